@@ -1,0 +1,67 @@
+"""complaintrules: the Housing Ombudsman's Complaint Handling Code as executable rules.
+
+Quick tour::
+
+    from complaintrules import Engine, load_case
+    engine = Engine()                       # loads installed packs via entry points
+    report = engine.evaluate_case(load_case("case.yaml"))
+    for finding in report.failures:
+        print(finding.rule_id, finding.message)
+
+Pack authors: see :mod:`complaintrules.authoring` and :data:`hookimpl`.
+"""
+
+from ._calendar import CalendarRangeError, WorkingCalendar
+from ._case import CaseEvent, Complaint, Stage
+from ._context import Context, Portfolio
+from ._conventions import Conventions, LateAcknowledgement, NonWorkingDayReceipt
+from ._engine import REPORT_SCHEMA_VERSION, Engine, Report
+from ._hookspecs import hookimpl
+from ._loading import InputError, load_case, load_cases, load_organisation, load_policy
+from ._organisation import Attestation, Organisation
+from ._packs import Pack
+from ._params import ParameterSet
+from ._plugins import NoPackError, PackRegistry, PluginProblem, make_plugin_manager
+from ._policy import LandlordPolicy
+from ._rules import Evidence, Finding, Level, Outcome, Rule, Subject, Verdict
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "REPORT_SCHEMA_VERSION",
+    "Attestation",
+    "CalendarRangeError",
+    "CaseEvent",
+    "Complaint",
+    "Context",
+    "Conventions",
+    "Engine",
+    "Evidence",
+    "Finding",
+    "InputError",
+    "LandlordPolicy",
+    "LateAcknowledgement",
+    "Level",
+    "NoPackError",
+    "NonWorkingDayReceipt",
+    "Organisation",
+    "Outcome",
+    "Pack",
+    "PackRegistry",
+    "ParameterSet",
+    "PluginProblem",
+    "Portfolio",
+    "Report",
+    "Rule",
+    "Stage",
+    "Subject",
+    "Verdict",
+    "WorkingCalendar",
+    "__version__",
+    "hookimpl",
+    "load_case",
+    "load_cases",
+    "load_organisation",
+    "load_policy",
+    "make_plugin_manager",
+]

@@ -1,0 +1,477 @@
+"""The complaint case model: one complaint, its stages and its timeline.
+
+A case can be written as per-stage records (``stages: [...]``) or as the event list a CRM
+logs (``events: [...]``); the event list is folded into stages before validation, so both
+give the same :class:`Complaint`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, time
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, TypeAdapter, ValidationError, model_validator
+
+from ._base import Channel, InputModel
+
+__all__ = [
+    "Acknowledgement",
+    "Action",
+    "CaseEvent",
+    "Complaint",
+    "ComplaintDefinition",
+    "ContactRestriction",
+    "Extension",
+    "Outcome",
+    "RaisedIssue",
+    "ReasonableAdjustment",
+    "Refusal",
+    "RefusalGround",
+    "Remedy",
+    "RemedyKind",
+    "Representative",
+    "Resident",
+    "Response",
+    "ResponseContents",
+    "Stage",
+]
+
+
+class ComplaintDefinition(InputModel):
+    """What the landlord recorded as the complaint when it acknowledged a stage."""
+
+    understanding: str | None = None
+    outcomes_sought: str | None = None
+    responsible_for: str | None = None
+    not_responsible_for: str | None = None
+    clarification_requested_on: date | None = None
+
+    @property
+    def is_complete(self) -> bool:
+        return bool(self.understanding) and bool(self.outcomes_sought)
+
+
+class Acknowledgement(InputModel):
+    on: date
+    definition: ComplaintDefinition | None = None
+
+
+class Extension(InputModel):
+    """A notice telling the resident a stage's response will come later than due."""
+
+    notified_on: date
+    new_due: date
+    reason: str | None = None
+    ombudsman_details_given: bool | None = None
+    good_reason: str | None = Field(
+        default=None,
+        description="Why an extension beyond the Code's cap is justified, if it is.",
+    )
+
+
+class ResponseContents(InputModel):
+    """Which of the items the Code requires a response letter to state it actually stated.
+
+    ``None`` means unknown (the CRM did not record it), which is not the same as ``False``.
+    """
+
+    stage: bool | None = None
+    complaint_definition: bool | None = None
+    decision: bool | None = None
+    reasons: bool | None = None
+    remedy: bool | None = None
+    outstanding_actions: bool | None = None
+    escalation_route: bool | None = None
+
+
+class Outcome(StrEnum):
+    UPHELD = "upheld"
+    PARTLY_UPHELD = "partly_upheld"
+    NOT_UPHELD = "not_upheld"
+
+
+class Response(InputModel):
+    issued_on: date
+    contents: ResponseContents = ResponseContents()
+    outcome: Outcome | None = None
+    all_points_addressed: bool | None = None
+
+
+class Action(InputModel):
+    """An action still to do after a response: a repair, a follow-up, a promised call."""
+
+    description: str
+    due: date | None = None
+    completed_on: date | None = None
+    updates: list[date] = []
+
+
+class RemedyKind(StrEnum):
+    APOLOGY = "apology"
+    ACKNOWLEDGEMENT = "acknowledgement"
+    EXPLANATION = "explanation"
+    ACTION = "action"
+    RECONSIDERED_DECISION = "reconsidered_decision"
+    RECORD_CORRECTED = "record_corrected"
+    FINANCIAL = "financial"
+    POLICY_CHANGE = "policy_change"
+    OTHER = "other"
+
+
+class Remedy(InputModel):
+    kind: RemedyKind
+    description: str | None = None
+    amount: Decimal | None = None
+    offered_on: date | None = None
+    due: date | None = None
+    completed_on: date | None = None
+    agreed_with_resident: bool | None = None
+
+
+class RaisedIssue(InputModel):
+    """A new issue the resident raised while a stage was open."""
+
+    raised_on: date
+    description: str | None = None
+    related: bool
+    handled: Literal["in_response", "new_complaint", "not_yet"] = "not_yet"
+    new_reference: str | None = None
+
+
+class Stage(InputModel):
+    """One stage of the complaint (1, 2, or under the 2020 Code an optional 3).
+
+    Stage numbers 0 and above 3 are accepted so that data showing an informal "stage 0" or
+    a fourth stage can be found and reported by the rules rather than rejected on input.
+    """
+
+    number: Annotated[int, Field(ge=0, le=9)]
+    requested_on: date | None = Field(
+        default=None, description="When the request to escalate to this stage was received."
+    )
+    logged_on: date | None = None
+    acknowledged: Acknowledgement | None = None
+    handler: str | None = None
+    handler_organisation: str | None = None
+    extensions: list[Extension] = []
+    response: Response | None = None
+    actions: list[Action] = []
+    remedies: list[Remedy] = []
+    issues_raised: list[RaisedIssue] = []
+    escalation_reasons_demanded: bool | None = None
+    update_interval_agreed: bool | None = None
+    updates_sent: list[date] = []
+
+
+class RefusalGround(StrEnum):
+    OUT_OF_TIME = "out_of_time"
+    LEGAL_PROCEEDINGS = "legal_proceedings"
+    ALREADY_CONSIDERED = "already_considered"
+    NOT_A_COMPLAINT = "not_a_complaint"
+    OTHER = "other"
+
+
+class Refusal(InputModel):
+    """A refusal to accept a complaint (stage 1) or to escalate it (stage 2)."""
+
+    on: date
+    stage: Literal[1, 2] = 1
+    ground: RefusalGround
+    detail: str | None = None
+    explanation_given: bool | None = None
+    ombudsman_right_given: bool | None = None
+    discretion_considered: bool | None = None
+
+
+class Representative(InputModel):
+    name: str | None = None
+    relationship: str | None = None
+    authority_on_file: bool | None = None
+
+
+class ReasonableAdjustment(InputModel):
+    description: str
+    agreed_on: date
+    reviews: list[date] = []
+    review_due: date | None = None
+
+
+class Resident(InputModel):
+    representative: Representative | None = None
+    vulnerabilities: list[str] = []
+    disclosed_disability: bool | None = None
+    reasonable_adjustments: list[ReasonableAdjustment] = []
+
+
+class ContactRestriction(InputModel):
+    imposed_on: date
+    reason: str | None = None
+    reviews: list[date] = []
+    review_due: date | None = None
+    equality_act_considered: bool | None = None
+    ended_on: date | None = None
+
+
+# -- event-list form ---------------------------------------------------------------------
+
+
+class _Event(InputModel):
+    on: date
+
+
+class ReceivedEvent(_Event):
+    type: Literal["received"]
+    at: time | None = None
+    channel: Channel | None = None
+
+
+class LoggedEvent(_Event):
+    type: Literal["logged"]
+    stage: int = 1
+
+
+class AcknowledgedEvent(_Event):
+    type: Literal["acknowledged"]
+    stage: int = 1
+    definition: ComplaintDefinition | None = None
+
+
+class HandlerAssignedEvent(_Event):
+    type: Literal["handler_assigned"]
+    stage: int = 1
+    handler: str
+    handler_organisation: str | None = None
+
+
+class ExtensionNotifiedEvent(_Event):
+    type: Literal["extension_notified"]
+    stage: int = 1
+    new_due: date
+    reason: str | None = None
+    ombudsman_details_given: bool | None = None
+    good_reason: str | None = None
+
+
+class ResponseIssuedEvent(_Event):
+    type: Literal["response_issued"]
+    stage: int = 1
+    contents: ResponseContents = ResponseContents()
+    outcome: Outcome | None = None
+    all_points_addressed: bool | None = None
+
+
+class EscalationRequestedEvent(_Event):
+    type: Literal["escalation_requested"]
+    stage: int = 2
+
+
+class RefusedEvent(_Event):
+    type: Literal["refused"]
+    stage: Literal[1, 2] = 1
+    ground: RefusalGround
+    detail: str | None = None
+    explanation_given: bool | None = None
+    ombudsman_right_given: bool | None = None
+    discretion_considered: bool | None = None
+
+
+class WithdrawnEvent(_Event):
+    type: Literal["withdrawn"]
+
+
+class ClosedEvent(_Event):
+    type: Literal["closed"]
+
+
+CaseEvent = Annotated[
+    ReceivedEvent
+    | LoggedEvent
+    | AcknowledgedEvent
+    | HandlerAssignedEvent
+    | ExtensionNotifiedEvent
+    | ResponseIssuedEvent
+    | EscalationRequestedEvent
+    | RefusedEvent
+    | WithdrawnEvent
+    | ClosedEvent,
+    Field(discriminator="type"),
+]
+_EVENTS = TypeAdapter(list[CaseEvent])
+
+
+def _fold_events(data: dict[str, Any]) -> dict[str, Any]:
+    """Turn ``events: [...]`` into the per-stage fields of a complaint, in event order."""
+    try:
+        events = _EVENTS.validate_python(data["events"])
+    except ValidationError as exc:
+        problems = "; ".join(
+            "events" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e["loc"])
+            + f": {e['msg']}"
+            for e in exc.errors()
+        )
+        raise ValueError(problems) from None
+    out = {k: v for k, v in data.items() if k != "events"}
+    if "stages" in out:
+        raise ValueError("give either 'events' or 'stages', not both")
+    stages: dict[int, dict[str, Any]] = {}
+
+    def stage(n: int) -> dict[str, Any]:
+        return stages.setdefault(n, {"number": n})
+
+    for event in events:
+        match event:
+            case ReceivedEvent():
+                out.setdefault("received_on", event.on)
+                if event.at is not None:
+                    out.setdefault("received_at", event.at)
+                if event.channel is not None:
+                    out.setdefault("channel", event.channel)
+                stage(1)
+            case LoggedEvent():
+                stage(event.stage)["logged_on"] = event.on
+            case AcknowledgedEvent():
+                stage(event.stage)["acknowledged"] = Acknowledgement(
+                    on=event.on, definition=event.definition
+                )
+            case HandlerAssignedEvent():
+                stage(event.stage)["handler"] = event.handler
+                if event.handler_organisation is not None:
+                    stage(event.stage)["handler_organisation"] = event.handler_organisation
+            case ExtensionNotifiedEvent():
+                stage(event.stage).setdefault("extensions", []).append(
+                    Extension(
+                        notified_on=event.on,
+                        new_due=event.new_due,
+                        reason=event.reason,
+                        ombudsman_details_given=event.ombudsman_details_given,
+                        good_reason=event.good_reason,
+                    )
+                )
+            case ResponseIssuedEvent():
+                stage(event.stage)["response"] = Response(
+                    issued_on=event.on,
+                    contents=event.contents,
+                    outcome=event.outcome,
+                    all_points_addressed=event.all_points_addressed,
+                )
+            case EscalationRequestedEvent():
+                stage(event.stage)["requested_on"] = event.on
+            case RefusedEvent():
+                out.setdefault("refusals", []).append(
+                    Refusal.model_validate(event.model_dump(exclude={"type"}))
+                )
+            case WithdrawnEvent():
+                out["withdrawn_on"] = event.on
+            case ClosedEvent():
+                out["closed_on"] = event.on
+    out["stages"] = [stages[n] for n in sorted(stages)]
+    return out
+
+
+class Complaint(InputModel):
+    """One complaint and everything a rule needs to judge how it was handled."""
+
+    reference: Annotated[str, Field(min_length=1)]
+    received_on: date
+    received_at: time | None = None
+    channel: Channel | None = None
+    resident: Resident = Resident()
+    issue_occurred_on: date | None = None
+    became_aware_on: date | None = None
+    offered_choice_to_complain: bool | None = None
+    service_request: str | None = Field(
+        default=None, description="Reference of an open service request the complaint is about."
+    )
+    service_request_work_continued: bool | None = None
+    stages: list[Stage] = []
+    refusals: list[Refusal] = []
+    contact_restrictions: list[ContactRestriction] = []
+    withdrawn_on: date | None = None
+    closed_on: date | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_event_list(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "events" in data:
+            return _fold_events(data)
+        return data
+
+    @model_validator(mode="after")
+    def _check_consistency(self) -> Complaint:
+        problems = list(self._inconsistencies())
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def _inconsistencies(self) -> Iterator[str]:
+        received = self.received_on
+        for name in ("issue_occurred_on", "became_aware_on"):
+            value = getattr(self, name)
+            if value is not None and value > received:
+                yield f"{name} ({value}) is after received_on ({received})"
+        numbers = [s.number for s in self.stages]
+        if len(set(numbers)) != len(numbers):
+            yield f"stages: stage numbers repeat ({numbers})"
+        elif numbers != sorted(numbers):
+            yield f"stages: stages must be in order ({numbers})"
+        for path, value in self.dated_facts():
+            if value < received:
+                yield f"{path} ({value}) is before received_on ({received})"
+        for i, st in enumerate(self.stages):
+            where = f"stages[{i}]"
+            start = received
+            if st.number >= 2:
+                if st.requested_on is None:
+                    yield f"{where}.requested_on: stage {st.number} needs the date escalation was requested"
+                else:
+                    start = st.requested_on
+            for label, value in (
+                ("acknowledged.on", st.acknowledged.on if st.acknowledged else None),
+                ("response.issued_on", st.response.issued_on if st.response else None),
+                ("logged_on", st.logged_on),
+            ):
+                if value is not None and value < start:
+                    yield f"{where}.{label} ({value}) is before the stage started ({start})"
+            for j, ext in enumerate(st.extensions):
+                if ext.new_due < ext.notified_on:
+                    yield (
+                        f"{where}.extensions[{j}].new_due ({ext.new_due}) is before "
+                        f"its notified_on ({ext.notified_on})"
+                    )
+
+    def dated_facts(self) -> Iterator[tuple[str, date]]:
+        """Every date the case records after receipt, with the field path that holds it."""
+        for i, st in enumerate(self.stages):
+            where = f"stages[{i}]"
+            if st.requested_on:
+                yield f"{where}.requested_on", st.requested_on
+            if st.logged_on:
+                yield f"{where}.logged_on", st.logged_on
+            if st.acknowledged:
+                yield f"{where}.acknowledged.on", st.acknowledged.on
+            for j, ext in enumerate(st.extensions):
+                yield f"{where}.extensions[{j}].notified_on", ext.notified_on
+            if st.response:
+                yield f"{where}.response.issued_on", st.response.issued_on
+        for i, ref in enumerate(self.refusals):
+            yield f"refusals[{i}].on", ref.on
+        if self.withdrawn_on:
+            yield "withdrawn_on", self.withdrawn_on
+        if self.closed_on:
+            yield "closed_on", self.closed_on
+
+    # -- convenience for rules -------------------------------------------------------------
+
+    def stage(self, number: int) -> Stage | None:
+        """The stage with this number, if the case reached it."""
+        for st in self.stages:
+            if st.number == number:
+                return st
+        return None
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None and self.withdrawn_on is None

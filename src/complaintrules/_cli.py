@@ -1,0 +1,157 @@
+"""The ``complaintrules`` command line.
+
+Exit codes (fixed; never reused for anything else):
+  0  nothing failed
+  1  at least one must-level failure (or, with --strict, a should-level warning)
+  2  usage or input error
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from collections.abc import Sequence
+from typing import Any
+
+from pydantic import BaseModel
+
+from ._case import Complaint
+from ._loading import InputError
+from ._organisation import Organisation
+from ._plugins import NoPackError, PackRegistry
+from ._policy import LandlordPolicy
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+SCHEMA_MODELS: dict[str, type[BaseModel]] = {
+    "case": Complaint,
+    "policy": LandlordPolicy,
+    "organisation": Organisation,
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse exits 2 on usage errors, as we want
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="complaintrules",
+        description="The Housing Ombudsman's Complaint Handling Code as executable rules.",
+        epilog="Exit codes: 0 nothing failed, 1 a rule failed, 2 usage or input error.",
+    )
+    parser.add_argument(
+        "--block",
+        action="append",
+        default=[],
+        metavar="PLUGIN",
+        help="do not load this plugin or pack (repeatable)",
+    )
+    parser.add_argument(
+        "--no-autoload",
+        action="store_true",
+        help="load no plugins from entry points (built-in packs included)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    sub.add_parser("packs", help="list installed packs, versions and in-force dates")
+
+    rules = sub.add_parser("rules", help="list rules")
+    rules.add_argument("--pack", help="only this pack's rules")
+    rules.add_argument("--format", choices=["text", "json"], default="text")
+
+    rule = sub.add_parser("rule", help="explain one rule")
+    rule.add_argument("rule_id", metavar="ID")
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of an input model")
+    schema.add_argument("model", choices=sorted(SCHEMA_MODELS))
+    return parser
+
+
+def _registry(args: argparse.Namespace) -> PackRegistry:
+    registry = PackRegistry(autoload=False if args.no_autoload else None, blocked=args.block)
+    for problem in registry.problems:
+        print(f"warning: plugin {problem.plugin}: {problem.problem}", file=sys.stderr)
+    return registry
+
+
+def _cmd_packs(args: argparse.Namespace) -> int:
+    registry = _registry(args)
+    if not registry.packs:
+        print("no packs installed")
+    for pack in registry.packs:
+        until = pack.in_force_until.isoformat() if pack.in_force_until else "(still in force)"
+        print(
+            f"{pack.name} {pack.version}: {pack.title}\n"
+            f"    in force {pack.in_force_from.isoformat()} to {until}; "
+            f"{len(registry.rules_for(pack))} rules"
+        )
+    return EXIT_OK
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    registry = _registry(args)
+    packs = [registry.get(args.pack)] if args.pack else registry.packs
+    rules = [r for p in packs for r in registry.rules_for(p)]
+    if args.format == "json":
+        json.dump([r.describe() for r in rules], sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for r in rules:
+            subjects = ",".join(s.value for s in r.subjects)
+            print(f"{r.id:<14} {r.level.value:<6} [{subjects}] {r.summary}")
+    return EXIT_OK
+
+
+def _cmd_rule(args: argparse.Namespace) -> int:
+    registry = _registry(args)
+    for r in registry.all_rules():
+        if r.id == args.rule_id:
+            print(f"{r.id}: {r.title}")
+            print(f"pack {r.pack}, provision {r.provision} ({r.section}); level: {r.level.value}")
+            print(f"subjects: {', '.join(s.value for s in r.subjects)}")
+            print(f"source: {r.source}\n")
+            print(textwrap.fill(r.summary, 88) + "\n")
+            print(textwrap.dedent(r.explanation).strip())
+            if r.attestation:
+                print(f"\nWhat a person must attest: {r.attestation}")
+            for ex in r.examples:
+                print(f"\nExample ({ex.subject.value}, expect {ex.expect.value}): {ex.title}")
+            return EXIT_OK
+    print(f"complaintrules: no rule {args.rule_id!r}; see `complaintrules rules`", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    model = SCHEMA_MODELS[args.model]
+    json.dump(model.model_json_schema(), sys.stdout, indent=2)
+    sys.stdout.write("\n")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "packs": _cmd_packs,
+    "rules": _cmd_rules,
+    "rule": _cmd_rule,
+    "schema": _cmd_schema,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except (InputError, NoPackError) as exc:
+        print(f"complaintrules: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,389 @@
+"""The evaluator: runs rules over subjects and gathers findings into a report.
+
+Evaluation is plain, deterministic Python: the same input gives the same report. A check
+that raises becomes an ``error`` finding and the run carries on.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, TypeVar
+
+from ._calendar import WorkingCalendar
+from ._case import Complaint
+from ._context import Context, Portfolio
+from ._conventions import Conventions
+from ._organisation import Organisation
+from ._packs import Pack
+from ._plugins import PackRegistry, PluginProblem
+from ._policy import LandlordPolicy
+from ._rules import Evidence, Finding, Outcome, Rule, Subject, Verdict
+
+__all__ = ["REPORT_SCHEMA_VERSION", "Engine", "Report"]
+
+#: Version of the JSON report layout (``Report.to_dict``); bumped on any breaking change.
+REPORT_SCHEMA_VERSION = "1.0"
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Findings of one evaluation, with everything needed to reproduce it."""
+
+    packs: tuple[Pack, ...]
+    calendar: str
+    conventions: Conventions
+    as_of: date | None
+    findings: tuple[Finding, ...]
+    problems: tuple[PluginProblem, ...] = ()
+    subjects: tuple[str, ...] = field(default=())
+
+    def counts(self) -> dict[str, int]:
+        """Findings per verdict, plus must-level failures and should-level warnings."""
+        tally = Counter(f.verdict.value for f in self.findings)
+        out = {v.value: tally.get(v.value, 0) for v in Verdict}
+        out["failures"] = sum(f.is_failure for f in self.findings)
+        out["warnings"] = sum(f.is_warning for f in self.findings)
+        return out
+
+    @property
+    def failures(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_failure]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.is_warning]
+
+    def for_rule(self, rule_id: str) -> list[Finding]:
+        return [f for f in self.findings if f.rule_id == rule_id]
+
+    def verdicts(self, rule_id: str) -> set[Verdict]:
+        return {f.verdict for f in self.for_rule(rule_id)}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": REPORT_SCHEMA_VERSION,
+            "packs": [{"name": p.name, "version": p.version} for p in self.packs],
+            "calendar": self.calendar,
+            "conventions": self.conventions.describe(),
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "subjects": list(self.subjects),
+            "counts": self.counts(),
+            "problems": [{"plugin": p.plugin, "problem": p.problem} for p in self.problems],
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+class Engine:
+    """Evaluates cases, policies, organisations and portfolios against rule packs.
+
+    ``Engine()`` loads installed packs through their entry points, counts working days in
+    England and Wales and uses the default conventions (see :class:`Conventions`).
+    """
+
+    def __init__(
+        self,
+        *,
+        registry: PackRegistry | None = None,
+        calendar: WorkingCalendar | None = None,
+        conventions: Conventions | None = None,
+    ) -> None:
+        self.registry = registry if registry is not None else PackRegistry()
+        self.calendar = calendar if calendar is not None else WorkingCalendar()
+        self.conventions = conventions if conventions is not None else Conventions()
+
+    # -- choosing a pack ------------------------------------------------------------------
+
+    def pack(self, pack: str | Pack | None = None, *, on: date | None = None) -> Pack:
+        """A pack by name; else the pack in force on ``on``; else the newest Code's pack."""
+        if isinstance(pack, Pack):
+            return pack
+        if pack is not None:
+            return self.registry.get(pack)
+        if on is not None:
+            return self.registry.in_force_on(on)
+        return self.registry.latest()
+
+    def _judging_date(self, pack: Pack, on: date | None) -> date:
+        """The date parameters are read at for a policy or organisation."""
+        if on is not None:
+            return on
+        return pack.in_force_until or date.today()
+
+    # -- running checks -------------------------------------------------------------------
+
+    def _run(
+        self,
+        rule: Rule,
+        subject: Subject,
+        subject_ref: str,
+        check: Callable[[T, Context], Outcome],
+        value: T,
+        ctx: Context,
+    ) -> Finding:
+        try:
+            outcome = check(value, ctx)
+            if not isinstance(outcome, Outcome):
+                raise TypeError(f"check returned {type(outcome).__name__}, not an Outcome")
+        except Exception as exc:  # a broken rule is reported, never fatal
+            return Finding(
+                rule_id=rule.id,
+                provision=rule.provision,
+                pack=rule.pack,
+                subject=subject,
+                subject_ref=subject_ref,
+                verdict=Verdict.ERROR,
+                level=rule.level,
+                message=f"rule raised {type(exc).__name__}: {exc}",
+                evidence=Evidence(
+                    parameters=ctx.parameters_evidence(),
+                    computed={"traceback": traceback.format_exc(limit=4)},
+                ),
+            )
+        return Finding(
+            rule_id=rule.id,
+            provision=rule.provision,
+            pack=rule.pack,
+            subject=subject,
+            subject_ref=subject_ref,
+            verdict=outcome.verdict,
+            level=rule.level,
+            message=outcome.message,
+            evidence=Evidence(
+                facts=outcome.facts,
+                parameters=ctx.parameters_evidence(),
+                computed=outcome.computed,
+            ),
+        )
+
+    def _context(
+        self, pack: Pack, on: date, as_of: date | None, organisation: Organisation | None
+    ) -> Context:
+        return Context(pack, self.calendar, self.conventions, on, as_of, organisation)
+
+    def _rules(self, pack: Pack, rules: Iterable[str] | None) -> Sequence[Rule]:
+        every = self.registry.rules_for(pack)
+        if rules is None:
+            return every
+        wanted = set(rules)
+        return [r for r in every if r.id in wanted]
+
+    def case_findings(
+        self,
+        case: Complaint,
+        *,
+        pack: str | Pack | None = None,
+        as_of: date | None = None,
+        organisation: Organisation | None = None,
+        rules: Iterable[str] | None = None,
+    ) -> list[Finding]:
+        """Findings of every case rule on one case (pack chosen by the case's receipt date)."""
+        chosen = self.pack(pack, on=case.received_on)
+        out = []
+        for rule in self._rules(chosen, rules):
+            if rule.case is not None:
+                ctx = self._context(chosen, case.received_on, as_of, organisation)
+                out.append(self._run(rule, Subject.CASE, case.reference, rule.case, case, ctx))
+        return out
+
+    def iter_case_findings(
+        self,
+        cases: Iterable[Complaint],
+        *,
+        pack: str | Pack | None = None,
+        as_of: date | None = None,
+        organisation: Organisation | None = None,
+        rules: Iterable[str] | None = None,
+    ) -> Iterator[Finding]:
+        """Findings for many cases, one case at a time, holding none of them."""
+        wanted = None if rules is None else list(rules)
+        for case in cases:
+            yield from self.case_findings(
+                case, pack=pack, as_of=as_of, organisation=organisation, rules=wanted
+            )
+
+    def policy_findings(
+        self,
+        policy: LandlordPolicy,
+        *,
+        pack: str | Pack | None = None,
+        on: date | None = None,
+        organisation: Organisation | None = None,
+    ) -> list[Finding]:
+        chosen = self.pack(pack, on=on)
+        when = self._judging_date(chosen, on)
+        ref = policy.name or "policy"
+        out = []
+        for rule in self._rules(chosen, None):
+            if rule.policy is not None:
+                ctx = self._context(chosen, when, None, organisation)
+                out.append(self._run(rule, Subject.POLICY, ref, rule.policy, policy, ctx))
+        return out
+
+    def organisation_findings(
+        self,
+        organisation: Organisation | None,
+        *,
+        pack: str | Pack | None = None,
+        on: date | None = None,
+    ) -> list[Finding]:
+        """Organisation checks and attestations; without an organisation, attestation rules
+        report what evidence is needed."""
+        chosen = self.pack(pack, on=on)
+        when = self._judging_date(chosen, on)
+        ref = organisation.name if organisation else "organisation (not given)"
+        out = []
+        for rule in self._rules(chosen, None):
+            if rule.organisation is not None and organisation is not None:
+                ctx = self._context(chosen, when, None, organisation)
+                out.append(
+                    self._run(
+                        rule, Subject.ORGANISATION, ref, rule.organisation, organisation, ctx
+                    )
+                )
+            if rule.attestation is not None:
+                ctx = self._context(chosen, when, None, organisation)
+                out.append(
+                    self._run(rule, Subject.ATTESTATION, ref, _attested(rule), organisation, ctx)
+                )
+        return out
+
+    def portfolio_findings(
+        self,
+        portfolio: Portfolio,
+        *,
+        pack: str | Pack | None = None,
+        on: date | None = None,
+        as_of: date | None = None,
+    ) -> list[Finding]:
+        chosen = self.pack(pack, on=on or portfolio.period_end)
+        when = self._judging_date(chosen, on or portfolio.period_end)
+        out = []
+        for rule in self._rules(chosen, None):
+            if rule.portfolio is not None:
+                ctx = self._context(chosen, when, as_of, portfolio.organisation)
+                out.append(
+                    self._run(rule, Subject.PORTFOLIO, "portfolio", rule.portfolio, portfolio, ctx)
+                )
+        return out
+
+    # -- whole evaluations ----------------------------------------------------------------
+
+    def evaluate(
+        self,
+        *,
+        policy: LandlordPolicy | None = None,
+        organisation: Organisation | None = None,
+        cases: Sequence[Complaint] | None = None,
+        pack: str | Pack | None = None,
+        on: date | None = None,
+        as_of: date | None = None,
+    ) -> Report:
+        """Evaluate whatever is given against one pack (named, in force ``on``, or newest).
+
+        Cases are judged by the pack in force on their own receipt date unless ``pack``
+        is named. Organisation and attestation rules always run, so every provision of the
+        pack gets at least one finding.
+        """
+        chosen = self.pack(pack, on=on)
+        findings: list[Finding] = []
+        subjects: list[str] = []
+        used = {chosen.name: chosen}
+        if policy is not None:
+            subjects.append("policy")
+            findings += self.policy_findings(
+                policy, pack=chosen, on=on, organisation=organisation
+            )
+        subjects.append("organisation")
+        findings += self.organisation_findings(organisation, pack=chosen, on=on)
+        if cases is not None:
+            subjects.append("cases")
+            for case in cases:
+                case_pack = chosen if pack is not None else self.pack(on=case.received_on)
+                used.setdefault(case_pack.name, case_pack)
+                findings += self.case_findings(
+                    case, pack=case_pack, as_of=as_of, organisation=organisation
+                )
+            subjects.append("portfolio")
+            findings += self.portfolio_findings(
+                Portfolio(cases, organisation), pack=chosen, on=on, as_of=as_of
+            )
+        return self._report(used.values(), findings, as_of, subjects)
+
+    def evaluate_case(
+        self, case: Complaint, *, pack: str | Pack | None = None, as_of: date | None = None
+    ) -> Report:
+        chosen = self.pack(pack, on=case.received_on)
+        findings = self.case_findings(case, pack=chosen, as_of=as_of)
+        return self._report([chosen], findings, as_of, ["case"])
+
+    def evaluate_policy(
+        self, policy: LandlordPolicy, *, pack: str | Pack | None = None, on: date | None = None
+    ) -> Report:
+        chosen = self.pack(pack, on=on)
+        return self._report([chosen], self.policy_findings(policy, pack=chosen, on=on), None, ["policy"])
+
+    def evaluate_organisation(
+        self, organisation: Organisation, *, pack: str | Pack | None = None, on: date | None = None
+    ) -> Report:
+        chosen = self.pack(pack, on=on)
+        findings = self.organisation_findings(organisation, pack=chosen, on=on)
+        return self._report([chosen], findings, None, ["organisation"])
+
+    def _report(
+        self,
+        packs: Iterable[Pack],
+        findings: Sequence[Finding],
+        as_of: date | None,
+        subjects: Sequence[str],
+    ) -> Report:
+        return Report(
+            packs=tuple(packs),
+            calendar=self.calendar.describe(),
+            conventions=self.conventions,
+            as_of=as_of,
+            findings=tuple(findings),
+            problems=tuple(self.registry.problems),
+            subjects=tuple(subjects),
+        )
+
+
+def _attested(rule: Rule) -> Callable[[Organisation | None, Context], Outcome]:
+    """The attestation check of ``rule``: what a person has signed, with its evidence."""
+    need = rule.attestation or ""
+
+    def check(organisation: Organisation | None, ctx: Context) -> Outcome:
+        settle = f"An attestation for provision {rule.provision} would settle it: {need}"
+        if organisation is None:
+            return Outcome(Verdict.NEEDS_EVIDENCE, f"no organisation file given. {settle}")
+        found = organisation.attestation_for(rule.provision, rule.pack)
+        if found is None:
+            return Outcome(
+                Verdict.NEEDS_EVIDENCE,
+                f"no attestation for provision {rule.provision}. {settle}",
+            )
+        facts = {
+            "attestation.statement": found.statement,
+            "attestation.evidence": list(found.evidence),
+            "attestation.by": found.by,
+            "attestation.on": found.on.isoformat(),
+        }
+        if found.complies:
+            return Outcome(
+                Verdict.PASS,
+                f"attested by {found.by} on {found.on.isoformat()}: {found.statement}",
+                facts,
+            )
+        return Outcome(
+            Verdict.FAIL,
+            f"{found.by} attested on {found.on.isoformat()} that this is not met: "
+            f"{found.statement}",
+            facts,
+        )
+
+    return check

@@ -1,0 +1,60 @@
+"""Packs: a Code's rules and dated parameters, with the dates the Code is in force."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ._params import ParameterSet
+from ._rules import Rule
+
+__all__ = ["Pack"]
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    """A rule pack. ``in_force_until`` is the last day the Code applies (inclusive)."""
+
+    name: str
+    title: str
+    version: str
+    in_force_from: date
+    in_force_until: date | None
+    rules: tuple[Rule, ...]
+    parameters: ParameterSet
+    description: str = ""
+    #: Rule id in this pack -> equivalent rule ids in another pack, for year-on-year views.
+    equivalents: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        ids = [r.id for r in self.rules]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"pack {self.name}: duplicate rule ids {duplicates}")
+        strangers = [r.id for r in self.rules if r.pack != self.name]
+        if strangers:
+            raise ValueError(f"pack {self.name}: rules {strangers} name another pack")
+
+    def in_force_on(self, day: date) -> bool:
+        return self.in_force_from <= day and (
+            self.in_force_until is None or day <= self.in_force_until
+        )
+
+    def rule(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(f"pack {self.name} has no rule {rule_id!r}")
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "version": self.version,
+            "in_force_from": self.in_force_from.isoformat(),
+            "in_force_until": self.in_force_until.isoformat() if self.in_force_until else None,
+            "rules": len(self.rules),
+            "description": self.description,
+        }

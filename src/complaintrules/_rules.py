@@ -1,0 +1,196 @@
+"""Rules, the outcomes their checks return, and the findings the engine reports."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._case import Complaint
+    from ._context import Context, Portfolio
+    from ._organisation import Organisation
+    from ._policy import LandlordPolicy
+
+__all__ = [
+    "Evidence",
+    "Example",
+    "Finding",
+    "Level",
+    "Outcome",
+    "Rule",
+    "Subject",
+    "Verdict",
+]
+
+
+class Verdict(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    NOT_APPLICABLE = "not_applicable"
+    NEEDS_EVIDENCE = "needs_evidence"
+    ERROR = "error"
+
+
+class Subject(StrEnum):
+    """What a rule looks at."""
+
+    CASE = "case"
+    POLICY = "policy"
+    ORGANISATION = "organisation"
+    PORTFOLIO = "portfolio"
+    ATTESTATION = "attestation"
+
+
+class Level(StrEnum):
+    """The Code's modal verb: a ``should`` shortfall is reported as a warning."""
+
+    MUST = "must"
+    SHOULD = "should"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a check returns; the engine turns it into a :class:`Finding`."""
+
+    verdict: Verdict
+    message: str
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    computed: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Enough to check a verdict by hand: facts read, parameters used, values computed."""
+
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    computed: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "facts": dict(self.facts),
+            "parameters": dict(self.parameters),
+            "computed": dict(self.computed),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One rule's verdict on one subject."""
+
+    rule_id: str
+    provision: str
+    pack: str
+    subject: Subject
+    subject_ref: str
+    verdict: Verdict
+    level: Level
+    message: str
+    evidence: Evidence = field(default_factory=Evidence)
+
+    @property
+    def is_failure(self) -> bool:
+        """A must-level fail (or a rule error): what makes a run fail."""
+        return (self.verdict is Verdict.FAIL and self.level is Level.MUST) or (
+            self.verdict is Verdict.ERROR
+        )
+
+    @property
+    def is_warning(self) -> bool:
+        """A should-level fail: a shortfall against best practice."""
+        return self.verdict is Verdict.FAIL and self.level is Level.SHOULD
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule_id": self.rule_id,
+            "provision": self.provision,
+            "pack": self.pack,
+            "subject": self.subject.value,
+            "subject_ref": self.subject_ref,
+            "verdict": self.verdict.value,
+            "level": self.level.value,
+            "message": self.message,
+            "evidence": self.evidence.to_dict(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A worked example of a rule, shown in its docs and run as a test."""
+
+    subject: Subject
+    expect: Verdict
+    title: str
+    data: Mapping[str, Any]
+    #: The date an open case is judged at, for examples of overdue obligations.
+    as_of: date | None = None
+
+
+CaseCheck = Callable[["Complaint", "Context"], Outcome]
+PolicyCheck = Callable[["LandlordPolicy", "Context"], Outcome]
+OrganisationCheck = Callable[["Organisation", "Context"], Outcome]
+PortfolioCheck = Callable[["Portfolio", "Context"], Outcome]
+
+_ID = re.compile(r"^[A-Z][A-Z0-9]*-[0-9A-Za-z.]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One provision of a Code as an executable check, declared once and never mutated.
+
+    A rule has one check per subject it can be judged on. ``attestation`` says what a
+    person must attest, with evidence, for the parts no data can settle; when it is set the
+    rule is also judged on the organisation's attestations.
+    """
+
+    id: str
+    pack: str
+    provision: str
+    section: str
+    title: str
+    summary: str
+    explanation: str
+    source: str
+    level: Level = Level.MUST
+    case: CaseCheck | None = None
+    policy: PolicyCheck | None = None
+    organisation: OrganisationCheck | None = None
+    portfolio: PortfolioCheck | None = None
+    attestation: str | None = None
+    examples: tuple[Example, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not _ID.match(self.id):
+            raise ValueError(f"rule id {self.id!r} must look like 'CHC24-6.3'")
+        if not self.subjects:
+            raise ValueError(f"rule {self.id} checks no subject")
+
+    @property
+    def subjects(self) -> tuple[Subject, ...]:
+        found = [
+            (Subject.CASE, self.case),
+            (Subject.POLICY, self.policy),
+            (Subject.ORGANISATION, self.organisation),
+            (Subject.PORTFOLIO, self.portfolio),
+            (Subject.ATTESTATION, self.attestation),
+        ]
+        return tuple(subject for subject, check in found if check is not None)
+
+    def describe(self) -> dict[str, Any]:
+        """The rule as plain data, for ``complaintrules rules --format json``."""
+        return {
+            "id": self.id,
+            "pack": self.pack,
+            "provision": self.provision,
+            "section": self.section,
+            "title": self.title,
+            "level": self.level.value,
+            "subjects": [s.value for s in self.subjects],
+            "summary": self.summary,
+            "source": self.source,
+            "attestation": self.attestation,
+        }

@@ -1,0 +1,367 @@
+"""Checks every Code applies to a complaint's stages, parameterised by the pack's numbers.
+
+Both built-in packs (and any third-party pack) call these with values read from their own
+dated parameters, so the logic of "acknowledged in time", "responded in time", "extension
+within the cap" exists once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from ._case import Complaint, Stage
+from ._context import Context
+from ._policy import ClockStart
+from ._rules import Outcome, Verdict
+from ._timeliness import (
+    Deadline,
+    ExtensionReview,
+    deadline_after,
+    escalation_day0,
+    judge_deadline,
+    receipt_day0,
+    response_clock_from_acknowledgement,
+    review_extensions,
+)
+
+__all__ = [
+    "RESPONSE_ITEMS",
+    "acknowledgement_deadline",
+    "check_acknowledged_in_time",
+    "check_different_handlers",
+    "check_extension_notices",
+    "check_extensions_within_cap",
+    "check_responded_in_time",
+    "check_response_contents",
+    "response_deadline",
+    "stage_start",
+]
+
+#: Items a response letter can be required to state, in the Code's (a)-(g) order.
+RESPONSE_ITEMS: tuple[str, ...] = (
+    "stage",
+    "complaint_definition",
+    "decision",
+    "reasons",
+    "remedy",
+    "outstanding_actions",
+    "escalation_route",
+)
+
+
+def _na(message: str) -> Outcome:
+    return Outcome(Verdict.NOT_APPLICABLE, message)
+
+
+def stage_start(ctx: Context, case: Complaint, stage: Stage) -> tuple[date, str, str] | None:
+    """Day 0 of a stage (receipt for stage 1, the escalation request after): day, label, note."""
+    if stage.number <= 1:
+        day, note = receipt_day0(ctx, case)
+        return day, "receipt", note
+    found = escalation_day0(ctx, stage)
+    if found is None:
+        return None
+    return found[0], "escalation request", found[1]
+
+
+def acknowledgement_deadline(
+    ctx: Context, case: Complaint, stage: Stage, ack_days: int
+) -> Deadline | None:
+    start = stage_start(ctx, case, stage)
+    if start is None:
+        return None
+    day, label, note = start
+    return deadline_after(ctx, day, ack_days, label, note)
+
+
+def check_acknowledged_in_time(
+    case: Complaint, ctx: Context, *, stage_number: int, ack_days: int, require_definition: bool
+) -> Outcome:
+    """The stage was acknowledged within ``ack_days`` working days of its start.
+
+    With ``require_definition`` the acknowledgement must also record the complaint
+    definition (our understanding and the outcome sought).
+    """
+    stage = case.stage(stage_number)
+    if stage is None:
+        return _na(f"the case has no stage {stage_number}")
+    deadline = acknowledgement_deadline(ctx, case, stage, ack_days)
+    if deadline is None:
+        return Outcome(
+            Verdict.NEEDS_EVIDENCE,
+            f"stage {stage_number} has no escalation request date (requested_on) to count from",
+        )
+    ack = stage.acknowledged
+    outcome = judge_deadline(
+        ctx,
+        what=f"stage {stage_number} acknowledgement",
+        done_on=ack.on if ack else None,
+        deadline=deadline,
+        stopped_on=case.withdrawn_on,
+    )
+    if outcome.verdict is not Verdict.PASS or not require_definition:
+        return outcome
+    definition = ack.definition if ack else None
+    if definition is None or not definition.is_complete:
+        missing = (
+            "no complaint definition"
+            if definition is None
+            else "a definition without "
+            + " and ".join(
+                n
+                for n, v in (
+                    ("our understanding", definition.understanding),
+                    ("the outcome sought", definition.outcomes_sought),
+                )
+                if not v
+            )
+        )
+        return Outcome(
+            Verdict.FAIL,
+            f"stage {stage_number} was acknowledged in time but recorded {missing}",
+            computed=outcome.computed,
+        )
+    return outcome
+
+
+def response_deadline(
+    ctx: Context,
+    case: Complaint,
+    stage: Stage,
+    *,
+    respond_days: int,
+    respond_from: ClockStart,
+    ack_days: int,
+) -> Deadline | None:
+    """The original (unextended) deadline for a stage's response, or None if unknowable."""
+    start = stage_start(ctx, case, stage)
+    if start is None:
+        return None
+    day, label, note = start
+    if respond_from is ClockStart.ACKNOWLEDGEMENT:
+        trigger, trigger_label, clock_note = response_clock_from_acknowledgement(
+            ctx,
+            start=day,
+            start_label=label,
+            ack_days=ack_days,
+            acknowledged_on=stage.acknowledged.on if stage.acknowledged else None,
+        )
+    elif respond_from is ClockStart.LOGGING:
+        # Logging late buys no time either: the clock starts no later than the day logging
+        # (done with the acknowledgement) was due.
+        latest = ctx.calendar.add_working_days(day, ack_days)
+        logged = stage.logged_on or (stage.acknowledged.on if stage.acknowledged else None)
+        if logged is None or logged > latest:
+            trigger, trigger_label = latest, "logging deadline"
+            clock_note = (
+                "no logging date recorded" if logged is None else f"logged late on {logged}"
+            ) + f"; the clock starts at the logging deadline {latest.isoformat()}"
+        else:
+            trigger, trigger_label, clock_note = logged, "logging", ""
+            if stage.logged_on is None:
+                clock_note = "no logging date recorded; the acknowledgement date is used"
+    else:
+        trigger, trigger_label, clock_note = day, label, ""
+    notes = "; ".join(n for n in (note, clock_note) if n)
+    return deadline_after(ctx, trigger, respond_days, trigger_label, notes)
+
+
+def _stage_review(
+    ctx: Context,
+    case: Complaint,
+    stage: Stage,
+    *,
+    respond_days: int,
+    respond_from: ClockStart,
+    ack_days: int,
+    extension_cap: int,
+) -> tuple[Deadline, ExtensionReview] | None:
+    deadline = response_deadline(
+        ctx, case, stage, respond_days=respond_days, respond_from=respond_from, ack_days=ack_days
+    )
+    if deadline is None:
+        return None
+    return deadline, review_extensions(ctx, stage, deadline, extension_cap)
+
+
+def check_responded_in_time(
+    case: Complaint,
+    ctx: Context,
+    *,
+    stage_number: int,
+    respond_days: int,
+    respond_from: ClockStart,
+    ack_days: int,
+    extension_cap: int,
+) -> Outcome:
+    """The stage's response went out by its deadline, moved by any valid extension."""
+    stage = case.stage(stage_number)
+    if stage is None:
+        return _na(f"the case has no stage {stage_number}")
+    reviewed = _stage_review(
+        ctx,
+        case,
+        stage,
+        respond_days=respond_days,
+        respond_from=respond_from,
+        ack_days=ack_days,
+        extension_cap=extension_cap,
+    )
+    if reviewed is None:
+        return Outcome(
+            Verdict.NEEDS_EVIDENCE,
+            f"stage {stage_number} has no escalation request date (requested_on) to count from",
+        )
+    deadline, review = reviewed
+    stopped = case.withdrawn_on
+    if stopped is None and stage.response is None:
+        later = [s for s in case.stages if s.number > stage_number]
+        stopped = case.closed_on if not later else None
+    return judge_deadline(
+        ctx,
+        what=f"stage {stage_number} response",
+        done_on=stage.response.issued_on if stage.response else None,
+        deadline=deadline,
+        review=review if stage.extensions else None,
+        stopped_on=stopped,
+    )
+
+
+def check_extensions_within_cap(
+    case: Complaint,
+    ctx: Context,
+    *,
+    stage_number: int,
+    respond_days: int,
+    respond_from: ClockStart,
+    ack_days: int,
+    extension_cap: int,
+) -> Outcome:
+    """Every extension was notified before the deadline it moved, gave a reason, and stayed
+    within ``extension_cap`` working days of the original deadline unless a good reason is
+    recorded."""
+    stage = case.stage(stage_number)
+    if stage is None:
+        return _na(f"the case has no stage {stage_number}")
+    if not stage.extensions:
+        return _na(f"no extension at stage {stage_number}")
+    reviewed = _stage_review(
+        ctx,
+        case,
+        stage,
+        respond_days=respond_days,
+        respond_from=respond_from,
+        ack_days=ack_days,
+        extension_cap=extension_cap,
+    )
+    if reviewed is None:
+        return Outcome(
+            Verdict.NEEDS_EVIDENCE,
+            f"stage {stage_number} has no escalation request date (requested_on) to count from",
+        )
+    deadline, review = reviewed
+    problems = list(review.problems)
+    problems += [
+        f"extensions[{i}] gives the resident no reason"
+        for i, ext in enumerate(stage.extensions)
+        if not ext.reason
+    ]
+    computed = {**deadline.evidence(), **review.evidence()}
+    if problems:
+        return Outcome(Verdict.FAIL, "; ".join(problems), computed=computed)
+    return Outcome(
+        Verdict.PASS,
+        f"{len(stage.extensions)} extension(s) notified in time with reasons; the deadline "
+        f"moved from {review.original_due.isoformat()} to {review.effective_due.isoformat()} "
+        f"(cap without good reason: {review.cap_due.isoformat()})",
+        computed=computed,
+    )
+
+
+def check_extension_notices(case: Complaint, ctx: Context, *, stage_number: int) -> Outcome:
+    """Every extension notice at the stage gave the Ombudsman's contact details."""
+    stage = case.stage(stage_number)
+    if stage is None:
+        return _na(f"the case has no stage {stage_number}")
+    if not stage.extensions:
+        return _na(f"no extension at stage {stage_number}")
+    facts = {
+        f"extensions[{i}].ombudsman_details_given": e.ombudsman_details_given
+        for i, e in enumerate(stage.extensions)
+    }
+    missing = [i for i, e in enumerate(stage.extensions) if e.ombudsman_details_given is False]
+    unknown = [i for i, e in enumerate(stage.extensions) if e.ombudsman_details_given is None]
+    if missing:
+        return Outcome(
+            Verdict.FAIL,
+            f"extension notice(s) {missing} at stage {stage_number} did not give the "
+            "Ombudsman's contact details",
+            facts,
+        )
+    if unknown:
+        return Outcome(
+            Verdict.NEEDS_EVIDENCE,
+            f"the case does not record whether extension notice(s) {unknown} gave the "
+            "Ombudsman's contact details (set ombudsman_details_given)",
+            facts,
+        )
+    return Outcome(
+        Verdict.PASS,
+        f"all {len(stage.extensions)} extension notice(s) gave the Ombudsman's details",
+        facts,
+    )
+
+
+def check_response_contents(
+    case: Complaint, ctx: Context, *, stage_number: int, required: Sequence[str]
+) -> Outcome:
+    """The stage's response letter stated each required item."""
+    stage = case.stage(stage_number)
+    if stage is None or stage.response is None:
+        return _na(f"no stage {stage_number} response to check")
+    contents = stage.response.contents
+    facts = {f"response.contents.{item}": getattr(contents, item) for item in required}
+    missing = [item for item in required if getattr(contents, item) is False]
+    unknown = [item for item in required if getattr(contents, item) is None]
+    if missing:
+        return Outcome(
+            Verdict.FAIL,
+            f"the stage {stage_number} response did not state: {', '.join(missing)}",
+            facts,
+        )
+    if unknown:
+        return Outcome(
+            Verdict.NEEDS_EVIDENCE,
+            f"the case does not record whether the stage {stage_number} response stated: "
+            f"{', '.join(unknown)}",
+            facts,
+        )
+    return Outcome(
+        Verdict.PASS, f"the stage {stage_number} response stated all {len(required)} items", facts
+    )
+
+
+def check_different_handlers(case: Complaint, ctx: Context, *, earlier: int, later: int) -> Outcome:
+    """The later stage was handled by someone other than the earlier stage's handler."""
+    first, second = case.stage(earlier), case.stage(later)
+    if first is None or second is None:
+        return _na(f"the case did not reach stage {later}")
+    facts = {f"stage{earlier}.handler": first.handler, f"stage{later}.handler": second.handler}
+    if first.handler is None or second.handler is None:
+        return Outcome(
+            Verdict.NEEDS_EVIDENCE,
+            f"the handler of stage {earlier if first.handler is None else later} is not recorded",
+            facts,
+        )
+    if first.handler.casefold() == second.handler.casefold():
+        return Outcome(
+            Verdict.FAIL,
+            f"{second.handler} handled both stage {earlier} and stage {later}",
+            facts,
+        )
+    return Outcome(
+        Verdict.PASS,
+        f"stage {later} handled by {second.handler}, stage {earlier} by {first.handler}",
+        facts,
+    )
