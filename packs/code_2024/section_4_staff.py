@@ -1,7 +1,179 @@
-"""Rules of this section, in provision order."""
+"""Section 4: who handles complaints, and with what authority and resources."""
 
 from __future__ import annotations
 
-from complaintrules.authoring import Rule
+from complaintrules import Organisation
+from complaintrules.authoring import (
+    Context,
+    Outcome,
+    Subject,
+    Verdict,
+    example,
+    failed,
+    needs_evidence,
+    passed,
+)
 
-RULES: tuple[Rule, ...] = ()
+from ._common import rule
+
+_ORG = "Example Homes"
+
+
+def _complaints_officer_named(org: Organisation, ctx: Context) -> Outcome:
+    officer = org.complaints_officer
+    if officer is None:
+        return failed(
+            "no complaints officer (a named person or team) is recorded; set "
+            "complaints_officer in the organisation file",
+            facts={"complaints_officer": None},
+        )
+    facts = {
+        "complaints_officer.name": officer.name,
+        "complaints_officer.reports_to_governing_body": officer.reports_to_governing_body,
+    }
+    if officer.reports_to_governing_body is False:
+        return failed(
+            f"{officer.name} is named, but the file says they do not report to the governing body",
+            facts=facts,
+        )
+    return passed(f"complaints officer: {officer.name}", facts=facts)
+
+
+def _training_recorded(org: Organisation, ctx: Context) -> Outcome:
+    if not org.training:
+        return needs_evidence(
+            "no complaint-handling training is recorded; list sessions under 'training' "
+            "(date, audience, topic)",
+            facts={"training": []},
+        )
+    latest = max(t.on for t in org.training)
+    return passed(
+        f"{len(org.training)} training session(s) recorded, the latest on {latest.isoformat()}",
+        facts={"training.count": len(org.training), "training.latest": latest.isoformat()},
+    )
+
+
+# 4.1: a named complaints officer (person or team) owns complaint handling, Ombudsman
+# liaison and reporting to the governing body.
+CHC24_4_1 = rule(
+    "4.1",
+    "A named complaints officer",
+    summary=(
+        "A named person or team is accountable for handling complaints, for dealing with the "
+        "Ombudsman and for reporting to the governing body; it may be one of several roles."
+    ),
+    explanation="""
+        Checked on the organisation file: `complaints_officer` must name a person or team,
+        and must not be recorded as lacking a line to the governing body.
+    """,
+    organisation=_complaints_officer_named,
+    examples=[
+        example(Subject.ORGANISATION, Verdict.FAIL, "no officer recorded", name=_ORG),
+        example(
+            Subject.ORGANISATION,
+            Verdict.PASS,
+            "a named team that reports to the board",
+            name=_ORG,
+            complaints_officer={
+                "name": "Customer Resolution Team",
+                "reports_to_governing_body": True,
+            },
+        ),
+    ],
+)
+
+# 4.2: the officer can reach staff at every level and has the authority to settle disputes.
+CHC24_4_2 = rule(
+    "4.2",
+    "Authority and access for the complaints officer",
+    summary=(
+        "The complaints officer can reach staff at every level and is empowered to settle "
+        "complaints quickly and fairly."
+    ),
+    explanation="""
+        Authority and access are matters of fact a person must vouch for: the rule reads
+        an attestation for 4.2 from the organisation file.
+    """,
+    attestation=(
+        "the officer's role description or delegation of authority (for example a "
+        "compensation limit they can approve) and how they reach senior staff"
+    ),
+    examples=[
+        example(
+            Subject.ATTESTATION,
+            Verdict.FAIL,
+            "attested as not met",
+            name=_ORG,
+            attestations=[
+                {
+                    "provision": "4.2",
+                    "complies": False,
+                    "statement": "The officer cannot approve any compensation.",
+                    "evidence": ["Scheme of delegation 2024"],
+                    "on": "2024-06-01",
+                    "by": "Head of Governance",
+                }
+            ],
+        ),
+        example(
+            Subject.ATTESTATION,
+            Verdict.PASS,
+            "attested with the delegation scheme",
+            name=_ORG,
+            attestations=[
+                {
+                    "provision": "4.2",
+                    "statement": "The officer may settle complaints up to 1,000 pounds.",
+                    "evidence": ["Scheme of delegation 2024, s.3"],
+                    "on": "2024-06-01",
+                    "by": "Head of Governance",
+                }
+            ],
+        ),
+    ],
+)
+
+# 4.3: complaint handling is a resourced core service; relevant staff are trained.
+CHC24_4_3 = rule(
+    "4.3",
+    "Complaint handling resourced and staff trained",
+    summary=(
+        "Complaint handling is treated and resourced as a core service with a learning "
+        "culture, and the staff who need it are trained."
+    ),
+    explanation="""
+        Two parts. Training can be read from the data: at least one recorded session
+        (organisation check). Resourcing and culture need a person's word: an attestation
+        for 4.3 with evidence.
+    """,
+    organisation=_training_recorded,
+    attestation="resourcing of the complaints team and how a learning culture is fostered",
+    examples=[
+        example(Subject.ATTESTATION, Verdict.NEEDS_EVIDENCE, "nothing attested", name=_ORG),
+        example(
+            Subject.ATTESTATION,
+            Verdict.FAIL,
+            "attested as under-resourced",
+            name=_ORG,
+            attestations=[
+                {
+                    "provision": "4.3",
+                    "complies": False,
+                    "statement": "Two vacant posts; backlog of 40 cases.",
+                    "evidence": ["Board paper 2024-05"],
+                    "on": "2024-06-01",
+                    "by": "Director of Customer Services",
+                }
+            ],
+        ),
+        example(
+            Subject.ORGANISATION,
+            Verdict.PASS,
+            "training recorded",
+            name=_ORG,
+            training=[{"on": "2024-05-10", "audience": "all housing staff", "topic": "the Code"}],
+        ),
+    ],
+)
+
+RULES = (CHC24_4_1, CHC24_4_2, CHC24_4_3)

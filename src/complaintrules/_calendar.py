@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import holidays as _holidays
 
@@ -61,7 +61,9 @@ class WorkingCalendar:
             raise ValueError(f"years must be (first, last) with first <= last, got {years}")
         self.region = region
         self.years = (first_year, last_year)
-        bank = _holidays.country_holidays("GB", subdiv=region, years=range(first_year, last_year + 1))
+        bank = _holidays.country_holidays(
+            "GB", subdiv=region, years=range(first_year, last_year + 1)
+        )
         self._bank_holidays: dict[date, str] = {d: str(name) for d, name in bank.items()}
         self._closures: frozenset[date] = frozenset(closures)
         self._index = self._build_index(date(first_year, 1, 1), date(last_year, 12, 31))
@@ -181,4 +183,3 @@ class WorkingCalendar:
             f"WorkingCalendar(region={self.region!r}, years={self.years}, "
             f"closures={len(self._closures)})"
         )
-

@@ -308,7 +308,8 @@ def _fold_events(data: dict[str, Any]) -> dict[str, Any]:
         events = _EVENTS.validate_python(data["events"])
     except ValidationError as exc:
         problems = "; ".join(
-            "events" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e["loc"])
+            "events"
+            + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e["loc"])
             + f": {e['msg']}"
             for e in exc.errors()
         )
@@ -425,7 +426,10 @@ class Complaint(InputModel):
             start = received
             if st.number >= 2:
                 if st.requested_on is None:
-                    yield f"{where}.requested_on: stage {st.number} needs the date escalation was requested"
+                    yield (
+                        f"{where}.requested_on: stage {st.number} needs the date "
+                        "escalation to it was requested"
+                    )
                 else:
                     start = st.requested_on
             for label, value in (

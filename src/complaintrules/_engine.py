@@ -242,9 +242,7 @@ class Engine:
             if rule.organisation is not None and organisation is not None:
                 ctx = self._context(chosen, when, None, organisation)
                 out.append(
-                    self._run(
-                        rule, Subject.ORGANISATION, ref, rule.organisation, organisation, ctx
-                    )
+                    self._run(rule, Subject.ORGANISATION, ref, rule.organisation, organisation, ctx)
                 )
             if rule.attestation is not None:
                 ctx = self._context(chosen, when, None, organisation)
@@ -296,9 +294,7 @@ class Engine:
         used = {chosen.name: chosen}
         if policy is not None:
             subjects.append("policy")
-            findings += self.policy_findings(
-                policy, pack=chosen, on=on, organisation=organisation
-            )
+            findings += self.policy_findings(policy, pack=chosen, on=on, organisation=organisation)
         subjects.append("organisation")
         findings += self.organisation_findings(organisation, pack=chosen, on=on)
         if cases is not None:
@@ -326,7 +322,9 @@ class Engine:
         self, policy: LandlordPolicy, *, pack: str | Pack | None = None, on: date | None = None
     ) -> Report:
         chosen = self.pack(pack, on=on)
-        return self._report([chosen], self.policy_findings(policy, pack=chosen, on=on), None, ["policy"])
+        return self._report(
+            [chosen], self.policy_findings(policy, pack=chosen, on=on), None, ["policy"]
+        )
 
     def evaluate_organisation(
         self, organisation: Organisation, *, pack: str | Pack | None = None, on: date | None = None

@@ -159,9 +159,12 @@ def _line_of(node: yaml.Node | None, loc: Sequence[int | str]) -> int | None:
                 if key.value == part:
                     child = value
                     break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if 0 <= part < len(node.value):
-                child = node.value[part]
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(part, int)
+            and 0 <= part < len(node.value)
+        ):
+            child = node.value[part]
         if child is None:
             break
         node = child
@@ -186,8 +189,10 @@ def _problems(
         message = err["msg"]
         if err["type"] == "extra_forbidden":
             message = "unknown field (check the spelling; see `complaintrules schema`)"
-        elif "input" in err and err["type"] not in ("missing",) and not isinstance(
-            err["input"], dict | list
+        elif (
+            "input" in err
+            and err["type"] not in ("missing",)
+            and not isinstance(err["input"], dict | list)
         ):
             message = f"{message} (got {err['input']!r})"
         yield InputProblem(format_location(loc) or "(top level)", message, _line_of(node, loc))
@@ -200,8 +205,7 @@ def _validate(model: type[M], path: Path, doc: _Document) -> M:
             [
                 InputProblem(
                     "(top level)",
-                    f"expected a mapping of {model.__name__} fields, got "
-                    f"{type(doc.data).__name__}",
+                    f"expected a mapping of {model.__name__} fields, got {type(doc.data).__name__}",
                     _line_of(doc.node, []),
                 )
             ],

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import metadata
 from types import ModuleType
+from typing import cast
 
 import pluggy
 
@@ -111,7 +112,9 @@ class PackRegistry:
         plugins: Iterable[object] = (),
     ) -> None:
         if manager is None:
-            manager, found = make_plugin_manager(autoload=autoload, blocked=blocked, plugins=plugins)
+            manager, found = make_plugin_manager(
+                autoload=autoload, blocked=blocked, plugins=plugins
+            )
             problems = [*problems, *found]
         self.manager = manager
         self.problems: list[PluginProblem] = list(problems)
@@ -119,7 +122,7 @@ class PackRegistry:
         self._extra: dict[str, tuple[Rule, ...]] = {}
         for impl in manager.hook.complaintrules_packs.get_hookimpls():
             try:
-                provided = list(impl.function())
+                provided = list(cast(Iterable[object], impl.function()))
             except Exception as exc:
                 self.problems.append(PluginProblem(impl.plugin_name, f"raised: {exc!r}"))
                 continue
@@ -166,7 +169,8 @@ class PackRegistry:
             extra: list[Rule] = []
             for impl in self.manager.hook.complaintrules_extra_rules.get_hookimpls():
                 try:
-                    for rule in impl.function(pack=pack):
+                    returned = cast(Iterable[object], impl.function(pack=pack))
+                    for rule in returned:
                         if isinstance(rule, Rule):
                             extra.append(rule)
                         else:

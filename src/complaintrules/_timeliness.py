@@ -81,19 +81,32 @@ def response_clock_from_acknowledgement(
     """
     ack_due = ctx.calendar.add_working_days(start, ack_days)
     if acknowledged_on is None:
-        return ack_due, "acknowledgement deadline", (
-            f"no acknowledgement recorded; the clock starts at the acknowledgement deadline "
-            f"({ack_days} working days after {start_label} on {start.isoformat()})"
+        return (
+            ack_due,
+            "acknowledgement deadline",
+            (
+                f"no acknowledgement recorded; the clock starts at the acknowledgement deadline "
+                f"({ack_days} working days after {start_label} on {start.isoformat()})"
+            ),
         )
     if acknowledged_on > ack_due:
         if ctx.conventions.late_acknowledgement is LateAcknowledgement.CAPPED:
-            return ack_due, "acknowledgement deadline", (
-                f"acknowledged late on {acknowledged_on.isoformat()}; under the 'capped' "
-                f"convention the clock starts at the acknowledgement deadline {ack_due.isoformat()}"
+            return (
+                ack_due,
+                "acknowledgement deadline",
+                (
+                    f"acknowledged late on {acknowledged_on.isoformat()}; under the 'capped' "
+                    "convention the clock starts at the acknowledgement deadline "
+                    f"{ack_due.isoformat()}"
+                ),
             )
-        return acknowledged_on, "acknowledgement", (
-            f"acknowledged late; under the 'literal' convention the clock starts at the actual "
-            f"acknowledgement on {acknowledged_on.isoformat()}"
+        return (
+            acknowledged_on,
+            "acknowledgement",
+            (
+                f"acknowledged late; under the 'literal' convention the clock starts at the actual "
+                f"acknowledgement on {acknowledged_on.isoformat()}"
+            ),
         )
     return acknowledged_on, "acknowledgement", ""
 

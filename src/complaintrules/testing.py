@@ -59,9 +59,11 @@ def findings_for(
     """The findings of one rule on one subject."""
     engine = engine or default_engine()
     rule = _rule(engine, rule_id)
-    pack = engine.registry.get(rule.pack) if rule.pack in {
-        p.name for p in engine.registry.packs
-    } else None
+    pack = (
+        engine.registry.get(rule.pack)
+        if rule.pack in {p.name for p in engine.registry.packs}
+        else None
+    )
     if isinstance(subject, Complaint):
         return engine.case_findings(subject, pack=pack, as_of=as_of, rules=[rule_id])
     if isinstance(subject, LandlordPolicy):
@@ -132,5 +134,7 @@ def run_example(rule: Rule, example: Example, *, engine: Engine | None = None) -
         if f.subject is example.subject
     ]
     if len(found) != 1:
-        raise AssertionError(f"{rule.id}: expected one {example.subject.value} finding, got {found}")
+        raise AssertionError(
+            f"{rule.id}: expected one {example.subject.value} finding, got {found}"
+        )
     return found[0]
