@@ -1,7 +1,1117 @@
-"""Rules of this section, in provision order."""
+"""Section 6: the two complaint stages, their timescales, extensions and response letters.
+
+Worked dates used by the examples (England and Wales calendar):
+received Wed 2024-05-01 -> acknowledgement due Thu 2024-05-09 (Mon 6 May is a bank holiday)
+-> stage 1 response due Thu 2024-05-23 (10 working days after acknowledgement).
+Escalation requested Mon 2024-06-03 -> acknowledgement due Mon 2024-06-10 -> stage 2
+response due Mon 2024-07-08 (20 working days after acknowledgement).
+"""
 
 from __future__ import annotations
 
-from complaintrules.authoring import Rule
+from collections.abc import Callable
+from datetime import date
+from typing import Any
 
-RULES: tuple[Rule, ...] = ()
+from complaintrules import Complaint, LandlordPolicy
+from complaintrules.authoring import (
+    ClockStart,
+    Context,
+    Outcome,
+    PolicyStage,
+    Subject,
+    Verdict,
+    check_acknowledged_in_time,
+    check_different_handlers,
+    check_extension_notices,
+    check_extensions_within_cap,
+    check_responded_in_time,
+    check_response_contents,
+    example,
+    failed,
+    needs_evidence,
+    not_applicable,
+    passed,
+    policy_says,
+)
+
+from ._common import rule
+
+# -- example data ----------------------------------------------------------------------
+
+_DEFINITION = {
+    "understanding": "Damp in the back bedroom has not been treated since January.",
+    "outcomes_sought": "Treat the damp and redecorate.",
+}
+_ALL_ITEMS = dict.fromkeys(
+    (
+        "stage",
+        "complaint_definition",
+        "decision",
+        "reasons",
+        "remedy",
+        "outstanding_actions",
+        "escalation_route",
+    ),
+    True,
+)
+
+
+def _stage1(**overrides: Any) -> dict[str, Any]:
+    stage: dict[str, Any] = {
+        "number": 1,
+        "acknowledged": {"on": "2024-05-09", "definition": _DEFINITION},
+        "handler": "A. Patel",
+        "response": {"issued_on": "2024-05-23", "contents": _ALL_ITEMS},
+    }
+    stage.update(overrides)
+    return stage
+
+
+def _stage2(**overrides: Any) -> dict[str, Any]:
+    stage: dict[str, Any] = {
+        "number": 2,
+        "requested_on": "2024-06-03",
+        "acknowledged": {"on": "2024-06-10", "definition": _DEFINITION},
+        "handler": "B. Okafor",
+        "escalation_reasons_demanded": False,
+        "response": {"issued_on": "2024-07-08", "contents": _ALL_ITEMS},
+    }
+    stage.update(overrides)
+    return stage
+
+
+def _case(*stages: dict[str, Any], **facts: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {"reference": "EX-6", "received_on": "2024-05-01"}
+    data.update(facts)
+    data["stages"] = list(stages) or [_stage1()]
+    return data
+
+
+def _case_example(expect: Verdict, title: str, *stages: dict[str, Any], **kw: Any) -> Any:
+    as_of = kw.pop("as_of", None)
+    return example(Subject.CASE, expect, title, as_of=as_of, **_case(*stages, **kw))
+
+
+def _policy_example(expect: Verdict, title: str, **policy: Any) -> Any:
+    return example(Subject.POLICY, expect, title, **policy)
+
+
+# -- shared shapes of check --------------------------------------------------------------
+
+
+def _params(ctx: Context, stage: int) -> dict[str, Any]:
+    return {
+        "ack_days": ctx.param(f"stage{stage}.acknowledge_working_days"),
+        "respond_days": ctx.param(f"stage{stage}.respond_working_days"),
+        "respond_from": ClockStart(ctx.param(f"stage{stage}.respond_from")),
+        "extension_cap": ctx.param(f"stage{stage}.extension_cap_working_days"),
+    }
+
+
+def _policy_stage(policy: LandlordPolicy, number: int) -> PolicyStage | None:
+    return policy.stage(number)
+
+
+def _policy_days(
+    number: int, field: str, param: str, what: str
+) -> Callable[[LandlordPolicy, Context], Outcome]:
+    """The policy promises no longer than the Code allows for ``what`` at stage ``number``."""
+
+    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
+        limit: int = ctx.param(param)
+        stage = _policy_stage(policy, number)
+        value = getattr(stage, field) if stage else None
+        facts = {f"stages[{number}].{field}": value}
+        if stage is None:
+            return failed(f"the policy describes no stage {number}", facts=facts)
+        if value is None:
+            return needs_evidence(
+                f"the policy's stage {number} does not say its {what}; set {field}", facts=facts
+            )
+        if value > limit:
+            return failed(
+                f"the policy allows {value} working days for the stage {number} {what}; the "
+                f"Code allows at most {limit}",
+                facts=facts,
+            )
+        return passed(
+            f"the policy allows {value} working days for the stage {number} {what} "
+            f"(Code: at most {limit})",
+            facts=facts,
+        )
+
+    return check
+
+
+def _policy_extension(number: int) -> Callable[[LandlordPolicy, Context], Outcome]:
+    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
+        cap: int = ctx.param(f"stage{number}.extension_cap_working_days")
+        stage = _policy_stage(policy, number)
+        ext = stage.extension if stage else None
+        if ext is None:
+            return needs_evidence(
+                f"the policy's stage {number} says nothing about extensions; set "
+                f"stages[{number}].extension"
+            )
+        facts = {
+            "extension.max_working_days": ext.max_working_days,
+            "extension.beyond_max_only_with_good_reason": ext.beyond_max_only_with_good_reason,
+            "extension.reasons_given": ext.reasons_given,
+        }
+        problems = []
+        if ext.max_working_days is not None and ext.max_working_days > cap:
+            problems.append(f"it allows {ext.max_working_days} working days (Code: {cap})")
+        if ext.beyond_max_only_with_good_reason is False:
+            problems.append("it allows longer extensions without a good reason")
+        if ext.reasons_given is False:
+            problems.append("it does not promise to explain the reasons")
+        if problems:
+            return failed(f"stage {number} extensions: " + "; ".join(problems), facts=facts)
+        if None in facts.values():
+            unset = [k for k, v in facts.items() if v is None]
+            return needs_evidence(f"the policy does not say: {', '.join(unset)}", facts=facts)
+        return passed(
+            f"stage {number} extensions capped at {ext.max_working_days} working days, longer "
+            "only with good reason, reasons explained",
+            facts=facts,
+        )
+
+    return check
+
+
+def _policy_extension_notice(number: int) -> Callable[[LandlordPolicy, Context], Outcome]:
+    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
+        stage = _policy_stage(policy, number)
+        ext = stage.extension if stage else None
+        return policy_says(
+            ext.ombudsman_details_given if ext else None,
+            f"stages[{number}].extension.ombudsman_details_given",
+            yes=f"stage {number} extension notices give the Ombudsman's contact details",
+            no=f"stage {number} extension notices do not give the Ombudsman's contact details",
+        )
+
+    return check
+
+
+def _policy_contents(number: int) -> Callable[[LandlordPolicy, Context], Outcome]:
+    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
+        required: list[str] = ctx.param(f"stage{number}.response_items")
+        stage = _policy_stage(policy, number)
+        listed = stage.response_contents if stage else None
+        if listed is None:
+            return needs_evidence(
+                f"the policy does not list what its stage {number} response states; set "
+                f"stages[{number}].response_contents"
+            )
+        missing = [item for item in required if item not in listed]
+        facts = {f"stages[{number}].response_contents": listed}
+        if missing:
+            return failed(
+                f"the stage {number} response template leaves out: {', '.join(missing)}",
+                facts=facts,
+            )
+        return passed(f"the stage {number} response states all {len(required)} items", facts=facts)
+
+    return check
+
+
+def _actions_tracked(number: int) -> Callable[[Complaint, Context], Outcome]:
+    """Outstanding actions after a response are tracked (due date) and done on time."""
+
+    def check(case: Complaint, ctx: Context) -> Outcome:
+        stage = case.stage(number)
+        if stage is None or stage.response is None:
+            return not_applicable(f"no stage {number} response")
+        if not stage.actions:
+            return not_applicable(f"no outstanding actions recorded at stage {number}")
+        problems = []
+        today = ctx.as_of
+        for i, action in enumerate(stage.actions):
+            label = f"actions[{i}] ({action.description})"
+            if action.due is None:
+                problems.append(f"{label} has no due date, so it is not being tracked")
+            elif action.completed_on is not None and action.completed_on > action.due:
+                problems.append(
+                    f"{label} was done on {action.completed_on}, after its due {action.due}"
+                )
+            elif action.completed_on is None and today is not None and today > action.due:
+                gap = "" if action.updates else ", with no update to the resident"
+                problems.append(f"{label} was due {action.due} and is still open on {today}{gap}")
+        facts = {"actions": [a.model_dump(mode="json") for a in stage.actions]}
+        if problems:
+            return failed("; ".join(problems), facts=facts)
+        return passed(
+            f"{len(stage.actions)} outstanding action(s) tracked with due dates and met",
+            facts=facts,
+        )
+
+    return check
+
+
+def _points_addressed(number: int) -> Callable[[Complaint, Context], Outcome]:
+    def check(case: Complaint, ctx: Context) -> Outcome:
+        stage = case.stage(number)
+        if stage is None or stage.response is None:
+            return not_applicable(f"no stage {number} response")
+        value = stage.response.all_points_addressed
+        facts = {"response.all_points_addressed": value}
+        if value is None:
+            return needs_evidence(
+                f"the case does not record whether the stage {number} response addressed every "
+                "point of the complaint definition (set response.all_points_addressed)",
+                facts=facts,
+            )
+        if not value:
+            return failed(f"the stage {number} response left points unanswered", facts=facts)
+        return passed(
+            f"the stage {number} response addressed every point (as recorded)", facts=facts
+        )
+
+    return check
+
+
+# -- stage 1 -----------------------------------------------------------------------------
+
+
+def _triage(policy: LandlordPolicy, ctx: Context) -> Outcome:
+    return policy_says(
+        policy.triage,
+        "triage",
+        yes="the policy describes how complaints are triaged by complexity and risk",
+        no="the policy has no triage of complaints by complexity, vulnerability or risk",
+    )
+
+
+# 6.1: triage by complexity and by the resident's vulnerability or risk.
+CHC24_6_1 = rule(
+    "6.1",
+    "Triage of stage 1 complaints",
+    summary=(
+        "Sort complaints into those that can be put right quickly and those that need "
+        "investigating, weighing complexity and whether the resident is vulnerable or at risk."
+    ),
+    explanation="Checked on the policy: `triage` must be true.",
+    policy=_triage,
+    examples=[
+        _policy_example(Verdict.FAIL, "no triage", triage=False),
+        _policy_example(Verdict.PASS, "triage described", triage=True),
+    ],
+)
+
+
+def _ack1(case: Complaint, ctx: Context) -> Outcome:
+    return check_acknowledged_in_time(
+        case,
+        ctx,
+        stage_number=1,
+        ack_days=ctx.param("stage1.acknowledge_working_days"),
+        require_definition=True,
+    )
+
+
+# 6.2: acknowledge, define and log a stage 1 complaint within 5 working days of receipt.
+CHC24_6_2 = rule(
+    "6.2",
+    "Stage 1 acknowledged, defined and logged in time",
+    summary=(
+        "A stage 1 complaint is acknowledged, with the landlord's understanding of it and the "
+        "outcome sought recorded, within 5 working days after the day it arrived."
+    ),
+    explanation="""
+        Case: the acknowledgement date must be no later than the 5th working day after
+        receipt (receipt day itself not counted; see the evaluation's conventions for
+        weekend and after-hours receipt), and the acknowledgement must record the
+        complaint definition (understanding and outcome sought).
+        Policy: the stage 1 acknowledgement timescale must not exceed 5 working days.
+    """,
+    case=_ack1,
+    policy=_policy_days(
+        1, "acknowledge_working_days", "stage1.acknowledge_working_days", "acknowledgement"
+    ),
+    examples=[
+        _case_example(
+            Verdict.PASS,
+            "acknowledged on the 5th working day, across the May bank holiday",
+            _stage1(),
+        ),
+        _case_example(
+            Verdict.FAIL,
+            "acknowledged on the 6th working day",
+            _stage1(acknowledged={"on": "2024-05-10", "definition": _DEFINITION}),
+        ),
+        _case_example(
+            Verdict.FAIL,
+            "acknowledged in time without a complaint definition",
+            _stage1(acknowledged={"on": "2024-05-03"}),
+        ),
+        _policy_example(
+            Verdict.FAIL,
+            "policy allows 7 days",
+            stages=[{"number": 1, "acknowledge_working_days": 7}],
+        ),
+    ],
+)
+
+
+def _respond1(case: Complaint, ctx: Context) -> Outcome:
+    return check_responded_in_time(case, ctx, stage_number=1, **_params(ctx, 1))
+
+
+# 6.3: full stage 1 response within 10 working days of acknowledgement.
+CHC24_6_3 = rule(
+    "6.3",
+    "Stage 1 response in time",
+    summary=(
+        "The full stage 1 response goes out within 10 working days after the complaint was "
+        "acknowledged, or by the date of a valid extension."
+    ),
+    explanation="""
+        Case: the deadline is the 10th working day after acknowledgement. By default a late
+        (or missing) acknowledgement does not push the deadline back: the clock starts at
+        the acknowledgement deadline instead (the 'capped' convention; the 'literal'
+        convention counts from the actual acknowledgement and is shown in the evidence when
+        used). A valid extension (rule 6.4) moves the deadline. An open case with no
+        response is judged only with an as-of date.
+        Policy: the stage 1 response timescale must not exceed 10 working days.
+    """,
+    case=_respond1,
+    policy=_policy_days(1, "respond_working_days", "stage1.respond_working_days", "response"),
+    examples=[
+        _case_example(Verdict.PASS, "responded on the 10th working day", _stage1()),
+        _case_example(
+            Verdict.FAIL,
+            "responded on the 11th working day",
+            _stage1(response={"issued_on": "2024-05-24", "contents": _ALL_ITEMS}),
+        ),
+        _case_example(
+            Verdict.PASS,
+            "responded within a 10-day extension notified in time",
+            _stage1(
+                extensions=[
+                    {
+                        "notified_on": "2024-05-20",
+                        "new_due": "2024-06-07",
+                        "reason": "Surveyor's report awaited",
+                        "ombudsman_details_given": True,
+                    }
+                ],
+                response={"issued_on": "2024-06-07", "contents": _ALL_ITEMS},
+            ),
+        ),
+        _case_example(
+            Verdict.FAIL,
+            "open case, no response by the as-of date",
+            _stage1(response=None),
+            as_of=date(2024, 5, 24),
+        ),
+        _policy_example(
+            Verdict.FAIL,
+            "policy allows 15 working days",
+            stages=[{"number": 1, "respond_working_days": 15}],
+        ),
+    ],
+)
+
+
+def _extension1(case: Complaint, ctx: Context) -> Outcome:
+    return check_extensions_within_cap(case, ctx, stage_number=1, **_params(ctx, 1))
+
+
+_EXT_OK = {
+    "notified_on": "2024-05-20",
+    "new_due": "2024-06-07",
+    "reason": "Surveyor's report awaited",
+    "ombudsman_details_given": True,
+}
+
+# 6.4: extension decided on complexity, told to the resident with reasons; at most 10
+# working days without good reason.
+CHC24_6_4 = rule(
+    "6.4",
+    "Stage 1 extensions: notice, reasons and cap",
+    summary=(
+        "If stage 1 needs longer, tell the resident the new date and why, before the original "
+        "deadline; an extension beyond 10 working days needs a good reason."
+    ),
+    explanation="""
+        Case: each extension must be notified on or before the deadline it moves, give a
+        reason, and end no more than 10 working days after the original deadline unless a
+        good reason is recorded. Beyond the cap without good reason, only the capped date
+        counts for rule 6.3.
+        Policy: the stage 1 extension cap must not exceed 10 working days, longer only with
+        good reason, and reasons must be given.
+    """,
+    case=_extension1,
+    policy=_policy_extension(1),
+    examples=[
+        _case_example(
+            Verdict.PASS, "10 working days, notified in time", _stage1(extensions=[_EXT_OK])
+        ),
+        _case_example(
+            Verdict.FAIL,
+            "11 working days without good reason",
+            _stage1(extensions=[{**_EXT_OK, "new_due": "2024-06-10"}]),
+        ),
+        _case_example(
+            Verdict.FAIL,
+            "notified the day after the original deadline",
+            _stage1(extensions=[{**_EXT_OK, "notified_on": "2024-05-24"}]),
+        ),
+        _policy_example(
+            Verdict.FAIL,
+            "policy allows 15-day extensions",
+            stages=[{"number": 1, "extension": {"max_working_days": 15}}],
+        ),
+    ],
+)
+
+
+def _notice1(case: Complaint, ctx: Context) -> Outcome:
+    return check_extension_notices(case, ctx, stage_number=1)
+
+
+# 6.5: every extension notice gives the Ombudsman's contact details.
+CHC24_6_5 = rule(
+    "6.5",
+    "Ombudsman details in stage 1 extension notices",
+    summary=(
+        "Whenever the resident is told of an extension, they also get the Ombudsman's "
+        "contact details."
+    ),
+    explanation="""
+        Case: every stage 1 extension must record ombudsman_details_given: true.
+        Policy: the policy must say extension notices give the Ombudsman's details.
+    """,
+    case=_notice1,
+    policy=_policy_extension_notice(1),
+    examples=[
+        _case_example(Verdict.PASS, "details given", _stage1(extensions=[_EXT_OK])),
+        _case_example(
+            Verdict.FAIL,
+            "no Ombudsman details",
+            _stage1(extensions=[{**_EXT_OK, "ombudsman_details_given": False}]),
+        ),
+        _policy_example(
+            Verdict.FAIL,
+            "template omits the Ombudsman",
+            stages=[{"number": 1, "extension": {"ombudsman_details_given": False}}],
+        ),
+    ],
+)
+
+
+def _answer_known(policy: LandlordPolicy, ctx: Context) -> Outcome:
+    return policy_says(
+        policy.respond_when_answer_known,
+        "respond_when_answer_known",
+        yes="responses go out when the answer is known; open actions are tracked after",
+        no="the policy waits for all actions to finish before responding",
+    )
+
+
+_ACTION_DONE = {"description": "Damp treatment", "due": "2024-06-14", "completed_on": "2024-06-12"}
+
+# 6.6: respond when the answer is known; track outstanding actions and keep the resident
+# updated.
+CHC24_6_6 = rule(
+    "6.6",
+    "Stage 1 response not held back; actions tracked",
+    summary=(
+        "Send the stage 1 response once the answer is known rather than when every follow-up "
+        "is done, then track the open actions and keep the resident informed."
+    ),
+    explanation="""
+        Case: every outstanding action after the stage 1 response must have a due date
+        (tracked) and be completed by it; with an as-of date, an open action past its due
+        date fails, and fails again if the resident had no update.
+        Policy: respond_when_answer_known must be true.
+    """,
+    case=_actions_tracked(1),
+    policy=_answer_known,
+    examples=[
+        _case_example(Verdict.PASS, "action done before due", _stage1(actions=[_ACTION_DONE])),
+        _case_example(
+            Verdict.FAIL,
+            "action with no due date",
+            _stage1(actions=[{"description": "Replace window"}]),
+        ),
+        _case_example(
+            Verdict.FAIL,
+            "action overdue at the as-of date",
+            _stage1(actions=[{"description": "Damp treatment", "due": "2024-06-14"}]),
+            as_of=date(2024, 7, 1),
+        ),
+    ],
+)
+
+_REASONS_ATTESTATION = (
+    "a quality review of a sample of response letters showing every point answered with "
+    "reasons that cite policy, law or good practice"
+)
+
+# 6.7: answer every point of the definition with clear reasons.
+CHC24_6_7 = rule(
+    "6.7",
+    "Stage 1 response answers every point with reasons",
+    summary=(
+        "The stage 1 response deals with each point in the complaint definition and explains "
+        "its decisions, citing policy, law or good practice where they apply."
+    ),
+    explanation="""
+        Case: the response must record all_points_addressed: true. How good the reasons are
+        is a matter of judgement: an attestation for 6.7 settles it.
+    """,
+    case=_points_addressed(1),
+    attestation=_REASONS_ATTESTATION,
+    examples=[
+        _case_example(
+            Verdict.PASS,
+            "all points addressed",
+            _stage1(response={"issued_on": "2024-05-23", "all_points_addressed": True}),
+        ),
+        _case_example(
+            Verdict.FAIL,
+            "a point left unanswered",
+            _stage1(response={"issued_on": "2024-05-23", "all_points_addressed": False}),
+        ),
+    ],
+)
+
+
+def _new_issues(case: Complaint, ctx: Context) -> Outcome:
+    stage = case.stage(1)
+    if stage is None or not stage.issues_raised:
+        return not_applicable("no new issues raised during stage 1")
+    response_on = stage.response.issued_on if stage.response else None
+    problems = []
+    for i, issue in enumerate(stage.issues_raised):
+        label = f"issues_raised[{i}] (raised {issue.raised_on})"
+        before_response = response_on is None or issue.raised_on < response_on
+        belongs_in_response = issue.related and before_response
+        if issue.handled == "not_yet":
+            if response_on is not None:
+                problems.append(f"{label} was neither answered nor logged as a new complaint")
+        elif belongs_in_response and issue.handled != "in_response":
+            problems.append(
+                f"{label} was related and raised before the response, so it belonged in it"
+            )
+        elif not belongs_in_response and issue.handled != "new_complaint":
+            why = "unrelated" if not issue.related else "raised after the response"
+            problems.append(f"{label} was {why}, so it needed a new complaint")
+        elif issue.handled == "new_complaint" and not issue.new_reference:
+            problems.append(f"{label} was logged as a new complaint with no reference")
+    facts = {"issues_raised": [x.model_dump(mode="json") for x in stage.issues_raised]}
+    if problems:
+        return failed("; ".join(problems), facts=facts)
+    return passed(f"{len(stage.issues_raised)} new issue(s) handled as required", facts=facts)
+
+
+# 6.8: issues raised during stage 1 go in the response if related and in time, otherwise
+# become a new complaint.
+CHC24_6_8 = rule(
+    "6.8",
+    "New issues raised during stage 1",
+    summary=(
+        "A related issue raised before the stage 1 response is answered in it; an unrelated "
+        "one, or one raised after the response (or that would unduly delay it), is logged as "
+        "a new complaint."
+    ),
+    explanation="""
+        Case: each of stage 1's issues_raised is checked against where it was handled
+        (in_response or new_complaint, with the new reference). Whether including an issue
+        would have delayed the response unreasonably is the landlord's call: record it as
+        handled: new_complaint.
+    """,
+    case=_new_issues,
+    examples=[
+        _case_example(
+            Verdict.PASS,
+            "related issue folded into the response",
+            _stage1(
+                issues_raised=[
+                    {"raised_on": "2024-05-15", "related": True, "handled": "in_response"}
+                ]
+            ),
+        ),
+        _case_example(
+            Verdict.FAIL,
+            "unrelated issue answered in the response instead of a new complaint",
+            _stage1(
+                issues_raised=[
+                    {"raised_on": "2024-05-15", "related": False, "handled": "in_response"}
+                ]
+            ),
+        ),
+    ],
+)
+
+
+def _contents1(case: Complaint, ctx: Context) -> Outcome:
+    return check_response_contents(
+        case, ctx, stage_number=1, required=ctx.param("stage1.response_items")
+    )
+
+
+# 6.9: the stage 1 letter states (a) stage, (b) definition, (c) decision, (d) reasons,
+# (e) remedy, (f) outstanding actions, (g) how to escalate to stage 2.
+CHC24_6_9 = rule(
+    "6.9",
+    "Stage 1 response letter contents",
+    summary=(
+        "The stage 1 response, in plain language, states the stage, the complaint definition, "
+        "the decision and its reasons, any remedy, outstanding actions, and how to escalate."
+    ),
+    explanation="""
+        Case: response.contents must record true for each of the seven items (a) to (g).
+        Policy: the stage 1 response template (stages[].response_contents) must list them.
+    """,
+    case=_contents1,
+    policy=_policy_contents(1),
+    examples=[
+        _case_example(Verdict.PASS, "all seven items", _stage1()),
+        _case_example(
+            Verdict.FAIL,
+            "no escalation route",
+            _stage1(
+                response={
+                    "issued_on": "2024-05-23",
+                    "contents": {**_ALL_ITEMS, "escalation_route": False},
+                }
+            ),
+        ),
+    ],
+)
+
+# -- stage 2 -----------------------------------------------------------------------------
+
+
+def _progressed(case: Complaint, ctx: Context) -> Outcome:
+    stage = case.stage(2)
+    if stage is None:
+        return not_applicable("the resident did not ask to escalate")
+    refused = [r for r in case.refusals if r.stage == 2]
+    facts = {
+        "stage2.requested_on": stage.requested_on.isoformat() if stage.requested_on else None,
+        "stage2.acknowledged": stage.acknowledged is not None,
+        "stage2.response": stage.response is not None,
+        "refusals_at_stage2": len(refused),
+    }
+    if stage.acknowledged or stage.response:
+        return passed("the escalation was taken into stage 2", facts=facts)
+    if refused:
+        return passed(
+            "escalation was refused and recorded (judged under 5.11 and 2.4)", facts=facts
+        )
+    if ctx.as_of is None and case.is_open:
+        return not_applicable(
+            "escalation requested but not yet progressed; give an as-of date to judge",
+            facts=facts,
+        )
+    return failed("the escalation request was neither taken into stage 2 nor refused", facts=facts)
+
+
+def _two_stage_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:
+    if policy.stages is None:
+        return needs_evidence("the policy does not describe its stages; set stages")
+    if policy.stage(2) is None:
+        return failed("the policy has no stage 2 to escalate to")
+    return passed("the policy provides a stage 2, the landlord's final response")
+
+
+# 6.10: anything not resolved at stage 1 moves to stage 2, the final response.
+CHC24_6_10 = rule(
+    "6.10",
+    "Unresolved complaints progress to stage 2",
+    summary=(
+        "Whatever the resident is still unhappy with after stage 1 goes on to stage 2, which "
+        "is the landlord's final answer."
+    ),
+    explanation="""
+        Case: once escalation is requested, stage 2 must be acknowledged or answered, or a
+        refusal recorded (judged under 5.11). Policy: the policy must have a stage 2.
+    """,
+    case=_progressed,
+    policy=_two_stage_policy,
+    examples=[
+        _case_example(Verdict.PASS, "escalated and handled", _stage1(), _stage2()),
+        _case_example(
+            Verdict.FAIL,
+            "escalation requested, closed without stage 2",
+            _stage1(),
+            {"number": 2, "requested_on": "2024-06-03"},
+            closed_on="2024-06-20",
+        ),
+    ],
+)
+
+
+def _ack2(case: Complaint, ctx: Context) -> Outcome:
+    return check_acknowledged_in_time(
+        case,
+        ctx,
+        stage_number=2,
+        ack_days=ctx.param("stage2.acknowledge_working_days"),
+        require_definition=True,
+    )
+
+
+# 6.11: acknowledge, define and log a stage 2 request within 5 working days of receiving it.
+CHC24_6_11 = rule(
+    "6.11",
+    "Stage 2 acknowledged, defined and logged in time",
+    summary=(
+        "A request to escalate is acknowledged, with the complaint definition recorded, "
+        "within 5 working days after the request arrived."
+    ),
+    explanation="""
+        Case: stage 2 acknowledgement no later than the 5th working day after
+        requested_on, recording the definition. Policy: stage 2 acknowledgement timescale
+        at most 5 working days.
+    """,
+    case=_ack2,
+    policy=_policy_days(
+        2, "acknowledge_working_days", "stage2.acknowledge_working_days", "acknowledgement"
+    ),
+    examples=[
+        _case_example(Verdict.PASS, "acknowledged on the 5th working day", _stage1(), _stage2()),
+        _case_example(
+            Verdict.FAIL,
+            "acknowledged on the 6th working day",
+            _stage1(),
+            _stage2(acknowledged={"on": "2024-06-11", "definition": _DEFINITION}),
+        ),
+    ],
+)
+
+
+def _no_reasons_demanded(case: Complaint, ctx: Context) -> Outcome:
+    stage = case.stage(2)
+    if stage is None:
+        return not_applicable("no stage 2")
+    value = stage.escalation_reasons_demanded
+    facts = {"stage2.escalation_reasons_demanded": value}
+    if value is None:
+        return needs_evidence(
+            "the case does not record whether the resident was made to justify escalating "
+            "(set escalation_reasons_demanded)",
+            facts=facts,
+        )
+    if value:
+        return failed("the resident was required to explain why they escalated", facts=facts)
+    return passed("the resident was not asked to justify escalating", facts=facts)
+
+
+def _no_reasons_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:
+    stage = policy.stage(2)
+    value = stage.escalation_reasons_required if stage else None
+    facts = {"stages[2].escalation_reasons_required": value}
+    if value is None:
+        return needs_evidence(
+            "the policy does not say whether residents must give reasons to escalate; set "
+            "stages[2].escalation_reasons_required",
+            facts=facts,
+        )
+    if value:
+        return failed("the policy makes residents give reasons to escalate", facts=facts)
+    return passed("the policy does not ask residents to justify escalating", facts=facts)
+
+
+# 6.12: residents are not made to explain why they escalate.
+CHC24_6_12 = rule(
+    "6.12",
+    "No reasons demanded for escalation",
+    summary=(
+        "A resident need not justify asking for stage 2; the landlord makes reasonable efforts "
+        "to understand what still troubles them."
+    ),
+    explanation="""
+        Case: escalation_reasons_demanded must be false. Policy: escalation_reasons_required
+        must be false. Whether reasonable efforts were made to understand the resident is
+        for an attestation.
+    """,
+    case=_no_reasons_demanded,
+    policy=_no_reasons_policy,
+    attestation="how stage 2 handlers find out why residents remain unhappy (call notes, scripts)",
+    examples=[
+        _case_example(Verdict.PASS, "no reasons demanded", _stage1(), _stage2()),
+        _case_example(
+            Verdict.FAIL,
+            "resident made to give reasons",
+            _stage1(),
+            _stage2(escalation_reasons_demanded=True),
+        ),
+    ],
+)
+
+
+def _handlers(case: Complaint, ctx: Context) -> Outcome:
+    return check_different_handlers(case, ctx, earlier=1, later=2)
+
+
+def _handlers_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:
+    stage = policy.stage(2)
+    return policy_says(
+        stage.different_handler if stage else None,
+        "stages[2].different_handler",
+        yes="stage 2 is handled by someone other than the stage 1 handler",
+        no="the policy lets the stage 1 handler also decide stage 2",
+    )
+
+
+# 6.13: the stage 2 handler is not the stage 1 handler.
+CHC24_6_13 = rule(
+    "6.13",
+    "A different person at stage 2",
+    summary="Whoever considered the complaint at stage 1 does not consider it at stage 2.",
+    explanation="Case: stage 2 handler differs from stage 1 handler. Policy: different_handler.",
+    case=_handlers,
+    policy=_handlers_policy,
+    examples=[
+        _case_example(Verdict.PASS, "different handlers", _stage1(), _stage2()),
+        _case_example(
+            Verdict.FAIL, "same handler at both stages", _stage1(), _stage2(handler="A. Patel")
+        ),
+    ],
+)
+
+
+def _respond2(case: Complaint, ctx: Context) -> Outcome:
+    return check_responded_in_time(case, ctx, stage_number=2, **_params(ctx, 2))
+
+
+# 6.14: stage 2 final response within 20 working days of acknowledging the escalation.
+CHC24_6_14 = rule(
+    "6.14",
+    "Stage 2 response in time",
+    summary=(
+        "The stage 2 final response goes out within 20 working days after the escalation was "
+        "acknowledged, or by the date of a valid extension."
+    ),
+    explanation="""
+        Case: as 6.3, at stage 2, counting 20 working days from acknowledgement of the
+        escalation (capped at the acknowledgement deadline by default). Policy: at most 20.
+    """,
+    case=_respond2,
+    policy=_policy_days(2, "respond_working_days", "stage2.respond_working_days", "response"),
+    examples=[
+        _case_example(Verdict.PASS, "20th working day", _stage1(), _stage2()),
+        _case_example(
+            Verdict.FAIL,
+            "21st working day",
+            _stage1(),
+            _stage2(response={"issued_on": "2024-07-09", "contents": _ALL_ITEMS}),
+        ),
+    ],
+)
+
+
+def _extension2(case: Complaint, ctx: Context) -> Outcome:
+    return check_extensions_within_cap(case, ctx, stage_number=2, **_params(ctx, 2))
+
+
+_EXT2_OK = {
+    "notified_on": "2024-07-01",
+    "new_due": "2024-08-05",
+    "reason": "Independent surveyor booked",
+    "ombudsman_details_given": True,
+}
+
+# 6.15: stage 2 extension at most 20 working days without good reason, reasons explained.
+CHC24_6_15 = rule(
+    "6.15",
+    "Stage 2 extensions: notice, reasons and cap",
+    summary=(
+        "If stage 2 needs longer, tell the resident the new date and why before the deadline; "
+        "more than 20 extra working days needs a good reason."
+    ),
+    explanation="As 6.4, at stage 2, with a 20 working day cap.",
+    case=_extension2,
+    policy=_policy_extension(2),
+    examples=[
+        _case_example(
+            Verdict.PASS, "20 working days, in time", _stage1(), _stage2(extensions=[_EXT2_OK])
+        ),
+        _case_example(
+            Verdict.FAIL,
+            "21 working days without good reason",
+            _stage1(),
+            _stage2(extensions=[{**_EXT2_OK, "new_due": "2024-08-06"}]),
+        ),
+    ],
+)
+
+
+def _notice2(case: Complaint, ctx: Context) -> Outcome:
+    return check_extension_notices(case, ctx, stage_number=2)
+
+
+# 6.16: stage 2 extension notices give the Ombudsman's contact details.
+CHC24_6_16 = rule(
+    "6.16",
+    "Ombudsman details in stage 2 extension notices",
+    summary="Every stage 2 extension notice gives the resident the Ombudsman's contact details.",
+    explanation="As 6.5, at stage 2.",
+    case=_notice2,
+    policy=_policy_extension_notice(2),
+    examples=[
+        _case_example(Verdict.PASS, "details given", _stage1(), _stage2(extensions=[_EXT2_OK])),
+        _case_example(
+            Verdict.FAIL,
+            "details missing",
+            _stage1(),
+            _stage2(extensions=[{**_EXT2_OK, "ombudsman_details_given": False}]),
+        ),
+    ],
+)
+
+# 6.17: as 6.6 at stage 2.
+CHC24_6_17 = rule(
+    "6.17",
+    "Stage 2 response not held back; actions tracked",
+    summary=(
+        "The stage 2 response goes out once the answer is known; open actions are then "
+        "tracked, done promptly and the resident kept up to date."
+    ),
+    explanation="As 6.6, at stage 2.",
+    case=_actions_tracked(2),
+    policy=_answer_known,
+    examples=[
+        _case_example(Verdict.PASS, "action done", _stage1(), _stage2(actions=[_ACTION_DONE])),
+        _case_example(
+            Verdict.FAIL,
+            "action done late",
+            _stage1(),
+            _stage2(actions=[{**_ACTION_DONE, "completed_on": "2024-06-20"}]),
+        ),
+    ],
+)
+
+# 6.18: as 6.7 at stage 2.
+CHC24_6_18 = rule(
+    "6.18",
+    "Stage 2 response answers every point with reasons",
+    summary=(
+        "The stage 2 response deals with each point of the complaint definition and gives "
+        "clear reasons, citing policy, law or good practice where relevant."
+    ),
+    explanation="As 6.7, at stage 2.",
+    case=_points_addressed(2),
+    attestation=_REASONS_ATTESTATION,
+    examples=[
+        _case_example(
+            Verdict.PASS,
+            "all points addressed",
+            _stage1(),
+            _stage2(response={"issued_on": "2024-07-08", "all_points_addressed": True}),
+        ),
+        _case_example(
+            Verdict.FAIL,
+            "points missed",
+            _stage1(),
+            _stage2(response={"issued_on": "2024-07-08", "all_points_addressed": False}),
+        ),
+    ],
+)
+
+
+def _contents2(case: Complaint, ctx: Context) -> Outcome:
+    return check_response_contents(
+        case, ctx, stage_number=2, required=ctx.param("stage2.response_items")
+    )
+
+
+# 6.19: the stage 2 letter states (a)-(f) as at stage 1, and (g) how to go to the Ombudsman.
+CHC24_6_19 = rule(
+    "6.19",
+    "Stage 2 response letter contents",
+    summary=(
+        "The stage 2 response states the stage, the definition, the decision and reasons, any "
+        "remedy, outstanding actions, and how to take the complaint to the Ombudsman."
+    ),
+    explanation="""
+        Case: response.contents true for each item; escalation_route here means the route to
+        the Ombudsman. Policy: the stage 2 template lists all seven items.
+    """,
+    case=_contents2,
+    policy=_policy_contents(2),
+    examples=[
+        _case_example(Verdict.PASS, "all items", _stage1(), _stage2()),
+        _case_example(
+            Verdict.FAIL,
+            "no route to the Ombudsman",
+            _stage1(),
+            _stage2(
+                response={
+                    "issued_on": "2024-07-08",
+                    "contents": {**_ALL_ITEMS, "escalation_route": False},
+                }
+            ),
+        ),
+    ],
+)
+
+# 6.20: stage 2 is the final response and involves all the staff needed to give it.
+CHC24_6_20 = rule(
+    "6.20",
+    "Final response involves the right staff",
+    summary="The stage 2 final response draws in every member of staff needed to give it properly.",
+    explanation="Who was involved is a judgement: an attestation for 6.20 settles it.",
+    attestation="sign-off records or a sample of stage 2 files showing who contributed",
+    examples=[
+        example(
+            Subject.ATTESTATION,
+            Verdict.PASS,
+            "attested with sign-off records",
+            name="Example Homes",
+            attestations=[
+                {
+                    "provision": "6.20",
+                    "statement": "Stage 2 responses are signed off by the service head.",
+                    "evidence": ["Stage 2 sign-off log 2024"],
+                    "on": "2024-06-01",
+                    "by": "Complaints Manager",
+                }
+            ],
+        ),
+        example(
+            Subject.ATTESTATION,
+            Verdict.FAIL,
+            "attested as not met",
+            name="Example Homes",
+            attestations=[
+                {
+                    "provision": "6.20",
+                    "complies": False,
+                    "statement": "Repairs staff are not consulted at stage 2.",
+                    "evidence": ["Audit 2024-Q1"],
+                    "on": "2024-06-01",
+                    "by": "Complaints Manager",
+                }
+            ],
+        ),
+    ],
+)
+
+RULES = (
+    CHC24_6_1,
+    CHC24_6_2,
+    CHC24_6_3,
+    CHC24_6_4,
+    CHC24_6_5,
+    CHC24_6_6,
+    CHC24_6_7,
+    CHC24_6_8,
+    CHC24_6_9,
+    CHC24_6_10,
+    CHC24_6_11,
+    CHC24_6_12,
+    CHC24_6_13,
+    CHC24_6_14,
+    CHC24_6_15,
+    CHC24_6_16,
+    CHC24_6_17,
+    CHC24_6_18,
+    CHC24_6_19,
+    CHC24_6_20,
+)

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from ._context import Context, Portfolio
+from ._policy import ClockStart, PolicyStage
 from ._rules import Example, Level, Outcome, Rule, Subject, Verdict
 from ._stage_checks import (
     RESPONSE_ITEMS,
@@ -37,12 +38,14 @@ from ._timeliness import (
 
 __all__ = [
     "RESPONSE_ITEMS",
+    "ClockStart",
     "Context",
     "Deadline",
     "Example",
     "ExtensionReview",
     "Level",
     "Outcome",
+    "PolicyStage",
     "Portfolio",
     "Rule",
     "Subject",
