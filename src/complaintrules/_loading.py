@@ -8,6 +8,7 @@ files larger than a limit are refused before anything is built from them.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from ._policy import LandlordPolicy
 __all__ = [
     "InputError",
     "InputProblem",
+    "YamlLoader",
     "load_case",
     "load_cases",
     "load_organisation",
@@ -36,6 +38,24 @@ M = TypeVar("M", bound=BaseModel)
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 #: Largest number of nodes a YAML document may expand to once aliases are followed.
 MAX_EXPANDED_NODES = 2_000_000
+
+
+class YamlLoader(yaml.SafeLoader):
+    """Safe loading with YAML 1.2 booleans: only true/false are booleans.
+
+    Under YAML 1.1 ``on``, ``off``, ``yes`` and ``no`` are booleans too, which would turn
+    the field name ``on:`` (used for dates throughout the models) into ``True``.
+    """
+
+
+_BOOL = "tag:yaml.org,2002:bool"
+YamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+YamlLoader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +139,7 @@ def _read(path: Path) -> _Document:
                 path, [InputProblem(f"column {exc.colno}", f"invalid JSON: {exc.msg}", exc.lineno)]
             ) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=YamlLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -139,7 +159,7 @@ def _read(path: Path) -> _Document:
             ],
         )
     try:
-        data = yaml.SafeLoader("").construct_document(node)
+        data = YamlLoader("").construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

@@ -37,7 +37,9 @@ def _tiny_pack(name: str = "tiny") -> Pack:
         explanation="",
         source="test",
         case=lambda case, ctx: passed(f"reference {case.reference}"),
-        examples=(example(Subject.CASE, Verdict.PASS, "x", reference="T", received_on="2024-05-01"),),
+        examples=(
+            example(Subject.CASE, Verdict.PASS, "x", reference="T", received_on="2024-05-01"),
+        ),
     )
     return Pack(
         name=name,
