@@ -13,15 +13,20 @@ import json
 import sys
 import textwrap
 from collections.abc import Sequence
+from datetime import date, time
 from typing import Any
 
 from pydantic import BaseModel
 
+from ._calendar import CalendarRangeError, WorkingCalendar
 from ._case import Complaint
-from ._loading import InputError
+from ._conventions import Conventions, LateAcknowledgement, NonWorkingDayReceipt
+from ._engine import Engine
+from ._loading import InputError, load_cases, load_organisation, load_policy
 from ._organisation import Organisation
 from ._plugins import NoPackError, PackRegistry
 from ._policy import LandlordPolicy
+from ._summary import render_text
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -71,7 +76,89 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = sub.add_parser("schema", help="print the JSON Schema of an input model")
     schema.add_argument("model", choices=sorted(SCHEMA_MODELS))
+
+    check = sub.add_parser(
+        "check",
+        help="evaluate a policy (with organisation facts and cases) against a pack",
+        description=(
+            "Evaluate a landlord's policy, and optionally its organisation file and cases, "
+            "provision by provision. Exit 0 if nothing failed, 1 if a must-level provision "
+            "failed (or, with --strict, a should-level one), 2 on a usage or input error."
+        ),
+    )
+    check.add_argument("policy", metavar="POLICY", help="policy file (YAML or JSON)")
+    check.add_argument("--organisation", metavar="ORG", help="organisation file (YAML/JSON)")
+    check.add_argument("--cases", metavar="CASES", help="cases file (YAML/JSON list)")
+    check.add_argument("--pack", help="pack to judge against (default: the newest Code)")
+    check.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="judge open cases at")
+    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--verbose", "-v", action="store_true", help="show every finding")
+    strictness = check.add_mutually_exclusive_group()
+    strictness.add_argument(
+        "--strict", action="store_true", help="also exit 1 on should-level warnings"
+    )
+    strictness.add_argument(
+        "--no-fail", action="store_true", help="report only; exit 0 even when rules fail"
+    )
+    _add_convention_options(check)
     return parser
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def _time(text: str) -> time:
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a time as HH:MM, got {text!r}") from None
+
+
+def _add_convention_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("working-day conventions (shown in every report)")
+    group.add_argument(
+        "--late-acknowledgement",
+        choices=[c.value for c in LateAcknowledgement],
+        default=LateAcknowledgement.CAPPED.value,
+        help="how a late acknowledgement moves a response deadline (default: capped)",
+    )
+    group.add_argument(
+        "--non-working-day-receipt",
+        choices=[c.value for c in NonWorkingDayReceipt],
+        default=NonWorkingDayReceipt.COUNT_FROM_RECEIPT.value,
+        help="receipt on a weekend or holiday (default: count_from_receipt)",
+    )
+    group.add_argument(
+        "--cutoff",
+        type=_time,
+        metavar="HH:MM",
+        help="treat receipt at or after this time as receipt on the next working day",
+    )
+    group.add_argument(
+        "--closure",
+        type=_date,
+        action="append",
+        default=[],
+        metavar="YYYY-MM-DD",
+        help="a landlord closure day (repeatable)",
+    )
+
+
+def _engine(args: argparse.Namespace) -> Engine:
+    conventions = Conventions(
+        late_acknowledgement=LateAcknowledgement(args.late_acknowledgement),
+        non_working_day_receipt=NonWorkingDayReceipt(args.non_working_day_receipt),
+        cutoff=args.cutoff,
+    )
+    return Engine(
+        registry=_registry(args),
+        calendar=WorkingCalendar(closures=args.closure),
+        conventions=conventions,
+    )
 
 
 def _registry(args: argparse.Namespace) -> PackRegistry:
@@ -135,7 +222,30 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    policy = load_policy(args.policy)
+    organisation = load_organisation(args.organisation) if args.organisation else None
+    cases = load_cases(args.cases) if args.cases else None
+    engine = _engine(args)
+    pack = engine.pack(args.pack)
+    report = engine.evaluate(
+        policy=policy, organisation=organisation, cases=cases, pack=pack, as_of=args.as_of
+    )
+    rules = engine.registry.rules_for(pack)
+    if args.format == "json":
+        json.dump(report.to_dict(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(render_text(report, rules, verbose=args.verbose))
+    if args.no_fail:
+        return EXIT_OK
+    if report.failures or (args.strict and report.warnings):
+        return EXIT_FAILED
+    return EXIT_OK
+
+
 COMMANDS = {
+    "check": _cmd_check,
     "packs": _cmd_packs,
     "rules": _cmd_rules,
     "rule": _cmd_rule,
@@ -148,7 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except (InputError, NoPackError) as exc:
+    except (InputError, NoPackError, CalendarRangeError) as exc:
         print(f"complaintrules: {exc}", file=sys.stderr)
         return EXIT_USAGE
 

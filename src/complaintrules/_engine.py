@@ -161,6 +161,22 @@ class Engine:
             ),
         )
 
+    def _without_organisation(self, rule: Rule, ref: str, ctx: Context) -> Finding:
+        return Finding(
+            rule_id=rule.id,
+            provision=rule.provision,
+            pack=rule.pack,
+            subject=Subject.ORGANISATION,
+            subject_ref=ref,
+            verdict=Verdict.NEEDS_EVIDENCE,
+            level=rule.level,
+            message=(
+                f"no organisation file given; provision {rule.provision} is judged on the "
+                "organisation's governance facts (see `complaintrules schema organisation`)"
+            ),
+            evidence=Evidence(parameters=ctx.parameters_evidence()),
+        )
+
     def _context(
         self, pack: Pack, on: date, as_of: date | None, organisation: Organisation | None
     ) -> Context:
@@ -239,11 +255,16 @@ class Engine:
         ref = organisation.name if organisation else "organisation (not given)"
         out = []
         for rule in self._rules(chosen, None):
-            if rule.organisation is not None and organisation is not None:
+            if rule.organisation is not None:
                 ctx = self._context(chosen, when, None, organisation)
-                out.append(
-                    self._run(rule, Subject.ORGANISATION, ref, rule.organisation, organisation, ctx)
-                )
+                if organisation is None:
+                    out.append(self._without_organisation(rule, ref, ctx))
+                else:
+                    out.append(
+                        self._run(
+                            rule, Subject.ORGANISATION, ref, rule.organisation, organisation, ctx
+                        )
+                    )
             if rule.attestation is not None:
                 ctx = self._context(chosen, when, None, organisation)
                 out.append(
