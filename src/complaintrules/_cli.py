@@ -14,6 +14,7 @@ import sys
 import textwrap
 from collections.abc import Sequence
 from datetime import date, time
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -21,6 +22,7 @@ from pydantic import BaseModel
 from ._calendar import CalendarRangeError, WorkingCalendar
 from ._case import Complaint
 from ._conventions import Conventions, LateAcknowledgement, NonWorkingDayReceipt
+from ._docs import write_docs
 from ._engine import Engine
 from ._loading import InputError, load_cases, load_organisation, load_policy
 from ._organisation import Organisation
@@ -76,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = sub.add_parser("schema", help="print the JSON Schema of an input model")
     schema.add_argument("model", choices=sorted(SCHEMA_MODELS))
+
+    docs = sub.add_parser("docs", help="write the reference page of every rule (Markdown)")
+    docs.add_argument("--out", default="docs/rules", help="output folder (default: docs/rules)")
+    docs.add_argument("--pack", action="append", help="only these packs (repeatable)")
 
     check = sub.add_parser(
         "check",
@@ -222,6 +228,14 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_docs(args: argparse.Namespace) -> int:
+    registry = _registry(args)
+    packs = [registry.get(name) for name in args.pack] if args.pack else registry.packs
+    written = write_docs(packs, Path(args.out))
+    print(f"wrote {len(written)} pages under {args.out}")
+    return EXIT_OK
+
+
 def _cmd_check(args: argparse.Namespace) -> int:
     policy = load_policy(args.policy)
     organisation = load_organisation(args.organisation) if args.organisation else None
@@ -246,6 +260,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "check": _cmd_check,
+    "docs": _cmd_docs,
     "packs": _cmd_packs,
     "rules": _cmd_rules,
     "rule": _cmd_rule,
