@@ -354,6 +354,30 @@ class Engine:
         findings = self.organisation_findings(organisation, pack=chosen, on=on)
         return self._report([chosen], findings, None, ["organisation"])
 
+    def evaluate_portfolio(
+        self,
+        cases: Sequence[Complaint],
+        organisation: Organisation | None = None,
+        *,
+        pack: str | Pack | None = None,
+        as_of: date | None = None,
+    ) -> Report:
+        """Every case (each by the pack in force on its date unless ``pack`` is named) and
+        the portfolio-wide rules (volumes, measures) over all of them."""
+        chosen = self.pack(pack)
+        used = {chosen.name: chosen}
+        findings: list[Finding] = []
+        for case in cases:
+            case_pack = chosen if pack is not None else self.pack(on=case.received_on)
+            used.setdefault(case_pack.name, case_pack)
+            findings += self.case_findings(
+                case, pack=case_pack, as_of=as_of, organisation=organisation
+            )
+        findings += self.portfolio_findings(
+            Portfolio(cases, organisation), pack=chosen, as_of=as_of
+        )
+        return self._report(used.values(), findings, as_of, ["cases", "portfolio"])
+
     def _report(
         self,
         packs: Iterable[Pack],
