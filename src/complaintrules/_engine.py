@@ -319,16 +319,9 @@ class Engine:
         subjects.append("organisation")
         findings += self.organisation_findings(organisation, pack=chosen, on=on)
         if cases is not None:
-            subjects.append("cases")
-            for case in cases:
-                case_pack = chosen if pack is not None else self.pack(on=case.received_on)
-                used.setdefault(case_pack.name, case_pack)
-                findings += self.case_findings(
-                    case, pack=case_pack, as_of=as_of, organisation=organisation
-                )
-            subjects.append("portfolio")
-            findings += self.portfolio_findings(
-                Portfolio(cases, organisation), pack=chosen, on=on, as_of=as_of
+            subjects += ["cases", "portfolio"]
+            findings += self._cases_and_portfolio(
+                cases, organisation, chosen, pack is not None, on, as_of, used
             )
         return self._report(used.values(), findings, as_of, subjects)
 
@@ -366,17 +359,33 @@ class Engine:
         the portfolio-wide rules (volumes, measures) over all of them."""
         chosen = self.pack(pack)
         used = {chosen.name: chosen}
+        findings = self._cases_and_portfolio(
+            cases, organisation, chosen, pack is not None, None, as_of, used
+        )
+        return self._report(used.values(), findings, as_of, ["cases", "portfolio"])
+
+    def _cases_and_portfolio(
+        self,
+        cases: Sequence[Complaint],
+        organisation: Organisation | None,
+        chosen: Pack,
+        pack_named: bool,
+        on: date | None,
+        as_of: date | None,
+        used: dict[str, Pack],
+    ) -> list[Finding]:
+        """Each case by its own pack (unless one was named), then the portfolio rules."""
         findings: list[Finding] = []
         for case in cases:
-            case_pack = chosen if pack is not None else self.pack(on=case.received_on)
+            case_pack = chosen if pack_named else self.pack(on=case.received_on)
             used.setdefault(case_pack.name, case_pack)
             findings += self.case_findings(
                 case, pack=case_pack, as_of=as_of, organisation=organisation
             )
         findings += self.portfolio_findings(
-            Portfolio(cases, organisation), pack=chosen, as_of=as_of
+            Portfolio(cases, organisation), pack=chosen, on=on, as_of=as_of
         )
-        return self._report(used.values(), findings, as_of, ["cases", "portfolio"])
+        return findings
 
     def _report(
         self,
