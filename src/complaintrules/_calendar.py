@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import holidays as _holidays
 
@@ -177,6 +178,31 @@ class WorkingCalendar:
         if len(counts) != len(days):
             raise ValueError("days and n must be the same length")
         return [self.add_working_days(d, k) for d, k in zip(days, counts, strict=True)]
+
+    def add_working_days_array(self, ordinals: Any, n: Any) -> Any:
+        """:meth:`add_working_days` over a numpy array of date ordinals (``date.toordinal``).
+
+        ``n`` is one count or an array of counts (each at least 1). Returns an int64 array
+        of ordinals; an element whose day or result falls outside the calendar's years is
+        -1 (the per-date method raises :class:`CalendarRangeError` for it instead).
+        """
+        import numpy as np
+
+        index = self._index
+        arrays = getattr(self, "_np_index", None)
+        if arrays is None:
+            arrays = (
+                np.asarray(index.worked_by, dtype=np.int64),
+                np.asarray(index.working_ordinals, dtype=np.int64),
+            )
+            self._np_index = arrays
+        worked_by, working = arrays
+        days = np.asarray(ordinals, dtype=np.int64)
+        offset = days - index.first.toordinal()
+        inside = (offset >= 0) & (offset < len(worked_by))
+        position = worked_by[np.where(inside, offset, 0)] + np.asarray(n, dtype=np.int64) - 1
+        inside &= (position >= 0) & (position < len(working))
+        return np.where(inside, working[np.where(inside, position, 0)], -1)
 
     def __repr__(self) -> str:
         return (

@@ -1,0 +1,259 @@
+"""What is due next on a case: each stage's deadlines as of a date, and what is already late.
+
+Nothing here computes a deadline of its own: acknowledgement and response deadlines come
+from :func:`acknowledgement_deadline` and :func:`response_deadline`, extensions from
+:func:`review_extensions` and the pass/late/overdue judgement from :func:`judge_deadline`,
+the same functions the timeliness rules (CHC24-6.2, 6.3, 6.4, 6.11, 6.14, 6.15) use. So
+``due()`` and the rules can never disagree about a date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any, Literal
+
+from ._case import Complaint, Stage
+from ._context import Context
+from ._engine import Engine
+from ._packs import Pack
+from ._policy import ClockStart
+from ._rules import Verdict
+from ._stage_checks import acknowledgement_deadline, response_deadline
+from ._timeliness import Deadline, ExtensionReview, judge_deadline, review_extensions
+
+__all__ = ["DueReport", "Obligation", "ObligationStatus", "due"]
+
+
+class ObligationStatus(StrEnum):
+    """Where one obligation stands on the as-of date."""
+
+    #: Done on or before its deadline.
+    DONE_ON_TIME = "done_on_time"
+    #: Done, but after its deadline (a breach).
+    DONE_LATE = "done_late"
+    #: Not done yet and not yet due: this is what is due next.
+    PENDING = "pending"
+    #: Not done and its deadline has passed (a breach).
+    OVERDUE = "overdue"
+    #: The case was withdrawn or closed before it fell due, so nothing is owed.
+    NOT_REQUIRED = "not_required"
+
+
+@dataclass(frozen=True, slots=True)
+class Obligation:
+    """One thing the landlord owes on a case, with its deadline as of a date."""
+
+    stage: int
+    kind: Literal["acknowledge", "respond"]
+    status: ObligationStatus
+    #: The deadline in force: the original one moved by any valid extension.
+    due_by: date
+    #: The deadline before any extension.
+    original_due: date
+    #: For a response: the latest date an extension may reach without a recorded good
+    #: reason (an extension notice must reach the resident by ``original_due``).
+    latest_extension: date | None
+    done_on: date | None
+    working_days_left: int | None = None
+    working_days_late: int | None = None
+    message: str = ""
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def what(self) -> str:
+        noun = "acknowledgement" if self.kind == "acknowledge" else "response"
+        return f"stage {self.stage} {noun}"
+
+    @property
+    def breached(self) -> bool:
+        return self.status in (ObligationStatus.DONE_LATE, ObligationStatus.OVERDUE)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "stage": self.stage,
+            "kind": self.kind,
+            "what": self.what,
+            "status": self.status.value,
+            "due_by": self.due_by.isoformat(),
+            "original_due": self.original_due.isoformat(),
+            "latest_extension": self.latest_extension.isoformat()
+            if self.latest_extension
+            else None,
+            "done_on": self.done_on.isoformat() if self.done_on else None,
+            "working_days_left": self.working_days_left,
+            "working_days_late": self.working_days_late,
+            "message": self.message,
+            "evidence": self.evidence,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DueReport:
+    """Every obligation of a case's stages as of a date."""
+
+    reference: str
+    as_of: date
+    pack: str
+    is_open: bool
+    obligations: tuple[Obligation, ...]
+
+    @property
+    def next(self) -> list[Obligation]:
+        """Obligations not yet done and not yet late, soonest first."""
+        pending = [o for o in self.obligations if o.status is ObligationStatus.PENDING]
+        return sorted(pending, key=lambda o: (o.due_by, o.stage, o.kind))
+
+    @property
+    def breached(self) -> list[Obligation]:
+        """Obligations done late or overdue."""
+        return [o for o in self.obligations if o.breached]
+
+    def obligation(self, stage: int, kind: str) -> Obligation | None:
+        for o in self.obligations:
+            if o.stage == stage and o.kind == kind:
+                return o
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "reference": self.reference,
+            "as_of": self.as_of.isoformat(),
+            "pack": self.pack,
+            "open": self.is_open,
+            "next": [o.to_dict() for o in self.next],
+            "breached": [o.to_dict() for o in self.breached],
+            "obligations": [o.to_dict() for o in self.obligations],
+        }
+
+
+def due(
+    case: Complaint,
+    as_of: date,
+    *,
+    engine: Engine | None = None,
+    pack: str | Pack | None = None,
+) -> DueReport:
+    """What is due on ``case`` as of ``as_of``: each stage's acknowledgement and response.
+
+    The pack is the one in force on the case's receipt date unless named; its dated
+    parameters give the timescales and the engine's calendar and conventions count them.
+    """
+    engine = engine if engine is not None else _default_engine()
+    chosen = engine.pack(pack, on=case.received_on)
+    ctx = Context(chosen, engine.calendar, engine.conventions, case.received_on, as_of)
+    obligations: list[Obligation] = []
+    for stage in case.stages:
+        if f"stage{stage.number}.respond_working_days" not in chosen.parameters:
+            continue  # a stage the pack sets no timescale for (an informal "stage 0", say)
+        obligations += _stage_obligations(ctx, case, stage)
+    return DueReport(
+        reference=case.reference,
+        as_of=as_of,
+        pack=chosen.name,
+        is_open=case.is_open,
+        obligations=tuple(obligations),
+    )
+
+
+_ENGINE: Engine | None = None
+
+
+def _default_engine() -> Engine:
+    global _ENGINE
+    if _ENGINE is None:
+        _ENGINE = Engine()
+    return _ENGINE
+
+
+def _stage_obligations(ctx: Context, case: Complaint, stage: Stage) -> list[Obligation]:
+    n = stage.number
+    ack_days: int = ctx.param(f"stage{n}.acknowledge_working_days")
+    respond_days: int = ctx.param(f"stage{n}.respond_working_days")
+    respond_from = ClockStart(ctx.param(f"stage{n}.respond_from"))
+    cap: int = ctx.param(f"stage{n}.extension_cap_working_days")
+    out: list[Obligation] = []
+    ack = acknowledgement_deadline(ctx, case, stage, ack_days)
+    if ack is not None:
+        out.append(
+            _judge(
+                ctx,
+                stage=n,
+                kind="acknowledge",
+                deadline=ack,
+                review=None,
+                done_on=stage.acknowledged.on if stage.acknowledged else None,
+                stopped_on=case.withdrawn_on,
+            )
+        )
+    deadline = response_deadline(
+        ctx, case, stage, respond_days=respond_days, respond_from=respond_from, ack_days=ack_days
+    )
+    if deadline is not None:
+        review = review_extensions(ctx, stage, deadline, cap)
+        stopped = case.withdrawn_on
+        if stopped is None and stage.response is None:
+            later = [s for s in case.stages if s.number > n]
+            stopped = case.closed_on if not later else None
+        out.append(
+            _judge(
+                ctx,
+                stage=n,
+                kind="respond",
+                deadline=deadline,
+                review=review,
+                done_on=stage.response.issued_on if stage.response else None,
+                stopped_on=stopped,
+            )
+        )
+    return out
+
+
+def _judge(
+    ctx: Context,
+    *,
+    stage: int,
+    kind: Literal["acknowledge", "respond"],
+    deadline: Deadline,
+    review: ExtensionReview | None,
+    done_on: date | None,
+    stopped_on: date | None,
+) -> Obligation:
+    noun = "acknowledgement" if kind == "acknowledge" else "response"
+    outcome = judge_deadline(
+        ctx,
+        what=f"stage {stage} {noun}",
+        done_on=done_on,
+        deadline=deadline,
+        review=review,
+        stopped_on=stopped_on,
+    )
+    due_by = review.effective_due if review else deadline.due
+    computed = dict(outcome.computed)
+    if done_on is not None:
+        status = (
+            ObligationStatus.DONE_ON_TIME
+            if outcome.verdict is Verdict.PASS
+            else ObligationStatus.DONE_LATE
+        )
+    elif outcome.verdict is Verdict.FAIL:
+        status = ObligationStatus.OVERDUE
+    elif stopped_on is not None and stopped_on <= due_by:
+        status = ObligationStatus.NOT_REQUIRED
+    else:
+        status = ObligationStatus.PENDING
+    left = ctx.calendar.working_days_between(ctx.as_of, due_by) if ctx.as_of else None
+    return Obligation(
+        stage=stage,
+        kind=kind,
+        status=status,
+        due_by=due_by,
+        original_due=deadline.due,
+        latest_extension=review.cap_due if review else None,
+        done_on=done_on,
+        working_days_left=left if status is ObligationStatus.PENDING else None,
+        working_days_late=computed.get("working_days_late", computed.get("working_days_overdue")),
+        message=outcome.message,
+        evidence=computed,
+    )
