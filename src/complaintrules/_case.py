@@ -70,6 +70,10 @@ class Extension(InputModel):
         default=None,
         description="Why an extension beyond the Code's cap is justified, if it is.",
     )
+    agreed_with_resident: bool | None = Field(
+        default=None,
+        description="The resident agreed the extension (False: they were asked and did not).",
+    )
 
 
 class ResponseContents(InputModel):
@@ -163,6 +167,10 @@ class Stage(InputModel):
     issues_raised: list[RaisedIssue] = []
     escalation_reasons_demanded: bool | None = None
     update_interval_agreed: bool | None = None
+    update_interval_working_days: Annotated[int, Field(ge=1)] | None = Field(
+        default=None,
+        description="How often (in working days) the landlord agreed to update the resident.",
+    )
     updates_sent: list[date] = []
 
 

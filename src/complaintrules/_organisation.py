@@ -72,6 +72,10 @@ class SelfAssessment(InputModel):
     approved_by_governing_body_on: date | None = None
     published_on: date | None = None
     reason: str | None = None
+    third_stage_reasons: str | None = Field(
+        default=None,
+        description="Why the landlord keeps a third complaint stage (2020/2022 Code only).",
+    )
 
 
 class OrganisationalChange(InputModel):

@@ -42,6 +42,10 @@ class ExtensionPolicy(InputModel):
     resident_told_before_deadline: bool | None = None
     reasons_given: bool | None = None
     ombudsman_details_given: bool | None = None
+    agreed_with_resident_beyond_max: bool | None = Field(
+        default=None,
+        description="Extensions beyond the maximum are agreed with the resident.",
+    )
 
 
 class PolicyStage(InputModel):
@@ -102,6 +106,10 @@ class PublicationPolicy(InputModel):
     how_publicised: str | None = None
     publicises_ombudsman_and_code: bool | None = None
     website_explains_how_to_complain: bool | None = None
+    ombudsman_contact_in_correspondence: bool | None = Field(
+        default=None,
+        description="The Ombudsman's contact details go out in regular correspondence.",
+    )
 
 
 class UnacceptableBehaviourPolicy(InputModel):
@@ -130,6 +138,20 @@ class LandlordPolicy(InputModel):
     offers_choice_to_complain: bool | None = None
     service_requests: ServiceRequestPolicy | None = None
     survey_feedback_signposts_complaints: bool | None = None
+    logs_complaint_when_requested: bool | None = Field(
+        default=None,
+        description=(
+            "A matter is logged as a complaint when the resident asks, or when it needs "
+            "further enquiries to resolve."
+        ),
+    )
+    escalation_request_timescale: str | None = Field(
+        default=None,
+        description="How long a resident has to ask for escalation, as the policy states it.",
+    )
+    escalation_refusal_grounds: list[str] | None = Field(
+        default=None, description="The grounds on which the policy declines to escalate."
+    )
     # Section 2: exclusions
     exclusions: ExclusionsPolicy | None = None
     # Section 3: accessibility and awareness

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from ._case import Complaint, Stage
+from dateutil.relativedelta import relativedelta
+
+from ._case import Complaint, RefusalGround, Stage
 from ._context import Context
 from ._policy import ClockStart
 from ._rules import Outcome, Verdict
@@ -29,11 +31,17 @@ __all__ = [
     "RESPONSE_ITEMS",
     "acknowledgement_deadline",
     "check_acknowledged_in_time",
+    "check_actions_tracked",
     "check_different_handlers",
     "check_extension_notices",
     "check_extensions_within_cap",
+    "check_issues_raised",
+    "check_out_of_time_refusals",
+    "check_points_addressed",
     "check_responded_in_time",
     "check_response_contents",
+    "check_stage_numbers",
+    "months_after",
     "response_deadline",
     "stage_start",
 ]
@@ -364,4 +372,210 @@ def check_different_handlers(case: Complaint, ctx: Context, *, earlier: int, lat
         Verdict.PASS,
         f"stage {later} handled by {second.handler}, stage {earlier} by {first.handler}",
         facts,
+    )
+
+
+def check_actions_tracked(case: Complaint, ctx: Context, *, stage_number: int) -> Outcome:
+    """Actions left open by a stage's response are tracked (have a due date) and done on time.
+
+    With an as-of date, an open action past its due date fails (and the message says when
+    the resident was given no update about it).
+    """
+    stage = case.stage(stage_number)
+    if stage is None or stage.response is None:
+        return _na(f"no stage {stage_number} response")
+    if not stage.actions:
+        return _na(f"no outstanding actions recorded at stage {stage_number}")
+    problems = []
+    today = ctx.as_of
+    for i, action in enumerate(stage.actions):
+        label = f"actions[{i}] ({action.description})"
+        if action.due is None:
+            problems.append(f"{label} has no due date, so it is not being tracked")
+        elif action.completed_on is not None and action.completed_on > action.due:
+            problems.append(
+                f"{label} was done on {action.completed_on}, after its due {action.due}"
+            )
+        elif action.completed_on is None and today is not None and today > action.due:
+            gap = "" if action.updates else ", with no update to the resident"
+            problems.append(f"{label} was due {action.due} and is still open on {today}{gap}")
+    facts = {"actions": [a.model_dump(mode="json") for a in stage.actions]}
+    if problems:
+        return Outcome(Verdict.FAIL, "; ".join(problems), facts)
+    return Outcome(
+        Verdict.PASS,
+        f"{len(stage.actions)} outstanding action(s) at stage {stage_number} tracked with due "
+        "dates and met",
+        facts,
+    )
+
+
+def check_points_addressed(case: Complaint, ctx: Context, *, stage_number: int) -> Outcome:
+    """The stage's response is recorded as answering every point raised."""
+    stage = case.stage(stage_number)
+    if stage is None or stage.response is None:
+        return _na(f"no stage {stage_number} response")
+    value = stage.response.all_points_addressed
+    facts = {"response.all_points_addressed": value}
+    if value is None:
+        return Outcome(
+            Verdict.NEEDS_EVIDENCE,
+            f"the case does not record whether the stage {stage_number} response addressed "
+            "every point raised (set response.all_points_addressed)",
+            facts,
+        )
+    if not value:
+        return Outcome(
+            Verdict.FAIL, f"the stage {stage_number} response left points unanswered", facts
+        )
+    return Outcome(
+        Verdict.PASS,
+        f"the stage {stage_number} response addressed every point (as recorded)",
+        facts,
+    )
+
+
+def check_issues_raised(case: Complaint, ctx: Context, *, stage_number: int = 1) -> Outcome:
+    """New issues raised while a stage was open: a related one raised before the response
+    belongs in it; an unrelated one, or one raised after the response, is a new complaint
+    (with its reference). Whether folding one in would unreasonably delay the response is
+    the landlord's call, recorded as ``handled: new_complaint``."""
+    stage = case.stage(stage_number)
+    if stage is None or not stage.issues_raised:
+        return _na(f"no new issues raised during stage {stage_number}")
+    response_on = stage.response.issued_on if stage.response else None
+    problems = []
+    for i, issue in enumerate(stage.issues_raised):
+        label = f"issues_raised[{i}] (raised {issue.raised_on})"
+        before_response = response_on is None or issue.raised_on < response_on
+        belongs_in_response = issue.related and before_response
+        if issue.handled == "not_yet":
+            if response_on is not None:
+                problems.append(f"{label} was neither answered nor logged as a new complaint")
+        elif issue.handled == "new_complaint":
+            if not issue.new_reference:
+                problems.append(f"{label} was logged as a new complaint with no reference")
+        elif not belongs_in_response:
+            why = "unrelated" if not issue.related else "raised after the response"
+            problems.append(f"{label} was {why}, so it needed a new complaint")
+    facts = {"issues_raised": [x.model_dump(mode="json") for x in stage.issues_raised]}
+    if problems:
+        return Outcome(Verdict.FAIL, "; ".join(problems), facts)
+    return Outcome(
+        Verdict.PASS, f"{len(stage.issues_raised)} new issue(s) handled as required", facts
+    )
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day ``months`` calendar months later (the month's last day if it is shorter)."""
+    result: date = day + relativedelta(months=months)
+    return result
+
+
+def check_out_of_time_refusals(
+    case: Complaint,
+    ctx: Context,
+    *,
+    months: int,
+    from_awareness: bool,
+    discretion_required: bool = False,
+) -> Outcome:
+    """No complaint made within the time limit was refused as out of time.
+
+    The window runs ``months`` calendar months from the issue (or, with ``from_awareness``,
+    from the later of the issue and the resident becoming aware of it) and includes its last
+    day. With ``discretion_required``, a refusal of an older complaint must record that
+    discretion to accept it was considered.
+    """
+    refusals = [
+        (i, r)
+        for i, r in enumerate(case.refusals)
+        if r.stage == 1 and r.ground is RefusalGround.OUT_OF_TIME
+    ]
+    if not refusals:
+        return _na("no complaint refused as out of time")
+    known = [case.issue_occurred_on] + ([case.became_aware_on] if from_awareness else [])
+    dates = [d for d in known if d is not None]
+    facts: dict[str, object] = {
+        "issue_occurred_on": case.issue_occurred_on.isoformat() if case.issue_occurred_on else None,
+        "received_on": case.received_on.isoformat(),
+    }
+    if from_awareness:
+        facts["became_aware_on"] = (
+            case.became_aware_on.isoformat() if case.became_aware_on else None
+        )
+    if not dates:
+        fields = "issue_occurred_on" + (" or became_aware_on" if from_awareness else "")
+        return Outcome(
+            Verdict.NEEDS_EVIDENCE,
+            f"refused as out of time, but the case does not say when the issue arose; set {fields}",
+            facts,
+        )
+    start = max(dates)
+    last_day = months_after(start, months)
+    computed = {
+        "time_limit_months": months,
+        "window_from": start.isoformat(),
+        "last_day_in_time": last_day.isoformat(),
+    }
+    if case.received_on <= last_day:
+        return Outcome(
+            Verdict.FAIL,
+            f"refused as out of time, but it was received on {case.received_on.isoformat()}, "
+            f"within {months} months of {start.isoformat()} (in time up to "
+            f"{last_day.isoformat()})",
+            facts,
+            computed,
+        )
+    if discretion_required:
+        considered = [r.discretion_considered for _, r in refusals]
+        facts["refusals.discretion_considered"] = considered
+        if False in considered:
+            return Outcome(
+                Verdict.FAIL,
+                "refused as out of time without considering discretion to accept it",
+                facts,
+                computed,
+            )
+        if None in considered:
+            return Outcome(
+                Verdict.NEEDS_EVIDENCE,
+                "the case does not record whether discretion to accept the late complaint "
+                "was considered (set discretion_considered on the refusal)",
+                facts,
+                computed,
+            )
+    return Outcome(
+        Verdict.PASS,
+        f"received on {case.received_on.isoformat()}, after the last day in time "
+        f"({last_day.isoformat()}, {months} months from {start.isoformat()}); refusing it as "
+        "out of time was open to the landlord",
+        facts,
+        computed,
+    )
+
+
+def check_stage_numbers(
+    case: Complaint, ctx: Context, *, maximum: int, minimum: int = 1
+) -> Outcome:
+    """The case's stages are numbered from ``minimum`` to ``maximum``: no informal stage
+    before stage 1 (a "stage 0") when ``minimum`` is 1, and none beyond the Code's last."""
+    numbers = [s.number for s in case.stages]
+    facts = {"stages": numbers}
+    below = [n for n in numbers if n < minimum]
+    above = [n for n in numbers if n > maximum]
+    problems = []
+    if below:
+        problems.append(f"stage {below[0]} comes before stage {minimum}, an extra named stage")
+    if above:
+        problems.append(f"the case went to stage {max(above)}; the Code allows at most {maximum}")
+    if problems:
+        return Outcome(Verdict.FAIL, "; ".join(problems), facts, {"maximum_stages": maximum})
+    if not numbers:
+        return _na("the case records no stages")
+    return Outcome(
+        Verdict.PASS,
+        f"stages {numbers} are within stage {minimum} to stage {maximum}",
+        facts,
+        {"maximum_stages": maximum},
     )
