@@ -24,6 +24,7 @@ from ._case import Complaint
 from ._conventions import Conventions, LateAcknowledgement, NonWorkingDayReceipt
 from ._docs import write_docs
 from ._engine import Engine
+from ._formats import FORMATS, Sources, render_report
 from ._loading import InputError, load_cases, load_organisation, load_policy
 from ._organisation import Organisation
 from ._plugins import NoPackError, PackRegistry
@@ -97,7 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--cases", metavar="CASES", help="cases file (YAML/JSON list)")
     check.add_argument("--pack", help="pack to judge against (default: the newest Code)")
     check.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="judge open cases at")
-    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (default), json (docs/report-schema.json), junit, sarif, github, markdown",
+    )
     check.add_argument("--verbose", "-v", action="store_true", help="show every finding")
     strictness = check.add_mutually_exclusive_group()
     strictness.add_argument(
@@ -249,8 +255,11 @@ def _cmd_check(args: argparse.Namespace) -> int:
     if args.format == "json":
         json.dump(report.to_dict(), sys.stdout, indent=2)
         sys.stdout.write("\n")
-    else:
+    elif args.format == "text":
         print(render_text(report, rules, verbose=args.verbose))
+    else:
+        sources = Sources(policy=args.policy, organisation=args.organisation, cases=args.cases)
+        print(render_report(args.format, report, rules, sources, strict=args.strict))
     if args.no_fail:
         return EXIT_OK
     if report.failures or (args.strict and report.warnings):
