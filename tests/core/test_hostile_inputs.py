@@ -1,0 +1,171 @@
+"""Hostile and broken input files: exit 2, a message naming file, line and field, no
+traceback, and nothing hangs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from complaintrules._cli import EXIT_USAGE, main
+from complaintrules._loading import MAX_DOCUMENT_BYTES, MAX_NESTING
+
+
+def _bomb(levels: int = 10, width: int = 9) -> str:
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, levels):
+        prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
+        lines.append(f"{cur}: &{cur} [" + ", ".join([f"*{prev}"] * width) + "]")
+    return "\n".join(lines) + "\n"
+
+
+# name -> (file content, what the message must contain: line, field, problem)
+CASES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "malformed": ("name: X\nstages: [\n  {number: 1\n", ("line ", "invalid YAML")),
+    "unknown_key": (
+        "name: X\nstages:\n  - number: 1\n    respond_workin_days: 10\n",
+        ("line 4", "stages[0].respond_workin_days", "unknown field"),
+    ),
+    "wrong_type": (
+        "name: X\nstages:\n  - number: one\n",
+        ("line 3", "stages[0].number", "valid integer", "'one'"),
+    ),
+    "wrong_type_nested": (
+        "name: X\nexclusions:\n  time_limit_months: [6]\n",
+        ("line 3", "exclusions.time_limit_months", "valid integer"),
+    ),
+    "empty": ("", ("empty",)),
+    "only_comments": ("# nothing here\n\n", ("no content",)),
+    "a_list_not_a_mapping": ("- 1\n- 2\n", ("line 1", "(top level)", "expected a mapping")),
+    "alias_bomb": (_bomb(), ("line ", "aliases expand to more than")),
+    "recursive_alias": ("name: &a [*a]\n", ("line 1", "name", "refers to itself")),
+    "deep_flow_nesting": ("name: " + "[" * 50_000 + "]" * 50_000 + "\n", ("line 1", "nested")),
+    "deep_block_nesting": (
+        "name:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, MAX_NESTING + 20)),
+        ("line ", "nested more than"),
+    ),
+    "duplicate_key": ("name: X\nname: Y\n", ("line 2", "name", "duplicate key")),
+    "huge_integer": (
+        "stages:\n  - number: 1\n    respond_working_days: " + "9" * 5000 + "\n",
+        ("line 3", "respond_working_days", "5000 digits"),
+    ),
+    "python_tag": ('name: !!python/object/apply:os.system ["true"]\n', ("line 1", "tag")),
+    "tab_indent": ("name: X\n\tstages: []\n", ("line 2", "invalid YAML")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_hostile_policy_exits_2_naming_file_line_and_field(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content, expected = CASES[name]
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(content, encoding="utf-8")
+    started = time.perf_counter()
+    code = main(["check", str(path)])
+    elapsed = time.perf_counter() - started
+    out, err = capsys.readouterr()
+    assert code == EXIT_USAGE, (out, err)
+    assert str(path) in err
+    for piece in expected:
+        assert piece in err, (piece, err)
+    assert "Traceback" not in err + out
+    assert elapsed < 5, f"{name} took {elapsed:.1f}s"
+
+
+def test_the_same_checks_guard_organisation_and_cases_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("name: P\n")
+    org = tmp_path / "org.yaml"
+    org.write_text("name: O\nattestations:\n  - provision: '4.2'\n    complies: maybe\n")
+    code = main(["check", str(policy), "--organisation", str(org)])
+    err = capsys.readouterr().err
+    assert code == EXIT_USAGE
+    assert "org.yaml:line 4: attestations[0].complies" in err
+    cases = tmp_path / "cases.yaml"
+    cases.write_text("cases:\n  - reference: C-1\n    received_on: 2024-02-30\n")
+    code = main(["check", str(policy), "--cases", str(cases)])
+    err = capsys.readouterr().err
+    assert code == EXIT_USAGE
+    assert "cases.yaml:line 3: cases[0].received_on" in err
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(_bomb())
+    assert main(["check", str(policy), "--cases", str(bomb)]) == EXIT_USAGE
+    assert "aliases expand" in capsys.readouterr().err
+
+
+def test_json_inputs_name_file_line_and_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"name": ')
+    assert main(["check", str(broken)]) == EXIT_USAGE
+    assert "broken.json:line 1: column 10: invalid JSON" in capsys.readouterr().err
+    typed = tmp_path / "typed.json"
+    typed.write_text('{"name": "X", "stages": [{"number": "x"}]}')
+    assert main(["check", str(typed)]) == EXIT_USAGE
+    assert "typed.json:stages[0].number" in capsys.readouterr().err
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"name": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    assert main(["check", str(deep)]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "deep.json" in err and "Traceback" not in err
+
+
+def test_a_file_over_the_size_limit_is_refused_before_reading(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as fh:  # sparse: costs no disk, and is never read
+        fh.truncate(MAX_DOCUMENT_BYTES + 1)
+    started = time.perf_counter()
+    assert main(["check", str(big)]) == EXIT_USAGE
+    assert time.perf_counter() - started < 2
+    err = capsys.readouterr().err
+    assert "big.yaml" in err and f"the limit is {MAX_DOCUMENT_BYTES}" in err
+
+
+def test_a_large_file_under_the_limit_loads_quickly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = tmp_path / "long.yaml"
+    policy.write_text("name: " + "x" * 5_000_000 + "\n")
+    started = time.perf_counter()
+    main(["check", str(policy), "--format", "json"])
+    capsys.readouterr()
+    assert time.perf_counter() - started < 10
+
+
+def test_missing_and_binary_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(tmp_path / "nowhere.yaml")]) == EXIT_USAGE
+    assert "nowhere.yaml" in capsys.readouterr().err
+    binary = tmp_path / "binary.yaml"
+    binary.write_bytes(b"\xff\xfe\x00name")
+    assert main(["check", str(binary)]) == EXIT_USAGE
+    assert "binary.yaml" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["alias_bomb", "deep_flow_nesting", "recursive_alias"])
+def test_no_traceback_or_crash_in_a_real_process(name: str, tmp_path: Path) -> None:
+    """In a separate interpreter: a C-level crash (stack overflow in a parser) would show
+    here as a signal, not as exit 2."""
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(CASES[name][0], encoding="utf-8")
+    env = {**os.environ, "PYTHONFAULTHANDLER": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "complaintrules", "check", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == EXIT_USAGE, done.stderr
+    assert "Traceback" not in done.stderr
+    assert str(path) in done.stderr
