@@ -1,0 +1,819 @@
+"""Bulk evaluation: a portfolio of cases through a pack's case rules, streaming.
+
+Cases are judged in chunks; nothing but running counts (verdicts per rule, TSM tallies,
+breaches by month) outlives a chunk unless the caller keeps the per-case results.
+
+The timeliness rules of code_2024 (CHC24-6.2, 6.3, 6.4, 6.11, 6.14, 6.15) have a
+vectorised path: the same arithmetic as :mod:`complaintrules._timeliness` over numpy
+arrays of date ordinals, with the working-day index of the engine's calendar. A case the
+vectorised path cannot take (more than one extension at a stage, a clock it does not
+model, a date outside the calendar) goes through the rules themselves. Every other rule
+runs per case, without building evidence. ``tests/crm/test_bulk_agreement.py`` checks
+the vectorised verdicts against the per-case ones on generated data.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time as _time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+
+from ._calendar import CalendarRangeError, WorkingCalendar
+from ._case import Complaint
+from ._context import Context
+from ._conventions import Conventions, LateAcknowledgement
+from ._due import due
+from ._engine import Engine
+from ._organisation import Organisation
+from ._packs import Pack
+from ._params import UnknownParameterError
+from ._plugins import NoPackError, PackRegistry
+from ._policy import ClockStart
+from ._rules import Level, Outcome, Rule, Verdict
+from ._tabular import CaseReader, ColumnMapping, Row, RowConverter, RowProblem
+from ._tsm import (
+    ReportingPeriod,
+    TsmOptions,
+    TsmTally,
+    case_times,
+)
+
+__all__ = ["BulkEvaluator", "BulkSummary", "CaseResult", "evaluate_cases", "evaluate_file"]
+
+#: Rules with a vectorised path: rule id -> (what, stage).
+VECTORISED: dict[str, tuple[str, int]] = {
+    "CHC24-6.2": ("acknowledge", 1),
+    "CHC24-6.3": ("respond", 1),
+    "CHC24-6.4": ("extension", 1),
+    "CHC24-6.11": ("acknowledge", 2),
+    "CHC24-6.14": ("respond", 2),
+    "CHC24-6.15": ("extension", 2),
+}
+
+_NA, _PASS, _FAIL = 0, 1, 2
+_CODE_VERDICT = {_NA: Verdict.NOT_APPLICABLE, _PASS: Verdict.PASS, _FAIL: Verdict.FAIL}
+
+
+@dataclass(frozen=True, slots=True)
+class CaseResult:
+    """One case's verdicts: (rule id, verdict, message) for every case rule of its pack.
+
+    On the vectorised path a pass or not-applicable verdict carries no message (``None``);
+    failures always carry the rule's own message.
+    """
+
+    row: int | None
+    reference: str
+    pack: str
+    verdicts: tuple[tuple[str, Verdict, str | None], ...]
+    failed: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "row": self.row,
+            "reference": self.reference,
+            "pack": self.pack,
+            "failed": self.failed,
+            "findings": [
+                {"rule_id": r, "verdict": v.value, "message": m} for r, v, m in self.verdicts
+            ],
+        }
+
+
+@dataclass(slots=True)
+class BulkSummary:
+    """Running totals of a bulk evaluation: rows, verdicts, breaches, TSM tallies."""
+
+    rows_in: int = 0
+    evaluated: int = 0
+    rejected_rows: int = 0
+    rejected: list[RowProblem] = field(default_factory=list)
+    verdicts: Counter[tuple[str, str]] = field(default_factory=Counter)
+    failures: int = 0
+    cases_failed: int = 0
+    breaches_by_month: Counter[tuple[str, str]] = field(default_factory=Counter)
+    tally: TsmTally = field(default_factory=TsmTally)
+    packs: set[str] = field(default_factory=set)
+    #: Rejected rows kept in full; beyond this only the count grows.
+    max_rejected: int = 100_000
+
+    def reject(self, row: Row | None, problems: Sequence[RowProblem]) -> None:
+        self.rejected_rows += 1
+        room = self.max_rejected - len(self.rejected)
+        if room > 0:
+            self.rejected.extend(problems[:room])
+
+    def merge(self, other: BulkSummary) -> None:
+        self.rows_in += other.rows_in
+        self.evaluated += other.evaluated
+        self.rejected_rows += other.rejected_rows
+        room = self.max_rejected - len(self.rejected)
+        self.rejected.extend(other.rejected[: max(room, 0)])
+        self.verdicts.update(other.verdicts)
+        self.failures += other.failures
+        self.cases_failed += other.cases_failed
+        self.breaches_by_month.update(other.breaches_by_month)
+        self.tally.merge(other.tally)
+        self.packs |= other.packs
+
+    def verdicts_by_rule(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for (rule_id, verdict), n in sorted(self.verdicts.items()):
+            out.setdefault(rule_id, {v.value: 0 for v in Verdict})[verdict] = n
+        return dict(sorted(out.items(), key=lambda kv: _rule_order(kv[0])))
+
+    def to_dict(
+        self,
+        *,
+        options: TsmOptions | None = None,
+        organisation: Organisation | None = None,
+        periods: Sequence[ReportingPeriod] | None = None,
+    ) -> dict[str, Any]:
+        options = options or TsmOptions()
+        chosen = list(periods) if periods else self.tally.periods()
+        tsm = []
+        for period in chosen:
+            entry = self.tally.report(period, options, organisation).to_dict()
+            if period.label.count("Q") == 0 and period.start.month == 4:
+                entry["quarters"] = [
+                    self.tally.report(
+                        ReportingPeriod.quarter(period.start.year, q), options, organisation
+                    ).to_dict()
+                    for q in (1, 2, 3, 4)
+                ]
+            tsm.append(entry)
+        months: dict[str, dict[str, int]] = {}
+        for (month, rule_id), n in sorted(self.breaches_by_month.items()):
+            months.setdefault(month, {})[rule_id] = n
+        return {
+            "rows": {
+                "in": self.rows_in,
+                "evaluated": self.evaluated,
+                "rejected": self.rejected_rows,
+            },
+            "packs": sorted(self.packs),
+            "failures": self.failures,
+            "cases_failed": self.cases_failed,
+            "verdicts": self.verdicts_by_rule(),
+            "breaches_by_month": months,
+            "tsm": tsm,
+            "rejected": [p.to_dict() for p in self.rejected],
+        }
+
+
+def _rule_order(rule_id: str) -> tuple[Any, ...]:
+    prefix, _, provision = rule_id.partition("-")
+    parts = tuple(int(p) if p.isdigit() else 0 for p in provision.split("."))
+    return (prefix, parts)
+
+
+def _month_of(ordinal: int) -> str:
+    d = date.fromordinal(ordinal)
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+class BulkEvaluator:
+    """Judges cases in chunks against the case rules of each case's pack.
+
+    ``fast`` uses the vectorised path for the timeliness rules; ``messages`` re-runs a
+    failing vectorised rule to give its own message (set it False when only counts are
+    wanted). ``results`` decides whether per-case :class:`CaseResult` objects are built.
+    """
+
+    def __init__(
+        self,
+        engine: Engine | None = None,
+        *,
+        pack: str | Pack | None = None,
+        as_of: date | None = None,
+        organisation: Organisation | None = None,
+        fast: bool = True,
+        messages: bool = True,
+        results: bool = True,
+    ) -> None:
+        self.engine = engine if engine is not None else Engine()
+        self.named = self.engine.pack(pack) if pack is not None else None
+        self.as_of = as_of
+        self.organisation = organisation
+        self.fast = fast
+        self.messages = messages
+        self.results = results
+        self._packs: dict[date, Pack] = {}
+        self._rules: dict[str, tuple[list[Rule], list[Rule], dict[str, Level]]] = {}
+        self._day0: dict[tuple[Any, ...], int] = {}
+        self._params: dict[tuple[str, date], tuple[tuple[int, int, int, int], ...] | None] = {}
+        cal = self.engine.calendar
+        index = cal._index
+        self._first = index.first.toordinal()
+        self._last = index.last.toordinal()
+        days = np.arange(self._first, self._last + 1)
+        months = [date.fromordinal(int(o)) for o in days]
+        self._month_index = np.asarray([d.year * 12 + d.month - 1 for d in months])
+
+    # -- choosing packs and rules --------------------------------------------------------
+
+    def pack_for(self, case: Complaint) -> Pack:
+        if self.named is not None:
+            return self.named
+        found = self._packs.get(case.received_on)
+        if found is None:
+            found = self.engine.pack(on=case.received_on)
+            self._packs[case.received_on] = found
+        return found
+
+    def _split(self, pack: Pack) -> tuple[list[Rule], list[Rule], dict[str, Level]]:
+        found = self._rules.get(pack.name)
+        if found is None:
+            rules = [r for r in self.engine.registry.rules_for(pack) if r.case is not None]
+            vector = [r for r in rules if self.fast and r.id in VECTORISED]
+            other = [r for r in rules if r not in vector]
+            found = (vector, other, {r.id: r.level for r in rules})
+            self._rules[pack.name] = found
+        return found
+
+    # -- evaluation ----------------------------------------------------------------------
+
+    def evaluate(
+        self, items: Iterable[tuple[int | None, Complaint]], summary: BulkSummary
+    ) -> list[CaseResult]:
+        """Judge a chunk of (row number, case) pairs, adding to ``summary``."""
+        by_pack: dict[str, tuple[Pack, list[tuple[int | None, Complaint]]]] = {}
+        for row, case in items:
+            try:
+                pack = self.pack_for(case)
+            except NoPackError as exc:
+                summary.reject(None, [RowProblem(row or 0, "received_on", str(exc))])
+                continue
+            by_pack.setdefault(pack.name, (pack, []))[1].append((row, case))
+        out: list[CaseResult] = []
+        for pack, group in by_pack.values():
+            summary.packs.add(pack.name)
+            out += self._evaluate_pack(pack, group, summary)
+        return out
+
+    def _context(self, pack: Pack, case: Complaint) -> Context:
+        e = self.engine
+        return Context(
+            pack, e.calendar, e.conventions, case.received_on, self.as_of, self.organisation
+        )
+
+    def _run(self, rule: Rule, case: Complaint, ctx: Context) -> Outcome:
+        assert rule.case is not None
+        try:
+            outcome = rule.case(case, ctx)
+            if not isinstance(outcome, Outcome):
+                raise TypeError(f"check returned {type(outcome).__name__}, not an Outcome")
+        except Exception as exc:  # a broken rule is an error finding, never fatal
+            return Outcome(Verdict.ERROR, f"rule raised {type(exc).__name__}: {exc}")
+        return outcome
+
+    def _evaluate_pack(
+        self, pack: Pack, group: list[tuple[int | None, Complaint]], summary: BulkSummary
+    ) -> list[CaseResult]:
+        vector_rules, other_rules, levels = self._split(pack)
+        order = {rule_id: k for k, rule_id in enumerate(levels)}
+        cases = [case for _, case in group]
+        vec = self._vectorise(pack, cases) if vector_rules else None
+        if vec is not None:
+            self._tally_vector(vec, summary)
+            for rule in vector_rules:
+                codes = vec.verdicts[rule.id][vec.ok]
+                due_months = vec.due_month[rule.id][vec.ok]
+                for code in (_PASS, _FAIL, _NA):
+                    n = int(np.count_nonzero(codes == code))
+                    if n:
+                        summary.verdicts[(rule.id, _CODE_VERDICT[code].value)] += n
+                failed = codes == _FAIL
+                if failed.any():
+                    months, counts = np.unique(due_months[failed], return_counts=True)
+                    for m, n in zip(months.tolist(), counts.tolist(), strict=True):
+                        summary.breaches_by_month[(f"{m // 12:04d}-{m % 12 + 1:02d}", rule.id)] += n
+                if levels[rule.id] is Level.MUST:
+                    summary.failures += int(np.count_nonzero(failed))
+        results: list[CaseResult] = []
+        for i, (row, case) in enumerate(group):
+            ctx = self._context(pack, case)
+            verdicts: list[tuple[str, Verdict, str | None]] = []
+            case_failed = False
+            vector_ok = vec is not None and bool(vec.ok[i])
+            rules = other_rules if vector_ok else vector_rules + other_rules
+            if vector_ok and vec is not None and (self.results or self.messages):
+                for rule in vector_rules:
+                    code = int(vec.verdicts[rule.id][i])
+                    verdict, message = _CODE_VERDICT[code], None
+                    if code == _FAIL:
+                        case_failed = case_failed or levels[rule.id] is Level.MUST
+                        if self.messages:
+                            message = self._run(rule, case, ctx).message
+                    verdicts.append((rule.id, verdict, message))
+            elif vector_ok and vec is not None:
+                case_failed = any(
+                    int(vec.verdicts[r.id][i]) == _FAIL and levels[r.id] is Level.MUST
+                    for r in vector_rules
+                )
+            for rule in rules:
+                outcome = self._run(rule, case, ctx)
+                verdict = outcome.verdict
+                summary.verdicts[(rule.id, verdict.value)] += 1
+                is_failure = verdict is Verdict.ERROR or (
+                    verdict is Verdict.FAIL and levels[rule.id] is Level.MUST
+                )
+                if is_failure:
+                    summary.failures += 1
+                    case_failed = True
+                if verdict is Verdict.FAIL:
+                    summary.breaches_by_month[(self._breach_month(case, outcome), rule.id)] += 1
+                if self.results:
+                    verdicts.append((rule.id, verdict, outcome.message))
+            if not vector_ok:
+                self._tally_case(pack, case, summary)
+            summary.evaluated += 1
+            summary.cases_failed += case_failed
+            if self.results:
+                verdicts.sort(key=lambda v: order[v[0]])
+                results.append(
+                    CaseResult(row, case.reference, pack.name, tuple(verdicts), case_failed)
+                )
+        return results
+
+    def _breach_month(self, case: Complaint, outcome: Outcome) -> str:
+        computed: Mapping[str, Any] = outcome.computed
+        when = computed.get("due_by") or computed.get("deadline")
+        if isinstance(when, str) and len(when) >= 7:
+            return when[:7]
+        return f"{case.received_on.year:04d}-{case.received_on.month:02d}"
+
+    def _tally_case(self, pack: Pack, case: Complaint, summary: BulkSummary) -> None:
+        try:
+            report = due(case, self.as_of or case.received_on, engine=self.engine, pack=pack)
+        except (UnknownParameterError, CalendarRangeError, NoPackError):
+            return
+        summary.tally.add(case_times(case, report.obligations))
+
+    # -- the vectorised path -------------------------------------------------------------
+
+    def _stage_params(self, pack: Pack, on: date) -> tuple[tuple[int, int, int, int], ...] | None:
+        key = (pack.name, on)
+        if key not in self._params:
+            try:
+                found = []
+                for n in (1, 2):
+                    p = pack.parameters
+                    start = ClockStart(p.at(f"stage{n}.respond_from", on).value)
+                    clock = {
+                        ClockStart.ACKNOWLEDGEMENT: 0,
+                        ClockStart.RECEIPT: 1,
+                        ClockStart.ESCALATION_REQUEST: 1,
+                    }.get(start)
+                    if clock is None:
+                        raise UnknownParameterError("clock not modelled")
+                    found.append(
+                        (
+                            int(p.at(f"stage{n}.acknowledge_working_days", on).value),
+                            int(p.at(f"stage{n}.respond_working_days", on).value),
+                            clock,
+                            int(p.at(f"stage{n}.extension_cap_working_days", on).value),
+                        )
+                    )
+                self._params[key] = tuple(found)
+            except (UnknownParameterError, ValueError):
+                self._params[key] = None
+        return self._params[key]
+
+    def _start(self, day: date, at: Any) -> int:
+        key = (day, at)
+        found = self._day0.get(key)
+        if found is None:
+            e = self.engine
+            found = e.conventions.effective_receipt(e.calendar, day, at)[0].toordinal()
+            self._day0[key] = found
+        return found
+
+    def _vectorise(self, pack: Pack, cases: Sequence[Complaint]) -> _Vector | None:
+        n_cases = len(cases)
+        if not n_cases:
+            return None
+        ok = np.ones(n_cases, dtype=bool)
+        cols: dict[str, list[int]] = {}
+        names = [
+            *("has", "day0", "ack", "resp", "notified", "new_due", "good", "reason"),
+            *("n_ext", "definition", "later", "ack_days", "respond_days", "clock", "cap"),
+            "received",
+        ]
+        for s in (1, 2):
+            for name in names:
+                cols[f"{name}{s}"] = [0] * n_cases
+        withdrawn = [0] * n_cases
+        closed = [0] * n_cases
+        for i, case in enumerate(cases):
+            params = self._stage_params(pack, case.received_on)
+            if params is None:
+                ok[i] = False
+                continue
+            withdrawn[i] = case.withdrawn_on.toordinal() if case.withdrawn_on else 0
+            closed[i] = case.closed_on.toordinal() if case.closed_on else 0
+            top = max((st.number for st in case.stages), default=0)
+            for st in case.stages:
+                s = st.number
+                if s not in (1, 2):
+                    continue
+                if len(st.extensions) > 1:
+                    ok[i] = False
+                    break
+                try:
+                    if s == 1:
+                        day0 = self._start(case.received_on, case.received_at)
+                        received = case.received_on.toordinal()
+                    else:
+                        assert st.requested_on is not None
+                        day0 = self._start(st.requested_on, None)
+                        received = st.requested_on.toordinal()
+                except (CalendarRangeError, AssertionError):
+                    ok[i] = False
+                    break
+                c = cols
+                c[f"has{s}"][i] = 1
+                c[f"day0{s}"][i] = day0
+                c[f"received{s}"][i] = received
+                ack = st.acknowledged
+                if ack is not None:
+                    c[f"ack{s}"][i] = ack.on.toordinal()
+                    definition = ack.definition
+                    c[f"definition{s}"][i] = int(definition is not None and definition.is_complete)
+                if st.response is not None:
+                    c[f"resp{s}"][i] = st.response.issued_on.toordinal()
+                if st.extensions:
+                    ext = st.extensions[0]
+                    c[f"n_ext{s}"][i] = 1
+                    c[f"notified{s}"][i] = ext.notified_on.toordinal()
+                    c[f"new_due{s}"][i] = ext.new_due.toordinal()
+                    c[f"good{s}"][i] = int(bool(ext.good_reason))
+                    c[f"reason{s}"][i] = int(bool(ext.reason))
+                c[f"later{s}"][i] = int(top > s)
+                ack_days, respond_days, clock, cap = params[s - 1]
+                c[f"ack_days{s}"][i] = ack_days
+                c[f"respond_days{s}"][i] = respond_days
+                c[f"clock{s}"][i] = clock
+                c[f"cap{s}"][i] = cap
+        a = {k: np.asarray(v, dtype=np.int64) for k, v in cols.items()}
+        wd = np.asarray(withdrawn, dtype=np.int64)
+        cl = np.asarray(closed, dtype=np.int64)
+        as_of = self.as_of.toordinal() if self.as_of else 0
+        literal = self.engine.conventions.late_acknowledgement is LateAcknowledgement.LITERAL
+        add = self.engine.calendar.add_working_days_array
+        out = _Vector(ok=ok, n=n_cases)
+        for s in (1, 2):
+            has = a[f"has{s}"] == 1
+            d0, ackd, respd = a[f"day0{s}"], a[f"ack{s}"], a[f"resp{s}"]
+            ack_due = add(np.where(has, d0, self._first), np.maximum(a[f"ack_days{s}"], 1))
+            late_ack = ackd > ack_due
+            if literal:
+                trig = np.where(ackd == 0, ack_due, ackd)
+            else:
+                trig = np.where((ackd == 0) | late_ack, ack_due, ackd)
+            trig = np.where(a[f"clock{s}"] == 1, d0, trig)
+            orig_due = add(np.where(has, trig, self._first), np.maximum(a[f"respond_days{s}"], 1))
+            capw = a[f"cap{s}"]
+            cap_due = np.where(
+                capw > 0, add(np.where(has, orig_due, self._first), np.maximum(capw, 1)), orig_due
+            )
+            bad = has & ((ack_due < 0) | (orig_due < 0) | (cap_due < 0) | (trig < 0))
+            bad |= has & ((a[f"ack_days{s}"] < 1) | (a[f"respond_days{s}"] < 1))
+            # one extension at most: notified after the original deadline -> ignored
+            has_ext = a[f"n_ext{s}"] == 1
+            accepted = has_ext & (a[f"notified{s}"] <= orig_due)
+            over_cap = a[f"new_due{s}"] > cap_due
+            no_good = a[f"good{s}"] == 0
+            moved = np.where(over_cap & no_good, cap_due, a[f"new_due{s}"])
+            eff_due = np.where(accepted, np.maximum(orig_due, moved), orig_due)
+            # acknowledgement (6.2 / 6.11)
+            acked = ackd > 0
+            v_ack = np.full(n_cases, _NA, dtype=np.int8)
+            v_ack[acked & ~late_ack] = _PASS
+            v_ack[acked & ~late_ack & (a[f"definition{s}"] == 0)] = _FAIL
+            v_ack[acked & late_ack] = _FAIL
+            pending = ~acked & ~((wd > 0) & (wd <= ack_due))
+            if as_of:
+                v_ack[pending & (as_of > ack_due)] = _FAIL
+            v_ack[~has] = _NA
+            # response (6.3 / 6.14)
+            done = respd > 0
+            v_resp = np.full(n_cases, _NA, dtype=np.int8)
+            v_resp[done] = np.where(respd[done] <= eff_due[done], _PASS, _FAIL)
+            stopped = np.where(wd > 0, wd, np.where(a[f"later{s}"] == 1, 0, cl))
+            open_ = ~done & ~((stopped > 0) & (stopped <= eff_due))
+            if as_of:
+                v_resp[open_ & (as_of > eff_due)] = _FAIL
+            v_resp[~has] = _NA
+            # extensions (6.4 / 6.15)
+            v_ext = np.full(n_cases, _NA, dtype=np.int8)
+            problem = (~accepted) | (over_cap & no_good) | (a[f"reason{s}"] == 0)
+            v_ext[has_ext] = np.where(problem[has_ext], _FAIL, _PASS)
+            v_ext[~has] = _NA
+            out.ok &= ~bad
+            for rule_id, (what, stage) in VECTORISED.items():
+                if stage != s:
+                    continue
+                verdicts = {"acknowledge": v_ack, "respond": v_resp, "extension": v_ext}[what]
+                due_days = {"acknowledge": ack_due, "respond": eff_due, "extension": orig_due}[what]
+                out.verdicts[rule_id] = verdicts
+                out.due_month[rule_id] = self._months(np.where(has & ~bad, due_days, self._first))
+            out.stage[s] = _StageVector(
+                has=has,
+                received=a[f"received{s}"],
+                responded=respd,
+                on_time=done & (respd <= eff_due),
+                on_time_original=done & (respd <= orig_due),
+                ack_status=np.where(
+                    acked,
+                    np.where(late_ack, 2, 1),
+                    np.where(pending & (as_of > ack_due) if as_of else False, 3, 0),
+                ),
+            )
+            out.withdrawn = wd > 0
+        # dates the month table must cover
+        for s in (1, 2):
+            sv = out.stage[s]
+            for arr in (sv.received, sv.responded):
+                inside = (arr == 0) | ((arr >= self._first) & (arr <= self._last))
+                out.ok &= inside | ~sv.has
+        return out
+
+    def _months(self, ordinals: Any) -> Any:
+        offset = np.clip(ordinals - self._first, 0, len(self._month_index) - 1)
+        return self._month_index[offset]
+
+    def _tally_vector(self, vec: _Vector, summary: BulkSummary) -> None:
+        counts = summary.tally.counts
+        for s in (1, 2):
+            sv = vec.stage[s]
+            base = vec.ok & sv.has
+            if not base.any():
+                continue
+            received = self._months(np.where(base, sv.received, self._first))
+            responded_mask = base & (sv.responded > 0)
+            responded = self._months(np.where(responded_mask, sv.responded, self._first))
+
+            def add(
+                measure: str, mask: Any, months: Any, into: Counter[Any] = counts, s: int = s
+            ) -> None:
+                if not mask.any():
+                    return
+                values, n = np.unique(months[mask], return_counts=True)
+                for m, k in zip(values.tolist(), n.tolist(), strict=True):
+                    into[(measure, s, f"{m // 12:04d}-{m % 12 + 1:02d}")] += k
+
+            add("received", base, received)
+            add("received", base & vec.withdrawn, received, summary.tally.withdrawn)
+            add("responded", responded_mask, responded)
+            add("received_responded", responded_mask, received)
+            add("on_time", responded_mask & sv.on_time, responded)
+            add("received_on_time", responded_mask & sv.on_time, received)
+            add("on_time_original", responded_mask & sv.on_time_original, responded)
+            add("received_on_time_original", responded_mask & sv.on_time_original, received)
+            add("ack_in_time", base & (sv.ack_status == 1), received)
+            add("ack_late", base & (sv.ack_status == 2), received)
+            add("ack_overdue", base & (sv.ack_status == 3), received)
+
+
+@dataclass(slots=True)
+class _StageVector:
+    has: Any
+    received: Any
+    responded: Any
+    on_time: Any
+    on_time_original: Any
+    ack_status: Any  # 0 none, 1 in time, 2 late, 3 overdue
+
+
+@dataclass(slots=True)
+class _Vector:
+    ok: Any
+    n: int
+    verdicts: dict[str, Any] = field(default_factory=dict)
+    due_month: dict[str, Any] = field(default_factory=dict)
+    stage: dict[int, _StageVector] = field(default_factory=dict)
+    withdrawn: Any = None
+
+
+# -- streaming over iterables and files -----------------------------------------------------
+
+
+def evaluate_cases(
+    cases: Iterable[Complaint],
+    *,
+    engine: Engine | None = None,
+    pack: str | Pack | None = None,
+    as_of: date | None = None,
+    organisation: Organisation | None = None,
+    fast: bool = True,
+    chunk_size: int = 2000,
+    summary: BulkSummary | None = None,
+) -> Iterator[CaseResult]:
+    """Verdicts of every case rule on each case, streaming: one :class:`CaseResult` each.
+
+    Pass a :class:`BulkSummary` to collect the running totals (verdict counts, TSM
+    tallies, breaches by month) as the results are consumed.
+    """
+    evaluator = BulkEvaluator(engine, pack=pack, as_of=as_of, organisation=organisation, fast=fast)
+    totals = summary if summary is not None else BulkSummary()
+    chunk: list[tuple[int | None, Complaint]] = []
+    for case in cases:
+        chunk.append((None, case))
+        totals.rows_in += 1
+        if len(chunk) >= chunk_size:
+            yield from evaluator.evaluate(chunk, totals)
+            chunk = []
+    if chunk:
+        yield from evaluator.evaluate(chunk, totals)
+
+
+@dataclass(frozen=True, slots=True)
+class _Settings:
+    """What a worker process needs to build its own engine and evaluator."""
+
+    blocked: tuple[str, ...]
+    autoload: bool | None
+    closures: tuple[date, ...]
+    conventions: Conventions
+    pack: str | None
+    as_of: date | None
+    organisation: Organisation | None
+    fast: bool
+    messages: bool
+    results: bool
+    converter: RowConverter
+
+
+_WORKER: tuple[BulkEvaluator, RowConverter] | None = None
+
+
+def _make_worker(settings: _Settings) -> tuple[BulkEvaluator, RowConverter]:
+    engine = Engine(
+        registry=PackRegistry(autoload=settings.autoload, blocked=list(settings.blocked)),
+        calendar=WorkingCalendar(closures=settings.closures),
+        conventions=settings.conventions,
+    )
+    evaluator = BulkEvaluator(
+        engine,
+        pack=settings.pack,
+        as_of=settings.as_of,
+        organisation=settings.organisation,
+        fast=settings.fast,
+        messages=settings.messages,
+        results=settings.results,
+    )
+    return evaluator, settings.converter
+
+
+def _init_worker(settings: _Settings) -> None:
+    global _WORKER
+    _WORKER = _make_worker(settings)
+
+
+def _work(chunk: list[tuple[int, Any]]) -> tuple[BulkSummary, list[CaseResult]]:
+    assert _WORKER is not None
+    return _process(_WORKER[0], _WORKER[1], chunk)
+
+
+def _process(
+    evaluator: BulkEvaluator, converter: RowConverter, chunk: list[tuple[int, Any]]
+) -> tuple[BulkSummary, list[CaseResult]]:
+    summary = BulkSummary()
+    good: list[tuple[int | None, Complaint]] = []
+    for number, record in chunk:
+        summary.rows_in += 1
+        row = converter.convert(number, record)
+        if row.case is None:
+            summary.reject(row, row.problems)
+        else:
+            good.append((number, row.case))
+    results = evaluator.evaluate(good, summary)
+    return summary, results
+
+
+class Progress:
+    """A one-line progress count on stderr, drawn only when stderr is a terminal."""
+
+    def __init__(self, stream: TextIO | None = None, *, enabled: bool | None = None) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = self.stream.isatty() if enabled is None else enabled
+        self.start = _time.perf_counter()
+        self.last = 0.0
+
+    def update(self, rows: int, rejected: int, *, final: bool = False) -> None:
+        if not self.enabled:
+            return
+        now = _time.perf_counter()
+        if not final and now - self.last < 0.2:
+            return
+        self.last = now
+        rate = rows / max(now - self.start, 1e-9)
+        end = "\n" if final else ""
+        self.stream.write(f"\r{rows:,} rows ({rejected:,} rejected), {rate:,.0f} rows/s{end}")
+        self.stream.flush()
+
+
+def evaluate_file(
+    path: str | Path,
+    mapping: ColumnMapping | str | Path | None = None,
+    *,
+    engine: Engine | None = None,
+    pack: str | None = None,
+    as_of: date | None = None,
+    organisation: Organisation | None = None,
+    fast: bool = True,
+    messages: bool = True,
+    on_result: Callable[[CaseResult], None] | None = None,
+    jobs: int = 1,
+    chunk_size: int = 5000,
+    progress: Progress | None = None,
+    blocked: Sequence[str] = (),
+    autoload: bool | None = None,
+) -> BulkSummary:
+    """Evaluate a case export (CSV, JSON Lines, JSON), streaming; returns the totals.
+
+    ``on_result`` receives each case's :class:`CaseResult` in input order (none are
+    kept). ``jobs`` > 1 spreads chunks over that many worker processes. Rows in = rows
+    evaluated + rows rejected (each rejected row's problems are in the summary).
+    """
+    reader = CaseReader(path, mapping)
+    engine = engine if engine is not None else Engine()
+    want_results = on_result is not None
+    summary = BulkSummary()
+    settings = _Settings(
+        blocked=tuple(blocked),
+        autoload=autoload,
+        closures=tuple(sorted(engine.calendar.closures)),
+        conventions=engine.conventions,
+        pack=pack,
+        as_of=as_of,
+        organisation=organisation,
+        fast=fast,
+        messages=messages and want_results,
+        results=want_results,
+        converter=reader.converter,
+    )
+
+    def chunks() -> Iterator[list[tuple[int, Any]]]:
+        batch: list[tuple[int, Any]] = []
+        for item in reader.records():
+            batch.append(item)
+            if len(batch) >= chunk_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def consume(part: BulkSummary, results: list[CaseResult]) -> None:
+        summary.merge(part)
+        if on_result is not None:
+            for result in results:
+                on_result(result)
+        if progress is not None:
+            progress.update(summary.rows_in, summary.rejected_rows)
+
+    if jobs <= 1:
+        evaluator = BulkEvaluator(
+            engine,
+            pack=pack,
+            as_of=as_of,
+            organisation=organisation,
+            fast=fast,
+            messages=settings.messages,
+            results=want_results,
+        )
+        for batch in chunks():
+            consume(*_process(evaluator, reader.converter, batch))
+    else:
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        ctx = multiprocessing.get_context(method)
+        with ctx.Pool(jobs, initializer=_init_worker, initargs=(settings,)) as pool:
+            pending: deque[Any] = deque()
+            for batch in chunks():
+                pending.append(pool.apply_async(_work, (batch,)))
+                while len(pending) > jobs * 2:
+                    consume(*pending.popleft().get())
+            while pending:
+                consume(*pending.popleft().get())
+    if progress is not None:
+        progress.update(summary.rows_in, summary.rejected_rows, final=True)
+    return summary
+
+
+def default_jobs() -> int:
+    """Worker processes to use by default: the CPUs this process may run on, at most 8."""
+    try:
+        count = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        count = os.cpu_count() or 1
+    return max(1, min(count, 8))
