@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from ._calendar import CalendarRangeError, WorkingCalendar
 from ._case import Complaint
+from ._cli_forms import FORM_COMMANDS, add_form_commands
 from ._conventions import Conventions, LateAcknowledgement, NonWorkingDayReceipt
 from ._docs import write_docs
 from ._engine import Engine
@@ -113,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-fail", action="store_true", help="report only; exit 0 even when rules fail"
     )
     _add_convention_options(check)
+    add_form_commands(sub, _date, _add_convention_options)
     return parser
 
 
@@ -274,6 +276,7 @@ COMMANDS = {
     "rules": _cmd_rules,
     "rule": _cmd_rule,
     "schema": _cmd_schema,
+    **FORM_COMMANDS,
 }
 
 

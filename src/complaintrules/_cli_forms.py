@@ -1,0 +1,189 @@
+"""The ``self-assess`` and ``action-plan`` commands.
+
+Both evaluate the same inputs as ``check`` and write a document. They exit 0 when the
+document was written, whatever it says (use ``check`` to fail a build), and 2 on a usage or
+input error; they never exit 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ._action_plan import ActionPlan, build_action_plan, load_actions
+from ._loading import load_cases, load_organisation, load_policy
+from ._render_docx import MissingDependencyError, render_form_docx, render_plan_docx
+from ._render_forms import (
+    render_form_csv,
+    render_form_markdown,
+    render_plan_csv,
+    render_plan_markdown,
+)
+from ._render_html import render_form_html, render_plan_html
+from ._selfassess import SelfAssessmentForm, build_self_assessment
+
+__all__ = ["FORM_COMMANDS", "FORM_FORMATS", "add_form_commands"]
+
+FORM_FORMATS = ("markdown", "html", "csv", "docx")
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+_SUFFIX = {".md": "markdown", ".html": "html", ".htm": "html", ".csv": "csv", ".docx": "docx"}
+
+
+def add_form_commands(
+    sub: Any,
+    date_type: Callable[[str], date],
+    add_conventions: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    """Register ``self-assess`` and ``action-plan`` on the CLI's subparsers."""
+    form = sub.add_parser(
+        "self-assess",
+        help="the Ombudsman's self-assessment form, pre-filled from the findings",
+        description=(
+            "Evaluate the inputs and write the self-assessment form: one table per Code "
+            "section (provision, requirement, comply, evidence, commentary). With --actions "
+            "the action plan follows it. Exit 0 when written, 2 on a usage or input error."
+        ),
+    )
+    plan = sub.add_parser(
+        "action-plan",
+        help="the action plan for provisions that do not comply",
+        description=(
+            "Evaluate the inputs and write the action plan (ref, requirement, commentary, "
+            "actions, timescales, lead) for every provision that does not comply, with "
+            "actions read from the landlord's actions file. Exit 0 when written, 2 on a usage "
+            "or input error."
+        ),
+    )
+    for parser, actions_required in ((form, False), (plan, True)):
+        parser.add_argument("policy", metavar="POLICY", help="policy file (YAML or JSON)")
+        parser.add_argument("--organisation", metavar="ORG", help="organisation file")
+        parser.add_argument("--cases", metavar="CASES", help="cases file (YAML/JSON list)")
+        parser.add_argument("--pack", help="pack to judge against (default: the newest Code)")
+        parser.add_argument(
+            "--as-of", type=date_type, metavar="YYYY-MM-DD", help="judge open cases at"
+        )
+        parser.add_argument(
+            "--actions",
+            metavar="ACTIONS",
+            required=actions_required,
+            help="the landlord's actions file (YAML/JSON): provision, action, timescale, lead",
+        )
+        parser.add_argument(
+            "--format",
+            choices=FORM_FORMATS,
+            help="markdown (default), html, csv or docx; default from --output's suffix",
+        )
+        parser.add_argument(
+            "--output", "-o", metavar="FILE", help="write here (needed for docx); else stdout"
+        )
+        add_conventions(parser)
+
+
+def _format(args: argparse.Namespace) -> str:
+    if args.format:
+        return str(args.format)
+    if args.output:
+        return _SUFFIX.get(Path(args.output).suffix.lower(), "markdown")
+    return "markdown"
+
+
+def _form(args: argparse.Namespace) -> tuple[SelfAssessmentForm, ActionPlan | None]:
+    from ._cli import _engine
+
+    policy = load_policy(args.policy)
+    organisation = load_organisation(args.organisation) if args.organisation else None
+    cases = load_cases(args.cases) if args.cases else None
+    actions = load_actions(args.actions) if args.actions else None
+    engine = _engine(args)
+    pack = engine.pack(args.pack)
+    report = engine.evaluate(
+        policy=policy, organisation=organisation, cases=cases, pack=pack, as_of=args.as_of
+    )
+    form = build_self_assessment(
+        report,
+        engine.registry.rules_for(pack),
+        pack=pack,
+        policy=policy,
+        organisation=organisation,
+        cases=cases,
+        generated_on=date.today(),
+    )
+    plan = build_action_plan(form, actions, path=args.actions) if actions is not None else None
+    return form, plan
+
+
+def _write(args: argparse.Namespace, fmt: str, content: str | bytes) -> int:
+    if args.output:
+        path = Path(args.output)
+        try:
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        except OSError as exc:
+            print(f"complaintrules: cannot write {path}: {exc.strerror}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"wrote {path} ({fmt})", file=sys.stderr)
+        return EXIT_OK
+    if isinstance(content, bytes):
+        print("complaintrules: --format docx needs --output FILE.docx", file=sys.stderr)
+        return EXIT_USAGE
+    sys.stdout.write(content)
+    return EXIT_OK
+
+
+def _cmd_self_assess(args: argparse.Namespace) -> int:
+    fmt = _format(args)
+    if fmt == "docx" and not args.output:
+        print("complaintrules: --format docx needs --output FILE.docx", file=sys.stderr)
+        return EXIT_USAGE
+    form, plan = _form(args)
+    content: str | bytes
+    try:
+        if fmt == "html":
+            content = render_form_html(form, plan)
+        elif fmt == "csv":
+            content = render_form_csv(form)
+        elif fmt == "docx":
+            content = render_form_docx(form, plan)
+        else:
+            content = render_form_markdown(form, plan)
+    except MissingDependencyError as exc:
+        print(f"complaintrules: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return _write(args, fmt, content)
+
+
+def _cmd_action_plan(args: argparse.Namespace) -> int:
+    fmt = _format(args)
+    if fmt == "docx" and not args.output:
+        print("complaintrules: --format docx needs --output FILE.docx", file=sys.stderr)
+        return EXIT_USAGE
+    _, plan = _form(args)
+    assert plan is not None  # --actions is required
+    content: str | bytes
+    try:
+        if fmt == "html":
+            content = render_plan_html(plan)
+        elif fmt == "csv":
+            content = render_plan_csv(plan)
+        elif fmt == "docx":
+            content = render_plan_docx(plan)
+        else:
+            content = render_plan_markdown(plan)
+    except MissingDependencyError as exc:
+        print(f"complaintrules: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return _write(args, fmt, content)
+
+
+FORM_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "action-plan": _cmd_action_plan,
+    "self-assess": _cmd_self_assess,
+}

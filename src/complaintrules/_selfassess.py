@@ -1,0 +1,411 @@
+"""The Ombudsman's self-assessment form, pre-filled from a report.
+
+The form has one table per Code section and one row per provision: the provision, its
+requirement (our own summary, never the Code's words), whether the landlord complies, the
+evidence, and commentary. The library fills every column from the findings:
+
+- **Comply** is ``Yes`` when the provision passed, ``No`` when it failed (a should-level
+  shortfall too), ``Evidence needed`` when facts or a person's attestation are missing (or
+  the rule raised), ``N/A`` when nothing gave occasion to judge it.
+- **Evidence** names what was read: the policy's fields, the organisation file's facts,
+  the documents an attestation cites, the case records judged.
+- **Commentary** says what was checked and, where cases were given, how practice compares
+  with policy: "policy compliant; in practice 102 of 109 stage 1 responses (93.6%) were
+  within the Code's timescale".
+
+Where cases were given, the on-time rate of each timeliness provision is also worked out
+month by month (by the month each obligation fell due), for the chart in the HTML form.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from ._case import Complaint
+from ._engine import Report
+from ._organisation import Organisation
+from ._packs import Pack
+from ._policy import LandlordPolicy
+from ._rules import Finding, Level, Rule, Subject, Verdict
+from ._summary import RuleStatus, roll_up
+
+__all__ = [
+    "Comply",
+    "FormRow",
+    "FormSection",
+    "MonthlyRate",
+    "Practice",
+    "SelfAssessmentForm",
+    "build_self_assessment",
+]
+
+#: The form's column headings, in order (as on the Ombudsman's Appendix A form).
+COLUMNS = ("Code provision", "Code requirement", "Comply", "Evidence", "Commentary / explanation")
+
+
+class Comply(StrEnum):
+    YES = "Yes"
+    NO = "No"
+    NEEDS_EVIDENCE = "Evidence needed"
+    NOT_APPLICABLE = "N/A"
+
+
+_COMPLY = {
+    Verdict.PASS: Comply.YES,
+    Verdict.FAIL: Comply.NO,
+    Verdict.NEEDS_EVIDENCE: Comply.NEEDS_EVIDENCE,
+    Verdict.ERROR: Comply.NEEDS_EVIDENCE,
+    Verdict.NOT_APPLICABLE: Comply.NOT_APPLICABLE,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Practice:
+    """How the cases measured up against one provision."""
+
+    measure: str  # what was counted, plural: "stage 1 responses", "cases"
+    met: int
+    judged: int
+    timeliness: bool
+    not_met: tuple[str, ...] = ()  # references of the cases that did not meet it
+
+    @property
+    def rate(self) -> float:
+        return self.met / self.judged if self.judged else 0.0
+
+    def describe(self) -> str:
+        pct = f"{100 * self.rate:.1f}%"
+        if self.timeliness:
+            text = (
+                f"in practice {self.met} of {self.judged} {self.measure} ({pct}) were within "
+                "the Code's timescale"
+            )
+        else:
+            text = f"in practice {self.met} of {self.judged} {self.measure} ({pct}) met it"
+        if self.not_met:
+            shown = ", ".join(self.not_met[:5])
+            more = f" and {len(self.not_met) - 5} more" if len(self.not_met) > 5 else ""
+            text += f" (not met: {shown}{more})"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class MonthlyRate:
+    """On-time rate of one timeliness provision for obligations falling due in a month."""
+
+    rule_id: str
+    measure: str
+    month: str  # YYYY-MM
+    met: int
+    judged: int
+
+    @property
+    def rate(self) -> float:
+        return self.met / self.judged if self.judged else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class FormRow:
+    rule_id: str
+    provision: str
+    section: str
+    title: str
+    requirement: str
+    level: Level
+    comply: Comply
+    evidence: tuple[str, ...]
+    commentary: str
+    practice: Practice | None = None
+
+    @property
+    def needs_person(self) -> bool:
+        return self.comply is Comply.NEEDS_EVIDENCE
+
+
+@dataclass(frozen=True, slots=True)
+class FormSection:
+    title: str
+    rows: tuple[FormRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SelfAssessmentForm:
+    landlord: str
+    policy_name: str | None
+    pack: Pack
+    as_of: date | None
+    sections: tuple[FormSection, ...]
+    monthly: tuple[MonthlyRate, ...] = ()
+    cases: int | None = None
+    period: tuple[date, date] | None = None
+    generated_on: date | None = None
+
+    @property
+    def rows(self) -> list[FormRow]:
+        return [row for section in self.sections for row in section.rows]
+
+    def row(self, provision_or_id: str) -> FormRow:
+        for row in self.rows:
+            if provision_or_id in (row.provision, row.rule_id):
+                return row
+        raise KeyError(provision_or_id)
+
+    def tally(self) -> dict[Comply, int]:
+        counted = Counter(row.comply for row in self.rows)
+        return {c: counted.get(c, 0) for c in Comply}
+
+
+# -- building the form -------------------------------------------------------------------
+
+_MEASURE = re.compile(r"^(?:no )?(stage \d+ [a-z]+)\b")
+
+
+def _plural(noun: str) -> str:
+    return noun if noun.endswith("s") else noun + "s"
+
+
+def _is_timeliness(finding: Finding) -> bool:
+    return "due_by" in finding.evidence.computed
+
+
+def _measure(findings: Sequence[Finding]) -> str:
+    for f in findings:
+        match = _MEASURE.match(f.message)
+        if match:
+            return _plural(match.group(1))
+    return "cases"
+
+
+def _practice(findings: Sequence[Finding]) -> Practice | None:
+    cases = [f for f in findings if f.subject is Subject.CASE]
+    judged = [f for f in cases if f.verdict in (Verdict.PASS, Verdict.FAIL)]
+    if not judged:
+        return None
+    timely = all(_is_timeliness(f) for f in judged)
+    return Practice(
+        measure=_measure(judged) if timely else "cases",
+        met=sum(f.verdict is Verdict.PASS for f in judged),
+        judged=len(judged),
+        timeliness=timely,
+        not_met=tuple(f.subject_ref for f in judged if f.verdict is Verdict.FAIL),
+    )
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(_value(v) for v in value) or "(none)"
+    if value is None:
+        return "(not stated)"
+    return str(value)
+
+
+def _facts(facts: Mapping[str, Any]) -> str:
+    parts = []
+    for key, value in facts.items():
+        name = str(key).removeprefix("policy.")
+        parts.append(f"{name} = {_value(value)}")
+    return "; ".join(parts)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _policy_label(policy: LandlordPolicy | None) -> str:
+    if policy is None:
+        return "the policy"
+    name = policy.name or "the policy"
+    return f"{name} (version {policy.version})" if policy.version else name
+
+
+def _evidence(
+    status: RuleStatus,
+    policy: LandlordPolicy | None,
+    organisation: Organisation | None,
+    cases: Sequence[Complaint] | None,
+    period: tuple[date, date] | None,
+) -> list[str]:
+    out: list[str] = []
+    by_subject = status.by_subject()
+    for f in by_subject.get(Subject.POLICY, []):
+        facts = _facts(f.evidence.facts)
+        out.append(f"Policy: {_policy_label(policy)}" + (f": {facts}" if facts else ""))
+    for f in by_subject.get(Subject.ORGANISATION, []):
+        if organisation is not None:
+            facts = _facts(f.evidence.facts)
+            out.append("Organisation file" + (f": {facts}" if facts else ""))
+    for f in by_subject.get(Subject.ATTESTATION, []):
+        cited = f.evidence.facts.get("attestation.evidence")
+        if cited:
+            by = f.evidence.facts.get("attestation.by", "")
+            on = f.evidence.facts.get("attestation.on", "")
+            out.append(f"{'; '.join(cited)} (attested by {by}, {on})")
+    case_findings = by_subject.get(Subject.CASE, [])
+    judged = [f for f in case_findings if f.verdict is not Verdict.NOT_APPLICABLE]
+    if cases is not None and judged:
+        span = f", received {period[0]} to {period[1]}" if period else ""
+        out.append(f"Case records: {len(judged)} of {len(cases)} cases judged{span}")
+    if by_subject.get(Subject.PORTFOLIO) and cases is not None:
+        out.append(f"Complaint records for the period ({len(cases)} cases)")
+    return out
+
+
+def _commentary(
+    status: RuleStatus, practice: Practice | None, cases_given: bool, case_rule: bool
+) -> str:
+    parts: list[str] = []
+    by_subject = status.by_subject()
+    checked = []
+    if Subject.POLICY in by_subject:
+        checked.append("the policy")
+    if Subject.ORGANISATION in by_subject:
+        checked.append("the organisation's governance facts")
+    if Subject.ATTESTATION in by_subject:
+        checked.append("a person's attestation")
+    if Subject.CASE in by_subject and cases_given:
+        checked.append(f"{len(by_subject[Subject.CASE])} case records")
+    if Subject.PORTFOLIO in by_subject:
+        checked.append("the year's complaint volumes")
+    if checked:
+        parts.append("Checked " + _and(checked) + ".")
+
+    policy = by_subject.get(Subject.POLICY, [])
+    practice_text = practice.describe() if practice else ""
+    for f in policy:
+        if f.verdict is Verdict.PASS:
+            lead = "policy compliant"
+        elif f.verdict is Verdict.FAIL:
+            lead = f"policy not compliant: {f.message}"
+        else:
+            lead = f"policy does not say enough: {f.message}"
+        if practice_text:
+            parts.append(_sentence(f"{lead}; {practice_text}"))
+            practice_text = ""
+        elif f.verdict is Verdict.PASS:
+            parts.append(_sentence(f"{lead}: {f.message}"))
+        else:
+            parts.append(_sentence(lead))
+    if practice_text:
+        parts.append(_sentence(practice_text))
+    elif case_rule and not policy:
+        if not cases_given:
+            parts.append("Practice not checked: no cases were given.")
+        elif practice is None:
+            parts.append("No case in the period gave occasion to judge this.")
+    elif case_rule and cases_given and practice is None and policy:
+        parts.append("No case in the period gave occasion to judge practice.")
+    for subject in (Subject.ORGANISATION, Subject.PORTFOLIO):
+        for f in by_subject.get(subject, []):
+            parts.append(_sentence(f.message))
+    for f in by_subject.get(Subject.ATTESTATION, []):
+        if f.verdict is Verdict.NEEDS_EVIDENCE:
+            need = status.rule.attestation or "a person's attestation with evidence"
+            parts.append(_sentence(f"Needs a person's attestation: {need}"))
+        else:
+            parts.append(_sentence(f.message))
+    for f in status.findings:
+        if f.verdict is Verdict.ERROR:
+            parts.append(_sentence(f"The check could not run: {f.message}"))
+            break
+    if status.is_warning:
+        parts.append("This is a 'should' (good practice) provision.")
+    return " ".join(p for p in parts if p)
+
+
+def _and(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _monthly(statuses: Iterable[RuleStatus]) -> list[MonthlyRate]:
+    out: list[MonthlyRate] = []
+    for status in statuses:
+        judged = [
+            f
+            for f in status.findings
+            if f.subject is Subject.CASE
+            and f.verdict in (Verdict.PASS, Verdict.FAIL)
+            and _is_timeliness(f)
+        ]
+        if not judged:
+            continue
+        measure = _measure(judged)
+        months: dict[str, list[Finding]] = defaultdict(list)
+        for f in judged:
+            months[str(f.evidence.computed["due_by"])[:7]].append(f)
+        for month in sorted(months):
+            found = months[month]
+            out.append(
+                MonthlyRate(
+                    rule_id=status.rule.id,
+                    measure=measure,
+                    month=month,
+                    met=sum(f.verdict is Verdict.PASS for f in found),
+                    judged=len(found),
+                )
+            )
+    return out
+
+
+def build_self_assessment(
+    report: Report,
+    rules: Sequence[Rule],
+    *,
+    pack: Pack,
+    policy: LandlordPolicy | None = None,
+    organisation: Organisation | None = None,
+    cases: Sequence[Complaint] | None = None,
+    generated_on: date | None = None,
+) -> SelfAssessmentForm:
+    """The self-assessment form for ``pack``'s provisions, filled from ``report``."""
+    statuses = roll_up(report, rules)
+    period = None
+    if cases:
+        received = [c.received_on for c in cases]
+        period = (min(received), max(received))
+    sections: dict[str, list[FormRow]] = {}
+    for status in statuses:
+        rule = status.rule
+        practice = _practice(status.findings) if cases is not None else None
+        row = FormRow(
+            rule_id=rule.id,
+            provision=rule.provision,
+            section=rule.section,
+            title=rule.title,
+            requirement=rule.summary,
+            level=rule.level,
+            comply=_COMPLY[status.verdict],
+            evidence=tuple(_evidence(status, policy, organisation, cases, period)),
+            commentary=_commentary(
+                status, practice, cases is not None, Subject.CASE in rule.subjects
+            ),
+            practice=practice,
+        )
+        sections.setdefault(rule.section, []).append(row)
+    landlord = (organisation.name if organisation else None) or (
+        policy.name if policy and policy.name else "The landlord"
+    )
+    return SelfAssessmentForm(
+        landlord=landlord,
+        policy_name=policy.name if policy else None,
+        pack=pack,
+        as_of=report.as_of,
+        sections=tuple(FormSection(title, tuple(rows)) for title, rows in sections.items()),
+        monthly=tuple(_monthly(statuses)) if cases is not None else (),
+        cases=len(cases) if cases is not None else None,
+        period=period,
+        generated_on=generated_on,
+    )

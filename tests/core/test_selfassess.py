@@ -1,0 +1,325 @@
+"""`complaintrules self-assess` and `action-plan`: the form, its four outputs, the plan."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from complaintrules import Engine, PackRegistry
+from complaintrules._action_plan import NO_ACTION, build_action_plan, load_actions
+from complaintrules._cli import EXIT_OK, EXIT_USAGE, main
+from complaintrules._loading import load_cases, load_organisation, load_policy
+from complaintrules._selfassess import COLUMNS, Comply, SelfAssessmentForm, build_self_assessment
+
+ROOT = Path(__file__).resolve().parents[2]
+LANDLORD = ROOT / "examples" / "landlord"
+INPUTS = [
+    str(LANDLORD / "policy.yaml"),
+    "--organisation",
+    str(LANDLORD / "organisation.yaml"),
+    "--cases",
+    str(LANDLORD / "cases.yaml"),
+    "--as-of",
+    "2025-03-31",
+]
+ACTIONS = str(LANDLORD / "actions.yaml")
+
+
+def sections() -> list[str]:
+    registry = PackRegistry()
+    rules = registry.rules_for(registry.get("code_2024"))
+    return list(dict.fromkeys(r.section for r in rules))
+
+
+@pytest.fixture(scope="module")
+def form() -> SelfAssessmentForm:
+    engine = Engine()
+    pack = engine.pack("code_2024")
+    policy = load_policy(LANDLORD / "policy.yaml")
+    organisation = load_organisation(LANDLORD / "organisation.yaml")
+    cases = load_cases(LANDLORD / "cases.yaml")
+    report = engine.evaluate(
+        policy=policy, organisation=organisation, cases=cases, pack=pack, as_of=date(2025, 3, 31)
+    )
+    return build_self_assessment(
+        report,
+        engine.registry.rules_for(pack),
+        pack=pack,
+        policy=policy,
+        organisation=organisation,
+        cases=cases,
+    )
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# -- the form ----------------------------------------------------------------------------
+
+
+def test_practice_is_compared_with_policy(form: SelfAssessmentForm) -> None:
+    row = form.row("6.3")
+    assert row.comply is Comply.NO
+    assert row.practice is not None and row.practice.timeliness
+    met, judged = row.practice.met, row.practice.judged
+    assert 0 < met < judged
+    pct = f"{100 * met / judged:.1f}%"
+    assert (
+        f"Policy compliant; in practice {met} of {judged} stage 1 responses ({pct}) were "
+        "within the Code's timescale" in row.commentary
+    )
+    assert any(e.startswith("Policy: Example Homes Complaints Policy") for e in row.evidence)
+    assert any(e.startswith("Case records:") for e in row.evidence)
+
+
+def test_attestations_fill_the_rows_that_need_a_person(form: SelfAssessmentForm) -> None:
+    row = form.row("4.2")
+    assert row.comply is Comply.YES
+    assert "Daniel Okoro" in row.commentary
+    assert any("Scheme of delegation" in e for e in row.evidence)
+
+
+def test_without_an_organisation_person_rows_need_evidence(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "self-assess", str(LANDLORD / "policy.yaml"), "--format", "csv")
+    assert code == EXIT_OK
+    rows = {r["Code provision"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert rows["4.2"]["Comply"] == "Evidence needed"
+    assert "Needs a person's attestation" in rows["4.2"]["Commentary / explanation"]
+    assert "Practice" not in rows["6.1"]["Commentary / explanation"]
+
+
+def test_monthly_rates(form: SelfAssessmentForm) -> None:
+    by_rule = {m.rule_id for m in form.monthly}
+    assert {"CHC24-6.2", "CHC24-6.3"} <= by_rule
+    row = form.row("6.3")
+    assert row.practice is not None
+    monthly = [m for m in form.monthly if m.rule_id == "CHC24-6.3"]
+    assert sum(m.judged for m in monthly) == row.practice.judged
+    assert all(re.fullmatch(r"\d{4}-\d{2}", m.month) for m in monthly)
+
+
+# -- outputs -----------------------------------------------------------------------------
+
+
+def test_markdown_has_one_table_per_section(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "self-assess", *INPUTS)
+    assert code == EXIT_OK
+    headings = [line[3:] for line in out.splitlines() if line.startswith("## ")]
+    assert headings == sections()
+    header = "| " + " | ".join(COLUMNS) + " |"
+    assert out.count(header) == len(sections())
+    row = next(line for line in out.splitlines() if line.startswith("| 6.3 |"))
+    assert "| **No** |" in row and "stage 1 responses" in row
+
+
+class _Tables(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[str] = []
+        self.svg = 0
+        self.polylines = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.tables.append(dict(attrs).get("class") or "")
+        self.svg += tag == "svg"
+        self.polylines += tag == "polyline"
+
+
+def test_html_is_self_contained_with_a_chart(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "form.html"
+    code, _, err = run(capsys, "self-assess", *INPUTS, "--output", str(out))
+    assert code == EXIT_OK
+    assert "wrote" in err
+    html = out.read_text(encoding="utf-8")
+    parsed = _Tables()
+    parsed.feed(html)
+    assert parsed.tables.count("form") == len(sections())
+    assert parsed.svg == 1 and parsed.polylines >= 2
+    assert "@media print" in html and "@page" in html
+    assert "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")
+
+
+def test_csv_one_row_per_provision(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "self-assess", *INPUTS, "--format", "csv")
+    assert code == EXIT_OK
+    rows = list(csv.DictReader(io.StringIO(out)))
+    registry = PackRegistry()
+    assert [r["Rule"] for r in rows] == [
+        r.id for r in registry.rules_for(registry.get("code_2024"))
+    ]
+    assert {r["Comply"] for r in rows} <= {c.value for c in Comply}
+
+
+def test_docx_opens_with_one_table_per_section(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    docx = pytest.importorskip("docx")
+    out = tmp_path / "form.docx"
+    code, _, _ = run(capsys, "self-assess", *INPUTS, "--output", str(out))
+    assert code == EXIT_OK
+    document = docx.Document(str(out))
+    assert len(document.tables) == len(sections())
+    for table, title in zip(document.tables, sections(), strict=True):
+        assert [c.text for c in table.rows[0].cells] == list(COLUMNS)
+        assert table.rows[1].cells[0].text.split("\n")[0].split(".")[0] == title.split()[1][0]
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == sections()
+    row = next(r for t in document.tables for r in t.rows if r.cells[0].text.startswith("6.3\n"))
+    assert row.cells[2].text == "No"
+
+
+def test_docx_needs_an_output_file(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "self-assess", *INPUTS, "--format", "docx")
+    assert code == EXIT_USAGE
+    assert "--output" in err
+
+
+def test_docx_without_python_docx_is_a_clear_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "docx", None)  # import docx -> ImportError
+    code, _, err = run(capsys, "self-assess", *INPUTS, "--output", str(tmp_path / "f.docx"))
+    assert code == EXIT_USAGE
+    assert "pip install 'complaintrules[office]'" in err
+    assert not (tmp_path / "f.docx").exists()
+
+
+# -- the action plan ---------------------------------------------------------------------
+
+
+def test_action_plan_reads_actions_and_lists_rows_without_one(
+    form: SelfAssessmentForm,
+) -> None:
+    plan = build_action_plan(form, load_actions(ACTIONS), path=ACTIONS)
+    refs = [r.ref for r in plan.non_compliant]
+    assert refs == [r.provision for r in form.rows if r.comply is Comply.NO]
+    row_63 = next(r for r in plan.non_compliant if r.ref == "6.3")
+    assert len(row_63.actions) == 2
+    assert row_63.actions[0].lead == "Complaints Resolution Manager"
+    assert [r.ref for r in plan.without_action] == ["6.13"]
+    assert [r.ref for r in plan.improvements] == ["4.3"]
+
+
+def test_action_plan_command_outputs(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "action-plan", *INPUTS, "--actions", ACTIONS)
+    assert code == EXIT_OK
+    assert "| Ref | Requirement | Commentary | Actions | Timescales | Lead |" in out
+    assert "| 6.13 |" in out and f"**{NO_ACTION}**" in out
+    assert "1 provision(s) without an action yet: 6.13." in out
+    code, out, _ = run(capsys, "action-plan", *INPUTS, "--actions", ACTIONS, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["Ref"] for r in rows} >= {"6.2", "6.3", "6.13", "4.3"}
+    assert next(r for r in rows if r["Ref"] == "6.13")["Actions"] == NO_ACTION
+    html = tmp_path / "plan.html"
+    assert run(capsys, "action-plan", *INPUTS, "--actions", ACTIONS, "-o", str(html))[0] == 0
+    assert "No action recorded yet" in html.read_text(encoding="utf-8")
+    docx = pytest.importorskip("docx")
+    path = tmp_path / "plan.docx"
+    assert run(capsys, "action-plan", *INPUTS, "--actions", ACTIONS, "-o", str(path))[0] == 0
+    tables = docx.Document(str(path)).tables
+    assert [c.text for c in tables[0].rows[0].cells] == [
+        "Ref",
+        "Requirement",
+        "Commentary",
+        "Actions",
+        "Timescales",
+        "Lead",
+    ]
+
+
+def test_self_assess_with_actions_appends_the_plan(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "self-assess", *INPUTS, "--actions", ACTIONS)
+    assert code == EXIT_OK
+    assert "## Example Homes complaints improvement plan 2025/26" in out
+
+
+def test_action_for_an_unknown_provision_names_file_line_and_field(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    actions = tmp_path / "actions.yaml"
+    actions.write_text(
+        "actions:\n  - provision: '6.3'\n    action: x\n  - provision: '66.3'\n    action: y\n"
+    )
+    code, _, err = run(capsys, "action-plan", *INPUTS, "--actions", str(actions))
+    assert code == EXIT_USAGE
+    assert "actions.yaml:line 4: actions[1].provision: no provision 66.3" in err
+    actions.write_text("actions:\n  - provision: '6.3'\n    acton: typo\n")
+    code, _, err = run(capsys, "action-plan", *INPUTS, "--actions", str(actions))
+    assert code == EXIT_USAGE
+    assert "line 3: actions[0].acton: unknown field" in err
+
+
+def test_action_plan_needs_actions(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["action-plan", *INPUTS])
+    assert info.value.code == EXIT_USAGE
+
+
+# -- a real browser ------------------------------------------------------------------------
+
+
+def _chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.mark.skipif(_chromium() is None, reason="no headless Chromium installed")
+def test_html_renders_in_a_headless_browser(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Chromium loads the page and takes a screenshot of a sensible size (docs/self-assessment.md
+    shows how to look at it). A blank or broken page gives a tiny, single-colour PNG."""
+    page = tmp_path / "form.html"
+    assert run(capsys, "self-assess", *INPUTS, "--output", str(page))[0] == EXIT_OK
+    shot = tmp_path / "form.png"
+    browser = _chromium()
+    assert browser is not None
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                f"--user-data-dir={profile}",
+                f"--screenshot={shot}",
+                "--window-size=1200,1600",
+                page.as_uri(),
+            ],
+            capture_output=True,
+            timeout=120,
+            check=False,
+            env={**os.environ, "HOME": profile},
+        )
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert (width, height) == (1200, 1600)
+    assert len(data) > 50_000  # text, tables and a chart; a blank page is a few KB
