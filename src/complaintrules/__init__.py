@@ -18,6 +18,7 @@ from ._conventions import Conventions, LateAcknowledgement, NonWorkingDayReceipt
 from ._engine import REPORT_SCHEMA_VERSION, Engine, Report
 from ._hookspecs import hookimpl
 from ._loading import InputError, load_case, load_cases, load_organisation, load_policy
+from ._monitor import Alert, AlertKind, Monitor, MonitorInputError, MonitorUnavailable
 from ._organisation import Attestation, Organisation
 from ._packs import Pack
 from ._params import ParameterSet
@@ -29,6 +30,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "REPORT_SCHEMA_VERSION",
+    "Alert",
+    "AlertKind",
     "Attestation",
     "CalendarRangeError",
     "CaseEvent",
@@ -42,6 +45,9 @@ __all__ = [
     "LandlordPolicy",
     "LateAcknowledgement",
     "Level",
+    "Monitor",
+    "MonitorInputError",
+    "MonitorUnavailable",
     "NoPackError",
     "NonWorkingDayReceipt",
     "Organisation",

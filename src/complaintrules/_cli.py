@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from ._calendar import CalendarRangeError, WorkingCalendar
 from ._case import Complaint
 from ._cli_forms import FORM_COMMANDS, add_form_commands
+from ._cli_monitor import add_monitor_command, run_monitor
 from ._conventions import Conventions, LateAcknowledgement, NonWorkingDayReceipt
 from ._docs import write_docs
 from ._engine import Engine
@@ -114,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-fail", action="store_true", help="report only; exit 0 even when rules fail"
     )
     _add_convention_options(check)
+    add_monitor_command(sub, _add_convention_options)
     add_form_commands(sub, _date, _add_convention_options)
     return parser
 
@@ -276,6 +278,7 @@ COMMANDS = {
     "rules": _cmd_rules,
     "rule": _cmd_rule,
     "schema": _cmd_schema,
+    "monitor": lambda args: run_monitor(args, _engine(args)),
     **FORM_COMMANDS,
 }
 

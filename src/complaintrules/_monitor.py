@@ -1,0 +1,1365 @@
+"""The live monitor: alerts as a CRM streams case events, on durable-rules.
+
+How it is built (see docs/monitor.md):
+
+* **State lives here, not in durable-rules.** Each open complaint is a small record in a
+  Python dict keyed by its reference (the folded events: dates, handlers, extensions) with
+  its open obligations. durable-rules holds at most 1024 live states per ruleset, so the
+  ruleset is only ever posted with one session id: its rules match single messages, every
+  message is consumed by the rule it matches (or matches none), and nothing accumulates
+  there. 100,000 open cases cost 100,000 small Python records and one durable state.
+* **The numbers exist once.** Deadlines come from the evaluator's own functions
+  (:func:`acknowledgement_deadline`, :func:`response_deadline`, :func:`review_extensions`)
+  with the pack's dated parameters read through a :class:`Context`. The ruleset is
+  generated from the pack's parameter *names* (which stages have an acknowledgement, a
+  response and an extension cap); its conditions compare dates the monitor computed, so no
+  timescale is copied into it.
+* **Time is explicit.** A ``{"type": "tick", "on": DATE}`` event moves "today"; a tick only
+  touches the obligations whose deadline it passes (deadlines are bucketed by date).
+  durable-rules' own timers count real seconds and are not used.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import json
+import sys
+import threading
+import uuid
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, time
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import TypeAdapter, ValidationError
+
+from ._base import InputModel
+from ._calendar import CalendarRangeError
+from ._case import (
+    AcknowledgedEvent,
+    Acknowledgement,
+    CaseEvent,
+    ClosedEvent,
+    Complaint,
+    EscalationRequestedEvent,
+    Extension,
+    ExtensionNotifiedEvent,
+    HandlerAssignedEvent,
+    LoggedEvent,
+    ReceivedEvent,
+    RefusedEvent,
+    ResponseIssuedEvent,
+    Stage,
+    WithdrawnEvent,
+)
+from ._context import Context
+from ._engine import Engine
+from ._packs import Pack
+from ._params import UnknownParameterError
+from ._plugins import NoPackError
+from ._policy import ClockStart
+from ._stage_checks import acknowledgement_deadline, response_deadline
+from ._timeliness import Deadline, review_extensions
+
+__all__ = [
+    "SNAPSHOT_FORMAT",
+    "Alert",
+    "AlertKind",
+    "Monitor",
+    "MonitorInputError",
+    "MonitorUnavailable",
+    "StreamEvent",
+    "Tick",
+    "monitor_ruleset",
+]
+
+#: Identifies an exported monitor state (:meth:`Monitor.export`); bumped on a breaking change.
+SNAPSHOT_FORMAT = "complaintrules-monitor/1"
+
+#: Which rule of a pack each monitored obligation belongs to, by pack name. A third-party
+#: pack passes its own map to :class:`Monitor` (``rule_ids=``); without one its alerts
+#: carry no rule id.
+RULE_IDS: dict[str, dict[str, dict[int, str]]] = {
+    "code_2024": {
+        "acknowledge": {1: "CHC24-6.2", 2: "CHC24-6.11"},
+        "respond": {1: "CHC24-6.3", 2: "CHC24-6.14"},
+        "extension": {1: "CHC24-6.4", 2: "CHC24-6.15"},
+        "handler": {2: "CHC24-6.13"},
+    },
+}
+
+_ACK, _RESP = "acknowledge", "respond"
+_OPEN, _MET, _BREACHED = "open", "met", "breached"
+
+
+# -- errors and public records -------------------------------------------------------------
+
+
+class MonitorUnavailable(RuntimeError):  # noqa: N818 - the name says what it means
+    """durable-rules is not installed or cannot be imported (it does not on Python 3.13+)."""
+
+
+class MonitorInputError(ValueError):
+    """A streamed event was rejected; the monitor's state is exactly as before it."""
+
+
+class AlertKind(StrEnum):
+    DUE = "due"
+    BREACHED = "breached"
+    EXTENSION_INVALID = "extension_invalid"
+    SAME_HANDLER = "same_handler"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """Something the monitor raised about one case.
+
+    ``on`` is the date of the event or clock tick that raised it; ``deadline`` is the
+    obligation's deadline where there is one.
+    """
+
+    reference: str
+    kind: AlertKind
+    on: date
+    message: str
+    rule_id: str | None = None
+    stage: int | None = None
+    deadline: date | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "reference": self.reference,
+            "kind": self.kind.value,
+            "on": self.on.isoformat(),
+            "rule_id": self.rule_id,
+            "stage": self.stage,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "message": self.message,
+        }
+
+    def __str__(self) -> str:
+        rule = f" {self.rule_id}" if self.rule_id else ""
+        return f"{self.on.isoformat()} {self.reference} {self.kind.value}{rule}: {self.message}"
+
+
+class Tick(InputModel):
+    """A clock event: ``today`` is now ``on``."""
+
+    type: Literal["tick"]
+    on: date
+
+
+@dataclass(frozen=True, slots=True)
+class StreamEvent:
+    """One case event as streamed: the case's reference and the event."""
+
+    reference: str
+    event: CaseEvent
+
+
+_EVENT = TypeAdapter[CaseEvent](CaseEvent)
+
+
+def _describe_errors(exc: ValidationError, prefix: str) -> str:
+    """One line per problem, naming the field path (``event.on``, ``event.new_due`` ...)."""
+    parts = []
+    for e in exc.errors():
+        loc = list(e["loc"])
+        # the discriminated union puts the event type first in the path: drop it
+        if loc and isinstance(loc[0], str) and loc[0] in _EVENT_TYPES and len(loc) > 1:
+            loc = loc[1:]
+        path = prefix + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc)
+        got = e.get("input")
+        shown = f" (got {got!r})" if got is not None and not isinstance(got, dict) else ""
+        parts.append(f"{path}: {e['msg']}{shown}")
+    return "; ".join(parts)
+
+
+_EVENT_TYPES = frozenset(
+    {
+        "received",
+        "logged",
+        "acknowledged",
+        "handler_assigned",
+        "extension_notified",
+        "response_issued",
+        "escalation_requested",
+        "refused",
+        "withdrawn",
+        "closed",
+    }
+)
+
+
+def parse_stream_item(item: Mapping[str, Any] | StreamEvent | Tick) -> StreamEvent | Tick:
+    """Validate one streamed item: a tick, or a case event with its reference.
+
+    A case event is ``{"reference": R, "event": {...}}`` or the same flattened
+    (``{"reference": R, "type": "received", "on": ...}``).
+    """
+    if isinstance(item, StreamEvent | Tick):
+        return item
+    if not isinstance(item, Mapping):
+        raise MonitorInputError(f"expected a JSON object, got {type(item).__name__}")
+    if item.get("type") == "tick":
+        try:
+            return Tick.model_validate(item)
+        except ValidationError as exc:
+            raise MonitorInputError("invalid tick: " + _describe_errors(exc, "tick")) from None
+    reference = item.get("reference")
+    if not isinstance(reference, str) or not reference.strip():
+        raise MonitorInputError(
+            "reference: every case event needs the case's reference (a non-empty string)"
+            + (f", got {reference!r}" if reference is not None else "")
+        )
+    if "event" in item:
+        extra = sorted(k for k in item if k not in ("reference", "event"))
+        if extra:
+            raise MonitorInputError(f"{', '.join(extra)}: unexpected beside 'event'")
+        raw = item["event"]
+        prefix = "event"
+    else:
+        raw = {k: v for k, v in item.items() if k != "reference"}
+        prefix = "event"
+    if not isinstance(raw, Mapping):
+        raise MonitorInputError(f"event: expected an object, got {type(raw).__name__}")
+    try:
+        event = _EVENT.validate_python(raw)
+    except ValidationError as exc:
+        raise MonitorInputError(
+            f"invalid event for {reference.strip()}: " + _describe_errors(exc, prefix)
+        ) from None
+    return StreamEvent(reference.strip(), event)
+
+
+# -- durable-rules -------------------------------------------------------------------------
+
+
+def _load_durable() -> tuple[Any, Any]:
+    """The durable-rules engine module and its rule language, or MonitorUnavailable."""
+    major, minor = sys.version_info[0], sys.version_info[1]
+    if (major, minor) >= (3, 13):
+        raise MonitorUnavailable(
+            "the event monitor needs durable-rules, which does not import on Python "
+            f"{major}.{minor} (it uses C APIs removed in 3.13). Run the monitor on Python "
+            "3.11 or 3.12 with the 'live' extra: pip install 'complaintrules[live]'. "
+            "The rest of complaintrules works here."
+        )
+    try:
+        import durable.lang as lang
+        import durable_rules_engine as rules_engine
+    except ImportError as exc:
+        raise MonitorUnavailable(
+            "the event monitor needs durable-rules, which is not installed "
+            f"({exc}). Install the 'live' extra on Python < 3.13: "
+            "pip install 'complaintrules[live]'."
+        ) from None
+    return rules_engine, lang
+
+
+def _stage_numbers(pack: Pack, suffix: str) -> list[int]:
+    out = []
+    for name in pack.parameters:
+        head, _, tail = name.partition(".")
+        if tail == suffix and head.startswith("stage") and head[5:].isdigit():
+            out.append(int(head[5:]))
+    return sorted(out)
+
+
+def _pack_stages(pack: Pack) -> list[int]:
+    """Stages the pack gives a timescale for (to acknowledge or to respond)."""
+    return sorted(
+        {
+            *_stage_numbers(pack, "acknowledge_working_days"),
+            *_stage_numbers(pack, "respond_working_days"),
+        }
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _RuleMeaning:
+    kind: AlertKind
+    obligation: str  # acknowledge, respond, extension, handler, end
+    stage: int | None
+    check: str  # due, late, undefined, unmet, after_deadline, beyond_cap, no_reason, same, end
+
+
+def monitor_ruleset(pack: Pack) -> tuple[dict[str, Any], dict[str, _RuleMeaning]]:
+    """The durable-rules ruleset for ``pack``: its JSON definition and what each rule means.
+
+    Which rules exist follows the pack's parameters: a stage with
+    ``stageN.acknowledge_working_days`` gets acknowledgement rules, one with
+    ``stageN.respond_working_days`` response rules, one with
+    ``stageN.extension_cap_working_days`` extension rules. Conditions compare dates the
+    monitor computed with the evaluator's functions; no timescale appears in them.
+    """
+    _, lang = _load_durable()
+    m = lang.m
+    rules: dict[str, Any] = {}
+    meaning: dict[str, _RuleMeaning] = {}
+
+    def add(name: str, condition: Any, what: _RuleMeaning) -> None:
+        rules[name] = {"all": [{"m": condition.define()}]}
+        meaning[name] = what
+
+    acks = _stage_numbers(pack, "acknowledge_working_days")
+    responds = [
+        n
+        for n in _stage_numbers(pack, "respond_working_days")
+        if n in _stage_numbers(pack, "respond_from")
+    ]
+    caps = [n for n in _stage_numbers(pack, "extension_cap_working_days") if n in responds]
+    stages = sorted({*acks, *responds})
+    breach, due, invalid = AlertKind.BREACHED, AlertKind.DUE, AlertKind.EXTENSION_INVALID
+    for n in acks:
+        add(
+            f"ack_due_{n}",
+            (m.t == "due") & (m.ob == _ACK) & (m.stage == n),
+            _RuleMeaning(due, _ACK, n, "due"),
+        )
+        add(
+            f"ack_late_{n}",
+            (m.t == "done") & (m.ob == _ACK) & (m.stage == n) & (m.on > m.due),
+            _RuleMeaning(breach, _ACK, n, "late"),
+        )
+        add(
+            f"ack_undefined_{n}",
+            (m.t == "done") & (m.ob == _ACK) & (m.stage == n) & (m.on <= m.due) & (m.defined == 0),
+            _RuleMeaning(breach, _ACK, n, "undefined"),
+        )
+        add(
+            f"ack_unmet_{n}",
+            (m.t == "unmet") & (m.ob == _ACK) & (m.stage == n) & (m.at > m.due),
+            _RuleMeaning(breach, _ACK, n, "unmet"),
+        )
+    for n in responds:
+        add(
+            f"resp_due_{n}",
+            (m.t == "due") & (m.ob == _RESP) & (m.stage == n),
+            _RuleMeaning(due, _RESP, n, "due"),
+        )
+        add(
+            f"resp_late_{n}",
+            (m.t == "done") & (m.ob == _RESP) & (m.stage == n) & (m.on > m.due),
+            _RuleMeaning(breach, _RESP, n, "late"),
+        )
+        add(
+            f"resp_unmet_{n}",
+            (m.t == "unmet") & (m.ob == _RESP) & (m.stage == n) & (m.at > m.due),
+            _RuleMeaning(breach, _RESP, n, "unmet"),
+        )
+    for n in caps:
+        add(
+            f"ext_after_deadline_{n}",
+            (m.t == "ext_notice") & (m.stage == n) & (m.notified > m.in_force),
+            _RuleMeaning(invalid, "extension", n, "after_deadline"),
+        )
+        add(
+            f"ext_beyond_cap_{n}",
+            (m.t == "ext_cap")
+            & (m.stage == n)
+            & (m.notified <= m.in_force)
+            & (m.new_due > m.cap)
+            & (m.good == 0),
+            _RuleMeaning(invalid, "extension", n, "beyond_cap"),
+        )
+        add(
+            f"ext_no_reason_{n}",
+            (m.t == "ext_reason") & (m.stage == n) & (m.reason == 0),
+            _RuleMeaning(invalid, "extension", n, "no_reason"),
+        )
+    for n in stages:
+        if n >= 2 and n - 1 in stages:
+            add(
+                f"same_handler_{n}",
+                (m.t == "handlers") & (m.stage == n) & (m.earlier == m.later),
+                _RuleMeaning(AlertKind.SAME_HANDLER, "handler", n, "same"),
+            )
+    add("ended", m.t == "end", _RuleMeaning(AlertKind.CLOSED, "end", None, "end"))
+    return rules, meaning
+
+
+_RULESET_COUNTER = itertools.count(1)
+
+
+class _Ruleset:
+    """One durable-rules ruleset, driven synchronously through its engine.
+
+    Every message is posted with the same session id, so the ruleset never holds more than
+    one live state. This calls the engine's functions in the order
+    ``durable.engine.Ruleset`` does (assert, start action, complete and start next) without
+    its Host, whose background dispatch threads and per-action state rewrites would only
+    slow a synchronous monitor down.
+    """
+
+    SID = "0"
+
+    def __init__(self, name: str, definition: Mapping[str, Any]) -> None:
+        engine, _ = _load_durable()
+        self.name = name
+        self._engine = engine
+        self._handle = engine.create_ruleset(name, json.dumps(definition))
+        self._ids = itertools.count(1)
+        self._finalizer = weakref.finalize(self, engine.delete_ruleset, self._handle)
+
+    def post(self, message: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+        """The (rule name, message) of each rule the message fired; [] when none matched."""
+        engine = self._engine
+        message["sid"] = self.SID
+        message["id"] = next(self._ids)
+        code, state = engine.assert_event(self._handle, json.dumps(message))
+        if code == 1:  # durable's MessageNotHandledException: no rule matched
+            return []
+        if code != 0:
+            raise RuntimeError(f"durable-rules refused a message (code {code}): {message}")
+        fired: list[tuple[str, dict[str, Any]]] = []
+        result = engine.start_action_for_state(self._handle, state)
+        frame = result[1] if result else None
+        while frame:
+            for rule_name, matched in json.loads(frame).items():
+                fired.append((rule_name, matched["m"]))
+            frame = engine.complete_and_start_action(self._handle, state)
+        return fired
+
+    def close(self) -> None:
+        self._finalizer()
+
+
+# -- per-case state ------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _StageState:
+    number: int
+    requested_on: date | None = None
+    logged_on: date | None = None
+    acknowledged_on: date | None = None
+    defined: bool = False
+    handler: str | None = None
+    extensions: tuple[Extension, ...] = ()
+    responded_on: date | None = None
+
+
+@dataclass(slots=True)
+class _Obligation:
+    due: date
+    status: str = _OPEN
+
+
+@dataclass(slots=True)
+class _CaseState:
+    reference: str
+    pack: str
+    received_on: date
+    received_at: time | None = None
+    stages: dict[int, _StageState] = field(default_factory=dict)
+    withdrawn_on: date | None = None
+    closed_on: date | None = None
+    obligations: dict[tuple[str, int], _Obligation] = field(default_factory=dict)
+    raised: set[str] = field(default_factory=set)
+
+    @property
+    def ended(self) -> bool:
+        return self.closed_on is not None or self.withdrawn_on is not None
+
+    def start_of(self, stage: _StageState) -> date | None:
+        return self.received_on if stage.number <= 1 else stage.requested_on
+
+    def copy(self) -> _CaseState:
+        return replace(
+            self,
+            stages=dict(self.stages),
+            obligations={k: replace(v) for k, v in self.obligations.items()},
+            raised=set(self.raised),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _StageParams:
+    ack_days: int | None
+    respond_days: int | None
+    respond_from: ClockStart | None
+    extension_cap: int | None
+
+
+def _ordinal(day: date) -> int:
+    return day.toordinal()
+
+
+# -- the monitor ---------------------------------------------------------------------------
+
+
+class Monitor:
+    """Raises alerts as case events and clock ticks stream in.
+
+    ``post(item)`` takes one streamed item (a mapping as decoded from JSON, a
+    :class:`StreamEvent` or a :class:`Tick`) and returns the alerts it raised, in order.
+    An event that matches no rule returns ``[]``; one that fails validation raises
+    :class:`MonitorInputError` and changes nothing. Many threads may post to one monitor;
+    many monitors may live in one process (each has its own uniquely named ruleset).
+
+    ``pack`` names the pack to judge every case by; by default each case is judged by the
+    pack in force on its receipt date, as the evaluator does. Deadlines use ``engine``'s
+    calendar and conventions (default: ``Engine()``).
+    """
+
+    def __init__(
+        self,
+        *,
+        engine: Engine | None = None,
+        pack: str | None = None,
+        rule_ids: Mapping[str, Mapping[str, Mapping[int, str]]] | None = None,
+        name: str | None = None,
+    ) -> None:
+        _load_durable()  # fail at construction, with the reason, not at the first event
+        self.engine = engine if engine is not None else Engine()
+        self.pack_name = pack
+        self.name = (
+            name or f"complaintrules-monitor-{next(_RULESET_COUNTER)}-{uuid.uuid4().hex[:8]}"
+        )
+        self._rule_ids = {k: {o: dict(s) for o, s in v.items()} for k, v in RULE_IDS.items()}
+        if rule_ids:
+            self._rule_ids.update(
+                {k: {o: dict(s) for o, s in v.items()} for k, v in rule_ids.items()}
+            )
+        self._lock = threading.RLock()
+        self._cases: dict[str, _CaseState] = {}
+        self._today: date | None = None
+        self._buckets: dict[int, list[tuple[str, str, int]]] = {}
+        self._heap: list[int] = []
+        self._rulesets: dict[str, tuple[_Ruleset, dict[str, _RuleMeaning]]] = {}
+        self._params: dict[tuple[str, date], dict[int, _StageParams]] = {}
+        self._deadlines: dict[tuple[Any, ...], Deadline] = {}
+        self._packs: dict[str, Pack] = {}
+
+    # -- public API ----------------------------------------------------------------------
+
+    @property
+    def today(self) -> date | None:
+        """The date of the latest clock tick (None before the first)."""
+        return self._today
+
+    @property
+    def open_cases(self) -> int:
+        """Cases received and neither closed nor withdrawn."""
+        with self._lock:
+            return sum(not c.ended for c in self._cases.values())
+
+    @property
+    def tracked_cases(self) -> int:
+        """Cases held in memory: open ones, and ended ones with a deadline still to judge."""
+        return len(self._cases)
+
+    def post(self, item: Mapping[str, Any] | StreamEvent | Tick) -> list[Alert]:
+        """Apply one streamed item and return the alerts it raised."""
+        parsed = parse_stream_item(item)
+        with self._lock:
+            if isinstance(parsed, Tick):
+                return self._tick(parsed.on)
+            return self._event(parsed.reference, parsed.event)
+
+    def post_many(self, items: Iterable[Mapping[str, Any] | StreamEvent | Tick]) -> list[Alert]:
+        """Post items in order; stops at the first invalid one (raising), keeping the rest."""
+        out: list[Alert] = []
+        for item in items:
+            out += self.post(item)
+        return out
+
+    def tick(self, on: date) -> list[Alert]:
+        """Move today to ``on``; alerts for every obligation whose deadline it passed."""
+        return self.post(Tick(type="tick", on=on))
+
+    def close(self) -> None:
+        """Release the durable-rules rulesets (also done when the monitor is collected)."""
+        with self._lock:
+            for ruleset, _ in self._rulesets.values():
+                ruleset.close()
+            self._rulesets.clear()
+
+    def ruleset_definition(self, pack: str | None = None) -> dict[str, Any]:
+        """The durable-rules definition this monitor uses for ``pack`` (JSON-ready)."""
+        chosen = self.engine.pack(pack or self.pack_name)
+        definition, _ = monitor_ruleset(chosen)
+        return definition
+
+    # -- export / restore ----------------------------------------------------------------
+
+    def export(self) -> dict[str, Any]:
+        """A JSON-serialisable snapshot of the whole state (see :meth:`restore`)."""
+        with self._lock:
+            return {
+                "format": SNAPSHOT_FORMAT,
+                "pack": self.pack_name,
+                "calendar": self.engine.calendar.describe(),
+                "conventions": self.engine.conventions.model_dump(mode="json"),
+                "today": self._today.isoformat() if self._today else None,
+                "cases": [_export_case(c) for c in self._cases.values()],
+            }
+
+    @classmethod
+    def restore(
+        cls,
+        snapshot: Mapping[str, Any],
+        *,
+        engine: Engine | None = None,
+        rule_ids: Mapping[str, Mapping[str, Mapping[int, str]]] | None = None,
+        name: str | None = None,
+    ) -> Monitor:
+        """A new monitor carrying on from ``snapshot`` (from :meth:`export`).
+
+        The engine must count working days the same way as the one that exported it (same
+        calendar and conventions), or the restored deadlines would differ.
+        """
+        if snapshot.get("format") != SNAPSHOT_FORMAT:
+            raise MonitorInputError(
+                f"format: not a monitor snapshot ({snapshot.get('format')!r}, "
+                f"expected {SNAPSHOT_FORMAT!r})"
+            )
+        monitor = cls(engine=engine, pack=snapshot.get("pack"), rule_ids=rule_ids, name=name)
+        mine = monitor.engine
+        if snapshot.get("calendar") != mine.calendar.describe():
+            raise MonitorInputError(
+                f"calendar: the snapshot counted working days with {snapshot.get('calendar')!r}, "
+                f"this engine with {mine.calendar.describe()!r}"
+            )
+        if snapshot.get("conventions") != mine.conventions.model_dump(mode="json"):
+            raise MonitorInputError(
+                "conventions: the snapshot used different working-day conventions "
+                f"({snapshot.get('conventions')}) from this engine's"
+            )
+        today = snapshot.get("today")
+        monitor._today = date.fromisoformat(today) if today else None
+        try:
+            for data in snapshot.get("cases", []):
+                case = _import_case(data)
+                monitor._cases[case.reference] = case
+                for (ob, n), obligation in case.obligations.items():
+                    if obligation.status == _OPEN:
+                        monitor._schedule(case.reference, ob, n, obligation.due)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise MonitorInputError(f"cases: corrupt snapshot ({exc!r})") from None
+        return monitor
+
+    # -- rulesets, parameters, deadlines -------------------------------------------------
+
+    def _pack_for(self, received_on: date) -> Pack:
+        try:
+            return self.engine.pack(self.pack_name, on=received_on)
+        except NoPackError as exc:
+            raise MonitorInputError(f"event.on: {exc}") from None
+
+    def _pack_named(self, name: str) -> Pack:
+        pack = self._packs.get(name)
+        if pack is None:
+            pack = self._packs[name] = self.engine.pack(name)
+        return pack
+
+    def _ruleset(self, pack: Pack) -> tuple[_Ruleset, dict[str, _RuleMeaning]]:
+        found = self._rulesets.get(pack.name)
+        if found is None:
+            definition, meaning = monitor_ruleset(pack)
+            found = (_Ruleset(f"{self.name}:{pack.name}", definition), meaning)
+            self._rulesets[pack.name] = found
+        return found
+
+    def _stage_params(self, pack: Pack, on: date) -> dict[int, _StageParams]:
+        key = (pack.name, on)
+        found = self._params.get(key)
+        if found is not None:
+            return found
+        ctx = self._context(pack, on)
+
+        def read(name: str) -> Any:
+            return ctx.param(name) if name in pack.parameters else None
+
+        try:
+            found = {
+                n: _StageParams(
+                    read(f"stage{n}.acknowledge_working_days"),
+                    read(f"stage{n}.respond_working_days"),
+                    ClockStart(value)
+                    if (value := read(f"stage{n}.respond_from")) is not None
+                    else None,
+                    read(f"stage{n}.extension_cap_working_days"),
+                )
+                for n in _pack_stages(pack)
+            }
+        except UnknownParameterError as exc:
+            raise MonitorInputError(f"event.on: {exc}") from None
+        if len(self._params) > 10_000:
+            self._params.clear()
+        self._params[key] = found
+        return found
+
+    def _context(self, pack: Pack, on: date) -> Context:
+        return Context(pack, self.engine.calendar, self.engine.conventions, on)
+
+    def _cached(self, key: tuple[Any, ...], compute: Callable[[], Deadline | None]) -> Deadline:
+        found = self._deadlines.get(key)
+        if found is None:
+            result = compute()
+            if result is None:  # pragma: no cover - stage starts are checked before
+                raise MonitorInputError("the stage has no date to count from")
+            found = result
+            if len(self._deadlines) > 50_000:
+                self._deadlines.clear()
+            self._deadlines[key] = found
+        return found
+
+    def _views(self, case: _CaseState, stage: _StageState) -> tuple[Complaint, Stage]:
+        """The evaluator's models of this case and stage, for its deadline functions."""
+        view = Stage.model_construct(
+            number=stage.number,
+            requested_on=stage.requested_on,
+            logged_on=stage.logged_on,
+            acknowledged=Acknowledgement.model_construct(on=stage.acknowledged_on)
+            if stage.acknowledged_on
+            else None,
+            extensions=list(stage.extensions),
+        )
+        complaint = Complaint.model_construct(
+            reference=case.reference,
+            received_on=case.received_on,
+            received_at=case.received_at,
+            stages=[view],
+        )
+        return complaint, view
+
+    def _ack_deadline(self, pack: Pack, case: _CaseState, stage: _StageState) -> Deadline | None:
+        params = self._stage_params(pack, case.received_on).get(stage.number)
+        if params is None or params.ack_days is None:
+            return None
+        ack_days = params.ack_days
+        key = (
+            "ack",
+            pack.name,
+            stage.number <= 1,
+            case.received_on,
+            case.received_at,
+            stage.requested_on,
+            ack_days,
+        )
+
+        def compute() -> Deadline | None:
+            complaint, view = self._views(case, stage)
+            return acknowledgement_deadline(
+                self._context(pack, case.received_on), complaint, view, ack_days
+            )
+
+        return self._cached(key, compute)
+
+    def _response_deadline(
+        self, pack: Pack, case: _CaseState, stage: _StageState
+    ) -> tuple[Deadline, date, date] | None:
+        """(original deadline, deadline after extensions, cap date) for a stage's response."""
+        params = self._stage_params(pack, case.received_on).get(stage.number)
+        if params is None or params.respond_days is None or params.respond_from is None:
+            return None
+        # a stage with no acknowledgement timescale passes 0, as the packs' own checks do
+        ack_days, respond_days, respond_from = (
+            params.ack_days or 0,
+            params.respond_days,
+            params.respond_from,
+        )
+        key = (
+            "respond",
+            pack.name,
+            stage.number <= 1,
+            case.received_on,
+            case.received_at,
+            stage.requested_on,
+            stage.acknowledged_on,
+            stage.logged_on,
+            ack_days,
+            respond_days,
+            respond_from,
+        )
+        ctx = self._context(pack, case.received_on)
+
+        def compute() -> Deadline | None:
+            complaint, view = self._views(case, stage)
+            return response_deadline(
+                ctx,
+                complaint,
+                view,
+                respond_days=respond_days,
+                respond_from=respond_from,
+                ack_days=ack_days,
+            )
+
+        original = self._cached(key, compute)
+        if not stage.extensions:
+            return original, original.due, original.due
+        _, view = self._views(case, stage)
+        review = review_extensions(ctx, view, original, params.extension_cap or 0)
+        return original, review.effective_due, review.cap_due
+
+    # -- scheduling ------------------------------------------------------------------------
+
+    def _schedule(self, reference: str, ob: str, n: int, due: date) -> None:
+        day = _ordinal(due)
+        bucket = self._buckets.get(day)
+        if bucket is None:
+            bucket = self._buckets[day] = []
+            heapq.heappush(self._heap, day)
+        bucket.append((reference, ob, n))
+
+    def _forget_if_done(self, case: _CaseState) -> None:
+        if case.ended and not any(o.status == _OPEN for o in case.obligations.values()):
+            self._cases.pop(case.reference, None)
+
+    # -- handling events -----------------------------------------------------------------
+
+    def _tick(self, on: date) -> list[Alert]:
+        if self._today is not None and on < self._today:
+            raise MonitorInputError(
+                f"tick.on: the clock cannot go back (today is {self._today.isoformat()}, "
+                f"tick is {on.isoformat()})"
+            )
+        self._today = on
+        limit = _ordinal(on)
+        alerts: list[Alert] = []
+        while self._heap and self._heap[0] < limit:
+            day = heapq.heappop(self._heap)
+            for reference, ob, n in sorted(set(self._buckets.pop(day, ()))):
+                case = self._cases.get(reference)
+                if case is None:
+                    continue
+                obligation = case.obligations.get((ob, n))
+                if obligation is None or obligation.status != _OPEN:
+                    continue
+                if _ordinal(obligation.due) != day:
+                    continue  # moved since it was scheduled (stale entry)
+                alerts += self._unmet(case, ob, n, obligation, on)
+                self._forget_if_done(case)
+        return alerts
+
+    def _unmet(
+        self, case: _CaseState, ob: str, n: int, obligation: _Obligation, at: date
+    ) -> list[Alert]:
+        message = {
+            "t": "unmet",
+            "ob": ob,
+            "stage": n,
+            "at": _ordinal(at),
+            "due": _ordinal(obligation.due),
+        }
+        alerts = self._fire(case, message, at)
+        if alerts:
+            obligation.status = _BREACHED
+        return alerts
+
+    def _reject(self, reference: str, problem: str) -> MonitorInputError:
+        return MonitorInputError(f"event for {reference}: {problem}")
+
+    def _event(self, reference: str, event: CaseEvent) -> list[Alert]:
+        current = self._cases.get(reference)
+        if isinstance(event, ReceivedEvent):
+            if current is not None:
+                raise self._reject(
+                    reference,
+                    f"type: the case was already received on {current.received_on.isoformat()}",
+                )
+            pack = self._pack_for(event.on)
+            case = _CaseState(reference, pack.name, event.on, event.at)
+            plan = self._plan(pack, None, case, event)
+        else:
+            if current is None:
+                raise self._reject(
+                    reference,
+                    "reference: no open case with this reference (a case starts with a "
+                    "'received' event; closed cases are forgotten)",
+                )
+            if current.ended:
+                how = "closed" if current.closed_on else "withdrawn"
+                when = current.closed_on or current.withdrawn_on
+                assert when is not None
+                raise self._reject(reference, f"type: the case was {how} on {when.isoformat()}")
+            if event.on < current.received_on:
+                raise self._reject(
+                    reference,
+                    f"on: {event.on.isoformat()} is before the case was received "
+                    f"({current.received_on.isoformat()})",
+                )
+            pack = self._pack_named(current.pack)
+            case = current.copy()
+            plan = self._plan(pack, current, case, event)
+        # everything above may raise without having touched the monitor's state
+        self._cases[reference] = case
+        alerts: list[Alert] = []
+        for step in plan:
+            alerts += step()
+        self._forget_if_done(case)
+        return alerts
+
+    def _stage_for(self, reference: str, case: _CaseState, n: int, what: str) -> _StageState:
+        stage = case.stages.get(n)
+        if stage is None:
+            if n >= 2:
+                raise self._reject(
+                    reference,
+                    f"stage: {what} at stage {n} before escalation to stage {n} was requested",
+                )
+            stage = case.stages[n] = _StageState(n)
+        return stage
+
+    def _check_after_start(
+        self, reference: str, case: _CaseState, stage: _StageState, on: date, what: str
+    ) -> None:
+        start = case.start_of(stage)
+        if start is not None and on < start:
+            raise self._reject(
+                reference,
+                f"on: {what} on {on.isoformat()} is before stage {stage.number} started "
+                f"({start.isoformat()})",
+            )
+
+    def _plan(
+        self,
+        pack: Pack,
+        before: _CaseState | None,
+        case: _CaseState,
+        event: CaseEvent,
+    ) -> list[Callable[[], list[Alert]]]:
+        """Apply ``event`` to ``case`` (a private copy) and return the steps that post its
+        messages once the copy is committed. Raises before anything is committed."""
+        ref = case.reference
+        on = event.on
+        steps: list[Callable[[], list[Alert]]] = []
+        try:
+            match event:
+                case ReceivedEvent():
+                    stage = case.stages[1] = _StageState(1)
+                    steps += self._open_stage(pack, case, stage, on)
+                case EscalationRequestedEvent():
+                    n = event.stage
+                    if n < 2:
+                        raise self._reject(ref, "stage: escalation is to stage 2 or later")
+                    if n in case.stages:
+                        previous = case.stages[n].requested_on
+                        raise self._reject(
+                            ref,
+                            f"type: escalation to stage {n} was already requested"
+                            + (f" on {previous.isoformat()}" if previous else ""),
+                        )
+                    stage = case.stages[n] = _StageState(n, requested_on=on)
+                    steps += self._open_stage(pack, case, stage, on)
+                case LoggedEvent():
+                    stage = self._stage_for(ref, case, event.stage, "logging")
+                    self._check_after_start(ref, case, stage, on, "logged")
+                    stage = case.stages[stage.number] = replace(stage, logged_on=on)
+                    starts = self._clock_starts(pack, case, stage.number, logging=True)
+                    steps += self._reschedule_response(pack, case, stage, on, starts=starts)
+                case AcknowledgedEvent():
+                    stage = self._stage_for(ref, case, event.stage, "an acknowledgement")
+                    self._check_after_start(ref, case, stage, on, "acknowledged")
+                    definition = event.definition
+                    stage = case.stages[stage.number] = replace(
+                        stage,
+                        acknowledged_on=on,
+                        defined=definition is not None and definition.is_complete,
+                    )
+                    steps += self._done(pack, case, stage, _ACK, on, defined=stage.defined)
+                    starts = self._clock_starts(pack, case, stage.number, logging=False)
+                    steps += self._reschedule_response(pack, case, stage, on, starts=starts)
+                case HandlerAssignedEvent():
+                    stage = self._stage_for(ref, case, event.stage, "a handler")
+                    stage = case.stages[stage.number] = replace(stage, handler=event.handler)
+                    steps += self._handlers(case, stage.number, on)
+                case ExtensionNotifiedEvent():
+                    stage = self._stage_for(ref, case, event.stage, "an extension")
+                    self._check_after_start(ref, case, stage, on, "extension notified")
+                    if event.new_due < on:
+                        raise self._reject(
+                            ref,
+                            f"new_due: {event.new_due.isoformat()} is before the extension "
+                            f"was notified ({on.isoformat()})",
+                        )
+                    extension = Extension(
+                        notified_on=on,
+                        new_due=event.new_due,
+                        reason=event.reason,
+                        ombudsman_details_given=event.ombudsman_details_given,
+                        good_reason=event.good_reason,
+                    )
+                    stage = case.stages[stage.number] = replace(
+                        stage, extensions=(*stage.extensions, extension)
+                    )
+                    steps += self._extension_checks(pack, case, stage, on)
+                    steps += self._reschedule_response(pack, case, stage, on, starts=False)
+                case ResponseIssuedEvent():
+                    stage = self._stage_for(ref, case, event.stage, "a response")
+                    self._check_after_start(ref, case, stage, on, "response issued")
+                    stage = case.stages[stage.number] = replace(stage, responded_on=on)
+                    steps += self._done(pack, case, stage, _RESP, on)
+                case RefusedEvent():
+                    pass  # recorded by the CRM; no timeliness rule turns on it
+                case WithdrawnEvent():
+                    case.withdrawn_on = on
+                    steps += self._end(case, on, "withdrawn")
+                case ClosedEvent():
+                    case.closed_on = on
+                    steps += self._end(case, on, "closed")
+        except CalendarRangeError as exc:
+            raise self._reject(ref, f"on: {exc}") from None
+        return steps
+
+    # -- what each event posts -------------------------------------------------------------
+
+    def _fire(self, case: _CaseState, message: dict[str, Any], on: date) -> list[Alert]:
+        ruleset, meaning = self._ruleset(self._pack_named(case.pack))
+        alerts = []
+        for rule_name, matched in ruleset.post(message):
+            alert = self._alert(case, meaning[rule_name], matched, on)
+            if alert is not None:
+                alerts.append(alert)
+        return alerts
+
+    def _open_stage(
+        self, pack: Pack, case: _CaseState, stage: _StageState, on: date
+    ) -> list[Callable[[], list[Alert]]]:
+        steps: list[Callable[[], list[Alert]]] = []
+        n = stage.number
+        ack = self._ack_deadline(pack, case, stage)
+        if ack is not None:
+            case.obligations[(_ACK, n)] = _Obligation(ack.due)
+            steps.append(self._announce(case, _ACK, n, ack.due, on))
+        response = self._response_deadline(pack, case, stage)
+        if response is not None:
+            _, due, _ = response
+            case.obligations[(_RESP, n)] = _Obligation(due)
+            params = self._stage_params(pack, case.received_on)[n]
+            if params.respond_from in (ClockStart.RECEIPT, ClockStart.ESCALATION_REQUEST):
+                steps.append(self._announce(case, _RESP, n, due, on))
+            else:
+                steps.append(self._schedule_step(case, _RESP, n, due))
+        return steps
+
+    def _schedule_step(
+        self, case: _CaseState, ob: str, n: int, due: date
+    ) -> Callable[[], list[Alert]]:
+        def step() -> list[Alert]:
+            self._schedule(case.reference, ob, n, due)
+            return []
+
+        return step
+
+    def _announce(
+        self, case: _CaseState, ob: str, n: int, due: date, on: date
+    ) -> Callable[[], list[Alert]]:
+        def step() -> list[Alert]:
+            self._schedule(case.reference, ob, n, due)
+            return self._fire(case, {"t": "due", "ob": ob, "stage": n, "due": _ordinal(due)}, on)
+
+        return step
+
+    def _reschedule_response(
+        self, pack: Pack, case: _CaseState, stage: _StageState, on: date, *, starts: bool
+    ) -> list[Callable[[], list[Alert]]]:
+        """Recompute a stage's response deadline after ``on``'s event; announce it when the
+        event started the response clock (``starts``) or moved the deadline."""
+        obligation = case.obligations.get((_RESP, stage.number))
+        if obligation is None:
+            return []
+        response = self._response_deadline(pack, case, stage)
+        if response is None:  # pragma: no cover - the obligation exists, so params do
+            return []
+        due = response[1]
+        moved = due != obligation.due
+        obligation.due = due
+        if obligation.status != _OPEN or not (moved or starts):
+            return []
+        return [self._announce(case, _RESP, stage.number, due, on)]
+
+    def _clock_starts(self, pack: Pack, case: _CaseState, n: int, *, logging: bool) -> bool:
+        """Whether an acknowledgement (or, with ``logging``, a logging) of stage ``n``
+        starts its response clock under the pack's ``respond_from``."""
+        params = self._stage_params(pack, case.received_on).get(n)
+        start = params.respond_from if params else None
+        if logging:
+            return start is ClockStart.LOGGING
+        return start in (ClockStart.ACKNOWLEDGEMENT, ClockStart.LOGGING)
+
+    def _done(
+        self,
+        pack: Pack,
+        case: _CaseState,
+        stage: _StageState,
+        ob: str,
+        on: date,
+        *,
+        defined: bool = True,
+    ) -> list[Callable[[], list[Alert]]]:
+        obligation = case.obligations.get((ob, stage.number))
+        if obligation is None:
+            return []
+        due = obligation.due
+        if ob == _RESP:
+            response = self._response_deadline(pack, case, stage)
+            if response is not None:
+                due = obligation.due = response[1]
+        obligation.status = _MET
+        message = {
+            "t": "done",
+            "ob": ob,
+            "stage": stage.number,
+            "on": _ordinal(on),
+            "due": _ordinal(due),
+            "defined": int(defined),
+        }
+        return [lambda: self._fire(case, message, on)]
+
+    def _extension_checks(
+        self, pack: Pack, case: _CaseState, stage: _StageState, on: date
+    ) -> list[Callable[[], list[Alert]]]:
+        """Judge each extension as the evaluator's review does: in the order notified,
+        against the deadline in force before it and the cap after the original deadline."""
+        if (_RESP, stage.number) not in case.obligations:
+            return []
+        params = self._stage_params(pack, case.received_on)[stage.number]
+        if params.extension_cap is None:
+            return []
+        ordered = sorted(enumerate(stage.extensions), key=lambda pair: pair[1].notified_on)
+        messages: list[dict[str, Any]] = []
+        for k, (i, ext) in enumerate(ordered):
+            before = replace(stage, extensions=tuple(e for _, e in ordered[:k]))
+            response = self._response_deadline(pack, case, before)
+            if response is None:  # pragma: no cover
+                return []
+            _, in_force, _ = response
+            cap = self._response_deadline(pack, case, replace(stage, extensions=(ext,)))
+            assert cap is not None
+            common = {"stage": stage.number, "index": i}
+            messages += [
+                {
+                    "t": "ext_notice",
+                    **common,
+                    "notified": _ordinal(ext.notified_on),
+                    "in_force": _ordinal(in_force),
+                },
+                {
+                    "t": "ext_cap",
+                    **common,
+                    "notified": _ordinal(ext.notified_on),
+                    "in_force": _ordinal(in_force),
+                    "new_due": _ordinal(ext.new_due),
+                    "cap": _ordinal(cap[2]),
+                    "good": int(bool(ext.good_reason)),
+                },
+                {"t": "ext_reason", **common, "reason": int(bool(ext.reason))},
+            ]
+
+        def step() -> list[Alert]:
+            alerts: list[Alert] = []
+            for message in messages:
+                alerts += self._fire(case, message, on)
+            return alerts
+
+        return [step]
+
+    def _handlers(self, case: _CaseState, n: int, on: date) -> list[Callable[[], list[Alert]]]:
+        messages = []
+        for earlier, later in ((n - 1, n), (n, n + 1)):
+            first, second = case.stages.get(earlier), case.stages.get(later)
+            if first and second and first.handler and second.handler:
+                messages.append(
+                    {
+                        "t": "handlers",
+                        "stage": later,
+                        "earlier": first.handler.casefold(),
+                        "later": second.handler.casefold(),
+                        "names": [first.handler, second.handler],
+                    }
+                )
+
+        def step() -> list[Alert]:
+            alerts: list[Alert] = []
+            for message in messages:
+                alerts += self._fire(case, message, on)
+            return alerts
+
+        return [step] if messages else []
+
+    def _end(self, case: _CaseState, on: date, how: str) -> list[Callable[[], list[Alert]]]:
+        """Closing or withdrawing stops the clocks the evaluator stops, as it does.
+
+        Withdrawal stops every clock. Closure stops a stage's response clock unless the
+        case went on to a later stage; it does not excuse an acknowledgement. An obligation
+        already past its deadline on that day is breached; one still running that is not
+        stopped stays scheduled, so a later tick can judge it.
+        """
+        checks: list[tuple[str, int, _Obligation]] = []
+        for (ob, n), obligation in sorted(case.obligations.items()):
+            if obligation.status != _OPEN:
+                continue
+            stopped = how == "withdrawn" or (ob == _RESP and not any(s > n for s in case.stages))
+            if stopped:
+                checks.append((ob, n, obligation))
+
+        def step() -> list[Alert]:
+            alerts: list[Alert] = []
+            for ob, n, obligation in checks:
+                alerts += self._unmet(case, ob, n, obligation, on)
+                if obligation.status == _OPEN:
+                    obligation.status = "void"
+            return alerts + self._fire(case, {"t": "end", "how": how, "on": _ordinal(on)}, on)
+
+        return [step]
+
+    # -- alerts ----------------------------------------------------------------------------
+
+    def _rule_id(self, pack: str, obligation: str, stage: int | None) -> str | None:
+        if stage is None:
+            return None
+        return self._rule_ids.get(pack, {}).get(obligation, {}).get(stage)
+
+    def _alert(
+        self, case: _CaseState, meaning: _RuleMeaning, m: Mapping[str, Any], on: date
+    ) -> Alert | None:
+        n = meaning.stage
+        check = meaning.check
+        if meaning.kind is AlertKind.DUE:
+            key = f"due:{meaning.obligation}:{n}:{m['due']}"
+        elif meaning.kind is AlertKind.BREACHED:
+            key = f"breached:{meaning.obligation}:{n}"
+        elif meaning.kind is AlertKind.EXTENSION_INVALID:
+            key = f"extension:{n}:{m['index']}:{check}"
+        elif meaning.kind is AlertKind.SAME_HANDLER:
+            key = f"handler:{n}"
+        else:
+            key = "end"
+        if key in case.raised:
+            return None
+        case.raised.add(key)
+        day = date.fromordinal
+        deadline = day(m["due"]) if "due" in m else None
+        what = "acknowledgement" if meaning.obligation == _ACK else "response"
+        match check:
+            case "due":
+                message = f"stage {n} {what} due by {deadline}"
+            case "late":
+                message = f"stage {n} {what} on {day(m['on'])}, after its deadline {deadline}"
+            case "undefined":
+                message = (
+                    f"stage {n} acknowledged on {day(m['on'])} without a complete complaint "
+                    "definition (our understanding and the outcome sought)"
+                )
+            case "unmet":
+                message = f"no stage {n} {what} by {day(m['at'])}; it was due by {deadline}"
+            case "after_deadline":
+                deadline = day(m["in_force"])
+                message = (
+                    f"extensions[{m['index']}] at stage {n} was notified on "
+                    f"{day(m['notified'])}, after the deadline then in force {deadline}, so "
+                    "it does not extend it"
+                )
+            case "beyond_cap":
+                deadline = day(m["cap"])
+                message = (
+                    f"extensions[{m['index']}] at stage {n} moves the deadline to "
+                    f"{day(m['new_due'])}, beyond {deadline} (the latest date without a "
+                    "recorded good reason), so only that date counts"
+                )
+            case "no_reason":
+                message = f"extensions[{m['index']}] at stage {n} gives the resident no reason"
+            case "same":
+                names = m.get("names") or [m["earlier"], m["later"]]
+                message = f"{names[1]} handles stage {n}, having handled stage {(n or 2) - 1}"
+            case _:
+                message = f"case {m.get('how', 'closed')} on {day(m['on'])}"
+        return Alert(
+            reference=case.reference,
+            kind=meaning.kind,
+            on=on,
+            message=message,
+            rule_id=self._rule_id(case.pack, meaning.obligation, n),
+            stage=n,
+            deadline=deadline,
+        )
+
+
+# -- snapshot helpers ----------------------------------------------------------------------
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _from_iso(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _export_case(case: _CaseState) -> dict[str, Any]:
+    return {
+        "reference": case.reference,
+        "pack": case.pack,
+        "received_on": case.received_on.isoformat(),
+        "received_at": case.received_at.isoformat() if case.received_at else None,
+        "withdrawn_on": _iso(case.withdrawn_on),
+        "closed_on": _iso(case.closed_on),
+        "stages": [
+            {
+                "number": s.number,
+                "requested_on": _iso(s.requested_on),
+                "logged_on": _iso(s.logged_on),
+                "acknowledged_on": _iso(s.acknowledged_on),
+                "defined": s.defined,
+                "handler": s.handler,
+                "extensions": [e.model_dump(mode="json") for e in s.extensions],
+                "responded_on": _iso(s.responded_on),
+            }
+            for s in case.stages.values()
+        ],
+        "obligations": [
+            [ob, n, o.due.isoformat(), o.status] for (ob, n), o in case.obligations.items()
+        ],
+        "raised": sorted(case.raised),
+    }
+
+
+def _import_case(data: Mapping[str, Any]) -> _CaseState:
+    at = data.get("received_at")
+    case = _CaseState(
+        reference=data["reference"],
+        pack=data["pack"],
+        received_on=date.fromisoformat(data["received_on"]),
+        received_at=time.fromisoformat(at) if at else None,
+        withdrawn_on=_from_iso(data.get("withdrawn_on")),
+        closed_on=_from_iso(data.get("closed_on")),
+        raised=set(data.get("raised", [])),
+    )
+    for s in data.get("stages", []):
+        case.stages[int(s["number"])] = _StageState(
+            number=int(s["number"]),
+            requested_on=_from_iso(s.get("requested_on")),
+            logged_on=_from_iso(s.get("logged_on")),
+            acknowledged_on=_from_iso(s.get("acknowledged_on")),
+            defined=bool(s.get("defined")),
+            handler=s.get("handler"),
+            extensions=tuple(Extension.model_validate(e) for e in s.get("extensions", [])),
+            responded_on=_from_iso(s.get("responded_on")),
+        )
+    for ob, n, due, status in data.get("obligations", []):
+        case.obligations[(str(ob), int(n))] = _Obligation(date.fromisoformat(due), str(status))
+    return case
+
+
+def iter_jsonl(lines: Iterable[str]) -> Iterator[tuple[int, Mapping[str, Any] | None, str]]:
+    """(line number, decoded object or None, error) for each non-blank line of a JSONL text."""
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield number, None, f"not valid JSON ({exc.msg} at column {exc.colno})"
+            continue
+        if not isinstance(value, dict):
+            yield number, None, f"expected a JSON object, got {type(value).__name__}"
+            continue
+        yield number, value, ""
