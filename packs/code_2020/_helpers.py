@@ -1,0 +1,297 @@
+"""Pieces the section files share: example data, and the common shapes of check.
+
+Worked dates the examples use (England and Wales calendar, 2023):
+
+* received Wed 2023-05-03; Mon 8 May (the Coronation) is a bank holiday, so the
+  acknowledgement and logging deadline is Thu 2023-05-11 (5 working days), and a
+  complaint logged that day must be answered by Thu 2023-05-25 (10 working days);
+  an extension may run to Fri 2023-06-09 without good reason (10 more).
+* escalation to stage 2 requested Thu 2023-06-01: response due Thu 2023-06-29
+  (20 working days); an extension may run to Thu 2023-07-13.
+* escalation to stage 3 requested Mon 2023-07-10: response due Mon 2023-08-07.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from complaintrules import Complaint, LandlordPolicy, Organisation
+from complaintrules.authoring import (
+    ClockStart,
+    Context,
+    Example,
+    Outcome,
+    Subject,
+    Verdict,
+    example,
+    failed,
+    needs_evidence,
+    passed,
+)
+
+PolicyCheck = Callable[[LandlordPolicy, Context], Outcome]
+CaseCheck = Callable[[Complaint, Context], Outcome]
+OrganisationCheck = Callable[[Organisation, Context], Outcome]
+
+ORG = "Example Homes"
+
+DEFINITION = {
+    "understanding": "Damp in the back bedroom has not been treated since January.",
+    "outcomes_sought": "Treat the damp and redecorate.",
+}
+STAGE1_ITEMS = dict.fromkeys(
+    ("stage", "decision", "reasons", "remedy", "outstanding_actions", "escalation_route"), True
+)
+ALL_ITEMS = {**STAGE1_ITEMS, "complaint_definition": True}
+
+
+def stage1(**overrides: Any) -> dict[str, Any]:
+    stage: dict[str, Any] = {
+        "number": 1,
+        "logged_on": "2023-05-11",
+        "acknowledged": {"on": "2023-05-11", "definition": DEFINITION},
+        "handler": "A. Patel",
+        "response": {
+            "issued_on": "2023-05-25",
+            "contents": STAGE1_ITEMS,
+            "outcome": "not_upheld",
+            "all_points_addressed": True,
+        },
+    }
+    stage.update(overrides)
+    return stage
+
+
+def stage2(**overrides: Any) -> dict[str, Any]:
+    stage: dict[str, Any] = {
+        "number": 2,
+        "requested_on": "2023-06-01",
+        "acknowledged": {"on": "2023-06-05", "definition": DEFINITION},
+        "handler": "B. Okafor",
+        "response": {
+            "issued_on": "2023-06-29",
+            "contents": {k: v for k, v in ALL_ITEMS.items() if k != "reasons"},
+            "outcome": "not_upheld",
+            "all_points_addressed": True,
+        },
+    }
+    stage.update(overrides)
+    return stage
+
+
+def stage3(**overrides: Any) -> dict[str, Any]:
+    stage: dict[str, Any] = {
+        "number": 3,
+        "requested_on": "2023-07-10",
+        "acknowledged": {"on": "2023-07-12", "definition": DEFINITION},
+        "handler": "Residents' review panel",
+        "response": {
+            "issued_on": "2023-08-07",
+            "contents": ALL_ITEMS,
+            "outcome": "not_upheld",
+            "all_points_addressed": True,
+        },
+    }
+    stage.update(overrides)
+    return stage
+
+
+def case_data(*stages: dict[str, Any], **facts: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {"reference": "EX-20", "received_on": "2023-05-03"}
+    data.update(facts)
+    data["stages"] = list(stages) if stages else [stage1()]
+    return data
+
+
+def case_example(
+    expect: Verdict, title: str, *stages: dict[str, Any], as_of: Any = None, **facts: Any
+) -> Example:
+    return example(Subject.CASE, expect, title, as_of=as_of, **case_data(*stages, **facts))
+
+
+def policy_example(expect: Verdict, title: str, **policy: Any) -> Example:
+    return example(Subject.POLICY, expect, title, **policy)
+
+
+def org_example(expect: Verdict, title: str, **org: Any) -> Example:
+    return example(Subject.ORGANISATION, expect, title, name=ORG, **org)
+
+
+def attestation_examples(provision: str, *, met: str, not_met: str) -> list[Example]:
+    """A passing and a failing attestation for ``provision``."""
+
+    def one(expect: Verdict, complies: bool, statement: str) -> Example:
+        return example(
+            Subject.ATTESTATION,
+            expect,
+            "attested as met" if complies else "attested as not met",
+            name=ORG,
+            attestations=[
+                {
+                    "provision": provision,
+                    "complies": complies,
+                    "statement": statement,
+                    "evidence": ["Complaints file audit, June 2023"],
+                    "on": "2023-07-01",
+                    "by": "Head of Housing",
+                }
+            ],
+        )
+
+    return [one(Verdict.PASS, True, met), one(Verdict.FAIL, False, not_met)]
+
+
+# -- policy checks ---------------------------------------------------------------------------
+
+
+def _lookup(obj: Any, path: str) -> Any:
+    for part in path.split("."):
+        if obj is None:
+            return None
+        obj = getattr(obj, part)
+    return obj
+
+
+def says(*statements: tuple[str, str, str]) -> PolicyCheck:
+    """The policy makes every one of ``(field path, what yes means, what no means)``.
+
+    A field set to false fails; one left unset needs evidence and is named.
+    """
+
+    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
+        facts = {f"policy.{path}": _lookup(policy, path) for path, _, _ in statements}
+        noes = [no for path, _, no in statements if facts[f"policy.{path}"] is False]
+        unset = [path for path, _, _ in statements if facts[f"policy.{path}"] is None]
+        if noes:
+            return failed("; ".join(noes), facts=facts)
+        if unset:
+            return needs_evidence(
+                "the policy does not say; set " + ", ".join(f"'{p}'" for p in unset),
+                facts=facts,
+            )
+        return passed("; ".join(yes for _, yes, _ in statements), facts=facts)
+
+    return check
+
+
+def policy_days(number: int, field: str, param: str, what: str) -> PolicyCheck:
+    """The policy allows no more working days for ``what`` at stage ``number`` than the Code."""
+
+    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
+        limit: int = ctx.param(param)
+        stage = policy.stage(number)
+        value = getattr(stage, field) if stage else None
+        facts = {f"stages[{number}].{field}": value}
+        if policy.stages is None:
+            return needs_evidence("the policy does not describe its stages; set stages")
+        if stage is None:
+            return failed(f"the policy describes no stage {number}", facts=facts)
+        if value is None:
+            return needs_evidence(
+                f"the policy's stage {number} does not say its {what}; set "
+                f"stages[{number}].{field}",
+                facts=facts,
+            )
+        if value > limit:
+            return failed(
+                f"the policy allows {value} working days for the stage {number} {what}; "
+                f"the Code allows at most {limit}",
+                facts=facts,
+            )
+        return passed(
+            f"the policy allows {value} working days for the stage {number} {what} "
+            f"(Code: at most {limit})",
+            facts=facts,
+        )
+
+    return check
+
+
+def optional_stage(number: int, inner: PolicyCheck) -> PolicyCheck:
+    """``inner`` applies only to a policy that has stage ``number`` (stage 3 is optional)."""
+
+    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
+        if policy.stages is None:
+            return needs_evidence("the policy does not describe its stages; set stages")
+        if policy.stage(number) is None:
+            return Outcome(Verdict.NOT_APPLICABLE, f"the policy has no stage {number}")
+        return inner(policy, ctx)
+
+    return check
+
+
+def policy_contents(number: int) -> PolicyCheck:
+    """The stage's response template lists every item the Code requires."""
+
+    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
+        required: list[str] = ctx.param(f"stage{number}.response_items")
+        stage = policy.stage(number)
+        listed = stage.response_contents if stage else None
+        if listed is None:
+            return needs_evidence(
+                f"the policy does not list what its stage {number} response states; set "
+                f"stages[{number}].response_contents"
+            )
+        missing = [item for item in required if item not in listed]
+        facts = {f"stages[{number}].response_contents": listed}
+        if missing:
+            return failed(
+                f"the stage {number} response template leaves out: {', '.join(missing)}",
+                facts=facts,
+            )
+        return passed(f"the stage {number} response states all {len(required)} items", facts=facts)
+
+    return check
+
+
+def policy_extension_field(number: int, field: str, *, yes: str, no: str) -> PolicyCheck:
+    """A yes/no the policy must state about extensions at stage ``number``."""
+
+    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
+        stage = policy.stage(number)
+        ext = stage.extension if stage else None
+        value = getattr(ext, field) if ext else None
+        facts = {f"policy.stages[{number}].extension.{field}": value}
+        if value is None:
+            return needs_evidence(
+                f"the policy does not say; set stages[{number}].extension.{field}", facts=facts
+            )
+        return passed(yes, facts=facts) if value else failed(no, facts=facts)
+
+    return check
+
+
+# -- case helpers ----------------------------------------------------------------------------
+
+
+def stage_params(ctx: Context, number: int) -> dict[str, Any]:
+    """The arguments the shared stage checks take, read from this pack's parameters.
+
+    Only stage 1 has an acknowledgement timescale in this Code (4.1); at stages 2 and 3 the
+    response clock runs from the escalation request, so ``ack_days`` plays no part there.
+    """
+    return {
+        "respond_days": ctx.param(f"stage{number}.respond_working_days"),
+        "respond_from": ClockStart(ctx.param(f"stage{number}.respond_from")),
+        "ack_days": ctx.param("stage1.acknowledge_working_days") if number == 1 else 0,
+        "extension_cap": ctx.param(f"stage{number}.extension_cap_working_days"),
+    }
+
+
+def first_not_passing(outcomes: Sequence[Outcome]) -> Outcome:
+    """Combine the outcomes of parts of one provision: the first fail, else the first that
+    needs evidence, else every pass together, else the first (not applicable)."""
+    for verdict in (Verdict.FAIL, Verdict.ERROR, Verdict.NEEDS_EVIDENCE):
+        for outcome in outcomes:
+            if outcome.verdict is verdict:
+                return outcome
+    passes = [o for o in outcomes if o.verdict is Verdict.PASS]
+    if not passes:
+        return outcomes[0]
+    facts: dict[str, Any] = {}
+    computed: dict[str, Any] = {}
+    for o in passes:
+        facts.update(o.facts)
+        computed.update(o.computed)
+    return Outcome(Verdict.PASS, "; ".join(o.message for o in passes), facts, computed)

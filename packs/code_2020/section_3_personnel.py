@@ -1,0 +1,146 @@
+"""Section 3: the people who handle complaints."""
+
+from __future__ import annotations
+
+from complaintrules import Organisation
+from complaintrules.authoring import (
+    Context,
+    Level,
+    Outcome,
+    Verdict,
+    failed,
+    needs_evidence,
+    passed,
+)
+
+from ._common import rule
+from ._helpers import attestation_examples, org_example
+
+
+def _complaints_officer(org: Organisation, ctx: Context) -> Outcome:
+    officer = org.complaints_officer
+    if officer is None:
+        return failed(
+            "no person or team is recorded as responsible for complaint handling; set "
+            "complaints_officer in the organisation file",
+            facts={"complaints_officer": None},
+        )
+    facts = {
+        "complaints_officer.name": officer.name,
+        "complaints_officer.reports_to_governing_body": officer.reports_to_governing_body,
+    }
+    if officer.reports_to_governing_body is False:
+        return failed(
+            f"{officer.name} is responsible for complaints but does not report them to the "
+            "governing body",
+            facts=facts,
+        )
+    if officer.reports_to_governing_body is None:
+        return needs_evidence(
+            f"{officer.name} is named; the file does not say whether complaints are reported "
+            "to the governing body (set complaints_officer.reports_to_governing_body)",
+            facts=facts,
+        )
+    return passed(
+        f"{officer.name} is responsible for complaints and reports them to the governing body",
+        facts=facts,
+    )
+
+
+# 3.1: a named person or team (the "complaints officer") owns complaint handling and
+# reporting to the governing body.
+CHC20_3_1 = rule(
+    "3.1",
+    "A complaints officer who reports to the governing body",
+    level=Level.MUST,
+    summary=(
+        "A named person or team is responsible for complaints getting the attention they "
+        "need and for reporting them to the governing body."
+    ),
+    explanation="""
+        Organisation: complaints_officer must name a person or team, and
+        reports_to_governing_body must be true.
+    """,
+    organisation=_complaints_officer,
+    examples=[
+        org_example(Verdict.FAIL, "nobody named"),
+        org_example(
+            Verdict.PASS,
+            "Head of Housing, reporting to the board",
+            complaints_officer={"name": "Head of Housing", "reports_to_governing_body": True},
+        ),
+    ],
+)
+
+# 3.2: handlers have the right skills and no conflict of interest.
+CHC20_3_2 = rule(
+    "3.2",
+    "Skilled handlers without conflicts of interest",
+    level=Level.MUST,
+    summary=(
+        "Whoever is appointed to handle a complaint has the skills to do it and no conflict "
+        "of interest in it."
+    ),
+    explanation="""
+        Skills and conflicts are matters a person must vouch for: an attestation for 3.2
+        (how handlers are chosen, and what happens when one is conflicted) settles it.
+    """,
+    attestation=(
+        "how handlers are chosen for their skills, and how a handler with a conflict of "
+        "interest (named in the complaint, living on the estate) is replaced"
+    ),
+    examples=attestation_examples(
+        "3.2",
+        met="A manager not involved in the matter handles each complaint; conflicts are logged.",
+        not_met="Complaints go to the manager of the team complained about.",
+    ),
+)
+
+
+def _handlers_trained(org: Organisation, ctx: Context) -> Outcome:
+    if not org.training:
+        return needs_evidence(
+            "no complaint-handling training is recorded; list sessions under 'training' "
+            "(date, audience, topic)",
+            facts={"training": []},
+        )
+    latest = max(t.on for t in org.training)
+    return passed(
+        f"{len(org.training)} training session(s) recorded, the latest on {latest.isoformat()}",
+        facts={"training.count": len(org.training), "training.latest": latest.isoformat()},
+    )
+
+
+# 3.3: handlers are fair and sensitive, trained (including for distressed residents), can
+# reach staff at all levels and have authority to resolve disputes.
+CHC20_3_3 = rule(
+    "3.3",
+    "Handlers trained, sensitive, with access and authority",
+    level=Level.SHOULD,
+    summary=(
+        "Complaint handlers act with sensitivity and fairness, are trained to handle "
+        "complaints and upset residents, can reach staff at every level, and are empowered "
+        "to settle disputes quickly and fairly."
+    ),
+    explanation="""
+        Organisation: complaint-handling training must be recorded (none recorded needs
+        evidence). Sensitivity, access to staff and authority to settle are for an
+        attestation for 3.3.
+    """,
+    organisation=_handlers_trained,
+    attestation="handlers' delegated authority (for example a compensation limit) and access",
+    examples=[
+        *attestation_examples(
+            "3.3",
+            met="Handlers may offer up to 500 pounds and call on any director.",
+            not_met="Handlers must refer every offer of redress to the executive team.",
+        ),
+        org_example(
+            Verdict.PASS,
+            "trained in 2023",
+            training=[{"on": "2023-02-14", "audience": "service managers", "topic": "the Code"}],
+        ),
+    ],
+)
+
+RULES = (CHC20_3_1, CHC20_3_2, CHC20_3_3)

@@ -1,0 +1,865 @@
+"""Section 4: the principles every complaint is handled by, whatever its stage.
+
+4.1 holds this Code's stage 1 acknowledgement timescale (5 days from receipt); the response
+timescales are in section 5.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from complaintrules import Complaint, LandlordPolicy
+from complaintrules.authoring import (
+    Context,
+    Level,
+    Outcome,
+    Verdict,
+    acknowledgement_deadline,
+    check_acknowledged_in_time,
+    check_stage_numbers,
+    failed,
+    needs_evidence,
+    not_applicable,
+    passed,
+    response_deadline,
+    stage_start,
+)
+
+from ._common import rule
+from ._helpers import (
+    DEFINITION,
+    attestation_examples,
+    case_example,
+    first_not_passing,
+    policy_days,
+    policy_example,
+    says,
+    stage1,
+    stage_params,
+)
+
+# The Complaint model accepts stage numbers up to 9; stages beyond the Code's third are
+# judged by 5.17, so 4.1 looks only for a stage before stage 1.
+_MODEL_MAX_STAGE = 9
+
+
+def _acknowledged_and_logged(case: Complaint, ctx: Context) -> Outcome:
+    extra = check_stage_numbers(case, ctx, maximum=_MODEL_MAX_STAGE, minimum=1)
+    if extra.verdict is Verdict.FAIL:
+        return extra
+    ack_days: int = ctx.param("stage1.acknowledge_working_days")
+    ack = check_acknowledged_in_time(
+        case, ctx, stage_number=1, ack_days=ack_days, require_definition=False
+    )
+    stage = case.stage(1)
+    if stage is None or stage.logged_on is None or ack.verdict is not Verdict.PASS:
+        return ack
+    deadline = acknowledgement_deadline(ctx, case, stage, ack_days)
+    if deadline is not None and stage.logged_on > deadline.due:
+        return failed(
+            f"acknowledged in time but logged at stage 1 only on {stage.logged_on.isoformat()}, "
+            f"after {deadline.due.isoformat()}",
+            facts={"stage1.logged_on": stage.logged_on.isoformat()},
+            **deadline.evidence(),
+        )
+    return ack
+
+
+def _no_extra_stages_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:
+    if policy.stages is None:
+        return needs_evidence("the policy does not describe its stages; set stages")
+    extra = [s.name or f"stage {s.number}" for s in policy.stages if s.number == 0 or s.informal]
+    if extra:
+        return failed(
+            f"the policy has an extra named stage before stage 1: {', '.join(extra)}",
+            facts={"informal_stages": extra},
+        )
+    return policy_days(
+        1, "acknowledge_working_days", "stage1.acknowledge_working_days", "acknowledgement"
+    )(policy, ctx)
+
+
+# 4.1: settling a concern informally is agreed with the resident and never blocks or delays
+# the complaints process; no "stage 0"; a complaint is acknowledged and logged at stage 1
+# within five days of receipt.
+CHC20_4_1 = rule(
+    "4.1",
+    "No pre-complaint stage; acknowledged and logged within 5 days",
+    level=Level.MUST,
+    summary=(
+        "Trying to sort a concern out informally must be agreed with the resident and must "
+        "not hold up or block a complaint; there is no 'stage 0'; a complaint is "
+        "acknowledged and logged at stage 1 within five days of arriving."
+    ),
+    explanation="""
+        Case: a stage numbered 0 fails. Otherwise the stage 1 acknowledgement must be no
+        later than the 5th working day after receipt (the Code says "five days"; this pack
+        counts working days, like the Code's other timescales), and a logged_on date, if
+        recorded, must be no later either.
+        Policy: no stage numbered 0 or marked informal, and a stage 1 acknowledgement
+        timescale of at most 5 working days. That informal resolution was agreed with the
+        resident is for an attestation.
+    """,
+    case=_acknowledged_and_logged,
+    policy=_no_extra_stages_policy,
+    attestation="records showing residents agreed to any attempt at informal resolution",
+    examples=[
+        case_example(
+            Verdict.PASS,
+            "acknowledged and logged on the 5th working day, across the Coronation holiday",
+            stage1(),
+        ),
+        case_example(
+            Verdict.FAIL,
+            "acknowledged on the 6th working day",
+            stage1(
+                logged_on="2023-05-12", acknowledged={"on": "2023-05-12", "definition": DEFINITION}
+            ),
+        ),
+        case_example(
+            Verdict.FAIL,
+            "a 'stage 0' before stage 1",
+            {"number": 0, "handler": "Area officer"},
+            stage1(),
+        ),
+        policy_example(
+            Verdict.FAIL,
+            "an informal pre-complaint stage",
+            stages=[{"number": 0, "name": "pre-complaint", "informal": True}, {"number": 1}],
+        ),
+        policy_example(
+            Verdict.PASS,
+            "stage 1 acknowledged in 5 working days",
+            stages=[{"number": 1, "acknowledge_working_days": 5}, {"number": 2}],
+        ),
+    ],
+)
+
+
+def _acknowledgement_defines(case: Complaint, ctx: Context) -> Outcome:
+    stage = case.stage(1)
+    if stage is None:
+        return not_applicable("the case has no stage 1")
+    if stage.acknowledged is None:
+        return not_applicable("stage 1 not yet acknowledged (its timing is judged under 4.1)")
+    definition = stage.acknowledged.definition
+    facts = {
+        "stage1.acknowledged.definition": definition.model_dump(mode="json") if definition else None
+    }
+    if definition is None or not definition.is_complete:
+        missing = [
+            name
+            for name, value in (
+                ("our understanding of the complaint", definition and definition.understanding),
+                ("the outcome the resident wants", definition and definition.outcomes_sought),
+            )
+            if not value
+        ]
+        return failed(
+            "the stage 1 acknowledgement did not set out " + " or ".join(missing), facts=facts
+        )
+    return passed(
+        "the acknowledgement set out the complaint as understood and the outcome sought",
+        facts=facts,
+    )
+
+
+# 4.2: the acknowledgement sets out the landlord's understanding of the complaint and the
+# outcome sought, with clarification sought where anything is unclear.
+CHC20_4_2 = rule(
+    "4.2",
+    "Acknowledgement sets out the complaint and the outcome sought",
+    level=Level.MUST,
+    summary=(
+        "The acknowledgement says how the landlord understands the complaint and what the "
+        "resident wants to happen; anything unclear is checked with the resident so both "
+        "agree what the complaint is."
+    ),
+    explanation="""
+        Case: the stage 1 acknowledgement must record a definition with both understanding
+        and outcomes_sought. Policy: records_complaint_definition must be true.
+    """,
+    case=_acknowledgement_defines,
+    policy=says(
+        (
+            "records_complaint_definition",
+            "acknowledgements set out the complaint and the outcome sought",
+            "the policy does not have acknowledgements set out the complaint",
+        )
+    ),
+    examples=[
+        case_example(Verdict.PASS, "definition recorded", stage1()),
+        case_example(
+            Verdict.FAIL,
+            "acknowledged without the outcome sought",
+            stage1(
+                acknowledged={
+                    "on": "2023-05-11",
+                    "definition": {"understanding": DEFINITION["understanding"]},
+                }
+            ),
+        ),
+    ],
+)
+
+# 4.3: be clear from the start where what the resident wants is unreasonable or unrealistic.
+CHC20_4_3 = rule(
+    "4.3",
+    "Expectations managed from the outset",
+    level=Level.SHOULD,
+    summary=(
+        "From the first contact the landlord is honest about what it can do, saying so "
+        "when an outcome the resident hopes for is unrealistic."
+    ),
+    explanation="A judgement on letters and calls: an attestation for 4.3 settles it.",
+    attestation="a sample of acknowledgements that address unrealistic outcomes plainly",
+    examples=attestation_examples(
+        "4.3",
+        met="Acknowledgements say when an outcome sought cannot be offered, and why.",
+        not_met="Handlers promise the outcome sought before investigating.",
+    ),
+)
+
+# 4.4: resolve at the earliest chance, having worked out the evidence needed, the outcome
+# that would settle it and any urgent action.
+CHC20_4_4 = rule(
+    "4.4",
+    "Resolved at the earliest opportunity",
+    level=Level.SHOULD,
+    summary=(
+        "Each complaint is settled as early as it can be, after weighing what evidence is "
+        "needed, what would put things right for the resident and whether anything is "
+        "urgent."
+    ),
+    explanation="""
+        Policy: triage (an early assessment of evidence, outcome and urgency) must be true.
+        How it works in practice is for an attestation.
+    """,
+    policy=says(
+        (
+            "triage",
+            "complaints are assessed early for evidence needed, outcome and urgency",
+            "the policy has no early assessment of complaints",
+        )
+    ),
+    attestation="a triage checklist and a sample of cases where urgent actions were spotted",
+    examples=[
+        policy_example(Verdict.FAIL, "no early assessment", triage=False),
+        policy_example(Verdict.PASS, "early assessment", triage=True),
+    ],
+)
+
+# 4.5: residents may have a representative act for them and be accompanied at meetings.
+CHC20_4_5 = rule(
+    "4.5",
+    "Representatives and companions",
+    level=Level.SHOULD,
+    summary=(
+        "A resident can have someone deal with the complaint for them, and can bring a "
+        "representative or companion to meetings where that is reasonable."
+    ),
+    explanation="Policy: representatives_allowed must be true.",
+    policy=says(
+        (
+            "representatives_allowed",
+            "residents may be represented or accompanied",
+            "the policy does not let residents be represented",
+        )
+    ),
+    examples=[
+        policy_example(Verdict.FAIL, "no representatives", representatives_allowed=False),
+        policy_example(Verdict.PASS, "representatives allowed", representatives_allowed=True),
+    ],
+)
+
+# 4.6: investigations are impartial.
+CHC20_4_6 = rule(
+    "4.6",
+    "Impartial investigation",
+    level=Level.MUST,
+    summary="Every complaint is investigated without bias towards the landlord or its staff.",
+    explanation="Impartiality needs a person's judgement: an attestation for 4.6 settles it.",
+    attestation="how investigators are kept independent of the service complained about",
+    examples=attestation_examples(
+        "4.6",
+        met="Investigations are led by a manager from another service.",
+        not_met="The officer complained about investigates their own case.",
+    ),
+)
+
+# 4.7: handlers decide on the merits, independently and with an open mind, deal with
+# conflicts of interest, weigh all the evidence and keep the complaint confidential.
+CHC20_4_7 = rule(
+    "4.7",
+    "How complaint handlers conduct themselves",
+    level=Level.MUST,
+    summary=(
+        "A handler judges each complaint on its merits with an open mind and independently, "
+        "deals with real or apparent conflicts of interest, weighs all the information, and "
+        "shares details only as far as the investigation needs."
+    ),
+    explanation="A matter of conduct: an attestation for 4.7, with audit evidence, settles it.",
+    attestation="file audits or quality checks covering merits, conflicts and confidentiality",
+    examples=attestation_examples(
+        "4.7",
+        met="Quarterly file audits check independence, evidence and confidentiality.",
+        not_met="Audit found case details shared with a contractor beyond what was needed.",
+    ),
+)
+
+# 4.8: where the parties' legal obligations are central, set out how the landlord sees
+# both sides' obligations.
+CHC20_4_8 = rule(
+    "4.8",
+    "Legal obligations of both parties set out",
+    level=Level.SHOULD,
+    summary=(
+        "When the complaint turns on what the law requires of landlord and resident, the "
+        "response explains the landlord's understanding of each side's obligations."
+    ),
+    explanation="Whether a complaint turned on legal duties is a judgement: attestation 4.8.",
+    attestation="a sample of responses on repairing or tenancy duties explaining both sides'",
+    examples=attestation_examples(
+        "4.8",
+        met="Responses on repairs quote the tenancy agreement and the landlord's duties.",
+        not_met="Responses do not explain the parties' obligations.",
+    ),
+)
+
+# 4.9: letters generally do not name individual staff or contractors.
+CHC20_4_9 = rule(
+    "4.9",
+    "Individual staff and contractors not named",
+    level=Level.SHOULD,
+    summary=(
+        "What the landlord writes to the resident generally refers to roles rather than "
+        "naming individual members of staff or contractors."
+    ),
+    explanation="Letter content: an attestation for 4.9 from a review of letters settles it.",
+    attestation="a review of response letters showing roles used rather than names",
+    examples=attestation_examples(
+        "4.9",
+        met="Templates use job titles; a sample of 20 letters named nobody.",
+        not_met="Letters routinely name the operative blamed for the failure.",
+    ),
+)
+
+
+def _kept_updated(case: Complaint, ctx: Context) -> Outcome:
+    outcomes = []
+    for stage in case.stages:
+        if stage.number not in (1, 2, 3):
+            continue
+        params = stage_params(ctx, stage.number)
+        deadline = response_deadline(
+            ctx,
+            case,
+            stage,
+            respond_days=params["respond_days"],
+            respond_from=params["respond_from"],
+            ack_days=params["ack_days"],
+        )
+        if deadline is None:
+            outcomes.append(needs_evidence(f"stage {stage.number} has no escalation request date"))
+            continue
+        end = stage.response.issued_on if stage.response else ctx.as_of
+        label = f"stage {stage.number}"
+        if end is None:
+            outcomes.append(not_applicable(f"{label} is open; give an as-of date to judge"))
+            continue
+        if end <= deadline.due:
+            outcomes.append(
+                not_applicable(f"{label} was answered within its usual time (by {deadline.due})")
+            )
+            continue
+        contacts = sorted([*stage.updates_sent, *(e.notified_on for e in stage.extensions)])
+        in_time = [c for c in contacts if c <= deadline.due]
+        facts = {
+            f"stage{stage.number}.updates_sent": [d.isoformat() for d in stage.updates_sent],
+            f"stage{stage.number}.extensions.notified_on": [
+                e.notified_on.isoformat() for e in stage.extensions
+            ],
+        }
+        if not in_time:
+            outcomes.append(
+                failed(
+                    f"{label} ran past its usual deadline {deadline.due.isoformat()} (to "
+                    f"{end.isoformat()}) and the resident had no update by then",
+                    facts=facts,
+                    **deadline.evidence(),
+                )
+            )
+        else:
+            outcomes.append(
+                passed(
+                    f"{label} ran past {deadline.due.isoformat()}; the resident was updated "
+                    f"on {in_time[-1].isoformat()}",
+                    facts=facts,
+                    **deadline.evidence(),
+                )
+            )
+    if not outcomes:
+        return not_applicable("no stage to judge")
+    return first_not_passing(outcomes)
+
+
+# 4.10: keep the resident regularly informed of progress.
+CHC20_4_10 = rule(
+    "4.10",
+    "Resident kept updated",
+    level=Level.SHOULD,
+    summary="The resident hears regularly how the investigation is going.",
+    explanation="""
+        Case: the Code sets no interval, so this pack checks the plainest shortfall: a stage
+        that runs past its usual deadline (10 working days from logging at stage 1, 20 from
+        the escalation request at stages 2 and 3) must have an update (updates_sent) or an
+        extension notice on or before that deadline. A stage answered in time needs no
+        update. Agreed intervals are judged under 4.11.
+    """,
+    case=_kept_updated,
+    examples=[
+        case_example(
+            Verdict.FAIL,
+            "answered late with no word in between",
+            stage1(
+                response={
+                    "issued_on": "2023-06-02",
+                    "contents": {"stage": True},
+                    "all_points_addressed": True,
+                }
+            ),
+        ),
+        case_example(
+            Verdict.PASS,
+            "answered late after an update",
+            stage1(
+                updates_sent=["2023-05-24"],
+                response={
+                    "issued_on": "2023-06-02",
+                    "contents": {"stage": True},
+                    "all_points_addressed": True,
+                },
+            ),
+        ),
+    ],
+)
+
+
+def _agreed_interval(case: Complaint, ctx: Context) -> Outcome:
+    outcomes = []
+    cal = ctx.calendar
+    for stage in case.stages:
+        interval = stage.update_interval_working_days
+        label = f"stage {stage.number}"
+        if interval is None:
+            if stage.update_interval_agreed:
+                outcomes.append(
+                    needs_evidence(
+                        f"{label} records an agreed update interval but not its length; set "
+                        "update_interval_working_days"
+                    )
+                )
+            continue
+        start = stage_start(ctx, case, stage)
+        if start is None:
+            outcomes.append(needs_evidence(f"{label} has no escalation request date"))
+            continue
+        end = stage.response.issued_on if stage.response else ctx.as_of
+        if end is None:
+            outcomes.append(not_applicable(f"{label} is open; give an as-of date to judge"))
+            continue
+        points = sorted({start[0], *(d for d in stage.updates_sent if d < end), end})
+        gaps = [(a, b, cal.working_days_between(a, b)) for a, b in pairwise(points)]
+        facts = {
+            f"stage{stage.number}.update_interval_working_days": interval,
+            f"stage{stage.number}.updates_sent": [d.isoformat() for d in stage.updates_sent],
+        }
+        worst = max(gaps, key=lambda g: g[2]) if gaps else None
+        if worst and worst[2] > interval:
+            outcomes.append(
+                failed(
+                    f"{label}: {worst[2]} working days passed between {worst[0].isoformat()} "
+                    f"and {worst[1].isoformat()} without an update; {interval} were agreed",
+                    facts=facts,
+                )
+            )
+        else:
+            outcomes.append(
+                passed(f"{label}: updates kept to the agreed {interval} working days", facts=facts)
+            )
+    if not outcomes:
+        return not_applicable("no arrangement about updates is recorded")
+    return first_not_passing(outcomes)
+
+
+# 4.11: keep to reasonable arrangements agreed with the resident on how often and how they
+# are contacted.
+CHC20_4_11 = rule(
+    "4.11",
+    "Agreed contact arrangements kept",
+    level=Level.MUST,
+    summary=(
+        "Where the landlord and resident have agreed how often, and by what means, the "
+        "resident will hear from it, the landlord sticks to that."
+    ),
+    explanation="""
+        Case: where a stage records update_interval_working_days, no more than that many
+        working days may pass between the start of the stage, each update (updates_sent)
+        and the response (or the as-of date for an open stage). The agreed method of
+        contact is for an attestation.
+    """,
+    case=_agreed_interval,
+    attestation="how agreed contact methods are recorded and followed (a sample of cases)",
+    examples=[
+        case_example(
+            Verdict.FAIL,
+            "weekly updates agreed, two weeks' silence",
+            stage1(update_interval_working_days=5, updates_sent=["2023-05-10"]),
+        ),
+        case_example(
+            Verdict.PASS,
+            "weekly updates agreed and kept",
+            stage1(
+                update_interval_working_days=5,
+                updates_sent=["2023-05-10", "2023-05-17", "2023-05-24"],
+            ),
+        ),
+    ],
+)
+
+# 4.12: the resident, and any member of staff complained about, can state their case and
+# answer adverse findings before a final decision.
+CHC20_4_12 = rule(
+    "4.12",
+    "A fair chance to be heard before the decision",
+    level=Level.MUST,
+    summary=(
+        "Before a final decision, the resident and any member of staff complained about "
+        "each get a fair opportunity to give their side and to respond to findings against "
+        "them."
+    ),
+    explanation="A matter of process seen in files: an attestation for 4.12 settles it.",
+    attestation="a sample of files showing both sides invited to comment on adverse findings",
+    examples=attestation_examples(
+        "4.12",
+        met="Draft findings go to the resident and staff member for comment before sign-off.",
+        not_met="Findings are issued without giving anyone a chance to comment.",
+    ),
+)
+
+
+def _escalation_timescale(policy: LandlordPolicy, ctx: Context) -> Outcome:
+    text = policy.escalation_request_timescale
+    facts = {"policy.escalation_request_timescale": text}
+    if text is None:
+        return needs_evidence(
+            "set escalation_request_timescale to the time the policy gives residents to ask "
+            "for escalation (or 'none' if it gives none)",
+            facts=facts,
+        )
+    if not text or text.casefold() in {"none", "not stated", "no limit"}:
+        return failed(
+            "the policy does not say how long a resident has to ask for escalation",
+            facts=facts,
+        )
+    return passed(f"residents may ask for escalation {text}", facts=facts)
+
+
+# 4.13: the policy states how long a resident has to ask for escalation.
+CHC20_4_13 = rule(
+    "4.13",
+    "Time to ask for escalation stated in the policy",
+    level=Level.MUST,
+    summary="The policy tells residents how long they have to ask for their complaint to go on.",
+    explanation="""
+        Policy: escalation_request_timescale must state it ('none' records that the policy
+        states no time).
+    """,
+    policy=_escalation_timescale,
+    examples=[
+        policy_example(Verdict.FAIL, "no time stated", escalation_request_timescale="none"),
+        policy_example(
+            Verdict.PASS,
+            "20 working days",
+            escalation_request_timescale="within 20 working days of the stage 1 response",
+        ),
+    ],
+)
+
+
+def _escalation_grounds(policy: LandlordPolicy, ctx: Context) -> Outcome:
+    declining = policy.escalation_refusal_grounds
+    accepting = policy.exclusions.grounds if policy.exclusions else None
+    facts = {
+        "policy.escalation_refusal_grounds": declining,
+        "policy.exclusions.grounds": accepting,
+    }
+    if declining is None or accepting is None:
+        return needs_evidence(
+            "set escalation_refusal_grounds and exclusions.grounds to compare them", facts=facts
+        )
+    known = {g.casefold() for g in accepting}
+    extra = [g for g in declining if g.casefold() not in known]
+    if extra:
+        return failed(
+            "the policy declines escalation on grounds it does not use to refuse complaints: "
+            + ", ".join(extra),
+            facts=facts,
+        )
+    return passed(
+        "escalation is declined only on the grounds used to refuse complaints", facts=facts
+    )
+
+
+def _escalation_refusals(case: Complaint, ctx: Context) -> Outcome:
+    refusals = [(i, r) for i, r in enumerate(case.refusals) if r.stage == 2]
+    if not refusals:
+        return not_applicable("escalation was not refused")
+    facts = {f"refusals[{i}]": {"ground": r.ground.value, "detail": r.detail} for i, r in refusals}
+    bare = [f"refusals[{i}]" for i, r in refusals if r.ground == "other" and not r.detail]
+    if bare:
+        return failed(f"{', '.join(bare)} declined escalation with no reason recorded", facts=facts)
+    return passed("escalation was declined on a named ground", facts=facts)
+
+
+# 4.14: escalation is not refused unreasonably; the grounds for declining it are in the
+# policy and are the same as those for not accepting a complaint.
+CHC20_4_14 = rule(
+    "4.14",
+    "Escalation declined only on the exclusion grounds",
+    level=Level.MUST,
+    summary=(
+        "A complaint is taken through every stage unless there is a clear, valid reason; "
+        "the policy lists the reasons for declining escalation, and they are the same as the "
+        "reasons for not accepting a complaint."
+    ),
+    explanation="""
+        Policy: every entry of escalation_refusal_grounds must also be in exclusions.grounds.
+        Case: a refusal to escalate (refusals with stage 2) must name its reason.
+    """,
+    policy=_escalation_grounds,
+    case=_escalation_refusals,
+    examples=[
+        policy_example(
+            Verdict.FAIL,
+            "an extra ground for declining escalation",
+            escalation_refusal_grounds=["already considered", "resident not co-operating"],
+            exclusions={"grounds": ["already considered", "legal proceedings started"]},
+        ),
+        policy_example(
+            Verdict.PASS,
+            "the same grounds",
+            escalation_refusal_grounds=["already considered"],
+            exclusions={"grounds": ["already considered", "legal proceedings started"]},
+        ),
+        case_example(
+            Verdict.FAIL,
+            "escalation declined with no reason",
+            stage1(),
+            refusals=[{"on": "2023-06-02", "stage": 2, "ground": "other"}],
+        ),
+    ],
+)
+
+
+def _full_record(case: Complaint, ctx: Context) -> Outcome:
+    refused_at = {r.stage for r in case.refusals}
+    ended = case.closed_on is not None and case.withdrawn_on is None
+    problems = []
+    for stage in case.stages:
+        label = f"stage {stage.number}"
+        if stage.number in refused_at and stage.response is None:
+            continue
+        if stage.handler is None:
+            problems.append(f"{label} records no handler")
+        if stage.logged_on is None and stage.acknowledged is None:
+            problems.append(f"{label} records no logging or acknowledgement date")
+        if ended and stage.response is None:
+            problems.append(f"{label} was closed with no response on record")
+    facts = {
+        "stages": [s.number for s in case.stages],
+        "closed_on": case.closed_on.isoformat() if case.closed_on else None,
+    }
+    if not case.stages:
+        return failed("the record holds no stage of the complaint", facts=facts)
+    if problems:
+        return failed("the record is incomplete: " + "; ".join(problems), facts=facts)
+    return passed(
+        f"the record holds who handled, when logged and the outcome of {len(case.stages)} stage(s)",
+        facts=facts,
+    )
+
+
+# 4.15: keep a full record of the complaint, reviews and outcomes at each stage, with all
+# correspondence and reports.
+CHC20_4_15 = rule(
+    "4.15",
+    "A full record of the complaint",
+    level=Level.MUST,
+    summary=(
+        "The landlord keeps a complete record of each complaint: what was said and when it "
+        "arrived, every stage and its outcome, and the letters, reports and surveys involved."
+    ),
+    explanation="""
+        Case: for each stage (other than one refused), the record must hold the handler, a
+        logging or acknowledgement date and, once the case is closed, the response. That
+        correspondence and reports are kept is for an attestation.
+    """,
+    case=_full_record,
+    attestation="a records audit showing correspondence, reports and surveys on file",
+    examples=[
+        case_example(
+            Verdict.FAIL,
+            "closed with no response recorded",
+            stage1(response=None),
+            closed_on="2023-06-01",
+        ),
+        case_example(Verdict.PASS, "complete", stage1(), closed_on="2023-06-01"),
+    ],
+)
+
+# 4.16: ask residents what they thought of the complaint handling.
+CHC20_4_16 = rule(
+    "4.16",
+    "Feedback sought on complaint handling",
+    level=Level.SHOULD,
+    summary=(
+        "Residents are asked for their views on how their complaint was handled, to build a "
+        "culture that welcomes complaints and learns from them."
+    ),
+    explanation="An attestation for 4.16 with the survey and its results settles it.",
+    attestation="the post-complaint survey and a summary of its results",
+    examples=attestation_examples(
+        "4.16",
+        met="A survey goes to every complainant 28 days after closure.",
+        not_met="Complainants are never asked about the handling.",
+    ),
+)
+
+# 4.17: recognise the effect on staff of being complained about; support and involve them.
+CHC20_4_17 = rule(
+    "4.17",
+    "Staff supported through complaints",
+    level=Level.SHOULD,
+    summary=(
+        "The landlord recognises how being complained about can affect staff and their work, "
+        "and supports and involves them in the process and its lessons."
+    ),
+    explanation="An attestation for 4.17 settles it.",
+    attestation="how staff named in complaints are supported and the learning shared with them",
+    examples=attestation_examples(
+        "4.17",
+        met="Staff named in complaints meet their manager and see the learning.",
+        not_met="Staff learn of complaints about them only from the outcome letter.",
+    ),
+)
+
+# 4.18: a policy and procedure for unacceptable behaviour by complainants.
+CHC20_4_18 = rule(
+    "4.18",
+    "A policy on unacceptable behaviour",
+    level=Level.MUST,
+    summary=(
+        "The landlord has a policy and procedure for handling unacceptable behaviour by "
+        "residents or their representatives while they pursue a complaint."
+    ),
+    explanation="Policy: unacceptable_behaviour.exists must be true.",
+    policy=says(
+        (
+            "unacceptable_behaviour.exists",
+            "there is an unacceptable behaviour policy",
+            "there is no policy on unacceptable behaviour",
+        )
+    ),
+    examples=[
+        policy_example(Verdict.FAIL, "none", unacceptable_behaviour={"exists": False}),
+        policy_example(Verdict.PASS, "in place", unacceptable_behaviour={"exists": True}),
+    ],
+)
+
+
+def _restrictions(case: Complaint, ctx: Context) -> Outcome:
+    if not case.contact_restrictions:
+        return not_applicable("no restriction on the resident's contact")
+    facts = {
+        f"contact_restrictions[{i}].equality_act_considered": r.equality_act_considered
+        for i, r in enumerate(case.contact_restrictions)
+    }
+    missing = [k for k, v in facts.items() if v is False]
+    unknown = [k for k, v in facts.items() if v is None]
+    if missing:
+        return failed(
+            "contact was restricted without regard to the resident's needs under the "
+            "Equality Act: " + ", ".join(missing),
+            facts=facts,
+        )
+    if unknown:
+        return needs_evidence(f"the case does not record: {', '.join(unknown)}", facts=facts)
+    return passed("each restriction considered the Equality Act", facts=facts)
+
+
+# 4.19: restrictions for unacceptable behaviour suit the resident's needs and have regard to
+# the Equality Act.
+CHC20_4_19 = rule(
+    "4.19",
+    "Restrictions proportionate, with regard to the Equality Act",
+    level=Level.SHOULD,
+    summary=(
+        "Any limit put on a resident's contact because of their behaviour fits their needs "
+        "and shows the landlord has had regard to the Equality Act."
+    ),
+    explanation="""
+        Case: each contact restriction must record equality_act_considered: true. Policy:
+        unacceptable_behaviour.restrictions_proportionate and equality_act_regard must be
+        true.
+    """,
+    case=_restrictions,
+    policy=says(
+        (
+            "unacceptable_behaviour.restrictions_proportionate",
+            "restrictions are proportionate",
+            "the policy does not limit restrictions to what is proportionate",
+        ),
+        (
+            "unacceptable_behaviour.equality_act_regard",
+            "they have regard to the Equality Act",
+            "the policy does not require regard to the Equality Act",
+        ),
+    ),
+    examples=[
+        case_example(
+            Verdict.FAIL,
+            "restriction without an equality check",
+            stage1(),
+            contact_restrictions=[{"imposed_on": "2023-05-15", "equality_act_considered": False}],
+        ),
+        case_example(
+            Verdict.PASS,
+            "restriction with an equality check",
+            stage1(),
+            contact_restrictions=[{"imposed_on": "2023-05-15", "equality_act_considered": True}],
+        ),
+    ],
+)
+
+RULES = (
+    CHC20_4_1,
+    CHC20_4_2,
+    CHC20_4_3,
+    CHC20_4_4,
+    CHC20_4_5,
+    CHC20_4_6,
+    CHC20_4_7,
+    CHC20_4_8,
+    CHC20_4_9,
+    CHC20_4_10,
+    CHC20_4_11,
+    CHC20_4_12,
+    CHC20_4_13,
+    CHC20_4_14,
+    CHC20_4_15,
+    CHC20_4_16,
+    CHC20_4_17,
+    CHC20_4_18,
+    CHC20_4_19,
+)

@@ -1,0 +1,283 @@
+"""Section 6: putting things right."""
+
+from __future__ import annotations
+
+from complaintrules import Complaint, LandlordPolicy
+from complaintrules.authoring import (
+    Context,
+    Level,
+    Outcome,
+    Verdict,
+    failed,
+    needs_evidence,
+    not_applicable,
+    passed,
+)
+
+from ._common import rule
+from ._helpers import attestation_examples, case_example, policy_example, stage1
+
+_UPHELD = {"upheld", "partly_upheld"}
+
+
+def _put_right(case: Complaint, ctx: Context) -> Outcome:
+    responded = [s for s in case.stages if s.response is not None]
+    if not responded:
+        return not_applicable("no response yet")
+    unknown = [s.number for s in responded if s.response and s.response.outcome is None]
+    upheld = [
+        s for s in responded if s.response and s.response.outcome and s.response.outcome in _UPHELD
+    ]
+    facts = {
+        f"stage{s.number}": {
+            "outcome": s.response.outcome.value if s.response and s.response.outcome else None,
+            "remedies": len(s.remedies),
+            "actions": len(s.actions),
+        }
+        for s in responded
+    }
+    bare = [s.number for s in upheld if not s.remedies and not s.actions]
+    if bare:
+        return failed(
+            f"stage {bare[0]} found something went wrong but records no remedy or action to "
+            "put it right",
+            facts=facts,
+        )
+    if upheld:
+        return passed(
+            "each finding of fault came with remedies or actions to put things right",
+            facts=facts,
+        )
+    if unknown:
+        return needs_evidence(
+            f"the case does not record the outcome of stage {unknown[0]} (set response.outcome)",
+            facts=facts,
+        )
+    return not_applicable("no fault was found", facts=facts)
+
+
+_APOLOGY = {"kind": "apology", "offered_on": "2023-05-25"}
+
+# 6.1: where something went wrong, say so and set out what has been or will be done.
+CHC20_6_1 = rule(
+    "6.1",
+    "Failings acknowledged and put right",
+    level=Level.MUST,
+    summary=(
+        "When something has gone wrong, the landlord says so and explains what it has done, "
+        "or will do, to put it right."
+    ),
+    explanation="""
+        Case: a stage response with outcome upheld or partly_upheld must record at least one
+        remedy or outstanding action at that stage. A response without a recorded outcome
+        needs evidence.
+    """,
+    case=_put_right,
+    examples=[
+        case_example(
+            Verdict.FAIL,
+            "upheld with nothing offered",
+            stage1(response={"issued_on": "2023-05-25", "outcome": "upheld"}),
+        ),
+        case_example(
+            Verdict.PASS,
+            "upheld with an apology and a repair",
+            stage1(
+                response={"issued_on": "2023-05-25", "outcome": "upheld"},
+                remedies=[_APOLOGY],
+                actions=[{"description": "Treat damp", "due": "2023-06-16"}],
+            ),
+        ),
+    ],
+)
+
+# 6.2: the remedy reflects the failure and its harm; expectations are managed and nothing
+# undeliverable or unfair to others is promised.
+CHC20_6_2 = rule(
+    "6.2",
+    "Remedies proportionate to the failure",
+    level=Level.MUST,
+    summary=(
+        "What is offered matches how badly the service failed and how much the resident was "
+        "harmed; the landlord does not promise what it cannot deliver or what would be "
+        "unfair to other residents."
+    ),
+    explanation="Proportion is a judgement: an attestation for 6.2 settles it.",
+    attestation="the compensation policy and a review of remedies against the harm found",
+    examples=attestation_examples(
+        "6.2",
+        met="Remedies follow the compensation policy's bands; a sample was reviewed.",
+        not_met="Remedies are a flat 25 pounds whatever the failure.",
+    ),
+)
+
+# 6.3: look beyond the individual complaint for process or system changes that help all.
+CHC20_6_3 = rule(
+    "6.3",
+    "Wider fixes beyond the single complaint",
+    level=Level.SHOULD,
+    summary=(
+        "The landlord should ask whether a process or system needs changing for everyone, "
+        "not just whether this resident's complaint is put right."
+    ),
+    explanation="An attestation for 6.3 with the learning log settles it.",
+    attestation="a learning log of process or system changes that came from complaints",
+    examples=attestation_examples(
+        "6.3",
+        met="Quarterly review of trends led to a new repairs triage.",
+        not_met="No review looks beyond individual complaints.",
+    ),
+)
+
+
+def _remedy_range(policy: LandlordPolicy, ctx: Context) -> Outcome:
+    kinds: list[str] = ctx.param("remedies.kinds")
+    offered = policy.remedy_types
+    if offered is None:
+        return needs_evidence("the policy does not list the remedies it offers; set remedy_types")
+    facts = {"policy.remedy_types": offered}
+    missing = [k for k in kinds if k not in offered]
+    if missing:
+        return failed(
+            "the policy does not offer these kinds of remedy: " + ", ".join(missing), facts=facts
+        )
+    return passed(f"the policy offers all {len(kinds)} kinds of remedy", facts=facts)
+
+
+_KINDS = [
+    "apology",
+    "acknowledgement",
+    "explanation",
+    "action",
+    "reconsidered_decision",
+    "record_corrected",
+    "financial",
+    "policy_change",
+]
+
+# 6.4: the range of remedies: apology, acknowledgement, explanation, action on delay,
+# reconsidering a decision, correcting records, money, changing policy or practice.
+CHC20_6_4 = rule(
+    "6.4",
+    "The range of remedies",
+    level=Level.SHOULD,
+    summary=(
+        "Putting things right can take many forms: an apology, admitting the fault, an "
+        "explanation or help, acting on a delay, reconsidering a decision, correcting a "
+        "record, money, or changing a policy or practice."
+    ),
+    explanation="""
+        Policy: remedy_types should include each kind in the parameter remedies.kinds. 6.4
+        is not reproduced in the July 2023 self-assessment this pack follows: its content
+        is taken to be the list the 2024 Code keeps in 7.1, and because it is a list of
+        options rather than a duty it is treated as best practice ('should').
+    """,
+    policy=_remedy_range,
+    examples=[
+        policy_example(Verdict.FAIL, "money only", remedy_types=["financial"]),
+        policy_example(Verdict.PASS, "the full range", remedy_types=_KINDS),
+    ],
+)
+
+
+def _followed_through(case: Complaint, ctx: Context) -> Outcome:
+    remedies = [(s.number, i, r) for s in case.stages for i, r in enumerate(s.remedies)]
+    if not remedies:
+        return not_applicable("no remedy offered")
+    problems = []
+    for number, i, r in remedies:
+        label = f"stage {number} remedies[{i}] ({r.kind.value})"
+        if r.due is None:
+            if r.completed_on is None:
+                problems.append(f"{label} says nothing about when it will happen")
+        elif r.completed_on is not None and r.completed_on > r.due:
+            problems.append(f"{label} was done on {r.completed_on}, after its date {r.due}")
+        elif r.completed_on is None and ctx.as_of is not None and ctx.as_of > r.due:
+            problems.append(f"{label} was due {r.due} and not done by {ctx.as_of}")
+    facts = {
+        f"stage{n}.remedies[{i}]": r.model_dump(mode="json", exclude_none=True)
+        for n, i, r in remedies
+    }
+    if problems:
+        return failed("; ".join(problems), facts=facts)
+    return passed(f"{len(remedies)} remedy(ies) dated and carried out on time", facts=facts)
+
+
+# 6.5: the remedy offer says what will happen and when, agreed where appropriate, and is
+# carried through.
+CHC20_6_5 = rule(
+    "6.5",
+    "Remedies dated and followed through",
+    level=Level.MUST,
+    summary=(
+        "A remedy offer makes clear what will happen and by when, agreed with the resident "
+        "where that fits, and is then carried through to the end."
+    ),
+    explanation="""
+        Case: each remedy not already done must have a due date; one completed after its due
+        date fails, and with an as-of date so does one still open past it.
+    """,
+    case=_followed_through,
+    examples=[
+        case_example(
+            Verdict.FAIL,
+            "payment promised with no date",
+            stage1(remedies=[{"kind": "financial", "amount": "150"}]),
+        ),
+        case_example(
+            Verdict.PASS,
+            "payment made by its date",
+            stage1(
+                remedies=[
+                    {
+                        "kind": "financial",
+                        "amount": "150",
+                        "due": "2023-06-09",
+                        "completed_on": "2023-06-02",
+                    }
+                ]
+            ),
+        ),
+    ],
+)
+
+# 6.6: compensation weighs statutory payments, quantifiable loss, time and trouble, and
+# distress and inconvenience.
+CHC20_6_6 = rule(
+    "6.6",
+    "What compensation takes into account",
+    level=Level.MUST,
+    summary=(
+        "When deciding on compensation the landlord considers any payment the law requires, "
+        "any loss that can be measured, the time and trouble the resident was put to, and "
+        "the distress and inconvenience caused."
+    ),
+    explanation="How awards are reasoned is a judgement: an attestation for 6.6 settles it.",
+    attestation="the compensation policy's heads of award and a sample of award reasoning",
+    examples=attestation_examples(
+        "6.6",
+        met="The compensation policy sets out each head of award; awards cite them.",
+        not_met="Awards cover measurable loss only.",
+    ),
+)
+
+# 6.7: where the resident may have a legal right to redress, still offer a resolution, with
+# legal advice on its wording.
+CHC20_6_7 = rule(
+    "6.7",
+    "Resolution offered despite a legal entitlement",
+    level=Level.SHOULD,
+    summary=(
+        "Even where the resident may be entitled to redress in law, the landlord should "
+        "still try to offer a resolution, taking legal advice on how to word it."
+    ),
+    explanation="An attestation for 6.7 settles it.",
+    attestation="cases with a possible legal claim where a resolution was still offered",
+    examples=attestation_examples(
+        "6.7",
+        met="Disrepair complaints still receive an offer, worded with legal advice.",
+        not_met="Any complaint mentioning a claim is closed without an offer.",
+    ),
+)
+
+RULES = (CHC20_6_1, CHC20_6_2, CHC20_6_3, CHC20_6_4, CHC20_6_5, CHC20_6_6, CHC20_6_7)

@@ -1,0 +1,282 @@
+"""Section 7: continuous learning and improvement (7.1 is an introduction, not a duty)."""
+
+from __future__ import annotations
+
+from complaintrules import Organisation
+from complaintrules.authoring import (
+    Context,
+    Level,
+    Outcome,
+    Verdict,
+    failed,
+    needs_evidence,
+    passed,
+)
+
+from ._common import rule
+from ._helpers import attestation_examples, org_example
+
+
+def _learning_reported(org: Organisation, ctx: Context) -> Outcome:
+    facts = {
+        "annual_reports": [
+            {"period_end": r.period_end.isoformat(), "contents": list(r.contents)}
+            for r in org.annual_reports
+        ],
+        "stakeholder_reports": [
+            {"on": r.on.isoformat(), "audience": r.audience} for r in org.stakeholder_reports
+        ],
+    }
+    if not org.annual_reports and not org.stakeholder_reports:
+        return needs_evidence(
+            "no annual report or report to residents, staff or panels is recorded; set "
+            "annual_reports and stakeholder_reports",
+            facts=facts,
+        )
+    problems = []
+    if not any("service_improvements" in r.contents for r in org.annual_reports):
+        problems.append("no annual report sets out the improvements made from complaints")
+    if not org.stakeholder_reports:
+        problems.append("learning is not reported to residents, staff or scrutiny panels")
+    if problems:
+        return failed("; ".join(problems), facts=facts)
+    audiences = sorted({r.audience for r in org.stakeholder_reports})
+    return passed(
+        "learning is in the annual report and reported to " + ", ".join(audiences), facts=facts
+    )
+
+
+# 7.2: report wider learning and improvements in the annual report and, more often, to
+# residents, staff and scrutiny panels.
+CHC20_7_2 = rule(
+    "7.2",
+    "Learning reported back",
+    level=Level.MUST,
+    summary=(
+        "The landlord reports the wider lessons and improvements drawn from complaints in its "
+        "annual report, and more often than that to residents, staff and scrutiny panels."
+    ),
+    explanation="""
+        Organisation: an annual report whose contents include service_improvements, and at
+        least one stakeholder report (residents, staff or panels).
+    """,
+    organisation=_learning_reported,
+    examples=[
+        org_example(
+            Verdict.FAIL,
+            "annual report only",
+            annual_reports=[
+                {
+                    "period_start": "2022-04-01",
+                    "period_end": "2023-03-31",
+                    "contents": ["service_improvements"],
+                }
+            ],
+        ),
+        org_example(
+            Verdict.PASS,
+            "annual report and quarterly panel updates",
+            annual_reports=[
+                {
+                    "period_start": "2022-04-01",
+                    "period_end": "2023-03-31",
+                    "contents": ["service_improvements"],
+                }
+            ],
+            stakeholder_reports=[{"on": "2023-06-20", "audience": "residents' scrutiny panel"}],
+        ),
+    ],
+)
+
+
+def _member_lead(org: Organisation, ctx: Context) -> Outcome:
+    lead = org.member_responsible_for_complaints
+    if lead is None:
+        return failed(
+            "no member of the governing body has lead responsibility for complaints; set "
+            "member_responsible_for_complaints",
+            facts={"member_responsible_for_complaints": None},
+        )
+    facts = {
+        "member_responsible_for_complaints.name": lead.name,
+        "member_responsible_for_complaints.on_governing_body": lead.on_governing_body,
+    }
+    if lead.on_governing_body is False:
+        return failed(f"{lead.name} is not a member of the governing body", facts=facts)
+    if lead.on_governing_body is None:
+        return needs_evidence(
+            f"{lead.name} is named; set on_governing_body to show they sit on it", facts=facts
+        )
+    return passed(f"{lead.name} leads on complaints for the governing body", facts=facts)
+
+
+# 7.3: a governing-body member leads on complaints and makes sure the body gets regular
+# insight into complaint handling.
+CHC20_7_3 = rule(
+    "7.3",
+    "A governing-body lead for complaints",
+    level=Level.SHOULD,
+    summary=(
+        "One member of the governing body should hold lead responsibility for complaints and "
+        "make sure the body regularly learns how well complaints are being handled."
+    ),
+    explanation="""
+        Organisation: member_responsible_for_complaints should be named, with
+        on_governing_body true.
+    """,
+    organisation=_member_lead,
+    examples=[
+        org_example(Verdict.FAIL, "nobody appointed"),
+        org_example(
+            Verdict.PASS,
+            "the chair of the operations committee",
+            member_responsible_for_complaints={
+                "name": "Chair of the Operations Committee",
+                "on_governing_body": True,
+            },
+        ),
+    ],
+)
+
+_NEEDED = ("volumes_and_performance", "themes_and_trends")
+
+
+def _board_information(org: Organisation, ctx: Context) -> Outcome:
+    covered = {c for r in org.governing_body_reports for c in r.covers}
+    self_assessed = "self_assessment" in covered or any(
+        s.approved_by_governing_body_on for s in org.self_assessments
+    )
+    facts = {
+        "governing_body_reports.covers": sorted(covered),
+        "self_assessment_reported": self_assessed,
+    }
+    if not org.governing_body_reports:
+        return failed("no report on complaints to the governing body is recorded", facts=facts)
+    missing = [c for c in _NEEDED if c not in covered]
+    if not self_assessed:
+        missing.append("self_assessment")
+    if missing:
+        return failed("the governing body has not received: " + ", ".join(missing), facts=facts)
+    return passed(
+        f"{len(org.governing_body_reports)} report(s) to the governing body cover performance, "
+        "trends and the self-assessment",
+        facts=facts,
+    )
+
+
+# 7.4: as a minimum the governing body gets regular updates on volumes, categories, outcomes
+# and performance (including compliance with Ombudsman orders), reviews of trends, the
+# Ombudsman's annual report, individual outcomes where needed, and the self-assessment.
+CHC20_7_4 = rule(
+    "7.4",
+    "What the governing body receives",
+    level=Level.SHOULD,
+    summary=(
+        "The governing body should at least get regular figures on complaint numbers, kinds, "
+        "outcomes and handling (including compliance with Ombudsman orders), regular reviews "
+        "of themes, the Ombudsman's annual report, serious individual outcomes, tracking of "
+        "management responses, and the annual self-assessment."
+    ),
+    explanation="""
+        Organisation: governing_body_reports should between them cover
+        volumes_and_performance and themes_and_trends, and the self-assessment should have
+        gone to the governing body (a report covering self_assessment, or a self-assessment
+        with approved_by_governing_body_on). The other items are for an attestation.
+    """,
+    organisation=_board_information,
+    attestation="board papers showing the Ombudsman's annual report and serious findings",
+    examples=[
+        org_example(
+            Verdict.FAIL,
+            "figures only",
+            governing_body_reports=[{"on": "2023-06-01", "covers": ["volumes_and_performance"]}],
+        ),
+        org_example(
+            Verdict.PASS,
+            "quarterly figures, trends and the self-assessment",
+            governing_body_reports=[
+                {
+                    "on": "2023-06-01",
+                    "covers": ["volumes_and_performance", "themes_and_trends", "self_assessment"],
+                }
+            ],
+        ),
+    ],
+)
+
+# 7.5: senior management assess themes and trends for systemic issues, serious risks and
+# policies needing revision, and use them in staff and contractor training.
+CHC20_7_5 = rule(
+    "7.5",
+    "Themes assessed by senior management",
+    level=Level.SHOULD,
+    summary=(
+        "Senior managers should look at complaint themes to spot systemic problems, serious "
+        "risks and policies that need changing, and feed them into training for staff and "
+        "contractors."
+    ),
+    explanation="An attestation for 7.5 (minutes of the reviews, training content) settles it.",
+    attestation="management team minutes reviewing complaint themes and the training it led to",
+    examples=attestation_examples(
+        "7.5",
+        met="The management team reviews themes monthly; contractor training was updated.",
+        not_met="Themes are not reviewed above team level.",
+    ),
+)
+
+
+def _standard_objective(org: Organisation, ctx: Context) -> Outcome:
+    objective = org.staff_objective
+    if objective is None:
+        return needs_evidence(
+            "the organisation file does not say whether staff have a complaint-handling "
+            "objective; set staff_objective"
+        )
+    facts = {
+        "staff_objective.in_place": objective.in_place,
+        "staff_objective.share_of_relevant_staff": objective.share_of_relevant_staff,
+    }
+    if not objective.in_place:
+        return failed("there is no standard complaint-handling objective for staff", facts=facts)
+    share = objective.share_of_relevant_staff
+    if share is not None and share < 1:
+        return failed(
+            f"only {share:.0%} of employees have the complaint-handling objective; the Code "
+            "asks for all",
+            facts=facts,
+        )
+    return passed("all employees have the standard complaint-handling objective", facts=facts)
+
+
+# 7.6: every employee has a standard objective on complaint handling: collaboration, shared
+# responsibility rather than blame, and the CIH professional standards.
+CHC20_7_6 = rule(
+    "7.6",
+    "A standard complaint-handling objective for all staff",
+    level=Level.SHOULD,
+    summary=(
+        "Every employee should have the same objective on complaints: working with "
+        "colleagues across teams to resolve them, owning shortfalls together rather than "
+        "blaming others, and following the Chartered Institute of Housing's professional "
+        "standards."
+    ),
+    explanation="""
+        Organisation: staff_objective.in_place should be true, and share_of_relevant_staff,
+        if given, should be 1 (all employees).
+    """,
+    organisation=_standard_objective,
+    examples=[
+        org_example(
+            Verdict.FAIL,
+            "housing team only",
+            staff_objective={"in_place": True, "share_of_relevant_staff": 0.3},
+        ),
+        org_example(
+            Verdict.PASS,
+            "everyone",
+            staff_objective={"in_place": True, "share_of_relevant_staff": 1.0},
+        ),
+    ],
+)
+
+RULES = (CHC20_7_2, CHC20_7_3, CHC20_7_4, CHC20_7_5, CHC20_7_6)
