@@ -573,9 +573,12 @@ def check_stage_numbers(
         return Outcome(Verdict.FAIL, "; ".join(problems), facts, {"maximum_stages": maximum})
     if not numbers:
         return _na("the case records no stages")
+    bounds = f"none beyond stage {maximum}"
+    if minimum >= 1:
+        bounds = f"none before stage {minimum} and {bounds}"
     return Outcome(
         Verdict.PASS,
-        f"stages {numbers} are within stage {minimum} to stage {maximum}",
+        f"the case's stages are {numbers}: {bounds}",
         facts,
         {"maximum_stages": maximum},
     )
