@@ -1,12 +1,20 @@
-"""Regenerate cases.yaml: a year of Example Homes' complaints (April 2024 to March 2025).
+"""Regenerate a year of Example Homes' complaints (April 2024 to March 2025), three ways:
 
-Deterministic (seeded): run ``python examples/landlord/make_cases.py`` and the file comes
-out the same. Most cases are handled well; some are deliberately not, each with a comment
-naming what went wrong, so the example report has something to find.
+- ``cases.yaml``: the case model as a person reads it, each case with a comment naming its
+  scenario;
+- ``cases.json``: the same cases as JSON (``{"cases": [...]}``), as a system would send them;
+- ``cases.csv``: a CRM-style export (UK dates, the CRM's own column names and codes), read
+  with the column mapping ``crm-mapping.yaml`` (see docs/crm-integration.md).
+
+Deterministic (seeded): run ``python examples/landlord/make_cases.py`` and the files come
+out the same. Most cases are handled well; some are deliberately not, so the example
+report has something to find.
 """
 
 from __future__ import annotations
 
+import csv
+import json
 import random
 from datetime import date, timedelta
 from pathlib import Path
@@ -17,6 +25,8 @@ import yaml
 from complaintrules import WorkingCalendar
 
 OUT = Path(__file__).with_name("cases.yaml")
+OUT_JSON = Path(__file__).with_name("cases.json")
+OUT_CSV = Path(__file__).with_name("cases.csv")
 CAL = WorkingCalendar()
 ALL_ITEMS = dict.fromkeys(
     (
@@ -100,8 +110,7 @@ def build(i: int, scenario: str, rng: random.Random) -> dict[str, Any]:
                 "notified_on": notified,
                 "new_due": new_due,
                 "reason": "Specialist survey needed",
-                "ombudsman_details_given": scenario
-                != "extension notice without Ombudsman details",
+                "ombudsman_details_given": scenario != "extension notice without Ombudsman details",
             }
         )
         response_on = new_due
@@ -199,6 +208,108 @@ def main() -> None:
         chunks.append(f"  # {scenario}\n" + "".join(f"  {line}\n" for line in body.splitlines()))
     OUT.write_text("".join(chunks), encoding="utf-8")
     print(f"wrote {len(rows)} cases to {OUT}")
+    cases = [case for _, case in rows]
+    OUT_JSON.write_text(
+        json.dumps({"cases": cases}, indent=1, default=date.isoformat) + "\n", encoding="utf-8"
+    )
+    print(f"wrote {len(cases)} cases to {OUT_JSON}")
+    exported = [crm_row(scenario, case) for scenario, case in rows]
+    kept = [row for row in exported if row is not None]
+    with OUT_CSV.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=CRM_COLUMNS)
+        writer.writeheader()
+        writer.writerows(kept)
+    print(f"wrote {len(kept)} cases to {OUT_CSV} ({len(exported) - len(kept)} refused left out)")
+
+
+# -- the CRM-style export ----------------------------------------------------------------
+
+CRM_COLUMNS = [
+    "Case Ref",
+    "Date Logged",
+    "Contact Method",
+    "Category",
+    "Status",
+    "Issue Date",
+    "S1 Acknowledged",
+    "S1 Complaint Summary",
+    "S1 Outcome Sought",
+    "S1 Officer",
+    "S1 Extension Notified",
+    "S1 Extended To",
+    "S1 Extension Reason",
+    "S1 HOS Details Given",
+    "S1 Response Sent",
+    "S1 Outcome",
+    "S2 Requested",
+    "S2 Acknowledged",
+    "S2 Definition Agreed",
+    "S2 Officer",
+    "S2 Response Sent",
+    "S2 Outcome",
+    "Closed",
+]
+_CHANNELS = {
+    "phone": "Telephone",
+    "email": "E-mail",
+    "web_form": "Web",
+    "letter": "Letter",
+    "in_person": "Walk-in",
+}
+_OUTCOMES = {"upheld": "Upheld", "partly_upheld": "Partly Upheld", "not_upheld": "Not Upheld"}
+_CATEGORIES = {
+    "Damp": "Repairs - Damp & Mould",
+    "Repair": "Repairs - Appointments",
+    "Noise": "ASB - Noise",
+    "Service": "Rent & Service Charges",
+    "Rude": "Staff Conduct",
+    "Boiler": "Repairs - Heating",
+}
+
+
+def _uk(day: Any) -> str:
+    return day.strftime("%d/%m/%Y") if isinstance(day, date) else ""
+
+
+def crm_row(scenario: str, case: dict[str, Any]) -> dict[str, str] | None:
+    """One case as the CRM exports it; None for a refused case (the export has no refusal
+    columns, so refused cases live only in cases.yaml and cases.json)."""
+    if case.get("refusals"):
+        return None
+    stages = {st["number"]: st for st in case["stages"]}
+    s1, s2 = stages.get(1, {}), stages.get(2, {})
+    ack1 = s1.get("acknowledged", {})
+    definition = ack1.get("definition", {})
+    ext = (s1.get("extensions") or [{}])[0]
+    understanding = definition.get("understanding", "")
+    row = {
+        "Case Ref": case["reference"],
+        "Date Logged": _uk(case["received_on"]),
+        "Contact Method": _CHANNELS[case["channel"]],
+        "Category": _CATEGORIES[understanding.split()[0]] if understanding else "",
+        "Status": "Closed" if case.get("closed_on") else "Open",
+        "Issue Date": _uk(case.get("issue_occurred_on")),
+        "S1 Acknowledged": _uk(ack1.get("on")),
+        "S1 Complaint Summary": understanding,
+        "S1 Outcome Sought": definition.get("outcomes_sought", ""),
+        "S1 Officer": s1.get("handler", ""),
+        "S1 Extension Notified": _uk(ext.get("notified_on")),
+        "S1 Extended To": _uk(ext.get("new_due")),
+        "S1 Extension Reason": ext.get("reason", ""),
+        "S1 HOS Details Given": {True: "Y", False: "N"}.get(ext.get("ombudsman_details_given"), ""),
+        "S1 Response Sent": _uk(s1.get("response", {}).get("issued_on")),
+        "S1 Outcome": _OUTCOMES.get(s1.get("response", {}).get("outcome", ""), ""),
+        "S2 Requested": _uk(s2.get("requested_on")),
+        "S2 Acknowledged": _uk(s2.get("acknowledged", {}).get("on")),
+        "S2 Definition Agreed": (
+            ("Y" if s2["acknowledged"].get("definition") else "N") if s2.get("acknowledged") else ""
+        ),
+        "S2 Officer": s2.get("handler", ""),
+        "S2 Response Sent": _uk(s2.get("response", {}).get("issued_on")),
+        "S2 Outcome": _OUTCOMES.get(s2.get("response", {}).get("outcome", ""), ""),
+        "Closed": _uk(case.get("closed_on")),
+    }
+    return row
 
 
 if __name__ == "__main__":
