@@ -38,7 +38,17 @@ from dateutil import parser as _dateparser
 from pydantic import Field, ValidationError
 
 from ._base import Channel, InputModel
-from ._case import Complaint, Outcome
+from ._case import (
+    Acknowledgement,
+    Complaint,
+    ComplaintDefinition,
+    Extension,
+    Outcome,
+    Resident,
+    Response,
+    ResponseContents,
+    Stage,
+)
 from ._loading import InputError, InputProblem, format_location, read_document
 
 __all__ = [
@@ -133,6 +143,13 @@ def _targets() -> dict[str, _Target]:
 
 #: Every fact a column can be mapped to, with its kind (str, date, time, bool, ...).
 TARGETS: dict[str, _Target] = _targets()
+
+_STAGE_LISTS = ("extensions", "actions", "remedies", "issues_raised", "updates_sent")
+_CONTENTS = ResponseContents()
+_RESIDENT = Resident()
+_RECORDED = ComplaintDefinition(
+    understanding="(recorded in the CRM)", outcomes_sought="(recorded in the CRM)"
+)
 
 _DEFINITION_RECORDED = {
     "understanding": "(recorded in the CRM)",
@@ -348,10 +365,15 @@ class _DateReader:
 
 
 def _read_time(fmt: str | None) -> Any:
+    cache: dict[str, time] = {}
+
     def read(text: str) -> time:
-        if fmt is not None:
-            return datetime.strptime(text, fmt).time()
-        return time.fromisoformat(text)
+        found = cache.get(text)
+        if found is None:
+            found = datetime.strptime(text, fmt).time() if fmt else time.fromisoformat(text)
+            if len(cache) < 10_000:
+                cache[text] = found
+        return found
 
     return read
 
@@ -366,6 +388,26 @@ class _Field:
     keys: tuple[str | int, ...]
     read: Any
     values: dict[str, str] | None
+    parse: Any = None
+
+
+class _Parse:
+    """A column's text to its typed value: codes mapped, then read by kind (cached)."""
+
+    def __init__(self, f: _Field, converter: RowConverter) -> None:
+        self.field = f
+        self.converter = converter
+        self.cache: dict[Any, Any] = {}
+
+    def __call__(self, raw: Any) -> Any:
+        try:
+            return self.cache[raw]
+        except (KeyError, TypeError):
+            pass
+        value = self.converter._value(self.field, raw)
+        if isinstance(raw, str) and len(self.cache) < 50_000 and self.field.kind != "str":
+            self.cache[raw] = value
+        return value
 
 
 @dataclass(slots=True)
@@ -381,8 +423,33 @@ class RowConverter:
     nested: bool = False  # JSON records in the case model's own shape (no mapping)
     json_lines: bool = False  # records are lines of JSON text
     header: tuple[str, ...] = ()
+    #: The CSV delimiter, for records given as text (see :meth:`CaseReader.raw_records`).
+    delimiter: str = ","
+    #: Build valid flat rows directly (see :func:`_construct`); False validates every row
+    #: with pydantic. Both accept and reject the same rows (tests/crm/test_tabular.py).
+    construct: bool = True
+
+    def split(self, chunk: Sequence[tuple[int, Any]]) -> list[tuple[int, Any]]:
+        """CSV records given as text parsed into value lists (other records unchanged)."""
+        if self.nested or self.json_lines or not chunk or not isinstance(chunk[0][1], str):
+            return list(chunk)
+        try:
+            parsed = list(csv.reader([text for _, text in chunk], delimiter=self.delimiter))
+        except csv.Error:
+            parsed = []
+        if len(parsed) != len(chunk):  # a malformed record: parse one by one
+            out: list[tuple[int, Any]] = []
+            for number, text in chunk:
+                try:
+                    out.append((number, next(csv.reader([text], delimiter=self.delimiter))))
+                except (csv.Error, StopIteration) as exc:
+                    out.append((number, exc))
+            return out
+        return [(number, values) for (number, _), values in zip(chunk, parsed, strict=True)]
 
     def convert(self, row: int, record: Any) -> Row:
+        if isinstance(record, Exception):
+            return Row(row, None, (RowProblem(row, "", f"unreadable CSV record: {record}"),))
         if self.json_lines and isinstance(record, str):
             try:
                 record = json.loads(record)
@@ -395,6 +462,23 @@ class RowConverter:
             values: Sequence[Any] = [get(f.column) for f in self.fields]
         else:
             values = [record[f.index] if f.index < len(record) else None for f in self.fields]
+        if self.construct:
+            got: dict[str, Any] = {}
+            try:
+                for f, raw in zip(self.fields, values, strict=True):
+                    if raw is None or raw == "":
+                        continue
+                    if isinstance(raw, str) and (raw[0].isspace() or raw[-1].isspace()):
+                        raw = raw.strip()
+                        if not raw:
+                            continue
+                    got[f.target] = f.parse(raw) if f.parse is not None else self._value(f, raw)
+            except (ValueError, TypeError):
+                pass  # the checked path below names the column and the reason
+            else:
+                built = _construct(got)
+                if built is not None:
+                    return Row(row, built)
         data: dict[str, Any] = {}
         stages: dict[int, dict[str, Any]] = {1: {"number": 1}}
         problems: list[RowProblem] = []
@@ -442,7 +526,17 @@ class RowConverter:
         if problems:
             return Row(row, None, tuple(problems))
         ordered = [stages[n] for n in sorted(stages)]
+        for stage in ordered:
+            # Explicit empty values: pydantic deep-copies a default on every instance.
+            for name in _STAGE_LISTS:
+                stage.setdefault(name, [])
+            response = stage.get("response")
+            if response is not None:
+                response.setdefault("contents", _CONTENTS)
         data["stages"] = ordered
+        data.setdefault("resident", _RESIDENT)
+        data["refusals"] = []
+        data["contact_restrictions"] = []
         try:
             return Row(row, Complaint.model_validate(data))
         except ValidationError as exc:
@@ -537,6 +631,133 @@ class RowConverter:
             return Row(row, None, tuple(out))
 
 
+# -- building valid flat rows without a second validation ------------------------------------
+
+
+def _defaults(cls: type[Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
+    values: dict[str, Any] = {}
+    lists: list[str] = []
+    for name, info in cls.model_fields.items():
+        if info.is_required():
+            values[name] = None
+            continue
+        default = info.get_default(call_default_factory=True)
+        if isinstance(default, list):
+            lists.append(name)
+        values[name] = default
+    return values, tuple(lists)
+
+
+_MODEL_DEFAULTS: dict[type[Any], tuple[dict[str, Any], tuple[str, ...]]] = {}
+
+
+def _make(cls: type[Any], **values: Any) -> Any:
+    """A model instance from values already of the right types (as model_construct, faster).
+
+    Only for values this module has parsed and typed itself; fields not given take their
+    defaults (a fresh list for list fields).
+    """
+    found = _MODEL_DEFAULTS.get(cls)
+    if found is None:
+        found = _MODEL_DEFAULTS[cls] = _defaults(cls)
+    defaults, lists = found
+    data = dict(defaults)
+    for name in lists:
+        data[name] = []
+    data.update(values)
+    model = object.__new__(cls)
+    object.__setattr__(model, "__dict__", data)
+    object.__setattr__(model, "__pydantic_fields_set__", set(values))
+    object.__setattr__(model, "__pydantic_extra__", None)
+    object.__setattr__(model, "__pydantic_private__", None)
+    return model
+
+
+def _construct(got: Mapping[str, Any]) -> Complaint | None:
+    """A flat row's case, built directly when it is certainly valid; else None.
+
+    Values are already typed by the column readers; what validation would still check is
+    that required fields are present and the case is consistent (dates in order), and
+    both are checked here. Anything unusual returns None, and the row goes through
+    pydantic validation instead, which names the column and the reason.
+    """
+    reference = got.get("reference")
+    received = got.get("received_on")
+    if not reference or received is None:
+        return None
+    stages = []
+    for n, p in ((1, "stage1."), (2, "stage2.")):
+        if n == 2 and not any(k.startswith(p) for k in got):
+            continue
+        if p + "understanding" in got or p + "outcomes_sought" in got:
+            return None
+        ack_on = got.get(p + "acknowledged_on")
+        recorded = got.get(p + "definition_recorded")
+        if recorded is not None and ack_on is None:
+            return None
+        ack = None
+        if ack_on is not None:
+            definition = _RECORDED if recorded else None
+            ack = _make(Acknowledgement, on=ack_on, definition=definition)
+        extensions = []
+        notified = got.get(p + "extension_notified_on")
+        new_due = got.get(p + "extension_new_due")
+        ext_keys = ("reason", "ombudsman_details_given", "good_reason")
+        if (
+            notified is not None
+            or new_due is not None
+            or any(p + "extension_" + k in got for k in ext_keys)
+        ):
+            if notified is None or new_due is None:
+                return None
+            extensions.append(
+                _make(
+                    Extension,
+                    notified_on=notified,
+                    new_due=new_due,
+                    reason=got.get(p + "extension_reason"),
+                    ombudsman_details_given=got.get(p + "extension_ombudsman_details_given"),
+                    good_reason=got.get(p + "extension_good_reason"),
+                )
+            )
+        response = None
+        issued = got.get(p + "response_on")
+        outcome = got.get(p + "outcome")
+        if issued is not None:
+            response = _make(Response, issued_on=issued, contents=_CONTENTS, outcome=outcome)
+        elif outcome is not None:
+            return None
+        stages.append(
+            _make(
+                Stage,
+                number=n,
+                requested_on=got.get(p + "requested_on"),
+                logged_on=got.get(p + "logged_on"),
+                acknowledged=ack,
+                handler=got.get(p + "handler"),
+                handler_organisation=got.get(p + "handler_organisation"),
+                extensions=extensions,
+                response=response,
+            )
+        )
+    case: Complaint = _make(
+        Complaint,
+        reference=reference,
+        received_on=received,
+        received_at=got.get("received_at"),
+        channel=got.get("channel"),
+        resident=_RESIDENT,
+        issue_occurred_on=got.get("issue_occurred_on"),
+        became_aware_on=got.get("became_aware_on"),
+        stages=stages,
+        withdrawn_on=got.get("withdrawn_on"),
+        closed_on=got.get("closed_on"),
+    )
+    for _ in case._inconsistencies():
+        return None
+    return case
+
+
 def _put(target: dict[str, Any], keys: tuple[str | int, ...], value: Any) -> None:
     node: Any = target
     for i, key in enumerate(keys[:-1]):
@@ -584,7 +805,10 @@ def _converter(mapping: ColumnMapping | None, header: Sequence[str] | None) -> R
                 spec.values,
             )
         )
-    return RowConverter(fields, true_values, false_values, header=tuple(header or ()))
+    converter = RowConverter(fields, true_values, false_values, header=tuple(header or ()))
+    for f in fields:
+        f.parse = _Parse(f, converter)
+    return converter
 
 
 # -- readers --------------------------------------------------------------------------------
@@ -659,6 +883,7 @@ class CaseReader:
             if mapping_problems:
                 raise InputError(self.path, mapping_problems)
         converter = _converter(self.mapping, header)
+        converter.delimiter = self.mapping.delimiter if self.mapping is not None else ","
         missing = [f for f in converter.fields if f.index < 0]
         if missing:
             where = self.mapping_path or self.path
@@ -718,6 +943,40 @@ class CaseReader:
             if not isinstance(data, list):
                 raise InputError(self.path, [InputProblem("(top level)", "expected a list")])
             yield from enumerate(data, start=1)
+
+    def raw_records(self) -> Iterator[tuple[int, Any]]:
+        """As :meth:`records`, but a CSV record is its text (``converter.split`` parses it).
+
+        A record ends at a line end outside quotes, so quoted line breaks are kept. Bulk
+        evaluation reads these and leaves the parsing to its worker processes.
+        """
+        if self.format != "csv":
+            yield from self.records()
+            return
+        with self._open() as handle:
+            first = True
+            parts: list[str] = []
+            quotes = 0
+            start = 1
+            for number, line in enumerate(handle, start=1):
+                if first:
+                    quotes += line.count('"')
+                    if quotes % 2 == 0:
+                        first = False
+                        quotes = 0
+                    continue
+                if not parts:
+                    start = number
+                    if not line.strip():
+                        continue
+                parts.append(line)
+                quotes += line.count('"')
+                if quotes % 2 == 0:
+                    yield start, "".join(parts) if len(parts) > 1 else parts[0]
+                    parts = []
+                    quotes = 0
+            if parts:
+                yield start, "".join(parts)
 
     def _csv_records(self) -> Iterator[tuple[int, Any]]:
         delimiter = self.mapping.delimiter if self.mapping is not None else ","
