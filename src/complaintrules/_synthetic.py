@@ -93,7 +93,7 @@ def synthetic_rows(
         row["Contact Method"] = rng.choice(_METHODS)
         scenario = rng.random()
         ack_late = scenario < 0.05
-        ack = add(received, rng.randint(6, 9) if ack_late else rng.randint(1, 5))
+        ack: date | None = add(received, rng.randint(6, 9) if ack_late else rng.randint(1, 5))
         if rng.random() < 0.03:
             ack = None
         officer = rng.choice(_OFFICERS)
