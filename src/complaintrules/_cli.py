@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from ._calendar import CalendarRangeError, WorkingCalendar
 from ._case import Complaint
+from ._cli_cases import add_cases_command, run_cases
 from ._cli_forms import FORM_COMMANDS, add_form_commands
 from ._cli_monitor import add_monitor_command, run_monitor
 from ._conventions import Conventions, LateAcknowledgement, NonWorkingDayReceipt
@@ -117,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_convention_options(check)
     add_monitor_command(sub, _add_convention_options)
     add_form_commands(sub, _date, _add_convention_options)
+    add_cases_command(sub, _date, _add_convention_options)
     return parser
 
 
@@ -279,6 +281,7 @@ COMMANDS = {
     "rule": _cmd_rule,
     "schema": _cmd_schema,
     "monitor": lambda args: run_monitor(args, _engine(args)),
+    "cases": lambda args: run_cases(args, _engine(args)),
     **FORM_COMMANDS,
 }
 
