@@ -11,10 +11,19 @@ Quick tour::
 Pack authors: see :mod:`complaintrules.authoring` and :data:`hookimpl`.
 """
 
+from ._bulk import (
+    BulkSummary,
+    CaseResult,
+    evaluate_cases,
+    evaluate_file,
+    measure_tsm,
+    validate_case,
+)
 from ._calendar import CalendarRangeError, WorkingCalendar
 from ._case import CaseEvent, Complaint, Stage
 from ._context import Context, Portfolio
 from ._conventions import Conventions, LateAcknowledgement, NonWorkingDayReceipt
+from ._due import DueReport, Obligation, ObligationStatus, due
 from ._engine import REPORT_SCHEMA_VERSION, Engine, Report
 from ._hookspecs import hookimpl
 from ._loading import InputError, load_case, load_cases, load_organisation, load_policy
@@ -25,6 +34,8 @@ from ._params import ParameterSet
 from ._plugins import NoPackError, PackRegistry, PluginProblem, make_plugin_manager
 from ._policy import LandlordPolicy
 from ._rules import Evidence, Finding, Level, Outcome, Rule, Subject, Verdict
+from ._tabular import ColumnMapping, Row, RowProblem, load_mapping, read_cases
+from ._tsm import ReportingPeriod, TsmDenominator, TsmExtensions, TsmOptions, TsmReport, TsmTally
 
 __version__ = "0.1.0"
 
@@ -33,11 +44,15 @@ __all__ = [
     "Alert",
     "AlertKind",
     "Attestation",
+    "BulkSummary",
     "CalendarRangeError",
     "CaseEvent",
+    "CaseResult",
+    "ColumnMapping",
     "Complaint",
     "Context",
     "Conventions",
+    "DueReport",
     "Engine",
     "Evidence",
     "Finding",
@@ -50,6 +65,8 @@ __all__ = [
     "MonitorUnavailable",
     "NoPackError",
     "NonWorkingDayReceipt",
+    "Obligation",
+    "ObligationStatus",
     "Organisation",
     "Outcome",
     "Pack",
@@ -58,16 +75,31 @@ __all__ = [
     "PluginProblem",
     "Portfolio",
     "Report",
+    "ReportingPeriod",
+    "Row",
+    "RowProblem",
     "Rule",
     "Stage",
     "Subject",
+    "TsmDenominator",
+    "TsmExtensions",
+    "TsmOptions",
+    "TsmReport",
+    "TsmTally",
     "Verdict",
     "WorkingCalendar",
     "__version__",
+    "due",
+    "evaluate_cases",
+    "evaluate_file",
     "hookimpl",
     "load_case",
     "load_cases",
+    "load_mapping",
     "load_organisation",
     "load_policy",
     "make_plugin_manager",
+    "measure_tsm",
+    "read_cases",
+    "validate_case",
 ]

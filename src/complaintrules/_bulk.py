@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import numpy as np
+from pydantic import ValidationError
 
 from ._calendar import CalendarRangeError, WorkingCalendar
 from ._case import Complaint
@@ -34,21 +35,25 @@ from ._context import Context
 from ._conventions import Conventions, LateAcknowledgement
 from ._due import due
 from ._engine import Engine
+from ._loading import InputError, InputProblem, format_location
 from ._organisation import Organisation
 from ._packs import Pack
 from ._params import UnknownParameterError
 from ._plugins import NoPackError, PackRegistry
 from ._policy import ClockStart
-from ._rules import Level, Outcome, Rule, Verdict
+from ._rules import Finding, Level, Outcome, Rule, Verdict
 from ._tabular import CaseReader, ColumnMapping, Row, RowConverter, RowProblem
-from ._tsm import (
-    ReportingPeriod,
-    TsmOptions,
-    TsmTally,
-    case_times,
-)
+from ._tsm import ReportingPeriod, TsmOptions, TsmReport, TsmTally, case_times
 
-__all__ = ["BulkEvaluator", "BulkSummary", "CaseResult", "evaluate_cases", "evaluate_file"]
+__all__ = [
+    "BulkEvaluator",
+    "BulkSummary",
+    "CaseResult",
+    "evaluate_cases",
+    "evaluate_file",
+    "measure_tsm",
+    "validate_case",
+]
 
 #: Rules with a vectorised path: rule id -> (what, stage).
 VECTORISED: dict[str, tuple[str, int]] = {
@@ -835,3 +840,61 @@ def default_jobs() -> int:
     except AttributeError:  # pragma: no cover - not on Linux
         count = os.cpu_count() or 1
     return max(1, min(count, 8))
+
+
+def validate_case(
+    data: Complaint | Mapping[str, Any],
+    *,
+    engine: Engine | None = None,
+    pack: str | Pack | None = None,
+    as_of: date | None = None,
+    organisation: Organisation | None = None,
+) -> list[Finding]:
+    """Findings of every case rule on one case, given as a :class:`Complaint` or its data.
+
+    Data that does not validate raises :class:`InputError` naming each field at fault.
+    """
+    if isinstance(data, Complaint):
+        case = data
+    else:
+        try:
+            case = Complaint.model_validate(data)
+        except ValidationError as exc:
+            problems = [
+                InputProblem(
+                    format_location([p for p in e["loc"] if isinstance(p, int | str)]),
+                    e["msg"].removeprefix("Value error, "),
+                )
+                for e in exc.errors(include_url=False)
+            ]
+            raise InputError("<case>", problems) from None
+    chosen = engine if engine is not None else _shared_engine()
+    return chosen.case_findings(case, pack=pack, as_of=as_of, organisation=organisation)
+
+
+def measure_tsm(
+    cases: Iterable[Complaint],
+    period: ReportingPeriod,
+    *,
+    organisation: Organisation | None = None,
+    options: TsmOptions | None = None,
+    engine: Engine | None = None,
+    as_of: date | None = None,
+) -> TsmReport:
+    """TSM CH01 and CH02 (and acknowledgement rates) over ``cases`` for one period."""
+    summary = BulkSummary()
+    for _ in evaluate_cases(
+        cases, engine=engine, as_of=as_of, organisation=organisation, summary=summary
+    ):
+        pass
+    return summary.tally.report(period, options or TsmOptions(), organisation)
+
+
+_ENGINE: Engine | None = None
+
+
+def _shared_engine() -> Engine:
+    global _ENGINE
+    if _ENGINE is None:
+        _ENGINE = Engine()
+    return _ENGINE
