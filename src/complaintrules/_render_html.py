@@ -36,12 +36,14 @@ p.meta { color: var(--muted); margin: 2px 0; }
 table { width: 100%; border-collapse: collapse; margin: 6px 0 14px; table-layout: fixed; }
 th, td { border: 1px solid var(--line); padding: 6px 8px; vertical-align: top;
          text-align: left; overflow-wrap: anywhere; }
-th { background: var(--head); color: #fff; font-weight: 600; font-size: 13px; }
+th { background: var(--head); color: #fff; font-weight: 600; font-size: 13px;
+     overflow-wrap: normal; hyphens: manual; }
+html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 tbody tr:nth-child(even) td { background: #f6f8fb; }
 tr { break-inside: avoid; }
 thead { display: table-header-group; }
-col.ref { width: 7%; } col.req { width: 27%; } col.comply { width: 9%; }
-col.evidence { width: 22%; } col.comment { width: 35%; }
+col.ref { width: 9%; } col.req { width: 26%; } col.comply { width: 9%; }
+col.evidence { width: 22%; } col.comment { width: 34%; }
 .pill { display: inline-block; padding: 1px 8px; border-radius: 10px; color: #fff;
         font-weight: 600; font-size: 12px; white-space: nowrap; }
 .pill.yes { background: var(--yes); } .pill.no { background: var(--no); }
