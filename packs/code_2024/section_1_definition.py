@@ -1,7 +1,505 @@
-"""Rules of this section, in provision order."""
+"""Section 1: what counts as a complaint, and how it differs from a service request."""
 
 from __future__ import annotations
 
-from complaintrules.authoring import Rule
+from collections.abc import Callable
+from itertools import pairwise
+from typing import Any
 
-RULES: tuple[Rule, ...] = ()
+from complaintrules import Complaint, LandlordPolicy, Organisation
+from complaintrules.authoring import (
+    Context,
+    Outcome,
+    Subject,
+    Verdict,
+    example,
+    failed,
+    months_after,
+    needs_evidence,
+    not_applicable,
+    passed,
+)
+
+from ._common import rule
+
+PolicyCheck = Callable[[LandlordPolicy, Context], Outcome]
+
+_ORG = "Example Homes"
+
+
+def _lookup(obj: Any, path: str) -> Any:
+    for part in path.split("."):
+        if obj is None:
+            return None
+        obj = getattr(obj, part)
+    return obj
+
+
+def _says(*statements: tuple[str, str, str]) -> PolicyCheck:
+    """The policy makes every one of ``(field path, what yes means, what no means)``.
+
+    A field set to false fails; one left unset needs evidence and is named.
+    """
+
+    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
+        facts = {f"policy.{path}": _lookup(policy, path) for path, _, _ in statements}
+        noes = [no for path, _, no in statements if facts[f"policy.{path}"] is False]
+        unset = [path for path, _, _ in statements if facts[f"policy.{path}"] is None]
+        if noes:
+            return failed("; ".join(noes), facts=facts)
+        if unset:
+            return needs_evidence(
+                "the policy does not say; set " + ", ".join(f"'{p}'" for p in unset),
+                facts=facts,
+            )
+        return passed("; ".join(yes for _, yes, _ in statements), facts=facts)
+
+    return check
+
+
+def _case(**facts: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "reference": "EX-1",
+        "received_on": "2024-05-01",
+        "stages": [{"number": 1, "acknowledged": {"on": "2024-05-09"}}],
+    }
+    data.update(facts)
+    return data
+
+
+# -- 1.2 ---------------------------------------------------------------------------------
+
+# Parts of the Ombudsman's definition a policy's own wording must keep (compared folded
+# to lower case, with runs of white space made single).
+_DEFINITION_TERMS = (
+    "dissatisfaction",
+    "however made",
+    "standard of service",
+    "lack of action",
+    "behalf",
+    "resident",
+)
+
+
+def _definition(policy: LandlordPolicy, ctx: Context) -> Outcome:
+    text = policy.complaint_definition
+    flag = policy.uses_ombudsman_definition
+    facts = {"policy.complaint_definition": text, "policy.uses_ombudsman_definition": flag}
+    if flag is False:
+        return failed(
+            "the policy says it does not use the Ombudsman's definition of a complaint",
+            facts=facts,
+        )
+    if text:
+        folded = " ".join(text.casefold().split())
+        missing = [term for term in _DEFINITION_TERMS if term not in folded]
+        if missing:
+            return failed(
+                "the policy's definition leaves out parts of the Ombudsman's; looked for "
+                + ", ".join(f"'{t}'" for t in _DEFINITION_TERMS)
+                + " and did not find "
+                + ", ".join(f"'{m}'" for m in missing),
+                facts=facts,
+            )
+        return passed(
+            "the policy's definition contains every key part of the Ombudsman's: "
+            + ", ".join(f"'{t}'" for t in _DEFINITION_TERMS),
+            facts=facts,
+        )
+    if flag:
+        return passed(
+            "the policy says it uses the Ombudsman's definition (its text is not given)",
+            facts=facts,
+        )
+    return needs_evidence(
+        "the policy gives no definition; set complaint_definition (its wording) or "
+        "uses_ombudsman_definition",
+        facts=facts,
+    )
+
+
+_GOOD_DEFINITION = (
+    "An expression of dissatisfaction, however made, about the standard of service, actions "
+    "or lack of action by us, our own staff, or those acting on our behalf, affecting a "
+    "resident or group of residents."
+)
+
+# 1.2: the policy defines a complaint in the Ombudsman's terms.
+CHC24_1_2 = rule(
+    "1.2",
+    "The Ombudsman's definition of a complaint",
+    summary=(
+        "The policy uses the Ombudsman's broad definition: any dissatisfaction, voiced in "
+        "any way, with the landlord's service, what it did or failed to do, or what its staff "
+        "or agents did, where one or more residents are affected."
+    ),
+    explanation="""
+        Policy: uses_ombudsman_definition must not be false. Where complaint_definition
+        gives the policy's wording, it must contain each key part of the Ombudsman's:
+        'dissatisfaction', 'however made', 'standard of service', 'lack of action',
+        'behalf' (those acting for the landlord) and 'resident'. With neither field set the
+        rule needs evidence.
+    """,
+    policy=_definition,
+    examples=[
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "a narrow definition: formal complaints about poor service only",
+            complaint_definition="A formal statement by a tenant that our service was poor.",
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "a definition with every key part",
+            complaint_definition=_GOOD_DEFINITION,
+        ),
+    ],
+)
+
+# -- 1.3 ---------------------------------------------------------------------------------
+
+
+def _choice_offered(case: Complaint, ctx: Context) -> Outcome:
+    asked = case.resident_asked_to_complain
+    offered = case.offered_choice_to_complain
+    facts = {"resident_asked_to_complain": asked, "offered_choice_to_complain": offered}
+    if offered is False:
+        return failed(
+            "the resident expressed dissatisfaction and the case records that they were not "
+            "offered the choice to make a complaint (offered_choice_to_complain: false)",
+            facts=facts,
+        )
+    if offered:
+        return passed("the resident was offered the choice to make a complaint", facts=facts)
+    if asked:
+        return not_applicable(
+            "the resident asked to complain, so there was no choice to offer", facts=facts
+        )
+    return needs_evidence(
+        "the case does not say whether the resident was offered the choice to complain; set "
+        "offered_choice_to_complain (or resident_asked_to_complain: true if they asked to "
+        "complain)",
+        facts=facts,
+    )
+
+
+# 1.3: no need to say "complaint"; dissatisfaction brings the offer to complain; complaints
+# through a representative follow the same policy.
+CHC24_1_3 = rule(
+    "1.3",
+    "No magic word; the choice to complain offered",
+    summary=(
+        "Residents need not use the word 'complaint'. Whenever they voice dissatisfaction "
+        "they are given the option of complaining, and a complaint brought by a "
+        "representative or other third party goes through the same policy."
+    ),
+    explanation="""
+        Policy: word_complaint_not_required, offers_choice_to_complain and
+        representatives_allowed must all be true (false fails, unset needs evidence).
+        Case: offered_choice_to_complain false fails and true passes. A case where the
+        resident asked to complain (resident_asked_to_complain: true) had no choice to
+        offer and is not applicable; with neither fact recorded the rule needs evidence.
+    """,
+    policy=_says(
+        (
+            "word_complaint_not_required",
+            "residents need not use the word 'complaint'",
+            "the policy requires residents to use the word 'complaint'",
+        ),
+        (
+            "offers_choice_to_complain",
+            "dissatisfied residents are offered the choice to complain",
+            "the policy does not offer dissatisfied residents the choice to complain",
+        ),
+        (
+            "representatives_allowed",
+            "complaints made through a representative follow the policy",
+            "the policy does not handle complaints made through a representative",
+        ),
+    ),
+    case=_choice_offered,
+    examples=[
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "the word 'complaint' is required",
+            word_complaint_not_required=False,
+            offers_choice_to_complain=True,
+            representatives_allowed=True,
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "all three stated",
+            word_complaint_not_required=True,
+            offers_choice_to_complain=True,
+            representatives_allowed=True,
+        ),
+        example(
+            Subject.CASE,
+            Verdict.FAIL,
+            "dissatisfaction with no offer to complain",
+            **_case(offered_choice_to_complain=False),
+        ),
+        example(
+            Subject.CASE,
+            Verdict.PASS,
+            "the choice was offered",
+            **_case(offered_choice_to_complain=True),
+        ),
+        example(
+            Subject.CASE,
+            Verdict.NEEDS_EVIDENCE,
+            "nothing recorded",
+            **_case(),
+        ),
+    ],
+)
+
+# -- 1.4 ---------------------------------------------------------------------------------
+
+
+def _service_requests_reviewed(org: Organisation, ctx: Context) -> Outcome:
+    months: int = ctx.param("service_requests.review_interval_months")
+    reviews = sorted(org.service_request_reviews)
+    facts = {"service_request_reviews": [d.isoformat() for d in reviews]}
+    if not reviews:
+        return needs_evidence(
+            "no review of service requests is recorded; list the dates under "
+            "service_request_reviews",
+            facts=facts,
+        )
+    gaps = [(a, b) for a, b in pairwise(reviews) if b > months_after(a, months)]
+    latest = reviews[-1]
+    next_due = months_after(latest, months)
+    computed = {
+        "review_interval_months": months,
+        "latest_review": latest.isoformat(),
+        "next_review_due_by": next_due.isoformat(),
+        "judged_on": ctx.on.isoformat(),
+    }
+    if gaps:
+        a, b = gaps[0]
+        return failed(
+            f"service requests went unreviewed from {a.isoformat()} to {b.isoformat()}, "
+            f"more than {months} months",
+            facts=facts,
+            **computed,
+        )
+    if ctx.on > next_due:
+        return failed(
+            f"the latest review of service requests was on {latest.isoformat()}; by "
+            f"{ctx.on.isoformat()} more than {months} months had passed (next was due by "
+            f"{next_due.isoformat()})",
+            facts=facts,
+            **computed,
+        )
+    return passed(
+        f"{len(reviews)} review(s) of service requests recorded, none more than {months} "
+        f"months apart; the latest on {latest.isoformat()} (next due by "
+        f"{next_due.isoformat()})",
+        facts=facts,
+        **computed,
+    )
+
+
+# 1.4: service requests are not complaints, the policy says how they differ, and they are
+# recorded, monitored and reviewed regularly.
+CHC24_1_4 = rule(
+    "1.4",
+    "Service requests told apart from complaints",
+    summary=(
+        "The policy explains how a request to put something right (a service request) "
+        "differs from a complaint; service requests are not complaints but are still "
+        "logged, tracked and looked at regularly."
+    ),
+    explanation="""
+        Policy: service_requests.distinguished_from_complaints and
+        service_requests.recorded_monitored_reviewed must be true.
+        Organisation: service_request_reviews must list the review dates; no two may be
+        more than service_requests.review_interval_months apart, nor may the latest be
+        that long before the date judged on. The Code says only "regularly": the
+        interval is this pack's reading (12 months), kept as a dated parameter.
+    """,
+    policy=_says(
+        (
+            "service_requests.distinguished_from_complaints",
+            "the policy explains how service requests differ from complaints",
+            "the policy does not distinguish service requests from complaints",
+        ),
+        (
+            "service_requests.recorded_monitored_reviewed",
+            "service requests are recorded, monitored and reviewed",
+            "the policy does not have service requests recorded, monitored and reviewed",
+        ),
+    ),
+    organisation=_service_requests_reviewed,
+    examples=[
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "no distinction drawn",
+            service_requests={
+                "distinguished_from_complaints": False,
+                "recorded_monitored_reviewed": True,
+            },
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "distinction drawn, requests reviewed",
+            service_requests={
+                "distinguished_from_complaints": True,
+                "recorded_monitored_reviewed": True,
+            },
+        ),
+        example(
+            Subject.ORGANISATION,
+            Verdict.FAIL,
+            "reviews 14 months apart",
+            name=_ORG,
+            service_request_reviews=["2024-04-30", "2025-06-30"],
+        ),
+        example(
+            Subject.ORGANISATION,
+            Verdict.NEEDS_EVIDENCE,
+            "no reviews recorded",
+            name=_ORG,
+        ),
+    ],
+)
+
+# -- 1.5 ---------------------------------------------------------------------------------
+
+
+def _service_request_continued(case: Complaint, ctx: Context) -> Outcome:
+    request = case.service_request
+    continued = case.service_request_work_continued
+    facts = {"service_request": request, "service_request_work_continued": continued}
+    if request is None:
+        return not_applicable("the complaint is not about an open service request", facts=facts)
+    if continued is False:
+        return failed(
+            f"work on service request {request} stopped when the resident complained "
+            "(service_request_work_continued: false)",
+            facts=facts,
+        )
+    if continued is None:
+        return needs_evidence(
+            f"the complaint is about service request {request}; the case does not say "
+            "whether work on it carried on; set service_request_work_continued",
+            facts=facts,
+        )
+    return passed(
+        f"the complaint about service request {request} was taken while the request was "
+        "open, and work on it carried on",
+        facts=facts,
+    )
+
+
+# 1.5: dissatisfaction with the handling of an open service request is a complaint, and the
+# request carries on.
+CHC24_1_5 = rule(
+    "1.5",
+    "Complaints about open service requests",
+    summary=(
+        "A resident unhappy with how a service request is going can complain while the "
+        "request is still open, and complaining does not pause the work on the request."
+    ),
+    explanation="""
+        Policy: service_requests.complaint_while_request_open must be true.
+        Case: where the complaint names a service_request, service_request_work_continued
+        must be true (false fails; unset needs evidence). A complaint about no service
+        request is not applicable.
+    """,
+    policy=_says(
+        (
+            "service_requests.complaint_while_request_open",
+            "a complaint can be made while a service request is open",
+            "the policy makes residents wait for a service request to close before complaining",
+        ),
+    ),
+    case=_service_request_continued,
+    examples=[
+        example(
+            Subject.CASE,
+            Verdict.FAIL,
+            "repair order put on hold once the resident complained",
+            **_case(service_request="SR-3310", service_request_work_continued=False),
+        ),
+        example(
+            Subject.CASE,
+            Verdict.PASS,
+            "repair carried on alongside the complaint",
+            **_case(service_request="SR-3310", service_request_work_continued=True),
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "complaints wait for the request to close",
+            service_requests={"complaint_while_request_open": False},
+        ),
+    ],
+)
+
+# -- 1.6 ---------------------------------------------------------------------------------
+
+# 1.6: survey dissatisfaction need not be a complaint, but residents are told how to
+# complain; wider feedback exercises give complaint details too.
+CHC24_1_6 = rule(
+    "1.6",
+    "Surveys tell residents how to complain",
+    summary=(
+        "Unhappiness expressed in a survey is not by itself a complaint, but respondents "
+        "are told how to complain if they want to, and any wider request for feedback "
+        "says how to make a complaint."
+    ),
+    explanation="""
+        Policy: survey_feedback_signposts_complaints must be true. That the survey forms
+        in use really carry the information is for an attestation for 1.6, with the
+        forms (or screenshots) as evidence.
+    """,
+    policy=_says(
+        (
+            "survey_feedback_signposts_complaints",
+            "surveys tell residents how to complain",
+            "the policy does not have surveys tell residents how to complain",
+        ),
+    ),
+    attestation=(
+        "the survey and feedback forms in use (transactional and wider surveys), each "
+        "showing how to make a complaint"
+    ),
+    examples=[
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "surveys say nothing about complaining",
+            survey_feedback_signposts_complaints=False,
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "surveys signpost the complaints route",
+            survey_feedback_signposts_complaints=True,
+        ),
+        example(
+            Subject.ATTESTATION,
+            Verdict.PASS,
+            "attested with the survey forms",
+            name=_ORG,
+            attestations=[
+                {
+                    "provision": "1.6",
+                    "statement": "Every survey ends with how to make a complaint.",
+                    "evidence": ["Repairs survey form v3", "TSM survey 2024 screenshot"],
+                    "on": "2024-06-01",
+                    "by": "Head of Customer Insight",
+                }
+            ],
+        ),
+    ],
+)
+
+RULES = (CHC24_1_2, CHC24_1_3, CHC24_1_4, CHC24_1_5, CHC24_1_6)

@@ -47,6 +47,13 @@ class ComplaintDefinition(InputModel):
     outcomes_sought: str | None = None
     responsible_for: str | None = None
     not_responsible_for: str | None = None
+    responsibility_stated: bool | None = Field(
+        default=None,
+        description=(
+            "The acknowledgement said which parts of the complaint the landlord is, and is "
+            "not, responsible for."
+        ),
+    )
     clarification_requested_on: date | None = None
 
     @property
@@ -192,6 +199,14 @@ class Refusal(InputModel):
     explanation_given: bool | None = None
     ombudsman_right_given: bool | None = None
     discretion_considered: bool | None = None
+    claim_filed_on: date | None = Field(
+        default=None,
+        description="For a legal_proceedings refusal: when the claim was filed at court.",
+    )
+    previous_reference: str | None = Field(
+        default=None,
+        description="For an already_considered refusal: the earlier complaint's reference.",
+    )
 
 
 class Representative(InputModel):
@@ -284,6 +299,14 @@ class RefusedEvent(_Event):
     explanation_given: bool | None = None
     ombudsman_right_given: bool | None = None
     discretion_considered: bool | None = None
+    claim_filed_on: date | None = Field(
+        default=None,
+        description="For a legal_proceedings refusal: when the claim was filed at court.",
+    )
+    previous_reference: str | None = Field(
+        default=None,
+        description="For an already_considered refusal: the earlier complaint's reference.",
+    )
 
 
 class WithdrawnEvent(_Event):
@@ -391,6 +414,13 @@ class Complaint(InputModel):
     issue_occurred_on: date | None = None
     became_aware_on: date | None = None
     offered_choice_to_complain: bool | None = None
+    resident_asked_to_complain: bool | None = Field(
+        default=None,
+        description=(
+            "The resident asked to complain, so there was no choice to offer (otherwise "
+            "record offered_choice_to_complain)."
+        ),
+    )
     service_request: str | None = Field(
         default=None, description="Reference of an open service request the complaint is about."
     )

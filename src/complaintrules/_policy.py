@@ -157,10 +157,21 @@ class LandlordPolicy(InputModel):
     # Section 3: accessibility and awareness
     channels: list[Channel] | None = None
     reasonable_adjustments: bool | None = None
+    adjustments_recorded_and_reviewed: bool | None = Field(
+        default=None,
+        description=(
+            "Agreed reasonable adjustments and disclosed disabilities are recorded, and "
+            "adjustments are kept under active review."
+        ),
+    )
     any_staff_can_take_complaints: bool | None = None
     social_media_complaints: bool | None = None
     publication: PublicationPolicy | None = None
     representatives_allowed: bool | None = None
+    accompanied_at_meetings: bool | None = Field(
+        default=None,
+        description="Residents may be represented or accompanied at any meeting.",
+    )
     ombudsman_right_explained: bool | None = None
     # Section 5: process
     single_policy: bool | None = None
