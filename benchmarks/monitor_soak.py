@@ -1,0 +1,197 @@
+"""Soak test of the live monitor: 100,000 complaints open at once, then all closed.
+
+Run:  python benchmarks/monitor_soak.py [--cases 100000] [--rounds 2] [--tracemalloc]
+
+Each round streams a season of case events with a clock tick per day:
+
+* days 0-9: every case is received (10,000 a day), acknowledged 0-6 days later (a few
+  late, one in ten without a complaint definition) and given a handler;
+* responses go out mostly on time (some late, one in ten after an extension); one case in
+  five escalates to stage 2, which is acknowledged, handled and answered (one in a hundred
+  by the stage 1 handler); no case closes before day 13, so all the round's cases are open
+  at once;
+* every case then closes, and ticks run on past every deadline (200 days a round).
+
+It prints one JSON object: events per second (all events and ticks through
+``Monitor.post``: time inside ``post``, wall time of the round including generating the
+events, and process CPU time, the figure least disturbed by other work on the machine),
+alerts by kind, and memory (resident set size; with ``--tracemalloc``
+also the Python heap, which is slower to measure) at the start, with every case open,
+after every case has closed, and after a second round through the same monitor. Memory
+that stays flat as cases close shows as the same figure after each round.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import resource
+import sys
+import time
+import tracemalloc
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date, timedelta
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from complaintrules import Monitor
+
+RECEIPT_DAYS = 10  # every case of a round arrives within ten days
+DEFINITION = {"understanding": "Damp in the bedroom", "outcomes_sought": "Treat the damp"}
+
+
+def rss_mb() -> float:
+    """Current resident set size in MiB (Linux), else the peak."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return peak_rss_mb()
+
+
+def peak_rss_mb() -> float:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def heap_mb() -> float | None:
+    return tracemalloc.get_traced_memory()[0] / (1024 * 1024) if tracemalloc.is_tracing() else None
+
+
+def season(round_no: int, cases: int, start: date) -> Iterator[dict[str, Any]]:
+    """The round's events in date order, a tick at the start of every day."""
+    days = [(start + timedelta(days=d)).isoformat() for d in range(400)]
+    per_day = max(1, -(-cases // RECEIPT_DAYS))
+    receipt_days = -(-cases // per_day)
+    by_day: dict[int, list[dict[str, Any]]] = {}
+
+    def at(day: int, event: dict[str, Any]) -> None:
+        by_day.setdefault(day, []).append(event)
+
+    for day in range(200):
+        yield {"type": "tick", "on": days[day]}
+        if day < receipt_days:
+            for i in range(day * per_day, min(cases, (day + 1) * per_day)):
+                yield {"reference": f"R{round_no}-{i}", "type": "received", "on": days[day]}
+                _plan_case(at, days, f"R{round_no}-{i}", i, day, receipt_days)
+        yield from by_day.pop(day, ())
+
+
+def _plan_case(at: Any, days: list[str], r: str, i: int, day: int, receipt_days: int) -> None:
+    """Schedule one case's later events (most on time, some late, some escalated)."""
+    ack = day + i % 7  # 0-6 days: a few past the 5 working days
+    event: dict[str, Any] = {"reference": r, "type": "acknowledged", "on": days[ack]}
+    if i % 10:
+        event["definition"] = DEFINITION
+    at(ack, event)
+    at(ack, {"reference": r, "type": "handler_assigned", "on": days[ack], "handler": f"H{i % 40}"})
+    reply = ack + 4 + i % 13  # mostly within 10 working days of acknowledgement
+    if i % 10 == 3:
+        at(ack + 3, {
+            "reference": r, "type": "extension_notified", "on": days[ack + 3],
+            "new_due": days[reply + 10], "reason": "Surveyor's report awaited",
+            "ombudsman_details_given": True,
+        })  # fmt: skip
+        reply += 8
+    at(reply, {"reference": r, "type": "response_issued", "on": days[reply]})
+    # no case closes before every case of the round has been received
+    close = max(reply, receipt_days) + 3 + i % 30
+    if i % 5 == 0:
+        asked = reply + 2
+        ack2 = asked + 1 + i % 5
+        s2 = {"reference": r, "stage": 2}
+        at(asked, {**s2, "type": "escalation_requested", "on": days[asked]})
+        at(ack2, {**s2, "type": "acknowledged", "on": days[ack2], "definition": DEFINITION})
+        handler = f"H{i % 40}" if i % 100 == 0 else f"S{i % 7}"
+        at(ack2, {**s2, "type": "handler_assigned", "on": days[ack2], "handler": handler})
+        at(ack2 + 25, {**s2, "type": "response_issued", "on": days[ack2 + 25]})
+        close = max(ack2 + 26, receipt_days) + 3 + i % 10
+    at(close, {"reference": r, "type": "closed", "on": days[close]})
+
+
+def run_round(monitor: Monitor, round_no: int, cases: int, start: date) -> dict[str, Any]:
+    kinds: Counter[str] = Counter()
+    events = ticks = 0
+    peak_open = 0
+    at_peak: dict[str, Any] = {}
+    busy = 0.0
+    clock = time.perf_counter
+    began = clock()
+    cpu_began = time.process_time()
+    for item in season(round_no, cases, start):
+        if item["type"] == "tick":
+            ticks += 1
+            open_now = monitor.open_cases
+            if open_now > peak_open:
+                peak_open = open_now
+                if open_now == cases:
+                    gc.collect()
+                    at_peak = {"rss_mb": round(rss_mb(), 1), "heap_mb": heap_mb()}
+        else:
+            events += 1
+        t0 = clock()
+        alerts = monitor.post(item)
+        busy += clock() - t0
+        for alert in alerts:
+            kinds[alert.kind.value] += 1
+    wall = clock() - began
+    cpu = time.process_time() - cpu_began
+    gc.collect()
+    posted = events + ticks
+    return {
+        "round": round_no,
+        "cases": cases,
+        "peak_open_cases": peak_open,
+        "events": events,
+        "ticks": ticks,
+        "alerts": dict(sorted(kinds.items())),
+        "seconds_in_post": round(busy, 2),
+        "seconds_wall": round(wall, 2),
+        "events_per_second": round(posted / busy),
+        "events_per_second_wall": round(posted / wall),
+        "cpu_seconds": round(cpu, 2),
+        "events_per_cpu_second": round(posted / cpu),
+        "memory_with_all_open": at_peak,
+        "memory_after_all_closed": {"rss_mb": round(rss_mb(), 1), "heap_mb": heap_mb()},
+        "cases_still_tracked": monitor.tracked_cases,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--tracemalloc", action="store_true", help="also trace the Python heap")
+    args = parser.parse_args()
+    if args.tracemalloc:
+        tracemalloc.start()
+    monitor = Monitor()
+    gc.collect()
+    out: dict[str, Any] = {
+        "benchmark": "monitor_soak",
+        "python": platform.python_version(),
+        "durable_rules": version("durable-rules"),
+        "tracemalloc": args.tracemalloc,
+        "cpus": os.cpu_count(),
+        "load_average_at_start": os.getloadavg()[0],
+        "memory_at_start": {"rss_mb": round(rss_mb(), 1), "heap_mb": heap_mb()},
+        "rounds": [],
+    }
+    for r in range(args.rounds):
+        start = date(2024, 4, 2) + timedelta(days=240 * r)
+        out["rounds"].append(run_round(monitor, r + 1, args.cases, start))
+    out["load_average_at_end"] = os.getloadavg()[0]
+    out["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    if args.tracemalloc:
+        out["peak_heap_mb"] = round(tracemalloc.get_traced_memory()[1] / (1024 * 1024), 1)
+    print(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()
