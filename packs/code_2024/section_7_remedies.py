@@ -1,7 +1,368 @@
-"""Rules of this section, in provision order."""
+"""Section 7: putting things right.
+
+Worked dates used by the examples: complaint received Wed 2024-05-01, acknowledged Thu
+2024-05-09, stage 1 response issued Thu 2024-05-23.
+"""
 
 from __future__ import annotations
 
-from complaintrules.authoring import Rule
+from datetime import date
+from typing import Any
 
-RULES: tuple[Rule, ...] = ()
+from complaintrules import Complaint, LandlordPolicy
+from complaintrules.authoring import (
+    Context,
+    Example,
+    Outcome,
+    Subject,
+    Verdict,
+    example,
+    failed,
+    needs_evidence,
+    not_applicable,
+    passed,
+    policy_says,
+)
+
+from ._common import rule
+
+_ORG = "Example Homes"
+_UPHELD = {"upheld", "partly_upheld"}
+
+# -- example data ----------------------------------------------------------------------
+
+
+def _stage1(**overrides: Any) -> dict[str, Any]:
+    stage: dict[str, Any] = {
+        "number": 1,
+        "acknowledged": {"on": "2024-05-09"},
+        "handler": "A. Patel",
+        "response": {"issued_on": "2024-05-23", "outcome": "upheld"},
+    }
+    stage.update(overrides)
+    return stage
+
+
+def _case_example(expect: Verdict, title: str, *stages: dict[str, Any], **kw: Any) -> Example:
+    as_of = kw.pop("as_of", None)
+    data: dict[str, Any] = {"reference": "EX-7", "received_on": "2024-05-01", **kw}
+    data["stages"] = list(stages) or [_stage1()]
+    return example(Subject.CASE, expect, title, as_of=as_of, **data)
+
+
+def _attested(provision: str, complies: bool, statement: str, evidence: str) -> Example:
+    return example(
+        Subject.ATTESTATION,
+        Verdict.PASS if complies else Verdict.FAIL,
+        "attested as met" if complies else "attested as not met",
+        name=_ORG,
+        attestations=[
+            {
+                "provision": provision,
+                "complies": complies,
+                "statement": statement,
+                "evidence": [evidence],
+                "on": "2024-09-30",
+                "by": "Head of Customer Experience",
+            }
+        ],
+    )
+
+
+# -- checks ----------------------------------------------------------------------------
+
+
+def _fault_put_right(case: Complaint, ctx: Context) -> Outcome:
+    responded = [s for s in case.stages if s.response is not None]
+    if not responded:
+        return not_applicable("no stage has a response yet, so no finding of fault to act on")
+    facts = {
+        f"stage{s.number}": {
+            "response.outcome": (
+                s.response.outcome.value if s.response and s.response.outcome else None
+            ),
+            "remedies": [r.kind.value for r in s.remedies],
+        }
+        for s in responded
+    }
+    upheld_stages = [
+        s
+        for s in responded
+        if s.response and s.response.outcome and s.response.outcome.value in _UPHELD
+    ]
+    upheld = [s.number for s in upheld_stages]
+    bare = [s.number for s in upheld_stages if not s.remedies]
+    if bare:
+        return failed(
+            "stage "
+            + ", ".join(str(n) for n in bare)
+            + " upheld the complaint (in whole or part) but records no remedy at that stage; "
+            "expected at least one entry under stages[].remedies (an apology, an action, a "
+            "payment ...)",
+            facts=facts,
+        )
+    unknown = [s.number for s in responded if s.response and s.response.outcome is None]
+    if unknown:
+        return needs_evidence(
+            "the outcome of the stage "
+            + ", ".join(str(n) for n in unknown)
+            + " response is not recorded; set stages[].response.outcome (upheld, "
+            "partly_upheld or not_upheld)",
+            facts=facts,
+        )
+    if upheld:
+        return passed(
+            "every stage that upheld the complaint records at least one remedy (stage "
+            + ", ".join(str(n) for n in upheld)
+            + ")",
+            facts=facts,
+        )
+    return not_applicable(
+        "no stage upheld the complaint, so nothing needed putting right", facts=facts
+    )
+
+
+def _remedies_dated_and_done(case: Complaint, ctx: Context) -> Outcome:
+    remedies = [
+        (k, s.number, i, r) for k, s in enumerate(case.stages) for i, r in enumerate(s.remedies)
+    ]
+    if not remedies:
+        return not_applicable("no remedy is recorded on this case")
+    judged = ctx.as_of
+    closed = case.closed_on or case.withdrawn_on
+    problems: list[str] = []
+    missing: list[str] = []
+    pending: list[str] = []
+    for k, number, i, r in remedies:
+        label = f"stage {number} remedies[{i}] ({r.kind.value})"
+        if r.completed_on is not None:
+            if r.due is not None and r.completed_on > r.due:
+                problems.append(
+                    f"{label} was completed on {r.completed_on}, after the date offered ({r.due})"
+                )
+            continue
+        # Not recorded as completed.
+        if r.due is not None and judged is not None:
+            if r.due < judged:
+                problems.append(f"{label} was due {r.due} and is not completed on {judged}")
+            else:
+                pending.append(f"{label} due {r.due}")
+        elif closed is not None and (judged is None or r.due is None):
+            problems.append(
+                f"{label} is not recorded as completed, yet the case closed on {closed}"
+            )
+        elif r.due is None:
+            missing.append(f"stages[{k}].remedies[{i}].due ({r.kind.value})")
+        else:
+            pending.append(f"{label} due {r.due}")
+    facts = {
+        f"stage{n}.remedies[{i}]": r.model_dump(mode="json", exclude_none=True)
+        for _, n, i, r in remedies
+    }
+    computed = {
+        "judged_as_of": judged.isoformat() if judged else None,
+        "case_closed_on": closed.isoformat() if closed else None,
+    }
+    if problems:
+        return failed("; ".join(problems), facts=facts, **computed)
+    if missing:
+        return needs_evidence(
+            "no date is recorded for an open remedy; set "
+            + ", ".join(missing)
+            + " to the date the offer gave (an offer that gave no date does not meet 7.3)",
+            facts=facts,
+            **computed,
+        )
+    done = len(remedies) - len(pending)
+    tail = f"; not yet due: {', '.join(pending)}" if pending else ""
+    return passed(
+        f"{done} of {len(remedies)} remedy(ies) completed by the date offered{tail}",
+        facts=facts,
+        **computed,
+    )
+
+
+def _guidance_in_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:
+    return policy_says(
+        policy.remedies_guidance_considered,
+        "remedies_guidance_considered",
+        yes="the policy says remedies are decided with the Ombudsman's remedies guidance in mind",
+        no="the policy says remedies are not decided with the Ombudsman's remedies guidance",
+    )
+
+
+# 7.1: when something has gone wrong, the landlord owns up and sets out what it has done or
+# will do to put it right (apology, explanation, action, a changed decision, a corrected
+# record, money, a change of policy ...).
+CHC24_7_1 = rule(
+    "7.1",
+    "Fault acknowledged and put right",
+    summary=(
+        "When a complaint finds the landlord at fault, the landlord admits it and says what "
+        "it has done, or will do, to put matters right; the Code lists the usual forms, from "
+        "an apology to money or a change of practice."
+    ),
+    explanation="""
+        Case: every stage whose response records outcome `upheld` or `partly_upheld` must
+        record at least one remedy at that same stage (`stages[].remedies`; a repair or
+        other action is a remedy of kind `action`). Outstanding actions alone
+        (`stages[].actions`) do not count: 7.1 asks for the putting-right to be set out,
+        and remedies are where the case records it. A response without an outcome needs
+        evidence; a case where no stage upheld the complaint is not applicable.
+    """,
+    case=_fault_put_right,
+    examples=[
+        _case_example(Verdict.FAIL, "upheld with nothing offered"),
+        _case_example(
+            Verdict.PASS,
+            "partly upheld with an apology and a repair",
+            _stage1(
+                response={"issued_on": "2024-05-23", "outcome": "partly_upheld"},
+                remedies=[
+                    {"kind": "apology", "offered_on": "2024-05-23", "completed_on": "2024-05-23"},
+                    {"kind": "action", "description": "Treat damp", "due": "2024-06-14"},
+                ],
+            ),
+        ),
+        _case_example(
+            Verdict.NEEDS_EVIDENCE,
+            "outcome not recorded",
+            _stage1(response={"issued_on": "2024-05-23"}),
+        ),
+    ],
+)
+
+# 7.2: what is offered must match the impact the failing had on the resident.
+CHC24_7_2 = rule(
+    "7.2",
+    "Remedy proportionate to the impact",
+    summary=(
+        "What the landlord offers reflects how much the fault it found affected the "
+        "resident; a token gesture for serious harm, or a standard sum whatever happened, "
+        "does not meet it."
+    ),
+    explanation="""
+        Whether a remedy fits the harm is a judgement no field can settle: the rule reads an
+        attestation for 7.2, which should rest on a review of a sample of remedies against
+        the impact recorded in each case.
+    """,
+    attestation=(
+        "a review of a sample of remedies against the impact on each resident (for example a "
+        "quality audit), and the compensation policy or bands the awards follow"
+    ),
+    examples=[
+        _attested(
+            "7.2",
+            True,
+            "A quarterly audit of 20 upheld cases found awards in line with the impact.",
+            "Remedies audit Q2 2024/25",
+        ),
+        _attested(
+            "7.2",
+            False,
+            "Every upheld complaint receives the same 25 pound payment.",
+            "Compensation ledger 2024/25",
+        ),
+    ],
+)
+
+# 7.3: a remedy offer says what will happen and when (agreed with the resident where that
+# fits), and whatever is offered is carried through to completion.
+CHC24_7_3 = rule(
+    "7.3",
+    "Remedies dated and carried through",
+    summary=(
+        "An offer to put things right spells out what will happen and by when, agreed with "
+        "the resident where sensible, and the landlord then sees every part of it through."
+    ),
+    explanation="""
+        Case, for every remedy on every stage:
+        - completed (`completed_on` set): it fails if completed after its `due` date;
+        - not completed, with an as-of date: it fails if `due` is before the as-of date
+          (a remedy due on the as-of date itself is not yet late); a dated remedy due later
+          is reported as not yet due;
+        - not completed, without an as-of date: if the case is closed (or withdrawn) it
+          fails, since nothing then shows it was carried out; on an open case a remedy with
+          a due date is tracked and passes;
+        - not completed and no `due`: on an open case this needs evidence (record the date
+          the offer gave). A remedy completed with no due date (an apology in the response
+          letter, say) is fine: nothing was left to schedule.
+        `agreed_with_resident` is shown in the evidence but not judged: whether agreement
+        was appropriate is a matter of judgement.
+    """,
+    case=_remedies_dated_and_done,
+    examples=[
+        _case_example(
+            Verdict.FAIL,
+            "repair due 14 June, still not done on 1 July",
+            _stage1(
+                remedies=[{"kind": "action", "description": "Treat damp", "due": "2024-06-14"}]
+            ),
+            as_of=date(2024, 7, 1),
+        ),
+        _case_example(
+            Verdict.PASS,
+            "payment made before its date",
+            _stage1(
+                remedies=[
+                    {
+                        "kind": "financial",
+                        "amount": "150",
+                        "offered_on": "2024-05-23",
+                        "due": "2024-06-06",
+                        "completed_on": "2024-06-03",
+                        "agreed_with_resident": True,
+                    }
+                ]
+            ),
+        ),
+        _case_example(
+            Verdict.NEEDS_EVIDENCE,
+            "payment offered with no date recorded",
+            _stage1(remedies=[{"kind": "financial", "amount": "150"}]),
+        ),
+    ],
+)
+
+# 7.4: the Ombudsman's guidance on remedies is taken into account when deciding remedies.
+CHC24_7_4 = rule(
+    "7.4",
+    "The Ombudsman's remedies guidance taken into account",
+    summary=(
+        "In deciding what remedy to offer, the landlord has regard to the guidance the "
+        "Ombudsman publishes on remedies."
+    ),
+    explanation="""
+        Two parts. Policy: `remedies_guidance_considered` must be true (unset needs
+        evidence). Practice: an attestation for 7.4 that decisions actually follow it, for
+        example a compensation policy or staff guidance that cites the Ombudsman's guidance.
+    """,
+    policy=_guidance_in_policy,
+    attestation=(
+        "the compensation policy or staff guidance that refers to the Ombudsman's remedies "
+        "guidance, and how decision makers are pointed to it"
+    ),
+    examples=[
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "policy says the guidance is not used",
+            remedies_guidance_considered=False,
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "policy refers to the guidance",
+            remedies_guidance_considered=True,
+        ),
+        example(Subject.POLICY, Verdict.NEEDS_EVIDENCE, "policy silent"),
+        _attested(
+            "7.4",
+            True,
+            "Our compensation policy follows the Ombudsman's remedies guidance.",
+            "Compensation policy 2024, section 2",
+        ),
+    ],
+)
+
+RULES = (CHC24_7_1, CHC24_7_2, CHC24_7_3, CHC24_7_4)
