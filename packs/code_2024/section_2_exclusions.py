@@ -1,7 +1,614 @@
-"""Rules of this section, in provision order."""
+"""Section 2: when a complaint may be refused, and how a refusal is made.
+
+Worked dates used by the examples: a complaint received Wed 2024-05-01 about an issue that
+occurred on 2023-05-01 is in time (the 12 months from 2023-05-01 end on 2024-05-01, and
+that last day counts); one about an issue of 2023-04-30 is out of time (its last day was
+2024-04-30).
+"""
 
 from __future__ import annotations
 
-from complaintrules.authoring import Rule
+from typing import Any
 
-RULES: tuple[Rule, ...] = ()
+from complaintrules import Complaint, LandlordPolicy
+from complaintrules.authoring import (
+    Context,
+    Outcome,
+    Subject,
+    Verdict,
+    check_out_of_time_refusals,
+    example,
+    failed,
+    months_after,
+    needs_evidence,
+    not_applicable,
+    passed,
+    policy_says,
+)
+
+from ._common import rule
+
+_ORG = "Example Homes"
+_GROUNDS = [
+    "the issue occurred, or the resident became aware of it, more than 12 months ago",
+    "legal proceedings have started (a claim has been filed at court)",
+    "the matter has already been considered under this policy",
+]
+
+
+def _case(*refusals: dict[str, Any], **facts: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "reference": "EX-2",
+        "received_on": "2024-05-01",
+        "stages": [{"number": 1}],
+        "refusals": list(refusals),
+    }
+    data.update(facts)
+    return data
+
+
+def _refusal(ground: str, **facts: Any) -> dict[str, Any]:
+    return {"on": "2024-05-03", "ground": ground, **facts}
+
+
+def _stage1_refusals(case: Complaint) -> list[tuple[int, Any]]:
+    return [(i, r) for i, r in enumerate(case.refusals) if r.stage == 1]
+
+
+# -- 2.1 ---------------------------------------------------------------------------------
+
+
+def _refusal_reasoned(case: Complaint, ctx: Context) -> Outcome:
+    refusals = _stage1_refusals(case)
+    if not refusals:
+        return not_applicable("the complaint was not refused")
+    facts = {f"refusals[{i}]": {"ground": r.ground.value, "detail": r.detail} for i, r in refusals}
+    bare = [f"refusals[{i}]" for i, r in refusals if r.ground.value == "other" and not r.detail]
+    if bare:
+        return failed(
+            f"{', '.join(bare)} refused the complaint on an unnamed 'other' ground with no "
+            "reasoning recorded (detail is empty)",
+            facts=facts,
+        )
+    unreasoned = [f"refusals[{i}]" for i, r in refusals if not r.detail]
+    if unreasoned:
+        return needs_evidence(
+            f"{', '.join(unreasoned)} names a ground but no reasoning; set detail to the "
+            "reasoning on file that shows why the complaint was not accepted",
+            facts=facts,
+        )
+    return passed(
+        "each refusal records its ground and reasoning: "
+        + "; ".join(f"{r.ground.value}: {r.detail}" for _, r in refusals),
+        facts=facts,
+    )
+
+
+def _merits_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:
+    return policy_says(
+        policy.exclusions.each_case_on_merits if policy.exclusions else None,
+        "exclusions.each_case_on_merits",
+        yes="each complaint is considered on its own merits before any refusal",
+        no="the policy refuses complaints without considering each on its merits",
+    )
+
+
+# 2.1: take every complaint unless there is a valid reason not to, evidence any refusal,
+# and judge each complaint on its own merits.
+CHC24_2_1 = rule(
+    "2.1",
+    "Complaints accepted unless there is a valid reason",
+    summary=(
+        "Every complaint is taken on unless there is a sound reason not to; a refusal's "
+        "reasoning can be shown, and each complaint is weighed on its own facts."
+    ),
+    explanation="""
+        Case: each stage 1 refusal must record its reasoning (detail). A refusal on the
+        'other' ground with no detail fails; a named ground with no detail needs
+        evidence. Whether the ground itself is fair is judged under 2.2 and 2.3.
+        Policy: exclusions.each_case_on_merits must be true.
+    """,
+    case=_refusal_reasoned,
+    policy=_merits_policy,
+    examples=[
+        example(
+            Subject.CASE,
+            Verdict.FAIL,
+            "refused on an unnamed ground with no reasoning",
+            **_case(_refusal("other")),
+        ),
+        example(
+            Subject.CASE,
+            Verdict.PASS,
+            "refused with the reasoning on file",
+            **_case(
+                _refusal(
+                    "already_considered",
+                    detail="The same leak was answered at stage 2 under EX-1 in June 2024.",
+                )
+            ),
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "the policy does not weigh each case",
+            exclusions={"each_case_on_merits": False},
+        ),
+    ],
+)
+
+# -- 2.2 ---------------------------------------------------------------------------------
+
+
+def _exclusions_listed(policy: LandlordPolicy, ctx: Context) -> Outcome:
+    months: int = ctx.param("exclusions.time_limit_months")
+    ex = policy.exclusions
+    if ex is None or ex.grounds is None:
+        return needs_evidence(
+            "the policy does not set out when a complaint is not accepted or escalated; set "
+            "exclusions.grounds"
+        )
+    facts = {
+        "policy.exclusions.grounds": ex.grounds,
+        "policy.exclusions.time_limit_months": ex.time_limit_months,
+    }
+    if not ex.grounds:
+        return failed(
+            "exclusions.grounds is empty: the policy sets out no circumstances in which a "
+            "complaint is not accepted",
+            facts=facts,
+        )
+    if ex.time_limit_months is not None and ex.time_limit_months < months:
+        return failed(
+            f"the policy turns away complaints after {ex.time_limit_months} months; the Code's "
+            f"fair time limit is {months} months",
+            facts=facts,
+        )
+    return passed(
+        f"the policy sets out {len(ex.grounds)} circumstance(s) in which a complaint is not "
+        "accepted"
+        + (
+            f", with a time limit of {ex.time_limit_months} months (Code: at least {months})"
+            if ex.time_limit_months is not None
+            else ""
+        ),
+        facts=facts,
+    )
+
+
+def _grounds_evidenced(case: Complaint, ctx: Context) -> Outcome:
+    refusals = _stage1_refusals(case)
+    if not refusals:
+        return not_applicable("the complaint was not refused")
+    judged = [
+        (i, r) for i, r in refusals if r.ground.value in ("legal_proceedings", "already_considered")
+    ]
+    if not judged:
+        grounds = ", ".join(sorted({r.ground.value for _, r in refusals}))
+        return not_applicable(
+            f"refused on {grounds}: the time limit is judged under 2.3 and other grounds under 2.1"
+        )
+    facts: dict[str, Any] = {}
+    problems: list[str] = []
+    unknown: list[str] = []
+    for i, r in judged:
+        label = f"refusals[{i}]"
+        if r.ground.value == "legal_proceedings":
+            filed = r.claim_filed_on
+            facts[f"{label}.claim_filed_on"] = filed.isoformat() if filed else None
+            facts[f"{label}.on"] = r.on.isoformat()
+            if filed is None:
+                unknown.append(
+                    f"{label} (legal proceedings): set claim_filed_on, the date the claim was "
+                    "filed at court"
+                )
+            elif filed > r.on:
+                problems.append(
+                    f"{label} refused on legal proceedings on {r.on.isoformat()}, but the "
+                    f"claim was filed at court only on {filed.isoformat()}; proceedings had "
+                    "not started when the complaint was refused"
+                )
+        else:
+            ref = r.previous_reference
+            facts[f"{label}.previous_reference"] = ref
+            if not ref:
+                unknown.append(
+                    f"{label} (already considered): set previous_reference, the complaint "
+                    "that considered the matter"
+                )
+            elif ref.casefold() == case.reference.casefold():
+                problems.append(
+                    f"{label} says the matter was already considered under {ref}, which is "
+                    "this complaint itself"
+                )
+    if problems:
+        return failed("; ".join(problems), facts=facts)
+    if unknown:
+        return needs_evidence("; ".join(unknown), facts=facts)
+    return passed(
+        "each refusal on legal proceedings or an earlier complaint is backed by the record: "
+        + "; ".join(
+            f"claim filed {r.claim_filed_on}"
+            if r.ground.value == "legal_proceedings"
+            else f"considered under {r.previous_reference}"
+            for _, r in judged
+        ),
+        facts=facts,
+    )
+
+
+# 2.2: the policy lists, fairly, when a matter is not accepted or escalated (matters over
+# 12 months old, legal proceedings begun, matters already considered).
+CHC24_2_2 = rule(
+    "2.2",
+    "Fair, published grounds for not accepting a complaint",
+    summary=(
+        "The policy says when a matter will not be taken on as a complaint or escalated, "
+        "and those grounds are fair to residents. The Code's own examples: an issue more "
+        "than 12 months old, court proceedings already begun, or a matter already dealt "
+        "with under the policy."
+    ),
+    explanation="""
+        Policy: exclusions.grounds must list at least one circumstance, and a time limit
+        (exclusions.time_limit_months) shorter than the Code's (12 months) fails. That the
+        grounds are fair and reasonable is for an attestation for 2.2.
+        Case: a stage 1 refusal on legal_proceedings must record claim_filed_on, on or
+        before the refusal (proceedings begin when the claim is filed at court); one on
+        already_considered must name the earlier complaint (previous_reference), which
+        cannot be this one. Refusals on other grounds are judged under 2.1 and 2.3.
+    """,
+    policy=_exclusions_listed,
+    case=_grounds_evidenced,
+    attestation=(
+        "a review of each exclusion ground in the policy showing it is fair and reasonable "
+        "to residents (for example by the complaints officer or a residents' panel)"
+    ),
+    examples=[
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "a 6-month time limit",
+            exclusions={"grounds": _GROUNDS, "time_limit_months": 6},
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "the Code's grounds and a 12-month limit",
+            exclusions={"grounds": _GROUNDS, "time_limit_months": 12},
+        ),
+        example(
+            Subject.CASE,
+            Verdict.FAIL,
+            "refused for legal proceedings before any claim was filed",
+            **_case(_refusal("legal_proceedings", claim_filed_on="2024-06-14")),
+        ),
+        example(
+            Subject.CASE,
+            Verdict.PASS,
+            "refused after the claim was filed at court",
+            **_case(_refusal("legal_proceedings", claim_filed_on="2024-03-11")),
+        ),
+    ],
+)
+
+# -- 2.3 ---------------------------------------------------------------------------------
+
+
+def _in_time_accepted(case: Complaint, ctx: Context) -> Outcome:
+    months: int = ctx.param("exclusions.time_limit_months")
+    refusals = _stage1_refusals(case)
+    if not refusals:
+        return passed(
+            "the complaint was accepted (no refusal at stage 1 is recorded)",
+            facts={"refusals": []},
+        )
+    late = [r for _, r in refusals if r.ground.value == "out_of_time"]
+    if not late:
+        return not_applicable("the complaint was not refused as out of time")
+    issue, aware = case.issue_occurred_on, case.became_aware_on
+    if issue is not None and aware is None and case.received_on > months_after(issue, months):
+        # Out of time counted from the issue; awareness may have come later and reopen it.
+        considered = [r.discretion_considered for r in late]
+        if False not in considered:
+            last_day = months_after(issue, months)
+            return needs_evidence(
+                f"received on {case.received_on.isoformat()}, after {last_day.isoformat()} "
+                f"({months} months from the issue on {issue.isoformat()}), but the case does "
+                "not say when the resident became aware of the issue, which may restart the "
+                "time limit; set became_aware_on (the issue date if they knew at once)",
+                facts={
+                    "issue_occurred_on": issue.isoformat(),
+                    "became_aware_on": None,
+                    "received_on": case.received_on.isoformat(),
+                },
+                time_limit_months=months,
+                last_day_in_time_from_issue=last_day.isoformat(),
+            )
+    return check_out_of_time_refusals(
+        case, ctx, months=months, from_awareness=True, discretion_required=True
+    )
+
+
+def _time_limit_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:
+    months: int = ctx.param("exclusions.time_limit_months")
+    ex = policy.exclusions
+    limit = ex.time_limit_months if ex else None
+    from_awareness = ex.time_limit_from_awareness if ex else None
+    discretion = ex.discretion_beyond_time_limit if ex else None
+    facts = {
+        "policy.exclusions.time_limit_months": limit,
+        "policy.exclusions.time_limit_from_awareness": from_awareness,
+        "policy.exclusions.discretion_beyond_time_limit": discretion,
+    }
+    problems = []
+    if limit is not None and limit < months:
+        problems.append(
+            f"the policy's time limit is {limit} months; the Code requires complaints made "
+            f"within {months} months to be accepted"
+        )
+    if from_awareness is False:
+        problems.append(
+            "the time limit runs only from the issue, not from when the resident became aware of it"
+        )
+    if discretion is False:
+        problems.append("the policy leaves no discretion to accept older complaints")
+    if problems:
+        return failed("; ".join(problems), facts=facts)
+    unset = [name for name, value in facts.items() if value is None]
+    if unset:
+        return needs_evidence(
+            "the policy does not say; set " + ", ".join(n.removeprefix("policy.") for n in unset),
+            facts=facts,
+        )
+    return passed(
+        f"complaints are accepted within {limit} months (Code: at least {months}) of the issue "
+        "or of the resident becoming aware of it, with discretion for older ones",
+        facts=facts,
+    )
+
+
+# 2.3: accept complaints made within 12 months of the issue or of the resident becoming
+# aware of it; consider discretion for older ones where there is good reason.
+CHC24_2_3 = rule(
+    "2.3",
+    "Complaints within 12 months accepted; discretion for older ones",
+    summary=(
+        "A complaint made within 12 months of the problem, or of the resident finding out "
+        "about it, is taken on unless another exclusion applies; for an older one the "
+        "landlord weighs whether there is good reason to take it on anyway."
+    ),
+    explanation="""
+        Case: the window runs exclusions.time_limit_months calendar months from the later
+        of issue_occurred_on and became_aware_on, and its last day (the same date that many
+        months on, or the month's last day if shorter) is still in time. A stage 1 refusal
+        on out_of_time of a complaint received by that day fails. Refusing one received
+        later passes only if the refusal records discretion_considered: true (false fails,
+        unset needs evidence). Without issue_occurred_on or became_aware_on the rule needs
+        evidence; if only the issue date is known and it is out of time, became_aware_on
+        is asked for, since later awareness restarts the clock. A complaint with no
+        refusal was accepted and passes; a refusal on another ground is not applicable.
+        Policy: exclusions.time_limit_months must be at least the Code's 12, and
+        exclusions.time_limit_from_awareness and discretion_beyond_time_limit must be true.
+    """,
+    case=_in_time_accepted,
+    policy=_time_limit_policy,
+    examples=[
+        example(
+            Subject.CASE,
+            Verdict.FAIL,
+            "refused as out of time on the last day of the 12 months",
+            **_case(
+                _refusal("out_of_time", discretion_considered=True),
+                issue_occurred_on="2023-05-01",
+                became_aware_on="2023-05-01",
+            ),
+        ),
+        example(
+            Subject.CASE,
+            Verdict.PASS,
+            "refused the day after the 12 months, discretion considered",
+            **_case(
+                _refusal("out_of_time", discretion_considered=True),
+                issue_occurred_on="2023-04-30",
+                became_aware_on="2023-04-30",
+            ),
+        ),
+        example(
+            Subject.CASE,
+            Verdict.FAIL,
+            "an old issue, but the resident found out about it 3 months ago",
+            **_case(
+                _refusal("out_of_time", discretion_considered=True),
+                issue_occurred_on="2022-09-01",
+                became_aware_on="2024-02-01",
+            ),
+        ),
+        example(
+            Subject.CASE,
+            Verdict.FAIL,
+            "refused out of time without considering discretion",
+            **_case(
+                _refusal("out_of_time", discretion_considered=False),
+                issue_occurred_on="2022-09-01",
+                became_aware_on="2022-09-01",
+            ),
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "a 6-month time limit",
+            exclusions={
+                "time_limit_months": 6,
+                "time_limit_from_awareness": True,
+                "discretion_beyond_time_limit": True,
+            },
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "12 months from the issue or awareness, with discretion",
+            exclusions={
+                "time_limit_months": 12,
+                "time_limit_from_awareness": True,
+                "discretion_beyond_time_limit": True,
+            },
+        ),
+    ],
+)
+
+# -- 2.4 ---------------------------------------------------------------------------------
+
+
+def _refusal_explained(case: Complaint, ctx: Context) -> Outcome:
+    refusals = _stage1_refusals(case)
+    if not refusals:
+        return not_applicable("the complaint was not refused")
+    facts: dict[str, Any] = {}
+    problems: list[str] = []
+    for i, r in refusals:
+        facts[f"refusals[{i}].explanation_given"] = r.explanation_given
+        facts[f"refusals[{i}].ombudsman_right_given"] = r.ombudsman_right_given
+        if r.explanation_given is False:
+            problems.append(
+                f"refusals[{i}] did not explain why the matter is unsuitable for the "
+                "complaints process"
+            )
+        if r.ombudsman_right_given is False:
+            problems.append(
+                f"refusals[{i}] did not tell the resident they can take the decision to the "
+                "Ombudsman"
+            )
+    if problems:
+        return failed("; ".join(problems), facts=facts)
+    unset = [k for k, v in facts.items() if v is None]
+    if unset:
+        return needs_evidence(f"the case does not record: set {', '.join(unset)}", facts=facts)
+    return passed(
+        f"{len(refusals)} refusal(s), each explained to the resident with their right to go "
+        "to the Ombudsman",
+        facts=facts,
+    )
+
+
+def _explained_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:
+    return policy_says(
+        policy.exclusions.refusal_explained_with_ombudsman_right if policy.exclusions else None,
+        "exclusions.refusal_explained_with_ombudsman_right",
+        yes="refusals are explained, with the right to go to the Ombudsman",
+        no="the policy does not promise reasons and the Ombudsman route when refusing",
+    )
+
+
+# 2.4: a refusal explains why the matter does not fit the process and gives the right to
+# take that decision to the Ombudsman.
+CHC24_2_4 = rule(
+    "2.4",
+    "Refusals explained, with the right to go to the Ombudsman",
+    summary=(
+        "When a complaint is not taken on, the resident is told why it does not suit the "
+        "complaints process and that they may ask the Ombudsman to review that decision."
+    ),
+    explanation="""
+        Case: every stage 1 refusal must record explanation_given and
+        ombudsman_right_given as true; either false fails, either unset needs evidence.
+        Policy: exclusions.refusal_explained_with_ombudsman_right must be true.
+    """,
+    case=_refusal_explained,
+    policy=_explained_policy,
+    examples=[
+        example(
+            Subject.CASE,
+            Verdict.FAIL,
+            "refusal letter without the Ombudsman route",
+            **_case(
+                _refusal(
+                    "already_considered",
+                    previous_reference="EX-1",
+                    explanation_given=True,
+                    ombudsman_right_given=False,
+                )
+            ),
+        ),
+        example(
+            Subject.CASE,
+            Verdict.PASS,
+            "refusal explained, Ombudsman route given",
+            **_case(
+                _refusal(
+                    "already_considered",
+                    previous_reference="EX-1",
+                    explanation_given=True,
+                    ombudsman_right_given=True,
+                )
+            ),
+        ),
+    ],
+)
+
+# -- 2.5 ---------------------------------------------------------------------------------
+
+
+def _no_blanket_exclusions(policy: LandlordPolicy, ctx: Context) -> Outcome:
+    blanket = policy.exclusions.blanket_exclusions if policy.exclusions else None
+    facts = {"policy.exclusions.blanket_exclusions": blanket}
+    if blanket is None:
+        return needs_evidence(
+            "the policy file does not say whether any category is excluded outright; set "
+            "exclusions.blanket_exclusions ([] if none)",
+            facts=facts,
+        )
+    if blanket:
+        return failed(
+            "the policy excludes whole categories without looking at the circumstances: "
+            + "; ".join(blanket),
+            facts=facts,
+        )
+    return passed("the policy excludes no category of complaint outright", facts=facts)
+
+
+# 2.5: no blanket exclusions; each complaint's own circumstances are considered.
+CHC24_2_5 = rule(
+    "2.5",
+    "No blanket exclusions",
+    summary=(
+        "No kind of complaint is ruled out wholesale; the circumstances of each one are "
+        "looked at before it is refused."
+    ),
+    explanation="""
+        Policy: exclusions.blanket_exclusions must be an empty list; any entry fails, and
+        leaving it unset needs evidence. Whether refusals in practice weigh each case's
+        circumstances is for an attestation for 2.5.
+    """,
+    policy=_no_blanket_exclusions,
+    attestation=(
+        "a review of refused complaints (for example the year's refusal log) showing each "
+        "was decided on its own circumstances, not by category"
+    ),
+    examples=[
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "anything about neighbours excluded",
+            exclusions={"blanket_exclusions": ["all complaints about neighbour disputes"]},
+        ),
+        example(Subject.POLICY, Verdict.PASS, "none", exclusions={"blanket_exclusions": []}),
+        example(
+            Subject.ATTESTATION,
+            Verdict.FAIL,
+            "attested as not met",
+            name=_ORG,
+            attestations=[
+                {
+                    "provision": "2.5",
+                    "complies": False,
+                    "statement": "Every complaint about service charges was refused unread.",
+                    "evidence": ["Refusal log 2024-25"],
+                    "on": "2025-04-30",
+                    "by": "Complaints Resolution Manager",
+                }
+            ],
+        ),
+    ],
+)
+
+RULES = (CHC24_2_1, CHC24_2_2, CHC24_2_3, CHC24_2_4, CHC24_2_5)
