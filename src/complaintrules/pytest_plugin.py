@@ -641,11 +641,14 @@ class ProvisionItem(pytest.Item):
                 )
             )
         for finding in shortfalls:
-            warnings.warn(
+            # Located at the configuration file, not at this plugin's source line.
+            warnings.warn_explicit(
                 ComplianceWarning(
                     f"{self.rule.id} (should): {finding.subject.value}: {finding.message}"
                 ),
-                stacklevel=1,
+                ComplianceWarning,
+                filename=str(self.path),
+                lineno=1,
             )
 
     def repr_failure(
