@@ -280,18 +280,25 @@ def stage_params(ctx: Context, number: int) -> dict[str, Any]:
 
 
 def first_not_passing(outcomes: Sequence[Outcome]) -> Outcome:
-    """Combine the outcomes of parts of one provision: the first fail, else the first that
-    needs evidence, else every pass together, else the first (not applicable)."""
-    for verdict in (Verdict.FAIL, Verdict.ERROR, Verdict.NEEDS_EVIDENCE):
+    """Combine the outcomes of parts of one provision: every fail together, else the first
+    error or need for evidence, else every pass together, else the first (not applicable)."""
+    fails = [o for o in outcomes if o.verdict is Verdict.FAIL]
+    if fails:
+        return _joined(Verdict.FAIL, fails)
+    for verdict in (Verdict.ERROR, Verdict.NEEDS_EVIDENCE):
         for outcome in outcomes:
             if outcome.verdict is verdict:
                 return outcome
     passes = [o for o in outcomes if o.verdict is Verdict.PASS]
-    if not passes:
+    return _joined(Verdict.PASS, passes) if passes else outcomes[0]
+
+
+def _joined(verdict: Verdict, outcomes: Sequence[Outcome]) -> Outcome:
+    if len(outcomes) == 1:
         return outcomes[0]
     facts: dict[str, Any] = {}
     computed: dict[str, Any] = {}
-    for o in passes:
+    for o in outcomes:
         facts.update(o.facts)
         computed.update(o.computed)
-    return Outcome(Verdict.PASS, "; ".join(o.message for o in passes), facts, computed)
+    return Outcome(verdict, "; ".join(o.message for o in outcomes), facts, computed)

@@ -1049,7 +1049,9 @@ def _stage_count_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:
         return needs_evidence("the policy does not describe its stages; set stages")
     maximum: int = ctx.param("stages.maximum")
     plain: int = ctx.param("stages.without_reasons")
-    count = len(policy.stages)
+    # An informal "stage 0" is judged under 4.1; here only the formal stages count.
+    formal = [s.number for s in policy.stages if s.number >= 1 and not s.informal]
+    count = len(formal)
     facts: dict[str, object] = {"policy.stages": [s.number for s in policy.stages]}
     if count > maximum:
         return failed(
@@ -1094,9 +1096,9 @@ CHC20_5_17 = rule(
         "is never acceptable."
     ),
     explanation="""
-        Case: no stage numbered above 3. Policy: at most 3 stages; with 3, the organisation's
-        latest self-assessment must give third_stage_reasons (without an organisation file
-        that needs evidence).
+        Case: no stage numbered above 3. Policy: at most 3 formal stages (an informal
+        "stage 0" is judged under 4.1); with 3, the organisation's latest self-assessment
+        must give third_stage_reasons (without an organisation file that needs evidence).
     """,
     case=_stage_count,
     policy=_stage_count_policy,
