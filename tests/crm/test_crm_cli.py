@@ -1,0 +1,98 @@
+"""`complaintrules cases` on the example CRM export: outputs, summary, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from complaintrules._cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+CRM = ROOT / "examples" / "crm"
+ARGS = [
+    "cases",
+    str(CRM / "export.csv"),
+    "--mapping",
+    str(CRM / "mapping.yaml"),
+    "--organisation",
+    str(CRM / "organisation.yaml"),
+    "--as-of",
+    "2025-03-31",
+    "--jobs",
+    "1",
+]
+
+
+def test_summary_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main([*ARGS, "--format", "summary", "--period", "2024", "--period", "2024-Q1"])
+    out, err = capsys.readouterr()
+    assert code == 1  # some cases were handled late
+    report = json.loads(out)
+    assert report["rows"] == {"in": 50, "evaluated": 48, "rejected": 2}
+    assert [p["row"] for p in report["rejected"]] == [19, 43]
+    assert [t["period"]["label"] for t in report["tsm"]] == ["2024/25", "2024/25 Q1"]
+    year = report["tsm"][0]
+    assert year["homes"] == 1200
+    assert year["CH01"]["stage1_received"] == 48
+    assert year["CH01"]["stage1_per_1000_homes"] == 40.0
+    assert set(report["verdicts"]["CHC24-6.3"]) == {
+        "pass",
+        "fail",
+        "not_applicable",
+        "needs_evidence",
+        "error",
+    }
+    assert report["conventions"]["late_acknowledgement"] == "capped"
+    assert "row 19: column 'Date Logged'" in err
+
+
+def test_jsonl_findings_and_text_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main([*ARGS, "--no-fail"])
+    out, err = capsys.readouterr()
+    assert code == 0
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert len(lines) == 48
+    first = lines[0]
+    assert first["row"] == 2 and first["reference"] == "CRM-0000001"
+    assert {f["rule_id"] for f in first["findings"]} >= {"CHC24-6.2", "CHC24-6.3", "CHC24-6.14"}
+    failing = [f for line in lines for f in line["findings"] if f["verdict"] == "fail"]
+    assert failing and all(f["message"] for f in failing)  # failures always say why
+    assert "rows: 50 in, 48 evaluated, 2 rejected" in err
+    assert "TSM 2024/25" in err
+
+
+def test_csv_findings_to_a_file_with_a_summary_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_path, summary_path = tmp_path / "findings.csv", tmp_path / "summary.json"
+    code = main(
+        [*ARGS, "--format", "csv", "--output", str(out_path), "--summary", str(summary_path)]
+    )
+    capsys.readouterr()
+    assert code == 1
+    rows = list(csv.DictReader(io.StringIO(out_path.read_text(encoding="utf-8"))))
+    assert set(rows[0]) == {"row", "reference", "pack", "rule_id", "verdict", "message"}
+    assert len({r["reference"] for r in rows}) == 48
+    assert json.loads(summary_path.read_text(encoding="utf-8"))["rows"]["rejected"] == 2
+
+
+def test_fast_and_per_case_paths_print_the_same_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    main([*ARGS, "--format", "summary"])
+    fast = json.loads(capsys.readouterr().out)
+    main([*ARGS, "--format", "summary", "--no-fast"])
+    slow = json.loads(capsys.readouterr().out)
+    assert fast == slow
+
+
+def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["cases", str(tmp_path / "missing.csv")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    assert main([*ARGS, "--homes", "0"]) == 2
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as info:
+        main([*ARGS, "--period", "last year"])
+    assert info.value.code == 2
