@@ -92,10 +92,12 @@ def _policy_timing(number: int, allowed_from: Collection[ClockStart]) -> PolicyC
             and stage.respond_from not in allowed_from
         ):
             expected = ClockStart(ctx.param(f"stage{number}.respond_from")).value
+            given = stage.respond_from.value
             outcomes.append(
                 failed(
-                    f"the policy counts the stage {number} response time from "
-                    f"{stage.respond_from.value}; the Code counts it from {expected}",
+                    f"the policy counts the stage {number} response time from the "
+                    f"{given.replace('_', ' ')}; the Code counts it from the "
+                    f"{expected.replace('_', ' ')}",
                     facts={f"stages[{number}].respond_from": stage.respond_from.value},
                 )
             )
