@@ -16,6 +16,7 @@ __all__ = [
     "BoardReport",
     "ExceptionalCircumstance",
     "HousingStock",
+    "OmbudsmanRequest",
     "Organisation",
     "OrganisationalChange",
     "SelfAssessment",
@@ -96,6 +97,22 @@ class ExceptionalCircumstance(InputModel):
     expected_return_on: date | None = None
 
 
+class OmbudsmanRequest(InputModel):
+    """The Ombudsman asking, after an investigation, for the self-assessment to be reviewed
+    and updated (2024 Code, 8.4)."""
+
+    requested_on: date
+    investigation: str | None = Field(
+        default=None, description="The Ombudsman's reference for the investigation."
+    )
+    due_on: date | None = Field(
+        default=None, description="The date the Ombudsman asked for the update by."
+    )
+    met_on: date | None = Field(
+        default=None, description="When the reviewed self-assessment was completed and sent."
+    )
+
+
 class StaffObjective(InputModel):
     in_place: bool
     covers_third_parties: bool | None = None
@@ -148,6 +165,13 @@ class Organisation(InputModel):
     self_assessments: list[SelfAssessment] = []
     organisational_changes: list[OrganisationalChange] = []
     exceptional_circumstances: list[ExceptionalCircumstance] = []
+    ombudsman_requests: list[OmbudsmanRequest] | None = Field(
+        default=None,
+        description=(
+            "Requests from the Ombudsman to review the self-assessment; an empty list "
+            "records that there were none, unset means not recorded."
+        ),
+    )
     staff_objective: StaffObjective | None = None
     training: list[Training] = []
     stakeholder_reports: list[StakeholderReport] = []

@@ -126,7 +126,8 @@ class Example:
     expect: Verdict
     title: str
     data: Mapping[str, Any]
-    #: The date an open case is judged at, for examples of overdue obligations.
+    #: The date an open case is judged at, for examples of overdue obligations; for an
+    #: organisation, policy or portfolio, the date it is judged on.
     as_of: date | None = None
 
 
