@@ -1,7 +1,451 @@
-"""Rules of this section, in provision order."""
+"""Section 3: making complaints easy to make, and making the process known."""
 
 from __future__ import annotations
 
-from complaintrules.authoring import Rule
+from collections.abc import Callable
+from typing import Any
 
-RULES: tuple[Rule, ...] = ()
+from complaintrules import LandlordPolicy
+from complaintrules.authoring import (
+    Context,
+    Outcome,
+    Subject,
+    Verdict,
+    example,
+    failed,
+    needs_evidence,
+    passed,
+)
+
+from ._common import rule
+
+PolicyCheck = Callable[[LandlordPolicy, Context], Outcome]
+
+_ORG = "Example Homes"
+
+
+def _lookup(obj: Any, path: str) -> Any:
+    for part in path.split("."):
+        if obj is None:
+            return None
+        obj = getattr(obj, part)
+    return obj
+
+
+def _says(*statements: tuple[str, str, str]) -> PolicyCheck:
+    """The policy makes every one of ``(field path, what yes means, what no means)``.
+
+    A field set to false fails; one left unset needs evidence and is named.
+    """
+
+    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
+        facts = {f"policy.{path}": _lookup(policy, path) for path, _, _ in statements}
+        noes = [no for path, _, no in statements if facts[f"policy.{path}"] is False]
+        unset = [path for path, _, _ in statements if facts[f"policy.{path}"] is None]
+        if noes:
+            return failed("; ".join(noes), facts=facts)
+        if unset:
+            return needs_evidence(
+                "the policy does not say; set " + ", ".join(f"'{p}'" for p in unset),
+                facts=facts,
+            )
+        return passed("; ".join(yes for _, yes, _ in statements), facts=facts)
+
+    return check
+
+
+def _attested(provision: str, complies: bool, statement: str, evidence: str) -> dict[str, Any]:
+    return {
+        "name": _ORG,
+        "attestations": [
+            {
+                "provision": provision,
+                "complies": complies,
+                "statement": statement,
+                "evidence": [evidence],
+                "on": "2024-06-01",
+                "by": "Complaints Resolution Manager",
+            }
+        ],
+    }
+
+
+# -- 3.1 ---------------------------------------------------------------------------------
+
+
+def _channels(policy: LandlordPolicy, ctx: Context) -> Outcome:
+    minimum: int = ctx.param("channels.minimum")
+    channels = policy.channels
+    adjustments = policy.reasonable_adjustments
+    facts = {
+        "policy.channels": [c.value for c in channels] if channels is not None else None,
+        "policy.reasonable_adjustments": adjustments,
+    }
+    if channels is None:
+        return needs_evidence(
+            "the policy does not list the ways to complain; set channels", facts=facts
+        )
+    distinct = sorted({c.value for c in channels})
+    problems = []
+    if len(distinct) < minimum:
+        problems.append(
+            f"the policy offers {len(distinct)} way(s) to complain "
+            f"({', '.join(distinct) or 'none'}); at least {minimum} are expected"
+        )
+    if adjustments is False:
+        problems.append("the policy does not provide for reasonable adjustments")
+    if problems:
+        return failed("; ".join(problems), facts=facts, distinct_channels=len(distinct))
+    if adjustments is None:
+        return needs_evidence(
+            f"{len(distinct)} ways to complain, but the policy does not say whether it makes "
+            "reasonable adjustments; set reasonable_adjustments",
+            facts=facts,
+            distinct_channels=len(distinct),
+        )
+    return passed(
+        f"{len(distinct)} ways to complain ({', '.join(distinct)}; at least {minimum} "
+        "expected) and reasonable adjustments provided for",
+        facts=facts,
+        distinct_channels=len(distinct),
+    )
+
+
+# 3.1: several ways to complain, with Equality Act duties and residents' adjustments in mind.
+CHC24_3_1 = rule(
+    "3.1",
+    "Several ways to complain; adjustments anticipated",
+    summary=(
+        "Complaining is made easy through more than one route, and the landlord plans for "
+        "the adjustments residents may need under the Equality Act 2010."
+    ),
+    explanation="""
+        Policy: channels must hold at least channels.minimum (2) different ways to complain,
+        and reasonable_adjustments must be true. Unset channels or adjustments need
+        evidence.
+    """,
+    policy=_channels,
+    examples=[
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "only an online form",
+            channels=["web_form"],
+            reasonable_adjustments=True,
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "phone, email, letter and in person",
+            channels=["phone", "email", "letter", "in_person"],
+            reasonable_adjustments=True,
+        ),
+    ],
+)
+
+# 3.2: a complaint can be made any way, to any member of staff, who knows how to pass it on.
+CHC24_3_2 = rule(
+    "3.2",
+    "Any route, any member of staff",
+    summary=(
+        "Residents can complain by whatever means and to whichever member of staff they "
+        "choose; every member of staff knows the process and can hand the complaint to the "
+        "right person."
+    ),
+    explanation="""
+        Policy: any_staff_can_take_complaints must be true. That all staff actually know
+        the process is for an attestation for 3.2 (induction or training records).
+    """,
+    policy=_says(
+        (
+            "any_staff_can_take_complaints",
+            "any member of staff can take a complaint",
+            "the policy limits who can take a complaint",
+        ),
+    ),
+    attestation=(
+        "induction or training records showing all staff know the complaints process and "
+        "how to pass a complaint to the right person"
+    ),
+    examples=[
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "only the complaints team takes complaints",
+            any_staff_can_take_complaints=False,
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "any member of staff",
+            any_staff_can_take_complaints=True,
+        ),
+        example(
+            Subject.ATTESTATION,
+            Verdict.PASS,
+            "attested with induction records",
+            **_attested(
+                "3.2",
+                True,
+                "All staff cover the complaints process in their induction.",
+                "Induction programme and attendance, 2024",
+            ),
+        ),
+    ],
+)
+
+# 3.3: a high number of complaints is not treated as bad; a low number may mean residents
+# cannot complain.
+CHC24_3_3 = rule(
+    "3.3",
+    "Complaint volumes read the right way",
+    summary=(
+        "Many complaints are not in themselves a bad sign (they can show the process is "
+        "well known and easy to use), while few complaints may mean residents find it hard "
+        "to complain."
+    ),
+    explanation="""
+        How volumes are read is a matter of attitude no data settles: an attestation for
+        3.3 with evidence (for example board reports that treat volumes this way, and no
+        target to cut the number of complaints).
+    """,
+    attestation=(
+        "how complaint volumes are reported and interpreted (for example board papers), "
+        "and confirmation there is no target to reduce the number of complaints"
+    ),
+    examples=[
+        example(
+            Subject.ATTESTATION,
+            Verdict.FAIL,
+            "a target to cut complaints",
+            **_attested(
+                "3.3",
+                False,
+                "The corporate plan targets a 20% fall in complaints.",
+                "Corporate plan 2024-27, KPI 7",
+            ),
+        ),
+        example(
+            Subject.ATTESTATION,
+            Verdict.PASS,
+            "volumes read alongside other measures",
+            **_attested(
+                "3.3",
+                True,
+                "Volumes are reported with TSM measures; there is no reduction target.",
+                "Board report, June 2024",
+            ),
+        ),
+    ],
+)
+
+_FORMAT_AND_CONTENT = _says(
+    (
+        "publication.accessible_format",
+        "it is available in a clear, accessible format",
+        "the policy is not available in an accessible format",
+    ),
+    (
+        "publication.describes_stages_and_timescales",
+        "it describes both stages and their timescales",
+        "the published policy does not describe the stages and their timescales",
+    ),
+)
+
+
+def _published(policy: LandlordPolicy, ctx: Context) -> Outcome:
+    url = policy.publication.url if policy.publication else None
+    rest = _FORMAT_AND_CONTENT(policy, ctx)
+    facts = {"policy.publication.url": str(url) if url else None, **rest.facts}
+    if rest.verdict is Verdict.FAIL:
+        return failed(rest.message, facts=facts)
+    if url is None:
+        return needs_evidence(
+            "the policy file does not say where the policy is on the website; set "
+            "publication.url" + ("" if rest.verdict is Verdict.PASS else f"; also {rest.message}"),
+            facts=facts,
+        )
+    if rest.verdict is not Verdict.PASS:
+        return needs_evidence(rest.message, facts=facts)
+    return passed(f"the policy is on the website at {url}; {rest.message}", facts=facts)
+
+
+# 3.4: the policy is published in a clear, accessible form, on the website, setting out the
+# two stages, what happens at each and the response times.
+CHC24_3_4 = rule(
+    "3.4",
+    "The policy published, accessible, with stages and timescales",
+    summary=(
+        "Residents can get the complaints policy in a clear and accessible form, and on the "
+        "landlord's website; it explains the two stages, what happens at each and how "
+        "quickly the landlord responds."
+    ),
+    explanation="""
+        Policy: publication.url (where the policy is on the website) must be given, and
+        publication.accessible_format and publication.describes_stages_and_timescales must
+        be true. Whether the published timescales match the Code's is judged under
+        section 6.
+    """,
+    policy=_published,
+    examples=[
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "published without the stages and timescales",
+            publication={
+                "url": "https://www.example-homes.org.uk/complaints",
+                "accessible_format": True,
+                "describes_stages_and_timescales": False,
+            },
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.NEEDS_EVIDENCE,
+            "not said where it is published",
+            publication={"accessible_format": True, "describes_stages_and_timescales": True},
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "on the website, accessible, stages and timescales described",
+            publication={
+                "url": "https://www.example-homes.org.uk/complaints",
+                "accessible_format": True,
+                "describes_stages_and_timescales": True,
+            },
+        ),
+    ],
+)
+
+
+def _publicity(policy: LandlordPolicy, ctx: Context) -> Outcome:
+    pub = policy.publication
+    how = pub.how_publicised if pub else None
+    ombudsman = pub.publicises_ombudsman_and_code if pub else None
+    facts = {
+        "policy.publication.how_publicised": how,
+        "policy.publication.publicises_ombudsman_and_code": ombudsman,
+    }
+    if ombudsman is False:
+        return failed(
+            "the policy does not say it publicises the Ombudsman and the Code", facts=facts
+        )
+    if how is not None and not how:
+        return failed("publication.how_publicised is empty", facts=facts)
+    unset = [name.removeprefix("policy.") for name, value in facts.items() if value is None]
+    if unset:
+        return needs_evidence(
+            "the policy does not say; set " + ", ".join(f"'{n}'" for n in unset), facts=facts
+        )
+    return passed(
+        f"the policy says how it is publicised ({how}) and that the Ombudsman and the Code "
+        "are publicised with it",
+        facts=facts,
+    )
+
+
+# 3.5: the policy says how it is publicised, including information about the Ombudsman and
+# the Code.
+CHC24_3_5 = rule(
+    "3.5",
+    "How the policy, the Ombudsman and the Code are publicised",
+    summary=(
+        "The policy itself explains how the landlord makes the complaints process known, "
+        "and that this includes information about the Ombudsman and this Code."
+    ),
+    explanation="""
+        Policy: publication.how_publicised must describe how (an empty text fails), and
+        publication.publicises_ombudsman_and_code must be true.
+    """,
+    policy=_publicity,
+    examples=[
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "silent about the Ombudsman and the Code",
+            publication={
+                "how_publicised": "On the website and in the tenant handbook.",
+                "publicises_ombudsman_and_code": False,
+            },
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "publicity described, Ombudsman and Code included",
+            publication={
+                "how_publicised": "Website, tenant handbook, newsletters and office posters.",
+                "publicises_ombudsman_and_code": True,
+            },
+        ),
+    ],
+)
+
+# 3.6: residents may have a representative deal with the complaint and be represented or
+# accompanied at any meeting.
+CHC24_3_6 = rule(
+    "3.6",
+    "Representatives and companions",
+    summary=(
+        "A resident can have someone else pursue the complaint for them, and can bring a "
+        "representative or companion to any meeting with the landlord."
+    ),
+    explanation="""
+        Policy: representatives_allowed and accompanied_at_meetings must both be true.
+    """,
+    policy=_says(
+        (
+            "representatives_allowed",
+            "a representative may deal with the complaint",
+            "the policy does not let a representative deal with the complaint",
+        ),
+        (
+            "accompanied_at_meetings",
+            "residents may be represented or accompanied at meetings",
+            "the policy does not let residents be represented or accompanied at meetings",
+        ),
+    ),
+    examples=[
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "no companions at meetings",
+            representatives_allowed=True,
+            accompanied_at_meetings=False,
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "both allowed",
+            representatives_allowed=True,
+            accompanied_at_meetings=True,
+        ),
+    ],
+)
+
+# 3.7: residents are told of their right to use the Ombudsman and how to engage with it.
+CHC24_3_7 = rule(
+    "3.7",
+    "The right to go to the Ombudsman explained",
+    summary=(
+        "Residents are told that they can use the Ombudsman's service and how to get in "
+        "touch with it about their complaint."
+    ),
+    explanation="""
+        Policy: ombudsman_right_explained must be true. Letters are checked where the Code
+        names them: refusals (2.4), extension notices (6.5, 6.16) and the final response
+        (6.19).
+    """,
+    policy=_says(
+        (
+            "ombudsman_right_explained",
+            "residents are told of their right to use the Ombudsman and how",
+            "the policy does not tell residents about the Ombudsman",
+        ),
+    ),
+    examples=[
+        example(Subject.POLICY, Verdict.FAIL, "no mention", ombudsman_right_explained=False),
+        example(Subject.POLICY, Verdict.PASS, "explained", ombudsman_right_explained=True),
+    ],
+)
+
+RULES = (CHC24_3_1, CHC24_3_2, CHC24_3_3, CHC24_3_4, CHC24_3_5, CHC24_3_6, CHC24_3_7)
