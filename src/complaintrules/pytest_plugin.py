@@ -139,6 +139,13 @@ class CaseTest(_Defaults):
     )
     expect: _Expect
 
+    @field_validator("name")
+    @classmethod
+    def _usable_in_node_ids(cls, value: str) -> str:
+        if "::" in value:
+            raise ValueError("a test name cannot contain '::' (pytest uses it in test ids)")
+        return value
+
     @field_validator("expect", mode="before")
     @classmethod
     def _short_expectations(cls, value: Any) -> Any:
