@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import subprocess
-import sys
 import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -16,16 +14,9 @@ from typing import Any
 import pytest
 
 from complaintrules import Complaint, Engine, Verdict
+from complaintrules._monitor import Alert, AlertKind, Monitor, MonitorInputError
 
 pytest.importorskip("durable", reason="the monitor needs durable-rules (the 'live' extra)")
-
-from complaintrules._monitor import (  # noqa: E402
-    Alert,
-    AlertKind,
-    Monitor,
-    MonitorInputError,
-    MonitorUnavailable,
-)
 
 #: The code_2024 rules the monitor judges: both stages' timescales, extensions, handlers.
 TIMELINESS = {
@@ -318,6 +309,7 @@ def test_threads_posting_concurrently() -> None:
     assert not errors
     got.update(_key(a) for a in monitor.post(final))
     assert got == expected
+
     def cases(m: Monitor) -> list[Any]:
         return sorted(m.export()["cases"], key=lambda c: c["reference"])
 
@@ -444,40 +436,6 @@ def test_events_after_closure_are_rejected() -> None:
         monitor.post({"reference": "Z-1", "type": "acknowledged", "on": "2024-05-04"})
 
 
-# -- without durable-rules -----------------------------------------------------------------
-
-
-def test_missing_durable_rules_gives_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("durable", "durable.lang", "durable.engine", "durable_rules_engine"):
-        monkeypatch.setitem(sys.modules, name, None)
-    with pytest.raises(MonitorUnavailable, match=r"complaintrules\[live\]"):
-        Monitor()
-
-
-def test_python_313_gives_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sys, "version_info", (3, 13, 0, "final", 0))
-    with pytest.raises(MonitorUnavailable, match=r"3\.13.*'live' extra"):
-        Monitor()
-
-
-def test_the_library_imports_without_durable_rules(tmp_path: Path) -> None:
-    code = (
-        "import sys\n"
-        "for n in ('durable', 'durable.lang', 'durable_rules_engine'): sys.modules[n] = None\n"
-        "import complaintrules\n"
-        "from complaintrules import Engine, Monitor, MonitorUnavailable\n"
-        "assert Engine().registry.packs\n"
-        "try:\n"
-        "    Monitor()\n"
-        "except MonitorUnavailable as exc:\n"
-        "    print('unavailable:', exc)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
-    )
-    assert "unavailable: the event monitor needs durable-rules" in done.stdout
-
-
 # -- command line --------------------------------------------------------------------------
 
 
@@ -524,3 +482,26 @@ def test_cli_reports_bad_lines_and_carries_on(
     assert "line 2: not valid JSON" in err
     assert "line 3: invalid event for C-1: event.on" in err
     assert "closed on 2024-05-02" in out
+
+
+def test_the_guides_example_runs_as_written(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/monitor.md shows the replay of examples/monitor/events.jsonl: keep it true."""
+    import re
+    import shlex
+
+    from complaintrules._cli import main
+
+    root = Path(__file__).resolve().parents[2]
+    guide = (root / "docs" / "monitor.md").read_text(encoding="utf-8")
+    block = re.search(r"```console\n(.*?)```", guide, re.DOTALL)
+    assert block is not None
+    lines = block.group(1).splitlines()
+    command, expected = lines[0], lines[1 : lines.index("$ echo $?")]
+    assert command.startswith("$ complaintrules ")
+    monkeypatch.chdir(root)
+    code = main(shlex.split(command)[2:])
+    out, _ = capsys.readouterr()
+    assert out.splitlines() == expected
+    assert code == int(lines[lines.index("$ echo $?") + 1])
