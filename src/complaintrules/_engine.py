@@ -307,17 +307,22 @@ class Engine:
 
         Cases are judged by the pack in force on their own receipt date unless ``pack``
         is named. Organisation and attestation rules always run, so every provision of the
-        pack gets at least one finding.
+        pack gets at least one finding. The policy and organisation are judged on ``on``,
+        else on ``as_of`` (so "is the annual report overdue?" is asked of the date the whole
+        evaluation is as of, not of the day it happens to run), else as the pack decides.
         """
         chosen = self.pack(pack, on=on)
         findings: list[Finding] = []
         subjects: list[str] = []
         used = {chosen.name: chosen}
+        judged_on = on if on is not None else as_of
         if policy is not None:
             subjects.append("policy")
-            findings += self.policy_findings(policy, pack=chosen, on=on, organisation=organisation)
+            findings += self.policy_findings(
+                policy, pack=chosen, on=judged_on, organisation=organisation
+            )
         subjects.append("organisation")
-        findings += self.organisation_findings(organisation, pack=chosen, on=on)
+        findings += self.organisation_findings(organisation, pack=chosen, on=judged_on)
         if cases is not None:
             subjects += ["cases", "portfolio"]
             findings += self._cases_and_portfolio(
