@@ -130,9 +130,7 @@ def run_example(rule: Rule, example: Example, *, engine: Engine | None = None) -
     value = build_subject(example.subject, example.data)
     found = [
         f
-        for f in findings_for(
-            value, rule.id, engine=engine, as_of=example.as_of, on=example.as_of
-        )
+        for f in findings_for(value, rule.id, engine=engine, as_of=example.as_of, on=example.as_of)
         if f.subject is example.subject
     ]
     if len(found) != 1:
