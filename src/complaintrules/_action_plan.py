@@ -88,7 +88,8 @@ class ActionPlan:
 
     @property
     def without_action(self) -> list[PlanRow]:
-        return [r for r in (*self.non_compliant, *self.needs_evidence) if not r.has_action]
+        """Provisions that do not comply and have no action yet (the plan's gaps)."""
+        return [r for r in self.non_compliant if not r.has_action]
 
     @property
     def tables(self) -> list[tuple[str, tuple[PlanRow, ...]]]:

@@ -120,7 +120,7 @@ def _add_plan(document: Any, plan: ActionPlan) -> None:
     if missing:
         para = document.add_paragraph()
         run = para.add_run(
-            f"{len(missing)} provision(s) without an action yet: "
+            f"{len(missing)} non-compliant provision(s) without an action yet: "
             f"{', '.join(r.ref for r in missing)}."
         )
         run.bold = True

@@ -101,7 +101,7 @@ def render_plan_markdown(plan: ActionPlan, *, heading_level: int = 1) -> str:
     missing = plan.without_action
     if missing:
         refs = ", ".join(r.ref for r in missing)
-        out += [f"{len(missing)} provision(s) without an action yet: {refs}.", ""]
+        out += [f"{len(missing)} non-compliant provision(s) without an action yet: {refs}.", ""]
     if not plan.tables:
         out += ["Every provision complies and no improvement actions are recorded.", ""]
     for title, rows in plan.tables:

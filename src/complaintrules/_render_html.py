@@ -166,7 +166,7 @@ def _plan_section(plan: ActionPlan) -> str:
     missing = plan.without_action
     if missing:
         out.append(
-            f"<p class='missing'>{len(missing)} provision(s) without an action yet: "
+            f"<p class='missing'>{len(missing)} non-compliant provision(s) without an action yet: "
             f"{_e(', '.join(r.ref for r in missing))}.</p>"
         )
     if not plan.tables:

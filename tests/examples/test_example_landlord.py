@@ -12,7 +12,7 @@ from types import ModuleType
 
 import pytest
 
-from complaintrules import Engine, Verdict
+from complaintrules import Complaint, Engine, Verdict
 from complaintrules._action_plan import load_actions
 from complaintrules._cli import EXIT_FAILED, EXIT_OK, main
 from complaintrules._loading import load_cases, load_organisation, load_policy
@@ -61,7 +61,19 @@ def test_json_and_yaml_cases_are_the_same() -> None:
     assert load_cases(LANDLORD / "cases.json") == load_cases(LANDLORD / "cases.yaml")
 
 
-def test_the_crm_export_reads_with_its_mapping_and_finds_the_same_failures() -> None:
+#: Provisions the CRM export cannot settle (no columns for them): see crm-mapping.yaml.
+NOT_IN_THE_EXPORT = {
+    "CHC24-6.7",
+    "CHC24-6.9",
+    "CHC24-6.12",
+    "CHC24-6.18",
+    "CHC24-6.19",
+    "CHC24-7.1",
+    "CHC24-7.3",
+}
+
+
+def test_the_crm_export_reads_with_its_mapping_and_judges_like_the_yaml() -> None:
     tabular = pytest.importorskip("complaintrules._tabular")
     mapping = tabular.load_mapping(LANDLORD / "crm-mapping.yaml")
     rows = list(tabular.read_cases(LANDLORD / "cases.csv", mapping))
@@ -71,11 +83,20 @@ def test_the_crm_export_reads_with_its_mapping_and_finds_the_same_failures() -> 
     assert [c.reference for c in from_csv] == [c.reference for c in from_yaml]
     engine = Engine()
 
-    def failed(cases: list[object]) -> set[tuple[str, str]]:
-        report = engine.evaluate(cases=cases, pack="code_2024", as_of=date(2025, 3, 31))  # type: ignore[arg-type]
-        return {(f.rule_id, f.subject_ref) for f in report.findings if f.verdict is Verdict.FAIL}
+    def verdicts(cases: list[Complaint]) -> set[tuple[str, str, str]]:
+        report = engine.evaluate(cases=cases, pack="code_2024", as_of=date(2025, 3, 31))
+        return {
+            (f.rule_id, f.subject_ref, f.verdict.value)
+            for f in report.findings
+            if f.subject.value == "case"
+        }
 
-    assert failed(from_csv) == failed(from_yaml)  # type: ignore[arg-type]
+    got, want = verdicts(from_csv), verdicts(from_yaml)
+    differ = {rule for rule, _, _ in got ^ want}
+    assert differ <= NOT_IN_THE_EXPORT, sorted(differ - NOT_IN_THE_EXPORT)
+    text = (LANDLORD / "crm-mapping.yaml").read_text(encoding="utf-8")
+    for rule in sorted(differ):
+        assert rule.split("-")[1] in text, f"crm-mapping.yaml should say {rule} is not exported"
 
 
 def test_the_generator_reproduces_the_committed_files(
