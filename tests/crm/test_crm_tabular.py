@@ -103,7 +103,9 @@ def test_read_cases_reports_row_column_reason(tmp_path: Path) -> None:
         "columns:\n"
         "  reference: Case Ref\n"
         "  received_on: Date Logged\n"
-        "  channel: {column: Contact Method, values: {Telephone: phone, E-mail: email, Web: web_form}}\n"
+        "  channel:\n"
+        "    column: Contact Method\n"
+        "    values: {Telephone: phone, E-mail: email, Web: web_form}\n"
         "  stage1.acknowledged_on: S1 Acknowledged\n",
         encoding="utf-8",
     )
@@ -212,7 +214,8 @@ def test_unknown_column_without_a_mapping(
 def test_mapping_code_table_checked(tmp_path: Path) -> None:
     mapping = tmp_path / "codes.yaml"
     mapping.write_text(
-        "columns:\n  reference: R\n  received_on: D\n  channel: {column: C, values: {Tel: telephone}}\n",
+        "columns:\n  reference: R\n  received_on: D\n"
+        "  channel: {column: C, values: {Tel: telephone}}\n",
         encoding="utf-8",
     )
     with pytest.raises(InputError) as info:
