@@ -464,7 +464,7 @@ CHC24_1_6 = rule(
         (
             "survey_feedback_signposts_complaints",
             "surveys tell residents how to complain",
-            "the policy does not have surveys tell residents how to complain",
+            "the policy does not say surveys tell residents how to complain",
         ),
     ),
     attestation=(

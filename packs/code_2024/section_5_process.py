@@ -1,7 +1,1498 @@
-"""Rules of this section, in provision order."""
+"""Section 5: one two-stage process, how each complaint is handled in it, and its records.
+
+Worked dates used by the examples (England and Wales calendar): received Wed 2024-05-01,
+acknowledged Thu 2024-05-09 (Mon 6 May is a bank holiday), stage 1 response due Thu
+2024-05-23 (10 working days after the acknowledgement). Escalation requested Mon
+2024-06-03, acknowledged Mon 2024-06-10, stage 2 response due Mon 2024-07-08.
+"""
 
 from __future__ import annotations
 
-from complaintrules.authoring import Rule
+from collections.abc import Callable, Sequence
+from datetime import date
+from itertools import pairwise
+from typing import Any
 
-RULES: tuple[Rule, ...] = ()
+from complaintrules import Complaint, LandlordPolicy, Stage
+from complaintrules.authoring import (
+    ClockStart,
+    Context,
+    Outcome,
+    Subject,
+    Verdict,
+    example,
+    failed,
+    needs_evidence,
+    not_applicable,
+    passed,
+    response_deadline,
+)
+
+from ._common import rule
+
+PolicyCheck = Callable[[LandlordPolicy, Context], Outcome]
+
+_ORG = "Example Homes"
+
+# -- example data ------------------------------------------------------------------------
+
+_DEFINITION = {
+    "understanding": "Damp in the back bedroom has not been treated since January.",
+    "outcomes_sought": "Treat the damp and redecorate.",
+    "responsibility_stated": True,
+}
+
+
+def _stage1(**overrides: Any) -> dict[str, Any]:
+    stage: dict[str, Any] = {
+        "number": 1,
+        "acknowledged": {"on": "2024-05-09", "definition": _DEFINITION},
+        "handler": "A. Patel",
+        "response": {"issued_on": "2024-05-23", "outcome": "not_upheld"},
+    }
+    stage.update(overrides)
+    return stage
+
+
+def _stage2(**overrides: Any) -> dict[str, Any]:
+    stage: dict[str, Any] = {
+        "number": 2,
+        "requested_on": "2024-06-03",
+        "acknowledged": {"on": "2024-06-10", "definition": _DEFINITION},
+        "handler": "B. Okafor",
+        "response": {"issued_on": "2024-07-08", "outcome": "not_upheld"},
+    }
+    stage.update(overrides)
+    return stage
+
+
+def _case(*stages: dict[str, Any], **facts: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {"reference": "EX-5", "received_on": "2024-05-01"}
+    data.update(facts)
+    data["stages"] = list(stages) if stages else [_stage1()]
+    return data
+
+
+def _case_example(
+    expect: Verdict, title: str, *stages: dict[str, Any], as_of: date | None = None, **facts: Any
+) -> Any:
+    return example(Subject.CASE, expect, title, as_of=as_of, **_case(*stages, **facts))
+
+
+def _attested(provision: str, complies: bool, statement: str, evidence: str) -> dict[str, Any]:
+    return {
+        "name": _ORG,
+        "attestations": [
+            {
+                "provision": provision,
+                "complies": complies,
+                "statement": statement,
+                "evidence": [evidence],
+                "on": "2024-06-01",
+                "by": "Complaints Resolution Manager",
+            }
+        ],
+    }
+
+
+# -- shared shapes of check ----------------------------------------------------------------
+
+
+def _lookup(obj: Any, path: str) -> Any:
+    for part in path.split("."):
+        if obj is None:
+            return None
+        obj = getattr(obj, part)
+    return obj
+
+
+def _says(*statements: tuple[str, str, str]) -> PolicyCheck:
+    """The policy makes every one of ``(field path, what yes means, what no means)``.
+
+    A field set to false fails; one left unset needs evidence and is named.
+    """
+
+    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
+        facts = {f"policy.{path}": _lookup(policy, path) for path, _, _ in statements}
+        noes = [no for path, _, no in statements if facts[f"policy.{path}"] is False]
+        unset = [path for path, _, _ in statements if facts[f"policy.{path}"] is None]
+        if noes:
+            return failed("; ".join(noes), facts=facts)
+        if unset:
+            return needs_evidence(
+                "the policy does not say; set " + ", ".join(f"'{p}'" for p in unset),
+                facts=facts,
+            )
+        return passed("; ".join(yes for _, yes, _ in statements), facts=facts)
+
+    return check
+
+
+def _combine(outcomes: Sequence[Outcome], none: str) -> Outcome:
+    """One outcome from the parts of a provision: the first fail, else the first that needs
+    evidence, else every pass together; ``none`` (not applicable) when nothing applied."""
+    for verdict in (Verdict.FAIL, Verdict.NEEDS_EVIDENCE):
+        for outcome in outcomes:
+            if outcome.verdict is verdict:
+                return outcome
+    passes = [o for o in outcomes if o.verdict is Verdict.PASS]
+    if not passes:
+        if outcomes:
+            return outcomes[0]
+        return not_applicable(none)
+    facts: dict[str, Any] = {}
+    computed: dict[str, Any] = {}
+    for o in passes:
+        facts.update(o.facts)
+        computed.update(o.computed)
+    return Outcome(Verdict.PASS, "; ".join(o.message for o in passes), facts, computed)
+
+
+def _code_stages(case: Complaint, ctx: Context) -> list[Stage]:
+    """The case's stages that the Code's process has (1 up to stages.count)."""
+    count: int = ctx.param("stages.count")
+    return [s for s in case.stages if 1 <= s.number <= count]
+
+
+def _judged_on(case: Complaint, ctx: Context) -> date | None:
+    """The day an open obligation is judged at: the as-of date, else the day the case ended."""
+    return ctx.as_of or case.closed_on or case.withdrawn_on
+
+
+def _under_review(
+    label: str,
+    *,
+    review_due: date | None,
+    reviews: Sequence[date],
+    ended_on: date | None,
+    judged_on: date | None,
+) -> Outcome:
+    """Something that must be kept under review (an adjustment, a restriction) is."""
+    facts = {
+        f"{label}.review_due": review_due.isoformat() if review_due else None,
+        f"{label}.reviews": [d.isoformat() for d in reviews],
+    }
+    if review_due is None and not reviews:
+        return needs_evidence(
+            f"{label} records no review, done or due; set review_due (or reviews)", facts=facts
+        )
+    if review_due is None:
+        return passed(
+            f"{label} was reviewed on {max(reviews).isoformat()} (no further review date set)",
+            facts=facts,
+        )
+    last = max(reviews) if reviews else None
+    stop = (
+        min(d for d in (ended_on, judged_on) if d is not None) if (ended_on or judged_on) else None
+    )
+    if stop is not None and review_due < stop and (last is None or last < review_due):
+        return failed(
+            f"{label} was due for review on {review_due.isoformat()} and had not been "
+            f"reviewed by {stop.isoformat()}"
+            + (f" (last review {last.isoformat()})" if last else " (never reviewed)"),
+            facts=facts,
+        )
+    return passed(
+        f"{label} is under review: next review due {review_due.isoformat()}"
+        + (f", last reviewed {last.isoformat()}" if last else ""),
+        facts=facts,
+    )
+
+
+# -- 5.1 ---------------------------------------------------------------------------------
+
+# 5.1: one policy for every complaint the Code covers; complaining does not change how a
+# resident is treated.
+CHC24_5_1 = rule(
+    "5.1",
+    "One policy; no detriment for complaining",
+    summary=(
+        "A single complaints policy covers every complaint within the Code, and residents "
+        "who complain are treated no differently for having done so."
+    ),
+    explanation="""
+        Policy: single_policy and no_detriment_for_complaining must both be true. That
+        complainants are not treated differently in practice is for an attestation for
+        5.1.
+    """,
+    policy=_says(
+        (
+            "single_policy",
+            "one policy covers all complaints within the Code",
+            "complaints within the Code are split across more than one policy",
+        ),
+        (
+            "no_detriment_for_complaining",
+            "the policy says complaining does not change how a resident is treated",
+            "the policy does not protect residents from different treatment for complaining",
+        ),
+    ),
+    attestation=(
+        "how the landlord makes sure complainants are not treated differently (for example "
+        "a review of services to residents with open complaints, or staff guidance)"
+    ),
+    examples=[
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "a separate policy for repairs complaints",
+            single_policy=False,
+            no_detriment_for_complaining=True,
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "one policy, no detriment",
+            single_policy=True,
+            no_detriment_for_complaining=True,
+        ),
+    ],
+)
+
+# -- 5.2 ---------------------------------------------------------------------------------
+
+
+def _no_extra_stage_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:
+    if policy.stages is None:
+        return needs_evidence("the policy does not describe its stages; set stages")
+    facts = {
+        "policy.stages": [
+            {"number": s.number, "name": s.name, "informal": s.informal} for s in policy.stages
+        ]
+    }
+    extra = [s for s in policy.stages if s.informal or s.number < 1]
+    if extra:
+        named = ", ".join(
+            f"stage {s.number}"
+            + (f" ('{s.name}')" if s.name else "")
+            + (" marked informal" if s.informal else "")
+            for s in extra
+        )
+        return failed(f"the policy has an extra named stage before stage 1: {named}", facts=facts)
+    if not policy.stages:
+        return failed("the policy describes no stages at all", facts=facts)
+    return passed(
+        "the policy's stages are numbered "
+        + ", ".join(str(s.number) for s in policy.stages)
+        + ", none informal and none before stage 1",
+        facts=facts,
+    )
+
+
+def _no_extra_stage_case(case: Complaint, ctx: Context) -> Outcome:
+    numbers = [s.number for s in case.stages]
+    facts = {"stages": numbers}
+    if not numbers:
+        return not_applicable("the case records no stages")
+    below = [n for n in numbers if n < 1]
+    if below:
+        return failed(
+            f"the case went through stage {below[0]}, an extra named stage before stage 1",
+            facts=facts,
+        )
+    return passed(f"the case's stages are {numbers}: none before stage 1", facts=facts)
+
+
+# 5.2: no extra named stages such as "stage 0" or "informal complaint" (early resolution is
+# still encouraged within the stages).
+CHC24_5_2 = rule(
+    "5.2",
+    "No 'stage 0' or informal stage",
+    summary=(
+        "Issues are settled early and locally where possible, but not through an extra "
+        "named step such as a 'stage 0' or an 'informal complaint', which only confuses "
+        "residents."
+    ),
+    explanation="""
+        Policy: no entry of stages may be marked informal or numbered below 1; a policy
+        with no stages fails and one that does not describe them needs evidence.
+        Case: no stage may be numbered 0. Stages beyond the Code's last are judged under
+        5.3.
+    """,
+    policy=_no_extra_stage_policy,
+    case=_no_extra_stage_case,
+    examples=[
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "an 'informal resolution' stage 0",
+            stages=[
+                {"number": 0, "name": "Informal resolution", "informal": True},
+                {"number": 1},
+                {"number": 2},
+            ],
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "stages 1 and 2 only",
+            stages=[{"number": 1}, {"number": 2}],
+        ),
+        _case_example(
+            Verdict.FAIL,
+            "logged first as stage 0",
+            {"number": 0},
+            _stage1(),
+        ),
+        _case_example(Verdict.PASS, "stage 1 only", _stage1()),
+    ],
+)
+
+# -- 5.3 ---------------------------------------------------------------------------------
+
+
+def _stage_count_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:
+    count: int = ctx.param("stages.count")
+    if policy.stages is None:
+        return needs_evidence("the policy does not describe its stages; set stages")
+    numbers = [s.number for s in policy.stages]
+    facts = {"policy.stages": numbers}
+    computed = {"stages_required": count}
+    beyond = [n for n in numbers if n > count]
+    if len(numbers) > count or beyond:
+        return failed(
+            f"the policy has {len(numbers)} stage(s) (numbered {numbers}); the Code allows "
+            f"exactly {count}, never more",
+            facts=facts,
+            **computed,
+        )
+    if len(numbers) < count:
+        return failed(
+            f"the policy has {len(numbers)} stage(s) (numbered {numbers}); the Code's process "
+            f"has exactly {count}",
+            facts=facts,
+            **computed,
+        )
+    return passed(
+        f"the policy has {len(numbers)} stages (numbered {numbers}), as the Code requires",
+        facts=facts,
+        **computed,
+    )
+
+
+def _stage_count_case(case: Complaint, ctx: Context) -> Outcome:
+    count: int = ctx.param("stages.count")
+    numbers = [s.number for s in case.stages]
+    facts = {"stages": numbers}
+    computed = {"stages_allowed": count}
+    if not numbers:
+        return not_applicable("the case records no stages")
+    beyond = [n for n in numbers if n > count]
+    if beyond:
+        return failed(
+            f"the case went to stage {max(beyond)}; the Code allows at most {count} stages",
+            facts=facts,
+            **computed,
+        )
+    if len(numbers) > count:
+        return failed(
+            f"the case went through {len(numbers)} stages ({numbers}); the Code allows at "
+            f"most {count}",
+            facts=facts,
+            **computed,
+        )
+    return passed(
+        f"the case went through {len(numbers)} stage(s) ({numbers}), within the Code's {count}",
+        facts=facts,
+        **computed,
+    )
+
+
+# 5.3: never more than two stages.
+CHC24_5_3 = rule(
+    "5.3",
+    "Exactly two stages",
+    summary=(
+        "A process with more than two stages is never acceptable: it drags the complaint "
+        "out and keeps the resident from the Ombudsman for longer."
+    ),
+    explanation="""
+        Policy: stages must hold exactly stages.count (2) entries, none numbered above 2;
+        more fails, and so does fewer (the Code's process has two stages).
+        Case: no stage may be numbered above 2, and the case may not pass through more
+        than 2 stages (counting any 'stage 0').
+    """,
+    policy=_stage_count_policy,
+    case=_stage_count_case,
+    examples=[
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "a third, review-panel stage",
+            stages=[{"number": 1}, {"number": 2}, {"number": 3, "name": "Review panel"}],
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "two stages",
+            stages=[{"number": 1}, {"number": 2}],
+        ),
+        _case_example(
+            Verdict.FAIL,
+            "taken to a stage 3",
+            _stage1(),
+            _stage2(),
+            {"number": 3, "requested_on": "2024-07-15"},
+        ),
+        _case_example(Verdict.PASS, "stages 1 and 2", _stage1(), _stage2()),
+    ],
+)
+
+# -- 5.4 ---------------------------------------------------------------------------------
+
+
+def _third_party_stages(case: Complaint, ctx: Context) -> Outcome:
+    count: int = ctx.param("stages.count")
+    handled = [s for s in case.stages if s.handler_organisation]
+    facts = {f"stage{s.number}.handler_organisation": s.handler_organisation for s in handled}
+    if not handled:
+        return not_applicable("no stage records a handler_organisation (a third party)")
+    outside = [s for s in handled if not 1 <= s.number <= count]
+    if outside:
+        return failed(
+            "; ".join(
+                f"{s.handler_organisation} handled a stage {s.number}, outside the Code's "
+                f"stages 1 to {count}"
+                for s in outside
+            ),
+            facts=facts,
+        )
+    return passed(
+        "; ".join(
+            f"stage {s.number} was handled by {s.handler_organisation} within the two-stage process"
+            for s in handled
+        ),
+        facts=facts,
+    )
+
+
+# 5.4: a third party answering a complaint does so within the same two stages; the resident
+# never goes through two processes.
+CHC24_5_4 = rule(
+    "5.4",
+    "Third parties work inside the two stages",
+    summary=(
+        "When a contractor, independent adjudicator or other third party responds to a "
+        "complaint at any stage, that response is part of the Code's two-stage process; "
+        "residents are never put through a second process."
+    ),
+    explanation="""
+        Policy: third_parties.handled_within_same_stages must be true.
+        Case: a stage whose handler_organisation is recorded must be one of stages 1 to
+        stages.count (2); a third party running a stage of its own outside them fails.
+        A separate complaint record kept by a contractor cannot be seen in one case: that
+        part rests on the policy.
+    """,
+    policy=_says(
+        (
+            "third_parties.handled_within_same_stages",
+            "third parties respond within the same two stages",
+            "the policy lets third parties run their own complaints process",
+        ),
+    ),
+    case=_third_party_stages,
+    examples=[
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "the repairs contractor runs its own process first",
+            third_parties={"handled_within_same_stages": False},
+        ),
+        _case_example(
+            Verdict.FAIL,
+            "the contractor's own review as a stage 0",
+            {"number": 0, "handler_organisation": "FixIt Contractors Ltd"},
+            _stage1(),
+        ),
+        _case_example(
+            Verdict.PASS,
+            "the contractor answered stage 1",
+            _stage1(handler_organisation="FixIt Contractors Ltd"),
+        ),
+    ],
+)
+
+# -- 5.5 ---------------------------------------------------------------------------------
+
+# 5.5: the landlord answers for third parties handling complaints in line with the Code.
+CHC24_5_5 = rule(
+    "5.5",
+    "Landlord responsible for third parties",
+    summary=(
+        "The landlord remains answerable for any third party that handles complaints for it "
+        "doing so in line with the Code."
+    ),
+    explanation="""
+        Policy: third_parties.landlord_responsible_for_compliance must be true. How the
+        landlord makes sure of it (contract terms, monitoring) is for an attestation for
+        5.5.
+    """,
+    policy=_says(
+        (
+            "third_parties.landlord_responsible_for_compliance",
+            "the landlord takes responsibility for third parties following the Code",
+            "the policy leaves third parties' complaint handling to them",
+        ),
+    ),
+    attestation=(
+        "contract clauses requiring third parties to follow the Code, and how their "
+        "complaint handling is monitored"
+    ),
+    examples=[
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "left to the contractor",
+            third_parties={"landlord_responsible_for_compliance": False},
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "the landlord answers for them",
+            third_parties={"landlord_responsible_for_compliance": True},
+        ),
+    ],
+)
+
+# -- 5.6 ---------------------------------------------------------------------------------
+
+
+def _definitions_recorded(case: Complaint, ctx: Context) -> Outcome:
+    outcomes = []
+    for stage in _code_stages(case, ctx):
+        ack = stage.acknowledged
+        if ack is None:
+            continue
+        label = f"stage {stage.number}"
+        d = ack.definition
+        facts = {
+            f"stage{stage.number}.acknowledged.on": ack.on.isoformat(),
+            f"stage{stage.number}.definition.understanding": d.understanding if d else None,
+            f"stage{stage.number}.definition.outcomes_sought": d.outcomes_sought if d else None,
+        }
+        if d is None:
+            outcomes.append(
+                failed(
+                    f"{label} was acknowledged on {ack.on.isoformat()} with no complaint "
+                    "definition recorded",
+                    facts=facts,
+                )
+            )
+            continue
+        missing = [
+            name
+            for name, value in (
+                ("the landlord's understanding of the complaint", d.understanding),
+                ("the outcome the resident seeks", d.outcomes_sought),
+            )
+            if not value
+        ]
+        if missing:
+            outcomes.append(
+                failed(
+                    f"the {label} complaint definition leaves out " + " and ".join(missing),
+                    facts=facts,
+                )
+            )
+        else:
+            outcomes.append(
+                passed(
+                    f"{label}: the complaint definition records the landlord's understanding "
+                    "and the outcome sought",
+                    facts=facts,
+                )
+            )
+    return _combine(outcomes, "no stage has been acknowledged yet")
+
+
+# 5.6: at stage 1 logging and stage 2 escalation, record the landlord's understanding of the
+# complaint and the outcome sought ("the complaint definition"); ask if unclear.
+CHC24_5_6 = rule(
+    "5.6",
+    "The complaint definition recorded at each stage",
+    summary=(
+        "When a complaint is logged at stage 1, and again when it is escalated, the landlord "
+        "writes down what it understands the complaint to be and what the resident wants; "
+        "anything unclear is checked with the resident."
+    ),
+    explanation="""
+        Case: every acknowledged stage (1 and 2) must record a definition with both
+        understanding and outcomes_sought; a missing definition or part fails. Stages not
+        yet acknowledged are left to 6.2 and 6.11. Whether clarification was needed
+        cannot be read from the data. Policy: records_complaint_definition must be true.
+    """,
+    case=_definitions_recorded,
+    policy=_says(
+        (
+            "records_complaint_definition",
+            "the policy records a complaint definition at each stage",
+            "the policy does not record a complaint definition",
+        ),
+    ),
+    examples=[
+        _case_example(
+            Verdict.FAIL,
+            "stage 2 acknowledged without the outcome sought",
+            _stage1(),
+            _stage2(
+                acknowledged={
+                    "on": "2024-06-10",
+                    "definition": {"understanding": "The damp came back after treatment."},
+                }
+            ),
+        ),
+        _case_example(Verdict.PASS, "definitions at both stages", _stage1(), _stage2()),
+    ],
+)
+
+# -- 5.7 ---------------------------------------------------------------------------------
+
+
+def _responsibility_stated(case: Complaint, ctx: Context) -> Outcome:
+    outcomes = []
+    for stage in _code_stages(case, ctx):
+        ack = stage.acknowledged
+        if ack is None:
+            continue
+        label = f"stage {stage.number}"
+        d = ack.definition
+        stated = d.responsibility_stated if d else None
+        facts = {
+            f"stage{stage.number}.definition.responsibility_stated": stated,
+            f"stage{stage.number}.definition.responsible_for": d.responsible_for if d else None,
+            f"stage{stage.number}.definition.not_responsible_for": (
+                d.not_responsible_for if d else None
+            ),
+        }
+        if stated is False:
+            outcomes.append(
+                failed(
+                    f"the {label} acknowledgement did not say which parts of the complaint "
+                    "the landlord is and is not responsible for",
+                    facts=facts,
+                )
+            )
+        elif stated or (d is not None and (d.responsible_for or d.not_responsible_for)):
+            outcomes.append(
+                passed(
+                    f"the {label} acknowledgement said which parts the landlord is and "
+                    "is not responsible for",
+                    facts=facts,
+                )
+            )
+        else:
+            outcomes.append(
+                needs_evidence(
+                    f"the case does not record whether the {label} acknowledgement said what "
+                    "the landlord is and is not responsible for; set "
+                    "acknowledged.definition.responsibility_stated (or responsible_for)",
+                    facts=facts,
+                )
+            )
+    return _combine(outcomes, "no stage has been acknowledged yet")
+
+
+# 5.7: each acknowledgement says which parts of the complaint the landlord is, and is not,
+# responsible for.
+CHC24_5_7 = rule(
+    "5.7",
+    "What the landlord is and is not responsible for",
+    summary=(
+        "Acknowledging a complaint at either stage, the landlord makes plain which parts it "
+        "is answerable for and which it is not, and clears up any part where that is "
+        "uncertain."
+    ),
+    explanation="""
+        Case: each acknowledged stage's definition must show the split:
+        responsibility_stated true, or responsible_for / not_responsible_for written down.
+        responsibility_stated false fails; nothing recorded needs evidence.
+    """,
+    case=_responsibility_stated,
+    examples=[
+        _case_example(
+            Verdict.FAIL,
+            "acknowledged without saying who answers for the fence",
+            _stage1(
+                acknowledged={
+                    "on": "2024-05-09",
+                    "definition": {**_DEFINITION, "responsibility_stated": False},
+                }
+            ),
+        ),
+        _case_example(
+            Verdict.PASS,
+            "the boundary fence is the council's, the damp is ours",
+            _stage1(
+                acknowledged={
+                    "on": "2024-05-09",
+                    "definition": {
+                        "understanding": "Damp in the back bedroom; a broken boundary fence.",
+                        "outcomes_sought": "Treat the damp; mend the fence.",
+                        "responsible_for": "the damp treatment",
+                        "not_responsible_for": "the boundary fence (the council's)",
+                    },
+                }
+            ),
+        ),
+    ],
+)
+
+# -- 5.8 ---------------------------------------------------------------------------------
+
+# 5.8: at every stage handlers decide on the merits, independently and with an open mind,
+# give the resident a fair hearing, deal with conflicts of interest and weigh all evidence.
+CHC24_5_8 = rule(
+    "5.8",
+    "Fair, independent and open-minded handling",
+    summary=(
+        "At each stage the person handling the complaint judges it on its merits, "
+        "independently and without prejudging it; lets the resident put their side; deals "
+        "with any real or apparent conflict of interest; and weighs all the relevant "
+        "information."
+    ),
+    explanation="""
+        Fairness and impartiality need a person's judgement: an attestation for 5.8 with
+        evidence such as handler training, a conflict-of-interest procedure and a
+        quality review of a sample of cases. (A different handler at stage 2 is checked
+        under 6.13.)
+    """,
+    attestation=(
+        "handler training, the conflict-of-interest procedure, and a quality review of a "
+        "sample of cases showing each resident was heard and the evidence weighed"
+    ),
+    examples=[
+        example(
+            Subject.ATTESTATION,
+            Verdict.FAIL,
+            "handlers review their own team's decisions",
+            **_attested(
+                "5.8",
+                False,
+                "Stage 1 complaints are answered by the manager of the team complained about.",
+                "Case audit, May 2024",
+            ),
+        ),
+        example(
+            Subject.ATTESTATION,
+            Verdict.PASS,
+            "trained handlers, conflicts declared, sample reviewed",
+            **_attested(
+                "5.8",
+                True,
+                "Handlers are trained, declare conflicts, and 20 cases a quarter are reviewed.",
+                "Quality review Q1 2024-25",
+            ),
+        ),
+    ],
+)
+
+# -- 5.9 ---------------------------------------------------------------------------------
+
+
+def _updates_agreed(case: Complaint, ctx: Context) -> Outcome:
+    outcomes = []
+    cal = ctx.calendar
+    for stage in _code_stages(case, ctx):
+        n = stage.number
+        label = f"stage {n}"
+        deadline = response_deadline(
+            ctx,
+            case,
+            stage,
+            respond_days=ctx.param(f"stage{n}.respond_working_days"),
+            respond_from=ClockStart(ctx.param(f"stage{n}.respond_from")),
+            ack_days=ctx.param(f"stage{n}.acknowledge_working_days"),
+        )
+        if deadline is None:
+            outcomes.append(
+                needs_evidence(f"{label} has no escalation request date (requested_on)")
+            )
+            continue
+        end = stage.response.issued_on if stage.response else (case.withdrawn_on or ctx.as_of)
+        if end is None or end <= deadline.due:
+            continue
+        agreed = stage.update_interval_agreed
+        interval = stage.update_interval_working_days
+        facts = {
+            f"stage{n}.update_interval_agreed": agreed,
+            f"stage{n}.update_interval_working_days": interval,
+            f"stage{n}.updates_sent": [d.isoformat() for d in stage.updates_sent],
+        }
+        late = (
+            f"{label} ran past the Code's timescale (due {deadline.due.isoformat()}, "
+            f"{'answered' if stage.response else 'still open'} {end.isoformat()})"
+        )
+        if agreed is False:
+            outcomes.append(
+                failed(f"{late} and no update interval was agreed with the resident", facts=facts)
+            )
+            continue
+        if interval is None:
+            if agreed:
+                outcomes.append(
+                    passed(
+                        f"{late}; an update interval was agreed", facts=facts, **deadline.evidence()
+                    )
+                )
+            else:
+                outcomes.append(
+                    needs_evidence(
+                        f"{late}; the case does not say whether an update interval was agreed; "
+                        "set update_interval_agreed or update_interval_working_days",
+                        facts=facts,
+                        **deadline.evidence(),
+                    )
+                )
+            continue
+        points = sorted(
+            {deadline.due, *(d for d in stage.updates_sent if deadline.due < d < end), end}
+        )
+        gaps = [(a, b, cal.working_days_between(a, b)) for a, b in pairwise(points)]
+        worst = max(gaps, key=lambda g: g[2]) if gaps else None
+        if worst is not None and worst[2] > interval:
+            outcomes.append(
+                failed(
+                    f"{late}; updates every {interval} working days were agreed, but "
+                    f"{worst[2]} working days passed between {worst[0].isoformat()} and "
+                    f"{worst[1].isoformat()} without one",
+                    facts=facts,
+                    **deadline.evidence(),
+                )
+            )
+        else:
+            outcomes.append(
+                passed(
+                    f"{late}; updates every {interval} working days were agreed and kept",
+                    facts=facts,
+                    **deadline.evidence(),
+                )
+            )
+    return _combine(outcomes, "no stage ran past the Code's timescale")
+
+
+# 5.9: when a response will miss the Code's timescale, agree with the resident how often
+# they will be kept informed.
+CHC24_5_9 = rule(
+    "5.9",
+    "Update intervals agreed when a response runs late",
+    summary=(
+        "If a response is going to come later than the Code's timescale, the landlord and "
+        "the resident agree how often the resident will hear about progress."
+    ),
+    explanation="""
+        Case: for each stage answered (or, with an as-of date, still open) after its
+        original deadline (stage 1: 10 working days after acknowledgement; stage 2: 20),
+        an extension included, update_interval_agreed must not be false, and one of it or
+        update_interval_working_days must be recorded. Where the interval is recorded, no
+        more than that many working days may pass between the original deadline, each
+        update (updates_sent) and the response. Stages answered in time are not
+        applicable. Policy: update_frequency_agreed_when_late must be true.
+    """,
+    case=_updates_agreed,
+    policy=_says(
+        (
+            "update_frequency_agreed_when_late",
+            "update intervals are agreed when a response will be late",
+            "the policy does not agree update intervals when a response will be late",
+        ),
+    ),
+    examples=[
+        _case_example(
+            Verdict.FAIL,
+            "weekly updates agreed, none sent for three weeks",
+            _stage1(
+                update_interval_working_days=5,
+                response={"issued_on": "2024-06-14", "outcome": "upheld"},
+            ),
+        ),
+        _case_example(
+            Verdict.PASS,
+            "weekly updates agreed and kept",
+            _stage1(
+                update_interval_working_days=5,
+                updates_sent=["2024-05-30", "2024-06-06", "2024-06-13"],
+                response={"issued_on": "2024-06-14", "outcome": "upheld"},
+            ),
+        ),
+        _case_example(
+            Verdict.NEEDS_EVIDENCE,
+            "late, nothing recorded about updates",
+            _stage1(response={"issued_on": "2024-06-14", "outcome": "upheld"}),
+        ),
+    ],
+)
+
+# -- 5.10 --------------------------------------------------------------------------------
+
+
+def _adjustments_reviewed(case: Complaint, ctx: Context) -> Outcome:
+    adjustments = case.resident.reasonable_adjustments
+    if not adjustments:
+        disclosed = case.resident.disclosed_disability
+        return not_applicable(
+            "no reasonable adjustment is recorded"
+            + (" (a disability was disclosed)" if disclosed else ""),
+            facts={"resident.disclosed_disability": disclosed},
+        )
+    judged_on = _judged_on(case, ctx)
+    return _combine(
+        [
+            _under_review(
+                f"resident.reasonable_adjustments[{i}] ({a.description})",
+                review_due=a.review_due,
+                reviews=a.reviews,
+                ended_on=None,
+                judged_on=judged_on,
+            )
+            for i, a in enumerate(adjustments)
+        ],
+        "no reasonable adjustment is recorded",
+    )
+
+
+# 5.10: make reasonable adjustments under the Equality Act; record agreed adjustments and
+# disclosed disabilities; keep adjustments under active review.
+CHC24_5_10 = rule(
+    "5.10",
+    "Reasonable adjustments recorded and reviewed",
+    summary=(
+        "Where the Equality Act 2010 calls for it, the landlord makes reasonable "
+        "adjustments for residents, records those agreed and any disability disclosed, and "
+        "keeps the adjustments under active review."
+    ),
+    explanation="""
+        Case: each of resident.reasonable_adjustments must have a review done (reviews) or
+        due (review_due); with neither it needs evidence. A review_due earlier than the
+        day the case is judged at (the as-of date, else the day it closed) with no review
+        on or after it fails. Policy: reasonable_adjustments and
+        adjustments_recorded_and_reviewed must be true.
+    """,
+    case=_adjustments_reviewed,
+    policy=_says(
+        (
+            "reasonable_adjustments",
+            "the policy makes reasonable adjustments",
+            "the policy makes no reasonable adjustments",
+        ),
+        (
+            "adjustments_recorded_and_reviewed",
+            "adjustments and disclosed disabilities are recorded and adjustments reviewed",
+            "the policy does not record and review adjustments",
+        ),
+    ),
+    examples=[
+        _case_example(
+            Verdict.FAIL,
+            "large-print letters agreed, review missed",
+            closed_on="2024-07-08",
+            resident={
+                "disclosed_disability": True,
+                "reasonable_adjustments": [
+                    {
+                        "description": "letters in large print",
+                        "agreed_on": "2024-05-02",
+                        "review_due": "2024-06-03",
+                    }
+                ],
+            },
+        ),
+        _case_example(
+            Verdict.PASS,
+            "large-print letters agreed and reviewed",
+            closed_on="2024-07-08",
+            resident={
+                "disclosed_disability": True,
+                "reasonable_adjustments": [
+                    {
+                        "description": "letters in large print",
+                        "agreed_on": "2024-05-02",
+                        "reviews": ["2024-06-03"],
+                        "review_due": "2024-09-03",
+                    }
+                ],
+            },
+        ),
+    ],
+)
+
+# -- 5.11 --------------------------------------------------------------------------------
+
+
+def _escalation_refusals(case: Complaint, ctx: Context) -> Outcome:
+    refusals = [(i, r) for i, r in enumerate(case.refusals) if r.stage == 2]
+    if not refusals:
+        return not_applicable("escalation was not refused")
+    facts: dict[str, Any] = {}
+    problems: list[str] = []
+    unset: list[str] = []
+    for i, r in refusals:
+        label = f"refusals[{i}]"
+        facts[label] = {
+            "ground": r.ground.value,
+            "detail": r.detail,
+            "explanation_given": r.explanation_given,
+            "ombudsman_right_given": r.ombudsman_right_given,
+        }
+        if r.ground.value == "other" and not r.detail:
+            problems.append(f"{label} declined escalation on an unnamed ground with no detail")
+        if r.explanation_given is False:
+            problems.append(f"{label} did not set out the reasons for declining escalation")
+        if r.ombudsman_right_given is False:
+            problems.append(f"{label} did not give the right to go to the Ombudsman (2.4)")
+        unset += [
+            f"{label}.{name}"
+            for name in ("explanation_given", "ombudsman_right_given")
+            if getattr(r, name) is None
+        ]
+    if problems:
+        return failed("; ".join(problems), facts=facts)
+    if unset:
+        return needs_evidence(f"the case does not record: set {', '.join(unset)}", facts=facts)
+    return passed(
+        "escalation was declined on a stated ground ("
+        + ", ".join(r.detail or r.ground.value for _, r in refusals)
+        + "), with reasons and the Ombudsman route given",
+        facts=facts,
+    )
+
+
+def _escalation_grounds(policy: LandlordPolicy, ctx: Context) -> Outcome:
+    declining = policy.escalation_refusal_grounds
+    accepting = policy.exclusions.grounds if policy.exclusions else None
+    facts = {
+        "policy.escalation_refusal_grounds": declining,
+        "policy.exclusions.grounds": accepting,
+    }
+    if declining is None or accepting is None:
+        return needs_evidence(
+            "set escalation_refusal_grounds and exclusions.grounds to compare them", facts=facts
+        )
+    known = {g.casefold() for g in accepting}
+    extra = [g for g in declining if g.casefold() not in known]
+    if extra:
+        return failed(
+            "the policy declines escalation on grounds that are not among its section 2 "
+            "exclusions: " + "; ".join(extra),
+            facts=facts,
+        )
+    return passed(
+        f"the policy declines escalation only on its exclusion grounds ({len(declining)} of "
+        f"{len(accepting)})",
+        facts=facts,
+    )
+
+
+# 5.11: escalation through every stage is refused only for valid reasons, set out clearly
+# and in line with section 2.
+CHC24_5_11 = rule(
+    "5.11",
+    "Escalation refused only for valid, stated reasons",
+    summary=(
+        "A complaint is taken through every stage unless there is a sound reason not to; "
+        "the reason is clearly given and is one section 2 allows."
+    ),
+    explanation="""
+        Case: each refusal to escalate (refusals with stage 2) must name its ground (an
+        'other' ground needs detail) and record explanation_given and
+        ombudsman_right_given as true (false fails, unset needs evidence).
+        Policy: every entry of escalation_refusal_grounds must also be one of
+        exclusions.grounds (compared ignoring case).
+    """,
+    case=_escalation_refusals,
+    policy=_escalation_grounds,
+    examples=[
+        _case_example(
+            Verdict.FAIL,
+            "escalation declined without reasons",
+            _stage1(),
+            refusals=[
+                {
+                    "on": "2024-06-04",
+                    "stage": 2,
+                    "ground": "other",
+                    "detail": "Stage 1 outcome considered fair",
+                    "explanation_given": False,
+                    "ombudsman_right_given": True,
+                }
+            ],
+        ),
+        _case_example(
+            Verdict.PASS,
+            "escalation declined: court claim filed, reasons and Ombudsman route given",
+            _stage1(),
+            refusals=[
+                {
+                    "on": "2024-06-04",
+                    "stage": 2,
+                    "ground": "legal_proceedings",
+                    "claim_filed_on": "2024-05-28",
+                    "explanation_given": True,
+                    "ombudsman_right_given": True,
+                }
+            ],
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "an extra ground for declining escalation",
+            escalation_refusal_grounds=["resident unhappy with the outcome only"],
+            exclusions={"grounds": ["legal proceedings have started"]},
+        ),
+    ],
+)
+
+# -- 5.12 --------------------------------------------------------------------------------
+
+
+def _full_record(case: Complaint, ctx: Context) -> Outcome:
+    refused_at = {r.stage for r in case.refusals}
+    ended = case.closed_on is not None and case.withdrawn_on is None
+    facts = {
+        "received_on": case.received_on.isoformat(),
+        "stages": [s.number for s in case.stages],
+        "closed_on": case.closed_on.isoformat() if case.closed_on else None,
+    }
+    if not case.stages and not case.refusals:
+        return failed("the record holds no stage of the complaint and no refusal", facts=facts)
+    problems: list[str] = []
+    unknown: list[str] = []
+    for i, stage in enumerate(case.stages):
+        label = f"stage {stage.number}"
+        if stage.number in refused_at and stage.response is None:
+            continue
+        if stage.logged_on is None and stage.acknowledged is None:
+            problems.append(f"{label} records no date it was logged or acknowledged")
+        if stage.response is None:
+            if ended:
+                problems.append(f"{label} was closed with no response on record")
+        elif stage.response.outcome is None:
+            unknown.append(f"stages[{i}].response.outcome")
+    if problems:
+        return failed("the record is incomplete: " + "; ".join(problems), facts=facts)
+    if unknown:
+        return needs_evidence(
+            "the record does not hold each stage's outcome; set " + ", ".join(unknown),
+            facts=facts,
+        )
+    return passed(
+        f"the record holds the date received ({case.received_on.isoformat()}) and, for "
+        f"{len(case.stages)} stage(s), when each was logged and its outcome so far",
+        facts=facts,
+    )
+
+
+# 5.12: keep a full record of each complaint and each stage's outcome: the original
+# complaint and date received, all correspondence, and supporting documents.
+CHC24_5_12 = rule(
+    "5.12",
+    "A full record of the complaint",
+    summary=(
+        "Each complaint has a complete file: what was originally raised and when, the "
+        "outcome of every stage, all correspondence with the resident and with others, and "
+        "supporting papers such as reports or surveys."
+    ),
+    explanation="""
+        Case: for each stage (other than one refused and never answered) the record must
+        hold a logging or acknowledgement date; a closed case must hold each stage's
+        response; a response without its outcome (response.outcome) needs evidence. That
+        correspondence and supporting documents are kept is for an attestation for 5.12.
+    """,
+    case=_full_record,
+    attestation=(
+        "a records audit of a sample of closed complaints showing the original complaint, "
+        "all correspondence and supporting reports or surveys on file"
+    ),
+    examples=[
+        _case_example(
+            Verdict.FAIL,
+            "closed with no stage 1 response on file",
+            _stage1(response=None),
+            closed_on="2024-06-01",
+        ),
+        _case_example(Verdict.PASS, "complete", _stage1(), closed_on="2024-06-01"),
+    ],
+)
+
+# -- 5.13 --------------------------------------------------------------------------------
+
+
+def _remedied_without_escalation(case: Complaint, ctx: Context) -> Outcome:
+    first, second = case.stage(1), case.stage(2)
+    if first is None or first.response is None:
+        return not_applicable("no stage 1 response")
+    outcome = first.response.outcome
+    remedied_at_1 = bool(first.remedies) or first.response.contents.remedy is True
+    facts = {
+        "stage1.response.outcome": outcome.value if outcome else None,
+        "stage1.remedies": len(first.remedies),
+        "stage1.response.contents.remedy": first.response.contents.remedy,
+        "stage2.remedies": len(second.remedies) if second else None,
+    }
+    upheld = outcome is not None and outcome.value in ("upheld", "partly_upheld")
+    if upheld and remedied_at_1:
+        return passed(
+            f"stage 1 found the complaint {outcome.value if outcome else ''} and put it right "
+            "there, without escalation",
+            facts=facts,
+        )
+    if second is None or not second.remedies or remedied_at_1:
+        return not_applicable(
+            "no remedy was held back for stage 2 (none offered at stage 2, or one was "
+            "already offered at stage 1)",
+            facts=facts,
+        )
+    if outcome is None:
+        return needs_evidence(
+            "a remedy came only at stage 2; the case does not say whether stage 1 upheld the "
+            "complaint; set the stage 1 response.outcome",
+            facts=facts,
+        )
+    if upheld:
+        return failed(
+            f"stage 1 found the complaint {outcome.value} but offered no remedy; one came "
+            "only after escalation to stage 2",
+            facts=facts,
+        )
+    return not_applicable(
+        "stage 1 did not uphold the complaint; the stage 2 remedy followed stage 2's own finding",
+        facts=facts,
+    )
+
+
+# 5.13: remedies are available at any stage; the resident need not escalate to get one.
+CHC24_5_13 = rule(
+    "5.13",
+    "Remedies available at every stage",
+    summary=(
+        "A complaint can be put right at whatever stage it is upheld; the resident should "
+        "not have to escalate to get a suitable remedy."
+    ),
+    explanation="""
+        Policy: remedies_at_any_stage must be true.
+        Case: a stage 1 response that upheld or partly upheld the complaint with a remedy
+        (stage 1 remedies, or contents.remedy true) passes. One that upheld it with no
+        remedy, where a remedy then came at stage 2, fails. Other cases are not
+        applicable; a stage 2 remedy after a stage 1 with no recorded outcome needs
+        evidence.
+    """,
+    policy=_says(
+        (
+            "remedies_at_any_stage",
+            "remedies can be offered at any stage",
+            "the policy keeps remedies for a later stage",
+        ),
+    ),
+    case=_remedied_without_escalation,
+    examples=[
+        _case_example(
+            Verdict.FAIL,
+            "upheld at stage 1, compensation only at stage 2",
+            _stage1(response={"issued_on": "2024-05-23", "outcome": "upheld"}),
+            _stage2(remedies=[{"kind": "financial", "amount": "150"}]),
+        ),
+        _case_example(
+            Verdict.PASS,
+            "upheld and put right at stage 1",
+            _stage1(
+                response={"issued_on": "2024-05-23", "outcome": "upheld"},
+                remedies=[{"kind": "apology"}, {"kind": "action", "description": "damp treatment"}],
+            ),
+        ),
+    ],
+)
+
+# -- 5.14 --------------------------------------------------------------------------------
+
+
+def _restrictions_reasoned_and_reviewed(case: Complaint, ctx: Context) -> Outcome:
+    restrictions = case.contact_restrictions
+    if not restrictions:
+        return not_applicable("no restriction on the resident's contact")
+    judged_on = _judged_on(case, ctx)
+    outcomes = []
+    for i, r in enumerate(restrictions):
+        label = f"contact_restrictions[{i}] (from {r.imposed_on.isoformat()})"
+        if r.reason is None:
+            outcomes.append(
+                needs_evidence(
+                    f"{label} records no reason; set contact_restrictions[{i}].reason",
+                    facts={f"contact_restrictions[{i}].reason": None},
+                )
+            )
+        elif not r.reason:
+            outcomes.append(
+                failed(
+                    f"{label} has an empty reason: the restriction is not evidenced",
+                    facts={f"contact_restrictions[{i}].reason": r.reason},
+                )
+            )
+        outcomes.append(
+            _under_review(
+                label,
+                review_due=r.review_due,
+                reviews=r.reviews,
+                ended_on=r.ended_on,
+                judged_on=judged_on,
+            )
+        )
+    return _combine(outcomes, "no restriction on the resident's contact")
+
+
+# 5.14: a policy for unacceptable behaviour; reasons for restrictions evidenced; restrictions
+# kept under review.
+CHC24_5_14 = rule(
+    "5.14",
+    "Unacceptable behaviour: a policy, reasons and reviews",
+    summary=(
+        "The landlord has a policy and procedure for handling unacceptable behaviour by "
+        "residents or their representatives; it can show why any restriction was imposed "
+        "and keeps each restriction under regular review."
+    ),
+    explanation="""
+        Policy: unacceptable_behaviour.exists and unacceptable_behaviour.restrictions_reviewed
+        must be true.
+        Case: each contact restriction must record its reason (unset needs evidence) and a
+        review done or due; a review_due earlier than the day judged at (the as-of date,
+        else the day the case closed) with no review since, while the restriction was still
+        in place, fails.
+    """,
+    policy=_says(
+        (
+            "unacceptable_behaviour.exists",
+            "there is a policy on unacceptable behaviour",
+            "there is no policy on unacceptable behaviour",
+        ),
+        (
+            "unacceptable_behaviour.restrictions_reviewed",
+            "restrictions are kept under review",
+            "the policy does not review restrictions",
+        ),
+    ),
+    case=_restrictions_reasoned_and_reviewed,
+    examples=[
+        example(
+            Subject.POLICY, Verdict.FAIL, "no policy", unacceptable_behaviour={"exists": False}
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "a policy with reviews",
+            unacceptable_behaviour={"exists": True, "restrictions_reviewed": True},
+        ),
+        _case_example(
+            Verdict.FAIL,
+            "single point of contact imposed, review missed",
+            closed_on="2024-07-08",
+            contact_restrictions=[
+                {
+                    "imposed_on": "2024-05-13",
+                    "reason": "abusive calls to staff",
+                    "review_due": "2024-06-13",
+                }
+            ],
+        ),
+    ],
+)
+
+# -- 5.15 --------------------------------------------------------------------------------
+
+
+def _restrictions_proportionate(case: Complaint, ctx: Context) -> Outcome:
+    restrictions = case.contact_restrictions
+    if not restrictions:
+        return not_applicable("no restriction on the resident's contact")
+    facts = {
+        f"contact_restrictions[{i}].equality_act_considered": r.equality_act_considered
+        for i, r in enumerate(restrictions)
+    }
+    missing = [k for k, v in facts.items() if v is False]
+    unknown = [k for k, v in facts.items() if v is None]
+    if missing:
+        return failed(
+            "contact was restricted without regard to the Equality Act: " + ", ".join(missing),
+            facts=facts,
+        )
+    if unknown:
+        return needs_evidence(f"the case does not record: set {', '.join(unknown)}", facts=facts)
+    return passed(
+        f"each of {len(restrictions)} restriction(s) records regard to the Equality Act",
+        facts=facts,
+    )
+
+
+# 5.15: contact restrictions are proportionate and show regard for the Equality Act.
+CHC24_5_15 = rule(
+    "5.15",
+    "Restrictions proportionate, with regard to the Equality Act",
+    summary=(
+        "Any limit on a resident's contact because of their behaviour goes no further than "
+        "needed and shows that the Equality Act 2010 was taken into account."
+    ),
+    explanation="""
+        Case: each contact restriction must record equality_act_considered: true (false
+        fails, unset needs evidence). Policy: unacceptable_behaviour.restrictions_proportionate
+        and unacceptable_behaviour.equality_act_regard must be true. Whether a given
+        restriction was proportionate is for an attestation for 5.15.
+    """,
+    case=_restrictions_proportionate,
+    policy=_says(
+        (
+            "unacceptable_behaviour.restrictions_proportionate",
+            "restrictions are kept proportionate",
+            "the policy does not limit restrictions to what is proportionate",
+        ),
+        (
+            "unacceptable_behaviour.equality_act_regard",
+            "they have regard to the Equality Act",
+            "the policy does not require regard to the Equality Act",
+        ),
+    ),
+    attestation=(
+        "a review of the restrictions imposed in the period, showing each was proportionate "
+        "to the behaviour and took the resident's needs under the Equality Act into account"
+    ),
+    examples=[
+        _case_example(
+            Verdict.FAIL,
+            "restricted without considering the resident's disability",
+            contact_restrictions=[
+                {
+                    "imposed_on": "2024-05-13",
+                    "reason": "repeated calls",
+                    "review_due": "2024-08-13",
+                    "equality_act_considered": False,
+                }
+            ],
+        ),
+        _case_example(
+            Verdict.PASS,
+            "restriction weighed against the Equality Act",
+            contact_restrictions=[
+                {
+                    "imposed_on": "2024-05-13",
+                    "reason": "repeated calls",
+                    "review_due": "2024-08-13",
+                    "equality_act_considered": True,
+                }
+            ],
+        ),
+    ],
+)
+
+RULES = (
+    CHC24_5_1,
+    CHC24_5_2,
+    CHC24_5_3,
+    CHC24_5_4,
+    CHC24_5_5,
+    CHC24_5_6,
+    CHC24_5_7,
+    CHC24_5_8,
+    CHC24_5_9,
+    CHC24_5_10,
+    CHC24_5_11,
+    CHC24_5_12,
+    CHC24_5_13,
+    CHC24_5_14,
+    CHC24_5_15,
+)
