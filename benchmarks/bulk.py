@@ -1,0 +1,211 @@
+"""Speed and memory of bulk evaluation, printed as JSON.
+
+    python benchmarks/bulk.py                 # 1,000,000 cases (takes a few minutes)
+    python benchmarks/bulk.py --cases 100000  # a quicker look
+
+Figures (targets from issue 6, for a 2-core machine):
+
+1. ``bulk``: N seeded synthetic cases from a CSV export (examples/crm/mapping.yaml)
+   through every code_2024 case rule and the TSM summary: wall time (target: 1,000,000 in
+   under 60 s) and peak memory (target: under 2 GB, main process plus workers).
+2. ``deadlines``: deadline computations per second in bulk (target: at least 1,000,000),
+   vectorised over the calendar's working-day index; also per date through the index,
+   and a naive baseline counting day by day with the holidays package, with the ratio.
+3. ``single_case``: one case (as data, validation included) through the whole code_2024
+   pack: median time (target: under 1 ms).
+
+These are the benchmark's figures, not unit tests: they depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import holidays
+import numpy as np
+
+from complaintrules import Engine, WorkingCalendar, evaluate_file, validate_case
+from complaintrules._bulk import default_jobs
+from complaintrules._synthetic import write_synthetic_csv
+
+ROOT = Path(__file__).resolve().parents[1]
+MAPPING = ROOT / "examples" / "crm" / "mapping.yaml"
+
+
+def _rss_mb(who: int) -> float:
+    return round(resource.getrusage(who).ru_maxrss / 1024, 1)  # Linux reports KiB
+
+
+def bench_bulk(n: int, jobs: int, seed: int, keep: Path | None) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = keep or Path(tmp) / "export.csv"
+        started = time.perf_counter()
+        write_synthetic_csv(path, n, seed=seed)
+        generated = time.perf_counter() - started
+        engine = Engine()
+        started = time.perf_counter()
+        summary = evaluate_file(path, MAPPING, engine=engine, as_of=date(2025, 3, 31), jobs=jobs)
+        report = summary.to_dict()
+        seconds = time.perf_counter() - started
+        size = path.stat().st_size
+    main_mb, worker_mb = _rss_mb(resource.RUSAGE_SELF), _rss_mb(resource.RUSAGE_CHILDREN)
+    year = report["tsm"][0] if report["tsm"] else {}
+    return {
+        "cases": n,
+        "csv_megabytes": round(size / 1e6, 1),
+        "generate_seconds": round(generated, 1),
+        "jobs": jobs,
+        "seconds": round(seconds, 2),
+        "cases_per_second": round(n / seconds),
+        "rows": report["rows"],
+        "rules": len(report["verdicts"]),
+        "tsm_first_year": {"CH01": year.get("CH01"), "CH02": year.get("CH02")},
+        "peak_rss_mb": {
+            "main": main_mb,
+            "largest_worker": worker_mb,
+            "total_upper_bound": round(main_mb + jobs * worker_mb, 1),
+        },
+    }
+
+
+def bench_deadlines(n: int, seed: int, naive_sample: int) -> dict[str, Any]:
+    cal = WorkingCalendar()
+    rng = random.Random(seed)
+    first = date(2024, 1, 1).toordinal()
+    ordinals = np.asarray([first + rng.randrange(730) for _ in range(n)], dtype=np.int64)
+    days = [date.fromordinal(int(o)) for o in ordinals[:naive_sample]]
+    cal.add_working_days_array(ordinals[:10], 10)  # build the arrays once
+    runs = []
+    for _ in range(5):
+        started = time.perf_counter()
+        due = cal.add_working_days_array(ordinals, 10)
+        runs.append(time.perf_counter() - started)
+    vectorised = n / min(runs)
+    started = time.perf_counter()
+    indexed = [cal.add_working_days(d, 10) for d in days]
+    indexed_rate = len(days) / (time.perf_counter() - started)
+    bank = holidays.country_holidays("GB", subdiv="ENG", years=range(2015, 2036))
+
+    def naive(day: date, count: int) -> date:
+        while count:
+            day += timedelta(days=1)
+            if day.weekday() < 5 and day not in bank:
+                count -= 1
+        return day
+
+    started = time.perf_counter()
+    walked = [naive(d, 10) for d in days]
+    naive_rate = len(days) / (time.perf_counter() - started)
+    assert walked == indexed == [date.fromordinal(int(o)) for o in due[:naive_sample]]
+    return {
+        "computations": n,
+        "vectorised_per_second": round(vectorised),
+        "indexed_per_date_per_second": round(indexed_rate),
+        "naive_day_by_day_per_second": round(naive_rate),
+        "naive_sample": naive_sample,
+        "ratio_vectorised_to_naive": round(vectorised / naive_rate, 1),
+        "ratio_indexed_to_naive": round(indexed_rate / naive_rate, 1),
+        "same_deadlines_as_naive": True,
+    }
+
+
+def bench_single_case(runs: int) -> dict[str, Any]:
+    engine = Engine()
+    case = {
+        "reference": "BENCH-1",
+        "received_on": "2024-12-20",
+        "channel": "phone",
+        "stages": [
+            {
+                "number": 1,
+                "acknowledged": {
+                    "on": "2024-12-23",
+                    "definition": {"understanding": "Damp", "outcomes_sought": "Treat it"},
+                },
+                "handler": "A. Patel",
+                "extensions": [
+                    {
+                        "notified_on": "2025-01-06",
+                        "new_due": "2025-01-20",
+                        "reason": "Survey",
+                        "ombudsman_details_given": True,
+                    }
+                ],
+                "response": {"issued_on": "2025-01-17", "outcome": "upheld"},
+            },
+            {
+                "number": 2,
+                "requested_on": "2025-01-27",
+                "acknowledged": {"on": "2025-01-29"},
+                "handler": "B. Okafor",
+            },
+        ],
+    }
+    findings = validate_case(case, engine=engine, as_of=date(2025, 3, 31))
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        validate_case(case, engine=engine, as_of=date(2025, 3, 31))
+        times.append(time.perf_counter() - started)
+    times.sort()
+    return {
+        "rules": len(findings),
+        "runs": runs,
+        "median_ms": round(statistics.median(times) * 1000, 3),
+        "p90_ms": round(times[int(runs * 0.9)] * 1000, 3),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--jobs", type=int, default=default_jobs())
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--deadlines", type=int, default=1_000_000)
+    parser.add_argument("--naive-sample", type=int, default=100_000)
+    parser.add_argument("--single-runs", type=int, default=2000)
+    parser.add_argument("--keep", type=Path, help="write the generated CSV here and keep it")
+    parser.add_argument("--skip-bulk", action="store_true")
+    args = parser.parse_args()
+    out: dict[str, Any] = {
+        "machine": {
+            "cpus_available": len(os.sched_getaffinity(0)),
+            "python": sys.version.split()[0],
+            "platform": platform.platform(),
+            "numpy": np.__version__,
+        },
+        "deadlines": bench_deadlines(args.deadlines, args.seed, args.naive_sample),
+        "single_case": bench_single_case(args.single_runs),
+    }
+    if not args.skip_bulk:
+        out["bulk"] = bench_bulk(args.cases, args.jobs, args.seed, args.keep)
+    targets = {
+        "deadlines_per_second_at_least_1e6": out["deadlines"]["vectorised_per_second"] >= 1_000_000,
+        "single_case_median_under_1ms": out["single_case"]["median_ms"] < 1.0,
+    }
+    if "bulk" in out:
+        bulk = out["bulk"]
+        scaled = bulk["seconds"] * 1_000_000 / bulk["cases"]
+        targets["million_cases_under_60s"] = scaled < 60
+        targets["peak_memory_under_2gb"] = bulk["peak_rss_mb"]["total_upper_bound"] < 2048
+        if bulk["cases"] != 1_000_000:
+            targets["note"] = f"bulk time scaled linearly from {bulk['cases']} cases"
+    out["targets_met"] = targets
+    json.dump(out, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
