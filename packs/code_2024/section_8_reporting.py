@@ -412,10 +412,11 @@ CHC24_8_3 = rule(
         Organisation: each entry in `organisational_changes` dated by the date judged must
         be followed by a self-assessment (`self_assessments[].completed_on`) on or after the
         change's date, within `self_assessment.after_change_months` months. The Code says
-        only 'following', so that period is this library's choice: a change whose period
-        has run out with no self-assessment since fails, as does a self-assessment that
-        came after it; one still inside its period with none yet needs evidence (it is not
-        yet late, but nothing shows it done). No changes: not applicable.
+        only 'following', so that period is this library's choice. A change fails when its
+        period has run out with no self-assessment since, or when the first one after it
+        came only once the period had run out; a change still inside its period with none
+        yet needs evidence (not yet late, but nothing shows it done). No changes: not
+        applicable.
     """,
     organisation=_self_assessed_after_change,
     examples=[
