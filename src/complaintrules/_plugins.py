@@ -184,3 +184,16 @@ class PackRegistry:
 
     def all_rules(self) -> list[Rule]:
         return [rule for pack in self.packs for rule in self.rules_for(pack)]
+
+    def equivalents(self, rule_id: str) -> tuple[str, ...]:
+        """Rule ids in other installed packs equivalent to ``rule_id``, for comparing years.
+
+        Read from each pack's ``equivalents`` map in both directions: the map of the pack
+        that owns ``rule_id``, and the maps of other packs that point at it.
+        """
+        found: list[str] = []
+        for pack in self.packs:
+            if rule_id in pack.equivalents:
+                found += pack.equivalents[rule_id]
+            found += [k for k, targets in pack.equivalents.items() if rule_id in targets]
+        return tuple(dict.fromkeys(f for f in found if f != rule_id))

@@ -68,3 +68,10 @@ def test_the_third_stage_has_no_2024_equivalent_but_the_limit_does() -> None:
 def test_the_reverse_lookup_finds_the_2020_provisions_behind_a_2024_rule() -> None:
     behind = sorted(k for k, v in PACK.equivalents.items() if "CHC24-6.4" in v)
     assert behind == ["CHC20-5.1", "CHC20-5.2"]
+
+
+def test_the_registry_looks_equivalents_up_both_ways() -> None:
+    registry = default_engine().registry
+    assert "CHC24-6.3" in registry.equivalents("CHC20-5.1")
+    assert set(registry.equivalents("CHC24-6.4")) >= {"CHC20-5.1", "CHC20-5.2"}
+    assert registry.equivalents("CHC20-5.19") == ()
