@@ -171,7 +171,10 @@ def response_deadline(
                 clock_note = "no logging date recorded; the acknowledgement date is used"
     else:
         trigger, trigger_label, clock_note = day, label, ""
-    notes = "; ".join(n for n in (note, clock_note) if n)
+    # The receipt convention matters only when the clock is anchored on the stage's start
+    # (directly, or through the acknowledgement or logging deadline).
+    start_note = "" if trigger_label in ("acknowledgement", "logging") else f"{label}: {note}"
+    notes = "; ".join(n for n in (start_note, clock_note) if n)
     return deadline_after(ctx, trigger, respond_days, trigger_label, notes)
 
 
