@@ -119,12 +119,14 @@ def build(i: int, scenario: str, rng: random.Random) -> dict[str, Any]:
         "received_on": received,
         "channel": rng.choice(["phone", "email", "web_form", "letter", "in_person"]),
         "issue_occurred_on": received - timedelta(days=rng.randint(3, 120)),
+        "offered_choice_to_complain": True,
         "stages": [stage1],
     }
     if extensions:
         stage1["extensions"] = extensions
     if scenario.startswith("refused"):
         case["issue_occurred_on"] = received - timedelta(days=rng.randint(400, 700))
+        case["became_aware_on"] = case["issue_occurred_on"]  # they knew at once
         case["stages"] = []
         case["refusals"] = [
             {
@@ -188,6 +190,27 @@ def build(i: int, scenario: str, rng: random.Random) -> dict[str, Any]:
     return case
 
 
+def annotate(case: dict[str, Any]) -> None:
+    """Facts that follow from a case's dates (no random draws, so the cases stay the same):
+    each acknowledgement says what the landlord is and is not responsible for (5.7); a
+    stage that runs past the Code's timescale records whether update intervals were agreed
+    (5.9): yes when the resident was sent an extension notice, no when it simply ran late."""
+    as_of = date(2025, 3, 31)
+    for stage in case["stages"]:
+        ack = stage.get("acknowledged")
+        if ack is None:
+            continue
+        ack["definition"]["responsibility_stated"] = True
+        if stage["number"] == 1:
+            start = min(ack["on"], wd(case["received_on"], 5))
+            due = wd(start, 10)
+        else:
+            due = wd(ack["on"], 20)
+        done = stage.get("response", {}).get("issued_on")
+        if (done or as_of) > due:
+            stage["update_interval_agreed"] = bool(stage.get("extensions"))
+
+
 def main() -> None:
     rng = random.Random(20250331)
     names = list(SCENARIOS)
@@ -200,7 +223,9 @@ def main() -> None:
     rows = []
     for i in range(1, 121):
         scenario = rng.choices(names, weights)[0]
-        rows.append((scenario, build(i, scenario, rng)))
+        case = build(i, scenario, rng)
+        annotate(case)
+        rows.append((scenario, case))
     rows.sort(key=lambda pair: pair[1]["received_on"])
     for scenario, case in rows:
         body = yaml.dump([case], Dumper=_Dumper, sort_keys=False, width=100)

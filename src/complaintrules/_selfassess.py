@@ -204,7 +204,8 @@ def _value(value: Any) -> str:
         return ", ".join(_value(v) for v in value) or "(none)"
     if value is None:
         return "(not stated)"
-    return str(value)
+    text = str(value)
+    return text if len(text) <= 90 else text[:87].rstrip() + "..."
 
 
 def _facts(facts: Mapping[str, Any]) -> str:

@@ -63,6 +63,10 @@ def test_json_and_yaml_cases_are_the_same() -> None:
 
 #: Provisions the CRM export cannot settle (no columns for them): see crm-mapping.yaml.
 NOT_IN_THE_EXPORT = {
+    "CHC24-1.3",
+    "CHC24-5.7",
+    "CHC24-5.9",
+    "CHC24-5.13",
     "CHC24-6.7",
     "CHC24-6.9",
     "CHC24-6.12",
