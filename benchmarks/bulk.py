@@ -37,7 +37,7 @@ import holidays
 import numpy as np
 
 from complaintrules import Engine, WorkingCalendar, evaluate_file, validate_case
-from complaintrules._bulk import default_jobs
+from complaintrules._bulk import VECTORISED, default_jobs
 from complaintrules._synthetic import write_synthetic_csv
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -168,6 +168,47 @@ def bench_single_case(runs: int) -> dict[str, Any]:
     }
 
 
+def bench_rules(n: int, seed: int) -> dict[str, Any]:
+    """CPU time per case of each case rule on synthetic cases (where bulk time goes)."""
+    from complaintrules._context import Context
+    from complaintrules._synthetic import HEADER, synthetic_rows
+    from complaintrules._tabular import _converter, load_mapping
+
+    converter = _converter(load_mapping(MAPPING), HEADER)
+    rows = (converter.convert(i, r) for i, r in enumerate(synthetic_rows(n, seed=seed)))
+    cases = [row.case for row in rows if row.case is not None]
+    engine = Engine()
+    pack = engine.pack("code_2024")
+    rules = [r for r in engine.registry.rules_for(pack) if r.case is not None]
+    as_of = date(2025, 3, 31)
+    contexts = [
+        Context(pack, engine.calendar, engine.conventions, c.received_on, as_of) for c in cases
+    ]
+    cost: dict[str, float] = {}
+    for rule in rules:
+        check = rule.case
+        assert check is not None
+        started = time.process_time()
+        for case, ctx in zip(cases, contexts, strict=True):
+            check(case, ctx)
+        cost[rule.id] = (time.process_time() - started) / len(cases) * 1e6
+    started = time.process_time()
+    for row_number, values in enumerate(synthetic_rows(n, seed=seed)):
+        converter.convert(row_number, values)
+    convert = (time.process_time() - started) / n * 1e6
+    ranked = sorted(cost.items(), key=lambda kv: -kv[1])
+    return {
+        "cases": len(cases),
+        "case_rules": len(rules),
+        "all_rules_microseconds_per_case": round(sum(cost.values()), 1),
+        "vectorised_rules_microseconds_per_case_when_run_one_by_one": round(
+            sum(v for k, v in cost.items() if k in VECTORISED), 1
+        ),
+        "read_and_validate_microseconds_per_row": round(convert, 1),
+        "costliest_rules_microseconds_per_case": {k: round(v, 1) for k, v in ranked[:10]},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
@@ -176,6 +217,7 @@ def main() -> None:
     parser.add_argument("--deadlines", type=int, default=1_000_000)
     parser.add_argument("--naive-sample", type=int, default=100_000)
     parser.add_argument("--single-runs", type=int, default=2000)
+    parser.add_argument("--rule-sample", type=int, default=5000)
     parser.add_argument("--keep", type=Path, help="write the generated CSV here and keep it")
     parser.add_argument("--skip-bulk", action="store_true")
     args = parser.parse_args()
@@ -188,6 +230,7 @@ def main() -> None:
         },
         "deadlines": bench_deadlines(args.deadlines, args.seed, args.naive_sample),
         "single_case": bench_single_case(args.single_runs),
+        "rules": bench_rules(args.rule_sample, args.seed),
     }
     if not args.skip_bulk:
         out["bulk"] = bench_bulk(args.cases, args.jobs, args.seed, args.keep)

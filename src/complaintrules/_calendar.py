@@ -14,6 +14,7 @@ counting working days costs two list look-ups, never a walk day by day.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -68,6 +69,10 @@ class WorkingCalendar:
         self._bank_holidays: dict[date, str] = {d: str(name) for d, name in bank.items()}
         self._closures: frozenset[date] = frozenset(closures)
         self._index = self._build_index(date(first_year, 1, 1), date(last_year, 12, 31))
+        # Weekday bank holidays and closure days, sorted, for days_skipped (bisect, not a scan).
+        self._special: list[date] = sorted(
+            d for d in self._bank_holidays.keys() | self._closures if d.weekday() < 5
+        )
 
     def _build_index(self, first: date, last: date) -> _Index:
         worked_by: list[int] = []
@@ -167,8 +172,9 @@ class WorkingCalendar:
             return []
         self._offset(start)
         self._offset(end)
-        special = sorted(d for d in self._bank_holidays.keys() | self._closures if start < d <= end)
-        return [(d, self.non_working_reason(d) or "") for d in special if d.weekday() < 5]
+        special = self._special
+        within = special[bisect.bisect_right(special, start) : bisect.bisect_right(special, end)]
+        return [(d, self.non_working_reason(d) or "") for d in within]
 
     # -- bulk ----------------------------------------------------------------------------
 
