@@ -159,6 +159,22 @@ def test_strict_also_fails_on_should_level_warnings(
     assert any(line.startswith("::warning ") for line in out.splitlines())
 
 
+def test_strict_with_the_code_2020_packs_should_level_rules(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The 2020 Code has "should" provisions: a shortfall against one is a warning."""
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(GOOD + "survey_feedback_signposts_complaints: false\n")
+    code, out, _ = run(capsys, "check", str(policy), "--pack", "code_2020")
+    assert "WARN  CHC20-1.5" in out, out
+    assert code == EXIT_OK
+    code, _, _ = run(capsys, "check", str(policy), "--pack", "code_2020", "--strict")
+    assert code == EXIT_FAILED
+    code, out, _ = run(capsys, "check", str(policy), "--pack", "code_2020", "--format", "json")
+    assert code == EXIT_OK
+    assert json.loads(out)["counts"]["warnings"] >= 1
+
+
 # -- formats -----------------------------------------------------------------------------
 
 
