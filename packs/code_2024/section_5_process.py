@@ -349,10 +349,17 @@ def _stage_count_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:
     facts = {"policy.stages": numbers}
     computed = {"stages_required": count}
     beyond = [n for n in numbers if n > count]
-    if len(numbers) > count or beyond:
+    if len(numbers) > count:
         return failed(
             f"the policy has {len(numbers)} stage(s) (numbered {numbers}); the Code allows "
             f"exactly {count}, never more",
+            facts=facts,
+            **computed,
+        )
+    if beyond:
+        return failed(
+            f"the policy numbers a stage {max(beyond)} (stages {numbers}); the Code's stages "
+            f"are 1 to {count}",
             facts=facts,
             **computed,
         )
