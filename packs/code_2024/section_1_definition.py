@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from itertools import pairwise
 from typing import Any
 
@@ -360,6 +361,22 @@ CHC24_1_4 = rule(
             "reviews 14 months apart",
             name=_ORG,
             service_request_reviews=["2024-04-30", "2025-06-30"],
+        ),
+        example(
+            Subject.ORGANISATION,
+            Verdict.PASS,
+            "quarterly reviews, judged at the end of 2024",
+            as_of=date(2024, 12, 31),
+            name=_ORG,
+            service_request_reviews=["2024-06-30", "2024-09-30", "2024-12-31"],
+        ),
+        example(
+            Subject.ORGANISATION,
+            Verdict.FAIL,
+            "last reviewed more than 12 months before the date judged",
+            as_of=date(2025, 8, 1),
+            name=_ORG,
+            service_request_reviews=["2024-06-30"],
         ),
         example(
             Subject.ORGANISATION,
