@@ -1266,7 +1266,7 @@ class Monitor:
             key = "end"
         if key in case.raised:
             return None
-        case.raised.add(key)
+        case.raised.add(sys.intern(key))  # the same few keys recur in every case
         day = date.fromordinal
         deadline = day(m["due"]) if "due" in m else None
         what = "acknowledgement" if meaning.obligation == _ACK else "response"
