@@ -67,6 +67,7 @@ VECTORISED: dict[str, tuple[str, int]] = {
 
 _NA, _PASS, _FAIL = 0, 1, 2
 _CODE_VERDICT = {_NA: Verdict.NOT_APPLICABLE, _PASS: Verdict.PASS, _FAIL: Verdict.FAIL}
+_FAIL_VERDICT = Verdict.FAIL
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,7 +318,10 @@ class BulkEvaluator:
                     failing |= vec.verdicts[r.id] == _FAIL
             must_failed = failing.tolist()
         every_rule = vector_rules + other_rules
-        tally: Counter[tuple[str, Verdict]] = Counter()
+        other_checks = [(r.id, r.case) for r in other_rules if r.case is not None]
+        every_check = [(r.id, r.case) for r in every_rule if r.case is not None]
+        keep = self.results
+        tally: dict[tuple[str, Verdict], int] = {}
         must = {rule_id for rule_id, level in levels.items() if level is Level.MUST}
         want = self.results or self.messages
         for i, (row, case) in enumerate(group):
@@ -325,7 +329,6 @@ class BulkEvaluator:
             verdicts: list[tuple[str, Verdict, str | None]] = []
             vector_ok = ok_list[i]
             case_failed = vector_ok and must_failed[i]
-            rules = other_rules if vector_ok else every_rule
             if vector_ok and want:
                 for rule in vector_rules:
                     code = codes[rule.id][i]
@@ -333,20 +336,27 @@ class BulkEvaluator:
                     if code == _FAIL and self.messages:
                         message = self._run(rule, case, ctx).message
                     verdicts.append((rule.id, _CODE_VERDICT[code], message))
-            for rule in rules:
-                outcome = self._run(rule, case, ctx)
-                verdict = outcome.verdict
-                tally[(rule.id, verdict)] += 1
-                if verdict is Verdict.FAIL:
-                    summary.breaches_by_month[(self._breach_month(case, outcome), rule.id)] += 1
-                    if rule.id in must:
+            for rule_id, check in other_checks if vector_ok else every_check:
+                try:
+                    outcome = check(case, ctx)
+                    if not isinstance(outcome, Outcome):
+                        raise TypeError(f"check returned {type(outcome).__name__}, not an Outcome")
+                    verdict = outcome.verdict
+                except Exception as exc:  # a broken rule is an error finding, never fatal
+                    outcome = Outcome(Verdict.ERROR, f"rule raised {type(exc).__name__}: {exc}")
+                    verdict = Verdict.ERROR
+                key = (rule_id, verdict)
+                tally[key] = tally.get(key, 0) + 1
+                if verdict is _FAIL_VERDICT:
+                    summary.breaches_by_month[(self._breach_month(case, outcome), rule_id)] += 1
+                    if rule_id in must:
                         summary.failures += 1
                         case_failed = True
                 elif verdict is Verdict.ERROR:
                     summary.failures += 1
                     case_failed = True
-                if self.results:
-                    verdicts.append((rule.id, verdict, outcome.message))
+                if keep:
+                    verdicts.append((rule_id, verdict, outcome.message))
             if not vector_ok:
                 self._tally_case(pack, case, summary)
             summary.evaluated += 1
@@ -417,68 +427,70 @@ class BulkEvaluator:
         n_cases = len(cases)
         if not n_cases:
             return None
-        ok = np.ones(n_cases, dtype=bool)
-        cols: dict[str, list[int]] = {}
+        fine = [True] * n_cases
         names = [
             *("has", "day0", "ack", "resp", "notified", "new_due", "good", "reason"),
             *("n_ext", "definition", "later", "ack_days", "respond_days", "clock", "cap"),
             "received",
         ]
-        for s in (1, 2):
-            for name in names:
-                cols[f"{name}{s}"] = [0] * n_cases
+        per_stage: dict[int, dict[str, list[int]]] = {
+            s: {name: [0] * n_cases for name in names} for s in (1, 2)
+        }
         withdrawn = [0] * n_cases
         closed = [0] * n_cases
+        start = self._start
         for i, case in enumerate(cases):
             params = self._stage_params(pack, case.received_on)
             if params is None:
-                ok[i] = False
+                fine[i] = False
                 continue
-            withdrawn[i] = case.withdrawn_on.toordinal() if case.withdrawn_on else 0
-            closed[i] = case.closed_on.toordinal() if case.closed_on else 0
-            top = max((st.number for st in case.stages), default=0)
-            for st in case.stages:
+            if case.withdrawn_on is not None:
+                withdrawn[i] = case.withdrawn_on.toordinal()
+            if case.closed_on is not None:
+                closed[i] = case.closed_on.toordinal()
+            stages = case.stages
+            top = max((st.number for st in stages), default=0)
+            for st in stages:
                 s = st.number
-                if s not in (1, 2):
+                if s != 1 and s != 2:
                     continue
-                if len(st.extensions) > 1:
-                    ok[i] = False
+                extensions = st.extensions
+                if len(extensions) > 1:
+                    fine[i] = False
                     break
                 try:
                     if s == 1:
-                        day0 = self._start(case.received_on, case.received_at)
+                        day0 = start(case.received_on, case.received_at)
                         received = case.received_on.toordinal()
                     else:
                         assert st.requested_on is not None
-                        day0 = self._start(st.requested_on, None)
+                        day0 = start(st.requested_on, None)
                         received = st.requested_on.toordinal()
                 except (CalendarRangeError, AssertionError):
-                    ok[i] = False
+                    fine[i] = False
                     break
-                c = cols
-                c[f"has{s}"][i] = 1
-                c[f"day0{s}"][i] = day0
-                c[f"received{s}"][i] = received
+                c = per_stage[s]
+                c["has"][i] = 1
+                c["day0"][i] = day0
+                c["received"][i] = received
                 ack = st.acknowledged
                 if ack is not None:
-                    c[f"ack{s}"][i] = ack.on.toordinal()
+                    c["ack"][i] = ack.on.toordinal()
                     definition = ack.definition
-                    c[f"definition{s}"][i] = int(definition is not None and definition.is_complete)
+                    c["definition"][i] = int(definition is not None and definition.is_complete)
                 if st.response is not None:
-                    c[f"resp{s}"][i] = st.response.issued_on.toordinal()
-                if st.extensions:
-                    ext = st.extensions[0]
-                    c[f"n_ext{s}"][i] = 1
-                    c[f"notified{s}"][i] = ext.notified_on.toordinal()
-                    c[f"new_due{s}"][i] = ext.new_due.toordinal()
-                    c[f"good{s}"][i] = int(bool(ext.good_reason))
-                    c[f"reason{s}"][i] = int(bool(ext.reason))
-                c[f"later{s}"][i] = int(top > s)
-                ack_days, respond_days, clock, cap = params[s - 1]
-                c[f"ack_days{s}"][i] = ack_days
-                c[f"respond_days{s}"][i] = respond_days
-                c[f"clock{s}"][i] = clock
-                c[f"cap{s}"][i] = cap
+                    c["resp"][i] = st.response.issued_on.toordinal()
+                if extensions:
+                    ext = extensions[0]
+                    c["n_ext"][i] = 1
+                    c["notified"][i] = ext.notified_on.toordinal()
+                    c["new_due"][i] = ext.new_due.toordinal()
+                    c["good"][i] = int(bool(ext.good_reason))
+                    c["reason"][i] = int(bool(ext.reason))
+                c["later"][i] = int(top > s)
+                c["ack_days"][i], c["respond_days"][i], c["clock"][i], c["cap"][i] = params[s - 1]
+        ok = np.asarray(fine, dtype=bool)
+        cols = {f"{name}{s}": values for s, c in per_stage.items() for name, values in c.items()}
         a = {k: np.asarray(v, dtype=np.int64) for k, v in cols.items()}
         wd = np.asarray(withdrawn, dtype=np.int64)
         cl = np.asarray(closed, dtype=np.int64)

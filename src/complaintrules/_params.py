@@ -78,6 +78,8 @@ class ParameterSet(Mapping[str, _Parameter]):
             values = sorted(p.values, key=lambda v: v.since)
             self._params[name] = p.model_copy(update={"values": values})
             self._dates[name] = [v.since for v in values]
+        # at() is asked the same (name, date) pairs over and over in bulk evaluation.
+        self._found: dict[tuple[str, date], ParameterValue] = {}
 
     @classmethod
     def from_yaml(cls, path: Path) -> ParameterSet:
@@ -99,6 +101,9 @@ class ParameterSet(Mapping[str, _Parameter]):
 
     def at(self, name: str, on: date) -> ParameterValue:
         """The value of ``name`` in force on ``on``."""
+        found = self._found.get((name, on))
+        if found is not None:
+            return found
         if name not in self._params:
             raise UnknownParameterError(f"no parameter {name!r} in {self.origin}")
         position = bisect.bisect_right(self._dates[name], on) - 1
@@ -109,7 +114,10 @@ class ParameterSet(Mapping[str, _Parameter]):
             )
         param = self._params[name]
         chosen = param.values[position]
-        return ParameterValue(name, chosen.value, chosen.since, chosen.source, param.unit)
+        found = ParameterValue(name, chosen.value, chosen.since, chosen.source, param.unit)
+        if len(self._found) < 500_000:
+            self._found[(name, on)] = found
+        return found
 
     def describe(self) -> dict[str, Any]:
         return {
