@@ -192,8 +192,9 @@ def bench_rules(n: int, seed: int) -> dict[str, Any]:
         for case, ctx in zip(cases, contexts, strict=True):
             check(case, ctx)
         cost[rule.id] = (time.process_time() - started) / len(cases) * 1e6
+    raw = list(synthetic_rows(n, seed=seed))
     started = time.process_time()
-    for row_number, values in enumerate(synthetic_rows(n, seed=seed)):
+    for row_number, values in enumerate(raw):
         converter.convert(row_number, values)
     convert = (time.process_time() - started) / n * 1e6
     ranked = sorted(cost.items(), key=lambda kv: -kv[1])
