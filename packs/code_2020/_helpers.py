@@ -13,15 +13,16 @@ Worked dates the examples use (England and Wales calendar, 2023):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from complaintrules import Complaint, LandlordPolicy, Organisation
+from complaintrules import LandlordPolicy
 from complaintrules.authoring import (
     ClockStart,
     Context,
     Example,
     Outcome,
+    PolicyCheck,
     Subject,
     Verdict,
     example,
@@ -29,10 +30,6 @@ from complaintrules.authoring import (
     needs_evidence,
     passed,
 )
-
-PolicyCheck = Callable[[LandlordPolicy, Context], Outcome]
-CaseCheck = Callable[[Complaint, Context], Outcome]
-OrganisationCheck = Callable[[Organisation, Context], Outcome]
 
 ORG = "Example Homes"
 
@@ -143,36 +140,6 @@ def attestation_examples(provision: str, *, met: str, not_met: str) -> list[Exam
 
 
 # -- policy checks ---------------------------------------------------------------------------
-
-
-def _lookup(obj: Any, path: str) -> Any:
-    for part in path.split("."):
-        if obj is None:
-            return None
-        obj = getattr(obj, part)
-    return obj
-
-
-def says(*statements: tuple[str, str, str]) -> PolicyCheck:
-    """The policy makes every one of ``(field path, what yes means, what no means)``.
-
-    A field set to false fails; one left unset needs evidence and is named.
-    """
-
-    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
-        facts = {f"policy.{path}": _lookup(policy, path) for path, _, _ in statements}
-        noes = [no for path, _, no in statements if facts[f"policy.{path}"] is False]
-        unset = [path for path, _, _ in statements if facts[f"policy.{path}"] is None]
-        if noes:
-            return failed("; ".join(noes), facts=facts)
-        if unset:
-            return needs_evidence(
-                "the policy does not say; set " + ", ".join(f"'{p}'" for p in unset),
-                facts=facts,
-            )
-        return passed("; ".join(yes for _, yes, _ in statements), facts=facts)
-
-    return check
 
 
 def policy_days(number: int, field: str, param: str, what: str) -> PolicyCheck:

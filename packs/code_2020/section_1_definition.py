@@ -13,10 +13,11 @@ from complaintrules.authoring import (
     needs_evidence,
     not_applicable,
     passed,
+    policy_states,
 )
 
 from ._common import rule
-from ._helpers import case_example, policy_example, says
+from ._helpers import case_example, policy_example
 
 # Key terms whose absence shows a policy's own definition departs from the Ombudsman's.
 _DEFINITION_TERMS = (
@@ -104,7 +105,7 @@ CHC20_1_3 = rule(
     explanation="""
         Policy: word_complaint_not_required and representatives_allowed must both be true.
     """,
-    policy=says(
+    policy=policy_states(
         (
             "word_complaint_not_required",
             "the word 'complaint' is not required",
@@ -142,7 +143,7 @@ CHC20_1_4 = rule(
         "service the resident has, or has not, received."
     ),
     explanation="Policy: service_requests.distinguished_from_complaints must be true.",
-    policy=says(
+    policy=policy_states(
         (
             "service_requests.distinguished_from_complaints",
             "the policy distinguishes service requests from complaints",
@@ -173,7 +174,7 @@ CHC20_1_5 = rule(
         "can be done the resident is told how to complain if they want to."
     ),
     explanation="Policy: survey_feedback_signposts_complaints must be true.",
-    policy=says(
+    policy=policy_states(
         (
             "survey_feedback_signposts_complaints",
             "survey respondents are told how to complain",
@@ -202,7 +203,7 @@ CHC20_1_6 = rule(
         logged when they should have been is for an attestation backed by a sample of
         contact records.
     """,
-    policy=says(
+    policy=policy_states(
         (
             "logs_complaint_when_requested",
             "matters are logged as complaints on request or when enquiries are needed",
@@ -252,7 +253,7 @@ CHC20_1_7 = rule(
         1.8. Policy: exclusions.each_case_on_merits must be true.
     """,
     case=_refused_with_reason,
-    policy=says(
+    policy=policy_states(
         (
             "exclusions.each_case_on_merits",
             "each complaint is considered on its merits before any refusal",
@@ -411,7 +412,7 @@ CHC20_1_9 = rule(
         as true. Policy: exclusions.refusal_explained_with_ombudsman_right must be true.
     """,
     case=_refusal_explained,
-    policy=says(
+    policy=policy_states(
         (
             "exclusions.refusal_explained_with_ombudsman_right",
             "refusals are explained, with the right to go to the Ombudsman",

@@ -12,10 +12,11 @@ from complaintrules.authoring import (
     needs_evidence,
     not_applicable,
     passed,
+    policy_states,
 )
 
 from ._common import rule
-from ._helpers import attestation_examples, policy_example, says
+from ._helpers import attestation_examples, policy_example
 
 
 def _channels(policy: LandlordPolicy, ctx: Context) -> Outcome:
@@ -127,7 +128,7 @@ CHC20_2_3 = rule(
         Policy: publication.accessible_format and publication.describes_stages_and_timescales
         must both be true.
     """,
-    policy=says(
+    policy=policy_states(
         (
             "publication.accessible_format",
             "the policy is available in an accessible format",
@@ -167,7 +168,7 @@ CHC20_2_4 = rule(
         Policy: publication.website_explains_how_to_complain must be true. A landlord with
         no website can record that in an attestation for 2.4 instead.
     """,
-    policy=says(
+    policy=policy_states(
         (
             "publication.website_explains_how_to_complain",
             "the website explains how to complain and links the policy",
@@ -207,7 +208,7 @@ CHC20_2_5 = rule(
         Policy: reasonable_adjustments must be true. Training of handlers on adjustment
         requests is for an attestation with training records.
     """,
-    policy=says(
+    policy=policy_states(
         (
             "reasonable_adjustments",
             "the policy says how reasonable adjustment requests are handled",
@@ -290,7 +291,7 @@ CHC20_2_7 = rule(
         "landlord's regular correspondence."
     ),
     explanation="Policy: publication.ombudsman_contact_in_correspondence must be true.",
-    policy=says(
+    policy=policy_states(
         (
             "publication.ombudsman_contact_in_correspondence",
             "the Ombudsman's contact details go out in regular correspondence",
@@ -325,7 +326,7 @@ CHC20_2_8 = rule(
         gave the advice is for an attestation (a sample of acknowledgement and response
         letters).
     """,
-    policy=says(
+    policy=policy_states(
         (
             "ombudsman_right_explained",
             "the policy explains the right to go to the Ombudsman during the complaint",

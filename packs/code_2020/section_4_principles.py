@@ -21,6 +21,7 @@ from complaintrules.authoring import (
     needs_evidence,
     not_applicable,
     passed,
+    policy_states,
     response_deadline,
     stage_start,
 )
@@ -33,7 +34,6 @@ from ._helpers import (
     first_not_passing,
     policy_days,
     policy_example,
-    says,
     stage1,
     stage_params,
 )
@@ -180,7 +180,7 @@ CHC20_4_2 = rule(
         and outcomes_sought. Policy: records_complaint_definition must be true.
     """,
     case=_acknowledgement_defines,
-    policy=says(
+    policy=policy_states(
         (
             "records_complaint_definition",
             "acknowledgements set out the complaint and the outcome sought",
@@ -235,7 +235,7 @@ CHC20_4_4 = rule(
         Policy: triage (an early assessment of evidence, outcome and urgency) must be true.
         How it works in practice is for an attestation.
     """,
-    policy=says(
+    policy=policy_states(
         (
             "triage",
             "complaints are assessed early for evidence needed, outcome and urgency",
@@ -259,7 +259,7 @@ CHC20_4_5 = rule(
         "representative or companion to meetings where that is reasonable."
     ),
     explanation="Policy: representatives_allowed must be true.",
-    policy=says(
+    policy=policy_states(
         (
             "representatives_allowed",
             "residents may be represented or accompanied",
@@ -764,7 +764,7 @@ CHC20_4_18 = rule(
         "residents or their representatives while they pursue a complaint."
     ),
     explanation="Policy: unacceptable_behaviour.exists must be true.",
-    policy=says(
+    policy=policy_states(
         (
             "unacceptable_behaviour.exists",
             "there is an unacceptable behaviour policy",
@@ -814,7 +814,7 @@ CHC20_4_19 = rule(
         true.
     """,
     case=_restrictions,
-    policy=says(
+    policy=policy_states(
         (
             "unacceptable_behaviour.restrictions_proportionate",
             "restrictions are proportionate",

@@ -14,10 +14,12 @@ from typing import Any
 
 from complaintrules import Complaint, LandlordPolicy
 from complaintrules.authoring import (
+    CaseCheck,
     ClockStart,
     Context,
     Level,
     Outcome,
+    PolicyCheck,
     Verdict,
     check_actions_tracked,
     check_different_handlers,
@@ -31,6 +33,7 @@ from complaintrules.authoring import (
     needs_evidence,
     not_applicable,
     passed,
+    policy_states,
     response_deadline,
 )
 
@@ -38,8 +41,6 @@ from ._common import rule
 from ._helpers import (
     ALL_ITEMS,
     STAGE1_ITEMS,
-    CaseCheck,
-    PolicyCheck,
     attestation_examples,
     case_example,
     first_not_passing,
@@ -48,7 +49,6 @@ from ._helpers import (
     policy_days,
     policy_example,
     policy_extension_field,
-    says,
     stage1,
     stage2,
     stage3,
@@ -486,7 +486,7 @@ CHC20_5_5 = rule(
         fails. Policy: respond_when_answer_known must be true.
     """,
     case=_across_stages(check_actions_tracked),
-    policy=says(
+    policy=policy_states(
         (
             "respond_when_answer_known",
             "responses go out when the answer is known, with open actions tracked",
@@ -751,7 +751,7 @@ CHC20_5_10 = rule(
         records_complaint_definition must be true.
     """,
     case=_stage2_defined,
-    policy=says(
+    policy=policy_states(
         (
             "records_complaint_definition",
             "escalations are acknowledged with the issues and outcome set out",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from itertools import pairwise
 from typing import Any
@@ -19,43 +18,12 @@ from complaintrules.authoring import (
     needs_evidence,
     not_applicable,
     passed,
+    policy_states,
 )
 
 from ._common import rule
 
-PolicyCheck = Callable[[LandlordPolicy, Context], Outcome]
-
 _ORG = "Example Homes"
-
-
-def _lookup(obj: Any, path: str) -> Any:
-    for part in path.split("."):
-        if obj is None:
-            return None
-        obj = getattr(obj, part)
-    return obj
-
-
-def _says(*statements: tuple[str, str, str]) -> PolicyCheck:
-    """The policy makes every one of ``(field path, what yes means, what no means)``.
-
-    A field set to false fails; one left unset needs evidence and is named.
-    """
-
-    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
-        facts = {f"policy.{path}": _lookup(policy, path) for path, _, _ in statements}
-        noes = [no for path, _, no in statements if facts[f"policy.{path}"] is False]
-        unset = [path for path, _, _ in statements if facts[f"policy.{path}"] is None]
-        if noes:
-            return failed("; ".join(noes), facts=facts)
-        if unset:
-            return needs_evidence(
-                "the policy does not say; set " + ", ".join(f"'{p}'" for p in unset),
-                facts=facts,
-            )
-        return passed("; ".join(yes for _, yes, _ in statements), facts=facts)
-
-    return check
 
 
 def _case(**facts: Any) -> dict[str, Any]:
@@ -202,7 +170,7 @@ CHC24_1_3 = rule(
         resident asked to complain (resident_asked_to_complain: true) had no choice to
         offer and is not applicable; with neither fact recorded the rule needs evidence.
     """,
-    policy=_says(
+    policy=policy_states(
         (
             "word_complaint_not_required",
             "residents need not use the word 'complaint'",
@@ -323,7 +291,7 @@ CHC24_1_4 = rule(
         that long before the date judged on. The Code says only "regularly": the
         interval is this pack's reading (12 months), kept as a dated parameter.
     """,
-    policy=_says(
+    policy=policy_states(
         (
             "service_requests.distinguished_from_complaints",
             "the policy explains how service requests differ from complaints",
@@ -430,7 +398,7 @@ CHC24_1_5 = rule(
         must be true (false fails; unset needs evidence). A complaint about no service
         request is not applicable.
     """,
-    policy=_says(
+    policy=policy_states(
         (
             "service_requests.complaint_while_request_open",
             "a complaint can be made while a service request is open",
@@ -477,7 +445,7 @@ CHC24_1_6 = rule(
         in use really carry the information is for an attestation for 1.6, with the
         forms (or screenshots) as evidence.
     """,
-    policy=_says(
+    policy=policy_states(
         (
             "survey_feedback_signposts_complaints",
             "surveys tell residents how to complain",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from complaintrules import LandlordPolicy
@@ -15,43 +14,12 @@ from complaintrules.authoring import (
     failed,
     needs_evidence,
     passed,
+    policy_states,
 )
 
 from ._common import rule
 
-PolicyCheck = Callable[[LandlordPolicy, Context], Outcome]
-
 _ORG = "Example Homes"
-
-
-def _lookup(obj: Any, path: str) -> Any:
-    for part in path.split("."):
-        if obj is None:
-            return None
-        obj = getattr(obj, part)
-    return obj
-
-
-def _says(*statements: tuple[str, str, str]) -> PolicyCheck:
-    """The policy makes every one of ``(field path, what yes means, what no means)``.
-
-    A field set to false fails; one left unset needs evidence and is named.
-    """
-
-    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
-        facts = {f"policy.{path}": _lookup(policy, path) for path, _, _ in statements}
-        noes = [no for path, _, no in statements if facts[f"policy.{path}"] is False]
-        unset = [path for path, _, _ in statements if facts[f"policy.{path}"] is None]
-        if noes:
-            return failed("; ".join(noes), facts=facts)
-        if unset:
-            return needs_evidence(
-                "the policy does not say; set " + ", ".join(f"'{p}'" for p in unset),
-                facts=facts,
-            )
-        return passed("; ".join(yes for _, yes, _ in statements), facts=facts)
-
-    return check
 
 
 def _attested(provision: str, complies: bool, statement: str, evidence: str) -> dict[str, Any]:
@@ -156,7 +124,7 @@ CHC24_3_2 = rule(
         Policy: any_staff_can_take_complaints must be true. That all staff actually know
         the process is for an attestation for 3.2 (induction or training records).
     """,
-    policy=_says(
+    policy=policy_states(
         (
             "any_staff_can_take_complaints",
             "any member of staff can take a complaint",
@@ -239,7 +207,7 @@ CHC24_3_3 = rule(
     ],
 )
 
-_FORMAT_AND_CONTENT = _says(
+_FORMAT_AND_CONTENT = policy_states(
     (
         "publication.accessible_format",
         "it is available in a clear, accessible format",
@@ -392,7 +360,7 @@ CHC24_3_6 = rule(
     explanation="""
         Policy: representatives_allowed and accompanied_at_meetings must both be true.
     """,
-    policy=_says(
+    policy=policy_states(
         (
             "representatives_allowed",
             "a representative may deal with the complaint",
@@ -435,7 +403,7 @@ CHC24_3_7 = rule(
         names them: refusals (2.4), extension notices (6.5, 6.16) and the final response
         (6.19).
     """,
-    policy=_says(
+    policy=policy_states(
         (
             "ombudsman_right_explained",
             "residents are told of their right to use the Ombudsman and how",

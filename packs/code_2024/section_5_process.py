@@ -8,7 +8,7 @@ acknowledged Thu 2024-05-09 (Mon 6 May is a bank holiday), stage 1 response due 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from itertools import pairwise
 from typing import Any
@@ -25,12 +25,11 @@ from complaintrules.authoring import (
     needs_evidence,
     not_applicable,
     passed,
+    policy_states,
     response_deadline,
 )
 
 from ._common import rule
-
-PolicyCheck = Callable[[LandlordPolicy, Context], Outcome]
 
 _ORG = "Example Homes"
 
@@ -96,36 +95,6 @@ def _attested(provision: str, complies: bool, statement: str, evidence: str) -> 
 
 
 # -- shared shapes of check ----------------------------------------------------------------
-
-
-def _lookup(obj: Any, path: str) -> Any:
-    for part in path.split("."):
-        if obj is None:
-            return None
-        obj = getattr(obj, part)
-    return obj
-
-
-def _says(*statements: tuple[str, str, str]) -> PolicyCheck:
-    """The policy makes every one of ``(field path, what yes means, what no means)``.
-
-    A field set to false fails; one left unset needs evidence and is named.
-    """
-
-    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
-        facts = {f"policy.{path}": _lookup(policy, path) for path, _, _ in statements}
-        noes = [no for path, _, no in statements if facts[f"policy.{path}"] is False]
-        unset = [path for path, _, _ in statements if facts[f"policy.{path}"] is None]
-        if noes:
-            return failed("; ".join(noes), facts=facts)
-        if unset:
-            return needs_evidence(
-                "the policy does not say; set " + ", ".join(f"'{p}'" for p in unset),
-                facts=facts,
-            )
-        return passed("; ".join(yes for _, yes, _ in statements), facts=facts)
-
-    return check
 
 
 def _combine(outcomes: Sequence[Outcome], none: str) -> Outcome:
@@ -215,7 +184,7 @@ CHC24_5_1 = rule(
         complainants are not treated differently in practice is for an attestation for
         5.1.
     """,
-    policy=_says(
+    policy=policy_states(
         (
             "single_policy",
             "one policy covers all complaints within the Code",
@@ -490,7 +459,7 @@ CHC24_5_4 = rule(
         A separate complaint record kept by a contractor cannot be seen in one case: that
         part rests on the policy.
     """,
-    policy=_says(
+    policy=policy_states(
         (
             "third_parties.handled_within_same_stages",
             "third parties respond within the same two stages",
@@ -534,7 +503,7 @@ CHC24_5_5 = rule(
         landlord makes sure of it (contract terms, monitoring) is for an attestation for
         5.5.
     """,
-    policy=_says(
+    policy=policy_states(
         (
             "third_parties.landlord_responsible_for_compliance",
             "the landlord takes responsibility for third parties following the Code",
@@ -629,7 +598,7 @@ CHC24_5_6 = rule(
         cannot be read from the data. Policy: records_complaint_definition must be true.
     """,
     case=_definitions_recorded,
-    policy=_says(
+    policy=policy_states(
         (
             "records_complaint_definition",
             "the policy records a complaint definition at each stage",
@@ -896,7 +865,7 @@ CHC24_5_9 = rule(
         applicable. Policy: update_frequency_agreed_when_late must be true.
     """,
     case=_updates_agreed,
-    policy=_says(
+    policy=policy_states(
         (
             "update_frequency_agreed_when_late",
             "update intervals are agreed when a response will be late",
@@ -975,7 +944,7 @@ CHC24_5_10 = rule(
         adjustments_recorded_and_reviewed must be true.
     """,
     case=_adjustments_reviewed,
-    policy=_says(
+    policy=policy_states(
         (
             "reasonable_adjustments",
             "the policy makes reasonable adjustments",
@@ -1282,7 +1251,7 @@ CHC24_5_13 = rule(
         applicable; a stage 2 remedy after a stage 1 with no recorded outcome needs
         evidence.
     """,
-    policy=_says(
+    policy=policy_states(
         (
             "remedies_at_any_stage",
             "remedies can be offered at any stage",
@@ -1363,7 +1332,7 @@ CHC24_5_14 = rule(
         else the day the case closed) with no review since, while the restriction was still
         in place, fails.
     """,
-    policy=_says(
+    policy=policy_states(
         (
             "unacceptable_behaviour.exists",
             "there is a policy on unacceptable behaviour",
@@ -1442,7 +1411,7 @@ CHC24_5_15 = rule(
         restriction was proportionate is for an attestation for 5.15.
     """,
     case=_restrictions_proportionate,
-    policy=_says(
+    policy=policy_states(
         (
             "unacceptable_behaviour.restrictions_proportionate",
             "restrictions are kept proportionate",

@@ -11,8 +11,18 @@ from datetime import date
 from typing import Any
 
 from ._context import Context, Portfolio
-from ._policy import ClockStart, PolicyStage
-from ._rules import Example, Level, Outcome, Rule, Subject, Verdict
+from ._policy import ClockStart, LandlordPolicy, PolicyStage
+from ._rules import (
+    CaseCheck,
+    Example,
+    Level,
+    OrganisationCheck,
+    Outcome,
+    PolicyCheck,
+    Rule,
+    Subject,
+    Verdict,
+)
 from ._stage_checks import (
     RESPONSE_ITEMS,
     acknowledgement_deadline,
@@ -44,13 +54,16 @@ from ._timeliness import (
 
 __all__ = [
     "RESPONSE_ITEMS",
+    "CaseCheck",
     "ClockStart",
     "Context",
     "Deadline",
     "Example",
     "ExtensionReview",
     "Level",
+    "OrganisationCheck",
     "Outcome",
+    "PolicyCheck",
     "PolicyStage",
     "Portfolio",
     "Rule",
@@ -78,6 +91,7 @@ __all__ = [
     "not_applicable",
     "passed",
     "policy_says",
+    "policy_states",
     "receipt_day0",
     "response_clock_from_acknowledgement",
     "response_deadline",
@@ -125,6 +139,40 @@ def policy_says(value: bool | None, field: str, *, yes: str, no: str) -> Outcome
             facts=facts,
         )
     return passed(yes, facts=facts) if value else failed(no, facts=facts)
+
+
+def _field_at(obj: Any, path: str) -> Any:
+    """The value at a dotted ``path`` below ``obj``; None as soon as a step is missing."""
+    for part in path.split("."):
+        if obj is None:
+            return None
+        obj = getattr(obj, part)
+    return obj
+
+
+def policy_states(*statements: tuple[str, str, str]) -> PolicyCheck:
+    """A policy check that several yes/no statements all hold.
+
+    Each statement is ``(dotted field path, message when true, message when false)``.
+    Any field that is false fails, with every such message joined; otherwise any field
+    that is unset needs evidence, naming each one to set; otherwise the check passes with
+    every "true" message joined. Facts record each field as ``policy.<path>``.
+    """
+
+    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
+        facts = {f"policy.{path}": _field_at(policy, path) for path, _, _ in statements}
+        noes = [no for path, _, no in statements if facts[f"policy.{path}"] is False]
+        unset = [path for path, _, _ in statements if facts[f"policy.{path}"] is None]
+        if noes:
+            return failed("; ".join(noes), facts=facts)
+        if unset:
+            return needs_evidence(
+                "the policy does not say; set " + ", ".join(f"'{p}'" for p in unset),
+                facts=facts,
+            )
+        return passed("; ".join(yes for _, yes, _ in statements), facts=facts)
+
+    return check
 
 
 def example(
