@@ -737,15 +737,23 @@ def _process(
 
 
 class Progress:
-    """A one-line progress count on stderr, drawn only when stderr is a terminal."""
+    """A progress bar on stderr, drawn only when stderr is a terminal (or when asked).
 
-    def __init__(self, stream: TextIO | None = None, *, enabled: bool | None = None) -> None:
+    With the share of the file read it draws a bar and a percentage; without, a count.
+    """
+
+    def __init__(
+        self, stream: TextIO | None = None, *, enabled: bool | None = None, width: int = 24
+    ) -> None:
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = self.stream.isatty() if enabled is None else enabled
+        self.width = width
         self.start = _time.perf_counter()
         self.last = 0.0
 
-    def update(self, rows: int, rejected: int, *, final: bool = False) -> None:
+    def update(
+        self, rows: int, rejected: int, *, fraction: float | None = None, final: bool = False
+    ) -> None:
         if not self.enabled:
             return
         now = _time.perf_counter()
@@ -753,8 +761,13 @@ class Progress:
             return
         self.last = now
         rate = rows / max(now - self.start, 1e-9)
+        bar = ""
+        if fraction is not None or final:
+            share = 1.0 if final else min(max(fraction or 0.0, 0.0), 1.0)
+            filled = round(share * self.width)
+            bar = f"[{'#' * filled}{'-' * (self.width - filled)}] {share:4.0%} "
         end = "\n" if final else ""
-        self.stream.write(f"\r{rows:,} rows ({rejected:,} rejected), {rate:,.0f} rows/s{end}")
+        self.stream.write(f"\r{bar}{rows:,} rows ({rejected:,} rejected), {rate:,.0f} rows/s{end}")
         self.stream.flush()
 
 
@@ -815,7 +828,9 @@ def evaluate_file(
             for result in results:
                 on_result(result)
         if progress is not None:
-            progress.update(summary.rows_in, summary.rejected_rows)
+            progress.update(
+                summary.rows_in, summary.rejected_rows, fraction=reader.fraction(summary.rows_in)
+            )
 
     if jobs <= 1:
         evaluator = BulkEvaluator(

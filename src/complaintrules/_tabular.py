@@ -833,6 +833,9 @@ class CaseReader:
         if not self.path.is_file():
             raise InputError(self.path, [InputProblem("", "no such file")])
         self.converter = self._make_converter()
+        self._size = self.path.stat().st_size
+        self._chars = 0
+        self._records = 0
 
     def _format(self) -> str:
         if self.mapping is not None and self.mapping.format is not None:
@@ -959,6 +962,7 @@ class CaseReader:
             quotes = 0
             start = 1
             for number, line in enumerate(handle, start=1):
+                self._chars += len(line)
                 if first:
                     quotes += line.count('"')
                     if quotes % 2 == 0:
@@ -972,11 +976,19 @@ class CaseReader:
                 parts.append(line)
                 quotes += line.count('"')
                 if quotes % 2 == 0:
+                    self._records += 1
                     yield start, "".join(parts) if len(parts) > 1 else parts[0]
                     parts = []
                     quotes = 0
             if parts:
                 yield start, "".join(parts)
+
+    def fraction(self, rows_done: int) -> float | None:
+        """Roughly how much of a CSV file ``rows_done`` rows are (None for other formats)."""
+        if self.format != "csv" or not self._records or not self._chars:
+            return None
+        expected = self._records * self._size / self._chars
+        return min(rows_done / max(expected, 1.0), 1.0)
 
     def _csv_records(self) -> Iterator[tuple[int, Any]]:
         delimiter = self.mapping.delimiter if self.mapping is not None else ","

@@ -96,3 +96,13 @@ def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     with pytest.raises(SystemExit) as info:
         main([*ARGS, "--period", "last year"])
     assert info.value.code == 2
+
+
+def test_progress_bar_only_when_asked_or_on_a_terminal(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    main([*ARGS, "--format", "summary"])
+    assert "rows/s" not in capsys.readouterr().err  # stderr is not a terminal here
+    main([*ARGS, "--format", "summary", "--progress"])
+    err = capsys.readouterr().err
+    assert "[########################] 100% 50 rows (2 rejected)" in err
