@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from complaintrules import Complaint, LandlordPolicy
@@ -22,9 +23,12 @@ from complaintrules.authoring import (
     Subject,
     Verdict,
     check_acknowledged_in_time,
+    check_actions_tracked,
     check_different_handlers,
     check_extension_notices,
     check_extensions_within_cap,
+    check_issues_raised,
+    check_points_addressed,
     check_responded_in_time,
     check_response_contents,
     example,
@@ -212,61 +216,6 @@ def _policy_contents(number: int) -> Callable[[LandlordPolicy, Context], Outcome
                 facts=facts,
             )
         return passed(f"the stage {number} response states all {len(required)} items", facts=facts)
-
-    return check
-
-
-def _actions_tracked(number: int) -> Callable[[Complaint, Context], Outcome]:
-    """Outstanding actions after a response are tracked (due date) and done on time."""
-
-    def check(case: Complaint, ctx: Context) -> Outcome:
-        stage = case.stage(number)
-        if stage is None or stage.response is None:
-            return not_applicable(f"no stage {number} response")
-        if not stage.actions:
-            return not_applicable(f"no outstanding actions recorded at stage {number}")
-        problems = []
-        today = ctx.as_of
-        for i, action in enumerate(stage.actions):
-            label = f"actions[{i}] ({action.description})"
-            if action.due is None:
-                problems.append(f"{label} has no due date, so it is not being tracked")
-            elif action.completed_on is not None and action.completed_on > action.due:
-                problems.append(
-                    f"{label} was done on {action.completed_on}, after its due {action.due}"
-                )
-            elif action.completed_on is None and today is not None and today > action.due:
-                gap = "" if action.updates else ", with no update to the resident"
-                problems.append(f"{label} was due {action.due} and is still open on {today}{gap}")
-        facts = {"actions": [a.model_dump(mode="json") for a in stage.actions]}
-        if problems:
-            return failed("; ".join(problems), facts=facts)
-        return passed(
-            f"{len(stage.actions)} outstanding action(s) tracked with due dates and met",
-            facts=facts,
-        )
-
-    return check
-
-
-def _points_addressed(number: int) -> Callable[[Complaint, Context], Outcome]:
-    def check(case: Complaint, ctx: Context) -> Outcome:
-        stage = case.stage(number)
-        if stage is None or stage.response is None:
-            return not_applicable(f"no stage {number} response")
-        value = stage.response.all_points_addressed
-        facts = {"response.all_points_addressed": value}
-        if value is None:
-            return needs_evidence(
-                f"the case does not record whether the stage {number} response addressed every "
-                "point of the complaint definition (set response.all_points_addressed)",
-                facts=facts,
-            )
-        if not value:
-            return failed(f"the stage {number} response left points unanswered", facts=facts)
-        return passed(
-            f"the stage {number} response addressed every point (as recorded)", facts=facts
-        )
 
     return check
 
@@ -527,7 +476,7 @@ CHC24_6_6 = rule(
         date fails, and fails again if the resident had no update.
         Policy: respond_when_answer_known must be true.
     """,
-    case=_actions_tracked(1),
+    case=partial(check_actions_tracked, stage_number=1),
     policy=_answer_known,
     examples=[
         _case_example(Verdict.PASS, "action done before due", _stage1(actions=[_ACTION_DONE])),
@@ -544,6 +493,9 @@ CHC24_6_6 = rule(
         ),
     ],
 )
+
+# 6.7 and 6.18 speak of the points of the complaint definition.
+_POINTS = "every point of the complaint definition"
 
 _REASONS_ATTESTATION = (
     "a quality review of a sample of response letters showing every point answered with "
@@ -562,7 +514,7 @@ CHC24_6_7 = rule(
         Case: the response must record all_points_addressed: true. How good the reasons are
         is a matter of judgement: an attestation for 6.7 settles it.
     """,
-    case=_points_addressed(1),
+    case=partial(check_points_addressed, stage_number=1, points=_POINTS),
     attestation=_REASONS_ATTESTATION,
     examples=[
         _case_example(
@@ -577,34 +529,6 @@ CHC24_6_7 = rule(
         ),
     ],
 )
-
-
-def _new_issues(case: Complaint, ctx: Context) -> Outcome:
-    stage = case.stage(1)
-    if stage is None or not stage.issues_raised:
-        return not_applicable("no new issues raised during stage 1")
-    response_on = stage.response.issued_on if stage.response else None
-    problems = []
-    for i, issue in enumerate(stage.issues_raised):
-        label = f"issues_raised[{i}] (raised {issue.raised_on})"
-        before_response = response_on is None or issue.raised_on < response_on
-        belongs_in_response = issue.related and before_response
-        if issue.handled == "not_yet":
-            if response_on is not None:
-                problems.append(f"{label} was neither answered nor logged as a new complaint")
-        elif belongs_in_response and issue.handled != "in_response":
-            problems.append(
-                f"{label} was related and raised before the response, so it belonged in it"
-            )
-        elif not belongs_in_response and issue.handled != "new_complaint":
-            why = "unrelated" if not issue.related else "raised after the response"
-            problems.append(f"{label} was {why}, so it needed a new complaint")
-        elif issue.handled == "new_complaint" and not issue.new_reference:
-            problems.append(f"{label} was logged as a new complaint with no reference")
-    facts = {"issues_raised": [x.model_dump(mode="json") for x in stage.issues_raised]}
-    if problems:
-        return failed("; ".join(problems), facts=facts)
-    return passed(f"{len(stage.issues_raised)} new issue(s) handled as required", facts=facts)
 
 
 # 6.8: issues raised during stage 1 go in the response if related and in time, otherwise
@@ -623,7 +547,7 @@ CHC24_6_8 = rule(
         would have delayed the response unreasonably is the landlord's call: record it as
         handled: new_complaint.
     """,
-    case=_new_issues,
+    case=partial(check_issues_raised, stage_number=1),
     examples=[
         _case_example(
             Verdict.PASS,
@@ -640,6 +564,20 @@ CHC24_6_8 = rule(
             _stage1(
                 issues_raised=[
                     {"raised_on": "2024-05-15", "related": False, "handled": "in_response"}
+                ]
+            ),
+        ),
+        _case_example(
+            Verdict.PASS,
+            "related issue logged as a new complaint, as folding it in would delay the response",
+            _stage1(
+                issues_raised=[
+                    {
+                        "raised_on": "2024-05-15",
+                        "related": True,
+                        "handled": "new_complaint",
+                        "new_reference": "EX-6B",
+                    }
                 ]
             ),
         ),
@@ -974,7 +912,7 @@ CHC24_6_17 = rule(
         "tracked, done promptly and the resident kept up to date."
     ),
     explanation="As 6.6, at stage 2.",
-    case=_actions_tracked(2),
+    case=partial(check_actions_tracked, stage_number=2),
     policy=_answer_known,
     examples=[
         _case_example(Verdict.PASS, "action done", _stage1(), _stage2(actions=[_ACTION_DONE])),
@@ -996,7 +934,7 @@ CHC24_6_18 = rule(
         "clear reasons, citing policy, law or good practice where relevant."
     ),
     explanation="As 6.7, at stage 2.",
-    case=_points_addressed(2),
+    case=partial(check_points_addressed, stage_number=2, points=_POINTS),
     attestation=_REASONS_ATTESTATION,
     examples=[
         _case_example(

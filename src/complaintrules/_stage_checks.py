@@ -413,8 +413,14 @@ def check_actions_tracked(case: Complaint, ctx: Context, *, stage_number: int) -
     )
 
 
-def check_points_addressed(case: Complaint, ctx: Context, *, stage_number: int) -> Outcome:
-    """The stage's response is recorded as answering every point raised."""
+def check_points_addressed(
+    case: Complaint, ctx: Context, *, stage_number: int, points: str = "every point raised"
+) -> Outcome:
+    """The stage's response is recorded as answering every point raised.
+
+    ``points`` names those points in the message asking for evidence, in the Code's words
+    (the 2024 Code speaks of the points of the complaint definition).
+    """
     stage = case.stage(stage_number)
     if stage is None or stage.response is None:
         return _na(f"no stage {stage_number} response")
@@ -424,7 +430,7 @@ def check_points_addressed(case: Complaint, ctx: Context, *, stage_number: int) 
         return Outcome(
             Verdict.NEEDS_EVIDENCE,
             f"the case does not record whether the stage {stage_number} response addressed "
-            "every point raised (set response.all_points_addressed)",
+            f"{points} (set response.all_points_addressed)",
             facts,
         )
     if not value:
