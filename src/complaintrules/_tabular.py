@@ -649,6 +649,13 @@ def _defaults(cls: type[Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
 
 
 _MODEL_DEFAULTS: dict[type[Any], tuple[dict[str, Any], tuple[str, ...]]] = {}
+_STAGE2_TARGETS = frozenset(t for t in TARGETS if t.startswith("stage2."))
+_EXTENSION_TARGETS = {
+    n: frozenset(
+        f"stage{n}.extension_{k}" for k in ("reason", "ombudsman_details_given", "good_reason")
+    )
+    for n in (1, 2)
+}
 
 
 def _make(cls: type[Any], **values: Any) -> Any:
@@ -687,7 +694,7 @@ def _construct(got: Mapping[str, Any]) -> Complaint | None:
         return None
     stages = []
     for n, p in ((1, "stage1."), (2, "stage2.")):
-        if n == 2 and not any(k.startswith(p) for k in got):
+        if n == 2 and got.keys().isdisjoint(_STAGE2_TARGETS):
             continue
         if p + "understanding" in got or p + "outcomes_sought" in got:
             return None
@@ -702,11 +709,10 @@ def _construct(got: Mapping[str, Any]) -> Complaint | None:
         extensions = []
         notified = got.get(p + "extension_notified_on")
         new_due = got.get(p + "extension_new_due")
-        ext_keys = ("reason", "ombudsman_details_given", "good_reason")
         if (
             notified is not None
             or new_due is not None
-            or any(p + "extension_" + k in got for k in ext_keys)
+            or not got.keys().isdisjoint(_EXTENSION_TARGETS[n])
         ):
             if notified is None or new_due is None:
                 return None
