@@ -791,8 +791,10 @@ def evaluate_file(
     """Evaluate a case export (CSV, JSON Lines, JSON), streaming; returns the totals.
 
     ``on_result`` receives each case's :class:`CaseResult` in input order (none are
-    kept). ``jobs`` > 1 spreads chunks over that many worker processes. Rows in = rows
-    evaluated + rows rejected (each rejected row's problems are in the summary).
+    kept). ``jobs`` > 1 spreads chunks over that many worker processes; each builds its
+    own engine with the given engine's calendar closures and conventions, loading packs
+    through their entry points (``blocked``, ``autoload``). Rows in = rows evaluated +
+    rows rejected (each rejected row's problems are in the summary).
     """
     reader = CaseReader(path, mapping)
     engine = engine if engine is not None else Engine()
