@@ -798,6 +798,8 @@ def evaluate_file(
     """
     reader = CaseReader(path, mapping)
     engine = engine if engine is not None else Engine()
+    if pack is not None:
+        engine.pack(pack)  # an unknown pack fails here, not in every worker
     want_results = on_result is not None
     summary = BulkSummary()
     settings = _Settings(

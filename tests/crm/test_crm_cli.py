@@ -106,3 +106,9 @@ def test_progress_bar_only_when_asked_or_on_a_terminal(
     main([*ARGS, "--format", "summary", "--progress"])
     err = capsys.readouterr().err
     assert "[########################] 100% 50 rows (2 rejected)" in err
+
+
+def test_unknown_pack_exits_2_before_any_worker_starts(capsys: pytest.CaptureFixture[str]) -> None:
+    args = [a if a != "1" else "2" for a in ARGS]  # --jobs 2
+    assert main([*args, "--pack", "no_such_pack", "--format", "summary"]) == 2
+    assert "no_such_pack" in capsys.readouterr().err
