@@ -26,9 +26,7 @@ from complaintrules.authoring import (
     Subject,
     Verdict,
     example,
-    failed,
     needs_evidence,
-    passed,
 )
 
 ORG = "Example Homes"
@@ -142,39 +140,6 @@ def attestation_examples(provision: str, *, met: str, not_met: str) -> list[Exam
 # -- policy checks ---------------------------------------------------------------------------
 
 
-def policy_days(number: int, field: str, param: str, what: str) -> PolicyCheck:
-    """The policy allows no more working days for ``what`` at stage ``number`` than the Code."""
-
-    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
-        limit: int = ctx.param(param)
-        stage = policy.stage(number)
-        value = getattr(stage, field) if stage else None
-        facts = {f"stages[{number}].{field}": value}
-        if policy.stages is None:
-            return needs_evidence("the policy does not describe its stages; set stages")
-        if stage is None:
-            return failed(f"the policy describes no stage {number}", facts=facts)
-        if value is None:
-            return needs_evidence(
-                f"the policy's stage {number} does not say its {what}; set "
-                f"stages[{number}].{field}",
-                facts=facts,
-            )
-        if value > limit:
-            return failed(
-                f"the policy allows {value} working days for the stage {number} {what}; "
-                f"the Code allows at most {limit}",
-                facts=facts,
-            )
-        return passed(
-            f"the policy allows {value} working days for the stage {number} {what} "
-            f"(Code: at most {limit})",
-            facts=facts,
-        )
-
-    return check
-
-
 def optional_stage(number: int, inner: PolicyCheck) -> PolicyCheck:
     """``inner`` applies only to a policy that has stage ``number`` (stage 3 is optional)."""
 
@@ -184,47 +149,6 @@ def optional_stage(number: int, inner: PolicyCheck) -> PolicyCheck:
         if policy.stage(number) is None:
             return Outcome(Verdict.NOT_APPLICABLE, f"the policy has no stage {number}")
         return inner(policy, ctx)
-
-    return check
-
-
-def policy_contents(number: int) -> PolicyCheck:
-    """The stage's response template lists every item the Code requires."""
-
-    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
-        required: list[str] = ctx.param(f"stage{number}.response_items")
-        stage = policy.stage(number)
-        listed = stage.response_contents if stage else None
-        if listed is None:
-            return needs_evidence(
-                f"the policy does not list what its stage {number} response states; set "
-                f"stages[{number}].response_contents"
-            )
-        missing = [item for item in required if item not in listed]
-        facts = {f"stages[{number}].response_contents": listed}
-        if missing:
-            return failed(
-                f"the stage {number} response template leaves out: {', '.join(missing)}",
-                facts=facts,
-            )
-        return passed(f"the stage {number} response states all {len(required)} items", facts=facts)
-
-    return check
-
-
-def policy_extension_field(number: int, field: str, *, yes: str, no: str) -> PolicyCheck:
-    """A yes/no the policy must state about extensions at stage ``number``."""
-
-    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
-        stage = policy.stage(number)
-        ext = stage.extension if stage else None
-        value = getattr(ext, field) if ext else None
-        facts = {f"policy.stages[{number}].extension.{field}": value}
-        if value is None:
-            return needs_evidence(
-                f"the policy does not say; set stages[{number}].extension.{field}", facts=facts
-            )
-        return passed(yes, facts=facts) if value else failed(no, facts=facts)
 
     return check
 

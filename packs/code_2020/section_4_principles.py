@@ -21,6 +21,7 @@ from complaintrules.authoring import (
     needs_evidence,
     not_applicable,
     passed,
+    policy_stage_days,
     policy_states,
     response_deadline,
     stage_start,
@@ -32,7 +33,6 @@ from ._helpers import (
     attestation_examples,
     case_example,
     first_not_passing,
-    policy_days,
     policy_example,
     stage1,
     stage_params,
@@ -74,7 +74,7 @@ def _no_extra_stages_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:
             f"the policy has an extra named stage before stage 1: {', '.join(extra)}",
             facts={"informal_stages": extra},
         )
-    return policy_days(
+    return policy_stage_days(
         1, "acknowledge_working_days", "stage1.acknowledge_working_days", "acknowledgement"
     )(policy, ctx)
 

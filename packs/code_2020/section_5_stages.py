@@ -33,6 +33,9 @@ from complaintrules.authoring import (
     needs_evidence,
     not_applicable,
     passed,
+    policy_extension_says,
+    policy_response_items,
+    policy_stage_days,
     policy_states,
     response_deadline,
 )
@@ -45,10 +48,7 @@ from ._helpers import (
     case_example,
     first_not_passing,
     optional_stage,
-    policy_contents,
-    policy_days,
     policy_example,
-    policy_extension_field,
     stage1,
     stage2,
     stage3,
@@ -79,7 +79,7 @@ def _respond(number: int) -> CaseCheck:
 def _policy_timing(number: int, allowed_from: Collection[ClockStart]) -> PolicyCheck:
     """The policy's response time, clock start and extension cap for the stage are no more
     generous than the Code's."""
-    days = policy_days(
+    days = policy_stage_days(
         number, "respond_working_days", f"stage{number}.respond_working_days", "response"
     )
 
@@ -366,7 +366,7 @@ CHC20_5_2 = rule(
         Policy: stages[1].extension.agreed_with_resident_beyond_max should be true.
     """,
     case=_agreed_beyond(1),
-    policy=policy_extension_field(
+    policy=policy_extension_says(
         1,
         "agreed_with_resident_beyond_max",
         yes="longer stage 1 extensions are agreed with the resident",
@@ -421,7 +421,7 @@ CHC20_5_3 = rule(
         ombudsman_details_given: true. Policy: stages[1].extension.ombudsman_details_given.
     """,
     case=_ombudsman_when_not_agreed(1),
-    policy=policy_extension_field(
+    policy=policy_extension_says(
         1,
         "ombudsman_details_given",
         yes="the Ombudsman's details are given when a stage 1 extension is disputed",
@@ -591,7 +591,7 @@ CHC20_5_8 = rule(
         template (stages[1].response_contents) must list them.
     """,
     case=_contents(1),
-    policy=policy_contents(1),
+    policy=policy_response_items(1, "stage1.response_items"),
     examples=[
         case_example(Verdict.PASS, "all six items", stage1()),
         case_example(
@@ -919,7 +919,7 @@ CHC20_5_14 = rule(
         stages[2].extension.agreed_with_resident_beyond_max should be true.
     """,
     case=_agreed_beyond(2),
-    policy=policy_extension_field(
+    policy=policy_extension_says(
         2,
         "agreed_with_resident_beyond_max",
         yes="longer stage 2 extensions are agreed with the resident",
@@ -972,7 +972,7 @@ CHC20_5_15 = rule(
     ),
     explanation="As 5.3, at stage 2.",
     case=_ombudsman_when_not_agreed(2),
-    policy=policy_extension_field(
+    policy=policy_extension_says(
         2,
         "ombudsman_details_given",
         yes="the Ombudsman's details are given when a stage 2 extension is disputed",
@@ -1022,7 +1022,7 @@ CHC20_5_16 = rule(
         stage 2. Policy: the stage 2 template must list them.
     """,
     case=_contents(2),
-    policy=policy_contents(2),
+    policy=policy_response_items(2, "stage2.response_items"),
     examples=[
         case_example(Verdict.PASS, "all items", stage1(), stage2()),
         case_example(
@@ -1220,7 +1220,7 @@ CHC20_5_19 = rule(
     case=_ombudsman_when_not_agreed(3),
     policy=optional_stage(
         3,
-        policy_extension_field(
+        policy_extension_says(
             3,
             "ombudsman_details_given",
             yes="the Ombudsman's details are given when a stage 3 extension is disputed",
@@ -1285,7 +1285,7 @@ CHC20_5_20 = rule(
         the route to the Ombudsman. Policy: a stage 3 template, if any, must list them.
     """,
     case=_contents(3),
-    policy=optional_stage(3, policy_contents(3)),
+    policy=optional_stage(3, policy_response_items(3, "stage3.response_items")),
     examples=[
         case_example(Verdict.PASS, "all seven items", stage1(), stage2(), stage3()),
         case_example(

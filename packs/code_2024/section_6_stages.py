@@ -19,7 +19,6 @@ from complaintrules.authoring import (
     ClockStart,
     Context,
     Outcome,
-    PolicyStage,
     Subject,
     Verdict,
     check_acknowledged_in_time,
@@ -36,7 +35,10 @@ from complaintrules.authoring import (
     needs_evidence,
     not_applicable,
     passed,
+    policy_extension_says,
+    policy_response_items,
     policy_says,
+    policy_stage_days,
 )
 
 from ._common import rule
@@ -113,45 +115,10 @@ def _params(ctx: Context, stage: int) -> dict[str, Any]:
     }
 
 
-def _policy_stage(policy: LandlordPolicy, number: int) -> PolicyStage | None:
-    return policy.stage(number)
-
-
-def _policy_days(
-    number: int, field: str, param: str, what: str
-) -> Callable[[LandlordPolicy, Context], Outcome]:
-    """The policy promises no longer than the Code allows for ``what`` at stage ``number``."""
-
-    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
-        limit: int = ctx.param(param)
-        stage = _policy_stage(policy, number)
-        value = getattr(stage, field) if stage else None
-        facts = {f"stages[{number}].{field}": value}
-        if stage is None:
-            return failed(f"the policy describes no stage {number}", facts=facts)
-        if value is None:
-            return needs_evidence(
-                f"the policy's stage {number} does not say its {what}; set {field}", facts=facts
-            )
-        if value > limit:
-            return failed(
-                f"the policy allows {value} working days for the stage {number} {what}; the "
-                f"Code allows at most {limit}",
-                facts=facts,
-            )
-        return passed(
-            f"the policy allows {value} working days for the stage {number} {what} "
-            f"(Code: at most {limit})",
-            facts=facts,
-        )
-
-    return check
-
-
 def _policy_extension(number: int) -> Callable[[LandlordPolicy, Context], Outcome]:
     def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
         cap: int = ctx.param(f"stage{number}.extension_cap_working_days")
-        stage = _policy_stage(policy, number)
+        stage = policy.stage(number)
         ext = stage.extension if stage else None
         if ext is None:
             return needs_evidence(
@@ -180,42 +147,6 @@ def _policy_extension(number: int) -> Callable[[LandlordPolicy, Context], Outcom
             "only with good reason, reasons explained",
             facts=facts,
         )
-
-    return check
-
-
-def _policy_extension_notice(number: int) -> Callable[[LandlordPolicy, Context], Outcome]:
-    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
-        stage = _policy_stage(policy, number)
-        ext = stage.extension if stage else None
-        return policy_says(
-            ext.ombudsman_details_given if ext else None,
-            f"stages[{number}].extension.ombudsman_details_given",
-            yes=f"stage {number} extension notices give the Ombudsman's contact details",
-            no=f"stage {number} extension notices do not give the Ombudsman's contact details",
-        )
-
-    return check
-
-
-def _policy_contents(number: int) -> Callable[[LandlordPolicy, Context], Outcome]:
-    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
-        required: list[str] = ctx.param(f"stage{number}.response_items")
-        stage = _policy_stage(policy, number)
-        listed = stage.response_contents if stage else None
-        if listed is None:
-            return needs_evidence(
-                f"the policy does not list what its stage {number} response states; set "
-                f"stages[{number}].response_contents"
-            )
-        missing = [item for item in required if item not in listed]
-        facts = {f"stages[{number}].response_contents": listed}
-        if missing:
-            return failed(
-                f"the stage {number} response template leaves out: {', '.join(missing)}",
-                facts=facts,
-            )
-        return passed(f"the stage {number} response states all {len(required)} items", facts=facts)
 
     return check
 
@@ -275,8 +206,12 @@ CHC24_6_2 = rule(
         Policy: the stage 1 acknowledgement timescale must not exceed 5 working days.
     """,
     case=_ack1,
-    policy=_policy_days(
-        1, "acknowledge_working_days", "stage1.acknowledge_working_days", "acknowledgement"
+    policy=policy_stage_days(
+        1,
+        "acknowledge_working_days",
+        "stage1.acknowledge_working_days",
+        "acknowledgement",
+        unlisted_stages_fail=True,
     ),
     examples=[
         _case_example(
@@ -325,7 +260,13 @@ CHC24_6_3 = rule(
         Policy: the stage 1 response timescale must not exceed 10 working days.
     """,
     case=_respond1,
-    policy=_policy_days(1, "respond_working_days", "stage1.respond_working_days", "response"),
+    policy=policy_stage_days(
+        1,
+        "respond_working_days",
+        "stage1.respond_working_days",
+        "response",
+        unlisted_stages_fail=True,
+    ),
     examples=[
         _case_example(Verdict.PASS, "responded on the 10th working day", _stage1()),
         _case_example(
@@ -433,7 +374,12 @@ CHC24_6_5 = rule(
         Policy: the policy must say extension notices give the Ombudsman's details.
     """,
     case=_notice1,
-    policy=_policy_extension_notice(1),
+    policy=policy_extension_says(
+        1,
+        "ombudsman_details_given",
+        yes="stage 1 extension notices give the Ombudsman's contact details",
+        no="stage 1 extension notices do not give the Ombudsman's contact details",
+    ),
     examples=[
         _case_example(Verdict.PASS, "details given", _stage1(extensions=[_EXT_OK])),
         _case_example(
@@ -605,7 +551,7 @@ CHC24_6_9 = rule(
         Policy: the stage 1 response template (stages[].response_contents) must list them.
     """,
     case=_contents1,
-    policy=_policy_contents(1),
+    policy=policy_response_items(1, "stage1.response_items"),
     examples=[
         _case_example(Verdict.PASS, "all seven items", _stage1()),
         _case_example(
@@ -708,8 +654,12 @@ CHC24_6_11 = rule(
         at most 5 working days.
     """,
     case=_ack2,
-    policy=_policy_days(
-        2, "acknowledge_working_days", "stage2.acknowledge_working_days", "acknowledgement"
+    policy=policy_stage_days(
+        2,
+        "acknowledge_working_days",
+        "stage2.acknowledge_working_days",
+        "acknowledgement",
+        unlisted_stages_fail=True,
     ),
     examples=[
         _case_example(Verdict.PASS, "acknowledged on the 5th working day", _stage1(), _stage2()),
@@ -831,7 +781,13 @@ CHC24_6_14 = rule(
         escalation (capped at the acknowledgement deadline by default). Policy: at most 20.
     """,
     case=_respond2,
-    policy=_policy_days(2, "respond_working_days", "stage2.respond_working_days", "response"),
+    policy=policy_stage_days(
+        2,
+        "respond_working_days",
+        "stage2.respond_working_days",
+        "response",
+        unlisted_stages_fail=True,
+    ),
     examples=[
         _case_example(Verdict.PASS, "20th working day", _stage1(), _stage2()),
         _case_example(
@@ -891,7 +847,12 @@ CHC24_6_16 = rule(
     summary="Every stage 2 extension notice gives the resident the Ombudsman's contact details.",
     explanation="As 6.5, at stage 2.",
     case=_notice2,
-    policy=_policy_extension_notice(2),
+    policy=policy_extension_says(
+        2,
+        "ombudsman_details_given",
+        yes="stage 2 extension notices give the Ombudsman's contact details",
+        no="stage 2 extension notices do not give the Ombudsman's contact details",
+    ),
     examples=[
         _case_example(Verdict.PASS, "details given", _stage1(), _stage2(extensions=[_EXT2_OK])),
         _case_example(
@@ -972,7 +933,7 @@ CHC24_6_19 = rule(
         the Ombudsman. Policy: the stage 2 template lists all seven items.
     """,
     case=_contents2,
-    policy=_policy_contents(2),
+    policy=policy_response_items(2, "stage2.response_items"),
     examples=[
         _case_example(Verdict.PASS, "all items", _stage1(), _stage2()),
         _case_example(

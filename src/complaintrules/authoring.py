@@ -90,7 +90,10 @@ __all__ = [
     "needs_evidence",
     "not_applicable",
     "passed",
+    "policy_extension_says",
+    "policy_response_items",
     "policy_says",
+    "policy_stage_days",
     "policy_states",
     "receipt_day0",
     "response_clock_from_acknowledgement",
@@ -171,6 +174,89 @@ def policy_states(*statements: tuple[str, str, str]) -> PolicyCheck:
                 facts=facts,
             )
         return passed("; ".join(yes for _, yes, _ in statements), facts=facts)
+
+    return check
+
+
+def policy_stage_days(
+    number: int, field: str, param: str, what: str, *, unlisted_stages_fail: bool = False
+) -> PolicyCheck:
+    """A policy check that stage ``number`` allows no more working days for ``what`` than
+    the pack's parameter ``param``.
+
+    ``field`` is the stage's own field (such as ``respond_working_days``). A policy whose
+    stage is missing fails; one that lists no stages at all needs evidence, unless
+    ``unlisted_stages_fail``, when it fails like a missing stage.
+    """
+
+    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
+        limit: int = ctx.param(param)
+        stage = policy.stage(number)
+        value = getattr(stage, field) if stage else None
+        facts = {f"stages[{number}].{field}": value}
+        if policy.stages is None and not unlisted_stages_fail:
+            return needs_evidence("the policy does not describe its stages; set stages")
+        if stage is None:
+            return failed(f"the policy describes no stage {number}", facts=facts)
+        if value is None:
+            return needs_evidence(
+                f"the policy's stage {number} does not say its {what}; set "
+                f"stages[{number}].{field}",
+                facts=facts,
+            )
+        if value > limit:
+            return failed(
+                f"the policy allows {value} working days for the stage {number} {what}; "
+                f"the Code allows at most {limit}",
+                facts=facts,
+            )
+        return passed(
+            f"the policy allows {value} working days for the stage {number} {what} "
+            f"(Code: at most {limit})",
+            facts=facts,
+        )
+
+    return check
+
+
+def policy_response_items(number: int, param: str) -> PolicyCheck:
+    """A policy check that stage ``number``'s response template lists every item the
+    pack's parameter ``param`` requires."""
+
+    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
+        required: list[str] = ctx.param(param)
+        stage = policy.stage(number)
+        listed = stage.response_contents if stage else None
+        if listed is None:
+            return needs_evidence(
+                f"the policy does not list what its stage {number} response states; set "
+                f"stages[{number}].response_contents"
+            )
+        missing = [item for item in required if item not in listed]
+        facts = {f"stages[{number}].response_contents": listed}
+        if missing:
+            return failed(
+                f"the stage {number} response template leaves out: {', '.join(missing)}",
+                facts=facts,
+            )
+        return passed(f"the stage {number} response states all {len(required)} items", facts=facts)
+
+    return check
+
+
+def policy_extension_says(number: int, field: str, *, yes: str, no: str) -> PolicyCheck:
+    """A policy check of one yes/no about extensions at stage ``number``
+    (``stages[number].extension.<field>``), judged as :func:`policy_says` does."""
+
+    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
+        stage = policy.stage(number)
+        ext = stage.extension if stage else None
+        return policy_says(
+            getattr(ext, field) if ext else None,
+            f"stages[{number}].extension.{field}",
+            yes=yes,
+            no=no,
+        )
 
     return check
 
