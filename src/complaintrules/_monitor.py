@@ -562,6 +562,7 @@ class Monitor:
         self._rulesets: dict[str, tuple[_Ruleset, dict[str, _RuleMeaning]]] = {}
         self._params: dict[tuple[str, date], dict[int, _StageParams]] = {}
         self._deadlines: dict[tuple[Any, ...], Deadline] = {}
+        self._reviews: dict[tuple[Any, ...], tuple[date, date]] = {}
         self._packs: dict[str, Pack] = {}
 
     # -- public API ----------------------------------------------------------------------
@@ -821,10 +822,24 @@ class Monitor:
         original = self._cached(key, compute)
         if not stage.extensions:
             return original, original.due, original.due
-        _, view = self._views(case, stage)
-        ctx = self._context(pack, case.received_on)
-        review = review_extensions(ctx, view, original, params.extension_cap or 0)
-        return original, review.effective_due, review.cap_due
+        cap = params.extension_cap or 0
+        # review_extensions reads only these fields of each extension, in notified order
+        review_key = (
+            "review",
+            original.due,
+            cap,
+            tuple((e.notified_on, e.new_due, bool(e.good_reason)) for e in stage.extensions),
+        )
+        reviewed = self._reviews.get(review_key)
+        if reviewed is None:
+            _, view = self._views(case, stage)
+            ctx = self._context(pack, case.received_on)
+            review = review_extensions(ctx, view, original, cap)
+            reviewed = (review.effective_due, review.cap_due)
+            if len(self._reviews) > 50_000:
+                self._reviews.clear()
+            self._reviews[review_key] = reviewed
+        return original, reviewed[0], reviewed[1]
 
     # -- scheduling ------------------------------------------------------------------------
 
@@ -984,6 +999,8 @@ class Monitor:
                     stage = self._stage_for(ref, case, event.stage, "logging")
                     self._check_after_start(ref, case, stage, on, "logged")
                     stage = case.stages[stage.number] = stage.but(logged_on=on)
+                    if stage.extensions:
+                        steps += self._extension_checks(pack, case, stage, on)
                     starts = self._clock_starts(pack, case, stage.number, logging=True)
                     steps += self._reschedule_response(pack, case, stage, on, starts=starts)
                 case AcknowledgedEvent():
@@ -995,6 +1012,8 @@ class Monitor:
                         defined=definition is not None and definition.is_complete,
                     )
                     steps += self._done(pack, case, stage, _ACK, on, defined=stage.defined)
+                    if stage.extensions:  # an earlier clock start moves the cap too
+                        steps += self._extension_checks(pack, case, stage, on)
                     starts = self._clock_starts(pack, case, stage.number, logging=False)
                     steps += self._reschedule_response(pack, case, stage, on, starts=starts)
                 case HandlerAssignedEvent():

@@ -505,3 +505,23 @@ def test_the_guides_example_runs_as_written(
     out, _ = capsys.readouterr()
     assert out.splitlines() == expected
     assert code == int(lines[lines.index("$ echo $?") + 1])
+
+
+def test_an_acknowledgement_after_an_extension_rejudges_it() -> None:
+    """Notified before the acknowledgement, an extension is judged against a provisional
+    deadline; acknowledging early moves the original deadline, and the cap, earlier."""
+    monitor = Monitor()
+    monitor.post({"reference": "E-1", "type": "received", "on": "2024-06-11"})
+    extension = {
+        "type": "extension_notified",
+        "on": "2024-06-16",
+        "new_due": "2024-07-16",
+        "reason": "Surveyor's report awaited",
+    }
+    assert [a.kind for a in monitor.post({"reference": "E-1", **extension})] == [AlertKind.DUE]
+    ack = {"type": "acknowledged", "on": "2024-06-17", "definition": DEFINITION}
+    alerts = monitor.post({"reference": "E-1", **ack})
+    assert [(a.kind, a.rule_id, a.deadline) for a in alerts] == [
+        (AlertKind.EXTENSION_INVALID, "CHC24-6.4", date(2024, 7, 15)),
+        (AlertKind.DUE, "CHC24-6.3", date(2024, 7, 15)),
+    ]
