@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
-from complaintrules.authoring import Example, Level, Rule
+from complaintrules.authoring import rule_factory
 
 PACK_NAME = "code_2020"
 ID_PREFIX = "CHC20"
@@ -24,33 +21,6 @@ SECTIONS = {
 }
 
 
-def rule(
-    provision: str,
-    title: str,
-    *,
-    summary: str,
-    explanation: str,
-    examples: Sequence[Example],
-    level: Level,
-    **checks: Any,
-) -> Rule:
-    """A rule of this pack for ``provision``.
-
-    ``level`` has no default: every provision of the 2022 Code sits in either its
-    mandatory ("must") or its best-practice ("should") list, and the rule must say which.
-    ``checks`` are case=, policy=, organisation=, portfolio= and attestation= as on
-    :class:`~complaintrules.Rule`.
-    """
-    return Rule(
-        id=f"{ID_PREFIX}-{provision}",
-        pack=PACK_NAME,
-        provision=provision,
-        section=SECTIONS[provision.split(".")[0]],
-        title=title,
-        summary=summary,
-        explanation=explanation,
-        source=f"{CODE_TITLE}, provision {provision}",
-        level=level,
-        examples=tuple(examples),
-        **checks,
-    )
+# No default level: every provision of the 2022 Code sits in either its mandatory ("must")
+# or its best-practice ("should") list, and each rule must say which.
+rule = rule_factory(PACK_NAME, ID_PREFIX, SECTIONS, CODE_TITLE)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
-from complaintrules.authoring import Example, Level, Rule
+from complaintrules.authoring import Level, rule_factory
 
 PACK_NAME = "code_2024"
 ID_PREFIX = "CHC24"
@@ -24,28 +21,4 @@ SECTIONS = {
 }
 
 
-def rule(
-    provision: str,
-    title: str,
-    *,
-    summary: str,
-    explanation: str,
-    examples: Sequence[Example],
-    level: Level = Level.MUST,
-    **checks: Any,
-) -> Rule:
-    """A rule of this pack for ``provision``; ``checks`` are case=, policy=, organisation=,
-    portfolio= and attestation= as on :class:`~complaintrules.Rule`."""
-    return Rule(
-        id=f"{ID_PREFIX}-{provision}",
-        pack=PACK_NAME,
-        provision=provision,
-        section=SECTIONS[provision.split(".")[0]],
-        title=title,
-        summary=summary,
-        explanation=explanation,
-        source=f"{CODE_TITLE}, provision {provision}",
-        level=level,
-        examples=tuple(examples),
-        **checks,
-    )
+rule = rule_factory(PACK_NAME, ID_PREFIX, SECTIONS, CODE_TITLE, default_level=Level.MUST)

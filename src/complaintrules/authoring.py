@@ -6,9 +6,9 @@ shapes short and keep their messages consistent.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Protocol, overload
 
 from ._context import Context, Portfolio
 from ._policy import ClockStart, LandlordPolicy, PolicyStage
@@ -61,12 +61,14 @@ __all__ = [
     "Example",
     "ExtensionReview",
     "Level",
+    "LevelledRuleMaker",
     "OrganisationCheck",
     "Outcome",
     "PolicyCheck",
     "PolicyStage",
     "Portfolio",
     "Rule",
+    "RuleMaker",
     "Subject",
     "Verdict",
     "acknowledgement_deadline",
@@ -99,8 +101,110 @@ __all__ = [
     "response_clock_from_acknowledgement",
     "response_deadline",
     "review_extensions",
+    "rule_factory",
     "stage_start",
 ]
+
+
+class RuleMaker(Protocol):
+    """Makes a pack's rule for one provision; ``level`` may be left to the pack's default."""
+
+    def __call__(
+        self,
+        provision: str,
+        title: str,
+        *,
+        summary: str,
+        explanation: str,
+        examples: Sequence[Example],
+        level: Level = ...,
+        **checks: Any,
+    ) -> Rule: ...
+
+
+class LevelledRuleMaker(Protocol):
+    """Makes a pack's rule for one provision; every rule must state its ``level``."""
+
+    def __call__(
+        self,
+        provision: str,
+        title: str,
+        *,
+        summary: str,
+        explanation: str,
+        examples: Sequence[Example],
+        level: Level,
+        **checks: Any,
+    ) -> Rule: ...
+
+
+@overload
+def rule_factory(
+    pack: str,
+    id_prefix: str,
+    sections: Mapping[str, str],
+    code_title: str,
+    *,
+    default_level: Level,
+) -> RuleMaker: ...
+
+
+@overload
+def rule_factory(
+    pack: str,
+    id_prefix: str,
+    sections: Mapping[str, str],
+    code_title: str,
+    *,
+    default_level: None = None,
+) -> LevelledRuleMaker: ...
+
+
+def rule_factory(
+    pack: str,
+    id_prefix: str,
+    sections: Mapping[str, str],
+    code_title: str,
+    *,
+    default_level: Level | None = None,
+) -> RuleMaker | LevelledRuleMaker:
+    """The ``rule(provision, title, ...)`` function of one pack.
+
+    Each rule gets the id ``<id_prefix>-<provision>``, the section its provision's first
+    number names in ``sections``, and ``code_title`` with the provision as its source.
+    ``checks`` are case=, policy=, organisation=, portfolio= and attestation= as on
+    :class:`Rule`. Without a ``default_level`` every rule must give its own ``level``
+    (type checkers hold callers to it).
+    """
+
+    def make(
+        provision: str,
+        title: str,
+        *,
+        summary: str,
+        explanation: str,
+        examples: Sequence[Example],
+        level: Level | None = None,
+        **checks: Any,
+    ) -> Rule:
+        chosen = level if level is not None else default_level
+        if chosen is None:
+            raise TypeError(f"{id_prefix}-{provision}: the {pack} pack needs a level per rule")
+        return Rule(
+            id=f"{id_prefix}-{provision}",
+            pack=pack,
+            provision=provision,
+            section=sections[provision.split(".")[0]],
+            title=title,
+            summary=summary,
+            explanation=explanation,
+            source=f"{code_title}, provision {provision}",
+            level=chosen,
+            examples=tuple(examples),
+            **checks,
+        )
+
+    return make
 
 
 def _outcome(
