@@ -2,50 +2,31 @@
 
 from __future__ import annotations
 
-from complaintrules import Organisation
 from complaintrules.authoring import (
-    Context,
     Level,
-    Outcome,
     Verdict,
-    failed,
-    needs_evidence,
-    passed,
+    named_appointment,
+    training_recorded,
 )
 
 from ._common import rule
 from ._helpers import attestation_examples, org_example
 
-
-def _complaints_officer(org: Organisation, ctx: Context) -> Outcome:
-    officer = org.complaints_officer
-    if officer is None:
-        return failed(
-            "no person or team is recorded as responsible for complaint handling; set "
-            "complaints_officer in the organisation file",
-            facts={"complaints_officer": None},
-        )
-    facts = {
-        "complaints_officer.name": officer.name,
-        "complaints_officer.reports_to_governing_body": officer.reports_to_governing_body,
-    }
-    if officer.reports_to_governing_body is False:
-        return failed(
-            f"{officer.name} is responsible for complaints but does not report them to the "
-            "governing body",
-            facts=facts,
-        )
-    if officer.reports_to_governing_body is None:
-        return needs_evidence(
-            f"{officer.name} is named; the file does not say whether complaints are reported "
-            "to the governing body (set complaints_officer.reports_to_governing_body)",
-            facts=facts,
-        )
-    return passed(
-        f"{officer.name} is responsible for complaints and reports them to the governing body",
-        facts=facts,
-    )
-
+_complaints_officer = named_appointment(
+    "complaints_officer",
+    recorded=("name", "reports_to_governing_body"),
+    missing=(
+        "no person or team is recorded as responsible for complaint handling; set "
+        "complaints_officer in the organisation file"
+    ),
+    must_be="reports_to_governing_body",
+    not_so="{name} is responsible for complaints but does not report them to the governing body",
+    unknown=(
+        "{name} is named; the file does not say whether complaints are reported to the "
+        "governing body (set complaints_officer.reports_to_governing_body)"
+    ),
+    held="{name} is responsible for complaints and reports them to the governing body",
+)
 
 # 3.1: a named person or team (the "complaints officer") owns complaint handling and
 # reporting to the governing body.
@@ -97,20 +78,6 @@ CHC20_3_2 = rule(
 )
 
 
-def _handlers_trained(org: Organisation, ctx: Context) -> Outcome:
-    if not org.training:
-        return needs_evidence(
-            "no complaint-handling training is recorded; list sessions under 'training' "
-            "(date, audience, topic)",
-            facts={"training": []},
-        )
-    latest = max(t.on for t in org.training)
-    return passed(
-        f"{len(org.training)} training session(s) recorded, the latest on {latest.isoformat()}",
-        facts={"training.count": len(org.training), "training.latest": latest.isoformat()},
-    )
-
-
 # 3.3: handlers are fair and sensitive, trained (including for distressed residents), can
 # reach staff at all levels and have authority to resolve disputes.
 CHC20_3_3 = rule(
@@ -127,7 +94,7 @@ CHC20_3_3 = rule(
         evidence). Sensitivity, access to staff and authority to settle are for an
         attestation for 3.3.
     """,
-    organisation=_handlers_trained,
+    organisation=training_recorded,
     attestation="handlers' delegated authority (for example a compensation limit) and access",
     examples=[
         *attestation_examples(

@@ -9,6 +9,7 @@ from complaintrules.authoring import (
     Outcome,
     Verdict,
     failed,
+    named_appointment,
     needs_evidence,
     passed,
 )
@@ -89,26 +90,18 @@ CHC20_7_2 = rule(
 )
 
 
-def _member_lead(org: Organisation, ctx: Context) -> Outcome:
-    lead = org.member_responsible_for_complaints
-    if lead is None:
-        return failed(
-            "no member of the governing body has lead responsibility for complaints; set "
-            "member_responsible_for_complaints",
-            facts={"member_responsible_for_complaints": None},
-        )
-    facts = {
-        "member_responsible_for_complaints.name": lead.name,
-        "member_responsible_for_complaints.on_governing_body": lead.on_governing_body,
-    }
-    if lead.on_governing_body is False:
-        return failed(f"{lead.name} is not a member of the governing body", facts=facts)
-    if lead.on_governing_body is None:
-        return needs_evidence(
-            f"{lead.name} is named; set on_governing_body to show they sit on it", facts=facts
-        )
-    return passed(f"{lead.name} leads on complaints for the governing body", facts=facts)
-
+_member_lead = named_appointment(
+    "member_responsible_for_complaints",
+    recorded=("name", "on_governing_body"),
+    missing=(
+        "no member of the governing body has lead responsibility for complaints; set "
+        "member_responsible_for_complaints"
+    ),
+    must_be="on_governing_body",
+    not_so="{name} is not a member of the governing body",
+    unknown="{name} is named; set on_governing_body to show they sit on it",
+    held="{name} leads on complaints for the governing body",
+)
 
 # 7.3: a governing-body member leads on complaints and makes sure the body gets regular
 # insight into complaint handling.

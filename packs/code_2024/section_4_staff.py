@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from complaintrules import Organisation
 from complaintrules.authoring import (
-    Context,
-    Outcome,
     Subject,
     Verdict,
     example,
-    failed,
-    needs_evidence,
-    passed,
+    named_appointment,
+    training_recorded,
 )
 
 from ._common import rule
@@ -19,39 +15,17 @@ from ._common import rule
 _ORG = "Example Homes"
 
 
-def _complaints_officer_named(org: Organisation, ctx: Context) -> Outcome:
-    officer = org.complaints_officer
-    if officer is None:
-        return failed(
-            "no complaints officer (a named person or team) is recorded; set "
-            "complaints_officer in the organisation file",
-            facts={"complaints_officer": None},
-        )
-    facts = {
-        "complaints_officer.name": officer.name,
-        "complaints_officer.reports_to_governing_body": officer.reports_to_governing_body,
-    }
-    if officer.reports_to_governing_body is False:
-        return failed(
-            f"{officer.name} is named, but the file says they do not report to the governing body",
-            facts=facts,
-        )
-    return passed(f"complaints officer: {officer.name}", facts=facts)
-
-
-def _training_recorded(org: Organisation, ctx: Context) -> Outcome:
-    if not org.training:
-        return needs_evidence(
-            "no complaint-handling training is recorded; list sessions under 'training' "
-            "(date, audience, topic)",
-            facts={"training": []},
-        )
-    latest = max(t.on for t in org.training)
-    return passed(
-        f"{len(org.training)} training session(s) recorded, the latest on {latest.isoformat()}",
-        facts={"training.count": len(org.training), "training.latest": latest.isoformat()},
-    )
-
+_complaints_officer_named = named_appointment(
+    "complaints_officer",
+    recorded=("name", "reports_to_governing_body"),
+    missing=(
+        "no complaints officer (a named person or team) is recorded; set "
+        "complaints_officer in the organisation file"
+    ),
+    must_be="reports_to_governing_body",
+    not_so="{name} is named, but the file says they do not report to the governing body",
+    held="complaints officer: {name}",
+)
 
 # 4.1: a named complaints officer (person or team) owns complaint handling, Ombudsman
 # liaison and reporting to the governing body.
@@ -146,7 +120,7 @@ CHC24_4_3 = rule(
         (organisation check). Resourcing and culture need a person's word: an attestation
         for 4.3 with evidence.
     """,
-    organisation=_training_recorded,
+    organisation=training_recorded,
     attestation="resourcing of the complaints team and how a learning culture is fostered",
     examples=[
         example(Subject.ATTESTATION, Verdict.NEEDS_EVIDENCE, "nothing attested", name=_ORG),

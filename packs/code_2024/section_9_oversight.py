@@ -22,6 +22,7 @@ from complaintrules.authoring import (
     example,
     failed,
     months_after,
+    named_appointment,
     needs_evidence,
     passed,
 )
@@ -91,62 +92,39 @@ def _learning_reported_to_stakeholders(org: Organisation, ctx: Context) -> Outco
     )
 
 
-def _senior_lead_named(org: Organisation, ctx: Context) -> Outcome:
-    lead = org.senior_lead
-    if lead is None:
-        return needs_evidence(
-            "no senior lead accountable for complaint handling is recorded; set senior_lead "
-            "(name, role, appointed_on)",
-            facts={"senior_lead": None},
-        )
-    facts = {
-        "senior_lead.name": lead.name,
-        "senior_lead.role": lead.role,
-        "senior_lead.appointed_on": lead.appointed_on.isoformat() if lead.appointed_on else None,
-    }
-    if lead.appointed_on is not None and lead.appointed_on > ctx.on:
-        return failed(
-            f"{lead.name} takes up the role on {lead.appointed_on}, after {ctx.on}: nobody "
-            "held it on the date judged",
-            facts=facts,
-        )
-    role = f" ({lead.role})" if lead.role else ""
-    return passed(f"senior lead for complaints: {lead.name}{role}", facts=facts)
+_senior_lead_named = named_appointment(
+    "senior_lead",
+    recorded=("name", "role", "appointed_on"),
+    missing_verdict=Verdict.NEEDS_EVIDENCE,
+    missing=(
+        "no senior lead accountable for complaint handling is recorded; set senior_lead "
+        "(name, role, appointed_on)"
+    ),
+    in_post_by=(
+        "{name} takes up the role on {appointed_on}, after {on}: nobody held it on the date judged"
+    ),
+    held="senior lead for complaints: {name}{role_note}",
+)
 
-
-def _mrc_on_governing_body(org: Organisation, ctx: Context) -> Outcome:
-    mrc = org.member_responsible_for_complaints
-    if mrc is None:
-        return needs_evidence(
-            "no Member Responsible for Complaints is recorded; set "
-            "member_responsible_for_complaints (name, on_governing_body: true)",
-            facts={"member_responsible_for_complaints": None},
-        )
-    facts = {
-        "member_responsible_for_complaints.name": mrc.name,
-        "member_responsible_for_complaints.on_governing_body": mrc.on_governing_body,
-        "member_responsible_for_complaints.appointed_on": (
-            mrc.appointed_on.isoformat() if mrc.appointed_on else None
-        ),
-    }
-    if mrc.on_governing_body is False:
-        return failed(
-            f"{mrc.name} is recorded as the MRC but is not a member of the governing body",
-            facts=facts,
-        )
-    if mrc.appointed_on is not None and mrc.appointed_on > ctx.on:
-        return failed(
-            f"{mrc.name} is appointed from {mrc.appointed_on}, after {ctx.on}: there was no "
-            "MRC on the date judged",
-            facts=facts,
-        )
-    if mrc.on_governing_body is None:
-        return needs_evidence(
-            f"{mrc.name} is named as MRC, but not whether they sit on the governing body; "
-            "set member_responsible_for_complaints.on_governing_body",
-            facts=facts,
-        )
-    return passed(f"MRC: {mrc.name}, a member of the governing body", facts=facts)
+_mrc_on_governing_body = named_appointment(
+    "member_responsible_for_complaints",
+    recorded=("name", "on_governing_body", "appointed_on"),
+    missing_verdict=Verdict.NEEDS_EVIDENCE,
+    missing=(
+        "no Member Responsible for Complaints is recorded; set "
+        "member_responsible_for_complaints (name, on_governing_body: true)"
+    ),
+    must_be="on_governing_body",
+    not_so="{name} is recorded as the MRC but is not a member of the governing body",
+    in_post_by=(
+        "{name} is appointed from {appointed_on}, after {on}: there was no MRC on the date judged"
+    ),
+    unknown=(
+        "{name} is named as MRC, but not whether they sit on the governing body; set "
+        "member_responsible_for_complaints.on_governing_body"
+    ),
+    held="MRC: {name}, a member of the governing body",
+)
 
 
 def _governing_body_informed(org: Organisation, ctx: Context) -> Outcome:

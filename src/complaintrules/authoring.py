@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any, Protocol, overload
 
 from ._context import Context, Portfolio
+from ._organisation import Appointment, Organisation
 from ._policy import ClockStart, LandlordPolicy, PolicyStage
 from ._rules import (
     CaseCheck,
@@ -89,6 +90,7 @@ __all__ = [
     "failed",
     "judge_deadline",
     "months_after",
+    "named_appointment",
     "needs_evidence",
     "not_applicable",
     "passed",
@@ -103,6 +105,7 @@ __all__ = [
     "review_extensions",
     "rule_factory",
     "stage_start",
+    "training_recorded",
 ]
 
 
@@ -363,6 +366,70 @@ def policy_extension_says(number: int, field: str, *, yes: str, no: str) -> Poli
         )
 
     return check
+
+
+def named_appointment(
+    field: str,
+    *,
+    recorded: Sequence[str],
+    missing: str,
+    held: str,
+    missing_verdict: Verdict = Verdict.FAIL,
+    must_be: str | None = None,
+    not_so: str = "",
+    unknown: str | None = None,
+    in_post_by: str | None = None,
+) -> OrganisationCheck:
+    """An organisation check that ``field`` (an :class:`Appointment`) names who holds a role.
+
+    In this order: nobody recorded gives ``missing_verdict`` with ``missing``; with
+    ``must_be`` (a yes/no of the appointment, such as ``on_governing_body``), false fails
+    with ``not_so``; with ``in_post_by``, an appointment dated after the date judged fails
+    with that message; ``must_be`` unset needs evidence with ``unknown`` (passes where
+    ``unknown`` is None); otherwise the check passes with ``held``. Messages may use
+    ``{name}``, ``{role_note}`` (" (role)" or nothing), ``{appointed_on}`` and ``{on}`` (the
+    date judged). The facts are the ``recorded`` fields of the appointment, in that order.
+    """
+
+    def check(org: Organisation, ctx: Context) -> Outcome:
+        held_by: Appointment | None = getattr(org, field)
+        if held_by is None:
+            return _outcome(missing_verdict, missing, {field: None}, {})
+        facts: dict[str, Any] = {}
+        for name in recorded:
+            value = getattr(held_by, name)
+            facts[f"{field}.{name}"] = value.isoformat() if isinstance(value, date) else value
+        words = {
+            "name": held_by.name,
+            "role_note": f" ({held_by.role})" if held_by.role else "",
+            "appointed_on": held_by.appointed_on,
+            "on": ctx.on,
+        }
+        flag = getattr(held_by, must_be) if must_be else True
+        if flag is False:
+            return failed(not_so.format(**words), facts=facts)
+        if in_post_by and held_by.appointed_on is not None and held_by.appointed_on > ctx.on:
+            return failed(in_post_by.format(**words), facts=facts)
+        if flag is None and unknown is not None:
+            return needs_evidence(unknown.format(**words), facts=facts)
+        return passed(held.format(**words), facts=facts)
+
+    return check
+
+
+def training_recorded(org: Organisation, ctx: Context) -> Outcome:
+    """An organisation check that some complaint-handling training is on record."""
+    if not org.training:
+        return needs_evidence(
+            "no complaint-handling training is recorded; list sessions under 'training' "
+            "(date, audience, topic)",
+            facts={"training": []},
+        )
+    latest = max(t.on for t in org.training)
+    return passed(
+        f"{len(org.training)} training session(s) recorded, the latest on {latest.isoformat()}",
+        facts={"training.count": len(org.training), "training.latest": latest.isoformat()},
+    )
 
 
 def example(
