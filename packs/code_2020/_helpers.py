@@ -14,6 +14,7 @@ Worked dates the examples use (England and Wales calendar, 2023):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from complaintrules import LandlordPolicy
@@ -25,11 +26,10 @@ from complaintrules.authoring import (
     PolicyCheck,
     Subject,
     Verdict,
+    attestation_example,
     example,
     needs_evidence,
 )
-
-ORG = "Example Homes"
 
 DEFINITION = {
     "understanding": "Damp in the back bedroom has not been treated since January.",
@@ -105,36 +105,18 @@ def case_example(
     return example(Subject.CASE, expect, title, as_of=as_of, **case_data(*stages, **facts))
 
 
-def policy_example(expect: Verdict, title: str, **policy: Any) -> Example:
-    return example(Subject.POLICY, expect, title, **policy)
-
-
-def org_example(expect: Verdict, title: str, **org: Any) -> Example:
-    return example(Subject.ORGANISATION, expect, title, name=ORG, **org)
-
-
 def attestation_examples(provision: str, *, met: str, not_met: str) -> list[Example]:
     """A passing and a failing attestation for ``provision``."""
-
-    def one(expect: Verdict, complies: bool, statement: str) -> Example:
-        return example(
-            Subject.ATTESTATION,
-            expect,
-            "attested as met" if complies else "attested as not met",
-            name=ORG,
-            attestations=[
-                {
-                    "provision": provision,
-                    "complies": complies,
-                    "statement": statement,
-                    "evidence": ["Complaints file audit, June 2023"],
-                    "on": "2023-07-01",
-                    "by": "Head of Housing",
-                }
-            ],
-        )
-
-    return [one(Verdict.PASS, True, met), one(Verdict.FAIL, False, not_met)]
+    attested = partial(
+        attestation_example,
+        provision,
+        on="2023-07-01",
+        by="Head of Housing",
+    )
+    return [
+        attested(True, met, "Complaints file audit, June 2023"),
+        attested(False, not_met, "Complaints file audit, June 2023"),
+    ]
 
 
 # -- policy checks ---------------------------------------------------------------------------

@@ -13,11 +13,14 @@ from complaintrules.authoring import (
     needs_evidence,
     not_applicable,
     passed,
+    policy_example,
     policy_states,
 )
 
 from ._common import rule
-from ._helpers import case_example, policy_example
+from ._helpers import (
+    case_example,
+)
 
 # Key terms whose absence shows a policy's own definition departs from the Ombudsman's.
 _DEFINITION_TERMS = (

@@ -12,11 +12,14 @@ from complaintrules.authoring import (
     needs_evidence,
     not_applicable,
     passed,
+    policy_example,
     policy_states,
 )
 
 from ._common import rule
-from ._helpers import attestation_examples, policy_example
+from ._helpers import (
+    attestation_examples,
+)
 
 
 def _channels(policy: LandlordPolicy, ctx: Context) -> Outcome:

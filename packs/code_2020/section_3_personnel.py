@@ -6,11 +6,14 @@ from complaintrules.authoring import (
     Level,
     Verdict,
     named_appointment,
+    organisation_example,
     training_recorded,
 )
 
 from ._common import rule
-from ._helpers import attestation_examples, org_example
+from ._helpers import (
+    attestation_examples,
+)
 
 _complaints_officer = named_appointment(
     "complaints_officer",
@@ -44,8 +47,8 @@ CHC20_3_1 = rule(
     """,
     organisation=_complaints_officer,
     examples=[
-        org_example(Verdict.FAIL, "nobody named"),
-        org_example(
+        organisation_example(Verdict.FAIL, "nobody named"),
+        organisation_example(
             Verdict.PASS,
             "Head of Housing, reporting to the board",
             complaints_officer={"name": "Head of Housing", "reports_to_governing_body": True},
@@ -102,7 +105,7 @@ CHC20_3_3 = rule(
             met="Handlers may offer up to 500 pounds and call on any director.",
             not_met="Handlers must refer every offer of redress to the executive team.",
         ),
-        org_example(
+        organisation_example(
             Verdict.PASS,
             "trained in 2023",
             training=[{"on": "2023-02-14", "audience": "service managers", "topic": "the Code"}],

@@ -21,6 +21,7 @@ from complaintrules.authoring import (
     needs_evidence,
     not_applicable,
     passed,
+    policy_example,
     policy_stage_days,
     policy_states,
     response_deadline,
@@ -33,7 +34,6 @@ from ._helpers import (
     attestation_examples,
     case_example,
     first_not_passing,
-    policy_example,
     stage1,
     stage_params,
 )

@@ -12,10 +12,15 @@ from complaintrules.authoring import (
     needs_evidence,
     not_applicable,
     passed,
+    policy_example,
 )
 
 from ._common import rule
-from ._helpers import attestation_examples, case_example, policy_example, stage1
+from ._helpers import (
+    attestation_examples,
+    case_example,
+    stage1,
+)
 
 _UPHELD = {"upheld", "partly_upheld"}
 

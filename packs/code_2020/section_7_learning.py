@@ -11,11 +11,14 @@ from complaintrules.authoring import (
     failed,
     named_appointment,
     needs_evidence,
+    organisation_example,
     passed,
 )
 
 from ._common import rule
-from ._helpers import attestation_examples, org_example
+from ._helpers import (
+    attestation_examples,
+)
 
 
 def _learning_reported(org: Organisation, ctx: Context) -> Outcome:
@@ -63,7 +66,7 @@ CHC20_7_2 = rule(
     """,
     organisation=_learning_reported,
     examples=[
-        org_example(
+        organisation_example(
             Verdict.FAIL,
             "annual report only",
             annual_reports=[
@@ -74,7 +77,7 @@ CHC20_7_2 = rule(
                 }
             ],
         ),
-        org_example(
+        organisation_example(
             Verdict.PASS,
             "annual report and quarterly panel updates",
             annual_reports=[
@@ -119,8 +122,8 @@ CHC20_7_3 = rule(
     """,
     organisation=_member_lead,
     examples=[
-        org_example(Verdict.FAIL, "nobody appointed"),
-        org_example(
+        organisation_example(Verdict.FAIL, "nobody appointed"),
+        organisation_example(
             Verdict.PASS,
             "the chair of the operations committee",
             member_responsible_for_complaints={
@@ -179,12 +182,12 @@ CHC20_7_4 = rule(
     organisation=_board_information,
     attestation="board papers showing the Ombudsman's annual report and serious findings",
     examples=[
-        org_example(
+        organisation_example(
             Verdict.FAIL,
             "figures only",
             governing_body_reports=[{"on": "2023-06-01", "covers": ["volumes_and_performance"]}],
         ),
-        org_example(
+        organisation_example(
             Verdict.PASS,
             "quarterly figures, trends and the self-assessment",
             governing_body_reports=[
@@ -259,12 +262,12 @@ CHC20_7_6 = rule(
     """,
     organisation=_standard_objective,
     examples=[
-        org_example(
+        organisation_example(
             Verdict.FAIL,
             "housing team only",
             staff_objective={"in_place": True, "share_of_relevant_staff": 0.3},
         ),
-        org_example(
+        organisation_example(
             Verdict.PASS,
             "everyone",
             staff_objective={"in_place": True, "share_of_relevant_staff": 1.0},

@@ -12,11 +12,11 @@ from complaintrules.authoring import (
     months_after,
     needs_evidence,
     not_applicable,
+    organisation_example,
     passed,
 )
 
 from ._common import rule
-from ._helpers import org_example
 
 
 def _annual(org: Organisation, ctx: Context) -> Outcome:
@@ -65,10 +65,10 @@ CHC20_8_1 = rule(
     """,
     organisation=_annual,
     examples=[
-        org_example(
+        organisation_example(
             Verdict.FAIL, "last done in 2022", self_assessments=[{"completed_on": "2022-06-30"}]
         ),
-        org_example(
+        organisation_example(
             Verdict.PASS, "done in July 2023", self_assessments=[{"completed_on": "2023-07-15"}]
         ),
     ],
@@ -111,13 +111,13 @@ CHC20_8_2 = rule(
     """,
     organisation=_after_change,
     examples=[
-        org_example(
+        organisation_example(
             Verdict.FAIL,
             "restructure with no self-assessment since",
             organisational_changes=[{"on": "2023-09-01", "description": "Merged two teams"}],
             self_assessments=[{"completed_on": "2023-07-15"}],
         ),
-        org_example(
+        organisation_example(
             Verdict.PASS,
             "self-assessed after the restructure",
             organisational_changes=[{"on": "2023-09-01", "description": "Merged two teams"}],
@@ -189,14 +189,14 @@ CHC20_8_3 = rule(
     """,
     organisation=_after_self_assessment,
     examples=[
-        org_example(
+        organisation_example(
             Verdict.FAIL,
             "never published",
             self_assessments=[
                 {"completed_on": "2023-07-15", "approved_by_governing_body_on": "2023-07-27"}
             ],
         ),
-        org_example(
+        organisation_example(
             Verdict.PASS,
             "reported, published and in the annual report",
             self_assessments=[

@@ -8,10 +8,12 @@ from typing import Any
 
 from complaintrules import Complaint, LandlordPolicy, Organisation
 from complaintrules.authoring import (
+    EXAMPLE_LANDLORD,
     Context,
     Outcome,
     Subject,
     Verdict,
+    attestation_example,
     example,
     failed,
     months_after,
@@ -22,8 +24,6 @@ from complaintrules.authoring import (
 )
 
 from ._common import rule
-
-_ORG = "Example Homes"
 
 
 def _case(**facts: Any) -> dict[str, Any]:
@@ -327,7 +327,7 @@ CHC24_1_4 = rule(
             Subject.ORGANISATION,
             Verdict.FAIL,
             "reviews 14 months apart",
-            name=_ORG,
+            name=EXAMPLE_LANDLORD,
             service_request_reviews=["2024-04-30", "2025-06-30"],
         ),
         example(
@@ -335,7 +335,7 @@ CHC24_1_4 = rule(
             Verdict.PASS,
             "quarterly reviews, judged at the end of 2024",
             as_of=date(2024, 12, 31),
-            name=_ORG,
+            name=EXAMPLE_LANDLORD,
             service_request_reviews=["2024-06-30", "2024-09-30", "2024-12-31"],
         ),
         example(
@@ -343,14 +343,14 @@ CHC24_1_4 = rule(
             Verdict.FAIL,
             "last reviewed more than 12 months before the date judged",
             as_of=date(2025, 8, 1),
-            name=_ORG,
+            name=EXAMPLE_LANDLORD,
             service_request_reviews=["2024-06-30"],
         ),
         example(
             Subject.ORGANISATION,
             Verdict.NEEDS_EVIDENCE,
             "no reviews recorded",
-            name=_ORG,
+            name=EXAMPLE_LANDLORD,
         ),
     ],
 )
@@ -469,20 +469,15 @@ CHC24_1_6 = rule(
             "surveys signpost the complaints route",
             survey_feedback_signposts_complaints=True,
         ),
-        example(
-            Subject.ATTESTATION,
-            Verdict.PASS,
-            "attested with the survey forms",
-            name=_ORG,
-            attestations=[
-                {
-                    "provision": "1.6",
-                    "statement": "Every survey ends with how to make a complaint.",
-                    "evidence": ["Repairs survey form v3", "TSM survey 2024 screenshot"],
-                    "on": "2024-06-01",
-                    "by": "Head of Customer Insight",
-                }
-            ],
+        attestation_example(
+            "1.6",
+            None,
+            "Every survey ends with how to make a complaint.",
+            "Repairs survey form v3",
+            "TSM survey 2024 screenshot",
+            on="2024-06-01",
+            by="Head of Customer Insight",
+            title="attested with the survey forms",
         ),
     ],
 )

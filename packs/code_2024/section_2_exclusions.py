@@ -16,6 +16,7 @@ from complaintrules.authoring import (
     Outcome,
     Subject,
     Verdict,
+    attestation_example,
     check_out_of_time_refusals,
     example,
     failed,
@@ -28,7 +29,6 @@ from complaintrules.authoring import (
 
 from ._common import rule
 
-_ORG = "Example Homes"
 _GROUNDS = [
     "the issue occurred, or the resident became aware of it, more than 12 months ago",
     "legal proceedings have started (a claim has been filed at court)",
@@ -592,21 +592,13 @@ CHC24_2_5 = rule(
             exclusions={"blanket_exclusions": ["all complaints about neighbour disputes"]},
         ),
         example(Subject.POLICY, Verdict.PASS, "none", exclusions={"blanket_exclusions": []}),
-        example(
-            Subject.ATTESTATION,
-            Verdict.FAIL,
-            "attested as not met",
-            name=_ORG,
-            attestations=[
-                {
-                    "provision": "2.5",
-                    "complies": False,
-                    "statement": "Every complaint about service charges was refused unread.",
-                    "evidence": ["Refusal log 2024-25"],
-                    "on": "2025-04-30",
-                    "by": "Complaints Resolution Manager",
-                }
-            ],
+        attestation_example(
+            "2.5",
+            False,
+            "Every complaint about service charges was refused unread.",
+            "Refusal log 2024-25",
+            on="2025-04-30",
+            by="Complaints Resolution Manager",
         ),
     ],
 )

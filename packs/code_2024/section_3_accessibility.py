@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
 from complaintrules import LandlordPolicy
 from complaintrules.authoring import (
@@ -10,6 +10,7 @@ from complaintrules.authoring import (
     Outcome,
     Subject,
     Verdict,
+    attestation_example,
     example,
     failed,
     needs_evidence,
@@ -19,23 +20,7 @@ from complaintrules.authoring import (
 
 from ._common import rule
 
-_ORG = "Example Homes"
-
-
-def _attested(provision: str, complies: bool, statement: str, evidence: str) -> dict[str, Any]:
-    return {
-        "name": _ORG,
-        "attestations": [
-            {
-                "provision": provision,
-                "complies": complies,
-                "statement": statement,
-                "evidence": [evidence],
-                "on": "2024-06-01",
-                "by": "Complaints Resolution Manager",
-            }
-        ],
-    }
+_attested = partial(attestation_example, on="2024-06-01", by="Complaints Resolution Manager")
 
 
 # -- 3.1 ---------------------------------------------------------------------------------
@@ -148,16 +133,12 @@ CHC24_3_2 = rule(
             "any member of staff",
             any_staff_can_take_complaints=True,
         ),
-        example(
-            Subject.ATTESTATION,
-            Verdict.PASS,
-            "attested with induction records",
-            **_attested(
-                "3.2",
-                True,
-                "All staff cover the complaints process in their induction.",
-                "Induction programme and attendance, 2024",
-            ),
+        _attested(
+            "3.2",
+            True,
+            "All staff cover the complaints process in their induction.",
+            "Induction programme and attendance, 2024",
+            title="attested with induction records",
         ),
     ],
 )
@@ -182,27 +163,19 @@ CHC24_3_3 = rule(
         "and confirmation there is no target to reduce the number of complaints"
     ),
     examples=[
-        example(
-            Subject.ATTESTATION,
-            Verdict.FAIL,
-            "a target to cut complaints",
-            **_attested(
-                "3.3",
-                False,
-                "The corporate plan targets a 20% fall in complaints.",
-                "Corporate plan 2024-27, KPI 7",
-            ),
+        _attested(
+            "3.3",
+            False,
+            "The corporate plan targets a 20% fall in complaints.",
+            "Corporate plan 2024-27, KPI 7",
+            title="a target to cut complaints",
         ),
-        example(
-            Subject.ATTESTATION,
-            Verdict.PASS,
-            "volumes read alongside other measures",
-            **_attested(
-                "3.3",
-                True,
-                "Volumes are reported with TSM measures; there is no reduction target.",
-                "Board report, June 2024",
-            ),
+        _attested(
+            "3.3",
+            True,
+            "Volumes are reported with TSM measures; there is no reduction target.",
+            "Board report, June 2024",
+            title="volumes read alongside other measures",
         ),
     ],
 )

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from complaintrules.authoring import (
+    EXAMPLE_LANDLORD,
     Subject,
     Verdict,
+    attestation_example,
     example,
     named_appointment,
     training_recorded,
 )
 
 from ._common import rule
-
-_ORG = "Example Homes"
-
 
 _complaints_officer_named = named_appointment(
     "complaints_officer",
@@ -42,12 +41,12 @@ CHC24_4_1 = rule(
     """,
     organisation=_complaints_officer_named,
     examples=[
-        example(Subject.ORGANISATION, Verdict.FAIL, "no officer recorded", name=_ORG),
+        example(Subject.ORGANISATION, Verdict.FAIL, "no officer recorded", name=EXAMPLE_LANDLORD),
         example(
             Subject.ORGANISATION,
             Verdict.PASS,
             "a named team that reports to the board",
-            name=_ORG,
+            name=EXAMPLE_LANDLORD,
             complaints_officer={
                 "name": "Customer Resolution Team",
                 "reports_to_governing_body": True,
@@ -73,36 +72,22 @@ CHC24_4_2 = rule(
         "compensation limit they can approve) and how they reach senior staff"
     ),
     examples=[
-        example(
-            Subject.ATTESTATION,
-            Verdict.FAIL,
-            "attested as not met",
-            name=_ORG,
-            attestations=[
-                {
-                    "provision": "4.2",
-                    "complies": False,
-                    "statement": "The officer cannot approve any compensation.",
-                    "evidence": ["Scheme of delegation 2024"],
-                    "on": "2024-06-01",
-                    "by": "Head of Governance",
-                }
-            ],
+        attestation_example(
+            "4.2",
+            False,
+            "The officer cannot approve any compensation.",
+            "Scheme of delegation 2024",
+            on="2024-06-01",
+            by="Head of Governance",
         ),
-        example(
-            Subject.ATTESTATION,
-            Verdict.PASS,
-            "attested with the delegation scheme",
-            name=_ORG,
-            attestations=[
-                {
-                    "provision": "4.2",
-                    "statement": "The officer may settle complaints up to 1,000 pounds.",
-                    "evidence": ["Scheme of delegation 2024, s.3"],
-                    "on": "2024-06-01",
-                    "by": "Head of Governance",
-                }
-            ],
+        attestation_example(
+            "4.2",
+            None,
+            "The officer may settle complaints up to 1,000 pounds.",
+            "Scheme of delegation 2024, s.3",
+            on="2024-06-01",
+            by="Head of Governance",
+            title="attested with the delegation scheme",
         ),
     ],
 )
@@ -123,28 +108,23 @@ CHC24_4_3 = rule(
     organisation=training_recorded,
     attestation="resourcing of the complaints team and how a learning culture is fostered",
     examples=[
-        example(Subject.ATTESTATION, Verdict.NEEDS_EVIDENCE, "nothing attested", name=_ORG),
         example(
-            Subject.ATTESTATION,
-            Verdict.FAIL,
-            "attested as under-resourced",
-            name=_ORG,
-            attestations=[
-                {
-                    "provision": "4.3",
-                    "complies": False,
-                    "statement": "Two vacant posts; backlog of 40 cases.",
-                    "evidence": ["Board paper 2024-05"],
-                    "on": "2024-06-01",
-                    "by": "Director of Customer Services",
-                }
-            ],
+            Subject.ATTESTATION, Verdict.NEEDS_EVIDENCE, "nothing attested", name=EXAMPLE_LANDLORD
+        ),
+        attestation_example(
+            "4.3",
+            False,
+            "Two vacant posts; backlog of 40 cases.",
+            "Board paper 2024-05",
+            on="2024-06-01",
+            by="Director of Customer Services",
+            title="attested as under-resourced",
         ),
         example(
             Subject.ORGANISATION,
             Verdict.PASS,
             "training recorded",
-            name=_ORG,
+            name=EXAMPLE_LANDLORD,
             training=[{"on": "2024-05-10", "audience": "all housing staff", "topic": "the Code"}],
         ),
     ],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import partial
 from itertools import pairwise
 from typing import Any
 
@@ -20,6 +21,7 @@ from complaintrules.authoring import (
     Outcome,
     Subject,
     Verdict,
+    attestation_example,
     example,
     failed,
     needs_evidence,
@@ -30,8 +32,6 @@ from complaintrules.authoring import (
 )
 
 from ._common import rule
-
-_ORG = "Example Homes"
 
 # -- example data ------------------------------------------------------------------------
 
@@ -78,20 +78,7 @@ def _case_example(
     return example(Subject.CASE, expect, title, as_of=as_of, **_case(*stages, **facts))
 
 
-def _attested(provision: str, complies: bool, statement: str, evidence: str) -> dict[str, Any]:
-    return {
-        "name": _ORG,
-        "attestations": [
-            {
-                "provision": provision,
-                "complies": complies,
-                "statement": statement,
-                "evidence": [evidence],
-                "on": "2024-06-01",
-                "by": "Complaints Resolution Manager",
-            }
-        ],
-    }
+_attested = partial(attestation_example, on="2024-06-01", by="Complaints Resolution Manager")
 
 
 # -- shared shapes of check ----------------------------------------------------------------
@@ -737,27 +724,19 @@ CHC24_5_8 = rule(
         "sample of cases showing each resident was heard and the evidence weighed"
     ),
     examples=[
-        example(
-            Subject.ATTESTATION,
-            Verdict.FAIL,
-            "handlers review their own team's decisions",
-            **_attested(
-                "5.8",
-                False,
-                "Stage 1 complaints are answered by the manager of the team complained about.",
-                "Case audit, May 2024",
-            ),
+        _attested(
+            "5.8",
+            False,
+            "Stage 1 complaints are answered by the manager of the team complained about.",
+            "Case audit, May 2024",
+            title="handlers review their own team's decisions",
         ),
-        example(
-            Subject.ATTESTATION,
-            Verdict.PASS,
-            "trained handlers, conflicts declared, sample reviewed",
-            **_attested(
-                "5.8",
-                True,
-                "Handlers are trained, declare conflicts, and 20 cases a quarter are reviewed.",
-                "Quality review Q1 2024-25",
-            ),
+        _attested(
+            "5.8",
+            True,
+            "Handlers are trained, declare conflicts, and 20 cases a quarter are reviewed.",
+            "Quality review Q1 2024-25",
+            title="trained handlers, conflicts declared, sample reviewed",
         ),
     ],
 )

@@ -21,6 +21,7 @@ from complaintrules.authoring import (
     Outcome,
     Subject,
     Verdict,
+    attestation_example,
     check_acknowledged_in_time,
     check_actions_tracked,
     check_different_handlers,
@@ -35,6 +36,7 @@ from complaintrules.authoring import (
     needs_evidence,
     not_applicable,
     passed,
+    policy_example,
     policy_extension_says,
     policy_response_items,
     policy_says,
@@ -97,10 +99,6 @@ def _case(*stages: dict[str, Any], **facts: Any) -> dict[str, Any]:
 def _case_example(expect: Verdict, title: str, *stages: dict[str, Any], **kw: Any) -> Any:
     as_of = kw.pop("as_of", None)
     return example(Subject.CASE, expect, title, as_of=as_of, **_case(*stages, **kw))
-
-
-def _policy_example(expect: Verdict, title: str, **policy: Any) -> Any:
-    return example(Subject.POLICY, expect, title, **policy)
 
 
 # -- shared shapes of check --------------------------------------------------------------
@@ -174,8 +172,8 @@ CHC24_6_1 = rule(
     explanation="Checked on the policy: `triage` must be true.",
     policy=_triage,
     examples=[
-        _policy_example(Verdict.FAIL, "no triage", triage=False),
-        _policy_example(Verdict.PASS, "triage described", triage=True),
+        policy_example(Verdict.FAIL, "no triage", triage=False),
+        policy_example(Verdict.PASS, "triage described", triage=True),
     ],
 )
 
@@ -229,7 +227,7 @@ CHC24_6_2 = rule(
             "acknowledged in time without a complaint definition",
             _stage1(acknowledged={"on": "2024-05-03"}),
         ),
-        _policy_example(
+        policy_example(
             Verdict.FAIL,
             "policy allows 7 days",
             stages=[{"number": 1, "acknowledge_working_days": 7}],
@@ -295,7 +293,7 @@ CHC24_6_3 = rule(
             _stage1(response=None),
             as_of=date(2024, 5, 24),
         ),
-        _policy_example(
+        policy_example(
             Verdict.FAIL,
             "policy allows 15 working days",
             stages=[{"number": 1, "respond_working_days": 15}],
@@ -348,7 +346,7 @@ CHC24_6_4 = rule(
             "notified the day after the original deadline",
             _stage1(extensions=[{**_EXT_OK, "notified_on": "2024-05-24"}]),
         ),
-        _policy_example(
+        policy_example(
             Verdict.FAIL,
             "policy allows 15-day extensions",
             stages=[{"number": 1, "extension": {"max_working_days": 15}}],
@@ -387,7 +385,7 @@ CHC24_6_5 = rule(
             "no Ombudsman details",
             _stage1(extensions=[{**_EXT_OK, "ombudsman_details_given": False}]),
         ),
-        _policy_example(
+        policy_example(
             Verdict.FAIL,
             "template omits the Ombudsman",
             stages=[{"number": 1, "extension": {"ombudsman_details_given": False}}],
@@ -958,36 +956,22 @@ CHC24_6_20 = rule(
     explanation="Who was involved is a judgement: an attestation for 6.20 settles it.",
     attestation="sign-off records or a sample of stage 2 files showing who contributed",
     examples=[
-        example(
-            Subject.ATTESTATION,
-            Verdict.PASS,
-            "attested with sign-off records",
-            name="Example Homes",
-            attestations=[
-                {
-                    "provision": "6.20",
-                    "statement": "Stage 2 responses are signed off by the service head.",
-                    "evidence": ["Stage 2 sign-off log 2024"],
-                    "on": "2024-06-01",
-                    "by": "Complaints Manager",
-                }
-            ],
+        attestation_example(
+            "6.20",
+            None,
+            "Stage 2 responses are signed off by the service head.",
+            "Stage 2 sign-off log 2024",
+            on="2024-06-01",
+            by="Complaints Manager",
+            title="attested with sign-off records",
         ),
-        example(
-            Subject.ATTESTATION,
-            Verdict.FAIL,
-            "attested as not met",
-            name="Example Homes",
-            attestations=[
-                {
-                    "provision": "6.20",
-                    "complies": False,
-                    "statement": "Repairs staff are not consulted at stage 2.",
-                    "evidence": ["Audit 2024-Q1"],
-                    "on": "2024-06-01",
-                    "by": "Complaints Manager",
-                }
-            ],
+        attestation_example(
+            "6.20",
+            False,
+            "Repairs staff are not consulted at stage 2.",
+            "Audit 2024-Q1",
+            on="2024-06-01",
+            by="Complaints Manager",
         ),
     ],
 )

@@ -7,6 +7,7 @@ Worked dates used by the examples: complaint received Wed 2024-05-01, acknowledg
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from complaintrules import Complaint, LandlordPolicy
@@ -16,6 +17,7 @@ from complaintrules.authoring import (
     Outcome,
     Subject,
     Verdict,
+    attestation_example,
     example,
     failed,
     needs_evidence,
@@ -26,7 +28,6 @@ from complaintrules.authoring import (
 
 from ._common import rule
 
-_ORG = "Example Homes"
 _UPHELD = {"upheld", "partly_upheld"}
 
 # -- example data ----------------------------------------------------------------------
@@ -50,23 +51,7 @@ def _case_example(expect: Verdict, title: str, *stages: dict[str, Any], **kw: An
     return example(Subject.CASE, expect, title, as_of=as_of, **data)
 
 
-def _attested(provision: str, complies: bool, statement: str, evidence: str) -> Example:
-    return example(
-        Subject.ATTESTATION,
-        Verdict.PASS if complies else Verdict.FAIL,
-        "attested as met" if complies else "attested as not met",
-        name=_ORG,
-        attestations=[
-            {
-                "provision": provision,
-                "complies": complies,
-                "statement": statement,
-                "evidence": [evidence],
-                "on": "2024-09-30",
-                "by": "Head of Customer Experience",
-            }
-        ],
-    )
+_attested = partial(attestation_example, on="2024-09-30", by="Head of Customer Experience")
 
 
 # -- checks ----------------------------------------------------------------------------

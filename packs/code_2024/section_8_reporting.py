@@ -9,27 +9,25 @@ The Code gives no deadlines in this section; where a check needs one to tell "la
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from complaintrules import Organisation
 from complaintrules.authoring import (
     Context,
-    Example,
     Outcome,
     Rule,
-    Subject,
     Verdict,
-    example,
     failed,
     months_after,
     needs_evidence,
     not_applicable,
+    organisation_example,
     passed,
 )
 
 from ._common import rule
 
-_ORG = "Example Homes"
 _ON = date(2024, 9, 30)
 _ALL_CONTENTS = [
     "self_assessment",
@@ -50,8 +48,7 @@ _REPORT: dict[str, Any] = {
 }
 
 
-def _org_example(expect: Verdict, title: str, *, on: date = _ON, **data: Any) -> Example:
-    return example(Subject.ORGANISATION, expect, title, as_of=on, name=_ORG, **data)
+_org_example = partial(organisation_example, as_of=_ON)
 
 
 def _iso(day: date | None) -> str | None:
@@ -347,7 +344,7 @@ CHC24_8_1 = rule(
         _org_example(
             Verdict.FAIL,
             "last report covers 2023/24, judged in October 2025",
-            on=date(2025, 10, 1),
+            as_of=date(2025, 10, 1),
             annual_reports=[_REPORT],
         ),
         _org_example(Verdict.PASS, "2023/24 report with all six items", annual_reports=[_REPORT]),
@@ -423,7 +420,7 @@ CHC24_8_3 = rule(
         _org_example(
             Verdict.FAIL,
             "merger in April, no self-assessment since by November",
-            on=date(2024, 11, 1),
+            as_of=date(2024, 11, 1),
             organisational_changes=[{"on": "2024-04-15", "description": "Merger with Vale HA"}],
             self_assessments=[{"completed_on": "2024-03-28"}],
         ),
@@ -436,7 +433,7 @@ CHC24_8_3 = rule(
         _org_example(
             Verdict.NEEDS_EVIDENCE,
             "restructure last month, self-assessment not yet done",
-            on=date(2024, 9, 30),
+            as_of=date(2024, 9, 30),
             organisational_changes=[{"on": "2024-09-02", "description": "New repairs team"}],
             self_assessments=[{"completed_on": "2024-06-14"}],
         ),

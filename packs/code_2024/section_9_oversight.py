@@ -9,51 +9,33 @@ library's design choice.
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from complaintrules import Organisation
 from complaintrules.authoring import (
     Context,
-    Example,
     Outcome,
     Rule,
-    Subject,
     Verdict,
-    example,
+    attestation_example,
     failed,
     months_after,
     named_appointment,
     needs_evidence,
+    organisation_example,
     passed,
 )
 
 from ._common import rule
 
-_ORG = "Example Homes"
 _ON = date(2024, 12, 31)
 
 
-def _org_example(expect: Verdict, title: str, *, on: date = _ON, **data: Any) -> Example:
-    return example(Subject.ORGANISATION, expect, title, as_of=on, name=_ORG, **data)
+_org_example = partial(organisation_example, as_of=_ON)
 
 
-def _attested(provision: str, complies: bool, statement: str, evidence: str) -> Example:
-    return example(
-        Subject.ATTESTATION,
-        Verdict.PASS if complies else Verdict.FAIL,
-        "attested as met" if complies else "attested as not met",
-        name=_ORG,
-        attestations=[
-            {
-                "provision": provision,
-                "complies": complies,
-                "statement": statement,
-                "evidence": [evidence],
-                "on": "2024-12-31",
-                "by": "Director of Customer Experience",
-            }
-        ],
-    )
+_attested = partial(attestation_example, on="2024-12-31", by="Director of Customer Experience")
 
 
 # -- checks ----------------------------------------------------------------------------

@@ -54,6 +54,7 @@ from ._timeliness import (
 )
 
 __all__ = [
+    "EXAMPLE_LANDLORD",
     "RESPONSE_ITEMS",
     "CaseCheck",
     "ClockStart",
@@ -73,6 +74,7 @@ __all__ = [
     "Subject",
     "Verdict",
     "acknowledgement_deadline",
+    "attestation_example",
     "check_acknowledged_in_time",
     "check_actions_tracked",
     "check_different_handlers",
@@ -93,7 +95,9 @@ __all__ = [
     "named_appointment",
     "needs_evidence",
     "not_applicable",
+    "organisation_example",
     "passed",
+    "policy_example",
     "policy_extension_says",
     "policy_response_items",
     "policy_says",
@@ -437,3 +441,48 @@ def example(
 ) -> Example:
     """A worked example: ``data`` is the subject as it would be written in YAML."""
     return Example(subject=subject, expect=expect, title=title, data=data, as_of=as_of)
+
+
+#: The landlord the built-in packs' worked examples are about.
+EXAMPLE_LANDLORD = "Example Homes"
+
+
+def policy_example(expect: Verdict, title: str, **policy: Any) -> Example:
+    """A worked example of a policy file: ``policy`` is its fields as written in YAML."""
+    return example(Subject.POLICY, expect, title, **policy)
+
+
+def organisation_example(
+    expect: Verdict, title: str, *, as_of: date | None = None, **data: Any
+) -> Example:
+    """A worked example of the example landlord's organisation file, judged ``as_of``."""
+    return example(Subject.ORGANISATION, expect, title, as_of=as_of, name=EXAMPLE_LANDLORD, **data)
+
+
+def attestation_example(
+    provision: str,
+    complies: bool | None,
+    statement: str,
+    *evidence: str,
+    on: str,
+    by: str,
+    title: str | None = None,
+) -> Example:
+    """A worked example of one attestation for ``provision`` by the example landlord.
+
+    ``complies`` None leaves the field out (an attestation complies unless it says not).
+    The example expects a pass for a complying attestation and a fail otherwise; ``title``
+    defaults to "attested as met" or "attested as not met".
+    """
+    met = complies is not False
+    entry: dict[str, Any] = {"provision": provision}
+    if complies is not None:
+        entry["complies"] = complies
+    entry.update(statement=statement, evidence=list(evidence), on=on, by=by)
+    return example(
+        Subject.ATTESTATION,
+        Verdict.PASS if met else Verdict.FAIL,
+        title or ("attested as met" if met else "attested as not met"),
+        name=EXAMPLE_LANDLORD,
+        attestations=[entry],
+    )
