@@ -16,6 +16,7 @@ from typing import Any
 
 from complaintrules import Complaint, LandlordPolicy
 from complaintrules.authoring import (
+    CaseCheck,
     ClockStart,
     Context,
     Outcome,
@@ -30,17 +31,17 @@ from complaintrules.authoring import (
     check_issues_raised,
     check_points_addressed,
     check_responded_in_time,
-    check_response_contents,
     example,
     failed,
     needs_evidence,
     not_applicable,
     passed,
     policy_example,
-    policy_extension_says,
     policy_response_items,
     policy_says,
     policy_stage_days,
+    policy_stage_says,
+    response_contents_at,
 )
 
 from ._common import rule
@@ -113,6 +114,31 @@ def _params(ctx: Context, stage: int) -> dict[str, Any]:
     }
 
 
+def _acknowledged(number: int) -> CaseCheck:
+    """Stage ``number`` acknowledged, with the complaint definition, within this Code's days."""
+
+    def check(case: Complaint, ctx: Context) -> Outcome:
+        return check_acknowledged_in_time(
+            case,
+            ctx,
+            stage_number=number,
+            ack_days=ctx.param(f"stage{number}.acknowledge_working_days"),
+            require_definition=True,
+        )
+
+    return check
+
+
+def _timed(check: Callable[..., Outcome], number: int) -> CaseCheck:
+    """A shared timing check (response, extensions) at stage ``number``, with this Code's
+    timescales for that stage."""
+
+    def run(case: Complaint, ctx: Context) -> Outcome:
+        return check(case, ctx, stage_number=number, **_params(ctx, number))
+
+    return run
+
+
 def _policy_extension(number: int) -> Callable[[LandlordPolicy, Context], Outcome]:
     def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
         cap: int = ctx.param(f"stage{number}.extension_cap_working_days")
@@ -178,16 +204,6 @@ CHC24_6_1 = rule(
 )
 
 
-def _ack1(case: Complaint, ctx: Context) -> Outcome:
-    return check_acknowledged_in_time(
-        case,
-        ctx,
-        stage_number=1,
-        ack_days=ctx.param("stage1.acknowledge_working_days"),
-        require_definition=True,
-    )
-
-
 # 6.2: acknowledge, define and log a stage 1 complaint within 5 working days of receipt.
 CHC24_6_2 = rule(
     "6.2",
@@ -203,7 +219,7 @@ CHC24_6_2 = rule(
         complaint definition (understanding and outcome sought).
         Policy: the stage 1 acknowledgement timescale must not exceed 5 working days.
     """,
-    case=_ack1,
+    case=_acknowledged(1),
     policy=policy_stage_days(
         1,
         "acknowledge_working_days",
@@ -236,10 +252,6 @@ CHC24_6_2 = rule(
 )
 
 
-def _respond1(case: Complaint, ctx: Context) -> Outcome:
-    return check_responded_in_time(case, ctx, stage_number=1, **_params(ctx, 1))
-
-
 # 6.3: full stage 1 response within 10 working days of acknowledgement.
 CHC24_6_3 = rule(
     "6.3",
@@ -257,7 +269,7 @@ CHC24_6_3 = rule(
         response is judged only with an as-of date.
         Policy: the stage 1 response timescale must not exceed 10 working days.
     """,
-    case=_respond1,
+    case=_timed(check_responded_in_time, 1),
     policy=policy_stage_days(
         1,
         "respond_working_days",
@@ -302,10 +314,6 @@ CHC24_6_3 = rule(
 )
 
 
-def _extension1(case: Complaint, ctx: Context) -> Outcome:
-    return check_extensions_within_cap(case, ctx, stage_number=1, **_params(ctx, 1))
-
-
 _EXT_OK = {
     "notified_on": "2024-05-20",
     "new_due": "2024-06-07",
@@ -330,7 +338,7 @@ CHC24_6_4 = rule(
         Policy: the stage 1 extension cap must not exceed 10 working days, longer only with
         good reason, and reasons must be given.
     """,
-    case=_extension1,
+    case=_timed(check_extensions_within_cap, 1),
     policy=_policy_extension(1),
     examples=[
         _case_example(
@@ -355,10 +363,6 @@ CHC24_6_4 = rule(
 )
 
 
-def _notice1(case: Complaint, ctx: Context) -> Outcome:
-    return check_extension_notices(case, ctx, stage_number=1)
-
-
 # 6.5: every extension notice gives the Ombudsman's contact details.
 CHC24_6_5 = rule(
     "6.5",
@@ -371,10 +375,10 @@ CHC24_6_5 = rule(
         Case: every stage 1 extension must record ombudsman_details_given: true.
         Policy: the policy must say extension notices give the Ombudsman's details.
     """,
-    case=_notice1,
-    policy=policy_extension_says(
+    case=partial(check_extension_notices, stage_number=1),
+    policy=policy_stage_says(
         1,
-        "ombudsman_details_given",
+        "extension.ombudsman_details_given",
         yes="stage 1 extension notices give the Ombudsman's contact details",
         no="stage 1 extension notices do not give the Ombudsman's contact details",
     ),
@@ -529,12 +533,6 @@ CHC24_6_8 = rule(
 )
 
 
-def _contents1(case: Complaint, ctx: Context) -> Outcome:
-    return check_response_contents(
-        case, ctx, stage_number=1, required=ctx.param("stage1.response_items")
-    )
-
-
 # 6.9: the stage 1 letter states (a) stage, (b) definition, (c) decision, (d) reasons,
 # (e) remedy, (f) outstanding actions, (g) how to escalate to stage 2.
 CHC24_6_9 = rule(
@@ -548,7 +546,7 @@ CHC24_6_9 = rule(
         Case: response.contents must record true for each of the seven items (a) to (g).
         Policy: the stage 1 response template (stages[].response_contents) must list them.
     """,
-    case=_contents1,
+    case=response_contents_at(1, "stage1.response_items"),
     policy=policy_response_items(1, "stage1.response_items"),
     examples=[
         _case_example(Verdict.PASS, "all seven items", _stage1()),
@@ -628,16 +626,6 @@ CHC24_6_10 = rule(
 )
 
 
-def _ack2(case: Complaint, ctx: Context) -> Outcome:
-    return check_acknowledged_in_time(
-        case,
-        ctx,
-        stage_number=2,
-        ack_days=ctx.param("stage2.acknowledge_working_days"),
-        require_definition=True,
-    )
-
-
 # 6.11: acknowledge, define and log a stage 2 request within 5 working days of receiving it.
 CHC24_6_11 = rule(
     "6.11",
@@ -651,7 +639,7 @@ CHC24_6_11 = rule(
         requested_on, recording the definition. Policy: stage 2 acknowledgement timescale
         at most 5 working days.
     """,
-    case=_ack2,
+    case=_acknowledged(2),
     policy=policy_stage_days(
         2,
         "acknowledge_working_days",
@@ -731,28 +719,19 @@ CHC24_6_12 = rule(
 )
 
 
-def _handlers(case: Complaint, ctx: Context) -> Outcome:
-    return check_different_handlers(case, ctx, earlier=1, later=2)
-
-
-def _handlers_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:
-    stage = policy.stage(2)
-    return policy_says(
-        stage.different_handler if stage else None,
-        "stages[2].different_handler",
-        yes="stage 2 is handled by someone other than the stage 1 handler",
-        no="the policy lets the stage 1 handler also decide stage 2",
-    )
-
-
 # 6.13: the stage 2 handler is not the stage 1 handler.
 CHC24_6_13 = rule(
     "6.13",
     "A different person at stage 2",
     summary="Whoever considered the complaint at stage 1 does not consider it at stage 2.",
     explanation="Case: stage 2 handler differs from stage 1 handler. Policy: different_handler.",
-    case=_handlers,
-    policy=_handlers_policy,
+    case=partial(check_different_handlers, earlier=1, later=2),
+    policy=policy_stage_says(
+        2,
+        "different_handler",
+        yes="stage 2 is handled by someone other than the stage 1 handler",
+        no="the policy lets the stage 1 handler also decide stage 2",
+    ),
     examples=[
         _case_example(Verdict.PASS, "different handlers", _stage1(), _stage2()),
         _case_example(
@@ -760,10 +739,6 @@ CHC24_6_13 = rule(
         ),
     ],
 )
-
-
-def _respond2(case: Complaint, ctx: Context) -> Outcome:
-    return check_responded_in_time(case, ctx, stage_number=2, **_params(ctx, 2))
 
 
 # 6.14: stage 2 final response within 20 working days of acknowledging the escalation.
@@ -778,7 +753,7 @@ CHC24_6_14 = rule(
         Case: as 6.3, at stage 2, counting 20 working days from acknowledgement of the
         escalation (capped at the acknowledgement deadline by default). Policy: at most 20.
     """,
-    case=_respond2,
+    case=_timed(check_responded_in_time, 2),
     policy=policy_stage_days(
         2,
         "respond_working_days",
@@ -798,10 +773,6 @@ CHC24_6_14 = rule(
 )
 
 
-def _extension2(case: Complaint, ctx: Context) -> Outcome:
-    return check_extensions_within_cap(case, ctx, stage_number=2, **_params(ctx, 2))
-
-
 _EXT2_OK = {
     "notified_on": "2024-07-01",
     "new_due": "2024-08-05",
@@ -818,7 +789,7 @@ CHC24_6_15 = rule(
         "more than 20 extra working days needs a good reason."
     ),
     explanation="As 6.4, at stage 2, with a 20 working day cap.",
-    case=_extension2,
+    case=_timed(check_extensions_within_cap, 2),
     policy=_policy_extension(2),
     examples=[
         _case_example(
@@ -834,20 +805,16 @@ CHC24_6_15 = rule(
 )
 
 
-def _notice2(case: Complaint, ctx: Context) -> Outcome:
-    return check_extension_notices(case, ctx, stage_number=2)
-
-
 # 6.16: stage 2 extension notices give the Ombudsman's contact details.
 CHC24_6_16 = rule(
     "6.16",
     "Ombudsman details in stage 2 extension notices",
     summary="Every stage 2 extension notice gives the resident the Ombudsman's contact details.",
     explanation="As 6.5, at stage 2.",
-    case=_notice2,
-    policy=policy_extension_says(
+    case=partial(check_extension_notices, stage_number=2),
+    policy=policy_stage_says(
         2,
-        "ombudsman_details_given",
+        "extension.ombudsman_details_given",
         yes="stage 2 extension notices give the Ombudsman's contact details",
         no="stage 2 extension notices do not give the Ombudsman's contact details",
     ),
@@ -912,12 +879,6 @@ CHC24_6_18 = rule(
 )
 
 
-def _contents2(case: Complaint, ctx: Context) -> Outcome:
-    return check_response_contents(
-        case, ctx, stage_number=2, required=ctx.param("stage2.response_items")
-    )
-
-
 # 6.19: the stage 2 letter states (a)-(f) as at stage 1, and (g) how to go to the Ombudsman.
 CHC24_6_19 = rule(
     "6.19",
@@ -930,7 +891,7 @@ CHC24_6_19 = rule(
         Case: response.contents true for each item; escalation_route here means the route to
         the Ombudsman. Policy: the stage 2 template lists all seven items.
     """,
-    case=_contents2,
+    case=response_contents_at(2, "stage2.response_items"),
     policy=policy_response_items(2, "stage2.response_items"),
     examples=[
         _case_example(Verdict.PASS, "all items", _stage1(), _stage2()),

@@ -7,7 +7,7 @@ within the cap" exists once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -42,6 +42,7 @@ __all__ = [
     "check_response_contents",
     "check_stage_numbers",
     "months_after",
+    "response_contents_at",
     "response_deadline",
     "stage_start",
 ]
@@ -351,6 +352,16 @@ def check_response_contents(
     return Outcome(
         Verdict.PASS, f"the stage {stage_number} response stated all {len(required)} items", facts
     )
+
+
+def response_contents_at(number: int, param: str) -> Callable[[Complaint, Context], Outcome]:
+    """A case check that stage ``number``'s response stated every item the pack's parameter
+    ``param`` lists (see :func:`check_response_contents`)."""
+
+    def check(case: Complaint, ctx: Context) -> Outcome:
+        return check_response_contents(case, ctx, stage_number=number, required=ctx.param(param))
+
+    return check
 
 
 def check_different_handlers(case: Complaint, ctx: Context, *, earlier: int, later: int) -> Outcome:

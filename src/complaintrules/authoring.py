@@ -39,6 +39,7 @@ from ._stage_checks import (
     check_response_contents,
     check_stage_numbers,
     months_after,
+    response_contents_at,
     response_deadline,
     stage_start,
 )
@@ -98,13 +99,14 @@ __all__ = [
     "organisation_example",
     "passed",
     "policy_example",
-    "policy_extension_says",
     "policy_response_items",
     "policy_says",
     "policy_stage_days",
+    "policy_stage_says",
     "policy_states",
     "receipt_day0",
     "response_clock_from_acknowledgement",
+    "response_contents_at",
     "response_deadline",
     "review_extensions",
     "rule_factory",
@@ -355,19 +357,14 @@ def policy_response_items(number: int, param: str) -> PolicyCheck:
     return check
 
 
-def policy_extension_says(number: int, field: str, *, yes: str, no: str) -> PolicyCheck:
-    """A policy check of one yes/no about extensions at stage ``number``
-    (``stages[number].extension.<field>``), judged as :func:`policy_says` does."""
+def policy_stage_says(number: int, path: str, *, yes: str, no: str) -> PolicyCheck:
+    """A policy check of one yes/no that stage ``number`` of the policy must state, at the
+    dotted ``path`` below the stage (``different_handler``,
+    ``extension.ombudsman_details_given``), judged as :func:`policy_says` does."""
 
     def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
-        stage = policy.stage(number)
-        ext = stage.extension if stage else None
-        return policy_says(
-            getattr(ext, field) if ext else None,
-            f"stages[{number}].extension.{field}",
-            yes=yes,
-            no=no,
-        )
+        value = _field_at(policy.stage(number), path)
+        return policy_says(value, f"stages[{number}].{path}", yes=yes, no=no)
 
     return check
 
