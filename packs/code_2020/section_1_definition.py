@@ -13,6 +13,7 @@ from complaintrules.authoring import (
     needs_evidence,
     not_applicable,
     passed,
+    policy_definition_keeps,
     policy_example,
     policy_states,
 )
@@ -30,31 +31,6 @@ _DEFINITION_TERMS = (
     "lack of action",
     "behalf",
 )
-
-
-def _definition(policy: LandlordPolicy, ctx: Context) -> Outcome:
-    text = policy.complaint_definition
-    flag = policy.uses_ombudsman_definition
-    facts = {"policy.complaint_definition": text, "policy.uses_ombudsman_definition": flag}
-    if flag is False:
-        return failed("the policy says it does not use the Ombudsman's definition", facts=facts)
-    if text:
-        folded = " ".join(text.casefold().split())
-        missing = [term for term in _DEFINITION_TERMS if term not in folded]
-        if missing:
-            return failed(
-                "the policy's definition leaves out key parts of the Ombudsman's: "
-                + ", ".join(f"'{m}'" for m in missing),
-                facts=facts,
-            )
-        return passed("the policy's definition has every key part of the Ombudsman's", facts=facts)
-    if flag:
-        return passed("the policy says it uses the Ombudsman's definition", facts=facts)
-    return needs_evidence(
-        "the policy gives no definition; set complaint_definition (its text) or "
-        "uses_ombudsman_definition",
-        facts=facts,
-    )
 
 
 # A policy's own words that keep every key part of the Ombudsman's definition.
@@ -80,7 +56,7 @@ CHC20_1_2 = rule(
         (dissatisfaction, however made, standard of service, lack of action, those acting
         on the landlord's behalf). Either fact settles it; neither needs evidence.
     """,
-    policy=_definition,
+    policy=policy_definition_keeps(_DEFINITION_TERMS),
     examples=[
         policy_example(
             Verdict.FAIL,

@@ -21,6 +21,7 @@ from complaintrules.authoring import (
     needs_evidence,
     not_applicable,
     passed,
+    policy_escalation_grounds,
     policy_example,
     policy_stage_days,
     policy_states,
@@ -587,30 +588,6 @@ CHC20_4_13 = rule(
 )
 
 
-def _escalation_grounds(policy: LandlordPolicy, ctx: Context) -> Outcome:
-    declining = policy.escalation_refusal_grounds
-    accepting = policy.exclusions.grounds if policy.exclusions else None
-    facts = {
-        "policy.escalation_refusal_grounds": declining,
-        "policy.exclusions.grounds": accepting,
-    }
-    if declining is None or accepting is None:
-        return needs_evidence(
-            "set escalation_refusal_grounds and exclusions.grounds to compare them", facts=facts
-        )
-    known = {g.casefold() for g in accepting}
-    extra = [g for g in declining if g.casefold() not in known]
-    if extra:
-        return failed(
-            "the policy declines escalation on grounds it does not use to refuse complaints: "
-            + ", ".join(extra),
-            facts=facts,
-        )
-    return passed(
-        "escalation is declined only on the grounds used to refuse complaints", facts=facts
-    )
-
-
 def _escalation_refusals(case: Complaint, ctx: Context) -> Outcome:
     refusals = [(i, r) for i, r in enumerate(case.refusals) if r.stage == 2]
     if not refusals:
@@ -637,7 +614,7 @@ CHC20_4_14 = rule(
         Policy: every entry of escalation_refusal_grounds must also be in exclusions.grounds.
         Case: a refusal to escalate (refusals with stage 2) must name its reason.
     """,
-    policy=_escalation_grounds,
+    policy=policy_escalation_grounds,
     case=_escalation_refusals,
     examples=[
         policy_example(

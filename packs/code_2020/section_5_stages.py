@@ -35,6 +35,7 @@ from complaintrules.authoring import (
     needs_evidence,
     not_applicable,
     passed,
+    policy_different_handlers,
     policy_example,
     policy_response_items,
     policy_stage_days,
@@ -873,12 +874,7 @@ CHC20_5_12 = rule(
     summary="Whoever considered the complaint at stage 1 does not consider it at stage 2.",
     explanation="Case: the stage 2 handler differs from stage 1's. Policy: different_handler.",
     case=partial(check_different_handlers, earlier=1, later=2),
-    policy=policy_stage_says(
-        2,
-        "different_handler",
-        yes="stage 2 is handled by someone other than the stage 1 handler",
-        no="the policy lets the stage 1 handler also decide stage 2",
-    ),
+    policy=policy_different_handlers(1, 2),
     examples=[
         case_example(Verdict.PASS, "different handlers", stage1(), stage2()),
         case_example(

@@ -6,7 +6,7 @@ from datetime import date
 from itertools import pairwise
 from typing import Any
 
-from complaintrules import Complaint, LandlordPolicy, Organisation
+from complaintrules import Complaint, Organisation
 from complaintrules.authoring import (
     EXAMPLE_LANDLORD,
     Context,
@@ -20,6 +20,7 @@ from complaintrules.authoring import (
     needs_evidence,
     not_applicable,
     passed,
+    policy_definition_keeps,
     policy_states,
 )
 
@@ -50,43 +51,6 @@ _DEFINITION_TERMS = (
 )
 
 
-def _definition(policy: LandlordPolicy, ctx: Context) -> Outcome:
-    text = policy.complaint_definition
-    flag = policy.uses_ombudsman_definition
-    facts = {"policy.complaint_definition": text, "policy.uses_ombudsman_definition": flag}
-    if flag is False:
-        return failed(
-            "the policy says it does not use the Ombudsman's definition of a complaint",
-            facts=facts,
-        )
-    if text:
-        folded = " ".join(text.casefold().split())
-        missing = [term for term in _DEFINITION_TERMS if term not in folded]
-        if missing:
-            return failed(
-                "the policy's definition leaves out parts of the Ombudsman's; looked for "
-                + ", ".join(f"'{t}'" for t in _DEFINITION_TERMS)
-                + " and did not find "
-                + ", ".join(f"'{m}'" for m in missing),
-                facts=facts,
-            )
-        return passed(
-            "the policy's definition contains every key part of the Ombudsman's: "
-            + ", ".join(f"'{t}'" for t in _DEFINITION_TERMS),
-            facts=facts,
-        )
-    if flag:
-        return passed(
-            "the policy says it uses the Ombudsman's definition (its text is not given)",
-            facts=facts,
-        )
-    return needs_evidence(
-        "the policy gives no definition; set complaint_definition (its wording) or "
-        "uses_ombudsman_definition",
-        facts=facts,
-    )
-
-
 _GOOD_DEFINITION = (
     "An expression of dissatisfaction, however made, about the standard of service, actions "
     "or lack of action by us, our own staff, or those acting on our behalf, affecting a "
@@ -109,7 +73,7 @@ CHC24_1_2 = rule(
         'behalf' (those acting for the landlord) and 'resident'. With neither field set the
         rule needs evidence.
     """,
-    policy=_definition,
+    policy=policy_definition_keeps(_DEFINITION_TERMS),
     examples=[
         example(
             Subject.POLICY,

@@ -27,6 +27,7 @@ from complaintrules.authoring import (
     needs_evidence,
     not_applicable,
     passed,
+    policy_escalation_grounds,
     policy_states,
     response_deadline,
 )
@@ -1011,32 +1012,6 @@ def _escalation_refusals(case: Complaint, ctx: Context) -> Outcome:
     )
 
 
-def _escalation_grounds(policy: LandlordPolicy, ctx: Context) -> Outcome:
-    declining = policy.escalation_refusal_grounds
-    accepting = policy.exclusions.grounds if policy.exclusions else None
-    facts = {
-        "policy.escalation_refusal_grounds": declining,
-        "policy.exclusions.grounds": accepting,
-    }
-    if declining is None or accepting is None:
-        return needs_evidence(
-            "set escalation_refusal_grounds and exclusions.grounds to compare them", facts=facts
-        )
-    known = {g.casefold() for g in accepting}
-    extra = [g for g in declining if g.casefold() not in known]
-    if extra:
-        return failed(
-            "the policy declines escalation on grounds that are not among its section 2 "
-            "exclusions: " + "; ".join(extra),
-            facts=facts,
-        )
-    return passed(
-        f"the policy declines escalation only on its exclusion grounds ({len(declining)} of "
-        f"{len(accepting)})",
-        facts=facts,
-    )
-
-
 # 5.11: escalation through every stage is refused only for valid reasons, set out clearly
 # and in line with section 2.
 CHC24_5_11 = rule(
@@ -1054,7 +1029,7 @@ CHC24_5_11 = rule(
         exclusions.grounds (compared ignoring case).
     """,
     case=_escalation_refusals,
-    policy=_escalation_grounds,
+    policy=policy_escalation_grounds,
     examples=[
         _case_example(
             Verdict.FAIL,

@@ -98,6 +98,9 @@ __all__ = [
     "not_applicable",
     "organisation_example",
     "passed",
+    "policy_definition_keeps",
+    "policy_different_handlers",
+    "policy_escalation_grounds",
     "policy_example",
     "policy_response_items",
     "policy_says",
@@ -367,6 +370,92 @@ def policy_stage_says(number: int, path: str, *, yes: str, no: str) -> PolicyChe
         return policy_says(value, f"stages[{number}].{path}", yes=yes, no=no)
 
     return check
+
+
+def policy_different_handlers(earlier: int, later: int) -> PolicyCheck:
+    """A policy check that stage ``later`` is handled by someone other than the handler of
+    stage ``earlier`` (``stages[later].different_handler``)."""
+    return policy_stage_says(
+        later,
+        "different_handler",
+        yes=f"stage {later} is handled by someone other than the stage {earlier} handler",
+        no=f"the policy lets the stage {earlier} handler also decide stage {later}",
+    )
+
+
+def policy_definition_keeps(terms: Sequence[str]) -> PolicyCheck:
+    """A policy check that the policy defines a complaint in the Ombudsman's terms.
+
+    ``uses_ombudsman_definition`` false fails. A definition given in ``complaint_definition``
+    must contain every one of ``terms`` (compared folded to lower case, runs of white space
+    made single). With only the flag set true the check passes; with neither, it needs
+    evidence.
+    """
+
+    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
+        text = policy.complaint_definition
+        flag = policy.uses_ombudsman_definition
+        facts = {"policy.complaint_definition": text, "policy.uses_ombudsman_definition": flag}
+        if flag is False:
+            return failed(
+                "the policy says it does not use the Ombudsman's definition of a complaint",
+                facts=facts,
+            )
+        if text:
+            folded = " ".join(text.casefold().split())
+            missing = [term for term in terms if term not in folded]
+            looked_for = ", ".join(f"'{t}'" for t in terms)
+            if missing:
+                return failed(
+                    f"the policy's definition leaves out parts of the Ombudsman's; looked for "
+                    f"{looked_for} and did not find " + ", ".join(f"'{m}'" for m in missing),
+                    facts=facts,
+                )
+            return passed(
+                "the policy's definition contains every key part of the Ombudsman's: " + looked_for,
+                facts=facts,
+            )
+        if flag:
+            return passed(
+                "the policy says it uses the Ombudsman's definition (its text is not given)",
+                facts=facts,
+            )
+        return needs_evidence(
+            "the policy gives no definition; set complaint_definition (its wording) or "
+            "uses_ombudsman_definition",
+            facts=facts,
+        )
+
+    return check
+
+
+def policy_escalation_grounds(policy: LandlordPolicy, ctx: Context) -> Outcome:
+    """A policy check that escalation is declined only on grounds the policy also uses to
+    refuse a complaint (``escalation_refusal_grounds`` within ``exclusions.grounds``,
+    compared case-blind)."""
+    declining = policy.escalation_refusal_grounds
+    accepting = policy.exclusions.grounds if policy.exclusions else None
+    facts = {
+        "policy.escalation_refusal_grounds": declining,
+        "policy.exclusions.grounds": accepting,
+    }
+    if declining is None or accepting is None:
+        return needs_evidence(
+            "set escalation_refusal_grounds and exclusions.grounds to compare them", facts=facts
+        )
+    known = {g.casefold() for g in accepting}
+    extra = [g for g in declining if g.casefold() not in known]
+    if extra:
+        return failed(
+            "the policy declines escalation on grounds it does not use to refuse complaints: "
+            + "; ".join(extra),
+            facts=facts,
+        )
+    return passed(
+        f"escalation is declined only on the grounds used to refuse complaints "
+        f"({len(declining)} of {len(accepting)})",
+        facts=facts,
+    )
 
 
 def named_appointment(
