@@ -63,6 +63,14 @@ def _na(message: str) -> Outcome:
     return Outcome(Verdict.NOT_APPLICABLE, message)
 
 
+def _no_start(stage_number: int) -> Outcome:
+    """A later stage whose clock cannot start: the escalation request is not dated."""
+    return Outcome(
+        Verdict.NEEDS_EVIDENCE,
+        f"stage {stage_number} has no escalation request date (requested_on) to count from",
+    )
+
+
 def stage_start(ctx: Context, case: Complaint, stage: Stage) -> tuple[date, str, str] | None:
     """Day 0 of a stage (receipt for stage 1, the escalation request after): day, label, note."""
     if stage.number <= 1:
@@ -97,10 +105,7 @@ def check_acknowledged_in_time(
         return _na(f"the case has no stage {stage_number}")
     deadline = acknowledgement_deadline(ctx, case, stage, ack_days)
     if deadline is None:
-        return Outcome(
-            Verdict.NEEDS_EVIDENCE,
-            f"stage {stage_number} has no escalation request date (requested_on) to count from",
-        )
+        return _no_start(stage_number)
     ack = stage.acknowledged
     outcome = judge_deadline(
         ctx,
@@ -188,12 +193,13 @@ def _stage_review(
     respond_from: ClockStart,
     ack_days: int,
     extension_cap: int,
-) -> tuple[Deadline, ExtensionReview] | None:
+) -> tuple[Deadline, ExtensionReview] | Outcome:
+    """The stage's original deadline and its extensions reviewed, or why there is none."""
     deadline = response_deadline(
         ctx, case, stage, respond_days=respond_days, respond_from=respond_from, ack_days=ack_days
     )
     if deadline is None:
-        return None
+        return _no_start(stage.number)
     return deadline, review_extensions(ctx, stage, deadline, extension_cap)
 
 
@@ -220,11 +226,8 @@ def check_responded_in_time(
         ack_days=ack_days,
         extension_cap=extension_cap,
     )
-    if reviewed is None:
-        return Outcome(
-            Verdict.NEEDS_EVIDENCE,
-            f"stage {stage_number} has no escalation request date (requested_on) to count from",
-        )
+    if isinstance(reviewed, Outcome):
+        return reviewed
     deadline, review = reviewed
     stopped = case.withdrawn_on
     if stopped is None and stage.response is None:
@@ -267,11 +270,8 @@ def check_extensions_within_cap(
         ack_days=ack_days,
         extension_cap=extension_cap,
     )
-    if reviewed is None:
-        return Outcome(
-            Verdict.NEEDS_EVIDENCE,
-            f"stage {stage_number} has no escalation request date (requested_on) to count from",
-        )
+    if isinstance(reviewed, Outcome):
+        return reviewed
     deadline, review = reviewed
     problems = list(review.problems)
     problems += [
