@@ -55,5 +55,6 @@ class Context:
 
     def parameters_evidence(self) -> dict[str, Any]:
         out: dict[str, Any] = {"pack_version": self.pack.version}
-        out.update({name: v.to_dict() for name, v in self.used.items()})
+        for name, value in self.used.items():
+            out[name] = value.evidence
         return out

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -38,14 +38,20 @@ class ParameterValue:
     since: date
     source: str
     unit: str | None
+    # Built once: every finding that read this value shows it in its evidence.
+    evidence: Mapping[str, Any] = field(init=False, repr=False, compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
+    def __post_init__(self) -> None:
+        shown = {
             "value": self.value,
             "since": self.since.isoformat(),
             "unit": self.unit,
             "source": self.source,
         }
+        object.__setattr__(self, "evidence", shown)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.evidence)
 
 
 class _DatedValue(BaseModel):
