@@ -289,6 +289,9 @@ class ResponseIssuedEvent(_Event):
 class EscalationRequestedEvent(_Event):
     type: Literal["escalation_requested"]
     stage: int = 2
+    reasons_demanded: bool | None = Field(
+        default=None, description="The resident was made to justify escalating."
+    )
 
 
 class RefusedEvent(_Event):
@@ -391,6 +394,8 @@ def _fold_events(data: dict[str, Any]) -> dict[str, Any]:
                 )
             case EscalationRequestedEvent():
                 stage(event.stage)["requested_on"] = event.on
+                if event.reasons_demanded is not None:
+                    stage(event.stage)["escalation_reasons_demanded"] = event.reasons_demanded
             case RefusedEvent():
                 out.setdefault("refusals", []).append(
                     Refusal.model_validate(event.model_dump(exclude={"type"}))

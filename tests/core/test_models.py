@@ -149,3 +149,10 @@ def test_json_schema_export(model: Any, tmp_path: Path) -> None:
     schema = model.model_json_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
     assert schema["additionalProperties"] is False
+
+
+def test_escalation_event_can_record_whether_reasons_were_demanded() -> None:
+    events = [dict(e) for e in EVENTS["events"]]
+    events[4] = {**events[4], "reasons_demanded": False}
+    case = Complaint.model_validate({"reference": "C-1", "events": events})
+    assert case.stage(2).escalation_reasons_demanded is False  # type: ignore[union-attr]
