@@ -69,6 +69,14 @@ class WorkingCalendar:
         self._bank_holidays: dict[date, str] = {d: str(name) for d, name in bank.items()}
         self._closures: frozenset[date] = frozenset(closures)
         self._index = self._build_index(date(first_year, 1, 1), date(last_year, 12, 31))
+        # The index's bounds as ordinals, and a day's working status by offset: the
+        # per-date queries below are asked millions of times in bulk evaluation.
+        self._first_ordinal = self._index.first.toordinal()
+        self._last_ordinal = self._index.last.toordinal()
+        worked_by = self._index.worked_by
+        self._working: list[bool] = [
+            worked_by[i] != (worked_by[i - 1] if i else 0) for i in range(len(worked_by))
+        ]
         # Weekday bank holidays and closure days, sorted, for days_skipped (bisect, not a scan).
         self._special: list[date] = sorted(
             d for d in self._bank_holidays.keys() | self._closures if d.weekday() < 5
@@ -89,14 +97,14 @@ class WorkingCalendar:
         return day.weekday() < 5 and day not in self._bank_holidays and day not in self._closures
 
     def _offset(self, day: date) -> int:
-        index = self._index
-        if not index.first <= day <= index.last:
+        ordinal = day.toordinal()
+        if not self._first_ordinal <= ordinal <= self._last_ordinal:
             raise CalendarRangeError(
                 f"{day.isoformat()} is outside this calendar's years "
                 f"{self.years[0]}-{self.years[1]}; build WorkingCalendar(years=(first, last)) "
                 "to cover it"
             )
-        return day.toordinal() - index.first.toordinal()
+        return ordinal - self._first_ordinal
 
     # -- queries -------------------------------------------------------------------------
 
@@ -115,8 +123,7 @@ class WorkingCalendar:
 
     def is_working_day(self, day: date) -> bool:
         """Whether ``day`` is a working day."""
-        self._offset(day)
-        return self._is_working(day)
+        return self._working[self._offset(day)]
 
     def non_working_reason(self, day: date) -> str | None:
         """Why ``day`` is not a working day (weekend, a named bank holiday, closure), or None."""

@@ -226,17 +226,17 @@ def _outcome(
 
 
 def passed(message: str, *, facts: Mapping[str, Any] | None = None, **computed: Any) -> Outcome:
-    return _outcome(Verdict.PASS, message, facts, computed)
+    return Outcome(Verdict.PASS, message, dict(facts) if facts else {}, computed)
 
 
 def failed(message: str, *, facts: Mapping[str, Any] | None = None, **computed: Any) -> Outcome:
-    return _outcome(Verdict.FAIL, message, facts, computed)
+    return Outcome(Verdict.FAIL, message, dict(facts) if facts else {}, computed)
 
 
 def not_applicable(
     message: str, *, facts: Mapping[str, Any] | None = None, **computed: Any
 ) -> Outcome:
-    return _outcome(Verdict.NOT_APPLICABLE, message, facts, computed)
+    return Outcome(Verdict.NOT_APPLICABLE, message, dict(facts) if facts else {}, computed)
 
 
 def needs_evidence(
