@@ -224,9 +224,10 @@ def parse_stream_item(item: Mapping[str, Any] | StreamEvent | Tick) -> StreamEve
         raw = item["event"]
         prefix = "event"
     else:
-        raw = {k: v for k, v in item.items() if k != "reference"}
+        raw = dict(item)
+        del raw["reference"]
         prefix = "event"
-    if not isinstance(raw, Mapping):
+    if type(raw) is not dict and not isinstance(raw, Mapping):
         raise MonitorInputError(f"event: expected an object, got {type(raw).__name__}")
     try:
         event = _EVENT.validate_python(raw)
@@ -501,7 +502,8 @@ class _CaseState:
             self.withdrawn_on,
             self.closed_on,
             {k: _Obligation(o.due, o.status) for k, o in self.obligations.items()},
-            set(self.raised),
+            # shared, not copied: alerts are recorded only after the copy is committed
+            self.raised,
         )
 
 
