@@ -30,6 +30,7 @@ from complaintrules.authoring import (
     policy_escalation_grounds,
     policy_states,
     response_deadline,
+    response_due,
 )
 
 from ._common import rule
@@ -751,22 +752,23 @@ def _updates_agreed(case: Complaint, ctx: Context) -> Outcome:
     for stage in _code_stages(case, ctx):
         n = stage.number
         label = f"stage {n}"
-        deadline = response_deadline(
-            ctx,
-            case,
-            stage,
-            respond_days=ctx.param(f"stage{n}.respond_working_days"),
-            respond_from=ClockStart(ctx.param(f"stage{n}.respond_from")),
-            ack_days=ctx.param(f"stage{n}.acknowledge_working_days"),
-        )
-        if deadline is None:
+        clock = {
+            "respond_days": ctx.param(f"stage{n}.respond_working_days"),
+            "respond_from": ClockStart(ctx.param(f"stage{n}.respond_from")),
+            "ack_days": ctx.param(f"stage{n}.acknowledge_working_days"),
+        }
+        # The due date alone first: the deadline's evidence is needed only when it was missed.
+        due = response_due(ctx, case, stage, **clock)
+        if due is None:
             outcomes.append(
                 needs_evidence(f"{label} has no escalation request date (requested_on)")
             )
             continue
         end = stage.response.issued_on if stage.response else (case.withdrawn_on or ctx.as_of)
-        if end is None or end <= deadline.due:
+        if end is None or end <= due:
             continue
+        deadline = response_deadline(ctx, case, stage, **clock)
+        assert deadline is not None and deadline.due == due
         agreed = stage.update_interval_agreed
         interval = stage.update_interval_working_days
         facts = {

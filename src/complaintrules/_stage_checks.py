@@ -42,8 +42,10 @@ __all__ = [
     "check_response_contents",
     "check_stage_numbers",
     "months_after",
+    "response_clock_start",
     "response_contents_at",
     "response_deadline",
+    "response_due",
     "stage_start",
 ]
 
@@ -149,6 +151,45 @@ def response_deadline(
     ack_days: int,
 ) -> Deadline | None:
     """The original (unextended) deadline for a stage's response, or None if unknowable."""
+    clock = response_clock_start(ctx, case, stage, respond_from=respond_from, ack_days=ack_days)
+    if clock is None:
+        return None
+    trigger, trigger_label, clock_note, label, note = clock
+    # The receipt convention matters only when the clock is anchored on the stage's start
+    # (directly, or through the acknowledgement or logging deadline).
+    start_note = "" if trigger_label in ("acknowledgement", "logging") else f"{label}: {note}"
+    notes = "; ".join(n for n in (start_note, clock_note) if n)
+    return deadline_after(ctx, trigger, respond_days, trigger_label, notes)
+
+
+def response_due(
+    ctx: Context,
+    case: Complaint,
+    stage: Stage,
+    *,
+    respond_days: int,
+    respond_from: ClockStart,
+    ack_days: int,
+) -> date | None:
+    """``response_deadline(...).due`` without the deadline's evidence (None if unknowable).
+
+    The same calendar arithmetic, so the same errors; for checks that need the evidence
+    only when the deadline was missed.
+    """
+    clock = response_clock_start(ctx, case, stage, respond_from=respond_from, ack_days=ack_days)
+    if clock is None:
+        return None
+    return ctx.calendar.add_working_days(clock[0], respond_days)
+
+
+def response_clock_start(
+    ctx: Context, case: Complaint, stage: Stage, *, respond_from: ClockStart, ack_days: int
+) -> tuple[date, str, str, str, str] | None:
+    """Day 0 of a stage's response clock, or None if unknowable.
+
+    (day 0, its label, a note on how the clock started, the stage start's label, the note
+    on the stage start).
+    """
     start = stage_start(ctx, case, stage)
     if start is None:
         return None
@@ -177,11 +218,7 @@ def response_deadline(
                 clock_note = "no logging date recorded; the acknowledgement date is used"
     else:
         trigger, trigger_label, clock_note = day, label, ""
-    # The receipt convention matters only when the clock is anchored on the stage's start
-    # (directly, or through the acknowledgement or logging deadline).
-    start_note = "" if trigger_label in ("acknowledgement", "logging") else f"{label}: {note}"
-    notes = "; ".join(n for n in (start_note, clock_note) if n)
-    return deadline_after(ctx, trigger, respond_days, trigger_label, notes)
+    return trigger, trigger_label, clock_note, label, note
 
 
 def _stage_review(

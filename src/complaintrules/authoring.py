@@ -41,6 +41,7 @@ from ._stage_checks import (
     months_after,
     response_contents_at,
     response_deadline,
+    response_due,
     stage_start,
 )
 from ._timeliness import (
@@ -111,6 +112,7 @@ __all__ = [
     "response_clock_from_acknowledgement",
     "response_contents_at",
     "response_deadline",
+    "response_due",
     "review_extensions",
     "rule_factory",
     "stage_start",
