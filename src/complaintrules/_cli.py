@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -37,6 +38,8 @@ from ._summary import render_text
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+#: Not a verdict: the program writing to a closed pipe (128 + SIGPIPE, as shells report).
+EXIT_BROKEN_PIPE = 141
 
 SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "case": Complaint,
@@ -253,10 +256,11 @@ def _cmd_check(args: argparse.Namespace) -> int:
     organisation = load_organisation(args.organisation) if args.organisation else None
     cases = load_cases(args.cases) if args.cases else None
     engine = _engine(args)
-    pack = engine.pack(args.pack)
+    # Cases are judged by the Code in force on their own dates unless --pack names one.
     report = engine.evaluate(
-        policy=policy, organisation=organisation, cases=cases, pack=pack, as_of=args.as_of
+        policy=policy, organisation=organisation, cases=cases, pack=args.pack, as_of=args.as_of
     )
+    pack = report.packs[0]  # the pack the policy and organisation were judged against
     rules = engine.registry.rules_for(pack)
     if args.format == "json":
         json.dump(report.to_dict(), sys.stdout, indent=2)
@@ -294,6 +298,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InputError, NoPackError, CalendarRangeError) as exc:
         print(f"complaintrules: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (`... | head`): stop quietly, as shell tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -101,10 +101,11 @@ def _form(args: argparse.Namespace) -> tuple[SelfAssessmentForm, ActionPlan | No
     cases = load_cases(args.cases) if args.cases else None
     actions = load_actions(args.actions) if args.actions else None
     engine = _engine(args)
-    pack = engine.pack(args.pack)
+    # Cases are judged by the Code in force on their own dates unless --pack names one.
     report = engine.evaluate(
-        policy=policy, organisation=organisation, cases=cases, pack=pack, as_of=args.as_of
+        policy=policy, organisation=organisation, cases=cases, pack=args.pack, as_of=args.as_of
     )
+    pack = report.packs[0]  # the pack the policy and organisation were judged against
     form = build_self_assessment(
         report,
         engine.registry.rules_for(pack),

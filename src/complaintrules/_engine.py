@@ -303,7 +303,8 @@ class Engine:
         on: date | None = None,
         as_of: date | None = None,
     ) -> Report:
-        """Evaluate whatever is given against one pack (named, in force ``on``, or newest).
+        """Evaluate whatever is given against one pack (named; else the one in force on
+        ``on`` or ``as_of``; else the newest).
 
         Cases are judged by the pack in force on their own receipt date unless ``pack``
         is named. Organisation and attestation rules always run, so every provision of the
@@ -311,11 +312,11 @@ class Engine:
         else on ``as_of`` (so "is the annual report overdue?" is asked of the date the whole
         evaluation is as of, not of the day it happens to run), else as the pack decides.
         """
-        chosen = self.pack(pack, on=on)
+        judged_on = on if on is not None else as_of
+        chosen = self.pack(pack, on=judged_on)
         findings: list[Finding] = []
         subjects: list[str] = []
         used = {chosen.name: chosen}
-        judged_on = on if on is not None else as_of
         if policy is not None:
             subjects.append("policy")
             findings += self.policy_findings(

@@ -104,3 +104,30 @@ def test_check_json_is_versioned(
     data = json.loads(out)
     assert data["schema_version"] == "1.0"
     assert data["counts"]["failures"] >= 1
+
+
+def test_check_judges_each_case_by_the_code_in_force_on_its_date(
+    capsys: pytest.CaptureFixture[str], files: dict[str, Path], tmp_path: Path
+) -> None:
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(
+        "- {reference: OLD, received_on: 2024-03-28, stages: [{number: 1}]}\n"
+        "- {reference: NEW, received_on: 2024-04-02, stages: [{number: 1}]}\n"
+    )
+    code, out, _ = run(
+        capsys, "check", str(files["good"]), "--cases", str(cases), "--format", "json", "--no-fail"
+    )
+    assert code == EXIT_OK
+    data = json.loads(out)
+    assert [p["name"] for p in data["packs"]] == ["code_2024", "code_2020"]
+    by_case = {f["subject_ref"]: f["pack"] for f in data["findings"] if f["subject"] == "case"}
+    assert by_case == {"OLD": "code_2020", "NEW": "code_2024"}
+    assert data["counts"]["error"] == 0
+
+
+def test_check_as_of_before_april_2024_uses_the_2020_code(
+    capsys: pytest.CaptureFixture[str], files: dict[str, Path]
+) -> None:
+    code, out, _ = run(capsys, "check", str(files["good"]), "--as-of", "2024-03-31", "--no-fail")
+    assert code == EXIT_OK
+    assert out.startswith("Pack: code_2020")
