@@ -66,7 +66,7 @@ def stage2(**overrides: Any) -> dict[str, Any]:
         "handler": "B. Okafor",
         "response": {
             "issued_on": "2023-06-29",
-            "contents": {k: v for k, v in ALL_ITEMS.items() if k != "reasons"},
+            "contents": ALL_ITEMS,
             "outcome": "not_upheld",
             "all_points_addressed": True,
         },

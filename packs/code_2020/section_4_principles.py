@@ -361,7 +361,11 @@ def _kept_updated(case: Complaint, ctx: Context) -> Outcome:
             ack_days=params["ack_days"],
         )
         if deadline is None:
-            outcomes.append(needs_evidence(f"stage {stage.number} has no escalation request date"))
+            outcomes.append(
+                needs_evidence(
+                    f"stage {stage.number} has no escalation request date; set its requested_on"
+                )
+            )
             continue
         end = stage.response.issued_on if stage.response else ctx.as_of
         label = f"stage {stage.number}"
@@ -463,7 +467,9 @@ def _agreed_interval(case: Complaint, ctx: Context) -> Outcome:
             continue
         start = stage_start(ctx, case, stage)
         if start is None:
-            outcomes.append(needs_evidence(f"{label} has no escalation request date"))
+            outcomes.append(
+                needs_evidence(f"{label} has no escalation request date; set its requested_on")
+            )
             continue
         end = stage.response.issued_on if stage.response else ctx.as_of
         if end is None:
@@ -606,9 +612,9 @@ CHC20_4_14 = rule(
     "Escalation declined only on the exclusion grounds",
     level=Level.MUST,
     summary=(
-        "A complaint is taken through every stage unless there is a clear, valid reason; "
-        "the policy lists the reasons for declining escalation, and they are the same as the "
-        "reasons for not accepting a complaint."
+        "A complaint goes on through the stages unless there is a clear and valid reason to "
+        "stop it; the grounds the policy gives for declining escalation must be ones it also "
+        "uses for declining a complaint in the first place."
     ),
     explanation="""
         Policy: every entry of escalation_refusal_grounds must also be in exclusions.grounds.

@@ -59,8 +59,6 @@ from ._helpers import (
     stage_params,
 )
 
-_STAGE2_ITEMS = {k: v for k, v in ALL_ITEMS.items() if k != "reasons"}
-
 # -- shapes of check used at more than one stage -----------------------------------------------
 
 
@@ -156,7 +154,9 @@ def _agreed_beyond(number: int) -> CaseCheck:
             ack_days=params["ack_days"],
         )
         if deadline is None:
-            return needs_evidence(f"stage {number} has no escalation request date")
+            return needs_evidence(
+                f"stage {number} has no escalation request date; set its requested_on"
+            )
         cal = ctx.calendar
         if number == 1:
             total: int = ctx.param("stage1.agree_extension_beyond_working_days")
@@ -908,15 +908,13 @@ CHC20_5_13 = rule(
             Verdict.FAIL,
             "on the 21st working day",
             stage1(),
-            stage2(response={"issued_on": "2023-06-30", "contents": _STAGE2_ITEMS}),
+            stage2(response={"issued_on": "2023-06-30", "contents": ALL_ITEMS}),
         ),
         case_example(
             Verdict.PASS,
             "within a 10-day extension",
             stage1(),
-            stage2(
-                extensions=[_EXT2], response={"issued_on": "2023-07-13", "contents": _STAGE2_ITEMS}
-            ),
+            stage2(extensions=[_EXT2], response={"issued_on": "2023-07-13", "contents": ALL_ITEMS}),
         ),
         policy_example(
             Verdict.FAIL,
@@ -977,14 +975,15 @@ CHC20_5_16 = _letter_rule(
     2,
     summary=(
         "At the end of stage 2 the resident gets, in writing and plain language, the stage, "
-        "the complaint as defined, the decision, any remedy, what is still to be done, and "
-        "how to go on: to stage 3 where there is one, otherwise to the Ombudsman."
+        "the complaint as defined, the decision and why, any remedy, what is still to be "
+        "done, and how to go on: to stage 3 where there is one, otherwise to the Ombudsman."
     ),
     explanation="""
         Case: response.contents must be true for stage, complaint_definition, decision,
-        remedy, outstanding_actions and escalation_route (to stage 3 or the Ombudsman).
-        The list follows the July 2023 self-assessment, which shows no reasons item at
-        stage 2. Policy: the stage 2 template must list them.
+        reasons, remedy, outstanding_actions and escalation_route (to stage 3 or the
+        Ombudsman). The July 2023 self-assessment breaks off after the decision item at a
+        page break; reasons is included as in the stage 1 and stage 3 lists around it.
+        Policy: the stage 2 template must list them.
     """,
     examples=[
         case_example(Verdict.PASS, "all items", stage1(), stage2()),
@@ -995,7 +994,7 @@ CHC20_5_16 = _letter_rule(
             stage2(
                 response={
                     "issued_on": "2023-06-29",
-                    "contents": {**_STAGE2_ITEMS, "escalation_route": False},
+                    "contents": {**ALL_ITEMS, "escalation_route": False},
                 }
             ),
         ),
