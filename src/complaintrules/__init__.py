@@ -30,7 +30,7 @@ from ._loading import InputError, load_case, load_cases, load_organisation, load
 from ._monitor import Alert, AlertKind, Monitor, MonitorInputError, MonitorUnavailable
 from ._organisation import Attestation, Organisation
 from ._packs import Pack
-from ._params import ParameterSet
+from ._params import ParameterSet, UnknownParameterError
 from ._plugins import NoPackError, PackRegistry, PluginProblem, make_plugin_manager
 from ._policy import LandlordPolicy
 from ._rules import Evidence, Finding, Level, Outcome, Rule, Subject, Verdict
@@ -86,6 +86,7 @@ __all__ = [
     "TsmOptions",
     "TsmReport",
     "TsmTally",
+    "UnknownParameterError",
     "Verdict",
     "WorkingCalendar",
     "__version__",
