@@ -210,10 +210,13 @@ class WorkingCalendar:
             )
             self._np_index = arrays
         worked_by, working = arrays
+        counts = np.asarray(n, dtype=np.int64)
+        if counts.size and int(counts.min()) < 1:
+            raise ValueError("n must be a positive number of working days (at least 1)")
         days = np.asarray(ordinals, dtype=np.int64)
         offset = days - index.first.toordinal()
         inside = (offset >= 0) & (offset < len(worked_by))
-        position = worked_by[np.where(inside, offset, 0)] + np.asarray(n, dtype=np.int64) - 1
+        position = worked_by[np.where(inside, offset, 0)] + counts - 1
         inside &= (position >= 0) & (position < len(working))
         return np.where(inside, working[np.where(inside, position, 0)], -1)
 

@@ -159,3 +159,14 @@ class TestReceiptConventions:
         assert "cut-off" in note
         # Without a time recorded, the cut-off cannot apply.
         assert conventions.effective_receipt(CAL, friday)[0] == friday
+
+
+def test_vectorised_add_rejects_non_positive_counts() -> None:
+    np = pytest.importorskip("numpy")
+    day = np.array([date(2024, 5, 1).toordinal()])
+    with pytest.raises(ValueError, match="positive"):
+        CAL.add_working_days_array(day, 0)
+    with pytest.raises(ValueError, match="positive"):
+        CAL.add_working_days_array(np.repeat(day, 2), np.array([5, -1]))
+    (result,) = CAL.add_working_days_array(day, 5)
+    assert date.fromordinal(int(result)) == date(2024, 5, 9)
