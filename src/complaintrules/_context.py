@@ -49,7 +49,10 @@ class Context:
 
     def param(self, name: str) -> Any:
         """The pack's value of ``name`` in force on :attr:`on`, recorded as evidence."""
-        value = self.pack.parameters.at(name, self.on)
+        parameters = self.pack.parameters
+        value = parameters._found.get((name, self.on))  # at()'s own cache, without the call
+        if value is None:
+            value = parameters.at(name, self.on)
         self.used[name] = value
         return value.value
 

@@ -370,9 +370,16 @@ def check_response_contents(
     if stage is None or stage.response is None:
         return _na(f"no stage {stage_number} response to check")
     contents = stage.response.contents
-    facts = {f"response.contents.{item}": getattr(contents, item) for item in required}
-    missing = [item for item in required if getattr(contents, item) is False]
-    unknown = [item for item in required if getattr(contents, item) is None]
+    facts: dict[str, bool | None] = {}
+    missing: list[str] = []
+    unknown: list[str] = []
+    for item in required:
+        stated = getattr(contents, item)
+        facts[f"response.contents.{item}"] = stated
+        if stated is False:
+            missing.append(item)
+        elif stated is None:
+            unknown.append(item)
     if missing:
         return Outcome(
             Verdict.FAIL,
