@@ -83,13 +83,25 @@ def assert_verdict(
     engine: Engine | None = None,
     as_of: date | None = None,
     on: date | None = None,
+    judged_as: Subject | None = None,
 ) -> Finding:
-    """Assert that some finding of ``rule_id`` on ``subject`` has the ``expected`` verdict."""
+    """Assert that ``rule_id`` reaches the ``expected`` verdict on ``subject``.
+
+    A rule can judge one input in more than one way (an organisation file is read both
+    for its facts and for its attestations). When those findings disagree, name the one
+    you mean with ``judged_as`` (``Subject.ORGANISATION``, ``Subject.ATTESTATION``, ...),
+    so a test cannot pass on the wrong finding.
+    """
     found = findings_for(subject, rule_id, engine=engine, as_of=as_of, on=on)
-    for finding in found:
-        if finding.verdict is expected:
-            return finding
+    if judged_as is not None:
+        found = [f for f in found if f.subject is judged_as]
     shown = "\n".join(f"  {f.subject.value}: {f.verdict.value}: {f.message}" for f in found)
+    if len({f.verdict for f in found}) > 1:
+        raise AssertionError(
+            f"{rule_id} has findings that disagree; pass judged_as= to pick one:\n{shown}"
+        )
+    if found and found[0].verdict is expected:
+        return found[0]
     raise AssertionError(
         f"expected {rule_id} to be {expected.value}, got:\n{shown or '  (no findings)'}"
     )

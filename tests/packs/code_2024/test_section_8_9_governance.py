@@ -303,8 +303,8 @@ def test_9_3_report_after_the_date_judged_is_ignored() -> None:
 def test_9_4_senior_lead() -> None:
     org_needs_evidence(org(), "CHC24-9.4", date(2024, 12, 31))
     lead = org(senior_lead={"name": "J. Mensah", "appointed_on": "2024-12-31"})
-    assert_passes(lead, "CHC24-9.4", on=date(2024, 12, 31))
-    assert_fails(lead, "CHC24-9.4", on=date(2024, 12, 30))
+    assert_passes(lead, "CHC24-9.4", on=date(2024, 12, 31), judged_as=Subject.ORGANISATION)
+    assert_fails(lead, "CHC24-9.4", on=date(2024, 12, 30), judged_as=Subject.ORGANISATION)
 
 
 # -- 9.5 ---------------------------------------------------------------------------------
@@ -367,13 +367,21 @@ def test_9_8_standard_objective() -> None:
     org_needs_evidence(org(), "CHC24-9.8", on)
     org_needs_evidence(org(staff_objective={"in_place": True}), "CHC24-9.8", on)
     assert_fails(
-        org(staff_objective={"in_place": False, "covers_third_parties": True}), "CHC24-9.8", on=on
+        org(staff_objective={"in_place": False, "covers_third_parties": True}),
+        "CHC24-9.8",
+        on=on,
+        judged_as=Subject.ORGANISATION,
     )
     assert_fails(
-        org(staff_objective={"in_place": True, "covers_third_parties": False}), "CHC24-9.8", on=on
+        org(staff_objective={"in_place": True, "covers_third_parties": False}),
+        "CHC24-9.8",
+        on=on,
+        judged_as=Subject.ORGANISATION,
     )
     partial = {"in_place": True, "covers_third_parties": True, "share_of_relevant_staff": 0.9}
-    found = assert_fails(org(staff_objective=partial), "CHC24-9.8", on=on)
+    found = assert_fails(
+        org(staff_objective=partial), "CHC24-9.8", on=on, judged_as=Subject.ORGANISATION
+    )
     assert "90%" in found.message
     full = {**partial, "share_of_relevant_staff": 1.0}
-    assert_passes(org(staff_objective=full), "CHC24-9.8", on=on)
+    assert_passes(org(staff_objective=full), "CHC24-9.8", on=on, judged_as=Subject.ORGANISATION)
