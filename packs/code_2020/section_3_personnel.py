@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from complaintrules.authoring import (
     Level,
     Verdict,
@@ -93,8 +95,9 @@ CHC20_3_3 = rule(
         "to settle disputes quickly and fairly."
     ),
     explanation="""
-        Organisation: complaint-handling training must be recorded (none recorded needs
-        evidence). Sensitivity, access to staff and authority to settle are for an
+        Organisation: complaint-handling training must be recorded within the 24 months
+        before the date judged (none recorded needs evidence; the period is our choice).
+        Sensitivity, access to staff and authority to settle are for an
         attestation for 3.3.
     """,
     organisation=training_recorded,
@@ -108,7 +111,14 @@ CHC20_3_3 = rule(
         organisation_example(
             Verdict.PASS,
             "trained in 2023",
+            as_of=date(2024, 3, 31),
             training=[{"on": "2023-02-14", "audience": "service managers", "topic": "the Code"}],
+        ),
+        organisation_example(
+            Verdict.FAIL,
+            "last trained more than 24 months before",
+            as_of=date(2024, 3, 31),
+            training=[{"on": "2022-03-30", "audience": "service managers", "topic": "the Code"}],
         ),
     ],
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from complaintrules.authoring import (
     EXAMPLE_LANDLORD,
     Subject,
@@ -101,9 +103,10 @@ CHC24_4_3 = rule(
         "culture, and the staff who need it are trained."
     ),
     explanation="""
-        Two parts. Training can be read from the data: at least one recorded session
-        (organisation check). Resourcing and culture need a person's word: an attestation
-        for 4.3 with evidence.
+        Two parts. Training can be read from the data: a recorded session within the
+        24 months before the date judged (organisation check; the period is a parameter,
+        our choice, as the Code sets none). Resourcing and culture need a person's word:
+        an attestation for 4.3 with evidence.
     """,
     organisation=training_recorded,
     attestation="resourcing of the complaints team and how a learning culture is fostered",
@@ -123,9 +126,18 @@ CHC24_4_3 = rule(
         example(
             Subject.ORGANISATION,
             Verdict.PASS,
-            "training recorded",
+            "training within the last 24 months",
+            as_of=date(2024, 12, 31),
             name=EXAMPLE_LANDLORD,
             training=[{"on": "2024-05-10", "audience": "all housing staff", "topic": "the Code"}],
+        ),
+        example(
+            Subject.ORGANISATION,
+            Verdict.FAIL,
+            "latest training more than 24 months ago",
+            as_of=date(2024, 12, 31),
+            name=EXAMPLE_LANDLORD,
+            training=[{"on": "2022-11-30", "audience": "all housing staff", "topic": "the Code"}],
         ),
     ],
 )

@@ -510,17 +510,36 @@ def named_appointment(
 
 
 def training_recorded(org: Organisation, ctx: Context) -> Outcome:
-    """An organisation check that some complaint-handling training is on record."""
-    if not org.training:
+    """An organisation check that complaint-handling training is on record and recent.
+
+    Sessions dated after the day judged do not count; the latest one must fall within the
+    pack's ``training.max_months_since_last`` months before it.
+    """
+    months: int = ctx.param("training.max_months_since_last")
+    held = [t.on for t in org.training if t.on <= ctx.on]
+    facts = {
+        "training.count": len(held),
+        "training.latest": max(held).isoformat() if held else None,
+        "judged_on": ctx.on.isoformat(),
+    }
+    if not held:
+        later = " (only sessions after that date are listed)" if org.training else ""
         return needs_evidence(
-            "no complaint-handling training is recorded; list sessions under 'training' "
-            "(date, audience, topic)",
-            facts={"training": []},
+            f"no complaint-handling training is recorded on or before {ctx.on.isoformat()}"
+            f"{later}; list sessions under 'training' (date, audience, topic)",
+            facts=facts,
         )
-    latest = max(t.on for t in org.training)
+    latest = max(held)
+    if months_after(latest, months) < ctx.on:
+        return failed(
+            f"the latest complaint-handling training was on {latest.isoformat()}, more than "
+            f"{months} months before {ctx.on.isoformat()}",
+            facts=facts,
+        )
     return passed(
-        f"{len(org.training)} training session(s) recorded, the latest on {latest.isoformat()}",
-        facts={"training.count": len(org.training), "training.latest": latest.isoformat()},
+        f"{len(held)} training session(s) recorded, the latest on {latest.isoformat()} "
+        f"(within {months} months of {ctx.on.isoformat()})",
+        facts=facts,
     )
 
 
