@@ -437,7 +437,8 @@ def check_actions_tracked(case: Complaint, ctx: Context, *, stage_number: int) -
     """Actions left open by a stage's response are tracked (have a due date) and done on time.
 
     With an as-of date, an open action past its due date fails (and the message says when
-    the resident was given no update about it).
+    the resident was given no update about it); without one, an action with no completion
+    date needs evidence rather than passing.
     """
     stage = case.stage(stage_number)
     if stage is None or stage.response is None:
@@ -460,10 +461,25 @@ def check_actions_tracked(case: Complaint, ctx: Context, *, stage_number: int) -
     facts = {"actions": [a.model_dump(mode="json") for a in stage.actions]}
     if problems:
         return Outcome(Verdict.FAIL, "; ".join(problems), facts)
+    still_open = [i for i, a in enumerate(stage.actions) if a.completed_on is None]
+    if still_open and today is None:
+        return Outcome(
+            Verdict.NEEDS_EVIDENCE,
+            f"actions {still_open} at stage {stage_number} have no completion date; record "
+            "completed_on, or give an as-of date to judge whether they are overdue",
+            facts,
+        )
+    if still_open:
+        return Outcome(
+            Verdict.PASS,
+            f"{len(stage.actions)} outstanding action(s) at stage {stage_number} tracked with "
+            f"due dates; {len(still_open)} still open on {today}, none past its due date",
+            facts,
+        )
     return Outcome(
         Verdict.PASS,
         f"{len(stage.actions)} outstanding action(s) at stage {stage_number} tracked with due "
-        "dates and met",
+        "dates and completed by them",
         facts,
     )
 

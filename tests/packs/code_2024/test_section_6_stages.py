@@ -123,3 +123,31 @@ def test_actions_tracked_at_stage_1(
 ) -> None:
     case = _case("2024-05-01", actions=actions)
     assert _verdict(case, "CHC24-6.6", as_of=as_of).value == expected
+
+
+def test_open_action_is_never_reported_as_met() -> None:
+    from datetime import date as _date
+
+    from complaintrules import Complaint, Subject
+    from complaintrules.testing import assert_needs_evidence, assert_passes
+
+    case = Complaint.model_validate(
+        {
+            "reference": "ACT",
+            "received_on": "2024-05-01",
+            "closed_on": "2024-05-10",
+            "stages": [
+                {
+                    "number": 1,
+                    "acknowledged": {"on": "2024-05-02"},
+                    "response": {"issued_on": "2024-05-10"},
+                    "actions": [{"description": "Fix the fan", "due": "2024-06-01"}],
+                }
+            ],
+        }
+    )
+    found = assert_needs_evidence(case, "CHC24-6.6")
+    assert "completed_on" in found.message
+    before_due = assert_passes(case, "CHC24-6.6", as_of=_date(2024, 6, 1))
+    assert "still open" in before_due.message and "met" not in before_due.message
+    assert Subject.CASE is before_due.subject
