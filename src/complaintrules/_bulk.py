@@ -110,6 +110,8 @@ class BulkSummary:
     breaches_by_month: Counter[tuple[str, str]] = field(default_factory=Counter)
     tally: TsmTally = field(default_factory=TsmTally)
     packs: set[str] = field(default_factory=set)
+    #: Cases judged by the rules but left out of the TSM tallies, with the reason.
+    untallied: list[str] = field(default_factory=list)
     #: Rejected rows kept in full; beyond this only the count grows.
     max_rejected: int = 100_000
 
@@ -131,6 +133,7 @@ class BulkSummary:
         self.breaches_by_month.update(other.breaches_by_month)
         self.tally.merge(other.tally)
         self.packs |= other.packs
+        self.untallied.extend(other.untallied)
 
     def verdicts_by_rule(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}
@@ -173,6 +176,7 @@ class BulkSummary:
             "verdicts": self.verdicts_by_rule(),
             "breaches_by_month": months,
             "tsm": tsm,
+            "untallied": list(self.untallied),
             "rejected": [p.to_dict() for p in self.rejected],
         }
 
@@ -379,8 +383,12 @@ class BulkEvaluator:
 
     def _tally_case(self, pack: Pack, case: Complaint, summary: BulkSummary) -> None:
         try:
-            report = due(case, self.as_of or case.received_on, engine=self.engine, pack=pack)
-        except (UnknownParameterError, CalendarRangeError, NoPackError):
+            # Judged as the rules judge: at the as-of date, else the day the case ended.
+            when = self.as_of or case.closed_on or case.withdrawn_on or case.received_on
+            report = due(case, when, engine=self.engine, pack=pack)
+        except (UnknownParameterError, CalendarRangeError, NoPackError) as exc:
+            # Never silently: the case is listed as missing from the measures.
+            summary.untallied.append(f"{case.reference}: {exc}")
             return
         summary.tally.add(case_times(case, report.obligations))
 
@@ -498,6 +506,10 @@ class BulkEvaluator:
         literal = self.engine.conventions.late_acknowledgement is LateAcknowledgement.LITERAL
         add = self.engine.calendar.add_working_days_array
         out = _Vector(ok=ok, n=n_cases)
+        # An unfinished obligation is judged at the as-of date; without one, a case that
+        # ended is judged at the day it ended (closed, else withdrawn), as judge_deadline does.
+        ended = np.where(cl > 0, cl, wd)
+        judge_at = np.full(n_cases, as_of, dtype=np.int64) if as_of else ended
         for s in (1, 2):
             has = a[f"has{s}"] == 1
             d0, ackd, respd = a[f"day0{s}"], a[f"ack{s}"], a[f"resp{s}"]
@@ -529,8 +541,8 @@ class BulkEvaluator:
             v_ack[acked & ~late_ack & (a[f"definition{s}"] == 0)] = _FAIL
             v_ack[acked & late_ack] = _FAIL
             pending = ~acked & ~((wd > 0) & (wd <= ack_due))
-            if as_of:
-                v_ack[pending & (as_of > ack_due)] = _FAIL
+            overdue_ack = pending & (judge_at > 0) & (judge_at > ack_due)
+            v_ack[overdue_ack] = _FAIL
             v_ack[~has] = _NA
             # response (6.3 / 6.14)
             done = respd > 0
@@ -538,8 +550,7 @@ class BulkEvaluator:
             v_resp[done] = np.where(respd[done] <= eff_due[done], _PASS, _FAIL)
             stopped = np.where(wd > 0, wd, np.where(a[f"later{s}"] == 1, 0, cl))
             open_ = ~done & ~((stopped > 0) & (stopped <= eff_due))
-            if as_of:
-                v_resp[open_ & (as_of > eff_due)] = _FAIL
+            v_resp[open_ & (judge_at > 0) & (judge_at > eff_due)] = _FAIL
             v_resp[~has] = _NA
             # extensions (6.4 / 6.15)
             v_ext = np.full(n_cases, _NA, dtype=np.int8)
@@ -563,7 +574,7 @@ class BulkEvaluator:
                 ack_status=np.where(
                     acked,
                     np.where(late_ack, 2, 1),
-                    np.where(pending & (as_of > ack_due) if as_of else False, 3, 0),
+                    np.where(overdue_ack, 3, 0),
                 ),
             )
             out.withdrawn = wd > 0
@@ -649,19 +660,30 @@ def evaluate_cases(
     """Verdicts of every case rule on each case, streaming: one :class:`CaseResult` each.
 
     Pass a :class:`BulkSummary` to collect the running totals (verdict counts, TSM
-    tallies, breaches by month) as the results are consumed.
+    tallies, breaches by month) as the results are consumed; a case no pack can judge
+    (received before any installed Code) is then listed in ``summary.rejected``. Without a
+    summary there is nowhere to list it, so such a case raises :class:`NoPackError`
+    instead of vanishing.
     """
     evaluator = BulkEvaluator(engine, pack=pack, as_of=as_of, organisation=organisation, fast=fast)
     totals = summary if summary is not None else BulkSummary()
     chunk: list[tuple[int | None, Complaint]] = []
+
+    def run(items: list[tuple[int | None, Complaint]]) -> list[CaseResult]:
+        before = len(totals.rejected)
+        results = evaluator.evaluate(items, totals)
+        if summary is None and len(totals.rejected) > before:
+            raise NoPackError(totals.rejected[before].reason)
+        return results
+
     for case in cases:
         chunk.append((None, case))
         totals.rows_in += 1
         if len(chunk) >= chunk_size:
-            yield from evaluator.evaluate(chunk, totals)
+            yield from run(chunk)
             chunk = []
     if chunk:
-        yield from evaluator.evaluate(chunk, totals)
+        yield from run(chunk)
 
 
 @dataclass(frozen=True, slots=True)

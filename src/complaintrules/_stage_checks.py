@@ -115,6 +115,7 @@ def check_acknowledged_in_time(
         done_on=ack.on if ack else None,
         deadline=deadline,
         stopped_on=case.withdrawn_on,
+        ended_on=case.closed_on or case.withdrawn_on,
     )
     if outcome.verdict is not Verdict.PASS or not require_definition:
         return outcome
@@ -277,6 +278,7 @@ def check_responded_in_time(
         deadline=deadline,
         review=review if stage.extensions else None,
         stopped_on=stopped,
+        ended_on=case.closed_on or case.withdrawn_on,
     )
 
 

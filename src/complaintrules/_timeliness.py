@@ -181,11 +181,14 @@ def judge_deadline(
     deadline: Deadline,
     review: ExtensionReview | None = None,
     stopped_on: date | None = None,
+    ended_on: date | None = None,
 ) -> Outcome:
     """Pass, fail or not-yet for something that had to happen by a deadline.
 
     ``stopped_on`` is when the case was withdrawn or closed without it: nothing is owed
-    after that. An unfinished obligation is judged only when the context has ``as_of``.
+    after that. An unfinished obligation is judged at the context's ``as_of``; without
+    one, a case that has ended (``ended_on``: closed or withdrawn) is judged at the day it
+    ended, and an open case is not judged.
     """
     due = review.effective_due if review else deadline.due
     computed: dict[str, Any] = deadline.evidence()
@@ -198,9 +201,14 @@ def judge_deadline(
         computed["done_on"] = done_on.isoformat()
         computed["working_days_elapsed"] = elapsed
         if done_on <= due:
+            timing = (
+                f"{elapsed} working day(s) after"
+                if elapsed >= 0
+                else f"{-elapsed} working day(s) before"
+            )
             return Outcome(
                 Verdict.PASS,
-                f"{what} on {done_on.isoformat()}, {elapsed} working day(s) after "
+                f"{what} on {done_on.isoformat()}, {timing} "
                 f"{deadline.trigger_label} on {deadline.trigger.isoformat()}; due by "
                 f"{due.isoformat()}",
                 computed=computed,
@@ -220,26 +228,29 @@ def judge_deadline(
             f"case ended on {stopped_on.isoformat()}, before {what} was due ({due.isoformat()})",
             computed=computed,
         )
-    if ctx.as_of is None:
+    judged_at = ctx.as_of if ctx.as_of is not None else ended_on
+    if judged_at is None:
         return Outcome(
             Verdict.NOT_APPLICABLE,
             f"no {what} recorded; due by {due.isoformat()}. Give an as-of date to judge "
             "whether it is overdue",
             computed=computed,
         )
-    computed["as_of"] = ctx.as_of.isoformat()
-    if ctx.as_of > due:
-        late = cal.working_days_between(due, ctx.as_of)
+    computed["as_of"] = judged_at.isoformat()
+    when = "" if ctx.as_of is not None else " (the day the case ended)"
+    if judged_at > due:
+        late = cal.working_days_between(due, judged_at)
         computed["working_days_overdue"] = late
         return Outcome(
             Verdict.FAIL,
-            f"no {what} by {ctx.as_of.isoformat()}; it was due by {due.isoformat()} "
+            f"no {what} by {judged_at.isoformat()}{when}; it was due by {due.isoformat()} "
             f"({late} working day(s) overdue)",
             computed=computed,
         )
-    left = cal.working_days_between(ctx.as_of, due)
+    left = cal.working_days_between(judged_at, due)
     return Outcome(
         Verdict.NOT_APPLICABLE,
-        f"not yet due: {what} is due by {due.isoformat()} ({left} working day(s) left)",
+        f"not yet due on {judged_at.isoformat()}{when}: {what} is due by {due.isoformat()} "
+        f"({left} working day(s) left)",
         computed=computed,
     )
