@@ -408,6 +408,15 @@ def _fold_events(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _refused(data: dict[str, Any]) -> bool:
+    """Whether the raw case data records a refusal to accept the complaint (stage 1)."""
+    for refusal in data.get("refusals") or []:
+        stage = refusal.get("stage", 1) if isinstance(refusal, dict) else refusal.stage
+        if stage == 1:
+            return True
+    return False
+
+
 class Complaint(InputModel):
     """One complaint and everything a rule needs to judge how it was handled."""
 
@@ -440,7 +449,11 @@ class Complaint(InputModel):
     @classmethod
     def _accept_event_list(cls, data: Any) -> Any:
         if isinstance(data, dict) and "events" in data:
-            return _fold_events(data)
+            data = _fold_events(data)
+        if isinstance(data, dict) and not data.get("stages") and not _refused(data):
+            # A complaint that was received and not refused is at stage 1, recorded or not:
+            # so an unlogged complaint is judged overdue, never "not applicable".
+            data = {**data, "stages": [{"number": 1}]}
         return data
 
     @model_validator(mode="after")

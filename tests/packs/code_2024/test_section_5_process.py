@@ -108,9 +108,28 @@ def test_case_stage_0_fails_5_2_and_counts_towards_5_3() -> None:
     assert_passes(case(stage1(), stage2()), "CHC24-5.2")
 
 
-def test_case_without_stages_is_not_applicable() -> None:
-    assert_not_applicable(case(), "CHC24-5.2")
-    assert_not_applicable(case(), "CHC24-5.3")
+def test_case_without_stage_records_is_at_stage_1() -> None:
+    # Received and not refused means stage 1, whether or not the CRM logged it.
+    assert [s.number for s in case().stages] == [1]
+    assert_passes(case(), "CHC24-5.2")
+    assert_passes(case(), "CHC24-5.3")
+    assert_fails(case(), "CHC24-6.2", as_of=date(2024, 5, 10))
+
+
+def test_refused_case_has_no_stage() -> None:
+    refused = case(
+        refusals=[
+            {
+                "on": "2024-05-02",
+                "ground": "out_of_time",
+                "explanation_given": True,
+                "ombudsman_right_given": True,
+            }
+        ]
+    )
+    assert refused.stages == []
+    assert_not_applicable(refused, "CHC24-5.2")
+    assert_not_applicable(refused, "CHC24-5.3")
 
 
 # -- 5.4: a third party inside the two stages ---------------------------------------------------
