@@ -76,6 +76,25 @@ class TsmOptions:
     #: Homes to divide by, overriding the organisation's housing stock.
     homes: int | None = None
 
+    def __post_init__(self) -> None:
+        # Accept the plain strings a caller (or a config file) gives: each enum field is
+        # coerced, so an unknown value fails here with the allowed values, not later.
+        for name, kind in (
+            ("extensions", TsmExtensions),
+            ("denominator", TsmDenominator),
+            ("stock", StockField),
+        ):
+            value = getattr(self, name)
+            if not isinstance(value, kind):
+                try:
+                    coerced = kind(value)
+                except ValueError:
+                    allowed = ", ".join(m.value for m in kind)
+                    raise ValueError(
+                        f"TsmOptions.{name} must be one of {allowed}; got {value!r}"
+                    ) from None
+                object.__setattr__(self, name, coerced)
+
     def describe(self) -> dict[str, Any]:
         return {
             "extensions": self.extensions.value,

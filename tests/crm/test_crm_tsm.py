@@ -210,3 +210,30 @@ def test_summary_reports_year_and_quarters(engine: Engine) -> None:
     # record no complaint definition, so CHC24-6.2 and 6.11 fail too.)
     assert data["breaches_by_month"]["2024-05"]["CHC24-6.3"] == 1
     assert data["breaches_by_month"]["2024-12"]["CHC24-6.14"] == 1  # case 11, due 24 Dec
+
+
+def test_options_accept_plain_strings_for_every_enum_field() -> None:
+    options = TsmOptions(
+        stock="low_cost_rental",  # type: ignore[arg-type]
+        extensions="original_deadline",  # type: ignore[arg-type]
+        denominator="received",  # type: ignore[arg-type]
+    )
+    assert options.describe() == {
+        "extensions": "original_deadline",
+        "denominator": "received",
+        "include_withdrawn": True,
+        "stock": "low_cost_rental",
+        "homes": None,
+    }
+    assert options.extensions is TsmExtensions.ORIGINAL_DEADLINE
+    assert options.denominator is TsmDenominator.RECEIVED
+    assert options == TsmOptions(
+        stock="low_cost_rental",  # type: ignore[arg-type]
+        extensions=TsmExtensions.ORIGINAL_DEADLINE,
+        denominator=TsmDenominator.RECEIVED,
+    )
+
+
+def test_options_reject_an_unknown_string_naming_the_allowed_values() -> None:
+    with pytest.raises(ValueError, match="stock must be one of homes_owned, low_cost_rental"):
+        TsmOptions(stock="council_houses")  # type: ignore[arg-type]
