@@ -18,6 +18,7 @@ from ._case import Complaint, Stage
 from ._context import Context
 from ._engine import Engine
 from ._packs import Pack
+from ._params import UnknownParameterError
 from ._policy import ClockStart
 from ._rules import Verdict
 from ._stage_checks import acknowledgement_deadline, response_deadline
@@ -169,12 +170,19 @@ def _default_engine() -> Engine:
 
 def _stage_obligations(ctx: Context, case: Complaint, stage: Stage) -> list[Obligation]:
     n = stage.number
-    ack_days: int = ctx.param(f"stage{n}.acknowledge_working_days")
     respond_days: int = ctx.param(f"stage{n}.respond_working_days")
     respond_from = ClockStart(ctx.param(f"stage{n}.respond_from"))
     cap: int = ctx.param(f"stage{n}.extension_cap_working_days")
+    # Some Codes set no acknowledgement timescale for a stage (the 2022 Code's stages 2
+    # and 3 run from the escalation request): then nothing is owed for acknowledging it.
+    ack_name = f"stage{n}.acknowledge_working_days"
+    ack_days: int | None = ctx.param(ack_name) if ack_name in ctx.pack.parameters else None
+    if ack_days is None and respond_from in (ClockStart.ACKNOWLEDGEMENT, ClockStart.LOGGING):
+        raise UnknownParameterError(
+            f"{ctx.pack.name}: stage {n} counts from {respond_from.value} but has no {ack_name}"
+        )
     out: list[Obligation] = []
-    ack = acknowledgement_deadline(ctx, case, stage, ack_days)
+    ack = acknowledgement_deadline(ctx, case, stage, ack_days) if ack_days is not None else None
     if ack is not None:
         out.append(
             _judge(
@@ -188,7 +196,12 @@ def _stage_obligations(ctx: Context, case: Complaint, stage: Stage) -> list[Obli
             )
         )
     deadline = response_deadline(
-        ctx, case, stage, respond_days=respond_days, respond_from=respond_from, ack_days=ack_days
+        ctx,
+        case,
+        stage,
+        respond_days=respond_days,
+        respond_from=respond_from,
+        ack_days=ack_days or 0,  # read only for clocks from acknowledgement or logging
     )
     if deadline is not None:
         review = review_extensions(ctx, stage, deadline, cap)

@@ -203,3 +203,34 @@ def test_due_agrees_with_the_rules(engine: Engine) -> None:
     assert findings["CHC24-6.3"].verdict.value == "fail"
     assert report.obligation(1, "respond").breached  # type: ignore[union-attr]
     assert findings["CHC24-6.3"].evidence.computed["due_by"] == "2025-01-09"
+
+
+def test_due_on_2022_code_stages_2_and_3() -> None:
+    """code_2020 sets no acknowledgement timescale after stage 1: nothing is owed for it,
+    and stage 2 and 3 responses run 20 working days from the escalation request."""
+    from complaintrules import Complaint, due
+
+    case = Complaint.model_validate(
+        {
+            "reference": "OLD-3",
+            "received_on": "2023-06-05",
+            "stages": [
+                {"number": 1, "logged_on": "2023-06-06", "response": {"issued_on": "2023-06-20"}},
+                {
+                    "number": 2,
+                    "requested_on": "2023-07-03",
+                    "response": {"issued_on": "2023-07-28"},
+                },
+                {"number": 3, "requested_on": "2023-08-01"},
+            ],
+        }
+    )
+    report = due(case, date(2023, 8, 30))
+    assert report.pack == "code_2020"
+    kinds = [(o.stage, o.kind) for o in report.obligations]
+    assert kinds == [(1, "acknowledge"), (1, "respond"), (2, "respond"), (3, "respond")]
+    stage3 = report.obligations[-1]
+    # 20 working days after 1 August 2023, across the 28 August bank holiday
+    assert stage3.due_by == date(2023, 8, 30)
+    assert stage3 not in report.breached
+    assert due(case, date(2023, 8, 31)).obligations[-1] in due(case, date(2023, 8, 31)).breached
