@@ -123,6 +123,11 @@ def add_cases_command(
     run.add_argument(
         "--no-fail", action="store_true", help="report only; exit 0 even when rules fail"
     )
+    run.add_argument(
+        "--allow-rejected",
+        action="store_true",
+        help="rows that fail validation are listed but do not make the exit code 2",
+    )
     add_convention_options(cases)
 
 
@@ -185,6 +190,9 @@ def run_cases(args: argparse.Namespace, engine: Engine) -> int:
     elif not args.summary:
         sys.stderr.write(render_summary(summary, report))
     _list_rejected(summary)
+    if summary.rejected_rows and not args.allow_rejected:
+        # Bad rows are an input error: a CI job must not pass on an export it could not read.
+        return EXIT_USAGE
     if args.no_fail or not summary.failures:
         return EXIT_OK
     return EXIT_FAILED

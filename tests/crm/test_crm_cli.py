@@ -24,7 +24,18 @@ ARGS = [
     "2025-03-31",
     "--jobs",
     "1",
+    "--allow-rejected",  # the example export has two bad rows on purpose
 ]
+
+
+def test_rejected_rows_are_an_input_error_unless_allowed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    strict = [a for a in ARGS if a != "--allow-rejected"]
+    assert main([*strict, "--format", "summary", "--no-fail"]) == 2
+    err = capsys.readouterr().err
+    assert "row 19" in err and "row 43" in err
+    assert main([*ARGS, "--format", "summary", "--no-fail"]) == 0
 
 
 def test_summary_json(capsys: pytest.CaptureFixture[str]) -> None:
