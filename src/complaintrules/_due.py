@@ -21,7 +21,7 @@ from ._packs import Pack
 from ._params import UnknownParameterError
 from ._policy import ClockStart
 from ._rules import Verdict
-from ._stage_checks import acknowledgement_deadline, response_deadline
+from ._stage_checks import acknowledgement_deadline, response_deadline, response_stopped_on
 from ._timeliness import Deadline, ExtensionReview, judge_deadline, review_extensions
 
 __all__ = ["DueReport", "Obligation", "ObligationStatus", "due"]
@@ -205,10 +205,7 @@ def _stage_obligations(ctx: Context, case: Complaint, stage: Stage) -> list[Obli
     )
     if deadline is not None:
         review = review_extensions(ctx, stage, deadline, cap)
-        stopped = case.withdrawn_on
-        if stopped is None and stage.response is None:
-            later = [s for s in case.stages if s.number > n]
-            stopped = case.closed_on if not later else None
+        stopped = response_stopped_on(case, stage)
         out.append(
             _judge(
                 ctx,

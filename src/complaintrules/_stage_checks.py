@@ -241,6 +241,15 @@ def _stage_review(
     return deadline, review_extensions(ctx, stage, deadline, extension_cap)
 
 
+def response_stopped_on(case: Complaint, stage: Stage) -> date | None:
+    """When the case stopped owing this stage's response: withdrawn, or closed without it
+    and without going on to a later stage (escalating does not excuse a missing answer)."""
+    if case.withdrawn_on is not None or stage.response is not None:
+        return case.withdrawn_on
+    later = any(s.number > stage.number for s in case.stages)
+    return None if later else case.closed_on
+
+
 def check_responded_in_time(
     case: Complaint,
     ctx: Context,
@@ -267,10 +276,7 @@ def check_responded_in_time(
     if isinstance(reviewed, Outcome):
         return reviewed
     deadline, review = reviewed
-    stopped = case.withdrawn_on
-    if stopped is None and stage.response is None:
-        later = [s for s in case.stages if s.number > stage_number]
-        stopped = case.closed_on if not later else None
+    stopped = response_stopped_on(case, stage)
     return judge_deadline(
         ctx,
         what=f"stage {stage_number} response",
