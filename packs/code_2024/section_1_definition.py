@@ -9,10 +9,12 @@ from typing import Any
 from complaintrules import Complaint, Organisation
 from complaintrules.authoring import (
     EXAMPLE_LANDLORD,
+    CaseFact,
     Context,
     Outcome,
     Subject,
     Verdict,
+    applies_if,
     attestation_example,
     example,
     failed,
@@ -326,8 +328,6 @@ def _service_request_continued(case: Complaint, ctx: Context) -> Outcome:
     request = case.service_request
     continued = case.service_request_work_continued
     facts = {"service_request": request, "service_request_work_continued": continued}
-    if request is None:
-        return not_applicable("the complaint is not about an open service request", facts=facts)
     if continued is False:
         return failed(
             f"work on service request {request} stopped when the resident complained "
@@ -369,7 +369,11 @@ CHC24_1_5 = rule(
             "the policy makes residents wait for a service request to close before complaining",
         ),
     ),
-    case=_service_request_continued,
+    case=applies_if(
+        CaseFact.SERVICE_REQUEST,
+        _service_request_continued,
+        otherwise="the complaint is not about an open service request",
+    ),
     examples=[
         example(
             Subject.CASE,

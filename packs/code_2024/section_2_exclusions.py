@@ -12,10 +12,13 @@ from typing import Any
 
 from complaintrules import Complaint, LandlordPolicy
 from complaintrules.authoring import (
+    CaseCheck,
+    CaseFact,
     Context,
     Outcome,
     Subject,
     Verdict,
+    applies_if,
     attestation_example,
     check_out_of_time_refusals,
     example,
@@ -55,13 +58,16 @@ def _stage1_refusals(case: Complaint) -> list[tuple[int, Any]]:
     return [(i, r) for i, r in enumerate(case.refusals) if r.stage == 1]
 
 
+def _if_refused(check: CaseCheck) -> CaseCheck:
+    """``check`` judges stage 1 refusals; a complaint not refused is not applicable."""
+    return applies_if(CaseFact.STAGE1_REFUSAL, check, otherwise="the complaint was not refused")
+
+
 # -- 2.1 ---------------------------------------------------------------------------------
 
 
 def _refusal_reasoned(case: Complaint, ctx: Context) -> Outcome:
     refusals = _stage1_refusals(case)
-    if not refusals:
-        return not_applicable("the complaint was not refused")
     facts = {f"refusals[{i}]": {"ground": r.ground.value, "detail": r.detail} for i, r in refusals}
     bare = [f"refusals[{i}]" for i, r in refusals if r.ground.value == "other" and not r.detail]
     if bare:
@@ -108,7 +114,7 @@ CHC24_2_1 = rule(
         evidence. Whether the ground itself is fair is judged under 2.2 and 2.3.
         Policy: exclusions.each_case_on_merits must be true.
     """,
-    case=_refusal_reasoned,
+    case=_if_refused(_refusal_reasoned),
     policy=_merits_policy,
     examples=[
         example(
@@ -178,8 +184,6 @@ def _exclusions_listed(policy: LandlordPolicy, ctx: Context) -> Outcome:
 
 def _grounds_evidenced(case: Complaint, ctx: Context) -> Outcome:
     refusals = _stage1_refusals(case)
-    if not refusals:
-        return not_applicable("the complaint was not refused")
     judged = [
         (i, r) for i, r in refusals if r.ground.value in ("legal_proceedings", "already_considered")
     ]
@@ -258,7 +262,7 @@ CHC24_2_2 = rule(
         cannot be this one. Refusals on other grounds are judged under 2.1 and 2.3.
     """,
     policy=_exclusions_listed,
-    case=_grounds_evidenced,
+    case=_if_refused(_grounds_evidenced),
     attestation=(
         "a review of each exclusion ground in the policy showing it is fair and reasonable "
         "to residents (for example by the complaints officer or a residents' panel)"
@@ -461,8 +465,6 @@ CHC24_2_3 = rule(
 
 def _refusal_explained(case: Complaint, ctx: Context) -> Outcome:
     refusals = _stage1_refusals(case)
-    if not refusals:
-        return not_applicable("the complaint was not refused")
     facts: dict[str, Any] = {}
     problems: list[str] = []
     for i, r in refusals:
@@ -513,7 +515,7 @@ CHC24_2_4 = rule(
         ombudsman_right_given as true; either false fails, either unset needs evidence.
         Policy: exclusions.refusal_explained_with_ombudsman_right must be true.
     """,
-    case=_refusal_explained,
+    case=_if_refused(_refusal_explained),
     policy=_explained_policy,
     examples=[
         example(

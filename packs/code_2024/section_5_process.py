@@ -16,11 +16,14 @@ from typing import Any
 
 from complaintrules import Complaint, LandlordPolicy, Stage
 from complaintrules.authoring import (
+    CaseCheck,
+    CaseFact,
     ClockStart,
     Context,
     Outcome,
     Subject,
     Verdict,
+    applies_if,
     attestation_example,
     example,
     failed,
@@ -410,8 +413,6 @@ def _third_party_stages(case: Complaint, ctx: Context) -> Outcome:
     count: int = ctx.param("stages.count")
     handled = [s for s in case.stages if s.handler_organisation]
     facts = {f"stage{s.number}.handler_organisation": s.handler_organisation for s in handled}
-    if not handled:
-        return not_applicable("no stage records a handler_organisation (a third party)")
     outside = [s for s in handled if not 1 <= s.number <= count]
     if outside:
         return failed(
@@ -455,7 +456,11 @@ CHC24_5_4 = rule(
             "the policy lets third parties run their own complaints process",
         ),
     ),
-    case=_third_party_stages,
+    case=applies_if(
+        CaseFact.THIRD_PARTY,
+        _third_party_stages,
+        otherwise="no stage records a handler_organisation (a third party)",
+    ),
     examples=[
         example(
             Subject.POLICY,
@@ -978,8 +983,6 @@ CHC24_5_10 = rule(
 
 def _escalation_refusals(case: Complaint, ctx: Context) -> Outcome:
     refusals = [(i, r) for i, r in enumerate(case.refusals) if r.stage == 2]
-    if not refusals:
-        return not_applicable("escalation was not refused")
     facts: dict[str, Any] = {}
     problems: list[str] = []
     unset: list[str] = []
@@ -1030,7 +1033,9 @@ CHC24_5_11 = rule(
         Policy: every entry of escalation_refusal_grounds must also be one of
         exclusions.grounds (compared ignoring case).
     """,
-    case=_escalation_refusals,
+    case=applies_if(
+        CaseFact.STAGE2_REFUSAL, _escalation_refusals, otherwise="escalation was not refused"
+    ),
     policy=policy_escalation_grounds,
     examples=[
         _case_example(
@@ -1150,8 +1155,7 @@ CHC24_5_12 = rule(
 
 def _remedied_without_escalation(case: Complaint, ctx: Context) -> Outcome:
     first, second = case.stage(1), case.stage(2)
-    if first is None or first.response is None:
-        return not_applicable("no stage 1 response")
+    assert first is not None and first.response is not None  # the rule's gate
     outcome = first.response.outcome
     remedied_at_1 = bool(first.remedies) or first.response.contents.remedy is True
     facts = {
@@ -1214,7 +1218,9 @@ CHC24_5_13 = rule(
             "the policy keeps remedies for a later stage",
         ),
     ),
-    case=_remedied_without_escalation,
+    case=applies_if(
+        CaseFact.STAGE1_RESPONSE, _remedied_without_escalation, otherwise="no stage 1 response"
+    ),
     examples=[
         _case_example(
             Verdict.FAIL,
@@ -1236,10 +1242,15 @@ CHC24_5_13 = rule(
 # -- 5.14 --------------------------------------------------------------------------------
 
 
+def _if_restricted(check: CaseCheck) -> CaseCheck:
+    """``check`` judges contact restrictions; a case without one is not applicable."""
+    return applies_if(
+        CaseFact.CONTACT_RESTRICTION, check, otherwise="no restriction on the resident's contact"
+    )
+
+
 def _restrictions_reasoned_and_reviewed(case: Complaint, ctx: Context) -> Outcome:
     restrictions = case.contact_restrictions
-    if not restrictions:
-        return not_applicable("no restriction on the resident's contact")
     judged_on = _judged_on(case, ctx)
     outcomes = []
     for i, r in enumerate(restrictions):
@@ -1300,7 +1311,7 @@ CHC24_5_14 = rule(
             "the policy does not review restrictions",
         ),
     ),
-    case=_restrictions_reasoned_and_reviewed,
+    case=_if_restricted(_restrictions_reasoned_and_reviewed),
     examples=[
         example(
             Subject.POLICY, Verdict.FAIL, "no policy", unacceptable_behaviour={"exists": False}
@@ -1331,8 +1342,6 @@ CHC24_5_14 = rule(
 
 def _restrictions_proportionate(case: Complaint, ctx: Context) -> Outcome:
     restrictions = case.contact_restrictions
-    if not restrictions:
-        return not_applicable("no restriction on the resident's contact")
     facts = {
         f"contact_restrictions[{i}].equality_act_considered": r.equality_act_considered
         for i, r in enumerate(restrictions)
@@ -1366,7 +1375,7 @@ CHC24_5_15 = rule(
         and unacceptable_behaviour.equality_act_regard must be true. Whether a given
         restriction was proportionate is for an attestation for 5.15.
     """,
-    case=_restrictions_proportionate,
+    case=_if_restricted(_restrictions_proportionate),
     policy=policy_states(
         (
             "unacceptable_behaviour.restrictions_proportionate",

@@ -11,26 +11,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from functools import partial
 from typing import Any
 
 from complaintrules import Complaint, LandlordPolicy
 from complaintrules.authoring import (
     CaseCheck,
+    CaseFact,
     ClockStart,
     Context,
     Outcome,
     Subject,
     Verdict,
+    applies_if,
     attestation_example,
     check_acknowledged_in_time,
     check_actions_tracked,
-    check_different_handlers,
     check_extension_notices,
     check_extensions_within_cap,
     check_issues_raised,
     check_points_addressed,
     check_responded_in_time,
+    different_handlers,
     example,
     failed,
     needs_evidence,
@@ -43,6 +44,7 @@ from complaintrules.authoring import (
     policy_stage_days,
     policy_stage_says,
     response_contents_at,
+    stage_check,
 )
 
 from ._common import rule
@@ -376,7 +378,7 @@ CHC24_6_5 = rule(
         Case: every stage 1 extension must record ombudsman_details_given: true.
         Policy: the policy must say extension notices give the Ombudsman's details.
     """,
-    case=partial(check_extension_notices, stage_number=1),
+    case=stage_check(check_extension_notices, 1),
     policy=policy_stage_says(
         1,
         "extension.ombudsman_details_given",
@@ -425,7 +427,7 @@ CHC24_6_6 = rule(
         date fails, and fails again if the resident had no update.
         Policy: respond_when_answer_known must be true.
     """,
-    case=partial(check_actions_tracked, stage_number=1),
+    case=stage_check(check_actions_tracked, 1),
     policy=_answer_known,
     examples=[
         _case_example(Verdict.PASS, "action done before due", _stage1(actions=[_ACTION_DONE])),
@@ -463,7 +465,7 @@ CHC24_6_7 = rule(
         Case: the response must record all_points_addressed: true. How good the reasons are
         is a matter of judgement: an attestation for 6.7 settles it.
     """,
-    case=partial(check_points_addressed, stage_number=1, points=_POINTS),
+    case=stage_check(check_points_addressed, 1, points=_POINTS),
     attestation=_REASONS_ATTESTATION,
     examples=[
         _case_example(
@@ -496,7 +498,7 @@ CHC24_6_8 = rule(
         would have delayed the response unreasonably is the landlord's call: record it as
         handled: new_complaint.
     """,
-    case=partial(check_issues_raised, stage_number=1),
+    case=stage_check(check_issues_raised, 1),
     examples=[
         _case_example(
             Verdict.PASS,
@@ -569,8 +571,7 @@ CHC24_6_9 = rule(
 
 def _progressed(case: Complaint, ctx: Context) -> Outcome:
     stage = case.stage(2)
-    if stage is None:
-        return not_applicable("the resident did not ask to escalate")
+    assert stage is not None  # the rule's gate
     refused = [r for r in case.refusals if r.stage == 2]
     facts = {
         "stage2.requested_on": stage.requested_on.isoformat() if stage.requested_on else None,
@@ -612,7 +613,7 @@ CHC24_6_10 = rule(
         Case: once escalation is requested, stage 2 must be acknowledged or answered, or a
         refusal recorded (judged under 5.11). Policy: the policy must have a stage 2.
     """,
-    case=_progressed,
+    case=applies_if(CaseFact.STAGE2, _progressed, otherwise="the resident did not ask to escalate"),
     policy=_two_stage_policy,
     examples=[
         _case_example(Verdict.PASS, "escalated and handled", _stage1(), _stage2()),
@@ -662,8 +663,7 @@ CHC24_6_11 = rule(
 
 def _no_reasons_demanded(case: Complaint, ctx: Context) -> Outcome:
     stage = case.stage(2)
-    if stage is None:
-        return not_applicable("no stage 2")
+    assert stage is not None  # the rule's gate
     value = stage.escalation_reasons_demanded
     facts = {"stage2.escalation_reasons_demanded": value}
     if value is None:
@@ -705,7 +705,7 @@ CHC24_6_12 = rule(
         must be false. Whether reasonable efforts were made to understand the resident is
         for an attestation.
     """,
-    case=_no_reasons_demanded,
+    case=applies_if(CaseFact.STAGE2, _no_reasons_demanded, otherwise="no stage 2"),
     policy=_no_reasons_policy,
     attestation="how stage 2 handlers find out why residents remain unhappy (call notes, scripts)",
     examples=[
@@ -726,7 +726,7 @@ CHC24_6_13 = rule(
     "A different person at stage 2",
     summary="Whoever considered the complaint at stage 1 does not consider it at stage 2.",
     explanation="Case: stage 2 handler differs from stage 1 handler. Policy: different_handler.",
-    case=partial(check_different_handlers, earlier=1, later=2),
+    case=different_handlers(1, 2),
     policy=policy_different_handlers(1, 2),
     examples=[
         _case_example(Verdict.PASS, "different handlers", _stage1(), _stage2()),
@@ -807,7 +807,7 @@ CHC24_6_16 = rule(
     "Ombudsman details in stage 2 extension notices",
     summary="Every stage 2 extension notice gives the resident the Ombudsman's contact details.",
     explanation="As 6.5, at stage 2.",
-    case=partial(check_extension_notices, stage_number=2),
+    case=stage_check(check_extension_notices, 2),
     policy=policy_stage_says(
         2,
         "extension.ombudsman_details_given",
@@ -834,7 +834,7 @@ CHC24_6_17 = rule(
         "tracked, done promptly and the resident kept up to date."
     ),
     explanation="As 6.6, at stage 2.",
-    case=partial(check_actions_tracked, stage_number=2),
+    case=stage_check(check_actions_tracked, 2),
     policy=_answer_known,
     examples=[
         _case_example(Verdict.PASS, "action done", _stage1(), _stage2(actions=[_ACTION_DONE])),
@@ -856,7 +856,7 @@ CHC24_6_18 = rule(
         "clear reasons, citing policy, law or good practice where relevant."
     ),
     explanation="As 6.7, at stage 2.",
-    case=partial(check_points_addressed, stage_number=2, points=_POINTS),
+    case=stage_check(check_points_addressed, 2, points=_POINTS),
     attestation=_REASONS_ATTESTATION,
     examples=[
         _case_example(

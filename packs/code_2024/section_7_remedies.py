@@ -12,11 +12,13 @@ from typing import Any
 
 from complaintrules import Complaint, LandlordPolicy
 from complaintrules.authoring import (
+    CaseFact,
     Context,
     Example,
     Outcome,
     Subject,
     Verdict,
+    applies_if,
     attestation_example,
     example,
     failed,
@@ -59,8 +61,6 @@ _attested = partial(attestation_example, on="2024-09-30", by="Head of Customer E
 
 def _fault_put_right(case: Complaint, ctx: Context) -> Outcome:
     responded = [s for s in case.stages if s.response is not None]
-    if not responded:
-        return not_applicable("no stage has a response yet, so no finding of fault to act on")
     facts = {
         f"stage{s.number}": {
             "response.outcome": (
@@ -111,8 +111,6 @@ def _remedies_dated_and_done(case: Complaint, ctx: Context) -> Outcome:
     remedies = [
         (k, s.number, i, r) for k, s in enumerate(case.stages) for i, r in enumerate(s.remedies)
     ]
-    if not remedies:
-        return not_applicable("no remedy is recorded on this case")
     judged = ctx.as_of
     closed = case.closed_on or case.withdrawn_on
     problems: list[str] = []
@@ -195,7 +193,11 @@ CHC24_7_1 = rule(
         and remedies are where the case records it. A response without an outcome needs
         evidence; a case where no stage upheld the complaint is not applicable.
     """,
-    case=_fault_put_right,
+    case=applies_if(
+        CaseFact.ANY_RESPONSE,
+        _fault_put_right,
+        otherwise="no stage has a response yet, so no finding of fault to act on",
+    ),
     examples=[
         _case_example(Verdict.FAIL, "upheld with nothing offered"),
         _case_example(
@@ -275,7 +277,9 @@ CHC24_7_3 = rule(
         `agreed_with_resident` is shown in the evidence but not judged: whether agreement
         was appropriate is a matter of judgement.
     """,
-    case=_remedies_dated_and_done,
+    case=applies_if(
+        CaseFact.REMEDY, _remedies_dated_and_done, otherwise="no remedy is recorded on this case"
+    ),
     examples=[
         _case_example(
             Verdict.FAIL,

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import partial
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
 from ._case import Complaint, RefusalGround, Stage
 from ._context import Context
+from ._gates import CaseFact, GatedCheck
 from ._policy import ClockStart
-from ._rules import Outcome, Verdict
+from ._rules import CaseCheck, Outcome, Verdict
 from ._timeliness import (
     Deadline,
     ExtensionReview,
@@ -41,11 +44,13 @@ __all__ = [
     "check_responded_in_time",
     "check_response_contents",
     "check_stage_numbers",
+    "different_handlers",
     "months_after",
     "response_clock_start",
     "response_contents_at",
     "response_deadline",
     "response_due",
+    "stage_check",
     "stage_start",
 ]
 
@@ -59,6 +64,23 @@ RESPONSE_ITEMS: tuple[str, ...] = (
     "outstanding_actions",
     "escalation_route",
 )
+
+
+# Where a case lacks what a shared stage check judges: (the fact, the message for stage n).
+_NO_EXTENSION = ("extension", "no extension at stage {}")
+_NO_ACTIONS = ("actions", "no outstanding actions recorded at stage {}")
+_NO_RESPONSE = ("response", "no stage {} response")
+_NO_ISSUES = ("issues", "no new issues raised during stage {}")
+_NO_CONTENTS = ("response", "no stage {} response to check")
+_NOT_REACHED = ("", "the case did not reach stage {}")
+
+
+def _gate(check: CaseCheck, number: int, lacks: tuple[str, str]) -> CaseCheck:
+    """``check`` gated on what it judges at stage ``number`` (facts exist for stages 1-2)."""
+    if number not in (1, 2):
+        return check
+    what, message = lacks
+    return GatedCheck(int(CaseFact.at_stage(what, number)), check, message.format(number))
 
 
 def _na(message: str) -> Outcome:
@@ -339,10 +361,8 @@ def check_extensions_within_cap(
 def check_extension_notices(case: Complaint, ctx: Context, *, stage_number: int) -> Outcome:
     """Every extension notice at the stage gave the Ombudsman's contact details."""
     stage = case.stage(stage_number)
-    if stage is None:
-        return _na(f"the case has no stage {stage_number}")
-    if not stage.extensions:
-        return _na(f"no extension at stage {stage_number}")
+    if stage is None or not stage.extensions:
+        return _na(_NO_EXTENSION[1].format(stage_number))
     facts = {
         f"extensions[{i}].ombudsman_details_given": e.ombudsman_details_given
         for i, e in enumerate(stage.extensions)
@@ -376,7 +396,7 @@ def check_response_contents(
     """The stage's response letter stated each required item."""
     stage = case.stage(stage_number)
     if stage is None or stage.response is None:
-        return _na(f"no stage {stage_number} response to check")
+        return _na(_NO_CONTENTS[1].format(stage_number))
     contents = stage.response.contents
     facts: dict[str, bool | None] = {}
     missing: list[str] = []
@@ -413,14 +433,36 @@ def response_contents_at(number: int, param: str) -> Callable[[Complaint, Contex
     def check(case: Complaint, ctx: Context) -> Outcome:
         return check_response_contents(case, ctx, stage_number=number, required=ctx.param(param))
 
-    return check
+    return _gate(check, number, _NO_CONTENTS)
+
+
+def different_handlers(earlier: int, later: int) -> CaseCheck:
+    """A case check that stage ``later`` had another handler than stage ``earlier``."""
+    check = partial(check_different_handlers, earlier=earlier, later=later)
+    return _gate(check, later, _NOT_REACHED)
+
+
+def stage_check(check: Callable[..., Outcome], number: int, **options: Any) -> CaseCheck:
+    """One of the shared per-stage checks (extension notices, actions tracked, points
+    addressed, issues raised) bound to stage ``number``, not applicable without what it
+    judges."""
+    gates: dict[Callable[..., Outcome], tuple[str, str]] = {
+        check_extension_notices: _NO_EXTENSION,
+        check_actions_tracked: _NO_ACTIONS,
+        check_points_addressed: _NO_RESPONSE,
+        check_issues_raised: _NO_ISSUES,
+    }
+    lacks = gates.get(check)
+    if lacks is None:
+        raise ValueError(f"{check!r} is not a shared per-stage check")
+    return _gate(partial(check, stage_number=number, **options), number, lacks)
 
 
 def check_different_handlers(case: Complaint, ctx: Context, *, earlier: int, later: int) -> Outcome:
     """The later stage was handled by someone other than the earlier stage's handler."""
     first, second = case.stage(earlier), case.stage(later)
     if first is None or second is None:
-        return _na(f"the case did not reach stage {later}")
+        return _na(_NOT_REACHED[1].format(later))
     facts = {f"stage{earlier}.handler": first.handler, f"stage{later}.handler": second.handler}
     if first.handler is None or second.handler is None:
         return Outcome(
@@ -449,10 +491,10 @@ def check_actions_tracked(case: Complaint, ctx: Context, *, stage_number: int) -
     date needs evidence rather than passing.
     """
     stage = case.stage(stage_number)
-    if stage is None or stage.response is None:
-        return _na(f"no stage {stage_number} response")
-    if not stage.actions:
-        return _na(f"no outstanding actions recorded at stage {stage_number}")
+    if stage is None or not stage.actions:
+        return _na(_NO_ACTIONS[1].format(stage_number))
+    if stage.response is None:
+        return _na(_NO_RESPONSE[1].format(stage_number))
     problems = []
     today = ctx.as_of
     for i, action in enumerate(stage.actions):
@@ -502,7 +544,7 @@ def check_points_addressed(
     """
     stage = case.stage(stage_number)
     if stage is None or stage.response is None:
-        return _na(f"no stage {stage_number} response")
+        return _na(_NO_RESPONSE[1].format(stage_number))
     value = stage.response.all_points_addressed
     facts = {"response.all_points_addressed": value}
     if value is None:
@@ -530,7 +572,7 @@ def check_issues_raised(case: Complaint, ctx: Context, *, stage_number: int = 1)
     the landlord's call, recorded as ``handled: new_complaint``."""
     stage = case.stage(stage_number)
     if stage is None or not stage.issues_raised:
-        return _na(f"no new issues raised during stage {stage_number}")
+        return _na(_NO_ISSUES[1].format(stage_number))
     response_on = stage.response.issued_on if stage.response else None
     problems = []
     for i, issue in enumerate(stage.issues_raised):

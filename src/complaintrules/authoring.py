@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any, Protocol, overload
 
 from ._context import Context, Portfolio
+from ._gates import CaseFact, GatedCheck, case_facts
 from ._organisation import Appointment, Organisation
 from ._policy import ClockStart, LandlordPolicy, PolicyStage
 from ._rules import (
@@ -38,10 +39,12 @@ from ._stage_checks import (
     check_responded_in_time,
     check_response_contents,
     check_stage_numbers,
+    different_handlers,
     months_after,
     response_contents_at,
     response_deadline,
     response_due,
+    stage_check,
     stage_start,
 )
 from ._timeliness import (
@@ -59,11 +62,13 @@ __all__ = [
     "EXAMPLE_LANDLORD",
     "RESPONSE_ITEMS",
     "CaseCheck",
+    "CaseFact",
     "ClockStart",
     "Context",
     "Deadline",
     "Example",
     "ExtensionReview",
+    "GatedCheck",
     "Level",
     "LevelledRuleMaker",
     "OrganisationCheck",
@@ -76,7 +81,9 @@ __all__ = [
     "Subject",
     "Verdict",
     "acknowledgement_deadline",
+    "applies_if",
     "attestation_example",
+    "case_facts",
     "check_acknowledged_in_time",
     "check_actions_tracked",
     "check_different_handlers",
@@ -89,6 +96,7 @@ __all__ = [
     "check_response_contents",
     "check_stage_numbers",
     "deadline_after",
+    "different_handlers",
     "escalation_day0",
     "example",
     "failed",
@@ -115,6 +123,7 @@ __all__ = [
     "response_due",
     "review_extensions",
     "rule_factory",
+    "stage_check",
     "stage_start",
     "training_recorded",
 ]
@@ -219,6 +228,19 @@ def rule_factory(
         )
 
     return make
+
+
+def applies_if(requires: CaseFact, check: CaseCheck, *, otherwise: str) -> GatedCheck:
+    """``check`` judges only cases that record every fact in ``requires``.
+
+    Any other case is not applicable, with ``otherwise`` as the message, and ``check`` is
+    not called; so ``check`` need not test for those facts itself. The bulk evaluator reads
+    each case's facts once and skips the rules a case cannot meet, which is where most of
+    the time of a portfolio of ordinary cases would otherwise go.
+    """
+    if not requires:
+        raise ValueError("applies_if needs at least one CaseFact")
+    return GatedCheck(int(requires), check, otherwise)
 
 
 def _outcome(
