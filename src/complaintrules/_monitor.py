@@ -386,7 +386,21 @@ def monitor_ruleset(pack: Pack) -> tuple[dict[str, Any], dict[str, _RuleMeaning]
 
 
 _RULESET_COUNTER = itertools.count(1)
-_encode = json.JSONEncoder(separators=(",", ":")).encode
+
+# One C encoder built once: JSONEncoder.encode builds a new one for every message. No
+# circular-reference markers: messages are flat dicts of numbers and strings.
+_c_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
+_iterencode: Any = (
+    _c_make_encoder(
+        None, None, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, True
+    )
+    if _c_make_encoder is not None
+    else json.JSONEncoder(separators=(",", ":")).iterencode  # pragma: no cover
+)
+
+
+def _encode(message: dict[str, Any]) -> str:
+    return "".join(_iterencode(message, 0))
 
 
 class _Ruleset:
@@ -472,6 +486,15 @@ class _Obligation:
     status: str = _OPEN
 
 
+_Checkpoint = tuple[
+    dict[int, "_StageState"],
+    dict[tuple[str, int], "_Obligation"],
+    list[tuple["_Obligation", date, str]],
+    date | None,
+    date | None,
+]
+
+
 @dataclass(slots=True)
 class _CaseState:
     reference: str
@@ -491,20 +514,28 @@ class _CaseState:
     def start_of(self, stage: _StageState) -> date | None:
         return self.received_on if stage.number <= 1 else stage.requested_on
 
-    def copy(self) -> _CaseState:
-        # written out: dataclasses.replace costs several times more, on every event
-        return _CaseState(
-            self.reference,
-            self.pack,
-            self.received_on,
-            self.received_at,
+    def checkpoint(self) -> _Checkpoint:
+        """What planning an event may change, to put back if the event is rejected.
+
+        Cheaper than copying the case for every event: the checkpoint dies at once, where
+        a copy would live on as the case and churn the long-lived heap (full GC passes).
+        Stages are replaced, never changed in place, so the old dict holds the old ones.
+        """
+        return (
             dict(self.stages),
+            dict(self.obligations),
+            [(o, o.due, o.status) for o in self.obligations.values()],
             self.withdrawn_on,
             self.closed_on,
-            {k: _Obligation(o.due, o.status) for k, o in self.obligations.items()},
-            # shared, not copied: alerts are recorded only after the copy is committed
-            self.raised,
         )
+
+    def rollback(self, saved: _Checkpoint) -> None:
+        stages, obligations, values, self.withdrawn_on, self.closed_on = saved
+        self.stages = stages
+        self.obligations = obligations
+        for obligation, due, status in values:
+            obligation.due = due
+            obligation.status = status
 
 
 @dataclass(frozen=True, slots=True)
@@ -931,8 +962,13 @@ class Monitor:
                     f"({current.received_on.isoformat()})",
                 )
             pack = self._pack_named(current.pack)
-            case = current.copy()
-            plan = self._plan(pack, current, case, event)
+            case = current
+            saved = case.checkpoint()
+            try:
+                plan = self._plan(pack, current, case, event)
+            except BaseException:
+                case.rollback(saved)
+                raise
         # everything above may raise without having touched the monitor's state
         self._cases[reference] = case
         if current is None:
@@ -974,8 +1010,8 @@ class Monitor:
         case: _CaseState,
         event: CaseEvent,
     ) -> list[Callable[[], list[Alert]]]:
-        """Apply ``event`` to ``case`` (a private copy) and return the steps that post its
-        messages once the copy is committed. Raises before anything is committed."""
+        """Apply ``event`` to ``case`` and return the steps that post its messages once the
+        change is committed. If this raises, the caller rolls ``case`` back."""
         ref = case.reference
         on = event.on
         steps: list[Callable[[], list[Alert]]] = []
