@@ -419,6 +419,29 @@ def test_an_invalid_event_is_rejected_and_changes_nothing(item: Event, says: str
     assert monitor.export() == before
 
 
+def test_a_rejection_after_the_case_was_changed_rolls_it_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The acknowledgement has already marked the stage acknowledged and its obligation
+    met when the (forced) failure comes: both are put back."""
+    monitor = Monitor()
+    monitor.post({"reference": "W-1", "type": "received", "on": "2024-05-01"})
+    before = monitor.export()
+
+    def fail(*_: Any, **__: Any) -> Any:
+        raise MonitorInputError("forced")
+
+    monkeypatch.setattr(Monitor, "_reschedule_response", fail)
+    ack = {"reference": "W-1", "type": "acknowledged", "on": "2024-05-02"}
+    with pytest.raises(MonitorInputError, match="forced"):
+        monitor.post(ack)
+    assert monitor.export() == before
+    monkeypatch.undo()
+    control = Monitor()
+    control.post({"reference": "W-1", "type": "received", "on": "2024-05-01"})
+    assert monitor.post(ack) == control.post(ack) != []
+
+
 def test_a_date_beyond_the_calendar_is_rejected_cleanly() -> None:
     monitor = Monitor()
     before = monitor.export()
