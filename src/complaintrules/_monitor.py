@@ -506,6 +506,8 @@ class _CaseState:
     closed_on: date | None = None
     obligations: dict[tuple[str, int], _Obligation] = field(default_factory=dict)
     raised: set[str] = field(default_factory=set)
+    # not exported: looked up again from the pack after a restore
+    params: dict[int, _StageParams] | None = field(default=None, repr=False, compare=False)
 
     @property
     def ended(self) -> bool:
@@ -597,6 +599,10 @@ class Monitor:
         self._deadlines: dict[tuple[Any, ...], Deadline] = {}
         self._reviews: dict[tuple[Any, ...], tuple[date, date]] = {}
         self._packs: dict[str, Pack] = {}
+        # (rule, due) or (rule, how, on) -> alert key, message, deadline: the same few
+        # texts recur across cases (due and closed alerts are most of them)
+        self._texts: dict[tuple[Any, ...], tuple[str, str, date | None]] = {}
+        self._rule_id_of: dict[tuple[str, str], str | None] = {}
 
     # -- public API ----------------------------------------------------------------------
 
@@ -728,6 +734,14 @@ class Monitor:
             self._rulesets[pack.name] = found
         return found
 
+    def _case_params(self, pack: Pack, case: _CaseState) -> dict[int, _StageParams]:
+        """The stage parameters in force for ``case`` (fixed by its pack and receipt date),
+        held on the case: several are read for every event."""
+        found = case.params
+        if found is None:
+            found = case.params = self._stage_params(pack, case.received_on)
+        return found
+
     def _stage_params(self, pack: Pack, on: date) -> dict[int, _StageParams]:
         key = (pack.name, on)
         found = self._params.get(key)
@@ -792,7 +806,7 @@ class Monitor:
         return complaint, view
 
     def _ack_deadline(self, pack: Pack, case: _CaseState, stage: _StageState) -> Deadline | None:
-        params = self._stage_params(pack, case.received_on).get(stage.number)
+        params = self._case_params(pack, case).get(stage.number)
         if params is None or params.ack_days is None:
             return None
         ack_days = params.ack_days
@@ -818,7 +832,7 @@ class Monitor:
         self, pack: Pack, case: _CaseState, stage: _StageState
     ) -> tuple[Deadline, date, date] | None:
         """(original deadline, deadline after extensions, cap date) for a stage's response."""
-        params = self._stage_params(pack, case.received_on).get(stage.number)
+        params = self._case_params(pack, case).get(stage.number)
         if params is None or params.respond_days is None or params.respond_from is None:
             return None
         # a stage with no acknowledgement timescale passes 0, as the packs' own checks do
@@ -1103,7 +1117,7 @@ class Monitor:
         ruleset, meaning = found if found else self._ruleset(self._pack_named(case.pack))
         alerts = []
         for rule_name in ruleset.post(message):
-            alert = self._alert(case, meaning[rule_name], message, on)
+            alert = self._alert(case, rule_name, meaning[rule_name], message, on)
             if alert is not None:
                 alerts.append(alert)
         return alerts
@@ -1121,7 +1135,7 @@ class Monitor:
         if response is not None:
             _, due, _ = response
             case.obligations[(_RESP, n)] = _Obligation(due)
-            params = self._stage_params(pack, case.received_on)[n]
+            params = self._case_params(pack, case)[n]
             if params.respond_from in (ClockStart.RECEIPT, ClockStart.ESCALATION_REQUEST):
                 steps.append(self._announce(case, _RESP, n, due, on))
             else:
@@ -1167,7 +1181,7 @@ class Monitor:
     def _clock_starts(self, pack: Pack, case: _CaseState, n: int, *, logging: bool) -> bool:
         """Whether an acknowledgement (or, with ``logging``, a logging) of stage ``n``
         starts its response clock under the pack's ``respond_from``."""
-        params = self._stage_params(pack, case.received_on).get(n)
+        params = self._case_params(pack, case).get(n)
         start = params.respond_from if params else None
         if logging:
             return start is ClockStart.LOGGING
@@ -1209,7 +1223,7 @@ class Monitor:
         against the deadline in force before it and the cap after the original deadline."""
         if (_RESP, stage.number) not in case.obligations:
             return []
-        params = self._stage_params(pack, case.received_on)[stage.number]
+        params = self._case_params(pack, case)[stage.number]
         if params.extension_cap is None:
             return []
         ordered = sorted(enumerate(stage.extensions), key=lambda pair: pair[1].notified_on)
@@ -1307,27 +1321,75 @@ class Monitor:
         return self._rule_ids.get(pack, {}).get(obligation, {}).get(stage)
 
     def _alert(
-        self, case: _CaseState, meaning: _RuleMeaning, m: Mapping[str, Any], on: date
+        self,
+        case: _CaseState,
+        rule: str,
+        meaning: _RuleMeaning,
+        m: Mapping[str, Any],
+        on: date,
     ) -> Alert | None:
-        n = meaning.stage
         check = meaning.check
+        if check == "due":
+            text_key: tuple[Any, ...] | None = (rule, m["due"])
+        elif check == "end":
+            text_key = (rule, m.get("how"), m["on"])
+        else:
+            text_key = None
+        texts = self._texts.get(text_key) if text_key is not None else None
+        if texts is None:
+            key = self._alert_key(meaning, m)
+            if key in case.raised:
+                return None
+            texts = (key, *self._alert_text(meaning, m))
+            if text_key is not None:
+                if len(self._texts) > 50_000:
+                    self._texts.clear()
+                self._texts[text_key] = texts
+        key, message, deadline = texts
+        if key in case.raised:
+            return None
+        case.raised.add(key)
+        which = (case.pack, rule)
+        if which in self._rule_id_of:
+            rule_id = self._rule_id_of[which]
+        else:
+            rule_id = self._rule_id_of[which] = self._rule_id(
+                case.pack, meaning.obligation, meaning.stage
+            )
+        return Alert(
+            reference=case.reference,
+            kind=meaning.kind,
+            on=on,
+            message=message,
+            rule_id=rule_id,
+            stage=meaning.stage,
+            deadline=deadline,
+        )
+
+    @staticmethod
+    def _alert_key(meaning: _RuleMeaning, m: Mapping[str, Any]) -> str:
+        """What makes an alert a repeat within its case (raised once per case)."""
+        n = meaning.stage
         if meaning.kind is AlertKind.DUE:
             key = f"due:{meaning.obligation}:{n}:{m['due']}"
         elif meaning.kind is AlertKind.BREACHED:
             key = f"breached:{meaning.obligation}:{n}"
         elif meaning.kind is AlertKind.EXTENSION_INVALID:
-            key = f"extension:{n}:{m['index']}:{check}"
+            key = f"extension:{n}:{m['index']}:{meaning.check}"
         elif meaning.kind is AlertKind.SAME_HANDLER:
             key = f"handler:{n}"
         else:
             key = "end"
-        if key in case.raised:
-            return None
-        case.raised.add(sys.intern(key))  # the same few keys recur in every case
+        return sys.intern(key)  # the same few keys recur in every case
+
+    @staticmethod
+    def _alert_text(meaning: _RuleMeaning, m: Mapping[str, Any]) -> tuple[str, date | None]:
+        """The alert's message and deadline."""
+        n = meaning.stage
         day = date.fromordinal
         deadline = day(m["due"]) if "due" in m else None
         what = "acknowledgement" if meaning.obligation == _ACK else "response"
-        match check:
+        match meaning.check:
             case "due":
                 message = f"stage {n} {what} due by {deadline}"
             case "late":
@@ -1360,15 +1422,7 @@ class Monitor:
                 message = f"{names[1]} handles stage {n}, having handled stage {(n or 2) - 1}"
             case _:
                 message = f"case {m.get('how', 'closed')} on {day(m['on'])}"
-        return Alert(
-            reference=case.reference,
-            kind=meaning.kind,
-            on=on,
-            message=message,
-            rule_id=self._rule_id(case.pack, meaning.obligation, n),
-            stage=n,
-            deadline=deadline,
-        )
+        return message, deadline
 
 
 # -- snapshot helpers ----------------------------------------------------------------------
