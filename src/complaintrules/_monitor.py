@@ -480,18 +480,13 @@ class _StageState:
         return out
 
 
-@dataclass(slots=True)
-class _Obligation:
-    due: date
-    status: str = _OPEN
-
+#: An obligation: (deadline, status). A plain tuple, replaced rather than changed: the
+#: garbage collector stops tracking tuples of dates and strings (and then the dict holding
+#: them), so 100,000 open cases add less to every full collection.
+_Obligation = tuple[date, str]
 
 _Checkpoint = tuple[
-    dict[int, "_StageState"],
-    dict[tuple[str, int], "_Obligation"],
-    list[tuple["_Obligation", date, str]],
-    date | None,
-    date | None,
+    dict[int, "_StageState"], dict[tuple[str, int], _Obligation], date | None, date | None
 ]
 
 
@@ -505,7 +500,7 @@ class _CaseState:
     withdrawn_on: date | None = None
     closed_on: date | None = None
     obligations: dict[tuple[str, int], _Obligation] = field(default_factory=dict)
-    raised: set[str] = field(default_factory=set)
+    raised: tuple[str, ...] = ()  # alert keys; a tuple for the same reason as obligations
     # not exported: looked up again from the pack after a restore
     params: dict[int, _StageParams] | None = field(default=None, repr=False, compare=False)
 
@@ -521,23 +516,13 @@ class _CaseState:
 
         Cheaper than copying the case for every event: the checkpoint dies at once, where
         a copy would live on as the case and churn the long-lived heap (full GC passes).
-        Stages are replaced, never changed in place, so the old dict holds the old ones.
+        Stages and obligations are replaced, never changed in place, so copies of the two
+        dicts hold their old values.
         """
-        return (
-            dict(self.stages),
-            dict(self.obligations),
-            [(o, o.due, o.status) for o in self.obligations.values()],
-            self.withdrawn_on,
-            self.closed_on,
-        )
+        return dict(self.stages), dict(self.obligations), self.withdrawn_on, self.closed_on
 
     def rollback(self, saved: _Checkpoint) -> None:
-        stages, obligations, values, self.withdrawn_on, self.closed_on = saved
-        self.stages = stages
-        self.obligations = obligations
-        for obligation, due, status in values:
-            obligation.due = due
-            obligation.status = status
+        self.stages, self.obligations, self.withdrawn_on, self.closed_on = saved
 
 
 @dataclass(frozen=True, slots=True)
@@ -705,9 +690,9 @@ class Monitor:
                 case = _import_case(data)
                 monitor._cases[case.reference] = case
                 monitor._open += not case.ended
-                for (ob, n), obligation in case.obligations.items():
-                    if obligation.status == _OPEN:
-                        monitor._schedule(case.reference, ob, n, obligation.due)
+                for (ob, n), (due, status) in case.obligations.items():
+                    if status == _OPEN:
+                        monitor._schedule(case.reference, ob, n, due)
         except (KeyError, TypeError, ValueError) as exc:
             raise MonitorInputError(f"cases: corrupt snapshot ({exc!r})") from None
         return monitor
@@ -899,7 +884,7 @@ class Monitor:
         bucket.append((reference, ob, n))
 
     def _forget_if_done(self, case: _CaseState) -> None:
-        if case.ended and not any(o.status == _OPEN for o in case.obligations.values()):
+        if case.ended and not any(status == _OPEN for _, status in case.obligations.values()):
             self._cases.pop(case.reference, None)
 
     # -- handling events -----------------------------------------------------------------
@@ -920,27 +905,19 @@ class Monitor:
                 if case is None:
                     continue
                 obligation = case.obligations.get((ob, n))
-                if obligation is None or obligation.status != _OPEN:
+                if obligation is None or obligation[1] != _OPEN:
                     continue
-                if _ordinal(obligation.due) != day:
+                if _ordinal(obligation[0]) != day:
                     continue  # moved since it was scheduled (stale entry)
-                alerts += self._unmet(case, ob, n, obligation, on)
+                alerts += self._unmet(case, ob, n, obligation[0], on)
                 self._forget_if_done(case)
         return alerts
 
-    def _unmet(
-        self, case: _CaseState, ob: str, n: int, obligation: _Obligation, at: date
-    ) -> list[Alert]:
-        message = {
-            "t": "unmet",
-            "ob": ob,
-            "stage": n,
-            "at": _ordinal(at),
-            "due": _ordinal(obligation.due),
-        }
+    def _unmet(self, case: _CaseState, ob: str, n: int, due: date, at: date) -> list[Alert]:
+        message = {"t": "unmet", "ob": ob, "stage": n, "at": _ordinal(at), "due": _ordinal(due)}
         alerts = self._fire(case, message, at)
         if alerts:
-            obligation.status = _BREACHED
+            case.obligations[(ob, n)] = (due, _BREACHED)
         return alerts
 
     def _reject(self, reference: str, problem: str) -> MonitorInputError:
@@ -1129,12 +1106,12 @@ class Monitor:
         n = stage.number
         ack = self._ack_deadline(pack, case, stage)
         if ack is not None:
-            case.obligations[(_ACK, n)] = _Obligation(ack.due)
+            case.obligations[(_ACK, n)] = (ack.due, _OPEN)
             steps.append(self._announce(case, _ACK, n, ack.due, on))
         response = self._response_deadline(pack, case, stage)
         if response is not None:
             _, due, _ = response
-            case.obligations[(_RESP, n)] = _Obligation(due)
+            case.obligations[(_RESP, n)] = (due, _OPEN)
             params = self._case_params(pack, case)[n]
             if params.respond_from in (ClockStart.RECEIPT, ClockStart.ESCALATION_REQUEST):
                 steps.append(self._announce(case, _RESP, n, due, on))
@@ -1172,9 +1149,10 @@ class Monitor:
         if response is None:  # pragma: no cover - the obligation exists, so params do
             return []
         due = response[1]
-        moved = due != obligation.due
-        obligation.due = due
-        if obligation.status != _OPEN or not (moved or starts):
+        was, status = obligation
+        moved = due != was
+        case.obligations[(_RESP, stage.number)] = (due, status)
+        if status != _OPEN or not (moved or starts):
             return []
         return [self._announce(case, _RESP, stage.number, due, on)]
 
@@ -1200,12 +1178,12 @@ class Monitor:
         obligation = case.obligations.get((ob, stage.number))
         if obligation is None:
             return []
-        due = obligation.due
+        due = obligation[0]
         if ob == _RESP:
             response = self._response_deadline(pack, case, stage)
             if response is not None:
-                due = obligation.due = response[1]
-        obligation.status = _MET
+                due = response[1]
+        case.obligations[(ob, stage.number)] = (due, _MET)
         message = {
             "t": "done",
             "ob": ob,
@@ -1295,20 +1273,20 @@ class Monitor:
         already past its deadline on that day is breached; one still running that is not
         stopped stays scheduled, so a later tick can judge it.
         """
-        checks: list[tuple[str, int, _Obligation]] = []
-        for (ob, n), obligation in sorted(case.obligations.items()):
-            if obligation.status != _OPEN:
+        checks: list[tuple[str, int, date]] = []
+        for (ob, n), (due, status) in sorted(case.obligations.items()):
+            if status != _OPEN:
                 continue
             stopped = how == "withdrawn" or (ob == _RESP and not any(s > n for s in case.stages))
             if stopped:
-                checks.append((ob, n, obligation))
+                checks.append((ob, n, due))
 
         def step() -> list[Alert]:
             alerts: list[Alert] = []
-            for ob, n, obligation in checks:
-                alerts += self._unmet(case, ob, n, obligation, on)
-                if obligation.status == _OPEN:
-                    obligation.status = "void"
+            for ob, n, due in checks:
+                alerts += self._unmet(case, ob, n, due, on)
+                if case.obligations[(ob, n)][1] == _OPEN:
+                    case.obligations[(ob, n)] = (due, "void")
             return alerts + self._fire(case, {"t": "end", "how": how, "on": _ordinal(on)}, on)
 
         return [step]
@@ -1348,7 +1326,7 @@ class Monitor:
         key, message, deadline = texts
         if key in case.raised:
             return None
-        case.raised.add(key)
+        case.raised += (key,)
         which = (case.pack, rule)
         if which in self._rule_id_of:
             rule_id = self._rule_id_of[which]
@@ -1458,7 +1436,7 @@ def _export_case(case: _CaseState) -> dict[str, Any]:
             for s in case.stages.values()
         ],
         "obligations": [
-            [ob, n, o.due.isoformat(), o.status] for (ob, n), o in case.obligations.items()
+            [ob, n, due.isoformat(), status] for (ob, n), (due, status) in case.obligations.items()
         ],
         "raised": sorted(case.raised),
     }
@@ -1473,7 +1451,7 @@ def _import_case(data: Mapping[str, Any]) -> _CaseState:
         received_at=time.fromisoformat(at) if at else None,
         withdrawn_on=_from_iso(data.get("withdrawn_on")),
         closed_on=_from_iso(data.get("closed_on")),
-        raised=set(data.get("raised", [])),
+        raised=tuple(sorted(set(data.get("raised", [])))),
     )
     for s in data.get("stages", []):
         case.stages[int(s["number"])] = _StageState(
@@ -1487,7 +1465,7 @@ def _import_case(data: Mapping[str, Any]) -> _CaseState:
             responded_on=_from_iso(s.get("responded_on")),
         )
     for ob, n, due, status in data.get("obligations", []):
-        case.obligations[(str(ob), int(n))] = _Obligation(date.fromisoformat(due), str(status))
+        case.obligations[(str(ob), int(n))] = (date.fromisoformat(due), str(status))
     return case
 
 
