@@ -35,13 +35,14 @@ from ._context import Context
 from ._conventions import Conventions, LateAcknowledgement
 from ._due import due
 from ._engine import Engine
+from ._gates import GatedCheck, case_facts
 from ._loading import InputError, InputProblem, format_location
 from ._organisation import Organisation
 from ._packs import Pack
 from ._params import UnknownParameterError
 from ._plugins import NoPackError, PackRegistry
 from ._policy import ClockStart
-from ._rules import Finding, Level, Outcome, Rule, Verdict
+from ._rules import CaseCheck, Finding, Level, Outcome, Rule, Verdict
 from ._tabular import CaseReader, ColumnMapping, Row, RowConverter, RowProblem
 from ._tsm import ReportingPeriod, TsmOptions, TsmReport, TsmTally, case_times
 
@@ -324,6 +325,10 @@ class BulkEvaluator:
         every_rule = vector_rules + other_rules
         other_checks = [(r.id, r.case) for r in other_rules if r.case is not None]
         every_check = [(r.id, r.case) for r in every_rule if r.case is not None]
+        # Cases with the same facts (and the same vectorised outcome) run the same checks:
+        # a gated rule whose facts a case lacks is not applicable and is never called.
+        plans: dict[tuple[int, bool], _Plan] = {}
+        planned: Counter[tuple[int, bool]] = Counter()
         keep = self.results
         tally: dict[tuple[str, Verdict], int] = {}
         must = {rule_id for rule_id, level in levels.items() if level is Level.MUST}
@@ -340,7 +345,14 @@ class BulkEvaluator:
                     if code == _FAIL and self.messages:
                         message = self._run(rule, case, ctx).message
                     verdicts.append((rule.id, _CODE_VERDICT[code], message))
-            for rule_id, check in other_checks if vector_ok else every_check:
+            shape = (case_facts(case), vector_ok)
+            plan = plans.get(shape)
+            if plan is None:
+                plan = plans[shape] = _plan(other_checks if vector_ok else every_check, shape[0])
+            planned[shape] += 1
+            if keep:
+                verdicts += plan.skipped
+            for rule_id, check in plan.run:
                 try:
                     outcome = check(case, ctx)
                     if not isinstance(outcome, Outcome):
@@ -369,6 +381,11 @@ class BulkEvaluator:
                 verdicts.sort(key=lambda v: order[v[0]])
                 results.append(
                     CaseResult(row, case.reference, pack.name, tuple(verdicts), case_failed)
+                )
+        for shape, n in planned.items():
+            for rule_id, _, _ in plans[shape].skipped:
+                tally[(rule_id, Verdict.NOT_APPLICABLE)] = (
+                    tally.get((rule_id, Verdict.NOT_APPLICABLE), 0) + n
                 )
         for (rule_id, verdict), n in tally.items():
             summary.verdicts[(rule_id, verdict.value)] += n
@@ -621,6 +638,28 @@ class BulkEvaluator:
             add("ack_in_time", base & (sv.ack_status == 1), received)
             add("ack_late", base & (sv.ack_status == 2), received)
             add("ack_overdue", base & (sv.ack_status == 3), received)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """The checks to call on a case with given facts, and the gated rules it cannot meet."""
+
+    run: tuple[tuple[str, CaseCheck], ...]
+    skipped: tuple[tuple[str, Verdict, str | None], ...]
+
+
+def _plan(checks: Sequence[tuple[str, CaseCheck]], facts: int) -> _Plan:
+    run: list[tuple[str, CaseCheck]] = []
+    skipped: list[tuple[str, Verdict, str | None]] = []
+    for rule_id, check in checks:
+        if isinstance(check, GatedCheck):
+            if check.applies(facts):
+                run.append((rule_id, check.check))  # the gate is passed: call what it guards
+            else:
+                skipped.append((rule_id, Verdict.NOT_APPLICABLE, check.otherwise))
+        else:
+            run.append((rule_id, check))
+    return _Plan(tuple(run), tuple(skipped))
 
 
 @dataclass(slots=True)
