@@ -48,6 +48,16 @@ def _rss_mb(who: int) -> float:
     return round(resource.getrusage(who).ru_maxrss / 1024, 1)  # Linux reports KiB
 
 
+def python_speed() -> float:
+    """CPU seconds for ten million steps of a plain Python loop: a yardstick of the machine,
+    so that figures from runs on a busier or slower machine can be compared."""
+    started = time.process_time()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return round(time.process_time() - started, 2)
+
+
 def bench_bulk(n: int, jobs: int, seed: int, keep: Path | None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         path = keep or Path(tmp) / "export.csv"
@@ -228,6 +238,7 @@ def main() -> None:
             "python": sys.version.split()[0],
             "platform": platform.platform(),
             "numpy": np.__version__,
+            "python_loop_10m_cpu_seconds": python_speed(),
         },
         "deadlines": bench_deadlines(args.deadlines, args.seed, args.naive_sample),
         "single_case": bench_single_case(args.single_runs),
