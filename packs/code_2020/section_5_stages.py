@@ -10,7 +10,6 @@ dates for the examples are in ``_helpers``.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from functools import partial
 from typing import Any
 
 from complaintrules import Complaint, LandlordPolicy
@@ -25,12 +24,12 @@ from complaintrules.authoring import (
     Rule,
     Verdict,
     check_actions_tracked,
-    check_different_handlers,
     check_extensions_within_cap,
     check_issues_raised,
     check_points_addressed,
     check_responded_in_time,
     check_stage_numbers,
+    different_handlers,
     failed,
     needs_evidence,
     not_applicable,
@@ -43,6 +42,7 @@ from complaintrules.authoring import (
     policy_states,
     response_contents_at,
     response_deadline,
+    stage_check,
 )
 
 from ._common import rule
@@ -596,7 +596,7 @@ CHC20_5_7 = rule(
         a new complaint is accepted: that is the choice the Code allows when folding it in
         would delay the response.
     """,
-    case=partial(check_issues_raised, stage_number=1),
+    case=stage_check(check_issues_raised, 1),
     examples=[
         case_example(
             Verdict.PASS,
@@ -873,7 +873,7 @@ CHC20_5_12 = rule(
     level=Level.MUST,
     summary="Whoever considered the complaint at stage 1 does not consider it at stage 2.",
     explanation="Case: the stage 2 handler differs from stage 1's. Policy: different_handler.",
-    case=partial(check_different_handlers, earlier=1, later=2),
+    case=different_handlers(1, 2),
     policy=policy_different_handlers(1, 2),
     examples=[
         case_example(Verdict.PASS, "different handlers", stage1(), stage2()),

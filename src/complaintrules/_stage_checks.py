@@ -16,7 +16,7 @@ from dateutil.relativedelta import relativedelta
 
 from ._case import Complaint, RefusalGround, Stage
 from ._context import Context
-from ._gates import CaseFact, GatedCheck
+from ._gates import CaseFact, applies_if
 from ._policy import ClockStart
 from ._rules import CaseCheck, Outcome, Verdict
 from ._timeliness import (
@@ -80,7 +80,7 @@ def _gate(check: CaseCheck, number: int, lacks: tuple[str, str]) -> CaseCheck:
     if number not in (1, 2):
         return check
     what, message = lacks
-    return GatedCheck(int(CaseFact.at_stage(what, number)), check, message.format(number))
+    return applies_if(CaseFact.at_stage(what, number), check, otherwise=message.format(number))
 
 
 def _na(message: str) -> Outcome:

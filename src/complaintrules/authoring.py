@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any, Protocol, overload
 
 from ._context import Context, Portfolio
-from ._gates import CaseFact, GatedCheck, case_facts
+from ._gates import CaseFact, GatedCheck, applies_if, case_facts
 from ._organisation import Appointment, Organisation
 from ._policy import ClockStart, LandlordPolicy, PolicyStage
 from ._rules import (
@@ -228,19 +228,6 @@ def rule_factory(
         )
 
     return make
-
-
-def applies_if(requires: CaseFact, check: CaseCheck, *, otherwise: str) -> GatedCheck:
-    """``check`` judges only cases that record every fact in ``requires``.
-
-    Any other case is not applicable, with ``otherwise`` as the message, and ``check`` is
-    not called; so ``check`` need not test for those facts itself. The bulk evaluator reads
-    each case's facts once and skips the rules a case cannot meet, which is where most of
-    the time of a portfolio of ordinary cases would otherwise go.
-    """
-    if not requires:
-        raise ValueError("applies_if needs at least one CaseFact")
-    return GatedCheck(int(requires), check, otherwise)
 
 
 def _outcome(
