@@ -587,7 +587,6 @@ class Monitor:
         # (rule, due) or (rule, how, on) -> alert key, message, deadline: the same few
         # texts recur across cases (due and closed alerts are most of them)
         self._texts: dict[tuple[Any, ...], tuple[str, str, date | None]] = {}
-        self._rule_id_of: dict[tuple[str, str], str | None] = {}
 
     # -- public API ----------------------------------------------------------------------
 
@@ -1315,10 +1314,7 @@ class Monitor:
             text_key = None
         texts = self._texts.get(text_key) if text_key is not None else None
         if texts is None:
-            key = self._alert_key(meaning, m)
-            if key in case.raised:
-                return None
-            texts = (key, *self._alert_text(meaning, m))
+            texts = (self._alert_key(meaning, m), *self._alert_text(meaning, m))
             if text_key is not None:
                 if len(self._texts) > 50_000:
                     self._texts.clear()
@@ -1327,19 +1323,12 @@ class Monitor:
         if key in case.raised:
             return None
         case.raised += (key,)
-        which = (case.pack, rule)
-        if which in self._rule_id_of:
-            rule_id = self._rule_id_of[which]
-        else:
-            rule_id = self._rule_id_of[which] = self._rule_id(
-                case.pack, meaning.obligation, meaning.stage
-            )
         return Alert(
             reference=case.reference,
             kind=meaning.kind,
             on=on,
             message=message,
-            rule_id=rule_id,
+            rule_id=self._rule_id(case.pack, meaning.obligation, meaning.stage),
             stage=meaning.stage,
             deadline=deadline,
         )
