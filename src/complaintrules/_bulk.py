@@ -66,6 +66,11 @@ VECTORISED: dict[str, tuple[str, int]] = {
     "CHC24-6.15": ("extension", 2),
 }
 
+#: Rules the vector can show to be not applicable to a case, so they need not be called.
+#: CHC24-5.9 (updates while a response is overdue) applies only to a stage that ran past
+#: the Code's timescale, and the vector knows each stage's due date under the Code.
+SETTLED_BY_VECTOR: tuple[str, ...] = ("CHC24-5.9",)
+
 _NA, _PASS, _FAIL = 0, 1, 2
 _CODE_VERDICT = {_NA: Verdict.NOT_APPLICABLE, _PASS: Verdict.PASS, _FAIL: Verdict.FAIL}
 _FAIL_VERDICT = Verdict.FAIL
@@ -223,6 +228,11 @@ class BulkEvaluator:
         self._rules: dict[str, tuple[list[Rule], list[Rule], dict[str, Level]]] = {}
         self._day0: dict[tuple[Any, ...], int] = {}
         self._params: dict[tuple[str, date], tuple[tuple[int, int, int, int], ...] | None] = {}
+        #: not-applicable message of each rule in SETTLED_BY_VECTOR, as the rule gave it
+        self._settled_message: dict[str, str] = {}
+        #: rules the vector settled and the rule itself did not judge not applicable: a
+        #: defect, but never a wrong verdict (from then on the rule runs); tests keep it empty
+        self.unsettled: set[str] = set()
         cal = self.engine.calendar
         index = cal._index
         self._first = index.first.toordinal()
@@ -325,10 +335,18 @@ class BulkEvaluator:
         every_rule = vector_rules + other_rules
         other_checks = [(r.id, r.case) for r in other_rules if r.case is not None]
         every_check = [(r.id, r.case) for r in every_rule if r.case is not None]
+        settle = [r for r in SETTLED_BY_VECTOR if r in levels and r not in self.unsettled]
+        settled_bits: list[int] = [0] * len(group)
+        if vec is not None and settle:
+            bits = np.zeros(len(group), dtype=np.int64)
+            for k, rule_id in enumerate(settle):
+                bits |= (vec.settled[rule_id] & vec.ok).astype(np.int64) << k
+            settled_bits = bits.tolist()
         # Cases with the same facts (and the same vectorised outcome) run the same checks:
-        # a gated rule whose facts a case lacks is not applicable and is never called.
-        plans: dict[tuple[int, bool], _Plan] = {}
-        planned: Counter[tuple[int, bool]] = Counter()
+        # a gated rule whose facts a case lacks is not applicable and is never called, nor
+        # is a rule the vector shows not to apply.
+        plans: dict[tuple[int, bool, int], _Plan] = {}
+        planned: Counter[tuple[int, bool, int]] = Counter()
         keep = self.results
         tally: dict[tuple[str, Verdict], int] = {}
         must = {rule_id for rule_id, level in levels.items() if level is Level.MUST}
@@ -345,10 +363,12 @@ class BulkEvaluator:
                     if code == _FAIL and self.messages:
                         message = self._run(rule, case, ctx).message
                     verdicts.append((rule.id, _CODE_VERDICT[code], message))
-            shape = (case_facts(case), vector_ok)
+            shape = (case_facts(case), vector_ok, settled_bits[i])
             plan = plans.get(shape)
             if plan is None:
-                plan = plans[shape] = _plan(other_checks if vector_ok else every_check, shape[0])
+                settled = self._settled(settle, shape[2], other_checks, case, ctx)
+                checks = other_checks if vector_ok else every_check
+                plan = plans[shape] = _plan(checks, shape[0], settled)
             planned[shape] += 1
             if keep:
                 verdicts += plan.skipped
@@ -390,6 +410,37 @@ class BulkEvaluator:
         for (rule_id, verdict), n in tally.items():
             summary.verdicts[(rule_id, verdict.value)] += n
         return results
+
+    def _settled(
+        self,
+        settle: Sequence[str],
+        bits: int,
+        checks: Sequence[tuple[str, CaseCheck]],
+        case: Complaint,
+        ctx: Context,
+    ) -> dict[str, str]:
+        """The rules the vector settled for a shape of case, with their n/a messages.
+
+        A rule's message is taken from the rule itself, on the first case it is settled
+        for; if the rule does not find that case not applicable, it is never settled again.
+        """
+        out: dict[str, str] = {}
+        for k, rule_id in enumerate(settle):
+            if not bits >> k & 1 or rule_id in self.unsettled:
+                continue
+            message = self._settled_message.get(rule_id)
+            if message is None:
+                check = dict(checks)[rule_id]
+                try:
+                    outcome = check(case, ctx)
+                except Exception:  # judged again by the plan, which reports the error
+                    outcome = None
+                if outcome is None or outcome.verdict is not Verdict.NOT_APPLICABLE:
+                    self.unsettled.add(rule_id)
+                    continue
+                message = self._settled_message[rule_id] = outcome.message
+            out[rule_id] = message
+        return out
 
     def _breach_month(self, case: Complaint, outcome: Outcome) -> str:
         computed: Mapping[str, Any] = outcome.computed
@@ -463,6 +514,7 @@ class BulkEvaluator:
         }
         withdrawn = [0] * n_cases
         closed = [0] * n_cases
+        beyond = [False] * n_cases  # a stage after the second, which the vector does not model
         start = self._start
         for i, case in enumerate(cases):
             params = self._stage_params(pack, case.received_on)
@@ -475,6 +527,7 @@ class BulkEvaluator:
                 closed[i] = case.closed_on.toordinal()
             stages = case.stages
             top = max((st.number for st in stages), default=0)
+            beyond[i] = top > 2
             for st in stages:
                 s = st.number
                 if s != 1 and s != 2:
@@ -527,6 +580,7 @@ class BulkEvaluator:
         # ended is judged at the day it ended (closed, else withdrawn), as judge_deadline does.
         ended = np.where(cl > 0, cl, wd)
         judge_at = np.full(n_cases, as_of, dtype=np.int64) if as_of else ended
+        within_code = ~np.asarray(beyond, dtype=bool)
         for s in (1, 2):
             has = a[f"has{s}"] == 1
             d0, ackd, respd = a[f"day0{s}"], a[f"ack{s}"], a[f"resp{s}"]
@@ -574,6 +628,10 @@ class BulkEvaluator:
             problem = (~accepted) | (over_cap & no_good) | (a[f"reason{s}"] == 0)
             v_ext[has_ext] = np.where(problem[has_ext], _FAIL, _PASS)
             v_ext[~has] = _NA
+            # 5.9: the stage ended (answered, else withdrawn, else reached the as-of date)
+            # within the Code's own timescale, or has not, with no as-of date, ended at all.
+            end = np.where(done, respd, np.where(wd > 0, wd, as_of))
+            within_code &= ~has | (end == 0) | (end <= orig_due)
             out.ok &= ~bad
             for rule_id, (what, stage) in VECTORISED.items():
                 if stage != s:
@@ -595,6 +653,7 @@ class BulkEvaluator:
                 ),
             )
             out.withdrawn = wd > 0
+        out.settled["CHC24-5.9"] = within_code
         # dates the month table must cover
         for s in (1, 2):
             sv = out.stage[s]
@@ -648,11 +707,15 @@ class _Plan:
     skipped: tuple[tuple[str, Verdict, str | None], ...]
 
 
-def _plan(checks: Sequence[tuple[str, CaseCheck]], facts: int) -> _Plan:
+def _plan(
+    checks: Sequence[tuple[str, CaseCheck]], facts: int, settled: Mapping[str, str]
+) -> _Plan:
     run: list[tuple[str, CaseCheck]] = []
     skipped: list[tuple[str, Verdict, str | None]] = []
     for rule_id, check in checks:
-        if isinstance(check, GatedCheck):
+        if rule_id in settled:
+            skipped.append((rule_id, Verdict.NOT_APPLICABLE, settled[rule_id]))
+        elif isinstance(check, GatedCheck):
             if check.applies(facts):
                 run.append((rule_id, check.check))  # the gate is passed: call what it guards
             else:
@@ -678,6 +741,8 @@ class _Vector:
     n: int
     verdicts: dict[str, Any] = field(default_factory=dict)
     due_month: dict[str, Any] = field(default_factory=dict)
+    #: rule id -> cases the rule is certainly not applicable to (see SETTLED_BY_VECTOR)
+    settled: dict[str, Any] = field(default_factory=dict)
     stage: dict[int, _StageVector] = field(default_factory=dict)
     withdrawn: Any = None
 

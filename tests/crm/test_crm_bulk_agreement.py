@@ -23,7 +23,13 @@ from complaintrules import (
     NonWorkingDayReceipt,
     WorkingCalendar,
 )
-from complaintrules._bulk import BulkSummary, evaluate_cases
+from complaintrules._bulk import (
+    SETTLED_BY_VECTOR,
+    VECTORISED,
+    BulkEvaluator,
+    BulkSummary,
+    evaluate_cases,
+)
 from complaintrules._synthetic import HEADER, synthetic_rows
 from complaintrules._tabular import ColumnMapping, _converter
 
@@ -160,6 +166,14 @@ def test_vectorised_verdicts_match_the_rules(conventions: Conventions, as_of: da
         if fv != sv
     ]
     assert mismatches == []
+    # rules outside the vectorised six keep their own messages, settled ones included
+    messages = [
+        (f.reference, rule, fm, sm)
+        for f, s in zip(fast, slow, strict=True)
+        for (rule, _, fm), (_, _, sm) in zip(f.verdicts, s.verdicts, strict=True)
+        if rule not in VECTORISED and fm != sm
+    ]
+    assert messages == []
     assert fast_summary.verdicts == slow_summary.verdicts
     assert fast_summary.tally.counts == slow_summary.tally.counts
     assert fast_summary.breaches_by_month == slow_summary.breaches_by_month
@@ -176,6 +190,22 @@ def test_every_branch_is_exercised() -> None:
     for rule in ("CHC24-6.2", "CHC24-6.3", "CHC24-6.4", "CHC24-6.11", "CHC24-6.14", "CHC24-6.15"):
         for verdict in ("pass", "fail", "not_applicable"):
             assert summary.verdicts[(rule, verdict)] > 0, (rule, verdict)
+
+
+@pytest.mark.parametrize("conventions", CONVENTIONS, ids=["default", "literal", "next-day-17h"])
+@pytest.mark.parametrize("as_of", [None, date(2025, 3, 31)], ids=["no-as-of", "as-of"])
+def test_rules_the_vector_settles_are_not_applicable_by_their_own_check(
+    conventions: Conventions, as_of: date | None
+) -> None:
+    engine = Engine(conventions=conventions)
+    evaluator = BulkEvaluator(engine, as_of=as_of)
+    summary = BulkSummary()
+    evaluator.evaluate(list(enumerate(CASES)), summary)
+    assert evaluator.unsettled == set()  # the rule never disagreed with the vector
+    for rule_id in SETTLED_BY_VECTOR:
+        judged = sum(summary.verdicts[(rule_id, v)] for v in ("pass", "fail", "needs_evidence"))
+        assert judged > 0  # late stages are judged by the rule itself
+        assert summary.verdicts[(rule_id, "not_applicable")] > 0
 
 
 def test_failures_carry_the_rules_own_messages() -> None:
