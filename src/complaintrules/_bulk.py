@@ -707,9 +707,7 @@ class _Plan:
     skipped: tuple[tuple[str, Verdict, str | None], ...]
 
 
-def _plan(
-    checks: Sequence[tuple[str, CaseCheck]], facts: int, settled: Mapping[str, str]
-) -> _Plan:
+def _plan(checks: Sequence[tuple[str, CaseCheck]], facts: int, settled: Mapping[str, str]) -> _Plan:
     run: list[tuple[str, CaseCheck]] = []
     skipped: list[tuple[str, Verdict, str | None]] = []
     for rule_id, check in checks:
