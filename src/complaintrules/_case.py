@@ -458,10 +458,47 @@ class Complaint(InputModel):
 
     @model_validator(mode="after")
     def _check_consistency(self) -> Complaint:
-        problems = list(self._inconsistencies())
-        if problems:
-            raise ValueError("; ".join(problems))
+        if not self._consistent():
+            raise ValueError("; ".join(self._inconsistencies()))
         return self
+
+    def _consistent(self) -> bool:
+        """True when :meth:`_inconsistencies` finds nothing; the cheap test, run first.
+
+        Naming a problem formats every date of the case; most cases have none to name.
+        """
+        received = self.received_on
+        if self.issue_occurred_on is not None and self.issue_occurred_on > received:
+            return False
+        if self.became_aware_on is not None and self.became_aware_on > received:
+            return False
+        previous = None
+        for st in self.stages:
+            if previous is not None and st.number <= previous:
+                return False  # repeated or out of order
+            previous = st.number
+            start = received
+            if st.number >= 2:
+                if st.requested_on is None or st.requested_on < received:
+                    return False
+                start = st.requested_on
+            elif st.requested_on is not None and st.requested_on < received:
+                return False
+            if st.logged_on is not None and st.logged_on < start:
+                return False
+            if st.acknowledged is not None and st.acknowledged.on < start:
+                return False
+            if st.response is not None and st.response.issued_on < start:
+                return False
+            for ext in st.extensions:
+                if ext.notified_on < received or ext.new_due < ext.notified_on:
+                    return False
+        for ref in self.refusals:
+            if ref.on < received:
+                return False
+        if self.withdrawn_on is not None and self.withdrawn_on < received:
+            return False
+        return self.closed_on is None or self.closed_on >= received
 
     def _inconsistencies(self) -> Iterator[str]:
         received = self.received_on

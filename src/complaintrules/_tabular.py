@@ -457,12 +457,16 @@ class RowConverter:
                 return Row(row, None, (RowProblem(row, "", f"invalid JSON: {exc.msg}"),))
         if self.nested:
             return self._convert_nested(row, record)
+        if self.construct and type(record) is list and len(record) == len(self.header):
+            built = self._construct_cells(record)
+            if built is not None:
+                return Row(row, built)
         if isinstance(record, dict):
             get = record.get
             values: Sequence[Any] = [get(f.column) for f in self.fields]
         else:
             values = [record[f.index] if f.index < len(record) else None for f in self.fields]
-        if self.construct:
+        if self.construct and isinstance(record, dict):
             got: dict[str, Any] = {}
             try:
                 for f, raw in zip(self.fields, values, strict=True):
@@ -547,6 +551,27 @@ class RowConverter:
                 if not isinstance(k[0], int) or k[0] in index_of
             }
             return Row(row, None, tuple(self._problems(row, exc, columns)))
+
+    def _construct_cells(self, cells: list[str]) -> Complaint | None:
+        """A CSV record of the header's width built directly (see :func:`_construct`).
+
+        None when any cell does not read, or the case is not certainly valid: the
+        checked path then names the column and the reason.
+        """
+        got: dict[str, Any] = {}
+        try:
+            for f in self.fields:
+                raw = cells[f.index]
+                if not raw:
+                    continue
+                if raw[0].isspace() or raw[-1].isspace():
+                    raw = raw.strip()
+                    if not raw:
+                        continue
+                got[f.target] = f.parse(raw) if f.parse is not None else self._value(f, raw)
+        except (ValueError, TypeError):
+            return None
+        return _construct(got)
 
     def _value(self, f: _Field, raw: Any) -> Any:
         if f.values is not None and isinstance(raw, str):
@@ -759,9 +784,7 @@ def _construct(got: Mapping[str, Any]) -> Complaint | None:
         withdrawn_on=got.get("withdrawn_on"),
         closed_on=got.get("closed_on"),
     )
-    for _ in case._inconsistencies():
-        return None
-    return case
+    return case if case._consistent() else None
 
 
 def _put(target: dict[str, Any], keys: tuple[str | int, ...], value: Any) -> None:

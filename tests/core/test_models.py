@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from complaintrules import Complaint, LandlordPolicy, Organisation
+from complaintrules.models import Acknowledgement, Extension, Refusal, Response, Stage
 
 STAGED: dict[str, Any] = {
     "reference": "C-1",
@@ -117,6 +120,53 @@ def test_inconsistent_timelines_name_the_field(change: Any, message: str) -> Non
     with pytest.raises(ValidationError) as info:
         Complaint.model_validate(data)
     assert message in _messages(info.value)
+
+
+def _timeline(rng: random.Random) -> Complaint:
+    """A case of random dates around its receipt, built without validation."""
+    received = date(2024, 5, 1)
+
+    def day(chance: float = 0.7) -> date | None:
+        return received + timedelta(days=rng.randint(-3, 40)) if rng.random() < chance else None
+
+    stages = []
+    for number in rng.choice([[], [1], [1], [1, 2], [1, 2], [2, 1], [1, 1], [1, 2, 3], [2]]):
+        ack, issued = day(), day()
+        stages.append(
+            Stage.model_construct(
+                number=number,
+                requested_on=day(0.8 if number > 1 else 0.1),
+                logged_on=day(0.2),
+                acknowledged=Acknowledgement.model_construct(on=ack) if ack else None,
+                response=Response.model_construct(issued_on=issued) if issued else None,
+                extensions=[
+                    Extension.model_construct(notified_on=day(1.0), new_due=day(1.0))
+                    for _ in range(rng.choice([0, 0, 1, 2]))
+                ],
+            )
+        )
+    refusals = [Refusal.model_construct(on=day(1.0)) for _ in range(rng.choice([0, 0, 1]))]
+    return Complaint.model_construct(
+        reference="R",
+        received_on=received,
+        issue_occurred_on=day(0.2),
+        became_aware_on=day(0.2),
+        stages=stages,
+        refusals=refusals,
+        withdrawn_on=day(0.2),
+        closed_on=day(0.4),
+    )
+
+
+def test_the_quick_consistency_test_agrees_with_the_named_problems() -> None:
+    rng = random.Random(7)
+    seen = {True: 0, False: 0}
+    for _ in range(20_000):
+        case = _timeline(rng)
+        quick = case._consistent()
+        assert quick == (not list(case._inconsistencies())), case
+        seen[quick] += 1
+    assert min(seen.values()) > 1_000  # both answers are well exercised
 
 
 def test_bad_event_names_the_event() -> None:
