@@ -457,6 +457,20 @@ class RowConverter:
                 return Row(row, None, (RowProblem(row, "", f"invalid JSON: {exc.msg}"),))
         if self.nested:
             return self._convert_nested(row, record)
+        if isinstance(record, list) and self.header and len(record) > len(self.header):
+            # Cells beyond the header belong to no column: the row's values are misaligned.
+            return Row(
+                row,
+                None,
+                (
+                    RowProblem(
+                        row,
+                        "",
+                        f"the record has {len(record)} cells but the header names "
+                        f"{len(self.header)} columns",
+                    ),
+                ),
+            )
         if self.construct and type(record) is list and len(record) == len(self.header):
             built = self._construct_cells(record)
             if built is not None:

@@ -121,6 +121,34 @@ def test_read_cases_reports_row_column_reason(tmp_path: Path) -> None:
     assert third.stages[0].acknowledged.on.isoformat() == "2024-05-03"  # type: ignore[union-attr]
 
 
+def test_a_record_wider_than_the_header_is_rejected_with_a_short_one_read(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text(
+        "Case Ref,Date Logged,S1 Acknowledged\n"
+        "A1,01/05/2024,02/05/2024\n"
+        "A2,01/05/2024,02/05/2024,03/05/2024\n"  # one cell too many: misaligned
+        "A3,01/05/2024\n",  # trailing cells left off: read as empty
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text(
+        "dates: {format: '%d/%m/%Y'}\n"
+        "columns:\n"
+        "  reference: Case Ref\n"
+        "  received_on: Date Logged\n"
+        "  stage1.acknowledged_on: S1 Acknowledged\n",
+        encoding="utf-8",
+    )
+    rows = list(read_cases(path, mapping))
+    assert [r.ok for r in rows] == [True, False, True]
+    problem = rows[1].problems[0]
+    assert problem.row == 3
+    assert "4 cells but the header names 3 columns" in problem.reason
+    assert rows[2].case is not None and rows[2].case.stages[0].acknowledged is None
+
+
 def test_day_first_by_default_and_month_first_when_asked(tmp_path: Path) -> None:
     path = tmp_path / "d.csv"
     path.write_text("reference,received_on\nX,03/04/2024\n", encoding="utf-8")
