@@ -74,6 +74,8 @@ SETTLED_BY_VECTOR: tuple[str, ...] = ("CHC24-5.9",)
 _NA, _PASS, _FAIL = 0, 1, 2
 _CODE_VERDICT = {_NA: Verdict.NOT_APPLICABLE, _PASS: Verdict.PASS, _FAIL: Verdict.FAIL}
 _FAIL_VERDICT = Verdict.FAIL
+_ERROR = Verdict.ERROR
+_NA_VALUE = Verdict.NOT_APPLICABLE.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,14 +347,20 @@ class BulkEvaluator:
         # Cases with the same facts (and the same vectorised outcome) run the same checks:
         # a gated rule whose facts a case lacks is not applicable and is never called, nor
         # is a rule the vector shows not to apply.
-        plans: dict[tuple[int, bool, int], _Plan] = {}
-        planned: Counter[tuple[int, bool, int]] = Counter()
+        # Verdicts are logged per plan and rule, and counted once per chunk.
+        plans: dict[tuple[int, bool, int], _Planned] = {}
         keep = self.results
-        tally: dict[tuple[str, Verdict], int] = {}
         must = {rule_id for rule_id, level in levels.items() if level is Level.MUST}
         want = self.results or self.messages
+        e = self.engine
+        calendar, conventions, as_of, organisation = (
+            e.calendar,
+            e.conventions,
+            self.as_of,
+            self.organisation,
+        )
         for i, (row, case) in enumerate(group):
-            ctx = self._context(pack, case)
+            ctx = Context(pack, calendar, conventions, case.received_on, as_of, organisation)
             verdicts: list[tuple[str, Verdict, str | None]] = []
             vector_ok = ok_list[i]
             case_failed = vector_ok and must_failed[i]
@@ -364,31 +372,30 @@ class BulkEvaluator:
                         message = self._run(rule, case, ctx).message
                     verdicts.append((rule.id, _CODE_VERDICT[code], message))
             shape = (case_facts(case), vector_ok, settled_bits[i])
-            plan = plans.get(shape)
-            if plan is None:
+            planned = plans.get(shape)
+            if planned is None:
                 settled = self._settled(settle, shape[2], other_checks, case, ctx)
                 checks = other_checks if vector_ok else every_check
-                plan = plans[shape] = _plan(checks, shape[0], settled)
-            planned[shape] += 1
+                planned = plans[shape] = _Planned(_plan(checks, shape[0], settled))
+            planned.cases += 1
             if keep:
-                verdicts += plan.skipped
-            for rule_id, check in plan.run:
+                verdicts += planned.plan.skipped
+            for (rule_id, check), log in zip(planned.plan.run, planned.logs, strict=True):
                 try:
                     outcome = check(case, ctx)
-                    if not isinstance(outcome, Outcome):
+                    if type(outcome) is not Outcome and not isinstance(outcome, Outcome):
                         raise TypeError(f"check returned {type(outcome).__name__}, not an Outcome")
                     verdict = outcome.verdict
                 except Exception as exc:  # a broken rule is an error finding, never fatal
-                    outcome = Outcome(Verdict.ERROR, f"rule raised {type(exc).__name__}: {exc}")
-                    verdict = Verdict.ERROR
-                key = (rule_id, verdict)
-                tally[key] = tally.get(key, 0) + 1
+                    outcome = Outcome(_ERROR, f"rule raised {type(exc).__name__}: {exc}")
+                    verdict = _ERROR
+                log.append(verdict)
                 if verdict is _FAIL_VERDICT:
                     summary.breaches_by_month[(self._breach_month(case, outcome), rule_id)] += 1
                     if rule_id in must:
                         summary.failures += 1
                         case_failed = True
-                elif verdict is Verdict.ERROR:
+                elif verdict is _ERROR:
                     summary.failures += 1
                     case_failed = True
                 if keep:
@@ -402,13 +409,13 @@ class BulkEvaluator:
                 results.append(
                     CaseResult(row, case.reference, pack.name, tuple(verdicts), case_failed)
                 )
-        for shape, n in planned.items():
-            for rule_id, _, _ in plans[shape].skipped:
-                tally[(rule_id, Verdict.NOT_APPLICABLE)] = (
-                    tally.get((rule_id, Verdict.NOT_APPLICABLE), 0) + n
-                )
-        for (rule_id, verdict), n in tally.items():
-            summary.verdicts[(rule_id, verdict.value)] += n
+        tally = summary.verdicts
+        for planned in plans.values():
+            for rule_id, _, _ in planned.plan.skipped:
+                tally[(rule_id, _NA_VALUE)] += planned.cases
+            for (rule_id, _), log in zip(planned.plan.run, planned.logs, strict=True):
+                for verdict, n in Counter(log).items():
+                    tally[(rule_id, verdict.value)] += n
         return results
 
     def _settled(
@@ -721,6 +728,17 @@ def _plan(checks: Sequence[tuple[str, CaseCheck]], facts: int, settled: Mapping[
         else:
             run.append((rule_id, check))
     return _Plan(tuple(run), tuple(skipped))
+
+
+class _Planned:
+    """A plan in use for one chunk: how many cases took it, and each run rule's verdicts."""
+
+    __slots__ = ("cases", "logs", "plan")
+
+    def __init__(self, plan: _Plan) -> None:
+        self.plan = plan
+        self.cases = 0
+        self.logs: list[list[Verdict]] = [[] for _ in plan.run]
 
 
 @dataclass(slots=True)
