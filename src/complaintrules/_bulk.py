@@ -120,7 +120,14 @@ class BulkSummary:
     packs: set[str] = field(default_factory=set)
     #: Cases judged by the rules but left out of the TSM tallies, with the reason.
     untallied: list[str] = field(default_factory=list)
-    #: Rejected rows kept in full; beyond this only the count grows.
+    #: A reference met again: (reference, row it was first seen at, row met again). Both
+    #: rows are evaluated and counted (a CRM export listing a case twice counts it twice in
+    #: CH01), so they are listed, never dropped. Rows are None for cases not read from a file.
+    duplicates: list[tuple[str, int | None, int | None]] = field(default_factory=list)
+    duplicate_rows: int = 0
+    #: Each reference evaluated, with the row it was first seen at.
+    seen: dict[str, int | None] = field(default_factory=dict, repr=False)
+    #: Rejected rows (and duplicates) kept in full; beyond this only the counts grow.
     max_rejected: int = 100_000
 
     def reject(self, row: Row | None, problems: Sequence[RowProblem]) -> None:
@@ -129,7 +136,23 @@ class BulkSummary:
         if room > 0:
             self.rejected.extend(problems[:room])
 
+    def note(self, row: int | None, reference: str) -> None:
+        """Record that the case ``reference`` (at ``row``) was evaluated."""
+        seen = self.seen
+        if reference not in seen:
+            seen[reference] = row
+            return
+        self.duplicate_rows += 1
+        if len(self.duplicates) < self.max_rejected:
+            self.duplicates.append((reference, seen[reference], row))
+
     def merge(self, other: BulkSummary) -> None:
+        # The other's first sightings, then its repeats: each repeat is listed against the
+        # first row of all.
+        for reference, row in other.seen.items():
+            self.note(row, reference)
+        for reference, _, row in other.duplicates:
+            self.note(row, reference)
         self.rows_in += other.rows_in
         self.evaluated += other.evaluated
         self.rejected_rows += other.rejected_rows
@@ -177,6 +200,7 @@ class BulkSummary:
                 "in": self.rows_in,
                 "evaluated": self.evaluated,
                 "rejected": self.rejected_rows,
+                "duplicates": self.duplicate_rows,
             },
             "packs": sorted(self.packs),
             "failures": self.failures,
@@ -186,6 +210,10 @@ class BulkSummary:
             "tsm": tsm,
             "untallied": list(self.untallied),
             "rejected": [p.to_dict() for p in self.rejected],
+            "duplicates": [
+                {"reference": ref, "first_row": first, "row": row}
+                for ref, first, row in self.duplicates
+            ],
         }
 
 
@@ -403,6 +431,7 @@ class BulkEvaluator:
             if not vector_ok:
                 self._tally_case(pack, case, summary)
             summary.evaluated += 1
+            summary.note(row, case.reference)
             summary.cases_failed += case_failed
             if self.results:
                 verdicts.sort(key=lambda v: order[v[0]])

@@ -190,6 +190,7 @@ def run_cases(args: argparse.Namespace, engine: Engine) -> int:
     elif not args.summary:
         sys.stderr.write(render_summary(summary, report))
     _list_rejected(summary)
+    _list_duplicates(summary)
     if summary.rejected_rows and not args.allow_rejected:
         # Bad rows are an input error: a CI job must not pass on an export it could not read.
         return EXIT_USAGE
@@ -231,6 +232,21 @@ def _list_rejected(summary: BulkSummary, limit: int = 20) -> None:
         print(f"  ... and {len(summary.rejected) - limit} more problem(s)", file=sys.stderr)
 
 
+def _list_duplicates(summary: BulkSummary, limit: int = 20) -> None:
+    if not summary.duplicate_rows:
+        return
+    print(
+        f"complaintrules: warning: {summary.duplicate_rows} row(s) repeat the reference of an "
+        "earlier row; every row was evaluated and counted, so the TSM counts include the "
+        "repeats (all of them are in the summary's 'duplicates' list):",
+        file=sys.stderr,
+    )
+    for reference, first, row in summary.duplicates[:limit]:
+        print(f"  row {row}: {reference} (first at row {first})", file=sys.stderr)
+    if len(summary.duplicates) > limit:
+        print(f"  ... and {len(summary.duplicates) - limit} more", file=sys.stderr)
+
+
 def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f}%"
 
@@ -239,7 +255,8 @@ def render_summary(summary: BulkSummary, report: dict[str, Any]) -> str:
     """The summary as a few lines of text, for a terminal."""
     rows = report["rows"]
     lines = [
-        f"rows: {rows['in']} in, {rows['evaluated']} evaluated, {rows['rejected']} rejected; "
+        f"rows: {rows['in']} in, {rows['evaluated']} evaluated, {rows['rejected']} rejected, "
+        f"{rows['duplicates']} repeating an earlier reference; "
         f"{summary.cases_failed} case(s) with a must-level failure",
         "verdicts per rule (pass / fail / not applicable / needs evidence / error):",
     ]

@@ -43,7 +43,7 @@ def test_summary_json(capsys: pytest.CaptureFixture[str]) -> None:
     out, err = capsys.readouterr()
     assert code == 1  # some cases were handled late
     report = json.loads(out)
-    assert report["rows"] == {"in": 50, "evaluated": 48, "rejected": 2}
+    assert report["rows"] == {"in": 50, "evaluated": 48, "rejected": 2, "duplicates": 0}
     assert [p["row"] for p in report["rejected"]] == [19, 43]
     assert [t["period"]["label"] for t in report["tsm"]] == ["2024/25", "2024/25 Q1"]
     year = report["tsm"][0]
@@ -123,3 +123,22 @@ def test_unknown_pack_exits_2_before_any_worker_starts(capsys: pytest.CaptureFix
     args = [a if a != "1" else "2" for a in ARGS]  # --jobs 2
     assert main([*args, "--pack", "no_such_pack", "--format", "summary"]) == 2
     assert "no_such_pack" in capsys.readouterr().err
+
+
+def test_repeated_references_are_warned_about_and_listed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (CRM / "export.csv").read_text(encoding="utf-8")
+    second_row = text.splitlines()[1]
+    export = tmp_path / "export.csv"
+    export.write_text(text.rstrip("\n") + "\n" + second_row + "\n", encoding="utf-8")
+    args = [a if a != str(CRM / "export.csv") else str(export) for a in ARGS]
+    assert main([*args, "--format", "summary", "--no-fail"]) == 0  # a warning, not an error
+    out, err = capsys.readouterr()
+    report = json.loads(out)
+    assert report["rows"] == {"in": 51, "evaluated": 49, "rejected": 2, "duplicates": 1}
+    assert report["duplicates"] == [
+        {"reference": second_row.split(",")[0], "first_row": 2, "row": 52}
+    ]
+    assert "1 row(s) repeat the reference of an earlier row" in err
+    assert f"row 52: {second_row.split(',')[0]} (first at row 2)" in err

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from complaintrules import BulkSummary, Complaint, NoPackError, evaluate_cases, measure_tsm
+from complaintrules import (
+    BulkSummary,
+    Complaint,
+    NoPackError,
+    evaluate_cases,
+    evaluate_file,
+    measure_tsm,
+)
 from complaintrules._tsm import ReportingPeriod
 
 OLD = Complaint.model_validate({"reference": "OLD", "received_on": "2019-05-01"})
 NEW = Complaint.model_validate({"reference": "NEW", "received_on": "2024-05-01"})
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_case_no_pack_can_judge_raises_without_a_summary() -> None:
@@ -70,3 +79,37 @@ def test_2022_code_cases_with_stage_2_count_in_the_measures() -> None:
     assert data["CH01"]["stage1_received"] == 3
     assert data["CH01"]["stage2_received"] == 2
     assert data["CH02"]["stage2_responses"] == 2
+
+
+def test_a_repeated_reference_is_evaluated_and_listed() -> None:
+    summary = BulkSummary()
+    again = NEW.model_copy()
+    results = list(evaluate_cases([NEW, again, NEW], summary=summary, chunk_size=2))
+    assert len(results) == 3 and summary.evaluated == 3  # nothing dropped
+    assert summary.duplicate_rows == 2
+    assert [d[0] for d in summary.duplicates] == ["NEW", "NEW"]
+    assert summary.to_dict()["rows"]["duplicates"] == 2
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_repeated_references_in_a_file_name_both_rows(tmp_path: Path, jobs: int) -> None:
+    header, *rows = (ROOT / "examples" / "crm" / "export.csv").read_text("utf-8").splitlines()
+    good = [r for r in rows if r.split(",")[0] not in {"", "CRM-0000018", "CRM-0000042"}][:30]
+    # row 2 is repeated at rows 12 and 33 (other chunks); row 5 at row 34
+    lines = [header, *good[:10], good[0], *good[10:], good[0], good[3]]
+    path = tmp_path / "repeats.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    summary = evaluate_file(
+        path, ROOT / "examples" / "crm" / "mapping.yaml", jobs=jobs, chunk_size=7
+    )
+    assert summary.rows_in == summary.evaluated == 33 and summary.rejected_rows == 0
+    first = good[0].split(",")[0]
+    fourth = good[3].split(",")[0]
+    assert sorted(summary.duplicates, key=lambda d: d[2] or 0) == [
+        (first, 2, 12),
+        (first, 2, 33),
+        (fourth, 5, 34),
+    ]
+    assert summary.duplicate_rows == 3
+    # the repeats count in the measures too, and the summary says so
+    assert summary.to_dict()["duplicates"][0] == {"reference": first, "first_row": 2, "row": 12}
