@@ -20,6 +20,7 @@ from complaintrules.authoring import (
 
 from ._common import rule
 from ._helpers import (
+    attestation_examples,
     case_example,
 )
 
@@ -197,6 +198,11 @@ CHC20_1_6 = rule(
     examples=[
         policy_example(Verdict.FAIL, "not logged on request", logs_complaint_when_requested=False),
         policy_example(Verdict.PASS, "logged on request", logs_complaint_when_requested=True),
+        *attestation_examples(
+            "1.6",
+            met="A sample of contacts shows each request to complain was logged as one.",
+            not_met="Several sampled requests to complain were handled as service requests.",
+        ),
     ],
 )
 
@@ -253,6 +259,16 @@ CHC20_1_7 = rule(
             refusals=[
                 {"on": "2023-05-05", "ground": "legal_proceedings", "detail": "Claim issued"}
             ],
+        ),
+        policy_example(
+            Verdict.FAIL,
+            "refusals made without weighing each complaint",
+            exclusions={"each_case_on_merits": False},
+        ),
+        policy_example(
+            Verdict.PASS,
+            "each complaint weighed before any refusal",
+            exclusions={"each_case_on_merits": True},
         ),
     ],
 )
@@ -424,6 +440,16 @@ CHC20_1_9 = rule(
                     "ombudsman_right_given": True,
                 }
             ],
+        ),
+        policy_example(
+            Verdict.FAIL,
+            "no promise to explain a refusal",
+            exclusions={"refusal_explained_with_ombudsman_right": False},
+        ),
+        policy_example(
+            Verdict.PASS,
+            "refusals explained, Ombudsman route given",
+            exclusions={"refusal_explained_with_ombudsman_right": True},
         ),
     ],
 )

@@ -193,6 +193,11 @@ CHC20_2_4 = rule(
                 "website_explains_how_to_complain": True,
             },
         ),
+        *attestation_examples(
+            "2.4",
+            met="The website's complaints page explains the route and links the policy.",
+            not_met="The website has no page on how to complain.",
+        ),
     ],
 )
 
@@ -340,6 +345,11 @@ CHC20_2_8 = rule(
     examples=[
         policy_example(Verdict.FAIL, "only at the end", ombudsman_right_explained=False),
         policy_example(Verdict.PASS, "explained throughout", ombudsman_right_explained=True),
+        *attestation_examples(
+            "2.8",
+            met="Sampled stage 1 letters each tell the resident about the Ombudsman.",
+            not_met="Sampled stage 1 letters mention the Ombudsman only in the final response.",
+        ),
     ],
 )
 

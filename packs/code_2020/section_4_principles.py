@@ -133,6 +133,11 @@ CHC20_4_1 = rule(
             "stage 1 acknowledged in 5 working days",
             stages=[{"number": 1, "acknowledge_working_days": 5}, {"number": 2}],
         ),
+        *attestation_examples(
+            "4.1",
+            met="Residents' agreement to try informal resolution is noted on each file.",
+            not_met="Concerns were held as informal without asking the resident.",
+        ),
     ],
 )
 
@@ -200,6 +205,12 @@ CHC20_4_2 = rule(
                 }
             ),
         ),
+        policy_example(
+            Verdict.FAIL, "acknowledgements need not restate it", records_complaint_definition=False
+        ),
+        policy_example(
+            Verdict.PASS, "acknowledgements restate it", records_complaint_definition=True
+        ),
     ],
 )
 
@@ -247,6 +258,11 @@ CHC20_4_4 = rule(
     examples=[
         policy_example(Verdict.FAIL, "no early assessment", triage=False),
         policy_example(Verdict.PASS, "early assessment", triage=True),
+        *attestation_examples(
+            "4.4",
+            met="A triage checklist is completed for each new complaint.",
+            not_met="Urgent repairs were missed because nobody assessed the complaints early.",
+        ),
     ],
 )
 
@@ -531,6 +547,11 @@ CHC20_4_11 = rule(
                 updates_sent=["2023-05-10", "2023-05-17", "2023-05-24"],
             ),
         ),
+        *attestation_examples(
+            "4.11",
+            met="Agreed contact methods are recorded on each file and used.",
+            not_met="Residents who asked for phone calls were sent only letters.",
+        ),
     ],
 )
 
@@ -641,6 +662,12 @@ CHC20_4_14 = rule(
             stage1(),
             refusals=[{"on": "2023-06-02", "stage": 2, "ground": "other"}],
         ),
+        case_example(
+            Verdict.PASS,
+            "escalation declined: already considered",
+            stage1(),
+            refusals=[{"on": "2023-06-02", "stage": 2, "ground": "already_considered"}],
+        ),
     ],
 )
 
@@ -698,6 +725,11 @@ CHC20_4_15 = rule(
             closed_on="2023-06-01",
         ),
         case_example(Verdict.PASS, "complete", stage1(), closed_on="2023-06-01"),
+        *attestation_examples(
+            "4.15",
+            met="A records audit found letters, reports and surveys on every file.",
+            not_met="Inspection reports were missing from half the files audited.",
+        ),
     ],
 )
 
@@ -821,6 +853,22 @@ CHC20_4_19 = rule(
             "restriction with an equality check",
             stage1(),
             contact_restrictions=[{"imposed_on": "2023-05-15", "equality_act_considered": True}],
+        ),
+        policy_example(
+            Verdict.FAIL,
+            "restrictions with no equality duty",
+            unacceptable_behaviour={
+                "restrictions_proportionate": True,
+                "equality_act_regard": False,
+            },
+        ),
+        policy_example(
+            Verdict.PASS,
+            "proportionate, with regard to the Equality Act",
+            unacceptable_behaviour={
+                "restrictions_proportionate": True,
+                "equality_act_regard": True,
+            },
         ),
     ],
 )

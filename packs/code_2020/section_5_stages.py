@@ -465,16 +465,28 @@ CHC20_5_2 = _agreement_rule(
         Policy: stages[1].extension.agreed_with_resident_beyond_max should be true.
     """,
     no="the policy extends stage 1 beyond 20 working days without the resident's agreement",
-    examples=_extension_pair(
-        1,
-        {**_EXT1, "new_due": "2023-06-12", "good_reason": "Specialist survey"},
-        "agreed_with_resident",
-        (
-            "extended to the 21st working day, not agreed",
-            "extended to the 21st working day, agreed",
+    examples=[
+        *_extension_pair(
+            1,
+            {**_EXT1, "new_due": "2023-06-12", "good_reason": "Specialist survey"},
+            "agreed_with_resident",
+            (
+                "extended to the 21st working day, not agreed",
+                "extended to the 21st working day, agreed",
+            ),
+            response={"issued_on": "2023-06-12", "contents": STAGE1_ITEMS},
         ),
-        response={"issued_on": "2023-06-12", "contents": STAGE1_ITEMS},
-    ),
+        policy_example(
+            Verdict.FAIL,
+            "long stage 1 extensions set without the resident",
+            stages=[{"number": 1, "extension": {"agreed_with_resident_beyond_max": False}}],
+        ),
+        policy_example(
+            Verdict.PASS,
+            "long stage 1 extensions agreed with the resident",
+            stages=[{"number": 1, "extension": {"agreed_with_resident_beyond_max": True}}],
+        ),
+    ],
 )
 
 # 5.3: if the extension cannot be agreed, give the Ombudsman's details so the resident can
@@ -490,12 +502,27 @@ CHC20_5_3 = _disputed_extension_rule(
         Case: each stage 1 extension with agreed_with_resident: false should record
         ombudsman_details_given: true. Policy: stages[1].extension.ombudsman_details_given.
     """,
-    examples=_extension_pair(
-        1,
-        {**_EXT1, "agreed_with_resident": False},
-        "ombudsman_details_given",
-        ("extension disputed, no Ombudsman details", "extension disputed, Ombudsman details given"),
-    ),
+    examples=[
+        *_extension_pair(
+            1,
+            {**_EXT1, "agreed_with_resident": False},
+            "ombudsman_details_given",
+            (
+                "extension disputed, no Ombudsman details",
+                "extension disputed, Ombudsman details given",
+            ),
+        ),
+        policy_example(
+            Verdict.FAIL,
+            "no Ombudsman details for a disputed stage 1 extension",
+            stages=[{"number": 1, "extension": {"ombudsman_details_given": False}}],
+        ),
+        policy_example(
+            Verdict.PASS,
+            "Ombudsman details for a disputed stage 1 extension",
+            stages=[{"number": 1, "extension": {"ombudsman_details_given": True}}],
+        ),
+    ],
 )
 
 # 5.4: for a recurring problem, older reports are part of the background.
@@ -549,6 +576,16 @@ CHC20_5_5 = rule(
             "action with no date",
             stage1(actions=[{"description": "Replace window"}]),
         ),
+        policy_example(
+            Verdict.FAIL,
+            "responses wait for every repair to finish",
+            respond_when_answer_known=False,
+        ),
+        policy_example(
+            Verdict.PASS,
+            "responses sent once the answer is known",
+            respond_when_answer_known=True,
+        ),
     ],
 )
 
@@ -574,6 +611,11 @@ CHC20_5_6 = rule(
             Verdict.FAIL,
             "a point left unanswered",
             stage1(response={"issued_on": "2023-05-25", "all_points_addressed": False}),
+        ),
+        *attestation_examples(
+            "5.6",
+            met="A review of sampled letters found reasons given, citing policy where relevant.",
+            not_met="Sampled letters state decisions with no reasons.",
         ),
     ],
 )
@@ -650,6 +692,11 @@ CHC20_5_8 = _letter_rule(
             Verdict.PASS,
             "template lists the six items",
             stages=[{"number": 1, "response_contents": list(STAGE1_ITEMS)}],
+        ),
+        policy_example(
+            Verdict.FAIL,
+            "template without the remedy",
+            stages=[{"number": 1, "response_contents": [i for i in STAGE1_ITEMS if i != "remedy"]}],
         ),
     ],
 )
@@ -747,6 +794,10 @@ CHC20_5_9 = rule(
                 }
             ],
         ),
+        policy_example(Verdict.FAIL, "a single-stage policy", stages=[{"number": 1}]),
+        policy_example(
+            Verdict.PASS, "a stage 2 to escalate to", stages=[{"number": 1}, {"number": 2}]
+        ),
     ],
 )
 
@@ -808,6 +859,10 @@ CHC20_5_10 = rule(
             stage1(),
             stage2(acknowledged={"on": "2023-06-05"}),
         ),
+        policy_example(
+            Verdict.FAIL, "escalations not restated", records_complaint_definition=False
+        ),
+        policy_example(Verdict.PASS, "escalations restated", records_complaint_definition=True),
     ],
 )
 
@@ -880,6 +935,16 @@ CHC20_5_12 = rule(
         case_example(
             Verdict.FAIL, "same handler at both stages", stage1(), stage2(handler="A. Patel")
         ),
+        policy_example(
+            Verdict.FAIL,
+            "the stage 1 handler may decide stage 2",
+            stages=[{"number": 1}, {"number": 2, "different_handler": False}],
+        ),
+        policy_example(
+            Verdict.PASS,
+            "a new handler at stage 2",
+            stages=[{"number": 1}, {"number": 2, "different_handler": True}],
+        ),
     ],
 )
 
@@ -924,6 +989,19 @@ CHC20_5_13 = rule(
                 {"number": 2, "respond_working_days": 20, "respond_from": "acknowledgement"},
             ],
         ),
+        policy_example(
+            Verdict.PASS,
+            "20 working days from the request, extensions up to 10",
+            stages=[
+                {"number": 1},
+                {
+                    "number": 2,
+                    "respond_working_days": 20,
+                    "respond_from": "escalation_request",
+                    "extension": {"max_working_days": 10},
+                },
+            ],
+        ),
     ],
 )
 
@@ -941,13 +1019,31 @@ CHC20_5_14 = _agreement_rule(
         stages[2].extension.agreed_with_resident_beyond_max should be true.
     """,
     no="the policy extends stage 2 by more than 10 days without the resident's agreement",
-    examples=_extension_pair(
-        2,
-        {**_EXT2, "new_due": "2023-07-14", "good_reason": "Expert report"},
-        "agreed_with_resident",
-        ("11 extra working days, not agreed", "11 extra working days, agreed"),
-        response=None,
-    ),
+    examples=[
+        *_extension_pair(
+            2,
+            {**_EXT2, "new_due": "2023-07-14", "good_reason": "Expert report"},
+            "agreed_with_resident",
+            ("11 extra working days, not agreed", "11 extra working days, agreed"),
+            response=None,
+        ),
+        policy_example(
+            Verdict.FAIL,
+            "long stage 2 extensions set without the resident",
+            stages=[
+                {"number": 1},
+                {"number": 2, "extension": {"agreed_with_resident_beyond_max": False}},
+            ],
+        ),
+        policy_example(
+            Verdict.PASS,
+            "long stage 2 extensions agreed with the resident",
+            stages=[
+                {"number": 1},
+                {"number": 2, "extension": {"agreed_with_resident_beyond_max": True}},
+            ],
+        ),
+    ],
 )
 
 # 5.15: if a stage 2 extension cannot be agreed, give the Ombudsman's details.
@@ -959,13 +1055,25 @@ CHC20_5_15 = _disputed_extension_rule(
         "Ombudsman's contact details to challenge it."
     ),
     explanation="As 5.3, at stage 2.",
-    examples=_extension_pair(
-        2,
-        {**_EXT2, "agreed_with_resident": False},
-        "ombudsman_details_given",
-        ("disputed, no details", "disputed, details given"),
-        response=None,
-    ),
+    examples=[
+        *_extension_pair(
+            2,
+            {**_EXT2, "agreed_with_resident": False},
+            "ombudsman_details_given",
+            ("disputed, no details", "disputed, details given"),
+            response=None,
+        ),
+        policy_example(
+            Verdict.FAIL,
+            "no Ombudsman details for a disputed stage 2 extension",
+            stages=[{"number": 1}, {"number": 2, "extension": {"ombudsman_details_given": False}}],
+        ),
+        policy_example(
+            Verdict.PASS,
+            "Ombudsman details for a disputed stage 2 extension",
+            stages=[{"number": 1}, {"number": 2, "extension": {"ombudsman_details_given": True}}],
+        ),
+    ],
 )
 
 # 5.16: the stage 2 letter states the stage, definition, decision, remedy, outstanding
@@ -997,6 +1105,22 @@ CHC20_5_16 = _letter_rule(
                     "contents": {**ALL_ITEMS, "escalation_route": False},
                 }
             ),
+        ),
+        policy_example(
+            Verdict.FAIL,
+            "stage 2 template without the route onward",
+            stages=[
+                {"number": 1},
+                {
+                    "number": 2,
+                    "response_contents": [i for i in ALL_ITEMS if i != "escalation_route"],
+                },
+            ],
+        ),
+        policy_example(
+            Verdict.PASS,
+            "stage 2 template lists all seven items",
+            stages=[{"number": 1}, {"number": 2, "response_contents": list(ALL_ITEMS)}],
         ),
     ],
 )
@@ -1166,6 +1290,20 @@ CHC20_5_18 = rule(
                 response={"issued_on": "2023-08-21", "contents": ALL_ITEMS},
             ),
         ),
+        policy_example(
+            Verdict.FAIL,
+            "30 working days at stage 3",
+            stages=[{"number": 1}, {"number": 2}, {"number": 3, "respond_working_days": 30}],
+        ),
+        policy_example(
+            Verdict.PASS,
+            "20 working days from the stage 3 request",
+            stages=[
+                {"number": 1},
+                {"number": 2},
+                {"number": 3, "respond_working_days": 20, "respond_from": "escalation_request"},
+            ],
+        ),
     ],
 )
 
@@ -1179,19 +1317,39 @@ CHC20_5_19 = _disputed_extension_rule(
     ),
     explanation="As 5.3, at stage 3.",
     optional=True,
-    examples=_extension_pair(
-        3,
-        {
-            "notified_on": "2023-08-01",
-            "new_due": "2023-08-21",
-            "reason": "Panel date",
-            "good_reason": "Convening the panel",
-            "agreed_with_resident": False,
-        },
-        "ombudsman_details_given",
-        ("disputed, no details", "disputed, details given"),
-        response=None,
-    ),
+    examples=[
+        *_extension_pair(
+            3,
+            {
+                "notified_on": "2023-08-01",
+                "new_due": "2023-08-21",
+                "reason": "Panel date",
+                "good_reason": "Convening the panel",
+                "agreed_with_resident": False,
+            },
+            "ombudsman_details_given",
+            ("disputed, no details", "disputed, details given"),
+            response=None,
+        ),
+        policy_example(
+            Verdict.FAIL,
+            "no Ombudsman details for a disputed stage 3 extension",
+            stages=[
+                {"number": 1},
+                {"number": 2},
+                {"number": 3, "extension": {"ombudsman_details_given": False}},
+            ],
+        ),
+        policy_example(
+            Verdict.PASS,
+            "Ombudsman details for a disputed stage 3 extension",
+            stages=[
+                {"number": 1},
+                {"number": 2},
+                {"number": 3, "extension": {"ombudsman_details_given": True}},
+            ],
+        ),
+    ],
 )
 
 # 5.20: the stage 3 letter states the stage, definition, decision, reasons, remedy,
@@ -1219,6 +1377,24 @@ CHC20_5_20 = _letter_rule(
             stage3(
                 response={"issued_on": "2023-08-07", "contents": {**ALL_ITEMS, "reasons": False}}
             ),
+        ),
+        policy_example(
+            Verdict.FAIL,
+            "stage 3 template without reasons",
+            stages=[
+                {"number": 1},
+                {"number": 2},
+                {"number": 3, "response_contents": [i for i in ALL_ITEMS if i != "reasons"]},
+            ],
+        ),
+        policy_example(
+            Verdict.PASS,
+            "stage 3 template lists all seven items",
+            stages=[
+                {"number": 1},
+                {"number": 2},
+                {"number": 3, "response_contents": list(ALL_ITEMS)},
+            ],
         ),
     ],
 )

@@ -197,6 +197,11 @@ CHC20_7_4 = rule(
                 }
             ],
         ),
+        *attestation_examples(
+            "7.4",
+            met="Board papers include the Ombudsman's annual report and serious findings.",
+            not_met="The board has never seen the Ombudsman's annual report.",
+        ),
     ],
 )
 
