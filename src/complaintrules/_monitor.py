@@ -147,6 +147,36 @@ class Alert:
         return f"{self.on.isoformat()} {self.reference} {self.kind.value}{rule}: {self.message}"
 
 
+_make_object = object.__new__
+_set_reference, _set_kind, _set_on, _set_message, _set_rule_id, _set_stage, _set_deadline = (
+    Alert.__dict__[name].__set__
+    for name in ("reference", "kind", "on", "message", "rule_id", "stage", "deadline")
+)
+
+
+def _new_alert(
+    reference: str,
+    kind: AlertKind,
+    on: date,
+    message: str,
+    rule_id: str | None,
+    stage: int | None,
+    deadline: date | None,
+) -> Alert:
+    """``Alert(...)`` at about half the cost: a frozen dataclass's ``__init__`` sets each
+    field through ``object.__setattr__``; this writes the slots directly (the class has no
+    ``__post_init__`` and no validation, so the result is the same)."""
+    alert: Alert = _make_object(Alert)
+    _set_reference(alert, reference)
+    _set_kind(alert, kind)
+    _set_on(alert, on)
+    _set_message(alert, message)
+    _set_rule_id(alert, rule_id)
+    _set_stage(alert, stage)
+    _set_deadline(alert, deadline)
+    return alert
+
+
 class Tick(InputModel):
     """A clock event: ``today`` is now ``on``."""
 
@@ -636,10 +666,6 @@ class _StageParams:
     extension_cap: int | None
 
 
-def _ordinal(day: date) -> int:
-    return day.toordinal()
-
-
 # -- the monitor ---------------------------------------------------------------------------
 
 #: A pack's ruleset, and for each of its rules what it means and the rule id its alerts carry.
@@ -690,6 +716,7 @@ class Monitor:
         self._deadlines: dict[tuple[Any, ...], Deadline] = {}
         self._reviews: dict[tuple[Any, ...], tuple[date, date]] = {}
         self._packs: dict[str, Pack] = {}
+        self._pack_by_date: dict[date, Pack] = {}
         # (rule, due) or (rule, how, on) -> alert key, message, deadline: the same few
         # texts recur across cases (due and closed alerts are most of them)
         self._texts: dict[tuple[Any, ...], tuple[str, str, date | None]] = {}
@@ -806,10 +833,17 @@ class Monitor:
     # -- rulesets, parameters, deadlines -------------------------------------------------
 
     def _pack_for(self, received_on: date) -> Pack:
-        try:
-            return self.engine.pack(self.pack_name, on=received_on)
-        except NoPackError as exc:
-            raise MonitorInputError(f"event.on: {exc}") from None
+        """The pack for a case received on ``received_on`` (remembered per date)."""
+        pack = self._pack_by_date.get(received_on)
+        if pack is None:
+            try:
+                pack = self.engine.pack(self.pack_name, on=received_on)
+            except NoPackError as exc:
+                raise MonitorInputError(f"event.on: {exc}") from None
+            if len(self._pack_by_date) > 10_000:
+                self._pack_by_date.clear()
+            self._pack_by_date[received_on] = pack
+        return pack
 
     def _pack_named(self, name: str) -> Pack:
         pack = self._packs.get(name)
@@ -988,7 +1022,7 @@ class Monitor:
     # -- scheduling ------------------------------------------------------------------------
 
     def _schedule(self, reference: str, ob: str, n: int, due: date) -> None:
-        day = _ordinal(due)
+        day = due.toordinal()
         bucket = self._buckets.get(day)
         if bucket is None:
             bucket = self._buckets[day] = []
@@ -1008,7 +1042,7 @@ class Monitor:
                 f"tick is {on.isoformat()})"
             )
         self._today = on
-        limit = _ordinal(on)
+        limit = on.toordinal()
         alerts: list[Alert] = []
         while self._heap and self._heap[0] < limit:
             day = heapq.heappop(self._heap)
@@ -1019,14 +1053,14 @@ class Monitor:
                 obligation = case.obligation(ob, n)
                 if obligation is None or obligation[1] != _OPEN:
                     continue
-                if _ordinal(obligation[0]) != day:
+                if obligation[0].toordinal() != day:
                     continue  # moved since it was scheduled (stale entry)
                 alerts += self._unmet(case, ob, n, obligation[0], on)
                 self._forget_if_done(case)
         return alerts
 
     def _unmet(self, case: _CaseState, ob: str, n: int, due: date, at: date) -> list[Alert]:
-        message = {"t": "unmet", "ob": ob, "stage": n, "at": _ordinal(at), "due": _ordinal(due)}
+        message = {"t": "unmet", "ob": ob, "stage": n, "at": at.toordinal(), "due": due.toordinal()}
         alerts = self._fire(case, message, at)
         if alerts:
             case.set_obligation(ob, n, due, _BREACHED)
@@ -1053,7 +1087,7 @@ class Monitor:
                     "reference: no open case with this reference (a case starts with a "
                     "'received' event; closed cases are forgotten)",
                 )
-            if current.ended:
+            if current.closed_on is not None or current.withdrawn_on is not None:
                 how = "closed" if current.closed_on else "withdrawn"
                 when = current.closed_on or current.withdrawn_on
                 assert when is not None
@@ -1074,14 +1108,16 @@ class Monitor:
                 raise
         # everything above may raise without having touched the monitor's state
         self._cases[reference] = case
+        ended = case.closed_on is not None or case.withdrawn_on is not None
         if current is None:
             self._open += 1
-        elif case.ended:
+        elif ended:
             self._open -= 1
         alerts: list[Alert] = []
         for step in plan:
             alerts += step()
-        self._forget_if_done(case)
+        if ended:
+            self._forget_if_done(case)
         return alerts
 
     def _stage_for(self, reference: str, case: _CaseState, n: int, what: str) -> _StageState:
@@ -1119,32 +1155,8 @@ class Monitor:
         on = event.on
         steps: list[Callable[[], list[Alert]]] = []
         try:
+            # most frequent first: the classes are distinct, so the order changes nothing else
             match event:
-                case ReceivedEvent():
-                    stage = case.put_stage(_StageState(1))
-                    steps += self._open_stage(pack, case, stage, on)
-                case EscalationRequestedEvent():
-                    n = event.stage
-                    if n < 2:
-                        raise self._reject(ref, "stage: escalation is to stage 2 or later")
-                    existing = case.stage(n)
-                    if existing is not None:
-                        previous = existing.requested_on
-                        raise self._reject(
-                            ref,
-                            f"type: escalation to stage {n} was already requested"
-                            + (f" on {previous.isoformat()}" if previous else ""),
-                        )
-                    stage = case.put_stage(_StageState(n, requested_on=on))
-                    steps += self._open_stage(pack, case, stage, on)
-                case LoggedEvent():
-                    stage = self._stage_for(ref, case, event.stage, "logging")
-                    self._check_after_start(ref, case, stage, on, "logged")
-                    stage = case.put_stage(stage.but(logged_on=on))
-                    if stage.extensions:
-                        steps += self._extension_checks(pack, case, stage, on)
-                    starts = self._clock_starts(pack, case, stage.number, logging=True)
-                    steps += self._reschedule_response(pack, case, stage, on, starts=starts)
                 case AcknowledgedEvent():
                     stage = self._stage_for(ref, case, event.stage, "an acknowledgement")
                     self._check_after_start(ref, case, stage, on, "acknowledged")
@@ -1164,6 +1176,31 @@ class Monitor:
                     stage = self._stage_for(ref, case, event.stage, "a handler")
                     stage = case.put_stage(stage.but(handler=event.handler))
                     steps += self._handlers(case, stage.number, on)
+                case ResponseIssuedEvent():
+                    stage = self._stage_for(ref, case, event.stage, "a response")
+                    self._check_after_start(ref, case, stage, on, "response issued")
+                    stage = case.put_stage(stage.but(responded_on=on))
+                    steps += self._done(pack, case, stage, _RESP, on)
+                case ClosedEvent():
+                    case.closed_on = on
+                    steps += self._end(case, on, "closed")
+                case ReceivedEvent():
+                    stage = case.put_stage(_StageState(1))
+                    steps += self._open_stage(pack, case, stage, on)
+                case EscalationRequestedEvent():
+                    n = event.stage
+                    if n < 2:
+                        raise self._reject(ref, "stage: escalation is to stage 2 or later")
+                    existing = case.stage(n)
+                    if existing is not None:
+                        previous = existing.requested_on
+                        raise self._reject(
+                            ref,
+                            f"type: escalation to stage {n} was already requested"
+                            + (f" on {previous.isoformat()}" if previous else ""),
+                        )
+                    stage = case.put_stage(_StageState(n, requested_on=on))
+                    steps += self._open_stage(pack, case, stage, on)
                 case ExtensionNotifiedEvent():
                     stage = self._stage_for(ref, case, event.stage, "an extension")
                     self._check_after_start(ref, case, stage, on, "extension notified")
@@ -1183,19 +1220,19 @@ class Monitor:
                     stage = case.put_stage(stage.but(extensions=(*stage.extensions, extension)))
                     steps += self._extension_checks(pack, case, stage, on)
                     steps += self._reschedule_response(pack, case, stage, on, starts=False)
-                case ResponseIssuedEvent():
-                    stage = self._stage_for(ref, case, event.stage, "a response")
-                    self._check_after_start(ref, case, stage, on, "response issued")
-                    stage = case.put_stage(stage.but(responded_on=on))
-                    steps += self._done(pack, case, stage, _RESP, on)
-                case RefusedEvent():
-                    pass  # recorded by the CRM; no timeliness rule turns on it
+                case LoggedEvent():
+                    stage = self._stage_for(ref, case, event.stage, "logging")
+                    self._check_after_start(ref, case, stage, on, "logged")
+                    stage = case.put_stage(stage.but(logged_on=on))
+                    if stage.extensions:
+                        steps += self._extension_checks(pack, case, stage, on)
+                    starts = self._clock_starts(pack, case, stage.number, logging=True)
+                    steps += self._reschedule_response(pack, case, stage, on, starts=starts)
                 case WithdrawnEvent():
                     case.withdrawn_on = on
                     steps += self._end(case, on, "withdrawn")
-                case ClosedEvent():
-                    case.closed_on = on
-                    steps += self._end(case, on, "closed")
+                case RefusedEvent():
+                    pass  # recorded by the CRM; no timeliness rule turns on it
         except CalendarRangeError as exc:
             raise self._reject(ref, f"on: {exc}") from None
         return steps
@@ -1247,7 +1284,7 @@ class Monitor:
     ) -> Callable[[], list[Alert]]:
         def step() -> list[Alert]:
             self._schedule(case.reference, ob, n, due)
-            return self._fire(case, {"t": "due", "ob": ob, "stage": n, "due": _ordinal(due)}, on)
+            return self._fire(case, {"t": "due", "ob": ob, "stage": n, "due": due.toordinal()}, on)
 
         return step
 
@@ -1302,8 +1339,8 @@ class Monitor:
             "t": "done",
             "ob": ob,
             "stage": stage.number,
-            "on": _ordinal(on),
-            "due": _ordinal(due),
+            "on": on.toordinal(),
+            "due": due.toordinal(),
             "defined": int(defined),
         }
         return [lambda: self._fire(case, message, on)]
@@ -1333,16 +1370,16 @@ class Monitor:
                 {
                     "t": "ext_notice",
                     **common,
-                    "notified": _ordinal(ext.notified_on),
-                    "in_force": _ordinal(in_force),
+                    "notified": ext.notified_on.toordinal(),
+                    "in_force": in_force.toordinal(),
                 },
                 {
                     "t": "ext_cap",
                     **common,
-                    "notified": _ordinal(ext.notified_on),
-                    "in_force": _ordinal(in_force),
-                    "new_due": _ordinal(ext.new_due),
-                    "cap": _ordinal(cap[2]),
+                    "notified": ext.notified_on.toordinal(),
+                    "in_force": in_force.toordinal(),
+                    "new_due": ext.new_due.toordinal(),
+                    "cap": cap[2].toordinal(),
                     "good": int(bool(ext.good_reason)),
                 },
                 {"t": "ext_reason", **common, "reason": int(bool(ext.reason))},
@@ -1404,7 +1441,7 @@ class Monitor:
                 current = case.obligation(ob, n)
                 if current is not None and current[1] == _OPEN:
                     case.set_obligation(ob, n, due, "void")
-            return alerts + self._fire(case, {"t": "end", "how": how, "on": _ordinal(on)}, on)
+            return alerts + self._fire(case, {"t": "end", "how": how, "on": on.toordinal()}, on)
 
         return [step]
 
@@ -1442,8 +1479,9 @@ class Monitor:
         if key in case.raised:
             return None
         case.raised += (key,)
-        # positional: keyword arguments cost a frozen dataclass a quarter more
-        return Alert(case.reference, meaning.kind, on, message, rule_id, meaning.stage, deadline)
+        return _new_alert(
+            case.reference, meaning.kind, on, message, rule_id, meaning.stage, deadline
+        )
 
     @staticmethod
     def _alert_key(meaning: _RuleMeaning, m: Mapping[str, Any]) -> str:
