@@ -393,6 +393,12 @@ CHC24_1_5 = rule(
             "complaints wait for the request to close",
             service_requests={"complaint_while_request_open": False},
         ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "complaints taken while the request is open",
+            service_requests={"complaint_while_request_open": True},
+        ),
     ],
 )
 
@@ -446,6 +452,15 @@ CHC24_1_6 = rule(
             on="2024-06-01",
             by="Head of Customer Insight",
             title="attested with the survey forms",
+        ),
+        attestation_example(
+            "1.6",
+            False,
+            "The annual survey does not say how to complain.",
+            "STAR survey 2024 form",
+            on="2024-06-01",
+            by="Head of Customer Insight",
+            title="attested that one survey is silent",
         ),
     ],
 )

@@ -140,6 +140,12 @@ CHC24_2_1 = rule(
             "the policy does not weigh each case",
             exclusions={"each_case_on_merits": False},
         ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "each complaint weighed on its own facts",
+            exclusions={"each_case_on_merits": True},
+        ),
     ],
 )
 
@@ -291,6 +297,22 @@ CHC24_2_2 = rule(
             Verdict.PASS,
             "refused after the claim was filed at court",
             **_case(_refusal("legal_proceedings", claim_filed_on="2024-03-11")),
+        ),
+        attestation_example(
+            "2.2",
+            True,
+            "The residents' panel reviewed each exclusion ground and found it fair.",
+            "Residents' panel minutes, March 2024",
+            on="2024-04-15",
+            by="Complaints Resolution Manager",
+        ),
+        attestation_example(
+            "2.2",
+            False,
+            "The review found one ground turns away complaints about any contractor.",
+            "Exclusions review, March 2024",
+            on="2024-04-15",
+            by="Complaints Resolution Manager",
         ),
     ],
 )
@@ -544,6 +566,18 @@ CHC24_2_4 = rule(
                 )
             ),
         ),
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "no promise of reasons on refusal",
+            exclusions={"refusal_explained_with_ombudsman_right": False},
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "refusals explained, Ombudsman route given",
+            exclusions={"refusal_explained_with_ombudsman_right": True},
+        ),
     ],
 )
 
@@ -598,6 +632,14 @@ CHC24_2_5 = rule(
             "2.5",
             False,
             "Every complaint about service charges was refused unread.",
+            "Refusal log 2024-25",
+            on="2025-04-30",
+            by="Complaints Resolution Manager",
+        ),
+        attestation_example(
+            "2.5",
+            True,
+            "Each refusal in the year's log was decided on its own circumstances.",
             "Refusal log 2024-25",
             on="2025-04-30",
             by="Complaints Resolution Manager",

@@ -140,6 +140,13 @@ CHC24_3_2 = rule(
             "Induction programme and attendance, 2024",
             title="attested with induction records",
         ),
+        _attested(
+            "3.2",
+            False,
+            "Frontline repairs staff have had no briefing on passing complaints on.",
+            "Training matrix, 2024",
+            title="frontline staff not briefed",
+        ),
     ],
 )
 

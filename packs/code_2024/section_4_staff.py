@@ -123,6 +123,16 @@ CHC24_4_3 = rule(
             by="Director of Customer Services",
             title="attested as under-resourced",
         ),
+        attestation_example(
+            "4.3",
+            True,
+            "The complaints team is fully staffed; lessons are shared monthly.",
+            "Board paper 2024-05",
+            "Learning bulletin, May 2024",
+            on="2024-06-01",
+            by="Director of Customer Services",
+            title="attested as resourced, with a learning culture",
+        ),
         example(
             Subject.ORGANISATION,
             Verdict.PASS,

@@ -207,6 +207,21 @@ CHC24_5_1 = rule(
             single_policy=True,
             no_detriment_for_complaining=True,
         ),
+        _attested(
+            "5.1",
+            False,
+            "Residents with open complaints were moved down the repairs queue.",
+            "Repairs scheduling review, May 2024",
+            title="complainants' repairs deprioritised",
+        ),
+        _attested(
+            "5.1",
+            True,
+            "A review of services to residents with open complaints found no difference.",
+            "Service review, May 2024",
+            "Staff guidance on complaints, v2",
+            title="no difference in treatment found",
+        ),
     ],
 )
 
@@ -468,6 +483,12 @@ CHC24_5_4 = rule(
             "the repairs contractor runs its own process first",
             third_parties={"handled_within_same_stages": False},
         ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "the contractor answers within our two stages",
+            third_parties={"handled_within_same_stages": True},
+        ),
         _case_example(
             Verdict.FAIL,
             "the contractor's own review as a stage 0",
@@ -520,6 +541,21 @@ CHC24_5_5 = rule(
             Verdict.PASS,
             "the landlord answers for them",
             third_parties={"landlord_responsible_for_compliance": True},
+        ),
+        _attested(
+            "5.5",
+            False,
+            "Contractor complaint handling is not monitored.",
+            "Repairs contract 2023, no complaints clause",
+            title="contractors left unmonitored",
+        ),
+        _attested(
+            "5.5",
+            True,
+            "Contracts require the Code and contractor complaints are reviewed quarterly.",
+            "Repairs contract 2024, clause 14",
+            "Contract monitoring report Q1 2024-25",
+            title="Code in contracts, handling monitored",
         ),
     ],
 )
@@ -612,6 +648,18 @@ CHC24_5_6 = rule(
             ),
         ),
         _case_example(Verdict.PASS, "definitions at both stages", _stage1(), _stage2()),
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "no complaint definition kept",
+            records_complaint_definition=False,
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "a complaint definition at each stage",
+            records_complaint_definition=True,
+        ),
     ],
 )
 
@@ -882,6 +930,18 @@ CHC24_5_9 = rule(
             "late, nothing recorded about updates",
             _stage1(response={"issued_on": "2024-06-14", "outcome": "upheld"}),
         ),
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "no update arrangement for late responses",
+            update_frequency_agreed_when_late=False,
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "update intervals agreed when late",
+            update_frequency_agreed_when_late=True,
+        ),
     ],
 )
 
@@ -974,6 +1034,20 @@ CHC24_5_10 = rule(
                     }
                 ],
             },
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "adjustments made but never reviewed",
+            reasonable_adjustments=True,
+            adjustments_recorded_and_reviewed=False,
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "adjustments made, recorded and reviewed",
+            reasonable_adjustments=True,
+            adjustments_recorded_and_reviewed=True,
         ),
     ],
 )
@@ -1075,6 +1149,18 @@ CHC24_5_11 = rule(
             escalation_refusal_grounds=["resident unhappy with the outcome only"],
             exclusions={"grounds": ["legal proceedings have started"]},
         ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "escalation declined only on the exclusion grounds",
+            escalation_refusal_grounds=["Legal proceedings have started"],
+            exclusions={
+                "grounds": [
+                    "legal proceedings have started",
+                    "the matter has already been considered",
+                ]
+            },
+        ),
     ],
 )
 
@@ -1147,6 +1233,20 @@ CHC24_5_12 = rule(
             closed_on="2024-06-01",
         ),
         _case_example(Verdict.PASS, "complete", _stage1(), closed_on="2024-06-01"),
+        _attested(
+            "5.12",
+            False,
+            "Surveyors' reports were missing from 6 of 20 files audited.",
+            "Records audit, May 2024",
+            title="reports missing from the files",
+        ),
+        _attested(
+            "5.12",
+            True,
+            "A sample of 20 closed files held the complaint, letters and reports.",
+            "Records audit, May 2024",
+            title="sampled files complete",
+        ),
     ],
 )
 
@@ -1235,6 +1335,18 @@ CHC24_5_13 = rule(
                 response={"issued_on": "2024-05-23", "outcome": "upheld"},
                 remedies=[{"kind": "apology"}, {"kind": "action", "description": "damp treatment"}],
             ),
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "compensation only at stage 2",
+            remedies_at_any_stage=False,
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "remedies at either stage",
+            remedies_at_any_stage=True,
         ),
     ],
 )
@@ -1334,6 +1446,19 @@ CHC24_5_14 = rule(
                 }
             ],
         ),
+        _case_example(
+            Verdict.PASS,
+            "single point of contact, reason recorded and reviewed on time",
+            closed_on="2024-07-08",
+            contact_restrictions=[
+                {
+                    "imposed_on": "2024-05-13",
+                    "reason": "abusive calls to staff",
+                    "review_due": "2024-09-13",
+                    "reviews": ["2024-06-13"],
+                }
+            ],
+        ),
     ],
 )
 
@@ -1416,6 +1541,38 @@ CHC24_5_15 = rule(
                     "equality_act_considered": True,
                 }
             ],
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "restrictions with no equality duty",
+            unacceptable_behaviour={
+                "restrictions_proportionate": True,
+                "equality_act_regard": False,
+            },
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "proportionate, with regard to the Equality Act",
+            unacceptable_behaviour={
+                "restrictions_proportionate": True,
+                "equality_act_regard": True,
+            },
+        ),
+        _attested(
+            "5.15",
+            False,
+            "Two restrictions this year were wider than the behaviour called for.",
+            "Restrictions review 2024-25",
+            title="restrictions went further than needed",
+        ),
+        _attested(
+            "5.15",
+            True,
+            "Each restriction this year was reviewed as proportionate, with needs considered.",
+            "Restrictions review 2024-25",
+            title="each restriction proportionate",
         ),
     ],
 )
