@@ -251,6 +251,11 @@ CHC24_6_2 = rule(
             "policy allows 7 days",
             stages=[{"number": 1, "acknowledge_working_days": 7}],
         ),
+        policy_example(
+            Verdict.PASS,
+            "policy allows 5 working days",
+            stages=[{"number": 1, "acknowledge_working_days": 5}, {"number": 2}],
+        ),
     ],
 )
 
@@ -313,6 +318,11 @@ CHC24_6_3 = rule(
             "policy allows 15 working days",
             stages=[{"number": 1, "respond_working_days": 15}],
         ),
+        policy_example(
+            Verdict.PASS,
+            "policy allows 10 working days",
+            stages=[{"number": 1, "respond_working_days": 10}, {"number": 2}],
+        ),
     ],
 )
 
@@ -362,6 +372,20 @@ CHC24_6_4 = rule(
             "policy allows 15-day extensions",
             stages=[{"number": 1, "extension": {"max_working_days": 15}}],
         ),
+        policy_example(
+            Verdict.PASS,
+            "10-day extensions, longer only with good reason, reasons given",
+            stages=[
+                {
+                    "number": 1,
+                    "extension": {
+                        "max_working_days": 10,
+                        "beyond_max_only_with_good_reason": True,
+                        "reasons_given": True,
+                    },
+                }
+            ],
+        ),
     ],
 )
 
@@ -396,6 +420,11 @@ CHC24_6_5 = rule(
             Verdict.FAIL,
             "template omits the Ombudsman",
             stages=[{"number": 1, "extension": {"ombudsman_details_given": False}}],
+        ),
+        policy_example(
+            Verdict.PASS,
+            "template gives the Ombudsman's details",
+            stages=[{"number": 1, "extension": {"ombudsman_details_given": True}}],
         ),
     ],
 )
@@ -442,6 +471,12 @@ CHC24_6_6 = rule(
             _stage1(actions=[{"description": "Damp treatment", "due": "2024-06-14"}]),
             as_of=date(2024, 7, 1),
         ),
+        policy_example(
+            Verdict.FAIL, "responses wait for the repairs", respond_when_answer_known=False
+        ),
+        policy_example(
+            Verdict.PASS, "responses sent once the answer is known", respond_when_answer_known=True
+        ),
     ],
 )
 
@@ -477,6 +512,23 @@ CHC24_6_7 = rule(
             Verdict.FAIL,
             "a point left unanswered",
             _stage1(response={"issued_on": "2024-05-23", "all_points_addressed": False}),
+        ),
+        attestation_example(
+            "6.7",
+            None,
+            "A review of 20 stage 1 letters found each point answered with reasons.",
+            "Stage 1 quality review, Q1 2024-25",
+            on="2024-06-01",
+            by="Complaints Manager",
+            title="attested with a quality review",
+        ),
+        attestation_example(
+            "6.7",
+            False,
+            "Sampled stage 1 letters give decisions without reasons.",
+            "Stage 1 quality review, Q1 2024-25",
+            on="2024-06-01",
+            by="Complaints Manager",
         ),
     ],
 )
@@ -563,6 +615,21 @@ CHC24_6_9 = rule(
                 }
             ),
         ),
+        policy_example(
+            Verdict.FAIL,
+            "template without the complaint definition",
+            stages=[
+                {
+                    "number": 1,
+                    "response_contents": [i for i in _ALL_ITEMS if i != "complaint_definition"],
+                }
+            ],
+        ),
+        policy_example(
+            Verdict.PASS,
+            "template lists all seven items",
+            stages=[{"number": 1, "response_contents": list(_ALL_ITEMS)}],
+        ),
     ],
 )
 
@@ -624,6 +691,10 @@ CHC24_6_10 = rule(
             {"number": 2, "requested_on": "2024-06-03"},
             closed_on="2024-06-20",
         ),
+        policy_example(Verdict.FAIL, "a single-stage policy", stages=[{"number": 1}]),
+        policy_example(
+            Verdict.PASS, "a stage 2 to escalate to", stages=[{"number": 1}, {"number": 2}]
+        ),
     ],
 )
 
@@ -656,6 +727,16 @@ CHC24_6_11 = rule(
             "acknowledged on the 6th working day",
             _stage1(),
             _stage2(acknowledged={"on": "2024-06-11", "definition": _DEFINITION}),
+        ),
+        policy_example(
+            Verdict.FAIL,
+            "policy allows 10 days to acknowledge an escalation",
+            stages=[{"number": 1}, {"number": 2, "acknowledge_working_days": 10}],
+        ),
+        policy_example(
+            Verdict.PASS,
+            "policy allows 5 working days",
+            stages=[{"number": 1}, {"number": 2, "acknowledge_working_days": 5}],
         ),
     ],
 )
@@ -716,6 +797,34 @@ CHC24_6_12 = rule(
             _stage1(),
             _stage2(escalation_reasons_demanded=True),
         ),
+        policy_example(
+            Verdict.FAIL,
+            "escalation form demands reasons",
+            stages=[{"number": 1}, {"number": 2, "escalation_reasons_required": True}],
+        ),
+        policy_example(
+            Verdict.PASS,
+            "escalation on request, no reasons needed",
+            stages=[{"number": 1}, {"number": 2, "escalation_reasons_required": False}],
+        ),
+        attestation_example(
+            "6.12",
+            None,
+            "Stage 2 handlers call each resident to hear what still troubles them.",
+            "Stage 2 call script",
+            "Sample of call notes, May 2024",
+            on="2024-06-01",
+            by="Complaints Manager",
+            title="attested with call notes",
+        ),
+        attestation_example(
+            "6.12",
+            False,
+            "Stage 2 handlers work from the escalation form alone.",
+            "Stage 2 file sample, May 2024",
+            on="2024-06-01",
+            by="Complaints Manager",
+        ),
     ],
 )
 
@@ -732,6 +841,16 @@ CHC24_6_13 = rule(
         _case_example(Verdict.PASS, "different handlers", _stage1(), _stage2()),
         _case_example(
             Verdict.FAIL, "same handler at both stages", _stage1(), _stage2(handler="A. Patel")
+        ),
+        policy_example(
+            Verdict.FAIL,
+            "the stage 1 handler may decide stage 2",
+            stages=[{"number": 1}, {"number": 2, "different_handler": False}],
+        ),
+        policy_example(
+            Verdict.PASS,
+            "a new handler at stage 2",
+            stages=[{"number": 1}, {"number": 2, "different_handler": True}],
         ),
     ],
 )
@@ -765,6 +884,16 @@ CHC24_6_14 = rule(
             _stage1(),
             _stage2(response={"issued_on": "2024-07-09", "contents": _ALL_ITEMS}),
         ),
+        policy_example(
+            Verdict.FAIL,
+            "policy allows 25 working days",
+            stages=[{"number": 1}, {"number": 2, "respond_working_days": 25}],
+        ),
+        policy_example(
+            Verdict.PASS,
+            "policy allows 20 working days",
+            stages=[{"number": 1}, {"number": 2, "respond_working_days": 20}],
+        ),
     ],
 )
 
@@ -797,6 +926,36 @@ CHC24_6_15 = rule(
             _stage1(),
             _stage2(extensions=[{**_EXT2_OK, "new_due": "2024-08-06"}]),
         ),
+        policy_example(
+            Verdict.FAIL,
+            "longer stage 2 extensions without good reason",
+            stages=[
+                {"number": 1},
+                {
+                    "number": 2,
+                    "extension": {
+                        "max_working_days": 20,
+                        "beyond_max_only_with_good_reason": False,
+                        "reasons_given": True,
+                    },
+                },
+            ],
+        ),
+        policy_example(
+            Verdict.PASS,
+            "20-day extensions, longer only with good reason, reasons given",
+            stages=[
+                {"number": 1},
+                {
+                    "number": 2,
+                    "extension": {
+                        "max_working_days": 20,
+                        "beyond_max_only_with_good_reason": True,
+                        "reasons_given": True,
+                    },
+                },
+            ],
+        ),
     ],
 )
 
@@ -822,6 +981,16 @@ CHC24_6_16 = rule(
             _stage1(),
             _stage2(extensions=[{**_EXT2_OK, "ombudsman_details_given": False}]),
         ),
+        policy_example(
+            Verdict.FAIL,
+            "stage 2 notices omit the Ombudsman",
+            stages=[{"number": 1}, {"number": 2, "extension": {"ombudsman_details_given": False}}],
+        ),
+        policy_example(
+            Verdict.PASS,
+            "stage 2 notices give the Ombudsman's details",
+            stages=[{"number": 1}, {"number": 2, "extension": {"ombudsman_details_given": True}}],
+        ),
     ],
 )
 
@@ -843,6 +1012,14 @@ CHC24_6_17 = rule(
             "action done late",
             _stage1(),
             _stage2(actions=[{**_ACTION_DONE, "completed_on": "2024-06-20"}]),
+        ),
+        policy_example(
+            Verdict.FAIL, "final responses wait for the repairs", respond_when_answer_known=False
+        ),
+        policy_example(
+            Verdict.PASS,
+            "final responses sent once the answer is known",
+            respond_when_answer_known=True,
         ),
     ],
 )
@@ -870,6 +1047,23 @@ CHC24_6_18 = rule(
             "points missed",
             _stage1(),
             _stage2(response={"issued_on": "2024-07-08", "all_points_addressed": False}),
+        ),
+        attestation_example(
+            "6.18",
+            None,
+            "A review of 10 stage 2 letters found each point answered, citing policy.",
+            "Stage 2 quality review, Q1 2024-25",
+            on="2024-06-01",
+            by="Complaints Manager",
+            title="attested with a quality review",
+        ),
+        attestation_example(
+            "6.18",
+            False,
+            "Sampled final responses skip points raised at escalation.",
+            "Stage 2 quality review, Q1 2024-25",
+            on="2024-06-01",
+            by="Complaints Manager",
         ),
     ],
 )
@@ -901,6 +1095,22 @@ CHC24_6_19 = rule(
                     "contents": {**_ALL_ITEMS, "escalation_route": False},
                 }
             ),
+        ),
+        policy_example(
+            Verdict.FAIL,
+            "stage 2 template without the route to the Ombudsman",
+            stages=[
+                {"number": 1},
+                {
+                    "number": 2,
+                    "response_contents": [i for i in _ALL_ITEMS if i != "escalation_route"],
+                },
+            ],
+        ),
+        policy_example(
+            Verdict.PASS,
+            "stage 2 template lists all seven items",
+            stages=[{"number": 1}, {"number": 2, "response_contents": list(_ALL_ITEMS)}],
         ),
     ],
 )

@@ -351,6 +351,12 @@ CHC24_7_4 = rule(
             "Our compensation policy follows the Ombudsman's remedies guidance.",
             "Compensation policy 2024, section 2",
         ),
+        _attested(
+            "7.4",
+            False,
+            "Compensation is set by a fixed tariff that does not refer to the guidance.",
+            "Compensation tariff 2023",
+        ),
     ],
 )
 

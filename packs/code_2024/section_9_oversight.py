@@ -345,6 +345,13 @@ CHC24_9_4 = rule(
             "The lead is a team leader with no access to the executive.",
             "Organisation chart 2024",
         ),
+        _attested(
+            "9.4",
+            True,
+            "The lead sits on the executive team and reviews complaint themes each quarter.",
+            "Organisation chart 2024",
+            "Executive team minutes, Q2 2024-25",
+        ),
     ],
 )
 
@@ -510,6 +517,18 @@ CHC24_9_8 = rule(
             },
         ),
         _org_example(Verdict.NEEDS_EVIDENCE, "nothing recorded"),
+        _attested(
+            "9.8",
+            True,
+            "The standard objective covers joint working, shared ownership and standards.",
+            "Appraisal objective wording 2024",
+        ),
+        _attested(
+            "9.8",
+            False,
+            "The objective asks only that complaints be closed on time.",
+            "Appraisal objective wording 2024",
+        ),
     ],
 )
 
