@@ -668,6 +668,18 @@ class _StageParams:
 
 # -- the monitor ---------------------------------------------------------------------------
 
+#: What a committed event does, in order, as plain data (cheaper than a closure per step):
+#: ``(_POST, message)``, ``(_SCHEDULE, obligation, stage, deadline)``,
+#: ``(_ANNOUNCE, obligation, stage, deadline, due message)`` (schedule, then post) and
+#: ``(_END, [(obligation, stage, deadline) stopped], how)``.
+_Step = tuple[Any, ...]
+_POST, _SCHEDULE, _ANNOUNCE, _END = range(4)
+
+
+def _announce(ob: str, n: int, due: date) -> _Step:
+    return (_ANNOUNCE, ob, n, due, {"t": "due", "ob": ob, "stage": n, "due": due.toordinal()})
+
+
 #: A pack's ruleset, and for each of its rules what it means and the rule id its alerts carry.
 _PackRules = tuple["_Ruleset", dict[str, tuple[_RuleMeaning, str | None]]]
 
@@ -1113,11 +1125,25 @@ class Monitor:
             self._open += 1
         elif ended:
             self._open -= 1
-        alerts: list[Alert] = []
-        for step in plan:
-            alerts += step()
+        alerts = self._run(case, plan, event.on) if plan else []
         if ended:
             self._forget_if_done(case)
+        return alerts
+
+    def _run(self, case: _CaseState, plan: list[_Step], on: date) -> list[Alert]:
+        """Carry out a committed event's steps in order; the alerts they raised."""
+        alerts: list[Alert] = []
+        for step in plan:
+            what = step[0]
+            if what == _POST:
+                alerts += self._fire(case, step[1], on)
+            elif what == _ANNOUNCE:
+                self._schedule(case.reference, step[1], step[2], step[3])
+                alerts += self._fire(case, step[4], on)
+            elif what == _SCHEDULE:
+                self._schedule(case.reference, step[1], step[2], step[3])
+            else:
+                alerts += self._stop_clocks(case, step[1], step[2], on)
         return alerts
 
     def _stage_for(self, reference: str, case: _CaseState, n: int, what: str) -> _StageState:
@@ -1148,12 +1174,12 @@ class Monitor:
         before: _CaseState | None,
         case: _CaseState,
         event: CaseEvent,
-    ) -> list[Callable[[], list[Alert]]]:
+    ) -> list[_Step]:
         """Apply ``event`` to ``case`` and return the steps that post its messages once the
         change is committed. If this raises, the caller rolls ``case`` back."""
         ref = case.reference
         on = event.on
-        steps: list[Callable[[], list[Alert]]] = []
+        steps: list[_Step] = []
         try:
             # most frequent first: the classes are distinct, so the order changes nothing else
             match event:
@@ -1252,45 +1278,27 @@ class Monitor:
 
     def _open_stage(
         self, pack: Pack, case: _CaseState, stage: _StageState, on: date
-    ) -> list[Callable[[], list[Alert]]]:
-        steps: list[Callable[[], list[Alert]]] = []
+    ) -> list[_Step]:
+        steps: list[_Step] = []
         n = stage.number
         ack = self._ack_deadline(pack, case, stage)
         if ack is not None:
             case.set_obligation(_ACK, n, ack.due, _OPEN)
-            steps.append(self._announce(case, _ACK, n, ack.due, on))
+            steps.append(_announce(_ACK, n, ack.due))
         response = self._response_deadline(pack, case, stage)
         if response is not None:
             _, due, _ = response
             case.set_obligation(_RESP, n, due, _OPEN)
             params = self._case_params(pack, case)[n]
             if params.respond_from in (ClockStart.RECEIPT, ClockStart.ESCALATION_REQUEST):
-                steps.append(self._announce(case, _RESP, n, due, on))
+                steps.append(_announce(_RESP, n, due))
             else:
-                steps.append(self._schedule_step(case, _RESP, n, due))
+                steps.append((_SCHEDULE, _RESP, n, due))
         return steps
-
-    def _schedule_step(
-        self, case: _CaseState, ob: str, n: int, due: date
-    ) -> Callable[[], list[Alert]]:
-        def step() -> list[Alert]:
-            self._schedule(case.reference, ob, n, due)
-            return []
-
-        return step
-
-    def _announce(
-        self, case: _CaseState, ob: str, n: int, due: date, on: date
-    ) -> Callable[[], list[Alert]]:
-        def step() -> list[Alert]:
-            self._schedule(case.reference, ob, n, due)
-            return self._fire(case, {"t": "due", "ob": ob, "stage": n, "due": due.toordinal()}, on)
-
-        return step
 
     def _reschedule_response(
         self, pack: Pack, case: _CaseState, stage: _StageState, on: date, *, starts: bool
-    ) -> list[Callable[[], list[Alert]]]:
+    ) -> list[_Step]:
         """Recompute a stage's response deadline after ``on``'s event; announce it when the
         event started the response clock (``starts``) or moved the deadline."""
         obligation = case.obligation(_RESP, stage.number)
@@ -1305,7 +1313,7 @@ class Monitor:
         case.set_obligation(_RESP, stage.number, due, status)
         if status != _OPEN or not (moved or starts):
             return []
-        return [self._announce(case, _RESP, stage.number, due, on)]
+        return [_announce(_RESP, stage.number, due)]
 
     def _clock_starts(self, pack: Pack, case: _CaseState, n: int, *, logging: bool) -> bool:
         """Whether an acknowledgement (or, with ``logging``, a logging) of stage ``n``
@@ -1325,7 +1333,7 @@ class Monitor:
         on: date,
         *,
         defined: bool = True,
-    ) -> list[Callable[[], list[Alert]]]:
+    ) -> list[_Step]:
         obligation = case.obligation(ob, stage.number)
         if obligation is None:
             return []
@@ -1343,11 +1351,11 @@ class Monitor:
             "due": due.toordinal(),
             "defined": int(defined),
         }
-        return [lambda: self._fire(case, message, on)]
+        return [(_POST, message)]
 
     def _extension_checks(
         self, pack: Pack, case: _CaseState, stage: _StageState, on: date
-    ) -> list[Callable[[], list[Alert]]]:
+    ) -> list[_Step]:
         """Judge each extension as the evaluator's review does: in the order notified,
         against the deadline in force before it and the cap after the original deadline."""
         if case.obligation(_RESP, stage.number) is None:
@@ -1384,16 +1392,9 @@ class Monitor:
                 },
                 {"t": "ext_reason", **common, "reason": int(bool(ext.reason))},
             ]
+        return [(_POST, message) for message in messages]
 
-        def step() -> list[Alert]:
-            alerts: list[Alert] = []
-            for message in messages:
-                alerts += self._fire(case, message, on)
-            return alerts
-
-        return [step]
-
-    def _handlers(self, case: _CaseState, n: int, on: date) -> list[Callable[[], list[Alert]]]:
+    def _handlers(self, case: _CaseState, n: int, on: date) -> list[_Step]:
         messages = []
         for earlier, later in ((n - 1, n), (n, n + 1)):
             first, second = case.stage(earlier), case.stage(later)
@@ -1407,16 +1408,9 @@ class Monitor:
                         "names": [first.handler, second.handler],
                     }
                 )
+        return [(_POST, message) for message in messages]
 
-        def step() -> list[Alert]:
-            alerts: list[Alert] = []
-            for message in messages:
-                alerts += self._fire(case, message, on)
-            return alerts
-
-        return [step] if messages else []
-
-    def _end(self, case: _CaseState, on: date, how: str) -> list[Callable[[], list[Alert]]]:
+    def _end(self, case: _CaseState, on: date, how: str) -> list[_Step]:
         """Closing or withdrawing stops the clocks the evaluator stops, as it does.
 
         Withdrawal stops every clock. Closure stops a stage's response clock unless the
@@ -1433,17 +1427,19 @@ class Monitor:
             )
             if stopped:
                 checks.append((ob, n, due))
+        return [(_END, checks, how)]
 
-        def step() -> list[Alert]:
-            alerts: list[Alert] = []
-            for ob, n, due in checks:
-                alerts += self._unmet(case, ob, n, due, on)
-                current = case.obligation(ob, n)
-                if current is not None and current[1] == _OPEN:
-                    case.set_obligation(ob, n, due, "void")
-            return alerts + self._fire(case, {"t": "end", "how": how, "on": on.toordinal()}, on)
-
-        return [step]
+    def _stop_clocks(
+        self, case: _CaseState, checks: list[tuple[str, int, date]], how: str, on: date
+    ) -> list[Alert]:
+        """The step of :meth:`_end`: judge the stopped obligations, then post the end."""
+        alerts: list[Alert] = []
+        for ob, n, due in checks:
+            alerts += self._unmet(case, ob, n, due, on)
+            current = case.obligation(ob, n)
+            if current is not None and current[1] == _OPEN:
+                case.set_obligation(ob, n, due, "void")
+        return alerts + self._fire(case, {"t": "end", "how": how, "on": on.toordinal()}, on)
 
     # -- alerts ----------------------------------------------------------------------------
 
