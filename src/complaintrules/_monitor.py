@@ -917,17 +917,15 @@ class Monitor:
     def _context(self, pack: Pack, on: date) -> Context:
         return Context(pack, self.engine.calendar, self.engine.conventions, on)
 
-    def _cached(self, key: tuple[Any, ...], compute: Callable[[], Deadline | None]) -> Deadline:
-        found = self._deadlines.get(key)
-        if found is None:
-            result = compute()
-            if result is None:  # pragma: no cover - stage starts are checked before
-                raise MonitorInputError("the stage has no date to count from")
-            found = result
-            if len(self._deadlines) > 50_000:
-                self._deadlines.clear()
-            self._deadlines[key] = found
-        return found
+    def _remember(self, key: tuple[Any, ...], result: Deadline | None) -> Deadline:
+        """Cache a computed deadline (callers look the cache up first, without building a
+        closure for the computation on every call)."""
+        if result is None:  # pragma: no cover - stage starts are checked before
+            raise MonitorInputError("the stage has no date to count from")
+        if len(self._deadlines) > 50_000:
+            self._deadlines.clear()
+        self._deadlines[key] = result
+        return result
 
     def _views(self, case: _CaseState, stage: _StageState) -> tuple[Complaint, Stage]:
         """The evaluator's models of this case and stage, for its deadline functions."""
@@ -962,14 +960,16 @@ class Monitor:
             stage.requested_on,
             ack_days,
         )
-
-        def compute() -> Deadline | None:
-            complaint, view = self._views(case, stage)
-            return acknowledgement_deadline(
+        found = self._deadlines.get(key)
+        if found is not None:
+            return found
+        complaint, view = self._views(case, stage)
+        return self._remember(
+            key,
+            acknowledgement_deadline(
                 self._context(pack, case.received_on), complaint, view, ack_days
-            )
-
-        return self._cached(key, compute)
+            ),
+        )
 
     def _response_deadline(
         self, pack: Pack, case: _CaseState, stage: _StageState
@@ -997,19 +997,20 @@ class Monitor:
             respond_days,
             respond_from,
         )
-
-        def compute() -> Deadline | None:
+        original = self._deadlines.get(key)
+        if original is None:
             complaint, view = self._views(case, stage)
-            return response_deadline(
-                self._context(pack, case.received_on),
-                complaint,
-                view,
-                respond_days=respond_days,
-                respond_from=respond_from,
-                ack_days=ack_days,
+            original = self._remember(
+                key,
+                response_deadline(
+                    self._context(pack, case.received_on),
+                    complaint,
+                    view,
+                    respond_days=respond_days,
+                    respond_from=respond_from,
+                    ack_days=ack_days,
+                ),
             )
-
-        original = self._cached(key, compute)
         if not stage.extensions:
             return original, original.due, original.due
         cap = params.extension_cap or 0
