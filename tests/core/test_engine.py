@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from datetime import date
+
+import pytest
 
 from complaintrules import (
     Complaint,
@@ -12,6 +15,7 @@ from complaintrules import (
     Engine,
     LateAcknowledgement,
     Organisation,
+    Outcome,
     Pack,
     PackRegistry,
     Rule,
@@ -147,3 +151,13 @@ def test_report_is_deterministic_json() -> None:
     data = json.loads(first)
     assert data["schema_version"] == "1.0"
     assert data["packs"] == [{"name": "code_2024", "version": "2024.1.0"}]
+
+
+def test_an_outcome_is_frozen_with_its_own_empty_evidence() -> None:
+    first, second = Outcome(Verdict.PASS, "fine"), Outcome(Verdict.PASS, "fine")
+    assert first == second == Outcome(Verdict.PASS, "fine", {}, {})
+    assert first.facts == first.computed == {} and first.facts is not second.facts
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.message = "changed"  # type: ignore[misc]
+    changed = dataclasses.replace(first, verdict=Verdict.FAIL, facts={"a": 1})
+    assert (changed.verdict, changed.message, changed.facts) == (Verdict.FAIL, "fine", {"a": 1})
