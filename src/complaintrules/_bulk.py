@@ -72,6 +72,11 @@ VECTORISED: dict[str, tuple[str, int]] = {
 SETTLED_BY_VECTOR: tuple[str, ...] = ("CHC24-5.9",)
 
 _NA, _PASS, _FAIL = 0, 1, 2
+#: What the vector reads of stage 1 and of stage 2 (each ack_days .. cap from the pack).
+_STAGE_COLUMNS = (
+    *("has", "day0", "received", "ack", "definition", "resp", "n_ext", "notified"),
+    *("new_due", "good", "reason", "later", "ack_days", "respond_days", "clock", "cap"),
+)
 _CODE_VERDICT = {_NA: Verdict.NOT_APPLICABLE, _PASS: Verdict.PASS, _FAIL: Verdict.FAIL}
 _FAIL_VERDICT = Verdict.FAIL
 _ERROR = Verdict.ERROR
@@ -545,14 +550,8 @@ class BulkEvaluator:
         if not n_cases:
             return None
         fine = [True] * n_cases
-        names = [
-            *("has", "day0", "ack", "resp", "notified", "new_due", "good", "reason"),
-            *("n_ext", "definition", "later", "ack_days", "respond_days", "clock", "cap"),
-            "received",
-        ]
-        per_stage: dict[int, dict[str, list[int]]] = {
-            s: {name: [0] * n_cases for name in names} for s in (1, 2)
-        }
+        # One row of _STAGE_COLUMNS per stage met, turned into arrays at the end.
+        rows: dict[int, list[tuple[int, ...]]] = {1: [], 2: []}
         withdrawn = [0] * n_cases
         closed = [0] * n_cases
         beyond = [False] * n_cases  # a stage after the second, which the vector does not model
@@ -588,29 +587,40 @@ class BulkEvaluator:
                 except (CalendarRangeError, AssertionError):
                     fine[i] = False
                     break
-                c = per_stage[s]
-                c["has"][i] = 1
-                c["day0"][i] = day0
-                c["received"][i] = received
                 ack = st.acknowledged
-                if ack is not None:
-                    c["ack"][i] = ack.on.toordinal()
-                    definition = ack.definition
-                    c["definition"][i] = int(definition is not None and definition.is_complete)
-                if st.response is not None:
-                    c["resp"][i] = st.response.issued_on.toordinal()
-                if extensions:
-                    ext = extensions[0]
-                    c["n_ext"][i] = 1
-                    c["notified"][i] = ext.notified_on.toordinal()
-                    c["new_due"][i] = ext.new_due.toordinal()
-                    c["good"][i] = int(bool(ext.good_reason))
-                    c["reason"][i] = int(bool(ext.reason))
-                c["later"][i] = int(top > s)
-                c["ack_days"][i], c["respond_days"][i], c["clock"][i], c["cap"][i] = params[s - 1]
+                response = st.response
+                ext = extensions[0] if extensions else None
+                rows[s].append(
+                    (  # the case's index, then _STAGE_COLUMNS in order
+                        i,
+                        1,
+                        day0,
+                        received,
+                        ack.on.toordinal() if ack is not None else 0,
+                        int(
+                            ack is not None
+                            and ack.definition is not None
+                            and ack.definition.is_complete
+                        ),
+                        response.issued_on.toordinal() if response is not None else 0,
+                        int(ext is not None),
+                        ext.notified_on.toordinal() if ext is not None else 0,
+                        ext.new_due.toordinal() if ext is not None else 0,
+                        int(ext is not None and bool(ext.good_reason)),
+                        int(ext is not None and bool(ext.reason)),
+                        int(top > s),
+                        *params[s - 1],
+                    )
+                )
         ok = np.asarray(fine, dtype=bool)
-        cols = {f"{name}{s}": values for s, c in per_stage.items() for name, values in c.items()}
-        a = {k: np.asarray(v, dtype=np.int64) for k, v in cols.items()}
+        a: dict[str, Any] = {}
+        for s, met in rows.items():
+            table = np.zeros((len(_STAGE_COLUMNS), n_cases), dtype=np.int64)
+            if met:
+                got = np.asarray(met, dtype=np.int64)
+                table[:, got[:, 0]] = got[:, 1:].T
+            for k, name in enumerate(_STAGE_COLUMNS):
+                a[f"{name}{s}"] = table[k]
         wd = np.asarray(withdrawn, dtype=np.int64)
         cl = np.asarray(closed, dtype=np.int64)
         as_of = self.as_of.toordinal() if self.as_of else 0
