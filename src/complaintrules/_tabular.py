@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from dateutil import parser as _dateparser
-from pydantic import Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from ._base import Channel, InputModel
 from ._case import (
@@ -712,11 +712,23 @@ def _make(cls: type[Any], **values: Any) -> Any:
         data[name] = []
     data.update(values)
     model = object.__new__(cls)
-    object.__setattr__(model, "__dict__", data)
-    object.__setattr__(model, "__pydantic_fields_set__", set(values))
-    object.__setattr__(model, "__pydantic_extra__", None)
-    object.__setattr__(model, "__pydantic_private__", None)
+    _set_dict(model, data)
+    _set_fields_set(model, set(values))
+    _set_extra(model, None)
+    _set_private(model, None)
     return model
+
+
+# pydantic's own slots, written directly (cheaper than object.__setattr__ by name).
+_set_dict, _set_fields_set, _set_extra, _set_private = (
+    vars(BaseModel)[name].__set__
+    for name in (
+        "__dict__",
+        "__pydantic_fields_set__",
+        "__pydantic_extra__",
+        "__pydantic_private__",
+    )
+)
 
 
 def _construct(got: Mapping[str, Any]) -> Complaint | None:
