@@ -548,3 +548,121 @@ def test_an_acknowledgement_after_an_extension_rejudges_it() -> None:
         (AlertKind.EXTENSION_INVALID, "CHC24-6.4", date(2024, 7, 15)),
         (AlertKind.DUE, "CHC24-6.3", date(2024, 7, 15)),
     ]
+
+
+# -- the fast paths behave as the plain ones -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        {"t": "due", "ob": "acknowledge", "stage": 1, "due": 739_005},
+        {"t": "due", "ob": "respond", "stage": 2, "due": 739_100},
+        {"t": "done", "ob": "respond", "stage": 1, "on": 739_010, "due": 739_005, "defined": 1},
+        {"t": "done", "ob": "acknowledge", "stage": 1, "on": 739_000, "due": 739_005, "defined": 0},
+        {"t": "unmet", "ob": "acknowledge", "stage": 2, "at": 739_020, "due": 739_005},
+        {"t": "end", "how": "closed", "on": 739_030},
+        {"t": "end", "how": "withdrawn", "on": 739_030},
+    ],
+)
+def test_messages_written_directly_are_what_the_encoder_writes(message: Event) -> None:
+    from complaintrules._monitor import _encode, _json_open
+
+    text = _json_open(message)
+    assert text is not None
+    assert text + ',"sid":"0","id":7}' == _encode({**message, "sid": "0", "id": 7})
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        {"t": "handlers", "stage": 2, "earlier": 'a "b"', "later": "a", "names": ["x", "y"]},
+        {"t": "ext_reason", "stage": 1, "index": 0, "reason": 0},
+        # a restored snapshot may carry an obligation or a stage the monitor never writes
+        {"t": "unmet", "ob": 'odd"name', "stage": 1, "at": 739_020, "due": 739_005},
+        {"t": "due", "ob": "respond", "stage": True, "due": 739_005},
+    ],
+)
+def test_other_messages_are_left_to_the_encoder(message: Event) -> None:
+    from complaintrules._monitor import _json_open
+
+    assert _json_open(message) is None
+
+
+def test_alerts_built_from_slots_equal_the_dataclasses() -> None:
+    from complaintrules._monitor import _new_alert
+
+    args = ("R-1", AlertKind.DUE, date(2024, 5, 1), "due", "CHC24-6.2", 1, date(2024, 5, 9))
+    fast, plain = _new_alert(*args), Alert(*args)
+    assert fast == plain and hash(fast) == hash(plain) and repr(fast) == repr(plain)
+    with pytest.raises(AttributeError):
+        fast.message = "changed"  # type: ignore[misc]
+
+
+def test_an_open_case_is_one_object_for_the_garbage_collector() -> None:
+    """Stages and obligations are plain tuples of dates, strings and numbers, which the
+    collector stops tracking: an open case costs full collections its record alone."""
+    import gc
+
+    monitor = Monitor()
+    monitor.post({"reference": "G-1", "type": "received", "on": "2024-05-01"})
+    monitor.post(
+        {"reference": "G-1", "type": "acknowledged", "on": "2024-05-02", "definition": DEFINITION}
+    )
+    monitor.post(
+        {"reference": "G-1", "type": "handler_assigned", "on": "2024-05-02", "handler": "A"}
+    )
+    gc.collect()
+    gc.collect()  # an outer tuple met before the tuples it holds is let go at the next pass
+    case = monitor._cases["G-1"]
+    assert gc.is_tracked(case)
+    assert not gc.is_tracked(case.stages) and not gc.is_tracked(case.obligations)
+    assert not gc.is_tracked(case.raised)
+
+
+def test_stages_and_obligations_keep_the_order_they_were_opened() -> None:
+    monitor = Monitor()
+    ref = "O-1"
+    for item in [
+        {"type": "received", "on": "2024-05-01"},
+        {"type": "acknowledged", "on": "2024-05-02", "definition": DEFINITION},
+        {"type": "response_issued", "on": "2024-05-10"},
+        {"type": "escalation_requested", "on": "2024-05-13"},
+        {"type": "handler_assigned", "on": "2024-05-14", "handler": "B", "stage": 2},
+        {"type": "handler_assigned", "on": "2024-05-14", "handler": "A"},
+    ]:
+        monitor.post({"reference": ref, **item})
+    case = monitor.export()["cases"][0]
+    assert [s["number"] for s in case["stages"]] == [1, 2]
+    assert [s["handler"] for s in case["stages"]] == ["A", "B"]
+    assert [(ob, n, status) for ob, n, _, status in case["obligations"]] == [
+        ("acknowledge", 1, "met"),
+        ("respond", 1, "met"),
+        ("acknowledge", 2, "open"),
+        ("respond", 2, "open"),
+    ]
+    restored = Monitor.restore(monitor.export())
+    assert restored.export() == monitor.export()
+
+
+def test_the_soak_benchmark_streams_the_events_it_scheduled() -> None:
+    """The benchmark holds scheduled events as flat tuples; each comes back as the dict it
+    was, with its own copy of the complaint definition."""
+    import importlib.util
+
+    path = Path(__file__).parents[2] / "benchmarks" / "monitor_soak.py"
+    spec = importlib.util.spec_from_file_location("monitor_soak", path)
+    assert spec is not None and spec.loader is not None
+    soak = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(soak)
+    event = {"reference": "R1-3", "stage": 2, "type": "acknowledged", "on": "2024-05-01"}
+    event["definition"] = soak.DEFINITION
+    back = soak._release(soak._hold(event))
+    assert back == event and list(back) == list(event)
+    assert back["definition"] is not soak.DEFINITION
+    items = list(soak.season(1, 50, date(2024, 4, 2)))
+    assert sum(1 for i in items if i["type"] == "received") == 50
+    monitor = Monitor()
+    for item in items:
+        monitor.post(item)
+    assert monitor.tracked_cases == 0
