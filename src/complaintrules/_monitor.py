@@ -452,24 +452,21 @@ def _json_open(message: dict[str, Any]) -> str | None:
     constant strings), else None (the encoder writes it). Several times faster than the
     encoder; the JSON is the same the encoder would write."""
     t = message["t"]
-    stage = message.get("stage")
-    if stage is not None and (type(stage) is not int or message.get("ob") not in _OBLIGATIONS):
-        return None  # a restored snapshot may hold anything: let the encoder write it
-    if t == "due":
-        return f'{{"t":"due","ob":"{message["ob"]}","stage":{stage},"due":{message["due"]}'
-    if t == "done":
-        return (
-            f'{{"t":"done","ob":"{message["ob"]}","stage":{stage},"on":{message["on"]},'
-            f'"due":{message["due"]},"defined":{message["defined"]}'
-        )
-    if t == "unmet":
-        return (
-            f'{{"t":"unmet","ob":"{message["ob"]}","stage":{stage},"at":{message["at"]},'
-            f'"due":{message["due"]}'
-        )
     if t == "end":
         return f'{{"t":"end","how":"{message["how"]}","on":{message["on"]}'
-    return None
+    if t != "due" and t != "done" and t != "unmet":
+        return None
+    ob, stage = message["ob"], message["stage"]
+    if type(stage) is not int or ob not in _OBLIGATIONS:
+        return None  # a restored snapshot may hold anything: let the encoder write it
+    if t == "due":
+        return f'{{"t":"due","ob":"{ob}","stage":{stage},"due":{message["due"]}'
+    if t == "done":
+        return (
+            f'{{"t":"done","ob":"{ob}","stage":{stage},"on":{message["on"]},'
+            f'"due":{message["due"]},"defined":{message["defined"]}'
+        )
+    return f'{{"t":"unmet","ob":"{ob}","stage":{stage},"at":{message["at"]},"due":{message["due"]}'
 
 
 class _Ruleset:
@@ -616,6 +613,9 @@ class _CaseState:
         raw = tuple(stage)
         n = raw[0]
         stages = self.stages
+        if len(stages) == 1 and stages[0][0] == n:  # the usual case: stage 1 alone
+            self.stages = (raw,)
+            return stage
         for i, old in enumerate(stages):
             if old[0] == n:
                 self.stages = (*stages[:i], raw, *stages[i + 1 :])
@@ -638,6 +638,14 @@ class _CaseState:
     def set_obligation(self, ob: str, n: int, due: date, status: str) -> None:
         entry = (ob, n, due, status)
         obligations = self.obligations
+        if len(obligations) == 2:  # the usual case: stage 1's two obligations
+            first, second = obligations
+            if first[1] == n and first[0] == ob:
+                self.obligations = (entry, second)
+                return
+            if second[1] == n and second[0] == ob:
+                self.obligations = (first, entry)
+                return
         for i, old in enumerate(obligations):
             if old[1] == n and old[0] == ob:
                 self.obligations = (*obligations[:i], entry, *obligations[i + 1 :])
@@ -1396,6 +1404,9 @@ class Monitor:
         return [(_POST, message) for message in messages]
 
     def _handlers(self, case: _CaseState, n: int, on: date) -> list[_Step]:
+        numbers = case.stage_numbers()
+        if n - 1 not in numbers and n + 1 not in numbers:
+            return []  # no neighbouring stage to compare handlers with
         messages = []
         for earlier, later in ((n - 1, n), (n, n + 1)):
             first, second = case.stage(earlier), case.stage(later)
