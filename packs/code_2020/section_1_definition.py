@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from complaintrules import Complaint, LandlordPolicy
 from complaintrules.authoring import (
+    CaseFact,
     Context,
     Level,
     Outcome,
     Verdict,
+    applies_if,
     check_out_of_time_refusals,
     failed,
     needs_evidence,
@@ -237,7 +239,9 @@ CHC20_1_7 = rule(
         with no detail recorded fails. Whether a named ground fits the policy is judged under
         1.8. Policy: exclusions.each_case_on_merits must be true.
     """,
-    case=_refused_with_reason,
+    case=applies_if(
+        CaseFact.STAGE1_REFUSAL, _refused_with_reason, otherwise="the complaint was not refused"
+    ),
     policy=policy_states(
         (
             "exclusions.each_case_on_merits",
@@ -336,7 +340,9 @@ CHC20_1_8 = rule(
         issue_occurred_on it needs evidence.
     """,
     policy=_exclusions_policy,
-    case=_out_of_time,
+    case=applies_if(
+        CaseFact.STAGE1_REFUSAL, _out_of_time, otherwise="no complaint refused as out of time"
+    ),
     examples=[
         policy_example(
             Verdict.FAIL,
@@ -406,7 +412,9 @@ CHC20_1_9 = rule(
         Case: each stage 1 refusal must record explanation_given and ombudsman_right_given
         as true. Policy: exclusions.refusal_explained_with_ombudsman_right must be true.
     """,
-    case=_refusal_explained,
+    case=applies_if(
+        CaseFact.STAGE1_REFUSAL, _refusal_explained, otherwise="the complaint was not refused"
+    ),
     policy=policy_states(
         (
             "exclusions.refusal_explained_with_ombudsman_right",

@@ -10,11 +10,13 @@ from itertools import pairwise
 
 from complaintrules import Complaint, LandlordPolicy
 from complaintrules.authoring import (
+    CaseFact,
     Context,
     Level,
     Outcome,
     Verdict,
     acknowledgement_deadline,
+    applies_if,
     check_acknowledged_in_time,
     check_stage_numbers,
     failed,
@@ -185,7 +187,7 @@ CHC20_4_2 = rule(
         Case: the stage 1 acknowledgement must record a definition with both understanding
         and outcomes_sought. Policy: records_complaint_definition must be true.
     """,
-    case=_acknowledgement_defines,
+    case=applies_if(CaseFact.STAGE1, _acknowledgement_defines, otherwise="the case has no stage 1"),
     policy=policy_states(
         (
             "records_complaint_definition",
@@ -642,7 +644,9 @@ CHC20_4_14 = rule(
         Case: a refusal to escalate (refusals with stage 2) must name its reason.
     """,
     policy=policy_escalation_grounds,
-    case=_escalation_refusals,
+    case=applies_if(
+        CaseFact.STAGE2_REFUSAL, _escalation_refusals, otherwise="escalation was not refused"
+    ),
     examples=[
         policy_example(
             Verdict.FAIL,
@@ -828,7 +832,11 @@ CHC20_4_19 = rule(
         unacceptable_behaviour.restrictions_proportionate and equality_act_regard must be
         true.
     """,
-    case=_restrictions,
+    case=applies_if(
+        CaseFact.CONTACT_RESTRICTION,
+        _restrictions,
+        otherwise="no restriction on the resident's contact",
+    ),
     policy=policy_states(
         (
             "unacceptable_behaviour.restrictions_proportionate",

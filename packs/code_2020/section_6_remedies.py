@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from complaintrules import Complaint, LandlordPolicy
 from complaintrules.authoring import (
+    CaseFact,
     Context,
     Level,
     Outcome,
     Verdict,
+    applies_if,
     failed,
     needs_evidence,
     not_applicable,
@@ -77,7 +79,7 @@ CHC20_6_1 = rule(
         remedy or outstanding action at that stage. A response without a recorded outcome
         needs evidence.
     """,
-    case=_put_right,
+    case=applies_if(CaseFact.ANY_RESPONSE, _put_right, otherwise="no response yet"),
     examples=[
         case_example(
             Verdict.FAIL,
@@ -222,7 +224,7 @@ CHC20_6_5 = rule(
         Case: each remedy not already done must have a due date; one completed after its due
         date fails, and with an as-of date so does one still open past it.
     """,
-    case=_followed_through,
+    case=applies_if(CaseFact.REMEDY, _followed_through, otherwise="no remedy offered"),
     examples=[
         case_example(
             Verdict.FAIL,
