@@ -15,6 +15,7 @@ from typing import Any
 from complaintrules import Complaint, LandlordPolicy
 from complaintrules.authoring import (
     CaseCheck,
+    CaseFact,
     ClockStart,
     Context,
     Example,
@@ -23,6 +24,7 @@ from complaintrules.authoring import (
     PolicyCheck,
     Rule,
     Verdict,
+    applies_if,
     check_actions_tracked,
     check_extensions_within_cap,
     check_issues_raised,
@@ -62,6 +64,15 @@ from ._helpers import (
 # -- shapes of check used at more than one stage -----------------------------------------------
 
 
+def _gated(number: int, what: str, check: CaseCheck, otherwise: str) -> CaseCheck:
+    """``check`` gated on the fact ``what`` (see ``CaseFact.at_stage``) at stage ``number``,
+    not applicable with ``otherwise`` where the case lacks it. Case facts exist for stages 1
+    and 2 only: a stage 3 check is returned ungated."""
+    if number not in (1, 2):
+        return check
+    return applies_if(CaseFact.at_stage(what, number), check, otherwise=otherwise)
+
+
 def _respond(number: int) -> CaseCheck:
     """The stage's response was in time, and any extension was explained, in time and within
     the cap (or had a good reason)."""
@@ -75,7 +86,7 @@ def _respond(number: int) -> CaseCheck:
         extensions = check_extensions_within_cap(case, ctx, stage_number=number, **params)
         return first_not_passing([timing, extensions])
 
-    return check
+    return _gated(number, "", check, f"the case has no stage {number}")
 
 
 def _policy_timing(number: int, allowed_from: Collection[ClockStart]) -> PolicyCheck:
@@ -203,7 +214,7 @@ def _agreed_beyond(number: int) -> CaseCheck:
             **computed,
         )
 
-    return check
+    return _gated(number, "extension", check, f"no extension at stage {number}")
 
 
 def _ombudsman_when_not_agreed(number: int) -> CaseCheck:
@@ -249,7 +260,7 @@ def _ombudsman_when_not_agreed(number: int) -> CaseCheck:
             "where the extension was not agreed, the Ombudsman's details were given", facts=facts
         )
 
-    return check
+    return _gated(number, "extension", check, f"no extension at stage {number}")
 
 
 def _across_stages(
@@ -358,13 +369,20 @@ def _letter_rule(
     """The stage ``number`` response letter stated every item the Code lists for it, and
     the policy's template lists them (5.8, 5.16, 5.20)."""
     items = f"stage{number}.response_items"
+    case = response_contents_at(number, items)  # gated on the stage's response at stages 1-2
+    if number not in (1, 2):
+        # Case facts know no stage 3, but a case with no response at any stage has none at
+        # this stage either: the message is the check's own.
+        case = applies_if(
+            CaseFact.ANY_RESPONSE, case, otherwise=f"no stage {number} response to check"
+        )
     return rule(
         provision,
         f"Stage {number} response letter contents",
         level=Level.MUST,
         summary=summary,
         explanation=explanation,
-        case=response_contents_at(number, items),
+        case=case,
         policy=_for_policy(number, policy_response_items(number, items), optional=optional),
         examples=examples,
     )
@@ -768,7 +786,7 @@ CHC20_5_9 = rule(
         stage 2 refusal recorded with explanation_given and ombudsman_right_given true. An
         open case is judged only with an as-of date. Policy: the policy must have a stage 2.
     """,
-    case=_progressed,
+    case=applies_if(CaseFact.STAGE2, _progressed, otherwise="the resident did not ask to escalate"),
     policy=_policy_has_stage2,
     examples=[
         case_example(Verdict.PASS, "escalated and handled", stage1(), stage2()),
@@ -843,7 +861,7 @@ CHC20_5_10 = rule(
         outcomes_sought; a stage 2 response with no acknowledgement fails. Policy:
         records_complaint_definition must be true.
     """,
-    case=_stage2_defined,
+    case=applies_if(CaseFact.STAGE2, _stage2_defined, otherwise="no stage 2"),
     policy=policy_states(
         (
             "records_complaint_definition",
@@ -908,7 +926,7 @@ CHC20_5_11 = rule(
         Case: a case with stage 2 must have a stage 1 response, and stage 2's requested_on
         (the resident's request) must not be earlier than it.
     """,
-    case=_after_stage1_on_request,
+    case=applies_if(CaseFact.STAGE2, _after_stage1_on_request, otherwise="no stage 2"),
     examples=[
         case_example(Verdict.PASS, "requested after the stage 1 response", stage1(), stage2()),
         case_example(
