@@ -64,8 +64,9 @@ def heap_mb() -> float | None:
     return tracemalloc.get_traced_memory()[0] / (1024 * 1024) if tracemalloc.is_tracing() else None
 
 
-#: Scheduled events wait as flat tuples of (key, value) pairs, the complaint definition
-#: replaced by this marker, and become dicts only when streamed. A tuple of strings and
+#: Scheduled events wait as flat tuples of keys and values in turn, the complaint definition
+#: replaced by this marker, and become dicts (each with its own copy of the definition) only
+#: when streamed. A tuple of strings and
 #: numbers is not tracked by the garbage collector, where a waiting dict holding the
 #: definition would be: a queue of ~400,000 dicts would make the collector's full passes
 #: during ``Monitor.post`` measure the benchmark's own queue rather than the monitor.
