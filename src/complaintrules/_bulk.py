@@ -8,8 +8,10 @@ vectorised path: the same arithmetic as :mod:`complaintrules._timeliness` over n
 arrays of date ordinals, with the working-day index of the engine's calendar. A case the
 vectorised path cannot take (more than one extension at a stage, a clock it does not
 model, a date outside the calendar) goes through the rules themselves. Every other rule
-runs per case, without building evidence. ``tests/crm/test_bulk_agreement.py`` checks
-the vectorised verdicts against the per-case ones on generated data.
+runs per case and keeps only its verdict and message, except gated rules a case cannot
+meet and rules the vector settles (SETTLED_BY_VECTOR), which are counted without a call.
+``tests/crm/test_crm_bulk_agreement.py`` checks the vectorised verdicts against the
+per-case ones on generated data.
 """
 
 from __future__ import annotations
