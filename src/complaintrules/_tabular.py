@@ -471,32 +471,17 @@ class RowConverter:
                     ),
                 ),
             )
-        if self.construct and type(record) is list and len(record) == len(self.header):
-            built = self._construct_cells(record)
-            if built is not None:
-                return Row(row, built)
         if isinstance(record, dict):
             get = record.get
             values: Sequence[Any] = [get(f.column) for f in self.fields]
+        elif len(record) == len(self.header):
+            values = [record[f.index] for f in self.fields]
         else:
             values = [record[f.index] if f.index < len(record) else None for f in self.fields]
-        if self.construct and isinstance(record, dict):
-            got: dict[str, Any] = {}
-            try:
-                for f, raw in zip(self.fields, values, strict=True):
-                    if raw is None or raw == "":
-                        continue
-                    if isinstance(raw, str) and (raw[0].isspace() or raw[-1].isspace()):
-                        raw = raw.strip()
-                        if not raw:
-                            continue
-                    got[f.target] = f.parse(raw) if f.parse is not None else self._value(f, raw)
-            except (ValueError, TypeError):
-                pass  # the checked path below names the column and the reason
-            else:
-                built = _construct(got)
-                if built is not None:
-                    return Row(row, built)
+        if self.construct:
+            built = self._construct_values(values)
+            if built is not None:
+                return Row(row, built)
         data: dict[str, Any] = {}
         stages: dict[int, dict[str, Any]] = {1: {"number": 1}}
         problems: list[RowProblem] = []
@@ -566,19 +551,19 @@ class RowConverter:
             }
             return Row(row, None, tuple(self._problems(row, exc, columns)))
 
-    def _construct_cells(self, cells: list[str]) -> Complaint | None:
-        """A CSV record of the header's width built directly (see :func:`_construct`).
+    def _construct_values(self, values: Sequence[Any]) -> Complaint | None:
+        """A record's case built directly from its values, one per field (see
+        :func:`_construct`).
 
-        None when any cell does not read, or the case is not certainly valid: the
-        checked path then names the column and the reason.
+        None when any value does not read, or the case is not certainly valid: the checked
+        path then names the column and the reason.
         """
         got: dict[str, Any] = {}
         try:
-            for f in self.fields:
-                raw = cells[f.index]
-                if not raw:
+            for f, raw in zip(self.fields, values, strict=True):
+                if raw is None or raw == "":
                     continue
-                if raw[0].isspace() or raw[-1].isspace():
+                if isinstance(raw, str) and (raw[0].isspace() or raw[-1].isspace()):
                     raw = raw.strip()
                     if not raw:
                         continue
