@@ -272,8 +272,9 @@ class BulkEvaluator:
         self._params: dict[tuple[str, date], tuple[tuple[int, int, int, int], ...] | None] = {}
         #: not-applicable message of each rule in SETTLED_BY_VECTOR, as the rule gave it
         self._settled_message: dict[str, str] = {}
-        #: rules the vector settled and the rule itself did not judge not applicable: a
-        #: defect, but never a wrong verdict (from then on the rule runs); tests keep it empty
+        #: rules the vector settled where the rule itself did not judge the case not
+        #: applicable: a defect in the vector (from then on the rule runs for every new
+        #: shape of case); the agreement tests keep it empty
         self.unsettled: set[str] = set()
         cal = self.engine.calendar
         index = cal._index
