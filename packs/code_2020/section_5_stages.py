@@ -24,6 +24,7 @@ from complaintrules.authoring import (
     PolicyCheck,
     Rule,
     Verdict,
+    applies_at_stage,
     applies_if,
     check_actions_tracked,
     check_extensions_within_cap,
@@ -64,15 +65,6 @@ from ._helpers import (
 # -- shapes of check used at more than one stage -----------------------------------------------
 
 
-def _gated(number: int, what: str, check: CaseCheck, otherwise: str) -> CaseCheck:
-    """``check`` gated on the fact ``what`` (see ``CaseFact.at_stage``) at stage ``number``,
-    not applicable with ``otherwise`` where the case lacks it. Case facts exist for stages 1
-    and 2 only: a stage 3 check is returned ungated."""
-    if number not in (1, 2):
-        return check
-    return applies_if(CaseFact.at_stage(what, number), check, otherwise=otherwise)
-
-
 def _respond(number: int) -> CaseCheck:
     """The stage's response was in time, and any extension was explained, in time and within
     the cap (or had a good reason)."""
@@ -86,7 +78,7 @@ def _respond(number: int) -> CaseCheck:
         extensions = check_extensions_within_cap(case, ctx, stage_number=number, **params)
         return first_not_passing([timing, extensions])
 
-    return _gated(number, "", check, f"the case has no stage {number}")
+    return applies_at_stage("", number, check, otherwise=f"the case has no stage {number}")
 
 
 def _policy_timing(number: int, allowed_from: Collection[ClockStart]) -> PolicyCheck:
@@ -214,7 +206,7 @@ def _agreed_beyond(number: int) -> CaseCheck:
             **computed,
         )
 
-    return _gated(number, "extension", check, f"no extension at stage {number}")
+    return applies_at_stage("extension", number, check, otherwise=f"no extension at stage {number}")
 
 
 def _ombudsman_when_not_agreed(number: int) -> CaseCheck:
@@ -260,7 +252,7 @@ def _ombudsman_when_not_agreed(number: int) -> CaseCheck:
             "where the extension was not agreed, the Ombudsman's details were given", facts=facts
         )
 
-    return _gated(number, "extension", check, f"no extension at stage {number}")
+    return applies_at_stage("extension", number, check, otherwise=f"no extension at stage {number}")
 
 
 def _across_stages(

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ._case import Complaint
     from ._context import Context
 
-__all__ = ["CaseFact", "GatedCheck", "applies_if", "case_facts"]
+__all__ = ["CaseFact", "GatedCheck", "applies_at_stage", "applies_if", "case_facts"]
 
 
 class CaseFact(IntFlag):
@@ -145,3 +145,18 @@ def applies_if(
     if not requires:
         raise ValueError("applies_if needs at least one CaseFact")
     return GatedCheck(int(requires), check, otherwise)
+
+
+def applies_at_stage(
+    what: str,
+    number: int,
+    check: Callable[[Complaint, Context], Outcome],
+    *,
+    otherwise: str,
+) -> Callable[[Complaint, Context], Outcome]:
+    """``check`` gated on the fact ``what`` at stage ``number`` (see
+    :meth:`CaseFact.at_stage`), for checks shared between stages. Case facts exist for
+    stages 1 and 2 only: at any other stage ``check`` is returned ungated."""
+    if number not in (1, 2):
+        return check
+    return applies_if(CaseFact.at_stage(what, number), check, otherwise=otherwise)

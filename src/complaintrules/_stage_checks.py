@@ -16,7 +16,7 @@ from dateutil.relativedelta import relativedelta
 
 from ._case import Complaint, RefusalGround, Stage
 from ._context import Context
-from ._gates import CaseFact, applies_if
+from ._gates import applies_at_stage
 from ._policy import ClockStart
 from ._rules import CaseCheck, Outcome, Verdict
 from ._timeliness import (
@@ -77,10 +77,8 @@ _NOT_REACHED = ("", "the case did not reach stage {}")
 
 def _gate(check: CaseCheck, number: int, lacks: tuple[str, str]) -> CaseCheck:
     """``check`` gated on what it judges at stage ``number`` (facts exist for stages 1-2)."""
-    if number not in (1, 2):
-        return check
     what, message = lacks
-    return applies_if(CaseFact.at_stage(what, number), check, otherwise=message.format(number))
+    return applies_at_stage(what, number, check, otherwise=message.format(number))
 
 
 def _na(message: str) -> Outcome:

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any, Protocol, overload
 
 from ._context import Context, Portfolio
-from ._gates import CaseFact, GatedCheck, applies_if, case_facts
+from ._gates import CaseFact, GatedCheck, applies_at_stage, applies_if, case_facts
 from ._organisation import Appointment, Organisation
 from ._policy import ClockStart, LandlordPolicy, PolicyStage
 from ._rules import (
@@ -81,6 +81,7 @@ __all__ = [
     "Subject",
     "Verdict",
     "acknowledgement_deadline",
+    "applies_at_stage",
     "applies_if",
     "attestation_example",
     "case_facts",

@@ -21,6 +21,7 @@ from complaintrules.authoring import (
     GatedCheck,
     Outcome,
     Subject,
+    applies_at_stage,
     applies_if,
     case_facts,
     passed,
@@ -119,6 +120,21 @@ def test_gate_calls_the_check_only_when_the_case_has_the_facts() -> None:
 def test_applies_if_needs_a_fact() -> None:
     with pytest.raises(ValueError, match="at least one"):
         applies_if(CaseFact(0), lambda case, ctx: passed("x"), otherwise="never")
+
+
+def test_applies_at_stage_gates_stages_one_and_two_only() -> None:
+    def check(case: Complaint, ctx: Context) -> Outcome:
+        return passed("judged")
+
+    second = applies_at_stage("extension", 2, check, otherwise="no extension at stage 2")
+    assert isinstance(second, GatedCheck)
+    assert second.requires == CaseFact.STAGE2_EXTENSION and second.check is check
+    assert second.otherwise == "no extension at stage 2"
+    first = applies_at_stage("", 1, check, otherwise="x")
+    assert isinstance(first, GatedCheck) and first.requires == CaseFact.STAGE1
+    assert applies_at_stage("extension", 3, check, otherwise="x") is check  # no stage 3 facts
+    with pytest.raises(ValueError, match="no case fact 'refund' at stage 1"):
+        applies_at_stage("refund", 1, check, otherwise="x")
 
 
 def _case_examples() -> dict[date | None, list[Complaint]]:
