@@ -13,7 +13,6 @@ from complaintrules.authoring import (
     check_out_of_time_refusals,
     failed,
     needs_evidence,
-    not_applicable,
     passed,
     policy_definition_keeps,
     policy_example,
@@ -211,8 +210,7 @@ CHC20_1_6 = rule(
 
 def _refused_with_reason(case: Complaint, ctx: Context) -> Outcome:
     refusals = [(i, r) for i, r in enumerate(case.refusals) if r.stage == 1]
-    if not refusals:
-        return not_applicable("the complaint was not refused")
+    assert refusals  # the rule's gate
     facts = {f"refusals[{i}]": {"ground": r.ground.value, "detail": r.detail} for i, r in refusals}
     bare = [f"refusals[{i}]" for i, r in refusals if r.ground == "other" and not r.detail]
     if bare:
@@ -376,8 +374,7 @@ CHC20_1_8 = rule(
 
 def _refusal_explained(case: Complaint, ctx: Context) -> Outcome:
     refusals = [(i, r) for i, r in enumerate(case.refusals) if r.stage == 1]
-    if not refusals:
-        return not_applicable("the complaint was not refused")
+    assert refusals  # the rule's gate
     facts = {}
     for i, r in refusals:
         facts[f"refusals[{i}].explanation_given"] = r.explanation_given

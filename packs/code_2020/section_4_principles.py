@@ -146,8 +146,7 @@ CHC20_4_1 = rule(
 
 def _acknowledgement_defines(case: Complaint, ctx: Context) -> Outcome:
     stage = case.stage(1)
-    if stage is None:
-        return not_applicable("the case has no stage 1")
+    assert stage is not None  # the rule's gate
     if stage.acknowledged is None:
         return not_applicable("stage 1 not yet acknowledged (its timing is judged under 4.1)")
     definition = stage.acknowledged.definition
@@ -619,8 +618,7 @@ CHC20_4_13 = rule(
 
 def _escalation_refusals(case: Complaint, ctx: Context) -> Outcome:
     refusals = [(i, r) for i, r in enumerate(case.refusals) if r.stage == 2]
-    if not refusals:
-        return not_applicable("escalation was not refused")
+    assert refusals  # the rule's gate
     facts = {f"refusals[{i}]": {"ground": r.ground.value, "detail": r.detail} for i, r in refusals}
     bare = [f"refusals[{i}]" for i, r in refusals if r.ground == "other" and not r.detail]
     if bare:
@@ -798,8 +796,7 @@ CHC20_4_18 = rule(
 
 
 def _restrictions(case: Complaint, ctx: Context) -> Outcome:
-    if not case.contact_restrictions:
-        return not_applicable("no restriction on the resident's contact")
+    assert case.contact_restrictions  # the rule's gate
     facts = {
         f"contact_restrictions[{i}].equality_act_considered": r.equality_act_considered
         for i, r in enumerate(case.contact_restrictions)

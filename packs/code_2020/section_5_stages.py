@@ -716,8 +716,7 @@ CHC20_5_8 = _letter_rule(
 
 def _progressed(case: Complaint, ctx: Context) -> Outcome:
     stage = case.stage(2)
-    if stage is None:
-        return not_applicable("the resident did not ask to escalate")
+    assert stage is not None  # the rule's gate
     refused = [(i, r) for i, r in enumerate(case.refusals) if r.stage == 2]
     if refused:
         facts: dict[str, object] = {}
@@ -814,8 +813,7 @@ CHC20_5_9 = rule(
 
 def _stage2_defined(case: Complaint, ctx: Context) -> Outcome:
     stage = case.stage(2)
-    if stage is None:
-        return not_applicable("no stage 2")
+    assert stage is not None  # the rule's gate
     ack = stage.acknowledged
     if ack is None:
         if stage.response is not None:
@@ -879,8 +877,7 @@ CHC20_5_10 = rule(
 
 def _after_stage1_on_request(case: Complaint, ctx: Context) -> Outcome:
     later = case.stage(2)
-    if later is None:
-        return not_applicable("no stage 2")
+    assert later is not None  # the rule's gate
     first = case.stage(1)
     requested = later.requested_on
     answered = first.response.issued_on if first and first.response else None

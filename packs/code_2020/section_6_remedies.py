@@ -29,8 +29,7 @@ _UPHELD = {"upheld", "partly_upheld"}
 
 def _put_right(case: Complaint, ctx: Context) -> Outcome:
     responded = [s for s in case.stages if s.response is not None]
-    if not responded:
-        return not_applicable("no response yet")
+    assert responded  # the rule's gate
     unknown = [s.number for s in responded if s.response and s.response.outcome is None]
     upheld = [
         s for s in responded if s.response and s.response.outcome and s.response.outcome in _UPHELD
@@ -189,8 +188,7 @@ CHC20_6_4 = rule(
 
 def _followed_through(case: Complaint, ctx: Context) -> Outcome:
     remedies = [(s.number, i, r) for s in case.stages for i, r in enumerate(s.remedies)]
-    if not remedies:
-        return not_applicable("no remedy offered")
+    assert remedies  # the rule's gate
     problems = []
     for number, i, r in remedies:
         label = f"stage {number} remedies[{i}] ({r.kind.value})"
