@@ -112,7 +112,12 @@ def test_mismatch_names_rule_expected_actual_message_and_because(
         ]
     )
     assert "Traceback" not in result.stdout.str()
-    result.stdout.fnmatch_lines(["FAILED *::Acknowledged on the last day::CHC24-6.3 - CHC24-6.3*"])
+    summary = "FAILED *::Acknowledged on the last day::CHC24-6.3"
+    if int(pytest.__version__.split(".")[0]) >= 9:
+        # pytest 9 puts the first line of a plugin item's failure text in the short summary;
+        # pytest 8 shows the item alone.
+        summary += " - CHC24-6.3*"
+    result.stdout.fnmatch_lines([summary])
 
 
 def test_malformed_yaml_is_a_collection_error_with_file_and_line(

@@ -7,6 +7,7 @@ files larger than a limit are refused before anything is built from them.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -117,8 +118,25 @@ def _check_nesting(path: Path, text: str) -> None:
     libyaml's composer recurses in C and can overflow the stack on absurd nesting, so the
     depth is checked on the (flat) event stream first.
     """
+    try:
+        _count_depth(path, text, _Composer)
+    except yaml.YAMLError as exc:
+        # libyaml 0.2.6 (PyYAML 6.0.4) refuses deep nesting itself, in its scanner, before
+        # the events above reach our limit, and in its own words. Whatever it said, re-read
+        # the text up to where it stopped with the pure-Python parser, which has no limit of
+        # its own, so that too-deep nesting always gets the same message of ours.
+        mark = getattr(exc, "problem_mark", None)
+        if _Composer is not YamlLoader and mark is not None:
+            # A prefix within the limit ends mid-document: then libyaml's own error stands.
+            with contextlib.suppress(yaml.YAMLError):
+                _count_depth(path, text[: mark.index + 1], YamlLoader)
+        raise
+
+
+def _count_depth(path: Path, text: str, loader: type[Any]) -> None:
+    """Walk the parser's events, raising :class:`InputError` past :data:`MAX_NESTING`."""
     depth = 0
-    for event in yaml.parse(text, Loader=_Composer):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_NESTING:

@@ -43,7 +43,10 @@ CASES: dict[str, tuple[str, tuple[str, ...]]] = {
     "a_list_not_a_mapping": ("- 1\n- 2\n", ("line 1", "(top level)", "expected a mapping")),
     "alias_bomb": (_bomb(), ("line ", "aliases expand to more than")),
     "recursive_alias": ("name: &a [*a]\n", ("line 1", "name", "refers to itself")),
-    "deep_flow_nesting": ("name: " + "[" * 50_000 + "]" * 50_000 + "\n", ("line 1", "nested")),
+    "deep_flow_nesting": (
+        "name: " + "[" * 50_000 + "]" * 50_000 + "\n",
+        ("line 1", f"nested more than {MAX_NESTING} levels deep"),
+    ),
     "deep_block_nesting": (
         "name:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, MAX_NESTING + 20)),
         ("line ", "nested more than"),
