@@ -370,6 +370,7 @@ attestations:
         "--complaintrules-policy=policy.yaml",
         "--complaintrules-organisation=org.yaml",
         "--complaintrules-pack=code_2024",
+        "--complaintrules-on=2025-03-31",
         "-k",
         "CHC24-6.20",
     )

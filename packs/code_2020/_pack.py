@@ -70,6 +70,8 @@ PACK = Pack(
     in_force_from=date(2020, 7, 1),
     in_force_until=date(2024, 3, 31),
     rules=RULES,
+    # Every attestation rule of this pack reads its validity from this parameter.
+    attestation_validity="attestation.valid_months",
     parameters=ParameterSet.from_yaml(_HERE / "parameters.yaml"),
     description=(
         "The Code of July 2020 as revised in 2022, until 31 March 2024: stage 1 acknowledged "

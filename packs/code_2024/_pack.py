@@ -37,6 +37,8 @@ PACK = Pack(
         *section_8_reporting.RULES,
         *section_9_oversight.RULES,
     ),
+    # Every attestation rule of this pack reads its validity from this parameter.
+    attestation_validity="attestation.valid_months",
     parameters=ParameterSet.from_yaml(Path(__file__).with_name("parameters.yaml")),
     description=(
         "The statutory Code from 1 April 2024: two stages, acknowledgement in 5 working "

@@ -18,10 +18,11 @@ from ._case import Complaint
 from ._context import Context, Portfolio
 from ._conventions import Conventions
 from ._organisation import Organisation
-from ._packs import Pack
+from ._packs import DEFAULT_ATTESTATION_VALIDITY_MONTHS, Pack
 from ._plugins import PackRegistry, PluginProblem
 from ._policy import LandlordPolicy
 from ._rules import Evidence, Finding, Outcome, Rule, Subject, Verdict
+from ._stage_checks import months_after
 
 __all__ = ["REPORT_SCHEMA_VERSION", "Engine", "Report"]
 
@@ -411,37 +412,85 @@ class Engine:
         )
 
 
+def _attestation_validity(ctx: Context) -> tuple[int, str]:
+    """Months an attestation stays valid on ``ctx.on``, and where that number comes from:
+    the pack's own dated parameter when it names one, else the default."""
+    name = ctx.pack.attestation_validity
+    if name is None:
+        return DEFAULT_ATTESTATION_VALIDITY_MONTHS, "default"
+    months = ctx.param(name)
+    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
+        raise ValueError(f"parameter {name!r} must be a whole number of months, got {months!r}")
+    return months, name
+
+
 def _attested(rule: Rule) -> Callable[[Organisation | None, Context], Outcome]:
-    """The attestation check of ``rule``: what a person has signed, with its evidence."""
+    """The attestation check of ``rule``: what a person has signed, with its evidence.
+
+    One check for every attestation rule of every pack. An attestation counts only on the
+    dates it is valid for: from the day it was signed to the same day ``months`` later
+    (inclusive), ``months`` being the pack's validity parameter. One signed after the date
+    judged, or whose validity ended before it, needs evidence, with the reason.
+    """
     need = rule.attestation or ""
 
     def check(organisation: Organisation | None, ctx: Context) -> Outcome:
         settle = f"An attestation for provision {rule.provision} would settle it: {need}"
         if organisation is None:
             return Outcome(Verdict.NEEDS_EVIDENCE, f"no organisation file given. {settle}")
-        found = organisation.attestation_for(rule.provision, rule.pack)
+        judged = ctx.on.isoformat()
+        found = organisation.attestation_for(rule.provision, rule.pack, on=ctx.on)
         if found is None:
+            future = organisation.attestation_for(rule.provision, rule.pack)
+            if future is not None:
+                return Outcome(
+                    Verdict.NEEDS_EVIDENCE,
+                    f"the attestation for provision {rule.provision} by {future.by} is dated "
+                    f"{future.on.isoformat()}, in the future (judged as of {judged}). {settle}",
+                    {"attestation.by": future.by, "attestation.on": future.on.isoformat()},
+                    {"judged_on": judged},
+                )
             return Outcome(
                 Verdict.NEEDS_EVIDENCE,
                 f"no attestation for provision {rule.provision}. {settle}",
             )
+        months, source = _attestation_validity(ctx)
+        valid_until = months_after(found.on, months)
         facts = {
             "attestation.statement": found.statement,
             "attestation.evidence": list(found.evidence),
             "attestation.by": found.by,
             "attestation.on": found.on.isoformat(),
         }
+        computed: dict[str, Any] = {
+            "judged_on": judged,
+            "valid_months": months,
+            "valid_until": valid_until.isoformat(),
+        }
+        if source == "default":
+            computed["valid_months_source"] = "default (the pack names no validity parameter)"
+        if valid_until < ctx.on:
+            return Outcome(
+                Verdict.NEEDS_EVIDENCE,
+                f"the attestation for provision {rule.provision} by {found.by} has expired: "
+                f"dated {found.on.isoformat()}, valid {months} months to "
+                f"{valid_until.isoformat()}, judged as of {judged}. {settle}",
+                facts,
+                computed,
+            )
         if found.complies:
             return Outcome(
                 Verdict.PASS,
                 f"attested by {found.by} on {found.on.isoformat()}: {found.statement}",
                 facts,
+                computed,
             )
         return Outcome(
             Verdict.FAIL,
             f"{found.by} attested on {found.on.isoformat()} that this is not met: "
             f"{found.statement}",
             facts,
+            computed,
         )
 
     return check

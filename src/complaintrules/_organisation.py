@@ -179,11 +179,16 @@ class Organisation(InputModel):
     housing_stock: HousingStock | None = None
     attestations: list[Attestation] = []
 
-    def attestation_for(self, provision: str, pack: str) -> Attestation | None:
-        """The most recent attestation for ``provision`` that applies to ``pack``."""
+    def attestation_for(
+        self, provision: str, pack: str, *, on: date | None = None
+    ) -> Attestation | None:
+        """The most recent attestation for ``provision`` that applies to ``pack`` (with
+        ``on``, the most recent signed on or before that date)."""
         matching = [
             a
             for a in self.attestations
-            if a.provision == provision and (a.pack is None or a.pack == pack)
+            if a.provision == provision
+            and (a.pack is None or a.pack == pack)
+            and (on is None or a.on <= on)
         ]
         return max(matching, key=lambda a: a.on) if matching else None

@@ -10,7 +10,11 @@ from typing import Any
 from ._params import ParameterSet
 from ._rules import Rule
 
-__all__ = ["Pack"]
+__all__ = ["DEFAULT_ATTESTATION_VALIDITY_MONTHS", "Pack"]
+
+#: How long an attestation stays valid when its pack names no parameter for it: the Code's
+#: annual self-assessment cycle.
+DEFAULT_ATTESTATION_VALIDITY_MONTHS = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +31,10 @@ class Pack:
     description: str = ""
     #: Rule id in this pack -> equivalent rule ids in another pack, for year-on-year views.
     equivalents: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The name of this pack's dated parameter (in months) saying how long a person's
+    #: attestation stays valid after the date it was signed; unset means
+    #: :data:`DEFAULT_ATTESTATION_VALIDITY_MONTHS`.
+    attestation_validity: str | None = None
 
     def __post_init__(self) -> None:
         ids = [r.id for r in self.rules]

@@ -164,7 +164,7 @@ def render_form_docx(form: SelfAssessmentForm, plan: ActionPlan | None = None) -
                 f"({100 * met / judged:.1f}%)",
                 style="List Bullet",
             )
-    for section in form.sections:
+    for section in form.all_sections:
         document.add_heading(section.title, level=1)
         table = _table(document, COLUMNS, _FORM_WIDTHS_CM)
         for row in section.rows:

@@ -7,11 +7,12 @@ import io
 from collections.abc import Sequence
 
 from ._action_plan import NO_ACTION, ActionPlan, PlanRow
-from ._selfassess import COLUMNS, Comply, SelfAssessmentForm
+from ._selfassess import COLUMNS, NO_EQUIVALENT, Comply, SelfAssessmentForm
 
 __all__ = [
     "PLAN_COLUMNS",
     "form_intro",
+    "other_code_notes",
     "plan_cells",
     "render_form_csv",
     "render_form_markdown",
@@ -39,11 +40,32 @@ def form_intro(form: SelfAssessmentForm) -> list[str]:
         f"Pre-filled by complaintrules from {', '.join(scope)}"
         + (f", as of {form.as_of}." if form.as_of else "."),
         f"{len(form.rows)} provisions: {counts}.",
+        *other_code_notes(form),
         "The requirements are summarised in our own words; the Code's own text governs. "
         "Rows marked 'Evidence needed' need a person's attestation or facts the files did "
         "not give. The complaints officer completes the form and the governing body "
         "approves it.",
     ]
+    return lines
+
+
+def other_code_notes(form: SelfAssessmentForm) -> list[str]:
+    """What the form says when some cases were judged under another Code."""
+    lines = []
+    for name, title, count in form.other_codes:
+        lines.append(
+            f"Note: {count} case{'s' if count != 1 else ''} in this period "
+            f"{'were' if count != 1 else 'was'} judged under the {title} ({name}), the Code in "
+            f"force when {'they were' if count != 1 else 'it was'} received, and "
+            f"{'are' if count != 1 else 'is'} shown on the rows of the equivalent provisions "
+            f"of the {form.pack.title}; each such row says so."
+        )
+    if form.no_equivalent:
+        refs = ", ".join(row.rule_id for row in form.no_equivalent)
+        lines.append(
+            f"{len(form.no_equivalent)} provision(s) of another Code have findings but no "
+            f"equivalent on this form ({refs}); they are listed under '{NO_EQUIVALENT}'."
+        )
     return lines
 
 
@@ -56,7 +78,7 @@ def render_form_markdown(form: SelfAssessmentForm, plan: ActionPlan | None = Non
     out = [f"# Self-assessment against the Complaint Handling Code: {_md(form.landlord)}", ""]
     for line in form_intro(form):
         out += [line, ""]
-    for section in form.sections:
+    for section in form.all_sections:
         out += [f"## {_md(section.title)}", ""]
         out.append("| " + " | ".join(COLUMNS) + " |")
         out.append("|" + "---|" * len(COLUMNS))
@@ -119,7 +141,7 @@ def _csv(rows: Sequence[Sequence[str]]) -> str:
 def render_form_csv(form: SelfAssessmentForm) -> str:
     """One row per provision; the section is a column (spreadsheets have no sub-tables)."""
     rows: list[Sequence[str]] = [("Section", "Rule", *COLUMNS)]
-    for section in form.sections:
+    for section in form.all_sections:
         for row in section.rows:
             rows.append(
                 (

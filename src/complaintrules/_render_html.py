@@ -221,7 +221,7 @@ def render_form_html(form: SelfAssessmentForm, plan: ActionPlan | None = None) -
             "month each fell due (cases still open and not yet due are left out).</figcaption>"
             "</figure>" + _monthly_table(form.monthly) + "</div>"
         )
-    for section in form.sections:
+    for section in form.all_sections:
         body.append(f"<h2>{_e(section.title)}</h2>")
         body.append(
             "<table class='form'><colgroup><col class='ref'><col class='req'>"

@@ -15,6 +15,13 @@ evidence, and commentary. The library fills every column from the findings:
 
 Where cases were given, the on-time rate of each timeliness provision is also worked out
 month by month (by the month each obligation fell due), for the chart in the HTML form.
+
+Every case given appears on the form. A case is judged under the Code in force for it (the
+engine picks the pack by the date it was received), which may not be the form's Code: its
+findings are then shown on the rows of the equivalent provisions, read from the packs'
+equivalents maps (in either direction), and the row and the form's introduction say so.
+A finding whose provision has no equivalent on the form is listed in a section of its own,
+"Findings with no equivalent provision", never dropped.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -36,10 +43,12 @@ from ._rules import Finding, Level, Rule, Subject, Verdict
 from ._summary import RuleStatus, roll_up
 
 __all__ = [
+    "NO_EQUIVALENT",
     "Comply",
     "FormRow",
     "FormSection",
     "MonthlyRate",
+    "OtherCodeFindings",
     "Practice",
     "SelfAssessmentForm",
     "build_self_assessment",
@@ -110,6 +119,71 @@ class MonthlyRate:
         return self.met / self.judged if self.judged else 0.0
 
 
+#: The heading of the part of the form listing findings of another Code with no equivalent.
+NO_EQUIVALENT = "Findings with no equivalent provision"
+
+_ORDER = (
+    Verdict.ERROR,
+    Verdict.FAIL,
+    Verdict.NEEDS_EVIDENCE,
+    Verdict.PASS,
+    Verdict.NOT_APPLICABLE,
+)
+_WORD = {
+    Verdict.ERROR: "error",
+    Verdict.FAIL: "not met",
+    Verdict.NEEDS_EVIDENCE: "needs evidence",
+    Verdict.PASS: "met",
+    Verdict.NOT_APPLICABLE: "not applicable",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class OtherCodeFindings:
+    """Findings on cases judged under another Code's provision: the Code in force for those
+    cases. On a row they are that row's equivalent; under :data:`NO_EQUIVALENT`, they have
+    none on the form."""
+
+    rule_id: str
+    provision: str
+    title: str
+    summary: str
+    pack: str
+    code: str  # the other Code's title
+    findings: tuple[Finding, ...]
+
+    @property
+    def cases(self) -> tuple[str, ...]:
+        """References of the cases these findings are about, each once, in order."""
+        return tuple(dict.fromkeys(f.subject_ref for f in self.findings))
+
+    @property
+    def verdict(self) -> Verdict:
+        present = {f.verdict for f in self.findings}
+        return next((v for v in _ORDER if v in present), Verdict.NOT_APPLICABLE)
+
+    def tally(self) -> dict[Verdict, int]:
+        counted = Counter(f.verdict for f in self.findings)
+        return {v: counted[v] for v in _ORDER if counted[v]}
+
+    def describe(self) -> str:
+        counts = ", ".join(f"{n} {_WORD[v]}" for v, n in self.tally().items())
+        n = len(self.cases)
+        text = (
+            f"{n} case{'s' if n != 1 else ''} judged under the {self.code} ({self.pack}), the "
+            f"Code in force for them, as its provision {self.provision} ({self.rule_id}): "
+            f"{counts}"
+        )
+        practice = _practice(self.findings)
+        if practice is not None:
+            text += f"; {practice.describe()}"
+        else:
+            failed = [f.subject_ref for f in self.findings if f.verdict is Verdict.FAIL]
+            if failed:
+                text += f" (not met: {', '.join(failed[:5])})"
+        return text
+
+
 @dataclass(frozen=True, slots=True)
 class FormRow:
     rule_id: str
@@ -122,6 +196,18 @@ class FormRow:
     evidence: tuple[str, ...]
     commentary: str
     practice: Practice | None = None
+    #: Findings judged under another Code and shown here as this provision's equivalent.
+    other_code: tuple[OtherCodeFindings, ...] = ()
+    #: This provision's own findings (every subject), the ones the row was filled from.
+    findings: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def case_refs(self) -> set[str]:
+        """Every case whose findings are on this row, under this Code or another."""
+        refs = {f.subject_ref for f in self.findings if f.subject is Subject.CASE}
+        for other in self.other_code:
+            refs.update(f.subject_ref for f in other.findings if f.subject is Subject.CASE)
+        return refs
 
     @property
     def needs_person(self) -> bool:
@@ -145,10 +231,30 @@ class SelfAssessmentForm:
     cases: int | None = None
     period: tuple[date, date] | None = None
     generated_on: date | None = None
+    #: Other Codes cases were judged under: (pack name, title, number of cases), for the
+    #: note at the top of the form.
+    other_codes: tuple[tuple[str, str, int], ...] = ()
+    #: Rows of another Code's provisions with no equivalent on this form (not provisions
+    #: of this form: they are not in :attr:`rows` nor in :meth:`tally`).
+    no_equivalent: tuple[FormRow, ...] = ()
 
     @property
     def rows(self) -> list[FormRow]:
         return [row for section in self.sections for row in section.rows]
+
+    @property
+    def all_sections(self) -> tuple[FormSection, ...]:
+        """The form's sections, then :data:`NO_EQUIVALENT` when there is anything in it."""
+        if not self.no_equivalent:
+            return self.sections
+        return (*self.sections, FormSection(NO_EQUIVALENT, self.no_equivalent))
+
+    def case_refs(self) -> set[str]:
+        """Every case with a finding shown anywhere on the form."""
+        refs: set[str] = set()
+        for row in (*self.rows, *self.no_equivalent):
+            refs |= row.case_refs
+        return refs
 
     def row(self, provision_or_id: str) -> FormRow:
         for row in self.rows:
@@ -237,6 +343,7 @@ def _evidence(
     organisation: Organisation | None,
     cases: Sequence[Complaint] | None,
     period: tuple[date, date] | None,
+    others: Sequence[OtherCodeFindings] = (),
 ) -> list[str]:
     out: list[str] = []
     by_subject = status.by_subject()
@@ -260,11 +367,20 @@ def _evidence(
         out.append(f"Case records: {len(judged)} of {len(cases)} cases judged{span}")
     if by_subject.get(Subject.PORTFOLIO) and cases is not None:
         out.append(f"Complaint records for the period ({len(cases)} cases)")
+    for other in others:
+        out.append(
+            f"Case records judged under {other.pack} {other.rule_id}: {len(other.cases)} cases"
+        )
     return out
 
 
 def _commentary(
-    status: RuleStatus, practice: Practice | None, cases_given: bool, case_rule: bool
+    status: RuleStatus,
+    practice: Practice | None,
+    cases_given: bool,
+    case_rule: bool,
+    others: Sequence[OtherCodeFindings] = (),
+    warning: bool = False,
 ) -> str:
     parts: list[str] = []
     by_subject = status.by_subject()
@@ -303,10 +419,17 @@ def _commentary(
     elif case_rule and not policy:
         if not cases_given:
             parts.append("Practice not checked: no cases were given.")
+        elif practice is None and others:
+            parts.append("No case judged under this Code gave occasion to judge this.")
         elif practice is None:
             parts.append("No case in the period gave occasion to judge this.")
     elif case_rule and cases_given and practice is None and policy:
-        parts.append("No case in the period gave occasion to judge practice.")
+        if others:
+            parts.append("No case judged under this Code gave occasion to judge practice.")
+        else:
+            parts.append("No case in the period gave occasion to judge practice.")
+    for other in others:
+        parts.append(_sentence(f"Shown here as the equivalent provision: {other.describe()}"))
     for subject in (Subject.ORGANISATION, Subject.PORTFOLIO):
         for f in by_subject.get(subject, []):
             parts.append(_sentence(f.message))
@@ -320,7 +443,7 @@ def _commentary(
         if f.verdict is Verdict.ERROR:
             parts.append(_sentence(f"The check could not run: {f.message}"))
             break
-    if status.is_warning:
+    if warning:
         parts.append("This is a 'should' (good practice) provision.")
     return " ".join(p for p in parts if p)
 
@@ -361,6 +484,64 @@ def _monthly(statuses: Iterable[RuleStatus]) -> list[MonthlyRate]:
     return out
 
 
+def _other_code_findings(
+    report: Report, pack: Pack, rules: Sequence[Rule]
+) -> tuple[dict[str, list[OtherCodeFindings]], list[OtherCodeFindings], dict[str, set[str]]]:
+    """Findings judged under packs other than the form's: by the form's rule id they are
+    shown on (a finding goes on every equivalent row), those with no equivalent on the
+    form, and the cases judged under each other pack."""
+    on_form = {r.id for r in rules}
+    packs = {p.name: p for p in report.packs}
+    grouped: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    cases: dict[str, set[str]] = defaultdict(set)
+    for f in report.findings:
+        if f.pack != pack.name:
+            grouped[f.pack, f.rule_id].append(f)
+            if f.subject is Subject.CASE:
+                cases[f.pack].add(f.subject_ref)
+    placed: dict[str, list[OtherCodeFindings]] = defaultdict(list)
+    unplaced: list[OtherCodeFindings] = []
+    for (pack_name, rule_id), found in grouped.items():
+        other = packs.get(pack_name)
+        rule = next((r for r in other.rules if r.id == rule_id), None) if other else None
+        entry = OtherCodeFindings(
+            rule_id=rule_id,
+            provision=found[0].provision,
+            title=rule.title if rule else rule_id,
+            summary=rule.summary if rule else "",
+            pack=pack_name,
+            code=other.title if other else pack_name,
+            findings=tuple(found),
+        )
+        # The map of either pack may say it: the other pack's own, or the form pack's.
+        targets = list(other.equivalents.get(rule_id, ())) if other else []
+        targets += [k for k, there in pack.equivalents.items() if rule_id in there]
+        shown = [t for t in dict.fromkeys(targets) if t in on_form]
+        for target in shown:
+            placed[target].append(entry)
+        if not shown:
+            unplaced.append(entry)
+    return placed, unplaced, cases
+
+
+def _no_equivalent_row(other: OtherCodeFindings, cases_given: bool) -> FormRow:
+    status_word = _COMPLY[other.verdict]
+    return FormRow(
+        rule_id=other.rule_id,
+        provision=f"{other.pack} {other.provision}",
+        section=NO_EQUIVALENT,
+        title=other.title,
+        requirement=other.summary or other.title,
+        level=other.findings[0].level,
+        comply=status_word,
+        evidence=(f"Case records judged under {other.pack} {other.rule_id}",)
+        if cases_given
+        else (),
+        commentary=_sentence(f"No equivalent provision on this form; {other.describe()}"),
+        other_code=(other,),
+    )
+
+
 def build_self_assessment(
     report: Report,
     rules: Sequence[Rule],
@@ -371,8 +552,13 @@ def build_self_assessment(
     cases: Sequence[Complaint] | None = None,
     generated_on: date | None = None,
 ) -> SelfAssessmentForm:
-    """The self-assessment form for ``pack``'s provisions, filled from ``report``."""
+    """The self-assessment form for ``pack``'s provisions, filled from ``report``.
+
+    Findings judged under another pack (cases received while another Code was in force)
+    are shown on the rows of their equivalent provisions, or under :data:`NO_EQUIVALENT`.
+    """
     statuses = roll_up(report, rules)
+    placed, unplaced, other_cases = _other_code_findings(report, pack, rules)
     period = None
     if cases:
         received = [c.received_on for c in cases]
@@ -380,6 +566,8 @@ def build_self_assessment(
     sections: dict[str, list[FormRow]] = {}
     for status in statuses:
         rule = status.rule
+        others = placed.get(rule.id, [])
+        combined = RuleStatus(rule, status.findings + tuple(f for o in others for f in o.findings))
         practice = _practice(status.findings) if cases is not None else None
         row = FormRow(
             rule_id=rule.id,
@@ -388,17 +576,25 @@ def build_self_assessment(
             title=rule.title,
             requirement=rule.summary,
             level=rule.level,
-            comply=_COMPLY[status.verdict],
-            evidence=tuple(_evidence(status, policy, organisation, cases, period)),
+            comply=_COMPLY[combined.verdict],
+            evidence=tuple(_evidence(status, policy, organisation, cases, period, others)),
             commentary=_commentary(
-                status, practice, cases is not None, Subject.CASE in rule.subjects
+                status,
+                practice,
+                cases is not None,
+                Subject.CASE in rule.subjects,
+                others,
+                combined.is_warning,
             ),
             practice=practice,
+            other_code=tuple(others),
+            findings=status.findings,
         )
         sections.setdefault(rule.section, []).append(row)
     landlord = (organisation.name if organisation else None) or (
         policy.name if policy and policy.name else "The landlord"
     )
+    titles = {p.name: p.title for p in report.packs}
     return SelfAssessmentForm(
         landlord=landlord,
         policy_name=policy.name if policy else None,
@@ -409,4 +605,8 @@ def build_self_assessment(
         cases=len(cases) if cases is not None else None,
         period=period,
         generated_on=generated_on,
+        other_codes=tuple(
+            (name, titles.get(name, name), len(refs)) for name, refs in sorted(other_cases.items())
+        ),
+        no_equivalent=tuple(_no_equivalent_row(o, cases is not None) for o in unplaced),
     )

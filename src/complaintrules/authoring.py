@@ -584,12 +584,14 @@ def attestation_example(
     on: str,
     by: str,
     title: str | None = None,
+    as_of: date | None = None,
 ) -> Example:
     """A worked example of one attestation for ``provision`` by the example landlord.
 
     ``complies`` None leaves the field out (an attestation complies unless it says not).
     The example expects a pass for a complying attestation and a fail otherwise; ``title``
-    defaults to "attested as met" or "attested as not met".
+    defaults to "attested as met" or "attested as not met". It is judged ``as_of`` (by
+    default the day it was signed), since an attestation is valid only for a while.
     """
     met = complies is not False
     entry: dict[str, Any] = {"provision": provision}
@@ -600,6 +602,7 @@ def attestation_example(
         Subject.ATTESTATION,
         Verdict.PASS if met else Verdict.FAIL,
         title or ("attested as met" if met else "attested as not met"),
+        as_of=as_of or date.fromisoformat(on),
         name=EXAMPLE_LANDLORD,
         attestations=[entry],
     )

@@ -194,5 +194,5 @@ def test_7_4_attestation() -> None:
             ],
         }
     )
-    assert_fails(org, "CHC24-7.4")
+    assert_fails(org, "CHC24-7.4", on=date(2025, 3, 31))
     assert_needs_evidence(Organisation(name="Example Homes"), "CHC24-7.4")
