@@ -17,12 +17,12 @@ import sys
 from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import date
-from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any
 
 from ._bulk import BulkSummary, CaseResult, Progress, default_jobs, evaluate_file
 from ._engine import Engine
 from ._loading import load_organisation
+from ._output import atomic_writer, check_destinations, write_atomic
 from ._tsm import ReportingPeriod, StockField, TsmDenominator, TsmExtensions, TsmOptions
 
 __all__ = ["add_cases_command", "run_cases"]
@@ -145,6 +145,14 @@ _CSV_HEADER = ["row", "reference", "pack", "rule_id", "verdict", "message"]
 
 
 def run_cases(args: argparse.Namespace, engine: Engine) -> int:
+    # Before anything is read: an output must not overwrite an input or fail after the run.
+    check_destinations(
+        [
+            ("--output", args.output if args.format != "summary" else None),
+            ("--summary", args.summary),
+        ],
+        [("FILE", args.file), ("--mapping", args.mapping), ("--organisation", args.organisation)],
+    )
     organisation = load_organisation(args.organisation) if args.organisation else None
     if args.homes is not None and args.homes <= 0:
         print("complaintrules: --homes must be a positive number", file=sys.stderr)
@@ -158,8 +166,8 @@ def run_cases(args: argparse.Namespace, engine: Engine) -> int:
     with ExitStack() as stack:
         on_result = None
         if args.format != "summary":
-            out: TextIO = (
-                stack.enter_context(Path(args.output).open("w", encoding="utf-8", newline=""))
+            out: IO[str] = (
+                stack.enter_context(atomic_writer(args.output, "w", newline=""))
                 if args.output
                 else sys.stdout
             )
@@ -183,7 +191,7 @@ def run_cases(args: argparse.Namespace, engine: Engine) -> int:
     report["conventions"] = engine.conventions.describe()
     report["calendar"] = engine.calendar.describe()
     if args.summary:
-        Path(args.summary).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        write_atomic(args.summary, json.dumps(report, indent=2) + "\n")
     if args.format == "summary":
         json.dump(report, sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -199,7 +207,7 @@ def run_cases(args: argparse.Namespace, engine: Engine) -> int:
     return EXIT_FAILED
 
 
-def _writer(fmt: str, out: TextIO) -> Callable[[CaseResult], None]:
+def _writer(fmt: str, out: IO[str]) -> Callable[[CaseResult], None]:
     if fmt == "csv":
         writer = csv.writer(out)
         writer.writerow(_CSV_HEADER)

@@ -16,6 +16,7 @@ from typing import Any
 
 from ._action_plan import ActionPlan, build_action_plan, load_actions
 from ._loading import load_cases, load_organisation, load_policy
+from ._output import check_destinations, write_atomic
 from ._render_docx import MissingDependencyError, render_form_docx, render_plan_docx
 from ._render_forms import (
     render_form_csv,
@@ -121,16 +122,8 @@ def _form(args: argparse.Namespace) -> tuple[SelfAssessmentForm, ActionPlan | No
 
 def _write(args: argparse.Namespace, fmt: str, content: str | bytes) -> int:
     if args.output:
-        path = Path(args.output)
-        try:
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding="utf-8")
-        except OSError as exc:
-            print(f"complaintrules: cannot write {path}: {exc.strerror}", file=sys.stderr)
-            return EXIT_USAGE
-        print(f"wrote {path} ({fmt})", file=sys.stderr)
+        write_atomic(args.output, content)
+        print(f"wrote {args.output} ({fmt})", file=sys.stderr)
         return EXIT_OK
     if isinstance(content, bytes):
         print("complaintrules: --format docx needs --output FILE.docx", file=sys.stderr)
@@ -139,8 +132,22 @@ def _write(args: argparse.Namespace, fmt: str, content: str | bytes) -> int:
     return EXIT_OK
 
 
+def _check_output(args: argparse.Namespace) -> None:
+    """Before the run: the output must not be an input, and its folder must be writable."""
+    check_destinations(
+        [("--output", args.output)],
+        [
+            ("POLICY", args.policy),
+            ("--organisation", args.organisation),
+            ("--cases", args.cases),
+            ("--actions", args.actions),
+        ],
+    )
+
+
 def _cmd_self_assess(args: argparse.Namespace) -> int:
     fmt = _format(args)
+    _check_output(args)
     if fmt == "docx" and not args.output:
         print("complaintrules: --format docx needs --output FILE.docx", file=sys.stderr)
         return EXIT_USAGE
@@ -163,6 +170,7 @@ def _cmd_self_assess(args: argparse.Namespace) -> int:
 
 def _cmd_action_plan(args: argparse.Namespace) -> int:
     fmt = _format(args)
+    _check_output(args)
     if fmt == "docx" and not args.output:
         print("complaintrules: --format docx needs --output FILE.docx", file=sys.stderr)
         return EXIT_USAGE
