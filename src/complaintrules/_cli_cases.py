@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from ._bulk import BulkSummary, CaseResult, Progress, default_jobs, evaluate_file
 from ._engine import Engine
+from ._escaping import spreadsheet_row
 from ._loading import load_organisation
 from ._output import atomic_writer, check_destinations, write_atomic
 from ._tsm import ReportingPeriod, StockField, TsmDenominator, TsmExtensions, TsmOptions
@@ -214,8 +215,11 @@ def _writer(fmt: str, out: IO[str]) -> Callable[[CaseResult], None]:
 
         def write_csv(result: CaseResult) -> None:
             for rule_id, verdict, message in result.verdicts:
+                # The reference and messages carry the export's text: no cell runs as a formula.
                 writer.writerow(
-                    [result.row, result.reference, result.pack, rule_id, verdict.value, message]
+                    spreadsheet_row(
+                        [result.row, result.reference, result.pack, rule_id, verdict.value, message]
+                    )
                 )
 
         return write_csv
