@@ -20,11 +20,17 @@ import contextlib
 import os
 import secrets
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any, Literal, overload
 
-__all__ = ["OutputError", "atomic_writer", "check_destinations", "write_atomic"]
+__all__ = [
+    "OutputError",
+    "atomic_writer",
+    "check_destinations",
+    "format_for_output",
+    "write_atomic",
+]
 
 
 class OutputError(ValueError):
@@ -160,3 +166,37 @@ def write_atomic(path: str | os.PathLike[str], content: str | bytes) -> None:
     else:
         with atomic_writer(path, "w") as text:
             text.write(content)
+
+
+def format_for_output(
+    option: str,
+    path: str | os.PathLike[str] | None,
+    given: str | None,
+    suffixes: Mapping[str, str],
+    default: str,
+) -> str:
+    """The format to write ``path`` in: ``given`` (``--format``), else the one its suffix
+    names (``suffixes`` maps a lower-case suffix such as ``.csv`` to a format), else
+    ``default`` when there is no file or it has no suffix.
+
+    A suffix that names no format we write (``x.pdf``), or names another format than
+    ``given``, raises :class:`OutputError` listing the suffixes of each format: a file's
+    name must not promise a format its content is not in.
+    """
+    if path is None:
+        return given or default
+    suffix = Path(path).suffix.lower()
+    if not suffix:
+        return given or default
+    named = suffixes.get(suffix)
+    if named is not None and (given is None or given == named):
+        return named
+    by_format: dict[str, list[str]] = {}
+    for known, fmt in suffixes.items():
+        by_format.setdefault(fmt, []).append(known)
+    listed = "; ".join(f"{fmt}: {', '.join(known)}" for fmt, known in by_format.items())
+    if named is None:
+        problem = f"the suffix {suffix!r} names no format this command writes"
+    else:
+        problem = f"the suffix {suffix!r} is for {named}, not --format {given}"
+    raise OutputError(f"{option} {path}: {problem} (suffixes by format: {listed})")

@@ -18,7 +18,7 @@ from ._escaping import xml_text as _x  # every text from input: Word rejects wha
 from ._render_forms import PLAN_COLUMNS, form_intro, plan_cells
 from ._selfassess import COLUMNS, Comply, SelfAssessmentForm
 
-__all__ = ["MissingDependencyError", "render_form_docx", "render_plan_docx"]
+__all__ = ["MissingDependencyError", "render_form_docx", "render_plan_docx", "require_docx"]
 
 _COMPLY_RGB = {
     Comply.YES: (0x1B, 0x7F, 0x3B),
@@ -38,11 +38,17 @@ class MissingDependencyError(RuntimeError):
 def _docx() -> Any:
     try:
         import docx
+        import docx.shared  # a broken or partial install fails here, not half-way through
     except ImportError:
         raise MissingDependencyError(
-            "writing a Word document needs python-docx: pip install 'complaintrules[office]'"
+            'writing a Word document needs python-docx: pip install "complaintrules[office]"'
         ) from None
     return docx
+
+
+def require_docx() -> None:
+    """Raise :class:`MissingDependencyError` (with the install command) without python-docx."""
+    _docx()
 
 
 def _new_document() -> Any:
@@ -145,9 +151,9 @@ def _save(document: Any) -> bytes:
 
 def render_form_docx(form: SelfAssessmentForm, plan: ActionPlan | None = None) -> bytes:
     """The form as a .docx file's bytes: one table per Code section."""
+    document = _new_document()  # first: it says how to install python-docx when it is missing
     from docx.shared import RGBColor
 
-    document = _new_document()
     document.core_properties.title = _x(f"Self-assessment: {form.landlord}")
     document.core_properties.subject = _x(form.pack.title)
     document.add_heading(

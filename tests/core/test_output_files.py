@@ -99,7 +99,7 @@ def test_self_assess_refuses_to_write_over_the_policy(
 def test_output_and_summary_must_differ(
     export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = tmp_path / "out.json"
+    out = tmp_path / "out"
     code = main([*_cases_args(export), "--output", str(out), "--summary", str(out)])
     assert code == EXIT_USAGE
     assert "are the same file" in capsys.readouterr().err
@@ -276,3 +276,65 @@ def test_monitor_export_failing_mid_write_keeps_the_previous_state(
     assert "Traceback" not in done.stderr
     assert state.read_bytes() == previous
     assert _temporaries(tmp_path) == []
+
+
+# -- a file name must not promise another format -------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["self-assess", "action-plan"])
+def test_forms_refuse_a_suffix_that_names_no_format(
+    tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "form.pdf"
+    argv = [command, str(LANDLORD / "policy.yaml"), "--actions", str(LANDLORD / "actions.yaml")]
+    assert main([*argv, "--output", str(target)]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert f"--output {target}: the suffix '.pdf' names no format" in err
+    assert "markdown: .md" in err and "docx: .docx" in err
+    assert not target.exists()
+
+
+def test_forms_refuse_a_suffix_for_another_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "form.csv"
+    code = main(
+        ["self-assess", str(LANDLORD / "policy.yaml"), "--format", "html", "--output", str(target)]
+    )
+    assert code == EXIT_USAGE
+    assert "the suffix '.csv' is for csv, not --format html" in capsys.readouterr().err
+    assert not target.exists()
+
+
+def test_cases_takes_the_format_from_the_output_suffix(
+    export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "findings.csv"
+    assert main([*_cases_args(export), "--no-fail", "--output", str(target)]) == 0
+    capsys.readouterr()
+    header = target.read_text(encoding="utf-8").splitlines()[0]
+    assert header == "row,reference,pack,rule_id,verdict,message"
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--output", "findings.pdf"], "the suffix '.pdf' names no format"),
+        (["--output", "findings.json"], "the suffix '.json' names no format"),
+        (["--format", "csv", "--output", "f.jsonl"], "the suffix '.jsonl' is for jsonl"),
+        (["--format", "summary", "--output", "s.json"], "use --summary PATH"),
+        (["--summary", "summary.csv"], "--summary"),
+    ],
+)
+def test_cases_refuses_a_file_name_for_another_format(
+    export: Path,
+    tmp_path: Path,
+    options: list[str],
+    message: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main([*_cases_args(export), *options]) == EXIT_USAGE
+    assert message in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export.csv"]
