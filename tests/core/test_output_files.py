@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -115,6 +116,24 @@ def test_monitor_refuses_to_export_over_its_events(
     assert main(["monitor", str(events), "--export", str(events)]) == EXIT_USAGE
     assert "--export" in capsys.readouterr().err
     assert events.read_bytes() == before
+
+
+def test_monitor_may_export_over_the_state_it_restored(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("durable")
+    lines = EVENTS.read_text(encoding="utf-8").splitlines(keepends=True)
+    first, rest = tmp_path / "first.jsonl", tmp_path / "rest.jsonl"
+    first.write_text("".join(lines[:3]), encoding="utf-8")
+    rest.write_text("".join(lines[3:]), encoding="utf-8")
+    state = tmp_path / "state.json"
+    assert main(["monitor", str(first), "--export", str(state), "--no-fail"]) == 0
+    before = state.read_text(encoding="utf-8")
+    argv = ["monitor", str(rest), "--restore", str(state), "--export", str(state), "--no-fail"]
+    assert main(argv) == 0
+    capsys.readouterr()
+    assert state.read_text(encoding="utf-8") != before
+    assert json.loads(state.read_text(encoding="utf-8"))["cases"]
 
 
 # -- destinations checked before the run ---------------------------------------------------
