@@ -31,6 +31,7 @@ from ._engine import Engine
 from ._formats import FORMATS, Sources, render_report
 from ._loading import InputError, load_cases, load_organisation, load_policy
 from ._organisation import Organisation
+from ._output import OutputError
 from ._plugins import NoPackError, PackRegistry
 from ._policy import LandlordPolicy
 from ._summary import render_text
@@ -295,7 +296,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except (InputError, NoPackError, CalendarRangeError) as exc:
+    except (InputError, NoPackError, CalendarRangeError, OutputError) as exc:
         print(f"complaintrules: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:

@@ -17,12 +17,19 @@ import sys
 from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import date
-from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any
 
 from ._bulk import BulkSummary, CaseResult, Progress, default_jobs, evaluate_file
 from ._engine import Engine
+from ._escaping import spreadsheet_row
 from ._loading import load_organisation
+from ._output import (
+    OutputError,
+    atomic_writer,
+    check_destinations,
+    format_for_output,
+    write_atomic,
+)
 from ._tsm import ReportingPeriod, StockField, TsmDenominator, TsmExtensions, TsmOptions
 
 __all__ = ["add_cases_command", "run_cases"]
@@ -64,12 +71,17 @@ def add_cases_command(
     cases.add_argument(
         "--format",
         choices=["jsonl", "csv", "summary"],
-        default="jsonl",
+        default=None,
         help="per-case findings as JSON Lines (one case a line) or CSV (one finding a "
-        "line), or only the summary as JSON (default: jsonl)",
+        "line), or only the summary as JSON on standard output (default: from --output's "
+        "suffix, .jsonl or .csv, else jsonl)",
     )
-    cases.add_argument("--output", metavar="PATH", help="write findings here (default: stdout)")
-    cases.add_argument("--summary", metavar="PATH", help="write the summary JSON here")
+    cases.add_argument(
+        "--output",
+        metavar="PATH",
+        help="write findings here, a .jsonl or .csv file (default: stdout)",
+    )
+    cases.add_argument("--summary", metavar="PATH", help="write the summary JSON here (.json)")
     tsm = cases.add_argument_group("TSM CH01/CH02 (see docs/tsm.md)")
     tsm.add_argument(
         "--period",
@@ -142,9 +154,29 @@ def _options(args: argparse.Namespace) -> TsmOptions:
 
 
 _CSV_HEADER = ["row", "reference", "pack", "rule_id", "verdict", "message"]
+_FINDINGS_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+
+
+def _check_formats(args: argparse.Namespace) -> None:
+    """Settle --format from --output's suffix; refuse a file name that promises another."""
+    if args.format == "summary" and args.output:
+        raise OutputError(
+            f"--output {args.output}: --format summary prints the summary on standard "
+            "output and writes no findings; use --summary PATH to write it to a file"
+        )
+    args.format = format_for_output(
+        "--output", args.output, args.format, _FINDINGS_SUFFIX, default="jsonl"
+    )
+    format_for_output("--summary", args.summary, "json", {".json": "json"}, default="json")
 
 
 def run_cases(args: argparse.Namespace, engine: Engine) -> int:
+    # Before anything is read: an output must not overwrite an input or fail after the run.
+    check_destinations(
+        [("--output", args.output), ("--summary", args.summary)],
+        [("FILE", args.file), ("--mapping", args.mapping), ("--organisation", args.organisation)],
+    )
+    _check_formats(args)
     organisation = load_organisation(args.organisation) if args.organisation else None
     if args.homes is not None and args.homes <= 0:
         print("complaintrules: --homes must be a positive number", file=sys.stderr)
@@ -158,8 +190,8 @@ def run_cases(args: argparse.Namespace, engine: Engine) -> int:
     with ExitStack() as stack:
         on_result = None
         if args.format != "summary":
-            out: TextIO = (
-                stack.enter_context(Path(args.output).open("w", encoding="utf-8", newline=""))
+            out: IO[str] = (
+                stack.enter_context(atomic_writer(args.output, "w", newline=""))
                 if args.output
                 else sys.stdout
             )
@@ -183,7 +215,7 @@ def run_cases(args: argparse.Namespace, engine: Engine) -> int:
     report["conventions"] = engine.conventions.describe()
     report["calendar"] = engine.calendar.describe()
     if args.summary:
-        Path(args.summary).write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        write_atomic(args.summary, json.dumps(report, indent=2) + "\n")
     if args.format == "summary":
         json.dump(report, sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -199,15 +231,18 @@ def run_cases(args: argparse.Namespace, engine: Engine) -> int:
     return EXIT_FAILED
 
 
-def _writer(fmt: str, out: TextIO) -> Callable[[CaseResult], None]:
+def _writer(fmt: str, out: IO[str]) -> Callable[[CaseResult], None]:
     if fmt == "csv":
         writer = csv.writer(out)
         writer.writerow(_CSV_HEADER)
 
         def write_csv(result: CaseResult) -> None:
             for rule_id, verdict, message in result.verdicts:
+                # The reference and messages carry the export's text: no cell runs as a formula.
                 writer.writerow(
-                    [result.row, result.reference, result.pack, rule_id, verdict.value, message]
+                    spreadsheet_row(
+                        [result.row, result.reference, result.pack, rule_id, verdict.value, message]
+                    )
                 )
 
         return write_csv

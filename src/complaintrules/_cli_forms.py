@@ -11,12 +11,17 @@ import argparse
 import sys
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from ._action_plan import ActionPlan, build_action_plan, load_actions
 from ._loading import load_cases, load_organisation, load_policy
-from ._render_docx import MissingDependencyError, render_form_docx, render_plan_docx
+from ._output import check_destinations, format_for_output, write_atomic
+from ._render_docx import (
+    MissingDependencyError,
+    render_form_docx,
+    render_plan_docx,
+    require_docx,
+)
 from ._render_forms import (
     render_form_csv,
     render_form_markdown,
@@ -32,7 +37,14 @@ FORM_FORMATS = ("markdown", "html", "csv", "docx")
 EXIT_OK = 0
 EXIT_USAGE = 2
 
-_SUFFIX = {".md": "markdown", ".html": "html", ".htm": "html", ".csv": "csv", ".docx": "docx"}
+_SUFFIX = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".csv": "csv",
+    ".docx": "docx",
+}
 
 
 def add_form_commands(
@@ -77,7 +89,8 @@ def add_form_commands(
         parser.add_argument(
             "--format",
             choices=FORM_FORMATS,
-            help="markdown (default), html, csv or docx; default from --output's suffix",
+            help="markdown (default), html, csv or docx; default from --output's suffix "
+            "(.md, .html, .csv, .docx; another suffix, or one for another format, is refused)",
         )
         parser.add_argument(
             "--output", "-o", metavar="FILE", help="write here (needed for docx); else stdout"
@@ -86,11 +99,11 @@ def add_form_commands(
 
 
 def _format(args: argparse.Namespace) -> str:
-    if args.format:
-        return str(args.format)
-    if args.output:
-        return _SUFFIX.get(Path(args.output).suffix.lower(), "markdown")
-    return "markdown"
+    """--format, else --output's suffix; a suffix that is not the format's is refused."""
+    fmt = format_for_output("--output", args.output, args.format, _SUFFIX, "markdown")
+    if fmt == "docx":
+        require_docx()  # before the run: a missing extra is a usage error, found first
+    return fmt
 
 
 def _form(args: argparse.Namespace) -> tuple[SelfAssessmentForm, ActionPlan | None]:
@@ -121,16 +134,8 @@ def _form(args: argparse.Namespace) -> tuple[SelfAssessmentForm, ActionPlan | No
 
 def _write(args: argparse.Namespace, fmt: str, content: str | bytes) -> int:
     if args.output:
-        path = Path(args.output)
-        try:
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding="utf-8")
-        except OSError as exc:
-            print(f"complaintrules: cannot write {path}: {exc.strerror}", file=sys.stderr)
-            return EXIT_USAGE
-        print(f"wrote {path} ({fmt})", file=sys.stderr)
+        write_atomic(args.output, content)
+        print(f"wrote {args.output} ({fmt})", file=sys.stderr)
         return EXIT_OK
     if isinstance(content, bytes):
         print("complaintrules: --format docx needs --output FILE.docx", file=sys.stderr)
@@ -139,8 +144,26 @@ def _write(args: argparse.Namespace, fmt: str, content: str | bytes) -> int:
     return EXIT_OK
 
 
+def _check_output(args: argparse.Namespace) -> None:
+    """Before the run: the output must not be an input, and its folder must be writable."""
+    check_destinations(
+        [("--output", args.output)],
+        [
+            ("POLICY", args.policy),
+            ("--organisation", args.organisation),
+            ("--cases", args.cases),
+            ("--actions", args.actions),
+        ],
+    )
+
+
 def _cmd_self_assess(args: argparse.Namespace) -> int:
-    fmt = _format(args)
+    _check_output(args)
+    try:
+        fmt = _format(args)
+    except MissingDependencyError as exc:
+        print(f"complaintrules: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     if fmt == "docx" and not args.output:
         print("complaintrules: --format docx needs --output FILE.docx", file=sys.stderr)
         return EXIT_USAGE
@@ -162,7 +185,12 @@ def _cmd_self_assess(args: argparse.Namespace) -> int:
 
 
 def _cmd_action_plan(args: argparse.Namespace) -> int:
-    fmt = _format(args)
+    _check_output(args)
+    try:
+        fmt = _format(args)
+    except MissingDependencyError as exc:
+        print(f"complaintrules: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     if fmt == "docx" and not args.output:
         print("complaintrules: --format docx needs --output FILE.docx", file=sys.stderr)
         return EXIT_USAGE

@@ -20,6 +20,7 @@ from typing import TextIO
 
 from ._engine import Engine
 from ._monitor import AlertKind, Monitor, MonitorInputError, MonitorUnavailable, iter_jsonl
+from ._output import check_destinations, write_atomic
 
 __all__ = ["add_monitor_command", "run_monitor"]
 
@@ -52,6 +53,8 @@ def add_monitor_command(
 
 
 def run_monitor(args: argparse.Namespace, engine: Engine) -> int:
+    # The export may replace the restored state (it is read whole first), not the events.
+    check_destinations([("--export", args.export)], [("EVENTS", args.events)])
     try:
         if args.restore:
             snapshot = json.loads(Path(args.restore).read_text(encoding="utf-8"))
@@ -73,9 +76,12 @@ def run_monitor(args: argparse.Namespace, engine: Engine) -> int:
     except OSError as exc:
         print(f"complaintrules: cannot read {args.events}: {exc}", file=sys.stderr)
         return 2
-    if args.export:
-        Path(args.export).write_text(json.dumps(monitor.export()) + "\n", encoding="utf-8")
-    monitor.close()
+    try:
+        if args.export:
+            # Written whole or not at all: a kill during the export leaves the old state.
+            write_atomic(args.export, json.dumps(monitor.export()) + "\n")
+    finally:
+        monitor.close()
     if rejected:
         print(f"complaintrules: {rejected} line(s) rejected", file=sys.stderr)
         return 2

@@ -35,6 +35,7 @@ from typing import Any
 import yaml
 
 from ._engine import Report
+from ._escaping import markdown_text, xml_text
 from ._rules import Finding, Level, Rule, Subject, Verdict
 from ._summary import RuleStatus, roll_up
 
@@ -227,6 +228,10 @@ def render_junit(
             totals[key] += tally[key]
     for key in ("tests", "failures", "errors", "skipped"):
         root.set(key, str(totals[key]))
+    for element in root.iter():  # references and messages may hold characters XML forbids
+        element.text = xml_text(element.text) if element.text else element.text
+        for key, value in element.attrib.items():
+            element.set(key, xml_text(value))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
 
@@ -412,8 +417,8 @@ _WORDS = {
 
 
 def _md(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Text safe inside a Markdown table cell (references and messages carry input text)."""
+    return markdown_text(text, newline=" ")
 
 
 def _subject_summary(findings: Iterable[Finding]) -> str:
@@ -440,7 +445,9 @@ def render_markdown(report: Report, rules: Sequence[Rule], sources: Sources | No
     icon = "❌" if counts["failures"] else ("⚠️" if counts["warnings"] else "✅")
     packs = ", ".join(f"{p.title} ({p.name} {p.version})" for p in report.packs)
     out = [f"## {icon} Complaint Handling Code check", ""]
-    out.append(f"Judged against {packs}" + (f", as of {report.as_of}." if report.as_of else "."))
+    out.append(
+        f"Judged against {_md(packs)}" + (f", as of {report.as_of}." if report.as_of else ".")
+    )
     out.append("")
     out.append(
         f"**{len(statuses)} provisions:** {tally['pass']} pass, {tally['FAIL']} fail, "

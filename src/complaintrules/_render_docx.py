@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from ._action_plan import ActionPlan
+from ._escaping import xml_text as _x  # every text from input: Word rejects what XML forbids
 from ._render_forms import PLAN_COLUMNS, form_intro, plan_cells
 from ._selfassess import COLUMNS, Comply, SelfAssessmentForm
 
-__all__ = ["MissingDependencyError", "render_form_docx", "render_plan_docx"]
+__all__ = ["MissingDependencyError", "render_form_docx", "render_plan_docx", "require_docx"]
 
 _COMPLY_RGB = {
     Comply.YES: (0x1B, 0x7F, 0x3B),
@@ -37,11 +38,17 @@ class MissingDependencyError(RuntimeError):
 def _docx() -> Any:
     try:
         import docx
+        import docx.shared  # a broken or partial install fails here, not half-way through
     except ImportError:
         raise MissingDependencyError(
-            "writing a Word document needs python-docx: pip install 'complaintrules[office]'"
+            'writing a Word document needs python-docx: pip install "complaintrules[office]"'
         ) from None
     return docx
+
+
+def require_docx() -> None:
+    """Raise :class:`MissingDependencyError` (with the install command) without python-docx."""
+    _docx()
 
 
 def _new_document() -> Any:
@@ -106,7 +113,7 @@ def _fill(row: Any, texts: Sequence[str], widths: Sequence[float]) -> None:
 
     for cell, text, width in zip(row.cells, texts, widths, strict=True):
         cell.width = Cm(width)
-        lines = text.split("\n")
+        lines = _x(text).split("\n")
         cell.text = lines[0]
         for line in lines[1:]:
             cell.add_paragraph(line)
@@ -115,20 +122,22 @@ def _fill(row: Any, texts: Sequence[str], widths: Sequence[float]) -> None:
 def _add_plan(document: Any, plan: ActionPlan) -> None:
     from docx.shared import RGBColor
 
-    document.add_heading(plan.name or f"Action plan: {plan.landlord}", level=1)
+    document.add_heading(_x(plan.name or f"Action plan: {plan.landlord}"), level=1)
     missing = plan.without_action
     if missing:
         para = document.add_paragraph()
         run = para.add_run(
-            f"{len(missing)} non-compliant provision(s) without an action yet: "
-            f"{', '.join(r.ref for r in missing)}."
+            _x(
+                f"{len(missing)} non-compliant provision(s) without an action yet: "
+                f"{', '.join(r.ref for r in missing)}."
+            )
         )
         run.bold = True
         run.font.color.rgb = RGBColor(0xB4, 0x23, 0x18)
     if not plan.tables:
         document.add_paragraph("Every provision complies and no improvement actions are recorded.")
     for heading, rows in plan.tables:
-        document.add_heading(heading, level=2)
+        document.add_heading(_x(heading), level=2)
         table = _table(document, PLAN_COLUMNS, _PLAN_WIDTHS_CM)
         for plan_row in rows:
             _fill(table.add_row(), plan_cells(plan_row), _PLAN_WIDTHS_CM)
@@ -142,16 +151,16 @@ def _save(document: Any) -> bytes:
 
 def render_form_docx(form: SelfAssessmentForm, plan: ActionPlan | None = None) -> bytes:
     """The form as a .docx file's bytes: one table per Code section."""
+    document = _new_document()  # first: it says how to install python-docx when it is missing
     from docx.shared import RGBColor
 
-    document = _new_document()
-    document.core_properties.title = f"Self-assessment: {form.landlord}"
-    document.core_properties.subject = form.pack.title
+    document.core_properties.title = _x(f"Self-assessment: {form.landlord}")
+    document.core_properties.subject = _x(form.pack.title)
     document.add_heading(
-        f"Self-assessment against the Complaint Handling Code: {form.landlord}", level=0
+        _x(f"Self-assessment against the Complaint Handling Code: {form.landlord}"), level=0
     )
     for line in form_intro(form):
-        document.add_paragraph(line)
+        document.add_paragraph(_x(line))
     if form.monthly:
         document.add_heading("On-time rates", level=2)
         by_rule: dict[str, tuple[str, int, int]] = {}
@@ -160,12 +169,14 @@ def render_form_docx(form: SelfAssessmentForm, plan: ActionPlan | None = None) -
             by_rule[m.rule_id] = (measure, met + m.met, judged + m.judged)
         for rule_id, (measure, met, judged) in by_rule.items():
             document.add_paragraph(
-                f"{rule_id}: {met} of {judged} {measure} within the Code's timescale "
-                f"({100 * met / judged:.1f}%)",
+                _x(
+                    f"{rule_id}: {met} of {judged} {measure} within the Code's timescale "
+                    f"({100 * met / judged:.1f}%)"
+                ),
                 style="List Bullet",
             )
     for section in form.all_sections:
-        document.add_heading(section.title, level=1)
+        document.add_heading(_x(section.title), level=1)
         table = _table(document, COLUMNS, _FORM_WIDTHS_CM)
         for row in section.rows:
             cells = table.add_row()
@@ -192,6 +203,6 @@ def render_form_docx(form: SelfAssessmentForm, plan: ActionPlan | None = None) -
 def render_plan_docx(plan: ActionPlan) -> bytes:
     """The action plan alone as a .docx file's bytes."""
     document = _new_document()
-    document.core_properties.title = plan.name or f"Action plan: {plan.landlord}"
+    document.core_properties.title = _x(plan.name or f"Action plan: {plan.landlord}")
     _add_plan(document, plan)
     return _save(document)

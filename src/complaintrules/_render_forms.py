@@ -7,6 +7,7 @@ import io
 from collections.abc import Sequence
 
 from ._action_plan import NO_ACTION, ActionPlan, PlanRow
+from ._escaping import markdown_text, spreadsheet_row
 from ._selfassess import COLUMNS, NO_EQUIVALENT, Comply, SelfAssessmentForm
 
 __all__ = [
@@ -70,14 +71,14 @@ def other_code_notes(form: SelfAssessmentForm) -> list[str]:
 
 
 def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+    return markdown_text(text)  # names, references and actions come from input files
 
 
 def render_form_markdown(form: SelfAssessmentForm, plan: ActionPlan | None = None) -> str:
     """One Markdown table per Code section, then the action plan if given."""
     out = [f"# Self-assessment against the Complaint Handling Code: {_md(form.landlord)}", ""]
     for line in form_intro(form):
-        out += [line, ""]
+        out += [_md(line), ""]
     for section in form.all_sections:
         out += [f"## {_md(section.title)}", ""]
         out.append("| " + " | ".join(COLUMNS) + " |")
@@ -86,7 +87,7 @@ def render_form_markdown(form: SelfAssessmentForm, plan: ActionPlan | None = Non
             comply = f"**{row.comply.value}**" if row.comply is Comply.NO else row.comply.value
             evidence = "<br>".join(_md(e) for e in row.evidence)
             out.append(
-                f"| {row.provision} | {_md(row.requirement)} | {comply} | {evidence} | "
+                f"| {_md(row.provision)} | {_md(row.requirement)} | {comply} | {evidence} | "
                 f"{_md(row.commentary)} |"
             )
         out.append("")
@@ -122,19 +123,19 @@ def render_plan_markdown(plan: ActionPlan, *, heading_level: int = 1) -> str:
     out = [f"{h} {_md(title)}", ""]
     missing = plan.without_action
     if missing:
-        refs = ", ".join(r.ref for r in missing)
+        refs = _md(", ".join(r.ref for r in missing))
         out += [f"{len(missing)} non-compliant provision(s) without an action yet: {refs}.", ""]
     if not plan.tables:
         out += ["Every provision complies and no improvement actions are recorded.", ""]
     for title, rows in plan.tables:
-        out += [f"{h}# {title}", "", *_plan_table(rows), ""]
+        out += [f"{h}# {_md(title)}", "", *_plan_table(rows), ""]
     return "\n".join(out)
 
 
 def _csv(rows: Sequence[Sequence[str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows(rows)
+    writer.writerows(spreadsheet_row(row) for row in rows)
     return buffer.getvalue()
 
 

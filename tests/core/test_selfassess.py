@@ -198,10 +198,15 @@ def test_docx_without_python_docx_is_a_clear_usage_error(
     import sys
 
     monkeypatch.setitem(sys.modules, "docx", None)  # import docx -> ImportError
-    code, _, err = run(capsys, "self-assess", *INPUTS, "--output", str(tmp_path / "f.docx"))
-    assert code == EXIT_USAGE
-    assert "pip install 'complaintrules[office]'" in err
-    assert not (tmp_path / "f.docx").exists()
+    for name in [m for m in sys.modules if m.startswith("docx.")]:
+        monkeypatch.delitem(sys.modules, name)  # as in a fresh process without the extra
+    for command, extra in (("self-assess", []), ("action-plan", ["--actions", ACTIONS])):
+        target = tmp_path / "f.docx"
+        code, _, err = run(capsys, command, *INPUTS, *extra, "--output", str(target))
+        assert code == EXIT_USAGE
+        assert 'pip install "complaintrules[office]"' in err
+        assert "Traceback" not in err
+        assert not target.exists()
 
 
 # -- the action plan ---------------------------------------------------------------------

@@ -1,0 +1,61 @@
+"""Text from input files made safe for each output format.
+
+Names, references, evidence and actions come from files a landlord, a CRM or a resident
+wrote; they reach spreadsheets, Markdown pages, XML and Word documents. Each format gets
+one helper here, used by every writer of that format:
+
+- :func:`spreadsheet_cell` / :func:`spreadsheet_row` (CSV): a text cell that begins with
+  ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is what a spreadsheet runs as a
+  formula (``=HYPERLINK(...)``, ``@SUM(...)``, ``+cmd|...``); it gets a leading apostrophe,
+  which spreadsheets show as text, as OWASP recommends for CSV injection. Numbers written
+  as numbers (the row number), a text cell that is a plain number such as ``-5`` or
+  ``+3.5`` (a spreadsheet reads it as that number, never as a formula) and a lone ``-``
+  (our placeholder for "none") are left as they are.
+- :func:`markdown_text`: ``&``, ``<`` and ``>`` become HTML entities, so ``<script>`` or
+  ``<img onerror=...>`` is shown as text, never passed to a renderer as HTML; backslashes
+  and table pipes are escaped so a value stays inside its table cell.
+- :func:`xml_text`: characters XML 1.0 does not allow (control characters other than tab,
+  newline and carriage return; lone surrogates; U+FFFE and U+FFFF) become U+FFFD, so JUnit
+  XML stays well-formed and Word documents can be written.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+
+__all__ = ["markdown_text", "spreadsheet_cell", "spreadsheet_row", "xml_text"]
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)\Z")
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def spreadsheet_cell(value: object) -> object:
+    """``value`` as a CSV cell a spreadsheet shows as written (never runs as a formula)."""
+    if (
+        isinstance(value, str)
+        and value.startswith(_FORMULA_START)
+        and value != "-"
+        and not _PLAIN_NUMBER.match(value)
+    ):
+        return "'" + value
+    return value
+
+
+def spreadsheet_row(cells: Iterable[object]) -> list[object]:
+    """Every cell of a CSV row through :func:`spreadsheet_cell`."""
+    return [spreadsheet_cell(cell) for cell in cells]
+
+
+def markdown_text(text: str, *, newline: str = "<br>") -> str:
+    """``text`` shown as written in Markdown (inside a table cell too); newlines become
+    ``newline``, which is written after escaping, so ``<br>`` stays a line break."""
+    escaped = html.escape(text, quote=False).replace("\\", "\\\\").replace("|", "\\|")
+    return escaped.replace("\r\n", "\n").replace("\n", newline)
+
+
+def xml_text(text: str) -> str:
+    """``text`` with every character XML 1.0 does not allow replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
