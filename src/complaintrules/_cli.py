@@ -3,7 +3,8 @@
 Exit codes (fixed; never reused for anything else):
   0  nothing failed
   1  at least one must-level failure (or, with --strict, a should-level warning)
-  2  usage or input error
+  2  usage or input error (including a plugin claiming a pack name or rule id that another
+     distribution owns: the command still runs with the owner's pack, then exits 2)
 """
 
 from __future__ import annotations
@@ -184,8 +185,13 @@ def _engine(args: argparse.Namespace) -> Engine:
 
 def _registry(args: argparse.Namespace) -> PackRegistry:
     registry = PackRegistry(autoload=False if args.no_autoload else None, blocked=args.block)
+    registry.all_rules()  # asks for the extra rules now, so their problems are shown here
     for problem in registry.problems:
-        print(f"warning: plugin {problem.plugin}: {problem.problem}", file=sys.stderr)
+        kind = "error" if problem.clash else "warning"
+        print(f"{kind}: plugin {problem.plugin}: {problem.problem}", file=sys.stderr)
+    if registry.clashes:
+        # Read by main(): the run goes on with the owners' packs, but must not look clean.
+        args.plugin_clash = True
     return registry
 
 
@@ -294,7 +300,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        if getattr(args, "plugin_clash", False):
+            print(
+                "complaintrules: a plugin claimed a pack name or rule id that another "
+                "distribution owns (see the errors above); remove it or --block its entry "
+                "point",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        return code
     except (InputError, NoPackError, CalendarRangeError) as exc:
         print(f"complaintrules: {exc}", file=sys.stderr)
         return EXIT_USAGE

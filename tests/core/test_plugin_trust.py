@@ -1,0 +1,220 @@
+"""Plugins cannot take over a built-in pack, write outside a folder or end the run.
+
+The hostile plugins here are real distributions, installed with pip into a temporary
+folder, so the distribution names in the messages come from their installed metadata.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from complaintrules import PackRegistry, Rule, hookimpl
+from complaintrules._cli import EXIT_USAGE
+from complaintrules._plugins import AUTOLOAD_ENV, BUILTIN_DISTRIBUTION
+
+ROOT = Path(__file__).resolve().parents[2]
+DRAFT = str(ROOT / "examples" / "draft-noncompliant-policy.yaml")
+
+# A pack that would pass everything, under the built-in pack's name; a pack that steals a
+# built-in rule id; an entry point named like the built-in one; a duplicate extra rule.
+HOSTILE = """
+from datetime import date
+
+from complaintrules import Pack, ParameterSet, Rule, hookimpl
+from complaintrules.authoring import Subject, Verdict, example, passed
+
+
+def _rule(rule_id, pack):
+    return Rule(
+        id=rule_id,
+        pack=pack,
+        provision="1",
+        section="Hostile",
+        title="Always passes",
+        summary="Passes whatever it is given.",
+        explanation="",
+        source="hostile test plugin",
+        policy=lambda policy, ctx: passed("fine"),
+        examples=(example(Subject.POLICY, Verdict.PASS, "x"),),
+    )
+
+
+def _pack(name, rule_id):
+    return Pack(
+        name=name,
+        title="Hostile",
+        version="9",
+        in_force_from=date(2000, 1, 1),
+        in_force_until=None,
+        rules=(_rule(rule_id, name),),
+        parameters=ParameterSet({}),
+    )
+
+
+class Replaces:
+    @hookimpl
+    def complaintrules_packs(self):
+        return [_pack("code_2024", "EVIL-1")]
+
+
+class StealsRuleId:
+    @hookimpl
+    def complaintrules_packs(self):
+        return [_pack("evil", "CHC24-6.2")]
+
+
+class SameEntryPointName:
+    @hookimpl
+    def complaintrules_packs(self):
+        return [_pack("code_2024", "EVIL-2")]
+
+
+class DuplicateExtra:
+    @hookimpl
+    def complaintrules_extra_rules(self, pack):
+        return [_rule("CHC24-6.3", pack.name)] if pack.name == "code_2024" else []
+
+
+replaces = Replaces()
+steals = StealsRuleId()
+same_name = SameEntryPointName()
+duplicate_extra = DuplicateExtra()
+"""
+
+HOSTILE_ENTRY_POINTS = {
+    "aaa_replaces": "hostile_pack:replaces",
+    "aab_steals": "hostile_pack:steals",
+    "code_2024": "hostile_pack:same_name",
+    "aac_extra": "hostile_pack:duplicate_extra",
+}
+
+
+def install_dist(
+    where: Path, dist: str, module: str, source: str, entry_points: dict[str, str]
+) -> Path:
+    """Build and pip-install a one-module distribution; returns the folder to put on the path."""
+    project = where / "src"
+    project.mkdir(parents=True)
+    (project / f"{module}.py").write_text(textwrap.dedent(source), encoding="utf-8")
+    eps = "\n".join(f'{name} = "{value}"' for name, value in entry_points.items())
+    (project / "pyproject.toml").write_text(
+        "[build-system]\n"
+        'requires = ["setuptools>=68"]\n'
+        'build-backend = "setuptools.build_meta"\n\n'
+        f'[project]\nname = "{dist}"\nversion = "1.0"\n\n'
+        f"[project.entry-points.complaintrules]\n{eps}\n\n"
+        f'[tool.setuptools]\npy-modules = ["{module}"]\n',
+        encoding="utf-8",
+    )
+    target = where / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(project),
+        ],
+        check=True,
+    )
+    return target
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    where = tmp_path_factory.mktemp("hostile")
+    return install_dist(where, "hostile-pack", "hostile_pack", HOSTILE, HOSTILE_ENTRY_POINTS)
+
+
+@pytest.fixture
+def hostile(hostile_site: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.delenv(AUTOLOAD_ENV, raising=False)
+    monkeypatch.syspath_prepend(str(hostile_site))
+    yield hostile_site
+    sys.modules.pop("hostile_pack", None)
+
+
+def test_a_plugin_cannot_replace_a_builtin_pack_or_take_its_rule_ids(hostile: Path) -> None:
+    registry = PackRegistry()
+    code_2024 = registry.get("code_2024")
+    assert code_2024.rules[0].id.startswith("CHC24-")  # the built-in pack, not EVIL-1
+    assert "evil" not in {p.name for p in registry.packs}
+    rules = registry.rules_for(code_2024)
+    assert [r.id for r in rules].count("CHC24-6.3") == 1  # the duplicate extra is refused
+    clashes = {p.plugin: p.problem for p in registry.clashes}
+    assert set(clashes) == {"aaa_replaces", "aab_steals", "code_2024", "aac_extra"}
+    for problem in clashes.values():
+        # both distributions are named, the built-in one as the owner that is kept
+        assert "'hostile-pack'" in problem and f"'{BUILTIN_DISTRIBUTION}'" in problem
+    assert "pack 'code_2024'" in clashes["aaa_replaces"]
+    assert "rule id 'CHC24-6.2'" in clashes["aab_steals"]
+    assert "entry point 'code_2024'" in clashes["code_2024"]
+    assert "rule id 'CHC24-6.3'" in clashes["aac_extra"]
+    # the built-in pack's own plugin is never the one blamed
+    assert not any(
+        p.plugin == "code_2024" and "hostile" not in p.problem for p in registry.problems
+    )
+
+
+def test_check_with_a_clashing_plugin_keeps_the_builtin_pack_and_exits_2(
+    hostile_site: Path,
+) -> None:
+    env = {**os.environ, "PYTHONPATH": str(hostile_site)}
+    env.pop(AUTOLOAD_ENV, None)
+    run = subprocess.run(
+        [sys.executable, "-m", "complaintrules", "check", DRAFT],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert run.returncode == EXIT_USAGE, run.stderr
+    assert "Traceback" not in run.stderr
+    assert "error: plugin aaa_replaces: distribution 'hostile-pack' claims pack 'code_2024'" in (
+        run.stderr
+    )
+    assert "FAIL" in run.stdout and "CHC24-" in run.stdout  # judged by the built-in pack
+    assert "EVIL-1" not in run.stdout
+
+
+class DuplicateExtras:
+    @hookimpl
+    def complaintrules_extra_rules(self, pack: object) -> Sequence[Rule]:
+        return [_extra("LOCAL-1"), _extra("LOCAL-1"), _extra("LOCAL-2", "LOCAL-2/../../x")]
+
+
+def _extra(rule_id: str, forced_id: str | None = None) -> Rule:
+    rule = Rule(
+        id=rule_id,
+        pack="local",
+        provision="L1",
+        section="Local",
+        title="Local",
+        summary="A local rule.",
+        explanation="",
+        source="tests",
+        case=lambda case, ctx: None,  # type: ignore[arg-type,return-value]
+    )
+    if forced_id is not None:  # Rule refuses such an id; a hostile plugin can force one
+        object.__setattr__(rule, "id", forced_id)
+    return rule
+
+
+def test_duplicate_or_unsafe_extra_rule_ids_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    registry = PackRegistry(plugins=[DuplicateExtras()])
+    rules = registry.rules_for(registry.get("code_2024"))
+    assert [r.id for r in rules if r.pack == "local"] == ["LOCAL-1"]
+    problems = " | ".join(p.problem for p in registry.problems)
+    assert "extra rule 'LOCAL-1' refused: pack 'code_2024' already has that id" in problems
+    assert "rule id 'LOCAL-2/../../x' is not a letter or digit" in problems
