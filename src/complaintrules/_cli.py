@@ -27,7 +27,7 @@ from ._cli_cases import add_cases_command, run_cases
 from ._cli_forms import FORM_COMMANDS, add_form_commands
 from ._cli_monitor import add_monitor_command, run_monitor
 from ._conventions import Conventions, LateAcknowledgement, NonWorkingDayReceipt
-from ._docs import write_docs
+from ._docs import DocsPathError, write_docs
 from ._engine import Engine
 from ._formats import FORMATS, Sources, render_report
 from ._loading import InputError, load_cases, load_organisation, load_policy
@@ -252,7 +252,11 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 def _cmd_docs(args: argparse.Namespace) -> int:
     registry = _registry(args)
     packs = [registry.get(name) for name in args.pack] if args.pack else registry.packs
-    written = write_docs(packs, Path(args.out))
+    try:
+        written = write_docs(packs, Path(args.out))
+    except DocsPathError as exc:
+        print(f"complaintrules: docs --out {args.out}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     print(f"wrote {len(written)} pages under {args.out}")
     return EXIT_OK
 

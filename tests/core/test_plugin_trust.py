@@ -6,17 +6,21 @@ folder, so the distribution names in the messages come from their installed meta
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator, Sequence
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from complaintrules import PackRegistry, Rule, hookimpl
+from complaintrules import Pack, PackRegistry, ParameterSet, Rule, hookimpl
+from complaintrules import _cli as cli
 from complaintrules._cli import EXIT_USAGE
+from complaintrules._docs import DocsPathError, write_docs
 from complaintrules._plugins import AUTOLOAD_ENV, BUILTIN_DISTRIBUTION
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -218,3 +222,91 @@ def test_duplicate_or_unsafe_extra_rule_ids_are_refused(capsys: pytest.CaptureFi
     problems = " | ".join(p.problem for p in registry.problems)
     assert "extra rule 'LOCAL-1' refused: pack 'code_2024' already has that id" in problems
     assert "rule id 'LOCAL-2/../../x' is not a letter or digit" in problems
+
+
+# -- docs --out: nothing written or deleted outside the folder ---------------------------
+
+
+def _pack_named(name: str, rule_id: str = "TINY-1") -> Pack:
+    rule = Rule(
+        id="TINY-1",
+        pack="tiny",
+        provision="1",
+        section="Tiny",
+        title="Tiny",
+        summary="Tiny.",
+        explanation="",
+        source="tests",
+        case=lambda case, ctx: None,  # type: ignore[arg-type,return-value]
+    )
+    # Pack and Rule refuse some of these names themselves; a hostile plugin can force them.
+    object.__setattr__(rule, "id", rule_id)
+    object.__setattr__(rule, "pack", name)
+    return Pack(
+        name=name,
+        title="Tiny",
+        version="0",
+        in_force_from=date(2000, 1, 1),
+        in_force_until=None,
+        rules=(rule,),
+        parameters=ParameterSet({}),
+    )
+
+
+@pytest.mark.parametrize(
+    "pack_name, rule_id",
+    [("../x", "TINY-1"), ("ABSOLUTE", "TINY-1"), ("tiny", "TINY-1/../../../x")],
+    ids=["dotdot-pack", "absolute-pack", "slash-in-rule-id"],
+)
+def test_docs_cannot_write_or_delete_outside_the_folder(
+    tmp_path: Path, pack_name: str, rule_id: str
+) -> None:
+    out = tmp_path / "out" / "docs"
+    outside = tmp_path / "x"
+    outside.mkdir()
+    keep = outside / "keep.md"
+    keep.write_text("not yours")
+    if pack_name == "ABSOLUTE":
+        pack_name = str(outside)
+    before = sorted(p for p in tmp_path.rglob("*"))
+    with pytest.raises(DocsPathError, match="cannot write the pages of pack"):
+        write_docs([_pack_named(pack_name, rule_id)], out)
+    assert keep.read_text() == "not yours"
+    assert sorted(p for p in tmp_path.rglob("*")) == before
+
+
+def test_docs_refuses_a_pack_folder_that_links_outside(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "keep.md").write_text("not yours")
+    (out / "tiny").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(DocsPathError, match="outside"):
+        write_docs([_pack_named("tiny")], out)
+    assert [p.name for p in outside.iterdir()] == ["keep.md"]
+
+
+class DotDotPlugin:
+    @hookimpl
+    def complaintrules_packs(self) -> Sequence[Pack]:
+        return [_pack_named("../x")]
+
+
+def test_docs_command_with_a_hostile_pack_name_stays_inside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(
+        cli, "PackRegistry", functools.partial(PackRegistry, plugins=[DotDotPlugin()])
+    )
+    out = tmp_path / "docs"
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "keep.md").write_text("not yours")
+    code = cli.main(["docs", "--out", str(out)])
+    _, err = capsys.readouterr()
+    assert code == 0
+    assert "pack name '../x' is not a letter" in err  # refused when it loads
+    assert [p.name for p in (tmp_path / "x").iterdir()] == ["keep.md"]
+    assert {p.name for p in out.iterdir()} == {"code_2020", "code_2024"}
+    code = cli.main(["--no-autoload", "docs", "--out", str(out), "--pack", "../x"])
+    assert code == EXIT_USAGE  # not installed: a usage error, not a write
