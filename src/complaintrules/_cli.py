@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ._budget import DEFAULT_RULE_TIME_BUDGET
 from ._calendar import CalendarRangeError, WorkingCalendar
 from ._case import Complaint
 from ._cli_cases import add_cases_command, run_cases
@@ -140,7 +141,27 @@ def _time(text: str) -> time:
         raise argparse.ArgumentTypeError(f"expected a time as HH:MM, got {text!r}") from None
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, got {text!r}")
+    return value
+
+
 def _add_convention_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rule-timeout",
+        type=_seconds,
+        default=DEFAULT_RULE_TIME_BUDGET,
+        metavar="SECONDS",
+        help=(
+            "stop a rule check that runs longer than this and report it as an error "
+            f"(default: {DEFAULT_RULE_TIME_BUDGET:g}; 0: no limit)"
+        ),
+    )
     group = parser.add_argument_group("working-day conventions (shown in every report)")
     group.add_argument(
         "--late-acknowledgement",
@@ -180,6 +201,7 @@ def _engine(args: argparse.Namespace) -> Engine:
         registry=_registry(args),
         calendar=WorkingCalendar(closures=args.closure),
         conventions=conventions,
+        rule_time_budget=args.rule_timeout,
     )
 
 

@@ -102,14 +102,18 @@ def _load(
             try:
                 plugin = entry_point.load()
                 manager.register(plugin, name=entry_point.name)
-            except Exception as exc:  # a broken plugin must not take the run down
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # a broken plugin must not take the run down, or end it
                 problems.append(PluginProblem(entry_point.name, f"failed to load: {exc!r}"))
                 continue
             owners[entry_point.name] = dist
     for plugin in plugins:
         try:
             registered = manager.register(plugin)
-        except Exception as exc:
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:
             problems.append(PluginProblem(_plugin_name(plugin), f"failed to register: {exc!r}"))
             continue
         if registered is not None:
@@ -218,7 +222,9 @@ class PackRegistry:
         for impl in impls:
             try:
                 provided = list(cast(Iterable[object], impl.function()))
-            except Exception as exc:
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # SystemExit included: plugin code cannot end the run
                 self.problems.append(PluginProblem(impl.plugin_name, f"raised: {exc!r}"))
                 continue
             for pack in provided:
@@ -312,7 +318,9 @@ class PackRegistry:
             for impl in self.manager.hook.complaintrules_extra_rules.get_hookimpls():
                 try:
                     returned = list(cast(Iterable[object], impl.function(pack=pack)))
-                except Exception as exc:
+                except KeyboardInterrupt:
+                    raise
+                except BaseException as exc:  # SystemExit included
                     self.problems.append(PluginProblem(impl.plugin_name, f"raised: {exc!r}"))
                     continue
                 dist = self.owner(impl.plugin_name)

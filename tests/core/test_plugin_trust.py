@@ -7,21 +7,34 @@ folder, so the distribution names in the messages come from their installed meta
 from __future__ import annotations
 
 import functools
+import json
 import os
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from complaintrules import Pack, PackRegistry, ParameterSet, Rule, hookimpl
+from complaintrules import (
+    Complaint,
+    Engine,
+    Pack,
+    PackRegistry,
+    ParameterSet,
+    Rule,
+    hookimpl,
+)
 from complaintrules import _cli as cli
+from complaintrules._bulk import BulkSummary, evaluate_cases
 from complaintrules._cli import EXIT_USAGE
 from complaintrules._docs import DocsPathError, write_docs
 from complaintrules._plugins import AUTOLOAD_ENV, BUILTIN_DISTRIBUTION
+from complaintrules.authoring import Verdict, passed
 
 ROOT = Path(__file__).resolve().parents[2]
 DRAFT = str(ROOT / "examples" / "draft-noncompliant-policy.yaml")
@@ -310,3 +323,205 @@ def test_docs_command_with_a_hostile_pack_name_stays_inside(
     assert {p.name for p in out.iterdir()} == {"code_2020", "code_2024"}
     code = cli.main(["--no-autoload", "docs", "--out", str(out), "--pack", "../x"])
     assert code == EXIT_USAGE  # not installed: a usage error, not a write
+
+
+# -- rule code cannot hang the run or end the process ------------------------------------
+
+MISBEHAVING = """
+import sys
+import time
+
+from complaintrules import Rule, hookimpl
+
+
+def _rule(rule_id, **check):
+    return Rule(
+        id=rule_id,
+        pack="rogue",
+        provision="R1",
+        section="Rogue",
+        title="Misbehaves",
+        summary="Misbehaves.",
+        explanation="",
+        source="test plugin",
+        **check,
+    )
+
+
+def _spin(subject, ctx):
+    while True:
+        try:
+            while True:
+                pass
+        except Exception:  # what careless code does: it must not swallow the budget
+            pass
+
+
+def _leave(subject, ctx):
+    sys.exit(0)
+
+
+class Rules:
+    @hookimpl
+    def complaintrules_extra_rules(self, pack):
+        if pack.name != "code_2024":
+            return []
+        return [
+            _rule("ROGUE-SPIN", policy=_spin),
+            _rule("ROGUE-EXIT", policy=_leave),
+            _rule("ROGUE-CASE", case=_leave),
+        ]
+
+
+rules = Rules()
+"""
+
+LEAVES_ON_IMPORT = "import sys\n\nsys.exit(3)\n"
+
+
+@pytest.fixture(scope="module")
+def rogue_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    where = tmp_path_factory.mktemp("rogue")
+    return install_dist(
+        where, "rogue-rules", "rogue_rules", MISBEHAVING, {"rogue": "rogue_rules:rules"}
+    )
+
+
+def _spinning(case: object, ctx: object) -> object:
+    while True:
+        pass
+
+
+def _leaving(case: object, ctx: object) -> object:
+    raise SystemExit(0)
+
+
+def _sleeping(case: object, ctx: object) -> object:
+    time.sleep(0.15)
+    return passed("slow but within the budget")
+
+
+def _case_rule(rule_id: str, check: Any) -> Rule:
+    return Rule(
+        id=rule_id,
+        pack="local",
+        provision="L1",
+        section="Local",
+        title="Local",
+        summary="A local rule.",
+        explanation="",
+        source="tests",
+        case=check,
+    )
+
+
+class ExtraRules:
+    def __init__(self, *rules: Rule) -> None:
+        self.rules = rules
+
+    @hookimpl
+    def complaintrules_extra_rules(self, pack: object) -> Sequence[Rule]:
+        return list(self.rules)
+
+
+CASE = Complaint.model_validate({"reference": "R-1", "received_on": "2024-05-01"})
+
+
+def test_a_rule_that_never_returns_is_stopped_at_its_budget() -> None:
+    plugin = ExtraRules(_case_rule("SPIN-1", _spinning), _case_rule("EXIT-1", _leaving))
+    engine = Engine(registry=PackRegistry(plugins=[plugin]), rule_time_budget=0.2)
+    started = time.perf_counter()
+    report = engine.evaluate_case(CASE)
+    assert time.perf_counter() - started < 5
+    (spin,) = report.for_rule("SPIN-1")
+    assert spin.verdict is Verdict.ERROR
+    assert spin.message == "rule SPIN-1 ran for longer than its time budget of 0.2 s; stopped"
+    (leave,) = report.for_rule("EXIT-1")
+    assert leave.verdict is Verdict.ERROR
+    assert leave.message == "rule raised SystemExit: 0"
+    assert report.verdicts("CHC24-6.2") - {Verdict.ERROR}  # the Code's rules still ran
+    # and the bulk path, which has its own loop, does the same
+    summary = BulkSummary()
+    (result,) = evaluate_cases([CASE], engine=engine, summary=summary)
+    verdicts = {rule_id: (v, m) for rule_id, v, m in result.verdicts}
+    assert verdicts["SPIN-1"] == (Verdict.ERROR, spin.message)
+    assert verdicts["EXIT-1"] == (Verdict.ERROR, leave.message)
+
+
+def test_the_budget_is_per_rule_call_not_per_case() -> None:
+    """Three rules of 0.15 s each take longer than 0.2 s together; none is stopped."""
+    plugin = ExtraRules(*(_case_rule(f"SLOW-{i}", _sleeping) for i in range(3)))
+    engine = Engine(registry=PackRegistry(plugins=[plugin]), rule_time_budget=0.2)
+    report = engine.evaluate_case(CASE)
+    assert {f.rule_id: f.verdict for f in report.findings if f.rule_id.startswith("SLOW")} == {
+        f"SLOW-{i}": Verdict.PASS for i in range(3)
+    }
+
+
+class ExitsWhenAsked:
+    @hookimpl
+    def complaintrules_packs(self) -> Sequence[Pack]:
+        raise SystemExit(0)
+
+    @hookimpl
+    def complaintrules_extra_rules(self, pack: object) -> Sequence[Rule]:
+        raise SystemExit(0)
+
+
+def test_a_plugin_hook_cannot_end_the_process() -> None:
+    registry = PackRegistry(plugins=[ExitsWhenAsked()])
+    assert registry.rules_for(registry.get("code_2024"))  # the built-in rules are there
+    raised = [p.problem for p in registry.problems]
+    assert raised == ["raised: SystemExit(0)", "raised: SystemExit(0)"]
+
+
+def test_cli_with_a_rule_that_hangs_or_exits_reports_errors_and_exits_1(
+    rogue_site: Path, tmp_path: Path
+) -> None:
+    # a second distribution whose module ends the process when it is imported
+    exits = install_dist(
+        tmp_path / "exits",
+        "exits-on-import",
+        "exits_on_import",
+        LEAVES_ON_IMPORT,
+        {"exits": "exits_on_import"},
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(rogue_site), str(exits)])}
+    env.pop(AUTOLOAD_ENV, None)
+    policy = str(ROOT / "examples" / "landlord" / "policy.yaml")
+    run = subprocess.run(
+        [sys.executable, "-m", "complaintrules", "check", policy, "--rule-timeout", "0.2"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert run.returncode == 1, run.stderr  # errors are failures, by the exit-code contract
+    assert "warning: plugin exits: failed to load: SystemExit(3)" in run.stderr
+    assert "ROGUE-SPIN" in run.stdout and "time budget of 0.2 s" in run.stdout
+    assert "ROGUE-EXIT" in run.stdout and "SystemExit: 0" in run.stdout
+    # the bulk path, in two worker processes
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "complaintrules",
+            "cases",
+            str(ROOT / "examples" / "landlord" / "cases.csv"),
+            "--mapping",
+            str(ROOT / "examples" / "landlord" / "crm-mapping.yaml"),
+            "--format",
+            "summary",
+            "--jobs",
+            "2",
+            "--as-of",
+            "2025-03-31",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert run.returncode == 1, run.stderr
+    summary = json.loads(run.stdout)
+    assert "ROGUE-CASE" in json.dumps(summary)
