@@ -31,6 +31,7 @@ from typing import Any, TextIO
 import numpy as np
 from pydantic import ValidationError
 
+from ._budget import RuleOvertime, RuleWatch
 from ._calendar import CalendarRangeError, WorkingCalendar
 from ._case import Complaint
 from ._context import Context
@@ -283,6 +284,15 @@ class BulkEvaluator:
         days = np.arange(self._first, self._last + 1)
         months = [date.fromordinal(int(o)) for o in days]
         self._month_index = np.asarray([d.year * 12 + d.month - 1 for d in months])
+        #: the engine's rule time budget, armed once per chunk (see _budget)
+        self._watch = RuleWatch(
+            self.engine.rule_time_budget,
+            callers=(
+                BulkEvaluator._run.__code__,
+                BulkEvaluator._evaluate_pack.__code__,
+                BulkEvaluator._settled.__code__,
+            ),
+        )
 
     # -- choosing packs and rules --------------------------------------------------------
 
@@ -320,9 +330,10 @@ class BulkEvaluator:
                 continue
             by_pack.setdefault(pack.name, (pack, []))[1].append((row, case))
         out: list[CaseResult] = []
-        for pack, group in by_pack.values():
-            summary.packs.add(pack.name)
-            out += self._evaluate_pack(pack, group, summary)
+        with self._watch.armed():
+            for pack, group in by_pack.values():
+                summary.packs.add(pack.name)
+                out += self._evaluate_pack(pack, group, summary)
         return out
 
     def _context(self, pack: Pack, case: Complaint) -> Context:
@@ -333,12 +344,19 @@ class BulkEvaluator:
 
     def _run(self, rule: Rule, case: Complaint, ctx: Context) -> Outcome:
         assert rule.case is not None
+        watch = self._watch
         try:
+            watch.running = watch.calls = watch.calls + 1
             outcome = rule.case(case, ctx)
+            watch.running = 0
             if not isinstance(outcome, Outcome):
                 raise TypeError(f"check returned {type(outcome).__name__}, not an Outcome")
-        except Exception as exc:  # a broken rule is an error finding, never fatal
-            return Outcome(Verdict.ERROR, f"rule raised {type(exc).__name__}: {exc}")
+        except KeyboardInterrupt:
+            watch.running = 0
+            raise
+        except BaseException as exc:  # a broken rule is an error finding, never fatal
+            watch.running = 0
+            return Outcome(Verdict.ERROR, _error_message(rule.id, exc))
         return outcome
 
     def _evaluate_pack(
@@ -400,6 +418,7 @@ class BulkEvaluator:
             self.as_of,
             self.organisation,
         )
+        watch = self._watch
         for i, (row, case) in enumerate(group):
             ctx = Context(pack, calendar, conventions, case.received_on, as_of, organisation)
             verdicts: list[tuple[str, Verdict, str | None]] = []
@@ -421,14 +440,22 @@ class BulkEvaluator:
             planned.cases += 1
             if keep:
                 verdicts += planned.plan.skipped
+            serial = watch.calls  # numbers each call for the time budget; see _budget
             for (rule_id, check), log in zip(planned.plan.run, planned.logs, strict=True):
                 try:
+                    serial += 1
+                    watch.running = serial
                     outcome = check(case, ctx)
+                    watch.running = 0
                     if type(outcome) is not Outcome and not isinstance(outcome, Outcome):
                         raise TypeError(f"check returned {type(outcome).__name__}, not an Outcome")
                     verdict = outcome.verdict
-                except Exception as exc:  # a broken rule is an error finding, never fatal
-                    outcome = Outcome(_ERROR, f"rule raised {type(exc).__name__}: {exc}")
+                except KeyboardInterrupt:
+                    watch.running = 0
+                    raise
+                except BaseException as exc:  # a broken rule is an error finding, never fatal
+                    watch.running = 0
+                    outcome = Outcome(_ERROR, _error_message(rule_id, exc))
                     verdict = _ERROR
                 log.append(verdict)
                 if verdict is _FAIL_VERDICT:
@@ -441,6 +468,7 @@ class BulkEvaluator:
                     case_failed = True
                 if keep:
                     verdicts.append((rule_id, verdict, outcome.message))
+            watch.calls = serial
             if not vector_ok:
                 self._tally_case(pack, case, summary)
             summary.evaluated += 1
@@ -480,9 +508,16 @@ class BulkEvaluator:
             message = self._settled_message.get(rule_id)
             if message is None:
                 check = dict(checks)[rule_id]
+                watch = self._watch
                 try:
+                    watch.running = watch.calls = watch.calls + 1
                     outcome = check(case, ctx)
-                except Exception:  # judged again by the plan, which reports the error
+                    watch.running = 0
+                except KeyboardInterrupt:
+                    watch.running = 0
+                    raise
+                except BaseException:  # judged again by the plan, which reports the error
+                    watch.running = 0
                     outcome = None
                 if outcome is None or outcome.verdict is not Verdict.NOT_APPLICABLE:
                     self.unsettled.add(rule_id)
@@ -761,6 +796,12 @@ class _Plan:
     skipped: tuple[tuple[str, Verdict, str | None], ...]
 
 
+def _error_message(rule_id: str, exc: BaseException) -> str:
+    if isinstance(exc, RuleOvertime):
+        return f"rule {rule_id} {exc}; stopped"
+    return f"rule raised {type(exc).__name__}: {exc}"
+
+
 def _plan(checks: Sequence[tuple[str, CaseCheck]], facts: int, settled: Mapping[str, str]) -> _Plan:
     run: list[tuple[str, CaseCheck]] = []
     skipped: list[tuple[str, Verdict, str | None]] = []
@@ -868,6 +909,7 @@ class _Settings:
     messages: bool
     results: bool
     converter: RowConverter
+    rule_time_budget: float | None = None
 
 
 _WORKER: tuple[BulkEvaluator, RowConverter] | None = None
@@ -878,6 +920,7 @@ def _make_worker(settings: _Settings) -> tuple[BulkEvaluator, RowConverter]:
         registry=PackRegistry(autoload=settings.autoload, blocked=list(settings.blocked)),
         calendar=WorkingCalendar(closures=settings.closures),
         conventions=settings.conventions,
+        rule_time_budget=settings.rule_time_budget,
     )
     evaluator = BulkEvaluator(
         engine,
@@ -1003,6 +1046,7 @@ def evaluate_file(
         messages=messages and want_results,
         results=want_results,
         converter=reader.converter,
+        rule_time_budget=engine.rule_time_budget,
     )
 
     def chunks() -> Iterator[list[tuple[int, Any]]]:

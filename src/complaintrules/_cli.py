@@ -3,7 +3,8 @@
 Exit codes (fixed; never reused for anything else):
   0  nothing failed
   1  at least one must-level failure (or, with --strict, a should-level warning)
-  2  usage or input error
+  2  usage or input error (including a plugin claiming a pack name or rule id that another
+     distribution owns: the command still runs with the owner's pack, then exits 2)
 """
 
 from __future__ import annotations
@@ -20,13 +21,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ._budget import DEFAULT_RULE_TIME_BUDGET
 from ._calendar import CalendarRangeError, WorkingCalendar
 from ._case import Complaint
 from ._cli_cases import add_cases_command, run_cases
 from ._cli_forms import FORM_COMMANDS, add_form_commands
 from ._cli_monitor import add_monitor_command, run_monitor
 from ._conventions import Conventions, LateAcknowledgement, NonWorkingDayReceipt
-from ._docs import write_docs
+from ._docs import DocsPathError, write_docs
 from ._engine import Engine
 from ._formats import FORMATS, Sources, render_report
 from ._loading import InputError, load_cases, load_organisation, load_policy
@@ -140,7 +142,27 @@ def _time(text: str) -> time:
         raise argparse.ArgumentTypeError(f"expected a time as HH:MM, got {text!r}") from None
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, got {text!r}")
+    return value
+
+
 def _add_convention_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rule-timeout",
+        type=_seconds,
+        default=DEFAULT_RULE_TIME_BUDGET,
+        metavar="SECONDS",
+        help=(
+            "stop a rule check that runs longer than this and report it as an error "
+            f"(default: {DEFAULT_RULE_TIME_BUDGET:g}; 0: no limit)"
+        ),
+    )
     group = parser.add_argument_group("working-day conventions (shown in every report)")
     group.add_argument(
         "--late-acknowledgement",
@@ -180,13 +202,19 @@ def _engine(args: argparse.Namespace) -> Engine:
         registry=_registry(args),
         calendar=WorkingCalendar(closures=args.closure),
         conventions=conventions,
+        rule_time_budget=args.rule_timeout,
     )
 
 
 def _registry(args: argparse.Namespace) -> PackRegistry:
     registry = PackRegistry(autoload=False if args.no_autoload else None, blocked=args.block)
+    registry.all_rules()  # asks for the extra rules now, so their problems are shown here
     for problem in registry.problems:
-        print(f"warning: plugin {problem.plugin}: {problem.problem}", file=sys.stderr)
+        kind = "error" if problem.clash else "warning"
+        print(f"{kind}: plugin {problem.plugin}: {problem.problem}", file=sys.stderr)
+    if registry.clashes:
+        # Read by main(): the run goes on with the owners' packs, but must not look clean.
+        args.plugin_clash = True
     return registry
 
 
@@ -247,7 +275,11 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 def _cmd_docs(args: argparse.Namespace) -> int:
     registry = _registry(args)
     packs = [registry.get(name) for name in args.pack] if args.pack else registry.packs
-    written = write_docs(packs, Path(args.out))
+    try:
+        written = write_docs(packs, Path(args.out))
+    except DocsPathError as exc:
+        print(f"complaintrules: docs --out {args.out}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     print(f"wrote {len(written)} pages under {args.out}")
     return EXIT_OK
 
@@ -295,7 +327,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        if getattr(args, "plugin_clash", False):
+            print(
+                "complaintrules: a plugin claimed a pack name or rule id that another "
+                "distribution owns (see the errors above); remove it or --block its entry "
+                "point",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        return code
     except (InputError, NoPackError, CalendarRangeError, OutputError) as exc:
         print(f"complaintrules: {exc}", file=sys.stderr)
         return EXIT_USAGE

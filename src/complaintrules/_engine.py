@@ -1,18 +1,22 @@
 """The evaluator: runs rules over subjects and gathers findings into a report.
 
 Evaluation is plain, deterministic Python: the same input gives the same report. A check
-that raises becomes an ``error`` finding and the run carries on.
+that raises (anything, ``SystemExit`` included, but ``KeyboardInterrupt``) or overruns its
+time budget becomes an ``error`` finding and the run carries on: rule code cannot end the
+process.
 """
 
 from __future__ import annotations
 
+import functools
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
+from ._budget import DEFAULT_RULE_TIME_BUDGET, RuleOvertime, RuleWatch
 from ._calendar import WorkingCalendar
 from ._case import Complaint
 from ._context import Context, Portfolio
@@ -30,6 +34,20 @@ __all__ = ["REPORT_SCHEMA_VERSION", "Engine", "Report"]
 REPORT_SCHEMA_VERSION = "1.0"
 
 T = TypeVar("T")
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _armed(method: Callable[Concatenate[Engine, P], R]) -> Callable[Concatenate[Engine, P], R]:
+    """Run ``method`` with the rule timer armed: once per subject run (or per batch, when
+    an armed method calls another), never once per rule call."""
+
+    @functools.wraps(method)
+    def armed(self: Engine, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self._watch.armed():
+            return method(self, *args, **kwargs)
+
+    return armed
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +103,9 @@ class Engine:
 
     ``Engine()`` loads installed packs through their entry points, counts working days in
     England and Wales and uses the default conventions (see :class:`Conventions`).
+    ``rule_time_budget`` is how many seconds one rule check may run before it is stopped
+    and reported as an ``error`` finding (0 or None: no limit); it is enforced on Unix in
+    the main thread (see docs/plugins.md).
     """
 
     def __init__(
@@ -93,10 +114,13 @@ class Engine:
         registry: PackRegistry | None = None,
         calendar: WorkingCalendar | None = None,
         conventions: Conventions | None = None,
+        rule_time_budget: float | None = DEFAULT_RULE_TIME_BUDGET,
     ) -> None:
         self.registry = registry if registry is not None else PackRegistry()
         self.calendar = calendar if calendar is not None else WorkingCalendar()
         self.conventions = conventions if conventions is not None else Conventions()
+        self.rule_time_budget = rule_time_budget or None
+        self._watch = RuleWatch(rule_time_budget, callers=(Engine._run.__code__,))
 
     # -- choosing a pack ------------------------------------------------------------------
 
@@ -127,11 +151,22 @@ class Engine:
         value: T,
         ctx: Context,
     ) -> Finding:
+        watch = self._watch
         try:
+            watch.running = watch.calls = watch.calls + 1
             outcome = check(value, ctx)
+            watch.running = 0
             if not isinstance(outcome, Outcome):
                 raise TypeError(f"check returned {type(outcome).__name__}, not an Outcome")
-        except Exception as exc:  # a broken rule is reported, never fatal
+        except KeyboardInterrupt:
+            watch.running = 0
+            raise
+        except BaseException as exc:  # a broken rule is reported, never fatal; nor is exit()
+            watch.running = 0
+            if isinstance(exc, RuleOvertime):
+                message = f"rule {rule.id} {exc}; stopped"
+            else:
+                message = f"rule raised {type(exc).__name__}: {exc}"
             return Finding(
                 rule_id=rule.id,
                 provision=rule.provision,
@@ -140,7 +175,7 @@ class Engine:
                 subject_ref=subject_ref,
                 verdict=Verdict.ERROR,
                 level=rule.level,
-                message=f"rule raised {type(exc).__name__}: {exc}",
+                message=message,
                 evidence=Evidence(
                     parameters=ctx.parameters_evidence(),
                     computed={"traceback": traceback.format_exc(limit=4)},
@@ -190,6 +225,7 @@ class Engine:
         wanted = set(rules)
         return [r for r in every if r.id in wanted]
 
+    @_armed
     def case_findings(
         self,
         case: Complaint,
@@ -224,6 +260,7 @@ class Engine:
                 case, pack=pack, as_of=as_of, organisation=organisation, rules=wanted
             )
 
+    @_armed
     def policy_findings(
         self,
         policy: LandlordPolicy,
@@ -242,6 +279,7 @@ class Engine:
                 out.append(self._run(rule, Subject.POLICY, ref, rule.policy, policy, ctx))
         return out
 
+    @_armed
     def organisation_findings(
         self,
         organisation: Organisation | None,
@@ -263,7 +301,12 @@ class Engine:
                 else:
                     out.append(
                         self._run(
-                            rule, Subject.ORGANISATION, ref, rule.organisation, organisation, ctx
+                            rule,
+                            Subject.ORGANISATION,
+                            ref,
+                            rule.organisation,
+                            organisation,
+                            ctx,
                         )
                     )
             if rule.attestation is not None:
@@ -273,6 +316,7 @@ class Engine:
                 )
         return out
 
+    @_armed
     def portfolio_findings(
         self,
         portfolio: Portfolio,
@@ -294,6 +338,7 @@ class Engine:
 
     # -- whole evaluations ----------------------------------------------------------------
 
+    @_armed
     def evaluate(
         self,
         *,
@@ -354,6 +399,7 @@ class Engine:
         findings = self.organisation_findings(organisation, pack=chosen, on=on)
         return self._report([chosen], findings, None, ["organisation"])
 
+    @_armed
     def evaluate_portfolio(
         self,
         cases: Sequence[Complaint],

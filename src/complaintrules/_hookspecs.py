@@ -23,8 +23,9 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 def complaintrules_packs() -> Sequence[Pack]:
     """Return the rule packs this plugin provides.
 
-    Each pack has a unique name, the dates its Code is in force and its rules. A pack whose
-    name another plugin already provided is reported as a problem and ignored.
+    Each pack has a unique name, the dates its Code is in force and its rules. The pack
+    name and rule ids belong to your distribution; a pack whose name or a rule id another
+    distribution already owns is refused and reported as a clash (see docs/plugins.md).
     """
     raise NotImplementedError
 
@@ -35,6 +36,7 @@ def complaintrules_extra_rules(pack: Pack) -> Sequence[Rule]:
 
     This is how a landlord adds stricter in-house rules (say, a 3-day acknowledgement
     target) on top of a Code pack without forking it. Return an empty sequence for packs
-    you do not extend. Extra rules keep their own ids and ``pack`` name.
+    you do not extend. Extra rules keep their own ids and ``pack`` name; an id already taken
+    (by the pack, an earlier extra rule or another distribution) is refused and reported.
     """
     raise NotImplementedError
