@@ -873,9 +873,13 @@ def _converter(mapping: ColumnMapping | None, header: Sequence[str] | None) -> R
 MAX_QUOTED_LINES = 100
 MAX_QUOTED_CHARS = 131_072
 
+#: What a decoder reading with errors="surrogateescape" makes of a byte it cannot read.
+_UNDECODED = re.compile("[\udc80-\udcff]")
+_UTF8 = frozenset({"utf-8", "utf8", "utf-8-sig", "utf8-sig", "u8"})
+
 
 class UnreadableRecordError(ValueError):
-    """A record that cannot be read as a row (a stray quote).
+    """A record that cannot be read as a row (a stray quote, bytes not in the encoding).
 
     Readers yield it in place of the record; converting it gives a rejected row that
     says why.
@@ -1038,25 +1042,31 @@ class CaseReader:
 
     def _open(self) -> Any:
         try:
-            return self.path.open(encoding=self.encoding, newline="")
+            # Bytes the encoding cannot read become lone surrogates, so that the line
+            # holding them is rejected (see _undecodable) and the rest is read.
+            return self.path.open(encoding=self.encoding, errors="surrogateescape", newline="")
         except OSError as exc:
             raise InputError(self.path, [InputProblem("", f"cannot read: {exc}")]) from None
+        except LookupError:
+            raise InputError(
+                self.mapping_path or self.path,
+                [InputProblem("encoding", f"unknown encoding {self.encoding!r}")],
+            ) from None
 
     def _header(self) -> list[str]:
         delimiter = self.mapping.delimiter if self.mapping is not None else ","
         lines: list[str] = []
         quoted = False
         with self._open() as handle:
-            try:
-                for line in handle:  # a quoted cell may span lines
-                    lines.append(line)
-                    quoted, _ = _scan(line, quoted, delimiter)
-                    if not quoted:
-                        break
-                    if len(lines) >= MAX_QUOTED_LINES:
-                        break
-            except UnicodeDecodeError as exc:
-                raise InputError(self.path, [InputProblem("line 1", str(exc))]) from None
+            for number, line in enumerate(handle, start=1):  # a quoted cell may span lines
+                if not line.isascii() and (bad := self._undecodable(number, line)) is not None:
+                    raise InputError(self.path, [InputProblem("header", str(bad))])
+                lines.append(line)
+                quoted, _ = _scan(line, quoted, delimiter)
+                if not quoted:
+                    break
+                if len(lines) >= MAX_QUOTED_LINES:
+                    break
         if not lines:
             raise InputError(self.path, [InputProblem("", "file is empty")])
         if quoted:
@@ -1071,8 +1081,8 @@ class CaseReader:
     def records(self) -> Iterator[tuple[int, Any]]:
         """(row number, raw record) pairs: CSV value lists, JSON Lines text, JSON objects.
 
-        A record that cannot be read at all (a runaway quote) is given as an exception
-        saying why; :meth:`convert` rejects it.
+        A record that cannot be read at all (a runaway quote, bytes not in the file's
+        encoding) is given as an exception saying why; :meth:`convert` rejects it.
         """
         if self.format == "csv":
             batch: list[tuple[int, Any]] = []
@@ -1086,7 +1096,8 @@ class CaseReader:
             with self._open() as handle:
                 for number, line in enumerate(handle, start=1):
                     if line.strip():
-                        yield number, line
+                        bad = None if line.isascii() else self._undecodable(number, line)
+                        yield number, line if bad is None else bad
         else:
             data = read_document(self.path)
             if isinstance(data, dict) and "cases" in data:
@@ -1131,7 +1142,8 @@ class CaseReader:
                         if '"' not in line or not _scan(line, False, delimiter)[0]:
                             if line.strip():
                                 self._records += 1
-                                yield number, line
+                                bad = None if line.isascii() else self._undecodable(number, line)
+                                yield number, line if bad is None else bad
                             continue
                         start, parts, size = number, [line], len(line)
                         continue
@@ -1147,7 +1159,7 @@ class CaseReader:
                     size += len(line)
                     if not quoted:
                         self._records += 1
-                        yield start, "".join(parts)
+                        yield start, self._joined(start, parts)
                         start, parts, size = 0, [], 0
                 else:
                     if not start:
@@ -1231,6 +1243,13 @@ class CaseReader:
                     return False
         return True
 
+    def _joined(self, start: int, parts: list[str]) -> Any:
+        """A record of several lines: its text, or why it cannot be read."""
+        for k, line in enumerate(parts):
+            if not line.isascii() and (bad := self._undecodable(start + k, line)) is not None:
+                return bad
+        return "".join(parts)
+
     def _stray_quote(self, start: int, line: str, why: str) -> UnreadableRecordError:
         column = ""
         opened = _opening_quote(line, self.converter.delimiter)
@@ -1240,6 +1259,21 @@ class CaseReader:
         return UnreadableRecordError(
             f"unterminated quote: a quoted cell{column} opens on line {start} and {why}; "
             f"the row is rejected and reading resumes on line {start + 1}"
+        )
+
+    def _undecodable(self, number: int, line: str) -> UnreadableRecordError | None:
+        """Why a line holds bytes the file's encoding cannot read, or None."""
+        found = _UNDECODED.search(line)
+        if found is None:
+            return None
+        codec = self.encoding
+        name = "UTF-8" if codec.replace("_", "-").lower() in _UTF8 else codec
+        before = line[: found.start()].encode(codec, "surrogateescape")
+        offset = len(before) - len("".encode(codec)) + 1  # not counting a byte-order mark
+        byte = ord(found.group()) - 0xDC00
+        return UnreadableRecordError(
+            f"line {number}: byte {offset} of the line (0x{byte:02x}) is not valid {name}; "
+            f"expected {name} text (a mapping file's 'encoding:' names another encoding)"
         )
 
     def fraction(self, rows_done: int) -> float | None:

@@ -165,8 +165,8 @@ def _physical_lines(data: bytes) -> list[str]:
             st.integers(min_value=0, max_value=200),
             st.sampled_from(["insert", "replace"]),
             st.one_of(
-                st.sampled_from([b'"', b'""', b",", b"\n", b"\r", b"\r\n"]),
-                st.text(st.characters(max_codepoint=127), min_size=1, max_size=3).map(str.encode),
+                st.sampled_from([b'"', b'""', b",", b"\n", b"\r", b"\r\n", b"\xff", b"\xc3"]),
+                st.binary(min_size=1, max_size=3),
             ),
         ),
         max_size=6,
