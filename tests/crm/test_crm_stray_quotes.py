@@ -26,10 +26,10 @@ MAPPING = ROOT / "examples" / "crm" / "mapping.yaml"
 ENGINE = Engine()
 
 
-def _lines(n: int, seed: int) -> list[str]:
+def _lines(n: int, seed: int, quoting: int = csv.QUOTE_MINIMAL) -> list[str]:
     """A synthetic export as lines of CSV text (header first), every row valid."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n", quoting=quoting)
     writer.writerow(HEADER)
     writer.writerows(synthetic_rows(n, seed=seed))
     return out.getvalue().splitlines(keepends=True)
@@ -147,8 +147,9 @@ def test_the_command_names_the_rejected_lines(
 
 # -- any bytes at all ------------------------------------------------------------------------
 
-_BASE = _lines(25, 11)
-_DATA = set(_BASE[1:])
+#: An export as most CRMs write it, and one that quotes every cell.
+_BASES = {"minimal": _lines(25, 11), "all": _lines(25, 12, csv.QUOTE_ALL)}
+_SIZE = len(_BASES["all"])
 
 
 def _physical_lines(data: bytes) -> list[str]:
@@ -157,11 +158,12 @@ def _physical_lines(data: bytes) -> list[str]:
     return io.StringIO(text, newline="").readlines()
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.parametrize("quoting", sorted(_BASES))
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     edits=st.lists(
         st.tuples(
-            st.integers(min_value=1, max_value=len(_BASE) - 1),  # never the header
+            st.integers(min_value=1, max_value=_SIZE - 1),  # never the header
             st.integers(min_value=0, max_value=200),
             st.sampled_from(["insert", "replace"]),
             st.one_of(
@@ -172,8 +174,11 @@ def _physical_lines(data: bytes) -> list[str]:
         max_size=6,
     )
 )
-def test_rows_in_add_up_for_any_bytes(tmp_path_factory: pytest.TempPathFactory, edits) -> None:  # type: ignore[no-untyped-def]
-    lines = [line.encode() for line in _BASE]
+def test_rows_in_add_up_for_any_bytes(
+    tmp_path_factory: pytest.TempPathFactory, quoting, edits
+) -> None:  # type: ignore[no-untyped-def]
+    base = _BASES[quoting]
+    lines = [line.encode() for line in base]
     for number, at, how, chunk in edits:
         line = lines[number]
         at = min(at, len(line) - 1)  # keep the line's own end
@@ -198,7 +203,7 @@ def test_rows_in_add_up_for_any_bytes(tmp_path_factory: pytest.TempPathFactory, 
     assert len(set(starts)) == len(starts)  # each row once
     physical = _physical_lines(data)
     # Every line left as the export wrote it is a row of its own: nothing swallowed.
-    intact = [i for i, line in enumerate(physical, start=1) if i > 1 and line in _DATA]
+    intact = [i for i, line in enumerate(physical, start=1) if i > 1 and line in base[1:]]
     assert set(intact) <= set(starts)
     # Every row starts on a line of the file that is not blank.
     assert all(1 < s <= len(physical) and physical[s - 1].strip() for s in starts)
