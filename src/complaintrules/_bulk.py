@@ -320,21 +320,35 @@ class BulkEvaluator:
     def evaluate(
         self, items: Iterable[tuple[int | None, Complaint]], summary: BulkSummary
     ) -> list[CaseResult]:
-        """Judge a chunk of (row number, case) pairs, adding to ``summary``."""
-        by_pack: dict[str, tuple[Pack, list[tuple[int | None, Complaint]]]] = {}
-        for row, case in items:
+        """Judge a chunk of (row number, case) pairs, adding to ``summary``.
+
+        Results come in the order of ``items``, whichever pack judges each case.
+        """
+        by_pack: dict[str, tuple[Pack, list[tuple[int | None, Complaint]], list[int]]] = {}
+        for position, (row, case) in enumerate(items):
             try:
                 pack = self.pack_for(case)
             except NoPackError as exc:
                 summary.reject(None, [RowProblem(row or 0, "received_on", str(exc))])
                 continue
-            by_pack.setdefault(pack.name, (pack, []))[1].append((row, case))
-        out: list[CaseResult] = []
+            group = by_pack.get(pack.name)
+            if group is None:
+                group = by_pack[pack.name] = (pack, [], [])
+            group[1].append((row, case))
+            group[2].append(position)
         with self._watch.armed():
-            for pack, group in by_pack.values():
+            if len(by_pack) == 1:
+                pack, cases, _ = next(iter(by_pack.values()))
                 summary.packs.add(pack.name)
-                out += self._evaluate_pack(pack, group, summary)
-        return out
+                return self._evaluate_pack(pack, cases, summary)
+            placed: list[tuple[int, CaseResult]] = []
+            for pack, cases, positions in by_pack.values():
+                summary.packs.add(pack.name)
+                results = self._evaluate_pack(pack, cases, summary)
+                if results:  # one a case, unless results are not kept
+                    placed += zip(positions, results, strict=True)
+        placed.sort(key=lambda pair: pair[0])
+        return [result for _, result in placed]
 
     def _context(self, pack: Pack, case: Complaint) -> Context:
         e = self.engine

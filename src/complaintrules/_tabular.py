@@ -21,11 +21,17 @@ row is read (the CLI exits 2).
 Row numbers: in a CSV file, the line the record starts on, so the header is row 1 and the
 first record row 2 (as a spreadsheet numbers them); in JSON Lines, the line number; in a
 JSON list, the item's position counting from 1.
+
+Every row is accounted for, whatever the bytes: a CSV row is a record of the file (a line,
+or several when a quoted cell holds line breaks). A stray quote that would swallow the
+lines after it is caught (:meth:`CaseReader.raw_records`): the row it opens on is
+rejected and reading resumes on the next line.
 """
 
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -431,25 +437,34 @@ class RowConverter:
 
     def split(self, chunk: Sequence[tuple[int, Any]]) -> list[tuple[int, Any]]:
         """CSV records given as text parsed into value lists (other records unchanged)."""
-        if self.nested or self.json_lines or not chunk or not isinstance(chunk[0][1], str):
+        if self.nested or self.json_lines or not chunk:
             return list(chunk)
+        texts = [text for _, text in chunk if type(text) is str]
+        if not texts:
+            return list(chunk)
+        parsed: list[Any]
         try:
-            parsed = list(csv.reader([text for _, text in chunk], delimiter=self.delimiter))
+            parsed = list(csv.reader(texts, delimiter=self.delimiter))
         except csv.Error:
             parsed = []
-        if len(parsed) != len(chunk):  # a malformed record: parse one by one
-            out: list[tuple[int, Any]] = []
-            for number, text in chunk:
+        if len(parsed) != len(texts):  # a malformed record: parse one by one
+            parsed = []  # a record's values, or why they cannot be read
+            for text in texts:
                 try:
-                    out.append((number, next(csv.reader([text], delimiter=self.delimiter))))
+                    parsed.append(next(csv.reader([text], delimiter=self.delimiter)))
                 except (csv.Error, StopIteration) as exc:
-                    out.append((number, exc))
-            return out
-        return [(number, values) for (number, _), values in zip(chunk, parsed, strict=True)]
+                    parsed.append(exc)
+        if len(texts) == len(chunk):
+            return [(number, values) for (number, _), values in zip(chunk, parsed, strict=True)]
+        values = iter(parsed)
+        return [(number, next(values) if type(r) is str else r) for number, r in chunk]
 
     def convert(self, row: int, record: Any) -> Row:
         if isinstance(record, Exception):
-            return Row(row, None, (RowProblem(row, "", f"unreadable CSV record: {record}"),))
+            reason = str(record)
+            if not isinstance(record, UnreadableRecordError):
+                reason = f"unreadable CSV record: {reason}"
+            return Row(row, None, (RowProblem(row, "", reason),))
         if self.json_lines and isinstance(record, str):
             try:
                 record = json.loads(record)
@@ -853,6 +868,90 @@ def _converter(mapping: ColumnMapping | None, header: Sequence[str] | None) -> R
 
 # -- readers --------------------------------------------------------------------------------
 
+#: A quoted CSV cell may hold line breaks, but a cell still open after this many lines or
+#: characters is taken as a stray quote (the second is the csv module's default limit).
+MAX_QUOTED_LINES = 100
+MAX_QUOTED_CHARS = 131_072
+
+#: What a decoder reading with errors="surrogateescape" makes of a byte it cannot read.
+_UNDECODED = re.compile("[\udc80-\udcff]")
+_UTF8 = frozenset({"utf-8", "utf8", "utf-8-sig", "utf8-sig", "u8"})
+
+
+class UnreadableRecordError(ValueError):
+    """A record that cannot be read as a row (a stray quote, bytes not in the encoding).
+
+    Readers yield it in place of the record; converting it gives a rejected row that
+    says why.
+    """
+
+
+def _scan(line: str, quoted: bool, delimiter: str) -> tuple[bool, bool]:
+    """Follow the quotes of one line of CSV text as the csv module reads them.
+
+    ``quoted``: whether the line starts inside a quoted cell. Returns whether it ends
+    inside one, and whether a cell open at its start was closed cleanly (by a quote
+    followed by the delimiter or the end of the line, as a CSV writer closes it).
+    A quote opens a cell only at the start of a cell; inside one, two quotes are a quote.
+    """
+    clean = True
+    carried = quoted
+    i = 0
+    while True:
+        i = line.find('"', i)
+        if i < 0:
+            return quoted, clean
+        if quoted:
+            if line.startswith('"', i + 1):
+                i += 2
+                continue
+            i += 1
+            quoted = False
+            if carried:
+                carried = False
+                clean = i >= len(line) or line[i] == delimiter or line[i] in "\r\n"
+        else:
+            if i == 0 or line[i - 1] == delimiter:
+                quoted = True
+            i += 1
+
+
+def _closed_line(delimiter: str) -> Any:
+    """A pattern matching a whole line of cells, each unquoted or quoted within the line.
+
+    Such a line leaves no quote open; it checks at C speed what :func:`_scan` would find
+    on the lines of an export that quotes every cell.
+    """
+    d = re.escape(delimiter)
+    cell = f'(?:"[^"]*(?:""[^"]*)*"|[^"{d}\\r\\n]*)'
+    return re.compile(f"{cell}(?:{d}{cell})*(?:\\r\\n|\\n|\\r)?").fullmatch
+
+
+def _opening_quote(line: str, delimiter: str) -> int:
+    """The cell (from 0) of the quoted cell a line read on its own leaves open at its end."""
+    position = 0
+    quoted = False
+    i = 0
+    while True:
+        i = line.find('"', i)
+        if i < 0:
+            break
+        if quoted:
+            if line.startswith('"', i + 1):
+                i += 2
+                continue
+            quoted = False
+        elif i == 0 or line[i - 1] == delimiter:
+            quoted = True
+            position = i
+        i += 1
+    if position == 0:
+        return 0
+    try:
+        return len(next(csv.reader([line[:position]], delimiter=delimiter))) - 1
+    except (csv.Error, StopIteration):
+        return 0
+
 
 class CaseReader:
     """Reads a case export (CSV, JSON Lines or JSON) into :class:`Row` objects, streaming.
@@ -954,31 +1053,62 @@ class CaseReader:
 
     def _open(self) -> Any:
         try:
-            return self.path.open(encoding=self.encoding, newline="")
+            # Bytes the encoding cannot read become lone surrogates, so that the line
+            # holding them is rejected (see _undecodable) and the rest is read.
+            return self.path.open(encoding=self.encoding, errors="surrogateescape", newline="")
         except OSError as exc:
             raise InputError(self.path, [InputProblem("", f"cannot read: {exc}")]) from None
+        except LookupError:
+            raise InputError(
+                self.mapping_path or self.path,
+                [InputProblem("encoding", f"unknown encoding {self.encoding!r}")],
+            ) from None
 
     def _header(self) -> list[str]:
         delimiter = self.mapping.delimiter if self.mapping is not None else ","
+        lines: list[str] = []
+        quoted = False
         with self._open() as handle:
-            reader = csv.reader(handle, delimiter=delimiter)
-            try:
-                header = next(reader)
-            except StopIteration:
-                raise InputError(self.path, [InputProblem("", "file is empty")]) from None
-            except (csv.Error, UnicodeDecodeError) as exc:
-                raise InputError(self.path, [InputProblem("line 1", str(exc))]) from None
+            for number, line in enumerate(handle, start=1):  # a quoted cell may span lines
+                if not line.isascii() and (bad := self._undecodable(number, line)) is not None:
+                    raise InputError(self.path, [InputProblem("header", str(bad))])
+                lines.append(line)
+                quoted, _ = _scan(line, quoted, delimiter)
+                if not quoted:
+                    break
+                if len(lines) >= MAX_QUOTED_LINES:
+                    break
+        if not lines:
+            raise InputError(self.path, [InputProblem("", "file is empty")])
+        if quoted:
+            why = f"a quoted cell of the header is still open after {len(lines)} line(s)"
+            raise InputError(self.path, [InputProblem("header", why)])
+        try:
+            header = next(csv.reader(["".join(lines)], delimiter=delimiter), [])
+        except csv.Error as exc:
+            raise InputError(self.path, [InputProblem("line 1", str(exc))]) from None
         return [h.strip() for h in header]
 
     def records(self) -> Iterator[tuple[int, Any]]:
-        """(row number, raw record) pairs: CSV value lists, JSON Lines text, JSON objects."""
+        """(row number, raw record) pairs: CSV value lists, JSON Lines text, JSON objects.
+
+        A record that cannot be read at all (a runaway quote, bytes not in the file's
+        encoding) is given as an exception saying why; :meth:`convert` rejects it.
+        """
         if self.format == "csv":
-            yield from self._csv_records()
+            batch: list[tuple[int, Any]] = []
+            for item in self.raw_records():
+                batch.append(item)
+                if len(batch) >= 1000:
+                    yield from self.converter.split(batch)
+                    batch = []
+            yield from self.converter.split(batch)
         elif self.format == "jsonl":
             with self._open() as handle:
                 for number, line in enumerate(handle, start=1):
                     if line.strip():
-                        yield number, line
+                        bad = None if line.isascii() else self._undecodable(number, line)
+                        yield number, line if bad is None else bad
         else:
             data = read_document(self.path)
             if isinstance(data, dict) and "cases" in data:
@@ -990,38 +1120,173 @@ class CaseReader:
     def raw_records(self) -> Iterator[tuple[int, Any]]:
         """As :meth:`records`, but a CSV record is its text (``converter.split`` parses it).
 
-        A record ends at a line end outside quotes, so quoted line breaks are kept. Bulk
+        A record is a line, or several lines when a quoted cell holds line breaks; blank
+        lines are no record. A quoted cell left open at the end of a line is checked as
+        the following lines are read: if it runs away (see :func:`_runaway`), the record
+        it opened on is given as an :class:`UnreadableRecordError` and reading starts again
+        on the next line, so a stray quote costs one row, never the rows after it. Bulk
         evaluation reads these and leaves the parsing to its worker processes.
         """
         if self.format != "csv":
             yield from self.records()
             return
+        delimiter = self.converter.delimiter
+        closed = _closed_line(delimiter)
         with self._open() as handle:
-            first = True
-            parts: list[str] = []
-            quotes = 0
-            start = 1
-            for number, line in enumerate(handle, start=1):
+            numbered = enumerate(handle, start=1)
+            quoted = False
+            for _, line in numbered:  # the header (a quoted cell in it may span lines)
                 self._chars += len(line)
-                if first:
-                    quotes += line.count('"')
-                    if quotes % 2 == 0:
-                        first = False
-                        quotes = 0
-                    continue
-                if not parts:
-                    start = number
-                    if not line.strip():
+                quoted, _ = _scan(line, quoted, delimiter)
+                if not quoted:
+                    break
+            lines: Iterator[tuple[int, str]] = numbered
+            replay_end = 0  # last line number being read again after a runaway quote
+            while True:
+                start = 0  # first line of a record whose quoted cell is still open
+                parts: list[str] = []
+                size = 0
+                rewind: list[tuple[int, str]] | None = None
+                for number, line in lines:
+                    if number > replay_end:
+                        self._chars += len(line)
+                    if not start:
+                        if '"' not in line or closed(line) or not _scan(line, False, delimiter)[0]:
+                            if line.strip():
+                                self._records += 1
+                                bad = None if line.isascii() else self._undecodable(number, line)
+                                yield number, line if bad is None else bad
+                            continue
+                        start, parts, size = number, [line], len(line)
                         continue
-                parts.append(line)
-                quotes += line.count('"')
-                if quotes % 2 == 0:
+                    quoted, clean = _scan(line, True, delimiter)
+                    why = self._runaway(parts, size, number, line, quoted, clean)
+                    if why is not None:
+                        self._records += 1
+                        yield start, self._stray_quote(start, parts[0], why)
+                        rewind = [(start + k, text) for k, text in enumerate(parts) if k]
+                        rewind.append((number, line))
+                        break
+                    parts.append(line)
+                    size += len(line)
+                    if not quoted:
+                        self._records += 1
+                        yield start, self._joined(start, parts)
+                        start, parts, size = 0, [], 0
+                else:
+                    if not start:
+                        return
                     self._records += 1
-                    yield start, "".join(parts) if len(parts) > 1 else parts[0]
-                    parts = []
-                    quotes = 0
-            if parts:
-                yield start, "".join(parts)
+                    why = "the file ends before it is closed"
+                    yield start, self._stray_quote(start, parts[0], why)
+                    rewind = [(start + k, text) for k, text in enumerate(parts) if k]
+                if not rewind:
+                    return
+                # Read the lines after the rejected one again, then carry on with the file
+                # (or with what was still to be read again from an earlier runaway).
+                rest = numbered if rewind[-1][0] >= replay_end else lines
+                replay_end = max(replay_end, rewind[-1][0])
+                lines = itertools.chain(rewind, rest)
+
+    def _runaway(
+        self, parts: list[str], size: int, number: int, line: str, quoted: bool, clean: bool
+    ) -> str | None:
+        """Why the quoted cell open since ``parts[0]`` is a stray quote, given the next line.
+
+        A quoted cell may hold line breaks, as a CRM writes notes. It is taken as a stray
+        quote, one that was never meant to open a cell, when the quote closing it is not
+        the end of the cell; when it is open for more than MAX_QUOTED_LINES lines or
+        MAX_QUOTED_CHARS characters; when a line inside it reads as a record of its own
+        (:meth:`_record_like`); or when closing it leaves more cells than the header has.
+        """
+        if not clean:
+            return f"the quote closing it on line {number} is followed by more of the cell"
+        if len(parts) >= MAX_QUOTED_LINES:
+            return f"is still open after {MAX_QUOTED_LINES} lines"
+        if size + len(line) > MAX_QUOTED_CHARS:
+            return f"is still open after {MAX_QUOTED_CHARS:,} characters"
+        if self._record_like(line):
+            return f"line {number} reads as a record of its own"
+        if not quoted:
+            width = len(self.converter.header)
+            try:
+                record = "".join(parts) + line
+                cells = len(next(csv.reader([record], delimiter=self.converter.delimiter)))
+            except (csv.Error, StopIteration):
+                return f"the record it makes up to line {number} cannot be read"
+            if cells > width:
+                return (
+                    f"closing it on line {number} makes a record of {cells} cells "
+                    f"where the header names {width}"
+                )
+        return None
+
+    def _record_like(self, line: str) -> bool:
+        """Whether a line read on its own is a case record: as many cells as the header
+        (or a quote opening after its reference and date received), a reference, and a
+        date received that reads as a date.
+
+        A line of free text inside a quoted cell is almost never that, a row of the
+        export always is (unless that row is itself bad).
+        """
+        converter = self.converter
+        try:
+            cells = next(csv.reader([line], delimiter=converter.delimiter))
+        except (csv.Error, StopIteration):
+            return False
+        if _scan(line, False, converter.delimiter)[0]:
+            usable = _opening_quote(line, converter.delimiter)
+        elif len(cells) == len(converter.header):
+            usable = len(cells)
+        else:
+            return False
+        for f in converter.fields:
+            if f.target not in ("reference", "received_on"):
+                continue
+            if f.index >= usable:
+                return False
+            value = cells[f.index].strip()
+            if not value:
+                return False
+            if f.target == "received_on":
+                try:
+                    f.parse(value)
+                except (ValueError, TypeError):
+                    return False
+        return True
+
+    def _joined(self, start: int, parts: list[str]) -> Any:
+        """A record of several lines: its text, or why it cannot be read."""
+        for k, line in enumerate(parts):
+            if not line.isascii() and (bad := self._undecodable(start + k, line)) is not None:
+                return bad
+        return "".join(parts)
+
+    def _stray_quote(self, start: int, line: str, why: str) -> UnreadableRecordError:
+        column = ""
+        opened = _opening_quote(line, self.converter.delimiter)
+        header = self.converter.header
+        if opened < len(header):
+            column = f" (column {header[opened]!r})"
+        return UnreadableRecordError(
+            f"unterminated quote: a quoted cell{column} opens on line {start} and {why}; "
+            f"the row is rejected and reading resumes on line {start + 1}"
+        )
+
+    def _undecodable(self, number: int, line: str) -> UnreadableRecordError | None:
+        """Why a line holds bytes the file's encoding cannot read, or None."""
+        found = _UNDECODED.search(line)
+        if found is None:
+            return None
+        codec = self.encoding
+        name = "UTF-8" if codec.replace("_", "-").lower() in _UTF8 else codec
+        before = line[: found.start()].encode(codec, "surrogateescape")
+        offset = len(before) - len("".encode(codec)) + 1  # not counting a byte-order mark
+        byte = ord(found.group()) - 0xDC00
+        return UnreadableRecordError(
+            f"line {number}: byte {offset} of the line (0x{byte:02x}) is not valid {name}; "
+            f"expected {name} text (a mapping file's 'encoding:' names another encoding)"
+        )
 
     def fraction(self, rows_done: int) -> float | None:
         """Roughly how much of a CSV file ``rows_done`` rows are (None for other formats)."""
@@ -1029,22 +1294,6 @@ class CaseReader:
             return None
         expected = self._records * self._size / self._chars
         return min(rows_done / max(expected, 1.0), 1.0)
-
-    def _csv_records(self) -> Iterator[tuple[int, Any]]:
-        delimiter = self.mapping.delimiter if self.mapping is not None else ","
-        with self._open() as handle:
-            reader = csv.reader(handle, delimiter=delimiter)
-            next(reader, None)
-            start = reader.line_num + 1
-            try:
-                for record in reader:
-                    if record:
-                        yield start, record
-                    start = reader.line_num + 1
-            except csv.Error as exc:
-                raise InputError(
-                    self.path, [InputProblem(f"line {reader.line_num}", str(exc))]
-                ) from None
 
     def convert(self, number: int, record: Any) -> Row:
         return self.converter.convert(number, record)
