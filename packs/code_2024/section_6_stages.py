@@ -269,12 +269,13 @@ CHC24_6_3 = rule(
         "acknowledged, or by the date of a valid extension."
     ),
     explanation="""
-        Case: the deadline is the 10th working day after acknowledgement. By default a late
-        (or missing) acknowledgement does not push the deadline back: the clock starts at
-        the acknowledgement deadline instead (the 'capped' convention; the 'literal'
-        convention counts from the actual acknowledgement and is shown in the evidence when
-        used). A valid extension (rule 6.4) moves the deadline. An open case with no
-        response is judged only with an as-of date.
+        Case: the deadline is the 10th working day after acknowledgement. By default the
+        clock starts at the actual acknowledgement, late or not, as the Code counts it (the
+        'literal' convention); with no acknowledgement it starts at the acknowledgement
+        deadline. The 'capped' convention starts it at the acknowledgement deadline when
+        the acknowledgement was late, so acknowledging late buys no time; the convention
+        used is shown in the evidence. A valid extension (rule 6.4) moves the deadline. An
+        open case with no response is judged only with an as-of date.
         Policy: the stage 1 response timescale must not exceed 10 working days.
     """,
     case=_timed(check_responded_in_time, 1),
@@ -866,7 +867,8 @@ CHC24_6_14 = rule(
     ),
     explanation="""
         Case: as 6.3, at stage 2, counting 20 working days from acknowledgement of the
-        escalation (capped at the acknowledgement deadline by default). Policy: at most 20.
+        escalation (from the acknowledgement deadline where there was none, or under the
+        'capped' convention where it was late). Policy: at most 20.
     """,
     case=_timed(check_responded_in_time, 2),
     policy=policy_stage_days(

@@ -144,8 +144,8 @@ def _add_convention_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--late-acknowledgement",
         choices=[c.value for c in LateAcknowledgement],
-        default=LateAcknowledgement.CAPPED.value,
-        help="how a late acknowledgement moves a response deadline (default: capped)",
+        default=LateAcknowledgement.LITERAL.value,
+        help="how a late acknowledgement moves a response deadline (default: literal)",
     )
     group.add_argument(
         "--non-working-day-receipt",

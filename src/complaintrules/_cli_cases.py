@@ -253,8 +253,11 @@ def _pct(value: float | None) -> str:
 
 def render_summary(summary: BulkSummary, report: dict[str, Any]) -> str:
     """The summary as a few lines of text, for a terminal."""
-    rows = report["rows"]
+    rows, conv = report["rows"], report["conventions"]
     lines = [
+        "conventions: receipt on a non-working day: "
+        f"{conv['non_working_day_receipt']}; cut-off: {conv['cutoff'] or 'none'}; "
+        f"late acknowledgement: {conv['late_acknowledgement']}",
         f"rows: {rows['in']} in, {rows['evaluated']} evaluated, {rows['rejected']} rejected, "
         f"{rows['duplicates']} repeating an earlier reference; "
         f"{summary.cases_failed} case(s) with a must-level failure",

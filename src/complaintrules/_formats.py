@@ -227,8 +227,24 @@ def render_junit(
             totals[key] += tally[key]
     for key in ("tests", "failures", "errors", "skipped"):
         root.set(key, str(totals[key]))
+    for suite, _ in suites.values():
+        # What the verdicts were judged under, on every suite (JUnit readers show a
+        # suite's properties; the root element has none).
+        props = ET.Element("properties")
+        for name, value in _judged_under(report).items():
+            ET.SubElement(props, "property", name=name, value=value)
+        suite.insert(0, props)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
+
+
+def _judged_under(report: Report) -> dict[str, str]:
+    """What a report's verdicts depend on besides the inputs, for every format to name."""
+    return {
+        "packs": ", ".join(f"{p.name} {p.version}" for p in report.packs),
+        "calendar": report.calendar,
+        "conventions": report.conventions.summary(),
+    }
 
 
 def _section_slug(section: str) -> str:
@@ -390,6 +406,8 @@ def render_github(
                 f"{len(bad) - limit} more finding(s) for {status.rule.id} not annotated"
             )
     counts = report.counts()
+    under = _judged_under(report)
+    lines.append(f"::notice title=complaintrules conventions::{_escape_data(under['conventions'])}")
     lines.append(
         "::notice title=complaintrules::"
         f"{counts['failures']} failure(s), {counts['warnings']} warning(s), "
@@ -441,6 +459,7 @@ def render_markdown(report: Report, rules: Sequence[Rule], sources: Sources | No
     packs = ", ".join(f"{p.title} ({p.name} {p.version})" for p in report.packs)
     out = [f"## {icon} Complaint Handling Code check", ""]
     out.append(f"Judged against {packs}" + (f", as of {report.as_of}." if report.as_of else "."))
+    out.append(f"Conventions: {_md(report.conventions.summary())}.")
     out.append("")
     out.append(
         f"**{len(statuses)} provisions:** {tally['pass']} pass, {tally['FAIL']} fail, "

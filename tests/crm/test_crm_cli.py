@@ -57,7 +57,7 @@ def test_summary_json(capsys: pytest.CaptureFixture[str]) -> None:
         "needs_evidence",
         "error",
     }
-    assert report["conventions"]["late_acknowledgement"] == "capped"
+    assert report["conventions"]["late_acknowledgement"] == "literal"  # the default
     assert "row 19: column 'Date Logged'" in err
 
 
