@@ -49,7 +49,8 @@ def add_cases_command(
             "Evaluate every case of a CRM export against the case rules, streaming, and "
             "summarise: verdicts per rule, TSM CH01 and CH02, acknowledgement rates and "
             "breaches by month. Rows that fail validation are listed with row, column and "
-            "reason; rows in = rows evaluated + rows rejected."
+            "reason; rows in = rows evaluated + rows rejected + rows received after the "
+            "--as-of date (counted, not judged)."
         ),
     )
     cases.add_argument("file", metavar="FILE", help="cases: .csv, .jsonl or .json")
@@ -263,6 +264,14 @@ def render_summary(summary: BulkSummary, report: dict[str, Any]) -> str:
         f"{summary.cases_failed} case(s) with a must-level failure",
         "verdicts per rule (pass / fail / not applicable / needs evidence / error):",
     ]
+    if report["as_of"]:
+        snap = report["snapshot"]
+        lines.insert(
+            -1,
+            f"as of {report['as_of']}: {snap['cases_not_yet_received']} case(s) received "
+            f"after it (counted, not judged); {snap['events_ignored']} event(s) after it "
+            f"ignored in {snap['cases_with_events_ignored']} case(s)",
+        )
     for rule_id, counts in report["verdicts"].items():
         lines.append(
             f"  {rule_id:<12} {counts['pass']:>8} {counts['fail']:>8} "

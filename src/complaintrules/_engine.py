@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from ._calendar import WorkingCalendar
-from ._case import Complaint
+from ._case import CaseSnapshot, Complaint
 from ._context import Context, Portfolio
 from ._conventions import Conventions
 from ._organisation import Organisation
@@ -23,12 +23,54 @@ from ._plugins import PackRegistry, PluginProblem
 from ._policy import LandlordPolicy
 from ._rules import Evidence, Finding, Outcome, Rule, Subject, Verdict
 
-__all__ = ["REPORT_SCHEMA_VERSION", "Engine", "Report"]
+__all__ = ["REPORT_SCHEMA_VERSION", "Engine", "Report", "SnapshotAccount"]
 
-#: Version of the JSON report layout (``Report.to_dict``); bumped on any breaking change.
-REPORT_SCHEMA_VERSION = "1.0"
+#: Version of the JSON report layout (``Report.to_dict``): the major part is bumped on a
+#: breaking change, the minor part when fields are added (1.1: ``snapshot``).
+REPORT_SCHEMA_VERSION = "1.1"
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotAccount:
+    """What judging as of a date left out: cases not yet received, events not yet happened."""
+
+    #: References of cases received after the as-of date (not judged).
+    not_yet_received: tuple[str, ...] = ()
+    #: (reference, the events after the as-of date left out of it), per case with any.
+    ignored: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @classmethod
+    def of(cls, snapshots: Iterable[CaseSnapshot]) -> SnapshotAccount:
+        later, ignored = [], []
+        for snap in snapshots:
+            if snap.case is None:
+                later.append(snap.reference)
+            elif snap.ignored:
+                ignored.append((snap.reference, snap.ignored))
+        return cls(tuple(later), tuple(ignored))
+
+    @property
+    def events_ignored(self) -> int:
+        return sum(len(events) for _, events in self.ignored)
+
+    def describe(self) -> str:
+        """One line for a human-readable report."""
+        return (
+            f"{len(self.not_yet_received)} case(s) received after the as-of date (not "
+            f"judged); {self.events_ignored} event(s) after it ignored in "
+            f"{len(self.ignored)} case(s)"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "cases_not_yet_received": len(self.not_yet_received),
+            "events_ignored": self.events_ignored,
+            "cases_with_events_ignored": len(self.ignored),
+            "not_yet_received": list(self.not_yet_received),
+            "ignored": [{"reference": r, "events": list(e)} for r, e in self.ignored],
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +84,8 @@ class Report:
     findings: tuple[Finding, ...]
     problems: tuple[PluginProblem, ...] = ()
     subjects: tuple[str, ...] = field(default=())
+    #: With an as-of date, the cases and events it left out (see :meth:`Complaint.as_of`).
+    snapshot: SnapshotAccount = SnapshotAccount()
 
     def counts(self) -> dict[str, int]:
         """Findings per verdict, plus must-level failures and should-level warnings."""
@@ -73,6 +117,7 @@ class Report:
             "conventions": self.conventions.describe(),
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "subjects": list(self.subjects),
+            "snapshot": self.snapshot.to_dict(),
             "counts": self.counts(),
             "problems": [{"plugin": p.plugin, "problem": p.problem} for p in self.problems],
             "findings": [f.to_dict() for f in self.findings],
@@ -198,7 +243,16 @@ class Engine:
         organisation: Organisation | None = None,
         rules: Iterable[str] | None = None,
     ) -> list[Finding]:
-        """Findings of every case rule on one case (pack chosen by the case's receipt date)."""
+        """Findings of every case rule on one case (pack chosen by the case's receipt date).
+
+        With ``as_of`` the case is judged as it stood that day (:meth:`Complaint.as_of`):
+        later events are ignored, and a case received after it has no findings.
+        """
+        if as_of is not None:
+            snapped = case.as_of(as_of).case
+            if snapped is None:
+                return []  # not received yet: nothing to judge
+            case = snapped
         chosen = self.pack(pack, on=case.received_on)
         out = []
         for rule in self._rules(chosen, rules):
@@ -324,19 +378,22 @@ class Engine:
             )
         subjects.append("organisation")
         findings += self.organisation_findings(organisation, pack=chosen, on=judged_on)
+        account = SnapshotAccount()
         if cases is not None:
             subjects += ["cases", "portfolio"]
+            cases, account = self._as_of(cases, as_of)
             findings += self._cases_and_portfolio(
                 cases, organisation, chosen, pack is not None, on, as_of, used
             )
-        return self._report(used.values(), findings, as_of, subjects)
+        return self._report(used.values(), findings, as_of, subjects, account)
 
     def evaluate_case(
         self, case: Complaint, *, pack: str | Pack | None = None, as_of: date | None = None
     ) -> Report:
         chosen = self.pack(pack, on=case.received_on)
-        findings = self.case_findings(case, pack=chosen, as_of=as_of)
-        return self._report([chosen], findings, as_of, ["case"])
+        snapped, account = self._as_of([case], as_of)
+        findings = [f for c in snapped for f in self.case_findings(c, pack=chosen, as_of=as_of)]
+        return self._report([chosen], findings, as_of, ["case"], account)
 
     def evaluate_policy(
         self, policy: LandlordPolicy, *, pack: str | Pack | None = None, on: date | None = None
@@ -365,10 +422,23 @@ class Engine:
         the portfolio-wide rules (volumes, measures) over all of them."""
         chosen = self.pack(pack)
         used = {chosen.name: chosen}
+        snapped, account = self._as_of(cases, as_of)
         findings = self._cases_and_portfolio(
-            cases, organisation, chosen, pack is not None, None, as_of, used
+            snapped, organisation, chosen, pack is not None, None, as_of, used
         )
-        return self._report(used.values(), findings, as_of, ["cases", "portfolio"])
+        return self._report(used.values(), findings, as_of, ["cases", "portfolio"], account)
+
+    @staticmethod
+    def _as_of(
+        cases: Iterable[Complaint], as_of: date | None
+    ) -> tuple[list[Complaint], SnapshotAccount]:
+        """The cases as they stood on ``as_of`` (those received by then), and what was left
+        out; without an as-of date, the cases as given."""
+        if as_of is None:
+            return list(cases), SnapshotAccount()
+        snapshots = [case.as_of(as_of) for case in cases]
+        kept = [snap.case for snap in snapshots if snap.case is not None]
+        return kept, SnapshotAccount.of(snapshots)
 
     def _cases_and_portfolio(
         self,
@@ -399,6 +469,7 @@ class Engine:
         findings: Sequence[Finding],
         as_of: date | None,
         subjects: Sequence[str],
+        snapshot: SnapshotAccount | None = None,
     ) -> Report:
         return Report(
             packs=tuple(packs),
@@ -408,6 +479,7 @@ class Engine:
             findings=tuple(findings),
             problems=tuple(self.registry.problems),
             subjects=tuple(subjects),
+            snapshot=snapshot or SnapshotAccount(),
         )
 
 

@@ -85,6 +85,8 @@ def render_text(report: Report, rules: Sequence[Rule], *, verbose: bool = False)
     lines.append(f"Conventions: {report.conventions.summary()}")
     if report.as_of:
         lines.append(f"As of: {report.as_of.isoformat()}")
+        if "cases" in report.subjects or "case" in report.subjects:
+            lines.append(f"Snapshot: {report.snapshot.describe()}")
     for problem in report.problems:
         lines.append(f"Plugin problem: {problem.plugin}: {problem.problem}")
     section = None
