@@ -9,10 +9,11 @@ from __future__ import annotations
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, TypeVar
 
+from . import _clock
 from ._calendar import WorkingCalendar
 from ._case import CaseSnapshot, Complaint
 from ._context import Context, Portfolio
@@ -26,7 +27,8 @@ from ._rules import Evidence, Finding, Outcome, Rule, Subject, Verdict
 __all__ = ["REPORT_SCHEMA_VERSION", "Engine", "Report", "SnapshotAccount"]
 
 #: Version of the JSON report layout (``Report.to_dict``): the major part is bumped on a
-#: breaking change, the minor part when fields are added (1.1: ``snapshot``).
+#: breaking change, the minor part when fields are added (1.1: ``snapshot``,
+#: ``as_of_source``, ``judged_on``, ``judged_on_source``).
 REPORT_SCHEMA_VERSION = "1.1"
 
 T = TypeVar("T")
@@ -86,6 +88,26 @@ class Report:
     subjects: tuple[str, ...] = field(default=())
     #: With an as-of date, the cases and events it left out (see :meth:`Complaint.as_of`).
     snapshot: SnapshotAccount = SnapshotAccount()
+    #: Where :attr:`as_of` came from: "given", or how it was defaulted (the CLI's
+    #: "today (Europe/London)"); None without an as-of date.
+    as_of_source: str | None = None
+    #: The date the policy and organisation were judged at (their parameters read at), and
+    #: where it came from; None when neither was judged.
+    judged_on: date | None = None
+    judged_on_source: str | None = None
+
+    def dates_line(self) -> str:
+        """The dates the verdicts were judged at, and where each came from, in words."""
+        parts = []
+        if self.as_of is not None:
+            source = f" ({self.as_of_source})" if self.as_of_source not in (None, "given") else ""
+            parts.append(f"as of {self.as_of.isoformat()}{source}")
+        else:
+            parts.append("no as-of date (open cases not judged overdue)")
+        if self.judged_on is not None and self.judged_on != self.as_of:
+            source = f" ({self.judged_on_source})" if self.judged_on_source != "given" else ""
+            parts.append(f"policy and organisation judged on {self.judged_on.isoformat()}{source}")
+        return "; ".join(parts)
 
     def counts(self) -> dict[str, int]:
         """Findings per verdict, plus must-level failures and should-level warnings."""
@@ -116,6 +138,9 @@ class Report:
             "calendar": self.calendar,
             "conventions": self.conventions.describe(),
             "as_of": self.as_of.isoformat() if self.as_of else None,
+            "as_of_source": self.as_of_source,
+            "judged_on": self.judged_on.isoformat() if self.judged_on else None,
+            "judged_on_source": self.judged_on_source,
             "subjects": list(self.subjects),
             "snapshot": self.snapshot.to_dict(),
             "counts": self.counts(),
@@ -129,6 +154,8 @@ class Engine:
 
     ``Engine()`` loads installed packs through their entry points, counts working days in
     England and Wales and uses the default conventions (see :class:`Conventions`).
+    ``today`` gives the date a policy or organisation is judged at when no date is given
+    (default: today in UK time, Europe/London, whatever the machine's time zone).
     """
 
     def __init__(
@@ -137,10 +164,12 @@ class Engine:
         registry: PackRegistry | None = None,
         calendar: WorkingCalendar | None = None,
         conventions: Conventions | None = None,
+        today: Callable[[], date] | None = None,
     ) -> None:
         self.registry = registry if registry is not None else PackRegistry()
         self.calendar = calendar if calendar is not None else WorkingCalendar()
         self.conventions = conventions if conventions is not None else Conventions()
+        self.today: Callable[[], date] = today if today is not None else _clock.uk_today
 
     # -- choosing a pack ------------------------------------------------------------------
 
@@ -156,9 +185,16 @@ class Engine:
 
     def _judging_date(self, pack: Pack, on: date | None) -> date:
         """The date parameters are read at for a policy or organisation."""
+        return self.judging_date(pack, on)[0]
+
+    def judging_date(self, pack: Pack, on: date | None = None) -> tuple[date, str]:
+        """The date a policy or organisation is judged at against ``pack``, and why: ``on``
+        if given; else the last day of a pack no longer in force; else today (UK time)."""
         if on is not None:
-            return on
-        return pack.in_force_until or date.today()
+            return on, "given"
+        if pack.in_force_until is not None:
+            return pack.in_force_until, f"the last day {pack.name} was in force"
+        return self.today(), _clock.TODAY_SOURCE
 
     # -- running checks -------------------------------------------------------------------
 
@@ -366,8 +402,9 @@ class Engine:
         else on ``as_of`` (so "is the annual report overdue?" is asked of the date the whole
         evaluation is as of, not of the day it happens to run), else as the pack decides.
         """
-        judged_on = on if on is not None else as_of
-        chosen = self.pack(pack, on=judged_on)
+        given = on if on is not None else as_of
+        chosen = self.pack(pack, on=given)
+        judged_on, judged_source = self.judging_date(chosen, given)
         findings: list[Finding] = []
         subjects: list[str] = []
         used = {chosen.name: chosen}
@@ -385,7 +422,8 @@ class Engine:
             findings += self._cases_and_portfolio(
                 cases, organisation, chosen, pack is not None, on, as_of, used
             )
-        return self._report(used.values(), findings, as_of, subjects, account)
+        report = self._report(used.values(), findings, as_of, subjects, account)
+        return replace(report, judged_on=judged_on, judged_on_source=judged_source)
 
     def evaluate_case(
         self, case: Complaint, *, pack: str | Pack | None = None, as_of: date | None = None
@@ -399,16 +437,20 @@ class Engine:
         self, policy: LandlordPolicy, *, pack: str | Pack | None = None, on: date | None = None
     ) -> Report:
         chosen = self.pack(pack, on=on)
-        return self._report(
-            [chosen], self.policy_findings(policy, pack=chosen, on=on), None, ["policy"]
+        when, source = self.judging_date(chosen, on)
+        report = self._report(
+            [chosen], self.policy_findings(policy, pack=chosen, on=when), None, ["policy"]
         )
+        return replace(report, judged_on=when, judged_on_source=source)
 
     def evaluate_organisation(
         self, organisation: Organisation, *, pack: str | Pack | None = None, on: date | None = None
     ) -> Report:
         chosen = self.pack(pack, on=on)
-        findings = self.organisation_findings(organisation, pack=chosen, on=on)
-        return self._report([chosen], findings, None, ["organisation"])
+        when, source = self.judging_date(chosen, on)
+        findings = self.organisation_findings(organisation, pack=chosen, on=when)
+        report = self._report([chosen], findings, None, ["organisation"])
+        return replace(report, judged_on=when, judged_on_source=source)
 
     def evaluate_portfolio(
         self,
@@ -480,6 +522,7 @@ class Engine:
             problems=tuple(self.registry.problems),
             subjects=tuple(subjects),
             snapshot=snapshot or SnapshotAccount(),
+            as_of_source=None if as_of is None else "given",
         )
 
 

@@ -244,6 +244,11 @@ def _judged_under(report: Report) -> dict[str, str]:
         "packs": ", ".join(f"{p.name} {p.version}" for p in report.packs),
         "calendar": report.calendar,
         "conventions": report.conventions.summary(),
+        "as_of": report.as_of.isoformat() if report.as_of else "none",
+        "as_of_source": report.as_of_source or "none",
+        "judged_on": report.judged_on.isoformat() if report.judged_on else "none",
+        "judged_on_source": report.judged_on_source or "none",
+        "judged": report.dates_line(),
     }
 
 
@@ -346,6 +351,9 @@ def render_sarif(
             "calendar": report.calendar,
             "conventions": report.conventions.describe(),
             "asOf": report.as_of.isoformat() if report.as_of else None,
+            "asOfSource": report.as_of_source,
+            "judgedOn": report.judged_on.isoformat() if report.judged_on else None,
+            "judgedOnSource": report.judged_on_source,
             "counts": report.counts(),
         },
     }
@@ -407,6 +415,7 @@ def render_github(
             )
     counts = report.counts()
     under = _judged_under(report)
+    lines.append(f"::notice title=complaintrules judged::{_escape_data(under['judged'])}")
     lines.append(f"::notice title=complaintrules conventions::{_escape_data(under['conventions'])}")
     lines.append(
         "::notice title=complaintrules::"
@@ -458,7 +467,7 @@ def render_markdown(report: Report, rules: Sequence[Rule], sources: Sources | No
     icon = "❌" if counts["failures"] else ("⚠️" if counts["warnings"] else "✅")
     packs = ", ".join(f"{p.title} ({p.name} {p.version})" for p in report.packs)
     out = [f"## {icon} Complaint Handling Code check", ""]
-    out.append(f"Judged against {packs}" + (f", as of {report.as_of}." if report.as_of else "."))
+    out.append(f"Judged against {packs}; {_md(report.dates_line())}.")
     out.append(f"Conventions: {_md(report.conventions.summary())}.")
     out.append("")
     out.append(

@@ -83,10 +83,9 @@ def render_text(report: Report, rules: Sequence[Rule], *, verbose: bool = False)
     lines.append(f"Pack: {packs}")
     lines.append(f"Calendar: {report.calendar}")
     lines.append(f"Conventions: {report.conventions.summary()}")
-    if report.as_of:
-        lines.append(f"As of: {report.as_of.isoformat()}")
-        if "cases" in report.subjects or "case" in report.subjects:
-            lines.append(f"Snapshot: {report.snapshot.describe()}")
+    lines.append(f"Judged: {report.dates_line()}")
+    if report.as_of and ("cases" in report.subjects or "case" in report.subjects):
+        lines.append(f"Snapshot: {report.snapshot.describe()}")
     for problem in report.problems:
         lines.append(f"Plugin problem: {problem.plugin}: {problem.problem}")
     section = None
