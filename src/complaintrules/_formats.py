@@ -249,7 +249,12 @@ def _judged_under(report: Report) -> dict[str, str]:
         "judged_on": report.judged_on.isoformat() if report.judged_on else "none",
         "judged_on_source": report.judged_on_source or "none",
         "judged": report.dates_line(),
+        "snapshot": report.snapshot.describe() if _has_cases(report) else "no cases judged",
     }
+
+
+def _has_cases(report: Report) -> bool:
+    return report.as_of is not None and bool({"case", "cases"} & set(report.subjects))
 
 
 def _section_slug(section: str) -> str:
@@ -354,6 +359,7 @@ def render_sarif(
             "asOfSource": report.as_of_source,
             "judgedOn": report.judged_on.isoformat() if report.judged_on else None,
             "judgedOnSource": report.judged_on_source,
+            "snapshot": report.snapshot.to_dict(),
             "counts": report.counts(),
         },
     }
@@ -416,6 +422,8 @@ def render_github(
     counts = report.counts()
     under = _judged_under(report)
     lines.append(f"::notice title=complaintrules judged::{_escape_data(under['judged'])}")
+    if _has_cases(report):
+        lines.append(f"::notice title=complaintrules snapshot::{_escape_data(under['snapshot'])}")
     lines.append(f"::notice title=complaintrules conventions::{_escape_data(under['conventions'])}")
     lines.append(
         "::notice title=complaintrules::"
@@ -468,6 +476,8 @@ def render_markdown(report: Report, rules: Sequence[Rule], sources: Sources | No
     packs = ", ".join(f"{p.title} ({p.name} {p.version})" for p in report.packs)
     out = [f"## {icon} Complaint Handling Code check", ""]
     out.append(f"Judged against {packs}; {_md(report.dates_line())}.")
+    if _has_cases(report):
+        out.append(f"Snapshot: {_md(report.snapshot.describe())}.")
     out.append(f"Conventions: {_md(report.conventions.summary())}.")
     out.append("")
     out.append(

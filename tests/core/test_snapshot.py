@@ -10,6 +10,7 @@ import pytest
 
 from complaintrules import Complaint, Engine, Verdict, due
 from complaintrules._cli import main
+from complaintrules._formats import render_report
 from complaintrules._summary import render_text
 
 # The issue's example: received 1 May 2024, acknowledged (late) on 20 May.
@@ -48,6 +49,11 @@ def test_a_case_received_after_the_as_of_date_is_counted_not_judged() -> None:
     text = render_text(report, rules)
     assert "1 case(s) received after the as-of date (not judged)" in text
     assert "1 event(s) after it ignored in 1 case(s)" in text
+    for fmt in ("markdown", "junit", "sarif", "github"):
+        shown = render_report(fmt, report, rules)
+        assert "1 case(s) received after the as-of date" in shown or (
+            '"cases_not_yet_received": 1' in shown
+        ), fmt
     alone = engine.evaluate_case(_case(LATER), as_of=date(2024, 5, 3))
     assert alone.findings == () and alone.snapshot.not_yet_received == ("S-2",)
     assert engine.case_findings(_case(LATER), as_of=date(2024, 5, 3)) == []
@@ -143,3 +149,29 @@ def test_cases_cli_as_of_is_a_snapshot(tmp_path: Path, capsys: pytest.CaptureFix
     assert report["snapshot"]["events_ignored"] == 1
     assert report["snapshot"]["not_yet_received"] == [{"row": 2, "reference": "S-2"}]
     assert main(["cases", str(path), "--as-of", "2024-05-20", "--format", "summary"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("received", "acknowledged", "as_of", "rule_id"),
+    [
+        ("2024-05-01", "2024-05-20", date(2024, 5, 3), "CHC24-5.12"),
+        ("2023-05-02", "2023-05-22", date(2023, 5, 4), "CHC20-4.15"),
+    ],
+)
+def test_an_open_stage_awaiting_acknowledgement_is_not_an_incomplete_record(
+    received: str, acknowledged: str, as_of: date, rule_id: str
+) -> None:
+    """The full-record rules judge a stage's logging date once the stage has moved on; an
+    open stage not yet due to be acknowledged is not a gap in the file."""
+    case = _case(
+        {
+            "reference": "S-6",
+            "received_on": received,
+            "stages": [{"number": 1, "handler": "A. Patel", "acknowledged": {"on": acknowledged}}],
+        }
+    )
+    (record,) = Engine().evaluate_case(case, as_of=as_of).for_rule(rule_id)
+    assert record.verdict is Verdict.PASS
+    closed = _case({"reference": "S-7", "received_on": received, "closed_on": received})
+    (gap,) = Engine().evaluate_case(closed).for_rule(rule_id)
+    assert gap.verdict is Verdict.FAIL and "logg" in gap.message
