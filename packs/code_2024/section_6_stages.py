@@ -22,6 +22,7 @@ from complaintrules.authoring import (
     Outcome,
     Subject,
     Verdict,
+    acknowledgement_deadline,
     applies_if,
     attestation_example,
     check_acknowledged_in_time,
@@ -658,6 +659,18 @@ def _progressed(case: Complaint, ctx: Context) -> Outcome:
             "escalation requested but not yet progressed; give an as-of date to judge",
             facts=facts,
         )
+    if ctx.as_of is not None and case.is_open:
+        # 6.11: the escalation has until its acknowledgement deadline to be taken in.
+        deadline = acknowledgement_deadline(
+            ctx, case, stage, ctx.param("stage2.acknowledge_working_days")
+        )
+        if deadline is not None and ctx.as_of <= deadline.due:
+            return not_applicable(
+                f"escalation requested; as of {ctx.as_of.isoformat()} stage 2 is not yet due "
+                f"to be taken in (acknowledgement due by {deadline.due.isoformat()})",
+                facts=facts,
+                **deadline.evidence(),
+            )
     return failed("the escalation request was neither taken into stage 2 nor refused", facts=facts)
 
 
@@ -679,7 +692,8 @@ CHC24_6_10 = rule(
     ),
     explanation="""
         Case: once escalation is requested, stage 2 must be acknowledged or answered, or a
-        refusal recorded (judged under 5.11). Policy: the policy must have a stage 2.
+        refusal recorded (judged under 5.11), by the stage 2 acknowledgement deadline; an
+        open escalation not yet due is not judged. Policy: the policy must have a stage 2.
     """,
     case=applies_if(CaseFact.STAGE2, _progressed, otherwise="the resident did not ask to escalate"),
     policy=_two_stage_policy,

@@ -175,3 +175,35 @@ def test_an_open_stage_awaiting_acknowledgement_is_not_an_incomplete_record(
     closed = _case({"reference": "S-7", "received_on": received, "closed_on": received})
     (gap,) = Engine().evaluate_case(closed).for_rule(rule_id)
     assert gap.verdict is Verdict.FAIL and "logg" in gap.message
+
+
+@pytest.mark.parametrize(
+    ("as_of", "verdict"),
+    [
+        (date(2024, 10, 7), Verdict.NOT_APPLICABLE),  # the 5th working day: still in time
+        (date(2024, 10, 8), Verdict.FAIL),  # the day after: not taken into stage 2
+    ],
+)
+def test_an_escalation_not_yet_due_to_be_taken_in_is_not_failed(
+    as_of: date, verdict: Verdict
+) -> None:
+    """6.10 judges an open escalation only once its acknowledgement deadline has passed."""
+    case = _case(
+        {
+            "reference": "S-8",
+            "received_on": "2024-09-05",
+            "stages": [
+                {
+                    "number": 1,
+                    "acknowledged": {"on": "2024-09-12"},
+                    "response": {"issued_on": "2024-09-20"},
+                },
+                # requested Mon 30 Sep: acknowledgement due Mon 7 Oct
+                {"number": 2, "requested_on": "2024-09-30", "acknowledged": {"on": "2024-10-09"}},
+            ],
+        }
+    )
+    (progressed,) = Engine().evaluate_case(case, as_of=as_of).for_rule("CHC24-6.10")
+    assert progressed.verdict is verdict
+    (later,) = Engine().evaluate_case(case, as_of=date(2024, 10, 9)).for_rule("CHC24-6.10")
+    assert later.verdict is Verdict.PASS
