@@ -370,8 +370,11 @@ class Engine:
         on: date | None = None,
         as_of: date | None = None,
     ) -> list[Finding]:
+        """Portfolio-wide rules; with ``as_of``, over the cases as they stood that day."""
         chosen = self.pack(pack, on=on or portfolio.period_end)
         when = self._judging_date(chosen, on or portfolio.period_end)
+        if as_of is not None:
+            portfolio = replace(portfolio, cases=self._as_of(portfolio.cases, as_of)[0])
         out = []
         for rule in self._rules(chosen, None):
             if rule.portfolio is not None:

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from complaintrules import Complaint, Engine, Verdict, due
+from complaintrules import (
+    Complaint,
+    Engine,
+    Outcome,
+    Pack,
+    PackRegistry,
+    Portfolio,
+    Rule,
+    Verdict,
+    due,
+    hookimpl,
+)
 from complaintrules._cli import main
 from complaintrules._formats import render_report
 from complaintrules._summary import render_text
@@ -207,3 +219,38 @@ def test_an_escalation_not_yet_due_to_be_taken_in_is_not_failed(
     assert progressed.verdict is verdict
     (later,) = Engine().evaluate_case(case, as_of=date(2024, 10, 9)).for_rule("CHC24-6.10")
     assert later.verdict is Verdict.PASS
+
+
+def _count_cases(portfolio: Portfolio, ctx: object) -> Outcome:
+    refs = ", ".join(c.reference for c in portfolio.cases)
+    return Outcome(Verdict.PASS, f"cases: {refs}")
+
+
+COUNTS = Rule(
+    id="COUNT-1",
+    pack="count",
+    provision="1",
+    section="Count",
+    title="Counts the cases",
+    summary="Lists the cases of the portfolio.",
+    explanation="",
+    source="test",
+    portfolio=_count_cases,  # type: ignore[arg-type]
+)
+
+
+class AddsCountRule:
+    @hookimpl
+    def complaintrules_extra_rules(self, pack: Pack) -> Sequence[Rule]:
+        return [COUNTS]
+
+
+def test_portfolio_rules_see_only_the_cases_received_by_the_as_of_date() -> None:
+    engine = Engine(registry=PackRegistry(plugins=[AddsCountRule()]))
+    portfolio = Portfolio([_case(LATE_ACK), _case(LATER)])
+    (direct,) = engine.portfolio_findings(portfolio, pack="code_2024", as_of=date(2024, 5, 3))
+    assert direct.message == "cases: S-1"
+    report = engine.evaluate(cases=[_case(LATE_ACK), _case(LATER)], as_of=date(2024, 5, 3))
+    assert report.for_rule("COUNT-1")[0].message == "cases: S-1"
+    (later,) = engine.portfolio_findings(portfolio, pack="code_2024", as_of=date(2024, 5, 6))
+    assert later.message == "cases: S-1, S-2"
