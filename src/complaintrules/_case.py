@@ -170,6 +170,10 @@ class Stage(InputModel):
     acknowledged: Acknowledgement | None = None
     handler: str | None = None
     handler_organisation: str | None = None
+    handler_assigned_on: date | None = Field(
+        default=None,
+        description="When the handler was assigned (from a handler_assigned event), if known.",
+    )
     extensions: list[Extension] = []
     response: Response | None = None
     actions: list[Action] = []
@@ -376,6 +380,7 @@ def _fold_events(data: dict[str, Any]) -> dict[str, Any]:
                 )
             case HandlerAssignedEvent():
                 stage(event.stage)["handler"] = event.handler
+                stage(event.stage)["handler_assigned_on"] = event.on
                 if event.handler_organisation is not None:
                     stage(event.stage)["handler_organisation"] = event.handler_organisation
             case ExtensionNotifiedEvent():
@@ -632,6 +637,8 @@ def _stage_events(stage: Stage, where: str) -> Iterator[tuple[str, date]]:
         yield f"{where}.requested_on", stage.requested_on
     if stage.logged_on:
         yield f"{where}.logged_on", stage.logged_on
+    if stage.handler_assigned_on:
+        yield f"{where}.handler_assigned_on", stage.handler_assigned_on
     if stage.acknowledged:
         yield f"{where}.acknowledged.on", stage.acknowledged.on
         definition = stage.acknowledged.definition
@@ -690,6 +697,10 @@ def _stage_as_of(stage: Stage, where: str, as_of: date, dropped: list[str]) -> S
         update["requested_on"] = None
     if stage.logged_on and _later(f"{where}.logged_on", stage.logged_on, as_of, dropped):
         update["logged_on"] = None
+    assigned = stage.handler_assigned_on
+    if assigned and _later(f"{where}.handler_assigned_on", assigned, as_of, dropped):
+        # not yet assigned: who would handle the stage was not known yet
+        update.update(handler=None, handler_organisation=None, handler_assigned_on=None)
     ack = stage.acknowledged
     if ack is not None:
         if _later(f"{where}.acknowledged.on", ack.on, as_of, dropped):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from complaintrules import (
     Complaint,
@@ -254,3 +256,87 @@ def test_portfolio_rules_see_only_the_cases_received_by_the_as_of_date() -> None
     assert report.for_rule("COUNT-1")[0].message == "cases: S-1"
     (later,) = engine.portfolio_findings(portfolio, pack="code_2024", as_of=date(2024, 5, 6))
     assert later.message == "cases: S-1, S-2"
+
+
+# -- property: what happens after the as-of date never changes a verdict ------------------
+
+_DEF = {"understanding": "Damp", "outcomes_sought": "Fix it"}
+
+
+@st.composite
+def _timeline(draw: st.DrawFn) -> list[dict[str, object]]:
+    """A case's event list: received, then stage 1 (and maybe stage 2) events in date order."""
+    day = date(2024, 4, 1) + timedelta(days=draw(st.integers(0, 400)))
+    events: list[dict[str, object]] = [{"type": "received", "on": day.isoformat()}]
+
+    def later(most: int) -> date:
+        nonlocal day
+        day += timedelta(days=draw(st.integers(0, most)))
+        return day
+
+    for stage in (1, 2):
+        if stage == 2:
+            if not draw(st.booleans()):
+                break
+            events.append({"type": "escalation_requested", "stage": 2, "on": later(20).isoformat()})
+        if draw(st.booleans()):
+            events.append(
+                {
+                    "type": "handler_assigned",
+                    "stage": stage,
+                    "on": later(5).isoformat(),
+                    "handler": f"H{stage}",
+                }
+            )
+        if draw(st.booleans()):
+            events.append(
+                {
+                    "type": "acknowledged",
+                    "stage": stage,
+                    "on": later(12).isoformat(),
+                    "definition": _DEF,
+                }
+            )
+        if draw(st.booleans()):
+            notified = later(20)
+            events.append(
+                {
+                    "type": "extension_notified",
+                    "stage": stage,
+                    "on": notified.isoformat(),
+                    "new_due": (notified + timedelta(days=draw(st.integers(1, 30)))).isoformat(),
+                    "reason": "Survey",
+                }
+            )
+        if draw(st.booleans()):
+            events.append({"type": "response_issued", "stage": stage, "on": later(30).isoformat()})
+        else:
+            break
+    if draw(st.booleans()):
+        events.append(
+            {"type": draw(st.sampled_from(["closed", "withdrawn"])), "on": later(20).isoformat()}
+        )
+    return events
+
+
+_ENGINE = Engine()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(events=_timeline(), cut=st.integers(-5, 120))
+def test_events_after_the_as_of_date_never_change_a_verdict(
+    events: list[dict[str, object]], cut: int
+) -> None:
+    """Judged as of D, the whole timeline and the timeline cut at D give the same verdicts;
+    a case received after D gives none."""
+    as_of = date.fromisoformat(str(events[0]["on"])) + timedelta(days=cut)
+    whole = _case({"reference": "P-1", "events": events})
+    upto = [e for e in events if str(e["on"]) <= as_of.isoformat()]
+    found = {f.rule_id: f.verdict for f in _ENGINE.case_findings(whole, as_of=as_of)}
+    if not upto:
+        assert found == {} and not whole.as_of(as_of).received
+        return
+    cut_case = _case({"reference": "P-1", "events": upto})
+    assert found == {f.rule_id: f.verdict for f in _ENGINE.case_findings(cut_case, as_of=as_of)}
+    # each event after the date is named once among those ignored
+    assert len(whole.as_of(as_of).ignored) == len(events) - len(upto)
