@@ -212,14 +212,14 @@ def test_conventions_and_as_of(pytester: pytest.Pytester) -> None:
                 definition: {understanding: Damp, outcomes_sought: Fix it}
               response: {issued_on: 2024-05-24}
     """
-    _cases(pytester, "test_capped", _one_test("CHC24-6.2: fail\nCHC24-6.3: fail", case=late))
+    _cases(pytester, "test_literal", _one_test("CHC24-6.2: fail\nCHC24-6.3: pass", case=late))
     _cases(
         pytester,
-        "test_literal",
+        "test_capped",
         _one_test(
-            "CHC24-6.3: pass",
+            "CHC24-6.3: fail",
             case=late,
-            head="pack: code_2024\nconventions: {late_acknowledgement: literal}",
+            head="pack: code_2024\nconventions: {late_acknowledgement: capped}",
         ),
     )
     open_case = """

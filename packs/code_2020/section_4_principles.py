@@ -684,7 +684,10 @@ def _full_record(case: Complaint, ctx: Context) -> Outcome:
             continue
         if stage.handler is None:
             problems.append(f"{label} records no handler")
-        if stage.logged_on is None and stage.acknowledged is None:
+        # An open stage still awaiting logging (as of the date judged) has no date to hold
+        # yet; whether it is late is for the logging and acknowledgement rules.
+        moved_on = stage.response is not None or ended or stage is not case.stages[-1]
+        if stage.logged_on is None and stage.acknowledged is None and moved_on:
             problems.append(f"{label} records no logging or acknowledgement date")
         if ended and stage.response is None:
             problems.append(f"{label} was closed with no response on record")
@@ -713,8 +716,9 @@ CHC20_4_15 = rule(
         "arrived, every stage and its outcome, and the letters, reports and surveys involved."
     ),
     explanation="""
-        Case: for each stage (other than one refused), the record must hold the handler, a
-        logging or acknowledgement date and, once the case is closed, the response. That
+        Case: for each stage (other than one refused), the record must hold the handler,
+        a logging or acknowledgement date once the stage has moved on (answered, followed
+        by another stage, or the case closed) and, once the case is closed, the response. That
         correspondence and reports are kept is for an attestation.
     """,
     case=_full_record,

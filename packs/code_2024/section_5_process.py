@@ -1183,7 +1183,10 @@ def _full_record(case: Complaint, ctx: Context) -> Outcome:
         label = f"stage {stage.number}"
         if stage.number in refused_at and stage.response is None:
             continue
-        if stage.logged_on is None and stage.acknowledged is None:
+        # An open stage still awaiting acknowledgement (as of the date judged) has nothing
+        # to record yet; whether it is late is for the acknowledgement rules (6.2, 6.11).
+        moved_on = stage.response is not None or ended or stage is not case.stages[-1]
+        if stage.logged_on is None and stage.acknowledged is None and moved_on:
             problems.append(f"{label} records no date it was logged or acknowledged")
         if stage.response is None:
             if ended:
@@ -1215,7 +1218,8 @@ CHC24_5_12 = rule(
         "supporting papers such as reports or surveys."
     ),
     explanation="""
-        Case: for each stage (other than one refused and never answered) the record must
+        Case: for each stage that has moved on (answered, followed by another stage, or
+        the case closed; a refused stage never answered aside) the record must
         hold a logging or acknowledgement date; a closed case must hold each stage's
         response; a response without its outcome (response.outcome) needs evidence. That
         correspondence and supporting documents are kept is for an attestation for 5.12.

@@ -22,6 +22,7 @@ from complaintrules.authoring import (
     Outcome,
     Subject,
     Verdict,
+    acknowledgement_deadline,
     applies_if,
     attestation_example,
     check_acknowledged_in_time,
@@ -269,12 +270,13 @@ CHC24_6_3 = rule(
         "acknowledged, or by the date of a valid extension."
     ),
     explanation="""
-        Case: the deadline is the 10th working day after acknowledgement. By default a late
-        (or missing) acknowledgement does not push the deadline back: the clock starts at
-        the acknowledgement deadline instead (the 'capped' convention; the 'literal'
-        convention counts from the actual acknowledgement and is shown in the evidence when
-        used). A valid extension (rule 6.4) moves the deadline. An open case with no
-        response is judged only with an as-of date.
+        Case: the deadline is the 10th working day after acknowledgement. By default the
+        clock starts at the actual acknowledgement, late or not, as the Code counts it (the
+        'literal' convention); with no acknowledgement it starts at the acknowledgement
+        deadline. The 'capped' convention starts it at the acknowledgement deadline when
+        the acknowledgement was late, so acknowledging late buys no time; the convention
+        used is shown in the evidence. A valid extension (rule 6.4) moves the deadline. An
+        open case with no response is judged only with an as-of date.
         Policy: the stage 1 response timescale must not exceed 10 working days.
     """,
     case=_timed(check_responded_in_time, 1),
@@ -657,6 +659,18 @@ def _progressed(case: Complaint, ctx: Context) -> Outcome:
             "escalation requested but not yet progressed; give an as-of date to judge",
             facts=facts,
         )
+    if ctx.as_of is not None and case.is_open:
+        # 6.11: the escalation has until its acknowledgement deadline to be taken in.
+        deadline = acknowledgement_deadline(
+            ctx, case, stage, ctx.param("stage2.acknowledge_working_days")
+        )
+        if deadline is not None and ctx.as_of <= deadline.due:
+            return not_applicable(
+                f"escalation requested; as of {ctx.as_of.isoformat()} stage 2 is not yet due "
+                f"to be taken in (acknowledgement due by {deadline.due.isoformat()})",
+                facts=facts,
+                **deadline.evidence(),
+            )
     return failed("the escalation request was neither taken into stage 2 nor refused", facts=facts)
 
 
@@ -678,7 +692,8 @@ CHC24_6_10 = rule(
     ),
     explanation="""
         Case: once escalation is requested, stage 2 must be acknowledged or answered, or a
-        refusal recorded (judged under 5.11). Policy: the policy must have a stage 2.
+        refusal recorded (judged under 5.11), by the stage 2 acknowledgement deadline; an
+        open escalation not yet due is not judged. Policy: the policy must have a stage 2.
     """,
     case=applies_if(CaseFact.STAGE2, _progressed, otherwise="the resident did not ask to escalate"),
     policy=_two_stage_policy,
@@ -866,7 +881,8 @@ CHC24_6_14 = rule(
     ),
     explanation="""
         Case: as 6.3, at stage 2, counting 20 working days from acknowledgement of the
-        escalation (capped at the acknowledgement deadline by default). Policy: at most 20.
+        escalation (from the acknowledgement deadline where there was none, or under the
+        'capped' convention where it was late). Policy: at most 20.
     """,
     case=_timed(check_responded_in_time, 2),
     policy=policy_stage_days(

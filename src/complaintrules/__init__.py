@@ -20,11 +20,11 @@ from ._bulk import (
     validate_case,
 )
 from ._calendar import CalendarRangeError, WorkingCalendar
-from ._case import CaseEvent, Complaint, Stage
+from ._case import CaseEvent, CaseSnapshot, Complaint, Stage
 from ._context import Context, Portfolio
 from ._conventions import Conventions, LateAcknowledgement, NonWorkingDayReceipt
 from ._due import DueReport, Obligation, ObligationStatus, due
-from ._engine import REPORT_SCHEMA_VERSION, Engine, Report
+from ._engine import REPORT_SCHEMA_VERSION, Engine, Report, SnapshotAccount
 from ._hookspecs import hookimpl
 from ._loading import InputError, load_case, load_cases, load_organisation, load_policy
 from ._monitor import Alert, AlertKind, Monitor, MonitorInputError, MonitorUnavailable
@@ -48,6 +48,7 @@ __all__ = [
     "CalendarRangeError",
     "CaseEvent",
     "CaseResult",
+    "CaseSnapshot",
     "ColumnMapping",
     "Complaint",
     "Context",
@@ -79,6 +80,7 @@ __all__ = [
     "Row",
     "RowProblem",
     "Rule",
+    "SnapshotAccount",
     "Stage",
     "Subject",
     "TsmDenominator",

@@ -36,7 +36,7 @@ from ._calendar import CalendarRangeError, WorkingCalendar
 from ._case import Complaint
 from ._context import Context
 from ._conventions import Conventions, LateAcknowledgement
-from ._due import due
+from ._due import obligations_of
 from ._engine import Engine
 from ._gates import GatedCheck, case_facts
 from ._loading import InputError, InputProblem, format_location
@@ -116,7 +116,8 @@ class CaseResult:
 class BulkSummary:
     """Running totals of a bulk evaluation: rows, verdicts, breaches, TSM tallies.
 
-    Rows in = rows evaluated + rows rejected. A reference met again is evaluated too, and
+    Rows in = rows evaluated + rows rejected + rows not yet received on the as-of date
+    (those are counted, never judged). A reference met again is evaluated too, and
     listed in :attr:`duplicates`; :attr:`seen` holds every reference evaluated (about 100
     bytes each, so some 100 MB for a million cases).
     """
@@ -142,6 +143,31 @@ class BulkSummary:
     seen: dict[str, int | None] = field(default_factory=dict, repr=False)
     #: Rejected rows (and duplicates) kept in full; beyond this only the counts grow.
     max_rejected: int = 100_000
+    #: With an as-of date: rows whose case was received after it (not judged, not failed),
+    #: the first ``max_rejected`` of them as (row, reference).
+    not_yet_received_rows: int = 0
+    not_yet_received: list[tuple[int | None, str]] = field(default_factory=list)
+    #: With an as-of date: events after it ignored, and the cases that had any.
+    events_ignored: int = 0
+    cases_with_events_ignored: int = 0
+
+    def as_of(
+        self, items: Iterable[tuple[int | None, Complaint]], when: date
+    ) -> list[tuple[int | None, Complaint]]:
+        """The cases as they stood on ``when``, counting what that leaves out."""
+        kept: list[tuple[int | None, Complaint]] = []
+        for row, case in items:
+            snapshot = case.as_of(when)
+            if snapshot.case is None:
+                self.not_yet_received_rows += 1
+                if len(self.not_yet_received) < self.max_rejected:
+                    self.not_yet_received.append((row, case.reference))
+                continue
+            if snapshot.ignored:
+                self.events_ignored += len(snapshot.ignored)
+                self.cases_with_events_ignored += 1
+            kept.append((row, snapshot.case))
+        return kept
 
     def reject(self, row: Row | None, problems: Sequence[RowProblem]) -> None:
         self.rejected_rows += 1
@@ -178,6 +204,11 @@ class BulkSummary:
         self.tally.merge(other.tally)
         self.packs |= other.packs
         self.untallied.extend(other.untallied)
+        self.not_yet_received_rows += other.not_yet_received_rows
+        room = self.max_rejected - len(self.not_yet_received)
+        self.not_yet_received.extend(other.not_yet_received[: max(room, 0)])
+        self.events_ignored += other.events_ignored
+        self.cases_with_events_ignored += other.cases_with_events_ignored
 
     def verdicts_by_rule(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}
@@ -214,6 +245,15 @@ class BulkSummary:
                 "evaluated": self.evaluated,
                 "rejected": self.rejected_rows,
                 "duplicates": self.duplicate_rows,
+                "not_yet_received": self.not_yet_received_rows,
+            },
+            "snapshot": {
+                "cases_not_yet_received": self.not_yet_received_rows,
+                "events_ignored": self.events_ignored,
+                "cases_with_events_ignored": self.cases_with_events_ignored,
+                "not_yet_received": [
+                    {"row": row, "reference": ref} for row, ref in self.not_yet_received
+                ],
             },
             "packs": sorted(self.packs),
             "failures": self.failures,
@@ -322,9 +362,14 @@ class BulkEvaluator:
     ) -> list[CaseResult]:
         """Judge a chunk of (row number, case) pairs, adding to ``summary``.
 
-        Results come in the order of ``items``, whichever pack judges each case.
+        Results come in the order of ``items``, whichever pack judges each case. With an
+        as-of date each case is judged as it stood then (:meth:`Complaint.as_of`): a case
+        received later is counted in ``summary.not_yet_received`` and not judged, and later
+        events are ignored and counted.
         """
         by_pack: dict[str, tuple[Pack, list[tuple[int | None, Complaint]], list[int]]] = {}
+        if self.as_of is not None:
+            items = summary.as_of(items, self.as_of)
         for position, (row, case) in enumerate(items):
             try:
                 pack = self.pack_for(case)
@@ -551,7 +596,8 @@ class BulkEvaluator:
         try:
             # Judged as the rules judge: at the as-of date, else the day the case ended.
             when = self.as_of or case.closed_on or case.withdrawn_on or case.received_on
-            report = due(case, when, engine=self.engine, pack=pack)
+            # The case is already as of the as-of date (see evaluate): every event counts.
+            report = obligations_of(case, when, engine=self.engine, pack=pack)
         except (UnknownParameterError, CalendarRangeError, NoPackError) as exc:
             # Never silently: the case is listed as missing from the measures.
             summary.untallied.append(f"{case.reference}: {exc}")

@@ -8,6 +8,7 @@ give the same :class:`Complaint`.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 from enum import StrEnum
@@ -21,6 +22,7 @@ __all__ = [
     "Acknowledgement",
     "Action",
     "CaseEvent",
+    "CaseSnapshot",
     "Complaint",
     "ComplaintDefinition",
     "ContactRestriction",
@@ -37,6 +39,7 @@ __all__ = [
     "Response",
     "ResponseContents",
     "Stage",
+    "case_as_of",
 ]
 
 
@@ -167,6 +170,10 @@ class Stage(InputModel):
     acknowledged: Acknowledgement | None = None
     handler: str | None = None
     handler_organisation: str | None = None
+    handler_assigned_on: date | None = Field(
+        default=None,
+        description="When the handler was assigned (from a handler_assigned event), if known.",
+    )
     extensions: list[Extension] = []
     response: Response | None = None
     actions: list[Action] = []
@@ -373,6 +380,7 @@ def _fold_events(data: dict[str, Any]) -> dict[str, Any]:
                 )
             case HandlerAssignedEvent():
                 stage(event.stage)["handler"] = event.handler
+                stage(event.stage)["handler_assigned_on"] = event.on
                 if event.handler_organisation is not None:
                     stage(event.stage)["handler_organisation"] = event.handler_organisation
             case ExtensionNotifiedEvent():
@@ -572,3 +580,266 @@ class Complaint(InputModel):
     @property
     def is_open(self) -> bool:
         return self.closed_on is None and self.withdrawn_on is None
+
+    def as_of(self, when: date) -> CaseSnapshot:
+        """The case as it stood at the end of ``when``: judged as of a date, a case is
+        judged on what had happened by then.
+
+        Every dated event after ``when`` (a stage requested, logged, acknowledged or
+        answered; an extension notified; an action or remedy completed; an update sent; a
+        refusal, withdrawal or closure ...) is left out, as if it had not happened yet, and
+        named in :attr:`CaseSnapshot.ignored`; an event on ``when`` itself counts. A stage
+        whose escalation was requested after ``when`` is left out whole, and so are the
+        actions and remedies of a response sent after it. A complaint received after
+        ``when`` did not exist yet: the snapshot's ``case`` is None. Due dates (an
+        extension's new date, an action's due date) are promises, not events, and are kept.
+        """
+        return case_as_of(self, when)
+
+
+# -- a case as of a date ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSnapshot:
+    """A case as it stood at the end of ``as_of``: what had happened by then.
+
+    ``case`` is None when the complaint was received after ``as_of`` (it did not exist
+    yet, so it is not judged). ``ignored`` names each dated event after ``as_of`` that the
+    snapshot leaves out, as ``"path (date)"``; an event on ``as_of`` itself is kept.
+    """
+
+    reference: str
+    as_of: date
+    case: Complaint | None
+    ignored: tuple[str, ...] = ()
+
+    @property
+    def received(self) -> bool:
+        return self.case is not None
+
+
+def _later(path: str, on: date, as_of: date, dropped: list[str]) -> bool:
+    """Whether the event ``path`` on ``on`` happened after ``as_of`` (and so is dropped)."""
+    if on > as_of:
+        dropped.append(f"{path} ({on.isoformat()})")
+        return True
+    return False
+
+
+def _dates(items: list[date], path: str, as_of: date, dropped: list[str]) -> list[date]:
+    return [d for k, d in enumerate(items) if not _later(f"{path}[{k}]", d, as_of, dropped)]
+
+
+def _stage_events(stage: Stage, where: str) -> Iterator[tuple[str, date]]:
+    """Every dated event of a stage, with its path (for a stage dropped whole)."""
+    if stage.requested_on:
+        yield f"{where}.requested_on", stage.requested_on
+    if stage.logged_on:
+        yield f"{where}.logged_on", stage.logged_on
+    if stage.handler_assigned_on:
+        yield f"{where}.handler_assigned_on", stage.handler_assigned_on
+    if stage.acknowledged:
+        yield f"{where}.acknowledged.on", stage.acknowledged.on
+        definition = stage.acknowledged.definition
+        if definition and definition.clarification_requested_on:
+            yield (
+                f"{where}.acknowledged.definition.clarification_requested_on",
+                definition.clarification_requested_on,
+            )
+    for j, ext in enumerate(stage.extensions):
+        yield f"{where}.extensions[{j}].notified_on", ext.notified_on
+    if stage.response:
+        yield f"{where}.response.issued_on", stage.response.issued_on
+    for j, action in enumerate(stage.actions):
+        if action.completed_on:
+            yield f"{where}.actions[{j}].completed_on", action.completed_on
+        for k, d in enumerate(action.updates):
+            yield f"{where}.actions[{j}].updates[{k}]", d
+    for j, remedy in enumerate(stage.remedies):
+        if remedy.offered_on:
+            yield f"{where}.remedies[{j}].offered_on", remedy.offered_on
+        if remedy.completed_on:
+            yield f"{where}.remedies[{j}].completed_on", remedy.completed_on
+    for j, issue in enumerate(stage.issues_raised):
+        yield f"{where}.issues_raised[{j}].raised_on", issue.raised_on
+    for j, d in enumerate(stage.updates_sent):
+        yield f"{where}.updates_sent[{j}]", d
+
+
+def _case_events(case: Complaint) -> Iterator[tuple[str, date]]:
+    """Every dated event a case records after its receipt, with its path."""
+    for i, st in enumerate(case.stages):
+        yield from _stage_events(st, f"stages[{i}]")
+    for i, ref in enumerate(case.refusals):
+        yield f"refusals[{i}].on", ref.on
+        if ref.claim_filed_on:
+            yield f"refusals[{i}].claim_filed_on", ref.claim_filed_on
+    for i, cr in enumerate(case.contact_restrictions):
+        yield f"contact_restrictions[{i}].imposed_on", cr.imposed_on
+        for k, d in enumerate(cr.reviews):
+            yield f"contact_restrictions[{i}].reviews[{k}]", d
+        if cr.ended_on:
+            yield f"contact_restrictions[{i}].ended_on", cr.ended_on
+    for i, ra in enumerate(case.resident.reasonable_adjustments):
+        yield f"resident.reasonable_adjustments[{i}].agreed_on", ra.agreed_on
+        for k, d in enumerate(ra.reviews):
+            yield f"resident.reasonable_adjustments[{i}].reviews[{k}]", d
+    if case.withdrawn_on:
+        yield "withdrawn_on", case.withdrawn_on
+    if case.closed_on:
+        yield "closed_on", case.closed_on
+
+
+def _stage_as_of(stage: Stage, where: str, as_of: date, dropped: list[str]) -> Stage:
+    update: dict[str, Any] = {}
+    if stage.requested_on and _later(f"{where}.requested_on", stage.requested_on, as_of, dropped):
+        update["requested_on"] = None
+    if stage.logged_on and _later(f"{where}.logged_on", stage.logged_on, as_of, dropped):
+        update["logged_on"] = None
+    assigned = stage.handler_assigned_on
+    if assigned and _later(f"{where}.handler_assigned_on", assigned, as_of, dropped):
+        # not yet assigned: who would handle the stage was not known yet
+        update.update(handler=None, handler_organisation=None, handler_assigned_on=None)
+    ack = stage.acknowledged
+    if ack is not None:
+        if _later(f"{where}.acknowledged.on", ack.on, as_of, dropped):
+            update["acknowledged"] = None
+            definition = ack.definition
+            if definition and definition.clarification_requested_on:
+                _later(
+                    f"{where}.acknowledged.definition.clarification_requested_on",
+                    definition.clarification_requested_on,
+                    as_of,
+                    dropped,
+                )
+        elif ack.definition and ack.definition.clarification_requested_on:
+            asked = ack.definition.clarification_requested_on
+            path = f"{where}.acknowledged.definition.clarification_requested_on"
+            if _later(path, asked, as_of, dropped):
+                definition = ack.definition.model_copy(update={"clarification_requested_on": None})
+                update["acknowledged"] = ack.model_copy(update={"definition": definition})
+    update["extensions"] = [
+        e
+        for j, e in enumerate(stage.extensions)
+        if not _later(f"{where}.extensions[{j}].notified_on", e.notified_on, as_of, dropped)
+    ]
+    response = stage.response
+    unanswered = response is not None and _later(
+        f"{where}.response.issued_on", response.issued_on, as_of, dropped
+    )
+    if unanswered:
+        update["response"] = None
+    actions: list[Action] = []
+    for j, action in enumerate(stage.actions):
+        path = f"{where}.actions[{j}]"
+        if unanswered:
+            # Actions are what a response promised: with the response not yet sent, they
+            # had not been promised either.
+            dropped.append(f"{path} (promised in the later response)")
+            if action.completed_on:
+                dropped.append(f"{path}.completed_on ({action.completed_on.isoformat()})")
+            dropped += [
+                f"{path}.updates[{k}] ({d.isoformat()})" for k, d in enumerate(action.updates)
+            ]
+            continue
+        change: dict[str, Any] = {
+            "updates": _dates(action.updates, f"{path}.updates", as_of, dropped)
+        }
+        if action.completed_on and _later(
+            f"{path}.completed_on", action.completed_on, as_of, dropped
+        ):
+            change["completed_on"] = None
+        actions.append(action.model_copy(update=change))
+    update["actions"] = actions
+    remedies: list[Remedy] = []
+    for j, remedy in enumerate(stage.remedies):
+        path = f"{where}.remedies[{j}]"
+        if remedy.offered_on is not None:
+            if _later(f"{path}.offered_on", remedy.offered_on, as_of, dropped):
+                if remedy.completed_on:
+                    dropped.append(f"{path}.completed_on ({remedy.completed_on.isoformat()})")
+                continue
+        elif unanswered:
+            dropped.append(f"{path} (offered in the later response)")
+            if remedy.completed_on:
+                dropped.append(f"{path}.completed_on ({remedy.completed_on.isoformat()})")
+            continue
+        if remedy.completed_on and _later(
+            f"{path}.completed_on", remedy.completed_on, as_of, dropped
+        ):
+            remedy = remedy.model_copy(update={"completed_on": None})
+        remedies.append(remedy)
+    update["remedies"] = remedies
+    issues: list[RaisedIssue] = []
+    for j, issue in enumerate(stage.issues_raised):
+        if _later(f"{where}.issues_raised[{j}].raised_on", issue.raised_on, as_of, dropped):
+            continue
+        if unanswered and issue.handled == "in_response":
+            issue = issue.model_copy(update={"handled": "not_yet"})
+        issues.append(issue)
+    update["issues_raised"] = issues
+    update["updates_sent"] = _dates(stage.updates_sent, f"{where}.updates_sent", as_of, dropped)
+    return stage.model_copy(update=update)
+
+
+def case_as_of(case: Complaint, as_of: date) -> CaseSnapshot:
+    """``case`` as it stood at the end of ``as_of``: see :meth:`Complaint.as_of`."""
+    if case.received_on > as_of:
+        return CaseSnapshot(case.reference, as_of, None)
+    if all(on <= as_of for _, on in _case_events(case)):
+        return CaseSnapshot(case.reference, as_of, case)
+    dropped: list[str] = []
+    stages: list[Stage] = []
+    for i, st in enumerate(case.stages):
+        where = f"stages[{i}]"
+        if st.number >= 2 and st.requested_on is not None and st.requested_on > as_of:
+            # Escalation not yet asked for: the stage, and all that happened in it, is later.
+            dropped += [f"{p} ({on.isoformat()})" for p, on in _stage_events(st, where)]
+            continue
+        stages.append(_stage_as_of(st, where, as_of, dropped))
+    refusals: list[Refusal] = []
+    for i, ref in enumerate(case.refusals):
+        if _later(f"refusals[{i}].on", ref.on, as_of, dropped):
+            if ref.claim_filed_on:
+                _later(f"refusals[{i}].claim_filed_on", ref.claim_filed_on, as_of, dropped)
+            continue
+        if ref.claim_filed_on and _later(
+            f"refusals[{i}].claim_filed_on", ref.claim_filed_on, as_of, dropped
+        ):
+            ref = ref.model_copy(update={"claim_filed_on": None})
+        refusals.append(ref)
+    if not stages and not any(r.stage == 1 for r in refusals):
+        # Received and (as of the date) not refused: at stage 1, as the model has it.
+        stages = [Stage(number=1)]
+    restrictions: list[ContactRestriction] = []
+    for i, cr in enumerate(case.contact_restrictions):
+        path = f"contact_restrictions[{i}]"
+        if _later(f"{path}.imposed_on", cr.imposed_on, as_of, dropped):
+            dropped += [f"{path}.reviews[{k}] ({d.isoformat()})" for k, d in enumerate(cr.reviews)]
+            if cr.ended_on:
+                dropped.append(f"{path}.ended_on ({cr.ended_on.isoformat()})")
+            continue
+        change: dict[str, Any] = {"reviews": _dates(cr.reviews, f"{path}.reviews", as_of, dropped)}
+        if cr.ended_on and _later(f"{path}.ended_on", cr.ended_on, as_of, dropped):
+            change["ended_on"] = None
+        restrictions.append(cr.model_copy(update=change))
+    adjustments: list[ReasonableAdjustment] = []
+    for i, ra in enumerate(case.resident.reasonable_adjustments):
+        path = f"resident.reasonable_adjustments[{i}]"
+        if _later(f"{path}.agreed_on", ra.agreed_on, as_of, dropped):
+            dropped += [f"{path}.reviews[{k}] ({d.isoformat()})" for k, d in enumerate(ra.reviews)]
+            continue
+        reviews = _dates(ra.reviews, f"{path}.reviews", as_of, dropped)
+        adjustments.append(ra.model_copy(update={"reviews": reviews}))
+    update: dict[str, Any] = {
+        "stages": stages,
+        "refusals": refusals,
+        "contact_restrictions": restrictions,
+        "resident": case.resident.model_copy(update={"reasonable_adjustments": adjustments}),
+    }
+    if case.withdrawn_on and _later("withdrawn_on", case.withdrawn_on, as_of, dropped):
+        update["withdrawn_on"] = None
+    if case.closed_on and _later("closed_on", case.closed_on, as_of, dropped):
+        update["closed_on"] = None
+    return CaseSnapshot(case.reference, as_of, case.model_copy(update=update), tuple(dropped))

@@ -10,6 +10,7 @@ Exit codes (fixed; never reused for anything else):
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -27,6 +28,7 @@ from ._case import Complaint
 from ._cli_cases import add_cases_command, run_cases
 from ._cli_forms import FORM_COMMANDS, add_form_commands
 from ._cli_monitor import add_monitor_command, run_monitor
+from ._clock import TODAY_SOURCE
 from ._conventions import Conventions, LateAcknowledgement, NonWorkingDayReceipt
 from ._docs import DocsPathError, write_docs
 from ._engine import Engine
@@ -106,7 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--organisation", metavar="ORG", help="organisation file (YAML/JSON)")
     check.add_argument("--cases", metavar="CASES", help="cases file (YAML/JSON list)")
     check.add_argument("--pack", help="pack to judge against (default: the newest Code)")
-    check.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="judge open cases at")
+    check.add_argument(
+        "--as-of",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="judge everything as of this date (default: today in UK time, stated in the report)",
+    )
     check.add_argument(
         "--format",
         choices=FORMATS,
@@ -167,8 +174,8 @@ def _add_convention_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--late-acknowledgement",
         choices=[c.value for c in LateAcknowledgement],
-        default=LateAcknowledgement.CAPPED.value,
-        help="how a late acknowledgement moves a response deadline (default: capped)",
+        default=LateAcknowledgement.LITERAL.value,
+        help="how a late acknowledgement moves a response deadline (default: literal)",
     )
     group.add_argument(
         "--non-working-day-receipt",
@@ -190,6 +197,14 @@ def _add_convention_options(parser: argparse.ArgumentParser) -> None:
         metavar="YYYY-MM-DD",
         help="a landlord closure day (repeatable)",
     )
+
+
+def judging_date(args: argparse.Namespace, engine: Engine) -> tuple[date, str]:
+    """The command's as-of date and where it came from: ``--as-of``, else today in UK time
+    (so every output states a concrete date, whatever the machine's time zone)."""
+    if args.as_of is not None:
+        return args.as_of, "given"
+    return engine.today(), TODAY_SOURCE
 
 
 def _engine(args: argparse.Namespace) -> Engine:
@@ -289,10 +304,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     organisation = load_organisation(args.organisation) if args.organisation else None
     cases = load_cases(args.cases) if args.cases else None
     engine = _engine(args)
+    as_of, source = judging_date(args, engine)
     # Cases are judged by the Code in force on their own dates unless --pack names one.
     report = engine.evaluate(
-        policy=policy, organisation=organisation, cases=cases, pack=args.pack, as_of=args.as_of
+        policy=policy, organisation=organisation, cases=cases, pack=args.pack, as_of=as_of
     )
+    report = dataclasses.replace(report, as_of_source=source)
     pack = report.packs[0]  # the pack the policy and organisation were judged against
     rules = engine.registry.rules_for(pack)
     if args.format == "json":

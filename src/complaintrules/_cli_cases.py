@@ -56,7 +56,8 @@ def add_cases_command(
             "Evaluate every case of a CRM export against the case rules, streaming, and "
             "summarise: verdicts per rule, TSM CH01 and CH02, acknowledgement rates and "
             "breaches by month. Rows that fail validation are listed with row, column and "
-            "reason; rows in = rows evaluated + rows rejected."
+            "reason; rows in = rows evaluated + rows rejected + rows received after the "
+            "--as-of date (counted, not judged)."
         ),
     )
     cases.add_argument("file", metavar="FILE", help="cases: .csv, .jsonl or .json")
@@ -65,7 +66,10 @@ def add_cases_command(
         "--organisation", metavar="ORG", help="organisation file (housing stock for CH01)"
     )
     cases.add_argument(
-        "--as-of", type=parse_date, metavar="YYYY-MM-DD", help="judge open cases at this date"
+        "--as-of",
+        type=parse_date,
+        metavar="YYYY-MM-DD",
+        help="judge the cases as of this date (default: today in UK time, stated in the summary)",
     )
     cases.add_argument("--pack", help="judge every case by this pack (default: by its date)")
     cases.add_argument(
@@ -185,6 +189,9 @@ def run_cases(args: argparse.Namespace, engine: Engine) -> int:
     if jobs < 1:
         print("complaintrules: --jobs must be at least 1", file=sys.stderr)
         return EXIT_USAGE
+    from ._cli import judging_date
+
+    as_of, source = judging_date(args, engine)
     enabled = True if args.progress else False if args.no_progress else None
     progress = Progress(sys.stderr, enabled=enabled)
     with ExitStack() as stack:
@@ -201,7 +208,7 @@ def run_cases(args: argparse.Namespace, engine: Engine) -> int:
             args.mapping,
             engine=engine,
             pack=args.pack,
-            as_of=args.as_of,
+            as_of=as_of,
             organisation=organisation,
             fast=not args.no_fast,
             on_result=on_result,
@@ -211,7 +218,8 @@ def run_cases(args: argparse.Namespace, engine: Engine) -> int:
             autoload=False if args.no_autoload else None,
         )
     report = summary.to_dict(options=_options(args), organisation=organisation, periods=args.period)
-    report["as_of"] = args.as_of.isoformat() if args.as_of else None
+    report["as_of"] = as_of.isoformat()
+    report["as_of_source"] = source
     report["conventions"] = engine.conventions.describe()
     report["calendar"] = engine.calendar.describe()
     if args.summary:
@@ -288,13 +296,27 @@ def _pct(value: float | None) -> str:
 
 def render_summary(summary: BulkSummary, report: dict[str, Any]) -> str:
     """The summary as a few lines of text, for a terminal."""
-    rows = report["rows"]
+    rows, conv = report["rows"], report["conventions"]
     lines = [
+        "conventions: receipt on a non-working day: "
+        f"{conv['non_working_day_receipt']}; cut-off: {conv['cutoff'] or 'none'}; "
+        f"late acknowledgement: {conv['late_acknowledgement']}",
         f"rows: {rows['in']} in, {rows['evaluated']} evaluated, {rows['rejected']} rejected, "
         f"{rows['duplicates']} repeating an earlier reference; "
         f"{summary.cases_failed} case(s) with a must-level failure",
         "verdicts per rule (pass / fail / not applicable / needs evidence / error):",
     ]
+    if report["as_of"]:
+        snap = report["snapshot"]
+        given = (
+            "" if report.get("as_of_source") in (None, "given") else f" ({report['as_of_source']})"
+        )
+        lines.insert(
+            -1,
+            f"as of {report['as_of']}{given}: {snap['cases_not_yet_received']} case(s) received "
+            f"after it (counted, not judged); {snap['events_ignored']} event(s) after it "
+            f"ignored in {snap['cases_with_events_ignored']} case(s)",
+        )
     for rule_id, counts in report["verdicts"].items():
         lines.append(
             f"  {rule_id:<12} {counts['pass']:>8} {counts['fail']:>8} "

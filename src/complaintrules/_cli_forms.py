@@ -8,6 +8,7 @@ input error; they never exit 1.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -78,7 +79,10 @@ def add_form_commands(
         parser.add_argument("--cases", metavar="CASES", help="cases file (YAML/JSON list)")
         parser.add_argument("--pack", help="pack to judge against (default: the newest Code)")
         parser.add_argument(
-            "--as-of", type=date_type, metavar="YYYY-MM-DD", help="judge open cases at"
+            "--as-of",
+            type=date_type,
+            metavar="YYYY-MM-DD",
+            help="judge everything as of this date (default: today in UK time)",
         )
         parser.add_argument(
             "--actions",
@@ -107,17 +111,19 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def _form(args: argparse.Namespace) -> tuple[SelfAssessmentForm, ActionPlan | None]:
-    from ._cli import _engine
+    from ._cli import _engine, judging_date
 
     policy = load_policy(args.policy)
     organisation = load_organisation(args.organisation) if args.organisation else None
     cases = load_cases(args.cases) if args.cases else None
     actions = load_actions(args.actions) if args.actions else None
     engine = _engine(args)
+    as_of, source = judging_date(args, engine)
     # Cases are judged by the Code in force on their own dates unless --pack names one.
     report = engine.evaluate(
-        policy=policy, organisation=organisation, cases=cases, pack=args.pack, as_of=args.as_of
+        policy=policy, organisation=organisation, cases=cases, pack=args.pack, as_of=as_of
     )
+    report = dataclasses.replace(report, as_of_source=source)
     pack = report.packs[0]  # the pack the policy and organisation were judged against
     form = build_self_assessment(
         report,
@@ -126,7 +132,7 @@ def _form(args: argparse.Namespace) -> tuple[SelfAssessmentForm, ActionPlan | No
         policy=policy,
         organisation=organisation,
         cases=cases,
-        generated_on=date.today(),
+        generated_on=engine.today(),
     )
     plan = build_action_plan(form, actions, path=args.actions) if actions is not None else None
     return form, plan

@@ -26,12 +26,14 @@ class NonWorkingDayReceipt(StrEnum):
 class LateAcknowledgement(StrEnum):
     """How a late acknowledgement affects a response deadline counted from acknowledgement."""
 
-    #: The response clock starts at the earlier of the actual acknowledgement and the last
-    #: day the acknowledgement was due, so acknowledging late never buys more time
-    #: (the default).
-    CAPPED = "capped"
-    #: The response clock starts at the actual acknowledgement, whenever it was.
+    #: The response clock starts at the actual acknowledgement, whenever it was, as the
+    #: Code's wording counts it (the default). Only where there was no acknowledgement
+    #: does it start at the acknowledgement deadline.
     LITERAL = "literal"
+    #: The response clock starts at the earlier of the actual acknowledgement and the last
+    #: day the acknowledgement was due, so acknowledging late never buys more time (stricter
+    #: than the text: an option, named in every report).
+    CAPPED = "capped"
 
 
 class Conventions(BaseModel):
@@ -41,7 +43,7 @@ class Conventions(BaseModel):
 
     non_working_day_receipt: NonWorkingDayReceipt = NonWorkingDayReceipt.COUNT_FROM_RECEIPT
     cutoff: time | None = None
-    late_acknowledgement: LateAcknowledgement = LateAcknowledgement.CAPPED
+    late_acknowledgement: LateAcknowledgement = LateAcknowledgement.LITERAL
 
     def effective_receipt(
         self, calendar: WorkingCalendar, received_on: date, received_at: time | None = None
@@ -59,6 +61,14 @@ class Conventions(BaseModel):
                 f"{self.cutoff.isoformat('minutes')} cut-off; treated as received {moved}"
             )
         return received_on, "counted from the day of receipt"
+
+    def summary(self) -> str:
+        """The conventions in one line, as every human-readable report names them."""
+        cutoff = self.cutoff.isoformat("minutes") if self.cutoff else "none"
+        return (
+            f"receipt on a non-working day: {self.non_working_day_receipt.value}; "
+            f"cut-off: {cutoff}; late acknowledgement: {self.late_acknowledgement.value}"
+        )
 
     def describe(self) -> dict[str, Any]:
         return {

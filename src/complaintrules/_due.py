@@ -99,6 +99,10 @@ class DueReport:
     pack: str
     is_open: bool
     obligations: tuple[Obligation, ...]
+    #: False when the case was received after the as-of date: nothing was owed yet.
+    received: bool = True
+    #: Events after the as-of date left out of the case, as "path (date)".
+    events_ignored: tuple[str, ...] = ()
 
     @property
     def next(self) -> list[Obligation]:
@@ -123,6 +127,8 @@ class DueReport:
             "as_of": self.as_of.isoformat(),
             "pack": self.pack,
             "open": self.is_open,
+            "received": self.received,
+            "events_ignored": list(self.events_ignored),
             "next": [o.to_dict() for o in self.next],
             "breached": [o.to_dict() for o in self.breached],
             "obligations": [o.to_dict() for o in self.obligations],
@@ -140,8 +146,34 @@ def due(
 
     The pack is the one in force on the case's receipt date unless named; its dated
     parameters give the timescales and the engine's calendar and conventions count them.
+    The case is taken as it stood on ``as_of`` (:meth:`Complaint.as_of`): later events
+    are ignored and listed in ``events_ignored``; a case received after ``as_of`` owes
+    nothing yet (``received`` is False, no obligations).
     """
     engine = engine if engine is not None else _default_engine()
+    snapshot = case.as_of(as_of)
+    if snapshot.case is None:
+        return DueReport(
+            reference=case.reference,
+            as_of=as_of,
+            pack=engine.pack(pack, on=case.received_on).name,
+            is_open=False,
+            obligations=(),
+            received=False,
+        )
+    return obligations_of(snapshot.case, as_of, engine=engine, pack=pack, ignored=snapshot.ignored)
+
+
+def obligations_of(
+    case: Complaint,
+    as_of: date,
+    *,
+    engine: Engine,
+    pack: str | Pack | None = None,
+    ignored: tuple[str, ...] = (),
+) -> DueReport:
+    """:func:`due` on ``case`` as given, every event counted: for a case already taken as of
+    a date, or judged at the day it ended (the TSM tallies without an as-of date)."""
     chosen = engine.pack(pack, on=case.received_on)
     ctx = Context(chosen, engine.calendar, engine.conventions, case.received_on, as_of)
     obligations: list[Obligation] = []
@@ -155,6 +187,7 @@ def due(
         pack=chosen.name,
         is_open=case.is_open,
         obligations=tuple(obligations),
+        events_ignored=ignored,
     )
 
 

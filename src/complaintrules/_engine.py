@@ -12,13 +12,14 @@ import functools
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
+from . import _clock
 from ._budget import DEFAULT_RULE_TIME_BUDGET, RuleOvertime, RuleWatch
 from ._calendar import WorkingCalendar
-from ._case import Complaint
+from ._case import CaseSnapshot, Complaint
 from ._context import Context, Portfolio
 from ._conventions import Conventions
 from ._organisation import Organisation
@@ -28,10 +29,12 @@ from ._policy import LandlordPolicy
 from ._rules import Evidence, Finding, Outcome, Rule, Subject, Verdict
 from ._stage_checks import months_after
 
-__all__ = ["REPORT_SCHEMA_VERSION", "Engine", "Report"]
+__all__ = ["REPORT_SCHEMA_VERSION", "Engine", "Report", "SnapshotAccount"]
 
-#: Version of the JSON report layout (``Report.to_dict``); bumped on any breaking change.
-REPORT_SCHEMA_VERSION = "1.0"
+#: Version of the JSON report layout (``Report.to_dict``): the major part is bumped on a
+#: breaking change, the minor part when fields are added (1.1: ``snapshot``,
+#: ``as_of_source``, ``judged_on``, ``judged_on_source``).
+REPORT_SCHEMA_VERSION = "1.1"
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -51,6 +54,47 @@ def _armed(method: Callable[Concatenate[Engine, P], R]) -> Callable[Concatenate[
 
 
 @dataclass(frozen=True, slots=True)
+class SnapshotAccount:
+    """What judging as of a date left out: cases not yet received, events not yet happened."""
+
+    #: References of cases received after the as-of date (not judged).
+    not_yet_received: tuple[str, ...] = ()
+    #: (reference, the events after the as-of date left out of it), per case with any.
+    ignored: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @classmethod
+    def of(cls, snapshots: Iterable[CaseSnapshot]) -> SnapshotAccount:
+        later, ignored = [], []
+        for snap in snapshots:
+            if snap.case is None:
+                later.append(snap.reference)
+            elif snap.ignored:
+                ignored.append((snap.reference, snap.ignored))
+        return cls(tuple(later), tuple(ignored))
+
+    @property
+    def events_ignored(self) -> int:
+        return sum(len(events) for _, events in self.ignored)
+
+    def describe(self) -> str:
+        """One line for a human-readable report."""
+        return (
+            f"{len(self.not_yet_received)} case(s) received after the as-of date (not "
+            f"judged); {self.events_ignored} event(s) after it ignored in "
+            f"{len(self.ignored)} case(s)"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "cases_not_yet_received": len(self.not_yet_received),
+            "events_ignored": self.events_ignored,
+            "cases_with_events_ignored": len(self.ignored),
+            "not_yet_received": list(self.not_yet_received),
+            "ignored": [{"reference": r, "events": list(e)} for r, e in self.ignored],
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """Findings of one evaluation, with everything needed to reproduce it."""
 
@@ -61,6 +105,28 @@ class Report:
     findings: tuple[Finding, ...]
     problems: tuple[PluginProblem, ...] = ()
     subjects: tuple[str, ...] = field(default=())
+    #: With an as-of date, the cases and events it left out (see :meth:`Complaint.as_of`).
+    snapshot: SnapshotAccount = SnapshotAccount()
+    #: Where :attr:`as_of` came from: "given", or how it was defaulted (the CLI's
+    #: "today (Europe/London)"); None without an as-of date.
+    as_of_source: str | None = None
+    #: The date the policy and organisation were judged at (their parameters read at), and
+    #: where it came from; None when neither was judged.
+    judged_on: date | None = None
+    judged_on_source: str | None = None
+
+    def dates_line(self) -> str:
+        """The dates the verdicts were judged at, and where each came from, in words."""
+        parts = []
+        if self.as_of is not None:
+            source = f" ({self.as_of_source})" if self.as_of_source not in (None, "given") else ""
+            parts.append(f"as of {self.as_of.isoformat()}{source}")
+        else:
+            parts.append("no as-of date (open cases not judged overdue)")
+        if self.judged_on is not None and self.judged_on != self.as_of:
+            source = f" ({self.judged_on_source})" if self.judged_on_source != "given" else ""
+            parts.append(f"policy and organisation judged on {self.judged_on.isoformat()}{source}")
+        return "; ".join(parts)
 
     def counts(self) -> dict[str, int]:
         """Findings per verdict, plus must-level failures and should-level warnings."""
@@ -91,7 +157,11 @@ class Report:
             "calendar": self.calendar,
             "conventions": self.conventions.describe(),
             "as_of": self.as_of.isoformat() if self.as_of else None,
+            "as_of_source": self.as_of_source,
+            "judged_on": self.judged_on.isoformat() if self.judged_on else None,
+            "judged_on_source": self.judged_on_source,
             "subjects": list(self.subjects),
+            "snapshot": self.snapshot.to_dict(),
             "counts": self.counts(),
             "problems": [{"plugin": p.plugin, "problem": p.problem} for p in self.problems],
             "findings": [f.to_dict() for f in self.findings],
@@ -106,6 +176,8 @@ class Engine:
     ``rule_time_budget`` is how many seconds one rule check may run before it is stopped
     and reported as an ``error`` finding (0 or None: no limit); it is enforced on Unix in
     the main thread (see docs/plugins.md).
+    ``today`` gives the date a policy or organisation is judged at when no date is given
+    (default: today in UK time, Europe/London, whatever the machine's time zone).
     """
 
     def __init__(
@@ -115,12 +187,14 @@ class Engine:
         calendar: WorkingCalendar | None = None,
         conventions: Conventions | None = None,
         rule_time_budget: float | None = DEFAULT_RULE_TIME_BUDGET,
+        today: Callable[[], date] | None = None,
     ) -> None:
         self.registry = registry if registry is not None else PackRegistry()
         self.calendar = calendar if calendar is not None else WorkingCalendar()
         self.conventions = conventions if conventions is not None else Conventions()
         self.rule_time_budget = rule_time_budget or None
         self._watch = RuleWatch(rule_time_budget, callers=(Engine._run.__code__,))
+        self.today: Callable[[], date] = today if today is not None else _clock.uk_today
 
     # -- choosing a pack ------------------------------------------------------------------
 
@@ -136,9 +210,16 @@ class Engine:
 
     def _judging_date(self, pack: Pack, on: date | None) -> date:
         """The date parameters are read at for a policy or organisation."""
+        return self.judging_date(pack, on)[0]
+
+    def judging_date(self, pack: Pack, on: date | None = None) -> tuple[date, str]:
+        """The date a policy or organisation is judged at against ``pack``, and why: ``on``
+        if given; else the last day of a pack no longer in force; else today (UK time)."""
         if on is not None:
-            return on
-        return pack.in_force_until or date.today()
+            return on, "given"
+        if pack.in_force_until is not None:
+            return pack.in_force_until, f"the last day {pack.name} was in force"
+        return self.today(), _clock.TODAY_SOURCE
 
     # -- running checks -------------------------------------------------------------------
 
@@ -235,7 +316,16 @@ class Engine:
         organisation: Organisation | None = None,
         rules: Iterable[str] | None = None,
     ) -> list[Finding]:
-        """Findings of every case rule on one case (pack chosen by the case's receipt date)."""
+        """Findings of every case rule on one case (pack chosen by the case's receipt date).
+
+        With ``as_of`` the case is judged as it stood that day (:meth:`Complaint.as_of`):
+        later events are ignored, and a case received after it has no findings.
+        """
+        if as_of is not None:
+            snapped = case.as_of(as_of).case
+            if snapped is None:
+                return []  # not received yet: nothing to judge
+            case = snapped
         chosen = self.pack(pack, on=case.received_on)
         out = []
         for rule in self._rules(chosen, rules):
@@ -325,8 +415,11 @@ class Engine:
         on: date | None = None,
         as_of: date | None = None,
     ) -> list[Finding]:
+        """Portfolio-wide rules; with ``as_of``, over the cases as they stood that day."""
         chosen = self.pack(pack, on=on or portfolio.period_end)
         when = self._judging_date(chosen, on or portfolio.period_end)
+        if as_of is not None:
+            portfolio = replace(portfolio, cases=self._as_of(portfolio.cases, as_of)[0])
         out = []
         for rule in self._rules(chosen, None):
             if rule.portfolio is not None:
@@ -358,8 +451,9 @@ class Engine:
         else on ``as_of`` (so "is the annual report overdue?" is asked of the date the whole
         evaluation is as of, not of the day it happens to run), else as the pack decides.
         """
-        judged_on = on if on is not None else as_of
-        chosen = self.pack(pack, on=judged_on)
+        given = on if on is not None else as_of
+        chosen = self.pack(pack, on=given)
+        judged_on, judged_source = self.judging_date(chosen, given)
         findings: list[Finding] = []
         subjects: list[str] = []
         used = {chosen.name: chosen}
@@ -370,34 +464,42 @@ class Engine:
             )
         subjects.append("organisation")
         findings += self.organisation_findings(organisation, pack=chosen, on=judged_on)
+        account = SnapshotAccount()
         if cases is not None:
             subjects += ["cases", "portfolio"]
+            cases, account = self._as_of(cases, as_of)
             findings += self._cases_and_portfolio(
                 cases, organisation, chosen, pack is not None, on, as_of, used
             )
-        return self._report(used.values(), findings, as_of, subjects)
+        report = self._report(used.values(), findings, as_of, subjects, account)
+        return replace(report, judged_on=judged_on, judged_on_source=judged_source)
 
     def evaluate_case(
         self, case: Complaint, *, pack: str | Pack | None = None, as_of: date | None = None
     ) -> Report:
         chosen = self.pack(pack, on=case.received_on)
-        findings = self.case_findings(case, pack=chosen, as_of=as_of)
-        return self._report([chosen], findings, as_of, ["case"])
+        snapped, account = self._as_of([case], as_of)
+        findings = [f for c in snapped for f in self.case_findings(c, pack=chosen, as_of=as_of)]
+        return self._report([chosen], findings, as_of, ["case"], account)
 
     def evaluate_policy(
         self, policy: LandlordPolicy, *, pack: str | Pack | None = None, on: date | None = None
     ) -> Report:
         chosen = self.pack(pack, on=on)
-        return self._report(
-            [chosen], self.policy_findings(policy, pack=chosen, on=on), None, ["policy"]
+        when, source = self.judging_date(chosen, on)
+        report = self._report(
+            [chosen], self.policy_findings(policy, pack=chosen, on=when), None, ["policy"]
         )
+        return replace(report, judged_on=when, judged_on_source=source)
 
     def evaluate_organisation(
         self, organisation: Organisation, *, pack: str | Pack | None = None, on: date | None = None
     ) -> Report:
         chosen = self.pack(pack, on=on)
-        findings = self.organisation_findings(organisation, pack=chosen, on=on)
-        return self._report([chosen], findings, None, ["organisation"])
+        when, source = self.judging_date(chosen, on)
+        findings = self.organisation_findings(organisation, pack=chosen, on=when)
+        report = self._report([chosen], findings, None, ["organisation"])
+        return replace(report, judged_on=when, judged_on_source=source)
 
     @_armed
     def evaluate_portfolio(
@@ -412,10 +514,23 @@ class Engine:
         the portfolio-wide rules (volumes, measures) over all of them."""
         chosen = self.pack(pack)
         used = {chosen.name: chosen}
+        snapped, account = self._as_of(cases, as_of)
         findings = self._cases_and_portfolio(
-            cases, organisation, chosen, pack is not None, None, as_of, used
+            snapped, organisation, chosen, pack is not None, None, as_of, used
         )
-        return self._report(used.values(), findings, as_of, ["cases", "portfolio"])
+        return self._report(used.values(), findings, as_of, ["cases", "portfolio"], account)
+
+    @staticmethod
+    def _as_of(
+        cases: Iterable[Complaint], as_of: date | None
+    ) -> tuple[list[Complaint], SnapshotAccount]:
+        """The cases as they stood on ``as_of`` (those received by then), and what was left
+        out; without an as-of date, the cases as given."""
+        if as_of is None:
+            return list(cases), SnapshotAccount()
+        snapshots = [case.as_of(as_of) for case in cases]
+        kept = [snap.case for snap in snapshots if snap.case is not None]
+        return kept, SnapshotAccount.of(snapshots)
 
     def _cases_and_portfolio(
         self,
@@ -446,6 +561,7 @@ class Engine:
         findings: Sequence[Finding],
         as_of: date | None,
         subjects: Sequence[str],
+        snapshot: SnapshotAccount | None = None,
     ) -> Report:
         return Report(
             packs=tuple(packs),
@@ -455,6 +571,8 @@ class Engine:
             findings=tuple(findings),
             problems=tuple(self.registry.problems),
             subjects=tuple(subjects),
+            snapshot=snapshot or SnapshotAccount(),
+            as_of_source=None if as_of is None else "given",
         )
 
 

@@ -228,12 +228,38 @@ def render_junit(
             totals[key] += tally[key]
     for key in ("tests", "failures", "errors", "skipped"):
         root.set(key, str(totals[key]))
+    for suite, _ in suites.values():
+        # What the verdicts were judged under, on every suite (JUnit readers show a
+        # suite's properties; the root element has none).
+        props = ET.Element("properties")
+        for name, value in _judged_under(report).items():
+            ET.SubElement(props, "property", name=name, value=value)
+        suite.insert(0, props)
     for element in root.iter():  # references and messages may hold characters XML forbids
         element.text = xml_text(element.text) if element.text else element.text
         for key, value in element.attrib.items():
             element.set(key, xml_text(value))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
+
+
+def _judged_under(report: Report) -> dict[str, str]:
+    """What a report's verdicts depend on besides the inputs, for every format to name."""
+    return {
+        "packs": ", ".join(f"{p.name} {p.version}" for p in report.packs),
+        "calendar": report.calendar,
+        "conventions": report.conventions.summary(),
+        "as_of": report.as_of.isoformat() if report.as_of else "none",
+        "as_of_source": report.as_of_source or "none",
+        "judged_on": report.judged_on.isoformat() if report.judged_on else "none",
+        "judged_on_source": report.judged_on_source or "none",
+        "judged": report.dates_line(),
+        "snapshot": report.snapshot.describe() if _has_cases(report) else "no cases judged",
+    }
+
+
+def _has_cases(report: Report) -> bool:
+    return report.as_of is not None and bool({"case", "cases"} & set(report.subjects))
 
 
 def _section_slug(section: str) -> str:
@@ -335,6 +361,10 @@ def render_sarif(
             "calendar": report.calendar,
             "conventions": report.conventions.describe(),
             "asOf": report.as_of.isoformat() if report.as_of else None,
+            "asOfSource": report.as_of_source,
+            "judgedOn": report.judged_on.isoformat() if report.judged_on else None,
+            "judgedOnSource": report.judged_on_source,
+            "snapshot": report.snapshot.to_dict(),
             "counts": report.counts(),
         },
     }
@@ -395,6 +425,11 @@ def render_github(
                 f"{len(bad) - limit} more finding(s) for {status.rule.id} not annotated"
             )
     counts = report.counts()
+    under = _judged_under(report)
+    lines.append(f"::notice title=complaintrules judged::{_escape_data(under['judged'])}")
+    if _has_cases(report):
+        lines.append(f"::notice title=complaintrules snapshot::{_escape_data(under['snapshot'])}")
+    lines.append(f"::notice title=complaintrules conventions::{_escape_data(under['conventions'])}")
     lines.append(
         "::notice title=complaintrules::"
         f"{counts['failures']} failure(s), {counts['warnings']} warning(s), "
@@ -445,9 +480,10 @@ def render_markdown(report: Report, rules: Sequence[Rule], sources: Sources | No
     icon = "❌" if counts["failures"] else ("⚠️" if counts["warnings"] else "✅")
     packs = ", ".join(f"{p.title} ({p.name} {p.version})" for p in report.packs)
     out = [f"## {icon} Complaint Handling Code check", ""]
-    out.append(
-        f"Judged against {_md(packs)}" + (f", as of {report.as_of}." if report.as_of else ".")
-    )
+    out.append(f"Judged against {_md(packs)}; {_md(report.dates_line())}.")
+    if _has_cases(report):
+        out.append(f"Snapshot: {_md(report.snapshot.describe())}.")
+    out.append(f"Conventions: {_md(report.conventions.summary())}.")
     out.append("")
     out.append(
         f"**{len(statuses)} provisions:** {tally['pass']} pass, {tally['FAIL']} fail, "

@@ -35,11 +35,12 @@ def form_intro(form: SelfAssessmentForm) -> list[str]:
         scope.append(f"{form.cases} complaint cases{span}")
     tally = form.tally()
     counts = ", ".join(f"{tally[c]} {c.value}" for c in Comply)
+    source = f" ({form.as_of_source})" if form.as_of_source not in (None, "given") else ""
     lines = [
         f"Self-assessment of {form.landlord} against the {form.pack.title} "
         f"({form.pack.name} {form.pack.version}).",
         f"Pre-filled by complaintrules from {', '.join(scope)}"
-        + (f", as of {form.as_of}." if form.as_of else "."),
+        + (f", as of {form.as_of}{source}." if form.as_of else "."),
         f"{len(form.rows)} provisions: {counts}.",
         *other_code_notes(form),
         "The requirements are summarised in our own words; the Code's own text governs. "

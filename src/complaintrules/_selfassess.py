@@ -237,6 +237,8 @@ class SelfAssessmentForm:
     #: Rows of another Code's provisions with no equivalent on this form (not provisions
     #: of this form: they are not in :attr:`rows` nor in :meth:`tally`).
     no_equivalent: tuple[FormRow, ...] = ()
+    #: Where :attr:`as_of` came from ("given", or "today (Europe/London)" when defaulted).
+    as_of_source: str | None = None
 
     @property
     def rows(self) -> list[FormRow]:
@@ -600,6 +602,7 @@ def build_self_assessment(
         policy_name=policy.name if policy else None,
         pack=pack,
         as_of=report.as_of,
+        as_of_source=report.as_of_source,
         sections=tuple(FormSection(title, tuple(rows)) for title, rows in sections.items()),
         monthly=tuple(_monthly(statuses)) if cases is not None else (),
         cases=len(cases) if cases is not None else None,

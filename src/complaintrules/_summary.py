@@ -82,14 +82,10 @@ def render_text(report: Report, rules: Sequence[Rule], *, verbose: bool = False)
     packs = ", ".join(f"{p.name} {p.version} ({p.title})" for p in report.packs)
     lines.append(f"Pack: {packs}")
     lines.append(f"Calendar: {report.calendar}")
-    conv = report.conventions.describe()
-    lines.append(
-        "Conventions: receipt on a non-working day: "
-        f"{conv['non_working_day_receipt']}; cut-off: {conv['cutoff'] or 'none'}; "
-        f"late acknowledgement: {conv['late_acknowledgement']}"
-    )
-    if report.as_of:
-        lines.append(f"As of: {report.as_of.isoformat()}")
+    lines.append(f"Conventions: {report.conventions.summary()}")
+    lines.append(f"Judged: {report.dates_line()}")
+    if report.as_of and ("cases" in report.subjects or "case" in report.subjects):
+        lines.append(f"Snapshot: {report.snapshot.describe()}")
     for problem in report.problems:
         lines.append(f"Plugin problem: {problem.plugin}: {problem.problem}")
     section = None

@@ -75,9 +75,10 @@ def response_clock_from_acknowledgement(
 ) -> tuple[date, str, str]:
     """Where a response clock that counts from acknowledgement starts: (day 0, label, note).
 
-    Under the capped convention (the default) a late or missing acknowledgement starts the
-    clock at the acknowledgement deadline, so acknowledging late buys no time; under the
-    literal convention the actual acknowledgement date is used when there is one.
+    Under the literal convention (the default, as the Code words it) the clock starts at
+    the actual acknowledgement, however late; under the capped convention a late
+    acknowledgement starts it at the acknowledgement deadline, so acknowledging late buys
+    no time. Either way a missing acknowledgement starts it at the acknowledgement deadline.
     """
     ack_due = ctx.calendar.add_working_days(start, ack_days)
     if acknowledged_on is None:

@@ -92,20 +92,89 @@ def test_evidence_lets_a_reader_check_the_deadline_by_hand() -> None:
 
 
 def test_late_acknowledgement_conventions_are_shown_and_applied() -> None:
-    capped = Engine().evaluate_case(CASE).for_rule("CHC24-6.3")[0]
+    literal = Engine().evaluate_case(CASE).for_rule("CHC24-6.3")[0]
+    # literal (the default): the clock starts at the actual acknowledgement 2024-05-13
+    # -> due 2024-05-28
+    assert literal.verdict is Verdict.PASS
+    assert literal.evidence.computed["deadline"] == "2024-05-28"
+    assert "literal" in literal.evidence.computed["clock_note"]
+    capped_engine = Engine(conventions=Conventions(late_acknowledgement=LateAcknowledgement.CAPPED))
+    capped = capped_engine.evaluate_case(CASE).for_rule("CHC24-6.3")[0]
     # capped: the clock starts at the acknowledgement deadline 2024-05-09 -> due 2024-05-23
     assert capped.verdict is Verdict.FAIL
     assert capped.evidence.computed["deadline"] == "2024-05-23"
     assert "capped" in capped.evidence.computed["clock_note"]
-    literal_engine = Engine(
-        conventions=Conventions(late_acknowledgement=LateAcknowledgement.LITERAL)
+    report = capped_engine.evaluate_case(CASE)
+    assert report.to_dict()["conventions"]["late_acknowledgement"] == "capped"
+
+
+def _late_ack(response_on: str) -> Complaint:
+    """Received Wed 1 May 2024, acknowledgement due 9 May, acknowledged late on 13 May."""
+    return Complaint.model_validate(
+        {
+            "reference": "LATE",
+            "received_on": "2024-05-01",
+            "stages": [
+                {
+                    "number": 1,
+                    "acknowledged": {"on": "2024-05-13"},
+                    "response": {"issued_on": response_on},
+                }
+            ],
+        }
     )
-    literal = literal_engine.evaluate_case(CASE).for_rule("CHC24-6.3")[0]
-    # literal: the clock starts at the actual acknowledgement 2024-05-13 -> due 2024-05-28
-    assert literal.verdict is Verdict.PASS
-    assert literal.evidence.computed["deadline"] == "2024-05-28"
-    report = literal_engine.evaluate_case(CASE)
-    assert report.to_dict()["conventions"]["late_acknowledgement"] == "literal"
+
+
+@pytest.mark.parametrize(
+    ("response_on", "by_default", "capped"),
+    [
+        # 10 working days after 13 May, skipping the bank holiday of Mon 27 May: 28 May.
+        ("2024-05-23", Verdict.PASS, Verdict.PASS),  # also the capped deadline (9 May + 10)
+        ("2024-05-24", Verdict.PASS, Verdict.FAIL),
+        ("2024-05-28", Verdict.PASS, Verdict.FAIL),  # the 10th working day after acknowledging
+        ("2024-05-29", Verdict.FAIL, Verdict.FAIL),  # the 11th
+    ],
+)
+def test_by_default_a_late_acknowledgement_starts_the_response_clock_as_the_code_words_it(
+    response_on: str, by_default: Verdict, capped: Verdict
+) -> None:
+    """Issue 12 item 5: 6.3 counts 10 working days from the actual acknowledgement."""
+    assert Conventions().late_acknowledgement is LateAcknowledgement.LITERAL
+    case = _late_ack(response_on)
+    (default,) = Engine().evaluate_case(case).for_rule("CHC24-6.3")
+    assert default.verdict is by_default
+    assert default.evidence.computed["deadline"] == "2024-05-28"
+    strict = Engine(conventions=Conventions(late_acknowledgement=LateAcknowledgement.CAPPED))
+    (judged,) = strict.evaluate_case(case).for_rule("CHC24-6.3")
+    assert judged.verdict is capped
+    assert judged.evidence.computed["deadline"] == "2024-05-23"
+
+
+def test_with_no_acknowledgement_the_response_clock_starts_at_its_deadline() -> None:
+    case = Complaint.model_validate(
+        {
+            "reference": "NOACK",
+            "received_on": "2024-05-01",
+            "stages": [{"number": 1, "response": {"issued_on": "2024-05-24"}}],
+        }
+    )
+    for conventions in (Conventions(), Conventions(late_acknowledgement="capped")):
+        (finding,) = Engine(conventions=conventions).evaluate_case(case).for_rule("CHC24-6.3")
+        assert finding.evidence.computed["deadline"] == "2024-05-23"  # 9 May + 10
+        assert finding.verdict is Verdict.FAIL
+
+
+def test_every_report_format_names_the_late_acknowledgement_convention() -> None:
+    from complaintrules._formats import render_report
+    from complaintrules._summary import render_text
+
+    engine = Engine(conventions=Conventions(late_acknowledgement=LateAcknowledgement.CAPPED))
+    report = engine.evaluate(cases=[CASE], as_of=date(2024, 6, 28))
+    rules = engine.registry.rules_for(report.packs[0])
+    assert "late acknowledgement: capped" in render_text(report, rules)
+    assert report.to_dict()["conventions"]["late_acknowledgement"] == "capped"
+    for fmt in ("junit", "sarif", "github", "markdown"):
+        assert "capped" in render_report(fmt, report, rules), fmt
 
 
 def test_open_case_needs_an_as_of_date_to_be_overdue() -> None:
@@ -149,7 +218,7 @@ def test_report_is_deterministic_json() -> None:
     )
     assert first == second
     data = json.loads(first)
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == "1.1"
     assert data["packs"] == [{"name": "code_2024", "version": "2024.1.0"}]
 
 

@@ -22,6 +22,7 @@ STAGED: dict[str, Any] = {
             "number": 1,
             "acknowledged": {"on": "2024-05-03", "definition": {"understanding": "Damp"}},
             "handler": "A",
+            "handler_assigned_on": "2024-05-03",  # the event list keeps the date
             "response": {"issued_on": "2024-05-20"},
         },
         {
@@ -29,6 +30,7 @@ STAGED: dict[str, Any] = {
             "requested_on": "2024-05-28",
             "acknowledged": {"on": "2024-05-30"},
             "handler": "B",
+            "handler_assigned_on": "2024-05-30",
             "extensions": [
                 {"notified_on": "2024-06-20", "new_due": "2024-07-10", "reason": "Survey"}
             ],

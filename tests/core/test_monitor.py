@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from complaintrules import Complaint, Engine, Verdict
+from complaintrules import Complaint, Conventions, Engine, Verdict
 from complaintrules._monitor import Alert, AlertKind, Monitor, MonitorInputError
 
 pytest.importorskip("durable", reason="the monitor needs durable-rules (the 'live' extra)")
@@ -149,15 +149,25 @@ def breaches(alerts: Sequence[Alert]) -> set[tuple[str, str]]:
     return {(a.reference, a.rule_id or "") for a in alerts if a.kind in BREACH_KINDS}
 
 
-def evaluator_fails(by_case: dict[str, list[Event]], as_of: date) -> set[tuple[str, str]]:
-    engine = Engine()
+def evaluator_fails(
+    by_case: dict[str, list[Event]],
+    as_of: date,
+    *,
+    engine: Engine | None = None,
+    snapshot: bool = False,
+) -> set[tuple[str, str]]:
+    """The evaluator's timeliness failures as of a date: of the events up to it, or (with
+    ``snapshot``) of every event, leaving the engine to ignore those after it."""
+    engine = engine if engine is not None else Engine()
     out = set()
     for reference, events in by_case.items():
         upto = [
             {k: v for k, v in e.items() if k != "reference"}
             for e in events
-            if e["on"] <= as_of.isoformat()
+            if snapshot or e["on"] <= as_of.isoformat()
         ]
+        if snapshot and upto[0]["on"] > as_of.isoformat():
+            continue  # received later: the snapshot judges nothing (checked below)
         if not upto:
             continue
         case = Complaint.model_validate({"reference": reference, "events": upto})
@@ -197,6 +207,41 @@ def test_open_cases_agree_mid_stream(cut: date) -> None:
     assert monitor.today == cut
     assert monitor.open_cases > 50
     assert breaches(alerts) == evaluator_fails(by_case, cut)
+
+
+@pytest.mark.parametrize("cut", [date(2024, 6, 14), date(2024, 8, 30)])
+def test_the_monitor_mid_stream_equals_the_evaluators_snapshot(cut: date) -> None:
+    """Judged as of a date with every event given (later ones too), the evaluator ignores
+    what happened after it: the same breaches as the monitor that has seen only that far."""
+    by_case = journeys(7, 300)
+    monitor = Monitor()
+    alerts = monitor.post_many(stream_until(by_case, cut))
+    assert breaches(alerts) == evaluator_fails(by_case, cut, snapshot=True)
+    later = [
+        Complaint.model_validate(
+            {
+                "reference": ref,
+                "events": [{k: v for k, v in e.items() if k != "reference"} for e in evs],
+            }
+        )
+        for ref, evs in by_case.items()
+        if evs[0]["on"] > cut.isoformat()
+    ]
+    assert later or cut > date(2024, 6, 30)  # early on, cases still arrive after the cut
+    report = Engine().evaluate(cases=later, as_of=cut)
+    assert report.failures == [] and len(report.snapshot.not_yet_received) == len(later)
+
+
+@pytest.mark.parametrize("late_acknowledgement", ["literal", "capped"])
+def test_the_monitor_honours_the_late_acknowledgement_convention(
+    late_acknowledgement: str,
+) -> None:
+    by_case = journeys(3, 250)
+    engine = Engine(conventions=Conventions(late_acknowledgement=late_acknowledgement))
+    monitor = Monitor(engine=engine)
+    alerts = monitor.post_many(stream(by_case))
+    assert monitor.today is not None
+    assert breaches(alerts) == evaluator_fails(by_case, monitor.today, engine=engine)
 
 
 def stream_until(by_case: dict[str, list[Event]], cut: date) -> Iterator[Event]:

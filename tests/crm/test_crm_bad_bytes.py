@@ -44,7 +44,13 @@ def test_a_bad_byte_in_a_csv_rejects_its_row(
     path.write_bytes(CSV)
     code, report, err = _run(path, capsys)
     assert code == 2 and "Traceback" not in err
-    assert report["rows"] == {"in": 4, "evaluated": 2, "rejected": 2, "duplicates": 0}
+    assert report["rows"] == {
+        "in": 4,
+        "evaluated": 2,
+        "rejected": 2,
+        "duplicates": 0,
+        "not_yet_received": 0,
+    }
     assert "row 3: line 3: byte 18 of the line (0xff) is not valid UTF-8" in err
     assert "row 4: line 5: byte 5 of the line (0xc3) is not valid UTF-8" in err
 
@@ -61,7 +67,13 @@ def test_a_bad_byte_in_json_lines_rejects_its_line(
     path.write_bytes(_jsonl())
     code, report, err = _run(path, capsys)
     assert code == 2 and "Traceback" not in err
-    assert report["rows"] == {"in": 3, "evaluated": 2, "rejected": 1, "duplicates": 0}
+    assert report["rows"] == {
+        "in": 3,
+        "evaluated": 2,
+        "rejected": 1,
+        "duplicates": 0,
+        "not_yet_received": 0,
+    }
     assert "row 2: line 2: byte 17 of the line (0xfe) is not valid UTF-8" in err
 
     summary = evaluate_file(path, jobs=2, chunk_size=1)

@@ -43,7 +43,13 @@ def test_summary_json(capsys: pytest.CaptureFixture[str]) -> None:
     out, err = capsys.readouterr()
     assert code == 1  # some cases were handled late
     report = json.loads(out)
-    assert report["rows"] == {"in": 50, "evaluated": 48, "rejected": 2, "duplicates": 0}
+    assert report["rows"] == {
+        "in": 50,
+        "evaluated": 48,
+        "rejected": 2,
+        "duplicates": 0,
+        "not_yet_received": 0,
+    }
     assert [p["row"] for p in report["rejected"]] == [19, 43]
     assert [t["period"]["label"] for t in report["tsm"]] == ["2024/25", "2024/25 Q1"]
     year = report["tsm"][0]
@@ -57,7 +63,7 @@ def test_summary_json(capsys: pytest.CaptureFixture[str]) -> None:
         "needs_evidence",
         "error",
     }
-    assert report["conventions"]["late_acknowledgement"] == "capped"
+    assert report["conventions"]["late_acknowledgement"] == "literal"  # the default
     assert "row 19: column 'Date Logged'" in err
 
 
@@ -136,7 +142,13 @@ def test_repeated_references_are_warned_about_and_listed(
     assert main([*args, "--format", "summary", "--no-fail"]) == 0  # a warning, not an error
     out, err = capsys.readouterr()
     report = json.loads(out)
-    assert report["rows"] == {"in": 51, "evaluated": 49, "rejected": 2, "duplicates": 1}
+    assert report["rows"] == {
+        "in": 51,
+        "evaluated": 49,
+        "rejected": 2,
+        "duplicates": 1,
+        "not_yet_received": 0,
+    }
     assert report["duplicates"] == [
         {"reference": second_row.split(",")[0], "first_row": 2, "row": 52}
     ]
