@@ -1,8 +1,9 @@
 """Reading input files: YAML (safe loading only) and JSON, with errors that name the place.
 
 Every error names the file, the line where the YAML gives one, the field path and what was
-expected. Documents whose aliases would expand to an enormous tree (an "alias bomb") and
-files larger than a limit are refused before anything is built from them.
+expected. Files larger than a limit, and documents that would expand to more values or more
+text than a limit (an "alias bomb", or a flat list of millions of items), are refused before
+anything is built from them: the limits bound the memory a file of any content can take.
 """
 
 from __future__ import annotations
@@ -37,8 +38,14 @@ M = TypeVar("M", bound=BaseModel)
 
 #: Largest input file read whole (bytes). Bulk case files stream through other readers.
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
-#: Largest number of nodes a YAML document may expand to once aliases are followed.
-MAX_EXPANDED_NODES = 2_000_000
+#: Most values (keys, items and collections) a YAML document may hold once its aliases are
+#: followed. Building a YAML node costs about 500 bytes, so this bounds memory near 0.5 GB.
+MAX_EXPANDED_NODES = 1_000_000
+#: Most characters of scalar text a YAML document may hold once its aliases are followed
+#: (an alias repeats its anchor's text; without aliases a file cannot exceed this).
+MAX_EXPANDED_CHARS = MAX_DOCUMENT_BYTES
+#: Most values a JSON document may hold (parsed JSON costs far less than YAML nodes).
+MAX_JSON_VALUES = 4_000_000
 #: Deepest nesting of mappings and lists accepted (the models need fewer than 10 levels).
 MAX_NESTING = 100
 #: Longest integer literal accepted (Python refuses to convert much longer ones).
@@ -113,13 +120,14 @@ def _children(node: yaml.Node) -> list[tuple[str | None, yaml.Node]]:
 
 
 def _check_nesting(path: Path, text: str) -> None:
-    """Refuse a document nested deeper than :data:`MAX_NESTING` before composing it.
+    """Refuse a document that is nested too deep or expands too far, before composing it.
 
-    libyaml's composer recurses in C and can overflow the stack on absurd nesting, so the
-    depth is checked on the (flat) event stream first.
+    libyaml's composer recurses in C and can overflow the stack on absurd nesting, and a
+    composed node tree costs hundreds of bytes a value, so depth, values and text (with
+    aliases counted at their full expansion) are counted on the flat event stream first.
     """
     try:
-        _count_depth(path, text, _Composer)
+        _count_events(path, text, _Composer)
     except yaml.YAMLError as exc:
         # libyaml 0.2.6 (PyYAML 6.0.4) refuses deep nesting itself, in its scanner, before
         # the events above reach our limit, and in its own words. Whatever it said, re-read
@@ -129,29 +137,66 @@ def _check_nesting(path: Path, text: str) -> None:
         if _Composer is not YamlLoader and mark is not None:
             # A prefix within the limit ends mid-document: then libyaml's own error stands.
             with contextlib.suppress(yaml.YAMLError):
-                _count_depth(path, text[: mark.index + 1], YamlLoader)
+                _count_events(path, text[: mark.index + 1], YamlLoader)
         raise
 
 
-def _count_depth(path: Path, text: str, loader: type[Any]) -> None:
-    """Walk the parser's events, raising :class:`InputError` past :data:`MAX_NESTING`."""
-    depth = 0
+def _count_events(path: Path, text: str, loader: type[Any]) -> None:
+    """Walk the parser's events, raising :class:`InputError` past a limit.
+
+    The limits are :data:`MAX_NESTING`, :data:`MAX_EXPANDED_NODES` and
+    :data:`MAX_EXPANDED_CHARS`. An alias counts as everything its anchor holds, so an alias
+    bomb is refused after reading its few lines, not after building its billions of values.
+    """
+    max_nodes, max_chars = MAX_EXPANDED_NODES, MAX_EXPANDED_CHARS
+    depth = nodes = chars = 0
+    aliased = False
+    anchors: dict[str, tuple[int, int]] = {}  # anchor -> (values, characters) it holds
+    open_: list[tuple[str | None, int, int]] = []  # collections open: anchor, counts at start
     for event in yaml.parse(text, Loader=loader):
-        if isinstance(event, yaml.CollectionStartEvent):
+        if isinstance(event, yaml.ScalarEvent):
+            nodes += 1
+            chars += len(event.value)
+            if event.anchor is not None:
+                anchors[event.anchor] = (1, len(event.value))
+        elif isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_NESTING:
                 raise InputError(
                     path,
-                    [
-                        InputProblem(
-                            "",
-                            f"nested more than {MAX_NESTING} levels deep",
-                            event.start_mark.line + 1 if event.start_mark else None,
-                        )
-                    ],
+                    [InputProblem("", f"nested more than {MAX_NESTING} levels deep", _at(event))],
                 )
+            open_.append((event.anchor, nodes, chars))
+            nodes += 1
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
+            anchor, nodes_before, chars_before = open_.pop()
+            if anchor is not None:
+                anchors[anchor] = (nodes - nodes_before, chars - chars_before)
+        elif isinstance(event, yaml.AliasEvent):
+            # An unknown or still-open anchor is left to the composer and _inspect to name.
+            held_nodes, held_chars = anchors.get(event.anchor or "", (0, 0))
+            nodes += held_nodes
+            chars += held_chars
+            aliased = True
+        else:
+            continue
+        if nodes > max_nodes or chars > max_chars:
+            raise InputError(path, [_too_big(nodes > max_nodes, aliased, _at(event))])
+
+
+def _at(event: yaml.Event) -> int | None:
+    return event.start_mark.line + 1 if event.start_mark else None
+
+
+def _too_big(by_nodes: bool, aliased: bool, line: int | None) -> InputProblem:
+    """Why a YAML document was refused for its size: values or text, aliases or not."""
+    if by_nodes:
+        what = f"{MAX_EXPANDED_NODES} values (keys, items and collections)"
+    else:
+        what = f"{MAX_EXPANDED_CHARS} characters of text"
+    holds = "YAML aliases expand to" if aliased else "the document holds"
+    return InputProblem("", f"{holds} more than {what}; refusing to load it", line)
 
 
 def _locate_bad_value(root: yaml.Node, exc: Exception) -> InputProblem:
@@ -180,7 +225,7 @@ def _line(node: yaml.Node) -> int:
     return int(node.start_mark.line) + 1
 
 
-def _inspect(root: yaml.Node, max_nodes: int = MAX_EXPANDED_NODES) -> InputProblem | None:
+def _inspect(root: yaml.Node) -> InputProblem | None:
     """The first reason not to build data from a YAML node tree, or None.
 
     Walks the tree without recursion, following aliases once each (memoised), and refuses
@@ -188,6 +233,7 @@ def _inspect(root: yaml.Node, max_nodes: int = MAX_EXPANDED_NODES) -> InputProbl
     than :data:`MAX_NESTING` deep, refers to itself (a recursive alias), repeats a key in a
     mapping, or holds an integer too long to convert.
     """
+    max_nodes = MAX_EXPANDED_NODES
     size: dict[int, int] = {}
     height: dict[int, int] = {}
     label: dict[int, str] = {}
@@ -205,7 +251,8 @@ def _inspect(root: yaml.Node, max_nodes: int = MAX_EXPANDED_NODES) -> InputProbl
             if total > max_nodes:
                 return InputProblem(
                     field,
-                    f"YAML aliases expand to more than {max_nodes} nodes; refusing to load it",
+                    f"YAML aliases expand to more than {max_nodes} values (keys, items and "
+                    "collections); refusing to load it",
                     _line(node),
                 )
             if tallest > MAX_NESTING:
@@ -254,6 +301,33 @@ def _inspect(root: yaml.Node, max_nodes: int = MAX_EXPANDED_NODES) -> InputProbl
     return None
 
 
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+
+
+def _check_json_size(path: Path, text: str) -> None:
+    """Refuse JSON holding more than :data:`MAX_JSON_VALUES` values, before parsing it.
+
+    Every value but the first follows a comma, a colon or an opening bracket, so counting
+    those outside strings counts the values (keys included) from the text alone.
+    """
+    limit = MAX_JSON_VALUES
+    structural = "[{,:"
+    if sum(text.count(c) for c in structural) < limit:
+        return  # the count with strings included is already within the limit
+    bare = _JSON_STRING.sub("", text)
+    if sum(bare.count(c) for c in structural) >= limit:
+        raise InputError(
+            path,
+            [
+                InputProblem(
+                    "",
+                    f"the document holds more than {limit} values (keys, items and "
+                    "collections); refusing to load it",
+                )
+            ],
+        )
+
+
 def read_document(path: str | Path) -> Any:
     """The data in a YAML or JSON file (by extension; YAML otherwise)."""
     return _read(Path(path)).data
@@ -276,6 +350,7 @@ def _read(path: Path) -> _Document:
     if not text.strip():
         raise InputError(path, [InputProblem("", "file is empty; expected a mapping of fields")])
     if path.suffix.lower() == ".json":
+        _check_json_size(path, text)
         try:
             return _Document(json.loads(text), None)
         except json.JSONDecodeError as exc:
