@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter, ValidationError, model_validator
 
-from ._base import Channel, InputModel
+from ._base import Channel, Date, InputModel
 
 __all__ = [
     "Acknowledgement",
@@ -54,7 +54,7 @@ class ComplaintDefinition(InputModel):
             "not, responsible for."
         ),
     )
-    clarification_requested_on: date | None = None
+    clarification_requested_on: Date | None = None
 
     @property
     def is_complete(self) -> bool:
@@ -62,15 +62,15 @@ class ComplaintDefinition(InputModel):
 
 
 class Acknowledgement(InputModel):
-    on: date
+    on: Date
     definition: ComplaintDefinition | None = None
 
 
 class Extension(InputModel):
     """A notice telling the resident a stage's response will come later than due."""
 
-    notified_on: date
-    new_due: date
+    notified_on: Date
+    new_due: Date
     reason: str | None = None
     ombudsman_details_given: bool | None = None
     good_reason: str | None = Field(
@@ -105,7 +105,7 @@ class Outcome(StrEnum):
 
 
 class Response(InputModel):
-    issued_on: date
+    issued_on: Date
     contents: ResponseContents = ResponseContents()
     outcome: Outcome | None = None
     all_points_addressed: bool | None = None
@@ -115,9 +115,9 @@ class Action(InputModel):
     """An action still to do after a response: a repair, a follow-up, a promised call."""
 
     description: str
-    due: date | None = None
-    completed_on: date | None = None
-    updates: list[date] = []
+    due: Date | None = None
+    completed_on: Date | None = None
+    updates: list[Date] = []
 
 
 class RemedyKind(StrEnum):
@@ -136,16 +136,16 @@ class Remedy(InputModel):
     kind: RemedyKind
     description: str | None = None
     amount: Decimal | None = None
-    offered_on: date | None = None
-    due: date | None = None
-    completed_on: date | None = None
+    offered_on: Date | None = None
+    due: Date | None = None
+    completed_on: Date | None = None
     agreed_with_resident: bool | None = None
 
 
 class RaisedIssue(InputModel):
     """A new issue the resident raised while a stage was open."""
 
-    raised_on: date
+    raised_on: Date
     description: str | None = None
     related: bool
     handled: Literal["in_response", "new_complaint", "not_yet"] = "not_yet"
@@ -160,10 +160,10 @@ class Stage(InputModel):
     """
 
     number: Annotated[int, Field(ge=0, le=9)]
-    requested_on: date | None = Field(
+    requested_on: Date | None = Field(
         default=None, description="When the request to escalate to this stage was received."
     )
-    logged_on: date | None = None
+    logged_on: Date | None = None
     acknowledged: Acknowledgement | None = None
     handler: str | None = None
     handler_organisation: str | None = None
@@ -178,7 +178,7 @@ class Stage(InputModel):
         default=None,
         description="How often (in working days) the landlord agreed to update the resident.",
     )
-    updates_sent: list[date] = []
+    updates_sent: list[Date] = []
 
 
 class RefusalGround(StrEnum):
@@ -192,14 +192,14 @@ class RefusalGround(StrEnum):
 class Refusal(InputModel):
     """A refusal to accept a complaint (stage 1) or to escalate it (stage 2)."""
 
-    on: date
+    on: Date
     stage: Literal[1, 2] = 1
     ground: RefusalGround
     detail: str | None = None
     explanation_given: bool | None = None
     ombudsman_right_given: bool | None = None
     discretion_considered: bool | None = None
-    claim_filed_on: date | None = Field(
+    claim_filed_on: Date | None = Field(
         default=None,
         description="For a legal_proceedings refusal: when the claim was filed at court.",
     )
@@ -217,9 +217,9 @@ class Representative(InputModel):
 
 class ReasonableAdjustment(InputModel):
     description: str
-    agreed_on: date
-    reviews: list[date] = []
-    review_due: date | None = None
+    agreed_on: Date
+    reviews: list[Date] = []
+    review_due: Date | None = None
 
 
 class Resident(InputModel):
@@ -230,19 +230,19 @@ class Resident(InputModel):
 
 
 class ContactRestriction(InputModel):
-    imposed_on: date
+    imposed_on: Date
     reason: str | None = None
-    reviews: list[date] = []
-    review_due: date | None = None
+    reviews: list[Date] = []
+    review_due: Date | None = None
     equality_act_considered: bool | None = None
-    ended_on: date | None = None
+    ended_on: Date | None = None
 
 
 # -- event-list form ---------------------------------------------------------------------
 
 
 class _Event(InputModel):
-    on: date
+    on: Date
 
 
 class ReceivedEvent(_Event):
@@ -272,7 +272,7 @@ class HandlerAssignedEvent(_Event):
 class ExtensionNotifiedEvent(_Event):
     type: Literal["extension_notified"]
     stage: int = 1
-    new_due: date
+    new_due: Date
     reason: str | None = None
     ombudsman_details_given: bool | None = None
     good_reason: str | None = None
@@ -302,7 +302,7 @@ class RefusedEvent(_Event):
     explanation_given: bool | None = None
     ombudsman_right_given: bool | None = None
     discretion_considered: bool | None = None
-    claim_filed_on: date | None = Field(
+    claim_filed_on: Date | None = Field(
         default=None,
         description="For a legal_proceedings refusal: when the claim was filed at court.",
     )
@@ -421,12 +421,12 @@ class Complaint(InputModel):
     """One complaint and everything a rule needs to judge how it was handled."""
 
     reference: Annotated[str, Field(min_length=1)]
-    received_on: date
+    received_on: Date
     received_at: time | None = None
     channel: Channel | None = None
     resident: Resident = Resident()
-    issue_occurred_on: date | None = None
-    became_aware_on: date | None = None
+    issue_occurred_on: Date | None = None
+    became_aware_on: Date | None = None
     offered_choice_to_complain: bool | None = None
     resident_asked_to_complain: bool | None = Field(
         default=None,
@@ -442,8 +442,8 @@ class Complaint(InputModel):
     stages: list[Stage] = []
     refusals: list[Refusal] = []
     contact_restrictions: list[ContactRestriction] = []
-    withdrawn_on: date | None = None
-    closed_on: date | None = None
+    withdrawn_on: Date | None = None
+    closed_on: Date | None = None
 
     @model_validator(mode="before")
     @classmethod

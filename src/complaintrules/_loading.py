@@ -328,6 +328,54 @@ def _check_json_size(path: Path, text: str) -> None:
         )
 
 
+class DuplicateKeyError(ValueError):
+    """A JSON object gave a key twice (raised by :func:`no_duplicate_keys`)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"{key}: duplicate key in a JSON object")
+        self.key = key
+
+
+def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refusing a key given twice (``json`` would keep the last).
+
+    For ``json.loads(..., object_pairs_hook=no_duplicate_keys)``.
+    """
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise DuplicateKeyError(key)
+            seen.add(key)
+    return out
+
+
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"(\s*:)?|[\[\]{}]')
+
+
+def _locate_duplicate_key(text: str, key: str) -> InputProblem:
+    """Where a JSON document gives ``key`` twice in one object (read again: errors only)."""
+    objects: list[dict[str, int] | None] = []  # per open bracket: keys and lines, or None
+    line, counted = 1, 0
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            objects.append({} if token == "{" else None)
+        elif token in ("]", "}"):
+            if objects:
+                objects.pop()
+        elif match.group(1) and objects and objects[-1] is not None:
+            line += text.count("\n", counted, match.start())
+            counted = match.start()
+            name = json.loads(token[: -len(match.group(1))])
+            keys = objects[-1]
+            if name == key and name in keys:
+                return InputProblem(key, f"duplicate key (first given on line {keys[name]})", line)
+            keys.setdefault(name, line)
+    return InputProblem(key, "duplicate key")
+
+
 def read_document(path: str | Path) -> Any:
     """The data in a YAML or JSON file (by extension; YAML otherwise)."""
     return _read(Path(path)).data
@@ -352,7 +400,9 @@ def _read(path: Path) -> _Document:
     if path.suffix.lower() == ".json":
         _check_json_size(path, text)
         try:
-            return _Document(json.loads(text), None)
+            return _Document(json.loads(text, object_pairs_hook=no_duplicate_keys), None)
+        except DuplicateKeyError as exc:
+            raise InputError(path, [_locate_duplicate_key(text, exc.key)]) from None
         except json.JSONDecodeError as exc:
             raise InputError(
                 path, [InputProblem(f"column {exc.colno}", f"invalid JSON: {exc.msg}", exc.lineno)]

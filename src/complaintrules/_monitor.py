@@ -36,7 +36,7 @@ from typing import Any, Literal, NamedTuple
 
 from pydantic import TypeAdapter, ValidationError
 
-from ._base import InputModel
+from ._base import Date, InputModel
 from ._calendar import CalendarRangeError
 from ._case import (
     AcknowledgedEvent,
@@ -57,6 +57,7 @@ from ._case import (
 )
 from ._context import Context
 from ._engine import Engine
+from ._loading import DuplicateKeyError, no_duplicate_keys
 from ._packs import Pack
 from ._params import UnknownParameterError
 from ._plugins import NoPackError
@@ -181,7 +182,7 @@ class Tick(InputModel):
     """A clock event: ``today`` is now ``on``."""
 
     type: Literal["tick"]
-    on: date
+    on: Date
 
 
 @dataclass(frozen=True, slots=True)
@@ -1625,9 +1626,12 @@ def iter_jsonl(lines: Iterable[str]) -> Iterator[tuple[int, Mapping[str, Any] | 
         if not text or text.startswith("#"):
             continue
         try:
-            value = json.loads(text)
+            value = json.loads(text, object_pairs_hook=no_duplicate_keys)
         except json.JSONDecodeError as exc:
             yield number, None, f"not valid JSON ({exc.msg} at column {exc.colno})"
+            continue
+        except DuplicateKeyError as exc:
+            yield number, None, f"{exc.key}: duplicate key (JSON would keep the last value)"
             continue
         if not isinstance(value, dict):
             yield number, None, f"expected a JSON object, got {type(value).__name__}"

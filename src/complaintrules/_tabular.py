@@ -49,7 +49,14 @@ from ._case import (
     ResponseContents,
     Stage,
 )
-from ._loading import InputError, InputProblem, format_location, read_document
+from ._loading import (
+    DuplicateKeyError,
+    InputError,
+    InputProblem,
+    format_location,
+    no_duplicate_keys,
+    read_document,
+)
 
 __all__ = [
     "TARGETS",
@@ -318,6 +325,8 @@ def _bad_format(fmt: str, kind: str) -> str | None:
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR_FIRST = re.compile(r"^\d{4}\D")
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 class _DateReader:
@@ -354,6 +363,19 @@ class _DateReader:
                 return date.fromisoformat(text)
             except ValueError as exc:
                 return f"{text!r} is not a valid date ({exc})"
+        if _ISO_MOMENT.match(text):  # python-dateutil would read it day first: 2024-01-05
+            try:
+                moment = datetime.fromisoformat(text)
+            except ValueError as exc:
+                return f"{text!r} is not a valid date and time ({exc})"
+            if moment.utcoffset() is not None:
+                return f"{text!r} has a time and a UTC offset; give the date it was in the UK"
+            return moment.date()
+        if _NUMBER.fullmatch(text):
+            return (
+                f"{text!r} is a number, not a date (numbers are not read as dates, not even "
+                "as Unix timestamps; for digits-only dates set a format such as '%Y%m%d')"
+            )
         try:
             parsed = _dateparser.parse(
                 text, dayfirst=self.dayfirst, yearfirst=bool(_YEAR_FIRST.match(text))
@@ -452,9 +474,11 @@ class RowConverter:
             return Row(row, None, (RowProblem(row, "", f"unreadable CSV record: {record}"),))
         if self.json_lines and isinstance(record, str):
             try:
-                record = json.loads(record)
+                record = json.loads(record, object_pairs_hook=no_duplicate_keys)
             except json.JSONDecodeError as exc:
                 return Row(row, None, (RowProblem(row, "", f"invalid JSON: {exc.msg}"),))
+            except DuplicateKeyError as exc:
+                return Row(row, None, (RowProblem(row, exc.key, "duplicate key"),))
         if self.nested:
             return self._convert_nested(row, record)
         if isinstance(record, list) and self.header and len(record) > len(self.header):
