@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 from pydantic_core import PydanticCustomError
 
-__all__ = ["Channel", "Date", "InputModel"]
+__all__ = ["UK_TIME_ZONE", "Channel", "Date", "InputModel", "uk_received_at", "uk_wall_clock"]
+
+#: The time zone a naive time in the models is in, and aware times are converted to.
+UK_TIME_ZONE = "Europe/London"
 
 
 class InputModel(BaseModel):
@@ -57,6 +61,42 @@ def _calendar_date(value: Any) -> Any:
 #: object, or a date and time at midnight without an offset), never a number or a moment
 #: in another time zone (see :func:`_calendar_date`).
 Date = Annotated[date, BeforeValidator(_calendar_date)]
+
+
+def uk_wall_clock(on: date, at: time) -> tuple[date, time]:
+    """The UK date and time (naive) of time ``at`` on day ``on``.
+
+    A time without a zone is UK time already and comes back as it is. A time with one (a
+    UTC offset, ``16:30Z``) is the moment ``at`` on ``on`` in its own zone, as the UK's
+    clocks showed it: 16:30Z on a summer day is 17:30 (BST), on a winter day 16:30 (GMT).
+    """
+    if at.tzinfo is None:
+        return on, at
+    moment = datetime.combine(on, at).astimezone(ZoneInfo(UK_TIME_ZONE))
+    return moment.date(), moment.time()
+
+
+def uk_received_at(on: Any, at: time | None) -> time | None:
+    """``at`` on receipt day ``on`` as UK time, refusing a time that is another UK day.
+
+    Shared by the case model (``received_at``) and the ``received`` event (``at``), so a
+    cut-off time compares UK clock times whichever way a case arrived.
+    """
+    if at is None or at.tzinfo is None or not isinstance(on, date):
+        return at  # naive: UK time already (or the date failed, and says so itself)
+    local_on, local_at = uk_wall_clock(on, at)
+    if local_on != on:
+        raise PydanticCustomError(
+            "received_at_other_uk_day",
+            "{at} on {on} was {local} in the UK, another day: give the date and time of "
+            "receipt as they were in the UK",
+            {
+                "at": at.isoformat(),
+                "on": on.isoformat(),
+                "local": f"{local_at.isoformat('minutes')} on {local_on.isoformat()}",
+            },
+        )
+    return local_at
 
 
 class Channel(StrEnum):

@@ -13,9 +13,16 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, TypeAdapter, ValidationError, model_validator
+from pydantic import (
+    Field,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from ._base import Channel, Date, InputModel
+from ._base import Channel, Date, InputModel, uk_received_at
 
 __all__ = [
     "Acknowledgement",
@@ -247,8 +254,15 @@ class _Event(InputModel):
 
 class ReceivedEvent(_Event):
     type: Literal["received"]
-    at: time | None = None
+    at: time | None = Field(
+        default=None, description="UK time; a time with a UTC offset is converted to UK time"
+    )
     channel: Channel | None = None
+
+    @field_validator("at")
+    @classmethod
+    def _in_uk_time(cls, at: time | None, info: ValidationInfo) -> time | None:
+        return uk_received_at(info.data.get("on"), at)
 
 
 class LoggedEvent(_Event):
@@ -422,7 +436,13 @@ class Complaint(InputModel):
 
     reference: Annotated[str, Field(min_length=1)]
     received_on: Date
-    received_at: time | None = None
+    received_at: time | None = Field(
+        default=None,
+        description=(
+            "UK time (for a cut-off); a time with a UTC offset is converted to UK time, "
+            "and refused if that falls on another day than received_on"
+        ),
+    )
     channel: Channel | None = None
     resident: Resident = Resident()
     issue_occurred_on: Date | None = None
@@ -444,6 +464,11 @@ class Complaint(InputModel):
     contact_restrictions: list[ContactRestriction] = []
     withdrawn_on: Date | None = None
     closed_on: Date | None = None
+
+    @field_validator("received_at")
+    @classmethod
+    def _in_uk_time(cls, at: time | None, info: ValidationInfo) -> time | None:
+        return uk_received_at(info.data.get("received_on"), at)
 
     @model_validator(mode="before")
     @classmethod

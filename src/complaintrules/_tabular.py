@@ -392,7 +392,7 @@ def _read_time(fmt: str | None) -> Any:
     def read(text: str) -> time:
         found = cache.get(text)
         if found is None:
-            found = datetime.strptime(text, fmt).time() if fmt else time.fromisoformat(text)
+            found = datetime.strptime(text, fmt).timetz() if fmt else time.fromisoformat(text)
             if len(cache) < 10_000:
                 cache[text] = found
         return found
@@ -752,6 +752,9 @@ def _construct(got: Mapping[str, Any]) -> Complaint | None:
     received = got.get("received_on")
     if not reference or received is None:
         return None
+    at = got.get("received_at")
+    if at is not None and at.tzinfo is not None:
+        return None  # validation converts it to UK time (or refuses it)
     stages = []
     for n, p in ((1, "stage1."), (2, "stage2.")):
         if n == 2 and got.keys().isdisjoint(_STAGE2_TARGETS):
