@@ -498,6 +498,7 @@ class Complaint(InputModel):
         if self.became_aware_on is not None and self.became_aware_on > received:
             return False
         previous = None
+        answered = None  # the stage 1 response date
         for st in self.stages:
             if previous is not None and st.number <= previous:
                 return False  # repeated or out of order
@@ -506,6 +507,8 @@ class Complaint(InputModel):
             if st.number >= 2:
                 if st.requested_on is None or st.requested_on < received:
                     return False
+                if st.number == 2 and answered is not None and st.requested_on < answered:
+                    return False  # escalated before the response it escalates from
                 start = st.requested_on
             elif st.requested_on is not None and st.requested_on < received:
                 return False
@@ -518,6 +521,8 @@ class Complaint(InputModel):
             for ext in st.extensions:
                 if ext.notified_on < received or ext.new_due < ext.notified_on:
                     return False
+            if st.number == 1 and st.response is not None:
+                answered = st.response.issued_on
         for ref in self.refusals:
             if ref.on < received:
                 return False
@@ -542,6 +547,7 @@ class Complaint(InputModel):
         for i, st in enumerate(self.stages):
             where = f"stages[{i}]"
             start = received
+            first = self.stages[i - 1] if i and st.number == 2 else None
             if st.number >= 2:
                 if st.requested_on is None:
                     yield (
@@ -550,6 +556,16 @@ class Complaint(InputModel):
                     )
                 else:
                     start = st.requested_on
+                    if (
+                        first is not None
+                        and first.number == 1
+                        and first.response is not None
+                        and st.requested_on < first.response.issued_on
+                    ):
+                        yield (
+                            f"{where}.requested_on ({st.requested_on}) is before the stage 1 "
+                            f"response it escalates from ({first.response.issued_on})"
+                        )
             for label, value in (
                 ("acknowledged.on", st.acknowledged.on if st.acknowledged else None),
                 ("response.issued_on", st.response.issued_on if st.response else None),

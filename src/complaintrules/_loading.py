@@ -386,6 +386,8 @@ def _read(path: Path) -> _Document:
         size = path.stat().st_size
     except OSError as exc:
         raise InputError(path, [InputProblem("", f"cannot read file: {exc.strerror}")]) from None
+    if path.is_dir():
+        raise InputError(path, [InputProblem("", "is a folder; expected a YAML or JSON file")])
     if size > MAX_DOCUMENT_BYTES:
         raise InputError(
             path,
@@ -395,6 +397,8 @@ def _read(path: Path) -> _Document:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(path, [InputProblem("", f"not UTF-8 text ({exc.reason})")]) from None
+    except OSError as exc:  # a device, a file that went away, no permission
+        raise InputError(path, [InputProblem("", f"cannot read file: {exc.strerror}")]) from None
     if not text.strip():
         raise InputError(path, [InputProblem("", "file is empty; expected a mapping of fields")])
     if path.suffix.lower() == ".json":

@@ -34,7 +34,7 @@ from datetime import date, time
 from enum import StrEnum
 from typing import Any, Literal, NamedTuple
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ._base import Date, InputModel
 from ._calendar import CalendarRangeError
@@ -820,11 +820,17 @@ class Monitor:
         The engine must count working days the same way as the one that exported it (same
         calendar and conventions), or the restored deadlines would differ.
         """
+        if not isinstance(snapshot, Mapping):
+            raise MonitorInputError(
+                "(top level): expected a monitor snapshot (a JSON object), got "
+                f"{type(snapshot).__name__}"
+            )
         if snapshot.get("format") != SNAPSHOT_FORMAT:
             raise MonitorInputError(
                 f"format: not a monitor snapshot ({snapshot.get('format')!r}, "
                 f"expected {SNAPSHOT_FORMAT!r})"
             )
+        snapshot = _checked_snapshot(snapshot)
         monitor = cls(engine=engine, pack=snapshot.get("pack"), rule_ids=rule_ids, name=name)
         mine = monitor.engine
         if snapshot.get("calendar") != mine.calendar.describe():
@@ -1560,6 +1566,54 @@ def _iso(day: date | None) -> str | None:
 
 def _from_iso(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
+
+
+class _SnapshotStage(BaseModel):
+    number: int
+    requested_on: Date | None = None
+    logged_on: Date | None = None
+    acknowledged_on: Date | None = None
+    defined: bool = False
+    handler: str | None = None
+    extensions: list[Extension] = []
+    responded_on: Date | None = None
+
+
+class _SnapshotCase(BaseModel):
+    reference: str
+    pack: str
+    received_on: Date
+    received_at: time | None = None
+    withdrawn_on: Date | None = None
+    closed_on: Date | None = None
+    stages: list[_SnapshotStage] = []
+    obligations: list[tuple[str, int, Date, str]] = []
+    raised: list[str] = []
+
+
+class _Snapshot(BaseModel):
+    """The shape :meth:`Monitor.export` writes, checked before a restore reads it."""
+
+    format: str
+    pack: str | None = None
+    calendar: Any = None  # compared with the engine's as they are
+    conventions: Any = None
+    today: Date | None = None
+    cases: list[_SnapshotCase] = []
+
+
+def _checked_snapshot(snapshot: Mapping[str, Any]) -> dict[str, Any]:
+    """``snapshot`` after checking its shape, or a MonitorInputError naming the field."""
+    try:
+        return _Snapshot.model_validate(snapshot).model_dump(mode="json")
+    except ValidationError as exc:
+        problems = []
+        for e in exc.errors(include_url=False):
+            path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e["loc"])
+            got = e.get("input")
+            shown = f" (got {got!r})" if not isinstance(got, dict | list) else ""
+            problems.append(f"{path.lstrip('.') or '(top level)'}: {e['msg']}{shown}"[:300])
+        raise MonitorInputError("; ".join(problems[:10])) from None
 
 
 def _export_case(case: _CaseState) -> dict[str, Any]:
