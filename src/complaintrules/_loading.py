@@ -9,6 +9,7 @@ anything is built from them: the limits bound the memory a file of any content c
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -39,13 +40,17 @@ M = TypeVar("M", bound=BaseModel)
 #: Largest input file read whole (bytes). Bulk case files stream through other readers.
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 #: Most values (keys, items and collections) a YAML document may hold once its aliases are
-#: followed. Building a YAML node costs about 500 bytes, so this bounds memory near 0.5 GB.
-MAX_EXPANDED_NODES = 1_000_000
+#: followed. Reading costs 500 to 750 bytes a value (node, data, checks), so this keeps a
+#: file near 0.4 GB at most; the largest real inputs (case lists) are far smaller.
+MAX_EXPANDED_NODES = 500_000
 #: Most characters of scalar text a YAML document may hold once its aliases are followed
 #: (an alias repeats its anchor's text; without aliases a file cannot exceed this).
 MAX_EXPANDED_CHARS = MAX_DOCUMENT_BYTES
 #: Most values a JSON document may hold (parsed JSON costs far less than YAML nodes).
-MAX_JSON_VALUES = 4_000_000
+MAX_JSON_VALUES = 1_000_000
+#: Most problems listed for one file: a wrong type repeated a million times is one mistake,
+#: and listing each would cost more memory than reading the file.
+MAX_PROBLEMS = 100
 #: Deepest nesting of mappings and lists accepted (the models need fewer than 10 levels).
 MAX_NESTING = 100
 #: Longest integer literal accepted (Python refuses to convert much longer ones).
@@ -97,7 +102,10 @@ class InputError(ValueError):
     def __init__(self, path: str | Path, problems: Sequence[InputProblem]) -> None:
         self.path = str(path)
         self.problems = list(problems)
-        listed = "\n".join(f"  {self.path}:{p}" for p in self.problems)
+        shown = MAX_PROBLEMS + 1  # the last says how many more there were
+        listed = "\n".join(f"  {self.path}:{p}" for p in self.problems[:shown])
+        if len(self.problems) > shown:
+            listed += f"\n  ... and {len(self.problems) - shown} more"
         super().__init__(f"{self.path}: {len(self.problems)} problem(s)\n{listed}")
 
 
@@ -307,15 +315,18 @@ _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 def _check_json_size(path: Path, text: str) -> None:
     """Refuse JSON holding more than :data:`MAX_JSON_VALUES` values, before parsing it.
 
-    Every value but the first follows a comma, a colon or an opening bracket, so counting
-    those outside strings counts the values (keys included) from the text alone.
+    Every value but the first follows a comma, a colon or the opening bracket of a
+    container that is not empty, so counting those outside strings counts the values (keys
+    included) from the text alone.
     """
     limit = MAX_JSON_VALUES
     structural = "[{,:"
     if sum(text.count(c) for c in structural) < limit:
         return  # the count with strings included is already within the limit
-    bare = _JSON_STRING.sub("", text)
-    if sum(bare.count(c) for c in structural) >= limit:
+    bare = re.sub(r"\s+", "", _JSON_STRING.sub('""', text))
+    # The first value in a container follows its bracket; an empty one holds none.
+    empty = bare.count("[]") + bare.count("{}")
+    if 1 + sum(bare.count(c) for c in structural) - empty > limit:
         raise InputError(
             path,
             [
@@ -474,10 +485,49 @@ def format_location(loc: Sequence[int | str]) -> str:
     return out
 
 
+def _first_entries(data: Any, depth: int = 0) -> Any:
+    """A copy of ``data`` with every list and mapping cut to its first entries."""
+    if depth > MAX_NESTING:
+        return data
+    if isinstance(data, dict):
+        return {
+            k: _first_entries(v, depth + 1) for k, v in itertools.islice(data.items(), MAX_PROBLEMS)
+        }
+    if isinstance(data, list):
+        return [_first_entries(v, depth + 1) for v in data[:MAX_PROBLEMS]]
+    return data
+
+
+def _fewer_errors(model: type[BaseModel], data: Any, exc: ValidationError) -> ValidationError:
+    """The first of very many errors, without turning each of them into Python objects.
+
+    A list of a million wrong values gives a million errors, and listing them all would
+    take gigabytes; validating again with every list and mapping cut short names the first
+    ones, at the same places.
+    """
+    if exc.error_count() <= MAX_PROBLEMS:
+        return exc
+    try:
+        model.model_validate(_first_entries(data))
+    except ValidationError as fewer:
+        return fewer
+    return exc  # the errors were all beyond the cut: list them as they are
+
+
 def _problems(
-    exc: ValidationError, node: yaml.Node | None, prefix: Sequence[int | str] = ()
+    exc: ValidationError,
+    node: yaml.Node | None,
+    prefix: Sequence[int | str] = (),
+    count: int | None = None,
 ) -> Iterator[InputProblem]:
-    for err in exc.errors(include_url=False):
+    """The problems of ``exc``, at most :data:`MAX_PROBLEMS`, then how many more there were
+    (``count`` problems in all, when ``exc`` holds only the first of them)."""
+    count = max(count or 0, exc.error_count())
+    listed = 0
+    for err in exc.errors(include_url=False, include_context=False):
+        if listed == MAX_PROBLEMS:
+            break
+        listed += 1
         loc = [*prefix, *(p for p in err["loc"] if isinstance(p, int | str))]
         # Tagged unions add the tag as a location step; it is not a field.
         loc = [p for p in loc if not (isinstance(p, str) and p.endswith("Event"))]
@@ -491,6 +541,9 @@ def _problems(
         ):
             message = f"{message} (got {err['input']!r})"
         yield InputProblem(format_location(loc) or "(top level)", message, _line_of(node, loc))
+    if count > listed:
+        where = format_location(prefix) or "(top level)"
+        yield InputProblem(where, f"and {count - listed} more problem(s) like these, not listed")
 
 
 def _validate(model: type[M], path: Path, doc: _Document) -> M:
@@ -508,7 +561,9 @@ def _validate(model: type[M], path: Path, doc: _Document) -> M:
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
-        raise InputError(path, list(_problems(exc, doc.node))) from None
+        fewer = _fewer_errors(model, doc.data, exc)
+        problems = list(_problems(fewer, doc.node, count=exc.error_count()))
+    raise InputError(path, problems)
 
 
 def load_policy(path: str | Path) -> LandlordPolicy:
@@ -542,11 +597,19 @@ def load_cases(path: str | Path) -> list[Complaint]:
         raise InputError(p, [InputProblem("(top level)", "expected a list of cases")])
     cases: list[Complaint] = []
     problems: list[InputProblem] = []
+    unlisted = 0
     for i, item in enumerate(data):
         try:
             cases.append(Complaint.model_validate(item))
         except ValidationError as exc:
-            problems += _problems(exc, doc.node, [*prefix, i])
+            if len(problems) < MAX_PROBLEMS:
+                fewer = _fewer_errors(Complaint, item, exc)
+                problems += _problems(fewer, doc.node, [*prefix, i], exc.error_count())
+            else:
+                unlisted += exc.error_count()
+    if unlisted:
+        where = format_location(prefix) or "(top level)"
+        problems.append(InputProblem(where, f"and {unlisted} more problem(s) in later cases"))
     if problems:
         raise InputError(p, problems)
     return cases

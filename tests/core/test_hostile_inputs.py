@@ -247,11 +247,28 @@ def test_json_has_the_same_bound(
     keys = tmp_path / "keys.json"
     keys.write_text('{"name": {' + ",".join(f'"k{i}": 1' for i in range(600)) + "}}")
     assert "the document holds more than 1000 values" in _refused(keys, capsys)
-    # Commas, colons and brackets inside strings are not values: this file is within it.
+    # Commas, colons and brackets inside strings are not values, nor are empty containers:
+    # these files are within the limit.
     prose = tmp_path / "prose.json"
     prose.write_text('{"name": "' + "a, b: [c] {d}, " * 1_000 + '"}')
     assert main(["check", str(prose), "--format", "json"]) != EXIT_USAGE
+    empties = tmp_path / "empties.json"  # 1 + 1 + 1 + 997 values
+    empties.write_text('{"remedy_types": [' + ", ".join(["[ ]"] * 997) + "]}")
+    assert "holds more than" not in _refused(empties, capsys)  # refused, but for its type
     capsys.readouterr()
+
+
+def test_a_million_wrong_values_are_one_short_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Listing every error of a long list would take more memory than reading it."""
+    path = tmp_path / "policy.json"
+    path.write_text('{"remedy_types": [' + ",".join(["{}"] * 200_000) + "]}")
+    err = _refused(path, capsys)
+    assert err.count("\n") < _loading.MAX_PROBLEMS + 5
+    assert "remedy_types[0]: Input should be a valid string" in err
+    assert "remedy_types[99]: " in err and "remedy_types[100]: " not in err
+    assert "and 199900 more problem(s) like these, not listed" in err
 
 
 def _limit_memory() -> None:
@@ -279,11 +296,11 @@ def test_bombs_are_refused_within_1_gb_of_address_space(
             fh.write("name: &s " + "x" * 16_384 + "\nversion: [")
             fh.write(", ".join(["*s"] * 1_900_000) + "]\n")
         elif suffix == "json":  # past MAX_JSON_VALUES with the costliest JSON values
-            fh.write('{"remedy_types": [' + ",".join(["{}"] * 4_100_000) + "]}")
+            fh.write('{"remedy_types": [' + ",".join(["{}"] * 1_100_000) + "]}")
         elif name == "flat_list":
-            fh.write("remedy_types:\n" + "- 1\n" * 1_100_000)
+            fh.write("remedy_types:\n" + "- 1\n" * 600_000)
         else:
-            fh.write("name:\n" + "".join(f"  k{i:07d}: 1\n" for i in range(600_000)))
+            fh.write("name:\n" + "".join(f"  k{i:07d}: 1\n" for i in range(300_000)))
     done = subprocess.run(
         [sys.executable, "-m", "complaintrules", "check", str(path)],
         capture_output=True,
