@@ -80,6 +80,16 @@ def _over_size(path: Path) -> None:
         fh.truncate(64 * MiB + 1)
 
 
+def _wrong_values(path: Path) -> None:
+    """Half a million values of the wrong type, just within the YAML limit: one short
+    message, not half a million."""
+    path.write_text("remedy_types: [" + ", ".join(["{}"] * 499_990) + "]\n")
+
+
+def _json_wrong_values(path: Path) -> None:
+    path.write_text('{"remedy_types": [' + ",".join(["{}"] * 999_990) + "]}")
+
+
 def _json_flat_list(path: Path) -> None:
     """A 60 MB flat JSON list of 30 million items."""
     with path.open("w") as fh:
@@ -134,6 +144,7 @@ FILES: dict[str, tuple[str, Callable[[Path], None]]] = {
     "yaml_huge_int": ("policy.yaml", _huge_int),
     "yaml_invalid_utf8": ("policy.yaml", _invalid_utf8),
     "yaml_over_size_limit": ("policy.yaml", _over_size),
+    "yaml_wrong_values": ("policy.yaml", _wrong_values),
     "json_flat_list": ("policy.json", _json_flat_list),
     "json_empty_objects": ("policy.json", _json_empty_objects),
     "json_many_keys": ("policy.json", _json_many_keys),
@@ -141,6 +152,7 @@ FILES: dict[str, tuple[str, Callable[[Path], None]]] = {
     "json_huge_int": ("policy.json", _json_huge_int),
     "json_invalid_utf8": ("policy.json", _json_invalid_utf8),
     "json_duplicate_key": ("policy.json", _json_duplicate_key),
+    "json_wrong_values": ("policy.json", _json_wrong_values),
 }
 
 # Run by the parent in a fresh interpreter, so that RUSAGE_CHILDREN holds only the one CLI

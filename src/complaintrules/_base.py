@@ -34,6 +34,9 @@ def _calendar_date(value: Any) -> Any:
     time at midnight with a UTC offset as the date it names in that offset's zone. A date
     in these models is a calendar date in the UK: neither is one.
     """
+    kind = type(value)
+    if kind is date or (kind is str and len(value) == 10 and value[4] == "-"):
+        return value  # the usual date or YYYY-MM-DD text, quickly (checked for every date)
     if isinstance(value, bool | int | float | Decimal) or (
         isinstance(value, str) and _NUMBER.fullmatch(value.strip())
     ):
