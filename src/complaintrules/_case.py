@@ -350,6 +350,15 @@ CaseEvent = Annotated[
 _EVENTS = TypeAdapter(list[CaseEvent])
 
 
+_ONCE = (
+    ReceivedEvent,
+    LoggedEvent,
+    AcknowledgedEvent,
+    ResponseIssuedEvent,
+    EscalationRequestedEvent,
+)
+
+
 def _fold_events(data: dict[str, Any]) -> dict[str, Any]:
     """Turn ``events: [...]`` into the per-stage fields of a complaint, in event order."""
     try:
@@ -370,7 +379,23 @@ def _fold_events(data: dict[str, Any]) -> dict[str, Any]:
     def stage(n: int) -> dict[str, Any]:
         return stages.setdefault(n, {"number": n})
 
-    for event in events:
+    # A fact recorded once (receipt; a stage's logging, acknowledgement, escalation request
+    # and response): given again, the same event is a repeat and is dropped, a different
+    # one contradicts the first and is refused (it used to replace it, or be ignored).
+    once: dict[tuple[str, int], int] = {}
+    for i, event in enumerate(events):
+        if isinstance(event, _ONCE):
+            key = (event.type, getattr(event, "stage", 1))
+            first = once.setdefault(key, i)
+            if first != i:
+                if event == events[first]:
+                    continue
+                which = f" for stage {key[1]}" if event.type != "received" else ""
+                raise ValueError(
+                    f"events[{i}]: a second '{event.type}' event{which}, different from "
+                    f"events[{first}]; a case records it once (correct the first, or remove "
+                    "one of them)"
+                )
         match event:
             case ReceivedEvent():
                 out.setdefault("received_on", event.on)

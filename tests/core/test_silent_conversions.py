@@ -5,6 +5,7 @@ and a JSON key given twice."""
 from __future__ import annotations
 
 import json
+import re
 import typing
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -196,3 +197,53 @@ def test_the_monitor_refuses_a_key_given_twice(
     code, err = _cli(["monitor", str(events)], capsys)
     assert code == EXIT_USAGE
     assert "line 2: on: duplicate key" in err
+
+
+# -- an event-list fact given twice --------------------------------------------------------
+
+RECEIVED = {"type": "received", "on": "2024-05-01"}
+RESPONSE = {"type": "response_issued", "on": "2024-05-10"}
+
+
+@pytest.mark.parametrize(
+    ("second", "message"),
+    [
+        (
+            {"type": "response_issued", "on": "2024-05-20"},
+            "events[2]: a second 'response_issued' event for stage 1, different from events[1]",
+        ),
+        (
+            {"type": "received", "on": "2024-05-03"},
+            "events[2]: a second 'received' event, different from events[0]",
+        ),
+    ],
+)
+def test_a_second_event_for_a_fact_recorded_once_is_refused(
+    second: dict[str, str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A second response used to replace the first, and a second receipt was ignored."""
+    events = [RECEIVED, RESPONSE, second]
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        Complaint.model_validate({"reference": "C-1", "events": events})
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("name: P\n")
+    cases = tmp_path / "cases.json"
+    cases.write_text(json.dumps([{"reference": "C-1", "events": events}]))
+    code, err = _cli(["check", str(policy), "--cases", str(cases)], capsys)
+    assert code == EXIT_USAGE
+    assert f"{cases}:[0]: " in err and message in err
+
+
+def test_a_repeated_event_is_the_same_fact() -> None:
+    """At-least-once delivery repeats events: an identical repeat is not a contradiction."""
+    events = [RECEIVED, RESPONSE, dict(RESPONSE), dict(RECEIVED)]
+    case = Complaint.model_validate({"reference": "C-1", "events": events})
+    stage = case.stage(1)
+    assert stage is not None and stage.response is not None
+    assert stage.response.issued_on == date(2024, 5, 10)
+    escalated = [
+        *events,
+        {"type": "escalation_requested", "on": "2024-05-15"},
+        {"type": "response_issued", "stage": 2, "on": "2024-06-01"},
+    ]
+    assert Complaint.model_validate({"reference": "C-1", "events": escalated}).stage(2)
