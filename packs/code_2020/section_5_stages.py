@@ -889,7 +889,7 @@ def _after_stage1_on_request(case: Complaint, ctx: Context) -> Outcome:
         return failed("the complaint went to stage 2 with no stage 1 response", facts=facts)
     if requested is None:
         return needs_evidence("stage 2 records no escalation request (requested_on)", facts=facts)
-    if requested < answered:
+    if requested < answered:  # refused by the case model; reached only without validation
         return failed(
             f"escalation to stage 2 is dated {requested.isoformat()}, before stage 1 was "
             f"completed on {answered.isoformat()}",
@@ -913,7 +913,10 @@ CHC20_5_11 = rule(
     ),
     explanation="""
         Case: a case with stage 2 must have a stage 1 response, and stage 2's requested_on
-        (the resident's request) must not be earlier than it.
+        (the resident's request) must not be earlier than it. A case file giving a stage 2
+        request dated before the stage 1 response is refused as inconsistent when it is
+        read, so through the command line this fails only a stage 2 with no stage 1
+        response.
     """,
     case=applies_if(CaseFact.STAGE2, _after_stage1_on_request, otherwise="no stage 2"),
     examples=[
@@ -921,7 +924,7 @@ CHC20_5_11 = rule(
         case_example(
             Verdict.FAIL,
             "moved to stage 2 before stage 1 ended",
-            stage1(),
+            stage1(response=None),
             stage2(requested_on="2023-05-20", response=None),
         ),
     ],

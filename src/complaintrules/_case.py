@@ -14,9 +14,16 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, TypeAdapter, ValidationError, model_validator
+from pydantic import (
+    Field,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from ._base import Channel, InputModel
+from ._base import Channel, Date, InputModel, uk_received_at
 
 __all__ = [
     "Acknowledgement",
@@ -57,7 +64,7 @@ class ComplaintDefinition(InputModel):
             "not, responsible for."
         ),
     )
-    clarification_requested_on: date | None = None
+    clarification_requested_on: Date | None = None
 
     @property
     def is_complete(self) -> bool:
@@ -65,15 +72,15 @@ class ComplaintDefinition(InputModel):
 
 
 class Acknowledgement(InputModel):
-    on: date
+    on: Date
     definition: ComplaintDefinition | None = None
 
 
 class Extension(InputModel):
     """A notice telling the resident a stage's response will come later than due."""
 
-    notified_on: date
-    new_due: date
+    notified_on: Date
+    new_due: Date
     reason: str | None = None
     ombudsman_details_given: bool | None = None
     good_reason: str | None = Field(
@@ -108,7 +115,7 @@ class Outcome(StrEnum):
 
 
 class Response(InputModel):
-    issued_on: date
+    issued_on: Date
     contents: ResponseContents = ResponseContents()
     outcome: Outcome | None = None
     all_points_addressed: bool | None = None
@@ -118,9 +125,9 @@ class Action(InputModel):
     """An action still to do after a response: a repair, a follow-up, a promised call."""
 
     description: str
-    due: date | None = None
-    completed_on: date | None = None
-    updates: list[date] = []
+    due: Date | None = None
+    completed_on: Date | None = None
+    updates: list[Date] = []
 
 
 class RemedyKind(StrEnum):
@@ -139,16 +146,16 @@ class Remedy(InputModel):
     kind: RemedyKind
     description: str | None = None
     amount: Decimal | None = None
-    offered_on: date | None = None
-    due: date | None = None
-    completed_on: date | None = None
+    offered_on: Date | None = None
+    due: Date | None = None
+    completed_on: Date | None = None
     agreed_with_resident: bool | None = None
 
 
 class RaisedIssue(InputModel):
     """A new issue the resident raised while a stage was open."""
 
-    raised_on: date
+    raised_on: Date
     description: str | None = None
     related: bool
     handled: Literal["in_response", "new_complaint", "not_yet"] = "not_yet"
@@ -163,14 +170,14 @@ class Stage(InputModel):
     """
 
     number: Annotated[int, Field(ge=0, le=9)]
-    requested_on: date | None = Field(
+    requested_on: Date | None = Field(
         default=None, description="When the request to escalate to this stage was received."
     )
-    logged_on: date | None = None
+    logged_on: Date | None = None
     acknowledged: Acknowledgement | None = None
     handler: str | None = None
     handler_organisation: str | None = None
-    handler_assigned_on: date | None = Field(
+    handler_assigned_on: Date | None = Field(
         default=None,
         description="When the handler was assigned (from a handler_assigned event), if known.",
     )
@@ -185,7 +192,7 @@ class Stage(InputModel):
         default=None,
         description="How often (in working days) the landlord agreed to update the resident.",
     )
-    updates_sent: list[date] = []
+    updates_sent: list[Date] = []
 
 
 class RefusalGround(StrEnum):
@@ -199,14 +206,14 @@ class RefusalGround(StrEnum):
 class Refusal(InputModel):
     """A refusal to accept a complaint (stage 1) or to escalate it (stage 2)."""
 
-    on: date
+    on: Date
     stage: Literal[1, 2] = 1
     ground: RefusalGround
     detail: str | None = None
     explanation_given: bool | None = None
     ombudsman_right_given: bool | None = None
     discretion_considered: bool | None = None
-    claim_filed_on: date | None = Field(
+    claim_filed_on: Date | None = Field(
         default=None,
         description="For a legal_proceedings refusal: when the claim was filed at court.",
     )
@@ -224,9 +231,9 @@ class Representative(InputModel):
 
 class ReasonableAdjustment(InputModel):
     description: str
-    agreed_on: date
-    reviews: list[date] = []
-    review_due: date | None = None
+    agreed_on: Date
+    reviews: list[Date] = []
+    review_due: Date | None = None
 
 
 class Resident(InputModel):
@@ -237,25 +244,32 @@ class Resident(InputModel):
 
 
 class ContactRestriction(InputModel):
-    imposed_on: date
+    imposed_on: Date
     reason: str | None = None
-    reviews: list[date] = []
-    review_due: date | None = None
+    reviews: list[Date] = []
+    review_due: Date | None = None
     equality_act_considered: bool | None = None
-    ended_on: date | None = None
+    ended_on: Date | None = None
 
 
 # -- event-list form ---------------------------------------------------------------------
 
 
 class _Event(InputModel):
-    on: date
+    on: Date
 
 
 class ReceivedEvent(_Event):
     type: Literal["received"]
-    at: time | None = None
+    at: time | None = Field(
+        default=None, description="UK time; a time with a UTC offset is converted to UK time"
+    )
     channel: Channel | None = None
+
+    @field_validator("at")
+    @classmethod
+    def _in_uk_time(cls, at: time | None, info: ValidationInfo) -> time | None:
+        return uk_received_at(info.data.get("on"), at)
 
 
 class LoggedEvent(_Event):
@@ -279,7 +293,7 @@ class HandlerAssignedEvent(_Event):
 class ExtensionNotifiedEvent(_Event):
     type: Literal["extension_notified"]
     stage: int = 1
-    new_due: date
+    new_due: Date
     reason: str | None = None
     ombudsman_details_given: bool | None = None
     good_reason: str | None = None
@@ -309,7 +323,7 @@ class RefusedEvent(_Event):
     explanation_given: bool | None = None
     ombudsman_right_given: bool | None = None
     discretion_considered: bool | None = None
-    claim_filed_on: date | None = Field(
+    claim_filed_on: Date | None = Field(
         default=None,
         description="For a legal_proceedings refusal: when the claim was filed at court.",
     )
@@ -343,6 +357,15 @@ CaseEvent = Annotated[
 _EVENTS = TypeAdapter(list[CaseEvent])
 
 
+_ONCE = (
+    ReceivedEvent,
+    LoggedEvent,
+    AcknowledgedEvent,
+    ResponseIssuedEvent,
+    EscalationRequestedEvent,
+)
+
+
 def _fold_events(data: dict[str, Any]) -> dict[str, Any]:
     """Turn ``events: [...]`` into the per-stage fields of a complaint, in event order."""
     try:
@@ -363,7 +386,23 @@ def _fold_events(data: dict[str, Any]) -> dict[str, Any]:
     def stage(n: int) -> dict[str, Any]:
         return stages.setdefault(n, {"number": n})
 
-    for event in events:
+    # A fact recorded once (receipt; a stage's logging, acknowledgement, escalation request
+    # and response): given again, the same event is a repeat and is dropped, a different
+    # one contradicts the first and is refused (it used to replace it, or be ignored).
+    once: dict[tuple[str, int], int] = {}
+    for i, event in enumerate(events):
+        if isinstance(event, _ONCE):
+            key = (event.type, getattr(event, "stage", 1))
+            first = once.setdefault(key, i)
+            if first != i:
+                if event == events[first]:
+                    continue
+                which = f" for stage {key[1]}" if event.type != "received" else ""
+                raise ValueError(
+                    f"events[{i}]: a second '{event.type}' event{which}, different from "
+                    f"events[{first}]; a case records it once (correct the first, or remove "
+                    "one of them)"
+                )
         match event:
             case ReceivedEvent():
                 out.setdefault("received_on", event.on)
@@ -429,12 +468,18 @@ class Complaint(InputModel):
     """One complaint and everything a rule needs to judge how it was handled."""
 
     reference: Annotated[str, Field(min_length=1)]
-    received_on: date
-    received_at: time | None = None
+    received_on: Date
+    received_at: time | None = Field(
+        default=None,
+        description=(
+            "UK time (for a cut-off); a time with a UTC offset is converted to UK time, "
+            "and refused if that falls on another day than received_on"
+        ),
+    )
     channel: Channel | None = None
     resident: Resident = Resident()
-    issue_occurred_on: date | None = None
-    became_aware_on: date | None = None
+    issue_occurred_on: Date | None = None
+    became_aware_on: Date | None = None
     offered_choice_to_complain: bool | None = None
     resident_asked_to_complain: bool | None = Field(
         default=None,
@@ -450,8 +495,13 @@ class Complaint(InputModel):
     stages: list[Stage] = []
     refusals: list[Refusal] = []
     contact_restrictions: list[ContactRestriction] = []
-    withdrawn_on: date | None = None
-    closed_on: date | None = None
+    withdrawn_on: Date | None = None
+    closed_on: Date | None = None
+
+    @field_validator("received_at")
+    @classmethod
+    def _in_uk_time(cls, at: time | None, info: ValidationInfo) -> time | None:
+        return uk_received_at(info.data.get("received_on"), at)
 
     @model_validator(mode="before")
     @classmethod
@@ -481,6 +531,7 @@ class Complaint(InputModel):
         if self.became_aware_on is not None and self.became_aware_on > received:
             return False
         previous = None
+        answered = None  # the stage 1 response date
         for st in self.stages:
             if previous is not None and st.number <= previous:
                 return False  # repeated or out of order
@@ -489,6 +540,8 @@ class Complaint(InputModel):
             if st.number >= 2:
                 if st.requested_on is None or st.requested_on < received:
                     return False
+                if st.number == 2 and answered is not None and st.requested_on < answered:
+                    return False  # escalated before the response it escalates from
                 start = st.requested_on
             elif st.requested_on is not None and st.requested_on < received:
                 return False
@@ -501,6 +554,8 @@ class Complaint(InputModel):
             for ext in st.extensions:
                 if ext.notified_on < received or ext.new_due < ext.notified_on:
                     return False
+            if st.number == 1 and st.response is not None:
+                answered = st.response.issued_on
         for ref in self.refusals:
             if ref.on < received:
                 return False
@@ -525,6 +580,7 @@ class Complaint(InputModel):
         for i, st in enumerate(self.stages):
             where = f"stages[{i}]"
             start = received
+            first = self.stages[i - 1] if i and st.number == 2 else None
             if st.number >= 2:
                 if st.requested_on is None:
                     yield (
@@ -533,6 +589,16 @@ class Complaint(InputModel):
                     )
                 else:
                     start = st.requested_on
+                    if (
+                        first is not None
+                        and first.number == 1
+                        and first.response is not None
+                        and st.requested_on < first.response.issued_on
+                    ):
+                        yield (
+                            f"{where}.requested_on ({st.requested_on}) is before the stage 1 "
+                            f"response it escalates from ({first.response.issued_on})"
+                        )
             for label, value in (
                 ("acknowledged.on", st.acknowledged.on if st.acknowledged else None),
                 ("response.issued_on", st.response.issued_on if st.response else None),

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ._engine import Engine
+from ._loading import no_duplicate_keys
 from ._monitor import AlertKind, Monitor, MonitorInputError, MonitorUnavailable, iter_jsonl
 from ._output import check_destinations, write_atomic
 
@@ -57,12 +58,19 @@ def run_monitor(args: argparse.Namespace, engine: Engine) -> int:
     check_destinations([("--export", args.export)], [("EVENTS", args.events)])
     try:
         if args.restore:
-            snapshot = json.loads(Path(args.restore).read_text(encoding="utf-8"))
+            text = Path(args.restore).read_text(encoding="utf-8")
+            snapshot = json.loads(text, object_pairs_hook=no_duplicate_keys)
             monitor = Monitor.restore(snapshot, engine=engine)
         else:
             monitor = Monitor(engine=engine, pack=args.pack)
     except MonitorUnavailable as exc:
         print(f"complaintrules: {exc}", file=sys.stderr)
+        return 2
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        print(
+            f"complaintrules: cannot restore from {args.restore}: not a JSON snapshot ({exc})",
+            file=sys.stderr,
+        )
         return 2
     except (OSError, ValueError) as exc:
         print(f"complaintrules: cannot restore from {args.restore}: {exc}", file=sys.stderr)

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from ._base import uk_wall_clock
 from ._calendar import WorkingCalendar
 
 __all__ = ["Conventions", "LateAcknowledgement", "NonWorkingDayReceipt"]
@@ -48,7 +49,13 @@ class Conventions(BaseModel):
     def effective_receipt(
         self, calendar: WorkingCalendar, received_on: date, received_at: time | None = None
     ) -> tuple[date, str]:
-        """Day 0 of a clock that starts at receipt, and why."""
+        """Day 0 of a clock that starts at receipt, and why.
+
+        A ``received_at`` with a time zone is compared in UK time (the models convert it on
+        input; this covers a case built without validation).
+        """
+        if received_at is not None and received_at.tzinfo is not None:
+            received_on, received_at = uk_wall_clock(received_on, received_at)
         if not calendar.is_working_day(received_on):
             if self.non_working_day_receipt is NonWorkingDayReceipt.NEXT_WORKING_DAY:
                 moved = calendar.next_working_day(received_on)

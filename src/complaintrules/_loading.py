@@ -1,13 +1,15 @@
 """Reading input files: YAML (safe loading only) and JSON, with errors that name the place.
 
 Every error names the file, the line where the YAML gives one, the field path and what was
-expected. Documents whose aliases would expand to an enormous tree (an "alias bomb") and
-files larger than a limit are refused before anything is built from them.
+expected. Files larger than a limit, and documents that would expand to more values or more
+text than a limit (an "alias bomb", or a flat list of millions of items), are refused before
+anything is built from them: the limits bound the memory a file of any content can take.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -37,8 +39,18 @@ M = TypeVar("M", bound=BaseModel)
 
 #: Largest input file read whole (bytes). Bulk case files stream through other readers.
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
-#: Largest number of nodes a YAML document may expand to once aliases are followed.
-MAX_EXPANDED_NODES = 2_000_000
+#: Most values (keys, items and collections) a YAML document may hold once its aliases are
+#: followed. Reading costs 500 to 750 bytes a value (node, data, checks), so this keeps a
+#: file near 0.4 GB at most; the largest real inputs (case lists) are far smaller.
+MAX_EXPANDED_NODES = 500_000
+#: Most characters of scalar text a YAML document may hold once its aliases are followed
+#: (an alias repeats its anchor's text; without aliases a file cannot exceed this).
+MAX_EXPANDED_CHARS = MAX_DOCUMENT_BYTES
+#: Most values a JSON document may hold (parsed JSON costs far less than YAML nodes).
+MAX_JSON_VALUES = 1_000_000
+#: Most problems listed for one file: a wrong type repeated a million times is one mistake,
+#: and listing each would cost more memory than reading the file.
+MAX_PROBLEMS = 100
 #: Deepest nesting of mappings and lists accepted (the models need fewer than 10 levels).
 MAX_NESTING = 100
 #: Longest integer literal accepted (Python refuses to convert much longer ones).
@@ -90,7 +102,10 @@ class InputError(ValueError):
     def __init__(self, path: str | Path, problems: Sequence[InputProblem]) -> None:
         self.path = str(path)
         self.problems = list(problems)
-        listed = "\n".join(f"  {self.path}:{p}" for p in self.problems)
+        shown = MAX_PROBLEMS + 1  # the last says how many more there were
+        listed = "\n".join(f"  {self.path}:{p}" for p in self.problems[:shown])
+        if len(self.problems) > shown:
+            listed += f"\n  ... and {len(self.problems) - shown} more"
         super().__init__(f"{self.path}: {len(self.problems)} problem(s)\n{listed}")
 
 
@@ -113,13 +128,14 @@ def _children(node: yaml.Node) -> list[tuple[str | None, yaml.Node]]:
 
 
 def _check_nesting(path: Path, text: str) -> None:
-    """Refuse a document nested deeper than :data:`MAX_NESTING` before composing it.
+    """Refuse a document that is nested too deep or expands too far, before composing it.
 
-    libyaml's composer recurses in C and can overflow the stack on absurd nesting, so the
-    depth is checked on the (flat) event stream first.
+    libyaml's composer recurses in C and can overflow the stack on absurd nesting, and a
+    composed node tree costs hundreds of bytes a value, so depth, values and text (with
+    aliases counted at their full expansion) are counted on the flat event stream first.
     """
     try:
-        _count_depth(path, text, _Composer)
+        _count_events(path, text, _Composer)
     except yaml.YAMLError as exc:
         # libyaml 0.2.6 (PyYAML 6.0.4) refuses deep nesting itself, in its scanner, before
         # the events above reach our limit, and in its own words. Whatever it said, re-read
@@ -129,29 +145,66 @@ def _check_nesting(path: Path, text: str) -> None:
         if _Composer is not YamlLoader and mark is not None:
             # A prefix within the limit ends mid-document: then libyaml's own error stands.
             with contextlib.suppress(yaml.YAMLError):
-                _count_depth(path, text[: mark.index + 1], YamlLoader)
+                _count_events(path, text[: mark.index + 1], YamlLoader)
         raise
 
 
-def _count_depth(path: Path, text: str, loader: type[Any]) -> None:
-    """Walk the parser's events, raising :class:`InputError` past :data:`MAX_NESTING`."""
-    depth = 0
+def _count_events(path: Path, text: str, loader: type[Any]) -> None:
+    """Walk the parser's events, raising :class:`InputError` past a limit.
+
+    The limits are :data:`MAX_NESTING`, :data:`MAX_EXPANDED_NODES` and
+    :data:`MAX_EXPANDED_CHARS`. An alias counts as everything its anchor holds, so an alias
+    bomb is refused after reading its few lines, not after building its billions of values.
+    """
+    max_nodes, max_chars = MAX_EXPANDED_NODES, MAX_EXPANDED_CHARS
+    depth = nodes = chars = 0
+    aliased = False
+    anchors: dict[str, tuple[int, int]] = {}  # anchor -> (values, characters) it holds
+    open_: list[tuple[str | None, int, int]] = []  # collections open: anchor, counts at start
     for event in yaml.parse(text, Loader=loader):
-        if isinstance(event, yaml.CollectionStartEvent):
+        if isinstance(event, yaml.ScalarEvent):
+            nodes += 1
+            chars += len(event.value)
+            if event.anchor is not None:
+                anchors[event.anchor] = (1, len(event.value))
+        elif isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_NESTING:
                 raise InputError(
                     path,
-                    [
-                        InputProblem(
-                            "",
-                            f"nested more than {MAX_NESTING} levels deep",
-                            event.start_mark.line + 1 if event.start_mark else None,
-                        )
-                    ],
+                    [InputProblem("", f"nested more than {MAX_NESTING} levels deep", _at(event))],
                 )
+            open_.append((event.anchor, nodes, chars))
+            nodes += 1
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
+            anchor, nodes_before, chars_before = open_.pop()
+            if anchor is not None:
+                anchors[anchor] = (nodes - nodes_before, chars - chars_before)
+        elif isinstance(event, yaml.AliasEvent):
+            # An unknown or still-open anchor is left to the composer and _inspect to name.
+            held_nodes, held_chars = anchors.get(event.anchor or "", (0, 0))
+            nodes += held_nodes
+            chars += held_chars
+            aliased = True
+        else:
+            continue
+        if nodes > max_nodes or chars > max_chars:
+            raise InputError(path, [_too_big(nodes > max_nodes, aliased, _at(event))])
+
+
+def _at(event: yaml.Event) -> int | None:
+    return event.start_mark.line + 1 if event.start_mark else None
+
+
+def _too_big(by_nodes: bool, aliased: bool, line: int | None) -> InputProblem:
+    """Why a YAML document was refused for its size: values or text, aliases or not."""
+    if by_nodes:
+        what = f"{MAX_EXPANDED_NODES} values (keys, items and collections)"
+    else:
+        what = f"{MAX_EXPANDED_CHARS} characters of text"
+    holds = "YAML aliases expand to" if aliased else "the document holds"
+    return InputProblem("", f"{holds} more than {what}; refusing to load it", line)
 
 
 def _locate_bad_value(root: yaml.Node, exc: Exception) -> InputProblem:
@@ -180,7 +233,7 @@ def _line(node: yaml.Node) -> int:
     return int(node.start_mark.line) + 1
 
 
-def _inspect(root: yaml.Node, max_nodes: int = MAX_EXPANDED_NODES) -> InputProblem | None:
+def _inspect(root: yaml.Node) -> InputProblem | None:
     """The first reason not to build data from a YAML node tree, or None.
 
     Walks the tree without recursion, following aliases once each (memoised), and refuses
@@ -188,6 +241,7 @@ def _inspect(root: yaml.Node, max_nodes: int = MAX_EXPANDED_NODES) -> InputProbl
     than :data:`MAX_NESTING` deep, refers to itself (a recursive alias), repeats a key in a
     mapping, or holds an integer too long to convert.
     """
+    max_nodes = MAX_EXPANDED_NODES
     size: dict[int, int] = {}
     height: dict[int, int] = {}
     label: dict[int, str] = {}
@@ -205,7 +259,8 @@ def _inspect(root: yaml.Node, max_nodes: int = MAX_EXPANDED_NODES) -> InputProbl
             if total > max_nodes:
                 return InputProblem(
                     field,
-                    f"YAML aliases expand to more than {max_nodes} nodes; refusing to load it",
+                    f"YAML aliases expand to more than {max_nodes} values (keys, items and "
+                    "collections); refusing to load it",
                     _line(node),
                 )
             if tallest > MAX_NESTING:
@@ -254,6 +309,84 @@ def _inspect(root: yaml.Node, max_nodes: int = MAX_EXPANDED_NODES) -> InputProbl
     return None
 
 
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+
+
+def _check_json_size(path: Path, text: str) -> None:
+    """Refuse JSON holding more than :data:`MAX_JSON_VALUES` values, before parsing it.
+
+    Every value but the first follows a comma, a colon or the opening bracket of a
+    container that is not empty, so counting those outside strings counts the values (keys
+    included) from the text alone.
+    """
+    limit = MAX_JSON_VALUES
+    structural = "[{,:"
+    if sum(text.count(c) for c in structural) < limit:
+        return  # the count with strings included is already within the limit
+    bare = re.sub(r"\s+", "", _JSON_STRING.sub('""', text))
+    # The first value in a container follows its bracket; an empty one holds none.
+    empty = bare.count("[]") + bare.count("{}")
+    if 1 + sum(bare.count(c) for c in structural) - empty > limit:
+        raise InputError(
+            path,
+            [
+                InputProblem(
+                    "",
+                    f"the document holds more than {limit} values (keys, items and "
+                    "collections); refusing to load it",
+                )
+            ],
+        )
+
+
+class DuplicateKeyError(ValueError):
+    """A JSON object gave a key twice (raised by :func:`no_duplicate_keys`)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"{key}: duplicate key in a JSON object")
+        self.key = key
+
+
+def no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refusing a key given twice (``json`` would keep the last).
+
+    For ``json.loads(..., object_pairs_hook=no_duplicate_keys)``.
+    """
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise DuplicateKeyError(key)
+            seen.add(key)
+    return out
+
+
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"(\s*:)?|[\[\]{}]')
+
+
+def _locate_duplicate_key(text: str, key: str) -> InputProblem:
+    """Where a JSON document gives ``key`` twice in one object (read again: errors only)."""
+    objects: list[dict[str, int] | None] = []  # per open bracket: keys and lines, or None
+    line, counted = 1, 0
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            objects.append({} if token == "{" else None)
+        elif token in ("]", "}"):
+            if objects:
+                objects.pop()
+        elif match.group(1) and objects and objects[-1] is not None:
+            line += text.count("\n", counted, match.start())
+            counted = match.start()
+            name = json.loads(token[: -len(match.group(1))])
+            keys = objects[-1]
+            if name == key and name in keys:
+                return InputProblem(key, f"duplicate key (first given on line {keys[name]})", line)
+            keys.setdefault(name, line)
+    return InputProblem(key, "duplicate key")
+
+
 def read_document(path: str | Path) -> Any:
     """The data in a YAML or JSON file (by extension; YAML otherwise)."""
     return _read(Path(path)).data
@@ -264,6 +397,8 @@ def _read(path: Path) -> _Document:
         size = path.stat().st_size
     except OSError as exc:
         raise InputError(path, [InputProblem("", f"cannot read file: {exc.strerror}")]) from None
+    if path.is_dir():
+        raise InputError(path, [InputProblem("", "is a folder; expected a YAML or JSON file")])
     if size > MAX_DOCUMENT_BYTES:
         raise InputError(
             path,
@@ -273,11 +408,16 @@ def _read(path: Path) -> _Document:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(path, [InputProblem("", f"not UTF-8 text ({exc.reason})")]) from None
+    except OSError as exc:  # a device, a file that went away, no permission
+        raise InputError(path, [InputProblem("", f"cannot read file: {exc.strerror}")]) from None
     if not text.strip():
         raise InputError(path, [InputProblem("", "file is empty; expected a mapping of fields")])
     if path.suffix.lower() == ".json":
+        _check_json_size(path, text)
         try:
-            return _Document(json.loads(text), None)
+            return _Document(json.loads(text, object_pairs_hook=no_duplicate_keys), None)
+        except DuplicateKeyError as exc:
+            raise InputError(path, [_locate_duplicate_key(text, exc.key)]) from None
         except json.JSONDecodeError as exc:
             raise InputError(
                 path, [InputProblem(f"column {exc.colno}", f"invalid JSON: {exc.msg}", exc.lineno)]
@@ -345,10 +485,49 @@ def format_location(loc: Sequence[int | str]) -> str:
     return out
 
 
+def _first_entries(data: Any, depth: int = 0) -> Any:
+    """A copy of ``data`` with every list and mapping cut to its first entries."""
+    if depth > MAX_NESTING:
+        return data
+    if isinstance(data, dict):
+        return {
+            k: _first_entries(v, depth + 1) for k, v in itertools.islice(data.items(), MAX_PROBLEMS)
+        }
+    if isinstance(data, list):
+        return [_first_entries(v, depth + 1) for v in data[:MAX_PROBLEMS]]
+    return data
+
+
+def _fewer_errors(model: type[BaseModel], data: Any, exc: ValidationError) -> ValidationError:
+    """The first of very many errors, without turning each of them into Python objects.
+
+    A list of a million wrong values gives a million errors, and listing them all would
+    take gigabytes; validating again with every list and mapping cut short names the first
+    ones, at the same places.
+    """
+    if exc.error_count() <= MAX_PROBLEMS:
+        return exc
+    try:
+        model.model_validate(_first_entries(data))
+    except ValidationError as fewer:
+        return fewer
+    return exc  # the errors were all beyond the cut: list them as they are
+
+
 def _problems(
-    exc: ValidationError, node: yaml.Node | None, prefix: Sequence[int | str] = ()
+    exc: ValidationError,
+    node: yaml.Node | None,
+    prefix: Sequence[int | str] = (),
+    count: int | None = None,
 ) -> Iterator[InputProblem]:
-    for err in exc.errors(include_url=False):
+    """The problems of ``exc``, at most :data:`MAX_PROBLEMS`, then how many more there were
+    (``count`` problems in all, when ``exc`` holds only the first of them)."""
+    count = max(count or 0, exc.error_count())
+    listed = 0
+    for err in exc.errors(include_url=False, include_context=False):
+        if listed == MAX_PROBLEMS:
+            break
+        listed += 1
         loc = [*prefix, *(p for p in err["loc"] if isinstance(p, int | str))]
         # Tagged unions add the tag as a location step; it is not a field.
         loc = [p for p in loc if not (isinstance(p, str) and p.endswith("Event"))]
@@ -362,6 +541,9 @@ def _problems(
         ):
             message = f"{message} (got {err['input']!r})"
         yield InputProblem(format_location(loc) or "(top level)", message, _line_of(node, loc))
+    if count > listed:
+        where = format_location(prefix) or "(top level)"
+        yield InputProblem(where, f"and {count - listed} more problem(s) like these, not listed")
 
 
 def _validate(model: type[M], path: Path, doc: _Document) -> M:
@@ -379,7 +561,9 @@ def _validate(model: type[M], path: Path, doc: _Document) -> M:
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
-        raise InputError(path, list(_problems(exc, doc.node))) from None
+        fewer = _fewer_errors(model, doc.data, exc)
+        problems = list(_problems(fewer, doc.node, count=exc.error_count()))
+    raise InputError(path, problems)
 
 
 def load_policy(path: str | Path) -> LandlordPolicy:
@@ -413,11 +597,19 @@ def load_cases(path: str | Path) -> list[Complaint]:
         raise InputError(p, [InputProblem("(top level)", "expected a list of cases")])
     cases: list[Complaint] = []
     problems: list[InputProblem] = []
+    unlisted = 0
     for i, item in enumerate(data):
         try:
             cases.append(Complaint.model_validate(item))
         except ValidationError as exc:
-            problems += _problems(exc, doc.node, [*prefix, i])
+            if len(problems) < MAX_PROBLEMS:
+                fewer = _fewer_errors(Complaint, item, exc)
+                problems += _problems(fewer, doc.node, [*prefix, i], exc.error_count())
+            else:
+                unlisted += exc.error_count()
+    if unlisted:
+        where = format_location(prefix) or "(top level)"
+        problems.append(InputProblem(where, f"and {unlisted} more problem(s) in later cases"))
     if problems:
         raise InputError(p, problems)
     return cases

@@ -34,9 +34,9 @@ from datetime import date, time
 from enum import StrEnum
 from typing import Any, Literal, NamedTuple
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from ._base import InputModel
+from ._base import Date, InputModel
 from ._calendar import CalendarRangeError
 from ._case import (
     AcknowledgedEvent,
@@ -57,6 +57,7 @@ from ._case import (
 )
 from ._context import Context
 from ._engine import Engine
+from ._loading import DuplicateKeyError, no_duplicate_keys
 from ._packs import Pack
 from ._params import UnknownParameterError
 from ._plugins import NoPackError
@@ -181,7 +182,7 @@ class Tick(InputModel):
     """A clock event: ``today`` is now ``on``."""
 
     type: Literal["tick"]
-    on: date
+    on: Date
 
 
 @dataclass(frozen=True, slots=True)
@@ -819,11 +820,17 @@ class Monitor:
         The engine must count working days the same way as the one that exported it (same
         calendar and conventions), or the restored deadlines would differ.
         """
+        if not isinstance(snapshot, Mapping):
+            raise MonitorInputError(
+                "(top level): expected a monitor snapshot (a JSON object), got "
+                f"{type(snapshot).__name__}"
+            )
         if snapshot.get("format") != SNAPSHOT_FORMAT:
             raise MonitorInputError(
                 f"format: not a monitor snapshot ({snapshot.get('format')!r}, "
                 f"expected {SNAPSHOT_FORMAT!r})"
             )
+        snapshot = _checked_snapshot(snapshot)
         monitor = cls(engine=engine, pack=snapshot.get("pack"), rule_ids=rule_ids, name=name)
         mine = monitor.engine
         if snapshot.get("calendar") != mine.calendar.describe():
@@ -1561,6 +1568,54 @@ def _from_iso(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
+class _SnapshotStage(BaseModel):
+    number: int
+    requested_on: Date | None = None
+    logged_on: Date | None = None
+    acknowledged_on: Date | None = None
+    defined: bool = False
+    handler: str | None = None
+    extensions: list[Extension] = []
+    responded_on: Date | None = None
+
+
+class _SnapshotCase(BaseModel):
+    reference: str
+    pack: str
+    received_on: Date
+    received_at: time | None = None
+    withdrawn_on: Date | None = None
+    closed_on: Date | None = None
+    stages: list[_SnapshotStage] = []
+    obligations: list[tuple[str, int, Date, str]] = []
+    raised: list[str] = []
+
+
+class _Snapshot(BaseModel):
+    """The shape :meth:`Monitor.export` writes, checked before a restore reads it."""
+
+    format: str
+    pack: str | None = None
+    calendar: Any = None  # compared with the engine's as they are
+    conventions: Any = None
+    today: Date | None = None
+    cases: list[_SnapshotCase] = []
+
+
+def _checked_snapshot(snapshot: Mapping[str, Any]) -> dict[str, Any]:
+    """``snapshot`` after checking its shape, or a MonitorInputError naming the field."""
+    try:
+        return _Snapshot.model_validate(snapshot).model_dump(mode="json")
+    except ValidationError as exc:
+        problems = []
+        for e in exc.errors(include_url=False):
+            path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in e["loc"])
+            got = e.get("input")
+            shown = f" (got {got!r})" if not isinstance(got, dict | list) else ""
+            problems.append(f"{path.lstrip('.') or '(top level)'}: {e['msg']}{shown}"[:300])
+        raise MonitorInputError("; ".join(problems[:10])) from None
+
+
 def _export_case(case: _CaseState) -> dict[str, Any]:
     return {
         "reference": case.reference,
@@ -1625,9 +1680,12 @@ def iter_jsonl(lines: Iterable[str]) -> Iterator[tuple[int, Mapping[str, Any] | 
         if not text or text.startswith("#"):
             continue
         try:
-            value = json.loads(text)
+            value = json.loads(text, object_pairs_hook=no_duplicate_keys)
         except json.JSONDecodeError as exc:
             yield number, None, f"not valid JSON ({exc.msg} at column {exc.colno})"
+            continue
+        except DuplicateKeyError as exc:
+            yield number, None, f"{exc.key}: duplicate key (JSON would keep the last value)"
             continue
         if not isinstance(value, dict):
             yield number, None, f"expected a JSON object, got {type(value).__name__}"

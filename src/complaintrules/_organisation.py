@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field, HttpUrl
 
-from ._base import InputModel
+from ._base import Date, InputModel
 
 __all__ = [
     "AnnualReport",
@@ -31,7 +31,7 @@ class Appointment(InputModel):
 
     name: str
     role: str | None = None
-    appointed_on: date | None = None
+    appointed_on: Date | None = None
     on_governing_body: bool | None = None
     reports_to_governing_body: bool | None = None
 
@@ -39,7 +39,7 @@ class Appointment(InputModel):
 class BoardReport(InputModel):
     """A paper on complaints that went to the governing body (or the MRC)."""
 
-    on: date
+    on: Date
     covers: list[str] = Field(
         default=[],
         description=(
@@ -52,8 +52,8 @@ class BoardReport(InputModel):
 class AnnualReport(InputModel):
     """The annual complaints performance and service improvement report."""
 
-    period_start: date
-    period_end: date
+    period_start: Date
+    period_end: Date
     contents: list[str] = Field(
         default=[],
         description=(
@@ -62,16 +62,16 @@ class AnnualReport(InputModel):
             "ombudsman_annual_letter, other_ombudsman_reports."
         ),
     )
-    reported_to_governing_body_on: date | None = None
-    published_on: date | None = None
+    reported_to_governing_body_on: Date | None = None
+    published_on: Date | None = None
     url: HttpUrl | None = None
-    governing_body_response_published_on: date | None = None
+    governing_body_response_published_on: Date | None = None
 
 
 class SelfAssessment(InputModel):
-    completed_on: date
-    approved_by_governing_body_on: date | None = None
-    published_on: date | None = None
+    completed_on: Date
+    approved_by_governing_body_on: Date | None = None
+    published_on: Date | None = None
     reason: str | None = None
     third_stage_reasons: str | None = Field(
         default=None,
@@ -82,33 +82,33 @@ class SelfAssessment(InputModel):
 class OrganisationalChange(InputModel):
     """A restructure, merger or change of procedure that calls for a fresh self-assessment."""
 
-    on: date
+    on: Date
     description: str
 
 
 class ExceptionalCircumstance(InputModel):
     """An event (a cyber attack, say) that stopped the landlord meeting the Code."""
 
-    started_on: date
+    started_on: Date
     description: str
-    ombudsman_informed_on: date | None = None
-    residents_informed_on: date | None = None
-    published_on: date | None = None
-    expected_return_on: date | None = None
+    ombudsman_informed_on: Date | None = None
+    residents_informed_on: Date | None = None
+    published_on: Date | None = None
+    expected_return_on: Date | None = None
 
 
 class OmbudsmanRequest(InputModel):
     """The Ombudsman asking, after an investigation, for the self-assessment to be reviewed
     and updated (2024 Code, 8.4)."""
 
-    requested_on: date
+    requested_on: Date
     investigation: str | None = Field(
         default=None, description="The Ombudsman's reference for the investigation."
     )
-    due_on: date | None = Field(
+    due_on: Date | None = Field(
         default=None, description="The date the Ombudsman asked for the update by."
     )
-    met_on: date | None = Field(
+    met_on: Date | None = Field(
         default=None, description="When the reviewed self-assessment was completed and sent."
     )
 
@@ -120,20 +120,20 @@ class StaffObjective(InputModel):
 
 
 class Training(InputModel):
-    on: date
+    on: Date
     audience: str
     topic: str | None = None
 
 
 class StakeholderReport(InputModel):
-    on: date
+    on: Date
     audience: str
     summary: str | None = None
 
 
 class HousingStock(InputModel):
     homes_owned: Annotated[int, Field(ge=0)]
-    as_at: date
+    as_at: Date
     low_cost_rental: Annotated[int, Field(ge=0)] | None = None
     low_cost_home_ownership: Annotated[int, Field(ge=0)] | None = None
 
@@ -145,7 +145,7 @@ class Attestation(InputModel):
     complies: bool = True
     statement: Annotated[str, Field(min_length=1)]
     evidence: Annotated[list[str], Field(min_length=1)]
-    on: date
+    on: Date
     by: Annotated[str, Field(min_length=1)]
     pack: str | None = Field(
         default=None,
@@ -175,7 +175,7 @@ class Organisation(InputModel):
     staff_objective: StaffObjective | None = None
     training: list[Training] = []
     stakeholder_reports: list[StakeholderReport] = []
-    service_request_reviews: list[date] = []
+    service_request_reviews: list[Date] = []
     housing_stock: HousingStock | None = None
     attestations: list[Attestation] = []
 

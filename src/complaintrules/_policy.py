@@ -10,9 +10,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, HttpUrl
+from pydantic import Field, HttpUrl, field_validator
 
-from ._base import Channel, InputModel
+from ._base import Channel, Date, InputModel
 
 __all__ = [
     "ClockStart",
@@ -130,7 +130,9 @@ class LandlordPolicy(InputModel):
 
     name: str | None = None
     version: str | None = None
-    approved_on: str | None = None
+    approved_on: Date | None = Field(
+        default=None, description="When the governing body approved the policy (YYYY-MM-DD)."
+    )
     # Section 1: what a complaint is
     complaint_definition: str | None = None
     uses_ombudsman_definition: bool | None = None
@@ -189,6 +191,19 @@ class LandlordPolicy(InputModel):
     # Section 7: putting things right
     remedies_guidance_considered: bool | None = None
     remedy_types: list[str] | None = None
+
+    @field_validator("stages")
+    @classmethod
+    def _one_stage_per_number(cls, stages: list[PolicyStage] | None) -> list[PolicyStage] | None:
+        first: dict[int, int] = {}
+        for i, st in enumerate(stages or []):
+            if st.number in first:
+                raise ValueError(
+                    f"stage {st.number} is described twice (stages[{first[st.number]}] and "
+                    f"stages[{i}]); give each stage once, with its own number"
+                )
+            first[st.number] = i
+        return stages
 
     def stage(self, number: int) -> PolicyStage | None:
         for st in self.stages or []:

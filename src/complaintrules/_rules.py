@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
-from enum import StrEnum
+from datetime import date, datetime, time
+from enum import Enum, StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -81,9 +81,54 @@ _set_verdict, _set_message, _set_facts, _set_computed = (
 )
 
 
+_JSON_SCALARS = (str, int, float, bool, type(None))
+
+
+def jsonable(value: Any, depth: int = 0) -> Any:
+    """``value`` as JSON can hold it, so that a report is always written.
+
+    Rules should put JSON values in their evidence; a third-party rule that puts anything
+    else there still gets a report: dates and times become ISO text, enums their value,
+    mappings objects with text keys, lists and tuples lists, sets and frozensets sorted
+    lists, and anything else (or anything nested deeper than 50 levels) its ``str()``.
+    """
+    if isinstance(value, _JSON_SCALARS):
+        return value
+    if depth > 50:
+        return str(value)
+    if isinstance(value, Mapping):
+        return {
+            (k if isinstance(k, str) else str(jsonable(k, depth + 1))): jsonable(v, depth + 1)
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [jsonable(v, depth + 1) for v in value]
+    if isinstance(value, set | frozenset):
+        items = [jsonable(v, depth + 1) for v in value]
+        try:
+            return sorted(items)
+        except TypeError:  # mixed types: in the order of their JSON text
+            return sorted(items, key=repr)
+    if isinstance(value, date | datetime | time):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return jsonable(value.value, depth + 1)
+    return str(value)
+
+
+def _jsonable_map(values: Mapping[str, Any]) -> dict[str, Any]:
+    if all(isinstance(v, _JSON_SCALARS) for v in values.values()):
+        return dict(values)  # the common case: plain already
+    converted: dict[str, Any] = jsonable(values)
+    return converted
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """Enough to check a verdict by hand: facts read, parameters used, values computed."""
+    """Enough to check a verdict by hand: facts read, parameters used, values computed.
+
+    :meth:`to_dict` gives JSON values whatever a rule put here (see :func:`jsonable`).
+    """
 
     facts: Mapping[str, Any] = field(default_factory=dict)
     parameters: Mapping[str, Any] = field(default_factory=dict)
@@ -91,9 +136,9 @@ class Evidence:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "facts": dict(self.facts),
-            "parameters": dict(self.parameters),
-            "computed": dict(self.computed),
+            "facts": _jsonable_map(self.facts),
+            "parameters": _jsonable_map(self.parameters),
+            "computed": _jsonable_map(self.computed),
         }
 
 

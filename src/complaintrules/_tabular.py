@@ -55,7 +55,14 @@ from ._case import (
     ResponseContents,
     Stage,
 )
-from ._loading import InputError, InputProblem, format_location, read_document
+from ._loading import (
+    DuplicateKeyError,
+    InputError,
+    InputProblem,
+    format_location,
+    no_duplicate_keys,
+    read_document,
+)
 
 __all__ = [
     "TARGETS",
@@ -324,6 +331,8 @@ def _bad_format(fmt: str, kind: str) -> str | None:
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR_FIRST = re.compile(r"^\d{4}\D")
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d")
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 class _DateReader:
@@ -360,6 +369,19 @@ class _DateReader:
                 return date.fromisoformat(text)
             except ValueError as exc:
                 return f"{text!r} is not a valid date ({exc})"
+        if _ISO_MOMENT.match(text):  # python-dateutil would read it day first: 2024-01-05
+            try:
+                moment = datetime.fromisoformat(text)
+            except ValueError as exc:
+                return f"{text!r} is not a valid date and time ({exc})"
+            if moment.utcoffset() is not None:
+                return f"{text!r} has a time and a UTC offset; give the date it was in the UK"
+            return moment.date()
+        if _NUMBER.fullmatch(text):
+            return (
+                f"{text!r} is a number, not a date (numbers are not read as dates, not even "
+                "as Unix timestamps; for digits-only dates set a format such as '%Y%m%d')"
+            )
         try:
             parsed = _dateparser.parse(
                 text, dayfirst=self.dayfirst, yearfirst=bool(_YEAR_FIRST.match(text))
@@ -376,7 +398,7 @@ def _read_time(fmt: str | None) -> Any:
     def read(text: str) -> time:
         found = cache.get(text)
         if found is None:
-            found = datetime.strptime(text, fmt).time() if fmt else time.fromisoformat(text)
+            found = datetime.strptime(text, fmt).timetz() if fmt else time.fromisoformat(text)
             if len(cache) < 10_000:
                 cache[text] = found
         return found
@@ -467,9 +489,11 @@ class RowConverter:
             return Row(row, None, (RowProblem(row, "", reason),))
         if self.json_lines and isinstance(record, str):
             try:
-                record = json.loads(record)
+                record = json.loads(record, object_pairs_hook=no_duplicate_keys)
             except json.JSONDecodeError as exc:
                 return Row(row, None, (RowProblem(row, "", f"invalid JSON: {exc.msg}"),))
+            except DuplicateKeyError as exc:
+                return Row(row, None, (RowProblem(row, exc.key, "duplicate key"),))
         if self.nested:
             return self._convert_nested(row, record)
         if isinstance(record, list) and self.header and len(record) > len(self.header):
@@ -743,6 +767,9 @@ def _construct(got: Mapping[str, Any]) -> Complaint | None:
     received = got.get("received_on")
     if not reference or received is None:
         return None
+    at = got.get("received_at")
+    if at is not None and at.tzinfo is not None:
+        return None  # validation converts it to UK time (or refuses it)
     stages = []
     for n, p in ((1, "stage1."), (2, "stage2.")):
         if n == 2 and got.keys().isdisjoint(_STAGE2_TARGETS):

@@ -4,6 +4,7 @@ traceback, and nothing hangs."""
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from complaintrules import _loading
 from complaintrules._cli import EXIT_USAGE, main
 from complaintrules._loading import MAX_DOCUMENT_BYTES, MAX_NESTING
 
@@ -172,3 +174,141 @@ def test_no_traceback_or_crash_in_a_real_process(name: str, tmp_path: Path) -> N
     assert done.returncode == EXIT_USAGE, done.stderr
     assert "Traceback" not in done.stderr
     assert str(path) in done.stderr
+
+
+# -- what an input may expand to (issue 12, item 14) -----------------------------------------
+# The limits are module attributes read at each call, so these tests lower them to keep the
+# files small; the subprocess test below uses the real limits.
+
+
+def _refused(path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    started = time.perf_counter()
+    code = main(["check", str(path)])
+    elapsed = time.perf_counter() - started
+    out, err = capsys.readouterr()
+    assert code == EXIT_USAGE, (out, err)
+    assert str(path) in err and "Traceback" not in err + out
+    assert elapsed < 5
+    return err
+
+
+def _never_composed(monkeypatch: pytest.MonkeyPatch) -> None:
+    def compose(*args: object, **kwargs: object) -> None:
+        raise AssertionError("composed a document that should have been refused first")
+
+    monkeypatch.setattr(_loading.yaml, "compose", compose)
+
+
+def test_one_long_string_aliased_many_times_is_refused_by_its_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The issue's 16 KB string aliased 1.9M times, scaled down: few values, much text."""
+    monkeypatch.setattr(_loading, "MAX_EXPANDED_CHARS", 1_000_000)
+    _never_composed(monkeypatch)
+    path = tmp_path / "text_bomb.yaml"
+    path.write_text("name: &s " + "x" * 16_384 + "\nversion: [" + ", ".join(["*s"] * 100) + "]\n")
+    err = _refused(path, capsys)
+    assert "line 2: YAML aliases expand to more than 1000000 characters of text" in err
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "line"),
+    [
+        ("flat_list", "remedy_types:\n" + "- 1\n" * 3_000, "line 999"),
+        ("many_keys", "name:\n" + "".join(f"  k{i}: 1\n" for i in range(1_500)), "line 500"),
+    ],
+)
+def test_a_document_with_too_many_values_is_refused_for_that_reason(
+    name: str,
+    content: str,
+    line: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The issue's 60 MB flat list and 1.5M keys, scaled down: refused while parsing, with
+    the reason that applies (no aliases are involved)."""
+    monkeypatch.setattr(_loading, "MAX_EXPANDED_NODES", 1_000)
+    _never_composed(monkeypatch)
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(content)
+    err = _refused(path, capsys)
+    assert f"{line}: the document holds more than 1000 values" in err
+    assert "alias" not in err
+
+
+def test_json_has_the_same_bound(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_loading, "MAX_JSON_VALUES", 1_000)
+    flat = tmp_path / "flat.json"
+    flat.write_text('{"remedy_types": [' + ",".join(["{}"] * 1_500) + "]}")
+    assert "the document holds more than 1000 values" in _refused(flat, capsys)
+    keys = tmp_path / "keys.json"
+    keys.write_text('{"name": {' + ",".join(f'"k{i}": 1' for i in range(600)) + "}}")
+    assert "the document holds more than 1000 values" in _refused(keys, capsys)
+    # Commas, colons and brackets inside strings are not values, nor are empty containers:
+    # these files are within the limit.
+    prose = tmp_path / "prose.json"
+    prose.write_text('{"name": "' + "a, b: [c] {d}, " * 1_000 + '"}')
+    assert main(["check", str(prose), "--format", "json"]) != EXIT_USAGE
+    empties = tmp_path / "empties.json"  # 1 + 1 + 1 + 997 values
+    empties.write_text('{"remedy_types": [' + ", ".join(["[ ]"] * 997) + "]}")
+    assert "holds more than" not in _refused(empties, capsys)  # refused, but for its type
+    capsys.readouterr()
+
+
+def test_a_million_wrong_values_are_one_short_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Listing every error of a long list would take more memory than reading it."""
+    path = tmp_path / "policy.json"
+    path.write_text('{"remedy_types": [' + ",".join(["{}"] * 200_000) + "]}")
+    err = _refused(path, capsys)
+    assert err.count("\n") < _loading.MAX_PROBLEMS + 5
+    assert "remedy_types[0]: Input should be a valid string" in err
+    assert "remedy_types[99]: " in err and "remedy_types[100]: " not in err
+    assert "and 199900 more problem(s) like these, not listed" in err
+
+
+def _limit_memory() -> None:
+    gib = 1024**3
+    resource.setrlimit(resource.RLIMIT_AS, (gib, gib))
+
+
+@pytest.mark.parametrize(
+    ("name", "suffix", "expected"),
+    [
+        ("text_bomb", "yaml", "YAML aliases expand to more than"),
+        ("flat_list", "yaml", "the document holds more than"),
+        ("many_keys", "yaml", "the document holds more than"),
+        ("flat_list", "json", "the document holds more than"),
+    ],
+)
+def test_bombs_are_refused_within_1_gb_of_address_space(
+    name: str, suffix: str, expected: str, tmp_path: Path
+) -> None:
+    """The issue's examples at full scale, under the real limits, in a process that may not
+    use more than 1 GB: refused (exit 2), not a MemoryError or a crash."""
+    path = tmp_path / f"{name}.{suffix}"
+    with path.open("w") as fh:
+        if name == "text_bomb":  # 7.6 MB: one 16 KB string aliased 1.9M times
+            fh.write("name: &s " + "x" * 16_384 + "\nversion: [")
+            fh.write(", ".join(["*s"] * 1_900_000) + "]\n")
+        elif suffix == "json":  # past MAX_JSON_VALUES with the costliest JSON values
+            fh.write('{"remedy_types": [' + ",".join(["{}"] * 1_100_000) + "]}")
+        elif name == "flat_list":
+            fh.write("remedy_types:\n" + "- 1\n" * 600_000)
+        else:
+            fh.write("name:\n" + "".join(f"  k{i:07d}: 1\n" for i in range(300_000)))
+    done = subprocess.run(
+        [sys.executable, "-m", "complaintrules", "check", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_limit_memory,
+        check=False,
+    )
+    assert done.returncode == EXIT_USAGE, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr
+    assert str(path) in done.stderr and expected in done.stderr
