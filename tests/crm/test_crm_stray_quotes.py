@@ -44,10 +44,13 @@ def _stray_quote(line: str, rng: random.Random) -> str:
 
 
 def _rows_seen(summary: BulkSummary, evaluated: list[int]) -> list[int]:
-    """The rows evaluated and rejected (a rejected row may list several problems)."""
+    """The rows evaluated, rejected (a rejected row may list several problems) and, with an
+    as-of date, not yet received by then."""
     rejected = {p.row for p in summary.rejected}
     assert len(rejected) == summary.rejected_rows
-    return sorted(evaluated + list(rejected))
+    later = [row for row, _ in summary.not_yet_received]
+    assert len(later) == summary.not_yet_received_rows
+    return sorted(evaluated + list(rejected) + later)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -198,7 +201,9 @@ def test_rows_in_add_up_for_any_bytes(
         jobs=1,
         chunk_size=7,
     )
-    assert summary.rows_in == summary.evaluated + summary.rejected_rows
+    assert summary.rows_in == (
+        summary.evaluated + summary.rejected_rows + summary.not_yet_received_rows
+    )
     starts = _rows_seen(summary, evaluated)
     assert len(set(starts)) == len(starts)  # each row once
     physical = _physical_lines(data)
