@@ -1,0 +1,37 @@
+"""No code depends on a private part of another library (issue 13, item 4).
+
+A private attribute can change in any release of the library that owns it and break
+results silently; the library's public API is the contract. Each entry names a private
+use the source once made and what replaced it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = sorted(p for folder in ("src", "packs") for p in (ROOT / folder).rglob("*.py"))
+
+#: pattern -> what it reached into
+PRIVATE = {
+    r"__pydantic_(fields_set|extra|private)__": "pydantic's instance slots",
+    r"vars\(BaseModel\)|BaseModel\.__dict__": "pydantic's slot descriptors",
+}
+
+
+def _lines(pattern: str) -> list[str]:
+    return [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in SOURCES
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(pattern, line)
+    ]
+
+
+@pytest.mark.parametrize("pattern", list(PRIVATE), ids=list(PRIVATE.values()))
+def test_no_private_use_of_another_library(pattern: str) -> None:
+    found = _lines(pattern)
+    assert found == [], f"{PRIVATE[pattern]}:\n" + "\n".join(found)
