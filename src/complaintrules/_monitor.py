@@ -147,36 +147,6 @@ class Alert:
         return f"{self.on.isoformat()} {self.reference} {self.kind.value}{rule}: {self.message}"
 
 
-_make_object = object.__new__
-_set_reference, _set_kind, _set_on, _set_message, _set_rule_id, _set_stage, _set_deadline = (
-    Alert.__dict__[name].__set__
-    for name in ("reference", "kind", "on", "message", "rule_id", "stage", "deadline")
-)
-
-
-def _new_alert(
-    reference: str,
-    kind: AlertKind,
-    on: date,
-    message: str,
-    rule_id: str | None,
-    stage: int | None,
-    deadline: date | None,
-) -> Alert:
-    """``Alert(...)`` at about half the cost: a frozen dataclass's ``__init__`` sets each
-    field through ``object.__setattr__``; this writes the slots directly (the class has no
-    ``__post_init__`` and no validation, so the result is the same)."""
-    alert: Alert = _make_object(Alert)
-    _set_reference(alert, reference)
-    _set_kind(alert, kind)
-    _set_on(alert, on)
-    _set_message(alert, message)
-    _set_rule_id(alert, rule_id)
-    _set_stage(alert, stage)
-    _set_deadline(alert, deadline)
-    return alert
-
-
 class Tick(InputModel):
     """A clock event: ``today`` is now ``on``."""
 
@@ -1487,9 +1457,7 @@ class Monitor:
         if key in case.raised:
             return None
         case.raised += (key,)
-        return _new_alert(
-            case.reference, meaning.kind, on, message, rule_id, meaning.stage, deadline
-        )
+        return Alert(case.reference, meaning.kind, on, message, rule_id, meaning.stage, deadline)
 
     @staticmethod
     def _alert_key(meaning: _RuleMeaning, m: Mapping[str, Any]) -> str:

@@ -589,16 +589,6 @@ def test_other_messages_are_left_to_the_encoder(message: Event) -> None:
     assert _json_open(message) is None
 
 
-def test_alerts_built_from_slots_equal_the_dataclasses() -> None:
-    from complaintrules._monitor import _new_alert
-
-    args = ("R-1", AlertKind.DUE, date(2024, 5, 1), "due", "CHC24-6.2", 1, date(2024, 5, 9))
-    fast, plain = _new_alert(*args), Alert(*args)
-    assert fast == plain and hash(fast) == hash(plain) and repr(fast) == repr(plain)
-    with pytest.raises(AttributeError):
-        fast.message = "changed"  # type: ignore[misc]
-
-
 def test_an_open_case_is_one_object_for_the_garbage_collector() -> None:
     """Stages and obligations are plain tuples of dates, strings and numbers, which the
     collector stops tracking: an open case costs full collections its record alone."""

@@ -19,6 +19,8 @@ SOURCES = sorted(p for folder in ("src", "packs") for p in (ROOT / folder).rglob
 PRIVATE = {
     r"__pydantic_(fields_set|extra|private)__": "pydantic's instance slots",
     r"vars\(BaseModel\)|BaseModel\.__dict__": "pydantic's slot descriptors",
+    r"\.__set__\b": "slot descriptors written directly",
+    r"object\.__new__": "instances made without their __init__",
 }
 
 
