@@ -21,6 +21,7 @@ PRIVATE = {
     r"vars\(BaseModel\)|BaseModel\.__dict__": "pydantic's slot descriptors",
     r"\.__set__\b": "slot descriptors written directly",
     r"object\.__new__": "instances made without their __init__",
+    r"\bgc\.(disable|freeze|set_threshold)\b": "the garbage collector switched off around work",
 }
 
 
