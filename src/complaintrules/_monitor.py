@@ -400,20 +400,9 @@ def monitor_ruleset(pack: Pack) -> tuple[dict[str, Any], dict[str, _RuleMeaning]
 
 _RULESET_COUNTER = itertools.count(1)
 
-# One C encoder built once: JSONEncoder.encode builds a new one for every message. No
-# circular-reference markers: messages are flat dicts of numbers and strings.
-_c_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
-_iterencode: Any = (
-    _c_make_encoder(
-        None, None, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, True
-    )
-    if _c_make_encoder is not None
-    else json.JSONEncoder(separators=(",", ":")).iterencode  # pragma: no cover
-)
-
 
 def _encode(message: dict[str, Any]) -> str:
-    return "".join(_iterencode(message, 0))
+    return json.dumps(message, separators=(",", ":"))
 
 
 def _json_open(message: dict[str, Any]) -> str | None:
