@@ -23,6 +23,7 @@ PRIVATE = {
     r"object\.__new__": "instances made without their __init__",
     r"\bgc\.(disable|freeze|set_threshold)\b": "the garbage collector switched off around work",
     r"c_make_encoder|_make_iterencode|json\.encoder\.": "the json module's private encoder",
+    r"durable_rules_engine": "durable-rules' C extension",
 }
 
 
