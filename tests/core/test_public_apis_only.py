@@ -40,3 +40,21 @@ def _lines(pattern: str) -> list[str]:
 def test_no_private_use_of_another_library(pattern: str) -> None:
     found = _lines(pattern)
     assert found == [], f"{PRIVATE[pattern]}:\n" + "\n".join(found)
+
+
+#: module globals a function may rebind, and why each is not a cache of results
+GLOBALS = {
+    "_WORKER": "a bulk worker process's own evaluator, built once per process",
+    "_ENGINE": "the default engine (packs loaded once), not anything it concluded",
+}
+
+
+def test_no_module_global_cache_of_results() -> None:
+    """Results held in a module global outlive the call that made them and are shared
+    by every engine and thread in the process."""
+    found = [
+        line
+        for line in _lines(r"^\s*global ")
+        if not set(line.split("global ", 1)[1].replace(",", " ").split()) <= set(GLOBALS)
+    ]
+    assert found == []
