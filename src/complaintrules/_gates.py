@@ -71,18 +71,9 @@ _THIRD_PARTY = int(CaseFact.THIRD_PARTY)
 _REMEDY = int(CaseFact.REMEDY)
 _CONTACT_RESTRICTION = int(CaseFact.CONTACT_RESTRICTION)
 
-# The last case read and its facts: the rules of one case are judged one after another, so
-# this saves reading the case again for each gated rule. Cases are frozen models; the
-# identity test never confuses two of them.
-_last: tuple[object, int] = (None, 0)
-
 
 def case_facts(case: Complaint) -> int:
     """The :class:`CaseFact` flags ``case`` records, as an int."""
-    global _last
-    last = _last
-    if last[0] is case:
-        return last[1]
     found = 0
     for st in case.stages:
         n = st.number
@@ -108,7 +99,6 @@ def case_facts(case: Complaint) -> int:
         found |= _SERVICE_REQUEST
     if case.contact_restrictions:
         found |= _CONTACT_RESTRICTION
-    _last = (case, found)
     return found
 
 

@@ -27,7 +27,6 @@ import json
 import sys
 import threading
 import uuid
-import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -93,7 +92,6 @@ RULE_IDS: dict[str, dict[str, dict[int, str]]] = {
 }
 
 _ACK, _RESP = "acknowledge", "respond"
-_OBLIGATIONS = frozenset({_ACK, _RESP})
 _OPEN, _MET, _BREACHED = "open", "met", "breached"
 
 
@@ -146,36 +144,6 @@ class Alert:
     def __str__(self) -> str:
         rule = f" {self.rule_id}" if self.rule_id else ""
         return f"{self.on.isoformat()} {self.reference} {self.kind.value}{rule}: {self.message}"
-
-
-_make_object = object.__new__
-_set_reference, _set_kind, _set_on, _set_message, _set_rule_id, _set_stage, _set_deadline = (
-    Alert.__dict__[name].__set__
-    for name in ("reference", "kind", "on", "message", "rule_id", "stage", "deadline")
-)
-
-
-def _new_alert(
-    reference: str,
-    kind: AlertKind,
-    on: date,
-    message: str,
-    rule_id: str | None,
-    stage: int | None,
-    deadline: date | None,
-) -> Alert:
-    """``Alert(...)`` at about half the cost: a frozen dataclass's ``__init__`` sets each
-    field through ``object.__setattr__``; this writes the slots directly (the class has no
-    ``__post_init__`` and no validation, so the result is the same)."""
-    alert: Alert = _make_object(Alert)
-    _set_reference(alert, reference)
-    _set_kind(alert, kind)
-    _set_on(alert, on)
-    _set_message(alert, message)
-    _set_rule_id(alert, rule_id)
-    _set_stage(alert, stage)
-    _set_deadline(alert, deadline)
-    return alert
 
 
 class Tick(InputModel):
@@ -296,15 +264,15 @@ def _load_durable() -> tuple[Any, Any]:
             "The rest of complaintrules works here."
         )
     try:
+        import durable.engine as engine
         import durable.lang as lang
-        import durable_rules_engine as rules_engine
     except ImportError as exc:
         raise MonitorUnavailable(
             "the event monitor needs durable-rules, which is not installed "
             f"({exc}). Install the 'live' extra on Python < 3.13: "
             "pip install 'complaintrules[live]'."
         ) from None
-    return rules_engine, lang
+    return engine, lang
 
 
 def _stage_numbers(pack: Pack, suffix: str) -> list[int]:
@@ -431,53 +399,15 @@ def monitor_ruleset(pack: Pack) -> tuple[dict[str, Any], dict[str, _RuleMeaning]
 
 _RULESET_COUNTER = itertools.count(1)
 
-# One C encoder built once: JSONEncoder.encode builds a new one for every message. No
-# circular-reference markers: messages are flat dicts of numbers and strings.
-_c_make_encoder: Any = getattr(json.encoder, "c_make_encoder", None)
-_iterencode: Any = (
-    _c_make_encoder(
-        None, None, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, True
-    )
-    if _c_make_encoder is not None
-    else json.JSONEncoder(separators=(",", ":")).iterencode  # pragma: no cover
-)
-
-
-def _encode(message: dict[str, Any]) -> str:
-    return "".join(_iterencode(message, 0))
-
-
-def _json_open(message: dict[str, Any]) -> str | None:
-    """``message`` as JSON without its closing brace, written directly when it is one of
-    the frequent shapes (due, done, unmet, end: fixed keys, exact ints and the monitor's own
-    constant strings), else None (the encoder writes it). Several times faster than the
-    encoder; the JSON is the same the encoder would write."""
-    t = message["t"]
-    if t == "end":
-        return f'{{"t":"end","how":"{message["how"]}","on":{message["on"]}'
-    if t != "due" and t != "done" and t != "unmet":
-        return None
-    ob, stage = message["ob"], message["stage"]
-    if type(stage) is not int or ob not in _OBLIGATIONS:
-        return None  # a restored snapshot may hold anything: let the encoder write it
-    if t == "due":
-        return f'{{"t":"due","ob":"{ob}","stage":{stage},"due":{message["due"]}'
-    if t == "done":
-        return (
-            f'{{"t":"done","ob":"{ob}","stage":{stage},"on":{message["on"]},'
-            f'"due":{message["due"]},"defined":{message["defined"]}'
-        )
-    return f'{{"t":"unmet","ob":"{ob}","stage":{stage},"at":{message["at"]},"due":{message["due"]}'
-
 
 class _Ruleset:
-    """One durable-rules ruleset, driven synchronously through its engine.
+    """One durable-rules ruleset, run synchronously through ``durable.engine.Ruleset``.
 
-    Every message is posted with the same session id, so the ruleset never holds more than
-    one live state. This calls the engine's functions in the order
-    ``durable.engine.Ruleset`` does (assert, start action, complete and start next) without
-    its Host, whose background dispatch threads and per-action state rewrites would only
-    slow a synchronous monitor down.
+    Each rule's action records its own name, so the rules a message fired are exactly the
+    actions durable ran for it, in its order. The ruleset is not registered with a durable
+    ``Host``: a host's background threads dispatch pending actions themselves, which could
+    run an action outside :meth:`post` and lose its alert. Every message is posted with
+    the same session id, so the ruleset never holds more than one live state.
     """
 
     SID = "0"
@@ -485,41 +415,46 @@ class _Ruleset:
     def __init__(self, name: str, definition: Mapping[str, Any]) -> None:
         engine, _ = _load_durable()
         self.name = name
-        self._engine = engine
-        self._handle = engine.create_ruleset(name, json.dumps(definition))
+        self._not_handled = engine.MessageNotHandledException
+        self._fired: list[str] = []
+        rules = {rule: {**spec, "run": self._recorder(rule)} for rule, spec in definition.items()}
+        self._rules = engine.Ruleset(name, None, rules)
         self._ids = itertools.count(1)
-        self._finalizer = weakref.finalize(self, engine.delete_ruleset, self._handle)
 
-    def post(self, message: dict[str, Any], text: str | None = None) -> list[str]:
-        """The names of the rules the message fired ([] when none matched).
+    def _recorder(self, rule: str) -> Callable[[Any], None]:
+        fired = self._fired
 
-        ``text``, when given, is ``message`` already written as JSON without its closing
-        brace (see :func:`_json_open`); the session and message ids are added to it.
-        Every rule matches one message, so what it matched is ``message`` itself: only the
-        rule name is read from the action frame (``{"NAME": {"m": {...}}}``).
-        """
-        engine = self._engine
-        if text is None:
-            message["sid"] = self.SID
-            message["id"] = next(self._ids)
-            encoded = _encode(message)
-        else:
-            encoded = f'{text},"sid":"{self.SID}","id":{next(self._ids)}}}'
-        code, state = engine.assert_event(self._handle, encoded)
-        if code == 1:  # durable's MessageNotHandledException: no rule matched
+        def run(c: Any) -> None:
+            fired.append(rule)
+
+        return run
+
+    def post(self, message: dict[str, Any]) -> list[str]:
+        """The names of the rules the message fired ([] when none matched)."""
+        message["sid"] = self.SID
+        message["id"] = next(self._ids)
+        try:
+            state = self._rules.assert_event(message)
+        except self._not_handled:
             return []
-        if code != 0:
-            raise RuntimeError(f"durable-rules refused a message (code {code}): {message}")
-        fired: list[str] = []
-        result = engine.start_action_for_state(self._handle, state)
-        frame = result[1] if result else None
-        while frame:
-            fired.append(frame[2 : frame.index('"', 2)])
-            frame = engine.complete_and_start_action(self._handle, state)
+        failed: list[BaseException] = []
+
+        def done(error: BaseException | None, _: Any) -> None:
+            if error is not None:
+                failed.append(error)
+
+        self._fired.clear()
+        self._rules.do_actions(state, done)
+        if failed:
+            raise RuntimeError(f"durable-rules failed on a message: {message}") from failed[0]
+        fired = self._fired[:]
+        self._fired.clear()
         return fired
 
     def close(self) -> None:
-        self._finalizer()
+        """Nothing to release through durable's public API: it has no call that deletes a
+        ruleset (the engine keeps it, about 0.7 MB, until the process ends), and deleting
+        the session state aborts the process when no message has matched yet."""
 
 
 # -- per-case state ------------------------------------------------------------------------
@@ -1285,7 +1220,7 @@ class Monitor:
         found = self._rulesets.get(case.pack)
         ruleset, meaning = found if found else self._ruleset(self._pack_named(case.pack))
         alerts = []
-        for rule_name in ruleset.post(message, _json_open(message)):
+        for rule_name in ruleset.post(message):
             what, rule_id = meaning[rule_name]
             alert = self._alert(case, rule_name, what, rule_id, message, on)
             if alert is not None:
@@ -1494,9 +1429,7 @@ class Monitor:
         if key in case.raised:
             return None
         case.raised += (key,)
-        return _new_alert(
-            case.reference, meaning.kind, on, message, rule_id, meaning.stage, deadline
-        )
+        return Alert(case.reference, meaning.kind, on, message, rule_id, meaning.stage, deadline)
 
     @staticmethod
     def _alert_key(meaning: _RuleMeaning, m: Mapping[str, Any]) -> str:

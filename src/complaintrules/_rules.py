@@ -61,25 +61,6 @@ class Outcome:
     facts: Mapping[str, Any] = field(default_factory=dict)
     computed: Mapping[str, Any] = field(default_factory=dict)
 
-    # Rules build millions of outcomes in bulk: writing the slots directly costs about 60%
-    # of the generated frozen __init__ (which goes through object.__setattr__ per field).
-    def __init__(
-        self,
-        verdict: Verdict,
-        message: str,
-        facts: Mapping[str, Any] | None = None,
-        computed: Mapping[str, Any] | None = None,
-    ) -> None:
-        _set_verdict(self, verdict)
-        _set_message(self, message)
-        _set_facts(self, {} if facts is None else facts)
-        _set_computed(self, {} if computed is None else computed)
-
-
-_set_verdict, _set_message, _set_facts, _set_computed = (
-    vars(Outcome)[name].__set__ for name in ("verdict", "message", "facts", "computed")
-)
-
 
 _JSON_SCALARS = (str, int, float, bool, type(None))
 

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from dateutil import parser as _dateparser
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from ._base import Channel, InputModel
 from ._case import (
@@ -697,21 +697,6 @@ class RowConverter:
 # -- building valid flat rows without a second validation ------------------------------------
 
 
-def _defaults(cls: type[Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
-    values: dict[str, Any] = {}
-    lists: list[str] = []
-    for name, info in cls.model_fields.items():
-        if info.is_required():
-            values[name] = None
-            continue
-        default = info.get_default(call_default_factory=True)
-        if isinstance(default, list):
-            lists.append(name)
-        values[name] = default
-    return values, tuple(lists)
-
-
-_MODEL_DEFAULTS: dict[type[Any], tuple[dict[str, Any], tuple[str, ...]]] = {}
 _STAGE2_TARGETS = frozenset(t for t in TARGETS if t.startswith("stage2."))
 _EXTENSION_TARGETS = {
     n: frozenset(
@@ -722,37 +707,12 @@ _EXTENSION_TARGETS = {
 
 
 def _make(cls: type[Any], **values: Any) -> Any:
-    """A model instance from values already of the right types (as model_construct, faster).
+    """A model instance from values already of the right types, without validation.
 
     Only for values this module has parsed and typed itself; fields not given take their
-    defaults (a fresh list for list fields).
+    defaults (a fresh list for list fields), as pydantic's ``model_construct`` gives them.
     """
-    found = _MODEL_DEFAULTS.get(cls)
-    if found is None:
-        found = _MODEL_DEFAULTS[cls] = _defaults(cls)
-    defaults, lists = found
-    data = dict(defaults)
-    for name in lists:
-        data[name] = []
-    data.update(values)
-    model = object.__new__(cls)
-    _set_dict(model, data)
-    _set_fields_set(model, set(values))
-    _set_extra(model, None)
-    _set_private(model, None)
-    return model
-
-
-# pydantic's own slots, written directly (cheaper than object.__setattr__ by name).
-_set_dict, _set_fields_set, _set_extra, _set_private = (
-    vars(BaseModel)[name].__set__
-    for name in (
-        "__dict__",
-        "__pydantic_fields_set__",
-        "__pydantic_extra__",
-        "__pydantic_private__",
-    )
-)
+    return cls.model_construct(**values)
 
 
 def _construct(got: Mapping[str, Any]) -> Complaint | None:

@@ -598,52 +598,6 @@ def test_an_acknowledgement_after_an_extension_rejudges_it() -> None:
 # -- the fast paths behave as the plain ones -----------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "message",
-    [
-        {"t": "due", "ob": "acknowledge", "stage": 1, "due": 739_005},
-        {"t": "due", "ob": "respond", "stage": 2, "due": 739_100},
-        {"t": "done", "ob": "respond", "stage": 1, "on": 739_010, "due": 739_005, "defined": 1},
-        {"t": "done", "ob": "acknowledge", "stage": 1, "on": 739_000, "due": 739_005, "defined": 0},
-        {"t": "unmet", "ob": "acknowledge", "stage": 2, "at": 739_020, "due": 739_005},
-        {"t": "end", "how": "closed", "on": 739_030},
-        {"t": "end", "how": "withdrawn", "on": 739_030},
-    ],
-)
-def test_messages_written_directly_are_what_the_encoder_writes(message: Event) -> None:
-    from complaintrules._monitor import _encode, _json_open
-
-    text = _json_open(message)
-    assert text is not None
-    assert text + ',"sid":"0","id":7}' == _encode({**message, "sid": "0", "id": 7})
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
-        {"t": "handlers", "stage": 2, "earlier": 'a "b"', "later": "a", "names": ["x", "y"]},
-        {"t": "ext_reason", "stage": 1, "index": 0, "reason": 0},
-        # a restored snapshot may carry an obligation or a stage the monitor never writes
-        {"t": "unmet", "ob": 'odd"name', "stage": 1, "at": 739_020, "due": 739_005},
-        {"t": "due", "ob": "respond", "stage": True, "due": 739_005},
-    ],
-)
-def test_other_messages_are_left_to_the_encoder(message: Event) -> None:
-    from complaintrules._monitor import _json_open
-
-    assert _json_open(message) is None
-
-
-def test_alerts_built_from_slots_equal_the_dataclasses() -> None:
-    from complaintrules._monitor import _new_alert
-
-    args = ("R-1", AlertKind.DUE, date(2024, 5, 1), "due", "CHC24-6.2", 1, date(2024, 5, 9))
-    fast, plain = _new_alert(*args), Alert(*args)
-    assert fast == plain and hash(fast) == hash(plain) and repr(fast) == repr(plain)
-    with pytest.raises(AttributeError):
-        fast.message = "changed"  # type: ignore[misc]
-
-
 def test_an_open_case_is_one_object_for_the_garbage_collector() -> None:
     """Stages and obligations are plain tuples of dates, strings and numbers, which the
     collector stops tracking: an open case costs full collections its record alone."""

@@ -1,0 +1,60 @@
+"""No code depends on a private part of another library (issue 13, item 4).
+
+A private attribute can change in any release of the library that owns it and break
+results silently; the library's public API is the contract. Each entry names a private
+use the source once made and what replaced it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = sorted(p for folder in ("src", "packs") for p in (ROOT / folder).rglob("*.py"))
+
+#: pattern -> what it reached into
+PRIVATE = {
+    r"__pydantic_(fields_set|extra|private)__": "pydantic's instance slots",
+    r"vars\(BaseModel\)|BaseModel\.__dict__": "pydantic's slot descriptors",
+    r"\.__set__\b": "slot descriptors written directly",
+    r"object\.__new__": "instances made without their __init__",
+    r"\bgc\.(disable|freeze|set_threshold)\b": "the garbage collector switched off around work",
+    r"c_make_encoder|_make_iterencode|json\.encoder\.": "the json module's private encoder",
+    r"durable_rules_engine": "durable-rules' C extension",
+}
+
+
+def _lines(pattern: str) -> list[str]:
+    return [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in SOURCES
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(pattern, line)
+    ]
+
+
+@pytest.mark.parametrize("pattern", list(PRIVATE), ids=list(PRIVATE.values()))
+def test_no_private_use_of_another_library(pattern: str) -> None:
+    found = _lines(pattern)
+    assert found == [], f"{PRIVATE[pattern]}:\n" + "\n".join(found)
+
+
+#: module globals a function may rebind, and why each is not a cache of results
+GLOBALS = {
+    "_WORKER": "a bulk worker process's own evaluator, built once per process",
+    "_ENGINE": "the default engine (packs loaded once), not anything it concluded",
+}
+
+
+def test_no_module_global_cache_of_results() -> None:
+    """Results held in a module global outlive the call that made them and are shared
+    by every engine and thread in the process."""
+    found = [
+        line
+        for line in _lines(r"^\s*global ")
+        if not set(line.split("global ", 1)[1].replace(",", " ").split()) <= set(GLOBALS)
+    ]
+    assert found == []
