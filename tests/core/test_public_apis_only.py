@@ -46,6 +46,12 @@ def test_no_private_use_of_another_library(pattern: str) -> None:
 GLOBALS = {
     "_WORKER": "a bulk worker process's own evaluator, built once per process",
     "_ENGINE": "the default engine (packs loaded once), not anything it concluded",
+    # The rule time budget's watchdog (_budget.py): process-wide because a signal handler
+    # and the main thread it interrupts are process-wide; none holds a result.
+    "_ACTIVE": "the rule watch armed in the main thread, while a subject's rules run",
+    "_STARTED": "whether this process has the SIGALRM handler and watchdog thread",
+    "_REFUSED": "whether the host has a SIGALRM handler of its own (no budget then)",
+    "_WAKE": "the event the idle watchdog waits on, made anew in a forked child",
 }
 
 
