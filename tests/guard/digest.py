@@ -52,7 +52,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from enum import Enum
 from itertools import product
 from pathlib import Path
@@ -73,6 +73,7 @@ from complaintrules import (
     Organisation,
     PackRegistry,
     WorkingCalendar,
+    _clock,
     due,
     evaluate_cases,
     evaluate_file,
@@ -462,13 +463,24 @@ def monitor(c: Collector, quick: bool) -> None:
             )
 
 
+#: The instant the library's "today" is read from while collecting: whatever judges at
+#: today (a worked example with no date, a policy without --as-of) gives the same findings
+#: on any day the guard runs. The same instant as the tests' (tests/conftest.py).
+FIXED_NOW = datetime(2025, 6, 30, 11, 0, tzinfo=UTC)
+
+
 def collect(quick: bool, dump: Path | None = None, only: str | None = None) -> Segments:
     c = Collector(dump, only)
-    with tempfile.TemporaryDirectory() as folder:
-        generated(c, Path(folder), quick)
-    examples(c)
-    journeys(c)
-    monitor(c, quick)
+    real_now = _clock.now
+    _clock.now = lambda: FIXED_NOW
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            generated(c, Path(folder), quick)
+        examples(c)
+        journeys(c)
+        monitor(c, quick)
+    finally:
+        _clock.now = real_now
     return c.segments
 
 
