@@ -38,6 +38,7 @@ from ._organisation import Organisation
 from ._output import OutputError
 from ._plugins import NoPackError, PackRegistry
 from ._policy import LandlordPolicy
+from ._render_docx import MissingDependencyError
 from ._summary import render_text
 
 EXIT_OK = 0
@@ -354,7 +355,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return EXIT_USAGE
         return code
-    except (InputError, NoPackError, CalendarRangeError, OutputError) as exc:
+    except (
+        InputError,
+        NoPackError,
+        CalendarRangeError,
+        OutputError,
+        MissingDependencyError,
+    ) as exc:
         print(f"complaintrules: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:

@@ -16,9 +16,8 @@ from typing import Any
 
 from ._action_plan import ActionPlan, build_action_plan, load_actions
 from ._loading import load_cases, load_organisation, load_policy
-from ._output import check_destinations, format_for_output, write_atomic
+from ._output import OutputError, check_destinations, format_for_output, write_atomic
 from ._render_docx import (
-    MissingDependencyError,
     render_form_docx,
     render_plan_docx,
     require_docx,
@@ -36,7 +35,6 @@ __all__ = ["FORM_COMMANDS", "FORM_FORMATS", "add_form_commands"]
 
 FORM_FORMATS = ("markdown", "html", "csv", "docx")
 EXIT_OK = 0
-EXIT_USAGE = 2
 
 _SUFFIX = {
     ".md": "markdown",
@@ -143,9 +141,7 @@ def _write(args: argparse.Namespace, fmt: str, content: str | bytes) -> int:
         write_atomic(args.output, content)
         print(f"wrote {args.output} ({fmt})", file=sys.stderr)
         return EXIT_OK
-    if isinstance(content, bytes):
-        print("complaintrules: --format docx needs --output FILE.docx", file=sys.stderr)
-        return EXIT_USAGE
+    assert isinstance(content, str)  # a Word file always has --output (_output_format)
     sys.stdout.write(content)
     return EXIT_OK
 
@@ -163,58 +159,44 @@ def _check_output(args: argparse.Namespace) -> None:
     )
 
 
-def _cmd_self_assess(args: argparse.Namespace) -> int:
+def _output_format(args: argparse.Namespace) -> str:
+    """Everything about the output checked before the run: the destination (never an
+    input, in a writable folder), the format, and a Word file's need of --output."""
     _check_output(args)
-    try:
-        fmt = _format(args)
-    except MissingDependencyError as exc:
-        print(f"complaintrules: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    fmt = _format(args)
     if fmt == "docx" and not args.output:
-        print("complaintrules: --format docx needs --output FILE.docx", file=sys.stderr)
-        return EXIT_USAGE
+        raise OutputError("--format docx needs --output FILE.docx")
+    return fmt
+
+
+def _cmd_self_assess(args: argparse.Namespace) -> int:
+    fmt = _output_format(args)
     form, plan = _form(args)
     content: str | bytes
-    try:
-        if fmt == "html":
-            content = render_form_html(form, plan)
-        elif fmt == "csv":
-            content = render_form_csv(form)
-        elif fmt == "docx":
-            content = render_form_docx(form, plan)
-        else:
-            content = render_form_markdown(form, plan)
-    except MissingDependencyError as exc:
-        print(f"complaintrules: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    if fmt == "html":
+        content = render_form_html(form, plan)
+    elif fmt == "csv":
+        content = render_form_csv(form)
+    elif fmt == "docx":
+        content = render_form_docx(form, plan)
+    else:
+        content = render_form_markdown(form, plan)
     return _write(args, fmt, content)
 
 
 def _cmd_action_plan(args: argparse.Namespace) -> int:
-    _check_output(args)
-    try:
-        fmt = _format(args)
-    except MissingDependencyError as exc:
-        print(f"complaintrules: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    if fmt == "docx" and not args.output:
-        print("complaintrules: --format docx needs --output FILE.docx", file=sys.stderr)
-        return EXIT_USAGE
+    fmt = _output_format(args)
     _, plan = _form(args)
     assert plan is not None  # --actions is required
     content: str | bytes
-    try:
-        if fmt == "html":
-            content = render_plan_html(plan)
-        elif fmt == "csv":
-            content = render_plan_csv(plan)
-        elif fmt == "docx":
-            content = render_plan_docx(plan)
-        else:
-            content = render_plan_markdown(plan)
-    except MissingDependencyError as exc:
-        print(f"complaintrules: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    if fmt == "html":
+        content = render_plan_html(plan)
+    elif fmt == "csv":
+        content = render_plan_csv(plan)
+    elif fmt == "docx":
+        content = render_plan_docx(plan)
+    else:
+        content = render_plan_markdown(plan)
     return _write(args, fmt, content)
 
 
