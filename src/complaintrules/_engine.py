@@ -119,12 +119,12 @@ class Report:
         """The dates the verdicts were judged at, and where each came from, in words."""
         parts = []
         if self.as_of is not None:
-            source = f" ({self.as_of_source})" if self.as_of_source not in (None, "given") else ""
+            source = f", {self.as_of_source}" if self.as_of_source not in (None, "given") else ""
             parts.append(f"as of {self.as_of.isoformat()}{source}")
         else:
             parts.append("no as-of date (open cases not judged overdue)")
         if self.judged_on is not None and self.judged_on != self.as_of:
-            source = f" ({self.judged_on_source})" if self.judged_on_source != "given" else ""
+            source = f", {self.judged_on_source}" if self.judged_on_source != "given" else ""
             parts.append(f"policy and organisation judged on {self.judged_on.isoformat()}{source}")
         return "; ".join(parts)
 

@@ -35,7 +35,7 @@ def form_intro(form: SelfAssessmentForm) -> list[str]:
         scope.append(f"{form.cases} complaint cases{span}")
     tally = form.tally()
     counts = ", ".join(f"{tally[c]} {c.value}" for c in Comply)
-    source = f" ({form.as_of_source})" if form.as_of_source not in (None, "given") else ""
+    source = f", {form.as_of_source}" if form.as_of_source not in (None, "given") else ""
     lines = [
         f"Self-assessment of {form.landlord} against the {form.pack.title} "
         f"({form.pack.name} {form.pack.version}).",

@@ -131,4 +131,4 @@ def test_the_self_assessment_states_the_date_it_used(
     _at(monkeypatch, BEFORE_MIDNIGHT_UK)
     assert main(["self-assess", POLICY, "--organisation", ORGANISATION]) == 0
     out = capsys.readouterr().out
-    assert "as of 2024-03-31 (today (Europe/London))" in out
+    assert "as of 2024-03-31, today (Europe/London)" in out
