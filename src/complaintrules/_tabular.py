@@ -30,6 +30,7 @@ rejected and reading resumes on the next line.
 
 from __future__ import annotations
 
+import calendar
 import csv
 import itertools
 import json
@@ -335,6 +336,33 @@ _ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
+#: English month names (``calendar.month_name`` follows the machine's locale).
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+#: A date of three numbers with the year last (31/09/2024, 12-5-24).
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
+
+
+def _why_not_a_date(text: str, dayfirst: bool) -> str:
+    """Why ``text`` is not a date, in our words: python-dateutil's own messages change
+    between its releases, and a row's rejection must read the same whatever is installed."""
+    numeric = _NUMERIC_DATE.match(text)
+    if numeric is None:
+        return "not a form of date we can read"
+    first, second, year = int(numeric[1]), int(numeric[2]), int(numeric[3])
+    day, month = (first, second) if dayfirst else (second, first)
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    if len(numeric[3]) == 2:
+        year += 2000
+    last = calendar.monthrange(year, month)[1] if year >= 1 else 31
+    if not 1 <= day <= last:
+        return f"{_MONTHS[month - 1]} {year} has no day {day}"
+    return "not a form of date we can read"
+
+
 class _DateReader:
     """Dates in an explicit format, else ISO, else python-dateutil (day first by default).
 
@@ -386,9 +414,9 @@ class _DateReader:
             parsed = _dateparser.parse(
                 text, dayfirst=self.dayfirst, yearfirst=bool(_YEAR_FIRST.match(text))
             )
-        except (ValueError, OverflowError) as exc:
+        except (ValueError, OverflowError):
             expected = f" (expected {self.fmt!r})" if self.fmt else ""
-            return f"{text!r} is not a date{expected}: {exc}"
+            return f"{text!r} is not a date{expected}: {_why_not_a_date(text, self.dayfirst)}"
         return parsed.date()
 
 

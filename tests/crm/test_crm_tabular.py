@@ -249,3 +249,41 @@ def test_mapping_code_table_checked(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         load_mapping(mapping)
     assert "columns.channel.values.Tel" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "dayfirst", "why"),
+    [
+        ("31/09/2024", True, "September 2024 has no day 31"),
+        ("29/02/2023", True, "February 2023 has no day 29"),
+        ("29/02/2024", True, None),  # a leap year: a date
+        ("13/13/2024", True, "there is no month 13"),
+        ("09/31/2024", False, "September 2024 has no day 31"),
+        ("31/02/24", True, "February 2024 has no day 31"),
+        ("next Tuesday-ish", True, "not a form of date we can read"),
+    ],
+)
+def test_a_row_date_that_is_no_date_says_why_in_our_words(
+    text: str, dayfirst: bool, why: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reason does not come from python-dateutil, whose messages differ between its
+    releases (2.8 and 2.9 word the same error differently), so a rejected row reads the
+    same whatever version is installed."""
+    from complaintrules import _tabular
+
+    reader = _tabular._DateReader(None, dayfirst, True)
+    real_parse = _tabular._dateparser.parse
+
+    def parse(*args: object, **kwargs: object) -> object:
+        try:
+            return real_parse(*args, **kwargs)  # type: ignore[arg-type]
+        except ValueError:
+            raise ValueError("a message of some dateutil release") from None
+
+    monkeypatch.setattr(_tabular._dateparser, "parse", parse)
+    if why is None:
+        assert reader(text).isoformat() == "2024-02-29"
+        return
+    with pytest.raises(ValueError) as raised:
+        reader(text)
+    assert str(raised.value) == f"{text!r} is not a date: {why}"
