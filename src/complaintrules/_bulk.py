@@ -3,11 +3,13 @@
 Cases are judged in chunks; nothing but running counts (verdicts per rule, TSM tallies,
 breaches by month) outlives a chunk unless the caller keeps the per-case results.
 
-The timeliness rules of code_2024 (CHC24-6.2, 6.3, 6.4, 6.11, 6.14, 6.15) have a
-vectorised path: the same arithmetic as :mod:`complaintrules._timeliness` over numpy
-arrays of date ordinals, with the working-day index of the engine's calendar. A case the
-vectorised path cannot take (more than one extension at a stage, a clock it does not
-model, a date outside the calendar) goes through the rules themselves. Every other rule
+Rules that declare a :class:`~complaintrules._timescale.Timescale` (acknowledged,
+answered, extended in time at stage 1 or 2) have a vectorised path, chosen from the
+declarations of whichever pack is judging (:func:`vectorised`): the same arithmetic as
+:mod:`complaintrules._timeliness` over numpy arrays of date ordinals, with the
+working-day index of the engine's calendar, reading the parameters the declarations
+name. A case the vectorised path cannot take (more than one extension at a stage, a clock
+it does not model, a date outside the calendar) goes through the rules themselves. Every other rule
 runs per case and keeps only its verdict and message, except gated rules a case cannot
 meet and rules the vector settles (SETTLED_BY_VECTOR), which are counted without a call.
 ``tests/crm/test_crm_bulk_agreement.py`` checks the vectorised verdicts against the
@@ -46,6 +48,7 @@ from ._plugins import NoPackError, PackRegistry
 from ._policy import ClockStart
 from ._rules import CaseCheck, Finding, Level, Outcome, Rule, Verdict
 from ._tabular import CaseReader, ColumnMapping, Row, RowConverter, RowProblem
+from ._timescale import Obligation
 from ._tsm import ReportingPeriod, TsmOptions, TsmReport, TsmTally, case_times
 
 __all__ = [
@@ -56,17 +59,65 @@ __all__ = [
     "evaluate_file",
     "measure_tsm",
     "validate_case",
+    "vectorised",
 ]
 
-#: Rules with a vectorised path: rule id -> (what, stage).
-VECTORISED: dict[str, tuple[str, int]] = {
-    "CHC24-6.2": ("acknowledge", 1),
-    "CHC24-6.3": ("respond", 1),
-    "CHC24-6.4": ("extension", 1),
-    "CHC24-6.11": ("acknowledge", 2),
-    "CHC24-6.14": ("respond", 2),
-    "CHC24-6.15": ("extension", 2),
-}
+#: The stages the vector models (and the TSM tally it feeds counts).
+_VECTOR_STAGES = (1, 2)
+
+
+@dataclass(frozen=True, slots=True)
+class _StageClock:
+    """The parameters the vector reads for one stage, as the stage's declarations name them."""
+
+    ack_days: str
+    respond_days: str
+    clock: ClockStart | str
+    cap: str
+
+
+def _stage_clocks(rules: Sequence[Rule]) -> dict[int, _StageClock]:
+    """Each modelled stage's clock, from the first response or extension declaration of
+    that stage (the pack's own rules come before any extra rules)."""
+    clocks: dict[int, _StageClock] = {}
+    for r in rules:
+        t = r.timescale
+        if t is None or t.obligation is Obligation.ACKNOWLEDGE or t.stage not in _VECTOR_STAGES:
+            continue
+        if t.acknowledge_days is None or t.extension_cap is None or t.clock is None:
+            continue
+        clocks.setdefault(
+            t.stage, _StageClock(t.acknowledge_days, t.days, t.clock, t.extension_cap)
+        )
+    return clocks
+
+
+def vectorised(rules: Sequence[Rule]) -> dict[str, tuple[str, int]]:
+    """The rules among ``rules`` with a vectorised path: rule id -> (what, stage).
+
+    Chosen from the rules' timescale declarations, never by id: a declaration fits when
+    both modelled stages have a response clock and it reads that stage's parameters (an
+    acknowledgement must also require the complaint definition, as the vector judges).
+    """
+    clocks = _stage_clocks(rules)
+    if set(clocks) != set(_VECTOR_STAGES):
+        return {}
+    found: dict[str, tuple[str, int]] = {}
+    for r in rules:
+        t = r.timescale
+        if t is None or t.stage not in clocks:
+            continue
+        clock = clocks[t.stage]
+        if t.obligation is Obligation.ACKNOWLEDGE:
+            if t.days == clock.ack_days and t.require_definition:
+                found[r.id] = ("acknowledge", t.stage)
+            continue
+        own = _StageClock(t.acknowledge_days or "", t.days, t.clock or "", t.extension_cap or "")
+        if own == clock:
+            what = "respond" if t.obligation is Obligation.RESPOND else "extension"
+            found[r.id] = (what, t.stage)
+    return found
+
 
 #: Rules the vector can show to be not applicable to a case, so they need not be called.
 #: CHC24-5.9 (updates while a response is overdue) applies only to a stage that ran past
@@ -308,6 +359,9 @@ class BulkEvaluator:
         self.results = results
         self._packs: dict[date, Pack] = {}
         self._rules: dict[str, tuple[list[Rule], list[Rule], dict[str, Level]]] = {}
+        #: per pack: its vectorised rules (rule id -> (what, stage)) and stage clocks
+        self._shapes: dict[str, dict[str, tuple[str, int]]] = {}
+        self._clocks: dict[str, dict[int, _StageClock]] = {}
         self._day0: dict[tuple[Any, ...], int] = {}
         self._params: dict[tuple[str, date], tuple[tuple[int, int, int, int], ...] | None] = {}
         #: not-applicable message of each rule in SETTLED_BY_VECTOR, as the rule gave it
@@ -348,7 +402,9 @@ class BulkEvaluator:
         found = self._rules.get(pack.name)
         if found is None:
             rules = [r for r in self.engine.registry.rules_for(pack) if r.case is not None]
-            vector = [r for r in rules if self.fast and r.id in VECTORISED]
+            shapes = self._shapes[pack.name] = vectorised(rules) if self.fast else {}
+            self._clocks[pack.name] = _stage_clocks(rules)
+            vector = [r for r in rules if r.id in shapes]
             other = [r for r in rules if r not in vector]
             found = (vector, other, {r.id: r.level for r in rules})
             self._rules[pack.name] = found
@@ -610,9 +666,15 @@ class BulkEvaluator:
         if key not in self._params:
             try:
                 found = []
-                for n in (1, 2):
+                clocks = self._clocks[pack.name]
+                for n in _VECTOR_STAGES:
                     p = pack.parameters
-                    start = ClockStart(p.at(f"stage{n}.respond_from", on).value)
+                    names = clocks[n]
+                    start = (
+                        names.clock
+                        if isinstance(names.clock, ClockStart)
+                        else ClockStart(p.at(names.clock, on).value)
+                    )
                     clock = {
                         ClockStart.ACKNOWLEDGEMENT: 0,
                         ClockStart.RECEIPT: 1,
@@ -622,10 +684,10 @@ class BulkEvaluator:
                         raise UnknownParameterError("clock not modelled")
                     found.append(
                         (
-                            int(p.at(f"stage{n}.acknowledge_working_days", on).value),
-                            int(p.at(f"stage{n}.respond_working_days", on).value),
+                            int(p.at(names.ack_days, on).value),
+                            int(p.at(names.respond_days, on).value),
                             clock,
-                            int(p.at(f"stage{n}.extension_cap_working_days", on).value),
+                            int(p.at(names.cap, on).value),
                         )
                     )
                 self._params[key] = tuple(found)
@@ -781,7 +843,7 @@ class BulkEvaluator:
             end = np.where(done, respd, np.where(wd > 0, wd, as_of))
             within_code &= ~has | (end == 0) | (end <= orig_due)
             out.ok &= ~bad
-            for rule_id, (what, stage) in VECTORISED.items():
+            for rule_id, (what, stage) in self._shapes[pack.name].items():
                 if stage != s:
                     continue
                 verdicts = {"acknowledge": v_ack, "respond": v_resp, "extension": v_ext}[what]
