@@ -11,7 +11,9 @@ working-day index of the engine's calendar, reading the parameters the declarati
 name. A case the vectorised path cannot take (more than one extension at a stage, a clock
 it does not model, a date outside the calendar) goes through the rules themselves. Every other rule
 runs per case and keeps only its verdict and message, except gated rules a case cannot
-meet and rules the vector settles (SETTLED_BY_VECTOR), which are counted without a call.
+meet and rules the vector settles (those that declare ``only_when_late``: not applicable to a
+case whose stages all ended within their declared response timescales), which are counted
+without a call.
 ``tests/crm/test_crm_bulk_agreement.py`` checks the vectorised verdicts against the
 per-case ones on generated data.
 """
@@ -118,11 +120,6 @@ def vectorised(rules: Sequence[Rule]) -> dict[str, tuple[str, int]]:
             found[r.id] = (what, t.stage)
     return found
 
-
-#: Rules the vector can show to be not applicable to a case, so they need not be called.
-#: CHC24-5.9 (updates while a response is overdue) applies only to a stage that ran past
-#: the Code's timescale, and the vector knows each stage's due date under the Code.
-SETTLED_BY_VECTOR: tuple[str, ...] = ("CHC24-5.9",)
 
 _NA, _PASS, _FAIL = 0, 1, 2
 #: What the vector reads of stage 1 and of stage 2 (each ack_days .. cap from the pack).
@@ -364,7 +361,7 @@ class BulkEvaluator:
         self._clocks: dict[str, dict[int, _StageClock]] = {}
         self._day0: dict[tuple[Any, ...], int] = {}
         self._params: dict[tuple[str, date], tuple[tuple[int, int, int, int], ...] | None] = {}
-        #: not-applicable message of each rule in SETTLED_BY_VECTOR, as the rule gave it
+        #: not-applicable message of each rule the vector settles, as the rule gave it
         self._settled_message: dict[str, str] = {}
         #: rules the vector settled where the rule itself did not judge the case not
         #: applicable: a defect in the vector (from then on the rule runs for every new
@@ -510,12 +507,13 @@ class BulkEvaluator:
         every_rule = vector_rules + other_rules
         other_checks = [(r.id, r.case) for r in other_rules if r.case is not None]
         every_check = [(r.id, r.case) for r in every_rule if r.case is not None]
-        settle = [r for r in SETTLED_BY_VECTOR if r in levels and r not in self.unsettled]
+        settle = [r.id for r in other_rules if r.only_when_late and r.id not in self.unsettled]
         settled_bits: list[int] = [0] * len(group)
         if vec is not None and settle:
             bits = np.zeros(len(group), dtype=np.int64)
-            for k, rule_id in enumerate(settle):
-                bits |= (vec.settled[rule_id] & vec.ok).astype(np.int64) << k
+            on_time = (vec.on_time & vec.ok).astype(np.int64)
+            for k in range(len(settle)):
+                bits |= on_time << k
             settled_bits = bits.tolist()
         # Cases with the same facts (and the same vectorised outcome) run the same checks:
         # a gated rule whose facts a case lacks is not applicable and is never called, nor
@@ -838,8 +836,8 @@ class BulkEvaluator:
             problem = (~accepted) | (over_cap & no_good) | (a[f"reason{s}"] == 0)
             v_ext[has_ext] = np.where(problem[has_ext], _FAIL, _PASS)
             v_ext[~has] = _NA
-            # 5.9: the stage ended (answered, else withdrawn, else reached the as-of date)
-            # within the Code's own timescale, or has not, with no as-of date, ended at all.
+            # only_when_late: the stage ended (answered, else withdrawn, else reached the
+            # as-of date) within its declared timescale, or, with no as-of date, has not ended.
             end = np.where(done, respd, np.where(wd > 0, wd, as_of))
             within_code &= ~has | (end == 0) | (end <= orig_due)
             out.ok &= ~bad
@@ -863,7 +861,7 @@ class BulkEvaluator:
                 ),
             )
             out.withdrawn = wd > 0
-        out.settled["CHC24-5.9"] = within_code
+        out.on_time = within_code
         # dates the month table must cover
         for s in (1, 2):
             sv = out.stage[s]
@@ -966,8 +964,9 @@ class _Vector:
     n: int
     verdicts: dict[str, Any] = field(default_factory=dict)
     due_month: dict[str, Any] = field(default_factory=dict)
-    #: rule id -> cases the rule is certainly not applicable to (see SETTLED_BY_VECTOR)
-    settled: dict[str, Any] = field(default_factory=dict)
+    #: cases whose modelled stages all ended within their original response deadlines
+    #: (none beyond the modelled stages): not applicable to a rule declaring only_when_late
+    on_time: Any = None
     stage: dict[int, _StageVector] = field(default_factory=dict)
     withdrawn: Any = None
 

@@ -195,6 +195,10 @@ class Rule:
     rule is also judged on the organisation's attestations. A timeliness provision gives a
     ``timescale`` declaration instead of a case check: its case check is then the core's
     shared judge of that declaration (and the bulk path reads the declaration too).
+    ``only_when_late`` says the case check finds a case not applicable unless a stage's
+    response ran past its original deadline under the pack's declared response
+    timescales; the bulk path then counts it not applicable, without calling it, for the
+    cases its vector shows on time (and stops doing so if the rule ever disagrees).
     """
 
     id: str
@@ -213,6 +217,7 @@ class Rule:
     attestation: str | None = None
     examples: tuple[Example, ...] = ()
     timescale: Timescale | None = None
+    only_when_late: bool = False
 
     def __post_init__(self) -> None:
         if not _ID.match(self.id):
@@ -232,6 +237,8 @@ class Rule:
             from ._stage_checks import TimescaleCheck
 
             object.__setattr__(self, "case", TimescaleCheck(self.timescale))
+        if self.only_when_late and self.case is None:
+            raise ValueError(f"rule {self.id}: only_when_late describes a case check it lacks")
         if not self.subjects:
             raise ValueError(f"rule {self.id} checks no subject")
 

@@ -29,7 +29,6 @@ from complaintrules import (
     hookimpl,
 )
 from complaintrules._bulk import (
-    SETTLED_BY_VECTOR,
     BulkEvaluator,
     BulkSummary,
     evaluate_cases,
@@ -43,6 +42,8 @@ from complaintrules.authoring import ClockStart, Obligation, Timescale
 CAL = WorkingCalendar()
 #: code_2024's rules with a vectorised path, chosen by the bulk path from their declarations
 VECTORISED = vectorised(Engine().pack("code_2024").rules)
+#: code_2024's rules the vector may settle as not applicable (declared only_when_late)
+SETTLED_BY_VECTOR = [r.id for r in Engine().pack("code_2024").rules if r.only_when_late]
 
 
 def shift(day: date, k: int) -> date:
@@ -248,6 +249,8 @@ def test_the_vector_is_chosen_from_the_rules_declarations() -> None:
     }
     # code_2020 declares no timescale yet: every rule of it runs case by case
     assert vectorised(Engine().pack("code_2020").rules) == {}
+    # the rule settled for on-time cases is the pack's declaration too
+    assert SETTLED_BY_VECTOR == ["CHC24-5.9"]
 
 
 def _third_party_pack() -> Pack:
