@@ -900,6 +900,8 @@ CHC24_5_9 = rule(
         applicable. Policy: update_frequency_agreed_when_late must be true.
     """,
     case=_updates_agreed,
+    # Judges only stages that ran late: bulk evaluation counts on-time cases without a call.
+    only_when_late=True,
     policy=policy_states(
         (
             "update_frequency_agreed_when_late",

@@ -15,23 +15,20 @@ from typing import Any
 
 from complaintrules import Complaint, LandlordPolicy
 from complaintrules.authoring import (
-    CaseCheck,
     CaseFact,
-    ClockStart,
     Context,
+    Obligation,
     Outcome,
     Subject,
+    Timescale,
     Verdict,
     acknowledgement_deadline,
     applies_if,
     attestation_example,
-    check_acknowledged_in_time,
     check_actions_tracked,
     check_extension_notices,
-    check_extensions_within_cap,
     check_issues_raised,
     check_points_addressed,
-    check_responded_in_time,
     different_handlers,
     example,
     failed,
@@ -109,38 +106,24 @@ def _case_example(expect: Verdict, title: str, *stages: dict[str, Any], **kw: An
 # -- shared shapes of check --------------------------------------------------------------
 
 
-def _params(ctx: Context, stage: int) -> dict[str, Any]:
-    return {
-        "ack_days": ctx.param(f"stage{stage}.acknowledge_working_days"),
-        "respond_days": ctx.param(f"stage{stage}.respond_working_days"),
-        "respond_from": ClockStart(ctx.param(f"stage{stage}.respond_from")),
-        "extension_cap": ctx.param(f"stage{stage}.extension_cap_working_days"),
-    }
-
-
-def _acknowledged(number: int) -> CaseCheck:
-    """Stage ``number`` acknowledged, with the complaint definition, within this Code's days."""
-
-    def check(case: Complaint, ctx: Context) -> Outcome:
-        return check_acknowledged_in_time(
-            case,
-            ctx,
-            stage_number=number,
-            ack_days=ctx.param(f"stage{number}.acknowledge_working_days"),
+def _timescale(number: int, obligation: Obligation) -> Timescale:
+    """Stage ``number``'s timescale for ``obligation``, from this Code's parameters; the
+    library's shared judge checks it."""
+    if obligation is Obligation.ACKNOWLEDGE:
+        return Timescale(
+            number,
+            obligation,
+            days=f"stage{number}.acknowledge_working_days",
             require_definition=True,
         )
-
-    return check
-
-
-def _timed(check: Callable[..., Outcome], number: int) -> CaseCheck:
-    """A shared timing check (response, extensions) at stage ``number``, with this Code's
-    timescales for that stage."""
-
-    def run(case: Complaint, ctx: Context) -> Outcome:
-        return check(case, ctx, stage_number=number, **_params(ctx, number))
-
-    return run
+    return Timescale(
+        number,
+        obligation,
+        days=f"stage{number}.respond_working_days",
+        clock=f"stage{number}.respond_from",
+        acknowledge_days=f"stage{number}.acknowledge_working_days",
+        extension_cap=f"stage{number}.extension_cap_working_days",
+    )
 
 
 def _policy_extension(number: int) -> Callable[[LandlordPolicy, Context], Outcome]:
@@ -223,7 +206,7 @@ CHC24_6_2 = rule(
         complaint definition (understanding and outcome sought).
         Policy: the stage 1 acknowledgement timescale must not exceed 5 working days.
     """,
-    case=_acknowledged(1),
+    timescale=_timescale(1, Obligation.ACKNOWLEDGE),
     policy=policy_stage_days(
         1,
         "acknowledge_working_days",
@@ -279,7 +262,7 @@ CHC24_6_3 = rule(
         open case with no response is judged only with an as-of date.
         Policy: the stage 1 response timescale must not exceed 10 working days.
     """,
-    case=_timed(check_responded_in_time, 1),
+    timescale=_timescale(1, Obligation.RESPOND),
     policy=policy_stage_days(
         1,
         "respond_working_days",
@@ -353,7 +336,7 @@ CHC24_6_4 = rule(
         Policy: the stage 1 extension cap must not exceed 10 working days, longer only with
         good reason, and reasons must be given.
     """,
-    case=_timed(check_extensions_within_cap, 1),
+    timescale=_timescale(1, Obligation.EXTEND),
     policy=_policy_extension(1),
     examples=[
         _case_example(
@@ -727,7 +710,7 @@ CHC24_6_11 = rule(
         requested_on, recording the definition. Policy: stage 2 acknowledgement timescale
         at most 5 working days.
     """,
-    case=_acknowledged(2),
+    timescale=_timescale(2, Obligation.ACKNOWLEDGE),
     policy=policy_stage_days(
         2,
         "acknowledge_working_days",
@@ -884,7 +867,7 @@ CHC24_6_14 = rule(
         escalation (from the acknowledgement deadline where there was none, or under the
         'capped' convention where it was late). Policy: at most 20.
     """,
-    case=_timed(check_responded_in_time, 2),
+    timescale=_timescale(2, Obligation.RESPOND),
     policy=policy_stage_days(
         2,
         "respond_working_days",
@@ -930,7 +913,7 @@ CHC24_6_15 = rule(
         "more than 20 extra working days needs a good reason."
     ),
     explanation="As 6.4, at stage 2, with a 20 working day cap.",
-    case=_timed(check_extensions_within_cap, 2),
+    timescale=_timescale(2, Obligation.EXTEND),
     policy=_policy_extension(2),
     examples=[
         _case_example(

@@ -3,13 +3,17 @@
 Cases are judged in chunks; nothing but running counts (verdicts per rule, TSM tallies,
 breaches by month) outlives a chunk unless the caller keeps the per-case results.
 
-The timeliness rules of code_2024 (CHC24-6.2, 6.3, 6.4, 6.11, 6.14, 6.15) have a
-vectorised path: the same arithmetic as :mod:`complaintrules._timeliness` over numpy
-arrays of date ordinals, with the working-day index of the engine's calendar. A case the
-vectorised path cannot take (more than one extension at a stage, a clock it does not
-model, a date outside the calendar) goes through the rules themselves. Every other rule
+Rules that declare a :class:`~complaintrules._timescale.Timescale` (acknowledged,
+answered, extended in time at stage 1 or 2) have a vectorised path, chosen from the
+declarations of whichever pack is judging (:func:`vectorised`): the same arithmetic as
+:mod:`complaintrules._timeliness` over numpy arrays of date ordinals, with the
+working-day index of the engine's calendar, reading the parameters the declarations
+name. A case the vectorised path cannot take (more than one extension at a stage, a clock
+it does not model, a date outside the calendar) goes through the rules themselves. Every other rule
 runs per case and keeps only its verdict and message, except gated rules a case cannot
-meet and rules the vector settles (SETTLED_BY_VECTOR), which are counted without a call.
+meet and rules the vector settles (those that declare ``only_when_late``: not applicable to a
+case whose stages all ended within their declared response timescales), which are counted
+without a call.
 ``tests/crm/test_crm_bulk_agreement.py`` checks the vectorised verdicts against the
 per-case ones on generated data.
 """
@@ -46,6 +50,7 @@ from ._plugins import NoPackError, PackRegistry
 from ._policy import ClockStart
 from ._rules import CaseCheck, Finding, Level, Outcome, Rule, Verdict
 from ._tabular import CaseReader, ColumnMapping, Row, RowConverter, RowProblem
+from ._timescale import Obligation
 from ._tsm import ReportingPeriod, TsmOptions, TsmReport, TsmTally, case_times
 
 __all__ = [
@@ -56,22 +61,65 @@ __all__ = [
     "evaluate_file",
     "measure_tsm",
     "validate_case",
+    "vectorised",
 ]
 
-#: Rules with a vectorised path: rule id -> (what, stage).
-VECTORISED: dict[str, tuple[str, int]] = {
-    "CHC24-6.2": ("acknowledge", 1),
-    "CHC24-6.3": ("respond", 1),
-    "CHC24-6.4": ("extension", 1),
-    "CHC24-6.11": ("acknowledge", 2),
-    "CHC24-6.14": ("respond", 2),
-    "CHC24-6.15": ("extension", 2),
-}
+#: The stages the vector models (and the TSM tally it feeds counts).
+_VECTOR_STAGES = (1, 2)
 
-#: Rules the vector can show to be not applicable to a case, so they need not be called.
-#: CHC24-5.9 (updates while a response is overdue) applies only to a stage that ran past
-#: the Code's timescale, and the vector knows each stage's due date under the Code.
-SETTLED_BY_VECTOR: tuple[str, ...] = ("CHC24-5.9",)
+
+@dataclass(frozen=True, slots=True)
+class _StageClock:
+    """The parameters the vector reads for one stage, as the stage's declarations name them."""
+
+    ack_days: str
+    respond_days: str
+    clock: ClockStart | str
+    cap: str
+
+
+def _stage_clocks(rules: Sequence[Rule]) -> dict[int, _StageClock]:
+    """Each modelled stage's clock, from the first response or extension declaration of
+    that stage (the pack's own rules come before any extra rules)."""
+    clocks: dict[int, _StageClock] = {}
+    for r in rules:
+        t = r.timescale
+        if t is None or t.obligation is Obligation.ACKNOWLEDGE or t.stage not in _VECTOR_STAGES:
+            continue
+        if t.acknowledge_days is None or t.extension_cap is None or t.clock is None:
+            continue
+        clocks.setdefault(
+            t.stage, _StageClock(t.acknowledge_days, t.days, t.clock, t.extension_cap)
+        )
+    return clocks
+
+
+def vectorised(rules: Sequence[Rule]) -> dict[str, tuple[str, int]]:
+    """The rules among ``rules`` with a vectorised path: rule id -> (what, stage).
+
+    Chosen from the rules' timescale declarations, never by id: a declaration fits when
+    both modelled stages have a response clock and it reads that stage's parameters (an
+    acknowledgement must also require the complaint definition, as the vector judges).
+    """
+    clocks = _stage_clocks(rules)
+    if set(clocks) != set(_VECTOR_STAGES):
+        return {}
+    found: dict[str, tuple[str, int]] = {}
+    for r in rules:
+        t = r.timescale
+        if t is None or t.stage not in clocks:
+            continue
+        clock = clocks[t.stage]
+        if t.obligation is Obligation.ACKNOWLEDGE:
+            if t.days == clock.ack_days and t.require_definition:
+                found[r.id] = ("acknowledge", t.stage)
+            continue
+        own = _StageClock(t.acknowledge_days or "", t.days, t.clock or "", t.extension_cap or "")
+        if own == clock:
+            what = "respond" if t.obligation is Obligation.RESPOND else "extension"
+            found[r.id] = (what, t.stage)
+    return found
+
 
 _NA, _PASS, _FAIL = 0, 1, 2
 #: What the vector reads of stage 1 and of stage 2 (each ack_days .. cap from the pack).
@@ -308,9 +356,12 @@ class BulkEvaluator:
         self.results = results
         self._packs: dict[date, Pack] = {}
         self._rules: dict[str, tuple[list[Rule], list[Rule], dict[str, Level]]] = {}
+        #: per pack: its vectorised rules (rule id -> (what, stage)) and stage clocks
+        self._shapes: dict[str, dict[str, tuple[str, int]]] = {}
+        self._clocks: dict[str, dict[int, _StageClock]] = {}
         self._day0: dict[tuple[Any, ...], int] = {}
         self._params: dict[tuple[str, date], tuple[tuple[int, int, int, int], ...] | None] = {}
-        #: not-applicable message of each rule in SETTLED_BY_VECTOR, as the rule gave it
+        #: not-applicable message of each rule the vector settles, as the rule gave it
         self._settled_message: dict[str, str] = {}
         #: rules the vector settled where the rule itself did not judge the case not
         #: applicable: a defect in the vector (from then on the rule runs for every new
@@ -348,7 +399,9 @@ class BulkEvaluator:
         found = self._rules.get(pack.name)
         if found is None:
             rules = [r for r in self.engine.registry.rules_for(pack) if r.case is not None]
-            vector = [r for r in rules if self.fast and r.id in VECTORISED]
+            shapes = self._shapes[pack.name] = vectorised(rules) if self.fast else {}
+            self._clocks[pack.name] = _stage_clocks(rules)
+            vector = [r for r in rules if r.id in shapes]
             other = [r for r in rules if r not in vector]
             found = (vector, other, {r.id: r.level for r in rules})
             self._rules[pack.name] = found
@@ -454,12 +507,13 @@ class BulkEvaluator:
         every_rule = vector_rules + other_rules
         other_checks = [(r.id, r.case) for r in other_rules if r.case is not None]
         every_check = [(r.id, r.case) for r in every_rule if r.case is not None]
-        settle = [r for r in SETTLED_BY_VECTOR if r in levels and r not in self.unsettled]
+        settle = [r.id for r in other_rules if r.only_when_late and r.id not in self.unsettled]
         settled_bits: list[int] = [0] * len(group)
         if vec is not None and settle:
             bits = np.zeros(len(group), dtype=np.int64)
-            for k, rule_id in enumerate(settle):
-                bits |= (vec.settled[rule_id] & vec.ok).astype(np.int64) << k
+            on_time = (vec.on_time & vec.ok).astype(np.int64)
+            for k in range(len(settle)):
+                bits |= on_time << k
             settled_bits = bits.tolist()
         # Cases with the same facts (and the same vectorised outcome) run the same checks:
         # a gated rule whose facts a case lacks is not applicable and is never called, nor
@@ -610,9 +664,15 @@ class BulkEvaluator:
         if key not in self._params:
             try:
                 found = []
-                for n in (1, 2):
+                clocks = self._clocks[pack.name]
+                for n in _VECTOR_STAGES:
                     p = pack.parameters
-                    start = ClockStart(p.at(f"stage{n}.respond_from", on).value)
+                    names = clocks[n]
+                    start = (
+                        names.clock
+                        if isinstance(names.clock, ClockStart)
+                        else ClockStart(p.at(names.clock, on).value)
+                    )
                     clock = {
                         ClockStart.ACKNOWLEDGEMENT: 0,
                         ClockStart.RECEIPT: 1,
@@ -622,10 +682,10 @@ class BulkEvaluator:
                         raise UnknownParameterError("clock not modelled")
                     found.append(
                         (
-                            int(p.at(f"stage{n}.acknowledge_working_days", on).value),
-                            int(p.at(f"stage{n}.respond_working_days", on).value),
+                            int(p.at(names.ack_days, on).value),
+                            int(p.at(names.respond_days, on).value),
                             clock,
-                            int(p.at(f"stage{n}.extension_cap_working_days", on).value),
+                            int(p.at(names.cap, on).value),
                         )
                     )
                 self._params[key] = tuple(found)
@@ -776,12 +836,12 @@ class BulkEvaluator:
             problem = (~accepted) | (over_cap & no_good) | (a[f"reason{s}"] == 0)
             v_ext[has_ext] = np.where(problem[has_ext], _FAIL, _PASS)
             v_ext[~has] = _NA
-            # 5.9: the stage ended (answered, else withdrawn, else reached the as-of date)
-            # within the Code's own timescale, or has not, with no as-of date, ended at all.
+            # only_when_late: the stage ended (answered, else withdrawn, else reached the
+            # as-of date) within its declared timescale, or, with no as-of date, has not ended.
             end = np.where(done, respd, np.where(wd > 0, wd, as_of))
             within_code &= ~has | (end == 0) | (end <= orig_due)
             out.ok &= ~bad
-            for rule_id, (what, stage) in VECTORISED.items():
+            for rule_id, (what, stage) in self._shapes[pack.name].items():
                 if stage != s:
                     continue
                 verdicts = {"acknowledge": v_ack, "respond": v_resp, "extension": v_ext}[what]
@@ -801,7 +861,7 @@ class BulkEvaluator:
                 ),
             )
             out.withdrawn = wd > 0
-        out.settled["CHC24-5.9"] = within_code
+        out.on_time = within_code
         # dates the month table must cover
         for s in (1, 2):
             sv = out.stage[s]
@@ -904,8 +964,9 @@ class _Vector:
     n: int
     verdicts: dict[str, Any] = field(default_factory=dict)
     due_month: dict[str, Any] = field(default_factory=dict)
-    #: rule id -> cases the rule is certainly not applicable to (see SETTLED_BY_VECTOR)
-    settled: dict[str, Any] = field(default_factory=dict)
+    #: cases whose modelled stages all ended within their original response deadlines
+    #: (none beyond the modelled stages): not applicable to a rule declaring only_when_late
+    on_time: Any = None
     stage: dict[int, _StageVector] = field(default_factory=dict)
     withdrawn: Any = None
 

@@ -44,6 +44,24 @@ class Pack:
         strangers = [r.id for r in self.rules if r.pack != self.name]
         if strangers:
             raise ValueError(f"pack {self.name}: rules {strangers} name another pack")
+        for r in self.rules:
+            problem = self.timescale_problem(r)
+            if problem is not None:
+                raise ValueError(f"pack {self.name}: {problem}")
+
+    def timescale_problem(self, rule: Rule) -> str | None:
+        """Why ``rule``'s timescale cannot be judged under this pack (a parameter it names
+        is not one of the pack's), or None."""
+        if rule.timescale is None:
+            return None
+        unknown = [n for n in rule.timescale.parameters if n not in self.parameters]
+        if not unknown:
+            return None
+        return (
+            f"rule {rule.id} declares a timescale reading "
+            f"{', '.join(repr(n) for n in unknown)}, which the pack's parameters "
+            f"({self.parameters.origin}) do not define"
+        )
 
     def in_force_on(self, day: date) -> bool:
         return self.in_force_from <= day and (

@@ -310,7 +310,8 @@ class PackRegistry:
         """The pack's rules followed by extra rules plugins add to it.
 
         An extra rule whose id is unsafe, already in the pack, or owned by another
-        distribution is refused and reported.
+        distribution, or whose timescale names a parameter the pack lacks, is refused and
+        reported.
         """
         if pack.name not in self._extra:
             extra: list[Rule] = []
@@ -351,6 +352,9 @@ class PackRegistry:
             return PluginProblem(
                 plugin, f"extra rule {rule.id!r} refused: pack {pack.name!r} already has that id"
             )
+        problem = pack.timescale_problem(rule)
+        if problem is not None:
+            return PluginProblem(plugin, f"extra rule refused: {problem} (pack {pack.name!r})")
         return None
 
     def all_rules(self) -> list[Rule]:

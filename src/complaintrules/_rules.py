@@ -9,6 +9,8 @@ from datetime import date, datetime, time
 from enum import Enum, StrEnum
 from typing import TYPE_CHECKING, Any
 
+from ._timescale import Timescale
+
 if TYPE_CHECKING:
     from ._case import Complaint
     from ._context import Context, Portfolio
@@ -190,7 +192,13 @@ class Rule:
 
     A rule has one check per subject it can be judged on. ``attestation`` says what a
     person must attest, with evidence, for the parts no data can settle; when it is set the
-    rule is also judged on the organisation's attestations.
+    rule is also judged on the organisation's attestations. A timeliness provision gives a
+    ``timescale`` declaration instead of a case check: its case check is then the core's
+    shared judge of that declaration (and the bulk path reads the declaration too).
+    ``only_when_late`` says the case check finds a case not applicable unless a stage's
+    response ran past its original deadline under the pack's declared response
+    timescales; the bulk path then counts it not applicable, without calling it, for the
+    cases its vector shows on time (and stops doing so if the rule ever disagrees).
     """
 
     id: str
@@ -208,10 +216,29 @@ class Rule:
     portfolio: PortfolioCheck | None = None
     attestation: str | None = None
     examples: tuple[Example, ...] = ()
+    timescale: Timescale | None = None
+    only_when_late: bool = False
 
     def __post_init__(self) -> None:
         if not _ID.match(self.id):
             raise ValueError(f"rule id {self.id!r} must look like 'CHC24-6.3'")
+        if self.timescale is not None:
+            if not isinstance(self.timescale, Timescale):
+                raise TypeError(
+                    f"rule {self.id}: timescale must be a Timescale, "
+                    f"not {type(self.timescale).__name__}"
+                )
+            if self.case is not None:
+                raise ValueError(
+                    f"rule {self.id}: give either a case check or a timescale, not both "
+                    "(the timescale's case check is the shared judge)"
+                )
+            # Imported here: the judge's module builds on this one.
+            from ._stage_checks import TimescaleCheck
+
+            object.__setattr__(self, "case", TimescaleCheck(self.timescale))
+        if self.only_when_late and self.case is None:
+            raise ValueError(f"rule {self.id}: only_when_late describes a case check it lacks")
         if not self.subjects:
             raise ValueError(f"rule {self.id} checks no subject")
 

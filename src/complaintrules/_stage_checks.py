@@ -8,6 +8,7 @@ within the cap" exists once.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from typing import Any
@@ -29,9 +30,11 @@ from ._timeliness import (
     response_clock_from_acknowledgement,
     review_extensions,
 )
+from ._timescale import Obligation, Timescale
 
 __all__ = [
     "RESPONSE_ITEMS",
+    "TimescaleCheck",
     "acknowledgement_deadline",
     "check_acknowledged_in_time",
     "check_actions_tracked",
@@ -45,6 +48,7 @@ __all__ = [
     "check_response_contents",
     "check_stage_numbers",
     "different_handlers",
+    "judge_timescale",
     "months_after",
     "response_clock_start",
     "response_contents_at",
@@ -52,6 +56,7 @@ __all__ = [
     "response_due",
     "stage_check",
     "stage_start",
+    "timescale_arguments",
 ]
 
 #: Items a response letter can be required to state, in the Code's (a)-(g) order.
@@ -354,6 +359,50 @@ def check_extensions_within_cap(
         f"(cap without good reason: {review.cap_due.isoformat()})",
         computed=computed,
     )
+
+
+def timescale_arguments(timescale: Timescale, ctx: Context) -> dict[str, Any]:
+    """The arguments of the response and extension checks, read from the parameters a
+    declaration names (in its order, so the evidence lists them in that order)."""
+    ack_days: int = ctx.param(timescale.acknowledge_days) if timescale.acknowledge_days else 0
+    respond_days: int = ctx.param(timescale.days)
+    clock = timescale.clock_parameter
+    respond_from = ClockStart(ctx.param(clock) if clock else str(timescale.clock))
+    cap: int = ctx.param(timescale.extension_cap) if timescale.extension_cap else 0
+    return {
+        "ack_days": ack_days,
+        "respond_days": respond_days,
+        "respond_from": respond_from,
+        "extension_cap": cap,
+    }
+
+
+def judge_timescale(timescale: Timescale, case: Complaint, ctx: Context) -> Outcome:
+    """The one judge of every declared timescale, whichever pack declares it."""
+    if timescale.obligation is Obligation.ACKNOWLEDGE:
+        return check_acknowledged_in_time(
+            case,
+            ctx,
+            stage_number=timescale.stage,
+            ack_days=ctx.param(timescale.days),
+            require_definition=timescale.require_definition,
+        )
+    check = (
+        check_responded_in_time
+        if timescale.obligation is Obligation.RESPOND
+        else check_extensions_within_cap
+    )
+    return check(case, ctx, stage_number=timescale.stage, **timescale_arguments(timescale, ctx))
+
+
+@dataclass(frozen=True, slots=True)
+class TimescaleCheck:
+    """The case check of a rule that declares a :class:`Timescale` (see :class:`Rule`)."""
+
+    timescale: Timescale
+
+    def __call__(self, case: Complaint, ctx: Context) -> Outcome:
+        return judge_timescale(self.timescale, case, ctx)
 
 
 def check_extension_notices(case: Complaint, ctx: Context, *, stage_number: int) -> Outcome:

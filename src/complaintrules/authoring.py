@@ -27,6 +27,7 @@ from ._rules import (
 )
 from ._stage_checks import (
     RESPONSE_ITEMS,
+    TimescaleCheck,
     acknowledgement_deadline,
     check_acknowledged_in_time,
     check_actions_tracked,
@@ -40,6 +41,7 @@ from ._stage_checks import (
     check_response_contents,
     check_stage_numbers,
     different_handlers,
+    judge_timescale,
     months_after,
     response_contents_at,
     response_deadline,
@@ -57,6 +59,7 @@ from ._timeliness import (
     response_clock_from_acknowledgement,
     review_extensions,
 )
+from ._timescale import Obligation, Timescale
 
 __all__ = [
     "EXAMPLE_LANDLORD",
@@ -71,6 +74,7 @@ __all__ = [
     "GatedCheck",
     "Level",
     "LevelledRuleMaker",
+    "Obligation",
     "OrganisationCheck",
     "Outcome",
     "PolicyCheck",
@@ -79,6 +83,8 @@ __all__ = [
     "Rule",
     "RuleMaker",
     "Subject",
+    "Timescale",
+    "TimescaleCheck",
     "Verdict",
     "acknowledgement_deadline",
     "applies_at_stage",
@@ -102,6 +108,7 @@ __all__ = [
     "example",
     "failed",
     "judge_deadline",
+    "judge_timescale",
     "months_after",
     "named_appointment",
     "needs_evidence",

@@ -21,19 +21,29 @@ from complaintrules import (
     Engine,
     LateAcknowledgement,
     NonWorkingDayReceipt,
+    Pack,
+    PackRegistry,
+    ParameterSet,
+    Rule,
     WorkingCalendar,
+    hookimpl,
 )
 from complaintrules._bulk import (
-    SETTLED_BY_VECTOR,
-    VECTORISED,
     BulkEvaluator,
     BulkSummary,
     evaluate_cases,
+    vectorised,
 )
+from complaintrules._params import _Parameter
 from complaintrules._synthetic import HEADER, synthetic_rows
 from complaintrules._tabular import ColumnMapping, _converter
+from complaintrules.authoring import ClockStart, Obligation, Timescale
 
 CAL = WorkingCalendar()
+#: code_2024's rules with a vectorised path, chosen by the bulk path from their declarations
+VECTORISED = vectorised(Engine().pack("code_2024").rules)
+#: code_2024's rules the vector may settle as not applicable (declared only_when_late)
+SETTLED_BY_VECTOR = [r.id for r in Engine().pack("code_2024").rules if r.only_when_late]
 
 
 def shift(day: date, k: int) -> date:
@@ -225,3 +235,112 @@ def test_failures_carry_the_rules_own_messages() -> None:
 
 def test_unknown_mapping_defaults_are_identity() -> None:
     assert ColumnMapping().columns == {}
+
+
+def test_the_vector_is_chosen_from_the_rules_declarations() -> None:
+    """The bulk path names no rule: it takes the rules whose timescale it can model."""
+    assert VECTORISED == {
+        "CHC24-6.2": ("acknowledge", 1),
+        "CHC24-6.3": ("respond", 1),
+        "CHC24-6.4": ("extension", 1),
+        "CHC24-6.11": ("acknowledge", 2),
+        "CHC24-6.14": ("respond", 2),
+        "CHC24-6.15": ("extension", 2),
+    }
+    # code_2020 declares no timescale yet: every rule of it runs case by case
+    assert vectorised(Engine().pack("code_2020").rules) == {}
+    # the rule settled for on-time cases is the pack's declaration too
+    assert SETTLED_BY_VECTOR == ["CHC24-5.9"]
+
+
+def _third_party_pack() -> Pack:
+    """A pack of another publisher: its own rule ids, parameter names and numbers."""
+
+    def parameter(value: int | str) -> _Parameter:
+        return _Parameter.model_validate(
+            {
+                "description": "a third party's timescale",
+                "values": [{"since": "2000-01-01", "value": value, "source": "test"}],
+            }
+        )
+
+    def timed(stage: int, obligation: Obligation) -> Rule:
+        if obligation is Obligation.ACKNOWLEDGE:
+            timescale = Timescale(stage, obligation, days=f"s{stage}.ack", require_definition=True)
+        else:
+            timescale = Timescale(
+                stage,
+                obligation,
+                days=f"s{stage}.reply",
+                clock="s1.clock" if stage == 1 else ClockStart.ESCALATION_REQUEST,
+                acknowledge_days=f"s{stage}.ack",
+                extension_cap=f"s{stage}.cap",
+            )
+        return Rule(
+            id=f"OTHER-{stage}.{obligation.value}",
+            pack="other",
+            provision=f"{stage}.{obligation.value}",
+            section="Timescales",
+            title=f"stage {stage} {obligation.value}",
+            summary="A third party's timescale.",
+            explanation="",
+            source="test",
+            timescale=timescale,
+        )
+
+    values: dict[str, int | str] = {
+        "s1.ack": 3,
+        "s1.reply": 8,
+        "s1.clock": "acknowledgement",
+        "s1.cap": 6,
+        "s2.ack": 4,
+        "s2.reply": 15,
+        "s2.cap": 10,
+    }
+    return Pack(
+        name="other",
+        title="Another publisher's standards",
+        version="1",
+        in_force_from=date(2000, 1, 1),
+        in_force_until=None,
+        rules=tuple(timed(s, o) for s in (1, 2) for o in Obligation),
+        parameters=ParameterSet({name: parameter(v) for name, v in values.items()}),
+    )
+
+
+@pytest.mark.parametrize("as_of", [None, date(2025, 3, 31)], ids=["no-as-of", "as-of"])
+def test_a_third_party_pack_gets_the_vector_and_it_agrees_with_its_rules(
+    as_of: date | None,
+) -> None:
+    pack = _third_party_pack()
+
+    class Other:
+        @hookimpl
+        def complaintrules_packs(self) -> list[Pack]:
+            return [pack]
+
+    engine = Engine(registry=PackRegistry(autoload=False, plugins=[Other()]))
+    assert len(vectorised(pack.rules)) == 6
+    fast_summary, slow_summary = BulkSummary(), BulkSummary()
+    fast = list(
+        evaluate_cases(CASES, engine=engine, pack="other", as_of=as_of, summary=fast_summary)
+    )
+    slow = list(
+        evaluate_cases(
+            CASES, engine=engine, pack="other", as_of=as_of, summary=slow_summary, fast=False
+        )
+    )
+    assert [[(r, v) for r, v, _ in c.verdicts] for c in fast] == [
+        [(r, v) for r, v, _ in c.verdicts] for c in slow
+    ]
+    assert fast_summary.verdicts == slow_summary.verdicts
+    assert fast_summary.failures == slow_summary.failures
+    assert fast_summary.breaches_by_month == slow_summary.breaches_by_month
+    for verdict in ("pass", "fail", "not_applicable"):
+        assert fast_summary.verdicts[("OTHER-1.respond", verdict)] > 0
+    # the vector judged most cases (it declines only shapes it does not model)
+    evaluator = BulkEvaluator(engine, pack="other", as_of=as_of)
+    vector_rules, _, _ = evaluator._split(pack)
+    vec = evaluator._vectorise(pack, CASES)
+    assert len(vector_rules) == 6
+    assert vec is not None and int(vec.ok.sum()) > len(CASES) // 2
