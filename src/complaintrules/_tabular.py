@@ -997,6 +997,7 @@ class CaseReader:
             converter.json_lines = lines
             return converter
         header = self._header()
+        self._refuse_repeated_columns(header)
         mapping_problems: list[InputProblem] = []
         if self.mapping is None:
             unknown = [h for h in header if h and h not in TARGETS]
@@ -1050,6 +1051,32 @@ class CaseReader:
                 self.mapping_path or self.path,
                 [InputProblem("encoding", f"unknown encoding {self.encoding!r}")],
             ) from None
+
+    def _refuse_repeated_columns(self, header: Sequence[str]) -> None:
+        """A column read for a case field named twice in the header is an input error:
+        which of the two cells holds the value cannot be known (a column the mapping does
+        not read may repeat)."""
+        read: set[str] | None = None
+        if self.mapping is not None:
+            read = {spec.column for t in TARGETS if (spec := self.mapping.spec(t)) is not None}
+        first: dict[str, int] = {}
+        problems: list[InputProblem] = []
+        for i, name in enumerate(header, 1):
+            if not name or (read is not None and name not in read):
+                continue
+            if name in first:
+                problems.append(
+                    InputProblem(
+                        f"column {name!r}",
+                        f"named twice in the header (columns {first[name]} and {i}); "
+                        "expected each column once",
+                        1,
+                    )
+                )
+            else:
+                first[name] = i
+        if problems:
+            raise InputError(self.path, problems)
 
     def _header(self) -> list[str]:
         delimiter = self.mapping.delimiter if self.mapping is not None else ","
