@@ -333,6 +333,9 @@ _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR_FIRST = re.compile(r"^\d{4}\D")
 _ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d")
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+#: A numeric date with the year last (12/05/2024, 12-5-24): which number is the day is
+#: given by the mapping's ``dayfirst``, never guessed from the values.
+_DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}$")
 
 
 class _DateReader:
@@ -389,6 +392,14 @@ class _DateReader:
         except (ValueError, OverflowError) as exc:
             expected = f" (expected {self.fmt!r})" if self.fmt else ""
             return f"{text!r} is not a date{expected}: {exc}"
+        numeric = _DAY_MONTH_YEAR.match(text)
+        if numeric is not None:
+            # python-dateutil swaps day and month when the month would be over 12
+            first, second = int(numeric[1]), int(numeric[2])
+            day, month = (first, second) if self.dayfirst else (second, first)
+            if (parsed.day, parsed.month) != (day, month):
+                order = "day first" if self.dayfirst else "month first"
+                return f"{text!r} is not a date read {order}: there is no month {month}"
         return parsed.date()
 
 
