@@ -82,7 +82,7 @@ def timeline(
                     "type": "acknowledged",
                     "stage": stage,
                     "on": later(12).isoformat(),
-                    "definition": DEFINITION,
+                    "definition": dict(DEFINITION),
                 }
             )
         if draw(st.booleans()):
@@ -128,7 +128,7 @@ def _stage(
         ack = _shift(start, draw(st.sampled_from([0, 1, ack_days, ack_days + 1, 8])))
         stage["acknowledged"] = {"on": ack.isoformat()}
         if draw(st.booleans()):
-            stage["acknowledged"]["definition"] = DEFINITION
+            stage["acknowledged"]["definition"] = dict(DEFINITION)
     clock = ack if ack is not None else CAL.add_working_days(start, ack_days)
     deadline = CAL.add_working_days(clock, reply_days)
     extensions = []
