@@ -16,12 +16,14 @@ next to bank holidays often.
 
 from __future__ import annotations
 
+import os
 from datetime import date, time, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import holidays
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from complaintrules import Complaint, WorkingCalendar, load_mapping
@@ -37,6 +39,25 @@ _BANK = sorted(
     d for d in holidays.country_holidays("GB", subdiv="ENG", years=range(2022, 2026)) if d >= FIRST
 )
 DEFINITION = {"understanding": "Damp", "outcomes_sought": "Fix it"}
+
+#: ``PROPERTY_SCALE=20 pytest tests/properties`` runs 20 times the examples, drawn at random
+#: (a deeper search by hand); unset, every run checks the same few examples.
+_SCALE = int(os.environ.get("PROPERTY_SCALE", "0") or 0)
+
+
+def bounded(examples: int) -> settings:
+    """Few examples, no deadline, the same examples on every run (no example database)."""
+    return settings(
+        max_examples=examples * max(_SCALE, 1),
+        deadline=None,
+        derandomize=not _SCALE,
+        database=None,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.function_scoped_fixture,
+        ],
+    )
 
 
 def receipt_day() -> st.SearchStrategy[date]:

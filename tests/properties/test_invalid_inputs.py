@@ -21,30 +21,20 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from complaintrules import Complaint
 from complaintrules._cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
 from complaintrules._synthetic import HEADER, synthetic_rows
 
-from .strategies import FIRST, LAST, MAPPING, ROOT, stage_case, timeline
+from .strategies import FIRST, LAST, MAPPING, ROOT, bounded, stage_case, timeline
 
 POLICY = ROOT / "examples" / "landlord" / "policy.yaml"
 DATE_FIELDS = {"received_on", "on", "issued_on", "notified_on", "new_due", "requested_on"}
 DATE_FIELDS |= {"withdrawn_on", "closed_on", "logged_on", "handler_assigned_on"}
 REQUIRED = {"reference", "received_on", "number", "on", "issued_on", "notified_on", "new_due"}
 REQUIRED |= {"type"}
-
-
-def bounded(examples: int) -> settings:
-    return settings(
-        max_examples=examples,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-    )
 
 
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

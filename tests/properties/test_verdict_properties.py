@@ -22,7 +22,7 @@ from itertools import product
 from types import ModuleType
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from complaintrules import (
@@ -37,19 +37,7 @@ from complaintrules import (
 )
 from complaintrules._bulk import BulkSummary
 
-from .strategies import FIRST, LAST, ROOT, complaint, complaints, timeline
-
-
-def bounded(examples: int) -> settings:
-    """Few examples, no deadline, the same examples on every run (no example database)."""
-    return settings(
-        max_examples=examples,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
-
+from .strategies import FIRST, LAST, ROOT, bounded, complaint, complaints, timeline
 
 #: every combination of the working-day conventions (src/complaintrules/_conventions.py)
 CONVENTIONS = [
