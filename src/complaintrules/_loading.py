@@ -407,7 +407,13 @@ def _read(path: Path) -> _Document:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(path, [InputProblem("", f"not UTF-8 text ({exc.reason})")]) from None
+        # name where the byte is: its line, and its column counted in bytes
+        before = exc.object[: exc.start]
+        byte_line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        byte = exc.object[exc.start]
+        why = f"not UTF-8 text: byte 0x{byte:02x} at column {column} ({exc.reason})"
+        raise InputError(path, [InputProblem("", why, byte_line)]) from None
     except OSError as exc:  # a device, a file that went away, no permission
         raise InputError(path, [InputProblem("", f"cannot read file: {exc.strerror}")]) from None
     if not text.strip():

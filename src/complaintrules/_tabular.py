@@ -341,7 +341,8 @@ _MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
-#: A date of three numbers with the year last (31/09/2024, 12-5-24).
+#: A date of three numbers with the year last (31/09/2024, 12-5-24): which number is the
+#: day is given by the mapping's ``dayfirst``, never guessed from the values.
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
 
 
@@ -417,6 +418,14 @@ class _DateReader:
         except (ValueError, OverflowError):
             expected = f" (expected {self.fmt!r})" if self.fmt else ""
             return f"{text!r} is not a date{expected}: {_why_not_a_date(text, self.dayfirst)}"
+        numeric = _NUMERIC_DATE.match(text)
+        if numeric is not None:
+            # python-dateutil swaps day and month when the month would be over 12
+            first, second = int(numeric[1]), int(numeric[2])
+            day, month = (first, second) if self.dayfirst else (second, first)
+            if (parsed.day, parsed.month) != (day, month):
+                order = "day first" if self.dayfirst else "month first"
+                return f"{text!r} is not a date read {order}: there is no month {month}"
         return parsed.date()
 
 
@@ -1025,6 +1034,7 @@ class CaseReader:
             converter.json_lines = lines
             return converter
         header = self._header()
+        self._refuse_repeated_columns(header)
         mapping_problems: list[InputProblem] = []
         if self.mapping is None:
             unknown = [h for h in header if h and h not in TARGETS]
@@ -1078,6 +1088,32 @@ class CaseReader:
                 self.mapping_path or self.path,
                 [InputProblem("encoding", f"unknown encoding {self.encoding!r}")],
             ) from None
+
+    def _refuse_repeated_columns(self, header: Sequence[str]) -> None:
+        """A column read for a case field named twice in the header is an input error:
+        which of the two cells holds the value cannot be known (a column the mapping does
+        not read may repeat)."""
+        read: set[str] | None = None
+        if self.mapping is not None:
+            read = {spec.column for t in TARGETS if (spec := self.mapping.spec(t)) is not None}
+        first: dict[str, int] = {}
+        problems: list[InputProblem] = []
+        for i, name in enumerate(header, 1):
+            if not name or (read is not None and name not in read):
+                continue
+            if name in first:
+                problems.append(
+                    InputProblem(
+                        f"column {name!r}",
+                        f"named twice in the header (columns {first[name]} and {i}); "
+                        "expected each column once",
+                        1,
+                    )
+                )
+            else:
+                first[name] = i
+        if problems:
+            raise InputError(self.path, problems)
 
     def _header(self) -> list[str]:
         delimiter = self.mapping.delimiter if self.mapping is not None else ","

@@ -108,3 +108,12 @@ def test_on_is_a_field_name_not_a_boolean(tmp_path: Path) -> None:
     )
     case = load_case(path)
     assert str(case.stages[0].acknowledged.on) == "2024-05-03"  # type: ignore[union-attr]
+
+
+def test_a_byte_that_is_not_utf8_is_named_by_line_and_column(tmp_path: Path) -> None:
+    """Found by tests/properties: the message named the file but not where the byte was."""
+    path = tmp_path / "case.yaml"
+    path.write_bytes(b"reference: C-1\nreceived_on: 2024-05-01\nchannel: ph\xffone\n")
+    with pytest.raises(InputError) as info:
+        load_case(path)
+    assert f"{path}:line 3: not UTF-8 text: byte 0xff at column 12" in str(info.value)

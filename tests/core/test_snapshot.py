@@ -26,6 +26,7 @@ from complaintrules import (
 from complaintrules._cli import main
 from complaintrules._formats import render_report
 from complaintrules._summary import render_text
+from properties.strategies import timeline
 
 # The issue's example: received 1 May 2024, acknowledged (late) on 20 May.
 LATE_ACK = {
@@ -260,70 +261,14 @@ def test_portfolio_rules_see_only_the_cases_received_by_the_as_of_date() -> None
 
 # -- property: what happens after the as-of date never changes a verdict ------------------
 
-_DEF = {"understanding": "Damp", "outcomes_sought": "Fix it"}
-
-
-@st.composite
-def _timeline(draw: st.DrawFn) -> list[dict[str, object]]:
-    """A case's event list: received, then stage 1 (and maybe stage 2) events in date order."""
-    day = date(2024, 4, 1) + timedelta(days=draw(st.integers(0, 400)))
-    events: list[dict[str, object]] = [{"type": "received", "on": day.isoformat()}]
-
-    def later(most: int) -> date:
-        nonlocal day
-        day += timedelta(days=draw(st.integers(0, most)))
-        return day
-
-    for stage in (1, 2):
-        if stage == 2:
-            if not draw(st.booleans()):
-                break
-            events.append({"type": "escalation_requested", "stage": 2, "on": later(20).isoformat()})
-        if draw(st.booleans()):
-            events.append(
-                {
-                    "type": "handler_assigned",
-                    "stage": stage,
-                    "on": later(5).isoformat(),
-                    "handler": f"H{stage}",
-                }
-            )
-        if draw(st.booleans()):
-            events.append(
-                {
-                    "type": "acknowledged",
-                    "stage": stage,
-                    "on": later(12).isoformat(),
-                    "definition": _DEF,
-                }
-            )
-        if draw(st.booleans()):
-            notified = later(20)
-            events.append(
-                {
-                    "type": "extension_notified",
-                    "stage": stage,
-                    "on": notified.isoformat(),
-                    "new_due": (notified + timedelta(days=draw(st.integers(1, 30)))).isoformat(),
-                    "reason": "Survey",
-                }
-            )
-        if draw(st.booleans()):
-            events.append({"type": "response_issued", "stage": stage, "on": later(30).isoformat()})
-        else:
-            break
-    if draw(st.booleans()):
-        events.append(
-            {"type": draw(st.sampled_from(["closed", "withdrawn"])), "on": later(20).isoformat()}
-        )
-    return events
-
-
 _ENGINE = Engine()
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(events=_timeline(), cut=st.integers(-5, 120))
+@given(
+    events=timeline(),  # shared with tests/properties
+    cut=st.integers(-5, 120),
+)
 def test_events_after_the_as_of_date_never_change_a_verdict(
     events: list[dict[str, object]], cut: int
 ) -> None:
