@@ -715,6 +715,13 @@ _ONCE_WORDS = {
     "response_issued": "stage {n}'s response was already issued",
     "escalation_requested": "escalation to stage {n} was already requested",
 }
+#: where a stage keeps the date of each once-only event
+_ONCE_FIELD = {
+    "logged": _STAGE_FIELDS["logged_on"],
+    "acknowledged": _STAGE_FIELDS["acknowledged_on"],
+    "response_issued": _STAGE_FIELDS["responded_on"],
+    "escalation_requested": _STAGE_FIELDS["requested_on"],
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -1258,7 +1265,12 @@ class Monitor:
         )
 
     def _repeat(
-        self, reference: str, event: CaseEvent, ident: str | None, digest: bytes
+        self,
+        reference: str,
+        event: CaseEvent,
+        ident: str | None,
+        digest: bytes,
+        current: _CaseState | None,
     ) -> _Duplicate | None:
         """A duplicate if the event was applied already (by its id, or by its content);
         refuses an id given before to a different event, or a once-only event (receipt, a
@@ -1274,7 +1286,6 @@ class Monitor:
                     f"id: {ident!r} was already used for a different event (a "
                     f"'{known[2]}' event for {known[0]}); an id names one event",
                 )
-        current = self._cases.get(reference)
         if current is None:
             gone = self._ended.get(reference)
             if gone is None:
@@ -1289,22 +1300,21 @@ class Monitor:
             )
         if _seen(current.seen, digest):
             return self._duplicate(reference, event, ident, digest, "same content")
-        words = _ONCE_WORDS.get(event.type)
+        kind = event.type
+        words = _ONCE_WORDS.get(kind)
         if words is None:
             return None
-        n = getattr(event, "stage", 1)
-        if event.type == "received":
+        if kind == "received":
+            n = 1
             first: date | None = current.received_on
         else:
-            stage = current.stage(n)
-            if stage is None:
+            n = event.stage  # type: ignore[union-attr]
+            for raw in current.stages:
+                if raw[0] == n:
+                    first = raw[_ONCE_FIELD[kind]]
+                    break
+            else:
                 return None
-            first = {
-                "logged": stage.logged_on,
-                "acknowledged": stage.acknowledged_on,
-                "response_issued": stage.responded_on,
-                "escalation_requested": stage.requested_on,
-            }[event.type]
         if first is None:
             return None
         if first == event.on:
@@ -1324,10 +1334,10 @@ class Monitor:
         self, reference: str, event: CaseEvent, ident: str | None = None
     ) -> list[Alert] | _Duplicate:
         digest = _digest(event)
-        repeat = self._repeat(reference, event, ident, digest)
+        current = self._cases.get(reference)
+        repeat = self._repeat(reference, event, ident, digest, current)
         if repeat is not None:
             return repeat
-        current = self._cases.get(reference)
         if isinstance(event, ReceivedEvent):
             pack = self._pack_for(event.on)
             case = _CaseState(reference, pack.name, event.on, event.at)
@@ -1594,10 +1604,11 @@ class Monitor:
             "on": on.toordinal(),
             "due": due.toordinal(),
             "defined": int(defined),
-            # a tick (or an ending) already raised a breach for it: done in time after all
-            # withdraws that alert
-            "breached": int(obligation[1] == _BREACHED),
         }
+        if obligation[1] == _BREACHED:
+            # a tick already raised a breach for it: done in time after all withdraws that
+            # alert (left out otherwise, where no retraction rule can match)
+            message["breached"] = 1
         return [(_POST, message)]
 
     def _extension_checks(
