@@ -3,10 +3,13 @@
 Each line is one JSON object: a case event with its reference
 (``{"reference": "C-1", "type": "received", "on": "2024-05-01"}``, or the event nested
 under ``"event"``) or a clock tick (``{"type": "tick", "on": "2024-05-10"}``). A line that
-fails validation is reported on stderr with its number and skipped; the replay carries on.
+fails validation, or contradicts an event already applied, is reported on stderr with its
+number and skipped; the replay carries on. A line repeating an event already applied (the
+same ``id``, or the same content) is a duplicate: noted on stderr, counted, and ignored.
 
 Exit codes follow the rest of the CLI: 0 nothing breached, 1 an obligation was breached (or
-an extension or handler broke a rule), 2 a line was rejected or the input could not be read.
+an extension or handler broke a rule) and the breach was not retracted later in the replay,
+2 a line was rejected or the input could not be read.
 """
 
 from __future__ import annotations
@@ -77,10 +80,10 @@ def run_monitor(args: argparse.Namespace, engine: Engine) -> int:
         return 2
     try:
         if args.events == "-":
-            rejected, failed = _replay(monitor, sys.stdin, args.format)
+            rejected, failed, duplicates = _replay(monitor, sys.stdin, args.format)
         else:
             with Path(args.events).open(encoding="utf-8") as handle:
-                rejected, failed = _replay(monitor, handle, args.format)
+                rejected, failed, duplicates = _replay(monitor, handle, args.format)
     except OSError as exc:
         print(f"complaintrules: cannot read {args.events}: {exc}", file=sys.stderr)
         return 2
@@ -90,27 +93,37 @@ def run_monitor(args: argparse.Namespace, engine: Engine) -> int:
             write_atomic(args.export, json.dumps(monitor.export()) + "\n")
     finally:
         monitor.close()
+    if duplicates:
+        print(f"complaintrules: {duplicates} duplicate event(s) ignored", file=sys.stderr)
     if rejected:
         print(f"complaintrules: {rejected} line(s) rejected", file=sys.stderr)
         return 2
     return 1 if failed and not args.no_fail else 0
 
 
-def _replay(monitor: Monitor, lines: TextIO, fmt: str) -> tuple[int, bool]:
-    rejected = 0
-    failed = False
+def _replay(monitor: Monitor, lines: TextIO, fmt: str) -> tuple[int, bool, int]:
+    """(lines rejected, whether a failure stands at the end, duplicates ignored)."""
+    rejected = duplicates = 0
+    # failures raised minus those retracted: a retraction always follows its own breach
+    failures = 0
     for number, item, problem in iter_jsonl(lines):
         if item is None:
             print(f"line {number}: {problem}", file=sys.stderr)
             rejected += 1
             continue
         try:
-            alerts = monitor.post(item)
+            posted = monitor.post_detailed(item)
         except MonitorInputError as exc:
             print(f"line {number}: {exc}", file=sys.stderr)
             rejected += 1
             continue
-        for alert in alerts:
-            failed = failed or alert.kind in _FAILURES
+        if posted.duplicate is not None:
+            duplicates += 1
+            print(f"line {number}: duplicate: {posted.duplicate}", file=sys.stderr)
+        for alert in posted.alerts:
+            if alert.kind in _FAILURES:
+                failures += 1
+            elif alert.kind is AlertKind.RETRACTED:
+                failures -= 1
             print(json.dumps(alert.to_dict()) if fmt == "json" else str(alert), flush=True)
-    return rejected, failed
+    return rejected, failures > 0, duplicates

@@ -21,19 +21,21 @@ How it is built (see docs/monitor.md):
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import itertools
 import json
 import sys
 import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
 from enum import StrEnum
 from typing import Any, Literal, NamedTuple
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from ._base import Date, InputModel
 from ._calendar import CalendarRangeError
@@ -71,13 +73,21 @@ __all__ = [
     "Monitor",
     "MonitorInputError",
     "MonitorUnavailable",
+    "Posted",
     "StreamEvent",
     "Tick",
     "monitor_ruleset",
 ]
 
 #: Identifies an exported monitor state (:meth:`Monitor.export`); bumped on a breaking change.
-SNAPSHOT_FORMAT = "complaintrules-monitor/1"
+#: Version 2 added what keeps posting idempotent across a restore (each case's applied
+#: events and ids, and the recently ended cases); version 1 snapshots are migrated.
+SNAPSHOT_FORMAT = "complaintrules-monitor/2"
+_SNAPSHOT_V1 = "complaintrules-monitor/1"
+
+#: How many ended (closed or withdrawn) cases the monitor remembers after it stops tracking
+#: them, so that a redelivered event for one is recognised as a duplicate.
+REMEMBER_ENDED = 10_000
 
 #: Which rule of a pack each monitored obligation belongs to, by pack name. A third-party
 #: pack passes its own map to :class:`Monitor` (``rule_ids=``); without one its alerts
@@ -112,6 +122,9 @@ class AlertKind(StrEnum):
     EXTENSION_INVALID = "extension_invalid"
     SAME_HANDLER = "same_handler"
     CLOSED = "closed"
+    #: an earlier breach alert withdrawn: the obligation was met in time after all (the
+    #: event saying so was delivered after the tick that judged it)
+    RETRACTED = "retracted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,10 +168,53 @@ class Tick(InputModel):
 
 @dataclass(frozen=True, slots=True)
 class StreamEvent:
-    """One case event as streamed: the case's reference and the event."""
+    """One case event as streamed: the case's reference, the event and, optionally, the
+    CRM's id for it (posting is idempotent by id)."""
 
     reference: str
     event: CaseEvent
+    id: str | None = None
+
+
+class Posted(NamedTuple):
+    """What posting one item did (:meth:`Monitor.post_detailed`)."""
+
+    alerts: list[Alert]
+    #: why the item was taken as a repeat of one already applied (None when it was applied)
+    duplicate: str | None = None
+
+
+class _Duplicate(str):
+    """What :meth:`Monitor._event` returns for a repeat: the reason, instead of alerts."""
+
+    __slots__ = ()
+
+
+def _digest(event: CaseEvent) -> bytes:
+    """8 bytes standing for the event's content (its canonical JSON, defaults included, so
+    ``"stage": 1`` given or left out is the same event)."""
+    return hashlib.blake2b(event.model_dump_json().encode(), digest_size=8).digest()
+
+
+def _seen(seen: bytes, digest: bytes) -> bool:
+    """Whether ``digest`` is one of the 8-byte digests packed in ``seen``."""
+    at = seen.find(digest)
+    while at != -1:
+        if at % 8 == 0:
+            return True
+        at = seen.find(digest, at + 1)
+    return False
+
+
+def _event_id(value: Any) -> str:
+    """A stream item's ``id``: a non-empty string (a whole number is taken as its text)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str) and value.strip() and len(value) <= 200:
+        return value.strip()
+    raise MonitorInputError(
+        f"id: expected a non-empty string of at most 200 characters, got {value!r}"[:300]
+    )
 
 
 _EVENT = TypeAdapter[CaseEvent](CaseEvent)
@@ -208,18 +264,27 @@ def parse_stream_item(item: Mapping[str, Any] | StreamEvent | Tick) -> StreamEve
     return StreamEvent(*parsed) if type(parsed) is tuple else parsed  # type: ignore[return-value]
 
 
-def _parse(item: Mapping[str, Any] | StreamEvent | Tick) -> tuple[str, CaseEvent] | Tick:
-    """:func:`parse_stream_item`, a case event given as (reference, event) (cheaper than
-    building a frozen StreamEvent for every event)."""
+def _parse(
+    item: Mapping[str, Any] | StreamEvent | Tick,
+) -> tuple[str, CaseEvent, str | None] | Tick:
+    """:func:`parse_stream_item`, a case event given as (reference, event, id) (cheaper
+    than building a frozen StreamEvent for every event)."""
     if type(item) is not dict:  # the common case (decoded JSON) skips these checks
         if isinstance(item, StreamEvent):
-            return item.reference, item.event
+            ident = None if item.id is None else _event_id(item.id)
+            return item.reference, item.event, ident
         if isinstance(item, Tick):
             return item
         if not isinstance(item, Mapping):
             raise MonitorInputError(f"expected a JSON object, got {type(item).__name__}")
+    ident = None
+    if "id" in item:
+        # the stream's envelope, like the reference: not part of the case event
+        ident = _event_id(item["id"])
+        item = {k: v for k, v in item.items() if k != "id"}
     if item.get("type") == "tick":
         try:
+            # a tick needs no id: the same tick again passes no new deadline
             return Tick.model_validate(item)
         except ValidationError as exc:
             raise MonitorInputError("invalid tick: " + _describe_errors(exc, "tick")) from None
@@ -232,7 +297,7 @@ def _parse(item: Mapping[str, Any] | StreamEvent | Tick) -> tuple[str, CaseEvent
     if "event" in item:
         extra = sorted(k for k in item if k not in ("reference", "event"))
         if extra:
-            raise MonitorInputError(f"{', '.join(extra)}: unexpected beside 'event'")
+            raise MonitorInputError(f"{', '.join(extra)}: unexpected beside 'event' and 'id'")
         raw = item["event"]
         prefix = "event"
     else:
@@ -247,7 +312,7 @@ def _parse(item: Mapping[str, Any] | StreamEvent | Tick) -> tuple[str, CaseEvent
         raise MonitorInputError(
             f"invalid event for {reference.strip()}: " + _describe_errors(exc, prefix)
         ) from None
-    return reference.strip(), event
+    return reference.strip(), event, ident
 
 
 # -- durable-rules -------------------------------------------------------------------------
@@ -299,7 +364,8 @@ class _RuleMeaning:
     kind: AlertKind
     obligation: str  # acknowledge, respond, extension, handler, end
     stage: int | None
-    check: str  # due, late, undefined, unmet, after_deadline, beyond_cap, no_reason, same, end
+    # due, late, undefined, unmet, retract, after_deadline, beyond_cap, no_reason, same, end
+    check: str
 
 
 def monitor_ruleset(pack: Pack) -> tuple[dict[str, Any], dict[str, _RuleMeaning]]:
@@ -329,6 +395,7 @@ def monitor_ruleset(pack: Pack) -> tuple[dict[str, Any], dict[str, _RuleMeaning]
     caps = [n for n in _stage_numbers(pack, "extension_cap_working_days") if n in responds]
     stages = sorted({*acks, *responds})
     breach, due, invalid = AlertKind.BREACHED, AlertKind.DUE, AlertKind.EXTENSION_INVALID
+    retract = AlertKind.RETRACTED
     for n in acks:
         add(
             f"ack_due_{n}",
@@ -350,6 +417,17 @@ def monitor_ruleset(pack: Pack) -> tuple[dict[str, Any], dict[str, _RuleMeaning]
             (m.t == "unmet") & (m.ob == _ACK) & (m.stage == n) & (m.at > m.due),
             _RuleMeaning(breach, _ACK, n, "unmet"),
         )
+        # done in time (with a definition) after a tick had already judged it unmet
+        add(
+            f"ack_retract_{n}",
+            (m.t == "done")
+            & (m.ob == _ACK)
+            & (m.stage == n)
+            & (m.on <= m.due)
+            & (m.defined == 1)
+            & (m.breached == 1),
+            _RuleMeaning(retract, _ACK, n, "retract"),
+        )
     for n in responds:
         add(
             f"resp_due_{n}",
@@ -365,6 +443,15 @@ def monitor_ruleset(pack: Pack) -> tuple[dict[str, Any], dict[str, _RuleMeaning]
             f"resp_unmet_{n}",
             (m.t == "unmet") & (m.ob == _RESP) & (m.stage == n) & (m.at > m.due),
             _RuleMeaning(breach, _RESP, n, "unmet"),
+        )
+        add(
+            f"resp_retract_{n}",
+            (m.t == "done")
+            & (m.ob == _RESP)
+            & (m.stage == n)
+            & (m.on <= m.due)
+            & (m.breached == 1),
+            _RuleMeaning(retract, _RESP, n, "retract"),
         )
     for n in caps:
         add(
@@ -517,6 +604,13 @@ class _CaseState:
     # (obligation, stage, deadline, status), in the order they were opened
     obligations: tuple[tuple[str, int, date, str], ...] = ()
     raised: tuple[str, ...] = ()  # alert keys
+    # the 8-byte digests of the events applied, packed (bytes are not tracked by the
+    # garbage collector), and the CRM's ids for them: what makes a redelivery a duplicate
+    seen: bytes = b""
+    ids: tuple[str, ...] = ()
+    # restored from a version 1 snapshot, which kept no digests: a once-only event repeated
+    # on the date already recorded is taken as a duplicate
+    migrated: bool = False
     # not exported: looked up again from the pack after a restore
     params: dict[int, _StageParams] | None = field(default=None, repr=False, compare=False)
 
@@ -602,6 +696,34 @@ class _CaseState:
         self.stages, self.obligations, self.withdrawn_on, self.closed_on = saved
 
 
+class _Ended(NamedTuple):
+    """A case no longer tracked (closed or withdrawn, nothing left to judge), remembered so
+    that a redelivered event for it is known as a duplicate."""
+
+    how: str
+    on: date
+    received_on: date
+    seen: bytes
+    ids: tuple[str, ...]
+
+
+#: The once-only events (as in the case model's event list): what a repeat is compared with.
+_ONCE_WORDS = {
+    "received": "the case was already received",
+    "logged": "stage {n} was already logged",
+    "acknowledged": "stage {n} was already acknowledged",
+    "response_issued": "stage {n}'s response was already issued",
+    "escalation_requested": "escalation to stage {n} was already requested",
+}
+#: where a stage keeps the date of each once-only event
+_ONCE_FIELD = {
+    "logged": _STAGE_FIELDS["logged_on"],
+    "acknowledged": _STAGE_FIELDS["acknowledged_on"],
+    "response_issued": _STAGE_FIELDS["responded_on"],
+    "escalation_requested": _STAGE_FIELDS["requested_on"],
+}
+
+
 @dataclass(frozen=True, slots=True)
 class _StageParams:
     ack_days: int | None
@@ -649,8 +771,11 @@ class Monitor:
         pack: str | None = None,
         rule_ids: Mapping[str, Mapping[str, Mapping[int, str]]] | None = None,
         name: str | None = None,
+        remember_ended: int = REMEMBER_ENDED,
     ) -> None:
         _load_durable()  # fail at construction, with the reason, not at the first event
+        if remember_ended < 0:
+            raise ValueError("remember_ended: expected 0 or more cases")
         self.engine = engine if engine is not None else Engine()
         self.pack_name = pack
         self.name = (
@@ -676,6 +801,12 @@ class Monitor:
         # (rule, due) or (rule, how, on) -> alert key, message, deadline: the same few
         # texts recur across cases (due and closed alerts are most of them)
         self._texts: dict[tuple[Any, ...], tuple[str, str, date | None]] = {}
+        # idempotent posting: ids of the events applied to tracked and remembered cases ->
+        # (reference, digest, event type); ended cases remembered, oldest first
+        self._ids: dict[str, tuple[str, bytes, str]] = {}
+        self._ended: OrderedDict[str, _Ended] = OrderedDict()
+        self._remember_ended = remember_ended
+        self._duplicates = 0
 
     # -- public API ----------------------------------------------------------------------
 
@@ -690,6 +821,11 @@ class Monitor:
         return self._open
 
     @property
+    def duplicates(self) -> int:
+        """Events taken as repeats of ones already applied (and ignored) so far."""
+        return self._duplicates
+
+    @property
     def tracked_cases(self) -> int:
         """Cases held in memory: open ones, and ended ones with a deadline still to judge."""
         return len(self._cases)
@@ -699,9 +835,23 @@ class Monitor:
         parsed = _parse(item)
         with self._lock:
             if type(parsed) is tuple:
-                return self._event(*parsed)
+                result = self._event(*parsed)
+                return [] if type(result) is _Duplicate else result  # type: ignore[return-value]
             assert isinstance(parsed, Tick)
             return self._tick(parsed.on)
+
+    def post_detailed(self, item: Mapping[str, Any] | StreamEvent | Tick) -> Posted:
+        """:meth:`post`, also saying whether the item was a duplicate (and why)."""
+        parsed = _parse(item)
+        with self._lock:
+            if type(parsed) is tuple:
+                result = self._event(*parsed)
+                if type(result) is _Duplicate:
+                    return Posted([], str(result))
+                assert isinstance(result, list)
+                return Posted(result)
+            assert isinstance(parsed, Tick)
+            return Posted(self._tick(parsed.on))
 
     def post_many(self, items: Iterable[Mapping[str, Any] | StreamEvent | Tick]) -> list[Alert]:
         """Post items in order; stops at the first invalid one (raising), keeping the rest."""
@@ -738,8 +888,36 @@ class Monitor:
                 "calendar": self.engine.calendar.describe(),
                 "conventions": self.engine.conventions.model_dump(mode="json"),
                 "today": self._today.isoformat() if self._today else None,
-                "cases": [_export_case(c) for c in self._cases.values()],
+                "cases": [
+                    {**_export_case(c), "ids": self._export_ids(c.ids)}
+                    for c in self._cases.values()
+                ],
+                "ended": [
+                    {
+                        "reference": reference,
+                        "how": gone.how,
+                        "on": gone.on.isoformat(),
+                        "received_on": gone.received_on.isoformat(),
+                        "seen": gone.seen.hex(),
+                        "ids": self._export_ids(gone.ids),
+                    }
+                    for reference, gone in self._ended.items()
+                ],
+                "duplicates": self._duplicates,
             }
+
+    def _export_ids(self, ids: tuple[str, ...]) -> list[list[str]]:
+        """[id, digest of the event it names, event type] for each id."""
+        out = []
+        for ident in ids:
+            _, digest, kind = self._ids[ident]
+            out.append([ident, digest.hex(), kind])
+        return out
+
+    def _import_ids(self, reference: str, ids: list[list[str]]) -> tuple[str, ...]:
+        for ident, digest, kind in ids:
+            self._ids[ident] = (reference, bytes.fromhex(digest), kind)
+        return tuple(ident for ident, _, _ in ids)
 
     @classmethod
     def restore(
@@ -749,24 +927,35 @@ class Monitor:
         engine: Engine | None = None,
         rule_ids: Mapping[str, Mapping[str, Mapping[int, str]]] | None = None,
         name: str | None = None,
+        remember_ended: int = REMEMBER_ENDED,
     ) -> Monitor:
         """A new monitor carrying on from ``snapshot`` (from :meth:`export`).
 
         The engine must count working days the same way as the one that exported it (same
-        calendar and conventions), or the restored deadlines would differ.
+        calendar and conventions), or the restored deadlines would differ. A version 1
+        snapshot (before event ids) is migrated: its cases carry no record of the events
+        applied, so a once-only event repeated on the date already recorded counts as a
+        duplicate, and other repeats for them are applied as before.
         """
         if not isinstance(snapshot, Mapping):
             raise MonitorInputError(
                 "(top level): expected a monitor snapshot (a JSON object), got "
                 f"{type(snapshot).__name__}"
             )
-        if snapshot.get("format") != SNAPSHOT_FORMAT:
+        version = snapshot.get("format")
+        if version not in (SNAPSHOT_FORMAT, _SNAPSHOT_V1):
             raise MonitorInputError(
-                f"format: not a monitor snapshot ({snapshot.get('format')!r}, "
-                f"expected {SNAPSHOT_FORMAT!r})"
+                f"format: not a monitor snapshot ({version!r}, "
+                f"expected {SNAPSHOT_FORMAT!r} or {_SNAPSHOT_V1!r})"
             )
         snapshot = _checked_snapshot(snapshot)
-        monitor = cls(engine=engine, pack=snapshot.get("pack"), rule_ids=rule_ids, name=name)
+        monitor = cls(
+            engine=engine,
+            pack=snapshot.get("pack"),
+            rule_ids=rule_ids,
+            name=name,
+            remember_ended=remember_ended,
+        )
         mine = monitor.engine
         if snapshot.get("calendar") != mine.calendar.describe():
             raise MonitorInputError(
@@ -783,11 +972,27 @@ class Monitor:
         try:
             for data in snapshot.get("cases", []):
                 case = _import_case(data)
+                case.migrated = case.migrated or version == _SNAPSHOT_V1
+                case.ids = monitor._import_ids(case.reference, data.get("ids", []))
                 monitor._cases[case.reference] = case
                 monitor._open += not case.ended
                 for (ob, n), (due, status) in case.obligation_items():
                     if status == _OPEN:
                         monitor._schedule(case.reference, ob, n, due)
+            for data in snapshot.get("ended", []):
+                gone = _Ended(
+                    data["how"],
+                    date.fromisoformat(data["on"]),
+                    date.fromisoformat(data["received_on"]),
+                    bytes.fromhex(data["seen"]),
+                    monitor._import_ids(data["reference"], data["ids"]),
+                )
+                monitor._ended[data["reference"]] = gone
+            while len(monitor._ended) > remember_ended:
+                _, gone = monitor._ended.popitem(last=False)
+                for ident in gone.ids:
+                    monitor._ids.pop(ident, None)
+            monitor._duplicates = snapshot.get("duplicates", 0)
         except (KeyError, TypeError, ValueError) as exc:
             raise MonitorInputError(f"cases: corrupt snapshot ({exc!r})") from None
         return monitor
@@ -995,6 +1200,15 @@ class Monitor:
     def _forget_if_done(self, case: _CaseState) -> None:
         if case.ended and not case.has_open_obligation():
             self._cases.pop(case.reference, None)
+            how = "closed" if case.closed_on is not None else "withdrawn"
+            when = case.closed_on or case.withdrawn_on
+            assert when is not None
+            self._ended[case.reference] = _Ended(how, when, case.received_on, case.seen, case.ids)
+            self._ended.move_to_end(case.reference)
+            while len(self._ended) > self._remember_ended:
+                _, gone = self._ended.popitem(last=False)
+                for ident in gone.ids:
+                    self._ids.pop(ident, None)
 
     # -- handling events -----------------------------------------------------------------
 
@@ -1032,14 +1246,99 @@ class Monitor:
     def _reject(self, reference: str, problem: str) -> MonitorInputError:
         return MonitorInputError(f"event for {reference}: {problem}")
 
-    def _event(self, reference: str, event: CaseEvent) -> list[Alert]:
-        current = self._cases.get(reference)
-        if isinstance(event, ReceivedEvent):
-            if current is not None:
+    def _duplicate(
+        self, reference: str, event: CaseEvent, ident: str | None, digest: bytes, why: str
+    ) -> _Duplicate:
+        """Count a repeat (and remember a new id for it); the reason it is one."""
+        self._duplicates += 1
+        if ident is not None and ident not in self._ids:
+            case = self._cases.get(reference)
+            if case is not None:
+                case.ids += (ident,)
+                self._ids[ident] = (reference, digest, event.type)
+            elif (gone := self._ended.get(reference)) is not None:
+                self._ended[reference] = gone._replace(ids=(*gone.ids, ident))
+                self._ids[ident] = (reference, digest, event.type)
+        return _Duplicate(
+            f"event for {reference}: a repeat of the '{event.type}' event of "
+            f"{event.on.isoformat()} already applied ({why}); ignored"
+        )
+
+    def _repeat(
+        self,
+        reference: str,
+        event: CaseEvent,
+        ident: str | None,
+        digest: bytes,
+        current: _CaseState | None,
+    ) -> _Duplicate | None:
+        """A duplicate if the event was applied already (by its id, or by its content);
+        refuses an id given before to a different event, or a once-only event (receipt, a
+        stage's logging, acknowledgement, escalation request or response) that differs from
+        the one applied, as the case model's event list does."""
+        if ident is not None:
+            known = self._ids.get(ident)
+            if known is not None:
+                if known[0] == reference and known[1] == digest:
+                    return self._duplicate(reference, event, ident, digest, f"id {ident!r}")
                 raise self._reject(
                     reference,
-                    f"type: the case was already received on {current.received_on.isoformat()}",
+                    f"id: {ident!r} was already used for a different event (a "
+                    f"'{known[2]}' event for {known[0]}); an id names one event",
                 )
+        if current is None:
+            gone = self._ended.get(reference)
+            if gone is None:
+                return None
+            if _seen(gone.seen, digest):
+                return self._duplicate(reference, event, ident, digest, "same content")
+            raise self._reject(
+                reference,
+                f"type: the case (received on {gone.received_on.isoformat()}) was {gone.how} "
+                f"on {gone.on.isoformat()}; this '{event.type}' event of "
+                f"{event.on.isoformat()} is not one already applied to it",
+            )
+        if _seen(current.seen, digest):
+            return self._duplicate(reference, event, ident, digest, "same content")
+        kind = event.type
+        words = _ONCE_WORDS.get(kind)
+        if words is None:
+            return None
+        if kind == "received":
+            n = 1
+            first: date | None = current.received_on
+        else:
+            n = event.stage  # type: ignore[union-attr]
+            for raw in current.stages:
+                if raw[0] == n:
+                    first = raw[_ONCE_FIELD[kind]]
+                    break
+            else:
+                return None
+        if first is None:
+            return None
+        if first == event.on:
+            if current.migrated:  # its first event's other fields were not kept
+                return self._duplicate(reference, event, ident, digest, "same date")
+            differs = f"on the same date, {first.isoformat()}, but with other fields different"
+        else:
+            differs = f"on {event.on.isoformat()}"
+        raise self._reject(
+            reference,
+            f"type: {words.format(n=n)} on {first.isoformat()}; a second '{event.type}' "
+            f"event, {differs}, contradicts it (a case records it once: correct the first "
+            "in the CRM rather than send another)",
+        )
+
+    def _event(
+        self, reference: str, event: CaseEvent, ident: str | None = None
+    ) -> list[Alert] | _Duplicate:
+        digest = _digest(event)
+        current = self._cases.get(reference)
+        repeat = self._repeat(reference, event, ident, digest, current)
+        if repeat is not None:
+            return repeat
+        if isinstance(event, ReceivedEvent):
             pack = self._pack_for(event.on)
             case = _CaseState(reference, pack.name, event.on, event.at)
             plan = self._plan(pack, None, case, event)
@@ -1070,6 +1369,10 @@ class Monitor:
                 case.rollback(saved)
                 raise
         # everything above may raise without having touched the monitor's state
+        case.seen += digest
+        if ident is not None:
+            case.ids += (ident,)
+            self._ids[ident] = (reference, digest, event.type)
         self._cases[reference] = case
         ended = case.closed_on is not None or case.withdrawn_on is not None
         if current is None:
@@ -1302,6 +1605,10 @@ class Monitor:
             "due": due.toordinal(),
             "defined": int(defined),
         }
+        if obligation[1] == _BREACHED:
+            # a tick already raised a breach for it: done in time after all withdraws that
+            # alert (left out otherwise, where no retraction rule can match)
+            message["breached"] = 1
         return [(_POST, message)]
 
     def _extension_checks(
@@ -1443,6 +1750,8 @@ class Monitor:
             key = f"extension:{n}:{m['index']}:{meaning.check}"
         elif meaning.kind is AlertKind.SAME_HANDLER:
             key = f"handler:{n}"
+        elif meaning.kind is AlertKind.RETRACTED:
+            key = f"retracted:{meaning.obligation}:{n}"
         else:
             key = "end"
         return sys.intern(key)  # the same few keys recur in every case
@@ -1466,6 +1775,12 @@ class Monitor:
                 )
             case "unmet":
                 message = f"no stage {n} {what} by {day(m['at'])}; it was due by {deadline}"
+            case "retract":
+                message = (
+                    f"the breach alert for the stage {n} {what} is withdrawn: the {what} "
+                    f"dated {day(m['on'])} was within its deadline {deadline} (the event came "
+                    "after the tick that had judged the deadline passed)"
+                )
             case "after_deadline":
                 deadline = day(m["in_force"])
                 message = (
@@ -1512,6 +1827,19 @@ class _SnapshotStage(BaseModel):
     responded_on: Date | None = None
 
 
+#: packed 8-byte event digests, as hexadecimal text
+_DIGESTS = r"^(?:[0-9a-f]{16})*$"
+
+
+class _SnapshotEnded(BaseModel):
+    reference: str
+    how: Literal["closed", "withdrawn"]
+    on: Date
+    received_on: Date
+    seen: str = Field("", pattern=_DIGESTS)
+    ids: list[tuple[str, str, str]] = []
+
+
 class _SnapshotCase(BaseModel):
     reference: str
     pack: str
@@ -1522,6 +1850,9 @@ class _SnapshotCase(BaseModel):
     stages: list[_SnapshotStage] = []
     obligations: list[tuple[str, int, Date, str]] = []
     raised: list[str] = []
+    seen: str = Field("", pattern=_DIGESTS)
+    ids: list[tuple[str, str, str]] = []
+    migrated: bool = False
 
 
 class _Snapshot(BaseModel):
@@ -1533,6 +1864,8 @@ class _Snapshot(BaseModel):
     conventions: Any = None
     today: Date | None = None
     cases: list[_SnapshotCase] = []
+    ended: list[_SnapshotEnded] = []  # from version 2
+    duplicates: int = Field(0, ge=0)
 
 
 def _checked_snapshot(snapshot: Mapping[str, Any]) -> dict[str, Any]:
@@ -1574,6 +1907,8 @@ def _export_case(case: _CaseState) -> dict[str, Any]:
             [ob, n, due.isoformat(), status] for ob, n, due, status in case.obligations
         ],
         "raised": sorted(case.raised),
+        "seen": case.seen.hex(),
+        "migrated": case.migrated,
     }
 
 
@@ -1587,6 +1922,8 @@ def _import_case(data: Mapping[str, Any]) -> _CaseState:
         withdrawn_on=_from_iso(data.get("withdrawn_on")),
         closed_on=_from_iso(data.get("closed_on")),
         raised=tuple(sorted(set(data.get("raised", [])))),
+        seen=bytes.fromhex(data.get("seen", "")),
+        migrated=bool(data.get("migrated")),
     )
     for s in data.get("stages", []):
         case.put_stage(
