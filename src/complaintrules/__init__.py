@@ -27,7 +27,7 @@ from ._due import DueReport, Obligation, ObligationStatus, due
 from ._engine import REPORT_SCHEMA_VERSION, Engine, Report, SnapshotAccount
 from ._hookspecs import hookimpl
 from ._loading import InputError, load_case, load_cases, load_organisation, load_policy
-from ._monitor import Alert, AlertKind, Monitor, MonitorInputError, MonitorUnavailable
+from ._monitor import Alert, AlertKind, Monitor, MonitorInputError, MonitorUnavailable, Posted
 from ._organisation import Attestation, Organisation
 from ._packs import Pack
 from ._params import ParameterSet, UnknownParameterError
@@ -75,6 +75,7 @@ __all__ = [
     "ParameterSet",
     "PluginProblem",
     "Portfolio",
+    "Posted",
     "Report",
     "ReportingPeriod",
     "Row",

@@ -46,3 +46,9 @@ def test_every_nested_model_and_enum_is_public() -> None:
     public = {getattr(models, n) for n in models.__all__}
     missing = sorted(t.__name__ for t in seen if t not in public)
     assert not missing, f"not exported from complaintrules.models: {missing}"
+
+
+def test_what_a_public_method_returns_is_public() -> None:
+    """Monitor.post_detailed returns a Posted: a host must be able to name it."""
+    hints = typing.get_type_hints(complaintrules.Monitor.post_detailed)
+    assert hints["return"] is complaintrules.Posted
