@@ -23,6 +23,7 @@ from complaintrules import (
     PackRegistry,
     ParameterSet,
     Rule,
+    due,
     hookimpl,
 )
 from complaintrules._params import _Parameter
@@ -266,6 +267,82 @@ def test_code_2024_declares_its_six_timeliness_rules() -> None:
         if r.timescale is not None:
             assert isinstance(r.case, TimescaleCheck)
             assert all(name in pack.parameters for name in r.timescale.parameters)
+
+
+# -- due() and the monitor read the declarations -----------------------------------------
+
+
+def test_due_reads_the_parameters_a_third_party_pack_declares() -> None:
+    """The third pack's parameters are not named ``stageN.…``: due() finds them through
+    its declarations (it used to build those names and saw no timescale at all)."""
+    engine = Engine(registry=PackRegistry(autoload=False, plugins=[ThirdPlugin()]))
+    case = Complaint.model_validate(_case("2024-05-08", None))
+    report = due(case, date(2024, 5, 10), engine=engine, pack="third")
+    found = {o.kind: o for o in report.obligations}
+    # received Wed 1 May 2024 (6 May a bank holiday): 3 days -> 7 May, 7 days -> 13 May
+    assert (found["acknowledge"].due_by, found["acknowledge"].status.value) == (
+        date(2024, 5, 7),
+        "done_late",
+    )
+    assert (found["respond"].due_by, found["respond"].status.value) == (
+        date(2024, 5, 13),
+        "pending",
+    )
+    assert "stage 1 acknowledgement" in found["acknowledge"].message
+
+
+def test_monitor_alerts_carry_the_declaring_rule_of_any_pack() -> None:
+    pytest.importorskip("durable")
+    from complaintrules import AlertKind, Monitor
+
+    engine = Engine(registry=PackRegistry(autoload=False, plugins=[ThirdPlugin()]))
+    monitor = Monitor(engine=engine, pack="third")
+    try:
+        due_alerts = monitor.post({"reference": "T-3", "type": "received", "on": "2024-05-01"})
+        assert [(a.kind, a.rule_id, a.deadline) for a in due_alerts] == [
+            (AlertKind.DUE, "THIRD-ACK", date(2024, 5, 7)),
+            (AlertKind.DUE, "THIRD-REPLY", date(2024, 5, 13)),
+        ]
+        late = monitor.tick(date(2024, 5, 14))
+        assert [(a.kind, a.rule_id, a.deadline) for a in late] == [
+            (AlertKind.BREACHED, "THIRD-ACK", date(2024, 5, 7)),
+            (AlertKind.BREACHED, "THIRD-REPLY", date(2024, 5, 13)),
+        ]
+    finally:
+        monitor.close()
+
+
+def test_monitor_alerts_under_an_undeclared_pack_carry_no_rule_id() -> None:
+    """code_2020 declares no timescale yet: its alerts keep carrying no rule id, not even
+    a same-handler alert (its rule 5's handler check is built with different_handlers)."""
+    pytest.importorskip("durable")
+    from complaintrules import AlertKind, Monitor
+
+    monitor = Monitor(pack="code_2020")
+    try:
+        ref = "T-4"
+        alerts = monitor.post({"reference": ref, "type": "received", "on": "2023-05-02"})
+        alerts += monitor.post(
+            {"reference": ref, "type": "handler_assigned", "on": "2023-05-02", "handler": "X"}
+        )
+        alerts += monitor.post(
+            {"reference": ref, "type": "escalation_requested", "on": "2023-05-10", "stage": 2}
+        )
+        alerts += monitor.post(
+            {
+                "reference": ref,
+                "type": "handler_assigned",
+                "on": "2023-05-10",
+                "stage": 2,
+                "handler": "X",
+            }
+        )
+        alerts += monitor.tick(date(2023, 9, 1))
+        kinds = {a.kind for a in alerts}
+        assert {AlertKind.DUE, AlertKind.BREACHED, AlertKind.SAME_HANDLER} <= kinds
+        assert {a.rule_id for a in alerts} == {None}
+    finally:
+        monitor.close()
 
 
 # -- the core names no pack's rule ids or parameters where the law is now declared ------
