@@ -3,8 +3,8 @@
 Nothing here computes a deadline of its own: acknowledgement and response deadlines come
 from :func:`acknowledgement_deadline` and :func:`response_deadline`, extensions from
 :func:`review_extensions` and the pass/late/overdue judgement from :func:`judge_deadline`,
-the same functions the timeliness rules (CHC24-6.2, 6.3, 6.4, 6.11, 6.14, 6.15) use. So
-``due()`` and the rules can never disagree about a date.
+the same functions the timeliness rules use, with the parameters their ``Timescale``
+declarations name. So ``due()`` and the rules can never disagree about a date.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from ._policy import ClockStart
 from ._rules import Verdict
 from ._stage_checks import acknowledgement_deadline, response_deadline, response_stopped_on
 from ._timeliness import Deadline, ExtensionReview, judge_deadline, review_extensions
+from ._timescale import Obligation as TimescaleObligation
+from ._timescale import StageTimescales, declared_stages
 
 __all__ = ["DueReport", "Obligation", "ObligationStatus", "due"]
 
@@ -177,10 +179,12 @@ def obligations_of(
     chosen = engine.pack(pack, on=case.received_on)
     ctx = Context(chosen, engine.calendar, engine.conventions, case.received_on, as_of)
     obligations: list[Obligation] = []
+    declared = declared_stages(chosen.rules)
     for stage in case.stages:
-        if f"stage{stage.number}.respond_working_days" not in chosen.parameters:
-            continue  # a stage the pack sets no timescale for (an informal "stage 0", say)
-        obligations += _stage_obligations(ctx, case, stage)
+        # a stage the pack sets no timescale for (an informal "stage 0", say) owes nothing
+        names = _declared_names(declared, stage.number) if declared else _named(ctx, stage)
+        if names is not None:
+            obligations += _stage_obligations(ctx, case, stage, names)
     return DueReport(
         reference=case.reference,
         as_of=as_of,
@@ -201,18 +205,75 @@ def _default_engine() -> Engine:
     return _ENGINE
 
 
-def _stage_obligations(ctx: Context, case: Complaint, stage: Stage) -> list[Obligation]:
-    n = stage.number
-    respond_days: int = ctx.param(f"stage{n}.respond_working_days")
-    respond_from = ClockStart(ctx.param(f"stage{n}.respond_from"))
-    cap: int = ctx.param(f"stage{n}.extension_cap_working_days")
+@dataclass(frozen=True, slots=True)
+class _Names:
+    """The parameters giving a stage's timescales (the clock may be fixed instead)."""
+
+    respond: str | None
+    clock: ClockStart | str | None
+    cap: str | None
+    #: the acknowledgement timescale owed at the stage (None: nothing owed)
+    acknowledge: str | None
+    #: the acknowledgement timescale the response clock counts from
+    clock_acknowledge: str | None
+
+
+def _declared_names(declared: dict[int, StageTimescales], n: int) -> _Names | None:
+    """Stage ``n``'s parameters as the pack's timescale declarations name them."""
+    stage = declared.get(n)
+    if stage is None:
+        return None
+    ack, clock = stage.get(TimescaleObligation.ACKNOWLEDGE), stage.get(TimescaleObligation.RESPOND)
+    if ack is None and clock is None:
+        return None
+    return _Names(
+        respond=clock.days if clock else None,
+        clock=clock.clock if clock else None,
+        cap=clock.extension_cap if clock else None,
+        acknowledge=ack.days if ack else None,
+        clock_acknowledge=clock.acknowledge_days if clock else None,
+    )
+
+
+def _named(ctx: Context, stage: Stage) -> _Names | None:
+    """Stage parameters by the conventional names, for a pack that declares no
+    timescales (the 2020 Code's pack until it is declared)."""
+    prefix = f"stage{stage.number}."  # allow-listed in tests/core/test_timescales.py
+    if prefix + "respond_working_days" not in ctx.pack.parameters:
+        return None
     # Some Codes set no acknowledgement timescale for a stage (the 2022 Code's stages 2
     # and 3 run from the escalation request): then nothing is owed for acknowledging it.
-    ack_name = f"stage{n}.acknowledge_working_days"
-    ack_days: int | None = ctx.param(ack_name) if ack_name in ctx.pack.parameters else None
-    if ack_days is None and respond_from in (ClockStart.ACKNOWLEDGEMENT, ClockStart.LOGGING):
+    ack = prefix + "acknowledge_working_days"
+    return _Names(
+        respond=prefix + "respond_working_days",
+        clock=prefix + "respond_from",
+        cap=prefix + "extension_cap_working_days",
+        acknowledge=ack if ack in ctx.pack.parameters else None,
+        clock_acknowledge=ack,
+    )
+
+
+def _stage_obligations(
+    ctx: Context, case: Complaint, stage: Stage, names: _Names
+) -> list[Obligation]:
+    n = stage.number
+    respond_days: int | None = ctx.param(names.respond) if names.respond else None
+    respond_from: ClockStart | None = None
+    if isinstance(names.clock, ClockStart):
+        respond_from = names.clock
+    elif names.clock is not None:
+        respond_from = ClockStart(ctx.param(names.clock))
+    cap: int = ctx.param(names.cap) if names.cap else 0
+    ack_days: int | None = ctx.param(names.acknowledge) if names.acknowledge else None
+    clock_ack: int | None = ack_days
+    if names.clock_acknowledge != names.acknowledge:
+        other = names.clock_acknowledge
+        clock_ack = ctx.param(other) if other and other in ctx.pack.parameters else None
+    if clock_ack is None and respond_from in (ClockStart.ACKNOWLEDGEMENT, ClockStart.LOGGING):
+        assert respond_from is not None
         raise UnknownParameterError(
-            f"{ctx.pack.name}: stage {n} counts from {respond_from.value} but has no {ack_name}"
+            f"{ctx.pack.name}: stage {n} counts from {respond_from.value} but has no "
+            f"{names.clock_acknowledge or 'acknowledgement timescale'}"
         )
     out: list[Obligation] = []
     ack = acknowledgement_deadline(ctx, case, stage, ack_days) if ack_days is not None else None
@@ -228,13 +289,15 @@ def _stage_obligations(ctx: Context, case: Complaint, stage: Stage) -> list[Obli
                 stopped_on=case.withdrawn_on,
             )
         )
+    if respond_days is None or respond_from is None:
+        return out
     deadline = response_deadline(
         ctx,
         case,
         stage,
         respond_days=respond_days,
         respond_from=respond_from,
-        ack_days=ack_days or 0,  # read only for clocks from acknowledgement or logging
+        ack_days=clock_ack or 0,  # read only for clocks from acknowledgement or logging
     )
     if deadline is not None:
         review = review_extensions(ctx, stage, deadline, cap)

@@ -63,8 +63,10 @@ from ._packs import Pack
 from ._params import UnknownParameterError
 from ._plugins import NoPackError
 from ._policy import ClockStart
-from ._stage_checks import acknowledgement_deadline, response_deadline
+from ._stage_checks import acknowledgement_deadline, handler_stages, response_deadline
 from ._timeliness import Deadline, review_extensions
+from ._timescale import Obligation as TimescaleObligation
+from ._timescale import declared_stages
 
 __all__ = [
     "SNAPSHOT_FORMAT",
@@ -88,18 +90,6 @@ _SNAPSHOT_V1 = "complaintrules-monitor/1"
 #: How many ended (closed or withdrawn) cases the monitor remembers after it stops tracking
 #: them, so that a redelivered event for one is recognised as a duplicate.
 REMEMBER_ENDED = 10_000
-
-#: Which rule of a pack each monitored obligation belongs to, by pack name. A third-party
-#: pack passes its own map to :class:`Monitor` (``rule_ids=``); without one its alerts
-#: carry no rule id.
-RULE_IDS: dict[str, dict[str, dict[int, str]]] = {
-    "code_2024": {
-        "acknowledge": {1: "CHC24-6.2", 2: "CHC24-6.11"},
-        "respond": {1: "CHC24-6.3", 2: "CHC24-6.14"},
-        "extension": {1: "CHC24-6.4", 2: "CHC24-6.15"},
-        "handler": {2: "CHC24-6.13"},
-    },
-}
 
 _ACK, _RESP = "acknowledge", "respond"
 _OPEN, _MET, _BREACHED = "open", "met", "breached"
@@ -349,14 +339,51 @@ def _stage_numbers(pack: Pack, suffix: str) -> list[int]:
     return sorted(out)
 
 
-def _pack_stages(pack: Pack) -> list[int]:
-    """Stages the pack gives a timescale for (to acknowledge or to respond)."""
-    return sorted(
-        {
-            *_stage_numbers(pack, "acknowledge_working_days"),
-            *_stage_numbers(pack, "respond_working_days"),
-        }
-    )
+def _monitored_stages(pack: Pack) -> tuple[list[int], list[int], list[int]]:
+    """The stages with an acknowledgement, a response and extensions to watch.
+
+    From the pack's timescale declarations (an acknowledgement, response or extension
+    declared for the stage); a pack that declares none is read by its parameter names
+    (``stageN.acknowledge_working_days``, ``stageN.respond_working_days`` with
+    ``stageN.respond_from``, ``stageN.extension_cap_working_days``).
+    """
+    declared = declared_stages(pack.rules)
+    if declared:
+        acks = [n for n, d in declared.items() if d.get(TimescaleObligation.ACKNOWLEDGE)]
+        responds = [n for n, d in declared.items() if d.get(TimescaleObligation.RESPOND)]
+        caps = [n for n in responds if declared[n].get(TimescaleObligation.EXTEND)]
+        return acks, responds, caps
+    acks = _stage_numbers(pack, "acknowledge_working_days")
+    responds = [
+        n
+        for n in _stage_numbers(pack, "respond_working_days")
+        if n in _stage_numbers(pack, "respond_from")
+    ]
+    caps = [n for n in _stage_numbers(pack, "extension_cap_working_days") if n in responds]
+    return acks, responds, caps
+
+
+def _declared_rule_ids(pack: Pack) -> dict[str, dict[int, str]]:
+    """Which rule each monitored obligation belongs to, from the pack's declarations: its
+    timescale declarations and its different-handlers checks (empty for a pack that
+    declares no timescale: its alerts carry no rule id)."""
+    out: dict[str, dict[int, str]] = {}
+    declared = declared_stages(pack.rules)
+    if not declared:
+        return out  # as before the declarations: no ids, not even for a handler alert
+    words = {
+        TimescaleObligation.ACKNOWLEDGE: _ACK,
+        TimescaleObligation.RESPOND: _RESP,
+        TimescaleObligation.EXTEND: "extension",
+    }
+    for n, stage in declared.items():
+        for obligation, (rule_id, _) in stage.declared.items():
+            out.setdefault(words[obligation], {})[n] = rule_id
+    for r in pack.rules:
+        pair = handler_stages(r.case)
+        if pair is not None and pair[1] == pair[0] + 1:
+            out.setdefault("handler", {}).setdefault(pair[1], r.id)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,11 +398,11 @@ class _RuleMeaning:
 def monitor_ruleset(pack: Pack) -> tuple[dict[str, Any], dict[str, _RuleMeaning]]:
     """The durable-rules ruleset for ``pack``: its JSON definition and what each rule means.
 
-    Which rules exist follows the pack's parameters: a stage with
-    ``stageN.acknowledge_working_days`` gets acknowledgement rules, one with
-    ``stageN.respond_working_days`` response rules, one with
-    ``stageN.extension_cap_working_days`` extension rules. Conditions compare dates the
-    monitor computed with the evaluator's functions; no timescale appears in them.
+    Which rules exist follows the pack's timescale declarations (or, for a pack that
+    declares none, its parameter names; see :func:`_monitored_stages`): a stage with an
+    acknowledgement gets acknowledgement rules, one with a response response rules, one
+    with extensions extension rules. Conditions compare dates the monitor computed with
+    the evaluator's functions; no timescale appears in them.
     """
     _, lang = _load_durable()
     m = lang.m
@@ -386,13 +413,7 @@ def monitor_ruleset(pack: Pack) -> tuple[dict[str, Any], dict[str, _RuleMeaning]
         rules[name] = {"all": [{"m": condition.define()}]}
         meaning[name] = what
 
-    acks = _stage_numbers(pack, "acknowledge_working_days")
-    responds = [
-        n
-        for n in _stage_numbers(pack, "respond_working_days")
-        if n in _stage_numbers(pack, "respond_from")
-    ]
-    caps = [n for n in _stage_numbers(pack, "extension_cap_working_days") if n in responds]
+    acks, responds, caps = _monitored_stages(pack)
     stages = sorted({*acks, *responds})
     breach, due, invalid = AlertKind.BREACHED, AlertKind.DUE, AlertKind.EXTENSION_INVALID
     retract = AlertKind.RETRACTED
@@ -730,6 +751,12 @@ class _StageParams:
     respond_days: int | None
     respond_from: ClockStart | None
     extension_cap: int | None
+    #: the acknowledgement timescale the response clock counts from
+    clock_ack_days: int | None
+    #: whether an acknowledgement must record the complaint definition
+    require_definition: bool
+    #: whether the stage's extensions are judged (extension_invalid alerts)
+    check_extensions: bool
 
 
 # -- the monitor ---------------------------------------------------------------------------
@@ -781,11 +808,10 @@ class Monitor:
         self.name = (
             name or f"complaintrules-monitor-{next(_RULESET_COUNTER)}-{uuid.uuid4().hex[:8]}"
         )
-        self._rule_ids = {k: {o: dict(s) for o, s in v.items()} for k, v in RULE_IDS.items()}
-        if rule_ids:
-            self._rule_ids.update(
-                {k: {o: dict(s) for o, s in v.items()} for k, v in rule_ids.items()}
-            )
+        # a pack's own map replaces the ids its declarations give (see _ruleset)
+        self._rule_ids = {
+            k: {o: dict(s) for o, s in v.items()} for k, v in (rule_ids or {}).items()
+        }
         self._lock = threading.RLock()
         self._cases: dict[str, _CaseState] = {}
         self._open = 0
@@ -1022,10 +1048,18 @@ class Monitor:
         found = self._rulesets.get(pack.name)
         if found is None:
             definition, meaning = monitor_ruleset(pack)
+            ids = self._rule_ids.get(pack.name)
+            if ids is None:
+                ids = _declared_rule_ids(pack)
             found = (
                 _Ruleset(f"{self.name}:{pack.name}", definition),
                 {
-                    name: (what, self._rule_id(pack.name, what.obligation, what.stage))
+                    name: (
+                        what,
+                        None
+                        if what.stage is None
+                        else ids.get(what.obligation, {}).get(what.stage),
+                    )
                     for name, what in meaning.items()
                 },
             )
@@ -1047,21 +1081,51 @@ class Monitor:
             return found
         ctx = self._context(pack, on)
 
-        def read(name: str) -> Any:
-            return ctx.param(name) if name in pack.parameters else None
+        def read(name: str | None) -> Any:
+            return ctx.param(name) if name is not None and name in pack.parameters else None
+
+        def clock(value: ClockStart | str | None) -> ClockStart | None:
+            if value is None or isinstance(value, ClockStart):
+                return value
+            found = read(value)
+            return None if found is None else ClockStart(found)
 
         try:
-            found = {
-                n: _StageParams(
-                    read(f"stage{n}.acknowledge_working_days"),
-                    read(f"stage{n}.respond_working_days"),
-                    ClockStart(value)
-                    if (value := read(f"stage{n}.respond_from")) is not None
-                    else None,
-                    read(f"stage{n}.extension_cap_working_days"),
-                )
-                for n in _pack_stages(pack)
-            }
+            declared = declared_stages(pack.rules)
+            if declared:
+                found = {}
+                for n, stage in declared.items():
+                    ack = stage.get(TimescaleObligation.ACKNOWLEDGE)
+                    respond = stage.get(TimescaleObligation.RESPOND)
+                    if ack is None and respond is None:
+                        continue
+                    ack_days = read(ack.days) if ack else None
+                    found[n] = _StageParams(
+                        ack_days,
+                        read(respond.days) if respond else None,
+                        clock(respond.clock) if respond else None,
+                        read(respond.extension_cap) if respond else None,
+                        ack_days
+                        if respond is None or respond.acknowledge_days == (ack and ack.days)
+                        else read(respond.acknowledge_days),
+                        ack is not None and ack.require_definition,
+                        stage.get(TimescaleObligation.EXTEND) is not None,
+                    )
+            else:
+                found = {}
+                stages = {
+                    *_stage_numbers(pack, "acknowledge_working_days"),
+                    *_stage_numbers(pack, "respond_working_days"),
+                }
+                for n in sorted(stages):
+                    prefix = f"stage{n}."  # allow-listed in tests/core/test_timescales.py
+                    ack_days = read(prefix + "acknowledge_working_days")
+                    respond_days = read(prefix + "respond_working_days")
+                    respond_from = clock(prefix + "respond_from")
+                    cap = read(prefix + "extension_cap_working_days")
+                    found[n] = _StageParams(
+                        ack_days, respond_days, respond_from, cap, ack_days, True, cap is not None
+                    )
         except UnknownParameterError as exc:
             raise MonitorInputError(f"event.on: {exc}") from None
         if len(self._params) > 10_000:
@@ -1135,7 +1199,7 @@ class Monitor:
             return None
         # a stage with no acknowledgement timescale passes 0, as the packs' own checks do
         ack_days, respond_days, respond_from = (
-            params.ack_days or 0,
+            params.clock_ack_days or 0,
             params.respond_days,
             params.respond_from,
         )
@@ -1447,7 +1511,10 @@ class Monitor:
                             defined=definition is not None and definition.is_complete,
                         )
                     )
-                    steps += self._done(pack, case, stage, _ACK, on, defined=stage.defined)
+                    params = self._case_params(pack, case).get(stage.number)
+                    # a definition counts only where the declaration asks for one
+                    defined = stage.defined or not (params and params.require_definition)
+                    steps += self._done(pack, case, stage, _ACK, on, defined=defined)
                     if stage.extensions:  # an earlier clock start moves the cap too
                         steps += self._extension_checks(pack, case, stage, on)
                     starts = self._clock_starts(pack, case, stage.number, logging=False)
@@ -1619,7 +1686,7 @@ class Monitor:
         if case.obligation(_RESP, stage.number) is None:
             return []
         params = self._case_params(pack, case)[stage.number]
-        if params.extension_cap is None:
+        if not params.check_extensions:
             return []
         ordered = sorted(enumerate(stage.extensions), key=lambda pair: pair[1].notified_on)
         messages: list[dict[str, Any]] = []
@@ -1703,11 +1770,6 @@ class Monitor:
         return alerts + self._fire(case, {"t": "end", "how": how, "on": on.toordinal()}, on)
 
     # -- alerts ----------------------------------------------------------------------------
-
-    def _rule_id(self, pack: str, obligation: str, stage: int | None) -> str | None:
-        if stage is None:
-            return None
-        return self._rule_ids.get(pack, {}).get(obligation, {}).get(stage)
 
     def _alert(
         self,

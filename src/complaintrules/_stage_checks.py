@@ -17,7 +17,7 @@ from dateutil.relativedelta import relativedelta
 
 from ._case import Complaint, RefusalGround, Stage
 from ._context import Context
-from ._gates import applies_at_stage
+from ._gates import GatedCheck, applies_at_stage
 from ._policy import ClockStart
 from ._rules import CaseCheck, Outcome, Verdict
 from ._timeliness import (
@@ -48,6 +48,7 @@ __all__ = [
     "check_response_contents",
     "check_stage_numbers",
     "different_handlers",
+    "handler_stages",
     "judge_timescale",
     "months_after",
     "response_clock_start",
@@ -487,6 +488,18 @@ def different_handlers(earlier: int, later: int) -> CaseCheck:
     """A case check that stage ``later`` had another handler than stage ``earlier``."""
     check = partial(check_different_handlers, earlier=earlier, later=later)
     return _gate(check, later, _NOT_REACHED)
+
+
+def handler_stages(check: object) -> tuple[int, int] | None:
+    """(earlier, later) when ``check`` is a :func:`different_handlers` check, else None: how
+    the monitor finds the rule its same-handler alerts belong to, without its id."""
+    if isinstance(check, GatedCheck):
+        check = check.check
+    if isinstance(check, partial) and check.func is check_different_handlers:
+        earlier, later = check.keywords.get("earlier"), check.keywords.get("later")
+        if isinstance(earlier, int) and isinstance(later, int):
+            return earlier, later
+    return None
 
 
 def stage_check(check: Callable[..., Outcome], number: int, **options: Any) -> CaseCheck:

@@ -9,12 +9,17 @@ and the core never builds a parameter name of its own.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from ._policy import ClockStart
 
-__all__ = ["Obligation", "Timescale"]
+if TYPE_CHECKING:
+    from ._rules import Rule
+
+__all__ = ["Obligation", "StageTimescales", "Timescale", "declared_stages"]
 
 
 class Obligation(StrEnum):
@@ -120,3 +125,27 @@ class Timescale:
             return (self.days,)
         names = (self.acknowledge_days, self.days, self.clock_parameter, self.extension_cap)
         return tuple(n for n in names if n is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class StageTimescales:
+    """What a pack declares for one stage: each obligation's declaration and the id of the
+    rule declaring it (the first rule that declares it, in the pack's order)."""
+
+    stage: int
+    declared: dict[Obligation, tuple[str, Timescale]]
+
+    def get(self, obligation: Obligation) -> Timescale | None:
+        found = self.declared.get(obligation)
+        return found[1] if found else None
+
+
+def declared_stages(rules: Iterable[Rule]) -> dict[int, StageTimescales]:
+    """The stages ``rules`` declare timescales for, by number (ascending); empty when none
+    does. ``due()`` and the monitor read a pack's deadlines from this, never by rule id."""
+    found: dict[int, dict[Obligation, tuple[str, Timescale]]] = {}
+    for r in rules:
+        t = r.timescale
+        if t is not None:
+            found.setdefault(t.stage, {}).setdefault(t.obligation, (r.id, t))
+    return {n: StageTimescales(n, found[n]) for n in sorted(found)}

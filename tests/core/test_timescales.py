@@ -23,6 +23,7 @@ from complaintrules import (
     PackRegistry,
     ParameterSet,
     Rule,
+    due,
     hookimpl,
 )
 from complaintrules._params import _Parameter
@@ -268,6 +269,82 @@ def test_code_2024_declares_its_six_timeliness_rules() -> None:
             assert all(name in pack.parameters for name in r.timescale.parameters)
 
 
+# -- due() and the monitor read the declarations -----------------------------------------
+
+
+def test_due_reads_the_parameters_a_third_party_pack_declares() -> None:
+    """The third pack's parameters are not named ``stageN.…``: due() finds them through
+    its declarations (it used to build those names and saw no timescale at all)."""
+    engine = Engine(registry=PackRegistry(autoload=False, plugins=[ThirdPlugin()]))
+    case = Complaint.model_validate(_case("2024-05-08", None))
+    report = due(case, date(2024, 5, 10), engine=engine, pack="third")
+    found = {o.kind: o for o in report.obligations}
+    # received Wed 1 May 2024 (6 May a bank holiday): 3 days -> 7 May, 7 days -> 13 May
+    assert (found["acknowledge"].due_by, found["acknowledge"].status.value) == (
+        date(2024, 5, 7),
+        "done_late",
+    )
+    assert (found["respond"].due_by, found["respond"].status.value) == (
+        date(2024, 5, 13),
+        "pending",
+    )
+    assert "stage 1 acknowledgement" in found["acknowledge"].message
+
+
+def test_monitor_alerts_carry_the_declaring_rule_of_any_pack() -> None:
+    pytest.importorskip("durable")
+    from complaintrules import AlertKind, Monitor
+
+    engine = Engine(registry=PackRegistry(autoload=False, plugins=[ThirdPlugin()]))
+    monitor = Monitor(engine=engine, pack="third")
+    try:
+        due_alerts = monitor.post({"reference": "T-3", "type": "received", "on": "2024-05-01"})
+        assert [(a.kind, a.rule_id, a.deadline) for a in due_alerts] == [
+            (AlertKind.DUE, "THIRD-ACK", date(2024, 5, 7)),
+            (AlertKind.DUE, "THIRD-REPLY", date(2024, 5, 13)),
+        ]
+        late = monitor.tick(date(2024, 5, 14))
+        assert [(a.kind, a.rule_id, a.deadline) for a in late] == [
+            (AlertKind.BREACHED, "THIRD-ACK", date(2024, 5, 7)),
+            (AlertKind.BREACHED, "THIRD-REPLY", date(2024, 5, 13)),
+        ]
+    finally:
+        monitor.close()
+
+
+def test_monitor_alerts_under_an_undeclared_pack_carry_no_rule_id() -> None:
+    """code_2020 declares no timescale yet: its alerts keep carrying no rule id, not even
+    a same-handler alert (its rule 5's handler check is built with different_handlers)."""
+    pytest.importorskip("durable")
+    from complaintrules import AlertKind, Monitor
+
+    monitor = Monitor(pack="code_2020")
+    try:
+        ref = "T-4"
+        alerts = monitor.post({"reference": ref, "type": "received", "on": "2023-05-02"})
+        alerts += monitor.post(
+            {"reference": ref, "type": "handler_assigned", "on": "2023-05-02", "handler": "X"}
+        )
+        alerts += monitor.post(
+            {"reference": ref, "type": "escalation_requested", "on": "2023-05-10", "stage": 2}
+        )
+        alerts += monitor.post(
+            {
+                "reference": ref,
+                "type": "handler_assigned",
+                "on": "2023-05-10",
+                "stage": 2,
+                "handler": "X",
+            }
+        )
+        alerts += monitor.tick(date(2023, 9, 1))
+        kinds = {a.kind for a in alerts}
+        assert {AlertKind.DUE, AlertKind.BREACHED, AlertKind.SAME_HANDLER} <= kinds
+        assert {a.rule_id for a in alerts} == {None}
+    finally:
+        monitor.close()
+
+
 # -- the core names no pack's rule ids or parameters where the law is now declared ------
 
 #: Core modules converted to read declarations: no rule id of a built-in pack, and no
@@ -277,6 +354,8 @@ CONVERTED = (
     "src/complaintrules/_stage_checks.py",
     "src/complaintrules/_timeliness.py",
     "src/complaintrules/_bulk.py",
+    "src/complaintrules/_due.py",
+    "src/complaintrules/_monitor.py",
 )
 _RULE_ID = re.compile(r"CHC2\d-")
 _BUILT_NAME = re.compile(r"(param|\.at)\(f[\"']")
@@ -304,3 +383,67 @@ def test_converted_core_names_no_rule_id_or_parameter(module: str) -> None:
         if _RULE_ID.search(line) or _BUILT_NAME.search(line)
     ]
     assert found == []
+
+
+#: The places in src/ still naming a rule id or building a parameter name, each with why:
+#: (module, how the line starts, stripped). A place converted must leave this list, or the
+#: staleness test below fails.
+ALLOWED = (
+    # an error message showing what a rule id looks like
+    (
+        "src/complaintrules/_rules.py",
+        """raise ValueError(f"rule id {self.id!r} must look like 'CHC24-6.3'")""",
+    ),
+    # evidence keys naming each stage's handler (facts of the case, not parameters)
+    (
+        "src/complaintrules/_stage_checks.py",
+        """facts = {f"stage{earlier}.handler": first.handler,""",
+    ),
+    # due() and the monitor under a pack that declares no timescale (code_2020 today):
+    # the conventional parameter names, as before the declarations
+    (
+        "src/complaintrules/_due.py",
+        """prefix = f"stage{stage.number}."  # allow-listed in tests/core/test_timescales.py""",
+    ),
+    (
+        "src/complaintrules/_monitor.py",
+        """prefix = f"stage{n}."  # allow-listed in tests/core/test_timescales.py""",
+    ),
+    # the input readers' column names for stage fields (not yet converted; issue 13 item 2)
+    ("src/complaintrules/_tabular.py", 'p = f"stage{n}."'),
+    (
+        "src/complaintrules/_tabular.py",
+        """f"stage{n}.extension_{k}" for k in ("reason",""",
+    ),
+    # the TSM report's per-stage keys (output field names, not parameters)
+    ("src/complaintrules/_tsm.py", """f"stage{n}": {"""),
+)
+_NAMED = re.compile(r"CHC2\d-|f[\"']stage\{")
+
+
+def _named_in_src() -> set[tuple[str, str]]:
+    found = set()
+    for path in sorted((ROOT / "src" / "complaintrules").rglob("*.py")):
+        module = path.relative_to(ROOT).as_posix()
+        for _, line in _outside_docstrings(path):
+            if _NAMED.search(line):
+                found.add((module, line.strip()))
+    return found
+
+
+def _allowed(module: str, line: str) -> bool:
+    return any(module == m and line.startswith(start) for m, start in ALLOWED)
+
+
+def test_src_names_no_rule_id_or_built_parameter_name_outside_the_allow_list() -> None:
+    assert sorted(f for f in _named_in_src() if not _allowed(*f)) == []
+
+
+def test_the_allow_list_has_no_stale_entry() -> None:
+    found = _named_in_src()
+    stale = [
+        (m, start)
+        for m, start in ALLOWED
+        if not any(module == m and line.startswith(start) for module, line in found)
+    ]
+    assert stale == []
