@@ -957,6 +957,18 @@ class Monitor:
             remember_ended=remember_ended,
         )
         mine = monitor.engine
+        # a pack this engine lacks would refuse every later event, or end the restore
+        # without naming the snapshot
+        named = [("pack", snapshot.get("pack"))] + [
+            (f"cases[{i}].pack", data.get("pack"))
+            for i, data in enumerate(snapshot.get("cases", []))
+        ]
+        for where, pack_name in named:
+            if pack_name is not None:
+                try:
+                    mine.pack(pack_name)
+                except NoPackError as exc:
+                    raise MonitorInputError(f"{where}: {exc}") from None
         if snapshot.get("calendar") != mine.calendar.describe():
             raise MonitorInputError(
                 f"calendar: the snapshot counted working days with {snapshot.get('calendar')!r}, "

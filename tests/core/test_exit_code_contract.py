@@ -67,6 +67,10 @@ def _corrupt(good: dict[str, Any], shape: str) -> Any:
         del case["received_on"]
     elif shape == "wrong_type_in_a_case":
         case["stages"][0]["acknowledged_on"] = ["2024-06-04"]
+    elif shape == "unknown_pack":
+        bad["pack"] = "code_1999"
+    elif shape == "unknown_pack_of_a_case":
+        case["pack"] = "code_1999"
     return bad
 
 
@@ -77,6 +81,10 @@ SHAPES = {
     "missing_key": "cases[0].received_on: Field required",
     "wrong_type_in_a_case": "cases[0].stages[0].acknowledged_on: Input should be a valid date",
     "not_json": "not a JSON snapshot",
+    # the pack was accepted and every later case refused naming its event's date, or the
+    # restore ended without naming the snapshot
+    "unknown_pack": "pack: no pack named 'code_1999'",
+    "unknown_pack_of_a_case": "cases[0].pack: no pack named 'code_1999'",
 }
 
 
