@@ -992,6 +992,15 @@ class CaseReader:
             self.mapping_path = Path(mapping)
             mapping = load_mapping(mapping)
         self.mapping = mapping
+        if self.path.is_dir():
+            raise InputError(
+                self.path,
+                [
+                    InputProblem(
+                        "", "is a folder; expected a case export file (CSV, JSON Lines or JSON)"
+                    )
+                ],
+            )
         self.format = self._format()
         if not self.path.is_file():
             raise InputError(self.path, [InputProblem("", "no such file")])

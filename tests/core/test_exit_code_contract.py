@@ -51,6 +51,18 @@ def test_a_folder_given_as_a_file_is_an_input_error(
     assert code == EXIT_USAGE and "is a folder" in err
 
 
+@pytest.mark.parametrize("name", ["export.csv", "export"])
+def test_a_folder_given_as_a_case_export_is_named_a_folder(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # it read "no such file", or "cannot tell the format" for a name without a suffix
+    folder = tmp_path / name
+    folder.mkdir()
+    code, _, err = _run(["cases", str(folder), "--as-of", "2024-06-01"], capsys)
+    assert code == EXIT_USAGE
+    assert "is a folder; expected a case export file (CSV, JSON Lines or JSON)" in err
+
+
 # -- corrupt monitor snapshots ---------------------------------------------------------------
 
 
