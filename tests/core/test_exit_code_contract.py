@@ -186,6 +186,20 @@ def test_evidence_json_cannot_hold_still_gives_a_report(
         assert finding["evidence"]["computed"] == {"seen": "<opaque thing>", "on": "2024-05-01"}
 
 
+class _Unprintable:
+    def __str__(self) -> str:
+        raise RuntimeError("no text")
+
+
+def test_evidence_that_cannot_be_shown_as_text_still_gives_a_report() -> None:
+    # str() of a third-party object is plugin code too: it raised through the JSON writer
+    converted = jsonable({"seen": _Unprintable(), "more": [_Unprintable()]})
+    assert converted == {
+        "seen": "<_Unprintable that cannot be shown as text>",
+        "more": ["<_Unprintable that cannot be shown as text>"],
+    }
+
+
 def test_jsonable_fallbacks() -> None:
     value = {1: {frozenset({2, 1}), (3, "x")}, "nested": [{"a": {None}}]}
     converted = jsonable(value)
