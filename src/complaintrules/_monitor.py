@@ -1295,7 +1295,8 @@ class Monitor:
                     return self._duplicate(reference, event, ident, digest, f"id {ident!r}")
                 raise self._reject(
                     reference,
-                    f"id: {ident!r} was already used for a different event (a "
+                    f"id: {ident!r} was already used for a different event "
+                    f"({'an' if known[2][0] in 'aeiou' else 'a'} "
                     f"'{known[2]}' event for {known[0]}); an id names one event",
                 )
         if current is None:
