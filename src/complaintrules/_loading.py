@@ -537,7 +537,7 @@ def _problems(
         loc = [*prefix, *(p for p in err["loc"] if isinstance(p, int | str))]
         # Tagged unions add the tag as a location step; it is not a field.
         loc = [p for p in loc if not (isinstance(p, str) and p.endswith("Event"))]
-        message = err["msg"]
+        message = err["msg"].removeprefix("Value error, ")  # pydantic's, not ours
         if err["type"] == "extra_forbidden":
             message = "unknown field (check the spelling; see `complaintrules schema`)"
         elif (

@@ -222,6 +222,8 @@ def test_two_policy_stages_with_one_number_are_refused(
     assert code == EXIT_USAGE
     assert f"{policy}:line 3: stages: " in err
     assert "stage 1 is described twice (stages[0] and stages[1])" in err
+    # in our words: pydantic's "Value error, " prefix was left on the model's own message
+    assert f"{policy}:line 3: stages: stage 1 is described twice" in err
     with pytest.raises(ValidationError, match="described twice"):
         LandlordPolicy.model_validate({"stages": [{"number": 2}, {"number": 2}]})
 
