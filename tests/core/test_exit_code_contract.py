@@ -44,7 +44,7 @@ def test_a_folder_given_as_a_file_is_an_input_error(
     folder.mkdir()
     code, _, err = _run(["check", str(folder)], capsys)
     assert code == EXIT_USAGE
-    assert f"{folder}:is a folder; expected a YAML or JSON file" in err
+    assert f"{folder}: is a folder; expected a YAML or JSON file" in err  # was "{folder}:is"
     policy = tmp_path / "p.yaml"
     policy.write_text("name: P\n")
     code, _, err = _run(["check", str(policy), "--organisation", str(tmp_path)], capsys)
