@@ -272,6 +272,9 @@ def test_approved_on_is_a_date(tmp_path: Path, capsys: pytest.CaptureFixture[str
     code, _, err = _run(["check", str(policy)], capsys)
     assert code == EXIT_USAGE
     assert f"{policy}:line 2: approved_on: " in err and "'21/03/2024'" in err
+    # in our words (it read "Input should be a valid date or datetime, invalid character
+    # in year")
+    assert "approved_on: expected a date as YYYY-MM-DD (got '21/03/2024')" in err
     assert LandlordPolicy.model_validate({"approved_on": "2024-03-21"}).approved_on == date(
         2024, 3, 21
     )
