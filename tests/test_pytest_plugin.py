@@ -181,7 +181,7 @@ def test_file_without_tests_or_subject(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(errors=2)
     out = result.stdout.str()
     assert "test_empty_list.yaml:line 2: tests: List should have at least 1 item" in out
-    assert "test_no_subject.yaml:line 2: tests[0]: Value error, give the subject to judge" in out
+    assert "test_no_subject.yaml:line 2: tests[0]: give the subject to judge" in out
 
 
 def test_unknown_rule_id_fails_its_item_with_suggestions(pytester: pytest.Pytester) -> None:

@@ -57,6 +57,11 @@ def _calendar_date(value: Any) -> Any:
             "expected a date as YYYY-MM-DD, got a date and time with a UTC offset; give "
             "the date it was in the UK",
         )
+    if isinstance(value, str) and len(value.strip()) <= 10:
+        try:
+            date.fromisoformat(value.strip())
+        except ValueError:  # such as 21/03/2024: no ISO date at all
+            raise PydanticCustomError("date_format", "expected a date as YYYY-MM-DD") from None
     return value
 
 

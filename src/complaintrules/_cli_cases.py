@@ -309,7 +309,7 @@ def render_summary(summary: BulkSummary, report: dict[str, Any]) -> str:
     if report["as_of"]:
         snap = report["snapshot"]
         given = (
-            "" if report.get("as_of_source") in (None, "given") else f" ({report['as_of_source']})"
+            "" if report.get("as_of_source") in (None, "given") else f", {report['as_of_source']}"
         )
         lines.insert(
             -1,

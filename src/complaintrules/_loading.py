@@ -103,7 +103,10 @@ class InputError(ValueError):
         self.path = str(path)
         self.problems = list(problems)
         shown = MAX_PROBLEMS + 1  # the last says how many more there were
-        listed = "\n".join(f"  {self.path}:{p}" for p in self.problems[:shown])
+        # file:line 3: field: ..., but file: message when the whole file is meant
+        listed = "\n".join(
+            f"  {self.path}:{'' if p.line or p.location else ' '}{p}" for p in self.problems[:shown]
+        )
         if len(self.problems) > shown:
             listed += f"\n  ... and {len(self.problems) - shown} more"
         super().__init__(f"{self.path}: {len(self.problems)} problem(s)\n{listed}")
@@ -537,7 +540,7 @@ def _problems(
         loc = [*prefix, *(p for p in err["loc"] if isinstance(p, int | str))]
         # Tagged unions add the tag as a location step; it is not a field.
         loc = [p for p in loc if not (isinstance(p, str) and p.endswith("Event"))]
-        message = err["msg"]
+        message = err["msg"].removeprefix("Value error, ")  # pydantic's, not ours
         if err["type"] == "extra_forbidden":
             message = "unknown field (check the spelling; see `complaintrules schema`)"
         elif (

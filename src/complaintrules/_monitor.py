@@ -983,6 +983,18 @@ class Monitor:
             remember_ended=remember_ended,
         )
         mine = monitor.engine
+        # a pack this engine lacks would refuse every later event, or end the restore
+        # without naming the snapshot
+        named = [("pack", snapshot.get("pack"))] + [
+            (f"cases[{i}].pack", data.get("pack"))
+            for i, data in enumerate(snapshot.get("cases", []))
+        ]
+        for where, pack_name in named:
+            if pack_name is not None:
+                try:
+                    mine.pack(pack_name)
+                except NoPackError as exc:
+                    raise MonitorInputError(f"{where}: {exc}") from None
         if snapshot.get("calendar") != mine.calendar.describe():
             raise MonitorInputError(
                 f"calendar: the snapshot counted working days with {snapshot.get('calendar')!r}, "
@@ -1347,7 +1359,8 @@ class Monitor:
                     return self._duplicate(reference, event, ident, digest, f"id {ident!r}")
                 raise self._reject(
                     reference,
-                    f"id: {ident!r} was already used for a different event (a "
+                    f"id: {ident!r} was already used for a different event "
+                    f"({'an' if known[2][0] in 'aeiou' else 'a'} "
                     f"'{known[2]}' event for {known[0]}); an id names one event",
                 )
         if current is None:

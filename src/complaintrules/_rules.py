@@ -78,7 +78,7 @@ def jsonable(value: Any, depth: int = 0) -> Any:
     if isinstance(value, _JSON_SCALARS):
         return value
     if depth > 50:
-        return str(value)
+        return _text(value)
     if isinstance(value, Mapping):
         return {
             (k if isinstance(k, str) else str(jsonable(k, depth + 1))): jsonable(v, depth + 1)
@@ -96,7 +96,15 @@ def jsonable(value: Any, depth: int = 0) -> Any:
         return value.isoformat()
     if isinstance(value, Enum):
         return jsonable(value.value, depth + 1)
-    return str(value)
+    return _text(value)
+
+
+def _text(value: Any) -> str:
+    """``str(value)``; a third-party object whose ``str()`` raises is named by its type."""
+    try:
+        return str(value)
+    except Exception:
+        return f"<{type(value).__name__} that cannot be shown as text>"
 
 
 def _jsonable_map(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -475,6 +475,23 @@ class _Parse:
         return value
 
 
+def _not_an_object(record: Any) -> str:
+    """Why a JSON record that is not an object is no case, in JSON's terms."""
+    if record is None:
+        kind = "null"
+    elif isinstance(record, bool):
+        kind = "true or false"
+    elif isinstance(record, int | float):
+        kind = "a number"
+    elif isinstance(record, str):
+        kind = "text"
+    elif isinstance(record, list):
+        kind = "a list"
+    else:
+        kind = type(record).__name__
+    return f"expected a case (a JSON object), got {kind}"
+
+
 @dataclass(slots=True)
 class RowConverter:
     """Turns one raw record (CSV values, or a JSON object) into a validated :class:`Row`.
@@ -496,8 +513,8 @@ class RowConverter:
 
     def split(self, chunk: Sequence[tuple[int, Any]]) -> list[tuple[int, Any]]:
         """CSV records given as text parsed into value lists (other records unchanged)."""
-        if self.nested or self.json_lines or not chunk:
-            return list(chunk)
+        if self.nested or self.json_lines or not self.header or not chunk:
+            return list(chunk)  # JSON records (a JSON export's text is not a CSV line)
         texts = [text for _, text in chunk if type(text) is str]
         if not texts:
             return list(chunk)
@@ -533,6 +550,9 @@ class RowConverter:
                 return Row(row, None, (RowProblem(row, exc.key, "duplicate key"),))
         if self.nested:
             return self._convert_nested(row, record)
+        if not isinstance(record, dict) and not (isinstance(record, list) and self.header):
+            # a JSON record that is not an object (a CSV record is a list of cells)
+            return Row(row, None, (RowProblem(row, "", _not_an_object(record)),))
         if isinstance(record, list) and self.header and len(record) > len(self.header):
             # Cells beyond the header belong to no column: the row's values are misaligned.
             return Row(
@@ -715,7 +735,7 @@ class RowConverter:
             return Row(
                 row,
                 None,
-                (RowProblem(row, "", f"expected a case (an object), got {type(record).__name__}"),),
+                (RowProblem(row, "", _not_an_object(record)),),
             )
         try:
             return Row(row, Complaint.model_validate(record))
@@ -992,6 +1012,15 @@ class CaseReader:
             self.mapping_path = Path(mapping)
             mapping = load_mapping(mapping)
         self.mapping = mapping
+        if self.path.is_dir():
+            raise InputError(
+                self.path,
+                [
+                    InputProblem(
+                        "", "is a folder; expected a case export file (CSV, JSON Lines or JSON)"
+                    )
+                ],
+            )
         self.format = self._format()
         if not self.path.is_file():
             raise InputError(self.path, [InputProblem("", "no such file")])

@@ -44,11 +44,23 @@ def test_a_folder_given_as_a_file_is_an_input_error(
     folder.mkdir()
     code, _, err = _run(["check", str(folder)], capsys)
     assert code == EXIT_USAGE
-    assert f"{folder}:is a folder; expected a YAML or JSON file" in err
+    assert f"{folder}: is a folder; expected a YAML or JSON file" in err  # was "{folder}:is"
     policy = tmp_path / "p.yaml"
     policy.write_text("name: P\n")
     code, _, err = _run(["check", str(policy), "--organisation", str(tmp_path)], capsys)
     assert code == EXIT_USAGE and "is a folder" in err
+
+
+@pytest.mark.parametrize("name", ["export.csv", "export"])
+def test_a_folder_given_as_a_case_export_is_named_a_folder(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # it read "no such file", or "cannot tell the format" for a name without a suffix
+    folder = tmp_path / name
+    folder.mkdir()
+    code, _, err = _run(["cases", str(folder), "--as-of", "2024-06-01"], capsys)
+    assert code == EXIT_USAGE
+    assert "is a folder; expected a case export file (CSV, JSON Lines or JSON)" in err
 
 
 # -- corrupt monitor snapshots ---------------------------------------------------------------
@@ -67,6 +79,10 @@ def _corrupt(good: dict[str, Any], shape: str) -> Any:
         del case["received_on"]
     elif shape == "wrong_type_in_a_case":
         case["stages"][0]["acknowledged_on"] = ["2024-06-04"]
+    elif shape == "unknown_pack":
+        bad["pack"] = "code_1999"
+    elif shape == "unknown_pack_of_a_case":
+        case["pack"] = "code_1999"
     return bad
 
 
@@ -77,6 +93,10 @@ SHAPES = {
     "missing_key": "cases[0].received_on: Field required",
     "wrong_type_in_a_case": "cases[0].stages[0].acknowledged_on: Input should be a valid date",
     "not_json": "not a JSON snapshot",
+    # the pack was accepted and every later case refused naming its event's date, or the
+    # restore ended without naming the snapshot
+    "unknown_pack": "pack: no pack named 'code_1999'",
+    "unknown_pack_of_a_case": "cases[0].pack: no pack named 'code_1999'",
 }
 
 
@@ -166,6 +186,20 @@ def test_evidence_json_cannot_hold_still_gives_a_report(
         assert finding["evidence"]["computed"] == {"seen": "<opaque thing>", "on": "2024-05-01"}
 
 
+class _Unprintable:
+    def __str__(self) -> str:
+        raise RuntimeError("no text")
+
+
+def test_evidence_that_cannot_be_shown_as_text_still_gives_a_report() -> None:
+    # str() of a third-party object is plugin code too: it raised through the JSON writer
+    converted = jsonable({"seen": _Unprintable(), "more": [_Unprintable()]})
+    assert converted == {
+        "seen": "<_Unprintable that cannot be shown as text>",
+        "more": ["<_Unprintable that cannot be shown as text>"],
+    }
+
+
 def test_jsonable_fallbacks() -> None:
     value = {1: {frozenset({2, 1}), (3, "x")}, "nested": [{"a": {None}}]}
     converted = jsonable(value)
@@ -188,6 +222,8 @@ def test_two_policy_stages_with_one_number_are_refused(
     assert code == EXIT_USAGE
     assert f"{policy}:line 3: stages: " in err
     assert "stage 1 is described twice (stages[0] and stages[1])" in err
+    # in our words: pydantic's "Value error, " prefix was left on the model's own message
+    assert f"{policy}:line 3: stages: stage 1 is described twice" in err
     with pytest.raises(ValidationError, match="described twice"):
         LandlordPolicy.model_validate({"stages": [{"number": 2}, {"number": 2}]})
 
@@ -236,6 +272,9 @@ def test_approved_on_is_a_date(tmp_path: Path, capsys: pytest.CaptureFixture[str
     code, _, err = _run(["check", str(policy)], capsys)
     assert code == EXIT_USAGE
     assert f"{policy}:line 2: approved_on: " in err and "'21/03/2024'" in err
+    # in our words (it read "Input should be a valid date or datetime, invalid character
+    # in year")
+    assert "approved_on: expected a date as YYYY-MM-DD (got '21/03/2024')" in err
     assert LandlordPolicy.model_validate({"approved_on": "2024-03-21"}).approved_on == date(
         2024, 3, 21
     )

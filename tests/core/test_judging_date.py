@@ -101,6 +101,10 @@ def test_cases_without_as_of_records_the_uk_date(
     assert code == 0
     report = json.loads(capsys.readouterr().out)
     assert (report["as_of"], report["as_of_source"]) == ("2024-03-31", "today (Europe/London)")
+    # the summary on standard error words it as the other outputs do (it read
+    # "as of D (today (Europe/London))")
+    assert main(["cases", export, "--mapping", mapping, "--no-fail", "--allow-rejected"]) == 0
+    assert "as of 2024-03-31, today (Europe/London): " in capsys.readouterr().err
 
 
 def test_the_library_default_is_the_injected_uk_today() -> None:

@@ -190,6 +190,14 @@ def test_the_same_id_with_other_content_is_refused_naming_the_id_and_case() -> N
     assert monitor.export() == before
 
 
+def test_an_id_reused_names_the_first_event_with_its_article() -> None:
+    monitor = Monitor()
+    monitor.post(received(id="e-1"))
+    monitor.post(acknowledged(id="e-2"))
+    with pytest.raises(MonitorInputError, match=r"\(an 'acknowledged' event for D-1\)"):
+        monitor.post(received("D-2", id="e-2"))
+
+
 def test_a_bad_id_is_refused() -> None:
     monitor = Monitor()
     with pytest.raises(MonitorInputError, match=r"^id: expected a non-empty string"):

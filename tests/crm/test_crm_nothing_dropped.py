@@ -113,3 +113,30 @@ def test_repeated_references_in_a_file_name_both_rows(tmp_path: Path, jobs: int)
     assert summary.duplicate_rows == 3
     # the repeats count in the measures too, and the summary says so
     assert summary.to_dict()["duplicates"][0] == {"reference": first, "first_row": 2, "row": 12}
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+@pytest.mark.parametrize("mapped", [True, False])
+def test_a_json_record_that_is_not_an_object_rejects_its_row(
+    fmt: str, mapped: bool, tmp_path: Path
+) -> None:
+    # a number or null crashed the bulk reader (TypeError: no len()); a list or text was
+    # read cell by cell as if it were a CSV row ("'r' is not a date")
+    records = ['{"ref": "J1", "rec": "2024-05-01"}', "[1, 2]", '"str"', "5", "null", "true"]
+    if not mapped:
+        records[0] = '{"reference": "J1", "received_on": "2024-05-01"}'
+    export = tmp_path / f"export.{fmt}"
+    export.write_text(
+        "\n".join(records) + "\n" if fmt == "jsonl" else "[" + ", ".join(records) + "]"
+    )
+    mapping = None
+    if mapped:
+        mapping = tmp_path / "mapping.yaml"
+        mapping.write_text(f"format: {fmt}\ncolumns:\n  reference: ref\n  received_on: rec\n")
+    summary = evaluate_file(export, mapping, as_of=date(2024, 7, 1))
+    assert (summary.rows_in, summary.rejected_rows) == (6, 5)
+    reasons = [r.reason for r in summary.rejected]
+    assert reasons == [
+        f"expected a case (a JSON object), got {kind}"
+        for kind in ("a list", "text", "a number", "null", "true or false")
+    ]
