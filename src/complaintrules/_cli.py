@@ -130,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-fail", action="store_true", help="report only; exit 0 even when rules fail"
     )
     _add_convention_options(check)
-    add_monitor_command(sub, _add_convention_options)
+    add_monitor_command(sub, _add_working_day_options)  # the monitor runs no rule checks
     add_form_commands(sub, _date, _add_convention_options)
     add_cases_command(sub, _date, _add_convention_options)
     return parser
@@ -161,6 +161,8 @@ def _seconds(text: str) -> float:
 
 
 def _add_convention_options(parser: argparse.ArgumentParser) -> None:
+    """The options of a command that runs rule checks: their time budget, then the
+    working-day conventions."""
     parser.add_argument(
         "--rule-timeout",
         type=_seconds,
@@ -171,6 +173,10 @@ def _add_convention_options(parser: argparse.ArgumentParser) -> None:
             f"(default: {DEFAULT_RULE_TIME_BUDGET:g}; 0: no limit)"
         ),
     )
+    _add_working_day_options(parser)
+
+
+def _add_working_day_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("working-day conventions (shown in every report)")
     group.add_argument(
         "--late-acknowledgement",
@@ -218,7 +224,8 @@ def _engine(args: argparse.Namespace) -> Engine:
         registry=_registry(args),
         calendar=WorkingCalendar(closures=args.closure),
         conventions=conventions,
-        rule_time_budget=args.rule_timeout,
+        # the monitor runs no rule checks, so it has no --rule-timeout
+        rule_time_budget=getattr(args, "rule_timeout", DEFAULT_RULE_TIME_BUDGET),
     )
 
 

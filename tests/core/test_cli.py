@@ -131,3 +131,23 @@ def test_check_as_of_before_april_2024_uses_the_2020_code(
     code, out, _ = run(capsys, "check", str(files["good"]), "--as-of", "2024-03-31", "--no-fail")
     assert code == EXIT_OK
     assert out.startswith("Pack: code_2020")
+
+
+def test_only_commands_that_run_rule_checks_take_a_rule_timeout(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The monitor runs no rule checks: an option that would do nothing there is refused,
+    not silently accepted."""
+    for command in (["check", "p.yaml"], ["cases", "x.csv"], ["self-assess", "p.yaml"]):
+        with pytest.raises(SystemExit) as help_exit:
+            main([*command[:1], "--help"])
+        assert help_exit.value.code == 0
+        assert "--rule-timeout" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as help_exit:
+        main(["monitor", "--help"])
+    assert help_exit.value.code == 0
+    assert "--rule-timeout" not in capsys.readouterr().out
+    with pytest.raises(SystemExit) as refused:
+        main(["monitor", "events.jsonl", "--rule-timeout", "1"])
+    assert refused.value.code == 2
+    assert "unrecognized arguments: --rule-timeout" in capsys.readouterr().err
