@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -73,8 +74,11 @@ def jsonable(value: Any, depth: int = 0) -> Any:
     Rules should put JSON values in their evidence; a third-party rule that puts anything
     else there still gets a report: dates and times become ISO text, enums their value,
     mappings objects with text keys, lists and tuples lists, sets and frozensets sorted
-    lists, and anything else (or anything nested deeper than 50 levels) its ``str()``.
+    lists, a float that is not finite its text (``"nan"``, ``"inf"``), and anything else
+    (or anything nested deeper than 50 levels) its ``str()``.
     """
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # strict JSON has no NaN or infinity: "nan", "inf", "-inf"
     if isinstance(value, _JSON_SCALARS):
         return value
     if depth > 50:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -208,6 +209,13 @@ def test_jsonable_fallbacks() -> None:
     assert sorted(map(str, converted["1"])) == sorted(map(str, [[1, 2], [3, "x"]]))
     plain = Evidence(facts={"a": 1})
     assert plain.to_dict()["facts"] == {"a": 1}
+
+
+def test_evidence_that_is_not_a_finite_number_is_strict_json() -> None:
+    """json.dumps writes NaN and Infinity, which strict JSON readers refuse."""
+    evidence = Evidence(computed={"rate": float("nan"), "ratio": [float("inf"), -math.inf, 0.5]})
+    text = json.dumps(evidence.to_dict(), allow_nan=False)  # raises on NaN or infinity
+    assert json.loads(text)["computed"] == {"rate": "nan", "ratio": ["inf", "-inf", 0.5]}
 
 
 # -- policy and case models ------------------------------------------------------------------
