@@ -90,24 +90,24 @@ def _json_wrong_values(path: Path) -> None:
     path.write_text('{"remedy_types": [' + ",".join(["{}"] * 999_990) + "]}")
 
 
-def _json_flat_list(path: Path) -> None:
-    """A 60 MB flat JSON list of 30 million items."""
+def _json_long_list(item: str, chunks: int, path: Path) -> None:
+    """A JSON list of ``item`` repeated ``chunks`` x 100,000 times, written in chunks."""
     with path.open("w") as fh:
-        fh.write('{"remedy_types": [1')
-        chunk = ",1" * 100_000
-        for _ in range(300):
+        fh.write('{"remedy_types": [' + item)
+        chunk = ("," + item) * 100_000
+        for _ in range(chunks):
             fh.write(chunk)
         fh.write("]}")
+
+
+def _json_flat_list(path: Path) -> None:
+    """A 60 MB flat JSON list of 30 million items."""
+    _json_long_list("1", 300, path)
 
 
 def _json_empty_objects(path: Path) -> None:
     """A 60 MB JSON list of 20 million empty objects (the costliest JSON per byte)."""
-    with path.open("w") as fh:
-        fh.write('{"remedy_types": [{}')
-        chunk = ",{}" * 100_000
-        for _ in range(200):
-            fh.write(chunk)
-        fh.write("]}")
+    _json_long_list("{}", 200, path)
 
 
 def _json_many_keys(path: Path) -> None:

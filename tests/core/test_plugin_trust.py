@@ -212,17 +212,7 @@ class DuplicateExtras:
 
 
 def _extra(rule_id: str, forced_id: str | None = None) -> Rule:
-    rule = Rule(
-        id=rule_id,
-        pack="local",
-        provision="L1",
-        section="Local",
-        title="Local",
-        summary="A local rule.",
-        explanation="",
-        source="tests",
-        case=lambda case, ctx: None,  # type: ignore[arg-type,return-value]
-    )
+    rule = _case_rule(rule_id, lambda case, ctx: None)
     if forced_id is not None:  # Rule refuses such an id; a hostile plugin can force one
         object.__setattr__(rule, "id", forced_id)
     return rule
