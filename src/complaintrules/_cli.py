@@ -23,20 +23,19 @@ from typing import Any
 from pydantic import BaseModel
 
 from ._budget import DEFAULT_RULE_TIME_BUDGET
-from ._calendar import CalendarRangeError, WorkingCalendar
+from ._calendar import CalendarRangeError
 from ._case import Complaint
 from ._cli_cases import add_cases_command, run_cases
+from ._cli_common import command_engine, command_registry, judging_date
 from ._cli_forms import FORM_COMMANDS, add_form_commands
 from ._cli_monitor import add_monitor_command, run_monitor
-from ._clock import TODAY_SOURCE
-from ._conventions import Conventions, LateAcknowledgement, NonWorkingDayReceipt
+from ._conventions import LateAcknowledgement, NonWorkingDayReceipt
 from ._docs import DocsPathError, write_docs
-from ._engine import Engine
 from ._formats import FORMATS, Sources, render_report
 from ._loading import InputError, load_cases, load_organisation, load_policy
 from ._organisation import Organisation
 from ._output import OutputError
-from ._plugins import NoPackError, PackRegistry
+from ._plugins import NoPackError
 from ._policy import LandlordPolicy
 from ._render_docx import MissingDependencyError
 from ._summary import render_text
@@ -206,43 +205,8 @@ def _add_working_day_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def judging_date(args: argparse.Namespace, engine: Engine) -> tuple[date, str]:
-    """The command's as-of date and where it came from: ``--as-of``, else today in UK time
-    (so every output states a concrete date, whatever the machine's time zone)."""
-    if args.as_of is not None:
-        return args.as_of, "given"
-    return engine.today(), TODAY_SOURCE
-
-
-def _engine(args: argparse.Namespace) -> Engine:
-    conventions = Conventions(
-        late_acknowledgement=LateAcknowledgement(args.late_acknowledgement),
-        non_working_day_receipt=NonWorkingDayReceipt(args.non_working_day_receipt),
-        cutoff=args.cutoff,
-    )
-    return Engine(
-        registry=_registry(args),
-        calendar=WorkingCalendar(closures=args.closure),
-        conventions=conventions,
-        # the monitor runs no rule checks, so it has no --rule-timeout
-        rule_time_budget=getattr(args, "rule_timeout", DEFAULT_RULE_TIME_BUDGET),
-    )
-
-
-def _registry(args: argparse.Namespace) -> PackRegistry:
-    registry = PackRegistry(autoload=False if args.no_autoload else None, blocked=args.block)
-    registry.all_rules()  # asks for the extra rules now, so their problems are shown here
-    for problem in registry.problems:
-        kind = "error" if problem.clash else "warning"
-        print(f"{kind}: plugin {problem.plugin}: {problem.problem}", file=sys.stderr)
-    if registry.clashes:
-        # Read by main(): the run goes on with the owners' packs, but must not look clean.
-        args.plugin_clash = True
-    return registry
-
-
 def _cmd_packs(args: argparse.Namespace) -> int:
-    registry = _registry(args)
+    registry = command_registry(args)
     if not registry.packs:
         print("no packs installed")
     for pack in registry.packs:
@@ -256,7 +220,7 @@ def _cmd_packs(args: argparse.Namespace) -> int:
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:
-    registry = _registry(args)
+    registry = command_registry(args)
     packs = [registry.get(args.pack)] if args.pack else registry.packs
     rules = [r for p in packs for r in registry.rules_for(p)]
     if args.format == "json":
@@ -270,7 +234,7 @@ def _cmd_rules(args: argparse.Namespace) -> int:
 
 
 def _cmd_rule(args: argparse.Namespace) -> int:
-    registry = _registry(args)
+    registry = command_registry(args)
     for r in registry.all_rules():
         if r.id == args.rule_id:
             print(f"{r.id}: {r.title}")
@@ -296,7 +260,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_docs(args: argparse.Namespace) -> int:
-    registry = _registry(args)
+    registry = command_registry(args)
     packs = [registry.get(name) for name in args.pack] if args.pack else registry.packs
     try:
         written = write_docs(packs, Path(args.out))
@@ -311,7 +275,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     policy = load_policy(args.policy)
     organisation = load_organisation(args.organisation) if args.organisation else None
     cases = load_cases(args.cases) if args.cases else None
-    engine = _engine(args)
+    engine = command_engine(args)
     as_of, source = judging_date(args, engine)
     # Cases are judged by the Code in force on their own dates unless --pack names one.
     report = engine.evaluate(
@@ -342,8 +306,8 @@ COMMANDS = {
     "rules": _cmd_rules,
     "rule": _cmd_rule,
     "schema": _cmd_schema,
-    "monitor": lambda args: run_monitor(args, _engine(args)),
-    "cases": lambda args: run_cases(args, _engine(args)),
+    "monitor": lambda args: run_monitor(args, command_engine(args)),
+    "cases": lambda args: run_cases(args, command_engine(args)),
     **FORM_COMMANDS,
 }
 

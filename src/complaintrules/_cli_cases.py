@@ -20,6 +20,7 @@ from datetime import date
 from typing import IO, Any
 
 from ._bulk import BulkSummary, CaseResult, Progress, default_jobs, evaluate_file
+from ._cli_common import judging_date
 from ._engine import Engine
 from ._escaping import spreadsheet_row
 from ._loading import load_organisation
@@ -189,7 +190,6 @@ def run_cases(args: argparse.Namespace, engine: Engine) -> int:
     if jobs < 1:
         print("complaintrules: --jobs must be at least 1", file=sys.stderr)
         return EXIT_USAGE
-    from ._cli import judging_date
 
     as_of, source = judging_date(args, engine)
     enabled = True if args.progress else False if args.no_progress else None

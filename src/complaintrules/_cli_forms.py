@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from ._action_plan import ActionPlan, build_action_plan, load_actions
+from ._cli_common import command_engine, judging_date
 from ._loading import load_cases, load_organisation, load_policy
 from ._output import OutputError, check_destinations, format_for_output, write_atomic
 from ._render_docx import (
@@ -109,13 +110,11 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def _form(args: argparse.Namespace) -> tuple[SelfAssessmentForm, ActionPlan | None]:
-    from ._cli import _engine, judging_date
-
     policy = load_policy(args.policy)
     organisation = load_organisation(args.organisation) if args.organisation else None
     cases = load_cases(args.cases) if args.cases else None
     actions = load_actions(args.actions) if args.actions else None
-    engine = _engine(args)
+    engine = command_engine(args)
     as_of, source = judging_date(args, engine)
     # Cases are judged by the Code in force on their own dates unless --pack names one.
     report = engine.evaluate(

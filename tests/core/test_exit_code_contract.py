@@ -25,7 +25,7 @@ from complaintrules import (
     Stage,
     hookimpl,
 )
-from complaintrules import _cli as cli
+from complaintrules import _cli_common as cli_common
 from complaintrules._cli import EXIT_USAGE, main
 from complaintrules._rules import Evidence, jsonable
 from complaintrules.authoring import passed
@@ -175,7 +175,7 @@ def test_evidence_json_cannot_hold_still_gives_a_report(
     fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        cli, "_registry", lambda args: PackRegistry(autoload=False, plugins=[_OddPlugin()])
+        cli_common, "PackRegistry", lambda **_: PackRegistry(autoload=False, plugins=[_OddPlugin()])
     )
     policy = tmp_path / "policy.yaml"
     policy.write_text("name: P\n")

@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 from complaintrules import LandlordPolicy, Pack, PackRegistry, Rule, hookimpl
-from complaintrules import _cli as cli
+from complaintrules import _cli_common as cli_common
 from complaintrules._cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
 from complaintrules.authoring import Level, failed, passed
 
@@ -137,7 +137,7 @@ def test_strict_also_fails_on_should_level_warnings(
     capsys: pytest.CaptureFixture[str], good: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        cli, "PackRegistry", functools.partial(PackRegistry, plugins=[_ShouldPlugin()])
+        cli_common, "PackRegistry", functools.partial(PackRegistry, plugins=[_ShouldPlugin()])
     )
     code, out, _ = run(capsys, "check", str(good))
     assert code == EXIT_OK, out  # a warning alone does not fail the run

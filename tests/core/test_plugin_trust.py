@@ -30,6 +30,7 @@ from complaintrules import (
     hookimpl,
 )
 from complaintrules import _cli as cli
+from complaintrules import _cli_common as cli_common
 from complaintrules._bulk import BulkSummary, evaluate_cases
 from complaintrules._cli import EXIT_USAGE
 from complaintrules._docs import DocsPathError, write_docs
@@ -300,7 +301,7 @@ def test_docs_command_with_a_hostile_pack_name_stays_inside(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(
-        cli, "PackRegistry", functools.partial(PackRegistry, plugins=[DotDotPlugin()])
+        cli_common, "PackRegistry", functools.partial(PackRegistry, plugins=[DotDotPlugin()])
     )
     out = tmp_path / "docs"
     (tmp_path / "x").mkdir()
