@@ -173,6 +173,14 @@ class EngineSpec:
         """Forget the engines :meth:`build` keeps in this process."""
         _built.cache_clear()
 
+    @staticmethod
+    def built_info() -> tuple[int, int, int | None, int]:
+        """How often :meth:`build` found its engine kept (hits) or built one (misses) in
+        this process, and how many it keeps: (hits, misses, maxsize, currsize), the
+        figures of :func:`functools.lru_cache`'s ``cache_info()`` as a plain tuple."""
+        hits, misses, maxsize, currsize = _built.cache_info()
+        return hits, misses, maxsize, currsize
+
 
 def _make_engine(key: tuple[Any, ...]) -> Engine:
     plugins, autoload, blocked, conventions, closures, budget = key
