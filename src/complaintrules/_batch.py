@@ -320,9 +320,11 @@ def _check_columns(
         for name in names
         if name not in _CASE_FIELDS
     ]
+    # A case given as an event list may have its date received in its "received" event.
+    required = _REQUIRED if "events" not in names else ("reference",)
     problems += [
         InputProblem(f"column {name!r}", f"missing; every case needs its {name}")
-        for name in _REQUIRED
+        for name in required
         if name not in names
     ]
     if problems:

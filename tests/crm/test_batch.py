@@ -379,6 +379,13 @@ def test_nested_columns_and_event_lists() -> None:
     cases = [landlord_cases()[0], events]
     table = evaluate_batch(as_table(cases), as_of=AS_OF)
     assert judged(table) == singly(Engine(), cases, AS_OF)
+    # Given only as events, a case's date received may be in its "received" event.
+    only_events = {k: v for k, v in events.items() if k != "received_on"}
+    batch = as_table([only_events]).to_batches()[0]
+    assert "received_on" not in batch.schema.names
+    from_batch = evaluate_batch(batch, as_of=AS_OF)
+    assert judged(from_batch) == singly(Engine(), [only_events], AS_OF)
+    assert {r["reference"] for r in from_batch.to_pylist()} == {"EV-1"}
 
 
 # -- the engine specification ---------------------------------------------------------------------
