@@ -11,6 +11,14 @@ Quick tour::
 Pack authors: see :mod:`complaintrules.authoring` and :data:`hookimpl`.
 """
 
+from ._batch import (
+    BATCH_SCHEMA,
+    BATCH_SCHEMA_VERSION,
+    NOT_JUDGED,
+    REJECTED,
+    EngineSpec,
+    evaluate_batch,
+)
 from ._bulk import (
     BulkSummary,
     CaseResult,
@@ -40,6 +48,10 @@ from ._tsm import ReportingPeriod, TsmDenominator, TsmExtensions, TsmOptions, Ts
 __version__ = "0.1.0"
 
 __all__ = [
+    "BATCH_SCHEMA",
+    "BATCH_SCHEMA_VERSION",
+    "NOT_JUDGED",
+    "REJECTED",
     "REPORT_SCHEMA_VERSION",
     "Alert",
     "AlertKind",
@@ -55,6 +67,7 @@ __all__ = [
     "Conventions",
     "DueReport",
     "Engine",
+    "EngineSpec",
     "Evidence",
     "Finding",
     "InputError",
@@ -94,6 +107,7 @@ __all__ = [
     "WorkingCalendar",
     "__version__",
     "due",
+    "evaluate_batch",
     "evaluate_cases",
     "evaluate_file",
     "hookimpl",

@@ -52,3 +52,25 @@ def test_what_a_public_method_returns_is_public() -> None:
     """Monitor.post_detailed returns a Posted: a host must be able to name it."""
     hints = typing.get_type_hints(complaintrules.Monitor.post_detailed)
     assert hints["return"] is complaintrules.Posted
+
+
+def test_the_batch_api_is_public() -> None:
+    """evaluate_batch, its engine specification, its layout and verdict values, and every
+    type an EngineSpec field takes, are importable from the top level."""
+    import dataclasses
+
+    for name in ("evaluate_batch", "EngineSpec", "BATCH_SCHEMA", "BATCH_SCHEMA_VERSION"):
+        assert name in complaintrules.__all__, name
+    assert {"REJECTED", "NOT_JUDGED"} <= set(complaintrules.__all__)
+    hints = typing.get_type_hints(complaintrules.EngineSpec)
+    field_types = {
+        t
+        for f in dataclasses.fields(complaintrules.EngineSpec)
+        for t in _types_in(hints[f.name])
+        if t.__module__.startswith("complaintrules")
+    }
+    public = {getattr(complaintrules, n) for n in complaintrules.__all__}
+    assert field_types and field_types <= public
+    assert typing.get_type_hints(complaintrules.evaluate_batch)["engine"] == (
+        complaintrules.Engine | complaintrules.EngineSpec | None
+    )

@@ -64,3 +64,30 @@ def test_no_module_global_cache_of_results() -> None:
         if not set(line.split("global ", 1)[1].replace(",", " ").split()) <= set(GLOBALS)
     ]
     assert found == []
+
+
+#: module-level caches (functools.lru_cache or cache), and why each holds no result
+CACHES = {
+    "default_engine": "testing.py: one engine with the installed packs for a test session",
+    "_built": (
+        "_batch.py: EngineSpec.build's engines, one per engine-defining spec in a process, "
+        "so a data engine's worker loads its packs once; they hold packs, never a result"
+    ),
+}
+
+_CACHE = r"(functools\.)?(lru_cache|cache)\b"
+
+
+def test_no_module_level_cache_beyond_the_allowed() -> None:
+    """A module-level cache is module-global state too: each is named and justified."""
+    found: list[str] = []
+    for path in SOURCES:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines):
+            if re.match(rf"^@{_CACHE}", line):
+                following = next(x for x in lines[number + 1 :] if not x.startswith("@"))
+                name = re.match(r"^(?:async\s+)?def\s+(\w+)", following)
+                found.append(name.group(1) if name else f"{path.name}:{number + 1}")
+            elif (assigned := re.match(rf"^(\w+)\s*(?::[^=]+)?=\s*{_CACHE}", line)) is not None:
+                found.append(assigned.group(1))
+    assert sorted(found) == sorted(CACHES)
