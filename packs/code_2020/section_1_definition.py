@@ -10,13 +10,17 @@ from complaintrules.authoring import (
     Outcome,
     Verdict,
     applies_if,
+    case_field,
     check_out_of_time_refusals,
+    each_fact,
     failed,
+    item,
     needs_evidence,
     passed,
     policy_definition_keeps,
     policy_example,
     policy_states,
+    when,
 )
 
 from ._common import rule
@@ -208,22 +212,31 @@ CHC20_1_6 = rule(
 )
 
 
-def _refused_with_reason(case: Complaint, ctx: Context) -> Outcome:
-    refusals = [(i, r) for i, r in enumerate(case.refusals) if r.stage == 1]
-    assert refusals  # the rule's gate
-    facts = {f"refusals[{i}]": {"ground": r.ground.value, "detail": r.detail} for i, r in refusals}
-    bare = [f"refusals[{i}]" for i, r in refusals if r.ground == "other" and not r.detail]
-    if bare:
-        return failed(
-            f"{', '.join(bare)} refused the complaint on an unnamed 'other' ground with no "
-            "reason recorded",
-            facts=facts,
+_REFUSALS = case_field("refusals")
+_AT_STAGE1 = item("stage").eq(1)
+_BARE = _AT_STAGE1 & item("ground").eq("other") & ~item("detail").present()
+_refused_with_reason = when(
+    _REFUSALS.any(_BARE),
+    Verdict.FAIL,
+    "{bare} refused the complaint on an unnamed 'other' ground with no reason recorded",
+).otherwise(
+    Verdict.PASS,
+    "each refusal names its reason: {reasons}",
+    values={
+        "bare": _REFUSALS.each("refusals[{index}]", where=_BARE),
+        "reasons": _REFUSALS.each(
+            "{reason}", where=_AT_STAGE1, reason=item("detail").or_else(item("ground"))
+        ),
+    },
+    each_facts=[
+        each_fact(
+            _REFUSALS,
+            "refusals[{index}]",
+            {"ground": item("ground"), "detail": item("detail")},
+            where=_AT_STAGE1,
         )
-    return passed(
-        "each refusal names its reason: "
-        + ", ".join(r.detail or r.ground.value for _, r in refusals),
-        facts=facts,
-    )
+    ],
+)
 
 
 # 1.7: accept a complaint unless there is a valid reason not to.

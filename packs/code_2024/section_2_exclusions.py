@@ -20,14 +20,18 @@ from complaintrules.authoring import (
     Verdict,
     applies_if,
     attestation_example,
+    case_field,
     check_out_of_time_refusals,
+    each_fact,
     example,
     failed,
+    item,
     months_after,
     needs_evidence,
     not_applicable,
     passed,
     policy_says,
+    when,
 )
 
 from ._common import rule
@@ -66,28 +70,48 @@ def _if_refused(check: CaseCheck) -> CaseCheck:
 # -- 2.1 ---------------------------------------------------------------------------------
 
 
-def _refusal_reasoned(case: Complaint, ctx: Context) -> Outcome:
-    refusals = _stage1_refusals(case)
-    facts = {f"refusals[{i}]": {"ground": r.ground.value, "detail": r.detail} for i, r in refusals}
-    bare = [f"refusals[{i}]" for i, r in refusals if r.ground.value == "other" and not r.detail]
-    if bare:
-        return failed(
-            f"{', '.join(bare)} refused the complaint on an unnamed 'other' ground with no "
-            "reasoning recorded (detail is empty)",
-            facts=facts,
-        )
-    unreasoned = [f"refusals[{i}]" for i, r in refusals if not r.detail]
-    if unreasoned:
-        return needs_evidence(
-            f"{', '.join(unreasoned)} names a ground but no reasoning; set detail to the "
-            "reasoning on file that shows why the complaint was not accepted",
-            facts=facts,
-        )
-    return passed(
-        "each refusal records its ground and reasoning: "
-        + "; ".join(f"{r.ground.value}: {r.detail}" for _, r in refusals),
-        facts=facts,
+_REFUSALS = case_field("refusals")
+_AT_STAGE1 = item("stage").eq(1)
+_NO_DETAIL = ~item("detail").present()
+_refusal_reasoned = (
+    when(
+        _REFUSALS.any(_AT_STAGE1 & item("ground").eq("other") & _NO_DETAIL),
+        Verdict.FAIL,
+        "{bare} refused the complaint on an unnamed 'other' ground with no "
+        "reasoning recorded (detail is empty)",
     )
+    .when(
+        _REFUSALS.any(_AT_STAGE1 & _NO_DETAIL),
+        Verdict.NEEDS_EVIDENCE,
+        "{unreasoned} names a ground but no reasoning; set detail to the "
+        "reasoning on file that shows why the complaint was not accepted",
+    )
+    .otherwise(
+        Verdict.PASS,
+        "each refusal records its ground and reasoning: {reasons}",
+        values={
+            "bare": _REFUSALS.each(
+                "refusals[{index}]", where=_AT_STAGE1 & item("ground").eq("other") & _NO_DETAIL
+            ),
+            "unreasoned": _REFUSALS.each("refusals[{index}]", where=_AT_STAGE1 & _NO_DETAIL),
+            "reasons": _REFUSALS.each(
+                "{ground}: {detail}",
+                where=_AT_STAGE1,
+                sep="; ",
+                ground=item("ground"),
+                detail=item("detail"),
+            ),
+        },
+        each_facts=[
+            each_fact(
+                _REFUSALS,
+                "refusals[{index}]",
+                {"ground": item("ground"), "detail": item("detail")},
+                where=_AT_STAGE1,
+            )
+        ],
+    )
+)
 
 
 def _merits_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:

@@ -15,6 +15,7 @@ from typing import Any
 
 from complaintrules import Complaint, LandlordPolicy
 from complaintrules.authoring import (
+    CaseCheck,
     CaseFact,
     Context,
     Obligation,
@@ -23,12 +24,12 @@ from complaintrules.authoring import (
     Timescale,
     Verdict,
     acknowledgement_deadline,
+    applies_at_stage,
     applies_if,
     attestation_example,
     check_actions_tracked,
     check_extension_notices,
     check_issues_raised,
-    check_points_addressed,
     different_handlers,
     example,
     failed,
@@ -42,7 +43,9 @@ from complaintrules.authoring import (
     policy_stage_days,
     policy_stage_says,
     response_contents_at,
+    stage,
     stage_check,
+    when,
 )
 
 from ._common import rule
@@ -468,6 +471,32 @@ CHC24_6_6 = rule(
 # 6.7 and 6.18 speak of the points of the complaint definition.
 _POINTS = "every point of the complaint definition"
 
+
+def _points_addressed(number: int) -> CaseCheck:
+    """Stage ``number``'s response is recorded as answering every point of the complaint
+    definition; a stage without a response is not applicable."""
+    answered = stage(number).field("response.all_points_addressed")
+    check = (
+        when(
+            answered.is_null(),
+            Verdict.NEEDS_EVIDENCE,
+            f"the case does not record whether the stage {number} response addressed "
+            f"{_POINTS} (set response.all_points_addressed)",
+        )
+        .when(
+            answered.is_false(),
+            Verdict.FAIL,
+            f"the stage {number} response left points unanswered",
+        )
+        .otherwise(
+            Verdict.PASS,
+            f"the stage {number} response addressed every point (as recorded)",
+            facts={"response.all_points_addressed": answered},
+        )
+    )
+    return applies_at_stage("response", number, check, otherwise=f"no stage {number} response")
+
+
 _REASONS_ATTESTATION = (
     "a quality review of a sample of response letters showing every point answered with "
     "reasons that cite policy, law or good practice"
@@ -485,7 +514,7 @@ CHC24_6_7 = rule(
         Case: the response must record all_points_addressed: true. How good the reasons are
         is a matter of judgement: an attestation for 6.7 settles it.
     """,
-    case=stage_check(check_points_addressed, 1, points=_POINTS),
+    case=_points_addressed(1),
     attestation=_REASONS_ATTESTATION,
     examples=[
         _case_example(
@@ -740,20 +769,25 @@ CHC24_6_11 = rule(
 )
 
 
-def _no_reasons_demanded(case: Complaint, ctx: Context) -> Outcome:
-    stage = case.stage(2)
-    assert stage is not None  # the rule's gate
-    value = stage.escalation_reasons_demanded
-    facts = {"stage2.escalation_reasons_demanded": value}
-    if value is None:
-        return needs_evidence(
-            "the case does not record whether the resident was made to justify escalating "
-            "(set escalation_reasons_demanded)",
-            facts=facts,
-        )
-    if value:
-        return failed("the resident was required to explain why they escalated", facts=facts)
-    return passed("the resident was not asked to justify escalating", facts=facts)
+_REASONS_DEMANDED = stage(2).field("escalation_reasons_demanded")
+_no_reasons_demanded = (
+    when(
+        _REASONS_DEMANDED.is_null(),
+        Verdict.NEEDS_EVIDENCE,
+        "the case does not record whether the resident was made to justify escalating "
+        "(set escalation_reasons_demanded)",
+    )
+    .when(
+        _REASONS_DEMANDED.is_true(),
+        Verdict.FAIL,
+        "the resident was required to explain why they escalated",
+    )
+    .otherwise(
+        Verdict.PASS,
+        "the resident was not asked to justify escalating",
+        facts={"stage2.escalation_reasons_demanded": _REASONS_DEMANDED},
+    )
+)
 
 
 def _no_reasons_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:
@@ -1032,7 +1066,7 @@ CHC24_6_18 = rule(
         "clear reasons, citing policy, law or good practice where relevant."
     ),
     explanation="As 6.7, at stage 2.",
-    case=stage_check(check_points_addressed, 2, points=_POINTS),
+    case=_points_addressed(2),
     attestation=_REASONS_ATTESTATION,
     examples=[
         _case_example(
