@@ -36,6 +36,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ._expr import STAGE_NUMBERS
 from ._gates import CaseFact
 
 if TYPE_CHECKING:
@@ -55,8 +56,6 @@ __all__ = [
 #: Bumped whenever :data:`CASE_SCHEMA` changes shape.
 CASE_TABLE_VERSION = 1
 
-#: The stage numbers the case model accepts, each with its own column.
-STAGE_NUMBERS = range(10)
 
 _DATE = pa.date32()
 _STR = pa.string()

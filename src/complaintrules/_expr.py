@@ -63,6 +63,10 @@ __all__ = [
 ]
 
 
+#: The stage numbers the case model accepts (``Stage.number``, 0 to 9).
+STAGE_NUMBERS = range(10)
+
+
 # -- the two evaluation environments ---------------------------------------------------------
 
 
@@ -73,6 +77,13 @@ class _Row:
     case: Complaint
     params: Mapping[str, Any]
     item: Any = None
+
+
+#: The Python backend of an expression: a function of (case, parameters, current item),
+#: made once from the expression by :meth:`Expr._compile`.
+Fn = Callable[[Any, Mapping[str, Any], Any], Any]
+
+_PLAIN_TYPES = frozenset({bool, str, int, float, type(None), date})
 
 
 @dataclass(slots=True)
@@ -94,6 +105,8 @@ class _Columns:
 
 def _plain(value: Any) -> Any:
     """A model value as the table holds it: enums by value, decimals as exact text."""
+    if type(value) in _PLAIN_TYPES:
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Decimal):
@@ -107,6 +120,21 @@ def _walk(obj: Any, path: Sequence[str]) -> Any:
             return None
         obj = obj[part] if isinstance(obj, dict) else getattr(obj, part)
     return _plain(obj)
+
+
+def _reader(path: tuple[str, ...]) -> Callable[[Any], Any]:
+    """A function reading ``path`` below a model object (or a dict read back from Arrow)."""
+    if len(path) == 1:
+        (name,) = path
+
+        def one(obj: Any) -> Any:
+            if obj is None:
+                return None
+            value = obj[name] if type(obj) is dict else getattr(obj, name)
+            return value if type(value) in _PLAIN_TYPES else _plain(value)
+
+        return one
+    return lambda obj: _walk(obj, path)
 
 
 def _array(value: Any, size: int) -> pa.Array:
@@ -142,8 +170,12 @@ class Expr:
 
     __slots__ = ()
 
-    def _py(self, env: _Row) -> Any:
+    def _compile(self) -> Fn:
+        """The Python backend of this expression."""
         raise NotImplementedError
+
+    def _py(self, env: _Row) -> Any:
+        return self._compile()(env.case, env.params, env.item)
 
     def _arrow(self, env: _Columns) -> Any:
         raise NotImplementedError
@@ -235,8 +267,9 @@ def _lift(value: Any) -> Expr:
 class _Literal(Expr):
     value: Any
 
-    def _py(self, env: _Row) -> Any:
-        return self.value
+    def _compile(self) -> Fn:
+        value = self.value
+        return lambda case, params, item: value
 
     def _arrow(self, env: _Columns) -> Any:
         return self.value
@@ -246,8 +279,9 @@ class _Literal(Expr):
 class _Param(Expr):
     name: str
 
-    def _py(self, env: _Row) -> Any:
-        return env.params[self.name]
+    def _compile(self) -> Fn:
+        name = self.name
+        return lambda case, params, item: params[name]
 
     def _arrow(self, env: _Columns) -> Any:
         return env.params[self.name]
@@ -260,8 +294,17 @@ class _Param(Expr):
 class _CaseField(Expr):
     path: tuple[str, ...]
 
-    def _py(self, env: _Row) -> Any:
-        return _walk(env.case, self.path)
+    def _compile(self) -> Fn:
+        if len(self.path) == 1:
+            (name,) = self.path
+
+            def top(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+                value = getattr(case, name)
+                return value if type(value) in _PLAIN_TYPES else _plain(value)
+
+            return top
+        read = _reader(self.path)
+        return lambda case, params, item: read(case)
 
     def _arrow(self, env: _Columns) -> Any:
         return _struct_path(env.column(self.path[0]), self.path[1:])
@@ -272,8 +315,16 @@ class _StageField(Expr):
     number: int
     path: tuple[str, ...]
 
-    def _py(self, env: _Row) -> Any:
-        return _walk(env.case.stage(self.number), self.path)
+    def _compile(self) -> Fn:
+        read, number = _reader(self.path), self.number
+
+        def field(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            for st in case.stages:
+                if st.number == number:
+                    return read(st)
+            return None
+
+        return field
 
     def _arrow(self, env: _Columns) -> Any:
         from ._columns import stage_column
@@ -285,8 +336,9 @@ class _StageField(Expr):
 class _StageReached(Expr):
     number: int
 
-    def _py(self, env: _Row) -> Any:
-        return env.case.stage(self.number) is not None
+    def _compile(self) -> Fn:
+        number = self.number
+        return lambda case, params, item: any(st.number == number for st in case.stages)
 
     def _arrow(self, env: _Columns) -> Any:
         import pyarrow.compute as pc
@@ -300,10 +352,15 @@ class _StageReached(Expr):
 class _ItemField(Expr):
     path: tuple[str, ...]
 
-    def _py(self, env: _Row) -> Any:
-        if env.item is None:
-            raise ValueError("item(...) is only meaningful inside any(), all() or count()")
-        return _walk(env.item, self.path)
+    def _compile(self) -> Fn:
+        read = _reader(self.path)
+
+        def field(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            if item is None:
+                raise ValueError("item(...) is only meaningful inside any(), all() or count()")
+            return read(item)
+
+        return field
 
     def _arrow(self, env: _Columns) -> Any:
         if env.item is None:
@@ -327,11 +384,14 @@ class _Compare(Expr):
     left: Expr
     right: Expr
 
-    def _py(self, env: _Row) -> Any:
-        a, b = self.left._py(env), self.right._py(env)
-        if a is None or b is None:
-            return None
-        return bool(_COMPARE[self.op](a, b))
+    def _compile(self) -> Fn:
+        left, right, op = self.left._compile(), self.right._compile(), _COMPARE[self.op]
+
+        def compare(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            a, b = left(case, params, item), right(case, params, item)
+            return None if a is None or b is None else bool(op(a, b))
+
+        return compare
 
     def _arrow(self, env: _Columns) -> Any:
         import pyarrow.compute as pc
@@ -349,17 +409,23 @@ class _Test(Expr):
     kind: str
     value: Expr
 
-    def _py(self, env: _Row) -> Any:
-        v = self.value._py(env)
+    def _compile(self) -> Fn:
+        v = self.value._compile()
+        # one closure per kind: this runs on every case
         if self.kind == "null":
-            return v is None
+            return lambda case, params, item: v(case, params, item) is None
         if self.kind == "valid":
-            return v is not None
+            return lambda case, params, item: v(case, params, item) is not None
         if self.kind == "true":
-            return v is True
+            return lambda case, params, item: v(case, params, item) is True
         if self.kind == "false":
-            return v is False
-        return v is not None and bool(v)
+            return lambda case, params, item: v(case, params, item) is False
+
+        def present(case: Any, params: Mapping[str, Any], item: Any) -> bool:
+            found = v(case, params, item)
+            return found is not None and bool(found)
+
+        return present
 
     def _arrow(self, env: _Columns) -> Any:
         import pyarrow as pa
@@ -397,15 +463,17 @@ class _Logic(Expr):
     left: Expr
     right: Expr
 
-    def _py(self, env: _Row) -> Any:
-        a, b = self.left._py(env), self.right._py(env)
-        if self.op == "and":
-            if a is False or b is False:
-                return False
-            return None if a is None or b is None else True
-        if a is True or b is True:
-            return True
-        return None if a is None or b is None else False
+    def _compile(self) -> Fn:
+        left, right = self.left._compile(), self.right._compile()
+        stop = self.op != "and"  # the value that decides: false for and, true for or
+
+        def logic(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            a, b = left(case, params, item), right(case, params, item)
+            if a is stop or b is stop:
+                return stop
+            return None if a is None or b is None else not stop
+
+        return logic
 
     def _arrow(self, env: _Columns) -> Any:
         import pyarrow.compute as pc
@@ -423,9 +491,14 @@ class _Logic(Expr):
 class _Not(Expr):
     value: Expr
 
-    def _py(self, env: _Row) -> Any:
-        v = self.value._py(env)
-        return None if v is None else not v
+    def _compile(self) -> Fn:
+        value = self.value._compile()
+
+        def negate(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            v = value(case, params, item)
+            return None if v is None else not v
+
+        return negate
 
     def _arrow(self, env: _Columns) -> Any:
         import pyarrow.compute as pc
@@ -444,15 +517,21 @@ class _Aggregate(Expr):
     items: Expr
     predicate: Expr | None
 
-    def _py(self, env: _Row) -> Any:
-        found = self.items._py(env) or []
-        if self.predicate is None:
-            met = len(found)
-        else:
-            met = sum(self.predicate._py(_Row(env.case, env.params, x)) is True for x in found)
-        if self.kind == "count":
-            return met
-        return met > 0 if self.kind == "any" else met == len(found)
+    def _compile(self) -> Fn:
+        items, kind = self.items._compile(), self.kind
+        predicate = self.predicate._compile() if self.predicate is not None else None
+
+        def aggregate(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            found = items(case, params, item) or []
+            if predicate is None:
+                met = len(found)
+            else:
+                met = sum(predicate(case, params, x) is True for x in found)
+            if kind == "count":
+                return met
+            return met > 0 if kind == "any" else met == len(found)
+
+        return aggregate
 
     def _arrow(self, env: _Columns) -> Any:
         import numpy as np
@@ -483,28 +562,22 @@ class _Aggregate(Expr):
             yield from self.predicate._params()
 
 
-def _per_item(items: Expr, where: Expr | None, env: _Columns) -> list[list[tuple[int, _Row]]]:
-    """Per row of ``env``, the (index, item environment) of each item meeting ``where``;
-    items are read back from Arrow, so this serves messages and evidence, row by row."""
+def _kept(
+    found: Sequence[Any] | None, where: Fn | None, case: Any, params: Mapping[str, Any]
+) -> list[tuple[int, Any]]:
+    """(index, item) of each item of ``found`` meeting ``where``."""
+    return [
+        (i, x) for i, x in enumerate(found or []) if where is None or where(case, params, x) is True
+    ]
+
+
+def _per_item(items: Expr, where: Expr | None, env: _Columns) -> list[list[tuple[int, Any]]]:
+    """Per row of ``env``, the (index, item) of each item meeting ``where``; the items are
+    read back from Arrow (as dicts), so this serves messages and evidence, row by row, and
+    per-item values may read only the item and parameters."""
+    test = where._compile() if where is not None else None
     lists = _array(items._arrow(env), env.size).to_pylist()
-    out = []
-    for found in lists:
-        kept = []
-        for i, x in enumerate(found or []):
-            row = _Row(None, env.params, x)  # type: ignore[arg-type]
-            if where is None or where._py(row) is True:
-                kept.append((i, row))
-        out.append(kept)
-    return out
-
-
-def _items_py(items: Expr, where: Expr | None, env: _Row) -> list[tuple[int, _Row]]:
-    out = []
-    for i, x in enumerate(items._py(env) or []):
-        row = _Row(env.case, env.params, x)
-        if where is None or where._py(row) is True:
-            out.append((i, row))
-    return out
+    return [_kept(found, test, None, env.params) for found in lists]
 
 
 @dataclass(frozen=True, slots=True)
@@ -515,20 +588,33 @@ class _Each(Expr):
     values: tuple[tuple[str, Expr], ...]
     sep: str
 
-    def _text(self, kept: Sequence[tuple[int, Any]]) -> str:
-        return self.sep.join(
-            self.template.format(index=i, **{k: e._py(row) for k, e in self.values})
-            for i, row in kept
-        )
+    def _texter(self) -> Callable[[Sequence[tuple[int, Any]], Mapping[str, Any]], str]:
+        values = [(k, e._compile()) for k, e in self.values]
+        template, sep = self.template, self.sep
 
-    def _py(self, env: _Row) -> Any:
-        return self._text(_items_py(self.items, self.where, env))
+        def text(kept: Sequence[tuple[int, Any]], params: Mapping[str, Any]) -> str:
+            return sep.join(
+                template.format(index=i, **{k: f(None, params, x) for k, f in values})
+                for i, x in kept
+            )
+
+        return text
+
+    def _compile(self) -> Fn:
+        items, text = self.items._compile(), self._texter()
+        where = self.where._compile() if self.where is not None else None
+
+        def each(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            return text(_kept(items(case, params, item), where, case, params), params)
+
+        return each
 
     def _arrow(self, env: _Columns) -> Any:
         import pyarrow as pa
 
+        text = self._texter()
         rows = _per_item(self.items, self.where, env)
-        return pa.array([self._text(kept) for kept in rows], pa.string())
+        return pa.array([text(kept, env.params) for kept in rows], pa.string())
 
     def _params(self) -> Iterator[str]:
         yield from self.items._params()
@@ -539,9 +625,14 @@ class _OrElse(Expr):
     value: Expr
     other: Expr
 
-    def _py(self, env: _Row) -> Any:
-        v = self.value._py(env)
-        return v if v is not None and bool(v) else self.other._py(env)
+    def _compile(self) -> Fn:
+        value, other = self.value._compile(), self.other._compile()
+
+        def or_else(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            v = value(case, params, item)
+            return v if v is not None and bool(v) else other(case, params, item)
+
+        return or_else
 
     def _arrow(self, env: _Columns) -> Any:
         import pyarrow.compute as pc
@@ -565,14 +656,29 @@ class EachFact:
     value: Expr | Mapping[str, Expr]
     where: Expr | None = None
 
-    def _entries(self, kept: Sequence[tuple[int, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for i, row in kept:
-            if isinstance(self.value, Expr):
-                out[self.key.format(index=i)] = self.value._py(row)
-            else:
-                out[self.key.format(index=i)] = {k: e._py(row) for k, e in self.value.items()}
-        return out
+    def _compile(self) -> Callable[[Any, Mapping[str, Any], Any], dict[str, Any]]:
+        """The entries of one case (its items read from the case, or given as ``item``
+        already filtered, as :func:`_per_item` gives them)."""
+        items = self.items._compile()
+        where = self.where._compile() if self.where is not None else None
+        key = self.key
+        if isinstance(self.value, Expr):
+            one = self.value._compile()
+
+            def value(params: Mapping[str, Any], x: Any) -> Any:
+                return one(None, params, x)
+        else:
+            fields = [(k, e._compile()) for k, e in self.value.items()]
+
+            def value(params: Mapping[str, Any], x: Any) -> Any:
+                return {k: f(None, params, x) for k, f in fields}
+
+        def entries(case: Any, params: Mapping[str, Any], kept: Any) -> dict[str, Any]:
+            if case is not None:
+                kept = _kept(items(case, params, None), where, case, params)
+            return {key.format(index=i): value(params, x) for i, x in kept}
+
+        return entries
 
 
 def each_fact(
@@ -617,8 +723,6 @@ class StageRef:
 
 def stage(number: int) -> StageRef:
     """Stage ``number`` of the case."""
-    from ._columns import STAGE_NUMBERS
-
     if number not in STAGE_NUMBERS:
         raise ValueError(f"stage {number}: the case model numbers stages 0 to 9")
     return StageRef(number)
@@ -705,8 +809,10 @@ class CaseExpression:
     facts: Mapping[str, Expr]
     computed: Mapping[str, Expr]
     each_facts: tuple[EachFact, ...] = ()
+    _call: Callable[[Complaint, Context], Outcome] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "_call", self._compile())
         for b in self.branches:
             try:
                 b.message.format(**dict.fromkeys(self.values, ""))
@@ -731,28 +837,49 @@ class CaseExpression:
             found.update(dict.fromkeys(e._params()))
         return tuple(found)
 
-    def _branch(self, env: _Row) -> int:
-        for i, b in enumerate(self.branches):
-            if b.condition is None or b.condition._py(env) is True:
-                return i
-        return len(self.branches) - 1  # unreachable: the last branch has no condition
-
     def __call__(self, case: Complaint, ctx: Context) -> Outcome:
         """The Python backend: one case, no Arrow."""
-        env = _Row(case, {name: ctx.param(name) for name in self.parameters})
-        b = self.branches[self._branch(env)]
-        words = {k: e._py(env) for k, e in self.values.items()}
-        if not b.evidence:
-            return Outcome(b.verdict, b.message.format(**words))
-        facts = {k: e._py(env) for k, e in self.facts.items()}
-        for each in self.each_facts:
-            facts.update(each._entries(_items_py(each.items, each.where, env)))
-        return Outcome(
-            b.verdict,
-            b.message.format(**words),
-            facts,
-            {k: e._py(env) for k, e in self.computed.items()},
-        )
+        return self._call(case, ctx)
+
+    def _compile(self) -> Callable[[Complaint, Context], Outcome]:
+        """The Python backend, made once: closures over the model, no tree walked per case."""
+        names = self.parameters
+        branches = [
+            (
+                b.condition._compile() if b.condition is not None else None,
+                b,
+                "{" in b.message or "}" in b.message,
+            )
+            for b in self.branches
+        ]
+        values = [(k, e._compile()) for k, e in self.values.items()]
+        facts = [(k, e._compile()) for k, e in self.facts.items()]
+        computed = [(k, e._compile()) for k, e in self.computed.items()]
+        each = [e._compile() for e in self.each_facts]
+        no_params: Mapping[str, Any] = {}
+
+        def pick(case: Complaint, params: Mapping[str, Any]) -> tuple[_Branch, bool]:
+            for condition, b, templated in branches:
+                if condition is None or condition(case, params, None) is True:
+                    return b, templated
+            raise AssertionError("the last branch has no condition")  # never reached
+
+        def call(case: Complaint, ctx: Context) -> Outcome:
+            params = {n: ctx.param(n) for n in names} if names else no_params
+            b, templated = pick(case, params)
+            message = b.message
+            if templated:
+                message = message.format(**{k: f(case, params, None) for k, f in values})
+            if not b.evidence:
+                return Outcome(b.verdict, message)
+            found = {k: f(case, params, None) for k, f in facts}
+            for entries in each:
+                found.update(entries(case, params, None))
+            return Outcome(
+                b.verdict, message, found, {k: f(case, params, None) for k, f in computed}
+            )
+
+        return call
 
     # -- the Arrow backend --------------------------------------------------------------------
 
@@ -780,15 +907,17 @@ class CaseExpression:
             return {k: _array(e._arrow(env), env.size).to_pylist() for k, e in exprs.items()}
 
         words, facts, computed = column(self.values), column(self.facts), column(self.computed)
-        per_item = [(each, _per_item(each.items, each.where, env)) for each in self.each_facts]
+        per_item = [
+            (each._compile(), _per_item(each.items, each.where, env)) for each in self.each_facts
+        ]
         out = []
         for row, i in enumerate(chosen):
             b = self.branches[i]
             message = b.message.format(**{k: v[row] for k, v in words.items()})
             if b.evidence:
                 found = {k: v[row] for k, v in facts.items()}
-                for each, kept in per_item:
-                    found.update(each._entries(kept[row]))
+                for entries, kept in per_item:
+                    found.update(entries(None, env.params, kept[row]))
                 out.append(
                     Outcome(
                         b.verdict,
