@@ -509,33 +509,55 @@ CHC24_2_3 = rule(
 # -- 2.4 ---------------------------------------------------------------------------------
 
 
-def _refusal_explained(case: Complaint, ctx: Context) -> Outcome:
-    refusals = _stage1_refusals(case)
-    facts: dict[str, Any] = {}
-    problems: list[str] = []
-    for i, r in refusals:
-        facts[f"refusals[{i}].explanation_given"] = r.explanation_given
-        facts[f"refusals[{i}].ombudsman_right_given"] = r.ombudsman_right_given
-        if r.explanation_given is False:
-            problems.append(
-                f"refusals[{i}] did not explain why the matter is unsuitable for the "
-                "complaints process"
-            )
-        if r.ombudsman_right_given is False:
-            problems.append(
-                f"refusals[{i}] did not tell the resident they can take the decision to the "
-                "Ombudsman"
-            )
-    if problems:
-        return failed("; ".join(problems), facts=facts)
-    unset = [k for k, v in facts.items() if v is None]
-    if unset:
-        return needs_evidence(f"the case does not record: set {', '.join(unset)}", facts=facts)
-    return passed(
-        f"{len(refusals)} refusal(s), each explained to the resident with their right to go "
-        "to the Ombudsman",
-        facts=facts,
+_EXPLAINED = item("explanation_given")
+_RIGHT_GIVEN = item("ombudsman_right_given")
+_refusal_explained = (
+    when(
+        _REFUSALS.any(_AT_STAGE1 & (_EXPLAINED.is_false() | _RIGHT_GIVEN.is_false())),
+        Verdict.FAIL,
+        "{problems}",
     )
+    .when(
+        _REFUSALS.any(_AT_STAGE1 & (_EXPLAINED.is_null() | _RIGHT_GIVEN.is_null())),
+        Verdict.NEEDS_EVIDENCE,
+        "the case does not record: set {unset}",
+    )
+    .otherwise(
+        Verdict.PASS,
+        "{count} refusal(s), each explained to the resident with their right to go "
+        "to the Ombudsman",
+        values={
+            "problems": _REFUSALS.each_of(
+                (
+                    _EXPLAINED.is_false(),
+                    "refusals[{index}] did not explain why the matter is unsuitable for the "
+                    "complaints process",
+                ),
+                (
+                    _RIGHT_GIVEN.is_false(),
+                    "refusals[{index}] did not tell the resident they can take the decision to "
+                    "the Ombudsman",
+                ),
+                where=_AT_STAGE1,
+            ),
+            "unset": _REFUSALS.each_of(
+                (_EXPLAINED.is_null(), "refusals[{index}].explanation_given"),
+                (_RIGHT_GIVEN.is_null(), "refusals[{index}].ombudsman_right_given"),
+                where=_AT_STAGE1,
+                sep=", ",
+            ),
+            "count": _REFUSALS.count(_AT_STAGE1),
+        },
+        each_facts=[
+            each_fact(
+                _REFUSALS,
+                "refusals[{index}].{name}",
+                {"explanation_given": _EXPLAINED, "ombudsman_right_given": _RIGHT_GIVEN},
+                where=_AT_STAGE1,
+            )
+        ],
+    )
+)
 
 
 def _explained_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:

@@ -252,7 +252,19 @@ class Expr:
         """Text: ``template`` formatted for each item of this list meeting ``where``, over
         ``values`` (read per item) and ``{index}`` (the item's place in the whole list),
         joined by ``sep``; for messages."""
-        return _Each(self, where, template, tuple(values.items()), sep)
+        return _Each(self, where, ((None, template),), tuple(values.items()), sep)
+
+    def each_of(
+        self,
+        *clauses: tuple[Expr, str],
+        where: Expr | None = None,
+        sep: str = "; ",
+        **values: Expr,
+    ) -> Expr:
+        """Text: for each item of this list meeting ``where``, in turn, every clause
+        ``(condition, template)`` whose condition holds for it, formatted as in
+        :meth:`each`, all joined by ``sep``; for messages listing what each item lacks."""
+        return _Each(self, where, tuple(clauses), tuple(values.items()), sep)
 
     def or_else(self, other: Any) -> Expr:
         """This value where it is :meth:`present`, else ``other``."""
@@ -584,18 +596,21 @@ def _per_item(items: Expr, where: Expr | None, env: _Columns) -> list[list[tuple
 class _Each(Expr):
     items: Expr
     where: Expr | None
-    template: str
+    clauses: tuple[tuple[Expr | None, str], ...]
     values: tuple[tuple[str, Expr], ...]
     sep: str
 
     def _texter(self) -> Callable[[Sequence[tuple[int, Any]], Mapping[str, Any]], str]:
         values = [(k, e._compile()) for k, e in self.values]
-        template, sep = self.template, self.sep
+        clauses = [(c._compile() if c is not None else None, t) for c, t in self.clauses]
+        sep = self.sep
 
         def text(kept: Sequence[tuple[int, Any]], params: Mapping[str, Any]) -> str:
             return sep.join(
                 template.format(index=i, **{k: f(None, params, x) for k, f in values})
                 for i, x in kept
+                for condition, template in clauses
+                if condition is None or condition(None, params, x) is True
             )
 
         return text
@@ -618,6 +633,13 @@ class _Each(Expr):
 
     def _params(self) -> Iterator[str]:
         yield from self.items._params()
+        if self.where is not None:
+            yield from self.where._params()
+        for condition, _ in self.clauses:
+            if condition is not None:
+                yield from condition._params()
+        for _, e in self.values:
+            yield from e._params()
 
 
 @dataclass(frozen=True, slots=True)
@@ -649,7 +671,8 @@ class _OrElse(Expr):
 @dataclass(frozen=True, slots=True)
 class EachFact:
     """Evidence entries, one per item of a list meeting ``where``: the key ``key`` formatted
-    with ``{index}``, the value ``value`` read per item (a mapping gives an object)."""
+    with ``{index}``, the value ``value`` read per item (a mapping gives an object; with
+    ``{name}`` in the key, a mapping gives one entry per name instead)."""
 
     items: Expr
     key: str
@@ -662,6 +685,19 @@ class EachFact:
         items = self.items._compile()
         where = self.where._compile() if self.where is not None else None
         key = self.key
+        if "{name}" in key and not isinstance(self.value, Expr):
+            named = [(k, e._compile()) for k, e in self.value.items()]
+
+            def flat(case: Any, params: Mapping[str, Any], kept: Any) -> dict[str, Any]:
+                if case is not None:
+                    kept = _kept(items(case, params, None), where, case, params)
+                return {
+                    key.format(index=i, name=k): f(None, params, x)
+                    for i, x in kept
+                    for k, f in named
+                }
+
+            return flat
         if isinstance(self.value, Expr):
             one = self.value._compile()
 

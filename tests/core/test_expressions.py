@@ -97,7 +97,8 @@ def test_converted_rules_in_both_packs() -> None:
     assert {"CHC24-1.3", "CHC24-1.5", "CHC24-2.1", "CHC24-6.7", "CHC24-6.12", "CHC24-6.18"} <= (
         ids["code_2024"]
     )
-    assert {"CHC20-1.7", "CHC20-4.14"} <= ids["code_2020"]
+    assert "CHC24-2.4" in ids["code_2024"]
+    assert {"CHC20-1.7", "CHC20-1.9", "CHC20-4.14"} <= ids["code_2020"]
 
 
 # -- the case table ------------------------------------------------------------------------
@@ -385,6 +386,8 @@ def _enriched(draw: st.DrawFn) -> Complaint:
             stage=draw(st.sampled_from([1, 2])),
             ground=draw(st.sampled_from(["other", "out_of_time", "legal_proceedings"])),
             detail=draw(_TEXT),
+            explanation_given=draw(_MAYBE),
+            ombudsman_right_given=draw(_MAYBE),
         )
         for _ in range(draw(st.integers(0, 3)))
     ]
