@@ -15,7 +15,6 @@ from typing import Any
 
 from complaintrules import Complaint, LandlordPolicy
 from complaintrules.authoring import (
-    CaseCheck,
     CaseFact,
     Context,
     Obligation,
@@ -24,12 +23,12 @@ from complaintrules.authoring import (
     Timescale,
     Verdict,
     acknowledgement_deadline,
-    applies_at_stage,
     applies_if,
     attestation_example,
     check_actions_tracked,
     check_extension_notices,
     check_issues_raised,
+    check_points_addressed,
     different_handlers,
     example,
     failed,
@@ -472,31 +471,6 @@ CHC24_6_6 = rule(
 _POINTS = "every point of the complaint definition"
 
 
-def _points_addressed(number: int) -> CaseCheck:
-    """Stage ``number``'s response is recorded as answering every point of the complaint
-    definition; a stage without a response is not applicable."""
-    answered = stage(number).field("response.all_points_addressed")
-    check = (
-        when(
-            answered.is_null(),
-            Verdict.NEEDS_EVIDENCE,
-            f"the case does not record whether the stage {number} response addressed "
-            f"{_POINTS} (set response.all_points_addressed)",
-        )
-        .when(
-            answered.is_false(),
-            Verdict.FAIL,
-            f"the stage {number} response left points unanswered",
-        )
-        .otherwise(
-            Verdict.PASS,
-            f"the stage {number} response addressed every point (as recorded)",
-            facts={"response.all_points_addressed": answered},
-        )
-    )
-    return applies_at_stage("response", number, check, otherwise=f"no stage {number} response")
-
-
 _REASONS_ATTESTATION = (
     "a quality review of a sample of response letters showing every point answered with "
     "reasons that cite policy, law or good practice"
@@ -514,7 +488,7 @@ CHC24_6_7 = rule(
         Case: the response must record all_points_addressed: true. How good the reasons are
         is a matter of judgement: an attestation for 6.7 settles it.
     """,
-    case=_points_addressed(1),
+    case=stage_check(check_points_addressed, 1, points=_POINTS),
     attestation=_REASONS_ATTESTATION,
     examples=[
         _case_example(
@@ -1066,7 +1040,7 @@ CHC24_6_18 = rule(
         "clear reasons, citing policy, law or good practice where relevant."
     ),
     explanation="As 6.7, at stage 2.",
-    case=_points_addressed(2),
+    case=stage_check(check_points_addressed, 2, points=_POINTS),
     attestation=_REASONS_ATTESTATION,
     examples=[
         _case_example(

@@ -571,6 +571,54 @@ def test_each_fact_lists_evidence_per_item() -> None:
     assert outcome.facts == {"r[0]": "other"}
 
 
+def test_each_of_lists_every_clause_an_item_meets_and_names_flatten_evidence() -> None:
+    refusals = case_field("refusals")
+    explained, right = item("explanation_given"), item("ombudsman_right_given")
+    check = when(lit(True), Verdict.FAIL, "{problems}").otherwise(
+        Verdict.PASS,
+        "x",
+        values={
+            "problems": refusals.each_of(
+                (explained.is_false(), "{index}: no reasons"),
+                (right.is_false(), "{index}: no route"),
+            )
+        },
+        each_facts=[
+            each_fact(refusals, "r[{index}].{name}", {"explained": explained, "right": right})
+        ],
+    )
+    case = Complaint.model_validate(
+        {
+            "reference": "F-1",
+            "received_on": "2024-05-01",
+            "refusals": [
+                {
+                    "on": "2024-05-02",
+                    "ground": "other",
+                    "explanation_given": False,
+                    "ombudsman_right_given": False,
+                },
+                {"on": "2024-05-02", "ground": "other", "explanation_given": True},
+            ],
+        }
+    )
+    outcome = check(case, _ctx(PACKS["code_2024"], case))
+    assert outcome.message == "0: no reasons; 0: no route"
+    assert list(outcome.facts.items()) == [
+        ("r[0].explained", False),
+        ("r[0].right", False),
+        ("r[1].explained", True),
+        ("r[1].right", None),
+    ]
+    from complaintrules._expr import judge_table
+
+    batch = judge_table(
+        _rule(check), case_table([case]), engine=ENGINE, pack=PACKS["code_2024"], explain="all"
+    )
+    assert batch.findings[0].message == outcome.message
+    assert list(batch.findings[0].evidence.facts.items()) == list(outcome.facts.items())
+
+
 def test_a_message_naming_an_unknown_value_is_refused_when_written() -> None:
     with pytest.raises(ValueError, match="'who'"):
         when(lit(True), Verdict.PASS, "by {who}").otherwise(Verdict.PASS, "x")
