@@ -10,13 +10,17 @@ from complaintrules.authoring import (
     Outcome,
     Verdict,
     applies_if,
+    case_field,
     check_out_of_time_refusals,
+    each_fact,
     failed,
+    item,
     needs_evidence,
     passed,
     policy_definition_keeps,
     policy_example,
     policy_states,
+    when,
 )
 
 from ._common import rule
@@ -208,22 +212,31 @@ CHC20_1_6 = rule(
 )
 
 
-def _refused_with_reason(case: Complaint, ctx: Context) -> Outcome:
-    refusals = [(i, r) for i, r in enumerate(case.refusals) if r.stage == 1]
-    assert refusals  # the rule's gate
-    facts = {f"refusals[{i}]": {"ground": r.ground.value, "detail": r.detail} for i, r in refusals}
-    bare = [f"refusals[{i}]" for i, r in refusals if r.ground == "other" and not r.detail]
-    if bare:
-        return failed(
-            f"{', '.join(bare)} refused the complaint on an unnamed 'other' ground with no "
-            "reason recorded",
-            facts=facts,
+_REFUSALS = case_field("refusals")
+_AT_STAGE1 = item("stage").eq(1)
+_BARE = _AT_STAGE1 & item("ground").eq("other") & ~item("detail").present()
+_refused_with_reason = when(
+    _REFUSALS.any(_BARE),
+    Verdict.FAIL,
+    "{bare} refused the complaint on an unnamed 'other' ground with no reason recorded",
+).otherwise(
+    Verdict.PASS,
+    "each refusal names its reason: {reasons}",
+    values={
+        "bare": _REFUSALS.each("refusals[{index}]", where=_BARE),
+        "reasons": _REFUSALS.each(
+            "{reason}", where=_AT_STAGE1, reason=item("detail").or_else(item("ground"))
+        ),
+    },
+    each_facts=[
+        each_fact(
+            _REFUSALS,
+            "refusals[{index}]",
+            {"ground": item("ground"), "detail": item("detail")},
+            where=_AT_STAGE1,
         )
-    return passed(
-        "each refusal names its reason: "
-        + ", ".join(r.detail or r.ground.value for _, r in refusals),
-        facts=facts,
-    )
+    ],
+)
 
 
 # 1.7: accept a complaint unless there is a valid reason not to.
@@ -372,27 +385,51 @@ CHC20_1_8 = rule(
 )
 
 
-def _refusal_explained(case: Complaint, ctx: Context) -> Outcome:
-    refusals = [(i, r) for i, r in enumerate(case.refusals) if r.stage == 1]
-    assert refusals  # the rule's gate
-    facts = {}
-    for i, r in refusals:
-        facts[f"refusals[{i}].explanation_given"] = r.explanation_given
-        facts[f"refusals[{i}].ombudsman_right_given"] = r.ombudsman_right_given
-    problems = []
-    for i, r in refusals:
-        if r.explanation_given is False:
-            problems.append(f"refusals[{i}] did not explain why the matter is unsuitable")
-        if r.ombudsman_right_given is False:
-            problems.append(f"refusals[{i}] did not tell the resident they can go to the Ombudsman")
-    if problems:
-        return failed("; ".join(problems), facts=facts)
-    if None in facts.values():
-        unset = [k for k, v in facts.items() if v is None]
-        return needs_evidence(f"the case does not record: {', '.join(unset)}", facts=facts)
-    return passed(
-        "each refusal explained its reasons and the right to go to the Ombudsman", facts=facts
+_EXPLAINED = item("explanation_given")
+_RIGHT_GIVEN = item("ombudsman_right_given")
+_refusal_explained = (
+    when(
+        _REFUSALS.any(_AT_STAGE1 & (_EXPLAINED.is_false() | _RIGHT_GIVEN.is_false())),
+        Verdict.FAIL,
+        "{problems}",
     )
+    .when(
+        _REFUSALS.any(_AT_STAGE1 & (_EXPLAINED.is_null() | _RIGHT_GIVEN.is_null())),
+        Verdict.NEEDS_EVIDENCE,
+        "the case does not record: {unset}",
+    )
+    .otherwise(
+        Verdict.PASS,
+        "each refusal explained its reasons and the right to go to the Ombudsman",
+        values={
+            "problems": _REFUSALS.each_of(
+                (
+                    _EXPLAINED.is_false(),
+                    "refusals[{index}] did not explain why the matter is unsuitable",
+                ),
+                (
+                    _RIGHT_GIVEN.is_false(),
+                    "refusals[{index}] did not tell the resident they can go to the Ombudsman",
+                ),
+                where=_AT_STAGE1,
+            ),
+            "unset": _REFUSALS.each_of(
+                (_EXPLAINED.is_null(), "refusals[{index}].explanation_given"),
+                (_RIGHT_GIVEN.is_null(), "refusals[{index}].ombudsman_right_given"),
+                where=_AT_STAGE1,
+                sep=", ",
+            ),
+        },
+        each_facts=[
+            each_fact(
+                _REFUSALS,
+                "refusals[{index}].{name}",
+                {"explanation_given": _EXPLAINED, "ombudsman_right_given": _RIGHT_GIVEN},
+                where=_AT_STAGE1,
+            )
+        ],
+    )
+)
 
 
 # 1.9: a refusal comes with a full explanation and the right to take it to the Ombudsman.

@@ -17,9 +17,12 @@ from complaintrules.authoring import (
     Verdict,
     acknowledgement_deadline,
     applies_if,
+    case_field,
     check_acknowledged_in_time,
     check_stage_numbers,
+    each_fact,
     failed,
+    item,
     needs_evidence,
     not_applicable,
     passed,
@@ -29,6 +32,7 @@ from complaintrules.authoring import (
     policy_states,
     response_deadline,
     stage_start,
+    when,
 )
 
 from ._common import rule
@@ -616,14 +620,26 @@ CHC20_4_13 = rule(
 )
 
 
-def _escalation_refusals(case: Complaint, ctx: Context) -> Outcome:
-    refusals = [(i, r) for i, r in enumerate(case.refusals) if r.stage == 2]
-    assert refusals  # the rule's gate
-    facts = {f"refusals[{i}]": {"ground": r.ground.value, "detail": r.detail} for i, r in refusals}
-    bare = [f"refusals[{i}]" for i, r in refusals if r.ground == "other" and not r.detail]
-    if bare:
-        return failed(f"{', '.join(bare)} declined escalation with no reason recorded", facts=facts)
-    return passed("escalation was declined on a named ground", facts=facts)
+_REFUSALS = case_field("refusals")
+_AT_STAGE2 = item("stage").eq(2)
+_BARE_AT_STAGE2 = _AT_STAGE2 & item("ground").eq("other") & ~item("detail").present()
+_escalation_refusals = when(
+    _REFUSALS.any(_BARE_AT_STAGE2),
+    Verdict.FAIL,
+    "{bare} declined escalation with no reason recorded",
+).otherwise(
+    Verdict.PASS,
+    "escalation was declined on a named ground",
+    values={"bare": _REFUSALS.each("refusals[{index}]", where=_BARE_AT_STAGE2)},
+    each_facts=[
+        each_fact(
+            _REFUSALS,
+            "refusals[{index}]",
+            {"ground": item("ground"), "detail": item("detail")},
+            where=_AT_STAGE2,
+        )
+    ],
+)
 
 
 # 4.14: escalation is not refused unreasonably; the grounds for declining it are in the

@@ -6,7 +6,7 @@ from datetime import date
 from itertools import pairwise
 from typing import Any
 
-from complaintrules import Complaint, Organisation
+from complaintrules import Organisation
 from complaintrules.authoring import (
     EXAMPLE_LANDLORD,
     CaseFact,
@@ -16,14 +16,15 @@ from complaintrules.authoring import (
     Verdict,
     applies_if,
     attestation_example,
+    case_field,
     example,
     failed,
     months_after,
     needs_evidence,
-    not_applicable,
     passed,
     policy_definition_keeps,
     policy_states,
+    when,
 )
 
 from ._common import rule
@@ -95,28 +96,31 @@ CHC24_1_2 = rule(
 # -- 1.3 ---------------------------------------------------------------------------------
 
 
-def _choice_offered(case: Complaint, ctx: Context) -> Outcome:
-    asked = case.resident_asked_to_complain
-    offered = case.offered_choice_to_complain
-    facts = {"resident_asked_to_complain": asked, "offered_choice_to_complain": offered}
-    if offered is False:
-        return failed(
-            "the resident expressed dissatisfaction and the case records that they were not "
-            "offered the choice to make a complaint (offered_choice_to_complain: false)",
-            facts=facts,
-        )
-    if offered:
-        return passed("the resident was offered the choice to make a complaint", facts=facts)
-    if asked:
-        return not_applicable(
-            "the resident asked to complain, so there was no choice to offer", facts=facts
-        )
-    return needs_evidence(
+_ASKED = case_field("resident_asked_to_complain")
+_OFFERED = case_field("offered_choice_to_complain")
+_choice_offered = (
+    when(
+        _OFFERED.is_false(),
+        Verdict.FAIL,
+        "the resident expressed dissatisfaction and the case records that they were not "
+        "offered the choice to make a complaint (offered_choice_to_complain: false)",
+    )
+    .when(
+        _OFFERED.present(), Verdict.PASS, "the resident was offered the choice to make a complaint"
+    )
+    .when(
+        _ASKED.present(),
+        Verdict.NOT_APPLICABLE,
+        "the resident asked to complain, so there was no choice to offer",
+    )
+    .otherwise(
+        Verdict.NEEDS_EVIDENCE,
         "the case does not say whether the resident was offered the choice to complain; set "
         "offered_choice_to_complain (or resident_asked_to_complain: true if they asked to "
         "complain)",
-        facts=facts,
+        facts={"resident_asked_to_complain": _ASKED, "offered_choice_to_complain": _OFFERED},
     )
+)
 
 
 # 1.3: no need to say "complaint"; dissatisfaction brings the offer to complain; complaints
@@ -324,27 +328,29 @@ CHC24_1_4 = rule(
 # -- 1.5 ---------------------------------------------------------------------------------
 
 
-def _service_request_continued(case: Complaint, ctx: Context) -> Outcome:
-    request = case.service_request
-    continued = case.service_request_work_continued
-    facts = {"service_request": request, "service_request_work_continued": continued}
-    if continued is False:
-        return failed(
-            f"work on service request {request} stopped when the resident complained "
-            "(service_request_work_continued: false)",
-            facts=facts,
-        )
-    if continued is None:
-        return needs_evidence(
-            f"the complaint is about service request {request}; the case does not say "
-            "whether work on it carried on; set service_request_work_continued",
-            facts=facts,
-        )
-    return passed(
-        f"the complaint about service request {request} was taken while the request was "
-        "open, and work on it carried on",
-        facts=facts,
+_REQUEST = case_field("service_request")
+_CONTINUED = case_field("service_request_work_continued")
+_service_request_continued = (
+    when(
+        _CONTINUED.is_false(),
+        Verdict.FAIL,
+        "work on service request {request} stopped when the resident complained "
+        "(service_request_work_continued: false)",
     )
+    .when(
+        _CONTINUED.is_null(),
+        Verdict.NEEDS_EVIDENCE,
+        "the complaint is about service request {request}; the case does not say "
+        "whether work on it carried on; set service_request_work_continued",
+    )
+    .otherwise(
+        Verdict.PASS,
+        "the complaint about service request {request} was taken while the request was "
+        "open, and work on it carried on",
+        values={"request": _REQUEST},
+        facts={"service_request": _REQUEST, "service_request_work_continued": _CONTINUED},
+    )
+)
 
 
 # 1.5: dissatisfaction with the handling of an open service request is a complaint, and the

@@ -20,14 +20,18 @@ from complaintrules.authoring import (
     Verdict,
     applies_if,
     attestation_example,
+    case_field,
     check_out_of_time_refusals,
+    each_fact,
     example,
     failed,
+    item,
     months_after,
     needs_evidence,
     not_applicable,
     passed,
     policy_says,
+    when,
 )
 
 from ._common import rule
@@ -66,28 +70,48 @@ def _if_refused(check: CaseCheck) -> CaseCheck:
 # -- 2.1 ---------------------------------------------------------------------------------
 
 
-def _refusal_reasoned(case: Complaint, ctx: Context) -> Outcome:
-    refusals = _stage1_refusals(case)
-    facts = {f"refusals[{i}]": {"ground": r.ground.value, "detail": r.detail} for i, r in refusals}
-    bare = [f"refusals[{i}]" for i, r in refusals if r.ground.value == "other" and not r.detail]
-    if bare:
-        return failed(
-            f"{', '.join(bare)} refused the complaint on an unnamed 'other' ground with no "
-            "reasoning recorded (detail is empty)",
-            facts=facts,
-        )
-    unreasoned = [f"refusals[{i}]" for i, r in refusals if not r.detail]
-    if unreasoned:
-        return needs_evidence(
-            f"{', '.join(unreasoned)} names a ground but no reasoning; set detail to the "
-            "reasoning on file that shows why the complaint was not accepted",
-            facts=facts,
-        )
-    return passed(
-        "each refusal records its ground and reasoning: "
-        + "; ".join(f"{r.ground.value}: {r.detail}" for _, r in refusals),
-        facts=facts,
+_REFUSALS = case_field("refusals")
+_AT_STAGE1 = item("stage").eq(1)
+_NO_DETAIL = ~item("detail").present()
+_refusal_reasoned = (
+    when(
+        _REFUSALS.any(_AT_STAGE1 & item("ground").eq("other") & _NO_DETAIL),
+        Verdict.FAIL,
+        "{bare} refused the complaint on an unnamed 'other' ground with no "
+        "reasoning recorded (detail is empty)",
     )
+    .when(
+        _REFUSALS.any(_AT_STAGE1 & _NO_DETAIL),
+        Verdict.NEEDS_EVIDENCE,
+        "{unreasoned} names a ground but no reasoning; set detail to the "
+        "reasoning on file that shows why the complaint was not accepted",
+    )
+    .otherwise(
+        Verdict.PASS,
+        "each refusal records its ground and reasoning: {reasons}",
+        values={
+            "bare": _REFUSALS.each(
+                "refusals[{index}]", where=_AT_STAGE1 & item("ground").eq("other") & _NO_DETAIL
+            ),
+            "unreasoned": _REFUSALS.each("refusals[{index}]", where=_AT_STAGE1 & _NO_DETAIL),
+            "reasons": _REFUSALS.each(
+                "{ground}: {detail}",
+                where=_AT_STAGE1,
+                sep="; ",
+                ground=item("ground"),
+                detail=item("detail"),
+            ),
+        },
+        each_facts=[
+            each_fact(
+                _REFUSALS,
+                "refusals[{index}]",
+                {"ground": item("ground"), "detail": item("detail")},
+                where=_AT_STAGE1,
+            )
+        ],
+    )
+)
 
 
 def _merits_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:
@@ -485,33 +509,55 @@ CHC24_2_3 = rule(
 # -- 2.4 ---------------------------------------------------------------------------------
 
 
-def _refusal_explained(case: Complaint, ctx: Context) -> Outcome:
-    refusals = _stage1_refusals(case)
-    facts: dict[str, Any] = {}
-    problems: list[str] = []
-    for i, r in refusals:
-        facts[f"refusals[{i}].explanation_given"] = r.explanation_given
-        facts[f"refusals[{i}].ombudsman_right_given"] = r.ombudsman_right_given
-        if r.explanation_given is False:
-            problems.append(
-                f"refusals[{i}] did not explain why the matter is unsuitable for the "
-                "complaints process"
-            )
-        if r.ombudsman_right_given is False:
-            problems.append(
-                f"refusals[{i}] did not tell the resident they can take the decision to the "
-                "Ombudsman"
-            )
-    if problems:
-        return failed("; ".join(problems), facts=facts)
-    unset = [k for k, v in facts.items() if v is None]
-    if unset:
-        return needs_evidence(f"the case does not record: set {', '.join(unset)}", facts=facts)
-    return passed(
-        f"{len(refusals)} refusal(s), each explained to the resident with their right to go "
-        "to the Ombudsman",
-        facts=facts,
+_EXPLAINED = item("explanation_given")
+_RIGHT_GIVEN = item("ombudsman_right_given")
+_refusal_explained = (
+    when(
+        _REFUSALS.any(_AT_STAGE1 & (_EXPLAINED.is_false() | _RIGHT_GIVEN.is_false())),
+        Verdict.FAIL,
+        "{problems}",
     )
+    .when(
+        _REFUSALS.any(_AT_STAGE1 & (_EXPLAINED.is_null() | _RIGHT_GIVEN.is_null())),
+        Verdict.NEEDS_EVIDENCE,
+        "the case does not record: set {unset}",
+    )
+    .otherwise(
+        Verdict.PASS,
+        "{count} refusal(s), each explained to the resident with their right to go "
+        "to the Ombudsman",
+        values={
+            "problems": _REFUSALS.each_of(
+                (
+                    _EXPLAINED.is_false(),
+                    "refusals[{index}] did not explain why the matter is unsuitable for the "
+                    "complaints process",
+                ),
+                (
+                    _RIGHT_GIVEN.is_false(),
+                    "refusals[{index}] did not tell the resident they can take the decision to "
+                    "the Ombudsman",
+                ),
+                where=_AT_STAGE1,
+            ),
+            "unset": _REFUSALS.each_of(
+                (_EXPLAINED.is_null(), "refusals[{index}].explanation_given"),
+                (_RIGHT_GIVEN.is_null(), "refusals[{index}].ombudsman_right_given"),
+                where=_AT_STAGE1,
+                sep=", ",
+            ),
+            "count": _REFUSALS.count(_AT_STAGE1),
+        },
+        each_facts=[
+            each_fact(
+                _REFUSALS,
+                "refusals[{index}].{name}",
+                {"explanation_given": _EXPLAINED, "ombudsman_right_given": _RIGHT_GIVEN},
+                where=_AT_STAGE1,
+            )
+        ],
+    )
+)
 
 
 def _explained_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:

@@ -42,7 +42,9 @@ from complaintrules.authoring import (
     policy_stage_days,
     policy_stage_says,
     response_contents_at,
+    stage,
     stage_check,
+    when,
 )
 
 from ._common import rule
@@ -468,6 +470,7 @@ CHC24_6_6 = rule(
 # 6.7 and 6.18 speak of the points of the complaint definition.
 _POINTS = "every point of the complaint definition"
 
+
 _REASONS_ATTESTATION = (
     "a quality review of a sample of response letters showing every point answered with "
     "reasons that cite policy, law or good practice"
@@ -740,20 +743,25 @@ CHC24_6_11 = rule(
 )
 
 
-def _no_reasons_demanded(case: Complaint, ctx: Context) -> Outcome:
-    stage = case.stage(2)
-    assert stage is not None  # the rule's gate
-    value = stage.escalation_reasons_demanded
-    facts = {"stage2.escalation_reasons_demanded": value}
-    if value is None:
-        return needs_evidence(
-            "the case does not record whether the resident was made to justify escalating "
-            "(set escalation_reasons_demanded)",
-            facts=facts,
-        )
-    if value:
-        return failed("the resident was required to explain why they escalated", facts=facts)
-    return passed("the resident was not asked to justify escalating", facts=facts)
+_REASONS_DEMANDED = stage(2).field("escalation_reasons_demanded")
+_no_reasons_demanded = (
+    when(
+        _REASONS_DEMANDED.is_null(),
+        Verdict.NEEDS_EVIDENCE,
+        "the case does not record whether the resident was made to justify escalating "
+        "(set escalation_reasons_demanded)",
+    )
+    .when(
+        _REASONS_DEMANDED.is_true(),
+        Verdict.FAIL,
+        "the resident was required to explain why they escalated",
+    )
+    .otherwise(
+        Verdict.PASS,
+        "the resident was not asked to justify escalating",
+        facts={"stage2.escalation_reasons_demanded": _REASONS_DEMANDED},
+    )
+)
 
 
 def _no_reasons_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:

@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
 from ._case import Complaint, RefusalGround, Stage
 from ._context import Context
+from ._expr import CaseExpression, each_fact, stage, when
+from ._expr import item as list_item
 from ._gates import GatedCheck, applies_at_stage
 from ._policy import ClockStart
 from ._rules import CaseCheck, Outcome, Verdict
@@ -48,9 +50,11 @@ __all__ = [
     "check_response_contents",
     "check_stage_numbers",
     "different_handlers",
+    "extension_notices",
     "handler_stages",
     "judge_timescale",
     "months_after",
+    "points_addressed",
     "response_clock_start",
     "response_contents_at",
     "response_deadline",
@@ -406,36 +410,50 @@ class TimescaleCheck:
         return judge_timescale(self.timescale, case, ctx)
 
 
-def check_extension_notices(case: Complaint, ctx: Context, *, stage_number: int) -> Outcome:
-    """Every extension notice at the stage gave the Ombudsman's contact details."""
-    stage = case.stage(stage_number)
-    if stage is None or not stage.extensions:
-        return _na(_NO_EXTENSION[1].format(stage_number))
-    facts = {
-        f"extensions[{i}].ombudsman_details_given": e.ombudsman_details_given
-        for i, e in enumerate(stage.extensions)
-    }
-    missing = [i for i, e in enumerate(stage.extensions) if e.ombudsman_details_given is False]
-    unknown = [i for i, e in enumerate(stage.extensions) if e.ombudsman_details_given is None]
-    if missing:
-        return Outcome(
+@cache
+def extension_notices(number: int) -> CaseExpression:
+    """Every extension notice at stage ``number`` gave the Ombudsman's contact details, as
+    an expression (judged on one case or a table of cases)."""
+    extensions = stage(number).field("extensions")
+    given = list_item("ombudsman_details_given")
+    return (
+        when(
+            ~extensions.present(),
+            Verdict.NOT_APPLICABLE,
+            _NO_EXTENSION[1].format(number),
+            evidence=False,
+        )
+        .when(
+            extensions.any(given.is_false()),
             Verdict.FAIL,
-            f"extension notice(s) {missing} at stage {stage_number} did not give the "
+            f"extension notice(s) [{{missing}}] at stage {number} did not give the "
             "Ombudsman's contact details",
-            facts,
         )
-    if unknown:
-        return Outcome(
+        .when(
+            extensions.any(given.is_null()),
             Verdict.NEEDS_EVIDENCE,
-            f"the case does not record whether extension notice(s) {unknown} gave the "
+            "the case does not record whether extension notice(s) [{unknown}] gave the "
             "Ombudsman's contact details (set ombudsman_details_given)",
-            facts,
         )
-    return Outcome(
-        Verdict.PASS,
-        f"all {len(stage.extensions)} extension notice(s) gave the Ombudsman's details",
-        facts,
+        .otherwise(
+            Verdict.PASS,
+            "all {count} extension notice(s) gave the Ombudsman's details",
+            values={
+                "missing": extensions.each("{index}", where=given.is_false()),
+                "unknown": extensions.each("{index}", where=given.is_null()),
+                "count": extensions.count(),
+            },
+            each_facts=[
+                each_fact(extensions, "extensions[{index}].ombudsman_details_given", given)
+            ],
+        )
     )
+
+
+def check_extension_notices(case: Complaint, ctx: Context, *, stage_number: int) -> Outcome:
+    """Every extension notice at the stage gave the Ombudsman's contact details (see
+    :func:`extension_notices`, the expression this judges)."""
+    return extension_notices(stage_number)(case, ctx)
 
 
 def check_response_contents(
@@ -515,6 +533,12 @@ def stage_check(check: Callable[..., Outcome], number: int, **options: Any) -> C
     lacks = gates.get(check)
     if lacks is None:
         raise ValueError(f"{check!r} is not a shared per-stage check")
+    # The checks written as expressions are gated as expressions, so a table is judged
+    # over its columns.
+    if check is check_extension_notices:
+        return _gate(extension_notices(number, **options), number, lacks)
+    if check is check_points_addressed:
+        return _gate(points_addressed(number, **options), number, lacks)
     return _gate(partial(check, stage_number=number, **options), number, lacks)
 
 
@@ -594,35 +618,52 @@ def check_actions_tracked(case: Complaint, ctx: Context, *, stage_number: int) -
     )
 
 
+@cache
+def points_addressed(number: int, points: str = "every point raised") -> CaseExpression:
+    """Stage ``number``'s response is recorded as answering every point raised, as an
+    expression; ``points`` names those points in the message asking for evidence, in the
+    Code's words (the 2024 Code speaks of the points of the complaint definition)."""
+    response = stage(number).field("response")
+    answered = stage(number).field("response.all_points_addressed")
+    return (
+        when(
+            response.is_null(),
+            Verdict.NOT_APPLICABLE,
+            _NO_RESPONSE[1].format(number),
+            evidence=False,
+        )
+        .when(
+            answered.is_null(),
+            Verdict.NEEDS_EVIDENCE,
+            _literal(
+                f"the case does not record whether the stage {number} response addressed "
+                f"{points} (set response.all_points_addressed)"
+            ),
+        )
+        .when(
+            answered.is_false(),
+            Verdict.FAIL,
+            f"the stage {number} response left points unanswered",
+        )
+        .otherwise(
+            Verdict.PASS,
+            f"the stage {number} response addressed every point (as recorded)",
+            facts={"response.all_points_addressed": answered},
+        )
+    )
+
+
+def _literal(text: str) -> str:
+    """``text`` as a message template that formats to itself."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
 def check_points_addressed(
     case: Complaint, ctx: Context, *, stage_number: int, points: str = "every point raised"
 ) -> Outcome:
-    """The stage's response is recorded as answering every point raised.
-
-    ``points`` names those points in the message asking for evidence, in the Code's words
-    (the 2024 Code speaks of the points of the complaint definition).
-    """
-    stage = case.stage(stage_number)
-    if stage is None or stage.response is None:
-        return _na(_NO_RESPONSE[1].format(stage_number))
-    value = stage.response.all_points_addressed
-    facts = {"response.all_points_addressed": value}
-    if value is None:
-        return Outcome(
-            Verdict.NEEDS_EVIDENCE,
-            f"the case does not record whether the stage {stage_number} response addressed "
-            f"{points} (set response.all_points_addressed)",
-            facts,
-        )
-    if not value:
-        return Outcome(
-            Verdict.FAIL, f"the stage {stage_number} response left points unanswered", facts
-        )
-    return Outcome(
-        Verdict.PASS,
-        f"the stage {stage_number} response addressed every point (as recorded)",
-        facts,
-    )
+    """The stage's response is recorded as answering every point raised (see
+    :func:`points_addressed`, the expression this judges)."""
+    return points_addressed(stage_number, points)(case, ctx)
 
 
 def check_issues_raised(case: Complaint, ctx: Context, *, stage_number: int = 1) -> Outcome:

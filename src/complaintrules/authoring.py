@@ -1,7 +1,10 @@
 """Building blocks for pack authors: the built-in packs use exactly these.
 
 A check is a plain function ``(subject, ctx) -> Outcome``; these helpers make the common
-shapes short and keep their messages consistent.
+shapes short and keep their messages consistent. A case check can instead be written as an
+expression (:func:`when` ... :meth:`~Verdicts.otherwise` over :func:`case_field`,
+:func:`stage`, :func:`item`, :func:`param`): the library then judges it on one case and,
+with the same expression, over a table of cases (see ``docs/expressions.md``).
 """
 
 from __future__ import annotations
@@ -11,6 +14,20 @@ from datetime import date
 from typing import Any, Protocol, overload
 
 from ._context import Context, Portfolio
+from ._expr import (
+    CaseExpression,
+    EachFact,
+    Expr,
+    StageRef,
+    Verdicts,
+    case_field,
+    each_fact,
+    item,
+    lit,
+    param,
+    stage,
+    when,
+)
 from ._gates import CaseFact, GatedCheck, applies_at_stage, applies_if, case_facts
 from ._organisation import Appointment, Organisation
 from ._policy import ClockStart, LandlordPolicy, PolicyStage
@@ -65,11 +82,14 @@ __all__ = [
     "EXAMPLE_LANDLORD",
     "RESPONSE_ITEMS",
     "CaseCheck",
+    "CaseExpression",
     "CaseFact",
     "ClockStart",
     "Context",
     "Deadline",
+    "EachFact",
     "Example",
+    "Expr",
     "ExtensionReview",
     "GatedCheck",
     "Level",
@@ -82,15 +102,18 @@ __all__ = [
     "Portfolio",
     "Rule",
     "RuleMaker",
+    "StageRef",
     "Subject",
     "Timescale",
     "TimescaleCheck",
     "Verdict",
+    "Verdicts",
     "acknowledgement_deadline",
     "applies_at_stage",
     "applies_if",
     "attestation_example",
     "case_facts",
+    "case_field",
     "check_acknowledged_in_time",
     "check_actions_tracked",
     "check_different_handlers",
@@ -104,16 +127,20 @@ __all__ = [
     "check_stage_numbers",
     "deadline_after",
     "different_handlers",
+    "each_fact",
     "escalation_day0",
     "example",
     "failed",
+    "item",
     "judge_deadline",
     "judge_timescale",
+    "lit",
     "months_after",
     "named_appointment",
     "needs_evidence",
     "not_applicable",
     "organisation_example",
+    "param",
     "passed",
     "policy_definition_keeps",
     "policy_different_handlers",
@@ -131,9 +158,11 @@ __all__ = [
     "response_due",
     "review_extensions",
     "rule_factory",
+    "stage",
     "stage_check",
     "stage_start",
     "training_recorded",
+    "when",
 ]
 
 

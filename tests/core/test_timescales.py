@@ -415,6 +415,10 @@ ALLOWED = (
         "src/complaintrules/_tabular.py",
         """f"stage{n}.extension_{k}" for k in ("reason",""",
     ),
+    # the case table's column per stage number, and the flat mapping targets it is built
+    # from (column names of the case model, not parameters)
+    ("src/complaintrules/_columns.py", 'return f"stage{number}"'),
+    ("src/complaintrules/_columns.py", 'p = f"stage{number}."'),
     # the TSM report's per-stage keys (output field names, not parameters)
     ("src/complaintrules/_tsm.py", """f"stage{n}": {"""),
 )

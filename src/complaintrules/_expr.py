@@ -1,0 +1,1152 @@
+"""Case checks written once, as expressions, and run over one case or a table of cases.
+
+A pack writes a case check as a verdict table over the case's fields::
+
+    reasons = stage(2).field("escalation_reasons_demanded")
+    check = (
+        when(reasons.is_null(), Verdict.NEEDS_EVIDENCE, "the case does not record ...")
+        .when(reasons.is_true(), Verdict.FAIL, "the resident was required to ...")
+        .otherwise(Verdict.PASS, "the resident was not asked ...",
+                   facts={"stage2.escalation_reasons_demanded": reasons})
+    )
+
+The result, a :class:`CaseExpression`, is a case check like any other (a callable
+``(case, ctx) -> Outcome``, so gates and the engine's error isolation apply unchanged),
+judged on one :class:`Complaint` by a plain-Python backend that needs no Arrow; and
+:func:`judge_table` judges the same expression over a case table
+(:mod:`complaintrules._columns`) with ``pyarrow.compute``, giving every row's verdict and
+building messages and evidence only for the rows asked for. Both backends are generated
+from the one expression: there is no second copy of the law to keep in step.
+
+Values follow SQL's rules for unknowns: a comparison with a missing value is unknown, ``&``
+and ``|`` are Kleene logic, and a branch whose condition is unknown is not taken. Enum
+values are compared and shown as their text.
+"""
+
+from __future__ import annotations
+
+import operator
+import traceback
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from ._gates import GatedCheck
+from ._rules import Evidence, Finding, Outcome, Rule, Subject, Verdict
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from ._case import Complaint
+    from ._context import Context
+    from ._engine import Engine
+    from ._packs import Pack
+
+__all__ = [
+    "CaseExpression",
+    "EachFact",
+    "Expr",
+    "StageRef",
+    "TableVerdicts",
+    "Verdicts",
+    "case_field",
+    "each_fact",
+    "item",
+    "judge_table",
+    "lit",
+    "param",
+    "stage",
+    "when",
+]
+
+
+#: The stage numbers the case model accepts (``Stage.number``, 0 to 9).
+STAGE_NUMBERS = range(10)
+
+
+# -- the two evaluation environments ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """What an expression reads on one case: the case, parameters, the current list item."""
+
+    case: Complaint
+    params: Mapping[str, Any]
+    item: Any = None
+
+
+#: The Python backend of an expression: a function of (case, parameters, current item),
+#: made once from the expression by :meth:`Expr._compile`.
+Fn = Callable[[Any, Mapping[str, Any], Any], Any]
+
+_PLAIN_TYPES = frozenset({bool, str, int, float, type(None), date})
+
+
+@dataclass(slots=True)
+class _Columns:
+    """What an expression reads over a table: its columns, parameters, the current items."""
+
+    table: pa.Table
+    params: Mapping[str, Any]
+    size: int
+    item: Any = None
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    def column(self, name: str) -> pa.Array:
+        found = self.cache.get(name)
+        if found is None:
+            found = self.cache[name] = self.table.column(name).combine_chunks()
+        return found
+
+
+def _plain(value: Any) -> Any:
+    """A model value as the table holds it: enums by value, decimals as exact text."""
+    if type(value) in _PLAIN_TYPES:
+        return value
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _walk(obj: Any, path: Sequence[str]) -> Any:
+    for part in path:
+        if obj is None:
+            return None
+        obj = obj[part] if isinstance(obj, dict) else getattr(obj, part)
+    return _plain(obj)
+
+
+def _reader(path: tuple[str, ...]) -> Callable[[Any], Any]:
+    """A function reading ``path`` below a model object (or a dict read back from Arrow)."""
+    if len(path) == 1:
+        (name,) = path
+
+        def one(obj: Any) -> Any:
+            if obj is None:
+                return None
+            value = obj[name] if type(obj) is dict else getattr(obj, name)
+            return value if type(value) in _PLAIN_TYPES else _plain(value)
+
+        return one
+    return lambda obj: _walk(obj, path)
+
+
+def _array(value: Any, size: int) -> pa.Array:
+    """``value`` as an array of ``size`` rows (a scalar, such as a parameter, repeated)."""
+    import pyarrow as pa
+
+    if isinstance(value, pa.ChunkedArray):
+        return value.combine_chunks()
+    if isinstance(value, pa.Array):
+        return value
+    if isinstance(value, pa.Scalar):
+        return pa.repeat(value, size)
+    return pa.repeat(pa.scalar(value), size) if value is not None else pa.nulls(size)
+
+
+def _struct_path(array: Any, path: Sequence[str]) -> Any:
+    import pyarrow.compute as pc
+
+    for part in path:
+        array = pc.struct_field(array, part)
+    return array
+
+
+# -- expressions ---------------------------------------------------------------------------
+
+
+class Expr:
+    """A value read from a case (or computed from such values), typed by the case model.
+
+    Build one with :func:`case_field`, :func:`stage`, :func:`item`, :func:`param` or
+    :func:`lit`, and combine with the methods below and ``&``, ``|``, ``~``.
+    """
+
+    __slots__ = ()
+
+    def _compile(self) -> Fn:
+        """The Python backend of this expression."""
+        raise NotImplementedError
+
+    def _py(self, env: _Row) -> Any:
+        return self._compile()(env.case, env.params, env.item)
+
+    def _arrow(self, env: _Columns) -> Any:
+        raise NotImplementedError
+
+    def _params(self) -> Iterator[str]:
+        yield from ()
+
+    # comparisons (unknown when either side is)
+    def eq(self, other: Any) -> Expr:
+        return _Compare("equal", self, _lift(other))
+
+    def ne(self, other: Any) -> Expr:
+        return _Compare("not_equal", self, _lift(other))
+
+    def lt(self, other: Any) -> Expr:
+        return _Compare("less", self, _lift(other))
+
+    def le(self, other: Any) -> Expr:
+        return _Compare("less_equal", self, _lift(other))
+
+    def gt(self, other: Any) -> Expr:
+        return _Compare("greater", self, _lift(other))
+
+    def ge(self, other: Any) -> Expr:
+        return _Compare("greater_equal", self, _lift(other))
+
+    # tests that are never unknown
+    def is_null(self) -> Expr:
+        """The value is missing."""
+        return _Test("null", self)
+
+    def not_null(self) -> Expr:
+        """The value is recorded."""
+        return _Test("valid", self)
+
+    def is_true(self) -> Expr:
+        """The value is recorded as true (missing is not true)."""
+        return _Test("true", self)
+
+    def is_false(self) -> Expr:
+        """The value is recorded as false (missing is not false)."""
+        return _Test("false", self)
+
+    def present(self) -> Expr:
+        """The value is recorded and not empty: a non-empty text or list, a true yes/no."""
+        return _Test("present", self)
+
+    # boolean logic (Kleene)
+    def __and__(self, other: Expr) -> Expr:
+        return _Logic("and", self, other)
+
+    def __or__(self, other: Expr) -> Expr:
+        return _Logic("or", self, other)
+
+    def __invert__(self) -> Expr:
+        return _Not(self)
+
+    # lists
+    def any(self, predicate: Expr) -> Expr:
+        """This list has an item for which ``predicate`` (over :func:`item`) holds."""
+        return _Aggregate("any", self, predicate)
+
+    def all(self, predicate: Expr) -> Expr:
+        """``predicate`` holds for every item of this list (true for an empty list)."""
+        return _Aggregate("all", self, predicate)
+
+    def count(self, predicate: Expr | None = None) -> Expr:
+        """How many items of this list meet ``predicate`` (all of them without one)."""
+        return _Aggregate("count", self, predicate)
+
+    def each(
+        self, template: str, *, where: Expr | None = None, sep: str = ", ", **values: Expr
+    ) -> Expr:
+        """Text: ``template`` formatted for each item of this list meeting ``where``, over
+        ``values`` (read per item) and ``{index}`` (the item's place in the whole list),
+        joined by ``sep``; for messages."""
+        return _Each(self, where, ((None, template),), tuple(values.items()), sep)
+
+    def each_of(
+        self,
+        *clauses: tuple[Expr, str],
+        where: Expr | None = None,
+        sep: str = "; ",
+        **values: Expr,
+    ) -> Expr:
+        """Text: for each item of this list meeting ``where``, in turn, every clause
+        ``(condition, template)`` whose condition holds for it, formatted as in
+        :meth:`each`, all joined by ``sep``; for messages listing what each item lacks."""
+        return _Each(self, where, tuple(clauses), tuple(values.items()), sep)
+
+    def or_else(self, other: Any) -> Expr:
+        """This value where it is :meth:`present`, else ``other``."""
+        return _OrElse(self, _lift(other))
+
+
+def _lift(value: Any) -> Expr:
+    return value if isinstance(value, Expr) else _Literal(_plain(value))
+
+
+@dataclass(frozen=True, slots=True)
+class _Literal(Expr):
+    value: Any
+
+    def _compile(self) -> Fn:
+        value = self.value
+        return lambda case, params, item: value
+
+    def _arrow(self, env: _Columns) -> Any:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class _Param(Expr):
+    name: str
+
+    def _compile(self) -> Fn:
+        name = self.name
+        return lambda case, params, item: params[name]
+
+    def _arrow(self, env: _Columns) -> Any:
+        return env.params[self.name]
+
+    def _params(self) -> Iterator[str]:
+        yield self.name
+
+
+@dataclass(frozen=True, slots=True)
+class _CaseField(Expr):
+    path: tuple[str, ...]
+
+    def _compile(self) -> Fn:
+        if len(self.path) == 1:
+            (name,) = self.path
+
+            def top(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+                value = getattr(case, name)
+                return value if type(value) in _PLAIN_TYPES else _plain(value)
+
+            return top
+        read = _reader(self.path)
+        return lambda case, params, item: read(case)
+
+    def _arrow(self, env: _Columns) -> Any:
+        return _struct_path(env.column(self.path[0]), self.path[1:])
+
+
+@dataclass(frozen=True, slots=True)
+class _StageField(Expr):
+    number: int
+    path: tuple[str, ...]
+
+    def _compile(self) -> Fn:
+        read, number = _reader(self.path), self.number
+
+        def field(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            for st in case.stages:
+                if st.number == number:
+                    return read(st)
+            return None
+
+        return field
+
+    def _arrow(self, env: _Columns) -> Any:
+        from ._columns import stage_column
+
+        return _struct_path(env.column(stage_column(self.number)), self.path)
+
+
+@dataclass(frozen=True, slots=True)
+class _StageReached(Expr):
+    number: int
+
+    def _compile(self) -> Fn:
+        number = self.number
+        return lambda case, params, item: any(st.number == number for st in case.stages)
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow.compute as pc
+
+        from ._columns import stage_column
+
+        return pc.is_valid(env.column(stage_column(self.number)))
+
+
+@dataclass(frozen=True, slots=True)
+class _ItemField(Expr):
+    path: tuple[str, ...]
+
+    def _compile(self) -> Fn:
+        read = _reader(self.path)
+
+        def field(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            if item is None:
+                raise ValueError("item(...) is only meaningful inside any(), all() or count()")
+            return read(item)
+
+        return field
+
+    def _arrow(self, env: _Columns) -> Any:
+        if env.item is None:
+            raise ValueError("item(...) is only meaningful inside any(), all() or count()")
+        return _struct_path(env.item, self.path)
+
+
+_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    "equal": operator.eq,
+    "not_equal": operator.ne,
+    "less": operator.lt,
+    "less_equal": operator.le,
+    "greater": operator.gt,
+    "greater_equal": operator.ge,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Compare(Expr):
+    op: str
+    left: Expr
+    right: Expr
+
+    def _compile(self) -> Fn:
+        left, right, op = self.left._compile(), self.right._compile(), _COMPARE[self.op]
+
+        def compare(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            a, b = left(case, params, item), right(case, params, item)
+            return None if a is None or b is None else bool(op(a, b))
+
+        return compare
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow.compute as pc
+
+        a, b = self.left._arrow(env), self.right._arrow(env)
+        return pc.call_function(self.op, [_array(a, env.size), b])
+
+    def _params(self) -> Iterator[str]:
+        yield from self.left._params()
+        yield from self.right._params()
+
+
+@dataclass(frozen=True, slots=True)
+class _Test(Expr):
+    kind: str
+    value: Expr
+
+    def _compile(self) -> Fn:
+        v = self.value._compile()
+        # one closure per kind: this runs on every case
+        if self.kind == "null":
+            return lambda case, params, item: v(case, params, item) is None
+        if self.kind == "valid":
+            return lambda case, params, item: v(case, params, item) is not None
+        if self.kind == "true":
+            return lambda case, params, item: v(case, params, item) is True
+        if self.kind == "false":
+            return lambda case, params, item: v(case, params, item) is False
+
+        def present(case: Any, params: Mapping[str, Any], item: Any) -> bool:
+            found = v(case, params, item)
+            return found is not None and bool(found)
+
+        return present
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        v = _array(self.value._arrow(env), env.size)
+        if self.kind == "null":
+            return pc.is_null(v)
+        if self.kind == "valid":
+            return pc.is_valid(v)
+        if self.kind == "true":
+            return pc.fill_null(v, False)
+        if self.kind == "false":
+            return pc.fill_null(pc.invert(v), False)
+        kind = v.type
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            found = pc.greater(pc.utf8_length(v), 0)
+        elif pa.types.is_list(kind) or pa.types.is_large_list(kind):
+            found = pc.greater(pc.list_value_length(v), 0)
+        elif pa.types.is_boolean(kind):
+            found = v
+        elif pa.types.is_integer(kind) or pa.types.is_floating(kind):
+            found = pc.not_equal(v, 0)
+        else:
+            found = pc.is_valid(v)
+        return pc.fill_null(found, False)
+
+    def _params(self) -> Iterator[str]:
+        yield from self.value._params()
+
+
+@dataclass(frozen=True, slots=True)
+class _Logic(Expr):
+    op: str
+    left: Expr
+    right: Expr
+
+    def _compile(self) -> Fn:
+        left, right = self.left._compile(), self.right._compile()
+        stop = self.op != "and"  # the value that decides: false for and, true for or
+
+        def logic(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            a, b = left(case, params, item), right(case, params, item)
+            if a is stop or b is stop:
+                return stop
+            return None if a is None or b is None else not stop
+
+        return logic
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow.compute as pc
+
+        a = _array(self.left._arrow(env), env.size)
+        b = _array(self.right._arrow(env), env.size)
+        return pc.and_kleene(a, b) if self.op == "and" else pc.or_kleene(a, b)
+
+    def _params(self) -> Iterator[str]:
+        yield from self.left._params()
+        yield from self.right._params()
+
+
+@dataclass(frozen=True, slots=True)
+class _Not(Expr):
+    value: Expr
+
+    def _compile(self) -> Fn:
+        value = self.value._compile()
+
+        def negate(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            v = value(case, params, item)
+            return None if v is None else not v
+
+        return negate
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow.compute as pc
+
+        return pc.invert(_array(self.value._arrow(env), env.size))
+
+    def _params(self) -> Iterator[str]:
+        yield from self.value._params()
+
+
+@dataclass(frozen=True, slots=True)
+class _Aggregate(Expr):
+    """any / all / count over a list, the predicate read per item (unknown counts as no)."""
+
+    kind: str
+    items: Expr
+    predicate: Expr | None
+
+    def _compile(self) -> Fn:
+        items, kind = self.items._compile(), self.kind
+        predicate = self.predicate._compile() if self.predicate is not None else None
+
+        def aggregate(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            found = items(case, params, item) or []
+            if predicate is None:
+                met = len(found)
+            else:
+                met = sum(predicate(case, params, x) is True for x in found)
+            if kind == "count":
+                return met
+            return met > 0 if kind == "any" else met == len(found)
+
+        return aggregate
+
+    def _arrow(self, env: _Columns) -> Any:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        lists = _array(self.items._arrow(env), env.size)
+        lengths = np.asarray(
+            pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False),
+            dtype=np.int64,
+        )
+        if self.predicate is None:
+            met = lengths
+        else:
+            flat = pc.list_flatten(lists)
+            parents = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
+            inner = _Columns(env.table, env.params, len(flat), flat, env.cache)
+            held = _array(self.predicate._arrow(inner), len(flat))
+            mask = np.asarray(pc.fill_null(held, False).to_numpy(zero_copy_only=False), bool)
+            met = np.bincount(parents[mask], minlength=env.size)
+        if self.kind == "count":
+            return pa.array(met)
+        return pa.array(met > 0 if self.kind == "any" else met == lengths)
+
+    def _params(self) -> Iterator[str]:
+        yield from self.items._params()
+        if self.predicate is not None:
+            yield from self.predicate._params()
+
+
+def _kept(
+    found: Sequence[Any] | None, where: Fn | None, case: Any, params: Mapping[str, Any]
+) -> list[tuple[int, Any]]:
+    """(index, item) of each item of ``found`` meeting ``where``."""
+    return [
+        (i, x) for i, x in enumerate(found or []) if where is None or where(case, params, x) is True
+    ]
+
+
+def _per_item(items: Expr, where: Expr | None, env: _Columns) -> list[list[tuple[int, Any]]]:
+    """Per row of ``env``, the (index, item) of each item meeting ``where``; the items are
+    read back from Arrow (as dicts), so this serves messages and evidence, row by row, and
+    per-item values may read only the item and parameters."""
+    test = where._compile() if where is not None else None
+    lists = _array(items._arrow(env), env.size).to_pylist()
+    return [_kept(found, test, None, env.params) for found in lists]
+
+
+@dataclass(frozen=True, slots=True)
+class _Each(Expr):
+    items: Expr
+    where: Expr | None
+    clauses: tuple[tuple[Expr | None, str], ...]
+    values: tuple[tuple[str, Expr], ...]
+    sep: str
+
+    def _texter(self) -> Callable[[Sequence[tuple[int, Any]], Mapping[str, Any]], str]:
+        values = [(k, e._compile()) for k, e in self.values]
+        clauses = [(c._compile() if c is not None else None, t) for c, t in self.clauses]
+        sep = self.sep
+
+        def text(kept: Sequence[tuple[int, Any]], params: Mapping[str, Any]) -> str:
+            return sep.join(
+                template.format(index=i, **{k: f(None, params, x) for k, f in values})
+                for i, x in kept
+                for condition, template in clauses
+                if condition is None or condition(None, params, x) is True
+            )
+
+        return text
+
+    def _compile(self) -> Fn:
+        items, text = self.items._compile(), self._texter()
+        where = self.where._compile() if self.where is not None else None
+
+        def each(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            return text(_kept(items(case, params, item), where, case, params), params)
+
+        return each
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow as pa
+
+        text = self._texter()
+        rows = _per_item(self.items, self.where, env)
+        return pa.array([text(kept, env.params) for kept in rows], pa.string())
+
+    def _params(self) -> Iterator[str]:
+        yield from self.items._params()
+        if self.where is not None:
+            yield from self.where._params()
+        for condition, _ in self.clauses:
+            if condition is not None:
+                yield from condition._params()
+        for _, e in self.values:
+            yield from e._params()
+
+
+@dataclass(frozen=True, slots=True)
+class _OrElse(Expr):
+    value: Expr
+    other: Expr
+
+    def _compile(self) -> Fn:
+        value, other = self.value._compile(), self.other._compile()
+
+        def or_else(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            v = value(case, params, item)
+            return v if v is not None and bool(v) else other(case, params, item)
+
+        return or_else
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow.compute as pc
+
+        v = _array(self.value._arrow(env), env.size)
+        o = _array(self.other._arrow(env), env.size)
+        return pc.if_else(_array(_Test("present", self.value)._arrow(env), env.size), v, o)
+
+    def _params(self) -> Iterator[str]:
+        yield from self.value._params()
+        yield from self.other._params()
+
+
+@dataclass(frozen=True, slots=True)
+class EachFact:
+    """Evidence entries, one per item of a list meeting ``where``: the key ``key`` formatted
+    with ``{index}``, the value ``value`` read per item (a mapping gives an object; with
+    ``{name}`` in the key, a mapping gives one entry per name instead)."""
+
+    items: Expr
+    key: str
+    value: Expr | Mapping[str, Expr]
+    where: Expr | None = None
+
+    def _compile(self) -> Callable[[Any, Mapping[str, Any], Any], dict[str, Any]]:
+        """The entries of one case (its items read from the case, or given as ``item``
+        already filtered, as :func:`_per_item` gives them)."""
+        items = self.items._compile()
+        where = self.where._compile() if self.where is not None else None
+        key = self.key
+        if "{name}" in key and not isinstance(self.value, Expr):
+            named = [(k, e._compile()) for k, e in self.value.items()]
+
+            def flat(case: Any, params: Mapping[str, Any], kept: Any) -> dict[str, Any]:
+                if case is not None:
+                    kept = _kept(items(case, params, None), where, case, params)
+                return {
+                    key.format(index=i, name=k): f(None, params, x)
+                    for i, x in kept
+                    for k, f in named
+                }
+
+            return flat
+        if isinstance(self.value, Expr):
+            one = self.value._compile()
+
+            def value(params: Mapping[str, Any], x: Any) -> Any:
+                return one(None, params, x)
+        else:
+            fields = [(k, e._compile()) for k, e in self.value.items()]
+
+            def value(params: Mapping[str, Any], x: Any) -> Any:
+                return {k: f(None, params, x) for k, f in fields}
+
+        def entries(case: Any, params: Mapping[str, Any], kept: Any) -> dict[str, Any]:
+            if case is not None:
+                kept = _kept(items(case, params, None), where, case, params)
+            return {key.format(index=i): value(params, x) for i, x in kept}
+
+        return entries
+
+
+def each_fact(
+    items: Expr, key: str, value: Expr | Mapping[str, Expr], *, where: Expr | None = None
+) -> EachFact:
+    """Evidence for each item of ``items`` meeting ``where`` (see :class:`EachFact`)."""
+    return EachFact(items, key, value, where)
+
+
+# -- how authors name values ----------------------------------------------------------------
+
+
+def _path(dotted: str) -> tuple[str, ...]:
+    parts = tuple(dotted.split("."))
+    if not all(parts):
+        raise ValueError(f"field path {dotted!r} has an empty part")
+    return parts
+
+
+def case_field(path: str) -> Expr:
+    """A fact of the case itself, by its dotted path on :class:`Complaint`
+    (``"service_request"``, ``"resident.disclosed_disability"``, ``"refusals"``)."""
+    return _CaseField(_path(path))
+
+
+@dataclass(frozen=True, slots=True)
+class StageRef:
+    """Stage ``number`` of a case: :meth:`field` reads its facts, :meth:`reached` whether the
+    case has it."""
+
+    number: int
+
+    def field(self, path: str) -> Expr:
+        """A fact of the stage by its dotted path on :class:`Stage` (``"handler"``,
+        ``"response.contents.reasons"``, ``"extensions"``); missing where the case did not
+        reach the stage."""
+        return _StageField(self.number, _path(path))
+
+    def reached(self) -> Expr:
+        return _StageReached(self.number)
+
+
+def stage(number: int) -> StageRef:
+    """Stage ``number`` of the case."""
+    if number not in STAGE_NUMBERS:
+        raise ValueError(f"stage {number}: the case model numbers stages 0 to 9")
+    return StageRef(number)
+
+
+def item(path: str) -> Expr:
+    """A fact of the list item being tested, inside ``any``, ``all`` or ``count``."""
+    return _ItemField(_path(path))
+
+
+def param(name: str) -> Expr:
+    """The pack's parameter ``name`` in force on the case's receipt date (it is then
+    recorded in the evidence, as :meth:`Context.param` records it)."""
+    return _Param(name)
+
+
+def lit(value: Any) -> Expr:
+    """A constant."""
+    return _Literal(_plain(value))
+
+
+# -- verdict tables ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Branch:
+    condition: Expr | None
+    verdict: Verdict
+    message: str
+    evidence: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Verdicts:
+    """A verdict table being built: the first branch whose condition holds decides."""
+
+    branches: tuple[_Branch, ...]
+
+    def when(
+        self, condition: Expr, verdict: Verdict, message: str, *, evidence: bool = True
+    ) -> Verdicts:
+        """Another branch, tried after those before it."""
+        return Verdicts((*self.branches, _Branch(condition, Verdict(verdict), message, evidence)))
+
+    def otherwise(
+        self,
+        verdict: Verdict,
+        message: str,
+        *,
+        evidence: bool = True,
+        values: Mapping[str, Expr] | None = None,
+        facts: Mapping[str, Expr] | None = None,
+        each_facts: Sequence[EachFact] = (),
+        computed: Mapping[str, Expr] | None = None,
+    ) -> CaseExpression:
+        """The verdict when no branch holds, which completes the table.
+
+        Messages are :meth:`str.format` templates over ``values`` (``{handler}``); ``facts``
+        (then ``each_facts``, per list item) and ``computed`` name the values the outcome's
+        evidence records, on every branch given ``evidence=True`` (the default).
+        """
+        return CaseExpression(
+            (*self.branches, _Branch(None, Verdict(verdict), message, evidence)),
+            dict(values or {}),
+            dict(facts or {}),
+            dict(computed or {}),
+            tuple(each_facts),
+        )
+
+
+def when(condition: Expr, verdict: Verdict, message: str, *, evidence: bool = True) -> Verdicts:
+    """The first branch of a verdict table: ``verdict`` with ``message`` where
+    ``condition`` holds (see :meth:`Verdicts.otherwise` for messages and evidence)."""
+    return Verdicts(()).when(condition, verdict, message, evidence=evidence)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseExpression:
+    """A case check written as a verdict table; call it on one case like any case check,
+    or judge a table of cases with :func:`judge_table`."""
+
+    branches: tuple[_Branch, ...]
+    values: Mapping[str, Expr]
+    facts: Mapping[str, Expr]
+    computed: Mapping[str, Expr]
+    each_facts: tuple[EachFact, ...] = ()
+    _call: Callable[[Complaint, Context], Outcome] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_call", self._compile())
+        for b in self.branches:
+            try:
+                b.message.format(**dict.fromkeys(self.values, ""))
+            except (KeyError, IndexError) as exc:
+                raise ValueError(
+                    f"message {b.message!r} names {exc}, which is not among the values "
+                    f"({', '.join(self.values) or 'none given'})"
+                ) from None
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        """The parameters the expression reads, each once, in the order it reads them."""
+        found: dict[str, None] = {}
+        exprs = [b.condition for b in self.branches if b.condition is not None]
+        exprs += [*self.values.values(), *self.facts.values(), *self.computed.values()]
+        for each in self.each_facts:
+            exprs.append(each.items)
+            exprs += [each.where] if each.where is not None else []
+            value = each.value
+            exprs += [value] if isinstance(value, Expr) else list(value.values())
+        for e in exprs:
+            found.update(dict.fromkeys(e._params()))
+        return tuple(found)
+
+    def __call__(self, case: Complaint, ctx: Context) -> Outcome:
+        """The Python backend: one case, no Arrow."""
+        return self._call(case, ctx)
+
+    def _compile(self) -> Callable[[Complaint, Context], Outcome]:
+        """The Python backend, made once: closures over the model, no tree walked per case."""
+        names = self.parameters
+        branches = [
+            (
+                b.condition._compile() if b.condition is not None else None,
+                b,
+                "{" in b.message or "}" in b.message,
+            )
+            for b in self.branches
+        ]
+        values = [(k, e._compile()) for k, e in self.values.items()]
+        facts = [(k, e._compile()) for k, e in self.facts.items()]
+        computed = [(k, e._compile()) for k, e in self.computed.items()]
+        each = [e._compile() for e in self.each_facts]
+        no_params: Mapping[str, Any] = {}
+
+        def pick(case: Complaint, params: Mapping[str, Any]) -> tuple[_Branch, bool]:
+            for condition, b, templated in branches:
+                if condition is None or condition(case, params, None) is True:
+                    return b, templated
+            raise AssertionError("the last branch has no condition")  # never reached
+
+        def call(case: Complaint, ctx: Context) -> Outcome:
+            params = {n: ctx.param(n) for n in names} if names else no_params
+            b, templated = pick(case, params)
+            message = b.message
+            if templated:
+                message = message.format(**{k: f(case, params, None) for k, f in values})
+            if not b.evidence:
+                return Outcome(b.verdict, message)
+            found = {k: f(case, params, None) for k, f in facts}
+            for entries in each:
+                found.update(entries(case, params, None))
+            return Outcome(
+                b.verdict, message, found, {k: f(case, params, None) for k, f in computed}
+            )
+
+        return call
+
+    # -- the Arrow backend --------------------------------------------------------------------
+
+    def _branches(self, env: _Columns) -> Any:
+        """Per row, the index of the branch that decides it (a numpy array)."""
+        import numpy as np
+        import pyarrow.compute as pc
+
+        chosen = np.full(env.size, len(self.branches) - 1, dtype=np.int64)
+        open_rows = np.ones(env.size, dtype=bool)
+        for i, b in enumerate(self.branches[:-1]):
+            assert b.condition is not None
+            held = _array(b.condition._arrow(env), env.size)
+            mask = np.asarray(pc.fill_null(held, False).to_numpy(zero_copy_only=False), bool)
+            mask &= open_rows
+            chosen[mask] = i
+            open_rows &= ~mask
+        return chosen
+
+    def _explain(self, env: _Columns, chosen: Sequence[int]) -> list[Outcome]:
+        """The outcomes of the rows of ``env`` (only those asked for), their branches
+        ``chosen``: messages and evidence are read over these rows alone."""
+
+        def column(exprs: Mapping[str, Expr]) -> dict[str, list[Any]]:
+            return {k: _array(e._arrow(env), env.size).to_pylist() for k, e in exprs.items()}
+
+        words, facts, computed = column(self.values), column(self.facts), column(self.computed)
+        per_item = [
+            (each._compile(), _per_item(each.items, each.where, env)) for each in self.each_facts
+        ]
+        out = []
+        for row, i in enumerate(chosen):
+            b = self.branches[i]
+            message = b.message.format(**{k: v[row] for k, v in words.items()})
+            if b.evidence:
+                found = {k: v[row] for k, v in facts.items()}
+                for entries, kept in per_item:
+                    found.update(entries(None, env.params, kept[row]))
+                out.append(
+                    Outcome(
+                        b.verdict,
+                        message,
+                        found,
+                        {k: v[row] for k, v in computed.items()},
+                    )
+                )
+            else:
+                out.append(Outcome(b.verdict, message))
+        return out
+
+
+# -- judging a table ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TableVerdicts:
+    """One rule judged over a case table: every row's verdict, and the findings of the rows
+    asked for (by row number)."""
+
+    rule_id: str
+    verdicts: list[Verdict]
+    findings: dict[int, Finding]
+
+
+def expression_of(check: object) -> tuple[CaseExpression, GatedCheck | None] | None:
+    """The expression behind a case check (and its gate, if gated); None for a function."""
+    if isinstance(check, CaseExpression):
+        return check, None
+    if isinstance(check, GatedCheck) and isinstance(check.check, CaseExpression):
+        return check.check, check
+    return None
+
+
+def judge_table(
+    rule: Rule,
+    table: pa.Table,
+    *,
+    engine: Engine,
+    pack: Pack,
+    as_of: date | None = None,
+    explain: Sequence[int] | str = (),
+) -> TableVerdicts:
+    """Judge ``rule``'s case expression over every row of ``table`` (a case table, cases
+    already as they stood on ``as_of``; see :mod:`complaintrules._columns`).
+
+    Each row is judged as :meth:`Engine.case_findings` judges its case against ``pack``:
+    parameters in force on its receipt date, the rule's gate first. ``explain`` names the
+    rows whose findings (message and evidence) are built: row numbers, ``"all"``, or
+    ``"failures"`` (rows failing or in error). A rule that raises is reported, as the
+    engine reports it, as an error on each row of the group of receipt dates it raised on;
+    the other rows and rules are not affected.
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    found = expression_of(rule.case)
+    if found is None:
+        raise TypeError(f"rule {rule.id}: its case check is a function; judge it per case")
+    expression, gate = found
+    n = table.num_rows
+    verdicts: list[Verdict | None] = [None] * n
+    outcomes: dict[int, Outcome | Finding] = {}
+    contexts: dict[int, Context] = {}
+    asked = (
+        set(range(n)) if explain == "all" else set() if isinstance(explain, str) else set(explain)
+    )
+    failures = explain == "failures"
+    rows = np.arange(n)
+    if gate is not None:
+        from ._columns import case_facts_column
+
+        facts = case_facts_column(table)
+        applies = (facts & gate.requires) == gate.requires
+        for r in rows[~applies]:
+            verdicts[r] = Verdict.NOT_APPLICABLE
+            if r in asked:
+                outcomes[int(r)] = Outcome(Verdict.NOT_APPLICABLE, gate.otherwise)
+        rows = rows[applies]
+    # Rows whose receipt dates share the parameters' values are judged together.
+    received = table.column("received_on").to_pylist()
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    group_context: dict[tuple[Any, ...], tuple[Context, dict[str, Any]]] = {}
+    by_day: dict[date, tuple[Any, ...]] = {}
+    failed_days: dict[date, Finding] = {}
+    for r in rows.tolist():
+        day = received[r]
+        key = by_day.get(day)
+        if key is None and day not in failed_days:
+            ctx = _context(engine, pack, day, as_of)
+            try:
+                values = {name: ctx.param(name) for name in expression.parameters}
+            except Exception as exc:
+                failed_days[day] = _error(rule, "", exc, ctx)
+            else:
+                # same values from the same dated entries: the same evidence too
+                key = by_day[day] = (repr(ctx.parameters_evidence()),)
+                group_context.setdefault(key, (ctx, values))
+        if key is None:
+            verdicts[r] = Verdict.ERROR
+            contexts[r] = _context(engine, pack, day, as_of)
+            outcomes[r] = failed_days[day]
+            continue
+        groups.setdefault(key, []).append(r)
+    for key, members in groups.items():
+        ctx, values = group_context[key]
+        part = table.take(pa.array(members, pa.int64()))
+        env = _Columns(part, values, len(members))
+        try:
+            chosen = expression._branches(env)
+        except Exception as exc:
+            error = _error(rule, "", exc, ctx)
+            for r in members:
+                verdicts[r] = Verdict.ERROR
+                outcomes[r] = error
+            continue
+        for r, i in zip(members, chosen.tolist(), strict=True):
+            verdicts[r] = expression.branches[i].verdict
+            contexts[r] = ctx
+        wanted = [
+            (k, r)
+            for k, r in enumerate(members)
+            if r in asked or (failures and verdicts[r] is Verdict.FAIL)
+        ]
+        if wanted:
+            picked = part.take(pa.array([k for k, _ in wanted], pa.int64()))
+            sub = _Columns(picked, values, len(wanted))
+            try:
+                explained = expression._explain(sub, [int(chosen[k]) for k, _ in wanted])
+            except Exception as exc:
+                error = _error(rule, "", exc, ctx)
+                for _, r in wanted:
+                    verdicts[r] = Verdict.ERROR
+                    outcomes[r] = error
+                continue
+            for (_, r), outcome in zip(wanted, explained, strict=True):
+                outcomes[r] = outcome
+    references = table.column("reference").to_pylist()
+    findings: dict[int, Finding] = {}
+    for r, got in outcomes.items():
+        wanted_row = r in asked or (failures and verdicts[r] in (Verdict.FAIL, Verdict.ERROR))
+        if not wanted_row:
+            continue
+        if isinstance(got, Finding):
+            findings[r] = Finding(
+                got.rule_id,
+                got.provision,
+                got.pack,
+                got.subject,
+                references[r],
+                got.verdict,
+                got.level,
+                got.message,
+                got.evidence,
+            )
+            continue
+        ctx = contexts.get(r) or _context(engine, pack, received[r], as_of)
+        parameters = ctx.parameters_evidence() if r in contexts else {"pack_version": pack.version}
+        findings[r] = Finding(
+            rule_id=rule.id,
+            provision=rule.provision,
+            pack=rule.pack,
+            subject=Subject.CASE,
+            subject_ref=references[r],
+            verdict=got.verdict,
+            level=rule.level,
+            message=got.message,
+            evidence=Evidence(facts=got.facts, parameters=parameters, computed=got.computed),
+        )
+    done = [v if v is not None else Verdict.ERROR for v in verdicts]
+    return TableVerdicts(rule.id, done, findings)
+
+
+def _context(engine: Engine, pack: Pack, on: date, as_of: date | None) -> Context:
+    from ._context import Context
+
+    return Context(pack, engine.calendar, engine.conventions, on, as_of)
+
+
+def _error(rule: Rule, ref: str, exc: BaseException, ctx: Context) -> Finding:
+    """The finding of a rule that raised, as the engine reports it."""
+    return Finding(
+        rule_id=rule.id,
+        provision=rule.provision,
+        pack=rule.pack,
+        subject=Subject.CASE,
+        subject_ref=ref,
+        verdict=Verdict.ERROR,
+        level=rule.level,
+        message=f"rule raised {type(exc).__name__}: {exc}",
+        evidence=Evidence(
+            parameters=ctx.parameters_evidence(),
+            computed={"traceback": traceback.format_exc(limit=4)},
+        ),
+    )
