@@ -11,14 +11,8 @@ Quick tour::
 Pack authors: see :mod:`complaintrules.authoring` and :data:`hookimpl`.
 """
 
-from ._batch import (
-    BATCH_SCHEMA,
-    BATCH_SCHEMA_VERSION,
-    NOT_JUDGED,
-    REJECTED,
-    EngineSpec,
-    evaluate_batch,
-)
+from typing import TYPE_CHECKING, Any
+
 from ._bulk import (
     BulkSummary,
     CaseResult,
@@ -121,3 +115,34 @@ __all__ = [
     "read_cases",
     "validate_case",
 ]
+
+if TYPE_CHECKING:
+    from ._batch import (
+        BATCH_SCHEMA,
+        BATCH_SCHEMA_VERSION,
+        NOT_JUDGED,
+        REJECTED,
+        EngineSpec,
+        evaluate_batch,
+    )
+
+# The batch API is built on pyarrow; it is loaded on first use, so judging one case (and
+# every command that does not read columns) never pays for importing pyarrow.
+_BATCH_NAMES = frozenset(
+    {
+        "BATCH_SCHEMA",
+        "BATCH_SCHEMA_VERSION",
+        "NOT_JUDGED",
+        "REJECTED",
+        "EngineSpec",
+        "evaluate_batch",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _BATCH_NAMES:
+        from . import _batch
+
+        return getattr(_batch, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -73,6 +73,14 @@ CACHES = {
         "_batch.py: EngineSpec.build's engines, one per engine-defining spec in a process, "
         "so a data engine's worker loads its packs once; they hold packs, never a result"
     ),
+    "extension_notices": (
+        "_stage_checks.py: the shared extension-notice expression of a stage number, built "
+        "once; an immutable declaration, never a result"
+    ),
+    "points_addressed": (
+        "_stage_checks.py: the shared points-addressed expression of a stage number, built "
+        "once; an immutable declaration, never a result"
+    ),
 }
 
 _CACHE = r"(functools\.)?(lru_cache|cache)\b"
