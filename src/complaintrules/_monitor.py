@@ -10,10 +10,11 @@ How it is built (see docs/monitor.md):
   there. 100,000 open cases cost 100,000 small Python records and one durable state.
 * **The numbers exist once.** Deadlines come from the evaluator's own functions
   (:func:`acknowledgement_deadline`, :func:`response_deadline`, :func:`review_extensions`)
-  with the pack's dated parameters read through a :class:`Context`. The ruleset is
-  generated from the pack's parameter *names* (which stages have an acknowledgement, a
-  response and an extension cap); its conditions compare dates the monitor computed, so no
-  timescale is copied into it.
+  with the pack's dated parameters read through a :class:`Context`. The ruleset, its
+  conditions and the alert texts are generated from the pack's declarations (each declared
+  obligation gets the checks of its kind, see :func:`_checks`); its conditions compare
+  dates the monitor computed, so no timescale is copied into it. Announcements (a deadline
+  set, a case ended) have no condition and are raised without durable-rules.
 * **Time is explicit.** A ``{"type": "tick", "on": DATE}`` event moves "today"; a tick only
   touches the obligations whose deadline it passes (deadlines are bucketed by date).
   durable-rules' own timers count real seconds and are not used.
@@ -33,6 +34,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
@@ -180,10 +182,32 @@ class _Duplicate(str):
     __slots__ = ()
 
 
+#: each event class's JSON serializer (pydantic's public ``TypeAdapter.serializer``): the
+#: same bytes as ``event.model_dump_json().encode()``, without the keyword handling around
+#: it and the text decoded only to be encoded again
+_TO_JSON: Mapping[type[Any], Callable[[Any], bytes]] = MappingProxyType(
+    {
+        kind: TypeAdapter(kind).serializer.to_json
+        for kind in (
+            ReceivedEvent,
+            LoggedEvent,
+            AcknowledgedEvent,
+            HandlerAssignedEvent,
+            ExtensionNotifiedEvent,
+            ResponseIssuedEvent,
+            EscalationRequestedEvent,
+            RefusedEvent,
+            WithdrawnEvent,
+            ClosedEvent,
+        )
+    }
+)
+
+
 def _digest(event: CaseEvent) -> bytes:
     """8 bytes standing for the event's content (its canonical JSON, defaults included, so
     ``"stage": 1`` given or left out is the same event)."""
-    return hashlib.blake2b(event.model_dump_json().encode(), digest_size=8).digest()
+    return hashlib.blake2b(_TO_JSON[type(event)](event), digest_size=8).digest()
 
 
 def _seen(seen: bytes, digest: bytes) -> bool:
