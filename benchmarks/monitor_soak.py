@@ -1,6 +1,7 @@
 """Soak test of the live monitor: 100,000 complaints open at once, then all closed.
 
 Run:  python benchmarks/monitor_soak.py [--cases 100000] [--rounds 2] [--tracemalloc]
+      python benchmarks/monitor_soak.py --baseline ../other-checkout [--runs 3] ...
 
 Each round streams a season of case events with a clock tick per day:
 
@@ -18,7 +19,15 @@ events, and process CPU time, the figure least disturbed by other work on the ma
 alerts by kind, and memory (resident set size; with ``--tracemalloc``
 also the Python heap, which is slower to measure) at the start, with every case open,
 after every case has closed, and after a second round through the same monitor. Memory
-that stays flat as cases close shows as the same figure after each round.
+that stays flat as cases close shows as the same figure after each round. ``figures``
+sums up what issue 13 asks for: events per second in ``post`` (the median of the rounds),
+the resident memory with every case open and after they all closed.
+
+With ``--baseline DIR`` (another checkout of complaintrules, for example a ``git worktree``
+of main) the same events run through this checkout's monitor and DIR's, each in a fresh
+process, alternately (this, baseline, this, ... ``--runs`` times each), so both are
+measured in the same period on the same machine; it prints every run, the medians and the
+ratio this / baseline.
 """
 
 from __future__ import annotations
@@ -29,8 +38,12 @@ import json
 import os
 import platform
 import resource
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
+import tomllib
 import tracemalloc
 from collections import Counter
 from collections.abc import Iterator
@@ -188,12 +201,96 @@ def run_round(monitor: Monitor, round_no: int, cases: int, start: date) -> dict[
     }
 
 
+def figures(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """The figures issue 13 asks for, from a run's rounds."""
+    return {
+        "events_per_second": round(statistics.median(r["events_per_second"] for r in rounds)),
+        "events_per_cpu_second": round(
+            statistics.median(r["events_per_cpu_second"] for r in rounds)
+        ),
+        "peak_open_cases": max(r["peak_open_cases"] for r in rounds),
+        "rss_mb_with_all_open": [r["memory_with_all_open"].get("rss_mb") for r in rounds],
+        "rss_mb_after_all_closed": [r["memory_after_all_closed"]["rss_mb"] for r in rounds],
+    }
+
+
+def _checkout_path(checkout: Path, into: Path) -> str:
+    """A PYTHONPATH that imports complaintrules and its packs from ``checkout``: its source
+    folder, and a folder of links giving each pack the module name its pyproject maps."""
+    config = tomllib.loads((checkout / "pyproject.toml").read_text(encoding="utf-8"))
+    folders = config["tool"]["setuptools"]["package-dir"]
+    for module, folder in folders.items():
+        if module:
+            (into / module).symlink_to((checkout / folder).resolve(), target_is_directory=True)
+    return os.pathsep.join([str((checkout / folders.get("", "src")).resolve()), str(into)])
+
+
+def compare(args: argparse.Namespace, passed: list[str]) -> None:
+    """This checkout against ``args.baseline``, alternately, each run a fresh process."""
+    checkout = Path(args.baseline)
+    with tempfile.TemporaryDirectory() as links:
+        roots = {"this": Path(__file__).resolve().parents[1], "baseline": checkout.resolve()}
+        paths = {}
+        for which, root in roots.items():
+            (Path(links) / which).mkdir()
+            paths[which] = _checkout_path(root, Path(links) / which)
+        runs: dict[str, list[dict[str, Any]]] = {"this": [], "baseline": []}
+        for _ in range(args.runs):
+            for which, path in paths.items():
+                env = {**os.environ, "PYTHONPATH": path}
+                done = subprocess.run(
+                    [sys.executable, __file__, *passed],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                result = json.loads(done.stdout)
+                runs[which].append(
+                    {"load_average_at_start": result["load_average_at_start"]} | result["figures"]
+                )
+    medians = {
+        which: {
+            "events_per_second": round(statistics.median(r["events_per_second"] for r in got)),
+            "events_per_cpu_second": round(
+                statistics.median(r["events_per_cpu_second"] for r in got)
+            ),
+        }
+        for which, got in runs.items()
+    }
+    print(
+        json.dumps(
+            {
+                "benchmark": "monitor_soak",
+                "compared": {which: str(root) for which, root in roots.items()},
+                "cases": args.cases,
+                "rounds": args.rounds,
+                "runs": runs,
+                "medians": medians,
+                "ratio_this_to_baseline": {
+                    key: round(medians["this"][key] / medians["baseline"][key], 2)
+                    for key in medians["this"]
+                },
+            },
+            indent=2,
+        )
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--tracemalloc", action="store_true", help="also trace the Python heap")
+    parser.add_argument(
+        "--baseline", metavar="DIR", help="another checkout to compare with, run alternately"
+    )
+    parser.add_argument("--runs", type=int, default=3, help="runs of each with --baseline")
     args = parser.parse_args()
+    if args.baseline:
+        passed = ["--cases", str(args.cases), "--rounds", str(args.rounds)]
+        compare(args, passed + (["--tracemalloc"] if args.tracemalloc else []))
+        return
     if args.tracemalloc:
         tracemalloc.start()
     monitor = Monitor()
@@ -213,6 +310,7 @@ def main() -> None:
         out["rounds"].append(run_round(monitor, r + 1, args.cases, start))
     out["load_average_at_end"] = os.getloadavg()[0]
     out["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    out["figures"] = figures(out["rounds"])
     if args.tracemalloc:
         out["peak_heap_mb"] = round(tracemalloc.get_traced_memory()[1] / (1024 * 1024), 1)
     print(json.dumps(out, indent=2))

@@ -10,10 +10,11 @@ How it is built (see docs/monitor.md):
   there. 100,000 open cases cost 100,000 small Python records and one durable state.
 * **The numbers exist once.** Deadlines come from the evaluator's own functions
   (:func:`acknowledgement_deadline`, :func:`response_deadline`, :func:`review_extensions`)
-  with the pack's dated parameters read through a :class:`Context`. The ruleset is
-  generated from the pack's parameter *names* (which stages have an acknowledgement, a
-  response and an extension cap); its conditions compare dates the monitor computed, so no
-  timescale is copied into it.
+  with the pack's dated parameters read through a :class:`Context`. The ruleset, its
+  conditions and the alert texts are generated from the pack's declarations (each declared
+  obligation gets the checks of its kind, see :func:`_checks`); its conditions compare
+  dates the monitor computed, so no timescale is copied into it. Announcements (a deadline
+  set, a case ended) have no condition and are raised without durable-rules.
 * **Time is explicit.** A ``{"type": "tick", "on": DATE}`` event moves "today"; a tick only
   touches the obligations whose deadline it passes (deadlines are bucketed by date).
   durable-rules' own timers count real seconds and are not used.
@@ -33,6 +34,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
@@ -66,7 +68,7 @@ from ._policy import ClockStart
 from ._stage_checks import acknowledgement_deadline, handler_stages, response_deadline
 from ._timeliness import Deadline, review_extensions
 from ._timescale import Obligation as TimescaleObligation
-from ._timescale import declared_stages
+from ._timescale import Timescale, declared_stages
 
 __all__ = [
     "SNAPSHOT_FORMAT",
@@ -180,10 +182,32 @@ class _Duplicate(str):
     __slots__ = ()
 
 
+#: each event class's JSON serializer (pydantic's public ``TypeAdapter.serializer``): the
+#: same bytes as ``event.model_dump_json().encode()``, without the keyword handling around
+#: it and the text decoded only to be encoded again
+_TO_JSON: Mapping[type[Any], Callable[[Any], bytes]] = MappingProxyType(
+    {
+        kind: TypeAdapter(kind).serializer.to_json
+        for kind in (
+            ReceivedEvent,
+            LoggedEvent,
+            AcknowledgedEvent,
+            HandlerAssignedEvent,
+            ExtensionNotifiedEvent,
+            ResponseIssuedEvent,
+            EscalationRequestedEvent,
+            RefusedEvent,
+            WithdrawnEvent,
+            ClosedEvent,
+        )
+    }
+)
+
+
 def _digest(event: CaseEvent) -> bytes:
     """8 bytes standing for the event's content (its canonical JSON, defaults included, so
     ``"stage": 1`` given or left out is the same event)."""
-    return hashlib.blake2b(event.model_dump_json().encode(), digest_size=8).digest()
+    return hashlib.blake2b(_TO_JSON[type(event)](event), digest_size=8).digest()
 
 
 def _seen(seen: bytes, digest: bytes) -> bool:
@@ -386,123 +410,263 @@ def _declared_rule_ids(pack: Pack) -> dict[str, dict[int, str]]:
     return out
 
 
+# -- the ruleset, generated from the declarations ------------------------------------------
+
+
+def _day(ordinal: int) -> date:
+    return date.fromordinal(ordinal)
+
+
+#: An alert's text: (noun of the obligation, stage, message) -> (message, deadline).
+_Text = Callable[[str, int, Mapping[str, Any]], tuple[str, "date | None"]]
+
+
+def _due_text(noun: str, n: int, m: Mapping[str, Any]) -> tuple[str, date | None]:
+    due = _day(m["due"])
+    return f"stage {n} {noun} due by {due}", due
+
+
+def _late_text(noun: str, n: int, m: Mapping[str, Any]) -> tuple[str, date | None]:
+    due = _day(m["due"])
+    return f"stage {n} {noun} on {_day(m['on'])}, after its deadline {due}", due
+
+
+def _undefined_text(noun: str, n: int, m: Mapping[str, Any]) -> tuple[str, date | None]:
+    return (
+        f"stage {n} acknowledged on {_day(m['on'])} without a complete complaint "
+        "definition (our understanding and the outcome sought)",
+        _day(m["due"]),
+    )
+
+
+def _unmet_text(noun: str, n: int, m: Mapping[str, Any]) -> tuple[str, date | None]:
+    due = _day(m["due"])
+    return f"no stage {n} {noun} by {_day(m['at'])}; it was due by {due}", due
+
+
+def _retract_text(noun: str, n: int, m: Mapping[str, Any]) -> tuple[str, date | None]:
+    due = _day(m["due"])
+    return (
+        f"the breach alert for the stage {n} {noun} is withdrawn: the {noun} dated "
+        f"{_day(m['on'])} was within its deadline {due} (the event came after the tick that "
+        "had judged the deadline passed)",
+        due,
+    )
+
+
+def _after_deadline_text(noun: str, n: int, m: Mapping[str, Any]) -> tuple[str, date | None]:
+    in_force = _day(m["in_force"])
+    return (
+        f"extensions[{m['index']}] at stage {n} was notified on {_day(m['notified'])}, "
+        f"after the deadline then in force {in_force}, so it does not extend it",
+        in_force,
+    )
+
+
+def _beyond_cap_text(noun: str, n: int, m: Mapping[str, Any]) -> tuple[str, date | None]:
+    cap = _day(m["cap"])
+    return (
+        f"extensions[{m['index']}] at stage {n} moves the deadline to {_day(m['new_due'])}, "
+        f"beyond {cap} (the latest date without a recorded good reason), so only that date "
+        "counts",
+        cap,
+    )
+
+
+def _no_reason_text(noun: str, n: int, m: Mapping[str, Any]) -> tuple[str, date | None]:
+    return f"extensions[{m['index']}] at stage {n} gives the resident no reason", None
+
+
+def _same_text(noun: str, n: int, m: Mapping[str, Any]) -> tuple[str, date | None]:
+    names = m["names"]
+    return f"{names[1]} handles stage {n}, having handled stage {n - 1}", None
+
+
+def _end_text(noun: str, n: int, m: Mapping[str, Any]) -> tuple[str, date | None]:
+    return f"case {m['how']} on {_day(m['on'])}", None
+
+
+class _Check(NamedTuple):
+    """One alert a kind of declared obligation can raise: the message it judges, the
+    condition durable-rules judges on it, and the alert's kind and text.
+
+    A check without a condition is an announcement (a deadline set, a case ended): every
+    message of its kind raises it, so it is raised without asking durable-rules, which
+    would have nothing to judge (and an action it runs costs about twice a message it
+    merely matches against)."""
+
+    name: str
+    kind: AlertKind
+    #: the kind of message it judges (what the monitor posts)
+    judges: str
+    #: over durable's ``m``, beyond the message's kind; None: an announcement
+    condition: Callable[[Any], Any] | None
+    text: _Text
+
+
+_ANNOUNCED = None
+
+
+def _ack_and_response_checks(*, definition: bool) -> tuple[_Check, ...]:
+    breach = AlertKind.BREACHED
+    checks = [
+        _Check("due", AlertKind.DUE, "due", _ANNOUNCED, _due_text),
+        _Check("late", breach, "done", lambda m: m.on > m.due, _late_text),
+    ]
+    if definition:
+        checks.append(
+            _Check(
+                "undefined",
+                breach,
+                "done",
+                lambda m: (m.on <= m.due) & (m.defined == 0),
+                _undefined_text,
+            )
+        )
+    checks += [
+        _Check("unmet", breach, "unmet", lambda m: m.at > m.due, _unmet_text),
+        # done in time (with a definition, where one is asked for) after a tick had
+        # already judged it unmet
+        _Check(
+            "retract",
+            AlertKind.RETRACTED,
+            "done",
+            lambda m: (m.on <= m.due) & (m.defined == 1) & (m.breached == 1),
+            _retract_text,
+        ),
+    ]
+    return tuple(checks)
+
+
+_EXTENSION_CHECKS = (
+    _Check(
+        "after_deadline",
+        AlertKind.EXTENSION_INVALID,
+        "ext_notice",
+        lambda m: m.notified > m.in_force,
+        _after_deadline_text,
+    ),
+    _Check(
+        "beyond_cap",
+        AlertKind.EXTENSION_INVALID,
+        "ext_cap",
+        lambda m: (m.notified <= m.in_force) & (m.new_due > m.cap) & (m.good == 0),
+        _beyond_cap_text,
+    ),
+    _Check(
+        "no_reason",
+        AlertKind.EXTENSION_INVALID,
+        "ext_reason",
+        lambda m: m.reason == 0,
+        _no_reason_text,
+    ),
+)
+_HANDLER_CHECK = _Check(
+    "handler", AlertKind.SAME_HANDLER, "handlers", lambda m: m.earlier == m.later, _same_text
+)
+_END_CHECK = _Check("end", AlertKind.CLOSED, "end", _ANNOUNCED, _end_text)
+
+
+def _checks(obligation: TimescaleObligation, *, require_definition: bool) -> tuple[_Check, ...]:
+    """What the monitor checks for one declared obligation of a stage."""
+    if obligation is TimescaleObligation.EXTEND:
+        return _EXTENSION_CHECKS
+    return _ack_and_response_checks(
+        definition=obligation is TimescaleObligation.ACKNOWLEDGE and require_definition
+    )
+
+
+#: How an obligation is named in rule names, rule-id maps, alert keys and texts:
+#: (word, rule-name prefix, noun).
+_NAMES = {
+    TimescaleObligation.ACKNOWLEDGE: (_ACK, "ack", "acknowledgement"),
+    TimescaleObligation.RESPOND: (_RESP, "resp", "response"),
+    TimescaleObligation.EXTEND: ("extension", "ext", "extension"),
+}
+
+
+def _key(judges: str, word: str, stage: int | None) -> str:
+    """The kind of a message and what it is about: its ``t`` (one field for durable to
+    match on, rather than three)."""
+    return judges if stage is None else f"{judges}:{word}:{stage}"
+
+
 @dataclass(frozen=True, slots=True)
 class _RuleMeaning:
     kind: AlertKind
     obligation: str  # acknowledge, respond, extension, handler, end
     stage: int | None
-    # due, late, undefined, unmet, retract, after_deadline, beyond_cap, no_reason, same, end
+    # due, late, undefined, unmet, retract, after_deadline, beyond_cap, no_reason, handler, end
     check: str
+    noun: str = ""
+    text: _Text = _end_text
 
 
-def monitor_ruleset(pack: Pack) -> tuple[dict[str, Any], dict[str, _RuleMeaning]]:
-    """The durable-rules ruleset for ``pack``: its JSON definition and what each rule means.
+def _monitored(pack: Pack) -> list[tuple[TimescaleObligation, int, bool]]:
+    """(obligation, stage, whether an acknowledgement must record the complaint definition)
+    for each obligation ``pack`` declares, in stage order."""
+    declared = declared_stages(pack.rules)
+    if declared:
+        return [
+            (obligation, n, timescale.require_definition)
+            for n, stage in declared.items()
+            for obligation in TimescaleObligation
+            if (timescale := stage.get(obligation)) is not None
+        ]
+    # a pack that declares no timescale: read by its parameter names
+    acks, responds, caps = _monitored_stages(pack)
+    found = [(TimescaleObligation.ACKNOWLEDGE, n, True) for n in acks]
+    found += [(TimescaleObligation.RESPOND, n, False) for n in responds]
+    found += [(TimescaleObligation.EXTEND, n, False) for n in caps]
+    return sorted(found, key=lambda entry: entry[1])
 
-    Which rules exist follows the pack's timescale declarations (or, for a pack that
-    declares none, its parameter names; see :func:`_monitored_stages`): a stage with an
-    acknowledgement gets acknowledgement rules, one with a response response rules, one
-    with extensions extension rules. Conditions compare dates the monitor computed with
-    the evaluator's functions; no timescale appears in them.
+
+def _handler_stages(pack: Pack) -> list[int]:
+    """The later stage of each pair of consecutive stages whose handlers the pack requires
+    to differ (its checks built with ``different_handlers``)."""
+    found = set()
+    for r in pack.rules:
+        pair = handler_stages(r.case)
+        if pair is not None and pair[1] == pair[0] + 1:
+            found.add(pair[1])
+    return sorted(found)
+
+
+def monitor_ruleset(
+    pack: Pack,
+) -> tuple[dict[str, Any], dict[str, _RuleMeaning], dict[str, str]]:
+    """The durable-rules ruleset for ``pack``, generated from its declarations: its JSON
+    definition, what each rule means, and the announcements (message kind -> rule name)
+    raised without durable-rules.
+
+    Each obligation a rule declares (a stage's acknowledgement, response or extensions,
+    see :class:`Timescale`) gets the checks of its kind (:func:`_checks`), and each pair
+    of stages whose handlers must differ a same-handler check. Conditions compare dates
+    the monitor computed with the evaluator's functions; no timescale appears in them.
     """
     _, lang = _load_durable()
     m = lang.m
     rules: dict[str, Any] = {}
     meaning: dict[str, _RuleMeaning] = {}
+    announced: dict[str, str] = {}
 
-    def add(name: str, condition: Any, what: _RuleMeaning) -> None:
-        rules[name] = {"all": [{"m": condition.define()}]}
-        meaning[name] = what
+    def add(name: str, word: str, noun: str, stage: int | None, check: _Check) -> None:
+        meaning[name] = _RuleMeaning(check.kind, word, stage, check.name, noun, check.text)
+        key = _key(check.judges, word, stage)
+        if check.condition is None:
+            announced[key] = name
+        else:
+            condition = (m.t == key) & check.condition(m)
+            rules[name] = {"all": [{"m": condition.define()}]}
 
-    acks, responds, caps = _monitored_stages(pack)
-    stages = sorted({*acks, *responds})
-    breach, due, invalid = AlertKind.BREACHED, AlertKind.DUE, AlertKind.EXTENSION_INVALID
-    retract = AlertKind.RETRACTED
-    for n in acks:
-        add(
-            f"ack_due_{n}",
-            (m.t == "due") & (m.ob == _ACK) & (m.stage == n),
-            _RuleMeaning(due, _ACK, n, "due"),
-        )
-        add(
-            f"ack_late_{n}",
-            (m.t == "done") & (m.ob == _ACK) & (m.stage == n) & (m.on > m.due),
-            _RuleMeaning(breach, _ACK, n, "late"),
-        )
-        add(
-            f"ack_undefined_{n}",
-            (m.t == "done") & (m.ob == _ACK) & (m.stage == n) & (m.on <= m.due) & (m.defined == 0),
-            _RuleMeaning(breach, _ACK, n, "undefined"),
-        )
-        add(
-            f"ack_unmet_{n}",
-            (m.t == "unmet") & (m.ob == _ACK) & (m.stage == n) & (m.at > m.due),
-            _RuleMeaning(breach, _ACK, n, "unmet"),
-        )
-        # done in time (with a definition) after a tick had already judged it unmet
-        add(
-            f"ack_retract_{n}",
-            (m.t == "done")
-            & (m.ob == _ACK)
-            & (m.stage == n)
-            & (m.on <= m.due)
-            & (m.defined == 1)
-            & (m.breached == 1),
-            _RuleMeaning(retract, _ACK, n, "retract"),
-        )
-    for n in responds:
-        add(
-            f"resp_due_{n}",
-            (m.t == "due") & (m.ob == _RESP) & (m.stage == n),
-            _RuleMeaning(due, _RESP, n, "due"),
-        )
-        add(
-            f"resp_late_{n}",
-            (m.t == "done") & (m.ob == _RESP) & (m.stage == n) & (m.on > m.due),
-            _RuleMeaning(breach, _RESP, n, "late"),
-        )
-        add(
-            f"resp_unmet_{n}",
-            (m.t == "unmet") & (m.ob == _RESP) & (m.stage == n) & (m.at > m.due),
-            _RuleMeaning(breach, _RESP, n, "unmet"),
-        )
-        add(
-            f"resp_retract_{n}",
-            (m.t == "done")
-            & (m.ob == _RESP)
-            & (m.stage == n)
-            & (m.on <= m.due)
-            & (m.breached == 1),
-            _RuleMeaning(retract, _RESP, n, "retract"),
-        )
-    for n in caps:
-        add(
-            f"ext_after_deadline_{n}",
-            (m.t == "ext_notice") & (m.stage == n) & (m.notified > m.in_force),
-            _RuleMeaning(invalid, "extension", n, "after_deadline"),
-        )
-        add(
-            f"ext_beyond_cap_{n}",
-            (m.t == "ext_cap")
-            & (m.stage == n)
-            & (m.notified <= m.in_force)
-            & (m.new_due > m.cap)
-            & (m.good == 0),
-            _RuleMeaning(invalid, "extension", n, "beyond_cap"),
-        )
-        add(
-            f"ext_no_reason_{n}",
-            (m.t == "ext_reason") & (m.stage == n) & (m.reason == 0),
-            _RuleMeaning(invalid, "extension", n, "no_reason"),
-        )
-    for n in stages:
-        if n >= 2 and n - 1 in stages:
-            add(
-                f"same_handler_{n}",
-                (m.t == "handlers") & (m.stage == n) & (m.earlier == m.later),
-                _RuleMeaning(AlertKind.SAME_HANDLER, "handler", n, "same"),
-            )
-    add("ended", m.t == "end", _RuleMeaning(AlertKind.CLOSED, "end", None, "end"))
-    return rules, meaning
+    for obligation, n, require_definition in _monitored(pack):
+        word, prefix, noun = _NAMES[obligation]
+        for check in _checks(obligation, require_definition=require_definition):
+            add(f"{prefix}_{check.name}_{n}", word, noun, n, check)
+    for n in _handler_stages(pack):
+        add(f"same_handler_{n}", "handler", "", n, _HANDLER_CHECK)
+    add("ended", "end", "", None, _END_CHECK)
+    return rules, meaning, announced
 
 
 _RULESET_COUNTER = itertools.count(1)
@@ -515,10 +679,8 @@ class _Ruleset:
     actions durable ran for it, in its order. The ruleset is not registered with a durable
     ``Host``: a host's background threads dispatch pending actions themselves, which could
     run an action outside :meth:`post` and lose its alert. Every message is posted with
-    the same session id, so the ruleset never holds more than one live state.
+    the same (default) session id, so the ruleset never holds more than one live state.
     """
-
-    SID = "0"
 
     def __init__(self, name: str, definition: Mapping[str, Any]) -> None:
         engine, _ = _load_durable()
@@ -527,7 +689,6 @@ class _Ruleset:
         self._fired: list[str] = []
         rules = {rule: {**spec, "run": self._recorder(rule)} for rule, spec in definition.items()}
         self._rules = engine.Ruleset(name, None, rules)
-        self._ids = itertools.count(1)
 
     def _recorder(self, rule: str) -> Callable[[Any], None]:
         fired = self._fired
@@ -538,9 +699,11 @@ class _Ruleset:
         return run
 
     def post(self, message: dict[str, Any]) -> list[str]:
-        """The names of the rules the message fired ([] when none matched)."""
-        message["sid"] = self.SID
-        message["id"] = next(self._ids)
+        """The names of the rules the message fired ([] when none matched).
+
+        The message carries no ``sid`` (durable's default session, ``"0"``) and no ``id``
+        (durable's check for a message asserted twice would only cost time here: each is
+        consumed by the rule it fires)."""
         try:
             state = self._rules.assert_event(message)
         except self._not_handled:
@@ -745,6 +908,11 @@ _ONCE_FIELD = {
 }
 
 
+def _clock_names(timescale: Timescale) -> tuple[Any, ...]:
+    """The parameters a response or extension declaration counts its clock with."""
+    return (timescale.days, timescale.clock, timescale.acknowledge_days, timescale.extension_cap)
+
+
 @dataclass(frozen=True, slots=True)
 class _StageParams:
     ack_days: int | None
@@ -757,6 +925,10 @@ class _StageParams:
     require_definition: bool
     #: whether the stage's extensions are judged (extension_invalid alerts)
     check_extensions: bool
+    #: the clock the extensions are judged by, (days, clock start, acknowledgement days,
+    #: cap), where their declaration names other parameters than the response's (None:
+    #: the response's)
+    extension_clock: tuple[int, ClockStart, int, int] | None = None
 
 
 # -- the monitor ---------------------------------------------------------------------------
@@ -770,11 +942,14 @@ _POST, _SCHEDULE, _ANNOUNCE, _END = range(4)
 
 
 def _announce(ob: str, n: int, due: date) -> _Step:
-    return (_ANNOUNCE, ob, n, due, {"t": "due", "ob": ob, "stage": n, "due": due.toordinal()})
+    return (_ANNOUNCE, ob, n, due, {"t": f"due:{ob}:{n}", "due": due.toordinal()})
 
 
-#: A pack's ruleset, and for each of its rules what it means and the rule id its alerts carry.
-_PackRules = tuple["_Ruleset", dict[str, tuple[_RuleMeaning, str | None]]]
+#: A pack's ruleset; for each of its rules what it means and the rule id its alerts carry;
+#: and the rule each announcement raises (by message kind).
+_PackRules = tuple[
+    "_Ruleset", dict[str, tuple[_RuleMeaning, str | None]], dict[str, tuple[str, ...]]
+]
 
 
 class Monitor:
@@ -893,14 +1068,14 @@ class Monitor:
     def close(self) -> None:
         """Release the durable-rules rulesets (also done when the monitor is collected)."""
         with self._lock:
-            for ruleset, _ in self._rulesets.values():
+            for ruleset, _, _ in self._rulesets.values():
                 ruleset.close()
             self._rulesets.clear()
 
     def ruleset_definition(self, pack: str | None = None) -> dict[str, Any]:
         """The durable-rules definition this monitor uses for ``pack`` (JSON-ready)."""
         chosen = self.engine.pack(pack or self.pack_name)
-        definition, _ = monitor_ruleset(chosen)
+        definition, _, _ = monitor_ruleset(chosen)
         return definition
 
     # -- export / restore ----------------------------------------------------------------
@@ -1059,7 +1234,7 @@ class Monitor:
     def _ruleset(self, pack: Pack) -> _PackRules:
         found = self._rulesets.get(pack.name)
         if found is None:
-            definition, meaning = monitor_ruleset(pack)
+            definition, meaning, announced = monitor_ruleset(pack)
             ids = self._rule_ids.get(pack.name)
             if ids is None:
                 ids = _declared_rule_ids(pack)
@@ -1074,6 +1249,7 @@ class Monitor:
                     )
                     for name, what in meaning.items()
                 },
+                {key: (name,) for key, name in announced.items()},
             )
             self._rulesets[pack.name] = found
         return found
@@ -1109,9 +1285,23 @@ class Monitor:
                 for n, stage in declared.items():
                     ack = stage.get(TimescaleObligation.ACKNOWLEDGE)
                     respond = stage.get(TimescaleObligation.RESPOND)
-                    if ack is None and respond is None:
+                    extend = stage.get(TimescaleObligation.EXTEND)
+                    if ack is None and respond is None and extend is None:
                         continue
                     ack_days = read(ack.days) if ack else None
+                    extension_clock = None
+                    if extend is not None and (
+                        respond is None or _clock_names(extend) != _clock_names(respond)
+                    ):
+                        # the extensions' declaration names its own clock: judged by it
+                        starts = clock(extend.clock)
+                        assert starts is not None  # the pack's parameters were checked
+                        extension_clock = (
+                            read(extend.days),
+                            starts,
+                            read(extend.acknowledge_days) or 0,
+                            read(extend.extension_cap) or 0,
+                        )
                     found[n] = _StageParams(
                         ack_days,
                         read(respond.days) if respond else None,
@@ -1121,7 +1311,8 @@ class Monitor:
                         if respond is None or respond.acknowledge_days == (ack and ack.days)
                         else read(respond.acknowledge_days),
                         ack is not None and ack.require_definition,
-                        stage.get(TimescaleObligation.EXTEND) is not None,
+                        extend is not None,
+                        extension_clock,
                     )
             else:
                 found = {}
@@ -1203,18 +1394,30 @@ class Monitor:
         )
 
     def _response_deadline(
-        self, pack: Pack, case: _CaseState, stage: _StageState
+        self,
+        pack: Pack,
+        case: _CaseState,
+        stage: _StageState,
+        clock: tuple[int, ClockStart, int, int] | None = None,
     ) -> tuple[Deadline, date, date] | None:
-        """(original deadline, deadline after extensions, cap date) for a stage's response."""
+        """(original deadline, deadline after extensions, cap date) for a stage's response,
+        by the response's declaration or by ``clock`` (days, clock start, acknowledgement
+        days, extension cap)."""
         params = self._case_params(pack, case).get(stage.number)
-        if params is None or params.respond_days is None or params.respond_from is None:
+        if params is None:
             return None
-        # a stage with no acknowledgement timescale passes 0, as the packs' own checks do
-        ack_days, respond_days, respond_from = (
-            params.clock_ack_days or 0,
-            params.respond_days,
-            params.respond_from,
-        )
+        if clock is not None:
+            respond_days, respond_from, ack_days, cap = clock
+        elif params.respond_days is None or params.respond_from is None:
+            return None
+        else:
+            # a stage with no acknowledgement timescale passes 0, as the packs' checks do
+            ack_days, respond_days, respond_from = (
+                params.clock_ack_days or 0,
+                params.respond_days,
+                params.respond_from,
+            )
+            cap = params.extension_cap or 0
         key = (
             "respond",
             pack.name,
@@ -1244,7 +1447,6 @@ class Monitor:
             )
         if not stage.extensions:
             return original, original.due, original.due
-        cap = params.extension_cap or 0
         # review_extensions reads only these fields of each extension, in notified order
         review_key = (
             "review",
@@ -1313,7 +1515,7 @@ class Monitor:
         return alerts
 
     def _unmet(self, case: _CaseState, ob: str, n: int, due: date, at: date) -> list[Alert]:
-        message = {"t": "unmet", "ob": ob, "stage": n, "at": at.toordinal(), "due": due.toordinal()}
+        message = {"t": f"unmet:{ob}:{n}", "at": at.toordinal(), "due": due.toordinal()}
         alerts = self._fire(case, message, at)
         if alerts:
             case.set_obligation(ob, n, due, _BREACHED)
@@ -1601,9 +1803,11 @@ class Monitor:
 
     def _fire(self, case: _CaseState, message: dict[str, Any], on: date) -> list[Alert]:
         found = self._rulesets.get(case.pack)
-        ruleset, meaning = found if found else self._ruleset(self._pack_named(case.pack))
+        ruleset, meaning, announced = found if found else self._ruleset(self._pack_named(case.pack))
+        # an announcement has no condition to judge: raised without asking durable-rules
+        fired = announced.get(message["t"])
         alerts = []
-        for rule_name in ruleset.post(message):
+        for rule_name in ruleset.post(message) if fired is None else fired:
             what, rule_id = meaning[rule_name]
             alert = self._alert(case, rule_name, what, rule_id, message, on)
             if alert is not None:
@@ -1678,9 +1882,7 @@ class Monitor:
                 due = response[1]
         case.set_obligation(ob, stage.number, due, _MET)
         message = {
-            "t": "done",
-            "ob": ob,
-            "stage": stage.number,
+            "t": f"done:{ob}:{stage.number}",
             "on": on.toordinal(),
             "due": due.toordinal(),
             "defined": int(defined),
@@ -1696,39 +1898,42 @@ class Monitor:
     ) -> list[_Step]:
         """Judge each extension as the evaluator's review does: in the order notified,
         against the deadline in force before it and the cap after the original deadline."""
-        if case.obligation(_RESP, stage.number) is None:
+        n = stage.number
+        params = self._case_params(pack, case).get(n)
+        if params is None or not params.check_extensions:
             return []
-        params = self._case_params(pack, case)[stage.number]
-        if not params.check_extensions:
+        # the clock the extensions' own declaration names (by default the response's)
+        clock = params.extension_clock
+        if clock is None and case.obligation(_RESP, n) is None:
             return []
         ordered = sorted(enumerate(stage.extensions), key=lambda pair: pair[1].notified_on)
+        notice, capped, reason = (
+            f"ext_notice:extension:{n}",
+            f"ext_cap:extension:{n}",
+            (f"ext_reason:extension:{n}"),
+        )
         messages: list[dict[str, Any]] = []
         for k, (i, ext) in enumerate(ordered):
             before = stage.but(extensions=tuple(e for _, e in ordered[:k]))
-            response = self._response_deadline(pack, case, before)
-            if response is None:  # pragma: no cover
+            response = self._response_deadline(pack, case, before, clock)
+            if response is None:  # no start to count from yet
                 return []
-            _, in_force, _ = response
-            cap = self._response_deadline(pack, case, stage.but(extensions=(ext,)))
+            in_force = response[1].toordinal()
+            cap = self._response_deadline(pack, case, stage.but(extensions=(ext,)), clock)
             assert cap is not None
-            common = {"stage": stage.number, "index": i}
+            notified = ext.notified_on.toordinal()
             messages += [
+                {"t": notice, "index": i, "notified": notified, "in_force": in_force},
                 {
-                    "t": "ext_notice",
-                    **common,
-                    "notified": ext.notified_on.toordinal(),
-                    "in_force": in_force.toordinal(),
-                },
-                {
-                    "t": "ext_cap",
-                    **common,
-                    "notified": ext.notified_on.toordinal(),
-                    "in_force": in_force.toordinal(),
+                    "t": capped,
+                    "index": i,
+                    "notified": notified,
+                    "in_force": in_force,
                     "new_due": ext.new_due.toordinal(),
                     "cap": cap[2].toordinal(),
                     "good": int(bool(ext.good_reason)),
                 },
-                {"t": "ext_reason", **common, "reason": int(bool(ext.reason))},
+                {"t": reason, "index": i, "reason": int(bool(ext.reason))},
             ]
         return [(_POST, message) for message in messages]
 
@@ -1742,8 +1947,7 @@ class Monitor:
             if first and second and first.handler and second.handler:
                 messages.append(
                     {
-                        "t": "handlers",
-                        "stage": later,
+                        "t": f"handlers:handler:{later}",
                         "earlier": first.handler.casefold(),
                         "later": second.handler.casefold(),
                         "names": [first.handler, second.handler],
@@ -1802,7 +2006,10 @@ class Monitor:
             text_key = None
         texts = self._texts.get(text_key) if text_key is not None else None
         if texts is None:
-            texts = (self._alert_key(meaning, m), *self._alert_text(meaning, m))
+            texts = (
+                self._alert_key(meaning, m),
+                *meaning.text(meaning.noun, meaning.stage or 0, m),
+            )
             if text_key is not None:
                 if len(self._texts) > 50_000:
                     self._texts.clear()
@@ -1830,54 +2037,6 @@ class Monitor:
         else:
             key = "end"
         return sys.intern(key)  # the same few keys recur in every case
-
-    @staticmethod
-    def _alert_text(meaning: _RuleMeaning, m: Mapping[str, Any]) -> tuple[str, date | None]:
-        """The alert's message and deadline."""
-        n = meaning.stage
-        day = date.fromordinal
-        deadline = day(m["due"]) if "due" in m else None
-        what = "acknowledgement" if meaning.obligation == _ACK else "response"
-        match meaning.check:
-            case "due":
-                message = f"stage {n} {what} due by {deadline}"
-            case "late":
-                message = f"stage {n} {what} on {day(m['on'])}, after its deadline {deadline}"
-            case "undefined":
-                message = (
-                    f"stage {n} acknowledged on {day(m['on'])} without a complete complaint "
-                    "definition (our understanding and the outcome sought)"
-                )
-            case "unmet":
-                message = f"no stage {n} {what} by {day(m['at'])}; it was due by {deadline}"
-            case "retract":
-                message = (
-                    f"the breach alert for the stage {n} {what} is withdrawn: the {what} "
-                    f"dated {day(m['on'])} was within its deadline {deadline} (the event came "
-                    "after the tick that had judged the deadline passed)"
-                )
-            case "after_deadline":
-                deadline = day(m["in_force"])
-                message = (
-                    f"extensions[{m['index']}] at stage {n} was notified on "
-                    f"{day(m['notified'])}, after the deadline then in force {deadline}, so "
-                    "it does not extend it"
-                )
-            case "beyond_cap":
-                deadline = day(m["cap"])
-                message = (
-                    f"extensions[{m['index']}] at stage {n} moves the deadline to "
-                    f"{day(m['new_due'])}, beyond {deadline} (the latest date without a "
-                    "recorded good reason), so only that date counts"
-                )
-            case "no_reason":
-                message = f"extensions[{m['index']}] at stage {n} gives the resident no reason"
-            case "same":
-                names = m.get("names") or [m["earlier"], m["later"]]
-                message = f"{names[1]} handles stage {n}, having handled stage {(n or 2) - 1}"
-            case _:
-                message = f"case {m.get('how', 'closed')} on {day(m['on'])}"
-        return message, deadline
 
 
 # -- snapshot helpers ----------------------------------------------------------------------

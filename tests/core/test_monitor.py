@@ -270,7 +270,7 @@ def test_deadlines_come_from_the_evaluators_arithmetic() -> None:
 
 
 def test_ruleset_holds_no_timescale() -> None:
-    """The ruleset is generated from the pack's parameter names; the numbers stay in the
+    """The ruleset is generated from the pack's declarations; the numbers stay in the
     parameters file and reach the monitor only through the evaluator's functions."""
     monitor = Monitor()
     definition = monitor.ruleset_definition("code_2024")

@@ -327,3 +327,50 @@ def test_the_cli_counts_duplicates_and_a_retracted_breach_does_not_fail_the_run(
     assert kinds.count("breached") == 1 and kinds[-1] == "retracted"
     assert "line 2: duplicate" in err and "line 4: duplicate" in err
     assert "2 duplicate event(s) ignored" in err
+
+
+def test_an_events_digest_is_its_canonical_json_for_every_kind() -> None:
+    """The digests kept in a snapshot (``seen``) are of the event's canonical JSON: the
+    per-class serializer the monitor uses writes the same bytes as ``model_dump_json``, so
+    a snapshot written before still recognises a redelivered event."""
+    import hashlib
+    import typing
+
+    from complaintrules._case import CaseEvent
+    from complaintrules._monitor import _TO_JSON, _digest, parse_stream_item
+
+    kinds = typing.get_args(typing.get_args(CaseEvent)[0])
+    assert set(_TO_JSON) == set(kinds)
+    items: list[Event] = [
+        received(at="09:30"),
+        {"reference": "D-1", "type": "logged", "on": "2024-05-02", "stage": 2},
+        acknowledged(definition={**DEFINITION, "responsible_for": "Repairs"}),
+        {"reference": "D-1", "type": "handler_assigned", "on": "2024-05-03", "handler": "Ä. Ng"},
+        {
+            "reference": "D-1",
+            "type": "extension_notified",
+            "on": "2024-05-10",
+            "new_due": "2024-05-24",
+            "reason": "Survey",
+            "good_reason": "Specialist",
+            "ombudsman_details_given": True,
+        },
+        responded(contents={"decision": True, "remedy": False}),
+        {"reference": "D-1", "type": "escalation_requested", "on": "2024-05-16", "stage": 2},
+        {
+            "reference": "D-1",
+            "type": "refused",
+            "on": "2024-05-17",
+            "stage": 2,
+            "ground": "out_of_time",
+        },
+        {"reference": "D-1", "type": "withdrawn", "on": "2024-05-18"},
+        {"reference": "D-1", "type": "closed", "on": "2024-05-19"},
+    ]
+    seen = set()
+    for item in items:
+        event = parse_stream_item(item).event  # type: ignore[union-attr]
+        seen.add(type(event))
+        canonical = event.model_dump_json().encode()
+        assert _digest(event) == hashlib.blake2b(canonical, digest_size=8).digest()
+    assert seen == set(kinds)
