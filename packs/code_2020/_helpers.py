@@ -13,7 +13,6 @@ Worked dates the examples use (England and Wales calendar, 2023):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -150,28 +149,3 @@ def stage_params(ctx: Context, number: int) -> dict[str, Any]:
         "ack_days": ctx.param("stage1.acknowledge_working_days") if number == 1 else 0,
         "extension_cap": ctx.param(f"stage{number}.extension_cap_working_days"),
     }
-
-
-def first_not_passing(outcomes: Sequence[Outcome]) -> Outcome:
-    """Combine the outcomes of parts of one provision: every fail together, else the first
-    error or need for evidence, else every pass together, else the first (not applicable)."""
-    fails = [o for o in outcomes if o.verdict is Verdict.FAIL]
-    if fails:
-        return _joined(Verdict.FAIL, fails)
-    for verdict in (Verdict.ERROR, Verdict.NEEDS_EVIDENCE):
-        for outcome in outcomes:
-            if outcome.verdict is verdict:
-                return outcome
-    passes = [o for o in outcomes if o.verdict is Verdict.PASS]
-    return _joined(Verdict.PASS, passes) if passes else outcomes[0]
-
-
-def _joined(verdict: Verdict, outcomes: Sequence[Outcome]) -> Outcome:
-    if len(outcomes) == 1:
-        return outcomes[0]
-    facts: dict[str, Any] = {}
-    computed: dict[str, Any] = {}
-    for o in outcomes:
-        facts.update(o.facts)
-        computed.update(o.computed)
-    return Outcome(verdict, "; ".join(o.message for o in outcomes), facts, computed)

@@ -13,15 +13,16 @@ from complaintrules.authoring import (
     CaseFact,
     Context,
     Level,
+    Obligation,
     Outcome,
+    Timescale,
     Verdict,
-    acknowledgement_deadline,
     applies_if,
     case_field,
-    check_acknowledged_in_time,
     check_stage_numbers,
     each_fact,
     failed,
+    first_not_passing,
     item,
     needs_evidence,
     not_applicable,
@@ -35,12 +36,11 @@ from complaintrules.authoring import (
     when,
 )
 
-from ._common import rule
+from ._common import ID_PREFIX, rule
 from ._helpers import (
     DEFINITION,
     attestation_examples,
     case_example,
-    first_not_passing,
     stage1,
     stage_params,
 )
@@ -50,26 +50,10 @@ from ._helpers import (
 _MODEL_MAX_STAGE = 9
 
 
-def _acknowledged_and_logged(case: Complaint, ctx: Context) -> Outcome:
+def _no_stage_before_the_first(case: Complaint, ctx: Context) -> Outcome | None:
+    """4.1's own precondition: a stage before stage 1 fails whatever the timing."""
     extra = check_stage_numbers(case, ctx, maximum=_MODEL_MAX_STAGE, minimum=1)
-    if extra.verdict is Verdict.FAIL:
-        return extra
-    ack_days: int = ctx.param("stage1.acknowledge_working_days")
-    ack = check_acknowledged_in_time(
-        case, ctx, stage_number=1, ack_days=ack_days, require_definition=False
-    )
-    stage = case.stage(1)
-    if stage is None or stage.logged_on is None or ack.verdict is not Verdict.PASS:
-        return ack
-    deadline = acknowledgement_deadline(ctx, case, stage, ack_days)
-    if deadline is not None and stage.logged_on > deadline.due:
-        return failed(
-            f"acknowledged in time but logged at stage 1 only on {stage.logged_on.isoformat()}, "
-            f"after {deadline.due.isoformat()}",
-            facts={"stage1.logged_on": stage.logged_on.isoformat()},
-            **deadline.evidence(),
-        )
-    return ack
+    return extra if extra.verdict is Verdict.FAIL else None
 
 
 def _no_extra_stages_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:
@@ -107,7 +91,15 @@ CHC20_4_1 = rule(
         timescale of at most 5 working days. That informal resolution was agreed with the
         resident is for an attestation.
     """,
-    case=_acknowledged_and_logged,
+    # The acknowledgement's definition is 4.2's to judge (the monitor alerts under it).
+    timescale=Timescale(
+        1,
+        Obligation.ACKNOWLEDGE,
+        days="stage1.acknowledge_working_days",
+        require_logging=True,
+        definition_by=f"{ID_PREFIX}-4.2",
+        precondition=_no_stage_before_the_first,
+    ),
     policy=_no_extra_stages_policy,
     attestation="records showing residents agreed to any attempt at informal resolution",
     examples=[

@@ -20,20 +20,22 @@ from complaintrules.authoring import (
     Context,
     Example,
     Level,
+    Obligation,
     Outcome,
     PolicyCheck,
+    Precondition,
     Rule,
+    Timescale,
     Verdict,
     applies_at_stage,
     applies_if,
     check_actions_tracked,
-    check_extensions_within_cap,
     check_issues_raised,
     check_points_addressed,
-    check_responded_in_time,
     check_stage_numbers,
     different_handlers,
     failed,
+    first_not_passing,
     needs_evidence,
     not_applicable,
     passed,
@@ -54,7 +56,6 @@ from ._helpers import (
     STAGE1_ITEMS,
     attestation_examples,
     case_example,
-    first_not_passing,
     optional_stage,
     stage1,
     stage2,
@@ -65,20 +66,24 @@ from ._helpers import (
 # -- shapes of check used at more than one stage -----------------------------------------------
 
 
-def _respond(number: int) -> CaseCheck:
-    """The stage's response was in time, and any extension was explained, in time and within
-    the cap (or had a good reason)."""
-
-    def check(case: Complaint, ctx: Context) -> Outcome:
-        params = stage_params(ctx, number)
-        timing = check_responded_in_time(case, ctx, stage_number=number, **params)
-        stage = case.stage(number)
-        if stage is None or not stage.extensions:
-            return timing
-        extensions = check_extensions_within_cap(case, ctx, stage_number=number, **params)
-        return first_not_passing([timing, extensions])
-
-    return applies_at_stage("", number, check, otherwise=f"the case has no stage {number}")
+def _respond(number: int, precondition: Precondition | None = None) -> Timescale:
+    """The stage's response timescale, for the library's shared judge: the response in
+    time, and any extension explained, in time and within the cap (or with a good reason),
+    judged together as this Code states them in one provision. Only stage 1 has an
+    acknowledgement timescale (4.1); later stages count from the escalation request."""
+    return Timescale(
+        number,
+        Obligation.RESPOND,
+        days=f"stage{number}.respond_working_days",
+        clock=f"stage{number}.respond_from",
+        acknowledge_days="stage1.acknowledge_working_days" if number == 1 else None,
+        extension_cap=f"stage{number}.extension_cap_working_days",
+        with_extensions=True,
+        precondition=precondition,
+        # a stage not reached is not applicable, citing no parameter (stage 3's
+        # precondition says so in its own words)
+        only_if_reached=precondition is None,
+    )
 
 
 def _policy_timing(number: int, allowed_from: Collection[ClockStart]) -> PolicyCheck:
@@ -416,7 +421,7 @@ CHC20_5_1 = rule(
         Policy: stage 1 respond_working_days at most 10, counted from logging (or earlier),
         and extension.max_working_days at most 10.
     """,
-    case=_respond(1),
+    timescale=_respond(1),
     policy=_policy_timing(1, _FROM_LOGGING),
     examples=[
         case_example(Verdict.PASS, "on the 10th working day after logging", stage1()),
@@ -975,7 +980,7 @@ CHC20_5_13 = rule(
         Policy: stage 2 respond_working_days at most 20, counted from the escalation
         request, and extension.max_working_days at most 10.
     """,
-    case=_respond(2),
+    timescale=_respond(2),
     policy=_policy_timing(2, _FROM_ESCALATION),
     examples=[
         case_example(Verdict.PASS, "on the 20th working day", stage1(), stage2()),
@@ -1220,7 +1225,8 @@ CHC20_5_17 = rule(
 )
 
 
-def _stage3(case: Complaint, ctx: Context) -> Outcome:
+def _stage3_on_request(case: Complaint, ctx: Context) -> Outcome | None:
+    """5.18's precondition: a third stage only at the resident's request after stage 2."""
     stage = case.stage(3)
     if stage is None:
         return not_applicable("the complaint did not go to a third stage")
@@ -1237,7 +1243,7 @@ def _stage3(case: Complaint, ctx: Context) -> Outcome:
             "response",
             facts=facts,
         )
-    return _respond(3)(case, ctx)
+    return None
 
 
 # 5.18: a third stage only at the resident's request; its response within 20 working days
@@ -1260,7 +1266,7 @@ CHC20_5_18 = rule(
         20 working days from the request. The form lists 5.18 among the best-practice
         provisions although its timescale is worded as a must; the form's level is used.
     """,
-    case=_stage3,
+    timescale=_respond(3, _stage3_on_request),
     policy=optional_stage(3, _policy_timing(3, _FROM_ESCALATION)),
     examples=[
         case_example(Verdict.PASS, "20th working day", stage1(), stage2(), stage3()),

@@ -25,7 +25,7 @@ from ._calendar import CalendarRangeError, WorkingCalendar
 from ._case import CaseEvent, CaseSnapshot, Complaint, Stage
 from ._context import Context, Portfolio
 from ._conventions import Conventions, LateAcknowledgement, NonWorkingDayReceipt
-from ._due import DueReport, Obligation, ObligationStatus, due
+from ._due import DueReport, NoTimescalesError, Obligation, ObligationStatus, due
 from ._engine import REPORT_SCHEMA_VERSION, Engine, Report, SnapshotAccount
 from ._hookspecs import hookimpl
 from ._loading import InputError, load_case, load_cases, load_organisation, load_policy
@@ -72,6 +72,7 @@ __all__ = [
     "MonitorInputError",
     "MonitorUnavailable",
     "NoPackError",
+    "NoTimescalesError",
     "NonWorkingDayReceipt",
     "Obligation",
     "ObligationStatus",

@@ -39,7 +39,7 @@ from ._calendar import CalendarRangeError, WorkingCalendar
 from ._case import Complaint
 from ._context import Context
 from ._conventions import Conventions, LateAcknowledgement
-from ._due import obligations_of
+from ._due import NoTimescalesError, obligations_of
 from ._engine import Engine
 from ._gates import GatedCheck, case_facts
 from ._loading import InputError, InputProblem, format_location
@@ -109,6 +109,8 @@ def vectorised(rules: Sequence[Rule]) -> dict[str, tuple[str, int]]:
         t = r.timescale
         if t is None or t.stage not in clocks:
             continue
+        if t.precondition is not None or t.with_extensions or t.require_logging:
+            continue  # parts of a provision the vector does not judge: judged per case
         clock = clocks[t.stage]
         if t.obligation is Obligation.ACKNOWLEDGE:
             if t.days == clock.ack_days and t.require_definition:
@@ -651,7 +653,7 @@ class BulkEvaluator:
             when = self.as_of or case.closed_on or case.withdrawn_on or case.received_on
             # The case is already as of the as-of date (see evaluate): every event counts.
             report = obligations_of(case, when, engine=self.engine, pack=pack)
-        except (UnknownParameterError, CalendarRangeError, NoPackError) as exc:
+        except (UnknownParameterError, CalendarRangeError, NoPackError, NoTimescalesError) as exc:
             # Never silently: the case is listed as missing from the measures.
             summary.untallied.append(f"{case.reference}: {exc}")
             return

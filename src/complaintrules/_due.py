@@ -23,10 +23,10 @@ from ._policy import ClockStart
 from ._rules import Verdict
 from ._stage_checks import acknowledgement_deadline, response_deadline, response_stopped_on
 from ._timeliness import Deadline, ExtensionReview, judge_deadline, review_extensions
+from ._timescale import NoTimescalesError, StageTimescales, declared_stages
 from ._timescale import Obligation as TimescaleObligation
-from ._timescale import StageTimescales, declared_stages
 
-__all__ = ["DueReport", "Obligation", "ObligationStatus", "due"]
+__all__ = ["DueReport", "NoTimescalesError", "Obligation", "ObligationStatus", "due"]
 
 
 class ObligationStatus(StrEnum):
@@ -63,6 +63,8 @@ class Obligation:
     working_days_late: int | None = None
     message: str = ""
     evidence: dict[str, Any] = field(default_factory=dict)
+    #: The pack's rule that declares this timescale.
+    rule_id: str | None = None
 
     @property
     def what(self) -> str:
@@ -78,6 +80,7 @@ class Obligation:
             "stage": self.stage,
             "kind": self.kind,
             "what": self.what,
+            "rule_id": self.rule_id,
             "status": self.status.value,
             "due_by": self.due_by.isoformat(),
             "original_due": self.original_due.isoformat(),
@@ -151,6 +154,10 @@ def due(
     The case is taken as it stood on ``as_of`` (:meth:`Complaint.as_of`): later events
     are ignored and listed in ``events_ignored``; a case received after ``as_of`` owes
     nothing yet (``received`` is False, no obligations).
+
+    The deadlines are those the pack's rules declare as :class:`Timescale` data, each
+    obligation naming the rule that declares it; under a pack that declares none, due()
+    raises :class:`NoTimescalesError` rather than guess its parameters.
     """
     engine = engine if engine is not None else _default_engine()
     snapshot = case.as_of(as_of)
@@ -177,12 +184,17 @@ def obligations_of(
     """:func:`due` on ``case`` as given, every event counted: for a case already taken as of
     a date, or judged at the day it ended (the TSM tallies without an as-of date)."""
     chosen = engine.pack(pack, on=case.received_on)
+    declared = declared_stages(chosen.rules)
+    if not declared:
+        raise NoTimescalesError(
+            f"pack {chosen.name} declares no timescale (no rule of it gives a Timescale), "
+            "so there are no deadlines to give"
+        )
     ctx = Context(chosen, engine.calendar, engine.conventions, case.received_on, as_of)
     obligations: list[Obligation] = []
-    declared = declared_stages(chosen.rules)
     for stage in case.stages:
         # a stage the pack sets no timescale for (an informal "stage 0", say) owes nothing
-        names = _declared_names(declared, stage.number) if declared else _named(ctx, stage)
+        names = _declared_names(declared, stage.number)
         if names is not None:
             obligations += _stage_obligations(ctx, case, stage, names)
     return DueReport(
@@ -216,6 +228,9 @@ class _Names:
     acknowledge: str | None
     #: the acknowledgement timescale the response clock counts from
     clock_acknowledge: str | None
+    #: the rules declaring the acknowledgement and the response
+    acknowledge_rule: str | None
+    respond_rule: str | None
 
 
 def _declared_names(declared: dict[int, StageTimescales], n: int) -> _Names | None:
@@ -232,24 +247,8 @@ def _declared_names(declared: dict[int, StageTimescales], n: int) -> _Names | No
         cap=clock.extension_cap if clock else None,
         acknowledge=ack.days if ack else None,
         clock_acknowledge=clock.acknowledge_days if clock else None,
-    )
-
-
-def _named(ctx: Context, stage: Stage) -> _Names | None:
-    """Stage parameters by the conventional names, for a pack that declares no
-    timescales (the 2020 Code's pack until it is declared)."""
-    prefix = f"stage{stage.number}."  # allow-listed in tests/core/test_timescales.py
-    if prefix + "respond_working_days" not in ctx.pack.parameters:
-        return None
-    # Some Codes set no acknowledgement timescale for a stage (the 2022 Code's stages 2
-    # and 3 run from the escalation request): then nothing is owed for acknowledging it.
-    ack = prefix + "acknowledge_working_days"
-    return _Names(
-        respond=prefix + "respond_working_days",
-        clock=prefix + "respond_from",
-        cap=prefix + "extension_cap_working_days",
-        acknowledge=ack if ack in ctx.pack.parameters else None,
-        clock_acknowledge=ack,
+        acknowledge_rule=stage.rule_id(TimescaleObligation.ACKNOWLEDGE),
+        respond_rule=stage.rule_id(TimescaleObligation.RESPOND),
     )
 
 
@@ -283,6 +282,7 @@ def _stage_obligations(
                 ctx,
                 stage=n,
                 kind="acknowledge",
+                rule_id=names.acknowledge_rule,
                 deadline=ack,
                 review=None,
                 done_on=stage.acknowledged.on if stage.acknowledged else None,
@@ -307,6 +307,7 @@ def _stage_obligations(
                 ctx,
                 stage=n,
                 kind="respond",
+                rule_id=names.respond_rule,
                 deadline=deadline,
                 review=review,
                 done_on=stage.response.issued_on if stage.response else None,
@@ -321,6 +322,7 @@ def _judge(
     *,
     stage: int,
     kind: Literal["acknowledge", "respond"],
+    rule_id: str | None,
     deadline: Deadline,
     review: ExtensionReview | None,
     done_on: date | None,
@@ -362,4 +364,5 @@ def _judge(
         working_days_late=computed.get("working_days_late", computed.get("working_days_overdue")),
         message=outcome.message,
         evidence=computed,
+        rule_id=rule_id,
     )

@@ -94,6 +94,9 @@ _SNAPSHOT_V1 = "complaintrules-monitor/1"
 REMEMBER_ENDED = 10_000
 
 _ACK, _RESP = "acknowledge", "respond"
+#: The rule ids of a missing-definition alert, which may belong to another rule than the
+#: acknowledgement's (see Timescale.definition_by).
+_DEFINITION = "definition"
 _OPEN, _MET, _BREACHED = "open", "met", "breached"
 
 
@@ -354,60 +357,35 @@ def _load_durable() -> tuple[Any, Any]:
     return engine, lang
 
 
-def _stage_numbers(pack: Pack, suffix: str) -> list[int]:
-    out = []
-    for name in pack.parameters:
-        head, _, tail = name.partition(".")
-        if tail == suffix and head.startswith("stage") and head[5:].isdigit():
-            out.append(int(head[5:]))
-    return sorted(out)
-
-
-def _monitored_stages(pack: Pack) -> tuple[list[int], list[int], list[int]]:
-    """The stages with an acknowledgement, a response and extensions to watch.
-
-    From the pack's timescale declarations (an acknowledgement, response or extension
-    declared for the stage); a pack that declares none is read by its parameter names
-    (``stageN.acknowledge_working_days``, ``stageN.respond_working_days`` with
-    ``stageN.respond_from``, ``stageN.extension_cap_working_days``).
-    """
-    declared = declared_stages(pack.rules)
-    if declared:
-        acks = [n for n, d in declared.items() if d.get(TimescaleObligation.ACKNOWLEDGE)]
-        responds = [n for n, d in declared.items() if d.get(TimescaleObligation.RESPOND)]
-        caps = [n for n in responds if declared[n].get(TimescaleObligation.EXTEND)]
-        return acks, responds, caps
-    acks = _stage_numbers(pack, "acknowledge_working_days")
-    responds = [
-        n
-        for n in _stage_numbers(pack, "respond_working_days")
-        if n in _stage_numbers(pack, "respond_from")
-    ]
-    caps = [n for n in _stage_numbers(pack, "extension_cap_working_days") if n in responds]
-    return acks, responds, caps
-
-
 def _declared_rule_ids(pack: Pack) -> dict[str, dict[int, str]]:
     """Which rule each monitored obligation belongs to, from the pack's declarations: its
-    timescale declarations and its different-handlers checks (empty for a pack that
-    declares no timescale: its alerts carry no rule id)."""
+    timescale declarations (with the rules they name for extensions and the complaint
+    definition) and its different-handlers checks."""
     out: dict[str, dict[int, str]] = {}
-    declared = declared_stages(pack.rules)
-    if not declared:
-        return out  # as before the declarations: no ids, not even for a handler alert
-    words = {
-        TimescaleObligation.ACKNOWLEDGE: _ACK,
-        TimescaleObligation.RESPOND: _RESP,
-        TimescaleObligation.EXTEND: "extension",
-    }
-    for n, stage in declared.items():
-        for obligation, (rule_id, _) in stage.declared.items():
-            out.setdefault(words[obligation], {})[n] = rule_id
+    for n, stage in declared_stages(pack.rules).items():
+        for word, rule_id in (
+            (_ACK, stage.rule_id(TimescaleObligation.ACKNOWLEDGE)),
+            (_RESP, stage.rule_id(TimescaleObligation.RESPOND)),
+            ("extension", stage.extensions_rule),
+            (_DEFINITION, stage.definition_rule),
+        ):
+            if rule_id is not None:
+                out.setdefault(word, {})[n] = rule_id
     for r in pack.rules:
         pair = handler_stages(r.case)
         if pair is not None and pair[1] == pair[0] + 1:
             out.setdefault("handler", {}).setdefault(pair[1], r.id)
     return out
+
+
+def _rule_id(ids: Mapping[str, Mapping[int, str]], what: _RuleMeaning) -> str | None:
+    """The rule an alert belongs to: a missing definition's rule where one is named (a map
+    given without one keeps the acknowledgement's), else the obligation's."""
+    if what.stage is None:
+        return None
+    if what.check == "undefined" and _DEFINITION in ids:
+        return ids[_DEFINITION].get(what.stage)
+    return ids.get(what.obligation, {}).get(what.stage)
 
 
 # -- the ruleset, generated from the declarations ------------------------------------------
@@ -604,21 +582,21 @@ class _RuleMeaning:
 
 def _monitored(pack: Pack) -> list[tuple[TimescaleObligation, int, bool]]:
     """(obligation, stage, whether an acknowledgement must record the complaint definition)
-    for each obligation ``pack`` declares, in stage order."""
-    declared = declared_stages(pack.rules)
-    if declared:
-        return [
-            (obligation, n, timescale.require_definition)
-            for n, stage in declared.items()
-            for obligation in TimescaleObligation
-            if (timescale := stage.get(obligation)) is not None
-        ]
-    # a pack that declares no timescale: read by its parameter names
-    acks, responds, caps = _monitored_stages(pack)
-    found = [(TimescaleObligation.ACKNOWLEDGE, n, True) for n in acks]
-    found += [(TimescaleObligation.RESPOND, n, False) for n in responds]
-    found += [(TimescaleObligation.EXTEND, n, False) for n in caps]
-    return sorted(found, key=lambda entry: entry[1])
+    for each obligation ``pack`` declares, in stage order; none for a pack that declares no
+    timescale (the monitor never guesses a pack's parameter names).
+
+    A stage's extensions are watched where a declaration judges them (its own, or a
+    response declared ``with_extensions``); a definition is asked for where a declaration
+    names the rule judging it."""
+    found: list[tuple[TimescaleObligation, int, bool]] = []
+    for n, stage in declared_stages(pack.rules).items():
+        if stage.get(TimescaleObligation.ACKNOWLEDGE) is not None:
+            found.append((TimescaleObligation.ACKNOWLEDGE, n, stage.definition_rule is not None))
+        if stage.get(TimescaleObligation.RESPOND) is not None:
+            found.append((TimescaleObligation.RESPOND, n, False))
+        if stage.extensions_rule is not None:
+            found.append((TimescaleObligation.EXTEND, n, False))
+    return found
 
 
 def _handler_stages(pack: Pack) -> list[int]:
@@ -1240,15 +1218,7 @@ class Monitor:
                 ids = _declared_rule_ids(pack)
             found = (
                 _Ruleset(f"{self.name}:{pack.name}", definition),
-                {
-                    name: (
-                        what,
-                        None
-                        if what.stage is None
-                        else ids.get(what.obligation, {}).get(what.stage),
-                    )
-                    for name, what in meaning.items()
-                },
+                {name: (what, _rule_id(ids, what)) for name, what in meaning.items()},
                 {key: (name,) for key, name in announced.items()},
             )
             self._rulesets[pack.name] = found
@@ -1279,56 +1249,39 @@ class Monitor:
             return None if found is None else ClockStart(found)
 
         try:
-            declared = declared_stages(pack.rules)
-            if declared:
-                found = {}
-                for n, stage in declared.items():
-                    ack = stage.get(TimescaleObligation.ACKNOWLEDGE)
-                    respond = stage.get(TimescaleObligation.RESPOND)
-                    extend = stage.get(TimescaleObligation.EXTEND)
-                    if ack is None and respond is None and extend is None:
-                        continue
-                    ack_days = read(ack.days) if ack else None
-                    extension_clock = None
-                    if extend is not None and (
-                        respond is None or _clock_names(extend) != _clock_names(respond)
-                    ):
-                        # the extensions' declaration names its own clock: judged by it
-                        starts = clock(extend.clock)
-                        assert starts is not None  # the pack's parameters were checked
-                        extension_clock = (
-                            read(extend.days),
-                            starts,
-                            read(extend.acknowledge_days) or 0,
-                            read(extend.extension_cap) or 0,
-                        )
-                    found[n] = _StageParams(
-                        ack_days,
-                        read(respond.days) if respond else None,
-                        clock(respond.clock) if respond else None,
-                        read(respond.extension_cap) if respond else None,
-                        ack_days
-                        if respond is None or respond.acknowledge_days == (ack and ack.days)
-                        else read(respond.acknowledge_days),
-                        ack is not None and ack.require_definition,
-                        extend is not None,
-                        extension_clock,
+            found = {}
+            for n, stage in declared_stages(pack.rules).items():
+                ack = stage.get(TimescaleObligation.ACKNOWLEDGE)
+                respond = stage.get(TimescaleObligation.RESPOND)
+                extend = stage.get(TimescaleObligation.EXTEND)
+                if ack is None and respond is None and extend is None:
+                    continue
+                ack_days = read(ack.days) if ack else None
+                extension_clock = None
+                if extend is not None and (
+                    respond is None or _clock_names(extend) != _clock_names(respond)
+                ):
+                    # the extensions' declaration names its own clock: judged by it
+                    starts = clock(extend.clock)
+                    assert starts is not None  # the pack's parameters were checked
+                    extension_clock = (
+                        read(extend.days),
+                        starts,
+                        read(extend.acknowledge_days) or 0,
+                        read(extend.extension_cap) or 0,
                     )
-            else:
-                found = {}
-                stages = {
-                    *_stage_numbers(pack, "acknowledge_working_days"),
-                    *_stage_numbers(pack, "respond_working_days"),
-                }
-                for n in sorted(stages):
-                    prefix = f"stage{n}."  # allow-listed in tests/core/test_timescales.py
-                    ack_days = read(prefix + "acknowledge_working_days")
-                    respond_days = read(prefix + "respond_working_days")
-                    respond_from = clock(prefix + "respond_from")
-                    cap = read(prefix + "extension_cap_working_days")
-                    found[n] = _StageParams(
-                        ack_days, respond_days, respond_from, cap, ack_days, True, cap is not None
-                    )
+                found[n] = _StageParams(
+                    ack_days,
+                    read(respond.days) if respond else None,
+                    clock(respond.clock) if respond else None,
+                    read(respond.extension_cap) if respond else None,
+                    ack_days
+                    if respond is None or respond.acknowledge_days == (ack and ack.days)
+                    else read(respond.acknowledge_days),
+                    stage.definition_rule is not None,
+                    stage.extensions_rule is not None,
+                    extension_clock,
+                )
         except UnknownParameterError as exc:
             raise MonitorInputError(f"event.on: {exc}") from None
         if len(self._params) > 10_000:

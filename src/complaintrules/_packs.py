@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from ._params import ParameterSet
+from ._policy import ClockStart
 from ._rules import Rule
 
 __all__ = ["DEFAULT_ATTESTATION_VALIDITY_MONTHS", "Pack"]
@@ -52,16 +53,38 @@ class Pack:
     def timescale_problem(self, rule: Rule) -> str | None:
         """Why ``rule``'s timescale cannot be judged under this pack (a parameter it names
         is not one of the pack's), or None."""
-        if rule.timescale is None:
+        t = rule.timescale
+        if t is None:
             return None
-        unknown = [n for n in rule.timescale.parameters if n not in self.parameters]
-        if not unknown:
-            return None
-        return (
-            f"rule {rule.id} declares a timescale reading "
-            f"{', '.join(repr(n) for n in unknown)}, which the pack's parameters "
-            f"({self.parameters.origin}) do not define"
-        )
+        unknown = [n for n in t.parameters if n not in self.parameters]
+        if unknown:
+            return (
+                f"rule {rule.id} declares a timescale reading "
+                f"{', '.join(repr(n) for n in unknown)}, which the pack's parameters "
+                f"({self.parameters.origin}) do not define"
+            )
+        if t.definition_by is not None and t.definition_by not in {r.id for r in self.rules}:
+            return (
+                f"rule {rule.id} declares its complaint definition judged by "
+                f"{t.definition_by!r}, which is not a rule of the pack"
+            )
+        clock = t.clock_parameter
+        if clock is not None:
+            for dated in self.parameters[clock].values:
+                try:
+                    start = ClockStart(dated.value)
+                except ValueError:
+                    return (
+                        f"rule {rule.id}: parameter {clock!r} since {dated.since} is "
+                        f"{dated.value!r}, not a clock start"
+                    )
+                if t.needs_acknowledge_days(start):
+                    return (
+                        f"rule {rule.id}: parameter {clock!r} starts the clock at "
+                        f"{start.value} since {dated.since}, but the timescale names no "
+                        "acknowledge_days to count that from"
+                    )
+        return None
 
     def in_force_on(self, day: date) -> bool:
         return self.in_force_from <= day and (

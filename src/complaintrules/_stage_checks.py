@@ -51,6 +51,7 @@ __all__ = [
     "check_stage_numbers",
     "different_handlers",
     "extension_notices",
+    "first_not_passing",
     "handler_stages",
     "judge_timescale",
     "months_after",
@@ -373,6 +374,11 @@ def timescale_arguments(timescale: Timescale, ctx: Context) -> dict[str, Any]:
     respond_days: int = ctx.param(timescale.days)
     clock = timescale.clock_parameter
     respond_from = ClockStart(ctx.param(clock) if clock else str(timescale.clock))
+    if timescale.needs_acknowledge_days(respond_from):  # refused when the pack loads
+        raise ValueError(
+            f"the stage {timescale.stage} response clock starts at {respond_from.value}, but "
+            "its timescale names no acknowledge_days to count that from"
+        )
     cap: int = ctx.param(timescale.extension_cap) if timescale.extension_cap else 0
     return {
         "ack_days": ack_days,
@@ -382,22 +388,81 @@ def timescale_arguments(timescale: Timescale, ctx: Context) -> dict[str, Any]:
     }
 
 
+def first_not_passing(outcomes: Sequence[Outcome]) -> Outcome:
+    """The parts of one provision judged together: every failure joined, else the first
+    error or need for evidence, else every pass joined, else the first (not applicable)."""
+    fails = [o for o in outcomes if o.verdict is Verdict.FAIL]
+    if fails:
+        return _joined(Verdict.FAIL, fails)
+    for verdict in (Verdict.ERROR, Verdict.NEEDS_EVIDENCE):
+        for outcome in outcomes:
+            if outcome.verdict is verdict:
+                return outcome
+    passes = [o for o in outcomes if o.verdict is Verdict.PASS]
+    return _joined(Verdict.PASS, passes) if passes else outcomes[0]
+
+
+def _joined(verdict: Verdict, outcomes: Sequence[Outcome]) -> Outcome:
+    if len(outcomes) == 1:
+        return outcomes[0]
+    facts: dict[str, Any] = {}
+    computed: dict[str, Any] = {}
+    for o in outcomes:
+        facts.update(o.facts)
+        computed.update(o.computed)
+    return Outcome(verdict, "; ".join(o.message for o in outcomes), facts, computed)
+
+
+def _logged_in_time(
+    outcome: Outcome, case: Complaint, ctx: Context, stage_number: int, ack_days: int
+) -> Outcome:
+    """An acknowledgement judged in time, further judged on the stage's logging date: a
+    logging date recorded after the acknowledgement deadline fails."""
+    stage = case.stage(stage_number)
+    if stage is None or stage.logged_on is None or outcome.verdict is not Verdict.PASS:
+        return outcome
+    deadline = acknowledgement_deadline(ctx, case, stage, ack_days)
+    if deadline is not None and stage.logged_on > deadline.due:
+        return Outcome(
+            Verdict.FAIL,
+            f"acknowledged in time but logged at stage {stage_number} only on "
+            f"{stage.logged_on.isoformat()}, after {deadline.due.isoformat()}",
+            {f"stage{stage_number}.logged_on": stage.logged_on.isoformat()},
+            deadline.evidence(),
+        )
+    return outcome
+
+
 def judge_timescale(timescale: Timescale, case: Complaint, ctx: Context) -> Outcome:
     """The one judge of every declared timescale, whichever pack declares it."""
+    if timescale.only_if_reached and case.stage(timescale.stage) is None:
+        return _na(f"the case has no stage {timescale.stage}")
+    if timescale.precondition is not None:
+        found = timescale.precondition(case, ctx)
+        if found is not None:
+            return found
+    n = timescale.stage
     if timescale.obligation is Obligation.ACKNOWLEDGE:
-        return check_acknowledged_in_time(
+        ack_days: int = ctx.param(timescale.days)
+        outcome = check_acknowledged_in_time(
             case,
             ctx,
-            stage_number=timescale.stage,
-            ack_days=ctx.param(timescale.days),
+            stage_number=n,
+            ack_days=ack_days,
             require_definition=timescale.require_definition,
         )
-    check = (
-        check_responded_in_time
-        if timescale.obligation is Obligation.RESPOND
-        else check_extensions_within_cap
-    )
-    return check(case, ctx, stage_number=timescale.stage, **timescale_arguments(timescale, ctx))
+        if timescale.require_logging:
+            outcome = _logged_in_time(outcome, case, ctx, n, ack_days)
+        return outcome
+    arguments = timescale_arguments(timescale, ctx)
+    if timescale.obligation is Obligation.EXTEND:
+        return check_extensions_within_cap(case, ctx, stage_number=n, **arguments)
+    timing = check_responded_in_time(case, ctx, stage_number=n, **arguments)
+    stage = case.stage(n) if timescale.with_extensions else None
+    if stage is None or not stage.extensions:
+        return timing
+    extensions = check_extensions_within_cap(case, ctx, stage_number=n, **arguments)
+    return first_not_passing([timing, extensions])
 
 
 @dataclass(frozen=True, slots=True)

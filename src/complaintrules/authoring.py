@@ -58,6 +58,7 @@ from ._stage_checks import (
     check_response_contents,
     check_stage_numbers,
     different_handlers,
+    first_not_passing,
     judge_timescale,
     months_after,
     response_contents_at,
@@ -76,7 +77,7 @@ from ._timeliness import (
     response_clock_from_acknowledgement,
     review_extensions,
 )
-from ._timescale import Obligation, Timescale
+from ._timescale import Obligation, Precondition, Timescale
 
 __all__ = [
     "EXAMPLE_LANDLORD",
@@ -100,6 +101,7 @@ __all__ = [
     "PolicyCheck",
     "PolicyStage",
     "Portfolio",
+    "Precondition",
     "Rule",
     "RuleMaker",
     "StageRef",
@@ -131,6 +133,7 @@ __all__ = [
     "escalation_day0",
     "example",
     "failed",
+    "first_not_passing",
     "item",
     "judge_deadline",
     "judge_timescale",

@@ -72,7 +72,47 @@ def test_a_response_without_its_clock_or_cap_is_refused() -> None:
     with pytest.raises(ValueError, match="extension_cap must name one of the pack's parameters"):
         Timescale(1, Obligation.EXTEND, days="d", clock=ClockStart.RECEIPT)
     with pytest.raises(ValueError, match="acknowledge_days is missing"):
-        Timescale(1, Obligation.RESPOND, days="d", clock="from", extension_cap="c")
+        Timescale(1, Obligation.RESPOND, days="d", clock=ClockStart.LOGGING, extension_cap="c")
+
+
+def test_a_clock_parameter_needing_an_acknowledgement_timescale_is_refused_at_load() -> None:
+    """A clock given as a parameter may go without acknowledge_days (the 2020 Code's
+    stage 2 counts from the escalation request); the pack refuses it when one of the
+    parameter's dated values would count from acknowledgement or logging."""
+    respond = Timescale(1, Obligation.RESPOND, days="reply", clock="from", extension_cap="cap")
+
+    def pack(clock: str) -> Pack:
+        return Pack(
+            name="third",
+            title="Third",
+            version="0",
+            in_force_from=date(2000, 1, 1),
+            in_force_until=None,
+            rules=(_rule(respond),),
+            parameters=_param_set({"reply": 7, "from": clock, "cap": 5}),
+        )
+
+    assert pack("escalation_request").rules[0].timescale is respond
+    with pytest.raises(
+        ValueError,
+        match=r"parameter 'from' starts the clock at logging since 2000-01-01, but the "
+        "timescale names no acknowledge_days",
+    ):
+        pack("logging")
+    with pytest.raises(ValueError, match=r"parameter 'from' since 2000-01-01 is 'noon'"):
+        pack("noon")
+
+
+def test_options_of_another_obligation_are_refused() -> None:
+    respond = {"days": "d", "clock": ClockStart.RECEIPT, "extension_cap": "c"}
+    with pytest.raises(ValueError, match="require_logging applies to an acknowledgement only"):
+        Timescale(1, Obligation.RESPOND, require_logging=True, **respond)
+    with pytest.raises(ValueError, match="with_extensions applies to a response only"):
+        Timescale(1, Obligation.EXTEND, with_extensions=True, **respond)
+    with pytest.raises(ValueError, match="with_extensions do not apply to it"):
+        Timescale(1, Obligation.ACKNOWLEDGE, days="a", with_extensions=True)
+    with pytest.raises(ValueError, match="give require_definition or definition_by"):
+        Timescale(1, Obligation.ACKNOWLEDGE, days="a", require_definition=True, definition_by="X-1")
 
 
 def test_an_empty_parameter_name_is_refused() -> None:
@@ -312,39 +352,6 @@ def test_monitor_alerts_carry_the_declaring_rule_of_any_pack() -> None:
         monitor.close()
 
 
-def test_monitor_alerts_under_an_undeclared_pack_carry_no_rule_id() -> None:
-    """code_2020 declares no timescale yet: its alerts keep carrying no rule id, not even
-    a same-handler alert (its rule 5's handler check is built with different_handlers)."""
-    pytest.importorskip("durable")
-    from complaintrules import AlertKind, Monitor
-
-    monitor = Monitor(pack="code_2020")
-    try:
-        ref = "T-4"
-        alerts = monitor.post({"reference": ref, "type": "received", "on": "2023-05-02"})
-        alerts += monitor.post(
-            {"reference": ref, "type": "handler_assigned", "on": "2023-05-02", "handler": "X"}
-        )
-        alerts += monitor.post(
-            {"reference": ref, "type": "escalation_requested", "on": "2023-05-10", "stage": 2}
-        )
-        alerts += monitor.post(
-            {
-                "reference": ref,
-                "type": "handler_assigned",
-                "on": "2023-05-10",
-                "stage": 2,
-                "handler": "X",
-            }
-        )
-        alerts += monitor.tick(date(2023, 9, 1))
-        kinds = {a.kind for a in alerts}
-        assert {AlertKind.DUE, AlertKind.BREACHED, AlertKind.SAME_HANDLER} <= kinds
-        assert {a.rule_id for a in alerts} == {None}
-    finally:
-        monitor.close()
-
-
 # -- the core names no pack's rule ids or parameters where the law is now declared ------
 
 #: Core modules converted to read declarations: no rule id of a built-in pack, and no
@@ -399,15 +406,10 @@ ALLOWED = (
         "src/complaintrules/_stage_checks.py",
         """facts = {f"stage{earlier}.handler": first.handler,""",
     ),
-    # due() and the monitor under a pack that declares no timescale (code_2020 today):
-    # the conventional parameter names, as before the declarations
+    # the evidence key of a stage's logging date (a fact of the case, not a parameter)
     (
-        "src/complaintrules/_due.py",
-        """prefix = f"stage{stage.number}."  # allow-listed in tests/core/test_timescales.py""",
-    ),
-    (
-        "src/complaintrules/_monitor.py",
-        """prefix = f"stage{n}."  # allow-listed in tests/core/test_timescales.py""",
+        "src/complaintrules/_stage_checks.py",
+        """{f"stage{stage_number}.logged_on": stage.logged_on.isoformat()},""",
     ),
     # the input readers' column names for stage fields (not yet converted; issue 13 item 2)
     ("src/complaintrules/_tabular.py", 'p = f"stage{n}."'),
