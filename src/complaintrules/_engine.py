@@ -263,20 +263,17 @@ class Engine:
                     computed={"traceback": traceback.format_exc(limit=4)},
                 ),
             )
+        # Positional: run once per rule per case, and keywords cost a third more here.
         return Finding(
-            rule_id=rule.id,
-            provision=rule.provision,
-            pack=rule.pack,
-            subject=subject,
-            subject_ref=subject_ref,
-            verdict=outcome.verdict,
-            level=rule.level,
-            message=outcome.message,
-            evidence=Evidence(
-                facts=outcome.facts,
-                parameters=ctx.parameters_evidence(),
-                computed=outcome.computed,
-            ),
+            rule.id,
+            rule.provision,
+            rule.pack,
+            subject,
+            subject_ref,
+            outcome.verdict,
+            rule.level,
+            outcome.message,
+            Evidence(outcome.facts, ctx.parameters_evidence(), outcome.computed),
         )
 
     def _without_organisation(self, rule: Rule, ref: str, ctx: Context) -> Finding:
@@ -368,15 +365,15 @@ class Engine:
     def _gated_out(rule: Rule, ref: str, message: str, ctx: Context) -> Finding:
         """The finding of a gated case rule on a case that lacks what its gate requires."""
         return Finding(
-            rule_id=rule.id,
-            provision=rule.provision,
-            pack=rule.pack,
-            subject=Subject.CASE,
-            subject_ref=ref,
-            verdict=Verdict.NOT_APPLICABLE,
-            level=rule.level,
-            message=message,
-            evidence=Evidence(parameters=ctx.parameters_evidence()),
+            rule.id,
+            rule.provision,
+            rule.pack,
+            Subject.CASE,
+            ref,
+            Verdict.NOT_APPLICABLE,
+            rule.level,
+            message,
+            Evidence({}, ctx.parameters_evidence(), {}),
         )
 
     def iter_case_findings(
