@@ -197,6 +197,8 @@ class WorkingCalendar:
         self._offset(end)
         special = self._special
         within = special[bisect.bisect_right(special, start) : bisect.bisect_right(special, end)]
+        if not within:
+            return []  # the common case: no holiday or closure in the way
         return [(d, self.non_working_reason(d) or "") for d in within]
 
     # -- bulk ----------------------------------------------------------------------------
