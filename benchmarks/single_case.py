@@ -20,8 +20,8 @@ and the ratio is the median of the rounds' own ratios. The load average is print
 and after: on a shared machine, compare figures taken at a similar load (or run an old and
 a new tree alternately).
 
-The per-rule table times each case rule's check alone (the rule's own work, without the
-engine around it) and lists the ten dearest; what the engine adds
+The per-rule table times each case rule's check alone (the rule's own work, a gated check
+through its gate, without the engine around it) and lists the ten dearest; what the engine adds
 around the checks (contexts, parameter evidence, findings, the report, the as-of snapshot)
 is the remainder, shown as "engine overhead".
 

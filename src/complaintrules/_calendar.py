@@ -193,8 +193,11 @@ class WorkingCalendar:
         """
         if end <= start:
             return []
-        self._offset(start)
-        self._offset(end)
+        first, span = self._first_ordinal, self._span
+        if not 0 <= start.toordinal() - first <= span:
+            self._offset(start)  # raises, naming the day
+        if not 0 <= end.toordinal() - first <= span:
+            self._offset(end)
         special = self._special
         within = special[bisect.bisect_right(special, start) : bisect.bisect_right(special, end)]
         if not within:
