@@ -73,6 +73,7 @@ class WorkingCalendar:
         # per-date queries below are asked millions of times in bulk evaluation.
         self._first_ordinal = self._index.first.toordinal()
         self._last_ordinal = self._index.last.toordinal()
+        self._span = self._last_ordinal - self._first_ordinal
         worked_by = self._index.worked_by
         self._working: list[bool] = [
             worked_by[i] != (worked_by[i - 1] if i else 0) for i in range(len(worked_by))
@@ -123,7 +124,12 @@ class WorkingCalendar:
 
     def is_working_day(self, day: date) -> bool:
         """Whether ``day`` is a working day."""
-        return self._working[self._offset(day)]
+        # The range check of _offset inlined here and below: these run several times per
+        # deadline, and the method call cost as much as the look-up.
+        offset = day.toordinal() - self._first_ordinal
+        if offset < 0 or offset > self._span:
+            self._offset(day)  # raises, naming the day
+        return self._working[offset]
 
     def non_working_reason(self, day: date) -> str | None:
         """Why ``day`` is not a working day (weekend, a named bank holiday, closure), or None."""
@@ -144,7 +150,10 @@ class WorkingCalendar:
         if n < 1:
             raise ValueError(f"n must be a positive number of working days, got {n}")
         index = self._index
-        position = index.worked_by[self._offset(day)] + n - 1
+        offset = day.toordinal() - self._first_ordinal
+        if offset < 0 or offset > self._span:
+            self._offset(day)  # raises, naming the day
+        position = index.worked_by[offset] + n - 1
         if position >= len(index.working_ordinals):
             raise CalendarRangeError(
                 f"{n} working days after {day.isoformat()} falls beyond {self.years[1]}; "
@@ -158,8 +167,15 @@ class WorkingCalendar:
         Negative when ``end`` is before ``start``, so that
         ``working_days_between(a, b) == -working_days_between(b, a)``.
         """
+        first, span = self._first_ordinal, self._span
+        to_end = end.toordinal() - first
+        if to_end < 0 or to_end > span:
+            self._offset(end)  # raises, naming the day
+        to_start = start.toordinal() - first
+        if to_start < 0 or to_start > span:
+            self._offset(start)
         worked_by = self._index.worked_by
-        return worked_by[self._offset(end)] - worked_by[self._offset(start)]
+        return worked_by[to_end] - worked_by[to_start]
 
     def next_working_day(self, day: date) -> date:
         """The first working day strictly after ``day``."""
@@ -177,10 +193,15 @@ class WorkingCalendar:
         """
         if end <= start:
             return []
-        self._offset(start)
-        self._offset(end)
+        first, span = self._first_ordinal, self._span
+        if not 0 <= start.toordinal() - first <= span:
+            self._offset(start)  # raises, naming the day
+        if not 0 <= end.toordinal() - first <= span:
+            self._offset(end)
         special = self._special
         within = special[bisect.bisect_right(special, start) : bisect.bisect_right(special, end)]
+        if not within:
+            return []  # the common case: no holiday or closure in the way
         return [(d, self.non_working_reason(d) or "") for d in within]
 
     # -- bulk ----------------------------------------------------------------------------

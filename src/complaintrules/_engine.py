@@ -22,6 +22,7 @@ from ._calendar import WorkingCalendar
 from ._case import CaseSnapshot, Complaint
 from ._context import Context, Portfolio
 from ._conventions import Conventions
+from ._gates import GatedCheck, case_facts
 from ._organisation import Organisation
 from ._packs import DEFAULT_ATTESTATION_VALIDITY_MONTHS, Pack
 from ._plugins import PackRegistry, PluginProblem
@@ -262,20 +263,17 @@ class Engine:
                     computed={"traceback": traceback.format_exc(limit=4)},
                 ),
             )
+        # Positional: run once per rule per case, and keywords cost a third more here.
         return Finding(
-            rule_id=rule.id,
-            provision=rule.provision,
-            pack=rule.pack,
-            subject=subject,
-            subject_ref=subject_ref,
-            verdict=outcome.verdict,
-            level=rule.level,
-            message=outcome.message,
-            evidence=Evidence(
-                facts=outcome.facts,
-                parameters=ctx.parameters_evidence(),
-                computed=outcome.computed,
-            ),
+            rule.id,
+            rule.provision,
+            rule.pack,
+            subject,
+            subject_ref,
+            outcome.verdict,
+            rule.level,
+            outcome.message,
+            Evidence(outcome.facts, ctx.parameters_evidence(), outcome.computed),
         )
 
     def _without_organisation(self, rule: Rule, ref: str, ctx: Context) -> Finding:
@@ -326,13 +324,57 @@ class Engine:
             if snapped is None:
                 return []  # not received yet: nothing to judge
             case = snapped
-        chosen = self.pack(pack, on=case.received_on)
+        return self._judge_case(
+            case, self.pack(pack, on=case.received_on), as_of, organisation, rules
+        )
+
+    def _judge_case(
+        self,
+        case: Complaint,
+        chosen: Pack,
+        as_of: date | None,
+        organisation: Organisation | None,
+        rules: Iterable[str] | None = None,
+    ) -> list[Finding]:
+        """Every case rule of ``chosen`` on ``case`` as given (already as of ``as_of``).
+
+        A gated rule is judged here as :class:`GatedCheck` judges it, with the case's facts
+        read once for all of them rather than once per rule: a rule the case cannot meet is
+        not applicable without a call, and any other calls the check behind the gate.
+        """
         out = []
+        facts: int | None = None
+        received_on, reference = case.received_on, case.reference
         for rule in self._rules(chosen, rules):
-            if rule.case is not None:
-                ctx = self._context(chosen, case.received_on, as_of, organisation)
-                out.append(self._run(rule, Subject.CASE, case.reference, rule.case, case, ctx))
+            check = rule.case
+            if check is None:
+                continue
+            ctx = Context(chosen, self.calendar, self.conventions, received_on, as_of, organisation)
+            if type(check) is GatedCheck:
+                if facts is None:
+                    facts = _facts(case)
+                if facts >= 0:
+                    if facts & check.requires != check.requires:
+                        out.append(self._gated_out(rule, reference, check.otherwise, ctx))
+                        continue
+                    check = check.check
+            out.append(self._run(rule, Subject.CASE, reference, check, case, ctx))
         return out
+
+    @staticmethod
+    def _gated_out(rule: Rule, ref: str, message: str, ctx: Context) -> Finding:
+        """The finding of a gated case rule on a case that lacks what its gate requires."""
+        return Finding(
+            rule.id,
+            rule.provision,
+            rule.pack,
+            Subject.CASE,
+            ref,
+            Verdict.NOT_APPLICABLE,
+            rule.level,
+            message,
+            Evidence({}, ctx.parameters_evidence(), {}),
+        )
 
     def iter_case_findings(
         self,
@@ -479,7 +521,9 @@ class Engine:
     ) -> Report:
         chosen = self.pack(pack, on=case.received_on)
         snapped, account = self._as_of([case], as_of)
-        findings = [f for c in snapped for f in self.case_findings(c, pack=chosen, as_of=as_of)]
+        with self._watch.armed():
+            # the snapshot is taken once, above; case_findings would take it again
+            findings = [f for c in snapped for f in self._judge_case(c, chosen, as_of, None)]
         return self._report([chosen], findings, as_of, ["case"], account)
 
     def evaluate_policy(
@@ -574,6 +618,15 @@ class Engine:
             snapshot=snapshot or SnapshotAccount(),
             as_of_source=None if as_of is None else "given",
         )
+
+
+def _facts(case: Complaint) -> int:
+    """The case's :class:`CaseFact` flags, or -1 when they cannot be read (each gated check
+    is then called, and reports what went wrong as its own error finding)."""
+    try:
+        return case_facts(case)
+    except Exception:
+        return -1
 
 
 def _attestation_validity(ctx: Context) -> tuple[int, str]:

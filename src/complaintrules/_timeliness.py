@@ -39,12 +39,15 @@ class Deadline:
     note: str = ""
 
     def evidence(self) -> dict[str, Any]:
+        trigger = self.trigger.isoformat()
         out: dict[str, Any] = {
-            "trigger": f"{self.trigger_label} on {self.trigger.isoformat()}",
-            "trigger_date": self.trigger.isoformat(),
+            "trigger": f"{self.trigger_label} on {trigger}",
+            "trigger_date": trigger,
             "working_days_allowed": self.working_days,
             "deadline": self.due.isoformat(),
-            "non_working_weekdays_skipped": [f"{d.isoformat()} ({why})" for d, why in self.skipped],
+            "non_working_weekdays_skipped": (
+                [f"{d.isoformat()} ({why})" for d, why in self.skipped] if self.skipped else []
+            ),
         }
         if self.note:
             out["clock_note"] = self.note
@@ -195,12 +198,14 @@ def judge_deadline(
     computed: dict[str, Any] = deadline.evidence()
     if review is not None:
         computed.update(review.evidence())
-    computed["due_by"] = due.isoformat()
+    # Each date written once: the messages below reuse the evidence's text of it.
+    due_text = computed["due_by"] = due.isoformat()
     cal = ctx.calendar
     if done_on is not None:
         elapsed = cal.working_days_between(deadline.trigger, done_on)
-        computed["done_on"] = done_on.isoformat()
+        done_text = computed["done_on"] = done_on.isoformat()
         computed["working_days_elapsed"] = elapsed
+        trigger = deadline.trigger.isoformat()
         if done_on <= due:
             timing = (
                 f"{elapsed} working day(s) after"
@@ -209,19 +214,20 @@ def judge_deadline(
             )
             return Outcome(
                 Verdict.PASS,
-                f"{what} on {done_on.isoformat()}, {timing} "
-                f"{deadline.trigger_label} on {deadline.trigger.isoformat()}; due by "
-                f"{due.isoformat()}",
-                computed=computed,
+                f"{what} on {done_text}, {timing} "
+                f"{deadline.trigger_label} on {trigger}; due by {due_text}",
+                {},
+                computed,
             )
         late = cal.working_days_between(due, done_on)
         computed["working_days_late"] = late
         return Outcome(
             Verdict.FAIL,
-            f"{what} on {done_on.isoformat()}, {late} working day(s) after the deadline "
-            f"{due.isoformat()} ({elapsed} after {deadline.trigger_label} on "
-            f"{deadline.trigger.isoformat()}, {deadline.working_days} allowed)",
-            computed=computed,
+            f"{what} on {done_text}, {late} working day(s) after the deadline "
+            f"{due_text} ({elapsed} after {deadline.trigger_label} on "
+            f"{trigger}, {deadline.working_days} allowed)",
+            {},
+            computed,
         )
     if stopped_on is not None and stopped_on <= due:
         return Outcome(
