@@ -507,6 +507,58 @@ class _Check(NamedTuple):
 _ANNOUNCED = None
 
 
+class _Absent:
+    """A field the message does not carry (``breached`` where no breach was raised): no
+    comparison with it holds, as durable-rules matches no condition on it
+    (tests/core/test_monitor_posting.py holds the two readings to the same verdicts)."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return False
+
+    __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __eq__
+    __hash__ = None  # type: ignore[assignment]
+
+
+_ABSENT = _Absent()
+
+
+class _Fields:
+    """A message's fields as attributes (``m.on``), so a check's condition, the same
+    callable that writes durable's condition over ``durable.lang.m``, can be judged in
+    Python over one message."""
+
+    __slots__ = ("_message",)
+
+    def __init__(self, message: Mapping[str, Any]) -> None:
+        self._message = message
+
+    def __getattr__(self, name: str) -> Any:
+        return self._message.get(name, _ABSENT)
+
+
+#: A message kind's conditions judged in Python: whether any rule could fire on a message.
+_Could = Callable[[Mapping[str, Any]], bool]
+
+
+def _could_fire(conditions: tuple[Callable[[Any], Any], ...]) -> _Could:
+    """Whether any of ``conditions`` (those of the rules judging one kind of message) holds
+    for a message: the same conditions durable-rules is given, judged over the message's
+    fields. A message none of them holds for is not posted (durable would match it to no
+    rule, at about four times the cost of judging it here); one that any holds for is
+    posted, and durable's verdict decides what fires."""
+
+    def could(message: Mapping[str, Any]) -> bool:
+        fields = _Fields(message)
+        for condition in conditions:  # noqa: SIM110 - no generator built per message
+            if condition(fields):
+                return True
+        return False
+
+    return could
+
+
 def _ack_and_response_checks(*, definition: bool) -> tuple[_Check, ...]:
     breach = AlertKind.BREACHED
     checks = [
@@ -634,10 +686,11 @@ def _handler_stages(pack: Pack) -> list[int]:
 
 def monitor_ruleset(
     pack: Pack,
-) -> tuple[dict[str, Any], dict[str, _RuleMeaning], dict[str, str]]:
+) -> tuple[dict[str, Any], dict[str, _RuleMeaning], dict[str, str], dict[str, _Could]]:
     """The durable-rules ruleset for ``pack``, generated from its declarations: its JSON
-    definition, what each rule means, and the announcements (message kind -> rule name)
-    raised without durable-rules.
+    definition, what each rule means, the announcements (message kind -> rule name)
+    raised without durable-rules, and for each kind of message durable judges whether any
+    of its rules could fire (:func:`_could_fire`, from the same conditions).
 
     Each obligation a rule declares (a stage's acknowledgement, response or extensions,
     see :class:`Timescale`) gets the checks of its kind (:func:`_checks`), and each pair
@@ -649,6 +702,7 @@ def monitor_ruleset(
     rules: dict[str, Any] = {}
     meaning: dict[str, _RuleMeaning] = {}
     announced: dict[str, str] = {}
+    conditions: dict[str, tuple[Callable[[Any], Any], ...]] = {}
 
     def add(name: str, word: str, noun: str, stage: int | None, check: _Check) -> None:
         meaning[name] = _RuleMeaning(check.kind, word, stage, check.name, noun, check.text)
@@ -658,6 +712,7 @@ def monitor_ruleset(
         else:
             condition = (m.t == key) & check.condition(m)
             rules[name] = {"all": [{"m": condition.define()}]}
+            conditions[key] = (*conditions.get(key, ()), check.condition)
 
     for obligation, n, require_definition in _monitored(pack):
         word, prefix, noun = _NAMES[obligation]
@@ -666,7 +721,7 @@ def monitor_ruleset(
     for n in _handler_stages(pack):
         add(f"same_handler_{n}", "handler", "", n, _HANDLER_CHECK)
     add("ended", "end", "", None, _END_CHECK)
-    return rules, meaning, announced
+    return rules, meaning, announced, {key: _could_fire(c) for key, c in conditions.items()}
 
 
 _RULESET_COUNTER = itertools.count(1)
@@ -946,9 +1001,13 @@ def _announce(ob: str, n: int, due: date) -> _Step:
 
 
 #: A pack's ruleset; for each of its rules what it means and the rule id its alerts carry;
-#: and the rule each announcement raises (by message kind).
+#: the rule each announcement raises (by message kind); and for each kind of message
+#: durable judges, whether a message of it could fire a rule.
 _PackRules = tuple[
-    "_Ruleset", dict[str, tuple[_RuleMeaning, str | None]], dict[str, tuple[str, ...]]
+    "_Ruleset",
+    dict[str, tuple[_RuleMeaning, str | None]],
+    dict[str, tuple[str, ...]],
+    dict[str, _Could],
 ]
 
 
@@ -1068,14 +1127,14 @@ class Monitor:
     def close(self) -> None:
         """Release the durable-rules rulesets (also done when the monitor is collected)."""
         with self._lock:
-            for ruleset, _, _ in self._rulesets.values():
+            for ruleset, _, _, _ in self._rulesets.values():
                 ruleset.close()
             self._rulesets.clear()
 
     def ruleset_definition(self, pack: str | None = None) -> dict[str, Any]:
         """The durable-rules definition this monitor uses for ``pack`` (JSON-ready)."""
         chosen = self.engine.pack(pack or self.pack_name)
-        definition, _, _ = monitor_ruleset(chosen)
+        definition, _, _, _ = monitor_ruleset(chosen)
         return definition
 
     # -- export / restore ----------------------------------------------------------------
@@ -1234,7 +1293,7 @@ class Monitor:
     def _ruleset(self, pack: Pack) -> _PackRules:
         found = self._rulesets.get(pack.name)
         if found is None:
-            definition, meaning, announced = monitor_ruleset(pack)
+            definition, meaning, announced, could = monitor_ruleset(pack)
             ids = self._rule_ids.get(pack.name)
             if ids is None:
                 ids = _declared_rule_ids(pack)
@@ -1250,6 +1309,7 @@ class Monitor:
                     for name, what in meaning.items()
                 },
                 {key: (name,) for key, name in announced.items()},
+                could,
             )
             self._rulesets[pack.name] = found
         return found
@@ -1803,11 +1863,19 @@ class Monitor:
 
     def _fire(self, case: _CaseState, message: dict[str, Any], on: date) -> list[Alert]:
         found = self._rulesets.get(case.pack)
-        ruleset, meaning, announced = found if found else self._ruleset(self._pack_named(case.pack))
+        ruleset, meaning, announced, could = (
+            found if found else self._ruleset(self._pack_named(case.pack))
+        )
+        t = message["t"]
         # an announcement has no condition to judge: raised without asking durable-rules
-        fired = announced.get(message["t"])
+        fired: Iterable[str] | None = announced.get(t)
+        if fired is None:
+            judge = could.get(t)
+            if judge is None or not judge(message):
+                return []  # no rule's condition holds (or no rule judges it): none would fire
+            fired = ruleset.post(message)
         alerts = []
-        for rule_name in ruleset.post(message) if fired is None else fired:
+        for rule_name in fired:
             what, rule_id = meaning[rule_name]
             alert = self._alert(case, rule_name, what, rule_id, message, on)
             if alert is not None:
