@@ -510,7 +510,8 @@ _ANNOUNCED = None
 class _Absent:
     """A field the message does not carry (``breached`` where no breach was raised): no
     comparison with it holds, as durable-rules matches no condition on it
-    (tests/core/test_monitor_posting.py holds the two readings to the same verdicts)."""
+    (tests/core/test_monitor_posting.py holds durable and :func:`_could_fire` to the same
+    verdicts)."""
 
     __slots__ = ()
 
@@ -524,38 +525,52 @@ class _Absent:
 _ABSENT = _Absent()
 
 
-class _Fields:
-    """A message's fields as attributes (``m.on``), so a check's condition, the same
-    callable that writes durable's condition over ``durable.lang.m``, can be judged in
-    Python over one message."""
-
-    __slots__ = ("_message",)
-
-    def __init__(self, message: Mapping[str, Any]) -> None:
-        self._message = message
-
-    def __getattr__(self, name: str) -> Any:
-        return self._message.get(name, _ABSENT)
+#: durable's comparison operators (in a rule's JSON definition) and Python's
+_OPERATORS = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<=", "$neq": "!="}
 
 
-#: A message kind's conditions judged in Python: whether any rule could fire on a message.
+def _python(node: Mapping[str, Any]) -> str:
+    """A durable-rules condition (the JSON a rule's ``m`` is defined by) written as a Python
+    expression over a message dict ``m``; a field the message lacks reads as ``_ABSENT``.
+    Raises ValueError for anything but the ``$and``/``$or`` of comparisons the monitor's
+    checks are made of."""
+    if len(node) != 1:
+        raise ValueError(f"not a single-operator condition: {node!r}")
+    ((op, operand),) = node.items()
+    if op in ("$and", "$or"):
+        joined = " and " if op == "$and" else " or "
+        return "(" + joined.join(_python(part) for part in operand) + ")"
+
+    def value(v: Any) -> str:
+        if isinstance(v, Mapping) and set(v) == {"$m"} and isinstance(v["$m"], str):
+            return f"m.get({v['$m']!r}, A)"
+        if isinstance(v, int | float | str) and not isinstance(v, bool):
+            return repr(v)
+        raise ValueError(f"not a field or a number or string: {v!r}")
+
+    if op in _OPERATORS:
+        if not isinstance(operand, Mapping) or len(operand) != 1:
+            raise ValueError(f"not a comparison: {node!r}")
+        ((name, other),) = operand.items()
+        return f"(m.get({name!r}, A) {_OPERATORS[op]} {value(other)})"
+    if op.startswith("$"):
+        raise ValueError(f"an operator the monitor does not judge in Python: {op}")
+    return f"(m.get({op!r}, A) == {value(operand)})"
+
+
+#: A message kind's rules judged in Python: whether any of them could fire on a message.
 _Could = Callable[[Mapping[str, Any]], bool]
 
 
-def _could_fire(conditions: tuple[Callable[[Any], Any], ...]) -> _Could:
-    """Whether any of ``conditions`` (those of the rules judging one kind of message) holds
-    for a message: the same conditions durable-rules is given, judged over the message's
-    fields. A message none of them holds for is not posted (durable would match it to no
-    rule, at about four times the cost of judging it here); one that any holds for is
-    posted, and durable's verdict decides what fires."""
-
-    def could(message: Mapping[str, Any]) -> bool:
-        fields = _Fields(message)
-        for condition in conditions:  # noqa: SIM110 - no generator built per message
-            if condition(fields):
-                return True
-        return False
-
+def _could_fire(conditions: list[Mapping[str, Any]]) -> _Could:
+    """Whether any of ``conditions`` (the JSON conditions durable-rules is given for the
+    rules judging one kind of message) holds for a message, compiled from that JSON into
+    one Python expression. A message none of them holds for is not posted (durable would
+    match it to no rule, at several times the cost of judging it here); one that any holds
+    for is posted, and durable's verdict decides what fires."""
+    source = "lambda m: " + " or ".join(_python(c) for c in conditions)
+    # the text is written above from the ruleset's own definition, never from a message
+    could: _Could = eval(source, {"__builtins__": {}, "A": _ABSENT})
     return could
 
 
@@ -702,7 +717,7 @@ def monitor_ruleset(
     rules: dict[str, Any] = {}
     meaning: dict[str, _RuleMeaning] = {}
     announced: dict[str, str] = {}
-    conditions: dict[str, tuple[Callable[[Any], Any], ...]] = {}
+    conditions: dict[str, list[Mapping[str, Any]]] = {}
 
     def add(name: str, word: str, noun: str, stage: int | None, check: _Check) -> None:
         meaning[name] = _RuleMeaning(check.kind, word, stage, check.name, noun, check.text)
@@ -710,9 +725,9 @@ def monitor_ruleset(
         if check.condition is None:
             announced[key] = name
         else:
-            condition = (m.t == key) & check.condition(m)
-            rules[name] = {"all": [{"m": condition.define()}]}
-            conditions[key] = (*conditions.get(key, ()), check.condition)
+            condition = ((m.t == key) & check.condition(m)).define()
+            rules[name] = {"all": [{"m": condition}]}
+            conditions.setdefault(key, []).append(condition)
 
     for obligation, n, require_definition in _monitored(pack):
         word, prefix, noun = _NAMES[obligation]
