@@ -21,7 +21,7 @@ from complaintrules import AlertKind, Engine, Monitor
 
 pytest.importorskip("durable", reason="the monitor needs durable-rules (the 'live' extra)")
 
-from complaintrules._monitor import _Ruleset, monitor_ruleset
+from complaintrules._monitor import _could_fire, _Ruleset, monitor_ruleset
 
 DAYS = (738_000, 738_001, 738_002)  # three consecutive date ordinals: before, on, after
 
@@ -131,3 +131,13 @@ def test_rules_still_fire_through_durable(monkeypatch: pytest.MonkeyPatch) -> No
         assert monitor.tick(date(2024, 9, 1)) == []
     finally:
         monitor.close()
+
+
+def test_a_condition_not_compiled_leaves_durable_to_judge() -> None:
+    """An operator the compiler does not know (durable's ``$ex``, a field present) posts
+    every message of the kind, rather than leaving out one durable might fire on."""
+    could = _could_fire([{"$and": [{"t": "k"}, {"$ex": {"x": 1}}]}])
+    assert could({"t": "k"}) and could({"t": "k", "x": 1})
+    compiled = _could_fire([{"$and": [{"t": "k"}, {"$gt": {"x": {"$m": "y"}}}]}])
+    assert compiled({"t": "k", "x": 2, "y": 1}) and not compiled({"t": "k", "x": 1, "y": 1})
+    assert not compiled({"t": "k", "y": 1})  # a field left out: no comparison holds
