@@ -485,6 +485,80 @@ class _Check(NamedTuple):
 _ANNOUNCED = None
 
 
+class _Absent:
+    """A field the message does not carry (``breached`` where no breach was raised): no
+    comparison with it holds, as durable-rules matches no condition on it
+    (tests/core/test_monitor_posting.py holds durable and :func:`_could_fire` to the same
+    verdicts)."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return False
+
+    __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __eq__
+    __hash__ = None  # type: ignore[assignment]
+
+
+_ABSENT = _Absent()
+
+
+#: durable's comparison operators (in a rule's JSON definition) and Python's
+_OPERATORS = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<=", "$neq": "!="}
+
+
+def _python(node: Mapping[str, Any]) -> str:
+    """A durable-rules condition (the JSON a rule's ``m`` is defined by) written as a Python
+    expression over a message dict ``m``; a field the message lacks reads as ``_ABSENT``.
+    Raises ValueError for anything but the ``$and``/``$or`` of comparisons the monitor's
+    checks are made of."""
+    if len(node) != 1:
+        raise ValueError(f"not a single-operator condition: {node!r}")
+    ((op, operand),) = node.items()
+    if op in ("$and", "$or"):
+        joined = " and " if op == "$and" else " or "
+        return "(" + joined.join(_python(part) for part in operand) + ")"
+
+    def value(v: Any) -> str:
+        if isinstance(v, Mapping) and set(v) == {"$m"} and isinstance(v["$m"], str):
+            return f"m.get({v['$m']!r}, A)"
+        if isinstance(v, int | float | str) and not isinstance(v, bool):
+            return repr(v)
+        raise ValueError(f"not a field or a number or string: {v!r}")
+
+    if op in _OPERATORS:
+        if not isinstance(operand, Mapping) or len(operand) != 1:
+            raise ValueError(f"not a comparison: {node!r}")
+        ((name, other),) = operand.items()
+        return f"(m.get({name!r}, A) {_OPERATORS[op]} {value(other)})"
+    if op.startswith("$"):
+        raise ValueError(f"an operator the monitor does not judge in Python: {op}")
+    return f"(m.get({op!r}, A) == {value(operand)})"
+
+
+#: A message kind's rules judged in Python: whether any of them could fire on a message.
+_Could = Callable[[Mapping[str, Any]], bool]
+
+
+def _could_fire(conditions: list[Mapping[str, Any]]) -> _Could:
+    """Whether any of ``conditions`` (the JSON conditions durable-rules is given for the
+    rules judging one kind of message) holds for a message, compiled from that JSON into
+    one Python expression. A message none of them holds for is not posted (durable would
+    match it to no rule, at several times the cost of judging it here); one that any holds
+    for is posted, and durable's verdict decides what fires."""
+    try:
+        source = "lambda m: " + " or ".join(_python(c) for c in conditions)
+    except ValueError:
+        return _posted  # a condition not written in Python here: durable judges every message
+    # the text is written above from the ruleset's own definition, never from a message
+    could: _Could = eval(source, {"__builtins__": {}, "A": _ABSENT})
+    return could
+
+
+def _posted(message: Mapping[str, Any]) -> bool:
+    return True
+
+
 def _ack_and_response_checks(*, definition: bool) -> tuple[_Check, ...]:
     breach = AlertKind.BREACHED
     checks = [
@@ -612,10 +686,11 @@ def _handler_stages(pack: Pack) -> list[int]:
 
 def monitor_ruleset(
     pack: Pack,
-) -> tuple[dict[str, Any], dict[str, _RuleMeaning], dict[str, str]]:
+) -> tuple[dict[str, Any], dict[str, _RuleMeaning], dict[str, str], dict[str, _Could]]:
     """The durable-rules ruleset for ``pack``, generated from its declarations: its JSON
-    definition, what each rule means, and the announcements (message kind -> rule name)
-    raised without durable-rules.
+    definition, what each rule means, the announcements (message kind -> rule name)
+    raised without durable-rules, and for each kind of message durable judges whether any
+    of its rules could fire (:func:`_could_fire`, from the same conditions).
 
     Each obligation a rule declares (a stage's acknowledgement, response or extensions,
     see :class:`Timescale`) gets the checks of its kind (:func:`_checks`), and each pair
@@ -627,6 +702,7 @@ def monitor_ruleset(
     rules: dict[str, Any] = {}
     meaning: dict[str, _RuleMeaning] = {}
     announced: dict[str, str] = {}
+    conditions: dict[str, list[Mapping[str, Any]]] = {}
 
     def add(name: str, word: str, noun: str, stage: int | None, check: _Check) -> None:
         meaning[name] = _RuleMeaning(check.kind, word, stage, check.name, noun, check.text)
@@ -634,8 +710,9 @@ def monitor_ruleset(
         if check.condition is None:
             announced[key] = name
         else:
-            condition = (m.t == key) & check.condition(m)
-            rules[name] = {"all": [{"m": condition.define()}]}
+            condition = ((m.t == key) & check.condition(m)).define()
+            rules[name] = {"all": [{"m": condition}]}
+            conditions.setdefault(key, []).append(condition)
 
     for obligation, n, require_definition in _monitored(pack):
         word, prefix, noun = _NAMES[obligation]
@@ -644,7 +721,7 @@ def monitor_ruleset(
     for n in _handler_stages(pack):
         add(f"same_handler_{n}", "handler", "", n, _HANDLER_CHECK)
     add("ended", "end", "", None, _END_CHECK)
-    return rules, meaning, announced
+    return rules, meaning, announced, {key: _could_fire(c) for key, c in conditions.items()}
 
 
 _RULESET_COUNTER = itertools.count(1)
@@ -924,9 +1001,13 @@ def _announce(ob: str, n: int, due: date) -> _Step:
 
 
 #: A pack's ruleset; for each of its rules what it means and the rule id its alerts carry;
-#: and the rule each announcement raises (by message kind).
+#: the rule each announcement raises (by message kind); and for each kind of message
+#: durable judges, whether a message of it could fire a rule.
 _PackRules = tuple[
-    "_Ruleset", dict[str, tuple[_RuleMeaning, str | None]], dict[str, tuple[str, ...]]
+    "_Ruleset",
+    dict[str, tuple[_RuleMeaning, str | None]],
+    dict[str, tuple[str, ...]],
+    dict[str, _Could],
 ]
 
 
@@ -1046,14 +1127,14 @@ class Monitor:
     def close(self) -> None:
         """Release the durable-rules rulesets (also done when the monitor is collected)."""
         with self._lock:
-            for ruleset, _, _ in self._rulesets.values():
+            for ruleset, _, _, _ in self._rulesets.values():
                 ruleset.close()
             self._rulesets.clear()
 
     def ruleset_definition(self, pack: str | None = None) -> dict[str, Any]:
         """The durable-rules definition this monitor uses for ``pack`` (JSON-ready)."""
         chosen = self.engine.pack(pack or self.pack_name)
-        definition, _, _ = monitor_ruleset(chosen)
+        definition, _, _, _ = monitor_ruleset(chosen)
         return definition
 
     # -- export / restore ----------------------------------------------------------------
@@ -1212,7 +1293,7 @@ class Monitor:
     def _ruleset(self, pack: Pack) -> _PackRules:
         found = self._rulesets.get(pack.name)
         if found is None:
-            definition, meaning, announced = monitor_ruleset(pack)
+            definition, meaning, announced, could = monitor_ruleset(pack)
             ids = self._rule_ids.get(pack.name)
             if ids is None:
                 ids = _declared_rule_ids(pack)
@@ -1220,6 +1301,7 @@ class Monitor:
                 _Ruleset(f"{self.name}:{pack.name}", definition),
                 {name: (what, _rule_id(ids, what)) for name, what in meaning.items()},
                 {key: (name,) for key, name in announced.items()},
+                could,
             )
             self._rulesets[pack.name] = found
         return found
@@ -1756,11 +1838,19 @@ class Monitor:
 
     def _fire(self, case: _CaseState, message: dict[str, Any], on: date) -> list[Alert]:
         found = self._rulesets.get(case.pack)
-        ruleset, meaning, announced = found if found else self._ruleset(self._pack_named(case.pack))
+        ruleset, meaning, announced, could = (
+            found if found else self._ruleset(self._pack_named(case.pack))
+        )
+        t = message["t"]
         # an announcement has no condition to judge: raised without asking durable-rules
-        fired = announced.get(message["t"])
+        fired: Iterable[str] | None = announced.get(t)
+        if fired is None:
+            judge = could.get(t)
+            if judge is None or not judge(message):
+                return []  # no rule's condition holds (or no rule judges it): none would fire
+            fired = ruleset.post(message)
         alerts = []
-        for rule_name in ruleset.post(message) if fired is None else fired:
+        for rule_name in fired:
             what, rule_id = meaning[rule_name]
             alert = self._alert(case, rule_name, what, rule_id, message, on)
             if alert is not None:
