@@ -49,6 +49,7 @@ from ._params import UnknownParameterError
 from ._plugins import NoPackError, PackRegistry
 from ._policy import ClockStart
 from ._rules import CaseCheck, Finding, Level, Outcome, Rule, Verdict
+from ._columnar import RawBatch, columnar_batches, convert_batch, raw_batches, rechunk
 from ._tabular import CaseReader, ColumnMapping, Row, RowConverter, RowProblem
 from ._timescale import Obligation
 from ._tsm import ReportingPeriod, TsmOptions, TsmReport, TsmTally, case_times
@@ -1059,16 +1060,24 @@ def _init_worker(settings: _Settings) -> None:
     _WORKER = _make_worker(settings)
 
 
-def _work(chunk: list[tuple[int, Any]]) -> tuple[BulkSummary, list[CaseResult]]:
+def _work(chunk: list[tuple[int, Any]] | RawBatch) -> tuple[BulkSummary, list[CaseResult]]:
     assert _WORKER is not None
     return _process(_WORKER[0], _WORKER[1], chunk)
 
 
 def _process(
-    evaluator: BulkEvaluator, converter: RowConverter, chunk: list[tuple[int, Any]]
+    evaluator: BulkEvaluator, converter: RowConverter, chunk: list[tuple[int, Any]] | RawBatch
 ) -> tuple[BulkSummary, list[CaseResult]]:
     summary = BulkSummary()
     good: list[tuple[int | None, Complaint]] = []
+    if isinstance(chunk, RawBatch):  # read as columns (see _columnar.py)
+        flat = convert_batch(chunk, converter)
+        summary.rows_in += flat.rows_in
+        for row in flat.rejected:
+            summary.reject(row, row.problems)
+        numbers = flat.table.column("row").to_pylist()
+        good = list(zip(numbers, flat.cases, strict=True))
+        return summary, evaluator.evaluate(good, summary)
     for number, record in converter.split(chunk):
         summary.rows_in += 1
         row = converter.convert(number, record)
@@ -1160,7 +1169,10 @@ def evaluate_file(
         rule_time_budget=engine.rule_time_budget,
     )
 
-    def chunks() -> Iterator[list[tuple[int, Any]]]:
+    def chunks() -> Iterator[list[tuple[int, Any]] | RawBatch]:
+        if columnar_batches(reader):
+            yield from rechunk(raw_batches(reader), chunk_size)
+            return
         batch: list[tuple[int, Any]] = []
         for item in reader.raw_records():
             batch.append(item)
