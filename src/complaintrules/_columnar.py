@@ -624,7 +624,7 @@ def concat_batches(batches: Sequence[RawBatch]) -> RawBatch:
         special.update({len(rows) + k: v for k, v in batch.special.items()})
         rows.extend(batch.rows)
     tables = [b.table for b in batches]
-    return RawBatch(rows, pa.concat_tables(tables, promote_options="permissive"), special)
+    return RawBatch(rows, pa.concat_tables(tables), special)
 
 
 def rechunk(batches: Iterator[RawBatch], size: int) -> Iterator[RawBatch]:

@@ -1032,17 +1032,17 @@ class CaseReader:
         self._records = 0
 
     def _format(self) -> str:
+        suffix = self.path.suffix.lower()
+        if suffix in (".parquet", ".pq"):
+            return "parquet"  # the mapping's format names how a text export is written
         if self.mapping is not None and self.mapping.format is not None:
             return self.mapping.format
-        suffix = self.path.suffix.lower()
         if suffix in (".jsonl", ".ndjson"):
             return "jsonl"
         if suffix == ".json":
             return "json"
         if suffix in (".csv", ".tsv", ".txt"):
             return "csv"
-        if suffix in (".parquet", ".pq"):
-            return "parquet"
         raise InputError(
             self.path,
             [
