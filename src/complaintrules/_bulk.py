@@ -37,6 +37,7 @@ from pydantic import ValidationError
 from ._budget import RuleOvertime, RuleWatch
 from ._calendar import CalendarRangeError, WorkingCalendar
 from ._case import Complaint
+from ._columnar import RawBatch, columnar_batches, convert_batch, raw_batches, rechunk
 from ._context import Context
 from ._conventions import Conventions, LateAcknowledgement
 from ._due import obligations_of
@@ -49,7 +50,6 @@ from ._params import UnknownParameterError
 from ._plugins import NoPackError, PackRegistry
 from ._policy import ClockStart
 from ._rules import CaseCheck, Finding, Level, Outcome, Rule, Verdict
-from ._columnar import RawBatch, columnar_batches, convert_batch, raw_batches, rechunk
 from ._tabular import CaseReader, ColumnMapping, Row, RowConverter, RowProblem
 from ._timescale import Obligation
 from ._tsm import ReportingPeriod, TsmOptions, TsmReport, TsmTally, case_times
@@ -1140,7 +1140,7 @@ def evaluate_file(
     blocked: Sequence[str] = (),
     autoload: bool | None = None,
 ) -> BulkSummary:
-    """Evaluate a case export (CSV, JSON Lines, JSON), streaming; returns the totals.
+    """Evaluate a case export (CSV, JSON Lines, JSON, Parquet), streaming; returns the totals.
 
     ``on_result`` receives each case's :class:`CaseResult` in input order (none are
     kept). ``jobs`` > 1 spreads chunks over that many worker processes; each builds its

@@ -30,7 +30,7 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -189,7 +189,10 @@ def _from_records(
         for column, value in zip(cells, values, strict=True):
             column.append(value)
     table = pa.table(
-        {f.target: pa.array(column, type=pa.string()) for f, column in zip(fields, cells)}
+        {
+            f.target: pa.array(column, type=pa.string())
+            for f, column in zip(fields, cells, strict=True)
+        }
         if fields
         else {"_": pa.nulls(len(rows))}
     )
@@ -419,7 +422,6 @@ def _parquet_batches(reader: CaseReader) -> Iterator[RawBatch]:
     """A Parquet file, its row groups read a bounded batch at a time, only the mapped
     columns; typed columns keep their type (a date column needs no parsing)."""
     fields = _fields(reader)
-    header = reader.converter.header
     source = parquet_file(reader.path)
     names = source.schema_arrow.names
     wanted = sorted({f.index for f in fields})
@@ -433,13 +435,11 @@ def _parquet_batches(reader: CaseReader) -> Iterator[RawBatch]:
             number += n
     except pa.ArrowException as exc:
         raise InputError(reader.path, [InputProblem("", f"cannot read: {exc}")]) from None
-    del header
 
 
 # -- converting ------------------------------------------------------------------------------
 
 _SAFE_DATE = re.compile(r"^(?:[^%]|%[dmY])*$")
-_EDGE = re.compile(r"^[^!-~]|[^!-~]$")
 
 
 def _stripped(column: pa.Array) -> pa.Array:
@@ -561,9 +561,9 @@ def convert_batch(raw: RawBatch, converter: RowConverter) -> FlatBatch:
             row = converter.convert(number, special[i])
         else:
             problems = [
-                RowProblem(number, f.column, errors[i])
+                RowProblem(number, f.column, why)
                 for f, errors in errors_of
-                if errors[i] is not None
+                if (why := errors[i]) is not None
             ]
             if problems:
                 rejected.append(Row(number, None, tuple(problems)))
@@ -594,9 +594,7 @@ def _flat_table(
     kept: Sequence[int],
     checked: dict[int, Complaint],
 ) -> pa.Table:
-    arrays: dict[str, pa.Array] = {
-        "row": pa.array([raw.rows[i] for i in kept], type=pa.int64())
-    }
+    arrays: dict[str, pa.Array] = {"row": pa.array([raw.rows[i] for i in kept], type=pa.int64())}
     by_target = {f.target: (f, c) for f, c in zip(fields, columns, strict=True)}
     for name, target in TARGETS.items():
         kind = target.kind

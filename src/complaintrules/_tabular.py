@@ -1,4 +1,4 @@
-"""Case exports from CRMs: CSV, JSON Lines and JSON, with a column-mapping file.
+"""Case exports from CRMs: CSV, JSON Lines, JSON and Parquet, with a column-mapping file.
 
 A CRM names its columns its own way. A mapping file (YAML) says which column holds which
 fact of the case model, how its dates are written and how its codes translate::
@@ -1000,7 +1000,7 @@ def _opening_quote(line: str, delimiter: str) -> int:
 
 
 class CaseReader:
-    """Reads a case export (CSV, JSON Lines or JSON) into :class:`Row` objects, streaming.
+    """Reads a case export (CSV, JSON Lines, JSON or Parquet) into :class:`Row` objects.
 
     ``records()`` yields raw records with their row numbers and ``converter`` turns each
     into a row; ``rows()`` does both. Counts of rows read, evaluated and rejected are kept

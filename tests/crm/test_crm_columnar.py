@@ -15,8 +15,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from complaintrules import evaluate_file, read_cases
 from complaintrules import _columnar as columnar
+from complaintrules import evaluate_file, read_cases
 from complaintrules._columnar import FLAT_SCHEMA, convert_batch, raw_batches
 from complaintrules._synthetic import HEADER, synthetic_rows
 from complaintrules._tabular import TARGETS, CaseReader
@@ -56,7 +56,7 @@ def _hostile_export(path: Path, seed: int) -> None:
     rng = random.Random(seed)
     for i, row in enumerate(rows):
         if i % 97 == 13:
-            row[HEADER.index("S1 Extension Reason")] = "Called back,\n03/05/2024 \"again\""
+            row[HEADER.index("S1 Extension Reason")] = 'Called back,\n03/05/2024 "again"'
         writer.writerow(row)
     lines = out.getvalue().encode("utf-8").split(b"\r\n")
     for k in sorted(rng.sample(range(2, len(lines) - 2), 40), reverse=True):
