@@ -237,7 +237,7 @@ def _dictreader_cpu(path: Path) -> float:
     return time.process_time() - started
 
 
-def _cli_cpu(path: Path, pack: str | None) -> tuple[float, float]:
+def _cli_cpu(path: Path, pack: str | None, src: Path | None = None) -> tuple[float, float]:
     """CPU seconds and peak memory (MB) of one ``complaintrules cases`` run in a child."""
     command = [
         sys.executable, "-m", "complaintrules", "cases", str(path), "--mapping", str(MAPPING),
@@ -246,7 +246,10 @@ def _cli_cpu(path: Path, pack: str | None) -> tuple[float, float]:
     ]  # fmt: skip
     if pack:
         command += ["--pack", pack]
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = dict(os.environ)
+    if src is not None:  # another checkout's code (its src/ folder)
+        env["PYTHONPATH"] = str(src)
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     assert child.stderr is not None
     err = child.stderr.read()
     _, status, usage = os.wait4(child.pid, 0)
@@ -304,7 +307,9 @@ def _split(path: Path) -> dict[str, float]:
     return {k: round(v, 2) for k, v in spent.items()}
 
 
-def bench_ratio(sizes: list[int], runs: int, seed: int) -> dict[str, Any]:
+def bench_ratio(
+    sizes: list[int], runs: int, seed: int, other: Path | None = None, split: bool = True
+) -> dict[str, Any]:
     """``complaintrules cases`` CPU against csv.DictReader CPU on the same files."""
     out: dict[str, Any] = {}
     exports = [(f"code_2024_{n}", n, date(2024, 4, 1)) for n in sizes]
@@ -316,12 +321,16 @@ def bench_ratio(sizes: list[int], runs: int, seed: int) -> dict[str, Any]:
                 writer = csv.writer(handle)
                 writer.writerow(HEADER)
                 writer.writerows(synthetic_rows(n, seed=seed, start=start, days=365))
-            cases, baseline, peaks = [], [], []
+            cases, baseline, peaks, others, other_peaks = [], [], [], [], []
             for _ in range(runs):  # alternated, so a busy spell hits both
                 baseline.append(_dictreader_cpu(path))
                 cpu, peak = _cli_cpu(path, None)
                 cases.append(cpu)
                 peaks.append(peak)
+                if other is not None:
+                    cpu, peak = _cli_cpu(path, None, other)
+                    others.append(cpu)
+                    other_peaks.append(peak)
             median_cases = statistics.median(cases)
             median_base = statistics.median(baseline)
             out[name] = {
@@ -330,8 +339,16 @@ def bench_ratio(sizes: list[int], runs: int, seed: int) -> dict[str, Any]:
                 "dictreader_cpu_seconds": [round(b, 3) for b in baseline],
                 "ratio_median": round(median_cases / median_base, 1),
                 "peak_rss_mb_median": round(statistics.median(peaks), 1),
-                "split_cpu_seconds_in_process": _split(path),
             }
+            if split:
+                out[name]["split_cpu_seconds_in_process"] = _split(path)
+            if other is not None:
+                out[name]["other"] = {
+                    "src": str(other),
+                    "cases_cpu_seconds": [round(c, 2) for c in others],
+                    "ratio_median": round(statistics.median(others) / median_base, 1),
+                    "peak_rss_mb_median": round(statistics.median(other_peaks), 1),
+                }
     out["target"] = "ratio at most 3"
     return out
 
@@ -351,13 +368,17 @@ def main() -> None:
     parser.add_argument("--ratio-runs", type=int, default=3)
     parser.add_argument("--skip-ratio", action="store_true")
     parser.add_argument("--only-ratio", action="store_true")
+    parser.add_argument("--other-src", type=Path, help="also time this checkout's src/")
+    parser.add_argument("--no-split", action="store_true")
     args = parser.parse_args()
     if args.only_ratio:
         sizes = [int(n) for n in args.ratio_sizes.split(",")]
         ratio = {
             "python_loop_10m_cpu_seconds": python_speed(),
             "loadavg_at_start": os.getloadavg(),
-            "cases_vs_dictreader": bench_ratio(sizes, args.ratio_runs, args.seed),
+            "cases_vs_dictreader": bench_ratio(
+                sizes, args.ratio_runs, args.seed, args.other_src, not args.no_split
+            ),
             "loadavg_at_end": os.getloadavg(),
         }
         json.dump(ratio, sys.stdout, indent=2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import random
 from datetime import date, time
 from pathlib import Path
@@ -222,3 +223,37 @@ def test_parquet_typed_columns_need_no_parsing(tmp_path: Path) -> None:
     ]
     summary = evaluate_file(path)
     assert (summary.rows_in, summary.evaluated, summary.rejected_rows) == (3, 2, 1)
+
+
+def test_json_lines_in_columns_read_as_row_by_row(tmp_path: Path) -> None:
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        MAPPING.read_text(encoding="utf-8").replace("format: csv", "format: jsonl"),
+        encoding="utf-8",
+    )
+    lines: list[bytes] = []
+    for i, row in enumerate(synthetic_rows(300, seed=11)):
+        record: dict[str, Any] = dict(zip(HEADER, row, strict=True))
+        if i % 50 == 7:
+            record["S1 Definition Agreed"] = True  # not text: converted on its own
+        if i % 50 == 9:
+            record["Case Ref"] = 12345
+        line = json.dumps(record).encode("utf-8")
+        if i % 50 == 11:
+            line = line[:-1]  # not valid JSON
+        if i % 50 == 13:
+            line = line[:-1] + b', "Case Ref": "again"}'  # a key given twice
+        if i % 50 == 15:
+            line = line.replace(b"CRM", b"CR\xffM", 1)
+        if i % 50 == 17:
+            line = b"[1, 2]"
+        if i % 50 == 19:
+            line = b""
+        lines.append(line)
+    path = tmp_path / "export.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    expected = _row_by_row(path, mapping)
+    assert _columnar_rows(path, mapping) == expected
+    assert sum(1 for r in expected if r[1] is None) >= 20
+    summary = evaluate_file(path, mapping, chunk_size=64)
+    assert summary.rows_in == len(expected) == summary.evaluated + summary.rejected_rows
