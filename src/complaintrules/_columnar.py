@@ -52,6 +52,7 @@ from ._tabular import (
     _closed_line,
     _construct,
     _Field,
+    _scan,
 )
 
 __all__ = [
@@ -263,8 +264,6 @@ def _batched(
 def _header_bytes(handle: io.BufferedReader, reader: CaseReader) -> tuple[int, int] | None:
     """Where the body starts (byte offset, line number), as the row-by-row reader finds
     the header's end; None when the header's line ends are not plain ``\\n``/``\\r\\n``."""
-    from ._tabular import _scan
-
     delimiter = reader.converter.delimiter
     offset = 0
     number = 0
