@@ -18,8 +18,9 @@ Figures (targets from issue 6, for a 2-core machine):
    parsing the same file into dicts with ``csv.DictReader`` in this run: the ratio
    (target: at most 3), the run's peak memory, and where an in-process run spends its CPU
    (read, convert, rules). For a code_2024 export, and a code_2020 one (cases received in
-   2023). ``--ratio-sizes 100000,1000000 --ratio-runs 3`` chooses; ``--only-ratio`` skips
-   the rest. Run it with ``PYTHONPATH=<another checkout>/src`` to measure that code.
+   2023), and with ``--inhouse`` one with examples/inhouse_pack installed.
+   ``--ratio-sizes 100000,1000000 --ratio-runs 3`` chooses; ``--only-ratio`` skips
+   the rest; ``--other-src <another checkout>/src`` times that code too, run for run.
 
 These are the benchmark's figures, not unit tests: they depend on the machine.
 """
@@ -237,7 +238,9 @@ def _dictreader_cpu(path: Path) -> float:
     return time.process_time() - started
 
 
-def _cli_cpu(path: Path, pack: str | None, src: Path | None = None) -> tuple[float, float]:
+def _cli_cpu(
+    path: Path, pack: str | None, src: Path | None = None, extra: Path | None = None
+) -> tuple[float, float]:
     """CPU seconds and peak memory (MB) of one ``complaintrules cases`` run in a child."""
     command = [
         sys.executable, "-m", "complaintrules", "cases", str(path), "--mapping", str(MAPPING),
@@ -247,8 +250,10 @@ def _cli_cpu(path: Path, pack: str | None, src: Path | None = None) -> tuple[flo
     if pack:
         command += ["--pack", pack]
     env = dict(os.environ)
-    if src is not None:  # another checkout's code (its src/ folder)
-        env["PYTHONPATH"] = str(src)
+    # another checkout's code (its src/ folder), and a folder of extra packs
+    paths = [str(p) for p in (src, extra) if p is not None]
+    if paths:
+        env["PYTHONPATH"] = os.pathsep.join(paths)
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     assert child.stderr is not None
     err = child.stderr.read()
@@ -307,15 +312,41 @@ def _split(path: Path) -> dict[str, float]:
     return {k: round(v, 2) for k, v in spent.items()}
 
 
+def _install_inhouse(folder: Path) -> Path:
+    """examples/inhouse_pack installed into ``folder`` (put on PYTHONPATH to load it)."""
+    subprocess.run(
+        [
+            sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+            "--no-build-isolation", "--target", str(folder),
+            str(ROOT / "examples" / "inhouse_pack"),
+        ],
+        check=True,
+    )  # fmt: skip
+    return folder
+
+
 def bench_ratio(
-    sizes: list[int], runs: int, seed: int, other: Path | None = None, split: bool = True
+    sizes: list[int],
+    runs: int,
+    seed: int,
+    other: Path | None = None,
+    split: bool = True,
+    inhouse: bool = False,
 ) -> dict[str, Any]:
     """``complaintrules cases`` CPU against csv.DictReader CPU on the same files."""
     out: dict[str, Any] = {}
-    exports = [(f"code_2024_{n}", n, date(2024, 4, 1)) for n in sizes]
-    exports.append((f"code_2020_{sizes[0]}", sizes[0], date(2023, 1, 1)))
+    exports: list[tuple[str, int, date, bool]] = [
+        (f"code_2024_{n}", n, date(2024, 4, 1), False) for n in sizes
+    ]
+    exports.append((f"code_2020_{sizes[0]}", sizes[0], date(2023, 1, 1), False))
+    if inhouse:
+        exports.append(
+            (f"code_2024_with_inhouse_pack_{sizes[0]}", sizes[0], date(2024, 4, 1), True)
+        )
     with tempfile.TemporaryDirectory() as tmp:
-        for name, n, start in exports:
+        packs = _install_inhouse(Path(tmp) / "packs") if inhouse else None
+        for name, n, start, extra in exports:
+            with_packs = packs if extra else None
             path = Path(tmp) / f"{name}.csv"
             with path.open("w", encoding="utf-8", newline="") as handle:
                 writer = csv.writer(handle)
@@ -324,11 +355,11 @@ def bench_ratio(
             cases, baseline, peaks, others, other_peaks = [], [], [], [], []
             for _ in range(runs):  # alternated, so a busy spell hits both
                 baseline.append(_dictreader_cpu(path))
-                cpu, peak = _cli_cpu(path, None)
+                cpu, peak = _cli_cpu(path, None, None, with_packs)
                 cases.append(cpu)
                 peaks.append(peak)
                 if other is not None:
-                    cpu, peak = _cli_cpu(path, None, other)
+                    cpu, peak = _cli_cpu(path, None, other, with_packs)
                     others.append(cpu)
                     other_peaks.append(peak)
             median_cases = statistics.median(cases)
@@ -340,7 +371,7 @@ def bench_ratio(
                 "ratio_median": round(median_cases / median_base, 1),
                 "peak_rss_mb_median": round(statistics.median(peaks), 1),
             }
-            if split:
+            if split and not extra:
                 out[name]["split_cpu_seconds_in_process"] = _split(path)
             if other is not None:
                 out[name]["other"] = {
@@ -370,6 +401,9 @@ def main() -> None:
     parser.add_argument("--only-ratio", action="store_true")
     parser.add_argument("--other-src", type=Path, help="also time this checkout's src/")
     parser.add_argument("--no-split", action="store_true")
+    parser.add_argument(
+        "--inhouse", action="store_true", help="also time a run with examples/inhouse_pack"
+    )
     args = parser.parse_args()
     if args.only_ratio:
         sizes = [int(n) for n in args.ratio_sizes.split(",")]
@@ -377,7 +411,7 @@ def main() -> None:
             "python_loop_10m_cpu_seconds": python_speed(),
             "loadavg_at_start": os.getloadavg(),
             "cases_vs_dictreader": bench_ratio(
-                sizes, args.ratio_runs, args.seed, args.other_src, not args.no_split
+                sizes, args.ratio_runs, args.seed, args.other_src, not args.no_split, args.inhouse
             ),
             "loadavg_at_end": os.getloadavg(),
         }
