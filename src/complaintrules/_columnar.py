@@ -131,7 +131,14 @@ def parquet_file(path: Path) -> pq.ParquetFile:
 def parquet_rows(reader: CaseReader) -> Iterator[tuple[int, Any]]:
     """(row number, values in header order) for each row of a Parquet file."""
     number = 0
-    for batch in parquet_file(reader.path).iter_batches(batch_size=10_000):
+    batches = parquet_file(reader.path).iter_batches(batch_size=10_000)
+    while True:
+        try:
+            batch = next(batches, None)
+        except (OSError, pa.ArrowException) as exc:
+            raise InputError(reader.path, [InputProblem("", f"cannot read: {exc}")]) from None
+        if batch is None:
+            return
         columns = [column.to_pylist() for column in batch.columns]
         for values in zip(*columns, strict=True):
             number += 1
@@ -189,15 +196,27 @@ def _from_records(
             values = [None] * len(fields)
         for column, value in zip(cells, values, strict=True):
             column.append(value)
-    table = pa.table(
-        {
-            f.target: pa.array(column, type=pa.string())
-            for f, column in zip(fields, cells, strict=True)
-        }
-        if fields
-        else {"_": pa.nulls(len(rows))}
-    )
-    return RawBatch(rows, table, special)
+    arrays: dict[str, Any] = {}
+    for f, column in zip(fields, cells, strict=True):
+        try:
+            arrays[f.target] = pa.array(column, type=pa.string())
+        except (pa.ArrowException, UnicodeError):
+            # text that is not Unicode (a lone surrogate from a JSON escape): such a
+            # record is converted on its own
+            for position, value in enumerate(column):
+                if value is not None and not _encodable(value):
+                    special[position] = records[position][1]
+            clean = [None if k in special else v for k, v in enumerate(column)]
+            arrays[f.target] = pa.array(clean, type=pa.string())
+    return RawBatch(rows, pa.table(arrays), special)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeError:
+        return False
+    return True
 
 
 def _csv_batches(reader: CaseReader) -> Iterator[RawBatch]:
@@ -432,7 +451,7 @@ def _parquet_batches(reader: CaseReader) -> Iterator[RawBatch]:
             table = pa.table({f.target: by_index[f.index] for f in fields})
             yield RawBatch(list(range(number + 1, number + n + 1)), table)
             number += n
-    except pa.ArrowException as exc:
+    except (OSError, pa.ArrowException) as exc:
         raise InputError(reader.path, [InputProblem("", f"cannot read: {exc}")]) from None
 
 
@@ -462,6 +481,12 @@ def _dates_by_format(texts: pa.Array, fmt: str) -> list[date | None]:
     if not _SAFE_DATE.match(fmt) or "%Y" not in fmt or len(texts) == 0:
         return [None] * len(texts)
     parsed = pc.strptime(texts, format=fmt, unit="s", error_is_null=True)
+    year = pc.year(parsed)
+    parsed = pc.if_else(
+        pc.and_(pc.greater_equal(year, 1), pc.less_equal(year, 9999)),
+        parsed,
+        pa.scalar(None, parsed.type),
+    )  # a year Python's dates cannot hold is read one by one (and refused there)
     again = pc.strftime(parsed, format=fmt)
     same = pc.fill_null(pc.equal(again, texts), False)
     dates = pc.cast(parsed, pa.date32())
@@ -488,6 +513,12 @@ def _convert_column(converter: RowConverter, f: _Field, column: Any) -> _Column:
             return _Column(column.to_pylist(), None)
     elif pa.types.is_null(column.type):
         return _Column([None] * len(column), None)
+    elif not (
+        pa.types.is_primitive(column.type)
+        or pa.types.is_string(column.type)
+        or pa.types.is_binary(column.type)
+    ):  # a nested or other complex Parquet type: each value on its own
+        return _each_value(converter, f, column.to_pylist())
     # Each distinct value is read once, by the very function the row-by-row reader uses,
     # so values and messages are the same; dates in a plain format are read in bulk first.
     encoded = pc.dictionary_encode(column)
@@ -523,6 +554,22 @@ def _convert_column(converter: RowConverter, f: _Field, column: Any) -> _Column:
         [None if i is None else values[i] for i in indices],
         [None if i is None else errors[i] for i in indices] if failed else None,
     )
+
+
+def _each_value(converter: RowConverter, f: _Field, raws: list[Any]) -> _Column:
+    values: list[Any] = []
+    errors: list[str | None] = []
+    for raw in raws:
+        value = None
+        why = None
+        if raw is not None:
+            try:
+                value = converter._value(f, raw)
+            except (ValueError, TypeError) as exc:
+                why = str(exc)
+        values.append(value)
+        errors.append(why)
+    return _Column(values, errors if any(e is not None for e in errors) else None)
 
 
 def _flat_value(kind: str, value: Any) -> Any:

@@ -209,6 +209,7 @@ def test_parquet_typed_columns_need_no_parsing(tmp_path: Path) -> None:
             "received_at": pa.array([time(9, 30), None, None], type=pa.time64("us")),
             "stage1.acknowledged_on": pa.array([date(2024, 5, 3), None, date(2024, 5, 3)]),
             "stage1.definition_recorded": pa.array([True, None, None]),
+            "stage1.handler": pa.array([["A Smith"], None, None]),  # a list: read as text
         }
     )
     pq.write_table(table, path)
@@ -221,8 +222,29 @@ def test_parquet_typed_columns_need_no_parsing(tmp_path: Path) -> None:
     assert _columnar_rows(path, None) == [
         (r.row, r.case.model_dump() if r.case else None, r.problems) for r in rows
     ]
-    summary = evaluate_file(path)
-    assert (summary.rows_in, summary.evaluated, summary.rejected_rows) == (3, 2, 1)
+    for jobs in (1, 2):
+        summary = evaluate_file(path, jobs=jobs)
+        assert (summary.rows_in, summary.evaluated, summary.rejected_rows) == (3, 2, 1)
+
+
+DATES = ["01/05/2024", "1/5/2024", " 01/05/2024 ", "31/09/2024", "29/02/2023", "29/02/2024",
+         "01/01/0000", "01/01/0001", "2024-05-01", "01/05/24", "2024-05-01T00:00:00",
+         "13/13/2024", "12/13/2024", "1714521600", "2 May 2024", "01/05/2024\u00a0"]  # fmt: skip
+
+
+def test_dates_pyarrow_reads_otherwise_are_read_as_row_by_row(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    rows = [[""] * len(HEADER) for _ in DATES]
+    for k, (row, text) in enumerate(zip(rows, DATES, strict=True)):
+        row[HEADER.index("Case Ref")] = f"D-{k}"
+        row[HEADER.index("Date Logged")] = text
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+    expected = _row_by_row(path)
+    assert _columnar_rows(path) == expected
+    assert 4 <= sum(1 for r in expected if r[1] is None) < len(DATES) - 4
 
 
 def test_json_lines_in_columns_read_as_row_by_row(tmp_path: Path) -> None:
@@ -249,6 +271,8 @@ def test_json_lines_in_columns_read_as_row_by_row(tmp_path: Path) -> None:
             line = b"[1, 2]"
         if i % 50 == 19:
             line = b""
+        if i % 50 == 21:
+            line = line.replace(b"CRM", b"\\ud800CRM", 1)  # a lone surrogate, escaped
         lines.append(line)
     path = tmp_path / "export.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
