@@ -13,6 +13,14 @@ Figures (targets from issue 6, for a 2-core machine):
    and a naive baseline counting day by day with the holidays package, with the ratio.
 3. ``single_case``: one case (as data, validation included) through the whole code_2024
    pack: median time (target: under 1 ms).
+4. ``cases_vs_dictreader`` (issue 13): CPU time of a whole ``complaintrules cases`` run
+   (one process, ``--format summary``) on N-row CSV exports against the CPU time of merely
+   parsing the same file into dicts with ``csv.DictReader`` in this run: the ratio
+   (target: at most 3), the run's peak memory, and where an in-process run spends its CPU
+   (read, convert, rules). For a code_2024 export, and a code_2020 one (cases received in
+   2023), and with ``--inhouse`` one with examples/inhouse_pack installed.
+   ``--ratio-sizes 100000,1000000 --ratio-runs 3`` chooses; ``--only-ratio`` skips
+   the rest; ``--other-src <another checkout>/src`` times that code too, run for run.
 
 These are the benchmark's figures, not unit tests: they depend on the machine.
 """
@@ -20,12 +28,14 @@ These are the benchmark's figures, not unit tests: they depend on the machine.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import platform
 import random
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -38,7 +48,7 @@ import numpy as np
 
 from complaintrules import Engine, WorkingCalendar, evaluate_file, validate_case
 from complaintrules._bulk import default_jobs, vectorised
-from complaintrules._synthetic import write_synthetic_csv
+from complaintrules._synthetic import HEADER, synthetic_rows, write_synthetic_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 MAPPING = ROOT / "examples" / "crm" / "mapping.yaml"
@@ -220,6 +230,160 @@ def bench_rules(n: int, seed: int) -> dict[str, Any]:
     }
 
 
+def _dictreader_cpu(path: Path) -> float:
+    started = time.process_time()
+    with path.open(encoding="utf-8", newline="") as handle:
+        for _ in csv.DictReader(handle):
+            pass
+    return time.process_time() - started
+
+
+def _cli_cpu(
+    path: Path, pack: str | None, src: Path | None = None, extra: Path | None = None
+) -> tuple[float, float]:
+    """CPU seconds and peak memory (MB) of one ``complaintrules cases`` run in a child."""
+    command = [
+        sys.executable, "-m", "complaintrules", "cases", str(path), "--mapping", str(MAPPING),
+        "--as-of", "2025-03-31", "--format", "summary", "--no-fail", "--allow-rejected",
+        "--jobs", "1", "--no-progress",
+    ]  # fmt: skip
+    if pack:
+        command += ["--pack", pack]
+    env = dict(os.environ)
+    # another checkout's code (its src/ folder), and a folder of extra packs
+    paths = [str(p) for p in (src, extra) if p is not None]
+    if paths:
+        env["PYTHONPATH"] = os.pathsep.join(paths)
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    assert child.stderr is not None
+    err = child.stderr.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode not in (0, 1):
+        raise SystemExit(f"complaintrules cases failed ({child.returncode}): {err.decode()}")
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def _split(path: Path) -> dict[str, float]:
+    """CPU seconds of an in-process run, split into reading, converting and the rules."""
+    from complaintrules._bulk import BulkEvaluator, BulkSummary
+    from complaintrules._tabular import CaseReader
+
+    clock = time.process_time
+    spent = {"read": 0.0, "convert": 0.0, "rules": 0.0}
+    engine = Engine()
+    evaluator = BulkEvaluator(engine, as_of=date(2025, 3, 31), messages=False, results=False)
+    summary = BulkSummary()
+    reader = CaseReader(path, MAPPING)
+    converter = reader.converter
+    try:
+        from complaintrules._columnar import convert_batch, raw_batches, rechunk
+    except ImportError:  # code before issue 13: records read and converted one by one
+        records = reader.raw_records()
+        while True:
+            started = clock()
+            chunk = [item for _, item in zip(range(5000), records, strict=False)]
+            split = converter.split(chunk)
+            spent["read"] += clock() - started
+            if not chunk:
+                break
+            started = clock()
+            rows = [converter.convert(n, r) for n, r in split]
+            good = [(r.row, r.case) for r in rows if r.case is not None]
+            spent["convert"] += clock() - started
+            started = clock()
+            evaluator.evaluate(good, summary)
+            spent["rules"] += clock() - started
+    else:
+        batches = rechunk(raw_batches(reader), 5000)
+        while True:
+            started = clock()
+            raw = next(batches, None)
+            spent["read"] += clock() - started
+            if raw is None:
+                break
+            started = clock()
+            flat = convert_batch(raw, converter)
+            good = list(zip(flat.table.column("row").to_pylist(), flat.cases, strict=True))
+            spent["convert"] += clock() - started
+            started = clock()
+            evaluator.evaluate(good, summary)
+            spent["rules"] += clock() - started
+    return {k: round(v, 2) for k, v in spent.items()}
+
+
+def _install_inhouse(folder: Path) -> Path:
+    """examples/inhouse_pack installed into ``folder`` (put on PYTHONPATH to load it)."""
+    subprocess.run(
+        [
+            sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+            "--no-build-isolation", "--target", str(folder),
+            str(ROOT / "examples" / "inhouse_pack"),
+        ],
+        check=True,
+    )  # fmt: skip
+    return folder
+
+
+def bench_ratio(
+    sizes: list[int],
+    runs: int,
+    seed: int,
+    other: Path | None = None,
+    split: bool = True,
+    inhouse: bool = False,
+) -> dict[str, Any]:
+    """``complaintrules cases`` CPU against csv.DictReader CPU on the same files."""
+    out: dict[str, Any] = {}
+    exports: list[tuple[str, int, date, bool]] = [
+        (f"code_2024_{n}", n, date(2024, 4, 1), False) for n in sizes
+    ]
+    exports.append((f"code_2020_{sizes[0]}", sizes[0], date(2023, 1, 1), False))
+    if inhouse:
+        exports.append(
+            (f"code_2024_with_inhouse_pack_{sizes[0]}", sizes[0], date(2024, 4, 1), True)
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        packs = _install_inhouse(Path(tmp) / "packs") if inhouse else None
+        for name, n, start, extra in exports:
+            with_packs = packs if extra else None
+            path = Path(tmp) / f"{name}.csv"
+            with path.open("w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(HEADER)
+                writer.writerows(synthetic_rows(n, seed=seed, start=start, days=365))
+            cases, baseline, peaks, others, other_peaks = [], [], [], [], []
+            for _ in range(runs):  # alternated, so a busy spell hits both
+                baseline.append(_dictreader_cpu(path))
+                cpu, peak = _cli_cpu(path, None, None, with_packs)
+                cases.append(cpu)
+                peaks.append(peak)
+                if other is not None:
+                    cpu, peak = _cli_cpu(path, None, other, with_packs)
+                    others.append(cpu)
+                    other_peaks.append(peak)
+            median_cases = statistics.median(cases)
+            median_base = statistics.median(baseline)
+            out[name] = {
+                "rows": n,
+                "cases_cpu_seconds": [round(c, 2) for c in cases],
+                "dictreader_cpu_seconds": [round(b, 3) for b in baseline],
+                "ratio_median": round(median_cases / median_base, 1),
+                "peak_rss_mb_median": round(statistics.median(peaks), 1),
+            }
+            if split and not extra:
+                out[name]["split_cpu_seconds_in_process"] = _split(path)
+            if other is not None:
+                out[name]["other"] = {
+                    "src": str(other),
+                    "cases_cpu_seconds": [round(c, 2) for c in others],
+                    "ratio_median": round(statistics.median(others) / median_base, 1),
+                    "peak_rss_mb_median": round(statistics.median(other_peaks), 1),
+                }
+    out["target"] = "ratio at most 3"
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
@@ -231,7 +395,29 @@ def main() -> None:
     parser.add_argument("--rule-sample", type=int, default=5000)
     parser.add_argument("--keep", type=Path, help="write the generated CSV here and keep it")
     parser.add_argument("--skip-bulk", action="store_true")
+    parser.add_argument("--ratio-sizes", default="100000,1000000")
+    parser.add_argument("--ratio-runs", type=int, default=3)
+    parser.add_argument("--skip-ratio", action="store_true")
+    parser.add_argument("--only-ratio", action="store_true")
+    parser.add_argument("--other-src", type=Path, help="also time this checkout's src/")
+    parser.add_argument("--no-split", action="store_true")
+    parser.add_argument(
+        "--inhouse", action="store_true", help="also time a run with examples/inhouse_pack"
+    )
     args = parser.parse_args()
+    if args.only_ratio:
+        sizes = [int(n) for n in args.ratio_sizes.split(",")]
+        ratio = {
+            "python_loop_10m_cpu_seconds": python_speed(),
+            "loadavg_at_start": os.getloadavg(),
+            "cases_vs_dictreader": bench_ratio(
+                sizes, args.ratio_runs, args.seed, args.other_src, not args.no_split, args.inhouse
+            ),
+            "loadavg_at_end": os.getloadavg(),
+        }
+        json.dump(ratio, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return
     out: dict[str, Any] = {
         "machine": {
             "cpus_available": len(os.sched_getaffinity(0)),
@@ -246,6 +432,9 @@ def main() -> None:
     }
     if not args.skip_bulk:
         out["bulk"] = bench_bulk(args.cases, args.jobs, args.seed, args.keep)
+    if not args.skip_ratio:
+        sizes = [int(n) for n in args.ratio_sizes.split(",")]
+        out["cases_vs_dictreader"] = bench_ratio(sizes, args.ratio_runs, args.seed)
     # again at the end: a shared machine can slow down part way through
     out["machine"]["python_loop_10m_cpu_seconds_at_end"] = python_speed()
     targets = {

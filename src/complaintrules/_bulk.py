@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
 from pydantic import ValidationError
@@ -52,6 +52,9 @@ from ._rules import CaseCheck, Finding, Level, Outcome, Rule, Verdict
 from ._tabular import CaseReader, ColumnMapping, Row, RowConverter, RowProblem
 from ._timescale import Obligation
 from ._tsm import ReportingPeriod, TsmOptions, TsmReport, TsmTally, case_times
+
+if TYPE_CHECKING:
+    from ._columnar import RawBatch
 
 __all__ = [
     "BulkEvaluator",
@@ -1061,16 +1064,26 @@ def _init_worker(settings: _Settings) -> None:
     _WORKER = _make_worker(settings)
 
 
-def _work(chunk: list[tuple[int, Any]]) -> tuple[BulkSummary, list[CaseResult]]:
+def _work(chunk: list[tuple[int, Any]] | RawBatch) -> tuple[BulkSummary, list[CaseResult]]:
     assert _WORKER is not None
     return _process(_WORKER[0], _WORKER[1], chunk)
 
 
 def _process(
-    evaluator: BulkEvaluator, converter: RowConverter, chunk: list[tuple[int, Any]]
+    evaluator: BulkEvaluator, converter: RowConverter, chunk: list[tuple[int, Any]] | RawBatch
 ) -> tuple[BulkSummary, list[CaseResult]]:
     summary = BulkSummary()
     good: list[tuple[int | None, Complaint]] = []
+    if not isinstance(chunk, list):  # a RawBatch, read as columns (see _columnar.py)
+        from ._columnar import convert_batch
+
+        flat = convert_batch(chunk, converter)
+        summary.rows_in += flat.rows_in
+        for row in flat.rejected:
+            summary.reject(row, row.problems)
+        numbers = flat.table.column("row").to_pylist()
+        good = list(zip(numbers, flat.cases, strict=True))
+        return summary, evaluator.evaluate(good, summary)
     for number, record in converter.split(chunk):
         summary.rows_in += 1
         row = converter.convert(number, record)
@@ -1133,7 +1146,7 @@ def evaluate_file(
     blocked: Sequence[str] = (),
     autoload: bool | None = None,
 ) -> BulkSummary:
-    """Evaluate a case export (CSV, JSON Lines, JSON), streaming; returns the totals.
+    """Evaluate a case export (CSV, JSON Lines, JSON, Parquet), streaming; returns the totals.
 
     ``on_result`` receives each case's :class:`CaseResult` in input order (none are
     kept). ``jobs`` > 1 spreads chunks over that many worker processes; each builds its
@@ -1162,7 +1175,13 @@ def evaluate_file(
         rule_time_budget=engine.rule_time_budget,
     )
 
-    def chunks() -> Iterator[list[tuple[int, Any]]]:
+    def chunks() -> Iterator[list[tuple[int, Any]] | RawBatch]:
+        # pyarrow is loaded here, for a file, never for judging one case
+        from ._columnar import columnar_batches, raw_batches, rechunk
+
+        if columnar_batches(reader):
+            yield from rechunk(raw_batches(reader), chunk_size)
+            return
         batch: list[tuple[int, Any]] = []
         for item in reader.raw_records():
             batch.append(item)

@@ -52,7 +52,7 @@ def add_cases_command(
 ) -> None:
     cases = sub.add_parser(
         "cases",
-        help="evaluate a CRM export of cases (CSV, JSON Lines, JSON); TSM CH01/CH02",
+        help="evaluate a CRM export of cases (CSV, JSON Lines, JSON, Parquet); TSM CH01/CH02",
         description=(
             "Evaluate every case of a CRM export against the case rules, streaming, and "
             "summarise: verdicts per rule, TSM CH01 and CH02, acknowledgement rates and "
@@ -61,7 +61,7 @@ def add_cases_command(
             "--as-of date (counted, not judged)."
         ),
     )
-    cases.add_argument("file", metavar="FILE", help="cases: .csv, .jsonl or .json")
+    cases.add_argument("file", metavar="FILE", help="cases: .csv, .jsonl, .json or .parquet")
     cases.add_argument("--mapping", metavar="MAP", help="column-mapping file (YAML)")
     cases.add_argument(
         "--organisation", metavar="ORG", help="organisation file (housing stock for CH01)"

@@ -1,4 +1,4 @@
-"""Case exports from CRMs: CSV, JSON Lines and JSON, with a column-mapping file.
+"""Case exports from CRMs: CSV, JSON Lines, JSON and Parquet, with a column-mapping file.
 
 A CRM names its columns its own way. A mapping file (YAML) says which column holds which
 fact of the case model, how its dates are written and how its codes translate::
@@ -199,7 +199,7 @@ class DateSettings(InputModel):
 class ColumnMapping(InputModel):
     """A mapping file: which column holds which fact, and how values are written."""
 
-    format: Literal["csv", "jsonl", "json"] | None = None
+    format: Literal["csv", "jsonl", "json", "parquet"] | None = None
     delimiter: str = Field(default=",", min_length=1, max_length=1)
     encoding: str = "utf-8-sig"
     dates: DateSettings = DateSettings()
@@ -675,10 +675,12 @@ class RowConverter:
         if kind == "str":
             return str(raw)
         if kind == "date":
-            if isinstance(raw, date):
+            if isinstance(raw, date) and not isinstance(raw, datetime):
                 return raw
-            return f.read(str(raw))
+            return f.read(str(raw))  # a date and time (Parquet) is read as its ISO text
         if kind == "time":
+            if isinstance(raw, time):
+                return raw
             return f.read(str(raw))
         if kind == "bool":
             if isinstance(raw, bool):
@@ -998,7 +1000,7 @@ def _opening_quote(line: str, delimiter: str) -> int:
 
 
 class CaseReader:
-    """Reads a case export (CSV, JSON Lines or JSON) into :class:`Row` objects, streaming.
+    """Reads a case export (CSV, JSON Lines, JSON or Parquet) into :class:`Row` objects.
 
     ``records()`` yields raw records with their row numbers and ``converter`` turns each
     into a row; ``rows()`` does both. Counts of rows read, evaluated and rejected are kept
@@ -1030,9 +1032,11 @@ class CaseReader:
         self._records = 0
 
     def _format(self) -> str:
+        suffix = self.path.suffix.lower()
+        if suffix in (".parquet", ".pq"):
+            return "parquet"  # the mapping's format names how a text export is written
         if self.mapping is not None and self.mapping.format is not None:
             return self.mapping.format
-        suffix = self.path.suffix.lower()
         if suffix in (".jsonl", ".ndjson"):
             return "jsonl"
         if suffix == ".json":
@@ -1044,8 +1048,8 @@ class CaseReader:
             [
                 InputProblem(
                     "",
-                    "cannot tell the format from the extension; use .csv, .jsonl or "
-                    ".json, or set 'format:' in a mapping file",
+                    "cannot tell the format from the extension; use .csv, .jsonl, "
+                    ".json or .parquet, or set 'format:' in a mapping file",
                 )
             ],
         )
@@ -1055,14 +1059,14 @@ class CaseReader:
         return self.mapping.encoding if self.mapping is not None else "utf-8-sig"
 
     def _make_converter(self) -> RowConverter:
-        if self.format != "csv":
+        if self.format not in ("csv", "parquet"):
             lines = self.format == "jsonl"
             if self.mapping is None:
                 return RowConverter([], frozenset(), frozenset(), nested=True, json_lines=lines)
             converter = _converter(self.mapping, None)
             converter.json_lines = lines
             return converter
-        header = self._header()
+        header = self._header() if self.format == "csv" else self._parquet_header()
         self._refuse_repeated_columns(header)
         mapping_problems: list[InputProblem] = []
         if self.mapping is None:
@@ -1169,8 +1173,15 @@ class CaseReader:
             raise InputError(self.path, [InputProblem("line 1", str(exc))]) from None
         return [h.strip() for h in header]
 
+    def _parquet_header(self) -> list[str]:
+        """The column names of a Parquet file (its schema), or why it cannot be read."""
+        from ._columnar import parquet_file
+
+        return [name.strip() for name in parquet_file(self.path).schema_arrow.names]
+
     def records(self) -> Iterator[tuple[int, Any]]:
-        """(row number, raw record) pairs: CSV value lists, JSON Lines text, JSON objects.
+        """(row number, raw record) pairs: CSV value lists, JSON Lines text, JSON objects,
+        Parquet rows as value lists (a Parquet row is numbered by its position from 1).
 
         A record that cannot be read at all (a runaway quote, bytes not in the file's
         encoding) is given as an exception saying why; :meth:`convert` rejects it.
@@ -1183,6 +1194,10 @@ class CaseReader:
                     yield from self.converter.split(batch)
                     batch = []
             yield from self.converter.split(batch)
+        elif self.format == "parquet":
+            from ._columnar import parquet_rows
+
+            yield from parquet_rows(self)
         elif self.format == "jsonl":
             with self._open() as handle:
                 for number, line in enumerate(handle, start=1):
@@ -1211,7 +1226,6 @@ class CaseReader:
             yield from self.records()
             return
         delimiter = self.converter.delimiter
-        closed = _closed_line(delimiter)
         with self._open() as handle:
             numbered = enumerate(handle, start=1)
             quoted = False
@@ -1220,53 +1234,73 @@ class CaseReader:
                 quoted, _ = _scan(line, quoted, delimiter)
                 if not quoted:
                     break
-            lines: Iterator[tuple[int, str]] = numbered
-            replay_end = 0  # last line number being read again after a runaway quote
-            while True:
-                start = 0  # first line of a record whose quoted cell is still open
-                parts: list[str] = []
-                size = 0
-                rewind: list[tuple[int, str]] | None = None
-                for number, line in lines:
-                    if number > replay_end:
-                        self._chars += len(line)
-                    if not start:
-                        if '"' not in line or closed(line) or not _scan(line, False, delimiter)[0]:
-                            if line.strip():
-                                self._records += 1
-                                bad = None if line.isascii() else self._undecodable(number, line)
-                                yield number, line if bad is None else bad
-                            continue
-                        start, parts, size = number, [line], len(line)
+            yield from self.records_of_lines(numbered)
+
+    def records_of_lines(
+        self, numbered: Iterator[tuple[int, str]], stop_after: int = 0
+    ) -> Iterator[tuple[int, Any]]:
+        """The CSV records of ``numbered`` lines of the body, as :meth:`raw_records` gives
+        them.
+
+        With ``stop_after``, stops at the first line after that one that starts a record
+        afresh (no quoted cell open, no line being read again) and sets
+        :attr:`stopped_at` to its number; that line is consumed but not read, so the
+        caller reads on from it (the columnar reader uses this for a stretch of the file
+        it cannot read itself).
+        """
+        delimiter = self.converter.delimiter
+        closed = _closed_line(delimiter)
+        self.stopped_at = 0
+        lines: Iterator[tuple[int, str]] = numbered
+        replay_end = 0  # last line number being read again after a runaway quote
+        while True:
+            start = 0  # first line of a record whose quoted cell is still open
+            parts: list[str] = []
+            size = 0
+            rewind: list[tuple[int, str]] | None = None
+            for number, line in lines:
+                if stop_after and not start and number > stop_after and number > replay_end:
+                    self.stopped_at = number
+                    return
+                if number > replay_end:
+                    self._chars += len(line)
+                if not start:
+                    if '"' not in line or closed(line) or not _scan(line, False, delimiter)[0]:
+                        if line.strip():
+                            self._records += 1
+                            bad = None if line.isascii() else self._undecodable(number, line)
+                            yield number, line if bad is None else bad
                         continue
-                    quoted, clean = _scan(line, True, delimiter)
-                    why = self._runaway(parts, size, number, line, quoted, clean)
-                    if why is not None:
-                        self._records += 1
-                        yield start, self._stray_quote(start, parts[0], why)
-                        rewind = [(start + k, text) for k, text in enumerate(parts) if k]
-                        rewind.append((number, line))
-                        break
-                    parts.append(line)
-                    size += len(line)
-                    if not quoted:
-                        self._records += 1
-                        yield start, self._joined(start, parts)
-                        start, parts, size = 0, [], 0
-                else:
-                    if not start:
-                        return
+                    start, parts, size = number, [line], len(line)
+                    continue
+                quoted, clean = _scan(line, True, delimiter)
+                why = self._runaway(parts, size, number, line, quoted, clean)
+                if why is not None:
                     self._records += 1
-                    why = "the file ends before it is closed"
                     yield start, self._stray_quote(start, parts[0], why)
                     rewind = [(start + k, text) for k, text in enumerate(parts) if k]
-                if not rewind:
+                    rewind.append((number, line))
+                    break
+                parts.append(line)
+                size += len(line)
+                if not quoted:
+                    self._records += 1
+                    yield start, self._joined(start, parts)
+                    start, parts, size = 0, [], 0
+            else:
+                if not start:
                     return
-                # Read the lines after the rejected one again, then carry on with the file
-                # (or with what was still to be read again from an earlier runaway).
-                rest = numbered if rewind[-1][0] >= replay_end else lines
-                replay_end = max(replay_end, rewind[-1][0])
-                lines = itertools.chain(rewind, rest)
+                self._records += 1
+                why = "the file ends before it is closed"
+                yield start, self._stray_quote(start, parts[0], why)
+                rewind = [(start + k, text) for k, text in enumerate(parts) if k]
+            if not rewind:
+                return
+            # Read the lines after the rejected one again, then carry on with the file
+            # (or with what was still to be read again from an earlier runaway).
+            rest = numbered if rewind[-1][0] >= replay_end else lines
+            replay_end = max(replay_end, rewind[-1][0])
+            lines = itertools.chain(rewind, rest)
 
     def _runaway(
         self, parts: list[str], size: int, number: int, line: str, quoted: bool, clean: bool
