@@ -49,11 +49,13 @@ __all__ = [
     "CaseExpression",
     "EachFact",
     "Expr",
+    "FieldFacts",
     "StageRef",
     "TableVerdicts",
     "Verdicts",
     "case_field",
     "each_fact",
+    "field_facts",
     "item",
     "judge_table",
     "lit",
@@ -265,6 +267,20 @@ class Expr:
         ``(condition, template)`` whose condition holds for it, formatted as in
         :meth:`each`, all joined by ``sep``; for messages listing what each item lacks."""
         return _Each(self, where, tuple(clauses), tuple(values.items()), sep)
+
+    def casefold(self) -> Expr:
+        """Text compared without regard to case: Unicode case-folding, as
+        :meth:`str.casefold` (missing stays missing)."""
+        return _Casefold(self)
+
+    def fields_that(self, names: Expr, test: str, *, sep: str = ", ") -> Expr:
+        """Text: the names, among ``names`` (a list, usually a parameter), of this record's
+        yes/no fields whose value is ``test`` (``"false"`` or ``"null"``), in the order of
+        ``names``, joined by ``sep``; empty when there are none (a missing record's fields
+        are all null)."""
+        if test not in ("false", "null"):
+            raise ValueError(f"fields_that: test {test!r} is neither 'false' nor 'null'")
+        return _FieldsThat(self, names, test, sep)
 
     def or_else(self, other: Any) -> Expr:
         """This value where it is :meth:`present`, else ``other``."""
@@ -669,6 +685,134 @@ class _OrElse(Expr):
 
 
 @dataclass(frozen=True, slots=True)
+class _Casefold(Expr):
+    value: Expr
+
+    def _compile(self) -> Fn:
+        value = self.value._compile()
+
+        def fold(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            v = value(case, params, item)
+            return None if v is None else v.casefold()
+
+        return fold
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow as pa
+
+        # Arrow has lower-casing but not Unicode case-folding ("Straße" folds to
+        # "strasse"): fold each distinct text once with str.casefold, so the two backends
+        # fold alike.
+        v = _array(self.value._arrow(env), env.size).cast(pa.string())
+        encoded = v.dictionary_encode()
+        folded = pa.array([t.casefold() for t in encoded.dictionary.to_pylist()], pa.string())
+        return folded.take(encoded.indices)
+
+    def _params(self) -> Iterator[str]:
+        yield from self.value._params()
+
+
+def _constant_names(names: Expr, env: _Columns) -> list[str]:
+    """The field names a list-valued expression gives over a table: the same for every row
+    (a parameter or a constant, as the rows of a group share their parameters)."""
+    found = names._arrow(env)
+    if not isinstance(found, list | tuple) or not all(isinstance(n, str) for n in found):
+        raise TypeError("the names of the fields to read must be a parameter or a constant list")
+    return list(found)
+
+
+@dataclass(frozen=True, slots=True)
+class _FieldsThat(Expr):
+    record: Expr
+    names: Expr
+    test: str
+    sep: str
+
+    def _compile(self) -> Fn:
+        record, names = self.record._compile(), self.names._compile()
+        wanted, sep = (False if self.test == "false" else None), self.sep
+
+        def fields_that(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            obj = record(case, params, item)
+            if obj is None:
+                return sep.join(names(case, params, item)) if wanted is None else ""
+            if type(obj) is dict:
+                return sep.join(n for n in names(case, params, item) if obj[n] is wanted)
+            return sep.join(n for n in names(case, params, item) if getattr(obj, n) is wanted)
+
+        return fields_that
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        names = _constant_names(self.names, env)
+        if not names:
+            return pa.repeat(pa.scalar("", pa.string()), env.size)
+        record = _array(self.record._arrow(env), env.size)
+        empty, sep = pa.scalar("", pa.string()), pa.scalar(self.sep, pa.string())
+        text = pa.repeat(empty, env.size)
+        for name in names:
+            value = pc.struct_field(record, name)
+            met = (
+                pc.fill_null(pc.invert(value), False) if self.test == "false" else pc.is_null(value)
+            )
+            # the separator only between names: where this one is met and text precedes it
+            gap = pc.if_else(pc.and_(met, pc.greater(pc.utf8_length(text), 0)), sep, empty)
+            piece = pc.if_else(met, pa.scalar(name, pa.string()), empty)
+            text = pc.binary_join_element_wise(text, gap, piece, empty)
+        return text
+
+    def _params(self) -> Iterator[str]:
+        yield from self.record._params()
+        yield from self.names._params()
+
+
+@dataclass(frozen=True, slots=True)
+class FieldFacts:
+    """Evidence entries, one per name in ``names`` (a list, usually a parameter): the key
+    ``key`` formatted with ``{name}``, the value that field of ``record`` (None where the
+    record is missing)."""
+
+    record: Expr
+    names: Expr
+    key: str
+
+    def _exprs(self) -> list[Expr]:
+        return [self.record, self.names]
+
+    def _compile(self) -> Callable[[Any, Mapping[str, Any], Any], dict[str, Any]]:
+        """The entries of one case (or, with ``case`` None, of the (record, names) given
+        as the payload, as :meth:`_rows` gives them per row of a table)."""
+        record, names, key = self.record._compile(), self.names._compile(), self.key
+
+        def entries(case: Any, params: Mapping[str, Any], payload: Any) -> dict[str, Any]:
+            if case is not None:
+                obj, listed = record(case, params, None), names(case, params, None)
+            else:
+                obj, listed = payload
+            if obj is None:
+                return {key.format(name=n): None for n in listed}
+            if type(obj) is dict:
+                return {key.format(name=n): obj[n] for n in listed}
+            return {key.format(name=n): _plain(getattr(obj, n)) for n in listed}
+
+        return entries
+
+    def _rows(self, env: _Columns) -> list[Any]:
+        names = _constant_names(self.names, env)
+        records = _array(self.record._arrow(env), env.size).to_pylist()
+        return [(obj, names) for obj in records]
+
+
+def field_facts(record: Expr, names: Expr, key: str) -> FieldFacts:
+    """Evidence for each field of ``record`` named in ``names`` (see :class:`FieldFacts`)."""
+    if "{name}" not in key:
+        raise ValueError(f"field_facts: key {key!r} must name each field with {{name}}")
+    return FieldFacts(record, names, key)
+
+
+@dataclass(frozen=True, slots=True)
 class EachFact:
     """Evidence entries, one per item of a list meeting ``where``: the key ``key`` formatted
     with ``{index}``, the value ``value`` read per item (a mapping gives an object; with
@@ -678,6 +822,14 @@ class EachFact:
     key: str
     value: Expr | Mapping[str, Expr]
     where: Expr | None = None
+
+    def _exprs(self) -> list[Expr]:
+        value = self.value
+        found = [self.items, *([self.where] if self.where is not None else [])]
+        return found + ([value] if isinstance(value, Expr) else list(value.values()))
+
+    def _rows(self, env: _Columns) -> list[Any]:
+        return _per_item(self.items, self.where, env)
 
     def _compile(self) -> Callable[[Any, Mapping[str, Any], Any], dict[str, Any]]:
         """The entries of one case (its items read from the case, or given as ``item``
@@ -811,14 +963,17 @@ class Verdicts:
         evidence: bool = True,
         values: Mapping[str, Expr] | None = None,
         facts: Mapping[str, Expr] | None = None,
-        each_facts: Sequence[EachFact] = (),
+        each_facts: Sequence[EachFact | FieldFacts] = (),
         computed: Mapping[str, Expr] | None = None,
+        tag: tuple[Any, ...] = (),
     ) -> CaseExpression:
         """The verdict when no branch holds, which completes the table.
 
         Messages are :meth:`str.format` templates over ``values`` (``{handler}``); ``facts``
         (then ``each_facts``, per list item) and ``computed`` name the values the outcome's
-        evidence records, on every branch given ``evidence=True`` (the default).
+        evidence records, on every branch given ``evidence=True`` (the default). ``tag``
+        labels the check for tools that look for a kind of check without a rule id (the
+        monitor finds the different-handlers checks by theirs); it plays no part in judging.
         """
         return CaseExpression(
             (*self.branches, _Branch(None, Verdict(verdict), message, evidence)),
@@ -826,6 +981,7 @@ class Verdicts:
             dict(facts or {}),
             dict(computed or {}),
             tuple(each_facts),
+            tag,
         )
 
 
@@ -844,7 +1000,8 @@ class CaseExpression:
     values: Mapping[str, Expr]
     facts: Mapping[str, Expr]
     computed: Mapping[str, Expr]
-    each_facts: tuple[EachFact, ...] = ()
+    each_facts: tuple[EachFact | FieldFacts, ...] = ()
+    tag: tuple[Any, ...] = field(default=(), compare=False)
     _call: Callable[[Complaint, Context], Outcome] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -865,10 +1022,7 @@ class CaseExpression:
         exprs = [b.condition for b in self.branches if b.condition is not None]
         exprs += [*self.values.values(), *self.facts.values(), *self.computed.values()]
         for each in self.each_facts:
-            exprs.append(each.items)
-            exprs += [each.where] if each.where is not None else []
-            value = each.value
-            exprs += [value] if isinstance(value, Expr) else list(value.values())
+            exprs += each._exprs()
         for e in exprs:
             found.update(dict.fromkeys(e._params()))
         return tuple(found)
@@ -943,9 +1097,7 @@ class CaseExpression:
             return {k: _array(e._arrow(env), env.size).to_pylist() for k, e in exprs.items()}
 
         words, facts, computed = column(self.values), column(self.facts), column(self.computed)
-        per_item = [
-            (each._compile(), _per_item(each.items, each.where, env)) for each in self.each_facts
-        ]
+        per_item = [(each._compile(), each._rows(env)) for each in self.each_facts]
         out = []
         for row, i in enumerate(chosen):
             b = self.branches[i]

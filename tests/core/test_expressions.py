@@ -88,8 +88,16 @@ def _agree(cases: Sequence[Complaint], pack_name: str, as_of: date | None = None
         for i, case in enumerate(cases):
             (single,) = ENGINE.case_findings(case, pack=pack, rules=[rule.id])
             assert batch.verdicts[i] is single.verdict, (rule.id, case.reference)
+            got, want = batch.findings[i].to_dict(), single.to_dict()
+            if single.verdict is Verdict.ERROR:
+                # (a parameter not in force on a drawn date) the traceback names each
+                # backend's own frames; everything else is the same
+                got["evidence"]["computed"].pop("traceback")
+                want["evidence"]["computed"].pop("traceback")
+                assert got == want, (rule.id, case.reference)
+                continue
             assert batch.findings[i] == single, (rule.id, case.reference)
-            assert batch.findings[i].to_dict() == single.to_dict()
+            assert got == want
 
 
 def test_converted_rules_in_both_packs() -> None:
