@@ -378,6 +378,15 @@ class Expr:
         :meth:`each`, all joined by ``sep``; for messages listing what each item lacks."""
         return _Each(self, where, tuple(clauses), tuple(values.items()), sep)
 
+    def months_after(self, months: Any) -> Expr:
+        """The date ``months`` calendar months after this one (the month's last day where
+        it is shorter), as :func:`dateutil.relativedelta.relativedelta` counts them."""
+        return _MonthsAfter(self, _lift(months))
+
+    def iso(self) -> Expr:
+        """A date as its ISO text (``2024-05-01``), for evidence and messages."""
+        return _Iso(self)
+
     def casefold(self) -> Expr:
         """Text compared without regard to case: Unicode case-folding, as
         :meth:`str.casefold` (missing stays missing)."""
@@ -815,6 +824,84 @@ class _OrElse(Expr):
         yield from self.other._params()
 
 
+def _months_after(day: date, months: int) -> date:
+    from dateutil.relativedelta import relativedelta
+
+    result: date = day + relativedelta(months=months)
+    return result
+
+
+def _per_value(array: Any, fn: Callable[[Any], Any], kind: pa.DataType) -> Any:
+    """``fn`` of each distinct value of ``array`` (computed once per value in Python, so
+    both backends compute alike), spread back over its rows; null stays null."""
+    import pyarrow as pa
+
+    encoded = array.dictionary_encode()
+    done = pa.array([fn(v) for v in encoded.dictionary.to_pylist()], kind)
+    return done.take(encoded.indices)
+
+
+@dataclass(frozen=True, slots=True)
+class _MonthsAfter(Expr):
+    value: Expr
+    months: Expr
+
+    def _build(self, c: _Compiler) -> Fn:
+        value, months = c(self.value), c(self.months)
+
+        def after(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            day, n = value(case, params, item), months(case, params, item)
+            return None if day is None or n is None else _months_after(day, n)
+
+        return after
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow as pa
+
+        days = _array(self.value._arrow(env), env.size)
+        months = self.months._arrow(env)
+        if isinstance(months, pa.Array | pa.ChunkedArray | pa.Scalar):
+            n = _array(months, env.size).to_pylist()
+            firsts = days.to_pylist()
+            return pa.array(
+                [
+                    None if d is None or k is None else _months_after(d, k)
+                    for d, k in zip(firsts, n, strict=True)
+                ],
+                pa.date32(),
+            )
+        if months is None:
+            return pa.nulls(env.size, pa.date32())
+        return _per_value(days, lambda d: _months_after(d, months), pa.date32())
+
+    def _params(self) -> Iterator[str]:
+        yield from self.value._params()
+        yield from self.months._params()
+
+
+@dataclass(frozen=True, slots=True)
+class _Iso(Expr):
+    value: Expr
+
+    def _build(self, c: _Compiler) -> Fn:
+        value = c(self.value)
+
+        def iso(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            v = value(case, params, item)
+            return None if v is None else v.isoformat()
+
+        return iso
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow as pa
+
+        days = _array(self.value._arrow(env), env.size)
+        return _per_value(days, lambda d: d.isoformat(), pa.string())
+
+    def _params(self) -> Iterator[str]:
+        yield from self.value._params()
+
+
 @dataclass(frozen=True, slots=True)
 class _Casefold(Expr):
     value: Expr
@@ -1095,6 +1182,7 @@ class _Gen:
             "_stage_of": _stage_of,
             "_field_values": _field_values,
             "_fields_that": _fields_that,
+            "_months_after": _months_after,
             "_UNSET": _UNSET,
             "Outcome": Outcome,
         }
@@ -1181,6 +1269,16 @@ class _Gen:
         if isinstance(e, _Aggregate) and e.kind == "count" and e.predicate is None:
             t = self.tmp()
             return f"(len({t}) if ({t} := {self.expr(e.items)}) else 0)"
+        if isinstance(e, _Iso):
+            t = self.tmp()
+            return f"(None if ({t} := {self.expr(e.value)}) is None else {t}.isoformat())"
+        if isinstance(e, _MonthsAfter):
+            a, b = self.tmp(), self.tmp()
+            day, months = self.expr(e.value), self.expr(e.months)
+            return (
+                f"(None if ({a} := {day}) is None or ({b} := {months}) is None "
+                f"else _months_after({a}, {b}))"
+            )
         if isinstance(e, _FieldValues):
             return f"_field_values({self.expr(e.record)}, {self.expr(e.names)})"
         if isinstance(e, _FieldsThat):
@@ -1278,6 +1376,7 @@ class _Branch:
     verdict: Verdict
     message: str
     evidence: bool
+    computed: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -1287,10 +1386,18 @@ class Verdicts:
     branches: tuple[_Branch, ...]
 
     def when(
-        self, condition: Expr, verdict: Verdict, message: str, *, evidence: bool = True
+        self,
+        condition: Expr,
+        verdict: Verdict,
+        message: str,
+        *,
+        evidence: bool = True,
+        computed: bool = True,
     ) -> Verdicts:
-        """Another branch, tried after those before it."""
-        return Verdicts((*self.branches, _Branch(condition, Verdict(verdict), message, evidence)))
+        """Another branch, tried after those before it; ``computed=False`` reports the
+        facts but not the computed values (which may not be known on this branch)."""
+        branch = _Branch(condition, Verdict(verdict), message, evidence, computed)
+        return Verdicts((*self.branches, branch))
 
     def otherwise(
         self,
@@ -1322,10 +1429,17 @@ class Verdicts:
         )
 
 
-def when(condition: Expr, verdict: Verdict, message: str, *, evidence: bool = True) -> Verdicts:
+def when(
+    condition: Expr,
+    verdict: Verdict,
+    message: str,
+    *,
+    evidence: bool = True,
+    computed: bool = True,
+) -> Verdicts:
     """The first branch of a verdict table: ``verdict`` with ``message`` where
     ``condition`` holds (see :meth:`Verdicts.otherwise` for messages and evidence)."""
-    return Verdicts(()).when(condition, verdict, message, evidence=evidence)
+    return Verdicts(()).when(condition, verdict, message, evidence=evidence, computed=computed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1415,7 +1529,7 @@ class CaseExpression:
         if not b.evidence:
             return [f"return Outcome({verdict}, {message})"]
         facts = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in self.facts.items())
-        computed = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in self.computed.items())
+        computed = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in self.computed.items() if b.computed)
         if not self.each_facts:
             return [f"return Outcome({verdict}, {message}, {{{facts}}}, {{{computed}}})"]
         lines = [f"_m = {message}", f"_found = {{{facts}}}"]
@@ -1472,7 +1586,7 @@ class CaseExpression:
                         b.verdict,
                         message,
                         found,
-                        {k: v[row] for k, v in computed.items()},
+                        {k: v[row] for k, v in computed.items()} if b.computed else {},
                     )
                 )
             else:

@@ -17,7 +17,7 @@ from dateutil.relativedelta import relativedelta
 
 from ._case import Complaint, RefusalGround, Stage
 from ._context import Context
-from ._expr import CaseExpression, Expr, each_fact, field_facts, lit, stage, when
+from ._expr import CaseExpression, Expr, case_field, each_fact, field_facts, lit, stage, when
 from ._expr import item as list_item
 from ._expr import param as param_value
 from ._gates import GatedCheck, applies_at_stage
@@ -56,6 +56,7 @@ __all__ = [
     "handlers_differ",
     "judge_timescale",
     "months_after",
+    "out_of_time_refusals",
     "points_addressed",
     "response_clock_start",
     "response_contents",
@@ -820,6 +821,51 @@ def check_out_of_time_refusals(
         "out of time was open to the landlord",
         facts,
         computed,
+    )
+
+
+def out_of_time_refusals(months: Expr) -> CaseExpression:
+    """No complaint made within ``months`` calendar months of the issue (the window
+    includes its last day) was refused as out of time, as an expression: the form of
+    :func:`check_out_of_time_refusals` counting from the issue alone, with no discretion
+    to record. ``months`` is usually the pack's parameter."""
+    late = case_field("refusals").any(
+        list_item("stage").eq(1) & list_item("ground").eq(RefusalGround.OUT_OF_TIME)
+    )
+    issue, received = case_field("issue_occurred_on"), case_field("received_on")
+    last = issue.months_after(months)
+    return (
+        when(~late, Verdict.NOT_APPLICABLE, "no complaint refused as out of time", evidence=False)
+        .when(
+            issue.is_null(),
+            Verdict.NEEDS_EVIDENCE,
+            "refused as out of time, but the case does not say when the issue arose; set "
+            "issue_occurred_on",
+            computed=False,
+        )
+        .when(
+            received.le(last),
+            Verdict.FAIL,
+            "refused as out of time, but it was received on {received}, within {months} "
+            "months of {start} (in time up to {last})",
+        )
+        .otherwise(
+            Verdict.PASS,
+            "received on {received}, after the last day in time ({last}, {months} months "
+            "from {start}); refusing it as out of time was open to the landlord",
+            values={
+                "received": received.iso(),
+                "months": months,
+                "start": issue.iso(),
+                "last": last.iso(),
+            },
+            facts={"issue_occurred_on": issue.iso(), "received_on": received.iso()},
+            computed={
+                "time_limit_months": months,
+                "window_from": issue.iso(),
+                "last_day_in_time": last.iso(),
+            },
+        )
     )
 
 
