@@ -397,7 +397,7 @@ ALLOWED = (
     # evidence keys naming each stage's handler (facts of the case, not parameters)
     (
         "src/complaintrules/_stage_checks.py",
-        """facts = {f"stage{earlier}.handler": first.handler,""",
+        """facts={f"stage{earlier}.handler": first, f"stage{later}.handler": second},""",
     ),
     # due() and the monitor under a pack that declares no timescale (code_2020 today):
     # the conventional parameter names, as before the declarations
