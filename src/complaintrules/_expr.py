@@ -177,47 +177,27 @@ def _struct_path(array: Any, path: Sequence[str]) -> Any:
 
 
 class _Frame:
-    """One case being judged by the Python backend: the case, and the values of the parts
-    read more than once, each computed on first use (see :class:`_Compiler`)."""
+    """One case being judged by the closures of an expression's parts (lists, per-item
+    text), as the generated function calls them."""
 
-    __slots__ = ("case", "memo")
+    __slots__ = ("case",)
 
-    def __init__(self, case: Any, memo: list[Any]) -> None:
+    def __init__(self, case: Any) -> None:
         self.case = case
-        self.memo = memo
 
 
-#: A memo slot not yet computed.
+#: A shared part not yet computed, in the generated function.
 _UNSET: Any = object()
 
 
 class _Compiler:
-    """Compiles expressions into the Python backend; a part listed in ``shared`` (with its
-    slot in the frame's memo) is computed once per case however often it is read."""
+    """Compiles expressions into closures of (frame, parameters, item), the Python
+    backend of the parts the generated function does not inline (see :class:`_Gen`)."""
 
-    __slots__ = ("shared",)
-
-    def __init__(self, shared: Mapping[Expr, int]) -> None:
-        self.shared = shared
+    __slots__ = ()
 
     def __call__(self, expr: Expr) -> Fn:
-        fn = expr._build(self)
-        try:
-            slot = self.shared.get(expr)
-        except TypeError:  # unhashable (a literal list): never shared
-            slot = None
-        if slot is None:
-            return fn
-
-        def memo(case: Any, params: Mapping[str, Any], item: Any) -> Any:
-            if case is None:  # per-item text read back from a table: no case to share on
-                return fn(case, params, item)
-            found = case.memo[slot]
-            if found is _UNSET:
-                found = case.memo[slot] = fn(case, params, item)
-            return found
-
-        return memo
+        return expr._build(self)
 
 
 def _parts(value: Any) -> Iterator[Expr]:
@@ -279,7 +259,7 @@ class Expr:
     def _compile(self) -> Fn:
         """The Python backend of this expression on its own (no values shared with other
         expressions); it reads the case from a :class:`_Frame`."""
-        return _Compiler({})(self)
+        return _Compiler()(self)
 
     def _hidden(self) -> tuple[Expr, ...]:
         """Parts the Python backend reads that are not fields of this expression (the stage
@@ -287,7 +267,7 @@ class Expr:
         return ()
 
     def _py(self, env: _Row) -> Any:
-        return self._compile()(_Frame(env.case, []), env.params, env.item)
+        return self._compile()(_Frame(env.case), env.params, env.item)
 
     def _arrow(self, env: _Columns) -> Any:
         raise NotImplementedError
@@ -1034,7 +1014,7 @@ class FieldFacts:
     ) -> Callable[[Any, Mapping[str, Any], Any], dict[str, Any]]:
         """The entries of one case (or, with ``case`` None, of the (record, names) given
         as the payload, as :meth:`_rows` gives them per row of a table)."""
-        c = c or _Compiler({})
+        c = c or _Compiler()
         names, values = c(self.names), c(_FieldValues(self.record, self.names))
         # the key is "<before>{name}<after>": joined, not formatted, on every case
         before, after = self.key.replace("{{", "{").replace("}}", "}").split("{name}")
@@ -1087,7 +1067,7 @@ class EachFact:
     ) -> Callable[[Any, Mapping[str, Any], Any], dict[str, Any]]:
         """The entries of one case (its items read from the case, or given as ``item``
         already filtered, as :func:`_per_item` gives them)."""
-        c = c or _Compiler({})
+        c = c or _Compiler()
         items = c(self.items)
         where = c(self.where) if self.where is not None else None
         key = self.key
@@ -1287,7 +1267,7 @@ class _Gen:
             wanted = "False" if e.test == "false" else "None"
             return f"_fields_that({names}, {values}, {wanted}, {e.sep!r})"
         # anything else: its compiled closure, over the case's frame
-        return f"{self.name(e._compile(), 'h')}(_Frame(case, []), params, None)"
+        return f"{self.name(e._compile(), 'h')}(_Frame(case), params, None)"
 
 
 def _field_entries(before: str, after: str) -> Callable[[Sequence[str], list[Any]], Any]:
@@ -1542,7 +1522,7 @@ class CaseExpression:
                 lines.append(f"_found.update({entries}({names}, {values}))")
             else:
                 entries = g.name(group._compile(), "e")
-                lines.append(f"_found.update({entries}(_Frame(case, []), params, None))")
+                lines.append(f"_found.update({entries}(_Frame(case), params, None))")
         lines.append(f"return Outcome({verdict}, _m, _found, {{{computed}}})")
         return lines
 
