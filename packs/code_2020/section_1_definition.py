@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from complaintrules import Complaint, LandlordPolicy
+from complaintrules import LandlordPolicy
 from complaintrules.authoring import (
     CaseFact,
     Context,
@@ -11,11 +11,12 @@ from complaintrules.authoring import (
     Verdict,
     applies_if,
     case_field,
-    check_out_of_time_refusals,
     each_fact,
     failed,
     item,
     needs_evidence,
+    out_of_time_refusals,
+    param,
     passed,
     policy_definition_keeps,
     policy_example,
@@ -322,10 +323,8 @@ def _exclusions_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:
     )
 
 
-def _out_of_time(case: Complaint, ctx: Context) -> Outcome:
-    return check_out_of_time_refusals(
-        case, ctx, months=ctx.param("exclusions.time_limit_months"), from_awareness=False
-    )
+# 1.9's case check: counted from the issue alone (the 2020 Code says nothing of awareness).
+_out_of_time = out_of_time_refusals(param("exclusions.time_limit_months"))
 
 
 _GROUNDS = ["issue over six months old", "legal proceedings started", "already considered"]

@@ -28,10 +28,13 @@ from __future__ import annotations
 import operator
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from keyword import iskeyword
+from string import Formatter
 from typing import TYPE_CHECKING, Any
 
 from ._gates import GatedCheck
@@ -49,11 +52,13 @@ __all__ = [
     "CaseExpression",
     "EachFact",
     "Expr",
+    "FieldFacts",
     "StageRef",
     "TableVerdicts",
     "Verdicts",
     "case_field",
     "each_fact",
+    "field_facts",
     "item",
     "judge_table",
     "lit",
@@ -134,7 +139,20 @@ def _reader(path: tuple[str, ...]) -> Callable[[Any], Any]:
             return value if type(value) in _PLAIN_TYPES else _plain(value)
 
         return one
-    return lambda obj: _walk(obj, path)
+    # On a model (the one-case backend) the whole path is read in C; a missing record on
+    # the way (None) raises AttributeError, and the careful walk then answers.
+    getter = operator.attrgetter(".".join(path))
+
+    def many(obj: Any) -> Any:
+        if obj is None or type(obj) is dict:
+            return _walk(obj, path)
+        try:
+            value = getter(obj)
+        except AttributeError:
+            return _walk(obj, path)
+        return value if type(value) in _PLAIN_TYPES else _plain(value)
+
+    return many
 
 
 def _array(value: Any, size: int) -> pa.Array:
@@ -158,6 +176,70 @@ def _struct_path(array: Any, path: Sequence[str]) -> Any:
     return array
 
 
+class _Frame:
+    """One case being judged by the closures of an expression's parts (lists, per-item
+    text), as the generated function calls them."""
+
+    __slots__ = ("case",)
+
+    def __init__(self, case: Any) -> None:
+        self.case = case
+
+
+#: A shared part not yet computed, in the generated function.
+_UNSET: Any = object()
+
+
+class _Compiler:
+    """Compiles expressions into closures of (frame, parameters, item), the Python
+    backend of the parts the generated function does not inline (see :class:`_Gen`)."""
+
+    __slots__ = ()
+
+    def __call__(self, expr: Expr) -> Fn:
+        return expr._build(self)
+
+
+def _parts(value: Any) -> Iterator[Expr]:
+    """The expressions directly inside ``value`` (an expression's field)."""
+    if isinstance(value, Expr):
+        yield value
+    elif isinstance(value, tuple):
+        for v in value:
+            yield from _parts(v)
+
+
+def _children(expr: Expr) -> Iterator[Expr]:
+    for name in expr.__dataclass_fields__:  # type: ignore[attr-defined]
+        yield from _parts(getattr(expr, name))
+    yield from expr._hidden()
+
+
+def _reads_item(expr: Expr) -> bool:
+    return isinstance(expr, _ItemField) or any(_reads_item(e) for e in _children(expr))
+
+
+def _shared_parts(roots: Sequence[Expr]) -> dict[Expr, int]:
+    """The parts worth computing once per case: read more than once across ``roots``,
+    not plain constants or parameters, and not depending on the list item being tested."""
+    seen: dict[Expr, int] = {}
+
+    def visit(e: Expr) -> None:
+        with suppress(TypeError):  # unhashable (a literal list): never shared
+            seen[e] = seen.get(e, 0) + 1
+        for child in _children(e):
+            visit(child)
+
+    for root in roots:
+        visit(root)
+    found = [
+        e
+        for e, n in seen.items()
+        if n > 1 and not isinstance(e, _Literal | _Param) and not _reads_item(e)
+    ]
+    return {e: slot for slot, e in enumerate(found)}
+
+
 # -- expressions ---------------------------------------------------------------------------
 
 
@@ -170,12 +252,22 @@ class Expr:
 
     __slots__ = ()
 
-    def _compile(self) -> Fn:
-        """The Python backend of this expression."""
+    def _build(self, c: _Compiler) -> Fn:
+        """The Python backend of this expression, its parts compiled by ``c``."""
         raise NotImplementedError
 
+    def _compile(self) -> Fn:
+        """The Python backend of this expression on its own (no values shared with other
+        expressions); it reads the case from a :class:`_Frame`."""
+        return _Compiler()(self)
+
+    def _hidden(self) -> tuple[Expr, ...]:
+        """Parts the Python backend reads that are not fields of this expression (the stage
+        record behind a stage's field), so they are shared as the visible parts are."""
+        return ()
+
     def _py(self, env: _Row) -> Any:
-        return self._compile()(env.case, env.params, env.item)
+        return self._compile()(_Frame(env.case), env.params, env.item)
 
     def _arrow(self, env: _Columns) -> Any:
         raise NotImplementedError
@@ -266,6 +358,29 @@ class Expr:
         :meth:`each`, all joined by ``sep``; for messages listing what each item lacks."""
         return _Each(self, where, tuple(clauses), tuple(values.items()), sep)
 
+    def months_after(self, months: Any) -> Expr:
+        """The date ``months`` calendar months after this one (the month's last day where
+        it is shorter), as :func:`dateutil.relativedelta.relativedelta` counts them."""
+        return _MonthsAfter(self, _lift(months))
+
+    def iso(self) -> Expr:
+        """A date as its ISO text (``2024-05-01``), for evidence and messages."""
+        return _Iso(self)
+
+    def casefold(self) -> Expr:
+        """Text compared without regard to case: Unicode case-folding, as
+        :meth:`str.casefold` (missing stays missing)."""
+        return _Casefold(self)
+
+    def fields_that(self, names: Expr, test: str, *, sep: str = ", ") -> Expr:
+        """Text: the names, among ``names`` (a list, usually a parameter), of this record's
+        yes/no fields whose value is ``test`` (``"false"`` or ``"null"``), in the order of
+        ``names``, joined by ``sep``; empty when there are none (a missing record's fields
+        are all null)."""
+        if test not in ("false", "null"):
+            raise ValueError(f"fields_that: test {test!r} is neither 'false' nor 'null'")
+        return _FieldsThat(self, names, test, sep)
+
     def or_else(self, other: Any) -> Expr:
         """This value where it is :meth:`present`, else ``other``."""
         return _OrElse(self, _lift(other))
@@ -279,7 +394,7 @@ def _lift(value: Any) -> Expr:
 class _Literal(Expr):
     value: Any
 
-    def _compile(self) -> Fn:
+    def _build(self, c: _Compiler) -> Fn:
         value = self.value
         return lambda case, params, item: value
 
@@ -291,7 +406,7 @@ class _Literal(Expr):
 class _Param(Expr):
     name: str
 
-    def _compile(self) -> Fn:
+    def _build(self, c: _Compiler) -> Fn:
         name = self.name
         return lambda case, params, item: params[name]
 
@@ -306,20 +421,42 @@ class _Param(Expr):
 class _CaseField(Expr):
     path: tuple[str, ...]
 
-    def _compile(self) -> Fn:
+    def _build(self, c: _Compiler) -> Fn:
         if len(self.path) == 1:
             (name,) = self.path
 
             def top(case: Any, params: Mapping[str, Any], item: Any) -> Any:
-                value = getattr(case, name)
+                value = getattr(case.case, name)
                 return value if type(value) in _PLAIN_TYPES else _plain(value)
 
             return top
         read = _reader(self.path)
-        return lambda case, params, item: read(case)
+        return lambda case, params, item: read(case.case)
 
     def _arrow(self, env: _Columns) -> Any:
         return _struct_path(env.column(self.path[0]), self.path[1:])
+
+
+@dataclass(frozen=True, slots=True)
+class _Stage(Expr):
+    """Stage ``number``'s record (Python backend only: the table reads a stage's fields
+    from its column)."""
+
+    number: int
+
+    def _build(self, c: _Compiler) -> Fn:
+        number = self.number
+
+        def record(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            for st in case.case.stages:
+                if st.number == number:
+                    return st
+            return None
+
+        return record
+
+    def _arrow(self, env: _Columns) -> Any:
+        raise TypeError("a stage's record is read over a table by its fields")
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,16 +464,12 @@ class _StageField(Expr):
     number: int
     path: tuple[str, ...]
 
-    def _compile(self) -> Fn:
-        read, number = _reader(self.path), self.number
+    def _build(self, c: _Compiler) -> Fn:
+        read, record = _reader(self.path), c(_Stage(self.number))
+        return lambda case, params, item: read(record(case, params, item))
 
-        def field(case: Any, params: Mapping[str, Any], item: Any) -> Any:
-            for st in case.stages:
-                if st.number == number:
-                    return read(st)
-            return None
-
-        return field
+    def _hidden(self) -> tuple[Expr, ...]:
+        return (_Stage(self.number),)
 
     def _arrow(self, env: _Columns) -> Any:
         from ._columns import stage_column
@@ -348,9 +481,12 @@ class _StageField(Expr):
 class _StageReached(Expr):
     number: int
 
-    def _compile(self) -> Fn:
-        number = self.number
-        return lambda case, params, item: any(st.number == number for st in case.stages)
+    def _build(self, c: _Compiler) -> Fn:
+        record = c(_Stage(self.number))
+        return lambda case, params, item: record(case, params, item) is not None
+
+    def _hidden(self) -> tuple[Expr, ...]:
+        return (_Stage(self.number),)
 
     def _arrow(self, env: _Columns) -> Any:
         import pyarrow.compute as pc
@@ -364,7 +500,7 @@ class _StageReached(Expr):
 class _ItemField(Expr):
     path: tuple[str, ...]
 
-    def _compile(self) -> Fn:
+    def _build(self, c: _Compiler) -> Fn:
         read = _reader(self.path)
 
         def field(case: Any, params: Mapping[str, Any], item: Any) -> Any:
@@ -396,8 +532,8 @@ class _Compare(Expr):
     left: Expr
     right: Expr
 
-    def _compile(self) -> Fn:
-        left, right, op = self.left._compile(), self.right._compile(), _COMPARE[self.op]
+    def _build(self, c: _Compiler) -> Fn:
+        left, right, op = c(self.left), c(self.right), _COMPARE[self.op]
 
         def compare(case: Any, params: Mapping[str, Any], item: Any) -> Any:
             a, b = left(case, params, item), right(case, params, item)
@@ -421,8 +557,8 @@ class _Test(Expr):
     kind: str
     value: Expr
 
-    def _compile(self) -> Fn:
-        v = self.value._compile()
+    def _build(self, c: _Compiler) -> Fn:
+        v = c(self.value)
         # one closure per kind: this runs on every case
         if self.kind == "null":
             return lambda case, params, item: v(case, params, item) is None
@@ -475,8 +611,8 @@ class _Logic(Expr):
     left: Expr
     right: Expr
 
-    def _compile(self) -> Fn:
-        left, right = self.left._compile(), self.right._compile()
+    def _build(self, c: _Compiler) -> Fn:
+        left, right = c(self.left), c(self.right)
         stop = self.op != "and"  # the value that decides: false for and, true for or
 
         def logic(case: Any, params: Mapping[str, Any], item: Any) -> Any:
@@ -503,8 +639,8 @@ class _Logic(Expr):
 class _Not(Expr):
     value: Expr
 
-    def _compile(self) -> Fn:
-        value = self.value._compile()
+    def _build(self, c: _Compiler) -> Fn:
+        value = c(self.value)
 
         def negate(case: Any, params: Mapping[str, Any], item: Any) -> Any:
             v = value(case, params, item)
@@ -529,9 +665,9 @@ class _Aggregate(Expr):
     items: Expr
     predicate: Expr | None
 
-    def _compile(self) -> Fn:
-        items, kind = self.items._compile(), self.kind
-        predicate = self.predicate._compile() if self.predicate is not None else None
+    def _build(self, c: _Compiler) -> Fn:
+        items, kind = c(self.items), self.kind
+        predicate = c(self.predicate) if self.predicate is not None else None
 
         def aggregate(case: Any, params: Mapping[str, Any], item: Any) -> Any:
             found = items(case, params, item) or []
@@ -615,9 +751,9 @@ class _Each(Expr):
 
         return text
 
-    def _compile(self) -> Fn:
-        items, text = self.items._compile(), self._texter()
-        where = self.where._compile() if self.where is not None else None
+    def _build(self, c: _Compiler) -> Fn:
+        items, text = c(self.items), self._texter()
+        where = c(self.where) if self.where is not None else None
 
         def each(case: Any, params: Mapping[str, Any], item: Any) -> Any:
             return text(_kept(items(case, params, item), where, case, params), params)
@@ -647,8 +783,8 @@ class _OrElse(Expr):
     value: Expr
     other: Expr
 
-    def _compile(self) -> Fn:
-        value, other = self.value._compile(), self.other._compile()
+    def _build(self, c: _Compiler) -> Fn:
+        value, other = c(self.value), c(self.other)
 
         def or_else(case: Any, params: Mapping[str, Any], item: Any) -> Any:
             v = value(case, params, item)
@@ -668,6 +804,245 @@ class _OrElse(Expr):
         yield from self.other._params()
 
 
+def _months_after(day: date, months: int) -> date:
+    from dateutil.relativedelta import relativedelta
+
+    result: date = day + relativedelta(months=months)
+    return result
+
+
+def _per_value(array: Any, fn: Callable[[Any], Any], kind: pa.DataType) -> Any:
+    """``fn`` of each distinct value of ``array`` (computed once per value in Python, so
+    both backends compute alike), spread back over its rows; null stays null."""
+    import pyarrow as pa
+
+    encoded = array.dictionary_encode()
+    done = pa.array([fn(v) for v in encoded.dictionary.to_pylist()], kind)
+    return done.take(encoded.indices)
+
+
+@dataclass(frozen=True, slots=True)
+class _MonthsAfter(Expr):
+    value: Expr
+    months: Expr
+
+    def _build(self, c: _Compiler) -> Fn:
+        value, months = c(self.value), c(self.months)
+
+        def after(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            day, n = value(case, params, item), months(case, params, item)
+            return None if day is None or n is None else _months_after(day, n)
+
+        return after
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow as pa
+
+        days = _array(self.value._arrow(env), env.size)
+        months = self.months._arrow(env)
+        if isinstance(months, pa.Array | pa.ChunkedArray | pa.Scalar):
+            n = _array(months, env.size).to_pylist()
+            firsts = days.to_pylist()
+            return pa.array(
+                [
+                    None if d is None or k is None else _months_after(d, k)
+                    for d, k in zip(firsts, n, strict=True)
+                ],
+                pa.date32(),
+            )
+        if months is None:
+            return pa.nulls(env.size, pa.date32())
+        return _per_value(days, lambda d: _months_after(d, months), pa.date32())
+
+    def _params(self) -> Iterator[str]:
+        yield from self.value._params()
+        yield from self.months._params()
+
+
+@dataclass(frozen=True, slots=True)
+class _Iso(Expr):
+    value: Expr
+
+    def _build(self, c: _Compiler) -> Fn:
+        value = c(self.value)
+
+        def iso(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            v = value(case, params, item)
+            return None if v is None else v.isoformat()
+
+        return iso
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow as pa
+
+        days = _array(self.value._arrow(env), env.size)
+        return _per_value(days, lambda d: d.isoformat(), pa.string())
+
+    def _params(self) -> Iterator[str]:
+        yield from self.value._params()
+
+
+@dataclass(frozen=True, slots=True)
+class _Casefold(Expr):
+    value: Expr
+
+    def _build(self, c: _Compiler) -> Fn:
+        value = c(self.value)
+
+        def fold(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            v = value(case, params, item)
+            return None if v is None else v.casefold()
+
+        return fold
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow as pa
+
+        # Arrow has lower-casing but not Unicode case-folding ("Straße" folds to
+        # "strasse"): fold each distinct text once with str.casefold, so the two backends
+        # fold alike.
+        v = _array(self.value._arrow(env), env.size).cast(pa.string())
+        encoded = v.dictionary_encode()
+        folded = pa.array([t.casefold() for t in encoded.dictionary.to_pylist()], pa.string())
+        return folded.take(encoded.indices)
+
+    def _params(self) -> Iterator[str]:
+        yield from self.value._params()
+
+
+def _constant_names(names: Expr, env: _Columns) -> list[str]:
+    """The field names a list-valued expression gives over a table: the same for every row
+    (a parameter or a constant, as the rows of a group share their parameters)."""
+    found = names._arrow(env)
+    if not isinstance(found, list | tuple) or not all(isinstance(n, str) for n in found):
+        raise TypeError("the names of the fields to read must be a parameter or a constant list")
+    return list(found)
+
+
+@dataclass(frozen=True, slots=True)
+class _FieldValues(Expr):
+    """The values of the fields of ``record`` that ``names`` names, in order (Python backend
+    only: read once per case by :class:`_FieldsThat` and :class:`FieldFacts`)."""
+
+    record: Expr
+    names: Expr
+
+    def _build(self, c: _Compiler) -> Fn:
+        record, names = c(self.record), c(self.names)
+
+        def values(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            obj, listed = record(case, params, item), names(case, params, item)
+            if obj is None:
+                return [None] * len(listed)
+            if type(obj) is dict:
+                return [obj[n] for n in listed]
+            found = [getattr(obj, n) for n in listed]
+            return [v if type(v) in _PLAIN_TYPES else _plain(v) for v in found]
+
+        return values
+
+    def _arrow(self, env: _Columns) -> Any:
+        raise TypeError("fields are read over a table one by one")
+
+    def _params(self) -> Iterator[str]:
+        yield from self.record._params()
+        yield from self.names._params()
+
+
+@dataclass(frozen=True, slots=True)
+class _FieldsThat(Expr):
+    record: Expr
+    names: Expr
+    test: str
+    sep: str
+
+    def _build(self, c: _Compiler) -> Fn:
+        names, values = c(self.names), c(_FieldValues(self.record, self.names))
+        wanted, sep = (False if self.test == "false" else None), self.sep
+
+        def fields_that(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            found = values(case, params, item)
+            listed = names(case, params, item)
+            return sep.join([n for n, v in zip(listed, found, strict=True) if v is wanted])
+
+        return fields_that
+
+    def _hidden(self) -> tuple[Expr, ...]:
+        return (_FieldValues(self.record, self.names),)
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        names = _constant_names(self.names, env)
+        if not names:
+            return pa.repeat(pa.scalar("", pa.string()), env.size)
+        record = _array(self.record._arrow(env), env.size)
+        empty, sep = pa.scalar("", pa.string()), pa.scalar(self.sep, pa.string())
+        text = pa.repeat(empty, env.size)
+        for name in names:
+            value = pc.struct_field(record, name)
+            met = (
+                pc.fill_null(pc.invert(value), False) if self.test == "false" else pc.is_null(value)
+            )
+            # the separator only between names: where this one is met and text precedes it
+            gap = pc.if_else(pc.and_(met, pc.greater(pc.utf8_length(text), 0)), sep, empty)
+            piece = pc.if_else(met, pa.scalar(name, pa.string()), empty)
+            text = pc.binary_join_element_wise(text, gap, piece, empty)
+        return text
+
+    def _params(self) -> Iterator[str]:
+        yield from self.record._params()
+        yield from self.names._params()
+
+
+@dataclass(frozen=True, slots=True)
+class FieldFacts:
+    """Evidence entries, one per name in ``names`` (a list, usually a parameter): the key
+    ``key`` formatted with ``{name}``, the value that field of ``record`` (None where the
+    record is missing)."""
+
+    record: Expr
+    names: Expr
+    key: str
+
+    def _exprs(self) -> list[Expr]:
+        return [self.record, self.names, _FieldValues(self.record, self.names)]
+
+    def _compile(
+        self, c: _Compiler | None = None
+    ) -> Callable[[Any, Mapping[str, Any], Any], dict[str, Any]]:
+        """The entries of one case (or, with ``case`` None, of the (record, names) given
+        as the payload, as :meth:`_rows` gives them per row of a table)."""
+        c = c or _Compiler()
+        names, values = c(self.names), c(_FieldValues(self.record, self.names))
+        # the key is "<before>{name}<after>": joined, not formatted, on every case
+        before, after = self.key.replace("{{", "{").replace("}}", "}").split("{name}")
+
+        def entries(case: Any, params: Mapping[str, Any], payload: Any) -> dict[str, Any]:
+            if case is not None:
+                listed, found = names(case, params, None), values(case, params, None)
+            else:
+                obj, listed = payload
+                found = [None] * len(listed) if obj is None else [obj[n] for n in listed]
+            return {before + n + after: v for n, v in zip(listed, found, strict=True)}
+
+        return entries
+
+    def _rows(self, env: _Columns) -> list[Any]:
+        names = _constant_names(self.names, env)
+        records = _array(self.record._arrow(env), env.size).to_pylist()
+        return [(obj, names) for obj in records]
+
+
+def field_facts(record: Expr, names: Expr, key: str) -> FieldFacts:
+    """Evidence for each field of ``record`` named in ``names`` (see :class:`FieldFacts`);
+    ``key`` names the field once, with ``{name}``, and nothing else."""
+    if [n for _, n, _, _ in Formatter().parse(key) if n is not None] != ["name"]:
+        raise ValueError(f"field_facts: key {key!r} must name each field once, as {{name}}")
+    return FieldFacts(record, names, key)
+
+
 @dataclass(frozen=True, slots=True)
 class EachFact:
     """Evidence entries, one per item of a list meeting ``where``: the key ``key`` formatted
@@ -679,11 +1054,22 @@ class EachFact:
     value: Expr | Mapping[str, Expr]
     where: Expr | None = None
 
-    def _compile(self) -> Callable[[Any, Mapping[str, Any], Any], dict[str, Any]]:
+    def _exprs(self) -> list[Expr]:
+        value = self.value
+        found = [self.items, *([self.where] if self.where is not None else [])]
+        return found + ([value] if isinstance(value, Expr) else list(value.values()))
+
+    def _rows(self, env: _Columns) -> list[Any]:
+        return _per_item(self.items, self.where, env)
+
+    def _compile(
+        self, c: _Compiler | None = None
+    ) -> Callable[[Any, Mapping[str, Any], Any], dict[str, Any]]:
         """The entries of one case (its items read from the case, or given as ``item``
         already filtered, as :func:`_per_item` gives them)."""
-        items = self.items._compile()
-        where = self.where._compile() if self.where is not None else None
+        c = c or _Compiler()
+        items = c(self.items)
+        where = c(self.where) if self.where is not None else None
         key = self.key
         if "{name}" in key and not isinstance(self.value, Expr):
             named = [(k, e._compile()) for k, e in self.value.items()]
@@ -722,6 +1108,181 @@ def each_fact(
 ) -> EachFact:
     """Evidence for each item of ``items`` meeting ``where`` (see :class:`EachFact`)."""
     return EachFact(items, key, value, where)
+
+
+# -- the one-case backend, generated -----------------------------------------------------------
+#
+# A verdict table is compiled into one Python function per expression (its source made
+# from the expression, then compiled once): each part read more than once is computed once
+# per case into a local variable, and the simple operations are inlined, so a case is
+# judged with no more calls than a hand-written check would make. Parts the generator does
+# not inline (lists, per-item text) call their compiled closures.
+
+_OPERATORS = {
+    "equal": "==",
+    "not_equal": "!=",
+    "less": "<",
+    "less_equal": "<=",
+    "greater": ">",
+    "greater_equal": ">=",
+}
+
+
+def _stage_of(case: Any, number: int) -> Any:
+    for st in case.stages:
+        if st.number == number:
+            return st
+    return None
+
+
+def _field_values(obj: Any, listed: Sequence[str]) -> list[Any]:
+    if obj is None:
+        return [None] * len(listed)
+    if type(obj) is dict:
+        return [obj[n] for n in listed]
+    plain = _PLAIN_TYPES
+    return [v if type(v := getattr(obj, n)) in plain else _plain(v) for n in listed]
+
+
+def _fields_that(listed: Sequence[str], values: list[Any], wanted: Any, sep: str) -> str:
+    if wanted not in values:  # the usual case, in C: nothing equals it, so nothing is it
+        return ""
+    return sep.join([n for n, v in zip(listed, values, strict=True) if v is wanted])
+
+
+class _Gen:
+    """Generates the source of one case's judgement: names for constants and helpers, and
+    a local variable for each shared part."""
+
+    def __init__(self, shared: Mapping[Expr, int]) -> None:
+        self.shared = shared
+        self.names: dict[str, Any] = {
+            "_PT": _PLAIN_TYPES,
+            "_plain": _plain,
+            "_stage_of": _stage_of,
+            "_field_values": _field_values,
+            "_fields_that": _fields_that,
+            "_months_after": _months_after,
+            "_UNSET": _UNSET,
+            "Outcome": Outcome,
+        }
+        self.count = 0
+
+    def name(self, value: Any, prefix: str = "k") -> str:
+        self.count += 1
+        found = f"{prefix}{self.count}"
+        self.names[found] = value
+        return found
+
+    def tmp(self) -> str:
+        self.count += 1
+        return f"_t{self.count}"
+
+    def expr(self, e: Expr) -> str:
+        src = self._inline(e)
+        try:
+            slot = self.shared.get(e)
+        except TypeError:
+            slot = None
+        if slot is None:
+            return src
+        v = f"_v{slot}"
+        return f"({v} if {v} is not _UNSET else ({v} := {src}))"
+
+    def plain(self, src: str) -> str:
+        t = self.tmp()
+        return f"({t} if type({t} := {src}) in _PT else _plain({t}))"
+
+    def path(self, record: str, path: Sequence[str]) -> str:
+        """``path`` read below the model object ``record`` (missing where a record on the
+        way is), attribute by attribute; the value as the table holds it."""
+        *records, last = path
+        for part in records:
+            t = self.tmp()
+            record = f"(None if ({t} := {record}) is None else {t}.{part})"
+        t = self.tmp()
+        return f"(None if ({t} := {record}) is None else {self.plain(f'{t}.{last}')})"
+
+    def _inline(self, e: Expr) -> str:
+        if isinstance(e, _Literal):
+            return self.name(e.value)
+        if isinstance(e, _Param):
+            return f"params[{e.name!r}]"
+        if isinstance(e, _CaseField):
+            if len(e.path) == 1:
+                return self.plain(f"case.{e.path[0]}")
+            return self.path(self.plain(f"case.{e.path[0]}"), e.path[1:])
+        if isinstance(e, _Stage):
+            return f"_stage_of(case, {e.number})"
+        if isinstance(e, _StageField):
+            return self.path(self.expr(_Stage(e.number)), e.path)
+        if isinstance(e, _StageReached):
+            return f"({self.expr(_Stage(e.number))} is not None)"
+        if isinstance(e, _Compare):
+            a, b = self.tmp(), self.tmp()
+            left, right = self.expr(e.left), self.expr(e.right)
+            return (
+                f"(None if ({a} := {left}) is None or ({b} := {right}) is None "
+                f"else {a} {_OPERATORS[e.op]} {b})"
+            )
+        if isinstance(e, _Test):
+            v = self.expr(e.value)
+            if e.kind == "present":
+                t = self.tmp()
+                return f"(False if ({t} := {v}) is None else bool({t}))"
+            test = {"null": "is None", "valid": "is not None", "true": "is True"}
+            return f"({v} {test.get(e.kind, 'is False')})"
+        if isinstance(e, _Logic):
+            a, b = self.tmp(), self.tmp()
+            stop = "False" if e.op == "and" else "True"
+            left, right = self.expr(e.left), self.expr(e.right)
+            return (
+                f"({stop} if ({a} := {left}) is {stop} or ({b} := {right}) is {stop} "
+                f"else (None if {a} is None or {b} is None else not {stop}))"
+            )
+        if isinstance(e, _Not):
+            t = self.tmp()
+            return f"(None if ({t} := {self.expr(e.value)}) is None else not {t})"
+        if isinstance(e, _Casefold):
+            t = self.tmp()
+            return f"(None if ({t} := {self.expr(e.value)}) is None else {t}.casefold())"
+        if isinstance(e, _Aggregate) and e.kind == "count" and e.predicate is None:
+            t = self.tmp()
+            return f"(len({t}) if ({t} := {self.expr(e.items)}) else 0)"
+        if isinstance(e, _Iso):
+            t = self.tmp()
+            return f"(None if ({t} := {self.expr(e.value)}) is None else {t}.isoformat())"
+        if isinstance(e, _MonthsAfter):
+            a, b = self.tmp(), self.tmp()
+            day, months = self.expr(e.value), self.expr(e.months)
+            return (
+                f"(None if ({a} := {day}) is None or ({b} := {months}) is None "
+                f"else _months_after({a}, {b}))"
+            )
+        if isinstance(e, _FieldValues):
+            return f"_field_values({self.expr(e.record)}, {self.expr(e.names)})"
+        if isinstance(e, _FieldsThat):
+            names = self.expr(e.names)
+            values = self.expr(_FieldValues(e.record, e.names))
+            wanted = "False" if e.test == "false" else "None"
+            return f"_fields_that({names}, {values}, {wanted}, {e.sep!r})"
+        # anything else: its compiled closure, over the case's frame
+        return f"{self.name(e._compile(), 'h')}(_Frame(case), params, None)"
+
+
+def _field_entries(before: str, after: str) -> Callable[[Sequence[str], list[Any]], Any]:
+    # The keys of each list of names (a parameter's value: a handful per pack), made once:
+    # text built and hashed afresh on every case costs more than the rest of the check.
+    keys: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def entries(listed: Sequence[str], values: list[Any]) -> dict[str, Any]:
+        names = tuple(listed)
+        found = keys.get(names)
+        if found is None:
+            found = keys[names] = tuple(before + n + after for n in names)
+        return dict(zip(found, values, strict=True))
+
+    return entries
 
 
 # -- how authors name values ----------------------------------------------------------------
@@ -783,12 +1344,19 @@ def lit(value: Any) -> Expr:
 # -- verdict tables ----------------------------------------------------------------------------
 
 
+def _named(template: str) -> list[str]:
+    """The values a message template names, each once."""
+    found = (n.split(".")[0].split("[")[0] for _, n, _, _ in Formatter().parse(template) if n)
+    return list(dict.fromkeys(found))
+
+
 @dataclass(frozen=True, slots=True)
 class _Branch:
     condition: Expr | None
     verdict: Verdict
     message: str
     evidence: bool
+    computed: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -798,10 +1366,18 @@ class Verdicts:
     branches: tuple[_Branch, ...]
 
     def when(
-        self, condition: Expr, verdict: Verdict, message: str, *, evidence: bool = True
+        self,
+        condition: Expr,
+        verdict: Verdict,
+        message: str,
+        *,
+        evidence: bool = True,
+        computed: bool = True,
     ) -> Verdicts:
-        """Another branch, tried after those before it."""
-        return Verdicts((*self.branches, _Branch(condition, Verdict(verdict), message, evidence)))
+        """Another branch, tried after those before it; ``computed=False`` reports the
+        facts but not the computed values (which may not be known on this branch)."""
+        branch = _Branch(condition, Verdict(verdict), message, evidence, computed)
+        return Verdicts((*self.branches, branch))
 
     def otherwise(
         self,
@@ -811,14 +1387,17 @@ class Verdicts:
         evidence: bool = True,
         values: Mapping[str, Expr] | None = None,
         facts: Mapping[str, Expr] | None = None,
-        each_facts: Sequence[EachFact] = (),
+        each_facts: Sequence[EachFact | FieldFacts] = (),
         computed: Mapping[str, Expr] | None = None,
+        tag: tuple[Any, ...] = (),
     ) -> CaseExpression:
         """The verdict when no branch holds, which completes the table.
 
         Messages are :meth:`str.format` templates over ``values`` (``{handler}``); ``facts``
         (then ``each_facts``, per list item) and ``computed`` name the values the outcome's
-        evidence records, on every branch given ``evidence=True`` (the default).
+        evidence records, on every branch given ``evidence=True`` (the default). ``tag``
+        labels the check for tools that look for a kind of check without a rule id (the
+        monitor finds the different-handlers checks by theirs); it plays no part in judging.
         """
         return CaseExpression(
             (*self.branches, _Branch(None, Verdict(verdict), message, evidence)),
@@ -826,13 +1405,21 @@ class Verdicts:
             dict(facts or {}),
             dict(computed or {}),
             tuple(each_facts),
+            tag,
         )
 
 
-def when(condition: Expr, verdict: Verdict, message: str, *, evidence: bool = True) -> Verdicts:
+def when(
+    condition: Expr,
+    verdict: Verdict,
+    message: str,
+    *,
+    evidence: bool = True,
+    computed: bool = True,
+) -> Verdicts:
     """The first branch of a verdict table: ``verdict`` with ``message`` where
     ``condition`` holds (see :meth:`Verdicts.otherwise` for messages and evidence)."""
-    return Verdicts(()).when(condition, verdict, message, evidence=evidence)
+    return Verdicts(()).when(condition, verdict, message, evidence=evidence, computed=computed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -844,11 +1431,11 @@ class CaseExpression:
     values: Mapping[str, Expr]
     facts: Mapping[str, Expr]
     computed: Mapping[str, Expr]
-    each_facts: tuple[EachFact, ...] = ()
+    each_facts: tuple[EachFact | FieldFacts, ...] = ()
+    tag: tuple[Any, ...] = field(default=(), compare=False)
     _call: Callable[[Complaint, Context], Outcome] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_call", self._compile())
         for b in self.branches:
             try:
                 b.message.format(**dict.fromkeys(self.values, ""))
@@ -857,6 +1444,7 @@ class CaseExpression:
                     f"message {b.message!r} names {exc}, which is not among the values "
                     f"({', '.join(self.values) or 'none given'})"
                 ) from None
+        object.__setattr__(self, "_call", self._compile())
 
     @property
     def parameters(self) -> tuple[str, ...]:
@@ -865,10 +1453,7 @@ class CaseExpression:
         exprs = [b.condition for b in self.branches if b.condition is not None]
         exprs += [*self.values.values(), *self.facts.values(), *self.computed.values()]
         for each in self.each_facts:
-            exprs.append(each.items)
-            exprs += [each.where] if each.where is not None else []
-            value = each.value
-            exprs += [value] if isinstance(value, Expr) else list(value.values())
+            exprs += each._exprs()
         for e in exprs:
             found.update(dict.fromkeys(e._params()))
         return tuple(found)
@@ -878,44 +1463,68 @@ class CaseExpression:
         return self._call(case, ctx)
 
     def _compile(self) -> Callable[[Complaint, Context], Outcome]:
-        """The Python backend, made once: closures over the model, no tree walked per case."""
+        """The Python backend, made once: one function generated from the verdict table,
+        each part read more than once computed once per case (see :class:`_Gen`)."""
         names = self.parameters
-        branches = [
-            (
-                b.condition._compile() if b.condition is not None else None,
-                b,
-                "{" in b.message or "}" in b.message,
-            )
-            for b in self.branches
-        ]
-        values = [(k, e._compile()) for k, e in self.values.items()]
-        facts = [(k, e._compile()) for k, e in self.facts.items()]
-        computed = [(k, e._compile()) for k, e in self.computed.items()]
-        each = [e._compile() for e in self.each_facts]
-        no_params: Mapping[str, Any] = {}
-
-        def pick(case: Complaint, params: Mapping[str, Any]) -> tuple[_Branch, bool]:
-            for condition, b, templated in branches:
-                if condition is None or condition(case, params, None) is True:
-                    return b, templated
-            raise AssertionError("the last branch has no condition")  # never reached
-
-        def call(case: Complaint, ctx: Context) -> Outcome:
-            params = {n: ctx.param(n) for n in names} if names else no_params
-            b, templated = pick(case, params)
-            message = b.message
-            if templated:
-                message = message.format(**{k: f(case, params, None) for k, f in values})
-            if not b.evidence:
-                return Outcome(b.verdict, message)
-            found = {k: f(case, params, None) for k, f in facts}
-            for entries in each:
-                found.update(entries(case, params, None))
-            return Outcome(
-                b.verdict, message, found, {k: f(case, params, None) for k, f in computed}
-            )
-
+        roots = [b.condition for b in self.branches if b.condition is not None]
+        roots += [*self.values.values(), *self.facts.values(), *self.computed.values()]
+        for group in self.each_facts:
+            roots += group._exprs()
+        shared = _shared_parts(roots)
+        g = _Gen(shared)
+        g.names["_Frame"] = _Frame
+        lines = ["def call(case, ctx):"]
+        if names:
+            read = ", ".join(f"{n!r}: ctx.param({n!r})" for n in names)
+            lines.append(f"    params = {{{read}}}")
+        else:
+            lines.append(f"    params = {g.name({})}")
+        if shared:
+            lines.append("    " + " = ".join(f"_v{i}" for i in range(len(shared))) + " = _UNSET")
+        for b in self.branches:
+            body = self._outcome_source(b, g)
+            if b.condition is None:
+                lines += [f"    {line}" for line in body]
+            else:
+                lines.append(f"    if {g.expr(b.condition)} is True:")
+                lines += [f"        {line}" for line in body]
+        source = "\n".join(lines) + "\n"
+        namespace = dict(g.names, __source__=source)  # kept for reading while debugging
+        exec(compile(source, "<case expression>", "exec"), namespace)
+        call: Callable[[Complaint, Context], Outcome] = namespace["call"]
         return call
+
+    def _outcome_source(self, b: _Branch, g: _Gen) -> list[str]:
+        """The statements returning branch ``b``'s outcome."""
+        message = g.name(b.message, "m")
+        verdict = g.name(b.verdict, "verdict")
+        if "{" in b.message or "}" in b.message:
+            args = [
+                f"{k}={g.expr(self.values[k])}"
+                if k.isidentifier() and not iskeyword(k)
+                else f"**{{{k!r}: {g.expr(self.values[k])}}}"
+                for k in _named(b.message)
+            ]
+            message = f"{message}.format({', '.join(args)})"
+        if not b.evidence:
+            return [f"return Outcome({verdict}, {message})"]
+        facts = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in self.facts.items())
+        computed = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in self.computed.items() if b.computed)
+        if not self.each_facts:
+            return [f"return Outcome({verdict}, {message}, {{{facts}}}, {{{computed}}})"]
+        lines = [f"_m = {message}", f"_found = {{{facts}}}"]
+        for group in self.each_facts:
+            if isinstance(group, FieldFacts):
+                before, after = group.key.replace("{{", "{").replace("}}", "}").split("{name}")
+                entries = g.name(_field_entries(before, after), "fe")
+                names = g.expr(group.names)
+                values = g.expr(_FieldValues(group.record, group.names))
+                lines.append(f"_found.update({entries}({names}, {values}))")
+            else:
+                entries = g.name(group._compile(), "e")
+                lines.append(f"_found.update({entries}(_Frame(case), params, None))")
+        lines.append(f"return Outcome({verdict}, _m, _found, {{{computed}}})")
+        return lines
 
     # -- the Arrow backend --------------------------------------------------------------------
 
@@ -943,9 +1552,7 @@ class CaseExpression:
             return {k: _array(e._arrow(env), env.size).to_pylist() for k, e in exprs.items()}
 
         words, facts, computed = column(self.values), column(self.facts), column(self.computed)
-        per_item = [
-            (each._compile(), _per_item(each.items, each.where, env)) for each in self.each_facts
-        ]
+        per_item = [(each._compile(), each._rows(env)) for each in self.each_facts]
         out = []
         for row, i in enumerate(chosen):
             b = self.branches[i]
@@ -959,7 +1566,7 @@ class CaseExpression:
                         b.verdict,
                         message,
                         found,
-                        {k: v[row] for k, v in computed.items()},
+                        {k: v[row] for k, v in computed.items()} if b.computed else {},
                     )
                 )
             else:

@@ -17,8 +17,9 @@ from dateutil.relativedelta import relativedelta
 
 from ._case import Complaint, RefusalGround, Stage
 from ._context import Context
-from ._expr import CaseExpression, each_fact, stage, when
+from ._expr import CaseExpression, Expr, case_field, each_fact, field_facts, lit, stage, when
 from ._expr import item as list_item
+from ._expr import param as param_value
 from ._gates import GatedCheck, applies_at_stage
 from ._policy import ClockStart
 from ._rules import CaseCheck, Outcome, Verdict
@@ -53,10 +54,13 @@ __all__ = [
     "extension_notices",
     "first_not_passing",
     "handler_stages",
+    "handlers_differ",
     "judge_timescale",
     "months_after",
+    "out_of_time_refusals",
     "points_addressed",
     "response_clock_start",
+    "response_contents",
     "response_contents_at",
     "response_deadline",
     "response_due",
@@ -524,53 +528,101 @@ def check_extension_notices(case: Complaint, ctx: Context, *, stage_number: int)
 def check_response_contents(
     case: Complaint, ctx: Context, *, stage_number: int, required: Sequence[str]
 ) -> Outcome:
-    """The stage's response letter stated each required item."""
-    stage = case.stage(stage_number)
-    if stage is None or stage.response is None:
-        return _na(_NO_CONTENTS[1].format(stage_number))
-    contents = stage.response.contents
-    facts: dict[str, bool | None] = {}
-    missing: list[str] = []
-    unknown: list[str] = []
-    for item in required:
-        stated = getattr(contents, item)
-        facts[f"response.contents.{item}"] = stated
-        if stated is False:
-            missing.append(item)
-        elif stated is None:
-            unknown.append(item)
-    if missing:
-        return Outcome(
+    """The stage's response letter stated each required item (see
+    :func:`response_contents`, the expression this judges)."""
+    return response_contents(stage_number, tuple(required))(case, ctx)
+
+
+def _response_contents(number: int, items: Expr) -> CaseExpression:
+    """Stage ``number``'s response stated each field of its contents that ``items`` (a
+    list-valued parameter, or a constant) names."""
+    response = stage(number).field("response")
+    contents = stage(number).field("response.contents")
+    missing = contents.fields_that(items, "false")
+    unknown = contents.fields_that(items, "null")
+    return (
+        when(
+            response.is_null(),
+            Verdict.NOT_APPLICABLE,
+            _NO_CONTENTS[1].format(number),
+            evidence=False,
+        )
+        .when(
+            missing.present(),
             Verdict.FAIL,
-            f"the stage {stage_number} response did not state: {', '.join(missing)}",
-            facts,
+            f"the stage {number} response did not state: {{missing}}",
         )
-    if unknown:
-        return Outcome(
+        .when(
+            unknown.present(),
             Verdict.NEEDS_EVIDENCE,
-            f"the case does not record whether the stage {stage_number} response stated: "
-            f"{', '.join(unknown)}",
-            facts,
+            f"the case does not record whether the stage {number} response stated: {{unknown}}",
         )
-    return Outcome(
-        Verdict.PASS, f"the stage {stage_number} response stated all {len(required)} items", facts
+        .otherwise(
+            Verdict.PASS,
+            f"the stage {number} response stated all {{count}} items",
+            values={"missing": missing, "unknown": unknown, "count": items.count()},
+            each_facts=[field_facts(contents, items, "response.contents.{name}")],
+        )
     )
 
 
-def response_contents_at(number: int, param: str) -> Callable[[Complaint, Context], Outcome]:
+@cache
+def response_contents(number: int, required: tuple[str, ...]) -> CaseExpression:
+    """Stage ``number``'s response stated each of the ``required`` items, as an
+    expression."""
+    return _response_contents(number, lit(list(required)))
+
+
+def response_contents_at(number: int, param: str) -> CaseCheck:
     """A case check that stage ``number``'s response stated every item the pack's parameter
-    ``param`` lists (see :func:`check_response_contents`)."""
-
-    def check(case: Complaint, ctx: Context) -> Outcome:
-        return check_response_contents(case, ctx, stage_number=number, required=ctx.param(param))
-
-    return _gate(check, number, _NO_CONTENTS)
+    ``param`` lists, as an expression (see :func:`check_response_contents`)."""
+    return _gate(_response_contents(number, param_value(param)), number, _NO_CONTENTS)
 
 
 def different_handlers(earlier: int, later: int) -> CaseCheck:
-    """A case check that stage ``later`` had another handler than stage ``earlier``."""
-    check = partial(check_different_handlers, earlier=earlier, later=later)
-    return _gate(check, later, _NOT_REACHED)
+    """A case check that stage ``later`` had another handler than stage ``earlier``, as an
+    expression (names compared with Unicode case-folding)."""
+    return _gate(handlers_differ(earlier, later), later, _NOT_REACHED)
+
+
+#: The tag of a different-handlers expression, before its two stage numbers.
+_HANDLERS_TAG = "different_handlers"
+
+
+@cache
+def handlers_differ(earlier: int, later: int) -> CaseExpression:
+    """Stage ``later`` had another handler than stage ``earlier``, as an expression."""
+    first, second = stage(earlier).field("handler"), stage(later).field("handler")
+    return (
+        when(
+            ~(stage(earlier).reached() & stage(later).reached()),
+            Verdict.NOT_APPLICABLE,
+            _NOT_REACHED[1].format(later),
+            evidence=False,
+        )
+        .when(
+            first.is_null(),
+            Verdict.NEEDS_EVIDENCE,
+            f"the handler of stage {earlier} is not recorded",
+        )
+        .when(
+            second.is_null(),
+            Verdict.NEEDS_EVIDENCE,
+            f"the handler of stage {later} is not recorded",
+        )
+        .when(
+            first.casefold().eq(second.casefold()),
+            Verdict.FAIL,
+            f"{{second}} handled both stage {earlier} and stage {later}",
+        )
+        .otherwise(
+            Verdict.PASS,
+            f"stage {later} handled by {{second}}, stage {earlier} by {{first}}",
+            values={"first": first, "second": second},
+            facts={f"stage{earlier}.handler": first, f"stage{later}.handler": second},
+            tag=(_HANDLERS_TAG, earlier, later),
+        )
+    )
 
 
 def handler_stages(check: object) -> tuple[int, int] | None:
@@ -578,6 +630,11 @@ def handler_stages(check: object) -> tuple[int, int] | None:
     the monitor finds the rule its same-handler alerts belong to, without its id."""
     if isinstance(check, GatedCheck):
         check = check.check
+    if isinstance(check, CaseExpression):
+        tag = check.tag
+        if len(tag) == 3 and tag[0] == _HANDLERS_TAG:
+            return int(tag[1]), int(tag[2])
+        return None
     if isinstance(check, partial) and check.func is check_different_handlers:
         earlier, later = check.keywords.get("earlier"), check.keywords.get("later")
         if isinstance(earlier, int) and isinstance(later, int):
@@ -608,28 +665,9 @@ def stage_check(check: Callable[..., Outcome], number: int, **options: Any) -> C
 
 
 def check_different_handlers(case: Complaint, ctx: Context, *, earlier: int, later: int) -> Outcome:
-    """The later stage was handled by someone other than the earlier stage's handler."""
-    first, second = case.stage(earlier), case.stage(later)
-    if first is None or second is None:
-        return _na(_NOT_REACHED[1].format(later))
-    facts = {f"stage{earlier}.handler": first.handler, f"stage{later}.handler": second.handler}
-    if first.handler is None or second.handler is None:
-        return Outcome(
-            Verdict.NEEDS_EVIDENCE,
-            f"the handler of stage {earlier if first.handler is None else later} is not recorded",
-            facts,
-        )
-    if first.handler.casefold() == second.handler.casefold():
-        return Outcome(
-            Verdict.FAIL,
-            f"{second.handler} handled both stage {earlier} and stage {later}",
-            facts,
-        )
-    return Outcome(
-        Verdict.PASS,
-        f"stage {later} handled by {second.handler}, stage {earlier} by {first.handler}",
-        facts,
-    )
+    """The later stage was handled by someone other than the earlier stage's handler (see
+    :func:`handlers_differ`, the expression this judges)."""
+    return handlers_differ(earlier, later)(case, ctx)
 
 
 def check_actions_tracked(case: Complaint, ctx: Context, *, stage_number: int) -> Outcome:
@@ -848,6 +886,51 @@ def check_out_of_time_refusals(
         "out of time was open to the landlord",
         facts,
         computed,
+    )
+
+
+def out_of_time_refusals(months: Expr) -> CaseExpression:
+    """No complaint made within ``months`` calendar months of the issue (the window
+    includes its last day) was refused as out of time, as an expression: the form of
+    :func:`check_out_of_time_refusals` counting from the issue alone, with no discretion
+    to record. ``months`` is usually the pack's parameter."""
+    late = case_field("refusals").any(
+        list_item("stage").eq(1) & list_item("ground").eq(RefusalGround.OUT_OF_TIME)
+    )
+    issue, received = case_field("issue_occurred_on"), case_field("received_on")
+    last = issue.months_after(months)
+    return (
+        when(~late, Verdict.NOT_APPLICABLE, "no complaint refused as out of time", evidence=False)
+        .when(
+            issue.is_null(),
+            Verdict.NEEDS_EVIDENCE,
+            "refused as out of time, but the case does not say when the issue arose; set "
+            "issue_occurred_on",
+            computed=False,
+        )
+        .when(
+            received.le(last),
+            Verdict.FAIL,
+            "refused as out of time, but it was received on {received}, within {months} "
+            "months of {start} (in time up to {last})",
+        )
+        .otherwise(
+            Verdict.PASS,
+            "received on {received}, after the last day in time ({last}, {months} months "
+            "from {start}); refusing it as out of time was open to the landlord",
+            values={
+                "received": received.iso(),
+                "months": months,
+                "start": issue.iso(),
+                "last": last.iso(),
+            },
+            facts={"issue_occurred_on": issue.iso(), "received_on": received.iso()},
+            computed={
+                "time_limit_months": months,
+                "window_from": issue.iso(),
+                "last_day_in_time": last.iso(),
+            },
+        )
     )
 
 

@@ -77,6 +77,14 @@ CACHES = {
         "_stage_checks.py: the shared extension-notice expression of a stage number, built "
         "once; an immutable declaration, never a result"
     ),
+    "handlers_differ": (
+        "_stage_checks.py: the shared different-handlers expression of two stage numbers, "
+        "built once; an immutable declaration, never a result"
+    ),
+    "response_contents": (
+        "_stage_checks.py: the response-contents expression of a stage number and a list "
+        "of items, built once for the function form; an immutable declaration, never a result"
+    ),
     "points_addressed": (
         "_stage_checks.py: the shared points-addressed expression of a stage number, built "
         "once; an immutable declaration, never a result"

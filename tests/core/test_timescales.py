@@ -404,7 +404,7 @@ ALLOWED = (
     # evidence keys naming each stage's handler (facts of the case, not parameters)
     (
         "src/complaintrules/_stage_checks.py",
-        """facts = {f"stage{earlier}.handler": first.handler,""",
+        """facts={f"stage{earlier}.handler": first, f"stage{later}.handler": second},""",
     ),
     # the evidence key of a stage's logging date (a fact of the case, not a parameter)
     (
