@@ -235,7 +235,8 @@ _REQUIRED = ("reference", "received_on")
 _MAPPED_TYPES = (
     pa.types.is_string,
     pa.types.is_large_string,
-    pa.types.is_string_view,
+    # the string view type came in pyarrow 16; older releases cannot make one
+    getattr(pa.types, "is_string_view", lambda kind: False),
     pa.types.is_date,
     pa.types.is_timestamp,
     pa.types.is_time,
