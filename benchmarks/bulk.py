@@ -47,8 +47,8 @@ import holidays
 import numpy as np
 
 from complaintrules import Engine, WorkingCalendar, evaluate_file, validate_case
-from complaintrules._bulk import default_jobs, vectorised
-from complaintrules._synthetic import HEADER, synthetic_rows, write_synthetic_csv
+from complaintrules.bulk.evaluate import default_jobs, vectorised
+from complaintrules.model.synthetic import HEADER, synthetic_rows, write_synthetic_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 MAPPING = ROOT / "examples" / "crm" / "mapping.yaml"
@@ -190,9 +190,9 @@ def bench_single_case(runs: int) -> dict[str, Any]:
 
 def bench_rules(n: int, seed: int) -> dict[str, Any]:
     """CPU time per case of each case rule on synthetic cases (where bulk time goes)."""
-    from complaintrules._context import Context
-    from complaintrules._synthetic import HEADER, synthetic_rows
-    from complaintrules._tabular import _converter, load_mapping
+    from complaintrules.io.tabular import _converter, load_mapping
+    from complaintrules.law.context import Context
+    from complaintrules.model.synthetic import HEADER, synthetic_rows
 
     converter = _converter(load_mapping(MAPPING), HEADER)
     rows = (converter.convert(i, r) for i, r in enumerate(synthetic_rows(n, seed=seed)))
@@ -266,8 +266,8 @@ def _cli_cpu(
 
 def _split(path: Path) -> dict[str, float]:
     """CPU seconds of an in-process run, split into reading, converting and the rules."""
-    from complaintrules._bulk import BulkEvaluator, BulkSummary
-    from complaintrules._tabular import CaseReader
+    from complaintrules.bulk.evaluate import BulkEvaluator, BulkSummary
+    from complaintrules.io.tabular import CaseReader
 
     clock = time.process_time
     spent = {"read": 0.0, "convert": 0.0, "rules": 0.0}
@@ -277,7 +277,7 @@ def _split(path: Path) -> dict[str, float]:
     reader = CaseReader(path, MAPPING)
     converter = reader.converter
     try:
-        from complaintrules._columnar import convert_batch, raw_batches, rechunk
+        from complaintrules.io.columnar import convert_batch, raw_batches, rechunk
     except ImportError:  # code before issue 13: records read and converted one by one
         records = reader.raw_records()
         while True:

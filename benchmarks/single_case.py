@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from complaintrules import Complaint, Engine
-from complaintrules._context import Context
+from complaintrules.law.context import Context
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "examples" / "landlord" / "cases.json"

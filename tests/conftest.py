@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from complaintrules import _clock
+from complaintrules.calendar import clock as _clock
 
 #: The instant every test runs at unless it sets its own (the library's "today" is the UK
 #: date of this instant): a fixed day, so results do not change with the date tests run.

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from complaintrules import Pack
-from complaintrules._docs import pages
+from complaintrules.reports.rule_docs import pages
 from complaintrules.testing import default_engine
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "rules"
@@ -38,8 +38,8 @@ def test_examples_in_the_docs_load_back_as_written(pack: Pack) -> None:
     """The YAML shown in a rule's page is valid input a policy writer can copy."""
     import yaml
 
-    from complaintrules._docs import _Dumper, _plain
-    from complaintrules._loading import YamlLoader
+    from complaintrules.io.loading import YamlLoader
+    from complaintrules.reports.rule_docs import _Dumper, _plain
     from complaintrules.testing import build_subject
 
     for rule in pack.rules:

@@ -415,7 +415,7 @@ def test_junit_xml_carries_rule_and_verdicts(pytester: pytest.Pytester) -> None:
 
 def test_plugin_builds_no_engine_at_import() -> None:
     code = textwrap.dedent("""
-        import complaintrules._engine as engine
+        import complaintrules.engine.engine as engine
         built = []
         original = engine.Engine.__init__
         def counting(self, *args, **kwargs):

@@ -13,7 +13,7 @@ Pack authors: see :mod:`complaintrules.authoring` and :data:`hookimpl`.
 
 from typing import TYPE_CHECKING, Any
 
-from ._bulk import (
+from .bulk.evaluate import (
     BulkSummary,
     CaseResult,
     evaluate_cases,
@@ -21,23 +21,37 @@ from ._bulk import (
     measure_tsm,
     validate_case,
 )
-from ._calendar import CalendarRangeError, WorkingCalendar
-from ._case import CaseEvent, CaseSnapshot, Complaint, Stage
-from ._context import Context, Portfolio
-from ._conventions import Conventions, LateAcknowledgement, NonWorkingDayReceipt
-from ._due import DueReport, NoTimescalesError, Obligation, ObligationStatus, due
-from ._engine import REPORT_SCHEMA_VERSION, Engine, Report, SnapshotAccount
-from ._hookspecs import hookimpl
-from ._loading import InputError, load_case, load_cases, load_organisation, load_policy
-from ._monitor import Alert, AlertKind, Monitor, MonitorInputError, MonitorUnavailable, Posted
-from ._organisation import Attestation, Organisation
-from ._packs import Pack
-from ._params import ParameterSet, UnknownParameterError
-from ._plugins import NoPackError, PackRegistry, PluginProblem, make_plugin_manager
-from ._policy import LandlordPolicy
-from ._rules import Evidence, Finding, Level, Outcome, Rule, Subject, Verdict
-from ._tabular import ColumnMapping, Row, RowProblem, load_mapping, read_cases
-from ._tsm import ReportingPeriod, TsmDenominator, TsmExtensions, TsmOptions, TsmReport, TsmTally
+from .calendar.working_days import CalendarRangeError, WorkingCalendar
+from .engine.due import DueReport, NoTimescalesError, Obligation, ObligationStatus, due
+from .engine.engine import REPORT_SCHEMA_VERSION, Engine, Report, SnapshotAccount
+from .io.loading import InputError, load_case, load_cases, load_organisation, load_policy
+from .io.tabular import ColumnMapping, Row, RowProblem, load_mapping, read_cases
+from .law.context import Context, Portfolio
+from .law.hookspecs import hookimpl
+from .law.packs import Pack
+from .law.parameters import ParameterSet, UnknownParameterError
+from .law.plugins import NoPackError, PackRegistry, PluginProblem, make_plugin_manager
+from .law.rules import Evidence, Finding, Level, Outcome, Rule, Subject, Verdict
+from .model.case import CaseEvent, CaseSnapshot, Complaint, Stage
+from .model.conventions import Conventions, LateAcknowledgement, NonWorkingDayReceipt
+from .model.organisation import Attestation, Organisation
+from .model.policy import LandlordPolicy
+from .monitor.monitor import (
+    Alert,
+    AlertKind,
+    Monitor,
+    MonitorInputError,
+    MonitorUnavailable,
+    Posted,
+)
+from .reports.tsm import (
+    ReportingPeriod,
+    TsmDenominator,
+    TsmExtensions,
+    TsmOptions,
+    TsmReport,
+    TsmTally,
+)
 
 __version__ = "0.1.0"
 
@@ -118,7 +132,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from ._batch import (
+    from .bulk.batch import (
         BATCH_SCHEMA,
         BATCH_SCHEMA_VERSION,
         NOT_JUDGED,
@@ -143,7 +157,7 @@ _BATCH_NAMES = frozenset(
 
 def __getattr__(name: str) -> Any:
     if name in _BATCH_NAMES:
-        from . import _batch
+        from .bulk import batch as _batch
 
         return getattr(_batch, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, Protocol, overload
 
-from ._context import Context, Portfolio
-from ._expr import (
+from .law.context import Context, Portfolio
+from .law.expressions import (
     CaseExpression,
     EachFact,
     Expr,
@@ -30,10 +30,8 @@ from ._expr import (
     stage,
     when,
 )
-from ._gates import CaseFact, GatedCheck, applies_at_stage, applies_if, case_facts
-from ._organisation import Appointment, Organisation
-from ._policy import ClockStart, LandlordPolicy, PolicyStage
-from ._rules import (
+from .law.gates import CaseFact, GatedCheck, applies_at_stage, applies_if, case_facts
+from .law.rules import (
     CaseCheck,
     Example,
     Level,
@@ -44,7 +42,7 @@ from ._rules import (
     Subject,
     Verdict,
 )
-from ._stage_checks import (
+from .law.stage_checks import (
     RESPONSE_ITEMS,
     TimescaleCheck,
     acknowledgement_deadline,
@@ -70,7 +68,7 @@ from ._stage_checks import (
     stage_check,
     stage_start,
 )
-from ._timeliness import (
+from .law.timeliness import (
     Deadline,
     ExtensionReview,
     deadline_after,
@@ -80,7 +78,9 @@ from ._timeliness import (
     response_clock_from_acknowledgement,
     review_extensions,
 )
-from ._timescale import Obligation, Precondition, Timescale
+from .law.timescale import Obligation, Precondition, Timescale
+from .model.organisation import Appointment, Organisation
+from .model.policy import ClockStart, LandlordPolicy, PolicyStage
 
 __all__ = [
     "EXAMPLE_LANDLORD",

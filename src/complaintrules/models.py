@@ -4,11 +4,11 @@ The top-level package exports the three documents (``Complaint``, ``LandlordPoli
 ``Organisation``); this module adds the parts they are made of.
 """
 
-from ._base import (
+from .model.base import (
     Channel,
     InputModel,
 )
-from ._case import (
+from .model.case import (
     AcknowledgedEvent,
     Acknowledgement,
     Action,
@@ -38,8 +38,8 @@ from ._case import (
     Stage,
     WithdrawnEvent,
 )
-from ._case import Outcome as ResponseOutcome
-from ._organisation import (
+from .model.case import Outcome as ResponseOutcome
+from .model.organisation import (
     AnnualReport,
     Appointment,
     Attestation,
@@ -54,7 +54,7 @@ from ._organisation import (
     StakeholderReport,
     Training,
 )
-from ._policy import (
+from .model.policy import (
     ClockStart,
     ExclusionsPolicy,
     ExtensionPolicy,

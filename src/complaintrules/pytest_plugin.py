@@ -28,11 +28,9 @@ import pytest
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from ._calendar import WorkingCalendar
-from ._case import Complaint
-from ._conventions import Conventions
-from ._engine import Engine
-from ._loading import (
+from .calendar.working_days import WorkingCalendar
+from .engine.engine import Engine
+from .io.loading import (
     InputError,
     InputProblem,
     _line_of,
@@ -41,11 +39,13 @@ from ._loading import (
     load_organisation,
     load_policy,
 )
-from ._organisation import Organisation
-from ._packs import Pack
-from ._plugins import NoPackError, PackRegistry
-from ._policy import LandlordPolicy
-from ._rules import Finding, Rule, Subject, Verdict
+from .law.packs import Pack
+from .law.plugins import NoPackError, PackRegistry
+from .law.rules import Finding, Rule, Subject, Verdict
+from .model.case import Complaint
+from .model.conventions import Conventions
+from .model.organisation import Organisation
+from .model.policy import LandlordPolicy
 
 if TYPE_CHECKING:
     from _pytest._code.code import TerminalRepr, TracebackStyle

@@ -14,12 +14,12 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from ._case import Complaint
-from ._context import Portfolio
-from ._engine import Engine
-from ._organisation import Organisation
-from ._policy import LandlordPolicy
-from ._rules import Example, Finding, Rule, Subject, Verdict
+from .engine.engine import Engine
+from .law.context import Portfolio
+from .law.rules import Example, Finding, Rule, Subject, Verdict
+from .model.case import Complaint
+from .model.organisation import Organisation
+from .model.policy import LandlordPolicy
 
 __all__ = [
     "assert_fails",

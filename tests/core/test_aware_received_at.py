@@ -13,7 +13,7 @@ import pytest
 from pydantic import ValidationError
 
 from complaintrules import Complaint, Conventions, Engine, due
-from complaintrules._cli import EXIT_USAGE, main
+from complaintrules.cli.main import EXIT_USAGE, main
 
 MONDAY = "2024-06-03"  # British Summer Time: UTC+1
 CUTOFF = Conventions(cutoff=time(17, 0))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from complaintrules._cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
+from complaintrules.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -165,8 +165,8 @@ def test_with_no_acknowledgement_the_response_clock_starts_at_its_deadline() -> 
 
 
 def test_every_report_format_names_the_late_acknowledgement_convention() -> None:
-    from complaintrules._formats import render_report
-    from complaintrules._summary import render_text
+    from complaintrules.reports.formats import render_report
+    from complaintrules.reports.summary import render_text
 
     engine = Engine(conventions=Conventions(late_acknowledgement=LateAcknowledgement.CAPPED))
     report = engine.evaluate(cases=[CASE], as_of=date(2024, 6, 28))

@@ -15,9 +15,12 @@ from typing import Any
 
 import pytest
 
-from complaintrules import Complaint, Engine, Verdict, _case, _engine, _gates
-from complaintrules._context import Context
-from complaintrules._gates import GatedCheck
+from complaintrules import Complaint, Engine, Verdict
+from complaintrules.engine import engine as _engine
+from complaintrules.law import gates as _gates
+from complaintrules.law.context import Context
+from complaintrules.law.gates import GatedCheck
+from complaintrules.model import case as _case
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = date(2025, 3, 31)

@@ -25,10 +25,10 @@ from complaintrules import (
     Stage,
     hookimpl,
 )
-from complaintrules import _cli_common as cli_common
-from complaintrules._cli import EXIT_USAGE, main
-from complaintrules._rules import Evidence, jsonable
 from complaintrules.authoring import passed
+from complaintrules.cli import common as cli_common
+from complaintrules.cli.main import EXIT_USAGE, main
+from complaintrules.law.rules import Evidence, jsonable
 
 
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -20,18 +20,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from complaintrules import Complaint, Engine, Verdict
-from complaintrules._columns import (
-    CASE_SCHEMA,
-    STAGE_TYPE,
-    case_facts_column,
-    case_table,
-    from_targets,
-)
-from complaintrules._gates import case_facts
-from complaintrules._packs import Pack
-from complaintrules._rules import Rule
-from complaintrules._synthetic import HEADER, synthetic_rows
-from complaintrules._tabular import ColumnMapping, _converter
 from complaintrules.authoring import (
     CaseFact,
     applies_if,
@@ -44,6 +32,18 @@ from complaintrules.authoring import (
     stage,
     when,
 )
+from complaintrules.io.flat import from_targets
+from complaintrules.io.tabular import ColumnMapping, _converter
+from complaintrules.law.gates import case_facts
+from complaintrules.law.packs import Pack
+from complaintrules.law.rules import Rule
+from complaintrules.model.columns import (
+    CASE_SCHEMA,
+    STAGE_TYPE,
+    case_facts_column,
+    case_table,
+)
+from complaintrules.model.synthetic import HEADER, synthetic_rows
 from complaintrules.models import (
     ComplaintDefinition,
     ContactRestriction,
@@ -69,7 +69,7 @@ def _pack(name: str) -> Pack:
 
 
 def _expression_rules(pack: Pack) -> list[Rule]:
-    from complaintrules._expr import expression_of
+    from complaintrules.law.expressions import expression_of
 
     return [r for r in ENGINE.registry.rules_for(pack) if expression_of(r.case) is not None]
 
@@ -80,7 +80,7 @@ CONVERTED = {name: _expression_rules(pack) for name, pack in PACKS.items()}
 
 def _agree(cases: Sequence[Complaint], pack_name: str, as_of: date | None = None) -> None:
     """Batch findings of every converted rule equal the engine's, case by case."""
-    from complaintrules._expr import judge_table
+    from complaintrules.law.expressions import judge_table
 
     pack = PACKS[pack_name]
     table = case_table(cases)
@@ -354,7 +354,7 @@ def test_from_targets_refuses_bad_tables_naming_what_is_wrong(
 
 
 def _examples(pack_name: str) -> list[Complaint]:
-    from complaintrules._rules import Subject
+    from complaintrules.law.rules import Subject
 
     out = []
     for rule in ENGINE.registry.rules_for(PACKS[pack_name]):
@@ -443,7 +443,7 @@ def _rule(check: Any, rule_id: str = "TEST-1.1") -> Rule:
 
 
 def test_only_the_rows_asked_for_get_findings() -> None:
-    from complaintrules._expr import judge_table
+    from complaintrules.law.expressions import judge_table
 
     rule = next(r for r in CONVERTED["code_2024"] if r.id == "CHC24-1.3")
     cases = [
@@ -465,7 +465,7 @@ def test_only_the_rows_asked_for_get_findings() -> None:
 
 
 def test_a_rule_that_raises_is_an_error_on_its_rows_in_both_backends() -> None:
-    from complaintrules._expr import judge_table
+    from complaintrules.law.expressions import judge_table
 
     broken = when(param("no.such.parameter").eq(1), Verdict.FAIL, "never").otherwise(
         Verdict.PASS, "never"
@@ -482,13 +482,13 @@ def test_a_rule_that_raises_is_an_error_on_its_rows_in_both_backends() -> None:
 
 
 def _ctx(pack: Pack, case: Complaint) -> Any:
-    from complaintrules._context import Context
+    from complaintrules.law.context import Context
 
     return Context(pack, ENGINE.calendar, ENGINE.conventions, case.received_on)
 
 
 def test_a_gated_expression_is_not_applicable_without_its_facts() -> None:
-    from complaintrules._expr import judge_table
+    from complaintrules.law.expressions import judge_table
 
     check = applies_if(
         CaseFact.STAGE2,
@@ -516,7 +516,7 @@ def _one(expr: Any, case: Complaint) -> tuple[Any, Any]:
     """``expr`` on one case by both backends: (Python value, Arrow value). The Python
     value is read both from the expression's own closures and from the function generated
     for a verdict table (which reads it twice, so its shared-part path is taken too)."""
-    from complaintrules._expr import _array, _Columns, _Row
+    from complaintrules.law.expressions import _array, _Columns, _Row
 
     py = expr._py(_Row(case, {}))
     check = when(lit(False), Verdict.PASS, "never").otherwise(
@@ -654,7 +654,7 @@ def test_out_of_time_refusals_agree_on_every_branch() -> None:
 
 
 def test_field_facts_record_each_named_field_in_both_backends() -> None:
-    from complaintrules._expr import judge_table
+    from complaintrules.law.expressions import judge_table
 
     names = param("stage1.response_items")
     check = when(lit(False), Verdict.PASS, "never").otherwise(
@@ -694,7 +694,7 @@ def test_field_facts_record_each_named_field_in_both_backends() -> None:
 
 
 def test_the_monitor_finds_different_handler_checks_by_their_tag() -> None:
-    from complaintrules._stage_checks import handler_stages
+    from complaintrules.law.stage_checks import handler_stages
 
     found = {
         name: {r.id: handler_stages(r.case) for r in rules if handler_stages(r.case)}
@@ -756,7 +756,7 @@ def test_each_of_lists_every_clause_an_item_meets_and_names_flatten_evidence() -
         ("r[1].explained", True),
         ("r[1].right", None),
     ]
-    from complaintrules._expr import judge_table
+    from complaintrules.law.expressions import judge_table
 
     batch = judge_table(
         _rule(check), case_table([case]), engine=ENGINE, pack=PACKS["code_2024"], explain="all"
@@ -787,7 +787,7 @@ def test_the_guide_example_runs_and_both_backends_agree() -> None:
     import re
     from pathlib import Path
 
-    from complaintrules._expr import judge_table
+    from complaintrules.law.expressions import judge_table
 
     text = (Path(__file__).resolve().parents[2] / "docs" / "expressions.md").read_text("utf-8")
     (code,) = re.findall(r"```python\n(.*?)```", text, re.DOTALL)

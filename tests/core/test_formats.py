@@ -13,9 +13,9 @@ import jsonschema
 import pytest
 
 from complaintrules import LandlordPolicy, Pack, PackRegistry, Rule, hookimpl
-from complaintrules import _cli_common as cli_common
-from complaintrules._cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
 from complaintrules.authoring import Level, failed, passed
+from complaintrules.cli import common as cli_common
+from complaintrules.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
 
 ROOT = Path(__file__).resolve().parents[2]
 LANDLORD = ROOT / "examples" / "landlord"

@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from complaintrules import Complaint, Engine, Verdict
-from complaintrules._bulk import evaluate_cases, vectorised
 from complaintrules.authoring import (
     CaseFact,
     Context,
@@ -26,6 +25,7 @@ from complaintrules.authoring import (
     case_facts,
     passed,
 )
+from complaintrules.bulk.evaluate import evaluate_cases, vectorised
 
 BASE: dict[str, Any] = {"reference": "G-1", "received_on": "2024-05-01"}
 RESPONSE = {"issued_on": "2024-05-10"}

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from complaintrules import _loading
-from complaintrules._cli import EXIT_USAGE, main
-from complaintrules._loading import MAX_DOCUMENT_BYTES, MAX_NESTING
+from complaintrules.cli.main import EXIT_USAGE, main
+from complaintrules.io import loading as _loading
+from complaintrules.io.loading import MAX_DOCUMENT_BYTES, MAX_NESTING
 
 
 def _bomb(levels: int = 10, width: int = 9) -> str:

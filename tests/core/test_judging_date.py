@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from complaintrules import Engine, LandlordPolicy, _clock
-from complaintrules._cli import main
+from complaintrules import Engine, LandlordPolicy
+from complaintrules.calendar import clock as _clock
+from complaintrules.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = str(ROOT / "examples" / "landlord" / "policy.yaml")

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from complaintrules import Complaint, Conventions, Engine, Verdict
-from complaintrules._monitor import Alert, AlertKind, Monitor, MonitorInputError
+from complaintrules.monitor.monitor import Alert, AlertKind, Monitor, MonitorInputError
 
 pytest.importorskip("durable", reason="the monitor needs durable-rules (the 'live' extra)")
 
@@ -508,7 +508,7 @@ def test_events_after_closure_are_rejected() -> None:
 
 
 def test_cli_replays_an_event_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from complaintrules._cli import main
+    from complaintrules.cli.main import main
 
     path = tmp_path / "events.jsonl"
     lines = [
@@ -534,7 +534,7 @@ def test_cli_replays_an_event_file(tmp_path: Path, capsys: pytest.CaptureFixture
 def test_cli_reports_bad_lines_and_carries_on(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from complaintrules._cli import main
+    from complaintrules.cli.main import main
 
     path = tmp_path / "events.jsonl"
     path.write_text(
@@ -559,7 +559,7 @@ def test_the_guides_example_runs_as_written(
     import re
     import shlex
 
-    from complaintrules._cli import main
+    from complaintrules.cli.main import main
 
     root = Path(__file__).resolve().parents[2]
     guide = (root / "docs" / "monitor.md").read_text(encoding="utf-8")

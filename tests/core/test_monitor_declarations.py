@@ -25,9 +25,9 @@ from complaintrules import (
     Rule,
     hookimpl,
 )
-from complaintrules._params import _Parameter
 from complaintrules.authoring import ClockStart, Obligation, Timescale, Verdict
 from complaintrules.authoring import different_handlers as handlers_differ
+from complaintrules.law.parameters import _Parameter
 
 pytest.importorskip("durable", reason="the monitor needs durable-rules (the 'live' extra)")
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from complaintrules._monitor import AlertKind, Monitor, MonitorInputError
+from complaintrules.monitor.monitor import AlertKind, Monitor, MonitorInputError
 
 pytest.importorskip("durable", reason="the monitor needs durable-rules (the 'live' extra)")
 
@@ -309,7 +309,7 @@ def test_an_on_time_acknowledgement_delivered_after_the_tick_retracts_the_breach
 def test_the_cli_counts_duplicates_and_a_retracted_breach_does_not_fail_the_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from complaintrules._cli import main
+    from complaintrules.cli.main import main
 
     lines = [
         received(id="e-1"),
@@ -336,8 +336,8 @@ def test_an_events_digest_is_its_canonical_json_for_every_kind() -> None:
     import hashlib
     import typing
 
-    from complaintrules._case import CaseEvent
-    from complaintrules._monitor import _TO_JSON, _digest, parse_stream_item
+    from complaintrules.model.case import CaseEvent
+    from complaintrules.monitor.monitor import _TO_JSON, _digest, parse_stream_item
 
     kinds = typing.get_args(typing.get_args(CaseEvent)[0])
     assert set(_TO_JSON) == set(kinds)

@@ -21,7 +21,7 @@ from complaintrules import AlertKind, Engine, Monitor
 
 pytest.importorskip("durable", reason="the monitor needs durable-rules (the 'live' extra)")
 
-from complaintrules._monitor import _could_fire, _Ruleset, monitor_ruleset
+from complaintrules.monitor.monitor import _could_fire, _Ruleset, monitor_ruleset
 
 DAYS = (738_000, 738_001, 738_002)  # three consecutive date ordinals: before, on, after
 

@@ -48,7 +48,7 @@ def test_the_library_imports_without_durable_rules(tmp_path: Path) -> None:
 def test_the_command_says_so_too(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from complaintrules._cli import main
+    from complaintrules.cli.main import main
 
     for name in ("durable", "durable.lang", "durable.engine", "durable_rules_engine"):
         monkeypatch.setitem(sys.modules, name, None)

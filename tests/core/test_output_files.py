@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from complaintrules._cli import EXIT_USAGE, main
-from complaintrules._output import OutputError, atomic_writer, check_destinations
+from complaintrules.cli.main import EXIT_USAGE, main
+from complaintrules.reports.output import OutputError, atomic_writer, check_destinations
 
 ROOT = Path(__file__).resolve().parents[2]
 CRM = ROOT / "examples" / "crm"
@@ -147,7 +147,7 @@ def test_a_missing_folder_is_refused_before_the_run(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import complaintrules._cli_cases as cli_cases
+    import complaintrules.cli.cases as cli_cases
 
     def must_not_run(*args: object, **kwargs: object) -> None:
         raise AssertionError("the run started before the destination was checked")
@@ -178,7 +178,7 @@ def test_a_folder_that_cannot_be_written_to_is_refused(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import complaintrules._output as output
+    import complaintrules.reports.output as output
 
     locked = tmp_path / "locked"
     locked.mkdir()
@@ -254,7 +254,7 @@ def test_check_destinations_skips_stdin_and_unset_paths(tmp_path: Path) -> None:
 
 _FULL_DISK = """
 import resource, signal, sys
-from complaintrules._cli import main
+from complaintrules.cli.main import main
 # Past this size every write fails (EFBIG), like a full disk in the middle of the export.
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 limit = int(sys.argv[1])

@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 import yaml
 
-from complaintrules._cli import main
-from complaintrules._escaping import markdown_text, spreadsheet_cell, xml_text
-from complaintrules._loading import YamlLoader
+from complaintrules.cli.main import main
+from complaintrules.io.loading import YamlLoader
+from complaintrules.reports.escaping import markdown_text, spreadsheet_cell, xml_text
 
 ROOT = Path(__file__).resolve().parents[2]
 LANDLORD = ROOT / "examples" / "landlord"

@@ -29,13 +29,13 @@ from complaintrules import (
     Rule,
     hookimpl,
 )
-from complaintrules import _cli as cli
-from complaintrules import _cli_common as cli_common
-from complaintrules._bulk import BulkSummary, evaluate_cases
-from complaintrules._cli import EXIT_USAGE
-from complaintrules._docs import DocsPathError, write_docs
-from complaintrules._plugins import AUTOLOAD_ENV, BUILTIN_DISTRIBUTION
 from complaintrules.authoring import Verdict, passed
+from complaintrules.bulk.evaluate import BulkSummary, evaluate_cases
+from complaintrules.cli import common as cli_common
+from complaintrules.cli import main as cli
+from complaintrules.cli.main import EXIT_USAGE
+from complaintrules.law.plugins import AUTOLOAD_ENV, BUILTIN_DISTRIBUTION
+from complaintrules.reports.rule_docs import DocsPathError, write_docs
 
 ROOT = Path(__file__).resolve().parents[2]
 DRAFT = str(ROOT / "examples" / "draft-noncompliant-policy.yaml")

@@ -20,8 +20,8 @@ from complaintrules import (
     Rule,
     hookimpl,
 )
-from complaintrules._plugins import AUTOLOAD_ENV, ENTRY_POINT_GROUP
 from complaintrules.authoring import Subject, Verdict, example, passed
+from complaintrules.law.plugins import AUTOLOAD_ENV, ENTRY_POINT_GROUP
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -46,7 +46,7 @@ def test_no_private_use_of_another_library(pattern: str) -> None:
 GLOBALS = {
     "_WORKER": "a bulk worker process's own evaluator, built once per process",
     "_ENGINE": "the default engine (packs loaded once), not anything it concluded",
-    # The rule time budget's watchdog (_budget.py): process-wide because a signal handler
+    # The rule time budget's watchdog (engine/budget.py): process-wide because a signal handler
     # and the main thread it interrupts are process-wide; none holds a result.
     "_ACTIVE": "the rule watch armed in the main thread, while a subject's rules run",
     "_STARTED": "whether this process has the SIGALRM handler and watchdog thread",
@@ -70,23 +70,23 @@ def test_no_module_global_cache_of_results() -> None:
 CACHES = {
     "default_engine": "testing.py: one engine with the installed packs for a test session",
     "_built": (
-        "_batch.py: EngineSpec.build's engines, one per engine-defining spec in a process, "
+        "bulk/batch.py: EngineSpec.build's engines, one per engine-defining spec in a process, "
         "so a data engine's worker loads its packs once; they hold packs, never a result"
     ),
     "extension_notices": (
-        "_stage_checks.py: the shared extension-notice expression of a stage number, built "
+        "law/stage_checks.py: the shared extension-notice expression of a stage number, built "
         "once; an immutable declaration, never a result"
     ),
     "handlers_differ": (
-        "_stage_checks.py: the shared different-handlers expression of two stage numbers, "
+        "law/stage_checks.py: the shared different-handlers expression of two stage numbers, "
         "built once; an immutable declaration, never a result"
     ),
     "response_contents": (
-        "_stage_checks.py: the response-contents expression of a stage number and a list "
+        "law/stage_checks.py: the response-contents expression of a stage number and a list "
         "of items, built once for the function form; an immutable declaration, never a result"
     ),
     "points_addressed": (
-        "_stage_checks.py: the shared points-addressed expression of a stage number, built "
+        "law/stage_checks.py: the shared points-addressed expression of a stage number, built "
         "once; an immutable declaration, never a result"
     ),
 }

@@ -16,10 +16,15 @@ from pathlib import Path
 import pytest
 
 from complaintrules import Engine, PackRegistry
-from complaintrules._action_plan import NO_ACTION, build_action_plan, load_actions
-from complaintrules._cli import EXIT_OK, EXIT_USAGE, main
-from complaintrules._loading import load_cases, load_organisation, load_policy
-from complaintrules._selfassess import COLUMNS, Comply, SelfAssessmentForm, build_self_assessment
+from complaintrules.cli.main import EXIT_OK, EXIT_USAGE, main
+from complaintrules.io.loading import load_cases, load_organisation, load_policy
+from complaintrules.reports.action_plan import NO_ACTION, build_action_plan, load_actions
+from complaintrules.reports.self_assessment import (
+    COLUMNS,
+    Comply,
+    SelfAssessmentForm,
+    build_self_assessment,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 LANDLORD = ROOT / "examples" / "landlord"

@@ -13,16 +13,16 @@ from pathlib import Path
 import pytest
 
 from complaintrules import Complaint, Engine, Verdict, read_cases
-from complaintrules._cli import EXIT_OK, main
-from complaintrules._render_forms import render_form_csv, render_form_markdown
-from complaintrules._render_html import render_form_html
-from complaintrules._selfassess import (
+from complaintrules.cli.main import EXIT_OK, main
+from complaintrules.model.synthetic import write_synthetic_csv
+from complaintrules.reports.forms import render_form_csv, render_form_markdown
+from complaintrules.reports.html import render_form_html
+from complaintrules.reports.self_assessment import (
     NO_EQUIVALENT,
     Comply,
     SelfAssessmentForm,
     build_self_assessment,
 )
-from complaintrules._synthetic import write_synthetic_csv
 from complaintrules.testing import default_engine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -149,7 +149,7 @@ def test_every_format_says_so(
 
 def test_docx_says_so(scenario: tuple[list[Complaint], date, SelfAssessmentForm]) -> None:
     docx = pytest.importorskip("docx")
-    from complaintrules._render_docx import render_form_docx
+    from complaintrules.reports.docx import render_form_docx
 
     _, _, form = scenario
     document = docx.Document(io.BytesIO(render_form_docx(form)))

@@ -15,9 +15,9 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from complaintrules import Complaint, InputError, load_case, load_policy, read_cases
-from complaintrules._base import InputModel, _calendar_date
-from complaintrules._cli import EXIT_USAGE, main
-from complaintrules._monitor import iter_jsonl
+from complaintrules.cli.main import EXIT_USAGE, main
+from complaintrules.model.base import InputModel, _calendar_date
+from complaintrules.monitor.monitor import iter_jsonl
 
 CASE = {"reference": "C-1", "received_on": "2024-05-01"}
 

@@ -23,9 +23,9 @@ from complaintrules import (
     due,
     hookimpl,
 )
-from complaintrules._cli import main
-from complaintrules._formats import render_report
-from complaintrules._summary import render_text
+from complaintrules.cli.main import main
+from complaintrules.reports.formats import render_report
+from complaintrules.reports.summary import render_text
 from properties.strategies import timeline
 
 # The example: received 1 May 2024, acknowledged (late) on 20 May.

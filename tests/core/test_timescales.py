@@ -26,7 +26,6 @@ from complaintrules import (
     due,
     hookimpl,
 )
-from complaintrules._params import _Parameter
 from complaintrules.authoring import (
     ClockStart,
     Context,
@@ -39,6 +38,7 @@ from complaintrules.authoring import (
     check_responded_in_time,
     example,
 )
+from complaintrules.law.parameters import _Parameter
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -357,12 +357,12 @@ def test_monitor_alerts_carry_the_declaring_rule_of_any_pack() -> None:
 #: Core modules converted to read declarations: no rule id of a built-in pack, and no
 #: parameter name built as a string, outside their docstrings (comments included).
 CONVERTED = (
-    "src/complaintrules/_timescale.py",
-    "src/complaintrules/_stage_checks.py",
-    "src/complaintrules/_timeliness.py",
-    "src/complaintrules/_bulk.py",
-    "src/complaintrules/_due.py",
-    "src/complaintrules/_monitor.py",
+    "src/complaintrules/law/timescale.py",
+    "src/complaintrules/law/stage_checks.py",
+    "src/complaintrules/law/timeliness.py",
+    "src/complaintrules/bulk/evaluate.py",
+    "src/complaintrules/engine/due.py",
+    "src/complaintrules/monitor/monitor.py",
 )
 _RULE_ID = re.compile(r"CHC2\d-")
 _BUILT_NAME = re.compile(r"(param|\.at)\(f[\"']")
@@ -398,31 +398,31 @@ def test_converted_core_names_no_rule_id_or_parameter(module: str) -> None:
 ALLOWED = (
     # an error message showing what a rule id looks like
     (
-        "src/complaintrules/_rules.py",
+        "src/complaintrules/law/rules.py",
         """raise ValueError(f"rule id {self.id!r} must look like 'CHC24-6.3'")""",
     ),
     # evidence keys naming each stage's handler (facts of the case, not parameters)
     (
-        "src/complaintrules/_stage_checks.py",
+        "src/complaintrules/law/stage_checks.py",
         """facts={f"stage{earlier}.handler": first, f"stage{later}.handler": second},""",
     ),
     # the evidence key of a stage's logging date (a fact of the case, not a parameter)
     (
-        "src/complaintrules/_stage_checks.py",
+        "src/complaintrules/law/stage_checks.py",
         """{f"stage{stage_number}.logged_on": stage.logged_on.isoformat()},""",
     ),
     # the input readers' column names for stage fields (not yet converted; issue 13 item 2)
-    ("src/complaintrules/_tabular.py", 'p = f"stage{n}."'),
+    ("src/complaintrules/io/tabular.py", 'p = f"stage{n}."'),
     (
-        "src/complaintrules/_tabular.py",
+        "src/complaintrules/io/tabular.py",
         """f"stage{n}.extension_{k}" for k in ("reason",""",
     ),
     # the case table's column per stage number, and the flat mapping targets it is built
     # from (column names of the case model, not parameters)
-    ("src/complaintrules/_columns.py", 'return f"stage{number}"'),
-    ("src/complaintrules/_columns.py", 'p = f"stage{number}."'),
+    ("src/complaintrules/model/columns.py", 'return f"stage{number}"'),
+    ("src/complaintrules/io/flat.py", 'p = f"stage{number}."'),
     # the TSM report's per-stage keys (output field names, not parameters)
-    ("src/complaintrules/_tsm.py", """f"stage{n}": {"""),
+    ("src/complaintrules/reports/tsm.py", """f"stage{n}": {"""),
 )
 _NAMED = re.compile(r"CHC2\d-|f[\"']stage\{")
 

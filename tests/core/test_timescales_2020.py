@@ -23,7 +23,6 @@ from complaintrules import (
     due,
     hookimpl,
 )
-from complaintrules._params import _Parameter
 from complaintrules.authoring import (
     Context,
     Obligation,
@@ -32,6 +31,7 @@ from complaintrules.authoring import (
     Verdict,
     judge_timescale,
 )
+from complaintrules.law.parameters import _Parameter
 
 _DEFINITION = {"understanding": "Damp in the bedroom", "outcomes_sought": "Treat the damp"}
 
@@ -349,7 +349,7 @@ def test_the_vector_takes_no_declaration_judging_more_than_it_does() -> None:
     same option on a code_2024 declaration takes that rule off the vector too."""
     from dataclasses import replace
 
-    from complaintrules._bulk import vectorised
+    from complaintrules.bulk.evaluate import vectorised
 
     engine = Engine()
     assert vectorised(engine.pack("code_2020").rules) == {}

@@ -41,13 +41,13 @@ from complaintrules import (
     PackRegistry,
     Rule,
     Verdict,
-    _clock,
     evaluate_batch,
     hookimpl,
     load_mapping,
     read_cases,
 )
-from complaintrules._cli import main
+from complaintrules.calendar import clock as _clock
+from complaintrules.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 CRM = ROOT / "examples" / "crm"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from complaintrules import InputError, evaluate_file, read_cases
-from complaintrules._cli import main
+from complaintrules.cli.main import main
 
 CSV = (
     "reference,received_on,stage1.handler\n"

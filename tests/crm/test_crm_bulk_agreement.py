@@ -28,16 +28,16 @@ from complaintrules import (
     WorkingCalendar,
     hookimpl,
 )
-from complaintrules._bulk import (
+from complaintrules.authoring import ClockStart, Obligation, Timescale
+from complaintrules.bulk.evaluate import (
     BulkEvaluator,
     BulkSummary,
     evaluate_cases,
     vectorised,
 )
-from complaintrules._params import _Parameter
-from complaintrules._synthetic import HEADER, synthetic_rows
-from complaintrules._tabular import ColumnMapping, _converter
-from complaintrules.authoring import ClockStart, Obligation, Timescale
+from complaintrules.io.tabular import ColumnMapping, _converter
+from complaintrules.law.parameters import _Parameter
+from complaintrules.model.synthetic import HEADER, synthetic_rows
 
 CAL = WorkingCalendar()
 #: code_2024's rules with a vectorised path, chosen by the bulk path from their declarations

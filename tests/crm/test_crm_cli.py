@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from complaintrules._cli import main
+from complaintrules.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 CRM = ROOT / "examples" / "crm"

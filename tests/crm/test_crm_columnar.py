@@ -16,11 +16,11 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from complaintrules import _columnar as columnar
 from complaintrules import evaluate_file, read_cases
-from complaintrules._columnar import FLAT_SCHEMA, convert_batch, raw_batches
-from complaintrules._synthetic import HEADER, synthetic_rows
-from complaintrules._tabular import TARGETS, CaseReader
+from complaintrules.io import columnar as columnar
+from complaintrules.io.columnar import FLAT_SCHEMA, convert_batch, raw_batches
+from complaintrules.io.tabular import TARGETS, CaseReader
+from complaintrules.model.synthetic import HEADER, synthetic_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 MAPPING = ROOT / "examples" / "crm" / "mapping.yaml"

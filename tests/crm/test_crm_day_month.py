@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from complaintrules import read_cases
-from complaintrules._synthetic import HEADER, synthetic_rows
+from complaintrules.model.synthetic import HEADER, synthetic_rows
 
 MAPPING = Path(__file__).resolve().parents[2] / "examples" / "crm" / "mapping.yaml"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from complaintrules._cli import main
-from complaintrules._tabular import TARGETS
+from complaintrules.cli.main import main
+from complaintrules.io.tabular import TARGETS
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "crm-integration.md"

@@ -15,7 +15,7 @@ from complaintrules import (
     evaluate_file,
     measure_tsm,
 )
-from complaintrules._tsm import ReportingPeriod
+from complaintrules.reports.tsm import ReportingPeriod
 
 OLD = Complaint.model_validate({"reference": "OLD", "received_on": "2019-05-01"})
 NEW = Complaint.model_validate({"reference": "NEW", "received_on": "2024-05-01"})

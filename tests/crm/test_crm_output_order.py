@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from complaintrules import BulkSummary, CaseResult, evaluate_cases, evaluate_file, read_cases
-from complaintrules._cli import main
-from complaintrules._synthetic import HEADER, synthetic_rows
+from complaintrules.cli.main import main
+from complaintrules.model.synthetic import HEADER, synthetic_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 MAPPING = ROOT / "examples" / "crm" / "mapping.yaml"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from complaintrules import InputError, read_cases
-from complaintrules._cli import EXIT_USAGE, main
-from complaintrules._synthetic import HEADER, synthetic_rows
+from complaintrules.cli.main import EXIT_USAGE, main
+from complaintrules.model.synthetic import HEADER, synthetic_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 MAPPING = ROOT / "examples" / "crm" / "mapping.yaml"

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from complaintrules import BulkSummary, Engine, InputError, evaluate_file, read_cases
-from complaintrules._cli import main
-from complaintrules._synthetic import HEADER, synthetic_rows
+from complaintrules.cli.main import main
+from complaintrules.model.synthetic import HEADER, synthetic_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 MAPPING = ROOT / "examples" / "crm" / "mapping.yaml"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from complaintrules import InputError, evaluate_file, load_mapping, read_cases
-from complaintrules._cli import main
-from complaintrules._synthetic import HEADER, synthetic_rows
-from complaintrules._tabular import CaseReader
+from complaintrules.cli.main import main
+from complaintrules.io.tabular import CaseReader
+from complaintrules.model.synthetic import HEADER, synthetic_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 MAPPING = ROOT / "examples" / "crm" / "mapping.yaml"
@@ -269,7 +269,7 @@ def test_a_row_date_that_is_no_date_says_why_in_our_words(
     """The reason does not come from python-dateutil, whose messages differ between its
     releases (2.8 and 2.9 word the same error differently), so a rejected row reads the
     same whatever version is installed."""
-    from complaintrules import _tabular
+    from complaintrules.io import tabular as _tabular
 
     reader = _tabular._DateReader(None, dayfirst, True)
     real_parse = _tabular._dateparser.parse

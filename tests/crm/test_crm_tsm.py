@@ -46,7 +46,7 @@ from complaintrules import (
     TsmOptions,
     measure_tsm,
 )
-from complaintrules._bulk import BulkSummary, evaluate_cases
+from complaintrules.bulk.evaluate import BulkSummary, evaluate_cases
 
 HOMES = Organisation.model_validate(
     {"name": "Example Homes", "housing_stock": {"homes_owned": 2000, "as_at": "2025-03-31"}}

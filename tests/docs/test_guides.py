@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from complaintrules._cli import main
+from complaintrules.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDES = ["policy-writers.md", "ci.md"]

@@ -13,9 +13,9 @@ from types import ModuleType
 import pytest
 
 from complaintrules import Complaint, Engine, Verdict
-from complaintrules._action_plan import load_actions
-from complaintrules._cli import EXIT_FAILED, EXIT_OK, main
-from complaintrules._loading import load_cases, load_organisation, load_policy
+from complaintrules.cli.main import EXIT_FAILED, EXIT_OK, main
+from complaintrules.io.loading import load_cases, load_organisation, load_policy
+from complaintrules.reports.action_plan import load_actions
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -78,7 +78,7 @@ NOT_IN_THE_EXPORT = {
 
 
 def test_the_crm_export_reads_with_its_mapping_and_judges_like_the_yaml() -> None:
-    tabular = pytest.importorskip("complaintrules._tabular")
+    tabular = pytest.importorskip("complaintrules.io.tabular")
     mapping = tabular.load_mapping(LANDLORD / "crm-mapping.yaml")
     rows = list(tabular.read_cases(LANDLORD / "cases.csv", mapping))
     assert rows and all(r.ok for r in rows), [str(p) for r in rows for p in r.problems][:3]

@@ -16,7 +16,7 @@ library returned them), so two runs dumped to two directories can be compared wi
 
 Sources:
 
-* ``generated``: seeded synthetic CRM exports (``complaintrules._synthetic``, the example
+* ``generated``: seeded synthetic CRM exports (``complaintrules.model.synthetic``, the example
   CRM mapping), 5,000 cases received April 2024 to March 2025 (code_2024) and 2,314
   received April 2022 to March 2024 (code_2020), read from CSV with 1% malformed rows;
 * ``examples``: the example landlord's cases (YAML, JSON and CSV), the example CRM export,
@@ -73,7 +73,6 @@ from complaintrules import (
     Organisation,
     PackRegistry,
     WorkingCalendar,
-    _clock,
     due,
     evaluate_cases,
     evaluate_file,
@@ -82,7 +81,8 @@ from complaintrules import (
     load_policy,
     read_cases,
 )
-from complaintrules._synthetic import HEADER, synthetic_rows
+from complaintrules.calendar import clock as _clock
+from complaintrules.model.synthetic import HEADER, synthetic_rows
 from complaintrules.testing import run_example
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,7 +7,7 @@ Three kinds of case, all valid by construction:
 * ``stage_case``: the stage form, drawn around the deadlines that matter (receipt on a
   bank holiday or weekend, after a cut-off, late and missing acknowledgements, extensions
   within and beyond the cap, responses either side of the deadline, escalations);
-* ``synthetic_case``: a row of the seeded synthetic CRM export (complaintrules._synthetic)
+* ``synthetic_case``: a row of the seeded synthetic CRM export (complaintrules.model.synthetic)
   read through the example mapping, with a drawn seed and start date.
 
 Receipt dates span both Codes (April 2022 to 2025, across 1 April 2024) and land on or
@@ -27,8 +27,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from complaintrules import Complaint, WorkingCalendar, load_mapping
-from complaintrules._synthetic import HEADER, synthetic_rows
-from complaintrules._tabular import RowConverter, _converter
+from complaintrules.io.tabular import RowConverter, _converter
+from complaintrules.model.synthetic import HEADER, synthetic_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 MAPPING = ROOT / "examples" / "crm" / "mapping.yaml"

@@ -28,10 +28,10 @@ from complaintrules import (
     LateAcknowledgement,
     NonWorkingDayReceipt,
     PackRegistry,
-    _clock,
     evaluate_batch,
 )
-from complaintrules._synthetic import HEADER, synthetic_rows
+from complaintrules.calendar import clock as _clock
+from complaintrules.model.synthetic import HEADER, synthetic_rows
 
 from .strategies import MAPPING, ROOT, _row_converter, bounded, complaints
 

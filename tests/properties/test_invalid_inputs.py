@@ -25,8 +25,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from complaintrules import Complaint
-from complaintrules._cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
-from complaintrules._synthetic import HEADER, synthetic_rows
+from complaintrules.cli.main import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
+from complaintrules.model.synthetic import HEADER, synthetic_rows
 
 from .strategies import FIRST, LAST, MAPPING, ROOT, bounded, stage_case, timeline
 

@@ -35,11 +35,11 @@ from complaintrules import (
     due,
     evaluate_cases,
 )
-from complaintrules._bulk import BulkSummary
+from complaintrules.bulk.evaluate import BulkSummary
 
 from .strategies import FIRST, LAST, ROOT, bounded, complaint, complaints, timeline
 
-#: every combination of the working-day conventions (src/complaintrules/_conventions.py)
+#: every combination of the working-day conventions (src/complaintrules/model/conventions.py)
 CONVENTIONS = [
     Conventions(non_working_day_receipt=receipt, cutoff=cutoff, late_acknowledgement=late)
     for receipt, cutoff, late in product(

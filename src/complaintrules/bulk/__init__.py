@@ -1,0 +1,1 @@
+"""Judging many cases at once: CRM exports and batches of columns."""

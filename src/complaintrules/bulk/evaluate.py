@@ -1,0 +1,1296 @@
+"""Bulk evaluation: a portfolio of cases through a pack's case rules, streaming.
+
+Cases are judged in chunks; nothing but running counts (verdicts per rule, TSM tallies,
+breaches by month) outlives a chunk unless the caller keeps the per-case results.
+
+Rules that declare a :class:`~complaintrules.law.timescale.Timescale` (acknowledged,
+answered, extended in time at stage 1 or 2) have a vectorised path, chosen from the
+declarations of whichever pack is judging (:func:`vectorised`): the same arithmetic as
+:mod:`complaintrules.law.timeliness` over numpy arrays of date ordinals, with the
+working-day index of the engine's calendar, reading the parameters the declarations
+name. A case the vectorised path cannot take (more than one extension at a stage, a clock
+it does not model, a date outside the calendar) goes through the rules themselves. Every other rule
+runs per case and keeps only its verdict and message, except gated rules a case cannot
+meet and rules the vector settles (those that declare ``only_when_late``: not applicable to a
+case whose stages all ended within their declared response timescales), which are counted
+without a call.
+``tests/crm/test_crm_bulk_agreement.py`` checks the vectorised verdicts against the
+per-case ones on generated data.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time as _time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+import numpy as np
+from pydantic import ValidationError
+
+from ..calendar.working_days import CalendarRangeError, WorkingCalendar
+from ..engine.budget import RuleOvertime, RuleWatch
+from ..engine.due import NoTimescalesError, obligations_of
+from ..engine.engine import Engine
+from ..io.loading import InputError, InputProblem, format_location
+from ..io.tabular import CaseReader, ColumnMapping, Row, RowConverter, RowProblem
+from ..law.context import Context
+from ..law.gates import GatedCheck, case_facts
+from ..law.packs import Pack
+from ..law.parameters import UnknownParameterError
+from ..law.plugins import NoPackError, PackRegistry
+from ..law.rules import CaseCheck, Finding, Level, Outcome, Rule, Verdict
+from ..law.timescale import Obligation
+from ..model.case import Complaint
+from ..model.conventions import Conventions, LateAcknowledgement
+from ..model.organisation import Organisation
+from ..model.policy import ClockStart
+from ..reports.tsm import ReportingPeriod, TsmOptions, TsmReport, TsmTally, case_times
+
+if TYPE_CHECKING:
+    from ..io.columnar import RawBatch
+
+__all__ = [
+    "BulkEvaluator",
+    "BulkSummary",
+    "CaseResult",
+    "evaluate_cases",
+    "evaluate_file",
+    "measure_tsm",
+    "validate_case",
+    "vectorised",
+]
+
+#: The stages the vector models (and the TSM tally it feeds counts).
+_VECTOR_STAGES = (1, 2)
+
+
+@dataclass(frozen=True, slots=True)
+class _StageClock:
+    """The parameters the vector reads for one stage, as the stage's declarations name them."""
+
+    ack_days: str
+    respond_days: str
+    clock: ClockStart | str
+    cap: str
+
+
+def _stage_clocks(rules: Sequence[Rule]) -> dict[int, _StageClock]:
+    """Each modelled stage's clock, from the first response or extension declaration of
+    that stage (the pack's own rules come before any extra rules)."""
+    clocks: dict[int, _StageClock] = {}
+    for r in rules:
+        t = r.timescale
+        if t is None or t.obligation is Obligation.ACKNOWLEDGE or t.stage not in _VECTOR_STAGES:
+            continue
+        if t.acknowledge_days is None or t.extension_cap is None or t.clock is None:
+            continue
+        clocks.setdefault(
+            t.stage, _StageClock(t.acknowledge_days, t.days, t.clock, t.extension_cap)
+        )
+    return clocks
+
+
+def vectorised(rules: Sequence[Rule]) -> dict[str, tuple[str, int]]:
+    """The rules among ``rules`` with a vectorised path: rule id -> (what, stage).
+
+    Chosen from the rules' timescale declarations, never by id: a declaration fits when
+    both modelled stages have a response clock and it reads that stage's parameters (an
+    acknowledgement must also require the complaint definition, as the vector judges).
+    """
+    clocks = _stage_clocks(rules)
+    if set(clocks) != set(_VECTOR_STAGES):
+        return {}
+    found: dict[str, tuple[str, int]] = {}
+    for r in rules:
+        t = r.timescale
+        if t is None or t.stage not in clocks:
+            continue
+        if t.precondition is not None or t.with_extensions or t.require_logging:
+            continue  # parts of a provision the vector does not judge: judged per case
+        clock = clocks[t.stage]
+        if t.obligation is Obligation.ACKNOWLEDGE:
+            if t.days == clock.ack_days and t.require_definition:
+                found[r.id] = ("acknowledge", t.stage)
+            continue
+        own = _StageClock(t.acknowledge_days or "", t.days, t.clock or "", t.extension_cap or "")
+        if own == clock:
+            what = "respond" if t.obligation is Obligation.RESPOND else "extension"
+            found[r.id] = (what, t.stage)
+    return found
+
+
+_NA, _PASS, _FAIL = 0, 1, 2
+#: What the vector reads of stage 1 and of stage 2 (each ack_days .. cap from the pack).
+_STAGE_COLUMNS = (
+    *("has", "day0", "received", "ack", "definition", "resp", "n_ext", "notified"),
+    *("new_due", "good", "reason", "later", "ack_days", "respond_days", "clock", "cap"),
+)
+_CODE_VERDICT = {_NA: Verdict.NOT_APPLICABLE, _PASS: Verdict.PASS, _FAIL: Verdict.FAIL}
+_FAIL_VERDICT = Verdict.FAIL
+_ERROR = Verdict.ERROR
+_NA_VALUE = Verdict.NOT_APPLICABLE.value
+
+
+@dataclass(frozen=True, slots=True)
+class CaseResult:
+    """One case's verdicts: (rule id, verdict, message) for every case rule of its pack.
+
+    On the vectorised path a pass or not-applicable verdict carries no message (``None``);
+    failures always carry the rule's own message.
+    """
+
+    row: int | None
+    reference: str
+    pack: str
+    verdicts: tuple[tuple[str, Verdict, str | None], ...]
+    failed: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "row": self.row,
+            "reference": self.reference,
+            "pack": self.pack,
+            "failed": self.failed,
+            "findings": [
+                {"rule_id": r, "verdict": v.value, "message": m} for r, v, m in self.verdicts
+            ],
+        }
+
+
+@dataclass(slots=True)
+class BulkSummary:
+    """Running totals of a bulk evaluation: rows, verdicts, breaches, TSM tallies.
+
+    Rows in = rows evaluated + rows rejected + rows not yet received on the as-of date
+    (those are counted, never judged). A reference met again is evaluated too, and
+    listed in :attr:`duplicates`; :attr:`seen` holds every reference evaluated (about 100
+    bytes each, so some 100 MB for a million cases).
+    """
+
+    rows_in: int = 0
+    evaluated: int = 0
+    rejected_rows: int = 0
+    rejected: list[RowProblem] = field(default_factory=list)
+    verdicts: Counter[tuple[str, str]] = field(default_factory=Counter)
+    failures: int = 0
+    cases_failed: int = 0
+    breaches_by_month: Counter[tuple[str, str]] = field(default_factory=Counter)
+    tally: TsmTally = field(default_factory=TsmTally)
+    packs: set[str] = field(default_factory=set)
+    #: Cases judged by the rules but left out of the TSM tallies, with the reason.
+    untallied: list[str] = field(default_factory=list)
+    #: A reference met again: (reference, row it was first seen at, row met again). Both
+    #: rows are evaluated and counted (a CRM export listing a case twice counts it twice in
+    #: CH01), so they are listed, never dropped. Rows are None for cases not read from a file.
+    duplicates: list[tuple[str, int | None, int | None]] = field(default_factory=list)
+    duplicate_rows: int = 0
+    #: Each reference evaluated, with the row it was first seen at.
+    seen: dict[str, int | None] = field(default_factory=dict, repr=False)
+    #: Rejected rows (and duplicates) kept in full; beyond this only the counts grow.
+    max_rejected: int = 100_000
+    #: With an as-of date: rows whose case was received after it (not judged, not failed),
+    #: the first ``max_rejected`` of them as (row, reference).
+    not_yet_received_rows: int = 0
+    not_yet_received: list[tuple[int | None, str]] = field(default_factory=list)
+    #: With an as-of date: events after it ignored, and the cases that had any.
+    events_ignored: int = 0
+    cases_with_events_ignored: int = 0
+
+    def as_of(
+        self, items: Iterable[tuple[int | None, Complaint]], when: date
+    ) -> list[tuple[int | None, Complaint]]:
+        """The cases as they stood on ``when``, counting what that leaves out."""
+        kept: list[tuple[int | None, Complaint]] = []
+        for row, case in items:
+            snapshot = case.as_of(when)
+            if snapshot.case is None:
+                self.not_yet_received_rows += 1
+                if len(self.not_yet_received) < self.max_rejected:
+                    self.not_yet_received.append((row, case.reference))
+                continue
+            if snapshot.ignored:
+                self.events_ignored += len(snapshot.ignored)
+                self.cases_with_events_ignored += 1
+            kept.append((row, snapshot.case))
+        return kept
+
+    def reject(self, row: Row | None, problems: Sequence[RowProblem]) -> None:
+        self.rejected_rows += 1
+        room = self.max_rejected - len(self.rejected)
+        if room > 0:
+            self.rejected.extend(problems[:room])
+
+    def note(self, row: int | None, reference: str) -> None:
+        """Record that the case ``reference`` (at ``row``) was evaluated."""
+        seen = self.seen
+        if reference not in seen:
+            seen[reference] = row
+            return
+        self.duplicate_rows += 1
+        if len(self.duplicates) < self.max_rejected:
+            self.duplicates.append((reference, seen[reference], row))
+
+    def merge(self, other: BulkSummary) -> None:
+        # The other's first sightings, then its repeats: each repeat is listed against the
+        # first row of all.
+        for reference, row in other.seen.items():
+            self.note(row, reference)
+        for reference, _, row in other.duplicates:
+            self.note(row, reference)
+        self.rows_in += other.rows_in
+        self.evaluated += other.evaluated
+        self.rejected_rows += other.rejected_rows
+        room = self.max_rejected - len(self.rejected)
+        self.rejected.extend(other.rejected[: max(room, 0)])
+        self.verdicts.update(other.verdicts)
+        self.failures += other.failures
+        self.cases_failed += other.cases_failed
+        self.breaches_by_month.update(other.breaches_by_month)
+        self.tally.merge(other.tally)
+        self.packs |= other.packs
+        self.untallied.extend(other.untallied)
+        self.not_yet_received_rows += other.not_yet_received_rows
+        room = self.max_rejected - len(self.not_yet_received)
+        self.not_yet_received.extend(other.not_yet_received[: max(room, 0)])
+        self.events_ignored += other.events_ignored
+        self.cases_with_events_ignored += other.cases_with_events_ignored
+
+    def verdicts_by_rule(self) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for (rule_id, verdict), n in sorted(self.verdicts.items()):
+            out.setdefault(rule_id, {v.value: 0 for v in Verdict})[verdict] = n
+        return dict(sorted(out.items(), key=lambda kv: _rule_order(kv[0])))
+
+    def to_dict(
+        self,
+        *,
+        options: TsmOptions | None = None,
+        organisation: Organisation | None = None,
+        periods: Sequence[ReportingPeriod] | None = None,
+    ) -> dict[str, Any]:
+        options = options or TsmOptions()
+        chosen = list(periods) if periods else self.tally.periods()
+        tsm = []
+        for period in chosen:
+            entry = self.tally.report(period, options, organisation).to_dict()
+            if period.label.count("Q") == 0 and period.start.month == 4:
+                entry["quarters"] = [
+                    self.tally.report(
+                        ReportingPeriod.quarter(period.start.year, q), options, organisation
+                    ).to_dict()
+                    for q in (1, 2, 3, 4)
+                ]
+            tsm.append(entry)
+        months: dict[str, dict[str, int]] = {}
+        for (month, rule_id), n in sorted(self.breaches_by_month.items()):
+            months.setdefault(month, {})[rule_id] = n
+        return {
+            "rows": {
+                "in": self.rows_in,
+                "evaluated": self.evaluated,
+                "rejected": self.rejected_rows,
+                "duplicates": self.duplicate_rows,
+                "not_yet_received": self.not_yet_received_rows,
+            },
+            "snapshot": {
+                "cases_not_yet_received": self.not_yet_received_rows,
+                "events_ignored": self.events_ignored,
+                "cases_with_events_ignored": self.cases_with_events_ignored,
+                "not_yet_received": [
+                    {"row": row, "reference": ref} for row, ref in self.not_yet_received
+                ],
+            },
+            "packs": sorted(self.packs),
+            "failures": self.failures,
+            "cases_failed": self.cases_failed,
+            "verdicts": self.verdicts_by_rule(),
+            "breaches_by_month": months,
+            "tsm": tsm,
+            "untallied": list(self.untallied),
+            "rejected": [p.to_dict() for p in self.rejected],
+            "duplicates": [
+                {"reference": ref, "first_row": first, "row": row}
+                for ref, first, row in self.duplicates
+            ],
+        }
+
+
+def _rule_order(rule_id: str) -> tuple[Any, ...]:
+    prefix, _, provision = rule_id.partition("-")
+    parts = tuple(int(p) if p.isdigit() else 0 for p in provision.split("."))
+    return (prefix, parts)
+
+
+def _month_of(ordinal: int) -> str:
+    d = date.fromordinal(ordinal)
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+class BulkEvaluator:
+    """Judges cases in chunks against the case rules of each case's pack.
+
+    ``fast`` uses the vectorised path for the timeliness rules; ``messages`` re-runs a
+    failing vectorised rule to give its own message (set it False when only counts are
+    wanted). ``results`` decides whether per-case :class:`CaseResult` objects are built.
+    """
+
+    def __init__(
+        self,
+        engine: Engine | None = None,
+        *,
+        pack: str | Pack | None = None,
+        as_of: date | None = None,
+        organisation: Organisation | None = None,
+        fast: bool = True,
+        messages: bool = True,
+        results: bool = True,
+    ) -> None:
+        self.engine = engine if engine is not None else Engine()
+        self.named = self.engine.pack(pack) if pack is not None else None
+        self.as_of = as_of
+        self.organisation = organisation
+        self.fast = fast
+        self.messages = messages
+        self.results = results
+        self._packs: dict[date, Pack] = {}
+        self._rules: dict[str, tuple[list[Rule], list[Rule], dict[str, Level]]] = {}
+        #: per pack: its vectorised rules (rule id -> (what, stage)) and stage clocks
+        self._shapes: dict[str, dict[str, tuple[str, int]]] = {}
+        self._clocks: dict[str, dict[int, _StageClock]] = {}
+        self._day0: dict[tuple[Any, ...], int] = {}
+        self._params: dict[tuple[str, date], tuple[tuple[int, int, int, int], ...] | None] = {}
+        #: not-applicable message of each rule the vector settles, as the rule gave it
+        self._settled_message: dict[str, str] = {}
+        #: rules the vector settled where the rule itself did not judge the case not
+        #: applicable: a defect in the vector (from then on the rule runs for every new
+        #: shape of case); the agreement tests keep it empty
+        self.unsettled: set[str] = set()
+        cal = self.engine.calendar
+        index = cal._index
+        self._first = index.first.toordinal()
+        self._last = index.last.toordinal()
+        days = np.arange(self._first, self._last + 1)
+        months = [date.fromordinal(int(o)) for o in days]
+        self._month_index = np.asarray([d.year * 12 + d.month - 1 for d in months])
+        #: the engine's rule time budget, armed once per chunk (see _budget)
+        self._watch = RuleWatch(
+            self.engine.rule_time_budget,
+            callers=(
+                BulkEvaluator._run.__code__,
+                BulkEvaluator._evaluate_pack.__code__,
+                BulkEvaluator._settled.__code__,
+            ),
+        )
+
+    # -- choosing packs and rules --------------------------------------------------------
+
+    def pack_for(self, case: Complaint) -> Pack:
+        if self.named is not None:
+            return self.named
+        found = self._packs.get(case.received_on)
+        if found is None:
+            found = self.engine.pack(on=case.received_on)
+            self._packs[case.received_on] = found
+        return found
+
+    def _split(self, pack: Pack) -> tuple[list[Rule], list[Rule], dict[str, Level]]:
+        found = self._rules.get(pack.name)
+        if found is None:
+            rules = [r for r in self.engine.registry.rules_for(pack) if r.case is not None]
+            shapes = self._shapes[pack.name] = vectorised(rules) if self.fast else {}
+            self._clocks[pack.name] = _stage_clocks(rules)
+            vector = [r for r in rules if r.id in shapes]
+            other = [r for r in rules if r not in vector]
+            found = (vector, other, {r.id: r.level for r in rules})
+            self._rules[pack.name] = found
+        return found
+
+    # -- evaluation ----------------------------------------------------------------------
+
+    def evaluate(
+        self, items: Iterable[tuple[int | None, Complaint]], summary: BulkSummary
+    ) -> list[CaseResult]:
+        """Judge a chunk of (row number, case) pairs, adding to ``summary``.
+
+        Results come in the order of ``items``, whichever pack judges each case. With an
+        as-of date each case is judged as it stood then (:meth:`Complaint.as_of`): a case
+        received later is counted in ``summary.not_yet_received`` and not judged, and later
+        events are ignored and counted.
+        """
+        by_pack: dict[str, tuple[Pack, list[tuple[int | None, Complaint]], list[int]]] = {}
+        if self.as_of is not None:
+            items = summary.as_of(items, self.as_of)
+        for position, (row, case) in enumerate(items):
+            try:
+                pack = self.pack_for(case)
+            except NoPackError as exc:
+                summary.reject(None, [RowProblem(row or 0, "received_on", str(exc))])
+                continue
+            group = by_pack.get(pack.name)
+            if group is None:
+                group = by_pack[pack.name] = (pack, [], [])
+            group[1].append((row, case))
+            group[2].append(position)
+        with self._watch.armed():
+            if len(by_pack) == 1:
+                pack, cases, _ = next(iter(by_pack.values()))
+                summary.packs.add(pack.name)
+                return self._evaluate_pack(pack, cases, summary)
+            placed: list[tuple[int, CaseResult]] = []
+            for pack, cases, positions in by_pack.values():
+                summary.packs.add(pack.name)
+                results = self._evaluate_pack(pack, cases, summary)
+                if results:  # one a case, unless results are not kept
+                    placed += zip(positions, results, strict=True)
+        placed.sort(key=lambda pair: pair[0])
+        return [result for _, result in placed]
+
+    def _context(self, pack: Pack, case: Complaint) -> Context:
+        e = self.engine
+        return Context(
+            pack, e.calendar, e.conventions, case.received_on, self.as_of, self.organisation
+        )
+
+    def _run(self, rule: Rule, case: Complaint, ctx: Context) -> Outcome:
+        assert rule.case is not None
+        watch = self._watch
+        try:
+            watch.running = watch.calls = watch.calls + 1
+            outcome = rule.case(case, ctx)
+            watch.running = 0
+            if not isinstance(outcome, Outcome):
+                raise TypeError(f"check returned {type(outcome).__name__}, not an Outcome")
+        except KeyboardInterrupt:
+            watch.running = 0
+            raise
+        except BaseException as exc:  # a broken rule is an error finding, never fatal
+            watch.running = 0
+            return Outcome(Verdict.ERROR, _error_message(rule.id, exc))
+        return outcome
+
+    def _evaluate_pack(
+        self, pack: Pack, group: list[tuple[int | None, Complaint]], summary: BulkSummary
+    ) -> list[CaseResult]:
+        vector_rules, other_rules, levels = self._split(pack)
+        order = {rule_id: k for k, rule_id in enumerate(levels)}
+        cases = [case for _, case in group]
+        vec = self._vectorise(pack, cases) if vector_rules else None
+        if vec is not None:
+            self._tally_vector(vec, summary)
+            for rule in vector_rules:
+                judged = vec.verdicts[rule.id][vec.ok]
+                due_months = vec.due_month[rule.id][vec.ok]
+                for code in (_PASS, _FAIL, _NA):
+                    n = int(np.count_nonzero(judged == code))
+                    if n:
+                        summary.verdicts[(rule.id, _CODE_VERDICT[code].value)] += n
+                failed = judged == _FAIL
+                if failed.any():
+                    months, counts = np.unique(due_months[failed], return_counts=True)
+                    for m, n in zip(months.tolist(), counts.tolist(), strict=True):
+                        summary.breaches_by_month[(f"{m // 12:04d}-{m % 12 + 1:02d}", rule.id)] += n
+                if levels[rule.id] is Level.MUST:
+                    summary.failures += int(np.count_nonzero(failed))
+        results: list[CaseResult] = []
+        ok_list: list[bool] = vec.ok.tolist() if vec is not None else [False] * len(group)
+        codes: dict[str, list[int]] = {}
+        must_failed: list[bool] = [False] * len(group)
+        if vec is not None:
+            codes = {r.id: vec.verdicts[r.id].tolist() for r in vector_rules}
+            failing = np.zeros(len(group), dtype=bool)
+            for r in vector_rules:
+                if levels[r.id] is Level.MUST:
+                    failing |= vec.verdicts[r.id] == _FAIL
+            must_failed = failing.tolist()
+        every_rule = vector_rules + other_rules
+        other_checks = [(r.id, r.case) for r in other_rules if r.case is not None]
+        every_check = [(r.id, r.case) for r in every_rule if r.case is not None]
+        settle = [r.id for r in other_rules if r.only_when_late and r.id not in self.unsettled]
+        settled_bits: list[int] = [0] * len(group)
+        if vec is not None and settle:
+            bits = np.zeros(len(group), dtype=np.int64)
+            on_time = (vec.on_time & vec.ok).astype(np.int64)
+            for k in range(len(settle)):
+                bits |= on_time << k
+            settled_bits = bits.tolist()
+        # Cases with the same facts (and the same vectorised outcome) run the same checks:
+        # a gated rule whose facts a case lacks is not applicable and is never called, nor
+        # is a rule the vector shows not to apply.
+        # Verdicts are logged per plan and rule, and counted once per chunk.
+        plans: dict[tuple[int, bool, int], _Planned] = {}
+        keep = self.results
+        must = {rule_id for rule_id, level in levels.items() if level is Level.MUST}
+        want = self.results or self.messages
+        e = self.engine
+        calendar, conventions, as_of, organisation = (
+            e.calendar,
+            e.conventions,
+            self.as_of,
+            self.organisation,
+        )
+        watch = self._watch
+        for i, (row, case) in enumerate(group):
+            ctx = Context(pack, calendar, conventions, case.received_on, as_of, organisation)
+            verdicts: list[tuple[str, Verdict, str | None]] = []
+            vector_ok = ok_list[i]
+            case_failed = vector_ok and must_failed[i]
+            if vector_ok and want:
+                for rule in vector_rules:
+                    code = codes[rule.id][i]
+                    message = None
+                    if code == _FAIL and self.messages:
+                        message = self._run(rule, case, ctx).message
+                    verdicts.append((rule.id, _CODE_VERDICT[code], message))
+            shape = (case_facts(case), vector_ok, settled_bits[i])
+            planned = plans.get(shape)
+            if planned is None:
+                settled = self._settled(settle, shape[2], other_checks, case, ctx)
+                checks = other_checks if vector_ok else every_check
+                planned = plans[shape] = _Planned(_plan(checks, shape[0], settled))
+            planned.cases += 1
+            if keep:
+                verdicts += planned.plan.skipped
+            serial = watch.calls  # numbers each call for the time budget; see _budget
+            for (rule_id, check), log in zip(planned.plan.run, planned.logs, strict=True):
+                try:
+                    serial += 1
+                    watch.running = serial
+                    outcome = check(case, ctx)
+                    watch.running = 0
+                    if type(outcome) is not Outcome and not isinstance(outcome, Outcome):
+                        raise TypeError(f"check returned {type(outcome).__name__}, not an Outcome")
+                    verdict = outcome.verdict
+                except KeyboardInterrupt:
+                    watch.running = 0
+                    raise
+                except BaseException as exc:  # a broken rule is an error finding, never fatal
+                    watch.running = 0
+                    outcome = Outcome(_ERROR, _error_message(rule_id, exc))
+                    verdict = _ERROR
+                log.append(verdict)
+                if verdict is _FAIL_VERDICT:
+                    summary.breaches_by_month[(self._breach_month(case, outcome), rule_id)] += 1
+                    if rule_id in must:
+                        summary.failures += 1
+                        case_failed = True
+                elif verdict is _ERROR:
+                    summary.failures += 1
+                    case_failed = True
+                if keep:
+                    verdicts.append((rule_id, verdict, outcome.message))
+            watch.calls = serial
+            if not vector_ok:
+                self._tally_case(pack, case, summary)
+            summary.evaluated += 1
+            summary.note(row, case.reference)
+            summary.cases_failed += case_failed
+            if self.results:
+                verdicts.sort(key=lambda v: order[v[0]])
+                results.append(
+                    CaseResult(row, case.reference, pack.name, tuple(verdicts), case_failed)
+                )
+        tally = summary.verdicts
+        for planned in plans.values():
+            for rule_id, _, _ in planned.plan.skipped:
+                tally[(rule_id, _NA_VALUE)] += planned.cases
+            for (rule_id, _), log in zip(planned.plan.run, planned.logs, strict=True):
+                for verdict, n in Counter(log).items():
+                    tally[(rule_id, verdict.value)] += n
+        return results
+
+    def _settled(
+        self,
+        settle: Sequence[str],
+        bits: int,
+        checks: Sequence[tuple[str, CaseCheck]],
+        case: Complaint,
+        ctx: Context,
+    ) -> dict[str, str]:
+        """The rules the vector settled for a shape of case, with their n/a messages.
+
+        A rule's message is taken from the rule itself, on the first case it is settled
+        for; if the rule does not find that case not applicable, it is never settled again.
+        """
+        out: dict[str, str] = {}
+        for k, rule_id in enumerate(settle):
+            if not bits >> k & 1 or rule_id in self.unsettled:
+                continue
+            message = self._settled_message.get(rule_id)
+            if message is None:
+                check = dict(checks)[rule_id]
+                watch = self._watch
+                try:
+                    watch.running = watch.calls = watch.calls + 1
+                    outcome = check(case, ctx)
+                    watch.running = 0
+                except KeyboardInterrupt:
+                    watch.running = 0
+                    raise
+                except BaseException:  # judged again by the plan, which reports the error
+                    watch.running = 0
+                    outcome = None
+                if outcome is None or outcome.verdict is not Verdict.NOT_APPLICABLE:
+                    self.unsettled.add(rule_id)
+                    continue
+                message = self._settled_message[rule_id] = outcome.message
+            out[rule_id] = message
+        return out
+
+    def _breach_month(self, case: Complaint, outcome: Outcome) -> str:
+        computed: Mapping[str, Any] = outcome.computed
+        when = computed.get("due_by") or computed.get("deadline")
+        if isinstance(when, str) and len(when) >= 7:
+            return when[:7]
+        return f"{case.received_on.year:04d}-{case.received_on.month:02d}"
+
+    def _tally_case(self, pack: Pack, case: Complaint, summary: BulkSummary) -> None:
+        try:
+            # Judged as the rules judge: at the as-of date, else the day the case ended.
+            when = self.as_of or case.closed_on or case.withdrawn_on or case.received_on
+            # The case is already as of the as-of date (see evaluate): every event counts.
+            report = obligations_of(case, when, engine=self.engine, pack=pack)
+        except (UnknownParameterError, CalendarRangeError, NoPackError, NoTimescalesError) as exc:
+            # Never silently: the case is listed as missing from the measures.
+            summary.untallied.append(f"{case.reference}: {exc}")
+            return
+        summary.tally.add(case_times(case, report.obligations))
+
+    # -- the vectorised path -------------------------------------------------------------
+
+    def _stage_params(self, pack: Pack, on: date) -> tuple[tuple[int, int, int, int], ...] | None:
+        key = (pack.name, on)
+        if key not in self._params:
+            try:
+                found = []
+                clocks = self._clocks[pack.name]
+                for n in _VECTOR_STAGES:
+                    p = pack.parameters
+                    names = clocks[n]
+                    start = (
+                        names.clock
+                        if isinstance(names.clock, ClockStart)
+                        else ClockStart(p.at(names.clock, on).value)
+                    )
+                    clock = {
+                        ClockStart.ACKNOWLEDGEMENT: 0,
+                        ClockStart.RECEIPT: 1,
+                        ClockStart.ESCALATION_REQUEST: 1,
+                    }.get(start)
+                    if clock is None:
+                        raise UnknownParameterError("clock not modelled")
+                    found.append(
+                        (
+                            int(p.at(names.ack_days, on).value),
+                            int(p.at(names.respond_days, on).value),
+                            clock,
+                            int(p.at(names.cap, on).value),
+                        )
+                    )
+                self._params[key] = tuple(found)
+            except (UnknownParameterError, ValueError):
+                self._params[key] = None
+        return self._params[key]
+
+    def _start(self, day: date, at: Any) -> int:
+        key = (day, at)
+        found = self._day0.get(key)
+        if found is None:
+            e = self.engine
+            found = e.conventions.effective_receipt(e.calendar, day, at)[0].toordinal()
+            self._day0[key] = found
+        return found
+
+    def _vectorise(self, pack: Pack, cases: Sequence[Complaint]) -> _Vector | None:
+        n_cases = len(cases)
+        if not n_cases:
+            return None
+        fine = [True] * n_cases
+        # One row of _STAGE_COLUMNS per stage met, turned into arrays at the end.
+        rows: dict[int, list[tuple[int, ...]]] = {1: [], 2: []}
+        withdrawn = [0] * n_cases
+        closed = [0] * n_cases
+        beyond = [False] * n_cases  # a stage after the second, which the vector does not model
+        start = self._start
+        for i, case in enumerate(cases):
+            params = self._stage_params(pack, case.received_on)
+            if params is None:
+                fine[i] = False
+                continue
+            if case.withdrawn_on is not None:
+                withdrawn[i] = case.withdrawn_on.toordinal()
+            if case.closed_on is not None:
+                closed[i] = case.closed_on.toordinal()
+            stages = case.stages
+            top = max((st.number for st in stages), default=0)
+            beyond[i] = top > 2
+            for st in stages:
+                s = st.number
+                if s != 1 and s != 2:
+                    continue
+                extensions = st.extensions
+                if len(extensions) > 1:
+                    fine[i] = False
+                    break
+                try:
+                    if s == 1:
+                        day0 = start(case.received_on, case.received_at)
+                        received = case.received_on.toordinal()
+                    else:
+                        assert st.requested_on is not None
+                        day0 = start(st.requested_on, None)
+                        received = st.requested_on.toordinal()
+                except (CalendarRangeError, AssertionError):
+                    fine[i] = False
+                    break
+                ack = st.acknowledged
+                response = st.response
+                ext = extensions[0] if extensions else None
+                rows[s].append(
+                    (  # the case's index, then _STAGE_COLUMNS in order
+                        i,
+                        1,
+                        day0,
+                        received,
+                        ack.on.toordinal() if ack is not None else 0,
+                        int(
+                            ack is not None
+                            and ack.definition is not None
+                            and ack.definition.is_complete
+                        ),
+                        response.issued_on.toordinal() if response is not None else 0,
+                        int(ext is not None),
+                        ext.notified_on.toordinal() if ext is not None else 0,
+                        ext.new_due.toordinal() if ext is not None else 0,
+                        int(ext is not None and bool(ext.good_reason)),
+                        int(ext is not None and bool(ext.reason)),
+                        int(top > s),
+                        *params[s - 1],
+                    )
+                )
+        ok = np.asarray(fine, dtype=bool)
+        a: dict[str, Any] = {}
+        for s, met in rows.items():
+            table = np.zeros((len(_STAGE_COLUMNS), n_cases), dtype=np.int64)
+            if met:
+                got = np.asarray(met, dtype=np.int64)
+                table[:, got[:, 0]] = got[:, 1:].T
+            for k, name in enumerate(_STAGE_COLUMNS):
+                a[f"{name}{s}"] = table[k]
+        wd = np.asarray(withdrawn, dtype=np.int64)
+        cl = np.asarray(closed, dtype=np.int64)
+        as_of = self.as_of.toordinal() if self.as_of else 0
+        literal = self.engine.conventions.late_acknowledgement is LateAcknowledgement.LITERAL
+        add = self.engine.calendar.add_working_days_array
+        out = _Vector(ok=ok, n=n_cases)
+        # An unfinished obligation is judged at the as-of date; without one, a case that
+        # ended is judged at the day it ended (closed, else withdrawn), as judge_deadline does.
+        ended = np.where(cl > 0, cl, wd)
+        judge_at = np.full(n_cases, as_of, dtype=np.int64) if as_of else ended
+        within_code = ~np.asarray(beyond, dtype=bool)
+        for s in (1, 2):
+            has = a[f"has{s}"] == 1
+            d0, ackd, respd = a[f"day0{s}"], a[f"ack{s}"], a[f"resp{s}"]
+            ack_due = add(np.where(has, d0, self._first), np.maximum(a[f"ack_days{s}"], 1))
+            late_ack = ackd > ack_due
+            if literal:
+                trig = np.where(ackd == 0, ack_due, ackd)
+            else:
+                trig = np.where((ackd == 0) | late_ack, ack_due, ackd)
+            trig = np.where(a[f"clock{s}"] == 1, d0, trig)
+            orig_due = add(np.where(has, trig, self._first), np.maximum(a[f"respond_days{s}"], 1))
+            capw = a[f"cap{s}"]
+            cap_due = np.where(
+                capw > 0, add(np.where(has, orig_due, self._first), np.maximum(capw, 1)), orig_due
+            )
+            bad = has & ((ack_due < 0) | (orig_due < 0) | (cap_due < 0) | (trig < 0))
+            bad |= has & ((a[f"ack_days{s}"] < 1) | (a[f"respond_days{s}"] < 1))
+            # one extension at most: notified after the original deadline -> ignored
+            has_ext = a[f"n_ext{s}"] == 1
+            accepted = has_ext & (a[f"notified{s}"] <= orig_due)
+            over_cap = a[f"new_due{s}"] > cap_due
+            no_good = a[f"good{s}"] == 0
+            moved = np.where(over_cap & no_good, cap_due, a[f"new_due{s}"])
+            eff_due = np.where(accepted, np.maximum(orig_due, moved), orig_due)
+            # acknowledgement (6.2 / 6.11)
+            acked = ackd > 0
+            v_ack = np.full(n_cases, _NA, dtype=np.int8)
+            v_ack[acked & ~late_ack] = _PASS
+            v_ack[acked & ~late_ack & (a[f"definition{s}"] == 0)] = _FAIL
+            v_ack[acked & late_ack] = _FAIL
+            pending = ~acked & ~((wd > 0) & (wd <= ack_due))
+            overdue_ack = pending & (judge_at > 0) & (judge_at > ack_due)
+            v_ack[overdue_ack] = _FAIL
+            v_ack[~has] = _NA
+            # response (6.3 / 6.14)
+            done = respd > 0
+            v_resp = np.full(n_cases, _NA, dtype=np.int8)
+            v_resp[done] = np.where(respd[done] <= eff_due[done], _PASS, _FAIL)
+            stopped = np.where(wd > 0, wd, np.where(a[f"later{s}"] == 1, 0, cl))
+            open_ = ~done & ~((stopped > 0) & (stopped <= eff_due))
+            v_resp[open_ & (judge_at > 0) & (judge_at > eff_due)] = _FAIL
+            v_resp[~has] = _NA
+            # extensions (6.4 / 6.15)
+            v_ext = np.full(n_cases, _NA, dtype=np.int8)
+            problem = (~accepted) | (over_cap & no_good) | (a[f"reason{s}"] == 0)
+            v_ext[has_ext] = np.where(problem[has_ext], _FAIL, _PASS)
+            v_ext[~has] = _NA
+            # only_when_late: the stage ended (answered, else withdrawn, else reached the
+            # as-of date) within its declared timescale, or, with no as-of date, has not ended.
+            end = np.where(done, respd, np.where(wd > 0, wd, as_of))
+            within_code &= ~has | (end == 0) | (end <= orig_due)
+            out.ok &= ~bad
+            for rule_id, (what, stage) in self._shapes[pack.name].items():
+                if stage != s:
+                    continue
+                verdicts = {"acknowledge": v_ack, "respond": v_resp, "extension": v_ext}[what]
+                due_days = {"acknowledge": ack_due, "respond": eff_due, "extension": orig_due}[what]
+                out.verdicts[rule_id] = verdicts
+                out.due_month[rule_id] = self._months(np.where(has & ~bad, due_days, self._first))
+            out.stage[s] = _StageVector(
+                has=has,
+                received=a[f"received{s}"],
+                responded=respd,
+                on_time=done & (respd <= eff_due),
+                on_time_original=done & (respd <= orig_due),
+                ack_status=np.where(
+                    acked,
+                    np.where(late_ack, 2, 1),
+                    np.where(overdue_ack, 3, 0),
+                ),
+            )
+            out.withdrawn = wd > 0
+        out.on_time = within_code
+        # dates the month table must cover
+        for s in (1, 2):
+            sv = out.stage[s]
+            for arr in (sv.received, sv.responded):
+                inside = (arr == 0) | ((arr >= self._first) & (arr <= self._last))
+                out.ok &= inside | ~sv.has
+        return out
+
+    def _months(self, ordinals: Any) -> Any:
+        offset = np.clip(ordinals - self._first, 0, len(self._month_index) - 1)
+        return self._month_index[offset]
+
+    def _tally_vector(self, vec: _Vector, summary: BulkSummary) -> None:
+        counts = summary.tally.counts
+        for s in (1, 2):
+            sv = vec.stage[s]
+            base = vec.ok & sv.has
+            if not base.any():
+                continue
+            received = self._months(np.where(base, sv.received, self._first))
+            responded_mask = base & (sv.responded > 0)
+            responded = self._months(np.where(responded_mask, sv.responded, self._first))
+
+            def add(
+                measure: str, mask: Any, months: Any, into: Counter[Any] = counts, s: int = s
+            ) -> None:
+                if not mask.any():
+                    return
+                values, n = np.unique(months[mask], return_counts=True)
+                for m, k in zip(values.tolist(), n.tolist(), strict=True):
+                    into[(measure, s, f"{m // 12:04d}-{m % 12 + 1:02d}")] += k
+
+            add("received", base, received)
+            add("received", base & vec.withdrawn, received, summary.tally.withdrawn)
+            add("responded", responded_mask, responded)
+            add("received_responded", responded_mask, received)
+            add("on_time", responded_mask & sv.on_time, responded)
+            add("received_on_time", responded_mask & sv.on_time, received)
+            add("on_time_original", responded_mask & sv.on_time_original, responded)
+            add("received_on_time_original", responded_mask & sv.on_time_original, received)
+            add("ack_in_time", base & (sv.ack_status == 1), received)
+            add("ack_late", base & (sv.ack_status == 2), received)
+            add("ack_overdue", base & (sv.ack_status == 3), received)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """The checks to call on a case with given facts, and the gated rules it cannot meet."""
+
+    run: tuple[tuple[str, CaseCheck], ...]
+    skipped: tuple[tuple[str, Verdict, str | None], ...]
+
+
+def _error_message(rule_id: str, exc: BaseException) -> str:
+    if isinstance(exc, RuleOvertime):
+        return f"rule {rule_id} {exc}; stopped"
+    return f"rule raised {type(exc).__name__}: {exc}"
+
+
+def _plan(checks: Sequence[tuple[str, CaseCheck]], facts: int, settled: Mapping[str, str]) -> _Plan:
+    run: list[tuple[str, CaseCheck]] = []
+    skipped: list[tuple[str, Verdict, str | None]] = []
+    for rule_id, check in checks:
+        if rule_id in settled:
+            skipped.append((rule_id, Verdict.NOT_APPLICABLE, settled[rule_id]))
+        elif isinstance(check, GatedCheck):
+            if check.applies(facts):
+                run.append((rule_id, check.check))  # the gate is passed: call what it guards
+            else:
+                skipped.append((rule_id, Verdict.NOT_APPLICABLE, check.otherwise))
+        else:
+            run.append((rule_id, check))
+    return _Plan(tuple(run), tuple(skipped))
+
+
+class _Planned:
+    """A plan in use for one chunk: how many cases took it, and each run rule's verdicts."""
+
+    __slots__ = ("cases", "logs", "plan")
+
+    def __init__(self, plan: _Plan) -> None:
+        self.plan = plan
+        self.cases = 0
+        self.logs: list[list[Verdict]] = [[] for _ in plan.run]
+
+
+@dataclass(slots=True)
+class _StageVector:
+    has: Any
+    received: Any
+    responded: Any
+    on_time: Any
+    on_time_original: Any
+    ack_status: Any  # 0 none, 1 in time, 2 late, 3 overdue
+
+
+@dataclass(slots=True)
+class _Vector:
+    ok: Any
+    n: int
+    verdicts: dict[str, Any] = field(default_factory=dict)
+    due_month: dict[str, Any] = field(default_factory=dict)
+    #: cases whose modelled stages all ended within their original response deadlines
+    #: (none beyond the modelled stages): not applicable to a rule declaring only_when_late
+    on_time: Any = None
+    stage: dict[int, _StageVector] = field(default_factory=dict)
+    withdrawn: Any = None
+
+
+# -- streaming over iterables and files -----------------------------------------------------
+
+
+def evaluate_cases(
+    cases: Iterable[Complaint],
+    *,
+    engine: Engine | None = None,
+    pack: str | Pack | None = None,
+    as_of: date | None = None,
+    organisation: Organisation | None = None,
+    fast: bool = True,
+    chunk_size: int = 2000,
+    summary: BulkSummary | None = None,
+) -> Iterator[CaseResult]:
+    """Verdicts of every case rule on each case, streaming: one :class:`CaseResult` each.
+
+    Pass a :class:`BulkSummary` to collect the running totals (verdict counts, TSM
+    tallies, breaches by month) as the results are consumed; a case no pack can judge
+    (received before any installed Code) is then listed in ``summary.rejected``. Without a
+    summary there is nowhere to list it, so such a case raises :class:`NoPackError`
+    instead of vanishing.
+    """
+    evaluator = BulkEvaluator(engine, pack=pack, as_of=as_of, organisation=organisation, fast=fast)
+    totals = summary if summary is not None else BulkSummary()
+    chunk: list[tuple[int | None, Complaint]] = []
+
+    def run(items: list[tuple[int | None, Complaint]]) -> list[CaseResult]:
+        before = len(totals.rejected)
+        results = evaluator.evaluate(items, totals)
+        if summary is None and len(totals.rejected) > before:
+            raise NoPackError(totals.rejected[before].reason)
+        return results
+
+    for case in cases:
+        chunk.append((None, case))
+        totals.rows_in += 1
+        if len(chunk) >= chunk_size:
+            yield from run(chunk)
+            chunk = []
+    if chunk:
+        yield from run(chunk)
+
+
+@dataclass(frozen=True, slots=True)
+class _Settings:
+    """What a worker process needs to build its own engine and evaluator."""
+
+    blocked: tuple[str, ...]
+    autoload: bool | None
+    closures: tuple[date, ...]
+    conventions: Conventions
+    pack: str | None
+    as_of: date | None
+    organisation: Organisation | None
+    fast: bool
+    messages: bool
+    results: bool
+    converter: RowConverter
+    rule_time_budget: float | None = None
+
+
+_WORKER: tuple[BulkEvaluator, RowConverter] | None = None
+
+
+def _make_worker(settings: _Settings) -> tuple[BulkEvaluator, RowConverter]:
+    engine = Engine(
+        registry=PackRegistry(autoload=settings.autoload, blocked=list(settings.blocked)),
+        calendar=WorkingCalendar(closures=settings.closures),
+        conventions=settings.conventions,
+        rule_time_budget=settings.rule_time_budget,
+    )
+    evaluator = BulkEvaluator(
+        engine,
+        pack=settings.pack,
+        as_of=settings.as_of,
+        organisation=settings.organisation,
+        fast=settings.fast,
+        messages=settings.messages,
+        results=settings.results,
+    )
+    return evaluator, settings.converter
+
+
+def _init_worker(settings: _Settings) -> None:
+    global _WORKER
+    _WORKER = _make_worker(settings)
+
+
+def _work(chunk: list[tuple[int, Any]] | RawBatch) -> tuple[BulkSummary, list[CaseResult]]:
+    assert _WORKER is not None
+    return _process(_WORKER[0], _WORKER[1], chunk)
+
+
+def _process(
+    evaluator: BulkEvaluator, converter: RowConverter, chunk: list[tuple[int, Any]] | RawBatch
+) -> tuple[BulkSummary, list[CaseResult]]:
+    summary = BulkSummary()
+    good: list[tuple[int | None, Complaint]] = []
+    if not isinstance(chunk, list):  # a RawBatch, read as columns (see io/columnar.py)
+        from ..io.columnar import convert_batch
+
+        flat = convert_batch(chunk, converter)
+        summary.rows_in += flat.rows_in
+        for row in flat.rejected:
+            summary.reject(row, row.problems)
+        numbers = flat.table.column("row").to_pylist()
+        good = list(zip(numbers, flat.cases, strict=True))
+        return summary, evaluator.evaluate(good, summary)
+    for number, record in converter.split(chunk):
+        summary.rows_in += 1
+        row = converter.convert(number, record)
+        if row.case is None:
+            summary.reject(row, row.problems)
+        else:
+            good.append((number, row.case))
+    return summary, evaluator.evaluate(good, summary)
+
+
+class Progress:
+    """A progress bar on stderr, drawn only when stderr is a terminal (or when asked).
+
+    With the share of the file read it draws a bar and a percentage; without, a count.
+    """
+
+    def __init__(
+        self, stream: TextIO | None = None, *, enabled: bool | None = None, width: int = 24
+    ) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = self.stream.isatty() if enabled is None else enabled
+        self.width = width
+        self.start = _time.perf_counter()
+        self.last = 0.0
+
+    def update(
+        self, rows: int, rejected: int, *, fraction: float | None = None, final: bool = False
+    ) -> None:
+        if not self.enabled:
+            return
+        now = _time.perf_counter()
+        if not final and now - self.last < 0.2:
+            return
+        self.last = now
+        rate = rows / max(now - self.start, 1e-9)
+        bar = ""
+        if fraction is not None or final:
+            share = 1.0 if final else min(max(fraction or 0.0, 0.0), 1.0)
+            filled = round(share * self.width)
+            bar = f"[{'#' * filled}{'-' * (self.width - filled)}] {share:4.0%} "
+        end = "\n" if final else ""
+        self.stream.write(f"\r{bar}{rows:,} rows ({rejected:,} rejected), {rate:,.0f} rows/s{end}")
+        self.stream.flush()
+
+
+def evaluate_file(
+    path: str | Path,
+    mapping: ColumnMapping | str | Path | None = None,
+    *,
+    engine: Engine | None = None,
+    pack: str | None = None,
+    as_of: date | None = None,
+    organisation: Organisation | None = None,
+    fast: bool = True,
+    messages: bool = True,
+    on_result: Callable[[CaseResult], None] | None = None,
+    jobs: int = 1,
+    chunk_size: int = 5000,
+    progress: Progress | None = None,
+    blocked: Sequence[str] = (),
+    autoload: bool | None = None,
+) -> BulkSummary:
+    """Evaluate a case export (CSV, JSON Lines, JSON, Parquet), streaming; returns the totals.
+
+    ``on_result`` receives each case's :class:`CaseResult` in input order (none are
+    kept). ``jobs`` > 1 spreads chunks over that many worker processes; each builds its
+    own engine with the given engine's calendar closures and conventions, loading packs
+    through their entry points (``blocked``, ``autoload``). Rows in = rows evaluated +
+    rows rejected (each rejected row's problems are in the summary).
+    """
+    reader = CaseReader(path, mapping)
+    engine = engine if engine is not None else Engine()
+    if pack is not None:
+        engine.pack(pack)  # an unknown pack fails here, not in every worker
+    want_results = on_result is not None
+    summary = BulkSummary()
+    settings = _Settings(
+        blocked=tuple(blocked),
+        autoload=autoload,
+        closures=tuple(sorted(engine.calendar.closures)),
+        conventions=engine.conventions,
+        pack=pack,
+        as_of=as_of,
+        organisation=organisation,
+        fast=fast,
+        messages=messages and want_results,
+        results=want_results,
+        converter=reader.converter,
+        rule_time_budget=engine.rule_time_budget,
+    )
+
+    def chunks() -> Iterator[list[tuple[int, Any]] | RawBatch]:
+        # pyarrow is loaded here, for a file, never for judging one case
+        from ..io.columnar import columnar_batches, raw_batches, rechunk
+
+        if columnar_batches(reader):
+            yield from rechunk(raw_batches(reader), chunk_size)
+            return
+        batch: list[tuple[int, Any]] = []
+        for item in reader.raw_records():
+            batch.append(item)
+            if len(batch) >= chunk_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def consume(part: BulkSummary, results: list[CaseResult]) -> None:
+        summary.merge(part)
+        if on_result is not None:
+            for result in results:
+                on_result(result)
+        if progress is not None:
+            progress.update(
+                summary.rows_in, summary.rejected_rows, fraction=reader.fraction(summary.rows_in)
+            )
+
+    if jobs <= 1:
+        evaluator = BulkEvaluator(
+            engine,
+            pack=pack,
+            as_of=as_of,
+            organisation=organisation,
+            fast=fast,
+            messages=settings.messages,
+            results=want_results,
+        )
+        for batch in chunks():
+            consume(*_process(evaluator, reader.converter, batch))
+    else:
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        ctx = multiprocessing.get_context(method)
+        with ctx.Pool(jobs, initializer=_init_worker, initargs=(settings,)) as pool:
+            pending: deque[Any] = deque()
+            for batch in chunks():
+                pending.append(pool.apply_async(_work, (batch,)))
+                while len(pending) > jobs * 2:
+                    consume(*pending.popleft().get())
+            while pending:
+                consume(*pending.popleft().get())
+    if progress is not None:
+        progress.update(summary.rows_in, summary.rejected_rows, final=True)
+    return summary
+
+
+def default_jobs() -> int:
+    """Worker processes to use by default: the CPUs this process may run on, at most 8."""
+    try:
+        count = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        count = os.cpu_count() or 1
+    return max(1, min(count, 8))
+
+
+def validate_case(
+    data: Complaint | Mapping[str, Any],
+    *,
+    engine: Engine | None = None,
+    pack: str | Pack | None = None,
+    as_of: date | None = None,
+    organisation: Organisation | None = None,
+) -> list[Finding]:
+    """Findings of every case rule on one case, given as a :class:`Complaint` or its data.
+
+    Data that does not validate raises :class:`InputError` naming each field at fault.
+    """
+    if isinstance(data, Complaint):
+        case = data
+    else:
+        try:
+            case = Complaint.model_validate(data)
+        except ValidationError as exc:
+            problems = [
+                InputProblem(
+                    format_location([p for p in e["loc"] if isinstance(p, int | str)]),
+                    e["msg"].removeprefix("Value error, "),
+                )
+                for e in exc.errors(include_url=False)
+            ]
+            raise InputError("<case>", problems) from None
+    chosen = engine if engine is not None else _shared_engine()
+    return chosen.case_findings(case, pack=pack, as_of=as_of, organisation=organisation)
+
+
+def measure_tsm(
+    cases: Iterable[Complaint],
+    period: ReportingPeriod,
+    *,
+    organisation: Organisation | None = None,
+    options: TsmOptions | None = None,
+    engine: Engine | None = None,
+    as_of: date | None = None,
+) -> TsmReport:
+    """TSM CH01 and CH02 (and acknowledgement rates) over ``cases`` for one period."""
+    summary = BulkSummary()
+    for _ in evaluate_cases(
+        cases, engine=engine, as_of=as_of, organisation=organisation, summary=summary
+    ):
+        pass
+    return summary.tally.report(period, options or TsmOptions(), organisation)
+
+
+_ENGINE: Engine | None = None
+
+
+def _shared_engine() -> Engine:
+    global _ENGINE
+    if _ENGINE is None:
+        _ENGINE = Engine()
+    return _ENGINE

@@ -1,0 +1,1 @@
+"""Working days (bank holidays, closures, conventions) and what today is."""

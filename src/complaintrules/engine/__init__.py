@@ -1,0 +1,1 @@
+"""Running the rules over one case, a policy or an organisation; deadlines due."""

@@ -1,0 +1,1 @@
+"""Reading inputs: YAML and JSON files, CRM exports and their column mappings."""

@@ -1,0 +1,1 @@
+"""The case, the landlord's policy and the organisation, as validated data."""

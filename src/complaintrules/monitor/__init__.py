@@ -1,0 +1,1 @@
+"""The live monitor: case events in, alerts out, on durable-rules."""

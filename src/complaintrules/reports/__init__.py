@@ -1,0 +1,1 @@
+"""Everything written out: reports in each format, forms, TSM measures, docs."""

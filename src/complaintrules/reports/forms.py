@@ -1,0 +1,167 @@
+"""The self-assessment form and action plan as Markdown and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from .action_plan import NO_ACTION, ActionPlan, PlanRow
+from .escaping import markdown_text, spreadsheet_row
+from .self_assessment import COLUMNS, NO_EQUIVALENT, Comply, SelfAssessmentForm
+
+__all__ = [
+    "PLAN_COLUMNS",
+    "form_intro",
+    "other_code_notes",
+    "plan_cells",
+    "render_form_csv",
+    "render_form_markdown",
+    "render_plan_csv",
+    "render_plan_markdown",
+]
+
+PLAN_COLUMNS = ("Ref", "Requirement", "Commentary", "Actions", "Timescales", "Lead")
+
+
+def form_intro(form: SelfAssessmentForm) -> list[str]:
+    """The paragraphs above the form, as plain text."""
+    scope = []
+    if form.policy_name:
+        scope.append(f"the complaints policy ({form.policy_name})")
+    scope.append("the organisation's governance facts and attestations")
+    if form.cases is not None:
+        span = f", received {form.period[0]} to {form.period[1]}" if form.period else ""
+        scope.append(f"{form.cases} complaint cases{span}")
+    tally = form.tally()
+    counts = ", ".join(f"{tally[c]} {c.value}" for c in Comply)
+    source = f", {form.as_of_source}" if form.as_of_source not in (None, "given") else ""
+    lines = [
+        f"Self-assessment of {form.landlord} against the {form.pack.title} "
+        f"({form.pack.name} {form.pack.version}).",
+        f"Pre-filled by complaintrules from {', '.join(scope)}"
+        + (f", as of {form.as_of}{source}." if form.as_of else "."),
+        f"{len(form.rows)} provisions: {counts}.",
+        *other_code_notes(form),
+        "The requirements are summarised in our own words; the Code's own text governs. "
+        "Rows marked 'Evidence needed' need a person's attestation or facts the files did "
+        "not give. The complaints officer completes the form and the governing body "
+        "approves it.",
+    ]
+    return lines
+
+
+def other_code_notes(form: SelfAssessmentForm) -> list[str]:
+    """What the form says when some cases were judged under another Code."""
+    lines = []
+    for name, title, count in form.other_codes:
+        lines.append(
+            f"Note: {count} case{'s' if count != 1 else ''} in this period "
+            f"{'were' if count != 1 else 'was'} judged under the {title} ({name}), the Code in "
+            f"force when {'they were' if count != 1 else 'it was'} received, and "
+            f"{'are' if count != 1 else 'is'} shown on the rows of the equivalent provisions "
+            f"of the {form.pack.title}; each such row says so."
+        )
+    if form.no_equivalent:
+        refs = ", ".join(row.rule_id for row in form.no_equivalent)
+        lines.append(
+            f"{len(form.no_equivalent)} provision(s) of another Code have findings but no "
+            f"equivalent on this form ({refs}); they are listed under '{NO_EQUIVALENT}'."
+        )
+    return lines
+
+
+def _md(text: str) -> str:
+    return markdown_text(text)  # names, references and actions come from input files
+
+
+def render_form_markdown(form: SelfAssessmentForm, plan: ActionPlan | None = None) -> str:
+    """One Markdown table per Code section, then the action plan if given."""
+    out = [f"# Self-assessment against the Complaint Handling Code: {_md(form.landlord)}", ""]
+    for line in form_intro(form):
+        out += [_md(line), ""]
+    for section in form.all_sections:
+        out += [f"## {_md(section.title)}", ""]
+        out.append("| " + " | ".join(COLUMNS) + " |")
+        out.append("|" + "---|" * len(COLUMNS))
+        for row in section.rows:
+            comply = f"**{row.comply.value}**" if row.comply is Comply.NO else row.comply.value
+            evidence = "<br>".join(_md(e) for e in row.evidence)
+            out.append(
+                f"| {_md(row.provision)} | {_md(row.requirement)} | {comply} | {evidence} | "
+                f"{_md(row.commentary)} |"
+            )
+        out.append("")
+    if plan is not None:
+        out.append(render_plan_markdown(plan, heading_level=2))
+    return "\n".join(out).rstrip() + "\n"
+
+
+def plan_cells(row: PlanRow) -> tuple[str, str, str, str, str, str]:
+    """The six cells of a plan row as plain text (lines joined with newlines)."""
+    if row.actions:
+        actions = "\n".join(a.action + (f" [{a.status}]" if a.status else "") for a in row.actions)
+        timescales = "\n".join(a.timescale or "-" for a in row.actions)
+        leads = "\n".join(a.lead or "-" for a in row.actions)
+    else:
+        actions, timescales, leads = NO_ACTION, "-", "-"
+    return (row.ref, row.requirement, row.commentary, actions, timescales, leads)
+
+
+def _plan_table(rows: Sequence[PlanRow]) -> list[str]:
+    out = ["| " + " | ".join(PLAN_COLUMNS) + " |", "|" + "---|" * len(PLAN_COLUMNS)]
+    for row in rows:
+        cells = [_md(c) for c in plan_cells(row)]
+        if not row.has_action:
+            cells[3] = f"**{cells[3]}**"
+        out.append("| " + " | ".join(cells) + " |")
+    return out
+
+
+def render_plan_markdown(plan: ActionPlan, *, heading_level: int = 1) -> str:
+    h = "#" * heading_level
+    title = plan.name or f"Action plan: {plan.landlord}"
+    out = [f"{h} {_md(title)}", ""]
+    missing = plan.without_action
+    if missing:
+        refs = _md(", ".join(r.ref for r in missing))
+        out += [f"{len(missing)} non-compliant provision(s) without an action yet: {refs}.", ""]
+    if not plan.tables:
+        out += ["Every provision complies and no improvement actions are recorded.", ""]
+    for title, rows in plan.tables:
+        out += [f"{h}# {_md(title)}", "", *_plan_table(rows), ""]
+    return "\n".join(out)
+
+
+def _csv(rows: Sequence[Sequence[str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows(spreadsheet_row(row) for row in rows)
+    return buffer.getvalue()
+
+
+def render_form_csv(form: SelfAssessmentForm) -> str:
+    """One row per provision; the section is a column (spreadsheets have no sub-tables)."""
+    rows: list[Sequence[str]] = [("Section", "Rule", *COLUMNS)]
+    for section in form.all_sections:
+        for row in section.rows:
+            rows.append(
+                (
+                    section.title,
+                    row.rule_id,
+                    row.provision,
+                    row.requirement,
+                    row.comply.value,
+                    "\n".join(row.evidence),
+                    row.commentary,
+                )
+            )
+    return _csv(rows)
+
+
+def render_plan_csv(plan: ActionPlan) -> str:
+    rows: list[Sequence[str]] = [("Table", *PLAN_COLUMNS, "Comply")]
+    for title, plan_rows in plan.tables:
+        for row in plan_rows:
+            rows.append((title, *plan_cells(row), row.comply.value))
+    return _csv(rows)
