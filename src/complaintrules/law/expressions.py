@@ -363,12 +363,12 @@ class Expr:
 
     def iso(self) -> Expr:
         """A date as its ISO text (``2024-05-01``), for evidence and messages."""
-        return _Iso(self)
+        return _Text(self, "isoformat")
 
     def casefold(self) -> Expr:
         """Text compared without regard to case: Unicode case-folding, as
         :meth:`str.casefold` (missing stays missing)."""
-        return _Casefold(self)
+        return _Text(self, "casefold")
 
     def fields_that(self, names: Expr, test: str, *, sep: str = ", ") -> Expr:
         """Text: the names, among ``names`` (a list, usually a parameter), of this record's
@@ -858,51 +858,32 @@ class _MonthsAfter(Expr):
 
 
 @dataclass(frozen=True, slots=True)
-class _Iso(Expr):
+class _Text(Expr):
+    """A value's text by one of its own methods: ``isoformat`` of a date, ``casefold`` of a
+    text. Over a table, each distinct value is turned once by the same method in Python,
+    so the backends agree (Arrow has lower-casing but not Unicode case-folding: "Straße"
+    folds to "strasse")."""
+
     value: Expr
+    method: str
 
     def _build(self, c: _Compiler) -> Fn:
-        value = c(self.value)
+        value, method = c(self.value), self.method
 
-        def iso(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+        def text(case: Any, params: Mapping[str, Any], item: Any) -> Any:
             v = value(case, params, item)
-            return None if v is None else v.isoformat()
+            return None if v is None else getattr(v, method)()
 
-        return iso
+        return text
 
     def _arrow(self, env: _Columns) -> Any:
         import pyarrow as pa
 
-        days = _array(self.value._arrow(env), env.size)
-        return _per_value(days, lambda d: d.isoformat(), pa.string())
-
-    def _params(self) -> Iterator[str]:
-        yield from self.value._params()
-
-
-@dataclass(frozen=True, slots=True)
-class _Casefold(Expr):
-    value: Expr
-
-    def _build(self, c: _Compiler) -> Fn:
-        value = c(self.value)
-
-        def fold(case: Any, params: Mapping[str, Any], item: Any) -> Any:
-            v = value(case, params, item)
-            return None if v is None else v.casefold()
-
-        return fold
-
-    def _arrow(self, env: _Columns) -> Any:
-        import pyarrow as pa
-
-        # Arrow has lower-casing but not Unicode case-folding ("Straße" folds to
-        # "strasse"): fold each distinct text once with str.casefold, so the two backends
-        # fold alike.
-        v = _array(self.value._arrow(env), env.size).cast(pa.string())
-        encoded = v.dictionary_encode()
-        folded = pa.array([t.casefold() for t in encoded.dictionary.to_pylist()], pa.string())
-        return folded.take(encoded.indices)
+        values = _array(self.value._arrow(env), env.size)
+        if pa.types.is_large_string(values.type) or pa.types.is_dictionary(values.type):
+            values = values.cast(pa.string())
+        method = self.method
+        return _per_value(values, lambda v: getattr(v, method)(), pa.string())
 
     def _params(self) -> Iterator[str]:
         yield from self.value._params()
@@ -1241,15 +1222,12 @@ class _Gen:
         if isinstance(e, _Not):
             t = self.tmp()
             return f"(None if ({t} := {self.expr(e.value)}) is None else not {t})"
-        if isinstance(e, _Casefold):
+        if isinstance(e, _Text):
             t = self.tmp()
-            return f"(None if ({t} := {self.expr(e.value)}) is None else {t}.casefold())"
+            return f"(None if ({t} := {self.expr(e.value)}) is None else {t}.{e.method}())"
         if isinstance(e, _Aggregate) and e.kind == "count" and e.predicate is None:
             t = self.tmp()
             return f"(len({t}) if ({t} := {self.expr(e.items)}) else 0)"
-        if isinstance(e, _Iso):
-            t = self.tmp()
-            return f"(None if ({t} := {self.expr(e.value)}) is None else {t}.isoformat())"
         if isinstance(e, _MonthsAfter):
             a, b = self.tmp(), self.tmp()
             day, months = self.expr(e.value), self.expr(e.months)
