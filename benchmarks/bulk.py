@@ -20,7 +20,9 @@ Figures (targets from issue 6, for a 2-core machine):
    (read, convert, rules). For a code_2024 export, and a code_2020 one (cases received in
    2023), and with ``--inhouse`` one with examples/inhouse_pack installed.
    ``--ratio-sizes 100000,1000000 --ratio-runs 3`` chooses; ``--only-ratio`` skips
-   the rest; ``--other-src <another checkout>/src`` times that code too, run for run.
+   the rest; ``--other-python <venv>/bin/python`` times another checkout too, run for run,
+   through the interpreter of a virtual environment it is installed in (its own src/ and
+   its own packs: another src/ with this checkout's packs would not be that checkout).
 
 These are the benchmark's figures, not unit tests: they depend on the machine.
 """
@@ -239,21 +241,21 @@ def _dictreader_cpu(path: Path) -> float:
 
 
 def _cli_cpu(
-    path: Path, pack: str | None, src: Path | None = None, extra: Path | None = None
+    path: Path, pack: str | None, python: Path | None = None, extra: Path | None = None
 ) -> tuple[float, float]:
-    """CPU seconds and peak memory (MB) of one ``complaintrules cases`` run in a child."""
+    """CPU seconds and peak memory (MB) of one ``complaintrules cases`` run in a child,
+    under ``python`` (another checkout's virtual environment) or this interpreter."""
     command = [
-        sys.executable, "-m", "complaintrules", "cases", str(path), "--mapping", str(MAPPING),
+        str(python or sys.executable), "-m", "complaintrules", "cases", str(path),
+        "--mapping", str(MAPPING),
         "--as-of", "2025-03-31", "--format", "summary", "--no-fail", "--allow-rejected",
         "--jobs", "1", "--no-progress",
     ]  # fmt: skip
     if pack:
         command += ["--pack", pack]
     env = dict(os.environ)
-    # another checkout's code (its src/ folder), and a folder of extra packs
-    paths = [str(p) for p in (src, extra) if p is not None]
-    if paths:
-        env["PYTHONPATH"] = os.pathsep.join(paths)
+    if extra is not None:  # a folder of extra packs
+        env["PYTHONPATH"] = str(extra)
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     assert child.stderr is not None
     err = child.stderr.read()
@@ -375,7 +377,7 @@ def bench_ratio(
                 out[name]["split_cpu_seconds_in_process"] = _split(path)
             if other is not None:
                 out[name]["other"] = {
-                    "src": str(other),
+                    "python": str(other),
                     "cases_cpu_seconds": [round(c, 2) for c in others],
                     "ratio_median": round(statistics.median(others) / median_base, 1),
                     "peak_rss_mb_median": round(statistics.median(other_peaks), 1),
@@ -399,7 +401,11 @@ def main() -> None:
     parser.add_argument("--ratio-runs", type=int, default=3)
     parser.add_argument("--skip-ratio", action="store_true")
     parser.add_argument("--only-ratio", action="store_true")
-    parser.add_argument("--other-src", type=Path, help="also time this checkout's src/")
+    parser.add_argument(
+        "--other-python",
+        type=Path,
+        help="also time the checkout installed in this interpreter's virtual environment",
+    )
     parser.add_argument("--no-split", action="store_true")
     parser.add_argument(
         "--inhouse", action="store_true", help="also time a run with examples/inhouse_pack"
@@ -411,7 +417,12 @@ def main() -> None:
             "python_loop_10m_cpu_seconds": python_speed(),
             "loadavg_at_start": os.getloadavg(),
             "cases_vs_dictreader": bench_ratio(
-                sizes, args.ratio_runs, args.seed, args.other_src, not args.no_split, args.inhouse
+                sizes,
+                args.ratio_runs,
+                args.seed,
+                args.other_python,
+                not args.no_split,
+                args.inhouse,
             ),
             "loadavg_at_end": os.getloadavg(),
         }
