@@ -21,6 +21,7 @@ from complaintrules.authoring import (
     policy_definition_keeps,
     policy_example,
     policy_states,
+    refusals_explained,
     when,
 )
 
@@ -384,50 +385,11 @@ CHC20_1_8 = rule(
 )
 
 
-_EXPLAINED = item("explanation_given")
-_RIGHT_GIVEN = item("ombudsman_right_given")
-_refusal_explained = (
-    when(
-        _REFUSALS.any(_AT_STAGE1 & (_EXPLAINED.is_false() | _RIGHT_GIVEN.is_false())),
-        Verdict.FAIL,
-        "{problems}",
-    )
-    .when(
-        _REFUSALS.any(_AT_STAGE1 & (_EXPLAINED.is_null() | _RIGHT_GIVEN.is_null())),
-        Verdict.NEEDS_EVIDENCE,
-        "the case does not record: {unset}",
-    )
-    .otherwise(
-        Verdict.PASS,
-        "each refusal explained its reasons and the right to go to the Ombudsman",
-        values={
-            "problems": _REFUSALS.each_of(
-                (
-                    _EXPLAINED.is_false(),
-                    "refusals[{index}] did not explain why the matter is unsuitable",
-                ),
-                (
-                    _RIGHT_GIVEN.is_false(),
-                    "refusals[{index}] did not tell the resident they can go to the Ombudsman",
-                ),
-                where=_AT_STAGE1,
-            ),
-            "unset": _REFUSALS.each_of(
-                (_EXPLAINED.is_null(), "refusals[{index}].explanation_given"),
-                (_RIGHT_GIVEN.is_null(), "refusals[{index}].ombudsman_right_given"),
-                where=_AT_STAGE1,
-                sep=", ",
-            ),
-        },
-        each_facts=[
-            each_fact(
-                _REFUSALS,
-                "refusals[{index}].{name}",
-                {"explanation_given": _EXPLAINED, "ombudsman_right_given": _RIGHT_GIVEN},
-                where=_AT_STAGE1,
-            )
-        ],
-    )
+_refusal_explained = refusals_explained(
+    unsuitable="refusals[{index}] did not explain why the matter is unsuitable",
+    no_ombudsman_right="refusals[{index}] did not tell the resident they can go to the Ombudsman",
+    not_recorded="the case does not record: {unset}",
+    passed="each refusal explained its reasons and the right to go to the Ombudsman",
 )
 
 

@@ -31,6 +31,7 @@ from complaintrules.authoring import (
     not_applicable,
     passed,
     policy_says,
+    refusals_explained,
     when,
 )
 
@@ -509,54 +510,16 @@ CHC24_2_3 = rule(
 # -- 2.4 ---------------------------------------------------------------------------------
 
 
-_EXPLAINED = item("explanation_given")
-_RIGHT_GIVEN = item("ombudsman_right_given")
-_refusal_explained = (
-    when(
-        _REFUSALS.any(_AT_STAGE1 & (_EXPLAINED.is_false() | _RIGHT_GIVEN.is_false())),
-        Verdict.FAIL,
-        "{problems}",
-    )
-    .when(
-        _REFUSALS.any(_AT_STAGE1 & (_EXPLAINED.is_null() | _RIGHT_GIVEN.is_null())),
-        Verdict.NEEDS_EVIDENCE,
-        "the case does not record: set {unset}",
-    )
-    .otherwise(
-        Verdict.PASS,
-        "{count} refusal(s), each explained to the resident with their right to go "
-        "to the Ombudsman",
-        values={
-            "problems": _REFUSALS.each_of(
-                (
-                    _EXPLAINED.is_false(),
-                    "refusals[{index}] did not explain why the matter is unsuitable for the "
-                    "complaints process",
-                ),
-                (
-                    _RIGHT_GIVEN.is_false(),
-                    "refusals[{index}] did not tell the resident they can take the decision to "
-                    "the Ombudsman",
-                ),
-                where=_AT_STAGE1,
-            ),
-            "unset": _REFUSALS.each_of(
-                (_EXPLAINED.is_null(), "refusals[{index}].explanation_given"),
-                (_RIGHT_GIVEN.is_null(), "refusals[{index}].ombudsman_right_given"),
-                where=_AT_STAGE1,
-                sep=", ",
-            ),
-            "count": _REFUSALS.count(_AT_STAGE1),
-        },
-        each_facts=[
-            each_fact(
-                _REFUSALS,
-                "refusals[{index}].{name}",
-                {"explanation_given": _EXPLAINED, "ombudsman_right_given": _RIGHT_GIVEN},
-                where=_AT_STAGE1,
-            )
-        ],
-    )
+_refusal_explained = refusals_explained(
+    unsuitable=(
+        "refusals[{index}] did not explain why the matter is unsuitable for the complaints process"
+    ),
+    no_ombudsman_right=(
+        "refusals[{index}] did not tell the resident they can take the decision to the Ombudsman"
+    ),
+    not_recorded="the case does not record: set {unset}",
+    passed="{count} refusal(s), each explained to the resident with their right to go to the "
+    "Ombudsman",
 )
 
 

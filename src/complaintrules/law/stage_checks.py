@@ -59,6 +59,7 @@ __all__ = [
     "months_after",
     "out_of_time_refusals",
     "points_addressed",
+    "refusals_explained",
     "response_clock_start",
     "response_contents",
     "response_contents_at",
@@ -752,6 +753,60 @@ def points_addressed(number: int, points: str = "every point raised") -> CaseExp
             Verdict.PASS,
             f"the stage {number} response addressed every point (as recorded)",
             facts={"response.all_points_addressed": answered},
+        )
+    )
+
+
+def refusals_explained(
+    *, unsuitable: str, no_ombudsman_right: str, not_recorded: str, passed: str
+) -> CaseExpression:
+    """Every refusal at stage 1 explained why the matter is unsuitable and told the resident
+    of their right to go to the Ombudsman, as an expression both Codes share (2024 Code 2.4,
+    2020 Code 1.9). The messages are each Code's own words: ``unsuitable`` and
+    ``no_ombudsman_right`` one clause per refusal (``{index}``), ``not_recorded`` around the
+    fields left unset (``{unset}``), ``passed`` (may count the refusals, ``{count}``)."""
+    refusals = case_field("refusals")
+    at_stage1 = list_item("stage").eq(1)
+    explained = list_item("explanation_given")
+    right_given = list_item("ombudsman_right_given")
+    values: dict[str, Expr] = {
+        "problems": refusals.each_of(
+            (explained.is_false(), unsuitable),
+            (right_given.is_false(), no_ombudsman_right),
+            where=at_stage1,
+        ),
+        "unset": refusals.each_of(
+            (explained.is_null(), "refusals[{index}].explanation_given"),
+            (right_given.is_null(), "refusals[{index}].ombudsman_right_given"),
+            where=at_stage1,
+            sep=", ",
+        ),
+    }
+    if "{count}" in passed:
+        values["count"] = refusals.count(at_stage1)
+    return (
+        when(
+            refusals.any(at_stage1 & (explained.is_false() | right_given.is_false())),
+            Verdict.FAIL,
+            "{problems}",
+        )
+        .when(
+            refusals.any(at_stage1 & (explained.is_null() | right_given.is_null())),
+            Verdict.NEEDS_EVIDENCE,
+            not_recorded,
+        )
+        .otherwise(
+            Verdict.PASS,
+            passed,
+            values=values,
+            each_facts=[
+                each_fact(
+                    refusals,
+                    "refusals[{index}].{name}",
+                    {"explanation_given": explained, "ombudsman_right_given": right_given},
+                    where=at_stage1,
+                )
+            ],
         )
     )
 
