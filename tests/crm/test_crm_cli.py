@@ -34,7 +34,9 @@ def test_rejected_rows_are_an_input_error_unless_allowed(
     strict = [a for a in ARGS if a != "--allow-rejected"]
     assert main([*strict, "--format", "summary", "--no-fail"]) == 2
     err = capsys.readouterr().err
-    assert "row 19" in err and "row 43" in err
+    export = str(CRM / "export.csv")
+    assert f"{export}: row 19: " in err and f"{export}: row 43: " in err
+    assert f"complaintrules: {export}: 2 row(s) rejected" in err
     assert main([*ARGS, "--format", "summary", "--no-fail"]) == 0
 
 

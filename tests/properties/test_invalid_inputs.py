@@ -262,7 +262,7 @@ def test_every_bad_csv_row_is_rejected_and_counted(
     rejected = {r["row"] for r in summary["rejected"]}
     assert rejected == set(broken)
     for row, column in broken.items():
-        line = next(line for line in err.splitlines() if line.strip().startswith(f"row {row}:"))
+        line = next(line for line in err.splitlines() if f"{path}: row {row}:" in line)
         assert column in line, (column, line)
     # --allow-rejected: the rows are still listed, and the exit code is the verdicts' own
     code, _, err = _run([*argv, "--allow-rejected"], capsys)

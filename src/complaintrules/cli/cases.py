@@ -229,7 +229,7 @@ def run_cases(args: argparse.Namespace, engine: Engine) -> int:
         sys.stdout.write("\n")
     elif not args.summary:
         sys.stderr.write(render_summary(summary, report))
-    _list_rejected(summary)
+    _list_rejected(summary, args.file)
     _list_duplicates(summary)
     if summary.rejected_rows and not args.allow_rejected:
         # Bad rows are an input error: a CI job must not pass on an export it could not read.
@@ -261,16 +261,17 @@ def _writer(fmt: str, out: IO[str]) -> Callable[[CaseResult], None]:
     return write_jsonl
 
 
-def _list_rejected(summary: BulkSummary, limit: int = 20) -> None:
+def _list_rejected(summary: BulkSummary, source: object, limit: int = 20) -> None:
     if not summary.rejected_rows:
         return
     print(
-        f"complaintrules: {summary.rejected_rows} row(s) rejected "
+        f"complaintrules: {source}: {summary.rejected_rows} row(s) rejected "
         "(all of them are in the summary's 'rejected' list):",
         file=sys.stderr,
     )
+    # Each line names the file as well as the row, so a log line alone says where to look.
     for problem in summary.rejected[:limit]:
-        print(f"  {problem}", file=sys.stderr)
+        print(f"  {source}: {problem}", file=sys.stderr)
     if len(summary.rejected) > limit:
         print(f"  ... and {len(summary.rejected) - limit} more problem(s)", file=sys.stderr)
 
