@@ -21,7 +21,15 @@ import yaml
 
 from complaintrules.cli.main import main
 from complaintrules.io.loading import YamlLoader
-from complaintrules.reports.escaping import markdown_text, spreadsheet_cell, xml_text
+from complaintrules.reports.action_plan import ActionPlan, PlanRow
+from complaintrules.reports.escaping import (
+    markdown_text,
+    spreadsheet_cell,
+    terminal_text,
+    xml_text,
+)
+from complaintrules.reports.forms import render_plan_csv
+from complaintrules.reports.self_assessment import Comply
 
 ROOT = Path(__file__).resolve().parents[2]
 LANDLORD = ROOT / "examples" / "landlord"
@@ -32,6 +40,8 @@ PAYLOADS = {
     "script": "<script>alert(1)</script>",
     "img": "<img src=x onerror=alert(1)>",
     "control": "\x01\x0bC",
+    # (no carriage return: the CSV reader rejects a row with one inside a cell, as documented)
+    "terminal": "\x1b[2J\x1b]0;owned\x07OK\u202e\x9b",
 }
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _XML_FORBIDDEN = {chr(c) for c in range(0x20)} - {"\t", "\n", "\r"}
@@ -73,8 +83,8 @@ def hostile(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
     for number, row in enumerate(rows[1:]):
         row[0] = f"{payload}-{number}"
     crm = io.StringIO()
-    csv.writer(crm, lineterminator="\n").writerows(rows)
-    (tmp_path / "export.csv").write_text(crm.getvalue(), encoding="utf-8")
+    csv.writer(crm).writerows(rows)  # RFC 4180 line ends: a cell's carriage return is quoted
+    (tmp_path / "export.csv").write_text(crm.getvalue(), encoding="utf-8", newline="")
     return {
         "payload": payload,
         "kind": request.param,
@@ -120,6 +130,8 @@ def _assert_well_formed_xml(text: str, h: dict[str, str]) -> ET.Element:
     assert not _XML_FORBIDDEN & set(text)
     if h["kind"] == "control":
         assert "\ufffd\ufffdC-" in text, "the payload never arrived"
+    if h["kind"] == "terminal":
+        assert xml_text(h["payload"]) in text, "the payload never arrived"
     return root
 
 
@@ -131,9 +143,9 @@ def test_check_in_every_format(capsys: pytest.CaptureFixture[str], hostile: dict
     root = _assert_well_formed_xml(junit, hostile)
     assert root.tag == "testsuites" and int(root.get("tests", "0")) > 0
     assert all(suite.tag == "testsuite" for suite in root)
-    assert hostile["payload"].replace("\x01\x0b", "\ufffd\ufffd") in junit.replace(
-        "&lt;", "<"
-    ).replace("&gt;", ">").replace("&quot;", '"')
+    assert xml_text(hostile["payload"]) in junit.replace("&lt;", "<").replace("&gt;", ">").replace(
+        "&quot;", '"'
+    )
     json.loads(_run(capsys, *args, "sarif"))
     json.loads(_run(capsys, *args, "json"))
 
@@ -156,6 +168,42 @@ def test_forms_in_every_format(
         cell.text for table in document.tables for row in table.rows for cell in row.cells
     )
     assert xml_text(hostile["payload"]) in text
+
+
+def _assert_nothing_drives_the_terminal(text: str, h: dict[str, str]) -> None:
+    shown = {c for c in text if c not in "\n\t" and (ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0)}
+    assert not shown, shown
+    assert "\u202e" not in text
+    if h["kind"] == "terminal":
+        assert terminal_text(h["payload"]) in text, "the payload never arrived"
+
+
+def test_check_as_text_shows_control_characters_as_escapes(
+    capsys: pytest.CaptureFixture[str], hostile: dict[str, str]
+) -> None:
+    text = _run(capsys, "check", *_inputs(hostile), "--as-of", "2025-03-31", "--verbose")
+    _assert_nothing_drives_the_terminal(text, hostile)
+
+
+def test_cases_summary_and_rejections_on_stderr_show_control_characters_as_escapes(
+    capsys: pytest.CaptureFixture[str], hostile: dict[str, str]
+) -> None:
+    # The payload also in a date cell (the row's rejection on stderr quotes the cell) and
+    # as a repeated reference (the repeats are listed on stderr by reference).
+    with Path(hostile["export"]).open(encoding="utf-8", newline="") as source:
+        rows = list(csv.reader(source))
+    rows[1][rows[0].index("Date Logged")] = hostile["payload"]
+    rows[3][0] = rows[2][0]
+    export = Path(hostile["tmp"]) / "export-bad-date.csv"
+    with export.open("w", encoding="utf-8", newline="") as target:
+        csv.writer(target).writerows(rows)
+    argv = ["cases", str(export), "--mapping", str(CRM / "mapping.yaml")]
+    argv += ["--as-of", "2025-03-31", "--jobs", "1", "--allow-rejected", "--format", "jsonl"]
+    code = main(argv)
+    _, err = capsys.readouterr()
+    assert code in (0, 1), err
+    assert "row(s) rejected" in err and "repeat" in err
+    _assert_nothing_drives_the_terminal(err, hostile)
 
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
@@ -194,6 +242,19 @@ def test_cases_findings(
 )
 def test_spreadsheet_cell(value: object, written: object) -> None:
     assert spreadsheet_cell(value) == written
+
+
+def test_a_carriage_return_in_a_form_cell_stays_in_its_cell() -> None:
+    row = PlanRow("1.1", "R-1.1", "One", "a\rb", "c\r\nd", Comply.NO, ())
+    plan = ActionPlan("Landlord\rTwo", None, (row,), (), ())
+    written = list(csv.reader(io.StringIO(render_plan_csv(plan))))
+    assert len({len(r) for r in written}) == 1, written  # no cell broke its row
+    assert [c for c in written[1] if c in ("a\nb", "c\nd")] == ["a\nb", "c\nd"]
+
+
+def test_terminal_text_shows_controls_and_keeps_lines() -> None:
+    assert terminal_text("a\x1b[2Jb\rc\u202ed\n\te\x9b") == "a\\x1b[2Jb\\x0dc\\u202ed\n\te\\x9b"
+    assert terminal_text("plain £ text") == "plain £ text"
 
 
 def test_markdown_text_keeps_cells_and_shows_tags() -> None:

@@ -22,7 +22,7 @@ from typing import IO, Any
 from ..bulk.evaluate import BulkSummary, CaseResult, Progress, default_jobs, evaluate_file
 from ..engine.engine import Engine
 from ..io.loading import load_organisation
-from ..reports.escaping import spreadsheet_row
+from ..reports.escaping import spreadsheet_row, terminal_text
 from ..reports.output import (
     OutputError,
     atomic_writer,
@@ -271,7 +271,7 @@ def _list_rejected(summary: BulkSummary, source: object, limit: int = 20) -> Non
     )
     # Each line names the file as well as the row, so a log line alone says where to look.
     for problem in summary.rejected[:limit]:
-        print(f"  {source}: {problem}", file=sys.stderr)
+        print(terminal_text(f"  {source}: {problem}"), file=sys.stderr)
     if len(summary.rejected) > limit:
         print(f"  ... and {len(summary.rejected) - limit} more problem(s)", file=sys.stderr)
 
@@ -286,7 +286,7 @@ def _list_duplicates(summary: BulkSummary, limit: int = 20) -> None:
         file=sys.stderr,
     )
     for reference, first, row in summary.duplicates[:limit]:
-        print(f"  row {row}: {reference} (first at row {first})", file=sys.stderr)
+        print(terminal_text(f"  row {row}: {reference} (first at row {first})"), file=sys.stderr)
     if len(summary.duplicates) > limit:
         print(f"  ... and {len(summary.duplicates) - limit} more", file=sys.stderr)
 
@@ -345,4 +345,4 @@ def render_summary(summary: BulkSummary, report: dict[str, Any]) -> str:
         for month, by_rule in report["breaches_by_month"].items():
             listed = ", ".join(f"{r} {n}" for r, n in by_rule.items())
             lines.append(f"  {month}: {sum(by_rule.values())} ({listed})")
-    return "\n".join(lines) + "\n"
+    return terminal_text("\n".join(lines)) + "\n"

@@ -14,6 +14,10 @@ one helper here, used by every writer of that format:
 - :func:`markdown_text`: ``&``, ``<`` and ``>`` become HTML entities, so ``<script>`` or
   ``<img onerror=...>`` is shown as text, never passed to a renderer as HTML; backslashes
   and table pipes are escaped so a value stays inside its table cell.
+- :func:`terminal_text`: text for a terminal or a log. Control characters (an escape
+  sequence can clear the screen, move the cursor or retitle the window; a carriage return
+  can overwrite what a line said) and the bidirectional overrides that reorder what is shown
+  become visible escapes such as ``\\x1b`` and ``\\u202e``. Newlines and tabs are kept.
 - :func:`xml_text`: characters XML 1.0 does not allow (control characters other than tab,
   newline and carriage return; lone surrogates; U+FFFE and U+FFFF) become U+FFFD, so JUnit
   XML stays well-formed and Word documents can be written.
@@ -25,10 +29,11 @@ import html
 import re
 from collections.abc import Iterable
 
-__all__ = ["markdown_text", "spreadsheet_cell", "spreadsheet_row", "xml_text"]
+__all__ = ["markdown_text", "spreadsheet_cell", "spreadsheet_row", "terminal_text", "xml_text"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)\Z")
+_NOT_SHOWN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
@@ -59,3 +64,14 @@ def markdown_text(text: str, *, newline: str = "<br>") -> str:
 def xml_text(text: str) -> str:
     """``text`` with every character XML 1.0 does not allow replaced by U+FFFD."""
     return _NOT_XML.sub("\ufffd", text)
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_text(text: str) -> str:
+    """``text`` with every control character but newline and tab, and every bidirectional
+    control, written as a visible escape (``\\x1b``, ``\\u202e``)."""
+    return _NOT_SHOWN.sub(_visible, text)

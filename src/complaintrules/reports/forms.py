@@ -133,10 +133,17 @@ def render_plan_markdown(plan: ActionPlan, *, heading_level: int = 1) -> str:
     return "\n".join(out)
 
 
+def _one_line_break(cell: object) -> object:
+    return cell.replace("\r\n", "\n").replace("\r", "\n") if isinstance(cell, str) else cell
+
+
 def _csv(rows: Sequence[Sequence[str]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows(spreadsheet_row(row) for row in rows)
+    # A carriage return alone is a line break to a CSV reader but, with "\n" as the line
+    # terminator, not one the writer quotes for: every line break in a cell becomes "\n",
+    # which the writer does quote, so the cell stays one cell.
+    writer.writerows([_one_line_break(cell) for cell in spreadsheet_row(row)] for row in rows)
     return buffer.getvalue()
 
 

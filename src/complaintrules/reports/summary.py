@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..engine.engine import Report
 from ..law.rules import Finding, Level, Rule, Subject, Verdict
+from .escaping import terminal_text
 
 __all__ = ["RuleStatus", "render_text", "roll_up"]
 
@@ -116,4 +117,5 @@ def render_text(report: Report, rules: Sequence[Rule], *, verbose: bool = False)
         f"{counts['needs_evidence']} needs evidence, {counts['not_applicable']} n/a, "
         f"{counts['error']} error)"
     )
-    return "\n".join(lines)
+    # Messages and references carry the input's text: nothing in it may drive the terminal.
+    return terminal_text("\n".join(lines))
