@@ -112,7 +112,7 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
 def _assert_cells_escaped(text: str, payload: str) -> None:
     cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
     for cell in cells:
-        if cell.startswith(_FORMULA_START) and cell != "-":
+        if cell.startswith(_FORMULA_START) and set(cell) - {"-", "\n"}:
             float(cell)  # only a plain number may begin like a formula
     if payload.startswith(_FORMULA_START):
         assert any(c.startswith("'" + payload) for c in cells), "the payload never arrived"
@@ -236,6 +236,8 @@ def test_cases_findings(
         ("-5", "-5"),
         ("+3.5", "+3.5"),
         ("-", "-"),
+        ("-\n-", "-\n-"),
+        ("-\n=1", "'-\n=1"),
         ("a=b", "a=b"),
         (12, 12),
     ],

@@ -18,7 +18,13 @@ import pytest
 from complaintrules import Engine, PackRegistry
 from complaintrules.cli.main import EXIT_OK, EXIT_USAGE, main
 from complaintrules.io.loading import load_cases, load_organisation, load_policy
-from complaintrules.reports.action_plan import NO_ACTION, build_action_plan, load_actions
+from complaintrules.reports.action_plan import (
+    NO_ACTION,
+    ActionPlan,
+    build_action_plan,
+    load_actions,
+)
+from complaintrules.reports.forms import PLAN_COLUMNS, plan_cells
 from complaintrules.reports.self_assessment import (
     COLUMNS,
     Comply,
@@ -235,7 +241,10 @@ def test_action_plan_reads_actions_and_lists_rows_without_one(
 def test_action_plan_command_outputs(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code, out, _ = run(capsys, "action-plan", *INPUTS, "--actions", ACTIONS)
     assert code == EXIT_OK
-    assert "| Ref | Requirement | Commentary | Actions | Timescales | Lead |" in out
+    assert (
+        "| Ref | Requirement | Commentary | Actions | Timescales | Lead | Status | Completed |"
+        in out
+    )
     assert "| 6.13 |" in out and f"**{NO_ACTION}**" in out
     assert re.search(r"\d+ non-compliant provision\(s\) without an action yet: [\d., ]*6\.13", out)
     code, out, _ = run(capsys, "action-plan", *INPUTS, "--actions", ACTIONS, "--format", "csv")
@@ -256,6 +265,8 @@ def test_action_plan_command_outputs(capsys: pytest.CaptureFixture[str], tmp_pat
         "Actions",
         "Timescales",
         "Lead",
+        "Status",
+        "Completed",
     ]
 
 
@@ -279,6 +290,108 @@ def test_action_for_an_unknown_provision_names_file_line_and_field(
     code, _, err = run(capsys, "action-plan", *INPUTS, "--actions", str(actions))
     assert code == EXIT_USAGE
     assert "line 3: actions[0].acton: unknown field" in err
+
+
+def _plan_for(tmp_path: Path, form: SelfAssessmentForm, text: str) -> ActionPlan:
+    actions = tmp_path / "actions.yaml"
+    actions.write_text(text, encoding="utf-8")
+    return build_action_plan(form, load_actions(actions), path=actions)
+
+
+def _non_compliant(form: SelfAssessmentForm) -> list[str]:
+    return [r.provision for r in form.rows if r.comply is Comply.NO]
+
+
+def test_a_grouped_reference_shares_one_row_as_landlords_publish_it(
+    tmp_path: Path, form: SelfAssessmentForm
+) -> None:
+    first, second = _non_compliant(form)[:2]
+    plan = _plan_for(
+        tmp_path,
+        form,
+        f"actions:\n  - provision: '{first} & {second}'\n    action: One shared fix\n",
+    )
+    refs = [r.ref for r in plan.non_compliant]
+    assert f"{first} & {second}" in refs and first not in refs and second not in refs
+    row = next(r for r in plan.non_compliant if r.ref == f"{first} & {second}")
+    assert row.provisions == (first, second)
+    assert row.requirement.startswith(f"{first}: ") and f"\n{second}: " in row.requirement
+    assert [a.action for a in row.actions] == ["One shared fix"]
+    assert row not in plan.without_action
+
+
+def test_a_grouped_action_beside_an_own_action_keeps_the_rows_apart(
+    tmp_path: Path, form: SelfAssessmentForm
+) -> None:
+    first, second = _non_compliant(form)[:2]
+    plan = _plan_for(
+        tmp_path,
+        form,
+        f"actions:\n  - provision: '{first}, {second}'\n    action: Shared fix\n"
+        f"  - provision: '{second}'\n    action: Own fix\n",
+    )
+    rows = {r.ref: r for r in plan.non_compliant}
+    assert first in rows and second in rows
+    assert plan_cells(rows[first])[3] == f"Shared fix (for {first}, {second})"
+    assert plan_cells(rows[second])[3] == f"Shared fix (for {first}, {second})\nOwn fix"
+
+
+def test_status_completion_and_landlord_commentary_have_their_columns(
+    tmp_path: Path, form: SelfAssessmentForm
+) -> None:
+    first = _non_compliant(form)[0]
+    plan = _plan_for(
+        tmp_path,
+        form,
+        f"actions:\n  - provision: '{first}'\n    action: Done already\n"
+        "    completed_on: 2025-02-14\n    commentary: Live since February.\n"
+        f"  - provision: '{first}'\n    action: Next step\n    status: started\n",
+    )
+    row = next(r for r in plan.non_compliant if r.ref == first)
+    cells = dict(zip(PLAN_COLUMNS, plan_cells(row), strict=True))
+    assert cells["Status"] == "done\nstarted"
+    assert cells["Completed"] == "2025-02-14\n-"
+    assert cells["Commentary"].endswith("\nLandlord: Live since February.")
+    assert cells["Commentary"].startswith(row.commentary)
+
+
+def test_self_assess_csv_with_actions_keeps_the_plan(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "self-assess", *INPUTS, "--actions", ACTIONS, "--format", "csv")
+    assert code == EXIT_OK
+    rows = {r["Code provision"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert rows["6.13"]["Actions"] == NO_ACTION
+    assert "Recruit a sixth complaint handler" in rows["6.3"]["Actions"]
+    assert rows["6.3"]["Lead"].splitlines() == [
+        "Complaints Resolution Manager",
+        "Director of Customer Experience",
+    ]
+    assert {"Timescales", "Status", "Completed"} <= set(rows["6.3"])
+    code, out, _ = run(capsys, "self-assess", *INPUTS, "--format", "csv")
+    assert "Actions" not in out.splitlines()[0]  # no plan asked for, no plan columns
+
+
+@pytest.mark.parametrize(
+    ("provision", "extra", "expected"),
+    [
+        ("6.3 & 66.3", "", "line 2: actions[0].provision: no provision 66.3"),
+        ("6.3 & 6.3", "", "line 2: actions[0].provision: provision 6.3 named twice"),
+        ("6.3 &", "", "line 2: actions[0].provision:"),
+        ("6.3", "    completed_on: 2025-02-30\n", "line 4: actions[0].completed_on:"),
+        ("6.3", "    status: ''\n", "line 4: actions[0].status:"),
+    ],
+)
+def test_bad_actions_name_line_and_field(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, provision: str, extra: str, expected: str
+) -> None:
+    actions = tmp_path / "actions.yaml"
+    actions.write_text(
+        f"actions:\n  - provision: '{provision}'\n    action: x\n{extra}", encoding="utf-8"
+    )
+    code, _, err = run(capsys, "action-plan", *INPUTS, "--actions", str(actions))
+    assert code == EXIT_USAGE
+    assert expected in err, err
 
 
 def test_action_plan_needs_actions(capsys: pytest.CaptureFixture[str]) -> None:

@@ -175,7 +175,7 @@ def _cmd_self_assess(args: argparse.Namespace) -> int:
     if fmt == "html":
         content = render_form_html(form, plan)
     elif fmt == "csv":
-        content = render_form_csv(form)
+        content = render_form_csv(form, plan)
     elif fmt == "docx":
         content = render_form_docx(form, plan)
     else:

@@ -1,9 +1,10 @@
 """The action plan for what does not comply, with actions from a YAML file the landlord keeps.
 
 The plan has the columns landlords publish beside their self-assessment: ref (provision),
-requirement, commentary, actions, timescales, lead. Rows come from the self-assessment
-form: every provision that does not comply, then every provision still needing evidence,
-then (as "improvements") compliant provisions the landlord has chosen to act on anyway.
+requirement, commentary, actions, timescales, lead, status and completion date. Rows come
+from the self-assessment form: every provision that does not comply, then every provision
+still needing evidence, then (as "improvements") compliant provisions the landlord has
+chosen to act on anyway.
 A provision that does not comply and has no action in the file is listed as such, so a
 gap in the plan is visible rather than silently missing.
 
@@ -16,10 +17,20 @@ The actions file (``complaintrules schema actions`` prints its JSON Schema)::
         timescale: End Q1 2025/26
         lead: Complaints Resolution Manager
         status: started
+      - provision: "6.6 & 6.17"   # one action for several provisions: a grouped reference
+        action: Track every promised follow-up action in the CRM with its due date.
+        status: done
+        completed_on: 2025-02-14
+        commentary: Live for stage 1 and stage 2 responses since February.
+
+Where the provisions an action names would each have that action and nothing else, they
+share one row of the plan, referenced as written ("6.6 & 6.17").
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -27,7 +38,7 @@ from typing import Annotated
 from pydantic import Field
 
 from ..io.loading import InputError, InputProblem, _line_of, _read, _validate
-from ..model.base import InputModel
+from ..model.base import Date, InputModel
 from .self_assessment import Comply, FormRow, SelfAssessmentForm
 
 __all__ = [
@@ -43,17 +54,48 @@ __all__ = [
 NO_ACTION = "No action recorded yet"
 
 
-class ActionItem(InputModel):
-    """One action the landlord has committed to for a provision."""
+_PROVISION = r"\d+\.\d+"
+#: Between the provisions of a grouped reference: "6.6 & 6.17", "6.6, 6.17", "6.6 and 6.17".
+_BETWEEN = re.compile(r"\s*(?:&|,|\band\b)\s*")
 
-    provision: Annotated[str, Field(pattern=r"^\d+\.\d+$", description="e.g. '6.3'")]
+
+class ActionItem(InputModel):
+    """One action the landlord has committed to, for one provision or a group of them."""
+
+    provision: Annotated[
+        str,
+        Field(
+            pattern=rf"^{_PROVISION}(?:\s*(?:&|,|and)\s*{_PROVISION})*$",
+            description="e.g. '6.3', or '6.6 & 6.17' for one action serving several provisions",
+        ),
+    ]
     action: Annotated[str, Field(min_length=1)]
     timescale: str | None = Field(default=None, description="e.g. 'End Q2 2025/26'")
     lead: str | None = Field(default=None, description="the role or person accountable")
-    status: str | None = None
+    status: Annotated[str, Field(min_length=1)] | None = Field(
+        default=None, description="e.g. 'not started', 'started', 'done' or a sentence"
+    )
+    completed_on: Date | None = Field(default=None, description="when the action was done")
+    commentary: Annotated[str, Field(min_length=1)] | None = Field(
+        default=None, description="the landlord's own words on this action"
+    )
     pack: str | None = Field(
         default=None, description="the pack this action is for; unset means any"
     )
+
+    @property
+    def provisions(self) -> tuple[str, ...]:
+        """The provisions this action serves, in the order written."""
+        return tuple(_BETWEEN.split(self.provision.strip()))
+
+    @property
+    def grouped(self) -> bool:
+        return len(self.provisions) > 1
+
+    @property
+    def status_text(self) -> str:
+        """The status as written, else "done" when a completion date is given, else "-"."""
+        return self.status or ("done" if self.completed_on else "-")
 
 
 class ActionsFile(InputModel):
@@ -65,6 +107,11 @@ class ActionsFile(InputModel):
 
 @dataclass(frozen=True, slots=True)
 class PlanRow:
+    """One row of the plan: a provision (or several sharing their actions) and its actions.
+
+    ``ref`` is as shown ("6.3", or "6.6 & 6.17" for a shared row); ``refs`` the provisions.
+    """
+
     ref: str
     rule_id: str
     section: str
@@ -72,10 +119,15 @@ class PlanRow:
     commentary: str
     comply: Comply
     actions: tuple[ActionItem, ...]
+    refs: tuple[str, ...] = ()
 
     @property
     def has_action(self) -> bool:
         return bool(self.actions)
+
+    @property
+    def provisions(self) -> tuple[str, ...]:
+        return self.refs or (self.ref,)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,18 +168,19 @@ def _check_provisions(
     for i, item in enumerate(actions.actions):
         if item.pack not in (None, form.pack.name):
             continue
-        if item.provision not in known:
+        unknown = [p for p in item.provisions if p not in known]
+        repeated = sorted({p for p in item.provisions if item.provisions.count(p) > 1})
+        if unknown or repeated:
             line = None
             if path is not None and not str(path).lower().endswith(".json"):
                 line = _line_of(_read(Path(path)).node, ["actions", i, "provision"])
-            problems.append(
-                InputProblem(
-                    f"actions[{i}].provision",
-                    f"no provision {item.provision} in {form.pack.name} "
-                    "(see `complaintrules rules`)",
-                    line,
-                )
+            reason = (
+                f"no provision {', '.join(unknown)} in {form.pack.name} "
+                "(see `complaintrules rules`)"
+                if unknown
+                else f"provision {', '.join(repeated)} named twice in {item.provision!r}"
             )
+            problems.append(InputProblem(f"actions[{i}].provision", reason, line))
     if problems:
         raise InputError(path or "actions", problems)
 
@@ -141,7 +194,8 @@ def build_action_plan(
     by_provision: dict[str, list[ActionItem]] = {}
     for item in actions.actions:
         if item.pack in (None, form.pack.name):
-            by_provision.setdefault(item.provision, []).append(item)
+            for provision in item.provisions:
+                by_provision.setdefault(provision, []).append(item)
 
     def plan_row(row: FormRow) -> PlanRow:
         return PlanRow(
@@ -158,11 +212,49 @@ def build_action_plan(
     return ActionPlan(
         landlord=form.landlord,
         name=actions.name,
-        non_compliant=tuple(plan_row(r) for r in rows if r.comply is Comply.NO),
-        needs_evidence=tuple(plan_row(r) for r in rows if r.comply is Comply.NEEDS_EVIDENCE),
-        improvements=tuple(
+        non_compliant=_shared(plan_row(r) for r in rows if r.comply is Comply.NO),
+        needs_evidence=_shared(plan_row(r) for r in rows if r.comply is Comply.NEEDS_EVIDENCE),
+        improvements=_shared(
             plan_row(r)
             for r in rows
             if r.comply in (Comply.YES, Comply.NOT_APPLICABLE) and r.provision in by_provision
         ),
     )
+
+
+def _shared(rows: Iterable[PlanRow]) -> tuple[PlanRow, ...]:
+    """Rows whose actions are all grouped and the same share one row, at the first's place
+    (as landlords publish "6.6 & 6.17"); a row with an action of its own stays apart."""
+    out: list[PlanRow] = []
+    group_of: dict[tuple[int, ...], int] = {}
+    for row in rows:
+        key = tuple(id(a) for a in row.actions)
+        if not row.actions or not all(a.grouped for a in row.actions):
+            out.append(row)
+            continue
+        at = group_of.get(key)
+        if at is None:
+            group_of[key] = len(out)
+            out.append(row)
+            continue
+        first = out[at]
+        refs = (*first.provisions, row.ref)
+        out[at] = PlanRow(
+            ref=" & ".join(refs),
+            rule_id=" & ".join((*first.rule_id.split(" & "), row.rule_id)),
+            section=first.section,
+            requirement=_labelled(first, row, "requirement"),
+            commentary=_labelled(first, row, "commentary"),
+            comply=first.comply,
+            actions=first.actions,
+            refs=refs,
+        )
+    return tuple(out)
+
+
+def _labelled(first: PlanRow, row: PlanRow, name: str) -> str:
+    """``first``'s text and ``row``'s, each line led by its provision once rows share."""
+    before = getattr(first, name)
+    if not first.refs:
+        before = f"{first.ref}: {before}"
+    return f"{before}\n{row.ref}: {getattr(row, name)}"

@@ -27,7 +27,7 @@ _COMPLY_RGB = {
     Comply.NOT_APPLICABLE: (0x6B, 0x72, 0x80),
 }
 _FORM_WIDTHS_CM = (2.0, 7.0, 2.3, 5.8, 9.6)
-_PLAN_WIDTHS_CM = (1.6, 6.2, 6.8, 6.2, 2.9, 3.0)
+_PLAN_WIDTHS_CM = (1.6, 5.2, 5.6, 5.6, 2.6, 2.6, 1.9, 1.8)
 _HEADER_FILL = "16325C"
 
 

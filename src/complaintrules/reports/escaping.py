@@ -9,8 +9,8 @@ one helper here, used by every writer of that format:
   formula (``=HYPERLINK(...)``, ``@SUM(...)``, ``+cmd|...``); it gets a leading apostrophe,
   which spreadsheets show as text, as OWASP recommends for CSV injection. Numbers written
   as numbers (the row number), a text cell that is a plain number such as ``-5`` or
-  ``+3.5`` (a spreadsheet reads it as that number, never as a formula) and a lone ``-``
-  (our placeholder for "none") are left as they are.
+  ``+3.5`` (a spreadsheet reads it as that number, never as a formula) and our placeholder
+  for "none" (``-``, or a ``-`` line per item of a list) are left as they are.
 - :func:`markdown_text`: ``&``, ``<`` and ``>`` become HTML entities, so ``<script>`` or
   ``<img onerror=...>`` is shown as text, never passed to a renderer as HTML; backslashes
   and table pipes are escaped so a value stays inside its table cell.
@@ -32,6 +32,8 @@ from collections.abc import Iterable
 __all__ = ["markdown_text", "spreadsheet_cell", "spreadsheet_row", "terminal_text", "xml_text"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Our placeholder for "none", once or a line per item ("-", "-\n-"): never a formula.
+_PLACEHOLDERS = re.compile(r"-(?:\n-)*\Z")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)\Z")
 _NOT_SHOWN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -42,7 +44,7 @@ def spreadsheet_cell(value: object) -> object:
     if (
         isinstance(value, str)
         and value.startswith(_FORMULA_START)
-        and value != "-"
+        and not _PLACEHOLDERS.match(value)
         and not _PLAIN_NUMBER.match(value)
     ):
         return "'" + value

@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Sequence
 
-from .action_plan import NO_ACTION, ActionPlan, PlanRow
+from .action_plan import NO_ACTION, ActionItem, ActionPlan, PlanRow
 from .escaping import markdown_text, spreadsheet_row
 from .self_assessment import COLUMNS, NO_EQUIVALENT, Comply, SelfAssessmentForm
 
@@ -21,7 +21,18 @@ __all__ = [
     "render_plan_markdown",
 ]
 
-PLAN_COLUMNS = ("Ref", "Requirement", "Commentary", "Actions", "Timescales", "Lead")
+PLAN_COLUMNS = (
+    "Ref",
+    "Requirement",
+    "Commentary",
+    "Actions",
+    "Timescales",
+    "Lead",
+    "Status",
+    "Completed",
+)
+#: The plan's columns a form row takes when the form and the plan share one CSV file.
+_PLAN_IN_FORM = PLAN_COLUMNS[3:]
 
 
 def form_intro(form: SelfAssessmentForm) -> list[str]:
@@ -97,15 +108,32 @@ def render_form_markdown(form: SelfAssessmentForm, plan: ActionPlan | None = Non
     return "\n".join(out).rstrip() + "\n"
 
 
-def plan_cells(row: PlanRow) -> tuple[str, str, str, str, str, str]:
-    """The six cells of a plan row as plain text (lines joined with newlines)."""
-    if row.actions:
-        actions = "\n".join(a.action + (f" [{a.status}]" if a.status else "") for a in row.actions)
-        timescales = "\n".join(a.timescale or "-" for a in row.actions)
-        leads = "\n".join(a.lead or "-" for a in row.actions)
-    else:
-        actions, timescales, leads = NO_ACTION, "-", "-"
-    return (row.ref, row.requirement, row.commentary, actions, timescales, leads)
+def plan_cells(row: PlanRow) -> tuple[str, ...]:
+    """The cells of a plan row, one per :data:`PLAN_COLUMNS`, as plain text (an action a
+    line; the landlord's own commentary on its actions follows ours, labelled)."""
+    commentary = "\n".join(
+        [row.commentary, *(f"Landlord: {a.commentary}" for a in row.actions if a.commentary)]
+    )
+    return (row.ref, row.requirement, commentary, *_action_cells(row))
+
+
+def _action_cells(row: PlanRow) -> tuple[str, str, str, str, str]:
+    """Actions, timescales, leads, statuses and completion dates: a line per action."""
+    if not row.actions:
+        return (NO_ACTION, "-", "-", "-", "-")
+    shown = set(row.provisions)
+
+    def action(a: ActionItem) -> str:
+        # An action shared with provisions outside this row says which.
+        return a.action + (f" (for {a.provision})" if set(a.provisions) - shown else "")
+
+    return (
+        "\n".join(action(a) for a in row.actions),
+        "\n".join(a.timescale or "-" for a in row.actions),
+        "\n".join(a.lead or "-" for a in row.actions),
+        "\n".join(a.status_text for a in row.actions),
+        "\n".join(a.completed_on.isoformat() if a.completed_on else "-" for a in row.actions),
+    )
 
 
 def _plan_table(rows: Sequence[PlanRow]) -> list[str]:
@@ -147,22 +175,35 @@ def _csv(rows: Sequence[Sequence[str]]) -> str:
     return buffer.getvalue()
 
 
-def render_form_csv(form: SelfAssessmentForm) -> str:
-    """One row per provision; the section is a column (spreadsheets have no sub-tables)."""
-    rows: list[Sequence[str]] = [("Section", "Rule", *COLUMNS)]
+def render_form_csv(form: SelfAssessmentForm, plan: ActionPlan | None = None) -> str:
+    """One row per provision; the section is a column (spreadsheets have no sub-tables).
+
+    With ``plan``, each row also carries its provision's actions, timescales, leads,
+    statuses and completion dates, so one file holds the form and the plan."""
+    header: tuple[str, ...] = ("Section", "Rule", *COLUMNS)
+    planned: dict[str, tuple[str, ...]] = {}
+    if plan is not None:
+        header += _PLAN_IN_FORM
+        for _, plan_rows in plan.tables:
+            for plan_row in plan_rows:
+                for provision in plan_row.provisions:
+                    planned[provision] = _action_cells(plan_row)
+    rows: list[Sequence[str]] = [header]
     for section in form.all_sections:
         for row in section.rows:
-            rows.append(
-                (
-                    section.title,
-                    row.rule_id,
-                    row.provision,
-                    row.requirement,
-                    row.comply.value,
-                    "\n".join(row.evidence),
-                    row.commentary,
-                )
+            cells: tuple[str, ...] = (
+                section.title,
+                row.rule_id,
+                row.provision,
+                row.requirement,
+                row.comply.value,
+                "\n".join(row.evidence),
+                row.commentary,
             )
+            if plan is not None:
+                none = ("-",) * len(_PLAN_IN_FORM)
+                cells += planned.get(row.provision, none)
+            rows.append(cells)
     return _csv(rows)
 
 

@@ -174,9 +174,10 @@ def _plan_section(plan: ActionPlan) -> str:
     for heading, rows in plan.tables:
         out.append(f"<h3>{_e(heading)}</h3>")
         out.append(
-            "<table class='plan'><colgroup><col style='width:6%'><col style='width:24%'>"
-            "<col style='width:26%'><col style='width:24%'><col style='width:10%'>"
-            "<col style='width:10%'></colgroup><thead><tr>"
+            "<table class='plan'><colgroup><col style='width:6%'><col style='width:20%'>"
+            "<col style='width:21%'><col style='width:21%'><col style='width:9%'>"
+            "<col style='width:9%'><col style='width:7%'><col style='width:7%'></colgroup>"
+            "<thead><tr>"
             + "".join(f"<th>{_e(c)}</th>" for c in PLAN_COLUMNS)
             + "</tr></thead><tbody>"
         )
