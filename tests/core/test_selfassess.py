@@ -168,6 +168,31 @@ def test_html_is_self_contained_with_a_chart(
     assert "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")
 
 
+def test_the_chart_ends_with_the_as_of_month(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A response sent early, before the as-of date, falls due in the next month: that month
+    has not run, so it is not plotted; the caption says what was left off the chart."""
+    cases = tmp_path / "cases.json"
+    cases.write_text(
+        '{"cases": [{"reference": "M-1", "received_on": "2025-03-03", "stages": [{"number": 1,'
+        ' "acknowledged": {"on": "2025-03-04"}, "response": {"issued_on": "2025-03-10"}}]},'
+        ' {"reference": "M-2", "received_on": "2025-03-26", "stages": [{"number": 1,'
+        ' "acknowledged": {"on": "2025-03-27"}, "response": {"issued_on": "2025-03-28"}}]}]}',
+        encoding="utf-8",
+    )
+    argv = ["self-assess", str(LANDLORD / "policy.yaml"), "--organisation"]
+    argv += [str(LANDLORD / "organisation.yaml"), "--cases", str(cases), "--format", "html"]
+    code, html, _ = run(capsys, *argv, "--as-of", "2025-03-31")
+    assert code == EXIT_OK
+    assert "<th>2025-03</th>" in html and "2025-04" not in html.split("<figcaption>")[0]
+    assert "<th>2025-04</th>" not in html
+    assert "falling due after 2025-03-31, already met" in html
+    code, html, _ = run(capsys, *argv, "--as-of", "2025-04-30")
+    assert code == EXIT_OK
+    assert "<th>2025-04</th>" in html and "falling due after" not in html
+
+
 def test_csv_one_row_per_provision(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "self-assess", *INPUTS, "--format", "csv")
     assert code == EXIT_OK

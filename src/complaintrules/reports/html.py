@@ -214,13 +214,27 @@ def render_form_html(form: SelfAssessmentForm, plan: ActionPlan | None = None) -
         )
     body.append("</div>")
     body += [f"<p>{_e(line)}</p>" for line in intro[3:]]
-    if form.monthly:
+    # A month after the as-of date has not happened yet: its only obligations are ones met
+    # early, so a point for it would be a rate of a month that has not run.
+    last = form.as_of.strftime("%Y-%m") if form.as_of else None
+    monthly = [m for m in form.monthly if last is None or m.month <= last]
+    early = sum(m.judged for m in form.monthly if m not in monthly)
+    if monthly:
+        later = (
+            f" {early} obligation(s) falling due after {form.as_of}, already met, count in the "
+            "provisions' figures but are not plotted: their months had not run."
+            if early
+            else ""
+        )
         body.append(
             "<div class='chart-block'><h2>On-time rates by month</h2><figure>"
-            + render_monthly_chart(form.monthly)
+            + render_monthly_chart(monthly)
             + "<figcaption>Share of obligations met within the Code's timescale, by the "
-            "month each fell due (cases still open and not yet due are left out).</figcaption>"
-            "</figure>" + _monthly_table(form.monthly) + "</div>"
+            "month each fell due (cases still open and not yet due are left out)."
+            + _e(later)
+            + "</figcaption></figure>"
+            + _monthly_table(monthly)
+            + "</div>"
         )
     for section in form.all_sections:
         body.append(f"<h2>{_e(section.title)}</h2>")
