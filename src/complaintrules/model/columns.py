@@ -47,6 +47,7 @@ __all__ = [
     "STAGE_TYPE",
     "case_facts_column",
     "case_table",
+    "complaints",
     "stage_column",
 ]
 
@@ -210,6 +211,33 @@ def case_table(cases: Iterable[Complaint]) -> pa.Table:
     Lossless: every field of every case is in its row.
     """
     return pa.Table.from_pylist([_row(c) for c in cases], schema=CASE_SCHEMA)
+
+
+def _present(value: Any) -> Any:
+    """A row's value with the fields it does not record left out (the model's defaults)."""
+    if isinstance(value, dict):
+        return {k: _present(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_present(v) for v in value]
+    return value
+
+
+def complaints(table: pa.Table, rows: Iterable[int]) -> list[Complaint]:
+    """The cases of ``rows`` (row numbers of the case table ``table``), as models: the
+    inverse of :func:`case_table`, for judging a few rows of a table one case at a time."""
+    from .case import Complaint
+
+    wanted = list(rows)
+    if not wanted:
+        return []
+    picked = table.take(pa.array(wanted, pa.int64())).to_pylist()
+    out = []
+    for row in picked:
+        numbers = row.pop("stage_numbers") or []
+        stages = [row.pop(stage_column(n)) for n in STAGE_NUMBERS]
+        row["stages"] = [stages[n] for n in numbers]
+        out.append(Complaint.model_validate(_present(row)))
+    return out
 
 
 # -- from the flat table of a columnar reader -----------------------------------------------
