@@ -209,7 +209,12 @@ class _Parameters:
             except Exception:
                 continue  # reported per case, as the engine reports it
             usable[k] = True
-        self.ack_days, self.days, self.clock, self.cap = ack[where], allowed[where], clock[where], cap[where]
+        self.ack_days, self.days, self.clock, self.cap = (
+            ack[where],
+            allowed[where],
+            clock[where],
+            cap[where],
+        )
         self.usable = usable[where]
 
 
@@ -387,9 +392,7 @@ def _obligation(
     return code, unsure | bad
 
 
-def _precondition(
-    timescale: Timescale, table: pa.Table, rows: Mask
-) -> tuple[Ints, Mask, Mask]:
+def _precondition(timescale: Timescale, table: pa.Table, rows: Mask) -> tuple[Ints, Mask, Mask]:
     """The verdict codes a precondition decides, the rows it decides, and the rows it
     leaves to be judged one case at a time (a precondition written as a function, or as an
     expression reading parameters)."""
