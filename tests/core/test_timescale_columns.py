@@ -25,7 +25,7 @@ from complaintrules.io.tabular import _converter
 from complaintrules.law.expressions import judge_table, table_judged
 from complaintrules.law.packs import Pack
 from complaintrules.law.rules import Rule, Subject
-from complaintrules.law.timescale_columns import UNSETTLED, timescale_codes
+from complaintrules.law.timescale_columns import UNSETTLED, timescale_arrays
 from complaintrules.model.columns import case_table, complaints
 from complaintrules.model.conventions import LateAcknowledgement, NonWorkingDayReceipt
 from complaintrules.model.synthetic import HEADER, synthetic_rows
@@ -87,10 +87,20 @@ def _agree(
     singles = [engine.case_findings(c, pack=pack, as_of=as_of) for c in cases]
     for rule in _timescale_rules(pack):
         assert table_judged(rule), rule.id
-        if settled:
-            codes = timescale_codes(rule.timescale, table, engine=engine, pack=pack, as_of=as_of)  # type: ignore[arg-type]
-            assert not (codes == UNSETTLED).any(), rule.id
         want = [next(f for f in found if f.rule_id == rule.id) for found in singles]
+        arrays = timescale_arrays(rule.timescale, table, engine=engine, pack=pack, as_of=as_of)  # type: ignore[arg-type]
+        if settled:
+            assert not (arrays.verdicts == UNSETTLED).any(), rule.id
+        for i, single in enumerate(want):
+            # the deadlines the arrays judged against are the ones the finding shows
+            computed = single.evidence.computed
+            due, original = int(arrays.due[i]), int(arrays.original[i])
+            if due:
+                assert computed["deadline"] == date.fromordinal(original).isoformat()
+                if "due_by" in computed:
+                    assert computed["due_by"] == date.fromordinal(due).isoformat()
+            elif arrays.verdicts[i] != UNSETTLED:
+                assert "deadline" not in computed, (rule.id, cases[i].reference)
         quiet = judge_table(rule, table, engine=engine, pack=pack, as_of=as_of)
         assert quiet.findings == {}
         for i, single in enumerate(want):

@@ -20,6 +20,7 @@ as a function, or one written as an expression that reads parameters.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, time
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     from ..calendar.working_days import WorkingCalendar
     from .packs import Pack
 
-__all__ = ["judge_timescale_table"]
+__all__ = ["TimescaleArrays", "judge_timescale_table", "timescale_arrays"]
 
 Ints = np.ndarray[Any, np.dtype[np.int64]]
 Mask = np.ndarray[Any, np.dtype[np.bool_]]
@@ -316,9 +317,10 @@ def _obligation(
     engine: JudgingSettings,
     pack: Pack,
     as_of: date | None,
-) -> tuple[Ints, Mask]:
+) -> tuple[Ints, Mask, Ints, Ints]:
     """The verdict codes of the ``rows`` the declaration's obligation decides (from the
-    parameters on), and the rows to judge one case at a time."""
+    parameters on), the rows to judge one case at a time, and per row the deadline judged
+    against and the original (unextended) one (0 where there is none)."""
     n = table.num_rows
     number = timescale.stage
     stage = _Stage(table, number)
@@ -345,7 +347,8 @@ def _obligation(
             logged, has_log = stage.logged
             verdict[passed & has_log & (logged > due)] = FAIL
         code[live] = verdict[live]
-        return code, unsure | bad | (live & out)
+        due = np.where(live, due, 0)
+        return code, unsure | bad | (live & out), due, due
     # -- a response and its extensions
     ack_on, has_ack = stage.acknowledged
     from_ack = live & (params.clock == _FROM_ACK)
@@ -374,7 +377,8 @@ def _obligation(
         code[rows & ~has_any] = NA  # no extension: not applicable before any clock
         code[has_any & no_start] = NEEDS
         code[extended] = extensions[extended]
-        return code, unsure | bad
+        original = np.where(extended, original, 0)
+        return code, unsure | bad, original, original
     withdrawn, is_withdrawn = stage.withdrawn
     closed, is_closed = stage.closed
     stops = is_withdrawn | stage.responded
@@ -389,7 +393,7 @@ def _obligation(
         both = extended
         fails = (timing == FAIL) | (extensions == FAIL)
         code[both] = np.where(fails[both], FAIL, PASS)
-    return code, unsure | bad
+    return code, unsure | bad, np.where(live, due, 0), np.where(live, original, 0)
 
 
 def _precondition(timescale: Timescale, table: pa.Table, rows: Mask) -> tuple[Ints, Mask, Mask]:
@@ -419,16 +423,31 @@ def _precondition(timescale: Timescale, table: pa.Table, rows: Mask) -> tuple[In
     return code, decided & ~unsure, unsure
 
 
-def timescale_codes(
+@dataclass(frozen=True, slots=True)
+class TimescaleArrays:
+    """A declaration over a table, per row: ``verdicts`` (codes: ``NA``, ``PASS``,
+    ``FAIL``, ``NEEDS``, or ``UNSETTLED`` for a row to judge one case at a time),
+    ``due`` the deadline judged against as a date ordinal (an acknowledgement's; a
+    response's after its extensions; the original one for the extensions, where the stage
+    has any) and
+    ``original`` the unextended deadline, both 0 where the row has none (the stage not
+    reached or not started, or the row unsettled)."""
+
+    verdicts: Ints
+    due: Ints
+    original: Ints
+
+
+def timescale_arrays(
     timescale: Timescale,
     table: pa.Table,
     *,
     engine: JudgingSettings,
     pack: Pack,
     as_of: date | None = None,
-) -> Ints:
-    """Every row's verdict code under ``timescale`` (``UNSETTLED`` for the rows to judge
-    one case at a time), deciding in the per-case judge's order."""
+) -> TimescaleArrays:
+    """``timescale`` over every row of ``table`` (cases as they stood on ``as_of``),
+    decided in the per-case judge's order (see :class:`TimescaleArrays`)."""
     n = table.num_rows
     code = np.full(n, UNSETTLED, dtype=np.int64)
     rows = np.ones(n, dtype=bool)
@@ -439,10 +458,11 @@ def timescale_codes(
     found, decided, unsure = _precondition(timescale, table, rows)
     code[decided] = found[decided]
     rows &= ~decided & ~unsure
-    found, unsure = _obligation(timescale, table, rows, engine, pack, as_of)
+    found, unsure, due, original = _obligation(timescale, table, rows, engine, pack, as_of)
     code[rows] = found[rows]
     code[unsure] = UNSETTLED
-    return code
+    settled = rows & ~unsure
+    return TimescaleArrays(code, np.where(settled, due, 0), np.where(settled, original, 0))
 
 
 def judge_timescale_table(
@@ -462,7 +482,7 @@ def judge_timescale_table(
     if timescale is None:
         raise TypeError(f"rule {rule.id} declares no timescale")
     n = table.num_rows
-    code = timescale_codes(timescale, table, engine=engine, pack=pack, as_of=as_of)
+    code = timescale_arrays(timescale, table, engine=engine, pack=pack, as_of=as_of).verdicts
     if explain == "all":
         asked = np.ones(n, dtype=bool)
     else:
