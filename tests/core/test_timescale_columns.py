@@ -367,3 +367,43 @@ def _ctx(pack: Pack, case: Complaint) -> Any:
 def test_the_case_table_reads_back_as_the_same_cases() -> None:
     cases = [*_generated(STARTS["code_2024"], 100, 3), *_examples("code_2020")]
     assert complaints(case_table(cases), range(len(cases))) == cases
+
+
+def test_a_table_read_from_a_crm_export_agrees(tmp_path: Any) -> None:
+    """The case table the columnar CSV reader makes (through ``from_targets``, as bulk
+    reads an export) is judged as the engine judges the cases the same rows make."""
+    import csv
+
+    from complaintrules.io.columnar import convert_batch, raw_batches
+    from complaintrules.io.flat import from_targets
+    from complaintrules.io.tabular import CaseReader
+
+    path = tmp_path / "export.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(synthetic_rows(400, seed=21, start=STARTS["code_2024"], days=365))
+    reader = CaseReader(path, MAPPING)
+    pack = PACKS["code_2024"]
+    for raw in raw_batches(reader):
+        flat = convert_batch(raw, reader.converter)
+        table = from_targets(flat.table.drop_columns(["row"]))
+        singles = [ENGINE.case_findings(c, pack=pack) for c in flat.cases]
+        for rule in _timescale_rules(pack):
+            got = judge_table(rule, table, engine=ENGINE, pack=pack, explain="failures")
+            want = [next(f for f in found if f.rule_id == rule.id) for found in singles]
+            assert got.verdicts == [f.verdict for f in want], rule.id
+            assert got.findings == {i: f for i, f in enumerate(want) if f.verdict is Verdict.FAIL}
+
+
+def test_an_empty_table_and_rows_asked_by_number() -> None:
+    from complaintrules.model.columns import CASE_SCHEMA
+
+    cases = _examples("code_2024")
+    table = case_table(cases)
+    for name, pack in PACKS.items():
+        for rule in _timescale_rules(pack):
+            empty = judge_table(rule, CASE_SCHEMA.empty_table(), engine=ENGINE, pack=pack)
+            assert (empty.verdicts, empty.findings) == ([], {})
+            got = judge_table(rule, table, engine=ENGINE, pack=pack, explain=[0, 3])
+            assert set(got.findings) == {0, 3}, (name, rule.id)
