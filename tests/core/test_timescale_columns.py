@@ -407,3 +407,84 @@ def test_an_empty_table_and_rows_asked_by_number() -> None:
             assert (empty.verdicts, empty.findings) == ([], {})
             got = judge_table(rule, table, engine=ENGINE, pack=pack, explain=[0, 3])
             assert set(got.findings) == {0, 3}, (name, rule.id)
+
+
+# -- a third party's declarations: every clock start and option ----------------------------
+
+
+def _other_pack() -> Pack:
+    """Another publisher's pack declaring, across three stages, every clock start (fixed
+    and by parameter), a zero cap, a response judged with its extensions, logging
+    required, a definition judged by another rule, and only-if-reached."""
+    from complaintrules import ParameterSet
+    from complaintrules.authoring import ClockStart
+    from complaintrules.law.parameters import _Parameter
+
+    def parameter(value: int | str) -> Any:
+        return _Parameter.model_validate(
+            {"description": "x", "values": [{"since": "2000-01-01", "value": value, "source": "t"}]}
+        )
+
+    values: dict[str, int | str] = {
+        "a1": 2, "r1": 7, "c1": "logging", "x1": 0,
+        "a2": 4, "r2": 12, "c2": "acknowledgement", "x2": 5,
+        "r3": 9, "x3": 3,
+    }  # fmt: skip
+    declared = [
+        Timescale(1, Obligation.ACKNOWLEDGE, days="a1", require_logging=True, definition_by="O-3"),
+        Timescale(1, Obligation.RESPOND, days="r1", clock="c1", acknowledge_days="a1",
+                  extension_cap="x1", with_extensions=True),
+        Timescale(2, Obligation.ACKNOWLEDGE, days="a2", require_definition=True),
+        Timescale(2, Obligation.RESPOND, days="r2", clock="c2", acknowledge_days="a2",
+                  extension_cap="x2", only_if_reached=True),
+        Timescale(2, Obligation.EXTEND, days="r2", clock="c2", acknowledge_days="a2",
+                  extension_cap="x2"),
+        Timescale(3, Obligation.RESPOND, days="r3", clock=ClockStart.ESCALATION_REQUEST,
+                  extension_cap="x3", with_extensions=True, only_if_reached=True),
+        Timescale(3, Obligation.EXTEND, days="r3", clock=ClockStart.RECEIPT, extension_cap="x3"),
+    ]  # fmt: skip
+    rules = tuple(
+        Rule(
+            id=f"O-{k}",
+            pack="other",
+            provision=str(k),
+            section="t",
+            title="t",
+            summary="s",
+            explanation="e",
+            source="t",
+            timescale=t,
+        )
+        for k, t in enumerate(declared, start=1)
+    )
+    return Pack(
+        name="other",
+        title="Another publisher",
+        version="1",
+        in_force_from=date(2000, 1, 1),
+        in_force_until=None,
+        rules=rules,
+        parameters=ParameterSet({name: parameter(v) for name, v in values.items()}),
+    )
+
+
+OTHER = _other_pack()
+
+
+@bounded(15)
+@given(
+    st.lists(st.integers(0, 10**6), min_size=1, max_size=8).flatmap(
+        lambda keys: st.tuples(*(_drawn(f"T-{i}") for i in range(len(keys))))
+    ),
+    st.sampled_from(CONVENTIONS),
+    st.one_of(st.none(), receipt_day()),
+)
+def test_a_third_party_pack_agrees_on_drawn_cases(
+    cases: tuple[Complaint, ...], conventions: Conventions, as_of: date | None
+) -> None:
+    engine = Engine(conventions=conventions)
+    PACKS["other"] = OTHER
+    try:
+        _agree(list(cases), "other", engine=engine, as_of=as_of)
+    finally:
+        del PACKS["other"]
