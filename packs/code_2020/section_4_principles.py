@@ -19,11 +19,11 @@ from complaintrules.authoring import (
     Verdict,
     applies_if,
     case_field,
-    check_stage_numbers,
     each_fact,
     failed,
     first_not_passing,
     item,
+    lit,
     needs_evidence,
     not_applicable,
     passed,
@@ -35,6 +35,7 @@ from complaintrules.authoring import (
     stage_start,
     when,
 )
+from complaintrules.authoring import stage as stage_ref
 
 from ._common import ID_PREFIX, rule
 from ._helpers import (
@@ -50,10 +51,17 @@ from ._helpers import (
 _MODEL_MAX_STAGE = 9
 
 
-def _no_stage_before_the_first(case: Complaint, ctx: Context) -> Outcome | None:
-    """4.1's own precondition: a stage before stage 1 fails whatever the timing."""
-    extra = check_stage_numbers(case, ctx, maximum=_MODEL_MAX_STAGE, minimum=1)
-    return extra if extra.verdict is Verdict.FAIL else None
+# 4.1's own precondition, as an expression (so the timescale is judged over columns too):
+# a stage before stage 1 fails whatever the timing; a case it passes goes on to the timing.
+# Its failure reads as check_stage_numbers(minimum=1, maximum=_MODEL_MAX_STAGE) words it.
+_NO_STAGE_BEFORE_THE_FIRST = when(
+    stage_ref(0).reached(), Verdict.FAIL, "stage 0 comes before stage 1, an extra named stage"
+).otherwise(
+    Verdict.PASS,
+    "no stage before stage 1",
+    facts={"stages": case_field("stage_numbers")},
+    computed={"maximum_stages": lit(_MODEL_MAX_STAGE)},
+)
 
 
 def _no_extra_stages_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:
@@ -98,7 +106,7 @@ CHC20_4_1 = rule(
         days="stage1.acknowledge_working_days",
         require_logging=True,
         definition_by=f"{ID_PREFIX}-4.2",
-        precondition=_no_stage_before_the_first,
+        precondition=_NO_STAGE_BEFORE_THE_FIRST,
     ),
     policy=_no_extra_stages_policy,
     attestation="records showing residents agreed to any attempt at informal resolution",

@@ -47,7 +47,9 @@ from complaintrules.authoring import (
     policy_states,
     response_contents_at,
     response_deadline,
+    stage,
     stage_check,
+    when,
 )
 
 from ._common import rule
@@ -1225,25 +1227,34 @@ CHC20_5_17 = rule(
 )
 
 
-def _stage3_on_request(case: Complaint, ctx: Context) -> Outcome | None:
-    """5.18's precondition: a third stage only at the resident's request after stage 2."""
-    stage = case.stage(3)
-    if stage is None:
-        return not_applicable("the complaint did not go to a third stage")
-    second = case.stage(2)
-    answered = second.response.issued_on if second and second.response else None
-    requested = stage.requested_on
-    facts = {
-        "stage2.response.issued_on": answered.isoformat() if answered else None,
-        "stage3.requested_on": requested.isoformat() if requested else None,
-    }
-    if answered is None or requested is None or requested < answered:
-        return failed(
-            "the complaint went to stage 3 without the resident asking for it after the stage 2 "
-            "response",
-            facts=facts,
-        )
-    return None
+# 5.18's precondition, as an expression: a third stage only at the resident's request
+# after stage 2; a case it passes goes on to the timing.
+_STAGE2_ANSWERED = stage(2).field("response.issued_on")
+_STAGE3_REQUESTED = stage(3).field("requested_on")
+_STAGE3_ON_REQUEST = (
+    when(
+        ~stage(3).reached(),
+        Verdict.NOT_APPLICABLE,
+        "the complaint did not go to a third stage",
+        evidence=False,
+    )
+    .when(
+        _STAGE2_ANSWERED.is_null()
+        | _STAGE3_REQUESTED.is_null()
+        | _STAGE3_REQUESTED.lt(_STAGE2_ANSWERED),
+        Verdict.FAIL,
+        "the complaint went to stage 3 without the resident asking for it after the stage 2 "
+        "response",
+    )
+    .otherwise(
+        Verdict.PASS,
+        "stage 3 was requested after the stage 2 response",
+        facts={
+            "stage2.response.issued_on": _STAGE2_ANSWERED.iso(),
+            "stage3.requested_on": _STAGE3_REQUESTED.iso(),
+        },
+    )
+)
 
 
 # 5.18: a third stage only at the resident's request; its response within 20 working days
@@ -1266,7 +1277,7 @@ CHC20_5_18 = rule(
         20 working days from the request. The form lists 5.18 among the best-practice
         provisions although its timescale is worded as a must; the form's level is used.
     """,
-    timescale=_respond(3, _stage3_on_request),
+    timescale=_respond(3, _STAGE3_ON_REQUEST),
     policy=optional_stage(3, _policy_timing(3, _FROM_ESCALATION)),
     examples=[
         case_example(Verdict.PASS, "20th working day", stage1(), stage2(), stage3()),

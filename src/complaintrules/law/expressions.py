@@ -66,6 +66,7 @@ __all__ = [
     "lit",
     "param",
     "stage",
+    "table_judged",
     "when",
 ]
 
@@ -1572,6 +1573,18 @@ def expression_of(check: object) -> tuple[CaseExpression, GatedCheck | None] | N
     return None
 
 
+def table_judged(rule: Rule) -> bool:
+    """Whether :func:`judge_table` judges ``rule``'s case check over a table's columns: a
+    check written as an expression (gated or not), or a timescale declaration whose
+    precondition, if any, is an expression reading no parameter. Other rules are judged
+    one case at a time."""
+    timescale = rule.timescale
+    if timescale is not None:
+        check = timescale.precondition
+        return check is None or (isinstance(check, CaseExpression) and not check.parameters)
+    return expression_of(rule.case) is not None
+
+
 class JudgingSettings(Protocol):
     """What judging a table needs of an engine: its calendar and conventions (an
     :class:`~complaintrules.Engine` has both; the law does not depend on the engine)."""
@@ -1592,8 +1605,9 @@ def judge_table(
     as_of: date | None = None,
     explain: Sequence[int] | str = (),
 ) -> TableVerdicts:
-    """Judge ``rule``'s case expression over every row of ``table`` (a case table, cases
-    already as they stood on ``as_of``; see :mod:`complaintrules.model.columns`).
+    """Judge ``rule``'s case expression, or its timescale declaration, over every row of
+    ``table`` (a case table, cases already as they stood on ``as_of``; see
+    :mod:`complaintrules.model.columns`).
 
     Each row is judged as :meth:`Engine.case_findings` judges its case against ``pack``:
     parameters in force on its receipt date, the rule's gate first. ``explain`` names the
@@ -1601,10 +1615,21 @@ def judge_table(
     ``"failures"`` (rows failing or in error). A rule that raises is reported, as the
     engine reports it, as an error on each row of the group of receipt dates it raised on;
     the other rows and rules are not affected.
+
+    A timescale declaration is judged by
+    :func:`~complaintrules.law.timescale_columns.judge_timescale_table`: verdicts from
+    arrays, findings by the per-case judge. A timescale rule ``table_judged`` refuses is
+    still judged correctly, its rows one case at a time.
     """
     import numpy as np
     import pyarrow as pa
 
+    if rule.timescale is not None:
+        from .timescale_columns import judge_timescale_table
+
+        return judge_timescale_table(
+            rule, table, engine=engine, pack=pack, as_of=as_of, explain=explain
+        )
     found = expression_of(rule.case)
     if found is None:
         raise TypeError(f"rule {rule.id}: its case check is a function; judge it per case")

@@ -444,7 +444,10 @@ def judge_timescale(timescale: Timescale, case: Complaint, ctx: Context) -> Outc
         return _na(f"the case has no stage {timescale.stage}")
     if timescale.precondition is not None:
         found = timescale.precondition(case, ctx)
-        if found is not None:
+        # an expression says "go on" by passing the case
+        if found is not None and not (
+            found.verdict is Verdict.PASS and isinstance(timescale.precondition, CaseExpression)
+        ):
             return found
     n = timescale.stage
     if timescale.obligation is Obligation.ACKNOWLEDGE:

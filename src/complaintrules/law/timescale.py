@@ -31,7 +31,10 @@ __all__ = [
 ]
 
 #: A case check run before a declaration is judged: an outcome it returns is the rule's
-#: (the shared judge is not called); None lets the judge go on.
+#: (the shared judge is not called); None lets the judge go on. Written as an expression
+#: (:func:`~complaintrules.authoring.when`), a case it passes goes on, and the declaration
+#: is judged over a table's columns too (see
+#: :func:`~complaintrules.law.expressions.table_judged`).
 Precondition = Callable[["Complaint", "Context"], "Outcome | None"]
 
 

@@ -644,6 +644,11 @@ class Complaint(InputModel):
         return None
 
     @property
+    def stage_numbers(self) -> list[int]:
+        """The case's stage numbers in order (the case table's ``stage_numbers``)."""
+        return [st.number for st in self.stages]
+
+    @property
     def is_open(self) -> bool:
         return self.closed_on is None and self.withdrawn_on is None
 

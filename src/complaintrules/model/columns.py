@@ -26,7 +26,7 @@ text (exact), ``stage_numbers`` the case's stage numbers in order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any
@@ -47,6 +47,7 @@ __all__ = [
     "STAGE_TYPE",
     "case_facts_column",
     "case_table",
+    "complaints",
     "stage_column",
 ]
 
@@ -175,6 +176,13 @@ _TOP: list[tuple[str, pa.DataType]] = [
     ("closed_on", _DATE),
 ]
 
+#: The case's own facts: the top-level columns but the stages.
+_TOP_FACTS = [
+    name
+    for name, _ in _TOP
+    if name not in {"stage_numbers", *(stage_column(n) for n in STAGE_NUMBERS)}
+]
+
 #: The case table's schema (see the module's docstring).
 CASE_SCHEMA = pa.schema(
     [pa.field(name, kind) for name, kind in _TOP],
@@ -210,6 +218,59 @@ def case_table(cases: Iterable[Complaint]) -> pa.Table:
     Lossless: every field of every case is in its row.
     """
     return pa.Table.from_pylist([_row(c) for c in cases], schema=CASE_SCHEMA)
+
+
+def _present(value: Any) -> Any:
+    """A row's value with the fields it does not record left out (the model's defaults)."""
+    if isinstance(value, dict):
+        return {k: _present(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_present(v) for v in value]
+    return value
+
+
+def complaints(
+    table: pa.Table,
+    rows: Iterable[int],
+    *,
+    columns: Sequence[str] | None = None,
+    stage_fields: Sequence[str] | None = None,
+) -> list[Complaint]:
+    """The cases of ``rows`` (row numbers of the case table ``table``), as models: the
+    inverse of :func:`case_table`, for judging a few rows of a table one case at a time.
+
+    ``columns`` (the case's own facts) and ``stage_fields`` (each stage's) limit what is
+    read to what a check reads, the rest left to the model's defaults; unset, every field
+    is read.
+    """
+    from .case import Complaint
+
+    wanted = list(rows)
+    if not wanted:
+        return []
+    picked = table.take(pa.array(wanted, pa.int64()))
+    names = [*(columns if columns is not None else _TOP_FACTS), "stage_numbers"]
+    out = picked.select(names).to_pylist()
+    stages: list[list[Any]] = []
+    for number in STAGE_NUMBERS:
+        record = picked.column(stage_column(number)).combine_chunks()
+        if stage_fields is None:
+            stages.append(record.to_pylist())
+            continue
+        valid = record.is_valid().to_pylist()
+        parts = [pc.struct_field(record, name).to_pylist() for name in stage_fields]
+        stages.append(
+            [
+                dict(zip(stage_fields, values, strict=True)) if ok else None
+                for ok, *values in zip(valid, *parts, strict=True)
+            ]
+        )
+    cases = []
+    for k, row in enumerate(out):
+        numbers = row.pop("stage_numbers") or []
+        row["stages"] = [stages[n][k] for n in numbers]
+        cases.append(Complaint.model_validate(_present(row)))
+    return cases
 
 
 # -- from the flat table of a columnar reader -----------------------------------------------

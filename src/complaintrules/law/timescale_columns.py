@@ -1,0 +1,562 @@
+"""Timescale declarations judged over a case table, beside the per-case judge.
+
+:func:`judge_timescale_table` reads one :class:`~complaintrules.law.timescale.Timescale`
+(whichever pack declares it, whatever options it sets) and decides every row's verdict
+from arrays: the stage's clock start under the engine's conventions, the deadline
+counted with :meth:`WorkingCalendar.add_working_days_array` (the calendar's own holidays
+and closures), the extensions applied in the order they were notified with the cap and
+good reasons, when the obligation stopped, and the as-of date or the day the case ended.
+It follows :func:`~complaintrules.law.stage_checks.judge_timescale` step for step, in the
+same order, so the two give the same verdict on every row (tests hold them to it).
+
+Messages and evidence are built only for the rows asked for, and by the per-case judge
+itself, on the row's case read back from the table: the text of a finding exists once.
+The same happens for the few rows the arrays cannot settle, so that they get exactly the
+per-case outcome: a date outside the calendar's years, a parameter not in force or not
+usable on the receipt date (the per-case judge reports the error), a precondition written
+as a function, or one written as an expression that reads parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, time
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..model.columns import STAGE_NUMBERS, complaints, stage_column
+from ..model.conventions import LateAcknowledgement
+from ..model.policy import ClockStart
+from .context import Context
+from .expressions import CaseExpression, JudgingSettings, TableVerdicts, _Columns, _error
+from .rules import Evidence, Finding, Rule, Subject, Verdict
+from .timescale import Obligation, Timescale
+
+if TYPE_CHECKING:
+    from ..calendar.working_days import WorkingCalendar
+    from .packs import Pack
+
+__all__ = ["TimescaleArrays", "judge_timescale_table", "timescale_arrays"]
+
+Ints = np.ndarray[Any, np.dtype[np.int64]]
+Mask = np.ndarray[Any, np.dtype[np.bool_]]
+
+#: Verdict codes over a table; a row still UNSETTLED is judged one case at a time.
+UNSETTLED, NA, PASS, FAIL, NEEDS = -1, 0, 1, 2, 3
+_VERDICTS = {
+    NA: Verdict.NOT_APPLICABLE,
+    PASS: Verdict.PASS,
+    FAIL: Verdict.FAIL,
+    NEEDS: Verdict.NEEDS_EVIDENCE,
+}
+_CODES = {v: k for k, v in _VERDICTS.items()}
+_EPOCH = date(1970, 1, 1).toordinal()
+#: How a response clock starts, as codes: at the stage's start, or from the
+#: acknowledgement or logging deadline.
+_FROM_START, _FROM_ACK, _FROM_LOGGING = 0, 1, 2
+_CLOCK_CODES = {ClockStart.ACKNOWLEDGEMENT: _FROM_ACK, ClockStart.LOGGING: _FROM_LOGGING}
+
+
+def _mask(array: Any) -> Mask:
+    found = pc.fill_null(array, False).to_numpy(zero_copy_only=False)
+    return np.asarray(found, dtype=bool)
+
+
+def _days(array: Any, within: Mask) -> tuple[Ints, Mask]:
+    """A date column as ordinals (0 where missing), and where it is present."""
+    valid = _mask(array.is_valid()) & within
+    raw = pc.fill_null(array.cast(pa.int32()), 0).to_numpy(zero_copy_only=False)
+    return np.where(valid, raw.astype(np.int64) + _EPOCH, 0), valid
+
+
+def _text(array: Any, within: Mask) -> Mask:
+    """Where a text column holds a non-empty value (what ``bool(text)`` says)."""
+    return _mask(pc.greater(pc.utf8_length(array), 0)) & within
+
+
+def _field(array: Any, *path: str) -> Any:
+    for part in path:
+        array = pc.struct_field(array, part)
+    return array
+
+
+class _Calendar:
+    """The calendar's arithmetic over arrays, flagging the rows it cannot answer (the
+    per-case judge raises for them)."""
+
+    def __init__(self, calendar: WorkingCalendar) -> None:
+        self.calendar = calendar
+        first, last = calendar.years
+        self.first = date(first, 1, 1).toordinal()
+        self.last = date(last, 12, 31).toordinal()
+
+    def inside(self, days: Ints) -> Mask:
+        return (days >= self.first) & (days <= self.last)
+
+    def add(self, days: Ints, n: Ints, live: Mask) -> tuple[Ints, Mask]:
+        """The ``n``th working day after each day of ``live``, and the live rows the
+        calendar refuses (a day or result outside its years, ``n`` below 1)."""
+        got = self.calendar.add_working_days_array(
+            np.where(live, days, self.first), np.maximum(n, 1)
+        )
+        found = np.asarray(got, dtype=np.int64)
+        return found, live & ((found < 0) | (n < 1))
+
+
+def _deadline(
+    cal: _Calendar,
+    due: Ints,
+    done: tuple[Ints, Mask],
+    stopped: tuple[Ints, Mask],
+    ended: tuple[Ints, Mask],
+    as_of: date | None,
+) -> tuple[Ints, Mask]:
+    """What :func:`~complaintrules.law.timeliness.judge_deadline` decides, per row, and
+    the rows whose day counts would fall outside the calendar."""
+    done_on, is_done = done
+    code = np.full(len(due), NA, dtype=np.int64)
+    code[is_done] = np.where(done_on[is_done] <= due[is_done], PASS, FAIL)
+    unsure = is_done & ~cal.inside(done_on)
+    stop_on, has_stop = stopped
+    owed = ~is_done & ~(has_stop & (stop_on <= due))
+    if as_of is not None:
+        judged = np.full(len(due), as_of.toordinal(), dtype=np.int64)
+        has_judge = np.ones(len(due), dtype=bool)
+    else:
+        judged, has_judge = ended
+    at = owed & has_judge
+    code[at & (judged > due)] = FAIL
+    unsure |= at & ~cal.inside(judged)
+    return code, unsure
+
+
+class _Stage:
+    """The facts of one stage the judge reads, over every row of a table."""
+
+    def __init__(self, table: pa.Table, number: int) -> None:
+        n = table.num_rows
+        everywhere = np.ones(n, dtype=bool)
+        record = table.column(stage_column(number)).combine_chunks()
+        self.reached = _mask(record.is_valid())
+        reached = self.reached
+        self.requested = _days(_field(record, "requested_on"), reached)
+        self.logged = _days(_field(record, "logged_on"), reached)
+        acknowledged = _field(record, "acknowledged")
+        has_ack = _mask(acknowledged.is_valid()) & reached
+        self.acknowledged = _days(_field(acknowledged, "on"), has_ack)
+        definition = _field(acknowledged, "definition")
+        has_def = _mask(definition.is_valid()) & has_ack
+        self.defined = _text(_field(definition, "understanding"), has_def) & _text(
+            _field(definition, "outcomes_sought"), has_def
+        )
+        response = _field(record, "response")
+        self.responded = _mask(response.is_valid()) & reached
+        self.issued = _days(_field(response, "issued_on"), self.responded)
+        self.extensions = _field(record, "extensions")
+        counts = pc.fill_null(pc.list_value_length(self.extensions), 0)
+        self.extension_count = np.where(reached, counts.to_numpy(zero_copy_only=False), 0)
+        later = np.zeros(n, dtype=bool)
+        for other in STAGE_NUMBERS:
+            if other > number:
+                later |= _mask(table.column(stage_column(other)).is_valid())
+        self.later = later
+        self.withdrawn = _days(table.column("withdrawn_on").combine_chunks(), everywhere)
+        self.closed = _days(table.column("closed_on").combine_chunks(), everywhere)
+
+    def ended(self) -> tuple[Ints, Mask]:
+        """When the case ended: closed, else withdrawn."""
+        (closed, is_closed), (withdrawn, is_withdrawn) = self.closed, self.withdrawn
+        return np.where(is_closed, closed, withdrawn), is_closed | is_withdrawn
+
+
+class _Parameters:
+    """The declaration's parameters per row, read once per receipt date as the per-case
+    judge reads them; ``usable`` is False where reading them (or using them) would raise."""
+
+    def __init__(
+        self,
+        timescale: Timescale,
+        received: Ints,
+        engine: JudgingSettings,
+        pack: Pack,
+    ) -> None:
+        days, where = np.unique(received, return_inverse=True)
+        size = len(days)
+        ack = np.zeros(size, dtype=np.int64)
+        allowed = np.zeros(size, dtype=np.int64)
+        clock = np.zeros(size, dtype=np.int64)
+        cap = np.zeros(size, dtype=np.int64)
+        usable = np.zeros(size, dtype=bool)
+        for k, ordinal in enumerate(days.tolist()):
+            ctx = Context(pack, engine.calendar, engine.conventions, date.fromordinal(ordinal))
+            try:
+                if timescale.obligation is Obligation.ACKNOWLEDGE:
+                    allowed[k] = int(ctx.param(timescale.days))
+                else:
+                    names = timescale.acknowledge_days
+                    ack[k] = int(ctx.param(names)) if names else 0
+                    allowed[k] = int(ctx.param(timescale.days))
+                    named = timescale.clock_parameter
+                    start = ClockStart(ctx.param(named) if named else str(timescale.clock))
+                    if timescale.needs_acknowledge_days(start):
+                        continue  # the per-case judge says why
+                    clock[k] = _CLOCK_CODES.get(start, _FROM_START)
+                    names = timescale.extension_cap
+                    cap[k] = int(ctx.param(names)) if names else 0
+            except Exception:
+                continue  # reported per case, as the engine reports it
+            usable[k] = True
+        self.ack_days, self.days, self.clock, self.cap = (
+            ack[where],
+            allowed[where],
+            clock[where],
+            cap[where],
+        )
+        self.usable = usable[where]
+
+
+def _receipts(
+    table: pa.Table, stage: _Stage, number: int, engine: JudgingSettings
+) -> tuple[Ints, Mask, Mask]:
+    """Day 0 of the stage's clock per row under the engine's conventions, where it has
+    none (a later stage with no escalation request date), and where the calendar refused
+    to say (a date outside its years)."""
+    n = table.num_rows
+    calendar, conventions = engine.calendar, engine.conventions
+    if number <= 1:
+        everywhere = np.ones(n, dtype=bool)
+        day, present = _days(table.column("received_on").combine_chunks(), everywhere)
+        late = np.zeros(n, dtype=bool)
+        cutoff = conventions.cutoff
+        if cutoff is not None:
+            # Only whether a time is at or after the cut-off moves day 0.
+            at = table.column("received_at").combine_chunks()
+            micros = pc.fill_null(at.cast(pa.int64()), -1).to_numpy(zero_copy_only=False)
+            limit = ((cutoff.hour * 60 + cutoff.minute) * 60 + cutoff.second) * 10**6
+            late = micros >= limit + cutoff.microsecond
+        missing = ~present
+        clock_time: time | None = cutoff
+    else:
+        day, present = stage.requested
+        late = np.zeros(n, dtype=bool)
+        missing = stage.reached & ~present
+        clock_time = None
+    keys = day * 2 + late
+    unique, where = np.unique(keys, return_inverse=True)
+    start = np.zeros(len(unique), dtype=np.int64)
+    refused = np.zeros(len(unique), dtype=bool)
+    for k, key in enumerate(unique.tolist()):
+        ordinal, moved = divmod(key, 2)
+        if ordinal <= 0:
+            continue
+        try:
+            start[k] = conventions.effective_receipt(
+                calendar, date.fromordinal(ordinal), clock_time if moved else None
+            )[0].toordinal()
+        except Exception:
+            refused[k] = True
+    return start[where], missing, refused[where] & present
+
+
+def _extensions(
+    stage: _Stage, live: Mask, original: Ints, cap_due: Ints, cal: _Calendar
+) -> tuple[Ints, Mask, Mask, Mask]:
+    """:func:`~complaintrules.law.timeliness.review_extensions` over the table: the
+    deadline after the extensions, where the review found a problem, where an extension
+    gave no reason, and the rows a day count outside the calendar would refuse."""
+    n = len(live)
+    due = original.copy()
+    problem = np.zeros(n, dtype=bool)
+    no_reason = np.zeros(n, dtype=bool)
+    unsure = np.zeros(n, dtype=bool)
+    extensions = stage.extensions
+    items = pc.list_flatten(extensions)
+    if not len(items):
+        return due, problem, no_reason, unsure
+    parent = np.asarray(pc.list_parent_indices(extensions).to_numpy(zero_copy_only=False))
+    parent = parent.astype(np.int64)
+    # each item's index in its own list (items come in their lists' order)
+    position = np.arange(len(parent)) - np.searchsorted(parent, parent, side="left")
+    every = np.ones(len(parent), dtype=bool)
+    notified, has_notified = _days(_field(items, "notified_on"), every)
+    new_due, has_new_due = _days(_field(items, "new_due"), every)
+    good = _text(_field(items, "good_reason"), every)
+    reason = _text(_field(items, "reason"), every)
+    keep = live[parent]
+    unsure[parent[keep & ~(has_notified & has_new_due)]] = True
+    keep &= has_notified & has_new_due
+    parent, position = parent[keep], position[keep]
+    notified, new_due, good, reason = notified[keep], new_due[keep], good[keep], reason[keep]
+    no_reason[parent[~reason]] = True
+    # In the order notified, the earlier entry first on the same day (a stable sort).
+    order = np.lexsort((position, notified, parent))
+    parent, notified, new_due, good = parent[order], notified[order], new_due[order], good[order]
+    rank = np.arange(len(parent)) - np.searchsorted(parent, parent, side="left")
+    for k in range(int(rank.max()) + 1 if len(rank) else 0):
+        at = rank == k
+        rows = parent[at]
+        current = due[rows]
+        too_late = notified[at] > current
+        moved = new_due[at]
+        capped = ~too_late & (moved > cap_due[rows]) & ~good[at]
+        unsure[rows[capped & ~cal.inside(moved)]] = True
+        moved = np.where(capped, cap_due[rows], moved)
+        problem[rows] |= too_late | capped
+        due[rows] = np.where(~too_late & (moved > current), moved, current)
+    return due, problem, no_reason, unsure
+
+
+def _obligation(
+    timescale: Timescale,
+    table: pa.Table,
+    rows: Mask,
+    engine: JudgingSettings,
+    pack: Pack,
+    as_of: date | None,
+) -> tuple[Ints, Mask, Ints, Ints]:
+    """The verdict codes of the ``rows`` the declaration's obligation decides (from the
+    parameters on), the rows to judge one case at a time, and per row the deadline judged
+    against and the original (unextended) one (0 where there is none)."""
+    n = table.num_rows
+    number = timescale.stage
+    stage = _Stage(table, number)
+    cal = _Calendar(engine.calendar)
+    received, _ = _days(table.column("received_on").combine_chunks(), np.ones(n, dtype=bool))
+    params = _Parameters(timescale, received, engine, pack)
+    unsure = rows & ~params.usable
+    rows = rows & params.usable
+    day0, no_start, refused = _receipts(table, stage, number, engine)
+    code = np.full(n, NA, dtype=np.int64)
+    live = rows & stage.reached & ~no_start
+    unsure |= live & refused
+    live &= ~refused
+    code[rows & stage.reached & no_start] = NEEDS
+    ended = stage.ended()
+    if timescale.obligation is Obligation.ACKNOWLEDGE:
+        due, bad = cal.add(day0, params.days, live)
+        verdict, out = _deadline(cal, due, stage.acknowledged, stage.withdrawn, ended, as_of)
+        passed = live & (verdict == PASS)
+        if timescale.require_definition:
+            verdict[passed & ~stage.defined] = FAIL
+            passed &= stage.defined
+        if timescale.require_logging:
+            logged, has_log = stage.logged
+            verdict[passed & has_log & (logged > due)] = FAIL
+        code[live] = verdict[live]
+        due = np.where(live, due, 0)
+        return code, unsure | bad | (live & out), due, due
+    # -- a response and its extensions
+    ack_on, has_ack = stage.acknowledged
+    from_ack = live & (params.clock == _FROM_ACK)
+    from_log = live & (params.clock == _FROM_LOGGING)
+    ack_due, bad = cal.add(day0, params.ack_days, from_ack | from_log)
+    capped = engine.conventions.late_acknowledgement is LateAcknowledgement.CAPPED
+    at_ack = np.where(
+        ~has_ack | ((ack_on > ack_due) & capped), ack_due, ack_on
+    )  # a late acknowledgement starts it only under the literal convention
+    logged_on, has_logged = stage.logged
+    logged = np.where(has_logged, logged_on, ack_on)
+    at_log = np.where(~(has_logged | has_ack) | (logged > ack_due), ack_due, logged)
+    trigger = np.where(from_ack, at_ack, np.where(from_log, at_log, day0))
+    original, refused_due = cal.add(trigger, params.days, live)
+    bad |= refused_due
+    capping = live & (params.cap > 0)
+    cap_due, refused_cap = cal.add(original, params.cap, capping)
+    bad |= refused_cap
+    cap_due = np.where(capping, cap_due, original)
+    due, problem, no_reason, odd = _extensions(stage, live, original, cap_due, cal)
+    unsure |= odd
+    extended = live & (stage.extension_count > 0)
+    extensions = np.where(problem | no_reason, FAIL, PASS)
+    if timescale.obligation is Obligation.EXTEND:
+        has_any = rows & (stage.extension_count > 0)
+        code[rows & ~has_any] = NA  # no extension: not applicable before any clock
+        code[has_any & no_start] = NEEDS
+        code[extended] = extensions[extended]
+        original = np.where(extended, original, 0)
+        return code, unsure | bad, original, original
+    withdrawn, is_withdrawn = stage.withdrawn
+    closed, is_closed = stage.closed
+    stops = is_withdrawn | stage.responded
+    stopped = (
+        np.where(stops, withdrawn, closed),
+        np.where(stops, is_withdrawn, ~stage.later & is_closed),
+    )
+    timing, out = _deadline(cal, due, stage.issued, stopped, ended, as_of)
+    unsure |= live & out
+    code[live] = timing[live]
+    if timescale.with_extensions:
+        both = extended
+        fails = (timing == FAIL) | (extensions == FAIL)
+        code[both] = np.where(fails[both], FAIL, PASS)
+    return code, unsure | bad, np.where(live, due, 0), np.where(live, original, 0)
+
+
+def _precondition(timescale: Timescale, table: pa.Table, rows: Mask) -> tuple[Ints, Mask, Mask]:
+    """The verdict codes a precondition decides, the rows it decides, and the rows it
+    leaves to be judged one case at a time (a precondition written as a function, or as an
+    expression reading parameters)."""
+    n = table.num_rows
+    code = np.full(n, NA, dtype=np.int64)
+    check = timescale.precondition
+    if check is None:
+        return code, np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    if not isinstance(check, CaseExpression) or check.parameters:
+        return code, np.zeros(n, dtype=bool), rows.copy()
+    picked = np.flatnonzero(rows)
+    part = table.take(pa.array(picked, pa.int64()))
+    try:
+        chosen = check._branches(_Columns(part, {}, len(picked)))
+    except Exception:
+        return code, np.zeros(n, dtype=bool), rows.copy()  # the engine reports the error
+    verdicts = np.asarray([_CODES.get(b.verdict, UNSETTLED) for b in check.branches])
+    found = verdicts[chosen]
+    decided = np.zeros(n, dtype=bool)
+    # A case the precondition passes goes on to the timing; any other verdict is the rule's.
+    decided[picked] = found != PASS
+    code[picked] = found
+    unsure = decided & (code == UNSETTLED)
+    return code, decided & ~unsure, unsure
+
+
+@dataclass(frozen=True, slots=True)
+class TimescaleArrays:
+    """A declaration over a table, per row: ``verdicts`` (codes: ``NA``, ``PASS``,
+    ``FAIL``, ``NEEDS``, or ``UNSETTLED`` for a row to judge one case at a time),
+    ``due`` the deadline judged against as a date ordinal (an acknowledgement's; a
+    response's after its extensions; the original one for the extensions, where the stage
+    has any) and
+    ``original`` the unextended deadline, both 0 where the row has none (the stage not
+    reached or not started, or the row unsettled)."""
+
+    verdicts: Ints
+    due: Ints
+    original: Ints
+
+
+def timescale_arrays(
+    timescale: Timescale,
+    table: pa.Table,
+    *,
+    engine: JudgingSettings,
+    pack: Pack,
+    as_of: date | None = None,
+) -> TimescaleArrays:
+    """``timescale`` over every row of ``table`` (cases as they stood on ``as_of``),
+    decided in the per-case judge's order (see :class:`TimescaleArrays`)."""
+    n = table.num_rows
+    code = np.full(n, UNSETTLED, dtype=np.int64)
+    rows = np.ones(n, dtype=bool)
+    if timescale.only_if_reached:
+        reached = _mask(table.column(stage_column(timescale.stage)).is_valid())
+        code[~reached] = NA
+        rows &= reached
+    found, decided, unsure = _precondition(timescale, table, rows)
+    code[decided] = found[decided]
+    rows &= ~decided & ~unsure
+    found, unsure, due, original = _obligation(timescale, table, rows, engine, pack, as_of)
+    code[rows] = found[rows]
+    code[unsure] = UNSETTLED
+    settled = rows & ~unsure
+    return TimescaleArrays(code, np.where(settled, due, 0), np.where(settled, original, 0))
+
+
+def judge_timescale_table(
+    rule: Rule,
+    table: pa.Table,
+    *,
+    engine: JudgingSettings,
+    pack: Pack,
+    as_of: date | None = None,
+    explain: Sequence[int] | str = (),
+) -> TableVerdicts:
+    """Judge ``rule``'s timescale declaration over every row of ``table`` (a case table,
+    cases already as they stood on ``as_of``), as
+    :func:`~complaintrules.law.expressions.judge_table` documents: every row's verdict
+    from arrays, and findings for the rows ``explain`` asks for."""
+    timescale = rule.timescale
+    if timescale is None:
+        raise TypeError(f"rule {rule.id} declares no timescale")
+    n = table.num_rows
+    code = timescale_arrays(timescale, table, engine=engine, pack=pack, as_of=as_of).verdicts
+    if explain == "all":
+        asked = np.ones(n, dtype=bool)
+    else:
+        asked = np.zeros(n, dtype=bool)
+        if not isinstance(explain, str):
+            asked[np.asarray(list(explain), dtype=np.int64)] = True
+    failures = explain == "failures"
+    one_by_one = asked | (code == UNSETTLED)
+    if failures:
+        one_by_one |= code == FAIL
+    verdicts: list[Verdict] = [_VERDICTS.get(c, Verdict.ERROR) for c in code.tolist()]
+    findings: dict[int, Finding] = {}
+    picked = np.flatnonzero(one_by_one).tolist()
+    whole = timescale.precondition is not None
+    for r, case in zip(picked, _cases(table, picked, whole), strict=True):
+        found = _judge_one(rule, case, engine, pack, as_of)
+        verdicts[r] = found.verdict
+        if asked[r] or (failures and found.verdict in (Verdict.FAIL, Verdict.ERROR)):
+            findings[r] = found
+    return TableVerdicts(rule.id, verdicts, findings)
+
+
+#: What the shared judge reads of a case and of its stages (see
+#: :func:`~complaintrules.law.stage_checks.judge_timescale`): a row judged one case at a
+#: time is read back with these alone, unless a precondition may read anything. The
+#: agreement tests judge the whole cases on the other side, so a field missing here shows.
+_CASE_FACTS = ("reference", "received_on", "received_at", "withdrawn_on", "closed_on")
+_STAGE_FACTS = ("number", "requested_on", "logged_on", "acknowledged", "response", "extensions")
+
+
+def _cases(table: pa.Table, rows: list[int], whole: bool) -> list[Any]:
+    """The rows' cases as models, in chunks (a row that is not a valid case is the
+    exception it raised); ``whole``: every field, else what the shared judge reads."""
+    columns = None if whole else _CASE_FACTS
+    fields = None if whole else _STAGE_FACTS
+    out: list[Any] = []
+    for start in range(0, len(rows), 1024):
+        chunk = rows[start : start + 1024]
+        try:
+            out += complaints(table, chunk, columns=columns, stage_fields=fields)
+        except Exception:
+            for r in chunk:
+                try:
+                    out += complaints(table, [r], columns=columns, stage_fields=fields)
+                except Exception as exc:
+                    out.append(exc)
+    return out
+
+
+def _judge_one(
+    rule: Rule, case: Any, engine: JudgingSettings, pack: Pack, as_of: date | None
+) -> Finding:
+    """One row judged as the engine judges its case (errors reported, never raised)."""
+    if isinstance(case, Exception):
+        ctx = Context(pack, engine.calendar, engine.conventions, date.min, as_of)
+        try:
+            raise case
+        except Exception as exc:
+            return _error(rule, "", exc, ctx)
+    ctx = Context(pack, engine.calendar, engine.conventions, case.received_on, as_of)
+    check = rule.case
+    assert check is not None
+    try:
+        outcome = check(case, ctx)
+    except Exception as exc:
+        return _error(rule, case.reference, exc, ctx)
+    return Finding(
+        rule.id,
+        rule.provision,
+        rule.pack,
+        Subject.CASE,
+        case.reference,
+        outcome.verdict,
+        rule.level,
+        outcome.message,
+        Evidence(outcome.facts, ctx.parameters_evidence(), outcome.computed),
+    )
