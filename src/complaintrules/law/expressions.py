@@ -383,6 +383,33 @@ class Expr:
         """This value where it is :meth:`present`, else ``other``."""
         return _OrElse(self, _lift(other))
 
+    # working days, over the evaluation's calendar and conventions
+    def clock_start(self, at: Any = None) -> Expr:
+        """Day 0 of a clock started by this date (received at ``at``, a time, if given),
+        as the evaluation's conventions place it: a non-working day or a time after the
+        cut-off may move it to the next working day."""
+        return _ClockStart(self, _lift(at) if at is not None else None)
+
+    def clock_note(self, at: Any = None, *, received: str = "received") -> Expr:
+        """Text: why :meth:`clock_start` is the day it is, the conventions' own note, with
+        "received" in it reworded as ``received`` (say ``"escalation requested"``)."""
+        return _ClockStart(self, _lift(at) if at is not None else None, received)
+
+    def add_working_days(self, n: Any) -> Expr:
+        """The ``n``th working day strictly after this date (this date never counts), by
+        the evaluation's calendar (holidays and closures)."""
+        return _AddWorkingDays(self, _lift(n))
+
+    def working_days_to(self, end: Any) -> Expr:
+        """Working days after this date up to and including ``end`` (negative when
+        ``end`` is earlier)."""
+        return _WorkingDaysTo(self, _lift(end))
+
+    def days_skipped_to(self, end: Any) -> Expr:
+        """A list of text: each weekday bank holiday or closure day after this date up to
+        and including ``end``, as ``"2024-05-06 (bank holiday: ...)"``, for evidence."""
+        return _WorkingDaysTo(self, _lift(end), skipped=True)
+
 
 def _lift(value: Any) -> Expr:
     return value if isinstance(value, Expr) else _Literal(_plain(value))
@@ -1089,6 +1116,235 @@ def each_fact(
     return EachFact(items, key, value, where)
 
 
+# -- working days, over the engine's calendar and conventions ---------------------------------
+#
+# A check that counts working days reads the evaluation's WorkingCalendar and Conventions:
+# they travel with the parameters under keys no pack parameter can have, put there by the
+# generated function (from its context) and by judge_table (from its engine). Over a table
+# the counting is the calendar's own array arithmetic on date ordinals; the day a clock
+# starts, its note and the days skipped are computed once per distinct value, in Python.
+
+_CALENDAR = "\x00calendar"
+_CONVENTIONS = "\x00conventions"
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
+def calendar_params(calendar: WorkingCalendar, conventions: Conventions) -> dict[str, Any]:
+    """The entries a working-day expression reads beside the parameters."""
+    return {_CALENDAR: calendar, _CONVENTIONS: conventions}
+
+
+def _ordinals(array: Any) -> tuple[Any, Any]:
+    """(ordinals, valid) of a date32 array as numpy int64 and bool arrays (0 where null)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    days = array.cast(pa.int32()) if array.type != pa.int32() else array
+    valid = np.asarray(pc.is_valid(days).to_numpy(zero_copy_only=False), bool)
+    values = np.asarray(pc.fill_null(days, 0).to_numpy(zero_copy_only=False), np.int64)
+    return np.where(valid, values + _EPOCH, 0), valid
+
+
+def _date_array(ordinals: Any, valid: Any) -> Any:
+    import pyarrow as pa
+
+    days = pa.array(ordinals - _EPOCH, pa.int32(), mask=~valid)
+    return days.cast(pa.date32())
+
+
+def _counts(value: Any, size: int) -> tuple[Any, Any]:
+    """(counts, valid) of an integer expression's value over a table (a scalar repeated)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    if value is None:
+        return np.zeros(size, np.int64), np.zeros(size, bool)
+    if isinstance(value, int):
+        return np.full(size, value, np.int64), np.ones(size, bool)
+    array = _array(value, size)
+    valid = np.asarray(pc.is_valid(array).to_numpy(zero_copy_only=False), bool)
+    counts = np.asarray(pc.fill_null(array, 0).to_numpy(zero_copy_only=False), np.int64)
+    return counts, valid
+
+
+def _clock_note(
+    conventions: Conventions, calendar: WorkingCalendar, day: date, at: Any, word: str
+) -> str:
+    note = conventions.effective_receipt(calendar, day, at)[1]
+    return note if word == "received" else note.replace("received", word)
+
+
+def _skipped_text(calendar: WorkingCalendar, start: date, end: date) -> list[str]:
+    return [f"{d.isoformat()} ({why})" for d, why in calendar.days_skipped(start, end)]
+
+
+def _pairs(left: Any, right: Any, fn: Callable[[Any, Any], Any], kind: pa.DataType) -> Any:
+    """``fn`` of each distinct (left, right) pair of two arrays, computed once per pair in
+    Python; null where either is null."""
+    import pyarrow as pa
+
+    done: dict[tuple[Any, Any], Any] = {}
+    out: list[Any] = []
+    for a, b in zip(left.to_pylist(), right.to_pylist(), strict=True):
+        if a is None:
+            out.append(None)
+            continue
+        key = (a, b)
+        found = done.get(key, _UNSET)
+        if found is _UNSET:
+            found = done[key] = fn(a, b)
+        out.append(found)
+    return pa.array(out, kind)
+
+
+class _WorkingDays(Expr):
+    """A value counted in working days: reads the calendar and conventions."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _ClockStart(_WorkingDays):
+    """Day 0 of a clock started by ``day`` (received at ``at``, or at no stated time), as
+    the conventions place it; with ``word``, the note saying why, ``received`` in it
+    reworded (``"escalation requested"``)."""
+
+    day: Expr
+    at: Expr | None
+    word: str | None = None
+
+    def _build(self, c: _Compiler) -> Fn:
+        day = c(self.day)
+        at = c(self.at) if self.at is not None else None
+        word = self.word
+
+        def start(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            d = day(case, params, item)
+            if d is None:
+                return None
+            t = at(case, params, item) if at is not None else None
+            cal, conv = params[_CALENDAR], params[_CONVENTIONS]
+            if word is None:
+                return conv.effective_receipt(cal, d, t)[0]
+            return _clock_note(conv, cal, d, t, word)
+
+        return start
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow as pa
+
+        cal, conv = env.params[_CALENDAR], env.params[_CONVENTIONS]
+        days = _array(self.day._arrow(env), env.size)
+        times = (
+            _array(self.at._arrow(env), env.size)
+            if self.at is not None
+            else pa.nulls(env.size, pa.time64("us"))
+        )
+        word = self.word
+        if word is None:
+            return _pairs(
+                days, times, lambda d, t: conv.effective_receipt(cal, d, t)[0], pa.date32()
+            )
+        return _pairs(days, times, lambda d, t: _clock_note(conv, cal, d, t, word), pa.string())
+
+    def _params(self) -> Iterator[str]:
+        yield from self.day._params()
+        if self.at is not None:
+            yield from self.at._params()
+
+
+@dataclass(frozen=True, slots=True)
+class _AddWorkingDays(_WorkingDays):
+    day: Expr
+    n: Expr
+
+    def _build(self, c: _Compiler) -> Fn:
+        day, n = c(self.day), c(self.n)
+
+        def add(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            d, k = day(case, params, item), n(case, params, item)
+            return None if d is None or k is None else params[_CALENDAR].add_working_days(d, k)
+
+        return add
+
+    def _arrow(self, env: _Columns) -> Any:
+        import numpy as np
+
+        cal = env.params[_CALENDAR]
+        ordinals, valid = _ordinals(_array(self.day._arrow(env), env.size))
+        counts, known = _counts(self.n._arrow(env), env.size)
+        valid &= known
+        inside = date(cal.years[0], 1, 1).toordinal()  # any day the calendar covers
+        found = cal.add_working_days_array(
+            np.where(valid, ordinals, inside), np.where(valid, counts, 1)
+        )
+        bad = valid & (found < 0)
+        if bad.any():  # the per-date method raises for it, with its own message
+            k = int(np.flatnonzero(bad)[0])
+            cal.add_working_days(date.fromordinal(int(ordinals[k])), int(counts[k]))
+        return _date_array(np.where(valid, found, 0), valid)
+
+    def _params(self) -> Iterator[str]:
+        yield from self.day._params()
+        yield from self.n._params()
+
+
+@dataclass(frozen=True, slots=True)
+class _WorkingDaysTo(_WorkingDays):
+    """Working days after ``start`` up to and including ``end`` (negative when ``end`` is
+    earlier); with ``skipped``, the text of the weekday holidays and closures between."""
+
+    start: Expr
+    end: Expr
+    skipped: bool = False
+
+    def _build(self, c: _Compiler) -> Fn:
+        start, end, skipped = c(self.start), c(self.end), self.skipped
+
+        def between(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            a, b = start(case, params, item), end(case, params, item)
+            if a is None or b is None:
+                return None
+            if skipped:
+                return _skipped_text(params[_CALENDAR], a, b)
+            return params[_CALENDAR].working_days_between(a, b)
+
+        return between
+
+    def _arrow(self, env: _Columns) -> Any:
+        import numpy as np
+        import pyarrow as pa
+
+        cal = env.params[_CALENDAR]
+        starts = _array(self.start._arrow(env), env.size)
+        ends = _array(self.end._arrow(env), env.size)
+        if self.skipped:
+            return _pairs(
+                starts,
+                ends,
+                lambda a, b: None if b is None else _skipped_text(cal, a, b),
+                pa.list_(pa.string()),
+            )
+        a, a_valid = _ordinals(starts)
+        b, b_valid = _ordinals(ends)
+        valid = a_valid & b_valid
+        found = cal.working_days_between_array(a[valid], b[valid])
+        out = np.zeros(env.size, np.int64)
+        out[valid] = found
+        return pa.array(out, pa.int64(), mask=~valid)
+
+    def _params(self) -> Iterator[str]:
+        yield from self.start._params()
+        yield from self.end._params()
+
+
+def _reads_calendar(roots: Sequence[Expr]) -> bool:
+    """Whether any of ``roots`` counts working days (so needs the calendar beside the
+    parameters)."""
+    return any(isinstance(e, _WorkingDays) or _reads_calendar(list(_children(e))) for e in roots)
+
+
 # -- the one-case backend, generated -----------------------------------------------------------
 #
 # A verdict table is compiled into one Python function per expression (its source made
@@ -1242,6 +1498,20 @@ class _Gen:
             values = self.expr(_FieldValues(e.record, e.names))
             wanted = "False" if e.test == "false" else "None"
             return f"_fields_that({names}, {values}, {wanted}, {e.sep!r})"
+        if isinstance(e, _AddWorkingDays):
+            a, b = self.tmp(), self.tmp()
+            day, n = self.expr(e.day), self.expr(e.n)
+            return (
+                f"(None if ({a} := {day}) is None or ({b} := {n}) is None "
+                f"else params[{_CALENDAR!r}].add_working_days({a}, {b}))"
+            )
+        if isinstance(e, _WorkingDaysTo) and not e.skipped:
+            a, b = self.tmp(), self.tmp()
+            start, end = self.expr(e.start), self.expr(e.end)
+            return (
+                f"(None if ({a} := {start}) is None or ({b} := {end}) is None "
+                f"else params[{_CALENDAR!r}].working_days_between({a}, {b}))"
+            )
         # anything else: its compiled closure, over the case's frame
         return f"{self.name(e._compile(), 'h')}(_Frame(case), params, None)"
 
@@ -1450,8 +1720,12 @@ class CaseExpression:
         g = _Gen(shared)
         g.names["_Frame"] = _Frame
         lines = ["def call(case, ctx):"]
-        if names:
+        calendar = _reads_calendar(roots)
+        if names or calendar:
             read = ", ".join(f"{n!r}: ctx.param({n!r})" for n in names)
+            if calendar:  # the working-day expressions read these beside the parameters
+                read += f"{', ' if read else ''}{_CALENDAR!r}: ctx.calendar"
+                read += f", {_CONVENTIONS!r}: ctx.conventions"
             lines.append(f"    params = {{{read}}}")
         else:
             lines.append(f"    params = {g.name({})}")
@@ -1641,6 +1915,7 @@ def judge_table(
             ctx = _context(engine, pack, day, as_of)
             try:
                 values = {name: ctx.param(name) for name in expression.parameters}
+                values.update(calendar_params(ctx.calendar, ctx.conventions))
             except Exception as exc:
                 failed_days[day] = _error(rule, "", exc, ctx)
             else:

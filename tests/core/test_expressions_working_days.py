@@ -1,0 +1,216 @@
+"""Working-day arithmetic in expressions: both backends count as the calendar does.
+
+``clock_start``/``clock_note`` (the conventions' day 0 and its note), ``add_working_days``,
+``working_days_to`` and ``days_skipped_to`` are judged on one case by the generated function
+and the closures, and over a case table by the Arrow backend (the calendar's array
+methods); every answer must be the calendar's own, holidays, closures and conventions
+included, and unknown where an input date is missing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+import numpy as np
+import pytest
+
+from complaintrules import Complaint, Engine, Verdict
+from complaintrules.authoring import case_field, lit, stage, when
+from complaintrules.calendar.working_days import CalendarRangeError, WorkingCalendar
+from complaintrules.law.context import Context
+from complaintrules.law.expressions import (
+    _array,
+    _Columns,
+    _Row,
+    calendar_params,
+    judge_table,
+)
+from complaintrules.law.rules import Rule
+from complaintrules.model.columns import case_table
+from complaintrules.model.conventions import Conventions, NonWorkingDayReceipt
+
+# A closure day the day after the May Day bank holiday of 2024 (Mon 6 May).
+CALENDAR = WorkingCalendar(closures=[date(2024, 5, 7)])
+CONVENTIONS = (
+    Conventions(),
+    Conventions(non_working_day_receipt=NonWorkingDayReceipt.NEXT_WORKING_DAY, cutoff=time(16, 0)),
+)
+
+CASES = [
+    Complaint.model_validate(data)
+    for data in (
+        {  # received on a Saturday; escalated on the Saturday of a bank holiday weekend
+            "reference": "W-1",
+            "received_on": "2024-05-04",
+            "stages": [{"number": 1}, {"number": 2, "requested_on": "2024-05-25"}],
+        },
+        {  # received after a 16:00 cut-off, on the Friday before the holiday
+            "reference": "W-2",
+            "received_on": "2024-05-03",
+            "received_at": "17:00",
+            "stages": [{"number": 1}],  # no stage 2: its request date is unknown
+        },
+        {"reference": "W-3", "received_on": "2024-05-08"},  # no stages at all
+    )
+]
+
+RECEIVED = case_field("received_on")
+REQUESTED = stage(2).field("requested_on")
+
+
+def _both(expr: Any, conventions: Conventions) -> list[tuple[Any, Any, Any]]:
+    """Per case: (closures' value, generated function's value, Arrow value)."""
+    params = calendar_params(CALENDAR, conventions)
+    check = when(lit(False), Verdict.PASS, "never").otherwise(
+        Verdict.PASS, "ok", facts={"v": expr, "again": expr}
+    )
+    engine = Engine(calendar=CALENDAR, conventions=conventions)
+    pack = engine.pack("code_2024")
+    arrow = _array(expr._arrow(_Columns(case_table(CASES), params, len(CASES))), len(CASES))
+    out = []
+    for case, by_arrow in zip(CASES, arrow.to_pylist(), strict=True):
+        generated = check(case, Context(pack, CALENDAR, conventions, case.received_on)).facts
+        assert generated["v"] == generated["again"]
+        out.append((expr._py(_Row(case, params)), generated["v"], by_arrow))
+    return out
+
+
+def _expected(conventions: Conventions, case: Complaint) -> dict[str, Any]:
+    """What the calendar and conventions themselves say for ``case``."""
+    day0, note = conventions.effective_receipt(CALENDAR, case.received_on, case.received_at)
+    st = case.stage(2)
+    asked = st.requested_on if st is not None else None
+    esc = conventions.effective_receipt(CALENDAR, asked) if asked else None
+    return {
+        "day0": day0,
+        "note": note,
+        "due": CALENDAR.add_working_days(day0, 3),
+        "esc": esc[0] if esc else None,
+        "esc_note": esc[1].replace("received", "escalation requested") if esc else None,
+        "between": CALENDAR.working_days_between(case.received_on, asked) if asked else None,
+        "skipped": [
+            f"{d.isoformat()} ({why})"
+            for d, why in CALENDAR.days_skipped(
+                case.received_on, CALENDAR.add_working_days(case.received_on, 5)
+            )
+        ],
+    }
+
+
+EXPRESSIONS = {
+    "day0": RECEIVED.clock_start(case_field("received_at")),
+    "note": RECEIVED.clock_note(case_field("received_at")),
+    "due": RECEIVED.clock_start(case_field("received_at")).add_working_days(3),
+    "esc": REQUESTED.clock_start(),
+    "esc_note": REQUESTED.clock_note(received="escalation requested"),
+    "between": RECEIVED.working_days_to(REQUESTED),
+    "skipped": RECEIVED.days_skipped_to(RECEIVED.add_working_days(lit(5))),
+}
+
+
+@pytest.mark.parametrize("conventions", CONVENTIONS, ids=["default", "next-day-cutoff"])
+@pytest.mark.parametrize("name", list(EXPRESSIONS))
+def test_both_backends_count_as_the_calendar_does(conventions: Conventions, name: str) -> None:
+    got = _both(EXPRESSIONS[name], conventions)
+    for case, (closures, generated, arrow) in zip(CASES, got, strict=True):
+        want = _expected(conventions, case)[name]
+        assert closures == generated == arrow == want, (name, case.reference)
+
+
+def test_holidays_closures_and_conventions_move_the_dates() -> None:
+    """The figures themselves, so the test cannot pass by both sides being wrong alike."""
+    default, moved = ([v for v, _, _ in _both(EXPRESSIONS["due"], c)] for c in CONVENTIONS)
+    # Sat 4 May counted from that day: 8, 9, 10 May (6 May bank holiday, 7 May closed)
+    assert default[0] == date(2024, 5, 10)
+    # next working day convention: day 0 is Wed 8 May, so the 3rd working day is Mon 13
+    assert moved[0] == date(2024, 5, 13)
+    # after the cut-off on Fri 3 May: day 0 Wed 8 May (not Mon 6, a holiday; not Tue 7)
+    assert moved[1] == date(2024, 5, 13) and default[1] == date(2024, 5, 10)
+    between = [v for v, _, _ in _both(EXPRESSIONS["between"], CONVENTIONS[0])]
+    assert between == [13, None, None]
+
+
+def test_a_missing_count_is_unknown() -> None:
+    expr = RECEIVED.add_working_days(stage(2).field("number"))
+    got = _both(expr, CONVENTIONS[0])
+    assert got[0] == (date(2024, 5, 9),) * 3
+    assert got[2] == (None, None, None)
+
+
+def test_a_date_beyond_the_calendar_raises_in_both_backends() -> None:
+    short = WorkingCalendar(years=(2024, 2024))
+    params = calendar_params(short, Conventions())
+    case = Complaint.model_validate({"reference": "Y-1", "received_on": "2024-12-30"})
+    expr = RECEIVED.add_working_days(5)
+    with pytest.raises(CalendarRangeError, match="falls beyond 2024") as single:
+        expr._py(_Row(case, params))
+    with pytest.raises(CalendarRangeError, match="falls beyond 2024") as table:
+        expr._arrow(_Columns(case_table([case]), params, 1))
+    assert str(single.value) == str(table.value)
+    late = Complaint.model_validate({"reference": "Y-2", "received_on": "2025-01-02"})
+    with pytest.raises(CalendarRangeError, match="2025-01-02 is outside"):
+        RECEIVED.working_days_to(lit(date(2024, 6, 3)))._arrow(
+            _Columns(case_table([late]), params, 1)
+        )
+
+
+def test_working_days_between_array_matches_the_per_date_method() -> None:
+    starts = [date(2024, 5, 3), date(2024, 12, 20), date(2024, 5, 10)]
+    ends = [date(2024, 5, 9), date(2024, 12, 31), date(2024, 5, 3)]
+    got = CALENDAR.working_days_between_array(
+        np.array([d.toordinal() for d in starts]), np.array([d.toordinal() for d in ends])
+    )
+    assert got.tolist() == [
+        CALENDAR.working_days_between(a, b) for a, b in zip(starts, ends, strict=True)
+    ]
+    assert got.tolist() == [2, 5, -3]
+
+
+def test_judge_table_gives_the_engines_calendar_to_the_expression() -> None:
+    check = when(
+        REQUESTED.clock_start().add_working_days(5).lt(stage(2).field("acknowledged.on")),
+        Verdict.FAIL,
+        "acknowledged after {due}",
+    ).otherwise(
+        Verdict.PASS,
+        "due {due}",
+        values={"due": REQUESTED.clock_start().add_working_days(5).iso()},
+        computed={"skipped": REQUESTED.days_skipped_to(REQUESTED.add_working_days(5))},
+    )
+    rule = Rule(
+        id="TEST-9.1",
+        pack="code_2024",
+        provision="9.1",
+        section="test",
+        title="t",
+        summary="s",
+        explanation="e",
+        source="test",
+        case=check,
+    )
+    case = Complaint.model_validate(
+        {
+            "reference": "J-1",
+            "received_on": "2024-05-01",
+            "stages": [
+                {"number": 1},
+                {"number": 2, "requested_on": "2024-05-03", "acknowledged": {"on": "2024-05-13"}},
+            ],
+        }
+    )
+    for conventions in CONVENTIONS:
+        engine = Engine(calendar=CALENDAR, conventions=conventions)
+        pack = engine.pack("code_2024")
+        ctx = Context(pack, CALENDAR, conventions, case.received_on)
+        outcome = check(case, ctx)
+        batch = judge_table(rule, case_table([case]), engine=engine, pack=pack, explain="all")
+        found = batch.findings[0]
+        assert (found.verdict, found.message) == (outcome.verdict, outcome.message)
+        assert found.evidence.computed == outcome.computed
+    # Fri 3 May + 5 working days, skipping the holiday and the closure: Tue 14 May
+    assert outcome.verdict is Verdict.PASS and outcome.message == "due 2024-05-14"
+    assert outcome.computed["skipped"] == [
+        "2024-05-06 (bank holiday: May Day)",
+        "2024-05-07 (landlord closure day)",
+    ]
