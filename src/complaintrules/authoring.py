@@ -29,6 +29,7 @@ from .law.expressions import (
     lit,
     param,
     stage,
+    text,
     when,
 )
 from .law.gates import CaseFact, GatedCheck, applies_at_stage, applies_if, case_facts
@@ -47,6 +48,7 @@ from .law.stage_checks import (
     RESPONSE_ITEMS,
     TimescaleCheck,
     acknowledgement_deadline,
+    acknowledgement_due,
     check_acknowledged_in_time,
     check_actions_tracked,
     check_different_handlers,
@@ -117,6 +119,7 @@ __all__ = [
     "Verdict",
     "Verdicts",
     "acknowledgement_deadline",
+    "acknowledgement_due",
     "applies_at_stage",
     "applies_if",
     "as_of",
@@ -174,6 +177,7 @@ __all__ = [
     "stage",
     "stage_check",
     "stage_start",
+    "text",
     "training_recorded",
     "when",
 ]

@@ -9,7 +9,7 @@ included, and unknown where an input date is missing.
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Any
 
 import numpy as np
@@ -214,3 +214,153 @@ def test_judge_table_gives_the_engines_calendar_to_the_expression() -> None:
         "2024-05-06 (bank holiday: May Day)",
         "2024-05-07 (landlord closure day)",
     ]
+
+
+# -- the rules that count working days: batch == single, with as-of dates and conventions ----
+
+#: Converted rules that read the calendar, the conventions or the as-of date.
+DATED_RULES = {"code_2024": ["CHC24-6.10"], "code_2020": []}
+
+
+def _conventions() -> list[Conventions]:
+    from complaintrules.model.conventions import LateAcknowledgement
+
+    return [
+        Conventions(non_working_day_receipt=receipt, cutoff=cutoff, late_acknowledgement=late)
+        for receipt in NonWorkingDayReceipt
+        for cutoff in (None, time(17, 0))
+        for late in LateAcknowledgement
+    ]
+
+
+def _escalations(start: date) -> list[Complaint]:
+    """Open escalations requested over the fortnight (weekends and the late May bank
+    holiday among the days) before the as-of date the test judges them at; one closed, one
+    withdrawn, one refused."""
+    received = date(start.year, 5, 2)
+    out = []
+    for k in range(17):
+        asked = received + timedelta(days=23 + k)
+        extra: dict[str, Any] = {}
+        if k == 3:
+            extra["closed_on"] = (asked + timedelta(days=1)).isoformat()
+        if k == 4:
+            extra["withdrawn_on"] = (asked + timedelta(days=1)).isoformat()
+        if k == 5:
+            extra["refusals"] = [{"on": asked.isoformat(), "stage": 2, "ground": "other"}]
+        out.append(
+            Complaint.model_validate(
+                {
+                    "reference": f"ESC-{k}",
+                    "received_on": received.isoformat(),
+                    "stages": [
+                        {"number": 1, "response": {"issued_on": asked.isoformat()}},
+                        {"number": 2, "requested_on": asked.isoformat()},
+                    ],
+                    **extra,
+                }
+            )
+        )
+    return out
+
+
+@pytest.mark.parametrize(
+    ("pack_name", "start"), [("code_2024", date(2024, 4, 1)), ("code_2020", date(2022, 4, 1))]
+)
+def test_dated_rules_agree_with_as_of_dates_and_every_convention(
+    pack_name: str, start: date
+) -> None:
+    from core.test_expressions import _examples, _generated
+
+    cases = _generated(start, 300, 5) + _examples(pack_name) + _escalations(start)
+    # the escalations' as-of date: some not yet due to be taken in, some overdue
+    judged_at = _escalations(start)[0].received_on + timedelta(days=40)
+    for conventions in _conventions():
+        engine = Engine(conventions=conventions)
+        pack = engine.pack(pack_name)
+        rules = [r for r in engine.registry.rules_for(pack) if r.id in DATED_RULES[pack_name]]
+        for as_of in (None, judged_at, start + timedelta(days=200), start + timedelta(days=400)):
+            snapped = [c.as_of(as_of).case if as_of else c for c in cases]
+            kept = [c for c in snapped if c is not None]
+            table = case_table(kept)
+            for rule in rules:
+                batch = judge_table(
+                    rule, table, engine=engine, pack=pack, as_of=as_of, explain="all"
+                )
+                for i, case in enumerate(kept):
+                    (single,) = engine.case_findings(case, pack=pack, as_of=as_of, rules=[rule.id])
+                    assert batch.findings[i] == single, (rule.id, case.reference, as_of)
+
+
+# -- branch evidence: text, facts=False, parameters=False ------------------------------------
+
+
+def test_text_branch_facts_and_parameters_in_both_backends() -> None:
+    """``text`` formats evidence (unknown when a value is); a branch with ``facts=False``
+    reports only its per-item facts; one with ``parameters=False`` names no parameter."""
+    from complaintrules.authoring import each_fact, item, param, text
+
+    refusals = case_field("refusals")
+    days = param("stage2.acknowledge_working_days")
+    check = (
+        when(
+            refusals.any(item("stage").eq(2)),
+            Verdict.FAIL,
+            "refused",
+            facts=False,
+            parameters=False,
+        )
+        .when(REQUESTED.is_null(), Verdict.NEEDS_EVIDENCE, "no request", parameters=False)
+        .otherwise(
+            Verdict.PASS,
+            "asked",
+            facts={
+                "asked": text("asked on {day}, {n} days", day=REQUESTED.iso(), n=days),
+                "requested": REQUESTED.iso(),
+            },
+            each_facts=[
+                each_fact(refusals, "refusals[{index}]", item("ground"), where=item("stage").eq(2))
+            ],
+        )
+    )
+    rule = Rule(
+        id="TEST-9.2",
+        pack="code_2024",
+        provision="9.2",
+        section="test",
+        title="t",
+        summary="s",
+        explanation="e",
+        source="test",
+        case=check,
+    )
+    engine = Engine()
+    pack = engine.pack("code_2024")
+    refused = Complaint.model_validate(
+        {
+            **CASES[0].model_dump(mode="json", exclude_none=True),
+            "refusals": [{"on": "2024-05-26", "stage": 2, "ground": "other"}],
+        }
+    )
+    cases = [CASES[0], CASES[1], refused]
+    batch = judge_table(rule, case_table(cases), engine=engine, pack=pack, explain="all")
+    for i, case in enumerate(cases):
+        ctx = Context(pack, engine.calendar, engine.conventions, case.received_on)
+        single = check(case, ctx)
+        found = batch.findings[i]
+        assert (found.verdict, found.message) == (single.verdict, single.message)
+        assert (found.evidence.facts, found.evidence.computed) == (single.facts, single.computed)
+        assert found.evidence.parameters == ctx.parameters_evidence()
+    asked, unknown, refusal = (batch.findings[i] for i in range(3))
+    assert asked.evidence.facts == {
+        "asked": "asked on 2024-05-25, 5 days",
+        "requested": "2024-05-25",
+    }
+    assert asked.evidence.parameters["stage2.acknowledge_working_days"]
+    # no stage 2: the text is unknown, not "None"; and the branch names no parameter
+    assert unknown.evidence.facts == {"asked": None, "requested": None}
+    assert "stage2.acknowledge_working_days" not in unknown.evidence.parameters
+    assert refusal.evidence.facts == {"refusals[0]": "other"}
+    assert "stage2.acknowledge_working_days" not in refusal.evidence.parameters
+    with pytest.raises(ValueError, match="names"):
+        text("{missing}", day=REQUESTED)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import operator
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
@@ -67,6 +67,7 @@ __all__ = [
     "lit",
     "param",
     "stage",
+    "text",
     "when",
 ]
 
@@ -1379,6 +1380,54 @@ def _reads_calendar(roots: Sequence[Expr]) -> bool:
     return any(isinstance(e, _WorkingDays) or _reads_calendar(list(_children(e))) for e in roots)
 
 
+# -- text from a template --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Template(Expr):
+    template: str
+    values: tuple[tuple[str, Expr], ...]
+
+    def _build(self, c: _Compiler) -> Fn:
+        template, values = self.template, [(k, c(e)) for k, e in self.values]
+
+        def text(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            found = {k: f(case, params, item) for k, f in values}
+            return None if None in found.values() else template.format(**found)
+
+        return text
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow as pa
+
+        names = [k for k, _ in self.values]
+        columns = [_array(e._arrow(env), env.size).to_pylist() for _, e in self.values]
+        template = self.template
+        return pa.array(
+            [
+                None if None in row else template.format(**dict(zip(names, row, strict=True)))
+                for row in zip(*columns, strict=True)
+            ]
+            if columns
+            else [template.format()] * env.size,
+            pa.string(),
+        )
+
+    def _params(self) -> Iterator[str]:
+        for _, e in self.values:
+            yield from e._params()
+
+
+def text(template: str, **values: Any) -> Expr:
+    """Text: ``template`` (a :meth:`str.format` template) formatted over ``values``, for
+    evidence; unknown when any value is. Give dates as :meth:`Expr.iso`."""
+    named = [n for _, n, _, _ in Formatter().parse(template) if n is not None]
+    missing = [n for n in named if n not in values]
+    if missing:
+        raise ValueError(f"text: template {template!r} names {missing}, not among the values")
+    return _Template(template, tuple((k, _lift(v)) for k, v in values.items()))
+
+
 # -- the one-case backend, generated -----------------------------------------------------------
 #
 # A verdict table is compiled into one Python function per expression (its source made
@@ -1552,6 +1601,13 @@ class _Gen:
         return f"{self.name(e._compile(), 'h')}(_Frame(case), params, None)"
 
 
+def _forget(ctx: Context, names: Sequence[str], had: Set[str]) -> None:
+    """Take the parameters ``names`` out of ``ctx``'s evidence, but those it had before."""
+    for name in names:
+        if name not in had:
+            ctx.used.pop(name, None)
+
+
 def _field_entries(before: str, after: str) -> Callable[[Sequence[str], list[Any]], Any]:
     # The keys of each list of names (a parameter's value: a handful per pack), made once:
     # text built and hashed afresh on every case costs more than the rest of the check.
@@ -1639,6 +1695,8 @@ class _Branch:
     message: str
     evidence: bool
     computed: bool = True
+    facts: bool = True
+    parameters: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -1655,10 +1713,17 @@ class Verdicts:
         *,
         evidence: bool = True,
         computed: bool = True,
+        facts: bool = True,
+        parameters: bool = True,
     ) -> Verdicts:
         """Another branch, tried after those before it; ``computed=False`` reports the
-        facts but not the computed values (which may not be known on this branch)."""
-        branch = _Branch(condition, Verdict(verdict), message, evidence, computed)
+        facts but not the computed values (which may not be known on this branch);
+        ``facts=False`` reports only the per-item facts (``each_facts``), not the others
+        (which belong to the other branches); ``parameters=False`` names none of the
+        expression's parameters in the evidence (the branch is decided without them)."""
+        branch = _Branch(
+            condition, Verdict(verdict), message, evidence, computed, facts, parameters
+        )
         return Verdicts((*self.branches, branch))
 
     def otherwise(
@@ -1698,10 +1763,20 @@ def when(
     *,
     evidence: bool = True,
     computed: bool = True,
+    facts: bool = True,
+    parameters: bool = True,
 ) -> Verdicts:
     """The first branch of a verdict table: ``verdict`` with ``message`` where
     ``condition`` holds (see :meth:`Verdicts.otherwise` for messages and evidence)."""
-    return Verdicts(()).when(condition, verdict, message, evidence=evidence, computed=computed)
+    return Verdicts(()).when(
+        condition,
+        verdict,
+        message,
+        evidence=evidence,
+        computed=computed,
+        facts=facts,
+        parameters=parameters,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -1764,7 +1839,11 @@ class CaseExpression:
         shared = _shared_parts(roots)
         g = _Gen(shared)
         g.names["_Frame"] = _Frame
+        g.names["_forget"] = _forget
         lines = ["def call(case, ctx):"]
+        forget = bool(names) and not all(b.parameters for b in self.branches)
+        if forget:  # the parameters recorded before this check read them are kept
+            lines.append(f"    _had = ctx.used.keys() & {g.name(frozenset(names))}")
         calendar = _reads_calendar(roots)
         if names or self.reads_as_of or calendar:
             read = ", ".join(f"{n!r}: ctx.param({n!r})" for n in names)
@@ -1780,6 +1859,8 @@ class CaseExpression:
             lines.append("    " + " = ".join(f"_v{i}" for i in range(len(shared))) + " = _UNSET")
         for b in self.branches:
             body = self._outcome_source(b, g)
+            if forget and not b.parameters:
+                body = [f"_forget(ctx, {g.name(names)}, _had)", *body]
             if b.condition is None:
                 lines += [f"    {line}" for line in body]
             else:
@@ -1805,7 +1886,7 @@ class CaseExpression:
             message = f"{message}.format({', '.join(args)})"
         if not b.evidence:
             return [f"return Outcome({verdict}, {message})"]
-        facts = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in self.facts.items())
+        facts = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in self.facts.items() if b.facts)
         computed = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in self.computed.items() if b.computed)
         if not self.each_facts:
             return [f"return Outcome({verdict}, {message}, {{{facts}}}, {{{computed}}})"]
@@ -1855,7 +1936,7 @@ class CaseExpression:
             b = self.branches[i]
             message = b.message.format(**{k: v[row] for k, v in words.items()})
             if b.evidence:
-                found = {k: v[row] for k, v in facts.items()}
+                found = {k: v[row] for k, v in facts.items()} if b.facts else {}
                 for entries, kept in per_item:
                     found.update(entries(None, env.params, kept[row]))
                 out.append(
@@ -1934,6 +2015,7 @@ def judge_table(
     verdicts: list[Verdict | None] = [None] * n
     outcomes: dict[int, Outcome | Finding] = {}
     contexts: dict[int, Context] = {}
+    unnamed: set[int] = set()  # rows decided by a branch that names no parameter
     asked = (
         set(range(n)) if explain == "all" else set() if isinstance(explain, str) else set(explain)
     )
@@ -1993,6 +2075,8 @@ def judge_table(
         for r, i in zip(members, chosen.tolist(), strict=True):
             verdicts[r] = expression.branches[i].verdict
             contexts[r] = ctx
+            if not expression.branches[i].parameters:
+                unnamed.add(r)
         wanted = [
             (k, r)
             for k, r in enumerate(members)
@@ -2032,6 +2116,8 @@ def judge_table(
             continue
         ctx = contexts.get(r) or _context(engine, pack, received[r], as_of)
         parameters = ctx.parameters_evidence() if r in contexts else {"pack_version": pack.version}
+        if r in unnamed:
+            parameters = {k: v for k, v in parameters.items() if k not in expression.parameters}
         findings[r] = Finding(
             rule_id=rule.id,
             provision=rule.provision,
