@@ -219,7 +219,7 @@ def test_judge_table_gives_the_engines_calendar_to_the_expression() -> None:
 # -- the rules that count working days: batch == single, with as-of dates and conventions ----
 
 #: Converted rules that read the calendar, the conventions or the as-of date.
-DATED_RULES = {"code_2024": ["CHC24-6.10"], "code_2020": []}
+DATED_RULES = {"code_2024": ["CHC24-6.10"], "code_2020": ["CHC20-5.9"]}
 
 
 def _conventions() -> list[Conventions]:
