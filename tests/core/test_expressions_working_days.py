@@ -364,3 +364,33 @@ def test_text_branch_facts_and_parameters_in_both_backends() -> None:
     assert "stage2.acknowledge_working_days" not in refusal.evidence.parameters
     with pytest.raises(ValueError, match="names"):
         text("{missing}", day=REQUESTED)
+
+
+@pytest.mark.parametrize("conventions", CONVENTIONS, ids=["default", "next-day-cutoff"])
+@pytest.mark.parametrize("number", [1, 2])
+def test_acknowledgement_due_gives_the_deadline_and_its_evidence(
+    conventions: Conventions, number: int
+) -> None:
+    """The expression form of a stage's acknowledgement deadline: the same date and the same
+    evidence as the hand-written deadline, in both backends."""
+    from complaintrules.authoring import acknowledgement_deadline, acknowledgement_due
+
+    due = acknowledgement_due(number, lit(5))
+    check = when(lit(False), Verdict.PASS, "never").otherwise(
+        Verdict.PASS, "ok", facts={"due": due.due}, computed=due.evidence
+    )
+    pack = Engine().pack("code_2024")
+    params = calendar_params(CALENDAR, conventions)
+    env = _Columns(case_table(CASES), params, len(CASES))
+    arrow = {k: _array(e._arrow(env), len(CASES)).to_pylist() for k, e in due.evidence.items()}
+    for row, case in enumerate(CASES):
+        st = case.stage(number)
+        ctx = Context(pack, CALENDAR, conventions, case.received_on)
+        got = check(case, ctx)
+        deadline = acknowledgement_deadline(ctx, case, st, 5) if st is not None else None
+        if deadline is None:
+            assert got.facts == {"due": None}
+            continue
+        assert got.facts == {"due": deadline.due}
+        assert got.computed == deadline.evidence()
+        assert {k: v[row] for k, v in arrow.items()} == deadline.evidence()
