@@ -730,23 +730,24 @@ _REFUSALS = case_field("refusals")
 _AT_2 = item("stage").eq(2)
 _EXPLAINED, _RIGHT_GIVEN = item("explanation_given"), item("ombudsman_right_given")
 _OPEN = case_field("closed_on").is_null() & case_field("withdrawn_on").is_null()
+_DECLINED = _REFUSALS.any(_AT_2)  # read once per case: the usual case has no refusal
 # A refusal to escalate is judged on its own facts (facts=False: the stage's facts are for
 # the other branches); a case with none at stage 2 has no per-refusal facts.
 _progressed = (
     when(
-        _REFUSALS.any(_AT_2 & (_EXPLAINED.is_false() | _RIGHT_GIVEN.is_false())),
+        _DECLINED & _REFUSALS.any(_AT_2 & (_EXPLAINED.is_false() | _RIGHT_GIVEN.is_false())),
         Verdict.FAIL,
         "escalation was declined without written reasons and the right to go to the Ombudsman",
         facts=False,
     )
     .when(
-        _REFUSALS.any(_AT_2 & (_EXPLAINED.is_null() | _RIGHT_GIVEN.is_null())),
+        _DECLINED & _REFUSALS.any(_AT_2 & (_EXPLAINED.is_null() | _RIGHT_GIVEN.is_null())),
         Verdict.NEEDS_EVIDENCE,
         "the case does not record: {unset}",
         facts=False,
     )
     .when(
-        _REFUSALS.any(_AT_2),
+        _DECLINED,
         Verdict.PASS,
         "escalation was declined in writing with reasons and the Ombudsman route",
         facts=False,

@@ -1583,6 +1583,12 @@ class _Gen:
             values = self.expr(_FieldValues(e.record, e.names))
             wanted = "False" if e.test == "false" else "None"
             return f"_fields_that({names}, {values}, {wanted}, {e.sep!r})"
+        if isinstance(e, _Aggregate) and e.predicate is not None:
+            # an empty (or missing) list, the usual case, is answered without the closure
+            t = self.tmp()
+            empty = {"any": "False", "all": "True"}.get(e.kind, "0")
+            call = f"{self.name(e._compile(), 'h')}(_Frame(case), params, None)"
+            return f"({empty} if not ({t} := {self.expr(e.items)}) else {call})"
         if isinstance(e, _AddWorkingDays):
             a, b = self.tmp(), self.tmp()
             day, n = self.expr(e.day), self.expr(e.n)
@@ -1900,7 +1906,9 @@ class CaseExpression:
                 lines.append(f"_found.update({entries}({names}, {values}))")
             else:
                 entries = g.name(group._compile(), "e")
-                lines.append(f"_found.update({entries}(_Frame(case), params, None))")
+                # no list, no entries: the closure is called only for a list with items
+                lines.append(f"if {g.expr(group.items)}:")
+                lines.append(f"    _found.update({entries}(_Frame(case), params, None))")
         lines.append(f"return Outcome({verdict}, _m, _found, {{{computed}}})")
         return lines
 
