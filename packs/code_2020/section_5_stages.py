@@ -29,13 +29,17 @@ from complaintrules.authoring import (
     Verdict,
     applies_at_stage,
     applies_if,
+    as_of,
+    case_field,
     check_actions_tracked,
     check_issues_raised,
     check_points_addressed,
     check_stage_numbers,
     different_handlers,
+    each_fact,
     failed,
     first_not_passing,
+    item,
     needs_evidence,
     not_applicable,
     passed,
@@ -721,43 +725,69 @@ CHC20_5_8 = _letter_rule(
 # -- stage 2 -----------------------------------------------------------------------------------
 
 
-def _progressed(case: Complaint, ctx: Context) -> Outcome:
-    stage = case.stage(2)
-    assert stage is not None  # the rule's gate
-    refused = [(i, r) for i, r in enumerate(case.refusals) if r.stage == 2]
-    if refused:
-        facts: dict[str, object] = {}
-        for i, r in refused:
-            facts[f"refusals[{i}].explanation_given"] = r.explanation_given
-            facts[f"refusals[{i}].ombudsman_right_given"] = r.ombudsman_right_given
-        if False in facts.values():
-            return failed(
-                "escalation was declined without written reasons and the right to go to the "
-                "Ombudsman",
-                facts=facts,
-            )
-        if None in facts.values():
-            unset = [k for k, v in facts.items() if v is None]
-            return needs_evidence(f"the case does not record: {', '.join(unset)}", facts=facts)
-        return passed(
-            "escalation was declined in writing with reasons and the Ombudsman route",
-            facts=facts,
-        )
-    facts = {
-        "stage2.requested_on": stage.requested_on.isoformat() if stage.requested_on else None,
-        "stage2.acknowledged": stage.acknowledged is not None,
-        "stage2.response": stage.response is not None,
-    }
-    if stage.acknowledged or stage.response:
-        return passed("the escalation was taken into stage 2", facts=facts)
-    if ctx.as_of is None and case.is_open:
-        return not_applicable(
-            "escalation requested, not yet progressed; give an as-of date to judge", facts=facts
-        )
-    return failed(
-        "the escalation request was neither taken into stage 2 nor declined in writing",
-        facts=facts,
+_S2 = stage(2)
+_REFUSALS = case_field("refusals")
+_AT_2 = item("stage").eq(2)
+_EXPLAINED, _RIGHT_GIVEN = item("explanation_given"), item("ombudsman_right_given")
+_OPEN = case_field("closed_on").is_null() & case_field("withdrawn_on").is_null()
+_DECLINED = _REFUSALS.any(_AT_2)  # read once per case: the usual case has no refusal
+# A refusal to escalate is judged on its own facts (facts=False: the stage's facts are for
+# the other branches); a case with none at stage 2 has no per-refusal facts.
+_progressed = (
+    when(
+        _DECLINED & _REFUSALS.any(_AT_2 & (_EXPLAINED.is_false() | _RIGHT_GIVEN.is_false())),
+        Verdict.FAIL,
+        "escalation was declined without written reasons and the right to go to the Ombudsman",
+        facts=False,
     )
+    .when(
+        _DECLINED & _REFUSALS.any(_AT_2 & (_EXPLAINED.is_null() | _RIGHT_GIVEN.is_null())),
+        Verdict.NEEDS_EVIDENCE,
+        "the case does not record: {unset}",
+        facts=False,
+    )
+    .when(
+        _DECLINED,
+        Verdict.PASS,
+        "escalation was declined in writing with reasons and the Ombudsman route",
+        facts=False,
+    )
+    .when(
+        _S2.field("acknowledged").not_null() | _S2.field("response").not_null(),
+        Verdict.PASS,
+        "the escalation was taken into stage 2",
+    )
+    .when(
+        as_of().is_null() & _OPEN,
+        Verdict.NOT_APPLICABLE,
+        "escalation requested, not yet progressed; give an as-of date to judge",
+    )
+    .otherwise(
+        Verdict.FAIL,
+        "the escalation request was neither taken into stage 2 nor declined in writing",
+        values={
+            "unset": _REFUSALS.each_of(
+                (_EXPLAINED.is_null(), "refusals[{index}].explanation_given"),
+                (_RIGHT_GIVEN.is_null(), "refusals[{index}].ombudsman_right_given"),
+                where=_AT_2,
+                sep=", ",
+            )
+        },
+        facts={
+            "stage2.requested_on": _S2.field("requested_on").iso(),
+            "stage2.acknowledged": _S2.field("acknowledged").not_null(),
+            "stage2.response": _S2.field("response").not_null(),
+        },
+        each_facts=[
+            each_fact(
+                _REFUSALS,
+                "refusals[{index}].{name}",
+                {"explanation_given": _EXPLAINED, "ombudsman_right_given": _RIGHT_GIVEN},
+                where=_AT_2,
+            )
+        ],
+    )
+)
 
 
 def _policy_has_stage2(policy: LandlordPolicy, ctx: Context) -> Outcome:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from complaintrules import Complaint, LandlordPolicy
+from complaintrules import LandlordPolicy
 from complaintrules.authoring import (
     CaseFact,
     Context,
@@ -22,9 +22,11 @@ from complaintrules.authoring import (
     Subject,
     Timescale,
     Verdict,
-    acknowledgement_deadline,
+    acknowledgement_due,
     applies_if,
+    as_of,
     attestation_example,
+    case_field,
     check_actions_tracked,
     check_extension_notices,
     check_issues_raised,
@@ -32,8 +34,9 @@ from complaintrules.authoring import (
     different_handlers,
     example,
     failed,
+    item,
     needs_evidence,
-    not_applicable,
+    param,
     passed,
     policy_different_handlers,
     policy_example,
@@ -624,40 +627,51 @@ CHC24_6_9 = rule(
 # -- stage 2 -----------------------------------------------------------------------------
 
 
-def _progressed(case: Complaint, ctx: Context) -> Outcome:
-    stage = case.stage(2)
-    assert stage is not None  # the rule's gate
-    refused = [r for r in case.refusals if r.stage == 2]
-    facts = {
-        "stage2.requested_on": stage.requested_on.isoformat() if stage.requested_on else None,
-        "stage2.acknowledged": stage.acknowledged is not None,
-        "stage2.response": stage.response is not None,
-        "refusals_at_stage2": len(refused),
-    }
-    if stage.acknowledged or stage.response:
-        return passed("the escalation was taken into stage 2", facts=facts)
-    if refused:
-        return passed(
-            "escalation was refused and recorded (judged under 5.11 and 2.4)", facts=facts
-        )
-    if ctx.as_of is None and case.is_open:
-        return not_applicable(
-            "escalation requested but not yet progressed; give an as-of date to judge",
-            facts=facts,
-        )
-    if ctx.as_of is not None and case.is_open:
-        # 6.11: the escalation has until its acknowledgement deadline to be taken in.
-        deadline = acknowledgement_deadline(
-            ctx, case, stage, ctx.param("stage2.acknowledge_working_days")
-        )
-        if deadline is not None and ctx.as_of <= deadline.due:
-            return not_applicable(
-                f"escalation requested; as of {ctx.as_of.isoformat()} stage 2 is not yet due "
-                f"to be taken in (acknowledgement due by {deadline.due.isoformat()})",
-                facts=facts,
-                **deadline.evidence(),
-            )
-    return failed("the escalation request was neither taken into stage 2 nor refused", facts=facts)
+_S2 = stage(2)
+_ACK_DUE = acknowledgement_due(2, param("stage2.acknowledge_working_days"))
+_OPEN = case_field("closed_on").is_null() & case_field("withdrawn_on").is_null()
+_REFUSED_AT_2 = case_field("refusals").count(item("stage").eq(2))
+_NEITHER = "the escalation request was neither taken into stage 2 nor refused"
+# Only an open escalation judged as of a date reads the acknowledgement timescale (6.11:
+# it has until its acknowledgement deadline to be taken in); the other branches name none.
+_progressed = (
+    when(
+        _S2.field("acknowledged").not_null() | _S2.field("response").not_null(),
+        Verdict.PASS,
+        "the escalation was taken into stage 2",
+        computed=False,
+        parameters=False,
+    )
+    .when(
+        _REFUSED_AT_2.gt(0),
+        Verdict.PASS,
+        "escalation was refused and recorded (judged under 5.11 and 2.4)",
+        computed=False,
+        parameters=False,
+    )
+    .when(
+        as_of().is_null() & _OPEN,
+        Verdict.NOT_APPLICABLE,
+        "escalation requested but not yet progressed; give an as-of date to judge",
+        computed=False,
+        parameters=False,
+    )
+    .when(~_OPEN, Verdict.FAIL, _NEITHER, computed=False, parameters=False)
+    .when(~as_of().le(_ACK_DUE.due).is_true(), Verdict.FAIL, _NEITHER, computed=False)
+    .otherwise(
+        Verdict.NOT_APPLICABLE,
+        "escalation requested; as of {as_of} stage 2 is not yet due to be taken in "
+        "(acknowledgement due by {due})",
+        values={"as_of": as_of().iso(), "due": _ACK_DUE.due.iso()},
+        facts={
+            "stage2.requested_on": _S2.field("requested_on").iso(),
+            "stage2.acknowledged": _S2.field("acknowledged").not_null(),
+            "stage2.response": _S2.field("response").not_null(),
+            "refusals_at_stage2": _REFUSED_AT_2,
+        },
+        computed=_ACK_DUE.evidence,
+    )
+)
 
 
 def _two_stage_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:

@@ -21,6 +21,7 @@ from .law.expressions import (
     FieldFacts,
     StageRef,
     Verdicts,
+    as_of,
     case_field,
     each_fact,
     field_facts,
@@ -28,6 +29,7 @@ from .law.expressions import (
     lit,
     param,
     stage,
+    text,
     when,
 )
 from .law.gates import CaseFact, GatedCheck, applies_at_stage, applies_if, case_facts
@@ -46,6 +48,7 @@ from .law.stage_checks import (
     RESPONSE_ITEMS,
     TimescaleCheck,
     acknowledgement_deadline,
+    acknowledgement_due,
     check_acknowledged_in_time,
     check_actions_tracked,
     check_different_handlers,
@@ -116,8 +119,10 @@ __all__ = [
     "Verdict",
     "Verdicts",
     "acknowledgement_deadline",
+    "acknowledgement_due",
     "applies_at_stage",
     "applies_if",
+    "as_of",
     "attestation_example",
     "case_facts",
     "case_field",
@@ -172,6 +177,7 @@ __all__ = [
     "stage",
     "stage_check",
     "stage_start",
+    "text",
     "training_recorded",
     "when",
 ]

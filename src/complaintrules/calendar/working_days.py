@@ -241,6 +241,26 @@ class WorkingCalendar:
         inside &= (position >= 0) & (position < len(working))
         return np.where(inside, working[np.where(inside, position, 0)], -1)
 
+    def working_days_between_array(self, starts: Any, ends: Any) -> Any:
+        """:meth:`working_days_between` over numpy arrays of date ordinals, element by
+        element (int64). A day outside the calendar's years raises
+        :class:`CalendarRangeError` naming it, as the per-date method does."""
+        import numpy as np
+
+        first = self._first_ordinal
+        worked_by = getattr(self, "_np_worked_by", None)
+        if worked_by is None:
+            worked_by = self._np_worked_by = np.asarray(self._index.worked_by, dtype=np.int64)
+        offsets = []
+        for days in (ends, starts):  # the end first, as the per-date method checks it
+            offset = np.asarray(days, dtype=np.int64) - first
+            outside = (offset < 0) | (offset > self._span)
+            if outside.any():
+                self._offset(date.fromordinal(int(offset[outside][0]) + first))  # raises
+            offsets.append(offset)
+        to_end, to_start = offsets
+        return worked_by[to_end] - worked_by[to_start]
+
     def __repr__(self) -> str:
         return (
             f"WorkingCalendar(region={self.region!r}, years={self.years}, "

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import operator
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
@@ -58,6 +58,7 @@ __all__ = [
     "StageRef",
     "TableVerdicts",
     "Verdicts",
+    "as_of",
     "case_field",
     "each_fact",
     "field_facts",
@@ -67,6 +68,7 @@ __all__ = [
     "param",
     "stage",
     "table_judged",
+    "text",
     "when",
 ]
 
@@ -234,7 +236,7 @@ def _shared_parts(roots: Sequence[Expr]) -> dict[Expr, int]:
     found = [
         e
         for e, n in seen.items()
-        if n > 1 and not isinstance(e, _Literal | _Param) and not _reads_item(e)
+        if n > 1 and not isinstance(e, _Literal | _Param | _AsOf) and not _reads_item(e)
     ]
     return {e: slot for slot, e in enumerate(found)}
 
@@ -383,6 +385,33 @@ class Expr:
     def or_else(self, other: Any) -> Expr:
         """This value where it is :meth:`present`, else ``other``."""
         return _OrElse(self, _lift(other))
+
+    # working days, over the evaluation's calendar and conventions
+    def clock_start(self, at: Any = None) -> Expr:
+        """Day 0 of a clock started by this date (received at ``at``, a time, if given),
+        as the evaluation's conventions place it: a non-working day or a time after the
+        cut-off may move it to the next working day."""
+        return _ClockStart(self, _lift(at) if at is not None else None)
+
+    def clock_note(self, at: Any = None, *, received: str = "received") -> Expr:
+        """Text: why :meth:`clock_start` is the day it is, the conventions' own note, with
+        "received" in it reworded as ``received`` (say ``"escalation requested"``)."""
+        return _ClockStart(self, _lift(at) if at is not None else None, received)
+
+    def add_working_days(self, n: Any) -> Expr:
+        """The ``n``th working day strictly after this date (this date never counts), by
+        the evaluation's calendar (holidays and closures)."""
+        return _AddWorkingDays(self, _lift(n))
+
+    def working_days_to(self, end: Any) -> Expr:
+        """Working days after this date up to and including ``end`` (negative when
+        ``end`` is earlier)."""
+        return _WorkingDaysTo(self, _lift(end))
+
+    def days_skipped_to(self, end: Any) -> Expr:
+        """A list of text: each weekday bank holiday or closure day after this date up to
+        and including ``end``, as ``"2024-05-06 (bank holiday: ...)"``, for evidence."""
+        return _WorkingDaysTo(self, _lift(end), skipped=True)
 
 
 def _lift(value: Any) -> Expr:
@@ -976,6 +1005,39 @@ class _FieldsThat(Expr):
         yield from self.names._params()
 
 
+# -- the as-of date --------------------------------------------------------------------------
+
+#: The key the as-of date travels under among an expression's parameters, in both backends
+#: (so list closures and per-item text read it as they read parameters); no parameter can
+#: be so named, as a parameter's name has no brackets.
+_AS_OF = "as_of()"
+
+
+@dataclass(frozen=True, slots=True)
+class _AsOf(Expr):
+    """The date the case is judged as of (unknown when none is given)."""
+
+    def _build(self, c: _Compiler) -> Fn:
+        return lambda case, params, item: params.get(_AS_OF)
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow as pa
+
+        return pa.scalar(env.params.get(_AS_OF), pa.date32())
+
+
+def _reads_as_of(exprs: Iterable[Expr]) -> bool:
+    """Whether any of ``exprs`` reads the as-of date."""
+    return any(isinstance(e, _AsOf) or _reads_as_of(_children(e)) for e in exprs)
+
+
+def as_of() -> Expr:
+    """The date the case is judged as of (``as_of=`` of the engine, the batch or
+    :func:`judge_table`): an open obligation is overdue when its date is before it. Unknown
+    when no as-of date is given, so a comparison with it is unknown too."""
+    return _AsOf()
+
+
 @dataclass(frozen=True, slots=True)
 class FieldFacts:
     """Evidence entries, one per name in ``names`` (a list, usually a parameter): the key
@@ -1090,6 +1152,283 @@ def each_fact(
     return EachFact(items, key, value, where)
 
 
+# -- working days, over the engine's calendar and conventions ---------------------------------
+#
+# A check that counts working days reads the evaluation's WorkingCalendar and Conventions:
+# they travel with the parameters under keys no pack parameter can have, put there by the
+# generated function (from its context) and by judge_table (from its engine). Over a table
+# the counting is the calendar's own array arithmetic on date ordinals; the day a clock
+# starts, its note and the days skipped are computed once per distinct value, in Python.
+
+_CALENDAR = "\x00calendar"
+_CONVENTIONS = "\x00conventions"
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
+def calendar_params(calendar: WorkingCalendar, conventions: Conventions) -> dict[str, Any]:
+    """The entries a working-day expression reads beside the parameters."""
+    return {_CALENDAR: calendar, _CONVENTIONS: conventions}
+
+
+def _ordinals(array: Any) -> tuple[Any, Any]:
+    """(ordinals, valid) of a date32 array as numpy int64 and bool arrays (0 where null)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    days = array.cast(pa.int32()) if array.type != pa.int32() else array
+    valid = np.asarray(pc.is_valid(days).to_numpy(zero_copy_only=False), bool)
+    values = np.asarray(pc.fill_null(days, 0).to_numpy(zero_copy_only=False), np.int64)
+    return np.where(valid, values + _EPOCH, 0), valid
+
+
+def _date_array(ordinals: Any, valid: Any) -> Any:
+    import pyarrow as pa
+
+    days = pa.array(ordinals - _EPOCH, pa.int32(), mask=~valid)
+    return days.cast(pa.date32())
+
+
+def _counts(value: Any, size: int) -> tuple[Any, Any]:
+    """(counts, valid) of an integer expression's value over a table (a scalar repeated)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    if value is None:
+        return np.zeros(size, np.int64), np.zeros(size, bool)
+    if isinstance(value, int):
+        return np.full(size, value, np.int64), np.ones(size, bool)
+    array = _array(value, size)
+    valid = np.asarray(pc.is_valid(array).to_numpy(zero_copy_only=False), bool)
+    counts = np.asarray(pc.fill_null(array, 0).to_numpy(zero_copy_only=False), np.int64)
+    return counts, valid
+
+
+def _clock_note(
+    conventions: Conventions, calendar: WorkingCalendar, day: date, at: Any, word: str
+) -> str:
+    note = conventions.effective_receipt(calendar, day, at)[1]
+    return note if word == "received" else note.replace("received", word)
+
+
+def _skipped_text(calendar: WorkingCalendar, start: date, end: date) -> list[str]:
+    return [f"{d.isoformat()} ({why})" for d, why in calendar.days_skipped(start, end)]
+
+
+def _pairs(left: Any, right: Any, fn: Callable[[Any, Any], Any], kind: pa.DataType) -> Any:
+    """``fn`` of each distinct (left, right) pair of two arrays, computed once per pair in
+    Python; null where either is null."""
+    import pyarrow as pa
+
+    done: dict[tuple[Any, Any], Any] = {}
+    out: list[Any] = []
+    for a, b in zip(left.to_pylist(), right.to_pylist(), strict=True):
+        if a is None:
+            out.append(None)
+            continue
+        key = (a, b)
+        found = done.get(key, _UNSET)
+        if found is _UNSET:
+            found = done[key] = fn(a, b)
+        out.append(found)
+    return pa.array(out, kind)
+
+
+class _WorkingDays(Expr):
+    """A value counted in working days: reads the calendar and conventions."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _ClockStart(_WorkingDays):
+    """Day 0 of a clock started by ``day`` (received at ``at``, or at no stated time), as
+    the conventions place it; with ``word``, the note saying why, ``received`` in it
+    reworded (``"escalation requested"``)."""
+
+    day: Expr
+    at: Expr | None
+    word: str | None = None
+
+    def _build(self, c: _Compiler) -> Fn:
+        day = c(self.day)
+        at = c(self.at) if self.at is not None else None
+        word = self.word
+
+        def start(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            d = day(case, params, item)
+            if d is None:
+                return None
+            t = at(case, params, item) if at is not None else None
+            cal, conv = params[_CALENDAR], params[_CONVENTIONS]
+            if word is None:
+                return conv.effective_receipt(cal, d, t)[0]
+            return _clock_note(conv, cal, d, t, word)
+
+        return start
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow as pa
+
+        cal, conv = env.params[_CALENDAR], env.params[_CONVENTIONS]
+        days = _array(self.day._arrow(env), env.size)
+        times = (
+            _array(self.at._arrow(env), env.size)
+            if self.at is not None
+            else pa.nulls(env.size, pa.time64("us"))
+        )
+        word = self.word
+        if word is None:
+            return _pairs(
+                days, times, lambda d, t: conv.effective_receipt(cal, d, t)[0], pa.date32()
+            )
+        return _pairs(days, times, lambda d, t: _clock_note(conv, cal, d, t, word), pa.string())
+
+    def _params(self) -> Iterator[str]:
+        yield from self.day._params()
+        if self.at is not None:
+            yield from self.at._params()
+
+
+@dataclass(frozen=True, slots=True)
+class _AddWorkingDays(_WorkingDays):
+    day: Expr
+    n: Expr
+
+    def _build(self, c: _Compiler) -> Fn:
+        day, n = c(self.day), c(self.n)
+
+        def add(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            d, k = day(case, params, item), n(case, params, item)
+            return None if d is None or k is None else params[_CALENDAR].add_working_days(d, k)
+
+        return add
+
+    def _arrow(self, env: _Columns) -> Any:
+        import numpy as np
+
+        cal = env.params[_CALENDAR]
+        ordinals, valid = _ordinals(_array(self.day._arrow(env), env.size))
+        counts, known = _counts(self.n._arrow(env), env.size)
+        valid &= known
+        inside = date(cal.years[0], 1, 1).toordinal()  # any day the calendar covers
+        found = cal.add_working_days_array(
+            np.where(valid, ordinals, inside), np.where(valid, counts, 1)
+        )
+        bad = valid & (found < 0)
+        if bad.any():  # the per-date method raises for it, with its own message
+            k = int(np.flatnonzero(bad)[0])
+            cal.add_working_days(date.fromordinal(int(ordinals[k])), int(counts[k]))
+        return _date_array(np.where(valid, found, 0), valid)
+
+    def _params(self) -> Iterator[str]:
+        yield from self.day._params()
+        yield from self.n._params()
+
+
+@dataclass(frozen=True, slots=True)
+class _WorkingDaysTo(_WorkingDays):
+    """Working days after ``start`` up to and including ``end`` (negative when ``end`` is
+    earlier); with ``skipped``, the text of the weekday holidays and closures between."""
+
+    start: Expr
+    end: Expr
+    skipped: bool = False
+
+    def _build(self, c: _Compiler) -> Fn:
+        start, end, skipped = c(self.start), c(self.end), self.skipped
+
+        def between(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            a, b = start(case, params, item), end(case, params, item)
+            if a is None or b is None:
+                return None
+            if skipped:
+                return _skipped_text(params[_CALENDAR], a, b)
+            return params[_CALENDAR].working_days_between(a, b)
+
+        return between
+
+    def _arrow(self, env: _Columns) -> Any:
+        import numpy as np
+        import pyarrow as pa
+
+        cal = env.params[_CALENDAR]
+        starts = _array(self.start._arrow(env), env.size)
+        ends = _array(self.end._arrow(env), env.size)
+        if self.skipped:
+            return _pairs(
+                starts,
+                ends,
+                lambda a, b: None if b is None else _skipped_text(cal, a, b),
+                pa.list_(pa.string()),
+            )
+        a, a_valid = _ordinals(starts)
+        b, b_valid = _ordinals(ends)
+        valid = a_valid & b_valid
+        found = cal.working_days_between_array(a[valid], b[valid])
+        out = np.zeros(env.size, np.int64)
+        out[valid] = found
+        return pa.array(out, pa.int64(), mask=~valid)
+
+    def _params(self) -> Iterator[str]:
+        yield from self.start._params()
+        yield from self.end._params()
+
+
+def _reads_calendar(roots: Sequence[Expr]) -> bool:
+    """Whether any of ``roots`` counts working days (so needs the calendar beside the
+    parameters)."""
+    return any(isinstance(e, _WorkingDays) or _reads_calendar(list(_children(e))) for e in roots)
+
+
+# -- text from a template --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Template(Expr):
+    template: str
+    values: tuple[tuple[str, Expr], ...]
+
+    def _build(self, c: _Compiler) -> Fn:
+        template, values = self.template, [(k, c(e)) for k, e in self.values]
+
+        def text(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            found = {k: f(case, params, item) for k, f in values}
+            return None if None in found.values() else template.format(**found)
+
+        return text
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow as pa
+
+        names = [k for k, _ in self.values]
+        columns = [_array(e._arrow(env), env.size).to_pylist() for _, e in self.values]
+        template = self.template
+        return pa.array(
+            [
+                None if None in row else template.format(**dict(zip(names, row, strict=True)))
+                for row in zip(*columns, strict=True)
+            ]
+            if columns
+            else [template.format()] * env.size,
+            pa.string(),
+        )
+
+    def _params(self) -> Iterator[str]:
+        for _, e in self.values:
+            yield from e._params()
+
+
+def text(template: str, **values: Any) -> Expr:
+    """Text: ``template`` (a :meth:`str.format` template) formatted over ``values``, for
+    evidence; unknown when any value is. Give dates as :meth:`Expr.iso`."""
+    named = [n for _, n, _, _ in Formatter().parse(template) if n is not None]
+    missing = [n for n in named if n not in values]
+    if missing:
+        raise ValueError(f"text: template {template!r} names {missing}, not among the values")
+    return _Template(template, tuple((k, _lift(v)) for k, v in values.items()))
+
+
 # -- the one-case backend, generated -----------------------------------------------------------
 #
 # A verdict table is compiled into one Python function per expression (its source made
@@ -1188,6 +1527,8 @@ class _Gen:
             return self.name(e.value)
         if isinstance(e, _Param):
             return f"params[{e.name!r}]"
+        if isinstance(e, _AsOf):
+            return "ctx.as_of"
         if isinstance(e, _CaseField):
             if len(e.path) == 1:
                 return self.plain(f"case.{e.path[0]}")
@@ -1243,8 +1584,35 @@ class _Gen:
             values = self.expr(_FieldValues(e.record, e.names))
             wanted = "False" if e.test == "false" else "None"
             return f"_fields_that({names}, {values}, {wanted}, {e.sep!r})"
+        if isinstance(e, _Aggregate) and e.predicate is not None:
+            # an empty (or missing) list, the usual case, is answered without the closure
+            t = self.tmp()
+            empty = {"any": "False", "all": "True"}.get(e.kind, "0")
+            call = f"{self.name(e._compile(), 'h')}(_Frame(case), params, None)"
+            return f"({empty} if not ({t} := {self.expr(e.items)}) else {call})"
+        if isinstance(e, _AddWorkingDays):
+            a, b = self.tmp(), self.tmp()
+            day, n = self.expr(e.day), self.expr(e.n)
+            return (
+                f"(None if ({a} := {day}) is None or ({b} := {n}) is None "
+                f"else params[{_CALENDAR!r}].add_working_days({a}, {b}))"
+            )
+        if isinstance(e, _WorkingDaysTo) and not e.skipped:
+            a, b = self.tmp(), self.tmp()
+            start, end = self.expr(e.start), self.expr(e.end)
+            return (
+                f"(None if ({a} := {start}) is None or ({b} := {end}) is None "
+                f"else params[{_CALENDAR!r}].working_days_between({a}, {b}))"
+            )
         # anything else: its compiled closure, over the case's frame
         return f"{self.name(e._compile(), 'h')}(_Frame(case), params, None)"
+
+
+def _forget(ctx: Context, names: Sequence[str], had: Set[str]) -> None:
+    """Take the parameters ``names`` out of ``ctx``'s evidence, but those it had before."""
+    for name in names:
+        if name not in had:
+            ctx.used.pop(name, None)
 
 
 def _field_entries(before: str, after: str) -> Callable[[Sequence[str], list[Any]], Any]:
@@ -1334,6 +1702,8 @@ class _Branch:
     message: str
     evidence: bool
     computed: bool = True
+    facts: bool = True
+    parameters: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -1350,10 +1720,17 @@ class Verdicts:
         *,
         evidence: bool = True,
         computed: bool = True,
+        facts: bool = True,
+        parameters: bool = True,
     ) -> Verdicts:
         """Another branch, tried after those before it; ``computed=False`` reports the
-        facts but not the computed values (which may not be known on this branch)."""
-        branch = _Branch(condition, Verdict(verdict), message, evidence, computed)
+        facts but not the computed values (which may not be known on this branch);
+        ``facts=False`` reports only the per-item facts (``each_facts``), not the others
+        (which belong to the other branches); ``parameters=False`` names none of the
+        expression's parameters in the evidence (the branch is decided without them)."""
+        branch = _Branch(
+            condition, Verdict(verdict), message, evidence, computed, facts, parameters
+        )
         return Verdicts((*self.branches, branch))
 
     def otherwise(
@@ -1393,10 +1770,20 @@ def when(
     *,
     evidence: bool = True,
     computed: bool = True,
+    facts: bool = True,
+    parameters: bool = True,
 ) -> Verdicts:
     """The first branch of a verdict table: ``verdict`` with ``message`` where
     ``condition`` holds (see :meth:`Verdicts.otherwise` for messages and evidence)."""
-    return Verdicts(()).when(condition, verdict, message, evidence=evidence, computed=computed)
+    return Verdicts(()).when(
+        condition,
+        verdict,
+        message,
+        evidence=evidence,
+        computed=computed,
+        facts=facts,
+        parameters=parameters,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -1435,6 +1822,15 @@ class CaseExpression:
             found.update(dict.fromkeys(e._params()))
         return tuple(found)
 
+    @property
+    def reads_as_of(self) -> bool:
+        """Whether the expression reads the as-of date (:func:`as_of`)."""
+        exprs = [b.condition for b in self.branches if b.condition is not None]
+        exprs += [*self.values.values(), *self.facts.values(), *self.computed.values()]
+        for each in self.each_facts:
+            exprs += each._exprs()
+        return _reads_as_of(exprs)
+
     def __call__(self, case: Complaint, ctx: Context) -> Outcome:
         """The Python backend: one case, no Arrow."""
         return self._call(case, ctx)
@@ -1450,9 +1846,19 @@ class CaseExpression:
         shared = _shared_parts(roots)
         g = _Gen(shared)
         g.names["_Frame"] = _Frame
+        g.names["_forget"] = _forget
         lines = ["def call(case, ctx):"]
-        if names:
+        forget = bool(names) and not all(b.parameters for b in self.branches)
+        if forget:  # the parameters recorded before this check read them are kept
+            lines.append(f"    _had = ctx.used.keys() & {g.name(frozenset(names))}")
+        calendar = _reads_calendar(roots)
+        if names or self.reads_as_of or calendar:
             read = ", ".join(f"{n!r}: ctx.param({n!r})" for n in names)
+            if self.reads_as_of:  # for the closures: inline code reads ctx.as_of
+                read += f"{', ' if names else ''}{_AS_OF!r}: ctx.as_of"
+            if calendar:  # the working-day expressions read these beside the parameters
+                read += f"{', ' if read else ''}{_CALENDAR!r}: ctx.calendar"
+                read += f", {_CONVENTIONS!r}: ctx.conventions"
             lines.append(f"    params = {{{read}}}")
         else:
             lines.append(f"    params = {g.name({})}")
@@ -1460,6 +1866,8 @@ class CaseExpression:
             lines.append("    " + " = ".join(f"_v{i}" for i in range(len(shared))) + " = _UNSET")
         for b in self.branches:
             body = self._outcome_source(b, g)
+            if forget and not b.parameters:
+                body = [f"_forget(ctx, {g.name(names)}, _had)", *body]
             if b.condition is None:
                 lines += [f"    {line}" for line in body]
             else:
@@ -1485,7 +1893,7 @@ class CaseExpression:
             message = f"{message}.format({', '.join(args)})"
         if not b.evidence:
             return [f"return Outcome({verdict}, {message})"]
-        facts = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in self.facts.items())
+        facts = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in self.facts.items() if b.facts)
         computed = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in self.computed.items() if b.computed)
         if not self.each_facts:
             return [f"return Outcome({verdict}, {message}, {{{facts}}}, {{{computed}}})"]
@@ -1499,7 +1907,9 @@ class CaseExpression:
                 lines.append(f"_found.update({entries}({names}, {values}))")
             else:
                 entries = g.name(group._compile(), "e")
-                lines.append(f"_found.update({entries}(_Frame(case), params, None))")
+                # no list, no entries: the closure is called only for a list with items
+                lines.append(f"if {g.expr(group.items)}:")
+                lines.append(f"    _found.update({entries}(_Frame(case), params, None))")
         lines.append(f"return Outcome({verdict}, _m, _found, {{{computed}}})")
         return lines
 
@@ -1535,7 +1945,7 @@ class CaseExpression:
             b = self.branches[i]
             message = b.message.format(**{k: v[row] for k, v in words.items()})
             if b.evidence:
-                found = {k: v[row] for k, v in facts.items()}
+                found = {k: v[row] for k, v in facts.items()} if b.facts else {}
                 for entries, kept in per_item:
                     found.update(entries(None, env.params, kept[row]))
                 out.append(
@@ -1638,9 +2048,11 @@ def judge_table(
     verdicts: list[Verdict | None] = [None] * n
     outcomes: dict[int, Outcome | Finding] = {}
     contexts: dict[int, Context] = {}
+    unnamed: set[int] = set()  # rows decided by a branch that names no parameter
     asked = (
         set(range(n)) if explain == "all" else set() if isinstance(explain, str) else set(explain)
     )
+    dated = expression.reads_as_of
     failures = explain == "failures"
     rows = np.arange(n)
     if gate is not None:
@@ -1666,6 +2078,9 @@ def judge_table(
             ctx = _context(engine, pack, day, as_of)
             try:
                 values = {name: ctx.param(name) for name in expression.parameters}
+                if dated:
+                    values[_AS_OF] = ctx.as_of
+                values.update(calendar_params(ctx.calendar, ctx.conventions))
             except Exception as exc:
                 failed_days[day] = _error(rule, "", exc, ctx)
             else:
@@ -1693,6 +2108,8 @@ def judge_table(
         for r, i in zip(members, chosen.tolist(), strict=True):
             verdicts[r] = expression.branches[i].verdict
             contexts[r] = ctx
+            if not expression.branches[i].parameters:
+                unnamed.add(r)
         wanted = [
             (k, r)
             for k, r in enumerate(members)
@@ -1732,6 +2149,8 @@ def judge_table(
             continue
         ctx = contexts.get(r) or _context(engine, pack, received[r], as_of)
         parameters = ctx.parameters_evidence() if r in contexts else {"pack_version": pack.version}
+        if r in unnamed:
+            parameters = {k: v for k, v in parameters.items() if k not in expression.parameters}
         findings[r] = Finding(
             rule_id=rule.id,
             provision=rule.provision,

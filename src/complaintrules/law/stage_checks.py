@@ -18,7 +18,17 @@ from dateutil.relativedelta import relativedelta
 from ..model.case import Complaint, RefusalGround, Stage
 from ..model.policy import ClockStart
 from .context import Context
-from .expressions import CaseExpression, Expr, case_field, each_fact, field_facts, lit, stage, when
+from .expressions import (
+    CaseExpression,
+    Expr,
+    case_field,
+    each_fact,
+    field_facts,
+    lit,
+    stage,
+    text,
+    when,
+)
 from .expressions import item as list_item
 from .expressions import param as param_value
 from .gates import GatedCheck, applies_at_stage
@@ -37,8 +47,10 @@ from .timescale import Obligation, Timescale
 
 __all__ = [
     "RESPONSE_ITEMS",
+    "DeadlineExpressions",
     "TimescaleCheck",
     "acknowledgement_deadline",
+    "acknowledgement_due",
     "check_acknowledged_in_time",
     "check_actions_tracked",
     "check_different_handlers",
@@ -128,6 +140,43 @@ def acknowledgement_deadline(
         return None
     day, label, note = start
     return deadline_after(ctx, day, ack_days, label, note)
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineExpressions:
+    """A deadline as expressions: its date, and the evidence :meth:`Deadline.evidence`
+    gives for it, entry by entry."""
+
+    due: Expr
+    evidence: dict[str, Expr]
+
+
+def acknowledgement_due(number: int, days: Expr) -> DeadlineExpressions:
+    """:func:`acknowledgement_deadline` as expressions: ``days`` (usually the pack's
+    parameter) working days after stage ``number``'s start (receipt at stage 1, the
+    escalation request after), day 0 placed by the evaluation's conventions; unknown where
+    the start is not recorded."""
+    if number <= 1:
+        start, at = case_field("received_on"), case_field("received_at")
+        day0, note, label = start.clock_start(at), start.clock_note(at), "receipt"
+    else:
+        start = stage(number).field("requested_on")
+        day0 = start.clock_start()
+        note = start.clock_note(received="escalation requested")
+        label = "escalation request"
+    due = day0.add_working_days(days)
+    return DeadlineExpressions(
+        due,
+        {
+            "trigger": text(_literal(label) + " on {day}", day=day0.iso()),
+            "trigger_date": day0.iso(),
+            "working_days_allowed": days,
+            "deadline": due.iso(),
+            "non_working_weekdays_skipped": day0.days_skipped_to(due),
+            # the conventions always say how day 0 was placed, so the note is never empty
+            "clock_note": note,
+        },
+    )
 
 
 def check_acknowledged_in_time(
