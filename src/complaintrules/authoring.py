@@ -28,6 +28,7 @@ from .law.expressions import (
     lit,
     param,
     stage,
+    stages,
     when,
 )
 from .law.gates import CaseFact, GatedCheck, applies_at_stage, applies_if, case_facts
@@ -172,6 +173,7 @@ __all__ = [
     "stage",
     "stage_check",
     "stage_start",
+    "stages",
     "training_recorded",
     "when",
 ]

@@ -66,6 +66,7 @@ __all__ = [
     "lit",
     "param",
     "stage",
+    "stages",
     "when",
 ]
 
@@ -98,12 +99,34 @@ class _Columns:
     size: int
     item: Any = None
     cache: dict[str, Any] = field(default_factory=dict)
+    #: Inside a list's items: the row of ``table`` each item belongs to (a numpy array), so
+    #: a fact of the case read beside an item is that item's case's.
+    parents: Any = None
 
     def column(self, name: str) -> pa.Array:
         found = self.cache.get(name)
         if found is None:
             found = self.cache[name] = self.table.column(name).combine_chunks()
         return found
+
+    def of_case(self, array: Any) -> Any:
+        """``array`` (one value per case of ``table``) as one value per row of this
+        environment: per item inside a list, by the item's case."""
+        if self.parents is None:
+            return array
+        import pyarrow as pa
+
+        return array.take(pa.array(self.parents, pa.int64()))
+
+    def inner(self, lists: Any) -> tuple[_Columns, Any]:
+        """The environment of the items of ``lists`` (one list per row of this one), and
+        each item's row in this environment (a numpy array)."""
+        import pyarrow.compute as pc
+
+        flat = pc.list_flatten(lists)
+        rows = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
+        parents = rows if self.parents is None else self.parents[rows]
+        return _Columns(self.table, self.params, len(flat), flat, self.cache, parents), rows
 
 
 def _plain(value: Any) -> Any:
@@ -337,24 +360,52 @@ class Expr:
         return _Aggregate("count", self, predicate)
 
     def each(
-        self, template: str, *, where: Expr | None = None, sep: str = ", ", **values: Expr
+        self,
+        template: str,
+        *,
+        where: Expr | None = None,
+        sep: str = ", ",
+        limit: int | None = None,
+        **values: Expr,
     ) -> Expr:
-        """Text: ``template`` formatted for each item of this list meeting ``where``, over
-        ``values`` (read per item) and ``{index}`` (the item's place in the whole list),
-        joined by ``sep``; for messages."""
-        return _Each(self, where, ((None, template),), tuple(values.items()), sep)
+        """Text: ``template`` formatted for each item of this list meeting ``where`` (the
+        first ``limit`` of them), over ``values`` (read per item) and ``{index}`` (the
+        item's place in the whole list), joined by ``sep``; for messages."""
+        return _Each(self, where, ((None, template),), tuple(values.items()), sep, limit)
 
     def each_of(
         self,
         *clauses: tuple[Expr, str],
         where: Expr | None = None,
         sep: str = "; ",
+        limit: int | None = None,
         **values: Expr,
     ) -> Expr:
-        """Text: for each item of this list meeting ``where``, in turn, every clause
-        ``(condition, template)`` whose condition holds for it, formatted as in
-        :meth:`each`, all joined by ``sep``; for messages listing what each item lacks."""
-        return _Each(self, where, tuple(clauses), tuple(values.items()), sep)
+        """Text: for each item of this list meeting ``where`` (the first ``limit`` of
+        them), in turn, every clause ``(condition, template)`` whose condition holds for it,
+        formatted as in :meth:`each`, all joined by ``sep``; for messages listing what each
+        item lacks. ``where`` and the conditions may read the case beside the item."""
+        return _Each(self, where, tuple(clauses), tuple(values.items()), sep, limit)
+
+    # -- lists mapped, searched and bounded (see also :func:`stages`) --
+    def map(self, value: Expr) -> Expr:
+        """This list's items each turned into ``value`` (over :func:`item`), in order;
+        missing where the list is."""
+        return _Map(self, value)
+
+    def contains(self, value: Any) -> Expr:
+        """This list holds ``value`` (missing items match nothing); unknown where the list
+        or the value is missing."""
+        return _Contains(self, _lift(value))
+
+    def max(self) -> Expr:
+        """The largest of this list's values (dates, numbers, text), missing ones left out;
+        missing for an empty or missing list."""
+        return _Bound("max", self)
+
+    def min(self) -> Expr:
+        """The smallest of this list's values, as :meth:`max`."""
+        return _Bound("min", self)
 
     def months_after(self, months: Any) -> Expr:
         """The date ``months`` calendar months after this one (the month's last day where
@@ -432,7 +483,7 @@ class _CaseField(Expr):
         return lambda case, params, item: read(case.case)
 
     def _arrow(self, env: _Columns) -> Any:
-        return _struct_path(env.column(self.path[0]), self.path[1:])
+        return env.of_case(_struct_path(env.column(self.path[0]), self.path[1:]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -472,7 +523,7 @@ class _StageField(Expr):
     def _arrow(self, env: _Columns) -> Any:
         from ..model.columns import stage_column
 
-        return _struct_path(env.column(stage_column(self.number)), self.path)
+        return env.of_case(_struct_path(env.column(stage_column(self.number)), self.path))
 
 
 @dataclass(frozen=True, slots=True)
@@ -491,7 +542,7 @@ class _StageReached(Expr):
 
         from ..model.columns import stage_column
 
-        return pc.is_valid(env.column(stage_column(self.number)))
+        return env.of_case(pc.is_valid(env.column(stage_column(self.number))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -692,10 +743,8 @@ class _Aggregate(Expr):
         if self.predicate is None:
             met = lengths
         else:
-            flat = pc.list_flatten(lists)
-            parents = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
-            inner = _Columns(env.table, env.params, len(flat), flat, env.cache)
-            held = _array(self.predicate._arrow(inner), len(flat))
+            inner, parents = env.inner(lists)
+            held = _array(self.predicate._arrow(inner), inner.size)
             mask = np.asarray(pc.fill_null(held, False).to_numpy(zero_copy_only=False), bool)
             met = np.bincount(parents[mask], minlength=env.size)
         if self.kind == "count":
@@ -717,13 +766,54 @@ def _kept(
     ]
 
 
-def _per_item(items: Expr, where: Expr | None, env: _Columns) -> list[list[tuple[int, Any]]]:
-    """Per row of ``env``, the (index, item) of each item meeting ``where``; the items are
-    read back from Arrow (as dicts), so this serves messages and evidence, row by row, and
-    per-item values may read only the item and parameters."""
+def _per_item(
+    items: Expr, where: Expr | None, env: _Columns, limit: int | None = None
+) -> list[list[tuple[int, Any]]]:
+    """Per row of ``env``, the (index, item) of each item meeting ``where`` (the first
+    ``limit`` of them); the items are read back from Arrow (as dicts), so this serves
+    messages and evidence, row by row, and per-item values may read only the item and
+    parameters (``where`` may read the case too: it is then judged over the table)."""
+    if where is not None and _reads_case(where):
+        return [[kept for kept, _ in row][:limit] for row in _held_items(items, where, (), env)]
     test = where._compile() if where is not None else None
     lists = _array(items._arrow(env), env.size).to_pylist()
-    return [_kept(found, test, None, env.params) for found in lists]
+    return [_kept(found, test, None, env.params)[:limit] for found in lists]
+
+
+def _reads_case(expr: Expr) -> bool:
+    """``expr`` reads a fact of the case (not only the list item and parameters)."""
+    return isinstance(expr, _CASE_READS) or any(_reads_case(e) for e in _children(expr))
+
+
+def _held_items(
+    items: Expr, where: Expr | None, conditions: Sequence[Expr | None], env: _Columns
+) -> list[list[tuple[tuple[int, Any], list[bool]]]]:
+    """Per row of ``env``, each item meeting ``where`` as (index, item) with whether it
+    meets each of ``conditions`` (None: always), all judged over the table, so they may
+    read the case beside the item; the items are read back as dicts."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    lists = _array(items._arrow(env), env.size)
+    inner, _ = env.inner(lists)
+
+    def held(e: Expr | None) -> Any:
+        if e is None:
+            return np.ones(inner.size, dtype=bool)
+        found = pc.fill_null(_array(e._arrow(inner), inner.size), False)
+        return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
+    kept, met = held(where), [held(e) for e in conditions]
+    out: list[list[tuple[tuple[int, Any], list[bool]]]] = []
+    k = 0
+    for found in lists.to_pylist():
+        row = []
+        for i, x in enumerate(found or []):
+            if kept[k]:
+                row.append(((i, x), [bool(m[k]) for m in met]))
+            k += 1
+        out.append(row)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -733,37 +823,56 @@ class _Each(Expr):
     clauses: tuple[tuple[Expr | None, str], ...]
     values: tuple[tuple[str, Expr], ...]
     sep: str
+    limit: int | None = None
 
-    def _texter(self) -> Callable[[Sequence[tuple[int, Any]], Mapping[str, Any]], str]:
+    def _texter(self) -> Callable[[Sequence[tuple[int, Any]], Mapping[str, Any], Any], str]:
         values = [(k, e._compile()) for k, e in self.values]
         clauses = [(c._compile() if c is not None else None, t) for c, t in self.clauses]
         sep = self.sep
 
-        def text(kept: Sequence[tuple[int, Any]], params: Mapping[str, Any]) -> str:
+        def text(kept: Sequence[tuple[int, Any]], params: Mapping[str, Any], case: Any) -> str:
             return sep.join(
                 template.format(index=i, **{k: f(None, params, x) for k, f in values})
                 for i, x in kept
                 for condition, template in clauses
-                if condition is None or condition(None, params, x) is True
+                if condition is None or condition(case, params, x) is True
             )
 
         return text
 
     def _build(self, c: _Compiler) -> Fn:
-        items, text = c(self.items), self._texter()
+        items, text, limit = c(self.items), self._texter(), self.limit
         where = c(self.where) if self.where is not None else None
 
         def each(case: Any, params: Mapping[str, Any], item: Any) -> Any:
-            return text(_kept(items(case, params, item), where, case, params), params)
+            kept = _kept(items(case, params, item), where, case, params)
+            return text(kept[:limit] if limit is not None else kept, params, case)
 
         return each
 
     def _arrow(self, env: _Columns) -> Any:
         import pyarrow as pa
 
+        conditions = [c for c, _ in self.clauses]
+        if any(_reads_case(e) for e in [self.where, *conditions] if e is not None):
+            # conditions that read the case are judged over the table, not per dict
+            values = [(k, e._compile()) for k, e in self.values]
+            held = _held_items(self.items, self.where, conditions, env)
+            return pa.array(
+                [
+                    self.sep.join(
+                        template.format(index=i, **{k: f(None, env.params, x) for k, f in values})
+                        for (i, x), met in row[: self.limit]
+                        for (_, template), ok in zip(self.clauses, met, strict=True)
+                        if ok
+                    )
+                    for row in held
+                ],
+                pa.string(),
+            )
         text = self._texter()
-        rows = _per_item(self.items, self.where, env)
-        return pa.array([text(kept, env.params) for kept in rows], pa.string())
+        rows = _per_item(self.items, self.where, env, self.limit)
+        return pa.array([text(kept, env.params, None) for kept in rows], pa.string())
 
     def _params(self) -> Iterator[str]:
         yield from self.items._params()
@@ -1032,10 +1141,13 @@ class EachFact:
     key: str
     value: Expr | Mapping[str, Expr]
     where: Expr | None = None
+    #: values of the item the key names besides ``{index}`` (``{number}``: a stage's)
+    key_values: tuple[tuple[str, Expr], ...] = ()
 
     def _exprs(self) -> list[Expr]:
         value = self.value
         found = [self.items, *([self.where] if self.where is not None else [])]
+        found += [e for _, e in self.key_values]
         return found + ([value] if isinstance(value, Expr) else list(value.values()))
 
     def _rows(self, env: _Columns) -> list[Any]:
@@ -1050,6 +1162,20 @@ class EachFact:
         items = c(self.items)
         where = c(self.where) if self.where is not None else None
         key = self.key
+        if self.key_values:
+            key_values = [(k, e._compile()) for k, e in self.key_values]
+            value_of = EachFact(self.items, "{index}", self.value)._compile(c)
+
+            def keyed(case: Any, params: Mapping[str, Any], kept: Any) -> dict[str, Any]:
+                if case is not None:
+                    kept = _kept(items(case, params, None), where, case, params)
+                values = value_of(None, params, kept)
+                return {
+                    key.format(index=i, **{k: f(None, params, x) for k, f in key_values}): v
+                    for (i, x), v in zip(kept, values.values(), strict=True)
+                }
+
+            return keyed
         if "{name}" in key and not isinstance(self.value, Expr):
             named = [(k, e._compile()) for k, e in self.value.items()]
 
@@ -1083,10 +1209,175 @@ class EachFact:
 
 
 def each_fact(
-    items: Expr, key: str, value: Expr | Mapping[str, Expr], *, where: Expr | None = None
+    items: Expr,
+    key: str,
+    value: Expr | Mapping[str, Expr],
+    *,
+    where: Expr | None = None,
+    keys: Mapping[str, Expr] | None = None,
 ) -> EachFact:
-    """Evidence for each item of ``items`` meeting ``where`` (see :class:`EachFact`)."""
-    return EachFact(items, key, value, where)
+    """Evidence for each item of ``items`` meeting ``where`` (see :class:`EachFact`);
+    ``keys`` gives the item's values the key names besides ``{index}``."""
+    return EachFact(items, key, value, where, tuple((keys or {}).items()))
+
+
+# -- the stages as a list; lists mapped, searched and bounded -----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Stages(Expr):
+    """The case's stages in order, as a list (for checks over every stage)."""
+
+    def _build(self, c: _Compiler) -> Fn:
+        return lambda case, params, item: case.case.stages
+
+    def _arrow(self, env: _Columns) -> Any:
+        found = env.cache.get(" stages")
+        if found is None:
+            found = env.cache[" stages"] = _stage_list(env)
+        return env.of_case(found)
+
+
+def _stage_list(env: _Columns) -> pa.Array:
+    """Per case of ``env``'s table, its stages as a list: the stage columns the case
+    reached, in number order (the model keeps a case's stages in that order)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ..model.columns import STAGE_TYPE, stage_column
+
+    n = env.table.num_rows
+    columns = [env.column(stage_column(k)) for k in STAGE_NUMBERS]
+    reached = np.stack(
+        [np.asarray(pc.is_valid(c).to_numpy(zero_copy_only=False), bool) for c in columns]
+    ).reshape(len(columns), n)
+    rows, numbers = np.nonzero(reached.T)  # by case, then stage number
+    values = pa.concat_arrays(columns).take(pa.array(numbers * n + rows, pa.int64()))
+    offsets = np.concatenate([[0], np.cumsum(reached.sum(axis=0))]).astype(np.int32)
+    if not len(values):
+        values = pa.array([], STAGE_TYPE)
+    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), values)
+
+
+def _rebuild(lists: Any, values: Any) -> pa.Array:
+    """A list per row of ``lists`` holding ``values`` (one per item of ``lists``, in
+    order), null where ``lists`` is."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    lengths = np.asarray(
+        pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False), np.int64
+    )
+    offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32), pa.int32())
+    mask = pc.is_null(lists)
+    built = pa.ListArray.from_arrays(offsets, values)
+    return pc.if_else(mask, pa.nulls(len(lists), built.type), built) if lists.null_count else built
+
+
+@dataclass(frozen=True, slots=True)
+class _Map(Expr):
+    items: Expr
+    value: Expr
+
+    def _build(self, c: _Compiler) -> Fn:
+        items, value = c(self.items), c(self.value)
+
+        def mapped(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            found = items(case, params, item)
+            return None if found is None else [value(case, params, x) for x in found]
+
+        return mapped
+
+    def _arrow(self, env: _Columns) -> Any:
+        lists = _array(self.items._arrow(env), env.size)
+        inner, _ = env.inner(lists)
+        return _rebuild(lists, _array(self.value._arrow(inner), inner.size))
+
+    def _params(self) -> Iterator[str]:
+        yield from self.items._params()
+        yield from self.value._params()
+
+
+@dataclass(frozen=True, slots=True)
+class _Contains(Expr):
+    items: Expr
+    value: Expr
+
+    def _build(self, c: _Compiler) -> Fn:
+        items, value = c(self.items), c(self.value)
+
+        def contains(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            found, v = items(case, params, item), value(case, params, item)
+            if found is None or v is None:
+                return None
+            return any(x is not None and x == v for x in found)
+
+        return contains
+
+    def _arrow(self, env: _Columns) -> Any:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        lists = _array(self.items._arrow(env), env.size)
+        v = _array(self.value._arrow(env), env.size)
+        flat = pc.list_flatten(lists)
+        rows = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
+        same = pc.equal(flat, v.take(pa.array(rows, pa.int64())))
+        met = np.asarray(pc.fill_null(same, False).to_numpy(zero_copy_only=False), bool)
+        found = pa.array(np.bincount(rows[met], minlength=env.size) > 0)
+        unknown = pc.or_(pc.is_null(lists), pc.is_null(v))
+        return pc.if_else(unknown, pa.nulls(env.size, pa.bool_()), found)
+
+    def _params(self) -> Iterator[str]:
+        yield from self.items._params()
+        yield from self.value._params()
+
+
+@dataclass(frozen=True, slots=True)
+class _Bound(Expr):
+    kind: str
+    items: Expr
+
+    def _build(self, c: _Compiler) -> Fn:
+        items, pick = c(self.items), (max if self.kind == "max" else min)
+
+        def bound(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            found = [x for x in items(case, params, item) or () if x is not None]
+            return pick(found) if found else None
+
+        return bound
+
+    def _arrow(self, env: _Columns) -> Any:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        lists = _array(self.items._arrow(env), env.size)
+        flat = pc.list_flatten(lists)
+        rows = pc.list_parent_indices(lists)
+        grouped = (
+            pa.table({"row": rows, "value": flat}).group_by("row").aggregate([("value", self.kind)])
+        )
+        place = np.full(env.size, -1, dtype=np.int64)
+        place[grouped.column("row").to_numpy()] = np.arange(grouped.num_rows)
+        picks = pa.array(place, pa.int64(), mask=place < 0)
+        return grouped.column(f"value_{self.kind}").combine_chunks().take(picks)
+
+    def _params(self) -> Iterator[str]:
+        yield from self.items._params()
+
+
+def stages() -> Expr:
+    """The case's stages, in order, as a list: read each one's facts with :func:`item`
+    (``item("number")``, ``item("response.outcome")``) in ``any``, ``each`` ..."""
+    return _Stages()
+
+
+#: The expressions that read the case itself (not a list item or a parameter).
+_CASE_READS = (_CaseField, _Stage, _StageField, _StageReached, _Stages)
 
 
 # -- the one-case backend, generated -----------------------------------------------------------

@@ -1,0 +1,198 @@
+"""Expressions over the stages as a list, lists mapped, searched and bounded, and facts of
+the case read beside a list item (issue 13, item 1: full record, contact restrictions,
+putting things right).
+
+Each operation is judged by both backends over a table of several cases (so a value of the
+case read inside a list is that item's own case's), and each gives the value expected.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from complaintrules import Complaint, Engine, Verdict
+from complaintrules.authoring import case_field, each_fact, item, lit, stages, when
+from complaintrules.law.context import Context
+from complaintrules.model.columns import case_table
+
+ENGINE = Engine()
+
+CASES = [
+    Complaint.model_validate(data)
+    for data in (
+        {
+            "reference": "L-1",
+            "received_on": "2024-05-01",
+            "closed_on": "2024-07-01",
+            "stages": [
+                {
+                    "number": 1,
+                    "logged_on": "2024-05-02",
+                    "response": {"issued_on": "2024-05-20", "outcome": "upheld"},
+                    "remedies": [{"kind": "apology"}, {"kind": "financial", "amount": "50"}],
+                },
+                {
+                    "number": 2,
+                    "requested_on": "2024-06-01",
+                    "response": {"issued_on": "2024-06-20"},
+                },
+            ],
+            "refusals": [{"on": "2024-06-01", "stage": 2, "ground": "other"}],
+            "contact_restrictions": [
+                {"imposed_on": "2024-05-03", "reviews": ["2024-06-01", "2024-05-10"]},
+                {"imposed_on": "2024-05-04", "reviews": []},
+            ],
+        },
+        {
+            "reference": "L-2",
+            "received_on": "2024-05-01",
+            "stages": [{"number": 1}],
+        },
+        {
+            "reference": "L-3",
+            "received_on": "2024-05-01",
+            "stages": [],
+            "refusals": [{"on": "2024-05-02", "stage": 1, "ground": "other"}],
+        },
+    )
+]
+
+
+def _both(expr: Any) -> list[tuple[Any, Any]]:
+    """``expr`` per case: (Python backend, generated function), and the Arrow backend."""
+    from complaintrules.law.expressions import _array, _Columns, _Row
+
+    check = when(lit(False), Verdict.PASS, "never").otherwise(
+        Verdict.PASS, "ok", facts={"v": expr, "again": expr}
+    )
+    pack = ENGINE.pack("code_2024")
+    arrow = _array(expr._arrow(_Columns(case_table(CASES), {}, len(CASES))), len(CASES))
+    out = []
+    for case, got in zip(CASES, arrow.to_pylist(), strict=True):
+        py = expr._py(_Row(case, {}))
+        ctx = Context(pack, ENGINE.calendar, ENGINE.conventions, case.received_on, None)
+        assert check(case, ctx).facts == {"v": py, "again": py}
+        out.append((py, got))
+    return out
+
+
+_ENDED = case_field("closed_on").not_null()
+_REFUSED_AT = case_field("refusals").map(item("stage"))
+
+
+@pytest.mark.parametrize(
+    ("expr", "expected"),
+    [
+        (stages().map(item("number")), [[1, 2], [1], []]),
+        (stages().count(), [2, 1, 0]),
+        (stages().present(), [True, True, False]),
+        (stages().any(item("response.outcome").eq("upheld")), [True, False, False]),
+        (
+            stages().each("{n}", where=item("response").not_null(), n=item("number")),
+            ["1, 2", "", ""],
+        ),
+        # the first only
+        (stages().each("{n}", limit=1, n=item("number")), ["1", "1", ""]),
+        (
+            stages().map(item("remedies").map(item("kind"))),
+            [[["apology", "financial"], []], [[]], []],
+        ),
+        (stages().map(item("remedies").count()), [[2, 0], [0], []]),
+        # a fact of the case beside each item: the item's own case's
+        (stages().map(_ENDED), [[True, True], [False], []]),
+        (stages().count(_ENDED & item("response").not_null()), [2, 0, 0]),
+        (
+            stages().each_of(
+                (_ENDED, "stage {n} in a closed case"),
+                (item("number").lt(stages().map(item("number")).max()), "stage {n} not last"),
+                n=item("number"),
+            ),
+            ["stage 1 in a closed case; stage 1 not last; stage 2 in a closed case", "", ""],
+        ),
+        (
+            stages().each("{n}", where=_REFUSED_AT.contains(item("number")), n=item("number")),
+            ["2", "", ""],
+        ),
+        # contains: unknown where the value is missing, false for an empty list
+        (_REFUSED_AT.contains(2), [True, False, False]),
+        (
+            _REFUSED_AT.contains(stages().map(item("update_interval_working_days")).max()),
+            [None, None, None],
+        ),
+        (case_field("refusals").map(item("detail")).contains("x"), [False, False, False]),
+        # bounds: missing values left out; missing for an empty list
+        (
+            case_field("contact_restrictions").map(item("reviews").max()),
+            [[date(2024, 6, 1), None], [], []],
+        ),
+        (stages().map(item("number")).max(), [2, 1, None]),
+        (stages().map(item("number")).min(), [1, 1, None]),
+        (
+            case_field("contact_restrictions").map(item("reviews").min()).min(),
+            [date(2024, 5, 10), None, None],
+        ),
+        (stages().map(item("logged_on")).max(), [date(2024, 5, 2), None, None]),
+    ],
+)
+def test_each_list_operation_means_the_same_in_both_backends(expr: Any, expected: Any) -> None:
+    got = _both(expr)
+    assert [py for py, _ in got] == expected
+    assert [arrow for _, arrow in got] == expected
+
+
+def test_map_of_a_missing_list_is_missing() -> None:
+    # L-2 and L-3 have no contact restrictions: an empty list maps to an empty list
+    got = _both(case_field("contact_restrictions").map(item("imposed_on")))
+    assert got[1] == ([], [])
+
+
+def test_each_fact_keys_name_values_of_the_item_and_where_may_read_the_case() -> None:
+    from complaintrules.law.expressions import judge_table
+    from complaintrules.law.rules import Rule
+
+    check = when(lit(False), Verdict.PASS, "never").otherwise(
+        Verdict.PASS,
+        "{first}",
+        values={"first": stages().each("{n}", where=_ENDED, limit=1, n=item("number"))},
+        each_facts=[
+            each_fact(
+                stages(),
+                "stage{number}",
+                {"remedies": item("remedies").map(item("kind")), "at": lit(1)},
+                where=_ENDED | item("number").eq(1),
+                keys={"number": item("number")},
+            )
+        ],
+    )
+    rule = Rule(
+        id="TEST-1.1",
+        pack="code_2024",
+        provision="1.1",
+        section="test",
+        title="t",
+        summary="s",
+        explanation="e",
+        source="test",
+        case=check,
+    )
+    pack = ENGINE.pack("code_2024")
+    batch = judge_table(rule, case_table(CASES), engine=ENGINE, pack=pack, explain="all")
+    want = [
+        (
+            "1",
+            {
+                "stage1": {"remedies": ["apology", "financial"], "at": 1},
+                "stage2": {"remedies": [], "at": 1},
+            },
+        ),
+        ("", {"stage1": {"remedies": [], "at": 1}}),
+        ("", {}),
+    ]
+    for i, case in enumerate(CASES):
+        ctx = Context(pack, ENGINE.calendar, ENGINE.conventions, case.received_on, None)
+        single = check(case, ctx)
+        assert (single.message, single.facts) == want[i]
+        assert (batch.findings[i].message, batch.findings[i].evidence.facts) == want[i]
