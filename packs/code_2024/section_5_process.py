@@ -27,6 +27,7 @@ from complaintrules.authoring import (
     attestation_example,
     example,
     failed,
+    full_record,
     needs_evidence,
     not_applicable,
     passed,
@@ -34,6 +35,7 @@ from complaintrules.authoring import (
     policy_states,
     response_deadline,
     response_due,
+    restrictions_regarded,
 )
 
 from ._common import rule
@@ -1169,44 +1171,17 @@ CHC24_5_11 = rule(
 # -- 5.12 --------------------------------------------------------------------------------
 
 
-def _full_record(case: Complaint, ctx: Context) -> Outcome:
-    refused_at = {r.stage for r in case.refusals}
-    ended = case.closed_on is not None and case.withdrawn_on is None
-    facts = {
-        "received_on": case.received_on.isoformat(),
-        "stages": [s.number for s in case.stages],
-        "closed_on": case.closed_on.isoformat() if case.closed_on else None,
-    }
-    if not case.stages and not case.refusals:
-        return failed("the record holds no stage of the complaint and no refusal", facts=facts)
-    problems: list[str] = []
-    unknown: list[str] = []
-    for i, stage in enumerate(case.stages):
-        label = f"stage {stage.number}"
-        if stage.number in refused_at and stage.response is None:
-            continue
-        # An open stage still awaiting acknowledgement (as of the date judged) has nothing
-        # to record yet; whether it is late is for the acknowledgement rules (6.2, 6.11).
-        moved_on = stage.response is not None or ended or stage is not case.stages[-1]
-        if stage.logged_on is None and stage.acknowledged is None and moved_on:
-            problems.append(f"{label} records no date it was logged or acknowledged")
-        if stage.response is None:
-            if ended:
-                problems.append(f"{label} was closed with no response on record")
-        elif stage.response.outcome is None:
-            unknown.append(f"stages[{i}].response.outcome")
-    if problems:
-        return failed("the record is incomplete: " + "; ".join(problems), facts=facts)
-    if unknown:
-        return needs_evidence(
-            "the record does not hold each stage's outcome; set " + ", ".join(unknown),
-            facts=facts,
-        )
-    return passed(
-        f"the record holds the date received ({case.received_on.isoformat()}) and, for "
-        f"{len(case.stages)} stage(s), when each was logged and its outcome so far",
-        facts=facts,
-    )
+_full_record = full_record(
+    no_stage="the record holds no stage of the complaint and no refusal",
+    stage_needed_unless_refused=True,
+    no_date="stage {number} records no date it was logged or acknowledged",
+    no_response="stage {number} was closed with no response on record",
+    incomplete="the record is incomplete: {problems}",
+    no_outcome="the record does not hold each stage's outcome; set {unset}",
+    passed="the record holds the date received ({received}) and, for {count} stage(s), when "
+    "each was logged and its outcome so far",
+    received_in_evidence=True,
+)
 
 
 # 5.12: keep a full record of each complaint and each stage's outcome: the original
@@ -1471,25 +1446,11 @@ CHC24_5_14 = rule(
 # -- 5.15 --------------------------------------------------------------------------------
 
 
-def _restrictions_proportionate(case: Complaint, ctx: Context) -> Outcome:
-    restrictions = case.contact_restrictions
-    facts = {
-        f"contact_restrictions[{i}].equality_act_considered": r.equality_act_considered
-        for i, r in enumerate(restrictions)
-    }
-    missing = [k for k, v in facts.items() if v is False]
-    unknown = [k for k, v in facts.items() if v is None]
-    if missing:
-        return failed(
-            "contact was restricted without regard to the Equality Act: " + ", ".join(missing),
-            facts=facts,
-        )
-    if unknown:
-        return needs_evidence(f"the case does not record: set {', '.join(unknown)}", facts=facts)
-    return passed(
-        f"each of {len(restrictions)} restriction(s) records regard to the Equality Act",
-        facts=facts,
-    )
+_restrictions_proportionate = restrictions_regarded(
+    not_regarded="contact was restricted without regard to the Equality Act: {missing}",
+    not_recorded="the case does not record: set {unknown}",
+    passed="each of {count} restriction(s) records regard to the Equality Act",
+)
 
 
 # 5.15: contact restrictions are proportionate and show regard for the Equality Act.

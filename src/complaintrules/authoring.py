@@ -32,6 +32,7 @@ from .law.expressions import (
     when,
 )
 from .law.gates import CaseFact, GatedCheck, applies_at_stage, applies_if, case_facts
+from .law.record_checks import full_record, restrictions_regarded
 from .law.rules import (
     CaseCheck,
     Example,
@@ -141,6 +142,7 @@ __all__ = [
     "failed",
     "field_facts",
     "first_not_passing",
+    "full_record",
     "item",
     "judge_deadline",
     "judge_timescale",
@@ -168,6 +170,7 @@ __all__ = [
     "response_contents_at",
     "response_deadline",
     "response_due",
+    "restrictions_regarded",
     "review_extensions",
     "rule_factory",
     "stage",

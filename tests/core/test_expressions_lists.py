@@ -8,15 +8,20 @@ case read inside a list is that item's own case's), and each gives the value exp
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from complaintrules import Complaint, Engine, Verdict
 from complaintrules.authoring import case_field, each_fact, item, lit, stages, when
 from complaintrules.law.context import Context
+from complaintrules.model.case import Outcome as ResponseOutcome
 from complaintrules.model.columns import case_table
+from complaintrules.models import Action, ContactRestriction, Refusal, Remedy
+from properties.strategies import bounded, complaint
 
 ENGINE = Engine()
 
@@ -196,3 +201,99 @@ def test_each_fact_keys_name_values_of_the_item_and_where_may_read_the_case() ->
         single = check(case, ctx)
         assert (single.message, single.facts) == want[i]
         assert (batch.findings[i].message, batch.findings[i].evidence.facts) == want[i]
+
+
+# -- the rules written with them: both backends agree ------------------------------------------
+
+#: The checks of the case's record and of putting things right written as expressions.
+RECORD_RULES = {
+    "code_2024": ["CHC24-5.12", "CHC24-5.15", "CHC24-7.1"],
+    "code_2020": ["CHC20-4.15", "CHC20-4.19", "CHC20-6.1"],
+}
+
+
+def _agree(cases: list[Complaint], pack_name: str) -> None:
+    from complaintrules.law.expressions import expression_of, judge_table
+
+    pack = ENGINE.pack(pack_name)
+    table = case_table(cases)
+    for rule_id in RECORD_RULES[pack_name]:
+        (rule,) = [r for r in ENGINE.registry.rules_for(pack) if r.id == rule_id]
+        assert expression_of(rule.case) is not None, rule_id
+        batch = judge_table(rule, table, engine=ENGINE, pack=pack, explain="all")
+        for i, case in enumerate(cases):
+            (single,) = ENGINE.case_findings(case, pack=pack, rules=[rule_id])
+            assert batch.verdicts[i] is single.verdict, (rule_id, case.reference)
+            assert batch.findings[i].to_dict() == single.to_dict(), (rule_id, case.reference)
+
+
+_MAYBE = st.sampled_from([None, True, False])
+_OUTCOME = st.sampled_from([None, *ResponseOutcome])
+
+
+@st.composite
+def _recorded(draw: st.DrawFn) -> Complaint:
+    """A drawn case with the facts of its record, remedies and restrictions drawn too."""
+    case: Complaint = draw(complaint())
+    stages = []
+    for s in case.stages:
+        update: dict[str, Any] = {}
+        if draw(st.booleans()):
+            update["logged_on"] = None
+        if draw(st.booleans()):
+            update["acknowledged"] = None
+        if draw(st.booleans()):
+            update["handler"] = None
+        if s.response is not None:
+            if draw(st.booleans()):
+                update["response"] = None
+            else:
+                update["response"] = s.response.model_copy(update={"outcome": draw(_OUTCOME)})
+        update["remedies"] = [
+            Remedy(kind=draw(st.sampled_from(["apology", "action", "financial"])))
+            for _ in range(draw(st.integers(0, 2)))
+        ]
+        update["actions"] = [Action(description="repair") for _ in range(draw(st.integers(0, 1)))]
+        stages.append(s.model_copy(update=update))
+    refusals = [
+        Refusal(on=case.received_on, stage=draw(st.sampled_from([1, 2])), ground="other")
+        for _ in range(draw(st.integers(0, 2)))
+    ]
+    restrictions = [
+        ContactRestriction(imposed_on=case.received_on, equality_act_considered=draw(_MAYBE))
+        for _ in range(draw(st.integers(0, 3)))
+    ]
+    ended = draw(st.sampled_from(["open", "closed", "withdrawn", "both"]))
+    later = case.received_on + timedelta(days=60)
+    return case.model_copy(
+        update={
+            "stages": stages,
+            "refusals": refusals,
+            "contact_restrictions": restrictions,
+            "closed_on": later if ended in ("closed", "both") else None,
+            "withdrawn_on": later if ended in ("withdrawn", "both") else None,
+        }
+    )
+
+
+@bounded(40)
+@given(st.lists(_recorded(), min_size=1, max_size=6))
+def test_record_rules_agree_in_both_backends_on_drawn_cases(cases: list[Complaint]) -> None:
+    cases = [c.model_copy(update={"reference": f"R-{i}"}) for i, c in enumerate(cases)]
+    for pack_name in RECORD_RULES:
+        _agree(cases, pack_name)
+
+
+def test_record_rules_agree_on_their_worked_examples() -> None:
+    from complaintrules.law.rules import Subject
+    from complaintrules.testing import build_subject
+
+    for pack_name, ids in RECORD_RULES.items():
+        cases = []
+        for rule in ENGINE.registry.rules_for(ENGINE.pack(pack_name)):
+            for ex in rule.examples if rule.id in ids else ():
+                if ex.subject is Subject.CASE:
+                    built = build_subject(Subject.CASE, ex.data)
+                    assert isinstance(built, Complaint)
+                    cases.append(built.model_copy(update={"reference": f"{rule.id}/{ex.title}"}))
+        _agree(cases, pack_name)
