@@ -803,3 +803,68 @@ def test_the_guide_example_runs_and_both_backends_agree() -> None:
         rule, case_table([case]), engine=ENGINE, pack=PACKS["code_2024"], explain="all"
     )
     assert batch.findings[0] == single
+
+
+# -- the as-of date -------------------------------------------------------------------------
+
+
+def test_as_of_is_the_judging_date_in_both_backends_and_unknown_without_one() -> None:
+    """as_of() reads the date the case is judged as of: inline, inside a list's predicate
+    (a compiled closure), in message text; without an as-of date it is unknown, so a
+    comparison with it is too and the unknown branch is not taken."""
+    from complaintrules.authoring import as_of
+    from complaintrules.law.context import Context
+    from complaintrules.law.expressions import judge_table
+
+    due = stage(1).field("remedies")
+    overdue = due.any(item("due").lt(as_of()))
+    check = (
+        when(as_of().is_null(), Verdict.NEEDS_EVIDENCE, "no as-of date")
+        .when(overdue, Verdict.FAIL, "{late} overdue on {today}")
+        .otherwise(
+            Verdict.PASS,
+            "nothing overdue on {today}",
+            values={
+                "today": as_of().iso(),
+                "late": due.each("{index}", where=item("due").lt(as_of())),
+            },
+            facts={"after_receipt": as_of().gt(case_field("received_on"))},
+        )
+    )
+    assert check.reads_as_of
+    case = Complaint.model_validate(
+        {
+            "reference": "A-1",
+            "received_on": "2024-05-01",
+            "stages": [
+                {
+                    "number": 1,
+                    "remedies": [
+                        {"kind": "apology", "due": "2024-06-10"},
+                        {"kind": "action", "due": "2024-06-01"},
+                    ],
+                }
+            ],
+        }
+    )
+    pack = PACKS["code_2024"]
+    rule = _rule(check)
+    expected = {
+        None: (Verdict.NEEDS_EVIDENCE, "no as-of date", None),
+        date(2024, 6, 1): (Verdict.PASS, "nothing overdue on 2024-06-01", True),
+        date(2024, 6, 5): (Verdict.FAIL, "1 overdue on 2024-06-05", True),
+        date(2024, 6, 11): (Verdict.FAIL, "0, 1 overdue on 2024-06-11", True),
+    }
+    for day, (verdict, message, after) in expected.items():
+        ctx = Context(pack, ENGINE.calendar, ENGINE.conventions, case.received_on, day)
+        single = check(case, ctx)
+        assert (single.verdict, single.message) == (verdict, message), day
+        assert single.facts == {"after_receipt": after}
+        batch = judge_table(rule, case_table([case]), engine=ENGINE, pack=pack, as_of=day)
+        assert batch.verdicts == [verdict], day
+        found = judge_table(
+            rule, case_table([case]), engine=ENGINE, pack=pack, as_of=day, explain="all"
+        ).findings[0]
+        assert (found.message, found.evidence.facts) == (message, single.facts), day
+    # an expression that does not read it is judged as before (no date among its values)
+    assert not when(lit(True), Verdict.PASS, "x").otherwise(Verdict.PASS, "y").reads_as_of

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import operator
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
@@ -58,6 +58,7 @@ __all__ = [
     "StageRef",
     "TableVerdicts",
     "Verdicts",
+    "as_of",
     "case_field",
     "each_fact",
     "field_facts",
@@ -256,7 +257,7 @@ def _shared_parts(roots: Sequence[Expr]) -> dict[Expr, int]:
     found = [
         e
         for e, n in seen.items()
-        if n > 1 and not isinstance(e, _Literal | _Param) and not _reads_item(e)
+        if n > 1 and not isinstance(e, _Literal | _Param | _AsOf) and not _reads_item(e)
     ]
     return {e: slot for slot, e in enumerate(found)}
 
@@ -1084,6 +1085,39 @@ class _FieldsThat(Expr):
         yield from self.names._params()
 
 
+# -- the as-of date --------------------------------------------------------------------------
+
+#: The key the as-of date travels under among an expression's parameters, in both backends
+#: (so list closures and per-item text read it as they read parameters); no parameter can
+#: be so named, as a parameter's name has no brackets.
+_AS_OF = "as_of()"
+
+
+@dataclass(frozen=True, slots=True)
+class _AsOf(Expr):
+    """The date the case is judged as of (unknown when none is given)."""
+
+    def _build(self, c: _Compiler) -> Fn:
+        return lambda case, params, item: params.get(_AS_OF)
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow as pa
+
+        return pa.scalar(env.params.get(_AS_OF), pa.date32())
+
+
+def _reads_as_of(exprs: Iterable[Expr]) -> bool:
+    """Whether any of ``exprs`` reads the as-of date."""
+    return any(isinstance(e, _AsOf) or _reads_as_of(_children(e)) for e in exprs)
+
+
+def as_of() -> Expr:
+    """The date the case is judged as of (``as_of=`` of the engine, the batch or
+    :func:`judge_table`): an open obligation is overdue when its date is before it. Unknown
+    when no as-of date is given, so a comparison with it is unknown too."""
+    return _AsOf()
+
+
 @dataclass(frozen=True, slots=True)
 class FieldFacts:
     """Evidence entries, one per name in ``names`` (a list, usually a parameter): the key
@@ -1478,6 +1512,8 @@ class _Gen:
             return self.name(e.value)
         if isinstance(e, _Param):
             return f"params[{e.name!r}]"
+        if isinstance(e, _AsOf):
+            return "ctx.as_of"
         if isinstance(e, _CaseField):
             if len(e.path) == 1:
                 return self.plain(f"case.{e.path[0]}")
@@ -1725,6 +1761,15 @@ class CaseExpression:
             found.update(dict.fromkeys(e._params()))
         return tuple(found)
 
+    @property
+    def reads_as_of(self) -> bool:
+        """Whether the expression reads the as-of date (:func:`as_of`)."""
+        exprs = [b.condition for b in self.branches if b.condition is not None]
+        exprs += [*self.values.values(), *self.facts.values(), *self.computed.values()]
+        for each in self.each_facts:
+            exprs += each._exprs()
+        return _reads_as_of(exprs)
+
     def __call__(self, case: Complaint, ctx: Context) -> Outcome:
         """The Python backend: one case, no Arrow."""
         return self._call(case, ctx)
@@ -1741,8 +1786,10 @@ class CaseExpression:
         g = _Gen(shared)
         g.names["_Frame"] = _Frame
         lines = ["def call(case, ctx):"]
-        if names:
+        if names or self.reads_as_of:
             read = ", ".join(f"{n!r}: ctx.param({n!r})" for n in names)
+            if self.reads_as_of:  # for the closures: inline code reads ctx.as_of
+                read += f"{', ' if names else ''}{_AS_OF!r}: ctx.as_of"
             lines.append(f"    params = {{{read}}}")
         else:
             lines.append(f"    params = {g.name({})}")
@@ -1907,6 +1954,7 @@ def judge_table(
     asked = (
         set(range(n)) if explain == "all" else set() if isinstance(explain, str) else set(explain)
     )
+    dated = expression.reads_as_of
     failures = explain == "failures"
     rows = np.arange(n)
     if gate is not None:
@@ -1932,6 +1980,8 @@ def judge_table(
             ctx = _context(engine, pack, day, as_of)
             try:
                 values = {name: ctx.param(name) for name in expression.parameters}
+                if dated:
+                    values[_AS_OF] = ctx.as_of
             except Exception as exc:
                 failed_days[day] = _error(rule, "", exc, ctx)
             else:
