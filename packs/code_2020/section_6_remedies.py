@@ -27,7 +27,6 @@ from ._helpers import (
     stage1,
 )
 
-
 _STAGES = stages()
 _OUTCOME = item("response.outcome")
 _RESPONDED = item("response").not_null()

@@ -30,7 +30,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from enum import Enum
 from keyword import iskeyword
@@ -100,34 +100,30 @@ class _Columns:
     size: int
     item: Any = None
     cache: dict[str, Any] = field(default_factory=dict)
-    #: Inside a list's items: the row of ``table`` each item belongs to (a numpy array), so
-    #: a fact of the case read beside an item is that item's case's.
-    parents: Any = None
+    #: Inside a list (see :meth:`items`): the enclosing rows, and the row of each item.
+    parent: _Columns | None = None
+    rows: Any = None
 
     def column(self, name: str) -> pa.Array:
         found = self.cache.get(name)
         if found is None:
-            found = self.cache[name] = self.table.column(name).combine_chunks()
+            if self.parent is not None:  # a case's value, repeated for each of its items
+                found = self.parent.column(name).take(self.rows)
+            else:
+                found = self.table.column(name).combine_chunks()
+            self.cache[name] = found
         return found
 
-    def of_case(self, array: Any) -> Any:
-        """``array`` (one value per case of ``table``) as one value per row of this
-        environment: per item inside a list, by the item's case."""
-        if self.parents is None:
-            return array
-        import pyarrow as pa
-
-        return array.take(pa.array(self.parents, pa.int64()))
-
-    def inner(self, lists: Any) -> tuple[_Columns, Any]:
-        """The environment of the items of ``lists`` (one list per row of this one), and
-        each item's row in this environment (a numpy array)."""
+    def items(self, lists: Any) -> tuple[_Columns, Any]:
+        """The items of ``lists`` (a list per row) as rows of their own, each reading its
+        case's values as well as its own (so a per-item condition may compare an item with
+        a fact of the case); and each item's row here (a numpy array)."""
         import pyarrow.compute as pc
 
         flat = pc.list_flatten(lists)
-        rows = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
-        parents = rows if self.parents is None else self.parents[rows]
-        return _Columns(self.table, self.params, len(flat), flat, self.cache, parents), rows
+        parents = pc.list_parent_indices(lists)
+        inner = _Columns(self.table, self.params, len(flat), flat, parent=self, rows=parents)
+        return inner, parents.to_numpy(zero_copy_only=False)
 
 
 def _plain(value: Any) -> Any:
@@ -151,6 +147,8 @@ def _walk(obj: Any, path: Sequence[str]) -> Any:
 
 def _reader(path: tuple[str, ...]) -> Callable[[Any], Any]:
     """A function reading ``path`` below a model object (or a dict read back from Arrow)."""
+    if not path:  # the object itself
+        return _plain
     if len(path) == 1:
         (name,) = path
 
@@ -188,6 +186,14 @@ def _array(value: Any, size: int) -> pa.Array:
     if isinstance(value, pa.Scalar):
         return pa.repeat(value, size)
     return pa.repeat(pa.scalar(value), size) if value is not None else pa.nulls(size)
+
+
+def _per_row(value: Any, size: int) -> list[Any]:
+    """``value`` (an expression's value over a table) as one Python value per row."""
+    if isinstance(value, _PyValues):
+        return list(value)
+    found: list[Any] = _array(value, size).to_pylist()
+    return found
 
 
 def _struct_path(array: Any, path: Sequence[str]) -> Any:
@@ -435,6 +441,12 @@ class Expr:
         """This value where it is :meth:`present`, else ``other``."""
         return _OrElse(self, _lift(other))
 
+    def dump(self, *, exclude_none: bool = False) -> Expr:
+        """A record (or a list of records) as JSON values, as the model's
+        ``model_dump(mode="json")`` gives it (dates as ISO text), for evidence; missing
+        stays missing. ``exclude_none`` leaves out the fields not recorded."""
+        return _Dump(self, exclude_none)
+
 
 def _lift(value: Any) -> Expr:
     return value if isinstance(value, Expr) else _Literal(_plain(value))
@@ -484,7 +496,7 @@ class _CaseField(Expr):
         return lambda case, params, item: read(case.case)
 
     def _arrow(self, env: _Columns) -> Any:
-        return env.of_case(_struct_path(env.column(self.path[0]), self.path[1:]))
+        return _struct_path(env.column(self.path[0]), self.path[1:])
 
 
 @dataclass(frozen=True, slots=True)
@@ -524,7 +536,7 @@ class _StageField(Expr):
     def _arrow(self, env: _Columns) -> Any:
         from ..model.columns import stage_column
 
-        return env.of_case(_struct_path(env.column(stage_column(self.number)), self.path))
+        return _struct_path(env.column(stage_column(self.number)), self.path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -543,7 +555,7 @@ class _StageReached(Expr):
 
         from ..model.columns import stage_column
 
-        return env.of_case(pc.is_valid(env.column(stage_column(self.number))))
+        return pc.is_valid(env.column(stage_column(self.number)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -744,7 +756,7 @@ class _Aggregate(Expr):
         if self.predicate is None:
             met = lengths
         else:
-            inner, parents = env.inner(lists)
+            inner, parents = env.items(lists)
             held = _array(self.predicate._arrow(inner), inner.size)
             mask = np.asarray(pc.fill_null(held, False).to_numpy(zero_copy_only=False), bool)
             met = np.bincount(parents[mask], minlength=env.size)
@@ -768,53 +780,44 @@ def _kept(
 
 
 def _per_item(
-    items: Expr, where: Expr | None, env: _Columns, limit: int | None = None
-) -> list[list[tuple[int, Any]]]:
-    """Per row of ``env``, the (index, item) of each item meeting ``where`` (the first
-    ``limit`` of them); the items are read back from Arrow (as dicts), so this serves
-    messages and evidence, row by row, and per-item values may read only the item and
-    parameters (``where`` may read the case too: it is then judged over the table)."""
-    if where is not None and _reads_case(where):
-        return [[kept for kept, _ in row][:limit] for row in _held_items(items, where, (), env)]
-    test = where._compile() if where is not None else None
-    lists = _array(items._arrow(env), env.size).to_pylist()
-    return [_kept(found, test, None, env.params)[:limit] for found in lists]
-
-
-def _reads_case(expr: Expr) -> bool:
-    """``expr`` reads a fact of the case (not only the list item and parameters)."""
-    return isinstance(expr, _CASE_READS) or any(_reads_case(e) for e in _children(expr))
-
-
-def _held_items(
-    items: Expr, where: Expr | None, conditions: Sequence[Expr | None], env: _Columns
-) -> list[list[tuple[tuple[int, Any], list[bool]]]]:
-    """Per row of ``env``, each item meeting ``where`` as (index, item) with whether it
-    meets each of ``conditions`` (None: always), all judged over the table, so they may
-    read the case beside the item; the items are read back as dicts."""
+    items: Expr,
+    where: Expr | None,
+    env: _Columns,
+    tests: Sequence[Expr] = (),
+    limit: int | None = None,
+) -> list[list[Any]]:
+    """Per row of ``env``, the (index, item) of each item meeting ``where``; the items are
+    read back from Arrow (as dicts), so this serves messages and evidence, row by row.
+    ``where`` and ``tests`` are judged over the items' columns, so they may read the case
+    as well as the item; with ``tests``, each entry is (index, item, whether each test
+    holds), and per-item values read by Python from the item may read only the item and
+    parameters. With ``limit``, only the first ``limit`` items meeting ``where``."""
     import numpy as np
     import pyarrow.compute as pc
 
     lists = _array(items._arrow(env), env.size)
-    inner, _ = env.inner(lists)
+    inner, parents = env.items(lists)
+    lengths = np.asarray(
+        pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False), np.int64
+    )
+    starts = np.cumsum(lengths) - lengths
 
-    def held(e: Expr | None) -> Any:
-        if e is None:
-            return np.ones(inner.size, dtype=bool)
-        found = pc.fill_null(_array(e._arrow(inner), inner.size), False)
-        return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+    def held(test: Expr) -> list[bool]:
+        found = pc.fill_null(_array(test._arrow(inner), inner.size), False)
+        return [bool(v) for v in found.to_numpy(zero_copy_only=False)]
 
-    kept, met = held(where), [held(e) for e in conditions]
-    out: list[list[tuple[tuple[int, Any], list[bool]]]] = []
-    k = 0
-    for found in lists.to_pylist():
-        row = []
-        for i, x in enumerate(found or []):
-            if kept[k]:
-                row.append(((i, x), [bool(m[k]) for m in met]))
-            k += 1
-        out.append(row)
-    return out
+    kept = held(where) if where is not None else [True] * inner.size
+    met = [held(t) for t in tests]
+    values = inner.item.to_pylist()
+    out: list[list[Any]] = [[] for _ in range(env.size)]
+    for k, (row, ok) in enumerate(zip(parents.tolist(), kept, strict=True)):
+        if ok:
+            index = k - int(starts[row])
+            if tests:
+                out[row].append((index, values[k], tuple(m[k] for m in met)))
+            else:
+                out[row].append((index, values[k]))
+    return out if limit is None else [found[:limit] for found in out]
 
 
 @dataclass(frozen=True, slots=True)
@@ -826,54 +829,46 @@ class _Each(Expr):
     sep: str
     limit: int | None = None
 
-    def _texter(self) -> Callable[[Sequence[tuple[int, Any]], Mapping[str, Any], Any], str]:
+    def _values(self) -> Callable[[Mapping[str, Any], Any], dict[str, Any]]:
         values = [(k, e._compile()) for k, e in self.values]
-        clauses = [(c._compile() if c is not None else None, t) for c, t in self.clauses]
-        sep = self.sep
+        return lambda params, x: {k: f(None, params, x) for k, f in values}
 
-        def text(kept: Sequence[tuple[int, Any]], params: Mapping[str, Any], case: Any) -> str:
+    def _build(self, c: _Compiler) -> Fn:
+        items, read = c(self.items), self._values()
+        where = c(self.where) if self.where is not None else None
+        clauses = [(c(cond) if cond is not None else None, t) for cond, t in self.clauses]
+        sep, limit = self.sep, self.limit
+
+        def each(case: Any, params: Mapping[str, Any], item: Any) -> Any:
             return sep.join(
-                template.format(index=i, **{k: f(None, params, x) for k, f in values})
-                for i, x in kept
+                template.format(index=i, **read(params, x))
+                for i, x in _kept(items(case, params, item), where, case, params)[:limit]
                 for condition, template in clauses
                 if condition is None or condition(case, params, x) is True
             )
-
-        return text
-
-    def _build(self, c: _Compiler) -> Fn:
-        items, text, limit = c(self.items), self._texter(), self.limit
-        where = c(self.where) if self.where is not None else None
-
-        def each(case: Any, params: Mapping[str, Any], item: Any) -> Any:
-            kept = _kept(items(case, params, item), where, case, params)
-            return text(kept[:limit] if limit is not None else kept, params, case)
 
         return each
 
     def _arrow(self, env: _Columns) -> Any:
         import pyarrow as pa
 
-        conditions = [c for c, _ in self.clauses]
-        if any(_reads_case(e) for e in [self.where, *conditions] if e is not None):
-            # conditions that read the case are judged over the table, not per dict
-            values = [(k, e._compile()) for k, e in self.values]
-            held = _held_items(self.items, self.where, conditions, env)
-            return pa.array(
-                [
-                    self.sep.join(
-                        template.format(index=i, **{k: f(None, env.params, x) for k, f in values})
-                        for (i, x), met in row[: self.limit]
-                        for (_, template), ok in zip(self.clauses, met, strict=True)
-                        if ok
-                    )
-                    for row in held
-                ],
-                pa.string(),
-            )
-        text = self._texter()
-        rows = _per_item(self.items, self.where, env, self.limit)
-        return pa.array([text(kept, env.params, None) for kept in rows], pa.string())
+        read, sep = self._values(), self.sep
+        # the clauses' conditions over the items' columns (they may read the case too)
+        tests = [cond if cond is not None else _Literal(True) for cond, _ in self.clauses]
+        templates = [t for _, t in self.clauses]
+        rows = _per_item(self.items, self.where, env, tests, self.limit)
+        return pa.array(
+            [
+                sep.join(
+                    template.format(index=i, **read(env.params, x))
+                    for i, x, met in kept
+                    for template, ok in zip(templates, met, strict=True)
+                    if ok
+                )
+                for kept in rows
+            ],
+            pa.string(),
+        )
 
     def _params(self) -> Iterator[str]:
         yield from self.items._params()
@@ -1085,6 +1080,53 @@ class _FieldsThat(Expr):
         yield from self.names._params()
 
 
+# -- records as JSON, for evidence -------------------------------------------------------------
+
+
+def _json(value: Any, exclude_none: bool) -> Any:
+    """``value`` (a model, or a record read back from a table as a dict) as JSON values."""
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", exclude_none=exclude_none)
+    if isinstance(value, dict):
+        return {
+            k: _json(v, exclude_none) for k, v in value.items() if v is not None or not exclude_none
+        }
+    if isinstance(value, list):
+        return [_json(v, exclude_none) for v in value]
+    if isinstance(value, date | time):  # a datetime is a date
+        return value.isoformat()
+    return _plain(value)
+
+
+class _PyValues(list[Any]):
+    """Per-row values made in Python over a table that Arrow could not hold as they are
+    (records whose missing fields are left out): read back as they are."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Dump(Expr):
+    value: Expr
+    exclude_none: bool
+
+    def _build(self, c: _Compiler) -> Fn:
+        value, exclude = c(self.value), self.exclude_none
+
+        def dump(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            v = value(case, params, item)
+            return None if v is None else _json(v, exclude)
+
+        return dump
+
+    def _arrow(self, env: _Columns) -> Any:
+        values = _array(self.value._arrow(env), env.size).to_pylist()
+        return _PyValues(None if v is None else _json(v, self.exclude_none) for v in values)
+
+    def _params(self) -> Iterator[str]:
+        yield from self.value._params()
+
+
 # -- the as-of date --------------------------------------------------------------------------
 
 #: The key the as-of date travels under among an expression's parameters, in both backends
@@ -1266,10 +1308,12 @@ class _Stages(Expr):
         return lambda case, params, item: case.case.stages
 
     def _arrow(self, env: _Columns) -> Any:
+        if env.parent is not None:  # inside a list: each item's case's stages
+            return _array(self._arrow(env.parent), env.parent.size).take(env.rows)
         found = env.cache.get(" stages")
         if found is None:
             found = env.cache[" stages"] = _stage_list(env)
-        return env.of_case(found)
+        return found
 
 
 def _stage_list(env: _Columns) -> pa.Array:
@@ -1281,7 +1325,7 @@ def _stage_list(env: _Columns) -> pa.Array:
 
     from ..model.columns import STAGE_TYPE, stage_column
 
-    n = env.table.num_rows
+    n = env.size
     columns = [env.column(stage_column(k)) for k in STAGE_NUMBERS]
     reached = np.stack(
         [np.asarray(pc.is_valid(c).to_numpy(zero_copy_only=False), bool) for c in columns]
@@ -1326,7 +1370,7 @@ class _Map(Expr):
 
     def _arrow(self, env: _Columns) -> Any:
         lists = _array(self.items._arrow(env), env.size)
-        inner, _ = env.inner(lists)
+        inner, _ = env.items(lists)
         return _rebuild(lists, _array(self.value._arrow(inner), inner.size))
 
     def _params(self) -> Iterator[str]:
@@ -1408,10 +1452,6 @@ def stages() -> Expr:
     """The case's stages, in order, as a list: read each one's facts with :func:`item`
     (``item("number")``, ``item("response.outcome")``) in ``any``, ``each`` ..."""
     return _Stages()
-
-
-#: The expressions that read the case itself (not a list item or a parameter).
-_CASE_READS = (_CaseField, _Stage, _StageField, _StageReached, _Stages)
 
 
 # -- the one-case backend, generated -----------------------------------------------------------
@@ -1628,9 +1668,10 @@ def stage(number: int) -> StageRef:
     return StageRef(number)
 
 
-def item(path: str) -> Expr:
-    """A fact of the list item being tested, inside ``any``, ``all`` or ``count``."""
-    return _ItemField(_path(path))
+def item(path: str = "") -> Expr:
+    """A fact of the list item being tested, inside ``any``, ``all`` or ``count`` (the
+    item itself without a path, as for :meth:`Expr.dump`)."""
+    return _ItemField(_path(path) if path else ())
 
 
 def param(name: str) -> Expr:
@@ -1863,7 +1904,7 @@ class CaseExpression:
         ``chosen``: messages and evidence are read over these rows alone."""
 
         def column(exprs: Mapping[str, Expr]) -> dict[str, list[Any]]:
-            return {k: _array(e._arrow(env), env.size).to_pylist() for k, e in exprs.items()}
+            return {k: _per_row(e._arrow(env), env.size) for k, e in exprs.items()}
 
         words, facts, computed = column(self.values), column(self.facts), column(self.computed)
         per_item = [(each._compile(), each._rows(env)) for each in self.each_facts]
