@@ -20,14 +20,21 @@ from complaintrules.authoring import (
     CaseFact,
     ClockStart,
     Context,
+    Expr,
+    ItemTable,
     Outcome,
     Subject,
     Verdict,
+    Verdicts,
     applies_if,
+    as_of,
     attestation_example,
+    case_field,
     example,
     failed,
     full_record,
+    item,
+    item_outcomes,
     needs_evidence,
     not_applicable,
     passed,
@@ -36,6 +43,7 @@ from complaintrules.authoring import (
     response_deadline,
     response_due,
     restrictions_regarded,
+    when,
 )
 
 from ._common import rule
@@ -117,48 +125,54 @@ def _code_stages(case: Complaint, ctx: Context) -> list[Stage]:
     return [s for s in case.stages if 1 <= s.number <= count]
 
 
-def _judged_on(case: Complaint, ctx: Context) -> date | None:
-    """The day an open obligation is judged at: the as-of date, else the day the case ended."""
-    return ctx.as_of or case.closed_on or case.withdrawn_on
+#: The day an open obligation is judged at: the as-of date, else the day the case ended.
+_JUDGED_ON = as_of().or_else(case_field("closed_on")).or_else(case_field("withdrawn_on"))
 
 
-def _under_review(
-    label: str,
-    *,
-    review_due: date | None,
-    reviews: Sequence[date],
-    ended_on: date | None,
-    judged_on: date | None,
-) -> Outcome:
-    """Something that must be kept under review (an adjustment, a restriction) is."""
-    facts = {
-        f"{label}.review_due": review_due.isoformat() if review_due else None,
-        f"{label}.reviews": [d.isoformat() for d in reviews],
-    }
-    if review_due is None and not reviews:
-        return needs_evidence(
-            f"{label} records no review, done or due; set review_due (or reviews)", facts=facts
-        )
-    if review_due is None:
-        return passed(
-            f"{label} was reviewed on {max(reviews).isoformat()} (no further review date set)",
-            facts=facts,
-        )
-    last = max(reviews) if reviews else None
-    stop = (
-        min(d for d in (ended_on, judged_on) if d is not None) if (ended_on or judged_on) else None
+def _under_review(label: str, named: dict[str, Expr], ended_on: Expr | None) -> ItemTable:
+    """Each item of a list (an adjustment, a restriction) is kept under review: a review
+    done or due, and a due review not missed before the item ended or the day judged.
+    ``label`` names the item (a template over ``named`` and ``{index}``)."""
+    due, reviews = item("review_due"), item("reviews")
+    last, judged = reviews.max(), _JUDGED_ON
+    if ended_on is None:
+        stop_known, before_stop = judged.not_null(), due.lt(judged)
+    else:
+        stop_known = ended_on.not_null() | judged.not_null()
+        before_stop = (ended_on.is_null() | due.lt(ended_on)) & (judged.is_null() | due.lt(judged))
+    missed = stop_known & before_stop & (last.is_null() | last.lt(due))
+    values = {**named, "due": due.iso(), "last": last.iso(), "judged": judged.iso()}
+    late = label + " was due for review on {due} and had not been reviewed by "
+    table = when(
+        due.is_null() & ~reviews.present(),
+        Verdict.NEEDS_EVIDENCE,
+        label + " records no review, done or due; set review_due (or reviews)",
+    ).when(
+        due.is_null(), Verdict.PASS, label + " was reviewed on {last} (no further review date set)"
     )
-    if stop is not None and review_due < stop and (last is None or last < review_due):
-        return failed(
-            f"{label} was due for review on {review_due.isoformat()} and had not been "
-            f"reviewed by {stop.isoformat()}"
-            + (f" (last review {last.isoformat()})" if last else " (never reviewed)"),
-            facts=facts,
+    if ended_on is not None:
+        # stopped by the end of the item, where that came first
+        values["ended"] = ended_on.iso()
+        ended_first = ended_on.not_null() & (judged.is_null() | ended_on.le(judged))
+        table = table.when(
+            missed & ended_first & last.not_null(),
+            Verdict.FAIL,
+            late + "{ended} (last review {last})",
+        ).when(missed & ended_first, Verdict.FAIL, late + "{ended} (never reviewed)")
+    return (
+        table.when(missed & last.not_null(), Verdict.FAIL, late + "{judged} (last review {last})")
+        .when(missed, Verdict.FAIL, late + "{judged} (never reviewed)")
+        .when(
+            last.not_null(),
+            Verdict.PASS,
+            label + " is under review: next review due {due}, last reviewed {last}",
         )
-    return passed(
-        f"{label} is under review: next review due {review_due.isoformat()}"
-        + (f", last reviewed {last.isoformat()}" if last else ""),
-        facts=facts,
+        .per_item(
+            Verdict.PASS,
+            label + " is under review: next review due {due}",
+            values=values,
+            facts={label + ".review_due": due.iso(), label + ".reviews": reviews.map(item().iso())},
+        )
     )
 
 
@@ -952,29 +966,25 @@ CHC24_5_9 = rule(
 # -- 5.10 --------------------------------------------------------------------------------
 
 
-def _adjustments_reviewed(case: Complaint, ctx: Context) -> Outcome:
-    adjustments = case.resident.reasonable_adjustments
-    if not adjustments:
-        disclosed = case.resident.disclosed_disability
-        return not_applicable(
-            "no reasonable adjustment is recorded"
-            + (" (a disability was disclosed)" if disclosed else ""),
-            facts={"resident.disclosed_disability": disclosed},
-        )
-    judged_on = _judged_on(case, ctx)
-    return _combine(
-        [
-            _under_review(
-                f"resident.reasonable_adjustments[{i}] ({a.description})",
-                review_due=a.review_due,
-                reviews=a.reviews,
-                ended_on=None,
-                judged_on=judged_on,
-            )
-            for i, a in enumerate(adjustments)
-        ],
+_DISCLOSED = case_field("resident.disclosed_disability")
+
+_adjustments_reviewed = item_outcomes(
+    case_field("resident.reasonable_adjustments"),
+    _under_review(
+        "resident.reasonable_adjustments[{index}] ({description})",
+        {"description": item("description")},
+        None,
+    ),
+    none=when(
+        _DISCLOSED.is_true(),
+        Verdict.NOT_APPLICABLE,
+        "no reasonable adjustment is recorded (a disability was disclosed)",
+    ).otherwise(
+        Verdict.NOT_APPLICABLE,
         "no reasonable adjustment is recorded",
-    )
+        facts={"resident.disclosed_disability": _DISCLOSED},
+    ),
+)
 
 
 # 5.10: make reasonable adjustments under the Equality Act; record agreed adjustments and
@@ -1342,36 +1352,33 @@ def _if_restricted(check: CaseCheck) -> CaseCheck:
     )
 
 
-def _restrictions_reasoned_and_reviewed(case: Complaint, ctx: Context) -> Outcome:
-    restrictions = case.contact_restrictions
-    judged_on = _judged_on(case, ctx)
-    outcomes = []
-    for i, r in enumerate(restrictions):
-        label = f"contact_restrictions[{i}] (from {r.imposed_on.isoformat()})"
-        if r.reason is None:
-            outcomes.append(
-                needs_evidence(
-                    f"{label} records no reason; set contact_restrictions[{i}].reason",
-                    facts={f"contact_restrictions[{i}].reason": None},
-                )
-            )
-        elif not r.reason:
-            outcomes.append(
-                failed(
-                    f"{label} has an empty reason: the restriction is not evidenced",
-                    facts={f"contact_restrictions[{i}].reason": r.reason},
-                )
-            )
-        outcomes.append(
-            _under_review(
-                label,
-                review_due=r.review_due,
-                reviews=r.reviews,
-                ended_on=r.ended_on,
-                judged_on=judged_on,
-            )
-        )
-    return _combine(outcomes, "no restriction on the resident's contact")
+_RESTRICTION = "contact_restrictions[{index}] (from {imposed})"
+_IMPOSED = {"imposed": item("imposed_on").iso()}
+_REASON = item("reason")
+
+_restrictions_reasoned_and_reviewed = item_outcomes(
+    case_field("contact_restrictions"),
+    when(
+        _REASON.is_null(),
+        Verdict.NEEDS_EVIDENCE,
+        _RESTRICTION + " records no reason; set contact_restrictions[{index}].reason",
+    )
+    .when(
+        _REASON.eq(""),
+        Verdict.FAIL,
+        _RESTRICTION + " has an empty reason: the restriction is not evidenced",
+    )
+    .per_item(
+        Verdict.NOT_APPLICABLE,  # a reason given: nothing to report
+        "",
+        values=_IMPOSED,
+        facts={"contact_restrictions[{index}].reason": _REASON},
+    ),
+    _under_review(_RESTRICTION, _IMPOSED, item("ended_on")),
+    none=Verdicts(()).otherwise(
+        Verdict.NOT_APPLICABLE, "no restriction on the resident's contact", evidence=False
+    ),
+)
 
 
 # 5.14: a policy for unacceptable behaviour; reasons for restrictions evidenced; restrictions

@@ -1,6 +1,7 @@
-"""Expressions over the stages as a list, lists mapped, searched and bounded, and facts of
-the case read beside a list item (issue 13, item 1: full record, contact restrictions,
-putting things right).
+"""Expressions over the stages as a list, lists mapped, searched and bounded, facts of the
+case read beside a list item, and one outcome per item combined (issue 13, item 1: full
+record, contact restrictions, adjustments and restrictions under review, putting things
+right).
 
 Each operation is judged by both backends over a table of several cases (so a value of the
 case read inside a list is that item's own case's), and each gives the value expected.
@@ -20,7 +21,14 @@ from complaintrules.authoring import case_field, each_fact, item, lit, stages, w
 from complaintrules.law.context import Context
 from complaintrules.model.case import Outcome as ResponseOutcome
 from complaintrules.model.columns import case_table
-from complaintrules.models import Action, ContactRestriction, Refusal, Remedy
+from complaintrules.models import (
+    Action,
+    ContactRestriction,
+    ReasonableAdjustment,
+    Refusal,
+    Remedy,
+    Resident,
+)
 from properties.strategies import bounded, complaint
 
 ENGINE = Engine()
@@ -207,22 +215,26 @@ def test_each_fact_keys_name_values_of_the_item_and_where_may_read_the_case() ->
 
 #: The checks of the case's record and of putting things right written as expressions.
 RECORD_RULES = {
-    "code_2024": ["CHC24-5.12", "CHC24-5.15", "CHC24-7.1"],
+    "code_2024": ["CHC24-5.10", "CHC24-5.12", "CHC24-5.14", "CHC24-5.15", "CHC24-7.1"],
     "code_2020": ["CHC20-4.15", "CHC20-4.19", "CHC20-6.1"],
 }
 
 
-def _agree(cases: list[Complaint], pack_name: str) -> None:
+def _agree(cases: list[Complaint], pack_name: str, as_of: date | None = None) -> None:
+    """Batch findings of each rule equal the engine's, case by case (``as_of``: the cases
+    as they stood that day, as the engine cuts them)."""
     from complaintrules.law.expressions import expression_of, judge_table
 
     pack = ENGINE.pack(pack_name)
+    if as_of is not None:
+        cases = [cut for c in cases if (cut := c.as_of(as_of).case) is not None]
     table = case_table(cases)
     for rule_id in RECORD_RULES[pack_name]:
         (rule,) = [r for r in ENGINE.registry.rules_for(pack) if r.id == rule_id]
         assert expression_of(rule.case) is not None, rule_id
-        batch = judge_table(rule, table, engine=ENGINE, pack=pack, explain="all")
+        batch = judge_table(rule, table, engine=ENGINE, pack=pack, as_of=as_of, explain="all")
         for i, case in enumerate(cases):
-            (single,) = ENGINE.case_findings(case, pack=pack, rules=[rule_id])
+            (single,) = ENGINE.case_findings(case, pack=pack, as_of=as_of, rules=[rule_id])
             assert batch.verdicts[i] is single.verdict, (rule_id, case.reference)
             assert batch.findings[i].to_dict() == single.to_dict(), (rule_id, case.reference)
 
@@ -259,10 +271,31 @@ def _recorded(draw: st.DrawFn) -> Complaint:
         Refusal(on=case.received_on, stage=draw(st.sampled_from([1, 2])), ground="other")
         for _ in range(draw(st.integers(0, 2)))
     ]
+
+    def day() -> date:
+        return case.received_on + timedelta(days=draw(st.integers(0, 90)))
+
+    def reviews() -> dict[str, Any]:
+        return {
+            "reviews": sorted(day() for _ in range(draw(st.integers(0, 2)))),
+            "review_due": draw(st.none() | st.just(day())),
+        }
+
     restrictions = [
-        ContactRestriction(imposed_on=case.received_on, equality_act_considered=draw(_MAYBE))
+        ContactRestriction(
+            imposed_on=case.received_on,
+            equality_act_considered=draw(_MAYBE),
+            reason=draw(st.sampled_from([None, "", "abusive calls"])),
+            ended_on=draw(st.none() | st.just(day())),
+            **reviews(),
+        )
         for _ in range(draw(st.integers(0, 3)))
     ]
+    adjustments = [
+        ReasonableAdjustment(description="large print", agreed_on=case.received_on, **reviews())
+        for _ in range(draw(st.integers(0, 2)))
+    ]
+    resident = Resident(disclosed_disability=draw(_MAYBE), reasonable_adjustments=adjustments)
     ended = draw(st.sampled_from(["open", "closed", "withdrawn", "both"]))
     later = case.received_on + timedelta(days=60)
     return case.model_copy(
@@ -270,6 +303,7 @@ def _recorded(draw: st.DrawFn) -> Complaint:
             "stages": stages,
             "refusals": refusals,
             "contact_restrictions": restrictions,
+            "resident": resident,
             "closed_on": later if ended in ("closed", "both") else None,
             "withdrawn_on": later if ended in ("withdrawn", "both") else None,
         }
@@ -282,6 +316,15 @@ def test_record_rules_agree_in_both_backends_on_drawn_cases(cases: list[Complain
     cases = [c.model_copy(update={"reference": f"R-{i}"}) for i, c in enumerate(cases)]
     for pack_name in RECORD_RULES:
         _agree(cases, pack_name)
+
+
+@bounded(25)
+@given(st.lists(_recorded(), min_size=1, max_size=5), st.integers(0, 120))
+def test_record_rules_agree_as_of_a_date(cases: list[Complaint], days: int) -> None:
+    cases = [c.model_copy(update={"reference": f"R-{i}"}) for i, c in enumerate(cases)]
+    as_of = min(c.received_on for c in cases) + timedelta(days=days)
+    for pack_name in RECORD_RULES:
+        _agree(cases, pack_name, as_of)
 
 
 def test_record_rules_agree_on_their_worked_examples() -> None:

@@ -55,6 +55,8 @@ __all__ = [
     "EachFact",
     "Expr",
     "FieldFacts",
+    "ItemOutcomes",
+    "ItemTable",
     "StageRef",
     "TableVerdicts",
     "Verdicts",
@@ -63,6 +65,7 @@ __all__ = [
     "each_fact",
     "field_facts",
     "item",
+    "item_outcomes",
     "judge_table",
     "lit",
     "param",
@@ -1723,6 +1726,21 @@ class Verdicts:
         branch = _Branch(condition, Verdict(verdict), message, evidence, computed)
         return Verdicts((*self.branches, branch))
 
+    def per_item(
+        self,
+        verdict: Verdict,
+        message: str,
+        *,
+        values: Mapping[str, Expr] | None = None,
+        facts: Mapping[str, Expr] | None = None,
+    ) -> ItemTable:
+        """The verdict when no branch holds, completing a table judged once per item of a
+        list (see :func:`item_outcomes`): conditions, ``values`` and ``facts`` read the
+        item (and may read the case); messages and the keys of ``facts`` are templates
+        over ``values`` and ``{index}``, the item's place in the list."""
+        branches = (*self.branches, _Branch(None, Verdict(verdict), message, True))
+        return ItemTable(branches, dict(values or {}), dict(facts or {}))
+
     def otherwise(
         self,
         verdict: Verdict,
@@ -1929,6 +1947,232 @@ class CaseExpression:
         return out
 
 
+# -- one outcome per item, combined -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ItemTable:
+    """A verdict table judged for each item of a list (built by :meth:`Verdicts.per_item`)."""
+
+    branches: tuple[_Branch, ...]
+    values: Mapping[str, Expr]
+    facts: Mapping[str, Expr]
+
+    def __post_init__(self) -> None:
+        blank = dict.fromkeys(self.values, "")
+        for template in [b.message for b in self.branches] + list(self.facts):
+            try:
+                template.format(index=0, **blank)
+            except (KeyError, IndexError) as exc:
+                raise ValueError(
+                    f"template {template!r} names {exc}, which is neither {{index}} nor among "
+                    f"the values ({', '.join(self.values) or 'none given'})"
+                ) from None
+
+    def _exprs(self) -> list[Expr]:
+        found = [b.condition for b in self.branches if b.condition is not None]
+        return [*found, *self.values.values(), *self.facts.values()]
+
+    def _compile(self) -> Callable[[Any, Mapping[str, Any], int, Any], Outcome | None]:
+        """The outcome of one item (None where the branch taken is not applicable: the
+        item has nothing to report)."""
+        c = _Compiler()
+        branches = [(c(b.condition) if b.condition is not None else None, b) for b in self]
+        values = [(k, c(e)) for k, e in self.values.items()]
+        facts = [(k, c(e)) for k, e in self.facts.items()]
+
+        def outcome(case: Any, params: Mapping[str, Any], i: int, x: Any) -> Outcome | None:
+            for condition, b in branches:
+                if condition is None or condition(case, params, x) is True:
+                    return _item_outcome(
+                        b,
+                        i,
+                        {k: f(case, params, x) for k, f in values},
+                        {k: f(case, params, x) for k, f in facts},
+                    )
+            raise AssertionError("a verdict table ends with its otherwise branch")
+
+        return outcome
+
+    def __iter__(self) -> Iterator[_Branch]:
+        return iter(self.branches)
+
+
+def _item_outcome(
+    b: _Branch, index: int, values: Mapping[str, Any], facts: Mapping[str, Any]
+) -> Outcome | None:
+    if b.verdict is Verdict.NOT_APPLICABLE:
+        return None
+    return Outcome(
+        b.verdict,
+        b.message.format(index=index, **values),
+        {k.format(index=index, **values): v for k, v in facts.items()},
+    )
+
+
+def _combined(outcomes: Sequence[Outcome], sep: str) -> Outcome | None:
+    """The first failing outcome, else the first needing evidence, else every pass
+    together (messages joined by ``sep``, evidence merged in order); None for none."""
+    for verdict in (Verdict.FAIL, Verdict.NEEDS_EVIDENCE):
+        for o in outcomes:
+            if o.verdict is verdict:
+                return o
+    if not outcomes:
+        return None
+    facts: dict[str, Any] = {}
+    for o in outcomes:
+        facts.update(o.facts)
+    return Outcome(Verdict.PASS, sep.join(o.message for o in outcomes), facts)
+
+
+def _chosen(branches: Sequence[_Branch], env: _Columns) -> Any:
+    """Per row of ``env``, the index of the branch that decides it (a numpy array)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    chosen = np.full(env.size, len(branches) - 1, dtype=np.int64)
+    open_rows = np.ones(env.size, dtype=bool)
+    for i, b in enumerate(branches[:-1]):
+        assert b.condition is not None
+        held = _array(b.condition._arrow(env), env.size)
+        mask = np.asarray(pc.fill_null(held, False).to_numpy(zero_copy_only=False), bool)
+        mask &= open_rows
+        chosen[mask] = i
+        open_rows &= ~mask
+    return chosen
+
+
+_COMBINED = (Verdict.FAIL, Verdict.NEEDS_EVIDENCE, Verdict.PASS)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemOutcomes:
+    """A case check judging each item of a list by one or more :class:`ItemTable` and
+    combining the items' outcomes (see :func:`item_outcomes`); judged on one case or over
+    a table like a :class:`CaseExpression`."""
+
+    items: Expr
+    tables: tuple[ItemTable, ...]
+    none: CaseExpression
+    sep: str = "; "
+    tag: tuple[Any, ...] = field(default=(), compare=False)
+    _call: Callable[[Complaint, Context], Outcome] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_call", self._compile())
+
+    @property
+    def branches(self) -> tuple[_Branch, ...]:
+        """The verdicts a row can get, by index: ``none``'s branches (an empty list, or
+        nothing to report), then a failing item, one needing evidence, every item passing."""
+        combined = tuple(_Branch(None, v, "", True) for v in _COMBINED)
+        return (*self.none.branches, *combined)
+
+    def _exprs(self) -> list[Expr]:
+        return [self.items, *(e for t in self.tables for e in t._exprs())]
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        found: dict[str, None] = dict.fromkeys(self.none.parameters)
+        for e in self._exprs():
+            found.update(dict.fromkeys(e._params()))
+        return tuple(found)
+
+    @property
+    def reads_as_of(self) -> bool:
+        return self.none.reads_as_of or _reads_as_of(self._exprs())
+
+    def __call__(self, case: Complaint, ctx: Context) -> Outcome:
+        """The Python backend: one case, no Arrow."""
+        return self._call(case, ctx)
+
+    def _compile(self) -> Callable[[Complaint, Context], Outcome]:
+        items = self.items._compile()
+        tables = [t._compile() for t in self.tables]
+        names, dated, none, sep = self.parameters, self.reads_as_of, self.none, self.sep
+
+        def call(case: Complaint, ctx: Context) -> Outcome:
+            params: dict[str, Any] = {n: ctx.param(n) for n in names}
+            if dated:
+                params[_AS_OF] = ctx.as_of
+            frame = _Frame(case)
+            outcomes = [
+                found
+                for i, x in enumerate(items(frame, params, None) or [])
+                for table in tables
+                if (found := table(frame, params, i, x)) is not None
+            ]
+            return _combined(outcomes, sep) or none(case, ctx)
+
+        return call
+
+    # -- the Arrow backend --------------------------------------------------------------------
+
+    def _verdicts(self, env: _Columns) -> tuple[Any, list[Any], Any]:
+        """The items' environment, per table each item's branch, and each item's row."""
+        lists = _array(self.items._arrow(env), env.size)
+        inner, rows = env.items(lists)
+        return inner, [_chosen(t.branches, inner) for t in self.tables], rows
+
+    def _branches(self, env: _Columns) -> Any:
+        import numpy as np
+
+        _, chosen, rows = self._verdicts(env)
+        found = {v: np.zeros(env.size, dtype=bool) for v in _COMBINED}
+        for table, picks in zip(self.tables, chosen, strict=True):
+            kinds = np.array([b.verdict for b in table.branches], dtype=object)[picks]
+            for v in _COMBINED:
+                found[v][rows[kinds == v]] = True
+        result = self.none._branches(env)
+        k = len(self.none.branches)
+        for offset, v in reversed(list(enumerate(_COMBINED))):
+            result = np.where(found[v], k + offset, result)
+        return result
+
+    def _explain(self, env: _Columns, chosen: Sequence[int]) -> list[Outcome]:
+        import numpy as np
+
+        k = len(self.none.branches)
+        none = self.none._explain(env, [min(i, k - 1) for i in chosen])
+        inner, picks, rows = self._verdicts(env)
+        starts = np.searchsorted(rows, np.arange(env.size)) if len(rows) else None
+        per_row: list[list[Outcome]] = [[] for _ in range(env.size)]
+        per_table = []
+        for table, pick in zip(self.tables, picks, strict=True):
+            values = {n: _per_row(e._arrow(inner), inner.size) for n, e in table.values.items()}
+            facts = {n: _per_row(e._arrow(inner), inner.size) for n, e in table.facts.items()}
+            per_table.append((table, pick, values, facts))
+        for j in range(inner.size):
+            row = int(rows[j])
+            assert starts is not None
+            for table, pick, values, facts in per_table:
+                found = _item_outcome(
+                    table.branches[int(pick[j])],
+                    j - int(starts[row]),
+                    {n: v[j] for n, v in values.items()},
+                    {n: v[j] for n, v in facts.items()},
+                )
+                if found is not None:
+                    per_row[row].append(found)
+        out = []
+        for r, i in enumerate(chosen):
+            got = _combined(per_row[r], self.sep) if i >= k else None
+            out.append(got if got is not None else none[r])
+        return out
+
+
+def item_outcomes(
+    items: Expr, *tables: ItemTable, none: CaseExpression, sep: str = "; "
+) -> ItemOutcomes:
+    """A case check made of one outcome per item of ``items`` and table of ``tables`` (in
+    item order, then table order; a table's not-applicable branch reports nothing),
+    combined: the first failing outcome decides, with its own message and evidence; else
+    the first needing evidence; else every pass together (messages joined by ``sep``,
+    evidence merged). ``none`` (a verdict table over the case) judges a case whose list
+    has nothing to report."""
+    return ItemOutcomes(items, tuple(tables), none, sep)
+
+
 # -- judging a table ---------------------------------------------------------------------------
 
 
@@ -1942,11 +2186,13 @@ class TableVerdicts:
     findings: dict[int, Finding]
 
 
-def expression_of(check: object) -> tuple[CaseExpression, GatedCheck | None] | None:
+def expression_of(
+    check: object,
+) -> tuple[CaseExpression | ItemOutcomes, GatedCheck | None] | None:
     """The expression behind a case check (and its gate, if gated); None for a function."""
-    if isinstance(check, CaseExpression):
+    if isinstance(check, CaseExpression | ItemOutcomes):
         return check, None
-    if isinstance(check, GatedCheck) and isinstance(check.check, CaseExpression):
+    if isinstance(check, GatedCheck) and isinstance(check.check, CaseExpression | ItemOutcomes):
         return check.check, check
     return None
 
