@@ -340,3 +340,118 @@ def test_record_rules_agree_on_their_worked_examples() -> None:
                     assert isinstance(built, Complaint)
                     cases.append(built.model_copy(update={"reference": f"{rule.id}/{ex.title}"}))
         _agree(cases, pack_name)
+
+
+# -- one outcome per item, combined ---------------------------------------------------------------
+
+
+def _combined_check() -> Any:
+    from complaintrules.authoring import Verdicts, item_outcomes
+
+    reason = item("reason")
+    named = {"from": item("imposed_on").iso()}
+    return item_outcomes(
+        case_field("contact_restrictions"),
+        when(reason.is_null(), Verdict.NEEDS_EVIDENCE, "[{index}] from {from}: no reason")
+        .when(reason.eq(""), Verdict.FAIL, "[{index}] from {from}: empty reason")
+        # a pass that reads the case beside the item
+        .when(_ENDED, Verdict.PASS, "[{index}] {from}, case closed")
+        .per_item(
+            Verdict.NOT_APPLICABLE,
+            "",
+            values=named,
+            facts={"r[{index}] ({from}).reason": reason, "r[{index}].closed": _ENDED},
+        ),
+        none=Verdicts(()).otherwise(
+            Verdict.NOT_APPLICABLE,
+            "nothing to report",
+            facts={"restrictions": case_field("contact_restrictions").count()},
+        ),
+    )
+
+
+def _restricted(*reasons: str | None, closed: bool = True) -> Complaint:
+    return Complaint.model_validate(
+        {
+            "reference": f"I-{len(reasons)}-{reasons}",
+            "received_on": "2024-05-01",
+            "closed_on": "2024-07-01" if closed else None,
+            "stages": [{"number": 1, "response": {"issued_on": "2024-05-20"}}],
+            "contact_restrictions": [
+                {"imposed_on": f"2024-05-0{i + 2}", "reason": r} for i, r in enumerate(reasons)
+            ],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("case", "verdict", "message", "facts"),
+    [
+        # the first failing item decides, with its own evidence only
+        (
+            _restricted("abuse", None, "", ""),
+            Verdict.FAIL,
+            "[2] from 2024-05-04: empty reason",
+            {"r[2] (2024-05-04).reason": "", "r[2].closed": True},
+        ),
+        # else the first needing evidence
+        (
+            _restricted("abuse", None, None),
+            Verdict.NEEDS_EVIDENCE,
+            "[1] from 2024-05-03: no reason",
+            {"r[1] (2024-05-03).reason": None, "r[1].closed": True},
+        ),
+        # else every pass together, evidence merged in order
+        (
+            _restricted("abuse", "calls"),
+            Verdict.PASS,
+            "[0] 2024-05-02, case closed; [1] 2024-05-03, case closed",
+            {
+                "r[0] (2024-05-02).reason": "abuse",
+                "r[0].closed": True,
+                "r[1] (2024-05-03).reason": "calls",
+                "r[1].closed": True,
+            },
+        ),
+        # items with nothing to report (not applicable), or none at all: the none table
+        (_restricted("abuse", closed=False), Verdict.NOT_APPLICABLE, "nothing to report", None),
+        (_restricted(), Verdict.NOT_APPLICABLE, "nothing to report", {"restrictions": 0}),
+    ],
+    ids=["first-fail", "first-needs", "passes", "nothing-to-report", "empty"],
+)
+def test_item_outcomes_combine_alike_in_both_backends(
+    case: Complaint, verdict: Verdict, message: str, facts: dict[str, Any] | None
+) -> None:
+    from complaintrules.law.expressions import judge_table
+    from complaintrules.law.rules import Rule
+
+    check = _combined_check()
+    pack = ENGINE.pack("code_2024")
+    ctx = Context(pack, ENGINE.calendar, ENGINE.conventions, case.received_on, None)
+    single = check(case, ctx)
+    rule = Rule(
+        id="TEST-1.1",
+        pack="code_2024",
+        provision="1.1",
+        section="test",
+        title="t",
+        summary="s",
+        explanation="e",
+        source="test",
+        case=check,
+    )
+    # judged among other cases, so each row's items are its own
+    table = case_table([case, _restricted("abuse", None, "", ""), _restricted()])
+    batch = judge_table(rule, table, engine=ENGINE, pack=pack, explain="all")
+    assert batch.verdicts[0] is verdict
+    found = batch.findings[0]
+    assert (single.verdict, single.message) == (verdict, message)
+    assert (found.verdict, found.message) == (verdict, message)
+    want = {"restrictions": len(case.contact_restrictions)} if facts is None else facts
+    assert single.facts == want
+    assert found.evidence.facts == want
+
+
+def test_an_item_template_naming_an_unknown_value_is_refused_when_written() -> None:
+    with pytest.raises(ValueError, match="among the values"):
+        when(item("reason").is_null(), Verdict.FAIL, "{missing}").per_item(Verdict.PASS, "ok")
