@@ -91,7 +91,8 @@ class _Row:
 #: made once from the expression by :meth:`Expr._compile`.
 Fn = Callable[[Any, Mapping[str, Any], Any], Any]
 
-_PLAIN_TYPES = frozenset({bool, str, int, float, type(None), date})
+# (a list is read as it is: ``_plain`` would return it unchanged, after two type tests)
+_PLAIN_TYPES = frozenset({bool, str, int, float, type(None), date, list})
 
 
 @dataclass(slots=True)
@@ -250,9 +251,10 @@ def _reads_item(expr: Expr) -> bool:
     return isinstance(expr, _ItemField) or any(_reads_item(e) for e in _children(expr))
 
 
-def _shared_parts(roots: Sequence[Expr]) -> dict[Expr, int]:
+def _shared_parts(roots: Sequence[Expr], per_item: bool = False) -> dict[Expr, int]:
     """The parts worth computing once per case: read more than once across ``roots``,
-    not plain constants or parameters, and not depending on the list item being tested."""
+    not plain constants or parameters, and not depending on the list item being tested
+    (unless ``per_item``: the parts computed once per item, by a function of one item)."""
     seen: dict[Expr, int] = {}
 
     def visit(e: Expr) -> None:
@@ -266,7 +268,9 @@ def _shared_parts(roots: Sequence[Expr]) -> dict[Expr, int]:
     found = [
         e
         for e, n in seen.items()
-        if n > 1 and not isinstance(e, _Literal | _Param | _AsOf) and not _reads_item(e)
+        if n > 1
+        and not isinstance(e, _Literal | _Param | _AsOf)
+        and (per_item or not _reads_item(e))
     ]
     return {e: slot for slot, e in enumerate(found)}
 
@@ -1497,12 +1501,66 @@ def _fields_that(listed: Sequence[str], values: list[Any], wanted: Any, sep: str
     return sep.join([n for n, v in zip(listed, values, strict=True) if v is wanted])
 
 
+def _item_function(exprs: Sequence[Expr], keys: Sequence[str] | None = None) -> Any:
+    """A generated function of (case, context, parameters, item) giving ``exprs[0]`` for
+    one item (with ``keys``: a dict of each key's expression), each part read more than
+    once computed once per item."""
+    g = _Gen(_shared_parts(exprs, per_item=True), item="item")
+    g.names["_Frame"] = _Frame
+    lines = ["def value(case, ctx, params, item):"]
+    if g.shared:
+        lines.append("    " + " = ".join(f"_v{i}" for i in range(len(g.shared))) + " = _UNSET")
+    if keys is None:
+        lines.append(f"    return {g.expr(exprs[0])}")
+    else:
+        pairs = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in zip(keys, exprs, strict=True))
+        lines.append(f"    return {{{pairs}}}")
+    source = "\n".join(lines) + "\n"
+    namespace = dict(g.names, __source__=source)
+    exec(compile(source, "<item expression>", "exec"), namespace)
+    return namespace["value"]
+
+
+def _items_kept(test: Any, found: Any, *args: Any) -> list[tuple[int, Any]]:
+    """(index, item) of each item of ``found`` for which ``test`` (None: any) holds."""
+    return [(i, x) for i, x in enumerate(found or ()) if test is None or test(*args, x) is True]
+
+
+def _items_text(
+    found: Any, each: tuple[Any, Any, Any, str, int | None], case: Any, ctx: Any, params: Any
+) -> str:
+    """The text of :meth:`Expr.each_of` for one case: ``each`` is (where, clauses, values,
+    separator, limit) with generated functions of one item."""
+    where, clauses, values, sep, limit = each
+    kept = _items_kept(where, found, case, ctx, params)
+    return sep.join(
+        template.format(index=i, **values(case, ctx, params, x))
+        for i, x in (kept if limit is None else kept[:limit])
+        for condition, template in clauses
+        if condition is None or condition(case, ctx, params, x) is True
+    )
+
+
+def _items_any(test: Callable[..., Any], found: Any, *args: Any) -> bool:
+    return any(test(*args, x) is True for x in found or ())
+
+
+def _items_all(test: Callable[..., Any], found: Any, *args: Any) -> bool:
+    return all(test(*args, x) is True for x in found or ())
+
+
+def _items_count(test: Callable[..., Any], found: Any, *args: Any) -> int:
+    return sum(1 for x in found or () if test(*args, x) is True)
+
+
 class _Gen:
     """Generates the source of one case's judgement: names for constants and helpers, and
     a local variable for each shared part."""
 
-    def __init__(self, shared: Mapping[Expr, int]) -> None:
+    def __init__(self, shared: Mapping[Expr, int], item: str = "None") -> None:
         self.shared = shared
+        #: the local variable holding the list item, in a function of one item
+        self.item = item
         self.names: dict[str, Any] = {
             "_PT": _PLAIN_TYPES,
             "_plain": _plain,
@@ -1510,10 +1568,20 @@ class _Gen:
             "_field_values": _field_values,
             "_fields_that": _fields_that,
             "_months_after": _months_after,
+            "_ITEMS_any": _items_any,
+            "_items_text": _items_text,
+            "_items_kept": _items_kept,
+            "_ITEMS_all": _items_all,
+            "_ITEMS_count": _items_count,
             "_UNSET": _UNSET,
             "Outcome": Outcome,
         }
         self.count = 0
+
+    def _item_function(self, e: Expr) -> str:
+        """The name of a generated function of (case, context, parameters, item) giving
+        ``e`` for one item, each part read more than once computed once per item."""
+        return self.name(_item_function([e]), "f")
 
     def name(self, value: Any, prefix: str = "k") -> str:
         self.count += 1
@@ -1612,8 +1680,26 @@ class _Gen:
             values = self.expr(_FieldValues(e.record, e.names))
             wanted = "False" if e.test == "false" else "None"
             return f"_fields_that({names}, {values}, {wanted}, {e.sep!r})"
+        if isinstance(e, _Each):
+            each = (
+                _item_function([e.where]) if e.where is not None else None,
+                [(_item_function([c]) if c is not None else None, t) for c, t in e.clauses],
+                _item_function([v for _, v in e.values], [k for k, _ in e.values]),
+                e.sep,
+                e.limit,
+            )
+            found = self.expr(e.items)
+            return f"_items_text({found}, {self.name(each, 'x')}, case, ctx, params)"
+        if isinstance(e, _Aggregate) and e.predicate is not None:
+            # the predicate as a function of one item, generated too (its parts shared)
+            held, found = self._item_function(e.predicate), self.expr(e.items)
+            return f"_ITEMS_{e.kind}({held}, {found}, case, ctx, params)"
+        if isinstance(e, _ItemField) and self.item != "None":
+            if not e.path:
+                return self.plain(self.item)
+            return self.path(self.item, e.path)
         # anything else: its compiled closure, over the case's frame
-        return f"{self.name(e._compile(), 'h')}(_Frame(case), params, None)"
+        return f"{self.name(e._compile(), 'h')}(_Frame(case), params, {self.item})"
 
 
 def _field_entries(before: str, after: str) -> Callable[[Sequence[str], list[Any]], Any]:
@@ -1895,7 +1981,10 @@ class CaseExpression:
                 lines.append(f"_found.update({entries}({names}, {values}))")
             else:
                 entries = g.name(group._compile(), "e")
-                lines.append(f"_found.update({entries}(_Frame(case), params, None))")
+                where = group.where
+                test = g.name(_item_function([where]), "f") if where is not None else "None"
+                kept = f"_items_kept({test}, {g.expr(group.items)}, case, ctx, params)"
+                lines.append(f"_found.update({entries}(None, params, {kept}))")
         lines.append(f"return Outcome({verdict}, _m, _found, {{{computed}}})")
         return lines
 
@@ -1973,25 +2062,34 @@ class ItemTable:
         found = [b.condition for b in self.branches if b.condition is not None]
         return [*found, *self.values.values(), *self.facts.values()]
 
-    def _compile(self) -> Callable[[Any, Mapping[str, Any], int, Any], Outcome | None]:
-        """The outcome of one item (None where the branch taken is not applicable: the
-        item has nothing to report)."""
-        c = _Compiler()
-        branches = [(c(b.condition) if b.condition is not None else None, b) for b in self]
-        values = [(k, c(e)) for k, e in self.values.items()]
-        facts = [(k, c(e)) for k, e in self.facts.items()]
-
-        def outcome(case: Any, params: Mapping[str, Any], i: int, x: Any) -> Outcome | None:
-            for condition, b in branches:
-                if condition is None or condition(case, params, x) is True:
-                    return _item_outcome(
-                        b,
-                        i,
-                        {k: f(case, params, x) for k, f in values},
-                        {k: f(case, params, x) for k, f in facts},
-                    )
-            raise AssertionError("a verdict table ends with its otherwise branch")
-
+    def _compile(self) -> Callable[[Any, Any, Mapping[str, Any], int, Any], Outcome | None]:
+        """The outcome of one item, a function of (case, context, parameters, index, item)
+        generated as a verdict table's is (each part read more than once computed once per
+        item); None where the branch taken is not applicable: nothing to report."""
+        g = _Gen(_shared_parts(self._exprs(), per_item=True), item="item")
+        g.names["_Frame"], g.names["_item_outcome"] = _Frame, _item_outcome
+        key_names = [n for k in self.facts for n in _named(k)]
+        facts = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in self.facts.items())
+        lines = ["def outcome(case, ctx, params, index, item):"]
+        if g.shared:
+            lines.append("    " + " = ".join(f"_v{i}" for i in range(len(g.shared))) + " = _UNSET")
+        for b in self.branches:
+            if b.verdict is Verdict.NOT_APPLICABLE:
+                body = "return None"
+            else:
+                # only the values this branch's message and evidence name
+                named = dict.fromkeys(n for n in _named(b.message) + key_names if n != "index")
+                values = ", ".join(f"{k!r}: {g.expr(self.values[k])}" for k in named)
+                body = f"return _item_outcome({g.name(b)}, index, {{{values}}}, {{{facts}}})"
+            if b.condition is None:
+                lines.append(f"    {body}")
+            else:
+                lines += [f"    if {g.expr(b.condition)} is True:", f"        {body}"]
+        source = "\n".join(lines) + "\n"
+        namespace = dict(g.names, __source__=source)
+        exec(compile(source, "<item table>", "exec"), namespace)
+        outcome: Callable[[Any, Any, Mapping[str, Any], int, Any], Outcome | None]
+        outcome = namespace["outcome"]
         return outcome
 
     def __iter__(self) -> Iterator[_Branch]:
@@ -2095,12 +2193,11 @@ class ItemOutcomes:
             params: dict[str, Any] = {n: ctx.param(n) for n in names}
             if dated:
                 params[_AS_OF] = ctx.as_of
-            frame = _Frame(case)
             outcomes = [
                 found
-                for i, x in enumerate(items(frame, params, None) or [])
+                for i, x in enumerate(items(_Frame(case), params, None) or [])
                 for table in tables
-                if (found := table(frame, params, i, x)) is not None
+                if (found := table(case, ctx, params, i, x)) is not None
             ]
             return _combined(outcomes, sep) or none(case, ctx)
 
