@@ -1236,6 +1236,18 @@ class EachFact:
     def _rows(self, env: _Columns) -> list[Any]:
         return _per_item(self.items, self.where, env)
 
+    def _generated(self) -> tuple[str, Any, Any, bool]:
+        """This evidence for the generated one-case function (see :func:`_each_entries`)."""
+        value = self.value
+        if isinstance(value, Expr):
+            made = _item_function([value])
+        else:
+            made = _item_function(list(value.values()), list(value))
+        keys = self.key_values
+        named = _item_function([e for _, e in keys], [k for k, _ in keys]) if keys else None
+        flat = "{name}" in self.key and not isinstance(value, Expr)
+        return self.key, made, named, flat
+
     def _compile(
         self, c: _Compiler | None = None
     ) -> Callable[[Any, Mapping[str, Any], Any], dict[str, Any]]:
@@ -1541,6 +1553,28 @@ def _items_text(
     )
 
 
+def _each_entries(
+    kept: Sequence[tuple[int, Any]],
+    spec: tuple[str, Any, Any, bool],
+    case: Any,
+    ctx: Any,
+    params: Any,
+) -> dict[str, Any]:
+    """The evidence of :class:`EachFact` for the items ``kept`` of one case: ``spec`` is
+    (key, value, key values, one entry per name) with generated functions of one item."""
+    key, value, key_values, flat = spec
+    out: dict[str, Any] = {}
+    for i, x in kept:
+        named = key_values(case, ctx, params, x) if key_values is not None else {}
+        found = value(case, ctx, params, x)
+        if flat:
+            for name, v in found.items():
+                out[key.format(index=i, name=name, **named)] = v
+        else:
+            out[key.format(index=i, **named)] = found
+    return out
+
+
 def _items_any(test: Callable[..., Any], found: Any, *args: Any) -> bool:
     return any(test(*args, x) is True for x in found or ())
 
@@ -1571,6 +1605,7 @@ class _Gen:
             "_ITEMS_any": _items_any,
             "_items_text": _items_text,
             "_items_kept": _items_kept,
+            "_each_entries": _each_entries,
             "_ITEMS_all": _items_all,
             "_ITEMS_count": _items_count,
             "_UNSET": _UNSET,
@@ -1980,11 +2015,11 @@ class CaseExpression:
                 values = g.expr(_FieldValues(group.record, group.names))
                 lines.append(f"_found.update({entries}({names}, {values}))")
             else:
-                entries = g.name(group._compile(), "e")
                 where = group.where
                 test = g.name(_item_function([where]), "f") if where is not None else "None"
                 kept = f"_items_kept({test}, {g.expr(group.items)}, case, ctx, params)"
-                lines.append(f"_found.update({entries}(None, params, {kept}))")
+                spec = g.name(group._generated(), "e")
+                lines.append(f"_found.update(_each_entries({kept}, {spec}, case, ctx, params))")
         lines.append(f"return Outcome({verdict}, _m, _found, {{{computed}}})")
         return lines
 
