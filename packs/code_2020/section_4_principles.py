@@ -22,6 +22,7 @@ from complaintrules.authoring import (
     each_fact,
     failed,
     first_not_passing,
+    full_record,
     item,
     lit,
     needs_evidence,
@@ -32,6 +33,7 @@ from complaintrules.authoring import (
     policy_stage_days,
     policy_states,
     response_deadline,
+    restrictions_regarded,
     stage_start,
     when,
 )
@@ -690,35 +692,14 @@ CHC20_4_14 = rule(
 )
 
 
-def _full_record(case: Complaint, ctx: Context) -> Outcome:
-    refused_at = {r.stage for r in case.refusals}
-    ended = case.closed_on is not None and case.withdrawn_on is None
-    problems = []
-    for stage in case.stages:
-        label = f"stage {stage.number}"
-        if stage.number in refused_at and stage.response is None:
-            continue
-        if stage.handler is None:
-            problems.append(f"{label} records no handler")
-        # An open stage still awaiting logging (as of the date judged) has no date to hold
-        # yet; whether it is late is for the logging and acknowledgement rules.
-        moved_on = stage.response is not None or ended or stage is not case.stages[-1]
-        if stage.logged_on is None and stage.acknowledged is None and moved_on:
-            problems.append(f"{label} records no logging or acknowledgement date")
-        if ended and stage.response is None:
-            problems.append(f"{label} was closed with no response on record")
-    facts = {
-        "stages": [s.number for s in case.stages],
-        "closed_on": case.closed_on.isoformat() if case.closed_on else None,
-    }
-    if not case.stages:
-        return failed("the record holds no stage of the complaint", facts=facts)
-    if problems:
-        return failed("the record is incomplete: " + "; ".join(problems), facts=facts)
-    return passed(
-        f"the record holds who handled, when logged and the outcome of {len(case.stages)} stage(s)",
-        facts=facts,
-    )
+_full_record = full_record(
+    no_stage="the record holds no stage of the complaint",
+    no_handler="stage {number} records no handler",
+    no_date="stage {number} records no logging or acknowledgement date",
+    no_response="stage {number} was closed with no response on record",
+    incomplete="the record is incomplete: {problems}",
+    passed="the record holds who handled, when logged and the outcome of {count} stage(s)",
+)
 
 
 # 4.15: keep a full record of the complaint, reviews and outcomes at each stage, with all
@@ -815,23 +796,12 @@ CHC20_4_18 = rule(
 )
 
 
-def _restrictions(case: Complaint, ctx: Context) -> Outcome:
-    assert case.contact_restrictions  # the rule's gate
-    facts = {
-        f"contact_restrictions[{i}].equality_act_considered": r.equality_act_considered
-        for i, r in enumerate(case.contact_restrictions)
-    }
-    missing = [k for k, v in facts.items() if v is False]
-    unknown = [k for k, v in facts.items() if v is None]
-    if missing:
-        return failed(
-            "contact was restricted without regard to the resident's needs under the "
-            "Equality Act: " + ", ".join(missing),
-            facts=facts,
-        )
-    if unknown:
-        return needs_evidence(f"the case does not record: {', '.join(unknown)}", facts=facts)
-    return passed("each restriction considered the Equality Act", facts=facts)
+_restrictions = restrictions_regarded(
+    not_regarded="contact was restricted without regard to the resident's needs under the "
+    "Equality Act: {missing}",
+    not_recorded="the case does not record: {unknown}",
+    passed="each restriction considered the Equality Act",
+)
 
 
 # 4.19: restrictions for unacceptable behaviour suit the resident's needs and have regard to

@@ -10,11 +10,14 @@ from complaintrules.authoring import (
     Outcome,
     Verdict,
     applies_if,
+    each_fact,
     failed,
+    item,
     needs_evidence,
-    not_applicable,
     passed,
     policy_example,
+    stages,
+    when,
 )
 
 from ._common import rule
@@ -24,42 +27,52 @@ from ._helpers import (
     stage1,
 )
 
-_UPHELD = {"upheld", "partly_upheld"}
+_STAGES = stages()
+_OUTCOME = item("response.outcome")
+_RESPONDED = item("response").not_null()
+_UPHELD_HERE = _OUTCOME.eq("upheld") | _OUTCOME.eq("partly_upheld")
+_NOTHING_DONE = _UPHELD_HERE & ~item("remedies").present() & ~item("actions").present()
+_NO_OUTCOME = _RESPONDED & _OUTCOME.is_null()
 
-
-def _put_right(case: Complaint, ctx: Context) -> Outcome:
-    responded = [s for s in case.stages if s.response is not None]
-    assert responded  # the rule's gate
-    unknown = [s.number for s in responded if s.response and s.response.outcome is None]
-    upheld = [
-        s for s in responded if s.response and s.response.outcome and s.response.outcome in _UPHELD
-    ]
-    facts = {
-        f"stage{s.number}": {
-            "outcome": s.response.outcome.value if s.response and s.response.outcome else None,
-            "remedies": len(s.remedies),
-            "actions": len(s.actions),
-        }
-        for s in responded
-    }
-    bare = [s.number for s in upheld if not s.remedies and not s.actions]
-    if bare:
-        return failed(
-            f"stage {bare[0]} found something went wrong but records no remedy or action to "
-            "put it right",
-            facts=facts,
-        )
-    if upheld:
-        return passed(
-            "each finding of fault came with remedies or actions to put things right",
-            facts=facts,
-        )
-    if unknown:
-        return needs_evidence(
-            f"the case does not record the outcome of stage {unknown[0]} (set response.outcome)",
-            facts=facts,
-        )
-    return not_applicable("no fault was found", facts=facts)
+_put_right = (
+    when(
+        _STAGES.any(_NOTHING_DONE),
+        Verdict.FAIL,
+        "stage {bare} found something went wrong but records no remedy or action to put it right",
+    )
+    .when(
+        _STAGES.any(_UPHELD_HERE),
+        Verdict.PASS,
+        "each finding of fault came with remedies or actions to put things right",
+    )
+    .when(
+        _STAGES.any(_NO_OUTCOME),
+        Verdict.NEEDS_EVIDENCE,
+        "the case does not record the outcome of stage {unknown} (set response.outcome)",
+    )
+    .otherwise(
+        Verdict.NOT_APPLICABLE,
+        "no fault was found",
+        # the first such stage is named
+        values={
+            "bare": _STAGES.each("{n}", where=_NOTHING_DONE, limit=1, n=item("number")),
+            "unknown": _STAGES.each("{n}", where=_NO_OUTCOME, limit=1, n=item("number")),
+        },
+        each_facts=[
+            each_fact(
+                _STAGES,
+                "stage{number}",
+                {
+                    "outcome": _OUTCOME,
+                    "remedies": item("remedies").count(),
+                    "actions": item("actions").count(),
+                },
+                where=_RESPONDED,
+                keys={"number": item("number")},
+            )
+        ],
+    )
+)
 
 
 _APOLOGY = {"kind": "apology", "offered_on": "2023-05-25"}

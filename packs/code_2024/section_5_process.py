@@ -20,13 +20,21 @@ from complaintrules.authoring import (
     CaseFact,
     ClockStart,
     Context,
+    Expr,
+    ItemTable,
     Outcome,
     Subject,
     Verdict,
+    Verdicts,
     applies_if,
+    as_of,
     attestation_example,
+    case_field,
     example,
     failed,
+    full_record,
+    item,
+    item_outcomes,
     needs_evidence,
     not_applicable,
     passed,
@@ -34,6 +42,8 @@ from complaintrules.authoring import (
     policy_states,
     response_deadline,
     response_due,
+    restrictions_regarded,
+    when,
 )
 
 from ._common import rule
@@ -115,48 +125,54 @@ def _code_stages(case: Complaint, ctx: Context) -> list[Stage]:
     return [s for s in case.stages if 1 <= s.number <= count]
 
 
-def _judged_on(case: Complaint, ctx: Context) -> date | None:
-    """The day an open obligation is judged at: the as-of date, else the day the case ended."""
-    return ctx.as_of or case.closed_on or case.withdrawn_on
+#: The day an open obligation is judged at: the as-of date, else the day the case ended.
+_JUDGED_ON = as_of().or_else(case_field("closed_on")).or_else(case_field("withdrawn_on"))
 
 
-def _under_review(
-    label: str,
-    *,
-    review_due: date | None,
-    reviews: Sequence[date],
-    ended_on: date | None,
-    judged_on: date | None,
-) -> Outcome:
-    """Something that must be kept under review (an adjustment, a restriction) is."""
-    facts = {
-        f"{label}.review_due": review_due.isoformat() if review_due else None,
-        f"{label}.reviews": [d.isoformat() for d in reviews],
-    }
-    if review_due is None and not reviews:
-        return needs_evidence(
-            f"{label} records no review, done or due; set review_due (or reviews)", facts=facts
-        )
-    if review_due is None:
-        return passed(
-            f"{label} was reviewed on {max(reviews).isoformat()} (no further review date set)",
-            facts=facts,
-        )
-    last = max(reviews) if reviews else None
-    stop = (
-        min(d for d in (ended_on, judged_on) if d is not None) if (ended_on or judged_on) else None
+def _under_review(label: str, named: dict[str, Expr], ended_on: Expr | None) -> ItemTable:
+    """Each item of a list (an adjustment, a restriction) is kept under review: a review
+    done or due, and a due review not missed before the item ended or the day judged.
+    ``label`` names the item (a template over ``named`` and ``{index}``)."""
+    due, reviews = item("review_due"), item("reviews")
+    last, judged = reviews.max(), _JUDGED_ON
+    if ended_on is None:
+        stop_known, before_stop = judged.not_null(), due.lt(judged)
+    else:
+        stop_known = ended_on.not_null() | judged.not_null()
+        before_stop = (ended_on.is_null() | due.lt(ended_on)) & (judged.is_null() | due.lt(judged))
+    missed = stop_known & before_stop & (last.is_null() | last.lt(due))
+    values = {**named, "due": due.iso(), "last": last.iso(), "judged": judged.iso()}
+    late = label + " was due for review on {due} and had not been reviewed by "
+    table = when(
+        due.is_null() & ~reviews.present(),
+        Verdict.NEEDS_EVIDENCE,
+        label + " records no review, done or due; set review_due (or reviews)",
+    ).when(
+        due.is_null(), Verdict.PASS, label + " was reviewed on {last} (no further review date set)"
     )
-    if stop is not None and review_due < stop and (last is None or last < review_due):
-        return failed(
-            f"{label} was due for review on {review_due.isoformat()} and had not been "
-            f"reviewed by {stop.isoformat()}"
-            + (f" (last review {last.isoformat()})" if last else " (never reviewed)"),
-            facts=facts,
+    if ended_on is not None:
+        # stopped by the end of the item, where that came first
+        values["ended"] = ended_on.iso()
+        ended_first = ended_on.not_null() & (judged.is_null() | ended_on.le(judged))
+        table = table.when(
+            missed & ended_first & last.not_null(),
+            Verdict.FAIL,
+            late + "{ended} (last review {last})",
+        ).when(missed & ended_first, Verdict.FAIL, late + "{ended} (never reviewed)")
+    return (
+        table.when(missed & last.not_null(), Verdict.FAIL, late + "{judged} (last review {last})")
+        .when(missed, Verdict.FAIL, late + "{judged} (never reviewed)")
+        .when(
+            last.not_null(),
+            Verdict.PASS,
+            label + " is under review: next review due {due}, last reviewed {last}",
         )
-    return passed(
-        f"{label} is under review: next review due {review_due.isoformat()}"
-        + (f", last reviewed {last.isoformat()}" if last else ""),
-        facts=facts,
+        .per_item(
+            Verdict.PASS,
+            label + " is under review: next review due {due}",
+            values=values,
+            facts={label + ".review_due": due.iso(), label + ".reviews": reviews.map(item().iso())},
+        )
     )
 
 
@@ -950,29 +966,25 @@ CHC24_5_9 = rule(
 # -- 5.10 --------------------------------------------------------------------------------
 
 
-def _adjustments_reviewed(case: Complaint, ctx: Context) -> Outcome:
-    adjustments = case.resident.reasonable_adjustments
-    if not adjustments:
-        disclosed = case.resident.disclosed_disability
-        return not_applicable(
-            "no reasonable adjustment is recorded"
-            + (" (a disability was disclosed)" if disclosed else ""),
-            facts={"resident.disclosed_disability": disclosed},
-        )
-    judged_on = _judged_on(case, ctx)
-    return _combine(
-        [
-            _under_review(
-                f"resident.reasonable_adjustments[{i}] ({a.description})",
-                review_due=a.review_due,
-                reviews=a.reviews,
-                ended_on=None,
-                judged_on=judged_on,
-            )
-            for i, a in enumerate(adjustments)
-        ],
+_DISCLOSED = case_field("resident.disclosed_disability")
+
+_adjustments_reviewed = item_outcomes(
+    case_field("resident.reasonable_adjustments"),
+    _under_review(
+        "resident.reasonable_adjustments[{index}] ({description})",
+        {"description": item("description")},
+        None,
+    ),
+    none=when(
+        _DISCLOSED.is_true(),
+        Verdict.NOT_APPLICABLE,
+        "no reasonable adjustment is recorded (a disability was disclosed)",
+    ).otherwise(
+        Verdict.NOT_APPLICABLE,
         "no reasonable adjustment is recorded",
-    )
+        facts={"resident.disclosed_disability": _DISCLOSED},
+    ),
+)
 
 
 # 5.10: make reasonable adjustments under the Equality Act; record agreed adjustments and
@@ -1169,44 +1181,17 @@ CHC24_5_11 = rule(
 # -- 5.12 --------------------------------------------------------------------------------
 
 
-def _full_record(case: Complaint, ctx: Context) -> Outcome:
-    refused_at = {r.stage for r in case.refusals}
-    ended = case.closed_on is not None and case.withdrawn_on is None
-    facts = {
-        "received_on": case.received_on.isoformat(),
-        "stages": [s.number for s in case.stages],
-        "closed_on": case.closed_on.isoformat() if case.closed_on else None,
-    }
-    if not case.stages and not case.refusals:
-        return failed("the record holds no stage of the complaint and no refusal", facts=facts)
-    problems: list[str] = []
-    unknown: list[str] = []
-    for i, stage in enumerate(case.stages):
-        label = f"stage {stage.number}"
-        if stage.number in refused_at and stage.response is None:
-            continue
-        # An open stage still awaiting acknowledgement (as of the date judged) has nothing
-        # to record yet; whether it is late is for the acknowledgement rules (6.2, 6.11).
-        moved_on = stage.response is not None or ended or stage is not case.stages[-1]
-        if stage.logged_on is None and stage.acknowledged is None and moved_on:
-            problems.append(f"{label} records no date it was logged or acknowledged")
-        if stage.response is None:
-            if ended:
-                problems.append(f"{label} was closed with no response on record")
-        elif stage.response.outcome is None:
-            unknown.append(f"stages[{i}].response.outcome")
-    if problems:
-        return failed("the record is incomplete: " + "; ".join(problems), facts=facts)
-    if unknown:
-        return needs_evidence(
-            "the record does not hold each stage's outcome; set " + ", ".join(unknown),
-            facts=facts,
-        )
-    return passed(
-        f"the record holds the date received ({case.received_on.isoformat()}) and, for "
-        f"{len(case.stages)} stage(s), when each was logged and its outcome so far",
-        facts=facts,
-    )
+_full_record = full_record(
+    no_stage="the record holds no stage of the complaint and no refusal",
+    stage_needed_unless_refused=True,
+    no_date="stage {number} records no date it was logged or acknowledged",
+    no_response="stage {number} was closed with no response on record",
+    incomplete="the record is incomplete: {problems}",
+    no_outcome="the record does not hold each stage's outcome; set {unset}",
+    passed="the record holds the date received ({received}) and, for {count} stage(s), when "
+    "each was logged and its outcome so far",
+    received_in_evidence=True,
+)
 
 
 # 5.12: keep a full record of each complaint and each stage's outcome: the original
@@ -1367,36 +1352,33 @@ def _if_restricted(check: CaseCheck) -> CaseCheck:
     )
 
 
-def _restrictions_reasoned_and_reviewed(case: Complaint, ctx: Context) -> Outcome:
-    restrictions = case.contact_restrictions
-    judged_on = _judged_on(case, ctx)
-    outcomes = []
-    for i, r in enumerate(restrictions):
-        label = f"contact_restrictions[{i}] (from {r.imposed_on.isoformat()})"
-        if r.reason is None:
-            outcomes.append(
-                needs_evidence(
-                    f"{label} records no reason; set contact_restrictions[{i}].reason",
-                    facts={f"contact_restrictions[{i}].reason": None},
-                )
-            )
-        elif not r.reason:
-            outcomes.append(
-                failed(
-                    f"{label} has an empty reason: the restriction is not evidenced",
-                    facts={f"contact_restrictions[{i}].reason": r.reason},
-                )
-            )
-        outcomes.append(
-            _under_review(
-                label,
-                review_due=r.review_due,
-                reviews=r.reviews,
-                ended_on=r.ended_on,
-                judged_on=judged_on,
-            )
-        )
-    return _combine(outcomes, "no restriction on the resident's contact")
+_RESTRICTION = "contact_restrictions[{index}] (from {imposed})"
+_IMPOSED = {"imposed": item("imposed_on").iso()}
+_REASON = item("reason")
+
+_restrictions_reasoned_and_reviewed = item_outcomes(
+    case_field("contact_restrictions"),
+    when(
+        _REASON.is_null(),
+        Verdict.NEEDS_EVIDENCE,
+        _RESTRICTION + " records no reason; set contact_restrictions[{index}].reason",
+    )
+    .when(
+        _REASON.eq(""),
+        Verdict.FAIL,
+        _RESTRICTION + " has an empty reason: the restriction is not evidenced",
+    )
+    .per_item(
+        Verdict.NOT_APPLICABLE,  # a reason given: nothing to report
+        "",
+        values=_IMPOSED,
+        facts={"contact_restrictions[{index}].reason": _REASON},
+    ),
+    _under_review(_RESTRICTION, _IMPOSED, item("ended_on")),
+    none=Verdicts(()).otherwise(
+        Verdict.NOT_APPLICABLE, "no restriction on the resident's contact", evidence=False
+    ),
+)
 
 
 # 5.14: a policy for unacceptable behaviour; reasons for restrictions evidenced; restrictions
@@ -1471,25 +1453,11 @@ CHC24_5_14 = rule(
 # -- 5.15 --------------------------------------------------------------------------------
 
 
-def _restrictions_proportionate(case: Complaint, ctx: Context) -> Outcome:
-    restrictions = case.contact_restrictions
-    facts = {
-        f"contact_restrictions[{i}].equality_act_considered": r.equality_act_considered
-        for i, r in enumerate(restrictions)
-    }
-    missing = [k for k, v in facts.items() if v is False]
-    unknown = [k for k, v in facts.items() if v is None]
-    if missing:
-        return failed(
-            "contact was restricted without regard to the Equality Act: " + ", ".join(missing),
-            facts=facts,
-        )
-    if unknown:
-        return needs_evidence(f"the case does not record: set {', '.join(unknown)}", facts=facts)
-    return passed(
-        f"each of {len(restrictions)} restriction(s) records regard to the Equality Act",
-        facts=facts,
-    )
+_restrictions_proportionate = restrictions_regarded(
+    not_regarded="contact was restricted without regard to the Equality Act: {missing}",
+    not_recorded="the case does not record: set {unknown}",
+    passed="each of {count} restriction(s) records regard to the Equality Act",
+)
 
 
 # 5.15: contact restrictions are proportionate and show regard for the Equality Act.

@@ -15,22 +15,24 @@ from complaintrules.authoring import (
     CaseFact,
     Context,
     Example,
+    Expr,
     Outcome,
     Subject,
     Verdict,
     applies_if,
     attestation_example,
+    each_fact,
     example,
     failed,
+    item,
     needs_evidence,
-    not_applicable,
     passed,
     policy_says,
+    stages,
+    when,
 )
 
 from ._common import rule
-
-_UPHELD = {"upheld", "partly_upheld"}
 
 # -- example data ----------------------------------------------------------------------
 
@@ -59,52 +61,56 @@ _attested = partial(attestation_example, on="2024-09-30", by="Head of Customer E
 # -- checks ----------------------------------------------------------------------------
 
 
-def _fault_put_right(case: Complaint, ctx: Context) -> Outcome:
-    responded = [s for s in case.stages if s.response is not None]
-    facts = {
-        f"stage{s.number}": {
-            "response.outcome": (
-                s.response.outcome.value if s.response and s.response.outcome else None
-            ),
-            "remedies": [r.kind.value for r in s.remedies],
-        }
-        for s in responded
-    }
-    upheld_stages = [
-        s
-        for s in responded
-        if s.response and s.response.outcome and s.response.outcome.value in _UPHELD
-    ]
-    upheld = [s.number for s in upheld_stages]
-    bare = [s.number for s in upheld_stages if not s.remedies]
-    if bare:
-        return failed(
-            "stage "
-            + ", ".join(str(n) for n in bare)
-            + " upheld the complaint (in whole or part) but records no remedy at that stage; "
-            "expected at least one entry under stages[].remedies (an apology, an action, a "
-            "payment ...)",
-            facts=facts,
-        )
-    unknown = [s.number for s in responded if s.response and s.response.outcome is None]
-    if unknown:
-        return needs_evidence(
-            "the outcome of the stage "
-            + ", ".join(str(n) for n in unknown)
-            + " response is not recorded; set stages[].response.outcome (upheld, "
-            "partly_upheld or not_upheld)",
-            facts=facts,
-        )
-    if upheld:
-        return passed(
-            "every stage that upheld the complaint records at least one remedy (stage "
-            + ", ".join(str(n) for n in upheld)
-            + ")",
-            facts=facts,
-        )
-    return not_applicable(
-        "no stage upheld the complaint, so nothing needed putting right", facts=facts
+_STAGES = stages()
+_OUTCOME = item("response.outcome")
+_RESPONDED = item("response").not_null()
+_UPHELD_HERE = _OUTCOME.eq("upheld") | _OUTCOME.eq("partly_upheld")
+_NO_REMEDY = _UPHELD_HERE & ~item("remedies").present()
+_NO_OUTCOME = _RESPONDED & _OUTCOME.is_null()
+
+
+def _stage_numbers(where: Expr) -> Expr:
+    return _STAGES.each("{n}", where=where, n=item("number"))
+
+
+_fault_put_right = (
+    when(
+        _STAGES.any(_NO_REMEDY),
+        Verdict.FAIL,
+        "stage {bare} upheld the complaint (in whole or part) but records no remedy at that "
+        "stage; expected at least one entry under stages[].remedies (an apology, an action, a "
+        "payment ...)",
     )
+    .when(
+        _STAGES.any(_NO_OUTCOME),
+        Verdict.NEEDS_EVIDENCE,
+        "the outcome of the stage {unknown} response is not recorded; set "
+        "stages[].response.outcome (upheld, partly_upheld or not_upheld)",
+    )
+    .when(
+        _STAGES.any(_UPHELD_HERE),
+        Verdict.PASS,
+        "every stage that upheld the complaint records at least one remedy (stage {upheld})",
+    )
+    .otherwise(
+        Verdict.NOT_APPLICABLE,
+        "no stage upheld the complaint, so nothing needed putting right",
+        values={
+            "bare": _stage_numbers(_NO_REMEDY),
+            "unknown": _stage_numbers(_NO_OUTCOME),
+            "upheld": _stage_numbers(_UPHELD_HERE),
+        },
+        each_facts=[
+            each_fact(
+                _STAGES,
+                "stage{number}",
+                {"response.outcome": _OUTCOME, "remedies": item("remedies").map(item("kind"))},
+                where=_RESPONDED,
+                keys={"number": item("number")},
+            )
+        ],
+    )
+)
 
 
 def _remedies_dated_and_done(case: Complaint, ctx: Context) -> Outcome:

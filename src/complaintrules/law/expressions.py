@@ -30,7 +30,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from enum import Enum
 from keyword import iskeyword
@@ -55,6 +55,8 @@ __all__ = [
     "EachFact",
     "Expr",
     "FieldFacts",
+    "ItemOutcomes",
+    "ItemTable",
     "StageRef",
     "TableVerdicts",
     "Verdicts",
@@ -63,10 +65,12 @@ __all__ = [
     "each_fact",
     "field_facts",
     "item",
+    "item_outcomes",
     "judge_table",
     "lit",
     "param",
     "stage",
+    "stages",
     "table_judged",
     "text",
     "when",
@@ -89,7 +93,8 @@ class _Row:
 #: made once from the expression by :meth:`Expr._compile`.
 Fn = Callable[[Any, Mapping[str, Any], Any], Any]
 
-_PLAIN_TYPES = frozenset({bool, str, int, float, type(None), date})
+# (a list is read as it is: ``_plain`` would return it unchanged, after two type tests)
+_PLAIN_TYPES = frozenset({bool, str, int, float, type(None), date, list})
 
 
 @dataclass(slots=True)
@@ -101,12 +106,30 @@ class _Columns:
     size: int
     item: Any = None
     cache: dict[str, Any] = field(default_factory=dict)
+    #: Inside a list (see :meth:`items`): the enclosing rows, and the row of each item.
+    parent: _Columns | None = None
+    rows: Any = None
 
     def column(self, name: str) -> pa.Array:
         found = self.cache.get(name)
         if found is None:
-            found = self.cache[name] = self.table.column(name).combine_chunks()
+            if self.parent is not None:  # a case's value, repeated for each of its items
+                found = self.parent.column(name).take(self.rows)
+            else:
+                found = self.table.column(name).combine_chunks()
+            self.cache[name] = found
         return found
+
+    def items(self, lists: Any) -> tuple[_Columns, Any]:
+        """The items of ``lists`` (a list per row) as rows of their own, each reading its
+        case's values as well as its own (so a per-item condition may compare an item with
+        a fact of the case); and each item's row here (a numpy array)."""
+        import pyarrow.compute as pc
+
+        flat = pc.list_flatten(lists)
+        parents = pc.list_parent_indices(lists)
+        inner = _Columns(self.table, self.params, len(flat), flat, parent=self, rows=parents)
+        return inner, parents.to_numpy(zero_copy_only=False)
 
 
 def _plain(value: Any) -> Any:
@@ -130,6 +153,8 @@ def _walk(obj: Any, path: Sequence[str]) -> Any:
 
 def _reader(path: tuple[str, ...]) -> Callable[[Any], Any]:
     """A function reading ``path`` below a model object (or a dict read back from Arrow)."""
+    if not path:  # the object itself
+        return _plain
     if len(path) == 1:
         (name,) = path
 
@@ -167,6 +192,14 @@ def _array(value: Any, size: int) -> pa.Array:
     if isinstance(value, pa.Scalar):
         return pa.repeat(value, size)
     return pa.repeat(pa.scalar(value), size) if value is not None else pa.nulls(size)
+
+
+def _per_row(value: Any, size: int) -> list[Any]:
+    """``value`` (an expression's value over a table) as one Python value per row."""
+    if isinstance(value, _PyValues):
+        return list(value)
+    found: list[Any] = _array(value, size).to_pylist()
+    return found
 
 
 def _struct_path(array: Any, path: Sequence[str]) -> Any:
@@ -220,9 +253,10 @@ def _reads_item(expr: Expr) -> bool:
     return isinstance(expr, _ItemField) or any(_reads_item(e) for e in _children(expr))
 
 
-def _shared_parts(roots: Sequence[Expr]) -> dict[Expr, int]:
+def _shared_parts(roots: Sequence[Expr], per_item: bool = False) -> dict[Expr, int]:
     """The parts worth computing once per case: read more than once across ``roots``,
-    not plain constants or parameters, and not depending on the list item being tested."""
+    not plain constants or parameters, and not depending on the list item being tested
+    (unless ``per_item``: the parts computed once per item, by a function of one item)."""
     seen: dict[Expr, int] = {}
 
     def visit(e: Expr) -> None:
@@ -236,7 +270,9 @@ def _shared_parts(roots: Sequence[Expr]) -> dict[Expr, int]:
     found = [
         e
         for e, n in seen.items()
-        if n > 1 and not isinstance(e, _Literal | _Param | _AsOf) and not _reads_item(e)
+        if n > 1
+        and not isinstance(e, _Literal | _Param | _AsOf)
+        and (per_item or not _reads_item(e))
     ]
     return {e: slot for slot, e in enumerate(found)}
 
@@ -340,24 +376,52 @@ class Expr:
         return _Aggregate("count", self, predicate)
 
     def each(
-        self, template: str, *, where: Expr | None = None, sep: str = ", ", **values: Expr
+        self,
+        template: str,
+        *,
+        where: Expr | None = None,
+        sep: str = ", ",
+        limit: int | None = None,
+        **values: Expr,
     ) -> Expr:
-        """Text: ``template`` formatted for each item of this list meeting ``where``, over
-        ``values`` (read per item) and ``{index}`` (the item's place in the whole list),
-        joined by ``sep``; for messages."""
-        return _Each(self, where, ((None, template),), tuple(values.items()), sep)
+        """Text: ``template`` formatted for each item of this list meeting ``where`` (the
+        first ``limit`` of them), over ``values`` (read per item) and ``{index}`` (the
+        item's place in the whole list), joined by ``sep``; for messages."""
+        return _Each(self, where, ((None, template),), tuple(values.items()), sep, limit)
 
     def each_of(
         self,
         *clauses: tuple[Expr, str],
         where: Expr | None = None,
         sep: str = "; ",
+        limit: int | None = None,
         **values: Expr,
     ) -> Expr:
-        """Text: for each item of this list meeting ``where``, in turn, every clause
-        ``(condition, template)`` whose condition holds for it, formatted as in
-        :meth:`each`, all joined by ``sep``; for messages listing what each item lacks."""
-        return _Each(self, where, tuple(clauses), tuple(values.items()), sep)
+        """Text: for each item of this list meeting ``where`` (the first ``limit`` of
+        them), in turn, every clause ``(condition, template)`` whose condition holds for it,
+        formatted as in :meth:`each`, all joined by ``sep``; for messages listing what each
+        item lacks. ``where`` and the conditions may read the case beside the item."""
+        return _Each(self, where, tuple(clauses), tuple(values.items()), sep, limit)
+
+    # -- lists mapped, searched and bounded (see also :func:`stages`) --
+    def map(self, value: Expr) -> Expr:
+        """This list's items each turned into ``value`` (over :func:`item`), in order;
+        missing where the list is."""
+        return _Map(self, value)
+
+    def contains(self, value: Any) -> Expr:
+        """This list holds ``value`` (missing items match nothing); unknown where the list
+        or the value is missing."""
+        return _Contains(self, _lift(value))
+
+    def max(self) -> Expr:
+        """The largest of this list's values (dates, numbers, text), missing ones left out;
+        missing for an empty or missing list."""
+        return _Bound("max", self)
+
+    def min(self) -> Expr:
+        """The smallest of this list's values, as :meth:`max`."""
+        return _Bound("min", self)
 
     def months_after(self, months: Any) -> Expr:
         """The date ``months`` calendar months after this one (the month's last day where
@@ -412,6 +476,12 @@ class Expr:
         """A list of text: each weekday bank holiday or closure day after this date up to
         and including ``end``, as ``"2024-05-06 (bank holiday: ...)"``, for evidence."""
         return _WorkingDaysTo(self, _lift(end), skipped=True)
+
+    def dump(self, *, exclude_none: bool = False) -> Expr:
+        """A record (or a list of records) as JSON values, as the model's
+        ``model_dump(mode="json")`` gives it (dates as ISO text), for evidence; missing
+        stays missing. ``exclude_none`` leaves out the fields not recorded."""
+        return _Dump(self, exclude_none)
 
 
 def _lift(value: Any) -> Expr:
@@ -722,10 +792,8 @@ class _Aggregate(Expr):
         if self.predicate is None:
             met = lengths
         else:
-            flat = pc.list_flatten(lists)
-            parents = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
-            inner = _Columns(env.table, env.params, len(flat), flat, env.cache)
-            held = _array(self.predicate._arrow(inner), len(flat))
+            inner, parents = env.items(lists)
+            held = _array(self.predicate._arrow(inner), inner.size)
             mask = np.asarray(pc.fill_null(held, False).to_numpy(zero_copy_only=False), bool)
             met = np.bincount(parents[mask], minlength=env.size)
         if self.kind == "count":
@@ -747,13 +815,45 @@ def _kept(
     ]
 
 
-def _per_item(items: Expr, where: Expr | None, env: _Columns) -> list[list[tuple[int, Any]]]:
+def _per_item(
+    items: Expr,
+    where: Expr | None,
+    env: _Columns,
+    tests: Sequence[Expr] = (),
+    limit: int | None = None,
+) -> list[list[Any]]:
     """Per row of ``env``, the (index, item) of each item meeting ``where``; the items are
-    read back from Arrow (as dicts), so this serves messages and evidence, row by row, and
-    per-item values may read only the item and parameters."""
-    test = where._compile() if where is not None else None
-    lists = _array(items._arrow(env), env.size).to_pylist()
-    return [_kept(found, test, None, env.params) for found in lists]
+    read back from Arrow (as dicts), so this serves messages and evidence, row by row.
+    ``where`` and ``tests`` are judged over the items' columns, so they may read the case
+    as well as the item; with ``tests``, each entry is (index, item, whether each test
+    holds), and per-item values read by Python from the item may read only the item and
+    parameters. With ``limit``, only the first ``limit`` items meeting ``where``."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    lists = _array(items._arrow(env), env.size)
+    inner, parents = env.items(lists)
+    lengths = np.asarray(
+        pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False), np.int64
+    )
+    starts = np.cumsum(lengths) - lengths
+
+    def held(test: Expr) -> list[bool]:
+        found = pc.fill_null(_array(test._arrow(inner), inner.size), False)
+        return [bool(v) for v in found.to_numpy(zero_copy_only=False)]
+
+    kept = held(where) if where is not None else [True] * inner.size
+    met = [held(t) for t in tests]
+    values = inner.item.to_pylist()
+    out: list[list[Any]] = [[] for _ in range(env.size)]
+    for k, (row, ok) in enumerate(zip(parents.tolist(), kept, strict=True)):
+        if ok:
+            index = k - int(starts[row])
+            if tests:
+                out[row].append((index, values[k], tuple(m[k] for m in met)))
+            else:
+                out[row].append((index, values[k]))
+    return out if limit is None else [found[:limit] for found in out]
 
 
 @dataclass(frozen=True, slots=True)
@@ -763,37 +863,48 @@ class _Each(Expr):
     clauses: tuple[tuple[Expr | None, str], ...]
     values: tuple[tuple[str, Expr], ...]
     sep: str
+    limit: int | None = None
 
-    def _texter(self) -> Callable[[Sequence[tuple[int, Any]], Mapping[str, Any]], str]:
+    def _values(self) -> Callable[[Mapping[str, Any], Any], dict[str, Any]]:
         values = [(k, e._compile()) for k, e in self.values]
-        clauses = [(c._compile() if c is not None else None, t) for c, t in self.clauses]
-        sep = self.sep
-
-        def text(kept: Sequence[tuple[int, Any]], params: Mapping[str, Any]) -> str:
-            return sep.join(
-                template.format(index=i, **{k: f(None, params, x) for k, f in values})
-                for i, x in kept
-                for condition, template in clauses
-                if condition is None or condition(None, params, x) is True
-            )
-
-        return text
+        return lambda params, x: {k: f(None, params, x) for k, f in values}
 
     def _build(self, c: _Compiler) -> Fn:
-        items, text = c(self.items), self._texter()
+        items, read = c(self.items), self._values()
         where = c(self.where) if self.where is not None else None
+        clauses = [(c(cond) if cond is not None else None, t) for cond, t in self.clauses]
+        sep, limit = self.sep, self.limit
 
         def each(case: Any, params: Mapping[str, Any], item: Any) -> Any:
-            return text(_kept(items(case, params, item), where, case, params), params)
+            return sep.join(
+                template.format(index=i, **read(params, x))
+                for i, x in _kept(items(case, params, item), where, case, params)[:limit]
+                for condition, template in clauses
+                if condition is None or condition(case, params, x) is True
+            )
 
         return each
 
     def _arrow(self, env: _Columns) -> Any:
         import pyarrow as pa
 
-        text = self._texter()
-        rows = _per_item(self.items, self.where, env)
-        return pa.array([text(kept, env.params) for kept in rows], pa.string())
+        read, sep = self._values(), self.sep
+        # the clauses' conditions over the items' columns (they may read the case too)
+        tests = [cond if cond is not None else _Literal(True) for cond, _ in self.clauses]
+        templates = [t for _, t in self.clauses]
+        rows = _per_item(self.items, self.where, env, tests, self.limit)
+        return pa.array(
+            [
+                sep.join(
+                    template.format(index=i, **read(env.params, x))
+                    for i, x, met in kept
+                    for template, ok in zip(templates, met, strict=True)
+                    if ok
+                )
+                for kept in rows
+            ],
+            pa.string(),
+        )
 
     def _params(self) -> Iterator[str]:
         yield from self.items._params()
@@ -1005,6 +1116,53 @@ class _FieldsThat(Expr):
         yield from self.names._params()
 
 
+# -- records as JSON, for evidence -------------------------------------------------------------
+
+
+def _json(value: Any, exclude_none: bool) -> Any:
+    """``value`` (a model, or a record read back from a table as a dict) as JSON values."""
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", exclude_none=exclude_none)
+    if isinstance(value, dict):
+        return {
+            k: _json(v, exclude_none) for k, v in value.items() if v is not None or not exclude_none
+        }
+    if isinstance(value, list):
+        return [_json(v, exclude_none) for v in value]
+    if isinstance(value, date | time):  # a datetime is a date
+        return value.isoformat()
+    return _plain(value)
+
+
+class _PyValues(list[Any]):
+    """Per-row values made in Python over a table that Arrow could not hold as they are
+    (records whose missing fields are left out): read back as they are."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Dump(Expr):
+    value: Expr
+    exclude_none: bool
+
+    def _build(self, c: _Compiler) -> Fn:
+        value, exclude = c(self.value), self.exclude_none
+
+        def dump(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            v = value(case, params, item)
+            return None if v is None else _json(v, exclude)
+
+        return dump
+
+    def _arrow(self, env: _Columns) -> Any:
+        values = _array(self.value._arrow(env), env.size).to_pylist()
+        return _PyValues(None if v is None else _json(v, self.exclude_none) for v in values)
+
+    def _params(self) -> Iterator[str]:
+        yield from self.value._params()
+
+
 # -- the as-of date --------------------------------------------------------------------------
 
 #: The key the as-of date travels under among an expression's parameters, in both backends
@@ -1095,14 +1253,29 @@ class EachFact:
     key: str
     value: Expr | Mapping[str, Expr]
     where: Expr | None = None
+    #: values of the item the key names besides ``{index}`` (``{number}``: a stage's)
+    key_values: tuple[tuple[str, Expr], ...] = ()
 
     def _exprs(self) -> list[Expr]:
         value = self.value
         found = [self.items, *([self.where] if self.where is not None else [])]
+        found += [e for _, e in self.key_values]
         return found + ([value] if isinstance(value, Expr) else list(value.values()))
 
     def _rows(self, env: _Columns) -> list[Any]:
         return _per_item(self.items, self.where, env)
+
+    def _generated(self) -> tuple[str, Any, Any, bool]:
+        """This evidence for the generated one-case function (see :func:`_each_entries`)."""
+        value = self.value
+        if isinstance(value, Expr):
+            made = _item_function([value])
+        else:
+            made = _item_function(list(value.values()), list(value))
+        keys = self.key_values
+        named = _item_function([e for _, e in keys], [k for k, _ in keys]) if keys else None
+        flat = "{name}" in self.key and not isinstance(value, Expr)
+        return self.key, made, named, flat
 
     def _compile(
         self, c: _Compiler | None = None
@@ -1113,6 +1286,20 @@ class EachFact:
         items = c(self.items)
         where = c(self.where) if self.where is not None else None
         key = self.key
+        if self.key_values:
+            key_values = [(k, e._compile()) for k, e in self.key_values]
+            value_of = EachFact(self.items, "{index}", self.value)._compile(c)
+
+            def keyed(case: Any, params: Mapping[str, Any], kept: Any) -> dict[str, Any]:
+                if case is not None:
+                    kept = _kept(items(case, params, None), where, case, params)
+                values = value_of(None, params, kept)
+                return {
+                    key.format(index=i, **{k: f(None, params, x) for k, f in key_values}): v
+                    for (i, x), v in zip(kept, values.values(), strict=True)
+                }
+
+            return keyed
         if "{name}" in key and not isinstance(self.value, Expr):
             named = [(k, e._compile()) for k, e in self.value.items()]
 
@@ -1146,10 +1333,173 @@ class EachFact:
 
 
 def each_fact(
-    items: Expr, key: str, value: Expr | Mapping[str, Expr], *, where: Expr | None = None
+    items: Expr,
+    key: str,
+    value: Expr | Mapping[str, Expr],
+    *,
+    where: Expr | None = None,
+    keys: Mapping[str, Expr] | None = None,
 ) -> EachFact:
-    """Evidence for each item of ``items`` meeting ``where`` (see :class:`EachFact`)."""
-    return EachFact(items, key, value, where)
+    """Evidence for each item of ``items`` meeting ``where`` (see :class:`EachFact`);
+    ``keys`` gives the item's values the key names besides ``{index}``."""
+    return EachFact(items, key, value, where, tuple((keys or {}).items()))
+
+
+# -- the stages as a list; lists mapped, searched and bounded -----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Stages(Expr):
+    """The case's stages in order, as a list (for checks over every stage)."""
+
+    def _build(self, c: _Compiler) -> Fn:
+        return lambda case, params, item: case.case.stages
+
+    def _arrow(self, env: _Columns) -> Any:
+        if env.parent is not None:  # inside a list: each item's case's stages
+            return _array(self._arrow(env.parent), env.parent.size).take(env.rows)
+        found = env.cache.get(" stages")
+        if found is None:
+            found = env.cache[" stages"] = _stage_list(env)
+        return found
+
+
+def _stage_list(env: _Columns) -> pa.Array:
+    """Per case of ``env``'s table, its stages as a list: the stage columns the case
+    reached, in number order (the model keeps a case's stages in that order)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ..model.columns import STAGE_TYPE, stage_column
+
+    n = env.size
+    columns = [env.column(stage_column(k)) for k in STAGE_NUMBERS]
+    reached = np.stack(
+        [np.asarray(pc.is_valid(c).to_numpy(zero_copy_only=False), bool) for c in columns]
+    ).reshape(len(columns), n)
+    rows, numbers = np.nonzero(reached.T)  # by case, then stage number
+    values = pa.concat_arrays(columns).take(pa.array(numbers * n + rows, pa.int64()))
+    offsets = np.concatenate([[0], np.cumsum(reached.sum(axis=0))]).astype(np.int32)
+    if not len(values):
+        values = pa.array([], STAGE_TYPE)
+    return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), values)
+
+
+def _rebuild(lists: Any, values: Any) -> pa.Array:
+    """A list per row of ``lists`` holding ``values`` (one per item of ``lists``, in
+    order), null where ``lists`` is."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    lengths = np.asarray(
+        pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False), np.int64
+    )
+    offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32), pa.int32())
+    mask = pc.is_null(lists)
+    built = pa.ListArray.from_arrays(offsets, values)
+    return pc.if_else(mask, pa.nulls(len(lists), built.type), built) if lists.null_count else built
+
+
+@dataclass(frozen=True, slots=True)
+class _Map(Expr):
+    items: Expr
+    value: Expr
+
+    def _build(self, c: _Compiler) -> Fn:
+        items, value = c(self.items), c(self.value)
+
+        def mapped(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            found = items(case, params, item)
+            return None if found is None else [value(case, params, x) for x in found]
+
+        return mapped
+
+    def _arrow(self, env: _Columns) -> Any:
+        lists = _array(self.items._arrow(env), env.size)
+        inner, _ = env.items(lists)
+        return _rebuild(lists, _array(self.value._arrow(inner), inner.size))
+
+    def _params(self) -> Iterator[str]:
+        yield from self.items._params()
+        yield from self.value._params()
+
+
+@dataclass(frozen=True, slots=True)
+class _Contains(Expr):
+    items: Expr
+    value: Expr
+
+    def _build(self, c: _Compiler) -> Fn:
+        items, value = c(self.items), c(self.value)
+
+        def contains(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            found, v = items(case, params, item), value(case, params, item)
+            if found is None or v is None:
+                return None
+            return any(x is not None and x == v for x in found)
+
+        return contains
+
+    def _arrow(self, env: _Columns) -> Any:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        lists = _array(self.items._arrow(env), env.size)
+        v = _array(self.value._arrow(env), env.size)
+        flat = pc.list_flatten(lists)
+        rows = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
+        same = pc.equal(flat, v.take(pa.array(rows, pa.int64())))
+        met = np.asarray(pc.fill_null(same, False).to_numpy(zero_copy_only=False), bool)
+        found = pa.array(np.bincount(rows[met], minlength=env.size) > 0)
+        unknown = pc.or_(pc.is_null(lists), pc.is_null(v))
+        return pc.if_else(unknown, pa.nulls(env.size, pa.bool_()), found)
+
+    def _params(self) -> Iterator[str]:
+        yield from self.items._params()
+        yield from self.value._params()
+
+
+@dataclass(frozen=True, slots=True)
+class _Bound(Expr):
+    kind: str
+    items: Expr
+
+    def _build(self, c: _Compiler) -> Fn:
+        items, pick = c(self.items), (max if self.kind == "max" else min)
+
+        def bound(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            found = [x for x in items(case, params, item) or () if x is not None]
+            return pick(found) if found else None
+
+        return bound
+
+    def _arrow(self, env: _Columns) -> Any:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        lists = _array(self.items._arrow(env), env.size)
+        flat = pc.list_flatten(lists)
+        rows = pc.list_parent_indices(lists)
+        grouped = (
+            pa.table({"row": rows, "value": flat}).group_by("row").aggregate([("value", self.kind)])
+        )
+        place = np.full(env.size, -1, dtype=np.int64)
+        place[grouped.column("row").to_numpy()] = np.arange(grouped.num_rows)
+        picks = pa.array(place, pa.int64(), mask=place < 0)
+        return grouped.column(f"value_{self.kind}").combine_chunks().take(picks)
+
+    def _params(self) -> Iterator[str]:
+        yield from self.items._params()
+
+
+def stages() -> Expr:
+    """The case's stages, in order, as a list: read each one's facts with :func:`item`
+    (``item("number")``, ``item("response.outcome")``) in ``any``, ``each`` ..."""
+    return _Stages()
 
 
 # -- working days, over the engine's calendar and conventions ---------------------------------
@@ -1469,12 +1819,88 @@ def _fields_that(listed: Sequence[str], values: list[Any], wanted: Any, sep: str
     return sep.join([n for n, v in zip(listed, values, strict=True) if v is wanted])
 
 
+def _item_function(exprs: Sequence[Expr], keys: Sequence[str] | None = None) -> Any:
+    """A generated function of (case, context, parameters, item) giving ``exprs[0]`` for
+    one item (with ``keys``: a dict of each key's expression), each part read more than
+    once computed once per item."""
+    g = _Gen(_shared_parts(exprs, per_item=True), item="item")
+    g.names["_Frame"] = _Frame
+    lines = ["def value(case, ctx, params, item):"]
+    if g.shared:
+        lines.append("    " + " = ".join(f"_v{i}" for i in range(len(g.shared))) + " = _UNSET")
+    if keys is None:
+        lines.append(f"    return {g.expr(exprs[0])}")
+    else:
+        pairs = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in zip(keys, exprs, strict=True))
+        lines.append(f"    return {{{pairs}}}")
+    source = "\n".join(lines) + "\n"
+    namespace = dict(g.names, __source__=source)
+    exec(compile(source, "<item expression>", "exec"), namespace)
+    return namespace["value"]
+
+
+def _items_kept(test: Any, found: Any, *args: Any) -> list[tuple[int, Any]]:
+    """(index, item) of each item of ``found`` for which ``test`` (None: any) holds."""
+    return [(i, x) for i, x in enumerate(found or ()) if test is None or test(*args, x) is True]
+
+
+def _items_text(
+    found: Any, each: tuple[Any, Any, Any, str, int | None], case: Any, ctx: Any, params: Any
+) -> str:
+    """The text of :meth:`Expr.each_of` for one case: ``each`` is (where, clauses, values,
+    separator, limit) with generated functions of one item."""
+    where, clauses, values, sep, limit = each
+    kept = _items_kept(where, found, case, ctx, params)
+    return sep.join(
+        template.format(index=i, **values(case, ctx, params, x))
+        for i, x in (kept if limit is None else kept[:limit])
+        for condition, template in clauses
+        if condition is None or condition(case, ctx, params, x) is True
+    )
+
+
+def _each_entries(
+    kept: Sequence[tuple[int, Any]],
+    spec: tuple[str, Any, Any, bool],
+    case: Any,
+    ctx: Any,
+    params: Any,
+) -> dict[str, Any]:
+    """The evidence of :class:`EachFact` for the items ``kept`` of one case: ``spec`` is
+    (key, value, key values, one entry per name) with generated functions of one item."""
+    key, value, key_values, flat = spec
+    out: dict[str, Any] = {}
+    for i, x in kept:
+        named = key_values(case, ctx, params, x) if key_values is not None else {}
+        found = value(case, ctx, params, x)
+        if flat:
+            for name, v in found.items():
+                out[key.format(index=i, name=name, **named)] = v
+        else:
+            out[key.format(index=i, **named)] = found
+    return out
+
+
+def _items_any(test: Callable[..., Any], found: Any, *args: Any) -> bool:
+    return any(test(*args, x) is True for x in found or ())
+
+
+def _items_all(test: Callable[..., Any], found: Any, *args: Any) -> bool:
+    return all(test(*args, x) is True for x in found or ())
+
+
+def _items_count(test: Callable[..., Any], found: Any, *args: Any) -> int:
+    return sum(1 for x in found or () if test(*args, x) is True)
+
+
 class _Gen:
     """Generates the source of one case's judgement: names for constants and helpers, and
     a local variable for each shared part."""
 
-    def __init__(self, shared: Mapping[Expr, int]) -> None:
+    def __init__(self, shared: Mapping[Expr, int], item: str = "None") -> None:
         self.shared = shared
+        #: the local variable holding the list item, in a function of one item
+        self.item = item
         self.names: dict[str, Any] = {
             "_PT": _PLAIN_TYPES,
             "_plain": _plain,
@@ -1482,10 +1908,21 @@ class _Gen:
             "_field_values": _field_values,
             "_fields_that": _fields_that,
             "_months_after": _months_after,
+            "_ITEMS_any": _items_any,
+            "_items_text": _items_text,
+            "_items_kept": _items_kept,
+            "_each_entries": _each_entries,
+            "_ITEMS_all": _items_all,
+            "_ITEMS_count": _items_count,
             "_UNSET": _UNSET,
             "Outcome": Outcome,
         }
         self.count = 0
+
+    def _item_function(self, e: Expr) -> str:
+        """The name of a generated function of (case, context, parameters, item) giving
+        ``e`` for one item, each part read more than once computed once per item."""
+        return self.name(_item_function([e]), "f")
 
     def name(self, value: Any, prefix: str = "k") -> str:
         self.count += 1
@@ -1584,12 +2021,6 @@ class _Gen:
             values = self.expr(_FieldValues(e.record, e.names))
             wanted = "False" if e.test == "false" else "None"
             return f"_fields_that({names}, {values}, {wanted}, {e.sep!r})"
-        if isinstance(e, _Aggregate) and e.predicate is not None:
-            # an empty (or missing) list, the usual case, is answered without the closure
-            t = self.tmp()
-            empty = {"any": "False", "all": "True"}.get(e.kind, "0")
-            call = f"{self.name(e._compile(), 'h')}(_Frame(case), params, None)"
-            return f"({empty} if not ({t} := {self.expr(e.items)}) else {call})"
         if isinstance(e, _AddWorkingDays):
             a, b = self.tmp(), self.tmp()
             day, n = self.expr(e.day), self.expr(e.n)
@@ -1604,8 +2035,29 @@ class _Gen:
                 f"(None if ({a} := {start}) is None or ({b} := {end}) is None "
                 f"else params[{_CALENDAR!r}].working_days_between({a}, {b}))"
             )
+        if isinstance(e, _Each):
+            each = (
+                _item_function([e.where]) if e.where is not None else None,
+                [(_item_function([c]) if c is not None else None, t) for c, t in e.clauses],
+                _item_function([v for _, v in e.values], [k for k, _ in e.values]),
+                e.sep,
+                e.limit,
+            )
+            found = self.expr(e.items)
+            return f"_items_text({found}, {self.name(each, 'x')}, case, ctx, params)"
+        if isinstance(e, _Aggregate) and e.predicate is not None:
+            # the predicate as a function of one item, generated too (its parts shared)
+            # an empty (or missing) list, the usual case, is answered inline
+            t, empty = self.tmp(), {"any": "False", "all": "True"}.get(e.kind, "0")
+            held, found = self._item_function(e.predicate), self.expr(e.items)
+            call = f"_ITEMS_{e.kind}({held}, {t}, case, ctx, params)"
+            return f"({empty} if not ({t} := {found}) else {call})"
+        if isinstance(e, _ItemField) and self.item != "None":
+            if not e.path:
+                return self.plain(self.item)
+            return self.path(self.item, e.path)
         # anything else: its compiled closure, over the case's frame
-        return f"{self.name(e._compile(), 'h')}(_Frame(case), params, None)"
+        return f"{self.name(e._compile(), 'h')}(_Frame(case), params, {self.item})"
 
 
 def _forget(ctx: Context, names: Sequence[str], had: Set[str]) -> None:
@@ -1670,9 +2122,10 @@ def stage(number: int) -> StageRef:
     return StageRef(number)
 
 
-def item(path: str) -> Expr:
-    """A fact of the list item being tested, inside ``any``, ``all`` or ``count``."""
-    return _ItemField(_path(path))
+def item(path: str = "") -> Expr:
+    """A fact of the list item being tested, inside ``any``, ``all`` or ``count`` (the
+    item itself without a path, as for :meth:`Expr.dump`)."""
+    return _ItemField(_path(path) if path else ())
 
 
 def param(name: str) -> Expr:
@@ -1732,6 +2185,21 @@ class Verdicts:
             condition, Verdict(verdict), message, evidence, computed, facts, parameters
         )
         return Verdicts((*self.branches, branch))
+
+    def per_item(
+        self,
+        verdict: Verdict,
+        message: str,
+        *,
+        values: Mapping[str, Expr] | None = None,
+        facts: Mapping[str, Expr] | None = None,
+    ) -> ItemTable:
+        """The verdict when no branch holds, completing a table judged once per item of a
+        list (see :func:`item_outcomes`): conditions, ``values`` and ``facts`` read the
+        item (and may read the case); messages and the keys of ``facts`` are templates
+        over ``values`` and ``{index}``, the item's place in the list."""
+        branches = (*self.branches, _Branch(None, Verdict(verdict), message, True))
+        return ItemTable(branches, dict(values or {}), dict(facts or {}))
 
     def otherwise(
         self,
@@ -1906,10 +2374,11 @@ class CaseExpression:
                 values = g.expr(_FieldValues(group.record, group.names))
                 lines.append(f"_found.update({entries}({names}, {values}))")
             else:
-                entries = g.name(group._compile(), "e")
-                # no list, no entries: the closure is called only for a list with items
-                lines.append(f"if {g.expr(group.items)}:")
-                lines.append(f"    _found.update({entries}(_Frame(case), params, None))")
+                where = group.where
+                test = g.name(_item_function([where]), "f") if where is not None else "None"
+                kept = f"_items_kept({test}, {g.expr(group.items)}, case, ctx, params)"
+                spec = g.name(group._generated(), "e")
+                lines.append(f"_found.update(_each_entries({kept}, {spec}, case, ctx, params))")
         lines.append(f"return Outcome({verdict}, _m, _found, {{{computed}}})")
         return lines
 
@@ -1936,7 +2405,7 @@ class CaseExpression:
         ``chosen``: messages and evidence are read over these rows alone."""
 
         def column(exprs: Mapping[str, Expr]) -> dict[str, list[Any]]:
-            return {k: _array(e._arrow(env), env.size).to_pylist() for k, e in exprs.items()}
+            return {k: _per_row(e._arrow(env), env.size) for k, e in exprs.items()}
 
         words, facts, computed = column(self.values), column(self.facts), column(self.computed)
         per_item = [(each._compile(), each._rows(env)) for each in self.each_facts]
@@ -1961,6 +2430,240 @@ class CaseExpression:
         return out
 
 
+# -- one outcome per item, combined -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ItemTable:
+    """A verdict table judged for each item of a list (built by :meth:`Verdicts.per_item`)."""
+
+    branches: tuple[_Branch, ...]
+    values: Mapping[str, Expr]
+    facts: Mapping[str, Expr]
+
+    def __post_init__(self) -> None:
+        blank = dict.fromkeys(self.values, "")
+        for template in [b.message for b in self.branches] + list(self.facts):
+            try:
+                template.format(index=0, **blank)
+            except (KeyError, IndexError) as exc:
+                raise ValueError(
+                    f"template {template!r} names {exc}, which is neither {{index}} nor among "
+                    f"the values ({', '.join(self.values) or 'none given'})"
+                ) from None
+
+    def _exprs(self) -> list[Expr]:
+        found = [b.condition for b in self.branches if b.condition is not None]
+        return [*found, *self.values.values(), *self.facts.values()]
+
+    def _compile(self) -> Callable[[Any, Any, Mapping[str, Any], int, Any], Outcome | None]:
+        """The outcome of one item, a function of (case, context, parameters, index, item)
+        generated as a verdict table's is (each part read more than once computed once per
+        item); None where the branch taken is not applicable: nothing to report."""
+        g = _Gen(_shared_parts(self._exprs(), per_item=True), item="item")
+        g.names["_Frame"], g.names["_item_outcome"] = _Frame, _item_outcome
+        key_names = [n for k in self.facts for n in _named(k)]
+        facts = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in self.facts.items())
+        lines = ["def outcome(case, ctx, params, index, item):"]
+        if g.shared:
+            lines.append("    " + " = ".join(f"_v{i}" for i in range(len(g.shared))) + " = _UNSET")
+        for b in self.branches:
+            if b.verdict is Verdict.NOT_APPLICABLE:
+                body = "return None"
+            else:
+                # only the values this branch's message and evidence name
+                named = dict.fromkeys(n for n in _named(b.message) + key_names if n != "index")
+                values = ", ".join(f"{k!r}: {g.expr(self.values[k])}" for k in named)
+                body = f"return _item_outcome({g.name(b)}, index, {{{values}}}, {{{facts}}})"
+            if b.condition is None:
+                lines.append(f"    {body}")
+            else:
+                lines += [f"    if {g.expr(b.condition)} is True:", f"        {body}"]
+        source = "\n".join(lines) + "\n"
+        namespace = dict(g.names, __source__=source)
+        exec(compile(source, "<item table>", "exec"), namespace)
+        outcome: Callable[[Any, Any, Mapping[str, Any], int, Any], Outcome | None]
+        outcome = namespace["outcome"]
+        return outcome
+
+    def __iter__(self) -> Iterator[_Branch]:
+        return iter(self.branches)
+
+
+def _item_outcome(
+    b: _Branch, index: int, values: Mapping[str, Any], facts: Mapping[str, Any]
+) -> Outcome | None:
+    if b.verdict is Verdict.NOT_APPLICABLE:
+        return None
+    return Outcome(
+        b.verdict,
+        b.message.format(index=index, **values),
+        {k.format(index=index, **values): v for k, v in facts.items()},
+    )
+
+
+def _combined(outcomes: Sequence[Outcome], sep: str) -> Outcome | None:
+    """The first failing outcome, else the first needing evidence, else every pass
+    together (messages joined by ``sep``, evidence merged in order); None for none."""
+    for verdict in (Verdict.FAIL, Verdict.NEEDS_EVIDENCE):
+        for o in outcomes:
+            if o.verdict is verdict:
+                return o
+    if not outcomes:
+        return None
+    facts: dict[str, Any] = {}
+    for o in outcomes:
+        facts.update(o.facts)
+    return Outcome(Verdict.PASS, sep.join(o.message for o in outcomes), facts)
+
+
+def _chosen(branches: Sequence[_Branch], env: _Columns) -> Any:
+    """Per row of ``env``, the index of the branch that decides it (a numpy array)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    chosen = np.full(env.size, len(branches) - 1, dtype=np.int64)
+    open_rows = np.ones(env.size, dtype=bool)
+    for i, b in enumerate(branches[:-1]):
+        assert b.condition is not None
+        held = _array(b.condition._arrow(env), env.size)
+        mask = np.asarray(pc.fill_null(held, False).to_numpy(zero_copy_only=False), bool)
+        mask &= open_rows
+        chosen[mask] = i
+        open_rows &= ~mask
+    return chosen
+
+
+_COMBINED = (Verdict.FAIL, Verdict.NEEDS_EVIDENCE, Verdict.PASS)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemOutcomes:
+    """A case check judging each item of a list by one or more :class:`ItemTable` and
+    combining the items' outcomes (see :func:`item_outcomes`); judged on one case or over
+    a table like a :class:`CaseExpression`."""
+
+    items: Expr
+    tables: tuple[ItemTable, ...]
+    none: CaseExpression
+    sep: str = "; "
+    tag: tuple[Any, ...] = field(default=(), compare=False)
+    _call: Callable[[Complaint, Context], Outcome] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_call", self._compile())
+
+    @property
+    def branches(self) -> tuple[_Branch, ...]:
+        """The verdicts a row can get, by index: ``none``'s branches (an empty list, or
+        nothing to report), then a failing item, one needing evidence, every item passing."""
+        combined = tuple(_Branch(None, v, "", True) for v in _COMBINED)
+        return (*self.none.branches, *combined)
+
+    def _exprs(self) -> list[Expr]:
+        return [self.items, *(e for t in self.tables for e in t._exprs())]
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        found: dict[str, None] = dict.fromkeys(self.none.parameters)
+        for e in self._exprs():
+            found.update(dict.fromkeys(e._params()))
+        return tuple(found)
+
+    @property
+    def reads_as_of(self) -> bool:
+        return self.none.reads_as_of or _reads_as_of(self._exprs())
+
+    def __call__(self, case: Complaint, ctx: Context) -> Outcome:
+        """The Python backend: one case, no Arrow."""
+        return self._call(case, ctx)
+
+    def _compile(self) -> Callable[[Complaint, Context], Outcome]:
+        items = self.items._compile()
+        tables = [t._compile() for t in self.tables]
+        names, dated, none, sep = self.parameters, self.reads_as_of, self.none, self.sep
+
+        def call(case: Complaint, ctx: Context) -> Outcome:
+            params: dict[str, Any] = {n: ctx.param(n) for n in names}
+            if dated:
+                params[_AS_OF] = ctx.as_of
+            outcomes = [
+                found
+                for i, x in enumerate(items(_Frame(case), params, None) or [])
+                for table in tables
+                if (found := table(case, ctx, params, i, x)) is not None
+            ]
+            return _combined(outcomes, sep) or none(case, ctx)
+
+        return call
+
+    # -- the Arrow backend --------------------------------------------------------------------
+
+    def _verdicts(self, env: _Columns) -> tuple[Any, list[Any], Any]:
+        """The items' environment, per table each item's branch, and each item's row."""
+        lists = _array(self.items._arrow(env), env.size)
+        inner, rows = env.items(lists)
+        return inner, [_chosen(t.branches, inner) for t in self.tables], rows
+
+    def _branches(self, env: _Columns) -> Any:
+        import numpy as np
+
+        _, chosen, rows = self._verdicts(env)
+        found = {v: np.zeros(env.size, dtype=bool) for v in _COMBINED}
+        for table, picks in zip(self.tables, chosen, strict=True):
+            kinds = np.array([b.verdict for b in table.branches], dtype=object)[picks]
+            for v in _COMBINED:
+                found[v][rows[kinds == v]] = True
+        result = self.none._branches(env)
+        k = len(self.none.branches)
+        for offset, v in reversed(list(enumerate(_COMBINED))):
+            result = np.where(found[v], k + offset, result)
+        return result
+
+    def _explain(self, env: _Columns, chosen: Sequence[int]) -> list[Outcome]:
+        import numpy as np
+
+        k = len(self.none.branches)
+        none = self.none._explain(env, [min(i, k - 1) for i in chosen])
+        inner, picks, rows = self._verdicts(env)
+        starts = np.searchsorted(rows, np.arange(env.size)) if len(rows) else None
+        per_row: list[list[Outcome]] = [[] for _ in range(env.size)]
+        per_table = []
+        for table, pick in zip(self.tables, picks, strict=True):
+            values = {n: _per_row(e._arrow(inner), inner.size) for n, e in table.values.items()}
+            facts = {n: _per_row(e._arrow(inner), inner.size) for n, e in table.facts.items()}
+            per_table.append((table, pick, values, facts))
+        for j in range(inner.size):
+            row = int(rows[j])
+            assert starts is not None
+            for table, pick, values, facts in per_table:
+                found = _item_outcome(
+                    table.branches[int(pick[j])],
+                    j - int(starts[row]),
+                    {n: v[j] for n, v in values.items()},
+                    {n: v[j] for n, v in facts.items()},
+                )
+                if found is not None:
+                    per_row[row].append(found)
+        out = []
+        for r, i in enumerate(chosen):
+            got = _combined(per_row[r], self.sep) if i >= k else None
+            out.append(got if got is not None else none[r])
+        return out
+
+
+def item_outcomes(
+    items: Expr, *tables: ItemTable, none: CaseExpression, sep: str = "; "
+) -> ItemOutcomes:
+    """A case check made of one outcome per item of ``items`` and table of ``tables`` (in
+    item order, then table order; a table's not-applicable branch reports nothing),
+    combined: the first failing outcome decides, with its own message and evidence; else
+    the first needing evidence; else every pass together (messages joined by ``sep``,
+    evidence merged). ``none`` (a verdict table over the case) judges a case whose list
+    has nothing to report."""
+    return ItemOutcomes(items, tuple(tables), none, sep)
+
+
 # -- judging a table ---------------------------------------------------------------------------
 
 
@@ -1974,11 +2677,13 @@ class TableVerdicts:
     findings: dict[int, Finding]
 
 
-def expression_of(check: object) -> tuple[CaseExpression, GatedCheck | None] | None:
+def expression_of(
+    check: object,
+) -> tuple[CaseExpression | ItemOutcomes, GatedCheck | None] | None:
     """The expression behind a case check (and its gate, if gated); None for a function."""
-    if isinstance(check, CaseExpression):
+    if isinstance(check, CaseExpression | ItemOutcomes):
         return check, None
-    if isinstance(check, GatedCheck) and isinstance(check.check, CaseExpression):
+    if isinstance(check, GatedCheck) and isinstance(check.check, CaseExpression | ItemOutcomes):
         return check.check, check
     return None
 

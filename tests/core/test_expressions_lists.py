@@ -1,0 +1,457 @@
+"""Expressions over the stages as a list, lists mapped, searched and bounded, facts of the
+case read beside a list item, and one outcome per item combined (issue 13, item 1: full
+record, contact restrictions, adjustments and restrictions under review, putting things
+right).
+
+Each operation is judged by both backends over a table of several cases (so a value of the
+case read inside a list is that item's own case's), and each gives the value expected.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from complaintrules import Complaint, Engine, Verdict
+from complaintrules.authoring import case_field, each_fact, item, lit, stages, when
+from complaintrules.law.context import Context
+from complaintrules.model.case import Outcome as ResponseOutcome
+from complaintrules.model.columns import case_table
+from complaintrules.models import (
+    Action,
+    ContactRestriction,
+    ReasonableAdjustment,
+    Refusal,
+    Remedy,
+    Resident,
+)
+from properties.strategies import bounded, complaint
+
+ENGINE = Engine()
+
+CASES = [
+    Complaint.model_validate(data)
+    for data in (
+        {
+            "reference": "L-1",
+            "received_on": "2024-05-01",
+            "closed_on": "2024-07-01",
+            "stages": [
+                {
+                    "number": 1,
+                    "logged_on": "2024-05-02",
+                    "response": {"issued_on": "2024-05-20", "outcome": "upheld"},
+                    "remedies": [{"kind": "apology"}, {"kind": "financial", "amount": "50"}],
+                },
+                {
+                    "number": 2,
+                    "requested_on": "2024-06-01",
+                    "response": {"issued_on": "2024-06-20"},
+                },
+            ],
+            "refusals": [{"on": "2024-06-01", "stage": 2, "ground": "other"}],
+            "contact_restrictions": [
+                {"imposed_on": "2024-05-03", "reviews": ["2024-06-01", "2024-05-10"]},
+                {"imposed_on": "2024-05-04", "reviews": []},
+            ],
+        },
+        {
+            "reference": "L-2",
+            "received_on": "2024-05-01",
+            "stages": [{"number": 1}],
+        },
+        {
+            "reference": "L-3",
+            "received_on": "2024-05-01",
+            "stages": [],
+            "refusals": [{"on": "2024-05-02", "stage": 1, "ground": "other"}],
+        },
+    )
+]
+
+
+def _both(expr: Any) -> list[tuple[Any, Any]]:
+    """``expr`` per case: (Python backend, generated function), and the Arrow backend."""
+    from complaintrules.law.expressions import _array, _Columns, _Row
+
+    check = when(lit(False), Verdict.PASS, "never").otherwise(
+        Verdict.PASS, "ok", facts={"v": expr, "again": expr}
+    )
+    pack = ENGINE.pack("code_2024")
+    arrow = _array(expr._arrow(_Columns(case_table(CASES), {}, len(CASES))), len(CASES))
+    out = []
+    for case, got in zip(CASES, arrow.to_pylist(), strict=True):
+        py = expr._py(_Row(case, {}))
+        ctx = Context(pack, ENGINE.calendar, ENGINE.conventions, case.received_on, None)
+        assert check(case, ctx).facts == {"v": py, "again": py}
+        out.append((py, got))
+    return out
+
+
+_ENDED = case_field("closed_on").not_null()
+_REFUSED_AT = case_field("refusals").map(item("stage"))
+
+
+@pytest.mark.parametrize(
+    ("expr", "expected"),
+    [
+        (stages().map(item("number")), [[1, 2], [1], []]),
+        (stages().count(), [2, 1, 0]),
+        (stages().present(), [True, True, False]),
+        (stages().any(item("response.outcome").eq("upheld")), [True, False, False]),
+        (
+            stages().each("{n}", where=item("response").not_null(), n=item("number")),
+            ["1, 2", "", ""],
+        ),
+        # the first only
+        (stages().each("{n}", limit=1, n=item("number")), ["1", "1", ""]),
+        (
+            stages().map(item("remedies").map(item("kind"))),
+            [[["apology", "financial"], []], [[]], []],
+        ),
+        (stages().map(item("remedies").count()), [[2, 0], [0], []]),
+        # a fact of the case beside each item: the item's own case's
+        (stages().map(_ENDED), [[True, True], [False], []]),
+        (stages().count(_ENDED & item("response").not_null()), [2, 0, 0]),
+        (
+            stages().each_of(
+                (_ENDED, "stage {n} in a closed case"),
+                (item("number").lt(stages().map(item("number")).max()), "stage {n} not last"),
+                n=item("number"),
+            ),
+            ["stage 1 in a closed case; stage 1 not last; stage 2 in a closed case", "", ""],
+        ),
+        (
+            stages().each("{n}", where=_REFUSED_AT.contains(item("number")), n=item("number")),
+            ["2", "", ""],
+        ),
+        # contains: unknown where the value is missing, false for an empty list
+        (_REFUSED_AT.contains(2), [True, False, False]),
+        (
+            _REFUSED_AT.contains(stages().map(item("update_interval_working_days")).max()),
+            [None, None, None],
+        ),
+        (case_field("refusals").map(item("detail")).contains("x"), [False, False, False]),
+        # bounds: missing values left out; missing for an empty list
+        (
+            case_field("contact_restrictions").map(item("reviews").max()),
+            [[date(2024, 6, 1), None], [], []],
+        ),
+        (stages().map(item("number")).max(), [2, 1, None]),
+        (stages().map(item("number")).min(), [1, 1, None]),
+        (
+            case_field("contact_restrictions").map(item("reviews").min()).min(),
+            [date(2024, 5, 10), None, None],
+        ),
+        (stages().map(item("logged_on")).max(), [date(2024, 5, 2), None, None]),
+    ],
+)
+def test_each_list_operation_means_the_same_in_both_backends(expr: Any, expected: Any) -> None:
+    got = _both(expr)
+    assert [py for py, _ in got] == expected
+    assert [arrow for _, arrow in got] == expected
+
+
+def test_map_of_a_missing_list_is_missing() -> None:
+    # L-2 and L-3 have no contact restrictions: an empty list maps to an empty list
+    got = _both(case_field("contact_restrictions").map(item("imposed_on")))
+    assert got[1] == ([], [])
+
+
+def test_each_fact_keys_name_values_of_the_item_and_where_may_read_the_case() -> None:
+    from complaintrules.law.expressions import judge_table
+    from complaintrules.law.rules import Rule
+
+    check = when(lit(False), Verdict.PASS, "never").otherwise(
+        Verdict.PASS,
+        "{first}",
+        values={"first": stages().each("{n}", where=_ENDED, limit=1, n=item("number"))},
+        each_facts=[
+            each_fact(
+                stages(),
+                "stage{number}",
+                {"remedies": item("remedies").map(item("kind")), "at": lit(1)},
+                where=_ENDED | item("number").eq(1),
+                keys={"number": item("number")},
+            )
+        ],
+    )
+    rule = Rule(
+        id="TEST-1.1",
+        pack="code_2024",
+        provision="1.1",
+        section="test",
+        title="t",
+        summary="s",
+        explanation="e",
+        source="test",
+        case=check,
+    )
+    pack = ENGINE.pack("code_2024")
+    batch = judge_table(rule, case_table(CASES), engine=ENGINE, pack=pack, explain="all")
+    want = [
+        (
+            "1",
+            {
+                "stage1": {"remedies": ["apology", "financial"], "at": 1},
+                "stage2": {"remedies": [], "at": 1},
+            },
+        ),
+        ("", {"stage1": {"remedies": [], "at": 1}}),
+        ("", {}),
+    ]
+    for i, case in enumerate(CASES):
+        ctx = Context(pack, ENGINE.calendar, ENGINE.conventions, case.received_on, None)
+        single = check(case, ctx)
+        assert (single.message, single.facts) == want[i]
+        assert (batch.findings[i].message, batch.findings[i].evidence.facts) == want[i]
+
+
+# -- the rules written with them: both backends agree ------------------------------------------
+
+#: The checks of the case's record and of putting things right written as expressions.
+RECORD_RULES = {
+    "code_2024": ["CHC24-5.10", "CHC24-5.12", "CHC24-5.14", "CHC24-5.15", "CHC24-7.1"],
+    "code_2020": ["CHC20-4.15", "CHC20-4.19", "CHC20-6.1"],
+}
+
+
+def _agree(cases: list[Complaint], pack_name: str, as_of: date | None = None) -> None:
+    """Batch findings of each rule equal the engine's, case by case (``as_of``: the cases
+    as they stood that day, as the engine cuts them)."""
+    from complaintrules.law.expressions import expression_of, judge_table
+
+    pack = ENGINE.pack(pack_name)
+    if as_of is not None:
+        cases = [cut for c in cases if (cut := c.as_of(as_of).case) is not None]
+    table = case_table(cases)
+    for rule_id in RECORD_RULES[pack_name]:
+        (rule,) = [r for r in ENGINE.registry.rules_for(pack) if r.id == rule_id]
+        assert expression_of(rule.case) is not None, rule_id
+        batch = judge_table(rule, table, engine=ENGINE, pack=pack, as_of=as_of, explain="all")
+        for i, case in enumerate(cases):
+            (single,) = ENGINE.case_findings(case, pack=pack, as_of=as_of, rules=[rule_id])
+            assert batch.verdicts[i] is single.verdict, (rule_id, case.reference)
+            assert batch.findings[i].to_dict() == single.to_dict(), (rule_id, case.reference)
+
+
+_MAYBE = st.sampled_from([None, True, False])
+_OUTCOME = st.sampled_from([None, *ResponseOutcome])
+
+
+@st.composite
+def _recorded(draw: st.DrawFn) -> Complaint:
+    """A drawn case with the facts of its record, remedies and restrictions drawn too."""
+    case: Complaint = draw(complaint())
+    stages = []
+    for s in case.stages:
+        update: dict[str, Any] = {}
+        if draw(st.booleans()):
+            update["logged_on"] = None
+        if draw(st.booleans()):
+            update["acknowledged"] = None
+        if draw(st.booleans()):
+            update["handler"] = None
+        if s.response is not None:
+            if draw(st.booleans()):
+                update["response"] = None
+            else:
+                update["response"] = s.response.model_copy(update={"outcome": draw(_OUTCOME)})
+        update["remedies"] = [
+            Remedy(kind=draw(st.sampled_from(["apology", "action", "financial"])))
+            for _ in range(draw(st.integers(0, 2)))
+        ]
+        update["actions"] = [Action(description="repair") for _ in range(draw(st.integers(0, 1)))]
+        stages.append(s.model_copy(update=update))
+    refusals = [
+        Refusal(on=case.received_on, stage=draw(st.sampled_from([1, 2])), ground="other")
+        for _ in range(draw(st.integers(0, 2)))
+    ]
+
+    def day() -> date:
+        return case.received_on + timedelta(days=draw(st.integers(0, 90)))
+
+    def reviews() -> dict[str, Any]:
+        return {
+            "reviews": sorted(day() for _ in range(draw(st.integers(0, 2)))),
+            "review_due": draw(st.none() | st.just(day())),
+        }
+
+    restrictions = [
+        ContactRestriction(
+            imposed_on=case.received_on,
+            equality_act_considered=draw(_MAYBE),
+            reason=draw(st.sampled_from([None, "", "abusive calls"])),
+            ended_on=draw(st.none() | st.just(day())),
+            **reviews(),
+        )
+        for _ in range(draw(st.integers(0, 3)))
+    ]
+    adjustments = [
+        ReasonableAdjustment(description="large print", agreed_on=case.received_on, **reviews())
+        for _ in range(draw(st.integers(0, 2)))
+    ]
+    resident = Resident(disclosed_disability=draw(_MAYBE), reasonable_adjustments=adjustments)
+    ended = draw(st.sampled_from(["open", "closed", "withdrawn", "both"]))
+    later = case.received_on + timedelta(days=60)
+    return case.model_copy(
+        update={
+            "stages": stages,
+            "refusals": refusals,
+            "contact_restrictions": restrictions,
+            "resident": resident,
+            "closed_on": later if ended in ("closed", "both") else None,
+            "withdrawn_on": later if ended in ("withdrawn", "both") else None,
+        }
+    )
+
+
+@bounded(40)
+@given(st.lists(_recorded(), min_size=1, max_size=6))
+def test_record_rules_agree_in_both_backends_on_drawn_cases(cases: list[Complaint]) -> None:
+    cases = [c.model_copy(update={"reference": f"R-{i}"}) for i, c in enumerate(cases)]
+    for pack_name in RECORD_RULES:
+        _agree(cases, pack_name)
+
+
+@bounded(25)
+@given(st.lists(_recorded(), min_size=1, max_size=5), st.integers(0, 120))
+def test_record_rules_agree_as_of_a_date(cases: list[Complaint], days: int) -> None:
+    cases = [c.model_copy(update={"reference": f"R-{i}"}) for i, c in enumerate(cases)]
+    as_of = min(c.received_on for c in cases) + timedelta(days=days)
+    for pack_name in RECORD_RULES:
+        _agree(cases, pack_name, as_of)
+
+
+def test_record_rules_agree_on_their_worked_examples() -> None:
+    from complaintrules.law.rules import Subject
+    from complaintrules.testing import build_subject
+
+    for pack_name, ids in RECORD_RULES.items():
+        cases = []
+        for rule in ENGINE.registry.rules_for(ENGINE.pack(pack_name)):
+            for ex in rule.examples if rule.id in ids else ():
+                if ex.subject is Subject.CASE:
+                    built = build_subject(Subject.CASE, ex.data)
+                    assert isinstance(built, Complaint)
+                    cases.append(built.model_copy(update={"reference": f"{rule.id}/{ex.title}"}))
+        _agree(cases, pack_name)
+
+
+# -- one outcome per item, combined ---------------------------------------------------------------
+
+
+def _combined_check() -> Any:
+    from complaintrules.authoring import Verdicts, item_outcomes
+
+    reason = item("reason")
+    named = {"from": item("imposed_on").iso()}
+    return item_outcomes(
+        case_field("contact_restrictions"),
+        when(reason.is_null(), Verdict.NEEDS_EVIDENCE, "[{index}] from {from}: no reason")
+        .when(reason.eq(""), Verdict.FAIL, "[{index}] from {from}: empty reason")
+        # a pass that reads the case beside the item
+        .when(_ENDED, Verdict.PASS, "[{index}] {from}, case closed")
+        .per_item(
+            Verdict.NOT_APPLICABLE,
+            "",
+            values=named,
+            facts={"r[{index}] ({from}).reason": reason, "r[{index}].closed": _ENDED},
+        ),
+        none=Verdicts(()).otherwise(
+            Verdict.NOT_APPLICABLE,
+            "nothing to report",
+            facts={"restrictions": case_field("contact_restrictions").count()},
+        ),
+    )
+
+
+def _restricted(*reasons: str | None, closed: bool = True) -> Complaint:
+    return Complaint.model_validate(
+        {
+            "reference": f"I-{len(reasons)}-{reasons}",
+            "received_on": "2024-05-01",
+            "closed_on": "2024-07-01" if closed else None,
+            "stages": [{"number": 1, "response": {"issued_on": "2024-05-20"}}],
+            "contact_restrictions": [
+                {"imposed_on": f"2024-05-0{i + 2}", "reason": r} for i, r in enumerate(reasons)
+            ],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("case", "verdict", "message", "facts"),
+    [
+        # the first failing item decides, with its own evidence only
+        (
+            _restricted("abuse", None, "", ""),
+            Verdict.FAIL,
+            "[2] from 2024-05-04: empty reason",
+            {"r[2] (2024-05-04).reason": "", "r[2].closed": True},
+        ),
+        # else the first needing evidence
+        (
+            _restricted("abuse", None, None),
+            Verdict.NEEDS_EVIDENCE,
+            "[1] from 2024-05-03: no reason",
+            {"r[1] (2024-05-03).reason": None, "r[1].closed": True},
+        ),
+        # else every pass together, evidence merged in order
+        (
+            _restricted("abuse", "calls"),
+            Verdict.PASS,
+            "[0] 2024-05-02, case closed; [1] 2024-05-03, case closed",
+            {
+                "r[0] (2024-05-02).reason": "abuse",
+                "r[0].closed": True,
+                "r[1] (2024-05-03).reason": "calls",
+                "r[1].closed": True,
+            },
+        ),
+        # items with nothing to report (not applicable), or none at all: the none table
+        (_restricted("abuse", closed=False), Verdict.NOT_APPLICABLE, "nothing to report", None),
+        (_restricted(), Verdict.NOT_APPLICABLE, "nothing to report", {"restrictions": 0}),
+    ],
+    ids=["first-fail", "first-needs", "passes", "nothing-to-report", "empty"],
+)
+def test_item_outcomes_combine_alike_in_both_backends(
+    case: Complaint, verdict: Verdict, message: str, facts: dict[str, Any] | None
+) -> None:
+    from complaintrules.law.expressions import judge_table
+    from complaintrules.law.rules import Rule
+
+    check = _combined_check()
+    pack = ENGINE.pack("code_2024")
+    ctx = Context(pack, ENGINE.calendar, ENGINE.conventions, case.received_on, None)
+    single = check(case, ctx)
+    rule = Rule(
+        id="TEST-1.1",
+        pack="code_2024",
+        provision="1.1",
+        section="test",
+        title="t",
+        summary="s",
+        explanation="e",
+        source="test",
+        case=check,
+    )
+    # judged among other cases, so each row's items are its own
+    table = case_table([case, _restricted("abuse", None, "", ""), _restricted()])
+    batch = judge_table(rule, table, engine=ENGINE, pack=pack, explain="all")
+    assert batch.verdicts[0] is verdict
+    found = batch.findings[0]
+    assert (single.verdict, single.message) == (verdict, message)
+    assert (found.verdict, found.message) == (verdict, message)
+    want = {"restrictions": len(case.contact_restrictions)} if facts is None else facts
+    assert single.facts == want
+    assert found.evidence.facts == want
+
+
+def test_an_item_template_naming_an_unknown_value_is_refused_when_written() -> None:
+    with pytest.raises(ValueError, match="among the values"):
+        when(item("reason").is_null(), Verdict.FAIL, "{missing}").per_item(Verdict.PASS, "ok")
