@@ -383,9 +383,28 @@ def _sentences(reader: _Reader) -> list[_Sentence]:
             elif stage is not None and block.level <= stage_level:
                 stage = None
             continue
+        if block.kind == "row":
+            out.append(_Sentence(_row_sentence(reader.doc.blocks, i), i, stage))
+            continue
         for text in sentences(block.text):
             out.append(_Sentence(text, i, stage))
     return out
+
+
+def _row_sentence(blocks: list[Block], i: int) -> str:
+    """A table row as one sentence, each cell after its column's heading when the table's
+    first row is a heading row (no figures in it): "Stage 1: Acknowledge 5 working days,
+    Respond 10 working days"."""
+    first = i
+    while first > 0 and blocks[first - 1].kind == "row":
+        first -= 1
+    cells = [c.strip() for c in blocks[i].text.split("|")]
+    header = [c.strip() for c in blocks[first].text.split("|")]
+    if first == i or re.search(r"\d", blocks[first].text) or len(header) != len(cells):
+        return f"{cells[0]}: {', '.join(cells[1:])}" if len(cells) > 1 else cells[0]
+    return f"{cells[0]}: " + ", ".join(
+        f"{h} {c}" for h, c in zip(header[1:], cells[1:], strict=True)
+    )
 
 
 def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, list[_Sentence]]:
@@ -419,12 +438,11 @@ def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, l
                 break
     by_stage: dict[int, list[_Sentence]] = {n: [] for n in reader.stage_names}
     for s in all_sentences:
+        if s.stage is not None and s.stage in by_stage:
+            by_stage[s.stage].append(s)  # a stage's own section speaks for it
+            continue
         numbers = [n for n in _stage_numbers(s.text) if n in by_stage]
-        if len(numbers) == 1 and not re.search(r"escalat|not (?:happy|satisfied)", s.text, re.I):
-            by_stage[numbers[0]].append(s)
-        elif s.stage is not None and s.stage in by_stage and (not numbers or s.stage in numbers):
-            by_stage[s.stage].append(s)
-        elif len(numbers) == 1 and s.stage is None:
+        if len(numbers) == 1:  # elsewhere (a table, a summary), the stage it names
             by_stage[numbers[0]].append(s)
     for n in sorted(reader.stage_names):
         name, block = reader.stage_names[n]

@@ -213,7 +213,7 @@ def _blocks_from_lines(lines: list[str]) -> list[Block]:
         is_short = len(line) <= 70 and not line.endswith((".", ",", ";", ":"))
         if is_short and (number is not None or _STAGE_HEAD.match(line) or line.isupper()):
             flush()
-            level = number.count(".") + 1 if number else 1
+            level = number.count(".") + 2 if number else 1
             blocks.append(Block("heading", rest if number else line, number, level))
             continue
         item = _ITEM.match(line)
@@ -230,6 +230,10 @@ def _blocks_from_lines(lines: list[str]) -> list[Block]:
             continue
         current.append(line)
     flush()
+    first = blocks[0] if blocks else None
+    if first and first.kind == "paragraph" and len(first.text) <= 80 and first.number is None:
+        if not first.text.endswith((".", ",", ";", ":")):
+            blocks[0] = Block("heading", first.text, None, 1)  # the title line
     return blocks
 
 

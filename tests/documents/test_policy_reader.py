@@ -1,0 +1,101 @@
+"""The reader: the same policy read from Word, PDF, HTML, Markdown and text gives the same
+blocks where the formats can say the same, and the same facts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from complaintrules.io.policy_documents import read_policy_document, read_policy_text
+
+from .builders import FORMATS, build
+from .policies import COMPLIANT, FAULTY, SPARSE
+
+pytest.importorskip("docx")
+pytest.importorskip("pypdf")
+
+
+@pytest.mark.parametrize("spec", [COMPLIANT, FAULTY, SPARSE], ids=["compliant", "faulty", "sparse"])
+def test_every_format_reads_to_the_same_policy(tmp_path: Path, spec: list[tuple[str, str]]) -> None:
+    readings = {}
+    for fmt in FORMATS:
+        extraction = read_policy_document(build(spec, tmp_path / f"policy.{fmt}"))
+        readings[fmt] = (
+            extraction.policy().model_dump(mode="json", exclude_none=True),
+            sorted(
+                (f.path, f.state.value, f.citation.place if f.citation else None)
+                for f in extraction.facts
+            ),
+        )
+    first = readings["docx"]
+    for fmt, reading in readings.items():
+        assert reading == first, fmt
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_numbered_sections_are_kept_as_written(tmp_path: Path, fmt: str) -> None:
+    doc = read_policy_text(build(COMPLIANT, tmp_path / f"policy.{fmt}"))
+    assert doc.title == "Brookfield Homes Complaints Policy"
+    headings = [(b.number, b.text) for b in doc.blocks if b.kind == "heading" and b.number]
+    assert headings[:2] == [("1", "What a complaint is"), ("2", "Time limits")]
+    at = next(i for i, b in enumerate(doc.blocks) if b.text.startswith("We will acknowledge"))
+    assert doc.blocks[at].number == "4.1"
+    assert doc.place(at) == "4.1"
+
+
+def test_word_numbering_lists_and_tables(tmp_path: Path) -> None:
+    """Word's own list numbering (not typed) and table rows become blocks, cited by the
+    section and the item's number."""
+    spec = [
+        ("h1", "Policy"),
+        ("h2", "3 What we will not accept"),
+        ("li", "Matters already decided by a court."),
+        ("li", "Claims for damage that belong with an insurer."),
+        ("h2", "4 Timescales"),
+        ("row", "Step | Acknowledge | Respond"),
+        ("row", "Stage 1 | 5 working days | 10 working days"),
+        ("row", "Stage 2 | 5 working days | 20 working days"),
+    ]
+    path = build(spec, tmp_path / "policy.docx")
+    doc = read_policy_text(path)
+    items = [(b.number, b.text) for b in doc.blocks if b.kind == "item"]
+    assert items == [
+        ("1", "Matters already decided by a court."),
+        ("2", "Claims for damage that belong with an insurer."),
+    ]
+    second = next(i for i, b in enumerate(doc.blocks) if b.text.startswith("Claims"))
+    assert doc.place(second) == "3, 2"
+    rows = [b.text for b in doc.blocks if b.kind == "row"]
+    assert rows[1] == "Stage 1 | 5 working days | 10 working days"
+    policy = read_policy_document(path).policy()
+    assert policy.stage(1) is not None and policy.stage(1).respond_working_days == 10  # type: ignore[union-attr]
+    assert policy.stage(2) is not None and policy.stage(2).respond_working_days == 20  # type: ignore[union-attr]
+
+
+def test_html_ignores_navigation_scripts_and_footers(tmp_path: Path) -> None:
+    """The page around the policy (menus, scripts, footers) is not read as the policy:
+    the builder puts "Stage 5", "Stage 7" and "Stage 9" there."""
+    extraction = read_policy_document(build(COMPLIANT, tmp_path / "policy.html"))
+    assert [s.number for s in extraction.policy().stages or []] == [1, 2]
+
+
+def test_unnumbered_sections_are_cited_by_heading(tmp_path: Path) -> None:
+    spec = [
+        ("h1", "Policy"),
+        ("h2", "How long we take"),
+        ("p", "Some background first."),
+        ("p", "Stage 1: we will respond within 10 working days of receiving your complaint."),
+    ]
+    extraction = read_policy_document(build(spec, tmp_path / "policy.md"))
+    fact = extraction.fact("stages[1].respond_working_days")
+    assert fact is not None and fact.citation is not None
+    assert fact.citation.place == "'How long we take', paragraph 2"
+    assert extraction.citations()["stages[1].respond_working_days"].startswith(
+        "Policy, 'How long we take', paragraph 2: 'Stage 1: we will respond"
+    )
+
+
+def test_reading_is_deterministic(tmp_path: Path) -> None:
+    path = build(FAULTY, tmp_path / "policy.pdf")
+    assert read_policy_document(path).facts == read_policy_document(path).facts
