@@ -115,6 +115,7 @@ def test_the_same_file_and_document_agree(
     code, out, _ = _run(
         ["check", str(reviewed), "--document", str(doc), "--as-of", "2025-01-01"], capsys
     )
+    assert code == EXIT_OK
     assert f"Document {doc} and {reviewed} agree on every value read." in out
 
 
@@ -146,7 +147,7 @@ def test_self_assess_cites_the_policy_in_the_evidence_column(
 
 def _refused(path: Path, capsys: pytest.CaptureFixture[str], *expected: str) -> None:
     for argv in (["check", str(path)], ["read-policy", str(path)]):
-        code, out, err = _run(argv, capsys)
+        code, _out, err = _run(argv, capsys)
         assert code == EXIT_USAGE, argv
         assert f"{path}: " in err
         for words in expected:
@@ -246,5 +247,5 @@ def test_read_policy_will_not_overwrite_its_document(
 ) -> None:
     doc = build(COMPLIANT, tmp_path / "policy.md")
     before = doc.read_bytes()
-    code, _, err = _run(["read-policy", str(doc), "-o", str(doc)], capsys)
+    code, _, _err = _run(["read-policy", str(doc), "-o", str(doc)], capsys)
     assert code == EXIT_USAGE and doc.read_bytes() == before

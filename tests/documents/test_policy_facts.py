@@ -82,7 +82,7 @@ def test_a_frontline_step_described_in_words_is_stage_zero(tmp_path: Path) -> No
         *TWO_STAGES,
     ]
     e = read(tmp_path, blocks)
-    assert [(s.number, s.informal) for s in e.policy().stages or []][0] == (0, True)
+    assert next((s.number, s.informal) for s in e.policy().stages or []) == (0, True)
     assert e.fact("stages[0].name").citation.place == "2.1"  # type: ignore[union-attr]
 
 

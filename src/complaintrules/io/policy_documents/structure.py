@@ -231,9 +231,14 @@ def _blocks_from_lines(lines: list[str]) -> list[Block]:
         current.append(line)
     flush()
     first = blocks[0] if blocks else None
-    if first and first.kind == "paragraph" and len(first.text) <= 80 and first.number is None:
-        if not first.text.endswith((".", ",", ";", ":")):
-            blocks[0] = Block("heading", first.text, None, 1)  # the title line
+    if (
+        first
+        and first.kind == "paragraph"
+        and len(first.text) <= 80
+        and first.number is None
+        and not first.text.endswith((".", ",", ";", ":"))
+    ):
+        blocks[0] = Block("heading", first.text, None, 1)  # the title line
     return blocks
 
 
