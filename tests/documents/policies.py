@@ -136,3 +136,78 @@ SPARSE: Spec = [
         "every concern and decides what to do.",
     ),
 ]
+
+#: The example Word document of the policy writers' guide (examples/draft-policy.docx):
+#: the same five mistakes as examples/draft-noncompliant-policy.yaml, as a document says
+#: them. Rebuild it with ``python -m tests.documents.policies``.
+NORTHFIELD_DRAFT: Spec = [
+    ("h1", "Northfield Housing Complaints Policy (draft for consultation)"),
+    ("h2", "1 What we mean by a complaint"),
+    (
+        "p",
+        "1.1 We define a complaint as an expression of dissatisfaction, however made, about "
+        "the standard of service, actions or lack of action by Northfield Housing, its own "
+        "staff, or those acting on its behalf, affecting a resident or group of residents.",
+    ),
+    ("p", "1.2 You do not need to use the word complaint for us to treat it as one."),
+    ("h2", "2 When we cannot accept a complaint"),
+    (
+        "p",
+        "2.1 Complaints should be made within six months of the issue. We may use our "
+        "discretion to accept an older complaint where there is good reason.",
+    ),
+    ("h2", "3 How to complain"),
+    (
+        "p",
+        "3.1 You can complain by phone, by email, by letter or through the form on our "
+        "website. We will make reasonable adjustments if you need them.",
+    ),
+    ("h2", "4 Stage 0: informal resolution"),
+    (
+        "p",
+        "4.1 Where we can, the officer you first speak to will put things right informally "
+        "within 5 working days.",
+    ),
+    ("h2", "5 Stage 1: formal investigation"),
+    ("p", "5.1 We will acknowledge your complaint within five working days of receiving it."),
+    (
+        "p",
+        "5.2 We will respond in full within fifteen working days of the acknowledgement.",
+    ),
+    (
+        "p",
+        "5.3 If we need more time we will write to you before the deadline, explain the "
+        "reasons and extend by no more than a further 10 working days.",
+    ),
+    ("h2", "6 Stage 2: review"),
+    (
+        "p",
+        "6.1 If you are still unhappy you can ask for a review. You do not need to tell us "
+        "why.",
+    ),
+    ("p", "6.2 A senior manager who was not involved at stage 1 will carry out the review."),
+    (
+        "p",
+        "6.3 We will acknowledge your request within 5 working days and respond within 20 "
+        "working days of the acknowledgement.",
+    ),
+    (
+        "p",
+        "6.4 If we need longer we will tell you why and extend by up to 20 working days; "
+        "our letter will give the Housing Ombudsman's contact details.",
+    ),
+    ("h2", "7 The Housing Ombudsman"),
+    (
+        "p",
+        "7.1 You can contact the Housing Ombudsman at any stage of your complaint for advice "
+        "(0300 111 3000).",
+    ),
+]
+
+
+if __name__ == "__main__":  # pragma: no cover - rebuilds the guide's example document
+    from pathlib import Path
+
+    from .builders import write_docx
+
+    write_docx(NORTHFIELD_DRAFT, Path("examples/draft-policy.docx"))
