@@ -182,8 +182,7 @@ NORTHFIELD_DRAFT: Spec = [
     ("h2", "6 Stage 2: review"),
     (
         "p",
-        "6.1 If you are still unhappy you can ask for a review. You do not need to tell us "
-        "why.",
+        "6.1 If you are still unhappy you can ask for a review. You do not need to tell us why.",
     ),
     ("p", "6.2 A senior manager who was not involved at stage 1 will carry out the review."),
     (

@@ -99,3 +99,37 @@ def test_unnumbered_sections_are_cited_by_heading(tmp_path: Path) -> None:
 def test_reading_is_deterministic(tmp_path: Path) -> None:
     path = build(FAULTY, tmp_path / "policy.pdf")
     assert read_policy_document(path).facts == read_policy_document(path).facts
+
+
+def test_the_guides_example_document_is_the_one_in_the_tests(tmp_path: Path) -> None:
+    """examples/draft-policy.docx is built from NORTHFIELD_DRAFT (rebuild it with
+    ``python -m tests.documents.policies`` after changing the text)."""
+    from .policies import NORTHFIELD_DRAFT
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "draft-policy.docx"
+    fresh = build(NORTHFIELD_DRAFT, tmp_path / "draft-policy.docx")
+    assert read_policy_document(example).facts == read_policy_document(fresh).facts
+
+
+def test_a_forty_page_policy_reads_in_under_two_seconds(tmp_path: Path) -> None:
+    import time
+
+    spec = list(COMPLIANT)
+    for section in range(7, 47):  # about a page each
+        spec.append(("h2", f"{section} Further guidance part {section}"))
+        for para in range(1, 9):
+            spec.append(
+                (
+                    "p",
+                    f"{section}.{para} We keep records of every contact and review them with "
+                    "the resident where that helps. Staff receive training each year, and "
+                    "managers check a sample of cases every month to learn from them.",
+                )
+            )
+    for fmt in ("docx", "pdf"):
+        path = build(spec, tmp_path / f"long.{fmt}")
+        started = time.perf_counter()
+        extraction = read_policy_document(path)
+        elapsed = time.perf_counter() - started
+        assert extraction.fact("stages[1].respond_working_days").value == 10  # type: ignore[union-attr]
+        assert elapsed < 2.0, (fmt, elapsed)
