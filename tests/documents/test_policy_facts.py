@@ -378,3 +378,126 @@ def test_numbers_in_words() -> None:
 def test_most_working_days_in_a_period() -> None:
     assert [most_working_days(d) for d in (5, 6, 7, 14, 15, 20, 21)] == [5, 5, 5, 10, 11, 15, 15]
     assert most_working_days_in_months(1) == 23
+
+
+# -- exclusions, service requests, escalation period, governance ------------------------
+
+
+def test_the_list_of_exclusions_under_its_heading(tmp_path: Path) -> None:
+    blocks = [
+        ("h2", "2 Complaints we will not accept"),
+        ("li", "Issues a court or tribunal has already decided."),
+        ("li", "Insurance claims for damage to your belongings."),
+        ("h2", "3 Other matters"),
+        ("li", "This item is not an exclusion."),
+        (
+            "p",
+            "We look at each case on its own merits before turning it away. If we decide "
+            "not to accept a complaint we will explain why and tell you about the Housing "
+            "Ombudsman.",
+        ),
+    ]
+    e = read(tmp_path, blocks, "docx")
+    assert value(e, "exclusions.grounds") == [
+        "Issues a court or tribunal has already decided.",
+        "Insurance claims for damage to your belongings.",
+    ]
+    assert e.fact("exclusions.grounds").citation.place == "2"  # type: ignore[union-attr]
+    assert value(e, "exclusions.each_case_on_merits") is True
+    assert value(e, "exclusions.refusal_explained_with_ombudsman_right") is True
+
+
+def test_no_exclusions_listed_is_silent(tmp_path: Path) -> None:
+    e = read(tmp_path, TWO_STAGES)
+    assert state(e, "exclusions.grounds") is State.SILENT
+
+
+def test_service_requests_recorded_monitored_and_reviewed(tmp_path: Path) -> None:
+    blocks = [("p", "Service requests are recorded, monitored and reviewed by the repairs team.")]
+    e = read(tmp_path, blocks)
+    assert state(e, "service_requests.recorded_monitored_reviewed") is State.SAYS_SO
+
+
+def test_service_requests_recorded_and_monitored_only_says_otherwise(tmp_path: Path) -> None:
+    """Recorded and monitored, but not reviewed: part of what the Code asks."""
+    blocks = [("p", "Service requests are recorded and monitored on our housing system.")]
+    e = read(tmp_path, blocks)
+    assert value(e, "service_requests.recorded_monitored_reviewed") is False
+    assert state(e, "service_requests.recorded_monitored_reviewed") is State.SAYS_OTHERWISE
+
+
+def test_how_long_a_resident_has_to_escalate(tmp_path: Path) -> None:
+    blocks = [
+        *TWO_STAGES,
+        (
+            "p",
+            "4.2 You can ask us to escalate your complaint within twenty working days of our "
+            "stage 1 response.",
+        ),
+    ]
+    e = read(tmp_path, blocks)
+    assert value(e, "escalation_request_timescale") == "20 working days"
+    assert value(e, "stages[2].respond_working_days") == 20  # 4.1's, not the resident's
+
+
+def test_roles_and_linked_documents_are_noted(tmp_path: Path) -> None:
+    blocks = [
+        (
+            "p",
+            "Our Member Responsible for Complaints reports to the board. Offers of money are "
+            "made under our Compensation Policy.",
+        ),
+    ]
+    e = read(tmp_path, blocks)
+    assert e.fact("notes.member_responsible_for_complaints") is not None
+    assert e.fact("notes.compensation_policy") is not None
+    assert e.fact("notes.complaints_officer") is None
+
+
+def test_a_web_page_in_its_own_style(tmp_path: Path) -> None:
+    """No section numbers, hyphenated periods, a cap phrased as "not exceed", reasons
+    demanded with "explaining why", and a stage 2 the landlord may refuse."""
+    blocks = [
+        ("h2", "Stage one"),
+        (
+            "p",
+            "Once we have logged your complaint we will acknowledge it within 5 working "
+            "days. You will then get a written reply within a 10-working day period from the "
+            "acknowledgement.",
+        ),
+        (
+            "p",
+            "Should we need longer, the new date will not exceed a further 10 days unless "
+            "there is good reason, and we will tell you why.",
+        ),
+        ("h2", "Stage two"),
+        (
+            "p",
+            "Requests to escalate must reach us within 15 working days of our stage one "
+            "reply, explaining how and why you remain dissatisfied.",
+        ),
+        (
+            "p",
+            "Stage two is discretionary; escalations may be refused where we have already "
+            "answered every point.",
+        ),
+        (
+            "p",
+            "A director who has not considered your case before will look at it and reply "
+            "within 20-working days.",
+        ),
+    ]
+    e = read(tmp_path, blocks, "html")
+    one, two = e.policy().stage(1), e.policy().stage(2)
+    assert one is not None and two is not None
+    assert (one.acknowledge_working_days, one.respond_working_days) == (5, 10)
+    assert one.respond_from == "acknowledgement"
+    assert one.extension is not None and one.extension.max_working_days == 10
+    assert e.fact("stages[1].extension.max_working_days").note == "written as 10 days"  # type: ignore[union-attr]
+    assert one.extension.beyond_max_only_with_good_reason and one.extension.reasons_given
+    assert two.escalation_reasons_required is True
+    assert two.different_handler is True and two.respond_working_days == 20
+    assert e.fact("notes.stage_2_discretionary") is not None
+    assert value(e, "escalation_request_timescale") == "15 working days"
+    place = e.fact("stages[2].different_handler").citation.place  # type: ignore[union-attr]
+    assert place == "'Stage two', paragraph 3"

@@ -171,7 +171,7 @@ _UNIT = (
     r"|weeks?|months?)"
 )
 _PERIOD = re.compile(
-    rf"\b(?P<num>{_NUM})(?:\s*\(\s*(?P<alt>{_NUM})\s*\))?\s+(?:further\s+|more\s+|"
+    rf"\b(?P<num>{_NUM})(?:\s*\(\s*(?P<alt>{_NUM})\s*\))?[\s-]+(?:further\s+|more\s+|"
     rf"additional\s+|extra\s+)?{_UNIT}\b",
     re.I,
 )
@@ -286,7 +286,9 @@ _CLOCKS = (
 def clock_start(after: str) -> str | None:
     """What a period counts from: the first clock word in the words that follow it."""
     head = after[:140].lower()
-    if not re.match(r"\s*(?:of|from|after|following|since|once|beginning)\b", head):
+    if not re.match(
+        r"\s*(?:[a-z]+\s+){0,2}?(?:of|from|after|following|since|once|beginning)\b", head
+    ):
         return None
     best: tuple[int, str] | None = None
     for name, pattern in _CLOCKS:
@@ -454,7 +456,10 @@ def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, l
 
 
 _ACK = re.compile(r"acknowledg", re.I)
-_EXT = re.compile(r"\b(extend|extension|more time|further time|longer than)\b", re.I)
+_EXT = re.compile(
+    r"\b(extend|extension|more time|further time|longer than|(?:need|needs|take|takes) longer)\b",
+    re.I,
+)
 _RESPOND = re.compile(
     r"\b(respon[sd]|repl(?:y|ies)|decision|resolve|answer|outcome|investigat|review)", re.I
 )
@@ -480,7 +485,7 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
             after = text[p.end :]
             if p.unit == "months":
                 continue  # a time limit, not a stage timescale
-            if _RESIDENT_ASKS.search(before[-60:]) and re.search(r"escalat|review|ask", text, re.I):
+            if _escalation_window(text, before, after):
                 continue  # how long a resident has to ask: the escalation period
             # the verb nearest before the period says what it times
             ack = [m.end() for m in _ACK.finditer(before)]
@@ -493,6 +498,27 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
     ext_blocks = {s.block for s in ext_seen}
     ext_seen = [s for s in stage_sentences if s.block in ext_blocks]
     _extension_terms(reader, n, ext_seen)
+
+
+_ASKING = re.compile(
+    r"requests? (?:to escalate|for (?:an? )?(?:escalation|review))|escalation requests?", re.I
+)
+_FROM_OUR_ANSWER = re.compile(
+    r"\s*(?:of|from|after|following)\s+(?:the date of\s+)?(?:our|the|your)\s+(?:stage\s+\w+\s+)?"
+    r"(?:reply|response|decision|outcome|answer)",
+    re.I,
+)
+
+
+def _escalation_window(text: str, before: str, after: str) -> bool:
+    """A period the resident has to ask for the next stage, not one the landlord has to
+    answer in: the resident asks, or the period runs from the landlord's own answer."""
+    if not re.search(r"escalat|review|ask|next stage|stage (?:2|two)", text, re.I):
+        return False
+    return bool(
+        (_RESIDENT_ASKS.search(before[-60:]) or _ASKING.search(before[-80:]))
+        or _FROM_OUR_ANSWER.match(after)
+    )
 
 
 def _timescale(
@@ -530,6 +556,7 @@ def _timescale(
 
 
 _CAP = re.compile(
+    rf"\b(?:not|never)\s+exceed\s+(?:a\s+further\s+|an?\s+(?:additional|extra)\s+)?(?={_NUM})|"
     rf"\b(?:no|not)\s+(?:more|longer)\s+than\s+(?:a\s+further\s+|an?\s+(?:additional|extra)\s+)?"
     rf"(?={_NUM})|\bup\s+to\s+(?:a\s+further\s+|an?\s+(?:additional|extra|further)\s+)?(?={_NUM})"
     rf"|\bmaximum\s+of\s+(?:a\s+further\s+)?(?={_NUM})|\b(?:a|an)\s+(?:further|additional|extra)"
@@ -601,7 +628,8 @@ def _read_stage_terms(reader: _Reader, n: int, stage_sentences: list[_Sentence])
         elif re.search(
             r"\b(?:must|need to|should|will need to|have to|required to)\s+(?:\w+\s+){0,3}"
             r"(?:explain|tell us|give|set out|state|provide)\s+(?:\w+\s+){0,3}"
-            r"(?:why|reasons?|grounds)",
+            r"(?:why|reasons?|grounds)|\b(?:must|need to|required to)\b[^.]{0,120}\b"
+            r"(?:explaining|stating|setting out)\s+(?:\w+\s+){0,3}(?:why|reasons?)",
             t,
             re.I,
         ):
@@ -611,7 +639,8 @@ def _read_stage_terms(reader: _Reader, n: int, stage_sentences: list[_Sentence])
         if re.search(
             r"not (?:been )?(?:previously )?involved|different (?:member of staff|officer|person|"
             r"manager)|someone (?:else|more senior|independent)|independent of|did not (?:deal|"
-            r"handle)",
+            r"handle)|not (?:be )?the same (?:person|officer|member of staff|manager)|"
+            r"(?:has|have) not (?:previously )?(?:considered|dealt with|handled)",
             t,
             re.I,
         ):
@@ -619,7 +648,8 @@ def _read_stage_terms(reader: _Reader, n: int, stage_sentences: list[_Sentence])
         if re.search(
             r"\b(?:we|the landlord)\s+(?:may|can|will)\s+(?:decide|refuse|decline|choose)\s+"
             r"(?:not\s+)?to\s+(?:escalate|accept|progress|review)|at (?:our|the manager's) "
-            r"discretion",
+            r"discretion|stage (?:2|two) is discretionary|escalations? (?:may|can|will) be "
+            r"(?:refused|declined)|(?:may|can) (?:refuse|decline) (?:to escalate|an escalation)",
             t,
             re.I,
         ):
@@ -818,6 +848,108 @@ def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
             break
 
 
+_EXCLUSION_HEADING = re.compile(
+    r"\b(?:not|won't|cannot|can't|unable to)\s+(?:be\s+)?(?:accept|consider|deal|investigat|"
+    r"handle)|exclu|outside (?:of )?(?:this|the|our) (?:policy|procedure)|not covered",
+    re.I,
+)
+
+
+def _read_exclusions(reader: _Reader, all_s: list[_Sentence]) -> None:
+    """The circumstances in which a complaint is not accepted: the items of a list that
+    follows a heading or a lead-in sentence about what is not accepted."""
+    blocks = reader.doc.blocks
+    for i, block in enumerate(blocks):
+        lead = block.kind == "heading" or block.text.rstrip().endswith(":")
+        if not lead or not _EXCLUSION_HEADING.search(block.text):
+            continue
+        items: list[str] = []
+        for later in blocks[i + 1 :]:
+            if later.kind == "item":
+                items.append(later.text)
+            elif items or later.kind == "heading":
+                break
+        if items:
+            s = _Sentence(block.text, i, None)
+            reader.add("exclusions.grounds", items, s)
+            break
+    for s in _first(reader, all_s, r"own merits|individual circumstances|case by case"):
+        reader.add("exclusions.each_case_on_merits", True, s)
+        break
+    for s in _first(
+        reader,
+        all_s,
+        r"(?:decide|decline|refuse|unable)\s+(?:not\s+)?to\s+(?:accept|consider|investigate)"
+        r"|not (?:able to )?accept(?:ing)? (?:a|your|the) complaint",
+    ):
+        around = blocks[s.block].text
+        if re.search(r"explain|reasons?|tell you why", around, re.I) and re.search(
+            r"ombudsman", around, re.I
+        ):
+            reader.add("exclusions.refusal_explained_with_ombudsman_right", True, s)
+        break
+
+
+def _read_service_requests(reader: _Reader, all_s: list[_Sentence]) -> None:
+    for s in _first(reader, all_s, r"service requests?"):
+        t = s.text
+        if not re.search(r"\brecord|\bmonitor|\breview", t, re.I):
+            continue
+        if all(re.search(w, t, re.I) for w in (r"\brecord", r"\bmonitor", r"\breview")):
+            reader.add("service_requests.recorded_monitored_reviewed", True, s)
+        else:
+            reader.add(
+                "service_requests.recorded_monitored_reviewed",
+                False,
+                s,
+                note="service requests are not said to be recorded, monitored and reviewed "
+                "(only part of it)",
+            )
+        break
+    for s in _first(
+        reader,
+        all_s,
+        r"(?:open|outstanding|ongoing) service request|service request (?:is|was) "
+        r"(?:still )?(?:open|ongoing|outstanding)",
+    ):
+        if re.search(r"complain", s.text, re.I):
+            reader.add("service_requests.complaint_while_request_open", True, s)
+        break
+
+
+def _read_escalation_period(reader: _Reader, all_s: list[_Sentence]) -> None:
+    for s in all_s:
+        if not re.search(r"escalat|review|stage (?:2|two)", s.text, re.I):
+            continue
+        for p in periods(s.text):
+            before = s.text[max(0, p.start - 120) : p.start]
+            if _escalation_window(s.text, before, s.text[p.end :]):
+                reader.add("escalation_request_timescale", p.written, s)
+                return
+
+
+def _read_governance(reader: _Reader, all_s: list[_Sentence]) -> None:
+    """Roles and linked documents the policy names: kept as notes for the reviewer (they
+    are the organisation file's facts, or documents of their own)."""
+    found = (
+        ("member_responsible_for_complaints", r"member responsible for complaints|\bMRC\b"),
+        ("complaints_officer", r"complaints? (?:officer|lead|manager|resolution manager)"),
+        ("compensation_policy", r"compensation (?:policy|procedure|guidance)"),
+        (
+            "unacceptable_behaviour_policy",
+            r"(?:unacceptable|unreasonable) (?:behaviour|conduct) (?:policy|procedure)",
+        ),
+        ("reasonable_adjustments_policy", r"reasonable adjustments? (?:policy|procedure)"),
+        ("annual_report", r"annual (?:complaints )?(?:performance )?report|self-assessment"),
+    )
+    for name, pattern in found:
+        for s in _first(reader, all_s, pattern):
+            reader.add(
+                f"notes.{name}", True, s, note=f"the policy names its {name.replace('_', ' ')}"
+            )
+            break
+
+
 #: The facts the reader looks for; those it does not find are reported as silent.
 LOOKED_FOR = (
     "complaint_definition",
@@ -825,6 +957,9 @@ LOOKED_FOR = (
     "service_requests.distinguished_from_complaints",
     "exclusions.time_limit_months",
     "exclusions.time_limit_from_awareness",
+    "exclusions.grounds",
+    "service_requests.recorded_monitored_reviewed",
+    "escalation_request_timescale",
     "channels",
     "reasonable_adjustments",
     "ombudsman_right_explained",
@@ -851,6 +986,10 @@ def extract_policy(document: PolicyText) -> Extraction:
     _read_time_limit(reader, all_s)
     _read_ombudsman(reader, all_s)
     _read_access(reader, all_s)
+    _read_exclusions(reader, all_s)
+    _read_service_requests(reader, all_s)
+    _read_escalation_period(reader, all_s)
+    _read_governance(reader, all_s)
     silent = [p for p in LOOKED_FOR if p not in reader.said]
     if not by_stage:
         silent.append("stages")
