@@ -132,8 +132,8 @@ SPARSE: Spec = [
     ("h1", "Millbeck Housing Co-operative: raising a concern"),
     (
         "p",
-        "Members can raise concerns with the secretary at any meeting. The committee reads "
-        "every concern and decides what to do.",
+        "Members can raise complaints with the secretary at any meeting. The committee reads "
+        "every complaint and decides what to do.",
     ),
 ]
 

@@ -249,3 +249,23 @@ def test_read_policy_will_not_overwrite_its_document(
     before = doc.read_bytes()
     code, _, _err = _run(["read-policy", str(doc), "-o", str(doc)], capsys)
     assert code == EXIT_USAGE and doc.read_bytes() == before
+
+
+def test_a_docx_with_an_oversized_xml_part(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = build(COMPLIANT, tmp_path / "policy.docx")
+    monkeypatch.setattr(reader_structure, "MAX_XML_PART_BYTES", 500)
+    _refused(path, capsys, "bytes of XML; the limit is 500")
+
+
+def test_a_document_that_is_not_a_complaints_policy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A policy in Welsh (or any document that never mentions complaints) is refused once,
+    not reported as silent on every provision."""
+    path = tmp_path / "polisi.md"
+    path.write_text(
+        "# Polisi Cwynion\n\nByddwn yn ymateb o fewn 10 diwrnod gwaith.\n", encoding="utf-8"
+    )
+    _refused(path, capsys, "never mentions complaints", "in English")

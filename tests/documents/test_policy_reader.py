@@ -49,7 +49,7 @@ def test_word_numbering_lists_and_tables(tmp_path: Path) -> None:
     section and the item's number."""
     spec = [
         ("h1", "Policy"),
-        ("h2", "3 What we will not accept"),
+        ("h2", "3 Complaints we will not accept"),
         ("li", "Matters already decided by a court."),
         ("li", "Claims for damage that belong with an insurer."),
         ("h2", "4 Timescales"),
@@ -66,6 +66,7 @@ def test_word_numbering_lists_and_tables(tmp_path: Path) -> None:
     ]
     second = next(i for i, b in enumerate(doc.blocks) if b.text.startswith("Claims"))
     assert doc.place(second) == "3, 2"
+    assert doc.blocks[1].text == "Complaints we will not accept"
     rows = [b.text for b in doc.blocks if b.kind == "row"]
     assert rows[1] == "Stage 1 | 5 working days | 10 working days"
     policy = read_policy_document(path).policy()

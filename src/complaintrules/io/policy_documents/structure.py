@@ -33,6 +33,9 @@ __all__ = [
 DOCUMENT_SUFFIXES = (".docx", ".pdf", ".html", ".htm", ".md", ".markdown", ".txt")
 #: Most bytes the parts of a .docx may expand to: a "zip bomb" is refused before unpacking.
 MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+#: Most bytes one XML part of a .docx may hold (its text is parsed whole; a 100-page
+#: policy's document.xml is a few megabytes).
+MAX_XML_PART_BYTES = 64 * 1024 * 1024
 #: Most pages of a PDF read (a policy runs to tens of pages).
 MAX_PDF_PAGES = 1000
 
@@ -183,6 +186,14 @@ def read_policy_text(path: str | Path) -> PolicyText:
             doc = _read_plain(p, text)
     if not any(b.text for b in doc.blocks):
         raise _refuse(p, f"no text found in the {suffix} document; expected a policy's text")
+    if not re.search(r"complain", doc.text, re.I):
+        # Nothing could be read as a complaints policy (another document, or another
+        # language): say so once, rather than report every provision as unsaid.
+        raise _refuse(
+            p,
+            "the document never mentions complaints; expected a complaints policy written "
+            "in English",
+        )
     return doc
 
 
@@ -426,8 +437,12 @@ def _open_docx(path: Path, data: bytes) -> Any:
     unpack to more than :data:`MAX_UNPACKED_BYTES`."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-            names = set(archive.namelist())
+            infos = archive.infolist()
+            unpacked = sum(info.file_size for info in infos)
+            names = {info.filename for info in infos}
+            biggest_xml = max(
+                (i.file_size for i in infos if i.filename.endswith((".xml", ".rels"))), default=0
+            )
     except (zipfile.BadZipFile, OSError, ValueError):
         raise _refuse(
             path,
@@ -439,6 +454,12 @@ def _open_docx(path: Path, data: bytes) -> Any:
             path,
             f"the .docx would unpack to {unpacked} bytes; the limit is {MAX_UNPACKED_BYTES} "
             "(refused as a possible zip bomb)",
+        )
+    if biggest_xml > MAX_XML_PART_BYTES:
+        raise _refuse(
+            path,
+            f"a part of the .docx would unpack to {biggest_xml} bytes of XML; the limit is "
+            f"{MAX_XML_PART_BYTES}",
         )
     if "word/document.xml" not in names:
         raise _refuse(path, "a zip archive without word/document.xml; expected a Word document")
