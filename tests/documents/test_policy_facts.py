@@ -142,6 +142,8 @@ def test_response_timescales_with_their_units(
         ("of the complaint being logged", "logging"),
         ("from our acknowledgement", "acknowledgement"),
         ("of your request to escalate", "escalation_request"),
+        ("of receiving your escalation request", "escalation_request"),
+        ("of acknowledging your escalation request", "acknowledgement"),
     ],
 )
 def test_what_starts_the_response_clock(tmp_path: Path, after: str, clock: str) -> None:

@@ -290,6 +290,10 @@ def clock_start(after: str) -> str | None:
         r"\s*(?:[a-z]+\s+){0,2}?(?:of|from|after|following|since|once|beginning)\b", head
     ):
         return None
+    escalation = re.search(_CLOCKS[0][1], head[:80])
+    acknowledged = re.search(_CLOCKS[1][1], head[:80])
+    if escalation and not (acknowledged and acknowledged.start() < escalation.start()):
+        return _CLOCKS[0][0]  # "of receiving your escalation request" counts from the request
     best: tuple[int, str] | None = None
     for name, pattern in _CLOCKS:
         m = re.search(pattern, head)
