@@ -134,3 +134,66 @@ def test_a_forty_page_policy_reads_in_under_two_seconds(tmp_path: Path) -> None:
         elapsed = time.perf_counter() - started
         assert extraction.fact("stages[1].respond_working_days").value == 10  # type: ignore[union-attr]
         assert elapsed < 2.0, (fmt, elapsed)
+
+
+def test_word_heading_numbering_in_the_styles(tmp_path: Path) -> None:
+    """Headings numbered by Word itself (multi-level numbering attached to the heading
+    styles, as most Word policies are): the numbers are counted as Word shows them."""
+    import docx
+    from lxml import etree
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(
+        0,
+        etree.fromstring(
+            f'<w:abstractNum xmlns:w="{w}" w:abstractNumId="90">'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+            '<w:lvlText w:val="%1"/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+            '<w:lvlText w:val="%1.%2"/></w:lvl></w:abstractNum>'
+        ),
+    )
+    numbering.append(
+        etree.fromstring(f'<w:num xmlns:w="{w}" w:numId="90"><w:abstractNumId w:val="90"/></w:num>')
+    )
+    for style, level in (("Heading 1", 0), ("Heading 2", 1)):
+        element = document.styles[style].element
+        p_pr = element.find(f"{{{w}}}pPr")
+        if p_pr is None:
+            p_pr = etree.SubElement(element, f"{{{w}}}pPr")
+        p_pr.insert(
+            0,
+            etree.fromstring(
+                f'<w:numPr xmlns:w="{w}"><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'
+            ),
+        )
+    document.add_heading("Oakhill Homes Complaints Policy", 0)
+    document.add_heading("Stage 1", 1)
+    document.add_heading("Acknowledging complaints", 2)
+    document.add_paragraph("We will acknowledge your complaint within 5 working days.")
+    document.add_heading("Responding", 2)
+    document.add_paragraph("We will respond within 10 working days of acknowledging it.")
+    document.add_heading("Stage 2", 1)
+    document.add_heading("Responding", 2)
+    document.add_paragraph("We will respond within 20 working days of the escalation request.")
+    path = tmp_path / "policy.docx"
+    document.save(str(path))
+
+    doc = read_policy_text(path)
+    headings = [(b.number, b.text) for b in doc.blocks if b.kind == "heading"]
+    assert headings == [
+        (None, "Oakhill Homes Complaints Policy"),
+        ("1", "Stage 1"),
+        ("1.1", "Acknowledging complaints"),
+        ("1.2", "Responding"),
+        ("2", "Stage 2"),
+        ("2.1", "Responding"),
+    ]
+    extraction = read_policy_document(path)
+    assert extraction.citations()["stages[1].respond_working_days"] == (
+        "Oakhill Homes Complaints Policy, 1.2, paragraph 1: 'We will respond within 10 "
+        "working days of acknowledging it.'"
+    )
+    assert extraction.policy().stage(2).respond_working_days == 20  # type: ignore[union-attr]
