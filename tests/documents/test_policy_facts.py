@@ -4,10 +4,12 @@ otherwise, and one that is silent, with the words each reading rests on."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from complaintrules import Engine
 from complaintrules.io.policy_documents import Extraction, State, read_policy_document
 from complaintrules.io.policy_documents.extract import (
     most_working_days,
@@ -503,3 +505,59 @@ def test_a_web_page_in_its_own_style(tmp_path: Path) -> None:
     assert value(e, "escalation_request_timescale") == "15 working days"
     place = e.fact("stages[2].different_handler").citation.place  # type: ignore[union-attr]
     assert place == "'Stage two', paragraph 3"
+
+
+# -- what a response letter states -------------------------------------------------------
+
+
+def test_a_response_letter_listing_every_item(tmp_path: Path) -> None:
+    blocks = [
+        ("h2", "3 Stage 1"),
+        ("p", "3.4 Our response will set out:"),
+        ("li", "the stage your complaint is at;"),
+        ("li", "what your complaint is about, as we have defined it;"),
+        ("li", "our decision and the reasons for it;"),
+        ("li", "anything we will do to put things right;"),
+        ("li", "details of any outstanding actions; and"),
+        ("li", "how to escalate, including to the Housing Ombudsman."),
+    ]
+    e = read(tmp_path, blocks, "docx")
+    assert value(e, "stages[1].response_contents") == [
+        "stage",
+        "complaint_definition",
+        "decision",
+        "reasons",
+        "remedy",
+        "outstanding_actions",
+        "escalation_route",
+    ]
+    assert e.fact("stages[1].response_contents").note is None  # type: ignore[union-attr]
+
+
+def test_a_partial_list_of_response_contents_is_read_as_partial(tmp_path: Path) -> None:
+    blocks = [
+        ("h2", "3 Stage 1"),
+        (
+            "p",
+            "3.4 The response letter will explain our decision, the reasons for it and how "
+            "to escalate.",
+        ),
+    ]
+    e = read(tmp_path, blocks)
+    fact = e.fact("stages[1].response_contents")
+    assert fact is not None and fact.value == ["decision", "reasons", "escalation_route"]
+    assert fact.note == (
+        "the letter's contents as listed leave out: stage, complaint_definition, remedy, "
+        "outstanding_actions"
+    )
+    verdicts = {
+        f.rule_id: f.verdict.value
+        for f in Engine().evaluate_policy(e.policy(), on=date(2025, 1, 1)).findings
+    }
+    assert verdicts["CHC24-6.9"] == "fail"
+
+
+def test_no_word_on_the_letter_is_silent(tmp_path: Path) -> None:
+    e = read(tmp_path, TWO_STAGES)
+    assert e.fact("stages[1].response_contents") is None
+    assert e.policy().stage(1).response_contents is None  # type: ignore[union-attr]

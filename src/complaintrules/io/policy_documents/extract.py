@@ -852,6 +852,65 @@ def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
             break
 
 
+#: What a response letter states, by the words a policy uses for each item (the model's
+#: names for the Code's list).
+_CONTENTS = (
+    (
+        "stage",
+        r"\bstage (?:the complaint|it|your complaint) (?:is|was) (?:at|considered)|"
+        r"which stage|the complaint stage|the stage (?:of|reached)",
+    ),
+    (
+        "complaint_definition",
+        r"(?:definition|summary) of (?:the|your) complaint|what (?:the|your) "
+        r"complaint is about|the complaint as we (?:understand|have defined)|how we (?:defined|"
+        r"understood) (?:it|the complaint|your complaint)",
+    ),
+    ("decision", r"\bdecision|\boutcome|\buph(?:eld|old)|\bfindings?\b"),
+    ("reasons", r"\breasons?\b|\bwhy we\b"),
+    ("remedy", r"\bremed|put (?:things|it|matters) right|compensation|apolog"),
+    (
+        "outstanding_actions",
+        r"outstanding|actions? (?:still )?to be (?:taken|completed)|"
+        r"(?:remaining|further|follow[- ]on) actions?",
+    ),
+    (
+        "escalation_route",
+        r"escalat|next stage|housing ombudsman|take (?:it|your complaint|the "
+        r"matter) further",
+    ),
+)
+_LETTER = re.compile(
+    r"\b(?:response|reply|letter|decision)s?\s+(?:will|must|should|is to|shall)\s+"
+    r"(?:also\s+)?(?:include|set out|tell you|explain|contain|cover|confirm|state|give)",
+    re.I,
+)
+
+
+def _read_response_contents(reader: _Reader, n: int, stage_sentences: list[_Sentence]) -> None:
+    """The items the policy says a stage's response letter states, from a sentence about
+    the letter and the list that may follow it."""
+    blocks = reader.doc.blocks
+    for s in stage_sentences:
+        if not _LETTER.search(s.text):
+            continue
+        text = s.text
+        if s.text.rstrip().endswith(":"):
+            for later in blocks[s.block + 1 :]:
+                if later.kind != "item":
+                    break
+                text += " " + later.text
+        items = [name for name, pattern in _CONTENTS if re.search(pattern, text, re.I)]
+        if len(items) < 2:
+            continue  # a sentence that mentions the letter, not its contents
+        missing = [name for name, _ in _CONTENTS if name not in items]
+        note = (
+            f"the letter's contents as listed leave out: {', '.join(missing)}" if missing else None
+        )
+        reader.add(f"stages[{n}].response_contents", items, s, note=note)
+        return
+
+
 _EXCLUSION_HEADING = re.compile(
     r"\b(?:not|won't|cannot|can't|unable to)\s+(?:be\s+)?(?:accept|consider|deal|investigat|"
     r"handle)|exclu|outside (?:of )?(?:this|the|our) (?:policy|procedure)|not covered",
@@ -986,6 +1045,7 @@ def extract_policy(document: PolicyText) -> Extraction:
     for n in sorted(by_stage):
         _read_timescales(reader, n, by_stage[n])
         _read_stage_terms(reader, n, by_stage[n])
+        _read_response_contents(reader, n, by_stage[n])
     _read_definitions(reader, all_s)
     _read_time_limit(reader, all_s)
     _read_ombudsman(reader, all_s)
