@@ -561,3 +561,46 @@ def test_no_word_on_the_letter_is_silent(tmp_path: Path) -> None:
     e = read(tmp_path, TWO_STAGES)
     assert e.fact("stages[1].response_contents") is None
     assert e.policy().stage(1).response_contents is None  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "path", "expected"),
+    [
+        ("You may bring someone to accompany you at any meeting.", "accompanied_at_meetings", True),
+        ("Residents cannot be accompanied at meetings.", "accompanied_at_meetings", False),
+        ("We have one complaints policy for all our services.", "single_policy", True),
+        (
+            "Complaints about our contractors go through this same two-stage process.",
+            "third_parties.handled_within_same_stages",
+            True,
+        ),
+        (
+            "Where a response will be late we agree with you how often we will update you.",
+            "update_frequency_agreed_when_late",
+            True,
+        ),
+        (
+            "When deciding on a remedy we consider the Ombudsman's remedies guidance.",
+            "remedies_guidance_considered",
+            True,
+        ),
+        (
+            "Any restrictions on contact are reviewed every six months.",
+            "unacceptable_behaviour.restrictions_reviewed",
+            True,
+        ),
+    ],
+)
+def test_further_commitments(tmp_path: Path, sentence: str, path: str, expected: bool) -> None:
+    e = read(
+        tmp_path,
+        [
+            ("h2", "9 Other commitments"),
+            ("p", f"9.1 {sentence}"),
+            ("p", "9.2 We learn from every complaint."),
+        ],
+    )
+    assert value(e, path) is expected
+    assert e.fact(path).citation.place == "9.1"  # type: ignore[union-attr]
+    if not expected:
+        assert state(e, path) is State.SAYS_OTHERWISE

@@ -839,17 +839,55 @@ def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
             r"persistent (?:and|or) unreasonable",
         ),
         ("unacceptable_behaviour.equality_act_regard", r"equality act"),
+        ("unacceptable_behaviour.restrictions_reviewed", r"restrictions?[^.]{0,80}\breview"),
+        ("accompanied_at_meetings", r"\baccompan(?:y|ied)\b"),
+        ("remedies_guidance_considered", r"remed(?:ies|y) guidance|guidance on remedies"),
+        (
+            "update_frequency_agreed_when_late",
+            r"agree (?:with you )?how (?:often|frequently)|(?:agree|set) (?:a |the )?"
+            r"frequency of (?:updates|contact)",
+        ),
+        (
+            "third_parties.handled_within_same_stages",
+            r"(?:contractors?|third part(?:y|ies)|partners?|agents?)\b[^.]{0,100}\b(?:same|this|"
+            r"our) (?:two[- ]stage )?(?:complaints )?(?:policy|process|procedure|stages)",
+        ),
+        (
+            "survey_feedback_signposts_complaints",
+            r"surveys?\b[^.]{0,100}(?:how to (?:make a )?complain|complaints? (?:process|policy))",
+        ),
+        (
+            "offers_choice_to_complain",
+            r"(?:choice|option|ask (?:you|residents?) (?:whether|if) (?:you|they) (?:want|wish))"
+            r"[^.]{0,80}complain",
+        ),
+        ("single_policy", r"\b(?:one|single) (?:complaints )?(?:policy|procedure)\b"),
+        (
+            "respond_when_answer_known",
+            r"as soon as (?:we (?:know|have) (?:the )?answer|an answer is (?:known|available))",
+        ),
     )
     for path, pattern in simple:
         for s in _first(reader, all_s, pattern):
+            match = re.search(pattern, s.text, re.I)
+            before = s.text[: match.start()] if match else ""
             if re.search(r"\b(?:not|never)\s+(?:accept|allow|take)\b", s.text, re.I) and path in (
                 "representatives_allowed",
                 "social_media_complaints",
             ):
                 reader.add(path, False, s)
+            elif _NEGATED_BEFORE.search(before) and not path.startswith("no_detriment"):
+                reader.add(path, False, s)  # "you cannot be accompanied": says otherwise
             else:
                 reader.add(path, True, s)
             break
+
+
+_NEGATED_BEFORE = re.compile(
+    r"\b(?:cannot|can't|will not|won't|do not|does not|are not|is not|may not|not be|never)"
+    r"\s+(?:\w+\s+){0,2}$",
+    re.I,
+)
 
 
 #: What a response letter states, by the words a policy uses for each item (the model's
