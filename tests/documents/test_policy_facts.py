@@ -166,6 +166,7 @@ def test_a_clock_that_starts_at_allocation_is_reported_not_guessed(tmp_path: Pat
     assert e.policy().stage(1).respond_from is None  # type: ignore[union-attr]
     note = e.fact("notes.stage_1_clock")
     assert note is not None and note.value == "allocation" and note.citation is not None
+    assert e.fact("stages[1].respond_from") is None  # not listed as silent: the note says it
 
 
 def test_a_clock_the_policy_does_not_name_is_silent(tmp_path: Path) -> None:

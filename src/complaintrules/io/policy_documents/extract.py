@@ -1096,7 +1096,10 @@ def extract_policy(document: PolicyText) -> Extraction:
     if not by_stage:
         silent.append("stages")
     for n in sorted(by_stage):
-        silent += [f"stages[{n}].{k}" for k in _PER_STAGE if f"stages[{n}].{k}" not in reader.said]
+        said = reader.said | (
+            {f"stages[{n}].respond_from"} if f"notes.stage_{n}_clock" in reader.said else set()
+        )
+        silent += [f"stages[{n}].{k}" for k in _PER_STAGE if f"stages[{n}].{k}" not in said]
     for path in silent:
         reader.facts.append(Fact(path, None, State.SILENT))
     return Extraction(document, reader.facts)
