@@ -197,3 +197,51 @@ def test_word_heading_numbering_in_the_styles(tmp_path: Path) -> None:
         "working days of acknowledging it.'"
     )
     assert extraction.policy().stage(2).respond_working_days == 20  # type: ignore[union-attr]
+
+
+def test_pdf_page_furniture_is_not_read_as_the_policy(tmp_path: Path) -> None:
+    """A running header and "Page N of M" footers on every page are dropped, so they do not
+    break a paragraph that runs over a page."""
+    from .builders import pdf_bytes
+
+    header = "Oakhill Homes - Complaints Policy v2"
+    pages = [
+        [header, "4 Stage 1", "4.1 We will respond within ten", "Page 1 of 3"],
+        [header, "working days of acknowledging your complaint.", "5 Stage 2", "Page 2 of 3"],
+        [
+            header,
+            "5.1 We will respond within 20 working days of",
+            "the escalation request.",
+            "Page 3 of 3",
+        ],
+    ]
+    path = tmp_path / "policy.pdf"
+    path.write_bytes(pdf_bytes(pages, title="Oakhill Homes Complaints Policy"))
+    doc = read_policy_text(path)
+    assert all("Page" not in b.text and header not in b.text for b in doc.blocks)
+    extraction = read_policy_document(path)
+    fact = extraction.fact("stages[1].respond_working_days")
+    assert fact is not None and fact.value == 10
+    assert fact.citation is not None and fact.citation.quote == (
+        "We will respond within ten working days of acknowledging your complaint."
+    )
+    assert extraction.policy().stage(2).respond_working_days == 20  # type: ignore[union-attr]
+
+
+def test_word_content_controls_are_read(tmp_path: Path) -> None:
+    """Paragraphs inside a content control (as templates and cover pages have) are read."""
+    import docx
+    from lxml import etree
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    document = docx.Document()
+    document.add_heading("Stage 1", 1)
+    body = document.element.body
+    sdt = etree.fromstring(
+        f'<w:sdt xmlns:w="{w}"><w:sdtContent><w:p><w:r><w:t>We will respond within 10 '
+        "working days of acknowledging your complaint.</w:t></w:r></w:p></w:sdtContent></w:sdt>"
+    )
+    body.insert(len(body) - 1, sdt)  # before the section properties
+    path = tmp_path / "policy.docx"
+    document.save(str(path))
+    assert read_policy_document(path).policy().stage(1).respond_working_days == 10  # type: ignore[union-attr]

@@ -215,13 +215,18 @@ def _blocks_from_lines(lines: list[str]) -> list[Block]:
             blocks.append(Block(current_kind, _clean(" ".join(current)), current_number))
         current, current_number, current_kind = [], None, "paragraph"
 
-    for raw in lines:
+    for at, raw in enumerate(lines):
         line = _clean(raw)
         if not line:
             flush()
             continue
         number, rest = _split_number(line)
-        is_short = len(line) <= 70 and not line.endswith((".", ",", ";", ":"))
+        following = _clean(lines[at + 1]) if at + 1 < len(lines) else ""
+        is_short = (
+            len(line) <= 70
+            and not line.endswith((".", ",", ";", ":"))
+            and not following[:1].islower()  # a wrapped line the next one continues
+        )
         if is_short and (number is not None or _STAGE_HEAD.match(line) or line.isupper()):
             flush()
             level = number.count(".") + 2 if number else 1
@@ -600,8 +605,7 @@ def _read_docx(path: Path, data: bytes) -> PolicyText:
     numbering = _WordNumbering(document)
     styles = _style_info(document)
     blocks: list[Block] = []
-    body = document.element.body
-    for child in body.iterchildren():
+    for child in _body_elements(document.element.body):
         if child.tag == f"{_W}p":
             _docx_paragraph(child, numbering, styles, blocks)
         elif child.tag == f"{_W}tbl":
@@ -617,6 +621,20 @@ def _read_docx(path: Path, data: bytes) -> PolicyText:
         (b.text for b in blocks if b.kind == "heading"), None
     )
     return PolicyText(str(path), title or None, blocks)
+
+
+def _body_elements(parent: Any) -> Any:
+    """The body's paragraphs and tables in order, including those inside content controls
+    (a cover page or a template's fields wrap their paragraphs in one)."""
+    for child in parent.iterchildren():
+        if child.tag == f"{_W}sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                yield from _body_elements(content)
+        elif child.tag == f"{_W}customXml":
+            yield from _body_elements(child)
+        else:
+            yield child
 
 
 def _docx_paragraph(
@@ -694,10 +712,10 @@ def _read_pdf_pages(path: Path, pypdf: Any, read_error: type[Exception], data: b
         pages = reader.pages
         if len(pages) > MAX_PDF_PAGES:
             raise _refuse(path, f"{len(pages)} pages; the limit is {MAX_PDF_PAGES}")
+        page_lines = [(page.extract_text() or "").splitlines() for page in pages]
         lines: list[str] = []
-        for page in pages:
-            lines.extend((page.extract_text() or "").splitlines())
-            lines.append("")
+        for text in _without_running_lines(page_lines):
+            lines.extend(text)  # a page break is not a paragraph break: text runs on
         title = None
         meta = reader.metadata
         if meta is not None and meta.title:
@@ -719,6 +737,35 @@ def _read_pdf_pages(path: Path, pypdf: Any, read_error: type[Exception], data: b
     blocks = _blocks_from_lines(_join_pdf_lines(lines))
     title = title or next((b.text for b in blocks if b.kind == "heading"), None)
     return PolicyText(str(path), title, blocks)
+
+
+_PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}\s*(?:(?:of|/)\s*\d{1,4})?\s*$", re.I)
+
+
+def _without_running_lines(pages: list[list[str]]) -> list[list[str]]:
+    """Pages without their page numbers and running headers or footers: a line at the top
+    or bottom of a page that recurs (page numbers aside) on at least half the pages, when there
+    are three or more, is the page's furniture, not the policy's text."""
+
+    def key(line: str) -> str:
+        return re.sub(r"page\s*\d+(?:\s*(?:of|/)\s*\d+)?", "page #", _clean(line).lower())
+
+    edges: dict[str, int] = {}
+    for lines in pages:
+        ends = {key(x) for x in [*lines[:2], *lines[-2:]] if x.strip()}
+        for k in ends:
+            edges[k] = edges.get(k, 0) + 1
+    running = {k for k, n in edges.items() if len(pages) >= 3 and n * 2 >= len(pages)}
+    out = []
+    for lines in pages:
+        kept = [
+            x
+            for i, x in enumerate(lines)
+            if not _PAGE_NUMBER.match(x)
+            and not ((i < 2 or i >= len(lines) - 2) and key(x) in running)
+        ]
+        out.append(kept)
+    return out
 
 
 def _join_pdf_lines(lines: list[str]) -> list[str]:
