@@ -605,3 +605,35 @@ def test_further_commitments(tmp_path: Path, sentence: str, path: str, expected:
     assert e.fact(path).citation.place == "9.1"  # type: ignore[union-attr]
     if not expected:
         assert state(e, path) is State.SAYS_OTHERWISE
+
+
+def test_a_page_of_unwrapped_lines_with_stages_named_in_its_sentences(tmp_path: Path) -> None:
+    """Plain text copied from a web page: one paragraph a line, no headings; the stage a
+    sentence is about is the one the text last turned to."""
+    path = tmp_path / "page.txt"
+    path.write_text(
+        "How we deal with complaints\n"
+        "Stage 1: your complaint is logged by our customer team, who will acknowledge it "
+        "within 5 working days of receiving it and tell you who is looking into it.\n"
+        "A full reply will follow within 10 working days of that acknowledgement; if that is "
+        "not possible we will tell you why and the new date, which will not exceed a further "
+        "10 days without good reason.\n"
+        "Stage 2: if you remain unhappy you can ask for a review within 20 working days of our "
+        "stage 1 reply, and someone who was not involved before will reply within 20 working "
+        "days of your request.\n"
+        "We aim for any delay to be a maximum of 10 more working days, although it may be "
+        "extended.\n",
+        encoding="utf-8",
+    )
+    e = read_policy_document(path)
+    one, two = e.policy().stage(1), e.policy().stage(2)
+    assert one is not None and two is not None
+    assert (one.acknowledge_working_days, one.respond_working_days) == (5, 10)
+    assert one.extension is not None and one.extension.max_working_days == 10
+    assert one.extension.beyond_max_only_with_good_reason is True
+    assert two.respond_working_days == 20 and two.different_handler is True
+    assert value(e, "escalation_request_timescale") == "20 working days"
+    aimed = e.fact("stages[2].extension.max_working_days")
+    assert aimed is not None and aimed.hedged and aimed.state is State.SILENT
+    place = e.fact("stages[1].respond_working_days").citation.place  # type: ignore[union-attr]
+    assert place == "'How we deal with complaints', paragraph 2"

@@ -268,7 +268,7 @@ def periods(sentence: str) -> list[Period]:
 
 
 _HEDGE = re.compile(
-    r"\b(aim(?:s|ing)? to|will try|try to|endeavour|seek to|normally|usually|typically|"
+    r"\b(aim(?:s|ing)? (?:to|for)|will try|try to|endeavour|seek to|normally|usually|typically|"
     r"generally|where(?:ver)? possible|if possible|as far as possible|target|expect to|"
     r"should be able)\b",
     re.I,
@@ -413,18 +413,31 @@ def _row_sentence(blocks: list[Block], i: int) -> str:
     )
 
 
+_ABOUT_ESCALATING = re.compile(
+    r"escalat|not (?:happy|satisfied)|unhappy|dissatisfied|next stage|move (?:on )?to", re.I
+)
+
+
 def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, list[_Sentence]]:
     """The stages the document names, in order, and the sentences about each."""
     if not reader.stage_names:
-        # No stage headings: stages named in sentences ("Stage 1: ...", table rows).
+        # No stage headings: the stages the sentences name, in the order they come. A
+        # sentence that opens with a stage ("Stage 1: ...", a table row) or speaks of one
+        # stage alone sets the stage the following sentences are about, until another does.
+        running: int | None = None
         for s in all_sentences:
             if _NEGATED_STAGE.search(s.text):
                 continue
             numbers = _stage_numbers(s.text)
-            if len(numbers) == 1 and re.match(r"\s*stage\s+\w+\s*[:|(\-–]", s.text, re.I):
-                reader.stage_names.setdefault(numbers[0], (s.text.split("|")[0][:60], s.block))
-                if numbers[0] == 0 or _INFORMAL.search(s.text[:80]):
-                    reader.informal.add(numbers[0])
+            lead = re.match(r"\s*(stage\s+\w+)\s*[:|(\-–]", s.text, re.I)
+            for n in numbers:
+                name = lead.group(1) if lead and len(numbers) >= 1 and n == numbers[0] else None
+                reader.stage_names.setdefault(n, (name or f"Stage {n}", s.block))
+                if n == 0 or (lead and _INFORMAL.search(s.text[:80])):
+                    reader.informal.add(n)
+            if (lead and numbers) or (len(numbers) == 1 and not _ABOUT_ESCALATING.search(s.text)):
+                running = numbers[0]
+            s.stage = running
     if reader.stage_names and 0 not in reader.stage_names:
         # An informal or frontline step the document describes before stage 1 is a stage,
         # numbered or not (the Code counts steps, not the labels a policy gives them).
@@ -461,7 +474,8 @@ def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, l
 
 _ACK = re.compile(r"acknowledg", re.I)
 _EXT = re.compile(
-    r"\b(extend|extension|more time|further time|longer than|(?:need|needs|take|takes) longer)\b",
+    r"\b(extend(?:s|ed|ing)?|extensions?|more time|further time|longer than|"
+    r"(?:need|needs|take|takes) longer|(?:exceed|more than|up to|by) a further)\b",
     re.I,
 )
 _RESPOND = re.compile(
@@ -482,8 +496,9 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
         if _EXT.search(text):
             ext_seen.append(s)
             if found:
-                _extension_cap(reader, n, s, found, hedged)
-                continue
+                cap_at = _extension_cap(reader, n, s, found, hedged)
+                # before the cap, the sentence may state the timescale it extends
+                found = [p for p in found if cap_at is not None and p.end <= cap_at]
         for p in found:
             before = text[max(0, p.start - 120) : p.start]
             after = text[p.end :]
@@ -571,7 +586,8 @@ _CAP = re.compile(
 
 def _extension_cap(
     reader: _Reader, n: int, s: _Sentence, found: list[Period], hedged: bool
-) -> None:
+) -> int | None:
+    """Read the cap an extension sentence states; where its period starts, or None."""
     path = f"stages[{n}].extension.max_working_days"
     for p in found:
         if p.unit == "months":
@@ -591,7 +607,8 @@ def _extension_cap(
         else:
             note = None if p.unit == "working days" else f"written as {p.written}"
             reader.add(path, p.working_days, s, note=note)
-        return
+        return max(0, p.start - 40) + cap.start()
+    return None
 
 
 def _extension_terms(reader: _Reader, n: int, ext: list[_Sentence]) -> None:

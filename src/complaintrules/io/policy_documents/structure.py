@@ -259,7 +259,12 @@ def _blocks_from_lines(lines: list[str]) -> list[Block]:
 
 
 def _read_plain(path: Path, text: str) -> PolicyText:
-    blocks = _blocks_from_lines(text.splitlines())
+    lines = text.splitlines()
+    if any(len(line) > 150 for line in lines):
+        # Lines are not wrapped (text copied from a page or saved from a word processor):
+        # each line is a paragraph of its own.
+        lines = [x for line in lines for x in (line, "")]
+    blocks = _blocks_from_lines(lines)
     title = next((b.text for b in blocks if b.kind == "heading"), None)
     return PolicyText(str(path), title, blocks)
 
