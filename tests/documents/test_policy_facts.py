@@ -637,3 +637,84 @@ def test_a_page_of_unwrapped_lines_with_stages_named_in_its_sentences(tmp_path: 
     assert aimed is not None and aimed.hedged and aimed.state is State.SILENT
     place = e.fact("stages[1].respond_working_days").citation.place  # type: ignore[union-attr]
     assert place == "'How we deal with complaints', paragraph 2"
+
+
+# -- phrasings met in published policies (in our own words) -----------------------------
+
+
+def test_an_acknowledgement_in_other_words(tmp_path: Path) -> None:
+    blocks = [
+        ("h2", "Stage 1"),
+        (
+            "p",
+            "Someone from the team will let you know we have received your complaint within "
+            "3 working days.",
+        ),
+        ("h2", "Stage 2"),
+        ("p", "Within five working days your review request will be logged and acknowledged."),
+    ]
+    e = read(tmp_path, blocks)
+    assert value(e, "stages[1].acknowledge_working_days") == 3
+    assert value(e, "stages[2].acknowledge_working_days") == 5
+    assert state(e, "stages[2].respond_working_days") is State.SILENT
+
+
+def test_an_acknowledgement_stated_for_every_complaint_is_stage_ones(tmp_path: Path) -> None:
+    blocks = [
+        ("h2", "Making a complaint"),
+        ("li", "Call, write or email us."),
+        ("li", "We will acknowledge what you send us within 5 working days."),
+        *TWO_STAGES,
+    ]
+    e = read(tmp_path, blocks)
+    assert value(e, "stages[1].acknowledge_working_days") == 5
+    assert state(e, "stages[2].acknowledge_working_days") is State.SILENT
+
+
+def test_reasons_asked_for_in_the_stage_before(tmp_path: Path) -> None:
+    blocks = [
+        ("h2", "Stage 1"),
+        ("p", "We will reply within 10 working days of acknowledging your complaint."),
+        (
+            "p",
+            "If you are still unhappy, please tell us why and we will pass your complaint to "
+            "stage 2.",
+        ),
+        ("h2", "Stage 2"),
+        ("p", "A senior manager will reply within 20 working days of your escalation request."),
+    ]
+    e = read(tmp_path, blocks, "pdf")
+    assert value(e, "stages[2].escalation_reasons_required") is True
+    assert state(e, "stages[2].escalation_reasons_required") is State.SAYS_OTHERWISE
+    assert e.fact("stages[2].escalation_reasons_required").citation.quote.startswith(  # type: ignore[union-attr]
+        "If you are still unhappy, please tell us why"
+    )
+
+
+def test_an_extension_set_out_as_a_list(tmp_path: Path) -> None:
+    blocks = [
+        ("h2", "Stage one"),
+        ("li", "We will reply within 10 working days of the acknowledgement."),
+        ("li", "If we need longer we will agree it with you and extend by up to 10 more days."),
+        ("li", "Any further extension beyond that will need your agreement."),
+        ("li", "Our letter about the delay will give the Housing Ombudsman's contact details."),
+    ]
+    e = read(tmp_path, blocks, "html")
+    ext = e.policy().stage(1).extension  # type: ignore[union-attr]
+    assert ext is not None and ext.max_working_days == 10
+    assert ext.ombudsman_details_given is True
+    assert ext.agreed_with_resident_beyond_max is True
+    assert value(e, "stages[1].respond_working_days") == 10
+
+
+def test_a_letter_described_in_a_longer_sentence(tmp_path: Path) -> None:
+    blocks = [
+        ("h2", "3 Stage 1"),
+        (
+            "p",
+            "3.2 The officer writes a response which will set out the outcome and the reasons "
+            "for it.",
+        ),
+    ]
+    e = read(tmp_path, blocks)
+    assert value(e, "stages[1].response_contents") == ["decision", "reasons"]

@@ -268,7 +268,8 @@ def periods(sentence: str) -> list[Period]:
 
 
 _HEDGE = re.compile(
-    r"\b(aim(?:s|ing)? (?:to|for)|will try|try to|endeavour|seek to|normally|usually|typically|"
+    r"\b(aim(?:s|ing)? (?:to|for)|(?:our|the) aim is|will try|try to|endeavour|seek to|"
+    r"normally|usually|typically|"
     r"generally|where(?:ver)? possible|if possible|as far as possible|target|expect to|"
     r"should be able)\b",
     re.I,
@@ -472,14 +473,20 @@ def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, l
     return by_stage
 
 
-_ACK = re.compile(r"acknowledg", re.I)
+_ACK = re.compile(
+    r"acknowledg|let you know (?:that )?(?:we|they)(?: have|'ve) (?:received|got)|confirm "
+    r"(?:that )?(?:we|they)(?: have|'ve) received|confirm receipt",
+    re.I,
+)
 _EXT = re.compile(
     r"\b(extend(?:s|ed|ing)?|extensions?|more time|further time|longer than|"
     r"(?:need|needs|take|takes) longer|(?:exceed|more than|up to|by) a further)\b",
     re.I,
 )
 _RESPOND = re.compile(
-    r"\b(respon[sd]|repl(?:y|ies)|decision|resolve|answer|outcome|investigat|review)", re.I
+    r"\b(respon[sd]|repl(?:y|ies)|decision|resolve|answer|outcome|investigat|review|"
+    r"provide|send|issue|deliver)",
+    re.I,
 )
 _RESIDENT_ASKS = re.compile(
     r"\b(you|residents?|customers?|tenants?)\s+(?:can|may|must|should|will need to|have|need)\b",
@@ -511,10 +518,22 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
             respond = [m.end() for m in _RESPOND.finditer(before)]
             if ack and (not respond or ack[-1] > respond[-1]):
                 _timescale(reader, n, "acknowledge", s, p, hedged, None)
-            elif respond or _RESPOND.search(after[:40]):
+            elif respond:
+                _timescale(reader, n, "respond", s, p, hedged, clock_start(after))
+            elif clock_start(after) is None and _ACK.search(after[:60]):
+                # "within five working days your case will be logged and acknowledged"
+                _timescale(reader, n, "acknowledge", s, p, hedged, None)
+            elif _RESPOND.search(after[:40]) or clock_start(after) is not None:
                 _timescale(reader, n, "respond", s, p, hedged, clock_start(after))
     # the sentences around an extension (its paragraph) say what the resident is told
     ext_blocks = {s.block for s in ext_seen}
+    blocks = reader.doc.blocks
+    for b in list(ext_blocks):  # the other items of the list an extension item is in
+        for step in (-1, 1):
+            k = b + step
+            while blocks[b].kind == "item" and 0 <= k < len(blocks) and blocks[k].kind == "item":
+                ext_blocks.add(k)
+                k += step
     ext_seen = [s for s in stage_sentences if s.block in ext_blocks]
     _extension_terms(reader, n, ext_seen)
 
@@ -632,6 +651,56 @@ def _extension_terms(reader: _Reader, n: int, ext: list[_Sentence]) -> None:
             reader.add(f"{prefix}.resident_told_before_deadline", True, s)
         if re.search(r"ombudsman", t, re.I):
             reader.add(f"{prefix}.ombudsman_details_given", True, s)
+        if re.search(r"\bagree", t, re.I) and re.search(
+            r"further|beyond|longer|more than", t, re.I
+        ):
+            reader.add(f"{prefix}.agreed_with_resident_beyond_max", True, s)
+
+
+_NO_REASONS = re.compile(
+    r"\b(?:not|don't|do not|won't|will not)\s+(?:need|have|be asked)\s+to\s+"
+    r"(?:give|explain|tell us|provide)",
+    re.I,
+)
+_REASONS_DEMANDED = re.compile(
+    r"\b(?:must|need to|should|will need to|have to|required to)\s+(?:\w+\s+){0,3}"
+    r"(?:explain|tell us|give|set out|state|provide)\s+(?:\w+\s+){0,3}"
+    r"(?:why|reasons?|grounds)|\b(?:must|need to|required to)\b[^.]{0,120}\b"
+    r"(?:explaining|stating|setting out)\s+(?:\w+\s+){0,3}(?:why|reasons?)|"
+    r"\bplease (?:let us know|tell us|explain) (?:the )?(?:reasons?|why)",
+    re.I,
+)
+
+
+def _read_general_acknowledgement(reader: _Reader, all_s: list[_Sentence]) -> None:
+    """An acknowledgement timescale stated for every complaint, outside any stage's section,
+    is stage 1's when stage 1 gives none of its own."""
+    if 1 not in reader.stage_names or "stages[1].acknowledge_working_days" in reader.said:
+        return
+    for s in all_s:
+        if s.stage is not None or _stage_numbers(s.text) or not _ACK.search(s.text):
+            continue
+        for p in periods(s.text):
+            if p.unit != "months" and _ACK.search(s.text[max(0, p.start - 80) : p.start]):
+                _timescale(reader, 1, "acknowledge", s, p, bool(_HEDGE.search(s.text)), None)
+                return
+
+
+def _read_escalation_reasons(reader: _Reader, all_s: list[_Sentence]) -> None:
+    """Whether a resident must justify escalating, wherever the policy says it (often in
+    the stage 1 section: "tell us why and we will move it to stage 2")."""
+    for s in all_s:
+        numbers = [k for k in _stage_numbers(s.text) if k >= 2]
+        target = numbers[0] if numbers else (s.stage if s.stage and s.stage >= 2 else None)
+        if target is None or target not in reader.stage_names:
+            continue
+        if not (target == s.stage or _ABOUT_ESCALATING.search(s.text)):
+            continue
+        path = f"stages[{target}].escalation_reasons_required"
+        if _NO_REASONS.search(s.text):
+            reader.add(path, False, s, state=State.SAYS_SO)
+        elif _REASONS_DEMANDED.search(s.text):
+            reader.add(path, True, s, state=State.SAYS_OTHERWISE)
 
 
 def _read_stage_terms(reader: _Reader, n: int, stage_sentences: list[_Sentence]) -> None:
@@ -639,24 +708,6 @@ def _read_stage_terms(reader: _Reader, n: int, stage_sentences: list[_Sentence])
         return
     for s in stage_sentences:
         t = s.text
-        if re.search(
-            r"\b(?:not|don't|do not|won't|will not)\s+(?:need|have|be asked)\s+to\s+"
-            r"(?:give|explain|tell us|provide)",
-            t,
-            re.I,
-        ):
-            reader.add(f"stages[{n}].escalation_reasons_required", False, s, state=State.SAYS_SO)
-        elif re.search(
-            r"\b(?:must|need to|should|will need to|have to|required to)\s+(?:\w+\s+){0,3}"
-            r"(?:explain|tell us|give|set out|state|provide)\s+(?:\w+\s+){0,3}"
-            r"(?:why|reasons?|grounds)|\b(?:must|need to|required to)\b[^.]{0,120}\b"
-            r"(?:explaining|stating|setting out)\s+(?:\w+\s+){0,3}(?:why|reasons?)",
-            t,
-            re.I,
-        ):
-            reader.add(
-                f"stages[{n}].escalation_reasons_required", True, s, state=State.SAYS_OTHERWISE
-            )
         if re.search(
             r"not (?:been )?(?:previously )?involved|different (?:member of staff|officer|person|"
             r"manager)|someone (?:else|more senior|independent)|independent of|did not (?:deal|"
@@ -936,7 +987,7 @@ _CONTENTS = (
     ),
 )
 _LETTER = re.compile(
-    r"\b(?:response|reply|letter|decision)s?\s+(?:will|must|should|is to|shall)\s+"
+    r"\b(?:response|reply|letter|decision)s?\s+(?:\w+\s+){0,2}(?:will|must|should|is to|shall)\s+"
     r"(?:also\s+)?(?:include|set out|tell you|explain|contain|cover|confirm|state|give)",
     re.I,
 )
@@ -1101,6 +1152,8 @@ def extract_policy(document: PolicyText) -> Extraction:
         _read_timescales(reader, n, by_stage[n])
         _read_stage_terms(reader, n, by_stage[n])
         _read_response_contents(reader, n, by_stage[n])
+    _read_escalation_reasons(reader, all_s)
+    _read_general_acknowledgement(reader, all_s)
     _read_definitions(reader, all_s)
     _read_time_limit(reader, all_s)
     _read_ombudsman(reader, all_s)
