@@ -718,3 +718,19 @@ def test_a_letter_described_in_a_longer_sentence(tmp_path: Path) -> None:
     ]
     e = read(tmp_path, blocks)
     assert value(e, "stages[1].response_contents") == ["decision", "reasons"]
+
+
+def test_no_longer_than_is_a_response_time_not_an_extension(tmp_path: Path) -> None:
+    blocks = [
+        ("h2", "Stage 1"),
+        ("p", "Stage 1 complaints should take no longer than 10 working days to resolve."),
+        (
+            "p",
+            "If it will take longer than that, we will tell you and the new date will not be "
+            "longer than a further ten working days.",
+        ),
+    ]
+    e = read(tmp_path, blocks)
+    assert value(e, "stages[1].respond_working_days") == 10
+    assert value(e, "stages[1].extension.max_working_days") == 10
+    assert e.fact("stages[1].extension.max_working_days").citation.quote.startswith("If it")  # type: ignore[union-attr]

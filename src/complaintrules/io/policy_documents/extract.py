@@ -479,8 +479,9 @@ _ACK = re.compile(
     re.I,
 )
 _EXT = re.compile(
-    r"\b(extend(?:s|ed|ing)?|extensions?|more time|further time|longer than|"
-    r"(?:need|needs|take|takes) longer|(?:exceed|more than|up to|by) a further)\b",
+    r"\b(extend(?:s|ed|ing)?|extensions?|more time|further time|"
+    r"(?:need|needs|take|takes) longer(?! than)|(?:exceed|more than|longer than|up to|by) a "
+    r"further)\b",
     re.I,
 )
 _RESPOND = re.compile(
