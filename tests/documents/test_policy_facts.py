@@ -734,3 +734,9 @@ def test_no_longer_than_is_a_response_time_not_an_extension(tmp_path: Path) -> N
     assert value(e, "stages[1].respond_working_days") == 10
     assert value(e, "stages[1].extension.max_working_days") == 10
     assert e.fact("stages[1].extension.max_working_days").citation.quote.startswith("If it")  # type: ignore[union-attr]
+
+
+def test_a_period_named_as_a_target(tmp_path: Path) -> None:
+    blocks = [("h2", "Stage 2"), ("p", "A 20 working day target applies to stage 2 reviews.")]
+    fact = read(tmp_path, blocks).fact("stages[2].respond_working_days")
+    assert fact is not None and fact.value == 20 and fact.hedged

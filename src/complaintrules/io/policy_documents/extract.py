@@ -524,7 +524,11 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
             elif clock_start(after) is None and _ACK.search(after[:60]):
                 # "within five working days your case will be logged and acknowledged"
                 _timescale(reader, n, "acknowledge", s, p, hedged, None)
-            elif _RESPOND.search(after[:40]) or clock_start(after) is not None:
+            elif (
+                _RESPOND.search(after[:40])
+                or clock_start(after) is not None
+                or re.match(r"\s*(?:target|deadline|timescale)\b", after, re.I)
+            ):
                 _timescale(reader, n, "respond", s, p, hedged, clock_start(after))
     # the sentences around an extension (its paragraph) say what the resident is told
     ext_blocks = {s.block for s in ext_seen}
