@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from ..io.loading import load_cases, load_organisation, load_policy
+from ..io.loading import load_cases, load_organisation
 from ..reports.action_plan import ActionPlan, build_action_plan, load_actions
 from ..reports.docx import (
     render_form_docx,
@@ -31,6 +31,7 @@ from ..reports.html import render_form_html, render_plan_html
 from ..reports.output import OutputError, check_destinations, format_for_output, write_atomic
 from ..reports.self_assessment import SelfAssessmentForm, build_self_assessment
 from .common import command_engine, judging_date
+from .read_policy import POLICY_HELP, add_document_option, policy_source, print_disagreements
 
 __all__ = ["FORM_COMMANDS", "FORM_FORMATS", "add_form_commands"]
 
@@ -73,7 +74,8 @@ def add_form_commands(
         ),
     )
     for parser, actions_required in ((form, False), (plan, True)):
-        parser.add_argument("policy", metavar="POLICY", help="policy file (YAML or JSON)")
+        parser.add_argument("policy", metavar="POLICY", help=POLICY_HELP)
+        add_document_option(parser)
         parser.add_argument("--organisation", metavar="ORG", help="organisation file")
         parser.add_argument("--cases", metavar="CASES", help="cases file (YAML/JSON list)")
         parser.add_argument("--pack", help="pack to judge against (default: the newest Code)")
@@ -110,7 +112,9 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def _form(args: argparse.Namespace) -> tuple[SelfAssessmentForm, ActionPlan | None]:
-    policy = load_policy(args.policy)
+    given = policy_source(args)
+    print_disagreements(given, args, sys.stderr)
+    policy = given.policy
     organisation = load_organisation(args.organisation) if args.organisation else None
     cases = load_cases(args.cases) if args.cases else None
     actions = load_actions(args.actions) if args.actions else None
@@ -130,6 +134,7 @@ def _form(args: argparse.Namespace) -> tuple[SelfAssessmentForm, ActionPlan | No
         organisation=organisation,
         cases=cases,
         generated_on=engine.today(),
+        citations=given.citations,
     )
     plan = build_action_plan(form, actions, path=args.actions) if actions is not None else None
     return form, plan
@@ -151,6 +156,7 @@ def _check_output(args: argparse.Namespace) -> None:
         [("--output", args.output)],
         [
             ("POLICY", args.policy),
+            ("--document", args.document),
             ("--organisation", args.organisation),
             ("--cases", args.cases),
             ("--actions", args.actions),

@@ -24,7 +24,7 @@ from pydantic import BaseModel
 
 from ..calendar.working_days import CalendarRangeError
 from ..engine.budget import DEFAULT_RULE_TIME_BUDGET
-from ..io.loading import InputError, load_cases, load_organisation, load_policy
+from ..io.loading import InputError, load_cases, load_organisation
 from ..law.plugins import NoPackError
 from ..model.case import Complaint
 from ..model.conventions import LateAcknowledgement, NonWorkingDayReceipt
@@ -39,6 +39,14 @@ from .cases import add_cases_command, run_cases
 from .common import command_engine, command_registry, judging_date
 from .forms import FORM_COMMANDS, add_form_commands
 from .monitor import add_monitor_command, run_monitor
+from .read_policy import (
+    POLICY_HELP,
+    add_document_option,
+    add_read_policy_command,
+    policy_source,
+    print_disagreements,
+    run_read_policy,
+)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -104,7 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
             "failed (or, with --strict, a should-level one), 2 on a usage or input error."
         ),
     )
-    check.add_argument("policy", metavar="POLICY", help="policy file (YAML or JSON)")
+    check.add_argument("policy", metavar="POLICY", help=POLICY_HELP)
+    add_document_option(check)
     check.add_argument("--organisation", metavar="ORG", help="organisation file (YAML/JSON)")
     check.add_argument("--cases", metavar="CASES", help="cases file (YAML/JSON list)")
     check.add_argument("--pack", help="pack to judge against (default: the newest Code)")
@@ -132,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_monitor_command(sub, _add_working_day_options)  # the monitor runs no rule checks
     add_form_commands(sub, _date, _add_convention_options)
     add_cases_command(sub, _date, _add_convention_options)
+    add_read_policy_command(sub)
     return parser
 
 
@@ -272,7 +282,8 @@ def _cmd_docs(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    policy = load_policy(args.policy)
+    given = policy_source(args)
+    policy = given.policy
     organisation = load_organisation(args.organisation) if args.organisation else None
     cases = load_cases(args.cases) if args.cases else None
     engine = command_engine(args)
@@ -288,10 +299,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
         json.dump(report.to_dict(), sys.stdout, indent=2)
         sys.stdout.write("\n")
     elif args.format == "text":
-        print(render_text(report, rules, verbose=args.verbose))
+        print(render_text(report, rules, verbose=args.verbose, citations=given.citations))
+        print_disagreements(given, args, sys.stdout)
     else:
         sources = Sources(policy=args.policy, organisation=args.organisation, cases=args.cases)
         print(render_report(args.format, report, rules, sources, strict=args.strict))
+    if args.format != "text":  # the machine-readable output stays as its schema says
+        print_disagreements(given, args, sys.stderr)
     if args.no_fail:
         return EXIT_OK
     if report.failures or (args.strict and report.warnings):
@@ -308,6 +322,7 @@ COMMANDS = {
     "schema": _cmd_schema,
     "monitor": lambda args: run_monitor(args, command_engine(args)),
     "cases": lambda args: run_cases(args, command_engine(args)),
+    "read-policy": run_read_policy,
     **FORM_COMMANDS,
 }
 

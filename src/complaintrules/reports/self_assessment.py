@@ -40,6 +40,7 @@ from ..law.rules import Finding, Level, Rule, Subject, Verdict
 from ..model.case import Complaint
 from ..model.organisation import Organisation
 from ..model.policy import LandlordPolicy
+from .citations import finding_citations
 from .summary import RuleStatus, roll_up
 
 __all__ = [
@@ -346,10 +347,15 @@ def _evidence(
     cases: Sequence[Complaint] | None,
     period: tuple[date, date] | None,
     others: Sequence[OtherCodeFindings] = (),
+    citations: Mapping[str, str] | None = None,
 ) -> list[str]:
     out: list[str] = []
     by_subject = status.by_subject()
     for f in by_subject.get(Subject.POLICY, []):
+        words = finding_citations(f, citations)
+        if words:  # the policy's own words, as landlords cite it, not field names
+            out += words
+            continue
         facts = _facts(f.evidence.facts)
         out.append(f"Policy: {_policy_label(policy)}" + (f": {facts}" if facts else ""))
     for f in by_subject.get(Subject.ORGANISATION, []):
@@ -553,6 +559,7 @@ def build_self_assessment(
     organisation: Organisation | None = None,
     cases: Sequence[Complaint] | None = None,
     generated_on: date | None = None,
+    citations: Mapping[str, str] | None = None,
 ) -> SelfAssessmentForm:
     """The self-assessment form for ``pack``'s provisions, filled from ``report``.
 
@@ -579,7 +586,9 @@ def build_self_assessment(
             requirement=rule.summary,
             level=rule.level,
             comply=_COMPLY[combined.verdict],
-            evidence=tuple(_evidence(status, policy, organisation, cases, period, others)),
+            evidence=tuple(
+                _evidence(status, policy, organisation, cases, period, others, citations)
+            ),
             commentary=_commentary(
                 status,
                 practice,

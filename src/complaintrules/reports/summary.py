@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..engine.engine import Report
 from ..law.rules import Finding, Level, Rule, Subject, Verdict
+from .citations import finding_citations
 from .escaping import terminal_text
 
 __all__ = ["RuleStatus", "render_text", "roll_up"]
@@ -76,8 +77,17 @@ def _subject_line(subject: Subject, findings: Sequence[Finding]) -> str:
     return f"{subject.value}: {_LABEL[f.verdict]}: {f.message}"
 
 
-def render_text(report: Report, rules: Sequence[Rule], *, verbose: bool = False) -> str:
-    """A summary grouped by the Code's sections; passing rules are one line each."""
+def render_text(
+    report: Report,
+    rules: Sequence[Rule],
+    *,
+    verbose: bool = False,
+    citations: Mapping[str, str] | None = None,
+) -> str:
+    """A summary grouped by the Code's sections; passing rules are one line each.
+
+    ``citations`` (field path -> the policy's place and words, from a policy read from its
+    document) puts the policy's own words under each policy finding shown."""
     statuses = roll_up(report, rules)
     lines: list[str] = []
     packs = ", ".join(f"{p.name} {p.version} ({p.title})" for p in report.packs)
@@ -103,6 +113,9 @@ def render_text(report: Report, rules: Sequence[Rule], *, verbose: bool = False)
                 worst = min(_SEVERITY.index(f.verdict) for f in findings)
                 if verbose or _SEVERITY[worst] is not Verdict.NOT_APPLICABLE:
                     lines.append(f"          {_subject_line(subject, findings)}")
+                    if subject is Subject.POLICY:
+                        for cited in finding_citations(findings[0], citations):
+                            lines.append(f"            cites {cited}")
     tally = Counter(s.verdict for s in statuses)
     warnings = sum(s.is_warning for s in statuses)
     failed = tally[Verdict.FAIL] - warnings

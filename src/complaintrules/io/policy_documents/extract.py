@@ -1,0 +1,1180 @@
+"""What a policy document says, fact by fact, each with the words it rests on.
+
+The extraction reads the blocks of a :class:`~.structure.PolicyText` with fixed patterns
+(no model, nothing downloaded): the stages and their order, each timescale with its unit and
+what starts its clock, extension caps, the time limit for making a complaint, the
+Ombudsman, the definition of a complaint and a few more. Every fact has one of three states:
+
+* ``says_so``: the document says it (the citation gives the place and the sentence);
+* ``says_otherwise``: the document says the opposite, or something narrower (cited too:
+  that is what a rule fails);
+* ``silent``: nothing in the document says it (the provisions that depend on it then need
+  evidence, as for a YAML field left out).
+
+A commitment the document hedges ("we aim to", "normally", "where possible") is marked
+``hedged``: a timescale stated only as an aim is still read as the timescale, and a hedged
+extension cap is not taken as a cap (the field is left unset, so the rule asks for evidence).
+
+Periods not in working days are converted to the most working days they can hold, so that
+no policy is passed on a reading kinder than its words: 14 calendar days hold at most 10
+working days, 4 weeks 20, a month 23; a bare "days" is read as working days (the larger
+reading). The unit as written and the conversion are in the fact's note.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
+
+from pydantic import ValidationError
+
+from ...model.policy import LandlordPolicy
+from .structure import Block, PolicyText, sentences
+
+__all__ = ["Citation", "Extraction", "Fact", "State", "extract_policy"]
+
+
+class State(StrEnum):
+    """What the document says about a fact."""
+
+    SAYS_SO = "says_so"
+    SAYS_OTHERWISE = "says_otherwise"
+    SILENT = "silent"
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Where a fact is said: the place as a landlord cites it, and the sentence."""
+
+    place: str
+    quote: str
+
+    def render(self, title: str | None = None) -> str:
+        quote = self.quote if len(self.quote) <= 300 else self.quote[:297].rstrip() + "..."
+        where = f"{title}, {self.place}" if title else self.place
+        return f"{where}: '{quote}'"
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One value read from the document, at a field path of the policy model
+    (``stages[1].respond_working_days``: stage number 1), or a finding with no model field
+    yet (``path`` starting ``notes.``), kept for the writer to review."""
+
+    path: str
+    value: Any
+    state: State
+    citation: Citation | None = None
+    hedged: bool = False
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class Extraction:
+    """Everything read from one document."""
+
+    document: PolicyText
+    facts: list[Fact] = field(default_factory=list)
+
+    def fact(self, path: str) -> Fact | None:
+        return next((f for f in self.facts if f.path == path), None)
+
+    def policy_data(self) -> dict[str, Any]:
+        """The facts as the policy model's fields (silent facts and notes left out)."""
+        data: dict[str, Any] = {}
+        if self.document.title:
+            data["name"] = self.document.title
+        stages: dict[int, dict[str, Any]] = {}
+        for f in self.facts:
+            if f.state is State.SILENT or f.path.startswith("notes.") or f.value is None:
+                continue
+            m = re.match(r"stages\[(\d)\]\.(.+)", f.path)
+            if m:
+                _put(stages.setdefault(int(m.group(1)), {}), m.group(2), f.value)
+            else:
+                _put(data, f.path, f.value)
+        if stages:
+            data["stages"] = [{"number": n, **stages[n]} for n in sorted(stages)]
+        return data
+
+    def policy(self) -> LandlordPolicy:
+        """The policy model filled from the document (a value the model refuses is dropped
+        and its fact turned into a note)."""
+        data = self.policy_data()
+        try:
+            return LandlordPolicy.model_validate(data)
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                _drop(data, [p for p in err["loc"] if isinstance(p, str | int)])
+            return LandlordPolicy.model_validate(data)
+
+    def citations(self) -> dict[str, str]:
+        """Field path -> "Title, 4.1: '...'" for every cited fact."""
+        title = self.document.title
+        return {f.path: f.citation.render(title) for f in self.facts if f.citation is not None}
+
+
+def _put(target: dict[str, Any], dotted: str, value: Any) -> None:
+    parts = dotted.split(".")
+    for part in parts[:-1]:
+        target = target.setdefault(part, {})
+    target[parts[-1]] = value
+
+
+def _drop(data: Any, loc: list[str | int]) -> None:
+    for part in loc[:-1]:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return
+    if isinstance(data, dict) and loc:
+        data.pop(loc[-1], None)
+
+
+# -- numbers, units and clocks -------------------------------------------------------------
+
+_UNITS_WORDS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60}
+_WORD_NUMBER = (
+    r"(?:(?:twenty|thirty|forty|fifty|sixty)(?:[- ](?:one|two|three|four|five|six|seven|eight"
+    r"|nine))?|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
+    r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+)
+_NUM = rf"(?:\d{{1,3}}|{_WORD_NUMBER})"
+_UNIT = (
+    r"(?P<unit>working\s+days?|business\s+days?|calendar\s+days?|clear\s+days?|days?"
+    r"|weeks?|months?)"
+)
+_PERIOD = re.compile(
+    rf"\b(?P<num>{_NUM})(?:\s*\(\s*(?P<alt>{_NUM})\s*\))?[\s-]+(?:further\s+|more\s+|"
+    rf"additional\s+|extra\s+)?{_UNIT}\b",
+    re.I,
+)
+
+
+def word_number(text: str) -> int | None:
+    """``"12"``, ``"twelve"``, ``"twenty-five"`` as an int; None otherwise."""
+    text = text.strip().lower()
+    if text.isdigit():
+        return int(text)
+    if text in _UNITS_WORDS:
+        return _UNITS_WORDS[text]
+    parts = re.split(r"[- ]", text)
+    if parts[0] in _TENS_WORDS:
+        extra = _UNITS_WORDS.get(parts[1], -1) if len(parts) == 2 else 0
+        if 0 <= extra <= 9:
+            return _TENS_WORDS[parts[0]] + extra
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    amount: int
+    unit: str  # "working days", "calendar days", "days", "weeks", "months"
+    start: int
+    end: int
+
+    @property
+    def working_days(self) -> int:
+        """The most working days the period can hold (see the module's docstring)."""
+        if self.unit in ("working days", "days"):
+            return self.amount
+        if self.unit == "calendar days":
+            return most_working_days(self.amount)
+        if self.unit == "weeks":
+            return 5 * self.amount
+        return most_working_days_in_months(self.amount)
+
+    @property
+    def written(self) -> str:
+        return f"{self.amount} {self.unit}"
+
+
+def most_working_days(calendar_days: int) -> int:
+    """The most weekdays any run of ``calendar_days`` days after a trigger day holds."""
+    weeks, rest = divmod(calendar_days, 7)
+    return 5 * weeks + min(rest, 5)
+
+
+def most_working_days_in_months(months: int) -> int:
+    """The most weekdays in the days after any date up to the same date ``months`` later
+    (2024 and 2025 tried day by day: every weekday pattern and month length occurs)."""
+    best = 0
+    start = date(2024, 1, 1)
+    for offset in range(731):
+        day = start + timedelta(days=offset)
+        y, m = divmod(day.month - 1 + months, 12)
+        try:
+            end = day.replace(year=day.year + y, month=m + 1)
+        except ValueError:  # 31 January + 1 month: the month's last day
+            end = (
+                date(day.year + y, m + 2, 1) - timedelta(days=1)
+                if m < 11
+                else date(day.year + y, 12, 31)
+            )
+        span = (end - day).days
+        weekdays = sum(1 for k in range(1, span + 1) if (day + timedelta(days=k)).weekday() < 5)
+        best = max(best, weekdays)
+    return best
+
+
+def _unit(text: str) -> str:
+    t = text.lower()
+    if t.startswith(("working", "business", "clear")):
+        return "working days"
+    if t.startswith("calendar"):
+        return "calendar days"
+    if t.startswith("day"):
+        return "days"
+    if t.startswith("week"):
+        return "weeks"
+    return "months"
+
+
+def periods(sentence: str) -> list[Period]:
+    out = []
+    for m in _PERIOD.finditer(sentence):
+        amount = word_number(m.group("num"))
+        if amount is None and m.group("alt"):
+            amount = word_number(m.group("alt"))
+        if amount is not None:
+            out.append(Period(amount, _unit(m.group("unit")), m.start(), m.end()))
+    return out
+
+
+_HEDGE = re.compile(
+    r"\b(aim(?:s|ing)? (?:to|for)|(?:our|the) aim is|will try|try to|endeavour|seek to|"
+    r"normally|usually|typically|"
+    r"generally|where(?:ver)? possible|if possible|as far as possible|target|expect to|"
+    r"should be able)\b",
+    re.I,
+)
+# What starts a response clock, in the words after the period.
+_CLOCKS = (
+    ("escalation_request", r"escalat|request(?:ed|ing)? (?:a |for )?(?:a )?(?:review|stage)"),
+    ("acknowledgement", r"acknowledg"),
+    ("logging", r"\blog(?:ged|ging)?\b|regist|recorded"),
+    ("allocation", r"allocat|assign|passed to|investigating officer"),
+    ("receipt", r"receiv|receipt|first (?:contact|made|raised)|you (?:make|raise|tell)"),
+)
+
+
+def clock_start(after: str) -> str | None:
+    """What a period counts from: the first clock word in the words that follow it."""
+    head = after[:140].lower()
+    if not re.match(
+        r"\s*(?:[a-z]+\s+){0,2}?(?:of|from|after|following|since|once|beginning)\b", head
+    ):
+        return None
+    escalation = re.search(_CLOCKS[0][1], head[:80])
+    acknowledged = re.search(_CLOCKS[1][1], head[:80])
+    if escalation and not (acknowledged and acknowledged.start() < escalation.start()):
+        return _CLOCKS[0][0]  # "of receiving your escalation request" counts from the request
+    best: tuple[int, str] | None = None
+    for name, pattern in _CLOCKS:
+        m = re.search(pattern, head)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), name)
+    return best[1] if best else None
+
+
+# -- stages --------------------------------------------------------------------------------
+
+_STAGE_REF = re.compile(rf"\bstage\s+(?P<n>\d|{_WORD_NUMBER}|zero)\b", re.I)
+_INFORMAL = re.compile(
+    r"\b(informal|front[- ]?line|early resolution|local resolution|quick resolution|"
+    r"first point of contact|stage (?:0|zero))\b",
+    re.I,
+)
+_NEGATED_STAGE = re.compile(
+    r"\b(?:no|not an?|there is no|isn't an?|without an?)\s+(?:\w+\s+)?stage", re.I
+)
+
+
+def _stage_numbers(text: str) -> list[int]:
+    out = []
+    for m in _STAGE_REF.finditer(text):
+        n = word_number(m.group("n"))
+        if n is not None and n <= 9 and n not in out:
+            out.append(n)
+    return out
+
+
+@dataclass(slots=True)
+class _Sentence:
+    text: str
+    block: int  # index of its block
+    stage: int | None  # the stage whose section it sits in
+
+
+@dataclass(slots=True)
+class _Reader:
+    doc: PolicyText
+    facts: list[Fact] = field(default_factory=list)
+    said: set[str] = field(default_factory=set)
+    stage_names: dict[int, tuple[str, int]] = field(default_factory=dict)  # n -> name, block
+    informal: set[int] = field(default_factory=set)
+
+    def cite(self, s: _Sentence) -> Citation:
+        return Citation(self.doc.place(s.block), s.text)
+
+    def add(
+        self,
+        path: str,
+        value: Any,
+        s: _Sentence | None,
+        *,
+        state: State | None = None,
+        hedged: bool = False,
+        note: str | None = None,
+    ) -> None:
+        if path in self.said:
+            return  # the first place a document says something is the one cited
+        self.said.add(path)
+        if state is None:
+            state = State.SAYS_OTHERWISE if value is False else State.SAYS_SO
+        self.facts.append(Fact(path, value, state, self.cite(s) if s else None, hedged, note))
+
+
+def _stage_of_heading(block: Block) -> tuple[int | None, bool]:
+    """The stage a heading opens (number, informal?), or (None, False)."""
+    text = block.text
+    numbers = _stage_numbers(text)
+    if len(numbers) == 1:
+        return numbers[0], numbers[0] == 0 or bool(_INFORMAL.search(text))
+    if not numbers and _INFORMAL.search(text) and len(text) < 80:
+        return 0, True
+    return None, False
+
+
+def _sentences(reader: _Reader) -> list[_Sentence]:
+    """Every sentence with the stage whose section holds it (headings open a stage's
+    section; a heading of the same or a higher level that names no stage closes it)."""
+    out: list[_Sentence] = []
+    stage: int | None = None
+    stage_level = 0
+    for i, block in enumerate(reader.doc.blocks):
+        if block.kind == "heading":
+            n, informal = _stage_of_heading(block)
+            if n is not None:
+                stage, stage_level = n, block.level
+                if n not in reader.stage_names:
+                    reader.stage_names[n] = (block.text, i)
+                if informal:
+                    reader.informal.add(n)
+            elif stage is not None and block.level <= stage_level:
+                stage = None
+            continue
+        if block.kind == "row":
+            out.append(_Sentence(_row_sentence(reader.doc.blocks, i), i, stage))
+            continue
+        for text in sentences(block.text):
+            out.append(_Sentence(text, i, stage))
+    return out
+
+
+def _row_sentence(blocks: list[Block], i: int) -> str:
+    """A table row as one sentence, each cell after its column's heading when the table's
+    first row is a heading row (no figures in it): "Stage 1: Acknowledge 5 working days,
+    Respond 10 working days"."""
+    first = i
+    while first > 0 and blocks[first - 1].kind == "row":
+        first -= 1
+    cells = [c.strip() for c in blocks[i].text.split("|")]
+    header = [c.strip() for c in blocks[first].text.split("|")]
+    if first == i or re.search(r"\d", blocks[first].text) or len(header) != len(cells):
+        return f"{cells[0]}: {', '.join(cells[1:])}" if len(cells) > 1 else cells[0]
+    return f"{cells[0]}: " + ", ".join(
+        f"{h} {c}" for h, c in zip(header[1:], cells[1:], strict=True)
+    )
+
+
+_ABOUT_ESCALATING = re.compile(
+    r"escalat|not (?:happy|satisfied)|unhappy|dissatisfied|next stage|move (?:on )?to", re.I
+)
+
+
+def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, list[_Sentence]]:
+    """The stages the document names, in order, and the sentences about each."""
+    if not reader.stage_names:
+        # No stage headings: the stages the sentences name, in the order they come. A
+        # sentence that opens with a stage ("Stage 1: ...", a table row) or speaks of one
+        # stage alone sets the stage the following sentences are about, until another does.
+        running: int | None = None
+        for s in all_sentences:
+            if _NEGATED_STAGE.search(s.text):
+                continue
+            numbers = _stage_numbers(s.text)
+            lead = re.match(r"\s*(stage\s+\w+)\s*[:|(\-–]", s.text, re.I)
+            for n in numbers:
+                name = lead.group(1) if lead and len(numbers) >= 1 and n == numbers[0] else None
+                reader.stage_names.setdefault(n, (name or f"Stage {n}", s.block))
+                if n == 0 or (lead and _INFORMAL.search(s.text[:80])):
+                    reader.informal.add(n)
+            if (lead and numbers) or (len(numbers) == 1 and not _ABOUT_ESCALATING.search(s.text)):
+                running = numbers[0]
+            s.stage = running
+    if reader.stage_names and 0 not in reader.stage_names:
+        # An informal or frontline step the document describes before stage 1 is a stage,
+        # numbered or not (the Code counts steps, not the labels a policy gives them).
+        first = min(b for _, b in reader.stage_names.values())
+        for s in all_sentences:
+            if s.block >= first:
+                break
+            m = re.search(
+                r"\b(informal (?:stage|resolution|complaint)|front[- ]?line (?:resolution|stage)"
+                r"|early resolution (?:stage|step)|stage (?:0|zero))\b",
+                s.text,
+                re.I,
+            )
+            if m and not _NEGATED_STAGE.search(s.text):
+                reader.stage_names[0] = (m.group(1).capitalize(), s.block)
+                reader.informal.add(0)
+                break
+    by_stage: dict[int, list[_Sentence]] = {n: [] for n in reader.stage_names}
+    for s in all_sentences:
+        if s.stage is not None and s.stage in by_stage:
+            by_stage[s.stage].append(s)  # a stage's own section speaks for it
+            continue
+        numbers = [n for n in _stage_numbers(s.text) if n in by_stage]
+        if len(numbers) == 1:  # elsewhere (a table, a summary), the stage it names
+            by_stage[numbers[0]].append(s)
+    for n in sorted(reader.stage_names):
+        name, block = reader.stage_names[n]
+        s = _Sentence(reader.doc.blocks[block].text, block, n)
+        reader.add(f"stages[{n}].name", name, s)
+        if n in reader.informal:
+            reader.add(f"stages[{n}].informal", True, s)
+    return by_stage
+
+
+_ACK = re.compile(
+    r"acknowledg|let you know (?:that )?(?:we|they)(?: have|'ve) (?:received|got)|confirm "
+    r"(?:that )?(?:we|they)(?: have|'ve) received|confirm receipt",
+    re.I,
+)
+_EXT = re.compile(
+    r"\b(extend(?:s|ed|ing)?|extensions?|more time|further time|"
+    r"(?:need|needs|take|takes) longer(?! than)|(?:exceed|more than|longer than|up to|by) a "
+    r"further)\b",
+    re.I,
+)
+_RESPOND = re.compile(
+    r"\b(respon[sd]|repl(?:y|ies)|decision|resolve|answer|outcome|investigat|review|"
+    r"provide|send|issue|deliver)",
+    re.I,
+)
+_RESIDENT_ASKS = re.compile(
+    r"\b(you|residents?|customers?|tenants?)\s+(?:can|may|must|should|will need to|have|need)\b",
+    re.I,
+)
+
+
+def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) -> None:
+    ext_seen: list[_Sentence] = []
+    for s in stage_sentences:
+        text = s.text
+        hedged = bool(_HEDGE.search(text))
+        found = periods(text)
+        if _EXT.search(text):
+            ext_seen.append(s)
+            if found:
+                cap_at = _extension_cap(reader, n, s, found, hedged)
+                # before the cap, the sentence may state the timescale it extends
+                found = [p for p in found if cap_at is not None and p.end <= cap_at]
+        for p in found:
+            before = text[max(0, p.start - 120) : p.start]
+            after = text[p.end :]
+            if p.unit == "months":
+                continue  # a time limit, not a stage timescale
+            if _escalation_window(text, before, after):
+                continue  # how long a resident has to ask: the escalation period
+            # the verb nearest before the period says what it times
+            ack = [m.end() for m in _ACK.finditer(before)]
+            respond = [m.end() for m in _RESPOND.finditer(before)]
+            if ack and (not respond or ack[-1] > respond[-1]):
+                _timescale(reader, n, "acknowledge", s, p, hedged, None)
+            elif respond:
+                _timescale(reader, n, "respond", s, p, hedged, clock_start(after))
+            elif clock_start(after) is None and _ACK.search(after[:60]):
+                # "within five working days your case will be logged and acknowledged"
+                _timescale(reader, n, "acknowledge", s, p, hedged, None)
+            elif (
+                _RESPOND.search(after[:40])
+                or clock_start(after) is not None
+                or re.match(r"\s*(?:target|deadline|timescale)\b", after, re.I)
+            ):
+                _timescale(reader, n, "respond", s, p, hedged, clock_start(after))
+    # the sentences around an extension (its paragraph) say what the resident is told
+    ext_blocks = {s.block for s in ext_seen}
+    blocks = reader.doc.blocks
+    for b in list(ext_blocks):  # the other items of the list an extension item is in
+        for step in (-1, 1):
+            k = b + step
+            while blocks[b].kind == "item" and 0 <= k < len(blocks) and blocks[k].kind == "item":
+                ext_blocks.add(k)
+                k += step
+    ext_seen = [s for s in stage_sentences if s.block in ext_blocks]
+    _extension_terms(reader, n, ext_seen)
+
+
+_ASKING = re.compile(
+    r"requests? (?:to escalate|for (?:an? )?(?:escalation|review))|escalation requests?", re.I
+)
+_FROM_OUR_ANSWER = re.compile(
+    r"\s*(?:of|from|after|following)\s+(?:the date of\s+)?(?:our|the|your)\s+(?:stage\s+\w+\s+)?"
+    r"(?:reply|response|decision|outcome|answer)",
+    re.I,
+)
+
+
+def _escalation_window(text: str, before: str, after: str) -> bool:
+    """A period the resident has to ask for the next stage, not one the landlord has to
+    answer in: the resident asks, or the period runs from the landlord's own answer."""
+    if not re.search(r"escalat|review|ask|next stage|stage (?:2|two)", text, re.I):
+        return False
+    return bool(
+        (_RESIDENT_ASKS.search(before[-60:]) or _ASKING.search(before[-80:]))
+        or _FROM_OUR_ANSWER.match(after)
+    )
+
+
+def _timescale(
+    reader: _Reader,
+    n: int,
+    what: str,
+    s: _Sentence,
+    p: Period,
+    hedged: bool,
+    clock: str | None,
+) -> None:
+    path = f"stages[{n}].{what}_working_days"
+    if path in reader.said:
+        return
+    notes = []
+    if p.unit != "working days":
+        if p.unit == "days":
+            notes.append(f"written as '{p.written}' with no unit; read as working days")
+        else:
+            notes.append(f"written as {p.written}: at most {p.working_days} working days")
+    if hedged:
+        notes.append("an aim, not a commitment")
+    reader.add(path, p.working_days, s, hedged=hedged, note="; ".join(notes) or None)
+    if what == "respond":
+        if clock == "allocation":
+            reader.add(
+                f"notes.stage_{n}_clock",
+                "allocation",
+                s,
+                note="the response clock starts when the complaint is allocated, not at "
+                "receipt or acknowledgement (the policy model has no such start: left unset)",
+            )
+        elif clock is not None:
+            reader.add(f"stages[{n}].respond_from", clock, s)
+
+
+_CAP = re.compile(
+    rf"\b(?:not|never)\s+exceed\s+(?:a\s+further\s+|an?\s+(?:additional|extra)\s+)?(?={_NUM})|"
+    rf"\b(?:no|not)\s+(?:more|longer)\s+than\s+(?:a\s+further\s+|an?\s+(?:additional|extra)\s+)?"
+    rf"(?={_NUM})|\bup\s+to\s+(?:a\s+further\s+|an?\s+(?:additional|extra|further)\s+)?(?={_NUM})"
+    rf"|\bmaximum\s+of\s+(?:a\s+further\s+)?(?={_NUM})|\b(?:a|an)\s+(?:further|additional|extra)"
+    rf"\s+(?={_NUM})|\bby\s+(?:a\s+further\s+)?(?={_NUM})|\bat\s+most\s+(?={_NUM})",
+    re.I,
+)
+
+
+def _extension_cap(
+    reader: _Reader, n: int, s: _Sentence, found: list[Period], hedged: bool
+) -> int | None:
+    """Read the cap an extension sentence states; where its period starts, or None."""
+    path = f"stages[{n}].extension.max_working_days"
+    for p in found:
+        if p.unit == "months":
+            continue
+        cap = _CAP.search(s.text[max(0, p.start - 40) : p.end])
+        if cap is None:
+            continue
+        if hedged:
+            reader.add(
+                path,
+                None,
+                s,
+                state=State.SILENT,
+                hedged=True,
+                note=f"the extension cap of {p.written} is only an aim; not taken as a cap",
+            )
+        else:
+            note = None if p.unit == "working days" else f"written as {p.written}"
+            reader.add(path, p.working_days, s, note=note)
+        return max(0, p.start - 40) + cap.start()
+    return None
+
+
+def _extension_terms(reader: _Reader, n: int, ext: list[_Sentence]) -> None:
+    if not ext:
+        return
+    prefix = f"stages[{n}].extension"
+    if f"{prefix}.max_working_days" not in reader.said:
+        reader.add(
+            f"notes.stage_{n}_extension_uncapped",
+            True,
+            ext[0],
+            note="extensions are described with no limit on their length",
+        )
+    for s in ext:
+        t = s.text
+        if re.search(r"good reason|exceptional|complex", t, re.I):
+            reader.add(f"{prefix}.beyond_max_only_with_good_reason", True, s)
+        if re.search(r"\b(explain|reasons?|why)\b", t, re.I):
+            reader.add(f"{prefix}.reasons_given", True, s)
+        if re.search(r"\b(tell|let you know|inform|write to|contact|notify|agree)\b", t, re.I):
+            reader.add(f"{prefix}.resident_told_before_deadline", True, s)
+        if re.search(r"ombudsman", t, re.I):
+            reader.add(f"{prefix}.ombudsman_details_given", True, s)
+        if re.search(r"\bagree", t, re.I) and re.search(
+            r"further|beyond|longer|more than", t, re.I
+        ):
+            reader.add(f"{prefix}.agreed_with_resident_beyond_max", True, s)
+
+
+_NO_REASONS = re.compile(
+    r"\b(?:not|don't|do not|won't|will not)\s+(?:need|have|be asked)\s+to\s+"
+    r"(?:give|explain|tell us|provide)",
+    re.I,
+)
+_REASONS_DEMANDED = re.compile(
+    r"\b(?:must|need to|should|will need to|have to|required to)\s+(?:\w+\s+){0,3}"
+    r"(?:explain|tell us|give|set out|state|provide)\s+(?:\w+\s+){0,3}"
+    r"(?:why|reasons?|grounds)|\b(?:must|need to|required to)\b[^.]{0,120}\b"
+    r"(?:explaining|stating|setting out)\s+(?:\w+\s+){0,3}(?:why|reasons?)|"
+    r"\bplease (?:let us know|tell us|explain) (?:the )?(?:reasons?|why)",
+    re.I,
+)
+
+
+def _read_general_acknowledgement(reader: _Reader, all_s: list[_Sentence]) -> None:
+    """An acknowledgement timescale stated for every complaint, outside any stage's section,
+    is stage 1's when stage 1 gives none of its own."""
+    if 1 not in reader.stage_names or "stages[1].acknowledge_working_days" in reader.said:
+        return
+    for s in all_s:
+        if s.stage is not None or _stage_numbers(s.text) or not _ACK.search(s.text):
+            continue
+        for p in periods(s.text):
+            if p.unit != "months" and _ACK.search(s.text[max(0, p.start - 80) : p.start]):
+                _timescale(reader, 1, "acknowledge", s, p, bool(_HEDGE.search(s.text)), None)
+                return
+
+
+def _read_escalation_reasons(reader: _Reader, all_s: list[_Sentence]) -> None:
+    """Whether a resident must justify escalating, wherever the policy says it (often in
+    the stage 1 section: "tell us why and we will move it to stage 2")."""
+    for s in all_s:
+        numbers = [k for k in _stage_numbers(s.text) if k >= 2]
+        target = numbers[0] if numbers else (s.stage if s.stage and s.stage >= 2 else None)
+        if target is None or target not in reader.stage_names:
+            continue
+        if not (target == s.stage or _ABOUT_ESCALATING.search(s.text)):
+            continue
+        path = f"stages[{target}].escalation_reasons_required"
+        if _NO_REASONS.search(s.text):
+            reader.add(path, False, s, state=State.SAYS_SO)
+        elif _REASONS_DEMANDED.search(s.text):
+            reader.add(path, True, s, state=State.SAYS_OTHERWISE)
+
+
+def _read_stage_terms(reader: _Reader, n: int, stage_sentences: list[_Sentence]) -> None:
+    if n < 2:
+        return
+    for s in stage_sentences:
+        t = s.text
+        if re.search(
+            r"not (?:been )?(?:previously )?involved|different (?:member of staff|officer|person|"
+            r"manager)|someone (?:else|more senior|independent)|independent of|did not (?:deal|"
+            r"handle)|not (?:be )?the same (?:person|officer|member of staff|manager)|"
+            r"(?:has|have) not (?:previously )?(?:considered|dealt with|handled)",
+            t,
+            re.I,
+        ):
+            reader.add(f"stages[{n}].different_handler", True, s)
+        if re.search(
+            r"\b(?:we|the landlord)\s+(?:may|can|will)\s+(?:decide|refuse|decline|choose)\s+"
+            r"(?:not\s+)?to\s+(?:escalate|accept|progress|review)|at (?:our|the manager's) "
+            r"discretion|stage (?:2|two) is discretionary|escalations? (?:may|can|will) be "
+            r"(?:refused|declined)|(?:may|can) (?:refuse|decline) (?:to escalate|an escalation)",
+            t,
+            re.I,
+        ):
+            reader.add(
+                f"notes.stage_{n}_discretionary",
+                True,
+                s,
+                state=State.SAYS_OTHERWISE,
+                note="the document lets the landlord refuse or withhold this stage",
+            )
+
+
+# -- whole-policy facts --------------------------------------------------------------------
+
+
+def _first(reader: _Reader, sentences_: Iterable[_Sentence], pattern: str) -> Iterator[_Sentence]:
+    rx = re.compile(pattern, re.I)
+    for s in sentences_:
+        if rx.search(s.text):
+            yield s
+
+
+def _read_time_limit(reader: _Reader, all_s: list[_Sentence]) -> None:
+    for s in _first(
+        reader, all_s, r"\b(complain|complaint|raise|tell us|report|made|bring|contact)"
+    ):
+        t = s.text
+        for p in periods(t):
+            after = t[p.end : p.end + 160]
+            before = t[max(0, p.start - 80) : p.start]
+            if not re.search(
+                r"\b(within|no later than|more than|over|after|older than)\s*$", before
+            ):
+                continue
+            if not re.search(
+                r"\b(issue|event|incident|matter|problem|happen|occur|took place|aware|"
+                r"cause|date)",
+                after,
+                re.I,
+            ):
+                continue
+            if p.unit == "months":
+                months, note = p.amount, None
+            elif p.unit == "weeks":
+                months, note = p.amount // 4, f"written as {p.written}"
+            else:
+                continue
+            hedged = bool(_HEDGE.search(t))
+            reader.add("exclusions.time_limit_months", months, s, hedged=hedged, note=note)
+            if re.search(r"aware", t, re.I):
+                reader.add("exclusions.time_limit_from_awareness", True, s)
+            else:
+                reader.add(
+                    "exclusions.time_limit_from_awareness",
+                    False,
+                    s,
+                    note="the limit runs from the issue only, not from when the resident "
+                    "became aware of it",
+                )
+            block = reader.doc.blocks[s.block].text
+            if re.search(
+                r"discretion|exceptional|good reason|may (?:still )?(?:accept|consider)",
+                block,
+                re.I,
+            ):
+                reader.add("exclusions.discretion_beyond_time_limit", True, s)
+            return
+
+
+def _read_definitions(reader: _Reader, all_s: list[_Sentence]) -> None:
+    for s in _first(
+        reader,
+        all_s,
+        r"\b(complaint (?:is|means)|define (?:a )?complaints? as|definition of a complaint|"
+        r"complaint as\b)",
+    ):
+        t = s.text
+        if re.search(r"service request", t[:60], re.I):
+            continue
+        reader.add("complaint_definition", t, s)
+        if re.search(r"expression of dissatisfaction", t, re.I) and re.search(
+            r"however made", t, re.I
+        ):
+            reader.add("uses_ombudsman_definition", True, s)
+        else:
+            reader.add(
+                "uses_ombudsman_definition",
+                False,
+                s,
+                note="the definition differs from the Ombudsman's (an expression of "
+                "dissatisfaction, however made, ...)",
+            )
+        break
+    for s in _first(
+        reader,
+        all_s,
+        r"\bservice requests? (?:is|are|means)\b|\bdefine (?:a )?service requests?\b|"
+        r"service requests? (?:will|are) not (?:be )?(?:treated|handled|logged) as "
+        r"(?:a )?complaint",
+    ):
+        reader.add("service_requests.distinguished_from_complaints", True, s)
+        break
+    for s in _first(
+        reader, all_s, r"(?:not|don't|do not) (?:need|have) to use the word .?complaint"
+    ):
+        reader.add("word_complaint_not_required", True, s)
+        break
+
+
+def _read_ombudsman(reader: _Reader, all_s: list[_Sentence]) -> None:
+    contacts: list[tuple[str, _Sentence]] = []
+    for s in _first(reader, all_s, r"ombudsman"):
+        t = s.text
+        if re.search(
+            r"\b(refer|escalate|contact|approach|complain|ask|right|bring|go)\b[^.]{0,80}"
+            r"ombudsman|ombudsman[^.]{0,60}\b(can|will|may) (?:help|investigate|look)",
+            t,
+            re.I,
+        ):
+            reader.add("ombudsman_right_explained", True, s)
+        found = re.findall(
+            r"\b0\d{3}\s?\d{3}\s?\d{4}\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"
+            r"(?:https?://)?(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:org|gov|co)\.uk[\w/.-]*|"
+            r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b",
+            t,
+        )
+        contacts += [(c.rstrip("."), s) for c in found]
+    if contacts:
+        reader.add(
+            "notes.ombudsman_contact",
+            sorted({c for c, _ in contacts}),
+            contacts[0][1],
+            note="the Ombudsman's contact details the document gives",
+        )
+
+
+_CHANNELS = (
+    ("phone", r"\b(?:tele)?phone\b|\bcall us\b"),
+    ("email", r"\be-?mail\b"),
+    ("letter", r"\bletter\b|\bin writing\b|\bby post\b|\bwrite to us\b"),
+    ("web_form", r"\b(?:online|web(?:site)?)\s+form\b|\bour website\b"),
+    ("in_person", r"\bin person\b|\bface[- ]to[- ]face\b|\bvisit"),
+    ("social_media", r"\bsocial media\b"),
+    ("app", r"\bapp\b"),
+)
+
+
+def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
+    channels: list[str] = []
+    cited: _Sentence | None = None
+    for s in all_s:
+        if not re.search(r"\b(complain|complaint|contact us|get in touch)", s.text, re.I):
+            continue
+        here = [name for name, rx in _CHANNELS if re.search(rx, s.text, re.I)]
+        if len(here) >= 2 or (here and channels):
+            for name in here:
+                if name not in channels:
+                    channels.append(name)
+            cited = cited or s
+    if channels and cited is not None:
+        reader.add("channels", channels, cited)
+    simple = (
+        ("reasonable_adjustments", r"reasonable adjustments?"),
+        (
+            "representatives_allowed",
+            r"on (?:your|their|a resident's) behalf|representative|advocate",
+        ),
+        ("any_staff_can_take_complaints", r"any member of (?:our )?staff"),
+        (
+            "no_detriment_for_complaining",
+            r"(?:not|never) be treated (?:less favourably|differently|unfairly)|no detriment|"
+            r"will not affect (?:the|your|how)",
+        ),
+        (
+            "remedies_at_any_stage",
+            r"at any (?:point|stage)[^.]{0,80}(?:put|remed|right)|"
+            r"(?:put|remed)[^.]{0,80}at any (?:point|stage)",
+        ),
+        ("social_media_complaints", r"social media"),
+        (
+            "unacceptable_behaviour.exists",
+            r"unacceptable behaviour|unreasonable behaviour|"
+            r"persistent (?:and|or) unreasonable",
+        ),
+        ("unacceptable_behaviour.equality_act_regard", r"equality act"),
+        ("unacceptable_behaviour.restrictions_reviewed", r"restrictions?[^.]{0,80}\breview"),
+        ("accompanied_at_meetings", r"\baccompan(?:y|ied)\b"),
+        ("remedies_guidance_considered", r"remed(?:ies|y) guidance|guidance on remedies"),
+        (
+            "update_frequency_agreed_when_late",
+            r"agree (?:with you )?how (?:often|frequently)|(?:agree|set) (?:a |the )?"
+            r"frequency of (?:updates|contact)",
+        ),
+        (
+            "third_parties.handled_within_same_stages",
+            r"(?:contractors?|third part(?:y|ies)|partners?|agents?)\b[^.]{0,100}\b(?:same|this|"
+            r"our) (?:two[- ]stage )?(?:complaints )?(?:policy|process|procedure|stages)",
+        ),
+        (
+            "survey_feedback_signposts_complaints",
+            r"surveys?\b[^.]{0,100}(?:how to (?:make a )?complain|complaints? (?:process|policy))",
+        ),
+        (
+            "offers_choice_to_complain",
+            r"(?:choice|option|ask (?:you|residents?) (?:whether|if) (?:you|they) (?:want|wish))"
+            r"[^.]{0,80}complain",
+        ),
+        ("single_policy", r"\b(?:one|single) (?:complaints )?(?:policy|procedure)\b"),
+        (
+            "respond_when_answer_known",
+            r"as soon as (?:we (?:know|have) (?:the )?answer|an answer is (?:known|available))",
+        ),
+    )
+    for path, pattern in simple:
+        for s in _first(reader, all_s, pattern):
+            match = re.search(pattern, s.text, re.I)
+            before = s.text[: match.start()] if match else ""
+            if re.search(r"\b(?:not|never)\s+(?:accept|allow|take)\b", s.text, re.I) and path in (
+                "representatives_allowed",
+                "social_media_complaints",
+            ):
+                reader.add(path, False, s)
+            elif _NEGATED_BEFORE.search(before) and not path.startswith("no_detriment"):
+                reader.add(path, False, s)  # "you cannot be accompanied": says otherwise
+            else:
+                reader.add(path, True, s)
+            break
+
+
+_NEGATED_BEFORE = re.compile(
+    r"\b(?:cannot|can't|will not|won't|do not|does not|are not|is not|may not|not be|never)"
+    r"\s+(?:\w+\s+){0,2}$",
+    re.I,
+)
+
+
+#: What a response letter states, by the words a policy uses for each item (the model's
+#: names for the Code's list).
+_CONTENTS = (
+    (
+        "stage",
+        r"\bstage (?:the complaint|it|your complaint) (?:is|was) (?:at|considered)|"
+        r"which stage|the complaint stage|the stage (?:of|reached)",
+    ),
+    (
+        "complaint_definition",
+        r"(?:definition|summary) of (?:the|your) complaint|what (?:the|your) "
+        r"complaint is about|the complaint as we (?:understand|have defined)|how we (?:defined|"
+        r"understood) (?:it|the complaint|your complaint)",
+    ),
+    ("decision", r"\bdecision|\boutcome|\buph(?:eld|old)|\bfindings?\b"),
+    ("reasons", r"\breasons?\b|\bwhy we\b"),
+    ("remedy", r"\bremed|put (?:things|it|matters) right|compensation|apolog"),
+    (
+        "outstanding_actions",
+        r"outstanding|actions? (?:still )?to be (?:taken|completed)|"
+        r"(?:remaining|further|follow[- ]on) actions?",
+    ),
+    (
+        "escalation_route",
+        r"escalat|next stage|housing ombudsman|take (?:it|your complaint|the "
+        r"matter) further",
+    ),
+)
+_LETTER = re.compile(
+    r"\b(?:response|reply|letter|decision)s?\s+(?:\w+\s+){0,2}(?:will|must|should|is to|shall)\s+"
+    r"(?:also\s+)?(?:include|set out|tell you|explain|contain|cover|confirm|state|give)",
+    re.I,
+)
+
+
+def _read_response_contents(reader: _Reader, n: int, stage_sentences: list[_Sentence]) -> None:
+    """The items the policy says a stage's response letter states, from a sentence about
+    the letter and the list that may follow it."""
+    blocks = reader.doc.blocks
+    for s in stage_sentences:
+        if not _LETTER.search(s.text):
+            continue
+        text = s.text
+        if s.text.rstrip().endswith(":"):
+            for later in blocks[s.block + 1 :]:
+                if later.kind != "item":
+                    break
+                text += " " + later.text
+        items = [name for name, pattern in _CONTENTS if re.search(pattern, text, re.I)]
+        if len(items) < 2:
+            continue  # a sentence that mentions the letter, not its contents
+        missing = [name for name, _ in _CONTENTS if name not in items]
+        note = (
+            f"the letter's contents as listed leave out: {', '.join(missing)}" if missing else None
+        )
+        reader.add(f"stages[{n}].response_contents", items, s, note=note)
+        return
+
+
+_EXCLUSION_HEADING = re.compile(
+    r"\b(?:not|won't|cannot|can't|unable to)\s+(?:be\s+)?(?:accept|consider|deal|investigat|"
+    r"handle)|exclu|outside (?:of )?(?:this|the|our) (?:policy|procedure)|not covered",
+    re.I,
+)
+
+
+def _read_exclusions(reader: _Reader, all_s: list[_Sentence]) -> None:
+    """The circumstances in which a complaint is not accepted: the items of a list that
+    follows a heading or a lead-in sentence about what is not accepted."""
+    blocks = reader.doc.blocks
+    for i, block in enumerate(blocks):
+        lead = block.kind == "heading" or block.text.rstrip().endswith(":")
+        if not lead or not _EXCLUSION_HEADING.search(block.text):
+            continue
+        items: list[str] = []
+        for later in blocks[i + 1 :]:
+            if later.kind == "item":
+                items.append(later.text)
+            elif items or later.kind == "heading":
+                break
+        if items:
+            s = _Sentence(block.text, i, None)
+            reader.add("exclusions.grounds", items, s)
+            break
+    for s in _first(reader, all_s, r"own merits|individual circumstances|case by case"):
+        reader.add("exclusions.each_case_on_merits", True, s)
+        break
+    for s in _first(
+        reader,
+        all_s,
+        r"(?:decide|decline|refuse|unable)\s+(?:not\s+)?to\s+(?:accept|consider|investigate)"
+        r"|not (?:able to )?accept(?:ing)? (?:a|your|the) complaint",
+    ):
+        around = blocks[s.block].text
+        if re.search(r"explain|reasons?|tell you why", around, re.I) and re.search(
+            r"ombudsman", around, re.I
+        ):
+            reader.add("exclusions.refusal_explained_with_ombudsman_right", True, s)
+        break
+
+
+def _read_service_requests(reader: _Reader, all_s: list[_Sentence]) -> None:
+    for s in _first(reader, all_s, r"service requests?"):
+        t = s.text
+        if not re.search(r"\brecord|\bmonitor|\breview", t, re.I):
+            continue
+        if all(re.search(w, t, re.I) for w in (r"\brecord", r"\bmonitor", r"\breview")):
+            reader.add("service_requests.recorded_monitored_reviewed", True, s)
+        else:
+            reader.add(
+                "service_requests.recorded_monitored_reviewed",
+                False,
+                s,
+                note="service requests are not said to be recorded, monitored and reviewed "
+                "(only part of it)",
+            )
+        break
+    for s in _first(
+        reader,
+        all_s,
+        r"(?:open|outstanding|ongoing) service request|service request (?:is|was) "
+        r"(?:still )?(?:open|ongoing|outstanding)",
+    ):
+        if re.search(r"complain", s.text, re.I):
+            reader.add("service_requests.complaint_while_request_open", True, s)
+        break
+
+
+def _read_escalation_period(reader: _Reader, all_s: list[_Sentence]) -> None:
+    for s in all_s:
+        if not re.search(r"escalat|review|stage (?:2|two)", s.text, re.I):
+            continue
+        for p in periods(s.text):
+            before = s.text[max(0, p.start - 120) : p.start]
+            if _escalation_window(s.text, before, s.text[p.end :]):
+                reader.add("escalation_request_timescale", p.written, s)
+                return
+
+
+def _read_governance(reader: _Reader, all_s: list[_Sentence]) -> None:
+    """Roles and linked documents the policy names: kept as notes for the reviewer (they
+    are the organisation file's facts, or documents of their own)."""
+    found = (
+        ("member_responsible_for_complaints", r"member responsible for complaints|\bMRC\b"),
+        ("complaints_officer", r"complaints? (?:officer|lead|manager|resolution manager)"),
+        ("compensation_policy", r"compensation (?:policy|procedure|guidance)"),
+        (
+            "unacceptable_behaviour_policy",
+            r"(?:unacceptable|unreasonable) (?:behaviour|conduct) (?:policy|procedure)",
+        ),
+        ("reasonable_adjustments_policy", r"reasonable adjustments? (?:policy|procedure)"),
+        ("annual_report", r"annual (?:complaints )?(?:performance )?report|self-assessment"),
+    )
+    for name, pattern in found:
+        for s in _first(reader, all_s, pattern):
+            reader.add(
+                f"notes.{name}", True, s, note=f"the policy names its {name.replace('_', ' ')}"
+            )
+            break
+
+
+#: The facts the reader looks for; those it does not find are reported as silent.
+LOOKED_FOR = (
+    "complaint_definition",
+    "uses_ombudsman_definition",
+    "service_requests.distinguished_from_complaints",
+    "exclusions.time_limit_months",
+    "exclusions.time_limit_from_awareness",
+    "exclusions.grounds",
+    "service_requests.recorded_monitored_reviewed",
+    "escalation_request_timescale",
+    "channels",
+    "reasonable_adjustments",
+    "ombudsman_right_explained",
+    "remedies_at_any_stage",
+    "unacceptable_behaviour.exists",
+)
+_PER_STAGE = (
+    "acknowledge_working_days",
+    "respond_working_days",
+    "respond_from",
+    "extension.max_working_days",
+)
+
+
+def extract_policy(document: PolicyText) -> Extraction:
+    """Read the facts of a policy document (see the module's docstring)."""
+    reader = _Reader(document)
+    all_s = _sentences(reader)
+    by_stage = _read_stages(reader, all_s)
+    for n in sorted(by_stage):
+        _read_timescales(reader, n, by_stage[n])
+        _read_stage_terms(reader, n, by_stage[n])
+        _read_response_contents(reader, n, by_stage[n])
+    _read_escalation_reasons(reader, all_s)
+    _read_general_acknowledgement(reader, all_s)
+    _read_definitions(reader, all_s)
+    _read_time_limit(reader, all_s)
+    _read_ombudsman(reader, all_s)
+    _read_access(reader, all_s)
+    _read_exclusions(reader, all_s)
+    _read_service_requests(reader, all_s)
+    _read_escalation_period(reader, all_s)
+    _read_governance(reader, all_s)
+    silent = [p for p in LOOKED_FOR if p not in reader.said]
+    if not by_stage:
+        silent.append("stages")
+    for n in sorted(by_stage):
+        said = reader.said | (
+            {f"stages[{n}].respond_from"} if f"notes.stage_{n}_clock" in reader.said else set()
+        )
+        silent += [f"stages[{n}].{k}" for k in _PER_STAGE if f"stages[{n}].{k}" not in said]
+    for path in silent:
+        reader.facts.append(Fact(path, None, State.SILENT))
+    return Extraction(document, reader.facts)
