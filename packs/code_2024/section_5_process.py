@@ -25,6 +25,7 @@ from complaintrules.authoring import (
     Verdict,
     applies_if,
     attestation_example,
+    case_field,
     example,
     failed,
     needs_evidence,
@@ -34,7 +35,9 @@ from complaintrules.authoring import (
     policy_states,
     response_deadline,
     response_due,
+    when,
 )
+from complaintrules.authoring import stage as stage_ref
 
 from ._common import rule
 
@@ -759,6 +762,57 @@ CHC24_5_7 = rule(
 
 # 5.8: at every stage handlers decide on the merits, independently and with an open mind,
 # give the resident a fair hearing, deal with conflicts of interest and weigh all evidence.
+# The data settles one part, the plainest conflict of interest: a stage handled by a member
+# of staff the complaint is about. The rest (an open mind, a fair hearing, the evidence
+# weighed) stays a person's judgement, attested.
+_STAFF = case_field("staff_complained_about")
+_HANDLER1 = stage_ref(1).field("handler")
+_HANDLER2 = stage_ref(2).field("handler")
+_handler_not_complained_about = applies_if(
+    CaseFact.STAGE1,
+    when(
+        _STAFF.is_null(),
+        Verdict.NOT_APPLICABLE,
+        "the case does not record which staff the complaint is about; set "
+        "staff_complained_about (an empty list if it names none)",
+    )
+    .when(
+        _STAFF.count().eq(0),
+        Verdict.NOT_APPLICABLE,
+        "the complaint is about no named member of staff",
+    )
+    .when(
+        _HANDLER1.among(_STAFF),
+        Verdict.FAIL,
+        "stage 1 was handled by {handler1}, a member of staff the complaint is about "
+        "(staff_complained_about)",
+    )
+    .when(
+        _HANDLER2.among(_STAFF),
+        Verdict.FAIL,
+        "stage 2 was handled by {handler2}, a member of staff the complaint is about "
+        "(staff_complained_about)",
+    )
+    .when(
+        _HANDLER1.is_null() | (stage_ref(2).reached() & _HANDLER2.is_null()),
+        Verdict.NEEDS_EVIDENCE,
+        "the complaint names staff, but a stage's handler is not recorded; set "
+        "stage1.handler (and stage2.handler at stage 2) to compare them",
+    )
+    .otherwise(
+        Verdict.PASS,
+        "no stage was handled by a member of staff the complaint is about (stage 1: "
+        "{handler1}; stage 2: {handler2})",
+        values={"handler1": _HANDLER1, "handler2": _HANDLER2.or_else("not reached")},
+        facts={
+            "staff_complained_about": _STAFF,
+            "stage1.handler": _HANDLER1,
+            "stage2.handler": _HANDLER2,
+        },
+    ),
+    otherwise="the complaint was not accepted, so no stage was handled",
+)
+
 CHC24_5_8 = rule(
     "5.8",
     "Fair, independent and open-minded handling",
@@ -769,16 +823,54 @@ CHC24_5_8 = rule(
         "information."
     ),
     explanation="""
-        Fairness and impartiality need a person's judgement: an attestation for 5.8 with
-        evidence such as handler training, a conflict-of-interest procedure and a
-        quality review of a sample of cases. (A different handler at stage 2 is checked
-        under 6.13.)
+        Case: where the case records the staff the complaint is about
+        (staff_complained_about, by the names the handler fields use, compared without
+        regard to case or spacing), a stage 1 or stage 2 handler among them fails; none
+        among them passes; a stage whose handler is not recorded needs evidence; a case
+        that does not record the staff, or names none, is not applicable. Independence,
+        an open mind, a fair hearing and the weighing of evidence need a person's
+        judgement: an attestation for 5.8 with evidence such as handler training, a
+        conflict-of-interest procedure and a quality review of a sample of cases. (A
+        different handler at stage 2 is checked under 6.13.)
     """,
+    case=_handler_not_complained_about,
     attestation=(
         "handler training, the conflict-of-interest procedure, and a quality review of a "
         "sample of cases showing each resident was heard and the evidence weighed"
     ),
     examples=[
+        _case_example(
+            Verdict.FAIL,
+            "the stage 1 handler is the officer the complaint is about",
+            _stage1(handler="A. Patel"),
+            staff_complained_about=["a. patel", "C. Reid"],
+        ),
+        _case_example(
+            Verdict.FAIL,
+            "the stage 2 handler is named in the complaint",
+            _stage1(),
+            _stage2(handler="C.  Reid"),
+            staff_complained_about=["C. Reid"],
+        ),
+        _case_example(
+            Verdict.PASS,
+            "neither handler is among the staff the complaint is about",
+            _stage1(),
+            _stage2(),
+            staff_complained_about=["C. Reid"],
+        ),
+        _case_example(
+            Verdict.NEEDS_EVIDENCE,
+            "staff named but the stage 1 handler not recorded",
+            _stage1(handler=None),
+            staff_complained_about=["C. Reid"],
+        ),
+        _case_example(
+            Verdict.NOT_APPLICABLE,
+            "the complaint names no member of staff",
+            _stage1(),
+            staff_complained_about=[],
+        ),
         _attested(
             "5.8",
             False,

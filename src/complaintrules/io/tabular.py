@@ -98,6 +98,12 @@ def _targets() -> dict[str, _Target]:
         "became_aware_on": _Target("date", None, ("became_aware_on",), "awareness date"),
         "withdrawn_on": _Target("date", None, ("withdrawn_on",), "date withdrawn"),
         "closed_on": _Target("date", None, ("closed_on",), "date closed"),
+        "staff_complained_about": _Target(
+            "str",
+            None,
+            ("staff_complained_about",),
+            "the staff the complaint is about, names separated by ';'",
+        ),
     }
     for n in (1, 2):
         p = f"stage{n}."
@@ -784,8 +790,8 @@ def _construct(got: Mapping[str, Any]) -> Complaint | None:
     """
     reference = got.get("reference")
     received = got.get("received_on")
-    if not reference or received is None:
-        return None
+    if not reference or received is None or "staff_complained_about" in got:
+        return None  # (names in one text are split by validation)
     at = got.get("received_at")
     if at is not None and at.tzinfo is not None:
         return None  # validation converts it to UK time (or refuses it)

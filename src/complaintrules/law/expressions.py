@@ -383,6 +383,12 @@ class Expr:
         """This value where it is :meth:`present`, else ``other``."""
         return _OrElse(self, _lift(other))
 
+    def among(self, names: Any) -> Expr:
+        """This text is one of the texts of the list ``names`` (a person among the names a
+        case records), compared case-folded with runs of white space made single; unknown
+        when either is missing."""
+        return _Among(self, _lift(names))
+
 
 def _lift(value: Any) -> Expr:
     return value if isinstance(value, Expr) else _Literal(_plain(value))
@@ -887,6 +893,50 @@ class _Text(Expr):
 
     def _params(self) -> Iterator[str]:
         yield from self.value._params()
+
+
+def _name_key(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _among(value: Any, names: Any) -> bool | None:
+    if value is None or names is None:
+        return None
+    key = _name_key(value)
+    return any(_name_key(n) == key for n in names if n is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Among(Expr):
+    """A text among a list's texts. Over a table each row is compared in Python, as on one
+    case, so the backends fold and compare alike."""
+
+    value: Expr
+    names: Expr
+
+    def _build(self, c: _Compiler) -> Fn:
+        value, names = c(self.value), c(self.names)
+
+        def among(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            return _among(value(case, params, item), names(case, params, item))
+
+        return among
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow as pa
+
+        values = _array(self.value._arrow(env), env.size).to_pylist()
+        names = self.names._arrow(env)
+        if isinstance(names, pa.Array | pa.ChunkedArray | pa.Scalar):
+            listed = _array(names, env.size).to_pylist()
+        else:
+            listed = [names] * env.size
+        found = [_among(v, n) for v, n in zip(values, listed, strict=True)]
+        return pa.array(found, pa.bool_())
+
+    def _params(self) -> Iterator[str]:
+        yield from self.value._params()
+        yield from self.names._params()
 
 
 def _constant_names(names: Expr, env: _Columns) -> list[str]:

@@ -47,6 +47,7 @@ __all__ = [
     "ResponseContents",
     "Stage",
     "case_as_of",
+    "split_names",
 ]
 
 
@@ -455,6 +456,13 @@ def _fold_events(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def split_names(text: str) -> list[str] | None:
+    """Names written in one text (a CSV cell) separated by ';', each stripped of white
+    space; None where it names nobody."""
+    names = [name.strip() for name in text.split(";")]
+    return [name for name in names if name] or None
+
+
 def _refused(data: dict[str, Any]) -> bool:
     """Whether the raw case data records a refusal to accept the complaint (stage 1)."""
     for refusal in data.get("refusals") or []:
@@ -492,6 +500,14 @@ class Complaint(InputModel):
         default=None, description="Reference of an open service request the complaint is about."
     )
     service_request_work_continued: bool | None = None
+    staff_complained_about: list[Annotated[str, Field(min_length=1)]] | None = Field(
+        default=None,
+        description=(
+            "The members of staff the complaint is about, by the names the stages' handler "
+            "fields use; an empty list records that it names none, unset means not "
+            "recorded. In a CSV column, the names separated by ';'."
+        ),
+    )
     stages: list[Stage] = []
     refusals: list[Refusal] = []
     contact_restrictions: list[ContactRestriction] = []
@@ -502,6 +518,11 @@ class Complaint(InputModel):
     @classmethod
     def _in_uk_time(cls, at: time | None, info: ValidationInfo) -> time | None:
         return uk_received_at(info.data.get("received_on"), at)
+
+    @field_validator("staff_complained_about", mode="before")
+    @classmethod
+    def _names_from_text(cls, value: Any) -> Any:
+        return split_names(value) if isinstance(value, str) else value
 
     @model_validator(mode="before")
     @classmethod

@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 #: Bumped whenever :data:`CASE_SCHEMA` changes shape.
-CASE_TABLE_VERSION = 1
+CASE_TABLE_VERSION = 2
 
 
 _DATE = pa.date32()
@@ -167,6 +167,7 @@ _TOP: list[tuple[str, pa.DataType]] = [
     ("resident_asked_to_complain", _BOOL),
     ("service_request", _STR),
     ("service_request_work_continued", _BOOL),
+    ("staff_complained_about", pa.list_(_STR)),
     ("stage_numbers", pa.list_(pa.int8())),
     *((stage_column(n), STAGE_TYPE) for n in STAGE_NUMBERS),
     ("refusals", pa.list_(_REFUSAL)),

@@ -1,0 +1,117 @@
+"""Issue 17 item 1: provisions judged from a landlord's data rather than only attested,
+each checked on both sides of its boundary, over one case and over a table of cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+from pydantic import ValidationError
+
+from complaintrules import Complaint, Engine, Verdict, read_cases
+from complaintrules.io.columnar import convert_batch, raw_batches
+from complaintrules.io.flat import from_targets
+from complaintrules.io.tabular import CaseReader
+from complaintrules.law.expressions import judge_table
+from complaintrules.model.columns import case_table
+
+ENGINE = Engine()
+
+
+def _case(staff: Any, handler1: str | None = "A. Patel", handler2: str | None = None) -> Complaint:
+    stages: list[dict[str, Any]] = [
+        {"number": 1, "handler": handler1, "response": {"issued_on": "2024-05-20"}}
+    ]
+    if handler2 is not None:
+        # "" stands for a stage 2 whose handler is not recorded
+        stages.append({"number": 2, "requested_on": "2024-06-03", "handler": handler2 or None})
+    data: dict[str, Any] = {"reference": "D-1", "received_on": "2024-05-01", "stages": stages}
+    if staff is not None:
+        data["staff_complained_about"] = staff
+    return Complaint.model_validate(data)
+
+
+def _one(case: Complaint, rule_id: str) -> tuple[Verdict, str]:
+    (finding,) = ENGINE.case_findings(case, rules=[rule_id])
+    return finding.verdict, finding.message
+
+
+def _agree(cases: list[Complaint], rule_id: str) -> None:
+    """The table backend gives every case the finding the one-case backend gives."""
+    rule = next(r for r in ENGINE.registry.all_rules() if r.id == rule_id)
+    pack = ENGINE.pack(rule.pack)
+    batch = judge_table(rule, case_table(cases), engine=ENGINE, pack=pack, explain="all")
+    for i, case in enumerate(cases):
+        (single,) = ENGINE.case_findings(case, pack=pack, rules=[rule_id])
+        assert batch.findings[i] == single, case
+
+
+# -- 5.8: the handler is not one of the staff the complaint is about ------------------------
+
+HANDLER_CASES = [
+    # (staff named, stage 1 handler, stage 2 handler, verdict)
+    (["A. Patel"], "A. Patel", None, Verdict.FAIL),
+    (["a.  PATEL "], "A. Patel", None, Verdict.FAIL),  # case and spacing do not matter
+    (["C. Reid"], "A. Patel", "c. reid", Verdict.FAIL),
+    (["A. Patelson"], "A. Patel", None, Verdict.PASS),  # a whole name, not a part of one
+    (["C. Reid"], "A. Patel", "B. Okafor", Verdict.PASS),
+    (["C. Reid"], None, None, Verdict.NEEDS_EVIDENCE),
+    (["C. Reid"], "A. Patel", "", Verdict.NEEDS_EVIDENCE),  # stage 2 handler left empty
+    ([], "A. Patel", None, Verdict.NOT_APPLICABLE),
+    (None, "A. Patel", None, Verdict.NOT_APPLICABLE),
+]
+
+
+@pytest.mark.parametrize(("staff", "handler1", "handler2", "verdict"), HANDLER_CASES)
+def test_5_8_handler_among_the_staff_complained_about(
+    staff: Any, handler1: str | None, handler2: str | None, verdict: Verdict
+) -> None:
+    case = _case(staff, handler1, handler2)
+    got, message = _one(case, "CHC24-5.8")
+    assert got is verdict, message
+    if verdict is Verdict.FAIL:
+        assert "a member of staff the complaint is about" in message
+
+
+def test_5_8_table_backend_agrees() -> None:
+    cases = [_case(staff, h1, h2) for staff, h1, h2, _ in HANDLER_CASES]
+    _agree(cases, "CHC24-5.8")
+
+
+def test_staff_named_must_be_names() -> None:
+    with pytest.raises(ValidationError) as caught:
+        _case(["A. Patel", ""])
+    assert "staff_complained_about" in str(caught.value)
+
+
+def test_staff_named_read_from_a_csv_column_alike_on_both_paths(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "reference,received_on,stage1.handler,staff_complained_about\n"
+        "R-1,2024-05-01,A. Patel,A. Patel; C. Reid\n"
+        "R-2,2024-05-01,A. Patel,C. Reid\n"
+        "R-3,2024-05-01,A. Patel,\n"
+        "R-4,2024-05-01,A. Patel, ; \n",
+        encoding="utf-8",
+    )
+    rows = [row.case for row in read_cases(path, None)]
+    assert all(rows)
+    staff = [c.staff_complained_about for c in rows if c is not None]
+    assert staff == [["A. Patel", "C. Reid"], ["C. Reid"], None, None]
+    verdicts = [_one(c, "CHC24-5.8")[0] for c in rows if c is not None]
+    assert verdicts == [
+        Verdict.FAIL,
+        Verdict.PASS,
+        Verdict.NOT_APPLICABLE,
+        Verdict.NOT_APPLICABLE,
+    ]
+    reader = CaseReader(path, None)
+    flats = [convert_batch(b, reader.converter) for b in raw_batches(reader)]
+    flat = pa.concat_tables([f.table for f in flats]).drop_columns(["row"])
+    from_columns = from_targets(flat)
+    assert from_columns.column("staff_complained_about").to_pylist() == staff
+    assert [c.model_dump() for f in flats for c in f.cases] == [
+        c.model_dump() for c in rows if c is not None
+    ]
