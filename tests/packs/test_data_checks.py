@@ -115,3 +115,82 @@ def test_staff_named_read_from_a_csv_column_alike_on_both_paths(tmp_path: Path) 
     assert [c.model_dump() for f in flats for c in f.cases] == [
         c.model_dump() for c in rows if c is not None
     ]
+
+
+# -- 6.20: who contributed to and signed off the final response ----------------------------
+
+
+def _final(**response: Any) -> Complaint:
+    return Complaint.model_validate(
+        {
+            "reference": "F-1",
+            "received_on": "2024-05-01",
+            "stages": [
+                {"number": 1, "handler": "A. Patel", "response": {"issued_on": "2024-05-20"}},
+                {
+                    "number": 2,
+                    "requested_on": "2024-06-03",
+                    "handler": "B. Okafor",
+                    "response": {"issued_on": "2024-07-01", **response},
+                },
+            ],
+        }
+    )
+
+
+FINAL_CASES = [
+    ({"contributors": [], "signed_off_by": "Head of Repairs"}, Verdict.FAIL),
+    ({"contributors": ["Repairs Manager"], "signed_off_by": "Head of Repairs"}, Verdict.PASS),
+    ({"contributors": "Repairs Manager; Contractor", "signed_off_by": "H"}, Verdict.PASS),
+    ({"contributors": ["Repairs Manager"]}, Verdict.NEEDS_EVIDENCE),
+    ({"signed_off_by": "Head of Repairs"}, Verdict.NEEDS_EVIDENCE),
+    ({}, Verdict.NEEDS_EVIDENCE),
+]
+
+
+@pytest.mark.parametrize(("response", "verdict"), FINAL_CASES)
+def test_6_20_final_response_involvement(response: dict[str, Any], verdict: Verdict) -> None:
+    got, message = _one(_final(**response), "CHC24-6.20")
+    assert got is verdict, message
+
+
+def test_6_20_not_applicable_before_a_final_response() -> None:
+    case = _case(["C. Reid"])
+    assert _one(case, "CHC24-6.20")[0] is Verdict.NOT_APPLICABLE
+
+
+def test_6_20_table_backend_agrees() -> None:
+    _agree([_final(**r) for r, _ in FINAL_CASES] + [_case(None)], "CHC24-6.20")
+
+
+def test_a_contributor_without_a_name_is_refused() -> None:
+    with pytest.raises(ValidationError) as caught:
+        _final(contributors=["Repairs Manager", ""])
+    assert "contributors" in str(caught.value)
+
+
+def test_contributors_and_sign_off_read_from_csv_alike_on_both_paths(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "reference,received_on,stage1.response_on,stage2.requested_on,stage2.response_on,"
+        "stage2.contributors,stage2.signed_off_by\n"
+        "R-1,2024-05-01,2024-05-20,2024-06-03,2024-07-01,Repairs Manager;Contractor,H. Lee\n"
+        "R-2,2024-05-01,2024-05-20,2024-06-03,2024-07-01,,H. Lee\n"
+        "R-3,2024-05-01,2024-05-20,2024-06-03,,Repairs Manager,\n",
+        encoding="utf-8",
+    )
+    rows = list(read_cases(path, None))
+    assert rows[2].case is None
+    problems = " ".join(str(p) for p in rows[2].problems)
+    assert "issued_on" in problems or "response" in problems, problems
+    cases = [r.case for r in rows if r.case is not None]
+    response = cases[0].stages[1].response
+    assert response is not None
+    assert response.contributors == ["Repairs Manager", "Contractor"]
+    assert response.signed_off_by == "H. Lee"
+    assert [_one(c, "CHC24-6.20")[0] for c in cases] == [Verdict.PASS, Verdict.NEEDS_EVIDENCE]
+    reader = CaseReader(path, None)
+    flats = [convert_batch(b, reader.converter) for b in raw_batches(reader)]
+    assert [c.model_dump() for f in flats for c in f.cases] == [c.model_dump() for c in cases]
+    flat = pa.concat_tables([f.table for f in flats]).drop_columns(["row"])
+    assert from_targets(flat).to_pylist() == case_table(cases).to_pylist()

@@ -125,13 +125,26 @@ def _flat_stage(flat: pa.Table, number: int) -> tuple[pa.Array, pa.Array]:
     )
     issued = get("response_on", _DATE)
     outcome = get("outcome", _STR)
-    unanswered = pc.and_(pc.is_valid(outcome), pc.is_null(issued))
-    if pc.any(unanswered).as_py():
-        row = pc.index(unanswered, True).as_py()
-        raise ValueError(f"row {row}: a stage {number} outcome but no response date")
+    contributors = _names(flat, p + "contributors", _RESPONSE.field("contributors").type)
+    signed_off_by = get("signed_off_by", _STR)
+    for what, values in (
+        ("outcome", outcome),
+        ("contributors", contributors),
+        ("signed_off_by", signed_off_by),
+    ):
+        unanswered = pc.and_(pc.is_valid(values), pc.is_null(issued))
+        if pc.any(unanswered).as_py():
+            row = pc.index(unanswered, True).as_py()
+            raise ValueError(f"row {row}: a stage {number} {what} but no response date")
     contents = _struct_of({}, _CONTENTS, pa.array(np.ones(n, dtype=bool)))
     response = _struct_of(
-        {"issued_on": issued, "contents": contents, "outcome": outcome},
+        {
+            "issued_on": issued,
+            "contents": contents,
+            "outcome": outcome,
+            "contributors": contributors,
+            "signed_off_by": signed_off_by,
+        },
         _RESPONSE,
         pc.is_valid(issued),
     )

@@ -134,6 +134,13 @@ def _targets() -> dict[str, _Target]:
             ("response_on", "date", ("response", "issued_on"), "date of the response"),
             ("outcome", "outcome", ("response", "outcome"), "upheld/partly_upheld/not_upheld"),
             (
+                "contributors",
+                "str",
+                ("response", "contributors"),
+                "who contributed to the response, names separated by ';'",
+            ),
+            ("signed_off_by", "str", ("response", "signed_off_by"), "who signed off the response"),
+            (
                 "extension_notified_on",
                 "date",
                 ("extensions", 0, "notified_on"),
@@ -801,6 +808,8 @@ def _construct(got: Mapping[str, Any]) -> Complaint | None:
             continue
         if p + "understanding" in got or p + "outcomes_sought" in got:
             return None
+        if p + "contributors" in got or p + "signed_off_by" in got:
+            return None  # (validation splits the names and checks the response date)
         ack_on = got.get(p + "acknowledged_on")
         recorded = got.get(p + "definition_recorded")
         if recorded is not None and ack_on is None:

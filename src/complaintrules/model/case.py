@@ -51,6 +51,13 @@ __all__ = [
 ]
 
 
+def split_names(text: str) -> list[str] | None:
+    """Names written in one text (a CSV cell) separated by ';', each stripped of white
+    space; None where it names nobody."""
+    names = [name.strip() for name in text.split(";")]
+    return [name for name in names if name] or None
+
+
 class ComplaintDefinition(InputModel):
     """What the landlord recorded as the complaint when it acknowledged a stage."""
 
@@ -120,6 +127,22 @@ class Response(InputModel):
     contents: ResponseContents = ResponseContents()
     outcome: Outcome | None = None
     all_points_addressed: bool | None = None
+    contributors: list[Annotated[str, Field(min_length=1)]] | None = Field(
+        default=None,
+        description=(
+            "Who contributed to the response (staff, contractors), besides its author; an "
+            "empty list records that no one did, unset means not recorded. In a CSV "
+            "column, the names separated by ';'."
+        ),
+    )
+    signed_off_by: Annotated[str, Field(min_length=1)] | None = Field(
+        default=None, description="Who approved the response before it was sent."
+    )
+
+    @field_validator("contributors", mode="before")
+    @classmethod
+    def _names_from_text(cls, value: Any) -> Any:
+        return split_names(value) if isinstance(value, str) else value
 
 
 class Action(InputModel):
@@ -454,13 +477,6 @@ def _fold_events(data: dict[str, Any]) -> dict[str, Any]:
                 out["closed_on"] = event.on
     out["stages"] = [stages[n] for n in sorted(stages)]
     return out
-
-
-def split_names(text: str) -> list[str] | None:
-    """Names written in one text (a CSV cell) separated by ';', each stripped of white
-    space; None where it names nobody."""
-    names = [name.strip() for name in text.split(";")]
-    return [name for name in names if name] or None
 
 
 def _refused(data: dict[str, Any]) -> bool:

@@ -89,7 +89,14 @@ _CONTENTS = _struct(
     outstanding_actions=_BOOL,
     escalation_route=_BOOL,
 )
-_RESPONSE = _struct(issued_on=_DATE, contents=_CONTENTS, outcome=_STR, all_points_addressed=_BOOL)
+_RESPONSE = _struct(
+    issued_on=_DATE,
+    contents=_CONTENTS,
+    outcome=_STR,
+    all_points_addressed=_BOOL,
+    contributors=pa.list_(_STR),
+    signed_off_by=_STR,
+)
 _ACTION = _struct(description=_STR, due=_DATE, completed_on=_DATE, updates=_DATES)
 _REMEDY = _struct(
     kind=_STR,
