@@ -194,3 +194,110 @@ def test_contributors_and_sign_off_read_from_csv_alike_on_both_paths(tmp_path: P
     assert [c.model_dump() for f in flats for c in f.cases] == [c.model_dump() for c in cases]
     flat = pa.concat_tables([f.table for f in flats]).drop_columns(["row"])
     assert from_targets(flat).to_pylist() == case_table(cases).to_pylist()
+
+
+# -- 7.2: financial remedies against the Ombudsman's remedies guidance ----------------------
+
+FLOORS = {"minor": 50, "adverse": 100, "considerable": 600, "severe": 1000}
+
+
+def _remedied(impact: str | None, *amounts: Any, outcome: str = "upheld", at: int = 1) -> Complaint:
+    remedies = [{"kind": "financial", "amount": a} for a in amounts]
+    remedies.append({"kind": "apology"})
+    response: dict[str, Any] = {"issued_on": "2024-05-20", "outcome": outcome}
+    if impact is not None:
+        response["impact"] = impact
+    stages: list[dict[str, Any]] = [{"number": 1, "response": response, "remedies": remedies}]
+    if at == 2:
+        # stage 1 offered nothing for a severe impact; stage 2 is the final response
+        stages[0] = {
+            "number": 1,
+            "response": {"issued_on": "2024-05-20", "outcome": "upheld", "impact": "severe"},
+        }
+        stages.append(
+            {
+                "number": 2,
+                "requested_on": "2024-06-03",
+                "response": {**response, "issued_on": "2024-07-01"},
+                "remedies": remedies,
+            }
+        )
+    return Complaint.model_validate(
+        {"reference": "M-1", "received_on": "2024-05-01", "stages": stages}
+    )
+
+
+@pytest.mark.parametrize("at", [1, 2])
+@pytest.mark.parametrize(("impact", "floor"), sorted(FLOORS.items()))
+def test_7_2_both_sides_of_each_floor(impact: str, floor: int, at: int) -> None:
+    at_floor = _remedied(impact, f"{floor - 20}.00", "20", at=at)
+    below = _remedied(impact, f"{floor - 20}.00", "19.99", at=at)
+    verdict, message = _one(at_floor, "CHC24-7.2")
+    assert verdict is Verdict.PASS, message
+    verdict, message = _one(below, "CHC24-7.2")
+    assert verdict is Verdict.FAIL, message
+    assert f"£{floor - 0.01:.2f}" in message and f"below the £{floor}" in message
+    assert f"stage {at} response" in message
+
+
+def test_7_2_only_financial_remedies_count_and_other_outcomes() -> None:
+    assert _one(_remedied("minor"), "CHC24-7.2")[0] is Verdict.FAIL  # an apology only
+    assert _one(_remedied(None), "CHC24-7.2")[0] is Verdict.NEEDS_EVIDENCE
+    not_upheld = _remedied(None, outcome="not_upheld")
+    assert _one(not_upheld, "CHC24-7.2")[0] is Verdict.NOT_APPLICABLE
+    unanswered = Complaint.model_validate({"reference": "M-2", "received_on": "2024-05-01"})
+    assert _one(unanswered, "CHC24-7.2")[0] is Verdict.NOT_APPLICABLE
+
+
+def test_7_2_table_backend_agrees() -> None:
+    cases = [
+        _remedied(impact, f"{floor - 20}.00", extra, at=at)
+        for impact, floor in FLOORS.items()
+        for extra in ("20", "19.99")
+        for at in (1, 2)
+    ]
+    cases += [_remedied("minor"), _remedied(None), _remedied(None, outcome="not_upheld")]
+    _agree(cases, "CHC24-7.2")
+
+
+@pytest.mark.parametrize(
+    ("amount", "words"),
+    [
+        ("-50", "greater than or equal to 0"),
+        (-0.01, "greater than or equal to 0"),
+        ("fifty", "not an amount in pounds sterling"),
+        ("$50", "not an amount in pounds sterling"),
+        ("€50", "not an amount in pounds sterling"),
+        ("50 USD", "not an amount in pounds sterling"),
+        ("NaN", "not an amount in pounds sterling"),
+        (float("inf"), "finite"),
+    ],
+)
+def test_bad_remedy_amounts_are_refused_naming_the_field(amount: Any, words: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        _remedied("minor", amount)
+    text = str(caught.value)
+    assert "remedies.0.amount" in text and words in text, text
+
+
+def test_a_remedy_in_another_currency_is_refused_naming_the_field() -> None:
+    with pytest.raises(ValidationError) as caught:
+        Complaint.model_validate(
+            {
+                "reference": "M-3",
+                "received_on": "2024-05-01",
+                "stages": [
+                    {
+                        "number": 1,
+                        "remedies": [{"kind": "financial", "amount": 50, "currency": "EUR"}],
+                    }
+                ],
+            }
+        )
+    assert "remedies.0.currency" in str(caught.value)
+
+
+def test_pound_amounts_with_a_sign_and_thousands_are_read() -> None:
+    case = _remedied("severe", "£1,000.00")
+    assert case.stages[0].remedies[0].amount == 1000
+    assert _one(case, "CHC24-7.2")[0] is Verdict.PASS

@@ -336,6 +336,12 @@ class Expr:
         """How many items of this list meet ``predicate`` (all of them without one)."""
         return _Aggregate("count", self, predicate)
 
+    def sum(self, value: Expr, *, where: Expr | None = None) -> Expr:
+        """The total of ``value`` (read per item, a decimal number or its text) over the
+        items of this list meeting ``where``, as a float; an item whose value is missing
+        adds nothing, an empty list totals 0, a missing list is unknown."""
+        return _Sum(self, value, where)
+
     def each(
         self, template: str, *, where: Expr | None = None, sep: str = ", ", **values: Expr
     ) -> Expr:
@@ -364,6 +370,12 @@ class Expr:
     def iso(self) -> Expr:
         """A date as its ISO text (``2024-05-01``), for evidence and messages."""
         return _Text(self, "isoformat")
+
+    def formatted(self, spec: str) -> Expr:
+        """A value as text by a :func:`format` spec (``".2f"`` for a sum of money), for
+        messages; missing stays missing."""
+        format(0.0, spec)  # an unknown spec is refused when the check is written
+        return _Formatted(self, spec)
 
     def casefold(self) -> Expr:
         """Text compared without regard to case: Unicode case-folding, as
@@ -714,6 +726,55 @@ class _Aggregate(Expr):
             yield from self.predicate._params()
 
 
+def _total(
+    found: Sequence[Any] | None, value: Fn, where: Fn | None, params: Mapping[str, Any]
+) -> float | None:
+    if found is None:
+        return None
+    total = Decimal(0)
+    for x in found:
+        if where is not None and where(None, params, x) is not True:
+            continue
+        v = value(None, params, x)
+        if v is not None:
+            total += Decimal(v)
+    return float(total)
+
+
+@dataclass(frozen=True, slots=True)
+class _Sum(Expr):
+    """A total over a list's items. The items' values are added as exact decimals, row by
+    row in Python in both backends (a list read back from Arrow as dicts), so the totals
+    agree to the last digit; per-item values may read only the item and parameters."""
+
+    items: Expr
+    value: Expr
+    where: Expr | None
+
+    def _build(self, c: _Compiler) -> Fn:
+        items, value = c(self.items), self.value._compile()
+        where = self.where._compile() if self.where is not None else None
+
+        def total(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            return _total(items(case, params, item), value, where, params)
+
+        return total
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow as pa
+
+        value = self.value._compile()
+        where = self.where._compile() if self.where is not None else None
+        lists = _array(self.items._arrow(env), env.size).to_pylist()
+        return pa.array([_total(found, value, where, env.params) for found in lists], pa.float64())
+
+    def _params(self) -> Iterator[str]:
+        yield from self.items._params()
+        yield from self.value._params()
+        if self.where is not None:
+            yield from self.where._params()
+
+
 def _kept(
     found: Sequence[Any] | None, where: Fn | None, case: Any, params: Mapping[str, Any]
 ) -> list[tuple[int, Any]]:
@@ -890,6 +951,34 @@ class _Text(Expr):
             values = values.cast(pa.string())
         method = self.method
         return _per_value(values, lambda v: getattr(v, method)(), pa.string())
+
+    def _params(self) -> Iterator[str]:
+        yield from self.value._params()
+
+
+@dataclass(frozen=True, slots=True)
+class _Formatted(Expr):
+    """A value as text by a format spec; over a table each distinct value is formatted
+    once in Python, so the backends give the same text."""
+
+    value: Expr
+    spec: str
+
+    def _build(self, c: _Compiler) -> Fn:
+        value, spec = c(self.value), self.spec
+
+        def text(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            v = value(case, params, item)
+            return None if v is None else format(v, spec)
+
+        return text
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow as pa
+
+        values = _array(self.value._arrow(env), env.size)
+        spec = self.spec
+        return _per_value(values, lambda v: format(v, spec), pa.string())
 
     def _params(self) -> Iterator[str]:
         yield from self.value._params()

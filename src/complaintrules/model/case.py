@@ -34,6 +34,7 @@ __all__ = [
     "ComplaintDefinition",
     "ContactRestriction",
     "Extension",
+    "Impact",
     "Outcome",
     "RaisedIssue",
     "ReasonableAdjustment",
@@ -122,11 +123,29 @@ class Outcome(StrEnum):
     NOT_UPHELD = "not_upheld"
 
 
+class Impact(StrEnum):
+    """How much a failing the landlord found affected the resident, in the four steps of
+    the Ombudsman's remedies guidance (its table for calculating financial redress)."""
+
+    MINOR = "minor"  # a minor failing with no lasting effect
+    ADVERSE = "adverse"  # a failing that affected the resident adversely
+    CONSIDERABLE = "considerable"  # a considerable failing, or a significant effect
+    SEVERE = "severe"  # a serious failing with a severe or lasting effect
+
+
 class Response(InputModel):
     issued_on: Date
     contents: ResponseContents = ResponseContents()
     outcome: Outcome | None = None
     all_points_addressed: bool | None = None
+    impact: Impact | None = Field(
+        default=None,
+        description=(
+            "The landlord's own assessment of how much the failing it found affected the "
+            "resident: minor, adverse, considerable or severe (the Ombudsman's remedies "
+            "guidance's steps)."
+        ),
+    )
     contributors: list[Annotated[str, Field(min_length=1)]] | None = Field(
         default=None,
         description=(
@@ -169,11 +188,35 @@ class RemedyKind(StrEnum):
 class Remedy(InputModel):
     kind: RemedyKind
     description: str | None = None
-    amount: Decimal | None = None
+    amount: Annotated[Decimal, Field(ge=0, allow_inf_nan=False)] | None = Field(
+        default=None,
+        description=(
+            "In pounds sterling: a number, or its text with or without a leading '£'; an "
+            "amount in another currency, or negative, is refused."
+        ),
+    )
+    currency: Literal["GBP"] | None = Field(
+        default=None, description="GBP where given: amounts are in pounds sterling."
+    )
     offered_on: Date | None = None
     due: Date | None = None
     completed_on: Date | None = None
     agreed_with_resident: bool | None = None
+
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _pounds(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        text = value.strip().replace(",", "")
+        if text.startswith("£"):
+            return text[1:].strip()
+        if any(ch.isalpha() for ch in text) or (text and text[0] not in "0123456789+-."):
+            raise ValueError(
+                f"{value!r} is not an amount in pounds sterling; give a number (or '£' and "
+                "a number), converted to pounds if it was paid in another currency"
+            )
+        return text
 
 
 class RaisedIssue(InputModel):

@@ -94,6 +94,7 @@ _RESPONSE = _struct(
     contents=_CONTENTS,
     outcome=_STR,
     all_points_addressed=_BOOL,
+    impact=_STR,
     contributors=pa.list_(_STR),
     signed_off_by=_STR,
 )
@@ -102,6 +103,7 @@ _REMEDY = _struct(
     kind=_STR,
     description=_STR,
     amount=_STR,
+    currency=_STR,
     offered_on=_DATE,
     due=_DATE,
     completed_on=_DATE,
