@@ -3,6 +3,7 @@ each checked on both sides of its boundary, over one case and over a table of ca
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,8 @@ import pyarrow as pa
 import pytest
 from pydantic import ValidationError
 
-from complaintrules import Complaint, Engine, Verdict, read_cases
+from complaintrules import Complaint, Engine, Organisation, Verdict, read_cases
+from complaintrules.authoring import Portfolio
 from complaintrules.io.columnar import convert_batch, raw_batches
 from complaintrules.io.flat import from_targets
 from complaintrules.io.tabular import CaseReader
@@ -301,3 +303,174 @@ def test_pound_amounts_with_a_sign_and_thousands_are_read() -> None:
     case = _remedied("severe", "£1,000.00")
     assert case.stages[0].remedies[0].amount == 1000
     assert _one(case, "CHC24-7.2")[0] is Verdict.PASS
+
+
+# -- 9.1 and 9.2: a learning log keyed to case references ----------------------------------
+
+JUDGED = date(2024, 12, 31)
+LESSON = {
+    "case": "L-1",
+    "lesson": "Damp reports were closed without an inspection.",
+    "lesson_on": "2024-09-20",
+    "action": "Inspect every damp report.",
+    "action_due": "2025-01-31",
+}
+
+
+def _complaint(reference: str, *outcomes: str) -> Complaint:
+    stages: list[dict[str, Any]] = [
+        {"number": 1, "response": {"issued_on": "2024-09-13", "outcome": outcomes[0]}}
+    ]
+    if len(outcomes) > 1:
+        stages.append(
+            {
+                "number": 2,
+                "requested_on": "2024-09-20",
+                "response": {"issued_on": "2024-10-15", "outcome": outcomes[1]},
+            }
+        )
+    return Complaint.model_validate(
+        {"reference": reference, "received_on": "2024-09-02", "stages": stages}
+    )
+
+
+def _portfolio(cases: list[Complaint], log: list[dict[str, Any]] | None) -> Portfolio:
+    org: dict[str, Any] = {"name": "Example Homes"}
+    if log is not None:
+        org["learning_log"] = log
+    return Portfolio(cases, Organisation.model_validate(org))
+
+
+def _judge_portfolio(portfolio: Portfolio, rule_id: str) -> tuple[Verdict, str]:
+    found = [
+        f
+        for f in ENGINE.portfolio_findings(portfolio, pack="code_2024", on=JUDGED, as_of=JUDGED)
+        if f.rule_id == rule_id
+    ]
+    (finding,) = found
+    return finding.verdict, finding.message
+
+
+@pytest.mark.parametrize(
+    ("cases", "log", "verdict", "words"),
+    [
+        ([_complaint("L-1", "upheld")], [LESSON], Verdict.PASS, "each of the 1"),
+        ([_complaint("L-1", "partly_upheld")], [], Verdict.FAIL, "no lesson logged"),
+        ([_complaint("L-1", "upheld")], [{**LESSON, "lesson_on": None}], Verdict.FAIL, "without"),
+        ([_complaint("L-1", "upheld")], [{**LESSON, "action": None}], Verdict.FAIL, "without"),
+        (
+            [_complaint("L-1", "upheld")],
+            [{**LESSON, "action_due": None, "action_done_on": "2024-10-01"}],
+            Verdict.PASS,
+            "each of the 1",
+        ),
+        # recorded after the day judged: not yet in the log
+        ([_complaint("L-1", "upheld")], [{**LESSON, "lesson_on": "2025-01-01"}], Verdict.FAIL, ""),
+        ([_complaint("L-1", "upheld", "not_upheld")], [], Verdict.NOT_APPLICABLE, ""),
+        ([_complaint("L-1", "not_upheld", "upheld")], [], Verdict.FAIL, "L-1"),
+        ([_complaint("L-1", "upheld")], None, Verdict.NEEDS_EVIDENCE, "no learning log"),
+        (
+            [_complaint("L-1", "upheld")],
+            [LESSON, {**LESSON, "case": "X-9"}],
+            Verdict.NEEDS_EVIDENCE,
+            "learning_log[1] (case X-9)",
+        ),
+        (
+            [_complaint("L-1", "upheld"), _complaint("L-2", "upheld")],
+            [LESSON, {**LESSON, "case": "X-9"}],
+            Verdict.FAIL,
+            "learning_log[1] (case X-9)",
+        ),
+    ],
+)
+def test_9_1_each_upheld_complaint_has_a_dated_lesson_and_action(
+    cases: list[Complaint], log: list[dict[str, Any]] | None, verdict: Verdict, words: str
+) -> None:
+    got, message = _judge_portfolio(_portfolio(cases, log), "CHC24-9.1")
+    assert got is verdict, message
+    assert words in message
+
+
+@pytest.mark.parametrize(
+    ("entry", "verdict", "words"),
+    [
+        ({"action_due": "2024-12-30"}, Verdict.FAIL, "due 2024-12-30"),
+        ({"action_due": "2024-12-31"}, Verdict.PASS, "none overdue"),  # due on the day judged
+        ({"action_due": "2024-12-30", "action_done_on": "2024-12-31"}, Verdict.PASS, "1 done"),
+        ({"action_due": "2024-12-30", "action_done_on": "2025-01-02"}, Verdict.FAIL, "L-1"),
+        ({"action_due": None}, Verdict.NEEDS_EVIDENCE, "neither a due date nor a done date"),
+        ({"action": None}, Verdict.FAIL, "led to no action"),
+        ({"case": "X-9"}, Verdict.NEEDS_EVIDENCE, "learning_log[0] (case X-9)"),
+    ],
+)
+def test_9_2_actions_from_the_log_carried_out(
+    entry: dict[str, Any], verdict: Verdict, words: str
+) -> None:
+    portfolio = _portfolio([_complaint("L-1", "upheld")], [{**LESSON, **entry}])
+    got, message = _judge_portfolio(portfolio, "CHC24-9.2")
+    assert got is verdict, message
+    assert words in message
+
+
+def test_9_2_no_log_needs_evidence_and_an_empty_log_is_not_applicable() -> None:
+    none = _judge_portfolio(_portfolio([_complaint("L-1", "upheld")], None), "CHC24-9.2")
+    assert none[0] is Verdict.NEEDS_EVIDENCE
+    empty = _judge_portfolio(_portfolio([_complaint("L-1", "upheld")], []), "CHC24-9.2")
+    assert empty[0] is Verdict.NOT_APPLICABLE
+
+
+@pytest.mark.parametrize("bad", [{"case": ""}, {"lesson_on": "not a date"}, {"lesson": ""}])
+def test_a_bad_learning_log_entry_is_refused_naming_the_field(bad: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError) as caught:
+        _portfolio([], [{**LESSON, **bad}])
+    assert f"learning_log.0.{next(iter(bad))}" in str(caught.value)
+
+
+# -- 3.3: complaint volumes per 1,000 homes --------------------------------------------------
+
+
+def _volumes(count: int, homes: int | None, **period: date) -> Portfolio:
+    cases = [
+        Complaint.model_validate({"reference": f"V-{i}", "received_on": "2024-06-03"})
+        for i in range(count)
+    ]
+    org: dict[str, Any] = {"name": "Example Homes"}
+    if homes is not None:
+        org["housing_stock"] = {"homes_owned": homes, "as_at": "2024-03-31"}
+    return Portfolio(cases, Organisation.model_validate(org), **period)
+
+
+@pytest.mark.parametrize(
+    ("count", "homes", "verdict"),
+    [
+        (2, 200, Verdict.PASS),  # 10 per 1,000: the floor itself is not below it
+        (1, 200, Verdict.FAIL),  # 5 per 1,000
+        (19, 2000, Verdict.FAIL),  # 9.5 per 1,000
+        (20, 2000, Verdict.PASS),
+        (1, None, Verdict.NEEDS_EVIDENCE),
+    ],
+)
+def test_3_3_volume_per_1000_homes_both_sides_of_the_floor(
+    count: int, homes: int | None, verdict: Verdict
+) -> None:
+    got, message = _judge_portfolio(_volumes(count, homes), "CHC24-3.3")
+    assert got is verdict, message
+    if verdict is Verdict.FAIL:
+        assert "below 10" in message
+
+
+def test_3_3_a_shorter_period_is_scaled_to_a_year_and_refused_complaints_do_not_count() -> None:
+    half_year = {"period_start": date(2024, 3, 31), "period_end": date(2024, 9, 30)}
+    # one complaint in 183 days for 150 homes: 6.7 per 1,000 for the half year, 13.3 a year
+    got, message = _judge_portfolio(_volumes(1, 150, **half_year), "CHC24-3.3")
+    assert got is Verdict.PASS and "13.3 per 1,000 homes a year" in message, message
+    refused = Complaint.model_validate(
+        {
+            "reference": "V-R",
+            "received_on": "2024-06-03",
+            "refusals": [{"on": "2024-06-05", "ground": "not_a_complaint"}],
+        }
+    )
+    portfolio = _volumes(1, 200)
+    portfolio = Portfolio([*portfolio.cases, refused], portfolio.organisation)
+    assert _judge_portfolio(portfolio, "CHC24-3.3")[0] is Verdict.FAIL

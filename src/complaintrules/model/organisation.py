@@ -16,6 +16,7 @@ __all__ = [
     "BoardReport",
     "ExceptionalCircumstance",
     "HousingStock",
+    "LearningEntry",
     "OmbudsmanRequest",
     "Organisation",
     "OrganisationalChange",
@@ -138,6 +139,22 @@ class HousingStock(InputModel):
     low_cost_home_ownership: Annotated[int, Field(ge=0)] | None = None
 
 
+class LearningEntry(InputModel):
+    """One lesson drawn from a complaint, keyed to the complaint's case reference, and the
+    action it led to."""
+
+    case: Annotated[str, Field(min_length=1)] = Field(
+        description="The reference of the complaint the lesson came from."
+    )
+    lesson: Annotated[str, Field(min_length=1)] | None = None
+    lesson_on: Date | None = Field(default=None, description="When the lesson was recorded.")
+    action: Annotated[str, Field(min_length=1)] | None = Field(
+        default=None, description="The change to the service decided because of it."
+    )
+    action_due: Date | None = None
+    action_done_on: Date | None = None
+
+
 class Attestation(InputModel):
     """A person's signed statement that a provision is (or is not) met, with its evidence."""
 
@@ -176,6 +193,13 @@ class Organisation(InputModel):
     training: list[Training] = []
     stakeholder_reports: list[StakeholderReport] = []
     service_request_reviews: list[Date] = []
+    learning_log: list[LearningEntry] | None = Field(
+        default=None,
+        description=(
+            "Lessons from complaints, each keyed to a case reference; an empty list records "
+            "that none were drawn, unset means not recorded."
+        ),
+    )
     housing_stock: HousingStock | None = None
     attestations: list[Attestation] = []
 
