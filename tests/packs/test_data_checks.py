@@ -474,3 +474,114 @@ def test_3_3_a_shorter_period_is_scaled_to_a_year_and_refused_complaints_do_not_
     portfolio = _volumes(1, 200)
     portfolio = Portfolio([*portfolio.cases, refused], portfolio.organisation)
     assert _judge_portfolio(portfolio, "CHC24-3.3")[0] is Verdict.FAIL
+
+
+# -- 4.2: the complaints officer's remedy limit against stage 1 awards -----------------------
+
+
+def _awards(limit: Any, *amounts: str) -> Portfolio:
+    cases = [
+        Complaint.model_validate(
+            {
+                "reference": f"A-{i}",
+                "received_on": "2024-05-01",
+                "stages": [
+                    {
+                        "number": 1,
+                        "response": {"issued_on": "2024-05-20", "outcome": "upheld"},
+                        "remedies": [{"kind": "financial", "amount": a} for a in amount.split("+")],
+                    }
+                ],
+            }
+        )
+        for i, amount in enumerate(amounts)
+    ]
+    officer: dict[str, Any] = {"name": "Complaints Team"}
+    if limit is not None:
+        officer["remedy_limit"] = limit
+    org = Organisation.model_validate({"name": "Example Homes", "complaints_officer": officer})
+    return Portfolio(cases, org)
+
+
+@pytest.mark.parametrize(
+    ("limit", "amounts", "verdict"),
+    [
+        ("250", ("150+100",), Verdict.PASS),  # a case's total at the limit itself
+        ("250", ("150+100.01",), Verdict.FAIL),
+        ("250", ("250", "250.01"), Verdict.FAIL),
+        (None, ("10",), Verdict.NEEDS_EVIDENCE),
+        ("250", (), Verdict.NOT_APPLICABLE),
+    ],
+)
+def test_4_2_officer_limit_covers_stage_1_awards(
+    limit: Any, amounts: tuple[str, ...], verdict: Verdict
+) -> None:
+    got, message = _judge_portfolio(_awards(limit, *amounts), "CHC24-4.2")
+    assert got is verdict, message
+    if verdict is Verdict.FAIL:
+        assert "A-" in message and "250.00 pounds" in message
+
+
+@pytest.mark.parametrize("limit", ["-1", "lots"])
+def test_a_bad_remedy_limit_is_refused_naming_the_field(limit: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        _awards(limit, "10")
+    assert "complaints_officer.remedy_limit" in str(caught.value)
+
+
+# -- 9.6: papers the MRC brought to the governing body ---------------------------------------
+
+
+def _governance(*papers: tuple[str, str | None], mrc: bool = True) -> Organisation:
+    data: dict[str, Any] = {
+        "name": "Example Homes",
+        "governing_body_reports": [
+            {"on": on, **({"presented_by": by} if by is not None else {})} for on, by in papers
+        ],
+    }
+    if mrc:
+        data["member_responsible_for_complaints"] = {"name": "Cllr J. Shah"}
+    return Organisation.model_validate(data)
+
+
+def _judge_org(org: Organisation, rule_id: str) -> tuple[Verdict, str]:
+    found = [
+        f
+        for f in ENGINE.organisation_findings(org, pack="code_2024", on=JUDGED)
+        if f.rule_id == rule_id and f.subject.value == "organisation"
+    ]
+    (finding,) = found
+    return finding.verdict, finding.message
+
+
+@pytest.mark.parametrize(
+    ("papers", "verdict", "words"),
+    [
+        ((("2024-09-30", "CLLR J.  SHAH"),), Verdict.PASS, "brought 1"),
+        ((("2024-09-30", "Director of Housing"),), Verdict.FAIL, "none of the 1"),
+        ((("2023-12-31", "Cllr J. Shah"),), Verdict.PASS, "since 2023-12-31"),  # window's edge
+        ((("2023-12-30", "Cllr J. Shah"),), Verdict.FAIL, "no complaints paper"),
+        ((("2024-09-30", None),), Verdict.NEEDS_EVIDENCE, "presented_by"),
+        (
+            (("2024-09-30", "Cllr J. Shah"), ("2025-03-31", "Cllr J. Shah")),
+            Verdict.PASS,
+            "governing_body_reports[1] is dated 2025-03-31, after the day judged",
+        ),
+        (
+            (("2025-03-31", "Cllr J. Shah"),),
+            Verdict.FAIL,
+            "governing_body_reports[0] is dated 2025-03-31",
+        ),
+    ],
+)
+def test_9_6_papers_brought_by_the_mrc(
+    papers: tuple[tuple[str, str | None], ...], verdict: Verdict, words: str
+) -> None:
+    got, message = _judge_org(_governance(*papers), "CHC24-9.6")
+    assert got is verdict, message
+    assert words in message, message
+
+
+def test_9_6_no_mrc_needs_evidence() -> None:
+    org = _governance(("2024-09-30", "Cllr J. Shah"), mrc=False)
+    assert _judge_org(org, "CHC24-9.6")[0] is Verdict.NEEDS_EVIDENCE

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Annotated
 
 from pydantic import Field, HttpUrl
@@ -35,6 +36,13 @@ class Appointment(InputModel):
     appointed_on: Date | None = None
     on_governing_body: bool | None = None
     reports_to_governing_body: bool | None = None
+    remedy_limit: Annotated[Decimal, Field(ge=0, allow_inf_nan=False)] | None = Field(
+        default=None,
+        description=(
+            "The most, in pounds, the holder may award to put a complaint right without "
+            "referring it to anyone else (their delegated authority)."
+        ),
+    )
 
 
 class BoardReport(InputModel):
@@ -46,6 +54,13 @@ class BoardReport(InputModel):
         description=(
             "What it covered: volumes_and_performance, themes_and_trends, "
             "ombudsman_investigations, annual_report."
+        ),
+    )
+    presented_by: Annotated[str, Field(min_length=1)] | None = Field(
+        default=None,
+        description=(
+            "Who brought it to the governing body (the Member Responsible for Complaints, "
+            "by the name member_responsible_for_complaints gives, or another)."
         ),
     )
 
