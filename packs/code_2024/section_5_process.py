@@ -25,9 +25,9 @@ from complaintrules.authoring import (
     Verdict,
     applies_if,
     attestation_example,
-    case_field,
     example,
     failed,
+    handler_not_complained_about,
     needs_evidence,
     not_applicable,
     passed,
@@ -35,9 +35,7 @@ from complaintrules.authoring import (
     policy_states,
     response_deadline,
     response_due,
-    when,
 )
-from complaintrules.authoring import stage as stage_ref
 
 from ._common import rule
 
@@ -765,53 +763,7 @@ CHC24_5_7 = rule(
 # The data settles one part, the plainest conflict of interest: a stage handled by a member
 # of staff the complaint is about. The rest (an open mind, a fair hearing, the evidence
 # weighed) stays a person's judgement, attested.
-_STAFF = case_field("staff_complained_about")
-_HANDLER1 = stage_ref(1).field("handler")
-_HANDLER2 = stage_ref(2).field("handler")
-_handler_not_complained_about = applies_if(
-    CaseFact.STAGE1,
-    when(
-        _STAFF.is_null(),
-        Verdict.NOT_APPLICABLE,
-        "the case does not record which staff the complaint is about; set "
-        "staff_complained_about (an empty list if it names none)",
-    )
-    .when(
-        _STAFF.count().eq(0),
-        Verdict.NOT_APPLICABLE,
-        "the complaint is about no named member of staff",
-    )
-    .when(
-        _HANDLER1.among(_STAFF),
-        Verdict.FAIL,
-        "stage 1 was handled by {handler1}, a member of staff the complaint is about "
-        "(staff_complained_about)",
-    )
-    .when(
-        _HANDLER2.among(_STAFF),
-        Verdict.FAIL,
-        "stage 2 was handled by {handler2}, a member of staff the complaint is about "
-        "(staff_complained_about)",
-    )
-    .when(
-        _HANDLER1.is_null() | (stage_ref(2).reached() & _HANDLER2.is_null()),
-        Verdict.NEEDS_EVIDENCE,
-        "the complaint names staff, but a stage's handler is not recorded; set "
-        "stage1.handler (and stage2.handler at stage 2) to compare them",
-    )
-    .otherwise(
-        Verdict.PASS,
-        "no stage was handled by a member of staff the complaint is about (stage 1: "
-        "{handler1}; stage 2: {handler2})",
-        values={"handler1": _HANDLER1, "handler2": _HANDLER2.or_else("not reached")},
-        facts={
-            "staff_complained_about": _STAFF,
-            "stage1.handler": _HANDLER1,
-            "stage2.handler": _HANDLER2,
-        },
-    ),
-    otherwise="the complaint was not accepted, so no stage was handled",
-)
+_handler_not_complained_about = handler_not_complained_about((1, 2))
 
 CHC24_5_8 = rule(
     "5.8",

@@ -22,15 +22,12 @@ from complaintrules.authoring import (
     attestation_example,
     example,
     failed,
-    item,
     needs_evidence,
     not_applicable,
-    param,
     passed,
     policy_says,
-    when,
+    remedy_within_guidance,
 )
-from complaintrules.authoring import stage as stage_ref
 
 from ._common import rule
 
@@ -228,91 +225,6 @@ CHC24_7_1 = rule(
 # Ombudsman's remedies guidance gives for the impact the landlord itself recorded (its
 # response's impact, one of the guidance's four steps). Whether that impact was assessed
 # right, and whether the remedy as a whole fits, stays a person's judgement, attested.
-_IMPACT_STEPS = ("minor", "adverse", "considerable", "severe")
-
-
-def _final_response(number: int) -> tuple[Any, ...]:
-    st = stage_ref(number)
-    answered = st.field("response.issued_on").not_null()
-    impact = st.field("response.impact")
-    outcome = st.field("response.outcome")
-    total = st.field("remedies").sum(item("amount"), where=item("kind").eq("financial"))
-    return answered, impact, outcome, total
-
-
-_ANSWERED1, _IMPACT1, _OUTCOME1, _TOTAL1 = _final_response(1)
-_ANSWERED2, _IMPACT2, _OUTCOME2, _TOTAL2 = _final_response(2)
-# The final response judged: stage 2's where there is one, else stage 1's.
-_FINAL = {1: _ANSWERED1 & ~_ANSWERED2, 2: _ANSWERED2}
-_IMPACTS = {1: _IMPACT1, 2: _IMPACT2}
-_TOTALS = {1: _TOTAL1, 2: _TOTAL2}
-
-
-def _remedy_bands() -> Any:
-    table = when(
-        ~_ANSWERED1 & ~_ANSWERED2,
-        Verdict.NOT_APPLICABLE,
-        "no stage 1 or stage 2 response yet",
-        evidence=False,
-    )
-    for n in (2, 1):
-        for step in _IMPACT_STEPS:
-            floor = param(f"remedies.floor.{step}")
-            table = table.when(
-                _FINAL[n] & _IMPACTS[n].eq(step) & _TOTALS[n].lt(floor),
-                Verdict.FAIL,
-                f"the stage {n} response assessed the failing's impact as {step}, but its "
-                f"financial remedies total £{{total{n}}}, below the £{{floor_{step}}} the "
-                "Ombudsman's remedies guidance gives at least for that step",
-            )
-    not_upheld = (_FINAL[2] & _OUTCOME2.eq("not_upheld")) | (_FINAL[1] & _OUTCOME1.eq("not_upheld"))
-    no_impact = (_FINAL[2] & _IMPACT2.is_null()) | (_FINAL[1] & _IMPACT1.is_null())
-    return (
-        table.when(
-            no_impact & not_upheld,
-            Verdict.NOT_APPLICABLE,
-            "the final response found no failing to put right",
-        )
-        .when(
-            no_impact,
-            Verdict.NEEDS_EVIDENCE,
-            "the final response does not record the impact of the failing it found; set "
-            "response.impact (minor, adverse, considerable or severe) to compare its "
-            "financial remedies with the Ombudsman's remedies guidance",
-        )
-        .when(
-            _FINAL[2],
-            Verdict.PASS,
-            "the stage 2 response's financial remedies total £{total2}, at or above the "
-            "lowest figure the Ombudsman's remedies guidance gives for the {impact2} impact "
-            "it recorded",
-        )
-        .otherwise(
-            Verdict.PASS,
-            "the stage 1 response's financial remedies total £{total1}, at or above the "
-            "lowest figure the Ombudsman's remedies guidance gives for the {impact1} impact "
-            "it recorded",
-            values={
-                "total1": _TOTAL1.formatted(".2f"),
-                "total2": _TOTAL2.formatted(".2f"),
-                "impact1": _IMPACT1,
-                "impact2": _IMPACT2,
-                **{f"floor_{step}": param(f"remedies.floor.{step}") for step in _IMPACT_STEPS},
-            },
-            facts={
-                "stage1.response.impact": _IMPACT1,
-                "stage1.response.outcome": _OUTCOME1,
-                "stage2.response.impact": _IMPACT2,
-                "stage2.response.outcome": _OUTCOME2,
-            },
-            computed={
-                "stage1.financial_remedies_total": _TOTAL1,
-                "stage2.financial_remedies_total": _TOTAL2,
-            },
-        )
-    )
-
-
 CHC24_7_2 = rule(
     "7.2",
     "Remedy proportionate to the impact",
@@ -334,7 +246,7 @@ CHC24_7_2 = rule(
         an attestation for 7.2, resting on a review of a sample of remedies against the
         impact recorded in each case.
     """,
-    case=applies_if(CaseFact.ANY_RESPONSE, _remedy_bands(), otherwise="no response yet"),
+    case=remedy_within_guidance((1, 2), "remedies.floor.{step}"),
     attestation=(
         "a review of a sample of remedies against the impact on each resident (for example a "
         "quality audit), and the compensation policy or bands the awards follow"

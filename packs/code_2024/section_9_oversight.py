@@ -12,22 +12,22 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from complaintrules import Complaint, Organisation
+from complaintrules import Organisation
 from complaintrules.authoring import (
     EXAMPLE_LANDLORD,
     Context,
     Outcome,
-    Portfolio,
     Rule,
     Subject,
     Verdict,
     attestation_example,
     example,
     failed,
+    lessons_acted_on,
+    lessons_drawn,
     months_after,
     named_appointment,
     needs_evidence,
-    not_applicable,
     organisation_example,
     passed,
 )
@@ -63,159 +63,6 @@ _LESSON = {
 
 
 # -- checks ----------------------------------------------------------------------------
-
-# The learning log (9.1, 9.2): entries recorded after the day judged are left out, as other
-# records are; an entry naming a case not among the cases judged is named in the finding.
-_SHOWN = 10  # case references listed in a message before "and N more"
-
-
-def _listed(items: list[str]) -> str:
-    shown = ", ".join(items[:_SHOWN])
-    return shown + (f" and {len(items) - _SHOWN} more" if len(items) > _SHOWN else "")
-
-
-def _upheld(case: Complaint) -> bool:
-    """The case's last response upheld it, in whole or part."""
-    answered = [s for s in case.stages if s.response is not None]
-    if not answered or answered[-1].response is None:
-        return False
-    outcome = answered[-1].response.outcome
-    return outcome is not None and outcome.value in ("upheld", "partly_upheld")
-
-
-def _judged_day(ctx: Context) -> date:
-    return ctx.as_of or ctx.on
-
-
-def _log_entries(
-    portfolio: Portfolio, ctx: Context
-) -> tuple[list[tuple[int, Any]] | None, list[str]]:
-    """The learning log's entries recorded by the day judged (with their places in the log),
-    or None where the log is not recorded; and each entry naming a case not judged."""
-    org = portfolio.organisation
-    log = org.learning_log if org is not None else None
-    if log is None:
-        return None, []
-    day = _judged_day(ctx)
-    kept = [(i, e) for i, e in enumerate(log) if e.lesson_on is None or e.lesson_on <= day]
-    known = {c.reference for c in portfolio.cases}
-    unknown = [f"learning_log[{i}] (case {e.case})" for i, e in kept if e.case not in known]
-    return kept, unknown
-
-
-def _unknown_cases(unknown: list[str]) -> str:
-    return (
-        f"; entries naming a case not among the cases judged: {_listed(unknown)} (check the "
-        "reference, or judge the log with the cases it names)"
-        if unknown
-        else ""
-    )
-
-
-def _lessons_drawn(portfolio: Portfolio, ctx: Context) -> Outcome:
-    upheld = [c.reference for c in portfolio.cases if _upheld(c)]
-    entries, unknown = _log_entries(portfolio, ctx)
-    facts: dict[str, Any] = {"upheld_cases": upheld}
-    if entries is not None:
-        facts["learning_log"] = [e.model_dump(mode="json") for _, e in entries]
-    if entries is None:
-        if not upheld:
-            return not_applicable("no complaint judged was upheld", facts=facts)
-        return needs_evidence(
-            f"{len(upheld)} upheld complaint(s) but no learning log is recorded; list "
-            "learning_log entries (case, lesson, lesson_on, action, action_due)",
-            facts=facts,
-        )
-    by_case: dict[str, list[Any]] = {}
-    for _, e in entries:
-        by_case.setdefault(e.case, []).append(e)
-    missing = [ref for ref in upheld if ref not in by_case]
-    incomplete = [
-        ref
-        for ref in upheld
-        if ref in by_case
-        and not any(
-            e.lesson and e.lesson_on and e.action and (e.action_due or e.action_done_on)
-            for e in by_case[ref]
-        )
-    ]
-    problems = []
-    if missing:
-        problems.append(f"no lesson logged for upheld complaint(s) {_listed(missing)}")
-    if incomplete:
-        problems.append(
-            "a lesson logged without its date, an action or the action's date for "
-            + _listed(incomplete)
-        )
-    if problems:
-        return failed("; ".join(problems) + _unknown_cases(unknown), facts=facts)
-    if unknown:
-        return needs_evidence(
-            "the learning log cannot be matched to the cases judged" + _unknown_cases(unknown),
-            facts=facts,
-        )
-    if not upheld:
-        return not_applicable("no complaint judged was upheld", facts=facts)
-    return passed(
-        f"each of the {len(upheld)} upheld complaint(s) has a dated lesson and an action "
-        "with a date in the learning log",
-        facts=facts,
-    )
-
-
-def _lessons_acted_on(portfolio: Portfolio, ctx: Context) -> Outcome:
-    entries, unknown = _log_entries(portfolio, ctx)
-    day = _judged_day(ctx)
-    computed: dict[str, Any] = {"judged_on": day.isoformat()}
-    if entries is None:
-        return needs_evidence(
-            "no learning log is recorded; list learning_log entries (case, lesson, action, "
-            "action_due, action_done_on) to show what complaints changed",
-            **computed,
-        )
-    actions = [(i, e) for i, e in entries if e.action]
-    facts = {"learning_log": [e.model_dump(mode="json") for _, e in entries]}
-    overdue = [
-        f"learning_log[{i}] (case {e.case}, due {e.action_due.isoformat()})"
-        for i, e in actions
-        if e.action_due is not None
-        and e.action_due < day
-        and (e.action_done_on is None or e.action_done_on > day)
-    ]
-    undated = [
-        f"learning_log[{i}] (case {e.case})"
-        for i, e in actions
-        if e.action_due is None and e.action_done_on is None
-    ]
-    if overdue:
-        return failed(
-            f"action(s) from the learning log not done by their due date: {_listed(overdue)}"
-            + _unknown_cases(unknown),
-            facts=facts,
-            **computed,
-        )
-    if undated or unknown:
-        what = f"action(s) with neither a due date nor a done date: {_listed(undated)}"
-        return needs_evidence(
-            (what if undated else "the learning log cannot be matched to the cases judged")
-            + _unknown_cases(unknown),
-            facts=facts,
-            **computed,
-        )
-    if not actions:
-        if not entries:
-            return not_applicable("the learning log has no entries", facts=facts, **computed)
-        return failed(
-            f"the learning log's {len(entries)} lesson(s) led to no action to change the service",
-            facts=facts,
-            **computed,
-        )
-    done = sum(1 for _, e in actions if e.action_done_on is not None and e.action_done_on <= day)
-    return passed(
-        f"{len(actions)} action(s) came of the learning log, {done} done and none overdue",
-        facts=facts,
-        **computed,
-    )
 
 
 def _learning_reported_to_stakeholders(org: Organisation, ctx: Context) -> Outcome:
@@ -457,7 +304,7 @@ CHC24_9_1 = rule(
         complaint is not applicable. Whether the lessons look past the single complaint is
         a person's judgement: the rule also reads an attestation for 9.1.
     """,
-    portfolio=_lessons_drawn,
+    portfolio=lessons_drawn,
     attestation=(
         "a learning log or root-cause reviews showing service changes considered or made "
         "because of individual complaints"
@@ -516,7 +363,7 @@ CHC24_9_2 = rule(
         Culture and the use of insight are judged by a person: the rule also reads an
         attestation for 9.2, for example trend reports that led to named service changes.
     """,
-    portfolio=_lessons_acted_on,
+    portfolio=lessons_acted_on,
     attestation=(
         "trend or insight reports drawn from complaints and the service changes they led to"
     ),

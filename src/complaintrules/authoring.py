@@ -15,6 +15,12 @@ from datetime import date
 from typing import Any, Protocol, overload
 
 from .law.context import Context, Portfolio
+from .law.data_checks import (
+    handler_not_complained_about,
+    lessons_acted_on,
+    lessons_drawn,
+    remedy_within_guidance,
+)
 from .law.expressions import (
     CaseExpression,
     EachFact,
@@ -141,9 +147,12 @@ __all__ = [
     "failed",
     "field_facts",
     "first_not_passing",
+    "handler_not_complained_about",
     "item",
     "judge_deadline",
     "judge_timescale",
+    "lessons_acted_on",
+    "lessons_drawn",
     "lit",
     "months_after",
     "named_appointment",
@@ -165,6 +174,7 @@ __all__ = [
     "policy_states",
     "receipt_day0",
     "refusals_explained",
+    "remedy_within_guidance",
     "response_clock_from_acknowledgement",
     "response_contents_at",
     "response_deadline",
