@@ -23,6 +23,7 @@ from complaintrules.authoring import (
     each_fact,
     failed,
     first_not_passing,
+    handler_not_complained_about,
     item,
     needs_evidence,
     not_applicable,
@@ -42,6 +43,8 @@ from ._helpers import (
     attestation_examples,
     case_example,
     stage1,
+    stage2,
+    stage3,
     stage_params,
 )
 
@@ -292,13 +295,34 @@ CHC20_4_6 = rule(
     "Impartial investigation",
     level=Level.MUST,
     summary="Every complaint is investigated without bias towards the landlord or its staff.",
-    explanation="Impartiality needs a person's judgement: an attestation for 4.6 settles it.",
+    explanation="""
+        Case: a stage handled by one of the staff the complaint is about
+        (staff_complained_about) is investigated by the person it is about, so it fails;
+        none among them passes (as 3.2 judges it). Impartiality beyond that needs a
+        person's judgement: an attestation for 4.6 settles it.
+    """,
+    case=handler_not_complained_about((1, 2, 3)),
     attestation="how investigators are kept independent of the service complained about",
-    examples=attestation_examples(
-        "4.6",
-        met="Investigations are led by a manager from another service.",
-        not_met="The officer complained about investigates their own case.",
-    ),
+    examples=[
+        case_example(
+            Verdict.FAIL,
+            "the officer complained about investigated at stage 2",
+            stage1(),
+            stage2(handler="C. Reid"),
+            staff_complained_about=["C. Reid"],
+        ),
+        case_example(
+            Verdict.PASS,
+            "investigated by staff not complained about",
+            stage1(),
+            staff_complained_about=["C. Reid"],
+        ),
+        *attestation_examples(
+            "4.6",
+            met="Investigations are led by a manager from another service.",
+            not_met="The officer complained about investigates their own case.",
+        ),
+    ],
 )
 
 # 4.7: handlers decide on the merits, independently and with an open mind, deal with
@@ -312,13 +336,37 @@ CHC20_4_7 = rule(
         "deals with real or apparent conflicts of interest, weighs all the information, and "
         "shares details only as far as the investigation needs."
     ),
-    explanation="A matter of conduct: an attestation for 4.7, with audit evidence, settles it.",
+    explanation="""
+        Case: the plainest conflict of interest, a stage handled by one of the staff the
+        complaint is about (staff_complained_about), fails; none among them passes (as 3.2
+        judges it). The rest of a handler's conduct is a matter a person must vouch for: an
+        attestation for 4.7, with audit evidence, settles it.
+    """,
+    case=handler_not_complained_about((1, 2, 3)),
     attestation="file audits or quality checks covering merits, conflicts and confidentiality",
-    examples=attestation_examples(
-        "4.7",
-        met="Quarterly file audits check independence, evidence and confidentiality.",
-        not_met="Audit found case details shared with a contractor beyond what was needed.",
-    ),
+    examples=[
+        case_example(
+            Verdict.FAIL,
+            "the stage 3 panel chaired by the manager complained about",
+            stage1(),
+            stage2(),
+            stage3(handler="D. Moss"),
+            staff_complained_about=["D. Moss"],
+        ),
+        case_example(
+            Verdict.PASS,
+            "no handler complained about",
+            stage1(),
+            stage2(),
+            stage3(),
+            staff_complained_about=["D. Moss"],
+        ),
+        *attestation_examples(
+            "4.7",
+            met="Quarterly file audits check independence, evidence and confidentiality.",
+            not_met="Audit found case details shared with a contractor beyond what was needed.",
+        ),
+    ],
 )
 
 # 4.8: where the parties' legal obligations are central, set out how the landlord sees

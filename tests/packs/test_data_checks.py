@@ -585,3 +585,68 @@ def test_9_6_papers_brought_by_the_mrc(
 def test_9_6_no_mrc_needs_evidence() -> None:
     org = _governance(("2024-09-30", "Cllr J. Shah"), mrc=False)
     assert _judge_org(org, "CHC24-9.6")[0] is Verdict.NEEDS_EVIDENCE
+
+
+# -- code_2020: the same checks over its three stages ----------------------------------------
+
+
+def _three(staff: Any, h3: str | None, impact: str | None, amount: str) -> Complaint:
+    return Complaint.model_validate(
+        {
+            "reference": "T-1",
+            "received_on": "2023-05-03",
+            "staff_complained_about": staff,
+            "stages": [
+                {"number": 1, "handler": "A", "response": {"issued_on": "2023-05-20"}},
+                {
+                    "number": 2,
+                    "requested_on": "2023-06-01",
+                    "handler": "B",
+                    "response": {"issued_on": "2023-06-20"},
+                },
+                {
+                    "number": 3,
+                    "requested_on": "2023-07-10",
+                    "handler": h3,
+                    "response": {
+                        "issued_on": "2023-08-01",
+                        "outcome": "upheld",
+                        **({"impact": impact} if impact else {}),
+                    },
+                    "remedies": [{"kind": "financial", "amount": amount}],
+                },
+            ],
+        }
+    )
+
+
+@pytest.mark.parametrize("rule_id", ["CHC20-3.2", "CHC20-4.6", "CHC20-4.7"])
+@pytest.mark.parametrize(
+    ("h3", "verdict"),
+    [("D. Moss", Verdict.FAIL), ("E. Vale", Verdict.PASS), (None, Verdict.NEEDS_EVIDENCE)],
+)
+def test_2020_stage_3_handler_among_the_staff(
+    rule_id: str, h3: str | None, verdict: Verdict
+) -> None:
+    got, message = _one(_three(["d. moss"], h3, None, "0"), rule_id)
+    assert got is verdict, message
+    if verdict is Verdict.FAIL:
+        assert "stage 3 was handled by D. Moss" in message
+
+
+@pytest.mark.parametrize(("amount", "verdict"), [("999.99", Verdict.FAIL), ("1000", Verdict.PASS)])
+def test_2020_6_2_stage_3_is_the_final_response(amount: str, verdict: Verdict) -> None:
+    got, message = _one(_three(None, "E", "severe", amount), "CHC20-6.2")
+    assert got is verdict, message
+    assert "stage 3 response" in message
+
+
+def test_2020_table_backend_agrees() -> None:
+    cases = [
+        _three(staff, h3, impact, amount)
+        for staff in (None, [], ["D. Moss"])
+        for h3 in ("D. Moss", None)
+        for impact, amount in (("severe", "999.99"), ("minor", "50"), (None, "0"))
+    ]
+    for rule_id in ("CHC20-3.2", "CHC20-4.6", "CHC20-4.7", "CHC20-6.2"):
+        _agree(cases, rule_id)
