@@ -36,6 +36,7 @@ from complaintrules.authoring import (
     stage_start,
     when,
 )
+from complaintrules.authoring import stage as stage_ref
 
 from ._common import ID_PREFIX, rule
 from ._helpers import (
@@ -389,6 +390,44 @@ CHC20_4_8 = rule(
 )
 
 # 4.9: letters generally do not name individual staff or contractors.
+_ANSWERED = {n: stage_ref(n).field("response.issued_on").not_null() for n in (1, 2, 3)}
+_NAMES = {n: stage_ref(n).field("response.names_staff") for n in (1, 2, 3)}
+_names_nobody = (
+    when(
+        ~_ANSWERED[1] & ~_ANSWERED[2] & ~_ANSWERED[3],
+        Verdict.NOT_APPLICABLE,
+        "no stage 1, 2 or 3 response yet",
+        evidence=False,
+    )
+    .when(
+        _NAMES[1].is_true(),
+        Verdict.FAIL,
+        "the stage 1 response names individual staff or contractors rather than their roles",
+    )
+    .when(
+        _NAMES[2].is_true(),
+        Verdict.FAIL,
+        "the stage 2 response names individual staff or contractors rather than their roles",
+    )
+    .when(
+        _NAMES[3].is_true(),
+        Verdict.FAIL,
+        "the stage 3 response names individual staff or contractors rather than their roles",
+    )
+    .when(
+        (_ANSWERED[1] & _NAMES[1].is_null())
+        | (_ANSWERED[2] & _NAMES[2].is_null())
+        | (_ANSWERED[3] & _NAMES[3].is_null()),
+        Verdict.NEEDS_EVIDENCE,
+        "a response does not record whether it names individual staff; set its "
+        "response.names_staff",
+    )
+    .otherwise(
+        Verdict.PASS,
+        "no response names individual staff or contractors",
+        facts={f"stage{n}.response.names_staff": _NAMES[n] for n in (1, 2, 3)},
+    )
+)
 CHC20_4_9 = rule(
     "4.9",
     "Individual staff and contractors not named",
@@ -397,13 +436,33 @@ CHC20_4_9 = rule(
         "What the landlord writes to the resident generally refers to roles rather than "
         "naming individual members of staff or contractors."
     ),
-    explanation="Letter content: an attestation for 4.9 from a review of letters settles it.",
+    explanation="""
+        Case: each stage 1-3 response records whether it names individual staff or
+        contractors (response.names_staff); one that does fails, all recorded as not
+        naming anyone passes, an answered stage that does not record it needs evidence.
+        Whether naming someone was warranted in a particular letter ("generally") is a
+        judgement: an attestation for 4.9 from a review of letters settles that part.
+    """,
+    case=applies_if(CaseFact.ANY_RESPONSE, _names_nobody, otherwise="no response yet"),
     attestation="a review of response letters showing roles used rather than names",
-    examples=attestation_examples(
-        "4.9",
-        met="Templates use job titles; a sample of 20 letters named nobody.",
-        not_met="Letters routinely name the operative blamed for the failure.",
-    ),
+    examples=[
+        case_example(
+            Verdict.FAIL,
+            "the stage 1 letter names the operative",
+            stage1(response={"issued_on": "2023-05-25", "names_staff": True}),
+        ),
+        case_example(
+            Verdict.PASS,
+            "both letters refer to roles",
+            stage1(response={"issued_on": "2023-05-25", "names_staff": False}),
+            stage2(response={"issued_on": "2023-06-29", "names_staff": False}),
+        ),
+        *attestation_examples(
+            "4.9",
+            met="Templates use job titles; a sample of 20 letters named nobody.",
+            not_met="Letters routinely name the operative blamed for the failure.",
+        ),
+    ],
 )
 
 
@@ -796,6 +855,29 @@ CHC20_4_15 = rule(
 )
 
 # 4.16: ask residents what they thought of the complaint handling.
+_CLOSED = case_field("closed_on")
+_SOUGHT = case_field("feedback_sought")
+_feedback_sought = (
+    when(_CLOSED.is_null(), Verdict.NOT_APPLICABLE, "the complaint is not closed yet")
+    .when(
+        _SOUGHT.is_false(),
+        Verdict.FAIL,
+        "the complaint was closed without asking the resident how it was handled "
+        "(feedback_sought: false)",
+    )
+    .when(
+        _SOUGHT.is_null(),
+        Verdict.NEEDS_EVIDENCE,
+        "the case does not record whether the resident was asked, after closure, how the "
+        "complaint was handled; set feedback_sought",
+    )
+    .otherwise(
+        Verdict.PASS,
+        "the resident was asked how the complaint was handled after it closed on {closed}",
+        values={"closed": _CLOSED.iso()},
+        facts={"closed_on": _CLOSED.iso(), "feedback_sought": _SOUGHT},
+    )
+)
 CHC20_4_16 = rule(
     "4.16",
     "Feedback sought on complaint handling",
@@ -804,13 +886,34 @@ CHC20_4_16 = rule(
         "Residents are asked for their views on how their complaint was handled, to build a "
         "culture that welcomes complaints and learns from them."
     ),
-    explanation="An attestation for 4.16 with the survey and its results settles it.",
+    explanation="""
+        Case: a closed complaint records whether the resident was asked afterwards how it
+        was handled (feedback_sought): no fails, yes passes, unrecorded needs evidence; an
+        open complaint is not applicable. What is done with the answers, towards a culture
+        that welcomes complaints, is attested: an attestation for 4.16 with the survey and
+        its results settles that part.
+    """,
+    case=_feedback_sought,
     attestation="the post-complaint survey and a summary of its results",
-    examples=attestation_examples(
-        "4.16",
-        met="A survey goes to every complainant 28 days after closure.",
-        not_met="Complainants are never asked about the handling.",
-    ),
+    examples=[
+        case_example(
+            Verdict.FAIL,
+            "closed without asking the resident",
+            closed_on="2023-06-30",
+            feedback_sought=False,
+        ),
+        case_example(
+            Verdict.PASS,
+            "a survey sent after closure",
+            closed_on="2023-06-30",
+            feedback_sought=True,
+        ),
+        *attestation_examples(
+            "4.16",
+            met="A survey goes to every complainant 28 days after closure.",
+            not_met="Complainants are never asked about the handling.",
+        ),
+    ],
 )
 
 # 4.17: recognise the effect on staff of being complained about; support and involve them.

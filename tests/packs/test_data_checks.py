@@ -650,3 +650,99 @@ def test_2020_table_backend_agrees() -> None:
     ]
     for rule_id in ("CHC20-3.2", "CHC20-4.6", "CHC20-4.7", "CHC20-6.2"):
         _agree(cases, rule_id)
+
+
+# -- code_2020 4.9, 4.16 and 5.4 ---------------------------------------------------------------
+
+
+def _c20(**facts: Any) -> Complaint:
+    names = facts.pop("names", (None,))
+    stages: list[dict[str, Any]] = [
+        {
+            "number": 1,
+            "response": {
+                "issued_on": "2023-05-25",
+                **({"names_staff": names[0]} if names[0] is not None else {}),
+            },
+        }
+    ]
+    if len(names) > 1:
+        stages.append(
+            {
+                "number": 2,
+                "requested_on": "2023-06-01",
+                "response": {
+                    "issued_on": "2023-06-29",
+                    **({"names_staff": names[1]} if names[1] is not None else {}),
+                },
+            }
+        )
+    return Complaint.model_validate(
+        {"reference": "N-1", "received_on": "2023-05-03", "stages": stages, **facts}
+    )
+
+
+C20_CASES = [
+    ("CHC20-4.9", {"names": (False, True)}, Verdict.FAIL),
+    ("CHC20-4.9", {"names": (False, False)}, Verdict.PASS),
+    ("CHC20-4.9", {"names": (False, None)}, Verdict.NEEDS_EVIDENCE),
+    ("CHC20-4.16", {"closed_on": "2023-06-30", "feedback_sought": False}, Verdict.FAIL),
+    ("CHC20-4.16", {"closed_on": "2023-06-30", "feedback_sought": True}, Verdict.PASS),
+    ("CHC20-4.16", {"closed_on": "2023-06-30"}, Verdict.NEEDS_EVIDENCE),
+    ("CHC20-4.16", {"feedback_sought": False}, Verdict.NOT_APPLICABLE),  # still open
+    (
+        "CHC20-5.4",
+        {"earlier_complaints": ["E-1"], "earlier_complaints_considered": False},
+        Verdict.FAIL,
+    ),
+    (
+        "CHC20-5.4",
+        {"earlier_complaints": ["E-1"], "earlier_complaints_considered": True},
+        Verdict.PASS,
+    ),
+    ("CHC20-5.4", {"earlier_complaints": ["E-1"]}, Verdict.NEEDS_EVIDENCE),
+    (
+        "CHC20-5.4",
+        {"earlier_complaints": [], "earlier_complaints_considered": False},
+        Verdict.NOT_APPLICABLE,
+    ),
+    ("CHC20-5.4", {}, Verdict.NOT_APPLICABLE),
+]
+
+
+@pytest.mark.parametrize(("rule_id", "facts", "verdict"), C20_CASES)
+def test_2020_letters_feedback_and_earlier_complaints(
+    rule_id: str, facts: dict[str, Any], verdict: Verdict
+) -> None:
+    got, message = _one(_c20(**facts), rule_id)
+    assert got is verdict, message
+
+
+def test_2020_letters_feedback_and_earlier_complaints_table_backend_agrees() -> None:
+    cases = [_c20(**dict(facts)) for _, facts, _ in C20_CASES]
+    for rule_id in ("CHC20-4.9", "CHC20-4.16", "CHC20-5.4"):
+        _agree(cases, rule_id)
+
+
+def test_2020_facts_read_from_csv_alike_on_both_paths(tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "reference,received_on,closed_on,feedback_sought,earlier_complaints,"
+        "earlier_complaints_considered,stage1.response_on,stage1.names_staff\n"
+        "R-1,2023-05-03,2023-06-30,no,E-1; E-2,yes,2023-05-25,yes\n"
+        "R-2,2023-05-03,,,,,2023-05-25,\n",
+        encoding="utf-8",
+    )
+    cases = [r.case for r in read_cases(path, None)]
+    assert all(cases)
+    first = cases[0]
+    assert first is not None and first.earlier_complaints == ["E-1", "E-2"]
+    assert first.feedback_sought is False and first.earlier_complaints_considered is True
+    assert first.stages[0].response is not None and first.stages[0].response.names_staff
+    reader = CaseReader(path, None)
+    flats = [convert_batch(b, reader.converter) for b in raw_batches(reader)]
+    assert [c.model_dump() for f in flats for c in f.cases] == [
+        c.model_dump() for c in cases if c is not None
+    ]
+    flat = pa.concat_tables([f.table for f in flats]).drop_columns(["row"])
+    assert from_targets(flat).to_pylist() == case_table([c for c in cases if c]).to_pylist()

@@ -127,10 +127,12 @@ def _flat_stage(flat: pa.Table, number: int) -> tuple[pa.Array, pa.Array]:
     outcome = get("outcome", _STR)
     contributors = _names(flat, p + "contributors", _RESPONSE.field("contributors").type)
     signed_off_by = get("signed_off_by", _STR)
+    names_staff = get("names_staff", _BOOL)
     for what, values in (
         ("outcome", outcome),
         ("contributors", contributors),
         ("signed_off_by", signed_off_by),
+        ("names_staff", names_staff),
     ):
         unanswered = pc.and_(pc.is_valid(values), pc.is_null(issued))
         if pc.any(unanswered).as_py():
@@ -144,6 +146,7 @@ def _flat_stage(flat: pa.Table, number: int) -> tuple[pa.Array, pa.Array]:
             "outcome": outcome,
             "contributors": contributors,
             "signed_off_by": signed_off_by,
+            "names_staff": names_staff,
         },
         _RESPONSE,
         pc.is_valid(issued),
@@ -208,7 +211,7 @@ def from_targets(flat: pa.Table) -> pa.Table:
     for name, kind in _TOP:
         if name in ("reference", "received_on") and name not in flat.column_names:
             raise ValueError(f"the table has no {name!r} column, which every case needs")
-        if name == "staff_complained_about":
+        if name in ("staff_complained_about", "earlier_complaints"):
             columns[name] = _names(flat, name, kind)
             continue
         columns[name] = _column(flat, name, kind)

@@ -104,6 +104,24 @@ def _targets() -> dict[str, _Target]:
             ("staff_complained_about",),
             "the staff the complaint is about, names separated by ';'",
         ),
+        "earlier_complaints": _Target(
+            "str",
+            None,
+            ("earlier_complaints",),
+            "references of earlier complaints about the same issue, separated by ';'",
+        ),
+        "earlier_complaints_considered": _Target(
+            "bool",
+            None,
+            ("earlier_complaints_considered",),
+            "yes/no: the earlier complaints were considered",
+        ),
+        "feedback_sought": _Target(
+            "bool",
+            None,
+            ("feedback_sought",),
+            "yes/no: the resident was asked, after closure, about the handling",
+        ),
     }
     for n in (1, 2):
         p = f"stage{n}."
@@ -140,6 +158,12 @@ def _targets() -> dict[str, _Target]:
                 "who contributed to the response, names separated by ';'",
             ),
             ("signed_off_by", "str", ("response", "signed_off_by"), "who signed off the response"),
+            (
+                "names_staff",
+                "bool",
+                ("response", "names_staff"),
+                "yes/no: the response names individual staff or contractors",
+            ),
             (
                 "extension_notified_on",
                 "date",
@@ -778,6 +802,17 @@ _EXTENSION_TARGETS = {
 }
 
 
+#: Top-level targets a row is validated for (built by the model, not directly).
+_VALIDATED = frozenset(
+    {
+        "staff_complained_about",
+        "earlier_complaints",
+        "earlier_complaints_considered",
+        "feedback_sought",
+    }
+)
+
+
 def _make(cls: type[Any], **values: Any) -> Any:
     """A model instance from values already of the right types, without validation.
 
@@ -797,7 +832,7 @@ def _construct(got: Mapping[str, Any]) -> Complaint | None:
     """
     reference = got.get("reference")
     received = got.get("received_on")
-    if not reference or received is None or "staff_complained_about" in got:
+    if not reference or received is None or not got.keys().isdisjoint(_VALIDATED):
         return None  # (names in one text are split by validation)
     at = got.get("received_at")
     if at is not None and at.tzinfo is not None:
@@ -808,7 +843,7 @@ def _construct(got: Mapping[str, Any]) -> Complaint | None:
             continue
         if p + "understanding" in got or p + "outcomes_sought" in got:
             return None
-        if p + "contributors" in got or p + "signed_off_by" in got:
+        if not got.keys().isdisjoint({p + "contributors", p + "signed_off_by", p + "names_staff"}):
             return None  # (validation splits the names and checks the response date)
         ack_on = got.get(p + "acknowledged_on")
         recorded = got.get(p + "definition_recorded")

@@ -157,6 +157,12 @@ class Response(InputModel):
     signed_off_by: Annotated[str, Field(min_length=1)] | None = Field(
         default=None, description="Who approved the response before it was sent."
     )
+    names_staff: bool | None = Field(
+        default=None,
+        description=(
+            "The letter names individual members of staff or contractors (rather than their roles)."
+        ),
+    )
 
     @field_validator("contributors", mode="before")
     @classmethod
@@ -567,6 +573,22 @@ class Complaint(InputModel):
             "recorded. In a CSV column, the names separated by ';'."
         ),
     )
+    earlier_complaints: list[Annotated[str, Field(min_length=1)]] | None = Field(
+        default=None,
+        description=(
+            "References of earlier complaints about the same issue; an empty list records "
+            "that there were none, unset means not recorded. In a CSV column, separated by "
+            "';'."
+        ),
+    )
+    earlier_complaints_considered: bool | None = Field(
+        default=None,
+        description="The earlier complaints about the same issue were considered as background.",
+    )
+    feedback_sought: bool | None = Field(
+        default=None,
+        description="The resident was asked, after closure, how their complaint was handled.",
+    )
     stages: list[Stage] = []
     refusals: list[Refusal] = []
     contact_restrictions: list[ContactRestriction] = []
@@ -578,7 +600,7 @@ class Complaint(InputModel):
     def _in_uk_time(cls, at: time | None, info: ValidationInfo) -> time | None:
         return uk_received_at(info.data.get("received_on"), at)
 
-    @field_validator("staff_complained_about", mode="before")
+    @field_validator("staff_complained_about", "earlier_complaints", mode="before")
     @classmethod
     def _names_from_text(cls, value: Any) -> Any:
         return split_names(value) if isinstance(value, str) else value

@@ -97,6 +97,7 @@ _RESPONSE = _struct(
     impact=_STR,
     contributors=pa.list_(_STR),
     signed_off_by=_STR,
+    names_staff=_BOOL,
 )
 _ACTION = _struct(description=_STR, due=_DATE, completed_on=_DATE, updates=_DATES)
 _REMEDY = _struct(
@@ -177,6 +178,9 @@ _TOP: list[tuple[str, pa.DataType]] = [
     ("service_request", _STR),
     ("service_request_work_continued", _BOOL),
     ("staff_complained_about", pa.list_(_STR)),
+    ("earlier_complaints", pa.list_(_STR)),
+    ("earlier_complaints_considered", _BOOL),
+    ("feedback_sought", _BOOL),
     ("stage_numbers", pa.list_(pa.int8())),
     *((stage_column(n), STAGE_TYPE) for n in STAGE_NUMBERS),
     ("refusals", pa.list_(_REFUSAL)),
