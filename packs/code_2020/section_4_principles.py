@@ -224,7 +224,12 @@ CHC20_4_3 = rule(
         "From the first contact the landlord is honest about what it can do, saying so "
         "when an outcome the resident hopes for is unrealistic."
     ),
-    explanation="A judgement on letters and calls: an attestation for 4.3 settles it.",
+    explanation="""
+        Attested only. Whether the landlord was honest from the first contact about what it
+        could do turns on what was said in letters and calls, and whether an outcome hoped
+        for was realistic: no field a landlord records settles either, so an attestation for
+        4.3 (from a review of first contacts) does.
+    """,
     attestation="a sample of acknowledgements that address unrealistic outcomes plainly",
     examples=attestation_examples(
         "4.3",
@@ -380,7 +385,12 @@ CHC20_4_8 = rule(
         "When the complaint turns on what the law requires of landlord and resident, the "
         "response explains the landlord's understanding of each side's obligations."
     ),
-    explanation="Whether a complaint turned on legal duties is a judgement: attestation 4.8.",
+    explanation="""
+        Attested only. Whether a complaint turned on the law's duties of landlord and
+        resident, and whether the response explained them rightly, is a legal reading of
+        each case that no recorded fact settles: an attestation for 4.8 (from a review of
+        such responses) does.
+    """,
     attestation="a sample of responses on repairing or tenancy duties explaining both sides'",
     examples=attestation_examples(
         "4.8",
@@ -670,7 +680,12 @@ CHC20_4_12 = rule(
         "each get a fair opportunity to give their side and to respond to findings against "
         "them."
     ),
-    explanation="A matter of process seen in files: an attestation for 4.12 settles it.",
+    explanation="""
+        Attested only. A fair chance to be heard is about the quality of what the resident
+        and the staff complained about were told and could answer before the decision; a
+        date or a yes/no in a CRM would record that a step happened, not that it was fair.
+        An attestation for 4.12 (from a review of case files) settles it.
+    """,
     attestation="a sample of files showing both sides invited to comment on adverse findings",
     examples=attestation_examples(
         "4.12",
@@ -925,7 +940,12 @@ CHC20_4_17 = rule(
         "The landlord recognises how being complained about can affect staff and their work, "
         "and supports and involves them in the process and its lessons."
     ),
-    explanation="An attestation for 4.17 settles it.",
+    explanation="""
+        Attested only. How staff are supported and involved when they are complained about
+        is a matter of management practice and care that no case or organisation field
+        records: an attestation for 4.17 (for example the support offered and staff
+        feedback) settles it.
+    """,
     attestation="how staff named in complaints are supported and the learning shared with them",
     examples=attestation_examples(
         "4.17",

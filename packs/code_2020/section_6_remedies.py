@@ -328,13 +328,42 @@ CHC20_6_6 = rule(
         "any loss that can be measured, the time and trouble the resident was put to, and "
         "the distress and inconvenience caused."
     ),
-    explanation="How awards are reasoned is a judgement: an attestation for 6.6 settles it.",
+    explanation="""
+        Case: compensation that leaves out time, trouble, distress and inconvenience shows
+        in its amount: the final response's financial remedies must total at least the
+        lowest figure the Ombudsman's remedies guidance gives for the impact the response
+        recorded (response.impact; parameters remedies.floor.*), as 6.2 judges them. Less
+        fails; as much or more passes. Which heads of award were weighed, and how, is a
+        judgement: an attestation for 6.6 settles that part.
+    """,
+    case=remedy_within_guidance((1, 2, 3), "remedies.floor.{step}"),
     attestation="the compensation policy's heads of award and a sample of award reasoning",
-    examples=attestation_examples(
-        "6.6",
-        met="The compensation policy sets out each head of award; awards cite them.",
-        not_met="Awards cover measurable loss only.",
-    ),
+    examples=[
+        case_example(
+            Verdict.FAIL,
+            "an adverse impact recorded; only the 40 pounds of measurable loss paid",
+            stage1(
+                response={"issued_on": "2023-05-25", "outcome": "upheld", "impact": "adverse"},
+                remedies=[{"kind": "financial", "amount": "40", "description": "Spoilt food"}],
+            ),
+        ),
+        case_example(
+            Verdict.PASS,
+            "measurable loss and distress paid together",
+            stage1(
+                response={"issued_on": "2023-05-25", "outcome": "upheld", "impact": "adverse"},
+                remedies=[
+                    {"kind": "financial", "amount": "40", "description": "Spoilt food"},
+                    {"kind": "financial", "amount": "150", "description": "Distress"},
+                ],
+            ),
+        ),
+        *attestation_examples(
+            "6.6",
+            met="The compensation policy sets out each head of award; awards cite them.",
+            not_met="Awards cover measurable loss only.",
+        ),
+    ],
 )
 
 # 6.7: where the resident may have a legal right to redress, still offer a resolution, with
@@ -347,7 +376,11 @@ CHC20_6_7 = rule(
         "Even where the resident may be entitled to redress in law, the landlord should "
         "still try to offer a resolution, taking legal advice on how to word it."
     ),
-    explanation="An attestation for 6.7 settles it.",
+    explanation="""
+        Attested only. Whether a resident may have a legal right to redress, and whether
+        legal advice shaped the offer's wording, are legal judgements on each case that no
+        recorded fact settles: an attestation for 6.7 does.
+    """,
     attestation="cases with a possible legal claim where a resolution was still offered",
     examples=attestation_examples(
         "6.7",

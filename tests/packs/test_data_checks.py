@@ -746,3 +746,50 @@ def test_2020_facts_read_from_csv_alike_on_both_paths(tmp_path: Path) -> None:
     ]
     flat = pa.concat_tables([f.table for f in flats]).drop_columns(["row"])
     assert from_targets(flat).to_pylist() == case_table([c for c in cases if c]).to_pylist()
+
+
+# -- the issue's targets --------------------------------------------------------------------
+
+#: Provisions still judged on a person's attestation alone, each explaining why in its rule
+#: page (issue 17: at most 2 in code_2024, 5 in code_2020).
+ATTESTATION_ONLY = {
+    "code_2024": set[str](),
+    "code_2020": {"4.3", "4.8", "4.12", "4.17", "6.7"},
+}
+
+
+def test_attestation_only_rules_are_few_and_say_why() -> None:
+    from complaintrules import Subject
+
+    for pack, expected in ATTESTATION_ONLY.items():
+        only = {
+            r.provision: r
+            for r in ENGINE.registry.all_rules()
+            if r.pack == pack and r.subjects == (Subject.ATTESTATION,)
+        }
+        assert set(only) == expected, pack
+        for rule in only.values():
+            assert "Attested only." in rule.explanation and "no " in rule.explanation, rule.id
+
+
+@pytest.mark.parametrize("amount", [("40", "150"), ("40",)])
+def test_2020_6_6_counts_every_financial_remedy(amount: tuple[str, ...]) -> None:
+    case = Complaint.model_validate(
+        {
+            "reference": "S-1",
+            "received_on": "2023-05-03",
+            "stages": [
+                {
+                    "number": 1,
+                    "response": {
+                        "issued_on": "2023-05-25",
+                        "outcome": "upheld",
+                        "impact": "adverse",
+                    },
+                    "remedies": [{"kind": "financial", "amount": a} for a in amount],
+                }
+            ],
+        }
+    )
+    expected = Verdict.PASS if len(amount) > 1 else Verdict.FAIL
+    assert _one(case, "CHC20-6.6")[0] is expected
