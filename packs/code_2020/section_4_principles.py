@@ -682,8 +682,8 @@ CHC20_4_12 = rule(
     ),
     explanation="""
         Attested only. A fair chance to be heard is about the quality of what the resident
-        and the staff complained about were told and could answer before the decision; a
-        date or a yes/no in a CRM would record that a step happened, not that it was fair.
+        and the staff complained about were told and could answer before the decision; no
+        date or yes/no in a CRM records that it was fair, only that a step happened.
         An attestation for 4.12 (from a review of case files) settles it.
     """,
     attestation="a sample of files showing both sides invited to comment on adverse findings",
