@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field, HttpUrl
+from pydantic import Field, HttpUrl, model_validator
 
 from .base import Date, InputModel
 
@@ -15,6 +15,7 @@ __all__ = [
     "Appointment",
     "Attestation",
     "BoardReport",
+    "EvidenceDocument",
     "ExceptionalCircumstance",
     "HousingStock",
     "LearningEntry",
@@ -170,13 +171,41 @@ class LearningEntry(InputModel):
     action_done_on: Date | None = None
 
 
+class EvidenceDocument(InputModel):
+    """A document an attestation rests on: its title, where to find it (a link or the
+    landlord's own document reference) and its date."""
+
+    title: Annotated[str, Field(min_length=1)]
+    link: HttpUrl | None = None
+    reference: Annotated[str, Field(min_length=1)] | None = None
+    dated: Date
+
+    @model_validator(mode="after")
+    def _findable(self) -> EvidenceDocument:
+        if self.link is None and self.reference is None:
+            raise ValueError("give the document's link or its reference, so it can be found")
+        return self
+
+    def cite(self) -> str:
+        """The document as a form cites it: title (link or reference, dated ...)."""
+        where = "; ".join(str(w) for w in (self.reference, self.link) if w is not None)
+        return f"{self.title} ({where}, dated {self.dated.isoformat()})"
+
+
 class Attestation(InputModel):
     """A person's signed statement that a provision is (or is not) met, with its evidence."""
 
     provision: Annotated[str, Field(pattern=r"^\d+\.\d+$")]
     complies: bool = True
     statement: Annotated[str, Field(min_length=1)]
-    evidence: Annotated[list[str], Field(min_length=1)]
+    evidence: Annotated[
+        list[Annotated[str, Field(min_length=1)] | EvidenceDocument], Field(min_length=1)
+    ] = Field(
+        description=(
+            "What it rests on: each a document named by its title, link or reference and "
+            "date ({title, link or reference, dated}), or a line of text."
+        )
+    )
     on: Date
     by: Annotated[str, Field(min_length=1)]
     pack: str | None = Field(
