@@ -18,7 +18,7 @@ from complaintrules.authoring import (
     out_of_time_refusals,
     param,
     passed,
-    policy_definition_keeps,
+    policy_definition_means,
     policy_example,
     policy_states,
     refusals_explained,
@@ -31,13 +31,58 @@ from ._helpers import (
     case_example,
 )
 
-# Key terms whose absence shows a policy's own definition departs from the Ombudsman's.
-_DEFINITION_TERMS = (
-    "dissatisfaction",
-    "however made",
-    "standard of service",
-    "lack of action",
-    "behalf",
+# The parts of the Ombudsman's definition a policy's own wording must have, each with the
+# phrasings accepted for it (whole words, case-blind): landlords write "customer" or
+# "tenant" for "resident", and mean the same.
+_DEFINITION_ELEMENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("dissatisfaction", ("dissatisfaction", "dissatisfied", "unhappy")),
+    (
+        "however it is made",
+        ("however made", "however it is made", "however expressed", "any way", "any means"),
+    ),
+    (
+        "the standard of service",
+        ("standard of service", "service standard", "quality of service", "level of service"),
+    ),
+    (
+        "lack of action",
+        ("lack of action", "failure to act", "failing to act", "inaction", "not acting"),
+    ),
+    ("those acting for the landlord", ("behalf", "acting for us", "agents", "contractors")),
+    (
+        "the residents affected",
+        (
+            "resident",
+            "residents",
+            "tenant",
+            "tenants",
+            "customer",
+            "customers",
+            "leaseholder",
+            "leaseholders",
+        ),
+    ),
+)
+
+# Qualifiers that narrow the definition (regular expressions over the case-folded text):
+# each is named with the words found. "informal", or "in writing" among ways of
+# complaining ("in person, by phone or in writing"), is not a narrowing.
+_DEFINITION_NARROWING: tuple[tuple[str, str], ...] = (
+    (r"\bformal(?:ly)?\b", "only formal complaints would count"),
+    (
+        r"\b(?:made|submitted|received|put|sent|set out|given)(?: only)? in writing\b"
+        r"|\bonly in writing\b|\bwritten (?:complaint|statement|notice)s?\b",
+        "only written complaints would count",
+    ),
+    (
+        r"\b(?:on|using|via|through|by completing) (?:our|the|a|an) (?:online )?"
+        r"(?:complaints? )?form\b",
+        "a complaint would have to be made on a form",
+    ),
+    (
+        r"\bfirst[- ]time\b|\bfirst (?:report|request|contact)s?\b",
+        "a first report or request would be excluded",
+    ),
 )
 
 
@@ -59,12 +104,16 @@ CHC20_1_2 = rule(
         "staff or agents, affecting one or more residents."
     ),
     explanation="""
-        Policy: uses_ombudsman_definition must not be false, and a definition given in
-        complaint_definition must contain each key part of the Ombudsman's wording
-        (dissatisfaction, however made, standard of service, lack of action, those acting
-        on the landlord's behalf). Either fact settles it; neither needs evidence.
+        Policy: uses_ombudsman_definition must not be false. A definition given in
+        complaint_definition is compared by meaning, not by words: it must have each part
+        of the Ombudsman's (dissatisfaction; however it is made; the standard of service;
+        lack of action; those acting on the landlord's behalf; the residents affected), each
+        under any of its accepted phrasings (residents, tenants, customers or leaseholders
+        for the parties), and no qualifier narrowing it ('formal', 'made in writing', 'on our
+        form', a first report excluded), named with the words found. Either fact settles
+        it; neither needs evidence.
     """,
-    policy=policy_definition_keeps(_DEFINITION_TERMS),
+    policy=policy_definition_means(_DEFINITION_ELEMENTS, _DEFINITION_NARROWING),
     examples=[
         policy_example(
             Verdict.FAIL,
@@ -72,9 +121,21 @@ CHC20_1_2 = rule(
             complaint_definition="A complaint is a formal statement that our service was poor.",
         ),
         policy_example(
+            Verdict.FAIL,
+            "every part kept, but only complaints on the landlord's form count",
+            complaint_definition=_POLICY_DEFINITION.replace(
+                "however made,", "however made on our complaints form,"
+            ),
+        ),
+        policy_example(
             Verdict.PASS,
             "a definition with every key part",
             complaint_definition=_POLICY_DEFINITION,
+        ),
+        policy_example(
+            Verdict.PASS,
+            "the same definition written for tenants",
+            complaint_definition=_POLICY_DEFINITION.replace("residents", "tenants"),
         ),
     ],
 )

@@ -7,6 +7,7 @@ from datetime import date
 from complaintrules.authoring import (
     Level,
     Verdict,
+    handler_not_complained_about,
     named_appointment,
     organisation_example,
     training_recorded,
@@ -15,6 +16,9 @@ from complaintrules.authoring import (
 from ._common import rule
 from ._helpers import (
     attestation_examples,
+    case_example,
+    stage1,
+    stage2,
 )
 
 _complaints_officer = named_appointment(
@@ -68,18 +72,42 @@ CHC20_3_2 = rule(
         "of interest in it."
     ),
     explanation="""
-        Skills and conflicts are matters a person must vouch for: an attestation for 3.2
-        (how handlers are chosen, and what happens when one is conflicted) settles it.
+        Case: where the case records the staff the complaint is about
+        (staff_complained_about), a stage 1, 2 or 3 handler among them (names compared
+        without regard to case or spacing) is the plainest conflict of interest and fails;
+        none among them passes; a reached stage whose handler is not recorded needs
+        evidence; a case that does not record the staff, or names none, is not applicable.
+        Skills, and conflicts the data cannot show, are matters a person must vouch for: an
+        attestation for 3.2 (how handlers are chosen, and what happens when one is
+        conflicted) settles them.
     """,
+    case=handler_not_complained_about((1, 2, 3)),
     attestation=(
         "how handlers are chosen for their skills, and how a handler with a conflict of "
         "interest (named in the complaint, living on the estate) is replaced"
     ),
-    examples=attestation_examples(
-        "3.2",
-        met="A manager not involved in the matter handles each complaint; conflicts are logged.",
-        not_met="Complaints go to the manager of the team complained about.",
-    ),
+    examples=[
+        case_example(
+            Verdict.FAIL,
+            "the stage 1 handler is the officer complained about",
+            stage1(),
+            staff_complained_about=["A. Patel"],
+        ),
+        case_example(
+            Verdict.PASS,
+            "no handler is among the staff complained about",
+            stage1(),
+            stage2(),
+            staff_complained_about=["C. Reid"],
+        ),
+        *attestation_examples(
+            "3.2",
+            met=(
+                "A manager not involved in the matter handles each complaint; conflicts are logged."
+            ),
+            not_met="Complaints go to the manager of the team complained about.",
+        ),
+    ],
 )
 
 

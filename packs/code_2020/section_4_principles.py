@@ -23,6 +23,7 @@ from complaintrules.authoring import (
     failed,
     first_not_passing,
     full_record,
+    handler_not_complained_about,
     item,
     lit,
     needs_evidence,
@@ -45,6 +46,8 @@ from ._helpers import (
     attestation_examples,
     case_example,
     stage1,
+    stage2,
+    stage3,
     stage_params,
 )
 
@@ -230,7 +233,12 @@ CHC20_4_3 = rule(
         "From the first contact the landlord is honest about what it can do, saying so "
         "when an outcome the resident hopes for is unrealistic."
     ),
-    explanation="A judgement on letters and calls: an attestation for 4.3 settles it.",
+    explanation="""
+        Attested only. Whether the landlord was honest from the first contact about what it
+        could do turns on what was said in letters and calls, and whether an outcome hoped
+        for was realistic: no field a landlord records settles either, so an attestation for
+        4.3 (from a review of first contacts) does.
+    """,
     attestation="a sample of acknowledgements that address unrealistic outcomes plainly",
     examples=attestation_examples(
         "4.3",
@@ -302,13 +310,34 @@ CHC20_4_6 = rule(
     "Impartial investigation",
     level=Level.MUST,
     summary="Every complaint is investigated without bias towards the landlord or its staff.",
-    explanation="Impartiality needs a person's judgement: an attestation for 4.6 settles it.",
+    explanation="""
+        Case: a stage handled by one of the staff the complaint is about
+        (staff_complained_about) is investigated by the person it is about, so it fails;
+        none among them passes (as 3.2 judges it). Impartiality beyond that needs a
+        person's judgement: an attestation for 4.6 settles it.
+    """,
+    case=handler_not_complained_about((1, 2, 3)),
     attestation="how investigators are kept independent of the service complained about",
-    examples=attestation_examples(
-        "4.6",
-        met="Investigations are led by a manager from another service.",
-        not_met="The officer complained about investigates their own case.",
-    ),
+    examples=[
+        case_example(
+            Verdict.FAIL,
+            "the officer complained about investigated at stage 2",
+            stage1(),
+            stage2(handler="C. Reid"),
+            staff_complained_about=["C. Reid"],
+        ),
+        case_example(
+            Verdict.PASS,
+            "investigated by staff not complained about",
+            stage1(),
+            staff_complained_about=["C. Reid"],
+        ),
+        *attestation_examples(
+            "4.6",
+            met="Investigations are led by a manager from another service.",
+            not_met="The officer complained about investigates their own case.",
+        ),
+    ],
 )
 
 # 4.7: handlers decide on the merits, independently and with an open mind, deal with
@@ -322,13 +351,37 @@ CHC20_4_7 = rule(
         "deals with real or apparent conflicts of interest, weighs all the information, and "
         "shares details only as far as the investigation needs."
     ),
-    explanation="A matter of conduct: an attestation for 4.7, with audit evidence, settles it.",
+    explanation="""
+        Case: the plainest conflict of interest, a stage handled by one of the staff the
+        complaint is about (staff_complained_about), fails; none among them passes (as 3.2
+        judges it). The rest of a handler's conduct is a matter a person must vouch for: an
+        attestation for 4.7, with audit evidence, settles it.
+    """,
+    case=handler_not_complained_about((1, 2, 3)),
     attestation="file audits or quality checks covering merits, conflicts and confidentiality",
-    examples=attestation_examples(
-        "4.7",
-        met="Quarterly file audits check independence, evidence and confidentiality.",
-        not_met="Audit found case details shared with a contractor beyond what was needed.",
-    ),
+    examples=[
+        case_example(
+            Verdict.FAIL,
+            "the stage 3 panel chaired by the manager complained about",
+            stage1(),
+            stage2(),
+            stage3(handler="D. Moss"),
+            staff_complained_about=["D. Moss"],
+        ),
+        case_example(
+            Verdict.PASS,
+            "no handler complained about",
+            stage1(),
+            stage2(),
+            stage3(),
+            staff_complained_about=["D. Moss"],
+        ),
+        *attestation_examples(
+            "4.7",
+            met="Quarterly file audits check independence, evidence and confidentiality.",
+            not_met="Audit found case details shared with a contractor beyond what was needed.",
+        ),
+    ],
 )
 
 # 4.8: where the parties' legal obligations are central, set out how the landlord sees
@@ -341,7 +394,12 @@ CHC20_4_8 = rule(
         "When the complaint turns on what the law requires of landlord and resident, the "
         "response explains the landlord's understanding of each side's obligations."
     ),
-    explanation="Whether a complaint turned on legal duties is a judgement: attestation 4.8.",
+    explanation="""
+        Attested only. Whether a complaint turned on the law's duties of landlord and
+        resident, and whether the response explained them rightly, is a legal reading of
+        each case that no recorded fact settles: an attestation for 4.8 (from a review of
+        such responses) does.
+    """,
     attestation="a sample of responses on repairing or tenancy duties explaining both sides'",
     examples=attestation_examples(
         "4.8",
@@ -351,6 +409,44 @@ CHC20_4_8 = rule(
 )
 
 # 4.9: letters generally do not name individual staff or contractors.
+_ANSWERED = {n: stage_ref(n).field("response.issued_on").not_null() for n in (1, 2, 3)}
+_NAMES = {n: stage_ref(n).field("response.names_staff") for n in (1, 2, 3)}
+_names_nobody = (
+    when(
+        ~_ANSWERED[1] & ~_ANSWERED[2] & ~_ANSWERED[3],
+        Verdict.NOT_APPLICABLE,
+        "no stage 1, 2 or 3 response yet",
+        evidence=False,
+    )
+    .when(
+        _NAMES[1].is_true(),
+        Verdict.FAIL,
+        "the stage 1 response names individual staff or contractors rather than their roles",
+    )
+    .when(
+        _NAMES[2].is_true(),
+        Verdict.FAIL,
+        "the stage 2 response names individual staff or contractors rather than their roles",
+    )
+    .when(
+        _NAMES[3].is_true(),
+        Verdict.FAIL,
+        "the stage 3 response names individual staff or contractors rather than their roles",
+    )
+    .when(
+        (_ANSWERED[1] & _NAMES[1].is_null())
+        | (_ANSWERED[2] & _NAMES[2].is_null())
+        | (_ANSWERED[3] & _NAMES[3].is_null()),
+        Verdict.NEEDS_EVIDENCE,
+        "a response does not record whether it names individual staff; set its "
+        "response.names_staff",
+    )
+    .otherwise(
+        Verdict.PASS,
+        "no response names individual staff or contractors",
+        facts={f"stage{n}.response.names_staff": _NAMES[n] for n in (1, 2, 3)},
+    )
+)
 CHC20_4_9 = rule(
     "4.9",
     "Individual staff and contractors not named",
@@ -359,13 +455,33 @@ CHC20_4_9 = rule(
         "What the landlord writes to the resident generally refers to roles rather than "
         "naming individual members of staff or contractors."
     ),
-    explanation="Letter content: an attestation for 4.9 from a review of letters settles it.",
+    explanation="""
+        Case: each stage 1-3 response records whether it names individual staff or
+        contractors (response.names_staff); one that does fails, all recorded as not
+        naming anyone passes, an answered stage that does not record it needs evidence.
+        Whether naming someone was warranted in a particular letter ("generally") is a
+        judgement: an attestation for 4.9 from a review of letters settles that part.
+    """,
+    case=applies_if(CaseFact.ANY_RESPONSE, _names_nobody, otherwise="no response yet"),
     attestation="a review of response letters showing roles used rather than names",
-    examples=attestation_examples(
-        "4.9",
-        met="Templates use job titles; a sample of 20 letters named nobody.",
-        not_met="Letters routinely name the operative blamed for the failure.",
-    ),
+    examples=[
+        case_example(
+            Verdict.FAIL,
+            "the stage 1 letter names the operative",
+            stage1(response={"issued_on": "2023-05-25", "names_staff": True}),
+        ),
+        case_example(
+            Verdict.PASS,
+            "both letters refer to roles",
+            stage1(response={"issued_on": "2023-05-25", "names_staff": False}),
+            stage2(response={"issued_on": "2023-06-29", "names_staff": False}),
+        ),
+        *attestation_examples(
+            "4.9",
+            met="Templates use job titles; a sample of 20 letters named nobody.",
+            not_met="Letters routinely name the operative blamed for the failure.",
+        ),
+    ],
 )
 
 
@@ -573,7 +689,12 @@ CHC20_4_12 = rule(
         "each get a fair opportunity to give their side and to respond to findings against "
         "them."
     ),
-    explanation="A matter of process seen in files: an attestation for 4.12 settles it.",
+    explanation="""
+        Attested only. A fair chance to be heard is about the quality of what the resident
+        and the staff complained about were told and could answer before the decision; no
+        date or yes/no in a CRM records that it was fair, only that a step happened.
+        An attestation for 4.12 (from a review of case files) settles it.
+    """,
     attestation="a sample of files showing both sides invited to comment on adverse findings",
     examples=attestation_examples(
         "4.12",
@@ -737,6 +858,29 @@ CHC20_4_15 = rule(
 )
 
 # 4.16: ask residents what they thought of the complaint handling.
+_CLOSED = case_field("closed_on")
+_SOUGHT = case_field("feedback_sought")
+_feedback_sought = (
+    when(_CLOSED.is_null(), Verdict.NOT_APPLICABLE, "the complaint is not closed yet")
+    .when(
+        _SOUGHT.is_false(),
+        Verdict.FAIL,
+        "the complaint was closed without asking the resident how it was handled "
+        "(feedback_sought: false)",
+    )
+    .when(
+        _SOUGHT.is_null(),
+        Verdict.NEEDS_EVIDENCE,
+        "the case does not record whether the resident was asked, after closure, how the "
+        "complaint was handled; set feedback_sought",
+    )
+    .otherwise(
+        Verdict.PASS,
+        "the resident was asked how the complaint was handled after it closed on {closed}",
+        values={"closed": _CLOSED.iso()},
+        facts={"closed_on": _CLOSED.iso(), "feedback_sought": _SOUGHT},
+    )
+)
 CHC20_4_16 = rule(
     "4.16",
     "Feedback sought on complaint handling",
@@ -745,13 +889,34 @@ CHC20_4_16 = rule(
         "Residents are asked for their views on how their complaint was handled, to build a "
         "culture that welcomes complaints and learns from them."
     ),
-    explanation="An attestation for 4.16 with the survey and its results settles it.",
+    explanation="""
+        Case: a closed complaint records whether the resident was asked afterwards how it
+        was handled (feedback_sought): no fails, yes passes, unrecorded needs evidence; an
+        open complaint is not applicable. What is done with the answers, towards a culture
+        that welcomes complaints, is attested: an attestation for 4.16 with the survey and
+        its results settles that part.
+    """,
+    case=_feedback_sought,
     attestation="the post-complaint survey and a summary of its results",
-    examples=attestation_examples(
-        "4.16",
-        met="A survey goes to every complainant 28 days after closure.",
-        not_met="Complainants are never asked about the handling.",
-    ),
+    examples=[
+        case_example(
+            Verdict.FAIL,
+            "closed without asking the resident",
+            closed_on="2023-06-30",
+            feedback_sought=False,
+        ),
+        case_example(
+            Verdict.PASS,
+            "a survey sent after closure",
+            closed_on="2023-06-30",
+            feedback_sought=True,
+        ),
+        *attestation_examples(
+            "4.16",
+            met="A survey goes to every complainant 28 days after closure.",
+            not_met="Complainants are never asked about the handling.",
+        ),
+    ],
 )
 
 # 4.17: recognise the effect on staff of being complained about; support and involve them.
@@ -763,7 +928,12 @@ CHC20_4_17 = rule(
         "The landlord recognises how being complained about can affect staff and their work, "
         "and supports and involves them in the process and its lessons."
     ),
-    explanation="An attestation for 4.17 settles it.",
+    explanation="""
+        Attested only. How staff are supported and involved when they are complained about
+        is a matter of management practice and care that no case or organisation field
+        records: an attestation for 4.17 (for example the support offered and staff
+        feedback) settles it.
+    """,
     attestation="how staff named in complaints are supported and the learning shared with them",
     examples=attestation_examples(
         "4.17",

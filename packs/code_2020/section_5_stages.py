@@ -547,6 +547,42 @@ CHC20_5_3 = _disputed_extension_rule(
 )
 
 # 5.4: for a recurring problem, older reports are part of the background.
+_EARLIER = case_field("earlier_complaints")
+_CONSIDERED = case_field("earlier_complaints_considered")
+_earlier_considered = (
+    when(
+        _EARLIER.is_null(),
+        Verdict.NOT_APPLICABLE,
+        "the case does not link earlier complaints about the same issue; set "
+        "earlier_complaints (an empty list if there were none)",
+    )
+    .when(
+        _EARLIER.count().eq(0),
+        Verdict.NOT_APPLICABLE,
+        "no earlier complaint about the same issue",
+    )
+    .when(
+        _CONSIDERED.is_false(),
+        Verdict.FAIL,
+        "{count} earlier complaint(s) about the same issue were linked but not considered "
+        "(earlier_complaints_considered: false)",
+    )
+    .when(
+        _CONSIDERED.is_null(),
+        Verdict.NEEDS_EVIDENCE,
+        "{count} earlier complaint(s) about the same issue are linked; set "
+        "earlier_complaints_considered",
+    )
+    .otherwise(
+        Verdict.PASS,
+        "{count} earlier complaint(s) about the same issue were considered as background",
+        values={"count": _EARLIER.count()},
+        facts={
+            "earlier_complaints": _EARLIER,
+            "earlier_complaints_considered": _CONSIDERED,
+        },
+    )
+)
 CHC20_5_4 = rule(
     "5.4",
     "Earlier reports of a recurring issue considered",
@@ -555,13 +591,35 @@ CHC20_5_4 = rule(
         "When the problem keeps coming back, the landlord should look at earlier reports of "
         "it as background, where that helps resolve it for the resident."
     ),
-    explanation="Judged on case files: an attestation for 5.4 settles it.",
+    explanation="""
+        Case: where the case links earlier complaints about the same issue
+        (earlier_complaints, their references), it must record that they were considered
+        (earlier_complaints_considered): no fails, yes passes, unrecorded needs evidence. A
+        case that links none, or does not record the links, is not applicable. Whether
+        earlier reports that were never linked exist is a matter for case-file review: an
+        attestation for 5.4 settles that part.
+    """,
+    case=_earlier_considered,
     attestation="how previous reports and complaints are linked to a new complaint",
-    examples=attestation_examples(
-        "5.4",
-        met="Cases are linked to earlier reports on the housing system and reviewed.",
-        not_met="Handlers see only the current complaint.",
-    ),
+    examples=[
+        case_example(
+            Verdict.FAIL,
+            "two earlier damp complaints linked, not considered",
+            earlier_complaints=["EX-11", "EX-14"],
+            earlier_complaints_considered=False,
+        ),
+        case_example(
+            Verdict.PASS,
+            "the earlier complaint read as background",
+            earlier_complaints=["EX-11"],
+            earlier_complaints_considered=True,
+        ),
+        *attestation_examples(
+            "5.4",
+            met="Cases are linked to earlier reports on the housing system and reviewed.",
+            not_met="Handlers see only the current complaint.",
+        ),
+    ],
 )
 
 _ACTION_DONE = {"description": "Damp treatment", "due": "2023-06-16", "completed_on": "2023-06-14"}

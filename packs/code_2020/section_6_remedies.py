@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from complaintrules import Complaint, LandlordPolicy
 from complaintrules.authoring import (
+    EXAMPLE_LANDLORD,
     CaseFact,
     Context,
     Level,
     Outcome,
+    Subject,
     Verdict,
     applies_if,
     each_fact,
+    example,
     failed,
     item,
+    lessons_drawn,
     needs_evidence,
     passed,
     policy_example,
+    remedy_within_guidance,
     stages,
     when,
 )
@@ -23,6 +30,7 @@ from complaintrules.authoring import (
 from ._common import rule
 from ._helpers import (
     attestation_examples,
+    case_data,
     case_example,
     stage1,
 )
@@ -121,14 +129,52 @@ CHC20_6_2 = rule(
         "harmed; the landlord does not promise what it cannot deliver or what would be "
         "unfair to other residents."
     ),
-    explanation="Proportion is a judgement: an attestation for 6.2 settles it.",
+    explanation="""
+        Case: the final response (the last of stages 1-3 answered) records the impact of
+        the failing it found as one of the four steps of the Ombudsman's remedies guidance
+        (response.impact: minor, adverse, considerable, severe); that stage's financial
+        remedies must total at least the lowest figure the guidance gives for the step
+        (parameters remedies.floor.*: 50, 100, 600 and 1,000 pounds). Less fails; as much
+        or more passes; no impact recorded needs evidence, unless nothing was upheld (not
+        applicable). Whether the impact was assessed right, and whether what was promised
+        can be delivered and is fair to other residents, is a judgement: an attestation for
+        6.2 settles that part.
+    """,
+    case=remedy_within_guidance((1, 2, 3), "remedies.floor.{step}"),
     attestation="the compensation policy and a review of remedies against the harm found",
-    examples=attestation_examples(
-        "6.2",
-        met="Remedies follow the compensation policy's bands; a sample was reviewed.",
-        not_met="Remedies are a flat 25 pounds whatever the failure.",
-    ),
+    examples=[
+        case_example(
+            Verdict.FAIL,
+            "a considerable impact recorded, 250 pounds offered",
+            stage1(
+                response={"issued_on": "2023-05-25", "outcome": "upheld", "impact": "considerable"},
+                remedies=[{"kind": "financial", "amount": "250"}],
+            ),
+        ),
+        case_example(
+            Verdict.PASS,
+            "a considerable impact recorded, 650 pounds offered",
+            stage1(
+                response={"issued_on": "2023-05-25", "outcome": "upheld", "impact": "considerable"},
+                remedies=[{"kind": "financial", "amount": "650"}],
+            ),
+        ),
+        *attestation_examples(
+            "6.2",
+            met="Remedies follow the compensation policy's bands; a sample was reviewed.",
+            not_met="Remedies are a flat 25 pounds whatever the failure.",
+        ),
+    ],
 )
+
+_UPHELD_RESPONSE = {"issued_on": "2023-05-25", "outcome": "upheld"}
+_LESSON = {
+    "case": "EX-20",
+    "lesson": "Damp reports were closed without an inspection.",
+    "lesson_on": "2023-06-01",
+    "action": "Inspect every damp report.",
+    "action_due": "2023-09-30",
+}
 
 # 6.3: look beyond the individual complaint for process or system changes that help all.
 CHC20_6_3 = rule(
@@ -139,13 +185,38 @@ CHC20_6_3 = rule(
         "The landlord should ask whether a process or system needs changing for everyone, "
         "not just whether this resident's complaint is put right."
     ),
-    explanation="An attestation for 6.3 with the learning log settles it.",
+    explanation="""
+        Portfolio: every upheld complaint among the cases judged has an entry in the
+        organisation's learning_log, keyed to its case reference, with a dated lesson and
+        an action with a due or done date (as the 2024 Code's 9.1 is judged); entries
+        naming a case not judged are named. Whether the changes reach processes and
+        systems is a judgement: an attestation for 6.3 settles that part.
+    """,
+    portfolio=lessons_drawn,
     attestation="a learning log of process or system changes that came from complaints",
-    examples=attestation_examples(
-        "6.3",
-        met="Quarterly review of trends led to a new repairs triage.",
-        not_met="No review looks beyond individual complaints.",
-    ),
+    examples=[
+        example(
+            Subject.PORTFOLIO,
+            Verdict.FAIL,
+            "an upheld complaint with no lesson logged",
+            as_of=date(2023, 12, 31),
+            cases=[case_data(stage1(response=_UPHELD_RESPONSE))],
+            organisation={"name": EXAMPLE_LANDLORD, "learning_log": []},
+        ),
+        example(
+            Subject.PORTFOLIO,
+            Verdict.PASS,
+            "the upheld complaint's lesson and action logged",
+            as_of=date(2023, 12, 31),
+            cases=[case_data(stage1(response=_UPHELD_RESPONSE))],
+            organisation={"name": EXAMPLE_LANDLORD, "learning_log": [_LESSON]},
+        ),
+        *attestation_examples(
+            "6.3",
+            met="Quarterly review of trends led to a new repairs triage.",
+            not_met="No review looks beyond individual complaints.",
+        ),
+    ],
 )
 
 
@@ -270,13 +341,42 @@ CHC20_6_6 = rule(
         "any loss that can be measured, the time and trouble the resident was put to, and "
         "the distress and inconvenience caused."
     ),
-    explanation="How awards are reasoned is a judgement: an attestation for 6.6 settles it.",
+    explanation="""
+        Case: compensation that leaves out time, trouble, distress and inconvenience shows
+        in its amount: the final response's financial remedies must total at least the
+        lowest figure the Ombudsman's remedies guidance gives for the impact the response
+        recorded (response.impact; parameters remedies.floor.*), as 6.2 judges them. Less
+        fails; as much or more passes. Which heads of award were weighed, and how, is a
+        judgement: an attestation for 6.6 settles that part.
+    """,
+    case=remedy_within_guidance((1, 2, 3), "remedies.floor.{step}"),
     attestation="the compensation policy's heads of award and a sample of award reasoning",
-    examples=attestation_examples(
-        "6.6",
-        met="The compensation policy sets out each head of award; awards cite them.",
-        not_met="Awards cover measurable loss only.",
-    ),
+    examples=[
+        case_example(
+            Verdict.FAIL,
+            "an adverse impact recorded; only the 40 pounds of measurable loss paid",
+            stage1(
+                response={"issued_on": "2023-05-25", "outcome": "upheld", "impact": "adverse"},
+                remedies=[{"kind": "financial", "amount": "40", "description": "Spoilt food"}],
+            ),
+        ),
+        case_example(
+            Verdict.PASS,
+            "measurable loss and distress paid together",
+            stage1(
+                response={"issued_on": "2023-05-25", "outcome": "upheld", "impact": "adverse"},
+                remedies=[
+                    {"kind": "financial", "amount": "40", "description": "Spoilt food"},
+                    {"kind": "financial", "amount": "150", "description": "Distress"},
+                ],
+            ),
+        ),
+        *attestation_examples(
+            "6.6",
+            met="The compensation policy sets out each head of award; awards cite them.",
+            not_met="Awards cover measurable loss only.",
+        ),
+    ],
 )
 
 # 6.7: where the resident may have a legal right to redress, still offer a resolution, with
@@ -289,7 +389,11 @@ CHC20_6_7 = rule(
         "Even where the resident may be entitled to redress in law, the landlord should "
         "still try to offer a resolution, taking legal advice on how to word it."
     ),
-    explanation="An attestation for 6.7 settles it.",
+    explanation="""
+        Attested only. Whether a resident may have a legal right to redress, and whether
+        legal advice shaped the offer's wording, are legal judgements on each case that no
+        recorded fact settles: an attestation for 6.7 does.
+    """,
     attestation="cases with a possible legal claim where a resolution was still offered",
     examples=attestation_examples(
         "6.7",

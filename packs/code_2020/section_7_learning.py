@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from complaintrules import Organisation
 from complaintrules.authoring import (
+    EXAMPLE_LANDLORD,
     Context,
     Level,
     Outcome,
+    Subject,
     Verdict,
+    example,
     failed,
+    lessons_acted_on,
     named_appointment,
     needs_evidence,
     organisation_example,
@@ -18,6 +24,7 @@ from complaintrules.authoring import (
 from ._common import rule
 from ._helpers import (
     attestation_examples,
+    case_data,
 )
 
 
@@ -205,6 +212,13 @@ CHC20_7_4 = rule(
     ],
 )
 
+_LESSON = {
+    "case": "EX-20",
+    "lesson": "Repairs follow-ups were missed.",
+    "lesson_on": "2023-06-01",
+    "action": "Call every resident back after a repair.",
+}
+
 # 7.5: senior management assess themes and trends for systemic issues, serious risks and
 # policies needing revision, and use them in staff and contractor training.
 CHC20_7_5 = rule(
@@ -216,13 +230,47 @@ CHC20_7_5 = rule(
         "risks and policies that need changing, and feed them into training for staff and "
         "contractors."
     ),
-    explanation="An attestation for 7.5 (minutes of the reviews, training content) settles it.",
+    explanation="""
+        Portfolio: the actions the organisation's learning_log records (keyed to case
+        references) are carried out: one not done by its due date fails, naming its entry;
+        one due on the day judged is not yet late; lessons that led to no action fail (as
+        the 2024 Code's 9.2 is judged). Whether senior managers reviewed the themes and
+        fed them into training is attested: an attestation for 7.5 (minutes of the
+        reviews, training content) settles that part.
+    """,
+    portfolio=lessons_acted_on,
     attestation="management team minutes reviewing complaint themes and the training it led to",
-    examples=attestation_examples(
-        "7.5",
-        met="The management team reviews themes monthly; contractor training was updated.",
-        not_met="Themes are not reviewed above team level.",
-    ),
+    examples=[
+        example(
+            Subject.PORTFOLIO,
+            Verdict.FAIL,
+            "the action from a lesson is overdue",
+            as_of=date(2023, 12, 31),
+            cases=[case_data()],
+            organisation={
+                "name": EXAMPLE_LANDLORD,
+                "learning_log": [{**_LESSON, "action_due": "2023-09-30"}],
+            },
+        ),
+        example(
+            Subject.PORTFOLIO,
+            Verdict.PASS,
+            "the action was done",
+            as_of=date(2023, 12, 31),
+            cases=[case_data()],
+            organisation={
+                "name": EXAMPLE_LANDLORD,
+                "learning_log": [
+                    {**_LESSON, "action_due": "2023-09-30", "action_done_on": "2023-09-15"}
+                ],
+            },
+        ),
+        *attestation_examples(
+            "7.5",
+            met="The management team reviews themes monthly; contractor training was updated.",
+            not_met="Themes are not reviewed above team level.",
+        ),
+    ],
 )
 
 

@@ -22,7 +22,7 @@ from complaintrules.authoring import (
     months_after,
     needs_evidence,
     passed,
-    policy_definition_keeps,
+    policy_definition_means,
     policy_states,
     when,
 )
@@ -42,15 +42,58 @@ def _case(**facts: Any) -> dict[str, Any]:
 
 # -- 1.2 ---------------------------------------------------------------------------------
 
-# Parts of the Ombudsman's definition a policy's own wording must keep (compared folded
-# to lower case, with runs of white space made single).
-_DEFINITION_TERMS = (
-    "dissatisfaction",
-    "however made",
-    "standard of service",
-    "lack of action",
-    "behalf",
-    "resident",
+# The parts of the Ombudsman's definition a policy's own wording must have, each with the
+# phrasings accepted for it (whole words, case-blind): landlords write "customer" or
+# "tenant" for "resident", and mean the same.
+_DEFINITION_ELEMENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("dissatisfaction", ("dissatisfaction", "dissatisfied", "unhappy")),
+    (
+        "however it is made",
+        ("however made", "however it is made", "however expressed", "any way", "any means"),
+    ),
+    (
+        "the standard of service",
+        ("standard of service", "service standard", "quality of service", "level of service"),
+    ),
+    (
+        "lack of action",
+        ("lack of action", "failure to act", "failing to act", "inaction", "not acting"),
+    ),
+    ("those acting for the landlord", ("behalf", "acting for us", "agents", "contractors")),
+    (
+        "the residents affected",
+        (
+            "resident",
+            "residents",
+            "tenant",
+            "tenants",
+            "customer",
+            "customers",
+            "leaseholder",
+            "leaseholders",
+        ),
+    ),
+)
+
+# Qualifiers that narrow the definition (regular expressions over the case-folded text):
+# each is named with the words found. "informal", or "in writing" among ways of
+# complaining ("in person, by phone or in writing"), is not a narrowing.
+_DEFINITION_NARROWING: tuple[tuple[str, str], ...] = (
+    (r"\bformal(?:ly)?\b", "only formal complaints would count"),
+    (
+        r"\b(?:made|submitted|received|put|sent|set out|given)(?: only)? in writing\b"
+        r"|\bonly in writing\b|\bwritten (?:complaint|statement|notice)s?\b",
+        "only written complaints would count",
+    ),
+    (
+        r"\b(?:on|using|via|through|by completing) (?:our|the|a|an) (?:online )?"
+        r"(?:complaints? )?form\b",
+        "a complaint would have to be made on a form",
+    ),
+    (
+        r"\bfirst[- ]time\b|\bfirst (?:report|request|contact)s?\b",
+        "a first report or request would be excluded",
+    ),
 )
 
 
@@ -71,12 +114,16 @@ CHC24_1_2 = rule(
     ),
     explanation="""
         Policy: uses_ombudsman_definition must not be false. Where complaint_definition
-        gives the policy's wording, it must contain each key part of the Ombudsman's:
-        'dissatisfaction', 'however made', 'standard of service', 'lack of action',
-        'behalf' (those acting for the landlord) and 'resident'. With neither field set the
+        gives the policy's wording, it is compared by meaning, not by words: it must have
+        each part of the Ombudsman's definition (dissatisfaction; however it is made; the
+        standard of service; lack of action; those acting for the landlord; the residents
+        affected), each found under any of its accepted phrasings (the parties may be
+        residents, tenants, customers or leaseholders), and nothing narrowing it: a
+        qualifier such as 'formal', 'made in writing', 'on our form' or a first report
+        excluded fails, named with the words that narrow it. With neither field set the
         rule needs evidence.
     """,
-    policy=policy_definition_keeps(_DEFINITION_TERMS),
+    policy=policy_definition_means(_DEFINITION_ELEMENTS, _DEFINITION_NARROWING),
     examples=[
         example(
             Subject.POLICY,
@@ -86,9 +133,25 @@ CHC24_1_2 = rule(
         ),
         example(
             Subject.POLICY,
+            Verdict.FAIL,
+            "every part kept, but only complaints made in writing count",
+            complaint_definition=_GOOD_DEFINITION.replace(
+                "however made,", "however made, provided it is made in writing,"
+            ),
+        ),
+        example(
+            Subject.POLICY,
             Verdict.PASS,
             "a definition with every key part",
             complaint_definition=_GOOD_DEFINITION,
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "the same definition written for customers",
+            complaint_definition=_GOOD_DEFINITION.replace(
+                "a resident or group of residents", "a customer or group of customers"
+            ),
         ),
     ],
 )

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 
 from complaintrules import LandlordPolicy
 from complaintrules.authoring import (
+    EXAMPLE_LANDLORD,
     Context,
     Outcome,
+    Portfolio,
     Subject,
     Verdict,
     attestation_example,
     example,
     failed,
+    months_after,
     needs_evidence,
+    not_applicable,
     passed,
     policy_states,
 )
@@ -151,7 +156,64 @@ CHC24_3_2 = rule(
 )
 
 # 3.3: a high number of complaints is not treated as bad; a low number may mean residents
-# cannot complain.
+# cannot complain. The data settles one sign: the stage 1 volume per 1,000 homes (the
+# Tenant Satisfaction Measure CH01) against a floor, flagged when below it. How volumes are
+# read and reported stays a matter of attitude, attested.
+
+
+def _volume(portfolio: Portfolio, ctx: Context) -> Outcome:
+    floor: float = ctx.param("volumes.low_per_1000_homes")
+    org = portfolio.organisation
+    stock = org.housing_stock if org is not None else None
+    end = portfolio.period_end or ctx.as_of or ctx.on
+    start = portfolio.period_start or months_after(end, -12)
+    days = (end - start).days
+    received = [
+        c.reference
+        for c in portfolio.cases
+        if start < c.received_on <= end and any(s.number == 1 for s in c.stages)
+    ]
+    facts = {
+        "housing_stock.homes_owned": stock.homes_owned if stock is not None else None,
+        "stage1_complaints": len(received),
+    }
+    computed: dict[str, object] = {"period_after": start.isoformat(), "period_to": end.isoformat()}
+    if stock is None:
+        return needs_evidence(
+            "the organisation does not record its housing stock; set housing_stock "
+            "(homes_owned, as_at) to read complaint volumes per 1,000 homes",
+            facts=facts,
+            **computed,
+        )
+    if stock.homes_owned == 0 or days <= 0:
+        return not_applicable("no homes, or no period, to measure volumes over", facts=facts)
+    # A year's period counts as a year whatever its days; another period is scaled to one.
+    year = 1.0 if start == months_after(end, -12) else 365 / days
+    rate = len(received) / stock.homes_owned * 1000 * year
+    computed["stage1_per_1000_homes_a_year"] = round(rate, 2)
+    said = (
+        f"{len(received)} stage 1 complaint(s) received after {start.isoformat()} up to "
+        f"{end.isoformat()} for {stock.homes_owned} homes: {rate:.1f} per 1,000 homes a year"
+    )
+    if rate < floor:
+        return failed(
+            f"{said}, below {floor} (volumes.low_per_1000_homes): so few complaints suggests "
+            "they are not being recognised or residents find it hard to complain; review "
+            "how dissatisfaction is recorded and how the process is made known",
+            facts=facts,
+            **computed,
+        )
+    return passed(f"{said}, not below {floor}", facts=facts, **computed)
+
+
+def _complaints(count: int) -> list[dict[str, object]]:
+    return [
+        {"reference": f"V-{i}", "received_on": f"2024-{3 + i:02d}-15"} for i in range(1, count + 1)
+    ]
+
+
+_STOCK = {"homes_owned": 200, "as_at": "2024-03-31"}
+
 CHC24_3_3 = rule(
     "3.3",
     "Complaint volumes read the right way",
@@ -161,15 +223,38 @@ CHC24_3_3 = rule(
         "to complain."
     ),
     explanation="""
-        How volumes are read is a matter of attitude no data settles: an attestation for
-        3.3 with evidence (for example board reports that treat volumes this way, and no
+        Portfolio: stage 1 complaints received in the period judged (the portfolio's period,
+        else the 12 months up to the day judged), per 1,000 homes owned
+        (housing_stock.homes_owned) and scaled to a year, the Tenant Satisfaction Measure
+        CH01. A rate below volumes.low_per_1000_homes (a dated parameter, this pack's floor
+        for review: 10) fails as a sign that complaints are not being recognised; at or
+        above it passes. No housing stock recorded needs evidence. How volumes are read and
+        reported is a matter of attitude no data settles: the rule also reads an
+        attestation for 3.3 (for example board reports that treat volumes this way, and no
         target to cut the number of complaints).
     """,
+    portfolio=_volume,
     attestation=(
         "how complaint volumes are reported and interpreted (for example board papers), "
         "and confirmation there is no target to reduce the number of complaints"
     ),
     examples=[
+        example(
+            Subject.PORTFOLIO,
+            Verdict.FAIL,
+            "one complaint a year for 200 homes (5 per 1,000)",
+            as_of=date(2024, 12, 31),
+            cases=_complaints(1),
+            organisation={"name": EXAMPLE_LANDLORD, "housing_stock": _STOCK},
+        ),
+        example(
+            Subject.PORTFOLIO,
+            Verdict.PASS,
+            "three complaints a year for 200 homes (15 per 1,000)",
+            as_of=date(2024, 12, 31),
+            cases=_complaints(3),
+            organisation={"name": EXAMPLE_LANDLORD, "housing_stock": _STOCK},
+        ),
         _attested(
             "3.3",
             False,

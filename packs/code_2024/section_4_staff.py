@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from complaintrules.authoring import (
     EXAMPLE_LANDLORD,
+    Context,
+    Outcome,
+    Portfolio,
     Subject,
     Verdict,
     attestation_example,
     example,
+    failed,
     named_appointment,
+    needs_evidence,
+    not_applicable,
+    passed,
     training_recorded,
 )
 
@@ -58,6 +66,79 @@ CHC24_4_1 = rule(
 )
 
 # 4.2: the officer can reach staff at every level and has the authority to settle disputes.
+# The data settles one part of the authority: the complaints officer's delegated remedy
+# limit against the financial remedies stage 1 actually awarded. Access to staff at every
+# level stays attested.
+
+
+def _stage1_awards(portfolio: Portfolio) -> list[tuple[str, Decimal]]:
+    """(case reference, total financial remedy at stage 1) of each case that awarded one."""
+    out = []
+    for case in portfolio.cases:
+        st = case.stage(1)
+        if st is None:
+            continue
+        amounts = [r.amount for r in st.remedies if r.kind.value == "financial" and r.amount]
+        if amounts:
+            out.append((case.reference, sum(amounts, Decimal(0))))
+    return out
+
+
+def _officer_authority(portfolio: Portfolio, ctx: Context) -> Outcome:
+    org = portfolio.organisation
+    officer = org.complaints_officer if org is not None else None
+    limit = officer.remedy_limit if officer is not None else None
+    awards = _stage1_awards(portfolio)
+    facts = {
+        "complaints_officer.remedy_limit": str(limit) if limit is not None else None,
+        "stage1_financial_remedies": {ref: str(total) for ref, total in awards},
+    }
+    if not awards:
+        return not_applicable("no financial remedy was awarded at stage 1", facts=facts)
+    if limit is None:
+        return needs_evidence(
+            "stage 1 awarded financial remedies, but the complaints officer's remedy limit is "
+            "not recorded; set complaints_officer.remedy_limit (pounds)",
+            facts=facts,
+        )
+    over = [f"{ref} ({total:,.2f})" for ref, total in awards if total > limit]
+    if over:
+        shown = ", ".join(over[:10]) + (f" and {len(over) - 10} more" if len(over) > 10 else "")
+        return failed(
+            f"stage 1 awarded more than the complaints officer may award ({limit:,.2f} "
+            f"pounds) in {len(over)} case(s): {shown}; the officer lacks the authority to "
+            "settle what stage 1 settles",
+            facts=facts,
+        )
+    largest = max(total for _, total in awards)
+    return passed(
+        f"every stage 1 financial remedy (the largest {largest:,.2f} pounds) is within the "
+        f"complaints officer's limit of {limit:,.2f} pounds",
+        facts=facts,
+    )
+
+
+def _awarded(reference: str, amount: str) -> dict[str, object]:
+    return {
+        "reference": reference,
+        "received_on": "2024-05-01",
+        "stages": [
+            {
+                "number": 1,
+                "response": {"issued_on": "2024-05-20", "outcome": "upheld"},
+                "remedies": [{"kind": "financial", "amount": amount}],
+            }
+        ],
+    }
+
+
+def _officer(limit: str) -> dict[str, object]:
+    return {
+        "name": EXAMPLE_LANDLORD,
+        "complaints_officer": {"name": "Complaints Team", "remedy_limit": limit},
+    }
+
+
 CHC24_4_2 = rule(
     "4.2",
     "Authority and access for the complaints officer",
@@ -66,14 +147,35 @@ CHC24_4_2 = rule(
         "complaints quickly and fairly."
     ),
     explanation="""
-        Authority and access are matters of fact a person must vouch for: the rule reads
-        an attestation for 4.2 from the organisation file.
+        Portfolio: the complaints officer's delegated remedy limit
+        (complaints_officer.remedy_limit, pounds) must cover the financial remedies stage 1
+        actually awarded (each case's total): a case above it fails, naming it, since the
+        officer could not settle it alone; all within it passes; no limit recorded needs
+        evidence; no stage 1 award is not applicable. Access to staff at every level is a
+        matter a person must vouch for: the rule also reads an attestation for 4.2.
     """,
+    portfolio=_officer_authority,
     attestation=(
         "the officer's role description or delegation of authority (for example a "
         "compensation limit they can approve) and how they reach senior staff"
     ),
     examples=[
+        example(
+            Subject.PORTFOLIO,
+            Verdict.FAIL,
+            "stage 1 awarded 400 pounds; the officer may award 250",
+            as_of=date(2024, 12, 31),
+            cases=[_awarded("A-1", "400"), _awarded("A-2", "100")],
+            organisation=_officer("250"),
+        ),
+        example(
+            Subject.PORTFOLIO,
+            Verdict.PASS,
+            "every stage 1 award within the officer's 500 pounds",
+            as_of=date(2024, 12, 31),
+            cases=[_awarded("A-1", "400"), _awarded("A-2", "100")],
+            organisation=_officer("500"),
+        ),
         attestation_example(
             "4.2",
             False,

@@ -33,6 +33,7 @@ from complaintrules.authoring import (
     example,
     failed,
     full_record,
+    handler_not_complained_about,
     item,
     item_outcomes,
     needs_evidence,
@@ -775,6 +776,11 @@ CHC24_5_7 = rule(
 
 # 5.8: at every stage handlers decide on the merits, independently and with an open mind,
 # give the resident a fair hearing, deal with conflicts of interest and weigh all evidence.
+# The data settles one part, the plainest conflict of interest: a stage handled by a member
+# of staff the complaint is about. The rest (an open mind, a fair hearing, the evidence
+# weighed) stays a person's judgement, attested.
+_handler_not_complained_about = handler_not_complained_about((1, 2))
+
 CHC24_5_8 = rule(
     "5.8",
     "Fair, independent and open-minded handling",
@@ -785,16 +791,54 @@ CHC24_5_8 = rule(
         "information."
     ),
     explanation="""
-        Fairness and impartiality need a person's judgement: an attestation for 5.8 with
-        evidence such as handler training, a conflict-of-interest procedure and a
-        quality review of a sample of cases. (A different handler at stage 2 is checked
-        under 6.13.)
+        Case: where the case records the staff the complaint is about
+        (staff_complained_about, by the names the handler fields use, compared without
+        regard to case or spacing), a stage 1 or stage 2 handler among them fails; none
+        among them passes; a stage whose handler is not recorded needs evidence; a case
+        that does not record the staff, or names none, is not applicable. Independence,
+        an open mind, a fair hearing and the weighing of evidence need a person's
+        judgement: an attestation for 5.8 with evidence such as handler training, a
+        conflict-of-interest procedure and a quality review of a sample of cases. (A
+        different handler at stage 2 is checked under 6.13.)
     """,
+    case=_handler_not_complained_about,
     attestation=(
         "handler training, the conflict-of-interest procedure, and a quality review of a "
         "sample of cases showing each resident was heard and the evidence weighed"
     ),
     examples=[
+        _case_example(
+            Verdict.FAIL,
+            "the stage 1 handler is the officer the complaint is about",
+            _stage1(handler="A. Patel"),
+            staff_complained_about=["a. patel", "C. Reid"],
+        ),
+        _case_example(
+            Verdict.FAIL,
+            "the stage 2 handler is named in the complaint",
+            _stage1(),
+            _stage2(handler="C.  Reid"),
+            staff_complained_about=["C. Reid"],
+        ),
+        _case_example(
+            Verdict.PASS,
+            "neither handler is among the staff the complaint is about",
+            _stage1(),
+            _stage2(),
+            staff_complained_about=["C. Reid"],
+        ),
+        _case_example(
+            Verdict.NEEDS_EVIDENCE,
+            "staff named but the stage 1 handler not recorded",
+            _stage1(handler=None),
+            staff_complained_about=["C. Reid"],
+        ),
+        _case_example(
+            Verdict.NOT_APPLICABLE,
+            "the complaint names no member of staff",
+            _stage1(),
+            staff_complained_about=[],
+        ),
         _attested(
             "5.8",
             False,

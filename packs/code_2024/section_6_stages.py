@@ -1137,13 +1137,92 @@ CHC24_6_19 = rule(
 )
 
 # 6.20: stage 2 is the final response and involves all the staff needed to give it.
+# The data shows who was involved: the final response's record of its contributors and of
+# who signed it off. Whether they were everyone needed stays a person's judgement, attested.
+_CONTRIBUTORS = stage(2).field("response.contributors")
+_SIGNED_OFF_BY = stage(2).field("response.signed_off_by")
+_final_response_involvement = applies_if(
+    CaseFact.STAGE2_RESPONSE,
+    when(
+        _CONTRIBUTORS.is_null() & _SIGNED_OFF_BY.is_null(),
+        Verdict.NEEDS_EVIDENCE,
+        "the final (stage 2) response does not record who contributed to it or who signed "
+        "it off; set its contributors and signed_off_by",
+    )
+    .when(
+        _CONTRIBUTORS.not_null() & _CONTRIBUTORS.count().eq(0),
+        Verdict.FAIL,
+        "the final (stage 2) response records that no one contributed to it besides its "
+        "author (contributors: none)",
+    )
+    .when(
+        _SIGNED_OFF_BY.is_null(),
+        Verdict.NEEDS_EVIDENCE,
+        "the final (stage 2) response does not record who signed it off; set signed_off_by",
+    )
+    .when(
+        _CONTRIBUTORS.is_null(),
+        Verdict.NEEDS_EVIDENCE,
+        "the final (stage 2) response does not record who contributed to it; set contributors",
+    )
+    .otherwise(
+        Verdict.PASS,
+        "the final (stage 2) response was signed off by {signed_off_by}, with {count} "
+        "contributor(s) recorded",
+        values={"signed_off_by": _SIGNED_OFF_BY, "count": _CONTRIBUTORS.count()},
+        facts={
+            "stage2.response.contributors": _CONTRIBUTORS,
+            "stage2.response.signed_off_by": _SIGNED_OFF_BY,
+        },
+    ),
+    otherwise="no stage 2 response yet",
+)
+
 CHC24_6_20 = rule(
     "6.20",
     "Final response involves the right staff",
     summary="The stage 2 final response draws in every member of staff needed to give it properly.",
-    explanation="Who was involved is a judgement: an attestation for 6.20 settles it.",
+    explanation="""
+        Case: the stage 2 response records who contributed to it (response.contributors)
+        and who signed it off (response.signed_off_by). A record that no one contributed
+        besides its author (an empty list) fails; both recorded passes; either missing
+        needs evidence; a case with no stage 2 response is not applicable. Whether those
+        involved were everyone the response needed is a judgement: an attestation for
+        6.20 settles that part.
+    """,
+    case=_final_response_involvement,
     attestation="sign-off records or a sample of stage 2 files showing who contributed",
     examples=[
+        _case_example(
+            Verdict.FAIL,
+            "the final response records no contributor",
+            _stage1(),
+            _stage2(
+                response={
+                    "issued_on": "2024-07-08",
+                    "contributors": [],
+                    "signed_off_by": "Head of Repairs",
+                }
+            ),
+        ),
+        _case_example(
+            Verdict.PASS,
+            "repairs and the contractor contributed; the head of service signed it off",
+            _stage1(),
+            _stage2(
+                response={
+                    "issued_on": "2024-07-08",
+                    "contributors": ["Repairs Manager", "Damp contractor"],
+                    "signed_off_by": "Head of Repairs",
+                }
+            ),
+        ),
+        _case_example(
+            Verdict.NEEDS_EVIDENCE,
+            "contributors recorded, sign-off not",
+            _stage1(),
+            _stage2(response={"issued_on": "2024-07-08", "contributors": ["Repairs Manager"]}),
+        ),
         attestation_example(
             "6.20",
             None,

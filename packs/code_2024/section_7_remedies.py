@@ -28,6 +28,7 @@ from complaintrules.authoring import (
     needs_evidence,
     passed,
     policy_says,
+    remedy_within_guidance,
     stages,
     when,
 )
@@ -226,6 +227,10 @@ CHC24_7_1 = rule(
 )
 
 # 7.2: what is offered must match the impact the failing had on the resident.
+# The data settles the plainest shortfall: a financial offer below the lowest figure the
+# Ombudsman's remedies guidance gives for the impact the landlord itself recorded (its
+# response's impact, one of the guidance's four steps). Whether that impact was assessed
+# right, and whether the remedy as a whole fits, stays a person's judgement, attested.
 CHC24_7_2 = rule(
     "7.2",
     "Remedy proportionate to the impact",
@@ -235,15 +240,48 @@ CHC24_7_2 = rule(
         "does not meet it."
     ),
     explanation="""
-        Whether a remedy fits the harm is a judgement no field can settle: the rule reads an
-        attestation for 7.2, which should rest on a review of a sample of remedies against
-        the impact recorded in each case.
+        Case: the final response (stage 2's, else stage 1's) records the impact of the
+        failing it found as one of the four steps of the Ombudsman's remedies guidance
+        (response.impact: minor, adverse, considerable, severe). The financial remedies of
+        that stage (kind financial, amounts in pounds) must total at least the lowest
+        figure the guidance gives for that step (parameters remedies.floor.minor,
+        .adverse, .considerable and .severe: 50, 100, 600 and 1,000 pounds); less fails,
+        as much or more passes. No impact recorded needs evidence, unless the response
+        upheld nothing (not applicable). Whether the impact was assessed right, and
+        whether the remedy as a whole fits the harm, is a judgement: the rule also reads
+        an attestation for 7.2, resting on a review of a sample of remedies against the
+        impact recorded in each case.
     """,
+    case=remedy_within_guidance((1, 2), "remedies.floor.{step}"),
     attestation=(
         "a review of a sample of remedies against the impact on each resident (for example a "
         "quality audit), and the compensation policy or bands the awards follow"
     ),
     examples=[
+        _case_example(
+            Verdict.FAIL,
+            "an adverse impact recorded, 50 pounds offered",
+            _stage1(
+                response={"issued_on": "2024-05-23", "outcome": "upheld", "impact": "adverse"},
+                remedies=[{"kind": "apology"}, {"kind": "financial", "amount": "50.00"}],
+            ),
+        ),
+        _case_example(
+            Verdict.PASS,
+            "an adverse impact recorded, 75 and 50 pounds offered",
+            _stage1(
+                response={"issued_on": "2024-05-23", "outcome": "upheld", "impact": "adverse"},
+                remedies=[
+                    {"kind": "financial", "amount": "75.00"},
+                    {"kind": "financial", "amount": "£50"},
+                ],
+            ),
+        ),
+        _case_example(
+            Verdict.NEEDS_EVIDENCE,
+            "upheld, impact not recorded",
+            _stage1(remedies=[{"kind": "financial", "amount": "50"}]),
+        ),
         _attested(
             "7.2",
             True,

@@ -14,12 +14,17 @@ from typing import Any
 
 from complaintrules import Organisation
 from complaintrules.authoring import (
+    EXAMPLE_LANDLORD,
     Context,
     Outcome,
     Rule,
+    Subject,
     Verdict,
     attestation_example,
+    example,
     failed,
+    lessons_acted_on,
+    lessons_drawn,
     months_after,
     named_appointment,
     needs_evidence,
@@ -36,6 +41,25 @@ _org_example = partial(organisation_example, as_of=_ON)
 
 
 _attested = partial(attestation_example, on="2024-12-31", by="Director of Customer Experience")
+
+
+def _upheld_case(reference: str) -> dict[str, Any]:
+    """An example complaint upheld at stage 1."""
+    return {
+        "reference": reference,
+        "received_on": "2024-09-02",
+        "stages": [{"number": 1, "response": {"issued_on": "2024-09-13", "outcome": "upheld"}}],
+    }
+
+
+EXAMPLE = EXAMPLE_LANDLORD
+_LESSON = {
+    "case": "L-1",
+    "lesson": "Damp reports were closed without an inspection.",
+    "lesson_on": "2024-09-20",
+    "action": "Every damp report gets an inspection within 10 working days.",
+    "action_due": "2025-01-31",
+}
 
 
 # -- checks ----------------------------------------------------------------------------
@@ -107,6 +131,65 @@ _mrc_on_governing_body = named_appointment(
     ),
     held="MRC: {name}, a member of the governing body",
 )
+
+
+def _mrc_brings_insight(org: Organisation, ctx: Context) -> Outcome:
+    months: int = ctx.param("governing_body_reports.window_months")
+    since = months_after(ctx.on, -months)
+    mrc = org.member_responsible_for_complaints
+    papers = list(enumerate(org.governing_body_reports))
+    future = [
+        f"governing_body_reports[{i}] is dated {r.on.isoformat()}, after the day judged "
+        f"({ctx.on.isoformat()}), and is left out"
+        for i, r in papers
+        if r.on > ctx.on
+    ]
+    recent = [(i, r) for i, r in papers if since <= r.on <= ctx.on]
+    facts = {
+        "member_responsible_for_complaints": mrc.name if mrc is not None else None,
+        "governing_body_reports": [
+            {"on": r.on.isoformat(), "presented_by": r.presented_by} for _, r in papers
+        ],
+    }
+    computed: dict[str, Any] = {"judged_on": ctx.on.isoformat(), "window_starts": since.isoformat()}
+    later = ("; " + "; ".join(future)) if future else ""
+    if mrc is None:
+        return needs_evidence(
+            "no Member Responsible for Complaints is recorded; set "
+            "member_responsible_for_complaints" + later,
+            facts=facts,
+            **computed,
+        )
+    if not recent:
+        return failed(
+            f"no complaints paper reached the governing body in the {months} months since "
+            f"{since.isoformat()}, so the MRC brought it no insight" + later,
+            facts=facts,
+            **computed,
+        )
+    presented = [(r, r.presented_by) for _, r in recent if r.presented_by is not None]
+    if not presented:
+        return needs_evidence(
+            f"{len(recent)} paper(s) since {since.isoformat()} do not record who brought "
+            "them; set governing_body_reports[].presented_by" + later,
+            facts=facts,
+            **computed,
+        )
+    key = " ".join(mrc.name.casefold().split())
+    by_mrc = [r for r, by in presented if " ".join(by.casefold().split()) == key]
+    if not by_mrc:
+        return failed(
+            f"none of the {len(presented)} complaints paper(s) since {since.isoformat()} was "
+            f"brought by the MRC, {mrc.name}" + later,
+            facts=facts,
+            **computed,
+        )
+    return passed(
+        f"the MRC, {mrc.name}, brought {len(by_mrc)} complaints paper(s) to the governing "
+        f"body since {since.isoformat()} (latest {max(r.on for r in by_mrc).isoformat()})" + later,
+        facts=facts,
+        **computed,
+    )
 
 
 def _governing_body_informed(org: Organisation, ctx: Context) -> Outcome:
@@ -212,15 +295,40 @@ CHC24_9_1 = rule(
         "service and whether something should change for everyone."
     ),
     explanation="""
-        Whether lessons are drawn is a practice a person must vouch for: the rule reads an
-        attestation for 9.1, which should point to a learning log or root-cause reviews
-        linked to complaints.
+        Portfolio: every upheld complaint among the cases judged (its last response upheld
+        or partly upheld) has an entry in the organisation's learning_log, keyed to its case
+        reference, with a lesson and the date it was recorded, and an action with a due or
+        done date; a complaint without one fails, naming it. Entries recorded after the day
+        judged are left out; an entry naming a case not among those judged is named (needs
+        evidence, or beside the failures). No log recorded needs evidence; no upheld
+        complaint is not applicable. Whether the lessons look past the single complaint is
+        a person's judgement: the rule also reads an attestation for 9.1.
     """,
+    portfolio=lessons_drawn,
     attestation=(
         "a learning log or root-cause reviews showing service changes considered or made "
         "because of individual complaints"
     ),
     examples=[
+        example(
+            Subject.PORTFOLIO,
+            Verdict.FAIL,
+            "an upheld complaint with no lesson logged",
+            as_of=_ON,
+            cases=[_upheld_case("L-1"), _upheld_case("L-2")],
+            organisation={"name": EXAMPLE, "learning_log": [_LESSON]},
+        ),
+        example(
+            Subject.PORTFOLIO,
+            Verdict.PASS,
+            "each upheld complaint has a dated lesson and action",
+            as_of=_ON,
+            cases=[_upheld_case("L-1"), _upheld_case("L-2")],
+            organisation={
+                "name": EXAMPLE,
+                "learning_log": [_LESSON, {**_LESSON, "case": "L-2"}],
+            },
+        ),
         _attested(
             "9.1",
             True,
@@ -247,13 +355,44 @@ CHC24_9_2 = rule(
         "complaints."
     ),
     explanation="""
-        Culture and use of insight are judged by a person: the rule reads an attestation
-        for 9.2, for example trend reports that led to named service changes.
+        Portfolio: the actions the learning_log records are carried out: an action not done
+        by its due date (action_due before the day judged, no action_done_on by then)
+        fails, naming its entry; one due on the day judged is not yet late; an action with
+        neither date needs evidence; lessons that led to no action at all fail. An entry
+        naming a case not among those judged is named. No log recorded needs evidence.
+        Culture and the use of insight are judged by a person: the rule also reads an
+        attestation for 9.2, for example trend reports that led to named service changes.
     """,
+    portfolio=lessons_acted_on,
     attestation=(
         "trend or insight reports drawn from complaints and the service changes they led to"
     ),
     examples=[
+        example(
+            Subject.PORTFOLIO,
+            Verdict.FAIL,
+            "an action from the log overdue",
+            as_of=_ON,
+            cases=[_upheld_case("L-1")],
+            organisation={
+                "name": EXAMPLE,
+                "learning_log": [{**_LESSON, "action_due": "2024-12-30"}],
+            },
+        ),
+        example(
+            Subject.PORTFOLIO,
+            Verdict.PASS,
+            "an action done, another due on the day judged",
+            as_of=_ON,
+            cases=[_upheld_case("L-1"), _upheld_case("L-2")],
+            organisation={
+                "name": EXAMPLE,
+                "learning_log": [
+                    {**_LESSON, "action_done_on": "2024-11-30"},
+                    {**_LESSON, "case": "L-2", "action_due": "2024-12-31"},
+                ],
+            },
+        ),
         _attested(
             "9.2",
             True,
@@ -397,6 +536,16 @@ CHC24_9_5 = rule(
 
 # 9.6: the MRC makes sure the governing body regularly gets insight into complaint
 # handling, and has the information and staff access to do it and report findings.
+_MRC = {"name": "Cllr J. Shah", "on_governing_body": True}
+
+
+def _paper(on: str, by: str | None) -> dict[str, Any]:
+    paper: dict[str, Any] = {"on": on, "covers": ["volumes_and_performance"]}
+    if by is not None:
+        paper["presented_by"] = by
+    return paper
+
+
 CHC24_9_6 = rule(
     "9.6",
     "The MRC keeps the governing body informed",
@@ -406,14 +555,33 @@ CHC24_9_6 = rule(
         "information and people needed to do so and to report back."
     ),
     explanation="""
-        The MRC's role and access are matters for a person to vouch for: the rule reads an
-        attestation for 9.6. What the governing body actually received is checked by 9.7.
+        Organisation: within the `governing_body_reports.window_months` months up to the
+        date judged, at least one complaints paper to the governing body was brought by the
+        MRC (governing_body_reports[].presented_by, compared with
+        member_responsible_for_complaints.name without regard to case or spacing); none in
+        the window, or none brought by the MRC, fails; papers that do not record who brought
+        them need evidence. A paper dated after the day judged is named and left out. What
+        the papers covered is checked by 9.7. The MRC's access to information and staff is
+        a matter for a person to vouch for: the rule also reads an attestation for 9.6.
     """,
+    organisation=_mrc_brings_insight,
     attestation=(
         "the MRC's role description, the schedule of complaints papers they bring to the "
         "governing body, and how they reach complaints data and staff"
     ),
     examples=[
+        _org_example(
+            Verdict.FAIL,
+            "the papers were brought by officers, never by the MRC",
+            member_responsible_for_complaints=_MRC,
+            governing_body_reports=[_paper("2024-09-30", "Director of Housing")],
+        ),
+        _org_example(
+            Verdict.PASS,
+            "the MRC brought the quarterly paper",
+            member_responsible_for_complaints=_MRC,
+            governing_body_reports=[_paper("2024-09-30", "cllr j. shah")],
+        ),
         _attested(
             "9.6",
             True,

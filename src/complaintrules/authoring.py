@@ -9,11 +9,18 @@ with the same expression, over a table of cases (see ``docs/expressions.md``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, Protocol, overload
 
 from .law.context import Context, Portfolio
+from .law.data_checks import (
+    handler_not_complained_about,
+    lessons_acted_on,
+    lessons_drawn,
+    remedy_within_guidance,
+)
 from .law.expressions import (
     CaseExpression,
     EachFact,
@@ -153,10 +160,13 @@ __all__ = [
     "field_facts",
     "first_not_passing",
     "full_record",
+    "handler_not_complained_about",
     "item",
     "item_outcomes",
     "judge_deadline",
     "judge_timescale",
+    "lessons_acted_on",
+    "lessons_drawn",
     "lit",
     "months_after",
     "named_appointment",
@@ -167,6 +177,7 @@ __all__ = [
     "param",
     "passed",
     "policy_definition_keeps",
+    "policy_definition_means",
     "policy_different_handlers",
     "policy_escalation_grounds",
     "policy_example",
@@ -177,6 +188,7 @@ __all__ = [
     "policy_states",
     "receipt_day0",
     "refusals_explained",
+    "remedy_within_guidance",
     "response_clock_from_acknowledgement",
     "response_contents_at",
     "response_deadline",
@@ -489,6 +501,84 @@ def policy_definition_keeps(terms: Sequence[str]) -> PolicyCheck:
                 )
             return passed(
                 "the policy's definition contains every key part of the Ombudsman's: " + looked_for,
+                facts=facts,
+            )
+        if flag:
+            return passed(
+                "the policy says it uses the Ombudsman's definition (its text is not given)",
+                facts=facts,
+            )
+        return needs_evidence(
+            "the policy gives no definition; set complaint_definition (its wording) or "
+            "uses_ombudsman_definition",
+            facts=facts,
+        )
+
+    return check
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """``phrase`` as whole words, case-blind, any run of white space or a hyphen between
+    its words."""
+    words = [re.escape(w) for w in phrase.casefold().split()]
+    return re.compile(r"\b" + r"[\s-]+".join(words) + r"\b")
+
+
+def policy_definition_means(
+    elements: Sequence[tuple[str, Sequence[str]]],
+    narrowing: Sequence[tuple[str, str]],
+) -> PolicyCheck:
+    """A policy check that the policy's definition of a complaint means what the
+    Ombudsman's does, whatever words it uses.
+
+    ``elements`` are the parts the definition must have, each ``(what it is, accepted
+    phrasings)``: a part is present when any of its phrasings is found as whole words
+    (case-blind; a hyphen and white space alike), so a definition written with "customer"
+    or "tenant" for "resident" keeps the parties. ``narrowing`` are ``(pattern, what it
+    does)`` pairs, regular expressions over the case-folded text for qualifiers that
+    narrow the definition ("formal", "in writing", "on our form" ...); each one found is
+    named in the message with the words that matched. A missing part or a narrowing
+    qualifier fails. ``uses_ombudsman_definition`` false fails; with only that flag set
+    true the check passes; with neither, it needs evidence.
+    """
+    parts = [(what, [_phrase_pattern(p) for p in phrasings]) for what, phrasings in elements]
+    limits = [(re.compile(pattern), why) for pattern, why in narrowing]
+    shown = "; ".join(
+        f"{what} ({' / '.join(repr(p) for p in phrasings)})" for what, phrasings in elements
+    )
+
+    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
+        text = policy.complaint_definition
+        flag = policy.uses_ombudsman_definition
+        facts: dict[str, Any] = {
+            "policy.complaint_definition": text,
+            "policy.uses_ombudsman_definition": flag,
+        }
+        if flag is False:
+            return failed(
+                "the policy says it does not use the Ombudsman's definition of a complaint",
+                facts=facts,
+            )
+        if text:
+            folded = " ".join(text.casefold().split())
+            missing = [what for what, found in parts if not any(f.search(folded) for f in found)]
+            found = [(pattern.search(folded), why) for pattern, why in limits]
+            narrowed = [f"'{m.group(0)}' ({why})" for m, why in found if m]
+            problems = []
+            if missing:
+                problems.append("leaves out " + ", ".join(missing))
+            if narrowed:
+                problems.append("narrows it: " + ", ".join(narrowed))
+            if problems:
+                return failed(
+                    "the policy's definition does not mean what the Ombudsman's does: "
+                    + "; ".join(problems)
+                    + f" (looked for {shown})",
+                    facts=facts,
+                )
+            return passed(
+                "the policy's definition has every part of the Ombudsman's and nothing "
+                f"narrowing it (looked for {shown})",
                 facts=facts,
             )
         if flag:

@@ -251,11 +251,20 @@ class AddsCountRule:
 def test_portfolio_rules_see_only_the_cases_received_by_the_as_of_date() -> None:
     engine = Engine(registry=PackRegistry(plugins=[AddsCountRule()]))
     portfolio = Portfolio([_case(LATE_ACK), _case(LATER)])
-    (direct,) = engine.portfolio_findings(portfolio, pack="code_2024", as_of=date(2024, 5, 3))
+    # (code_2024's own portfolio rules, 3.3, 4.2, 9.1 and 9.2, are left aside)
+    (direct,) = [
+        f
+        for f in engine.portfolio_findings(portfolio, pack="code_2024", as_of=date(2024, 5, 3))
+        if f.rule_id == "COUNT-1"
+    ]
     assert direct.message == "cases: S-1"
     report = engine.evaluate(cases=[_case(LATE_ACK), _case(LATER)], as_of=date(2024, 5, 3))
     assert report.for_rule("COUNT-1")[0].message == "cases: S-1"
-    (later,) = engine.portfolio_findings(portfolio, pack="code_2024", as_of=date(2024, 5, 6))
+    (later,) = [
+        f
+        for f in engine.portfolio_findings(portfolio, pack="code_2024", as_of=date(2024, 5, 6))
+        if f.rule_id == "COUNT-1"
+    ]
     assert later.message == "cases: S-1, S-2"
 
 

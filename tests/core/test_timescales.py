@@ -421,6 +421,16 @@ ALLOWED = (
     # from (column names of the case model, not parameters)
     ("src/complaintrules/model/columns.py", 'return f"stage{number}"'),
     ("src/complaintrules/io/flat.py", 'p = f"stage{number}."'),
+    # evidence keys and a message naming each stage's facts in the data checks (facts of the
+    # case, not parameters)
+    ("src/complaintrules/law/data_checks.py", """facts.update({f"stage{n}.handler": """),
+    ("src/complaintrules/law/data_checks.py", """f"stage{first}.handler{also} to compare"""),
+    ("src/complaintrules/law/data_checks.py", """facts[f"stage{n}.response.impact"]"""),
+    ("src/complaintrules/law/data_checks.py", """facts[f"stage{n}.response.outcome"]"""),
+    (
+        "src/complaintrules/law/data_checks.py",
+        """computed={f"stage{n}.financial_remedies_total": """,
+    ),
     # the TSM report's per-stage keys (output field names, not parameters)
     ("src/complaintrules/reports/tsm.py", """f"stage{n}": {"""),
 )

@@ -675,7 +675,10 @@ def _attested(rule: Rule) -> Callable[[Organisation | None, Context], Outcome]:
         valid_until = months_after(found.on, months)
         facts = {
             "attestation.statement": found.statement,
-            "attestation.evidence": list(found.evidence),
+            "attestation.evidence": [
+                e if isinstance(e, str) else e.model_dump(mode="json", exclude_none=True)
+                for e in found.evidence
+            ],
             "attestation.by": found.by,
             "attestation.on": found.on.isoformat(),
         }

@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..model.case import split_names
 from ..model.columns import CASE_SCHEMA, STAGE_TYPE
 from .tabular import TARGETS
 
@@ -48,6 +49,15 @@ def _column(flat: pa.Table, name: str, kind: pa.DataType) -> pa.Array:
                 f"column {name!r} holds {column.type}; expected {kind} ({exc})"
             ) from None
     return column
+
+
+def _names(flat: pa.Table, name: str, kind: pa.DataType) -> pa.Array:
+    """Column ``name``, names separated by ';' in one text, as a list of names per row,
+    split as the case model splits them."""
+    if name not in flat.column_names:
+        return pa.nulls(flat.num_rows, kind)
+    texts = _column(flat, name, _STR).to_pylist()
+    return pa.array([None if t is None else split_names(t) for t in texts], kind)
 
 
 def _present(*arrays: pa.Array) -> pa.Array:
@@ -115,13 +125,29 @@ def _flat_stage(flat: pa.Table, number: int) -> tuple[pa.Array, pa.Array]:
     )
     issued = get("response_on", _DATE)
     outcome = get("outcome", _STR)
-    unanswered = pc.and_(pc.is_valid(outcome), pc.is_null(issued))
-    if pc.any(unanswered).as_py():
-        row = pc.index(unanswered, True).as_py()
-        raise ValueError(f"row {row}: a stage {number} outcome but no response date")
+    contributors = _names(flat, p + "contributors", _RESPONSE.field("contributors").type)
+    signed_off_by = get("signed_off_by", _STR)
+    names_staff = get("names_staff", _BOOL)
+    for what, values in (
+        ("outcome", outcome),
+        ("contributors", contributors),
+        ("signed_off_by", signed_off_by),
+        ("names_staff", names_staff),
+    ):
+        unanswered = pc.and_(pc.is_valid(values), pc.is_null(issued))
+        if pc.any(unanswered).as_py():
+            row = pc.index(unanswered, True).as_py()
+            raise ValueError(f"row {row}: a stage {number} {what} but no response date")
     contents = _struct_of({}, _CONTENTS, pa.array(np.ones(n, dtype=bool)))
     response = _struct_of(
-        {"issued_on": issued, "contents": contents, "outcome": outcome},
+        {
+            "issued_on": issued,
+            "contents": contents,
+            "outcome": outcome,
+            "contributors": contributors,
+            "signed_off_by": signed_off_by,
+            "names_staff": names_staff,
+        },
         _RESPONSE,
         pc.is_valid(issued),
     )
@@ -185,6 +211,9 @@ def from_targets(flat: pa.Table) -> pa.Table:
     for name, kind in _TOP:
         if name in ("reference", "received_on") and name not in flat.column_names:
             raise ValueError(f"the table has no {name!r} column, which every case needs")
+        if name in ("staff_complained_about", "earlier_complaints"):
+            columns[name] = _names(flat, name, kind)
+            continue
         columns[name] = _column(flat, name, kind)
     stage1, _ = _flat_stage(flat, 1)
     stage2, reached = _flat_stage(flat, 2)

@@ -98,6 +98,30 @@ def _targets() -> dict[str, _Target]:
         "became_aware_on": _Target("date", None, ("became_aware_on",), "awareness date"),
         "withdrawn_on": _Target("date", None, ("withdrawn_on",), "date withdrawn"),
         "closed_on": _Target("date", None, ("closed_on",), "date closed"),
+        "staff_complained_about": _Target(
+            "str",
+            None,
+            ("staff_complained_about",),
+            "the staff the complaint is about, names separated by ';'",
+        ),
+        "earlier_complaints": _Target(
+            "str",
+            None,
+            ("earlier_complaints",),
+            "references of earlier complaints about the same issue, separated by ';'",
+        ),
+        "earlier_complaints_considered": _Target(
+            "bool",
+            None,
+            ("earlier_complaints_considered",),
+            "yes/no: the earlier complaints were considered",
+        ),
+        "feedback_sought": _Target(
+            "bool",
+            None,
+            ("feedback_sought",),
+            "yes/no: the resident was asked, after closure, about the handling",
+        ),
     }
     for n in (1, 2):
         p = f"stage{n}."
@@ -127,6 +151,19 @@ def _targets() -> dict[str, _Target]:
             ("handler_organisation", "str", ("handler_organisation",), "handler's organisation"),
             ("response_on", "date", ("response", "issued_on"), "date of the response"),
             ("outcome", "outcome", ("response", "outcome"), "upheld/partly_upheld/not_upheld"),
+            (
+                "contributors",
+                "str",
+                ("response", "contributors"),
+                "who contributed to the response, names separated by ';'",
+            ),
+            ("signed_off_by", "str", ("response", "signed_off_by"), "who signed off the response"),
+            (
+                "names_staff",
+                "bool",
+                ("response", "names_staff"),
+                "yes/no: the response names individual staff or contractors",
+            ),
             (
                 "extension_notified_on",
                 "date",
@@ -765,6 +802,17 @@ _EXTENSION_TARGETS = {
 }
 
 
+#: Top-level targets a row is validated for (built by the model, not directly).
+_VALIDATED = frozenset(
+    {
+        "staff_complained_about",
+        "earlier_complaints",
+        "earlier_complaints_considered",
+        "feedback_sought",
+    }
+)
+
+
 def _make(cls: type[Any], **values: Any) -> Any:
     """A model instance from values already of the right types, without validation.
 
@@ -784,8 +832,8 @@ def _construct(got: Mapping[str, Any]) -> Complaint | None:
     """
     reference = got.get("reference")
     received = got.get("received_on")
-    if not reference or received is None:
-        return None
+    if not reference or received is None or not got.keys().isdisjoint(_VALIDATED):
+        return None  # (names in one text are split by validation)
     at = got.get("received_at")
     if at is not None and at.tzinfo is not None:
         return None  # validation converts it to UK time (or refuses it)
@@ -795,6 +843,8 @@ def _construct(got: Mapping[str, Any]) -> Complaint | None:
             continue
         if p + "understanding" in got or p + "outcomes_sought" in got:
             return None
+        if not got.keys().isdisjoint({p + "contributors", p + "signed_off_by", p + "names_staff"}):
+            return None  # (validation splits the names and checks the response date)
         ack_on = got.get(p + "acknowledged_on")
         recorded = got.get(p + "definition_recorded")
         if recorded is not None and ack_on is None:

@@ -375,6 +375,12 @@ class Expr:
         """How many items of this list meet ``predicate`` (all of them without one)."""
         return _Aggregate("count", self, predicate)
 
+    def sum(self, value: Expr, *, where: Expr | None = None) -> Expr:
+        """The total of ``value`` (read per item, a decimal number or its text) over the
+        items of this list meeting ``where``, as a float; an item whose value is missing
+        adds nothing, an empty list totals 0, a missing list is unknown."""
+        return _Sum(self, value, where)
+
     def each(
         self,
         template: str,
@@ -432,6 +438,12 @@ class Expr:
         """A date as its ISO text (``2024-05-01``), for evidence and messages."""
         return _Text(self, "isoformat")
 
+    def formatted(self, spec: str) -> Expr:
+        """A value as text by a :func:`format` spec (``".2f"`` for a sum of money), for
+        messages; missing stays missing."""
+        format(0.0, spec)  # an unknown spec is refused when the check is written
+        return _Formatted(self, spec)
+
     def casefold(self) -> Expr:
         """Text compared without regard to case: Unicode case-folding, as
         :meth:`str.casefold` (missing stays missing)."""
@@ -482,6 +494,12 @@ class Expr:
         ``model_dump(mode="json")`` gives it (dates as ISO text), for evidence; missing
         stays missing. ``exclude_none`` leaves out the fields not recorded."""
         return _Dump(self, exclude_none)
+
+    def among(self, names: Any) -> Expr:
+        """This text is one of the texts of the list ``names`` (a person among the names a
+        case records), compared case-folded with runs of white space made single; unknown
+        when either is missing."""
+        return _Among(self, _lift(names))
 
 
 def _lift(value: Any) -> Expr:
@@ -806,6 +824,55 @@ class _Aggregate(Expr):
             yield from self.predicate._params()
 
 
+def _total(
+    found: Sequence[Any] | None, value: Fn, where: Fn | None, params: Mapping[str, Any]
+) -> float | None:
+    if found is None:
+        return None
+    total = Decimal(0)
+    for x in found:
+        if where is not None and where(None, params, x) is not True:
+            continue
+        v = value(None, params, x)
+        if v is not None:
+            total += Decimal(v)
+    return float(total)
+
+
+@dataclass(frozen=True, slots=True)
+class _Sum(Expr):
+    """A total over a list's items. The items' values are added as exact decimals, row by
+    row in Python in both backends (a list read back from Arrow as dicts), so the totals
+    agree to the last digit; per-item values may read only the item and parameters."""
+
+    items: Expr
+    value: Expr
+    where: Expr | None
+
+    def _build(self, c: _Compiler) -> Fn:
+        items, value = c(self.items), self.value._compile()
+        where = self.where._compile() if self.where is not None else None
+
+        def total(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            return _total(items(case, params, item), value, where, params)
+
+        return total
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow as pa
+
+        value = self.value._compile()
+        where = self.where._compile() if self.where is not None else None
+        lists = _array(self.items._arrow(env), env.size).to_pylist()
+        return pa.array([_total(found, value, where, env.params) for found in lists], pa.float64())
+
+    def _params(self) -> Iterator[str]:
+        yield from self.items._params()
+        yield from self.value._params()
+        if self.where is not None:
+            yield from self.where._params()
+
+
 def _kept(
     found: Sequence[Any] | None, where: Fn | None, case: Any, params: Mapping[str, Any]
 ) -> list[tuple[int, Any]]:
@@ -1028,6 +1095,78 @@ class _Text(Expr):
 
     def _params(self) -> Iterator[str]:
         yield from self.value._params()
+
+
+@dataclass(frozen=True, slots=True)
+class _Formatted(Expr):
+    """A value as text by a format spec; over a table each distinct value is formatted
+    once in Python, so the backends give the same text."""
+
+    value: Expr
+    spec: str
+
+    def _build(self, c: _Compiler) -> Fn:
+        value, spec = c(self.value), self.spec
+
+        def text(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            v = value(case, params, item)
+            return None if v is None else format(v, spec)
+
+        return text
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow as pa
+
+        values = _array(self.value._arrow(env), env.size)
+        spec = self.spec
+        return _per_value(values, lambda v: format(v, spec), pa.string())
+
+    def _params(self) -> Iterator[str]:
+        yield from self.value._params()
+
+
+def _name_key(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _among(value: Any, names: Any) -> bool | None:
+    if value is None or names is None:
+        return None
+    key = _name_key(value)
+    return any(_name_key(n) == key for n in names if n is not None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Among(Expr):
+    """A text among a list's texts. Over a table each row is compared in Python, as on one
+    case, so the backends fold and compare alike."""
+
+    value: Expr
+    names: Expr
+
+    def _build(self, c: _Compiler) -> Fn:
+        value, names = c(self.value), c(self.names)
+
+        def among(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            return _among(value(case, params, item), names(case, params, item))
+
+        return among
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow as pa
+
+        values = _array(self.value._arrow(env), env.size).to_pylist()
+        names = self.names._arrow(env)
+        if isinstance(names, pa.Array | pa.ChunkedArray | pa.Scalar):
+            listed = _array(names, env.size).to_pylist()
+        else:
+            listed = [names] * env.size
+        found = [_among(v, n) for v, n in zip(values, listed, strict=True)]
+        return pa.array(found, pa.bool_())
+
+    def _params(self) -> Iterator[str]:
+        yield from self.value._params()
+        yield from self.names._params()
 
 
 def _constant_names(names: Expr, env: _Columns) -> list[str]:

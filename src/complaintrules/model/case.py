@@ -34,6 +34,7 @@ __all__ = [
     "ComplaintDefinition",
     "ContactRestriction",
     "Extension",
+    "Impact",
     "Outcome",
     "RaisedIssue",
     "ReasonableAdjustment",
@@ -47,7 +48,15 @@ __all__ = [
     "ResponseContents",
     "Stage",
     "case_as_of",
+    "split_names",
 ]
+
+
+def split_names(text: str) -> list[str] | None:
+    """Names written in one text (a CSV cell) separated by ';', each stripped of white
+    space; None where it names nobody."""
+    names = [name.strip() for name in text.split(";")]
+    return [name for name in names if name] or None
 
 
 class ComplaintDefinition(InputModel):
@@ -114,11 +123,51 @@ class Outcome(StrEnum):
     NOT_UPHELD = "not_upheld"
 
 
+class Impact(StrEnum):
+    """How much a failing the landlord found affected the resident, in the four steps of
+    the Ombudsman's remedies guidance (its table for calculating financial redress)."""
+
+    MINOR = "minor"  # a minor failing with no lasting effect
+    ADVERSE = "adverse"  # a failing that affected the resident adversely
+    CONSIDERABLE = "considerable"  # a considerable failing, or a significant effect
+    SEVERE = "severe"  # a serious failing with a severe or lasting effect
+
+
 class Response(InputModel):
     issued_on: Date
     contents: ResponseContents = ResponseContents()
     outcome: Outcome | None = None
     all_points_addressed: bool | None = None
+    impact: Impact | None = Field(
+        default=None,
+        description=(
+            "The landlord's own assessment of how much the failing it found affected the "
+            "resident: minor, adverse, considerable or severe (the Ombudsman's remedies "
+            "guidance's steps)."
+        ),
+    )
+    contributors: list[Annotated[str, Field(min_length=1)]] | None = Field(
+        default=None,
+        description=(
+            "Who contributed to the response (staff, contractors), besides its author; an "
+            "empty list records that no one did, unset means not recorded. In a CSV "
+            "column, the names separated by ';'."
+        ),
+    )
+    signed_off_by: Annotated[str, Field(min_length=1)] | None = Field(
+        default=None, description="Who approved the response before it was sent."
+    )
+    names_staff: bool | None = Field(
+        default=None,
+        description=(
+            "The letter names individual members of staff or contractors (rather than their roles)."
+        ),
+    )
+
+    @field_validator("contributors", mode="before")
+    @classmethod
+    def _names_from_text(cls, value: Any) -> Any:
+        return split_names(value) if isinstance(value, str) else value
 
 
 class Action(InputModel):
@@ -145,11 +194,35 @@ class RemedyKind(StrEnum):
 class Remedy(InputModel):
     kind: RemedyKind
     description: str | None = None
-    amount: Decimal | None = None
+    amount: Annotated[Decimal, Field(ge=0, allow_inf_nan=False)] | None = Field(
+        default=None,
+        description=(
+            "In pounds sterling: a number, or its text with or without a leading '£'; an "
+            "amount in another currency, or negative, is refused."
+        ),
+    )
+    currency: Literal["GBP"] | None = Field(
+        default=None, description="GBP where given: amounts are in pounds sterling."
+    )
     offered_on: Date | None = None
     due: Date | None = None
     completed_on: Date | None = None
     agreed_with_resident: bool | None = None
+
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _pounds(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        text = value.strip().replace(",", "")
+        if text.startswith("£"):
+            return text[1:].strip()
+        if any(ch.isalpha() for ch in text) or (text and text[0] not in "0123456789+-."):
+            raise ValueError(
+                f"{value!r} is not an amount in pounds sterling; give a number (or '£' and "
+                "a number), converted to pounds if it was paid in another currency"
+            )
+        return text
 
 
 class RaisedIssue(InputModel):
@@ -492,6 +565,30 @@ class Complaint(InputModel):
         default=None, description="Reference of an open service request the complaint is about."
     )
     service_request_work_continued: bool | None = None
+    staff_complained_about: list[Annotated[str, Field(min_length=1)]] | None = Field(
+        default=None,
+        description=(
+            "The members of staff the complaint is about, by the names the stages' handler "
+            "fields use; an empty list records that it names none, unset means not "
+            "recorded. In a CSV column, the names separated by ';'."
+        ),
+    )
+    earlier_complaints: list[Annotated[str, Field(min_length=1)]] | None = Field(
+        default=None,
+        description=(
+            "References of earlier complaints about the same issue; an empty list records "
+            "that there were none, unset means not recorded. In a CSV column, separated by "
+            "';'."
+        ),
+    )
+    earlier_complaints_considered: bool | None = Field(
+        default=None,
+        description="The earlier complaints about the same issue were considered as background.",
+    )
+    feedback_sought: bool | None = Field(
+        default=None,
+        description="The resident was asked, after closure, how their complaint was handled.",
+    )
     stages: list[Stage] = []
     refusals: list[Refusal] = []
     contact_restrictions: list[ContactRestriction] = []
@@ -502,6 +599,11 @@ class Complaint(InputModel):
     @classmethod
     def _in_uk_time(cls, at: time | None, info: ValidationInfo) -> time | None:
         return uk_received_at(info.data.get("received_on"), at)
+
+    @field_validator("staff_complained_about", "earlier_complaints", mode="before")
+    @classmethod
+    def _names_from_text(cls, value: Any) -> Any:
+        return split_names(value) if isinstance(value, str) else value
 
     @model_validator(mode="before")
     @classmethod

@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 #: Bumped whenever :data:`CASE_SCHEMA` changes shape.
-CASE_TABLE_VERSION = 1
+CASE_TABLE_VERSION = 2
 
 
 _DATE = pa.date32()
@@ -90,12 +90,22 @@ _CONTENTS = _struct(
     outstanding_actions=_BOOL,
     escalation_route=_BOOL,
 )
-_RESPONSE = _struct(issued_on=_DATE, contents=_CONTENTS, outcome=_STR, all_points_addressed=_BOOL)
+_RESPONSE = _struct(
+    issued_on=_DATE,
+    contents=_CONTENTS,
+    outcome=_STR,
+    all_points_addressed=_BOOL,
+    impact=_STR,
+    contributors=pa.list_(_STR),
+    signed_off_by=_STR,
+    names_staff=_BOOL,
+)
 _ACTION = _struct(description=_STR, due=_DATE, completed_on=_DATE, updates=_DATES)
 _REMEDY = _struct(
     kind=_STR,
     description=_STR,
     amount=_STR,
+    currency=_STR,
     offered_on=_DATE,
     due=_DATE,
     completed_on=_DATE,
@@ -168,6 +178,10 @@ _TOP: list[tuple[str, pa.DataType]] = [
     ("resident_asked_to_complain", _BOOL),
     ("service_request", _STR),
     ("service_request_work_continued", _BOOL),
+    ("staff_complained_about", pa.list_(_STR)),
+    ("earlier_complaints", pa.list_(_STR)),
+    ("earlier_complaints_considered", _BOOL),
+    ("feedback_sought", _BOOL),
     ("stage_numbers", pa.list_(pa.int8())),
     *((stage_column(n), STAGE_TYPE) for n in STAGE_NUMBERS),
     ("refusals", pa.list_(_REFUSAL)),

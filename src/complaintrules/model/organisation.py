@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field, HttpUrl
+from pydantic import Field, HttpUrl, model_validator
 
 from .base import Date, InputModel
 
@@ -14,8 +15,10 @@ __all__ = [
     "Appointment",
     "Attestation",
     "BoardReport",
+    "EvidenceDocument",
     "ExceptionalCircumstance",
     "HousingStock",
+    "LearningEntry",
     "OmbudsmanRequest",
     "Organisation",
     "OrganisationalChange",
@@ -34,6 +37,13 @@ class Appointment(InputModel):
     appointed_on: Date | None = None
     on_governing_body: bool | None = None
     reports_to_governing_body: bool | None = None
+    remedy_limit: Annotated[Decimal, Field(ge=0, allow_inf_nan=False)] | None = Field(
+        default=None,
+        description=(
+            "The most, in pounds, the holder may award to put a complaint right without "
+            "referring it to anyone else (their delegated authority)."
+        ),
+    )
 
 
 class BoardReport(InputModel):
@@ -45,6 +55,13 @@ class BoardReport(InputModel):
         description=(
             "What it covered: volumes_and_performance, themes_and_trends, "
             "ombudsman_investigations, annual_report."
+        ),
+    )
+    presented_by: Annotated[str, Field(min_length=1)] | None = Field(
+        default=None,
+        description=(
+            "Who brought it to the governing body (the Member Responsible for Complaints, "
+            "by the name member_responsible_for_complaints gives, or another)."
         ),
     )
 
@@ -138,13 +155,57 @@ class HousingStock(InputModel):
     low_cost_home_ownership: Annotated[int, Field(ge=0)] | None = None
 
 
+class LearningEntry(InputModel):
+    """One lesson drawn from a complaint, keyed to the complaint's case reference, and the
+    action it led to."""
+
+    case: Annotated[str, Field(min_length=1)] = Field(
+        description="The reference of the complaint the lesson came from."
+    )
+    lesson: Annotated[str, Field(min_length=1)] | None = None
+    lesson_on: Date | None = Field(default=None, description="When the lesson was recorded.")
+    action: Annotated[str, Field(min_length=1)] | None = Field(
+        default=None, description="The change to the service decided because of it."
+    )
+    action_due: Date | None = None
+    action_done_on: Date | None = None
+
+
+class EvidenceDocument(InputModel):
+    """A document an attestation rests on: its title, where to find it (a link or the
+    landlord's own document reference) and its date."""
+
+    title: Annotated[str, Field(min_length=1)]
+    link: HttpUrl | None = None
+    reference: Annotated[str, Field(min_length=1)] | None = None
+    dated: Date
+
+    @model_validator(mode="after")
+    def _findable(self) -> EvidenceDocument:
+        if self.link is None and self.reference is None:
+            raise ValueError("give the document's link or its reference, so it can be found")
+        return self
+
+    def cite(self) -> str:
+        """The document as a form cites it: title (link or reference, dated ...)."""
+        where = "; ".join(str(w) for w in (self.reference, self.link) if w is not None)
+        return f"{self.title} ({where}, dated {self.dated.isoformat()})"
+
+
 class Attestation(InputModel):
     """A person's signed statement that a provision is (or is not) met, with its evidence."""
 
     provision: Annotated[str, Field(pattern=r"^\d+\.\d+$")]
     complies: bool = True
     statement: Annotated[str, Field(min_length=1)]
-    evidence: Annotated[list[str], Field(min_length=1)]
+    evidence: Annotated[
+        list[Annotated[str, Field(min_length=1)] | EvidenceDocument], Field(min_length=1)
+    ] = Field(
+        description=(
+            "What it rests on: each a document named by its title, link or reference and "
+            "date ({title, link or reference, dated}), or a line of text."
+        )
+    )
     on: Date
     by: Annotated[str, Field(min_length=1)]
     pack: str | None = Field(
@@ -176,6 +237,13 @@ class Organisation(InputModel):
     training: list[Training] = []
     stakeholder_reports: list[StakeholderReport] = []
     service_request_reviews: list[Date] = []
+    learning_log: list[LearningEntry] | None = Field(
+        default=None,
+        description=(
+            "Lessons from complaints, each keyed to a case reference; an empty list records "
+            "that none were drawn, unset means not recorded."
+        ),
+    )
     housing_stock: HousingStock | None = None
     attestations: list[Attestation] = []
 

@@ -340,6 +340,15 @@ def _policy_label(policy: LandlordPolicy | None) -> str:
     return f"{name} (version {policy.version})" if policy.version else name
 
 
+def _cite(evidence: Any) -> str:
+    """One item of an attestation's evidence as the form shows it: a line of text as it
+    is; a document as its title, where to find it and its date."""
+    if not isinstance(evidence, Mapping):
+        return str(evidence)
+    where = "; ".join(str(evidence[k]) for k in ("reference", "link") if evidence.get(k))
+    return f"{evidence.get('title', '')} ({where}, dated {evidence.get('dated', '')})"
+
+
 def _evidence(
     status: RuleStatus,
     policy: LandlordPolicy | None,
@@ -367,7 +376,7 @@ def _evidence(
         if cited:
             by = f.evidence.facts.get("attestation.by", "")
             on = f.evidence.facts.get("attestation.on", "")
-            out.append(f"{'; '.join(cited)} (attested by {by}, {on})")
+            out.append(f"{'; '.join(_cite(e) for e in cited)} (attested by {by}, {on})")
     case_findings = by_subject.get(Subject.CASE, [])
     judged = [f for f in case_findings if f.verdict is not Verdict.NOT_APPLICABLE]
     if cases is not None and judged:

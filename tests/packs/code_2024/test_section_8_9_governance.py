@@ -272,7 +272,9 @@ def test_attested_only_provisions(rule_id: str) -> None:
             }
         ]
     )
-    assert_passes(attested, rule_id, on=date(2024, 12, 31))
+    # 9.1, 9.2 and 9.6 are also judged from data now (portfolio, organisation): the
+    # attestation's own finding is the one asked for
+    assert_passes(attested, rule_id, on=date(2024, 12, 31), judged_as=Subject.ATTESTATION)
 
 
 # -- 9.3 ---------------------------------------------------------------------------------
