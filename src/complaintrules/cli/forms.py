@@ -29,6 +29,7 @@ from ..reports.forms import (
 )
 from ..reports.html import render_form_html, render_plan_html
 from ..reports.output import OutputError, check_destinations, format_for_output, write_atomic
+from ..reports.responses import load_responses
 from ..reports.self_assessment import SelfAssessmentForm, build_self_assessment
 from .common import command_engine, judging_date
 from .read_policy import POLICY_HELP, add_document_option, policy_source, print_disagreements
@@ -92,6 +93,12 @@ def add_form_commands(
             help="the landlord's actions file (YAML/JSON): provision, action, timescale, lead",
         )
         parser.add_argument(
+            "--responses",
+            metavar="RESPONSES",
+            help="the landlord's own evidence (title, link) and commentary per provision, and "
+            "the governing body's response (YAML/JSON; `complaintrules schema responses`)",
+        )
+        parser.add_argument(
             "--format",
             choices=FORM_FORMATS,
             help="markdown (default), html, csv or docx; default from --output's suffix "
@@ -118,6 +125,7 @@ def _form(args: argparse.Namespace) -> tuple[SelfAssessmentForm, ActionPlan | No
     organisation = load_organisation(args.organisation) if args.organisation else None
     cases = load_cases(args.cases) if args.cases else None
     actions = load_actions(args.actions) if args.actions else None
+    responses = load_responses(args.responses) if args.responses else None
     engine = command_engine(args)
     as_of, source = judging_date(args, engine)
     # Cases are judged by the Code in force on their own dates unless --pack names one.
@@ -135,6 +143,8 @@ def _form(args: argparse.Namespace) -> tuple[SelfAssessmentForm, ActionPlan | No
         cases=cases,
         generated_on=engine.today(),
         citations=given.citations,
+        responses=responses,
+        responses_path=args.responses,
     )
     plan = build_action_plan(form, actions, path=args.actions) if actions is not None else None
     return form, plan
@@ -160,6 +170,7 @@ def _check_output(args: argparse.Namespace) -> None:
             ("--organisation", args.organisation),
             ("--cases", args.cases),
             ("--actions", args.actions),
+            ("--responses", args.responses),
         ],
     )
 

@@ -33,6 +33,7 @@ from ..model.policy import LandlordPolicy
 from ..reports.docx import MissingDependencyError
 from ..reports.formats import FORMATS, Sources, render_report
 from ..reports.output import OutputError
+from ..reports.responses import ResponsesFile
 from ..reports.rule_docs import DocsPathError, write_docs
 from ..reports.summary import render_text
 from .cases import add_cases_command, run_cases
@@ -58,6 +59,7 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "case": Complaint,
     "policy": LandlordPolicy,
     "organisation": Organisation,
+    "responses": ResponsesFile,
 }
 
 

@@ -15,7 +15,17 @@ from typing import Any
 
 from .action_plan import ActionPlan
 from .escaping import xml_text as _x  # every text from input: Word rejects what XML forbids
-from .forms import PLAN_COLUMNS, form_intro, plan_cells
+from .forms import (
+    COMPUTED,
+    GUIDANCE,
+    LANDLORD,
+    PLAN_COLUMNS,
+    evidence_item_text,
+    form_intro,
+    governance_lines,
+    plan_cells,
+    response_lines,
+)
 from .self_assessment import COLUMNS, Comply, SelfAssessmentForm
 
 __all__ = ["MissingDependencyError", "render_form_docx", "render_plan_docx", "require_docx"]
@@ -119,6 +129,42 @@ def _fill(row: Any, texts: Sequence[str], widths: Sequence[float]) -> None:
             cell.add_paragraph(line)
 
 
+def _labelled(cell: Any, landlord: Sequence[str], ours: str) -> None:
+    """A cell holding the landlord's words under its label, then ours under our label."""
+    from docx.shared import RGBColor
+
+    if not landlord:
+        return
+    cell.text = ""
+    first = cell.paragraphs[0]
+    label = first.add_run(f"{LANDLORD}:")
+    label.bold = True
+    for line in landlord:
+        cell.add_paragraph(_x(line))
+    if ours:
+        run = cell.add_paragraph().add_run(f"{COMPUTED}:")
+        run.bold = True
+        for line in _x(ours).split("\n"):
+            text = cell.add_paragraph().add_run(line)
+            text.font.color.rgb = RGBColor(0x5B, 0x64, 0x75)
+
+
+def _add_governance(document: Any, form: SelfAssessmentForm) -> None:
+    for line in GUIDANCE:
+        document.add_paragraph(_x(line))
+    document.add_heading("Governance", level=1)
+    for line in governance_lines(form):
+        document.add_paragraph(_x(line), style=_style(document, "List Bullet"))
+    document.add_heading("The governing body's response", level=2)
+    for line in response_lines(form):
+        document.add_paragraph(_x(line))
+
+
+def _style(document: Any, name: str) -> str | None:
+    """``name`` if the document (perhaps a landlord's reference document) has that style."""
+    return name if any(s.name == name for s in document.styles) else None
+
+
 def _add_plan(document: Any, plan: ActionPlan) -> None:
     from docx.shared import RGBColor
 
@@ -154,11 +200,11 @@ def render_form_docx(form: SelfAssessmentForm, plan: ActionPlan | None = None) -
     document = _new_document()  # first: it says how to install python-docx when it is missing
     from docx.shared import RGBColor
 
-    document.core_properties.title = _x(f"Self-assessment: {form.landlord}")
+    document.core_properties.title = _x(form.title)
     document.core_properties.subject = _x(form.pack.title)
-    document.add_heading(
-        _x(f"Self-assessment against the Complaint Handling Code: {form.landlord}"), level=0
-    )
+    document.add_heading(_x(form.title), level=0)
+    _add_governance(document, form)
+    document.add_heading("About this form", level=1)
     for line in form_intro(form):
         document.add_paragraph(_x(line))
     if form.monthly:
@@ -173,7 +219,7 @@ def render_form_docx(form: SelfAssessmentForm, plan: ActionPlan | None = None) -
                     f"{rule_id}: {met} of {judged} {measure} within the Code's timescale "
                     f"({100 * met / judged:.1f}%)"
                 ),
-                style="List Bullet",
+                style=_style(document, "List Bullet"),
             )
     for section in form.all_sections:
         document.add_heading(_x(section.title), level=1)
@@ -190,6 +236,16 @@ def render_form_docx(form: SelfAssessmentForm, plan: ActionPlan | None = None) -
                     row.commentary,
                 ),
                 _FORM_WIDTHS_CM,
+            )
+            _labelled(
+                cells.cells[3],
+                [evidence_item_text(e) for e in row.landlord_evidence],
+                "\n".join(row.evidence),
+            )
+            _labelled(
+                cells.cells[4],
+                [row.landlord_commentary] if row.landlord_commentary else [],
+                row.commentary,
             )
             comply_run = cells.cells[2].paragraphs[0].runs[0]
             comply_run.bold = True
