@@ -107,6 +107,12 @@ def add_form_commands(
         parser.add_argument(
             "--output", "-o", metavar="FILE", help="write here (needed for docx); else stdout"
         )
+        parser.add_argument(
+            "--reference-doc",
+            metavar="DOCX",
+            help="Word output: take styles, page setup, headers and footers (a logo) from "
+            "this .docx; its body is replaced by the form",
+        )
         add_conventions(parser)
 
 
@@ -171,6 +177,7 @@ def _check_output(args: argparse.Namespace) -> None:
             ("--cases", args.cases),
             ("--actions", args.actions),
             ("--responses", args.responses),
+            ("--reference-doc", args.reference_doc),
         ],
     )
 
@@ -182,6 +189,8 @@ def _output_format(args: argparse.Namespace) -> str:
     fmt = _format(args)
     if fmt == "docx" and not args.output:
         raise OutputError("--format docx needs --output FILE.docx")
+    if args.reference_doc and fmt != "docx":
+        raise OutputError(f"--reference-doc is for Word output; the format is {fmt}")
     return fmt
 
 
@@ -194,7 +203,7 @@ def _cmd_self_assess(args: argparse.Namespace) -> int:
     elif fmt == "csv":
         content = render_form_csv(form, plan)
     elif fmt == "docx":
-        content = render_form_docx(form, plan)
+        content = render_form_docx(form, plan, reference=args.reference_doc)
     else:
         content = render_form_markdown(form, plan)
     return _write(args, fmt, content)
@@ -210,7 +219,7 @@ def _cmd_action_plan(args: argparse.Namespace) -> int:
     elif fmt == "csv":
         content = render_plan_csv(plan)
     elif fmt == "docx":
-        content = render_plan_docx(plan)
+        content = render_plan_docx(plan, reference=args.reference_doc)
     else:
         content = render_plan_markdown(plan)
     return _write(args, fmt, content)
