@@ -31,6 +31,7 @@ from ..reports.html import render_form_html, render_plan_html
 from ..reports.output import OutputError, check_destinations, format_for_output, write_atomic
 from ..reports.responses import load_responses
 from ..reports.self_assessment import SelfAssessmentForm, build_self_assessment
+from ..reports.templates import TEMPLATE_NAMES, render_with_template, require_jinja2
 from .common import command_engine, judging_date
 from .read_policy import POLICY_HELP, add_document_option, policy_source, print_disagreements
 
@@ -106,6 +107,13 @@ def add_form_commands(
         )
         parser.add_argument(
             "--output", "-o", metavar="FILE", help="write here (needed for docx); else stdout"
+        )
+        parser.add_argument(
+            "--template-dir",
+            metavar="DIR",
+            help="HTML and Markdown output: render with your own Jinja2 templates from DIR "
+            f"({'form' if parser is form else 'plan'}.html.j2, "
+            f"{'form' if parser is form else 'plan'}.md.j2; see examples/templates)",
         )
         parser.add_argument(
             "--reference-doc",
@@ -191,6 +199,12 @@ def _output_format(args: argparse.Namespace) -> str:
         raise OutputError("--format docx needs --output FILE.docx")
     if args.reference_doc and fmt != "docx":
         raise OutputError(f"--reference-doc is for Word output; the format is {fmt}")
+    if args.template_dir:
+        if fmt not in ("html", "markdown"):
+            raise OutputError(
+                f"--template-dir is for HTML and Markdown output; the format is {fmt}"
+            )
+        require_jinja2()
     return fmt
 
 
@@ -198,7 +212,10 @@ def _cmd_self_assess(args: argparse.Namespace) -> int:
     fmt = _output_format(args)
     form, plan = _form(args)
     content: str | bytes
-    if fmt == "html":
+    if args.template_dir:
+        name = TEMPLATE_NAMES["self-assess", fmt]
+        content = render_with_template(args.template_dir, name, form=form, plan=plan)
+    elif fmt == "html":
         content = render_form_html(form, plan)
     elif fmt == "csv":
         content = render_form_csv(form, plan)
@@ -211,10 +228,13 @@ def _cmd_self_assess(args: argparse.Namespace) -> int:
 
 def _cmd_action_plan(args: argparse.Namespace) -> int:
     fmt = _output_format(args)
-    _, plan = _form(args)
+    form, plan = _form(args)
     assert plan is not None  # --actions is required
     content: str | bytes
-    if fmt == "html":
+    if args.template_dir:
+        name = TEMPLATE_NAMES["action-plan", fmt]
+        content = render_with_template(args.template_dir, name, form=form, plan=plan)
+    elif fmt == "html":
         content = render_plan_html(plan)
     elif fmt == "csv":
         content = render_plan_csv(plan)

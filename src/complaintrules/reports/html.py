@@ -24,9 +24,15 @@ from .forms import (
 from .responses import EvidenceItem
 from .self_assessment import COLUMNS, Comply, FormRow, MonthlyRate, SelfAssessmentForm
 
-__all__ = ["render_form_html", "render_monthly_chart", "render_plan_html"]
+__all__ = [
+    "CSS",
+    "chart_block",
+    "render_form_html",
+    "render_monthly_chart",
+    "render_plan_html",
+]
 
-_CSS = """
+CSS = """
 :root { --ink: #1d2433; --muted: #5b6475; --line: #d5dae3; --head: #16325c;
         --yes: #1b7f3b; --no: #b42318; --needs: #a15c00; --na: #6b7280; }
 * { box-sizing: border-box; }
@@ -210,7 +216,7 @@ def _page(title: str, body: str) -> str:
     return (
         "<!DOCTYPE html>\n<html lang='en-GB'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>{body}"
+        f"<title>{_e(title)}</title><style>{CSS}</style></head><body>{body}"
         "<footer>Produced with complaintrules. Requirements are summarised in our own "
         "words; the Housing Ombudsman's Complaint Handling Code governs.</footer>"
         "</body></html>\n"
@@ -257,23 +263,9 @@ def _governance_html(form: SelfAssessmentForm) -> str:
     )
 
 
-def render_form_html(form: SelfAssessmentForm, plan: ActionPlan | None = None) -> str:
-    intro = form_intro(form)
-    tally = form.tally()
-    title = form.title
-    body = [f"<header><h1>{_e(title)}</h1>"]
-    body += [f"<p class='meta'>{_e(line)}</p>" for line in intro[:2]]
-    body.append("</header><div class='guidance'>")
-    body += [f"<p>{_e(line)}</p>" for line in GUIDANCE]
-    body.append("</div>")
-    body.append(_governance_html(form))
-    body.append("<div class='summary'>")
-    for comply in Comply:
-        body.append(
-            f"<div class='tile {_PILL[comply]}'><b>{tally[comply]}</b>{_e(comply.value)}</div>"
-        )
-    body.append("</div>")
-    body += [f"<p>{_e(line)}</p>" for line in intro[3:]]
+def chart_block(form: SelfAssessmentForm) -> str:
+    """The monthly on-time chart with its caption and figures, as HTML ("" without cases)."""
+    body: list[str] = []
     # A month after the as-of date has not happened yet: its only obligations are ones met
     # early, so a point for it would be a rate of a month that has not run.
     last = form.as_of.strftime("%Y-%m") if form.as_of else None
@@ -296,6 +288,27 @@ def render_form_html(form: SelfAssessmentForm, plan: ActionPlan | None = None) -
             + _monthly_table(monthly)
             + "</div>"
         )
+    return "".join(body)
+
+
+def render_form_html(form: SelfAssessmentForm, plan: ActionPlan | None = None) -> str:
+    intro = form_intro(form)
+    tally = form.tally()
+    title = form.title
+    body = [f"<header><h1>{_e(title)}</h1>"]
+    body += [f"<p class='meta'>{_e(line)}</p>" for line in intro[:2]]
+    body.append("</header><div class='guidance'>")
+    body += [f"<p>{_e(line)}</p>" for line in GUIDANCE]
+    body.append("</div>")
+    body.append(_governance_html(form))
+    body.append("<div class='summary'>")
+    for comply in Comply:
+        body.append(
+            f"<div class='tile {_PILL[comply]}'><b>{tally[comply]}</b>{_e(comply.value)}</div>"
+        )
+    body.append("</div>")
+    body += [f"<p>{_e(line)}</p>" for line in intro[3:]]
+    body.append(chart_block(form))
     for section in form.all_sections:
         body.append(f"<h2>{_e(section.title)}</h2>")
         body.append(
