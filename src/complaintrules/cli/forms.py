@@ -31,11 +31,17 @@ from ..reports.html import render_form_html, render_plan_html
 from ..reports.output import OutputError, check_destinations, format_for_output, write_atomic
 from ..reports.responses import load_responses
 from ..reports.self_assessment import SelfAssessmentForm, build_self_assessment
+from ..reports.submission import (
+    build_submission,
+    render_submission_csv,
+    render_submission_xlsx,
+    require_openpyxl,
+)
 from ..reports.templates import TEMPLATE_NAMES, render_with_template, require_jinja2
 from .common import command_engine, judging_date
 from .read_policy import POLICY_HELP, add_document_option, policy_source, print_disagreements
 
-__all__ = ["FORM_COMMANDS", "FORM_FORMATS", "add_form_commands"]
+__all__ = ["FORM_COMMANDS", "FORM_FORMATS", "add_form_commands", "add_submission_command"]
 
 FORM_FORMATS = ("markdown", "html", "csv", "docx")
 EXIT_OK = 0
@@ -122,6 +128,68 @@ def add_form_commands(
             "this .docx; its body is replaced by the form",
         )
         add_conventions(parser)
+
+
+_SUBMISSION_SUFFIX = {".csv": "csv", ".xlsx": "xlsx"}
+
+
+def add_submission_command(
+    sub: Any,
+    date_type: Callable[[str], date],
+    add_conventions: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    """Register ``submission``: the Ombudsman's annual submission as CSV or .xlsx."""
+    parser = sub.add_parser(
+        "submission",
+        help="the Ombudsman's annual submission: organisation details and comply per provision",
+        description=(
+            "Evaluate the inputs as self-assess does and write the annual submission: the "
+            "organisation's details and Yes/No/N/A per provision ('Evidence needed' is "
+            "submitted as No, noted), as CSV or an Excel workbook (.xlsx). Exit 0 when "
+            "written, 2 on a usage or input error."
+        ),
+    )
+    parser.add_argument("policy", metavar="POLICY", help=POLICY_HELP)
+    add_document_option(parser)
+    parser.add_argument(
+        "--organisation", metavar="ORG", required=True, help="organisation file (YAML/JSON)"
+    )
+    parser.add_argument("--cases", metavar="CASES", help="cases file (YAML/JSON list)")
+    parser.add_argument("--pack", help="pack to judge against (default: the newest Code)")
+    parser.add_argument(
+        "--as-of",
+        type=date_type,
+        metavar="YYYY-MM-DD",
+        help="judge everything as of this date (default: today in UK time)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("csv", "xlsx"),
+        help="csv (default) or xlsx; default from --output's suffix (.csv, .xlsx)",
+    )
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", help="write here (needed for xlsx); else stdout"
+    )
+    parser.set_defaults(actions=None, responses=None, reference_doc=None, template_dir=None)
+    add_conventions(parser)
+
+
+def _cmd_submission(args: argparse.Namespace) -> int:
+    _check_output(args)
+    fmt = format_for_output("--output", args.output, args.format, _SUBMISSION_SUFFIX, "csv")
+    if fmt == "xlsx":
+        require_openpyxl()  # before the run: a missing extra is a usage error, found first
+        if not args.output:
+            raise OutputError("--format xlsx needs --output FILE.xlsx")
+    form, _ = _form(args)
+    organisation = load_organisation(args.organisation)
+    submission = build_submission(form, organisation)
+    content: str | bytes
+    if fmt == "xlsx":
+        content = render_submission_xlsx(submission)
+    else:
+        content = render_submission_csv(submission)
+    return _write(args, fmt, content)
 
 
 def _format(args: argparse.Namespace) -> str:
@@ -248,4 +316,5 @@ def _cmd_action_plan(args: argparse.Namespace) -> int:
 FORM_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "action-plan": _cmd_action_plan,
     "self-assess": _cmd_self_assess,
+    "submission": _cmd_submission,
 }
