@@ -135,3 +135,9 @@ def test_bad_responses_exit_2_naming_file_line_and_field(
     assert f"{bad}:line {line}:" in err, err
     assert field in err and why in err, err
     assert "Traceback" not in err
+
+
+def test_schema_describes_the_responses_file(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "responses"]) == EXIT_OK
+    schema = capsys.readouterr().out
+    assert '"provisions"' in schema and '"governing_body_response"' in schema
