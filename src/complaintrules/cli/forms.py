@@ -29,11 +29,19 @@ from ..reports.forms import (
 )
 from ..reports.html import render_form_html, render_plan_html
 from ..reports.output import OutputError, check_destinations, format_for_output, write_atomic
+from ..reports.responses import load_responses
 from ..reports.self_assessment import SelfAssessmentForm, build_self_assessment
+from ..reports.submission import (
+    build_submission,
+    render_submission_csv,
+    render_submission_xlsx,
+    require_openpyxl,
+)
+from ..reports.templates import TEMPLATE_NAMES, render_with_template, require_jinja2
 from .common import command_engine, judging_date
 from .read_policy import POLICY_HELP, add_document_option, policy_source, print_disagreements
 
-__all__ = ["FORM_COMMANDS", "FORM_FORMATS", "add_form_commands"]
+__all__ = ["FORM_COMMANDS", "FORM_FORMATS", "add_form_commands", "add_submission_command"]
 
 FORM_FORMATS = ("markdown", "html", "csv", "docx")
 EXIT_OK = 0
@@ -92,6 +100,12 @@ def add_form_commands(
             help="the landlord's actions file (YAML/JSON): provision, action, timescale, lead",
         )
         parser.add_argument(
+            "--responses",
+            metavar="RESPONSES",
+            help="the landlord's own evidence (title, link) and commentary per provision, and "
+            "the governing body's response (YAML/JSON; `complaintrules schema responses`)",
+        )
+        parser.add_argument(
             "--format",
             choices=FORM_FORMATS,
             help="markdown (default), html, csv or docx; default from --output's suffix "
@@ -100,7 +114,82 @@ def add_form_commands(
         parser.add_argument(
             "--output", "-o", metavar="FILE", help="write here (needed for docx); else stdout"
         )
+        parser.add_argument(
+            "--template-dir",
+            metavar="DIR",
+            help="HTML and Markdown output: render with your own Jinja2 templates from DIR "
+            f"({'form' if parser is form else 'plan'}.html.j2, "
+            f"{'form' if parser is form else 'plan'}.md.j2; see examples/templates)",
+        )
+        parser.add_argument(
+            "--reference-doc",
+            metavar="DOCX",
+            help="Word output: take styles, page setup, headers and footers (a logo) from "
+            "this .docx; its body is replaced by the form",
+        )
         add_conventions(parser)
+
+
+_SUBMISSION_SUFFIX = {".csv": "csv", ".xlsx": "xlsx"}
+
+
+def add_submission_command(
+    sub: Any,
+    date_type: Callable[[str], date],
+    add_conventions: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    """Register ``submission``: the Ombudsman's annual submission as CSV or .xlsx."""
+    parser = sub.add_parser(
+        "submission",
+        help="the Ombudsman's annual submission: organisation details and comply per provision",
+        description=(
+            "Evaluate the inputs as self-assess does and write the annual submission: the "
+            "organisation's details and Yes/No/N/A per provision ('Evidence needed' is "
+            "submitted as No, noted), as CSV or an Excel workbook (.xlsx). Exit 0 when "
+            "written, 2 on a usage or input error."
+        ),
+    )
+    parser.add_argument("policy", metavar="POLICY", help=POLICY_HELP)
+    add_document_option(parser)
+    parser.add_argument(
+        "--organisation", metavar="ORG", required=True, help="organisation file (YAML/JSON)"
+    )
+    parser.add_argument("--cases", metavar="CASES", help="cases file (YAML/JSON list)")
+    parser.add_argument("--pack", help="pack to judge against (default: the newest Code)")
+    parser.add_argument(
+        "--as-of",
+        type=date_type,
+        metavar="YYYY-MM-DD",
+        help="judge everything as of this date (default: today in UK time)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("csv", "xlsx"),
+        help="csv (default) or xlsx; default from --output's suffix (.csv, .xlsx)",
+    )
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", help="write here (needed for xlsx); else stdout"
+    )
+    parser.set_defaults(actions=None, responses=None, reference_doc=None, template_dir=None)
+    add_conventions(parser)
+
+
+def _cmd_submission(args: argparse.Namespace) -> int:
+    _check_output(args)
+    fmt = format_for_output("--output", args.output, args.format, _SUBMISSION_SUFFIX, "csv")
+    if fmt == "xlsx":
+        require_openpyxl()  # before the run: a missing extra is a usage error, found first
+        if not args.output:
+            raise OutputError("--format xlsx needs --output FILE.xlsx")
+    form, _ = _form(args)
+    organisation = load_organisation(args.organisation)
+    submission = build_submission(form, organisation)
+    content: str | bytes
+    if fmt == "xlsx":
+        content = render_submission_xlsx(submission)
+    else:
+        content = render_submission_csv(submission)
+    return _write(args, fmt, content)
 
 
 def _format(args: argparse.Namespace) -> str:
@@ -118,6 +207,7 @@ def _form(args: argparse.Namespace) -> tuple[SelfAssessmentForm, ActionPlan | No
     organisation = load_organisation(args.organisation) if args.organisation else None
     cases = load_cases(args.cases) if args.cases else None
     actions = load_actions(args.actions) if args.actions else None
+    responses = load_responses(args.responses) if args.responses else None
     engine = command_engine(args)
     as_of, source = judging_date(args, engine)
     # Cases are judged by the Code in force on their own dates unless --pack names one.
@@ -135,6 +225,8 @@ def _form(args: argparse.Namespace) -> tuple[SelfAssessmentForm, ActionPlan | No
         cases=cases,
         generated_on=engine.today(),
         citations=given.citations,
+        responses=responses,
+        responses_path=args.responses,
     )
     plan = build_action_plan(form, actions, path=args.actions) if actions is not None else None
     return form, plan
@@ -160,6 +252,8 @@ def _check_output(args: argparse.Namespace) -> None:
             ("--organisation", args.organisation),
             ("--cases", args.cases),
             ("--actions", args.actions),
+            ("--responses", args.responses),
+            ("--reference-doc", args.reference_doc),
         ],
     )
 
@@ -171,6 +265,14 @@ def _output_format(args: argparse.Namespace) -> str:
     fmt = _format(args)
     if fmt == "docx" and not args.output:
         raise OutputError("--format docx needs --output FILE.docx")
+    if args.reference_doc and fmt != "docx":
+        raise OutputError(f"--reference-doc is for Word output; the format is {fmt}")
+    if args.template_dir:
+        if fmt not in ("html", "markdown"):
+            raise OutputError(
+                f"--template-dir is for HTML and Markdown output; the format is {fmt}"
+            )
+        require_jinja2()
     return fmt
 
 
@@ -178,12 +280,15 @@ def _cmd_self_assess(args: argparse.Namespace) -> int:
     fmt = _output_format(args)
     form, plan = _form(args)
     content: str | bytes
-    if fmt == "html":
+    if args.template_dir:
+        name = TEMPLATE_NAMES["self-assess", fmt]
+        content = render_with_template(args.template_dir, name, form=form, plan=plan)
+    elif fmt == "html":
         content = render_form_html(form, plan)
     elif fmt == "csv":
         content = render_form_csv(form, plan)
     elif fmt == "docx":
-        content = render_form_docx(form, plan)
+        content = render_form_docx(form, plan, reference=args.reference_doc)
     else:
         content = render_form_markdown(form, plan)
     return _write(args, fmt, content)
@@ -191,15 +296,18 @@ def _cmd_self_assess(args: argparse.Namespace) -> int:
 
 def _cmd_action_plan(args: argparse.Namespace) -> int:
     fmt = _output_format(args)
-    _, plan = _form(args)
+    form, plan = _form(args)
     assert plan is not None  # --actions is required
     content: str | bytes
-    if fmt == "html":
+    if args.template_dir:
+        name = TEMPLATE_NAMES["action-plan", fmt]
+        content = render_with_template(args.template_dir, name, form=form, plan=plan)
+    elif fmt == "html":
         content = render_plan_html(plan)
     elif fmt == "csv":
         content = render_plan_csv(plan)
     elif fmt == "docx":
-        content = render_plan_docx(plan)
+        content = render_plan_docx(plan, reference=args.reference_doc)
     else:
         content = render_plan_markdown(plan)
     return _write(args, fmt, content)
@@ -208,4 +316,5 @@ def _cmd_action_plan(args: argparse.Namespace) -> int:
 FORM_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "action-plan": _cmd_action_plan,
     "self-assess": _cmd_self_assess,
+    "submission": _cmd_submission,
 }

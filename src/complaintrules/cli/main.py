@@ -33,11 +33,12 @@ from ..model.policy import LandlordPolicy
 from ..reports.docx import MissingDependencyError
 from ..reports.formats import FORMATS, Sources, render_report
 from ..reports.output import OutputError
+from ..reports.responses import ResponsesFile
 from ..reports.rule_docs import DocsPathError, write_docs
 from ..reports.summary import render_text
 from .cases import add_cases_command, run_cases
 from .common import command_engine, command_registry, judging_date
-from .forms import FORM_COMMANDS, add_form_commands
+from .forms import FORM_COMMANDS, add_form_commands, add_submission_command
 from .monitor import add_monitor_command, run_monitor
 from .read_policy import (
     POLICY_HELP,
@@ -58,6 +59,7 @@ SCHEMA_MODELS: dict[str, type[BaseModel]] = {
     "case": Complaint,
     "policy": LandlordPolicy,
     "organisation": Organisation,
+    "responses": ResponsesFile,
 }
 
 
@@ -140,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_convention_options(check)
     add_monitor_command(sub, _add_working_day_options)  # the monitor runs no rule checks
     add_form_commands(sub, _date, _add_convention_options)
+    add_submission_command(sub, _date, _add_convention_options)
     add_cases_command(sub, _date, _add_convention_options)
     add_read_policy_command(sub)
     return parser

@@ -88,6 +88,10 @@ class AnnualReport(InputModel):
 class SelfAssessment(InputModel):
     completed_on: Date
     approved_by_governing_body_on: Date | None = None
+    approved_by: str | None = Field(
+        default=None,
+        description="The governing body (or its committee) that approved it, e.g. 'Board'.",
+    )
     published_on: Date | None = None
     reason: str | None = None
     third_stage_reasons: str | None = Field(

@@ -198,12 +198,19 @@ def build_action_plan(
                 by_provision.setdefault(provision, []).append(item)
 
     def plan_row(row: FormRow) -> PlanRow:
+        # The landlord's own words (the responses file) follow ours, labelled, as do its
+        # comments on actions (see forms.plan_cells).
+        landlord = [f"Landlord: {row.landlord_commentary}"] if row.landlord_commentary else []
+        landlord += [
+            f"Landlord's evidence: {e.title}" + (f" ({e.link})" if e.link else "")
+            for e in row.landlord_evidence
+        ]
         return PlanRow(
             ref=row.provision,
             rule_id=row.rule_id,
             section=row.section,
             requirement=row.requirement,
-            commentary=row.commentary,
+            commentary="\n".join([row.commentary, *landlord]),
             comply=row.comply,
             actions=tuple(by_provision.get(row.provision, ())),
         )

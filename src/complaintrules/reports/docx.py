@@ -4,21 +4,46 @@ python-docx is an optional extra: ``pip install "complaintrules[office]"``. With
 :func:`render_form_docx` raises :class:`MissingDependencyError` with that instruction.
 
 The document has one table per Code section (the form), then, when a plan is given, one
-table per part of the action plan. Pages are A4 landscape, as landlords publish the form.
+table per part of the action plan. As landlords publish the form: pages are landscape and
+numbered ("Page 3 of 12"), each table's column widths are fitted to what its columns hold,
+its header row repeats on every page and no row is split across pages.
+
+A landlord's own Word document can serve as the reference (``reference=``): its styles,
+page size, margins, headers and footers (a logo, say) are kept and its body is replaced by
+the form, so the house style needs no code.
 """
 
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+from ..io.loading import InputError, InputProblem
 from .action_plan import ActionPlan
 from .escaping import xml_text as _x  # every text from input: Word rejects what XML forbids
-from .forms import PLAN_COLUMNS, form_intro, plan_cells
-from .self_assessment import COLUMNS, Comply, SelfAssessmentForm
+from .forms import (
+    COMPUTED,
+    GUIDANCE,
+    LANDLORD,
+    PLAN_COLUMNS,
+    evidence_item_text,
+    form_intro,
+    governance_lines,
+    plan_cells,
+    response_lines,
+)
+from .self_assessment import COLUMNS, Comply, FormRow, SelfAssessmentForm
 
-__all__ = ["MissingDependencyError", "render_form_docx", "render_plan_docx", "require_docx"]
+__all__ = [
+    "MissingDependencyError",
+    "fit_widths",
+    "render_form_docx",
+    "render_plan_docx",
+    "require_docx",
+]
 
 _COMPLY_RGB = {
     Comply.YES: (0x1B, 0x7F, 0x3B),
@@ -26,9 +51,12 @@ _COMPLY_RGB = {
     Comply.NEEDS_EVIDENCE: (0xA1, 0x5C, 0x00),
     Comply.NOT_APPLICABLE: (0x6B, 0x72, 0x80),
 }
-_FORM_WIDTHS_CM = (2.0, 7.0, 2.3, 5.8, 9.6)
-_PLAN_WIDTHS_CM = (1.6, 5.2, 5.6, 5.6, 2.6, 2.6, 1.9, 1.8)
 _HEADER_FILL = "16325C"
+#: Width of one character of the body text (Arial 9.5 pt) and a cell's side padding, in cm.
+_CHAR_CM = 0.19
+_PADDING_CM = 0.45
+#: A word longer than this may wrap inside itself rather than widen its column further.
+_LONGEST_WORD = 22
 
 
 class MissingDependencyError(RuntimeError):
@@ -51,21 +79,131 @@ def require_docx() -> None:
     _docx()
 
 
-def _new_document() -> Any:
+def fit_widths(rows: Sequence[Sequence[str]], total: float) -> list[float]:
+    """Column widths (cm) summing to ``total`` for a table of ``rows`` (header first).
+
+    Each column gets at least room for its longest word and at most room for its longest
+    line; between those, the width left is shared by how much text each column holds, so
+    a column of "Yes"/"No" stays narrow and a column of paragraphs gets the room.
+    """
+    columns = list(zip(*rows, strict=True))
+    low, high, weight = [], [], []
+    for cells in columns:
+        lines = [line for cell in cells for line in cell.split("\n")]
+        words = [len(w) for line in lines for w in line.split()] or [1]
+        longest_line = max((len(line) for line in lines), default=1)
+        most = longest_line * _CHAR_CM + _PADDING_CM
+        high.append(most)
+        low.append(min(min(max(words), _LONGEST_WORD) * _CHAR_CM + _PADDING_CM, most))
+        weight.append(float(sum(len(c) for c in cells[1:]) + len(cells[0])) or 1.0)
+    if sum(low) >= total:  # too many columns to fit: shrink the minimums alike
+        return [total * w / sum(low) for w in low]
+    width: list[float | None] = [None] * len(columns)
+    while True:
+        free = [j for j in range(len(columns)) if width[j] is None]
+        if not free:
+            break
+        left = total - sum(w for w in width if w is not None)
+        shares = {j: left * weight[j] / sum(weight[k] for k in free) for j in free}
+        fixed = False
+        for j, share in shares.items():
+            if share < low[j]:
+                width[j], fixed = low[j], True
+            elif share > high[j]:
+                width[j], fixed = high[j], True
+        if not fixed:
+            for j, share in shares.items():
+                width[j] = share
+    out = [w or 0.0 for w in width]
+    spare = total - sum(out)
+    if spare > 1e-6:  # every column has all it can use: share out what is left
+        out = [w + spare * weight[j] / sum(weight) for j, w in enumerate(out)]
+    return out
+
+
+def _open_reference(path: str | Path) -> Any:
+    """The landlord's reference document, its body emptied (styles, headers kept)."""
+    docx = _docx()
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.oxml.ns import qn
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(p, [InputProblem("", "no such file (the --reference-doc to use)")])
+    try:
+        document = docx.Document(str(p))
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, PackageNotFoundError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InputError(
+            p, [InputProblem("", f"not a Word document (.docx) to use as reference: {why}")]
+        ) from None
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    return document
+
+
+def _new_document(reference: str | Path | None = None) -> Any:
     docx = _docx()
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm, Pt
 
-    document = docx.Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(1.5))
-    normal = document.styles["Normal"]
-    normal.font.name = "Arial"
-    normal.font.size = Pt(9.5)
+    if reference is not None:
+        document = _open_reference(reference)
+        section = document.sections[-1]
+        if section.page_width < section.page_height:  # the form's tables need landscape
+            section.page_width, section.page_height = section.page_height, section.page_width
+        section.orientation = WD_ORIENT.LANDSCAPE
+    else:
+        document = docx.Document()
+        section = document.sections[0]
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Cm(1.5))
+        normal = document.styles["Normal"]
+        normal.font.name = "Arial"
+        normal.font.size = Pt(9.5)
+    _page_numbers(section)
     return document
+
+
+def _field(paragraph: Any, instruction: str) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"  # shown until the reader updates the field
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _page_numbers(section: Any) -> None:
+    """ "Page N of M" in the footer, unless the reference document's footer numbers pages."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    footer = section.footer
+    if "PAGE" in footer._element.xml:
+        return
+    paragraph = footer.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("Page ")
+    _field(paragraph, " PAGE ")
+    paragraph.add_run(" of ")
+    _field(paragraph, " NUMPAGES ")
+
+
+def _usable_width_cm(document: Any) -> float:
+    from docx.shared import Emu
+
+    section = document.sections[-1]
+    width = section.page_width - (section.left_margin or 0) - (section.right_margin or 0)
+    return float(Emu(width).cm)
 
 
 def _shade(cell: Any, fill: str) -> None:
@@ -90,14 +228,27 @@ def _repeat_header(row: Any) -> None:
     properties.append(header)
 
 
+def _keep_whole(row: Any) -> None:
+    """A row is never split across two pages."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    split = OxmlElement("w:cantSplit")
+    split.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(split)
+
+
 def _table(document: Any, columns: Sequence[str], widths: Sequence[float]) -> Any:
     from docx.shared import Cm, RGBColor
 
     table = document.add_table(rows=1, cols=len(columns))
-    table.style = "Table Grid"
+    table.style = _style(document, "Table Grid")
     table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)
     header = table.rows[0]
     _repeat_header(header)
+    _keep_whole(header)
     for cell, text, width in zip(header.cells, columns, widths, strict=True):
         cell.width = Cm(width)
         cell.text = ""
@@ -111,12 +262,49 @@ def _table(document: Any, columns: Sequence[str], widths: Sequence[float]) -> An
 def _fill(row: Any, texts: Sequence[str], widths: Sequence[float]) -> None:
     from docx.shared import Cm
 
+    _keep_whole(row)
     for cell, text, width in zip(row.cells, texts, widths, strict=True):
         cell.width = Cm(width)
         lines = _x(text).split("\n")
         cell.text = lines[0]
         for line in lines[1:]:
             cell.add_paragraph(line)
+
+
+def _labelled(cell: Any, landlord: Sequence[str], ours: str) -> None:
+    """A cell holding the landlord's words under its label, then ours under our label."""
+    from docx.shared import RGBColor
+
+    if not landlord:
+        return
+    cell.text = ""
+    first = cell.paragraphs[0]
+    label = first.add_run(f"{LANDLORD}:")
+    label.bold = True
+    for line in landlord:
+        cell.add_paragraph(_x(line))
+    if ours:
+        run = cell.add_paragraph().add_run(f"{COMPUTED}:")
+        run.bold = True
+        for line in _x(ours).split("\n"):
+            text = cell.add_paragraph().add_run(line)
+            text.font.color.rgb = RGBColor(0x5B, 0x64, 0x75)
+
+
+def _add_governance(document: Any, form: SelfAssessmentForm) -> None:
+    for line in GUIDANCE:
+        document.add_paragraph(_x(line))
+    document.add_heading("Governance", level=1)
+    for line in governance_lines(form):
+        document.add_paragraph(_x(line), style=_style(document, "List Bullet"))
+    document.add_heading("The governing body's response", level=2)
+    for line in response_lines(form):
+        document.add_paragraph(_x(line))
+
+
+def _style(document: Any, name: str) -> str | None:
+    """``name`` if the document (perhaps a landlord's reference document) has that style."""
+    return name if any(s.name == name for s in document.styles) else None
 
 
 def _add_plan(document: Any, plan: ActionPlan) -> None:
@@ -136,11 +324,13 @@ def _add_plan(document: Any, plan: ActionPlan) -> None:
         run.font.color.rgb = RGBColor(0xB4, 0x23, 0x18)
     if not plan.tables:
         document.add_paragraph("Every provision complies and no improvement actions are recorded.")
+    texts = [plan_cells(r) for _, rows in plan.tables for r in rows]
+    widths = fit_widths([PLAN_COLUMNS, *texts], _usable_width_cm(document))
     for heading, rows in plan.tables:
         document.add_heading(_x(heading), level=2)
-        table = _table(document, PLAN_COLUMNS, _PLAN_WIDTHS_CM)
+        table = _table(document, PLAN_COLUMNS, widths)
         for plan_row in rows:
-            _fill(table.add_row(), plan_cells(plan_row), _PLAN_WIDTHS_CM)
+            _fill(table.add_row(), plan_cells(plan_row), widths)
 
 
 def _save(document: Any) -> bytes:
@@ -149,16 +339,35 @@ def _save(document: Any) -> bytes:
     return buffer.getvalue()
 
 
-def render_form_docx(form: SelfAssessmentForm, plan: ActionPlan | None = None) -> bytes:
-    """The form as a .docx file's bytes: one table per Code section."""
-    document = _new_document()  # first: it says how to install python-docx when it is missing
+def _form_cells(row: FormRow) -> tuple[str, str, str, str, str]:
+    landlord = [evidence_item_text(e) for e in row.landlord_evidence]
+    commentary = [row.landlord_commentary] if row.landlord_commentary else []
+    return (
+        f"{row.provision}\n{row.rule_id}",
+        row.requirement,
+        row.comply.value,
+        "\n".join([*landlord, *row.evidence]),
+        "\n".join([*commentary, row.commentary]),
+    )
+
+
+def render_form_docx(
+    form: SelfAssessmentForm,
+    plan: ActionPlan | None = None,
+    *,
+    reference: str | Path | None = None,
+) -> bytes:
+    """The form as a .docx file's bytes: one table per Code section. ``reference`` is a
+    Word document whose styles, page setup, headers and footers the form takes."""
+    # first: it says how to install python-docx when it is missing
+    document = _new_document(reference)
     from docx.shared import RGBColor
 
-    document.core_properties.title = _x(f"Self-assessment: {form.landlord}")
+    document.core_properties.title = _x(form.title)
     document.core_properties.subject = _x(form.pack.title)
-    document.add_heading(
-        _x(f"Self-assessment against the Complaint Handling Code: {form.landlord}"), level=0
-    )
+    document.add_heading(_x(form.title), level=0)
+    _add_governance(document, form)
+    document.add_heading("About this form", level=1)
     for line in form_intro(form):
         document.add_paragraph(_x(line))
     if form.monthly:
@@ -173,11 +382,16 @@ def render_form_docx(form: SelfAssessmentForm, plan: ActionPlan | None = None) -
                     f"{rule_id}: {met} of {judged} {measure} within the Code's timescale "
                     f"({100 * met / judged:.1f}%)"
                 ),
-                style="List Bullet",
+                style=_style(document, "List Bullet"),
             )
+    # one set of widths for every section's table, fitted to all their rows
+    widths = fit_widths(
+        [COLUMNS, *(_form_cells(r) for s in form.all_sections for r in s.rows)],
+        _usable_width_cm(document),
+    )
     for section in form.all_sections:
         document.add_heading(_x(section.title), level=1)
-        table = _table(document, COLUMNS, _FORM_WIDTHS_CM)
+        table = _table(document, COLUMNS, widths)
         for row in section.rows:
             cells = table.add_row()
             _fill(
@@ -189,7 +403,17 @@ def render_form_docx(form: SelfAssessmentForm, plan: ActionPlan | None = None) -
                     "\n".join(row.evidence),
                     row.commentary,
                 ),
-                _FORM_WIDTHS_CM,
+                widths,
+            )
+            _labelled(
+                cells.cells[3],
+                [evidence_item_text(e) for e in row.landlord_evidence],
+                "\n".join(row.evidence),
+            )
+            _labelled(
+                cells.cells[4],
+                [row.landlord_commentary] if row.landlord_commentary else [],
+                row.commentary,
             )
             comply_run = cells.cells[2].paragraphs[0].runs[0]
             comply_run.bold = True
@@ -200,9 +424,9 @@ def render_form_docx(form: SelfAssessmentForm, plan: ActionPlan | None = None) -
     return _save(document)
 
 
-def render_plan_docx(plan: ActionPlan) -> bytes:
-    """The action plan alone as a .docx file's bytes."""
-    document = _new_document()
+def render_plan_docx(plan: ActionPlan, *, reference: str | Path | None = None) -> bytes:
+    """The action plan alone as a .docx file's bytes (``reference`` as for the form)."""
+    document = _new_document(reference)
     document.core_properties.title = _x(plan.name or f"Action plan: {plan.landlord}")
     _add_plan(document, plan)
     return _save(document)

@@ -8,17 +8,25 @@ from collections.abc import Sequence
 
 from .action_plan import NO_ACTION, ActionItem, ActionPlan, PlanRow
 from .escaping import markdown_text, spreadsheet_row
-from .self_assessment import COLUMNS, NO_EQUIVALENT, Comply, SelfAssessmentForm
+from .responses import EvidenceItem
+from .self_assessment import COLUMNS, NO_EQUIVALENT, Comply, FormRow, SelfAssessmentForm
 
 __all__ = [
+    "COMPUTED",
+    "GUIDANCE",
+    "LANDLORD",
     "PLAN_COLUMNS",
+    "evidence_item_text",
     "form_intro",
+    "governance_lines",
+    "landlord_lines",
     "other_code_notes",
     "plan_cells",
     "render_form_csv",
     "render_form_markdown",
     "render_plan_csv",
     "render_plan_markdown",
+    "response_lines",
 ]
 
 PLAN_COLUMNS = (
@@ -33,6 +41,27 @@ PLAN_COLUMNS = (
 )
 #: The plan's columns a form row takes when the form and the plan share one CSV file.
 _PLAN_IN_FORM = PLAN_COLUMNS[3:]
+#: The CSV columns holding the landlord's own words (the responses file), after ours.
+LANDLORD_COLUMNS = ("Landlord evidence", "Landlord commentary")
+#: Labels that tell the landlord's words from what the library computed, in every format.
+LANDLORD = "Landlord"
+COMPUTED = "Checked by complaintrules"
+
+#: What the form is for and how it is completed, in our own words (the Ombudsman's form
+#: opens with guidance like this; the Code's own text governs).
+GUIDANCE = (
+    "The complaints officer fills in this form, and the governing body looks at it and signs "
+    "it off at least once a year.",
+    "Once signed off, it is published on the landlord's website as part of the annual "
+    "complaints performance and service improvement report, together with the governing "
+    "body's response to that report.",
+    "Every answer is backed by evidence, with commentary where it helps. Where a requirement "
+    "cannot be met as written (a landlord without a website, for example), the form says how "
+    "its purpose is met another way, such as information put up where residents can see it.",
+    f"Evidence and commentary marked '{LANDLORD}' are the landlord's own words; those marked "
+    f"'{COMPUTED}' were worked out from the policy, the organisation file and the case "
+    "records. The requirements are summarised in our own words; the Code's text governs.",
+)
 
 
 def form_intro(form: SelfAssessmentForm) -> list[str]:
@@ -54,12 +83,61 @@ def form_intro(form: SelfAssessmentForm) -> list[str]:
         + (f", as of {form.as_of}{source}." if form.as_of else "."),
         f"{len(form.rows)} provisions: {counts}.",
         *other_code_notes(form),
-        "The requirements are summarised in our own words; the Code's own text governs. "
         "Rows marked 'Evidence needed' need a person's attestation or facts the files did "
-        "not give. The complaints officer completes the form and the governing body "
-        "approves it.",
+        "not give.",
     ]
     return lines
+
+
+def governance_lines(form: SelfAssessmentForm) -> list[str]:
+    """The governing body's approval, the MRC and the complaints officer, as sentences."""
+    return form.governance.lines()
+
+
+def response_lines(form: SelfAssessmentForm) -> list[str]:
+    """The governing body's response (from the responses file), or that none is recorded."""
+    response = form.governance.response
+    if response is None:
+        return ["No response from the governing body is recorded yet (see --responses)."]
+    by = response.by or "The governing body"
+    on = f" on {response.on}" if response.on else ""
+    return [f"{by}{on}:", *response.text.split("\n")]
+
+
+def evidence_item_text(item: EvidenceItem) -> str:
+    """A landlord's evidence item as plain text: its title, then its link if it has one."""
+    return f"{item.title} ({item.link})" if item.link else item.title
+
+
+def landlord_lines(row: FormRow) -> tuple[list[str], str | None]:
+    """The landlord's evidence items (plain text) and commentary on ``row``."""
+    return [evidence_item_text(e) for e in row.landlord_evidence], row.landlord_commentary
+
+
+def _md_link(item: EvidenceItem) -> str:
+    """A Markdown link; the title's brackets and the address's parentheses escaped."""
+    title = _md(item.title)
+    if item.link is None:
+        return title
+    title = title.replace("[", "\\[").replace("]", "\\]")
+    url = str(item.link).replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+    return f"[{title}]({_md(url)})"
+
+
+def _md_evidence(row: FormRow) -> str:
+    ours = "<br>".join(_md(e) for e in row.evidence)
+    if not row.landlord_evidence:
+        return ours
+    theirs = "<br>".join(_md_link(e) for e in row.landlord_evidence)
+    return f"**{LANDLORD}:** {theirs}" + (f"<br>**{COMPUTED}:** {ours}" if ours else "")
+
+
+def _md_commentary(row: FormRow) -> str:
+    ours = _md(row.commentary)
+    if row.landlord_commentary is None:
+        return ours
+    theirs = _md(row.landlord_commentary)
+    return f"**{LANDLORD}:** {theirs}" + (f"<br>**{COMPUTED}:** {ours}" if ours else "")
 
 
 def other_code_notes(form: SelfAssessmentForm) -> list[str]:
@@ -88,7 +166,14 @@ def _md(text: str) -> str:
 
 def render_form_markdown(form: SelfAssessmentForm, plan: ActionPlan | None = None) -> str:
     """One Markdown table per Code section, then the action plan if given."""
-    out = [f"# Self-assessment against the Complaint Handling Code: {_md(form.landlord)}", ""]
+    out = [f"# {_md(form.title)}", ""]
+    for line in GUIDANCE:
+        out += [_md(line), ""]
+    out += ["## Governance", ""]
+    out += [f"- {_md(line)}" for line in governance_lines(form)]
+    out += ["", "### The governing body's response", ""]
+    out += [_md(line) + "  " for line in response_lines(form)]
+    out += ["", "## About this form", ""]
     for line in form_intro(form):
         out += [_md(line), ""]
     for section in form.all_sections:
@@ -97,10 +182,9 @@ def render_form_markdown(form: SelfAssessmentForm, plan: ActionPlan | None = Non
         out.append("|" + "---|" * len(COLUMNS))
         for row in section.rows:
             comply = f"**{row.comply.value}**" if row.comply is Comply.NO else row.comply.value
-            evidence = "<br>".join(_md(e) for e in row.evidence)
             out.append(
-                f"| {_md(row.provision)} | {_md(row.requirement)} | {comply} | {evidence} | "
-                f"{_md(row.commentary)} |"
+                f"| {_md(row.provision)} | {_md(row.requirement)} | {comply} | "
+                f"{_md_evidence(row)} | {_md_commentary(row)} |"
             )
         out.append("")
     if plan is not None:
@@ -180,7 +264,7 @@ def render_form_csv(form: SelfAssessmentForm, plan: ActionPlan | None = None) ->
 
     With ``plan``, each row also carries its provision's actions, timescales, leads,
     statuses and completion dates, so one file holds the form and the plan."""
-    header: tuple[str, ...] = ("Section", "Rule", *COLUMNS)
+    header: tuple[str, ...] = ("Section", "Rule", *COLUMNS, *LANDLORD_COLUMNS)
     planned: dict[str, tuple[str, ...]] = {}
     if plan is not None:
         header += _PLAN_IN_FORM
@@ -199,6 +283,8 @@ def render_form_csv(form: SelfAssessmentForm, plan: ActionPlan | None = None) ->
                 row.comply.value,
                 "\n".join(row.evidence),
                 row.commentary,
+                "\n".join(landlord_lines(row)[0]),
+                row.landlord_commentary or "",
             )
             if plan is not None:
                 none = ("-",) * len(_PLAN_IN_FORM)

@@ -11,12 +11,28 @@ from collections.abc import Sequence
 from html import escape
 
 from .action_plan import ActionPlan
-from .forms import PLAN_COLUMNS, form_intro, plan_cells
-from .self_assessment import COLUMNS, Comply, MonthlyRate, SelfAssessmentForm
+from .forms import (
+    COMPUTED,
+    GUIDANCE,
+    LANDLORD,
+    PLAN_COLUMNS,
+    form_intro,
+    governance_lines,
+    plan_cells,
+    response_lines,
+)
+from .responses import EvidenceItem
+from .self_assessment import COLUMNS, Comply, FormRow, MonthlyRate, SelfAssessmentForm
 
-__all__ = ["render_form_html", "render_monthly_chart", "render_plan_html"]
+__all__ = [
+    "CSS",
+    "chart_block",
+    "render_form_html",
+    "render_monthly_chart",
+    "render_plan_html",
+]
 
-_CSS = """
+CSS = """
 :root { --ink: #1d2433; --muted: #5b6475; --line: #d5dae3; --head: #16325c;
         --yes: #1b7f3b; --no: #b42318; --needs: #a15c00; --na: #6b7280; }
 * { box-sizing: border-box; }
@@ -51,6 +67,12 @@ col.evidence { width: 22%; } col.comment { width: 34%; }
 td ul { margin: 0; padding-left: 16px; }
 .rule { color: var(--muted); font-size: 11px; display: block; }
 .missing { color: var(--no); font-weight: 600; }
+.who { display: block; font-size: 11px; font-weight: 600; text-transform: uppercase;
+       letter-spacing: .03em; color: var(--muted); margin-top: 4px; }
+.landlord { border-left: 3px solid var(--head); padding-left: 6px; margin-bottom: 6px; }
+.guidance { background: #f6f8fb; border: 1px solid var(--line); border-radius: 6px;
+            padding: 6px 14px; }
+.governance li { margin: 2px 0; }
 figure { margin: 10px 0 18px; }
 figcaption { color: var(--muted); font-size: 12px; }
 .chart text { font: 11px Arial, Helvetica, sans-serif; fill: var(--ink); }
@@ -194,26 +216,56 @@ def _page(title: str, body: str) -> str:
     return (
         "<!DOCTYPE html>\n<html lang='en-GB'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>{body}"
+        f"<title>{_e(title)}</title><style>{CSS}</style></head><body>{body}"
         "<footer>Produced with complaintrules. Requirements are summarised in our own "
         "words; the Housing Ombudsman's Complaint Handling Code governs.</footer>"
         "</body></html>\n"
     )
 
 
-def render_form_html(form: SelfAssessmentForm, plan: ActionPlan | None = None) -> str:
-    intro = form_intro(form)
-    tally = form.tally()
-    title = f"Self-assessment against the Complaint Handling Code: {form.landlord}"
-    body = [f"<header><h1>{_e(title)}</h1>"]
-    body += [f"<p class='meta'>{_e(line)}</p>" for line in intro[:2]]
-    body.append("</header><div class='summary'>")
-    for comply in Comply:
-        body.append(
-            f"<div class='tile {_PILL[comply]}'><b>{tally[comply]}</b>{_e(comply.value)}</div>"
-        )
-    body.append("</div>")
-    body += [f"<p>{_e(line)}</p>" for line in intro[3:]]
+def _link(item: EvidenceItem) -> str:
+    if item.link is None:
+        return _e(item.title)
+    return f"<a href='{_e(item.link)}'>{_e(item.title)}</a>"
+
+
+def _evidence_cell(row: FormRow) -> str:
+    ours = (
+        "<ul>" + "".join(f"<li>{_e(e)}</li>" for e in row.evidence) + "</ul>"
+        if row.evidence
+        else ""
+    )
+    if not row.landlord_evidence:
+        return ours
+    theirs = "<ul>" + "".join(f"<li>{_link(e)}</li>" for e in row.landlord_evidence) + "</ul>"
+    out = f"<div class='landlord'><span class='who'>{_e(LANDLORD)}</span>{theirs}</div>"
+    return out + (f"<span class='who'>{_e(COMPUTED)}</span>{ours}" if ours else "")
+
+
+def _commentary_cell(row: FormRow) -> str:
+    if row.landlord_commentary is None:
+        return _e(row.commentary)
+    out = (
+        f"<div class='landlord'><span class='who'>{_e(LANDLORD)}</span>"
+        f"{_lines(row.landlord_commentary)}</div>"
+    )
+    if row.commentary:
+        out += f"<span class='who'>{_e(COMPUTED)}</span>{_e(row.commentary)}"
+    return out
+
+
+def _governance_html(form: SelfAssessmentForm) -> str:
+    items = "".join(f"<li>{_e(line)}</li>" for line in governance_lines(form))
+    response = "".join(f"<p>{_e(line)}</p>" for line in response_lines(form))
+    return (
+        f"<h2>Governance</h2><ul class='governance'>{items}</ul>"
+        f"<h3>The governing body's response</h3>{response}"
+    )
+
+
+def chart_block(form: SelfAssessmentForm) -> str:
+    """The monthly on-time chart with its caption and figures, as HTML ("" without cases)."""
+    body: list[str] = []
     # A month after the as-of date has not happened yet: its only obligations are ones met
     # early, so a point for it would be a rate of a month that has not run.
     last = form.as_of.strftime("%Y-%m") if form.as_of else None
@@ -236,6 +288,27 @@ def render_form_html(form: SelfAssessmentForm, plan: ActionPlan | None = None) -
             + _monthly_table(monthly)
             + "</div>"
         )
+    return "".join(body)
+
+
+def render_form_html(form: SelfAssessmentForm, plan: ActionPlan | None = None) -> str:
+    intro = form_intro(form)
+    tally = form.tally()
+    title = form.title
+    body = [f"<header><h1>{_e(title)}</h1>"]
+    body += [f"<p class='meta'>{_e(line)}</p>" for line in intro[:2]]
+    body.append("</header><div class='guidance'>")
+    body += [f"<p>{_e(line)}</p>" for line in GUIDANCE]
+    body.append("</div>")
+    body.append(_governance_html(form))
+    body.append("<div class='summary'>")
+    for comply in Comply:
+        body.append(
+            f"<div class='tile {_PILL[comply]}'><b>{tally[comply]}</b>{_e(comply.value)}</div>"
+        )
+    body.append("</div>")
+    body += [f"<p>{_e(line)}</p>" for line in intro[3:]]
+    body.append(chart_block(form))
     for section in form.all_sections:
         body.append(f"<h2>{_e(section.title)}</h2>")
         body.append(
@@ -244,17 +317,12 @@ def render_form_html(form: SelfAssessmentForm, plan: ActionPlan | None = None) -
             "<thead><tr>" + "".join(f"<th>{_e(c)}</th>" for c in COLUMNS) + "</tr></thead><tbody>"
         )
         for row in section.rows:
-            evidence = (
-                "<ul>" + "".join(f"<li>{_e(e)}</li>" for e in row.evidence) + "</ul>"
-                if row.evidence
-                else ""
-            )
             body.append(
                 f"<tr id='{_e(row.rule_id)}'><td><b>{_e(row.provision)}</b>"
                 f"<span class='rule'>{_e(row.rule_id)}</span></td>"
                 f"<td>{_e(row.requirement)}</td>"
                 f"<td><span class='pill {_PILL[row.comply]}'>{_e(row.comply.value)}</span></td>"
-                f"<td>{evidence}</td><td>{_e(row.commentary)}</td></tr>"
+                f"<td>{_evidence_cell(row)}</td><td>{_commentary_cell(row)}</td></tr>"
             )
         body.append("</tbody></table>")
     if plan is not None:

@@ -32,15 +32,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from pathlib import Path
 
 from ..engine.engine import Report
 from ..law.packs import Pack
 from ..law.rules import Finding, Level, Rule, Subject, Verdict
 from ..model.case import Complaint
-from ..model.organisation import Organisation
+from ..model.organisation import Appointment, Organisation
 from ..model.policy import LandlordPolicy
 from .citations import finding_citations
+from .fact_text import describe_facts
+from .responses import EvidenceItem, GoverningBodyResponse, ResponsesFile, check_responses
 from .summary import RuleStatus, roll_up
 
 __all__ = [
@@ -48,6 +50,7 @@ __all__ = [
     "Comply",
     "FormRow",
     "FormSection",
+    "Governance",
     "MonthlyRate",
     "OtherCodeFindings",
     "Practice",
@@ -201,6 +204,10 @@ class FormRow:
     other_code: tuple[OtherCodeFindings, ...] = ()
     #: This provision's own findings (every subject), the ones the row was filled from.
     findings: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
+    #: The landlord's own evidence and commentary (the responses file), shown apart from
+    #: what the library computed.
+    landlord_evidence: tuple[EvidenceItem, ...] = ()
+    landlord_commentary: str | None = None
 
     @property
     def case_refs(self) -> set[str]:
@@ -213,6 +220,92 @@ class FormRow:
     @property
     def needs_person(self) -> bool:
         return self.comply is Comply.NEEDS_EVIDENCE
+
+
+@dataclass(frozen=True, slots=True)
+class Governance:
+    """Who answers for the form: the governing body's approval and response, the Member
+    Responsible for Complaints and the complaints officer."""
+
+    member_responsible: str | None = None
+    complaints_officer: str | None = None
+    #: The latest self-assessment on record by the form's date (organisation file).
+    completed_on: date | None = None
+    approved_on: date | None = None
+    approved_by: str | None = None
+    response: GoverningBodyResponse | None = None
+
+    def lines(self) -> list[str]:
+        """The governance facts as sentences, each saying what is not recorded yet."""
+        out = [
+            "Member Responsible for Complaints: "
+            + (self.member_responsible or "not recorded in the organisation file")
+            + ".",
+            "Complaints officer: "
+            + (self.complaints_officer or "not recorded in the organisation file")
+            + ".",
+        ]
+        if self.completed_on is None:
+            out.append(
+                "Governing body approval: no self-assessment recorded in the organisation file."
+            )
+        elif self.approved_on is None:
+            out.append(
+                f"Governing body approval: the self-assessment completed on {self.completed_on} "
+                "is not yet recorded as approved."
+            )
+        else:
+            body = self.approved_by or "the governing body"
+            out.append(
+                f"Governing body approval: the self-assessment completed on {self.completed_on} "
+                f"was approved by {body} on {self.approved_on}."
+            )
+        return out
+
+
+def _person(appointment: Appointment | None) -> str | None:
+    if appointment is None:
+        return None
+    return f"{appointment.name} ({appointment.role})" if appointment.role else appointment.name
+
+
+def _governance(
+    organisation: Organisation | None, as_of: date | None, responses: ResponsesFile | None
+) -> Governance:
+    response = responses.governing_body_response if responses else None
+    if organisation is None:
+        return Governance(response=response)
+    done = [s for s in organisation.self_assessments if as_of is None or s.completed_on <= as_of]
+    latest = max(done, key=lambda s: s.completed_on) if done else None
+    return Governance(
+        member_responsible=_person(organisation.member_responsible_for_complaints),
+        complaints_officer=_person(organisation.complaints_officer),
+        completed_on=latest.completed_on if latest else None,
+        approved_on=latest.approved_by_governing_body_on if latest else None,
+        approved_by=latest.approved_by if latest else None,
+        response=response,
+    )
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def long_date(day: date) -> str:
+    """A date as landlords write it on the form: "31 March 2025"."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +333,14 @@ class SelfAssessmentForm:
     no_equivalent: tuple[FormRow, ...] = ()
     #: Where :attr:`as_of` came from ("given", or "today (Europe/London)" when defaulted).
     as_of_source: str | None = None
+    governance: Governance = field(default_factory=Governance)
+
+    @property
+    def title(self) -> str:
+        """The form's title, with its date, as landlords publish it."""
+        day = self.as_of or self.generated_on
+        when = f" ({long_date(day)})" if day else ""
+        return f"Self-assessment against the Complaint Handling Code: {self.landlord}{when}"
 
     @property
     def rows(self) -> list[FormRow]:
@@ -306,25 +407,6 @@ def _practice(findings: Sequence[Finding]) -> Practice | None:
     )
 
 
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list | tuple):
-        return ", ".join(_value(v) for v in value) or "(none)"
-    if value is None:
-        return "(not stated)"
-    text = str(value)
-    return text if len(text) <= 90 else text[:87].rstrip() + "..."
-
-
-def _facts(facts: Mapping[str, Any]) -> str:
-    parts = []
-    for key, value in facts.items():
-        name = str(key).removeprefix("policy.")
-        parts.append(f"{name} = {_value(value)}")
-    return "; ".join(parts)
-
-
 def _sentence(text: str) -> str:
     text = text.strip()
     if not text:
@@ -365,12 +447,12 @@ def _evidence(
         if words:  # the policy's own words, as landlords cite it, not field names
             out += words
             continue
-        facts = _facts(f.evidence.facts)
-        out.append(f"Policy: {_policy_label(policy)}" + (f": {facts}" if facts else ""))
+        facts = describe_facts(f.evidence.facts)
+        out.append(_sentence(f"Policy: {_policy_label(policy)}" + (f": {facts}" if facts else "")))
     for f in by_subject.get(Subject.ORGANISATION, []):
         if organisation is not None:
-            facts = _facts(f.evidence.facts)
-            out.append("Organisation file" + (f": {facts}" if facts else ""))
+            facts = describe_facts(f.evidence.facts)
+            out.append(_sentence("Organisation file" + (f": {facts}" if facts else "")))
     for f in by_subject.get(Subject.ATTESTATION, []):
         cited = f.evidence.facts.get("attestation.evidence")
         if cited:
@@ -569,12 +651,21 @@ def build_self_assessment(
     cases: Sequence[Complaint] | None = None,
     generated_on: date | None = None,
     citations: Mapping[str, str] | None = None,
+    responses: ResponsesFile | None = None,
+    responses_path: str | Path | None = None,
 ) -> SelfAssessmentForm:
     """The self-assessment form for ``pack``'s provisions, filled from ``report``.
 
     Findings judged under another pack (cases received while another Code was in force)
     are shown on the rows of their equivalent provisions, or under :data:`NO_EQUIVALENT`.
+    ``responses`` (the landlord's own evidence and commentary) go on their provisions' rows;
+    one for a provision not on the form is an :class:`InputError` naming ``responses_path``.
     """
+    if responses is not None:
+        check_responses(
+            responses, pack=pack.name, provisions={r.provision for r in rules}, path=responses_path
+        )
+    said = responses.provisions if responses is not None else {}
     statuses = roll_up(report, rules)
     placed, unplaced, other_cases = _other_code_findings(report, pack, rules)
     period = None
@@ -609,6 +700,10 @@ def build_self_assessment(
             practice=practice,
             other_code=tuple(others),
             findings=status.findings,
+            landlord_evidence=tuple(said[rule.provision].evidence)
+            if rule.provision in said
+            else (),
+            landlord_commentary=said[rule.provision].commentary if rule.provision in said else None,
         )
         sections.setdefault(rule.section, []).append(row)
     landlord = (organisation.name if organisation else None) or (
@@ -630,4 +725,5 @@ def build_self_assessment(
             (name, titles.get(name, name), len(refs)) for name, refs in sorted(other_cases.items())
         ),
         no_equivalent=tuple(_no_equivalent_row(o, cases is not None) for o in unplaced),
+        governance=_governance(organisation, report.as_of, responses),
     )

@@ -1,0 +1,113 @@
+"""Word output as landlords publish it (issue 15, item 3): column widths fitted to what the
+columns hold, a header row repeated on every page, rows kept whole, numbered landscape
+pages, and a landlord's reference document for its house style."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from complaintrules.cli.main import EXIT_OK, EXIT_USAGE, main
+from complaintrules.reports.docx import fit_widths
+
+docx = pytest.importorskip("docx")
+
+ROOT = Path(__file__).resolve().parents[2]
+LANDLORD = ROOT / "examples" / "landlord"
+INPUTS = [
+    str(LANDLORD / "policy.yaml"),
+    "--organisation",
+    str(LANDLORD / "organisation.yaml"),
+    "--cases",
+    str(LANDLORD / "cases.yaml"),
+    "--as-of",
+    "2025-03-31",
+    "--actions",
+    str(LANDLORD / "actions.yaml"),
+]
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _write(tmp_path: Path, *extra: str, command: str = "self-assess") -> object:
+    out = tmp_path / "form.docx"
+    assert main([command, *INPUTS, *extra, "--output", str(out)]) == EXIT_OK
+    return docx.Document(str(out))
+
+
+def test_fit_widths_gives_room_by_content_within_the_page() -> None:
+    rows = [
+        ("Ref", "Comply", "Commentary"),
+        ("6.3", "Yes", "a long explanation " * 30),
+        ("6.14", "Evidence needed", "short"),
+    ]
+    widths = fit_widths(rows, 26.7)
+    assert sum(widths) == pytest.approx(26.7)
+    ref, comply, commentary = widths
+    assert commentary > 4 * comply
+    # no narrower than its longest word, no wider than its longest line
+    assert comply >= len("Evidence") * 0.19
+    assert ref <= len("6.14") * 0.19 + 0.5 or ref <= comply
+
+
+def test_word_tables_are_fitted_repeat_their_header_and_keep_rows_whole(tmp_path: Path) -> None:
+    document = _write(tmp_path)
+    section = document.sections[0]
+    assert section.page_width > section.page_height  # landscape
+    form_table = document.tables[0]
+    widths = [c.width.cm for c in form_table.columns]
+    assert len(set(round(w, 2) for w in widths)) == len(widths)
+    comply, commentary = widths[2], widths[4]
+    assert comply < 2.0 < commentary  # "Yes"/"No" need little; the commentary gets the room
+    usable = docx.shared.Emu(section.page_width - section.left_margin - section.right_margin).cm
+    for table in document.tables:
+        assert sum(c.width.cm for c in table.columns) == pytest.approx(usable, abs=0.05)
+        rows = table._tbl.findall(f"{W}tr")
+        assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None
+        for row in rows:
+            assert row.find(f"{W}trPr/{W}cantSplit") is not None
+
+
+def test_word_pages_are_numbered(tmp_path: Path) -> None:
+    footer = _write(tmp_path).sections[0].footer
+    xml = footer._element.xml
+    assert "PAGE" in xml and "NUMPAGES" in xml
+
+
+def test_reference_document_gives_the_house_style(tmp_path: Path) -> None:
+    reference = docx.Document()
+    reference.sections[0].header.paragraphs[0].text = "EXAMPLE HOMES LOGO"
+    reference.add_paragraph("Draft text that the form replaces")
+    reference.styles["Normal"].font.name = "Georgia"
+    path = tmp_path / "house.docx"
+    reference.save(str(path))
+    for command in ("self-assess", "action-plan"):
+        document = _write(tmp_path, "--reference-doc", str(path), command=command)
+        section = document.sections[0]
+        assert section.header.paragraphs[0].text == "EXAMPLE HOMES LOGO"
+        assert document.styles["Normal"].font.name == "Georgia"
+        assert section.page_width > section.page_height
+        text = "\n".join(p.text for p in document.paragraphs)
+        assert "Draft text that the form replaces" not in text
+        assert document.tables
+
+
+def test_a_bad_reference_document_exits_2_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "house.docx"
+    bad.write_text("not a Word file", encoding="utf-8")
+    out = tmp_path / "form.docx"
+    code = main(["self-assess", *INPUTS, "--reference-doc", str(bad), "--output", str(out)])
+    assert code == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert str(bad) in err and "not a Word document" in err
+    assert not out.exists()
+
+
+def test_reference_document_is_for_word_output_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["self-assess", *INPUTS, "--reference-doc", "x.docx", "--format", "html"])
+    assert code == EXIT_USAGE
+    assert "--reference-doc is for Word output" in capsys.readouterr().err
