@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from ..engine.engine import Report
 from ..law.packs import Pack
