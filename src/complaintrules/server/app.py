@@ -351,7 +351,9 @@ def create_app(spec: EngineSpec | None = None, settings: ServerSettings | None =
         try:
             return engine.pack(name)
         except NoPackError as exc:
-            raise _RefusedError(422, "unknown pack", [Problem(field=where, message=str(exc))]) from None
+            raise _RefusedError(
+                422, "unknown pack", [Problem(field=where, message=str(exc))]
+            ) from None
 
     def findings_of(report: Report) -> list[FindingOut]:
         out = []
