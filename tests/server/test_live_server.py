@@ -65,7 +65,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     port = free_port()
     env = dict(os.environ, COMPLAINTRULES_API_TOKEN=TOKEN)
     command = [sys.executable, "-m", "complaintrules", "serve", "--port", str(port)]
-    process = start(command + ["--decision-log", str(log), "--max-body-bytes", "200000"], port, env)
+    command += ["--decision-log", str(log), "--max-body-bytes", "200000"]
+    process = start(command, port, env)
     yield f"http://127.0.0.1:{port}", log
     output = stop(process)
     assert TOKEN not in output  # the server's own output never shows the token
