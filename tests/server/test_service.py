@@ -382,3 +382,21 @@ def test_serve_openapi_writes_the_documents(
     assert "go with --openapi" in capsys.readouterr().err
     missing = tmp_path / "no-folder" / "x.json"
     assert main(["serve", "--openapi", "-o", str(missing)]) == 2
+
+
+def test_the_server_uses_only_the_public_api() -> None:
+    """The service is a client of the library like a CRM's own code: it imports the
+    top-level ``complaintrules`` and its own modules, nothing internal."""
+    import ast
+
+    folder = ROOT / "src" / "complaintrules" / "server"
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                internal = node.level > 1 or (
+                    node.level == 0 and (node.module or "").startswith("complaintrules.")
+                )
+                assert not internal, f"{path.name}:{node.lineno} imports {node.module}"
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    assert not alias.name.startswith("complaintrules."), path.name

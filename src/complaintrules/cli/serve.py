@@ -10,11 +10,13 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..bulk.batch import EngineSpec
 from ..model.conventions import Conventions, LateAcknowledgement, NonWorkingDayReceipt
 from ..reports.output import check_destinations, write_atomic
+
+if TYPE_CHECKING:
+    from ..bulk.batch import EngineSpec
 
 __all__ = ["add_serve_command", "run_serve"]
 
@@ -89,6 +91,8 @@ def add_serve_command(
 
 
 def _spec(args: argparse.Namespace) -> EngineSpec:
+    from ..bulk.batch import EngineSpec  # pyarrow, loaded only when serving
+
     conventions = Conventions(
         late_acknowledgement=LateAcknowledgement(args.late_acknowledgement),
         non_working_day_receipt=NonWorkingDayReceipt(args.non_working_day_receipt),
