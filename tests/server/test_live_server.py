@@ -155,3 +155,20 @@ def test_a_rule_overrunning_its_budget_is_an_error_finding_on_the_live_server() 
     assert response.status_code == 200, response.text
     (finding,) = [f for f in response.json()["findings"] if f["rule_id"] == "SLOW-1"]
     assert finding["verdict"] == "error" and "0.5" in finding["message"], finding
+
+
+def test_a_port_in_use_is_exit_2_without_a_traceback() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "complaintrules", "serve", "--port", str(port)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 2, done.stderr
+    assert f"could not serve on 127.0.0.1:{port}" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -146,5 +146,14 @@ def run_serve(args: argparse.Namespace) -> int:
     print(
         f"complaintrules serve: {auth}; decision log: {args.decision_log or 'off'}", file=sys.stderr
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    except SystemExit as exc:  # uvicorn exits 1 when it cannot listen (a port in use)
+        if exc.code not in (None, 0):
+            print(
+                f"complaintrules serve: could not serve on {args.host}:{args.port} "
+                "(see the message above)",
+                file=sys.stderr,
+            )
+            return 2
     return 0

@@ -237,21 +237,26 @@ def create_app(spec: EngineSpec | None = None, settings: ServerSettings | None =
     )
 
     def too_large(scope: Scope, size: str) -> JSONResponse:
+        """413 for a body of ``size`` bytes; 400 for a Content-Length that is no number."""
         decision = scope.setdefault("state", {}).get("decision_id") or uuid.uuid4().hex
-        problem = Problem(
-            field="(body)", message=f"{size} bytes; the limit is {settings.max_body_bytes}"
-        )
+        if size:
+            status, error = 413, "request body too large"
+            limit = settings.max_body_bytes
+            problem = Problem(field="(body)", message=f"{size} bytes; the limit is {limit}")
+        else:
+            status, error = 400, "bad request"
+            problem = Problem(field="Content-Length", message="expected a number of bytes")
         log.write(
             {
                 "decision_id": decision,
                 "operation": scope.get("path"),
-                "status": 413,
-                "error": "request body too large",
+                "status": status,
+                "error": error,
             }
         )
         scope["state"]["logged"] = True
-        body = ErrorOut(meta=meta(decision), error="request body too large", problems=[problem])
-        return JSONResponse(body.model_dump(mode="json"), status_code=413)
+        body = ErrorOut(meta=meta(decision), error=error, problems=[problem])
+        return JSONResponse(body.model_dump(mode="json"), status_code=status)
 
     # the limit is inside the middleware that gives every response its decision id
     app.add_middleware(_Limited, limit=settings.max_body_bytes, refuse=too_large)
@@ -761,7 +766,10 @@ class _Limited:
             await self.app(scope, receive, send)
             return
         length = dict(scope.get("headers", [])).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.limit):
+        if length is not None and not length.isdigit():
+            await self.refuse(scope, "")(scope, _disconnected, send)
+            return
+        if length is not None and int(length) > self.limit:
             await self._refuse(scope, send, length.decode("latin-1"))
             return
         chunks: list[bytes] = []
@@ -791,10 +799,11 @@ class _Limited:
         await self.app(scope, replay, send)
 
     async def _refuse(self, scope: Scope, send: Send, size: str) -> None:
-        async def drained() -> Message:
-            return {"type": "http.disconnect"}
+        await self.refuse(scope, size)(scope, _disconnected, send)
 
-        await self.refuse(scope, size)(scope, drained, send)
+
+async def _disconnected() -> Message:
+    return {"type": "http.disconnect"}
 
 
 def token_from_env(name: str = TOKEN_ENV) -> str | None:
