@@ -48,6 +48,7 @@ from .read_policy import (
     print_disagreements,
     run_read_policy,
 )
+from .serve import add_serve_command, run_serve
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -145,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_submission_command(sub, _date, _add_convention_options)
     add_cases_command(sub, _date, _add_convention_options)
     add_read_policy_command(sub)
+    add_serve_command(sub, _add_convention_options)
     return parser
 
 
@@ -326,6 +328,7 @@ COMMANDS = {
     "monitor": lambda args: run_monitor(args, command_engine(args)),
     "cases": lambda args: run_cases(args, command_engine(args)),
     "read-policy": run_read_policy,
+    "serve": run_serve,
     **FORM_COMMANDS,
 }
 
