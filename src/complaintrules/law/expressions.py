@@ -423,6 +423,17 @@ class Expr:
         """The smallest of this list's values, as :meth:`max`."""
         return _Bound("min", self)
 
+    # -- lists filtered and reduced to their distinct values (helper dates2) --
+    def filter(self, predicate: Expr) -> Expr:
+        """The items of this list for which ``predicate`` (over :func:`item`, and it may
+        read the case) holds, in order; missing where the list is."""
+        return _Filter(self, predicate)
+
+    def distinct(self) -> Expr:
+        """This list's distinct values (dates, numbers, text), missing ones left out, in
+        ascending order; missing where the list is."""
+        return _Distinct(self)
+
     def months_after(self, months: Any) -> Expr:
         """The date ``months`` calendar months after this one (the month's last day where
         it is shorter), as :func:`dateutil.relativedelta.relativedelta` counts them."""
@@ -1500,6 +1511,89 @@ def stages() -> Expr:
     """The case's stages, in order, as a list: read each one's facts with :func:`item`
     (``item("number")``, ``item("response.outcome")``) in ``any``, ``each`` ..."""
     return _Stages()
+
+
+# -- lists filtered and reduced to their distinct values ----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Filter(Expr):
+    items: Expr
+    predicate: Expr
+
+    def _build(self, c: _Compiler) -> Fn:
+        items, predicate = c(self.items), c(self.predicate)
+
+        def kept(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            found = items(case, params, item)
+            if found is None:
+                return None
+            return [x for x in found if predicate(case, params, x) is True]
+
+        return kept
+
+    def _arrow(self, env: _Columns) -> Any:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        lists = _array(self.items._arrow(env), env.size)
+        inner, parents = env.items(lists)
+        held = _array(self.predicate._arrow(inner), inner.size)
+        mask = np.asarray(pc.fill_null(held, False).to_numpy(zero_copy_only=False), bool)
+        values = pc.list_flatten(lists).filter(pa.array(mask))
+        counts = np.bincount(parents[mask], minlength=env.size)
+        offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))
+        built = pa.ListArray.from_arrays(offsets, values)
+        if not lists.null_count:
+            return built
+        return pc.if_else(pc.is_null(lists), pa.nulls(env.size, built.type), built)
+
+    def _params(self) -> Iterator[str]:
+        yield from self.items._params()
+        yield from self.predicate._params()
+
+
+@dataclass(frozen=True, slots=True)
+class _Distinct(Expr):
+    items: Expr
+
+    def _build(self, c: _Compiler) -> Fn:
+        items = c(self.items)
+
+        def distinct(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            found = items(case, params, item)
+            if found is None:
+                return None
+            return sorted({x for x in found if x is not None})
+
+        return distinct
+
+    def _arrow(self, env: _Columns) -> Any:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        lists = _array(self.items._arrow(env), env.size)
+        flat = pc.list_flatten(lists)
+        rows = pc.list_parent_indices(lists)
+        pairs = (
+            pa.table({"row": rows, "value": flat})
+            .filter(pc.is_valid(flat))
+            .group_by(["row", "value"])
+            .aggregate([])
+            .sort_by([("row", "ascending"), ("value", "ascending")])
+        )
+        counts = np.bincount(pairs.column("row").to_numpy().astype(np.int64), minlength=env.size)
+        offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))
+        values = pairs.column("value").combine_chunks().cast(flat.type)
+        built = pa.ListArray.from_arrays(offsets, values)
+        if not lists.null_count:
+            return built
+        return pc.if_else(pc.is_null(lists), pa.nulls(env.size, built.type), built)
+
+    def _params(self) -> Iterator[str]:
+        yield from self.items._params()
 
 
 # -- working days, over the engine's calendar and conventions ---------------------------------
