@@ -213,63 +213,88 @@ def _exclusions_listed(policy: LandlordPolicy, ctx: Context) -> Outcome:
     )
 
 
-def _grounds_evidenced(case: Complaint, ctx: Context) -> Outcome:
-    refusals = _stage1_refusals(case)
-    judged = [
-        (i, r) for i, r in refusals if r.ground.value in ("legal_proceedings", "already_considered")
-    ]
-    if not judged:
-        grounds = ", ".join(sorted({r.ground.value for _, r in refusals}))
-        return not_applicable(
-            f"refused on {grounds}: the time limit is judged under 2.3 and other grounds under 2.1"
-        )
-    facts: dict[str, Any] = {}
-    problems: list[str] = []
-    unknown: list[str] = []
-    for i, r in judged:
-        label = f"refusals[{i}]"
-        if r.ground.value == "legal_proceedings":
-            filed = r.claim_filed_on
-            facts[f"{label}.claim_filed_on"] = filed.isoformat() if filed else None
-            facts[f"{label}.on"] = r.on.isoformat()
-            if filed is None:
-                unknown.append(
-                    f"{label} (legal proceedings): set claim_filed_on, the date the claim was "
-                    "filed at court"
-                )
-            elif filed > r.on:
-                problems.append(
-                    f"{label} refused on legal proceedings on {r.on.isoformat()}, but the "
-                    f"claim was filed at court only on {filed.isoformat()}; proceedings had "
-                    "not started when the complaint was refused"
-                )
-        else:
-            ref = r.previous_reference
-            facts[f"{label}.previous_reference"] = ref
-            if not ref:
-                unknown.append(
-                    f"{label} (already considered): set previous_reference, the complaint "
-                    "that considered the matter"
-                )
-            elif ref.casefold() == case.reference.casefold():
-                problems.append(
-                    f"{label} says the matter was already considered under {ref}, which is "
-                    "this complaint itself"
-                )
-    if problems:
-        return failed("; ".join(problems), facts=facts)
-    if unknown:
-        return needs_evidence("; ".join(unknown), facts=facts)
-    return passed(
-        "each refusal on legal proceedings or an earlier complaint is backed by the record: "
-        + "; ".join(
-            f"claim filed {r.claim_filed_on}"
-            if r.ground.value == "legal_proceedings"
-            else f"considered under {r.previous_reference}"
-            for _, r in judged
-        ),
-        facts=facts,
+_LEGAL = _AT_STAGE1 & item("ground").eq("legal_proceedings")
+_EARLIER = _AT_STAGE1 & item("ground").eq("already_considered")
+_FILED, _ON, _PREVIOUS = item("claim_filed_on"), item("on"), item("previous_reference")
+_FILED_LATE = _LEGAL & _FILED.gt(_ON)
+_NOT_FILED = _LEGAL & _FILED.is_null()
+# the earlier complaint named is this one (the case's own reference, read beside the item)
+_ITSELF = (
+    _EARLIER & _PREVIOUS.present() & _PREVIOUS.casefold().eq(case_field("reference").casefold())
+)
+_NOT_NAMED = _EARLIER & ~_PREVIOUS.present()
+_ENTRY = {"on": _ON.iso(), "filed": _FILED.iso(), "ref": _PREVIOUS}
+_grounds_evidenced = (
+    when(
+        ~_REFUSALS.any(_LEGAL | _EARLIER),
+        Verdict.NOT_APPLICABLE,
+        "refused on {grounds}: the time limit is judged under 2.3 and other grounds under 2.1",
+        evidence=False,
     )
+    .when(
+        _REFUSALS.any(_FILED_LATE | _ITSELF),
+        Verdict.FAIL,
+        "{problems}",
+    )
+    .when(_REFUSALS.any(_NOT_FILED | _NOT_NAMED), Verdict.NEEDS_EVIDENCE, "{unknown}")
+    .otherwise(
+        Verdict.PASS,
+        "each refusal on legal proceedings or an earlier complaint is backed by the record: "
+        "{backed}",
+        values={
+            "grounds": _REFUSALS.filter(_AT_STAGE1)
+            .map(item("ground"))
+            .distinct()
+            .each("{ground}", ground=item()),
+            "problems": _REFUSALS.each_of(
+                (
+                    _FILED_LATE,
+                    "refusals[{index}] refused on legal proceedings on {on}, but the claim "
+                    "was filed at court only on {filed}; proceedings had not started when "
+                    "the complaint was refused",
+                ),
+                (
+                    _ITSELF,
+                    "refusals[{index}] says the matter was already considered under {ref}, "
+                    "which is this complaint itself",
+                ),
+                **_ENTRY,
+            ),
+            "unknown": _REFUSALS.each_of(
+                (
+                    _NOT_FILED,
+                    "refusals[{index}] (legal proceedings): set claim_filed_on, the date the "
+                    "claim was filed at court",
+                ),
+                (
+                    _NOT_NAMED,
+                    "refusals[{index}] (already considered): set previous_reference, the "
+                    "complaint that considered the matter",
+                ),
+                **_ENTRY,
+            ),
+            "backed": _REFUSALS.each_of(
+                (_LEGAL, "claim filed {filed}"),
+                (_EARLIER, "considered under {ref}"),
+                **_ENTRY,
+            ),
+        },
+        each_facts=[
+            each_fact(
+                _REFUSALS,
+                "refusals[{index}].{name}",
+                {"claim_filed_on": _FILED.iso(), "on": _ON.iso()},
+                where=_LEGAL,
+            ),
+            each_fact(
+                _REFUSALS,
+                "refusals[{index}].{name}",
+                {"previous_reference": _PREVIOUS},
+                where=_EARLIER,
+            ),
+        ],
+    )
+)
 
 
 # 2.2: the policy lists, fairly, when a matter is not accepted or escalated (matters over
