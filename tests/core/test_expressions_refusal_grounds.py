@@ -6,6 +6,7 @@ message naming the distinct grounds in order.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -177,4 +178,99 @@ def test_grounds_evidenced_is_an_expression_judged_alike_over_a_table() -> None:
         "refusals[0].previous_reference",
         "refusals[1].claim_filed_on",
         "refusals[1].on",
+    }
+
+
+def test_greatest_leaves_missing_values_out_in_both_backends() -> None:
+    first = _REFUSALS.map(item("on")).min()
+    later = case_field("received_on").greatest(first)
+    may3, may1 = date(2024, 5, 3), date(2024, 5, 1)
+    assert _both(later) == [(may3, may3), (may1, may1), (may3, may3)]
+    assert _both(first.greatest(case_field("closed_on"))) == [
+        (date(2024, 5, 3), date(2024, 5, 3)),
+        (None, None),
+        (date(2024, 5, 3), date(2024, 5, 3)),
+    ]
+
+
+def test_a_branch_reports_only_the_facts_it_names_and_unknown_names_are_refused() -> None:
+    check = when(
+        case_field("closed_on").is_null(), Verdict.FAIL, "open", facts=("b",), computed=()
+    ).otherwise(
+        Verdict.PASS,
+        "closed",
+        facts={"a": lit(1), "b": case_field("reference")},
+        computed={"c": lit(2)},
+        reported=("c",),
+    )
+    case = _case("N-1")
+    ctx = Context(PACK, ENGINE.calendar, ENGINE.conventions, case.received_on, None)
+    got = check(case, ctx)
+    assert (got.facts, got.computed) == ({"b": "N-1"}, {})
+    closed = case.model_copy(update={"closed_on": date(2024, 6, 1)})
+    got = check(closed, ctx)
+    assert (got.facts, got.computed) == ({}, {"c": 2})
+    with pytest.raises(ValueError, match="'x'"):
+        when(lit(True), Verdict.PASS, "x", facts=("x",)).otherwise(Verdict.PASS, "y")
+    with pytest.raises(ValueError, match="'x'"):
+        when(lit(True), Verdict.PASS, "x").otherwise(Verdict.PASS, "y", reported=("x",))
+
+
+def _late(ref: str, issue: str | None, aware: str | None, *considered: bool | None) -> Complaint:
+    return Complaint.model_validate(
+        {
+            "reference": ref,
+            "received_on": "2024-05-01",
+            "issue_occurred_on": issue,
+            "became_aware_on": aware,
+            "stages": [{"number": 1}],
+            "refusals": [
+                {"on": "2024-05-03", "ground": "out_of_time", "discretion_considered": c}
+                for c in considered
+            ],
+        }
+    )
+
+
+IN_TIME = [
+    _case("T-1", _refusal("other", 2)),  # accepted at stage 1
+    _case("T-2", _refusal("other")),  # not refused as out of time
+    _late("T-3", "2023-04-30", None, True),  # awareness may reopen the window
+    _late("T-4", "2023-04-30", None, False, True),  # discretion refused: not asked
+    _late("T-5", None, None, True),
+    _late("T-6", "2023-04-30", "2023-05-01", True),  # aware later: the last day in time
+    _late("T-7", "2023-05-01", "2023-04-01", True),  # the issue is the later date
+    _late("T-8", "2023-04-30", "2023-04-30", True, None),
+    _late("T-9", "2023-04-30", "2023-04-01", True),
+]
+
+
+def test_in_time_accepted_is_an_expression_judged_alike_over_a_table() -> None:
+    rule = next(r for r in ENGINE.registry.rules_for(PACK) if r.id == "CHC24-2.3")
+    assert expression_of(rule.case) is not None
+    batch = judge_table(rule, case_table(IN_TIME), engine=ENGINE, pack=PACK, explain="all")
+    singles = [ENGINE.case_findings(c, pack=PACK, rules=[rule.id])[0] for c in IN_TIME]
+    assert [batch.findings[i] for i in range(len(IN_TIME))] == singles
+    assert [f.verdict for f in singles] == [
+        Verdict.PASS,
+        Verdict.NOT_APPLICABLE,
+        Verdict.NEEDS_EVIDENCE,
+        Verdict.FAIL,
+        Verdict.NEEDS_EVIDENCE,
+        Verdict.FAIL,
+        Verdict.FAIL,
+        Verdict.NEEDS_EVIDENCE,
+        Verdict.PASS,
+    ]
+    found = [f.to_dict()["evidence"] for f in singles]
+    assert found[0]["facts"] == {"refusals": []}
+    assert set(found[2]["computed"]) == {"time_limit_months", "last_day_in_time_from_issue"}
+    assert found[3]["facts"]["refusals.discretion_considered"] == [False, True]
+    assert "refusals.discretion_considered" not in found[5]["facts"]
+    assert found[5]["computed"]["window_from"] == "2023-05-01"
+    assert found[6]["computed"]["window_from"] == "2023-05-01"
+    assert found[8]["computed"] == {
+        "time_limit_months": 12,
+        "window_from": "2023-04-30",
+        "last_day_in_time": "2024-04-30",
     }

@@ -434,6 +434,11 @@ class Expr:
         ascending order; missing where the list is."""
         return _Distinct(self)
 
+    def greatest(self, *others: Any) -> Expr:
+        """The largest of this value and ``others`` (dates, numbers, text), missing ones
+        left out; missing where all are."""
+        return _Greatest((self, *(_lift(o) for o in others)))
+
     def months_after(self, months: Any) -> Expr:
         """The date ``months`` calendar months after this one (the month's last day where
         it is shorter), as :func:`dateutil.relativedelta.relativedelta` counts them."""
@@ -1596,6 +1601,30 @@ class _Distinct(Expr):
         yield from self.items._params()
 
 
+@dataclass(frozen=True, slots=True)
+class _Greatest(Expr):
+    values: tuple[Expr, ...]
+
+    def _build(self, c: _Compiler) -> Fn:
+        values = [c(v) for v in self.values]
+
+        def greatest(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            found = [x for f in values if (x := f(case, params, item)) is not None]
+            return max(found) if found else None
+
+        return greatest
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow.compute as pc
+
+        arrays = [_array(v._arrow(env), env.size) for v in self.values]
+        return pc.max_element_wise(*arrays, skip_nulls=True)
+
+    def _params(self) -> Iterator[str]:
+        for v in self.values:
+            yield from v._params()
+
+
 # -- working days, over the engine's calendar and conventions ---------------------------------
 #
 # A check that counts working days reads the evaluation's WorkingCalendar and Conventions:
@@ -2248,8 +2277,9 @@ class _Branch:
     verdict: Verdict
     message: str
     evidence: bool
-    computed: bool = True
-    facts: bool = True
+    # True: all; False: none; names: only those, in that order
+    computed: bool | tuple[str, ...] = True
+    facts: bool | tuple[str, ...] = True
     parameters: bool = True
 
 
@@ -2266,17 +2296,25 @@ class Verdicts:
         message: str,
         *,
         evidence: bool = True,
-        computed: bool = True,
-        facts: bool = True,
+        computed: bool | Sequence[str] = True,
+        facts: bool | Sequence[str] = True,
         parameters: bool = True,
     ) -> Verdicts:
         """Another branch, tried after those before it; ``computed=False`` reports the
         facts but not the computed values (which may not be known on this branch);
         ``facts=False`` reports only the per-item facts (``each_facts``), not the others
         (which belong to the other branches); ``parameters=False`` names none of the
-        expression's parameters in the evidence (the branch is decided without them)."""
+        expression's parameters in the evidence (the branch is decided without them).
+        ``facts`` and ``computed`` may instead name the facts and computed values this
+        branch reports, in order (the others belong to other branches)."""
         branch = _Branch(
-            condition, Verdict(verdict), message, evidence, computed, facts, parameters
+            condition,
+            Verdict(verdict),
+            message,
+            evidence,
+            computed if isinstance(computed, bool) else tuple(computed),
+            facts if isinstance(facts, bool) else tuple(facts),
+            parameters,
         )
         return Verdicts((*self.branches, branch))
 
@@ -2306,6 +2344,7 @@ class Verdicts:
         each_facts: Sequence[EachFact | FieldFacts] = (),
         computed: Mapping[str, Expr] | None = None,
         tag: tuple[Any, ...] = (),
+        reported: Sequence[str] | None = None,
     ) -> CaseExpression:
         """The verdict when no branch holds, which completes the table.
 
@@ -2314,9 +2353,24 @@ class Verdicts:
         evidence records, on every branch given ``evidence=True`` (the default). ``tag``
         labels the check for tools that look for a kind of check without a rule id (the
         monitor finds the different-handlers checks by theirs); it plays no part in judging.
+        ``reported`` names the facts and computed values this branch reports, in order,
+        where the others belong to other branches (see :meth:`when`); all without it.
         """
+        last = _Branch(None, Verdict(verdict), message, evidence)
+        if reported is not None:
+            last = _Branch(
+                None,
+                Verdict(verdict),
+                message,
+                evidence,
+                tuple(n for n in reported if n in (computed or {})),
+                tuple(n for n in reported if n in (facts or {})),
+            )
+            unknown = set(reported) - set(facts or {}) - set(computed or {})
+            if unknown:
+                raise ValueError(f"reported names {sorted(unknown)}, neither facts nor computed")
         return CaseExpression(
-            (*self.branches, _Branch(None, Verdict(verdict), message, evidence)),
+            (*self.branches, last),
             dict(values or {}),
             dict(facts or {}),
             dict(computed or {}),
@@ -2325,14 +2379,23 @@ class Verdicts:
         )
 
 
+def _reported(found: Mapping[str, Any], chosen: bool | tuple[str, ...]) -> list[tuple[str, Any]]:
+    """The entries of ``found`` a branch reports: all, none, or those it names, in order."""
+    if chosen is True:
+        return list(found.items())
+    if chosen is False:
+        return []
+    return [(k, found[k]) for k in chosen]
+
+
 def when(
     condition: Expr,
     verdict: Verdict,
     message: str,
     *,
     evidence: bool = True,
-    computed: bool = True,
-    facts: bool = True,
+    computed: bool | Sequence[str] = True,
+    facts: bool | Sequence[str] = True,
     parameters: bool = True,
 ) -> Verdicts:
     """The first branch of a verdict table: ``verdict`` with ``message`` where
@@ -2363,6 +2426,15 @@ class CaseExpression:
 
     def __post_init__(self) -> None:
         for b in self.branches:
+            for chosen, found, what in (
+                (b.facts, self.facts, "facts"),
+                (b.computed, self.computed, "computed"),
+            ):
+                if not isinstance(chosen, bool) and not set(chosen) <= set(found):
+                    raise ValueError(
+                        f"a branch reports {what} {sorted(set(chosen) - set(found))}, which "
+                        f"are not among the {what} given ({', '.join(found) or 'none'})"
+                    )
             try:
                 b.message.format(**dict.fromkeys(self.values, ""))
             except (KeyError, IndexError) as exc:
@@ -2455,8 +2527,8 @@ class CaseExpression:
             message = f"{message}.format({', '.join(args)})"
         if not b.evidence:
             return [f"return Outcome({verdict}, {message})"]
-        facts = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in self.facts.items() if b.facts)
-        computed = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in self.computed.items() if b.computed)
+        facts = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in _reported(self.facts, b.facts))
+        computed = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in _reported(self.computed, b.computed))
         if not self.each_facts:
             return [f"return Outcome({verdict}, {message}, {{{facts}}}, {{{computed}}})"]
         lines = [f"_m = {message}", f"_found = {{{facts}}}"]
@@ -2508,7 +2580,7 @@ class CaseExpression:
             b = self.branches[i]
             message = b.message.format(**{k: v[row] for k, v in words.items()})
             if b.evidence:
-                found = {k: v[row] for k, v in facts.items()} if b.facts else {}
+                found = {k: v[row] for k, v in _reported(facts, b.facts)}
                 for entries, kept in per_item:
                     found.update(entries(None, env.params, kept[row]))
                 out.append(
@@ -2516,7 +2588,7 @@ class CaseExpression:
                         b.verdict,
                         message,
                         found,
-                        {k: v[row] for k, v in computed.items()} if b.computed else {},
+                        {k: v[row] for k, v in _reported(computed, b.computed)},
                     )
                 )
             else:
