@@ -222,7 +222,6 @@ _ITSELF = (
     _EARLIER & _PREVIOUS.present() & _PREVIOUS.casefold().eq(case_field("reference").casefold())
 )
 _NOT_NAMED = _EARLIER & ~_PREVIOUS.present()
-_ENTRY = {"on": _ON.iso(), "filed": _FILED.iso(), "ref": _PREVIOUS}
 _grounds_evidenced = (
     when(
         ~_REFUSALS.any(_LEGAL | _EARLIER),
@@ -257,7 +256,9 @@ _grounds_evidenced = (
                     "refusals[{index}] says the matter was already considered under {ref}, "
                     "which is this complaint itself",
                 ),
-                **_ENTRY,
+                on=_ON.iso(),
+                filed=_FILED.iso(),
+                ref=_PREVIOUS,
             ),
             "unknown": _REFUSALS.each_of(
                 (
@@ -270,12 +271,16 @@ _grounds_evidenced = (
                     "refusals[{index}] (already considered): set previous_reference, the "
                     "complaint that considered the matter",
                 ),
-                **_ENTRY,
+                on=_ON.iso(),
+                filed=_FILED.iso(),
+                ref=_PREVIOUS,
             ),
             "backed": _REFUSALS.each_of(
                 (_LEGAL, "claim filed {filed}"),
                 (_EARLIER, "considered under {ref}"),
-                **_ENTRY,
+                on=_ON.iso(),
+                filed=_FILED.iso(),
+                ref=_PREVIOUS,
             ),
         },
         each_facts=[
