@@ -439,6 +439,19 @@ class Expr:
         left out; missing where all are."""
         return _Greatest((self, *(_lift(o) for o in others)))
 
+    def widest_gap(self, dates: Expr, end: Any, *, after_start: bool = False) -> Expr:
+        """The longest stretch without a date, counted in working days: the days are this
+        date, each of ``dates`` before ``end`` (with ``after_start``, only those after this
+        date too) and ``end``, in order; the first pair furthest apart, as a record read
+        with :meth:`get`: ``from``, ``to`` and ``days`` (working days after ``from`` up to
+        and including ``to``). Missing where this date or ``end`` is, or no two days
+        differ."""
+        return _WidestGap(self, dates, _lift(end), after_start)
+
+    def get(self, name: str) -> Expr:
+        """A field of a record (such as :meth:`widest_gap`'s); missing where it is."""
+        return _Get(self, name)
+
     def months_after(self, months: Any) -> Expr:
         """The date ``months`` calendar months after this one (the month's last day where
         it is shorter), as :func:`dateutil.relativedelta.relativedelta` counts them."""
@@ -1625,6 +1638,54 @@ class _Greatest(Expr):
             yield from v._params()
 
 
+def _widest_gap(
+    cal: WorkingCalendar, start: Any, dates: Any, end: Any, after_start: bool
+) -> dict[str, Any] | None:
+    if start is None or end is None:
+        return None
+    between = (d for d in dates or () if d is not None and d < end)
+    if after_start:
+        between = (d for d in between if d > start)
+    from itertools import pairwise
+
+    points = sorted({start, *between, end})
+    best: dict[str, Any] | None = None
+    for a, b in pairwise(points):
+        days = cal.working_days_between(a, b)
+        if best is None or days > best["days"]:
+            best = {"from": a, "to": b, "days": days}
+    return best
+
+
+def _gap_type() -> Any:
+    import pyarrow as pa
+
+    return pa.struct([("from", pa.date32()), ("to", pa.date32()), ("days", pa.int64())])
+
+
+@dataclass(frozen=True, slots=True)
+class _Get(Expr):
+    record: Expr
+    name: str
+
+    def _build(self, c: _Compiler) -> Fn:
+        record, name = c(self.record), self.name
+
+        def get(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            found = record(case, params, item)
+            return None if found is None else found[name]
+
+        return get
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow.compute as pc
+
+        return pc.struct_field(_array(self.record._arrow(env), env.size), self.name)
+
+    def _params(self) -> Iterator[str]:
+        yield from self.record._params()
+
+
 # -- working days, over the engine's calendar and conventions ---------------------------------
 #
 # A check that counts working days reads the evaluation's WorkingCalendar and Conventions:
@@ -1845,6 +1906,47 @@ class _WorkingDaysTo(_WorkingDays):
 
     def _params(self) -> Iterator[str]:
         yield from self.start._params()
+        yield from self.end._params()
+
+
+@dataclass(frozen=True, slots=True)
+class _WidestGap(_WorkingDays):
+    """:meth:`Expr.widest_gap`; over a table, counted row by row by the calendar."""
+
+    start: Expr
+    dates: Expr
+    end: Expr
+    after_start: bool
+
+    def _build(self, c: _Compiler) -> Fn:
+        start, dates, end, after = c(self.start), c(self.dates), c(self.end), self.after_start
+
+        def gap(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            return _widest_gap(
+                params[_CALENDAR],
+                start(case, params, item),
+                dates(case, params, item),
+                end(case, params, item),
+                after,
+            )
+
+        return gap
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow as pa
+
+        cal, after, n = env.params[_CALENDAR], self.after_start, env.size
+        starts = _array(self.start._arrow(env), n).to_pylist()
+        lists = _array(self.dates._arrow(env), n).to_pylist()
+        ends = _array(self.end._arrow(env), n).to_pylist()
+        return pa.array(
+            [_widest_gap(cal, a, d, b, after) for a, d, b in zip(starts, lists, ends, strict=True)],
+            _gap_type(),
+        )
+
+    def _params(self) -> Iterator[str]:
+        yield from self.start._params()
+        yield from self.dates._params()
         yield from self.end._params()
 
 
@@ -2661,6 +2763,8 @@ def _item_outcome(
 ) -> Outcome | None:
     if b.verdict is Verdict.NOT_APPLICABLE:
         return None
+    if not b.evidence:
+        return Outcome(b.verdict, b.message.format(index=index, **values))
     return Outcome(
         b.verdict,
         b.message.format(index=index, **values),
@@ -2668,16 +2772,24 @@ def _item_outcome(
     )
 
 
-def _combined(outcomes: Sequence[Outcome], sep: str) -> Outcome | None:
+def _combined(outcomes: Sequence[Outcome], sep: str, join_fails: bool = False) -> Outcome | None:
     """The first failing outcome, else the first needing evidence, else every pass
-    together (messages joined by ``sep``, evidence merged in order); None for none."""
+    together (messages joined by ``sep``, evidence merged in order); None for none.
+    With ``join_fails``, every failing outcome together, as the passes are."""
+    if join_fails:
+        fails = [o for o in outcomes if o.verdict is Verdict.FAIL]
+        if len(fails) > 1:
+            facts: dict[str, Any] = {}
+            for o in fails:
+                facts.update(o.facts)
+            return Outcome(Verdict.FAIL, sep.join(o.message for o in fails), facts)
     for verdict in (Verdict.FAIL, Verdict.NEEDS_EVIDENCE):
         for o in outcomes:
             if o.verdict is verdict:
                 return o
     if not outcomes:
         return None
-    facts: dict[str, Any] = {}
+    facts = {}
     for o in outcomes:
         facts.update(o.facts)
     return Outcome(Verdict.PASS, sep.join(o.message for o in outcomes), facts)
@@ -2714,6 +2826,7 @@ class ItemOutcomes:
     none: CaseExpression
     sep: str = "; "
     tag: tuple[Any, ...] = field(default=(), compare=False)
+    join_fails: bool = False
     _call: Callable[[Complaint, Context], Outcome] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -2748,18 +2861,21 @@ class ItemOutcomes:
         items = self.items._compile()
         tables = [t._compile() for t in self.tables]
         names, dated, none, sep = self.parameters, self.reads_as_of, self.none, self.sep
+        joined, calendar = self.join_fails, _reads_calendar(self._exprs())
 
         def call(case: Complaint, ctx: Context) -> Outcome:
             params: dict[str, Any] = {n: ctx.param(n) for n in names}
             if dated:
                 params[_AS_OF] = ctx.as_of
+            if calendar:  # the working-day expressions read these beside the parameters
+                params.update(calendar_params(ctx.calendar, ctx.conventions))
             outcomes = [
                 found
                 for i, x in enumerate(items(_Frame(case), params, None) or [])
                 for table in tables
                 if (found := table(case, ctx, params, i, x)) is not None
             ]
-            return _combined(outcomes, sep) or none(case, ctx)
+            return _combined(outcomes, sep, joined) or none(case, ctx)
 
         return call
 
@@ -2813,21 +2929,26 @@ class ItemOutcomes:
                     per_row[row].append(found)
         out = []
         for r, i in enumerate(chosen):
-            got = _combined(per_row[r], self.sep) if i >= k else None
+            got = _combined(per_row[r], self.sep, self.join_fails) if i >= k else None
             out.append(got if got is not None else none[r])
         return out
 
 
 def item_outcomes(
-    items: Expr, *tables: ItemTable, none: CaseExpression, sep: str = "; "
+    items: Expr,
+    *tables: ItemTable,
+    none: CaseExpression,
+    sep: str = "; ",
+    join_fails: bool = False,
 ) -> ItemOutcomes:
     """A case check made of one outcome per item of ``items`` and table of ``tables`` (in
     item order, then table order; a table's not-applicable branch reports nothing),
     combined: the first failing outcome decides, with its own message and evidence; else
     the first needing evidence; else every pass together (messages joined by ``sep``,
     evidence merged). ``none`` (a verdict table over the case) judges a case whose list
-    has nothing to report."""
-    return ItemOutcomes(items, tuple(tables), none, sep)
+    has nothing to report. With ``join_fails``, every failing outcome together, as the
+    passes are. A branch of a table given ``evidence=False`` reports no facts."""
+    return ItemOutcomes(items, tuple(tables), none, sep, join_fails=join_fails)
 
 
 # -- judging a table ---------------------------------------------------------------------------
