@@ -6,18 +6,19 @@ timescales are in section 5.
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 from complaintrules import Complaint, LandlordPolicy
 from complaintrules.authoring import (
     CaseFact,
     Context,
+    Expr,
+    ItemTable,
     Level,
     Obligation,
     Outcome,
     Timescale,
     Verdict,
     applies_if,
+    as_of,
     case_field,
     each_fact,
     failed,
@@ -25,6 +26,7 @@ from complaintrules.authoring import (
     full_record,
     handler_not_complained_about,
     item,
+    item_outcomes,
     lit,
     needs_evidence,
     not_applicable,
@@ -35,7 +37,7 @@ from complaintrules.authoring import (
     policy_states,
     response_deadline,
     restrictions_regarded,
-    stage_start,
+    stages,
     when,
 )
 from complaintrules.authoring import stage as stage_ref
@@ -589,53 +591,83 @@ CHC20_4_10 = rule(
 )
 
 
-def _agreed_interval(case: Complaint, ctx: Context) -> Outcome:
-    outcomes = []
-    cal = ctx.calendar
-    for stage in case.stages:
-        interval = stage.update_interval_working_days
-        label = f"stage {stage.number}"
-        if interval is None:
-            if stage.update_interval_agreed:
-                outcomes.append(
-                    needs_evidence(
-                        f"{label} records an agreed update interval but not its length; set "
-                        "update_interval_working_days"
-                    )
-                )
-            continue
-        start = stage_start(ctx, case, stage)
-        if start is None:
-            outcomes.append(
-                needs_evidence(f"{label} has no escalation request date; set its requested_on")
-            )
-            continue
-        end = stage.response.issued_on if stage.response else ctx.as_of
-        if end is None:
-            outcomes.append(not_applicable(f"{label} is open; give an as-of date to judge"))
-            continue
-        points = sorted({start[0], *(d for d in stage.updates_sent if d < end), end})
-        gaps = [(a, b, cal.working_days_between(a, b)) for a, b in pairwise(points)]
-        facts = {
-            f"stage{stage.number}.update_interval_working_days": interval,
-            f"stage{stage.number}.updates_sent": [d.isoformat() for d in stage.updates_sent],
-        }
-        worst = max(gaps, key=lambda g: g[2]) if gaps else None
-        if worst and worst[2] > interval:
-            outcomes.append(
-                failed(
-                    f"{label}: {worst[2]} working days passed between {worst[0].isoformat()} "
-                    f"and {worst[1].isoformat()} without an update; {interval} were agreed",
-                    facts=facts,
-                )
-            )
-        else:
-            outcomes.append(
-                passed(f"{label}: updates kept to the agreed {interval} working days", facts=facts)
-            )
-    if not outcomes:
-        return not_applicable("no arrangement about updates is recorded")
-    return first_not_passing(outcomes)
+_INTERVAL = item("update_interval_working_days")
+# the day a stage's updates are counted to: its response, else the as-of date
+_UNTIL = item("response.issued_on").or_else(as_of())
+_STAGE_STARTS = (
+    # day 0 of the stage (receipt at stage 1, the escalation request after), as placed
+    # by the evaluation's conventions
+    (item("number").le(1), case_field("received_on").clock_start(case_field("received_at"))),
+    (item("number").gt(1), item("requested_on").clock_start()),
+)
+
+
+def _interval_kept(applies: Expr, start: Expr) -> ItemTable:
+    """4.11 for one stage of the stages ``applies`` selects, counting from ``start``."""
+    gap = start.widest_gap(item("updates_sent"), _UNTIL)
+    return (
+        when(~applies, Verdict.NOT_APPLICABLE, "")
+        .when(
+            _INTERVAL.is_null() & item("update_interval_agreed").is_true(),
+            Verdict.NEEDS_EVIDENCE,
+            "stage {number} records an agreed update interval but not its length; set "
+            "update_interval_working_days",
+            evidence=False,
+        )
+        .when(_INTERVAL.is_null(), Verdict.NOT_APPLICABLE, "")
+        .when(
+            start.is_null(),
+            Verdict.NEEDS_EVIDENCE,
+            "stage {number} has no escalation request date; set its requested_on",
+            evidence=False,
+        )
+        .when(_UNTIL.is_null(), Verdict.NOT_APPLICABLE, "")
+        .when(
+            gap.get("days").gt(_INTERVAL),
+            Verdict.FAIL,
+            "stage {number}: {days} working days passed between {first} and {then} without "
+            "an update; {interval} were agreed",
+        )
+        .per_item(
+            Verdict.PASS,
+            "stage {number}: updates kept to the agreed {interval} working days",
+            values={
+                "number": item("number"),
+                "interval": _INTERVAL,
+                "days": gap.get("days"),
+                "first": gap.get("from").iso(),
+                "then": gap.get("to").iso(),
+            },
+            facts={
+                "stage{number}.update_interval_working_days": _INTERVAL,
+                "stage{number}.updates_sent": item("updates_sent").map(item().iso()),
+            },
+        )
+    )
+
+
+# an open stage with an agreed interval, and no as-of date to judge it at
+_OPEN = (
+    _INTERVAL.not_null()
+    & (item("number").le(1) | item("requested_on").not_null())
+    & _UNTIL.is_null()
+)
+_agreed_interval = item_outcomes(
+    stages(),
+    *(_interval_kept(applies, start) for applies, start in _STAGE_STARTS),
+    none=when(
+        stages().any(_OPEN),
+        Verdict.NOT_APPLICABLE,
+        "stage {number} is open; give an as-of date to judge",
+        evidence=False,
+    ).otherwise(
+        Verdict.NOT_APPLICABLE,
+        "no arrangement about updates is recorded",
+        evidence=False,
+        values={"number": stages().each("{n}", where=_OPEN, limit=1, n=item("number"))},
+    ),
+    join_fails=True,
+)
 
 
 # 4.11: keep to reasonable arrangements agreed with the resident on how often and how they

@@ -21,14 +21,13 @@ from complaintrules.authoring import (
     applies_if,
     attestation_example,
     case_field,
-    check_out_of_time_refusals,
     each_fact,
     example,
     failed,
     item,
-    months_after,
+    lit,
     needs_evidence,
-    not_applicable,
+    param,
     passed,
     policy_says,
     refusals_explained,
@@ -213,63 +212,93 @@ def _exclusions_listed(policy: LandlordPolicy, ctx: Context) -> Outcome:
     )
 
 
-def _grounds_evidenced(case: Complaint, ctx: Context) -> Outcome:
-    refusals = _stage1_refusals(case)
-    judged = [
-        (i, r) for i, r in refusals if r.ground.value in ("legal_proceedings", "already_considered")
-    ]
-    if not judged:
-        grounds = ", ".join(sorted({r.ground.value for _, r in refusals}))
-        return not_applicable(
-            f"refused on {grounds}: the time limit is judged under 2.3 and other grounds under 2.1"
-        )
-    facts: dict[str, Any] = {}
-    problems: list[str] = []
-    unknown: list[str] = []
-    for i, r in judged:
-        label = f"refusals[{i}]"
-        if r.ground.value == "legal_proceedings":
-            filed = r.claim_filed_on
-            facts[f"{label}.claim_filed_on"] = filed.isoformat() if filed else None
-            facts[f"{label}.on"] = r.on.isoformat()
-            if filed is None:
-                unknown.append(
-                    f"{label} (legal proceedings): set claim_filed_on, the date the claim was "
-                    "filed at court"
-                )
-            elif filed > r.on:
-                problems.append(
-                    f"{label} refused on legal proceedings on {r.on.isoformat()}, but the "
-                    f"claim was filed at court only on {filed.isoformat()}; proceedings had "
-                    "not started when the complaint was refused"
-                )
-        else:
-            ref = r.previous_reference
-            facts[f"{label}.previous_reference"] = ref
-            if not ref:
-                unknown.append(
-                    f"{label} (already considered): set previous_reference, the complaint "
-                    "that considered the matter"
-                )
-            elif ref.casefold() == case.reference.casefold():
-                problems.append(
-                    f"{label} says the matter was already considered under {ref}, which is "
-                    "this complaint itself"
-                )
-    if problems:
-        return failed("; ".join(problems), facts=facts)
-    if unknown:
-        return needs_evidence("; ".join(unknown), facts=facts)
-    return passed(
-        "each refusal on legal proceedings or an earlier complaint is backed by the record: "
-        + "; ".join(
-            f"claim filed {r.claim_filed_on}"
-            if r.ground.value == "legal_proceedings"
-            else f"considered under {r.previous_reference}"
-            for _, r in judged
-        ),
-        facts=facts,
+_LEGAL = _AT_STAGE1 & item("ground").eq("legal_proceedings")
+_EARLIER = _AT_STAGE1 & item("ground").eq("already_considered")
+_FILED, _ON, _PREVIOUS = item("claim_filed_on"), item("on"), item("previous_reference")
+_FILED_LATE = _LEGAL & _FILED.gt(_ON)
+_NOT_FILED = _LEGAL & _FILED.is_null()
+# the earlier complaint named is this one (the case's own reference, read beside the item)
+_ITSELF = (
+    _EARLIER & _PREVIOUS.present() & _PREVIOUS.casefold().eq(case_field("reference").casefold())
+)
+_NOT_NAMED = _EARLIER & ~_PREVIOUS.present()
+_grounds_evidenced = (
+    when(
+        ~_REFUSALS.any(_LEGAL | _EARLIER),
+        Verdict.NOT_APPLICABLE,
+        "refused on {grounds}: the time limit is judged under 2.3 and other grounds under 2.1",
+        evidence=False,
     )
+    .when(
+        _REFUSALS.any(_FILED_LATE | _ITSELF),
+        Verdict.FAIL,
+        "{problems}",
+    )
+    .when(_REFUSALS.any(_NOT_FILED | _NOT_NAMED), Verdict.NEEDS_EVIDENCE, "{unknown}")
+    .otherwise(
+        Verdict.PASS,
+        "each refusal on legal proceedings or an earlier complaint is backed by the record: "
+        "{backed}",
+        values={
+            "grounds": _REFUSALS.filter(_AT_STAGE1)
+            .map(item("ground"))
+            .distinct()
+            .each("{ground}", ground=item()),
+            "problems": _REFUSALS.each_of(
+                (
+                    _FILED_LATE,
+                    "refusals[{index}] refused on legal proceedings on {on}, but the claim "
+                    "was filed at court only on {filed}; proceedings had not started when "
+                    "the complaint was refused",
+                ),
+                (
+                    _ITSELF,
+                    "refusals[{index}] says the matter was already considered under {ref}, "
+                    "which is this complaint itself",
+                ),
+                on=_ON.iso(),
+                filed=_FILED.iso(),
+                ref=_PREVIOUS,
+            ),
+            "unknown": _REFUSALS.each_of(
+                (
+                    _NOT_FILED,
+                    "refusals[{index}] (legal proceedings): set claim_filed_on, the date the "
+                    "claim was filed at court",
+                ),
+                (
+                    _NOT_NAMED,
+                    "refusals[{index}] (already considered): set previous_reference, the "
+                    "complaint that considered the matter",
+                ),
+                on=_ON.iso(),
+                filed=_FILED.iso(),
+                ref=_PREVIOUS,
+            ),
+            "backed": _REFUSALS.each_of(
+                (_LEGAL, "claim filed {filed}"),
+                (_EARLIER, "considered under {ref}"),
+                on=_ON.iso(),
+                filed=_FILED.iso(),
+                ref=_PREVIOUS,
+            ),
+        },
+        each_facts=[
+            each_fact(
+                _REFUSALS,
+                "refusals[{index}].{name}",
+                {"claim_filed_on": _FILED.iso(), "on": _ON.iso()},
+                where=_LEGAL,
+            ),
+            each_fact(
+                _REFUSALS,
+                "refusals[{index}].{name}",
+                {"previous_reference": _PREVIOUS},
+                where=_EARLIER,
+            ),
+        ],
+    )
+)
 
 
 # 2.2: the policy lists, fairly, when a matter is not accepted or escalated (matters over
@@ -345,39 +374,105 @@ CHC24_2_2 = rule(
 # -- 2.3 ---------------------------------------------------------------------------------
 
 
-def _in_time_accepted(case: Complaint, ctx: Context) -> Outcome:
-    months: int = ctx.param("exclusions.time_limit_months")
-    refusals = _stage1_refusals(case)
-    if not refusals:
-        return passed(
-            "the complaint was accepted (no refusal at stage 1 is recorded)",
-            facts={"refusals": []},
-        )
-    late = [r for _, r in refusals if r.ground.value == "out_of_time"]
-    if not late:
-        return not_applicable("the complaint was not refused as out of time")
-    issue, aware = case.issue_occurred_on, case.became_aware_on
-    if issue is not None and aware is None and case.received_on > months_after(issue, months):
-        # Out of time counted from the issue; awareness may have come later and reopen it.
-        considered = [r.discretion_considered for r in late]
-        if False not in considered:
-            last_day = months_after(issue, months)
-            return needs_evidence(
-                f"received on {case.received_on.isoformat()}, after {last_day.isoformat()} "
-                f"({months} months from the issue on {issue.isoformat()}), but the case does "
-                "not say when the resident became aware of the issue, which may restart the "
-                "time limit; set became_aware_on (the issue date if they knew at once)",
-                facts={
-                    "issue_occurred_on": issue.isoformat(),
-                    "became_aware_on": None,
-                    "received_on": case.received_on.isoformat(),
-                },
-                time_limit_months=months,
-                last_day_in_time_from_issue=last_day.isoformat(),
-            )
-    return check_out_of_time_refusals(
-        case, ctx, months=months, from_awareness=True, discretion_required=True
+_MONTHS = param("exclusions.time_limit_months")
+_OUT_OF_TIME = _AT_STAGE1 & item("ground").eq("out_of_time")
+_DISCRETION = item("discretion_considered")
+_ISSUE, _AWARE = case_field("issue_occurred_on"), case_field("became_aware_on")
+_RECEIVED = case_field("received_on")
+_FROM_ISSUE = _ISSUE.months_after(_MONTHS)
+# the window runs from the later of the issue and the resident becoming aware of it
+_START = _ISSUE.greatest(_AWARE)
+_LAST = _START.months_after(_MONTHS)
+_DATES = ("issue_occurred_on", "received_on", "became_aware_on")
+_WINDOW = ("time_limit_months", "window_from", "last_day_in_time")
+_CONSIDERED = (*_DATES, "refusals.discretion_considered")
+_in_time_accepted = (
+    when(
+        ~_REFUSALS.any(_AT_STAGE1),
+        Verdict.PASS,
+        "the complaint was accepted (no refusal at stage 1 is recorded)",
+        facts=("refusals",),
+        computed=False,
     )
+    .when(
+        ~_REFUSALS.any(_OUT_OF_TIME),
+        Verdict.NOT_APPLICABLE,
+        "the complaint was not refused as out of time",
+        evidence=False,
+    )
+    # out of time counted from the issue; awareness may have come later and reopen it
+    .when(
+        _ISSUE.not_null()
+        & _AWARE.is_null()
+        & _RECEIVED.gt(_FROM_ISSUE)
+        & ~_REFUSALS.any(_OUT_OF_TIME & _DISCRETION.is_false()),
+        Verdict.NEEDS_EVIDENCE,
+        "received on {received}, after {from_issue} ({months} months from the issue on "
+        "{issue}), but the case does not say when the resident became aware of the issue, "
+        "which may restart the time limit; set became_aware_on (the issue date if they knew "
+        "at once)",
+        facts=("issue_occurred_on", "became_aware_on", "received_on"),
+        computed=("time_limit_months", "last_day_in_time_from_issue"),
+    )
+    .when(
+        _ISSUE.is_null() & _AWARE.is_null(),
+        Verdict.NEEDS_EVIDENCE,
+        "refused as out of time, but the case does not say when the issue arose; set "
+        "issue_occurred_on or became_aware_on",
+        facts=_DATES,
+        computed=False,
+    )
+    .when(
+        _RECEIVED.le(_LAST),
+        Verdict.FAIL,
+        "refused as out of time, but it was received on {received}, within {months} months "
+        "of {start} (in time up to {last})",
+        facts=_DATES,
+        computed=_WINDOW,
+    )
+    .when(
+        _REFUSALS.any(_OUT_OF_TIME & _DISCRETION.is_false()),
+        Verdict.FAIL,
+        "refused as out of time without considering discretion to accept it",
+        facts=_CONSIDERED,
+        computed=_WINDOW,
+    )
+    .when(
+        _REFUSALS.any(_OUT_OF_TIME & _DISCRETION.is_null()),
+        Verdict.NEEDS_EVIDENCE,
+        "the case does not record whether discretion to accept the late complaint was "
+        "considered (set discretion_considered on the refusal)",
+        facts=_CONSIDERED,
+        computed=_WINDOW,
+    )
+    .otherwise(
+        Verdict.PASS,
+        "received on {received}, after the last day in time ({last}, {months} months from "
+        "{start}); refusing it as out of time was open to the landlord",
+        values={
+            "received": _RECEIVED.iso(),
+            "months": _MONTHS,
+            "issue": _ISSUE.iso(),
+            "from_issue": _FROM_ISSUE.iso(),
+            "start": _START.iso(),
+            "last": _LAST.iso(),
+        },
+        facts={
+            "refusals": lit([]),
+            "issue_occurred_on": _ISSUE.iso(),
+            "received_on": _RECEIVED.iso(),
+            "became_aware_on": _AWARE.iso(),
+            "refusals.discretion_considered": _REFUSALS.filter(_OUT_OF_TIME).map(_DISCRETION),
+        },
+        computed={
+            "time_limit_months": _MONTHS,
+            "window_from": _START.iso(),
+            "last_day_in_time": _LAST.iso(),
+            "last_day_in_time_from_issue": _FROM_ISSUE.iso(),
+        },
+        reported=(*_CONSIDERED, *_WINDOW),
+    )
+)
 
 
 def _time_limit_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:

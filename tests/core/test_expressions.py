@@ -113,6 +113,9 @@ def test_converted_rules_in_both_packs() -> None:
     assert {"CHC20-5.8", "CHC20-5.12", "CHC20-5.16", "CHC20-5.20"} <= ids["code_2020"]
     # refused as out of time (months after a date)
     assert "CHC20-1.8" in ids["code_2020"]
+    # grounds evidenced, in-time complaints accepted; agreed update intervals kept
+    assert {"CHC24-2.2", "CHC24-2.3"} <= ids["code_2024"]
+    assert "CHC20-4.11" in ids["code_2020"]
 
 
 # -- the case table ------------------------------------------------------------------------

@@ -429,6 +429,35 @@ class Expr:
         """The smallest of this list's values, as :meth:`max`."""
         return _Bound("min", self)
 
+    # -- lists filtered and reduced to their distinct values (helper dates2) --
+    def filter(self, predicate: Expr) -> Expr:
+        """The items of this list for which ``predicate`` (over :func:`item`, and it may
+        read the case) holds, in order; missing where the list is."""
+        return _Filter(self, predicate)
+
+    def distinct(self) -> Expr:
+        """This list's distinct values (dates, numbers, text), missing ones left out, in
+        ascending order; missing where the list is."""
+        return _Distinct(self)
+
+    def greatest(self, *others: Any) -> Expr:
+        """The largest of this value and ``others`` (dates, numbers, text), missing ones
+        left out; missing where all are."""
+        return _Greatest((self, *(_lift(o) for o in others)))
+
+    def widest_gap(self, dates: Expr, end: Any, *, after_start: bool = False) -> Expr:
+        """The longest stretch without a date, counted in working days: the days are this
+        date, each of ``dates`` before ``end`` (with ``after_start``, only those after this
+        date too) and ``end``, in order; the first pair furthest apart, as a record read
+        with :meth:`get`: ``from``, ``to`` and ``days`` (working days after ``from`` up to
+        and including ``to``). Missing where this date or ``end`` is, or no two days
+        differ."""
+        return _WidestGap(self, dates, _lift(end), after_start)
+
+    def get(self, name: str) -> Expr:
+        """A field of a record (such as :meth:`widest_gap`'s); missing where it is."""
+        return _Get(self, name)
+
     def months_after(self, months: Any) -> Expr:
         """The date ``months`` calendar months after this one (the month's last day where
         it is shorter), as :func:`dateutil.relativedelta.relativedelta` counts them."""
@@ -1641,6 +1670,161 @@ def stages() -> Expr:
     return _Stages()
 
 
+# -- lists filtered and reduced to their distinct values ----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Filter(Expr):
+    items: Expr
+    predicate: Expr
+
+    def _build(self, c: _Compiler) -> Fn:
+        items, predicate = c(self.items), c(self.predicate)
+
+        def kept(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            found = items(case, params, item)
+            if found is None:
+                return None
+            return [x for x in found if predicate(case, params, x) is True]
+
+        return kept
+
+    def _arrow(self, env: _Columns) -> Any:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        lists = _array(self.items._arrow(env), env.size)
+        inner, parents = env.items(lists)
+        held = _array(self.predicate._arrow(inner), inner.size)
+        mask = np.asarray(pc.fill_null(held, False).to_numpy(zero_copy_only=False), bool)
+        values = pc.list_flatten(lists).filter(pa.array(mask))
+        counts = np.bincount(parents[mask], minlength=env.size)
+        offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))
+        built = pa.ListArray.from_arrays(offsets, values)
+        if not lists.null_count:
+            return built
+        return pc.if_else(pc.is_null(lists), pa.nulls(env.size, built.type), built)
+
+    def _params(self) -> Iterator[str]:
+        yield from self.items._params()
+        yield from self.predicate._params()
+
+
+@dataclass(frozen=True, slots=True)
+class _Distinct(Expr):
+    items: Expr
+
+    def _build(self, c: _Compiler) -> Fn:
+        items = c(self.items)
+
+        def distinct(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            found = items(case, params, item)
+            if found is None:
+                return None
+            return sorted({x for x in found if x is not None})
+
+        return distinct
+
+    def _arrow(self, env: _Columns) -> Any:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        lists = _array(self.items._arrow(env), env.size)
+        flat = pc.list_flatten(lists)
+        rows = pc.list_parent_indices(lists)
+        pairs = (
+            pa.table({"row": rows, "value": flat})
+            .filter(pc.is_valid(flat))
+            .group_by(["row", "value"])
+            .aggregate([])
+            .sort_by([("row", "ascending"), ("value", "ascending")])
+        )
+        counts = np.bincount(pairs.column("row").to_numpy().astype(np.int64), minlength=env.size)
+        offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))
+        values = pairs.column("value").combine_chunks().cast(flat.type)
+        built = pa.ListArray.from_arrays(offsets, values)
+        if not lists.null_count:
+            return built
+        return pc.if_else(pc.is_null(lists), pa.nulls(env.size, built.type), built)
+
+    def _params(self) -> Iterator[str]:
+        yield from self.items._params()
+
+
+@dataclass(frozen=True, slots=True)
+class _Greatest(Expr):
+    values: tuple[Expr, ...]
+
+    def _build(self, c: _Compiler) -> Fn:
+        values = [c(v) for v in self.values]
+
+        def greatest(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            found = [x for f in values if (x := f(case, params, item)) is not None]
+            return max(found) if found else None
+
+        return greatest
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow.compute as pc
+
+        arrays = [_array(v._arrow(env), env.size) for v in self.values]
+        return pc.max_element_wise(*arrays, skip_nulls=True)
+
+    def _params(self) -> Iterator[str]:
+        for v in self.values:
+            yield from v._params()
+
+
+def _widest_gap(
+    cal: WorkingCalendar, start: Any, dates: Any, end: Any, after_start: bool
+) -> dict[str, Any] | None:
+    if start is None or end is None:
+        return None
+    between = (d for d in dates or () if d is not None and d < end)
+    if after_start:
+        between = (d for d in between if d > start)
+    from itertools import pairwise
+
+    points = sorted({start, *between, end})
+    best: dict[str, Any] | None = None
+    for a, b in pairwise(points):
+        days = cal.working_days_between(a, b)
+        if best is None or days > best["days"]:
+            best = {"from": a, "to": b, "days": days}
+    return best
+
+
+def _gap_type() -> Any:
+    import pyarrow as pa
+
+    return pa.struct([("from", pa.date32()), ("to", pa.date32()), ("days", pa.int64())])
+
+
+@dataclass(frozen=True, slots=True)
+class _Get(Expr):
+    record: Expr
+    name: str
+
+    def _build(self, c: _Compiler) -> Fn:
+        record, name = c(self.record), self.name
+
+        def get(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            found = record(case, params, item)
+            return None if found is None else found[name]
+
+        return get
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow.compute as pc
+
+        return pc.struct_field(_array(self.record._arrow(env), env.size), self.name)
+
+    def _params(self) -> Iterator[str]:
+        yield from self.record._params()
+
+
 # -- working days, over the engine's calendar and conventions ---------------------------------
 #
 # A check that counts working days reads the evaluation's WorkingCalendar and Conventions:
@@ -1861,6 +2045,47 @@ class _WorkingDaysTo(_WorkingDays):
 
     def _params(self) -> Iterator[str]:
         yield from self.start._params()
+        yield from self.end._params()
+
+
+@dataclass(frozen=True, slots=True)
+class _WidestGap(_WorkingDays):
+    """:meth:`Expr.widest_gap`; over a table, counted row by row by the calendar."""
+
+    start: Expr
+    dates: Expr
+    end: Expr
+    after_start: bool
+
+    def _build(self, c: _Compiler) -> Fn:
+        start, dates, end, after = c(self.start), c(self.dates), c(self.end), self.after_start
+
+        def gap(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            return _widest_gap(
+                params[_CALENDAR],
+                start(case, params, item),
+                dates(case, params, item),
+                end(case, params, item),
+                after,
+            )
+
+        return gap
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow as pa
+
+        cal, after, n = env.params[_CALENDAR], self.after_start, env.size
+        starts = _array(self.start._arrow(env), n).to_pylist()
+        lists = _array(self.dates._arrow(env), n).to_pylist()
+        ends = _array(self.end._arrow(env), n).to_pylist()
+        return pa.array(
+            [_widest_gap(cal, a, d, b, after) for a, d, b in zip(starts, lists, ends, strict=True)],
+            _gap_type(),
+        )
+
+    def _params(self) -> Iterator[str]:
+        yield from self.start._params()
+        yield from self.dates._params()
         yield from self.end._params()
 
 
@@ -2293,8 +2518,9 @@ class _Branch:
     verdict: Verdict
     message: str
     evidence: bool
-    computed: bool = True
-    facts: bool = True
+    # True: all; False: none; names: only those, in that order
+    computed: bool | tuple[str, ...] = True
+    facts: bool | tuple[str, ...] = True
     parameters: bool = True
 
 
@@ -2311,17 +2537,25 @@ class Verdicts:
         message: str,
         *,
         evidence: bool = True,
-        computed: bool = True,
-        facts: bool = True,
+        computed: bool | Sequence[str] = True,
+        facts: bool | Sequence[str] = True,
         parameters: bool = True,
     ) -> Verdicts:
         """Another branch, tried after those before it; ``computed=False`` reports the
         facts but not the computed values (which may not be known on this branch);
         ``facts=False`` reports only the per-item facts (``each_facts``), not the others
         (which belong to the other branches); ``parameters=False`` names none of the
-        expression's parameters in the evidence (the branch is decided without them)."""
+        expression's parameters in the evidence (the branch is decided without them).
+        ``facts`` and ``computed`` may instead name the facts and computed values this
+        branch reports, in order (the others belong to other branches)."""
         branch = _Branch(
-            condition, Verdict(verdict), message, evidence, computed, facts, parameters
+            condition,
+            Verdict(verdict),
+            message,
+            evidence,
+            computed if isinstance(computed, bool) else tuple(computed),
+            facts if isinstance(facts, bool) else tuple(facts),
+            parameters,
         )
         return Verdicts((*self.branches, branch))
 
@@ -2351,6 +2585,7 @@ class Verdicts:
         each_facts: Sequence[EachFact | FieldFacts] = (),
         computed: Mapping[str, Expr] | None = None,
         tag: tuple[Any, ...] = (),
+        reported: Sequence[str] | None = None,
     ) -> CaseExpression:
         """The verdict when no branch holds, which completes the table.
 
@@ -2359,9 +2594,24 @@ class Verdicts:
         evidence records, on every branch given ``evidence=True`` (the default). ``tag``
         labels the check for tools that look for a kind of check without a rule id (the
         monitor finds the different-handlers checks by theirs); it plays no part in judging.
+        ``reported`` names the facts and computed values this branch reports, in order,
+        where the others belong to other branches (see :meth:`when`); all without it.
         """
+        last = _Branch(None, Verdict(verdict), message, evidence)
+        if reported is not None:
+            last = _Branch(
+                None,
+                Verdict(verdict),
+                message,
+                evidence,
+                tuple(n for n in reported if n in (computed or {})),
+                tuple(n for n in reported if n in (facts or {})),
+            )
+            unknown = set(reported) - set(facts or {}) - set(computed or {})
+            if unknown:
+                raise ValueError(f"reported names {sorted(unknown)}, neither facts nor computed")
         return CaseExpression(
-            (*self.branches, _Branch(None, Verdict(verdict), message, evidence)),
+            (*self.branches, last),
             dict(values or {}),
             dict(facts or {}),
             dict(computed or {}),
@@ -2370,14 +2620,23 @@ class Verdicts:
         )
 
 
+def _reported(found: Mapping[str, Any], chosen: bool | tuple[str, ...]) -> list[tuple[str, Any]]:
+    """The entries of ``found`` a branch reports: all, none, or those it names, in order."""
+    if chosen is True:
+        return list(found.items())
+    if chosen is False:
+        return []
+    return [(k, found[k]) for k in chosen]
+
+
 def when(
     condition: Expr,
     verdict: Verdict,
     message: str,
     *,
     evidence: bool = True,
-    computed: bool = True,
-    facts: bool = True,
+    computed: bool | Sequence[str] = True,
+    facts: bool | Sequence[str] = True,
     parameters: bool = True,
 ) -> Verdicts:
     """The first branch of a verdict table: ``verdict`` with ``message`` where
@@ -2408,6 +2667,15 @@ class CaseExpression:
 
     def __post_init__(self) -> None:
         for b in self.branches:
+            for chosen, found, what in (
+                (b.facts, self.facts, "facts"),
+                (b.computed, self.computed, "computed"),
+            ):
+                if not isinstance(chosen, bool) and not set(chosen) <= set(found):
+                    raise ValueError(
+                        f"a branch reports {what} {sorted(set(chosen) - set(found))}, which "
+                        f"are not among the {what} given ({', '.join(found) or 'none'})"
+                    )
             try:
                 b.message.format(**dict.fromkeys(self.values, ""))
             except (KeyError, IndexError) as exc:
@@ -2500,8 +2768,8 @@ class CaseExpression:
             message = f"{message}.format({', '.join(args)})"
         if not b.evidence:
             return [f"return Outcome({verdict}, {message})"]
-        facts = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in self.facts.items() if b.facts)
-        computed = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in self.computed.items() if b.computed)
+        facts = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in _reported(self.facts, b.facts))
+        computed = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in _reported(self.computed, b.computed))
         if not self.each_facts:
             return [f"return Outcome({verdict}, {message}, {{{facts}}}, {{{computed}}})"]
         lines = [f"_m = {message}", f"_found = {{{facts}}}"]
@@ -2553,7 +2821,7 @@ class CaseExpression:
             b = self.branches[i]
             message = b.message.format(**{k: v[row] for k, v in words.items()})
             if b.evidence:
-                found = {k: v[row] for k, v in facts.items()} if b.facts else {}
+                found = {k: v[row] for k, v in _reported(facts, b.facts)}
                 for entries, kept in per_item:
                     found.update(entries(None, env.params, kept[row]))
                 out.append(
@@ -2561,7 +2829,7 @@ class CaseExpression:
                         b.verdict,
                         message,
                         found,
-                        {k: v[row] for k, v in computed.items()} if b.computed else {},
+                        {k: v[row] for k, v in _reported(computed, b.computed)},
                     )
                 )
             else:
@@ -2634,6 +2902,8 @@ def _item_outcome(
 ) -> Outcome | None:
     if b.verdict is Verdict.NOT_APPLICABLE:
         return None
+    if not b.evidence:
+        return Outcome(b.verdict, b.message.format(index=index, **values))
     return Outcome(
         b.verdict,
         b.message.format(index=index, **values),
@@ -2641,16 +2911,24 @@ def _item_outcome(
     )
 
 
-def _combined(outcomes: Sequence[Outcome], sep: str) -> Outcome | None:
+def _combined(outcomes: Sequence[Outcome], sep: str, join_fails: bool = False) -> Outcome | None:
     """The first failing outcome, else the first needing evidence, else every pass
-    together (messages joined by ``sep``, evidence merged in order); None for none."""
+    together (messages joined by ``sep``, evidence merged in order); None for none.
+    With ``join_fails``, every failing outcome together, as the passes are."""
+    if join_fails:
+        fails = [o for o in outcomes if o.verdict is Verdict.FAIL]
+        if len(fails) > 1:
+            facts: dict[str, Any] = {}
+            for o in fails:
+                facts.update(o.facts)
+            return Outcome(Verdict.FAIL, sep.join(o.message for o in fails), facts)
     for verdict in (Verdict.FAIL, Verdict.NEEDS_EVIDENCE):
         for o in outcomes:
             if o.verdict is verdict:
                 return o
     if not outcomes:
         return None
-    facts: dict[str, Any] = {}
+    facts = {}
     for o in outcomes:
         facts.update(o.facts)
     return Outcome(Verdict.PASS, sep.join(o.message for o in outcomes), facts)
@@ -2687,6 +2965,7 @@ class ItemOutcomes:
     none: CaseExpression
     sep: str = "; "
     tag: tuple[Any, ...] = field(default=(), compare=False)
+    join_fails: bool = False
     _call: Callable[[Complaint, Context], Outcome] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -2721,18 +3000,21 @@ class ItemOutcomes:
         items = self.items._compile()
         tables = [t._compile() for t in self.tables]
         names, dated, none, sep = self.parameters, self.reads_as_of, self.none, self.sep
+        joined, calendar = self.join_fails, _reads_calendar(self._exprs())
 
         def call(case: Complaint, ctx: Context) -> Outcome:
             params: dict[str, Any] = {n: ctx.param(n) for n in names}
             if dated:
                 params[_AS_OF] = ctx.as_of
+            if calendar:  # the working-day expressions read these beside the parameters
+                params.update(calendar_params(ctx.calendar, ctx.conventions))
             outcomes = [
                 found
                 for i, x in enumerate(items(_Frame(case), params, None) or [])
                 for table in tables
                 if (found := table(case, ctx, params, i, x)) is not None
             ]
-            return _combined(outcomes, sep) or none(case, ctx)
+            return _combined(outcomes, sep, joined) or none(case, ctx)
 
         return call
 
@@ -2786,21 +3068,26 @@ class ItemOutcomes:
                     per_row[row].append(found)
         out = []
         for r, i in enumerate(chosen):
-            got = _combined(per_row[r], self.sep) if i >= k else None
+            got = _combined(per_row[r], self.sep, self.join_fails) if i >= k else None
             out.append(got if got is not None else none[r])
         return out
 
 
 def item_outcomes(
-    items: Expr, *tables: ItemTable, none: CaseExpression, sep: str = "; "
+    items: Expr,
+    *tables: ItemTable,
+    none: CaseExpression,
+    sep: str = "; ",
+    join_fails: bool = False,
 ) -> ItemOutcomes:
     """A case check made of one outcome per item of ``items`` and table of ``tables`` (in
     item order, then table order; a table's not-applicable branch reports nothing),
     combined: the first failing outcome decides, with its own message and evidence; else
     the first needing evidence; else every pass together (messages joined by ``sep``,
     evidence merged). ``none`` (a verdict table over the case) judges a case whose list
-    has nothing to report."""
-    return ItemOutcomes(items, tuple(tables), none, sep)
+    has nothing to report. With ``join_fails``, every failing outcome together, as the
+    passes are. A branch of a table given ``evidence=False`` reports no facts."""
+    return ItemOutcomes(items, tuple(tables), none, sep, join_fails=join_fails)
 
 
 # -- judging a table ---------------------------------------------------------------------------
