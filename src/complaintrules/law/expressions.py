@@ -423,6 +423,11 @@ class Expr:
         """The smallest of this list's values, as :meth:`max`."""
         return _Bound("min", self)
 
+    def length(self) -> Expr:
+        """How many items this list has; missing where the list is (a stage the case did
+        not reach), where :meth:`count` gives 0."""
+        return _Length(self)
+
     def months_after(self, months: Any) -> Expr:
         """The date ``months`` calendar months after this one (the month's last day where
         it is shorter), as :func:`dateutil.relativedelta.relativedelta` counts them."""
@@ -1290,14 +1295,22 @@ class EachFact:
             key_values = [(k, e._compile()) for k, e in self.key_values]
             value_of = EachFact(self.items, "{index}", self.value)._compile(c)
 
+            # with {name} too, one entry per item and name, as the one-case backend gives
+            per_name = "{name}" in key and not isinstance(self.value, Expr)
+
             def keyed(case: Any, params: Mapping[str, Any], kept: Any) -> dict[str, Any]:
                 if case is not None:
                     kept = _kept(items(case, params, None), where, case, params)
                 values = value_of(None, params, kept)
-                return {
-                    key.format(index=i, **{k: f(None, params, x) for k, f in key_values}): v
-                    for (i, x), v in zip(kept, values.values(), strict=True)
-                }
+                out: dict[str, Any] = {}
+                for (i, x), v in zip(kept, values.values(), strict=True):
+                    named = {k: f(None, params, x) for k, f in key_values}
+                    if per_name:
+                        for name, one in v.items():
+                            out[key.format(index=i, name=name, **named)] = one
+                    else:
+                        out[key.format(index=i, **named)] = v
+                return out
 
             return keyed
         if "{name}" in key and not isinstance(self.value, Expr):
@@ -1341,7 +1354,12 @@ def each_fact(
     keys: Mapping[str, Expr] | None = None,
 ) -> EachFact:
     """Evidence for each item of ``items`` meeting ``where`` (see :class:`EachFact`);
-    ``keys`` gives the item's values the key names besides ``{index}``."""
+    ``keys`` gives the item's values the key names besides ``{index}``. A key naming a
+    value not given is refused here, when the check is written."""
+    named = {n for _, n, _, _ in Formatter().parse(key) if n is not None}
+    unknown = named - {"index", "name", *(keys or {})}
+    if unknown:
+        raise ValueError(f"each_fact: key {key!r} names {sorted(unknown)}, not given in keys=")
     return EachFact(items, key, value, where, tuple((keys or {}).items()))
 
 
@@ -1491,6 +1509,30 @@ class _Bound(Expr):
         place[grouped.column("row").to_numpy()] = np.arange(grouped.num_rows)
         picks = pa.array(place, pa.int64(), mask=place < 0)
         return grouped.column(f"value_{self.kind}").combine_chunks().take(picks)
+
+    def _params(self) -> Iterator[str]:
+        yield from self.items._params()
+
+
+@dataclass(frozen=True, slots=True)
+class _Length(Expr):
+    """How many items a list has; missing where the list is."""
+
+    items: Expr
+
+    def _build(self, c: _Compiler) -> Fn:
+        items = c(self.items)
+
+        def length(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            found = items(case, params, item)
+            return None if found is None else len(found)
+
+        return length
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow.compute as pc
+
+        return pc.list_value_length(_array(self.items._arrow(env), env.size))
 
     def _params(self) -> Iterator[str]:
         yield from self.items._params()
@@ -2007,6 +2049,9 @@ class _Gen:
         if isinstance(e, _Aggregate) and e.kind == "count" and e.predicate is None:
             t = self.tmp()
             return f"(len({t}) if ({t} := {self.expr(e.items)}) else 0)"
+        if isinstance(e, _Length):
+            t = self.tmp()
+            return f"(None if ({t} := {self.expr(e.items)}) is None else len({t}))"
         if isinstance(e, _MonthsAfter):
             a, b = self.tmp(), self.tmp()
             day, months = self.expr(e.value), self.expr(e.months)
