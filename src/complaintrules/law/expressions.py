@@ -250,7 +250,13 @@ def _children(expr: Expr) -> Iterator[Expr]:
 
 
 def _reads_item(expr: Expr) -> bool:
-    return isinstance(expr, _ItemField) or any(_reads_item(e) for e in _children(expr))
+    if isinstance(expr, _ItemField):
+        return True
+    if isinstance(expr, _Aggregate | _Each | _Map):
+        # a list's predicate, text and values read its own items, not an item outside it:
+        # the whole is read once per case (and shared) unless the list itself is an item's
+        return _reads_item(expr.items)
+    return any(_reads_item(e) for e in _children(expr))
 
 
 def _shared_parts(roots: Sequence[Expr], per_item: bool = False) -> dict[Expr, int]:
@@ -1923,6 +1929,12 @@ def _each_entries(
     return out
 
 
+def _bound(pick: Callable[[list[Any]], Any], found: Any) -> Any:
+    """The largest or smallest (``pick``) of ``found``'s values, missing ones left out."""
+    values = [x for x in found or () if x is not None]
+    return pick(values) if values else None
+
+
 def _items_any(test: Callable[..., Any], found: Any, *args: Any) -> bool:
     return any(test(*args, x) is True for x in found or ())
 
@@ -1954,6 +1966,7 @@ class _Gen:
             "_items_text": _items_text,
             "_items_kept": _items_kept,
             "_each_entries": _each_entries,
+            "_bound": _bound,
             "_ITEMS_all": _items_all,
             "_ITEMS_count": _items_count,
             "_UNSET": _UNSET,
@@ -2049,6 +2062,21 @@ class _Gen:
         if isinstance(e, _Aggregate) and e.kind == "count" and e.predicate is None:
             t = self.tmp()
             return f"(len({t}) if ({t} := {self.expr(e.items)}) else 0)"
+        if isinstance(e, _Stages):
+            return "case.stages"
+        if isinstance(e, _Map):
+            # the value read per item inline, in a list comprehension over the items
+            t, x = self.tmp(), self.tmp()
+            found = self.expr(e.items)
+            outer = self.item, self.shared
+            self.item, self.shared = x, {}
+            try:
+                value = self.expr(e.value)
+            finally:
+                self.item, self.shared = outer
+            return f"(None if ({t} := {found}) is None else [{value} for {x} in {t}])"
+        if isinstance(e, _Bound):
+            return f"_bound({e.kind}, {self.expr(e.items)})"
         if isinstance(e, _Length):
             t = self.tmp()
             return f"(None if ({t} := {self.expr(e.items)}) is None else len({t}))"
