@@ -34,7 +34,6 @@ from complaintrules.authoring import (
     check_actions_tracked,
     check_issues_raised,
     check_points_addressed,
-    check_stage_numbers,
     different_handlers,
     each_fact,
     failed,
@@ -53,6 +52,7 @@ from complaintrules.authoring import (
     response_deadline,
     stage,
     stage_check,
+    stages_within,
     when,
 )
 
@@ -906,28 +906,33 @@ CHC20_5_9 = rule(
 )
 
 
-def _stage2_defined(case: Complaint, ctx: Context) -> Outcome:
-    stage = case.stage(2)
-    assert stage is not None  # the rule's gate
-    ack = stage.acknowledged
-    if ack is None:
-        if stage.response is not None:
-            return failed(
-                "stage 2 was answered without first setting out the outstanding issues and "
-                "the outcome sought"
-            )
-        return not_applicable("stage 2 not yet acknowledged")
-    definition = ack.definition
-    facts = {
-        "stage2.acknowledged.definition": definition.model_dump(mode="json") if definition else None
-    }
-    if definition is None or not definition.is_complete:
-        return failed(
-            "on receiving the escalation the landlord did not set out both the issues still "
-            "outstanding and the outcome the resident seeks",
-            facts=facts,
-        )
-    return passed("the outstanding issues and outcome sought were set out", facts=facts)
+_ACK2 = stage(2).field("acknowledged")
+_DEFINITION2 = stage(2).field("acknowledged.definition")
+
+_stage2_defined = (
+    when(
+        _ACK2.is_null() & stage(2).field("response").not_null(),
+        Verdict.FAIL,
+        "stage 2 was answered without first setting out the outstanding issues and the "
+        "outcome sought",
+        evidence=False,
+    )
+    .when(_ACK2.is_null(), Verdict.NOT_APPLICABLE, "stage 2 not yet acknowledged", evidence=False)
+    .when(
+        ~(
+            stage(2).field("acknowledged.definition.understanding").present()
+            & stage(2).field("acknowledged.definition.outcomes_sought").present()
+        ),
+        Verdict.FAIL,
+        "on receiving the escalation the landlord did not set out both the issues still "
+        "outstanding and the outcome the resident seeks",
+    )
+    .otherwise(
+        Verdict.PASS,
+        "the outstanding issues and outcome sought were set out",
+        facts={"stage2.acknowledged.definition": _DEFINITION2.dump()},
+    )
+)
 
 
 # 5.10: on an escalation request, set out the issues outstanding and the outcome sought;
@@ -970,31 +975,36 @@ CHC20_5_10 = rule(
 )
 
 
-def _after_stage1_on_request(case: Complaint, ctx: Context) -> Outcome:
-    later = case.stage(2)
-    assert later is not None  # the rule's gate
-    first = case.stage(1)
-    requested = later.requested_on
-    answered = first.response.issued_on if first and first.response else None
-    facts = {
-        "stage1.response.issued_on": answered.isoformat() if answered else None,
-        "stage2.requested_on": requested.isoformat() if requested else None,
-    }
-    if answered is None:
-        return failed("the complaint went to stage 2 with no stage 1 response", facts=facts)
-    if requested is None:
-        return needs_evidence("stage 2 records no escalation request (requested_on)", facts=facts)
-    if requested < answered:  # refused by the case model; reached only without validation
-        return failed(
-            f"escalation to stage 2 is dated {requested.isoformat()}, before stage 1 was "
-            f"completed on {answered.isoformat()}",
-            facts=facts,
-        )
-    return passed(
-        f"stage 1 completed on {answered.isoformat()}; the resident asked to escalate on "
-        f"{requested.isoformat()}",
-        facts=facts,
+_ANSWERED1 = stage(1).field("response.issued_on")
+_REQUESTED2 = stage(2).field("requested_on")
+
+_after_stage1_on_request = (
+    when(
+        _ANSWERED1.is_null(),
+        Verdict.FAIL,
+        "the complaint went to stage 2 with no stage 1 response",
     )
+    .when(
+        _REQUESTED2.is_null(),
+        Verdict.NEEDS_EVIDENCE,
+        "stage 2 records no escalation request (requested_on)",
+    )
+    # refused by the case model; reached only without validation
+    .when(
+        _REQUESTED2.lt(_ANSWERED1),
+        Verdict.FAIL,
+        "escalation to stage 2 is dated {requested}, before stage 1 was completed on {answered}",
+    )
+    .otherwise(
+        Verdict.PASS,
+        "stage 1 completed on {answered}; the resident asked to escalate on {requested}",
+        values={"answered": _ANSWERED1.iso(), "requested": _REQUESTED2.iso()},
+        facts={
+            "stage1.response.issued_on": _ANSWERED1.iso(),
+            "stage2.requested_on": _REQUESTED2.iso(),
+        },
+    )
+)
 
 
 # 5.11: escalate only after stage 1 is complete and only when the resident asks.
@@ -1233,8 +1243,12 @@ CHC20_5_16 = _letter_rule(
 # -- stage 3 -----------------------------------------------------------------------------------
 
 
-def _stage_count(case: Complaint, ctx: Context) -> Outcome:
-    return check_stage_numbers(case, ctx, maximum=ctx.param("stages.maximum"), minimum=0)
+_stage_count = stages_within(
+    "stages.maximum",
+    beyond="the case went to stage {highest}; the Code allows at most {maximum}",
+    passed="the case's stages are {numbers}: none beyond stage {maximum}",
+    computed="maximum_stages",
+)
 
 
 def _stage_count_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:

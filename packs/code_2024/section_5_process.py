@@ -30,6 +30,7 @@ from complaintrules.authoring import (
     as_of,
     attestation_example,
     case_field,
+    each_fact,
     example,
     failed,
     full_record,
@@ -38,14 +39,18 @@ from complaintrules.authoring import (
     item_outcomes,
     needs_evidence,
     not_applicable,
+    param,
     passed,
     policy_escalation_grounds,
     policy_states,
     response_deadline,
     response_due,
     restrictions_regarded,
+    stages,
+    stages_within,
     when,
 )
+from complaintrules.authoring import stage as stage_ref
 
 from ._common import rule
 
@@ -272,18 +277,22 @@ def _no_extra_stage_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:
     )
 
 
-def _no_extra_stage_case(case: Complaint, ctx: Context) -> Outcome:
-    numbers = [s.number for s in case.stages]
-    facts = {"stages": numbers}
-    if not numbers:
-        return not_applicable("the case records no stages")
-    below = [n for n in numbers if n < 1]
-    if below:
-        return failed(
-            f"the case went through stage {below[0]}, an extra named stage before stage 1",
-            facts=facts,
-        )
-    return passed(f"the case's stages are {numbers}: none before stage 1", facts=facts)
+_NUMBERS = stages().map(item("number"))
+
+_no_extra_stage_case = (
+    when(~_NUMBERS.present(), Verdict.NOT_APPLICABLE, "the case records no stages", evidence=False)
+    .when(
+        _NUMBERS.min().lt(1),
+        Verdict.FAIL,
+        "the case went through stage {lowest}, an extra named stage before stage 1",
+    )
+    .otherwise(
+        Verdict.PASS,
+        "the case's stages are {numbers}: none before stage 1",
+        values={"lowest": _NUMBERS.min(), "numbers": _NUMBERS},
+        facts={"stages": _NUMBERS},
+    )
+)
 
 
 # 5.2: no extra named stages such as "stage 0" or "informal complaint" (early resolution is
@@ -370,32 +379,15 @@ def _stage_count_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:
     )
 
 
-def _stage_count_case(case: Complaint, ctx: Context) -> Outcome:
-    count: int = ctx.param("stages.count")
-    numbers = [s.number for s in case.stages]
-    facts = {"stages": numbers}
-    computed = {"stages_allowed": count}
-    if not numbers:
-        return not_applicable("the case records no stages")
-    beyond = [n for n in numbers if n > count]
-    if beyond:
-        return failed(
-            f"the case went to stage {max(beyond)}; the Code allows at most {count} stages",
-            facts=facts,
-            **computed,
-        )
-    if len(numbers) > count:
-        return failed(
-            f"the case went through {len(numbers)} stages ({numbers}); the Code allows at "
-            f"most {count}",
-            facts=facts,
-            **computed,
-        )
-    return passed(
-        f"the case went through {len(numbers)} stage(s) ({numbers}), within the Code's {count}",
-        facts=facts,
-        **computed,
-    )
+_stage_count_case = stages_within(
+    "stages.count",
+    beyond="the case went to stage {highest}; the Code allows at most {maximum} stages",
+    too_many=(
+        "the case went through {count} stages ({numbers}); the Code allows at most {maximum}"
+    ),
+    passed="the case went through {count} stage(s) ({numbers}), within the Code's {maximum}",
+    computed="stages_allowed",
+)
 
 
 # 5.3: never more than two stages.
@@ -441,27 +433,40 @@ CHC24_5_3 = rule(
 # -- 5.4 ---------------------------------------------------------------------------------
 
 
-def _third_party_stages(case: Complaint, ctx: Context) -> Outcome:
-    count: int = ctx.param("stages.count")
-    handled = [s for s in case.stages if s.handler_organisation]
-    facts = {f"stage{s.number}.handler_organisation": s.handler_organisation for s in handled}
-    outside = [s for s in handled if not 1 <= s.number <= count]
-    if outside:
-        return failed(
-            "; ".join(
-                f"{s.handler_organisation} handled a stage {s.number}, outside the Code's "
-                f"stages 1 to {count}"
-                for s in outside
-            ),
-            facts=facts,
-        )
-    return passed(
-        "; ".join(
-            f"stage {s.number} was handled by {s.handler_organisation} within the two-stage process"
-            for s in handled
+_ORGANISATION = item("handler_organisation")
+_HANDLED = _ORGANISATION.present()
+_OUTSIDE = _HANDLED & (item("number").lt(1) | item("number").gt(param("stages.count")))
+
+_third_party_stages = when(stages().any(_OUTSIDE), Verdict.FAIL, "{outside}").otherwise(
+    Verdict.PASS,
+    "{inside}",
+    values={
+        "outside": stages().each(
+            "{organisation} handled a stage {number}, outside the Code's stages 1 to {count}",
+            where=_OUTSIDE,
+            sep="; ",
+            organisation=_ORGANISATION,
+            number=item("number"),
+            count=param("stages.count"),
         ),
-        facts=facts,
-    )
+        "inside": stages().each(
+            "stage {number} was handled by {organisation} within the two-stage process",
+            where=_HANDLED,
+            sep="; ",
+            organisation=_ORGANISATION,
+            number=item("number"),
+        ),
+    },
+    each_facts=[
+        each_fact(
+            stages(),
+            "stage{number}.handler_organisation",
+            _ORGANISATION,
+            where=_HANDLED,
+            keys={"number": item("number")},
+        )
+    ],
+)
 
 
 # 5.4: a third party answering a complaint does so within the same two stages; the resident
@@ -580,52 +585,50 @@ CHC24_5_5 = rule(
 # -- 5.6 ---------------------------------------------------------------------------------
 
 
-def _definitions_recorded(case: Complaint, ctx: Context) -> Outcome:
-    outcomes = []
-    for stage in _code_stages(case, ctx):
-        ack = stage.acknowledged
-        if ack is None:
-            continue
-        label = f"stage {stage.number}"
-        d = ack.definition
-        facts = {
-            f"stage{stage.number}.acknowledged.on": ack.on.isoformat(),
-            f"stage{stage.number}.definition.understanding": d.understanding if d else None,
-            f"stage{stage.number}.definition.outcomes_sought": d.outcomes_sought if d else None,
-        }
-        if d is None:
-            outcomes.append(
-                failed(
-                    f"{label} was acknowledged on {ack.on.isoformat()} with no complaint "
-                    "definition recorded",
-                    facts=facts,
-                )
-            )
-            continue
-        missing = [
-            name
-            for name, value in (
-                ("the landlord's understanding of the complaint", d.understanding),
-                ("the outcome the resident seeks", d.outcomes_sought),
-            )
-            if not value
-        ]
-        if missing:
-            outcomes.append(
-                failed(
-                    f"the {label} complaint definition leaves out " + " and ".join(missing),
-                    facts=facts,
-                )
-            )
-        else:
-            outcomes.append(
-                passed(
-                    f"{label}: the complaint definition records the landlord's understanding "
-                    "and the outcome sought",
-                    facts=facts,
-                )
-            )
-    return _combine(outcomes, "no stage has been acknowledged yet")
+#: A stage of the Code's process (1 to stages.count) that has been acknowledged: the
+#: stages 5.6 and 5.7 judge; each gives one outcome, the first failing one decides.
+_ACKNOWLEDGED = (
+    item("number").ge(1)
+    & item("number").le(param("stages.count"))
+    & item("acknowledged").not_null()
+)
+_DEF = "acknowledged.definition"
+_NOTHING_ACKNOWLEDGED = Verdicts(()).otherwise(
+    Verdict.NOT_APPLICABLE, "no stage has been acknowledged yet", evidence=False
+)
+_UNDERSTOOD = item(f"{_DEF}.understanding").present()
+_SOUGHT = item(f"{_DEF}.outcomes_sought").present()
+_LEAVES_OUT = "the stage {number} complaint definition leaves out "
+
+_definitions_recorded = item_outcomes(
+    stages(),
+    when(~_ACKNOWLEDGED, Verdict.NOT_APPLICABLE, "")
+    .when(
+        item(_DEF).is_null(),
+        Verdict.FAIL,
+        "stage {number} was acknowledged on {on} with no complaint definition recorded",
+    )
+    .when(
+        ~_UNDERSTOOD & ~_SOUGHT,
+        Verdict.FAIL,
+        _LEAVES_OUT
+        + "the landlord's understanding of the complaint and the outcome the resident seeks",
+    )
+    .when(~_UNDERSTOOD, Verdict.FAIL, _LEAVES_OUT + "the landlord's understanding of the complaint")
+    .when(~_SOUGHT, Verdict.FAIL, _LEAVES_OUT + "the outcome the resident seeks")
+    .per_item(
+        Verdict.PASS,
+        "stage {number}: the complaint definition records the landlord's understanding and "
+        "the outcome sought",
+        values={"number": item("number"), "on": item("acknowledged.on").iso()},
+        facts={
+            "stage{number}.acknowledged.on": item("acknowledged.on").iso(),
+            "stage{number}.definition.understanding": item(f"{_DEF}.understanding"),
+            "stage{number}.definition.outcomes_sought": item(f"{_DEF}.outcomes_sought"),
+        },
+    ),
+    none=_NOTHING_ACKNOWLEDGED,
+)
 
 
 # 5.6: at stage 1 logging and stage 2 escalation, record the landlord's understanding of the
@@ -683,48 +686,39 @@ CHC24_5_6 = rule(
 # -- 5.7 ---------------------------------------------------------------------------------
 
 
-def _responsibility_stated(case: Complaint, ctx: Context) -> Outcome:
-    outcomes = []
-    for stage in _code_stages(case, ctx):
-        ack = stage.acknowledged
-        if ack is None:
-            continue
-        label = f"stage {stage.number}"
-        d = ack.definition
-        stated = d.responsibility_stated if d else None
-        facts = {
-            f"stage{stage.number}.definition.responsibility_stated": stated,
-            f"stage{stage.number}.definition.responsible_for": d.responsible_for if d else None,
-            f"stage{stage.number}.definition.not_responsible_for": (
-                d.not_responsible_for if d else None
-            ),
-        }
-        if stated is False:
-            outcomes.append(
-                failed(
-                    f"the {label} acknowledgement did not say which parts of the complaint "
-                    "the landlord is and is not responsible for",
-                    facts=facts,
-                )
-            )
-        elif stated or (d is not None and (d.responsible_for or d.not_responsible_for)):
-            outcomes.append(
-                passed(
-                    f"the {label} acknowledgement said which parts the landlord is and "
-                    "is not responsible for",
-                    facts=facts,
-                )
-            )
-        else:
-            outcomes.append(
-                needs_evidence(
-                    f"the case does not record whether the {label} acknowledgement said what "
-                    "the landlord is and is not responsible for; set "
-                    "acknowledged.definition.responsibility_stated (or responsible_for)",
-                    facts=facts,
-                )
-            )
-    return _combine(outcomes, "no stage has been acknowledged yet")
+_STATED = item(f"{_DEF}.responsibility_stated")
+
+_responsibility_stated = item_outcomes(
+    stages(),
+    when(~_ACKNOWLEDGED, Verdict.NOT_APPLICABLE, "")
+    .when(
+        _STATED.is_false(),
+        Verdict.FAIL,
+        "the stage {number} acknowledgement did not say which parts of the complaint the "
+        "landlord is and is not responsible for",
+    )
+    .when(
+        _STATED.is_true()
+        | item(f"{_DEF}.responsible_for").present()
+        | item(f"{_DEF}.not_responsible_for").present(),
+        Verdict.PASS,
+        "the stage {number} acknowledgement said which parts the landlord is and is not "
+        "responsible for",
+    )
+    .per_item(
+        Verdict.NEEDS_EVIDENCE,
+        "the case does not record whether the stage {number} acknowledgement said what the "
+        "landlord is and is not responsible for; set "
+        "acknowledged.definition.responsibility_stated (or responsible_for)",
+        values={"number": item("number")},
+        facts={
+            "stage{number}.definition.responsibility_stated": _STATED,
+            "stage{number}.definition.responsible_for": item(f"{_DEF}.responsible_for"),
+            "stage{number}.definition.not_responsible_for": item(f"{_DEF}.not_responsible_for"),
+        },
+    ),
+    none=_NOTHING_ACKNOWLEDGED,
+)
 
 
 # 5.7: each acknowledgement says which parts of the complaint the landlord is, and is not,
@@ -1113,40 +1107,74 @@ CHC24_5_10 = rule(
 # -- 5.11 --------------------------------------------------------------------------------
 
 
-def _escalation_refusals(case: Complaint, ctx: Context) -> Outcome:
-    refusals = [(i, r) for i, r in enumerate(case.refusals) if r.stage == 2]
-    facts: dict[str, Any] = {}
-    problems: list[str] = []
-    unset: list[str] = []
-    for i, r in refusals:
-        label = f"refusals[{i}]"
-        facts[label] = {
-            "ground": r.ground.value,
-            "detail": r.detail,
-            "explanation_given": r.explanation_given,
-            "ombudsman_right_given": r.ombudsman_right_given,
-        }
-        if r.ground.value == "other" and not r.detail:
-            problems.append(f"{label} declined escalation on an unnamed ground with no detail")
-        if r.explanation_given is False:
-            problems.append(f"{label} did not set out the reasons for declining escalation")
-        if r.ombudsman_right_given is False:
-            problems.append(f"{label} did not give the right to go to the Ombudsman (2.4)")
-        unset += [
-            f"{label}.{name}"
-            for name in ("explanation_given", "ombudsman_right_given")
-            if getattr(r, name) is None
-        ]
-    if problems:
-        return failed("; ".join(problems), facts=facts)
-    if unset:
-        return needs_evidence(f"the case does not record: set {', '.join(unset)}", facts=facts)
-    return passed(
-        "escalation was declined on a stated ground ("
-        + ", ".join(r.detail or r.ground.value for _, r in refusals)
-        + "), with reasons and the Ombudsman route given",
-        facts=facts,
+_REFUSALS = case_field("refusals")
+_AT_STAGE2 = item("stage").eq(2)
+_UNNAMED = item("ground").eq("other") & ~item("detail").present()
+_UNEXPLAINED = item("explanation_given").is_false()
+_NO_ROUTE = item("ombudsman_right_given").is_false()
+
+_escalation_refusals = (
+    when(
+        _REFUSALS.any(_AT_STAGE2 & (_UNNAMED | _UNEXPLAINED | _NO_ROUTE)),
+        Verdict.FAIL,
+        "{problems}",
     )
+    .when(
+        _REFUSALS.any(
+            _AT_STAGE2
+            & (item("explanation_given").is_null() | item("ombudsman_right_given").is_null())
+        ),
+        Verdict.NEEDS_EVIDENCE,
+        "the case does not record: set {unset}",
+    )
+    .otherwise(
+        Verdict.PASS,
+        "escalation was declined on a stated ground ({grounds}), with reasons and the "
+        "Ombudsman route given",
+        values={
+            "problems": _REFUSALS.each_of(
+                (
+                    _UNNAMED,
+                    "refusals[{index}] declined escalation on an unnamed ground with no detail",
+                ),
+                (
+                    _UNEXPLAINED,
+                    "refusals[{index}] did not set out the reasons for declining escalation",
+                ),
+                (
+                    _NO_ROUTE,
+                    "refusals[{index}] did not give the right to go to the Ombudsman (2.4)",
+                ),
+                where=_AT_STAGE2,
+            ),
+            "unset": _REFUSALS.each_of(
+                (item("explanation_given").is_null(), "refusals[{index}].explanation_given"),
+                (
+                    item("ombudsman_right_given").is_null(),
+                    "refusals[{index}].ombudsman_right_given",
+                ),
+                where=_AT_STAGE2,
+                sep=", ",
+            ),
+            "grounds": _REFUSALS.each(
+                "{ground}", where=_AT_STAGE2, ground=item("detail").or_else(item("ground"))
+            ),
+        },
+        each_facts=[
+            each_fact(
+                _REFUSALS,
+                "refusals[{index}]",
+                {
+                    "ground": item("ground"),
+                    "detail": item("detail"),
+                    "explanation_given": item("explanation_given"),
+                    "ombudsman_right_given": item("ombudsman_right_given"),
+                },
+                where=_AT_STAGE2,
+            )
+        ],
+    )
+)
 
 
 # 5.11: escalation through every stage is refused only for valid reasons, set out clearly
@@ -1288,46 +1316,49 @@ CHC24_5_12 = rule(
 # -- 5.13 --------------------------------------------------------------------------------
 
 
-def _remedied_without_escalation(case: Complaint, ctx: Context) -> Outcome:
-    first, second = case.stage(1), case.stage(2)
-    assert first is not None and first.response is not None  # the rule's gate
-    outcome = first.response.outcome
-    remedied_at_1 = bool(first.remedies) or first.response.contents.remedy is True
-    facts = {
-        "stage1.response.outcome": outcome.value if outcome else None,
-        "stage1.remedies": len(first.remedies),
-        "stage1.response.contents.remedy": first.response.contents.remedy,
-        "stage2.remedies": len(second.remedies) if second else None,
-    }
-    upheld = outcome is not None and outcome.value in ("upheld", "partly_upheld")
-    if upheld and remedied_at_1:
-        return passed(
-            f"stage 1 found the complaint {outcome.value if outcome else ''} and put it right "
-            "there, without escalation",
-            facts=facts,
-        )
-    if second is None or not second.remedies or remedied_at_1:
-        return not_applicable(
-            "no remedy was held back for stage 2 (none offered at stage 2, or one was "
-            "already offered at stage 1)",
-            facts=facts,
-        )
-    if outcome is None:
-        return needs_evidence(
-            "a remedy came only at stage 2; the case does not say whether stage 1 upheld the "
-            "complaint; set the stage 1 response.outcome",
-            facts=facts,
-        )
-    if upheld:
-        return failed(
-            f"stage 1 found the complaint {outcome.value} but offered no remedy; one came "
-            "only after escalation to stage 2",
-            facts=facts,
-        )
-    return not_applicable(
-        "stage 1 did not uphold the complaint; the stage 2 remedy followed stage 2's own finding",
-        facts=facts,
+_OUTCOME1 = stage_ref(1).field("response.outcome")
+_REMEDIED_AT_1 = (
+    stage_ref(1).field("remedies").present()
+    | stage_ref(1).field("response.contents.remedy").is_true()
+)
+_UPHELD = _OUTCOME1.eq("upheld") | _OUTCOME1.eq("partly_upheld")
+
+_remedied_without_escalation = (
+    when(
+        _UPHELD & _REMEDIED_AT_1,
+        Verdict.PASS,
+        "stage 1 found the complaint {outcome} and put it right there, without escalation",
     )
+    .when(
+        ~stage_ref(2).field("remedies").present() | _REMEDIED_AT_1,
+        Verdict.NOT_APPLICABLE,
+        "no remedy was held back for stage 2 (none offered at stage 2, or one was already "
+        "offered at stage 1)",
+    )
+    .when(
+        _OUTCOME1.is_null(),
+        Verdict.NEEDS_EVIDENCE,
+        "a remedy came only at stage 2; the case does not say whether stage 1 upheld the "
+        "complaint; set the stage 1 response.outcome",
+    )
+    .when(
+        _UPHELD,
+        Verdict.FAIL,
+        "stage 1 found the complaint {outcome} but offered no remedy; one came only after "
+        "escalation to stage 2",
+    )
+    .otherwise(
+        Verdict.NOT_APPLICABLE,
+        "stage 1 did not uphold the complaint; the stage 2 remedy followed stage 2's own finding",
+        values={"outcome": _OUTCOME1},
+        facts={
+            "stage1.response.outcome": _OUTCOME1,
+            "stage1.remedies": stage_ref(1).field("remedies").length(),
+            "stage1.response.contents.remedy": stage_ref(1).field("response.contents.remedy"),
+            "stage2.remedies": stage_ref(2).field("remedies").length(),
+        },
+    )
+)
 
 
 # 5.13: remedies are available at any stage; the resident need not escalate to get one.

@@ -83,6 +83,7 @@ from .law.stage_checks import (
     response_due,
     stage_check,
     stage_start,
+    stages_within,
 )
 from .law.timeliness import (
     Deadline,
@@ -200,6 +201,7 @@ __all__ = [
     "stage_check",
     "stage_start",
     "stages",
+    "stages_within",
     "text",
     "training_recorded",
     "when",

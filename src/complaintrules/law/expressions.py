@@ -250,7 +250,13 @@ def _children(expr: Expr) -> Iterator[Expr]:
 
 
 def _reads_item(expr: Expr) -> bool:
-    return isinstance(expr, _ItemField) or any(_reads_item(e) for e in _children(expr))
+    if isinstance(expr, _ItemField):
+        return True
+    if isinstance(expr, _Aggregate | _Each | _Map):
+        # a list's predicate, text and values read its own items, not an item outside it:
+        # the whole is read once per case (and shared) unless the list itself is an item's
+        return _reads_item(expr.items)
+    return any(_reads_item(e) for e in _children(expr))
 
 
 def _shared_parts(roots: Sequence[Expr], per_item: bool = False) -> dict[Expr, int]:
@@ -429,7 +435,7 @@ class Expr:
         """The smallest of this list's values, as :meth:`max`."""
         return _Bound("min", self)
 
-    # -- lists filtered and reduced to their distinct values (helper dates2) --
+    # -- lists filtered and reduced to their distinct values --
     def filter(self, predicate: Expr) -> Expr:
         """The items of this list for which ``predicate`` (over :func:`item`, and it may
         read the case) holds, in order; missing where the list is."""
@@ -457,6 +463,11 @@ class Expr:
     def get(self, name: str) -> Expr:
         """A field of a record (such as :meth:`widest_gap`'s); missing where it is."""
         return _Get(self, name)
+
+    def length(self) -> Expr:
+        """How many items this list has; missing where the list is (a stage the case did
+        not reach), where :meth:`count` gives 0."""
+        return _Length(self)
 
     def months_after(self, months: Any) -> Expr:
         """The date ``months`` calendar months after this one (the month's last day where
@@ -1458,14 +1469,22 @@ class EachFact:
             key_values = [(k, e._compile()) for k, e in self.key_values]
             value_of = EachFact(self.items, "{index}", self.value)._compile(c)
 
+            # with {name} too, one entry per item and name, as the one-case backend gives
+            per_name = "{name}" in key and not isinstance(self.value, Expr)
+
             def keyed(case: Any, params: Mapping[str, Any], kept: Any) -> dict[str, Any]:
                 if case is not None:
                     kept = _kept(items(case, params, None), where, case, params)
                 values = value_of(None, params, kept)
-                return {
-                    key.format(index=i, **{k: f(None, params, x) for k, f in key_values}): v
-                    for (i, x), v in zip(kept, values.values(), strict=True)
-                }
+                out: dict[str, Any] = {}
+                for (i, x), v in zip(kept, values.values(), strict=True):
+                    named = {k: f(None, params, x) for k, f in key_values}
+                    if per_name:
+                        for name, one in v.items():
+                            out[key.format(index=i, name=name, **named)] = one
+                    else:
+                        out[key.format(index=i, **named)] = v
+                return out
 
             return keyed
         if "{name}" in key and not isinstance(self.value, Expr):
@@ -1509,7 +1528,12 @@ def each_fact(
     keys: Mapping[str, Expr] | None = None,
 ) -> EachFact:
     """Evidence for each item of ``items`` meeting ``where`` (see :class:`EachFact`);
-    ``keys`` gives the item's values the key names besides ``{index}``."""
+    ``keys`` gives the item's values the key names besides ``{index}``. A key naming a
+    value not given is refused here, when the check is written."""
+    named = {n for _, n, _, _ in Formatter().parse(key) if n is not None}
+    unknown = named - {"index", "name", *(keys or {})}
+    if unknown:
+        raise ValueError(f"each_fact: key {key!r} names {sorted(unknown)}, not given in keys=")
     return EachFact(items, key, value, where, tuple((keys or {}).items()))
 
 
@@ -1659,6 +1683,30 @@ class _Bound(Expr):
         place[grouped.column("row").to_numpy()] = np.arange(grouped.num_rows)
         picks = pa.array(place, pa.int64(), mask=place < 0)
         return grouped.column(f"value_{self.kind}").combine_chunks().take(picks)
+
+    def _params(self) -> Iterator[str]:
+        yield from self.items._params()
+
+
+@dataclass(frozen=True, slots=True)
+class _Length(Expr):
+    """How many items a list has; missing where the list is."""
+
+    items: Expr
+
+    def _build(self, c: _Compiler) -> Fn:
+        items = c(self.items)
+
+        def length(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            found = items(case, params, item)
+            return None if found is None else len(found)
+
+        return length
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow.compute as pc
+
+        return pc.list_value_length(_array(self.items._arrow(env), env.size))
 
     def _params(self) -> Iterator[str]:
         yield from self.items._params()
@@ -2245,6 +2293,12 @@ def _each_entries(
     return out
 
 
+def _bound(pick: Callable[[list[Any]], Any], found: Any) -> Any:
+    """The largest or smallest (``pick``) of ``found``'s values, missing ones left out."""
+    values = [x for x in found or () if x is not None]
+    return pick(values) if values else None
+
+
 def _items_any(test: Callable[..., Any], found: Any, *args: Any) -> bool:
     return any(test(*args, x) is True for x in found or ())
 
@@ -2276,6 +2330,7 @@ class _Gen:
             "_items_text": _items_text,
             "_items_kept": _items_kept,
             "_each_entries": _each_entries,
+            "_bound": _bound,
             "_ITEMS_all": _items_all,
             "_ITEMS_count": _items_count,
             "_UNSET": _UNSET,
@@ -2371,6 +2426,24 @@ class _Gen:
         if isinstance(e, _Aggregate) and e.kind == "count" and e.predicate is None:
             t = self.tmp()
             return f"(len({t}) if ({t} := {self.expr(e.items)}) else 0)"
+        if isinstance(e, _Stages):
+            return "case.stages"
+        if isinstance(e, _Map):
+            # the value read per item inline, in a list comprehension over the items
+            t, x = self.tmp(), self.tmp()
+            found = self.expr(e.items)
+            outer = self.item, self.shared
+            self.item, self.shared = x, {}
+            try:
+                value = self.expr(e.value)
+            finally:
+                self.item, self.shared = outer
+            return f"(None if ({t} := {found}) is None else [{value} for {x} in {t}])"
+        if isinstance(e, _Bound):
+            return f"_bound({e.kind}, {self.expr(e.items)})"
+        if isinstance(e, _Length):
+            t = self.tmp()
+            return f"(None if ({t} := {self.expr(e.items)}) is None else len({t}))"
         if isinstance(e, _MonthsAfter):
             a, b = self.tmp(), self.tmp()
             day, months = self.expr(e.value), self.expr(e.months)

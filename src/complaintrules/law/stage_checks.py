@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, partial
+from string import Formatter
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -26,6 +27,7 @@ from .expressions import (
     field_facts,
     lit,
     stage,
+    stages,
     text,
     when,
 )
@@ -79,6 +81,7 @@ __all__ = [
     "response_due",
     "stage_check",
     "stage_start",
+    "stages_within",
     "timescale_arguments",
 ]
 
@@ -1038,6 +1041,49 @@ def out_of_time_refusals(months: Expr) -> CaseExpression:
                 "last_day_in_time": last.iso(),
             },
         )
+    )
+
+
+def stages_within(
+    maximum: str,
+    *,
+    beyond: str,
+    passed: str,
+    computed: str,
+    too_many: str | None = None,
+    none: str = "the case records no stages",
+) -> CaseExpression:
+    """The case went through no stage numbered beyond the Code's last (the pack's parameter
+    named ``maximum``) and, given ``too_many``, through no more stages than that: one
+    expression for both Codes (2024 Code 5.3, 2020 Code 5.17), each with its own words.
+
+    The messages are templates over ``{numbers}`` (the case's stage numbers, a list),
+    ``{count}`` (how many), ``{highest}`` (the highest number) and ``{maximum}``:
+    ``beyond`` fails a stage numbered too high, ``too_many`` too many stages, ``passed``
+    passes; a case with no stage is not applicable (``none``, no evidence). The evidence
+    records the stage numbers as ``stages`` and the maximum as ``computed``."""
+    numbers = stages().map(list_item("number"))
+    most = param_value(maximum)
+    known = {
+        "numbers": numbers,
+        "count": numbers.count(),
+        "highest": numbers.max(),
+        "maximum": most,
+    }
+    named = {
+        n for t in (beyond, passed, too_many or "") for _, n, _, _ in Formatter().parse(t) if n
+    }
+    table = when(~numbers.present(), Verdict.NOT_APPLICABLE, _literal(none), evidence=False).when(
+        numbers.max().gt(most), Verdict.FAIL, beyond
+    )
+    if too_many is not None:
+        table = table.when(numbers.count().gt(most), Verdict.FAIL, too_many)
+    return table.otherwise(
+        Verdict.PASS,
+        passed,
+        values={k: v for k, v in known.items() if k in named},
+        facts={"stages": numbers},
+        computed={computed: most},
     )
 
 
