@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from complaintrules import Complaint, LandlordPolicy
 from complaintrules.authoring import (
+    CaseExpression,
     CaseFact,
     Context,
     Expr,
@@ -155,30 +156,32 @@ CHC20_4_1 = rule(
 )
 
 
-def _acknowledgement_defines(case: Complaint, ctx: Context) -> Outcome:
-    stage = case.stage(1)
-    assert stage is not None  # the rule's gate
-    if stage.acknowledged is None:
-        return not_applicable("stage 1 not yet acknowledged (its timing is judged under 4.1)")
-    definition = stage.acknowledged.definition
-    facts = {
-        "stage1.acknowledged.definition": definition.model_dump(mode="json") if definition else None
-    }
-    if definition is None or not definition.is_complete:
-        missing = [
-            name
-            for name, value in (
-                ("our understanding of the complaint", definition and definition.understanding),
-                ("the outcome the resident wants", definition and definition.outcomes_sought),
-            )
-            if not value
-        ]
-        return failed(
-            "the stage 1 acknowledgement did not set out " + " or ".join(missing), facts=facts
+def _acknowledgement_defines() -> CaseExpression:
+    """4.2: the stage 1 acknowledgement set out the complaint as understood and the outcome
+    sought (a definition with both); the definition recorded is the evidence."""
+    definition = stage_ref(1).field("acknowledged.definition")
+    understood = stage_ref(1).field("acknowledged.definition.understanding").present()
+    sought = stage_ref(1).field("acknowledged.definition.outcomes_sought").present()
+    not_set_out = "the stage 1 acknowledgement did not set out "
+    return (
+        when(
+            stage_ref(1).field("acknowledged").is_null(),
+            Verdict.NOT_APPLICABLE,
+            "stage 1 not yet acknowledged (its timing is judged under 4.1)",
+            evidence=False,
         )
-    return passed(
-        "the acknowledgement set out the complaint as understood and the outcome sought",
-        facts=facts,
+        .when(
+            ~understood & ~sought,
+            Verdict.FAIL,
+            not_set_out + "our understanding of the complaint or the outcome the resident wants",
+        )
+        .when(~understood, Verdict.FAIL, not_set_out + "our understanding of the complaint")
+        .when(~sought, Verdict.FAIL, not_set_out + "the outcome the resident wants")
+        .otherwise(
+            Verdict.PASS,
+            "the acknowledgement set out the complaint as understood and the outcome sought",
+            facts={"stage1.acknowledged.definition": definition.dump()},
+        )
     )
 
 
@@ -197,7 +200,9 @@ CHC20_4_2 = rule(
         Case: the stage 1 acknowledgement must record a definition with both understanding
         and outcomes_sought. Policy: records_complaint_definition must be true.
     """,
-    case=applies_if(CaseFact.STAGE1, _acknowledgement_defines, otherwise="the case has no stage 1"),
+    case=applies_if(
+        CaseFact.STAGE1, _acknowledgement_defines(), otherwise="the case has no stage 1"
+    ),
     policy=policy_states(
         (
             "records_complaint_definition",
@@ -666,7 +671,7 @@ _agreed_interval = item_outcomes(
         evidence=False,
         values={"number": stages().each("{n}", where=_OPEN, limit=1, n=item("number"))},
     ),
-    join_fails=True,
+    join_failures=True,
 )
 
 

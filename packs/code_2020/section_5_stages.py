@@ -9,7 +9,7 @@ dates for the examples are in ``_helpers``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from complaintrules import Complaint, LandlordPolicy
@@ -27,13 +27,12 @@ from complaintrules.authoring import (
     Rule,
     Timescale,
     Verdict,
+    actions_tracked_at_every_stage,
     applies_at_stage,
     applies_if,
     as_of,
     case_field,
-    check_actions_tracked,
     check_issues_raised,
-    check_points_addressed,
     different_handlers,
     each_fact,
     failed,
@@ -42,6 +41,7 @@ from complaintrules.authoring import (
     needs_evidence,
     not_applicable,
     passed,
+    points_addressed_at_every_stage,
     policy_different_handlers,
     policy_example,
     policy_response_items,
@@ -223,60 +223,70 @@ def _agreed_beyond(number: int) -> CaseCheck:
 def _ombudsman_when_not_agreed(number: int) -> CaseCheck:
     """Where the resident did not agree an extension, they were given the Ombudsman's
     contact details so they could challenge it."""
-
-    def check(case: Complaint, ctx: Context) -> Outcome:
-        stage = case.stage(number)
-        if stage is None or not stage.extensions:
-            return not_applicable(f"no extension at stage {number}")
-        agreement = {
-            f"extensions[{i}].agreed_with_resident": e.agreed_with_resident
-            for i, e in enumerate(stage.extensions)
-        }
-        disputed = [
-            (i, e) for i, e in enumerate(stage.extensions) if e.agreed_with_resident is False
-        ]
-        if not disputed:
-            if None in agreement.values():
-                return needs_evidence(
-                    "the case does not record whether the resident agreed each extension "
-                    "(set agreed_with_resident)",
-                    facts=agreement,
-                )
-            return not_applicable(
-                f"the resident agreed every stage {number} extension", facts=agreement
-            )
-        facts = {
-            f"extensions[{i}].ombudsman_details_given": e.ombudsman_details_given
-            for i, e in disputed
-        }
-        missing = [k for k, v in facts.items() if v is False]
-        unknown = [k for k, v in facts.items() if v is None]
-        if missing:
-            return failed(
-                f"no agreement on a stage {number} extension, and the resident was not given "
-                f"the Ombudsman's contact details: {', '.join(missing)}",
-                facts=facts,
-            )
-        if unknown:
-            return needs_evidence(f"the case does not record: {', '.join(unknown)}", facts=facts)
-        return passed(
-            "where the extension was not agreed, the Ombudsman's details were given", facts=facts
+    extensions = stage(number).field("extensions")
+    agreed, given = item("agreed_with_resident"), item("ombudsman_details_given")
+    disputed = extensions.any(agreed.is_false())
+    check = (
+        when(
+            ~extensions.present(),
+            Verdict.NOT_APPLICABLE,
+            f"no extension at stage {number}",
+            evidence=False,
         )
-
+        .when(
+            extensions.any(agreed.is_false() & given.is_false()),
+            Verdict.FAIL,
+            f"no agreement on a stage {number} extension, and the resident was not given "
+            "the Ombudsman's contact details: {missing}",
+        )
+        .when(
+            extensions.any(agreed.is_false() & given.is_null()),
+            Verdict.NEEDS_EVIDENCE,
+            "the case does not record: {unknown}",
+        )
+        .when(
+            disputed,
+            Verdict.PASS,
+            "where the extension was not agreed, the Ombudsman's details were given",
+        )
+        .when(
+            extensions.any(agreed.is_null()),
+            Verdict.NEEDS_EVIDENCE,
+            "the case does not record whether the resident agreed each extension "
+            "(set agreed_with_resident)",
+        )
+        .otherwise(
+            Verdict.NOT_APPLICABLE,
+            f"the resident agreed every stage {number} extension",
+            values={
+                "missing": extensions.each(
+                    "extensions[{index}].ombudsman_details_given",
+                    where=agreed.is_false() & given.is_false(),
+                ),
+                "unknown": extensions.each(
+                    "extensions[{index}].ombudsman_details_given",
+                    where=agreed.is_false() & given.is_null(),
+                ),
+            },
+            each_facts=[
+                # the details given where an extension is disputed; else whether each
+                # extension was agreed
+                each_fact(
+                    extensions,
+                    "extensions[{index}].ombudsman_details_given",
+                    given,
+                    where=agreed.is_false(),
+                ),
+                each_fact(
+                    extensions,
+                    "extensions[{index}].agreed_with_resident",
+                    agreed,
+                    where=~disputed,
+                ),
+            ],
+        )
+    )
     return applies_at_stage("extension", number, check, otherwise=f"no extension at stage {number}")
-
-
-def _across_stages(
-    one: Callable[..., Outcome],
-) -> CaseCheck:
-    """Apply a per-stage shared check to every stage the case reached."""
-
-    def check(case: Complaint, ctx: Context) -> Outcome:
-        if not case.stages:
-            return not_applicable("the case records no stages")
-        return first_not_passing([one(case, ctx, stage_number=s.number) for s in case.stages])
-
-    return check
 
 
 def _extension_pair(
@@ -640,7 +650,7 @@ CHC20_5_5 = rule(
         date and be completed by it; with an as-of date, an open action past its due date
         fails. Policy: respond_when_answer_known must be true.
     """,
-    case=_across_stages(check_actions_tracked),
+    case=actions_tracked_at_every_stage(),
     policy=policy_states(
         (
             "respond_when_answer_known",
@@ -682,7 +692,7 @@ CHC20_5_6 = rule(
         Case: every stage response must record all_points_addressed: true. The quality of
         the reasons is for an attestation (a review of a sample of letters).
     """,
-    case=_across_stages(check_points_addressed),
+    case=points_addressed_at_every_stage(),
     attestation="a quality review of response letters for reasons citing policy or law",
     examples=[
         case_example(Verdict.PASS, "all points addressed", stage1()),

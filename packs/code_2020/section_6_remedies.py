@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from complaintrules import Complaint, LandlordPolicy
+from complaintrules import LandlordPolicy
 from complaintrules.authoring import (
     EXAMPLE_LANDLORD,
+    CaseExpression,
     CaseFact,
     Context,
     Level,
@@ -14,6 +15,7 @@ from complaintrules.authoring import (
     Subject,
     Verdict,
     applies_if,
+    as_of,
     each_fact,
     example,
     failed,
@@ -270,26 +272,39 @@ CHC20_6_4 = rule(
 )
 
 
-def _followed_through(case: Complaint, ctx: Context) -> Outcome:
-    remedies = [(s.number, i, r) for s in case.stages for i, r in enumerate(s.remedies)]
-    assert remedies  # the rule's gate
-    problems = []
-    for number, i, r in remedies:
-        label = f"stage {number} remedies[{i}] ({r.kind.value})"
-        if r.due is None:
-            if r.completed_on is None:
-                problems.append(f"{label} says nothing about when it will happen")
-        elif r.completed_on is not None and r.completed_on > r.due:
-            problems.append(f"{label} was done on {r.completed_on}, after its date {r.due}")
-        elif r.completed_on is None and ctx.as_of is not None and ctx.as_of > r.due:
-            problems.append(f"{label} was due {r.due} and not done by {ctx.as_of}")
-    facts = {
-        f"stage{n}.remedies[{i}]": r.model_dump(mode="json", exclude_none=True)
-        for n, i, r in remedies
-    }
-    if problems:
-        return failed("; ".join(problems), facts=facts)
-    return passed(f"{len(remedies)} remedy(ies) dated and carried out on time", facts=facts)
+def _followed_through() -> CaseExpression:
+    """6.5: every remedy, at whichever stage it was offered, says when it will happen (or
+    is done) and was done by then; with an as-of date, one still open past it fails."""
+    remedies = stages().flat("remedies")
+    due, done, today = item("item.due"), item("item.completed_on"), as_of()
+    undated = due.is_null() & done.is_null()
+    late = done.gt(due)
+    overdue = done.is_null() & today.gt(due)
+    label = "stage {number} remedies[{i}] ({kind}) "
+    problems = remedies.each_of(
+        (undated, label + "says nothing about when it will happen"),
+        (late, label + "was done on {done}, after its date {due}"),
+        (overdue, label + "was due {due} and not done by {today}"),
+        number=item("outer.number"),
+        i=item("index"),
+        kind=item("item.kind"),
+        done=done,
+        due=due,
+        today=today,
+    )
+    return when(remedies.any(undated | late | overdue), Verdict.FAIL, "{problems}").otherwise(
+        Verdict.PASS,
+        "{count} remedy(ies) dated and carried out on time",
+        values={"problems": problems, "count": remedies.count()},
+        each_facts=[
+            each_fact(
+                remedies,
+                "stage{number}.remedies[{i}]",
+                item("item").dump(exclude_none=True),
+                keys={"number": item("outer.number"), "i": item("index")},
+            )
+        ],
+    )
 
 
 # 6.5: the remedy offer says what will happen and when, agreed where appropriate, and is
@@ -306,7 +321,7 @@ CHC20_6_5 = rule(
         Case: each remedy not already done must have a due date; one completed after its due
         date fails, and with an as-of date so does one still open past it.
     """,
-    case=applies_if(CaseFact.REMEDY, _followed_through, otherwise="no remedy offered"),
+    case=applies_if(CaseFact.REMEDY, _followed_through(), otherwise="no remedy offered"),
     examples=[
         case_example(
             Verdict.FAIL,

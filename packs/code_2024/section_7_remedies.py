@@ -10,8 +10,9 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from complaintrules import Complaint, LandlordPolicy
+from complaintrules import LandlordPolicy
 from complaintrules.authoring import (
+    CaseExpression,
     CaseFact,
     Context,
     Example,
@@ -20,13 +21,12 @@ from complaintrules.authoring import (
     Subject,
     Verdict,
     applies_if,
+    as_of,
     attestation_example,
+    case_field,
     each_fact,
     example,
-    failed,
     item,
-    needs_evidence,
-    passed,
     policy_says,
     remedy_within_guidance,
     stages,
@@ -114,61 +114,75 @@ _fault_put_right = (
 )
 
 
-def _remedies_dated_and_done(case: Complaint, ctx: Context) -> Outcome:
-    remedies = [
-        (k, s.number, i, r) for k, s in enumerate(case.stages) for i, r in enumerate(s.remedies)
-    ]
-    judged = ctx.as_of
-    closed = case.closed_on or case.withdrawn_on
-    problems: list[str] = []
-    missing: list[str] = []
-    pending: list[str] = []
-    for k, number, i, r in remedies:
-        label = f"stage {number} remedies[{i}] ({r.kind.value})"
-        if r.completed_on is not None:
-            if r.due is not None and r.completed_on > r.due:
-                problems.append(
-                    f"{label} was completed on {r.completed_on}, after the date offered ({r.due})"
-                )
-            continue
-        # Not recorded as completed.
-        if r.due is not None and judged is not None:
-            if r.due < judged:
-                problems.append(f"{label} was due {r.due} and is not completed on {judged}")
-            else:
-                pending.append(f"{label} due {r.due}")
-        elif closed is not None and (judged is None or r.due is None):
-            problems.append(
-                f"{label} is not recorded as completed, yet the case closed on {closed}"
-            )
-        elif r.due is None:
-            missing.append(f"stages[{k}].remedies[{i}].due ({r.kind.value})")
-        else:
-            pending.append(f"{label} due {r.due}")
-    facts = {
-        f"stage{n}.remedies[{i}]": r.model_dump(mode="json", exclude_none=True)
-        for _, n, i, r in remedies
-    }
-    computed = {
-        "judged_as_of": judged.isoformat() if judged else None,
-        "case_closed_on": closed.isoformat() if closed else None,
-    }
-    if problems:
-        return failed("; ".join(problems), facts=facts, **computed)
-    if missing:
-        return needs_evidence(
-            "no date is recorded for an open remedy; set "
-            + ", ".join(missing)
-            + " to the date the offer gave (an offer that gave no date does not meet 7.3)",
-            facts=facts,
-            **computed,
+def _remedies_dated_and_done() -> CaseExpression:
+    """7.3: every remedy, at whichever stage it was offered, was completed by the date
+    offered; one still open is judged against the as-of date, or against the case's
+    closing, and one with no date recorded needs evidence."""
+    remedies = stages().flat("remedies")
+    due, done, judged = item("item.due"), item("item.completed_on"), as_of()
+    closed = case_field("closed_on").or_else(case_field("withdrawn_on"))
+    late = done.not_null() & done.gt(due)
+    overdue = done.is_null() & due.lt(judged)
+    closed_open = done.is_null() & closed.not_null() & (judged.is_null() | due.is_null())
+    undated = done.is_null() & due.is_null() & closed.is_null()
+    # open, dated, and not yet due on the as-of date (or, without one, on a case still open)
+    pending = (
+        done.is_null()
+        & due.not_null()
+        & ((judged.not_null() & due.ge(judged).is_true()) | (judged.is_null() & closed.is_null()))
+    )
+    label = "stage {number} remedies[{i}] ({kind})"
+    number, i, kind = item("outer.number"), item("index"), item("item.kind")
+    problems = remedies.each_of(
+        (late, label + " was completed on {done}, after the date offered ({due})"),
+        (overdue, label + " was due {due} and is not completed on {judged}"),
+        (closed_open, label + " is not recorded as completed, yet the case closed on {closed}"),
+        number=number,
+        i=i,
+        kind=kind,
+        done=done,
+        due=due,
+        judged=judged,
+        closed=closed,
+    )
+    done_by_date = "{settled} of {count} remedy(ies) completed by the date offered"
+    return (
+        when(remedies.any(late | overdue | closed_open), Verdict.FAIL, "{problems}")
+        .when(
+            remedies.any(undated),
+            Verdict.NEEDS_EVIDENCE,
+            "no date is recorded for an open remedy; set {missing} to the date the offer gave "
+            "(an offer that gave no date does not meet 7.3)",
         )
-    done = len(remedies) - len(pending)
-    tail = f"; not yet due: {', '.join(pending)}" if pending else ""
-    return passed(
-        f"{done} of {len(remedies)} remedy(ies) completed by the date offered{tail}",
-        facts=facts,
-        **computed,
+        .when(remedies.any(pending), Verdict.PASS, done_by_date + "; not yet due: {waiting}")
+        .otherwise(
+            Verdict.PASS,
+            done_by_date,
+            values={
+                "problems": problems,
+                "missing": remedies.each(
+                    "stages[{k}].remedies[{i}].due ({kind})",
+                    where=undated,
+                    k=item("outer_index"),
+                    i=i,
+                    kind=kind,
+                ),
+                "waiting": remedies.each(
+                    label + " due {due}", where=pending, number=number, i=i, kind=kind, due=due
+                ),
+                "settled": remedies.count(~pending),
+                "count": remedies.count(),
+            },
+            each_facts=[
+                each_fact(
+                    remedies,
+                    "stage{number}.remedies[{i}]",
+                    item("item").dump(exclude_none=True),
+                    keys={"number": number, "i": i},
+                )
+            ],
+            computed={"judged_as_of": judged.iso(), "case_closed_on": closed.iso()},
+        )
     )
 
 
@@ -322,7 +336,7 @@ CHC24_7_3 = rule(
         was appropriate is a matter of judgement.
     """,
     case=applies_if(
-        CaseFact.REMEDY, _remedies_dated_and_done, otherwise="no remedy is recorded on this case"
+        CaseFact.REMEDY, _remedies_dated_and_done(), otherwise="no remedy is recorded on this case"
     ),
     examples=[
         _case_example(

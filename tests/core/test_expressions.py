@@ -45,6 +45,7 @@ from complaintrules.model.columns import (
 )
 from complaintrules.model.synthetic import HEADER, synthetic_rows
 from complaintrules.models import (
+    Action,
     ComplaintDefinition,
     ContactRestriction,
     Extension,
@@ -79,15 +80,19 @@ CONVERTED = {name: _expression_rules(pack) for name, pack in PACKS.items()}
 
 
 def _agree(cases: Sequence[Complaint], pack_name: str, as_of: date | None = None) -> None:
-    """Batch findings of every converted rule equal the engine's, case by case."""
+    """Batch findings of every converted rule equal the engine's, case by case (judged
+    ``as_of``: the table then holds each case as it stood that day, as the engine sees it)."""
     from complaintrules.law.expressions import judge_table
 
     pack = PACKS[pack_name]
+    if as_of is not None:
+        snapshots = (c.as_of(as_of).case for c in cases)
+        cases = [c for c in snapshots if c is not None]
     table = case_table(cases)
     for rule in CONVERTED[pack_name]:
         batch = judge_table(rule, table, engine=ENGINE, pack=pack, as_of=as_of, explain="all")
         for i, case in enumerate(cases):
-            (single,) = ENGINE.case_findings(case, pack=pack, rules=[rule.id])
+            (single,) = ENGINE.case_findings(case, pack=pack, as_of=as_of, rules=[rule.id])
             assert batch.verdicts[i] is single.verdict, (rule.id, case.reference)
             got, want = batch.findings[i].to_dict(), single.to_dict()
             if single.verdict is Verdict.ERROR:
@@ -116,6 +121,14 @@ def test_converted_rules_in_both_packs() -> None:
     # grounds evidenced, in-time complaints accepted; agreed update intervals kept
     assert {"CHC24-2.2", "CHC24-2.3"} <= ids["code_2024"]
     assert "CHC20-4.11" in ids["code_2020"]
+    # per-item conditions reading the case, records dumped as evidence, the as-of date
+    assert {"CHC24-6.6", "CHC24-6.8", "CHC24-6.17"} <= ids["code_2024"]
+    assert {"CHC20-4.2", "CHC20-5.3", "CHC20-5.7", "CHC20-5.15", "CHC20-5.19"} <= ids["code_2020"]
+    # one check at every stage reached, the stages' outcomes combined
+    assert {"CHC20-5.5", "CHC20-5.6"} <= ids["code_2020"]
+    # every stage's remedies (stages().flat), with the as-of date
+    assert "CHC24-7.3" in ids["code_2024"]
+    assert "CHC20-6.5" in ids["code_2020"]
 
 
 # -- the case table ------------------------------------------------------------------------
@@ -376,12 +389,74 @@ def test_batch_equals_single_on_the_generated_corpus(pack_name: str, start: date
     _agree(_generated(start, 400, 11), pack_name)
 
 
+@pytest.mark.parametrize(
+    ("pack_name", "start", "as_of"),
+    [
+        ("code_2024", date(2024, 4, 1), date(2024, 9, 1)),
+        ("code_2020", date(2022, 4, 1), date(2022, 8, 15)),
+    ],
+)
+def test_batch_equals_single_as_of_a_date_on_the_generated_corpus(
+    pack_name: str, start: date, as_of: date
+) -> None:
+    """Judged as of a day inside the corpus's months: open actions and remedies overdue,
+    or not yet due, on that day (as_of() in both backends)."""
+    _agree(_generated(start, 400, 11), pack_name, as_of)
+
+
 @pytest.mark.parametrize("pack_name", ["code_2024", "code_2020"])
 def test_batch_equals_single_on_every_worked_example(pack_name: str) -> None:
     _agree(_examples(pack_name), pack_name)
 
 
 _MAYBE = st.sampled_from([None, True, False])
+_FEW = st.integers(0, 2)
+_DEFINITION = st.sampled_from(
+    [
+        None,
+        ComplaintDefinition(),
+        ComplaintDefinition(understanding="damp", outcomes_sought=""),
+        ComplaintDefinition(outcomes_sought="repair", clarification_requested_on=date(2024, 5, 2)),
+        ComplaintDefinition(understanding="damp", outcomes_sought="repair"),
+    ]
+)
+
+
+def _day_near(draw: st.DrawFn, start: date) -> date | None:
+    found: int | None = draw(st.one_of(st.none(), st.integers(0, 60)))
+    return None if found is None else start + timedelta(days=found)
+
+
+def _drawn_action(draw: st.DrawFn, start: date) -> Action:
+    updates = [start + timedelta(days=d) for d in draw(st.lists(st.integers(0, 60), max_size=2))]
+    return Action(
+        description=draw(st.sampled_from(["Fix gutter", "Call back"])),
+        due=_day_near(draw, start),
+        completed_on=_day_near(draw, start),
+        updates=updates,
+    )
+
+
+def _drawn_remedy(draw: st.DrawFn, start: date) -> Remedy:
+    return Remedy(
+        kind=draw(st.sampled_from(["apology", "financial", "action"])),
+        amount=draw(st.sampled_from([None, "150", "25.50"])),
+        offered_on=_day_near(draw, start),
+        due=_day_near(draw, start),
+        completed_on=_day_near(draw, start),
+        agreed_with_resident=draw(_MAYBE),
+    )
+
+
+def _drawn_issue(draw: st.DrawFn, start: date) -> RaisedIssue:
+    return RaisedIssue(
+        raised_on=start + timedelta(days=draw(st.integers(0, 40))),
+        related=draw(st.booleans()),
+        handled=draw(st.sampled_from(["in_response", "new_complaint", "not_yet"])),
+        new_reference=draw(st.sampled_from([None, "", "N-2"])),
+    )
+
+
 _TEXT = st.sampled_from([None, "", "the lease excludes it"])
 
 
@@ -395,6 +470,22 @@ def _enriched(draw: st.DrawFn) -> Complaint:
         if s.response is not None:
             update["response"] = s.response.model_copy(
                 update={"all_points_addressed": draw(_MAYBE)}
+            )
+        update["actions"] = [_drawn_action(draw, case.received_on) for _ in range(draw(_FEW))]
+        update["remedies"] = [_drawn_remedy(draw, case.received_on) for _ in range(draw(_FEW))]
+        update["issues_raised"] = [_drawn_issue(draw, case.received_on) for _ in range(draw(_FEW))]
+        update["extensions"] = [
+            e.model_copy(
+                update={
+                    "agreed_with_resident": draw(_MAYBE),
+                    "ombudsman_details_given": draw(_MAYBE),
+                }
+            )
+            for e in s.extensions
+        ]
+        if s.acknowledged is not None:
+            update["acknowledged"] = s.acknowledged.model_copy(
+                update={"definition": draw(_DEFINITION)}
             )
         stages.append(s.model_copy(update=update))
     refusals = [
@@ -426,6 +517,10 @@ def test_batch_equals_single_on_drawn_cases(cases: list[Complaint]) -> None:
     cases = [c.model_copy(update={"reference": f"H-{i}"}) for i, c in enumerate(cases)]
     for pack_name in PACKS:
         _agree(cases, pack_name)
+    # and as of a day among the cases' own dates
+    as_of = max(c.received_on for c in cases) + timedelta(days=20)
+    for pack_name in PACKS:
+        _agree(cases, pack_name, as_of)
 
 
 # -- findings built only for the rows asked -------------------------------------------------
@@ -588,6 +683,48 @@ _CONTENTS = stage(1).field("response.contents")
         (case_field("issue_occurred_on").months_after(6), None),
         (case_field("received_on").months_after(6).iso(), "2024-11-01"),
         (case_field("issue_occurred_on").iso(), None),
+        # records as JSON for evidence (dates as ISO text), all fields or those recorded
+        (
+            stage(1).field("remedies").dump(),
+            [
+                {
+                    "kind": "apology",
+                    "description": None,
+                    "amount": "25.50",
+                    "currency": None,
+                    "offered_on": None,
+                    "due": "2024-05-20",
+                    "completed_on": None,
+                    "agreed_with_resident": None,
+                }
+            ],
+        ),
+        (
+            stage(1).field("remedies").dump(exclude_none=True),
+            [{"kind": "apology", "amount": "25.50", "due": "2024-05-20"}],
+        ),
+        (
+            stage(1).field("remedies").each("{r}", r=item().dump(exclude_none=True)),
+            str({"kind": "apology", "amount": "25.50", "due": "2024-05-20"}),
+        ),
+        (stage(2).field("remedies").dump(), None),
+        # a per-item condition comparing the item with a fact of the case
+        (case_field("refusals").count(item("on").lt(stage(1).field("response.issued_on"))), 3),
+        (case_field("refusals").count(item("on").ge(stage(1).field("response.issued_on"))), 0),
+        (case_field("refusals").count(item("on").lt(stage(2).field("response.issued_on"))), 0),
+        (
+            case_field("refusals").each(
+                "{index}", where=item("stage").eq(stage(1).field("remedies").count())
+            ),
+            "0, 1",
+        ),
+        (
+            case_field("refusals").each_of(
+                (item("on").lt(stage(1).field("response.issued_on")), "{index} before"),
+                (item("stage").gt(stage(1).field("remedies").count()), "{index} later"),
+            ),
+            "0 before; 1 before; 2 before; 2 later",
+        ),
     ],
 )
 def test_each_operation_means_the_same_in_both_backends(expr: Any, expected: Any) -> None:
@@ -605,7 +742,7 @@ def test_each_operation_means_the_same_in_both_backends(expr: Any, expected: Any
                         "outcome": "upheld",
                         "contents": {"stage": True, "decision": False},
                     },
-                    "remedies": [{"kind": "apology"}],
+                    "remedies": [{"kind": "apology", "amount": "25.50", "due": "2024-05-20"}],
                 }
             ],
             "refusals": [
@@ -872,3 +1009,117 @@ def test_as_of_is_the_judging_date_in_both_backends_and_unknown_without_one() ->
         assert (found.message, found.evidence.facts) == (message, single.facts), day
     # an expression that does not read it is judged as before (no date among its values)
     assert not when(lit(True), Verdict.PASS, "x").otherwise(Verdict.PASS, "y").reads_as_of
+
+
+def test_a_check_over_every_stage_combines_the_stages_in_both_backends() -> None:
+    """CHC20-5.6 judges points addressed at every stage reached: every failure joined,
+    else the first stage needing evidence, else every pass joined, else the first stage's
+    own reason."""
+
+    def case(ref: str, *answers: bool | str | None) -> Complaint:
+        stages = [
+            {
+                "number": n,
+                "response": None
+                if a == "none"
+                else {"issued_on": f"2022-0{5 + n}-01", "all_points_addressed": a},
+            }
+            for n, a in enumerate(answers, start=1)
+        ]
+        for s in stages[1:]:
+            s["requested_on"] = f"2022-0{4 + s['number']}-15"
+        return Complaint.model_validate(
+            {"reference": ref, "received_on": "2022-05-02", "stages": stages}
+        )
+
+    cases = [
+        case("S-1", False, False),
+        case("S-2", None, True),
+        case("S-3", True, True),
+        case("S-4", "none", True),
+        case("S-5", "none", "none"),
+        case("S-6"),
+        case("S-7", True, None, False),
+    ]
+    found = [
+        ENGINE.case_findings(c, pack=PACKS["code_2020"], rules=["CHC20-5.6"])[0] for c in cases
+    ]
+    assert [(f.verdict, f.message) for f in found] == [
+        (
+            Verdict.FAIL,
+            "the stage 1 response left points unanswered; "
+            "the stage 2 response left points unanswered",
+        ),
+        (
+            Verdict.NEEDS_EVIDENCE,
+            "the case does not record whether the stage 1 response addressed every point "
+            "raised (set response.all_points_addressed)",
+        ),
+        (
+            Verdict.PASS,
+            "the stage 1 response addressed every point (as recorded); "
+            "the stage 2 response addressed every point (as recorded)",
+        ),
+        (Verdict.PASS, "the stage 2 response addressed every point (as recorded)"),
+        (Verdict.NOT_APPLICABLE, "no stage 1 response"),
+        (Verdict.NOT_APPLICABLE, "no stage 1 response"),  # a case always has stage 1
+        (Verdict.FAIL, "the stage 3 response left points unanswered"),
+    ]
+    _agree(cases, "code_2020")
+
+
+def test_remedies_dated_and_done_agree_on_every_branch() -> None:
+    """CHC24-7.3 over every stage: completed late, open past its date on the as-of day,
+    open on a closed case, undated (named by the stage's place among the case's stages,
+    here after a stage 0), and not yet due; without and with an as-of date."""
+
+    def case(ref: str, closed: str | None = None, **remedy: str) -> Complaint:
+        return Complaint.model_validate(
+            {
+                "reference": ref,
+                "received_on": "2024-05-01",
+                "closed_on": closed,
+                "stages": [
+                    {"number": 0},
+                    {"number": 1, "response": {"issued_on": "2024-05-10"}},
+                    {
+                        "number": 2,
+                        "requested_on": "2024-05-20",
+                        "response": {"issued_on": "2024-05-30"},
+                        "remedies": [
+                            {"kind": "apology", "completed_on": "2024-05-30"},
+                            {"kind": "financial", "amount": "50", **remedy},
+                        ],
+                    },
+                ],
+            }
+        )
+
+    cases = [
+        case("R-1", due="2024-06-10", completed_on="2024-06-12"),
+        case("R-2", due="2024-06-10"),
+        case("R-3", closed="2024-06-20"),
+        case("R-4"),
+        case("R-5", due="2024-07-10"),
+        case("R-6", due="2024-06-10", completed_on="2024-06-09"),
+    ]
+    rule = ["CHC24-7.3"]
+    pack = PACKS["code_2024"]
+    without = [ENGINE.case_findings(c, pack=pack, rules=rule)[0] for c in cases]
+    assert [f.verdict for f in without] == [
+        Verdict.FAIL,
+        Verdict.PASS,
+        Verdict.FAIL,
+        Verdict.NEEDS_EVIDENCE,
+        Verdict.PASS,
+        Verdict.PASS,
+    ]
+    assert "stages[2].remedies[1].due (financial)" in without[3].message
+    on = date(2024, 6, 30)
+    judged = [ENGINE.case_findings(c, pack=pack, as_of=on, rules=rule)[0] for c in cases]
+    assert judged[1].message == (
+        "stage 2 remedies[1] (financial) was due 2024-06-10 and is not completed on 2024-06-30"
+    )
+    assert judged[4].message.endswith("not yet due: stage 2 remedies[1] (financial) due 2024-07-10")
+    _agree(cases, "code_2024")
+    _agree(cases, "code_2024", on)

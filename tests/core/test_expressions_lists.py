@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from complaintrules import Complaint, Engine, Verdict
-from complaintrules.authoring import case_field, each_fact, item, lit, stages, when
+from complaintrules.authoring import case_field, each_fact, item, lit, stage, stages, when
 from complaintrules.law.context import Context
 from complaintrules.model.case import Outcome as ResponseOutcome
 from complaintrules.model.columns import case_table
@@ -114,6 +114,34 @@ _REFUSED_AT = case_field("refusals").map(item("stage"))
             [[["apology", "financial"], []], [[]], []],
         ),
         (stages().map(item("remedies").count()), [[2, 0], [0], []]),
+        # the lists of the items, flattened: each entry knows its place and its holder
+        (
+            stages()
+            .flat("remedies")
+            .each(
+                "{n}:{k}:{i}:{kind}",
+                n=item("outer.number"),
+                k=item("outer_index"),
+                i=item("index"),
+                kind=item("item.kind"),
+            ),
+            ["1:0:0:apology, 1:0:1:financial", "", ""],
+        ),
+        (stages().flat("remedies").count(), [2, 0, 0]),
+        (stages().flat("remedies").map(item("item.amount")), [[None, "50"], [], []]),
+        (stages().flat("remedies").count(_ENDED & item("item.kind").eq("financial")), [1, 0, 0]),
+        (
+            case_field("contact_restrictions").flat("reviews").map(item("item")),
+            [[date(2024, 6, 1), date(2024, 5, 10)], [], []],
+        ),
+        (stages().flat("remedies").map(item("index")), [[0, 1], [], []]),
+        # a missing list flattens to missing; a missing inner list adds nothing
+        (stage(2).field("actions").flat("updates"), [[], None, None]),
+        # a value of the case in an item's text: the item's own case's
+        (
+            stages().each("{n}:{closed}", n=item("number"), closed=case_field("closed_on")),
+            ["1:2024-07-01, 2:2024-07-01", "1:None", ""],
+        ),
         # a fact of the case beside each item: the item's own case's
         (stages().map(_ENDED), [[True, True], [False], []]),
         (stages().count(_ENDED & item("response").not_null()), [2, 0, 0]),
@@ -345,7 +373,7 @@ def test_record_rules_agree_on_their_worked_examples() -> None:
 # -- one outcome per item, combined ---------------------------------------------------------------
 
 
-def _combined_check() -> Any:
+def _combined_check(join_failures: bool = False) -> Any:
     from complaintrules.authoring import Verdicts, item_outcomes
 
     reason = item("reason")
@@ -367,6 +395,7 @@ def _combined_check() -> Any:
             "nothing to report",
             facts={"restrictions": case_field("contact_restrictions").count()},
         ),
+        join_failures=join_failures,
     )
 
 
@@ -450,6 +479,58 @@ def test_item_outcomes_combine_alike_in_both_backends(
     want = {"restrictions": len(case.contact_restrictions)} if facts is None else facts
     assert single.facts == want
     assert found.evidence.facts == want
+
+
+@pytest.mark.parametrize(
+    ("join", "message", "facts"),
+    [
+        (
+            False,
+            "[0] from 2024-05-02: empty reason",
+            {"r[0] (2024-05-02).reason": "", "r[0].closed": True},
+        ),
+        (
+            True,
+            "[0] from 2024-05-02: empty reason; [2] from 2024-05-04: empty reason",
+            {
+                "r[0] (2024-05-02).reason": "",
+                "r[0].closed": True,
+                "r[2] (2024-05-04).reason": "",
+                "r[2].closed": True,
+            },
+        ),
+    ],
+)
+def test_item_outcomes_may_join_every_failure_in_both_backends(
+    join: bool, message: str, facts: dict[str, Any]
+) -> None:
+    """join_failures: every failing item together (messages joined, evidence merged in
+    order), as the parts of a provision judged at every stage are; the items needing
+    evidence or passing are left out, as without it."""
+    from complaintrules.law.expressions import judge_table
+    from complaintrules.law.rules import Rule
+
+    check = _combined_check(join_failures=join)
+    case = _restricted("", None, "", "abuse")
+    pack = ENGINE.pack("code_2024")
+    single = check(case, Context(pack, ENGINE.calendar, ENGINE.conventions, case.received_on, None))
+    rule = Rule(
+        id="TEST-1.1",
+        pack="code_2024",
+        provision="1.1",
+        section="test",
+        title="t",
+        summary="s",
+        explanation="e",
+        source="test",
+        case=check,
+    )
+    table = case_table([_restricted("abuse"), case, _restricted("", "")])
+    batch = judge_table(rule, table, engine=ENGINE, pack=pack, explain="all")
+    assert batch.verdicts == [Verdict.PASS, Verdict.FAIL, Verdict.FAIL]
+    found = batch.findings[1]
+    assert (single.verdict, single.message, single.facts) == (Verdict.FAIL, message, facts)
+    assert (found.verdict, found.message, found.evidence.facts) == (Verdict.FAIL, message, facts)
 
 
 def test_an_item_template_naming_an_unknown_value_is_refused_when_written() -> None:

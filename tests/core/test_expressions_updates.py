@@ -90,7 +90,7 @@ def test_widest_gap_counts_working_days_between_consecutive_days_in_both_backend
     assert _both(same.get("from"))[0] == (date(2023, 4, 28), date(2023, 4, 28))
 
 
-def test_join_fails_reports_every_failing_item_and_a_branch_may_report_no_facts() -> None:
+def test_join_failures_reports_every_failing_item_and_a_branch_may_report_no_facts() -> None:
     table = (
         when(item("number").eq(1), Verdict.FAIL, "stage {number} fails")
         .when(
@@ -111,7 +111,7 @@ def test_join_fails_reports_every_failing_item_and_a_branch_may_report_no_facts(
         {"number": 3, "requested_on": "2023-07-01"},
     )
     ctx = Context(PACK, ENGINE.calendar, ENGINE.conventions, case.received_on, None)
-    joined = item_outcomes(stages(), table, none=none, join_fails=True)(case, ctx)
+    joined = item_outcomes(stages(), table, none=none, join_failures=True)(case, ctx)
     assert (joined.verdict, joined.message) == (Verdict.FAIL, "stage 1 fails; stage 3 fails too")
     assert joined.facts == {"stage1": 1, "stage3": 3}
     first = item_outcomes(stages(), table, none=none)(case, ctx)

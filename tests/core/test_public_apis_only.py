@@ -89,6 +89,22 @@ CACHES = {
         "law/stage_checks.py: the shared points-addressed expression of a stage number, built "
         "once; an immutable declaration, never a result"
     ),
+    "actions_tracked": (
+        "law/stage_checks.py: the shared actions-tracked expression of a stage number, built "
+        "once; an immutable declaration, never a result"
+    ),
+    "issues_raised": (
+        "law/stage_checks.py: the shared issues-raised expression of a stage number, built "
+        "once; an immutable declaration, never a result"
+    ),
+    "actions_tracked_at_every_stage": (
+        "law/stage_checks.py: the shared actions-tracked check over every stage reached, "
+        "built once; an immutable declaration, never a result"
+    ),
+    "points_addressed_at_every_stage": (
+        "law/stage_checks.py: the shared points-addressed check over every stage reached, "
+        "built once (per wording of the points); an immutable declaration, never a result"
+    ),
 }
 
 _CACHE = r"(functools\.)?(lru_cache|cache)\b"

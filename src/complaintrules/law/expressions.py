@@ -426,6 +426,14 @@ class Expr:
         or the value is missing."""
         return _Contains(self, _lift(value))
 
+    def flat(self, path: str) -> Expr:
+        """The lists at ``path`` of this list's items, one after another, as one list
+        (every stage's remedies: ``stages().flat("remedies")``). Each entry is a record:
+        ``item("item")`` the inner item, ``item("index")`` its place in its own list,
+        ``item("outer")`` the item holding it and ``item("outer_index")`` that one's place;
+        missing where this list is."""
+        return _Flat(self, _path(path))
+
     def max(self) -> Expr:
         """The largest of this list's values (dates, numbers, text), missing ones left out;
         missing for an empty or missing list."""
@@ -928,13 +936,15 @@ def _per_item(
     env: _Columns,
     tests: Sequence[Expr] = (),
     limit: int | None = None,
+    values: Sequence[tuple[str, Expr]] = (),
 ) -> list[list[Any]]:
     """Per row of ``env``, the (index, item) of each item meeting ``where``; the items are
     read back from Arrow (as dicts), so this serves messages and evidence, row by row.
-    ``where`` and ``tests`` are judged over the items' columns, so they may read the case
-    as well as the item; with ``tests``, each entry is (index, item, whether each test
-    holds), and per-item values read by Python from the item may read only the item and
-    parameters. With ``limit``, only the first ``limit`` items meeting ``where``."""
+    ``where``, ``tests`` and ``values`` are judged over the items' columns, so they may
+    read the case as well as the item; with ``tests``, each entry is (index, item, whether
+    each test holds, the ``values`` by name), and per-item values read by Python from the
+    item may read only the item and parameters. With ``limit``, only the first ``limit``
+    items meeting ``where``."""
     import numpy as np
     import pyarrow.compute as pc
 
@@ -951,15 +961,17 @@ def _per_item(
 
     kept = held(where) if where is not None else [True] * inner.size
     met = [held(t) for t in tests]
-    values = inner.item.to_pylist()
+    read = [(name, _per_row(e._arrow(inner), inner.size)) for name, e in values]
+    found = inner.item.to_pylist()
     out: list[list[Any]] = [[] for _ in range(env.size)]
     for k, (row, ok) in enumerate(zip(parents.tolist(), kept, strict=True)):
         if ok:
             index = k - int(starts[row])
             if tests:
-                out[row].append((index, values[k], tuple(m[k] for m in met)))
+                named = {name: column[k] for name, column in read}
+                out[row].append((index, found[k], tuple(m[k] for m in met), named))
             else:
-                out[row].append((index, values[k]))
+                out[row].append((index, found[k]))
     return out if limit is None else [found[:limit] for found in out]
 
 
@@ -972,19 +984,15 @@ class _Each(Expr):
     sep: str
     limit: int | None = None
 
-    def _values(self) -> Callable[[Mapping[str, Any], Any], dict[str, Any]]:
-        values = [(k, e._compile()) for k, e in self.values]
-        return lambda params, x: {k: f(None, params, x) for k, f in values}
-
     def _build(self, c: _Compiler) -> Fn:
-        items, read = c(self.items), self._values()
+        items, values = c(self.items), [(k, c(e)) for k, e in self.values]
         where = c(self.where) if self.where is not None else None
         clauses = [(c(cond) if cond is not None else None, t) for cond, t in self.clauses]
         sep, limit = self.sep, self.limit
 
         def each(case: Any, params: Mapping[str, Any], item: Any) -> Any:
             return sep.join(
-                template.format(index=i, **read(params, x))
+                template.format(index=i, **{k: f(case, params, x) for k, f in values})
                 for i, x in _kept(items(case, params, item), where, case, params)[:limit]
                 for condition, template in clauses
                 if condition is None or condition(case, params, x) is True
@@ -995,16 +1003,17 @@ class _Each(Expr):
     def _arrow(self, env: _Columns) -> Any:
         import pyarrow as pa
 
-        read, sep = self._values(), self.sep
-        # the clauses' conditions over the items' columns (they may read the case too)
+        sep = self.sep
+        # the clauses' conditions and the values over the items' columns (they may read
+        # the case too)
         tests = [cond if cond is not None else _Literal(True) for cond, _ in self.clauses]
         templates = [t for _, t in self.clauses]
-        rows = _per_item(self.items, self.where, env, tests, self.limit)
+        rows = _per_item(self.items, self.where, env, tests, self.limit, self.values)
         return pa.array(
             [
                 sep.join(
-                    template.format(index=i, **read(env.params, x))
-                    for i, x, met in kept
+                    template.format(index=i, **named)
+                    for i, _, met, named in kept
                     for template, ok in zip(templates, met, strict=True)
                     if ok
                 )
@@ -1616,6 +1625,75 @@ class _Map(Expr):
     def _params(self) -> Iterator[str]:
         yield from self.items._params()
         yield from self.value._params()
+
+
+# -- lists of lists, flattened ---------------------------------------------------------------
+
+
+class _Within:
+    """An entry of a flattened list (see :meth:`Expr.flat`), read as a record."""
+
+    __slots__ = ("index", "item", "outer", "outer_index")
+
+    def __init__(self, item: Any, index: int, outer: Any, outer_index: int) -> None:
+        self.item, self.index, self.outer, self.outer_index = item, index, outer, outer_index
+
+
+@dataclass(frozen=True, slots=True)
+class _Flat(Expr):
+    items: Expr
+    path: tuple[str, ...]
+
+    def _build(self, c: _Compiler) -> Fn:
+        items, read = c(self.items), _reader(self.path)
+
+        def flat(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            found = items(case, params, item)
+            if found is None:
+                return None
+            return [
+                _Within(y, i, x, k)
+                for k, x in enumerate(found)
+                for i, y in enumerate(read(x) or ())
+            ]
+
+        return flat
+
+    def _arrow(self, env: _Columns) -> Any:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        def places(lists: Any) -> tuple[Any, Any]:
+            """Each item's row and its place in its own list (numpy arrays)."""
+            rows = np.asarray(pc.list_parent_indices(lists).to_numpy(zero_copy_only=False))
+            lengths = np.asarray(
+                pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False),
+                np.int64,
+            )
+            starts = np.cumsum(lengths) - lengths
+            return rows.astype(np.int64), np.arange(len(rows), dtype=np.int64) - starts[rows]
+
+        lists = _array(self.items._arrow(env), env.size)
+        outer = pc.list_flatten(lists)
+        outer_rows, outer_index = places(lists)
+        inner_lists = _struct_path(outer, self.path)
+        inner = pc.list_flatten(inner_lists)
+        held, index = places(inner_lists)
+        taken = pa.array(held, pa.int64())
+        records = pa.StructArray.from_arrays(
+            [inner, pa.array(index, pa.int64()), outer.take(taken), pa.array(outer_index[held])],
+            names=["item", "index", "outer", "outer_index"],
+        )
+        counts = np.bincount(outer_rows[held], minlength=env.size)
+        offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+        built = pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), records)
+        if lists.null_count:
+            return pc.if_else(pc.is_null(lists), pa.nulls(env.size, built.type), built)
+        return built
+
+    def _params(self) -> Iterator[str]:
+        yield from self.items._params()
 
 
 @dataclass(frozen=True, slots=True)
@@ -2984,27 +3062,28 @@ def _item_outcome(
     )
 
 
-def _combined(outcomes: Sequence[Outcome], sep: str, join_fails: bool = False) -> Outcome | None:
-    """The first failing outcome, else the first needing evidence, else every pass
-    together (messages joined by ``sep``, evidence merged in order); None for none.
-    With ``join_fails``, every failing outcome together, as the passes are."""
-    if join_fails:
+def _combined(outcomes: Sequence[Outcome], sep: str, join_failures: bool = False) -> Outcome | None:
+    """The first failing outcome (``join_failures``: every failing one together), else the
+    first needing evidence, else every pass together (messages joined by ``sep``,
+    evidence merged in order); None for none."""
+    if join_failures:
         fails = [o for o in outcomes if o.verdict is Verdict.FAIL]
         if len(fails) > 1:
-            facts: dict[str, Any] = {}
-            for o in fails:
-                facts.update(o.facts)
-            return Outcome(Verdict.FAIL, sep.join(o.message for o in fails), facts)
+            return _together(Verdict.FAIL, fails, sep)
     for verdict in (Verdict.FAIL, Verdict.NEEDS_EVIDENCE):
         for o in outcomes:
             if o.verdict is verdict:
                 return o
     if not outcomes:
         return None
-    facts = {}
+    return _together(Verdict.PASS, outcomes, sep)
+
+
+def _together(verdict: Verdict, outcomes: Sequence[Outcome], sep: str) -> Outcome:
+    facts: dict[str, Any] = {}
     for o in outcomes:
         facts.update(o.facts)
-    return Outcome(Verdict.PASS, sep.join(o.message for o in outcomes), facts)
+    return Outcome(verdict, sep.join(o.message for o in outcomes), facts)
 
 
 def _chosen(branches: Sequence[_Branch], env: _Columns) -> Any:
@@ -3037,8 +3116,8 @@ class ItemOutcomes:
     tables: tuple[ItemTable, ...]
     none: CaseExpression
     sep: str = "; "
+    join_failures: bool = False
     tag: tuple[Any, ...] = field(default=(), compare=False)
-    join_fails: bool = False
     _call: Callable[[Complaint, Context], Outcome] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -3073,7 +3152,7 @@ class ItemOutcomes:
         items = self.items._compile()
         tables = [t._compile() for t in self.tables]
         names, dated, none, sep = self.parameters, self.reads_as_of, self.none, self.sep
-        joined, calendar = self.join_fails, _reads_calendar(self._exprs())
+        join, calendar = self.join_failures, _reads_calendar(self._exprs())
 
         def call(case: Complaint, ctx: Context) -> Outcome:
             params: dict[str, Any] = {n: ctx.param(n) for n in names}
@@ -3087,7 +3166,7 @@ class ItemOutcomes:
                 for table in tables
                 if (found := table(case, ctx, params, i, x)) is not None
             ]
-            return _combined(outcomes, sep, joined) or none(case, ctx)
+            return _combined(outcomes, sep, join) or none(case, ctx)
 
         return call
 
@@ -3141,7 +3220,7 @@ class ItemOutcomes:
                     per_row[row].append(found)
         out = []
         for r, i in enumerate(chosen):
-            got = _combined(per_row[r], self.sep, self.join_fails) if i >= k else None
+            got = _combined(per_row[r], self.sep, self.join_failures) if i >= k else None
             out.append(got if got is not None else none[r])
         return out
 
@@ -3151,16 +3230,16 @@ def item_outcomes(
     *tables: ItemTable,
     none: CaseExpression,
     sep: str = "; ",
-    join_fails: bool = False,
+    join_failures: bool = False,
 ) -> ItemOutcomes:
     """A case check made of one outcome per item of ``items`` and table of ``tables`` (in
     item order, then table order; a table's not-applicable branch reports nothing),
-    combined: the first failing outcome decides, with its own message and evidence; else
-    the first needing evidence; else every pass together (messages joined by ``sep``,
-    evidence merged). ``none`` (a verdict table over the case) judges a case whose list
-    has nothing to report. With ``join_fails``, every failing outcome together, as the
-    passes are. A branch of a table given ``evidence=False`` reports no facts."""
-    return ItemOutcomes(items, tuple(tables), none, sep, join_fails=join_fails)
+    combined: the first failing outcome decides, with its own message and evidence (with
+    ``join_failures``, every failing outcome together, as passes are); else the first
+    needing evidence; else every pass together (messages joined by ``sep``, evidence
+    merged). ``none`` (a verdict table over the case) judges a case whose list has nothing
+    to report."""
+    return ItemOutcomes(items, tuple(tables), none, sep, join_failures)
 
 
 # -- judging a table ---------------------------------------------------------------------------

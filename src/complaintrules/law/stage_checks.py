@@ -22,9 +22,13 @@ from .context import Context
 from .expressions import (
     CaseExpression,
     Expr,
+    ItemOutcomes,
+    Verdicts,
+    as_of,
     case_field,
     each_fact,
     field_facts,
+    item_outcomes,
     lit,
     stage,
     stages,
@@ -53,6 +57,8 @@ __all__ = [
     "TimescaleCheck",
     "acknowledgement_deadline",
     "acknowledgement_due",
+    "actions_tracked",
+    "actions_tracked_at_every_stage",
     "check_acknowledged_in_time",
     "check_actions_tracked",
     "check_different_handlers",
@@ -69,10 +75,12 @@ __all__ = [
     "first_not_passing",
     "handler_stages",
     "handlers_differ",
+    "issues_raised",
     "judge_timescale",
     "months_after",
     "out_of_time_refusals",
     "points_addressed",
+    "points_addressed_at_every_stage",
     "refusals_explained",
     "response_clock_start",
     "response_contents",
@@ -102,6 +110,7 @@ _NO_EXTENSION = ("extension", "no extension at stage {}")
 _NO_ACTIONS = ("actions", "no outstanding actions recorded at stage {}")
 _NO_RESPONSE = ("response", "no stage {} response")
 _NO_ISSUES = ("issues", "no new issues raised during stage {}")
+_NO_STAGES = "the case records no stages"
 _NO_CONTENTS = ("response", "no stage {} response to check")
 _NOT_REACHED = ("", "the case did not reach stage {}")
 
@@ -717,6 +726,10 @@ def stage_check(check: Callable[..., Outcome], number: int, **options: Any) -> C
         return _gate(extension_notices(number, **options), number, lacks)
     if check is check_points_addressed:
         return _gate(points_addressed(number, **options), number, lacks)
+    if check is check_actions_tracked:
+        return _gate(actions_tracked(number, **options), number, lacks)
+    if check is check_issues_raised:
+        return _gate(issues_raised(number, **options), number, lacks)
     return _gate(partial(check, stage_number=number, **options), number, lacks)
 
 
@@ -727,54 +740,118 @@ def check_different_handlers(case: Complaint, ctx: Context, *, earlier: int, lat
 
 
 def check_actions_tracked(case: Complaint, ctx: Context, *, stage_number: int) -> Outcome:
-    """Actions left open by a stage's response are tracked (have a due date) and done on time.
+    """Actions left open by a stage's response are tracked and done on time (see
+    :func:`actions_tracked`, the expression this judges)."""
+    return actions_tracked(stage_number)(case, ctx)
+
+
+@cache
+def actions_tracked(number: int) -> CaseExpression:
+    """Actions left open by stage ``number``'s response are tracked (have a due date) and
+    done on time, as an expression.
 
     With an as-of date, an open action past its due date fails (and the message says when
     the resident was given no update about it); without one, an action with no completion
     date needs evidence rather than passing.
     """
-    stage = case.stage(stage_number)
-    if stage is None or not stage.actions:
-        return _na(_NO_ACTIONS[1].format(stage_number))
-    if stage.response is None:
-        return _na(_NO_RESPONSE[1].format(stage_number))
-    problems = []
-    today = ctx.as_of
-    for i, action in enumerate(stage.actions):
-        label = f"actions[{i}] ({action.description})"
-        if action.due is None:
-            problems.append(f"{label} has no due date, so it is not being tracked")
-        elif action.completed_on is not None and action.completed_on > action.due:
-            problems.append(
-                f"{label} was done on {action.completed_on}, after its due {action.due}"
-            )
-        elif action.completed_on is None and today is not None and today > action.due:
-            gap = "" if action.updates else ", with no update to the resident"
-            problems.append(f"{label} was due {action.due} and is still open on {today}{gap}")
-    facts = {"actions": [a.model_dump(mode="json") for a in stage.actions]}
-    if problems:
-        return Outcome(Verdict.FAIL, "; ".join(problems), facts)
-    still_open = [i for i, a in enumerate(stage.actions) if a.completed_on is None]
-    if still_open and today is None:
-        return Outcome(
-            Verdict.NEEDS_EVIDENCE,
-            f"actions {still_open} at stage {stage_number} have no completion date; record "
-            "completed_on, or give an as-of date to judge whether they are overdue",
-            facts,
+    table, message, values, facts = _actions_table(stage(number).field, str(number))
+    return table.otherwise(Verdict.PASS, message, values=values, facts=facts)
+
+
+@cache
+def actions_tracked_at_every_stage() -> ItemOutcomes:
+    """:func:`actions_tracked` at every stage the case reached, the stages judged together
+    as :func:`first_not_passing` judges them (every failure, else the first need for
+    evidence, else every pass; with nothing to report, the first stage's own reason)."""
+    table, message, values, facts = _actions_table(list_item, "{number}")
+    first = stages().map(list_item("number")).min()
+    none = (
+        when(~stages().present(), Verdict.NOT_APPLICABLE, _NO_STAGES, evidence=False)
+        .when(
+            stages().any(list_item("number").eq(first) & list_item("actions").present()),
+            Verdict.NOT_APPLICABLE,
+            _NO_RESPONSE[1].format("{first}"),
+            evidence=False,
         )
-    if still_open:
-        return Outcome(
-            Verdict.PASS,
-            f"{len(stage.actions)} outstanding action(s) at stage {stage_number} tracked with "
-            f"due dates; {len(still_open)} still open on {today}, none past its due date",
-            facts,
+        .otherwise(
+            Verdict.NOT_APPLICABLE,
+            _NO_ACTIONS[1].format("{first}"),
+            evidence=False,
+            values={"first": first},
         )
-    return Outcome(
-        Verdict.PASS,
-        f"{len(stage.actions)} outstanding action(s) at stage {stage_number} tracked with due "
-        "dates and completed by them",
-        facts,
     )
+    per_stage = table.per_item(
+        Verdict.PASS, message, values={**values, "number": list_item("number")}, facts=facts
+    )
+    return item_outcomes(stages(), per_stage, none=none, join_failures=True)
+
+
+def _actions_table(
+    at: Callable[[str], Expr], n: str
+) -> tuple[Verdicts, str, dict[str, Expr], dict[str, Expr]]:
+    """The actions-tracked table over a stage's facts read by ``at`` (a stage of the case,
+    or the stage being judged in a list of stages), its stage number written ``n`` in the
+    messages: the branches, the passing message, its values and facts."""
+    actions = at("actions")
+    due, done = list_item("due"), list_item("completed_on")
+    today = as_of()
+    overdue = done.is_null() & today.gt(due)
+    problems = actions.each_of(
+        (due.is_null(), "actions[{index}] ({what}) has no due date, so it is not being tracked"),
+        (done.gt(due), "actions[{index}] ({what}) was done on {done}, after its due {due}"),
+        (
+            overdue & list_item("updates").present(),
+            "actions[{index}] ({what}) was due {due} and is still open on {today}",
+        ),
+        (
+            overdue & ~list_item("updates").present(),
+            "actions[{index}] ({what}) was due {due} and is still open on {today}, with no "
+            "update to the resident",
+        ),
+        what=list_item("description"),
+        done=done,
+        due=due,
+        today=today,
+    )
+    still_open = done.is_null()
+    table = (
+        when(
+            ~actions.present(),
+            Verdict.NOT_APPLICABLE,
+            _NO_ACTIONS[1].format(n),
+            evidence=False,
+        )
+        .when(
+            at("response").is_null(),
+            Verdict.NOT_APPLICABLE,
+            _NO_RESPONSE[1].format(n),
+            evidence=False,
+        )
+        .when(actions.any(due.is_null() | done.gt(due) | overdue), Verdict.FAIL, "{problems}")
+        .when(
+            actions.any(still_open) & today.is_null(),
+            Verdict.NEEDS_EVIDENCE,
+            f"actions [{{still_open}}] at stage {n} have no completion date; record "
+            "completed_on, or give an as-of date to judge whether they are overdue",
+        )
+        .when(
+            actions.any(still_open),
+            Verdict.PASS,
+            f"{{count}} outstanding action(s) at stage {n} tracked with due dates; "
+            "{open_count} still open on {today}, none past its due date",
+        )
+    )
+    message = (
+        f"{{count}} outstanding action(s) at stage {n} tracked with due dates and completed by them"
+    )
+    values = {
+        "problems": problems,
+        "still_open": actions.each("{index}", where=still_open),
+        "count": actions.count(),
+        "open_count": actions.count(still_open),
+        "today": today,
+    }
+    return table, message, values, {"actions": actions.dump()}
 
 
 @cache
@@ -782,34 +859,56 @@ def points_addressed(number: int, points: str = "every point raised") -> CaseExp
     """Stage ``number``'s response is recorded as answering every point raised, as an
     expression; ``points`` names those points in the message asking for evidence, in the
     Code's words (the 2024 Code speaks of the points of the complaint definition)."""
-    response = stage(number).field("response")
-    answered = stage(number).field("response.all_points_addressed")
-    return (
+    table, message, facts = _points_table(stage(number).field, str(number), points)
+    return table.otherwise(Verdict.PASS, message, facts=facts)
+
+
+@cache
+def points_addressed_at_every_stage(points: str = "every point raised") -> ItemOutcomes:
+    """:func:`points_addressed` at every stage the case reached, the stages judged together
+    as :func:`first_not_passing` judges them (every failure, else the first need for
+    evidence, else every pass; with nothing to report, the first stage's own reason)."""
+    table, message, facts = _points_table(list_item, "{number}", points)
+    first = stages().map(list_item("number")).min()
+    none = when(~stages().present(), Verdict.NOT_APPLICABLE, _NO_STAGES, evidence=False).otherwise(
+        Verdict.NOT_APPLICABLE,
+        _NO_RESPONSE[1].format("{first}"),
+        evidence=False,
+        values={"first": first},
+    )
+    per_stage = table.per_item(
+        Verdict.PASS, message, values={"number": list_item("number")}, facts=facts
+    )
+    return item_outcomes(stages(), per_stage, none=none, join_failures=True)
+
+
+def _points_table(
+    at: Callable[[str], Expr], n: str, points: str
+) -> tuple[Verdicts, str, dict[str, Expr]]:
+    """The points-addressed table over a stage's facts read by ``at``, its stage number
+    written ``n`` in the messages: the branches, the passing message and its facts."""
+    answered = at("response.all_points_addressed")
+    table = (
         when(
-            response.is_null(),
+            at("response").is_null(),
             Verdict.NOT_APPLICABLE,
-            _NO_RESPONSE[1].format(number),
+            _NO_RESPONSE[1].format(n),
             evidence=False,
         )
         .when(
             answered.is_null(),
             Verdict.NEEDS_EVIDENCE,
-            _literal(
-                f"the case does not record whether the stage {number} response addressed "
-                f"{points} (set response.all_points_addressed)"
-            ),
+            f"the case does not record whether the stage {n} response addressed "
+            + _literal(f"{points} (set response.all_points_addressed)"),
         )
         .when(
             answered.is_false(),
             Verdict.FAIL,
-            f"the stage {number} response left points unanswered",
-        )
-        .otherwise(
-            Verdict.PASS,
-            f"the stage {number} response addressed every point (as recorded)",
-            facts={"response.all_points_addressed": answered},
+            f"the stage {n} response left points unanswered",
         )
     )
+    message = f"the stage {n} response addressed every point (as recorded)"
+    return table, message, {"response.all_points_addressed": answered}
 
 
 def refusals_explained(
@@ -880,33 +979,48 @@ def check_points_addressed(
 
 
 def check_issues_raised(case: Complaint, ctx: Context, *, stage_number: int = 1) -> Outcome:
-    """New issues raised while a stage was open: a related one raised before the response
-    belongs in it; an unrelated one, or one raised after the response, is a new complaint
-    (with its reference). Whether folding one in would unreasonably delay the response is
-    the landlord's call, recorded as ``handled: new_complaint``."""
-    stage = case.stage(stage_number)
-    if stage is None or not stage.issues_raised:
-        return _na(_NO_ISSUES[1].format(stage_number))
-    response_on = stage.response.issued_on if stage.response else None
-    problems = []
-    for i, issue in enumerate(stage.issues_raised):
-        label = f"issues_raised[{i}] (raised {issue.raised_on})"
-        before_response = response_on is None or issue.raised_on < response_on
-        belongs_in_response = issue.related and before_response
-        if issue.handled == "not_yet":
-            if response_on is not None:
-                problems.append(f"{label} was neither answered nor logged as a new complaint")
-        elif issue.handled == "new_complaint":
-            if not issue.new_reference:
-                problems.append(f"{label} was logged as a new complaint with no reference")
-        elif not belongs_in_response:
-            why = "unrelated" if not issue.related else "raised after the response"
-            problems.append(f"{label} was {why}, so it needed a new complaint")
-    facts = {"issues_raised": [x.model_dump(mode="json") for x in stage.issues_raised]}
-    if problems:
-        return Outcome(Verdict.FAIL, "; ".join(problems), facts)
-    return Outcome(
-        Verdict.PASS, f"{len(stage.issues_raised)} new issue(s) handled as required", facts
+    """New issues raised while a stage was open were handled as required (see
+    :func:`issues_raised`, the expression this judges)."""
+    return issues_raised(stage_number)(case, ctx)
+
+
+@cache
+def issues_raised(number: int) -> CaseExpression:
+    """New issues raised while stage ``number`` was open, as an expression: a related one
+    raised before the response belongs in it; an unrelated one, or one raised after the
+    response, is a new complaint (with its reference). Whether folding one in would
+    unreasonably delay the response is the landlord's call, recorded as ``handled:
+    new_complaint``."""
+    issues = stage(number).field("issues_raised")
+    response_on = stage(number).field("response.issued_on")
+    handled, related = list_item("handled"), list_item("related")
+    in_response = handled.ne("not_yet") & handled.ne("new_complaint")
+    unanswered = handled.eq("not_yet") & response_on.not_null()
+    no_reference = handled.eq("new_complaint") & ~list_item("new_reference").present()
+    unrelated = in_response & ~related.is_true()
+    # a related issue in the response, but raised on or after the response's day
+    too_late = in_response & related.is_true() & ~list_item("raised_on").lt(response_on)
+    label = "issues_raised[{index}] (raised {raised}) was "
+    problems = issues.each_of(
+        (unanswered, label + "neither answered nor logged as a new complaint"),
+        (no_reference, label + "logged as a new complaint with no reference"),
+        (unrelated, label + "unrelated, so it needed a new complaint"),
+        (too_late, label + "raised after the response, so it needed a new complaint"),
+        raised=list_item("raised_on"),
+    )
+    return (
+        when(
+            ~issues.present(), Verdict.NOT_APPLICABLE, _NO_ISSUES[1].format(number), evidence=False
+        )
+        .when(
+            issues.any(unanswered | no_reference | unrelated | too_late), Verdict.FAIL, "{problems}"
+        )
+        .otherwise(
+            Verdict.PASS,
+            "{count} new issue(s) handled as required",
+            values={"problems": problems, "count": issues.count()},
+            facts={"issues_raised": issues.dump()},
+        )
     )
 
 
