@@ -41,6 +41,7 @@ from ..engine.engine import Engine
 from ..io.loading import InputError, InputProblem, format_location
 from ..io.tabular import CaseReader, ColumnMapping, Row, RowConverter, RowProblem
 from ..law.context import Context
+from ..law.expressions import table_judged
 from ..law.gates import GatedCheck, case_facts
 from ..law.packs import Pack
 from ..law.parameters import UnknownParameterError
@@ -54,7 +55,9 @@ from ..model.policy import ClockStart
 from ..reports.tsm import ReportingPeriod, TsmOptions, TsmReport, TsmTally, case_times
 
 if TYPE_CHECKING:
-    from ..io.columnar import RawBatch
+    import pyarrow as pa
+
+    from ..io.columnar import FlatBatch, RawBatch
 
 __all__ = [
     "BulkEvaluator",
@@ -207,8 +210,14 @@ class BulkSummary:
         self, items: Iterable[tuple[int | None, Complaint]], when: date
     ) -> list[tuple[int | None, Complaint]]:
         """The cases as they stood on ``when``, counting what that leaves out."""
-        kept: list[tuple[int | None, Complaint]] = []
-        for row, case in items:
+        return [(row, case) for _, row, case in self._as_of(items, when)]
+
+    def _as_of(
+        self, items: Iterable[tuple[int | None, Complaint]], when: date
+    ) -> list[tuple[int, int | None, Complaint]]:
+        """:meth:`as_of`, each case with its position in ``items``."""
+        kept: list[tuple[int, int | None, Complaint]] = []
+        for position, (row, case) in enumerate(items):
             snapshot = case.as_of(when)
             if snapshot.case is None:
                 self.not_yet_received_rows += 1
@@ -218,7 +227,7 @@ class BulkSummary:
             if snapshot.ignored:
                 self.events_ignored += len(snapshot.ignored)
                 self.cases_with_events_ignored += 1
-            kept.append((row, snapshot.case))
+            kept.append((position, row, snapshot.case))
         return kept
 
     def reject(self, row: Row | None, problems: Sequence[RowProblem]) -> None:
@@ -360,7 +369,10 @@ class BulkEvaluator:
         self.messages = messages
         self.results = results
         self._packs: dict[date, Pack] = {}
+        #: per pack: its vectorised rules, the rest, and every case rule's level (in order)
         self._rules: dict[str, tuple[list[Rule], list[Rule], dict[str, Level]]] = {}
+        #: per pack: the rest judged over a case table, and those judged per case
+        self._tabled: dict[str, tuple[list[Rule], list[Rule]]] = {}
         #: per pack: its vectorised rules (rule id -> (what, stage)) and stage clocks
         self._shapes: dict[str, dict[str, tuple[str, int]]] = {}
         self._clocks: dict[str, dict[int, _StageClock]] = {}
@@ -401,6 +413,7 @@ class BulkEvaluator:
         return found
 
     def _split(self, pack: Pack) -> tuple[list[Rule], list[Rule], dict[str, Level]]:
+        """The pack's case rules: vectorised, the rest, and each rule's level."""
         found = self._rules.get(pack.name)
         if found is None:
             rules = [r for r in self.engine.registry.rules_for(pack) if r.case is not None]
@@ -410,12 +423,23 @@ class BulkEvaluator:
             other = [r for r in rules if r not in vector]
             found = (vector, other, {r.id: r.level for r in rules})
             self._rules[pack.name] = found
+            # Over a case table only where it pays (measured, see docs/crm-integration.md):
+            # in summary mode, the timescale declarations the vector does not judge. An
+            # expression over the table costs about what the per-case plan costs (which
+            # never calls a gated rule whose facts a case lacks), and with per-case
+            # results every message is wanted, which the table builds more slowly.
+            tabled = self.fast and not self.results
+            table = [r for r in other if tabled and r.timescale is not None and table_judged(r)]
+            self._tabled[pack.name] = (table, [r for r in other if r not in table])
         return found
 
     # -- evaluation ----------------------------------------------------------------------
 
     def evaluate(
-        self, items: Iterable[tuple[int | None, Complaint]], summary: BulkSummary
+        self,
+        items: Iterable[tuple[int | None, Complaint]],
+        summary: BulkSummary,
+        flat: FlatBatch | None = None,
     ) -> list[CaseResult]:
         """Judge a chunk of (row number, case) pairs, adding to ``summary``.
 
@@ -423,11 +447,19 @@ class BulkEvaluator:
         as-of date each case is judged as it stood then (:meth:`Complaint.as_of`): a case
         received later is counted in ``summary.not_yet_received`` and not judged, and later
         events are ignored and counted.
+
+        ``flat``: the columnar reader's batch whose cases ``items`` are, in its order; the
+        case table of the rules judged over a table is then read off its typed columns
+        (the cases an as-of date changed, and rows read one by one, from the cases).
         """
-        by_pack: dict[str, tuple[Pack, list[tuple[int | None, Complaint]], list[int]]] = {}
+        listed = list(items)
         if self.as_of is not None:
-            items = summary.as_of(items, self.as_of)
-        for position, (row, case) in enumerate(items):
+            kept = summary._as_of(listed, self.as_of)
+        else:
+            kept = [(source, row, case) for source, (row, case) in enumerate(listed)]
+        by_pack: dict[str, tuple[Pack, list[tuple[int | None, Complaint]], list[int], list[int]]]
+        by_pack = {}
+        for position, (source, row, case) in enumerate(kept):
             try:
                 pack = self.pack_for(case)
             except NoPackError as exc:
@@ -435,18 +467,23 @@ class BulkEvaluator:
                 continue
             group = by_pack.get(pack.name)
             if group is None:
-                group = by_pack[pack.name] = (pack, [], [])
+                group = by_pack[pack.name] = (pack, [], [], [])
             group[1].append((row, case))
             group[2].append(position)
+            group[3].append(source)
+        tables = _CaseTables(flat)
         with self._watch.armed():
             if len(by_pack) == 1:
-                pack, cases, _ = next(iter(by_pack.values()))
+                pack, cases, _, sources = next(iter(by_pack.values()))
                 summary.packs.add(pack.name)
-                return self._evaluate_pack(pack, cases, summary)
+                return self._evaluate_pack(
+                    pack, cases, summary, tables.maker([c for _, c in cases], sources)
+                )
             placed: list[tuple[int, CaseResult]] = []
-            for pack, cases, positions in by_pack.values():
+            for pack, cases, positions, sources in by_pack.values():
                 summary.packs.add(pack.name)
-                results = self._evaluate_pack(pack, cases, summary)
+                make = tables.maker([c for _, c in cases], sources)
+                results = self._evaluate_pack(pack, cases, summary, make)
                 if results:  # one a case, unless results are not kept
                     placed += zip(positions, results, strict=True)
         placed.sort(key=lambda pair: pair[0])
@@ -475,12 +512,94 @@ class BulkEvaluator:
             return Outcome(Verdict.ERROR, _error_message(rule.id, exc))
         return outcome
 
+    def _table_verdicts(
+        self,
+        pack: Pack,
+        rules: Sequence[Rule],
+        group: list[tuple[int | None, Complaint]],
+        table_of: Callable[[], pa.Table],
+    ) -> list[tuple[Rule, list[Verdict], dict[int, tuple[str, Mapping[str, Any]]]]]:
+        """Each of ``rules`` judged over the group's case table: every case's verdict, and
+        the message and computed values of the failures (for the month of each breach),
+        which are judged again alone.
+
+        A case the table judges in error is judged again on its own, as the engine judges
+        it, so an error is that case's alone (as with a rule judged per case); and so is
+        every case of a rule whose table judgement raises, and every case of a group whose
+        case table cannot be built."""
+        from ..law.expressions import judge_table
+        from ..model.columns import case_facts_column
+
+        try:
+            table = table_of()
+            facts = case_facts_column(table)  # read once for every gated rule
+        except Exception:  # a value Arrow cannot hold (text that is not Unicode): per case
+            table = None
+        out = []
+        for rule in rules:
+            told: dict[int, tuple[str, Mapping[str, Any]]] = {}
+            try:
+                if table is None:
+                    raise ValueError("no case table")
+                judged = judge_table(
+                    rule,
+                    table,
+                    engine=self.engine,
+                    pack=pack,
+                    as_of=self.as_of,
+                    facts=facts,
+                )
+            except Exception:
+                verdicts = [_ERROR] * len(group)
+            else:
+                verdicts = list(judged.verdicts)
+            for r, verdict in enumerate(verdicts):
+                # A failure's computed dates give the month of its breach: the case is judged
+                # alone for them (measured: far cheaper than explaining it over the table).
+                if verdict is _ERROR or verdict is _FAIL_VERDICT:
+                    case = group[r][1]
+                    outcome = self._run(rule, case, self._context(pack, case))
+                    verdicts[r] = outcome.verdict
+                    told[r] = (outcome.message, outcome.computed)
+            out.append((rule, verdicts, told))
+        return out
+
     def _evaluate_pack(
-        self, pack: Pack, group: list[tuple[int | None, Complaint]], summary: BulkSummary
+        self,
+        pack: Pack,
+        group: list[tuple[int | None, Complaint]],
+        summary: BulkSummary,
+        table_of: Callable[[], pa.Table] | None = None,
     ) -> list[CaseResult]:
-        vector_rules, other_rules, levels = self._split(pack)
+        vector_rules, _, levels = self._split(pack)
+        # the rules not vectorised: over the case table where they can be, else per case
+        table_rules, other_rules = self._tabled[pack.name]
         order = {rule_id: k for k, rule_id in enumerate(levels)}
         cases = [case for _, case in group]
+        if table_rules and group:
+            make = table_of or _CaseTables(None).maker(cases, [])
+            by_table = self._table_verdicts(pack, table_rules, group, make)
+        else:
+            by_table = []
+        # the table rules' counts; per case, whether one of them failed it
+        table_failed = [False] * len(group)
+        for rule, judged, told in by_table:
+            for verdict, n in Counter(judged).items():
+                summary.verdicts[(rule.id, verdict.value)] += n
+            if _FAIL_VERDICT not in judged and _ERROR not in judged:
+                continue
+            rule_must = levels[rule.id] is Level.MUST
+            for i, verdict in enumerate(judged):
+                if verdict is _FAIL_VERDICT:
+                    computed = told[i][1] if i in told else {}
+                    month = self._breach_month(group[i][1], computed)
+                    summary.breaches_by_month[(month, rule.id)] += 1
+                    if rule_must:
+                        summary.failures += 1
+                        table_failed[i] = True
+                elif verdict is _ERROR:
+                    summary.failures += 1
+                    table_failed[i] = True
         vec = self._vectorise(pack, cases) if vector_rules else None
         if vec is not None:
             self._tally_vector(vec, summary)
@@ -540,7 +659,7 @@ class BulkEvaluator:
             ctx = Context(pack, calendar, conventions, case.received_on, as_of, organisation)
             verdicts: list[tuple[str, Verdict, str | None]] = []
             vector_ok = ok_list[i]
-            case_failed = vector_ok and must_failed[i]
+            case_failed = (vector_ok and must_failed[i]) or table_failed[i]
             if vector_ok and want:
                 for rule in vector_rules:
                     code = codes[rule.id][i]
@@ -576,7 +695,8 @@ class BulkEvaluator:
                     verdict = _ERROR
                 log.append(verdict)
                 if verdict is _FAIL_VERDICT:
-                    summary.breaches_by_month[(self._breach_month(case, outcome), rule_id)] += 1
+                    month = self._breach_month(case, outcome.computed)
+                    summary.breaches_by_month[(month, rule_id)] += 1
                     if rule_id in must:
                         summary.failures += 1
                         case_failed = True
@@ -586,6 +706,9 @@ class BulkEvaluator:
                 if keep:
                     verdicts.append((rule_id, verdict, outcome.message))
             watch.calls = serial
+            if keep:
+                for rule, judged, told in by_table:
+                    verdicts.append((rule.id, judged[i], told[i][0]))
             if not vector_ok:
                 self._tally_case(pack, case, summary)
             summary.evaluated += 1
@@ -643,8 +766,7 @@ class BulkEvaluator:
             out[rule_id] = message
         return out
 
-    def _breach_month(self, case: Complaint, outcome: Outcome) -> str:
-        computed: Mapping[str, Any] = outcome.computed
+    def _breach_month(self, case: Complaint, computed: Mapping[str, Any]) -> str:
         when = computed.get("due_by") or computed.get("deadline")
         if isinstance(when, str) and len(when) >= 7:
             return when[:7]
@@ -912,6 +1034,68 @@ class BulkEvaluator:
             add("ack_overdue", base & (sv.ack_status == 3), received)
 
 
+class _CaseTables:
+    """The case tables of one chunk's groups of cases (:mod:`complaintrules.model.columns`).
+
+    From the columnar reader's batch where it has one: a case built from the typed columns
+    and left as it was by the as-of date is its row of the batch's flat table, laid out by
+    :func:`~complaintrules.io.flat.from_targets` (once for the chunk); any other case (read
+    one by one, changed by the as-of date, or with no batch) is laid out from the case
+    itself by :func:`~complaintrules.model.columns.case_table`.
+    """
+
+    def __init__(self, flat: FlatBatch | None) -> None:
+        self.flat = flat
+        self._whole: pa.Table | None = None
+
+    def _from_columns(self) -> pa.Table | None:
+        flat = self.flat
+        if flat is None:
+            return None
+        if self._whole is None:
+            from ..io.flat import from_targets
+
+            try:
+                self._whole = from_targets(flat.table.select(flat.table.column_names[1:]))
+            except ValueError:  # a shape the reader refused: every case from itself
+                self.flat = None
+                return None
+        return self._whole
+
+    def maker(self, cases: Sequence[Complaint], sources: Sequence[int]) -> Callable[[], pa.Table]:
+        """A function giving the case table of ``cases``, which are (or are as of the as-of
+        date snapshots of) the batch's cases at positions ``sources``."""
+        return lambda: self._table(cases, sources)
+
+    def _table(self, cases: Sequence[Complaint], sources: Sequence[int]) -> pa.Table:
+        import numpy as np
+        import pyarrow as pa
+
+        from ..model.columns import case_table
+
+        flat = self.flat
+        exact: list[int] = []
+        if flat is not None:
+            read, built = flat.cases, flat.from_columns
+            exact = [
+                k
+                for k, (case, j) in enumerate(zip(cases, sources, strict=True))
+                if built[j] and read[j] is case
+            ]
+        whole = self._from_columns() if exact else None
+        if whole is None:
+            return case_table(cases)
+        picked = whole.take(pa.array([sources[k] for k in exact], pa.int64()))
+        if len(exact) == len(cases):
+            return picked
+        others = sorted(set(range(len(cases))) - set(exact))
+        joined = pa.concat_tables([picked, case_table([cases[k] for k in others])])
+        order = np.empty(len(cases), dtype=np.int64)
+        order[exact] = np.arange(len(exact))
+        order[others] = np.arange(len(exact), len(cases))
+        return joined.take(pa.array(order))
+
+
 @dataclass(frozen=True, slots=True)
 class _Plan:
     """The checks to call on a case with given facts, and the gated rules it cannot meet."""
@@ -1083,7 +1267,7 @@ def _process(
             summary.reject(row, row.problems)
         numbers = flat.table.column("row").to_pylist()
         good = list(zip(numbers, flat.cases, strict=True))
-        return summary, evaluator.evaluate(good, summary)
+        return summary, evaluator.evaluate(good, summary, flat)
     for number, record in converter.split(chunk):
         summary.rows_in += 1
         row = converter.convert(number, record)

@@ -117,6 +117,10 @@ class FlatBatch:
     cases: list[Complaint]
     rejected: list[Row]
     rows_in: int
+    #: Per case: built from the typed columns themselves, so its row of ``table`` holds it
+    #: (:func:`complaintrules.io.flat.from_targets` gives it back); False for a row read
+    #: one by one, whose row of ``table`` may be incomplete.
+    from_columns: list[bool] = field(default_factory=list)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -604,7 +608,9 @@ def convert_batch(raw: RawBatch, converter: RowConverter) -> FlatBatch:
             kept.append(i)
             cases.append(row.case)
             checked[i] = row.case
-    return FlatBatch(_flat_table(raw, fields, columns, kept, checked), cases, rejected, n)
+    table = _flat_table(raw, fields, columns, kept, checked)
+    from_columns = [i not in checked for i in kept]
+    return FlatBatch(table, cases, rejected, n, from_columns)
 
 
 def _flat_table(

@@ -42,6 +42,7 @@ from .gates import GatedCheck
 from .rules import Evidence, Finding, Outcome, Rule, Subject, Verdict
 
 if TYPE_CHECKING:
+    import numpy as np
     import pyarrow as pa
 
     from ..calendar.working_days import WorkingCalendar
@@ -3297,6 +3298,7 @@ def judge_table(
     pack: Pack,
     as_of: date | None = None,
     explain: Sequence[int] | str = (),
+    facts: np.ndarray[Any, np.dtype[np.int64]] | None = None,
 ) -> TableVerdicts:
     """Judge ``rule``'s case expression, or its timescale declaration, over every row of
     ``table`` (a case table, cases already as they stood on ``as_of``; see
@@ -3313,6 +3315,9 @@ def judge_table(
     :func:`~complaintrules.law.timescale_columns.judge_timescale_table`: verdicts from
     arrays, findings by the per-case judge. A timescale rule ``table_judged`` refuses is
     still judged correctly, its rows one case at a time.
+
+    ``facts``: the table's :func:`~complaintrules.model.columns.case_facts_column`, when the
+    caller judges several rules over one table (read once, not once per gated rule).
     """
     import numpy as np
     import pyarrow as pa
@@ -3336,12 +3341,17 @@ def judge_table(
         set(range(n)) if explain == "all" else set() if isinstance(explain, str) else set(explain)
     )
     dated = expression.reads_as_of
+    names = expression.parameters  # computed properties: read once, not per row or day
+    branches = expression.branches
+    branch_verdicts = [b.verdict for b in branches]
+    branch_unnamed = [not b.parameters for b in branches]
     failures = explain == "failures"
     rows = np.arange(n)
     if gate is not None:
-        from ..model.columns import case_facts_column
+        if facts is None:
+            from ..model.columns import case_facts_column
 
-        facts = case_facts_column(table)
+            facts = case_facts_column(table)
         applies = (facts & gate.requires) == gate.requires
         for r in rows[~applies]:
             verdicts[r] = Verdict.NOT_APPLICABLE
@@ -3360,7 +3370,7 @@ def judge_table(
         if key is None and day not in failed_days:
             ctx = _context(engine, pack, day, as_of)
             try:
-                values = {name: ctx.param(name) for name in expression.parameters}
+                values = {name: ctx.param(name) for name in names}
                 if dated:
                     values[_AS_OF] = ctx.as_of
                 values.update(calendar_params(ctx.calendar, ctx.conventions))
@@ -3378,7 +3388,9 @@ def judge_table(
         groups.setdefault(key, []).append(r)
     for key, members in groups.items():
         ctx, values = group_context[key]
-        part = table.take(pa.array(members, pa.int64()))
+        # every row, in order (the usual case: one set of parameter values): no copy
+        whole = len(members) == n
+        part = table if whole else table.take(pa.array(members, pa.int64()))
         env = _Columns(part, values, len(members))
         try:
             chosen = expression._branches(env)
@@ -3389,9 +3401,9 @@ def judge_table(
                 outcomes[r] = error
             continue
         for r, i in zip(members, chosen.tolist(), strict=True):
-            verdicts[r] = expression.branches[i].verdict
+            verdicts[r] = branch_verdicts[i]
             contexts[r] = ctx
-            if not expression.branches[i].parameters:
+            if branch_unnamed[i]:
                 unnamed.add(r)
         wanted = [
             (k, r)
@@ -3433,7 +3445,7 @@ def judge_table(
         ctx = contexts.get(r) or _context(engine, pack, received[r], as_of)
         parameters = ctx.parameters_evidence() if r in contexts else {"pack_version": pack.version}
         if r in unnamed:
-            parameters = {k: v for k, v in parameters.items() if k not in expression.parameters}
+            parameters = {k: v for k, v in parameters.items() if k not in names}
         findings[r] = Finding(
             rule_id=rule.id,
             provision=rule.provision,
