@@ -42,60 +42,6 @@ def _case(**facts: Any) -> dict[str, Any]:
 
 # -- 1.2 ---------------------------------------------------------------------------------
 
-# The parts of the Ombudsman's definition a policy's own wording must have, each with the
-# phrasings accepted for it (whole words, case-blind): landlords write "customer" or
-# "tenant" for "resident", and mean the same.
-_DEFINITION_ELEMENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("dissatisfaction", ("dissatisfaction", "dissatisfied", "unhappy")),
-    (
-        "however it is made",
-        ("however made", "however it is made", "however expressed", "any way", "any means"),
-    ),
-    (
-        "the standard of service",
-        ("standard of service", "service standard", "quality of service", "level of service"),
-    ),
-    (
-        "lack of action",
-        ("lack of action", "failure to act", "failing to act", "inaction", "not acting"),
-    ),
-    ("those acting for the landlord", ("behalf", "acting for us", "agents", "contractors")),
-    (
-        "the residents affected",
-        (
-            "resident",
-            "residents",
-            "tenant",
-            "tenants",
-            "customer",
-            "customers",
-            "leaseholder",
-            "leaseholders",
-        ),
-    ),
-)
-
-# Qualifiers that narrow the definition (regular expressions over the case-folded text):
-# each is named with the words found. "informal", or "in writing" among ways of
-# complaining ("in person, by phone or in writing"), is not a narrowing.
-_DEFINITION_NARROWING: tuple[tuple[str, str], ...] = (
-    (r"\bformal(?:ly)?\b", "only formal complaints would count"),
-    (
-        r"\b(?:made|submitted|received|put|sent|set out|given)(?: only)? in writing\b"
-        r"|\bonly in writing\b|\bwritten (?:complaint|statement|notice)s?\b",
-        "only written complaints would count",
-    ),
-    (
-        r"\b(?:on|using|via|through|by completing) (?:our|the|a|an) (?:online )?"
-        r"(?:complaints? )?form\b",
-        "a complaint would have to be made on a form",
-    ),
-    (
-        r"\bfirst[- ]time\b|\bfirst (?:report|request|contact)s?\b",
-        "a first report or request would be excluded",
-    ),
-)
-
 
 _GOOD_DEFINITION = (
     "An expression of dissatisfaction, however made, about the standard of service, actions "
@@ -123,7 +69,7 @@ CHC24_1_2 = rule(
         excluded fails, named with the words that narrow it. With neither field set the
         rule needs evidence.
     """,
-    policy=policy_definition_means(_DEFINITION_ELEMENTS, _DEFINITION_NARROWING),
+    policy=policy_definition_means(),
     examples=[
         example(
             Subject.POLICY,

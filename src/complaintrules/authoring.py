@@ -102,6 +102,8 @@ from .model.organisation import Appointment, Organisation
 from .model.policy import ClockStart, LandlordPolicy, PolicyStage
 
 __all__ = [
+    "DEFINITION_ELEMENTS",
+    "DEFINITION_NARROWING",
     "EXAMPLE_LANDLORD",
     "RESPONSE_ITEMS",
     "CaseCheck",
@@ -523,6 +525,62 @@ def policy_definition_keeps(terms: Sequence[str]) -> PolicyCheck:
     return check
 
 
+# The parts of the Ombudsman's definition of a complaint (worded alike in both Codes' 1.2)
+# a policy's own wording must have, each with the
+# phrasings accepted for it (whole words, case-blind): landlords write "customer" or
+# "tenant" for "resident", and mean the same.
+DEFINITION_ELEMENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("dissatisfaction", ("dissatisfaction", "dissatisfied", "unhappy")),
+    (
+        "however it is made",
+        ("however made", "however it is made", "however expressed", "any way", "any means"),
+    ),
+    (
+        "the standard of service",
+        ("standard of service", "service standard", "quality of service", "level of service"),
+    ),
+    (
+        "lack of action",
+        ("lack of action", "failure to act", "failing to act", "inaction", "not acting"),
+    ),
+    ("those acting for the landlord", ("behalf", "acting for us", "agents", "contractors")),
+    (
+        "the residents affected",
+        (
+            "resident",
+            "residents",
+            "tenant",
+            "tenants",
+            "customer",
+            "customers",
+            "leaseholder",
+            "leaseholders",
+        ),
+    ),
+)
+
+# Qualifiers that narrow the definition (regular expressions over the case-folded text):
+# each is named with the words found. "informal", or "in writing" among ways of
+# complaining ("in person, by phone or in writing"), is not a narrowing.
+DEFINITION_NARROWING: tuple[tuple[str, str], ...] = (
+    (r"\bformal(?:ly)?\b", "only formal complaints would count"),
+    (
+        r"\b(?:made|submitted|received|put|sent|set out|given)(?: only)? in writing\b"
+        r"|\bonly in writing\b|\bwritten (?:complaint|statement|notice)s?\b",
+        "only written complaints would count",
+    ),
+    (
+        r"\b(?:on|using|via|through|by completing) (?:our|the|a|an) (?:online )?"
+        r"(?:complaints? )?form\b",
+        "a complaint would have to be made on a form",
+    ),
+    (
+        r"\bfirst[- ]time\b|\bfirst (?:report|request|contact)s?\b",
+        "a first report or request would be excluded",
+    ),
+)
+
+
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     """``phrase`` as whole words, case-blind, any run of white space or a hyphen between
     its words."""
@@ -531,13 +589,14 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
 
 
 def policy_definition_means(
-    elements: Sequence[tuple[str, Sequence[str]]],
-    narrowing: Sequence[tuple[str, str]],
+    elements: Sequence[tuple[str, Sequence[str]]] = DEFINITION_ELEMENTS,
+    narrowing: Sequence[tuple[str, str]] = DEFINITION_NARROWING,
 ) -> PolicyCheck:
     """A policy check that the policy's definition of a complaint means what the
     Ombudsman's does, whatever words it uses.
 
-    ``elements`` are the parts the definition must have, each ``(what it is, accepted
+    ``elements`` (by default :data:`DEFINITION_ELEMENTS`, the parts both Codes' definitions
+    share) are the parts the definition must have, each ``(what it is, accepted
     phrasings)``: a part is present when any of its phrasings is found as whole words
     (case-blind; a hyphen and white space alike), so a definition written with "customer"
     or "tenant" for "resident" keeps the parties. ``narrowing`` are ``(pattern, what it
