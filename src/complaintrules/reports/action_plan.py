@@ -33,7 +33,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field
 
@@ -165,6 +165,9 @@ def _check_provisions(
 ) -> None:
     known = {row.provision for row in form.rows}
     problems = []
+    # The file's YAML nodes, read once (and only when a problem needs a line number).
+    yaml_file = path is not None and not str(path).lower().endswith(".json")
+    nodes: list[Any] = []
     for i, item in enumerate(actions.actions):
         if item.pack not in (None, form.pack.name):
             continue
@@ -172,8 +175,9 @@ def _check_provisions(
         repeated = sorted({p for p in item.provisions if item.provisions.count(p) > 1})
         if unknown or repeated:
             line = None
-            if path is not None and not str(path).lower().endswith(".json"):
-                line = _line_of(_read(Path(path)).node, ["actions", i, "provision"])
+            if yaml_file:
+                nodes = nodes or [_read(Path(str(path))).node]
+                line = _line_of(nodes[0], ["actions", i, "provision"])
             reason = (
                 f"no provision {', '.join(unknown)} in {form.pack.name} "
                 "(see `complaintrules rules`)"
@@ -248,7 +252,7 @@ def _shared(rows: Iterable[PlanRow]) -> tuple[PlanRow, ...]:
         refs = (*first.provisions, row.ref)
         out[at] = PlanRow(
             ref=" & ".join(refs),
-            rule_id=" & ".join((*first.rule_id.split(" & "), row.rule_id)),
+            rule_id=f"{first.rule_id} & {row.rule_id}",
             section=first.section,
             requirement=_labelled(first, row, "requirement"),
             commentary=_labelled(first, row, "commentary"),

@@ -273,6 +273,7 @@ def render_form_csv(form: SelfAssessmentForm, plan: ActionPlan | None = None) ->
                 for provision in plan_row.provisions:
                     planned[provision] = _action_cells(plan_row)
     rows: list[Sequence[str]] = [header]
+    no_plan = ("-",) * len(_PLAN_IN_FORM)
     for section in form.all_sections:
         for row in section.rows:
             cells: tuple[str, ...] = (
@@ -287,8 +288,7 @@ def render_form_csv(form: SelfAssessmentForm, plan: ActionPlan | None = None) ->
                 row.landlord_commentary or "",
             )
             if plan is not None:
-                none = ("-",) * len(_PLAN_IN_FORM)
-                cells += planned.get(row.provision, none)
+                cells += planned.get(row.provision, no_plan)
             rows.append(cells)
     return _csv(rows)
 
