@@ -54,6 +54,11 @@ __all__ = [
 NO_ACTION = "No action recorded yet"
 
 
+def landlord_says(text: str) -> str:
+    """The landlord's own commentary, labelled so that it reads apart from ours."""
+    return f"Landlord: {text}"
+
+
 _PROVISION = r"\d+\.\d+"
 #: Between the provisions of a grouped reference: "6.6 & 6.17", "6.6, 6.17", "6.6 and 6.17".
 _BETWEEN = re.compile(r"\s*(?:&|,|\band\b)\s*")
@@ -204,7 +209,7 @@ def build_action_plan(
     def plan_row(row: FormRow) -> PlanRow:
         # The landlord's own words (the responses file) follow ours, labelled, as do its
         # comments on actions (see forms.plan_cells).
-        landlord = [f"Landlord: {row.landlord_commentary}"] if row.landlord_commentary else []
+        landlord = [landlord_says(row.landlord_commentary)] if row.landlord_commentary else []
         landlord += [
             f"Landlord's evidence: {e.title}" + (f" ({e.link})" if e.link else "")
             for e in row.landlord_evidence

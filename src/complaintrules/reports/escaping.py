@@ -25,11 +25,20 @@ one helper here, used by every writer of that format:
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-__all__ = ["markdown_text", "spreadsheet_cell", "spreadsheet_row", "terminal_text", "xml_text"]
+__all__ = [
+    "csv_text",
+    "markdown_text",
+    "spreadsheet_cell",
+    "spreadsheet_row",
+    "terminal_text",
+    "xml_text",
+]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: Our placeholder for "none", once or a line per item ("-", "-\n-"): never a formula.
@@ -54,6 +63,21 @@ def spreadsheet_cell(value: object) -> object:
 def spreadsheet_row(cells: Iterable[object]) -> list[object]:
     """Every cell of a CSV row through :func:`spreadsheet_cell`."""
     return [spreadsheet_cell(cell) for cell in cells]
+
+
+def _one_line_break(cell: object) -> object:
+    return cell.replace("\r\n", "\n").replace("\r", "\n") if isinstance(cell, str) else cell
+
+
+def csv_text(rows: Iterable[Sequence[object]]) -> str:
+    """``rows`` as CSV text, every cell made safe for a spreadsheet (:func:`spreadsheet_row`)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    # A carriage return alone is a line break to a CSV reader but, with "\n" as the line
+    # terminator, not one the writer quotes for: every line break in a cell becomes "\n",
+    # which the writer does quote, so the cell stays one cell.
+    writer.writerows([_one_line_break(cell) for cell in spreadsheet_row(row)] for row in rows)
+    return buffer.getvalue()
 
 
 def markdown_text(text: str, *, newline: str = "<br>") -> str:

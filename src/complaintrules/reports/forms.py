@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 
-from .action_plan import NO_ACTION, ActionItem, ActionPlan, PlanRow
-from .escaping import markdown_text, spreadsheet_row
+from .action_plan import NO_ACTION, ActionItem, ActionPlan, PlanRow, landlord_says
+from .escaping import csv_text, markdown_text
 from .responses import EvidenceItem
 from .self_assessment import COLUMNS, NO_EQUIVALENT, Comply, FormRow, SelfAssessmentForm
 
@@ -196,7 +194,7 @@ def plan_cells(row: PlanRow) -> tuple[str, ...]:
     """The cells of a plan row, one per :data:`PLAN_COLUMNS`, as plain text (an action a
     line; the landlord's own commentary on its actions follows ours, labelled)."""
     commentary = "\n".join(
-        [row.commentary, *(f"Landlord: {a.commentary}" for a in row.actions if a.commentary)]
+        [row.commentary, *(landlord_says(a.commentary) for a in row.actions if a.commentary)]
     )
     return (row.ref, row.requirement, commentary, *_action_cells(row))
 
@@ -245,20 +243,6 @@ def render_plan_markdown(plan: ActionPlan, *, heading_level: int = 1) -> str:
     return "\n".join(out)
 
 
-def _one_line_break(cell: object) -> object:
-    return cell.replace("\r\n", "\n").replace("\r", "\n") if isinstance(cell, str) else cell
-
-
-def _csv(rows: Sequence[Sequence[str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    # A carriage return alone is a line break to a CSV reader but, with "\n" as the line
-    # terminator, not one the writer quotes for: every line break in a cell becomes "\n",
-    # which the writer does quote, so the cell stays one cell.
-    writer.writerows([_one_line_break(cell) for cell in spreadsheet_row(row)] for row in rows)
-    return buffer.getvalue()
-
-
 def render_form_csv(form: SelfAssessmentForm, plan: ActionPlan | None = None) -> str:
     """One row per provision; the section is a column (spreadsheets have no sub-tables).
 
@@ -290,7 +274,7 @@ def render_form_csv(form: SelfAssessmentForm, plan: ActionPlan | None = None) ->
             if plan is not None:
                 cells += planned.get(row.provision, no_plan)
             rows.append(cells)
-    return _csv(rows)
+    return csv_text(rows)
 
 
 def render_plan_csv(plan: ActionPlan) -> str:
@@ -298,4 +282,4 @@ def render_plan_csv(plan: ActionPlan) -> str:
     for title, plan_rows in plan.tables:
         for row in plan_rows:
             rows.append((title, *plan_cells(row), row.comply.value))
-    return _csv(rows)
+    return csv_text(rows)

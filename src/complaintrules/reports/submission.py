@@ -21,8 +21,7 @@ from typing import Any
 
 from ..model.organisation import Organisation
 from .docx import MissingDependencyError
-from .escaping import xml_text
-from .forms import _csv
+from .escaping import csv_text, xml_text
 from .self_assessment import Comply, FormRow, SelfAssessmentForm
 
 __all__ = [
@@ -111,7 +110,7 @@ def render_submission_csv(submission: Submission) -> str:
         ("Provision", provision, comply, f"{section}: {requirement}" + (f" {note}" if note else ""))
         for section, provision, comply, requirement, note in submission.provisions
     ]
-    return _csv(rows)
+    return csv_text(rows)
 
 
 def _openpyxl() -> Any:
