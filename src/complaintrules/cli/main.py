@@ -333,7 +333,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         )
     if args.format != "text":  # the machine-readable output stays as its schema says
         print_disagreements(given, args, sys.stderr)
-    if isinstance(out, io.StringIO):
+    if args.output and isinstance(out, io.StringIO):
         write_atomic(args.output, out.getvalue())
     if args.no_fail:
         return EXIT_OK
