@@ -184,9 +184,7 @@ def render_tap(
             "severity": "warning" if status.is_warning and not strict else verdict.value,
         }
         if waiver is not None and waivers is not None and verdict is Verdict.FAIL:
-            block["waiver"] = waivers.finding_dict(
-                next(f for f in status.findings if f.verdict is Verdict.FAIL)
-            )
+            block["waiver"] = waiver.describe(waivers.as_of)
         block["findings"] = [_finding_entry(f, sources) for f in shown]
         if len(bad) > len(shown):
             block["more_findings"] = len(bad) - len(shown)
