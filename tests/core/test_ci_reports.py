@@ -629,3 +629,20 @@ def test_no_waivers_no_change(capsys: pytest.CaptureFixture[str], bad: Path) -> 
     assert "waivers" not in report and "failures_only" not in report
     assert "waived" not in report["counts"]
     assert all("waiver" not in f for f in report["findings"])
+
+
+def test_tap_marks_a_waived_failure_as_a_failing_todo(
+    capsys: pytest.CaptureFixture[str], bad: Path, tmp_path: Path
+) -> None:
+    failing = failing_must_rules(capsys, bad)
+    waivers = waive_all(tmp_path / "w.yaml", failing, "2025-03-31")
+    base = ["check", str(bad), "--waivers", str(waivers), "--format", "tap", "--failures-only"]
+    _, out, _ = run(capsys, *base, "--as-of", "2025-03-31")
+    _, points, blocks = parse_tap(out)
+    assert sorted(d.split()[0] for _, _, d in points) == failing
+    for ok, _, desc in points:
+        assert not ok and " # TODO waived until 2025-03-31 " in desc
+    _, out, _ = run(capsys, *base, "--as-of", "2025-04-01")
+    _, points, blocks = parse_tap(out)
+    assert all(not ok and "# TODO" not in desc for ok, _, desc in points)
+    assert all(b["waiver"].startswith("waiver expired on 2025-03-31") for b in blocks)

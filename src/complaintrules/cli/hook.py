@@ -22,7 +22,8 @@ from collections.abc import Sequence
 
 from ..io.loading import InputError, load_organisation
 from ..reports.formats import FORMATS
-from .main import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main as cli_main
+from .main import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from .main import main as cli_main
 
 __all__ = ["main"]
 

@@ -169,7 +169,7 @@ def render_tap(
         elif verdict is Verdict.NOT_APPLICABLE:
             reason = status.findings[0].message if status.findings else "no finding"
             directive = f" # SKIP not applicable: {tap_escape(reason)}"
-        ok = "not ok" if failed else "ok"
+        ok = "not ok" if failed or waived else "ok"  # a waived failure is a failing TODO
         lines.append(f"{ok} {number} - {tap_escape(f'{rule.id} {rule.title}')}{directive}")
         listed = _FAILING if failures_only else (*_FAILING, Verdict.NEEDS_EVIDENCE)
         bad = [f for f in status.findings if f.verdict in listed]
@@ -279,7 +279,8 @@ def render_azure(
             issues = True
             if waiver is not None and waivers is not None:
                 message += f" ({waiver.describe(waivers.as_of)})"
-                kind = "error" if waivers.expired(waiver) else "warning"
+                expired_must = waivers.expired(waiver) and not finding.is_warning
+                kind = "error" if expired_must else "warning"
             else:
                 kind = "warning" if finding.is_warning else "error"
             lines.append(_issue(kind, message, finding, sources))

@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -110,7 +111,7 @@ class WaiverSet:
     as_of: date
     waivers: tuple[Waiver, ...]
 
-    @property
+    @cached_property
     def _by_rule(self) -> Mapping[str, Waiver]:
         return {w.rule_id: w for w in self.waivers}
 
