@@ -4,7 +4,7 @@ A waivers file (``complaintrules check --waivers FILE``) lists rule ids the land
 fail and has agreed, for a stated reason, not to block its builds on until a date::
 
     waivers:
-      - rule_id: CHC24-5.6
+      - rule_id: XX-5.6                # a rule id, as `complaintrules rules` lists it
         reason: Policy rewrite in progress; the board approves the new text in June
         expires: 2025-06-30              # the last day the waiver holds
         approved_by: Head of Complaints  # optional
@@ -53,7 +53,7 @@ _Text = Annotated[str, Field(min_length=1, pattern=r"\S")]
 class WaiverEntry(InputModel):
     """One waiver: which rule, why, and until when."""
 
-    rule_id: str = Field(description="the rule waived, e.g. CHC24-5.6 (`complaintrules rules`)")
+    rule_id: str = Field(description="the rule waived, as `complaintrules rules` lists it")
     reason: _Text = Field(description="why the shortfall is accepted for now")
     expires: Date = Field(description="the last day the waiver holds (YYYY-MM-DD)")
     approved_by: _Text | None = Field(default=None, description="who approved it")
