@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import io
 import json
 import os
 import sys
@@ -30,13 +31,16 @@ from ..model.case import Complaint
 from ..model.conventions import LateAcknowledgement, NonWorkingDayReceipt
 from ..model.organisation import Organisation
 from ..model.policy import LandlordPolicy
+from ..reports.ci_formats import render_json
 from ..reports.docx import MissingDependencyError
 from ..reports.formats import FORMATS, Sources, render_report
-from ..reports.output import OutputError
+from ..reports.output import OutputError, write_atomic
 from ..reports.responses import ResponsesFile
 from ..reports.rule_docs import DocsPathError, write_docs
 from ..reports.summary import render_text
+from ..reports.waivers import run_fails
 from .cases import add_cases_command, run_cases
+from .ci import add_ci_options, check_output, check_waivers
 from .common import command_engine, command_registry, judging_date
 from .forms import FORM_COMMANDS, add_form_commands, add_submission_command
 from .monitor import add_monitor_command, run_monitor
@@ -129,9 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--format",
         choices=FORMATS,
-        default="text",
-        help="text (default), json (docs/report-schema.json), junit, sarif, github, markdown",
+        help=(
+            "text (default), json (docs/report-schema.json), junit, sarif, github, markdown, "
+            "tap (TAP 14), azure (Azure Pipelines logging commands)"
+        ),
     )
+    add_ci_options(check)
     check.add_argument("--verbose", "-v", action="store_true", help="show every finding")
     strictness = check.add_mutually_exclusive_group()
     strictness.add_argument(
@@ -287,12 +294,14 @@ def _cmd_docs(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    check_output(args)  # before any input is read: a bad --output is exit 2 at once
     given = policy_source(args)
     policy = given.policy
     organisation = load_organisation(args.organisation) if args.organisation else None
     cases = load_cases(args.cases) if args.cases else None
     engine = command_engine(args)
     as_of, source = judging_date(args, engine)
+    waivers = check_waivers(args, engine, as_of)  # expiry judged at the run's as-of date
     # Cases are judged by the Code in force on their own dates unless --pack names one.
     report = engine.evaluate(
         policy=policy, organisation=organisation, cases=cases, pack=args.pack, as_of=as_of
@@ -300,20 +309,35 @@ def _cmd_check(args: argparse.Namespace) -> int:
     report = dataclasses.replace(report, as_of_source=source)
     pack = report.packs[0]  # the pack the policy and organisation were judged against
     rules = engine.registry.rules_for(pack)
+    out = io.StringIO() if args.output else sys.stdout
+    shown = {"waivers": waivers, "failures_only": args.failures_only}
     if args.format == "json":
-        json.dump(report.to_dict(), sys.stdout, indent=2)
-        sys.stdout.write("\n")
+        print(render_json(report, **shown), file=out)
     elif args.format == "text":
-        print(render_text(report, rules, verbose=args.verbose, citations=given.citations))
-        print_disagreements(given, args, sys.stdout)
+        text = render_text(report, rules, verbose=args.verbose, citations=given.citations, **shown)
+        print(text, file=out)
+        print_disagreements(given, args, out)
     else:
         sources = Sources(policy=args.policy, organisation=args.organisation, cases=args.cases)
-        print(render_report(args.format, report, rules, sources, strict=args.strict))
+        print(
+            render_report(
+                args.format,
+                report,
+                rules,
+                sources,
+                strict=args.strict,
+                no_fail=args.no_fail,
+                **shown,
+            ),
+            file=out,
+        )
     if args.format != "text":  # the machine-readable output stays as its schema says
         print_disagreements(given, args, sys.stderr)
+    if args.output and isinstance(out, io.StringIO):
+        write_atomic(args.output, out.getvalue())
     if args.no_fail:
         return EXIT_OK
-    if report.failures or (args.strict and report.warnings):
+    if run_fails(report, waivers, strict=args.strict):
         return EXIT_FAILED
     return EXIT_OK
 

@@ -1,5 +1,6 @@
 """Machine-readable renderings of a :class:`Report` for CI: JUnit XML, SARIF 2.1.0, GitHub
-Actions annotations and Markdown (for a job summary or a pull-request comment).
+Actions annotations and Markdown (for a job summary or a pull-request comment); TAP and
+Azure Pipelines commands are in :mod:`.ci_formats`.
 
 Every renderer takes the report and the rules it was judged against (in the Code's order),
 plus :class:`Sources` naming the input files so that findings point at a file and, where it
@@ -17,7 +18,13 @@ error (the rule raised)   error           error           ``::error``         ER
 needs evidence            skipped         none (kind      ``::notice``        NEEDS
                                           "review")
 pass / not applicable     passed/skipped  (no result)     (nothing)           pass / n/a
+waived fail (in force)    skipped         suppressed      ``::notice``        WAIVED
 ========================  ==============  ==============  ==================  ===========
+
+With waivers (:mod:`.waivers`) a waived failure shows its waiver (reason, expiry, who
+approved it) and one whose waiver has expired fails as before, saying so. With
+``failures_only`` only failing and erroring provisions or findings are written; the
+totals still count every finding.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ from ..engine.engine import Report
 from ..law.rules import Finding, Level, Rule, Subject, Verdict
 from .escaping import markdown_text, xml_text
 from .summary import RuleStatus, roll_up
+from .waivers import WaiverSet, counts, is_failing
 
 __all__ = [
     "FORMATS",
@@ -51,7 +59,7 @@ __all__ = [
 ]
 
 #: The ``--format`` choices of ``complaintrules check``.
-FORMATS = ("text", "json", "junit", "sarif", "github", "markdown")
+FORMATS = ("text", "json", "junit", "sarif", "github", "markdown", "tap", "azure")
 SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 
@@ -135,12 +143,37 @@ class Sources:
         return None
 
 
-def _statuses(report: Report, rules: Sequence[Rule]) -> list[RuleStatus]:
-    return roll_up(report, rules)
+def _statuses(
+    report: Report, rules: Sequence[Rule], failures_only: bool = False
+) -> list[RuleStatus]:
+    statuses = roll_up(report, rules)
+    if failures_only:
+        return [s for s in statuses if s.verdict in (Verdict.FAIL, Verdict.ERROR)]
+    return statuses
 
 
-def _interesting(status: RuleStatus) -> list[Finding]:
-    return [f for f in status.findings if f.verdict in _NOT_OK]
+def _waiver_note(status: RuleStatus, waivers: WaiverSet | None) -> str | None:
+    """The waiver line of a failing provision that has a waiver (in force or expired)."""
+    if waivers is None or status.verdict is not Verdict.FAIL:
+        return None
+    waiver = waivers.for_rule(status.rule.id)
+    return waiver.describe(waivers.as_of) if waiver is not None else None
+
+
+def _waived(status: RuleStatus, waivers: WaiverSet | None) -> bool:
+    return (
+        waivers is not None
+        and status.verdict is Verdict.FAIL
+        and waivers.rule_waived(status.rule.id)
+    )
+
+
+def _interesting(status: RuleStatus, failures_only: bool = False) -> list[Finding]:
+    return [
+        f
+        for f in status.findings
+        if f.verdict in _NOT_OK and not (failures_only and not is_failing(f))
+    ]
 
 
 def _label(status: RuleStatus) -> str:
@@ -163,19 +196,27 @@ def _where(finding: Finding) -> str:
 
 
 def render_junit(
-    report: Report, rules: Sequence[Rule], sources: Sources | None = None, *, strict: bool = False
+    report: Report,
+    rules: Sequence[Rule],
+    sources: Sources | None = None,
+    *,
+    strict: bool = False,
+    waivers: WaiverSet | None = None,
+    failures_only: bool = False,
 ) -> str:
     """JUnit XML: one ``testsuite`` per Code section, one ``testcase`` per provision.
 
     A must-level failure is a ``failure``; a should-level one is a ``failure`` only with
     ``strict`` (else the test passes and the shortfall is in ``system-out``); a rule that
-    raised is an ``error``; needs evidence and not applicable are ``skipped``.
+    raised is an ``error``; needs evidence and not applicable are ``skipped``, and so is a
+    failure under a waiver in force (its waiver in the message, the findings in
+    ``system-out``); one whose waiver expired is a ``failure`` saying so.
     """
     sources = sources or Sources()
     root = ET.Element("testsuites", name="complaintrules")
     totals: Counter[str] = Counter()
     suites: dict[str, tuple[ET.Element, Counter[str]]] = {}
-    for status in _statuses(report, rules):
+    for status in _statuses(report, rules, failures_only):
         rule = status.rule
         if rule.section not in suites:
             suite = ET.SubElement(root, "testsuite", name=rule.section)
@@ -194,11 +235,16 @@ def render_junit(
             line = sources.line_for(first) if first else None
             if line:
                 case.set("line", str(line))
-        bad = _interesting(status)
+        bad = _interesting(status, failures_only)
         body = "\n".join(f"{_where(f)}: {f.verdict.value}: {f.message}" for f in bad)
         tally["tests"] += 1
         verdict = status.verdict
-        if verdict is Verdict.ERROR:
+        note = _waiver_note(status, waivers)
+        if _waived(status, waivers):
+            tally["skipped"] += 1
+            ET.SubElement(case, "skipped", message=f"{note}")
+            ET.SubElement(case, "system-out").text = "waived failure:\n" + body
+        elif verdict is Verdict.ERROR:
             tally["errors"] += 1
             errors = [f for f in bad if f.verdict is Verdict.ERROR]
             el = ET.SubElement(case, "error", message=errors[0].message, type="rule_error")
@@ -209,11 +255,14 @@ def render_junit(
             message = f"{len(fails)} finding(s) failed; first: {_where(fails[0])}: " + (
                 fails[0].message
             )
+            if note:  # the waiver has expired
+                message = f"{note}; {message}"
             kind = "must" if rule.level is Level.MUST else "should"
             el = ET.SubElement(case, "failure", message=message, type=kind)
             el.text = body
         elif verdict is Verdict.FAIL:
-            ET.SubElement(case, "system-out").text = "should-level warning:\n" + body
+            head = f"should-level warning ({note}):" if note else "should-level warning:"
+            ET.SubElement(case, "system-out").text = f"{head}\n{body}"
         elif verdict is Verdict.NEEDS_EVIDENCE:
             tally["skipped"] += 1
             needs = [f for f in bad if f.verdict is Verdict.NEEDS_EVIDENCE]
@@ -234,6 +283,9 @@ def render_junit(
         props = ET.Element("properties")
         for name, value in _judged_under(report).items():
             ET.SubElement(props, "property", name=name, value=value)
+        if failures_only or waivers is not None:  # the testcases are not all the findings
+            for name, number in counts(report, waivers).items():
+                ET.SubElement(props, "property", name=f"count_{name}", value=str(number))
         suite.insert(0, props)
     for element in root.iter():  # references and messages may hold characters XML forbids
         element.text = xml_text(element.text) if element.text else element.text
@@ -284,9 +336,13 @@ def render_sarif(
     sources: Sources | None = None,
     *,
     tool_version: str = "",
+    waivers: WaiverSet | None = None,
+    failures_only: bool = False,
 ) -> str:
     """A SARIF 2.1.0 log with one run: every rule as a reporting descriptor, and a result
-    for every finding that failed, raised or needs evidence (passes are left out)."""
+    for every finding that failed, raised or needs evidence (passes are left out; with
+    ``failures_only``, needs evidence too). A failure under a waiver in force carries an
+    accepted external suppression whose justification is the waiver."""
     sources = sources or Sources()
     index = {rule.id: i for i, rule in enumerate(rules)}
     descriptors = [
@@ -310,8 +366,10 @@ def render_sarif(
     results: list[dict[str, Any]] = []
     artifacts: list[str] = []
     for finding in report.findings:
-        if finding.verdict not in _NOT_OK:
+        if finding.verdict not in _NOT_OK or (failures_only and not is_failing(finding)):
             continue
+        waiver = waivers.for_finding(finding) if waivers is not None else None
+        note = waiver.describe(waivers.as_of) if waiver is not None and waivers else ""
         result: dict[str, Any] = {
             "ruleId": finding.rule_id,
             "level": _sarif_level(finding),
@@ -325,6 +383,14 @@ def render_sarif(
                 "pack": finding.pack,
             },
         }
+        if waiver is not None and waivers is not None:
+            result["properties"]["waiver"] = waivers.finding_dict(finding)
+            if waivers.expired(waiver):
+                result["message"]["text"] += f" ({note})"
+            else:
+                result["suppressions"] = [
+                    {"kind": "external", "status": "accepted", "justification": note}
+                ]
         if finding.rule_id in index:
             result["ruleIndex"] = index[finding.rule_id]
         path = sources.path_for(finding)
@@ -365,9 +431,11 @@ def render_sarif(
             "judgedOn": report.judged_on.isoformat() if report.judged_on else None,
             "judgedOnSource": report.judged_on_source,
             "snapshot": report.snapshot.to_dict(),
-            "counts": report.counts(),
+            "counts": counts(report, waivers),
         },
     }
+    if waivers is not None:
+        run["properties"]["waivers"] = waivers.summary(report)
     log = {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
     return json.dumps(log, indent=2)
 
@@ -392,17 +460,26 @@ def _escape_property(text: str) -> str:
 
 
 def render_github(
-    report: Report, rules: Sequence[Rule], sources: Sources | None = None, *, limit: int = 50
+    report: Report,
+    rules: Sequence[Rule],
+    sources: Sources | None = None,
+    *,
+    limit: int = 50,
+    waivers: WaiverSet | None = None,
+    failures_only: bool = False,
 ) -> str:
     """GitHub Actions annotations: ``::error`` for a failure or a rule error, ``::warning``
-    for a should-level shortfall, ``::notice`` for needs evidence; at most ``limit`` per
-    provision (the rest are counted), then one ``::notice`` with the totals."""
+    for a should-level shortfall, ``::notice`` for needs evidence and for a failure under a
+    waiver in force; at most ``limit`` per provision (the rest are counted), then one
+    ``::notice`` with the totals. ``failures_only`` leaves out needs evidence."""
     sources = sources or Sources()
     lines: list[str] = []
     for status in _statuses(report, rules):
-        bad = _interesting(status)
+        bad = _interesting(status, failures_only)
         for finding in bad[:limit]:
-            if finding.verdict is Verdict.NEEDS_EVIDENCE:
+            waiver = waivers.for_finding(finding) if waivers is not None else None
+            waived = waivers is not None and waivers.waives(finding)
+            if finding.verdict is Verdict.NEEDS_EVIDENCE or waived:
                 command = "notice"
             elif finding.is_warning:
                 command = "warning"
@@ -418,23 +495,26 @@ def render_github(
             title = f"{finding.rule_id} {status.rule.title}"
             props.append(f"title={_escape_property(title)}")
             message = f"{_where(finding)}: {finding.message}"
+            if waiver is not None and waivers is not None:
+                message += f" ({waiver.describe(waivers.as_of)})"
             lines.append(f"::{command} {','.join(props)}::{_escape_data(message)}")
         if len(bad) > limit:
             lines.append(
                 f"::notice title={_escape_property(status.rule.id)}::"
                 f"{len(bad) - limit} more finding(s) for {status.rule.id} not annotated"
             )
-    counts = report.counts()
+    tally = counts(report, waivers)
     under = _judged_under(report)
     lines.append(f"::notice title=complaintrules judged::{_escape_data(under['judged'])}")
     if _has_cases(report):
         lines.append(f"::notice title=complaintrules snapshot::{_escape_data(under['snapshot'])}")
     lines.append(f"::notice title=complaintrules conventions::{_escape_data(under['conventions'])}")
+    also = f", {tally['waived']} waived" if waivers is not None else ""
     lines.append(
         "::notice title=complaintrules::"
-        f"{counts['failures']} failure(s), {counts['warnings']} warning(s), "
-        f"{counts['needs_evidence']} needing evidence, {counts['error']} rule error(s) in "
-        f"{len(report.findings)} finding(s)"
+        f"{tally['failures']} failure(s), {tally['warnings']} warning(s), "
+        f"{tally['needs_evidence']} needing evidence, {tally['error']} rule error(s){also} "
+        f"in {len(report.findings)} finding(s)"
     )
     return "\n".join(lines)
 
@@ -472,12 +552,20 @@ def _subject_summary(findings: Iterable[Finding]) -> str:
     return f"{lead}; {cases}" if lead else cases
 
 
-def render_markdown(report: Report, rules: Sequence[Rule], sources: Sources | None = None) -> str:
-    """A Markdown summary: totals, then one table per Code section."""
+def render_markdown(
+    report: Report,
+    rules: Sequence[Rule],
+    sources: Sources | None = None,
+    *,
+    waivers: WaiverSet | None = None,
+    failures_only: bool = False,
+) -> str:
+    """A Markdown summary: totals, then one table per Code section (with
+    ``failures_only``, only the failing provisions' rows; the totals count all)."""
     statuses = _statuses(report, rules)
-    counts = report.counts()
-    tally = Counter(_label(s) for s in statuses)
-    icon = "❌" if counts["failures"] else ("⚠️" if counts["warnings"] else "✅")
+    found = counts(report, waivers)
+    tally = Counter("WAIVED" if _waived(s, waivers) else _label(s) for s in statuses)
+    icon = "❌" if found["failures"] else ("⚠️" if found["warnings"] else "✅")
     packs = ", ".join(f"{p.title} ({p.name} {p.version})" for p in report.packs)
     out = [f"## {icon} Complaint Handling Code check", ""]
     out.append(f"Judged against {_md(packs)}; {_md(report.dates_line())}.")
@@ -488,18 +576,25 @@ def render_markdown(report: Report, rules: Sequence[Rule], sources: Sources | No
     out.append(
         f"**{len(statuses)} provisions:** {tally['pass']} pass, {tally['FAIL']} fail, "
         f"{tally['WARN']} warning, {tally['NEEDS']} need evidence, {tally['n/a']} not "
-        f"applicable, {tally['ERROR']} rule error."
+        f"applicable, {tally['ERROR']} rule error"
+        + (f", {tally['WAIVED']} waived." if waivers is not None else ".")
     )
     section = None
     for status in statuses:
+        if failures_only and status.verdict not in (Verdict.FAIL, Verdict.ERROR):
+            continue
         if status.rule.section != section:
             section = status.rule.section
             out += ["", f"### {_md(section)}", "", "| Result | Rule | What it checks | Details |"]
             out.append("|---|---|---|---|")
-        details = _subject_summary(status.findings)
+        shown = [f for f in status.findings if is_failing(f)] if failures_only else status.findings
+        details = _subject_summary(shown)
         level = " *(should)*" if status.rule.level is Level.SHOULD else ""
-        result = _label(status)
-        if result in ("FAIL", "ERROR", "WARN", "NEEDS"):
+        result = "WAIVED" if _waived(status, waivers) else _label(status)
+        note = _waiver_note(status, waivers)
+        if note:
+            details = f"{note}; {details}"
+        if result in ("FAIL", "ERROR", "WARN", "NEEDS", "WAIVED"):
             result = f"**{result}**"
         out.append(
             f"| {result} | `{status.rule.id}` | {_md(status.rule.title)}{level} | {_md(details)} |"
@@ -515,16 +610,43 @@ def render_report(
     sources: Sources | None = None,
     *,
     strict: bool = False,
+    no_fail: bool = False,
+    waivers: WaiverSet | None = None,
+    failures_only: bool = False,
 ) -> str:
-    """``report`` in one of the CI formats: junit, sarif, github or markdown."""
+    """``report`` in one of the CI formats: junit, sarif, github, markdown, tap or azure."""
     from .. import __version__
+    from .ci_formats import render_azure, render_tap
 
     if fmt == "junit":
-        return render_junit(report, rules, sources, strict=strict)
+        return render_junit(
+            report, rules, sources, strict=strict, waivers=waivers, failures_only=failures_only
+        )
     if fmt == "sarif":
-        return render_sarif(report, rules, sources, tool_version=__version__)
+        return render_sarif(
+            report,
+            rules,
+            sources,
+            tool_version=__version__,
+            waivers=waivers,
+            failures_only=failures_only,
+        )
     if fmt == "github":
-        return render_github(report, rules, sources)
+        return render_github(report, rules, sources, waivers=waivers, failures_only=failures_only)
     if fmt == "markdown":
-        return render_markdown(report, rules, sources)
+        return render_markdown(report, rules, sources, waivers=waivers, failures_only=failures_only)
+    if fmt == "tap":
+        return render_tap(
+            report, rules, sources, strict=strict, waivers=waivers, failures_only=failures_only
+        )
+    if fmt == "azure":
+        return render_azure(
+            report,
+            rules,
+            sources,
+            strict=strict,
+            no_fail=no_fail,
+            waivers=waivers,
+            failures_only=failures_only,
+        )
     raise ValueError(f"unknown report format {fmt!r}; choose from {', '.join(FORMATS)}")

@@ -10,6 +10,7 @@ from ..engine.engine import Report
 from ..law.rules import Finding, Level, Rule, Subject, Verdict
 from .citations import finding_citations
 from .escaping import terminal_text
+from .waivers import WaiverSet, counts
 
 __all__ = ["RuleStatus", "render_text", "roll_up"]
 
@@ -83,11 +84,16 @@ def render_text(
     *,
     verbose: bool = False,
     citations: Mapping[str, str] | None = None,
+    waivers: WaiverSet | None = None,
+    failures_only: bool = False,
 ) -> str:
     """A summary grouped by the Code's sections; passing rules are one line each.
 
     ``citations`` (field path -> the policy's place and words, from a policy read from its
-    document) puts the policy's own words under each policy finding shown."""
+    document) puts the policy's own words under each policy finding shown. A provision
+    whose failures a waiver in force covers is shown as WAIVED, with the waiver; with
+    ``failures_only`` only failing and erroring provisions are listed (the totals still
+    count every provision and finding)."""
     statuses = roll_up(report, rules)
     lines: list[str] = []
     packs = ", ".join(f"{p.name} {p.version} ({p.title})" for p in report.packs)
@@ -100,35 +106,59 @@ def render_text(
     for problem in report.problems:
         lines.append(f"Plugin problem: {problem.plugin}: {problem.problem}")
     section = None
+    waived_rules = 0
     for status in statuses:
+        waiver = waivers.for_rule(status.rule.id) if waivers is not None else None
+        if waiver is not None and status.verdict is not Verdict.FAIL:
+            waiver = None
+        waived = waiver is not None and waivers is not None and not waivers.expired(waiver)
+        waived_rules += waived
+        if failures_only and status.verdict not in (Verdict.FAIL, Verdict.ERROR):
+            continue
         if status.rule.section != section:
             section = status.rule.section
             lines.append(f"\n{section}")
         label = "WARN" if status.is_warning else _LABEL[status.verdict]
+        label = "WAIVED" if waived else label
         level = " (should)" if status.rule.level is Level.SHOULD else ""
         lines.append(f"  {label:<5} {status.rule.id:<12} {status.rule.title}{level}")
+        if waiver is not None and waivers is not None:
+            lines.append(f"          {waiver.describe(waivers.as_of)}")
         interesting = status.verdict in (Verdict.ERROR, Verdict.FAIL, Verdict.NEEDS_EVIDENCE)
         if verbose or interesting:
             for subject, findings in status.by_subject().items():
                 worst = min(_SEVERITY.index(f.verdict) for f in findings)
+                if failures_only and _SEVERITY[worst] not in (Verdict.ERROR, Verdict.FAIL):
+                    continue
                 if verbose or _SEVERITY[worst] is not Verdict.NOT_APPLICABLE:
                     lines.append(f"          {_subject_line(subject, findings)}")
                     if subject is Subject.POLICY:
                         for cited in finding_citations(findings[0], citations):
                             lines.append(f"            cites {cited}")
     tally = Counter(s.verdict for s in statuses)
-    warnings = sum(s.is_warning for s in statuses)
-    failed = tally[Verdict.FAIL] - warnings
+    warnings = sum(
+        s.is_warning and not (waivers is not None and waivers.rule_waived(s.rule.id))
+        for s in statuses
+    )
+    failed = tally[Verdict.FAIL] - warnings - waived_rules
     lines.append(
         f"\nProvisions: {len(statuses)}; pass {tally[Verdict.PASS]}, fail {failed}, "
         f"warnings {warnings}, needs evidence {tally[Verdict.NEEDS_EVIDENCE]}, "
         f"not applicable {tally[Verdict.NOT_APPLICABLE]}, errors {tally[Verdict.ERROR]}"
+        + (f", waived {waived_rules}" if waivers is not None else "")
     )
-    counts = report.counts()
+    tally_all = report.counts()
     lines.append(
-        f"Findings: {len(report.findings)} ({counts['pass']} pass, {counts['fail']} fail, "
-        f"{counts['needs_evidence']} needs evidence, {counts['not_applicable']} n/a, "
-        f"{counts['error']} error)"
+        f"Findings: {len(report.findings)} ({tally_all['pass']} pass, {tally_all['fail']} fail, "
+        f"{tally_all['needs_evidence']} needs evidence, {tally_all['not_applicable']} n/a, "
+        f"{tally_all['error']} error)"
     )
+    if waivers is not None:
+        net = counts(report, waivers)
+        lines.append(
+            f"Waivers ({waivers.path}, as of {waivers.as_of.isoformat()}): {net['waived']} "
+            f"failing finding(s) waived, {net['waiver_expired']} under an expired waiver; "
+            f"{net['failures']} failure(s) and {net['warnings']} warning(s) not waived"
+        )
     # Messages and references carry the input's text: nothing in it may drive the terminal.
     return terminal_text("\n".join(lines))
