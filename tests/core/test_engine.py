@@ -218,7 +218,7 @@ def test_report_is_deterministic_json() -> None:
     )
     assert first == second
     data = json.loads(first)
-    assert data["schema_version"] == "1.1"
+    assert data["schema_version"] == "1.2"
     assert data["packs"] == [{"name": "code_2024", "version": "2024.1.0"}]
 
 

@@ -187,7 +187,7 @@ def test_json_report_validates_against_the_documented_schema(
     schema = json.loads(REPORT_SCHEMA.read_text())
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(report, schema, cls=jsonschema.Draft202012Validator)
-    assert report["schema_version"] == "1.1"
+    assert report["schema_version"] == "1.2"
 
 
 def test_junit_parses_with_one_testcase_per_provision(

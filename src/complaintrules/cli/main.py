@@ -30,6 +30,7 @@ from ..model.case import Complaint
 from ..model.conventions import LateAcknowledgement, NonWorkingDayReceipt
 from ..model.organisation import Organisation
 from ..model.policy import LandlordPolicy
+from ..reports.citations import cite_report
 from ..reports.docx import MissingDependencyError
 from ..reports.formats import FORMATS, Sources, render_report
 from ..reports.output import OutputError
@@ -301,13 +302,18 @@ def _cmd_check(args: argparse.Namespace) -> int:
     pack = report.packs[0]  # the pack the policy and organisation were judged against
     rules = engine.registry.rules_for(pack)
     if args.format == "json":
-        json.dump(report.to_dict(), sys.stdout, indent=2)
+        json.dump(cite_report(report, given.citations), sys.stdout, indent=2)
         sys.stdout.write("\n")
     elif args.format == "text":
         print(render_text(report, rules, verbose=args.verbose, citations=given.citations))
         print_disagreements(given, args, sys.stdout)
     else:
-        sources = Sources(policy=args.policy, organisation=args.organisation, cases=args.cases)
+        sources = Sources(
+            policy=args.policy,
+            organisation=args.organisation,
+            cases=args.cases,
+            citations=given.citations,
+        )
         print(render_report(args.format, report, rules, sources, strict=args.strict))
     if args.format != "text":  # the machine-readable output stays as its schema says
         print_disagreements(given, args, sys.stderr)

@@ -35,7 +35,7 @@ __all__ = ["REPORT_SCHEMA_VERSION", "Engine", "Report", "SnapshotAccount"]
 #: Version of the JSON report layout (``Report.to_dict``): the major part is bumped on a
 #: breaking change, the minor part when fields are added (1.1: ``snapshot``,
 #: ``as_of_source``, ``judged_on``, ``judged_on_source``).
-REPORT_SCHEMA_VERSION = "1.1"
+REPORT_SCHEMA_VERSION = "1.2"
 
 T = TypeVar("T")
 P = ParamSpec("P")
