@@ -288,7 +288,10 @@ def clock_start(after: str) -> str | None:
 
 # -- stages --------------------------------------------------------------------------------
 
-_STAGE_REF = re.compile(rf"\bstage\s+(?P<n>\d|{_WORD_NUMBER}|zero)\b", re.I)
+_STAGE_REF = re.compile(
+    rf"\bstage\s+(?P<n>\d|{_WORD_NUMBER}|zero)\b|\b(?P<o>first|second|third)[\s-]+stage\b", re.I
+)
+_ORDINALS = {"first": 1, "second": 2, "third": 3}
 _INFORMAL = re.compile(
     r"\b(informal|front[- ]?line|early resolution|local resolution|quick resolution|"
     r"first point of contact|stage (?:0|zero))\b",
@@ -302,7 +305,7 @@ _NEGATED_STAGE = re.compile(
 def _stage_numbers(text: str) -> list[int]:
     out = []
     for m in _STAGE_REF.finditer(text):
-        n = word_number(m.group("n"))
+        n = _ORDINALS[m.group("o").lower()] if m.group("o") else word_number(m.group("n"))
         if n is not None and n <= 9 and n not in out:
             out.append(n)
     return out
