@@ -142,6 +142,34 @@ def test_self_assess_cites_the_policy_in_the_evidence_column(
     assert "respond_working_days" not in row  # the policy's words, not field names
 
 
+def test_read_policy_keeps_a_period_in_its_own_unit_with_its_citation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = build(
+        [
+            ("h1", "Harbourside Homes Complaints Procedure"),
+            ("h2", "3 Stage 1"),
+            ("p", "3.1 We will answer within 15 calendar days of acknowledging your complaint."),
+            ("h2", "4 Stage 2"),
+            ("p", "4.1 Escalations may be refused where we think the stage 1 reply was complete."),
+        ],
+        tmp_path / "procedure.docx",
+    )
+    out = tmp_path / "procedure.yaml"
+    assert _run(["read-policy", str(doc), "-o", str(out)], capsys)[0] == EXIT_OK
+    lines = out.read_text().splitlines()
+    at = lines.index("    respond_within:")
+    assert lines[at - 2].startswith("    # 3.1: 'We will answer within 15 calendar days")
+    assert lines[at - 1] == "    # note: written as 15 calendar days: at most 11 working days"
+    assert load_policy(out) == read_policy_document(doc).policy()
+    code, text, _ = _run(
+        ["check", str(out), "--document", str(doc), "--as-of", "2025-01-01"], capsys
+    )
+    assert code == EXIT_FAILED and "agree on every value read" in text
+    assert "15 calendar days (at most 11 working days)" in text  # 6.3 fails on it
+    assert "refuse stage 2 at its own discretion" in text  # 6.10
+
+
 _TIME_LIMIT = (
     "Ashdown Living Customer Feedback Procedure, 1.2: 'Complaints must be raised within six "
     "months of the incident taking place.'"
