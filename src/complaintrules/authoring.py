@@ -100,6 +100,7 @@ from .law.timeliness import (
 from .law.timescale import Obligation, Precondition, Timescale
 from .model.organisation import Appointment, Organisation
 from .model.policy import (
+    LINKED_FIELDS,
     ClockStart,
     LandlordPolicy,
     PolicyClockStart,
@@ -380,7 +381,20 @@ def policy_states(*statements: tuple[str, str, str]) -> PolicyCheck:
     """
 
     def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
-        facts = {f"policy.{path}": _field_at(policy, path) for path, _, _ in statements}
+        facts: dict[str, Any] = {
+            f"policy.{path}": _field_at(policy, path) for path, _, _ in statements
+        }
+        # a field left unset is answered by the document the policy links for it
+        linked = {
+            path: doc
+            for path, _, _ in statements
+            if facts[f"policy.{path}"] is None
+            and path in LINKED_FIELDS
+            and (doc := policy.linked(LINKED_FIELDS[path])) is not None
+        }
+        for path in linked:
+            facts[f"policy.{path}"] = True
+            facts["policy.linked_documents"] = [d.title for d in policy.linked_documents or []]
         noes = [no for path, _, no in statements if facts[f"policy.{path}"] is False]
         unset = [path for path, _, _ in statements if facts[f"policy.{path}"] is None]
         if noes:
@@ -390,7 +404,13 @@ def policy_states(*statements: tuple[str, str, str]) -> PolicyCheck:
                 "the policy does not say; set " + ", ".join(f"'{p}'" for p in unset),
                 facts=facts,
             )
-        return passed("; ".join(yes for _, yes, _ in statements), facts=facts)
+        return passed(
+            "; ".join(
+                yes + (f" (its {linked[path].title})" if path in linked else "")
+                for path, yes, _ in statements
+            ),
+            facts=facts,
+        )
 
     return check
 

@@ -321,3 +321,26 @@ def test_linked_documents_by_title_and_link() -> None:
     ]
     with pytest.raises(ValidationError, match="kind"):
         LandlordPolicy.model_validate({"linked_documents": [{"kind": "leasing", "title": "X"}]})
+
+
+def test_a_linked_document_answers_the_field_it_covers() -> None:
+    linked = {
+        "linked_documents": [
+            {"kind": "unacceptable_behaviour", "title": "Managing Difficult Contact Policy"},
+            {"kind": "reasonable_adjustments", "title": "Reasonable Adjustments Policy"},
+        ]
+    }
+    found = verdicts(unacceptable_behaviour={"restrictions_reviewed": True}, **linked)
+    result, message = found["CHC24-5.14"]
+    assert result == "pass" and "Managing Difficult Contact Policy" in message
+    assert verdict("CHC24-5.14", unacceptable_behaviour={"restrictions_reviewed": True}) == (
+        "needs_evidence"
+    )
+    # the policy's own word wins over the link
+    said_no = {"exists": False, "restrictions_reviewed": True}
+    assert verdict("CHC24-5.14", unacceptable_behaviour=said_no, **linked) == "fail"
+    found = verdicts(adjustments_recorded_and_reviewed=True, **linked)
+    assert (
+        found["CHC24-5.10"][0] == "pass"
+        and "Reasonable Adjustments Policy" in found["CHC24-5.10"][1]
+    )

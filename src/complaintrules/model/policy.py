@@ -17,6 +17,7 @@ from pydantic import Field, HttpUrl, field_validator, model_validator
 from .base import Channel, Date, InputModel
 
 __all__ = [
+    "LINKED_FIELDS",
     "RESPONSE_ITEMS",
     "ClockStart",
     "ExclusionsPolicy",
@@ -343,6 +344,14 @@ class LinkedDocument(InputModel):
     )
 
 
+#: Fields a linked document of a kind answers when the policy itself leaves them unset: a
+#: policy that links its unacceptable behaviour policy has one.
+LINKED_FIELDS = {
+    "unacceptable_behaviour.exists": LinkedDocumentKind.UNACCEPTABLE_BEHAVIOUR,
+    "reasonable_adjustments": LinkedDocumentKind.REASONABLE_ADJUSTMENTS,
+}
+
+
 class ThirdPartyPolicy(InputModel):
     handled_within_same_stages: bool | None = None
     landlord_responsible_for_compliance: bool | None = None
@@ -429,6 +438,10 @@ class LandlordPolicy(InputModel):
                 )
             first[st.number] = i
         return stages
+
+    def linked(self, kind: LinkedDocumentKind) -> LinkedDocument | None:
+        """The first document of ``kind`` the policy links to, if any."""
+        return next((d for d in self.linked_documents or [] if d.kind is kind), None)
 
     def stage(self, number: int) -> PolicyStage | None:
         for st in self.stages or []:
