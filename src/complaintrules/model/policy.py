@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from enum import StrEnum
-from functools import cache
 from typing import Annotated, Literal
 
 from pydantic import Field, HttpUrl, field_validator, model_validator
@@ -73,7 +72,6 @@ def most_working_days(calendar_days: int) -> int:
     return 5 * weeks + min(rest, 5)
 
 
-@cache
 def most_working_days_in_months(months: int) -> int:
     """The most weekdays in the days after any date up to the same date ``months`` later
     (2024 and 2025 tried day by day: every weekday pattern and month length occurs)."""
