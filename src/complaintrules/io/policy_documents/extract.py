@@ -12,13 +12,16 @@ Ombudsman, the definition of a complaint and a few more. Every fact has one of t
   evidence, as for a YAML field left out).
 
 A commitment the document hedges ("we aim to", "normally", "where possible") is marked
-``hedged``: a timescale stated only as an aim is still read as the timescale, and a hedged
-extension cap is not taken as a cap (the field is left unset, so the rule asks for evidence).
+``hedged``: a timescale stated only as an aim is read as the timescale with ``aim_only``,
+and a hedged extension cap as the cap with ``cap_aim_only`` (the rules report both as aims).
 
-Periods not in working days are converted to the most working days they can hold, so that
-no policy is passed on a reading kinder than its words: 14 calendar days hold at most 10
-working days, 4 weeks 20, a month 23; a bare "days" is read as working days (the larger
-reading). The unit as written and the conversion are in the fact's note.
+A period in working days is read as ``<what>_working_days``; one in another unit (calendar
+days, weeks, months, or a bare "days") or stated only as an aim is kept as written in
+``<what>_within`` (``{amount, unit}``): the rules judge it by the most working days it can
+hold (:class:`~complaintrules.model.policy.PolicyPeriod`). The unit as written and that
+reading are in the fact's note. A clock that starts at allocation, an extension with no
+limit, a stage the landlord may refuse, each stage's handler and the linked documents are
+read into their fields too.
 """
 
 from __future__ import annotations
