@@ -105,7 +105,7 @@ def _policy_timing(number: int, allowed_from: Collection[ClockStart]) -> PolicyC
         if (
             stage is not None
             and stage.respond_from is not None
-            and stage.respond_from not in allowed_from
+            and stage.respond_from.value not in {c.value for c in allowed_from}
         ):
             expected = ClockStart(ctx.param(f"stage{number}.respond_from")).value
             given = stage.respond_from.value
@@ -126,6 +126,25 @@ def _policy_timing(number: int, allowed_from: Collection[ClockStart]) -> PolicyC
                     ext.beyond_max_only_with_good_reason
                 ),
             }
+            if ext.uncapped:
+                facts[f"stages[{number}].extension.uncapped"] = True
+                outcomes.append(
+                    failed(
+                        f"the policy sets no limit on how long a stage {number} extension may "
+                        f"be; without good reason the Code allows {cap} working days",
+                        facts=facts,
+                    )
+                )
+            elif ext.cap_aim_only and (ext.max_working_days or 0) <= cap:
+                facts[f"stages[{number}].extension.cap_aim_only"] = True
+                outcomes.append(
+                    needs_evidence(
+                        f"the policy only aims to keep stage {number} extensions within "
+                        f"{ext.max_working_days} working days, where the Code's {cap} is a "
+                        "firm limit; confirm the limit is kept, or state it as a limit",
+                        facts=facts,
+                    )
+                )
             if ext.max_working_days is not None and ext.max_working_days > cap:
                 outcomes.append(
                     failed(
@@ -861,8 +880,16 @@ _progressed = (
 def _policy_has_stage2(policy: LandlordPolicy, ctx: Context) -> Outcome:
     if policy.stages is None:
         return needs_evidence("the policy does not describe its stages; set stages")
-    if policy.stage(2) is None:
+    stage2 = policy.stage(2)
+    if stage2 is None:
         return failed("the policy has no stage 2 to escalate to")
+    if stage2.discretionary:
+        return failed(
+            "the policy lets the landlord refuse stage 2 at its own discretion; what is "
+            "unresolved after stage 1 goes to stage 2 when the resident asks, unless an "
+            "exclusion ground applies",
+            facts={"stages[2].discretionary": True},
+        )
     return passed("the policy provides a stage 2")
 
 

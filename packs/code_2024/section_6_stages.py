@@ -146,7 +146,13 @@ def _policy_extension(number: int) -> Callable[[LandlordPolicy, Context], Outcom
             "extension.beyond_max_only_with_good_reason": ext.beyond_max_only_with_good_reason,
             "extension.reasons_given": ext.reasons_given,
         }
+        if ext.uncapped is not None:
+            facts["extension.uncapped"] = ext.uncapped
+        if ext.cap_aim_only is not None:
+            facts["extension.cap_aim_only"] = ext.cap_aim_only
         problems = []
+        if ext.uncapped:
+            problems.append(f"it sets no limit on an extension's length (Code: {cap} working days)")
         if ext.max_working_days is not None and ext.max_working_days > cap:
             problems.append(f"it allows {ext.max_working_days} working days (Code: {cap})")
         if ext.beyond_max_only_with_good_reason is False:
@@ -158,6 +164,13 @@ def _policy_extension(number: int) -> Callable[[LandlordPolicy, Context], Outcom
         if None in facts.values():
             unset = [k for k, v in facts.items() if v is None]
             return needs_evidence(f"the policy does not say: {', '.join(unset)}", facts=facts)
+        if ext.cap_aim_only:
+            return needs_evidence(
+                f"the policy only aims to keep stage {number} extensions within "
+                f"{ext.max_working_days} working days, where the Code sets a firm limit of {cap}; "
+                "confirm the limit is kept, or state it as a limit",
+                facts=facts,
+            )
         return passed(
             f"stage {number} extensions capped at {ext.max_working_days} working days, longer "
             "only with good reason, reasons explained",
@@ -274,6 +287,7 @@ CHC24_6_3 = rule(
         "stage1.respond_working_days",
         "response",
         unlisted_stages_fail=True,
+        clock="stage1.respond_from",
     ),
     examples=[
         _case_example(Verdict.PASS, "responded on the 10th working day", _stage1()),
@@ -677,8 +691,16 @@ _progressed = (
 def _two_stage_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:
     if policy.stages is None:
         return needs_evidence("the policy does not describe its stages; set stages")
-    if policy.stage(2) is None:
+    stage2 = policy.stage(2)
+    if stage2 is None:
         return failed("the policy has no stage 2 to escalate to")
+    if stage2.discretionary:
+        return failed(
+            "the policy lets the landlord refuse stage 2 at its own discretion; what is "
+            "unresolved after stage 1 goes to stage 2 when the resident asks, unless an "
+            "exclusion ground applies",
+            facts={"stages[2].discretionary": True},
+        )
     return passed("the policy provides a stage 2, the landlord's final response")
 
 
@@ -896,6 +918,7 @@ CHC24_6_14 = rule(
         "stage2.respond_working_days",
         "response",
         unlisted_stages_fail=True,
+        clock="stage2.respond_from",
     ),
     examples=[
         _case_example(Verdict.PASS, "20th working day", _stage1(), _stage2()),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any, Protocol, overload
+from typing import Any, Literal, Protocol, overload
 
 from .law.context import Context, Portfolio
 from .law.data_checks import (
@@ -99,7 +99,13 @@ from .law.timeliness import (
 )
 from .law.timescale import Obligation, Precondition, Timescale
 from .model.organisation import Appointment, Organisation
-from .model.policy import ClockStart, LandlordPolicy, PolicyStage
+from .model.policy import (
+    LINKED_FIELDS,
+    ClockStart,
+    LandlordPolicy,
+    PolicyClockStart,
+    PolicyStage,
+)
 
 __all__ = [
     "DEFINITION_ELEMENTS",
@@ -375,7 +381,20 @@ def policy_states(*statements: tuple[str, str, str]) -> PolicyCheck:
     """
 
     def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
-        facts = {f"policy.{path}": _field_at(policy, path) for path, _, _ in statements}
+        facts: dict[str, Any] = {
+            f"policy.{path}": _field_at(policy, path) for path, _, _ in statements
+        }
+        # a field left unset is answered by the document the policy links for it
+        linked = {
+            path: doc
+            for path, _, _ in statements
+            if facts[f"policy.{path}"] is None
+            and path in LINKED_FIELDS
+            and (doc := policy.linked(LINKED_FIELDS[path])) is not None
+        }
+        for path in linked:
+            facts[f"policy.{path}"] = True
+            facts["policy.linked_documents"] = [d.title for d in policy.linked_documents or []]
         noes = [no for path, _, no in statements if facts[f"policy.{path}"] is False]
         unset = [path for path, _, _ in statements if facts[f"policy.{path}"] is None]
         if noes:
@@ -385,46 +404,146 @@ def policy_states(*statements: tuple[str, str, str]) -> PolicyCheck:
                 "the policy does not say; set " + ", ".join(f"'{p}'" for p in unset),
                 facts=facts,
             )
-        return passed("; ".join(yes for _, yes, _ in statements), facts=facts)
+        return passed(
+            "; ".join(
+                yes + (f" (its {linked[path].title})" if path in linked else "")
+                for path, yes, _ in statements
+            ),
+            facts=facts,
+        )
 
     return check
 
 
+#: The order of the events a response clock may start from: a policy clock that starts
+#: no later than the Code's gives the landlord no extra time. Allocation has no place: a
+#: policy does not bound when a complaint is allocated.
+_CLOCK_ORDER = {
+    PolicyClockStart.RECEIPT: 0,
+    PolicyClockStart.ESCALATION_REQUEST: 0,
+    PolicyClockStart.LOGGING: 1,
+    PolicyClockStart.ACKNOWLEDGEMENT: 2,
+}
+
+
+def _event(clock: str) -> str:
+    return {"allocation": "allocation of the complaint to an officer"}.get(
+        clock, clock.replace("_", " ")
+    )
+
+
 def policy_stage_days(
-    number: int, field: str, param: str, what: str, *, unlisted_stages_fail: bool = False
+    number: int,
+    field: str,
+    param: str,
+    what: str,
+    *,
+    unlisted_stages_fail: bool = False,
+    clock: str | None = None,
 ) -> PolicyCheck:
     """A policy check that stage ``number`` allows no more working days for ``what`` than
     the pack's parameter ``param``.
 
-    ``field`` is the stage's own field (such as ``respond_working_days``). A policy whose
-    stage is missing fails; one that lists no stages at all needs evidence, unless
-    ``unlisted_stages_fail``, when it fails like a missing stage.
+    ``field`` is the stage's own field (such as ``respond_working_days``); a period the
+    policy gives in another unit (``respond_within``) is compared by the most working days
+    it can hold (:class:`~.model.policy.PolicyPeriod`). A policy whose stage is missing
+    fails; one that lists no stages at all needs evidence, unless ``unlisted_stages_fail``,
+    when it fails like a missing stage.
+
+    With ``clock``, the pack's parameter naming the event the Code counts the period from,
+    the stage's ``respond_from`` is honoured: a clock that starts no later than the Code's
+    is compared as it stands; one that starts later (acknowledgement where the Code counts
+    from receipt) adds the policy's own acknowledgement period to the time it allows; one
+    that starts at allocation, which no policy bounds, fails.
     """
+    kind: Literal["acknowledge", "respond"] = (
+        "acknowledge" if field.startswith("acknowledge") else "respond"
+    )
 
     def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
         limit: int = ctx.param(param)
         stage = policy.stage(number)
-        value = getattr(stage, field) if stage else None
-        facts = {f"stages[{number}].{field}": value}
+        period = stage.period(kind) if stage else None
+        plain = stage is None or getattr(stage, f"{kind}_within") is None
+        value = period.most_working_days if period else None
+        facts: dict[str, Any]
+        if plain:
+            facts = {f"stages[{number}].{field}": value}
+        else:
+            assert period is not None
+            facts = {f"stages[{number}].{kind}_within": period.written}
         if policy.stages is None and not unlisted_stages_fail:
             return needs_evidence("the policy does not describe its stages; set stages")
         if stage is None:
             return failed(f"the policy describes no stage {number}", facts=facts)
-        if value is None:
+        if period is None or value is None:
             return needs_evidence(
                 f"the policy's stage {number} does not say its {what}; set "
                 f"stages[{number}].{field}",
                 facts=facts,
             )
-        if value > limit:
+        allowed = period.as_working_days()
+        hedge = " (stated only as an aim)" if period.aim_only else ""
+        own_clock = stage.respond_from
+        # the Code's clock is read (and shown in the evidence) only where the policy names one
+        code_clock = (
+            ClockStart(ctx.param(clock)) if clock and kind == "respond" and own_clock else None
+        )
+        extra, counted = 0, ""
+        if code_clock is not None and own_clock is not None and own_clock != code_clock.value:
+            facts[f"stages[{number}].respond_from"] = own_clock.value
+            code_event, own_event = _event(code_clock.value), _event(own_clock.value)
+            if own_clock is PolicyClockStart.ALLOCATION and value <= limit:
+                return failed(
+                    f"the policy counts the stage {number} {what} time ({allowed}) from the "
+                    f"{own_event}, which it sets no limit on; the Code counts at most {limit} "
+                    f"working days from the {code_event}, and the policy's time can run past it",
+                    facts=facts,
+                )
+            order = _CLOCK_ORDER.get(own_clock)
+            if order is not None and order <= _CLOCK_ORDER[PolicyClockStart(code_clock.value)]:
+                counted = (
+                    f" counted from the {own_event}, no later than the {code_event} the Code "
+                    "counts from"
+                )
+            elif order is not None:
+                ack = stage.period("acknowledge")
+                if ack is None:
+                    return needs_evidence(
+                        f"the policy counts the stage {number} {what} time from the "
+                        f"{own_event}, after the {code_event} the Code counts from, and does "
+                        "not say how long that may take; set "
+                        f"stages[{number}].acknowledge_working_days",
+                        facts=facts,
+                    )
+                extra = ack.most_working_days
+                facts[f"stages[{number}].acknowledge_working_days"] = extra
+                counted = (
+                    f" counted from the {own_event}, which the policy allows up to {extra} "
+                    f"working days after the {code_event} the Code counts from: "
+                    f"{value + extra} working days in all"
+                )
+        if plain and not counted:
+            if value > limit:
+                return failed(
+                    f"the policy allows {value} working days for the stage {number} {what}; "
+                    f"the Code allows at most {limit}",
+                    facts=facts,
+                )
+            return passed(
+                f"the policy allows {value} working days for the stage {number} {what} "
+                f"(Code: at most {limit})",
+                facts=facts,
+            )
+        if value + extra > limit:
             return failed(
-                f"the policy allows {value} working days for the stage {number} {what}; "
-                f"the Code allows at most {limit}",
+                f"the policy allows {allowed}{hedge} for the stage {number} {what}{counted}; "
+                f"the Code allows at most {limit} working days",
                 facts=facts,
             )
         return passed(
-            f"the policy allows {value} working days for the stage {number} {what} "
-            f"(Code: at most {limit})",
+            f"the policy allows {allowed}{hedge} for the stage {number} {what}{counted} "
+            f"(Code: at most {limit} working days)",
             facts=facts,
         )
 
@@ -470,13 +589,36 @@ def policy_stage_says(number: int, path: str, *, yes: str, no: str) -> PolicyChe
 
 def policy_different_handlers(earlier: int, later: int) -> PolicyCheck:
     """A policy check that stage ``later`` is handled by someone other than the handler of
-    stage ``earlier`` (``stages[later].different_handler``)."""
-    return policy_stage_says(
+    stage ``earlier`` (``stages[later].different_handler``). Where the policy does not say
+    so but names each stage's handler, different roles pass; the same role needs evidence
+    (two people may hold it)."""
+    says = policy_stage_says(
         later,
         "different_handler",
         yes=f"stage {later} is handled by someone other than the stage {earlier} handler",
         no=f"the policy lets the stage {earlier} handler also decide stage {later}",
     )
+
+    def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
+        first, second = policy.stage(earlier), policy.stage(later)
+        if second is None or second.different_handler is not None:
+            return says(policy, ctx)
+        roles = (first.handler if first else None, second.handler)
+        if roles[0] is None or roles[1] is None:
+            return says(policy, ctx)
+        facts = {f"stages[{earlier}].handler": roles[0], f"stages[{later}].handler": roles[1]}
+        if roles[0].casefold() != roles[1].casefold():
+            return passed(
+                f"stage {earlier} is handled by the {roles[0]} and stage {later} by the {roles[1]}",
+                facts=facts,
+            )
+        return needs_evidence(
+            f"the policy names the {roles[0]} for both stage {earlier} and stage {later} and "
+            f"does not say they must be different people; set stages[{later}].different_handler",
+            facts=facts,
+        )
+
+    return check
 
 
 def policy_definition_keeps(terms: Sequence[str]) -> PolicyCheck:
@@ -663,13 +805,23 @@ def policy_definition_means(
 def policy_escalation_grounds(policy: LandlordPolicy, ctx: Context) -> Outcome:
     """A policy check that escalation is declined only on grounds the policy also uses to
     refuse a complaint (``escalation_refusal_grounds`` within ``exclusions.grounds``,
-    compared case-blind)."""
+    compared case-blind); a later stage the landlord may refuse at its discretion
+    (``stages[].discretionary``) fails."""
     declining = policy.escalation_refusal_grounds
     accepting = policy.exclusions.grounds if policy.exclusions else None
-    facts = {
+    facts: dict[str, Any] = {
         "policy.escalation_refusal_grounds": declining,
         "policy.exclusions.grounds": accepting,
     }
+    at_will = [st.number for st in policy.stages or [] if st.number >= 2 and st.discretionary]
+    if at_will:
+        facts.update({f"stages[{n}].discretionary": True for n in at_will})
+        return failed(
+            "the policy lets the landlord refuse "
+            + " or ".join(f"stage {n}" for n in at_will)
+            + " at its own discretion, not only on the grounds it uses to refuse complaints",
+            facts=facts,
+        )
     if declining is None or accepting is None:
         return needs_evidence(
             "set escalation_refusal_grounds and exclusions.grounds to compare them", facts=facts

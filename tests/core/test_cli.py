@@ -102,7 +102,9 @@ def test_check_json_is_versioned(
     code, out, _ = run(capsys, "check", str(files["bad"]), "--format", "json", "--no-fail")
     assert code == EXIT_OK
     data = json.loads(out)
-    assert data["schema_version"] == "1.2"  # 1.1 added "snapshot" (issue 12), 1.2 waivers
+    assert (
+        data["schema_version"] == "1.2"
+    )  # 1.1 added "snapshot" (issue 12), 1.2 waivers, citations
     assert data["counts"]["failures"] >= 1
 
 

@@ -142,6 +142,101 @@ def test_self_assess_cites_the_policy_in_the_evidence_column(
     assert "respond_working_days" not in row  # the policy's words, not field names
 
 
+def test_read_policy_keeps_a_period_in_its_own_unit_with_its_citation(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = build(
+        [
+            ("h1", "Harbourside Homes Complaints Procedure"),
+            ("h2", "3 Stage 1"),
+            ("p", "3.1 We will answer within 15 calendar days of acknowledging your complaint."),
+            ("h2", "4 Stage 2"),
+            ("p", "4.1 Escalations may be refused where we think the stage 1 reply was complete."),
+        ],
+        tmp_path / "procedure.docx",
+    )
+    out = tmp_path / "procedure.yaml"
+    assert _run(["read-policy", str(doc), "-o", str(out)], capsys)[0] == EXIT_OK
+    lines = out.read_text().splitlines()
+    at = lines.index("    respond_within:")
+    assert lines[at - 2].startswith("    # 3.1: 'We will answer within 15 calendar days")
+    assert lines[at - 1] == "    # note: written as 15 calendar days: at most 11 working days"
+    assert load_policy(out) == read_policy_document(doc).policy()
+    code, text, _ = _run(
+        ["check", str(out), "--document", str(doc), "--as-of", "2025-01-01"], capsys
+    )
+    assert code == EXIT_FAILED and "agree on every value read" in text
+    assert "15 calendar days (at most 11 working days)" in text  # 6.3 fails on it
+    assert "refuse stage 2 at its own discretion" in text  # 6.10
+
+
+_TIME_LIMIT = (
+    "Ashdown Living Customer Feedback Procedure, 1.2: 'Complaints must be raised within six "
+    "months of the incident taking place.'"
+)
+
+
+def test_json_findings_cite_the_policy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    doc = build(FAULTY, tmp_path / "procedure.docx")
+    code, out, _ = _run(["check", str(doc), "--as-of", "2025-01-01", "--format", "json"], capsys)
+    assert code == EXIT_FAILED
+    data = json.loads(out)
+    assert data["schema_version"] == "1.2"
+    finding = next(f for f in data["findings"] if f["rule_id"] == "CHC24-2.3")
+    assert finding["citations"] == [_TIME_LIMIT]
+    response = next(f for f in data["findings"] if f["rule_id"] == "CHC24-6.3")
+    assert response["verdict"] == "fail"  # 15 calendar days from allocation
+    assert any(
+        c.startswith("Ashdown Living Customer Feedback Procedure, 3.2: ")
+        for c in response["citations"]
+    )
+    assert all("stages[" not in c for f in data["findings"] for c in f.get("citations", []))
+
+
+def test_a_yaml_policy_gains_no_citations_in_json(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    policy = Path(__file__).parents[2] / "examples" / "landlord" / "policy.yaml"
+    _, out, _ = _run(["check", str(policy), "--as-of", "2025-01-01", "--format", "json"], capsys)
+    assert all("citations" not in f for f in json.loads(out)["findings"])
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "markdown", "github"])
+def test_ci_formats_cite_the_policy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    doc = build(FAULTY, tmp_path / "procedure.md")
+    code, out, _ = _run(["check", str(doc), "--as-of", "2025-01-01", "--format", fmt], capsys)
+    assert code == EXIT_FAILED
+    if fmt == "sarif":
+        import json
+
+        results = json.loads(out)["runs"][0]["results"]
+        result = next(r for r in results if r["ruleId"] == "CHC24-2.3")
+        assert result["properties"]["policyCitations"] == [_TIME_LIMIT]
+        assert f"Cited: {_TIME_LIMIT}" in result["message"]["text"]
+    elif fmt == "markdown":
+        row = next(line for line in out.splitlines() if "`CHC24-2.3`" in line)
+        assert "cited: Ashdown Living Customer Feedback Procedure, 1.2: 'Complaints must" in row
+    else:
+        line = next(x for x in out.splitlines() if "CHC24-2.3" in x and x.startswith("::error"))
+        assert "%0ACited: Ashdown Living Customer Feedback Procedure, 1.2" in line
+
+
+def test_the_html_self_assessment_cites_the_policy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = build(FAULTY, tmp_path / "procedure.pdf")
+    code, out, _ = _run(
+        ["self-assess", str(doc), "--as-of", "2025-01-01", "--format", "html"], capsys
+    )
+    assert code == EXIT_OK
+    assert "Ashdown Living Customer Feedback Procedure, 1.2: &#x27;Complaints must be raised" in out
+    assert "exclusions.time_limit_months" not in out
+
+
 # -- bad documents ----------------------------------------------------------------------
 
 

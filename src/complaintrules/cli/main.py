@@ -312,13 +312,18 @@ def _cmd_check(args: argparse.Namespace) -> int:
     out = io.StringIO() if args.output else sys.stdout
     shown = {"waivers": waivers, "failures_only": args.failures_only}
     if args.format == "json":
-        print(render_json(report, **shown), file=out)
+        print(render_json(report, citations=given.citations, **shown), file=out)
     elif args.format == "text":
         text = render_text(report, rules, verbose=args.verbose, citations=given.citations, **shown)
         print(text, file=out)
         print_disagreements(given, args, out)
     else:
-        sources = Sources(policy=args.policy, organisation=args.organisation, cases=args.cases)
+        sources = Sources(
+            policy=args.policy,
+            organisation=args.organisation,
+            cases=args.cases,
+            citations=given.citations,
+        )
         print(
             render_report(
                 args.format,

@@ -35,7 +35,8 @@ __all__ = ["REPORT_SCHEMA_VERSION", "Engine", "Report", "SnapshotAccount"]
 #: Version of the JSON report layout (``Report.to_dict``): the major part is bumped on a
 #: breaking change, the minor part when fields are added (1.1: ``snapshot``,
 #: ``as_of_source``, ``judged_on``, ``judged_on_source``; 1.2: waivers and failures-only
-#: mode of ``check``, see ``reports.ci_formats.render_json``).
+#: mode of ``check``, see ``reports.ci_formats.render_json``;
+#: a finding's ``citations`` where the policy was read from its document).
 REPORT_SCHEMA_VERSION = "1.2"
 
 T = TypeVar("T")

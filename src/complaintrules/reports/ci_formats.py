@@ -26,7 +26,7 @@ plain lines has it broken up (``##vso[`` is written ``# #vso[``).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ import yaml
 
 from ..engine.engine import Report
 from ..law.rules import Finding, Level, Rule, Verdict
+from .citations import cite_report
 from .escaping import terminal_text
 from .formats import Sources, _judged_under
 from .summary import RuleStatus, roll_up
@@ -76,14 +77,19 @@ def _counts_line(report: Report, waivers: WaiverSet | None) -> str:
 
 
 def render_json(
-    report: Report, *, waivers: WaiverSet | None = None, failures_only: bool = False
+    report: Report,
+    *,
+    waivers: WaiverSet | None = None,
+    failures_only: bool = False,
+    citations: Mapping[str, str] | None = None,
 ) -> str:
     """The JSON report (docs/report-schema.json). With ``waivers``, every failing finding a
     waiver names carries it (``waiver``, with ``expired``), ``counts`` leave waived findings
     out of ``failures`` and ``warnings`` and count them in ``waived``, and ``waivers`` lists
     every waiver with its status. With ``failures_only``, ``findings`` holds only the
-    failing and erroring findings; the counts still count every finding."""
-    data = report.to_dict()
+    failing and erroring findings; the counts still count every finding. With ``citations``
+    (a policy read from its document), findings carry the policy's words they rest on."""
+    data = cite_report(report, citations)
     if waivers is None and not failures_only:
         return json.dumps(data, indent=2)
     findings: list[dict[str, Any]] = []

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any
 
+from ..engine.engine import Report
 from ..law.rules import Finding
 
-__all__ = ["finding_citations"]
+__all__ = ["cite_report", "finding_citations"]
 
 _STAGE_KEY = re.compile(r"^stages\[(\d)\]\.")
 
@@ -50,3 +52,16 @@ def _cite(keys: Iterable[object], citations: Mapping[str, str], message: str) ->
             ]
         out += [c for c in found if c not in out]
     return out
+
+
+def cite_report(report: Report, citations: Mapping[str, str] | None) -> dict[str, Any]:
+    """``report.to_dict()`` with each finding's ``citations`` (the policy's place and words
+    behind the facts it read) where the policy was read from its document; a finding with
+    nothing to cite, or a report with no document behind it, gains no field."""
+    data = report.to_dict()
+    if citations:
+        for finding, row in zip(report.findings, data["findings"], strict=True):
+            cited = finding_citations(finding, citations)
+            if cited:
+                row["citations"] = cited
+    return data

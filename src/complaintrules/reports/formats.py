@@ -33,7 +33,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -43,6 +43,7 @@ import yaml
 
 from ..engine.engine import Report
 from ..law.rules import Finding, Level, Rule, Subject, Verdict
+from .citations import finding_citations
 from .escaping import markdown_text, xml_text
 from .summary import RuleStatus, roll_up
 from .waivers import WaiverSet, counts, is_failing
@@ -69,12 +70,19 @@ _REFERENCE_LINE = re.compile(r"""["']?reference["']?\s*:\s*["']?([^"',}\s]+)""")
 
 @dataclass
 class Sources:
-    """The input files a report was built from, to point findings at a file and line."""
+    """The input files a report was built from, to point findings at a file and line;
+    ``citations`` (field path -> "Complaints Policy, 4.1: '...'") when the policy was read
+    from its document, for findings to quote the policy's own words."""
 
     policy: str | None = None
     organisation: str | None = None
     cases: str | None = None
+    citations: Mapping[str, str] | None = None
     _field_lines: dict[str, dict[str, int]] = field(default_factory=dict, repr=False)
+
+    def cited(self, finding: Finding) -> list[str]:
+        """Where the policy says what ``finding`` read, as landlords cite it."""
+        return finding_citations(finding, self.citations)
 
     def path_for(self, finding: Finding) -> str | None:
         if finding.subject is Subject.POLICY:
@@ -383,6 +391,10 @@ def render_sarif(
                 "pack": finding.pack,
             },
         }
+        cited = sources.cited(finding)
+        if cited:
+            result["message"]["text"] += "".join(f"\nCited: {c}" for c in cited)
+            result["properties"]["policyCitations"] = cited
         if waiver is not None and waivers is not None:
             result["properties"]["waiver"] = waivers.finding_dict(finding)
             if waivers.expired(waiver):
@@ -495,6 +507,7 @@ def render_github(
             title = f"{finding.rule_id} {status.rule.title}"
             props.append(f"title={_escape_property(title)}")
             message = f"{_where(finding)}: {finding.message}"
+            message += "".join(f"\nCited: {c}" for c in sources.cited(finding))
             if waiver is not None and waivers is not None:
                 message += f" ({waiver.describe(waivers.as_of)})"
             lines.append(f"::{command} {','.join(props)}::{_escape_data(message)}")
@@ -536,18 +549,23 @@ def _md(text: str) -> str:
     return markdown_text(text, newline=" ")
 
 
-def _subject_summary(findings: Iterable[Finding]) -> str:
+def _subject_summary(findings: Iterable[Finding], sources: Sources | None = None) -> str:
     found = list(findings)
     bad = [f for f in found if f.verdict in _NOT_OK]
     if not bad:
         return ""
+
+    def said(f: Finding) -> str:
+        cited = sources.cited(f) if sources else []
+        return f"{f.subject.value}: {f.message}" + "".join(f" (cited: {c})" for c in cited)
+
     if len(found) == 1 or all(f.subject is not Subject.CASE for f in bad):
-        return "; ".join(f"{f.subject.value}: {f.message}" for f in bad[:3])
+        return "; ".join(said(f) for f in bad[:3])
     tally = Counter(f.verdict for f in found if f.subject is Subject.CASE)
     parts = ", ".join(f"{tally[v]} {_WORDS[v]}" for v in _WORDS if tally[v])
     first = bad[0]
     others = [f for f in bad if f.subject is not Subject.CASE]
-    lead = "; ".join(f"{f.subject.value}: {f.message}" for f in others[:2])
+    lead = "; ".join(said(f) for f in others[:2])
     cases = f"cases ({parts}); e.g. {first.subject_ref}: {first.message}"
     return f"{lead}; {cases}" if lead else cases
 
@@ -588,7 +606,7 @@ def render_markdown(
             out += ["", f"### {_md(section)}", "", "| Result | Rule | What it checks | Details |"]
             out.append("|---|---|---|---|")
         shown = [f for f in status.findings if is_failing(f)] if failures_only else status.findings
-        details = _subject_summary(shown)
+        details = _subject_summary(shown, sources)
         level = " *(should)*" if status.rule.level is Level.SHOULD else ""
         result = "WAIVED" if _waived(status, waivers) else _label(status)
         note = _waiver_note(status, waivers)

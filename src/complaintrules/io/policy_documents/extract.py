@@ -12,13 +12,16 @@ Ombudsman, the definition of a complaint and a few more. Every fact has one of t
   evidence, as for a YAML field left out).
 
 A commitment the document hedges ("we aim to", "normally", "where possible") is marked
-``hedged``: a timescale stated only as an aim is still read as the timescale, and a hedged
-extension cap is not taken as a cap (the field is left unset, so the rule asks for evidence).
+``hedged``: a timescale stated only as an aim is read as the timescale with ``aim_only``,
+and a hedged extension cap as the cap with ``cap_aim_only`` (the rules report both as aims).
 
-Periods not in working days are converted to the most working days they can hold, so that
-no policy is passed on a reading kinder than its words: 14 calendar days hold at most 10
-working days, 4 weeks 20, a month 23; a bare "days" is read as working days (the larger
-reading). The unit as written and the conversion are in the fact's note.
+A period in working days is read as ``<what>_working_days``; one in another unit (calendar
+days, weeks, months, or a bare "days") or stated only as an aim is kept as written in
+``<what>_within`` (``{amount, unit}``): the rules judge it by the most working days it can
+hold (:class:`~complaintrules.model.policy.PolicyPeriod`). The unit as written and that
+reading are in the fact's note. A clock that starts at allocation, an extension with no
+limit, a stage the landlord may refuse, each stage's handler and the linked documents are
+read into their fields too.
 """
 
 from __future__ import annotations
@@ -26,16 +29,27 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
 from pydantic import ValidationError
 
-from ...model.policy import LandlordPolicy
+from ...model.policy import (
+    LandlordPolicy,
+    most_working_days,
+    most_working_days_in_months,
+)
 from .structure import Block, PolicyText, sentences
 
-__all__ = ["Citation", "Extraction", "Fact", "State", "extract_policy"]
+__all__ = [
+    "Citation",
+    "Extraction",
+    "Fact",
+    "State",
+    "extract_policy",
+    "most_working_days",
+    "most_working_days_in_months",
+]
 
 
 class State(StrEnum):
@@ -215,34 +229,6 @@ class Period:
         return f"{self.amount} {self.unit}"
 
 
-def most_working_days(calendar_days: int) -> int:
-    """The most weekdays any run of ``calendar_days`` days after a trigger day holds."""
-    weeks, rest = divmod(calendar_days, 7)
-    return 5 * weeks + min(rest, 5)
-
-
-def most_working_days_in_months(months: int) -> int:
-    """The most weekdays in the days after any date up to the same date ``months`` later
-    (2024 and 2025 tried day by day: every weekday pattern and month length occurs)."""
-    best = 0
-    start = date(2024, 1, 1)
-    for offset in range(731):
-        day = start + timedelta(days=offset)
-        y, m = divmod(day.month - 1 + months, 12)
-        try:
-            end = day.replace(year=day.year + y, month=m + 1)
-        except ValueError:  # 31 January + 1 month: the month's last day
-            end = (
-                date(day.year + y, m + 2, 1) - timedelta(days=1)
-                if m < 11
-                else date(day.year + y, 12, 31)
-            )
-        span = (end - day).days
-        weekdays = sum(1 for k in range(1, span + 1) if (day + timedelta(days=k)).weekday() < 5)
-        best = max(best, weekdays)
-    return best
-
-
 def _unit(text: str) -> str:
     t = text.lower()
     if t.startswith(("working", "business", "clear")):
@@ -305,7 +291,10 @@ def clock_start(after: str) -> str | None:
 
 # -- stages --------------------------------------------------------------------------------
 
-_STAGE_REF = re.compile(rf"\bstage\s+(?P<n>\d|{_WORD_NUMBER}|zero)\b", re.I)
+_STAGE_REF = re.compile(
+    rf"\bstage\s+(?P<n>\d|{_WORD_NUMBER}|zero)\b|\b(?P<o>first|second|third)[\s-]+stage\b", re.I
+)
+_ORDINALS = {"first": 1, "second": 2, "third": 3}
 _INFORMAL = re.compile(
     r"\b(informal|front[- ]?line|early resolution|local resolution|quick resolution|"
     r"first point of contact|stage (?:0|zero))\b",
@@ -319,7 +308,7 @@ _NEGATED_STAGE = re.compile(
 def _stage_numbers(text: str) -> list[int]:
     out = []
     for m in _STAGE_REF.finditer(text):
-        n = word_number(m.group("n"))
+        n = _ORDINALS[m.group("o").lower()] if m.group("o") else word_number(m.group("n"))
         if n is not None and n <= 9 and n not in out:
             out.append(n)
     return out
@@ -574,28 +563,32 @@ def _timescale(
     clock: str | None,
 ) -> None:
     path = f"stages[{n}].{what}_working_days"
-    if path in reader.said:
+    within = f"stages[{n}].{what}_within"
+    if path in reader.said or within in reader.said:
         return
-    notes = []
-    if p.unit != "working days":
+    if p.unit == "working days" and not hedged:
+        reader.add(path, p.amount, s)
+    else:
+        # the period in its own unit: the rules read it as the most working days it holds
+        notes = []
         if p.unit == "days":
             notes.append(f"written as '{p.written}' with no unit; read as working days")
-        else:
+        elif p.unit != "working days":
             notes.append(f"written as {p.written}: at most {p.working_days} working days")
-    if hedged:
-        notes.append("an aim, not a commitment")
-    reader.add(path, p.working_days, s, hedged=hedged, note="; ".join(notes) or None)
-    if what == "respond":
-        if clock == "allocation":
-            reader.add(
-                f"notes.stage_{n}_clock",
-                "allocation",
-                s,
-                note="the response clock starts when the complaint is allocated, not at "
-                "receipt or acknowledgement (the policy model has no such start: left unset)",
-            )
-        elif clock is not None:
-            reader.add(f"stages[{n}].respond_from", clock, s)
+        if hedged:
+            notes.append("an aim, not a commitment")
+        value: dict[str, Any] = {"amount": p.amount, "unit": p.unit.replace(" ", "_")}
+        if hedged:
+            value["aim_only"] = True
+        reader.add(within, value, s, hedged=hedged, note="; ".join(notes))
+    if what == "respond" and clock is not None:
+        note = (
+            "the response clock starts when the complaint is allocated to an officer, which "
+            "the policy sets no limit on"
+            if clock == "allocation"
+            else None
+        )
+        reader.add(f"stages[{n}].respond_from", clock, s, note=note)
 
 
 _CAP = re.compile(
@@ -622,12 +615,12 @@ def _extension_cap(
         if hedged:
             reader.add(
                 path,
-                None,
+                p.working_days,
                 s,
-                state=State.SILENT,
                 hedged=True,
-                note=f"the extension cap of {p.written} is only an aim; not taken as a cap",
+                note=f"the extension cap of {p.written} is only an aim",
             )
+            reader.add(f"stages[{n}].extension.cap_aim_only", True, s, hedged=True)
         else:
             note = None if p.unit == "working days" else f"written as {p.written}"
             reader.add(path, p.working_days, s, note=note)
@@ -641,9 +634,10 @@ def _extension_terms(reader: _Reader, n: int, ext: list[_Sentence]) -> None:
     prefix = f"stages[{n}].extension"
     if f"{prefix}.max_working_days" not in reader.said:
         reader.add(
-            f"notes.stage_{n}_extension_uncapped",
+            f"{prefix}.uncapped",
             True,
             ext[0],
+            state=State.SAYS_OTHERWISE,
             note="extensions are described with no limit on their length",
         )
     for s in ext:
@@ -680,7 +674,10 @@ _REASONS_DEMANDED = re.compile(
 def _read_general_acknowledgement(reader: _Reader, all_s: list[_Sentence]) -> None:
     """An acknowledgement timescale stated for every complaint, outside any stage's section,
     is stage 1's when stage 1 gives none of its own."""
-    if 1 not in reader.stage_names or "stages[1].acknowledge_working_days" in reader.said:
+    if 1 not in reader.stage_names or reader.said & {
+        "stages[1].acknowledge_working_days",
+        "stages[1].acknowledge_within",
+    }:
         return
     for s in all_s:
         if s.stage is not None or _stage_numbers(s.text) or not _ACK.search(s.text):
@@ -708,7 +705,35 @@ def _read_escalation_reasons(reader: _Reader, all_s: list[_Sentence]) -> None:
             reader.add(path, True, s, state=State.SAYS_OTHERWISE)
 
 
+_ROLE = (
+    r"(?:[A-Za-z-]+ ){0,4}?(?:officer|manager|director|panel|team|lead|head of [a-z]+|"
+    r"adviser|advisor|investigator|member of staff|colleague|executive|committee)s?"
+)
+_HANDLED_BY = re.compile(
+    rf"\b(?:handled|investigated|reviewed|dealt with|considered|led|decided|answered|heard)\s+"
+    rf"by\s+(?:a |an |the |our |one of our )?(?P<role>{_ROLE})\b",
+    re.I,
+)
+_ROLE_WILL = re.compile(
+    rf"(?:^|\b(?:a|an|the|our)\s+)(?P<role>{_ROLE})(?:\s+who\b[^.]{{0,80}}?)?\s+will\s+"
+    r"(?:review|investigate|respond|handle|consider|look|decide|deal)",
+    re.I,
+)
+
+
+def _read_handler(reader: _Reader, n: int, stage_sentences: list[_Sentence]) -> None:
+    """Who handles the stage, as the policy names the role."""
+    for s in stage_sentences:
+        m = _HANDLED_BY.search(s.text) or _ROLE_WILL.search(s.text)
+        if m is None:
+            continue
+        role = m.group("role").strip()
+        reader.add(f"stages[{n}].handler", role, s)
+        return
+
+
 def _read_stage_terms(reader: _Reader, n: int, stage_sentences: list[_Sentence]) -> None:
+    _read_handler(reader, n, stage_sentences)
     if n < 2:
         return
     for s in stage_sentences:
@@ -731,7 +756,7 @@ def _read_stage_terms(reader: _Reader, n: int, stage_sentences: list[_Sentence])
             re.I,
         ):
             reader.add(
-                f"notes.stage_{n}_discretionary",
+                f"stages[{n}].discretionary",
                 True,
                 s,
                 state=State.SAYS_OTHERWISE,
@@ -1102,18 +1127,15 @@ def _read_escalation_period(reader: _Reader, all_s: list[_Sentence]) -> None:
                 return
 
 
+_LINK = re.compile(r"https?://[^\s)>\]]+|\bwww\.[^\s)>\]]+|\b[\w-]+\.(?:pdf|docx)\b", re.I)
+
+
 def _read_governance(reader: _Reader, all_s: list[_Sentence]) -> None:
-    """Roles and linked documents the policy names: kept as notes for the reviewer (they
-    are the organisation file's facts, or documents of their own)."""
+    """Roles the policy names (kept as notes for the reviewer: they are the organisation
+    file's facts) and the documents it links to for part of its subject, by title and link."""
     found = (
         ("member_responsible_for_complaints", r"member responsible for complaints|\bMRC\b"),
         ("complaints_officer", r"complaints? (?:officer|lead|manager|resolution manager)"),
-        ("compensation_policy", r"compensation (?:policy|procedure|guidance)"),
-        (
-            "unacceptable_behaviour_policy",
-            r"(?:unacceptable|unreasonable) (?:behaviour|conduct) (?:policy|procedure)",
-        ),
-        ("reasonable_adjustments_policy", r"reasonable adjustments? (?:policy|procedure)"),
         ("annual_report", r"annual (?:complaints )?(?:performance )?report|self-assessment"),
     )
     for name, pattern in found:
@@ -1122,6 +1144,36 @@ def _read_governance(reader: _Reader, all_s: list[_Sentence]) -> None:
                 f"notes.{name}", True, s, note=f"the policy names its {name.replace('_', ' ')}"
             )
             break
+    linked = (
+        ("compensation", r"compensation (?:policy|procedure|guidance)"),
+        (
+            "unacceptable_behaviour",
+            r"(?:unacceptable|unreasonable) (?:behaviour|conduct) (?:policy|procedure)",
+        ),
+        ("reasonable_adjustments", r"reasonable adjustments? (?:policy|procedure)"),
+    )
+    documents: list[dict[str, str]] = []
+    first: _Sentence | None = None
+    for kind, pattern in linked:
+        for s in _first(reader, all_s, pattern):
+            m = re.search(pattern, s.text, re.I)
+            assert m is not None
+            title = m.group(0)
+            document = {"kind": kind, "title": title[0].upper() + title[1:]}
+            link = _LINK.search(s.text[m.end() : m.end() + 200])
+            if link:
+                document["link"] = link.group(0).rstrip(".,;")
+            documents.append(document)
+            first = first or s
+            break
+    if documents and first is not None:
+        reader.add(
+            "linked_documents",
+            documents,
+            first,
+            note="the documents the policy relies on: "
+            + "; ".join(d["title"] + (f" ({d['link']})" if "link" in d else "") for d in documents),
+        )
 
 
 #: The facts the reader looks for; those it does not find are reported as silent.
@@ -1171,9 +1223,10 @@ def extract_policy(document: PolicyText) -> Extraction:
     if not by_stage:
         silent.append("stages")
     for n in sorted(by_stage):
-        said = reader.said | (
-            {f"stages[{n}].respond_from"} if f"notes.stage_{n}_clock" in reader.said else set()
-        )
+        said = set(reader.said)
+        for what in ("acknowledge", "respond"):
+            if f"stages[{n}].{what}_within" in said:
+                said.add(f"stages[{n}].{what}_working_days")
         silent += [f"stages[{n}].{k}" for k in _PER_STAGE if f"stages[{n}].{k}" not in said]
     for path in silent:
         reader.facts.append(Fact(path, None, State.SILENT))

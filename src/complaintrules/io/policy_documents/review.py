@@ -75,6 +75,7 @@ def render_policy_yaml(extraction: Extraction) -> str:
         for key, value in data.items():
             path = f"{prefix}{key}"
             if isinstance(value, dict):
+                cite(path, indent)  # a period read as one fact: {amount, unit}
                 lines.append(f"{indent}{key}:")
                 emit(value, f"{path}.", indent + "  ")
                 continue
@@ -97,15 +98,11 @@ def render_policy_yaml(extraction: Extraction) -> str:
             number = stage.pop("number")
             lines.append(f"  - number: {number}")
             emit(stage, f"stages[{number}].", "    ")
+    # (a hedged value has its field: aim_only or cap_aim_only, with the note above it)
     notes = [f for f in extraction.facts if f.path.startswith("notes.")]
-    hedged = [
-        f
-        for f in extraction.facts
-        if f.hedged and not f.path.startswith("notes.") and f.citation is not None
-    ]
-    if notes or hedged:
+    if notes:
         lines += ["", "# Also read, with no field in the policy model (for the reviewer):"]
-        for f in [*notes, *hedged]:
+        for f in notes:
             what = f.note or f"{f.path}: {f.value}"
             lines.append(f"#   {f.path.removeprefix('notes.')}: {_comment(what)}")
             if f.citation is not None:
@@ -165,5 +162,6 @@ def disagreements(reviewed: LandlordPolicy, extraction: Extraction) -> list[Disa
             continue
         if doc is None and path not in silent:
             continue  # a field the reader does not look for
-        out.append(Disagreement(path, mine, doc, cites.get(path)))
+        parent = path.rsplit(".", 1)[0]  # a part of a period: the period's citation
+        out.append(Disagreement(path, mine, doc, cites.get(path) or cites.get(parent)))
     return out
