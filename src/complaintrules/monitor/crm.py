@@ -521,6 +521,45 @@ def _event_order(event: Mapping[str, Any]) -> tuple[int, int, int]:
     return (1, int(event.get("stage", 1) or 1), _ORDER[kind])
 
 
+def _export_record(rid: str, rec: _Record) -> dict[str, Any]:
+    return {
+        "record": rid,
+        "reference": rec.reference,
+        "received": rec.received,
+        "opened": list(rec.opened),
+        "fields": {k: [v, list(ver)] for k, (v, ver) in rec.fields.items()},
+        "pending": [[where, c.to_json()] for where, c in rec.pending],
+    }
+
+
+def _import_record(data: Mapping[str, Any]) -> _Record:
+    return _Record(
+        data.get("reference"),
+        bool(data.get("received")),
+        {
+            k: (v[0], (int(v[1][0]), int(v[1][1]), int(v[1][2]), str(v[1][3])))
+            for k, v in data.get("fields", {}).items()
+        },
+        [(str(w), Change.from_json(c)) for w, c in data.get("pending", [])],
+        tuple(int(n) for n in data.get("opened", [])),
+    )
+
+
+def _waits_for(events: list[dict[str, Any]], rec: _Record) -> str | None:
+    """What a change's events wait for, if anything: the case's receipt, or the escalation
+    to a later stage that they are about (a change can arrive before the one doing it)."""
+    if not rec.received and not any(e["type"] == "received" for e in events):
+        return "its case has not been received yet"
+    opened = set(rec.opened) | {
+        int(e.get("stage", 2)) for e in events if e["type"] == "escalation_requested"
+    }
+    for e in events:
+        n = e.get("stage", 1) or 1
+        if e["type"] != "escalation_requested" and n >= 2 and n not in opened:
+            return f"escalation to stage {n} has not been requested yet"
+    return None
+
+
 def _lookup(src: str, change: Change, known: Mapping[str, Any]) -> Any:
     if src in change.values:
         return change.values[src]
@@ -581,8 +620,11 @@ class _Record:
     received: bool = False
     #: mapped field -> (value, version of the change that set it)
     fields: dict[str, tuple[Any, Version]] = field(default_factory=dict)
-    #: changes held until the record's case is received, with where they came from
+    #: changes held until the record's case is received (or the stage they are about
+    #: is escalated to), with where they came from
     pending: list[tuple[str, Change]] = field(default_factory=list)
+    #: the stages after the first that the case was escalated to
+    opened: tuple[int, ...] = ()
 
 
 @dataclass(slots=True)
@@ -607,7 +649,7 @@ class Ingested:
     def summary(self) -> str:
         return (
             f"{self.applied} applied, {self.duplicate} duplicate, {self.stale} stale, "
-            f"{self.held} held for their case's receipt ({self.released} released), "
+            f"{self.held} held for an earlier change ({self.released} released), "
             f"{self.unmapped} without a mapped field, {self.ignored} ignored, "
             f"{len(self.rejected)} rejected"
         )
@@ -638,7 +680,7 @@ class CrmIngest:
         self._fields = mapping.field_names()
         self._records: dict[str, _Record] = {}
         # records whose case ended: record -> reference (oldest first, bounded)
-        self._ended: OrderedDict[str, str] = OrderedDict()
+        self._ended: OrderedDict[str, _Record] = OrderedDict()
         self._remember_ended = remember_ended
 
     # -- state -------------------------------------------------------------------------------
@@ -649,17 +691,8 @@ class CrmIngest:
             "format": CRM_STATE_FORMAT,
             "source": self.source,
             "entity": self.mapping.entity,
-            "records": [
-                {
-                    "record": rid,
-                    "reference": rec.reference,
-                    "received": rec.received,
-                    "fields": {k: [v, list(ver)] for k, (v, ver) in rec.fields.items()},
-                    "pending": [[where, c.to_json()] for where, c in rec.pending],
-                }
-                for rid, rec in self._records.items()
-            ],
-            "ended": [[rid, ref] for rid, ref in self._ended.items()],
+            "records": [_export_record(rid, rec) for rid, rec in self._records.items()],
+            "ended": [_export_record(rid, rec) for rid, rec in self._ended.items()],
         }
 
     def restore(self, state: Any) -> None:
@@ -672,18 +705,10 @@ class CrmIngest:
                 f"{state.get('entity')}, not {self.source} {self.mapping.entity}"
             )
         try:
-            records = {}
-            for data in state.get("records", []):
-                records[str(data["record"])] = _Record(
-                    data.get("reference"),
-                    bool(data.get("received")),
-                    {
-                        k: (v[0], (int(v[1][0]), int(v[1][1]), int(v[1][2]), str(v[1][3])))
-                        for k, v in data.get("fields", {}).items()
-                    },
-                    [(str(w), Change.from_json(c)) for w, c in data.get("pending", [])],
-                )
-            ended = OrderedDict((str(r), str(ref)) for r, ref in state.get("ended", []))
+            records = {str(d["record"]): _import_record(d) for d in state.get("records", [])}
+            ended = OrderedDict(
+                (str(d["record"]), _import_record(d)) for d in state.get("ended", [])
+            )
         except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise CrmInputError(f"crm: corrupt state ({exc!r})") from None
         self._records, self._ended = records, ended
@@ -721,7 +746,7 @@ class CrmIngest:
             self._apply(where, change, done)
         return done
 
-    def _apply(self, where: str, change: Change, done: Ingested) -> None:
+    def _apply(self, where: str, change: Change, done: Ingested, *, retry: bool = False) -> None:
         if change.operation in ("delete", "undelete"):
             done.ignored += 1
             done.notes.append(
@@ -732,44 +757,41 @@ class CrmIngest:
                 )
             )
             return
-        if change.record in self._ended:
-            rec = _Record(self._ended[change.record], True)
-            fresh = dict(change.values)
-        else:
-            rec = self._records.setdefault(change.record, _Record())
-            fresh = {}
-            stale = []
-            for name, value in change.values.items():
-                if name not in self._fields:
-                    continue
-                before = rec.fields.get(name)
-                if before is None or before[1] < change.version:
-                    fresh[name] = value
-                elif before[1] > change.version:
-                    stale.append(name)
-            mapped = [n for n in change.values if n in self._fields]
-            if mapped and not fresh and not stale:
-                done.duplicate += 1
-                done.notes.append((where, f"duplicate: {change.describe()} was already applied"))
-                return
-            if stale and fresh:
-                done.notes.append(
-                    (
-                        where,
-                        f"partly stale: {change.describe()}: {', '.join(stale)} already set "
-                        "by a later change; the rest applied",
-                    )
+        # an ended case's record is kept (bounded) so a late redelivery is still known
+        rec = self._ended.get(change.record) or self._records.setdefault(change.record, _Record())
+        fresh = {}
+        stale = []
+        for name, value in change.values.items():
+            if name not in self._fields:
+                continue
+            before = rec.fields.get(name)
+            if before is None or before[1] < change.version:
+                fresh[name] = value
+            elif before[1] > change.version:
+                stale.append(name)
+        mapped = [n for n in change.values if n in self._fields]
+        if mapped and not fresh and not stale:
+            done.duplicate += 1
+            done.notes.append((where, f"duplicate: {change.describe()} was already applied"))
+            return
+        if stale and fresh:
+            done.notes.append(
+                (
+                    where,
+                    f"partly stale: {change.describe()}: {', '.join(stale)} already set "
+                    "by a later change; the rest applied",
                 )
-            if stale and not fresh:
-                done.stale += 1
-                done.notes.append(
-                    (
-                        where,
-                        f"stale: {change.describe()}: {', '.join(stale)} already set by a "
-                        "later change; ignored",
-                    )
+            )
+        if stale and not fresh:
+            done.stale += 1
+            done.notes.append(
+                (
+                    where,
+                    f"stale: {change.describe()}: {', '.join(stale)} already set by a "
+                    "later change; ignored",
                 )
-                return
+            )
+            return
         view = Change(
             change.source,
             change.entity,
@@ -788,21 +810,25 @@ class CrmIngest:
             done.rejected.append((where, f"{change.describe()}: {exc}"))
             return
         starts = any(e["type"] == "received" for e in events)
-        if not rec.received and not starts:
+        waits = _waits_for(events, rec)
+        if waits is not None:
             if not events:
                 self._remember(rec, change, fresh)
                 done.unmapped += 1
                 return
             rec.pending.append((where, change))
-            done.held += 1
-            done.notes.append(
-                (
-                    where,
-                    f"held: {change.describe()}: its case has not been received yet; "
-                    "kept until the change that receives it arrives",
+            if not retry:
+                done.held += 1
+                done.notes.append(
+                    (
+                        where,
+                        f"held: {change.describe()}: {waits}; kept until the change that "
+                        "does it arrives",
+                    )
                 )
-            )
             return
+        if retry:
+            done.released += 1
         self._remember(rec, change, fresh)
         if rec.reference is None or starts:
             ref = (
@@ -824,6 +850,8 @@ class CrmIngest:
                 continue
             if event["type"] == "received":
                 rec.received = True
+            elif event["type"] == "escalation_requested":
+                rec.opened = tuple(sorted({*rec.opened, int(event.get("stage", 2))}))
             if event["type"] in ("closed", "withdrawn") and posted.duplicate is None:
                 ended = True
             done.alerts += posted.alerts
@@ -832,11 +860,11 @@ class CrmIngest:
             done.rejected.append((where, f"{change.describe()}: {problem}"))
         if len(problems) < len(events):
             done.applied += 1
-        if rec.received and rec.pending:
+        if rec.received and rec.pending and len(problems) < len(events):
+            # what was waiting for this change may go now (the rest waits on)
             waiting, rec.pending = rec.pending, []
-            done.released += len(waiting)
             for held_where, held in sorted(waiting, key=lambda pair: pair[1].version):
-                self._apply(held_where, held, done)
+                self._apply(held_where, held, done, retry=True)
         if ended and change.record in self._records:
             self._end(change.record)
 
@@ -846,7 +874,8 @@ class CrmIngest:
 
     def _end(self, record: str) -> None:
         rec = self._records.pop(record)
-        self._ended[record] = rec.reference or record
+        rec.pending = []
+        self._ended[record] = rec
         self._ended.move_to_end(record)
         while len(self._ended) > self._remember_ended:
             self._ended.popitem(last=False)
