@@ -25,6 +25,7 @@ from complaintrules.monitor.crm import (
 )
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "monitor"
+DEFINED = {"Understanding__c": "Damp", "Outcomes_Sought__c": "Treat it"}
 SF_MAPPING = FieldMapping.from_json(
     json.loads((EXAMPLES / "salesforce-mapping.json").read_text(encoding="utf-8"))
 )
@@ -97,9 +98,11 @@ def journeys(cases: int, seed: int) -> list[dict[str, Any]]:
     return out
 
 
-def _alerts(batches: list[list[dict[str, Any]]], *, through_state: bool) -> list[str]:
+def _alerts(
+    batches: list[list[dict[str, Any]]], *, through_state: bool, settle: timedelta = timedelta(0)
+) -> list[str]:
     monitor = Monitor()
-    ingest = CrmIngest(monitor, SF_MAPPING, "salesforce")
+    ingest = CrmIngest(monitor, SF_MAPPING, "salesforce", settle=settle)
     alerts = []
     for batch in batches:
         done = ingest.ingest((f"item {i}", p) for i, p in enumerate(batch))
@@ -108,8 +111,9 @@ def _alerts(batches: list[list[dict[str, Any]]], *, through_state: bool) -> list
         if through_state:  # a new process carrying on from the saved state
             state = json.loads(json.dumps({**monitor.export(), "crm": ingest.export()}))
             monitor = Monitor.restore(state)
-            ingest = CrmIngest(monitor, SF_MAPPING, "salesforce")
+            ingest = CrmIngest(monitor, SF_MAPPING, "salesforce", settle=settle)
             ingest.restore(state["crm"])
+    alerts += [json.dumps(a.to_dict(), sort_keys=True) for a in ingest.flush().alerts]
     alerts += [json.dumps(a.to_dict(), sort_keys=True) for a in monitor.tick(date(2024, 9, 1))]
     assert ingest.held == 0
     return alerts
@@ -152,6 +156,59 @@ def test_duplicates_and_out_of_order_changes_neither_repeat_nor_lose_an_alert() 
             batch += rng.sample(seen, len(batch) // 5)
             rng.shuffle(batch)
         assert sorted(_alerts(batches, through_state=through_state)) == sorted(in_order)
+
+
+def test_a_settling_time_puts_changes_delivered_late_back_in_commit_order() -> None:
+    rec = "500S"
+    create = sf_change(
+        "CREATE",
+        rec,
+        date(2024, 5, 1),
+        {"CaseNumber": "5", "Received_On__c": "2024-05-01", **DEFINED},
+        tx="1",
+    )
+    # the late acknowledgement is committed at 09:00, the response at 10:00; the
+    # acknowledgement is delivered after the response, in the next batch
+    ack = sf_change(
+        "UPDATE", rec, date(2024, 5, 20), {"Stage_1_Acknowledged_On__c": "2024-05-13"}, tx="2"
+    )
+    resp = sf_change(
+        "UPDATE", rec, date(2024, 5, 20), {"Stage_1_Responded_On__c": "2024-05-20"}, tx="3", hour=10
+    )
+
+    def alerts(batches: list[list[Any]], settle: timedelta) -> list[str]:
+        monitor = Monitor()
+        ingest = CrmIngest(monitor, SF_MAPPING, "salesforce", settle=settle)
+        out = []
+        for batch in batches:
+            out += [str(a) for a in ingest.ingest(batch).alerts]
+        return out + [str(a) for a in ingest.flush().alerts]
+
+    in_order = alerts([[("1", create), ("2", ack), ("3", resp)]], timedelta(0))
+    assert "2024-05-13 5 due CHC24-6.3: stage 1 response due by 2024-05-28" in in_order
+    late = [[("1", create), ("3", resp)], [("2", ack)]]
+    # applied as delivered, the response is judged before the acknowledgement that sets
+    # its deadline, and that deadline is never announced
+    assert alerts(late, timedelta(0)) != in_order
+    assert alerts(late, timedelta(hours=2)) == in_order
+
+
+def test_with_a_settling_time_any_lateness_within_it_gives_the_same_alerts() -> None:
+    changes = journeys(200, seed=11)
+    in_order = sorted(_alerts([changes], through_state=False))
+    rng = random.Random(5)
+    # each change delivered up to four days after its commit, some twice; a batch a day
+    by_day: dict[int, list[dict[str, Any]]] = {}
+    for change in changes:
+        for _ in range(2 if rng.random() < 0.2 else 1):
+            day = _commit(change) // 86_400_000 + rng.randrange(5)
+            by_day.setdefault(day, []).append(change)
+    batches = [by_day[d] for d in sorted(by_day)]
+    for batch in batches:
+        rng.shuffle(batch)
+    for through_state in (False, True):
+        got = _alerts(batches, through_state=through_state, settle=timedelta(days=5))
+        assert sorted(got) == in_order
 
 
 def test_a_change_older_than_the_closure_already_applied_is_reported_not_lost() -> None:
@@ -298,7 +355,7 @@ def test_a_scheduler_ingests_then_ticks_through_a_state_file(
     first.write_text(json.dumps(early) + "\n", encoding="utf-8")
     args = ["monitor", "--from", "salesforce", "--mapping", mapping, "--state", str(state)]
     assert main([*args, str(first)]) == 0
-    assert "1 change(s) wait for their case's receipt" in capsys.readouterr().err
+    assert "1 change(s) wait for an earlier change of their record" in capsys.readouterr().err
     create = sf_change(
         "CREATE",
         "500Z",
@@ -390,4 +447,35 @@ def test_dataverse_dates_lookups_and_option_sets_are_read() -> None:
     assert events == [
         {"type": "response_issued", "stage": 1, "on": "2024-05-14"},
         {"type": "closed", "on": "2024-05-14"},
+    ]
+
+
+def test_the_tick_applies_changes_still_settling_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    state = tmp_path / "state.json"
+    mapping = str(EXAMPLES / "salesforce-mapping.json")
+    create = sf_change(
+        "CREATE",
+        "500T",
+        date(2024, 5, 1),
+        {"CaseNumber": "3", "Received_On__c": "2024-05-01"},
+        tx="1",
+    )
+    changes = tmp_path / "changes.jsonl"
+    changes.write_text(json.dumps(create) + "\n", encoding="utf-8")
+    crm = ["--from", "salesforce", "--mapping", mapping, "--state", str(state)]
+    assert main(["monitor", *crm, "--settle", "60", str(changes)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == ""  # committed less than an hour before the latest change seen
+    assert "1 settling" in captured.err
+    # a tick without the mapping cannot apply them: refused, nothing changed
+    assert main(["monitor", "--state", str(state), "--tick", "2024-05-10"]) == 2
+    assert "1 CRM change(s) in " in capsys.readouterr().err
+    assert main(["monitor", *crm, "--tick", "2024-05-10"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "2024-05-01 3 due CHC24-6.2: stage 1 acknowledgement due by 2024-05-09",
+        "2024-05-10 3 breached CHC24-6.2: no stage 1 acknowledgement by 2024-05-10; it was "
+        "due by 2024-05-09",
     ]

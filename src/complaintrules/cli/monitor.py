@@ -24,7 +24,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -83,6 +83,15 @@ def add_monitor_command(
         "--mapping",
         metavar="MAP.json",
         help="with --from dataverse|salesforce: which CRM field is which date (docs/monitor.md)",
+    )
+    parser.add_argument(
+        "--settle",
+        metavar="MINUTES",
+        type=int,
+        default=0,
+        help="with --from dataverse|salesforce: apply a change only once changes committed "
+        "MINUTES later have been seen, so one delivered that late still goes in commit order "
+        "(the rest wait in the state; --tick applies them first)",
     )
     parser.add_argument(
         "--tick",
@@ -168,25 +177,37 @@ def run_monitor(args: argparse.Namespace, engine: Engine) -> int:
         print(f"complaintrules: {where}{exc}", file=sys.stderr)
         return 2
     ingest: CrmIngest | None = None
+    if args.settle < 0:
+        return _usage(f"--settle: expected 0 or more minutes, got {args.settle}")
+    kept = saved.get("crm") if isinstance(saved, dict) else None
     if mapping is not None:
-        ingest = CrmIngest(monitor, mapping, args.source)
-        if isinstance(saved, dict) and saved.get("crm") is not None:
+        ingest = CrmIngest(monitor, mapping, args.source, settle=timedelta(minutes=args.settle))
+        if kept is not None:
             try:
-                ingest.restore(saved["crm"])
+                ingest.restore(kept)
             except CrmInputError as exc:
                 return _usage(f"cannot restore from {restore}: {exc}")
+    elif tick is not None and isinstance(kept, dict) and kept.get("settling"):
+        return _usage(
+            f"--tick: {len(kept['settling'])} CRM change(s) in {restore} are still settling; "
+            f"give --from {kept.get('source')} and --mapping so they are applied before the tick"
+        )
     rejected = duplicates = 0
     failures = 0
     try:
         if args.events is not None:
             if ingest is not None:
-                rejected, failures = _ingest(ingest, args.events, args.format)
+                rejected, failures = _ingest(ingest, _read(args.events), args.format)
             elif args.events == "-":
                 rejected, failures, duplicates = _replay(monitor, sys.stdin, args.format)
             else:
                 with Path(args.events).open(encoding="utf-8") as handle:
                     rejected, failures, duplicates = _replay(monitor, handle, args.format)
         if tick is not None:
+            if ingest is not None and ingest.settling:
+                flushed = ingest.flush()
+                rejected += _report(ingest, flushed, [])
+                failures += _show(flushed.alerts, args.format)
             try:
                 alerts = monitor.tick(tick)
             except MonitorInputError as exc:
@@ -229,31 +250,38 @@ def _show(alerts: list[Alert], fmt: str) -> int:
     return failures
 
 
-def _ingest(ingest: CrmIngest, source: str, fmt: str) -> tuple[int, int]:
-    """Ingest a file of CRM change events: (changes rejected, failures standing)."""
-    text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+def _read(source: str) -> str:
+    return sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+
+
+def _ingest(ingest: CrmIngest, text: str, fmt: str) -> tuple[int, int]:
+    """Ingest a text of CRM change events: (changes rejected, failures standing)."""
     items = []
-    done = Ingested()
+    unread: list[tuple[str, str]] = []
     for where, value, problem in read_changes(text):
         if problem:
-            done.rejected.append((where, problem))
+            unread.append((where, problem))
         else:
             items.append((where, value))
     result = ingest.ingest(items)
-    for where, problem in done.rejected + result.rejected:
+    rejected = _report(ingest, result, unread)
+    return rejected, _show(result.alerts, fmt)
+
+
+def _report(ingest: CrmIngest, result: Ingested, unread: list[tuple[str, str]]) -> int:
+    """Say on stderr what became of each change; the number rejected."""
+    for where, problem in unread + result.rejected:
         print(f"{where}: {problem}", file=sys.stderr)
     for where, note in result.notes:
         print(f"{where}: {note}", file=sys.stderr)
-    failures = _show(result.alerts, fmt)
-    total = len(done.rejected) + len(result.rejected)
     print(f"complaintrules: changes: {result.summary()}", file=sys.stderr)
     if ingest.held:
         print(
-            f"complaintrules: {ingest.held} change(s) wait for their case's receipt "
-            "(kept in the state)",
+            f"complaintrules: {ingest.held} change(s) wait for an earlier change of their "
+            "record (kept in the state)",
             file=sys.stderr,
         )
-    return total, failures
+    return len(unread) + len(result.rejected)
 
 
 def _replay(monitor: Monitor, lines: TextIO, fmt: str) -> tuple[int, int, int]:

@@ -29,7 +29,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -639,6 +639,8 @@ class Ingested:
     released: int = 0
     unmapped: int = 0
     ignored: int = 0
+    #: changes waiting out the settling time after this call
+    settling: int = 0
     #: (where, what) for each change that could not be read or applied
     rejected: list[tuple[str, str]] = field(default_factory=list)
     #: (where, what) for the changes taken as duplicate, stale, held or ignored
@@ -651,7 +653,7 @@ class Ingested:
             f"{self.applied} applied, {self.duplicate} duplicate, {self.stale} stale, "
             f"{self.held} held for an earlier change ({self.released} released), "
             f"{self.unmapped} without a mapped field, {self.ignored} ignored, "
-            f"{len(self.rejected)} rejected"
+            f"{len(self.rejected)} rejected, {self.settling} settling"
         )
 
 
@@ -671,7 +673,10 @@ class CrmIngest:
         source: str,
         *,
         remember_ended: int = 10_000,
+        settle: timedelta = timedelta(0),
     ) -> None:
+        if settle < timedelta(0):
+            raise CrmInputError("settle: expected a time of 0 or more")
         if source not in SOURCES:
             raise CrmInputError(f"source: expected one of {', '.join(SOURCES)}, got {source!r}")
         self.monitor = monitor
@@ -682,6 +687,10 @@ class CrmIngest:
         # records whose case ended: record -> reference (oldest first, bounded)
         self._ended: OrderedDict[str, _Record] = OrderedDict()
         self._remember_ended = remember_ended
+        self.settle = settle
+        # changes waiting out the settling time, and the latest commit time seen
+        self._settling: list[tuple[str, Change]] = []
+        self._watermark: datetime | None = None
 
     # -- state -------------------------------------------------------------------------------
 
@@ -693,6 +702,8 @@ class CrmIngest:
             "entity": self.mapping.entity,
             "records": [_export_record(rid, rec) for rid, rec in self._records.items()],
             "ended": [_export_record(rid, rec) for rid, rec in self._ended.items()],
+            "settling": [[where, c.to_json()] for where, c in self._settling],
+            "watermark": self._watermark.isoformat() if self._watermark else None,
         }
 
     def restore(self, state: Any) -> None:
@@ -709,9 +720,18 @@ class CrmIngest:
             ended = OrderedDict(
                 (str(d["record"]), _import_record(d)) for d in state.get("ended", [])
             )
+            settling = [(str(w), Change.from_json(c)) for w, c in state.get("settling", [])]
+            mark = state.get("watermark")
+            watermark = datetime.fromisoformat(mark) if mark else None
         except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise CrmInputError(f"crm: corrupt state ({exc!r})") from None
         self._records, self._ended = records, ended
+        self._settling, self._watermark = settling, watermark
+
+    @property
+    def settling(self) -> int:
+        """Changes waiting out the settling time."""
+        return len(self._settling)
 
     @property
     def held(self) -> int:
@@ -720,7 +740,7 @@ class CrmIngest:
 
     # -- ingesting ---------------------------------------------------------------------------
 
-    def ingest(self, items: Iterable[tuple[str, Any]]) -> Ingested:
+    def ingest(self, items: Iterable[tuple[str, Any]], *, flush: bool = False) -> Ingested:
         done = Ingested()
         changes: list[tuple[str, Change]] = []
         for where, payload in items:
@@ -740,11 +760,28 @@ class CrmIngest:
                     )
                     continue
                 changes.append((where, change))
-        # the batch in the order the CRM committed it (sorted is stable for ties)
-        changes.sort(key=lambda pair: pair[1].version)
-        for where, change in changes:
+        for _, change in changes:
+            if self._watermark is None or change.changed_at > self._watermark:
+                self._watermark = change.changed_at
+        # applied in the order the CRM committed them (sorted is stable for ties); with a
+        # settling time, only those committed that long before the latest commit seen, so
+        # a change delivered late within it still goes first
+        waiting = self._settling + changes
+        if flush or not self.settle or self._watermark is None:
+            ready, self._settling = waiting, []
+        else:
+            until = self._watermark - self.settle
+            ready = [pair for pair in waiting if pair[1].changed_at <= until]
+            self._settling = [pair for pair in waiting if pair[1].changed_at > until]
+        ready.sort(key=lambda pair: pair[1].version)
+        for where, change in ready:
             self._apply(where, change, done)
+        done.settling = len(self._settling)
         return done
+
+    def flush(self) -> Ingested:
+        """Apply every change still settling (before a clock tick judges deadlines)."""
+        return self.ingest((), flush=True)
 
     def _apply(self, where: str, change: Change, done: Ingested, *, retry: bool = False) -> None:
         if change.operation in ("delete", "undelete"):
