@@ -206,7 +206,7 @@ def run_monitor(args: argparse.Namespace, engine: Engine) -> int:
         if tick is not None:
             if ingest is not None and ingest.settling:
                 flushed = ingest.flush()
-                rejected += _report(ingest, flushed, [])
+                rejected += _report(ingest, flushed)
                 failures += _show(flushed.alerts, args.format)
             try:
                 alerts = monitor.tick(tick)
@@ -264,15 +264,22 @@ def _ingest(ingest: CrmIngest, text: str, fmt: str) -> tuple[int, int]:
         else:
             items.append((where, value))
     result = ingest.ingest(items)
-    rejected = _report(ingest, result, unread)
+    result.rejected = sorted(unread + result.rejected, key=lambda pair: _position(pair[0]))
+    rejected = _report(ingest, result)
     return rejected, _show(result.alerts, fmt)
 
 
-def _report(ingest: CrmIngest, result: Ingested, unread: list[tuple[str, str]]) -> int:
+def _position(where: str) -> int:
+    """The number in ``line 7`` or ``item 7`` (0 for ``document``), to report in order."""
+    last = where.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else 0
+
+
+def _report(ingest: CrmIngest, result: Ingested) -> int:
     """Say on stderr what became of each change; the number rejected."""
-    for where, problem in unread + result.rejected:
+    for where, problem in result.rejected:
         print(f"{where}: {problem}", file=sys.stderr)
-    for where, note in result.notes:
+    for where, note in sorted(result.notes, key=lambda pair: _position(pair[0])):
         print(f"{where}: {note}", file=sys.stderr)
     print(f"complaintrules: changes: {result.summary()}", file=sys.stderr)
     if ingest.held:
@@ -281,7 +288,7 @@ def _report(ingest: CrmIngest, result: Ingested, unread: list[tuple[str, str]]) 
             "record (kept in the state)",
             file=sys.stderr,
         )
-    return len(unread) + len(result.rejected)
+    return len(result.rejected)
 
 
 def _replay(monitor: Monitor, lines: TextIO, fmt: str) -> tuple[int, int, int]:

@@ -1,4 +1,5 @@
-"""The live monitor: alerts as a CRM streams case events, on durable-rules.
+"""The live monitor: alerts as a CRM streams case events, on durable-rules (or, where it
+cannot be imported, the same generated ruleset judged in Python).
 
 How it is built (see docs/monitor.md):
 
@@ -108,7 +109,9 @@ _OPEN, _MET, _BREACHED = "open", "met", "breached"
 
 
 class MonitorUnavailable(RuntimeError):  # noqa: N818 - the name says what it means
-    """durable-rules is not installed or cannot be imported (it does not on Python 3.13+)."""
+    """durable-rules was asked for (``rules_engine="durable"``) but is not installed or
+    cannot be imported (it does not on Python 3.13+). Without that request the monitor
+    falls back to the pure-Python evaluator of the same ruleset."""
 
 
 class MonitorInputError(ValueError):
