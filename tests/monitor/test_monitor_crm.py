@@ -479,3 +479,36 @@ def test_the_tick_applies_changes_still_settling_first(
         "2024-05-10 3 breached CHC24-6.2: no stage 1 acknowledgement by 2024-05-10; it was "
         "due by 2024-05-09",
     ]
+
+
+def test_a_case_received_when_its_record_is_created() -> None:
+    mapping = FieldMapping.from_json(
+        {
+            "entity": "incident",
+            "events": [
+                {"type": "received", "when": "@create", "on": "@changed"},
+                {"type": "acknowledged", "stage": 1, "on": "cr_ackon"},
+            ],
+        }
+    )
+    monitor = Monitor()
+    ingest = CrmIngest(monitor, mapping, "dataverse")
+
+    def context(message: str, at: str, attributes: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "MessageName": message,
+            "PrimaryEntityName": "incident",
+            "PrimaryEntityId": "6F9619FF-8B86-D011-B42D-00C04FC964FF",
+            "OperationCreatedOn": at,
+            "InputParameters": [{"key": "Target", "value": {"Attributes": attributes}}],
+        }
+
+    created = context("Create", "2024-05-01T08:00:00Z", {"title": "Damp"})
+    acked = context("Update", "2024-05-13T08:00:00Z", {"cr_ackon": "2024-05-13"})
+    done = ingest.ingest([("line 1", created), ("line 2", acked)])
+    assert [(a.reference, a.kind.value) for a in done.alerts] == [
+        ("6f9619ff-8b86-d011-b42d-00c04fc964ff", "due"),
+        ("6f9619ff-8b86-d011-b42d-00c04fc964ff", "breached"),
+        ("6f9619ff-8b86-d011-b42d-00c04fc964ff", "due"),  # the response, from the 13th
+    ]
+    assert done.applied == 2 and done.held == 0

@@ -795,7 +795,11 @@ class CrmIngest:
             )
             return
         # an ended case's record is kept (bounded) so a late redelivery is still known
-        rec = self._ended.get(change.record) or self._records.setdefault(change.record, _Record())
+        rec = self._ended.get(change.record) or self._records.get(change.record)
+        if rec is None:  # kept once there is something to keep (not for an unmapped change)
+            rec = _Record()
+            if change.record not in self._ended and any(n in self._fields for n in change.values):
+                self._records[change.record] = rec
         fresh = {}
         stale = []
         for name, value in change.values.items():
@@ -854,6 +858,7 @@ class CrmIngest:
                 done.unmapped += 1
                 return
             rec.pending.append((where, change))
+            self._records.setdefault(change.record, rec)
             if not retry:
                 done.held += 1
                 done.notes.append(
@@ -877,6 +882,8 @@ class CrmIngest:
         if not events:
             done.unmapped += 1
             return
+        if change.record not in self._ended:
+            self._records.setdefault(change.record, rec)
         ended = False
         problems = []
         for event in events:
