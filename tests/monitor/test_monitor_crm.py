@@ -407,6 +407,19 @@ def test_mapping_and_payload_problems_name_the_field() -> None:
                 }
             },
         )
+    with pytest.raises(CrmInputError, match=r"changedFields: a Pub/Sub API bitmap"):
+        parse_change(
+            "salesforce",
+            {
+                "ChangeEventHeader": {
+                    "entityName": "Case",
+                    "changeType": "UPDATE",
+                    "recordIds": ["500A"],
+                    "commitTimestamp": 1,
+                    "changedFields": ["0x0A"],
+                }
+            },
+        )
     assert [where for where, _, _ in read_changes('[{"a": 1}, {"b": 2}]')] == ["item 1", "item 2"]
     assert [w for w, _, _ in read_changes('{\n "a": 1\n}\n')] == ["document"]
 

@@ -267,6 +267,11 @@ def _salesforce(obj: Mapping[str, Any]) -> list[Change]:
     changed = header.get("changedFields") or []
     if not isinstance(changed, list):
         raise CrmInputError("ChangeEventHeader.changedFields: expected a list of field names")
+    if any(isinstance(f, str) and f.startswith("0x") for f in changed):
+        raise CrmInputError(
+            "ChangeEventHeader.changedFields: a Pub/Sub API bitmap (0x...); decode it to "
+            "field names with the event's schema before posting"
+        )
     if change_type == "UPDATE" and changed:
         # the Pub/Sub API sends every field, the unchanged ones empty: changedFields says
         # which changed (a compound field's parts, like Name.FirstName, are left out)
