@@ -48,7 +48,7 @@ import tracemalloc
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date, timedelta
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -238,8 +238,10 @@ def compare(args: argparse.Namespace, passed: list[str]) -> None:
         for _ in range(args.runs):
             for which, path in paths.items():
                 env = {**os.environ, "PYTHONPATH": path}
+                # the baseline may predate the choice of rules engine
+                chosen = ["--rules-engine", args.rules_engine] if which == "this" else []
                 done = subprocess.run(
-                    [sys.executable, __file__, *passed],
+                    [sys.executable, __file__, *passed, *chosen],
                     env=env,
                     capture_output=True,
                     text=True,
@@ -277,6 +279,13 @@ def compare(args: argparse.Namespace, passed: list[str]) -> None:
     )
 
 
+def _installed(name: str) -> str | None:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100_000)
@@ -286,6 +295,12 @@ def main() -> None:
         "--baseline", metavar="DIR", help="another checkout to compare with, run alternately"
     )
     parser.add_argument("--runs", type=int, default=3, help="runs of each with --baseline")
+    parser.add_argument(
+        "--rules-engine",
+        choices=["auto", "durable", "python"],
+        default="auto",
+        help="what runs the monitor's ruleset (this checkout only with --baseline)",
+    )
     args = parser.parse_args()
     if args.baseline:
         passed = ["--cases", str(args.cases), "--rounds", str(args.rounds)]
@@ -293,12 +308,14 @@ def main() -> None:
         return
     if args.tracemalloc:
         tracemalloc.start()
-    monitor = Monitor()
+    # a checkout before the pure-Python evaluator has no choice: durable-rules
+    monitor = Monitor() if args.rules_engine == "auto" else Monitor(rules_engine=args.rules_engine)
     gc.collect()
     out: dict[str, Any] = {
         "benchmark": "monitor_soak",
         "python": platform.python_version(),
-        "durable_rules": version("durable-rules"),
+        "durable_rules": _installed("durable-rules"),
+        "rules_engine": getattr(monitor, "rules_engine", "durable"),
         "tracemalloc": args.tracemalloc,
         "cpus": os.cpu_count(),
         "load_average_at_start": os.getloadavg()[0],

@@ -84,7 +84,6 @@ def test_cases_applies_the_cutoff_in_uk_time(
 def test_the_monitor_applies_the_cutoff_in_uk_time(
     at: str, deadline: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pytest.importorskip("durable", reason="the monitor needs durable-rules (the 'live' extra)")
     events = tmp_path / "events.jsonl"
     events.write_text(
         json.dumps({"reference": "C-1", "type": "received", "on": MONDAY, "at": at})

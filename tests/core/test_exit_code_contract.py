@@ -105,7 +105,6 @@ SHAPES = {
 def test_a_corrupt_monitor_snapshot_names_the_field(
     shape: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pytest.importorskip("durable", reason="the monitor needs durable-rules (the 'live' extra)")
     events = tmp_path / "events.jsonl"
     events.write_text(
         '{"reference": "C-1", "type": "received", "on": "2024-06-03"}\n'

@@ -16,8 +16,6 @@ import pytest
 from complaintrules import Complaint, Conventions, Engine, Verdict
 from complaintrules.monitor.monitor import Alert, AlertKind, Monitor, MonitorInputError
 
-pytest.importorskip("durable", reason="the monitor needs durable-rules (the 'live' extra)")
-
 #: The code_2024 rules the monitor judges: both stages' timescales, extensions, handlers.
 TIMELINESS = {
     "CHC24-6.2",

@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-import pytest
-
 from complaintrules import (
     AlertKind,
     Complaint,
@@ -28,8 +26,6 @@ from complaintrules import (
 from complaintrules.authoring import ClockStart, Obligation, Timescale, Verdict
 from complaintrules.authoring import different_handlers as handlers_differ
 from complaintrules.law.parameters import _Parameter
-
-pytest.importorskip("durable", reason="the monitor needs durable-rules (the 'live' extra)")
 
 #: An in-house policy: stricter on extensions (2 working days without a good reason) than
 #: on the response deadline it moves (10), declared by a rule of its own.

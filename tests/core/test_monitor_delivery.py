@@ -14,8 +14,6 @@ import pytest
 
 from complaintrules.monitor.monitor import AlertKind, Monitor, MonitorInputError
 
-pytest.importorskip("durable", reason="the monitor needs durable-rules (the 'live' extra)")
-
 DEFINITION = {"understanding": "Damp in the bedroom", "outcomes_sought": "Treat it"}
 V1_SNAPSHOT = Path(__file__).parents[1] / "data" / "monitor-snapshot-v1.json"
 

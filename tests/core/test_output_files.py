@@ -121,7 +121,6 @@ def test_monitor_refuses_to_export_over_its_events(
 def test_monitor_may_export_over_the_state_it_restored(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pytest.importorskip("durable")
     lines = EVENTS.read_text(encoding="utf-8").splitlines(keepends=True)
     first, rest = tmp_path / "first.jsonl", tmp_path / "rest.jsonl"
     first.write_text("".join(lines[:3]), encoding="utf-8")
@@ -267,7 +266,6 @@ sys.exit(main(sys.argv[2:]))
 def test_monitor_export_failing_mid_write_keeps_the_previous_state(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pytest.importorskip("durable")
     few = tmp_path / "few.jsonl"
     few.write_text("".join(EVENTS.read_text(encoding="utf-8").splitlines(True)[:2]), "utf-8")
     state = tmp_path / "state.json"

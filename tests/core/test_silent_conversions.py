@@ -188,7 +188,6 @@ def test_a_json_lines_key_given_twice_is_refused_with_its_line(
 def test_the_monitor_refuses_a_key_given_twice(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    pytest.importorskip("durable", reason="the monitor needs durable-rules (the 'live' extra)")
     events = tmp_path / "events.jsonl"
     events.write_text(
         '{"reference": "C-1", "type": "received", "on": "2024-05-01"}\n'

@@ -332,7 +332,6 @@ def test_due_reads_the_parameters_a_third_party_pack_declares() -> None:
 
 
 def test_monitor_alerts_carry_the_declaring_rule_of_any_pack() -> None:
-    pytest.importorskip("durable")
     from complaintrules import AlertKind, Monitor
 
     engine = Engine(registry=PackRegistry(autoload=False, plugins=[ThirdPlugin()]))

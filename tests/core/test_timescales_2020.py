@@ -201,7 +201,6 @@ def test_code_2020_due_obligations_carry_the_declaring_rule() -> None:
 
 
 def test_code_2020_monitor_alerts_carry_the_declaring_rule() -> None:
-    pytest.importorskip("durable")
     from complaintrules import AlertKind, Monitor
 
     monitor = Monitor(pack="code_2020")
@@ -328,7 +327,6 @@ def test_due_under_a_pack_declaring_no_timescale_says_so() -> None:
 
 
 def test_the_monitor_under_a_pack_declaring_no_timescale_watches_no_deadline() -> None:
-    pytest.importorskip("durable")
     from complaintrules import AlertKind, Monitor
 
     monitor = Monitor(engine=_plain_engine(), pack="plain")

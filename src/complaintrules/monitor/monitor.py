@@ -1,4 +1,5 @@
-"""The live monitor: alerts as a CRM streams case events, on durable-rules.
+"""The live monitor: alerts as a CRM streams case events, on durable-rules (or, where it
+cannot be imported, the same generated ruleset judged in Python).
 
 How it is built (see docs/monitor.md):
 
@@ -26,6 +27,7 @@ import hashlib
 import heapq
 import itertools
 import json
+import os
 import sys
 import threading
 import uuid
@@ -69,6 +71,8 @@ from ..model.case import (
     WithdrawnEvent,
 )
 from ..model.policy import ClockStart
+from .evaluator import ABSENT, PythonRuleset, python_source
+from .evaluator import m as _m
 
 __all__ = [
     "SNAPSHOT_FORMAT",
@@ -81,6 +85,7 @@ __all__ = [
     "StreamEvent",
     "Tick",
     "monitor_ruleset",
+    "resolve_rules_engine",
 ]
 
 #: Identifies an exported monitor state (:meth:`Monitor.export`); bumped on a breaking change.
@@ -104,7 +109,9 @@ _OPEN, _MET, _BREACHED = "open", "met", "breached"
 
 
 class MonitorUnavailable(RuntimeError):  # noqa: N818 - the name says what it means
-    """durable-rules is not installed or cannot be imported (it does not on Python 3.13+)."""
+    """durable-rules was asked for (``rules_engine="durable"``) but is not installed or
+    cannot be imported (it does not on Python 3.13+). Without that request the monitor
+    falls back to the pure-Python evaluator of the same ruleset."""
 
 
 class MonitorInputError(ValueError):
@@ -357,6 +364,41 @@ def _load_durable() -> tuple[Any, Any]:
     return engine, lang
 
 
+#: The environment variable that chooses the monitor's rules engine when ``Monitor`` is
+#: not told (``auto``, ``durable`` or ``python``).
+RULES_ENGINE_ENV = "COMPLAINTRULES_MONITOR_ENGINE"
+RULES_ENGINES = ("auto", "durable", "python")
+
+
+def resolve_rules_engine(choice: str | None = None) -> Literal["durable", "python"]:
+    """Which engine runs the monitor's generated ruleset: ``durable`` (durable-rules) or
+    ``python`` (:class:`~complaintrules.monitor.evaluator.PythonRuleset`, the same
+    definition judged in Python).
+
+    ``choice`` (else the ``COMPLAINTRULES_MONITOR_ENGINE`` environment variable, else
+    ``auto``): ``auto`` takes durable-rules where it imports and the Python evaluator where
+    it does not (Python 3.13 and later, or the 'live' extra not installed); ``durable``
+    insists on durable-rules (:class:`MonitorUnavailable` saying why where it cannot be
+    imported); ``python`` always takes the Python evaluator.
+    """
+    where = "rules_engine"
+    if choice is None:
+        choice = os.environ.get(RULES_ENGINE_ENV, "").strip().lower() or "auto"
+        where = RULES_ENGINE_ENV
+    if choice not in RULES_ENGINES:
+        raise ValueError(f"{where}: expected one of {', '.join(RULES_ENGINES)}, got {choice!r}")
+    if choice == "python":
+        return "python"
+    if choice == "durable":
+        _load_durable()
+        return "durable"
+    try:
+        _load_durable()
+    except MonitorUnavailable:
+        return "python"
+    return "durable"
+
+
 def _declared_rule_ids(pack: Pack) -> dict[str, dict[int, str]]:
     """Which rule each monitored obligation belongs to, from the pack's declarations: its
     timescale declarations (with the rules they name for extensions and the complaint
@@ -485,55 +527,12 @@ class _Check(NamedTuple):
 _ANNOUNCED = None
 
 
-class _Absent:
-    """A field the message does not carry (``breached`` where no breach was raised): no
-    comparison with it holds, as durable-rules matches no condition on it
-    (tests/core/test_monitor_posting.py holds durable and :func:`_could_fire` to the same
-    verdicts)."""
-
-    __slots__ = ()
-
-    def __eq__(self, other: object) -> bool:
-        return False
-
-    __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __eq__
-    __hash__ = None  # type: ignore[assignment]
-
-
-_ABSENT = _Absent()
-
-
-#: durable's comparison operators (in a rule's JSON definition) and Python's
-_OPERATORS = {"$gt": ">", "$gte": ">=", "$lt": "<", "$lte": "<=", "$neq": "!="}
-
-
-def _python(node: Mapping[str, Any]) -> str:
-    """A durable-rules condition (the JSON a rule's ``m`` is defined by) written as a Python
-    expression over a message dict ``m``; a field the message lacks reads as ``_ABSENT``.
-    Raises ValueError for anything but the ``$and``/``$or`` of comparisons the monitor's
-    checks are made of."""
-    if len(node) != 1:
-        raise ValueError(f"not a single-operator condition: {node!r}")
-    ((op, operand),) = node.items()
-    if op in ("$and", "$or"):
-        joined = " and " if op == "$and" else " or "
-        return "(" + joined.join(_python(part) for part in operand) + ")"
-
-    def value(v: Any) -> str:
-        if isinstance(v, Mapping) and set(v) == {"$m"} and isinstance(v["$m"], str):
-            return f"m.get({v['$m']!r}, A)"
-        if isinstance(v, int | float | str) and not isinstance(v, bool):
-            return repr(v)
-        raise ValueError(f"not a field or a number or string: {v!r}")
-
-    if op in _OPERATORS:
-        if not isinstance(operand, Mapping) or len(operand) != 1:
-            raise ValueError(f"not a comparison: {node!r}")
-        ((name, other),) = operand.items()
-        return f"(m.get({name!r}, A) {_OPERATORS[op]} {value(other)})"
-    if op.startswith("$"):
-        raise ValueError(f"an operator the monitor does not judge in Python: {op}")
-    return f"(m.get({op!r}, A) == {value(operand)})"
+#: A field the message does not carry (``breached`` where no breach was raised): no
+#: comparison with it holds, as durable-rules matches no condition on it
+#: (tests/core/test_monitor_posting.py holds durable and :func:`_could_fire` to the same
+#: verdicts).
+_ABSENT = ABSENT
+_python = python_source
 
 
 #: A message kind's rules judged in Python: whether any of them could fire on a message.
@@ -696,9 +695,12 @@ def monitor_ruleset(
     see :class:`Timescale`) gets the checks of its kind (:func:`_checks`), and each pair
     of stages whose handlers must differ a same-handler check. Conditions compare dates
     the monitor computed with the evaluator's functions; no timescale appears in them.
+    The same definition runs on durable-rules or, where it cannot be imported, on the
+    pure-Python :class:`~complaintrules.monitor.evaluator.PythonRuleset`.
     """
-    _, lang = _load_durable()
-    m = lang.m
+    # conditions are written over the rule language's ``m``, which writes the JSON
+    # durable-rules' own ``m`` writes: durable is needed to run the ruleset, not to build it
+    m = _m
     rules: dict[str, Any] = {}
     meaning: dict[str, _RuleMeaning] = {}
     announced: dict[str, str] = {}
@@ -1004,7 +1006,7 @@ def _announce(ob: str, n: int, due: date) -> _Step:
 #: the rule each announcement raises (by message kind); and for each kind of message
 #: durable judges, whether a message of it could fire a rule.
 _PackRules = tuple[
-    "_Ruleset",
+    "_Ruleset | PythonRuleset",
     dict[str, tuple[_RuleMeaning, str | None]],
     dict[str, tuple[str, ...]],
     dict[str, _Could],
@@ -1023,6 +1025,10 @@ class Monitor:
     ``pack`` names the pack to judge every case by; by default each case is judged by the
     pack in force on its receipt date, as the evaluator does. Deadlines use ``engine``'s
     calendar and conventions (default: ``Engine()``).
+
+    ``rules_engine`` chooses what runs the generated ruleset (see
+    :func:`resolve_rules_engine`): by default durable-rules where it imports, else the
+    pure-Python evaluator of the same ruleset; :attr:`rules_engine` says which was taken.
     """
 
     def __init__(
@@ -1033,8 +1039,11 @@ class Monitor:
         rule_ids: Mapping[str, Mapping[str, Mapping[int, str]]] | None = None,
         name: str | None = None,
         remember_ended: int = REMEMBER_ENDED,
+        rules_engine: str | None = None,
     ) -> None:
-        _load_durable()  # fail at construction, with the reason, not at the first event
+        # chosen (and durable-rules loaded) at construction, so a missing engine fails
+        # here with the reason, not at the first event
+        self.rules_engine = resolve_rules_engine(rules_engine)
         if remember_ended < 0:
             raise ValueError("remember_ended: expected 0 or more cases")
         self.engine = engine if engine is not None else Engine()
@@ -1188,6 +1197,7 @@ class Monitor:
         rule_ids: Mapping[str, Mapping[str, Mapping[int, str]]] | None = None,
         name: str | None = None,
         remember_ended: int = REMEMBER_ENDED,
+        rules_engine: str | None = None,
     ) -> Monitor:
         """A new monitor carrying on from ``snapshot`` (from :meth:`export`).
 
@@ -1215,6 +1225,7 @@ class Monitor:
             rule_ids=rule_ids,
             name=name,
             remember_ended=remember_ended,
+            rules_engine=rules_engine,
         )
         mine = monitor.engine
         # a pack this engine lacks would refuse every later event, or end the restore
@@ -1297,8 +1308,9 @@ class Monitor:
             ids = self._rule_ids.get(pack.name)
             if ids is None:
                 ids = _declared_rule_ids(pack)
+            engine = _Ruleset if self.rules_engine == "durable" else PythonRuleset
             found = (
-                _Ruleset(f"{self.name}:{pack.name}", definition),
+                engine(f"{self.name}:{pack.name}", definition),
                 {name: (what, _rule_id(ids, what)) for name, what in meaning.items()},
                 {key: (name,) for key, name in announced.items()},
                 could,
