@@ -38,7 +38,12 @@ from ..reports.rule_docs import DocsPathError, write_docs
 from ..reports.summary import render_text
 from .cases import add_cases_command, run_cases
 from .common import command_engine, command_registry, judging_date
-from .forms import FORM_COMMANDS, add_form_commands, add_submission_command
+from .forms import (
+    FORM_COMMANDS,
+    add_annual_report_command,
+    add_form_commands,
+    add_submission_command,
+)
 from .monitor import add_monitor_command, run_monitor
 from .read_policy import (
     POLICY_HELP,
@@ -144,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_monitor_command(sub, _add_working_day_options)  # the monitor runs no rule checks
     add_form_commands(sub, _date, _add_convention_options)
     add_submission_command(sub, _date, _add_convention_options)
+    add_annual_report_command(sub, _date, _add_convention_options)
     add_cases_command(sub, _date, _add_convention_options)
     add_read_policy_command(sub)
     add_serve_command(sub, _add_convention_options)
