@@ -67,9 +67,10 @@ __all__ = [
 RSH_SOURCES = (
     "Regulator of Social Housing, Tenant Satisfaction Measures: Technical Requirements "
     "(updated 15 March 2024 for the 2024 Code; 2 April 2024): section 4 'Level of "
-    "reporting', section 5 'Relevant social housing stock', section 8 'Reporting year and "
-    "year end dates', section 11 'Definitions and specific requirements for each TSM' "
-    "(CH01, CH02).",
+    "reporting', section 5 'Relevant social housing stock', section 7 'Ownership', section "
+    "8 'Reporting year and year end dates', section 11 'Definitions and specific "
+    "requirements for each TSM' and section 13 (the measures from management information, "
+    "CH01 and CH02 among them).",
     "Regulator of Social Housing, draft TSM Direction (9 December 2025), paragraphs 1-2: "
     "its Part A is the Technical Requirements.",
 )
@@ -162,6 +163,12 @@ _FINDING_LABEL = {
     OmbudsmanFinding.OUTSIDE_JURISDICTION: "Outside jurisdiction",
 }
 NOT_RECORDED = "Not recorded"
+_COUNT_LABEL = {
+    Tenure.LOW_COST_RENTAL.value: "low-cost rental",
+    Tenure.LOW_COST_HOME_OWNERSHIP.value: "low-cost home ownership",
+    Tenure.OTHER.value: "another tenure",
+    "not_recorded": "not recorded",
+}
 
 
 def _num(value: float | None, suffix: str = "") -> str:
@@ -311,7 +318,7 @@ class AnnualReport:
             "each to be reported for low-cost rental accommodation and low-cost home "
             "ownership separately.",
             "Cases received in the period by tenure: "
-            + ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in counts.items())
+            + ", ".join(f"{_COUNT_LABEL[k]} {n}" for k, n in counts.items())
             + ". Cases of another tenure, or none recorded, count only in 'All homes'.",
         ]
         if self.untallied:
@@ -840,8 +847,8 @@ def build_annual_report(
         tenures=tenures,
         tenure_counts={
             k: tenure_counts[k]
-            for k in (*(t.value for t in Tenure), "not_recorded")
-            if tenure_counts[k] or k != Tenure.OTHER.value
+            for k in _COUNT_LABEL
+            if tenure_counts[k] or k in _TENURE_STOCK  # both TSM tenures always shown
         },
         untallied=tuple(untallied),
         outcomes=outcomes,

@@ -151,8 +151,9 @@ class PracticeSummary:
         n = len(self.scope)
         cases = f"{n} case{'s' if n != 1 else ''}"
         if self.period is None:
-            which = "received" if self.basis is PracticeBasis.RECEIVED else "resolved"
-            return f"Practice figures count every case given that was {which} ({cases})."
+            if self.basis is PracticeBasis.RECEIVED:
+                return f"Practice figures count all the {cases} given (no --period)."
+            return f"Practice figures count the {cases} given that were resolved (no --period)."
         start, end = self.period
         return (
             f"Practice figures count the {cases} {self.basis.value} from {start} to {end} "
