@@ -648,7 +648,7 @@ class AnnualReport:
             "tsm": {t.key: t.tsm.to_dict() for t in self.tenures},
             "tenure_counts": dict(self.tenure_counts),
             "untallied": list(self.untallied),
-            "outcomes": {f"stage{n}": dict(v) for n, v in self.outcomes.items()},
+            "outcomes": {"stage1": dict(self.outcomes[1]), "stage2": dict(self.outcomes[2])},
             "escalation": {
                 "stage1_responses": self.escalated[1],
                 "escalated": self.escalated[0],
