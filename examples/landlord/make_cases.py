@@ -196,6 +196,15 @@ def annotate(case: dict[str, Any]) -> None:
     stage that runs past the Code's timescale records whether update intervals were agreed
     (5.9): yes when the resident was sent an extension notice, no when it simply ran late."""
     as_of = date(2025, 3, 31)
+    # For the annual report: the service area from the complaint's subject, and the tenure
+    # from the reference (one home in sixteen is shared ownership), with no random draw.
+    first = case["stages"][0] if case["stages"] else {}  # a refused case has no stage
+    definition = first.get("acknowledged", {}).get("definition", {})
+    subject = definition.get("understanding", "")
+    if subject:
+        case["category"] = _AREAS[subject.split()[0]]
+    number = int(case["reference"].rsplit("-", 1)[-1])
+    case["tenure"] = "low_cost_home_ownership" if number % 16 == 5 else "low_cost_rental"
     for stage in case["stages"]:
         ack = stage.get("acknowledged")
         if ack is None:
@@ -273,6 +282,7 @@ CRM_COLUMNS = [
     "S2 Response Sent",
     "S2 Outcome",
     "Closed",
+    "Tenure",
 ]
 _CHANNELS = {
     "phone": "Telephone",
@@ -282,6 +292,15 @@ _CHANNELS = {
     "in_person": "Walk-in",
 }
 _OUTCOMES = {"upheld": "Upheld", "partly_upheld": "Partly Upheld", "not_upheld": "Not Upheld"}
+#: The service area of each kind of complaint (by its summary's first word).
+_AREAS = {
+    "Damp": "Repairs",
+    "Repair": "Repairs",
+    "Noise": "Anti-social behaviour",
+    "Service": "Rent and service charges",
+    "Rude": "Staff conduct",
+    "Boiler": "Repairs",
+}
 _CATEGORIES = {
     "Damp": "Repairs - Damp & Mould",
     "Repair": "Repairs - Appointments",
@@ -333,6 +352,7 @@ def crm_row(scenario: str, case: dict[str, Any]) -> dict[str, str] | None:
         "S2 Response Sent": _uk(s2.get("response", {}).get("issued_on")),
         "S2 Outcome": _OUTCOMES.get(s2.get("response", {}).get("outcome", ""), ""),
         "Closed": _uk(case.get("closed_on")),
+        "Tenure": {"low_cost_rental": "GN", "low_cost_home_ownership": "SO"}[case["tenure"]],
     }
     return row
 

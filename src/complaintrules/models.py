@@ -37,6 +37,7 @@ from .model.case import (
     ResponseContents,
     ResponseIssuedEvent,
     Stage,
+    Tenure,
     WithdrawnEvent,
 )
 from .model.case import Outcome as ResponseOutcome
@@ -49,6 +50,8 @@ from .model.organisation import (
     ExceptionalCircumstance,
     HousingStock,
     LearningEntry,
+    OmbudsmanDetermination,
+    OmbudsmanFinding,
     OmbudsmanRequest,
     Organisation,
     OrganisationalChange,
@@ -105,6 +108,8 @@ __all__ = [
     "LinkedDocument",
     "LinkedDocumentKind",
     "LoggedEvent",
+    "OmbudsmanDetermination",
+    "OmbudsmanFinding",
     "OmbudsmanRequest",
     "Organisation",
     "OrganisationalChange",
@@ -132,6 +137,7 @@ __all__ = [
     "StaffObjective",
     "Stage",
     "StakeholderReport",
+    "Tenure",
     "ThirdPartyPolicy",
     "Training",
     "UnacceptableBehaviourPolicy",

@@ -10,12 +10,23 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from ..io.loading import load_cases, load_organisation
+from ..io.loading import MAX_PROBLEMS, InputError, InputProblem, load_cases, load_organisation
+from ..io.tabular import read_cases
+from ..law.packs import Pack
+from ..law.rules import Finding
+from ..model.case import Complaint
 from ..reports.action_plan import ActionPlan, build_action_plan, load_actions
+from ..reports.annual import build_annual_report, parse_period
+from ..reports.annual_render import (
+    render_annual_docx,
+    render_annual_html,
+    render_annual_json,
+    render_annual_markdown,
+)
 from ..reports.docx import (
     render_form_docx,
     render_plan_docx,
@@ -29,6 +40,7 @@ from ..reports.forms import (
 )
 from ..reports.html import render_form_html, render_plan_html
 from ..reports.output import OutputError, check_destinations, format_for_output, write_atomic
+from ..reports.practice import PracticeBasis, PracticeSummary, practice_summary
 from ..reports.responses import load_responses
 from ..reports.self_assessment import SelfAssessmentForm, build_self_assessment
 from ..reports.submission import (
@@ -41,7 +53,13 @@ from ..reports.templates import TEMPLATE_NAMES, render_with_template, require_ji
 from .common import command_engine, judging_date
 from .read_policy import POLICY_HELP, add_document_option, policy_source, print_disagreements
 
-__all__ = ["FORM_COMMANDS", "FORM_FORMATS", "add_form_commands", "add_submission_command"]
+__all__ = [
+    "FORM_COMMANDS",
+    "FORM_FORMATS",
+    "add_annual_report_command",
+    "add_form_commands",
+    "add_submission_command",
+]
 
 FORM_FORMATS = ("markdown", "html", "csv", "docx")
 EXIT_OK = 0
@@ -128,6 +146,34 @@ def add_form_commands(
             "this .docx; its body is replaced by the form",
         )
         add_conventions(parser)
+    _add_practice_options(form)
+
+
+def _period(text: str) -> Any:
+    try:
+        return parse_period(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _add_practice_options(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
+    """--period and --practice-basis: which cases the practice figures count (issue 15)."""
+    parser.add_argument(
+        "--period",
+        type=_period,
+        required=required,
+        metavar="PERIOD",
+        help="the reporting period: 2025 (April 2025 to March 2026), 2025-Q1, or "
+        "2025-04-01:2026-03-31 (whole months)"
+        + ("" if required else "; the practice figures count only its cases"),
+    )
+    parser.add_argument(
+        "--practice-basis",
+        choices=[b.value for b in PracticeBasis],
+        default=PracticeBasis.RECEIVED.value,
+        help="practice figures for cases received (default) or resolved (closed, else last "
+        "response issued) in the period; stated on the form",
+    )
 
 
 _SUBMISSION_SUFFIX = {".csv": "csv", ".xlsx": "xlsx"}
@@ -205,7 +251,7 @@ def _form(args: argparse.Namespace) -> tuple[SelfAssessmentForm, ActionPlan | No
     print_disagreements(given, args, sys.stderr)
     policy = given.policy
     organisation = load_organisation(args.organisation) if args.organisation else None
-    cases = load_cases(args.cases) if args.cases else None
+    cases = _cases(args) if args.cases else None
     actions = load_actions(args.actions) if args.actions else None
     responses = load_responses(args.responses) if args.responses else None
     engine = command_engine(args)
@@ -215,6 +261,8 @@ def _form(args: argparse.Namespace) -> tuple[SelfAssessmentForm, ActionPlan | No
         policy=policy, organisation=organisation, cases=cases, pack=args.pack, as_of=as_of
     )
     report = dataclasses.replace(report, as_of_source=source)
+    practice = _practice(args, report.findings, report.packs, cases, as_of)
+    args.evaluated = (engine, cases, organisation, as_of, practice)  # for annual-report
     pack = report.packs[0]  # the pack the policy and organisation were judged against
     form = build_self_assessment(
         report,
@@ -227,6 +275,7 @@ def _form(args: argparse.Namespace) -> tuple[SelfAssessmentForm, ActionPlan | No
         citations=given.citations,
         responses=responses,
         responses_path=args.responses,
+        practice=practice,
     )
     plan = build_action_plan(form, actions, path=args.actions) if actions is not None else None
     return form, plan
@@ -313,8 +362,172 @@ def _cmd_action_plan(args: argparse.Namespace) -> int:
     return _write(args, fmt, content)
 
 
+# -- the annual complaints report (issue 15 items 5 and 6) ---------------------------------
+
+_ANNUAL_FORMATS = ("markdown", "html", "docx", "json")
+_ANNUAL_SUFFIX = {**{k: v for k, v in _SUFFIX.items() if v != "csv"}, ".json": "json"}
+#: Case files read as a CRM export (with --mapping), not as a YAML/JSON list of cases.
+_EXPORTS = (".csv", ".jsonl", ".ndjson", ".parquet")
+
+
+def _cases(args: argparse.Namespace) -> list[Complaint]:
+    """The cases file: a YAML/JSON list, or for annual-report a CRM export read with
+    --mapping (a row that does not validate is an error naming its row and column)."""
+    mapping = getattr(args, "mapping", None)
+    if args.command != "annual-report" or (
+        mapping is None and not args.cases.lower().endswith(_EXPORTS)
+    ):
+        return load_cases(args.cases)
+    cases, problems = [], []
+    for row in read_cases(args.cases, mapping):
+        if row.case is not None:
+            cases.append(row.case)
+        problems += [InputProblem(f"row {p.row}", f"{p.column}: {p.reason}") for p in row.problems]
+    if problems:
+        raise InputError(args.cases, problems[:MAX_PROBLEMS])
+    return cases
+
+
+def _practice(
+    args: argparse.Namespace,
+    findings: Sequence[Finding],
+    packs: Sequence[Pack],
+    cases: Sequence[Complaint] | None,
+    as_of: date,
+) -> PracticeSummary | None:
+    if cases is None:
+        return None
+    period = getattr(args, "period", None)
+    now = [s.case for s in (c.as_of(as_of) for c in cases) if s.case is not None]
+    return practice_summary(
+        findings,
+        packs,
+        now,
+        basis=getattr(args, "practice_basis", PracticeBasis.RECEIVED.value),
+        period=(period.start, period.end) if period is not None else None,
+    )
+
+
+def add_annual_report_command(
+    sub: Any,
+    date_type: Callable[[str], date],
+    add_conventions: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    """Register ``annual-report``: the Code's annual complaints report (section 8)."""
+    parser = sub.add_parser(
+        "annual-report",
+        help="the annual complaints performance and service improvement report (Code 8.1)",
+        description=(
+            "Evaluate the inputs as self-assess does and write the annual complaints "
+            "performance and service improvement report for --period: TSM CH01 and CH02 by "
+            "tenure, outcomes, escalation, complaints by service area, refusals, the "
+            "Ombudsman's determinations, learning, timeliness, month-by-month charts, the "
+            "governing body's response and the self-assessment appended. Exit 0 when "
+            "written, 2 on a usage or input error."
+        ),
+    )
+    parser.add_argument("policy", metavar="POLICY", help=POLICY_HELP)
+    add_document_option(parser)
+    parser.add_argument(
+        "--organisation", metavar="ORG", required=True, help="organisation file (YAML/JSON)"
+    )
+    parser.add_argument(
+        "--cases",
+        metavar="CASES",
+        required=True,
+        help="cases: a YAML/JSON list, or a CRM export (.csv, .jsonl, .parquet) with --mapping",
+    )
+    parser.add_argument("--mapping", metavar="MAP", help="column mapping for a CRM export")
+    _add_practice_options(parser, required=True)
+    parser.add_argument("--pack", help="pack to judge against (default: the newest Code)")
+    parser.add_argument(
+        "--as-of",
+        type=date_type,
+        metavar="YYYY-MM-DD",
+        help="take the case records as they stood on this date (default: today in UK time)",
+    )
+    parser.add_argument(
+        "--responses",
+        metavar="RESPONSES",
+        help="the landlord's own evidence and commentary, and the governing body's response",
+    )
+    parser.add_argument(
+        "--format",
+        choices=_ANNUAL_FORMATS,
+        help="markdown (default), html, docx or json; default from --output's suffix",
+    )
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", help="write here (needed for docx); else stdout"
+    )
+    parser.add_argument(
+        "--template-dir",
+        metavar="DIR",
+        help="HTML and Markdown output: render with annual.html.j2 or annual.md.j2 from DIR",
+    )
+    parser.add_argument(
+        "--reference-doc", metavar="DOCX", help="Word output: take the house style from this .docx"
+    )
+    parser.set_defaults(actions=None)
+    add_conventions(parser)
+
+
+def _cmd_annual_report(args: argparse.Namespace) -> int:
+    check_destinations(
+        [("--output", args.output)],
+        [
+            ("POLICY", args.policy),
+            ("--document", args.document),
+            ("--organisation", args.organisation),
+            ("--cases", args.cases),
+            ("--mapping", args.mapping),
+            ("--responses", args.responses),
+            ("--reference-doc", args.reference_doc),
+        ],
+    )
+    fmt = format_for_output("--output", args.output, args.format, _ANNUAL_SUFFIX, "markdown")
+    if fmt == "docx":
+        require_docx()
+        if not args.output:
+            raise OutputError("--format docx needs --output FILE.docx")
+    if args.reference_doc and fmt != "docx":
+        raise OutputError(f"--reference-doc is for Word output; the format is {fmt}")
+    if args.template_dir:
+        if fmt not in ("html", "markdown"):
+            raise OutputError(
+                f"--template-dir is for HTML and Markdown output; the format is {fmt}"
+            )
+        require_jinja2()
+    form, _ = _form(args)
+    engine, cases, organisation, as_of, practice = args.evaluated
+    annual = build_annual_report(
+        cases,
+        period=args.period,
+        form=form,
+        practice=practice,
+        engine=engine,
+        organisation=organisation,
+        as_of=as_of,
+        pack=args.pack,
+        generated_on=engine.today(),
+    )
+    content: str | bytes
+    if args.template_dir:
+        name = TEMPLATE_NAMES["annual-report", fmt]
+        content = render_with_template(args.template_dir, name, form=form, annual=annual)
+    elif fmt == "html":
+        content = render_annual_html(annual)
+    elif fmt == "docx":
+        content = render_annual_docx(annual, reference=args.reference_doc)
+    elif fmt == "json":
+        content = render_annual_json(annual)
+    else:
+        content = render_annual_markdown(annual)
+    return _write(args, fmt, content)
+
+
 FORM_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "action-plan": _cmd_action_plan,
+    "annual-report": _cmd_annual_report,
     "self-assess": _cmd_self_assess,
     "submission": _cmd_submission,
 }

@@ -42,7 +42,12 @@ from ..reports.waivers import run_fails
 from .cases import add_cases_command, run_cases
 from .ci import add_ci_options, check_output, check_waivers
 from .common import command_engine, command_registry, judging_date
-from .forms import FORM_COMMANDS, add_form_commands, add_submission_command
+from .forms import (
+    FORM_COMMANDS,
+    add_annual_report_command,
+    add_form_commands,
+    add_submission_command,
+)
 from .monitor import add_monitor_command, run_monitor
 from .read_policy import (
     POLICY_HELP,
@@ -151,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_monitor_command(sub, _add_working_day_options)  # the monitor runs no rule checks
     add_form_commands(sub, _date, _add_convention_options)
     add_submission_command(sub, _date, _add_convention_options)
+    add_annual_report_command(sub, _date, _add_convention_options)
     add_cases_command(sub, _date, _add_convention_options)
     add_read_policy_command(sub)
     add_serve_command(sub, _add_convention_options)

@@ -122,6 +122,11 @@ def _targets() -> dict[str, _Target]:
             ("feedback_sought",),
             "yes/no: the resident was asked, after closure, about the handling",
         ),
+        # For the annual report: validated by the case model (a bad tenure names the row).
+        "category": _Target("str", None, ("category",), "service area or category"),
+        "tenure": _Target(
+            "str", None, ("tenure",), "low_cost_rental, low_cost_home_ownership or other"
+        ),
     }
     for n in (1, 2):
         p = f"stage{n}."
@@ -809,6 +814,8 @@ _VALIDATED = frozenset(
         "earlier_complaints",
         "earlier_complaints_considered",
         "feedback_sought",
+        "category",
+        "tenure",
     }
 )
 

@@ -47,6 +47,7 @@ __all__ = [
     "Response",
     "ResponseContents",
     "Stage",
+    "Tenure",
     "case_as_of",
     "split_names",
 ]
@@ -537,6 +538,16 @@ def _refused(data: dict[str, Any]) -> bool:
     return False
 
 
+class Tenure(StrEnum):
+    """The resident's tenure, as the Regulator of Social Housing splits its complaint
+    measures (TSM CH01 and CH02): low-cost rental accommodation, low-cost home ownership,
+    or neither (a leaseholder or market tenant, say: in no TSM split)."""
+
+    LOW_COST_RENTAL = "low_cost_rental"
+    LOW_COST_HOME_OWNERSHIP = "low_cost_home_ownership"
+    OTHER = "other"
+
+
 class Complaint(InputModel):
     """One complaint and everything a rule needs to judge how it was handled."""
 
@@ -594,6 +605,17 @@ class Complaint(InputModel):
     contact_restrictions: list[ContactRestriction] = []
     withdrawn_on: Date | None = None
     closed_on: Date | None = None
+    # For the annual complaints report (Code section 8) only: no rule reads these.
+    category: Annotated[str, Field(min_length=1)] | None = Field(
+        default=None,
+        description="The service area or category the complaint is about (the landlord's own "
+        "words, e.g. 'Repairs'), for the annual report's analysis by category.",
+    )
+    tenure: Tenure | None = Field(
+        default=None,
+        description="The resident's tenure: low_cost_rental, low_cost_home_ownership or "
+        "other, for TSM CH01 and CH02 split by tenure.",
+    )
 
     @field_validator("received_at")
     @classmethod

@@ -188,6 +188,8 @@ _TOP: list[tuple[str, pa.DataType]] = [
     ("contact_restrictions", pa.list_(_RESTRICTION)),
     ("withdrawn_on", _DATE),
     ("closed_on", _DATE),
+    ("category", _STR),
+    ("tenure", _STR),
 ]
 
 #: The case's own facts: the top-level columns but the stages.

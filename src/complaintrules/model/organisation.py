@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field, HttpUrl, model_validator
@@ -19,6 +20,8 @@ __all__ = [
     "ExceptionalCircumstance",
     "HousingStock",
     "LearningEntry",
+    "OmbudsmanDetermination",
+    "OmbudsmanFinding",
     "OmbudsmanRequest",
     "Organisation",
     "OrganisationalChange",
@@ -132,6 +135,38 @@ class OmbudsmanRequest(InputModel):
     met_on: Date | None = Field(
         default=None, description="When the reviewed self-assessment was completed and sent."
     )
+
+
+class OmbudsmanFinding(StrEnum):
+    """The Ombudsman's finding on a complaint it investigated (the most serious one, where
+    it made several), as its determinations word them."""
+
+    SEVERE_MALADMINISTRATION = "severe_maladministration"
+    MALADMINISTRATION = "maladministration"
+    SERVICE_FAILURE = "service_failure"
+    REASONABLE_REDRESS = "reasonable_redress"
+    NO_MALADMINISTRATION = "no_maladministration"
+    OUTSIDE_JURISDICTION = "outside_jurisdiction"
+
+
+class OmbudsmanDetermination(InputModel):
+    """The Ombudsman's determination on one of the landlord's complaints, for the annual
+    complaints report (2024 Code, 8.1). Keyed to the complaint's case reference, which
+    may be a complaint of an earlier year."""
+
+    case: Annotated[str, Field(min_length=1)] = Field(
+        description="The reference of the complaint the Ombudsman determined."
+    )
+    determined_on: Date
+    finding: OmbudsmanFinding
+    reference: Annotated[str, Field(min_length=1)] | None = Field(
+        default=None, description="The Ombudsman's own reference for the case."
+    )
+    code_non_compliance: bool | None = Field(
+        default=None,
+        description="The Ombudsman found the landlord had not complied with the Code.",
+    )
+    summary: Annotated[str, Field(min_length=1)] | None = None
 
 
 class StaffObjective(InputModel):
@@ -250,6 +285,13 @@ class Organisation(InputModel):
     )
     housing_stock: HousingStock | None = None
     attestations: list[Attestation] = []
+    ombudsman_determinations: list[OmbudsmanDetermination] | None = Field(
+        default=None,
+        description=(
+            "The Ombudsman's determinations on the landlord's complaints, for the annual "
+            "report; an empty list records that there were none, unset means not recorded."
+        ),
+    )
 
     def attestation_for(
         self, provision: str, pack: str, *, on: date | None = None

@@ -39,10 +39,14 @@ from .self_assessment import COLUMNS, Comply, FormRow, SelfAssessmentForm
 
 __all__ = [
     "MissingDependencyError",
+    "add_form",
+    "add_table",
     "fit_widths",
+    "new_document",
     "render_form_docx",
     "render_plan_docx",
     "require_docx",
+    "save_document",
 ]
 
 _COMPLY_RGB = {
@@ -291,13 +295,13 @@ def _labelled(cell: Any, landlord: Sequence[str], ours: str) -> None:
             text.font.color.rgb = RGBColor(0x5B, 0x64, 0x75)
 
 
-def _add_governance(document: Any, form: SelfAssessmentForm) -> None:
+def _add_governance(document: Any, form: SelfAssessmentForm, level: int = 1) -> None:
     for line in GUIDANCE:
         document.add_paragraph(_x(line))
-    document.add_heading("Governance", level=1)
+    document.add_heading("Governance", level=level)
     for line in governance_lines(form):
         document.add_paragraph(_x(line), style=_style(document, "List Bullet"))
-    document.add_heading("The governing body's response", level=2)
+    document.add_heading("The governing body's response", level=level + 1)
     for line in response_lines(form):
         document.add_paragraph(_x(line))
 
@@ -361,17 +365,28 @@ def render_form_docx(
     Word document whose styles, page setup, headers and footers the form takes."""
     # first: it says how to install python-docx when it is missing
     document = _new_document(reference)
-    from docx.shared import RGBColor
-
     document.core_properties.title = _x(form.title)
     document.core_properties.subject = _x(form.pack.title)
-    document.add_heading(_x(form.title), level=0)
-    _add_governance(document, form)
-    document.add_heading("About this form", level=1)
+    add_form(document, form, level=0)
+    if plan is not None:
+        document.add_page_break()
+        _add_plan(document, plan)
+    return _save(document)
+
+
+def add_form(document: Any, form: SelfAssessmentForm, *, level: int = 0) -> None:
+    """The form added to ``document``, its title a heading of ``level`` (0: the title; 1:
+    appended to another document) and its sections one level below."""
+    from docx.shared import RGBColor
+
+    sub = level + 1
+    document.add_heading(_x(form.title), level=level)
+    _add_governance(document, form, level=sub)
+    document.add_heading("About this form", level=sub)
     for line in form_intro(form):
         document.add_paragraph(_x(line))
     if form.monthly:
-        document.add_heading("On-time rates", level=2)
+        document.add_heading("On-time rates", level=sub + 1)
         by_rule: dict[str, tuple[str, int, int]] = {}
         for m in form.monthly:
             measure, met, judged = by_rule.get(m.rule_id, (m.measure, 0, 0))
@@ -390,7 +405,7 @@ def render_form_docx(
         _usable_width_cm(document),
     )
     for section in form.all_sections:
-        document.add_heading(_x(section.title), level=1)
+        document.add_heading(_x(section.title), level=sub)
         table = _table(document, COLUMNS, widths)
         for row in section.rows:
             cells = table.add_row()
@@ -418,9 +433,25 @@ def render_form_docx(
             comply_run = cells.cells[2].paragraphs[0].runs[0]
             comply_run.bold = True
             comply_run.font.color.rgb = RGBColor(*_COMPLY_RGB[row.comply])
-    if plan is not None:
-        document.add_page_break()
-        _add_plan(document, plan)
+
+
+def new_document(reference: str | Path | None = None) -> Any:
+    """A landscape Word document with numbered pages (``reference``'s styles and page
+    setup when given); raises :class:`MissingDependencyError` without python-docx."""
+    return _new_document(reference)
+
+
+def add_table(document: Any, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> Any:
+    """A table as the form's: widths fitted to its text, header repeated on each page,
+    no row split across pages."""
+    widths = fit_widths([columns, *rows], _usable_width_cm(document))
+    table = _table(document, columns, widths)
+    for row in rows:
+        _fill(table.add_row(), row, widths)
+    return table
+
+
+def save_document(document: Any) -> bytes:
     return _save(document)
 
 

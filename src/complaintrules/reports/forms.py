@@ -80,6 +80,7 @@ def form_intro(form: SelfAssessmentForm) -> list[str]:
         f"Pre-filled by complaintrules from {', '.join(scope)}"
         + (f", as of {form.as_of}{source}." if form.as_of else "."),
         f"{len(form.rows)} provisions: {counts}.",
+        *(form.practice.lines() if form.practice is not None else []),
         *other_code_notes(form),
         "Rows marked 'Evidence needed' need a person's attestation or facts the files did "
         "not give.",

@@ -27,6 +27,8 @@ from .self_assessment import COLUMNS, Comply, FormRow, MonthlyRate, SelfAssessme
 __all__ = [
     "CSS",
     "chart_block",
+    "form_body",
+    "page",
     "render_form_html",
     "render_monthly_chart",
     "render_plan_html",
@@ -212,11 +214,16 @@ def _plan_section(plan: ActionPlan) -> str:
     return "".join(out)
 
 
-def _page(title: str, body: str) -> str:
+def page(title: str, body: str, extra_css: str = "") -> str:
+    """A complete, self-contained HTML page: the stylesheet inline, no scripts."""
+    return _page(title, body, extra_css)
+
+
+def _page(title: str, body: str, extra_css: str = "") -> str:
     return (
         "<!DOCTYPE html>\n<html lang='en-GB'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{_e(title)}</title><style>{CSS}</style></head><body>{body}"
+        f"<title>{_e(title)}</title><style>{CSS}{extra_css}</style></head><body>{body}"
         "<footer>Produced with complaintrules. Requirements are summarised in our own "
         "words; the Housing Ombudsman's Complaint Handling Code governs.</footer>"
         "</body></html>\n"
@@ -292,6 +299,12 @@ def chart_block(form: SelfAssessmentForm) -> str:
 
 
 def render_form_html(form: SelfAssessmentForm, plan: ActionPlan | None = None) -> str:
+    return _page(form.title, form_body(form, plan))
+
+
+def form_body(form: SelfAssessmentForm, plan: ActionPlan | None = None) -> str:
+    """The form (and plan) as HTML without the page around it: for a page of its own, or
+    appended to the annual report."""
     intro = form_intro(form)
     tally = form.tally()
     title = form.title
@@ -327,7 +340,7 @@ def render_form_html(form: SelfAssessmentForm, plan: ActionPlan | None = None) -
         body.append("</tbody></table>")
     if plan is not None:
         body.append(_plan_section(plan))
-    return _page(title, "".join(body))
+    return "".join(body)
 
 
 def render_plan_html(plan: ActionPlan) -> str:

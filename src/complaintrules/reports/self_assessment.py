@@ -43,6 +43,7 @@ from ..model.organisation import Appointment, Organisation
 from ..model.policy import LandlordPolicy
 from .citations import finding_citations
 from .fact_text import describe_facts
+from .practice import PracticeSummary
 from .responses import EvidenceItem, GoverningBodyResponse, ResponsesFile, check_responses
 from .summary import RuleStatus, roll_up
 
@@ -88,6 +89,9 @@ class Practice:
     judged: int
     timeliness: bool
     not_met: tuple[str, ...] = ()  # references of the cases that did not meet it
+    #: Which cases were counted, when not every case given ("cases received 2025-04-01
+    #: to 2026-03-31"): see :mod:`.practice`.
+    scope: str | None = None
 
     @property
     def rate(self) -> float:
@@ -102,6 +106,8 @@ class Practice:
             )
         else:
             text = f"in practice {self.met} of {self.judged} {self.measure} ({pct}) met it"
+        if self.scope:
+            text += f" ({self.scope})"
         if self.not_met:
             shown = ", ".join(self.not_met[:5])
             more = f" and {len(self.not_met) - 5} more" if len(self.not_met) > 5 else ""
@@ -335,6 +341,9 @@ class SelfAssessmentForm:
     #: Where :attr:`as_of` came from ("given", or "today (Europe/London)" when defaulted).
     as_of_source: str | None = None
     governance: Governance = field(default_factory=Governance)
+    #: The practice figures (each timescale's rate, combined rates per stage) and which
+    #: cases they count; None without cases.
+    practice: PracticeSummary | None = None
 
     @property
     def title(self) -> str:
@@ -393,8 +402,10 @@ def _measure(findings: Sequence[Finding]) -> str:
     return "cases"
 
 
-def _practice(findings: Sequence[Finding]) -> Practice | None:
+def _practice(findings: Sequence[Finding], scope: PracticeSummary | None = None) -> Practice | None:
     cases = [f for f in findings if f.subject is Subject.CASE]
+    if scope is not None and scope.period is not None:
+        cases = [f for f in cases if f.subject_ref in scope.scope]
     judged = [f for f in cases if f.verdict in (Verdict.PASS, Verdict.FAIL)]
     if not judged:
         return None
@@ -405,6 +416,9 @@ def _practice(findings: Sequence[Finding]) -> Practice | None:
         judged=len(judged),
         timeliness=timely,
         not_met=tuple(f.subject_ref for f in judged if f.verdict is Verdict.FAIL),
+        scope=None
+        if scope is None or scope.period is None
+        else f"cases {scope.basis.value} {scope.period[0]} to {scope.period[1]}",
     )
 
 
@@ -654,6 +668,7 @@ def build_self_assessment(
     citations: Mapping[str, str] | None = None,
     responses: ResponsesFile | None = None,
     responses_path: str | Path | None = None,
+    practice: PracticeSummary | None = None,
 ) -> SelfAssessmentForm:
     """The self-assessment form for ``pack``'s provisions, filled from ``report``.
 
@@ -661,6 +676,8 @@ def build_self_assessment(
     are shown on the rows of their equivalent provisions, or under :data:`NO_EQUIVALENT`.
     ``responses`` (the landlord's own evidence and commentary) go on their provisions' rows;
     one for a provision not on the form is an :class:`InputError` naming ``responses_path``.
+    ``practice`` (:func:`~.practice.practice_summary`) is stated on the form; with a
+    period, each row's practice figures count only the cases it takes in.
     """
     if responses is not None:
         check_responses(
@@ -678,7 +695,7 @@ def build_self_assessment(
         rule = status.rule
         others = placed.get(rule.id, [])
         combined = RuleStatus(rule, status.findings + tuple(f for o in others for f in o.findings))
-        practice = _practice(status.findings) if cases is not None else None
+        practice_here = _practice(status.findings, practice) if cases is not None else None
         row = FormRow(
             rule_id=rule.id,
             provision=rule.provision,
@@ -692,13 +709,13 @@ def build_self_assessment(
             ),
             commentary=_commentary(
                 status,
-                practice,
+                practice_here,
                 cases is not None,
                 Subject.CASE in rule.subjects,
                 others,
                 combined.is_warning,
             ),
-            practice=practice,
+            practice=practice_here,
             other_code=tuple(others),
             findings=status.findings,
             landlord_evidence=tuple(said[rule.provision].evidence)
@@ -727,4 +744,5 @@ def build_self_assessment(
         ),
         no_equivalent=tuple(_no_equivalent_row(o, cases is not None) for o in unplaced),
         governance=_governance(organisation, report.as_of, responses),
+        practice=practice,
     )

@@ -19,6 +19,13 @@ heading and rows of cells, one per ``plan_columns``), ``guidance``, ``governance
 ``response``, ``intro`` (lists of sentences), ``tally`` (number of rows per Comply
 value), ``columns``, ``plan_columns``, ``landlord_label``, ``computed_label``, and for HTML
 ``css`` (the built-in stylesheet) and ``chart`` (the monthly on-time chart).
+
+``annual-report ... --template-dir DIR`` renders ``annual.html.j2`` (or ``annual.md.j2``)
+with, besides ``form`` (the appended self-assessment) and the names above: ``report``
+(the :class:`~.annual.AnnualReport`), ``sections`` (each with ``key``, ``title``,
+``lines`` and ``tables``, each table with ``caption``, ``columns`` and ``rows``),
+``report_intro``, ``report_governance`` (lists of sentences) and, for HTML,
+``trend_charts`` (the SVG charts) and ``form_html`` (the self-assessment as HTML).
 """
 
 from __future__ import annotations
@@ -28,6 +35,8 @@ from typing import Any
 
 from ..io.loading import InputError, InputProblem
 from .action_plan import ActionPlan
+from .annual import AnnualReport
+from .annual_render import ANNUAL_CSS, trend_charts
 from .docx import MissingDependencyError
 from .escaping import markdown_text
 from .forms import (
@@ -40,7 +49,7 @@ from .forms import (
     plan_cells,
     response_lines,
 )
-from .html import CSS, chart_block
+from .html import CSS, chart_block, form_body
 from .responses import EvidenceItem
 from .self_assessment import COLUMNS, SelfAssessmentForm
 
@@ -52,6 +61,8 @@ TEMPLATE_NAMES = {
     ("self-assess", "markdown"): "form.md.j2",
     ("action-plan", "html"): "plan.html.j2",
     ("action-plan", "markdown"): "plan.md.j2",
+    ("annual-report", "html"): "annual.html.j2",
+    ("annual-report", "markdown"): "annual.md.j2",
 }
 
 
@@ -80,7 +91,10 @@ def _md_link(item: EvidenceItem) -> str:
 
 
 def _context(
-    form: SelfAssessmentForm | None, plan: ActionPlan | None, html: bool
+    form: SelfAssessmentForm | None,
+    plan: ActionPlan | None,
+    html: bool,
+    annual: AnnualReport | None = None,
 ) -> dict[str, Any]:
     context: dict[str, Any] = {
         "form": form,
@@ -104,11 +118,21 @@ def _context(
             "intro": form_intro(form),
             "tally": {c.value: n for c, n in form.tally().items()},
         }
+    if annual is not None:
+        context |= {
+            "report": annual,
+            "sections": annual.sections(),
+            "report_governance": annual.governance_lines(),
+            "report_intro": annual.intro(),
+        }
     if html:
         from markupsafe import Markup  # Jinja2's own dependency: already HTML, not escaped
 
-        context["css"] = Markup(CSS)
+        context["css"] = Markup(CSS + (ANNUAL_CSS if annual is not None else ""))
         context["chart"] = Markup(chart_block(form) if form is not None else "")
+        if annual is not None:
+            context["trend_charts"] = Markup(trend_charts(annual))
+            context["form_html"] = Markup(form_body(annual.form))
     return context
 
 
@@ -118,8 +142,10 @@ def render_with_template(
     *,
     form: SelfAssessmentForm | None = None,
     plan: ActionPlan | None = None,
+    annual: AnnualReport | None = None,
 ) -> str:
-    """Render ``template_dir/name`` with the form and plan; errors name the file and line."""
+    """Render ``template_dir/name`` with the form and plan (or the annual report); errors
+    name the file and line."""
     jinja2 = _jinja2()
     folder = Path(template_dir)
     path = folder / name
@@ -140,7 +166,7 @@ def render_with_template(
     environment.filters["md_link"] = _md_link
     try:
         template = environment.get_template(name)
-        return str(template.render(**_context(form, plan, html)))
+        return str(template.render(**_context(form, plan, html, annual)))
     except jinja2.TemplateSyntaxError as exc:
         where = Path(exc.filename) if exc.filename else path
         raise InputError(where, [InputProblem("", exc.message or str(exc), exc.lineno)]) from None
