@@ -3585,16 +3585,17 @@ def _recording_where(
     named = list(where)
 
     def recorded(case: Complaint, ctx: Context) -> Outcome:
-        had = set(ctx.used)
+        used = ctx.used
+        had = [n in used for n in named]
         outcome = call(case, ctx)
-        params: dict[str, Any] = {n: ctx.used[n].value for n in names if n in ctx.used}
+        params: dict[str, Any] = {n: used[n].value for n in names if n in used}
         if dated:
             params[_AS_OF] = ctx.as_of
         if calendar:
             params.update(calendar_params(ctx.calendar, ctx.conventions))
-        used = ctx.used
-        for name, ok in zip(named, held(case, ctx, params, None).values(), strict=True):
-            if ok is not True and name not in had:
+        held_now = held(case, ctx, params, None).values()
+        for name, before, ok in zip(named, had, held_now, strict=True):
+            if ok is not True and not before:
                 used.pop(name, None)
         return outcome
 
