@@ -6,7 +6,7 @@ timescales are in section 5.
 
 from __future__ import annotations
 
-from complaintrules import Complaint, LandlordPolicy
+from complaintrules import LandlordPolicy
 from complaintrules.authoring import (
     CaseExpression,
     CaseFact,
@@ -18,25 +18,26 @@ from complaintrules.authoring import (
     Outcome,
     Timescale,
     Verdict,
+    Verdicts,
     applies_if,
     as_of,
+    by_stage_number,
     case_field,
     each_fact,
     failed,
-    first_not_passing,
     full_record,
     handler_not_complained_about,
     item,
     item_outcomes,
     lit,
     needs_evidence,
-    not_applicable,
+    param,
     passed,
     policy_escalation_grounds,
     policy_example,
     policy_stage_days,
     policy_states,
-    response_deadline,
+    response_due_expressions,
     restrictions_regarded,
     stages,
     when,
@@ -51,7 +52,6 @@ from ._helpers import (
     stage1,
     stage2,
     stage3,
-    stage_params,
 )
 
 # The Complaint model accepts stage numbers up to 9; stages beyond the Code's third are
@@ -492,66 +492,88 @@ CHC20_4_9 = rule(
 )
 
 
-def _kept_updated(case: Complaint, ctx: Context) -> Outcome:
-    outcomes = []
-    for stage in case.stages:
-        if stage.number not in (1, 2, 3):
-            continue
-        params = stage_params(ctx, stage.number)
-        deadline = response_deadline(
-            ctx,
-            case,
-            stage,
-            respond_days=params["respond_days"],
-            respond_from=params["respond_from"],
-            ack_days=params["ack_days"],
-        )
-        if deadline is None:
-            outcomes.append(
-                needs_evidence(
-                    f"stage {stage.number} has no escalation request date; set its requested_on"
-                )
-            )
-            continue
-        end = stage.response.issued_on if stage.response else ctx.as_of
-        label = f"stage {stage.number}"
-        if end is None:
-            outcomes.append(not_applicable(f"{label} is open; give an as-of date to judge"))
-            continue
-        if end <= deadline.due:
-            outcomes.append(
-                not_applicable(f"{label} was answered within its usual time (by {deadline.due})")
-            )
-            continue
-        contacts = sorted([*stage.updates_sent, *(e.notified_on for e in stage.extensions)])
-        in_time = [c for c in contacts if c <= deadline.due]
-        facts = {
-            f"stage{stage.number}.updates_sent": [d.isoformat() for d in stage.updates_sent],
-            f"stage{stage.number}.extensions.notified_on": [
-                e.notified_on.isoformat() for e in stage.extensions
-            ],
-        }
-        if not in_time:
-            outcomes.append(
-                failed(
-                    f"{label} ran past its usual deadline {deadline.due.isoformat()} (to "
-                    f"{end.isoformat()}) and the resident had no update by then",
-                    facts=facts,
-                    **deadline.evidence(),
-                )
-            )
-        else:
-            outcomes.append(
-                passed(
-                    f"{label} ran past {deadline.due.isoformat()}; the resident was updated "
-                    f"on {in_time[-1].isoformat()}",
-                    facts=facts,
-                    **deadline.evidence(),
-                )
-            )
-    if not outcomes:
-        return not_applicable("no stage to judge")
-    return first_not_passing(outcomes)
+def _by_stage(name: str) -> Expr:
+    """The judged stage's own parameter ``stage{n}.<name>`` (stages 1 to 3)."""
+    return by_stage_number({n: param(f"stage{n}.{name}") for n in (1, 2, 3)})
+
+
+_STAGE = item("number")
+_IN_CODE = _STAGE.ge(1) & _STAGE.le(3)
+_, _DEADLINE = response_due_expressions(
+    item(),
+    days=_by_stage("respond_working_days"),
+    respond_from=_by_stage("respond_from"),
+    # only stage 1 has an acknowledgement timescale in this Code (4.1)
+    ack_days=_STAGE.eq(1).choose(param("stage1.acknowledge_working_days"), 0),
+)
+_DUE = _DEADLINE.due
+# the day a stage's updates are judged at: its response, else the as-of date
+_ENDED = item("response.issued_on").or_else(as_of())
+_UPDATED = item("updates_sent").max_upto(_DUE)
+_NOTIFIED = item("extensions").map(item("notified_on")).max_upto(_DUE)
+_last_update = _UPDATED.greatest(_NOTIFIED)
+_updated_table = (
+    when(
+        _DUE.is_null(),
+        Verdict.NEEDS_EVIDENCE,
+        "stage {number} has no escalation request date; set its requested_on",
+        evidence=False,
+    )
+    .when(
+        _ENDED.is_null(),
+        Verdict.NOT_APPLICABLE,
+        "stage {number} is open; give an as-of date to judge",
+        evidence=False,
+    )
+    .when(
+        _ENDED.le(_DUE),
+        Verdict.NOT_APPLICABLE,
+        "stage {number} was answered within its usual time (by {due})",
+        evidence=False,
+    )
+    .when(
+        _last_update.is_null(),
+        Verdict.FAIL,
+        "stage {number} ran past its usual deadline {due} (to {end}) and the resident had "
+        "no update by then",
+    )
+    .per_item(
+        Verdict.PASS,
+        "stage {number} ran past {due}; the resident was updated on {last}",
+        values={
+            "number": _STAGE,
+            "due": _DUE.iso(),
+            "end": _ENDED.iso(),
+            "last": _last_update.iso(),
+        },
+        facts={
+            "stage{number}.updates_sent": item("updates_sent").map(item().iso()),
+            "stage{number}.extensions.notified_on": item("extensions").map(
+                item("notified_on").iso()
+            ),
+        },
+        computed=_DEADLINE.evidence,
+        omit_empty=("clock_note",),
+    )
+)
+_kept_updated = item_outcomes(
+    stages().filter(_IN_CODE),
+    _updated_table,
+    none=Verdicts(()).otherwise(Verdict.NOT_APPLICABLE, "no stage to judge", evidence=False),
+    join_failures=True,
+    # where no stage reports anything else, the first stage open or answered in time
+    keep_not_applicable=True,
+    # a stage's parameters are named where the case has that stage, as the shared stage
+    # checks read them (its extension cap among them)
+    parameters_where={
+        **{
+            f"stage{n}.{name}": stage_ref(n).reached()
+            for n in (1, 2, 3)
+            for name in ("respond_working_days", "respond_from", "extension_cap_working_days")
+        },
+        "stage1.acknowledge_working_days": stage_ref(1).reached(),
+    },
+)
 
 
 # 4.10: keep the resident regularly informed of progress.

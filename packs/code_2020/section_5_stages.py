@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from complaintrules import Complaint, LandlordPolicy
+from complaintrules import LandlordPolicy
 from complaintrules.authoring import (
     CaseCheck,
     CaseFact,
@@ -38,8 +38,9 @@ from complaintrules.authoring import (
     failed,
     first_not_passing,
     item,
+    lit,
     needs_evidence,
-    not_applicable,
+    param,
     passed,
     points_addressed_at_every_stage,
     policy_different_handlers,
@@ -49,10 +50,11 @@ from complaintrules.authoring import (
     policy_stage_says,
     policy_states,
     response_contents_at,
-    response_deadline,
+    response_due_expressions,
     stage,
     stage_check,
     stages_within,
+    text,
     when,
 )
 
@@ -66,7 +68,6 @@ from ._helpers import (
     stage1,
     stage2,
     stage3,
-    stage_params,
 )
 
 # -- shapes of check used at more than one stage -----------------------------------------------
@@ -172,70 +173,77 @@ def _agreed_beyond(number: int) -> CaseCheck:
     At stage 1 that point is counted from the start of the response clock (5.2: "beyond 20
     working days"); at stage 2 from the original deadline (5.14: "beyond 10 working days").
     """
-
-    def check(case: Complaint, ctx: Context) -> Outcome:
-        stage = case.stage(number)
-        if stage is None or not stage.extensions:
-            return not_applicable(f"no extension at stage {number}")
-        params = stage_params(ctx, number)
-        deadline = response_deadline(
-            ctx,
-            case,
-            stage,
-            respond_days=params["respond_days"],
-            respond_from=params["respond_from"],
-            ack_days=params["ack_days"],
+    at = f"stage{number}."
+    clock, deadline = response_due_expressions(
+        number,
+        days=param(at + "respond_working_days"),
+        respond_from=param(at + "respond_from"),
+        ack_days=param("stage1.acknowledge_working_days") if number == 1 else lit(0),
+    )
+    beyond = param(at + "agree_extension_beyond_working_days")
+    if number == 1:
+        start = clock.get("day")
+        point = start.add_working_days(beyond)
+        basis = text(
+            "{days} working days after {label} on {day}",
+            days=beyond,
+            label=clock.get("label"),
+            day=start.iso(),
         )
-        if deadline is None:
-            return needs_evidence(
-                f"stage {number} has no escalation request date; set its requested_on"
-            )
-        cal = ctx.calendar
-        if number == 1:
-            total: int = ctx.param("stage1.agree_extension_beyond_working_days")
-            point = cal.add_working_days(deadline.trigger, total)
-            basis = (
-                f"{total} working days after {deadline.trigger_label} on "
-                f"{deadline.trigger.isoformat()}"
-            )
-        else:
-            beyond: int = ctx.param(f"stage{number}.agree_extension_beyond_working_days")
-            point = cal.add_working_days(deadline.due, beyond)
-            basis = f"{beyond} working days after the original deadline {deadline.due.isoformat()}"
-        computed: dict[str, Any] = {
-            "agreement_needed_after": point.isoformat(),
-            "counted_as": basis,
-        }
-        long_ones = [(i, e) for i, e in enumerate(stage.extensions) if e.new_due > point]
-        if not long_ones:
-            return not_applicable(
-                f"no stage {number} extension ran past {point.isoformat()} ({basis})",
-                **computed,
-            )
-        facts = {
-            f"extensions[{i}].agreed_with_resident": e.agreed_with_resident for i, e in long_ones
-        }
-        refused = [k for k, v in facts.items() if v is False]
-        unknown = [k for k, v in facts.items() if v is None]
-        if refused:
-            return failed(
-                f"stage {number} was extended past {point.isoformat()} ({basis}) without the "
-                f"resident's agreement: {', '.join(refused)}",
-                facts=facts,
-                **computed,
-            )
-        if unknown:
-            return needs_evidence(
-                f"the case does not record whether the resident agreed: {', '.join(unknown)}",
-                facts=facts,
-                **computed,
-            )
-        return passed(
-            f"the resident agreed each stage {number} extension past {point.isoformat()}",
-            facts=facts,
-            **computed,
+    else:
+        point = deadline.due.add_working_days(beyond)
+        basis = text(
+            "{days} working days after the original deadline {due}",
+            days=beyond,
+            due=deadline.due.iso(),
         )
-
+    extensions = stage(number).field("extensions")
+    agreed = item("agreed_with_resident")
+    long = item("new_due").gt(point)
+    key = "extensions[{index}].agreed_with_resident"
+    check = (
+        when(
+            clock.is_null(),
+            Verdict.NEEDS_EVIDENCE,
+            f"stage {number} has no escalation request date; set its requested_on",
+            evidence=False,
+        )
+        .when(
+            ~extensions.any(long),
+            Verdict.NOT_APPLICABLE,
+            f"no stage {number} extension ran past {{point}} ({{basis}})",
+        )
+        .when(
+            extensions.any(long & agreed.is_false()),
+            Verdict.FAIL,
+            f"stage {number} was extended past {{point}} ({{basis}}) without the resident's "
+            "agreement: {refused}",
+        )
+        .when(
+            extensions.any(long & agreed.is_null()),
+            Verdict.NEEDS_EVIDENCE,
+            "the case does not record whether the resident agreed: {unknown}",
+        )
+        .otherwise(
+            Verdict.PASS,
+            f"the resident agreed each stage {number} extension past {{point}}",
+            values={
+                "point": point.iso(),
+                "basis": basis,
+                "refused": extensions.each(key, where=long & agreed.is_false()),
+                "unknown": extensions.each(key, where=long & agreed.is_null()),
+            },
+            each_facts=[each_fact(extensions, key, agreed, where=long)],
+            computed={"agreement_needed_after": point.iso(), "counted_as": basis},
+            # read as the shared stage checks read a stage's parameters; the point of
+            # agreement only where the deadline is known
+            parameters_where={
+                at + "respond_working_days": lit(True),
+                at + "extension_cap_working_days": lit(True),
+                at + "agree_extension_beyond_working_days": clock.not_null(),
+            },
+        )
+    )
     return applies_at_stage("extension", number, check, otherwise=f"no extension at stage {number}")
 
 

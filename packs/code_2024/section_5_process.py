@@ -11,14 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from functools import partial
-from itertools import pairwise
 from typing import Any
 
 from complaintrules import Complaint, LandlordPolicy, Stage
 from complaintrules.authoring import (
     CaseCheck,
     CaseFact,
-    ClockStart,
     Context,
     Expr,
     ItemTable,
@@ -29,6 +27,7 @@ from complaintrules.authoring import (
     applies_if,
     as_of,
     attestation_example,
+    by_stage_number,
     case_field,
     each_fact,
     example,
@@ -37,14 +36,14 @@ from complaintrules.authoring import (
     handler_not_complained_about,
     item,
     item_outcomes,
+    lit,
     needs_evidence,
     not_applicable,
     param,
     passed,
     policy_escalation_grounds,
     policy_states,
-    response_deadline,
-    response_due,
+    response_due_expressions,
     restrictions_regarded,
     stages,
     stages_within,
@@ -853,86 +852,94 @@ CHC24_5_8 = rule(
 # -- 5.9 ---------------------------------------------------------------------------------
 
 
-def _updates_agreed(case: Complaint, ctx: Context) -> Outcome:
-    outcomes = []
-    cal = ctx.calendar
-    for stage in _code_stages(case, ctx):
-        n = stage.number
-        label = f"stage {n}"
-        clock = {
-            "respond_days": ctx.param(f"stage{n}.respond_working_days"),
-            "respond_from": ClockStart(ctx.param(f"stage{n}.respond_from")),
-            "ack_days": ctx.param(f"stage{n}.acknowledge_working_days"),
-        }
-        # The due date alone first: the deadline's evidence is needed only when it was missed.
-        due = response_due(ctx, case, stage, **clock)
-        if due is None:
-            outcomes.append(
-                needs_evidence(f"{label} has no escalation request date (requested_on)")
-            )
-            continue
-        end = stage.response.issued_on if stage.response else (case.withdrawn_on or ctx.as_of)
-        if end is None or end <= due:
-            continue
-        deadline = response_deadline(ctx, case, stage, **clock)
-        assert deadline is not None and deadline.due == due
-        agreed = stage.update_interval_agreed
-        interval = stage.update_interval_working_days
-        facts = {
-            f"stage{n}.update_interval_agreed": agreed,
-            f"stage{n}.update_interval_working_days": interval,
-            f"stage{n}.updates_sent": [d.isoformat() for d in stage.updates_sent],
-        }
-        late = (
-            f"{label} ran past the Code's timescale (due {deadline.due.isoformat()}, "
-            f"{'answered' if stage.response else 'still open'} {end.isoformat()})"
+def _by_stage(name: str) -> Expr:
+    """The judged stage's own parameter ``stage{n}.<name>`` (this Code's two stages)."""
+    return by_stage_number({n: param(f"stage{n}.{name}") for n in (1, 2)})
+
+
+def _update_interval_table() -> ItemTable:
+    """5.9 for one stage of the Code's process: judged only where it ran late."""
+    _, deadline = response_due_expressions(
+        item(),
+        days=_by_stage("respond_working_days"),
+        respond_from=_by_stage("respond_from"),
+        ack_days=_by_stage("acknowledge_working_days"),
+    )
+    due = deadline.due
+    # the day the stage stopped: its response, else the case's withdrawal or the as-of date
+    end = item("response.issued_on").or_else(case_field("withdrawn_on")).or_else(as_of())
+    agreed, interval = item("update_interval_agreed"), item("update_interval_working_days")
+    gap = due.widest_gap(item("updates_sent"), end, after_start=True)
+    late = "stage {number} ran past the Code's timescale (due {due}, {state} {end})"
+    return (
+        when(
+            due.is_null(),
+            Verdict.NEEDS_EVIDENCE,
+            "stage {number} has no escalation request date (requested_on)",
+            evidence=False,
         )
-        if agreed is False:
-            outcomes.append(
-                failed(f"{late} and no update interval was agreed with the resident", facts=facts)
-            )
-            continue
-        if interval is None:
-            if agreed:
-                outcomes.append(
-                    passed(
-                        f"{late}; an update interval was agreed", facts=facts, **deadline.evidence()
-                    )
-                )
-            else:
-                outcomes.append(
-                    needs_evidence(
-                        f"{late}; the case does not say whether an update interval was agreed; "
-                        "set update_interval_agreed or update_interval_working_days",
-                        facts=facts,
-                        **deadline.evidence(),
-                    )
-                )
-            continue
-        points = sorted(
-            {deadline.due, *(d for d in stage.updates_sent if deadline.due < d < end), end}
+        .when(end.is_null() | end.le(due), Verdict.NOT_APPLICABLE, "")
+        .when(
+            agreed.is_false(),
+            Verdict.FAIL,
+            late + " and no update interval was agreed with the resident",
+            computed=False,
         )
-        gaps = [(a, b, cal.working_days_between(a, b)) for a, b in pairwise(points)]
-        worst = max(gaps, key=lambda g: g[2]) if gaps else None
-        if worst is not None and worst[2] > interval:
-            outcomes.append(
-                failed(
-                    f"{late}; updates every {interval} working days were agreed, but "
-                    f"{worst[2]} working days passed between {worst[0].isoformat()} and "
-                    f"{worst[1].isoformat()} without one",
-                    facts=facts,
-                    **deadline.evidence(),
-                )
-            )
-        else:
-            outcomes.append(
-                passed(
-                    f"{late}; updates every {interval} working days were agreed and kept",
-                    facts=facts,
-                    **deadline.evidence(),
-                )
-            )
-    return _combine(outcomes, "no stage ran past the Code's timescale")
+        .when(
+            interval.is_null() & agreed.is_true(),
+            Verdict.PASS,
+            late + "; an update interval was agreed",
+        )
+        .when(
+            interval.is_null(),
+            Verdict.NEEDS_EVIDENCE,
+            late + "; the case does not say whether an update interval was agreed; "
+            "set update_interval_agreed or update_interval_working_days",
+        )
+        .when(
+            gap.get("days").gt(interval),
+            Verdict.FAIL,
+            late + "; updates every {interval} working days were agreed, but {days} working "
+            "days passed between {first} and {then} without one",
+        )
+        .per_item(
+            Verdict.PASS,
+            late + "; updates every {interval} working days were agreed and kept",
+            values={
+                "number": item("number"),
+                "due": due.iso(),
+                "state": item("response").not_null().choose("answered", "still open"),
+                "end": end.iso(),
+                "interval": interval,
+                "days": gap.get("days"),
+                "first": gap.get("from").iso(),
+                "then": gap.get("to").iso(),
+            },
+            facts={
+                "stage{number}.update_interval_agreed": agreed,
+                "stage{number}.update_interval_working_days": interval,
+                "stage{number}.updates_sent": item("updates_sent").map(item().iso()),
+            },
+            computed=deadline.evidence,
+            omit_empty=("clock_note",),
+        )
+    )
+
+
+_STAGES_COUNTED = param("stages.count")
+_updates_agreed = item_outcomes(
+    stages().filter(item("number").ge(1) & item("number").le(_STAGES_COUNTED)),
+    _update_interval_table(),
+    none=Verdicts(()).otherwise(
+        Verdict.NOT_APPLICABLE, "no stage ran past the Code's timescale", evidence=False
+    ),
+    # a stage's parameters are named where the case has that stage in the Code's process
+    parameters_where={
+        f"stage{n}.{name}": stage_ref(n).reached() & lit(n).le(_STAGES_COUNTED)
+        for n in (1, 2)
+        for name in ("respond_working_days", "respond_from", "acknowledge_working_days")
+    },
+)
 
 
 # 5.9: when a response will miss the Code's timescale, agree with the resident how often

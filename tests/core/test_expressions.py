@@ -129,6 +129,10 @@ def test_converted_rules_in_both_packs() -> None:
     # every stage's remedies (stages().flat), with the as-of date
     assert "CHC24-7.3" in ids["code_2024"]
     assert "CHC20-6.5" in ids["code_2020"]
+    # a stage's response clock chosen by its dated parameter: updates while a response
+    # runs late, long extensions agreed
+    assert "CHC24-5.9" in ids["code_2024"]
+    assert {"CHC20-4.10", "CHC20-5.2", "CHC20-5.14"} <= ids["code_2020"]
 
 
 # -- the case table ------------------------------------------------------------------------
@@ -474,6 +478,14 @@ def _enriched(draw: st.DrawFn) -> Complaint:
         update["actions"] = [_drawn_action(draw, case.received_on) for _ in range(draw(_FEW))]
         update["remedies"] = [_drawn_remedy(draw, case.received_on) for _ in range(draw(_FEW))]
         update["issues_raised"] = [_drawn_issue(draw, case.received_on) for _ in range(draw(_FEW))]
+        # updates while a response runs late (CHC24-5.9, CHC20-4.10, 4.11)
+        update["logged_on"] = _day_near(draw, case.received_on)
+        update["update_interval_agreed"] = draw(_MAYBE)
+        update["update_interval_working_days"] = draw(st.sampled_from([None, 3, 5, 10]))
+        update["updates_sent"] = sorted(
+            case.received_on + timedelta(days=d)
+            for d in draw(st.lists(st.integers(0, 90), max_size=3))
+        )
         update["extensions"] = [
             e.model_copy(
                 update={

@@ -347,25 +347,28 @@ class Engine:
         out = []
         facts: int | None = None
         received_on, reference = case.received_on, case.reference
+        calendar, conventions, version = self.calendar, self.conventions, chosen.version
         for rule in self._rules(chosen, rules):
             check = rule.case
             if check is None:
                 continue
-            ctx = Context(chosen, self.calendar, self.conventions, received_on, as_of, organisation)
             if type(check) is GatedCheck:
                 if facts is None:
                     facts = _facts(case)
                 if facts >= 0:
                     if facts & check.requires != check.requires:
-                        out.append(self._gated_out(rule, reference, check.otherwise, ctx))
+                        # read no parameter, so no context is needed
+                        out.append(self._gated_out(rule, reference, check.otherwise, version))
                         continue
                     check = check.check
+            ctx = Context(chosen, calendar, conventions, received_on, as_of, organisation)
             out.append(self._run(rule, Subject.CASE, reference, check, case, ctx))
         return out
 
     @staticmethod
-    def _gated_out(rule: Rule, ref: str, message: str, ctx: Context) -> Finding:
-        """The finding of a gated case rule on a case that lacks what its gate requires."""
+    def _gated_out(rule: Rule, ref: str, message: str, version: str) -> Finding:
+        """The finding of a gated case rule on a case that lacks what its gate requires:
+        no parameter read, so the evidence names only the pack's version."""
         return Finding(
             rule.id,
             rule.provision,
@@ -375,7 +378,7 @@ class Engine:
             Verdict.NOT_APPLICABLE,
             rule.level,
             message,
-            Evidence({}, ctx.parameters_evidence(), {}),
+            Evidence({}, {"pack_version": version}, {}),
         )
 
     def iter_case_findings(

@@ -38,8 +38,11 @@ from string import Formatter
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..model.facts import STAGE_NUMBERS
+from ..model.policy import ClockStart
 from .gates import GatedCheck
 from .rules import Evidence, Finding, Outcome, Rule, Subject, Verdict
+from .timeliness import deadline_note
+from .timeliness import response_clock as _stage_clock
 
 if TYPE_CHECKING:
     import numpy as np
@@ -70,6 +73,7 @@ __all__ = [
     "judge_table",
     "lit",
     "param",
+    "response_clock",
     "stage",
     "stages",
     "table_judged",
@@ -512,6 +516,18 @@ class Expr:
         return _OrElse(self, _lift(other))
 
     # working days, over the evaluation's calendar and conventions
+    def max_upto(self, limit: Any) -> Expr:
+        """The largest of the list's values not greater than ``limit`` (a value read
+        beside the list, such as a deadline: the last update sent by then), missing ones
+        left out; missing where none is, or the list or ``limit`` is."""
+        return _MaxUpTo(self, _lift(limit))
+
+    def choose(self, a: Any, b: Any) -> Expr:
+        """``a`` where this condition holds, else ``b`` (an unknown condition chooses
+        ``b``): a value, such as a stage's parameter or a word of a message, chosen per
+        case or per item."""
+        return _Choose(self, _lift(a), _lift(b))
+
     def clock_start(self, at: Any = None) -> Expr:
         """Day 0 of a clock started by this date (received at ``at``, a time, if given),
         as the evaluation's conventions place it: a non-working day or a time after the
@@ -2216,6 +2232,197 @@ class _WidestGap(_WorkingDays):
         yield from self.end._params()
 
 
+# -- a value chosen by a condition; a stage's response clock --------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Choose(Expr):
+    """:meth:`Expr.choose`: ``a`` where the condition holds, else ``b``."""
+
+    condition: Expr
+    a: Expr
+    b: Expr
+
+    def _build(self, c: _Compiler) -> Fn:
+        condition, a, b = c(self.condition), c(self.a), c(self.b)
+
+        def choose(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            if condition(case, params, item) is True:
+                return a(case, params, item)
+            return b(case, params, item)
+
+        return choose
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        held = pc.fill_null(_array(self.condition._arrow(env), env.size), False)
+        a, b = _array(self.a._arrow(env), env.size), _array(self.b._arrow(env), env.size)
+        if a.type == pa.null():  # a missing value on one side takes the other's type
+            a = a.cast(b.type)
+        elif b.type == pa.null():
+            b = b.cast(a.type)
+        return pc.if_else(held, a, b)
+
+    def _params(self) -> Iterator[str]:
+        yield from self.condition._params()
+        yield from self.a._params()
+        yield from self.b._params()
+
+
+def _up_to(values: Any, limit: Any) -> Any:
+    if values is None or limit is None:
+        return None
+    kept = [v for v in values if v is not None and v <= limit]
+    return max(kept) if kept else None
+
+
+@dataclass(frozen=True, slots=True)
+class _MaxUpTo(Expr):
+    """:meth:`Expr.max_upto`; over a table, row by row in Python."""
+
+    items: Expr
+    limit: Expr
+
+    def _build(self, c: _Compiler) -> Fn:
+        items, limit = c(self.items), c(self.limit)
+        return lambda case, params, item: _up_to(
+            items(case, params, item), limit(case, params, item)
+        )
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow as pa
+
+        lists = _array(self.items._arrow(env), env.size)
+        limits = _per_row(self.limit._arrow(env), env.size)
+        kind = lists.type.value_type
+        found = [_up_to(v, b) for v, b in zip(lists.to_pylist(), limits, strict=True)]
+        return pa.array(found, kind)
+
+    def _params(self) -> Iterator[str]:
+        yield from self.items._params()
+        yield from self.limit._params()
+
+
+def _clock_type() -> Any:
+    import pyarrow as pa
+
+    return pa.struct([("day", pa.date32()), ("label", pa.string()), ("note", pa.string())])
+
+
+def _response_clock(
+    calendar: WorkingCalendar, conventions: Conventions, values: Sequence[Any]
+) -> dict[str, Any] | None:
+    """The record :func:`response_clock` gives, from its parts' values (see there)."""
+    reached, number, requested, acknowledged, logged, received, at, start, ack_days = values
+    if reached is not True or number is None or received is None or start is None:
+        return None
+    if ack_days is None:
+        return None
+    found = _stage_clock(
+        calendar,
+        conventions,
+        number=number,
+        received_on=received,
+        received_at=at,
+        requested_on=requested,
+        acknowledged_on=acknowledged,
+        logged_on=logged,
+        respond_from=ClockStart(start),
+        ack_days=ack_days,
+    )
+    if found is None:
+        return None
+    day, label, clock_note, start_label, start_note = found
+    return {
+        "day": day,
+        "label": label,
+        "note": deadline_note(label, clock_note, start_label, start_note),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class _ResponseClock(_WorkingDays):
+    """:func:`response_clock`: its parts are the stage's facts, the case's receipt and
+    the two parameters; the record is computed by the timeliness judge's own function
+    (over a table, once per distinct set of parts)."""
+
+    parts: tuple[Expr, ...]
+
+    def _build(self, c: _Compiler) -> Fn:
+        parts = [c(e) for e in self.parts]
+
+        def clock(case: Any, params: Mapping[str, Any], item: Any) -> Any:
+            values = [f(case, params, item) for f in parts]
+            return _response_clock(params[_CALENDAR], params[_CONVENTIONS], values)
+
+        return clock
+
+    def _arrow(self, env: _Columns) -> Any:
+        import pyarrow as pa
+
+        cal, conv = env.params[_CALENDAR], env.params[_CONVENTIONS]
+        columns = [_per_row(e._arrow(env), env.size) for e in self.parts]
+        done: dict[tuple[Any, ...], Any] = {}
+        out = []
+        for row in zip(*columns, strict=True):
+            found = done.get(row, _UNSET)
+            if found is _UNSET:
+                found = done[row] = _response_clock(cal, conv, row)
+            out.append(found)
+        return pa.array(out, _clock_type())
+
+    def _params(self) -> Iterator[str]:
+        for e in self.parts:
+            yield from e._params()
+
+
+def response_clock(of: int | Expr, *, respond_from: Any, ack_days: Any) -> Expr:
+    """Day 0 of a stage's response clock, as a record: ``day``, ``label`` (what started
+    it: ``"acknowledgement"``, ``"logging deadline"``, ``"receipt"`` ...) and ``note`` (the
+    note a deadline counted from it gives: how the stage and the clock started, empty
+    where there is nothing to say).
+
+    ``of`` is a stage number, or ``item()`` inside a list of stages (:func:`stages`).
+    ``respond_from`` is what the clock counts from (a :class:`ClockStart` value, usually
+    a stage's dated parameter), ``ack_days`` the acknowledgement (or logging) timescale a
+    late or missing acknowledgement is measured against. The stage starts at receipt
+    (stage 1, at the time received) or the escalation request, placed by the
+    conventions; missing where the stage is not reached, its escalation request is not
+    dated, or a parameter is missing. Decided by the same function as the per-case
+    timeliness judge (:func:`complaintrules.law.timeliness.response_clock`).
+    """
+    if isinstance(of, int):
+        ref = stage(of)
+        reached: Expr = ref.reached()
+        number: Expr = _Literal(of)
+
+        def fact(path: str) -> Expr:
+            return ref.field(path)
+
+    elif isinstance(of, _ItemField) and not of.path:
+        reached, number = of.not_null(), item("number")
+
+        def fact(path: str) -> Expr:
+            return item(path)
+
+    else:
+        raise ValueError("response_clock: give a stage number, or item() inside stages()")
+    parts = (
+        reached,
+        number,
+        fact("requested_on"),
+        fact("acknowledged.on"),
+        fact("logged_on"),
+        case_field("received_on"),
+        case_field("received_at"),
+        _lift(respond_from),
+        _lift(ack_days),
+    )
+    return _ResponseClock(parts)
+
+
 def _reads_calendar(roots: Sequence[Expr]) -> bool:
     """Whether any of ``roots`` counts working days (so needs the calendar beside the
     parameters)."""
@@ -2414,6 +2621,7 @@ class _Gen:
             "_ITEMS_count": _items_count,
             "_UNSET": _UNSET,
             "Outcome": Outcome,
+            "_response_clock": _response_clock,
         }
         self.count = 0
 
@@ -2568,6 +2776,26 @@ class _Gen:
             held, found = self._item_function(e.predicate), self.expr(e.items)
             call = f"_ITEMS_{e.kind}({held}, {t}, case, ctx, params)"
             return f"({empty} if not ({t} := {found}) else {call})"
+        if isinstance(e, _Choose):
+            return f"({self.expr(e.a)} if {self.expr(e.condition)} is True else {self.expr(e.b)})"
+        if isinstance(e, _Get):
+            t = self.tmp()
+            return f"(None if ({t} := {self.expr(e.record)}) is None else {t}[{e.name!r}])"
+        if isinstance(e, _ResponseClock):
+            parts = ", ".join(self.expr(p) for p in e.parts)
+            cal, conv = f"params[{_CALENDAR!r}]", f"params[{_CONVENTIONS!r}]"
+            return f"_response_clock({cal}, {conv}, ({parts}))"
+        if isinstance(e, _Filter):
+            # the predicate read per item inline, in a list comprehension over the items
+            t, x = self.tmp(), self.tmp()
+            found = self.expr(e.items)
+            outer = self.item, self.shared
+            self.item, self.shared = x, {}
+            try:
+                held = self.expr(e.predicate)
+            finally:
+                self.item, self.shared = outer
+            return f"(None if ({t} := {found}) is None else [{x} for {x} in {t} if {held} is True])"
         if isinstance(e, _ItemField) and self.item != "None":
             if not e.path:
                 return self.plain(self.item)
@@ -2718,13 +2946,23 @@ class Verdicts:
         *,
         values: Mapping[str, Expr] | None = None,
         facts: Mapping[str, Expr] | None = None,
+        computed: Mapping[str, Expr] | None = None,
+        omit_empty: Sequence[str] = (),
     ) -> ItemTable:
         """The verdict when no branch holds, completing a table judged once per item of a
-        list (see :func:`item_outcomes`): conditions, ``values`` and ``facts`` read the
-        item (and may read the case); messages and the keys of ``facts`` are templates
-        over ``values`` and ``{index}``, the item's place in the list."""
+        list (see :func:`item_outcomes`): conditions, ``values``, ``facts`` and
+        ``computed`` read the item (and may read the case); messages and the keys of
+        ``facts`` are templates over ``values`` and ``{index}``, the item's place in the
+        list. A branch given ``computed=False`` reports no computed values; those named in
+        ``omit_empty`` are left out where empty (no text, or missing)."""
         branches = (*self.branches, _Branch(None, Verdict(verdict), message, True))
-        return ItemTable(branches, dict(values or {}), dict(facts or {}))
+        return ItemTable(
+            branches,
+            dict(values or {}),
+            dict(facts or {}),
+            dict(computed or {}),
+            tuple(omit_empty),
+        )
 
     def otherwise(
         self,
@@ -2738,6 +2976,7 @@ class Verdicts:
         computed: Mapping[str, Expr] | None = None,
         tag: tuple[Any, ...] = (),
         reported: Sequence[str] | None = None,
+        parameters_where: Mapping[str, Expr] | None = None,
     ) -> CaseExpression:
         """The verdict when no branch holds, which completes the table.
 
@@ -2748,6 +2987,9 @@ class Verdicts:
         monitor finds the different-handlers checks by theirs); it plays no part in judging.
         ``reported`` names the facts and computed values this branch reports, in order,
         where the others belong to other branches (see :meth:`when`); all without it.
+        ``parameters_where`` maps parameters to conditions: each is read as the
+        expression's parameters are, but named in the evidence only where its condition
+        holds (a stage's parameters, where the case reached the stage).
         """
         last = _Branch(None, Verdict(verdict), message, evidence)
         if reported is not None:
@@ -2769,6 +3011,7 @@ class Verdicts:
             dict(computed or {}),
             tuple(each_facts),
             tag,
+            dict(parameters_where or {}),
         )
 
 
@@ -2815,6 +3058,8 @@ class CaseExpression:
     computed: Mapping[str, Expr]
     each_facts: tuple[EachFact | FieldFacts, ...] = ()
     tag: tuple[Any, ...] = field(default=(), compare=False)
+    #: parameters named in the evidence only where their condition holds
+    parameters_where: Mapping[str, Expr] = field(default_factory=dict)
     _call: Callable[[Complaint, Context], Outcome] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -2847,7 +3092,7 @@ class CaseExpression:
             exprs += each._exprs()
         for e in exprs:
             found.update(dict.fromkeys(e._params()))
-        return tuple(found)
+        return tuple(_with_where(found, self.parameters_where))
 
     @property
     def reads_as_of(self) -> bool:
@@ -2870,6 +3115,7 @@ class CaseExpression:
         roots += [*self.values.values(), *self.facts.values(), *self.computed.values()]
         for group in self.each_facts:
             roots += group._exprs()
+        roots += self.parameters_where.values()
         shared = _shared_parts(roots)
         g = _Gen(shared)
         g.names["_Frame"] = _Frame
@@ -2904,7 +3150,7 @@ class CaseExpression:
         namespace = dict(g.names, __source__=source)  # kept for reading while debugging
         exec(compile(source, "<case expression>", "exec"), namespace)
         call: Callable[[Complaint, Context], Outcome] = namespace["call"]
-        return call
+        return _recording_where(call, self.parameters_where)
 
     def _outcome_source(self, b: _Branch, g: _Gen) -> list[str]:
         """The statements returning branch ``b``'s outcome."""
@@ -2942,6 +3188,9 @@ class CaseExpression:
         return lines
 
     # -- the Arrow backend --------------------------------------------------------------------
+
+    def _unrecorded(self, env: _Columns) -> list[set[str]]:
+        return _unrecorded(self.parameters_where, env)
 
     def _branches(self, env: _Columns) -> Any:
         """Per row, the index of the branch that decides it (a numpy array)."""
@@ -2999,6 +3248,8 @@ class ItemTable:
     branches: tuple[_Branch, ...]
     values: Mapping[str, Expr]
     facts: Mapping[str, Expr]
+    computed: Mapping[str, Expr] = field(default_factory=dict)
+    omit_empty: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         blank = dict.fromkeys(self.values, "")
@@ -3013,27 +3264,36 @@ class ItemTable:
 
     def _exprs(self) -> list[Expr]:
         found = [b.condition for b in self.branches if b.condition is not None]
-        return [*found, *self.values.values(), *self.facts.values()]
+        return [*found, *self.values.values(), *self.facts.values(), *self.computed.values()]
 
-    def _compile(self) -> Callable[[Any, Any, Mapping[str, Any], int, Any], Outcome | None]:
+    def _compile(
+        self, keep: bool = False
+    ) -> Callable[[Any, Any, Mapping[str, Any], int, Any], Outcome | None]:
         """The outcome of one item, a function of (case, context, parameters, index, item)
         generated as a verdict table's is (each part read more than once computed once per
-        item); None where the branch taken is not applicable: nothing to report."""
+        item); None where the branch taken is not applicable: nothing to report (unless
+        ``keep``: see :func:`item_outcomes`)."""
         g = _Gen(_shared_parts(self._exprs(), per_item=True), item="item")
         g.names["_Frame"], g.names["_item_outcome"] = _Frame, _item_outcome
         key_names = [n for k in self.facts for n in _named(k)]
         facts = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in self.facts.items())
+        omit = g.name(self.omit_empty, "omit")
         lines = ["def outcome(case, ctx, params, index, item):"]
         if g.shared:
             lines.append("    " + " = ".join(f"_v{i}" for i in range(len(g.shared))) + " = _UNSET")
         for b in self.branches:
-            if b.verdict is Verdict.NOT_APPLICABLE:
+            if b.verdict is Verdict.NOT_APPLICABLE and not keep:
                 body = "return None"
             else:
                 # only the values this branch's message and evidence name
                 named = dict.fromkeys(n for n in _named(b.message) + key_names if n != "index")
                 values = ", ".join(f"{k!r}: {g.expr(self.values[k])}" for k in named)
-                body = f"return _item_outcome({g.name(b)}, index, {{{values}}}, {{{facts}}})"
+                reported = _reported(self.computed, b.computed) if b.evidence else []
+                computed = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in reported)
+                body = (
+                    f"return _item_outcome({g.name(b)}, index, {{{values}}}, {{{facts}}}, "
+                    f"{{{computed}}}, {omit}, {keep})"
+                )
             if b.condition is None:
                 lines.append(f"    {body}")
             else:
@@ -3050,23 +3310,36 @@ class ItemTable:
 
 
 def _item_outcome(
-    b: _Branch, index: int, values: Mapping[str, Any], facts: Mapping[str, Any]
+    b: _Branch,
+    index: int,
+    values: Mapping[str, Any],
+    facts: Mapping[str, Any],
+    computed: Mapping[str, Any] | None = None,
+    omit_empty: Sequence[str] = (),
+    keep: bool = False,
 ) -> Outcome | None:
-    if b.verdict is Verdict.NOT_APPLICABLE:
+    if b.verdict is Verdict.NOT_APPLICABLE and not keep:
         return None
     if not b.evidence:
         return Outcome(b.verdict, b.message.format(index=index, **values))
+    found = {} if not computed else dict(computed)
+    for k in omit_empty:
+        if k in found and found[k] in (None, ""):
+            del found[k]
     return Outcome(
         b.verdict,
         b.message.format(index=index, **values),
         {k.format(index=index, **values): v for k, v in facts.items()},
+        found,
     )
 
 
-def _combined(outcomes: Sequence[Outcome], sep: str, join_failures: bool = False) -> Outcome | None:
+def _combined(
+    outcomes: Sequence[Outcome], sep: str, join_failures: bool = False, keep: bool = False
+) -> Outcome | None:
     """The first failing outcome (``join_failures``: every failing one together), else the
     first needing evidence, else every pass together (messages joined by ``sep``,
-    evidence merged in order); None for none."""
+    evidence merged in order), else (``keep``) the first not applicable; None for none."""
     if join_failures:
         fails = [o for o in outcomes if o.verdict is Verdict.FAIL]
         if len(fails) > 1:
@@ -3075,6 +3348,11 @@ def _combined(outcomes: Sequence[Outcome], sep: str, join_failures: bool = False
         for o in outcomes:
             if o.verdict is verdict:
                 return o
+    if keep:
+        passes = [o for o in outcomes if o.verdict is Verdict.PASS]
+        if not passes:
+            return outcomes[0] if outcomes else None
+        outcomes = passes
     if not outcomes:
         return None
     return _together(Verdict.PASS, outcomes, sep)
@@ -3082,9 +3360,11 @@ def _combined(outcomes: Sequence[Outcome], sep: str, join_failures: bool = False
 
 def _together(verdict: Verdict, outcomes: Sequence[Outcome], sep: str) -> Outcome:
     facts: dict[str, Any] = {}
+    computed: dict[str, Any] = {}
     for o in outcomes:
         facts.update(o.facts)
-    return Outcome(verdict, sep.join(o.message for o in outcomes), facts)
+        computed.update(o.computed)
+    return Outcome(verdict, sep.join(o.message for o in outcomes), facts, computed)
 
 
 def _chosen(branches: Sequence[_Branch], env: _Columns) -> Any:
@@ -3105,6 +3385,7 @@ def _chosen(branches: Sequence[_Branch], env: _Columns) -> Any:
 
 
 _COMBINED = (Verdict.FAIL, Verdict.NEEDS_EVIDENCE, Verdict.PASS)
+_KEPT = (*_COMBINED, Verdict.NOT_APPLICABLE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -3119,16 +3400,25 @@ class ItemOutcomes:
     sep: str = "; "
     join_failures: bool = False
     tag: tuple[Any, ...] = field(default=(), compare=False)
+    #: parameters named in the evidence only where their condition holds
+    parameters_where: Mapping[str, Expr] = field(default_factory=dict)
+    #: the first not-applicable item outcome decides where nothing else is reported
+    keep_not_applicable: bool = False
     _call: Callable[[Complaint, Context], Outcome] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_call", self._compile())
 
     @property
+    def _kinds(self) -> tuple[Verdict, ...]:
+        return _KEPT if self.keep_not_applicable else _COMBINED
+
+    @property
     def branches(self) -> tuple[_Branch, ...]:
         """The verdicts a row can get, by index: ``none``'s branches (an empty list, or
-        nothing to report), then a failing item, one needing evidence, every item passing."""
-        combined = tuple(_Branch(None, v, "", True) for v in _COMBINED)
+        nothing to report), then a failing item, one needing evidence, every item passing
+        (and with ``keep_not_applicable``, an item not applicable)."""
+        combined = tuple(_Branch(None, v, "", True) for v in self._kinds)
         return (*self.none.branches, *combined)
 
     def _exprs(self) -> list[Expr]:
@@ -3139,7 +3429,7 @@ class ItemOutcomes:
         found: dict[str, None] = dict.fromkeys(self.none.parameters)
         for e in self._exprs():
             found.update(dict.fromkeys(e._params()))
-        return tuple(found)
+        return tuple(_with_where(found, self.parameters_where))
 
     @property
     def reads_as_of(self) -> bool:
@@ -3150,8 +3440,9 @@ class ItemOutcomes:
         return self._call(case, ctx)
 
     def _compile(self) -> Callable[[Complaint, Context], Outcome]:
-        items = self.items._compile()
-        tables = [t._compile() for t in self.tables]
+        items = _item_function([self.items])
+        keep = self.keep_not_applicable
+        tables = [t._compile(keep) for t in self.tables]
         names, dated, none, sep = self.parameters, self.reads_as_of, self.none, self.sep
         join, calendar = self.join_failures, _reads_calendar(self._exprs())
 
@@ -3163,13 +3454,16 @@ class ItemOutcomes:
                 params.update(calendar_params(ctx.calendar, ctx.conventions))
             outcomes = [
                 found
-                for i, x in enumerate(items(_Frame(case), params, None) or [])
+                for i, x in enumerate(items(case, ctx, params, None) or [])
                 for table in tables
                 if (found := table(case, ctx, params, i, x)) is not None
             ]
-            return _combined(outcomes, sep, join) or none(case, ctx)
+            return _combined(outcomes, sep, join, keep) or none(case, ctx)
 
-        return call
+        return _recording_where(call, self.parameters_where)
+
+    def _unrecorded(self, env: _Columns) -> list[set[str]]:
+        return _unrecorded(self.parameters_where, env)
 
     # -- the Arrow backend --------------------------------------------------------------------
 
@@ -3183,14 +3477,15 @@ class ItemOutcomes:
         import numpy as np
 
         _, chosen, rows = self._verdicts(env)
-        found = {v: np.zeros(env.size, dtype=bool) for v in _COMBINED}
+        combined = self._kinds
+        found = {v: np.zeros(env.size, dtype=bool) for v in combined}
         for table, picks in zip(self.tables, chosen, strict=True):
             kinds = np.array([b.verdict for b in table.branches], dtype=object)[picks]
-            for v in _COMBINED:
+            for v in combined:
                 found[v][rows[kinds == v]] = True
         result = self.none._branches(env)
         k = len(self.none.branches)
-        for offset, v in reversed(list(enumerate(_COMBINED))):
+        for offset, v in reversed(list(enumerate(combined))):
             result = np.where(found[v], k + offset, result)
         return result
 
@@ -3206,22 +3501,31 @@ class ItemOutcomes:
         for table, pick in zip(self.tables, picks, strict=True):
             values = {n: _per_row(e._arrow(inner), inner.size) for n, e in table.values.items()}
             facts = {n: _per_row(e._arrow(inner), inner.size) for n, e in table.facts.items()}
-            per_table.append((table, pick, values, facts))
+            computed = {n: _per_row(e._arrow(inner), inner.size) for n, e in table.computed.items()}
+            per_table.append((table, pick, values, facts, computed))
         for j in range(inner.size):
             row = int(rows[j])
             assert starts is not None
-            for table, pick, values, facts in per_table:
+            for table, pick, values, facts, computed in per_table:
+                b = table.branches[int(pick[j])]
                 found = _item_outcome(
-                    table.branches[int(pick[j])],
+                    b,
                     j - int(starts[row]),
                     {n: v[j] for n, v in values.items()},
                     {n: v[j] for n, v in facts.items()},
+                    {n: v[j] for n, v in _reported(computed, b.computed)},
+                    table.omit_empty,
+                    self.keep_not_applicable,
                 )
                 if found is not None:
                     per_row[row].append(found)
         out = []
         for r, i in enumerate(chosen):
-            got = _combined(per_row[r], self.sep, self.join_failures) if i >= k else None
+            got = (
+                _combined(per_row[r], self.sep, self.join_failures, self.keep_not_applicable)
+                if i >= k
+                else None
+            )
             out.append(got if got is not None else none[r])
         return out
 
@@ -3232,6 +3536,8 @@ def item_outcomes(
     none: CaseExpression,
     sep: str = "; ",
     join_failures: bool = False,
+    parameters_where: Mapping[str, Expr] | None = None,
+    keep_not_applicable: bool = False,
 ) -> ItemOutcomes:
     """A case check made of one outcome per item of ``items`` and table of ``tables`` (in
     item order, then table order; a table's not-applicable branch reports nothing),
@@ -3239,8 +3545,74 @@ def item_outcomes(
     ``join_failures``, every failing outcome together, as passes are); else the first
     needing evidence; else every pass together (messages joined by ``sep``, evidence
     merged). ``none`` (a verdict table over the case) judges a case whose list has nothing
-    to report."""
-    return ItemOutcomes(items, tuple(tables), none, sep, join_failures)
+    to report. ``parameters_where``: as for :meth:`Verdicts.otherwise`. With
+    ``keep_not_applicable`` a not-applicable branch reports too (its message and evidence):
+    where no item fails, needs evidence or passes, the first such outcome decides."""
+    return ItemOutcomes(
+        items,
+        tuple(tables),
+        none,
+        sep,
+        join_failures,
+        parameters_where=dict(parameters_where or {}),
+        keep_not_applicable=keep_not_applicable,
+    )
+
+
+# -- parameters named in the evidence where a condition holds ----------------------------------
+
+
+def _with_where(found: dict[str, None], where: Mapping[str, Expr]) -> dict[str, None]:
+    """The parameters read: ``found``, then those ``where`` names and its conditions read."""
+    for name, condition in where.items():
+        found.update(dict.fromkeys(condition._params()))
+        found[name] = None
+    return found
+
+
+def _recording_where(
+    call: Callable[[Complaint, Context], Outcome], where: Mapping[str, Expr]
+) -> Callable[[Complaint, Context], Outcome]:
+    """``call``, then the parameters of ``where`` whose condition does not hold on the case
+    taken out of the evidence (but those recorded before it ran)."""
+    if not where:
+        return call
+    roots = list(where.values())
+    # every condition in one generated function, the parts they share read once
+    held = _item_function(roots, [f"c{i}" for i in range(len(roots))])
+    names = tuple(dict.fromkeys(n for e in roots for n in e._params()))
+    dated, calendar = _reads_as_of(roots), _reads_calendar(roots)
+    named = list(where)
+
+    def recorded(case: Complaint, ctx: Context) -> Outcome:
+        used = ctx.used
+        had = [n in used for n in named]
+        outcome = call(case, ctx)
+        params: dict[str, Any] = {n: used[n].value for n in names if n in used}
+        if dated:
+            params[_AS_OF] = ctx.as_of
+        if calendar:
+            params.update(calendar_params(ctx.calendar, ctx.conventions))
+        held_now = held(case, ctx, params, None).values()
+        for name, before, ok in zip(named, had, held_now, strict=True):
+            if ok is not True and not before:
+                used.pop(name, None)
+        return outcome
+
+    return recorded
+
+
+def _unrecorded(where: Mapping[str, Expr], env: _Columns) -> list[set[str]]:
+    """Per row of ``env``, the parameters of ``where`` whose condition does not hold."""
+    import pyarrow.compute as pc
+
+    out: list[set[str]] = [set() for _ in range(env.size)]
+    for name, condition in where.items():
+        held = pc.fill_null(_array(condition._arrow(env), env.size), False).to_pylist()
+        for row, ok in enumerate(held):
+            if not ok:
+                out[row].add(name)
+    return out
 
 
 # -- judging a table ---------------------------------------------------------------------------
@@ -3337,6 +3709,7 @@ def judge_table(
     outcomes: dict[int, Outcome | Finding] = {}
     contexts: dict[int, Context] = {}
     unnamed: set[int] = set()  # rows decided by a branch that names no parameter
+    unrecorded: dict[int, set[str]] = {}  # per row, parameters its conditions leave out
     asked = (
         set(range(n)) if explain == "all" else set() if isinstance(explain, str) else set(explain)
     )
@@ -3423,6 +3796,9 @@ def judge_table(
                 continue
             for (_, r), outcome in zip(wanted, explained, strict=True):
                 outcomes[r] = outcome
+            if expression.parameters_where:
+                for (_, r), left_out in zip(wanted, expression._unrecorded(sub), strict=True):
+                    unrecorded[r] = left_out
     references = table.column("reference").to_pylist()
     findings: dict[int, Finding] = {}
     for r, got in outcomes.items():
@@ -3446,6 +3822,8 @@ def judge_table(
         parameters = ctx.parameters_evidence() if r in contexts else {"pack_version": pack.version}
         if r in unnamed:
             parameters = {k: v for k, v in parameters.items() if k not in names}
+        if unrecorded.get(r):
+            parameters = {k: v for k, v in parameters.items() if k not in unrecorded[r]}
         findings[r] = Finding(
             rule_id=rule.id,
             provision=rule.provision,

@@ -7,7 +7,7 @@ within the cap" exists once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, partial
@@ -30,6 +30,7 @@ from .expressions import (
     field_facts,
     item_outcomes,
     lit,
+    response_clock,
     stage,
     stages,
     text,
@@ -43,12 +44,13 @@ from .timeliness import (
     Deadline,
     ExtensionReview,
     deadline_after,
+    deadline_note,
     escalation_day0,
     judge_deadline,
     receipt_day0,
-    response_clock_from_acknowledgement,
     review_extensions,
 )
+from .timeliness import response_clock as stage_response_clock
 from .timescale import Obligation, Timescale
 
 __all__ = [
@@ -59,6 +61,7 @@ __all__ = [
     "acknowledgement_due",
     "actions_tracked",
     "actions_tracked_at_every_stage",
+    "by_stage_number",
     "check_acknowledged_in_time",
     "check_actions_tracked",
     "check_different_handlers",
@@ -87,6 +90,7 @@ __all__ = [
     "response_contents_at",
     "response_deadline",
     "response_due",
+    "response_due_expressions",
     "stage_check",
     "stage_start",
     "stages_within",
@@ -191,6 +195,42 @@ def acknowledgement_due(number: int, days: Expr) -> DeadlineExpressions:
     )
 
 
+def response_due_expressions(
+    of: int | Expr, *, days: Expr, respond_from: Expr, ack_days: Expr
+) -> tuple[Expr, DeadlineExpressions]:
+    """:func:`response_deadline` as expressions, for stage ``of`` (a number, or ``item()``
+    inside :func:`stages`): the response clock's record (:func:`response_clock`: ``day``,
+    ``label``, ``note``) and the deadline ``days`` working days after its day 0, with the
+    evidence :meth:`Deadline.evidence` gives (``clock_note`` empty where the deadline has
+    no note: an item table leaves it out with ``omit_empty``). Unknown where the stage's
+    start is not recorded."""
+    clock = response_clock(of, respond_from=respond_from, ack_days=ack_days)
+    day = clock.get("day")
+    due = day.add_working_days(days)
+    return clock, DeadlineExpressions(
+        due,
+        {
+            "trigger": text("{label} on {day}", label=clock.get("label"), day=day.iso()),
+            "trigger_date": day.iso(),
+            "working_days_allowed": days,
+            "deadline": due.iso(),
+            "non_working_weekdays_skipped": day.days_skipped_to(due),
+            "clock_note": clock.get("note"),
+        },
+    )
+
+
+def by_stage_number(values: Mapping[int, Expr]) -> Expr:
+    """Inside :func:`stages`, the value for the stage being judged, by its number (a stage's
+    own parameter: ``{1: param("stage1.x"), 2: param("stage2.x")}``); missing for a stage
+    ``values`` does not name."""
+    number = list_item("number")
+    found: Expr = lit(None)
+    for n, value in reversed(list(values.items())):
+        found = number.eq(n).choose(value, found)
+    return found
+
+
 def check_acknowledged_in_time(
     case: Complaint, ctx: Context, *, stage_number: int, ack_days: int, require_definition: bool
 ) -> Outcome:
@@ -253,10 +293,7 @@ def response_deadline(
     if clock is None:
         return None
     trigger, trigger_label, clock_note, label, note = clock
-    # The receipt convention matters only when the clock is anchored on the stage's start
-    # (directly, or through the acknowledgement or logging deadline).
-    start_note = "" if trigger_label in ("acknowledgement", "logging") else f"{label}: {note}"
-    notes = "; ".join(n for n in (start_note, clock_note) if n)
+    notes = deadline_note(trigger_label, clock_note, label, note)
     return deadline_after(ctx, trigger, respond_days, trigger_label, notes)
 
 
@@ -286,37 +323,21 @@ def response_clock_start(
     """Day 0 of a stage's response clock, or None if unknowable.
 
     (day 0, its label, a note on how the clock started, the stage start's label, the note
-    on the stage start).
+    on the stage start); see :func:`~complaintrules.law.timeliness.response_clock`.
     """
-    start = stage_start(ctx, case, stage)
-    if start is None:
-        return None
-    day, label, note = start
-    if respond_from is ClockStart.ACKNOWLEDGEMENT:
-        trigger, trigger_label, clock_note = response_clock_from_acknowledgement(
-            ctx,
-            start=day,
-            start_label=label,
-            ack_days=ack_days,
-            acknowledged_on=stage.acknowledged.on if stage.acknowledged else None,
-        )
-    elif respond_from is ClockStart.LOGGING:
-        # Logging late buys no time either: the clock starts no later than the day logging
-        # (done with the acknowledgement) was due.
-        latest = ctx.calendar.add_working_days(day, ack_days)
-        logged = stage.logged_on or (stage.acknowledged.on if stage.acknowledged else None)
-        if logged is None or logged > latest:
-            trigger, trigger_label = latest, "logging deadline"
-            clock_note = (
-                "no logging date recorded" if logged is None else f"logged late on {logged}"
-            ) + f"; the clock starts at the logging deadline {latest.isoformat()}"
-        else:
-            trigger, trigger_label, clock_note = logged, "logging", ""
-            if stage.logged_on is None:
-                clock_note = "no logging date recorded; the acknowledgement date is used"
-    else:
-        trigger, trigger_label, clock_note = day, label, ""
-    return trigger, trigger_label, clock_note, label, note
+    ack = stage.acknowledged
+    return stage_response_clock(
+        ctx.calendar,
+        ctx.conventions,
+        number=stage.number,
+        received_on=case.received_on,
+        received_at=case.received_at,
+        requested_on=stage.requested_on,
+        acknowledged_on=ack.on if ack else None,
+        logged_on=stage.logged_on,
+        respond_from=respond_from,
+        ack_days=ack_days,
+    )
 
 
 def _stage_review(

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model.case import Complaint, Stage
 from ..model.conventions import LateAcknowledgement
+from ..model.policy import ClockStart
 from .context import Context
 from .rules import Outcome, Verdict
 
@@ -22,9 +23,14 @@ __all__ = [
     "escalation_day0",
     "judge_deadline",
     "receipt_day0",
+    "response_clock",
     "response_clock_from_acknowledgement",
     "review_extensions",
 ]
+
+if TYPE_CHECKING:
+    from ..calendar.working_days import WorkingCalendar
+    from ..model.conventions import Conventions
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +89,20 @@ def response_clock_from_acknowledgement(
     acknowledgement starts it at the acknowledgement deadline, so acknowledging late buys
     no time. Either way a missing acknowledgement starts it at the acknowledgement deadline.
     """
-    ack_due = ctx.calendar.add_working_days(start, ack_days)
+    return _from_acknowledgement(
+        ctx.calendar, ctx.conventions, start, start_label, ack_days, acknowledged_on
+    )
+
+
+def _from_acknowledgement(
+    calendar: WorkingCalendar,
+    conventions: Conventions,
+    start: date,
+    start_label: str,
+    ack_days: int,
+    acknowledged_on: date | None,
+) -> tuple[date, str, str]:
+    ack_due = calendar.add_working_days(start, ack_days)
     if acknowledged_on is None:
         return (
             ack_due,
@@ -94,7 +113,7 @@ def response_clock_from_acknowledgement(
             ),
         )
     if acknowledged_on > ack_due:
-        if ctx.conventions.late_acknowledgement is LateAcknowledgement.CAPPED:
+        if conventions.late_acknowledgement is LateAcknowledgement.CAPPED:
             return (
                 ack_due,
                 "acknowledgement deadline",
@@ -113,6 +132,68 @@ def response_clock_from_acknowledgement(
             ),
         )
     return acknowledged_on, "acknowledgement", ""
+
+
+def response_clock(
+    calendar: WorkingCalendar,
+    conventions: Conventions,
+    *,
+    number: int,
+    received_on: date,
+    received_at: Any,
+    requested_on: date | None,
+    acknowledged_on: date | None,
+    logged_on: date | None,
+    respond_from: ClockStart,
+    ack_days: int,
+) -> tuple[date, str, str, str, str] | None:
+    """Day 0 of stage ``number``'s response clock, read from the stage's plain facts, or
+    None where its start (the escalation request, after stage 1) is not recorded.
+
+    (day 0, its label, a note on how the clock started, the stage start's label, the note
+    on the stage start). The stage starts at receipt (stage 1) or the escalation request,
+    placed by the conventions; the response clock at that start, the acknowledgement or
+    logging as ``respond_from`` says, a late or missing acknowledgement or logging moving
+    it as the conventions say. The one place this is decided: the per-case judge and the
+    expression :meth:`~complaintrules.law.expressions.Expr.response_clock` both call it.
+    """
+    if number <= 1:
+        day, note = conventions.effective_receipt(calendar, received_on, received_at)
+        label = "receipt"
+    else:
+        if requested_on is None:
+            return None
+        day, note = conventions.effective_receipt(calendar, requested_on)
+        note, label = note.replace("received", "escalation requested"), "escalation request"
+    if respond_from is ClockStart.ACKNOWLEDGEMENT:
+        trigger, trigger_label, clock_note = _from_acknowledgement(
+            calendar, conventions, day, label, ack_days, acknowledged_on
+        )
+    elif respond_from is ClockStart.LOGGING:
+        # Logging late buys no time either: the clock starts no later than the day logging
+        # (done with the acknowledgement) was due.
+        latest = calendar.add_working_days(day, ack_days)
+        logged = logged_on or acknowledged_on
+        if logged is None or logged > latest:
+            trigger, trigger_label = latest, "logging deadline"
+            clock_note = (
+                "no logging date recorded" if logged is None else f"logged late on {logged}"
+            ) + f"; the clock starts at the logging deadline {latest.isoformat()}"
+        else:
+            trigger, trigger_label, clock_note = logged, "logging", ""
+            if logged_on is None:
+                clock_note = "no logging date recorded; the acknowledgement date is used"
+    else:
+        trigger, trigger_label, clock_note = day, label, ""
+    return trigger, trigger_label, clock_note, label, note
+
+
+def deadline_note(trigger_label: str, clock_note: str, label: str, note: str) -> str:
+    """The note a response deadline's evidence gives: how the stage started (where the
+    clock is anchored on the stage's start, directly or through the acknowledgement or
+    logging deadline) and how the clock started, either left out where empty."""
+    start_note = "" if trigger_label in ("acknowledgement", "logging") else f"{label}: {note}"
+    return "; ".join(n for n in (start_note, clock_note) if n)
 
 
 @dataclass(frozen=True, slots=True)
