@@ -142,7 +142,9 @@ CHC20_6_2 = rule(
         can be delivered and is fair to other residents, is a judgement: an attestation for
         6.2 settles that part.
     """,
-    case=remedy_within_guidance((1, 2, 3), "remedies.floor.{step}"),
+    case=remedy_within_guidance(
+        (1, 2, 3), "remedies.floor.{step}", paid_within="remedies.paid_within_working_days"
+    ),
     attestation="the compensation policy and a review of remedies against the harm found",
     examples=[
         case_example(
@@ -158,7 +160,7 @@ CHC20_6_2 = rule(
             "a considerable impact recorded, 650 pounds offered",
             stage1(
                 response={"issued_on": "2023-05-25", "outcome": "upheld", "impact": "considerable"},
-                remedies=[{"kind": "financial", "amount": "650"}],
+                remedies=[{"kind": "financial", "amount": "650", "completed_on": "2023-06-08"}],
             ),
         ),
         *attestation_examples(
@@ -364,7 +366,9 @@ CHC20_6_6 = rule(
         fails; as much or more passes. Which heads of award were weighed, and how, is a
         judgement: an attestation for 6.6 settles that part.
     """,
-    case=remedy_within_guidance((1, 2, 3), "remedies.floor.{step}"),
+    case=remedy_within_guidance(
+        (1, 2, 3), "remedies.floor.{step}", paid_within="remedies.paid_within_working_days"
+    ),
     attestation="the compensation policy's heads of award and a sample of award reasoning",
     examples=[
         case_example(
@@ -381,8 +385,18 @@ CHC20_6_6 = rule(
             stage1(
                 response={"issued_on": "2023-05-25", "outcome": "upheld", "impact": "adverse"},
                 remedies=[
-                    {"kind": "financial", "amount": "40", "description": "Spoilt food"},
-                    {"kind": "financial", "amount": "150", "description": "Distress"},
+                    {
+                        "kind": "financial",
+                        "amount": "40",
+                        "description": "Spoilt food",
+                        "completed_on": "2023-06-01",
+                    },
+                    {
+                        "kind": "financial",
+                        "amount": "150",
+                        "description": "Distress",
+                        "completed_on": "2023-06-01",
+                    },
                 ],
             ),
         ),

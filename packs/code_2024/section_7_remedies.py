@@ -266,7 +266,9 @@ CHC24_7_2 = rule(
         an attestation for 7.2, resting on a review of a sample of remedies against the
         impact recorded in each case.
     """,
-    case=remedy_within_guidance((1, 2), "remedies.floor.{step}"),
+    case=remedy_within_guidance(
+        (1, 2), "remedies.floor.{step}", paid_within="remedies.paid_within_working_days"
+    ),
     attestation=(
         "a review of a sample of remedies against the impact on each resident (for example a "
         "quality audit), and the compensation policy or bands the awards follow"
@@ -282,12 +284,12 @@ CHC24_7_2 = rule(
         ),
         _case_example(
             Verdict.PASS,
-            "an adverse impact recorded, 75 and 50 pounds offered",
+            "an adverse impact recorded, 75 and 50 pounds offered and paid in time",
             _stage1(
                 response={"issued_on": "2024-05-23", "outcome": "upheld", "impact": "adverse"},
                 remedies=[
-                    {"kind": "financial", "amount": "75.00"},
-                    {"kind": "financial", "amount": "£50"},
+                    {"kind": "financial", "amount": "75.00", "completed_on": "2024-05-30"},
+                    {"kind": "financial", "amount": "£50", "completed_on": "2024-06-20"},
                 ],
             ),
         ),
