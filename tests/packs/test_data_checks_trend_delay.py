@@ -226,9 +226,7 @@ def test_2020_payment_within_20_working_days_of_the_response(
 
 def test_payment_delay_table_backend_agrees() -> None:
     cases = [
-        _paid(p, at=at)
-        for p in ("2024-06-18", "2024-06-19", "2024-05-20", None)
-        for at in (1, 2)
+        _paid(p, at=at) for p in ("2024-06-18", "2024-06-19", "2024-05-20", None) for at in (1, 2)
     ]
     cases.append(_paid(None, kind="action"))
     for rule_id in ("CHC24-7.2", "CHC20-6.2"):
@@ -337,3 +335,80 @@ def test_an_unknown_impact_in_a_csv_names_the_row_and_column(tmp_path: Path) -> 
     (problem,) = row.problems
     assert problem.row == 2 and problem.column == "stage1.impact", problem
     assert "severe" in problem.reason, problem
+
+
+# -- board papers dated after the day judged are named, never counted silently ---------------
+
+
+def _org_findings(org: Organisation, pack: str, on: date, rule_id: str) -> tuple[Verdict, str]:
+    (finding,) = [
+        f
+        for f in ENGINE.organisation_findings(org, pack=pack, on=on)
+        if f.rule_id == rule_id and f.subject.value == "organisation"
+    ]
+    return finding.verdict, finding.message
+
+
+ALL_KINDS = ["volumes_and_performance", "themes_and_trends", "ombudsman_investigations"]
+
+
+@pytest.mark.parametrize(
+    ("pack", "rule_id", "on", "covers"),
+    [
+        ("code_2024", "CHC24-9.7", date(2024, 12, 31), [*ALL_KINDS, "annual_report"]),
+        ("code_2020", "CHC20-7.4", date(2023, 12, 31), [*ALL_KINDS, "self_assessment"]),
+    ],
+)
+def test_a_board_paper_dated_after_the_day_judged_is_left_out_and_named(
+    pack: str, rule_id: str, on: date, covers: list[str]
+) -> None:
+    later = on.replace(year=on.year + 1, month=3, day=31)
+    future_only = Organisation.model_validate(
+        {"name": "X", "governing_body_reports": [{"on": later.isoformat(), "covers": covers}]}
+    )
+    verdict, message = _org_findings(future_only, pack, on, rule_id)
+    assert verdict is not Verdict.PASS, message
+    assert f"governing_body_reports[0] is dated {later.isoformat()}, after the day judged" in (
+        message
+    ), message
+    on_the_day = Organisation.model_validate(
+        {
+            "name": "X",
+            "governing_body_reports": [
+                {"on": on.isoformat(), "covers": covers},
+                {"on": later.isoformat(), "covers": covers},
+            ],
+        }
+    )
+    verdict, message = _org_findings(on_the_day, pack, on, rule_id)
+    assert verdict is Verdict.PASS, message
+    assert "governing_body_reports[1] is dated" in message and "[0]" not in message, message
+
+
+def test_a_learning_log_entry_for_an_unknown_case_is_named() -> None:
+    case = Complaint.model_validate(
+        {
+            "reference": "L-1",
+            "received_on": "2024-05-01",
+            "stages": [{"number": 1, "response": {"issued_on": "2024-05-20", "outcome": "upheld"}}],
+        }
+    )
+    entry = {
+        "lesson": "Repairs were closed without a visit.",
+        "lesson_on": "2024-06-01",
+        "action": "Visit before closing.",
+        "action_due": "2024-09-30",
+    }
+    org = Organisation.model_validate(
+        {"name": "X", "learning_log": [{"case": "L-1", **entry}, {"case": "L-9", **entry}]}
+    )
+    for rule_id in ("CHC24-9.1", "CHC24-9.2"):
+        (finding,) = [
+            f
+            for f in ENGINE.portfolio_findings(
+                Portfolio([case], org), pack="code_2024", on=JUDGED, as_of=JUDGED
+            )
+            if f.rule_id == rule_id
+        ]
+        assert finding.verdict is not Verdict.PASS, finding.message
+        assert "learning_log[1] (case L-9)" in finding.message, finding.message

@@ -240,7 +240,6 @@ def _payment_delay(paid_within: str) -> dict[str, Expr]:
     still_unpaid = due & paid.is_null() & awarded.working_days_to(judged).gt(limit)
     untimed = due & paid.is_null() & judged.is_null()
     label = "stage {number} remedies[{i}] (financial)"
-    names = {"number": item("outer.number"), "i": item("index")}
     # (the limit is named once in the message: a parameter among each_of's values fails
     # over a table)
     late_text = remedies.each_of(
@@ -259,7 +258,8 @@ def _payment_delay(paid_within: str) -> dict[str, Expr]:
         waited=awarded.working_days_to(judged),
         awarded=awarded,
         judged=judged,
-        **names,
+        number=item("outer.number"),
+        i=item("index"),
     )
     unknown_text = remedies.each(
         "stages[{k}].remedies[{i}].completed_on",
