@@ -261,7 +261,11 @@ CHC24_7_2 = rule(
         figure the guidance gives for that step (parameters remedies.floor.minor,
         .adverse, .considerable and .severe: 50, 100, 600 and 1,000 pounds); less fails,
         as much or more passes. No impact recorded needs evidence, unless the response
-        upheld nothing (not applicable). Whether the impact was assessed right, and
+        upheld nothing (not applicable). Each financial remedy is also timed from the
+        response that awarded it: paid (completed_on) more than
+        remedies.paid_within_working_days (20) working days later, or unpaid when that many
+        have passed by the as-of date, fails, naming it; unpaid with no as-of date needs
+        evidence (its completed_on). Whether the impact was assessed right, and
         whether the remedy as a whole fits the harm, is a judgement: the rule also reads
         an attestation for 7.2, resting on a review of a sample of remedies against the
         impact recorded in each case.
