@@ -56,6 +56,7 @@ from .model.organisation import (
     StaffObjective,
     StakeholderReport,
     Training,
+    YearVolumes,
 )
 from .model.policy import (
     ClockStart,
@@ -126,4 +127,5 @@ __all__ = [
     "Training",
     "UnacceptableBehaviourPolicy",
     "WithdrawnEvent",
+    "YearVolumes",
 ]

@@ -829,7 +829,11 @@ _VALIDATED = frozenset(
         "earlier_complaints",
         "earlier_complaints_considered",
         "feedback_sought",
-        *(f"stage{n}.{t}" for n in (1, 2) for t in ("impact", "remedy_amount", "remedy_paid_on")),
+        *(
+            t
+            for t in TARGETS
+            if t.partition(".")[2] in ("impact", "remedy_amount", "remedy_paid_on")
+        ),
     }
 )
 
