@@ -138,11 +138,17 @@ CHC20_6_2 = rule(
         remedies must total at least the lowest figure the guidance gives for the step
         (parameters remedies.floor.*: 50, 100, 600 and 1,000 pounds). Less fails; as much
         or more passes; no impact recorded needs evidence, unless nothing was upheld (not
-        applicable). Whether the impact was assessed right, and whether what was promised
+        applicable). Each financial remedy must be paid (completed_on) within
+        remedies.paid_within_working_days (20) working days of the response that awarded
+        it: later, or unpaid when that many have passed by the as-of date, fails; unpaid
+        with no as-of date needs evidence. Whether the impact was assessed right, and
+        whether what was promised
         can be delivered and is fair to other residents, is a judgement: an attestation for
         6.2 settles that part.
     """,
-    case=remedy_within_guidance((1, 2, 3), "remedies.floor.{step}"),
+    case=remedy_within_guidance(
+        (1, 2, 3), "remedies.floor.{step}", paid_within="remedies.paid_within_working_days"
+    ),
     attestation="the compensation policy and a review of remedies against the harm found",
     examples=[
         case_example(
@@ -158,7 +164,7 @@ CHC20_6_2 = rule(
             "a considerable impact recorded, 650 pounds offered",
             stage1(
                 response={"issued_on": "2023-05-25", "outcome": "upheld", "impact": "considerable"},
-                remedies=[{"kind": "financial", "amount": "650"}],
+                remedies=[{"kind": "financial", "amount": "650", "completed_on": "2023-06-08"}],
             ),
         ),
         *attestation_examples(
@@ -360,11 +366,15 @@ CHC20_6_6 = rule(
         Case: compensation that leaves out time, trouble, distress and inconvenience shows
         in its amount: the final response's financial remedies must total at least the
         lowest figure the Ombudsman's remedies guidance gives for the impact the response
-        recorded (response.impact; parameters remedies.floor.*), as 6.2 judges them. Less
-        fails; as much or more passes. Which heads of award were weighed, and how, is a
+        recorded (response.impact; parameters remedies.floor.*), as 6.2 judges them, and
+        each paid within remedies.paid_within_working_days (20) working days of the response
+        that awarded it, as 6.2 times them. Less, or later, fails; as much or more, in time,
+        passes. Which heads of award were weighed, and how, is a
         judgement: an attestation for 6.6 settles that part.
     """,
-    case=remedy_within_guidance((1, 2, 3), "remedies.floor.{step}"),
+    case=remedy_within_guidance(
+        (1, 2, 3), "remedies.floor.{step}", paid_within="remedies.paid_within_working_days"
+    ),
     attestation="the compensation policy's heads of award and a sample of award reasoning",
     examples=[
         case_example(
@@ -381,8 +391,18 @@ CHC20_6_6 = rule(
             stage1(
                 response={"issued_on": "2023-05-25", "outcome": "upheld", "impact": "adverse"},
                 remedies=[
-                    {"kind": "financial", "amount": "40", "description": "Spoilt food"},
-                    {"kind": "financial", "amount": "150", "description": "Distress"},
+                    {
+                        "kind": "financial",
+                        "amount": "40",
+                        "description": "Spoilt food",
+                        "completed_on": "2023-06-01",
+                    },
+                    {
+                        "kind": "financial",
+                        "amount": "150",
+                        "description": "Distress",
+                        "completed_on": "2023-06-01",
+                    },
                 ],
             ),
         ),

@@ -145,7 +145,15 @@ _NEEDED = ("volumes_and_performance", "themes_and_trends")
 
 
 def _board_information(org: Organisation, ctx: Context) -> Outcome:
-    covered = {c for r in org.governing_body_reports for c in r.covers}
+    # A paper dated after the day judged had not reached the board then: left out, named.
+    papers = [r for r in org.governing_body_reports if r.on <= ctx.on]
+    later = "".join(
+        f"; governing_body_reports[{i}] is dated {r.on.isoformat()}, after the day judged "
+        f"({ctx.on.isoformat()}), and is left out"
+        for i, r in enumerate(org.governing_body_reports)
+        if r.on > ctx.on
+    )
+    covered = {c for r in papers for c in r.covers}
     self_assessed = "self_assessment" in covered or any(
         s.approved_by_governing_body_on for s in org.self_assessments
     )
@@ -153,16 +161,20 @@ def _board_information(org: Organisation, ctx: Context) -> Outcome:
         "governing_body_reports.covers": sorted(covered),
         "self_assessment_reported": self_assessed,
     }
-    if not org.governing_body_reports:
-        return failed("no report on complaints to the governing body is recorded", facts=facts)
+    if not papers:
+        return failed(
+            "no report on complaints to the governing body is recorded" + later, facts=facts
+        )
     missing = [c for c in _NEEDED if c not in covered]
     if not self_assessed:
         missing.append("self_assessment")
     if missing:
-        return failed("the governing body has not received: " + ", ".join(missing), facts=facts)
+        return failed(
+            "the governing body has not received: " + ", ".join(missing) + later, facts=facts
+        )
     return passed(
-        f"{len(org.governing_body_reports)} report(s) to the governing body cover performance, "
-        "trends and the self-assessment",
+        f"{len(papers)} report(s) to the governing body cover performance, "
+        "trends and the self-assessment" + later,
         facts=facts,
     )
 
@@ -181,10 +193,12 @@ CHC20_7_4 = rule(
         "management responses, and the annual self-assessment."
     ),
     explanation="""
-        Organisation: governing_body_reports should between them cover
-        volumes_and_performance and themes_and_trends, and the self-assessment should have
-        gone to the governing body (a report covering self_assessment, or a self-assessment
-        with approved_by_governing_body_on). The other items are for an attestation.
+        Organisation: governing_body_reports dated by the day judged should between them
+        cover volumes_and_performance and themes_and_trends, and the self-assessment should
+        have gone to the governing body (a report covering self_assessment, or a
+        self-assessment with approved_by_governing_body_on). A paper dated after the day
+        judged is left out and named in the finding. The other items are for an
+        attestation.
     """,
     organisation=_board_information,
     attestation="board papers showing the Ombudsman's annual report and serious findings",

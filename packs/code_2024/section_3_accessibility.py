@@ -157,8 +157,48 @@ CHC24_3_2 = rule(
 
 # 3.3: a high number of complaints is not treated as bad; a low number may mean residents
 # cannot complain. The data settles one sign: the stage 1 volume per 1,000 homes (the
-# Tenant Satisfaction Measure CH01) against a floor, flagged when below it. How volumes are
-# read and reported stays a matter of attitude, attested.
+# Tenant Satisfaction Measure CH01) against a floor, flagged when below it, and read with
+# the earlier years the organisation reported (complaint_volumes), flagged when it fell
+# steeply from the year before. How volumes are read and reported stays a matter of
+# attitude, attested.
+
+
+def _per_1000(complaints: int, homes: int) -> float:
+    return complaints / homes * 1000
+
+
+def _trend(portfolio: Portfolio, start: date, rate: float, ctx: Context) -> tuple[str, str | None]:
+    """What the earlier years say: text for the message, and the fall that fails, if any.
+    The year compared with is the latest reported one ending within the 12 months up to
+    the period's start (an older one is not the year before)."""
+    org = portfolio.organisation
+    years = sorted(
+        (v for v in (org.complaint_volumes if org is not None else ()) if v.year_ending <= start),
+        key=lambda v: v.year_ending,
+    )
+    if not years:
+        return "", None
+    last = years[-1]
+    if last.year_ending <= months_after(start, -12):
+        return (
+            f"; the latest earlier year recorded (complaint_volumes, ending "
+            f"{last.year_ending.isoformat()}) is not the year before, so no trend is read",
+            None,
+        )
+    share: float = ctx.param("volumes.falling_share")
+    before = _per_1000(last.stage1_complaints, last.homes_owned)
+    said = (
+        f"; the year ending {last.year_ending.isoformat()} had {last.stage1_complaints} for "
+        f"{last.homes_owned} homes ({before:.1f} per 1,000)"
+    )
+    if before > 0 and (before - rate) / before >= share:
+        fall = (before - rate) / before
+        return said, (
+            f"a fall of {fall:.0%} in a year, at least the {share:.0%} "
+            "(volumes.falling_share) that suggests complaints have stopped being recognised "
+            "or made"
+        )
+    return said + ", so no fall of " + f"{share:.0%} or more", None
 
 
 def _volume(portfolio: Portfolio, ctx: Context) -> Outcome:
@@ -173,10 +213,12 @@ def _volume(portfolio: Portfolio, ctx: Context) -> Outcome:
         for c in portfolio.cases
         if start < c.received_on <= end and any(s.number == 1 for s in c.stages)
     ]
-    facts = {
+    facts: dict[str, object] = {
         "housing_stock.homes_owned": stock.homes_owned if stock is not None else None,
         "stage1_complaints": len(received),
     }
+    if org is not None and org.complaint_volumes:
+        facts["complaint_volumes"] = [v.model_dump(mode="json") for v in org.complaint_volumes]
     computed: dict[str, object] = {"period_after": start.isoformat(), "period_to": end.isoformat()}
     if stock is None:
         return needs_evidence(
@@ -189,21 +231,29 @@ def _volume(portfolio: Portfolio, ctx: Context) -> Outcome:
         return not_applicable("no homes, or no period, to measure volumes over", facts=facts)
     # A year's period counts as a year whatever its days; another period is scaled to one.
     year = 1.0 if start == months_after(end, -12) else 365 / days
-    rate = len(received) / stock.homes_owned * 1000 * year
+    rate = _per_1000(len(received), stock.homes_owned) * year
     computed["stage1_per_1000_homes_a_year"] = round(rate, 2)
     said = (
         f"{len(received)} stage 1 complaint(s) received after {start.isoformat()} up to "
         f"{end.isoformat()} for {stock.homes_owned} homes: {rate:.1f} per 1,000 homes a year"
     )
+    trend, fell = _trend(portfolio, start, rate, ctx)
     if rate < floor:
         return failed(
             f"{said}, below {floor} (volumes.low_per_1000_homes): so few complaints suggests "
             "they are not being recognised or residents find it hard to complain; review "
-            "how dissatisfaction is recorded and how the process is made known",
+            "how dissatisfaction is recorded and how the process is made known" + trend,
             facts=facts,
             **computed,
         )
-    return passed(f"{said}, not below {floor}", facts=facts, **computed)
+    if fell is not None:
+        return failed(
+            f"{said}, not below {floor}{trend}: {fell}; review how dissatisfaction is "
+            "recorded and how the process is made known",
+            facts=facts,
+            **computed,
+        )
+    return passed(f"{said}, not below {floor}{trend}", facts=facts, **computed)
 
 
 def _complaints(count: int) -> list[dict[str, object]]:
@@ -213,6 +263,7 @@ def _complaints(count: int) -> list[dict[str, object]]:
 
 
 _STOCK = {"homes_owned": 200, "as_at": "2024-03-31"}
+_YEAR_BEFORE = {"year_ending": "2023-12-31", "homes_owned": 200, "stage1_complaints": 5}
 
 CHC24_3_3 = rule(
     "3.3",
@@ -228,7 +279,12 @@ CHC24_3_3 = rule(
         (housing_stock.homes_owned) and scaled to a year, the Tenant Satisfaction Measure
         CH01. A rate below volumes.low_per_1000_homes (a dated parameter, this pack's floor
         for review: 10) fails as a sign that complaints are not being recognised; at or
-        above it passes. No housing stock recorded needs evidence. How volumes are read and
+        above it passes. The trend: where the organisation records earlier reporting years
+        (complaint_volumes: year_ending, homes_owned, stage1_complaints), the latest one
+        ending within the 12 months before the period is the year before; a rate that fell
+        from that year's by volumes.falling_share or more (a quarter) fails as the same
+        sign, a smaller fall or a rise passes. No housing stock recorded needs evidence.
+        How volumes are read and
         reported is a matter of attitude no data settles: the rule also reads an
         attestation for 3.3 (for example board reports that treat volumes this way, and no
         target to cut the number of complaints).
@@ -254,6 +310,30 @@ CHC24_3_3 = rule(
             as_of=date(2024, 12, 31),
             cases=_complaints(3),
             organisation={"name": EXAMPLE_LANDLORD, "housing_stock": _STOCK},
+        ),
+        example(
+            Subject.PORTFOLIO,
+            Verdict.FAIL,
+            "15 per 1,000 homes, down from 25 the year before",
+            as_of=date(2024, 12, 31),
+            cases=_complaints(3),
+            organisation={
+                "name": EXAMPLE_LANDLORD,
+                "housing_stock": _STOCK,
+                "complaint_volumes": [_YEAR_BEFORE],
+            },
+        ),
+        example(
+            Subject.PORTFOLIO,
+            Verdict.PASS,
+            "20 per 1,000 homes, down from 25 the year before (a fifth)",
+            as_of=date(2024, 12, 31),
+            cases=_complaints(4),
+            organisation={
+                "name": EXAMPLE_LANDLORD,
+                "housing_stock": _STOCK,
+                "complaint_volumes": [_YEAR_BEFORE],
+            },
         ),
         _attested(
             "3.3",

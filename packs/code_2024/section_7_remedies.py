@@ -261,12 +261,18 @@ CHC24_7_2 = rule(
         figure the guidance gives for that step (parameters remedies.floor.minor,
         .adverse, .considerable and .severe: 50, 100, 600 and 1,000 pounds); less fails,
         as much or more passes. No impact recorded needs evidence, unless the response
-        upheld nothing (not applicable). Whether the impact was assessed right, and
+        upheld nothing (not applicable). Each financial remedy is also timed from the
+        response that awarded it: paid (completed_on) more than
+        remedies.paid_within_working_days (20) working days later, or unpaid when that many
+        have passed by the as-of date, fails, naming it; unpaid with no as-of date needs
+        evidence (its completed_on). Whether the impact was assessed right, and
         whether the remedy as a whole fits the harm, is a judgement: the rule also reads
         an attestation for 7.2, resting on a review of a sample of remedies against the
         impact recorded in each case.
     """,
-    case=remedy_within_guidance((1, 2), "remedies.floor.{step}"),
+    case=remedy_within_guidance(
+        (1, 2), "remedies.floor.{step}", paid_within="remedies.paid_within_working_days"
+    ),
     attestation=(
         "a review of a sample of remedies against the impact on each resident (for example a "
         "quality audit), and the compensation policy or bands the awards follow"
@@ -282,12 +288,12 @@ CHC24_7_2 = rule(
         ),
         _case_example(
             Verdict.PASS,
-            "an adverse impact recorded, 75 and 50 pounds offered",
+            "an adverse impact recorded, 75 and 50 pounds offered and paid in time",
             _stage1(
                 response={"issued_on": "2024-05-23", "outcome": "upheld", "impact": "adverse"},
                 remedies=[
-                    {"kind": "financial", "amount": "75.00"},
-                    {"kind": "financial", "amount": "£50"},
+                    {"kind": "financial", "amount": "75.00", "completed_on": "2024-05-30"},
+                    {"kind": "financial", "amount": "£50", "completed_on": "2024-06-20"},
                 ],
             ),
         ),

@@ -198,6 +198,13 @@ def _governing_body_informed(org: Organisation, ctx: Context) -> Outcome:
     since = months_after(ctx.on, -months)
     reports = sorted((r for r in org.governing_body_reports if r.on <= ctx.on), key=lambda r: r.on)
     recent = [r for r in reports if r.on >= since]
+    # A paper dated after the day judged had not reached the board then: left out, named.
+    later = "".join(
+        f"; governing_body_reports[{i}] is dated {r.on.isoformat()}, after the day judged "
+        f"({ctx.on.isoformat()}), and is left out"
+        for i, r in enumerate(org.governing_body_reports)
+        if r.on > ctx.on
+    )
     facts = {
         "governing_body_reports": [
             {"on": r.on.isoformat(), "covers": list(r.covers)} for r in reports
@@ -207,21 +214,21 @@ def _governing_body_informed(org: Organisation, ctx: Context) -> Outcome:
     if not reports:
         return needs_evidence(
             "no complaints papers to the governing body or MRC are recorded; list them under "
-            "governing_body_reports (on, covers)",
+            "governing_body_reports (on, covers)" + later,
             facts=facts,
             **computed,
         )
     if not recent:
         return failed(
             f"the latest complaints paper to the governing body was on {reports[-1].on}; "
-            f"none since {since} ({months} months before {ctx.on})",
+            f"none since {since} ({months} months before {ctx.on})" + later,
             facts=facts,
             **computed,
         )
     if not any(r.covers for r in recent):
         return needs_evidence(
             f"{len(recent)} paper(s) since {since} are recorded without what they covered; "
-            f"set governing_body_reports[].covers (from: {', '.join(kinds)})",
+            f"set governing_body_reports[].covers (from: {', '.join(kinds)})" + later,
             facts=facts,
             **computed,
         )
@@ -234,13 +241,14 @@ def _governing_body_informed(org: Organisation, ctx: Context) -> Outcome:
     if missing:
         return failed(
             f"in the {months} months since {since} the governing body received nothing on: "
-            + ", ".join(missing),
+            + ", ".join(missing)
+            + later,
             facts=facts,
             **computed,
         )
     return passed(
         f"since {since} the governing body received all {len(kinds)} kinds of complaints "
-        "information (latest: " + ", ".join(f"{k} {seen[k]}" for k in kinds) + ")",
+        "information (latest: " + ", ".join(f"{k} {seen[k]}" for k in kinds) + ")" + later,
         facts=facts,
         **computed,
     )
@@ -616,7 +624,8 @@ CHC24_9_7 = rule(
         first day counts) must together cover every kind in `governing_body_reports.kinds`
         (missing kinds are named). 'Regular' is read as at least once in the window: a
         floor, not a target. No papers at all, or papers that do not record what they
-        covered, need evidence; papers all older than the window fail.
+        covered, need evidence; papers all older than the window fail. A paper dated
+        after the day judged is left out and named in the finding.
     """,
     organisation=_governing_body_informed,
     examples=[

@@ -59,6 +59,7 @@ from .model.organisation import (
     StaffObjective,
     StakeholderReport,
     Training,
+    YearVolumes,
 )
 from .model.policy import (
     ClockStart,
@@ -142,4 +143,5 @@ __all__ = [
     "Training",
     "UnacceptableBehaviourPolicy",
     "WithdrawnEvent",
+    "YearVolumes",
 ]

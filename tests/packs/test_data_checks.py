@@ -204,7 +204,9 @@ FLOORS = {"minor": 50, "adverse": 100, "considerable": 600, "severe": 1000}
 
 
 def _remedied(impact: str | None, *amounts: Any, outcome: str = "upheld", at: int = 1) -> Complaint:
-    remedies = [{"kind": "financial", "amount": a} for a in amounts]
+    # paid a few days after the response, within the limit, so the amount alone decides
+    paid = "2024-05-24" if at == 1 else "2024-07-05"
+    remedies = [{"kind": "financial", "amount": a, "completed_on": paid} for a in amounts]
     remedies.append({"kind": "apology"})
     response: dict[str, Any] = {"issued_on": "2024-05-20", "outcome": outcome}
     if impact is not None:
@@ -634,7 +636,9 @@ def _three(staff: Any, h3: str | None, impact: str | None, amount: str) -> Compl
                         "outcome": "upheld",
                         **({"impact": impact} if impact else {}),
                     },
-                    "remedies": [{"kind": "financial", "amount": amount}],
+                    "remedies": [
+                        {"kind": "financial", "amount": amount, "completed_on": "2023-08-15"}
+                    ],
                 },
             ],
         }
@@ -808,7 +812,10 @@ def test_2020_6_6_counts_every_financial_remedy(amount: tuple[str, ...]) -> None
                         "outcome": "upheld",
                         "impact": "adverse",
                     },
-                    "remedies": [{"kind": "financial", "amount": a} for a in amount],
+                    "remedies": [
+                        {"kind": "financial", "amount": a, "completed_on": "2023-06-01"}
+                        for a in amount
+                    ],
                 }
             ],
         }

@@ -170,6 +170,24 @@ def _targets() -> dict[str, _Target]:
                 "yes/no: the response names individual staff or contractors",
             ),
             (
+                "impact",
+                "str",
+                ("response", "impact"),
+                "the failing's impact on the resident: minor, adverse, considerable or severe",
+            ),
+            (
+                "remedy_amount",
+                "str",
+                ("remedies", 0, "amount"),
+                "a financial remedy awarded, in pounds ('£' allowed; no other currency)",
+            ),
+            (
+                "remedy_paid_on",
+                "date",
+                ("remedies", 0, "completed_on"),
+                "date the financial remedy was paid",
+            ),
+            (
                 "extension_notified_on",
                 "date",
                 ("extensions", 0, "notified_on"),
@@ -671,6 +689,8 @@ class RowConverter:
             # Explicit empty values: pydantic deep-copies a default on every instance.
             for name in _STAGE_LISTS:
                 stage.setdefault(name, [])
+            for remedy in stage["remedies"]:  # the remedy columns hold a payment
+                remedy.setdefault("kind", "financial")
             response = stage.get("response")
             if response is not None:
                 response.setdefault("contents", _CONTENTS)
@@ -807,7 +827,7 @@ _EXTENSION_TARGETS = {
 }
 
 
-#: Top-level targets a row is validated for (built by the model, not directly).
+#: Targets a row is validated for (built by the model, not directly).
 _VALIDATED = frozenset(
     {
         "staff_complained_about",
@@ -816,6 +836,11 @@ _VALIDATED = frozenset(
         "feedback_sought",
         "category",
         "tenure",
+        *(
+            t
+            for t in TARGETS
+            if t.partition(".")[2] in ("impact", "remedy_amount", "remedy_paid_on")
+        ),
     }
 )
 

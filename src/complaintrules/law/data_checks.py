@@ -5,8 +5,9 @@ and parameters; nothing here names a pack's rules or parameters).
 - :func:`handler_not_complained_about`: no stage handled by a member of staff the complaint
   is about (a case expression);
 - :func:`remedy_within_guidance`: the final response's financial remedies against the
-  lowest figure the Ombudsman's remedies guidance gives for the impact recorded (a case
-  expression);
+  lowest figure the Ombudsman's remedies guidance gives for the impact recorded, and (where
+  a pack names its limit) each payment made within that many working days of the response
+  that awarded it (a case expression);
 - :func:`lessons_drawn` and :func:`lessons_acted_on`: a learning log keyed to case
   references (portfolio checks).
 """
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model.case import Impact
 from ..model.facts import CaseFact
-from .expressions import Expr, case_field, item, param, stage, when
+from .expressions import Expr, as_of, case_field, item, param, stage, stages, when
 from .gates import GatedCheck, applies_if
 from .rules import Outcome, Verdict
 
@@ -94,14 +95,23 @@ def handler_not_complained_about(stages: Sequence[int]) -> GatedCheck:
     )
 
 
-def remedy_within_guidance(stages: Sequence[int], floor: str) -> GatedCheck:
+def remedy_within_guidance(
+    stages: Sequence[int], floor: str, paid_within: str | None = None
+) -> GatedCheck:
     """A case check: the final response (the last of ``stages`` answered) records the impact
     of the failing it found (``response.impact``, one of the Ombudsman's remedies guidance's
     steps), and that stage's financial remedies must total at least the lowest figure the
     guidance gives for the step: the pack's parameter ``floor.format(step=...)``. Less
     fails; as much or more passes; no impact recorded needs evidence, unless the response
-    upheld nothing (not applicable)."""
+    upheld nothing (not applicable).
+
+    With ``paid_within`` (the name of a pack parameter, in working days), every financial
+    remedy of an answered stage is also timed from that stage's response: paid
+    (``completed_on``) more than that many working days later, or unpaid when as many have
+    passed by the as-of date, fails, naming the remedy; unpaid with no as-of date needs
+    evidence, naming the date that would settle it."""
     steps = [i.value for i in Impact]
+    delay = _payment_delay(paid_within) if paid_within is not None else None
     answered = {n: stage(n).field("response.issued_on").not_null() for n in stages}
     impact = {n: stage(n).field("response.impact") for n in stages}
     outcome = {n: stage(n).field("response.outcome") for n in stages}
@@ -131,6 +141,13 @@ def remedy_within_guidance(stages: Sequence[int], floor: str) -> GatedCheck:
                 f"financial remedies total £{{total{n}}}, below the £{{floor_{step}}} the "
                 "Ombudsman's remedies guidance gives at least for that step",
             )
+    if delay is not None:
+        table = table.when(
+            delay["late"],
+            Verdict.FAIL,
+            "{late}: a financial remedy is to be paid within {limit} working days of the "
+            f"response that awarded it ({paid_within})",
+        )
     not_upheld: Expr | None = None
     no_impact: Expr | None = None
     for n in reversed(stages):
@@ -160,11 +177,24 @@ def remedy_within_guidance(stages: Sequence[int], floor: str) -> GatedCheck:
         "Ombudsman's guidance in force by hand",
     )
 
+    if delay is not None:
+        table = table.when(
+            delay["unknown"],
+            Verdict.NEEDS_EVIDENCE,
+            "a financial remedy awarded is not recorded as paid, and no as-of date is given "
+            "to time it by; set {unknown} to the day it was paid, or judge as of a date",
+        )
+    paid = (
+        ""
+        if delay is None
+        else "; each payment made within {limit} working days of the response awarding it"
+    )
+
     def passing(n: int) -> str:
         return (
             f"the stage {n} response's financial remedies total £{{total{n}}}, at or above "
             "the lowest figure the Ombudsman's remedies guidance gives for the "
-            f"{{impact{n}}} impact it recorded"
+            f"{{impact{n}}} impact it recorded" + paid
         )
 
     *earlier, first = list(reversed(stages))
@@ -176,6 +206,11 @@ def remedy_within_guidance(stages: Sequence[int], floor: str) -> GatedCheck:
     for n in stages:
         values[f"impact{n}"] = impact[n]
     values.update({f"floor_{step}": param(floor.format(step=step)) for step in steps})
+    if delay is not None:
+        assert paid_within is not None
+        values["late"] = delay["late_text"]
+        values["unknown"] = delay["unknown_text"]
+        values["limit"] = param(paid_within)
     facts: dict[str, Expr] = {}
     for n in stages:
         facts[f"stage{n}.response.impact"] = impact[n]
@@ -188,6 +223,56 @@ def remedy_within_guidance(stages: Sequence[int], floor: str) -> GatedCheck:
         computed={f"stage{n}.financial_remedies_total": total[n] for n in stages},
     )
     return applies_if(CaseFact.ANY_RESPONSE, check, otherwise="no response yet")
+
+
+def _payment_delay(paid_within: str) -> dict[str, Expr]:
+    """The conditions and texts of the payment-delay part of :func:`remedy_within_guidance`:
+    ``late`` (some payment late, or unpaid past the limit by the as-of date), ``unknown``
+    (some payment unrecorded with no as-of date) and their texts for messages."""
+    remedies = stages().flat("remedies")
+    financial = item("item.kind").eq("financial")
+    awarded = item("outer.response.issued_on")
+    paid = item("item.completed_on")
+    judged = as_of()
+    limit = param(paid_within)
+    due = financial & awarded.not_null()
+    paid_late = due & paid.not_null() & awarded.working_days_to(paid).gt(limit)
+    still_unpaid = due & paid.is_null() & awarded.working_days_to(judged).gt(limit)
+    untimed = due & paid.is_null() & judged.is_null()
+    label = "stage {number} remedies[{i}] (financial)"
+    # (the limit is named once in the message: a parameter among each_of's values fails
+    # over a table)
+    late_text = remedies.each_of(
+        (
+            paid_late,
+            label + " was paid on {paid}, {days} working days after the response of "
+            "{awarded} that awarded it",
+        ),
+        (
+            still_unpaid,
+            label + " is not paid on {judged}, {waited} working days after the response of "
+            "{awarded} that awarded it",
+        ),
+        paid=paid,
+        days=awarded.working_days_to(paid),
+        waited=awarded.working_days_to(judged),
+        awarded=awarded,
+        judged=judged,
+        number=item("outer.number"),
+        i=item("index"),
+    )
+    unknown_text = remedies.each(
+        "stages[{k}].remedies[{i}].completed_on",
+        where=untimed,
+        k=item("outer_index"),
+        i=item("index"),
+    )
+    return {
+        "late": remedies.any(paid_late | still_unpaid),
+        "unknown": remedies.any(untimed),
+        "late_text": late_text,
+        "unknown_text": unknown_text,
+    }
 
 
 # -- the learning log ------------------------------------------------------------------------

@@ -29,6 +29,7 @@ __all__ = [
     "StaffObjective",
     "StakeholderReport",
     "Training",
+    "YearVolumes",
 ]
 
 
@@ -194,6 +195,17 @@ class HousingStock(InputModel):
     low_cost_home_ownership: Annotated[int, Field(ge=0)] | None = None
 
 
+class YearVolumes(InputModel):
+    """One past reporting year's complaint volumes, as the landlord reported them for the
+    Tenant Satisfaction Measure CH01: complaints received in the year and homes owned at
+    its end."""
+
+    year_ending: Date = Field(description="The last day of the reporting year.")
+    homes_owned: Annotated[int, Field(gt=0)]
+    stage1_complaints: Annotated[int, Field(ge=0)]
+    stage2_complaints: Annotated[int, Field(ge=0)] | None = None
+
+
 class LearningEntry(InputModel):
     """One lesson drawn from a complaint, keyed to the complaint's case reference, and the
     action it led to."""
@@ -284,6 +296,13 @@ class Organisation(InputModel):
         ),
     )
     housing_stock: HousingStock | None = None
+    complaint_volumes: list[YearVolumes] = Field(
+        default=[],
+        description=(
+            "Earlier reporting years' complaint volumes (CH01), one entry a year, to read "
+            "the trend of the volume the cases give."
+        ),
+    )
     attestations: list[Attestation] = []
     ombudsman_determinations: list[OmbudsmanDetermination] | None = Field(
         default=None,
@@ -292,6 +311,19 @@ class Organisation(InputModel):
             "report; an empty list records that there were none, unset means not recorded."
         ),
     )
+
+    @model_validator(mode="after")
+    def _one_entry_a_year(self) -> Organisation:
+        seen: dict[date, int] = {}
+        for i, v in enumerate(self.complaint_volumes):
+            if v.year_ending in seen:
+                raise ValueError(
+                    f"complaint_volumes[{i}] repeats the year ending "
+                    f"{v.year_ending.isoformat()} of complaint_volumes[{seen[v.year_ending]}]; "
+                    "give one entry a year"
+                )
+            seen[v.year_ending] = i
+        return self
 
     def attestation_for(
         self, provision: str, pack: str, *, on: date | None = None
