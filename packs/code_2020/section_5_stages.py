@@ -826,6 +826,12 @@ _AT_2 = item("stage").eq(2)
 _EXPLAINED, _RIGHT_GIVEN = item("explanation_given"), item("ombudsman_right_given")
 _OPEN = case_field("closed_on").is_null() & case_field("withdrawn_on").is_null()
 _DECLINED = _REFUSALS.any(_AT_2)  # read once per case: the usual case has no refusal
+_, _S2_DUE = response_due_expressions(
+    2,
+    days=param("stage2.respond_working_days"),
+    respond_from=param("stage2.respond_from"),
+    ack_days=lit(0),  # only stage 1 has an acknowledgement timescale in this Code
+)
 # A refusal to escalate is judged on its own facts (facts=False: the stage's facts are for
 # the other branches); a case with none at stage 2 has no per-refusal facts.
 _progressed = (
@@ -834,33 +840,53 @@ _progressed = (
         Verdict.FAIL,
         "escalation was declined without written reasons and the right to go to the Ombudsman",
         facts=False,
+        computed=False,
+        parameters=False,
     )
     .when(
         _DECLINED & _REFUSALS.any(_AT_2 & (_EXPLAINED.is_null() | _RIGHT_GIVEN.is_null())),
         Verdict.NEEDS_EVIDENCE,
         "the case does not record: {unset}",
         facts=False,
+        computed=False,
+        parameters=False,
     )
     .when(
         _DECLINED,
         Verdict.PASS,
         "escalation was declined in writing with reasons and the Ombudsman route",
         facts=False,
+        computed=False,
+        parameters=False,
     )
     .when(
         _S2.field("acknowledged").not_null() | _S2.field("response").not_null(),
         Verdict.PASS,
         "the escalation was taken into stage 2",
+        computed=False,
+        parameters=False,
     )
     .when(
         as_of().is_null() & _OPEN,
         Verdict.NOT_APPLICABLE,
         "escalation requested, not yet progressed; give an as-of date to judge",
+        computed=False,
+        parameters=False,
+    )
+    # This Code sets no stage 2 acknowledgement timescale: an open escalation has until its
+    # stage 2 response is due (5.13) to be taken in, so it is not failed before then.
+    .when(
+        _OPEN & as_of().le(_S2_DUE.due).is_true(),
+        Verdict.NOT_APPLICABLE,
+        "escalation requested; as of {as_of} stage 2 is not yet due to be taken in "
+        "(its response is due by {due})",
     )
     .otherwise(
         Verdict.FAIL,
         "the escalation request was neither taken into stage 2 nor declined in writing",
         values={
+            "as_of": as_of().iso(),
+            "due": _S2_DUE.due.iso(),
             "unset": _REFUSALS.each_of(
                 (_EXPLAINED.is_null(), "refusals[{index}].explanation_given"),
                 (_RIGHT_GIVEN.is_null(), "refusals[{index}].ombudsman_right_given"),
@@ -873,6 +899,7 @@ _progressed = (
             "stage2.acknowledged": _S2.field("acknowledged").not_null(),
             "stage2.response": _S2.field("response").not_null(),
         },
+        computed=_S2_DUE.evidence,
         each_facts=[
             each_fact(
                 _REFUSALS,
@@ -915,7 +942,9 @@ CHC20_5_9 = rule(
     explanation="""
         Case: once escalation is requested, stage 2 must be acknowledged or answered, or a
         stage 2 refusal recorded with explanation_given and ombudsman_right_given true. An
-        open case is judged only with an as-of date. Policy: the policy must have a stage 2.
+        open case is judged only with an as-of date, and fails only once its stage 2
+        response is due (this Code sets no stage 2 acknowledgement timescale, so the
+        escalation has until then to be taken in). Policy: the policy must have a stage 2.
     """,
     case=applies_if(CaseFact.STAGE2, _progressed, otherwise="the resident did not ask to escalate"),
     policy=_policy_has_stage2,
