@@ -91,6 +91,9 @@ class _Target:
 def _targets() -> dict[str, _Target]:
     out: dict[str, _Target] = {
         "reference": _Target("str", None, ("reference",), "the case reference (required)"),
+        "landlord": _Target(
+            "str", None, ("landlord",), "a key naming the landlord (totals kept per landlord)"
+        ),
         "received_on": _Target("date", None, ("received_on",), "date received (required)"),
         "received_at": _Target("time", None, ("received_at",), "time received"),
         "channel": _Target("channel", None, ("channel",), "how it arrived"),
@@ -896,6 +899,7 @@ def _construct(got: Mapping[str, Any]) -> Complaint | None:
     case: Complaint = _make(
         Complaint,
         reference=reference,
+        landlord=got.get("landlord"),
         received_on=received,
         received_at=got.get("received_at"),
         channel=got.get("channel"),
