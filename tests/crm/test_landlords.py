@@ -8,6 +8,7 @@ never counts one landlord's reference as a repeat of another's nor pools their C
 from __future__ import annotations
 
 import csv
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from complaintrules import (
     evaluate_cases,
     evaluate_file,
 )
+from complaintrules.cli.main import main
 from complaintrules.model.synthetic import HEADER, synthetic_rows
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,9 +88,7 @@ def test_two_landlords_in_one_file_are_kept_apart(exports: dict[str, Path], jobs
     report = summary.to_dict()
     # one true repeat (within A); none of the 240 references both landlords use
     assert report["rows"]["duplicates"] == 1
-    assert [(d["landlord"], d["reference"]) for d in report["duplicates"]] == [
-        ("A", "CRM-0000008")
-    ]
+    assert [(d["landlord"], d["reference"]) for d in report["duplicates"]] == [("A", "CRM-0000008")]
     assert report["tsm"] == []  # no CH01 of both landlords together
     assert sorted(report["landlords"]) == ["A", "B"]
     for key in ("A", "B"):
@@ -129,7 +129,8 @@ def test_evaluate_batch_counts_as_evaluate_file(exports: dict[str, Path]) -> Non
     expected = evaluate_file(exports["both"], exports["mapping"], as_of=AS_OF).to_dict()
     assert _unnumbered(summary.to_dict()) == _unnumbered(expected)
     # every output row carries its input row's landlord, rejected rows too
-    by_row = dict(zip(findings["row_index"].to_pylist(), findings["landlord"].to_pylist()))
+    keys = zip(findings["row_index"].to_pylist(), findings["landlord"].to_pylist(), strict=True)
+    by_row = dict(keys)
     assert by_row == dict(enumerate(table["Landlord"].to_pylist()))
 
 
@@ -164,3 +165,26 @@ def test_cases_in_memory_carry_their_landlord() -> None:
     assert [(d["landlord"], d["reference"]) for d in report["duplicates"]] == [("A", "R1")]
     assert report["landlords"]["A"]["rows"]["evaluated"] == 2
     assert report["landlords"]["B"]["rows"]["duplicates"] == 0
+
+
+def test_cases_command_with_landlords(
+    exports: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Failures and rejected rows of every landlord set the exit code; the CSV findings
+    name each row's landlord; the summary JSON gives each landlord's measures."""
+    out, summary = tmp_path / "findings.csv", tmp_path / "summary.json"
+    argv = ["cases", str(exports["both"]), "--mapping", str(exports["mapping"])]
+    argv += ["--as-of", "2025-03-31", "--output", str(out), "--summary", str(summary)]
+    assert main(argv) == 2  # rows rejected (all of them under a landlord's totals)
+    assert main([*argv, "--allow-rejected"]) == 1  # must-level failures, of both landlords
+    capsys.readouterr()
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {r["landlord"] for r in rows} == {"A", "B"}
+    report = json.loads(summary.read_text(encoding="utf-8"))
+    assert report["tsm"] == [] and sorted(report["landlords"]) == ["A", "B"]
+    plain = tmp_path / "plain.csv"
+    _write(plain, [[*row, ""] for row in synthetic_rows(20, seed=4)])
+    argv = ["cases", str(plain), "--mapping", str(MAPPING), "--as-of", "2025-03-31"]
+    assert main([*argv, "--landlord", "L9", "--format", "summary", "--no-fail"]) == 0
+    assert json.loads(capsys.readouterr().out)["landlord"] == "L9"

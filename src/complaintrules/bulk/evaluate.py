@@ -331,12 +331,11 @@ class BulkSummary:
         each landlord's own summary; ``organisations`` gives a landlord's organisation (its
         housing stock for CH01) by its key, and ``organisation`` is this summary's own.
         """
-        out = self._own_dict(options, organisation, periods)
+        out = self.pooled()._own_dict(options, organisation, periods)
         if self.landlord is not None:
             out = {"landlord": self.landlord, **out}
         if not self.landlords:
             return out
-        keyed = sorted(self.landlords.items())
         parts = {
             key: part.to_dict(
                 options=options,
@@ -344,30 +343,43 @@ class BulkSummary:
                 periods=periods,
                 organisations=organisations,
             )
-            for key, part in keyed
+            for key, part in sorted(self.landlords.items())
         }
-        every = [self, *(part for _, part in keyed)]
-        for name in ("in", "evaluated", "rejected", "duplicates", "not_yet_received"):
-            out["rows"][name] = sum(p["rows"][name] for p in (out, *parts.values()))
-        for name in ("cases_not_yet_received", "events_ignored", "cases_with_events_ignored"):
-            out["snapshot"][name] = sum(p["snapshot"][name] for p in (out, *parts.values()))
-        verdicts: Counter[tuple[str, str]] = Counter()
-        breaches: Counter[tuple[str, str]] = Counter()
-        for summary in every:
-            verdicts.update(summary.verdicts)
-            breaches.update(summary.breaches_by_month)
-        pooled = BulkSummary(verdicts=verdicts, breaches_by_month=breaches)
-        out["verdicts"] = pooled.verdicts_by_rule()
-        out["breaches_by_month"] = pooled._months()
-        out["packs"] = sorted(set().union(*(s.packs for s in every)))
-        out["failures"] = sum(s.failures for s in every)
-        out["cases_failed"] = sum(s.cases_failed for s in every)
-        for key, part_dict in parts.items():
-            out["duplicates"] += [{"landlord": key, **d} for d in part_dict["duplicates"]]
-            out["rejected"] += part_dict["rejected"]
-            out["untallied"] += part_dict["untallied"]
-            out["snapshot"]["not_yet_received"] += part_dict["snapshot"]["not_yet_received"]
+        # each repeat names its landlord (a repeat is one within a landlord's cases)
+        own = [{"landlord": self.landlord, **d} for d in out["duplicates"][: len(self.duplicates)]]
+        out["duplicates"] = own + [
+            d if "landlord" in d else {"landlord": key, **d}
+            for key, part in parts.items()
+            for d in part["duplicates"]
+        ]
         out["landlords"] = parts
+        return out
+
+    def pooled(self) -> BulkSummary:
+        """Every landlord's counts added together (rows, verdicts, failures, breaches,
+        rejected rows, repeats), with this summary's own TSM tally only: the measures of
+        several landlords are never pooled. This summary itself when it has no other
+        landlords' totals. The references seen are not kept."""
+        if not self.landlords:
+            return self
+        out = BulkSummary(landlord=self.landlord, max_rejected=self.max_rejected, tally=self.tally)
+        for summary in (self, *(part.pooled() for _, part in sorted(self.landlords.items()))):
+            out.rows_in += summary.rows_in
+            out.evaluated += summary.evaluated
+            out.rejected_rows += summary.rejected_rows
+            out.rejected.extend(summary.rejected)
+            out.verdicts.update(summary.verdicts)
+            out.failures += summary.failures
+            out.cases_failed += summary.cases_failed
+            out.breaches_by_month.update(summary.breaches_by_month)
+            out.packs |= summary.packs
+            out.untallied.extend(summary.untallied)
+            out.duplicates.extend(summary.duplicates)
+            out.duplicate_rows += summary.duplicate_rows
+            out.not_yet_received_rows += summary.not_yet_received_rows
+            out.not_yet_received.extend(summary.not_yet_received)
+            out.events_ignored += summary.events_ignored
+            out.cases_with_events_ignored += summary.cases_with_events_ignored
         return out
 
     def _months(self) -> dict[str, dict[str, int]]:

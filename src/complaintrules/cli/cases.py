@@ -22,6 +22,7 @@ from typing import IO, Any
 from ..bulk.evaluate import BulkSummary, CaseResult, Progress, default_jobs, evaluate_file
 from ..engine.engine import Engine
 from ..io.loading import load_organisation
+from ..io.tabular import load_mapping
 from ..reports.escaping import spreadsheet_row, terminal_text
 from ..reports.output import (
     OutputError,
@@ -73,6 +74,12 @@ def add_cases_command(
         help="judge the cases as of this date (default: today in UK time, stated in the summary)",
     )
     cases.add_argument("--pack", help="judge every case by this pack (default: by its date)")
+    cases.add_argument(
+        "--landlord",
+        metavar="KEY",
+        help="landlord key of the cases whose row gives none (a mapping may map a column to "
+        "'landlord'); totals are kept per landlord",
+    )
     cases.add_argument(
         "--format",
         choices=["jsonl", "csv", "summary"],
@@ -202,7 +209,8 @@ def run_cases(args: argparse.Namespace, engine: Engine) -> int:
                 if args.output
                 else sys.stdout
             )
-            on_result = _writer(args.format, out)
+            keyed = args.landlord is not None or _maps_landlord(args.mapping)
+            on_result = _writer(args.format, out, landlord=keyed)
         summary = evaluate_file(
             args.file,
             args.mapping,
@@ -216,6 +224,7 @@ def run_cases(args: argparse.Namespace, engine: Engine) -> int:
             progress=progress,
             blocked=args.block,
             autoload=False if args.no_autoload else None,
+            landlord=args.landlord,
         )
     report = summary.to_dict(options=_options(args), organisation=organisation, periods=args.period)
     report["as_of"] = as_of.isoformat()
@@ -229,17 +238,43 @@ def run_cases(args: argparse.Namespace, engine: Engine) -> int:
         sys.stdout.write("\n")
     elif not args.summary:
         sys.stderr.write(render_summary(summary, report))
-    _list_rejected(summary, args.file)
-    _list_duplicates(summary)
-    if summary.rejected_rows and not args.allow_rejected:
+    every = summary.pooled()  # every landlord's rows and failures
+    _list_rejected(every, args.file)
+    _list_duplicates(report)
+    if every.rejected_rows and not args.allow_rejected:
         # Bad rows are an input error: a CI job must not pass on an export it could not read.
         return EXIT_USAGE
-    if args.no_fail or not summary.failures:
+    if args.no_fail or not every.failures:
         return EXIT_OK
     return EXIT_FAILED
 
 
-def _writer(fmt: str, out: IO[str]) -> Callable[[CaseResult], None]:
+def _maps_landlord(mapping: str | None) -> bool:
+    return mapping is not None and load_mapping(mapping).spec("landlord") is not None
+
+
+def _writer(fmt: str, out: IO[str], *, landlord: bool = False) -> Callable[[CaseResult], None]:
+    if fmt == "csv" and landlord:
+        writer = csv.writer(out)
+        writer.writerow(["row", "reference", "landlord", *_CSV_HEADER[2:]])
+
+        def write_keyed_csv(result: CaseResult) -> None:
+            for rule_id, verdict, message in result.verdicts:
+                writer.writerow(
+                    spreadsheet_row(
+                        [
+                            result.row,
+                            result.reference,
+                            result.landlord,
+                            result.pack,
+                            rule_id,
+                            verdict.value,
+                            message,
+                        ]
+                    )
+                )
+
+        return write_keyed_csv
     if fmt == "csv":
         writer = csv.writer(out)
         writer.writerow(_CSV_HEADER)
@@ -276,19 +311,27 @@ def _list_rejected(summary: BulkSummary, source: object, limit: int = 20) -> Non
         print(f"  ... and {len(summary.rejected) - limit} more problem(s)", file=sys.stderr)
 
 
-def _list_duplicates(summary: BulkSummary, limit: int = 20) -> None:
-    if not summary.duplicate_rows:
+def _list_duplicates(report: dict[str, Any], limit: int = 20) -> None:
+    count, listed = report["rows"]["duplicates"], report["duplicates"]
+    if not count:
         return
     print(
-        f"complaintrules: warning: {summary.duplicate_rows} row(s) repeat the reference of an "
+        f"complaintrules: warning: {count} row(s) repeat the reference of an "
         "earlier row; every row was evaluated and counted, so the TSM counts include the "
         "repeats (all of them are in the summary's 'duplicates' list):",
         file=sys.stderr,
     )
-    for reference, first, row in summary.duplicates[:limit]:
-        print(terminal_text(f"  row {row}: {reference} (first at row {first})"), file=sys.stderr)
-    if len(summary.duplicates) > limit:
-        print(f"  ... and {len(summary.duplicates) - limit} more", file=sys.stderr)
+    for item in listed[:limit]:
+        whose = f" of landlord {item['landlord']}" if item.get("landlord") else ""
+        print(
+            terminal_text(
+                f"  row {item['row']}: {item['reference']}{whose} (first at row "
+                f"{item['first_row']})"
+            ),
+            file=sys.stderr,
+        )
+    if len(listed) > limit:
+        print(f"  ... and {len(listed) - limit} more", file=sys.stderr)
 
 
 def _pct(value: float | None) -> str:
@@ -304,7 +347,7 @@ def render_summary(summary: BulkSummary, report: dict[str, Any]) -> str:
         f"late acknowledgement: {conv['late_acknowledgement']}",
         f"rows: {rows['in']} in, {rows['evaluated']} evaluated, {rows['rejected']} rejected, "
         f"{rows['duplicates']} repeating an earlier reference; "
-        f"{summary.cases_failed} case(s) with a must-level failure",
+        f"{report['cases_failed']} case(s) with a must-level failure",
         "verdicts per rule (pass / fail / not applicable / needs evidence / error):",
     ]
     if report["as_of"]:
@@ -323,7 +366,10 @@ def render_summary(summary: BulkSummary, report: dict[str, Any]) -> str:
             f"  {rule_id:<12} {counts['pass']:>8} {counts['fail']:>8} "
             f"{counts['not_applicable']:>8} {counts['needs_evidence']:>8} {counts['error']:>6}"
         )
-    for entry in report["tsm"]:
+    measures = [("", entry) for entry in report["tsm"]]
+    for key, part in report.get("landlords", {}).items():
+        measures += [(f" (landlord {key})", entry) for entry in part["tsm"]]
+    for whose, entry in measures:
         ch01, ch02, ack = entry["CH01"], entry["CH02"], entry["acknowledgement"]
         per = (
             f"{ch01['stage1_per_1000_homes']} / {ch01['stage2_per_1000_homes']} per 1,000 homes"
@@ -331,7 +377,7 @@ def render_summary(summary: BulkSummary, report: dict[str, Any]) -> str:
             else f"needs housing stock ({entry['homes_source']})"
         )
         lines.append(
-            f"TSM {entry['period']['label']}: CH01 stage 1/2 {ch01['stage1_received']} / "
+            f"TSM {entry['period']['label']}{whose}: CH01 stage 1/2 {ch01['stage1_received']} / "
             f"{ch01['stage2_received']} complaints, {per}; CH02 stage 1 "
             f"{_pct(ch02['stage1_percent_within_timescale'])} "
             f"({ch02['stage1_within_timescale']}/{ch02['stage1_responses']}), stage 2 "
