@@ -1523,8 +1523,10 @@ def evaluate_file(
     blocked: Sequence[str] = (),
     autoload: bool | None = None,
     landlord: str | None = None,
+    sheet: str | None = None,
 ) -> BulkSummary:
-    """Evaluate a case export (CSV, JSON Lines, JSON, Parquet), streaming; returns the totals.
+    """Evaluate a case export (CSV, JSON Lines, JSON, Parquet, Excel), streaming; returns
+    the totals.
 
     ``on_result`` receives each case's :class:`CaseResult` in input order (none are
     kept). ``jobs`` > 1 spreads chunks over that many worker processes; each builds its
@@ -1535,8 +1537,9 @@ def evaluate_file(
     ``landlord``: the run's landlord key, for cases whose row gives none (a mapping may
     map a column to ``landlord``); each landlord's cases are counted in its own totals
     (:attr:`BulkSummary.landlords`), and every result carries its case's key.
+    ``sheet``: the sheet of an Excel workbook (.xlsx) to read (None: its first).
     """
-    reader = CaseReader(path, mapping)
+    reader = CaseReader(path, mapping, sheet=sheet)
     engine = engine if engine is not None else Engine()
     if pack is not None:
         engine.pack(pack)  # an unknown pack fails here, not in every worker

@@ -62,7 +62,12 @@ def add_cases_command(
             "--as-of date (counted, not judged)."
         ),
     )
-    cases.add_argument("file", metavar="FILE", help="cases: .csv, .jsonl, .json or .parquet")
+    cases.add_argument("file", metavar="FILE", help="cases: .csv, .jsonl, .json, .parquet or .xlsx")
+    cases.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="the sheet of an Excel workbook to read (default: the first)",
+    )
     cases.add_argument("--mapping", metavar="MAP", help="column-mapping file (YAML)")
     cases.add_argument(
         "--organisation", metavar="ORG", help="organisation file (housing stock for CH01)"
@@ -82,16 +87,16 @@ def add_cases_command(
     )
     cases.add_argument(
         "--format",
-        choices=["jsonl", "csv", "summary"],
+        choices=["jsonl", "csv", "parquet", "summary"],
         default=None,
-        help="per-case findings as JSON Lines (one case a line) or CSV (one finding a "
-        "line), or only the summary as JSON on standard output (default: from --output's "
-        "suffix, .jsonl or .csv, else jsonl)",
+        help="per-case findings as JSON Lines (one case a line), CSV or Parquet (one "
+        "finding a row; Parquet needs --output), or only the summary as JSON on standard "
+        "output (default: from --output's suffix, .jsonl, .csv or .parquet, else jsonl)",
     )
     cases.add_argument(
         "--output",
         metavar="PATH",
-        help="write findings here, a .jsonl or .csv file (default: stdout)",
+        help="write findings here, a .jsonl, .csv or .parquet file (default: stdout)",
     )
     cases.add_argument("--summary", metavar="PATH", help="write the summary JSON here (.json)")
     tsm = cases.add_argument_group("TSM CH01/CH02 (see docs/tsm.md)")
@@ -166,7 +171,7 @@ def _options(args: argparse.Namespace) -> TsmOptions:
 
 
 _CSV_HEADER = ["row", "reference", "pack", "rule_id", "verdict", "message"]
-_FINDINGS_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+_FINDINGS_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
 
 
 def _check_formats(args: argparse.Namespace) -> None:
@@ -180,6 +185,8 @@ def _check_formats(args: argparse.Namespace) -> None:
         "--output", args.output, args.format, _FINDINGS_SUFFIX, default="jsonl"
     )
     format_for_output("--summary", args.summary, "json", {".json": "json"}, default="json")
+    if args.format == "parquet" and not args.output:
+        raise OutputError("--format parquet: a Parquet file is binary; give --output PATH.parquet")
 
 
 def run_cases(args: argparse.Namespace, engine: Engine) -> int:
@@ -202,8 +209,12 @@ def run_cases(args: argparse.Namespace, engine: Engine) -> int:
     enabled = True if args.progress else False if args.no_progress else None
     progress = Progress(sys.stderr, enabled=enabled)
     with ExitStack() as stack:
-        on_result = None
-        if args.format != "summary":
+        on_result: Callable[[CaseResult], None] | None = None
+        if args.format == "parquet":
+            handle = stack.enter_context(atomic_writer(args.output, "wb"))
+            table_writer = stack.enter_context(_ParquetFindings(handle))
+            on_result = table_writer.add
+        elif args.format != "summary":
             out: IO[str] = (
                 stack.enter_context(atomic_writer(args.output, "w", newline=""))
                 if args.output
@@ -225,6 +236,7 @@ def run_cases(args: argparse.Namespace, engine: Engine) -> int:
             blocked=args.block,
             autoload=False if args.no_autoload else None,
             landlord=args.landlord,
+            sheet=args.sheet,
         )
     report = summary.to_dict(options=_options(args), organisation=organisation, periods=args.period)
     report["as_of"] = as_of.isoformat()
@@ -239,7 +251,10 @@ def run_cases(args: argparse.Namespace, engine: Engine) -> int:
     elif not args.summary:
         sys.stderr.write(render_summary(summary, report))
     every = summary.pooled()  # every landlord's rows and failures
-    _list_rejected(every, args.file)
+    source = args.file
+    if args.sheet is not None:
+        source = f"{args.file} (sheet {args.sheet!r})"
+    _list_rejected(every, source)
     _list_duplicates(report)
     if every.rejected_rows and not args.allow_rejected:
         # Bad rows are an input error: a CI job must not pass on an export it could not read.
@@ -247,6 +262,67 @@ def run_cases(args: argparse.Namespace, engine: Engine) -> int:
     if args.no_fail or not every.failures:
         return EXIT_OK
     return EXIT_FAILED
+
+
+class _ParquetFindings:
+    """Findings written to a Parquet file, one row per finding, a row group per 50,000:
+    ``row`` (int64), ``reference``, ``landlord``, ``pack``, ``rule_id``, ``verdict``,
+    ``message`` (text)."""
+
+    SCHEMA_FIELDS = ("row", "reference", "landlord", "pack", "rule_id", "verdict", "message")
+
+    def __init__(self, handle: IO[bytes], rows_per_group: int = 50_000) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self._pa = pa
+        fields = [pa.field("row", pa.int64())]
+        fields += [pa.field(name, pa.string()) for name in self.SCHEMA_FIELDS[1:]]
+        self.schema = pa.schema(fields)
+        self._writer = pq.ParquetWriter(handle, self.schema)
+        self._columns: list[list[Any]] = [[] for _ in self.SCHEMA_FIELDS]
+        self._size = rows_per_group
+
+    def add(self, result: CaseResult) -> None:
+        columns = self._columns
+        for rule_id, verdict, message in result.verdicts:
+            for column, value in zip(
+                columns,
+                (
+                    result.row,
+                    result.reference,
+                    result.landlord,
+                    result.pack,
+                    rule_id,
+                    verdict.value,
+                    message,
+                ),
+                strict=True,
+            ):
+                column.append(value)
+        if len(columns[0]) >= self._size:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._columns[0]:
+            self._writer.write_table(
+                self._pa.Table.from_arrays(
+                    [
+                        self._pa.array(c, type=f.type)
+                        for c, f in zip(self._columns, self.schema, strict=True)
+                    ],
+                    schema=self.schema,
+                )
+            )
+            self._columns = [[] for _ in self.SCHEMA_FIELDS]
+
+    def __enter__(self) -> _ParquetFindings:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is None:
+            self._flush()
+        self._writer.close()
 
 
 def _maps_landlord(mapping: str | None) -> bool:
