@@ -81,10 +81,10 @@ def test_a_workbook_reads_as_the_csv_export(workbook: Path) -> None:
 
 
 def test_excel_mistakes_name_the_sheet(workbook: Path, tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="sheet 'Cases'.*'Notes', 'Complaints'"):
+    with pytest.raises(InputError, match=r"sheet 'Cases'.*'Notes', 'Complaints'"):
         CaseReader(workbook, MAPPING, sheet="Cases")
     # the first sheet by default: its header lacks the mapped columns
-    with pytest.raises(InputError, match="column 'Case Ref' is not in export.xlsx"):
+    with pytest.raises(InputError, match=r"column 'Case Ref' is not in export\.xlsx"):
         CaseReader(workbook, MAPPING)
     broken = tmp_path / "broken.xlsx"
     broken.write_text("not a workbook", encoding="utf-8")
