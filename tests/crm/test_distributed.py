@@ -113,3 +113,24 @@ def test_partitions_merge_in_order_whatever_their_type(export: tuple[Path, Engin
     assert summary.to_dict() == expected_summary.to_dict()
     with pytest.raises(TypeError, match="evaluate_partition: expected"):
         evaluate_partition(42, spec)
+
+
+def test_totals_only_count_what_evaluate_batch_counts(export: tuple[Path, EngineSpec]) -> None:
+    """Totals without findings take the bulk evaluator's summary mode: the same counts."""
+    path, spec = export
+    table = pa_csv.read_csv(
+        path,
+        convert_options=pa_csv.ConvertOptions(
+            column_types=dict.fromkeys([*HEADER, "Landlord"], pa.string())
+        ),
+    )
+    parts = [table.slice(0, 90), table.slice(90, 150).to_batches()[0], table.slice(240)]
+    found, summary = merge_partitions(evaluate_partition(p, spec, findings=False) for p in parts)
+    assert found is None
+    assert summary.to_dict() == _single(path, spec)[1].to_dict()
+    fixed = EngineSpec(as_of=AS_OF, mapping=MAPPING, landlord="Z")  # no landlord column
+    alone = evaluate_partition(table.drop_columns(["Landlord"]), fixed, findings=False)
+    expected = BulkSummary()
+    evaluate_batch(table.drop_columns(["Landlord"]), engine=fixed, summary=expected)
+    assert alone.summary.to_dict() == expected.to_dict()
+    assert list(alone.summary.landlords) == ["Z"]
