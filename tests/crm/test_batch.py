@@ -198,6 +198,7 @@ LAYOUT = [
     ("verdict", pa.string(), False),
     ("message", pa.string(), False),
     ("column", pa.string(), True),
+    ("landlord", pa.string(), True),
 ]
 
 
@@ -206,8 +207,8 @@ def test_output_layout_is_fixed_and_versioned() -> None:
     empty = evaluate_batch([], as_of=AS_OF)
     for schema in (BATCH_SCHEMA, table.schema, empty.schema):
         assert [(f.name, f.type, f.nullable) for f in schema] == LAYOUT
-        assert schema.metadata[b"complaintrules.batch_schema_version"] == b"1.0"
-    assert BATCH_SCHEMA_VERSION == "1.0"
+        assert schema.metadata[b"complaintrules.batch_schema_version"] == b"1.1"
+    assert BATCH_SCHEMA_VERSION == "1.1"
     assert table.schema.metadata[b"complaintrules.as_of"] == b"2025-03-31"
     assert table.schema.metadata[b"complaintrules.as_of_source"] == b"given"
     assert table.schema.metadata[b"complaintrules.rows_in"] == b"3"

@@ -39,9 +39,11 @@ from ..io.tabular import TARGETS, ColumnMapping, Row, RowConverter, RowProblem, 
 from ..io.tabular import _converter as _mapping_converter
 from ..law.packs import Pack
 from ..law.plugins import NoPackError, PackRegistry
+from ..law.rules import Finding, Verdict
 from ..model.case import Complaint
 from ..model.conventions import Conventions
 from ..model.organisation import Organisation
+from .evaluate import BulkSummary, breach_month, tally_case
 
 __all__ = [
     "BATCH_SCHEMA",
@@ -56,7 +58,7 @@ __all__ = [
 #: in the table's schema metadata under ``complaintrules.batch_schema_version``. The major
 #: part is bumped on a breaking change (a field renamed, retyped or removed, a verdict
 #: value changing meaning), the minor part when fields or verdict values are added.
-BATCH_SCHEMA_VERSION = "1.0"
+BATCH_SCHEMA_VERSION = "1.1"
 
 #: The verdict of an output row for an input row that could not be read as a case (one
 #: output row per problem, naming the column or field at fault).
@@ -81,6 +83,9 @@ BATCH_SCHEMA = pa.schema(
         pa.field("verdict", pa.string(), nullable=False),
         pa.field("message", pa.string(), nullable=False),
         pa.field("column", pa.string()),
+        # 1.1: the landlord key of the row's case (its own, else the run's), for runs over
+        # several landlords; null when there is none.
+        pa.field("landlord", pa.string()),
     ],
     metadata={f"{_METADATA_PREFIX}batch_schema_version": BATCH_SCHEMA_VERSION},
 )
@@ -110,7 +115,8 @@ class EngineSpec:
     What is judged: ``pack`` (judge every case by this pack; None: each case by the pack
     in force on its receipt date), ``as_of`` (None: today in UK time, recorded in the
     output), ``mapping`` (a :class:`ColumnMapping`, or the path of a mapping file, read
-    when the spec is made so that a worker needs no file), ``organisation``.
+    when the spec is made so that a worker needs no file), ``organisation``, ``landlord``
+    (the landlord key of rows that give none).
     """
 
     pack: str | None = None
@@ -124,6 +130,9 @@ class EngineSpec:
     #: After construction, a ColumnMapping or None (a path is read into its mapping).
     mapping: ColumnMapping | str | Path | None = None
     organisation: Organisation | None = None
+    #: The landlord key of cases that carry none (``Complaint.landlord``, or a column a
+    #: mapping maps to ``landlord``).
+    landlord: str | None = None
 
     def __post_init__(self) -> None:
         given: Any = self.mapping
@@ -345,6 +354,8 @@ class _Reader:
             self.converter = _mapping_converter(mapping, None)
             spec = mapping.spec("reference")
             self.reference_column = spec.column if spec is not None else ""
+        landlord = mapping.spec("landlord") if mapping is not None else None
+        self.landlord_column = landlord.column if landlord is not None else "landlord"
 
     def read(self, index: int, record: Any) -> Row:
         if not isinstance(record, Mapping):
@@ -354,8 +365,16 @@ class _Reader:
         return self.converter.convert(index, {k: _cell(v) for k, v in record.items()})
 
     def reference(self, record: Any) -> str | None:
+        return self._text(record, self.reference_column)
+
+    def landlord(self, record: Any) -> str | None:
+        """The landlord key of a row that is not a case (read as its text, if it is)."""
+        return self._text(record, self.landlord_column)
+
+    @staticmethod
+    def _text(record: Any, column: str) -> str | None:
         if isinstance(record, Mapping):
-            found = record.get(self.reference_column)
+            found = record.get(column)
             if isinstance(found, str | int) and not isinstance(found, bool):
                 return str(found).strip() or None
         return None
@@ -396,6 +415,8 @@ def evaluate_batch(
     engine: Engine | EngineSpec | None = None,
     pack: str | None = None,
     organisation: Organisation | None = None,
+    landlord: str | None = None,
+    summary: BulkSummary | None = None,
 ) -> pa.Table:
     """Every case rule on every case of ``table``, as an Arrow table in :data:`BATCH_SCHEMA`.
 
@@ -407,11 +428,18 @@ def evaluate_batch(
     row, read through the mapping as a CSV export's row is.
 
     ``engine``: an :class:`Engine`, or an :class:`EngineSpec` (its engine built once per
-    process, and its ``pack``, ``as_of``, ``mapping`` and ``organisation`` used), or None
-    for the installed packs with the default conventions. ``as_of``: judge each case as
-    it stood on that date (:meth:`Complaint.as_of`); without one (here or in the spec),
-    today in UK time, recorded in the output's metadata as every report records it.
-    ``pack``: judge every case by this pack (default: by the pack in force on its date).
+    process, and its ``pack``, ``as_of``, ``mapping``, ``organisation`` and ``landlord``
+    used), or None for the installed packs with the default conventions. ``as_of``: judge
+    each case as it stood on that date (:meth:`Complaint.as_of`); without one (here or in
+    the spec), today in UK time, recorded in the output's metadata as every report records
+    it. ``pack``: judge every case by this pack (default: by the pack in force on its date).
+
+    ``landlord``: the landlord key of rows whose case gives none (its ``landlord`` field,
+    or the column a mapping maps to ``landlord``); every output row carries its case's key.
+    ``summary``: a :class:`BulkSummary` to add the batch's totals to (rows, verdict counts,
+    breaches by month, TSM tallies, repeated references), each landlord's in its own part
+    (:meth:`BulkSummary.part`), as :func:`evaluate_file` counts them; its row numbers are
+    the ``row_index`` values.
 
     Output rows come in input order: for each input row, its findings in the order of its
     pack's rules, or one ``rejected`` row per problem (the column or field at fault in
@@ -441,18 +469,20 @@ def evaluate_batch(
     as_of = _agree("as_of", as_of, spec)
     pack = _agree("pack", pack, spec)
     organisation = _agree("organisation", organisation, spec)
+    landlord = _agree("landlord", landlord, spec)
+    if summary is not None and not isinstance(summary, BulkSummary):
+        raise TypeError(f"evaluate_batch: summary must be a BulkSummary, got {_type_name(summary)}")
     rows, names, count = _input(table)
     _check_columns(table, names, mapping, where)
     named = runner.pack(pack) if pack is not None else None  # an unknown pack fails here
     source = "given"
     if as_of is None:
         as_of, source = runner.today(), _clock.TODAY_SOURCE
-    reader = _Reader(mapping)
-    out = _Columns()
+    run = _Run(runner, _Reader(mapping), named, as_of, organisation, landlord, summary)
     index = 0
     for part in rows:
         for record in part:
-            _evaluate_row(runner, reader, index, record, named, as_of, organisation, out)
+            run.row(index, record)
             index += 1
     assert index == count
     metadata = {
@@ -465,76 +495,145 @@ def evaluate_batch(
         ).encode(),
         f"{_METADATA_PREFIX}calendar".encode(): runner.calendar.describe().encode(),
     }
-    return pa.table(out.data, schema=BATCH_SCHEMA.with_metadata(metadata))
+    return pa.table(run.out.data, schema=BATCH_SCHEMA.with_metadata(metadata))
 
 
-def _evaluate_row(
+@dataclass
+class _Run:
+    """One call of :func:`evaluate_batch`: what it judges with, and where results go."""
+
+    engine: Engine
+    reader: _Reader
+    named: Pack | None
+    as_of: date
+    organisation: Organisation | None
+    landlord: str | None
+    summary: BulkSummary | None
+    out: _Columns = field(default_factory=_Columns)
+
+    def _part(self, key: str | None) -> BulkSummary | None:
+        """The totals of the landlord ``key`` (counting one more row in), if kept."""
+        if self.summary is None:
+            return None
+        part = self.summary.part(key)
+        part.rows_in += 1
+        return part
+
+    def row(self, index: int, record: Any) -> None:
+        reader, out = self.reader, self.out
+        row = reader.read(index, record)
+        case = row.case
+        if case is None:
+            key = reader.landlord(record) or self.landlord
+            self._reject(index, reader.reference(record), key, row.problems)
+            return
+        key = case.landlord if case.landlord is not None else self.landlord
+        part = self._part(key)
+        snapshot = case.as_of(self.as_of)
+        if snapshot.case is None:
+            out.add(
+                row_index=index,
+                reference=case.reference,
+                verdict=NOT_JUDGED,
+                message=(
+                    f"received on {case.received_on.isoformat()}, after the as-of date "
+                    f"{self.as_of.isoformat()}: not judged"
+                ),
+                column="received_on",
+                landlord=key,
+            )
+            if part is not None:
+                part.not_yet_received_rows += 1
+                if len(part.not_yet_received) < part.max_rejected:
+                    part.not_yet_received.append((index, case.reference))
+            return
+        engine = self.engine
+        try:
+            chosen = self.named if self.named is not None else engine.pack(on=case.received_on)
+        except NoPackError as exc:
+            if part is not None:  # counted again by _reject
+                part.rows_in -= 1
+            self._reject(index, case.reference, key, [RowProblem(index, "received_on", str(exc))])
+            return
+        judged = snapshot.case
+        findings = engine.case_findings(
+            judged, pack=chosen, as_of=self.as_of, organisation=self.organisation
+        )
+        if part is not None:
+            _count(part, engine, chosen, judged, snapshot.ignored, findings, index, self.as_of)
+        if not findings:
+            out.add(
+                row_index=index,
+                reference=case.reference,
+                pack=chosen.name,
+                pack_version=chosen.version,
+                verdict=NOT_JUDGED,
+                message=f"pack {chosen.name} has no case rules",
+                landlord=key,
+            )
+            return
+        for finding in findings:
+            out.add(
+                row_index=index,
+                reference=case.reference,
+                pack=chosen.name,
+                pack_version=chosen.version,
+                rule_id=finding.rule_id,
+                rule_pack=finding.pack,
+                provision=finding.provision,
+                level=finding.level.value,
+                verdict=finding.verdict.value,
+                message=finding.message,
+                landlord=key,
+            )
+
+    def _reject(
+        self,
+        index: int,
+        reference: str | None,
+        key: str | None,
+        problems: Sequence[RowProblem],
+    ) -> None:
+        problems = list(problems) or [RowProblem(index, "", "not a case")]
+        part = self._part(key)
+        if part is not None:
+            part.reject(None, problems)
+        for problem in problems:
+            self.out.add(
+                row_index=index,
+                reference=reference,
+                verdict=REJECTED,
+                message=problem.reason,
+                column=problem.column or None,
+                landlord=key,
+            )
+
+
+def _count(
+    summary: BulkSummary,
     engine: Engine,
-    reader: _Reader,
+    pack: Pack,
+    case: Complaint,
+    ignored: Sequence[Any],
+    findings: Sequence[Finding],
     index: int,
-    record: Any,
-    named: Pack | None,
     as_of: date,
-    organisation: Organisation | None,
-    out: _Columns,
 ) -> None:
-    row = reader.read(index, record)
-    case = row.case
-    if case is None:
-        _reject(out, index, reader.reference(record), row.problems)
-        return
-    snapshot = case.as_of(as_of)
-    if snapshot.case is None:
-        out.add(
-            row_index=index,
-            reference=case.reference,
-            verdict=NOT_JUDGED,
-            message=(
-                f"received on {case.received_on.isoformat()}, after the as-of date "
-                f"{as_of.isoformat()}: not judged"
-            ),
-            column="received_on",
-        )
-        return
-    try:
-        chosen = named if named is not None else engine.pack(on=case.received_on)
-    except NoPackError as exc:
-        _reject(out, index, case.reference, [RowProblem(index, "received_on", str(exc))])
-        return
-    findings = engine.case_findings(case, pack=chosen, as_of=as_of, organisation=organisation)
-    if not findings:
-        out.add(
-            row_index=index,
-            reference=case.reference,
-            pack=chosen.name,
-            pack_version=chosen.version,
-            verdict=NOT_JUDGED,
-            message=f"pack {chosen.name} has no case rules",
-        )
-        return
+    """Add one judged case to ``summary`` as the bulk evaluator counts it."""
+    summary.evaluated += 1
+    summary.packs.add(pack.name)
+    if ignored:
+        summary.events_ignored += len(ignored)
+        summary.cases_with_events_ignored += 1
+    failed = False
     for finding in findings:
-        out.add(
-            row_index=index,
-            reference=case.reference,
-            pack=chosen.name,
-            pack_version=chosen.version,
-            rule_id=finding.rule_id,
-            rule_pack=finding.pack,
-            provision=finding.provision,
-            level=finding.level.value,
-            verdict=finding.verdict.value,
-            message=finding.message,
-        )
-
-
-def _reject(
-    out: _Columns, index: int, reference: str | None, problems: Sequence[RowProblem]
-) -> None:
-    for problem in problems or [RowProblem(index, "", "not a case")]:
-        out.add(
-            row_index=index,
-            reference=reference,
-            verdict=REJECTED,
-            message=problem.reason,
-            column=problem.column or None,
-        )
+        summary.verdicts[(finding.rule_id, finding.verdict.value)] += 1
+        if finding.verdict is Verdict.FAIL:
+            month = breach_month(case, finding.evidence.computed)
+            summary.breaches_by_month[(month, finding.rule_id)] += 1
+        if finding.is_failure:
+            summary.failures += 1
+            failed = True
+    summary.cases_failed += failed
+    tally_case(engine, pack, case, as_of, summary)
+    summary.note(index, case.reference)

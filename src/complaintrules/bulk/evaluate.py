@@ -154,17 +154,19 @@ class CaseResult:
     pack: str
     verdicts: tuple[tuple[str, Verdict, str | None], ...]
     failed: bool
+    #: The landlord key of the case (its own, else the run's); None when there is none.
+    landlord: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "row": self.row,
-            "reference": self.reference,
-            "pack": self.pack,
-            "failed": self.failed,
-            "findings": [
-                {"rule_id": r, "verdict": v.value, "message": m} for r, v, m in self.verdicts
-            ],
-        }
+        out: dict[str, Any] = {"row": self.row, "reference": self.reference}
+        if self.landlord is not None:  # only runs with landlord keys carry the field
+            out["landlord"] = self.landlord
+        out["pack"] = self.pack
+        out["failed"] = self.failed
+        out["findings"] = [
+            {"rule_id": r, "verdict": v.value, "message": m} for r, v, m in self.verdicts
+        ]
+        return out
 
 
 @dataclass(slots=True)
@@ -205,6 +207,24 @@ class BulkSummary:
     #: With an as-of date: events after it ignored, and the cases that had any.
     events_ignored: int = 0
     cases_with_events_ignored: int = 0
+    #: The landlord these totals are for (the run's fixed key), or None.
+    landlord: str | None = None
+    #: Each other landlord's own totals, by its key: cases that carry a landlord key other
+    #: than :attr:`landlord` are counted there, never here, so two landlords' references
+    #: are never duplicates of each other and their TSM tallies are never pooled.
+    landlords: dict[str, BulkSummary] = field(default_factory=dict)
+
+    def part(self, landlord: str | None) -> BulkSummary:
+        """The totals of ``landlord``'s cases: this summary for its own key (or None), else
+        that landlord's own summary in :attr:`landlords` (made on first use)."""
+        if landlord is None or landlord == self.landlord:
+            return self
+        found = self.landlords.get(landlord)
+        if found is None:
+            found = self.landlords[landlord] = BulkSummary(
+                landlord=landlord, max_rejected=self.max_rejected
+            )
+        return found
 
     def as_of(
         self, items: Iterable[tuple[int | None, Complaint]], when: date
@@ -246,18 +266,34 @@ class BulkSummary:
         if len(self.duplicates) < self.max_rejected:
             self.duplicates.append((reference, seen[reference], row))
 
-    def merge(self, other: BulkSummary) -> None:
+    def merge(self, other: BulkSummary, *, row_offset: int = 0) -> None:
+        """Add ``other``'s totals: each landlord's to that landlord's (see :meth:`part`).
+
+        ``row_offset`` is added to the other's row numbers (a partition's rows counted
+        from 0, merged after the rows of the partitions before it).
+        """
+        for landlord, part in other.landlords.items():
+            self.part(landlord).merge(part, row_offset=row_offset)
+        self.part(other.landlord)._merge_own(other, row_offset)
+
+    def _merge_own(self, other: BulkSummary, row_offset: int) -> None:
+        def shift(row: int | None) -> int | None:
+            return row if row is None else row + row_offset
+
         # The other's first sightings, then its repeats: each repeat is listed against the
         # first row of all.
         for reference, row in other.seen.items():
-            self.note(row, reference)
+            self.note(shift(row), reference)
         for reference, _, row in other.duplicates:
-            self.note(row, reference)
+            self.note(shift(row), reference)
         self.rows_in += other.rows_in
         self.evaluated += other.evaluated
         self.rejected_rows += other.rejected_rows
         room = self.max_rejected - len(self.rejected)
-        self.rejected.extend(other.rejected[: max(room, 0)])
+        self.rejected.extend(
+            RowProblem(p.row + row_offset, p.column, p.reason) if row_offset else p
+            for p in other.rejected[: max(room, 0)]
+        )
         self.verdicts.update(other.verdicts)
         self.failures += other.failures
         self.cases_failed += other.cases_failed
@@ -267,7 +303,9 @@ class BulkSummary:
         self.untallied.extend(other.untallied)
         self.not_yet_received_rows += other.not_yet_received_rows
         room = self.max_rejected - len(self.not_yet_received)
-        self.not_yet_received.extend(other.not_yet_received[: max(room, 0)])
+        self.not_yet_received.extend(
+            (shift(row), reference) for row, reference in other.not_yet_received[: max(room, 0)]
+        )
         self.events_ignored += other.events_ignored
         self.cases_with_events_ignored += other.cases_with_events_ignored
 
@@ -283,6 +321,78 @@ class BulkSummary:
         options: TsmOptions | None = None,
         organisation: Organisation | None = None,
         periods: Sequence[ReportingPeriod] | None = None,
+        organisations: Mapping[str, Organisation] | None = None,
+    ) -> dict[str, Any]:
+        """The totals as JSON-ready data (``complaintrules cases --format summary``).
+
+        With other landlords' totals (:attr:`landlords`), the counts (rows, verdicts,
+        failures, breaches, duplicates) are those of every landlord together, the TSM
+        measures only this summary's own cases' (never pooled), and ``landlords`` gives
+        each landlord's own summary; ``organisations`` gives a landlord's organisation (its
+        housing stock for CH01) by its key, and ``organisation`` is this summary's own.
+        """
+        out = self.pooled()._own_dict(options, organisation, periods)
+        if self.landlord is not None:
+            out = {"landlord": self.landlord, **out}
+        if not self.landlords:
+            return out
+        parts = {
+            key: part.to_dict(
+                options=options,
+                organisation=(organisations or {}).get(key),
+                periods=periods,
+                organisations=organisations,
+            )
+            for key, part in sorted(self.landlords.items())
+        }
+        # each repeat names its landlord (a repeat is one within a landlord's cases)
+        own = [{"landlord": self.landlord, **d} for d in out["duplicates"][: len(self.duplicates)]]
+        out["duplicates"] = own + [
+            d if "landlord" in d else {"landlord": key, **d}
+            for key, part in parts.items()
+            for d in part["duplicates"]
+        ]
+        out["landlords"] = parts
+        return out
+
+    def pooled(self) -> BulkSummary:
+        """Every landlord's counts added together (rows, verdicts, failures, breaches,
+        rejected rows, repeats), with this summary's own TSM tally only: the measures of
+        several landlords are never pooled. This summary itself when it has no other
+        landlords' totals. The references seen are not kept."""
+        if not self.landlords:
+            return self
+        out = BulkSummary(landlord=self.landlord, max_rejected=self.max_rejected, tally=self.tally)
+        for summary in (self, *(part.pooled() for _, part in sorted(self.landlords.items()))):
+            out.rows_in += summary.rows_in
+            out.evaluated += summary.evaluated
+            out.rejected_rows += summary.rejected_rows
+            out.rejected.extend(summary.rejected)
+            out.verdicts.update(summary.verdicts)
+            out.failures += summary.failures
+            out.cases_failed += summary.cases_failed
+            out.breaches_by_month.update(summary.breaches_by_month)
+            out.packs |= summary.packs
+            out.untallied.extend(summary.untallied)
+            out.duplicates.extend(summary.duplicates)
+            out.duplicate_rows += summary.duplicate_rows
+            out.not_yet_received_rows += summary.not_yet_received_rows
+            out.not_yet_received.extend(summary.not_yet_received)
+            out.events_ignored += summary.events_ignored
+            out.cases_with_events_ignored += summary.cases_with_events_ignored
+        return out
+
+    def _months(self) -> dict[str, dict[str, int]]:
+        months: dict[str, dict[str, int]] = {}
+        for (month, rule_id), n in sorted(self.breaches_by_month.items()):
+            months.setdefault(month, {})[rule_id] = n
+        return months
+
+    def _own_dict(
+        self,
+        options: TsmOptions | None,
+        organisation: Organisation | None,
+        periods: Sequence[ReportingPeriod] | None,
     ) -> dict[str, Any]:
         options = options or TsmOptions()
         chosen = list(periods) if periods else self.tally.periods()
@@ -297,9 +407,7 @@ class BulkSummary:
                     for q in (1, 2, 3, 4)
                 ]
             tsm.append(entry)
-        months: dict[str, dict[str, int]] = {}
-        for (month, rule_id), n in sorted(self.breaches_by_month.items()):
-            months.setdefault(month, {})[rule_id] = n
+        months = self._months()
         return {
             "rows": {
                 "in": self.rows_in,
@@ -331,6 +439,32 @@ class BulkSummary:
         }
 
 
+def breach_month(case: Complaint, computed: Mapping[str, Any]) -> str:
+    """The month (YYYY-MM) a failed rule's breach is counted in: that of the deadline it
+    computed, else that of the date the case was received."""
+    when = computed.get("due_by") or computed.get("deadline")
+    if isinstance(when, str) and len(when) >= 7:
+        return when[:7]
+    return f"{case.received_on.year:04d}-{case.received_on.month:02d}"
+
+
+def tally_case(
+    engine: Engine, pack: Pack, case: Complaint, as_of: date | None, summary: BulkSummary
+) -> None:
+    """Add one judged case (already as of ``as_of``) to ``summary``'s TSM tally, or list
+    it in ``summary.untallied`` with the reason it cannot be."""
+    try:
+        # Judged as the rules judge: at the as-of date, else the day the case ended.
+        when = as_of or case.closed_on or case.withdrawn_on or case.received_on
+        # The case is already as of the as-of date (see evaluate): every event counts.
+        report = obligations_of(case, when, engine=engine, pack=pack)
+    except (UnknownParameterError, CalendarRangeError, NoPackError, NoTimescalesError) as exc:
+        # Never silently: the case is listed as missing from the measures.
+        summary.untallied.append(f"{case.reference}: {exc}")
+        return
+    summary.tally.add(case_times(case, report.obligations))
+
+
 def _rule_order(rule_id: str) -> tuple[Any, ...]:
     prefix, _, provision = rule_id.partition("-")
     parts = tuple(int(p) if p.isdigit() else 0 for p in provision.split("."))
@@ -360,8 +494,11 @@ class BulkEvaluator:
         fast: bool = True,
         messages: bool = True,
         results: bool = True,
+        landlord: str | None = None,
     ) -> None:
         self.engine = engine if engine is not None else Engine()
+        #: the run's landlord key, for cases that carry none
+        self.landlord = landlord
         self.named = self.engine.pack(pack) if pack is not None else None
         self.as_of = as_of
         self.organisation = organisation
@@ -453,6 +590,8 @@ class BulkEvaluator:
         (the cases an as-of date changed, and rows read one by one, from the cases).
         """
         listed = list(items)
+        if any(c.landlord is not None and c.landlord != summary.landlord for _, c in listed):
+            return self._by_landlord(listed, summary)
         if self.as_of is not None:
             kept = summary._as_of(listed, self.as_of)
         else:
@@ -486,6 +625,27 @@ class BulkEvaluator:
                 results = self._evaluate_pack(pack, cases, summary, make)
                 if results:  # one a case, unless results are not kept
                     placed += zip(positions, results, strict=True)
+        placed.sort(key=lambda pair: pair[0])
+        return [result for _, result in placed]
+
+    def _by_landlord(
+        self, listed: list[tuple[int | None, Complaint]], summary: BulkSummary
+    ) -> list[CaseResult]:
+        """:meth:`evaluate` for a chunk holding other landlords' cases: each landlord's
+        cases into its own totals (:meth:`BulkSummary.part`), results in input order."""
+        groups: dict[str | None, list[int]] = {}
+        for position, (_, case) in enumerate(listed):
+            key = case.landlord if case.landlord is not None else summary.landlord
+            groups.setdefault(key, []).append(position)
+        placed: list[tuple[int, CaseResult]] = []
+        for key, positions in groups.items():
+            part = summary.part(key)
+            if part is not summary:  # counted as read by the caller: move them over
+                summary.rows_in -= len(positions)
+                part.rows_in += len(positions)
+            results = self.evaluate([listed[i] for i in positions], part)
+            if results:  # one a case, unless results are not kept
+                placed += zip(positions, results, strict=True)
         placed.sort(key=lambda pair: pair[0])
         return [result for _, result in placed]
 
@@ -592,7 +752,7 @@ class BulkEvaluator:
             for i, verdict in enumerate(judged):
                 if verdict is _FAIL_VERDICT:
                     computed = told[i][1] if i in told else {}
-                    month = self._breach_month(group[i][1], computed)
+                    month = breach_month(group[i][1], computed)
                     summary.breaches_by_month[(month, rule.id)] += 1
                     if rule_must:
                         summary.failures += 1
@@ -695,7 +855,7 @@ class BulkEvaluator:
                     verdict = _ERROR
                 log.append(verdict)
                 if verdict is _FAIL_VERDICT:
-                    month = self._breach_month(case, outcome.computed)
+                    month = breach_month(case, outcome.computed)
                     summary.breaches_by_month[(month, rule_id)] += 1
                     if rule_id in must:
                         summary.failures += 1
@@ -710,14 +870,17 @@ class BulkEvaluator:
                 for rule, judged, told in by_table:
                     verdicts.append((rule.id, judged[i], told[i][0]))
             if not vector_ok:
-                self._tally_case(pack, case, summary)
+                tally_case(self.engine, pack, case, self.as_of, summary)
             summary.evaluated += 1
             summary.note(row, case.reference)
             summary.cases_failed += case_failed
             if self.results:
                 verdicts.sort(key=lambda v: order[v[0]])
+                landlord = case.landlord if case.landlord is not None else summary.landlord
                 results.append(
-                    CaseResult(row, case.reference, pack.name, tuple(verdicts), case_failed)
+                    CaseResult(
+                        row, case.reference, pack.name, tuple(verdicts), case_failed, landlord
+                    )
                 )
         tally = summary.verdicts
         for planned in plans.values():
@@ -765,24 +928,6 @@ class BulkEvaluator:
                 message = self._settled_message[rule_id] = outcome.message
             out[rule_id] = message
         return out
-
-    def _breach_month(self, case: Complaint, computed: Mapping[str, Any]) -> str:
-        when = computed.get("due_by") or computed.get("deadline")
-        if isinstance(when, str) and len(when) >= 7:
-            return when[:7]
-        return f"{case.received_on.year:04d}-{case.received_on.month:02d}"
-
-    def _tally_case(self, pack: Pack, case: Complaint, summary: BulkSummary) -> None:
-        try:
-            # Judged as the rules judge: at the as-of date, else the day the case ended.
-            when = self.as_of or case.closed_on or case.withdrawn_on or case.received_on
-            # The case is already as of the as-of date (see evaluate): every event counts.
-            report = obligations_of(case, when, engine=self.engine, pack=pack)
-        except (UnknownParameterError, CalendarRangeError, NoPackError, NoTimescalesError) as exc:
-            # Never silently: the case is listed as missing from the measures.
-            summary.untallied.append(f"{case.reference}: {exc}")
-            return
-        summary.tally.add(case_times(case, report.obligations))
 
     # -- the vectorised path -------------------------------------------------------------
 
@@ -1173,6 +1318,7 @@ def evaluate_cases(
     fast: bool = True,
     chunk_size: int = 2000,
     summary: BulkSummary | None = None,
+    landlord: str | None = None,
 ) -> Iterator[CaseResult]:
     """Verdicts of every case rule on each case, streaming: one :class:`CaseResult` each.
 
@@ -1181,9 +1327,26 @@ def evaluate_cases(
     (received before any installed Code) is then listed in ``summary.rejected``. Without a
     summary there is nowhere to list it, so such a case raises :class:`NoPackError`
     instead of vanishing.
+
+    ``landlord``: the landlord key of cases that carry none (``Complaint.landlord``);
+    each landlord's cases are counted in its own totals (:meth:`BulkSummary.part`).
     """
-    evaluator = BulkEvaluator(engine, pack=pack, as_of=as_of, organisation=organisation, fast=fast)
     totals = summary if summary is not None else BulkSummary()
+    if landlord is not None:
+        if totals.landlord not in (None, landlord):
+            raise ValueError(
+                f"evaluate_cases: landlord {landlord!r} differs from the summary's "
+                f"{totals.landlord!r}"
+            )
+        totals.landlord = landlord
+    evaluator = BulkEvaluator(
+        engine,
+        pack=pack,
+        as_of=as_of,
+        organisation=organisation,
+        fast=fast,
+        landlord=totals.landlord,
+    )
     chunk: list[tuple[int | None, Complaint]] = []
 
     def run(items: list[tuple[int | None, Complaint]]) -> list[CaseResult]:
@@ -1219,6 +1382,7 @@ class _Settings:
     results: bool
     converter: RowConverter
     rule_time_budget: float | None = None
+    landlord: str | None = None
 
 
 _WORKER: tuple[BulkEvaluator, RowConverter] | None = None
@@ -1239,6 +1403,7 @@ def _make_worker(settings: _Settings) -> tuple[BulkEvaluator, RowConverter]:
         fast=settings.fast,
         messages=settings.messages,
         results=settings.results,
+        landlord=settings.landlord,
     )
     return evaluator, settings.converter
 
@@ -1256,15 +1421,21 @@ def _work(chunk: list[tuple[int, Any]] | RawBatch) -> tuple[BulkSummary, list[Ca
 def _process(
     evaluator: BulkEvaluator, converter: RowConverter, chunk: list[tuple[int, Any]] | RawBatch
 ) -> tuple[BulkSummary, list[CaseResult]]:
-    summary = BulkSummary()
+    summary = BulkSummary(landlord=evaluator.landlord)
     good: list[tuple[int | None, Complaint]] = []
     if not isinstance(chunk, list):  # a RawBatch, read as columns (see io/columnar.py)
         from ..io.columnar import convert_batch
 
         flat = convert_batch(chunk, converter)
         summary.rows_in += flat.rows_in
+        keys: dict[int, Any] = {}
+        if flat.rejected and "landlord" in chunk.table.column_names:
+            keys = dict(zip(chunk.rows, chunk.table.column("landlord").to_pylist(), strict=True))
+            keys.update(
+                {chunk.rows[i]: _raw_landlord(converter, r) for i, r in chunk.special.items()}
+            )
         for row in flat.rejected:
-            summary.reject(row, row.problems)
+            _reject(summary, row, keys.get(row.row))
         numbers = flat.table.column("row").to_pylist()
         good = list(zip(numbers, flat.cases, strict=True))
         return summary, evaluator.evaluate(good, summary, flat)
@@ -1272,10 +1443,32 @@ def _process(
         summary.rows_in += 1
         row = converter.convert(number, record)
         if row.case is None:
-            summary.reject(row, row.problems)
+            _reject(summary, row, _raw_landlord(converter, record))
         else:
             good.append((number, row.case))
     return summary, evaluator.evaluate(good, summary)
+
+
+def _raw_landlord(converter: RowConverter, record: Any) -> Any:
+    """The text of a record's landlord column, if it has one (for a row rejected before
+    it became a case, so that it is counted with its landlord)."""
+    for f in converter.fields:
+        if f.target == "landlord":
+            if isinstance(record, dict):
+                return record.get(f.column)
+            if isinstance(record, list) and f.index < len(record):
+                return record[f.index]
+    return None
+
+
+def _reject(summary: BulkSummary, row: Row, landlord: Any) -> None:
+    """Count a rejected row, with its landlord's totals when its landlord column reads."""
+    key = landlord.strip() if isinstance(landlord, str) else None
+    part = summary.part(key or None)
+    if part is not summary:
+        summary.rows_in -= 1
+        part.rows_in += 1
+    part.reject(row, row.problems)
 
 
 class Progress:
@@ -1329,21 +1522,29 @@ def evaluate_file(
     progress: Progress | None = None,
     blocked: Sequence[str] = (),
     autoload: bool | None = None,
+    landlord: str | None = None,
+    sheet: str | None = None,
 ) -> BulkSummary:
-    """Evaluate a case export (CSV, JSON Lines, JSON, Parquet), streaming; returns the totals.
+    """Evaluate a case export (CSV, JSON Lines, JSON, Parquet, Excel), streaming; returns
+    the totals.
 
     ``on_result`` receives each case's :class:`CaseResult` in input order (none are
     kept). ``jobs`` > 1 spreads chunks over that many worker processes; each builds its
     own engine with the given engine's calendar closures and conventions, loading packs
     through their entry points (``blocked``, ``autoload``). Rows in = rows evaluated +
     rows rejected (each rejected row's problems are in the summary).
+
+    ``landlord``: the run's landlord key, for cases whose row gives none (a mapping may
+    map a column to ``landlord``); each landlord's cases are counted in its own totals
+    (:attr:`BulkSummary.landlords`), and every result carries its case's key.
+    ``sheet``: the sheet of an Excel workbook (.xlsx) to read (None: its first).
     """
-    reader = CaseReader(path, mapping)
+    reader = CaseReader(path, mapping, sheet=sheet)
     engine = engine if engine is not None else Engine()
     if pack is not None:
         engine.pack(pack)  # an unknown pack fails here, not in every worker
     want_results = on_result is not None
-    summary = BulkSummary()
+    summary = BulkSummary(landlord=landlord)
     settings = _Settings(
         blocked=tuple(blocked),
         autoload=autoload,
@@ -1357,6 +1558,7 @@ def evaluate_file(
         results=want_results,
         converter=reader.converter,
         rule_time_budget=engine.rule_time_budget,
+        landlord=landlord,
     )
 
     def chunks() -> Iterator[list[tuple[int, Any]] | RawBatch]:
@@ -1394,6 +1596,7 @@ def evaluate_file(
             fast=fast,
             messages=settings.messages,
             results=want_results,
+            landlord=landlord,
         )
         for batch in chunks():
             consume(*_process(evaluator, reader.converter, batch))

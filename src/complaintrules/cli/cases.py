@@ -22,6 +22,7 @@ from typing import IO, Any
 from ..bulk.evaluate import BulkSummary, CaseResult, Progress, default_jobs, evaluate_file
 from ..engine.engine import Engine
 from ..io.loading import load_organisation
+from ..io.tabular import load_mapping
 from ..reports.escaping import spreadsheet_row, terminal_text
 from ..reports.output import (
     OutputError,
@@ -61,7 +62,12 @@ def add_cases_command(
             "--as-of date (counted, not judged)."
         ),
     )
-    cases.add_argument("file", metavar="FILE", help="cases: .csv, .jsonl, .json or .parquet")
+    cases.add_argument("file", metavar="FILE", help="cases: .csv, .jsonl, .json, .parquet or .xlsx")
+    cases.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="the sheet of an Excel workbook to read (default: the first)",
+    )
     cases.add_argument("--mapping", metavar="MAP", help="column-mapping file (YAML)")
     cases.add_argument(
         "--organisation", metavar="ORG", help="organisation file (housing stock for CH01)"
@@ -74,17 +80,23 @@ def add_cases_command(
     )
     cases.add_argument("--pack", help="judge every case by this pack (default: by its date)")
     cases.add_argument(
+        "--landlord",
+        metavar="KEY",
+        help="landlord key of the cases whose row gives none (a mapping may map a column to "
+        "'landlord'); totals are kept per landlord",
+    )
+    cases.add_argument(
         "--format",
-        choices=["jsonl", "csv", "summary"],
+        choices=["jsonl", "csv", "parquet", "summary"],
         default=None,
-        help="per-case findings as JSON Lines (one case a line) or CSV (one finding a "
-        "line), or only the summary as JSON on standard output (default: from --output's "
-        "suffix, .jsonl or .csv, else jsonl)",
+        help="per-case findings as JSON Lines (one case a line), CSV or Parquet (one "
+        "finding a row; Parquet needs --output), or only the summary as JSON on standard "
+        "output (default: from --output's suffix, .jsonl, .csv or .parquet, else jsonl)",
     )
     cases.add_argument(
         "--output",
         metavar="PATH",
-        help="write findings here, a .jsonl or .csv file (default: stdout)",
+        help="write findings here, a .jsonl, .csv or .parquet file (default: stdout)",
     )
     cases.add_argument("--summary", metavar="PATH", help="write the summary JSON here (.json)")
     tsm = cases.add_argument_group("TSM CH01/CH02 (see docs/tsm.md)")
@@ -159,7 +171,7 @@ def _options(args: argparse.Namespace) -> TsmOptions:
 
 
 _CSV_HEADER = ["row", "reference", "pack", "rule_id", "verdict", "message"]
-_FINDINGS_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+_FINDINGS_SUFFIX = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
 
 
 def _check_formats(args: argparse.Namespace) -> None:
@@ -173,6 +185,8 @@ def _check_formats(args: argparse.Namespace) -> None:
         "--output", args.output, args.format, _FINDINGS_SUFFIX, default="jsonl"
     )
     format_for_output("--summary", args.summary, "json", {".json": "json"}, default="json")
+    if args.format == "parquet" and not args.output:
+        raise OutputError("--format parquet: a Parquet file is binary; give --output PATH.parquet")
 
 
 def run_cases(args: argparse.Namespace, engine: Engine) -> int:
@@ -195,14 +209,19 @@ def run_cases(args: argparse.Namespace, engine: Engine) -> int:
     enabled = True if args.progress else False if args.no_progress else None
     progress = Progress(sys.stderr, enabled=enabled)
     with ExitStack() as stack:
-        on_result = None
-        if args.format != "summary":
+        on_result: Callable[[CaseResult], None] | None = None
+        if args.format == "parquet":
+            handle = stack.enter_context(atomic_writer(args.output, "wb"))
+            table_writer = stack.enter_context(_ParquetFindings(handle))
+            on_result = table_writer.add
+        elif args.format != "summary":
             out: IO[str] = (
                 stack.enter_context(atomic_writer(args.output, "w", newline=""))
                 if args.output
                 else sys.stdout
             )
-            on_result = _writer(args.format, out)
+            keyed = args.landlord is not None or _maps_landlord(args.mapping)
+            on_result = _writer(args.format, out, landlord=keyed)
         summary = evaluate_file(
             args.file,
             args.mapping,
@@ -216,6 +235,8 @@ def run_cases(args: argparse.Namespace, engine: Engine) -> int:
             progress=progress,
             blocked=args.block,
             autoload=False if args.no_autoload else None,
+            landlord=args.landlord,
+            sheet=args.sheet,
         )
     report = summary.to_dict(options=_options(args), organisation=organisation, periods=args.period)
     report["as_of"] = as_of.isoformat()
@@ -229,17 +250,107 @@ def run_cases(args: argparse.Namespace, engine: Engine) -> int:
         sys.stdout.write("\n")
     elif not args.summary:
         sys.stderr.write(render_summary(summary, report))
-    _list_rejected(summary, args.file)
-    _list_duplicates(summary)
-    if summary.rejected_rows and not args.allow_rejected:
+    every = summary.pooled()  # every landlord's rows and failures
+    source = args.file
+    if args.sheet is not None:
+        source = f"{args.file} (sheet {args.sheet!r})"
+    _list_rejected(every, source)
+    _list_duplicates(report)
+    if every.rejected_rows and not args.allow_rejected:
         # Bad rows are an input error: a CI job must not pass on an export it could not read.
         return EXIT_USAGE
-    if args.no_fail or not summary.failures:
+    if args.no_fail or not every.failures:
         return EXIT_OK
     return EXIT_FAILED
 
 
-def _writer(fmt: str, out: IO[str]) -> Callable[[CaseResult], None]:
+class _ParquetFindings:
+    """Findings written to a Parquet file, one row per finding, a row group per 50,000:
+    ``row`` (int64), ``reference``, ``landlord``, ``pack``, ``rule_id``, ``verdict``,
+    ``message`` (text)."""
+
+    SCHEMA_FIELDS = ("row", "reference", "landlord", "pack", "rule_id", "verdict", "message")
+
+    def __init__(self, handle: IO[bytes], rows_per_group: int = 50_000) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self._pa = pa
+        fields = [pa.field("row", pa.int64())]
+        fields += [pa.field(name, pa.string()) for name in self.SCHEMA_FIELDS[1:]]
+        self.schema = pa.schema(fields)
+        self._writer = pq.ParquetWriter(handle, self.schema)
+        self._columns: list[list[Any]] = [[] for _ in self.SCHEMA_FIELDS]
+        self._size = rows_per_group
+
+    def add(self, result: CaseResult) -> None:
+        columns = self._columns
+        for rule_id, verdict, message in result.verdicts:
+            for column, value in zip(
+                columns,
+                (
+                    result.row,
+                    result.reference,
+                    result.landlord,
+                    result.pack,
+                    rule_id,
+                    verdict.value,
+                    message,
+                ),
+                strict=True,
+            ):
+                column.append(value)
+        if len(columns[0]) >= self._size:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._columns[0]:
+            self._writer.write_table(
+                self._pa.Table.from_arrays(
+                    [
+                        self._pa.array(c, type=f.type)
+                        for c, f in zip(self._columns, self.schema, strict=True)
+                    ],
+                    schema=self.schema,
+                )
+            )
+            self._columns = [[] for _ in self.SCHEMA_FIELDS]
+
+    def __enter__(self) -> _ParquetFindings:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is None:
+            self._flush()
+        self._writer.close()
+
+
+def _maps_landlord(mapping: str | None) -> bool:
+    return mapping is not None and load_mapping(mapping).spec("landlord") is not None
+
+
+def _writer(fmt: str, out: IO[str], *, landlord: bool = False) -> Callable[[CaseResult], None]:
+    if fmt == "csv" and landlord:
+        writer = csv.writer(out)
+        writer.writerow(["row", "reference", "landlord", *_CSV_HEADER[2:]])
+
+        def write_keyed_csv(result: CaseResult) -> None:
+            for rule_id, verdict, message in result.verdicts:
+                writer.writerow(
+                    spreadsheet_row(
+                        [
+                            result.row,
+                            result.reference,
+                            result.landlord,
+                            result.pack,
+                            rule_id,
+                            verdict.value,
+                            message,
+                        ]
+                    )
+                )
+
+        return write_keyed_csv
     if fmt == "csv":
         writer = csv.writer(out)
         writer.writerow(_CSV_HEADER)
@@ -276,19 +387,27 @@ def _list_rejected(summary: BulkSummary, source: object, limit: int = 20) -> Non
         print(f"  ... and {len(summary.rejected) - limit} more problem(s)", file=sys.stderr)
 
 
-def _list_duplicates(summary: BulkSummary, limit: int = 20) -> None:
-    if not summary.duplicate_rows:
+def _list_duplicates(report: dict[str, Any], limit: int = 20) -> None:
+    count, listed = report["rows"]["duplicates"], report["duplicates"]
+    if not count:
         return
     print(
-        f"complaintrules: warning: {summary.duplicate_rows} row(s) repeat the reference of an "
+        f"complaintrules: warning: {count} row(s) repeat the reference of an "
         "earlier row; every row was evaluated and counted, so the TSM counts include the "
         "repeats (all of them are in the summary's 'duplicates' list):",
         file=sys.stderr,
     )
-    for reference, first, row in summary.duplicates[:limit]:
-        print(terminal_text(f"  row {row}: {reference} (first at row {first})"), file=sys.stderr)
-    if len(summary.duplicates) > limit:
-        print(f"  ... and {len(summary.duplicates) - limit} more", file=sys.stderr)
+    for item in listed[:limit]:
+        whose = f" of landlord {item['landlord']}" if item.get("landlord") else ""
+        print(
+            terminal_text(
+                f"  row {item['row']}: {item['reference']}{whose} (first at row "
+                f"{item['first_row']})"
+            ),
+            file=sys.stderr,
+        )
+    if len(listed) > limit:
+        print(f"  ... and {len(listed) - limit} more", file=sys.stderr)
 
 
 def _pct(value: float | None) -> str:
@@ -304,7 +423,7 @@ def render_summary(summary: BulkSummary, report: dict[str, Any]) -> str:
         f"late acknowledgement: {conv['late_acknowledgement']}",
         f"rows: {rows['in']} in, {rows['evaluated']} evaluated, {rows['rejected']} rejected, "
         f"{rows['duplicates']} repeating an earlier reference; "
-        f"{summary.cases_failed} case(s) with a must-level failure",
+        f"{report['cases_failed']} case(s) with a must-level failure",
         "verdicts per rule (pass / fail / not applicable / needs evidence / error):",
     ]
     if report["as_of"]:
@@ -323,7 +442,10 @@ def render_summary(summary: BulkSummary, report: dict[str, Any]) -> str:
             f"  {rule_id:<12} {counts['pass']:>8} {counts['fail']:>8} "
             f"{counts['not_applicable']:>8} {counts['needs_evidence']:>8} {counts['error']:>6}"
         )
-    for entry in report["tsm"]:
+    measures = [("", entry) for entry in report["tsm"]]
+    for key, part in report.get("landlords", {}).items():
+        measures += [(f" (landlord {key})", entry) for entry in part["tsm"]]
+    for whose, entry in measures:
         ch01, ch02, ack = entry["CH01"], entry["CH02"], entry["acknowledgement"]
         per = (
             f"{ch01['stage1_per_1000_homes']} / {ch01['stage2_per_1000_homes']} per 1,000 homes"
@@ -331,7 +453,7 @@ def render_summary(summary: BulkSummary, report: dict[str, Any]) -> str:
             else f"needs housing stock ({entry['homes_source']})"
         )
         lines.append(
-            f"TSM {entry['period']['label']}: CH01 stage 1/2 {ch01['stage1_received']} / "
+            f"TSM {entry['period']['label']}{whose}: CH01 stage 1/2 {ch01['stage1_received']} / "
             f"{ch01['stage2_received']} complaints, {per}; CH02 stage 1 "
             f"{_pct(ch02['stage1_percent_within_timescale'])} "
             f"({ch02['stage1_within_timescale']}/{ch02['stage1_responses']}), stage 2 "

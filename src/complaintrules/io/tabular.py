@@ -91,6 +91,9 @@ class _Target:
 def _targets() -> dict[str, _Target]:
     out: dict[str, _Target] = {
         "reference": _Target("str", None, ("reference",), "the case reference (required)"),
+        "landlord": _Target(
+            "str", None, ("landlord",), "a key naming the landlord (totals kept per landlord)"
+        ),
         "received_on": _Target("date", None, ("received_on",), "date received (required)"),
         "received_at": _Target("time", None, ("received_at",), "time received"),
         "channel": _Target("channel", None, ("channel",), "how it arrived"),
@@ -928,6 +931,7 @@ def _construct(got: Mapping[str, Any]) -> Complaint | None:
     case: Complaint = _make(
         Complaint,
         reference=reference,
+        landlord=got.get("landlord"),
         received_on=received,
         received_at=got.get("received_at"),
         channel=got.get("channel"),
@@ -1089,8 +1093,16 @@ class CaseReader:
     by whoever consumes them (see :func:`complaintrules.evaluate_cases`).
     """
 
-    def __init__(self, path: str | Path, mapping: ColumnMapping | str | Path | None = None):
+    def __init__(
+        self,
+        path: str | Path,
+        mapping: ColumnMapping | str | Path | None = None,
+        *,
+        sheet: str | None = None,
+    ):
         self.path = Path(path)
+        #: The sheet of an Excel workbook to read (None: its first); see io/excel.py.
+        self.sheet = sheet
         self.mapping_path: Path | None = None
         if isinstance(mapping, str | Path):
             self.mapping_path = Path(mapping)
@@ -1117,6 +1129,8 @@ class CaseReader:
         suffix = self.path.suffix.lower()
         if suffix in (".parquet", ".pq"):
             return "parquet"  # the mapping's format names how a text export is written
+        if suffix in (".xlsx", ".xlsm"):
+            return "xlsx"  # an Excel workbook, whatever the mapping's format
         if self.mapping is not None and self.mapping.format is not None:
             return self.mapping.format
         if suffix in (".jsonl", ".ndjson"):
@@ -1131,7 +1145,7 @@ class CaseReader:
                 InputProblem(
                     "",
                     "cannot tell the format from the extension; use .csv, .jsonl, "
-                    ".json or .parquet, or set 'format:' in a mapping file",
+                    ".json, .parquet or .xlsx, or set 'format:' in a mapping file",
                 )
             ],
         )
@@ -1141,14 +1155,19 @@ class CaseReader:
         return self.mapping.encoding if self.mapping is not None else "utf-8-sig"
 
     def _make_converter(self) -> RowConverter:
-        if self.format not in ("csv", "parquet"):
+        if self.format not in ("csv", "parquet", "xlsx"):
             lines = self.format == "jsonl"
             if self.mapping is None:
                 return RowConverter([], frozenset(), frozenset(), nested=True, json_lines=lines)
             converter = _converter(self.mapping, None)
             converter.json_lines = lines
             return converter
-        header = self._header() if self.format == "csv" else self._parquet_header()
+        if self.format == "xlsx":
+            from .excel import excel_header
+
+            header = excel_header(self.path, self.sheet)
+        else:
+            header = self._header() if self.format == "csv" else self._parquet_header()
         self._refuse_repeated_columns(header)
         mapping_problems: list[InputProblem] = []
         if self.mapping is None:
@@ -1280,6 +1299,10 @@ class CaseReader:
             from .parquet import parquet_rows
 
             yield from parquet_rows(self.path)
+        elif self.format == "xlsx":
+            from .excel import excel_rows
+
+            yield from excel_rows(self.path, self.sheet)
         elif self.format == "jsonl":
             with self._open() as handle:
                 for number, line in enumerate(handle, start=1):

@@ -552,6 +552,15 @@ class Complaint(InputModel):
     """One complaint and everything a rule needs to judge how it was handled."""
 
     reference: Annotated[str, Field(min_length=1)]
+    landlord: str | None = Field(
+        default=None,
+        min_length=1,
+        description=(
+            "A key naming the landlord the complaint was made to, for runs over several "
+            "landlords' cases: bulk totals (duplicates, verdict counts, TSM tallies) are "
+            "kept per landlord. No rule reads it."
+        ),
+    )
     received_on: Date
     received_at: time | None = Field(
         default=None,

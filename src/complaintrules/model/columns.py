@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 #: Bumped whenever :data:`CASE_SCHEMA` changes shape.
-CASE_TABLE_VERSION = 2
+CASE_TABLE_VERSION = 3
 
 
 _DATE = pa.date32()
@@ -168,6 +168,7 @@ def stage_column(number: int) -> str:
 
 _TOP: list[tuple[str, pa.DataType]] = [
     ("reference", _STR),
+    ("landlord", _STR),
     ("received_on", _DATE),
     ("received_at", pa.time64("us")),
     ("channel", _STR),
