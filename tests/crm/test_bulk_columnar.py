@@ -1,10 +1,11 @@
 """Bulk judging over columns agrees with judging each case alone.
 
 On the fast path the bulk path judges every timescale declaration, of any pack, over each
-batch's case table (``timescale_arrays``, the table judge of the declarations); every
-other rule is judged case by case. Here every path (``evaluate_cases`` fast and slow,
-``evaluate_file`` with and without per-case results, ``evaluate_batch``) is held to
-``Engine.case_findings``
+batch's case table (``timescale_arrays``, the table judge of the declarations), and in
+summary mode every rule written as an expression too (``judge_table``, verdicts only);
+the rules still written as functions are judged case by case. Here every path
+(``evaluate_cases`` fast and slow, ``evaluate_file`` with and without per-case results,
+``evaluate_batch``) is held to ``Engine.case_findings``
 on each case, rule by rule (verdict, and message wherever the path gives one), and to its
 counts and breach months, on the generated corpus (a synthetic CRM export) plus the example
 landlord's cases, for both packs, with and without an as-of date, and with the third-party
@@ -251,6 +252,41 @@ def test_every_pack_judges_its_timescales_over_the_table_on_the_fast_path(
     assert set(calls) == {t.stage for t in declared}
     calls.clear()
     evaluate_file(export, MAPPING, engine=engine, as_of=as_of, fast=False)
+    assert not calls
+
+
+def _count_judge_table(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Counts the rules judged over a table by judge_table, by rule id."""
+    from complaintrules.law import expressions
+
+    calls: Counter[str] = Counter()
+    judge = expressions.judge_table
+
+    def counted(rule: Rule, table: Any, **kwargs: Any) -> Any:
+        calls[rule.id] += 1
+        return judge(rule, table, **kwargs)
+
+    monkeypatch.setattr(expressions, "judge_table", counted)
+    return calls
+
+
+@pytest.mark.parametrize("pack", ["code_2024", "code_2020"])
+def test_summary_mode_judges_the_expression_rules_over_the_table(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, pack: str
+) -> None:
+    engine = Engine()
+    export = _export(tmp_path, pack)
+    calls = _count_judge_table(monkeypatch)
+    summary = evaluate_file(export, MAPPING, engine=engine, as_of=AS_OF)
+    written = {r.id for r in engine.pack(pack).rules if r.timescale is None and table_judged(r)}
+    assert written and set(calls) == written
+    slow = evaluate_file(export, MAPPING, engine=engine, as_of=AS_OF, fast=False)
+    assert summary.verdicts == slow.verdicts
+    assert summary.breaches_by_month == slow.breaches_by_month
+    assert summary.failures == slow.failures and summary.cases_failed == slow.cases_failed
+    # with per-case results every message is wanted: those rules are judged case by case
+    calls.clear()
+    evaluate_file(export, MAPPING, engine=engine, as_of=AS_OF, on_result=lambda result: None)
     assert not calls
 
 

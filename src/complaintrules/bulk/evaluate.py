@@ -84,6 +84,20 @@ def array_judged(rules: Sequence[Rule]) -> tuple[str, ...]:
     return tuple(r.id for r in rules if r.timescale is not None and table_judged(r))
 
 
+def _dated(rule: Rule) -> bool:
+    """Whether a failure of ``rule``'s expression may give a deadline among its computed
+    values (the month of a breach is that deadline's, else the receipt's)."""
+    from ..law.expressions import ItemOutcomes, expression_of
+
+    found = expression_of(rule.case)
+    if found is None:
+        return True
+    expression = found[0]
+    if isinstance(expression, ItemOutcomes):
+        return not {"due_by", "deadline"}.isdisjoint(expression.none.computed)
+    return not {"due_by", "deadline"}.isdisjoint(expression.computed)
+
+
 def _months(ordinals: Any) -> Counter[str]:
     """How many of the date ordinals fall in each month ("YYYY-MM")."""
     out: Counter[str] = Counter()
@@ -355,6 +369,8 @@ class BulkEvaluator:
         #: (in order), and the stages its timescales declare
         self._rules: dict[str, tuple[list[Rule], list[Rule], dict[str, Level]]] = {}
         self._declared: dict[str, dict[int, StageTimescales]] = {}
+        #: per pack: its rules written as expressions, judged over the case table
+        self._tabled: dict[str, list[Rule]] = {}
         #: not-applicable message of each rule the arrays settle, as the rule gave it
         self._settled_message: dict[str, str] = {}
         #: rules the arrays settled where the rule itself did not judge the case not
@@ -392,6 +408,16 @@ class BulkEvaluator:
             rules = [r for r in self.engine.registry.rules_for(pack) if r.case is not None]
             chosen = set(array_judged(rules)) if self.fast else set()
             timed = [r for r in rules if r.id in chosen]
+            # In summary mode, the rules written as expressions are judged over the case
+            # table too (verdicts only; see _judge_expressions); with per-case results
+            # every message is wanted, which judging the case alone gives more cheaply.
+            tabled = [
+                r
+                for r in rules
+                if self.fast and not self.results and r.timescale is None and table_judged(r)
+            ]
+            self._tabled[pack.name] = tabled
+            chosen |= {r.id for r in tabled}
             found = (
                 timed,
                 [r for r in rules if r.id not in chosen],
@@ -485,21 +511,16 @@ class BulkEvaluator:
         pack: Pack,
         rules: Sequence[Rule],
         group: list[tuple[int | None, Complaint]],
-        table_of: Callable[[], pa.Table],
+        table: pa.Table,
         summary: BulkSummary,
-    ) -> _Timed | None:
+    ) -> _Timed:
         """The timescale rules over the group's case table, counted into ``summary``:
         every verdict from :func:`~complaintrules.law.timescale_columns.timescale_arrays`
         (the one table judge of the declarations), the rows it leaves unsettled judged
         alone by the rule, and so are failures whose message is wanted or whose breach
-        month the arrays do not give. None when the case table cannot be built (a value
-        Arrow cannot hold): the rules are then judged case by case."""
+        month the arrays do not give."""
         from ..law.timescale_columns import FAIL, UNSETTLED, timescale_arrays, verdict_of
 
-        try:
-            table = table_of()
-        except Exception:
-            return None
         n = len(group)
         messages = self.results and self.messages
         timed = _Timed(n)
@@ -551,6 +572,65 @@ class BulkEvaluator:
         timed.settled = self._on_time(table, declared, arrays)
         timed.tallied = self._tally_arrays(table, declared, arrays, summary)
         return timed
+
+    def _judge_expressions(
+        self,
+        pack: Pack,
+        rules: Sequence[Rule],
+        group: list[tuple[int | None, Complaint]],
+        table: pa.Table,
+        summary: BulkSummary,
+    ) -> list[bool]:
+        """The rules written as expressions over the group's case table, counted into
+        ``summary`` (verdicts only: no message or evidence is built, except the computed
+        dates of a failure where a branch may give its deadline, for the month of the
+        breach); per case, whether one of them failed it. A case the table judges in
+        error is judged again alone, as the engine judges it, so an error is that case's
+        own (a rule that raises over a group of cases is judged case by case)."""
+        from ..law.expressions import judge_table
+        from ..model.columns import case_facts_column
+
+        facts = case_facts_column(table)  # read once for every gated rule
+        n = len(group)
+        failed = [False] * n
+        breaches = summary.breaches_by_month
+        for rule in rules:
+            dated = _dated(rule)
+            try:
+                judged = judge_table(
+                    rule,
+                    table,
+                    engine=self.engine,
+                    pack=pack,
+                    as_of=self.as_of,
+                    explain="failures" if dated else (),
+                    facts=facts,
+                )
+            except Exception:
+                verdicts, findings = [_ERROR] * n, {}
+            else:
+                verdicts, findings = judged.verdicts, judged.findings
+            must = rule.level is Level.MUST
+            for r in [r for r, v in enumerate(verdicts) if v is _FAIL or v is _ERROR]:
+                case = group[r][1]
+                computed: Mapping[str, Any] = {}
+                if verdicts[r] is _ERROR:
+                    outcome = self._run(rule, case, self._context(pack, case))
+                    verdicts[r] = outcome.verdict
+                    computed = outcome.computed
+                elif dated and r in findings:
+                    computed = findings[r].evidence.computed
+                if verdicts[r] is _FAIL:
+                    breaches[(self._breach_month(case, computed), rule.id)] += 1
+                    if must:
+                        summary.failures += 1
+                        failed[r] = True
+                elif verdicts[r] is _ERROR:
+                    summary.failures += 1
+                    failed[r] = True
+            for verdict, k in Counter(verdicts).items():
+                summary.verdicts[(rule.id, verdict.value)] += k
+        return failed
 
     def _on_time(
         self,
@@ -675,15 +755,29 @@ class BulkEvaluator:
         table_of: Callable[[], pa.Table] | None = None,
     ) -> list[CaseResult]:
         timed_rules, other_rules, levels = self._split(pack)
+        tabled = self._tabled[pack.name]
         order = {rule_id: k for k, rule_id in enumerate(levels)}
-        timed: _Timed | None = None
-        if timed_rules and group:
+        table = None
+        if (timed_rules or tabled) and group:
             make = table_of or _CaseTables(None).maker([case for _, case in group], [])
-            timed = self._judge_timed(pack, timed_rules, group, make, summary)
+            try:
+                table = make()
+            except Exception:  # a value Arrow cannot hold (text that is not Unicode)
+                table = None  # every rule judged case by case
+        timed: _Timed | None = None
+        table_failed: list[bool] | None = None
+        if table is not None:
+            if timed_rules:
+                timed = self._judge_timed(pack, timed_rules, group, table, summary)
+            if tabled:
+                table_failed = self._judge_expressions(pack, tabled, group, table, summary)
         results: list[CaseResult] = []
-        every_rule = timed_rules + other_rules
         other_checks = [(r.id, r.case) for r in other_rules if r.case is not None]
-        every_check = [(r.id, r.case) for r in every_rule if r.case is not None]
+        every_check = [
+            (r.id, r.case)
+            for r in [*timed_rules, *tabled, *other_rules]
+            if r.case is not None and (r in other_rules or table is None)
+        ]
         settle = [r.id for r in other_rules if r.only_when_late and r.id not in self.unsettled]
         everything = (1 << len(settle)) - 1
         # Cases with the same facts (and the same settlement) run the same checks: a gated
@@ -703,6 +797,8 @@ class BulkEvaluator:
         watch = self._watch
         timed_ok = timed is not None
         failed = timed.failed if timed is not None else [False] * len(group)
+        if table_failed is not None:
+            failed = [a or b for a, b in zip(failed, table_failed, strict=True)]
         settled = timed.settled if timed is not None else [False] * len(group)
         tallied = timed.tallied if timed is not None else [False] * len(group)
         by_rule = timed.rules if timed is not None else []
