@@ -974,6 +974,8 @@ class _CaseTables:
         whole = self._from_columns() if exact else None
         if whole is None:
             return case_table(cases)
+        if len(exact) == len(cases) == whole.num_rows and list(sources) == list(range(len(cases))):
+            return whole  # every case of the batch, in order: no copy
         picked = whole.take(pa.array([sources[k] for k in exact], pa.int64()))
         if len(exact) == len(cases):
             return picked
