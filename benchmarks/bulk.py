@@ -49,7 +49,7 @@ import holidays
 import numpy as np
 
 from complaintrules import Engine, WorkingCalendar, evaluate_file, validate_case
-from complaintrules.bulk.evaluate import default_jobs, vectorised
+from complaintrules.bulk.evaluate import array_judged, default_jobs
 from complaintrules.model.synthetic import HEADER, synthetic_rows, write_synthetic_csv
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -224,8 +224,8 @@ def bench_rules(n: int, seed: int) -> dict[str, Any]:
         "cases": len(cases),
         "case_rules": len(rules),
         "all_rules_microseconds_per_case": round(sum(cost.values()), 1),
-        "vectorised_rules_microseconds_per_case_when_run_one_by_one": round(
-            sum(v for k, v in cost.items() if k in vectorised(rules)), 1
+        "array_judged_rules_microseconds_per_case_when_run_one_by_one": round(
+            sum(v for k, v in cost.items() if k in array_judged(rules)), 1
         ),
         "read_and_validate_microseconds_per_row": round(convert, 1),
         "costliest_rules_microseconds_per_case": {k: round(v, 1) for k, v in ranked[:10]},

@@ -338,28 +338,18 @@ def test_the_monitor_under_a_pack_declaring_no_timescale_watches_no_deadline() -
         monitor.close()
 
 
-# -- the bulk path keeps what it cannot judge on the per-case path ---------------------------
+# -- the bulk path judges every declaration over arrays ---------------------------------------
 
 
-def test_the_vector_takes_no_declaration_judging_more_than_it_does() -> None:
+def test_the_bulk_path_takes_every_declaration_of_code_2020() -> None:
     """code_2020's declarations judge extensions with the response, a precondition or the
-    logging date: the vector judges none of that, so they stay on the per-case path; the
-    same option on a code_2024 declaration takes that rule off the vector too."""
-    from dataclasses import replace
-
-    from complaintrules.bulk.evaluate import vectorised
+    logging date: the one table judge takes them all, as it takes code_2024's."""
+    from complaintrules.bulk.evaluate import array_judged
 
     engine = Engine()
-    assert vectorised(engine.pack("code_2020").rules) == {}
-    rules = list(engine.pack("code_2024").rules)
-    before = vectorised(rules)
-    k = next(i for i, r in enumerate(rules) if r.id == "CHC24-6.3")
-    timescale = rules[k].timescale
-    assert timescale is not None
-    rules[k] = replace(rules[k], case=None, timescale=replace(timescale, with_extensions=True))
-    after = vectorised(rules)
-    assert "CHC24-6.3" in before
-    assert after == {i: v for i, v in before.items() if i != "CHC24-6.3"}
+    rules = engine.pack("code_2020").rules
+    declared = [r.id for r in rules if r.timescale is not None]
+    assert declared and list(array_judged(rules)) == declared
 
 
 def test_a_definition_judged_by_a_rule_the_pack_lacks_is_refused() -> None:

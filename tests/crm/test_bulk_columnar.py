@@ -1,10 +1,11 @@
 """Bulk judging over columns agrees with judging each case alone.
 
-In summary mode (``evaluate_file`` without per-case results) the bulk path judges the
-timescale declarations the vector does not judge (code_2020's) over each batch's case table
-(``judge_table``); every other rule, and every rule when per-case results are kept, is
-judged case by case. Here every path (``evaluate_cases`` fast and slow, ``evaluate_file``
-with and without per-case results, ``evaluate_batch``) is held to ``Engine.case_findings``
+On the fast path the bulk path judges every timescale declaration, of any pack, over each
+batch's case table (``timescale_arrays``, the table judge of the declarations), and in
+summary mode every rule written as an expression too (``judge_table``, verdicts only);
+the rules still written as functions are judged case by case. Here every path
+(``evaluate_cases`` fast and slow, ``evaluate_file`` with and without per-case results,
+``evaluate_batch``) is held to ``Engine.case_findings``
 on each case, rule by rule (verdict, and message wherever the path gives one), and to its
 counts and breach months, on the generated corpus (a synthetic CRM export) plus the example
 landlord's cases, for both packs, with and without an as-of date, and with the third-party
@@ -120,7 +121,7 @@ def _counts(engine: Engine, expected: list[Judged]) -> tuple[Counter[tuple[str, 
 
 def _agree(results: list[CaseResult], expected: list[Judged]) -> None:
     """Results (those of cases judged) match, rule by rule; a message the path left out
-    (a vectorised rule's pass) is not compared."""
+    (the pass of a rule judged over arrays) is not compared."""
     judged = [e for e in expected if e]
     assert len(results) == len(judged)
     for result, findings in zip(results, judged, strict=True):
@@ -167,7 +168,7 @@ def test_every_bulk_path_agrees_with_each_case_judged_alone(
     verdicts, failures = _counts(engine, expected)
     assert verdicts[next(iter(verdicts))] > 0
 
-    # evaluate_cases: fast (vector and case table) and slow (every rule per case)
+    # evaluate_cases: fast (timescales over the case table) and slow (every rule per case)
     for fast in (True, False):
         summary = BulkSummary()
         results = list(
@@ -212,8 +213,50 @@ def test_every_bulk_path_agrees_with_each_case_judged_alone(
     assert [(r["row_index"], (r["rule_id"], r["verdict"], r["message"])) for r in rows] == want
 
 
+def _count_arrays(monkeypatch: pytest.MonkeyPatch) -> Counter[int]:
+    """Counts the timescale declarations judged over a table, by stage number."""
+    from complaintrules.law import timescale_columns
+
+    calls: Counter[int] = Counter()
+    judge = timescale_columns.timescale_arrays
+
+    def counted(timescale: Any, table: Any, **kwargs: Any) -> Any:
+        calls[timescale.stage] += 1
+        return judge(timescale, table, **kwargs)
+
+    monkeypatch.setattr(timescale_columns, "timescale_arrays", counted)
+    return calls
+
+
+@pytest.mark.parametrize("pack", ["code_2024", "code_2020"])
+@pytest.mark.parametrize("as_of", [None, AS_OF], ids=["no-as-of", "as-of"])
+def test_every_pack_judges_its_timescales_over_the_table_on_the_fast_path(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, as_of: date | None, pack: str
+) -> None:
+    engine = Engine()
+    export = _export(tmp_path, pack)
+    calls = _count_arrays(monkeypatch)
+    summary = evaluate_file(export, MAPPING, engine=engine, as_of=as_of)
+    declared = [r.timescale for r in engine.pack(pack).rules if r.timescale is not None]
+    assert set(calls) == {t.stage for t in declared}
+    # the same counts, breach months and TSM tallies as judging every rule case by case
+    slow = evaluate_file(export, MAPPING, engine=engine, as_of=as_of, fast=False)
+    assert summary.verdicts == slow.verdicts
+    assert summary.breaches_by_month == slow.breaches_by_month
+    assert summary.tally == slow.tally
+    assert summary.untallied == slow.untallied
+    assert any(v == "fail" for _, v in summary.verdicts)
+    # with per-case results too; without fast, every rule is judged case by case
+    calls.clear()
+    evaluate_file(export, MAPPING, engine=engine, as_of=as_of, on_result=lambda result: None)
+    assert set(calls) == {t.stage for t in declared}
+    calls.clear()
+    evaluate_file(export, MAPPING, engine=engine, as_of=as_of, fast=False)
+    assert not calls
+
+
 def _count_judge_table(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """Counts the rules judged over a table, by rule id."""
+    """Counts the rules judged over a table by judge_table, by rule id."""
     from complaintrules.law import expressions
 
     calls: Counter[str] = Counter()
@@ -227,25 +270,23 @@ def _count_judge_table(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     return calls
 
 
-@pytest.mark.parametrize("as_of", [None, AS_OF], ids=["no-as-of", "as-of"])
-def test_summary_mode_judges_the_timescales_the_vector_does_not_over_the_table(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, as_of: date | None
+@pytest.mark.parametrize("pack", ["code_2024", "code_2020"])
+def test_summary_mode_judges_the_expression_rules_over_the_table(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, pack: str
 ) -> None:
     engine = Engine()
-    export = _export(tmp_path, "code_2020")
+    export = _export(tmp_path, pack)
     calls = _count_judge_table(monkeypatch)
-    summary = evaluate_file(export, MAPPING, engine=engine, as_of=as_of)
-    timescales = {r.id for r in engine.pack("code_2020").rules if r.timescale is not None}
-    assert calls and set(calls) <= timescales
-    # the same counts and breach months as judging every rule case by case
-    slow = evaluate_file(export, MAPPING, engine=engine, as_of=as_of, fast=False)
+    summary = evaluate_file(export, MAPPING, engine=engine, as_of=AS_OF)
+    written = {r.id for r in engine.pack(pack).rules if r.timescale is None and table_judged(r)}
+    assert written and set(calls) == written
+    slow = evaluate_file(export, MAPPING, engine=engine, as_of=AS_OF, fast=False)
     assert summary.verdicts == slow.verdicts
     assert summary.breaches_by_month == slow.breaches_by_month
-    assert any(rule_id in calls for _, rule_id in summary.breaches_by_month)
-    # with per-case results, and without fast, every rule is judged case by case
+    assert summary.failures == slow.failures and summary.cases_failed == slow.cases_failed
+    # with per-case results every message is wanted: those rules are judged case by case
     calls.clear()
-    evaluate_file(export, MAPPING, engine=engine, as_of=as_of, on_result=lambda result: None)
-    evaluate_file(export, MAPPING, engine=engine, as_of=as_of, fast=False)
+    evaluate_file(export, MAPPING, engine=engine, as_of=AS_OF, on_result=lambda result: None)
     assert not calls
 
 

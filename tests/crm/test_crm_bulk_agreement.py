@@ -1,4 +1,5 @@
-"""The vectorised timeliness path gives the same verdicts as the rules, case by case.
+"""The fast bulk path (timescales judged over arrays) gives the same verdicts as the rules,
+case by case.
 
 Seeded generated data: the synthetic CRM export plus cases built around every boundary
 of the timeliness rules (a day either side of each deadline, late and missing
@@ -32,17 +33,17 @@ from complaintrules.authoring import ClockStart, Obligation, Timescale
 from complaintrules.bulk.evaluate import (
     BulkEvaluator,
     BulkSummary,
+    array_judged,
     evaluate_cases,
-    vectorised,
 )
 from complaintrules.io.tabular import ColumnMapping, _converter
 from complaintrules.law.parameters import _Parameter
 from complaintrules.model.synthetic import HEADER, synthetic_rows
 
 CAL = WorkingCalendar()
-#: code_2024's rules with a vectorised path, chosen by the bulk path from their declarations
-VECTORISED = vectorised(Engine().pack("code_2024").rules)
-#: code_2024's rules the vector may settle as not applicable (declared only_when_late)
+#: code_2024's rules judged over arrays, chosen by the bulk path from their declarations
+VECTORISED = array_judged(Engine().pack("code_2024").rules)
+#: code_2024's rules the arrays may settle as not applicable (declared only_when_late)
 SETTLED_BY_VECTOR = [r.id for r in Engine().pack("code_2024").rules if r.only_when_late]
 
 
@@ -237,18 +238,21 @@ def test_unknown_mapping_defaults_are_identity() -> None:
     assert ColumnMapping().columns == {}
 
 
-def test_the_vector_is_chosen_from_the_rules_declarations() -> None:
-    """The bulk path names no rule: it takes the rules whose timescale it can model."""
-    assert VECTORISED == {
-        "CHC24-6.2": ("acknowledge", 1),
-        "CHC24-6.3": ("respond", 1),
-        "CHC24-6.4": ("extension", 1),
-        "CHC24-6.11": ("acknowledge", 2),
-        "CHC24-6.14": ("respond", 2),
-        "CHC24-6.15": ("extension", 2),
+def test_the_arrays_are_chosen_from_the_rules_declarations() -> None:
+    """The bulk path names no rule: it takes every rule declaring a timescale."""
+    assert set(VECTORISED) == {
+        "CHC24-6.2",
+        "CHC24-6.3",
+        "CHC24-6.4",
+        "CHC24-6.11",
+        "CHC24-6.14",
+        "CHC24-6.15",
     }
-    # code_2020 declares no timescale yet: every rule of it runs case by case
-    assert vectorised(Engine().pack("code_2020").rules) == {}
+    # code_2020's declarations too (extensions judged with the response, a precondition,
+    # the logging date): one table judge for every pack
+    rules = Engine().pack("code_2020").rules
+    assert set(array_judged(rules)) == {r.id for r in rules if r.timescale is not None}
+    assert len(array_judged(rules)) >= 4
     # the rule settled for on-time cases is the pack's declaration too
     assert SETTLED_BY_VECTOR == ["CHC24-5.9"]
 
@@ -309,7 +313,7 @@ def _third_party_pack() -> Pack:
 
 
 @pytest.mark.parametrize("as_of", [None, date(2025, 3, 31)], ids=["no-as-of", "as-of"])
-def test_a_third_party_pack_gets_the_vector_and_it_agrees_with_its_rules(
+def test_a_third_party_pack_is_judged_over_arrays_and_agrees_with_its_rules(
     as_of: date | None,
 ) -> None:
     pack = _third_party_pack()
@@ -320,7 +324,7 @@ def test_a_third_party_pack_gets_the_vector_and_it_agrees_with_its_rules(
             return [pack]
 
     engine = Engine(registry=PackRegistry(autoload=False, plugins=[Other()]))
-    assert len(vectorised(pack.rules)) == 6
+    assert len(array_judged(pack.rules)) == 6
     fast_summary, slow_summary = BulkSummary(), BulkSummary()
     fast = list(
         evaluate_cases(CASES, engine=engine, pack="other", as_of=as_of, summary=fast_summary)
@@ -338,9 +342,4 @@ def test_a_third_party_pack_gets_the_vector_and_it_agrees_with_its_rules(
     assert fast_summary.breaches_by_month == slow_summary.breaches_by_month
     for verdict in ("pass", "fail", "not_applicable"):
         assert fast_summary.verdicts[("OTHER-1.respond", verdict)] > 0
-    # the vector judged most cases (it declines only shapes it does not model)
-    evaluator = BulkEvaluator(engine, pack="other", as_of=as_of)
-    vector_rules, _, _ = evaluator._split(pack)
-    vec = evaluator._vectorise(pack, CASES)
-    assert len(vector_rules) == 6
-    assert vec is not None and int(vec.ok.sum()) > len(CASES) // 2
+    assert fast_summary.tally.counts == slow_summary.tally.counts

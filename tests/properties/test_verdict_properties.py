@@ -2,9 +2,9 @@
 
 * the same input gives the same report, evaluated twice and in a fresh engine;
 * per case equals bulk: ``Engine.case_findings`` gives the verdict and message that
-  ``evaluate_cases`` gives (vectorised and ``fast=False``) for every case rule of both
-  Codes and of the in-house example pack, under every convention, with and without an
-  as-of date;
+  ``evaluate_cases`` gives (fast and ``fast=False``), and summary mode counts the same,
+  for every case rule of both Codes and of the in-house example pack, under every
+  convention, with and without an as-of date;
 * ``due()`` never lists an obligation met on time as next or breached;
 * no event after the as-of date changes a finding as of that date.
 
@@ -35,7 +35,7 @@ from complaintrules import (
     due,
     evaluate_cases,
 )
-from complaintrules.bulk.evaluate import BulkSummary
+from complaintrules.bulk.evaluate import BulkEvaluator, BulkSummary
 
 from .strategies import FIRST, LAST, ROOT, bounded, complaint, complaints, timeline
 
@@ -139,9 +139,22 @@ def test_per_case_equals_bulk(which: int, data: st.DataObject, cases: list[Compl
         got = fast[case.reference].verdicts
         assert [(r, v) for r, v, _ in got] == [(r, v) for r, v, _ in expected]
         for (rule, verdict, message), (_, _, wanted) in zip(got, expected, strict=True):
-            # the vectorised path leaves a pass or not-applicable message out (CaseResult)
+            # the fast path leaves a pass or not-applicable message out (CaseResult)
             if message is not None or verdict.value not in ("pass", "not_applicable"):
                 assert message == wanted, rule
+    # summary mode (counts only: timescales and expressions over the case table, verdicts
+    # only) counts what judging every case alone counts
+    counted = BulkSummary()
+    BulkEvaluator(engine, as_of=as_of, results=False, messages=False).evaluate(
+        [(None, c) for c in cases], counted
+    )
+    for got in (fast_summary, counted):
+        assert got.verdicts == slow_summary.verdicts
+        assert got.breaches_by_month == slow_summary.breaches_by_month
+        assert got.tally == slow_summary.tally
+        assert got.untallied == slow_summary.untallied
+        assert got.failures == slow_summary.failures
+        assert got.cases_failed == slow_summary.cases_failed
 
 
 # -- due() never lists a met obligation -------------------------------------------------------

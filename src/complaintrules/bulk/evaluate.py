@@ -3,19 +3,20 @@
 Cases are judged in chunks; nothing but running counts (verdicts per rule, TSM tallies,
 breaches by month) outlives a chunk unless the caller keeps the per-case results.
 
-Rules that declare a :class:`~complaintrules.law.timescale.Timescale` (acknowledged,
-answered, extended in time at stage 1 or 2) have a vectorised path, chosen from the
-declarations of whichever pack is judging (:func:`vectorised`): the same arithmetic as
-:mod:`complaintrules.law.timeliness` over numpy arrays of date ordinals, with the
-working-day index of the engine's calendar, reading the parameters the declarations
-name. A case the vectorised path cannot take (more than one extension at a stage, a clock
-it does not model, a date outside the calendar) goes through the rules themselves. Every other rule
-runs per case and keeps only its verdict and message, except gated rules a case cannot
-meet and rules the vector settles (those that declare ``only_when_late``: not applicable to a
-case whose stages all ended within their declared response timescales), which are counted
-without a call.
-``tests/crm/test_crm_bulk_agreement.py`` checks the vectorised verdicts against the
-per-case ones on generated data.
+On the fast path every rule that declares a
+:class:`~complaintrules.law.timescale.Timescale` (of whichever pack: :func:`array_judged`
+chooses them from the declarations, never by id) is judged over the chunk's case table by
+the one table judge of the declarations,
+:func:`~complaintrules.law.timescale_columns.timescale_arrays`, the same arithmetic
+:func:`~complaintrules.law.expressions.judge_table` uses. The verdict counts, the month of
+each breach, the TSM tallies and the cases whose stages all ended within their declared
+response timescales (a rule declaring ``only_when_late`` is not applicable to them and is
+counted without a call) are read off those arrays. A row the arrays leave unsettled, and a
+failure whose message is wanted or whose breach month the arrays do not give, is judged by
+the rule itself. Every other rule runs per case and keeps only its verdict and message,
+except gated rules a case cannot meet, which are counted without a call.
+``tests/crm/test_crm_bulk_agreement.py`` and ``tests/crm/test_bulk_columnar.py`` hold every
+path to judging each case alone.
 """
 
 from __future__ import annotations
@@ -47,106 +48,101 @@ from ..law.packs import Pack
 from ..law.parameters import UnknownParameterError
 from ..law.plugins import NoPackError, PackRegistry
 from ..law.rules import CaseCheck, Finding, Level, Outcome, Rule, Verdict
-from ..law.timescale import Obligation
+from ..law.timescale import Obligation, StageTimescales, declared_stages
 from ..model.case import Complaint
-from ..model.conventions import Conventions, LateAcknowledgement
+from ..model.conventions import Conventions
 from ..model.organisation import Organisation
-from ..model.policy import ClockStart
 from ..reports.tsm import ReportingPeriod, TsmOptions, TsmReport, TsmTally, case_times
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
     from ..io.columnar import FlatBatch, RawBatch
+    from ..law.timescale_columns import TimescaleArrays
 
 __all__ = [
     "BulkEvaluator",
     "BulkSummary",
     "CaseResult",
+    "array_judged",
     "evaluate_cases",
     "evaluate_file",
     "measure_tsm",
     "validate_case",
-    "vectorised",
 ]
 
-#: The stages the vector models (and the TSM tally it feeds counts).
-_VECTOR_STAGES = (1, 2)
-
-
-@dataclass(frozen=True, slots=True)
-class _StageClock:
-    """The parameters the vector reads for one stage, as the stage's declarations name them."""
-
-    ack_days: str
-    respond_days: str
-    clock: ClockStart | str
-    cap: str
-
-
-def _stage_clocks(rules: Sequence[Rule]) -> dict[int, _StageClock]:
-    """Each modelled stage's clock, from the first response or extension declaration of
-    that stage (the pack's own rules come before any extra rules)."""
-    clocks: dict[int, _StageClock] = {}
-    for r in rules:
-        t = r.timescale
-        if t is None or t.obligation is Obligation.ACKNOWLEDGE or t.stage not in _VECTOR_STAGES:
-            continue
-        if t.acknowledge_days is None or t.extension_cap is None or t.clock is None:
-            continue
-        clocks.setdefault(
-            t.stage, _StageClock(t.acknowledge_days, t.days, t.clock, t.extension_cap)
-        )
-    return clocks
-
-
-def vectorised(rules: Sequence[Rule]) -> dict[str, tuple[str, int]]:
-    """The rules among ``rules`` with a vectorised path: rule id -> (what, stage).
-
-    Chosen from the rules' timescale declarations, never by id: a declaration fits when
-    both modelled stages have a response clock and it reads that stage's parameters (an
-    acknowledgement must also require the complaint definition, as the vector judges).
-    """
-    clocks = _stage_clocks(rules)
-    if set(clocks) != set(_VECTOR_STAGES):
-        return {}
-    found: dict[str, tuple[str, int]] = {}
-    for r in rules:
-        t = r.timescale
-        if t is None or t.stage not in clocks:
-            continue
-        if t.precondition is not None or t.with_extensions or t.require_logging:
-            continue  # parts of a provision the vector does not judge: judged per case
-        clock = clocks[t.stage]
-        if t.obligation is Obligation.ACKNOWLEDGE:
-            if t.days == clock.ack_days and t.require_definition:
-                found[r.id] = ("acknowledge", t.stage)
-            continue
-        own = _StageClock(t.acknowledge_days or "", t.days, t.clock or "", t.extension_cap or "")
-        if own == clock:
-            what = "respond" if t.obligation is Obligation.RESPOND else "extension"
-            found[r.id] = (what, t.stage)
-    return found
-
-
-_NA, _PASS, _FAIL = 0, 1, 2
-#: What the vector reads of stage 1 and of stage 2 (each ack_days .. cap from the pack).
-_STAGE_COLUMNS = (
-    *("has", "day0", "received", "ack", "definition", "resp", "n_ext", "notified"),
-    *("new_due", "good", "reason", "later", "ack_days", "respond_days", "clock", "cap"),
-)
-_CODE_VERDICT = {_NA: Verdict.NOT_APPLICABLE, _PASS: Verdict.PASS, _FAIL: Verdict.FAIL}
-_FAIL_VERDICT = Verdict.FAIL
+_FAIL = Verdict.FAIL
 _ERROR = Verdict.ERROR
 _NA_VALUE = Verdict.NOT_APPLICABLE.value
+
+
+def array_judged(rules: Sequence[Rule]) -> tuple[str, ...]:
+    """The ids of the rules among ``rules`` whose verdicts the fast bulk path takes from
+    arrays: every timescale declaration the table judge takes
+    (:func:`~complaintrules.law.expressions.table_judged`), whichever pack declares it.
+    Chosen from the declarations, never by id."""
+    return tuple(r.id for r in rules if r.timescale is not None and table_judged(r))
+
+
+def _dated(rule: Rule) -> bool:
+    """Whether a failure of ``rule``'s expression may give a deadline among its computed
+    values (the month of a breach is that deadline's, else the receipt's)."""
+    from ..law.expressions import ItemOutcomes, expression_of
+
+    found = expression_of(rule.case)
+    if found is None:
+        return True
+    expression = found[0]
+    if isinstance(expression, ItemOutcomes):
+        return not {"due_by", "deadline"}.isdisjoint(expression.none.computed)
+    return not {"due_by", "deadline"}.isdisjoint(expression.computed)
+
+
+def _months(ordinals: Any) -> Counter[str]:
+    """How many of the date ordinals fall in each month ("YYYY-MM")."""
+    out: Counter[str] = Counter()
+    if len(ordinals):
+        days, counts = np.unique(ordinals, return_counts=True)
+        for day, k in zip(days.tolist(), counts.tolist(), strict=True):
+            out[_month_of(day)] += k
+    return out
+
+
+class _Months:
+    """The month of each of a column of date ordinals, worked out once per distinct day."""
+
+    def __init__(self, ordinals: Any, within: Any) -> None:
+        days, self.where = np.unique(np.where(within, ordinals, 0), return_inverse=True)
+        self.labels = [_month_of(d) if d > 0 else "" for d in days.tolist()]
+
+    def add(self, into: Counter[Any], measure: str, stage: int, mask: Any) -> None:
+        counts = np.bincount(self.where[mask], minlength=len(self.labels))
+        for k in np.flatnonzero(counts).tolist():
+            into[(measure, stage, self.labels[k])] += int(counts[k])
+
+
+class _Timed:
+    """The timescale rules of one group of cases judged over its case table: per rule its
+    id, every case's verdict and the messages of the cases judged alone; per case whether
+    one of them failed it (a must-level failure or an error), whether the arrays settle
+    the rules declaring ``only_when_late`` (see :meth:`BulkEvaluator._on_time`), and
+    whether its TSM tally came from the arrays."""
+
+    __slots__ = ("failed", "rules", "settled", "tallied")
+
+    def __init__(self, n: int) -> None:
+        self.rules: list[tuple[str, list[Verdict], dict[int, str]]] = []
+        self.failed = [False] * n
+        self.settled = [False] * n
+        self.tallied = [False] * n
 
 
 @dataclass(frozen=True, slots=True)
 class CaseResult:
     """One case's verdicts: (rule id, verdict, message) for every case rule of its pack.
 
-    On the vectorised path a pass or not-applicable verdict carries no message (``None``);
-    failures always carry the rule's own message.
+    On the fast path a pass or not-applicable verdict of a rule judged over arrays carries
+    no message (``None``); failures always carry the rule's own message.
     """
 
     row: int | None
@@ -479,9 +475,9 @@ def _month_of(ordinal: int) -> str:
 class BulkEvaluator:
     """Judges cases in chunks against the case rules of each case's pack.
 
-    ``fast`` uses the vectorised path for the timeliness rules; ``messages`` re-runs a
-    failing vectorised rule to give its own message (set it False when only counts are
-    wanted). ``results`` decides whether per-case :class:`CaseResult` objects are built.
+    ``fast`` judges the timescale rules over each chunk's case table; ``messages`` runs a
+    rule so judged on a failing case to give its own message (set it False when only
+    counts are wanted). ``results`` decides whether per-case :class:`CaseResult` objects are built.
     """
 
     def __init__(
@@ -506,28 +502,20 @@ class BulkEvaluator:
         self.messages = messages
         self.results = results
         self._packs: dict[date, Pack] = {}
-        #: per pack: its vectorised rules, the rest, and every case rule's level (in order)
+        #: per pack: its rules judged over arrays, the rest, and every case rule's level
+        #: (in order), and the stages its timescales declare
         self._rules: dict[str, tuple[list[Rule], list[Rule], dict[str, Level]]] = {}
-        #: per pack: the rest judged over a case table, and those judged per case
-        self._tabled: dict[str, tuple[list[Rule], list[Rule]]] = {}
-        #: per pack: its vectorised rules (rule id -> (what, stage)) and stage clocks
-        self._shapes: dict[str, dict[str, tuple[str, int]]] = {}
-        self._clocks: dict[str, dict[int, _StageClock]] = {}
-        self._day0: dict[tuple[Any, ...], int] = {}
-        self._params: dict[tuple[str, date], tuple[tuple[int, int, int, int], ...] | None] = {}
-        #: not-applicable message of each rule the vector settles, as the rule gave it
+        self._declared: dict[str, dict[int, StageTimescales]] = {}
+        #: per pack: its rules written as expressions, judged over the case table
+        self._tabled: dict[str, list[Rule]] = {}
+        #: not-applicable message of each rule the arrays settle, as the rule gave it
         self._settled_message: dict[str, str] = {}
-        #: rules the vector settled where the rule itself did not judge the case not
-        #: applicable: a defect in the vector (from then on the rule runs for every new
-        #: shape of case); the agreement tests keep it empty
+        #: rules the arrays settled where the rule itself did not judge the case not
+        #: applicable: a defect (from then on the rule runs for every new shape of case);
+        #: the agreement tests keep it empty
         self.unsettled: set[str] = set()
-        cal = self.engine.calendar
-        index = cal._index
-        self._first = index.first.toordinal()
-        self._last = index.last.toordinal()
-        days = np.arange(self._first, self._last + 1)
-        months = [date.fromordinal(int(o)) for o in days]
-        self._month_index = np.asarray([d.year * 12 + d.month - 1 for d in months])
+        first, last = self.engine.calendar.years
+        self._first, self._last = date(first, 1, 1).toordinal(), date(last, 12, 31).toordinal()
         #: the engine's rule time budget, armed once per chunk (see _budget)
         self._watch = RuleWatch(
             self.engine.rule_time_budget,
@@ -550,24 +538,30 @@ class BulkEvaluator:
         return found
 
     def _split(self, pack: Pack) -> tuple[list[Rule], list[Rule], dict[str, Level]]:
-        """The pack's case rules: vectorised, the rest, and each rule's level."""
+        """The pack's case rules: those judged over arrays (on the fast path, every
+        timescale declaration :func:`array_judged` takes), the rest, and each rule's level."""
         found = self._rules.get(pack.name)
         if found is None:
             rules = [r for r in self.engine.registry.rules_for(pack) if r.case is not None]
-            shapes = self._shapes[pack.name] = vectorised(rules) if self.fast else {}
-            self._clocks[pack.name] = _stage_clocks(rules)
-            vector = [r for r in rules if r.id in shapes]
-            other = [r for r in rules if r not in vector]
-            found = (vector, other, {r.id: r.level for r in rules})
+            chosen = set(array_judged(rules)) if self.fast else set()
+            timed = [r for r in rules if r.id in chosen]
+            # In summary mode, the rules written as expressions are judged over the case
+            # table too (verdicts only; see _judge_expressions); with per-case results
+            # every message is wanted, which judging the case alone gives more cheaply.
+            tabled = [
+                r
+                for r in rules
+                if self.fast and not self.results and r.timescale is None and table_judged(r)
+            ]
+            self._tabled[pack.name] = tabled
+            chosen |= {r.id for r in tabled}
+            found = (
+                timed,
+                [r for r in rules if r.id not in chosen],
+                {r.id: r.level for r in rules},
+            )
             self._rules[pack.name] = found
-            # Over a case table only where it pays (measured, see docs/crm-integration.md):
-            # in summary mode, the timescale declarations the vector does not judge. An
-            # expression over the table costs about what the per-case plan costs (which
-            # never calls a gated rule whose facts a case lacks), and with per-case
-            # results every message is wanted, which the table builds more slowly.
-            tabled = self.fast and not self.results
-            table = [r for r in other if tabled and r.timescale is not None and table_judged(r)]
-            self._tabled[pack.name] = (table, [r for r in other if r not in table])
+            self._declared[pack.name] = declared_stages(rules)
         return found
 
     # -- evaluation ----------------------------------------------------------------------
@@ -672,57 +666,246 @@ class BulkEvaluator:
             return Outcome(Verdict.ERROR, _error_message(rule.id, exc))
         return outcome
 
-    def _table_verdicts(
+    def _judge_timed(
         self,
         pack: Pack,
         rules: Sequence[Rule],
         group: list[tuple[int | None, Complaint]],
-        table_of: Callable[[], pa.Table],
-    ) -> list[tuple[Rule, list[Verdict], dict[int, tuple[str, Mapping[str, Any]]]]]:
-        """Each of ``rules`` judged over the group's case table: every case's verdict, and
-        the message and computed values of the failures (for the month of each breach),
-        which are judged again alone.
+        table: pa.Table,
+        summary: BulkSummary,
+    ) -> _Timed:
+        """The timescale rules over the group's case table, counted into ``summary``:
+        every verdict from :func:`~complaintrules.law.timescale_columns.timescale_arrays`
+        (the one table judge of the declarations), the rows it leaves unsettled judged
+        alone by the rule, and so are failures whose message is wanted or whose breach
+        month the arrays do not give."""
+        from ..law.timescale_columns import FAIL, UNSETTLED, timescale_arrays, verdict_of
 
-        A case the table judges in error is judged again on its own, as the engine judges
-        it, so an error is that case's alone (as with a rule judged per case); and so is
-        every case of a rule whose table judgement raises, and every case of a group whose
-        case table cannot be built."""
+        n = len(group)
+        messages = self.results and self.messages
+        timed = _Timed(n)
+        arrays: dict[str, TimescaleArrays] = {}
+        breaches = summary.breaches_by_month
+        for rule in rules:
+            timescale = rule.timescale
+            assert timescale is not None
+            try:
+                found = timescale_arrays(
+                    timescale, table, engine=self.engine, pack=pack, as_of=self.as_of
+                )
+            except Exception:  # every row judged alone: the rule reports its own error
+                codes = np.full(n, UNSETTLED, dtype=np.int64)
+                due = np.zeros(n, dtype=np.int64)
+            else:
+                arrays[rule.id] = found
+                codes, due = found.verdicts, found.due
+            fails = codes == FAIL
+            alone = codes == UNSETTLED
+            if messages or timescale.with_extensions:
+                # a response judged with its extensions may fail on either: the month
+                # depends on which, so the rule says
+                alone |= fails
+            else:
+                alone |= fails & (due == 0)
+            counted = fails & ~alone
+            for month, k in _months(due[counted]).items():
+                breaches[(month, rule.id)] += k
+            verdicts: list[Verdict | None] = [verdict_of(c) for c in codes.tolist()]
+            told: dict[int, str] = {}
+            for r in np.flatnonzero(alone).tolist():
+                case = group[r][1]
+                outcome = self._run(rule, case, self._context(pack, case))
+                verdicts[r] = outcome.verdict
+                told[r] = outcome.message
+                if outcome.verdict is _FAIL:
+                    breaches[(breach_month(case, outcome.computed), rule.id)] += 1
+            done = [v if v is not None else _ERROR for v in verdicts]
+            for verdict, k in Counter(done).items():
+                summary.verdicts[(rule.id, verdict.value)] += k
+            must = rule.level is Level.MUST
+            for r, verdict in enumerate(done):
+                if verdict is _ERROR or (must and verdict is _FAIL):
+                    summary.failures += 1
+                    timed.failed[r] = True
+            timed.rules.append((rule.id, done, told))
+        declared = self._declared[pack.name]
+        timed.settled = self._on_time(table, declared, arrays)
+        timed.tallied = self._tally_arrays(table, declared, arrays, summary)
+        return timed
+
+    def _judge_expressions(
+        self,
+        pack: Pack,
+        rules: Sequence[Rule],
+        group: list[tuple[int | None, Complaint]],
+        table: pa.Table,
+        summary: BulkSummary,
+    ) -> list[bool]:
+        """The rules written as expressions over the group's case table, counted into
+        ``summary`` (verdicts only: no message or evidence is built, except the computed
+        dates of a failure where a branch may give its deadline, for the month of the
+        breach); per case, whether one of them failed it. A case the table judges in
+        error is judged again alone, as the engine judges it, so an error is that case's
+        own (a rule that raises over a group of cases is judged case by case)."""
         from ..law.expressions import judge_table
         from ..model.columns import case_facts_column
 
-        try:
-            table = table_of()
-            facts = case_facts_column(table)  # read once for every gated rule
-        except Exception:  # a value Arrow cannot hold (text that is not Unicode): per case
-            table = None
-        out = []
+        facts = case_facts_column(table)  # read once for every gated rule
+        n = len(group)
+        failed = [False] * n
+        breaches = summary.breaches_by_month
         for rule in rules:
-            told: dict[int, tuple[str, Mapping[str, Any]]] = {}
+            dated = _dated(rule)
             try:
-                if table is None:
-                    raise ValueError("no case table")
                 judged = judge_table(
                     rule,
                     table,
                     engine=self.engine,
                     pack=pack,
                     as_of=self.as_of,
+                    explain="failures" if dated else (),
                     facts=facts,
                 )
             except Exception:
-                verdicts = [_ERROR] * len(group)
+                verdicts, findings = [_ERROR] * n, {}
             else:
-                verdicts = list(judged.verdicts)
-            for r, verdict in enumerate(verdicts):
-                # A failure's computed dates give the month of its breach: the case is judged
-                # alone for them (measured: far cheaper than explaining it over the table).
-                if verdict is _ERROR or verdict is _FAIL_VERDICT:
-                    case = group[r][1]
+                verdicts, findings = judged.verdicts, judged.findings
+            must = rule.level is Level.MUST
+            for r in [r for r, v in enumerate(verdicts) if v is _FAIL or v is _ERROR]:
+                case = group[r][1]
+                computed: Mapping[str, Any] = {}
+                if verdicts[r] is _ERROR:
                     outcome = self._run(rule, case, self._context(pack, case))
                     verdicts[r] = outcome.verdict
-                    told[r] = (outcome.message, outcome.computed)
-            out.append((rule, verdicts, told))
-        return out
+                    computed = outcome.computed
+                elif dated and r in findings:
+                    computed = findings[r].evidence.computed
+                if verdicts[r] is _FAIL:
+                    breaches[(breach_month(case, computed), rule.id)] += 1
+                    if must:
+                        summary.failures += 1
+                        failed[r] = True
+                elif verdicts[r] is _ERROR:
+                    summary.failures += 1
+                    failed[r] = True
+            for verdict, k in Counter(verdicts).items():
+                summary.verdicts[(rule.id, verdict.value)] += k
+        return failed
+
+    def _on_time(
+        self,
+        table: pa.Table,
+        declared: Mapping[int, StageTimescales],
+        arrays: Mapping[str, TimescaleArrays],
+    ) -> list[bool]:
+        """Per case, whether every stage it reached has a declared response timescale and
+        ended within its original deadline (answered, else withdrawn, else reached the
+        as-of date, by then; or, with no as-of date, has not ended): a rule declaring
+        ``only_when_late`` finds such a case not applicable."""
+        from ..law.timescale_columns import stage_dates
+        from ..model.columns import STAGE_NUMBERS, stage_column
+
+        n = table.num_rows
+        settled = np.ones(n, dtype=bool)
+        responds: dict[int, TimescaleArrays] = {}
+        for number, stage in declared.items():
+            rule_id = stage.rule_id(Obligation.RESPOND)
+            if rule_id is not None:
+                if rule_id not in arrays:
+                    return [False] * n
+                responds[number] = arrays[rule_id]
+        as_of = self.as_of.toordinal() if self.as_of is not None else 0
+        for number in STAGE_NUMBERS:
+            stage = table.column(stage_column(number)).is_valid()
+            reached = np.asarray(stage.to_numpy(zero_copy_only=False), dtype=bool)
+            if not reached.any():
+                continue
+            found = responds.get(number)
+            if found is None:
+                settled &= ~reached
+                continue
+            dates = stage_dates(table, number)
+            end = np.where(
+                dates.responded > 0,
+                dates.responded,
+                np.where(dates.withdrawn > 0, dates.withdrawn, as_of),
+            )
+            original = found.original
+            settled &= ~reached | ((original > 0) & ((end == 0) | (end <= original)))
+        return [bool(x) for x in settled.tolist()]
+
+    def _tally_arrays(
+        self,
+        table: pa.Table,
+        declared: Mapping[int, StageTimescales],
+        arrays: Mapping[str, TimescaleArrays],
+        summary: BulkSummary,
+    ) -> list[bool]:
+        """The TSM tallies (stages 1 and 2) of the cases whose deadlines the arrays give,
+        as :func:`~complaintrules.reports.tsm.case_times` takes them from ``due()``'s
+        obligations; per case, whether it was tallied (the others are tallied alone)."""
+        from ..law.timescale_columns import FAIL, stage_dates
+
+        n = table.num_rows
+        ok = np.ones(n, dtype=bool)
+        # due() judges an obligation at the as-of date, else the day the case ended (else
+        # it was received), and counts working days to it: a day outside the calendar is
+        # its error, so such a case is tallied alone
+        dates1 = stage_dates(table, 1)
+        if self.as_of is not None:
+            when = np.full(n, self.as_of.toordinal(), dtype=np.int64)
+        else:
+            when = np.where(dates1.closed > 0, dates1.closed, dates1.withdrawn)
+            when = np.where(when > 0, when, dates1.started)
+        ok &= (when >= self._first) & (when <= self._last)
+        per_stage: list[tuple[int, Any, Any, Any, Any]] = []
+        for number, stage in declared.items():
+            dates = dates1 if number == 1 else stage_dates(table, number)
+            base = dates.reached & (dates.started > 0)
+            ack = respond = None
+            for obligation in (Obligation.ACKNOWLEDGE, Obligation.RESPOND):
+                rule_id = stage.rule_id(obligation)
+                if rule_id is None:
+                    continue
+                found = arrays.get(rule_id)
+                if found is None:
+                    return [False] * n
+                ok &= ~base | ((found.due > 0) & (found.original > 0))
+                if obligation is Obligation.ACKNOWLEDGE:
+                    ack = found
+                else:
+                    respond = found
+            if number in (1, 2):
+                per_stage.append((number, dates, base, ack, respond))
+        withdrawn = dates1.withdrawn > 0
+        tally = summary.tally
+        for number, dates, base, ack, respond in per_stage:
+            base = base & ok
+            if not base.any():
+                continue
+            received = _Months(dates.started, base)
+            responded_mask = base & (dates.responded > 0)
+            responded = _Months(dates.responded, responded_mask)
+            counts = tally.counts
+            received.add(counts, "received", number, base)
+            received.add(tally.withdrawn, "received", number, base & withdrawn)
+            responded.add(counts, "responded", number, responded_mask)
+            received.add(counts, "received_responded", number, responded_mask)
+            if respond is not None:
+                on_time = responded_mask & (dates.responded <= respond.due)
+                original = responded_mask & (dates.responded <= respond.original)
+                responded.add(counts, "on_time", number, on_time)
+                received.add(counts, "received_on_time", number, on_time)
+                responded.add(counts, "on_time_original", number, original)
+                received.add(counts, "received_on_time_original", number, original)
+            if ack is not None:
+                acked = dates.acknowledged > 0
+                late = dates.acknowledged > ack.due
+                received.add(counts, "ack_in_time", number, base & acked & ~late)
+                received.add(counts, "ack_late", number, base & acked & late)
+                overdue = base & ~acked & (ack.verdicts == FAIL)
+                received.add(counts, "ack_overdue", number, overdue)
+        return [bool(x) for x in ok.tolist()]
 
     def _evaluate_pack(
         self,
@@ -731,82 +914,39 @@ class BulkEvaluator:
         summary: BulkSummary,
         table_of: Callable[[], pa.Table] | None = None,
     ) -> list[CaseResult]:
-        vector_rules, _, levels = self._split(pack)
-        # the rules not vectorised: over the case table where they can be, else per case
-        table_rules, other_rules = self._tabled[pack.name]
+        timed_rules, other_rules, levels = self._split(pack)
+        tabled = self._tabled[pack.name]
         order = {rule_id: k for k, rule_id in enumerate(levels)}
-        cases = [case for _, case in group]
-        if table_rules and group:
-            make = table_of or _CaseTables(None).maker(cases, [])
-            by_table = self._table_verdicts(pack, table_rules, group, make)
-        else:
-            by_table = []
-        # the table rules' counts; per case, whether one of them failed it
-        table_failed = [False] * len(group)
-        for rule, judged, told in by_table:
-            for verdict, n in Counter(judged).items():
-                summary.verdicts[(rule.id, verdict.value)] += n
-            if _FAIL_VERDICT not in judged and _ERROR not in judged:
-                continue
-            rule_must = levels[rule.id] is Level.MUST
-            for i, verdict in enumerate(judged):
-                if verdict is _FAIL_VERDICT:
-                    computed = told[i][1] if i in told else {}
-                    month = breach_month(group[i][1], computed)
-                    summary.breaches_by_month[(month, rule.id)] += 1
-                    if rule_must:
-                        summary.failures += 1
-                        table_failed[i] = True
-                elif verdict is _ERROR:
-                    summary.failures += 1
-                    table_failed[i] = True
-        vec = self._vectorise(pack, cases) if vector_rules else None
-        if vec is not None:
-            self._tally_vector(vec, summary)
-            for rule in vector_rules:
-                judged = vec.verdicts[rule.id][vec.ok]
-                due_months = vec.due_month[rule.id][vec.ok]
-                for code in (_PASS, _FAIL, _NA):
-                    n = int(np.count_nonzero(judged == code))
-                    if n:
-                        summary.verdicts[(rule.id, _CODE_VERDICT[code].value)] += n
-                failed = judged == _FAIL
-                if failed.any():
-                    months, counts = np.unique(due_months[failed], return_counts=True)
-                    for m, n in zip(months.tolist(), counts.tolist(), strict=True):
-                        summary.breaches_by_month[(f"{m // 12:04d}-{m % 12 + 1:02d}", rule.id)] += n
-                if levels[rule.id] is Level.MUST:
-                    summary.failures += int(np.count_nonzero(failed))
+        table = None
+        if (timed_rules or tabled) and group:
+            make = table_of or _CaseTables(None).maker([case for _, case in group], [])
+            try:
+                table = make()
+            except Exception:  # a value Arrow cannot hold (text that is not Unicode)
+                table = None  # every rule judged case by case
+        timed: _Timed | None = None
+        table_failed: list[bool] | None = None
+        if table is not None:
+            if timed_rules:
+                timed = self._judge_timed(pack, timed_rules, group, table, summary)
+            if tabled:
+                table_failed = self._judge_expressions(pack, tabled, group, table, summary)
         results: list[CaseResult] = []
-        ok_list: list[bool] = vec.ok.tolist() if vec is not None else [False] * len(group)
-        codes: dict[str, list[int]] = {}
-        must_failed: list[bool] = [False] * len(group)
-        if vec is not None:
-            codes = {r.id: vec.verdicts[r.id].tolist() for r in vector_rules}
-            failing = np.zeros(len(group), dtype=bool)
-            for r in vector_rules:
-                if levels[r.id] is Level.MUST:
-                    failing |= vec.verdicts[r.id] == _FAIL
-            must_failed = failing.tolist()
-        every_rule = vector_rules + other_rules
         other_checks = [(r.id, r.case) for r in other_rules if r.case is not None]
-        every_check = [(r.id, r.case) for r in every_rule if r.case is not None]
+        every_check = [
+            (r.id, r.case)
+            for r in [*timed_rules, *tabled, *other_rules]
+            if r.case is not None and (r in other_rules or table is None)
+        ]
         settle = [r.id for r in other_rules if r.only_when_late and r.id not in self.unsettled]
-        settled_bits: list[int] = [0] * len(group)
-        if vec is not None and settle:
-            bits = np.zeros(len(group), dtype=np.int64)
-            on_time = (vec.on_time & vec.ok).astype(np.int64)
-            for k in range(len(settle)):
-                bits |= on_time << k
-            settled_bits = bits.tolist()
-        # Cases with the same facts (and the same vectorised outcome) run the same checks:
-        # a gated rule whose facts a case lacks is not applicable and is never called, nor
-        # is a rule the vector shows not to apply.
-        # Verdicts are logged per plan and rule, and counted once per chunk.
+        everything = (1 << len(settle)) - 1
+        # Cases with the same facts (and the same settlement) run the same checks: a gated
+        # rule whose facts a case lacks is not applicable and is never called, nor is a
+        # rule the arrays show not to apply. Verdicts are logged per plan and rule, and
+        # counted once per chunk.
         plans: dict[tuple[int, bool, int], _Planned] = {}
         keep = self.results
         must = {rule_id for rule_id, level in levels.items() if level is Level.MUST}
-        want = self.results or self.messages
         e = self.engine
         calendar, conventions, as_of, organisation = (
             e.calendar,
@@ -815,27 +955,28 @@ class BulkEvaluator:
             self.organisation,
         )
         watch = self._watch
+        timed_ok = timed is not None
+        failed = timed.failed if timed is not None else [False] * len(group)
+        if table_failed is not None:
+            failed = [a or b for a, b in zip(failed, table_failed, strict=True)]
+        settled = timed.settled if timed is not None else [False] * len(group)
+        tallied = timed.tallied if timed is not None else [False] * len(group)
+        by_rule = timed.rules if timed is not None else []
         for i, (row, case) in enumerate(group):
             ctx = Context(pack, calendar, conventions, case.received_on, as_of, organisation)
             verdicts: list[tuple[str, Verdict, str | None]] = []
-            vector_ok = ok_list[i]
-            case_failed = (vector_ok and must_failed[i]) or table_failed[i]
-            if vector_ok and want:
-                for rule in vector_rules:
-                    code = codes[rule.id][i]
-                    message = None
-                    if code == _FAIL and self.messages:
-                        message = self._run(rule, case, ctx).message
-                    verdicts.append((rule.id, _CODE_VERDICT[code], message))
-            shape = (case_facts(case), vector_ok, settled_bits[i])
+            case_failed = failed[i]
+            shape = (case_facts(case), timed_ok, everything if settled[i] else 0)
             planned = plans.get(shape)
             if planned is None:
-                settled = self._settled(settle, shape[2], other_checks, case, ctx)
-                checks = other_checks if vector_ok else every_check
-                planned = plans[shape] = _Planned(_plan(checks, shape[0], settled))
+                found = self._settled(settle, shape[2], other_checks, case, ctx)
+                checks = other_checks if timed_ok else every_check
+                planned = plans[shape] = _Planned(_plan(checks, shape[0], found))
             planned.cases += 1
             if keep:
                 verdicts += planned.plan.skipped
+                for rule_id, judged, told in by_rule:
+                    verdicts.append((rule_id, judged[i], told.get(i)))
             serial = watch.calls  # numbers each call for the time budget; see _budget
             for (rule_id, check), log in zip(planned.plan.run, planned.logs, strict=True):
                 try:
@@ -854,7 +995,7 @@ class BulkEvaluator:
                     outcome = Outcome(_ERROR, _error_message(rule_id, exc))
                     verdict = _ERROR
                 log.append(verdict)
-                if verdict is _FAIL_VERDICT:
+                if verdict is _FAIL:
                     month = breach_month(case, outcome.computed)
                     summary.breaches_by_month[(month, rule_id)] += 1
                     if rule_id in must:
@@ -866,15 +1007,12 @@ class BulkEvaluator:
                 if keep:
                     verdicts.append((rule_id, verdict, outcome.message))
             watch.calls = serial
-            if keep:
-                for rule, judged, told in by_table:
-                    verdicts.append((rule.id, judged[i], told[i][0]))
-            if not vector_ok:
+            if not tallied[i]:
                 tally_case(self.engine, pack, case, self.as_of, summary)
             summary.evaluated += 1
             summary.note(row, case.reference)
             summary.cases_failed += case_failed
-            if self.results:
+            if keep:
                 verdicts.sort(key=lambda v: order[v[0]])
                 landlord = case.landlord if case.landlord is not None else summary.landlord
                 results.append(
@@ -899,7 +1037,7 @@ class BulkEvaluator:
         case: Complaint,
         ctx: Context,
     ) -> dict[str, str]:
-        """The rules the vector settled for a shape of case, with their n/a messages.
+        """The rules the arrays settled for a shape of case, with their n/a messages.
 
         A rule's message is taken from the rule itself, on the first case it is settled
         for; if the rule does not find that case not applicable, it is never settled again.
@@ -928,255 +1066,6 @@ class BulkEvaluator:
                 message = self._settled_message[rule_id] = outcome.message
             out[rule_id] = message
         return out
-
-    # -- the vectorised path -------------------------------------------------------------
-
-    def _stage_params(self, pack: Pack, on: date) -> tuple[tuple[int, int, int, int], ...] | None:
-        key = (pack.name, on)
-        if key not in self._params:
-            try:
-                found = []
-                clocks = self._clocks[pack.name]
-                for n in _VECTOR_STAGES:
-                    p = pack.parameters
-                    names = clocks[n]
-                    start = (
-                        names.clock
-                        if isinstance(names.clock, ClockStart)
-                        else ClockStart(p.at(names.clock, on).value)
-                    )
-                    clock = {
-                        ClockStart.ACKNOWLEDGEMENT: 0,
-                        ClockStart.RECEIPT: 1,
-                        ClockStart.ESCALATION_REQUEST: 1,
-                    }.get(start)
-                    if clock is None:
-                        raise UnknownParameterError("clock not modelled")
-                    found.append(
-                        (
-                            int(p.at(names.ack_days, on).value),
-                            int(p.at(names.respond_days, on).value),
-                            clock,
-                            int(p.at(names.cap, on).value),
-                        )
-                    )
-                self._params[key] = tuple(found)
-            except (UnknownParameterError, ValueError):
-                self._params[key] = None
-        return self._params[key]
-
-    def _start(self, day: date, at: Any) -> int:
-        key = (day, at)
-        found = self._day0.get(key)
-        if found is None:
-            e = self.engine
-            found = e.conventions.effective_receipt(e.calendar, day, at)[0].toordinal()
-            self._day0[key] = found
-        return found
-
-    def _vectorise(self, pack: Pack, cases: Sequence[Complaint]) -> _Vector | None:
-        n_cases = len(cases)
-        if not n_cases:
-            return None
-        fine = [True] * n_cases
-        # One row of _STAGE_COLUMNS per stage met, turned into arrays at the end.
-        rows: dict[int, list[tuple[int, ...]]] = {1: [], 2: []}
-        withdrawn = [0] * n_cases
-        closed = [0] * n_cases
-        beyond = [False] * n_cases  # a stage after the second, which the vector does not model
-        start = self._start
-        for i, case in enumerate(cases):
-            params = self._stage_params(pack, case.received_on)
-            if params is None:
-                fine[i] = False
-                continue
-            if case.withdrawn_on is not None:
-                withdrawn[i] = case.withdrawn_on.toordinal()
-            if case.closed_on is not None:
-                closed[i] = case.closed_on.toordinal()
-            stages = case.stages
-            top = max((st.number for st in stages), default=0)
-            beyond[i] = top > 2
-            for st in stages:
-                s = st.number
-                if s != 1 and s != 2:
-                    continue
-                extensions = st.extensions
-                if len(extensions) > 1:
-                    fine[i] = False
-                    break
-                try:
-                    if s == 1:
-                        day0 = start(case.received_on, case.received_at)
-                        received = case.received_on.toordinal()
-                    else:
-                        assert st.requested_on is not None
-                        day0 = start(st.requested_on, None)
-                        received = st.requested_on.toordinal()
-                except (CalendarRangeError, AssertionError):
-                    fine[i] = False
-                    break
-                ack = st.acknowledged
-                response = st.response
-                ext = extensions[0] if extensions else None
-                rows[s].append(
-                    (  # the case's index, then _STAGE_COLUMNS in order
-                        i,
-                        1,
-                        day0,
-                        received,
-                        ack.on.toordinal() if ack is not None else 0,
-                        int(
-                            ack is not None
-                            and ack.definition is not None
-                            and ack.definition.is_complete
-                        ),
-                        response.issued_on.toordinal() if response is not None else 0,
-                        int(ext is not None),
-                        ext.notified_on.toordinal() if ext is not None else 0,
-                        ext.new_due.toordinal() if ext is not None else 0,
-                        int(ext is not None and bool(ext.good_reason)),
-                        int(ext is not None and bool(ext.reason)),
-                        int(top > s),
-                        *params[s - 1],
-                    )
-                )
-        ok = np.asarray(fine, dtype=bool)
-        a: dict[str, Any] = {}
-        for s, met in rows.items():
-            table = np.zeros((len(_STAGE_COLUMNS), n_cases), dtype=np.int64)
-            if met:
-                got = np.asarray(met, dtype=np.int64)
-                table[:, got[:, 0]] = got[:, 1:].T
-            for k, name in enumerate(_STAGE_COLUMNS):
-                a[f"{name}{s}"] = table[k]
-        wd = np.asarray(withdrawn, dtype=np.int64)
-        cl = np.asarray(closed, dtype=np.int64)
-        as_of = self.as_of.toordinal() if self.as_of else 0
-        literal = self.engine.conventions.late_acknowledgement is LateAcknowledgement.LITERAL
-        add = self.engine.calendar.add_working_days_array
-        out = _Vector(ok=ok, n=n_cases)
-        # An unfinished obligation is judged at the as-of date; without one, a case that
-        # ended is judged at the day it ended (closed, else withdrawn), as judge_deadline does.
-        ended = np.where(cl > 0, cl, wd)
-        judge_at = np.full(n_cases, as_of, dtype=np.int64) if as_of else ended
-        within_code = ~np.asarray(beyond, dtype=bool)
-        for s in (1, 2):
-            has = a[f"has{s}"] == 1
-            d0, ackd, respd = a[f"day0{s}"], a[f"ack{s}"], a[f"resp{s}"]
-            ack_due = add(np.where(has, d0, self._first), np.maximum(a[f"ack_days{s}"], 1))
-            late_ack = ackd > ack_due
-            if literal:
-                trig = np.where(ackd == 0, ack_due, ackd)
-            else:
-                trig = np.where((ackd == 0) | late_ack, ack_due, ackd)
-            trig = np.where(a[f"clock{s}"] == 1, d0, trig)
-            orig_due = add(np.where(has, trig, self._first), np.maximum(a[f"respond_days{s}"], 1))
-            capw = a[f"cap{s}"]
-            cap_due = np.where(
-                capw > 0, add(np.where(has, orig_due, self._first), np.maximum(capw, 1)), orig_due
-            )
-            bad = has & ((ack_due < 0) | (orig_due < 0) | (cap_due < 0) | (trig < 0))
-            bad |= has & ((a[f"ack_days{s}"] < 1) | (a[f"respond_days{s}"] < 1))
-            # one extension at most: notified after the original deadline -> ignored
-            has_ext = a[f"n_ext{s}"] == 1
-            accepted = has_ext & (a[f"notified{s}"] <= orig_due)
-            over_cap = a[f"new_due{s}"] > cap_due
-            no_good = a[f"good{s}"] == 0
-            moved = np.where(over_cap & no_good, cap_due, a[f"new_due{s}"])
-            eff_due = np.where(accepted, np.maximum(orig_due, moved), orig_due)
-            # acknowledgement (6.2 / 6.11)
-            acked = ackd > 0
-            v_ack = np.full(n_cases, _NA, dtype=np.int8)
-            v_ack[acked & ~late_ack] = _PASS
-            v_ack[acked & ~late_ack & (a[f"definition{s}"] == 0)] = _FAIL
-            v_ack[acked & late_ack] = _FAIL
-            pending = ~acked & ~((wd > 0) & (wd <= ack_due))
-            overdue_ack = pending & (judge_at > 0) & (judge_at > ack_due)
-            v_ack[overdue_ack] = _FAIL
-            v_ack[~has] = _NA
-            # response (6.3 / 6.14)
-            done = respd > 0
-            v_resp = np.full(n_cases, _NA, dtype=np.int8)
-            v_resp[done] = np.where(respd[done] <= eff_due[done], _PASS, _FAIL)
-            stopped = np.where(wd > 0, wd, np.where(a[f"later{s}"] == 1, 0, cl))
-            open_ = ~done & ~((stopped > 0) & (stopped <= eff_due))
-            v_resp[open_ & (judge_at > 0) & (judge_at > eff_due)] = _FAIL
-            v_resp[~has] = _NA
-            # extensions (6.4 / 6.15)
-            v_ext = np.full(n_cases, _NA, dtype=np.int8)
-            problem = (~accepted) | (over_cap & no_good) | (a[f"reason{s}"] == 0)
-            v_ext[has_ext] = np.where(problem[has_ext], _FAIL, _PASS)
-            v_ext[~has] = _NA
-            # only_when_late: the stage ended (answered, else withdrawn, else reached the
-            # as-of date) within its declared timescale, or, with no as-of date, has not ended.
-            end = np.where(done, respd, np.where(wd > 0, wd, as_of))
-            within_code &= ~has | (end == 0) | (end <= orig_due)
-            out.ok &= ~bad
-            for rule_id, (what, stage) in self._shapes[pack.name].items():
-                if stage != s:
-                    continue
-                verdicts = {"acknowledge": v_ack, "respond": v_resp, "extension": v_ext}[what]
-                due_days = {"acknowledge": ack_due, "respond": eff_due, "extension": orig_due}[what]
-                out.verdicts[rule_id] = verdicts
-                out.due_month[rule_id] = self._months(np.where(has & ~bad, due_days, self._first))
-            out.stage[s] = _StageVector(
-                has=has,
-                received=a[f"received{s}"],
-                responded=respd,
-                on_time=done & (respd <= eff_due),
-                on_time_original=done & (respd <= orig_due),
-                ack_status=np.where(
-                    acked,
-                    np.where(late_ack, 2, 1),
-                    np.where(overdue_ack, 3, 0),
-                ),
-            )
-            out.withdrawn = wd > 0
-        out.on_time = within_code
-        # dates the month table must cover
-        for s in (1, 2):
-            sv = out.stage[s]
-            for arr in (sv.received, sv.responded):
-                inside = (arr == 0) | ((arr >= self._first) & (arr <= self._last))
-                out.ok &= inside | ~sv.has
-        return out
-
-    def _months(self, ordinals: Any) -> Any:
-        offset = np.clip(ordinals - self._first, 0, len(self._month_index) - 1)
-        return self._month_index[offset]
-
-    def _tally_vector(self, vec: _Vector, summary: BulkSummary) -> None:
-        counts = summary.tally.counts
-        for s in (1, 2):
-            sv = vec.stage[s]
-            base = vec.ok & sv.has
-            if not base.any():
-                continue
-            received = self._months(np.where(base, sv.received, self._first))
-            responded_mask = base & (sv.responded > 0)
-            responded = self._months(np.where(responded_mask, sv.responded, self._first))
-
-            def add(
-                measure: str, mask: Any, months: Any, into: Counter[Any] = counts, s: int = s
-            ) -> None:
-                if not mask.any():
-                    return
-                values, n = np.unique(months[mask], return_counts=True)
-                for m, k in zip(values.tolist(), n.tolist(), strict=True):
-                    into[(measure, s, f"{m // 12:04d}-{m % 12 + 1:02d}")] += k
-
-            add("received", base, received)
-            add("received", base & vec.withdrawn, received, summary.tally.withdrawn)
-            add("responded", responded_mask, responded)
-            add("received_responded", responded_mask, received)
-            add("on_time", responded_mask & sv.on_time, responded)
-            add("received_on_time", responded_mask & sv.on_time, received)
-            add("on_time_original", responded_mask & sv.on_time_original, responded)
-            add("received_on_time_original", responded_mask & sv.on_time_original, received)
-            add("ack_in_time", base & (sv.ack_status == 1), received)
-            add("ack_late", base & (sv.ack_status == 2), received)
-            add("ack_overdue", base & (sv.ack_status == 3), received)
 
 
 class _CaseTables:
@@ -1230,6 +1119,8 @@ class _CaseTables:
         whole = self._from_columns() if exact else None
         if whole is None:
             return case_table(cases)
+        if len(exact) == len(cases) == whole.num_rows and list(sources) == list(range(len(cases))):
+            return whole  # every case of the batch, in order: no copy
         picked = whole.take(pa.array([sources[k] for k in exact], pa.int64()))
         if len(exact) == len(cases):
             return picked
@@ -1280,29 +1171,6 @@ class _Planned:
         self.plan = plan
         self.cases = 0
         self.logs: list[list[Verdict]] = [[] for _ in plan.run]
-
-
-@dataclass(slots=True)
-class _StageVector:
-    has: Any
-    received: Any
-    responded: Any
-    on_time: Any
-    on_time_original: Any
-    ack_status: Any  # 0 none, 1 in time, 2 late, 3 overdue
-
-
-@dataclass(slots=True)
-class _Vector:
-    ok: Any
-    n: int
-    verdicts: dict[str, Any] = field(default_factory=dict)
-    due_month: dict[str, Any] = field(default_factory=dict)
-    #: cases whose modelled stages all ended within their original response deadlines
-    #: (none beyond the modelled stages): not applicable to a rule declaring only_when_late
-    on_time: Any = None
-    stage: dict[int, _StageVector] = field(default_factory=dict)
-    withdrawn: Any = None
 
 
 # -- streaming over iterables and files -----------------------------------------------------

@@ -144,7 +144,7 @@ def add_cases_command(
     run.add_argument(
         "--no-fast",
         action="store_true",
-        help="judge the timeliness rules case by case instead of vectorised",
+        help="judge the timeliness rules case by case instead of over arrays",
     )
     progress = run.add_mutually_exclusive_group()
     progress.add_argument("--progress", action="store_true", help="always show progress")

@@ -30,7 +30,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, time, timedelta
 from decimal import Decimal
 from enum import Enum
 from keyword import iskeyword
@@ -114,12 +114,17 @@ class _Columns:
     #: Inside a list (see :meth:`items`): the enclosing rows, and the row of each item.
     parent: _Columns | None = None
     rows: Any = None
+    #: The rows of ``table`` read, in order (None: every row): a column is taken for
+    #: them when first read, so a part of a wide table is never copied whole.
+    index: Any = None
 
     def column(self, name: str) -> pa.Array:
         found = self.cache.get(name)
         if found is None:
             if self.parent is not None:  # a case's value, repeated for each of its items
                 found = self.parent.column(name).take(self.rows)
+            elif self.index is not None:
+                found = self.table.column(name).take(self.index).combine_chunks()
             else:
                 found = self.table.column(name).combine_chunks()
             self.cache[name] = found
@@ -3693,6 +3698,7 @@ def judge_table(
     """
     import numpy as np
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     if rule.timescale is not None:
         from .timescale_columns import judge_timescale_table
@@ -3705,105 +3711,124 @@ def judge_table(
         raise TypeError(f"rule {rule.id}: its case check is a function; judge it per case")
     expression, gate = found
     n = table.num_rows
-    verdicts: list[Verdict | None] = [None] * n
+    # Per row: its verdict (an index into _VERDICT_LIST), the group of receipt dates it
+    # was judged with (-1: none) and the branch that decided it; all as arrays, so no
+    # Python runs per row except for the rows whose findings are built.
+    code = np.full(n, _VERDICT_CODE[Verdict.ERROR], dtype=np.int64)
+    row_group = np.full(n, -1, dtype=np.int64)
+    row_branch = np.zeros(n, dtype=np.int64)
     outcomes: dict[int, Outcome | Finding] = {}
-    contexts: dict[int, Context] = {}
-    unnamed: set[int] = set()  # rows decided by a branch that names no parameter
     unrecorded: dict[int, set[str]] = {}  # per row, parameters its conditions leave out
-    asked = (
-        set(range(n)) if explain == "all" else set() if isinstance(explain, str) else set(explain)
-    )
+    asked = np.zeros(n, dtype=bool)
+    if explain == "all":
+        asked[:] = True
+    elif not isinstance(explain, str):
+        asked[np.asarray(list(explain), dtype=np.int64)] = True
+    failures = explain == "failures"
     dated = expression.reads_as_of
     names = expression.parameters  # computed properties: read once, not per row or day
     branches = expression.branches
-    branch_verdicts = [b.verdict for b in branches]
+    branch_codes = np.asarray([_VERDICT_CODE[b.verdict] for b in branches], dtype=np.int64)
     branch_unnamed = [not b.parameters for b in branches]
-    failures = explain == "failures"
-    rows = np.arange(n)
+    fail_code = _VERDICT_CODE[Verdict.FAIL]
+    live = np.ones(n, dtype=bool)
     if gate is not None:
         if facts is None:
             from ..model.columns import case_facts_column
 
             facts = case_facts_column(table)
         applies = (facts & gate.requires) == gate.requires
-        for r in rows[~applies]:
-            verdicts[r] = Verdict.NOT_APPLICABLE
-            if r in asked:
-                outcomes[int(r)] = Outcome(Verdict.NOT_APPLICABLE, gate.otherwise)
-        rows = rows[applies]
-    # Rows whose receipt dates share the parameters' values are judged together.
-    received = table.column("received_on").to_pylist()
-    groups: dict[tuple[Any, ...], list[int]] = {}
-    group_context: dict[tuple[Any, ...], tuple[Context, dict[str, Any]]] = {}
-    by_day: dict[date, tuple[Any, ...]] = {}
-    failed_days: dict[date, Finding] = {}
-    for r in rows.tolist():
-        day = received[r]
-        key = by_day.get(day)
-        if key is None and day not in failed_days:
-            ctx = _context(engine, pack, day, as_of)
-            try:
-                values = {name: ctx.param(name) for name in names}
-                if dated:
-                    values[_AS_OF] = ctx.as_of
-                values.update(calendar_params(ctx.calendar, ctx.conventions))
-            except Exception as exc:
-                failed_days[day] = _error(rule, "", exc, ctx)
-            else:
-                # same values from the same dated entries: the same evidence too
-                key = by_day[day] = (repr(ctx.parameters_evidence()),)
-                group_context.setdefault(key, (ctx, values))
-        if key is None:
-            verdicts[r] = Verdict.ERROR
-            contexts[r] = _context(engine, pack, day, as_of)
-            outcomes[r] = failed_days[day]
+        code[~applies] = _VERDICT_CODE[Verdict.NOT_APPLICABLE]
+        for r in np.flatnonzero(~applies & asked).tolist():
+            outcomes[r] = Outcome(Verdict.NOT_APPLICABLE, gate.otherwise)
+        live = applies
+    # Rows whose receipt dates share the parameters' values are judged together: the
+    # parameters are read once per distinct receipt date.
+    received = table.column("received_on").combine_chunks()
+    raw = pc.fill_null(received.cast(pa.int32()), _NO_DAY).to_numpy(zero_copy_only=False)
+    days, where = np.unique(np.asarray(raw, dtype=np.int64)[live], return_inverse=True)
+    live_rows = np.flatnonzero(live)
+    keys: dict[tuple[Any, ...], int] = {}
+    group_context: list[tuple[Context, dict[str, Any]]] = []
+    day_group = np.full(len(days), -1, dtype=np.int64)
+    failed_days: dict[int, Finding] = {}
+    for k, ordinal in enumerate(days.tolist()):
+        day = None if ordinal == _NO_DAY else _DAY_ZERO + timedelta(days=ordinal)
+        ctx = _context(engine, pack, day, as_of)  # type: ignore[arg-type]
+        try:
+            values = {name: ctx.param(name) for name in names}
+            if dated:
+                values[_AS_OF] = ctx.as_of
+            values.update(calendar_params(ctx.calendar, ctx.conventions))
+        except Exception as exc:
+            failed_days[k] = _error(rule, "", exc, ctx)
             continue
-        groups.setdefault(key, []).append(r)
-    for key, members in groups.items():
-        ctx, values = group_context[key]
+        # same values from the same dated entries: the same evidence too
+        key = (repr(ctx.parameters_evidence()),)
+        g = keys.get(key)
+        if g is None:
+            g = keys[key] = len(group_context)
+            group_context.append((ctx, values))
+        day_group[k] = g
+    groups = np.full(n, -1, dtype=np.int64)
+    groups[live_rows] = day_group[where]
+    if failed_days:
+        day_of = np.full(n, -1, dtype=np.int64)
+        day_of[live_rows] = where
+        for r in np.flatnonzero(live & (groups < 0) & (asked | failures)).tolist():
+            outcomes[r] = failed_days[int(day_of[r])]
+    for g, (ctx, values) in enumerate(group_context):
+        members = np.flatnonzero(groups == g)
         # every row, in order (the usual case: one set of parameter values): no copy
         whole = len(members) == n
-        part = table if whole else table.take(pa.array(members, pa.int64()))
-        env = _Columns(part, values, len(members))
+        index = None if whole else pa.array(members, pa.int64())
+        env = _Columns(table, values, len(members), index=index)
         try:
             chosen = expression._branches(env)
         except Exception as exc:
             error = _error(rule, "", exc, ctx)
-            for r in members:
-                verdicts[r] = Verdict.ERROR
+            for r in members[asked[members] | failures].tolist():
                 outcomes[r] = error
             continue
-        for r, i in zip(members, chosen.tolist(), strict=True):
-            verdicts[r] = branch_verdicts[i]
-            contexts[r] = ctx
-            if branch_unnamed[i]:
-                unnamed.add(r)
-        wanted = [
-            (k, r)
-            for k, r in enumerate(members)
-            if r in asked or (failures and verdicts[r] is Verdict.FAIL)
-        ]
-        if wanted:
-            picked = part.take(pa.array([k for k, _ in wanted], pa.int64()))
-            sub = _Columns(picked, values, len(wanted))
-            try:
-                explained = expression._explain(sub, [int(chosen[k]) for k, _ in wanted])
-            except Exception as exc:
-                error = _error(rule, "", exc, ctx)
-                for _, r in wanted:
-                    verdicts[r] = Verdict.ERROR
-                    outcomes[r] = error
-                continue
-            for (_, r), outcome in zip(wanted, explained, strict=True):
-                outcomes[r] = outcome
-            if expression.parameters_where:
-                for (_, r), left_out in zip(wanted, expression._unrecorded(sub), strict=True):
-                    unrecorded[r] = left_out
-    references = table.column("reference").to_pylist()
+        code[members] = branch_codes[chosen]
+        row_group[members] = g
+        row_branch[members] = chosen
+        pick = asked[members]
+        if failures:
+            pick |= code[members] == fail_code
+        if not pick.any():
+            continue
+        wanted = members[pick]
+        sub = _Columns(table, values, len(wanted), index=pa.array(wanted, pa.int64()))
+        try:
+            explained = expression._explain(sub, chosen[pick].tolist())
+        except Exception as exc:
+            error = _error(rule, "", exc, ctx)
+            code[wanted] = _VERDICT_CODE[Verdict.ERROR]
+            for r in wanted.tolist():
+                outcomes[r] = error
+            continue
+        for r, outcome in zip(wanted.tolist(), explained, strict=True):
+            outcomes[r] = outcome
+        if expression.parameters_where:
+            for r, left_out in zip(wanted.tolist(), expression._unrecorded(sub), strict=True):
+                unrecorded[r] = left_out
+    done = [_VERDICT_LIST[c] for c in code.tolist()]
     findings: dict[int, Finding] = {}
-    for r, got in outcomes.items():
-        wanted_row = r in asked or (failures and verdicts[r] in (Verdict.FAIL, Verdict.ERROR))
-        if not wanted_row:
+    if not outcomes:
+        return TableVerdicts(rule.id, done, findings)
+    listed = sorted(outcomes)
+    references = dict(
+        zip(
+            listed,
+            table.column("reference").take(pa.array(listed, pa.int64())).to_pylist(),
+            strict=True,
+        )
+    )
+    for r in listed:
+        got = outcomes[r]
+        verdict = done[r]
+        if not (asked[r] or (failures and verdict in (Verdict.FAIL, Verdict.ERROR))):
             continue
         if isinstance(got, Finding):
             findings[r] = Finding(
@@ -3818,10 +3843,13 @@ def judge_table(
                 got.evidence,
             )
             continue
-        ctx = contexts.get(r) or _context(engine, pack, received[r], as_of)
-        parameters = ctx.parameters_evidence() if r in contexts else {"pack_version": pack.version}
-        if r in unnamed:
-            parameters = {k: v for k, v in parameters.items() if k not in names}
+        g = int(row_group[r])
+        if g >= 0:
+            parameters = group_context[g][0].parameters_evidence()
+            if branch_unnamed[int(row_branch[r])]:
+                parameters = {k: v for k, v in parameters.items() if k not in names}
+        else:
+            parameters = {"pack_version": pack.version}
         if unrecorded.get(r):
             parameters = {k: v for k, v in parameters.items() if k not in unrecorded[r]}
         findings[r] = Finding(
@@ -3835,8 +3863,14 @@ def judge_table(
             message=got.message,
             evidence=Evidence(facts=got.facts, parameters=parameters, computed=got.computed),
         )
-    done = [v if v is not None else Verdict.ERROR for v in verdicts]
     return TableVerdicts(rule.id, done, findings)
+
+
+_VERDICT_LIST = list(Verdict)
+_VERDICT_CODE = {v: k for k, v in enumerate(_VERDICT_LIST)}
+#: A missing receipt date, among the day numbers of the receipt dates.
+_NO_DAY = -(2**31)
+_DAY_ZERO = date(1970, 1, 1)
 
 
 def _context(engine: JudgingSettings, pack: Pack, on: date, as_of: date | None) -> Context:

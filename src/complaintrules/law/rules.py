@@ -210,7 +210,8 @@ class Rule:
     ``only_when_late`` says the case check finds a case not applicable unless a stage's
     response ran past its original deadline under the pack's declared response
     timescales; the bulk path then counts it not applicable, without calling it, for the
-    cases its vector shows on time (and stops doing so if the rule ever disagrees).
+    cases the timescale arrays show on time (and stops doing so if the rule ever
+    disagrees).
     """
 
     id: str

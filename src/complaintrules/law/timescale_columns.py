@@ -40,7 +40,14 @@ if TYPE_CHECKING:
     from ..calendar.working_days import WorkingCalendar
     from .packs import Pack
 
-__all__ = ["TimescaleArrays", "judge_timescale_table", "timescale_arrays"]
+__all__ = [
+    "StageDates",
+    "TimescaleArrays",
+    "judge_timescale_table",
+    "stage_dates",
+    "timescale_arrays",
+    "verdict_of",
+]
 
 Ints = np.ndarray[Any, np.dtype[np.int64]]
 Mask = np.ndarray[Any, np.dtype[np.bool_]]
@@ -463,6 +470,45 @@ def timescale_arrays(
     code[unsure] = UNSETTLED
     settled = rows & ~unsure
     return TimescaleArrays(code, np.where(settled, due, 0), np.where(settled, original, 0))
+
+
+def verdict_of(code: int) -> Verdict | None:
+    """The verdict a code of :attr:`TimescaleArrays.verdicts` stands for (None: ``UNSETTLED``,
+    a row to judge one case at a time)."""
+    return _VERDICTS.get(code)
+
+
+@dataclass(frozen=True, slots=True)
+class StageDates:
+    """The dates of one stage over every row of a case table, as ordinals (0 where
+    missing): ``reached`` where the case has the stage, ``started`` the day it started
+    (receipt at stage 1, the escalation request after), ``acknowledged`` and
+    ``responded`` (the response's issue date); and the case's own ``withdrawn`` and
+    ``closed`` dates."""
+
+    reached: Mask
+    started: Ints
+    acknowledged: Ints
+    responded: Ints
+    withdrawn: Ints
+    closed: Ints
+
+
+def stage_dates(table: pa.Table, number: int) -> StageDates:
+    """Stage ``number``'s dates over ``table`` (see :class:`StageDates`)."""
+    stage = _Stage(table, number)
+    if number <= 1:
+        started, _ = _days(table.column("received_on").combine_chunks(), stage.reached)
+    else:
+        started = stage.requested[0]
+    return StageDates(
+        stage.reached,
+        started,
+        stage.acknowledged[0],
+        stage.issued[0],
+        stage.withdrawn[0],
+        stage.closed[0],
+    )
 
 
 def judge_timescale_table(
