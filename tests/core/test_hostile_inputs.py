@@ -3,16 +3,16 @@ traceback, and nothing hangs."""
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from complaintrules.cli.main import EXIT_USAGE, main
+from complaintrules.cli.main import EXIT_OK, EXIT_USAGE, main
 from complaintrules.io import loading as _loading
 from complaintrules.io.loading import MAX_DOCUMENT_BYTES, MAX_NESTING
 
@@ -70,16 +70,13 @@ def test_hostile_policy_exits_2_naming_file_line_and_field(
     content, expected = CASES[name]
     path = tmp_path / f"{name}.yaml"
     path.write_text(content, encoding="utf-8")
-    started = time.perf_counter()
     code = main(["check", str(path)])
-    elapsed = time.perf_counter() - started
     out, err = capsys.readouterr()
     assert code == EXIT_USAGE, (out, err)
     assert str(path) in err
     for piece in expected:
         assert piece in err, (piece, err)
     assert "Traceback" not in err + out
-    assert elapsed < 5, f"{name} took {elapsed:.1f}s"
 
 
 def test_the_same_checks_guard_organisation_and_cases_files(
@@ -124,27 +121,43 @@ def test_json_inputs_name_file_line_and_field(
 
 
 def test_a_file_over_the_size_limit_is_refused_before_reading(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     big = tmp_path / "big.yaml"
     with big.open("wb") as fh:  # sparse: costs no disk, and is never read
         fh.truncate(MAX_DOCUMENT_BYTES + 1)
-    started = time.perf_counter()
+    opened: list[str] = []  # every way the loader could read the file, watched
+
+    def watch(method: str) -> None:
+        original = getattr(Path, method)
+
+        def spy(self: Path, *args: object, **kwargs: object) -> object:
+            if self.name == big.name:
+                opened.append(method)
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Path, method, spy)
+
+    for method in ("open", "read_text", "read_bytes"):
+        watch(method)
     assert main(["check", str(big)]) == EXIT_USAGE
-    assert time.perf_counter() - started < 2
+    assert opened == []  # refused from its size alone
     err = capsys.readouterr().err
     assert "big.yaml" in err and f"the limit is {MAX_DOCUMENT_BYTES}" in err
 
 
-def test_a_large_file_under_the_limit_loads_quickly(
+def test_a_large_file_under_the_limit_is_read_and_judged(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """A long value under the size limit is judged like any other (its time to load is a
+    figure of benchmarks/hostile_inputs.py, not of this test)."""
     policy = tmp_path / "long.yaml"
     policy.write_text("name: " + "x" * 5_000_000 + "\n")
-    started = time.perf_counter()
-    main(["check", str(policy), "--format", "json"])
-    capsys.readouterr()
-    assert time.perf_counter() - started < 10
+    code = main(["check", str(policy), "--format", "json", "--no-fail"])
+    out, err = capsys.readouterr()
+    assert code == EXIT_OK, err
+    judged = {f["subject"] for f in json.loads(out)["findings"]}
+    assert "policy" in judged  # the policy's provisions were judged, not skipped
 
 
 def test_missing_and_binary_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -182,13 +195,10 @@ def test_no_traceback_or_crash_in_a_real_process(name: str, tmp_path: Path) -> N
 
 
 def _refused(path: Path, capsys: pytest.CaptureFixture[str]) -> str:
-    started = time.perf_counter()
     code = main(["check", str(path)])
-    elapsed = time.perf_counter() - started
     out, err = capsys.readouterr()
     assert code == EXIT_USAGE, (out, err)
     assert str(path) in err and "Traceback" not in err + out
-    assert elapsed < 5
     return err
 
 

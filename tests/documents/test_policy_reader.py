@@ -112,9 +112,8 @@ def test_the_guides_example_document_is_the_one_in_the_tests(tmp_path: Path) -> 
     assert read_policy_document(example).facts == read_policy_document(fresh).facts
 
 
-def test_a_forty_page_policy_reads_in_under_two_seconds(tmp_path: Path) -> None:
-    import time
-
+def forty_pages() -> list[tuple[str, str]]:
+    """A compliant policy padded to about forty pages (benchmarks/policy_reader.py too)."""
     spec = list(COMPLIANT)
     for section in range(7, 47):  # about a page each
         spec.append(("h2", f"{section} Further guidance part {section}"))
@@ -127,13 +126,16 @@ def test_a_forty_page_policy_reads_in_under_two_seconds(tmp_path: Path) -> None:
                     "managers check a sample of cases every month to learn from them.",
                 )
             )
+    return spec
+
+
+def test_a_forty_page_policy_is_read_whole(tmp_path: Path) -> None:
+    spec = forty_pages()
     for fmt in ("docx", "pdf"):
         path = build(spec, tmp_path / f"long.{fmt}")
-        started = time.perf_counter()
+        # its time to read is a figure of benchmarks/policy_reader.py, not of this test
         extraction = read_policy_document(path)
-        elapsed = time.perf_counter() - started
         assert extraction.fact("stages[1].respond_working_days").value == 10  # type: ignore[union-attr]
-        assert elapsed < 2.0, (fmt, elapsed)
 
 
 def test_word_heading_numbering_in_the_styles(tmp_path: Path) -> None:
