@@ -93,9 +93,12 @@ def _dated(rule: Rule) -> bool:
     if found is None:
         return True
     expression = found[0]
+    dates = {"due_by", "deadline"}
     if isinstance(expression, ItemOutcomes):
-        return not {"due_by", "deadline"}.isdisjoint(expression.none.computed)
-    return not {"due_by", "deadline"}.isdisjoint(expression.computed)
+        # the outcome of the first failing item (its table's computed values) or of none
+        tables = [t.computed for t in expression.tables]
+        return any(not dates.isdisjoint(c) for c in [expression.none.computed, *tables])
+    return not dates.isdisjoint(expression.computed)
 
 
 def _months(ordinals: Any) -> Counter[str]:
