@@ -892,7 +892,7 @@ _progressed = (
                 (_RIGHT_GIVEN.is_null(), "refusals[{index}].ombudsman_right_given"),
                 where=_AT_2,
                 sep=", ",
-            )
+            ),
         },
         facts={
             "stage2.requested_on": _S2.field("requested_on").iso(),
