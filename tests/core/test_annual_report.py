@@ -386,3 +386,11 @@ def test_a_crm_export_with_a_bad_tenure_names_the_row_and_column(
     report = _json(args, tmp_path)
     assert report["tsm"]["low_cost_home_ownership"]["CH01"]["stage1_received"] == 1
     assert report["categories"][0]["category"] == "Repairs"
+
+
+def test_the_output_may_not_overwrite_an_input(
+    year: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    cases = year[year.index("--cases") + 1]
+    assert main([*year, "--period", "2025", "--output", cases]) == EXIT_USAGE
+    assert "--cases" in capsys.readouterr().err

@@ -300,6 +300,7 @@ def _check_output(args: argparse.Namespace) -> None:
             ("--document", args.document),
             ("--organisation", args.organisation),
             ("--cases", args.cases),
+            ("--mapping", getattr(args, "mapping", None)),  # annual-report only
             ("--actions", args.actions),
             ("--responses", args.responses),
             ("--reference-doc", args.reference_doc),
@@ -472,18 +473,7 @@ def add_annual_report_command(
 
 
 def _cmd_annual_report(args: argparse.Namespace) -> int:
-    check_destinations(
-        [("--output", args.output)],
-        [
-            ("POLICY", args.policy),
-            ("--document", args.document),
-            ("--organisation", args.organisation),
-            ("--cases", args.cases),
-            ("--mapping", args.mapping),
-            ("--responses", args.responses),
-            ("--reference-doc", args.reference_doc),
-        ],
-    )
+    _check_output(args)
     fmt = format_for_output("--output", args.output, args.format, _ANNUAL_SUFFIX, "markdown")
     if fmt == "docx":
         require_docx()
