@@ -29,6 +29,8 @@ cases resolved in it (B, C, E, G): 2 of 4 (C and G late).
 from __future__ import annotations
 
 import json
+import sys
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -303,10 +305,56 @@ def test_word_opens_with_the_tables(year: list[str], tmp_path: Path) -> None:
     document = docx.Document(str(out))
     rows = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
     assert ["Low-cost rental accommodation (LCRA)", "800", "2", "2.5", "0", "0"] in rows
-    # the trend in a table (no chart image in Word): June, B and C received, C escalated
+    # the trend's table, kept beside its charts: June, B and C received, C escalated
     assert ["2025-06", "2", "1", "1 of 2", "50.0%", "0 of 0", "-"] in rows
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert "Appendix: the self-assessment against the Code" in headings
+
+
+def test_word_draws_the_trend_charts_as_pictures(year: list[str], tmp_path: Path) -> None:
+    """Item 5: the month-by-month charts are images in Word, each with its caption, and
+    the document still opens."""
+    docx = pytest.importorskip("docx")
+    pytest.importorskip("matplotlib")
+    from docx.enum.shape import WD_INLINE_SHAPE
+
+    out = tmp_path / "annual.docx"
+    assert main([*year, "--period", "2025", "--output", str(out)]) == EXIT_OK
+    document = docx.Document(str(out))
+    pictures = document.inline_shapes
+    assert [p.type for p in pictures] == [WD_INLINE_SHAPE.PICTURE] * 2
+    # as wide as drawn (8 inches), so their text reads at 8 point; both fit the page
+    assert all(abs(p.width.cm - 20.32) < 0.01 for p in pictures)
+    assert all(p.height.cm < 7 for p in pictures)
+    with zipfile.ZipFile(out) as package:
+        media = [n for n in package.namelist() if n.startswith("word/media/")]
+        assert len(media) == 2
+        assert all(package.read(n).startswith(b"\x89PNG") for n in media)
+    texts = [p.text for p in document.paragraphs]
+    assert "Complaints received each month (stage 2: escalation requests)." in texts
+    assert any(t.startswith("Share of the responses issued each month") for t in texts)
+    assert not any("not drawn" in t for t in texts)
+
+
+def test_word_says_when_it_cannot_draw_the_charts(
+    year: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without matplotlib the charts are not silently dropped: the document says why, and
+    the table of the same figures is still there."""
+    docx = pytest.importorskip("docx")
+    for name in ("matplotlib", "matplotlib.figure", "matplotlib.backends.backend_agg"):
+        monkeypatch.setitem(sys.modules, name, None)  # importing it fails, as if absent
+    out = tmp_path / "annual.docx"
+    assert main([*year, "--period", "2025", "--output", str(out)]) == EXIT_OK
+    document = docx.Document(str(out))
+    assert len(document.inline_shapes) == 0
+    notes = [p.text for p in document.paragraphs if "not drawn" in p.text]
+    assert notes == [
+        "The charts of these figures are not drawn in this document: drawing them needs "
+        'matplotlib (pip install "complaintrules[office]"). The table below holds every figure.'
+    ]
+    rows = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
+    assert ["2025-06", "2", "1", "1 of 2", "50.0%", "0 of 0", "-"] in rows
 
 
 def test_markdown_is_the_default(year: list[str], capsys: pytest.CaptureFixture[str]) -> None:

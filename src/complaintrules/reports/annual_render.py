@@ -5,8 +5,10 @@ governing body's response and the self-assessment, appended.
 
 Charts: the HTML page draws the month-by-month trend as two inline SVG charts (complaints
 received each month; the share of responses in time each month), written here, with no
-chart library. The Word document shows the same figures as a table: no library installed
-with complaintrules draws an image, and none is added for it.
+chart library. The Word document shows the same two charts as pictures drawn by
+matplotlib (:mod:`.charts`, part of the office extra), each followed by a caption, and
+keeps the table of the figures after them, for readers who cannot see the pictures; without
+matplotlib it says the charts are left out and why.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import json
 from collections.abc import Sequence
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from .annual import AnnualReport, MonthFigures, ReportSection, ReportTable
 from .escaping import markdown_text
@@ -240,7 +243,7 @@ def render_annual_markdown(report: AnnualReport) -> str:
 def render_annual_docx(report: AnnualReport, *, reference: str | Path | None = None) -> bytes:
     """The report as a .docx file's bytes (``reference``: a landlord's house style).
 
-    The trend is a table in Word: no installed library draws the chart as an image."""
+    The trend's charts are pictures (drawn by matplotlib), then the table of its figures."""
     from .docx import add_form, add_table, new_document, save_document
     from .escaping import xml_text
 
@@ -252,7 +255,11 @@ def render_annual_docx(report: AnnualReport, *, reference: str | Path | None = N
     for section in report.sections():
         document.add_heading(xml_text(section.title), level=1)
         for line in section.lines:
-            document.add_paragraph(xml_text(line))
+            paragraph = document.add_paragraph(xml_text(line))
+            # the trend's words stay on the page of its first chart
+            paragraph.paragraph_format.keep_with_next = section.key == "trend"
+        if section.key == "trend" and report.months:
+            _docx_charts(document, report.months)
         for table in section.tables:
             document.add_heading(xml_text(table.caption), level=2)
             add_table(document, table.columns, table.rows)
@@ -263,6 +270,20 @@ def render_annual_docx(report: AnnualReport, *, reference: str | Path | None = N
     document.add_heading("Appendix: the self-assessment against the Code", level=1)
     add_form(document, report.form, level=1)
     return save_document(document)
+
+
+def _docx_charts(document: Any, months: Sequence[MonthFigures]) -> None:
+    """The trend charts as pictures, each with its caption; a note when they cannot be drawn."""
+    from .charts import CHART_CAPTIONS, MISSING_CHARTS, WIDTH_CM, trend_pngs
+    from .docx import add_picture
+
+    pictures = trend_pngs(months)
+    if pictures is None:
+        document.add_paragraph(MISSING_CHARTS)
+        return
+    for i, (png, caption) in enumerate(zip(pictures, CHART_CAPTIONS, strict=True)):
+        # the two charts on one page
+        add_picture(document, png, caption, width_cm=WIDTH_CM, keep_with_next=i == 0)
 
 
 def render_annual_json(report: AnnualReport) -> str:

@@ -40,6 +40,7 @@ from .self_assessment import COLUMNS, Comply, FormRow, SelfAssessmentForm
 __all__ = [
     "MissingDependencyError",
     "add_form",
+    "add_picture",
     "add_table",
     "fit_widths",
     "new_document",
@@ -449,6 +450,21 @@ def add_table(document: Any, columns: Sequence[str], rows: Sequence[Sequence[str
     for row in rows:
         _fill(table.add_row(), row, widths)
     return table
+
+
+def add_picture(
+    document: Any, png: bytes, caption: str, *, width_cm: float, keep_with_next: bool = False
+) -> None:
+    """A picture ``width_cm`` wide (at most the page's text width), its caption below and
+    on the same page; ``keep_with_next`` keeps the caption on the page of what follows."""
+    from docx.shared import Cm
+
+    width = Cm(min(width_cm, _usable_width_cm(document)))
+    picture = document.add_paragraph()
+    picture.paragraph_format.keep_with_next = True
+    picture.add_run().add_picture(io.BytesIO(png), width=width)
+    below = document.add_paragraph(_x(caption), style=_style(document, "Caption"))
+    below.paragraph_format.keep_with_next = keep_with_next
 
 
 def save_document(document: Any) -> bytes:
