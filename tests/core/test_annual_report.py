@@ -29,6 +29,7 @@ cases resolved in it (B, C, E, G): 2 of 4 (C and G late).
 from __future__ import annotations
 
 import json
+import re
 import sys
 import zipfile
 from html.parser import HTMLParser
@@ -355,6 +356,22 @@ def test_word_says_when_it_cannot_draw_the_charts(
     ]
     rows = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
     assert ["2025-06", "2", "1", "1 of 2", "50.0%", "0 of 0", "-"] in rows
+
+
+def test_the_notes_state_the_tsm_options_in_words(
+    year: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The notes name each TSM option and say what it was, not Python's spelling of it
+    (the example landlord's report read "include_withdrawn True, ... homes None")."""
+    assert main([*year, "--period", "2025"]) == EXIT_OK
+    notes = [line for line in capsys.readouterr().out.splitlines() if "Options used" in line]
+    assert len(notes) == 1
+    assert notes[0].endswith(
+        "Options used: extensions: a response within a valid extension counts as in time; "
+        "denominator: responses issued in the period; withdrawn complaints "
+        "(include_withdrawn): counted; homes: the housing stock's homes_owned."
+    )
+    assert not re.search(r"\b(True|False|None)\b", notes[0])
 
 
 def test_markdown_is_the_default(year: list[str], capsys: pytest.CaptureFixture[str]) -> None:

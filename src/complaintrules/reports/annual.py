@@ -51,7 +51,16 @@ from ..model.organisation import (
 )
 from .practice import PracticeSummary
 from .self_assessment import SelfAssessmentForm, long_date
-from .tsm import ReportingPeriod, StockField, TsmOptions, TsmReport, TsmTally, case_times
+from .tsm import (
+    ReportingPeriod,
+    StockField,
+    TsmDenominator,
+    TsmExtensions,
+    TsmOptions,
+    TsmReport,
+    TsmTally,
+    case_times,
+)
 
 __all__ = [
     "RSH_SOURCES",
@@ -169,6 +178,31 @@ _COUNT_LABEL = {
     Tenure.OTHER.value: "another tenure",
     "not_recorded": "not recorded",
 }
+
+
+def options_text(options: TsmOptions) -> str:
+    """The TSM options in words (each option's name, so a reader can look it up in
+    docs/tsm.md), never Python's spelling of a value (``True``, ``None``)."""
+    extensions = (
+        "a response within a valid extension counts as in time"
+        if options.extensions is TsmExtensions.VALID_EXTENSION_COUNTS
+        else "only a response by the original deadline counts as in time"
+    )
+    denominator = (
+        "responses issued in the period"
+        if options.denominator is TsmDenominator.RESPONDED
+        else "responses to complaints received in the period"
+    )
+    withdrawn = "counted" if options.include_withdrawn else "left out"
+    homes = (
+        f"{options.homes:,} homes, as given"
+        if options.homes is not None
+        else f"the housing stock's {options.stock.value}"
+    )
+    return (
+        f"extensions: {extensions}; denominator: {denominator}; "
+        f"withdrawn complaints (include_withdrawn): {withdrawn}; homes: {homes}"
+    )
 
 
 def _num(value: float | None, suffix: str = "") -> str:
@@ -831,7 +865,7 @@ def build_annual_report(
         "all homes, low_cost_rental and low_cost_home_ownership for the split).",
         "CH02 counts the responses issued in the period and, of those, the ones issued by "
         "the deadline the Code's timeliness rules compute (moved by a valid extension). "
-        f"Options used: {', '.join(f'{k} {v}' for k, v in options.describe().items())}.",
+        f"Options used: {options_text(options)}.",
         "Outcomes, escalation and refusals count what happened in the period; complaints "
         "by service area and the tenure split count the complaints received in it.",
         "Sources for the measures and the tenure split (see docs/tsm.md): " + " ".join(RSH_SOURCES),
