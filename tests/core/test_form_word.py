@@ -50,6 +50,22 @@ def test_fit_widths_gives_room_by_content_within_the_page() -> None:
     assert ref <= len("6.14") * 0.19 + 0.5 or ref <= comply
 
 
+def test_fit_widths_gives_room_where_rows_are_tall() -> None:
+    """Room goes where it shortens the table, not by the share of text a column holds: a
+    column of actions beside a longer commentary is not squeezed (as the example
+    landlord's plan had it, 2.7 cm of actions beside 8.9 cm of commentary)."""
+    rows = [
+        ("Commentary", "Actions"),
+        ("word " * 120, "act " * 5),  # a long commentary, a short action
+        ("word " * 10, "act " * 75),  # a short commentary, a long action
+    ]
+    commentary, actions = fit_widths(rows, 15.45)
+    # by the text each holds the actions would get a third (5.2 cm), and the two rows
+    # would take about 12 + 13 lines; the least is with about 6.4 cm for the actions
+    assert 5.9 < actions < 7.0
+    assert commentary + actions == pytest.approx(15.45)
+
+
 def test_word_tables_are_fitted_repeat_their_header_and_keep_rows_whole(tmp_path: Path) -> None:
     document = _write(tmp_path)
     section = document.sections[0]
@@ -63,6 +79,10 @@ def test_word_tables_are_fitted_repeat_their_header_and_keep_rows_whole(tmp_path
     for table in document.tables:
         assert sum(c.width.cm for c in table.columns) == pytest.approx(usable, abs=0.05)
         rows = table._tbl.findall(f"{W}tr")
+        # room above and below the text, which otherwise touches the row's lines
+        for side in ("top", "bottom"):
+            margin = table._tbl.find(f"{W}tblPr/{W}tblCellMar/{W}{side}")
+            assert margin is not None and int(margin.get(f"{W}w")) > 0
         assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None
         for row in rows:
             assert row.find(f"{W}trPr/{W}cantSplit") is not None

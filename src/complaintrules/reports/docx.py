@@ -60,6 +60,8 @@ _HEADER_FILL = "16325C"
 #: Width of one character of the body text (Arial 9.5 pt) and a cell's side padding, in cm.
 _CHAR_CM = 0.19
 _PADDING_CM = 0.45
+#: Room above and below a cell's text, in twentieths of a point (1.5 pt).
+_CELL_MARGIN_TWIPS = 30
 #: A word longer than this may wrap inside itself rather than widen its column further.
 _LONGEST_WORD = 22
 
@@ -84,12 +86,22 @@ def require_docx() -> None:
     _docx()
 
 
+def _lines_needed(lengths: Sequence[int], width: float) -> float:
+    """About how many lines a cell's paragraphs of ``lengths`` characters take at ``width``
+    cm (fractional, so that every bit of width given to a long cell counts)."""
+    chars = max(1.0, (width - _PADDING_CM) / _CHAR_CM)
+    return sum(max(1.0, n / chars) for n in lengths)
+
+
 def fit_widths(rows: Sequence[Sequence[str]], total: float) -> list[float]:
     """Column widths (cm) summing to ``total`` for a table of ``rows`` (header first).
 
     Each column gets at least room for its longest word and at most room for its longest
-    line; between those, the width left is shared by how much text each column holds, so
-    a column of "Yes"/"No" stays narrow and a column of paragraphs gets the room.
+    line. Between those, the width left goes, a step at a time, to the column where it
+    shortens the table most (a row is as tall as its tallest cell), so the room goes where
+    rows are tall, not simply to the column holding the most text: in the action plan a
+    column of actions is not squeezed by a longer commentary beside it, and a column of
+    "Yes"/"No" stays narrow. Width no column can use is shared by the text each holds.
     """
     columns = list(zip(*rows, strict=True))
     low, high, weight = [], [], []
@@ -103,27 +115,34 @@ def fit_widths(rows: Sequence[Sequence[str]], total: float) -> list[float]:
         weight.append(float(sum(len(c) for c in cells[1:]) + len(cells[0])) or 1.0)
     if sum(low) >= total:  # too many columns to fit: shrink the minimums alike
         return [total * w / sum(low) for w in low]
-    width: list[float | None] = [None] * len(columns)
-    while True:
-        free = [j for j in range(len(columns)) if width[j] is None]
-        if not free:
+    body = [[[len(line) for line in cell.split("\n")] for cell in row] for row in rows]
+    width = list(low)
+    tall = [[_lines_needed(cell, width[j]) for j, cell in enumerate(row)] for row in body]
+    left = total - sum(width)
+    step = 0.1
+    while left > 1e-9:
+        grant = min(step, left)
+        best: tuple[float, int] | None = None
+        for j in range(len(columns)):
+            if width[j] + grant > high[j] + 1e-9:
+                continue
+            gain = 0.0
+            for i, row in enumerate(body):
+                others = max((tall[i][k] for k in range(len(columns)) if k != j), default=0.0)
+                now = max(tall[i][j], others)
+                gain += now - max(_lines_needed(row[j], width[j] + grant), others)
+            if gain > 1e-9 and (best is None or gain > best[0]):
+                best = (gain, j)
+        if best is None:  # no row gets shorter
             break
-        left = total - sum(w for w in width if w is not None)
-        shares = {j: left * weight[j] / sum(weight[k] for k in free) for j in free}
-        fixed = False
-        for j, share in shares.items():
-            if share < low[j]:
-                width[j], fixed = low[j], True
-            elif share > high[j]:
-                width[j], fixed = high[j], True
-        if not fixed:
-            for j, share in shares.items():
-                width[j] = share
-    out = [w or 0.0 for w in width]
-    spare = total - sum(out)
-    if spare > 1e-6:  # every column has all it can use: share out what is left
-        out = [w + spare * weight[j] / sum(weight) for j, w in enumerate(out)]
-    return out
+        j = best[1]
+        width[j] += grant
+        left -= grant
+        for i, row in enumerate(body):
+            tall[i][j] = _lines_needed(row[j], width[j])
+    if left > 1e-9:  # every row is as short as it gets: share out what is left
+        width = [w + left * weight[j] / sum(weight) for j, w in enumerate(width)]
+    return width
 
 
 def _open_reference(path: str | Path) -> Any:
@@ -243,12 +262,33 @@ def _keep_whole(row: Any) -> None:
     row._tr.get_or_add_trPr().append(split)
 
 
+def _cell_margins(table: Any) -> None:
+    """A little room above and below each cell's text (Word's default is none, and the
+    text then touches the row's lines); the left and right margins stay Word's."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("top", "bottom"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(_CELL_MARGIN_TWIPS))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    look = properties.find(qn("w:tblLook"))
+    if look is not None:  # the schema wants the margins before tblLook
+        look.addprevious(margins)
+    else:
+        properties.append(margins)
+
+
 def _table(document: Any, columns: Sequence[str], widths: Sequence[float]) -> Any:
     from docx.shared import Cm, RGBColor
 
     table = document.add_table(rows=1, cols=len(columns))
     table.style = _style(document, "Table Grid")
     table.autofit = False
+    _cell_margins(table)
     for column, width in zip(table.columns, widths, strict=True):
         column.width = Cm(width)
     header = table.rows[0]
