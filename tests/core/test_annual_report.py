@@ -33,6 +33,7 @@ import re
 import sys
 import zipfile
 from html.parser import HTMLParser
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -297,6 +298,50 @@ def test_html_parses_with_its_charts(year: list[str], tmp_path: Path, templates:
         "Self-assessment against the Complaint Handling Code: Test Homes",
     ):
         assert words in text
+
+
+def _charts(html: str) -> list[str]:
+    return re.findall(r"<svg class=\"chart\".*?</svg>", html, flags=re.S)
+
+
+def test_chart_lines_leave_a_gap_for_a_month_without_figures(
+    year: list[str], tmp_path: Path
+) -> None:
+    """A line joins only the points of months one after another: in the hand-worked year
+    stage 1 responses fall in April, June and March, so no line is drawn (it was one line
+    from April through June to March); the share axis is in per cent."""
+    out = tmp_path / "annual.html"
+    assert main([*year, "--period", "2025", "--output", str(out)]) == EXIT_OK
+    received, in_time, *_ = _charts(out.read_text(encoding="utf-8"))
+    assert "<polyline" not in in_time
+    assert in_time.count("<circle") == 4  # April, June, March at stage 1; July at stage 2
+    assert ">100%</text>" in in_time and ">50%</text>" in in_time
+    assert "%</text>" not in received  # complaints, not a share
+
+
+def test_every_chart_line_joins_months_one_after_another(tmp_path: Path) -> None:
+    """The example landlord's year: the stage 2 lines of the report's chart and of the
+    appended form's monthly chart break where a month has no stage 2 response."""
+    out = tmp_path / "annual.html"
+    landlord = ROOT / "examples" / "landlord"
+    args = ["annual-report", POLICY, "--period", "2024", "--as-of", "2025-03-31"]
+    args += ["--organisation", str(landlord / "organisation.yaml")]
+    args += ["--cases", str(landlord / "cases.yaml"), "--output", str(out)]
+    assert main(args) == EXIT_OK
+    charts = _charts(out.read_text(encoding="utf-8"))
+    assert len(charts) == 3  # received, share in time, the form's on-time rates
+    gaps = 0
+    for chart in charts:
+        # month labels sit under the axis, one per month, evenly spaced
+        labels = [float(x) for x in re.findall(r'<text x="([\d.]+)"[^>]*>\d{4}-\d{2}<', chart)]
+        step = labels[1] - labels[0]
+        for line in re.findall(r'<polyline points="([^"]+)"', chart):
+            xs = [float(p.split(",")[0]) for p in line.split()]
+            assert all(abs(b - a - step) < 0.2 for a, b in pairwise(xs))
+        points = len(re.findall(r"<circle", chart))
+        joined = sum(len(line.split()) for line in re.findall(r'points="([^"]+)"', chart))
+        gaps += points - joined
+    assert gaps > 0  # some month stands alone (2024-06 at stage 2 in both)
 
 
 def test_word_opens_with_the_tables(year: list[str], tmp_path: Path) -> None:

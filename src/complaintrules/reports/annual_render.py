@@ -22,6 +22,7 @@ from typing import Any
 from .annual import AnnualReport, MonthFigures, ReportSection, ReportTable
 from .escaping import markdown_text
 from .forms import render_form_markdown
+from .html import month_runs
 
 __all__ = [
     "ANNUAL_CSS",
@@ -42,7 +43,9 @@ def _e(text: object) -> str:
 # -- SVG charts ---------------------------------------------------------------------------
 
 
-def _axes(width: int, height: int, left: int, top: int, bottom: int, top_value: float) -> str:
+def _axes(
+    width: int, height: int, left: int, top: int, bottom: int, top_value: float, unit: str = ""
+) -> str:
     plot_h = height - top - bottom
     parts = []
     for i in range(5):
@@ -51,7 +54,7 @@ def _axes(width: int, height: int, left: int, top: int, bottom: int, top_value: 
         parts.append(
             f'<line x1="{left}" x2="{width - 20}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="{"#9aa3b2" if i in (0, 4) else "#e3e7ee"}" stroke-width="1"/>'
-            f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{value:g}</text>'
+            f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end">{value:g}{unit}</text>'
         )
     return "".join(parts)
 
@@ -107,7 +110,7 @@ def _in_time_chart(months: Sequence[MonthFigures], width: int = 1080) -> str:
         f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
         'xmlns="http://www.w3.org/2000/svg" '
         'aria-label="Share of responses within the Code\'s timescales each month">',
-        _axes(width, height, left, top, bottom, 100),
+        _axes(width, height, left, top, bottom, 100, "%"),
     ]
     for k in (0, 1):
         points = [
@@ -115,12 +118,14 @@ def _in_time_chart(months: Sequence[MonthFigures], width: int = 1080) -> str:
             for i, m in enumerate(months)
             if m.responded[k]
         ]
-        if len(points) > 1:
-            coords = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in points)
-            parts.append(
-                f'<polyline points="{coords}" fill="none" stroke="{_COLOURS[k]}" '
-                'stroke-width="2.5"/>'
-            )
+        # a month with no response is a gap in the line, not a line drawn through it
+        for run in month_runs([m.month for _, _, m in points]):
+            if len(run) > 1:
+                coords = " ".join(f"{points[j][0]:.1f},{points[j][1]:.1f}" for j in run)
+                parts.append(
+                    f'<polyline points="{coords}" fill="none" stroke="{_COLOURS[k]}" '
+                    'stroke-width="2.5"/>'
+                )
         for x, y, m in points:
             parts.append(
                 f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{_COLOURS[k]}"><title>'

@@ -13,6 +13,7 @@ in worker threads).
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -87,12 +88,13 @@ def _in_time(months: Sequence[MonthFigures], figure_type: Any, canvas_type: Any)
     figure = figure_type(figsize=_SIZE_INCHES, layout="constrained")
     axes = _axes(figure, months)
     for k in (0, 1):
-        points = [
-            (i, 100 * m.on_time[k] / m.responded[k]) for i, m in enumerate(months) if m.responded[k]
+        # NaN for a month with no response: a gap in the line, as in the HTML chart
+        shares = [
+            100 * m.on_time[k] / m.responded[k] if m.responded[k] else math.nan for m in months
         ]
         axes.plot(
-            [x for x, _ in points],
-            [y for _, y in points],
+            range(len(months)),
+            shares,
             color=_COLOURS[k],
             marker="o",
             markersize=4,

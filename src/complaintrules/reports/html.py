@@ -105,6 +105,24 @@ def _lines(text: str) -> str:
     return "<br>".join(_e(part) for part in text.split("\n"))
 
 
+def month_runs(months: Sequence[str]) -> list[list[int]]:
+    """The positions of ``months`` (``YYYY-MM``, in order) in runs of calendar months one
+    after another: a chart joins the points of a run with a line and leaves a month with
+    no figure as a gap, rather than drawing a line through it."""
+
+    def number(month: str) -> int:
+        year, mon = month.split("-")
+        return int(year) * 12 + int(mon)
+
+    runs: list[list[int]] = []
+    for i, month in enumerate(months):
+        if runs and number(month) == number(months[runs[-1][-1]]) + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
 def render_monthly_chart(monthly: Sequence[MonthlyRate], *, width: int = 1080) -> str:
     """An inline SVG line chart: one line per timeliness provision, one point per month."""
     if not monthly:
@@ -141,10 +159,14 @@ def render_monthly_chart(monthly: Sequence[MonthlyRate], *, width: int = 1080) -
         )
     for i, (name, points) in enumerate(series.items()):
         colour = _COLOURS[i % len(_COLOURS)]
-        coords = " ".join(f"{x(p.month):.1f},{y(p.rate):.1f}" for p in points)
-        parts.append(
-            f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2.5"/>'
-        )
+        points = sorted(points, key=lambda p: p.month)
+        for run in month_runs([p.month for p in points]):
+            if len(run) > 1:
+                coords = " ".join(f"{x(points[k].month):.1f},{y(points[k].rate):.1f}" for k in run)
+                parts.append(
+                    f'<polyline points="{coords}" fill="none" stroke="{colour}" '
+                    'stroke-width="2.5"/>'
+                )
         for p in points:
             parts.append(
                 f'<circle cx="{x(p.month):.1f}" cy="{y(p.rate):.1f}" r="3.5" fill="{colour}">'
