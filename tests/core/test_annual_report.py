@@ -367,14 +367,15 @@ def test_word_draws_the_trend_charts_as_pictures(year: list[str], tmp_path: Path
     out = tmp_path / "annual.docx"
     assert main([*year, "--period", "2025", "--output", str(out)]) == EXIT_OK
     document = docx.Document(str(out))
+    # received; share in time; then the appended form's on-time rates by month
     pictures = document.inline_shapes
-    assert [p.type for p in pictures] == [WD_INLINE_SHAPE.PICTURE] * 2
-    # as wide as drawn (8 inches), so their text reads at 8 point; both fit the page
+    assert [p.type for p in pictures] == [WD_INLINE_SHAPE.PICTURE] * 3
+    # as wide as drawn (8 inches), so their text reads at 8 point; two fit a page
     assert all(abs(p.width.cm - 20.32) < 0.01 for p in pictures)
-    assert all(p.height.cm < 7 for p in pictures)
+    assert all(p.height.cm < 8 for p in pictures)
     with zipfile.ZipFile(out) as package:
         media = [n for n in package.namelist() if n.startswith("word/media/")]
-        assert len(media) == 2
+        assert len(media) == 3
         assert all(package.read(n).startswith(b"\x89PNG") for n in media)
     texts = [p.text for p in document.paragraphs]
     assert "Complaints received each month (stage 2: escalation requests)." in texts
@@ -397,7 +398,10 @@ def test_word_says_when_it_cannot_draw_the_charts(
     notes = [p.text for p in document.paragraphs if "not drawn" in p.text]
     assert notes == [
         "The charts of these figures are not drawn in this document: drawing them needs "
-        'matplotlib (pip install "complaintrules[office]"). The table below holds every figure.'
+        'matplotlib (pip install "complaintrules[office]"). The table below holds every figure.',
+        # the appended form's chart
+        "The chart of on-time rates by month is not drawn in this document: drawing it needs "
+        'matplotlib (pip install "complaintrules[office]"). Each provision\'s total follows.',
     ]
     rows = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
     assert ["2025-06", "2", "1", "1 of 2", "50.0%", "0 of 0", "-"] in rows

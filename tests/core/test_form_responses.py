@@ -67,6 +67,36 @@ def test_landlord_words_are_on_the_form_and_told_apart(tmp_path: Path, suffix: s
         assert "Checked by complaintrules" in text
 
 
+def test_a_landlords_link_is_a_link_in_word(tmp_path: Path) -> None:
+    """In Word, as in HTML and Markdown, the landlord's evidence title links to its
+    address (which also follows in brackets, for a printed copy); an item without a link
+    is plain text."""
+    docx = pytest.importorskip("docx")
+    document = docx.Document(str(_run(tmp_path, "self-assess", ".docx", "--responses", RESPONSES)))
+    links = [
+        (link.text, link.address)
+        for table in document.tables
+        for row in table.rows
+        for cell in row.cells
+        for paragraph in cell.paragraphs
+        for link in paragraph.hyperlinks
+    ]
+    # the 1.4 cell is one cell object per row; each link once
+    assert sorted(set(links)) == [
+        (
+            "Complaints Policy, section 5 (service requests)",
+            "https://www.example-homes.org.uk/complaints/policy#service-requests",
+        )
+    ]
+    texts = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert any(
+        "Complaints Policy, section 5 (service requests) "
+        "(https://www.example-homes.org.uk/complaints/policy#service-requests)" in t
+        for t in texts
+    )
+    assert any("Service request closure report (internal)" in t for t in texts)
+
+
 @pytest.mark.parametrize("suffix", [".md", ".html", ".csv", ".docx"])
 def test_computed_evidence_reads_as_text_not_code(tmp_path: Path, suffix: str) -> None:
     text = _text(_run(tmp_path, "self-assess", suffix))

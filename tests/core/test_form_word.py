@@ -4,6 +4,7 @@ pages, and a landlord's reference document for its house style."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,28 @@ def test_reference_document_is_for_word_output_only(
     code = main(["self-assess", *INPUTS, "--reference-doc", "x.docx", "--format", "html"])
     assert code == EXIT_USAGE
     assert "--reference-doc is for Word output" in capsys.readouterr().err
+
+
+def test_word_form_draws_the_monthly_chart_as_a_picture(tmp_path: Path) -> None:
+    """The form's on-time rates by month are a picture in Word, as the chart is in HTML,
+    with the same caption (they were a list repeating the practice figures above them)."""
+    pytest.importorskip("matplotlib")
+    document = _write(tmp_path)
+    assert len(document.inline_shapes) == 1
+    texts = [p.text for p in document.paragraphs]
+    heading = texts.index("On-time rates by month")
+    assert texts[heading + 1] == ""  # the picture's paragraph
+    assert texts[heading + 2].startswith("Share of obligations met within the Code's timescale")
+    assert not any(t.startswith("CHC24-6.2: ") for t in texts)
+
+
+def test_word_form_without_matplotlib_says_so_and_lists_the_totals(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("matplotlib", "matplotlib.figure", "matplotlib.backends.backend_agg"):
+        monkeypatch.setitem(sys.modules, name, None)  # importing it fails, as if absent
+    document = _write(tmp_path)
+    assert len(document.inline_shapes) == 0
+    texts = [p.text for p in document.paragraphs]
+    assert any(t.startswith("The chart of on-time rates by month is not drawn") for t in texts)
+    assert any(t.startswith("CHC24-6.3: ") and "stage 1 responses" in t for t in texts)

@@ -121,7 +121,11 @@ def _small(png: Path, out: Path) -> None:
     from PIL import Image
 
     with Image.open(png) as image:
-        reduced = image.convert("RGB").quantize(colors=256, dither=Image.Dither.NONE)
+        # the octree method keeps small patches of colour (a green "Yes" in a grey page)
+        # that the default median cut merges into grey
+        reduced = image.convert("RGB").quantize(
+            colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+        )
         reduced.save(out, optimize=True)
     print(f"wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
 

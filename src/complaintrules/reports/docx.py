@@ -35,6 +35,7 @@ from .forms import (
     plan_cells,
     response_lines,
 )
+from .responses import EvidenceItem
 from .self_assessment import COLUMNS, Comply, FormRow, SelfAssessmentForm
 
 __all__ = [
@@ -316,7 +317,44 @@ def _fill(row: Any, texts: Sequence[str], widths: Sequence[float]) -> None:
             cell.add_paragraph(line)
 
 
-def _labelled(cell: Any, landlord: Sequence[str], ours: str) -> None:
+def _hyperlink(paragraph: Any, text: str, address: str) -> None:
+    """``text`` as a link to ``address`` (blue, underlined), at the paragraph's end."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    relation = paragraph.part.relate_to(address, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), relation)
+    run = OxmlElement("w:r")
+    properties = OxmlElement("w:rPr")
+    colour = OxmlElement("w:color")
+    colour.set(qn("w:val"), "0563C1")
+    underline = OxmlElement("w:u")
+    underline.set(qn("w:val"), "single")
+    properties.append(colour)
+    properties.append(underline)
+    run.append(properties)
+    words = OxmlElement("w:t")
+    words.set(qn("xml:space"), "preserve")
+    words.text = text
+    run.append(words)
+    link.append(run)
+    paragraph._p.append(link)
+
+
+def _evidence_paragraph(cell: Any, item: EvidenceItem | str) -> None:
+    """A landlord's evidence item: its title a link to its address, which follows in
+    brackets too, for a printed copy; a line of plain text as written."""
+    if isinstance(item, str) or item.link is None:
+        cell.add_paragraph(_x(item if isinstance(item, str) else item.title))
+        return
+    paragraph = cell.add_paragraph()
+    _hyperlink(paragraph, _x(item.title), str(item.link))
+    paragraph.add_run(_x(f" ({item.link})"))
+
+
+def _labelled(cell: Any, landlord: Sequence[EvidenceItem | str], ours: str) -> None:
     """A cell holding the landlord's words under its label, then ours under our label."""
     from docx.shared import RGBColor
 
@@ -326,8 +364,8 @@ def _labelled(cell: Any, landlord: Sequence[str], ours: str) -> None:
     first = cell.paragraphs[0]
     label = first.add_run(f"{LANDLORD}:")
     label.bold = True
-    for line in landlord:
-        cell.add_paragraph(_x(line))
+    for item in landlord:
+        _evidence_paragraph(cell, item)
     if ours:
         run = cell.add_paragraph().add_run(f"{COMPUTED}:")
         run.bold = True
@@ -415,6 +453,33 @@ def render_form_docx(
     return _save(document)
 
 
+def _add_monthly(document: Any, form: SelfAssessmentForm, level: int) -> None:
+    """The on-time rates by month as a chart (as in HTML; months after the form's date
+    are not plotted); without matplotlib, each provision's total and a note saying why."""
+    from .charts import MISSING_MONTHLY, WIDTH_CM, monthly_plotted, monthly_png
+
+    plotted, caption = monthly_plotted(form)
+    png = monthly_png(plotted)
+    heading = document.add_heading("On-time rates by month", level=level)
+    heading.paragraph_format.keep_with_next = True  # with its chart
+    if png is not None:
+        add_picture(document, png, caption, width_cm=WIDTH_CM)
+        return
+    document.add_paragraph(MISSING_MONTHLY)
+    by_rule: dict[str, tuple[str, int, int]] = {}
+    for m in form.monthly:
+        measure, met, judged = by_rule.get(m.rule_id, (m.measure, 0, 0))
+        by_rule[m.rule_id] = (measure, met + m.met, judged + m.judged)
+    for rule_id, (measure, met, judged) in by_rule.items():
+        document.add_paragraph(
+            _x(
+                f"{rule_id}: {met} of {judged} {measure} within the Code's timescale "
+                f"({100 * met / judged:.1f}%)"
+            ),
+            style=_style(document, "List Bullet"),
+        )
+
+
 def add_form(document: Any, form: SelfAssessmentForm, *, level: int = 0) -> None:
     """The form added to ``document``, its title a heading of ``level`` (0: the title; 1:
     appended to another document) and its sections one level below."""
@@ -427,19 +492,7 @@ def add_form(document: Any, form: SelfAssessmentForm, *, level: int = 0) -> None
     for line in form_intro(form):
         document.add_paragraph(_x(line))
     if form.monthly:
-        document.add_heading("On-time rates", level=sub + 1)
-        by_rule: dict[str, tuple[str, int, int]] = {}
-        for m in form.monthly:
-            measure, met, judged = by_rule.get(m.rule_id, (m.measure, 0, 0))
-            by_rule[m.rule_id] = (measure, met + m.met, judged + m.judged)
-        for rule_id, (measure, met, judged) in by_rule.items():
-            document.add_paragraph(
-                _x(
-                    f"{rule_id}: {met} of {judged} {measure} within the Code's timescale "
-                    f"({100 * met / judged:.1f}%)"
-                ),
-                style=_style(document, "List Bullet"),
-            )
+        _add_monthly(document, form, sub + 1)
     # one set of widths for every section's table, fitted to all their rows
     widths = fit_widths(
         [COLUMNS, *(_form_cells(r) for s in form.all_sections for r in s.rows)],
@@ -463,7 +516,7 @@ def add_form(document: Any, form: SelfAssessmentForm, *, level: int = 0) -> None
             )
             _labelled(
                 cells.cells[3],
-                [evidence_item_text(e) for e in row.landlord_evidence],
+                row.landlord_evidence,
                 "\n".join(row.evidence),
             )
             _labelled(

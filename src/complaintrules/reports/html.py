@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from html import escape
 
 from .action_plan import ActionPlan
+from .charts import monthly_plotted
 from .forms import (
     COMPUTED,
     GUIDANCE,
@@ -297,23 +298,12 @@ def chart_block(form: SelfAssessmentForm) -> str:
     body: list[str] = []
     # A month after the as-of date has not happened yet: its only obligations are ones met
     # early, so a point for it would be a rate of a month that has not run.
-    last = form.as_of.strftime("%Y-%m") if form.as_of else None
-    monthly = [m for m in form.monthly if last is None or m.month <= last]
-    early = sum(m.judged for m in form.monthly if m not in monthly)
+    monthly, caption = monthly_plotted(form)
     if monthly:
-        later = (
-            f" {early} obligation(s) falling due after {form.as_of}, already met, count in the "
-            "provisions' figures but are not plotted: their months had not run."
-            if early
-            else ""
-        )
         body.append(
             "<div class='chart-block'><h2>On-time rates by month</h2><figure>"
             + render_monthly_chart(monthly)
-            + "<figcaption>Share of obligations met within the Code's timescale, by the "
-            "month each fell due (cases still open and not yet due are left out)."
-            + _e(later)
-            + "</figcaption></figure>"
+            + f"<figcaption>{_e(caption)}</figcaption></figure>"
             + _monthly_table(monthly)
             + "</div>"
         )
