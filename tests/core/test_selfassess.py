@@ -474,3 +474,45 @@ def test_html_renders_in_a_headless_browser(
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert (width, height) == (1200, 1600)
     assert len(data) > 50_000  # text, tables and a chart; a blank page is a few KB
+
+
+@pytest.mark.skipif(
+    _chromium() is None or shutil.which("pdftotext") is None,
+    reason="needs headless Chromium and poppler's pdftotext",
+)
+def test_printed_plan_keeps_a_completion_date_on_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Printed to A4 by Chromium, the plan's Completed column shows 6.5's date whole
+    (it was broken after "2025-03-" by the column's width)."""
+    page = tmp_path / "plan.html"
+    assert run(capsys, "action-plan", *INPUTS, "--actions", ACTIONS, "-o", str(page))[0] == 0
+    pdf = tmp_path / "plan.pdf"
+    browser = _chromium()
+    assert browser is not None
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--no-pdf-header-footer",
+                f"--user-data-dir={profile}",
+                f"--print-to-pdf={pdf}",
+                page.as_uri(),
+            ],
+            capture_output=True,
+            timeout=120,
+            check=False,
+            env={**os.environ, "HOME": profile},
+        )
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    row = next(line for line in text.splitlines() if line.lstrip().startswith("6.5 "))
+    assert row.rstrip().endswith("2025-03-20")

@@ -70,6 +70,7 @@ col.evidence { width: 22%; } col.comment { width: 34%; }
 td ul { margin: 0; padding-left: 16px; }
 .rule { color: var(--muted); font-size: 11px; display: block; }
 .missing { color: var(--no); font-weight: 600; }
+td.date { white-space: nowrap; }
 .who { display: block; font-size: 11px; font-weight: 600; text-transform: uppercase;
        letter-spacing: .03em; color: var(--muted); margin-top: 4px; }
 .landlord { border-left: 3px solid var(--head); padding-left: 6px; margin-bottom: 6px; }
@@ -222,8 +223,8 @@ def _plan_section(plan: ActionPlan) -> str:
         out.append(f"<h3>{_e(heading)}</h3>")
         out.append(
             "<table class='plan'><colgroup><col style='width:6%'><col style='width:20%'>"
-            "<col style='width:21%'><col style='width:21%'><col style='width:9%'>"
-            "<col style='width:9%'><col style='width:7%'><col style='width:7%'></colgroup>"
+            "<col style='width:20%'><col style='width:21%'><col style='width:9%'>"
+            "<col style='width:9%'><col style='width:6%'><col style='width:9%'></colgroup>"
             "<thead><tr>"
             + "".join(f"<th>{_e(c)}</th>" for c in PLAN_COLUMNS)
             + "</tr></thead><tbody>"
@@ -232,7 +233,12 @@ def _plan_section(plan: ActionPlan) -> str:
             cells = [_lines(c) for c in plan_cells(row)]
             if not row.has_action:
                 cells[3] = f"<span class='missing'>{cells[3]}</span>"
-            out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+            # the Completed column holds dates: a date is not broken over two lines
+            out.append(
+                "<tr>"
+                + "".join(f"<td>{c}</td>" for c in cells[:-1])
+                + f"<td class='date'>{cells[-1]}</td></tr>"
+            )
         out.append("</tbody></table>")
     return "".join(out)
 
