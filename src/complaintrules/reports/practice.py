@@ -152,12 +152,11 @@ class PracticeSummary:
         cases = f"{n} case{'s' if n != 1 else ''}"
         if self.period is None:
             if self.basis is PracticeBasis.RECEIVED:
-                return f"Practice figures count all the {cases} given (no --period)."
-            return f"Practice figures count the {cases} given that were resolved (no --period)."
+                return f"Practice figures count all the {cases} given (no reporting period was set)."
+            return f"Practice figures count the {cases} given that were resolved (no reporting period was set)."
         start, end = self.period
         return (
-            f"Practice figures count the {cases} {self.basis.value} from {start} to {end} "
-            f"(--practice-basis {self.basis.value})."
+            f"Practice figures count the {cases} {self.basis.value} from {start} to {end}."
         )
 
     def lines(self) -> list[str]:
