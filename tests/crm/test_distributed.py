@@ -7,7 +7,9 @@ evaluate_batch in this process, and each worker builds its engine once.
 
 from __future__ import annotations
 
+import ast
 import csv
+import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -19,8 +21,11 @@ import pytest
 import yaml
 from distributed import Client, LocalCluster
 
-from complaintrules import BulkSummary, EngineSpec, evaluate_batch
+from complaintrules import BulkSummary, Complaint, Engine, EngineSpec, evaluate_batch
+from complaintrules.bulk import distributed
 from complaintrules.bulk.distributed import evaluate_dask, evaluate_partition, merge_partitions
+from complaintrules.bulk.evaluate import BulkEvaluator, evaluate_cases, evaluate_chunk
+from complaintrules.io.tabular import RowConverter
 from complaintrules.model.synthetic import HEADER, synthetic_rows
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -134,3 +139,33 @@ def test_totals_only_count_what_evaluate_batch_counts(export: tuple[Path, Engine
     evaluate_batch(table.drop_columns(["Landlord"]), engine=fixed, summary=expected)
     assert alone.summary.to_dict() == expected.to_dict()
     assert list(alone.summary.landlords) == ["Z"]
+
+
+def test_the_recipe_reaches_the_bulk_path_through_a_named_entry_point() -> None:
+    """bulk/distributed.py takes the bulk path's chunk step by its package-level name,
+    evaluate_chunk, not by a private function of another module."""
+    source = Path(distributed.__file__).read_text(encoding="utf-8")
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module == "evaluate":
+            private = [a.name for a in node.names if a.name.startswith("_")]
+            assert not private, f"bulk/distributed.py imports {private} from .evaluate"
+
+
+def test_a_chunk_is_judged_as_evaluate_cases_judges_its_cases() -> None:
+    root = Path(__file__).resolve().parents[2]
+    cases = json.loads((root / "examples" / "landlord" / "cases.json").read_text("utf-8"))
+    records: list[dict[str, object]] = list(cases["cases"])
+    records.insert(2, {"reference": "BAD-1", "received_on": "31/09/2024"})
+    as_of = date(2025, 3, 31)
+    engine = Engine()
+    converter = RowConverter([], frozenset(), frozenset(), nested=True)
+    summary, results = evaluate_chunk(
+        BulkEvaluator(engine, as_of=as_of), converter, list(enumerate(records))
+    )
+    good = [Complaint.model_validate(r) for k, r in enumerate(records) if k != 2]
+    expected = list(evaluate_cases(good, engine=engine, as_of=as_of))
+    assert summary.rows_in == len(records) and summary.rejected_rows == 1
+    assert [(r.reference, r.verdicts) for r in results] == [
+        (e.reference, e.verdicts) for e in expected
+    ]
+    assert [r.row for r in results] == [k for k in range(len(records)) if k != 2]

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 import pytest
 from fastapi.testclient import TestClient
 from openapi_spec_validator import validate
@@ -19,6 +20,7 @@ from complaintrules import (
     Complaint,
     Engine,
     EngineSpec,
+    __version__,
     due,
     evaluate_batch,
     load_policy,
@@ -30,6 +32,16 @@ from complaintrules.server import (
     create_app,
     openapi_document,
     swagger2_document,
+)
+from complaintrules.server.models import (
+    BatchFinding,
+    BatchItemOut,
+    BatchResult,
+    CaseResult,
+    FindingOut,
+    Meta,
+    PackRef,
+    Problem,
 )
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -192,6 +204,155 @@ def test_a_bulk_job_is_polled_until_done_and_gives_the_batch_result(client: Test
     direct = client.post("/v1/batch", json={"items": items, "as_of": "2025-03-31"}).json()
     assert status["result"]["items"] == direct["items"]
     assert client.get("/v1/jobs/no-such-job").status_code == 404
+
+
+# -- the JSON the fast endpoints write ----------------------------------------------------------
+
+
+def expected_meta(body: dict[str, Any], packs: list[PackRef], source: str) -> Meta:
+    engine = Engine()
+    return Meta(
+        decision_id=body["meta"]["decision_id"],
+        service_version=__version__,
+        packs=packs,
+        as_of=AS_OF,
+        as_of_source=source,
+        conventions=dict(engine.conventions.describe()),
+        calendar=engine.calendar.describe(),
+    )
+
+
+def test_the_case_json_is_the_models_own(client: TestClient) -> None:
+    """The case endpoint writes its JSON itself: it is what CaseResult writes for the
+    engine's report, byte for byte (fields in the model's order, dates as ISO text)."""
+    engine = Engine()
+    later = {"reference": "LATER-1", "received_on": "2025-04-02"}  # after as_of
+    for data in [*raw_cases()[:4], later]:
+        response = client.post(
+            "/v1/cases/evaluate", json={"case": data, "as_of": AS_OF.isoformat()}
+        )
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"] == "application/json"
+        body = response.json()
+        case = Complaint.model_validate(data)
+        report = engine.evaluate_case(case, as_of=AS_OF)
+        model = CaseResult(
+            meta=expected_meta(
+                body, [PackRef(name=p.name, version=p.version) for p in report.packs], "given"
+            ),
+            reference=case.reference,
+            judged=case.received_on <= AS_OF,
+            counts=report.counts(),
+            findings=[FindingOut(**f.to_dict()) for f in report.findings],
+        )
+        assert body == model.model_dump(mode="json")
+        assert response.content == model.model_dump_json().encode()
+    assert body["judged"] is False
+
+
+def test_the_batch_json_is_the_models_own(client: TestClient) -> None:
+    """The batch endpoint writes its JSON itself: it is what BatchResult writes for the
+    batch API's table, byte for byte, a rejected item included."""
+    items = batch_items()
+    response = client.post("/v1/batch", json={"items": items, "as_of": AS_OF.isoformat()})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    table = evaluate_batch([i["case"] for i in items], as_of=AS_OF)
+    out = [
+        BatchItemOut(
+            id=i["id"],
+            reference=None,
+            status="judged",
+            pack=None,
+            pack_version=None,
+            counts={},
+            findings=[],
+            problems=[],
+        )
+        for i in items
+    ]
+    used: dict[str, str] = {}
+    for row in table.to_pylist():
+        item = out[row["row_index"]]
+        item.reference = item.reference or row["reference"]
+        if row["verdict"] in ("rejected", "not_judged"):
+            item.status = row["verdict"]
+            field = f"items[{row['row_index']}].case"
+            field += f".{row['column']}" if row["column"] else ""
+            item.problems.append(Problem(field=field, message=row["message"]))
+            continue
+        item.pack, item.pack_version = row["pack"], row["pack_version"]
+        used[row["pack"]] = row["pack_version"]
+        item.counts[row["verdict"]] = item.counts.get(row["verdict"], 0) + 1
+        names = ("rule_id", "rule_pack", "provision", "level", "verdict", "message")
+        item.findings.append(BatchFinding(**{k: row[k] for k in names}))
+    version = (table.schema.metadata or {})[b"complaintrules.batch_schema_version"].decode()
+    packs = [PackRef(name=n, version=v) for n, v in used.items()]
+    model = BatchResult(
+        meta=expected_meta(body, packs, "given"), batch_schema_version=version, items=out
+    )
+    assert body == model.model_dump(mode="json")
+    assert response.content == model.model_dump_json().encode()
+    assert {i["status"] for i in body["items"]} == {"judged", "rejected"}
+
+
+def test_the_short_path_for_one_case_answers_as_the_route_does(tmp_path: Path) -> None:
+    """A plainly good case request is answered before FastAPI's routing; any other goes
+    to the route. Both give the same answer and log the same line, and a request the
+    short path cannot answer still gets the route's error."""
+    log = tmp_path / "decisions.jsonl"
+    app = create_app(settings=ServerSettings(token=TOKEN, decision_log=log))
+    short = {"Authorization": f"Bearer {TOKEN}"}
+    routed = {"Authorization": f"bearer {TOKEN}"}  # the route takes the scheme in any case
+    with TestClient(app) as guarded:
+        for data in raw_cases()[:3]:
+            body = {"case": data, "as_of": AS_OF.isoformat()}
+            one = guarded.post("/v1/cases/evaluate", json=body, headers=short)
+            two = guarded.post("/v1/cases/evaluate", json=body, headers=routed)
+            assert one.status_code == two.status_code == 200, (one.text, two.text)
+            first, second = one.json(), two.json()
+            assert first["meta"].pop("decision_id") != second["meta"].pop("decision_id")
+            assert first == second
+        unknown = guarded.post(
+            "/v1/cases/evaluate", json={"case": raw_cases()[0], "pack": "nope"}, headers=short
+        )
+        assert unknown.status_code == 422 and unknown.json()["error"] == "unknown pack"
+        wrong = {"Authorization": "Bearer wrong"}
+        refused = guarded.post("/v1/cases/evaluate", json={"case": raw_cases()[0]}, headers=wrong)
+        assert refused.status_code == 401
+    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert [line["operation"] for line in lines] == ["evaluateCase"] * 6 + [
+        "/v1/cases/evaluate"
+    ] * 2
+    for a, b in zip(lines[0:6:2], lines[1:6:2], strict=True):
+        assert {k: v for k, v in a.items() if k not in ("time", "decision_id")} == {
+            k: v for k, v in b.items() if k not in ("time", "decision_id")
+        }
+
+
+def test_a_v1_request_is_judged_in_the_event_loops_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No part of a /v1 request (the bearer check included) goes through the thread
+    pool: a hop there costs time on every request, and judging belongs in the thread
+    where the engine's rule time budget is enforced."""
+    hops: list[str] = []
+    run_sync = anyio.to_thread.run_sync
+
+    async def counted(func: Any, *args: Any, **kwargs: Any) -> Any:
+        hops.append(getattr(func, "__name__", repr(func)))
+        return await run_sync(func, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    with TestClient(create_app(settings=ServerSettings(token=TOKEN))) as guarded:
+        case = raw_cases()[0]
+        one = guarded.post("/v1/cases/evaluate", json={"case": case}, headers=headers)
+        assert one.status_code == 200, one.text
+        items = [{"id": "a", "case": case}]
+        many = guarded.post("/v1/batch", json={"items": items}, headers=headers)
+        assert many.status_code == 200, many.text
+    assert hops == []
 
 
 # -- catalogue, health ------------------------------------------------------------------------

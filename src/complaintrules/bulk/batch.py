@@ -393,6 +393,26 @@ class _Columns:
         for name in _COLUMNS:
             self.data[name].append(values.get(name))
 
+    def add_findings(
+        self, index: int, reference: str, pack: Pack, findings: Sequence[Finding], key: str | None
+    ) -> None:
+        """A row per finding of one case: what :meth:`add` adds for each, a column at a
+        time (a batch of 1,000 cases has some 40,000 findings)."""
+        n = len(findings)
+        data = self.data
+        data["row_index"].extend([index] * n)
+        data["reference"].extend([reference] * n)
+        data["pack"].extend([pack.name] * n)
+        data["pack_version"].extend([pack.version] * n)
+        data["rule_id"].extend([f.rule_id for f in findings])
+        data["rule_pack"].extend([f.pack for f in findings])
+        data["provision"].extend([f.provision for f in findings])
+        data["level"].extend([f.level.value for f in findings])
+        data["verdict"].extend([f.verdict.value for f in findings])
+        data["message"].extend([f.message for f in findings])
+        data["column"].extend([None] * n)
+        data["landlord"].extend([key] * n)
+
 
 def _agree(name: str, argument: Any, spec: EngineSpec) -> Any:
     """The argument, else the spec's value; both given and different is a mistake."""
@@ -572,20 +592,7 @@ class _Run:
                 landlord=key,
             )
             return
-        for finding in findings:
-            out.add(
-                row_index=index,
-                reference=case.reference,
-                pack=chosen.name,
-                pack_version=chosen.version,
-                rule_id=finding.rule_id,
-                rule_pack=finding.pack,
-                provision=finding.provision,
-                level=finding.level.value,
-                verdict=finding.verdict.value,
-                message=finding.message,
-                landlord=key,
-            )
+        out.add_findings(index, case.reference, chosen, findings, key)
 
     def _reject(
         self,

@@ -23,8 +23,7 @@ from ..io.columnar import RawBatch
 from ..io.tabular import ColumnMapping
 from ..io.tabular import _converter as mapping_converter
 from .batch import EngineSpec, evaluate_batch
-from .evaluate import BulkEvaluator, BulkSummary
-from .evaluate import _process as process_chunk
+from .evaluate import BulkEvaluator, BulkSummary, evaluate_chunk
 
 __all__ = [
     "PartitionResult",
@@ -109,7 +108,7 @@ def _totals(
         results=False,
         landlord=spec.landlord,
     )
-    part, _ = process_chunk(evaluator, converter, raw)
+    part, _ = evaluate_chunk(evaluator, converter, raw)
     summary = BulkSummary()
     summary.merge(part)
     return summary

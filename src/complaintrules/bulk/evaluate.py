@@ -1289,6 +1289,22 @@ def _work(chunk: list[tuple[int, Any]] | RawBatch) -> tuple[BulkSummary, list[Ca
     return _process(_WORKER[0], _WORKER[1], chunk)
 
 
+def evaluate_chunk(
+    evaluator: BulkEvaluator, converter: RowConverter, chunk: list[tuple[int, Any]] | RawBatch
+) -> tuple[BulkSummary, list[CaseResult]]:
+    """One chunk of rows judged by ``evaluator``: the bulk path's step, for its callers in
+    this package (the file evaluator, its worker processes, bulk/distributed.py).
+
+    ``chunk``: (row number, record) pairs as ``converter`` reads them, or a
+    :class:`RawBatch` of columns (read as columns). A row that is no case is rejected
+    into the chunk's summary, counted with its landlord where its landlord column reads.
+    Returns the chunk's own totals (merge them into the run's with
+    :meth:`BulkSummary.merge`) and the judged cases' results (none when the evaluator
+    keeps no results).
+    """
+    return _process(evaluator, converter, chunk)
+
+
 def _process(
     evaluator: BulkEvaluator, converter: RowConverter, chunk: list[tuple[int, Any]] | RawBatch
 ) -> tuple[BulkSummary, list[CaseResult]]:
