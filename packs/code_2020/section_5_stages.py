@@ -93,18 +93,29 @@ def _respond(number: int, precondition: Precondition | None = None) -> Timescale
     )
 
 
-def _policy_timing(number: int, allowed_from: Collection[ClockStart]) -> PolicyCheck:
+def _policy_timing(number: int, allowed_from: Collection[ClockStart] | None) -> PolicyCheck:
     """The policy's response time, clock start and extension cap for the stage are no more
-    generous than the Code's."""
+    generous than the Code's.
+
+    With ``allowed_from`` the policy's clock must be one of those events. Without it (the
+    stages counted from the escalation request) the shared check weighs the policy's own
+    clock as code_2024 does: one starting later than the Code's adds the policy's
+    acknowledgement allowance to its days, so that only a total over the Code's fails."""
+    clock = None if allowed_from is not None else f"stage{number}.respond_from"
     days = policy_stage_days(
-        number, "respond_working_days", f"stage{number}.respond_working_days", "response"
+        number,
+        "respond_working_days",
+        f"stage{number}.respond_working_days",
+        "response",
+        clock=clock,
     )
 
     def check(policy: LandlordPolicy, ctx: Context) -> Outcome:
         outcomes = [days(policy, ctx)]
         stage = policy.stage(number)
         if (
-            stage is not None
+            allowed_from is not None
+            and stage is not None
             and stage.respond_from is not None
             and stage.respond_from.value not in {c.value for c in allowed_from}
         ):
@@ -439,7 +450,6 @@ _EXT2 = {
     "reason": "Independent surveyor booked",
 }
 _FROM_LOGGING = (ClockStart.RECEIPT, ClockStart.LOGGING, ClockStart.ACKNOWLEDGEMENT)
-_FROM_ESCALATION = (ClockStart.RECEIPT, ClockStart.ESCALATION_REQUEST)
 
 # -- stage 1 -----------------------------------------------------------------------------------
 
@@ -1152,10 +1162,14 @@ CHC20_5_13 = rule(
         Case: the deadline is the 20th working day after requested_on; extensions as for
         5.1, capped at 10 working days after the original deadline without good reason.
         Policy: stage 2 respond_working_days at most 20, counted from the escalation
-        request, and extension.max_working_days at most 10.
+        request, and extension.max_working_days at most 10. A policy that starts its clock
+        later (at acknowledgement of the escalation, say) is judged by its days plus the
+        stage 2 acknowledgement time it allows (stages[2].acknowledge_working_days): at
+        most 20 in all passes, more fails, and no acknowledgement time stated needs
+        evidence; a clock from allocation, which no policy bounds, fails.
     """,
     timescale=_respond(2),
-    policy=_policy_timing(2, _FROM_ESCALATION),
+    policy=_policy_timing(2, None),
     examples=[
         case_example(Verdict.PASS, "on the 20th working day", stage1(), stage2()),
         case_example(
@@ -1172,10 +1186,28 @@ CHC20_5_13 = rule(
         ),
         policy_example(
             Verdict.FAIL,
-            "counted from acknowledgement",
+            "20 days counted from an acknowledgement allowed 5 days",
             stages=[
                 {"number": 1},
-                {"number": 2, "respond_working_days": 20, "respond_from": "acknowledgement"},
+                {
+                    "number": 2,
+                    "acknowledge_working_days": 5,
+                    "respond_working_days": 20,
+                    "respond_from": "acknowledgement",
+                },
+            ],
+        ),
+        policy_example(
+            Verdict.PASS,
+            "15 days counted from an acknowledgement allowed 5 days",
+            stages=[
+                {"number": 1},
+                {
+                    "number": 2,
+                    "acknowledge_working_days": 5,
+                    "respond_working_days": 15,
+                    "respond_from": "acknowledgement",
+                },
             ],
         ),
         policy_example(
@@ -1450,11 +1482,12 @@ CHC20_5_18 = rule(
         time only for convening a panel and sets no number, so every stage 3 extension must
         give a reason and record it as good_reason (the parameter
         stage3.extension_cap_working_days is 0). Policy: a stage 3, if any, allows at most
-        20 working days from the request. The form lists 5.18 among the best-practice
+        20 working days from the request (a later clock counted with the acknowledgement
+        time the policy allows, as for 5.13). The form lists 5.18 among the best-practice
         provisions although its timescale is worded as a must; the form's level is used.
     """,
     timescale=_respond(3, _STAGE3_ON_REQUEST),
-    policy=optional_stage(3, _policy_timing(3, _FROM_ESCALATION)),
+    policy=optional_stage(3, _policy_timing(3, None)),
     examples=[
         case_example(Verdict.PASS, "20th working day", stage1(), stage2(), stage3()),
         case_example(

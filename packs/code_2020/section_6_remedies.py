@@ -138,10 +138,13 @@ CHC20_6_2 = rule(
         remedies must total at least the lowest figure the guidance gives for the step
         (parameters remedies.floor.*: 50, 100, 600 and 1,000 pounds). Less fails; as much
         or more passes; no impact recorded needs evidence, unless nothing was upheld (not
-        applicable). Each financial remedy must be paid (completed_on) within
-        remedies.paid_within_working_days (20) working days of the response that awarded
-        it: later, or unpaid when that many have passed by the as-of date, fails; unpaid
-        with no as-of date needs evidence. Whether the impact was assessed right, and
+        applicable). A financial remedy with no date of its own (due, which 6.5's carrying
+        out judges) is timed from the response that awarded it: paid (completed_on) more
+        than remedies.paid_within_working_days (20) working days later, or unpaid when that
+        many have passed by the as-of date, needs evidence: the 20 days are this pack's
+        prompt, not a period the Code or the remedies guidance sets, so the date the offer
+        gave (due) or the landlord's own payment period settles it. Unpaid with no as-of
+        date needs evidence. Whether the impact was assessed right, and
         whether what was promised
         can be delivered and is fair to other residents, is a judgement: an attestation for
         6.2 settles that part.
@@ -366,10 +369,11 @@ CHC20_6_6 = rule(
         Case: compensation that leaves out time, trouble, distress and inconvenience shows
         in its amount: the final response's financial remedies must total at least the
         lowest figure the Ombudsman's remedies guidance gives for the impact the response
-        recorded (response.impact; parameters remedies.floor.*), as 6.2 judges them, and
-        each paid within remedies.paid_within_working_days (20) working days of the response
-        that awarded it, as 6.2 times them. Less, or later, fails; as much or more, in time,
-        passes. Which heads of award were weighed, and how, is a
+        recorded (response.impact; parameters remedies.floor.*), as 6.2 judges them: less
+        fails, as much or more passes. A payment with no date of its own made later than
+        remedies.paid_within_working_days (20) working days after that response needs
+        evidence, as 6.2 times it (the period is this pack's prompt, not the Code's).
+        Which heads of award were weighed, and how, is a
         judgement: an attestation for 6.6 settles that part.
     """,
     case=remedy_within_guidance(

@@ -261,11 +261,16 @@ CHC24_7_2 = rule(
         figure the guidance gives for that step (parameters remedies.floor.minor,
         .adverse, .considerable and .severe: 50, 100, 600 and 1,000 pounds); less fails,
         as much or more passes. No impact recorded needs evidence, unless the response
-        upheld nothing (not applicable). Each financial remedy is also timed from the
-        response that awarded it: paid (completed_on) more than
-        remedies.paid_within_working_days (20) working days later, or unpaid when that many
-        have passed by the as-of date, fails, naming it; unpaid with no as-of date needs
-        evidence (its completed_on). Whether the impact was assessed right, and
+        upheld nothing (not applicable). A financial remedy with no date of its own (due,
+        which 7.3 judges) is also timed from the response that awarded it: paid
+        (completed_on) more than remedies.paid_within_working_days (20) working days later,
+        or unpaid when that many have passed by the as-of date, needs evidence, naming it:
+        the 20 days are this pack's prompt, not a period the Code or the remedies guidance
+        sets, so the date the offer gave (due) or the landlord's own payment period
+        settles it. Unpaid with no as-of date needs evidence (its completed_on). The four
+        figures are read from the Ombudsman's own decisions quoting the guidance (see the
+        parameters' sources); the guidance's table itself was not seen. Whether the
+        impact was assessed right, and
         whether the remedy as a whole fits the harm, is a judgement: the rule also reads
         an attestation for 7.2, resting on a review of a sample of remedies against the
         impact recorded in each case.

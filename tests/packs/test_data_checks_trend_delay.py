@@ -57,28 +57,31 @@ def _volume(portfolio: Portfolio) -> tuple[Verdict, str]:
 @pytest.mark.parametrize(
     ("now", "before", "verdict"),
     [
-        (30, 40, Verdict.FAIL),  # down a quarter exactly: the threshold itself flags
+        (30, 40, Verdict.NEEDS_EVIDENCE),  # down a quarter exactly: the threshold flags
         (31, 40, Verdict.PASS),  # down 22.5%
-        (15, 20, Verdict.FAIL),  # 15 per 1,000 from 20: a quarter
+        (15, 20, Verdict.NEEDS_EVIDENCE),  # 15 per 1,000 from 20: a quarter
         (16, 20, Verdict.PASS),  # a fifth
         (40, 30, Verdict.PASS),  # a rise is never flagged
         (30, 30, Verdict.PASS),
     ],
 )
-def test_3_3_a_steep_fall_from_the_year_before_fails(
+def test_3_3_a_steep_fall_from_the_year_before_needs_evidence(
     now: int, before: int, verdict: Verdict
 ) -> None:
+    """The quarter is this pack's choice, not the Code's: a fall it flags asks for the
+    records that settle it and never fails on the figure alone."""
     got, message = _volume(_portfolio(now, _year("2023-12-31", before)))
     assert got is verdict, message
     assert f"the year ending 2023-12-31 had {before} for 1000 homes" in message, message
-    if verdict is Verdict.FAIL:
+    if verdict is Verdict.NEEDS_EVIDENCE:
         assert "volumes.falling_share" in message and "a fall of 25%" in message, message
+        assert "not a failing" in message and "logged as a complaint" in message, message
 
 
 def test_3_3_the_rate_is_per_1000_homes_of_each_year() -> None:
     # 30 for 1,000 homes now; 20 for 500 homes the year before is 40 per 1,000: a quarter down
     got, message = _volume(_portfolio(30, _year("2023-12-31", 20, homes=500)))
-    assert got is Verdict.FAIL and "(40.0 per 1,000)" in message, message
+    assert got is Verdict.NEEDS_EVIDENCE and "(40.0 per 1,000)" in message, message
 
 
 def test_3_3_only_the_year_before_is_compared() -> None:
@@ -93,7 +96,7 @@ def test_3_3_only_the_year_before_is_compared() -> None:
     # of several, the latest before the period is the one compared
     several = _portfolio(30, _year("2022-12-31", 30), _year("2023-12-31", 40))
     got, message = _volume(several)
-    assert got is Verdict.FAIL and "2023-12-31 had 40" in message, message
+    assert got is Verdict.NEEDS_EVIDENCE and "2023-12-31 had 40" in message, message
 
 
 def test_3_3_a_low_volume_still_fails_and_says_the_trend() -> None:
@@ -167,26 +170,37 @@ def _one(case: Complaint, rule_id: str, as_of: date | None = None) -> tuple[Verd
 @pytest.mark.parametrize("at", [1, 2])
 @pytest.mark.parametrize(
     ("paid", "verdict"),
-    [("2024-06-18", Verdict.PASS), ("2024-06-19", Verdict.FAIL), ("2024-05-20", Verdict.PASS)],
+    [
+        ("2024-06-18", Verdict.PASS),
+        ("2024-06-19", Verdict.NEEDS_EVIDENCE),
+        ("2024-05-20", Verdict.PASS),
+    ],
 )
 def test_7_2_payment_within_20_working_days_of_the_response(
     paid: str, verdict: Verdict, at: int
 ) -> None:
+    """Past the 20 days, a prompt this pack chose (no Code or guidance figure): evidence is
+    asked for, naming what settles it, and nothing fails on the figure."""
     got, message = _one(_paid(paid, at=at), "CHC24-7.2")
     assert got is verdict, message
-    if verdict is Verdict.FAIL:
+    if verdict is Verdict.NEEDS_EVIDENCE:
         assert (
             f"stage {at} remedies[0] (financial) was paid on 2024-06-19, 21 working days "
             "after the response of 2024-05-20" in message
         ), message
-        assert "within 20 working days" in message and "paid_within_working_days" in message
+        assert "later than the 20 working days" in message, message
+        assert "paid_within_working_days" in message and "the date the offer gave" in message
     else:
-        assert "each payment made within 20 working days" in message, message
+        assert "each payment with no date of its own made within 20 working days" in message
 
 
 @pytest.mark.parametrize(
     ("as_of", "verdict"),
-    [(date(2024, 6, 18), Verdict.PASS), (date(2024, 6, 19), Verdict.FAIL), (None, None)],
+    [
+        (date(2024, 6, 18), Verdict.PASS),
+        (date(2024, 6, 19), Verdict.NEEDS_EVIDENCE),
+        (None, None),
+    ],
 )
 def test_7_2_an_unpaid_remedy_is_timed_by_the_as_of_date(
     as_of: date | None, verdict: Verdict | None
@@ -197,7 +211,7 @@ def test_7_2_an_unpaid_remedy_is_timed_by_the_as_of_date(
         assert "set stages[0].remedies[0].completed_on to the day it was paid" in message
         return
     assert got is verdict, message
-    if verdict is Verdict.FAIL:
+    if verdict is Verdict.NEEDS_EVIDENCE:
         assert "is not paid on 2024-06-19, 21 working days after" in message, message
 
 
@@ -213,7 +227,11 @@ def test_7_2_only_financial_remedies_are_timed_and_the_amount_fails_first() -> N
 @pytest.mark.parametrize("rule_id", ["CHC20-6.2", "CHC20-6.6"])
 @pytest.mark.parametrize(
     ("paid", "verdict"),
-    [("2023-06-20", Verdict.PASS), ("2023-06-21", Verdict.FAIL), (None, Verdict.NEEDS_EVIDENCE)],
+    [
+        ("2023-06-20", Verdict.PASS),
+        ("2023-06-21", Verdict.NEEDS_EVIDENCE),
+        (None, Verdict.NEEDS_EVIDENCE),
+    ],
 )
 def test_2020_payment_within_20_working_days_of_the_response(
     rule_id: str, paid: str | None, verdict: Verdict
@@ -271,7 +289,7 @@ def test_impact_and_remedy_read_from_csv_alike_on_both_paths(tmp_path: Path) -> 
     assert cases[4].stages[0].remedies == []
     assert [_one(c, "CHC24-7.2")[0] for c in cases] == [
         Verdict.PASS,
-        Verdict.FAIL,  # paid a day late
+        Verdict.NEEDS_EVIDENCE,  # paid a day past the pack's 20 working days
         Verdict.FAIL,  # below the adverse step's £100
         Verdict.NEEDS_EVIDENCE,  # no impact recorded
         Verdict.NOT_APPLICABLE,
@@ -412,3 +430,52 @@ def test_a_learning_log_entry_for_an_unknown_case_is_named() -> None:
         ]
         assert finding.verdict is not Verdict.PASS, finding.message
         assert "learning_log[1] (case L-9)" in finding.message, finding.message
+
+
+@pytest.mark.parametrize("rule_id", ["CHC24-7.2", "CHC20-6.2", "CHC20-6.6"])
+def test_a_payment_dated_by_its_offer_is_not_timed_by_the_packs_20_days(rule_id: str) -> None:
+    """A remedy whose offer gave a date (due) is judged against that date by the rule on
+    carrying remedies out; the pack's 20 days, a prompt of its own, do not flag it."""
+    received, issued, paid = (
+        ("2024-05-01", "2024-05-20", "2024-07-01")
+        if rule_id.startswith("CHC24")
+        else ("2023-05-03", "2023-05-22", "2023-07-03")
+    )
+    data = _paid(paid, received=received, issued=issued).model_dump(mode="json", exclude_none=True)
+    data["stages"][0]["remedies"][0]["due"] = paid
+    got, message = _one(Complaint.model_validate(data), rule_id)
+    assert got is Verdict.PASS, message
+    undated = _one(_paid(paid, received=received, issued=issued), rule_id)
+    assert undated[0] is Verdict.NEEDS_EVIDENCE, undated[1]
+
+
+# the lowest figure of each step of the Ombudsman's remedies guidance, as the packs hold it
+_FLOORS = {"minor": "50", "adverse": "100", "considerable": "600", "severe": "1000"}
+
+
+@pytest.mark.parametrize("step", sorted(_FLOORS))
+@pytest.mark.parametrize(
+    ("rule_id", "received", "issued"),
+    [
+        ("CHC24-7.2", "2024-05-01", "2024-05-20"),
+        ("CHC20-6.2", "2023-05-03", "2023-05-22"),
+        ("CHC20-6.6", "2023-05-03", "2023-05-22"),
+    ],
+)
+def test_each_remedies_step_on_both_sides_of_its_floor(
+    step: str, rule_id: str, received: str, issued: str
+) -> None:
+    def offered(amount: Decimal) -> Complaint:
+        data = _paid(issued, received=received, issued=issued).model_dump(
+            mode="json", exclude_none=True
+        )
+        data["stages"][0]["response"]["impact"] = step
+        data["stages"][0]["remedies"][0]["amount"] = str(amount)
+        return Complaint.model_validate(data)
+
+    floor = Decimal(_FLOORS[step])
+    below, message = _one(offered(floor - Decimal("0.01")), rule_id)
+    assert below is Verdict.FAIL, message
+    assert f"below the £{_FLOORS[step]}" in message, message
+    at, message = _one(offered(floor), rule_id)
+    assert at is Verdict.PASS, message

@@ -6,8 +6,8 @@ and parameters; nothing here names a pack's rules or parameters).
   is about (a case expression);
 - :func:`remedy_within_guidance`: the final response's financial remedies against the
   lowest figure the Ombudsman's remedies guidance gives for the impact recorded, and (where
-  a pack names its limit) each payment made within that many working days of the response
-  that awarded it (a case expression);
+  a pack names its limit) a payment not made within that many working days of the response
+  that awarded it flagged for evidence (a case expression);
 - :func:`lessons_drawn` and :func:`lessons_acted_on`: a learning log keyed to case
   references (portfolio checks).
 """
@@ -106,10 +106,14 @@ def remedy_within_guidance(
     upheld nothing (not applicable).
 
     With ``paid_within`` (the name of a pack parameter, in working days), every financial
-    remedy of an answered stage is also timed from that stage's response: paid
-    (``completed_on``) more than that many working days later, or unpaid when as many have
-    passed by the as-of date, fails, naming the remedy; unpaid with no as-of date needs
-    evidence, naming the date that would settle it."""
+    remedy of an answered stage that records no date of its own (``due``, which the check of
+    remedies carried out by their date judges) is also timed from that stage's response:
+    paid (``completed_on``) more than that many working days later, or unpaid when as many
+    have passed by the as-of date, needs evidence, naming the remedy and what would settle
+    it (the date the offer gave, or the landlord's own payment period). It is not a fail:
+    neither Code nor the Ombudsman's remedies guidance, as far as checked, sets a period for
+    paying a landlord's own award, so the limit is a pack's trigger for a look, not a rule.
+    Unpaid with no as-of date needs evidence, naming the date that would settle it."""
     steps = [i.value for i in Impact]
     delay = _payment_delay(paid_within) if paid_within is not None else None
     answered = {n: stage(n).field("response.issued_on").not_null() for n in stages}
@@ -144,9 +148,13 @@ def remedy_within_guidance(
     if delay is not None:
         table = table.when(
             delay["late"],
-            Verdict.FAIL,
-            "{late}: a financial remedy is to be paid within {limit} working days of the "
-            f"response that awarded it ({paid_within})",
+            Verdict.NEEDS_EVIDENCE,
+            "{late}: later than the {limit} working days after which this pack asks "
+            f"({paid_within}), a prompt for a look, not a period the Code or the Ombudsman's "
+            "remedies guidance sets; show the payment kept to what was promised: set the "
+            "remedy's due to the date the offer gave (judged with the other remedies "
+            "carried out by their date), or show the period the landlord's compensation "
+            "policy sets",
         )
     not_upheld: Expr | None = None
     no_impact: Expr | None = None
@@ -187,7 +195,8 @@ def remedy_within_guidance(
     paid = (
         ""
         if delay is None
-        else "; each payment made within {limit} working days of the response awarding it"
+        else "; each payment with no date of its own made within {limit} working days of "
+        "the response awarding it"
     )
 
     def passing(n: int) -> str:
@@ -235,7 +244,8 @@ def _payment_delay(paid_within: str) -> dict[str, Expr]:
     paid = item("item.completed_on")
     judged = as_of()
     limit = param(paid_within)
-    due = financial & awarded.not_null()
+    # a remedy dated by its offer is judged against that date, not this pack's limit
+    due = financial & awarded.not_null() & item("item.due").is_null()
     paid_late = due & paid.not_null() & awarded.working_days_to(paid).gt(limit)
     still_unpaid = due & paid.is_null() & awarded.working_days_to(judged).gt(limit)
     untimed = due & paid.is_null() & judged.is_null()

@@ -15,6 +15,7 @@ import pytest
 from complaintrules import Complaint, LandlordPolicy
 from complaintrules.testing import (
     assert_fails,
+    assert_needs_evidence,
     assert_not_applicable,
     assert_passes,
 )
@@ -318,3 +319,47 @@ def test_policy_extension_caps_both_sides(stage: int, rule_id: str) -> None:
 
     assert_passes(policy(10), rule_id)
     assert_fails(policy(11), rule_id)
+
+
+@pytest.mark.parametrize(("stage", "rule_id"), [(2, "CHC20-5.13"), (3, "CHC20-5.18")])
+def test_policy_clock_from_acknowledgement_counts_its_allowance_both_sides(
+    stage: int, rule_id: str
+) -> None:
+    """A policy counting its days from acknowledgement, later than the escalation request
+    the Code counts from, is judged by its days plus the acknowledgement time it allows (as
+    code_2024 judges its stages), not failed for the clock alone."""
+
+    def policy(days: int, ack: int | None = 5) -> LandlordPolicy:
+        stages: list[dict[str, Any]] = [{"number": n} for n in range(1, stage + 1)]
+        stages[stage - 1].update(respond_working_days=days, respond_from="acknowledgement")
+        if ack is not None:
+            stages[stage - 1]["acknowledge_working_days"] = ack
+        return LandlordPolicy.model_validate({"stages": stages})
+
+    fits = assert_passes(policy(15), rule_id)
+    assert "20 working days in all" in fits.message
+    over = assert_fails(policy(16), rule_id)
+    assert "21 working days in all" in over.message
+    assert_passes(policy(17, ack=3), rule_id)
+    assert_fails(policy(18, ack=3), rule_id)
+    unstated = assert_needs_evidence(policy(15, ack=None), rule_id)
+    assert f"stages[{stage}].acknowledge_working_days" in unstated.message
+
+
+def test_policy_stage_two_clock_from_the_request_or_allocation() -> None:
+    """Counted from the escalation request the days stand alone; from allocation, which no
+    policy bounds, they fail even within 20."""
+
+    def policy(days: int, start: str) -> LandlordPolicy:
+        return LandlordPolicy.model_validate(
+            {
+                "stages": [
+                    {"number": 1},
+                    {"number": 2, "respond_working_days": days, "respond_from": start},
+                ]
+            }
+        )
+
+    assert_passes(policy(20, "escalation_request"), "CHC20-5.13")
+    assert_fails(policy(21, "escalation_request"), "CHC20-5.13")
+    assert "allocation" in assert_fails(policy(10, "allocation"), "CHC20-5.13").message
