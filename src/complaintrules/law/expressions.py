@@ -2628,6 +2628,32 @@ def _items_count(test: Callable[..., Any], found: Any, case: Any, ctx: Any, para
     return n
 
 
+def _items_total(
+    value: Callable[..., Any], where: Any, found: Any, ctx: Any, params: Any
+) -> float | None:
+    """:func:`_total` with generated functions of one item (given no case: a total's
+    per-item values read only the item and the parameters)."""
+    if found is None:
+        return None
+    total = Decimal(0)
+    for x in found:
+        if where is not None and where(None, ctx, params, x) is not True:
+            continue
+        v = value(None, ctx, params, x)
+        if v is not None:
+            total += Decimal(v)
+    return float(total)
+
+
+def _greatest(values: Sequence[Any]) -> Any:
+    found = [x for x in values if x is not None]
+    return max(found) if found else None
+
+
+def _template_text(template: str, found: dict[str, Any]) -> str | None:
+    return None if None in found.values() else template.format(**found)
+
+
 class _Gen:
     """Generates the source of one case's judgement: names for constants and helpers, and
     a local variable for each shared part."""
@@ -2650,6 +2676,9 @@ class _Gen:
             "_bound": _bound,
             "_ITEMS_all": _items_all,
             "_ITEMS_count": _items_count,
+            "_items_total": _items_total,
+            "_greatest": _greatest,
+            "_template_text": _template_text,
             "_UNSET": _UNSET,
             "Outcome": Outcome,
             "_response_clock": _response_clock,
@@ -2831,6 +2860,24 @@ class _Gen:
             if not e.path:
                 return self.plain(self.item)
             return self.path(self.item, e.path)
+        if isinstance(e, _OrElse):
+            # the value where it is present (truthy), else the other, read only then
+            t = self.tmp()
+            return f"({t} if ({t} := {self.expr(e.value)}) else {self.expr(e.other)})"
+        if isinstance(e, _Formatted):
+            t = self.tmp()
+            spec = self.name(e.spec)
+            return f"(None if ({t} := {self.expr(e.value)}) is None else format({t}, {spec}))"
+        if isinstance(e, _Greatest):
+            return f"_greatest(({''.join(self.expr(v) + ', ' for v in e.values)}))"
+        if isinstance(e, _Template):
+            pairs = ", ".join(f"{k!r}: {self.expr(v)}" for k, v in e.values)
+            return f"_template_text({self.name(e.template)}, {{{pairs}}})"
+        if isinstance(e, _Sum):
+            # the per-item value (and condition) as generated functions of one item
+            value = self._item_function(e.value)
+            where = self._item_function(e.where) if e.where is not None else "None"
+            return f"_items_total({value}, {where}, {self.expr(e.items)}, ctx, params)"
         # anything else: its compiled closure, over the case's frame
         return f"{self.name(e._compile(), 'h')}(_Frame(case), params, {self.item})"
 
