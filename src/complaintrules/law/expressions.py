@@ -2507,13 +2507,23 @@ def _stage_of(case: Any, number: int) -> Any:
     return None
 
 
+def _not_plain(value: Any) -> Any:
+    """:func:`_plain` of a value whose type the generated code found not plain (the test
+    is not made twice): an enum by value, a decimal as text, a record as it is."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
 def _field_values(obj: Any, listed: Sequence[str]) -> list[Any]:
     if obj is None:
         return [None] * len(listed)
     if type(obj) is dict:
         return [obj[n] for n in listed]
     plain = _PLAIN_TYPES
-    return [v if type(v := getattr(obj, n)) in plain else _plain(v) for n in listed]
+    return [v if type(v := getattr(obj, n)) in plain else _not_plain(v) for n in listed]
 
 
 def _fields_that(listed: Sequence[str], values: list[Any], wanted: Any, sep: str) -> str:
@@ -2542,9 +2552,11 @@ def _item_function(exprs: Sequence[Expr], keys: Sequence[str] | None = None) -> 
     return namespace["value"]
 
 
-def _items_kept(test: Any, found: Any, *args: Any) -> list[tuple[int, Any]]:
+def _items_kept(test: Any, found: Any, case: Any, ctx: Any, params: Any) -> list[tuple[int, Any]]:
     """(index, item) of each item of ``found`` for which ``test`` (None: any) holds."""
-    return [(i, x) for i, x in enumerate(found or ()) if test is None or test(*args, x) is True]
+    if test is None:
+        return list(enumerate(found or ()))
+    return [(i, x) for i, x in enumerate(found or ()) if test(case, ctx, params, x) is True]
 
 
 def _items_text(
@@ -2555,10 +2567,12 @@ def _items_text(
     where, clauses, values, sep, limit = each
     kept = _items_kept(where, found, case, ctx, params)
     return sep.join(
-        template.format(index=i, **values(case, ctx, params, x))
-        for i, x in (kept if limit is None else kept[:limit])
-        for condition, template in clauses
-        if condition is None or condition(case, ctx, params, x) is True
+        [
+            template.format(index=i, **values(case, ctx, params, x))
+            for i, x in (kept if limit is None else kept[:limit])
+            for condition, template in clauses
+            if condition is None or condition(case, ctx, params, x) is True
+        ]
     )
 
 
@@ -2590,16 +2604,54 @@ def _bound(pick: Callable[[list[Any]], Any], found: Any) -> Any:
     return pick(values) if values else None
 
 
-def _items_any(test: Callable[..., Any], found: Any, *args: Any) -> bool:
-    return any(test(*args, x) is True for x in found or ())
+# Plain loops with the item function's arguments named: a generator over ``*args`` costs
+# more than the predicate it calls, and these run for every list of every case.
+def _items_any(test: Callable[..., Any], found: Any, case: Any, ctx: Any, params: Any) -> bool:
+    for x in found or ():  # noqa: SIM110 (see above: a generator costs more)
+        if test(case, ctx, params, x) is True:
+            return True
+    return False
 
 
-def _items_all(test: Callable[..., Any], found: Any, *args: Any) -> bool:
-    return all(test(*args, x) is True for x in found or ())
+def _items_all(test: Callable[..., Any], found: Any, case: Any, ctx: Any, params: Any) -> bool:
+    for x in found or ():  # noqa: SIM110 (see above: a generator costs more)
+        if test(case, ctx, params, x) is not True:
+            return False
+    return True
 
 
-def _items_count(test: Callable[..., Any], found: Any, *args: Any) -> int:
-    return sum(1 for x in found or () if test(*args, x) is True)
+def _items_count(test: Callable[..., Any], found: Any, case: Any, ctx: Any, params: Any) -> int:
+    n = 0
+    for x in found or ():
+        if test(case, ctx, params, x) is True:
+            n += 1
+    return n
+
+
+def _items_total(
+    value: Callable[..., Any], where: Any, found: Any, ctx: Any, params: Any
+) -> float | None:
+    """:func:`_total` with generated functions of one item (given no case: a total's
+    per-item values read only the item and the parameters)."""
+    if found is None:
+        return None
+    total = Decimal(0)
+    for x in found:
+        if where is not None and where(None, ctx, params, x) is not True:
+            continue
+        v = value(None, ctx, params, x)
+        if v is not None:
+            total += Decimal(v)
+    return float(total)
+
+
+def _greatest(values: Sequence[Any]) -> Any:
+    found = [x for x in values if x is not None]
+    return max(found) if found else None
+
+
+def _template_text(template: str, found: dict[str, Any]) -> str | None:
+    return None if None in found.values() else template.format(**found)
 
 
 class _Gen:
@@ -2612,7 +2664,7 @@ class _Gen:
         self.item = item
         self.names: dict[str, Any] = {
             "_PT": _PLAIN_TYPES,
-            "_plain": _plain,
+            "_plain": _not_plain,
             "_stage_of": _stage_of,
             "_field_values": _field_values,
             "_fields_that": _fields_that,
@@ -2624,6 +2676,9 @@ class _Gen:
             "_bound": _bound,
             "_ITEMS_all": _items_all,
             "_ITEMS_count": _items_count,
+            "_items_total": _items_total,
+            "_greatest": _greatest,
+            "_template_text": _template_text,
             "_UNSET": _UNSET,
             "Outcome": Outcome,
             "_response_clock": _response_clock,
@@ -2805,6 +2860,24 @@ class _Gen:
             if not e.path:
                 return self.plain(self.item)
             return self.path(self.item, e.path)
+        if isinstance(e, _OrElse):
+            # the value where it is present (truthy), else the other, read only then
+            t = self.tmp()
+            return f"({t} if ({t} := {self.expr(e.value)}) else {self.expr(e.other)})"
+        if isinstance(e, _Formatted):
+            t = self.tmp()
+            spec = self.name(e.spec)
+            return f"(None if ({t} := {self.expr(e.value)}) is None else format({t}, {spec}))"
+        if isinstance(e, _Greatest):
+            return f"_greatest(({''.join(self.expr(v) + ', ' for v in e.values)}))"
+        if isinstance(e, _Template):
+            pairs = ", ".join(f"{k!r}: {self.expr(v)}" for k, v in e.values)
+            return f"_template_text({self.name(e.template)}, {{{pairs}}})"
+        if isinstance(e, _Sum):
+            # the per-item value (and condition) as generated functions of one item
+            value = self._item_function(e.value)
+            where = self._item_function(e.where) if e.where is not None else "None"
+            return f"_items_total({value}, {where}, {self.expr(e.items)}, ctx, params)"
         # anything else: its compiled closure, over the case's frame
         return f"{self.name(e._compile(), 'h')}(_Frame(case), params, {self.item})"
 

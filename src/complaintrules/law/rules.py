@@ -55,7 +55,34 @@ class Level(StrEnum):
     SHOULD = "should"
 
 
-@dataclass(frozen=True, slots=True)
+# The result objects below are frozen dataclasses with their own ``__init__``, written as
+# the one dataclass generates (each field set through ``object.__setattr__``, as a frozen
+# class must) but with that setter bound once: one case makes a hundred of them, and the
+# generated ``__init__`` looks the setter up again for every field. A mapping left out is a
+# new empty dict, as ``default_factory=dict`` gives; ``fields()``, ``replace()``, equality,
+# ``repr`` and immutability are the dataclass's own.
+_set = object.__setattr__
+
+
+class _Fresh:
+    """The default of a field whose value is made anew for each object (shown in
+    signatures as what it makes)."""
+
+    __slots__ = ("shown",)
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+
+    def __repr__(self) -> str:
+        return self.shown
+
+
+#: a new empty dict; a new empty :class:`Evidence`
+_NEW: Any = _Fresh("{}")
+_NEW_EVIDENCE: Any = _Fresh("Evidence()")
+
+
+@dataclass(frozen=True, slots=True, init=False)
 class Outcome:
     """What a check returns; the engine turns it into a :class:`Finding`."""
 
@@ -63,6 +90,18 @@ class Outcome:
     message: str
     facts: Mapping[str, Any] = field(default_factory=dict)
     computed: Mapping[str, Any] = field(default_factory=dict)
+
+    def __init__(
+        self,
+        verdict: Verdict,
+        message: str,
+        facts: Mapping[str, Any] = _NEW,
+        computed: Mapping[str, Any] = _NEW,
+    ) -> None:
+        _set(self, "verdict", verdict)
+        _set(self, "message", message)
+        _set(self, "facts", {} if facts is _NEW else facts)
+        _set(self, "computed", {} if computed is _NEW else computed)
 
 
 _JSON_SCALARS = (str, int, float, bool, type(None))
@@ -118,7 +157,7 @@ def _jsonable_map(values: Mapping[str, Any]) -> dict[str, Any]:
     return converted
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Evidence:
     """Enough to check a verdict by hand: facts read, parameters used, values computed.
 
@@ -129,6 +168,16 @@ class Evidence:
     parameters: Mapping[str, Any] = field(default_factory=dict)
     computed: Mapping[str, Any] = field(default_factory=dict)
 
+    def __init__(
+        self,
+        facts: Mapping[str, Any] = _NEW,
+        parameters: Mapping[str, Any] = _NEW,
+        computed: Mapping[str, Any] = _NEW,
+    ) -> None:
+        _set(self, "facts", {} if facts is _NEW else facts)
+        _set(self, "parameters", {} if parameters is _NEW else parameters)
+        _set(self, "computed", {} if computed is _NEW else computed)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "facts": _jsonable_map(self.facts),
@@ -137,7 +186,7 @@ class Evidence:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Finding:
     """One rule's verdict on one subject."""
 
@@ -150,6 +199,28 @@ class Finding:
     level: Level
     message: str
     evidence: Evidence = field(default_factory=Evidence)
+
+    def __init__(
+        self,
+        rule_id: str,
+        provision: str,
+        pack: str,
+        subject: Subject,
+        subject_ref: str,
+        verdict: Verdict,
+        level: Level,
+        message: str,
+        evidence: Evidence = _NEW_EVIDENCE,
+    ) -> None:
+        _set(self, "rule_id", rule_id)
+        _set(self, "provision", provision)
+        _set(self, "pack", pack)
+        _set(self, "subject", subject)
+        _set(self, "subject_ref", subject_ref)
+        _set(self, "verdict", verdict)
+        _set(self, "level", level)
+        _set(self, "message", message)
+        _set(self, "evidence", Evidence() if evidence is _NEW_EVIDENCE else evidence)
 
     @property
     def is_failure(self) -> bool:
