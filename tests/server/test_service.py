@@ -296,40 +296,6 @@ def test_the_batch_json_is_the_models_own(client: TestClient) -> None:
     assert {i["status"] for i in body["items"]} == {"judged", "rejected"}
 
 
-def test_the_short_path_for_one_case_answers_as_the_route_does(tmp_path: Path) -> None:
-    """A plainly good case request is answered before FastAPI's routing; any other goes
-    to the route. Both give the same answer and log the same line, and a request the
-    short path cannot answer still gets the route's error."""
-    log = tmp_path / "decisions.jsonl"
-    app = create_app(settings=ServerSettings(token=TOKEN, decision_log=log))
-    short = {"Authorization": f"Bearer {TOKEN}"}
-    routed = {"Authorization": f"bearer {TOKEN}"}  # the route takes the scheme in any case
-    with TestClient(app) as guarded:
-        for data in raw_cases()[:3]:
-            body = {"case": data, "as_of": AS_OF.isoformat()}
-            one = guarded.post("/v1/cases/evaluate", json=body, headers=short)
-            two = guarded.post("/v1/cases/evaluate", json=body, headers=routed)
-            assert one.status_code == two.status_code == 200, (one.text, two.text)
-            first, second = one.json(), two.json()
-            assert first["meta"].pop("decision_id") != second["meta"].pop("decision_id")
-            assert first == second
-        unknown = guarded.post(
-            "/v1/cases/evaluate", json={"case": raw_cases()[0], "pack": "nope"}, headers=short
-        )
-        assert unknown.status_code == 422 and unknown.json()["error"] == "unknown pack"
-        wrong = {"Authorization": "Bearer wrong"}
-        refused = guarded.post("/v1/cases/evaluate", json={"case": raw_cases()[0]}, headers=wrong)
-        assert refused.status_code == 401
-    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
-    assert [line["operation"] for line in lines] == ["evaluateCase"] * 6 + [
-        "/v1/cases/evaluate"
-    ] * 2
-    for a, b in zip(lines[0:6:2], lines[1:6:2], strict=True):
-        assert {k: v for k, v in a.items() if k not in ("time", "decision_id")} == {
-            k: v for k, v in b.items() if k not in ("time", "decision_id")
-        }
-
-
 def test_a_v1_request_is_judged_in_the_event_loops_thread(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

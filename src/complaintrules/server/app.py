@@ -20,7 +20,6 @@ import concurrent.futures
 import contextlib
 import dataclasses
 import hmac
-import json
 import multiprocessing
 import os
 import tempfile
@@ -364,13 +363,6 @@ def create_app(spec: EngineSpec | None = None, settings: ServerSettings | None =
         body = ErrorOut(meta=meta(decision), error=error, problems=[problem])
         return JSONResponse(body.model_dump(mode="json"), status_code=status)
 
-    # innermost: one case answered straight away when the request is plainly good
-    app.add_middleware(
-        _FastCase,
-        path="/v1/cases/evaluate",
-        token=settings.token,
-        judge=lambda state, body: judge_case(state, body),  # defined with the routes
-    )
     # the limit is inside the middleware that gives every response its decision id
     app.add_middleware(_Limited, limit=settings.max_body_bytes, refuse=too_large)
     app.add_middleware(_Decisions, log=log)
@@ -526,11 +518,6 @@ def create_app(spec: EngineSpec | None = None, settings: ServerSettings | None =
     )
     async def evaluate_case(request: Request, body: CaseIn) -> Response:
         """Every case rule of the pack on one case, as it stood on ``as_of``."""
-        return judge_case(request.scope["state"], body)
-
-    def judge_case(state: dict[str, Any], body: CaseIn) -> Response:
-        """The answer of ``evaluate_case`` (also given by :class:`_FastCase`): raises
-        before it logs anything, so a request it refuses can be judged again."""
         as_of, source = as_of_of(body.as_of)
         if body.pack is not None:
             pack_or_refuse(body.pack)
@@ -540,30 +527,26 @@ def create_app(spec: EngineSpec | None = None, settings: ServerSettings | None =
             raise judging_problem(exc, "case.received_on") from None
         refs = [{"name": p.name, "version": p.version} for p in report.packs]
         counts = report.counts()
+        record(
+            request,
+            "evaluateCase",
+            status=200,
+            reference=log.mask(body.case.reference),
+            packs=refs,
+            as_of=as_of.isoformat(),
+            counts=counts,
+            failed=sorted({f.rule_id for f in report.failures}),
+        )
         # CaseResult's fields, in order
-        response = _json(
+        return _json(
             {
-                "meta": meta_data(state["decision_id"], refs, as_of, source),
+                "meta": meta_data(request.state.decision_id, refs, as_of, source),
                 "reference": body.case.reference,
                 "judged": body.case.received_on <= as_of,
                 "counts": counts,
                 "findings": finding_data(report),
             }
         )
-        state["logged"] = True
-        log.write(
-            {
-                "decision_id": state["decision_id"],
-                "operation": "evaluateCase",
-                "status": 200,
-                "reference": log.mask(body.case.reference),
-                "packs": refs,
-                "as_of": as_of.isoformat(),
-                "counts": counts,
-                "failed": sorted({f.rule_id for f in report.failures}),
-            }
-        )
-        return response
 
     @v1.post("/cases/due", operation_id="due", response_model=DueResult, tags=["cases"])
     async def due_dates(request: Request, body: DueIn) -> DueResult:
@@ -879,77 +862,6 @@ class _Decisions:
                     "ms": round((time.perf_counter() - started) * 1000, 2),
                 }
             )
-
-
-class _FastCase:
-    """ASGI middleware: ``POST /v1/cases/evaluate`` answered without FastAPI's routing,
-    dependency and body machinery (a tenth of a millisecond a request) when the request
-    is plainly good: the token, when one is set, given as ``Bearer <token>`` in the one
-    Authorization header; one ``application/json`` Content-Type; a body that reads as
-    FastAPI reads it (``json.loads``, then :class:`CaseIn` validated from the result) and
-    that ``judge`` answers. Anything else goes on to the FastAPI route unchanged (the
-    body replayed), which gives the documented answer or error: this path only ever
-    gives the answer the route would give."""
-
-    def __init__(
-        self,
-        app: ASGIApp,
-        path: str,
-        token: str | None,
-        judge: Callable[[dict[str, Any], CaseIn], Response],
-    ) -> None:
-        self.app = app
-        self.path = path
-        self.bearer = None if token is None else b"Bearer " + token.encode()
-        self.judge = judge
-
-    def _plain(self, scope: Scope) -> bool:
-        authorization: list[bytes] = []
-        kinds: list[bytes] = []
-        for name, value in scope["headers"]:
-            if name == b"authorization":
-                authorization.append(value)
-            elif name == b"content-type":
-                kinds.append(value)
-        if len(kinds) != 1 or kinds[0].partition(b";")[0].strip().lower() != b"application/json":
-            return False
-        if self.bearer is None:
-            return True
-        return len(authorization) == 1 and hmac.compare_digest(authorization[0], self.bearer)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] != "POST"
-            or scope["path"] != self.path
-            or not self._plain(scope)
-        ):
-            await self.app(scope, receive, send)
-            return
-        chunks: list[bytes] = []
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":
-                return  # the client has gone
-            chunks.append(message.get("body", b""))
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
-        try:
-            response = self.judge(scope["state"], CaseIn.model_validate(json.loads(body)))
-        except Exception:  # refused, or not plainly good: the route says why
-            sent = False
-
-            async def replay() -> Message:
-                nonlocal sent
-                if not sent:
-                    sent = True
-                    return {"type": "http.request", "body": body, "more_body": False}
-                return await receive()
-
-            await self.app(scope, replay, send)
-            return
-        await response(scope, receive, send)
 
 
 # -- request size -----------------------------------------------------------------------------
