@@ -239,7 +239,9 @@ def test_the_self_assessment_states_its_practice_basis(
     resolved = capsys.readouterr().out
     # Without a period every case counts (D overdue, G late), as before, and says so.
     assert "3 of 6 stage 1 responses (50.0%) were within the Code's timescale" in every_case
-    assert "Practice figures count all the 7 cases given (no reporting period was set)." in every_case
+    assert (
+        "Practice figures count all the 7 cases given (no reporting period was set)." in every_case
+    )
     assert (
         "in practice 2 of 4 stage 1 responses (50.0%) were within the Code's timescale "
         "(cases resolved 2025-04-01 to 2026-03-31)" in resolved

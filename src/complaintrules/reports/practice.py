@@ -151,13 +151,12 @@ class PracticeSummary:
         n = len(self.scope)
         cases = f"{n} case{'s' if n != 1 else ''}"
         if self.period is None:
+            unset = "no reporting period was set"
             if self.basis is PracticeBasis.RECEIVED:
-                return f"Practice figures count all the {cases} given (no reporting period was set)."
-            return f"Practice figures count the {cases} given that were resolved (no reporting period was set)."
+                return f"Practice figures count all the {cases} given ({unset})."
+            return f"Practice figures count the {cases} given that were resolved ({unset})."
         start, end = self.period
-        return (
-            f"Practice figures count the {cases} {self.basis.value} from {start} to {end}."
-        )
+        return f"Practice figures count the {cases} {self.basis.value} from {start} to {end}."
 
     def lines(self) -> list[str]:
         """The statement, then a sentence per stage's combined rate and per timescale."""
