@@ -104,6 +104,42 @@ def _agree(cases: Sequence[Complaint], pack_name: str, as_of: date | None = None
                 continue
             assert batch.findings[i] == single, (rule.id, case.reference)
             assert got == want
+        _columns_agree(rule, table, cases, batch.verdicts, pack, as_of)
+
+
+def _columns_agree(
+    rule: Rule,
+    table: pa.Table,
+    cases: Sequence[Complaint],
+    verdicts: Sequence[Verdict],
+    pack: Pack,
+    as_of: date | None,
+) -> None:
+    """Every computed value the rule may report, read as a column for the failing rows
+    (judge_table's ``computed``), is the one the engine's finding of that case reports."""
+    from complaintrules.law.expressions import ItemOutcomes, expression_of, judge_table
+
+    found = expression_of(rule.case)
+    assert found is not None
+    expression = found[0]
+    names = list(
+        dict.fromkeys(
+            [*expression.none.computed, *(k for t in expression.tables for k in t.computed)]
+            if isinstance(expression, ItemOutcomes)
+            else expression.computed
+        )
+    )
+    if not names:
+        return
+    columns = judge_table(rule, table, engine=ENGINE, pack=pack, as_of=as_of, computed=names)
+    assert columns.verdicts == list(verdicts), rule.id
+    for i, case in enumerate(cases):
+        got = [columns.computed[n][i] for n in names]
+        if verdicts[i] is not Verdict.FAIL:
+            assert got == [None] * len(names), (rule.id, case.reference)
+            continue
+        (single,) = ENGINE.case_findings(case, pack=pack, as_of=as_of, rules=[rule.id])
+        assert got == [single.evidence.computed.get(n) for n in names], (rule.id, case.reference)
 
 
 def test_converted_rules_in_both_packs() -> None:

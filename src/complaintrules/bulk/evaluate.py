@@ -84,6 +84,10 @@ def array_judged(rules: Sequence[Rule]) -> tuple[str, ...]:
     return tuple(r.id for r in rules if r.timescale is not None and table_judged(r))
 
 
+#: The computed values a breach's month is read from (see :func:`breach_month`).
+_BREACH_DATES = ("due_by", "deadline")
+
+
 def _dated(rule: Rule) -> bool:
     """Whether a failure of ``rule``'s expression may give a deadline among its computed
     values (the month of a breach is that deadline's, else the receipt's)."""
@@ -93,7 +97,7 @@ def _dated(rule: Rule) -> bool:
     if found is None:
         return True
     expression = found[0]
-    dates = {"due_by", "deadline"}
+    dates = set(_BREACH_DATES)
     if isinstance(expression, ItemOutcomes):
         # the outcome of the first failing item (its table's computed values) or of none
         tables = [t.computed for t in expression.tables]
@@ -745,11 +749,12 @@ class BulkEvaluator:
         summary: BulkSummary,
     ) -> list[bool]:
         """The rules written as expressions over the group's case table, counted into
-        ``summary`` (verdicts only: no message or evidence is built, except the computed
-        dates of a failure where a branch may give its deadline, for the month of the
-        breach); per case, whether one of them failed it. A case the table judges in
-        error is judged again alone, as the engine judges it, so an error is that case's
-        own (a rule that raises over a group of cases is judged case by case)."""
+        ``summary`` (verdicts only: no message or evidence is built; the computed dates
+        of a failure where a branch may give its deadline, for the month of the breach,
+        are read as columns of the table); per case, whether one of them failed it. A case
+        the table judges in error is judged again alone, as the engine judges it, so an
+        error is that case's own (a rule that raises over a group of cases is judged case
+        by case)."""
         from ..law.expressions import judge_table
         from ..model.columns import case_facts_column
 
@@ -766,13 +771,13 @@ class BulkEvaluator:
                     engine=self.engine,
                     pack=pack,
                     as_of=self.as_of,
-                    explain="failures" if dated else (),
                     facts=facts,
+                    computed=_BREACH_DATES if dated else (),
                 )
             except Exception:
-                verdicts, findings = [_ERROR] * n, {}
+                verdicts, dates = [_ERROR] * n, {}
             else:
-                verdicts, findings = judged.verdicts, judged.findings
+                verdicts, dates = judged.verdicts, judged.computed
             must = rule.level is Level.MUST
             for r in [r for r, v in enumerate(verdicts) if v is _FAIL or v is _ERROR]:
                 case = group[r][1]
@@ -781,8 +786,8 @@ class BulkEvaluator:
                     outcome = self._run(rule, case, self._context(pack, case))
                     verdicts[r] = outcome.verdict
                     computed = outcome.computed
-                elif dated and r in findings:
-                    computed = findings[r].evidence.computed
+                elif dated:  # the failure's own dates, read as columns
+                    computed = {k: v[r] for k, v in dates.items()}
                 if verdicts[r] is _FAIL:
                     breaches[(breach_month(case, computed), rule.id)] += 1
                     if must:

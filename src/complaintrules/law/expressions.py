@@ -110,7 +110,7 @@ class _Columns:
     params: Mapping[str, Any]
     size: int
     item: Any = None
-    cache: dict[str, Any] = field(default_factory=dict)
+    cache: dict[Any, Any] = field(default_factory=dict)
     #: Inside a list (see :meth:`items`): the enclosing rows, and the row of each item.
     parent: _Columns | None = None
     rows: Any = None
@@ -2055,6 +2055,24 @@ def _pairs(left: Any, right: Any, fn: Callable[[Any, Any], Any], kind: pa.DataTy
     return pa.array(out, kind)
 
 
+def _once_per_table(arrow: Callable[[Any, _Columns], Any]) -> Callable[[Any, _Columns], Any]:
+    """An Arrow backend computed once per table read (per :class:`_Columns`): a part that
+    several conditions, values and the evidence read (a stage's clock, its deadline, the
+    last update by then) is counted once, not once per reader. Keyed by the part's
+    identity, kept beside the value so the key cannot be taken by another part."""
+
+    def once(self: Any, env: _Columns) -> Any:
+        key = ("\x00once", id(self))
+        found = env.cache.get(key)
+        if found is not None and found[0] is self:
+            return found[1]
+        value = arrow(self, env)
+        env.cache[key] = (self, value)
+        return value
+
+    return once
+
+
 class _WorkingDays(Expr):
     """A value counted in working days: reads the calendar and conventions."""
 
@@ -2088,6 +2106,7 @@ class _ClockStart(_WorkingDays):
 
         return start
 
+    @_once_per_table
     def _arrow(self, env: _Columns) -> Any:
         import pyarrow as pa
 
@@ -2125,6 +2144,7 @@ class _AddWorkingDays(_WorkingDays):
 
         return add
 
+    @_once_per_table
     def _arrow(self, env: _Columns) -> Any:
         import numpy as np
 
@@ -2169,6 +2189,7 @@ class _WorkingDaysTo(_WorkingDays):
 
         return between
 
+    @_once_per_table
     def _arrow(self, env: _Columns) -> Any:
         import numpy as np
         import pyarrow as pa
@@ -2219,6 +2240,7 @@ class _WidestGap(_WorkingDays):
 
         return gap
 
+    @_once_per_table
     def _arrow(self, env: _Columns) -> Any:
         import pyarrow as pa
 
@@ -2285,7 +2307,7 @@ def _up_to(values: Any, limit: Any) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class _MaxUpTo(Expr):
-    """:meth:`Expr.max_upto`; over a table, row by row in Python."""
+    """:meth:`Expr.max_upto`; over a table, in arrays for dates, else row by row in Python."""
 
     items: Expr
     limit: Expr
@@ -2296,12 +2318,28 @@ class _MaxUpTo(Expr):
             items(case, params, item), limit(case, params, item)
         )
 
+    @_once_per_table
     def _arrow(self, env: _Columns) -> Any:
+        import numpy as np
         import pyarrow as pa
+        import pyarrow.compute as pc
 
         lists = _array(self.items._arrow(env), env.size)
-        limits = _per_row(self.limit._arrow(env), env.size)
+        limit = self.limit._arrow(env)
         kind = lists.type.value_type
+        if kind == pa.date32() and _array(limit, env.size).type == pa.date32():
+            # dates (the usual case): over the flattened items as day numbers, no Python
+            # per row; the latest kept day per row, 0 where none is
+            limits, bounded = _ordinals(_array(limit, env.size))
+            days, kept = _ordinals(pc.list_flatten(lists))
+            # each flattened item's row (a null list gives no items, whatever it spans)
+            lengths = pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False)
+            rows = np.repeat(np.arange(env.size), np.asarray(lengths, np.int64))
+            kept &= bounded[rows] & (days <= limits[rows])
+            latest = np.zeros(env.size, np.int64)
+            np.maximum.at(latest, rows[kept], days[kept])
+            return _date_array(latest, latest > 0)
+        limits = _per_row(limit, env.size)
         found = [_up_to(v, b) for v, b in zip(lists.to_pylist(), limits, strict=True)]
         return pa.array(found, kind)
 
@@ -2364,6 +2402,7 @@ class _ResponseClock(_WorkingDays):
 
         return clock
 
+    @_once_per_table
     def _arrow(self, env: _Columns) -> Any:
         import pyarrow as pa
 
@@ -3315,6 +3354,24 @@ class CaseExpression:
                 out.append(Outcome(b.verdict, message))
         return out
 
+    def _computed(self, env: _Columns, chosen: Any, names: Sequence[str]) -> dict[str, list[Any]]:
+        """Per row of ``env``, its branch ``chosen`` (-1: a row not asked for), each of the
+        computed values ``names`` its outcome reports (:meth:`_explain`), None where it
+        reports none: read off the arrays, no outcome built."""
+        import numpy as np
+
+        picked = np.asarray(chosen, dtype=np.int64)
+        out: dict[str, list[Any]] = {n: [None] * env.size for n in names}
+        for name in names:
+            if name not in self.computed:
+                continue
+            says = [i for i, b in enumerate(self.branches) if _reports(b, self.computed, name)]
+            wanted = np.flatnonzero(np.isin(picked, says))
+            found = _taken(self.computed[name]._arrow(env), env.size, wanted) if says else []
+            for r, value in zip(wanted.tolist(), found, strict=True):
+                out[name][r] = value
+        return out
+
 
 # -- one outcome per item, combined -------------------------------------------------------------
 
@@ -3462,6 +3519,24 @@ def _chosen(branches: Sequence[_Branch], env: _Columns) -> Any:
     return chosen
 
 
+def _reports(b: _Branch, computed: Mapping[str, Expr], name: str) -> bool:
+    """Whether branch ``b``'s outcome reports the computed value ``name``."""
+    if not b.evidence or name not in computed:
+        return False
+    return b.computed is True or (not isinstance(b.computed, bool) and name in b.computed)
+
+
+def _taken(value: Any, size: int, rows: Any) -> list[Any]:
+    """``value`` (an expression's value over a table of ``size`` rows) at ``rows``, as
+    Python values."""
+    import pyarrow as pa
+
+    if isinstance(value, _PyValues):
+        return [value[i] for i in rows]
+    found: list[Any] = _array(value, size).take(pa.array(rows, pa.int64())).to_pylist()
+    return found
+
+
 _COMBINED = (Verdict.FAIL, Verdict.NEEDS_EVIDENCE, Verdict.PASS)
 _KEPT = (*_COMBINED, Verdict.NOT_APPLICABLE)
 
@@ -3607,6 +3682,67 @@ class ItemOutcomes:
             out.append(got if got is not None else none[r])
         return out
 
+    def _computed(self, env: _Columns, chosen: Any, names: Sequence[str]) -> dict[str, list[Any]]:
+        """Per row of ``env``, its branch ``chosen`` (-1: a row not asked for), each of the
+        computed values ``names`` its combined outcome reports (:meth:`_explain`), None
+        where it reports none. Which item's outcome gives each value is decided over the
+        items' arrays as :func:`_combined` decides it (where outcomes are merged, the last
+        reporting it; else the first outcome of the row's verdict), and the value is read
+        only for the items that give one: no outcome, message or evidence is built."""
+        import numpy as np
+
+        picked = np.asarray(chosen, dtype=np.int64)
+        k = len(self.none.branches)
+        out = self.none._computed(env, np.where(picked < k, picked, -1), names)
+        if not (picked >= k).any():
+            return out
+        inner, picks, rows = self._verdicts(env)
+        kinds, t = self._kinds, len(self.tables)
+        # the row's verdict (an index into kinds), -1 where none decides or not asked
+        row_kind = np.where(picked >= k, picked - k, -1)
+        # the items' outcomes in the order they are combined (by item, then by table): the
+        # verdict of each (-1: reports nothing) and whether it takes part in its row's
+        kind = np.stack(
+            [
+                np.asarray([kinds.index(b.verdict) if b.verdict in kinds else -1 for b in tb])[p]
+                for tb, p in zip(self.tables, picks, strict=True)
+            ],
+            axis=1,
+        ).reshape(-1)
+        owner = np.repeat(np.asarray(rows, np.int64), t)
+        counted = (kind >= 0) & (kind == row_kind[owner])
+        counts = np.bincount(owner[counted], minlength=env.size)
+        fail, passed = kinds.index(Verdict.FAIL), kinds.index(Verdict.PASS)
+        merged = (row_kind == passed) | (self.join_failures & (row_kind == fail) & (counts > 1))
+        # the first outcome of each row's verdict
+        at = np.flatnonzero(counted)
+        heads, first = np.unique(owner[at], return_index=True)
+        head = np.full(env.size, -1, np.int64)
+        head[heads] = at[first]
+        branch = np.stack(picks, axis=1).reshape(-1)
+        for name in names:
+            values: dict[int, Any] = {}  # per outcome reporting the value: the value
+            for j, table in enumerate(self.tables):
+                says = np.asarray([_reports(b, table.computed, name) for b in table], bool)
+                if not says.any():
+                    continue
+                here = np.flatnonzero(counted[j::t] & says[branch[j::t]])
+                found = _taken(table.computed[name]._arrow(inner), inner.size, here)
+                for i, value in zip(here.tolist(), found, strict=True):
+                    if name in table.omit_empty and value in (None, ""):
+                        continue  # left out of the outcome's evidence
+                    values[i * t + j] = value
+            # where outcomes are merged the last one reporting the value gives it
+            last = np.full(env.size, -1, np.int64)
+            giving = np.asarray(sorted(values), np.int64)
+            if len(giving):
+                tails, ends = np.unique(owner[giving][::-1], return_index=True)
+                last[tails] = giving[::-1][ends]
+            column = out[name]
+            for r in np.flatnonzero(row_kind >= 0).tolist():
+                column[r] = values.get(int(last[r] if merged[r] else head[r]))
+        return out
+
 
 def item_outcomes(
     items: Expr,
@@ -3704,6 +3840,8 @@ class TableVerdicts:
     rule_id: str
     verdicts: list[Verdict]
     findings: dict[int, Finding]
+    #: per computed value asked for, its value on each failing row (None elsewhere)
+    computed: dict[str, list[Any]] = field(default_factory=dict)
 
 
 def expression_of(
@@ -3749,6 +3887,7 @@ def judge_table(
     as_of: date | None = None,
     explain: Sequence[int] | str = (),
     facts: np.ndarray[Any, np.dtype[np.int64]] | None = None,
+    computed: Sequence[str] = (),
 ) -> TableVerdicts:
     """Judge ``rule``'s case expression, or its timescale declaration, over every row of
     ``table`` (a case table, cases already as they stood on ``as_of``; see
@@ -3768,6 +3907,14 @@ def judge_table(
 
     ``facts``: the table's :func:`~complaintrules.model.columns.case_facts_column`, when the
     caller judges several rules over one table (read once, not once per gated rule).
+
+    ``computed`` names computed values (``"deadline"``) wanted for every failing row, as its
+    finding's evidence would report them (None where it reports none): they come back as
+    columns in :attr:`TableVerdicts.computed`, read over the failing rows' arrays without
+    building their findings (the month of each breach, in a summary). A row whose values
+    cannot be computed is in error, as it would be were its finding built. Case expressions
+    only: a timescale's deadlines come from
+    :func:`~complaintrules.law.timescale_columns.timescale_arrays`.
     """
     import numpy as np
     import pyarrow as pa
@@ -3775,6 +3922,9 @@ def judge_table(
 
     if rule.timescale is not None:
         from .timescale_columns import judge_timescale_table
+
+        if computed:
+            raise TypeError(f"rule {rule.id}: computed= is for case expressions")
 
         return judge_timescale_table(
             rule, table, engine=engine, pack=pack, as_of=as_of, explain=explain
@@ -3886,10 +4036,30 @@ def judge_table(
         if expression.parameters_where:
             for r, left_out in zip(wanted.tolist(), expression._unrecorded(sub), strict=True):
                 unrecorded[r] = left_out
+    columns: dict[str, list[Any]] = {name: [None] * n for name in computed}
+    for g, (ctx, values) in enumerate(group_context if computed else []):
+        # the failing rows of the group, their values read as their findings would be
+        failing = np.flatnonzero((row_group == g) & (code == fail_code))
+        if not len(failing):
+            continue
+        sub = _Columns(table, values, len(failing), index=pa.array(failing, pa.int64()))
+        try:
+            read = expression._computed(sub, row_branch[failing], computed)
+        except Exception as exc:
+            error = _error(rule, "", exc, ctx)
+            code[failing] = _VERDICT_CODE[Verdict.ERROR]
+            for r in failing.tolist():
+                if asked[r] or failures:
+                    outcomes[r] = error
+            continue
+        for name, per_row in read.items():
+            column = columns[name]
+            for r, value in zip(failing.tolist(), per_row, strict=True):
+                column[r] = value
     done = [_VERDICT_LIST[c] for c in code.tolist()]
     findings: dict[int, Finding] = {}
     if not outcomes:
-        return TableVerdicts(rule.id, done, findings)
+        return TableVerdicts(rule.id, done, findings, columns)
     listed = sorted(outcomes)
     references = dict(
         zip(
@@ -3936,7 +4106,7 @@ def judge_table(
             message=got.message,
             evidence=Evidence(facts=got.facts, parameters=parameters, computed=got.computed),
         )
-    return TableVerdicts(rule.id, done, findings)
+    return TableVerdicts(rule.id, done, findings, columns)
 
 
 _VERDICT_LIST = list(Verdict)
