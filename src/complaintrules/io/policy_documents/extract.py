@@ -445,6 +445,7 @@ def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, l
                 reader.stage_names[0] = (m.group(1).capitalize(), s.block)
                 reader.informal.add(0)
                 break
+    _stated_stages(reader, all_sentences)
     by_stage: dict[int, list[_Sentence]] = {n: [] for n in reader.stage_names}
     for s in all_sentences:
         if s.stage is not None and s.stage in by_stage:
@@ -460,6 +461,36 @@ def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, l
         if n in reader.informal:
             reader.add(f"stages[{n}].informal", True, s)
     return by_stage
+
+
+_STATED_COUNT = re.compile(
+    r"\b(?P<n>two|three|four|2|3|4)[- ]stages?\b(?=\s+(?:\w+\s+)?(?:process|procedure|policy))|"
+    r"\b(?:has|have|in|through|of|are)\s+(?:the\s+)?(?P<m>two|three|four|2|3|4)\s+stages\b",
+    re.I,
+)
+_NOT_OURS = re.compile(
+    r"\b(?:no|not|never|only|more than|fewer than|at most|code|ombudsman)\b", re.I
+)
+
+
+def _stated_stages(reader: _Reader, all_sentences: list[_Sentence]) -> None:
+    """Where the document says how many stages its procedure has ("our formal two-stage
+    procedure") but describes fewer, the stages it states but does not describe are stages
+    too: an informal step before "our two-stage procedure" makes three."""
+    for s in all_sentences:
+        m = _STATED_COUNT.search(s.text)
+        if (
+            m is None
+            or _stage_numbers(s.text)
+            or _NOT_OURS.search(s.text[max(0, m.start() - 40) : m.start()])
+        ):
+            continue
+        stated = word_number(m.group("n") or m.group("m"))
+        if stated is None:
+            continue
+        for k in range(1, stated + 1):
+            reader.stage_names.setdefault(k, (f"Stage {k}", s.block))
+        return
 
 
 _ACK = re.compile(
@@ -484,10 +515,35 @@ _RESIDENT_ASKS = re.compile(
 )
 
 
+_ALLOCATES = re.compile(
+    r"\b(?:allocat|assign)\w*\b[^.]{0,60}\b(?:officer|manager|investigator|caseworker|"
+    r"case worker|handler|member of staff)|\b(?:officer|manager|investigator|caseworker|handler)"
+    r"\b[^.]{0,40}\b(?:allocated|assigned)\b",
+    re.I,
+)
+_THEY_HAVE = re.compile(
+    r"\s*(?:they|he or she|the (?:\w+ )?(?:officer|manager|investigator|caseworker|case worker|"
+    r"handler))\b",
+    re.I,
+)
+
+
+def _allocated_before(s: _Sentence, previous: _Sentence | None) -> bool:
+    """ "We allocate a manager. They have 10 working days": the period that follows an
+    allocation, given to the person allocated, runs from the allocation."""
+    return (
+        previous is not None
+        and previous.block == s.block
+        and bool(_ALLOCATES.search(previous.text))
+        and bool(_THEY_HAVE.match(s.text))
+    )
+
+
 def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) -> None:
     ext_seen: list[_Sentence] = []
-    for s in stage_sentences:
+    for i, s in enumerate(stage_sentences):
         text = s.text
+        allocated = _allocated_before(s, stage_sentences[i - 1] if i else None)
         hedged = bool(_HEDGE.search(text))
         found = periods(text)
         if _EXT.search(text):
@@ -509,7 +565,8 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
             if ack and (not respond or ack[-1] > respond[-1]):
                 _timescale(reader, n, "acknowledge", s, p, hedged, None)
             elif respond:
-                _timescale(reader, n, "respond", s, p, hedged, clock_start(after))
+                clock = clock_start(after) or ("allocation" if allocated else None)
+                _timescale(reader, n, "respond", s, p, hedged, clock)
             elif clock_start(after) is None and _ACK.search(after[:60]):
                 # "within five working days your case will be logged and acknowledged"
                 _timescale(reader, n, "acknowledge", s, p, hedged, None)
@@ -518,7 +575,8 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
                 or clock_start(after) is not None
                 or re.match(r"\s*(?:target|deadline|timescale)\b", after, re.I)
             ):
-                _timescale(reader, n, "respond", s, p, hedged, clock_start(after))
+                clock = clock_start(after) or ("allocation" if allocated else None)
+                _timescale(reader, n, "respond", s, p, hedged, clock)
     # the sentences around an extension (its paragraph) say what the resident is told
     ext_blocks = {s.block for s in ext_seen}
     blocks = reader.doc.blocks
@@ -547,6 +605,10 @@ def _escalation_window(text: str, before: str, after: str) -> bool:
     answer in: the resident asks, or the period runs from the landlord's own answer."""
     if not re.search(r"escalat|review|ask|next stage|stage (?:2|two)", text, re.I):
         return False
+    if re.search(
+        r"\bwill\s+be\s+(?:\w+\s+(?:and\s+)?)?acknowledged\s+(?:with)?in\s*$", before, re.I
+    ):
+        return False  # "your request to escalate will be acknowledged within": ours to meet
     return bool(
         (_RESIDENT_ASKS.search(before[-60:]) or _ASKING.search(before[-80:]))
         or _FROM_OUR_ANSWER.match(after)
@@ -644,6 +706,19 @@ def _extension_terms(reader: _Reader, n: int, ext: list[_Sentence]) -> None:
         t = s.text
         if re.search(r"good reason|exceptional|complex", t, re.I):
             reader.add(f"{prefix}.beyond_max_only_with_good_reason", True, s)
+        elif re.search(
+            r"\b(?:although|though|but)\s+(?:[\w,]+\s+){0,4}?(?:this|it|that)\s+(?:may|can|could)\s+"
+            r"(?:also\s+)?be\s+"
+            r"(?:extended|longer)",
+            t,
+            re.I,
+        ):
+            reader.add(
+                f"{prefix}.beyond_max_only_with_good_reason",
+                False,
+                s,
+                note="the cap may itself be extended, with no good reason asked",
+            )
         if re.search(r"\b(explain|reasons?|why)\b", t, re.I):
             reader.add(f"{prefix}.reasons_given", True, s)
         if re.search(r"\b(tell|let you know|inform|write to|contact|notify|agree)\b", t, re.I):
@@ -658,7 +733,9 @@ def _extension_terms(reader: _Reader, n: int, ext: list[_Sentence]) -> None:
 
 _NO_REASONS = re.compile(
     r"\b(?:not|don't|do not|won't|will not)\s+(?:need|have|be asked)\s+to\s+"
-    r"(?:give|explain|tell us|provide)",
+    r"(?:give|explain|tell us|provide)|"
+    r"\bif you (?:can|wish|are able|want to)\b,?\s+(?:please\s+)?(?:tell us|let us know|explain)"
+    r"\s+(?:\w+\s+)?(?:why|reasons?)",
     re.I,
 )
 _REASONS_DEMANDED = re.compile(
@@ -751,7 +828,12 @@ def _read_stage_terms(reader: _Reader, n: int, stage_sentences: list[_Sentence])
             r"\b(?:we|the landlord)\s+(?:may|can|will)\s+(?:decide|refuse|decline|choose)\s+"
             r"(?:not\s+)?to\s+(?:escalate|accept|progress|review)|at (?:our|the manager's) "
             r"discretion|stage (?:2|two) is discretionary|escalations? (?:may|can|will) be "
-            r"(?:refused|declined)|(?:may|can) (?:refuse|decline) (?:to escalate|an escalation)",
+            r"(?:refused|declined)|(?:may|can) (?:refuse|decline) (?:to escalate|an escalation)|"
+            r"\bwe\s+(?:sometimes\s+)?decide\s+not\s+to\s+escalate|"
+            r"\b(?:may|can|will)\s+confirm\s+(?:our|the|a)\s+(?:stage\s+(?:1|one)\s+)?(?:reply|"
+            r"response|answer|decision)\s+(?:as\s+(?:the|our|a)\s+)?final|"
+            r"\bif\s+we\s+(?:agree|decide|consider|think|feel)\b[^.]{0,80}\b(?:will|can)\s+be\s+"
+            r"escalated",
             t,
             re.I,
         ):
@@ -962,7 +1044,9 @@ def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
         ("single_policy", r"\b(?:one|single) (?:complaints )?(?:policy|procedure)\b"),
         (
             "respond_when_answer_known",
-            r"as soon as (?:we (?:know|have) (?:the )?answer|an answer is (?:known|available))",
+            r"as soon as (?:we (?:know|have) (?:the )?answer|an answer is (?:known|available))|"
+            r"\bactions?\b[^.]{0,30}\b(?:(?:still|are|remain)\s+)?outstanding\b[^.]{0,80}\b"
+            r"(?:updates?|keep you (?:informed|updated))",
         ),
     )
     for path, pattern in simple:
