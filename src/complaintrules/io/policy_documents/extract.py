@@ -494,14 +494,14 @@ def _stated_stages(reader: _Reader, all_sentences: list[_Sentence]) -> None:
 
 
 _ACK = re.compile(
-    r"acknowledg|let you know (?:that )?(?:we|they)(?: have|'ve) (?:received|got)|confirm "
-    r"(?:that )?(?:we|they)(?: have|'ve) received|confirm receipt",
+    r"acknowledg|let you know (?:that )?(?:we|they)(?: have|'ve) (?:received|got)|"
+    r"confirm(?:ation)? (?:that )?(?:we|they)(?: have|'ve) received|confirm receipt",
     re.I,
 )
 _EXT = re.compile(
     r"\b(extend(?:s|ed|ing)?|extensions?|more time|further time|"
     r"(?:need|needs|take|takes) longer(?! than)|(?:exceed|more than|longer than|up to|by) a "
-    r"further)\b",
+    r"further|take\s+(?:us\s+)?(?:up\s+to\s+)?another)\b",
     re.I,
 )
 _RESPOND = re.compile(
@@ -557,6 +557,10 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
             after = text[p.end :]
             if p.unit == "months":
                 continue  # a time limit, not a stage timescale
+            if re.search(r"\bthe\s*$", before, re.I) and re.match(
+                r"\s*(?:starts?|begins?|runs?|is counted|are counted)\b", after, re.I
+            ):
+                continue  # "the 20 working days start on ...": restates a period's start
             if _escalation_window(text, before, after):
                 continue  # how long a resident has to ask: the escalation period
             # the verb nearest before the period says what it times
@@ -658,7 +662,8 @@ _CAP = re.compile(
     rf"\b(?:no|not)\s+(?:more|longer)\s+than\s+(?:a\s+further\s+|an?\s+(?:additional|extra)\s+)?"
     rf"(?={_NUM})|\bup\s+to\s+(?:a\s+further\s+|an?\s+(?:additional|extra|further)\s+)?(?={_NUM})"
     rf"|\bmaximum\s+of\s+(?:a\s+further\s+)?(?={_NUM})|\b(?:a|an)\s+(?:further|additional|extra)"
-    rf"\s+(?={_NUM})|\bby\s+(?:a\s+further\s+)?(?={_NUM})|\bat\s+most\s+(?={_NUM})",
+    rf"\s+(?={_NUM})|\bby\s+(?:a\s+further\s+)?(?={_NUM})|\bat\s+most\s+(?={_NUM})|"
+    rf"\banother\s+(?={_NUM})",
     re.I,
 )
 
@@ -724,7 +729,20 @@ def _extension_terms(reader: _Reader, n: int, ext: list[_Sentence]) -> None:
         if re.search(r"\b(tell|let you know|inform|write to|contact|notify|agree)\b", t, re.I):
             reader.add(f"{prefix}.resident_told_before_deadline", True, s)
         if re.search(r"ombudsman", t, re.I):
-            reader.add(f"{prefix}.ombudsman_details_given", True, s)
+            if re.search(
+                r"\bonly\b|\bif you(?:'re| are)? (?:unhappy|not happy|dissatisfied|object|disagree|"
+                r"ask)|\bon request\b",
+                t,
+                re.I,
+            ):
+                reader.add(
+                    f"{prefix}.ombudsman_details_given",
+                    False,
+                    s,
+                    note="the Ombudsman's details are given only on a condition",
+                )
+            else:
+                reader.add(f"{prefix}.ombudsman_details_given", True, s)
         if re.search(r"\bagree", t, re.I) and re.search(
             r"further|beyond|longer|more than", t, re.I
         ):
@@ -735,7 +753,8 @@ _NO_REASONS = re.compile(
     r"\b(?:not|don't|do not|won't|will not)\s+(?:need|have|be asked)\s+to\s+"
     r"(?:give|explain|tell us|provide)|"
     r"\bif you (?:can|wish|are able|want to)\b,?\s+(?:please\s+)?(?:tell us|let us know|explain)"
-    r"\s+(?:\w+\s+)?(?:why|reasons?)",
+    r"\s+(?:\w+\s+)?(?:why|reasons?)|"
+    r"\breasons?\b[^.]{0,80}\bnot (?:compulsory|required|necessary|essential|a requirement)",
     re.I,
 )
 _REASONS_DEMANDED = re.compile(
@@ -743,7 +762,8 @@ _REASONS_DEMANDED = re.compile(
     r"(?:explain|tell us|give|set out|state|provide)\s+(?:\w+\s+){0,3}"
     r"(?:why|reasons?|grounds)|\b(?:must|need to|required to)\b[^.]{0,120}\b"
     r"(?:explaining|stating|setting out)\s+(?:\w+\s+){0,3}(?:why|reasons?)|"
-    r"\bplease (?:let us know|tell us|explain) (?:the )?(?:reasons?|why)",
+    r"\bplease (?:let us know|tell us|explain) (?:the )?(?:reasons?|why)|"
+    r"\bby\s+(?:\w+\s+){1,4}and\s+(?:explaining|saying|telling us)\s+why",
     re.I,
 )
 
@@ -768,12 +788,21 @@ def _read_general_acknowledgement(reader: _Reader, all_s: list[_Sentence]) -> No
 def _read_escalation_reasons(reader: _Reader, all_s: list[_Sentence]) -> None:
     """Whether a resident must justify escalating, wherever the policy says it (often in
     the stage 1 section: "tell us why and we will move it to stage 2")."""
+    previous: _Sentence | None = None
     for s in all_s:
         numbers = [k for k in _stage_numbers(s.text) if k >= 2]
         target = numbers[0] if numbers else (s.stage if s.stage and s.stage >= 2 else None)
-        if target is None or target not in reader.stage_names:
-            continue
-        if not (target == s.stage or _ABOUT_ESCALATING.search(s.text)):
+        about = target == s.stage or bool(_ABOUT_ESCALATING.search(s.text))
+        if target is None and previous is not None and previous.block == s.block:
+            # "... go to stage 2, let us know. Your reasons are useful, but not compulsory."
+            earlier = [k for k in _stage_numbers(previous.text) if k >= 2]
+            if earlier and (
+                _ABOUT_ESCALATING.search(previous.text)
+                or re.search(r"\b(?:go|move|take|pass)\w*\b[^.]{0,30}\bstage", previous.text, re.I)
+            ):
+                target, about = earlier[0], True
+        previous = s
+        if target is None or target not in reader.stage_names or not about:
             continue
         path = f"stages[{target}].escalation_reasons_required"
         if _NO_REASONS.search(s.text):
@@ -816,7 +845,8 @@ def _read_stage_terms(reader: _Reader, n: int, stage_sentences: list[_Sentence])
     for s in stage_sentences:
         t = s.text
         if re.search(
-            r"not (?:been )?(?:previously )?involved|different (?:member of staff|officer|person|"
+            r"(?:not|n't) (?:been )?(?:previously )?involved|different (?:member of staff|officer|"
+            r"person|"
             r"manager)|someone (?:else|more senior|independent)|independent of|did not (?:deal|"
             r"handle)|not (?:be )?the same (?:person|officer|member of staff|manager)|"
             r"(?:has|have) not (?:previously )?(?:considered|dealt with|handled)",
@@ -824,19 +854,7 @@ def _read_stage_terms(reader: _Reader, n: int, stage_sentences: list[_Sentence])
             re.I,
         ):
             reader.add(f"stages[{n}].different_handler", True, s)
-        if re.search(
-            r"\b(?:we|the landlord)\s+(?:may|can|will)\s+(?:decide|refuse|decline|choose)\s+"
-            r"(?:not\s+)?to\s+(?:escalate|accept|progress|review)|at (?:our|the manager's) "
-            r"discretion|stage (?:2|two) is discretionary|escalations? (?:may|can|will) be "
-            r"(?:refused|declined)|(?:may|can) (?:refuse|decline) (?:to escalate|an escalation)|"
-            r"\bwe\s+(?:sometimes\s+)?decide\s+not\s+to\s+escalate|"
-            r"\b(?:may|can|will)\s+confirm\s+(?:our|the|a)\s+(?:stage\s+(?:1|one)\s+)?(?:reply|"
-            r"response|answer|decision)\s+(?:as\s+(?:the|our|a)\s+)?final|"
-            r"\bif\s+we\s+(?:agree|decide|consider|think|feel)\b[^.]{0,80}\b(?:will|can)\s+be\s+"
-            r"escalated",
-            t,
-            re.I,
-        ):
+        if _WITHHELD.search(t):
             reader.add(
                 f"stages[{n}].discretionary",
                 True,
@@ -844,6 +862,45 @@ def _read_stage_terms(reader: _Reader, n: int, stage_sentences: list[_Sentence])
                 state=State.SAYS_OTHERWISE,
                 note="the document lets the landlord refuse or withhold this stage",
             )
+
+
+def _read_withheld_elsewhere(reader: _Reader, all_s: list[_Sentence]) -> None:
+    """A landlord's discretion to withhold the second stage, said outside any stage's
+    section (a page with no stage headings): "if we feel a review would serve no purpose,
+    we will instead refer you to the Ombudsman"."""
+    later = sorted(k for k in reader.stage_names if k >= 2)
+    if not later:
+        return
+    for s in all_s:
+        about = _ABOUT_ESCALATING.search(s.text) or re.search(
+            r"ombudsman|further review|next stage", s.text, re.I
+        )
+        if s.stage is None and about and _WITHHELD.search(s.text):
+            reader.add(
+                f"stages[{later[0]}].discretionary",
+                True,
+                s,
+                state=State.SAYS_OTHERWISE,
+                note="the document lets the landlord refuse or withhold this stage",
+            )
+            return
+
+
+_WITHHELD = re.compile(
+    r"\b(?:we|the landlord)\s+(?:may|can|will)\s+(?:decide|refuse|decline|choose)\s+"
+    r"(?:not\s+)?to\s+(?:escalate|accept|progress|review)|at (?:our|the manager's) "
+    r"discretion|stage (?:2|two) is discretionary|escalations? (?:may|can|will) be "
+    r"(?:refused|declined)|(?:may|can) (?:refuse|decline) (?:to escalate|an escalation)|"
+    r"\bwe\s+(?:sometimes\s+)?decide\s+not\s+to\s+escalate|"
+    r"\b(?:may|can|will)\s+confirm\s+(?:our|the|a)\s+(?:stage\s+(?:1|one)\s+)?(?:reply|"
+    r"response|answer|decision)\s+(?:as\s+(?:the|our|a)\s+)?final|"
+    r"\bif\s+we\s+(?:agree|decide|consider|think|feel)\b[^.]{0,80}\b(?:will|can)\s+be\s+"
+    r"escalated|"
+    r"\bif\s+we\s+(?:feel|believe|think|consider|decide)\b[^.]{0,200}\bwe\s+will\s+instead\b|"
+    r"\bwould\s+(?:not\s+be\s+of\s+(?:any\s+)?benefit|serve\s+no\s+(?:useful\s+)?purpose)\b"
+    r"[^.]{0,120}\b(?:instead|ombudsman)",
+    re.I,
+)
 
 
 # -- whole-policy facts --------------------------------------------------------------------
@@ -1293,6 +1350,7 @@ def extract_policy(document: PolicyText) -> Extraction:
         _read_timescales(reader, n, by_stage[n])
         _read_stage_terms(reader, n, by_stage[n])
         _read_response_contents(reader, n, by_stage[n])
+    _read_withheld_elsewhere(reader, all_s)
     _read_escalation_reasons(reader, all_s)
     _read_general_acknowledgement(reader, all_s)
     _read_definitions(reader, all_s)
