@@ -181,7 +181,7 @@ _WORD_NUMBER = (
 )
 _NUM = rf"(?:\d{{1,3}}|{_WORD_NUMBER})"
 _UNIT = (
-    r"(?P<unit>working\s+days?|business\s+days?|calendar\s+days?|clear\s+days?|days?"
+    r"(?P<unit>working[\s-]+days?|business[\s-]+days?|calendar[\s-]+days?|clear\s+days?|days?"
     r"|weeks?|months?)"
 )
 _PERIOD = re.compile(
@@ -355,7 +355,8 @@ def _stage_of_heading(block: Block) -> tuple[int | None, bool]:
     text = block.text
     numbers = _stage_numbers(text)
     if len(numbers) == 1:
-        return numbers[0], numbers[0] == 0 or bool(_INFORMAL.search(text))
+        informal = _INFORMAL if numbers[0] == 0 else re.compile(r"\binformal\b", re.I)
+        return numbers[0], numbers[0] == 0 or bool(informal.search(text))
     if not numbers and _INFORMAL.search(text) and len(text) < 80:
         return 0, True
     return None, False
@@ -501,7 +502,10 @@ _ACK = re.compile(
 _EXT = re.compile(
     r"\b(extend(?:s|ed|ing)?|extensions?|more time|further time|"
     r"(?:need|needs|take|takes) longer(?! than)|(?:exceed|more than|longer than|up to|by) a "
-    r"further|take\s+(?:us\s+)?(?:up\s+to\s+)?another)\b",
+    r"further|take\s+(?:us\s+)?(?:up\s+to\s+)?another|"
+    r"if\s+we\s+(?:cannot|can\s?not|can't|are\s+unable\s+to)\s+(?:\w+\s+){0,4}?within|"
+    r"if\s+this\s+(?:isn't|is\s+not)\s+possible|reason\s+for\s+the\s+delay|"
+    r"a\s+new\s+(?:date|timetable|timescale|deadline))\b",
     re.I,
 )
 _RESPOND = re.compile(
@@ -551,6 +555,9 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
             if found:
                 cap_at = _extension_cap(reader, n, s, found, hedged)
                 # before the cap, the sentence may state the timescale it extends
+                if cap_at is None:  # "within 10 working days, or a reason for the delay"
+                    words = _EXT.search(text)
+                    cap_at = words.start() if words else None
                 found = [p for p in found if cap_at is not None and p.end <= cap_at]
         for p in found:
             before = text[max(0, p.start - 120) : p.start]
@@ -677,7 +684,7 @@ def _extension_cap(
         if p.unit == "months":
             continue
         cap = _CAP.search(s.text[max(0, p.start - 40) : p.end])
-        if cap is None:
+        if cap is None and not re.match(r"[\s-]*extensions?\b", s.text[p.end :], re.I):
             continue
         if hedged:
             reader.add(
@@ -691,7 +698,7 @@ def _extension_cap(
         else:
             note = None if p.unit == "working days" else f"written as {p.written}"
             reader.add(path, p.working_days, s, note=note)
-        return max(0, p.start - 40) + cap.start()
+        return max(0, p.start - 40) + cap.start() if cap is not None else p.start
     return None
 
 
@@ -807,8 +814,31 @@ def _read_escalation_reasons(reader: _Reader, all_s: list[_Sentence]) -> None:
         path = f"stages[{target}].escalation_reasons_required"
         if _NO_REASONS.search(s.text):
             reader.add(path, False, s, state=State.SAYS_SO)
-        elif _REASONS_DEMANDED.search(s.text):
+        elif _REASONS_DEMANDED.search(s.text) or _demands_in_list(reader, s):
             reader.add(path, True, s, state=State.SAYS_OTHERWISE)
+
+
+def _demands_in_list(reader: _Reader, s: _Sentence) -> bool:
+    """ "To escalate you must:" (or "We'll need to know:") followed by list items asking
+    which part of the answer is disputed or why: reasons demanded, item by item."""
+    if not re.search(
+        r"\b(?:you\s+(?:must|will\s+need\s+to|need\s+to|have\s+to)|we(?:'ll|\s+will)?\s+need\s+"
+        r"to\s+know)\b[^.]{0,40}:\s*$",
+        s.text,
+        re.I,
+    ):
+        return False
+    blocks = reader.doc.blocks
+    k = s.block + 1
+    while k < len(blocks) and blocks[k].kind == "item":
+        if re.search(
+            r"\b(?:which|what)\s+part\b|\bwhy\b|not\s+(?:\w+\s+)?(?:addressed|resolved|considered)",
+            blocks[k].text,
+            re.I,
+        ):
+            return True
+        k += 1
+    return False
 
 
 _ROLE = (
@@ -844,15 +874,7 @@ def _read_stage_terms(reader: _Reader, n: int, stage_sentences: list[_Sentence])
         return
     for s in stage_sentences:
         t = s.text
-        if re.search(
-            r"(?:not|n't) (?:been )?(?:previously )?involved|different (?:member of staff|officer|"
-            r"person|"
-            r"manager)|someone (?:else|more senior|independent)|independent of|did not (?:deal|"
-            r"handle)|not (?:be )?the same (?:person|officer|member of staff|manager)|"
-            r"(?:has|have) not (?:previously )?(?:considered|dealt with|handled)",
-            t,
-            re.I,
-        ):
+        if _DIFFERENT_HANDLER.search(t):
             reader.add(f"stages[{n}].different_handler", True, s)
         if _WITHHELD.search(t):
             reader.add(
@@ -862,6 +884,25 @@ def _read_stage_terms(reader: _Reader, n: int, stage_sentences: list[_Sentence])
                 state=State.SAYS_OTHERWISE,
                 note="the document lets the landlord refuse or withhold this stage",
             )
+
+
+_DIFFERENT_HANDLER = re.compile(
+    r"(?:not|n't) (?:been )?(?:previously )?involved|different (?:member of staff|officer|person|"
+    r"manager)|someone (?:else|more senior|independent)|independent of|did not (?:deal|"
+    r"handle)|not (?:be )?the same (?:person|officer|member of staff|manager)|"
+    r"(?:has|have) not (?:previously )?(?:considered|dealt with|handled)|"
+    r"not (?:be )?(?:led|handled|considered|reviewed|dealt with|investigated) by the same "
+    r"(?:[\w-]+\s+){0,3}?(?:person|officer|member of staff|manager|employee|colleague)",
+    re.I,
+)
+
+
+def _read_different_handler_elsewhere(reader: _Reader, all_s: list[_Sentence]) -> None:
+    """ "Stage two will not be led by the same employee", said in another stage's section."""
+    for s in all_s:
+        later = [k for k in _stage_numbers(s.text) if k >= 2 and k in reader.stage_names]
+        if len(later) == 1 and s.stage != later[0] and _DIFFERENT_HANDLER.search(s.text):
+            reader.add(f"stages[{later[0]}].different_handler", True, s)
 
 
 def _read_withheld_elsewhere(reader: _Reader, all_s: list[_Sentence]) -> None:
@@ -1102,6 +1143,9 @@ def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
         (
             "respond_when_answer_known",
             r"as soon as (?:we (?:know|have) (?:the )?answer|an answer is (?:known|available))|"
+            r"\bnot when (?:every |all |any )?(?:the )?(?:follow-up |outstanding )?"
+            r"(?:actions?|works?|repairs?) (?:is|are|have been) "
+            r"(?:completed|complete|done|finished)|"
             r"\bactions?\b[^.]{0,30}\b(?:(?:still|are|remain)\s+)?outstanding\b[^.]{0,80}\b"
             r"(?:updates?|keep you (?:informed|updated))",
         ),
@@ -1351,6 +1395,7 @@ def extract_policy(document: PolicyText) -> Extraction:
         _read_stage_terms(reader, n, by_stage[n])
         _read_response_contents(reader, n, by_stage[n])
     _read_withheld_elsewhere(reader, all_s)
+    _read_different_handler_elsewhere(reader, all_s)
     _read_escalation_reasons(reader, all_s)
     _read_general_acknowledgement(reader, all_s)
     _read_definitions(reader, all_s)
