@@ -504,8 +504,8 @@ _EXT = re.compile(
     r"(?:need|needs|take|takes) longer(?! than)|(?:exceed|more than|longer than|up to|by) a "
     r"further|take\s+(?:us\s+)?(?:up\s+to\s+)?another|"
     r"if\s+we\s+(?:cannot|can\s?not|can't|are\s+unable\s+to)\s+(?:\w+\s+){0,4}?within|"
-    r"if\s+this\s+(?:isn't|is\s+not)\s+possible|reason\s+for\s+the\s+delay|"
-    r"a\s+new\s+(?:date|timetable|timescale|deadline))\b",
+    r"if\s+this\s+(?:isn't|is\s+not)\s+possible\b[^.]{0,80}\b(?:expect|response|reply|answer)|"
+    r"reason\s+for\s+the\s+delay)\b",
     re.I,
 )
 _RESPOND = re.compile(
@@ -737,8 +737,8 @@ def _extension_terms(reader: _Reader, n: int, ext: list[_Sentence]) -> None:
             reader.add(f"{prefix}.resident_told_before_deadline", True, s)
         if re.search(r"ombudsman", t, re.I):
             if re.search(
-                r"\bonly\b|\bif you(?:'re| are)? (?:unhappy|not happy|dissatisfied|object|disagree|"
-                r"ask)|\bon request\b",
+                r"\bonly\s+(?:if|when|where|on)\b|\bif you(?:'re| are)? (?:unhappy|not happy|"
+                r"dissatisfied|object|disagree|ask)|\bon request\b",
                 t,
                 re.I,
             ):
