@@ -181,7 +181,7 @@ _WORD_NUMBER = (
 )
 _NUM = rf"(?:\d{{1,3}}|{_WORD_NUMBER})"
 _UNIT = (
-    r"(?P<unit>working\s+days?|business\s+days?|calendar\s+days?|clear\s+days?|days?"
+    r"(?P<unit>working[\s-]+days?|business[\s-]+days?|calendar[\s-]+days?|clear\s+days?|days?"
     r"|weeks?|months?)"
 )
 _PERIOD = re.compile(
@@ -355,7 +355,8 @@ def _stage_of_heading(block: Block) -> tuple[int | None, bool]:
     text = block.text
     numbers = _stage_numbers(text)
     if len(numbers) == 1:
-        return numbers[0], numbers[0] == 0 or bool(_INFORMAL.search(text))
+        informal = _INFORMAL if numbers[0] == 0 else re.compile(r"\binformal\b", re.I)
+        return numbers[0], numbers[0] == 0 or bool(informal.search(text))
     if not numbers and _INFORMAL.search(text) and len(text) < 80:
         return 0, True
     return None, False
@@ -445,6 +446,7 @@ def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, l
                 reader.stage_names[0] = (m.group(1).capitalize(), s.block)
                 reader.informal.add(0)
                 break
+    _stated_stages(reader, all_sentences)
     by_stage: dict[int, list[_Sentence]] = {n: [] for n in reader.stage_names}
     for s in all_sentences:
         if s.stage is not None and s.stage in by_stage:
@@ -462,15 +464,48 @@ def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, l
     return by_stage
 
 
+_STATED_COUNT = re.compile(
+    r"\b(?P<n>two|three|four|2|3|4)[- ]stages?\b(?=\s+(?:\w+\s+)?(?:process|procedure|policy))|"
+    r"\b(?:has|have|in|through|of|are)\s+(?:the\s+)?(?P<m>two|three|four|2|3|4)\s+stages\b",
+    re.I,
+)
+_NOT_OURS = re.compile(
+    r"\b(?:no|not|never|only|more than|fewer than|at most|code|ombudsman)\b", re.I
+)
+
+
+def _stated_stages(reader: _Reader, all_sentences: list[_Sentence]) -> None:
+    """Where the document says how many stages its procedure has ("our formal two-stage
+    procedure") but describes fewer, the stages it states but does not describe are stages
+    too: an informal step before "our two-stage procedure" makes three."""
+    for s in all_sentences:
+        m = _STATED_COUNT.search(s.text)
+        if (
+            m is None
+            or _stage_numbers(s.text)
+            or _NOT_OURS.search(s.text[max(0, m.start() - 40) : m.start()])
+        ):
+            continue
+        stated = word_number(m.group("n") or m.group("m"))
+        if stated is None:
+            continue
+        for k in range(1, stated + 1):
+            reader.stage_names.setdefault(k, (f"Stage {k}", s.block))
+        return
+
+
 _ACK = re.compile(
-    r"acknowledg|let you know (?:that )?(?:we|they)(?: have|'ve) (?:received|got)|confirm "
-    r"(?:that )?(?:we|they)(?: have|'ve) received|confirm receipt",
+    r"acknowledg|let you know (?:that )?(?:we|they)(?: have|'ve) (?:received|got)|"
+    r"confirm(?:ation)? (?:that )?(?:we|they)(?: have|'ve) received|confirm receipt",
     re.I,
 )
 _EXT = re.compile(
     r"\b(extend(?:s|ed|ing)?|extensions?|more time|further time|"
     r"(?:need|needs|take|takes) longer(?! than)|(?:exceed|more than|longer than|up to|by) a "
-    r"further)\b",
+    r"further|take\s+(?:us\s+)?(?:up\s+to\s+)?another|"
+    r"if\s+we\s+(?:cannot|can\s?not|can't|are\s+unable\s+to)\s+(?:\w+\s+){0,4}?within|"
+    r"if\s+this\s+(?:isn't|is\s+not)\s+possible\b[^.]{0,80}\b(?:expect|response|reply|answer)|"
+    r"reason\s+for\s+the\s+delay)\b",
     re.I,
 )
 _RESPOND = re.compile(
@@ -484,10 +519,35 @@ _RESIDENT_ASKS = re.compile(
 )
 
 
+_ALLOCATES = re.compile(
+    r"\b(?:allocat|assign)\w*\b[^.]{0,60}\b(?:officer|manager|investigator|caseworker|"
+    r"case worker|handler|member of staff)|\b(?:officer|manager|investigator|caseworker|handler)"
+    r"\b[^.]{0,40}\b(?:allocated|assigned)\b",
+    re.I,
+)
+_THEY_HAVE = re.compile(
+    r"\s*(?:they|he or she|the (?:\w+ )?(?:officer|manager|investigator|caseworker|case worker|"
+    r"handler))\b",
+    re.I,
+)
+
+
+def _allocated_before(s: _Sentence, previous: _Sentence | None) -> bool:
+    """ "We allocate a manager. They have 10 working days": the period that follows an
+    allocation, given to the person allocated, runs from the allocation."""
+    return (
+        previous is not None
+        and previous.block == s.block
+        and bool(_ALLOCATES.search(previous.text))
+        and bool(_THEY_HAVE.match(s.text))
+    )
+
+
 def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) -> None:
     ext_seen: list[_Sentence] = []
-    for s in stage_sentences:
+    for i, s in enumerate(stage_sentences):
         text = s.text
+        allocated = _allocated_before(s, stage_sentences[i - 1] if i else None)
         hedged = bool(_HEDGE.search(text))
         found = periods(text)
         if _EXT.search(text):
@@ -495,12 +555,19 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
             if found:
                 cap_at = _extension_cap(reader, n, s, found, hedged)
                 # before the cap, the sentence may state the timescale it extends
+                if cap_at is None:  # "within 10 working days, or a reason for the delay"
+                    words = _EXT.search(text)
+                    cap_at = words.start() if words else None
                 found = [p for p in found if cap_at is not None and p.end <= cap_at]
         for p in found:
             before = text[max(0, p.start - 120) : p.start]
             after = text[p.end :]
             if p.unit == "months":
                 continue  # a time limit, not a stage timescale
+            if re.search(r"\bthe\s*$", before, re.I) and re.match(
+                r"\s*(?:starts?|begins?|runs?|is counted|are counted)\b", after, re.I
+            ):
+                continue  # "the 20 working days start on ...": restates a period's start
             if _escalation_window(text, before, after):
                 continue  # how long a resident has to ask: the escalation period
             # the verb nearest before the period says what it times
@@ -509,7 +576,8 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
             if ack and (not respond or ack[-1] > respond[-1]):
                 _timescale(reader, n, "acknowledge", s, p, hedged, None)
             elif respond:
-                _timescale(reader, n, "respond", s, p, hedged, clock_start(after))
+                clock = clock_start(after) or ("allocation" if allocated else None)
+                _timescale(reader, n, "respond", s, p, hedged, clock)
             elif clock_start(after) is None and _ACK.search(after[:60]):
                 # "within five working days your case will be logged and acknowledged"
                 _timescale(reader, n, "acknowledge", s, p, hedged, None)
@@ -518,7 +586,8 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
                 or clock_start(after) is not None
                 or re.match(r"\s*(?:target|deadline|timescale)\b", after, re.I)
             ):
-                _timescale(reader, n, "respond", s, p, hedged, clock_start(after))
+                clock = clock_start(after) or ("allocation" if allocated else None)
+                _timescale(reader, n, "respond", s, p, hedged, clock)
     # the sentences around an extension (its paragraph) say what the resident is told
     ext_blocks = {s.block for s in ext_seen}
     blocks = reader.doc.blocks
@@ -547,6 +616,10 @@ def _escalation_window(text: str, before: str, after: str) -> bool:
     answer in: the resident asks, or the period runs from the landlord's own answer."""
     if not re.search(r"escalat|review|ask|next stage|stage (?:2|two)", text, re.I):
         return False
+    if re.search(
+        r"\bwill\s+be\s+(?:\w+\s+(?:and\s+)?)?acknowledged\s+(?:with)?in\s*$", before, re.I
+    ):
+        return False  # "your request to escalate will be acknowledged within": ours to meet
     return bool(
         (_RESIDENT_ASKS.search(before[-60:]) or _ASKING.search(before[-80:]))
         or _FROM_OUR_ANSWER.match(after)
@@ -596,7 +669,8 @@ _CAP = re.compile(
     rf"\b(?:no|not)\s+(?:more|longer)\s+than\s+(?:a\s+further\s+|an?\s+(?:additional|extra)\s+)?"
     rf"(?={_NUM})|\bup\s+to\s+(?:a\s+further\s+|an?\s+(?:additional|extra|further)\s+)?(?={_NUM})"
     rf"|\bmaximum\s+of\s+(?:a\s+further\s+)?(?={_NUM})|\b(?:a|an)\s+(?:further|additional|extra)"
-    rf"\s+(?={_NUM})|\bby\s+(?:a\s+further\s+)?(?={_NUM})|\bat\s+most\s+(?={_NUM})",
+    rf"\s+(?={_NUM})|\bby\s+(?:a\s+further\s+)?(?={_NUM})|\bat\s+most\s+(?={_NUM})|"
+    rf"\banother\s+(?={_NUM})",
     re.I,
 )
 
@@ -610,7 +684,7 @@ def _extension_cap(
         if p.unit == "months":
             continue
         cap = _CAP.search(s.text[max(0, p.start - 40) : p.end])
-        if cap is None:
+        if cap is None and not re.match(r"[\s-]*extensions?\b", s.text[p.end :], re.I):
             continue
         if hedged:
             reader.add(
@@ -624,7 +698,7 @@ def _extension_cap(
         else:
             note = None if p.unit == "working days" else f"written as {p.written}"
             reader.add(path, p.working_days, s, note=note)
-        return max(0, p.start - 40) + cap.start()
+        return max(0, p.start - 40) + cap.start() if cap is not None else p.start
     return None
 
 
@@ -644,12 +718,38 @@ def _extension_terms(reader: _Reader, n: int, ext: list[_Sentence]) -> None:
         t = s.text
         if re.search(r"good reason|exceptional|complex", t, re.I):
             reader.add(f"{prefix}.beyond_max_only_with_good_reason", True, s)
+        elif re.search(
+            r"\b(?:although|though|but)\s+(?:[\w,]+\s+){0,4}?(?:this|it|that)\s+(?:may|can|could)\s+"
+            r"(?:also\s+)?be\s+"
+            r"(?:extended|longer)",
+            t,
+            re.I,
+        ):
+            reader.add(
+                f"{prefix}.beyond_max_only_with_good_reason",
+                False,
+                s,
+                note="the cap may itself be extended, with no good reason asked",
+            )
         if re.search(r"\b(explain|reasons?|why)\b", t, re.I):
             reader.add(f"{prefix}.reasons_given", True, s)
         if re.search(r"\b(tell|let you know|inform|write to|contact|notify|agree)\b", t, re.I):
             reader.add(f"{prefix}.resident_told_before_deadline", True, s)
         if re.search(r"ombudsman", t, re.I):
-            reader.add(f"{prefix}.ombudsman_details_given", True, s)
+            if re.search(
+                r"\bonly\s+(?:if|when|where|on)\b|\bif you(?:'re| are)? (?:unhappy|not happy|"
+                r"dissatisfied|object|disagree|ask)|\bon request\b",
+                t,
+                re.I,
+            ):
+                reader.add(
+                    f"{prefix}.ombudsman_details_given",
+                    False,
+                    s,
+                    note="the Ombudsman's details are given only on a condition",
+                )
+            else:
+                reader.add(f"{prefix}.ombudsman_details_given", True, s)
         if re.search(r"\bagree", t, re.I) and re.search(
             r"further|beyond|longer|more than", t, re.I
         ):
@@ -658,7 +758,10 @@ def _extension_terms(reader: _Reader, n: int, ext: list[_Sentence]) -> None:
 
 _NO_REASONS = re.compile(
     r"\b(?:not|don't|do not|won't|will not)\s+(?:need|have|be asked)\s+to\s+"
-    r"(?:give|explain|tell us|provide)",
+    r"(?:give|explain|tell us|provide)|"
+    r"\bif you (?:can|wish|are able|want to)\b,?\s+(?:please\s+)?(?:tell us|let us know|explain)"
+    r"\s+(?:\w+\s+)?(?:why|reasons?)|"
+    r"\breasons?\b[^.]{0,80}\bnot (?:compulsory|required|necessary|essential|a requirement)",
     re.I,
 )
 _REASONS_DEMANDED = re.compile(
@@ -666,7 +769,8 @@ _REASONS_DEMANDED = re.compile(
     r"(?:explain|tell us|give|set out|state|provide)\s+(?:\w+\s+){0,3}"
     r"(?:why|reasons?|grounds)|\b(?:must|need to|required to)\b[^.]{0,120}\b"
     r"(?:explaining|stating|setting out)\s+(?:\w+\s+){0,3}(?:why|reasons?)|"
-    r"\bplease (?:let us know|tell us|explain) (?:the )?(?:reasons?|why)",
+    r"\bplease (?:let us know|tell us|explain) (?:the )?(?:reasons?|why)|"
+    r"\bby\s+(?:\w+\s+){1,4}and\s+(?:explaining|saying|telling us)\s+why",
     re.I,
 )
 
@@ -691,18 +795,50 @@ def _read_general_acknowledgement(reader: _Reader, all_s: list[_Sentence]) -> No
 def _read_escalation_reasons(reader: _Reader, all_s: list[_Sentence]) -> None:
     """Whether a resident must justify escalating, wherever the policy says it (often in
     the stage 1 section: "tell us why and we will move it to stage 2")."""
+    previous: _Sentence | None = None
     for s in all_s:
         numbers = [k for k in _stage_numbers(s.text) if k >= 2]
         target = numbers[0] if numbers else (s.stage if s.stage and s.stage >= 2 else None)
-        if target is None or target not in reader.stage_names:
-            continue
-        if not (target == s.stage or _ABOUT_ESCALATING.search(s.text)):
+        about = target == s.stage or bool(_ABOUT_ESCALATING.search(s.text))
+        if target is None and previous is not None and previous.block == s.block:
+            # "... go to stage 2, let us know. Your reasons are useful, but not compulsory."
+            earlier = [k for k in _stage_numbers(previous.text) if k >= 2]
+            if earlier and (
+                _ABOUT_ESCALATING.search(previous.text)
+                or re.search(r"\b(?:go|move|take|pass)\w*\b[^.]{0,30}\bstage", previous.text, re.I)
+            ):
+                target, about = earlier[0], True
+        previous = s
+        if target is None or target not in reader.stage_names or not about:
             continue
         path = f"stages[{target}].escalation_reasons_required"
         if _NO_REASONS.search(s.text):
             reader.add(path, False, s, state=State.SAYS_SO)
-        elif _REASONS_DEMANDED.search(s.text):
+        elif _REASONS_DEMANDED.search(s.text) or _demands_in_list(reader, s):
             reader.add(path, True, s, state=State.SAYS_OTHERWISE)
+
+
+def _demands_in_list(reader: _Reader, s: _Sentence) -> bool:
+    """ "To escalate you must:" (or "We'll need to know:") followed by list items asking
+    which part of the answer is disputed or why: reasons demanded, item by item."""
+    if not re.search(
+        r"\b(?:you\s+(?:must|will\s+need\s+to|need\s+to|have\s+to)|we(?:'ll|\s+will)?\s+need\s+"
+        r"to\s+know)\b[^.]{0,40}:\s*$",
+        s.text,
+        re.I,
+    ):
+        return False
+    blocks = reader.doc.blocks
+    k = s.block + 1
+    while k < len(blocks) and blocks[k].kind == "item":
+        if re.search(
+            r"\b(?:which|what)\s+part\b|\bwhy\b|not\s+(?:\w+\s+)?(?:addressed|resolved|considered)",
+            blocks[k].text,
+            re.I,
+        ):
+            return True
+        k += 1
+    return False
 
 
 _ROLE = (
@@ -738,23 +874,9 @@ def _read_stage_terms(reader: _Reader, n: int, stage_sentences: list[_Sentence])
         return
     for s in stage_sentences:
         t = s.text
-        if re.search(
-            r"not (?:been )?(?:previously )?involved|different (?:member of staff|officer|person|"
-            r"manager)|someone (?:else|more senior|independent)|independent of|did not (?:deal|"
-            r"handle)|not (?:be )?the same (?:person|officer|member of staff|manager)|"
-            r"(?:has|have) not (?:previously )?(?:considered|dealt with|handled)",
-            t,
-            re.I,
-        ):
+        if _DIFFERENT_HANDLER.search(t):
             reader.add(f"stages[{n}].different_handler", True, s)
-        if re.search(
-            r"\b(?:we|the landlord)\s+(?:may|can|will)\s+(?:decide|refuse|decline|choose)\s+"
-            r"(?:not\s+)?to\s+(?:escalate|accept|progress|review)|at (?:our|the manager's) "
-            r"discretion|stage (?:2|two) is discretionary|escalations? (?:may|can|will) be "
-            r"(?:refused|declined)|(?:may|can) (?:refuse|decline) (?:to escalate|an escalation)",
-            t,
-            re.I,
-        ):
+        if _WITHHELD.search(t):
             reader.add(
                 f"stages[{n}].discretionary",
                 True,
@@ -762,6 +884,64 @@ def _read_stage_terms(reader: _Reader, n: int, stage_sentences: list[_Sentence])
                 state=State.SAYS_OTHERWISE,
                 note="the document lets the landlord refuse or withhold this stage",
             )
+
+
+_DIFFERENT_HANDLER = re.compile(
+    r"(?:not|n't) (?:been )?(?:previously )?involved|different (?:member of staff|officer|person|"
+    r"manager)|someone (?:else|more senior|independent)|independent of|did not (?:deal|"
+    r"handle)|not (?:be )?the same (?:person|officer|member of staff|manager)|"
+    r"(?:has|have) not (?:previously )?(?:considered|dealt with|handled)|"
+    r"not (?:be )?(?:led|handled|considered|reviewed|dealt with|investigated) by the same "
+    r"(?:[\w-]+\s+){0,3}?(?:person|officer|member of staff|manager|employee|colleague)",
+    re.I,
+)
+
+
+def _read_different_handler_elsewhere(reader: _Reader, all_s: list[_Sentence]) -> None:
+    """ "Stage two will not be led by the same employee", said in another stage's section."""
+    for s in all_s:
+        later = [k for k in _stage_numbers(s.text) if k >= 2 and k in reader.stage_names]
+        if len(later) == 1 and s.stage != later[0] and _DIFFERENT_HANDLER.search(s.text):
+            reader.add(f"stages[{later[0]}].different_handler", True, s)
+
+
+def _read_withheld_elsewhere(reader: _Reader, all_s: list[_Sentence]) -> None:
+    """A landlord's discretion to withhold the second stage, said outside any stage's
+    section (a page with no stage headings): "if we feel a review would serve no purpose,
+    we will instead refer you to the Ombudsman"."""
+    later = sorted(k for k in reader.stage_names if k >= 2)
+    if not later:
+        return
+    for s in all_s:
+        about = _ABOUT_ESCALATING.search(s.text) or re.search(
+            r"ombudsman|further review|next stage", s.text, re.I
+        )
+        if s.stage is None and about and _WITHHELD.search(s.text):
+            reader.add(
+                f"stages[{later[0]}].discretionary",
+                True,
+                s,
+                state=State.SAYS_OTHERWISE,
+                note="the document lets the landlord refuse or withhold this stage",
+            )
+            return
+
+
+_WITHHELD = re.compile(
+    r"\b(?:we|the landlord)\s+(?:may|can|will)\s+(?:decide|refuse|decline|choose)\s+"
+    r"(?:not\s+)?to\s+(?:escalate|accept|progress|review)|at (?:our|the manager's) "
+    r"discretion|stage (?:2|two) is discretionary|escalations? (?:may|can|will) be "
+    r"(?:refused|declined)|(?:may|can) (?:refuse|decline) (?:to escalate|an escalation)|"
+    r"\bwe\s+(?:sometimes\s+)?decide\s+not\s+to\s+escalate|"
+    r"\b(?:may|can|will)\s+confirm\s+(?:our|the|a)\s+(?:stage\s+(?:1|one)\s+)?(?:reply|"
+    r"response|answer|decision)\s+(?:as\s+(?:the|our|a)\s+)?final|"
+    r"\bif\s+we\s+(?:agree|decide|consider|think|feel)\b[^.]{0,80}\b(?:will|can)\s+be\s+"
+    r"escalated|"
+    r"\bif\s+we\s+(?:feel|believe|think|consider|decide)\b[^.]{0,200}\bwe\s+will\s+instead\b|"
+    r"\bwould\s+(?:not\s+be\s+of\s+(?:any\s+)?benefit|serve\s+no\s+(?:useful\s+)?purpose)\b"
+    r"[^.]{0,120}\b(?:instead|ombudsman)",
+    re.I,
+)
 
 
 # -- whole-policy facts --------------------------------------------------------------------
@@ -962,7 +1142,12 @@ def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
         ("single_policy", r"\b(?:one|single) (?:complaints )?(?:policy|procedure)\b"),
         (
             "respond_when_answer_known",
-            r"as soon as (?:we (?:know|have) (?:the )?answer|an answer is (?:known|available))",
+            r"as soon as (?:we (?:know|have) (?:the )?answer|an answer is (?:known|available))|"
+            r"\bnot when (?:every |all |any )?(?:the )?(?:follow-up |outstanding )?"
+            r"(?:actions?|works?|repairs?) (?:is|are|have been) "
+            r"(?:completed|complete|done|finished)|"
+            r"\bactions?\b[^.]{0,30}\b(?:(?:still|are|remain)\s+)?outstanding\b[^.]{0,80}\b"
+            r"(?:updates?|keep you (?:informed|updated))",
         ),
     )
     for path, pattern in simple:
@@ -1209,6 +1394,8 @@ def extract_policy(document: PolicyText) -> Extraction:
         _read_timescales(reader, n, by_stage[n])
         _read_stage_terms(reader, n, by_stage[n])
         _read_response_contents(reader, n, by_stage[n])
+    _read_withheld_elsewhere(reader, all_s)
+    _read_different_handler_elsewhere(reader, all_s)
     _read_escalation_reasons(reader, all_s)
     _read_general_acknowledgement(reader, all_s)
     _read_definitions(reader, all_s)
