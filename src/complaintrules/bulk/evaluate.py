@@ -17,6 +17,14 @@ the rule itself. Every other rule runs per case and keeps only its verdict and m
 except gated rules a case cannot meet, which are counted without a call.
 ``tests/crm/test_crm_bulk_agreement.py`` and ``tests/crm/test_bulk_columnar.py`` hold every
 path to judging each case alone.
+
+In summary mode (no per-case results) every rule written as an expression is judged over
+the case table too, verdicts only, and a batch read as columns builds no case per row
+(:meth:`BulkEvaluator.evaluate_columns`): the reader checks it as columns
+(``convert_batch(..., cases=False)``), its case table is laid out from the columns, and a
+``Complaint`` is built only for the rows a rule judges alone, the rows an as-of date may
+change and the rows whose TSM tally the arrays do not give
+(``tests/crm/test_bulk_without_cases.py``).
 """
 
 from __future__ import annotations
