@@ -20,7 +20,7 @@ the case table holds by construction (one column per stage number) and the model
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -83,91 +83,124 @@ ESCALATION_NEEDS_REQUEST = 2
 
 # -- on a case (the model) ---------------------------------------------------------------
 
+#: Where a path's root is found while a case is checked (``stage.start`` is read as the
+#: root ``start``: the day the stage started, worked out per stage).
+_ROOTS = ("case", "stage1", "stage", "start", "extension", "refusal")
+
 
 def _getter(path: str) -> tuple[str, tuple[str, ...]]:
     root, _, rest = path.partition(".")
+    if (root, rest) == ("stage", "start"):
+        return "start", ()
     return root, tuple(rest.split("."))
 
 
-def _read(item: Any, names: tuple[str, ...]) -> Any:
-    for name in names:
-        if item is None:
-            return None
-        item = getattr(item, name)
-    return item
+def _reader(names: tuple[str, ...]) -> Callable[[Any], Any]:
+    """A function reading ``names`` in turn from an object, None where a step is None."""
+    if not names:
+        return lambda item: item
+    if len(names) == 1:
+        (first,) = names
+
+        def one(item: Any) -> Any:
+            return None if item is None else getattr(item, first)
+
+        return one
+
+    def deeper(item: Any) -> Any:
+        for name in names:
+            if item is None:
+                return None
+            item = getattr(item, name)
+        return item
+
+    return deeper
 
 
-_Check = tuple[tuple[str, tuple[str, ...]], tuple[str, tuple[str, ...]], tuple[int, ...] | None]
+#: A check compiled for a case: the root and reader of the earlier date, of the later,
+#: and the stage numbers it is limited to.
+_Compiled = tuple[int, Callable[[Any], Any], int, Callable[[Any], Any], "tuple[int, ...] | None"]
 
 
-def _compiled(scope: str) -> tuple[_Check, ...]:
-    return tuple(
-        (_getter(c.earlier), _getter(c.later), c.stages) for c in DATE_ORDER if c.scope == scope
-    )
+def _compiled(scope: str) -> tuple[_Compiled, ...]:
+    out: list[_Compiled] = []
+    for check in DATE_ORDER:
+        if check.scope != scope:
+            continue
+        (root_a, a), (root_b, b) = _getter(check.earlier), _getter(check.later)
+        out.append(
+            (_ROOTS.index(root_a), _reader(a), _ROOTS.index(root_b), _reader(b), check.stages)
+        )
+    return tuple(out)
 
 
-_BY_SCOPE = {scope: _compiled(scope) for scope in ("case", "stage", "extension", "refusal")}
+_CASE, _STAGE, _EXTENSION, _REFUSAL = (
+    _compiled(scope) for scope in ("case", "stage", "extension", "refusal")
+)
+
+
+def _broken(checks: tuple[_Compiled, ...], items: list[Any], number: int = -1) -> bool:
+    for root_a, read_a, root_b, read_b, stages in checks:
+        if stages is not None and number not in stages:
+            continue
+        a = read_a(items[root_a])
+        if a is None:
+            continue
+        b = read_b(items[root_b])
+        if b is not None and b < a:
+            return True
+    return False
 
 
 def consistent(case: Complaint) -> bool:
     """Whether ``case``'s dates keep :data:`DATE_ORDER`, each stage past the first has its
     escalation date, and its stages come in order, each number once."""
-    stage1 = case.stage(1)
-    items: dict[str, Any] = {"case": case, "stage1": stage1}
-
-    def broken(checks: Sequence[_Check], number: int | None = None) -> bool:
-        for (root_a, path_a), (root_b, path_b), stages in checks:
-            if stages is not None and number not in stages:
-                continue
-            a = _read(items[root_a], path_a)
-            if a is None:
-                continue
-            b = _read(items[root_b], path_b)
-            if b is not None and b < a:
-                return True
+    stage1 = None
+    for stage in case.stages:
+        if stage.number == 1:
+            stage1 = stage
+            break
+    items: list[Any] = [case, stage1, None, None, None, None]
+    if _broken(_CASE, items):
         return False
-
-    if broken(_BY_SCOPE["case"]):
-        return False
-    previous = None
+    received = case.received_on
+    previous = -1
     for stage in case.stages:
         number = stage.number
-        if previous is not None and number <= previous:
+        if number <= previous:
             return False  # repeated or out of order
         previous = number
-        start: date | None = case.received_on
+        start: date | None = received
         if number >= ESCALATION_NEEDS_REQUEST:
             start = stage.requested_on
             if start is None:
                 return False
-        items["stage"] = _Stage(stage, start)
-        if broken(_BY_SCOPE["stage"], number):
+        items[2] = stage
+        items[3] = start
+        if _broken(_STAGE, items, number):
             return False
         for extension in stage.extensions:
-            items["extension"] = extension
-            if broken(_BY_SCOPE["extension"], number):
+            items[4] = extension
+            if _broken(_EXTENSION, items, number):
                 return False
     for refusal in case.refusals:
-        items["refusal"] = refusal
-        if broken(_BY_SCOPE["refusal"]):
+        items[5] = refusal
+        if _broken(_REFUSAL, items):
             return False
     return True
 
 
-class _Stage:
-    """A stage with its start, as the paths ``stage.*`` read it."""
-
-    __slots__ = ("_stage", "start")
-
-    def __init__(self, stage: Any, start: date | None) -> None:
-        self._stage = stage
-        self.start = start
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._stage, name)
-
-
 # -- over a case table -------------------------------------------------------------------
+
+_Check = tuple[tuple[str, tuple[str, ...]], tuple[str, tuple[str, ...]], "tuple[int, ...] | None"]
+
+#: The checks of each scope as (root, names) paths, for the table.
+_BY_SCOPE: dict[str, tuple[_Check, ...]] = {
+    scope: tuple(
+        (_getter(c.earlier), _getter(c.later), c.stages) for c in DATE_ORDER if c.scope == scope
+    )
+    for scope in ("case", "stage", "extension", "refusal")
+}
 
 
 def consistent_rows(table: pa.Table) -> np.ndarray[Any, np.dtype[np.bool_]]:
@@ -208,8 +241,10 @@ def consistent_rows(table: pa.Table) -> np.ndarray[Any, np.dtype[np.bool_]]:
             found = case_days(names)
         elif root == "stage1":
             found = days(field(stage1, names))
+        elif root == "start":
+            found = start
         elif root == "stage":
-            found = start if names == ("start",) else days(field(stage, names))
+            found = days(field(stage, names))
         else:  # an element of a list: read per element
             return days(field(element, names))
         return found if parents is None else found[parents]
