@@ -12,6 +12,7 @@ the cases built row by row.
 from __future__ import annotations
 
 import csv
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -115,3 +116,28 @@ def test_summary_totals_equal_those_of_judging_each_case(
     assert got.to_dict() == want.to_dict()
     if landlord:
         assert set(got.landlords) == {"north"}
+
+
+def test_rows_read_one_by_one_are_counted_with_their_own_facts(tmp_path: Path) -> None:
+    # JSON Lines whose odd records (a yes/no given as JSON true) are read one by one:
+    # their flat row is incomplete, so the summary takes their receipt and reference from
+    # the case the model validated
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        MAPPING.read_text(encoding="utf-8").replace("format: csv", "format: jsonl"),
+        encoding="utf-8",
+    )
+    lines = []
+    for i, row in enumerate(synthetic_rows(240, seed=5, start=date(2023, 12, 1), days=200)):
+        record: dict[str, Any] = dict(zip(HEADER, row, strict=True))
+        if i % 6 == 1:
+            record["S1 Definition Agreed"] = True  # not text: converted on its own
+        lines.append(json.dumps(record))
+    lines.append(lines[1])  # the same case again (received before any as-of date below)
+    path = tmp_path / "export.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for as_of in (None, date(2024, 6, 10)):
+        got = evaluate_file(path, mapping, as_of=as_of, chunk_size=64)
+        want = evaluate_file(path, mapping, as_of=as_of, chunk_size=64, on_result=lambda r: None)
+        assert got.duplicate_rows == 1
+        assert got.to_dict() == want.to_dict()

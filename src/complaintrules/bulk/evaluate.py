@@ -659,6 +659,9 @@ class BulkEvaluator:
         if not n:
             return
         landlords = {v for v in table.column("landlord").to_pylist() if v is not None}
+        # a row the model validated may be read one by one, its flat row incomplete: its
+        # own facts come from its case
+        landlords |= {c.landlord for c in flat.built.values() if c.landlord is not None}
         if landlords - {summary.landlord}:  # other landlords' totals: case by case
             numbers = table.column("row").to_pylist()
             cases = [flat.case(k) for k in range(n)]
@@ -669,6 +672,9 @@ class BulkEvaluator:
         references: list[str] = table.column("reference").to_pylist()
         received = _ordinals(table.column("received_on"))
         validated = set(flat.built)  # rows the model validated: laid out from their cases
+        for k, case in flat.built.items():
+            received[k] = case.received_on.toordinal()
+            references[k] = case.reference
         changed: dict[int, Complaint] = dict(flat.built)  # by row of the table
         keep = np.ones(n, dtype=bool)
         if self.as_of is not None:

@@ -701,8 +701,12 @@ def _certain(raw: RawBatch, fields: Sequence[_Field], columns: Sequence[_Column]
     rows = np.flatnonzero(ok)
     if len(rows):
         table = _flat_table(raw, fields, columns, rows.tolist(), {})
-        cases = from_targets(table.select(table.column_names[1:]))
-        ok[rows] = consistent_rows(cases)
+        try:
+            cases = from_targets(table.select(table.column_names[1:]))
+        except ValueError:  # a shape the layout refuses: the model judges every row
+            ok[rows] = False
+        else:
+            ok[rows] = consistent_rows(cases)
     return ok
 
 
