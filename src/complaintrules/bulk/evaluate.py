@@ -17,6 +17,14 @@ the rule itself. Every other rule runs per case and keeps only its verdict and m
 except gated rules a case cannot meet, which are counted without a call.
 ``tests/crm/test_crm_bulk_agreement.py`` and ``tests/crm/test_bulk_columnar.py`` hold every
 path to judging each case alone.
+
+In summary mode (no per-case results) every rule written as an expression is judged over
+the case table too, verdicts only, and a batch read as columns builds no case per row
+(:meth:`BulkEvaluator.evaluate_columns`): the reader checks it as columns
+(``convert_batch(..., cases=False)``), its case table is laid out from the columns, and a
+``Complaint`` is built only for the rows a rule judges alone, the rows an as-of date may
+change and the rows whose TSM tally the arrays do not give
+(``tests/crm/test_bulk_without_cases.py``).
 """
 
 from __future__ import annotations
@@ -445,10 +453,15 @@ class BulkSummary:
 def breach_month(case: Complaint, computed: Mapping[str, Any]) -> str:
     """The month (YYYY-MM) a failed rule's breach is counted in: that of the deadline it
     computed, else that of the date the case was received."""
+    return _breach_month(case.received_on.toordinal(), computed)
+
+
+def _breach_month(received: int, computed: Mapping[str, Any]) -> str:
+    """:func:`breach_month` of a case received on the day with ordinal ``received``."""
     when = computed.get("due_by") or computed.get("deadline")
     if isinstance(when, str) and len(when) >= 7:
         return when[:7]
-    return f"{case.received_on.year:04d}-{case.received_on.month:02d}"
+    return _month_of(received)
 
 
 def tally_case(
@@ -536,12 +549,16 @@ class BulkEvaluator:
     # -- choosing packs and rules --------------------------------------------------------
 
     def pack_for(self, case: Complaint) -> Pack:
+        return self._pack_on(case.received_on)
+
+    def _pack_on(self, received: date) -> Pack:
+        """The pack judging a case received on ``received`` (the named one, if any)."""
         if self.named is not None:
             return self.named
-        found = self._packs.get(case.received_on)
+        found = self._packs.get(received)
         if found is None:
-            found = self.engine.pack(on=case.received_on)
-            self._packs[case.received_on] = found
+            found = self.engine.pack(on=received)
+            self._packs[received] = found
         return found
 
     def _split(self, pack: Pack) -> tuple[list[Rule], list[Rule], dict[str, Level]]:
@@ -629,6 +646,85 @@ class BulkEvaluator:
         placed.sort(key=lambda pair: pair[0])
         return [result for _, result in placed]
 
+    def evaluate_columns(self, flat: FlatBatch, summary: BulkSummary) -> None:
+        """Judge a batch checked as columns (``convert_batch(..., cases=False)``) for the
+        counts alone (no per-case results), adding to ``summary``: no case is built for a
+        row but where a rule must judge it alone (a rule written as a function, a row the
+        arrays leave unsettled or a rule in error), where the as-of date may change it
+        (a date after it), or where the TSM tally is not read off the arrays.
+
+        The same totals as :meth:`evaluate` on the batch's cases
+        (``tests/crm/test_bulk_columnar.py``).
+        """
+        import pyarrow as pa
+
+        table = flat.table
+        n = table.num_rows
+        if not n:
+            return
+        landlords = {v for v in table.column("landlord").to_pylist() if v is not None}
+        # a row the model validated may be read one by one, its flat row incomplete: its
+        # own facts come from its case
+        landlords |= {c.landlord for c in flat.built.values() if c.landlord is not None}
+        if landlords - {summary.landlord}:  # other landlords' totals: case by case
+            numbers = table.column("row").to_pylist()
+            cases = [flat.case(k) for k in range(n)]
+            flat.cases = cases
+            self.evaluate(list(zip(numbers, cases, strict=True)), summary, flat)
+            return
+        rows: list[int | None] = list(table.column("row").to_pylist())
+        references: list[str] = table.column("reference").to_pylist()
+        received = _ordinals(table.column("received_on"))
+        validated = set(flat.built)  # rows the model validated: laid out from their cases
+        for k, case in flat.built.items():
+            received[k] = case.received_on.toordinal()
+            references[k] = case.reference
+        changed: dict[int, Complaint] = dict(flat.built)  # by row of the table
+        keep = np.ones(n, dtype=bool)
+        if self.as_of is not None:
+            when = self.as_of.toordinal()
+            later = received > when
+            for k in np.flatnonzero(later).tolist():
+                summary.not_yet_received_rows += 1
+                if len(summary.not_yet_received) < summary.max_rejected:
+                    summary.not_yet_received.append((rows[k], references[k]))
+            keep &= ~later
+            # a row with any date after the as-of date is snapshot by the model itself
+            after = np.zeros(n, dtype=bool)
+            for name, column in zip(table.column_names, table.columns, strict=True):
+                if name != "received_on" and pa.types.is_date32(column.type):
+                    after |= _ordinals(column) > when
+            after[list(validated)] = True
+            for k in np.flatnonzero(keep & after).tolist():
+                case = flat.case(k)
+                snapshot = case.as_of(self.as_of)
+                assert snapshot.case is not None  # received by then (see above)
+                if snapshot.ignored:
+                    summary.events_ignored += len(snapshot.ignored)
+                    summary.cases_with_events_ignored += 1
+                if snapshot.case is not case or k in validated:
+                    changed[k] = snapshot.case
+        by_pack: dict[str, tuple[Pack, list[int]]] = {}
+        days: dict[int, Pack | NoPackError] = {}
+        for k in np.flatnonzero(keep).tolist():
+            day = int(received[k])
+            pack = days.get(day)
+            if pack is None:
+                try:
+                    pack = days[day] = self._pack_on(date.fromordinal(day))
+                except NoPackError as exc:
+                    pack = days[day] = exc
+            if isinstance(pack, NoPackError):
+                summary.reject(None, [RowProblem(rows[k] or 0, "received_on", str(pack))])
+                continue
+            by_pack.setdefault(pack.name, (pack, []))[1].append(k)
+        whole = _WholeTable(flat)
+        with self._watch.armed():
+            for pack, positions in by_pack.values():
+                summary.packs.add(pack.name)
+                group = _Rows(flat, positions, rows, references, changed)
+                self._evaluate_pack(pack, group, summary, whole.maker(group))
+
     def _by_landlord(
         self, listed: list[tuple[int | None, Complaint]], summary: BulkSummary
     ) -> list[CaseResult]:
@@ -645,7 +741,9 @@ class BulkEvaluator:
                 summary.rows_in -= len(positions)
                 part.rows_in += len(positions)
             results = self.evaluate([listed[i] for i in positions], part)
-            if results:  # one a case, unless results are not kept
+            if results:  # one a case received by the as-of date, unless results are not kept
+                if self.as_of is not None:
+                    positions = [i for i in positions if listed[i][1].received_on <= self.as_of]
                 placed += zip(positions, results, strict=True)
         placed.sort(key=lambda pair: pair[0])
         return [result for _, result in placed]
@@ -677,7 +775,7 @@ class BulkEvaluator:
         self,
         pack: Pack,
         rules: Sequence[Rule],
-        group: list[tuple[int | None, Complaint]],
+        group: Sequence[tuple[int | None, Complaint]],
         table: pa.Table,
         summary: BulkSummary,
     ) -> _Timed:
@@ -744,7 +842,7 @@ class BulkEvaluator:
         self,
         pack: Pack,
         rules: Sequence[Rule],
-        group: list[tuple[int | None, Complaint]],
+        group: Sequence[tuple[int | None, Complaint]],
         table: pa.Table,
         summary: BulkSummary,
     ) -> list[bool]:
@@ -762,6 +860,7 @@ class BulkEvaluator:
         n = len(group)
         failed = [False] * n
         breaches = summary.breaches_by_month
+        received: Any = None  # the receipt day of each case, read once if one fails
         for rule in rules:
             dated = _dated(rule)
             try:
@@ -780,16 +879,19 @@ class BulkEvaluator:
                 verdicts, dates = judged.verdicts, judged.computed
             must = rule.level is Level.MUST
             for r in [r for r, v in enumerate(verdicts) if v is _FAIL or v is _ERROR]:
-                case = group[r][1]
                 computed: Mapping[str, Any] = {}
                 if verdicts[r] is _ERROR:
+                    case = group[r][1]  # judged alone: the one place a case is needed
                     outcome = self._run(rule, case, self._context(pack, case))
                     verdicts[r] = outcome.verdict
                     computed = outcome.computed
                 elif dated:  # the failure's own dates, read as columns
                     computed = {k: v[r] for k, v in dates.items()}
                 if verdicts[r] is _FAIL:
-                    breaches[(breach_month(case, computed), rule.id)] += 1
+                    if received is None:
+                        received = _ordinals(table.column("received_on")).tolist()
+                    month = _breach_month(received[r], computed)
+                    breaches[(month, rule.id)] += 1
                     if must:
                         summary.failures += 1
                         failed[r] = True
@@ -918,7 +1020,7 @@ class BulkEvaluator:
     def _evaluate_pack(
         self,
         pack: Pack,
-        group: list[tuple[int | None, Complaint]],
+        group: Sequence[tuple[int | None, Complaint]],
         summary: BulkSummary,
         table_of: Callable[[], pa.Table] | None = None,
     ) -> list[CaseResult]:
@@ -970,7 +1072,28 @@ class BulkEvaluator:
         settled = timed.settled if timed is not None else [False] * len(group)
         tallied = timed.tallied if timed is not None else [False] * len(group)
         by_rule = timed.rules if timed is not None else []
-        for i, (row, case) in enumerate(group):
+        # A batch checked as columns (counts only): a case is built only for a row whose
+        # plan calls a check, whose tally the arrays did not give, or the first of a shape.
+        lazy = isinstance(group, _Rows) and table is not None and not keep
+        facts_of: list[int] = []
+        if lazy:
+            from ..model.columns import case_facts_column
+
+            assert table is not None
+            facts_of = case_facts_column(table).tolist()
+        for i in range(len(group)):
+            if lazy:
+                assert isinstance(group, _Rows)
+                known = plans.get((facts_of[i], timed_ok, everything if settled[i] else 0))
+                if known is not None and not known.plan.run:
+                    known.cases += 1
+                    if not tallied[i]:
+                        tally_case(self.engine, pack, group[i][1], self.as_of, summary)
+                    summary.evaluated += 1
+                    summary.note(group.rows[i], group.references[i])
+                    summary.cases_failed += failed[i]
+                    continue
+            row, case = group[i]
             ctx = Context(pack, calendar, conventions, case.received_on, as_of, organisation)
             verdicts: list[tuple[str, Verdict, str | None]] = []
             case_failed = failed[i]
@@ -1137,6 +1260,85 @@ class _CaseTables:
         order = np.empty(len(cases), dtype=np.int64)
         order[exact] = np.arange(len(exact))
         order[others] = np.arange(len(exact), len(cases))
+        return joined.take(pa.array(order))
+
+
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
+def _ordinals(column: Any) -> Any:
+    """A date32 column's days as date ordinals (numpy int64), 0 where null."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    days = pc.fill_null(pc.cast(column, pa.int32()), -_EPOCH)
+    return np.asarray(days.to_numpy(), dtype=np.int64) + _EPOCH
+
+
+class _Rows(Sequence[tuple[int | None, Complaint]]):
+    """The rows of a batch checked as columns that one pack judges (positions in the
+    batch's flat table), each (row number, case) pair made only when asked for: the case
+    the as-of date or the model gave, else built from the row's typed values."""
+
+    def __init__(
+        self,
+        flat: FlatBatch,
+        positions: list[int],
+        rows: list[int | None],
+        references: list[str],
+        changed: Mapping[int, Complaint],
+    ) -> None:
+        self.flat = flat
+        self.positions = positions
+        self.changed = changed
+        self.rows = [rows[k] for k in positions]
+        self.references = [references[k] for k in positions]
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def __getitem__(self, i: Any) -> Any:
+        if not isinstance(i, int):
+            raise TypeError("rows are read one at a time")
+        k = self.positions[i]
+        case = self.changed.get(k)
+        return self.rows[i], case if case is not None else self.flat.case(k)
+
+
+class _WholeTable:
+    """The case table of a batch checked as columns, laid out once from its flat table
+    (:func:`~complaintrules.io.flat.from_targets`); a group's table takes its rows, with
+    the cases the model made or the as-of date changed laid out from those cases."""
+
+    def __init__(self, flat: FlatBatch) -> None:
+        self.flat = flat
+        self._whole: pa.Table | None = None
+
+    def maker(self, group: _Rows) -> Callable[[], pa.Table]:
+        return lambda: self.of(group)
+
+    def of(self, group: _Rows) -> pa.Table:
+        import pyarrow as pa
+
+        from ..io.flat import from_targets
+        from ..model.columns import case_table
+
+        if self._whole is None:
+            flat = self.flat.table
+            self._whole = from_targets(flat.select(flat.column_names[1:]))
+        positions = group.positions
+        plain = [i for i, k in enumerate(positions) if k not in group.changed]
+        if len(plain) == len(positions) == self._whole.num_rows:
+            return self._whole
+        picked = self._whole.take(pa.array([positions[i] for i in plain], pa.int64()))
+        if len(plain) == len(positions):
+            return picked
+        others = [i for i, k in enumerate(positions) if k in group.changed]
+        made = case_table([group.changed[positions[i]] for i in others])
+        joined = pa.concat_tables([picked, made])
+        order = np.empty(len(positions), dtype=np.int64)
+        order[plain] = np.arange(len(plain))
+        order[others] = np.arange(len(plain), len(positions))
         return joined.take(pa.array(order))
 
 
@@ -1318,7 +1520,9 @@ def _process(
     if not isinstance(chunk, list):  # a RawBatch, read as columns (see io/columnar.py)
         from ..io.columnar import convert_batch
 
-        flat = convert_batch(chunk, converter)
+        # Counts only: the batch is checked as columns, no case built per row
+        columns_only = evaluator.fast and not evaluator.results
+        flat = convert_batch(chunk, converter, cases=not columns_only)
         summary.rows_in += flat.rows_in
         keys: dict[int, Any] = {}
         if flat.rejected and "landlord" in chunk.table.column_names:
@@ -1328,6 +1532,9 @@ def _process(
             )
         for row in flat.rejected:
             _reject(summary, row, keys.get(row.row))
+        if columns_only:
+            evaluator.evaluate_columns(flat, summary)
+            return summary, []
         numbers = flat.table.column("row").to_pylist()
         good = list(zip(numbers, flat.cases, strict=True))
         return summary, evaluator.evaluate(good, summary, flat)

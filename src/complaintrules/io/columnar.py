@@ -28,7 +28,7 @@ import io
 import itertools
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -43,6 +43,7 @@ from .loading import DuplicateKeyError, InputError, InputProblem, no_duplicate_k
 from .parquet import parquet_file
 from .tabular import (
     _UTF8,
+    _VALIDATED,
     TARGETS,
     CaseReader,
     Row,
@@ -121,6 +122,21 @@ class FlatBatch:
     #: (:func:`complaintrules.io.flat.from_targets` gives it back); False for a row read
     #: one by one, whose row of ``table`` may be incomplete.
     from_columns: list[bool] = field(default_factory=list)
+    #: With ``convert_batch(..., cases=False)``: by position in ``table``, the cases the
+    #: model validated (the rows not certainly valid as columns); ``cases`` is then empty.
+    built: dict[int, Complaint] = field(default_factory=dict)
+    #: With ``cases=False``: builds the case of a row of ``table`` read from the columns.
+    build: Callable[[int], Complaint] | None = None
+
+    def case(self, k: int) -> Complaint:
+        """The case of row ``k`` of ``table``: the one kept or validated, else built now."""
+        if self.cases:
+            return self.cases[k]
+        found = self.built.get(k)
+        if found is None:
+            assert self.build is not None
+            found = self.built[k] = self.build(k)
+        return found
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -560,12 +576,19 @@ def _flat_value(kind: str, value: Any) -> Any:
     return value
 
 
-def convert_batch(raw: RawBatch, converter: RowConverter) -> FlatBatch:
+def convert_batch(raw: RawBatch, converter: RowConverter, *, cases: bool = True) -> FlatBatch:
     """Apply the mapping to a batch's columns: its flat typed table, cases and rejections.
 
     A row whose values all read and whose case is certainly valid is built directly from
     the typed columns; any other row goes through :meth:`RowConverter.convert`, so its
     problems read exactly as the row-by-row reader gives them.
+
+    ``cases=False`` builds no case for a row that is certainly valid: the batch is checked
+    as columns (:func:`_certain`: the shapes the model refuses, and the date orderings of
+    :data:`~complaintrules.model.consistency.DATE_ORDER` over the rows' case table), and
+    only the other rows are validated by the model one by one; :attr:`FlatBatch.built`
+    holds the cases so made, and :meth:`FlatBatch.case` builds any other row's case on
+    demand.
     """
     n = len(raw.rows)
     fields = converter.fields
@@ -574,11 +597,12 @@ def convert_batch(raw: RawBatch, converter: RowConverter) -> FlatBatch:
     special = raw.special
     rejected: list[Row] = []
     kept: list[int] = []
-    cases: list[Complaint] = []
+    made: list[Complaint] = []
     checked: dict[int, Complaint] = {}
     values_of = [c.values for c in columns]
     errors_of = [(f, c.errors) for f, c in zip(fields, columns, strict=True) if c.errors]
     raw_cells: list[list[Any]] | None = None
+    certain = None if cases else _certain(raw, fields, columns)
     for i in range(n):
         number = raw.rows[i]
         if i in special:
@@ -592,12 +616,17 @@ def convert_batch(raw: RawBatch, converter: RowConverter) -> FlatBatch:
             if problems:
                 rejected.append(Row(number, None, tuple(problems)))
                 continue
-            got = {t: v[i] for t, v in zip(targets, values_of, strict=True) if v[i] is not None}
-            case = _construct(got)
-            if case is not None:
-                kept.append(i)
-                cases.append(case)
-                continue
+            if certain is not None:
+                if certain[i]:
+                    kept.append(i)
+                    continue
+            else:
+                got = {t: v[i] for t, v in zip(targets, values_of, strict=True) if v[i] is not None}
+                case = _construct(got)
+                if case is not None:
+                    kept.append(i)
+                    made.append(case)
+                    continue
             if raw_cells is None:
                 raw_cells = [raw.table.column(t).to_pylist() for t in targets]
             record = {f.column: cells[i] for f, cells in zip(fields, raw_cells, strict=True)}
@@ -606,11 +635,82 @@ def convert_batch(raw: RawBatch, converter: RowConverter) -> FlatBatch:
             rejected.append(row)
         else:
             kept.append(i)
-            cases.append(row.case)
+            made.append(row.case)
             checked[i] = row.case
     table = _flat_table(raw, fields, columns, kept, checked)
     from_columns = [i not in checked for i in kept]
-    return FlatBatch(table, cases, rejected, n, from_columns)
+    if cases:
+        return FlatBatch(table, made, rejected, n, from_columns)
+    built = {k: checked[i] for k, i in enumerate(kept) if i in checked}
+
+    def build(k: int) -> Complaint:
+        i = kept[k]
+        got = {t: v[i] for t, v in zip(targets, values_of, strict=True) if v[i] is not None}
+        case = _construct(got)
+        assert case is not None, "a row checked as columns is built directly"
+        return case
+
+    return FlatBatch(table, [], rejected, n, from_columns, built, build)
+
+
+def _present_mask(values: Sequence[Any]) -> Any:
+    return np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
+
+
+def _certain(raw: RawBatch, fields: Sequence[_Field], columns: Sequence[_Column]) -> Any:
+    """Per row of a batch, whether its case is certainly valid, decided over the columns:
+    what :func:`~complaintrules.io.tabular._construct` checks row by row (the required
+    facts; no fact the model still reads itself, such as names in one text; no part of a
+    stage without what it needs), then the date orderings of the model
+    (:func:`~complaintrules.model.consistency.consistent_rows`) over the case table of
+    the rows that pass. A row that is not certain is validated by the model alone."""
+    from ..model.consistency import consistent_rows
+    from .flat import from_targets
+
+    n = len(raw.rows)
+    has: dict[str, Any] = {}
+    errors = np.zeros(n, dtype=bool)
+    for f, column in zip(fields, columns, strict=True):
+        has[f.target] = _present_mask(column.values)
+        if column.errors is not None:
+            errors |= _present_mask(column.errors)
+        if f.target == "received_at":
+            aware = [v is not None and v.tzinfo is not None for v in column.values]
+            errors |= np.array(aware, dtype=bool)  # validation converts it to UK time
+    none = np.zeros(n, dtype=bool)
+
+    def present(target: str) -> Any:
+        return has.get(target, none)
+
+    ok = ~errors & present("reference") & present("received_on")
+    if raw.special:
+        ok[list(raw.special)] = False
+    for target in _VALIDATED:
+        ok &= ~present(target)
+    for p in ("stage1.", "stage2."):
+        for name in ("understanding", "outcomes_sought", "contributors", "signed_off_by"):
+            ok &= ~present(p + name)
+        ok &= ~present(p + "names_staff")
+        ok &= ~(present(p + "definition_recorded") & ~present(p + "acknowledged_on"))
+        ok &= ~(present(p + "outcome") & ~present(p + "response_on"))
+        extension = np.zeros(n, dtype=bool)
+        for name in ("notified_on", "new_due", *_EXTENSION_PARTS):
+            extension |= present(p + "extension_" + name)
+        whole = present(p + "extension_notified_on") & present(p + "extension_new_due")
+        ok &= ~(extension & ~whole)
+    rows = np.flatnonzero(ok)
+    if len(rows):
+        table = _flat_table(raw, fields, columns, rows.tolist(), {})
+        try:
+            cases = from_targets(table.select(table.column_names[1:]))
+        except ValueError:  # a shape the layout refuses: the model judges every row
+            ok[rows] = False
+        else:
+            ok[rows] = consistent_rows(cases)
+    return ok
+
+
+_EXTENSION_PARTS = ("reason", "ombudsman_details_given", "good_reason")
 
 
 def _flat_table(

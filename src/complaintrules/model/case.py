@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from .base import Channel, Date, InputModel, uk_received_at
+from .consistency import consistent
 
 __all__ = [
     "Acknowledgement",
@@ -656,45 +657,11 @@ class Complaint(InputModel):
     def _consistent(self) -> bool:
         """True when :meth:`_inconsistencies` finds nothing; the cheap test, run first.
 
-        Naming a problem formats every date of the case; most cases have none to name.
+        The orderings are :data:`~complaintrules.model.consistency.DATE_ORDER`, the one
+        list a batch read as columns is checked against too. Naming a problem formats
+        every date of the case; most cases have none to name.
         """
-        received = self.received_on
-        if self.issue_occurred_on is not None and self.issue_occurred_on > received:
-            return False
-        if self.became_aware_on is not None and self.became_aware_on > received:
-            return False
-        previous = None
-        answered = None  # the stage 1 response date
-        for st in self.stages:
-            if previous is not None and st.number <= previous:
-                return False  # repeated or out of order
-            previous = st.number
-            start = received
-            if st.number >= 2:
-                if st.requested_on is None or st.requested_on < received:
-                    return False
-                if st.number == 2 and answered is not None and st.requested_on < answered:
-                    return False  # escalated before the response it escalates from
-                start = st.requested_on
-            elif st.requested_on is not None and st.requested_on < received:
-                return False
-            if st.logged_on is not None and st.logged_on < start:
-                return False
-            if st.acknowledged is not None and st.acknowledged.on < start:
-                return False
-            if st.response is not None and st.response.issued_on < start:
-                return False
-            for ext in st.extensions:
-                if ext.notified_on < received or ext.new_due < ext.notified_on:
-                    return False
-            if st.number == 1 and st.response is not None:
-                answered = st.response.issued_on
-        for ref in self.refusals:
-            if ref.on < received:
-                return False
-        if self.withdrawn_on is not None and self.withdrawn_on < received:
-            return False
-        return self.closed_on is None or self.closed_on >= received
+        return consistent(self)
 
     def _inconsistencies(self) -> Iterator[str]:
         received = self.received_on
