@@ -652,3 +652,25 @@ def test_item_outside_a_list_is_still_refused() -> None:
     ctx = Context(ENGINE.pack("code_2024"), ENGINE.calendar, ENGINE.conventions, case.received_on)
     with pytest.raises(ValueError, match="only meaningful inside"):
         check(case, ctx)
+
+
+_DUMPS = case_field("refusals").map(item().dump())
+_RESPONSE2 = stage(2).field("response").dump()
+
+
+@pytest.mark.parametrize(
+    ("expr", "expected"),
+    [
+        # a dump read by a test or a list operation over a table: each row's own, not the
+        # first row's repeated
+        (_DUMPS.length(), [1, 0, 1]),
+        (_DUMPS.count(), [1, 0, 1]),
+        (_DUMPS.present(), [True, False, True]),
+        (_RESPONSE2.present(), [True, False, False]),
+        (_RESPONSE2.is_null(), [False, True, True]),
+    ],
+)
+def test_a_dump_read_further_is_each_rows_own_in_both_backends(expr: Any, expected: Any) -> None:
+    got = _both(expr)
+    assert [py for py, _ in got] == expected
+    assert [arrow for _, arrow in got] == expected

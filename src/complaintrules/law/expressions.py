@@ -201,6 +201,8 @@ def _array(value: Any, size: int) -> pa.Array:
         return value
     if isinstance(value, pa.Scalar):
         return pa.repeat(value, size)
+    if isinstance(value, _PyValues):  # one value per row (dumped records), not a constant
+        return pa.array(list(value))
     return pa.repeat(pa.scalar(value), size) if value is not None else pa.nulls(size)
 
 
