@@ -17,8 +17,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from complaintrules import Complaint, Engine, Verdict
-from complaintrules.authoring import case_field, each_fact, item, lit, stage, stages, when
+from complaintrules.authoring import case_field, each_fact, item, lit, param, stage, stages, when
 from complaintrules.law.context import Context
+from complaintrules.law.expressions import _Row
 from complaintrules.model.case import Outcome as ResponseOutcome
 from complaintrules.model.columns import case_table
 from complaintrules.models import (
@@ -536,3 +537,140 @@ def test_item_outcomes_may_join_every_failure_in_both_backends(
 def test_an_item_template_naming_an_unknown_value_is_refused_when_written() -> None:
     with pytest.raises(ValueError, match="among the values"):
         when(item("reason").is_null(), Verdict.FAIL, "{missing}").per_item(Verdict.PASS, "ok")
+
+
+# -- defects found between the backends ----------------------------------------------------
+
+
+def _arrow_rows(expr: Any) -> list[Any]:
+    """``expr`` over the case table, one Python value per row."""
+    from complaintrules.law.expressions import _Columns, _per_row
+
+    return _per_row(expr._arrow(_Columns(case_table(CASES), {}, len(CASES))), len(CASES))
+
+
+@pytest.mark.parametrize("option", ["limit", "sep"])
+def test_a_template_value_named_as_an_option_of_each_is_refused_when_written(option: str) -> None:
+    # ``limit=param(...)`` meant for "{limit}" in the template set each_of's own limit, and
+    # every case then raised (slice indices must be integers), in both backends
+    value = {option: item("number")}
+    with pytest.raises(TypeError, match=f"{option} is its option"):
+        stages().each_of((lit(True), "stage {n}: {" + option + "}"), n=item("number"), **value)
+    with pytest.raises(TypeError, match=f"{option} is its option"):
+        stages().each("stage {n}: {" + option + "}", n=item("number"), **value)
+
+
+def test_a_parameter_read_by_each_of_conditions_and_values_agrees_over_a_table() -> None:
+    from complaintrules.law.expressions import judge_table
+    from complaintrules.law.rules import Rule
+
+    limit = param("remedies.paid_within_working_days")
+    days = item("logged_on").working_days_to(item("response.issued_on"))
+    text = stages().each_of(
+        (days.lt(limit), "stage {n}: {days} of {limit_days} days"),
+        (days.is_null(), "stage {n}: not counted"),
+        where=limit.gt(item("number")),
+        n=item("number"),
+        days=days,
+        limit_days=limit,
+    )
+    check = when(lit(False), Verdict.PASS, "never").otherwise(
+        Verdict.PASS, "{t}", values={"t": text}
+    )
+    rule = Rule(
+        id="TEST-1.1",
+        pack="code_2024",
+        provision="1.1",
+        section="test",
+        title="t",
+        summary="s",
+        explanation="e",
+        source="test",
+        case=check,
+    )
+    pack = ENGINE.pack("code_2024")
+    batch = judge_table(rule, case_table(CASES), engine=ENGINE, pack=pack, explain="all")
+    want = [
+        "stage 1: 11 of 20 days; stage 2: not counted",  # 6 May a bank holiday
+        "stage 1: not counted",
+        "",
+    ]
+    for i, case in enumerate(CASES):
+        ctx = Context(pack, ENGINE.calendar, ENGINE.conventions, case.received_on, None)
+        assert check(case, ctx).message == want[i]
+        assert batch.findings[i].message == want[i]
+
+
+def test_a_list_of_records_mapped_to_their_dumps_agrees_over_a_table() -> None:
+    # over a table each item's dump was taken for a single value and repeated: every item
+    # became the whole table's list of dumps
+    for expr in (
+        case_field("refusals").map(item().dump()),
+        stage(1).field("remedies").map(item().dump(exclude_none=True)),
+        stages().map(item("remedies").map(item().dump(exclude_none=True))),
+    ):
+        single = [expr._py(_Row(case, {})) for case in CASES]
+        assert _arrow_rows(expr) == single
+    assert _arrow_rows(stage(1).field("remedies").map(item().dump(exclude_none=True))) == [
+        [{"kind": "apology"}, {"kind": "financial", "amount": "50"}],
+        [],
+        None,
+    ]
+
+
+_LOGGED = stages().map(item("logged_on"))
+
+
+@pytest.mark.parametrize(
+    ("expr", "expected"),
+    [
+        # a missing item (a list holding nulls, an optional record) reads as unknown
+        (_LOGGED.map(item()), [[date(2024, 5, 2), None], [None], []]),
+        (_LOGGED.map(item().is_null()), [[False, True], [True], []]),
+        (_LOGGED.count(item().not_null()), [1, 0, 0]),
+        (_LOGGED.any(item().lt(date(2024, 6, 1))), [True, False, False]),
+        (_LOGGED.each("{v}", v=item()), ["2024-05-02, None", "None", ""]),
+        (_LOGGED.filter(item().is_null()).length(), [1, 1, 0]),
+        (stages().map(item("response")).map(item("outcome")), [["upheld", None], [None], []]),
+        (
+            stages().map(item("response")).map(item("issued_on").not_null()),
+            [[True, True], [False], []],
+        ),
+    ],
+)
+def test_item_of_a_missing_item_is_unknown_in_both_backends(expr: Any, expected: Any) -> None:
+    got = _both(expr)
+    assert [py for py, _ in got] == expected
+    assert [arrow for _, arrow in got] == expected
+
+
+def test_item_outside_a_list_is_still_refused() -> None:
+    check = when(lit(False), Verdict.PASS, "never").otherwise(
+        Verdict.PASS, "ok", facts={"v": item("number")}
+    )
+    case = CASES[0]
+    ctx = Context(ENGINE.pack("code_2024"), ENGINE.calendar, ENGINE.conventions, case.received_on)
+    with pytest.raises(ValueError, match="only meaningful inside"):
+        check(case, ctx)
+
+
+_DUMPS = case_field("refusals").map(item().dump())
+_RESPONSE2 = stage(2).field("response").dump()
+
+
+@pytest.mark.parametrize(
+    ("expr", "expected"),
+    [
+        # a dump read by a test or a list operation over a table: each row's own, not the
+        # first row's repeated
+        (_DUMPS.length(), [1, 0, 1]),
+        (_DUMPS.count(), [1, 0, 1]),
+        (_DUMPS.present(), [True, False, True]),
+        (_RESPONSE2.present(), [True, False, False]),
+        (_RESPONSE2.is_null(), [False, True, True]),
+    ],
+)
+def test_a_dump_read_further_is_each_rows_own_in_both_backends(expr: Any, expected: Any) -> None:
+    got = _both(expr)
+    assert [py for py, _ in got] == expected
+    assert [arrow for _, arrow in got] == expected

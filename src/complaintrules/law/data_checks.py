@@ -250,8 +250,8 @@ def _payment_delay(paid_within: str) -> dict[str, Expr]:
     still_unpaid = due & paid.is_null() & awarded.working_days_to(judged).gt(limit)
     untimed = due & paid.is_null() & judged.is_null()
     label = "stage {number} remedies[{i}] (financial)"
-    # (the limit is named once in the message: a parameter among each_of's values fails
-    # over a table)
+    # (the limit is named once in the message; each_of's own option is called ``limit``,
+    # so no template value can be)
     late_text = remedies.each_of(
         (
             paid_late,

@@ -201,6 +201,8 @@ def _array(value: Any, size: int) -> pa.Array:
         return value
     if isinstance(value, pa.Scalar):
         return pa.repeat(value, size)
+    if isinstance(value, _PyValues):  # one value per row (dumped records), not a constant
+        return pa.array(list(value))
     return pa.repeat(pa.scalar(value), size) if value is not None else pa.nulls(size)
 
 
@@ -232,6 +234,11 @@ class _Frame:
 
 #: A shared part not yet computed, in the generated function.
 _UNSET: Any = object()
+
+#: The item given to a part read outside any list (so ``item()`` there is refused), as
+#: distinct from an item that is itself missing (None: a list holding nulls), which
+#: ``item()`` reads as unknown, as a table's null item reads.
+_NO_ITEM: Any = object()
 
 
 class _Compiler:
@@ -320,7 +327,8 @@ class Expr:
         return ()
 
     def _py(self, env: _Row) -> Any:
-        return self._compile()(_Frame(env.case), env.params, env.item)
+        item = _NO_ITEM if env.item is None else env.item
+        return self._compile()(_Frame(env.case), env.params, item)
 
     def _arrow(self, env: _Columns) -> Any:
         raise NotImplementedError
@@ -409,6 +417,7 @@ class Expr:
         """Text: ``template`` formatted for each item of this list meeting ``where`` (the
         first ``limit`` of them), over ``values`` (read per item) and ``{index}`` (the
         item's place in the whole list), joined by ``sep``; for messages."""
+        _text_options("each", where, sep, limit)
         return _Each(self, where, ((None, template),), tuple(values.items()), sep, limit)
 
     def each_of(
@@ -423,6 +432,7 @@ class Expr:
         them), in turn, every clause ``(condition, template)`` whose condition holds for it,
         formatted as in :meth:`each`, all joined by ``sep``; for messages listing what each
         item lacks. ``where`` and the conditions may read the case beside the item."""
+        _text_options("each_of", where, sep, limit)
         return _Each(self, where, tuple(clauses), tuple(values.items()), sep, limit)
 
     # -- lists mapped, searched and bounded (see also :func:`stages`) --
@@ -572,6 +582,32 @@ class Expr:
         return _Among(self, _lift(names))
 
 
+def _text_options(method: str, where: Any, sep: Any, limit: Any) -> None:
+    """Refuse, when the check is written, options of ``each``/``each_of`` that are not what
+    they must be: a value meant for the template passed under the name of an option
+    (``limit=param(...)`` to write ``{limit}``) would otherwise fail on every case."""
+    wrong = [
+        (name, want)
+        for name, value, ok, want in (
+            ("where", where, where is None or isinstance(where, Expr), "a condition or None"),
+            ("sep", sep, isinstance(sep, str), "text"),
+            (
+                "limit",
+                limit,
+                limit is None or (isinstance(limit, int) and not isinstance(limit, bool)),
+                "a whole number or None",
+            ),
+        )
+        if not ok
+    ]
+    if wrong:
+        name, want = wrong[0]
+        raise TypeError(
+            f"{method}(): {name} is its option and must be {want}; a value for the "
+            f"template cannot be named {name!r} (give it another name, as {{{name}_value}})"
+        )
+
+
 def _lift(value: Any) -> Expr:
     return value if isinstance(value, Expr) else _Literal(_plain(value))
 
@@ -690,7 +726,7 @@ class _ItemField(Expr):
         read = _reader(self.path)
 
         def field(case: Any, params: Mapping[str, Any], item: Any) -> Any:
-            if item is None:
+            if item is _NO_ITEM:
                 raise ValueError("item(...) is only meaningful inside any(), all() or count()")
             return read(item)
 
@@ -1431,7 +1467,7 @@ class FieldFacts:
 
         def entries(case: Any, params: Mapping[str, Any], payload: Any) -> dict[str, Any]:
             if case is not None:
-                listed, found = names(case, params, None), values(case, params, None)
+                listed, found = names(case, params, _NO_ITEM), values(case, params, _NO_ITEM)
             else:
                 obj, listed = payload
                 found = [None] * len(listed) if obj is None else [obj[n] for n in listed]
@@ -1505,7 +1541,7 @@ class EachFact:
 
             def keyed(case: Any, params: Mapping[str, Any], kept: Any) -> dict[str, Any]:
                 if case is not None:
-                    kept = _kept(items(case, params, None), where, case, params)
+                    kept = _kept(items(case, params, _NO_ITEM), where, case, params)
                 values = value_of(None, params, kept)
                 out: dict[str, Any] = {}
                 for (i, x), v in zip(kept, values.values(), strict=True):
@@ -1523,7 +1559,7 @@ class EachFact:
 
             def flat(case: Any, params: Mapping[str, Any], kept: Any) -> dict[str, Any]:
                 if case is not None:
-                    kept = _kept(items(case, params, None), where, case, params)
+                    kept = _kept(items(case, params, _NO_ITEM), where, case, params)
                 return {
                     key.format(index=i, name=k): f(None, params, x)
                     for i, x in kept
@@ -1544,7 +1580,7 @@ class EachFact:
 
         def entries(case: Any, params: Mapping[str, Any], kept: Any) -> dict[str, Any]:
             if case is not None:
-                kept = _kept(items(case, params, None), where, case, params)
+                kept = _kept(items(case, params, _NO_ITEM), where, case, params)
             return {key.format(index=i): value(params, x) for i, x in kept}
 
         return entries
@@ -1609,6 +1645,20 @@ def _stage_list(env: _Columns) -> pa.Array:
     return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), values)
 
 
+def _regroup(lists: Any, values: Sequence[Any]) -> list[Any]:
+    """:func:`_rebuild` for values made in Python: a list per row of ``lists`` holding
+    ``values`` (one per item, in order), None where ``lists`` is."""
+    out: list[Any] = []
+    start = 0
+    for n in lists.value_lengths().to_pylist():
+        if n is None:
+            out.append(None)
+        else:
+            out.append(list(values[start : start + n]))
+            start += n
+    return out
+
+
 def _rebuild(lists: Any, values: Any) -> pa.Array:
     """A list per row of ``lists`` holding ``values`` (one per item of ``lists``, in
     order), null where ``lists`` is."""
@@ -1642,7 +1692,10 @@ class _Map(Expr):
     def _arrow(self, env: _Columns) -> Any:
         lists = _array(self.items._arrow(env), env.size)
         inner, _ = env.items(lists)
-        return _rebuild(lists, _array(self.value._arrow(inner), inner.size))
+        value = self.value._arrow(inner)
+        if isinstance(value, _PyValues):  # values Arrow cannot hold (dumped records)
+            return _PyValues(_regroup(lists, value))
+        return _rebuild(lists, _array(value, inner.size))
 
     def _params(self) -> Iterator[str]:
         yield from self.items._params()
@@ -2697,7 +2750,7 @@ class _Gen:
     """Generates the source of one case's judgement: names for constants and helpers, and
     a local variable for each shared part."""
 
-    def __init__(self, shared: Mapping[Expr, int], item: str = "None") -> None:
+    def __init__(self, shared: Mapping[Expr, int], item: str = "_NO_ITEM") -> None:
         self.shared = shared
         #: the local variable holding the list item, in a function of one item
         self.item = item
@@ -2719,6 +2772,7 @@ class _Gen:
             "_greatest": _greatest,
             "_template_text": _template_text,
             "_UNSET": _UNSET,
+            "_NO_ITEM": _NO_ITEM,
             "Outcome": Outcome,
             "_response_clock": _response_clock,
         }
@@ -2895,7 +2949,7 @@ class _Gen:
             finally:
                 self.item, self.shared = outer
             return f"(None if ({t} := {found}) is None else [{x} for {x} in {t} if {held} is True])"
-        if isinstance(e, _ItemField) and self.item != "None":
+        if isinstance(e, _ItemField) and self.item != "_NO_ITEM":
             if not e.path:
                 return self.plain(self.item)
             return self.path(self.item, e.path)
