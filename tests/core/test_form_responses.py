@@ -142,7 +142,13 @@ def test_action_plan_carries_the_landlords_commentary(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("body", "line", "field", "why"),
     [
-        ('provisions:\n  "66.3":\n    commentary: typo\n', 3, "provisions.66.3", "no provision"),
+        ('provisions:\n  "66.3":\n    commentary: typo\n', 2, "provisions.66.3", "no provision"),
+        (
+            'provisions:\n  "6.3":\n    commentary: fine\n  "66.4": {commentary: typo}\n',
+            4,
+            "provisions.66.4",
+            "no provision",
+        ),
         ('provisions:\n  "6.3":\n    commentary: "  "\n', 3, "commentary", "at least 1"),
         (
             'provisions:\n  "6.3":\n    evidence:\n      - title: Report\n'
