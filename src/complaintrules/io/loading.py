@@ -462,17 +462,19 @@ def _read(path: Path) -> _Document:
     return _Document(data, node)
 
 
-def _line_of(node: yaml.Node | None, loc: Sequence[int | str]) -> int | None:
-    """The line of the deepest YAML node along ``loc`` that exists."""
+def _line_of(node: yaml.Node | None, loc: Sequence[int | str], *, key: bool = False) -> int | None:
+    """The line of the deepest YAML node along ``loc`` that exists; with ``key``, the line
+    of the mapping key that names it (a block mapping's value starts on the next line)."""
     if node is None:
         return None
     line = node.start_mark.line + 1
     for part in loc:
         child: yaml.Node | None = None
+        named: yaml.Node | None = None
         if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                if key.value == part:
-                    child = value
+            for name, value in node.value:
+                if name.value == part:
+                    child, named = value, name
                     break
         elif (
             isinstance(node, yaml.SequenceNode)
@@ -483,7 +485,7 @@ def _line_of(node: yaml.Node | None, loc: Sequence[int | str]) -> int | None:
         if child is None:
             break
         node = child
-        line = node.start_mark.line + 1
+        line = (named if key and named is not None else node).start_mark.line + 1
     return line
 
 

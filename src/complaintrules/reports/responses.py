@@ -29,7 +29,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import yaml
 from pydantic import Field, HttpUrl, model_validator
 
 from ..io.loading import InputError, InputProblem, _line_of, _read, _validate
@@ -92,19 +91,6 @@ def load_responses(path: str | Path) -> ResponsesFile:
     return _validate(ResponsesFile, p, _read(p))
 
 
-def _key_line(node: yaml.Node | None, provision: str) -> int | None:
-    """The line where the file names ``provision`` under ``provisions`` (the key's own
-    line: its value, a mapping, starts on the line after it)."""
-    provisions = None
-    if isinstance(node, yaml.MappingNode):
-        provisions = next((v for k, v in node.value if k.value == "provisions"), None)
-    if isinstance(provisions, yaml.MappingNode):
-        for key, _ in provisions.value:
-            if key.value == provision:
-                return int(key.start_mark.line) + 1
-    return _line_of(node, ["provisions"])
-
-
 def check_responses(
     responses: ResponsesFile,
     *,
@@ -131,7 +117,7 @@ def check_responses(
                 InputProblem(
                     f"provisions.{provision}",
                     f"no provision {provision} in {pack} (see `complaintrules rules`)",
-                    _key_line(node, provision),
+                    _line_of(node, ["provisions", provision], key=True),
                 )
             )
     if problems:
