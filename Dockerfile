@@ -13,7 +13,8 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY src ./src
 COPY packs ./packs
-RUN pip install ".[server]" && rm -rf /app/src /app/packs
+# pip builds the wheel in the source tree: its build/ folder goes with the sources
+RUN pip install ".[server]" && rm -rf /app/src /app/packs /app/build
 
 RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin complaintrules
 USER 10001
