@@ -302,7 +302,7 @@ def create_app(spec: EngineSpec | None = None, settings: ServerSettings | None =
         log.write(
             {
                 "decision_id": request.state.decision_id,
-                "operation": request.url.path,
+                "operation": _operation_of(request.scope),
                 "status": status,
                 "error": error,
                 # where the input was wrong, never what it said
@@ -857,11 +857,19 @@ class _Decisions:
             self.log.write(
                 {
                     "decision_id": decision,
-                    "operation": scope["path"],
+                    "operation": _operation_of(scope),
                     "status": status,
                     "ms": round((time.perf_counter() - started) * 1000, 2),
                 }
             )
+
+
+def _operation_of(scope: Scope) -> str:
+    """A logged request's operation: its route's operation id where routing found one (so a
+    refused request is logged under the same name as a granted one), else its path."""
+    route = scope.get("route")
+    operation = getattr(route, "operation_id", None)
+    return operation if isinstance(operation, str) else str(scope.get("path", ""))
 
 
 # -- request size -----------------------------------------------------------------------------
