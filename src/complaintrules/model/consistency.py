@@ -6,7 +6,8 @@ first (where both are recorded), each with the words naming it when it is broken
 requested. Three readers run the one list:
 
 - :func:`consistent` on a :class:`~complaintrules.models.Complaint` (the model's own
-  validation, ``Complaint._consistent``);
+  validation, ``Complaint._consistent``), a function generated from the list once, at
+  import, so each case pays for plain attribute reads and comparisons only;
 - :func:`inconsistencies`, the messages naming each broken ordering, in the words and
   the order the list gives (``Complaint._inconsistencies``: the reasons a rejected row
   is given), and
@@ -118,9 +119,10 @@ _NEEDS_REQUEST = "{at}: stage {number} needs the date escalation to it was reque
 
 # -- on a case (the model) ---------------------------------------------------------------
 
-#: Where a path's root is found while a case is checked (``stage.start`` is read as the
-#: root ``start``: the day the stage started, worked out per stage).
-_ROOTS = ("case", "stage1", "stage", "start", "extension", "refusal")
+# The test on a case runs for every case read, so it is generated from DATE_ORDER once, at
+# import, as Python source: each ordering becomes the few attribute reads and comparisons
+# it would take written out, with none of the cost of reading the list at each case (about
+# half the time of a loop over compiled readers). The source is kept in _CONSISTENT_SOURCE.
 
 
 def _steps(path: str) -> tuple[str, ...]:
@@ -129,80 +131,51 @@ def _steps(path: str) -> tuple[str, ...]:
     return ("start",) if path == "stage.start" else tuple(path.split("."))
 
 
-def _getter(path: str) -> tuple[str, tuple[str, ...]]:
-    """``path`` as its root and the fields read from it (``stage.start``: root ``start``)."""
-    root, *names = _steps(path)
-    return root, tuple(names)
+#: Roots that may be missing when a check reads them (a case need not have a stage 1).
+_MAY_BE_MISSING = frozenset({"stage1"})
 
 
-def _reader(names: tuple[str, ...]) -> Callable[[Any], Any]:
-    """A function reading ``names`` in turn from an object, None where a step is None."""
-    if not names:
-        return lambda item: item
-    if len(names) == 1:
-        (first,) = names
-
-        def one(item: Any) -> Any:
-            return None if item is None else getattr(item, first)
-
-        return one
-
-    def deeper(item: Any) -> Any:
-        for name in names:
-            if item is None:
-                return None
-            item = getattr(item, name)
-        return item
-
-    return deeper
+def _read(path: str, name: str) -> list[str]:
+    """Source lines setting ``name`` to the date at ``path``, None where a step on the way
+    is unset (the roots ``case``, ``stage``, ``start``, ``extension`` and ``refusal`` are
+    always there when their checks run)."""
+    root, *fields = _steps(path)
+    for step in (root, *fields):
+        if not step.isidentifier():
+            raise ValueError(f"DATE_ORDER: {path!r} is not a path of field names")
+    if not fields:
+        return [f"{name} = {root}"]
+    if root in _MAY_BE_MISSING:
+        lines, deeper = [f"{name} = {root}"], fields
+    else:
+        lines, deeper = [f"{name} = {root}.{fields[0]}"], fields[1:]
+    lines += [f"{name} = None if {name} is None else {name}.{field}" for field in deeper]
+    return lines
 
 
-#: A check compiled for a case: the root and reader of the earlier date, of the later,
-#: and the stage numbers it is limited to.
-_Compiled = tuple[int, Callable[[Any], Any], int, Callable[[Any], Any], "tuple[int, ...] | None"]
-
-
-def _compiled(scope: str) -> tuple[_Compiled, ...]:
-    out: list[_Compiled] = []
+def _checks(scope: str, indent: int) -> str:
+    """Source of the checks of ``scope`` (implied ones skipped), returning False on a break."""
+    lines: list[str] = []
     for check in DATE_ORDER:
         if check.scope != scope or check.implied:
             continue
-        (root_a, a), (root_b, b) = _getter(check.earlier), _getter(check.later)
-        out.append(
-            (_ROOTS.index(root_a), _reader(a), _ROOTS.index(root_b), _reader(b), check.stages)
-        )
-    return tuple(out)
+        body = [*_read(check.earlier, "earlier"), "if earlier is not None:"]
+        body += ["    " + line for line in _read(check.later, "later")]
+        body += ["    if later is not None and later < earlier:", "        return False"]
+        if check.stages is not None:
+            body = [f"if number in {check.stages!r}:", *("    " + line for line in body)]
+        lines += body
+    return "\n".join(" " * indent + line for line in lines) or " " * indent + "pass"
 
 
-_CASE, _STAGE, _EXTENSION, _REFUSAL = (
-    _compiled(scope) for scope in ("case", "stage", "extension", "refusal")
-)
-
-
-def _broken(checks: tuple[_Compiled, ...], items: list[Any], number: int = -1) -> bool:
-    for root_a, read_a, root_b, read_b, stages in checks:
-        if stages is not None and number not in stages:
-            continue
-        a = read_a(items[root_a])
-        if a is None:
-            continue
-        b = read_b(items[root_b])
-        if b is not None and b < a:
-            return True
-    return False
-
-
-def consistent(case: Complaint) -> bool:
-    """Whether ``case``'s dates keep :data:`DATE_ORDER`, each stage past the first has its
-    escalation date, and its stages come in order, each number once."""
+_CONSISTENT_SOURCE = f"""\
+def consistent(case):
     stage1 = None
     for stage in case.stages:
         if stage.number == 1:
             stage1 = stage
             break
-    items: list[Any] = [case, stage1, None, None, None, None]
-    if _broken(_CASE, items):
-        return False
+{_checks("case", 4)}
     received = case.received_on
     previous = -1
     for stage in case.stages:
@@ -210,24 +183,35 @@ def consistent(case: Complaint) -> bool:
         if number <= previous:
             return False  # repeated or out of order
         previous = number
-        start: date | None = received
-        if number >= ESCALATION_NEEDS_REQUEST:
+        start = received
+        if number >= {ESCALATION_NEEDS_REQUEST!r}:
             start = stage.requested_on
             if start is None:
                 return False
-        items[2] = stage
-        items[3] = start
-        if _broken(_STAGE, items, number):
-            return False
+{_checks("stage", 8)}
         for extension in stage.extensions:
-            items[4] = extension
-            if _broken(_EXTENSION, items, number):
-                return False
+{_checks("extension", 12)}
     for refusal in case.refusals:
-        items[5] = refusal
-        if _broken(_REFUSAL, items):
-            return False
+{_checks("refusal", 8)}
     return True
+"""
+
+
+def _generated() -> Callable[[Complaint], bool]:
+    namespace: dict[str, Any] = {}
+    exec(compile(_CONSISTENT_SOURCE, "<DATE_ORDER>", "exec"), namespace)
+    test: Callable[[Complaint], bool] = namespace["consistent"]
+    return test
+
+
+#: Whether a case keeps DATE_ORDER: the function generated from _CONSISTENT_SOURCE.
+_keeps_order = _generated()
+
+
+def consistent(case: Complaint) -> bool:
+    """Whether ``case``'s dates keep :data:`DATE_ORDER`, each stage past the first has its
+    escalation date, and its stages come in order, each number once."""
+    return _keeps_order(case)
 
 
 # -- naming what is broken ---------------------------------------------------------------
@@ -340,6 +324,12 @@ def recorded_after_receipt(case: Complaint) -> Iterator[tuple[str, date]]:
 # -- over a case table -------------------------------------------------------------------
 
 _Check = tuple[tuple[str, tuple[str, ...]], tuple[str, tuple[str, ...]], "tuple[int, ...] | None"]
+
+
+def _getter(path: str) -> tuple[str, tuple[str, ...]]:
+    """``path`` as its root and the fields read from it (``stage.start``: root ``start``)."""
+    root, *names = _steps(path)
+    return root, tuple(names)
 
 
 #: The checks of each scope as (root, names) paths, for the table (implied ones skipped).
