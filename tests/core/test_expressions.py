@@ -60,6 +60,7 @@ from complaintrules.models import (
     Stage,
 )
 from complaintrules.testing import build_subject
+from core.expression_helpers import findings_beside_engine, rule_of
 from properties.strategies import MAPPING, bounded, complaint
 
 ENGINE = Engine()
@@ -82,19 +83,18 @@ CONVERTED = {name: _expression_rules(pack) for name, pack in PACKS.items()}
 def _agree(cases: Sequence[Complaint], pack_name: str, as_of: date | None = None) -> None:
     """Batch findings of every converted rule equal the engine's, case by case (judged
     ``as_of``: the table then holds each case as it stood that day, as the engine sees it)."""
-    from complaintrules.law.expressions import judge_table
-
     pack = PACKS[pack_name]
     if as_of is not None:
         snapshots = (c.as_of(as_of).case for c in cases)
         cases = [c for c in snapshots if c is not None]
     table = case_table(cases)
     for rule in CONVERTED[pack_name]:
-        batch = judge_table(rule, table, engine=ENGINE, pack=pack, as_of=as_of, explain="all")
-        for i, case in enumerate(cases):
-            (single,) = ENGINE.case_findings(case, pack=pack, as_of=as_of, rules=[rule.id])
-            assert batch.verdicts[i] is single.verdict, (rule.id, case.reference)
-            got, want = batch.findings[i].to_dict(), single.to_dict()
+        both = findings_beside_engine(
+            rule, cases, engine=ENGINE, pack=pack, as_of=as_of, table=table
+        )
+        for case, (verdict, found, single) in zip(cases, both, strict=True):
+            assert verdict is single.verdict, (rule.id, case.reference)
+            got, want = found.to_dict(), single.to_dict()
             if single.verdict is Verdict.ERROR:
                 # (a parameter not in force on a drawn date) the traceback names each
                 # backend's own frames; everything else is the same
@@ -102,9 +102,9 @@ def _agree(cases: Sequence[Complaint], pack_name: str, as_of: date | None = None
                 want["evidence"]["computed"].pop("traceback")
                 assert got == want, (rule.id, case.reference)
                 continue
-            assert batch.findings[i] == single, (rule.id, case.reference)
+            assert found == single, (rule.id, case.reference)
             assert got == want
-        _columns_agree(rule, table, cases, batch.verdicts, pack, as_of)
+        _columns_agree(rule, table, cases, [verdict for verdict, _, _ in both], pack, as_of)
 
 
 def _columns_agree(
@@ -574,20 +574,6 @@ def test_batch_equals_single_on_drawn_cases(cases: list[Complaint]) -> None:
 # -- findings built only for the rows asked -------------------------------------------------
 
 
-def _rule(check: Any, rule_id: str = "TEST-1.1") -> Rule:
-    return Rule(
-        id=rule_id,
-        pack="code_2024",
-        provision="1.1",
-        section="test",
-        title="t",
-        summary="s",
-        explanation="e",
-        source="test",
-        case=check,
-    )
-
-
 def test_only_the_rows_asked_for_get_findings() -> None:
     from complaintrules.law.expressions import judge_table
 
@@ -616,7 +602,7 @@ def test_a_rule_that_raises_is_an_error_on_its_rows_in_both_backends() -> None:
     broken = when(param("no.such.parameter").eq(1), Verdict.FAIL, "never").otherwise(
         Verdict.PASS, "never"
     )
-    rule = _rule(broken)
+    rule = rule_of(broken)
     case = Complaint.model_validate({"reference": "E-1", "received_on": "2024-05-01"})
     pack = PACKS["code_2024"]
     single = ENGINE._run(rule, rule.subjects[0], "E-1", broken, case, _ctx(pack, case))
@@ -643,7 +629,7 @@ def test_a_gated_expression_is_not_applicable_without_its_facts() -> None:
         ),
         otherwise="no stage 2",
     )
-    rule = _rule(check)
+    rule = rule_of(check)
     one = Complaint.model_validate({"reference": "G-1", "received_on": "2024-05-01"})
     two = _rich_case().model_copy(
         update={"stages": [*_rich_case().stages[:1], Stage(number=2, handler="Z")]}
@@ -873,7 +859,7 @@ def test_field_facts_record_each_named_field_in_both_backends() -> None:
     assert one.facts == {f"c.{n}!": (True if n == "decision" else None) for n in listed}
     none = check(unanswered, _ctx(pack, unanswered))
     assert none.facts == {f"c.{n}!": None for n in listed}
-    rule = _rule(check)
+    rule = rule_of(check)
     batch = judge_table(
         rule, case_table([answered, unanswered]), engine=ENGINE, pack=pack, explain="all"
     )
@@ -948,7 +934,7 @@ def test_each_of_lists_every_clause_an_item_meets_and_names_flatten_evidence() -
     from complaintrules.law.expressions import judge_table
 
     batch = judge_table(
-        _rule(check), case_table([case]), engine=ENGINE, pack=PACKS["code_2024"], explain="all"
+        rule_of(check), case_table([case]), engine=ENGINE, pack=PACKS["code_2024"], explain="all"
     )
     assert batch.findings[0].message == outcome.message
     assert list(batch.findings[0].evidence.facts.items()) == list(outcome.facts.items())
@@ -982,7 +968,7 @@ def test_the_guide_example_runs_and_both_backends_agree() -> None:
     (code,) = re.findall(r"```python\n(.*?)```", text, re.DOTALL)
     names: dict[str, Any] = {}
     exec(code, names)
-    rule = _rule(names["check"])
+    rule = rule_of(names["check"])
     case = names["case"]
     (single,) = [
         ENGINE._run(rule, rule.subjects[0], "D-1", rule.case, case, _ctx(PACKS["code_2024"], case))
@@ -1037,7 +1023,7 @@ def test_as_of_is_the_judging_date_in_both_backends_and_unknown_without_one() ->
         }
     )
     pack = PACKS["code_2024"]
-    rule = _rule(check)
+    rule = rule_of(check)
     expected = {
         None: (Verdict.NEEDS_EVIDENCE, "no as-of date", None),
         date(2024, 6, 1): (Verdict.PASS, "nothing overdue on 2024-06-01", True),

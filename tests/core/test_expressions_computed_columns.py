@@ -15,7 +15,6 @@ import pytest
 
 from complaintrules import Complaint, Engine, Verdict
 from complaintrules.authoring import (
-    Rule,
     case_field,
     item,
     item_outcomes,
@@ -25,26 +24,12 @@ from complaintrules.authoring import (
     when,
 )
 from complaintrules.law import expressions
-from complaintrules.law.context import Context
-from complaintrules.law.expressions import _AS_OF, _array, _Columns, _Row, judge_table
+from complaintrules.law.expressions import _AS_OF, judge_table
 from complaintrules.model.columns import case_table
+from core.expression_helpers import both_backends, context_of, rule_of
 
 ENGINE = Engine()
 PACK = ENGINE.pack("code_2024")
-
-
-def _rule(check: Any) -> Rule:
-    return Rule(
-        id="TEST-1.1",
-        pack="code_2024",
-        provision="1.1",
-        section="test",
-        title="t",
-        summary="s",
-        explanation="e",
-        source="test",
-        case=check,
-    )
 
 
 def _case(
@@ -140,7 +125,7 @@ def test_each_failing_row_gets_the_computed_values_its_finding_reports(
     join: bool, expected: dict[int, tuple[str | None, str | None]]
 ) -> None:
     check = item_outcomes(_JUDGED, _TABLE, none=_NONE, join_failures=join)
-    rule = _rule(check)
+    rule = rule_of(check)
     table = case_table(CASES)
     names = ("deadline", "note", "not_computed_anywhere")
     columns = judge_table(rule, table, engine=ENGINE, pack=PACK, computed=names)
@@ -148,8 +133,7 @@ def test_each_failing_row_gets_the_computed_values_its_finding_reports(
     assert columns.verdicts == explained.verdicts
     assert columns.findings == {}  # nothing asked to be explained, nothing built
     for r, case in enumerate(CASES):
-        ctx = Context(PACK, ENGINE.calendar, ENGINE.conventions, case.received_on)
-        single = check(case, ctx)
+        single = check(case, context_of(ENGINE, PACK, case))
         got = tuple(columns.computed[n][r] for n in names)
         if r in expected:
             assert single.verdict is Verdict.FAIL
@@ -183,7 +167,7 @@ def test_a_verdict_tables_computed_values_come_only_from_the_branches_reporting_
         _case("V-2", closed="2024-05-31"),
         _case("V-3", closed="2024-05-20"),
     ]
-    rule = _rule(check)
+    rule = rule_of(check)
     got = judge_table(
         rule, case_table(cases), engine=ENGINE, pack=PACK, computed=("due_by", "closed")
     )
@@ -211,7 +195,7 @@ def test_a_failing_row_whose_values_cannot_be_computed_is_in_error() -> None:
     )
     far = _case("E-0", closed="2024-05-20").model_copy(update={"closed_on": date(2200, 1, 1)})
     cases = [far, _case("E-1")]
-    rule = _rule(check)
+    rule = rule_of(check)
     got = judge_table(rule, case_table(cases), engine=ENGINE, pack=PACK, computed=("due_by",))
     explained = judge_table(rule, case_table(cases), engine=ENGINE, pack=PACK, explain="failures")
     assert got.verdicts == explained.verdicts == [Verdict.ERROR, Verdict.PASS]
@@ -268,9 +252,7 @@ def test_a_stages_clock_is_counted_once_per_table(
 
 def _both(expr: Any, cases: list[Complaint], at: date | None) -> list[tuple[Any, Any]]:
     values = {**expressions.calendar_params(ENGINE.calendar, ENGINE.conventions), _AS_OF: at}
-    n = len(cases)
-    arrow = _array(expr._arrow(_Columns(case_table(cases), values, n)), n).to_pylist()
-    return [(expr._py(_Row(c, values)), got) for c, got in zip(cases, arrow, strict=True)]
+    return both_backends(expr, cases, values)
 
 
 def test_max_upto_over_arrays_keeps_each_rows_own_limit_and_skips_missing_values() -> None:

@@ -30,6 +30,13 @@ from complaintrules.models import (
     Remedy,
     Resident,
 )
+from core.expression_helpers import (
+    both_backends,
+    context_of,
+    findings_beside_engine,
+    judged_both_ways,
+    rule_of,
+)
 from properties.strategies import bounded, complaint
 
 ENGINE = Engine()
@@ -77,20 +84,8 @@ CASES = [
 
 def _both(expr: Any) -> list[tuple[Any, Any]]:
     """``expr`` per case: (Python backend, generated function), and the Arrow backend."""
-    from complaintrules.law.expressions import _array, _Columns, _Row
-
-    check = when(lit(False), Verdict.PASS, "never").otherwise(
-        Verdict.PASS, "ok", facts={"v": expr, "again": expr}
-    )
     pack = ENGINE.pack("code_2024")
-    arrow = _array(expr._arrow(_Columns(case_table(CASES), {}, len(CASES))), len(CASES))
-    out = []
-    for case, got in zip(CASES, arrow.to_pylist(), strict=True):
-        py = expr._py(_Row(case, {}))
-        ctx = Context(pack, ENGINE.calendar, ENGINE.conventions, case.received_on, None)
-        assert check(case, ctx).facts == {"v": py, "again": py}
-        out.append((py, got))
-    return out
+    return both_backends(expr, CASES, {}, lambda case: context_of(ENGINE, pack, case))
 
 
 _ENDED = case_field("closed_on").not_null()
@@ -192,9 +187,6 @@ def test_map_of_a_missing_list_is_missing() -> None:
 
 
 def test_each_fact_keys_name_values_of_the_item_and_where_may_read_the_case() -> None:
-    from complaintrules.law.expressions import judge_table
-    from complaintrules.law.rules import Rule
-
     check = when(lit(False), Verdict.PASS, "never").otherwise(
         Verdict.PASS,
         "{first}",
@@ -209,19 +201,8 @@ def test_each_fact_keys_name_values_of_the_item_and_where_may_read_the_case() ->
             )
         ],
     )
-    rule = Rule(
-        id="TEST-1.1",
-        pack="code_2024",
-        provision="1.1",
-        section="test",
-        title="t",
-        summary="s",
-        explanation="e",
-        source="test",
-        case=check,
-    )
     pack = ENGINE.pack("code_2024")
-    batch = judge_table(rule, case_table(CASES), engine=ENGINE, pack=pack, explain="all")
+    judged = judged_both_ways(rule_of(check), CASES, engine=ENGINE, pack=pack)
     want = [
         (
             "1",
@@ -233,11 +214,9 @@ def test_each_fact_keys_name_values_of_the_item_and_where_may_read_the_case() ->
         ("", {"stage1": {"remedies": [], "at": 1}}),
         ("", {}),
     ]
-    for i, case in enumerate(CASES):
-        ctx = Context(pack, ENGINE.calendar, ENGINE.conventions, case.received_on, None)
-        single = check(case, ctx)
-        assert (single.message, single.facts) == want[i]
-        assert (batch.findings[i].message, batch.findings[i].evidence.facts) == want[i]
+    for i, each in enumerate(judged):
+        assert (each.single.message, each.single.facts) == want[i]
+        assert (each.finding.message, each.finding.evidence.facts) == want[i]
 
 
 # -- the rules written with them: both backends agree ------------------------------------------
@@ -252,7 +231,7 @@ RECORD_RULES = {
 def _agree(cases: list[Complaint], pack_name: str, as_of: date | None = None) -> None:
     """Batch findings of each rule equal the engine's, case by case (``as_of``: the cases
     as they stood that day, as the engine cuts them)."""
-    from complaintrules.law.expressions import expression_of, judge_table
+    from complaintrules.law.expressions import expression_of
 
     pack = ENGINE.pack(pack_name)
     if as_of is not None:
@@ -261,11 +240,12 @@ def _agree(cases: list[Complaint], pack_name: str, as_of: date | None = None) ->
     for rule_id in RECORD_RULES[pack_name]:
         (rule,) = [r for r in ENGINE.registry.rules_for(pack) if r.id == rule_id]
         assert expression_of(rule.case) is not None, rule_id
-        batch = judge_table(rule, table, engine=ENGINE, pack=pack, as_of=as_of, explain="all")
-        for i, case in enumerate(cases):
-            (single,) = ENGINE.case_findings(case, pack=pack, as_of=as_of, rules=[rule_id])
-            assert batch.verdicts[i] is single.verdict, (rule_id, case.reference)
-            assert batch.findings[i].to_dict() == single.to_dict(), (rule_id, case.reference)
+        both = findings_beside_engine(
+            rule, cases, engine=ENGINE, pack=pack, as_of=as_of, table=table
+        )
+        for case, (verdict, found, single) in zip(cases, both, strict=True):
+            assert verdict is single.verdict, (rule_id, case.reference)
+            assert found.to_dict() == single.to_dict(), (rule_id, case.reference)
 
 
 _MAYBE = st.sampled_from([None, True, False])
@@ -453,23 +433,11 @@ def test_item_outcomes_combine_alike_in_both_backends(
     case: Complaint, verdict: Verdict, message: str, facts: dict[str, Any] | None
 ) -> None:
     from complaintrules.law.expressions import judge_table
-    from complaintrules.law.rules import Rule
 
     check = _combined_check()
     pack = ENGINE.pack("code_2024")
-    ctx = Context(pack, ENGINE.calendar, ENGINE.conventions, case.received_on, None)
-    single = check(case, ctx)
-    rule = Rule(
-        id="TEST-1.1",
-        pack="code_2024",
-        provision="1.1",
-        section="test",
-        title="t",
-        summary="s",
-        explanation="e",
-        source="test",
-        case=check,
-    )
+    single = check(case, context_of(ENGINE, pack, case))
+    rule = rule_of(check)
     # judged among other cases, so each row's items are its own
     table = case_table([case, _restricted("abuse", None, "", ""), _restricted()])
     batch = judge_table(rule, table, engine=ENGINE, pack=pack, explain="all")
@@ -509,23 +477,12 @@ def test_item_outcomes_may_join_every_failure_in_both_backends(
     order), as the parts of a provision judged at every stage are; the items needing
     evidence or passing are left out, as without it."""
     from complaintrules.law.expressions import judge_table
-    from complaintrules.law.rules import Rule
 
     check = _combined_check(join_failures=join)
     case = _restricted("", None, "", "abuse")
     pack = ENGINE.pack("code_2024")
-    single = check(case, Context(pack, ENGINE.calendar, ENGINE.conventions, case.received_on, None))
-    rule = Rule(
-        id="TEST-1.1",
-        pack="code_2024",
-        provision="1.1",
-        section="test",
-        title="t",
-        summary="s",
-        explanation="e",
-        source="test",
-        case=check,
-    )
+    single = check(case, context_of(ENGINE, pack, case))
+    rule = rule_of(check)
     table = case_table([_restricted("abuse"), case, _restricted("", "")])
     batch = judge_table(rule, table, engine=ENGINE, pack=pack, explain="all")
     assert batch.verdicts == [Verdict.PASS, Verdict.FAIL, Verdict.FAIL]
@@ -561,9 +518,6 @@ def test_a_template_value_named_as_an_option_of_each_is_refused_when_written(opt
 
 
 def test_a_parameter_read_by_each_of_conditions_and_values_agrees_over_a_table() -> None:
-    from complaintrules.law.expressions import judge_table
-    from complaintrules.law.rules import Rule
-
     limit = param("remedies.paid_within_working_days")
     days = item("logged_on").working_days_to(item("response.issued_on"))
     text = stages().each_of(
@@ -577,28 +531,16 @@ def test_a_parameter_read_by_each_of_conditions_and_values_agrees_over_a_table()
     check = when(lit(False), Verdict.PASS, "never").otherwise(
         Verdict.PASS, "{t}", values={"t": text}
     )
-    rule = Rule(
-        id="TEST-1.1",
-        pack="code_2024",
-        provision="1.1",
-        section="test",
-        title="t",
-        summary="s",
-        explanation="e",
-        source="test",
-        case=check,
-    )
     pack = ENGINE.pack("code_2024")
-    batch = judge_table(rule, case_table(CASES), engine=ENGINE, pack=pack, explain="all")
+    judged = judged_both_ways(rule_of(check), CASES, engine=ENGINE, pack=pack)
     want = [
         "stage 1: 11 of 20 days; stage 2: not counted",  # 6 May a bank holiday
         "stage 1: not counted",
         "",
     ]
-    for i, case in enumerate(CASES):
-        ctx = Context(pack, ENGINE.calendar, ENGINE.conventions, case.received_on, None)
-        assert check(case, ctx).message == want[i]
-        assert batch.findings[i].message == want[i]
+    for i, each in enumerate(judged):
+        assert each.single.message == want[i]
+        assert each.finding.message == want[i]
 
 
 def test_a_list_of_records_mapped_to_their_dumps_agrees_over_a_table() -> None:

@@ -14,11 +14,8 @@ from hypothesis import strategies as st
 
 from complaintrules import Complaint, Engine, Verdict
 from complaintrules.authoring import as_of, case_field, item, lit, stage, stages, text, when
-from complaintrules.law.context import Context
-from complaintrules.law.expressions import judge_table
-from complaintrules.law.rules import Rule
-from complaintrules.model.columns import case_table
 from complaintrules.models import Refusal, Remedy
+from core.expression_helpers import judged_both_ways, rule_of
 from properties.strategies import bounded, complaint
 
 ENGINE = Engine()
@@ -95,22 +92,9 @@ PRIMITIVES: dict[str, Any] = {
 }
 
 
-def _rule() -> Rule:
-    check = when(lit(False), Verdict.PASS, "never").otherwise(Verdict.PASS, "ok", facts=PRIMITIVES)
-    return Rule(
-        id="TEST-1.1",
-        pack="code_2024",
-        provision="1.1",
-        section="test",
-        title="t",
-        summary="s",
-        explanation="e",
-        source="test",
-        case=check,
-    )
-
-
-RULE = _rule()
+RULE = rule_of(
+    when(lit(False), Verdict.PASS, "never").otherwise(Verdict.PASS, "ok", facts=PRIMITIVES)
+)
 
 
 @st.composite
@@ -142,13 +126,11 @@ def _drawn(draw: st.DrawFn) -> Complaint:
 
 def _agree(cases: list[Complaint], as_of_day: date | None) -> None:
     pack = ENGINE.pack("code_2024")
-    table = case_table(cases)
-    batch = judge_table(RULE, table, engine=ENGINE, pack=pack, as_of=as_of_day, explain="all")
-    for i, case in enumerate(cases):
-        ctx = Context(pack, ENGINE.calendar, ENGINE.conventions, case.received_on, as_of_day)
-        single = RULE.case(case, ctx)
-        assert batch.verdicts[i] is single.verdict, case.reference
-        got = batch.findings[i].evidence.facts
+    for case, verdict, found, single, _ in judged_both_ways(
+        RULE, cases, engine=ENGINE, pack=pack, as_of=as_of_day
+    ):
+        assert verdict is single.verdict, case.reference
+        got = found.evidence.facts
         for name in PRIMITIVES:
             assert got[name] == single.facts[name], (name, case.reference)
 

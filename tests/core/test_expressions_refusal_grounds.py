@@ -16,6 +16,7 @@ from complaintrules.authoring import case_field, item, lit, when
 from complaintrules.law.context import Context
 from complaintrules.law.expressions import expression_of, judge_table
 from complaintrules.model.columns import case_table
+from core.expression_helpers import both_backends, context_of
 
 ENGINE = Engine()
 PACK = ENGINE.pack("code_2024")
@@ -52,20 +53,7 @@ LISTS = [
 def _both(expr: Any) -> list[tuple[Any, Any]]:
     """``expr`` per case: (Python backend, checked against the generated function), and
     the Arrow backend, over a table of all of ``LISTS``."""
-    from complaintrules.law.expressions import _array, _Columns, _Row
-
-    check = when(lit(False), Verdict.PASS, "never").otherwise(
-        Verdict.PASS, "ok", facts={"v": expr, "again": expr}
-    )
-    n = len(LISTS)
-    arrow = _array(expr._arrow(_Columns(case_table(LISTS), {}, n)), n)
-    out = []
-    for case, got in zip(LISTS, arrow.to_pylist(), strict=True):
-        py = expr._py(_Row(case, {}))
-        ctx = Context(PACK, ENGINE.calendar, ENGINE.conventions, case.received_on, None)
-        assert check(case, ctx).facts == {"v": py, "again": py}
-        out.append((py, got))
-    return out
+    return both_backends(expr, LISTS, {}, lambda case: context_of(ENGINE, PACK, case))
 
 
 _REFUSALS = case_field("refusals")

@@ -14,7 +14,6 @@ import pytest
 from complaintrules import Complaint, Conventions, Engine, LateAcknowledgement, Verdict
 from complaintrules.authoring import (
     ClockStart,
-    Rule,
     Verdicts,
     as_of,
     by_stage_number,
@@ -33,13 +32,11 @@ from complaintrules.authoring import (
 from complaintrules.law.context import Context
 from complaintrules.law.expressions import (
     _AS_OF,
-    _array,
-    _Columns,
-    _Row,
     calendar_params,
     judge_table,
 )
 from complaintrules.model.columns import case_table
+from core.expression_helpers import both_backends, context_of, findings_beside_run, rule_of
 
 ENGINE = Engine()
 PACK = ENGINE.pack("code_2024")
@@ -66,9 +63,7 @@ def _both(expr: Any, cases: list[Complaint] = CASES, **params: Any) -> list[tupl
     conventions = params.pop("conventions", ENGINE.conventions)
     at = params.pop("at", None)
     values = {**params, **calendar_params(ENGINE.calendar, conventions), _AS_OF: at}
-    n = len(cases)
-    arrow = _array(expr._arrow(_Columns(case_table(cases), values, n)), n).to_pylist()
-    return [(expr._py(_Row(c, values)), got) for c, got in zip(cases, arrow, strict=True)]
+    return both_backends(expr, cases, values)
 
 
 def test_choose_gives_the_first_value_where_the_condition_holds_else_the_second() -> None:
@@ -181,28 +176,15 @@ def test_item_tables_report_computed_values_leaving_out_the_empty_ones() -> None
         {"stage2": 2},
         {},
     )
-    rule = Rule(
-        id="TEST-1.1",
-        pack="code_2024",
-        provision="1.1",
-        section="test",
-        title="t",
-        summary="s",
-        explanation="e",
-        source="test",
-        case=check,
-    )
-    batch = judge_table(rule, case_table(CASES), engine=ENGINE, pack=PACK, explain="all").findings
-    for i, case in enumerate(CASES):
-        single = ENGINE._run(rule, rule.subjects[0], case.reference, check, case, _ctx(case))
-        assert batch[i] == single
+    for found, single in findings_beside_run(rule_of(check), CASES, engine=ENGINE, pack=PACK):
+        assert found == single
     # the note is kept where there is one (no acknowledgement: the deadline counts it)
     alone = check(_case("R-4", {"number": 1}), ctx)
     assert alone.computed["clock_note"].startswith("receipt: ")
 
 
 def _ctx(case: Complaint) -> Context:
-    return Context(PACK, ENGINE.calendar, ENGINE.conventions, case.received_on)
+    return context_of(ENGINE, PACK, case)
 
 
 def test_parameters_where_names_a_parameter_only_where_its_condition_holds() -> None:
@@ -219,25 +201,12 @@ def test_parameters_where_names_a_parameter_only_where_its_condition_holds() -> 
         parameters_where={named: stage(2).reached()},
     )
     for expression in (check, listed):
-        rule = Rule(
-            id="TEST-1.1",
-            pack="code_2024",
-            provision="1.1",
-            section="test",
-            title="t",
-            summary="s",
-            explanation="e",
-            source="test",
-            case=expression,
-        )
+        rule = rule_of(expression)
         assert named in expression.parameters
-        batch = judge_table(rule, case_table(CASES), engine=ENGINE, pack=PACK, explain="all")
-        for i, case in enumerate(CASES):
-            single = ENGINE._run(
-                rule, rule.subjects[0], case.reference, expression, case, _ctx(case)
-            )
+        both = findings_beside_run(rule, CASES, engine=ENGINE, pack=PACK)
+        for case, (found, single) in zip(CASES, both, strict=True):
             assert (named in single.evidence.parameters) is (case.stage(2) is not None)
-            assert batch.findings[i] == single
+            assert found == single
     # a parameter recorded before the check ran stays recorded
     ctx = _ctx(CASES[0])
     ctx.param(named)
@@ -257,17 +226,7 @@ def test_keep_not_applicable_gives_the_first_quiet_items_outcome() -> None:
     kept = item_outcomes(stages(), table, none=none, keep_not_applicable=True)
     dropped = item_outcomes(stages(), table, none=none)
     cases = CASES
-    rule = Rule(
-        id="TEST-1.1",
-        pack="code_2024",
-        provision="1.1",
-        section="test",
-        title="t",
-        summary="s",
-        explanation="e",
-        source="test",
-        case=kept,
-    )
+    rule = rule_of(kept)
     batch = judge_table(rule, case_table(cases), engine=ENGINE, pack=PACK, explain="all")
     got = [kept(c, _ctx(c)).message for c in cases]
     # a pass wins over the quiet stages; else the first quiet stage

@@ -24,7 +24,8 @@ from complaintrules.authoring import (
 )
 from complaintrules.law.expressions import judge_table
 from complaintrules.model.columns import case_table
-from core.test_expressions import CONVERTED, ENGINE, PACKS, _agree, _ctx, _one, _rule
+from core.expression_helpers import rule_of
+from core.test_expressions import CONVERTED, ENGINE, PACKS, _agree, _ctx, _one
 
 #: The case's stage numbers, in order.
 NUMBERS = stages().map(item("number"))
@@ -129,7 +130,7 @@ def test_stages_are_read_row_by_row_over_a_table() -> None:
         values={"text": text, "numbers": NUMBERS, "highest": NUMBERS.max()},
     )
     batch = judge_table(
-        _rule(check), case_table(cases), engine=ENGINE, pack=PACKS["code_2024"], explain="all"
+        rule_of(check), case_table(cases), engine=ENGINE, pack=PACKS["code_2024"], explain="all"
     )
     got = [batch.findings[i].message for i in range(len(cases))]
     assert got == [
@@ -171,7 +172,7 @@ def test_evidence_keys_may_name_an_items_own_values() -> None:
     }
     assert check(_RICH, _ctx(PACKS["code_2024"], _RICH)).facts == want
     batch = judge_table(
-        _rule(check), case_table([_RICH]), engine=ENGINE, pack=PACKS["code_2024"], explain="all"
+        rule_of(check), case_table([_RICH]), engine=ENGINE, pack=PACKS["code_2024"], explain="all"
     )
     assert dict(batch.findings[0].evidence.facts) == want
 

@@ -25,6 +25,7 @@ from complaintrules.law.context import Context
 from complaintrules.law.expressions import calendar_params, expression_of, judge_table
 from complaintrules.model.case import case_as_of
 from complaintrules.model.columns import case_table
+from core.expression_helpers import both_backends, context_of
 
 ENGINE = Engine()
 PACK = ENGINE.pack("code_2020")
@@ -47,21 +48,10 @@ CASES = [
 def _both(expr: Any, at: date | None = None) -> list[tuple[Any, Any]]:
     """``expr`` per case: the Python backend (checked against the generated function) and
     the Arrow backend, over a table of all of ``CASES``."""
-    from complaintrules.law.expressions import _AS_OF, _array, _Columns, _Row
+    from complaintrules.law.expressions import _AS_OF
 
-    check = when(lit(False), Verdict.PASS, "never").otherwise(
-        Verdict.PASS, "ok", facts={"v": expr, "again": expr}
-    )
     params = {**calendar_params(ENGINE.calendar, ENGINE.conventions), _AS_OF: at}
-    n = len(CASES)
-    arrow = _array(expr._arrow(_Columns(case_table(CASES), params, n)), n).to_pylist()
-    out = []
-    for case, got in zip(CASES, arrow, strict=True):
-        py = expr._py(_Row(case, params))
-        ctx = Context(PACK, ENGINE.calendar, ENGINE.conventions, case.received_on, at)
-        assert check(case, ctx).facts == {"v": py, "again": py}
-        out.append((py, got))
-    return out
+    return both_backends(expr, CASES, params, lambda case: context_of(ENGINE, PACK, case, at))
 
 
 _START = case_field("received_on")

@@ -24,11 +24,16 @@ from complaintrules.law.expressions import (
     _Columns,
     _Row,
     calendar_params,
-    judge_table,
 )
-from complaintrules.law.rules import Rule
 from complaintrules.model.columns import case_table
 from complaintrules.model.conventions import Conventions, NonWorkingDayReceipt
+from core.expression_helpers import (
+    both_backends,
+    context_of,
+    findings_beside_engine,
+    judged_both_ways,
+    rule_of,
+)
 
 # A closure day the day after the May Day bank holiday of 2024 (Mon 6 May).
 CALENDAR = WorkingCalendar(closures=[date(2024, 5, 7)])
@@ -59,21 +64,12 @@ RECEIVED = case_field("received_on")
 REQUESTED = stage(2).field("requested_on")
 
 
-def _both(expr: Any, conventions: Conventions) -> list[tuple[Any, Any, Any]]:
-    """Per case: (closures' value, generated function's value, Arrow value)."""
-    params = calendar_params(CALENDAR, conventions)
-    check = when(lit(False), Verdict.PASS, "never").otherwise(
-        Verdict.PASS, "ok", facts={"v": expr, "again": expr}
-    )
+def _both(expr: Any, conventions: Conventions) -> list[tuple[Any, Any]]:
+    """Per case: (closures' value, held to the generated function's; Arrow value)."""
     engine = Engine(calendar=CALENDAR, conventions=conventions)
     pack = engine.pack("code_2024")
-    arrow = _array(expr._arrow(_Columns(case_table(CASES), params, len(CASES))), len(CASES))
-    out = []
-    for case, by_arrow in zip(CASES, arrow.to_pylist(), strict=True):
-        generated = check(case, Context(pack, CALENDAR, conventions, case.received_on)).facts
-        assert generated["v"] == generated["again"]
-        out.append((expr._py(_Row(case, params)), generated["v"], by_arrow))
-    return out
+    params = calendar_params(CALENDAR, conventions)
+    return both_backends(expr, CASES, params, lambda case: context_of(engine, pack, case))
 
 
 def _expected(conventions: Conventions, case: Complaint) -> dict[str, Any]:
@@ -113,29 +109,29 @@ EXPRESSIONS = {
 @pytest.mark.parametrize("name", list(EXPRESSIONS))
 def test_both_backends_count_as_the_calendar_does(conventions: Conventions, name: str) -> None:
     got = _both(EXPRESSIONS[name], conventions)
-    for case, (closures, generated, arrow) in zip(CASES, got, strict=True):
+    for case, (closures, arrow) in zip(CASES, got, strict=True):
         want = _expected(conventions, case)[name]
-        assert closures == generated == arrow == want, (name, case.reference)
+        assert closures == arrow == want, (name, case.reference)
 
 
 def test_holidays_closures_and_conventions_move_the_dates() -> None:
     """The figures themselves, so the test cannot pass by both sides being wrong alike."""
-    default, moved = ([v for v, _, _ in _both(EXPRESSIONS["due"], c)] for c in CONVENTIONS)
+    default, moved = ([v for v, _ in _both(EXPRESSIONS["due"], c)] for c in CONVENTIONS)
     # Sat 4 May counted from that day: 8, 9, 10 May (6 May bank holiday, 7 May closed)
     assert default[0] == date(2024, 5, 10)
     # next working day convention: day 0 is Wed 8 May, so the 3rd working day is Mon 13
     assert moved[0] == date(2024, 5, 13)
     # after the cut-off on Fri 3 May: day 0 Wed 8 May (not Mon 6, a holiday; not Tue 7)
     assert moved[1] == date(2024, 5, 13) and default[1] == date(2024, 5, 10)
-    between = [v for v, _, _ in _both(EXPRESSIONS["between"], CONVENTIONS[0])]
+    between = [v for v, _ in _both(EXPRESSIONS["between"], CONVENTIONS[0])]
     assert between == [13, None, None]
 
 
 def test_a_missing_count_is_unknown() -> None:
     expr = RECEIVED.add_working_days(stage(2).field("number"))
     got = _both(expr, CONVENTIONS[0])
-    assert got[0] == (date(2024, 5, 9),) * 3
-    assert got[2] == (None, None, None)
+    assert got[0] == (date(2024, 5, 9),) * 2
+    assert got[2] == (None, None)
 
 
 def test_a_date_beyond_the_calendar_raises_in_both_backends() -> None:
@@ -178,17 +174,7 @@ def test_judge_table_gives_the_engines_calendar_to_the_expression() -> None:
         values={"due": REQUESTED.clock_start().add_working_days(5).iso()},
         computed={"skipped": REQUESTED.days_skipped_to(REQUESTED.add_working_days(5))},
     )
-    rule = Rule(
-        id="TEST-9.1",
-        pack="code_2024",
-        provision="9.1",
-        section="test",
-        title="t",
-        summary="s",
-        explanation="e",
-        source="test",
-        case=check,
-    )
+    rule = rule_of(check, "TEST-9.1")
     case = Complaint.model_validate(
         {
             "reference": "J-1",
@@ -202,10 +188,7 @@ def test_judge_table_gives_the_engines_calendar_to_the_expression() -> None:
     for conventions in CONVENTIONS:
         engine = Engine(calendar=CALENDAR, conventions=conventions)
         pack = engine.pack("code_2024")
-        ctx = Context(pack, CALENDAR, conventions, case.received_on)
-        outcome = check(case, ctx)
-        batch = judge_table(rule, case_table([case]), engine=engine, pack=pack, explain="all")
-        found = batch.findings[0]
+        ((_, _, found, outcome, _),) = judged_both_ways(rule, [case], engine=engine, pack=pack)
         assert (found.verdict, found.message) == (outcome.verdict, outcome.message)
         assert found.evidence.computed == outcome.computed
     # Fri 3 May + 5 working days, skipping the holiday and the closure: Tue 14 May
@@ -284,12 +267,11 @@ def test_dated_rules_agree_with_as_of_dates_and_every_convention(
             kept = [c for c in snapped if c is not None]
             table = case_table(kept)
             for rule in rules:
-                batch = judge_table(
-                    rule, table, engine=engine, pack=pack, as_of=as_of, explain="all"
+                both = findings_beside_engine(
+                    rule, kept, engine=engine, pack=pack, as_of=as_of, table=table
                 )
-                for i, case in enumerate(kept):
-                    (single,) = engine.case_findings(case, pack=pack, as_of=as_of, rules=[rule.id])
-                    assert batch.findings[i] == single, (rule.id, case.reference, as_of)
+                for case, (_, found, single) in zip(kept, both, strict=True):
+                    assert found == single, (rule.id, case.reference, as_of)
 
 
 # -- branch evidence: text, facts=False, parameters=False ------------------------------------
@@ -323,17 +305,7 @@ def test_text_branch_facts_and_parameters_in_both_backends() -> None:
             ],
         )
     )
-    rule = Rule(
-        id="TEST-9.2",
-        pack="code_2024",
-        provision="9.2",
-        section="test",
-        title="t",
-        summary="s",
-        explanation="e",
-        source="test",
-        case=check,
-    )
+    rule = rule_of(check, "TEST-9.2")
     engine = Engine()
     pack = engine.pack("code_2024")
     refused = Complaint.model_validate(
@@ -343,15 +315,12 @@ def test_text_branch_facts_and_parameters_in_both_backends() -> None:
         }
     )
     cases = [CASES[0], CASES[1], refused]
-    batch = judge_table(rule, case_table(cases), engine=engine, pack=pack, explain="all")
-    for i, case in enumerate(cases):
-        ctx = Context(pack, engine.calendar, engine.conventions, case.received_on)
-        single = check(case, ctx)
-        found = batch.findings[i]
+    judged = judged_both_ways(rule, cases, engine=engine, pack=pack)
+    for _, _, found, single, ctx in judged:
         assert (found.verdict, found.message) == (single.verdict, single.message)
         assert (found.evidence.facts, found.evidence.computed) == (single.facts, single.computed)
         assert found.evidence.parameters == ctx.parameters_evidence()
-    asked, unknown, refusal = (batch.findings[i] for i in range(3))
+    asked, unknown, refusal = (each.finding for each in judged)
     assert asked.evidence.facts == {
         "asked": "asked on 2024-05-25, 5 days",
         "requested": "2024-05-25",

@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from .base import Channel, Date, InputModel, uk_received_at
-from .consistency import consistent
+from .consistency import consistent, inconsistencies, recorded_after_receipt
 
 __all__ = [
     "Acknowledgement",
@@ -664,75 +664,13 @@ class Complaint(InputModel):
         return consistent(self)
 
     def _inconsistencies(self) -> Iterator[str]:
-        received = self.received_on
-        for name in ("issue_occurred_on", "became_aware_on"):
-            value = getattr(self, name)
-            if value is not None and value > received:
-                yield f"{name} ({value}) is after received_on ({received})"
-        numbers = [s.number for s in self.stages]
-        if len(set(numbers)) != len(numbers):
-            yield f"stages: stage numbers repeat ({numbers})"
-        elif numbers != sorted(numbers):
-            yield f"stages: stages must be in order ({numbers})"
-        for path, value in self.dated_facts():
-            if value < received:
-                yield f"{path} ({value}) is before received_on ({received})"
-        for i, st in enumerate(self.stages):
-            where = f"stages[{i}]"
-            start = received
-            first = self.stages[i - 1] if i and st.number == 2 else None
-            if st.number >= 2:
-                if st.requested_on is None:
-                    yield (
-                        f"{where}.requested_on: stage {st.number} needs the date "
-                        "escalation to it was requested"
-                    )
-                else:
-                    start = st.requested_on
-                    if (
-                        first is not None
-                        and first.number == 1
-                        and first.response is not None
-                        and st.requested_on < first.response.issued_on
-                    ):
-                        yield (
-                            f"{where}.requested_on ({st.requested_on}) is before the stage 1 "
-                            f"response it escalates from ({first.response.issued_on})"
-                        )
-            for label, value in (
-                ("acknowledged.on", st.acknowledged.on if st.acknowledged else None),
-                ("response.issued_on", st.response.issued_on if st.response else None),
-                ("logged_on", st.logged_on),
-            ):
-                if value is not None and value < start:
-                    yield f"{where}.{label} ({value}) is before the stage started ({start})"
-            for j, ext in enumerate(st.extensions):
-                if ext.new_due < ext.notified_on:
-                    yield (
-                        f"{where}.extensions[{j}].new_due ({ext.new_due}) is before "
-                        f"its notified_on ({ext.notified_on})"
-                    )
+        """The reasons the case is refused, one message each, read off
+        :data:`~complaintrules.model.consistency.DATE_ORDER` with the stages' order."""
+        return inconsistencies(self)
 
     def dated_facts(self) -> Iterator[tuple[str, date]]:
         """Every date the case records after receipt, with the field path that holds it."""
-        for i, st in enumerate(self.stages):
-            where = f"stages[{i}]"
-            if st.requested_on:
-                yield f"{where}.requested_on", st.requested_on
-            if st.logged_on:
-                yield f"{where}.logged_on", st.logged_on
-            if st.acknowledged:
-                yield f"{where}.acknowledged.on", st.acknowledged.on
-            for j, ext in enumerate(st.extensions):
-                yield f"{where}.extensions[{j}].notified_on", ext.notified_on
-            if st.response:
-                yield f"{where}.response.issued_on", st.response.issued_on
-        for i, ref in enumerate(self.refusals):
-            yield f"refusals[{i}].on", ref.on
-        if self.withdrawn_on:
-            yield "withdrawn_on", self.withdrawn_on
-        if self.closed_on:
-            yield "closed_on", self.closed_on
+        return recorded_after_receipt(self)
 
     # -- convenience for rules -------------------------------------------------------------
 
