@@ -779,7 +779,7 @@ def _extension_terms(reader: _Reader, n: int, ext: list[_Sentence]) -> None:
         reader.add(
             f"{prefix}.uncapped",
             True,
-            ext[0],
+            next((s for s in ext if _EXT.search(s.text)), ext[0]),
             state=State.SAYS_OTHERWISE,
             note="extensions are described with no limit on their length",
         )
@@ -910,6 +910,39 @@ _REASONS_DEMANDED = re.compile(
     r"\bby\s+(?:\w+\s+){1,4}and\s+(?:explaining|saying|telling us)\s+why",
     re.I,
 )
+
+
+#: Words of a step after the first answer: where a flat page turns to them, what follows is
+#: not stage 1's.
+_LATER_STEP = re.compile(
+    r"escalat|\bnext stage|\breview|\bappeal|\bombudsman|\bfinal (?:stage|response|decision)|"
+    r"\btake (?:it|this|your complaint|the matter) further",
+    re.I,
+)
+
+
+def _read_general_timescales(reader: _Reader, all_s: list[_Sentence]) -> None:
+    """Timescales a page states as a list of promises, outside any stage's section and
+    naming no stage, before it first speaks of escalating: stage 1's, when stage 1 states
+    none of its own ("we will acknowledge within five working days; a full response will be
+    made within 10 working days; if you are not satisfied you can escalate ..."). Not where
+    an informal step comes first: its own timescales could be the ones meant."""
+    if 1 not in reader.stage_names or 0 in reader.stage_names:
+        return
+    if reader.said & {"stages[1].respond_working_days", "stages[1].respond_within"}:
+        return
+    general: list[_Sentence] = []
+    for s in all_s:
+        numbers = _stage_numbers(s.text)
+        if (
+            (s.stage is not None and s.stage >= 2)
+            or any(k >= 2 for k in numbers)
+            or _LATER_STEP.search(s.text)
+        ):
+            break
+        if s.stage is None and not numbers and not _INFORMAL.search(s.text):
+            general.append(s)
+    _read_timescales(reader, 1, general)
 
 
 def _read_general_acknowledgement(reader: _Reader, all_s: list[_Sentence]) -> None:
@@ -1550,6 +1583,7 @@ def extract_policy(document: PolicyText) -> Extraction:
         _read_timescales(reader, n, by_stage[n])
         _read_stage_terms(reader, n, by_stage[n])
         _read_response_contents(reader, n, by_stage[n])
+    _read_general_timescales(reader, all_s)
     _read_withheld_elsewhere(reader, all_s)
     _read_different_handler_elsewhere(reader, all_s)
     _read_escalation_reasons(reader, all_s)
