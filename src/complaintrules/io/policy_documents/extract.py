@@ -945,6 +945,55 @@ def _read_general_timescales(reader: _Reader, all_s: list[_Sentence]) -> None:
     _read_timescales(reader, 1, general)
 
 
+_UNRESOLVED = re.compile(
+    r"\b(?:can(?:no|['\u2019])t|cannot|(?:are|is)\s+unable\s+to|(?:is|are|has|have)\s+not\s+"
+    r"(?:been\s+)?|not\s+(?:be\s+)?able\s+to)\s*(?:\w+\s+){0,2}?(?:resolv|sort|fix|put|settl)\w*|"
+    r"\b(?:try|trying|tried|attempt\w*)\s+(?:\w+\s+){0,2}?to\s+(?:resolv|sort|fix|put|settl)\w*",
+    re.I,
+)
+_LOGGED_AT_ONE = re.compile(
+    r"\b(?:record|log|register|open|rais|treat|escalat|mov|progress|take)\w*\b[^.]{0,60}?\b(?:as|at|to|"
+    r"into)\s+(?:a\s+|the\s+)?(?:formal\s+)?(?:stage\s+(?:1|one)\b|first\s+stage\b|formal\s+"
+    r"complaint\b)",
+    re.I,
+)
+
+
+def _read_logged_after(reader: _Reader, all_s: list[_Sentence]) -> None:
+    """A first attempt to resolve a complaint before it is logged at stage 1, with its
+    length: "if we can't resolve the issue within five working days, we will record your
+    complaint as a formal stage one complaint" (the record may be the list that follows
+    the sentence). The stage 1 acknowledgement comes only after it (6.2)."""
+    if 1 not in reader.stage_names:
+        return
+    blocks = reader.doc.blocks
+    for s in all_s:
+        if s.stage is not None and s.stage > 1:
+            continue
+        text = s.text
+        if text.rstrip().endswith(":"):
+            for later in blocks[s.block + 1 :]:
+                if later.kind != "item":
+                    break
+                text += " " + later.text
+        if not _LOGGED_AT_ONE.search(text):
+            continue
+        for p in periods(s.text):
+            if p.unit == "months":
+                continue
+            around = s.text[max(0, p.start - 100) : p.end + 60]
+            if not _UNRESOLVED.search(around):
+                continue
+            reader.add(
+                "stages[1].logged_after",
+                {"amount": p.amount, "unit": p.unit.replace(" ", "_")},
+                s,
+                note=f"the complaint is logged at stage 1 only after up to {p.written} of trying "
+                "to resolve it; the acknowledgement comes after that",
+            )
+            return
+
+
 def _read_general_acknowledgement(reader: _Reader, all_s: list[_Sentence]) -> None:
     """An acknowledgement timescale stated for every complaint, outside any stage's section,
     is stage 1's when stage 1 gives none of its own."""
@@ -1171,6 +1220,15 @@ def _read_time_limit(reader: _Reader, all_s: list[_Sentence]) -> None:
             return
 
 
+#: "We record your complaint as a formal stage one complaint": how it is logged, not what
+#: a complaint is.
+_LOGGED_AS = re.compile(
+    r"\b(?:record|log|regist|treat|escalat|rais|open|mov|progress|handl|deal)\w*\s+(?:\w+\s+){0,2}?"
+    r"complaint as\b|\bcomplaint as (?:a |an )?(?:formal |new |separate )?(?:stage|complaint)\b",
+    re.I,
+)
+
+
 def _read_definitions(reader: _Reader, all_s: list[_Sentence]) -> None:
     for s in _first(
         reader,
@@ -1179,7 +1237,7 @@ def _read_definitions(reader: _Reader, all_s: list[_Sentence]) -> None:
         r"complaint as\b)",
     ):
         t = s.text
-        if re.search(r"service request", t[:60], re.I):
+        if re.search(r"service request", t[:60], re.I) or _LOGGED_AS.search(t):
             continue
         reader.add("complaint_definition", t, s)
         if re.search(r"expression of dissatisfaction", t, re.I) and re.search(
@@ -1584,6 +1642,7 @@ def extract_policy(document: PolicyText) -> Extraction:
         _read_stage_terms(reader, n, by_stage[n])
         _read_response_contents(reader, n, by_stage[n])
     _read_general_timescales(reader, all_s)
+    _read_logged_after(reader, all_s)
     _read_withheld_elsewhere(reader, all_s)
     _read_different_handler_elsewhere(reader, all_s)
     _read_escalation_reasons(reader, all_s)
