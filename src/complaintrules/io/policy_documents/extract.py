@@ -182,8 +182,9 @@ _WORD_NUMBER = (
 _NUM = rf"(?:\d{{1,3}}|{_WORD_NUMBER})"
 # Working days as policies write them, misspelt too ("workings days", "woking days",
 # "work days", "workdays", "working-day"), abbreviated ("wd", "w/d") or as "weekdays" (which
-# hold no more working days than their number): any of these is read as working days. A bare "days" is kept as "days" (read as working
-# days, the most it can hold); "calender" is a misspelt "calendar".
+# hold no more working days than their number): any of these is read as working days. A
+# bare "days" is kept as "days" (read as working days, the most it can hold); "calender" is
+# a misspelt "calendar".
 _WORKING = r"(?:w(?:or|ro|o)k(?:ings?|in|ng|ign|ing)?|business)"
 _UNIT = (
     rf"(?P<unit>{_WORKING}[\s-]*days?|week[\s-]?days?|wds?|w/ds?|calend[ae]r[\s-]+days?|clear\s+days?|days?"
@@ -544,6 +545,7 @@ _EXT = re.compile(
     r"\b(extend(?:s|ed|ing)?|extensions?|more time|further time|"
     r"(?:need|needs|take|takes) longer(?! than)|(?:exceed|more than|longer than|up to|by) a "
     r"further|take\s+(?:us\s+)?(?:up\s+to\s+)?another|"
+    r"add(?:s|ed|ing)?\s+(?:up\s+to|a\s+further|another|an?\s+(?:extra|additional))|"
     r"if\s+we\s+(?:cannot|can\s?not|can't|are\s+unable\s+to)\s+(?:\w+\s+){0,4}?within|"
     r"if\s+this\s+(?:isn't|is\s+not)\s+possible\b[^.]{0,80}\b(?:expect|response|reply|answer)|"
     r"reason\s+for\s+the\s+delay)\b",
@@ -556,6 +558,27 @@ _CONTACT = re.compile(
     r"get(?:s)? in touch(?: with)?|be in touch)\b",
     re.I,
 )
+
+
+def _contact_purpose(before: str, after: str, verbs: list[int]) -> str | None:
+    """Where the step a period times is getting in touch ("we will contact you within 5
+    working days", or "within 5 working days of receipt, we will phone you"), the words
+    that say what for; None where another verb times the period."""
+    contact = [m.end() for m in _CONTACT.finditer(before)]
+    if contact and contact[-1] > max(verbs, default=-1):
+        return after
+    if verbs:
+        return None
+    head = after[:120]
+    m = _CONTACT.search(head)
+    if m is None:
+        return None
+    other = _RESPOND.search(head) or _ACK.search(head)
+    if other is not None and other.start() < m.start():
+        return None
+    return after[m.end() :]
+
+
 _ACK_PURPOSE = re.compile(
     r"[^.]{0,80}?\b(?:to|and)\s+(?:[\w,']+\s+){0,14}?(?:acknowledg|confirm(?:ing)?\s+(?:receipt|"
     r"(?:that\s+)?we(?:['’]ve|\s+have)\s+received|(?:our|the)\s+understanding|(?:your|the)\s+"
@@ -633,12 +656,12 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
             # the verb nearest before the period says what it times
             ack = [m.end() for m in _ACK.finditer(before)]
             respond = [m.end() for m in _RESPOND.finditer(before)]
-            contact = [m.end() for m in _CONTACT.finditer(before)]
-            if contact and contact[-1] > max(ack + respond, default=-1):
-                # "we will contact you within 5 working days": what for is said after it
-                if _ACK_PURPOSE.match(after):
+            purpose = _contact_purpose(before, after, ack + respond)
+            if purpose is not None:
+                # "we will contact you within 5 working days ...": what for is said after it
+                if _ACK_PURPOSE.match(purpose):
                     _timescale(reader, n, "acknowledge", s, p, hedged, None)
-                elif _RESPOND_PURPOSE.match(after):
+                elif _RESPOND_PURPOSE.match(purpose):
                     clock = clock_start(after) or ("allocation" if allocated else None)
                     _timescale(reader, n, "respond", s, p, hedged, clock)
                 continue  # a call to introduce or discuss: no timescale the Code sets
@@ -714,7 +737,8 @@ def _timescale(
         reader.add(path, p.amount, s, note=_spelt_note(p))
     else:
         # the period in its own unit: the rules read it as the most working days it holds
-        notes = [_spelt_note(p)] if p.spelt else []
+        spelt = _spelt_note(p)
+        notes = [spelt] if spelt else []
         if p.unit == "days":
             notes.append(f"written as '{p.written}' with no unit; read as working days")
         elif p.unit != "working days":
