@@ -822,6 +822,7 @@ def test_the_ombudsman_named_without_a_promise_is_not_explained(
         ("We will phone you within 3 working days and confirm receipt.", 3, None),
         ("Within 4 working days of receipt we will call you to confirm the issues.", 4, None),
         ("We will contact you within 10 working days with our decision.", None, 10),
+        ("We will call you within 10 working days to discuss our findings.", None, 10),
         (
             "Your caseworker will contact you within 2 working days to introduce themselves.",
             None,
@@ -969,3 +970,15 @@ def test_a_first_attempt_before_logging_at_stage_one(
 ) -> None:
     e = read(tmp_path, [("h2", "How we deal with complaints"), ("p", sentence)])
     assert value(e, "stages[1].logged_after") == logged_after
+
+
+def test_a_hedge_after_the_period_still_hedges_it(tmp_path: Path) -> None:
+    e = read(
+        tmp_path,
+        [("h2", "Stage 1"), ("p", "We reply within 10 working days, but this is a target.")],
+    )
+    assert value(e, "stages[1].respond_within") == {
+        "amount": 10,
+        "unit": "working_days",
+        "aim_only": True,
+    }

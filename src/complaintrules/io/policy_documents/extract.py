@@ -285,15 +285,14 @@ _CLAUSE_BREAK = re.compile(r";|\bbut\b|\bhowever\b", re.I)
 
 
 def hedged_at(text: str, pos: int) -> bool:
-    """Whether the clause of ``text`` that holds position ``pos`` is hedged."""
-    start, end = 0, len(text)
+    """Whether the period at ``pos`` is hedged: by a hedge in its own clause, or in one
+    after it ("within 10 working days, but this is only a target"); a hedge in an earlier
+    clause does not reach past the "but"."""
+    start = 0
     for m in _CLAUSE_BREAK.finditer(text):
         if m.end() <= pos:
             start = m.end()
-        elif m.start() >= pos:
-            end = m.start()
-            break
-    return bool(_HEDGE.search(text[start:end]))
+    return bool(_HEDGE.search(text[start:]))
 
 
 # What starts a response clock, in the words after the period.
@@ -587,7 +586,8 @@ _ACK_PURPOSE = re.compile(
     re.I,
 )
 _RESPOND_PURPOSE = re.compile(
-    r"[^.]{0,80}?\b(?:with|to (?:give|send|share|explain|tell you))\s+(?:you\s+)?(?:our|the|a)\s+"
+    r"[^.]{0,80}?\b(?:with|to (?:give|send|share|explain|tell you|discuss|go through))\s+"
+    r"(?:you\s+)?(?:our|the|a)\s+"
     r"(?:full\s+|final\s+|formal\s+|written\s+)?(?:response|reply|decision|outcome|answer|findings)",
     re.I,
 )
