@@ -438,6 +438,23 @@ def _event(clock: str) -> str:
     )
 
 
+def _logged_after(
+    stage: PolicyStage, kind: Literal["acknowledge", "respond"], facts: dict[str, Any]
+) -> tuple[int, str]:
+    """The working days a stage's acknowledgement waits for the complaint to be logged (a
+    first attempt to resolve it), with the words saying so; (0, "") where none."""
+    delay = stage.logged_after if kind == "acknowledge" else None
+    own = stage.period(kind)
+    if delay is None or own is None:
+        return 0, ""
+    facts[f"stages[{stage.number}].logged_after"] = delay.written
+    total = delay.most_working_days + own.most_working_days
+    return delay.most_working_days, (
+        f" after up to {delay.as_working_days()} before the complaint is logged: "
+        f"{total} working days in all"
+    )
+
+
 def policy_stage_days(
     number: int,
     field: str,
@@ -461,6 +478,10 @@ def policy_stage_days(
     is compared as it stands; one that starts later (acknowledgement where the Code counts
     from receipt) adds the policy's own acknowledgement period to the time it allows; one
     that starts at allocation, which no policy bounds, fails.
+
+    A stage's ``logged_after`` (a first attempt to resolve the complaint before it is
+    logged at the stage) comes before its acknowledgement: the acknowledgement period is
+    added to it, and where the policy gives none the check fails, as nothing bounds it.
     """
     kind: Literal["acknowledge", "respond"] = (
         "acknowledge" if field.startswith("acknowledge") else "respond"
@@ -482,6 +503,16 @@ def policy_stage_days(
             return needs_evidence("the policy does not describe its stages; set stages")
         if stage is None:
             return failed(f"the policy describes no stage {number}", facts=facts)
+        delay = stage.logged_after if kind == "acknowledge" else None
+        if delay is not None and (period is None or value is None):
+            facts[f"stages[{number}].logged_after"] = delay.written
+            return failed(
+                f"the policy logs a complaint at stage {number} only after up to "
+                f"{delay.as_working_days()} (a first attempt to resolve it) and sets no limit "
+                f"on the {what} that follows; the Code allows at most {limit} working days "
+                "in all",
+                facts=facts,
+            )
         if period is None or value is None:
             return needs_evidence(
                 f"the policy's stage {number} does not say its {what}; set "
@@ -490,12 +521,12 @@ def policy_stage_days(
             )
         allowed = period.as_working_days()
         hedge = " (stated only as an aim)" if period.aim_only else ""
+        extra, counted = _logged_after(stage, kind, facts)
         own_clock = stage.respond_from
         # the Code's clock is read (and shown in the evidence) only where the policy names one
         code_clock = (
             ClockStart(ctx.param(clock)) if clock and kind == "respond" and own_clock else None
         )
-        extra, counted = 0, ""
         if code_clock is not None and own_clock is not None and own_clock != code_clock.value:
             facts[f"stages[{number}].respond_from"] = own_clock.value
             code_event, own_event = _event(code_clock.value), _event(own_clock.value)

@@ -749,3 +749,236 @@ def test_a_period_named_as_a_target(tmp_path: Path) -> None:
     blocks = [("h2", "Stage 2"), ("p", "A 20 working day target applies to stage 2 reviews.")]
     fact = read(tmp_path, blocks).fact("stages[2].respond_within")
     assert fact is not None and fact.value["amount"] == 20 and fact.hedged
+
+
+# -- reading rules added for issue 14's open misses ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "amount", "unit"),
+    [
+        ("10 workings days", 10, "working days"),
+        ("10 woking days", 10, "working days"),
+        ("10 work days", 10, "working days"),
+        ("10 workdays", 10, "working days"),
+        ("10 wd", 10, "working days"),
+        ("10 w/d", 10, "working days"),
+        ("10 weekdays", 10, "working days"),
+        ("10 business days", 10, "working days"),
+        ("14 calender days", 14, "calendar days"),
+        ("10 days", 10, "days"),
+        ("2 weeks", 2, "weeks"),
+    ],
+)
+def test_units_as_people_type_them(written: str, amount: int, unit: str) -> None:
+    from complaintrules.io.policy_documents.extract import periods
+
+    found = periods(f"We will reply within {written} of acknowledging it.")
+    assert [(p.amount, p.unit) for p in found] == [(amount, unit)]
+
+
+def test_a_misspelt_unit_is_read_and_noted(tmp_path: Path) -> None:
+    e = read(tmp_path, [("h2", "Stage 1"), ("p", "We reply within 10 workings days.")])
+    fact = e.fact("stages[1].respond_working_days")
+    assert fact is not None and fact.value == 10
+    assert fact.note == "the unit is written 'workings days'; read as working days"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We will explain the role of the Housing Ombudsman and how to contact them.",
+        "Our letters set out the Housing Ombudsman's role.",
+        "We will signpost you to the Housing Ombudsman at every stage.",
+        "The Housing Ombudsman can be reached at any time, and we will tell you how to contact "
+        "them.",
+    ],
+)
+def test_the_ombudsman_explained_in_other_words(tmp_path: Path, sentence: str) -> None:
+    e = read(tmp_path, [("h2", "8 Independent help"), ("p", f"8.1 {sentence}")])
+    assert value(e, "ombudsman_right_explained") is True
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Housing Ombudsman Service is independent of us.",
+        "We will give you the Housing Ombudsman's details only if you ask for them.",
+        "We will give you the Housing Ombudsman's contact details if you are unhappy with an "
+        "extension.",
+    ],
+)
+def test_the_ombudsman_named_without_a_promise_is_not_explained(
+    tmp_path: Path, sentence: str
+) -> None:
+    e = read(tmp_path, [("h2", "8 Independent help"), ("p", f"8.1 {sentence}")])
+    assert state(e, "ombudsman_right_explained") is State.SILENT
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ack", "respond"),
+    [
+        ("We will contact you within 5 working days to log your complaint.", 5, None),
+        ("We will phone you within 3 working days and confirm receipt.", 3, None),
+        ("Within 4 working days of receipt we will call you to confirm the issues.", 4, None),
+        ("We will contact you within 10 working days with our decision.", None, 10),
+        ("We will call you within 10 working days to discuss our findings.", None, 10),
+        (
+            "Your caseworker will contact you within 2 working days to introduce themselves.",
+            None,
+            None,
+        ),
+        (
+            "Within 2 working days of receipt, your caseworker will call you to say hello.",
+            None,
+            None,
+        ),
+        ("We will contact you within 10 working days to confirm the outcome.", None, None),
+    ],
+)
+def test_getting_in_touch_times_what_it_is_for(
+    tmp_path: Path, sentence: str, ack: int | None, respond: int | None
+) -> None:
+    e = read(tmp_path, [("h2", "Stage 1"), ("p", sentence)])
+    assert value(e, "stages[1].acknowledge_working_days") == ack
+    assert value(e, "stages[1].respond_working_days") == respond
+
+
+def test_a_hedge_stops_at_but(tmp_path: Path) -> None:
+    e = read(
+        tmp_path,
+        [
+            ("h2", "Stage 1"),
+            (
+                "p",
+                "We aim to reply within 10 working days, but we may extend this by up to 10 "
+                "working days where it is agreed with you.",
+            ),
+        ],
+    )
+    assert value(e, "stages[1].respond_within") == {
+        "amount": 10,
+        "unit": "working_days",
+        "aim_only": True,
+    }
+    cap = e.fact("stages[1].extension.max_working_days")
+    assert cap is not None and cap.value == 10 and not cap.hedged
+    assert state(e, "stages[1].extension.cap_aim_only") is None
+
+
+def test_a_hedge_within_the_clause_still_marks_the_cap(tmp_path: Path) -> None:
+    e = read(
+        tmp_path,
+        [("h2", "Stage 1"), ("p", "We aim to extend by no more than 10 working days.")],
+    )
+    assert value(e, "stages[1].extension.cap_aim_only") is True
+
+
+@pytest.mark.parametrize(
+    ("sentences", "reasons", "beyond"),
+    [
+        (["We may extend by up to 10 working days if this is agreed with you."], True, True),
+        (
+            [
+                "In complex cases we can add up to 10 working days and will tell you of the "
+                "extension."
+            ],
+            True,
+            True,
+        ),
+        # a cap with nothing told and no ground: the reasons stay unsaid
+        (["We may extend by up to 10 working days."], None, True),
+        # told, but on no stated ground: the reasons stay unsaid
+        (
+            ["We may extend by up to 10 working days and will tell you of the extension."],
+            None,
+            True,
+        ),
+        # a second sentence about going further: nothing is inferred about going beyond
+        (
+            [
+                "We may extend by up to 10 working days.",
+                "If it takes longer we will keep you updated.",
+            ],
+            None,
+            None,
+        ),
+    ],
+)
+def test_what_an_extension_passage_settles(
+    tmp_path: Path, sentences: list[str], reasons: bool | None, beyond: bool | None
+) -> None:
+    e = read(tmp_path, [("h2", "Stage 1"), ("p", " ".join(sentences))])
+    assert value(e, "stages[1].extension.reasons_given") is reasons
+    assert value(e, "stages[1].extension.beyond_max_only_with_good_reason") is beyond
+    report = Engine().evaluate_policy(e.policy(), on=date(2025, 1, 1))
+    finding = next(f for f in report.findings if f.rule_id == "CHC24-6.4")
+    assert finding.verdict.value == ("pass" if reasons and beyond else "needs_evidence")
+
+
+def test_a_flat_page_gives_stage_one_only_what_it_says_before_escalation(
+    tmp_path: Path,
+) -> None:
+    e = read(
+        tmp_path,
+        [
+            ("h2", "What to expect"),
+            ("p", "Our procedure has two stages."),
+            ("p", "If you ask us to review our answer, we will reply within 20 working days."),
+        ],
+    )
+    assert value(e, "stages[1].respond_working_days") is None
+
+
+def test_a_flat_page_with_an_informal_step_attaches_nothing_to_stage_one(
+    tmp_path: Path,
+) -> None:
+    e = read(
+        tmp_path,
+        [
+            ("h2", "What to expect"),
+            ("p", "We first try informal resolution over the phone."),
+            ("p", "We will reply within 10 working days."),
+            ("p", "If you are still unhappy, stage 1 and stage 2 of our procedure follow."),
+        ],
+    )
+    assert value(e, "stages[1].respond_working_days") is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "logged_after"),
+    [
+        (
+            "If we cannot resolve it within 3 working days, we will log it as a stage one "
+            "complaint.",
+            {"amount": 3, "unit": "working_days"},
+        ),
+        (
+            "Only after 5 working days of trying to put it right do we record it as a formal "
+            "complaint at stage 1.",
+            {"amount": 5, "unit": "working_days"},
+        ),
+        # a stage 1 reply that leads to stage 2 is not a wait before logging
+        (
+            "If we cannot resolve it within 10 working days at stage 1, you can ask for stage 2.",
+            None,
+        ),
+    ],
+)
+def test_a_first_attempt_before_logging_at_stage_one(
+    tmp_path: Path, sentence: str, logged_after: object
+) -> None:
+    e = read(tmp_path, [("h2", "How we deal with complaints"), ("p", sentence)])
+    assert value(e, "stages[1].logged_after") == logged_after
+
+
+def test_a_hedge_after_the_period_still_hedges_it(tmp_path: Path) -> None:
+    e = read(
+        tmp_path,
+        [("h2", "Stage 1"), ("p", "We reply within 10 working days, but this is a target.")],
+    )
+    assert value(e, "stages[1].respond_within") == {
+        "amount": 10,
+        "unit": "working_days",
+        "aim_only": True,
+    }

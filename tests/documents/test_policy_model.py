@@ -344,3 +344,26 @@ def test_a_linked_document_answers_the_field_it_covers() -> None:
         found["CHC24-5.10"][0] == "pass"
         and "Reasonable Adjustments Policy" in found["CHC24-5.10"][1]
     )
+
+
+# -- a first attempt to resolve before the complaint is logged ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stage1", "expected", "words"),
+    [
+        ({"logged_after": {"amount": 5}}, "fail", "sets no limit on the acknowledgement"),
+        ({"logged_after": {"amount": 2}, "acknowledge_working_days": 2}, "pass", "4 working days"),
+        ({"logged_after": {"amount": 2}, "acknowledge_working_days": 5}, "fail", "7 working days"),
+        (
+            {"logged_after": {"amount": 1, "unit": "weeks"}, "acknowledge_working_days": 1},
+            "fail",
+            "6 working days",
+        ),
+    ],
+)
+def test_a_wait_before_logging_counts_towards_the_acknowledgement(
+    stage1: dict[str, Any], expected: str, words: str
+) -> None:
+    result, message = verdicts(stages=[{"number": 1, **stage1}, {"number": 2}])["CHC24-6.2"]
+    assert result == expected and words in message

@@ -219,6 +219,14 @@ class PolicyStage(InputModel):
         ),
     )
     respond_from: PolicyClockStart | None = None
+    logged_after: PolicyPeriod | None = Field(
+        default=None,
+        description=(
+            "How long the policy lets pass before a complaint is logged at this stage, such "
+            "as a first attempt to resolve it ('if we cannot put it right within five "
+            "working days, we log it at stage 1'): the acknowledgement comes after it."
+        ),
+    )
     extension: ExtensionPolicy | None = None
     different_handler: bool | None = Field(
         default=None, description="The policy says a different person handles this stage."

@@ -180,14 +180,24 @@ _WORD_NUMBER = (
     r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
 )
 _NUM = rf"(?:\d{{1,3}}|{_WORD_NUMBER})"
+# Working days as policies write them, misspelt too ("workings days", "woking days",
+# "work days", "workdays", "working-day"), abbreviated ("wd", "w/d") or as "weekdays" (which
+# hold no more working days than their number): any of these is read as working days. A
+# bare "days" is kept as "days" (read as working days, the most it can hold); "calender" is
+# a misspelt "calendar".
+_WORKING = r"(?:w(?:or|ro|o)k(?:ings?|in|ng|ign|ing)?|business)"
 _UNIT = (
-    r"(?P<unit>working[\s-]+days?|business[\s-]+days?|calendar[\s-]+days?|clear\s+days?|days?"
+    rf"(?P<unit>{_WORKING}[\s-]*days?|week[\s-]?days?|wds?|w/ds?|calend[ae]r[\s-]+days?|clear\s+days?|days?"
     r"|weeks?|months?)"
 )
 _PERIOD = re.compile(
-    rf"\b(?P<num>{_NUM})(?:\s*\(\s*(?P<alt>{_NUM})\s*\))?[\s-]+(?:further\s+|more\s+|"
-    rf"additional\s+|extra\s+)?{_UNIT}\b",
+    rf"\b(?P<num>{_NUM})(?:\s*\(\s*(?P<alt>{_NUM})\s*\))?(?:[\s-]+(?:further\s+|more\s+|"
+    rf"additional\s+|extra\s+)?{_UNIT}|\s*(?P<short>wds?|w/ds?))\b",
     re.I,
+)
+#: The spellings of a unit that need no note (anything else was read from a variant).
+_PLAIN_UNIT = re.compile(
+    r"(?:working|business|calendar|clear)[\s-]+days?|days?|weeks?|months?", re.I
 )
 
 
@@ -212,6 +222,7 @@ class Period:
     unit: str  # "working days", "calendar days", "days", "weeks", "months"
     start: int
     end: int
+    spelt: str = ""  # the unit as written, where it is a variant or a typo ("workings days")
 
     @property
     def working_days(self) -> int:
@@ -229,16 +240,21 @@ class Period:
         return f"{self.amount} {self.unit}"
 
 
+def _spelt_note(p: Period) -> str | None:
+    """The note on a period whose unit was read from a variant or a typo."""
+    return f"the unit is written '{p.spelt}'; read as {p.unit}" if p.spelt else None
+
+
 def _unit(text: str) -> str:
     t = text.lower()
-    if t.startswith(("working", "business", "clear")):
+    if t.startswith("week") and "day" not in t:
+        return "weeks"
+    if t.startswith(("w", "business", "clear")):
         return "working days"
-    if t.startswith("calendar"):
+    if t.startswith("calend"):
         return "calendar days"
     if t.startswith("day"):
         return "days"
-    if t.startswith("week"):
-        return "weeks"
     return "months"
 
 
@@ -248,8 +264,10 @@ def periods(sentence: str) -> list[Period]:
         amount = word_number(m.group("num"))
         if amount is None and m.group("alt"):
             amount = word_number(m.group("alt"))
+        written = m.group("unit") or m.group("short")
         if amount is not None:
-            out.append(Period(amount, _unit(m.group("unit")), m.start(), m.end()))
+            spelt = "" if _PLAIN_UNIT.fullmatch(written) else written
+            out.append(Period(amount, _unit(written), m.start(), m.end(), spelt))
     return out
 
 
@@ -260,9 +278,29 @@ _HEDGE = re.compile(
     r"should be able)\b",
     re.I,
 )
+#: Where a hedge stops: a clause after "but", "however" or a semicolon says something else
+#: ("we aim to reply within 10 working days, but complex cases can take an additional 10":
+#: the aim is the reply's, the extra 10 days are firm).
+_CLAUSE_BREAK = re.compile(r";|\bbut\b|\bhowever\b", re.I)
+
+
+def hedged_at(text: str, pos: int) -> bool:
+    """Whether the period at ``pos`` is hedged: by a hedge in its own clause, or in one
+    after it ("within 10 working days, but this is only a target"); a hedge in an earlier
+    clause does not reach past the "but"."""
+    start = 0
+    for m in _CLAUSE_BREAK.finditer(text):
+        if m.end() <= pos:
+            start = m.end()
+    return bool(_HEDGE.search(text[start:]))
+
+
 # What starts a response clock, in the words after the period.
 _CLOCKS = (
-    ("escalation_request", r"escalat|request(?:ed|ing)? (?:a |for )?(?:a )?(?:review|stage)"),
+    (
+        "escalation_request",
+        r"escalat|\bappeal|request(?:ed|ing)? (?:a |for )?(?:a )?(?:review|stage)",
+    ),
     ("acknowledgement", r"acknowledg"),
     ("logging", r"\blog(?:ged|ging)?\b|regist|recorded"),
     ("allocation", r"allocat|assign|passed to|investigating officer"),
@@ -331,6 +369,9 @@ class _Reader:
 
     def cite(self, s: _Sentence) -> Citation:
         return Citation(self.doc.place(s.block), s.text)
+
+    def fact(self, path: str) -> Fact | None:
+        return next((f for f in self.facts if f.path == path), None)
 
     def add(
         self,
@@ -503,9 +544,51 @@ _EXT = re.compile(
     r"\b(extend(?:s|ed|ing)?|extensions?|more time|further time|"
     r"(?:need|needs|take|takes) longer(?! than)|(?:exceed|more than|longer than|up to|by) a "
     r"further|take\s+(?:us\s+)?(?:up\s+to\s+)?another|"
+    r"add(?:s|ed|ing)?\s+(?:up\s+to|a\s+further|another|an?\s+(?:extra|additional))|"
     r"if\s+we\s+(?:cannot|can\s?not|can't|are\s+unable\s+to)\s+(?:\w+\s+){0,4}?within|"
     r"if\s+this\s+(?:isn't|is\s+not)\s+possible\b[^.]{0,80}\b(?:expect|response|reply|answer)|"
     r"reason\s+for\s+the\s+delay)\b",
+    re.I,
+)
+#: Getting in touch, a step that times whatever its purpose says: "contact you within 5
+#: working days to confirm our understanding of your complaint" acknowledges it.
+_CONTACT = re.compile(
+    r"\b(?:contact(?:s|ed)?|call|phone|ring|speak (?:to|with)|talk (?:to|with)|"
+    r"get(?:s)? in touch(?: with)?|be in touch)\b",
+    re.I,
+)
+
+
+def _contact_purpose(before: str, after: str, verbs: list[int]) -> str | None:
+    """Where the step a period times is getting in touch ("we will contact you within 5
+    working days", or "within 5 working days of receipt, we will phone you"), the words
+    that say what for; None where another verb times the period."""
+    contact = [m.end() for m in _CONTACT.finditer(before)]
+    if contact and contact[-1] > max(verbs, default=-1):
+        return after
+    if verbs:
+        return None
+    head = after[:120]
+    m = _CONTACT.search(head)
+    if m is None:
+        return None
+    other = _RESPOND.search(head) or _ACK.search(head)
+    if other is not None and other.start() < m.start():
+        return None
+    return after[m.end() :]
+
+
+_ACK_PURPOSE = re.compile(
+    r"[^.]{0,80}?\b(?:to|and)\s+(?:[\w,']+\s+){0,14}?(?:acknowledg|confirm(?:ing)?\s+(?:receipt|"
+    r"(?:that\s+)?we(?:['’]ve|\s+have)\s+received|(?:our|the)\s+understanding|(?:your|the)\s+"
+    r"(?:complaint|concerns?|issues?|details)\b|what\s+(?:you|your))|log(?:s|ged|ging)?\b|"
+    r"regist|record(?:s|ed|ing)?\s+(?:it|your|the)\b)",
+    re.I,
+)
+_RESPOND_PURPOSE = re.compile(
+    r"[^.]{0,80}?\b(?:with|to (?:give|send|share|explain|tell you|discuss|go through))\s+"
+    r"(?:you\s+)?(?:our|the|a)\s+"
+    r"(?:full\s+|final\s+|formal\s+|written\s+)?(?:response|reply|decision|outcome|answer|findings)",
     re.I,
 )
 _RESPOND = re.compile(
@@ -548,12 +631,11 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
     for i, s in enumerate(stage_sentences):
         text = s.text
         allocated = _allocated_before(s, stage_sentences[i - 1] if i else None)
-        hedged = bool(_HEDGE.search(text))
         found = periods(text)
         if _EXT.search(text):
             ext_seen.append(s)
             if found:
-                cap_at = _extension_cap(reader, n, s, found, hedged)
+                cap_at = _extension_cap(reader, n, s, found)
                 # before the cap, the sentence may state the timescale it extends
                 if cap_at is None:  # "within 10 working days, or a reason for the delay"
                     words = _EXT.search(text)
@@ -562,6 +644,7 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
         for p in found:
             before = text[max(0, p.start - 120) : p.start]
             after = text[p.end :]
+            hedged = hedged_at(text, p.start)
             if p.unit == "months":
                 continue  # a time limit, not a stage timescale
             if re.search(r"\bthe\s*$", before, re.I) and re.match(
@@ -573,6 +656,15 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
             # the verb nearest before the period says what it times
             ack = [m.end() for m in _ACK.finditer(before)]
             respond = [m.end() for m in _RESPOND.finditer(before)]
+            purpose = _contact_purpose(before, after, ack + respond)
+            if purpose is not None:
+                # "we will contact you within 5 working days ...": what for is said after it
+                if _ACK_PURPOSE.match(purpose):
+                    _timescale(reader, n, "acknowledge", s, p, hedged, None)
+                elif _RESPOND_PURPOSE.match(purpose):
+                    clock = clock_start(after) or ("allocation" if allocated else None)
+                    _timescale(reader, n, "respond", s, p, hedged, clock)
+                continue  # a call to introduce or discuss: no timescale the Code sets
             if ack and (not respond or ack[-1] > respond[-1]):
                 _timescale(reader, n, "acknowledge", s, p, hedged, None)
             elif respond:
@@ -589,6 +681,7 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
                 clock = clock_start(after) or ("allocation" if allocated else None)
                 _timescale(reader, n, "respond", s, p, hedged, clock)
     # the sentences around an extension (its paragraph) say what the resident is told
+    own = list(ext_seen)
     ext_blocks = {s.block for s in ext_seen}
     blocks = reader.doc.blocks
     for b in list(ext_blocks):  # the other items of the list an extension item is in
@@ -599,6 +692,7 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
                 k += step
     ext_seen = [s for s in stage_sentences if s.block in ext_blocks]
     _extension_terms(reader, n, ext_seen)
+    _extension_inferred(reader, n, own, ext_seen)
 
 
 _ASKING = re.compile(
@@ -640,10 +734,11 @@ def _timescale(
     if path in reader.said or within in reader.said:
         return
     if p.unit == "working days" and not hedged:
-        reader.add(path, p.amount, s)
+        reader.add(path, p.amount, s, note=_spelt_note(p))
     else:
         # the period in its own unit: the rules read it as the most working days it holds
-        notes = []
+        spelt = _spelt_note(p)
+        notes = [spelt] if spelt else []
         if p.unit == "days":
             notes.append(f"written as '{p.written}' with no unit; read as working days")
         elif p.unit != "working days":
@@ -675,9 +770,7 @@ _CAP = re.compile(
 )
 
 
-def _extension_cap(
-    reader: _Reader, n: int, s: _Sentence, found: list[Period], hedged: bool
-) -> int | None:
+def _extension_cap(reader: _Reader, n: int, s: _Sentence, found: list[Period]) -> int | None:
     """Read the cap an extension sentence states; where its period starts, or None."""
     path = f"stages[{n}].extension.max_working_days"
     for p in found:
@@ -686,7 +779,7 @@ def _extension_cap(
         cap = _CAP.search(s.text[max(0, p.start - 40) : p.end])
         if cap is None and not re.match(r"[\s-]*extensions?\b", s.text[p.end :], re.I):
             continue
-        if hedged:
+        if hedged_at(s.text, p.start):
             reader.add(
                 path,
                 p.working_days,
@@ -696,7 +789,7 @@ def _extension_cap(
             )
             reader.add(f"stages[{n}].extension.cap_aim_only", True, s, hedged=True)
         else:
-            note = None if p.unit == "working days" else f"written as {p.written}"
+            note = _spelt_note(p) if p.unit == "working days" else f"written as {p.written}"
             reader.add(path, p.working_days, s, note=note)
         return max(0, p.start - 40) + cap.start() if cap is not None else p.start
     return None
@@ -710,7 +803,7 @@ def _extension_terms(reader: _Reader, n: int, ext: list[_Sentence]) -> None:
         reader.add(
             f"{prefix}.uncapped",
             True,
-            ext[0],
+            next((s for s in ext if _EXT.search(s.text)), ext[0]),
             state=State.SAYS_OTHERWISE,
             note="extensions are described with no limit on their length",
         )
@@ -756,6 +849,74 @@ def _extension_terms(reader: _Reader, n: int, ext: list[_Sentence]) -> None:
             reader.add(f"{prefix}.agreed_with_resident_beyond_max", True, s)
 
 
+_DISCUSSED = re.compile(
+    r"\b(?:discuss(?:ed|ing)?|negotiat\w*|agree(?:d|ing)?|in discussion)\b[^.]{0,40}\bwith you\b|"
+    r"\bwith you\b[^.]{0,10}\b(?:discuss|negotiat|agree)|\byour (?:agreement|consent)\b",
+    re.I,
+)
+_INFORMED = re.compile(
+    r"\b(?:tell|inform|let you know|notify|write to|contact)\w*\b[^.]{0,60}\bextension|"
+    r"\bextension\b[^.]{0,60}\b(?:tell|inform|let you know|notify)",
+    re.I,
+)
+_GROUND = re.compile(
+    r"\b(?:exceptional|complex|good reason|unavoidabl|beyond our control|outside (?:of )?our "
+    r"control)",
+    re.I,
+)
+
+
+def _extension_inferred(
+    reader: _Reader, n: int, own: list[_Sentence], passage: list[_Sentence]
+) -> None:
+    """What an extension passage settles without saying it in so many words.
+
+    * Reasons: an extension the policy discusses, negotiates or agrees with the resident,
+      or one it tells the resident about and allows only on a stated ground ("in
+      exceptional circumstances"), is read as explained to them with its reasons.
+    * Beyond the cap: a firm cap stated in the only sentence about extending, with no word
+      of going further, allows nothing longer, so nothing longer goes without good reason.
+    """
+    prefix = f"stages[{n}].extension"
+    if not passage:
+        return
+    if f"{prefix}.reasons_given" not in reader.said:
+        talked = next((s for s in passage if _DISCUSSED.search(s.text)), None)
+        told = next((s for s in passage if _INFORMED.search(s.text)), None)
+        ground = next((s for s in passage if _GROUND.search(s.text)), None)
+        if talked is not None:
+            reader.add(
+                f"{prefix}.reasons_given",
+                True,
+                talked,
+                note="an extension discussed or agreed with the resident is read as one whose "
+                "reasons they are given",
+            )
+        elif told is not None and ground is not None:
+            reader.add(
+                f"{prefix}.reasons_given",
+                True,
+                told,
+                note="the resident is told of an extension the policy allows only on a stated "
+                "ground; read as told the reasons",
+            )
+    cap = reader.fact(f"{prefix}.max_working_days")
+    if (
+        f"{prefix}.beyond_max_only_with_good_reason" not in reader.said
+        and cap is not None
+        and not cap.hedged
+        and len(own) == 1
+        and cap.citation is not None
+        and cap.citation.quote == own[0].text
+    ):
+        reader.add(
+            f"{prefix}.beyond_max_only_with_good_reason",
+            True,
+            own[0],
+            note="the policy allows no extension beyond its cap",
+        )
+
+
 _NO_REASONS = re.compile(
     r"\b(?:not|don't|do not|won't|will not)\s+(?:need|have|be asked)\s+to\s+"
     r"(?:give|explain|tell us|provide)|"
@@ -773,6 +934,88 @@ _REASONS_DEMANDED = re.compile(
     r"\bby\s+(?:\w+\s+){1,4}and\s+(?:explaining|saying|telling us)\s+why",
     re.I,
 )
+
+
+#: Words of a step after the first answer: where a flat page turns to them, what follows is
+#: not stage 1's.
+_LATER_STEP = re.compile(
+    r"escalat|\bnext stage|\breview|\bappeal|\bombudsman|\bfinal (?:stage|response|decision)|"
+    r"\btake (?:it|this|your complaint|the matter) further",
+    re.I,
+)
+
+
+def _read_general_timescales(reader: _Reader, all_s: list[_Sentence]) -> None:
+    """Timescales a page states as a list of promises, outside any stage's section and
+    naming no stage, before it first speaks of escalating: stage 1's, when stage 1 states
+    none of its own ("we will acknowledge within five working days; a full response will be
+    made within 10 working days; if you are not satisfied you can escalate ..."). Not where
+    an informal step comes first: its own timescales could be the ones meant."""
+    if 1 not in reader.stage_names or 0 in reader.stage_names:
+        return
+    if reader.said & {"stages[1].respond_working_days", "stages[1].respond_within"}:
+        return
+    general: list[_Sentence] = []
+    for s in all_s:
+        numbers = _stage_numbers(s.text)
+        if (
+            (s.stage is not None and s.stage >= 2)
+            or any(k >= 2 for k in numbers)
+            or _LATER_STEP.search(s.text)
+        ):
+            break
+        if s.stage is None and not numbers and not _INFORMAL.search(s.text):
+            general.append(s)
+    _read_timescales(reader, 1, general)
+
+
+_UNRESOLVED = re.compile(
+    r"\b(?:can(?:no|['\u2019])t|cannot|(?:are|is)\s+unable\s+to|(?:is|are|has|have)\s+not\s+"
+    r"(?:been\s+)?|not\s+(?:be\s+)?able\s+to)\s*(?:\w+\s+){0,2}?(?:resolv|sort|fix|put|settl)\w*|"
+    r"\b(?:try|trying|tried|attempt\w*)\s+(?:\w+\s+){0,2}?to\s+(?:resolv|sort|fix|put|settl)\w*",
+    re.I,
+)
+_LOGGED_AT_ONE = re.compile(
+    r"\b(?:record|log|register|open|rais|treat|escalat|mov|progress|take)\w*\b[^.]{0,60}?\b(?:as|at|to|"
+    r"into)\s+(?:a\s+|the\s+)?(?:formal\s+)?(?:stage\s+(?:1|one)\b|first\s+stage\b|formal\s+"
+    r"complaint\b)",
+    re.I,
+)
+
+
+def _read_logged_after(reader: _Reader, all_s: list[_Sentence]) -> None:
+    """A first attempt to resolve a complaint before it is logged at stage 1, with its
+    length: "if we can't resolve the issue within five working days, we will record your
+    complaint as a formal stage one complaint" (the record may be the list that follows
+    the sentence). The stage 1 acknowledgement comes only after it (6.2)."""
+    if 1 not in reader.stage_names:
+        return
+    blocks = reader.doc.blocks
+    for s in all_s:
+        if s.stage is not None and s.stage > 1:
+            continue
+        text = s.text
+        if text.rstrip().endswith(":"):
+            for later in blocks[s.block + 1 :]:
+                if later.kind != "item":
+                    break
+                text += " " + later.text
+        if not _LOGGED_AT_ONE.search(text):
+            continue
+        for p in periods(s.text):
+            if p.unit == "months":
+                continue
+            around = s.text[max(0, p.start - 100) : p.end + 60]
+            if not _UNRESOLVED.search(around):
+                continue
+            reader.add(
+                "stages[1].logged_after",
+                {"amount": p.amount, "unit": p.unit.replace(" ", "_")},
+                s,
+                note=f"the complaint is logged at stage 1 only after up to {p.written} of trying "
+                "to resolve it; the acknowledgement comes after that",
+            )
+            return
 
 
 def _read_general_acknowledgement(reader: _Reader, all_s: list[_Sentence]) -> None:
@@ -1001,6 +1244,15 @@ def _read_time_limit(reader: _Reader, all_s: list[_Sentence]) -> None:
             return
 
 
+#: "We record your complaint as a formal stage one complaint": how it is logged, not what
+#: a complaint is.
+_LOGGED_AS = re.compile(
+    r"\b(?:record|log|regist|treat|escalat|rais|open|mov|progress|handl|deal)\w*\s+(?:\w+\s+){0,2}?"
+    r"complaint as\b|\bcomplaint as (?:a |an )?(?:formal |new |separate )?(?:stage|complaint)\b",
+    re.I,
+)
+
+
 def _read_definitions(reader: _Reader, all_s: list[_Sentence]) -> None:
     for s in _first(
         reader,
@@ -1009,7 +1261,7 @@ def _read_definitions(reader: _Reader, all_s: list[_Sentence]) -> None:
         r"complaint as\b)",
     ):
         t = s.text
-        if re.search(r"service request", t[:60], re.I):
+        if re.search(r"service request", t[:60], re.I) or _LOGGED_AS.search(t):
             continue
         reader.add("complaint_definition", t, s)
         if re.search(r"expression of dissatisfaction", t, re.I) and re.search(
@@ -1041,6 +1293,25 @@ def _read_definitions(reader: _Reader, all_s: list[_Sentence]) -> None:
         break
 
 
+#: Other ways a policy says it tells residents about the Ombudsman: it explains the
+#: Ombudsman's role (or service, or the resident's right), or how to reach them.
+_OMBUDSMAN_EXPLAINED = re.compile(
+    r"\b(?:explain|tell you|tell residents|inform|let you know|advise|make (?:you|residents) "
+    r"aware|signpost|information)\w*\b[^.]{0,60}\bombudsman|"
+    r"\bombudsman(?:['’]s|s['’])?\s+(?:role|details|contact details)\b|"
+    r"\brole of (?:the )?(?:housing )?ombudsman|"
+    r"\bombudsman\b[^.]{0,100}\bhow (?:to|you can|they can be) (?:contact|reach|approach|"
+    r"refer|complain)",
+    re.I,
+)
+#: A promise denied or made on a condition ("only if you ask", "if you are unhappy with the
+#: extension") is not read as one made to every resident.
+_NEGATED_PROMISE = re.compile(
+    r"\b(?:not|never|cannot|can['’]t|won['’]t|don['’]t|do not|only|if|unless|on request)\b",
+    re.I,
+)
+
+
 def _read_ombudsman(reader: _Reader, all_s: list[_Sentence]) -> None:
     contacts: list[tuple[str, _Sentence]] = []
     for s in _first(reader, all_s, r"ombudsman"):
@@ -1050,7 +1321,7 @@ def _read_ombudsman(reader: _Reader, all_s: list[_Sentence]) -> None:
             r"ombudsman|ombudsman[^.]{0,60}\b(can|will|may) (?:help|investigate|look)",
             t,
             re.I,
-        ):
+        ) or (_OMBUDSMAN_EXPLAINED.search(t) and not _NEGATED_PROMISE.search(t)):
             reader.add("ombudsman_right_explained", True, s)
         found = re.findall(
             r"\b0\d{3}\s?\d{3}\s?\d{4}\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"
@@ -1394,6 +1665,8 @@ def extract_policy(document: PolicyText) -> Extraction:
         _read_timescales(reader, n, by_stage[n])
         _read_stage_terms(reader, n, by_stage[n])
         _read_response_contents(reader, n, by_stage[n])
+    _read_general_timescales(reader, all_s)
+    _read_logged_after(reader, all_s)
     _read_withheld_elsewhere(reader, all_s)
     _read_different_handler_elsewhere(reader, all_s)
     _read_escalation_reasons(reader, all_s)
