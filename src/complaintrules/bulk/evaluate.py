@@ -800,20 +800,16 @@ class BulkEvaluator:
                 )
             except Exception:  # every row judged alone: the rule reports its own error
                 codes = np.full(n, UNSETTLED, dtype=np.int64)
-                due = np.zeros(n, dtype=np.int64)
+                breach = np.zeros(n, dtype=np.int64)
             else:
                 arrays[rule.id] = found
-                codes, due = found.verdicts, found.due
+                codes, breach = found.verdicts, found.breach
             fails = codes == FAIL
             alone = codes == UNSETTLED
-            if messages or timescale.with_extensions:
-                # a response judged with its extensions may fail on either: the month
-                # depends on which, so the rule says
-                alone |= fails
-            else:
-                alone |= fails & (due == 0)
+            # a failure's month is that of the deadline the arrays say it breached
+            alone |= fails if messages else fails & (breach == 0)
             counted = fails & ~alone
-            for month, k in _months(due[counted]).items():
+            for month, k in _months(breach[counted]).items():
                 breaches[(month, rule.id)] += k
             verdicts: list[Verdict | None] = [verdict_of(c) for c in codes.tolist()]
             told: dict[int, str] = {}
