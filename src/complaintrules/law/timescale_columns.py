@@ -422,9 +422,10 @@ def _precondition(timescale: Timescale, table: pa.Table, rows: Mask) -> tuple[In
     if not isinstance(check, CaseExpression) or check.parameters:
         return code, np.zeros(n, dtype=bool), rows.copy()
     picked = np.flatnonzero(rows)
-    part = table.take(pa.array(picked, pa.int64()))
+    # only the columns the precondition reads are taken for the rows (never the table)
+    index = None if len(picked) == n else pa.array(picked, pa.int64())
     try:
-        chosen = check._branches(_Columns(part, {}, len(picked)))
+        chosen = check._branches(_Columns(table, {}, len(picked), index=index))
     except Exception:
         return code, np.zeros(n, dtype=bool), rows.copy()  # the engine reports the error
     verdicts = np.asarray([_CODES.get(b.verdict, UNSETTLED) for b in check.branches])
