@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from complaintrules import Complaint, Conventions, Engine, Verdict, WorkingCalendar
 from complaintrules.authoring import Obligation, Outcome, Timescale, lit, stage, when
+from complaintrules.bulk.evaluate import breach_month
 from complaintrules.io.tabular import _converter
 from complaintrules.law.expressions import judge_table, table_judged
 from complaintrules.law.packs import Pack
@@ -101,6 +102,13 @@ def _agree(
                     assert computed["due_by"] == date.fromordinal(due).isoformat()
             elif arrays.verdicts[i] != UNSETTLED:
                 assert "deadline" not in computed, (rule.id, cases[i].reference)
+            # a failure is dated by the deadline its finding names, as bulk counts it
+            breach = int(arrays.breach[i])
+            if single.verdict is Verdict.FAIL and arrays.verdicts[i] != UNSETTLED:
+                month = date.fromordinal(breach).isoformat()[:7] if breach else None
+                named = computed.get("due_by") or computed.get("deadline")
+                assert month == (named[:7] if named else None), (rule.id, cases[i].reference)
+                assert not breach or breach_month(cases[i], computed) == month
         quiet = judge_table(rule, table, engine=engine, pack=pack, as_of=as_of)
         assert quiet.findings == {}
         for i, single in enumerate(want):

@@ -255,6 +255,44 @@ def test_every_pack_judges_its_timescales_over_the_table_on_the_fast_path(
     assert not calls
 
 
+def _count_shared_judge(monkeypatch: pytest.MonkeyPatch) -> Counter[tuple[str, bool]]:
+    """Counts the cases the shared timeliness judge decides one at a time, by verdict and
+    whether the judged stage has extensions."""
+    from complaintrules.law import stage_checks
+
+    calls: Counter[tuple[str, bool]] = Counter()
+    judge = stage_checks.judge_timescale
+
+    def counted(timescale: Any, case: Complaint, ctx: Any) -> Any:
+        outcome = judge(timescale, case, ctx)
+        stage = case.stage(timescale.stage)
+        calls[(outcome.verdict.value, bool(stage and stage.extensions))] += 1
+        return outcome
+
+    monkeypatch.setattr(stage_checks, "judge_timescale", counted)
+    return calls
+
+
+@pytest.mark.parametrize("pack", ["code_2024", "code_2020"])
+@pytest.mark.parametrize("as_of", [None, AS_OF], ids=["no-as-of", "as-of"])
+def test_summary_mode_dates_every_timescale_failure_from_the_arrays(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, as_of: date | None, pack: str
+) -> None:
+    # The month of a breach is read off the arrays, a response judged with its
+    # extensions included (the deadline after them, or the original one when only the
+    # extensions failed), so the summary judges no case alone for it.
+    engine = Engine()
+    export = _export(tmp_path, pack)
+    calls = _count_shared_judge(monkeypatch)
+    summary = evaluate_file(export, MAPPING, engine=engine, as_of=as_of)
+    assert not calls
+    slow = evaluate_file(export, MAPPING, engine=engine, as_of=as_of, fast=False)
+    if any(r.timescale and r.timescale.with_extensions for r in engine.pack(pack).rules):
+        assert calls[("fail", True)] > 0  # failures with extensions are in the export
+    assert summary.breaches_by_month == slow.breaches_by_month
+    assert summary.verdicts == slow.verdicts
+
+
 def _count_judge_table(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """Counts the rules judged over a table by judge_table, by rule id."""
     from complaintrules.law import expressions

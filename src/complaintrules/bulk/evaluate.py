@@ -789,8 +789,10 @@ class BulkEvaluator:
         n = len(group)
         messages = self.results and self.messages
         timed = _Timed(n)
+        failed = np.zeros(n, dtype=bool)
         arrays: dict[str, TimescaleArrays] = {}
         breaches = summary.breaches_by_month
+        tally = summary.verdicts
         for rule in rules:
             timescale = rule.timescale
             assert timescale is not None
@@ -800,39 +802,45 @@ class BulkEvaluator:
                 )
             except Exception:  # every row judged alone: the rule reports its own error
                 codes = np.full(n, UNSETTLED, dtype=np.int64)
-                due = np.zeros(n, dtype=np.int64)
+                breach = np.zeros(n, dtype=np.int64)
             else:
                 arrays[rule.id] = found
-                codes, due = found.verdicts, found.due
+                codes, breach = found.verdicts, found.breach
             fails = codes == FAIL
             alone = codes == UNSETTLED
-            if messages or timescale.with_extensions:
-                # a response judged with its extensions may fail on either: the month
-                # depends on which, so the rule says
-                alone |= fails
-            else:
-                alone |= fails & (due == 0)
+            # a failure's month is that of the deadline the arrays say it breached
+            alone |= fails if messages else fails & (breach == 0)
             counted = fails & ~alone
-            for month, k in _months(due[counted]).items():
+            for month, k in _months(breach[counted]).items():
                 breaches[(month, rule.id)] += k
-            verdicts: list[Verdict | None] = [verdict_of(c) for c in codes.tolist()]
+            # the verdicts of the rows the arrays settle, counted as arrays
+            found_codes, counts = np.unique(codes[~alone], return_counts=True)
+            for code, k in zip(found_codes.tolist(), counts.tolist(), strict=True):
+                settled = verdict_of(code)  # never None: those rows are judged alone
+                tally[(rule.id, (settled if settled is not None else _ERROR).value)] += k
+            must = rule.level is Level.MUST
+            if must:
+                summary.failures += int(np.count_nonzero(counted))
+                failed |= counted
+            judged: dict[int, Verdict] = {}
             told: dict[int, str] = {}
             for r in np.flatnonzero(alone).tolist():
                 case = group[r][1]
                 outcome = self._run(rule, case, self._context(pack, case))
-                verdicts[r] = outcome.verdict
+                verdict = judged[r] = outcome.verdict
                 told[r] = outcome.message
-                if outcome.verdict is _FAIL:
+                tally[(rule.id, verdict.value)] += 1
+                if verdict is _FAIL:
                     breaches[(breach_month(case, outcome.computed), rule.id)] += 1
-            done = [v if v is not None else _ERROR for v in verdicts]
-            for verdict, k in Counter(done).items():
-                summary.verdicts[(rule.id, verdict.value)] += k
-            must = rule.level is Level.MUST
-            for r, verdict in enumerate(done):
                 if verdict is _ERROR or (must and verdict is _FAIL):
                     summary.failures += 1
-                    timed.failed[r] = True
-            timed.rules.append((rule.id, done, told))
+                    failed[r] = True
+            if self.results:  # each case's verdict, for its result
+                done = [
+                    judged.get(r) or verdict_of(c) or _ERROR for r, c in enumerate(codes.tolist())
+                ]
+                timed.rules.append((rule.id, done, told))
+        timed.failed = failed.tolist()
         declared = self._declared[pack.name]
         timed.settled = self._on_time(table, declared, arrays)
         timed.tallied = self._tally_arrays(table, declared, arrays, summary)

@@ -324,10 +324,11 @@ def _obligation(
     engine: JudgingSettings,
     pack: Pack,
     as_of: date | None,
-) -> tuple[Ints, Mask, Ints, Ints]:
+) -> tuple[Ints, Mask, Ints, Ints, Ints]:
     """The verdict codes of the ``rows`` the declaration's obligation decides (from the
     parameters on), the rows to judge one case at a time, and per row the deadline judged
-    against and the original (unextended) one (0 where there is none)."""
+    against, the original (unextended) one and the one a failure breached (0 where there
+    is none; see :class:`TimescaleArrays`)."""
     n = table.num_rows
     number = timescale.stage
     stage = _Stage(table, number)
@@ -355,7 +356,7 @@ def _obligation(
             verdict[passed & has_log & (logged > due)] = FAIL
         code[live] = verdict[live]
         due = np.where(live, due, 0)
-        return code, unsure | bad | (live & out), due, due
+        return code, unsure | bad | (live & out), due, due, due
     # -- a response and its extensions
     ack_on, has_ack = stage.acknowledged
     from_ack = live & (params.clock == _FROM_ACK)
@@ -385,7 +386,7 @@ def _obligation(
         code[has_any & no_start] = NEEDS
         code[extended] = extensions[extended]
         original = np.where(extended, original, 0)
-        return code, unsure | bad, original, original
+        return code, unsure | bad, original, original, original
     withdrawn, is_withdrawn = stage.withdrawn
     closed, is_closed = stage.closed
     stops = is_withdrawn | stage.responded
@@ -396,11 +397,17 @@ def _obligation(
     timing, out = _deadline(cal, due, stage.issued, stopped, ended, as_of)
     unsure |= live & out
     code[live] = timing[live]
+    breached = due
     if timescale.with_extensions:
         both = extended
         fails = (timing == FAIL) | (extensions == FAIL)
         code[both] = np.where(fails[both], FAIL, PASS)
-    return code, unsure | bad, np.where(live, due, 0), np.where(live, original, 0)
+        # The two parts judged as one (first_not_passing): the timing's failure names the
+        # deadline after the extensions ("due_by", kept when both fail); a failure of the
+        # extensions alone names the original deadline ("deadline").
+        breached = np.where(both & (timing != FAIL), original, due)
+    kept = np.where(live, due, 0)
+    return code, unsure | bad, kept, np.where(live, original, 0), np.where(live, breached, 0)
 
 
 def _precondition(timescale: Timescale, table: pa.Table, rows: Mask) -> tuple[Ints, Mask, Mask]:
@@ -415,9 +422,10 @@ def _precondition(timescale: Timescale, table: pa.Table, rows: Mask) -> tuple[In
     if not isinstance(check, CaseExpression) or check.parameters:
         return code, np.zeros(n, dtype=bool), rows.copy()
     picked = np.flatnonzero(rows)
-    part = table.take(pa.array(picked, pa.int64()))
+    # only the columns the precondition reads are taken for the rows (never the table)
+    index = None if len(picked) == n else pa.array(picked, pa.int64())
     try:
-        chosen = check._branches(_Columns(part, {}, len(picked)))
+        chosen = check._branches(_Columns(table, {}, len(picked), index=index))
     except Exception:
         return code, np.zeros(n, dtype=bool), rows.copy()  # the engine reports the error
     verdicts = np.asarray([_CODES.get(b.verdict, UNSETTLED) for b in check.branches])
@@ -437,12 +445,17 @@ class TimescaleArrays:
     ``due`` the deadline judged against as a date ordinal (an acknowledgement's; a
     response's after its extensions; the original one for the extensions, where the stage
     has any) and
-    ``original`` the unextended deadline, both 0 where the row has none (the stage not
-    reached or not started, or the row unsettled)."""
+    ``original`` the unextended deadline, and ``breach`` for a failing row the deadline
+    its failure is dated by (the one the per-case judge's finding names as due, whose
+    month :func:`~complaintrules.bulk.evaluate.breach_month` counts the breach in: ``due``,
+    but the original deadline for a response judged with its extensions that failed on
+    the extensions alone), each 0 where the row has none (the stage not reached or not
+    started, the row unsettled, or decided by a precondition)."""
 
     verdicts: Ints
     due: Ints
     original: Ints
+    breach: Ints
 
 
 def timescale_arrays(
@@ -465,11 +478,12 @@ def timescale_arrays(
     found, decided, unsure = _precondition(timescale, table, rows)
     code[decided] = found[decided]
     rows &= ~decided & ~unsure
-    found, unsure, due, original = _obligation(timescale, table, rows, engine, pack, as_of)
+    found, unsure, *dates = _obligation(timescale, table, rows, engine, pack, as_of)
     code[rows] = found[rows]
     code[unsure] = UNSETTLED
     settled = rows & ~unsure
-    return TimescaleArrays(code, np.where(settled, due, 0), np.where(settled, original, 0))
+    due, original, breach = (np.where(settled, d, 0) for d in dates)
+    return TimescaleArrays(code, due, original, breach)
 
 
 def verdict_of(code: int) -> Verdict | None:
