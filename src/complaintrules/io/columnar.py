@@ -3,9 +3,10 @@
 A batch goes through two steps:
 
 1. :func:`raw_batches` reads the file: every mapped column as text (or as the Parquet
-   file's own type), the row number of each record, and the records that are not plain
-   cells (a stray quote, bytes not in the encoding, too many cells, a JSON line that is not
-   an object of text values) kept whole for :meth:`RowConverter.convert`.
+   file's own type, or the type of an Excel column's typed cells), the row number of each
+   record, and the records that are not plain cells (a stray quote, bytes not in the
+   encoding, too many cells, a JSON line that is not an object of text values) kept whole
+   for :meth:`RowConverter.convert`.
 2. :func:`convert_batch` applies the mapping to whole columns (code tables, yes/no values,
    dates and times parsed once per distinct value, the common formats with
    ``pyarrow.compute.strptime``) and gives a :class:`FlatBatch`: a flat typed table
@@ -28,9 +29,10 @@ import io
 import itertools
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 import numpy as np
@@ -143,7 +145,8 @@ class FlatBatch:
 
 
 def raw_batches(reader: CaseReader) -> Iterator[RawBatch]:
-    """The records of a flat export (CSV, JSON Lines or Parquet with a mapping) in batches.
+    """The records of a flat export (CSV, JSON Lines, Parquet or Excel with a mapping) in
+    batches.
 
     Nested JSON (no mapping) and JSON list files have no flat form; see
     :func:`columnar_batches`.
@@ -154,6 +157,8 @@ def raw_batches(reader: CaseReader) -> Iterator[RawBatch]:
         yield from _parquet_batches(reader)
     elif reader.format == "jsonl" and not reader.converter.nested:
         yield from _jsonl_batches(reader)
+    elif reader.format == "xlsx":  # typed cells: see _from_records
+        yield from _batched(reader, reader.raw_records(), len(reader.converter.header))
     else:
         raise ValueError(f"no columnar reading for {reader.format} without a mapping")
 
@@ -162,22 +167,46 @@ def columnar_batches(reader: CaseReader) -> bool:
     """Whether :func:`raw_batches` reads this export (else: the row-by-row reader)."""
     if reader.converter.nested:
         return False
-    return reader.format in ("csv", "parquet", "jsonl")
+    return reader.format in ("csv", "parquet", "jsonl", "xlsx")
 
 
 def _fields(reader: CaseReader) -> list[_Field]:
     return list(reader.converter.fields)
 
 
+#: Cell types a record may hold beside text (an Excel workbook's typed cells; see
+#: io/excel.py), and the Arrow type of a column holding only cells of that type.
+_CELL_TYPES: dict[type, pa.DataType] = {
+    date: pa.date32(),
+    time: pa.time64("us"),
+    bool: pa.bool_(),
+}
+
+
+def _plain_cell(value: Any) -> bool:
+    kind = type(value)
+    return value is None or kind is str or (kind in _CELL_TYPES and _naive(value))
+
+
+def _naive(value: Any) -> bool:
+    return not isinstance(value, time) or value.tzinfo is None
+
+
 def _from_records(
     reader: CaseReader, records: Sequence[tuple[int, Any]], width: int | None
 ) -> RawBatch:
-    """A batch from records given one by one: CSV value lists, JSON objects, or whatever
-    :meth:`RowConverter.convert` turns into a rejection."""
+    """A batch from records given one by one: CSV value lists, JSON objects, Excel rows,
+    or whatever :meth:`RowConverter.convert` turns into a rejection.
+
+    A column whose values are all text is a text column; one whose values are all dates,
+    all times or all yes/no cells keeps that type (as a Parquet column does); where a
+    column mixes types, it takes its most common type, and the records holding a value
+    of another type there are converted on their own."""
     fields = _fields(reader)
     rows: list[int] = []
     special: dict[int, Any] = {}
-    cells: list[list[str | None]] = [[] for _ in fields]
+    cells: list[list[Any]] = [[] for _ in fields]
+    typed = False
     for position, (number, record) in enumerate(records):
         rows.append(number)
         values: list[Any] | None = None
@@ -185,13 +214,36 @@ def _from_records(
             values = [record[f.index] if f.index < len(record) else None for f in fields]
         elif isinstance(record, dict):
             values = [record.get(f.column) for f in fields]
-        if values is None or not all(v is None or type(v) is str for v in values):
+        if values is not None and not all(v is None or type(v) is str for v in values):
+            if all(_plain_cell(v) for v in values):
+                typed = True
+            else:
+                values = None
+        if values is None:
             special[position] = record
             values = [None] * len(fields)
         for column, value in zip(cells, values, strict=True):
             column.append(value)
     arrays: dict[str, Any] = {}
-    for f, column in zip(fields, cells, strict=True):
+    kinds: list[type] = [str] * len(fields)
+    if typed:
+        for k, column in enumerate(cells):
+            found = Counter(type(v) for v in column if v is not None)
+            if found:
+                kinds[k] = kind = found.most_common(1)[0][0]
+            if len(found) > 1:  # mixed: the records whose cell here is not of the
+                # column's most common type are converted on their own
+                for position, value in enumerate(column):
+                    if value is not None and type(value) is not kind:
+                        special[position] = records[position][1]
+        if special:  # such a record is no part of the columns
+            for column in cells:
+                for position in special:
+                    column[position] = None
+    for f, column, kind in zip(fields, cells, kinds, strict=True):
+        if kind is not str:
+            arrays[f.target] = pa.array(column, type=_CELL_TYPES[kind])
+            continue
         try:
             arrays[f.target] = pa.array(column, type=pa.string())
         except (pa.ArrowException, UnicodeError):
