@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -141,3 +141,66 @@ def test_rows_read_one_by_one_are_counted_with_their_own_facts(tmp_path: Path) -
         want = evaluate_file(path, mapping, as_of=as_of, chunk_size=64, on_result=lambda r: None)
         assert got.duplicate_rows == 1
         assert got.to_dict() == want.to_dict()
+
+
+def _typed_cell(text: str, k: int) -> object:
+    """A CSV cell as an Excel sheet holds it: a dd/mm/yyyy date a date cell, hh:mm a time
+    cell, Y/N a yes/no cell; now and then (every twentieth row) a date left as text, so
+    that some columns mix text and dates."""
+    if k % 20 == 3:
+        return text or None
+    try:
+        return datetime.strptime(text, "%d/%m/%Y").date()
+    except ValueError:
+        pass
+    try:
+        return datetime.strptime(text, "%H:%M").time()
+    except ValueError:
+        pass
+    return {"Y": True, "N": False}.get(text, text or None)
+
+
+def _workbook(tmp_path: Path) -> Path:
+    import openpyxl
+
+    rows = list(synthetic_rows(ROWS, seed=11, start=date(2023, 10, 1), days=400, malformed=0.05))
+    rows.append(list(rows[3]))  # a case listed twice
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(HEADER))
+    for k, row in enumerate(rows):
+        sheet.append([_typed_cell(cell, k) for cell in row])
+    path = tmp_path / "export.xlsx"
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("as_of", [None, date(2024, 9, 30)], ids=["no-as-of", "as-of"])
+def test_an_excel_export_is_judged_as_columns_with_the_totals_of_each_case(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, as_of: date | None
+) -> None:
+    # typed cells (dates, times, yes/no) make typed columns, as a Parquet file's do
+    workbook = _workbook(tmp_path)
+    engine = Engine()
+    built = _count_built(monkeypatch)
+    summary = evaluate_file(workbook, MAPPING, engine=engine, as_of=as_of, chunk_size=300)
+    assert summary.rows_in == ROWS + 1
+    assert summary.rejected_rows > 0 and summary.duplicate_rows == 1
+    assert built[0] < summary.evaluated / 3 + summary.cases_with_events_ignored
+    every = evaluate_file(
+        workbook, MAPPING, engine=engine, as_of=as_of, chunk_size=300, on_result=lambda r: None
+    )
+    assert summary.to_dict() == every.to_dict()
+    # and the totals of the same export read as CSV
+    csv_export = tmp_path / "export.csv"
+    with csv_export.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        rows = list(
+            synthetic_rows(ROWS, seed=11, start=date(2023, 10, 1), days=400, malformed=0.05)
+        )
+        writer.writerows([*rows, rows[3]])
+    from_csv = evaluate_file(csv_export, MAPPING, engine=engine, as_of=as_of, chunk_size=300)
+    assert summary.verdicts_by_rule() == from_csv.verdicts_by_rule()
+    assert summary.evaluated == from_csv.evaluated

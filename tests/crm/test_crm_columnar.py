@@ -167,6 +167,30 @@ def test_flat_typed_table_schema_and_values() -> None:
     assert table.column("issue_occurred_on").null_count == table.num_rows  # not mapped
 
 
+def test_the_flat_table_is_made_per_distinct_value_not_per_row(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A batch of many rows with few distinct values: each value is made into its flat
+    form once, so the work grows with the distinct values, not with the rows."""
+    reader = CaseReader(EXPORT, MAPPING)
+    (first, *_) = raw_batches(reader)
+    raw = columnar.concat_batches([first] * 40)  # 2,000 rows, the distinct values of 50
+    calls = [0]
+    made = columnar._flat_value
+
+    def counted(kind: str, value: Any) -> Any:
+        calls[0] += 1
+        return made(kind, value)
+
+    monkeypatch.setattr(columnar, "_flat_value", counted)
+    fields = len(reader.converter.fields)
+    for cases in (False, True):
+        calls[0] = 0
+        flat = convert_batch(raw, reader.converter, cases=cases)
+        assert flat.table.num_rows == 40 * 48
+        assert calls[0] <= fields * 51  # at most every distinct value of 50 rows, and none
+
+
 def _export_as_parquet(tmp_path: Path) -> Path:
     table = pacsv.read_csv(
         EXPORT,

@@ -178,3 +178,25 @@ def test_columns_and_the_model_accept_and_reject_the_same_rows_alike(
         table = from_targets(flat.table.select(flat.table.column_names[1:]))
         picked = table.take(pa.array(plain, pa.int64()))
         assert picked.to_pylist() == case_table([accepted[k].case for k in plain]).to_pylist()  # type: ignore[misc]
+
+
+@bounded(100)
+@given(st.lists(messy_row(), min_size=1, max_size=12))
+def test_a_batch_checked_as_columns_lays_out_the_table_of_building_every_case(
+    rows: list[dict[str, str]],
+) -> None:
+    """Summary mode (no case built for a certain row) and building every case give the
+    same flat typed table, the same rejections and the same cases (the flat columns are
+    taken from the distinct values as whole columns in the one, row by row in neither)."""
+    numbers = list(range(2, len(rows) + 2))
+    raw = RawBatch(
+        numbers,
+        pa.table({t: pa.array([r[t] for r in rows], pa.string()) for t in TARGETS}),
+    )
+    summary = convert_batch(raw, CONVERTER, cases=False)
+    every = convert_batch(raw, CONVERTER, cases=True)
+    assert summary.table.to_pylist() == every.table.to_pylist()
+    assert [_problems(r) for r in summary.rejected] == [_problems(r) for r in every.rejected]
+    assert [summary.case(k).model_dump() for k in range(summary.table.num_rows)] == [
+        c.model_dump() for c in every.cases
+    ]

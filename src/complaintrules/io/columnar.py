@@ -3,9 +3,10 @@
 A batch goes through two steps:
 
 1. :func:`raw_batches` reads the file: every mapped column as text (or as the Parquet
-   file's own type), the row number of each record, and the records that are not plain
-   cells (a stray quote, bytes not in the encoding, too many cells, a JSON line that is not
-   an object of text values) kept whole for :meth:`RowConverter.convert`.
+   file's own type, or the type of an Excel column's typed cells), the row number of each
+   record, and the records that are not plain cells (a stray quote, bytes not in the
+   encoding, too many cells, a JSON line that is not an object of text values) kept whole
+   for :meth:`RowConverter.convert`.
 2. :func:`convert_batch` applies the mapping to whole columns (code tables, yes/no values,
    dates and times parsed once per distinct value, the common formats with
    ``pyarrow.compute.strptime``) and gives a :class:`FlatBatch`: a flat typed table
@@ -28,9 +29,10 @@ import io
 import itertools
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 import numpy as np
@@ -143,7 +145,8 @@ class FlatBatch:
 
 
 def raw_batches(reader: CaseReader) -> Iterator[RawBatch]:
-    """The records of a flat export (CSV, JSON Lines or Parquet with a mapping) in batches.
+    """The records of a flat export (CSV, JSON Lines, Parquet or Excel with a mapping) in
+    batches.
 
     Nested JSON (no mapping) and JSON list files have no flat form; see
     :func:`columnar_batches`.
@@ -154,6 +157,8 @@ def raw_batches(reader: CaseReader) -> Iterator[RawBatch]:
         yield from _parquet_batches(reader)
     elif reader.format == "jsonl" and not reader.converter.nested:
         yield from _jsonl_batches(reader)
+    elif reader.format == "xlsx":  # typed cells: see _from_records
+        yield from _batched(reader, reader.raw_records(), len(reader.converter.header))
     else:
         raise ValueError(f"no columnar reading for {reader.format} without a mapping")
 
@@ -162,22 +167,46 @@ def columnar_batches(reader: CaseReader) -> bool:
     """Whether :func:`raw_batches` reads this export (else: the row-by-row reader)."""
     if reader.converter.nested:
         return False
-    return reader.format in ("csv", "parquet", "jsonl")
+    return reader.format in ("csv", "parquet", "jsonl", "xlsx")
 
 
 def _fields(reader: CaseReader) -> list[_Field]:
     return list(reader.converter.fields)
 
 
+#: Cell types a record may hold beside text (an Excel workbook's typed cells; see
+#: io/excel.py), and the Arrow type of a column holding only cells of that type.
+_CELL_TYPES: dict[type, pa.DataType] = {
+    date: pa.date32(),
+    time: pa.time64("us"),
+    bool: pa.bool_(),
+}
+
+
+def _plain_cell(value: Any) -> bool:
+    kind = type(value)
+    return value is None or kind is str or (kind in _CELL_TYPES and _naive(value))
+
+
+def _naive(value: Any) -> bool:
+    return not isinstance(value, time) or value.tzinfo is None
+
+
 def _from_records(
     reader: CaseReader, records: Sequence[tuple[int, Any]], width: int | None
 ) -> RawBatch:
-    """A batch from records given one by one: CSV value lists, JSON objects, or whatever
-    :meth:`RowConverter.convert` turns into a rejection."""
+    """A batch from records given one by one: CSV value lists, JSON objects, Excel rows,
+    or whatever :meth:`RowConverter.convert` turns into a rejection.
+
+    A column whose values are all text is a text column; one whose values are all dates,
+    all times or all yes/no cells keeps that type (as a Parquet column does); where a
+    column mixes types, it takes its most common type, and the records holding a value
+    of another type there are converted on their own."""
     fields = _fields(reader)
     rows: list[int] = []
     special: dict[int, Any] = {}
-    cells: list[list[str | None]] = [[] for _ in fields]
+    cells: list[list[Any]] = [[] for _ in fields]
+    typed = False
     for position, (number, record) in enumerate(records):
         rows.append(number)
         values: list[Any] | None = None
@@ -185,13 +214,36 @@ def _from_records(
             values = [record[f.index] if f.index < len(record) else None for f in fields]
         elif isinstance(record, dict):
             values = [record.get(f.column) for f in fields]
-        if values is None or not all(v is None or type(v) is str for v in values):
+        if values is not None and not all(v is None or type(v) is str for v in values):
+            if all(_plain_cell(v) for v in values):
+                typed = True
+            else:
+                values = None
+        if values is None:
             special[position] = record
             values = [None] * len(fields)
         for column, value in zip(cells, values, strict=True):
             column.append(value)
     arrays: dict[str, Any] = {}
-    for f, column in zip(fields, cells, strict=True):
+    kinds: list[type] = [str] * len(fields)
+    if typed:
+        for k, column in enumerate(cells):
+            found = Counter(type(v) for v in column if v is not None)
+            if found:
+                kinds[k] = kind = found.most_common(1)[0][0]
+            if len(found) > 1:  # mixed: the records whose cell here is not of the
+                # column's most common type are converted on their own
+                for position, value in enumerate(column):
+                    if value is not None and type(value) is not kind:
+                        special[position] = records[position][1]
+        if special:  # such a record is no part of the columns
+            for column in cells:
+                for position in special:
+                    column[position] = None
+    for f, column, kind in zip(fields, cells, kinds, strict=True):
+        if kind is not str:
+            arrays[f.target] = pa.array(column, type=_CELL_TYPES[kind])
+            continue
         try:
             arrays[f.target] = pa.array(column, type=pa.string())
         except (pa.ArrowException, UnicodeError):
@@ -489,13 +541,80 @@ def _dates_by_format(texts: pa.Array, fmt: str) -> list[date | None]:
 
 
 class _Column:
-    """One mapped field of a batch, converted: its values and any problem, per row."""
+    """One mapped field of a batch, converted.
 
-    __slots__ = ("errors", "values")
+    ``flat`` holds every row's value as its column of :data:`FLAT_SCHEMA` wants it,
+    ``present`` whether a value was read, ``failed`` (None when no row failed) whether
+    the row's value did not read. The typed Python values (what the row-by-row reader
+    gives) are kept once per distinct value: ``distinct`` ends in None, and ``indices``
+    gives each row's position in it (the last position for a row without a value); a
+    column read without a dictionary has ``distinct`` None and its values are ``flat``'s.
+    """
 
-    def __init__(self, values: list[Any], errors: list[str | None] | None) -> None:
-        self.values = values
+    __slots__ = ("_values", "distinct", "errors", "failed", "flat", "indices", "present")
+
+    def __init__(
+        self,
+        flat: pa.Array,
+        distinct: list[Any] | None = None,
+        indices: Any = None,
+        errors: list[str | None] | None = None,
+    ) -> None:
+        self.flat = flat
+        self.distinct = distinct
+        self.indices = indices
         self.errors = errors
+        self._values: list[Any] | None = None
+        if distinct is None:
+            self.present = flat.is_valid().to_numpy(zero_copy_only=False)
+        else:
+            self.present = self.mask(lambda v: True)
+        self.failed = None
+        if errors is not None:
+            self.failed = np.array([e is not None for e in errors], dtype=bool)[indices]
+
+    def mask(self, test: Callable[[Any], bool]) -> Any:
+        """Per row, whether it has a value and ``test`` holds for it (decided once per
+        distinct value)."""
+        values = self.distinct if self.distinct is not None else self.values
+        marks = np.fromiter((v is not None and test(v) for v in values), bool, len(values))
+        return marks if self.distinct is None else marks[self.indices]
+
+    @property
+    def values(self) -> list[Any]:
+        """Every row's typed value (None where there is none)."""
+        if self._values is None:
+            if self.distinct is None:
+                self._values = self.flat.to_pylist()
+            else:
+                distinct = self.distinct
+                self._values = [distinct[k] for k in self.indices.tolist()]
+        return self._values
+
+    def value(self, i: int) -> Any:
+        if self.distinct is None:
+            return self.values[i]
+        return self.distinct[self.indices[i]]
+
+    def error(self, i: int) -> str | None:
+        return None if self.errors is None else self.errors[self.indices[i]]
+
+
+def _dictionary_column(
+    kind: str, distinct: list[Any], errors: list[str | None], failed: bool, indices: Any
+) -> _Column:
+    """A column from its distinct typed values and each row's position among them (a
+    null position: no value)."""
+    distinct.append(None)
+    errors.append(None)
+    positions = pc.fill_null(indices, len(distinct) - 1)
+    flat = pa.array([_flat_value(kind, v) for v in distinct], type=_ARROW_TYPES[kind])
+    return _Column(
+        flat.take(positions),
+        distinct,
+        positions.to_numpy(zero_copy_only=False),
+        errors if failed else None,
+    )
 
 
 def _convert_column(converter: RowConverter, f: _Field, column: Any) -> _Column:
@@ -504,9 +623,9 @@ def _convert_column(converter: RowConverter, f: _Field, column: Any) -> _Column:
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
         column = _stripped(column.cast(pa.string()))
         if f.kind == "str" and not f.values:
-            return _Column(column.to_pylist(), None)
+            return _Column(column)
     elif pa.types.is_null(column.type):
-        return _Column([None] * len(column), None)
+        return _Column(pa.nulls(len(column), type=_ARROW_TYPES[f.kind]))
     elif not (
         pa.types.is_primitive(column.type)
         or pa.types.is_string(column.type)
@@ -543,11 +662,7 @@ def _convert_column(converter: RowConverter, f: _Field, column: Any) -> _Column:
         else:
             values.append(value)
             errors.append(None)
-    indices = encoded.indices.to_pylist()
-    return _Column(
-        [None if i is None else values[i] for i in indices],
-        [None if i is None else errors[i] for i in indices] if failed else None,
-    )
+    return _dictionary_column(f.kind, values, errors, failed, encoded.indices)
 
 
 def _each_value(converter: RowConverter, f: _Field, raws: list[Any]) -> _Column:
@@ -563,7 +678,9 @@ def _each_value(converter: RowConverter, f: _Field, raws: list[Any]) -> _Column:
                 why = str(exc)
         values.append(value)
         errors.append(why)
-    return _Column(values, errors if any(e is not None for e in errors) else None)
+    failed = any(e is not None for e in errors)
+    every = pa.array(np.arange(len(raws), dtype=np.int32))
+    return _dictionary_column(f.kind, values, errors, failed, every)
 
 
 def _flat_value(kind: str, value: Any) -> Any:
@@ -594,67 +711,93 @@ def convert_batch(raw: RawBatch, converter: RowConverter, *, cases: bool = True)
     fields = converter.fields
     columns = [_convert_column(converter, f, raw.table.column(f.target)) for f in fields]
     targets = [f.target for f in fields]
-    special = raw.special
-    rejected: list[Row] = []
-    kept: list[int] = []
-    made: list[Complaint] = []
+    special = np.zeros(n, dtype=bool)
+    special[list(raw.special)] = True
+    failed = np.zeros(n, dtype=bool)
+    for c in columns:
+        if c.failed is not None:
+            failed |= c.failed
     checked: dict[int, Complaint] = {}
-    values_of = [c.values for c in columns]
-    errors_of = [(f, c.errors) for f, c in zip(fields, columns, strict=True) if c.errors]
     raw_cells: list[list[Any]] | None = None
-    certain = None if cases else _certain(raw, fields, columns)
-    for i in range(n):
+
+    def problems(i: int) -> Row:
         number = raw.rows[i]
-        if i in special:
-            row = converter.convert(number, special[i])
-        else:
-            problems = [
-                RowProblem(number, f.column, why)
-                for f, errors in errors_of
-                if (why := errors[i]) is not None
-            ]
-            if problems:
-                rejected.append(Row(number, None, tuple(problems)))
-                continue
-            if certain is not None:
-                if certain[i]:
-                    kept.append(i)
+        found = [
+            RowProblem(number, f.column, why)
+            for f, c in zip(fields, columns, strict=True)
+            if (why := c.error(i)) is not None
+        ]
+        return Row(number, None, tuple(found))
+
+    def validated(i: int) -> Row:
+        nonlocal raw_cells
+        number = raw.rows[i]
+        if i in raw.special:
+            return converter.convert(number, raw.special[i])
+        if raw_cells is None:
+            raw_cells = [raw.table.column(t).to_pylist() for t in targets]
+        record = {f.column: cells[i] for f, cells in zip(fields, raw_cells, strict=True)}
+        return converter.convert(number, record)
+
+    if cases:
+        rejected: list[Row] = []
+        kept: list[int] = []
+        made: list[Complaint] = []
+        values_of = [c.values for c in columns]
+        for i in range(n):
+            if not special[i]:
+                if failed[i]:
+                    rejected.append(problems(i))
                     continue
-            else:
                 got = {t: v[i] for t, v in zip(targets, values_of, strict=True) if v[i] is not None}
                 case = _construct(got)
                 if case is not None:
                     kept.append(i)
                     made.append(case)
                     continue
-            if raw_cells is None:
-                raw_cells = [raw.table.column(t).to_pylist() for t in targets]
-            record = {f.column: cells[i] for f, cells in zip(fields, raw_cells, strict=True)}
-            row = converter.convert(number, record)
-        if row.case is None:
-            rejected.append(row)
-        else:
-            kept.append(i)
-            made.append(row.case)
-            checked[i] = row.case
-    table = _flat_table(raw, fields, columns, kept, checked)
-    from_columns = [i not in checked for i in kept]
-    if cases:
+            row = validated(i)
+            if row.case is None:
+                rejected.append(row)
+            else:
+                kept.append(i)
+                made.append(row.case)
+                checked[i] = row.case
+        table = _flat_table(raw, fields, columns, np.array(kept, dtype=np.int64), checked)
+        from_columns = [i not in checked for i in kept]
         return FlatBatch(table, made, rejected, n, from_columns)
-    built = {k: checked[i] for k, i in enumerate(kept) if i in checked}
+
+    # Summary mode: the rows certainly valid as columns are kept without a case; the rows
+    # with a value that does not read are refused with the columns' own reasons; the model
+    # validates the rest (records read one by one, rows not certainly valid).
+    direct = _certain(raw, fields, columns)
+    refused = failed & ~special
+    by_row: dict[int, Row] = {int(i): problems(int(i)) for i in np.flatnonzero(refused)}
+    for i in np.flatnonzero(~direct & ~refused).tolist():
+        row = validated(i)
+        if row.case is None:
+            by_row[i] = row
+        else:
+            checked[i] = row.case
+    kept_rows = np.flatnonzero(direct)
+    if checked:
+        kept_rows = np.union1d(kept_rows, np.fromiter(checked, np.int64, len(checked)))
+    table = _flat_table(raw, fields, columns, kept_rows, checked)
+    kept_list: list[int] = kept_rows.tolist()
+    built = {k: checked[i] for k, i in enumerate(kept_list) if i in checked}
+    from_columns = [True] * len(kept_list)
+    for k in built:
+        from_columns[k] = False
+    rejected_rows = [by_row[i] for i in sorted(by_row)]
+    by_target = dict(zip(targets, columns, strict=True))
 
     def build(k: int) -> Complaint:
-        i = kept[k]
-        got = {t: v[i] for t, v in zip(targets, values_of, strict=True) if v[i] is not None}
+        i = kept_list[k]
+        got = {t: v for t, c in by_target.items() if (v := c.value(i)) is not None}
         case = _construct(got)
         assert case is not None, "a row checked as columns is built directly"
         return case
 
-    return FlatBatch(table, [], rejected, n, from_columns, built, build)
-
-
-def _present_mask(values: Sequence[Any]) -> Any:
-    return np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
+    return FlatBatch(table, [], rejected_rows, n, from_columns, built, build)
 
 
 def _certain(raw: RawBatch, fields: Sequence[_Field], columns: Sequence[_Column]) -> Any:
@@ -671,12 +814,11 @@ def _certain(raw: RawBatch, fields: Sequence[_Field], columns: Sequence[_Column]
     has: dict[str, Any] = {}
     errors = np.zeros(n, dtype=bool)
     for f, column in zip(fields, columns, strict=True):
-        has[f.target] = _present_mask(column.values)
-        if column.errors is not None:
-            errors |= _present_mask(column.errors)
-        if f.target == "received_at":
-            aware = [v is not None and v.tzinfo is not None for v in column.values]
-            errors |= np.array(aware, dtype=bool)  # validation converts it to UK time
+        has[f.target] = column.present
+        if column.failed is not None:
+            errors |= column.failed
+        if f.target == "received_at":  # validation converts it to UK time
+            errors |= column.mask(lambda v: v.tzinfo is not None)
     none = np.zeros(n, dtype=bool)
 
     def present(target: str) -> Any:
@@ -700,7 +842,7 @@ def _certain(raw: RawBatch, fields: Sequence[_Field], columns: Sequence[_Column]
         ok &= ~(extension & ~whole)
     rows = np.flatnonzero(ok)
     if len(rows):
-        table = _flat_table(raw, fields, columns, rows.tolist(), {})
+        table = _flat_table(raw, fields, columns, rows, {})
         try:
             cases = from_targets(table.select(table.column_names[1:]))
         except ValueError:  # a shape the layout refuses: the model judges every row
@@ -717,24 +859,32 @@ def _flat_table(
     raw: RawBatch,
     fields: Sequence[_Field],
     columns: Sequence[_Column],
-    kept: Sequence[int],
+    kept: Any,
     checked: dict[int, Complaint],
 ) -> pa.Table:
-    arrays: dict[str, pa.Array] = {"row": pa.array([raw.rows[i] for i in kept], type=pa.int64())}
-    by_target = {f.target: (f, c) for f, c in zip(fields, columns, strict=True)}
+    """The flat typed table of the rows ``kept`` (positions in the batch, ascending), each
+    column taken from the converted columns; a row the model validated (in ``checked``)
+    has its case's own time received, in UK time."""
+    picked = pa.array(kept, type=pa.int64())
+    arrays: dict[str, pa.Array] = {"row": pa.array(raw.rows, type=pa.int64()).take(picked)}
+    by_target = {f.target: c for f, c in zip(fields, columns, strict=True)}
     for name, target in TARGETS.items():
-        kind = target.kind
         found = by_target.get(name)
         if found is None:
-            arrays[name] = pa.nulls(len(kept), type=_ARROW_TYPES[kind])
+            arrays[name] = pa.nulls(len(kept), type=_ARROW_TYPES[target.kind])
             continue
-        values = found[1].values
-        out = [_flat_value(kind, values[i]) for i in kept]
-        if name == "received_at":
-            for position, i in enumerate(kept):
-                if i in checked:  # validated: the case's own value, in UK time
-                    out[position] = checked[i].received_at
-        arrays[name] = pa.array(out, type=_ARROW_TYPES[kind])
+        arrays[name] = found.flat.take(picked)
+    received = by_target.get("received_at")
+    if received is not None and checked:
+        at = list(checked)
+        positions = np.searchsorted(kept, at)
+        mask = np.zeros(len(kept), dtype=bool)
+        mask[positions] = True
+        order = np.argsort(positions)
+        times = [checked[at[k]].received_at for k in order.tolist()]
+        arrays["received_at"] = pc.replace_with_mask(
+            arrays["received_at"], pa.array(mask), pa.array(times, type=pa.time64("us"))
+        )
     return pa.table(arrays, schema=FLAT_SCHEMA)
 
 

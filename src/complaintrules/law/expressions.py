@@ -3218,6 +3218,15 @@ def when(
     )
 
 
+def _first_call(check: CaseExpression | ItemOutcomes) -> Callable[[Complaint, Context], Outcome]:
+    """The Python backend of ``check``, generated now and kept: generating it when the
+    check is declared would make importing a pack compile every check of it, most of which
+    a command never calls on one case (a bulk summary judges them over tables)."""
+    call = check._compile()
+    object.__setattr__(check, "_call", call)
+    return call
+
+
 @dataclass(frozen=True, slots=True)
 class CaseExpression:
     """A case check written as a verdict table; call it on one case like any case check,
@@ -3231,7 +3240,10 @@ class CaseExpression:
     tag: tuple[Any, ...] = field(default=(), compare=False)
     #: parameters named in the evidence only where their condition holds
     parameters_where: Mapping[str, Expr] = field(default_factory=dict)
-    _call: Callable[[Complaint, Context], Outcome] = field(init=False, repr=False, compare=False)
+    #: the Python backend, generated on the first call (see :func:`_first_call`)
+    _call: Callable[[Complaint, Context], Outcome] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         for b in self.branches:
@@ -3251,7 +3263,6 @@ class CaseExpression:
                     f"message {b.message!r} names {exc}, which is not among the values "
                     f"({', '.join(self.values) or 'none given'})"
                 ) from None
-        object.__setattr__(self, "_call", self._compile())
 
     @property
     def parameters(self) -> tuple[str, ...]:
@@ -3276,7 +3287,10 @@ class CaseExpression:
 
     def __call__(self, case: Complaint, ctx: Context) -> Outcome:
         """The Python backend: one case, no Arrow."""
-        return self._call(case, ctx)
+        call = self._call
+        if call is None:
+            call = _first_call(self)
+        return call(case, ctx)
 
     def _compile(self) -> Callable[[Complaint, Context], Outcome]:
         """The Python backend, made once: one function generated from the verdict table,
@@ -3611,10 +3625,10 @@ class ItemOutcomes:
     parameters_where: Mapping[str, Expr] = field(default_factory=dict)
     #: the first not-applicable item outcome decides where nothing else is reported
     keep_not_applicable: bool = False
-    _call: Callable[[Complaint, Context], Outcome] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_call", self._compile())
+    #: the Python backend, generated on the first call (see :func:`_first_call`)
+    _call: Callable[[Complaint, Context], Outcome] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def _kinds(self) -> tuple[Verdict, ...]:
@@ -3644,7 +3658,10 @@ class ItemOutcomes:
 
     def __call__(self, case: Complaint, ctx: Context) -> Outcome:
         """The Python backend: one case, no Arrow."""
-        return self._call(case, ctx)
+        call = self._call
+        if call is None:
+            call = _first_call(self)
+        return call(case, ctx)
 
     def _compile(self) -> Callable[[Complaint, Context], Outcome]:
         items = _item_function([self.items])
