@@ -287,9 +287,11 @@ CHC24_3_3 = rule(
         Portfolio: stage 1 complaints received in the period judged (the portfolio's period,
         else the 12 months up to the day judged), per 1,000 homes owned
         (housing_stock.homes_owned) and scaled to a year, the Tenant Satisfaction Measure
-        CH01. A rate below volumes.low_per_1000_homes (a dated parameter, this pack's floor
-        for review: 10) fails as a sign that complaints are not being recognised; at or
-        above it passes. The trend: where the organisation records earlier reporting years
+        CH01. A rate below volumes.low_per_1000_homes (a dated parameter: 11.4, a third of
+        the 34.3 per 1,000 homes that was the lower quartile of 2024/25 Tenant Satisfaction
+        Measures benchmarking, its source and reasoning in docs/tsm.md) fails as a sign that
+        complaints are not being recognised; at or above it passes. The trend: where the
+        organisation records earlier reporting years
         (complaint_volumes: year_ending, homes_owned, stage1_complaints), the latest one
         ending within the 12 months before the period is the year before; a rate that fell
         from that year's by volumes.falling_share or more (a quarter) needs evidence rather

@@ -466,20 +466,23 @@ def _volumes(count: int, homes: int | None, **period: date) -> Portfolio:
 @pytest.mark.parametrize(
     ("count", "homes", "verdict"),
     [
-        (2, 200, Verdict.PASS),  # 10 per 1,000: the floor itself is not below it
+        (57, 5000, Verdict.PASS),  # 11.4 per 1,000: the floor itself is not below it
+        (227, 20000, Verdict.FAIL),  # 11.35 per 1,000: just below it
+        (12, 1000, Verdict.PASS),
+        (11, 1000, Verdict.FAIL),
+        (2, 200, Verdict.FAIL),  # 10 per 1,000: passed under the earlier, unsourced floor of 10
         (1, 200, Verdict.FAIL),  # 5 per 1,000
-        (19, 2000, Verdict.FAIL),  # 9.5 per 1,000
-        (20, 2000, Verdict.PASS),
         (1, None, Verdict.NEEDS_EVIDENCE),
     ],
 )
 def test_3_3_volume_per_1000_homes_both_sides_of_the_floor(
     count: int, homes: int | None, verdict: Verdict
 ) -> None:
+    """The floor is a third of the 2024/25 lower quartile of CH01 (34.3): 11.4."""
     got, message = _judge_portfolio(_volumes(count, homes), "CHC24-3.3")
     assert got is verdict, message
     if verdict is Verdict.FAIL:
-        assert "below 10" in message
+        assert "below 11.4 (volumes.low_per_1000_homes)" in message, message
 
 
 def test_3_3_a_shorter_period_is_scaled_to_a_year_and_refused_complaints_do_not_count() -> None:
