@@ -15,6 +15,7 @@ from complaintrules.authoring import (
     example,
     failed,
     lessons_acted_on,
+    member_brought_papers,
     named_appointment,
     needs_evidence,
     organisation_example,
@@ -113,6 +114,28 @@ _member_lead = named_appointment(
     held="{name} leads on complaints for the governing body",
 )
 
+_member_brought_papers = member_brought_papers("governing_body_reports.window_months")
+
+
+def _member_leads(org: Organisation, ctx: Context) -> Outcome:
+    # both halves of 7.3: a member leads (named, on the body), and brings it the papers
+    named = _member_lead(org, ctx)
+    if named.verdict is not Verdict.PASS:
+        return named
+    return _member_brought_papers(org, ctx)
+
+
+_MRC = {"name": "Chair of the Operations Committee", "on_governing_body": True}
+_JUDGED = date(2023, 12, 31)
+
+
+def _paper(on: str, by: str | None) -> dict[str, object]:
+    paper: dict[str, object] = {"on": on, "covers": ["volumes_and_performance"]}
+    if by is not None:
+        paper["presented_by"] = by
+    return paper
+
+
 # 7.3: a governing-body member leads on complaints and makes sure the body gets regular
 # insight into complaint handling.
 CHC20_7_3 = rule(
@@ -125,18 +148,37 @@ CHC20_7_3 = rule(
     ),
     explanation="""
         Organisation: member_responsible_for_complaints should be named, with
-        on_governing_body true.
+        on_governing_body true; then, as 9.6 of the 2024 Code reads it, within the
+        `governing_body_reports.window_months` months up to the date judged at least one
+        complaints paper should have reached the governing body brought by that member
+        (governing_body_reports[].presented_by against the member's name, ignoring case
+        and spacing). No paper in the window, or none brought by the member, fails; papers
+        that do not say who brought them need evidence; a paper dated after the day judged
+        is named and left out.
     """,
-    organisation=_member_lead,
+    organisation=_member_leads,
     examples=[
         organisation_example(Verdict.FAIL, "nobody appointed"),
         organisation_example(
+            Verdict.FAIL,
+            "a member leads, but officers brought every paper",
+            as_of=_JUDGED,
+            member_responsible_for_complaints=_MRC,
+            governing_body_reports=[_paper("2023-09-30", "Director of Housing")],
+        ),
+        organisation_example(
+            Verdict.NEEDS_EVIDENCE,
+            "the paper does not say who brought it",
+            as_of=_JUDGED,
+            member_responsible_for_complaints=_MRC,
+            governing_body_reports=[_paper("2023-09-30", None)],
+        ),
+        organisation_example(
             Verdict.PASS,
-            "the chair of the operations committee",
-            member_responsible_for_complaints={
-                "name": "Chair of the Operations Committee",
-                "on_governing_body": True,
-            },
+            "the chair of the operations committee brought the quarterly paper",
+            as_of=_JUDGED,
+            member_responsible_for_complaints=_MRC,
+            governing_body_reports=[_paper("2023-09-30", "chair of the operations committee")],
         ),
     ],
 )

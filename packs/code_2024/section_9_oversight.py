@@ -25,6 +25,7 @@ from complaintrules.authoring import (
     failed,
     lessons_acted_on,
     lessons_drawn,
+    member_brought_papers,
     months_after,
     named_appointment,
     needs_evidence,
@@ -131,65 +132,6 @@ _mrc_on_governing_body = named_appointment(
     ),
     held="MRC: {name}, a member of the governing body",
 )
-
-
-def _mrc_brings_insight(org: Organisation, ctx: Context) -> Outcome:
-    months: int = ctx.param("governing_body_reports.window_months")
-    since = months_after(ctx.on, -months)
-    mrc = org.member_responsible_for_complaints
-    papers = list(enumerate(org.governing_body_reports))
-    future = [
-        f"governing_body_reports[{i}] is dated {r.on.isoformat()}, after the day judged "
-        f"({ctx.on.isoformat()}), and is left out"
-        for i, r in papers
-        if r.on > ctx.on
-    ]
-    recent = [(i, r) for i, r in papers if since <= r.on <= ctx.on]
-    facts = {
-        "member_responsible_for_complaints": mrc.name if mrc is not None else None,
-        "governing_body_reports": [
-            {"on": r.on.isoformat(), "presented_by": r.presented_by} for _, r in papers
-        ],
-    }
-    computed: dict[str, Any] = {"judged_on": ctx.on.isoformat(), "window_starts": since.isoformat()}
-    later = ("; " + "; ".join(future)) if future else ""
-    if mrc is None:
-        return needs_evidence(
-            "no Member Responsible for Complaints is recorded; set "
-            "member_responsible_for_complaints" + later,
-            facts=facts,
-            **computed,
-        )
-    if not recent:
-        return failed(
-            f"no complaints paper reached the governing body in the {months} months since "
-            f"{since.isoformat()}, so the MRC brought it no insight" + later,
-            facts=facts,
-            **computed,
-        )
-    presented = [(r, r.presented_by) for _, r in recent if r.presented_by is not None]
-    if not presented:
-        return needs_evidence(
-            f"{len(recent)} paper(s) since {since.isoformat()} do not record who brought "
-            "them; set governing_body_reports[].presented_by" + later,
-            facts=facts,
-            **computed,
-        )
-    key = " ".join(mrc.name.casefold().split())
-    by_mrc = [r for r, by in presented if " ".join(by.casefold().split()) == key]
-    if not by_mrc:
-        return failed(
-            f"none of the {len(presented)} complaints paper(s) since {since.isoformat()} was "
-            f"brought by the MRC, {mrc.name}" + later,
-            facts=facts,
-            **computed,
-        )
-    return passed(
-        f"the MRC, {mrc.name}, brought {len(by_mrc)} complaints paper(s) to the governing "
-        f"body since {since.isoformat()} (latest {max(r.on for r in by_mrc).isoformat()})" + later,
-        facts=facts,
-        **computed,
-    )
 
 
 def _governing_body_informed(org: Organisation, ctx: Context) -> Outcome:
@@ -572,7 +514,7 @@ CHC24_9_6 = rule(
         the papers covered is checked by 9.7. The MRC's access to information and staff is
         a matter for a person to vouch for: the rule also reads an attestation for 9.6.
     """,
-    organisation=_mrc_brings_insight,
+    organisation=member_brought_papers("governing_body_reports.window_months"),
     attestation=(
         "the MRC's role description, the schedule of complaints papers they bring to the "
         "governing body, and how they reach complaints data and staff"

@@ -19,6 +19,7 @@ from .law.data_checks import (
     handler_not_complained_about,
     lessons_acted_on,
     lessons_drawn,
+    member_brought_papers,
     remedy_within_guidance,
 )
 from .law.expressions import (
@@ -184,6 +185,7 @@ __all__ = [
     "lessons_acted_on",
     "lessons_drawn",
     "lit",
+    "member_brought_papers",
     "months_after",
     "named_appointment",
     "needs_evidence",

@@ -558,7 +558,9 @@ def test_a_bad_remedy_limit_is_refused_naming_the_field(limit: str) -> None:
 # -- 9.6: papers the MRC brought to the governing body ---------------------------------------
 
 
-def _governance(*papers: tuple[str, str | None], mrc: bool = True) -> Organisation:
+def _governance(
+    *papers: tuple[str, str | None], mrc: bool = True, on_body: bool | None = None
+) -> Organisation:
     data: dict[str, Any] = {
         "name": "Example Homes",
         "governing_body_reports": [
@@ -567,6 +569,8 @@ def _governance(*papers: tuple[str, str | None], mrc: bool = True) -> Organisati
     }
     if mrc:
         data["member_responsible_for_complaints"] = {"name": "Cllr J. Shah"}
+        if on_body is not None:
+            data["member_responsible_for_complaints"]["on_governing_body"] = on_body
     return Organisation.model_validate(data)
 
 
@@ -611,6 +615,40 @@ def test_9_6_papers_brought_by_the_mrc(
 def test_9_6_no_mrc_needs_evidence() -> None:
     org = _governance(("2024-09-30", "Cllr J. Shah"), mrc=False)
     assert _judge_org(org, "CHC24-9.6")[0] is Verdict.NEEDS_EVIDENCE
+
+
+def _judge_2020_org(org: Organisation, rule_id: str) -> tuple[Verdict, str]:
+    (finding,) = [
+        f
+        for f in ENGINE.organisation_findings(org, pack="code_2020", on=date(2023, 12, 31))
+        if f.rule_id == rule_id and f.subject.value == "organisation"
+    ]
+    return finding.verdict, finding.message
+
+
+@pytest.mark.parametrize(
+    ("papers", "verdict", "words"),
+    [
+        ((("2022-12-31", "cllr j. shah"),), Verdict.PASS, "since 2022-12-31"),  # window's edge
+        ((("2022-12-30", "Cllr J. Shah"),), Verdict.FAIL, "no complaints paper"),
+        ((("2023-09-30", "Director of Housing"),), Verdict.FAIL, "none of the 1"),
+        ((("2023-09-30", None),), Verdict.NEEDS_EVIDENCE, "presented_by"),
+        ((("2024-01-01", "Cllr J. Shah"),), Verdict.FAIL, "after the day judged"),
+    ],
+)
+def test_2020_7_3_reads_the_papers_the_member_brought_as_9_6_does(
+    papers: tuple[tuple[str, str | None], ...], verdict: Verdict, words: str
+) -> None:
+    org = _governance(*papers, on_body=True)
+    got, message = _judge_2020_org(org, "CHC20-7.3")
+    assert got is verdict, message
+    assert words in message, message
+
+
+def test_2020_7_3_a_member_not_named_fails_before_any_paper_is_read() -> None:
+    org = _governance(("2023-09-30", "Cllr J. Shah"), mrc=False)
+    got, message = _judge_2020_org(org, "CHC20-7.3")
+    assert got is Verdict.FAIL and "member_responsible_for_complaints" in message, message
 
 
 # -- code_2020: the same checks over its three stages ----------------------------------------

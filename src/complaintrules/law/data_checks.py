@@ -9,7 +9,9 @@ and parameters; nothing here names a pack's rules or parameters).
   a pack names its limit) a payment not made within that many working days of the response
   that awarded it flagged for evidence (a case expression);
 - :func:`lessons_drawn` and :func:`lessons_acted_on`: a learning log keyed to case
-  references (portfolio checks).
+  references (portfolio checks);
+- :func:`member_brought_papers`: complaints papers to the governing body brought by the
+  member who leads on complaints (an organisation check).
 """
 
 from __future__ import annotations
@@ -23,15 +25,19 @@ from ..model.facts import CaseFact
 from .expressions import Expr, as_of, case_field, item, param, stage, stages, when
 from .gates import GatedCheck, applies_if
 from .rules import Outcome, Verdict
+from .stage_checks import months_after
 
 if TYPE_CHECKING:
     from ..model.case import Complaint
+    from ..model.organisation import Organisation
     from .context import Context, Portfolio
+    from .rules import OrganisationCheck
 
 __all__ = [
     "handler_not_complained_about",
     "lessons_acted_on",
     "lessons_drawn",
+    "member_brought_papers",
     "remedy_within_guidance",
 ]
 
@@ -462,3 +468,79 @@ def lessons_acted_on(portfolio: Portfolio, ctx: Context) -> Outcome:
         facts,
         **computed,
     )
+
+
+def member_brought_papers(window_months: str) -> OrganisationCheck:
+    """An organisation check: within the pack's ``window_months`` parameter of months up to
+    the day judged, at least one complaints paper reached the governing body brought by the
+    Member Responsible for Complaints (``governing_body_reports[].presented_by`` against
+    ``member_responsible_for_complaints.name``, ignoring case and spacing). No such member
+    or papers that do not say who brought them need evidence; no paper in the window, or
+    none brought by the member, fails; a paper dated after the day judged is named and left
+    out."""
+
+    def check(org: Organisation, ctx: Context) -> Outcome:
+        months: int = ctx.param(window_months)
+        since = months_after(ctx.on, -months)
+        mrc = org.member_responsible_for_complaints
+        papers = list(enumerate(org.governing_body_reports))
+        future = [
+            f"governing_body_reports[{i}] is dated {r.on.isoformat()}, after the day judged "
+            f"({ctx.on.isoformat()}), and is left out"
+            for i, r in papers
+            if r.on > ctx.on
+        ]
+        recent = [(i, r) for i, r in papers if since <= r.on <= ctx.on]
+        facts = {
+            "member_responsible_for_complaints": mrc.name if mrc is not None else None,
+            "governing_body_reports": [
+                {"on": r.on.isoformat(), "presented_by": r.presented_by} for _, r in papers
+            ],
+        }
+        computed = {"judged_on": ctx.on.isoformat(), "window_starts": since.isoformat()}
+        later = ("; " + "; ".join(future)) if future else ""
+        if mrc is None:
+            return _outcome(
+                Verdict.NEEDS_EVIDENCE,
+                "no Member Responsible for Complaints is recorded; set "
+                "member_responsible_for_complaints" + later,
+                facts,
+                **computed,
+            )
+        if not recent:
+            return _outcome(
+                Verdict.FAIL,
+                f"no complaints paper reached the governing body in the {months} months since "
+                f"{since.isoformat()}, so the MRC brought it no insight" + later,
+                facts,
+                **computed,
+            )
+        presented = [(r, r.presented_by) for _, r in recent if r.presented_by is not None]
+        if not presented:
+            return _outcome(
+                Verdict.NEEDS_EVIDENCE,
+                f"{len(recent)} paper(s) since {since.isoformat()} do not record who brought "
+                "them; set governing_body_reports[].presented_by" + later,
+                facts,
+                **computed,
+            )
+        key = " ".join(mrc.name.casefold().split())
+        by_mrc = [r for r, by in presented if " ".join(by.casefold().split()) == key]
+        if not by_mrc:
+            return _outcome(
+                Verdict.FAIL,
+                f"none of the {len(presented)} complaints paper(s) since {since.isoformat()} "
+                f"was brought by the MRC, {mrc.name}" + later,
+                facts,
+                **computed,
+            )
+        latest = max(r.on for r in by_mrc).isoformat()
+        return _outcome(
+            Verdict.PASS,
+            f"the MRC, {mrc.name}, brought {len(by_mrc)} complaints paper(s) to the governing "
+            f"body since {since.isoformat()} (latest {latest})" + later,
+            facts,
+            **computed,
+        )
+
+    return check
