@@ -1,0 +1,183 @@
+"""The table backend's faster paths (issue 13, bulk speed): a stage's response clock read
+over arrays, parts shared by every rule judged over one table, and branch conditions
+judged only over the rows still undecided. Each is held to the answer the slower path gives
+(the record row by row, a table judged rule by rule with nothing shared, every condition
+over every row), and to the same errors.
+"""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import complaintrules.law.expressions as expressions
+from complaintrules import Complaint, Conventions, Engine, LateAcknowledgement
+from complaintrules.authoring import ClockStart, item, lit, param, response_clock, stages
+from complaintrules.law.expressions import _AS_OF, _array, _Columns, _Row, calendar_params
+from complaintrules.model.columns import case_table
+from complaintrules.model.conventions import NonWorkingDayReceipt
+
+ENGINE = Engine()
+STARTS = [c.value for c in ClockStart]
+
+
+def _columns(cases: list[Complaint], conventions: Conventions, **params: Any) -> _Columns:
+    values = {**params, **calendar_params(ENGINE.calendar, conventions), _AS_OF: None}
+    return _Columns(case_table(cases), values, len(cases))
+
+
+def _per_case(expr: Any, cases: list[Complaint], conventions: Conventions, **params: Any) -> Any:
+    values = {**params, **calendar_params(ENGINE.calendar, conventions), _AS_OF: None}
+    return [expr._py(_Row(c, values)) for c in cases]
+
+
+def _over_table(expr: Any, cases: list[Complaint], conventions: Conventions, **params: Any) -> Any:
+    env = _columns(cases, conventions, **params)
+    return _array(expr._arrow(env), env.size).to_pylist()
+
+
+# -- a response clock's day and label over arrays ----------------------------------------------
+
+# around the Easter and May bank holidays of 2024, weekends included
+_DAYS = st.dates(min_value=date(2024, 3, 20), max_value=date(2024, 6, 10))
+
+
+@st.composite
+def _cases(draw: st.DrawFn) -> list[Complaint]:
+    out = []
+    for k in range(draw(st.integers(1, 8))):
+        received = draw(_DAYS)
+        first: dict[str, Any] = {"number": 1}
+        if draw(st.booleans()):
+            first["acknowledged"] = {"on": str(received + timedelta(days=draw(st.integers(0, 20))))}
+        if draw(st.booleans()):
+            first["logged_on"] = str(received + timedelta(days=draw(st.integers(0, 15))))
+        stages_ = [first]
+        if draw(st.booleans()):
+            requested = received + timedelta(days=draw(st.integers(20, 40)))
+            second: dict[str, Any] = {"number": 2, "requested_on": str(requested)}
+            if draw(st.booleans()):
+                late = draw(st.integers(0, 20))
+                second["acknowledged"] = {"on": str(requested + timedelta(days=late))}
+            stages_.append(second)
+        data: dict[str, Any] = {"reference": f"S-{k}", "received_on": str(received)}
+        if draw(st.booleans()):
+            data["received_at"] = draw(st.sampled_from(["08:00", "15:59", "16:00", "17:30"]))
+        out.append(Complaint.model_validate({**data, "stages": stages_}))
+    return out
+
+
+_CONVENTIONS = st.builds(
+    Conventions,
+    non_working_day_receipt=st.sampled_from(list(NonWorkingDayReceipt)),
+    cutoff=st.sampled_from([None, time(16, 0)]),
+    late_acknowledgement=st.sampled_from(list(LateAcknowledgement)),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    cases=_cases(),
+    conventions=_CONVENTIONS,
+    start=st.sampled_from(STARTS),
+    ack=st.sampled_from([1, 3, 5, None]),
+)
+def test_a_clocks_day_and_label_over_arrays_are_the_records(
+    cases: list[Complaint], conventions: Conventions, start: str, ack: int | None
+) -> None:
+    """Every clock start, both conventions for a late acknowledgement and for a receipt on
+    a non-working day, a cut-off or none: the day and label read over arrays are those of
+    the record the timeliness judge's function gives, row by row, in both backends."""
+    for of in (1, 2):
+        clock = response_clock(of, respond_from=param("from"), ack_days=param("ack"))
+        env = _columns(cases, conventions, ack=ack, **{"from": start})
+        records = _array(clock._arrow(env), env.size).to_pylist()
+        for name in ("day", "label"):
+            got = clock.get(name)
+            fresh = _columns(cases, conventions, ack=ack, **{"from": start})
+            assert _array(got._arrow(fresh), len(cases)).to_pylist() == [
+                None if r is None else r[name] for r in records
+            ]
+            assert _per_case(got, cases, conventions, ack=ack, **{"from": start}) == [
+                None if r is None else r[name] for r in records
+            ]
+    # each stage's own clock, inside the list of stages, its start chosen per stage
+    days = stages().map(
+        response_clock(
+            item(),
+            respond_from=item("number").eq(1).choose(param("from"), lit("receipt")),
+            ack_days=lit(5),
+        ).get("day")
+    )
+    params = {"from": start}
+    assert _over_table(days, cases, conventions, **params) == _per_case(
+        days, cases, conventions, **params
+    )
+
+
+def test_a_clocks_day_is_read_over_arrays_not_row_by_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Judging the day and label over a table builds no record row by row (so no note
+    either): the record's function is not called."""
+    cases = [
+        Complaint.model_validate(
+            {
+                "reference": f"A-{k}",
+                "received_on": str(date(2024, 5, 1) + timedelta(days=k)),
+                "stages": [{"number": 1, "acknowledged": {"on": "2024-05-20"}}],
+            }
+        )
+        for k in range(10)
+    ]
+    calls: list[Any] = []
+    real = expressions._response_clock
+
+    def counted(*args: Any) -> Any:
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(expressions, "_response_clock", counted)
+    clock = response_clock(1, respond_from=param("from"), ack_days=param("ack"))
+    conventions = ENGINE.conventions
+    days = _over_table(clock.get("day"), cases, conventions, ack=5, **{"from": "acknowledgement"})
+    assert calls == []
+    assert days == [date(2024, 5, 20)] * 10
+    # the note is the record's: read from it, row by row
+    _over_table(clock.get("note"), cases, conventions, ack=5, **{"from": "acknowledgement"})
+    assert len(calls) == 10
+
+
+@pytest.mark.parametrize(
+    ("received", "start", "ack"),
+    [
+        ("2015-01-01", "receipt", 5),  # the calendar's first day: its eve is outside it
+        ("2035-12-28", "acknowledgement", 5),  # the deadline falls beyond the calendar
+        ("2024-05-01", "acknowledgement", 0),  # a count the calendar refuses
+        ("2024-05-01", "midnight", 5),  # no clock start of the model's
+    ],
+)
+def test_a_clock_the_arrays_cannot_decide_is_read_from_the_record(
+    received: str, start: str, ack: int
+) -> None:
+    """Where a row is one the arrays do not decide, the record decides every row, giving
+    its values or raising its own error."""
+    cases = [
+        Complaint.model_validate(
+            {"reference": "E-1", "received_on": received, "stages": [{"number": 1}]}
+        ),
+        Complaint.model_validate(
+            {"reference": "E-2", "received_on": "2024-05-01", "stages": [{"number": 1}]}
+        ),
+    ]
+    day = response_clock(1, respond_from=param("from"), ack_days=param("ack")).get("day")
+    conventions = ENGINE.conventions
+    try:
+        want = _per_case(day, cases, conventions, ack=ack, **{"from": start})
+    except Exception as exc:
+        with pytest.raises(type(exc), match=str(exc)[:30]):
+            _over_table(day, cases, conventions, ack=ack, **{"from": start})
+    else:
+        assert _over_table(day, cases, conventions, ack=ack, **{"from": start}) == want
