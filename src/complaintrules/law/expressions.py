@@ -117,17 +117,36 @@ class _Columns:
     #: The rows of ``table`` read, in order (None: every row): a column is taken for
     #: them when first read, so a part of a wide table is never copied whole.
     index: Any = None
+    #: Parts read by every rule judged over ``table`` (see :func:`judge_table`'s
+    #: ``shared``), and the key of the rows read here among them (None: not shared).
+    shared: dict[Any, Any] | None = None
+    rows_key: Any = None
 
     def column(self, name: str) -> pa.Array:
         found = self.cache.get(name)
         if found is None:
             if self.parent is not None:  # a case's value, repeated for each of its items
                 found = self.parent.column(name).take(self.rows)
-            elif self.index is not None:
-                found = self.table.column(name).take(self.index).combine_chunks()
             else:
-                found = self.table.column(name).combine_chunks()
+                found = self.once(("\x00column", name), lambda: self._read(name))
             self.cache[name] = found
+        return found
+
+    def _read(self, name: str) -> pa.Array:
+        if self.index is not None:
+            return self.table.column(name).take(self.index).combine_chunks()
+        return self.table.column(name).combine_chunks()
+
+    def once(self, key: Any, make: Callable[[], Any]) -> Any:
+        """``make()``, made once for these rows of the table however many rules read it,
+        where the rules share their parts (else once here)."""
+        shared = self.shared
+        if shared is None or self.rows_key is None or self.parent is not None:
+            return make()
+        key = (key, self.rows_key)
+        found = shared.get(key, _UNSET)
+        if found is _UNSET:
+            found = shared[key] = make()
         return found
 
     def items(self, lists: Any) -> tuple[_Columns, Any]:
@@ -1619,7 +1638,7 @@ class _Stages(Expr):
             return _array(self._arrow(env.parent), env.parent.size).take(env.rows)
         found = env.cache.get(" stages")
         if found is None:
-            found = env.cache[" stages"] = _stage_list(env)
+            found = env.cache[" stages"] = env.once(" stages", lambda: _stage_list(env))
         return found
 
 
@@ -4133,6 +4152,7 @@ def judge_table(
     explain: Sequence[int] | str = (),
     facts: np.ndarray[Any, np.dtype[np.int64]] | None = None,
     computed: Sequence[str] = (),
+    shared: dict[Any, Any] | None = None,
 ) -> TableVerdicts:
     """Judge ``rule``'s case expression, or its timescale declaration, over every row of
     ``table`` (a case table, cases already as they stood on ``as_of``; see
@@ -4160,6 +4180,11 @@ def judge_table(
     cannot be computed is in error, as it would be were its finding built. Case expressions
     only: a timescale's deadlines come from
     :func:`~complaintrules.law.timescale_columns.timescale_arrays`.
+
+    ``shared``: a dict the caller gives every rule it judges over this one ``table`` (an
+    empty dict at first, a new one for another table), in which the parts the rules have
+    in common (each column read for a set of rows, the case's list of stages) are kept,
+    so each is made once per table, not once per rule.
     """
     import numpy as np
     import pyarrow as pa
@@ -4177,6 +4202,8 @@ def judge_table(
     found = expression_of(rule.case)
     if found is None:
         raise TypeError(f"rule {rule.id}: its case check is a function; judge it per case")
+    if shared is not None and shared.setdefault(_SHARED_TABLE, table) is not table:
+        raise ValueError("judge_table: shared= holds the parts of another table")
     expression, gate = found
     n = table.num_rows
     # Per row: its verdict (an index into _VERDICT_LIST), the group of receipt dates it
@@ -4250,7 +4277,7 @@ def judge_table(
         # every row, in order (the usual case: one set of parameter values): no copy
         whole = len(members) == n
         index = None if whole else pa.array(members, pa.int64())
-        env = _Columns(table, values, len(members), index=index)
+        env = _Columns(table, values, len(members), index=index, **_sharing(shared, members, n))
         try:
             chosen = expression._branches(env)
         except Exception as exc:
@@ -4267,7 +4294,8 @@ def judge_table(
         if not pick.any():
             continue
         wanted = members[pick]
-        sub = _Columns(table, values, len(wanted), index=pa.array(wanted, pa.int64()))
+        index = pa.array(wanted, pa.int64())
+        sub = _Columns(table, values, len(wanted), index=index, **_sharing(shared, wanted, n))
         try:
             explained = expression._explain(sub, chosen[pick].tolist())
         except Exception as exc:
@@ -4287,7 +4315,8 @@ def judge_table(
         failing = np.flatnonzero((row_group == g) & (code == fail_code))
         if not len(failing):
             continue
-        sub = _Columns(table, values, len(failing), index=pa.array(failing, pa.int64()))
+        index = pa.array(failing, pa.int64())
+        sub = _Columns(table, values, len(failing), index=index, **_sharing(shared, failing, n))
         try:
             read = expression._computed(sub, row_branch[failing], computed)
         except Exception as exc:
@@ -4354,6 +4383,17 @@ def judge_table(
     return TableVerdicts(rule.id, done, findings, columns)
 
 
+def _sharing(shared: dict[Any, Any] | None, rows: Any, size: int) -> dict[str, Any]:
+    """The fields of a :class:`_Columns` reading ``rows`` (a numpy array) of a table of
+    ``size`` rows whose parts are kept in ``shared``: the rows' key is the rows themselves
+    (every row: a short key)."""
+    if shared is None:
+        return {}
+    return {"shared": shared, "rows_key": "all" if len(rows) == size else rows.tobytes()}
+
+
+#: The table whose parts a ``shared`` dict holds (see :func:`judge_table`).
+_SHARED_TABLE = "\x00table"
 _VERDICT_LIST = list(Verdict)
 _VERDICT_CODE = {v: k for k, v in enumerate(_VERDICT_LIST)}
 #: A missing receipt date, among the day numbers of the receipt dates.
