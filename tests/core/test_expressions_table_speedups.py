@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import complaintrules.law.expressions as expressions
-from complaintrules import Complaint, Conventions, Engine, LateAcknowledgement
+from complaintrules import Complaint, Conventions, Engine, LateAcknowledgement, Verdict
 from complaintrules.authoring import ClockStart, item, lit, param, response_clock, stages
 from complaintrules.law.expressions import _AS_OF, _array, _Columns, _Row, calendar_params
 from complaintrules.model.columns import case_table
@@ -181,3 +181,97 @@ def test_a_clock_the_arrays_cannot_decide_is_read_from_the_record(
             _over_table(day, cases, conventions, ack=ack, **{"from": start})
     else:
         assert _over_table(day, cases, conventions, ack=ack, **{"from": start}) == want
+
+
+# -- parts shared by the rules judged over one table --------------------------------------------
+
+
+def _generated(pack: str, n: int, seed: int) -> list[Complaint]:
+    from complaintrules import load_mapping
+    from complaintrules.io.tabular import _converter
+    from complaintrules.model.synthetic import HEADER, synthetic_rows
+    from properties.strategies import MAPPING
+
+    # code_2020: received across the 2022 edition's parameters, so rows judged apart
+    start = date(2024, 4, 1) if pack == "code_2024" else date(2021, 10, 1)
+    convert = _converter(load_mapping(MAPPING), HEADER)
+    rows = synthetic_rows(n, seed=seed, start=start, days=365)
+    found = (convert.convert(i + 2, row).case for i, row in enumerate(rows))
+    return [c for c in found if c is not None]
+
+
+def _expression_rules(pack: Any) -> list[Any]:
+    from complaintrules.law.expressions import expression_of
+
+    return [r for r in ENGINE.registry.rules_for(pack) if expression_of(r.case) is not None]
+
+
+@pytest.mark.parametrize("pack_name", ["code_2024", "code_2020"])
+def test_rules_sharing_a_tables_parts_judge_it_as_each_alone(pack_name: str) -> None:
+    """Every expression of the pack judged over one table with the parts shared gives the
+    verdicts, findings (of the failures and of rows asked for) and computed dates each
+    gives judged alone."""
+    from complaintrules.law.expressions import judge_table
+
+    pack = ENGINE.pack(pack_name)
+    cases = _generated(pack_name, 400, seed=11)
+    table = case_table(cases)
+    shared: dict[Any, Any] = {}
+    for rule in _expression_rules(pack):
+        for explain in ("failures", [0, 5, 17, 300]):
+            kwargs: dict[str, Any] = {
+                "engine": ENGINE,
+                "pack": pack,
+                "as_of": date(2025, 3, 31),
+                "explain": explain,
+                "computed": ("deadline", "due_by"),
+            }
+            alone = judge_table(rule, table, **kwargs)
+            together = judge_table(rule, table, shared=shared, **kwargs)
+            assert together.verdicts == alone.verdicts, rule.id
+            assert together.computed == alone.computed, rule.id
+            assert together.findings.keys() == alone.findings.keys(), rule.id
+            for r, finding in alone.findings.items():
+                got, want = together.findings[r].to_dict(), finding.to_dict()
+                if finding.verdict is Verdict.ERROR:  # each names its own frames
+                    got["evidence"]["computed"].pop("traceback")
+                    want["evidence"]["computed"].pop("traceback")
+                assert got == want, (rule.id, r)
+
+
+def test_the_list_of_stages_is_made_once_per_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every rule reading the case's stages as a list, judged over one table with a shared
+    dict, reads one list made once; each judged alone makes its own."""
+    from complaintrules.law.expressions import judge_table
+
+    pack = ENGINE.pack("code_2024")
+    table = case_table(_generated("code_2024", 60, seed=3))
+    made: list[int] = []
+    real = expressions._stage_list
+
+    def counted(env: Any) -> Any:
+        made.append(env.size)
+        return real(env)
+
+    monkeypatch.setattr(expressions, "_stage_list", counted)
+    rules = _expression_rules(pack)
+    shared: dict[Any, Any] = {}
+    for rule in rules:
+        judge_table(rule, table, engine=ENGINE, pack=pack, shared=shared)
+    assert made == [table.num_rows]
+    made.clear()
+    for rule in rules:
+        judge_table(rule, table, engine=ENGINE, pack=pack)
+    assert len(made) > 1
+
+
+def test_shared_parts_belong_to_one_table() -> None:
+    from complaintrules.law.expressions import judge_table
+
+    pack = ENGINE.pack("code_2024")
+    rule = _expression_rules(pack)[0]
+    shared: dict[Any, Any] = {}
+    cases = _generated("code_2024", 5, seed=1)
+    judge_table(rule, case_table(cases), engine=ENGINE, pack=pack, shared=shared)
+    with pytest.raises(ValueError, match="another table"):
+        judge_table(rule, case_table(cases), engine=ENGINE, pack=pack, shared=shared)

@@ -138,15 +138,17 @@ class _Columns:
         return self.table.column(name).combine_chunks()
 
     def once(self, key: Any, make: Callable[[], Any]) -> Any:
-        """``make()``, made once for these rows of the table however many rules read it,
-        where the rules share their parts (else once here)."""
+        """``make()`` (an array, a value per row), made once for these rows of the table
+        however many rules read it, where the rules share their parts (else once here);
+        for some rows, taken from the value made for every row where there is one."""
         shared = self.shared
         if shared is None or self.rows_key is None or self.parent is not None:
             return make()
-        key = (key, self.rows_key)
-        found = shared.get(key, _UNSET)
+        found = shared.get((key, self.rows_key), _UNSET)
         if found is _UNSET:
-            found = shared[key] = make()
+            whole = shared.get((key, "all"), _UNSET) if self.index is not None else _UNSET
+            found = make() if whole is _UNSET else whole.take(self.index)
+            shared[(key, self.rows_key)] = found
         return found
 
     def items(self, lists: Any) -> tuple[_Columns, Any]:
