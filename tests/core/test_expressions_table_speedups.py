@@ -275,3 +275,53 @@ def test_shared_parts_belong_to_one_table() -> None:
     judge_table(rule, case_table(cases), engine=ENGINE, pack=pack, shared=shared)
     with pytest.raises(ValueError, match="another table"):
         judge_table(rule, case_table(cases), engine=ENGINE, pack=pack, shared=shared)
+
+
+# -- one context per period of the parameters, not per receipt day -----------------------------
+
+
+def test_days_reading_the_same_dated_values_are_judged_with_one_context(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A table of cases received on many days, across a change of the pack's parameters
+    and before its first value: one context per set of dated values in force (each day
+    without a value alone, its error naming it), the findings those of each case judged
+    by the engine."""
+    from complaintrules.law.expressions import judge_table
+
+    pack = ENGINE.pack("code_2020")
+    rule = next(r for r in _expression_rules(pack) if r.id == "CHC20-4.10")
+    names = {"stage1.respond_working_days", "stage2.respond_working_days"}
+    changes = sorted({v.since for n in names for v in pack.parameters[n].values})
+    assert len(changes) > 1, "the test needs a change of a parameter the rule reads"
+    first, change = changes[0], changes[1]
+    received = [first - timedelta(days=2), first - timedelta(days=1)]  # no value in force
+    received += [change - timedelta(days=k) for k in range(1, 6)]
+    received += [change + timedelta(days=k) for k in range(6)]
+    cases = [
+        Complaint.model_validate(
+            {
+                "reference": f"P-{k}",
+                "received_on": str(day),
+                "stages": [{"number": 1, "response": {"issued_on": str(day + timedelta(40))}}],
+            }
+        )
+        for k, day in enumerate(received)
+    ]
+    made: list[Any] = []
+    real = expressions._context
+
+    def counted(*args: Any) -> Any:
+        made.append(args[2])
+        return real(*args)
+
+    monkeypatch.setattr(expressions, "_context", counted)
+    batch = judge_table(rule, case_table(cases), engine=ENGINE, pack=pack, explain="all")
+    # in day order: each day without a value, then the first day of each period
+    assert made == [received[0], received[1], change - timedelta(days=5), change]
+    for r, case in enumerate(cases):
+        (single,) = ENGINE.case_findings(case, pack=pack, rules=[rule.id])
+        got, want = batch.findings[r].to_dict(), single.to_dict()
+        for finding in (got, want):
+            finding["evidence"]["computed"].pop("traceback", None)
+        assert got == want, case.reference

@@ -4249,7 +4249,17 @@ def judge_table(
     group_context: list[tuple[Context, dict[str, Any]]] = []
     day_group = np.full(len(days), -1, dtype=np.int64)
     failed_days: dict[int, Finding] = {}
+    periods = _parameter_periods(pack, names, days)
+    first_of: dict[tuple[int, ...], int] = {}
     for k, ordinal in enumerate(days.tolist()):
+        period = periods[k]
+        if period is not None:  # a later day reading the same dated values: its group
+            first = first_of.setdefault(period, k)
+            if first != k:
+                day_group[k] = day_group[first]
+                if first in failed_days:
+                    failed_days[k] = failed_days[first]
+                continue
         day = None if ordinal == _NO_DAY else _DAY_ZERO + timedelta(days=ordinal)
         ctx = _context(engine, pack, day, as_of)  # type: ignore[arg-type]
         try:
@@ -4383,6 +4393,28 @@ def judge_table(
             evidence=Evidence(facts=got.facts, parameters=parameters, computed=got.computed),
         )
     return TableVerdicts(rule.id, done, findings, columns)
+
+
+def _parameter_periods(pack: Pack, names: Sequence[str], days: Any) -> list[Any]:
+    """Per distinct receipt day of a table (day numbers, ``_NO_DAY`` for none, a numpy
+    array), which of each parameter's dated values is in force on it: days with the same
+    read the same values, so they are judged with one context. None for a day read alone
+    (no receipt date, or a parameter with no value in force or not in the pack: its error
+    names the day)."""
+    import numpy as np
+
+    parameters = pack.parameters
+    if any(name not in parameters for name in names):
+        return [None] * len(days)
+    read = days != _NO_DAY
+    positions = []
+    for name in names:
+        since = [v.since.toordinal() - _EPOCH for v in parameters[name].values]
+        found = np.searchsorted(np.asarray(since, np.int64), days, side="right") - 1
+        read &= found >= 0
+        positions.append(found.tolist())
+    periods = list(zip(*positions, strict=True)) if names else [()] * len(days)
+    return [period if ok else None for period, ok in zip(periods, read.tolist(), strict=True)]
 
 
 def _sharing(shared: dict[Any, Any] | None, rows: Any, size: int) -> dict[str, Any]:
