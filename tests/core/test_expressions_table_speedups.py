@@ -325,3 +325,108 @@ def test_days_reading_the_same_dated_values_are_judged_with_one_context(
         for finding in (got, want):
             finding["evidence"]["computed"].pop("traceback", None)
         assert got == want, case.reference
+
+
+# -- branch conditions judged over the rows still undecided -------------------------------------
+
+
+def _every_condition(branches: Any, env: _Columns) -> list[int]:
+    """The branch deciding each row, every condition judged over every row."""
+    chosen: list[int | None] = [None] * env.size
+    for i, b in enumerate(branches[:-1]):
+        held = _array(b.condition._arrow(env), env.size).to_pylist()
+        for r, value in enumerate(held):
+            if chosen[r] is None and value is True:
+                chosen[r] = i
+    return [len(branches) - 1 if c is None else c for c in chosen]
+
+
+@pytest.mark.parametrize("pack_name", ["code_2024", "code_2020"])
+def test_branches_judged_over_the_open_rows_are_those_judged_over_every_row(
+    pack_name: str,
+) -> None:
+    """Every verdict table of every expression of the pack, and each item table of an
+    expression judging items: the branch chosen for each row is the one judging every
+    condition over every row chooses."""
+    from complaintrules.law.context import Context
+    from complaintrules.law.expressions import CaseExpression, _chosen, expression_of
+
+    pack = ENGINE.pack(pack_name)
+    cases = [c for c in _generated(pack_name, 300, seed=5) if c.received_on >= date(2022, 4, 1)]
+    table = case_table(cases)
+    as_of = date(2025, 3, 31)
+    for rule in _expression_rules(pack):
+        found = expression_of(rule.case)
+        assert found is not None
+        expression = found[0]
+        ctx = Context(pack, ENGINE.calendar, ENGINE.conventions, cases[0].received_on, as_of)
+        values = {n: ctx.param(n) for n in expression.parameters}
+        values.update({**calendar_params(ctx.calendar, ctx.conventions), _AS_OF: as_of})
+
+        def env() -> _Columns:
+            return _Columns(table, values, len(cases))  # noqa: B023
+
+        if isinstance(expression, CaseExpression):
+            want = _every_condition(expression.branches, env())
+            assert _chosen(expression.branches, env()).tolist() == want, rule.id
+            continue
+        tables = [*expression.tables, expression.none]
+        for k, item_table in enumerate(tables):
+            if k == len(tables) - 1:  # the verdict table of the case itself
+                got = _chosen(item_table.branches, env()).tolist()
+                assert got == _every_condition(item_table.branches, env()), rule.id
+                continue
+            outer = env()
+            inner, _ = outer.items(_array(expression.items._arrow(outer), outer.size))
+            got = _chosen(item_table.branches, inner).tolist()
+            outer = env()
+            inner, _ = outer.items(_array(expression.items._arrow(outer), outer.size))
+            assert got == _every_condition(item_table.branches, inner), (rule.id, k)
+
+
+def test_a_later_condition_is_judged_only_over_the_rows_still_open(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A part counted row by row (the widest gap between updates) in a later branch is
+    counted only for the rows no earlier branch decided; where every row is decided, not
+    at all."""
+    from complaintrules.authoring import case_field, stage, when
+    from complaintrules.law.expressions import _chosen
+
+    counted: list[Any] = []
+    real = expressions._widest_gap
+
+    def gap(*args: Any) -> Any:
+        counted.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(expressions, "_widest_gap", gap)
+    interval = stage(1).field("update_interval_working_days")
+    start = case_field("received_on")
+    widest = start.widest_gap(stage(1).field("updates_sent"), stage(1).field("response.issued_on"))
+    verdicts = (
+        when(interval.is_null(), Verdict.NOT_APPLICABLE, "")
+        .when(widest.get("days").gt(interval), Verdict.FAIL, "")
+        .otherwise(Verdict.PASS, "")
+    )
+    cases = []
+    for k in range(10):
+        first: dict[str, Any] = {
+            "number": 1,
+            "updates_sent": ["2024-05-10"],
+            "response": {"issued_on": "2024-06-10"},
+        }
+        if k < 3:
+            first["update_interval_working_days"] = 5 if k else 40
+        cases.append(
+            Complaint.model_validate(
+                {"reference": f"G-{k}", "received_on": "2024-05-01", "stages": [first]}
+            )
+        )
+    env = _columns(cases, ENGINE.conventions)
+    assert _chosen(verdicts.branches, env).tolist() == [2, 1, 1] + [0] * 7
+    assert len(counted) == 3
+    counted.clear()
+    quiet = _columns(cases[3:], ENGINE.conventions)
+    assert _chosen(verdicts.branches, quiet).tolist() == [0] * 7
+    assert counted == []

@@ -151,6 +151,32 @@ class _Columns:
             shared[(key, self.rows_key)] = found
         return found
 
+    def subset(self, rows: Any) -> _Columns:
+        """These columns at ``rows`` (positions here, a numpy array in order), read as
+        columns of their own: what is read over them is read for those rows alone."""
+        import numpy as np
+        import pyarrow as pa
+
+        taken = pa.array(rows, pa.int64())
+        if self.parent is not None:  # items: their own values, and their cases' rows
+            item = None if self.item is None else self.item.take(taken)
+            return _Columns(
+                self.table,
+                self.params,
+                len(rows),
+                item,
+                parent=self.parent,
+                rows=self.rows.take(taken),
+            )
+        whole = np.asarray(rows, np.int64)
+        if self.index is not None:
+            whole = np.asarray(self.index.to_numpy(zero_copy_only=False), np.int64)[whole]
+        index = pa.array(whole, pa.int64())
+        if self.shared is None or self.rows_key is None:
+            return _Columns(self.table, self.params, len(rows), index=index)
+        sharing = _sharing(self.shared, whole, self.table.num_rows)
+        return _Columns(self.table, self.params, len(rows), index=index, **sharing)
+
     def items(self, lists: Any) -> tuple[_Columns, Any]:
         """The items of ``lists`` (a list per row) as rows of their own, each reading its
         case's values as well as its own (so a per-item condition may compare an item with
@@ -3577,19 +3603,7 @@ class CaseExpression:
 
     def _branches(self, env: _Columns) -> Any:
         """Per row, the index of the branch that decides it (a numpy array)."""
-        import numpy as np
-        import pyarrow.compute as pc
-
-        chosen = np.full(env.size, len(self.branches) - 1, dtype=np.int64)
-        open_rows = np.ones(env.size, dtype=bool)
-        for i, b in enumerate(self.branches[:-1]):
-            assert b.condition is not None
-            held = _array(b.condition._arrow(env), env.size)
-            mask = np.asarray(pc.fill_null(held, False).to_numpy(zero_copy_only=False), bool)
-            mask &= open_rows
-            chosen[mask] = i
-            open_rows &= ~mask
-        return chosen
+        return _chosen(self.branches, env)
 
     def _explain(self, env: _Columns, chosen: Sequence[int]) -> list[Outcome]:
         """The outcomes of the rows of ``env`` (only those asked for), their branches
@@ -3769,18 +3783,30 @@ def _together(verdict: Verdict, outcomes: Sequence[Outcome], sep: str) -> Outcom
 
 
 def _chosen(branches: Sequence[_Branch], env: _Columns) -> Any:
-    """Per row of ``env``, the index of the branch that decides it (a numpy array)."""
+    """Per row of ``env``, the index of the branch that decides it (a numpy array).
+
+    A branch's condition is judged only where no earlier branch decided the row, as the
+    one-case backend judges it: once fewer than half the rows read are still open, over
+    those rows alone (so a part counted row by row, a widest gap say, is counted only
+    for them), and not at all once every row is decided."""
     import numpy as np
     import pyarrow.compute as pc
 
     chosen = np.full(env.size, len(branches) - 1, dtype=np.int64)
-    open_rows = np.ones(env.size, dtype=bool)
+    where = np.arange(env.size)  # the row of ``env`` each row of ``now`` is
+    now, open_rows = env, np.ones(env.size, dtype=bool)
     for i, b in enumerate(branches[:-1]):
         assert b.condition is not None
-        held = _array(b.condition._arrow(env), env.size)
+        still = int(np.count_nonzero(open_rows))
+        if not still:
+            break
+        if 2 * still <= now.size:
+            keep = np.flatnonzero(open_rows)
+            now, where, open_rows = now.subset(keep), where[keep], np.ones(still, dtype=bool)
+        held = _array(b.condition._arrow(now), now.size)
         mask = np.asarray(pc.fill_null(held, False).to_numpy(zero_copy_only=False), bool)
         mask &= open_rows
-        chosen[mask] = i
+        chosen[where[mask]] = i
         open_rows &= ~mask
     return chosen
 
