@@ -430,3 +430,50 @@ def test_a_later_condition_is_judged_only_over_the_rows_still_open(
     quiet = _columns(cases[3:], ENGINE.conventions)
     assert _chosen(verdicts.branches, quiet).tolist() == [0] * 7
     assert counted == []
+
+
+# -- totals over a list's items -----------------------------------------------------------------
+
+
+def test_a_total_over_a_table_reads_only_the_kept_values_into_python(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A list's total over a table: the items' conditions and values over the items'
+    arrays (no list read back row by row as records), added exactly; missing where the
+    list is, nothing where it is empty or nothing is kept; as the one-case backend gives."""
+    from complaintrules.authoring import stage
+
+    def remedy(kind: str, amount: str | None) -> dict[str, Any]:
+        found: dict[str, Any] = {"description": "r", "kind": kind}
+        if amount is not None:
+            found["amount"] = amount
+        return found
+
+    remedies = [
+        [remedy("financial", "0.10"), remedy("financial", "0.20"), remedy("apology", "5")],
+        [],
+        [remedy("apology", "7"), remedy("financial", None)],
+        [remedy("financial", "100.005"), remedy("financial", "0.005")],
+    ]
+    cases = [
+        Complaint.model_validate(
+            {
+                "reference": f"T-{k}",
+                "received_on": "2024-05-01",
+                "stages": [{"number": 1, "remedies": found}],
+            }
+        )
+        for k, found in enumerate(remedies)
+    ]
+    total = stage(1).field("remedies").sum(item("amount"), where=item("kind").eq("financial"))
+    want = _per_case(total, cases, ENGINE.conventions)
+    assert want == [0.3, 0.0, 0.0, 100.01]
+    unreached = stage(2).field("remedies").sum(item("amount"))
+    assert _per_case(unreached, cases, ENGINE.conventions) == [None] * 4
+
+    def refused(*args: Any) -> Any:
+        raise AssertionError("a list read back row by row")
+
+    monkeypatch.setattr(expressions, "_total", refused)
+    assert _over_table(total, cases, ENGINE.conventions) == want
+    assert _over_table(unreached, cases, ENGINE.conventions) == [None] * 4

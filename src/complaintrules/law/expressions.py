@@ -977,6 +977,24 @@ class _Aggregate(Expr):
             yield from self.predicate._params()
 
 
+def _once_per_table(arrow: Callable[[Any, _Columns], Any]) -> Callable[[Any, _Columns], Any]:
+    """An Arrow backend computed once per table read (per :class:`_Columns`): a part that
+    several conditions, values and the evidence read (a stage's clock, its deadline, the
+    last update by then) is counted once, not once per reader. Keyed by the part's
+    identity, kept beside the value so the key cannot be taken by another part."""
+
+    def once(self: Any, env: _Columns) -> Any:
+        key = ("\x00once", id(self))
+        found = env.cache.get(key)
+        if found is not None and found[0] is self:
+            return found[1]
+        value = arrow(self, env)
+        env.cache[key] = (self, value)
+        return value
+
+    return once
+
+
 def _total(
     found: Sequence[Any] | None, value: Fn, where: Fn | None, params: Mapping[str, Any]
 ) -> float | None:
@@ -1011,13 +1029,30 @@ class _Sum(Expr):
 
         return total
 
+    @_once_per_table
     def _arrow(self, env: _Columns) -> Any:
+        import numpy as np
         import pyarrow as pa
+        import pyarrow.compute as pc
 
-        value = self.value._compile()
-        where = self.where._compile() if self.where is not None else None
-        lists = _array(self.items._arrow(env), env.size).to_pylist()
-        return pa.array([_total(found, value, where, env.params) for found in lists], pa.float64())
+        # the items' values and conditions over the items' arrays; only the values kept
+        # are read into Python, to be added exactly
+        lists = _array(self.items._arrow(env), env.size)
+        inner, rows = env.items(lists)
+        if self.where is not None and inner.size:
+            held = pc.fill_null(_array(self.where._arrow(inner), inner.size), False)
+            kept = np.flatnonzero(np.asarray(held.to_numpy(zero_copy_only=False), bool))
+            inner, rows = inner.subset(kept), rows[kept]
+        totals = [Decimal(0)] * env.size
+        if inner.size:  # (a value is read only for an item that is there and kept)
+            values = _per_row(self.value._arrow(inner), inner.size)
+            for r, v in zip(rows.tolist(), values, strict=True):
+                if v is not None:
+                    totals[r] += Decimal(v)
+        missing = pc.is_null(lists).to_numpy(zero_copy_only=False).tolist()
+        return pa.array(
+            [None if m else float(t) for t, m in zip(totals, missing, strict=True)], pa.float64()
+        )
 
     def _params(self) -> Iterator[str]:
         yield from self.items._params()
@@ -2158,24 +2193,6 @@ def _pairs(left: Any, right: Any, fn: Callable[[Any, Any], Any], kind: pa.DataTy
             found = done[key] = fn(a, b)
         out.append(found)
     return pa.array(out, kind)
-
-
-def _once_per_table(arrow: Callable[[Any, _Columns], Any]) -> Callable[[Any, _Columns], Any]:
-    """An Arrow backend computed once per table read (per :class:`_Columns`): a part that
-    several conditions, values and the evidence read (a stage's clock, its deadline, the
-    last update by then) is counted once, not once per reader. Keyed by the part's
-    identity, kept beside the value so the key cannot be taken by another part."""
-
-    def once(self: Any, env: _Columns) -> Any:
-        key = ("\x00once", id(self))
-        found = env.cache.get(key)
-        if found is not None and found[0] is self:
-            return found[1]
-        value = arrow(self, env)
-        env.cache[key] = (self, value)
-        return value
-
-    return once
 
 
 class _WorkingDays(Expr):
