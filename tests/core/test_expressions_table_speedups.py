@@ -477,3 +477,46 @@ def test_a_total_over_a_table_reads_only_the_kept_values_into_python(
     monkeypatch.setattr(expressions, "_total", refused)
     assert _over_table(total, cases, ENGINE.conventions) == want
     assert _over_table(unreached, cases, ENGINE.conventions) == [None] * 4
+
+
+# -- a case's own value read inside a list -------------------------------------------------------
+
+
+def test_a_cases_own_value_inside_a_list_is_read_once_per_case(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A part reading no item inside a list's predicate or values (the first of the case's
+    stage numbers, the case's stages as records) is read over the cases and repeated for
+    each item, giving what the one-case backend gives; the case's list of stages is not
+    copied for each item."""
+    cases = [
+        Complaint.model_validate(
+            {
+                "reference": f"L-{k}",
+                "received_on": "2024-05-01",
+                "stages": [
+                    {"number": 1},
+                    *([{"number": 2, "requested_on": "2024-06-03"}] if k % 2 else []),
+                ],
+            }
+        )
+        for k in range(5)
+    ]
+    first = stages().map(item("number")).min()
+    parts = [
+        stages().count(item("number").eq(first)),
+        stages().any(item("number").gt(first)),
+        stages().map(item("number").eq(stages().map(item().dump()).length())),
+    ]
+    inside: list[Any] = []
+    real = expressions._Stages._arrow
+
+    def read(self: Any, env: _Columns) -> Any:
+        inside.append(env.parent is not None)
+        return real(self, env)
+
+    monkeypatch.setattr(expressions._Stages, "_arrow", read)
+    for part in parts:
+        want = _per_case(part, cases, ENGINE.conventions)
+        assert _over_table(part, cases, ENGINE.conventions) == want
+    assert inside and not any(inside)

@@ -926,6 +926,23 @@ class _Not(Expr):
         yield from self.value._params()
 
 
+def _case_level(arrow: Callable[[Any, _Columns], Any]) -> Callable[[Any, _Columns], Any]:
+    """An Arrow backend that, read inside a list for a part reading no item (a case's own
+    list: the first of its stage numbers, say), is read over the cases and repeated for
+    each item, rather than over each item's copy of the case's list."""
+
+    def hoisted(self: Any, env: _Columns) -> Any:
+        parent = env.parent
+        if parent is not None and not _reads_item(self):
+            found = hoisted(self, parent)
+            if isinstance(found, _PyValues):  # values Arrow cannot hold
+                return _PyValues([found[r] for r in env.rows.to_pylist()])
+            return _array(found, parent.size).take(env.rows)
+        return arrow(self, env)
+
+    return hoisted
+
+
 @dataclass(frozen=True, slots=True)
 class _Aggregate(Expr):
     """any / all / count over a list, the predicate read per item (unknown counts as no)."""
@@ -950,6 +967,7 @@ class _Aggregate(Expr):
 
         return aggregate
 
+    @_case_level
     def _arrow(self, env: _Columns) -> Any:
         import numpy as np
         import pyarrow as pa
@@ -1771,6 +1789,7 @@ class _Map(Expr):
 
         return mapped
 
+    @_case_level
     def _arrow(self, env: _Columns) -> Any:
         lists = _array(self.items._arrow(env), env.size)
         inner, _ = env.items(lists)
@@ -1903,6 +1922,7 @@ class _Bound(Expr):
 
         return bound
 
+    @_case_level
     def _arrow(self, env: _Columns) -> Any:
         import numpy as np
         import pyarrow as pa
