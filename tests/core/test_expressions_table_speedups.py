@@ -520,3 +520,34 @@ def test_a_cases_own_value_inside_a_list_is_read_once_per_case(
         want = _per_case(part, cases, ENGINE.conventions)
         assert _over_table(part, cases, ENGINE.conventions) == want
     assert inside and not any(inside)
+
+
+def test_the_largest_and_smallest_of_numbers_and_dates_over_a_table() -> None:
+    """``max`` and ``min`` of whole numbers and of dates over a table (read over numpy
+    arrays), items missing and lists empty or missing included: as the one-case backend."""
+    cases = [
+        Complaint.model_validate(
+            {
+                "reference": f"M-{k}",
+                "received_on": "2024-05-01",
+                "stages": [
+                    {"number": 1, "updates_sent": sent},
+                    *([{"number": 3, "requested_on": "2024-06-03"}] if k % 2 else []),
+                ],
+            }
+        )
+        for k, sent in enumerate([["2024-05-09", "2024-05-03"], [], ["2024-05-20"]])
+    ]
+    parts = [
+        stages().map(item("number")).max(),
+        stages().map(item("number")).min(),
+        stages().map(item("update_interval_working_days")).max(),  # every item missing
+        stages().flat("updates_sent").map(item("item")).max(),
+        stages().flat("updates_sent").map(item("item")).min(),
+    ]
+    from complaintrules.authoring import stage
+
+    parts.append(stage(2).field("updates_sent").max())  # the list missing
+    for part in parts:
+        want = _per_case(part, cases, ENGINE.conventions)
+        assert _over_table(part, cases, ENGINE.conventions) == want, part

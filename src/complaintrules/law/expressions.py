@@ -1030,9 +1030,10 @@ def _total(
 
 @dataclass(frozen=True, slots=True)
 class _Sum(Expr):
-    """A total over a list's items. The items' values are added as exact decimals, row by
-    row in Python in both backends (a list read back from Arrow as dicts), so the totals
-    agree to the last digit; per-item values may read only the item and parameters."""
+    """A total over a list's items. The items' values are added as exact decimals in
+    Python in both backends (over a table, the values of the items kept, read from the
+    items' arrays), so the totals agree to the last digit; per-item values may read only
+    the item and parameters."""
 
     items: Expr
     value: Expr
@@ -1931,6 +1932,21 @@ class _Bound(Expr):
         lists = _array(self.items._arrow(env), env.size)
         flat = pc.list_flatten(lists)
         rows = pc.list_parent_indices(lists)
+        dated = flat.type == pa.date32()
+        if dated or pa.types.is_signed_integer(flat.type):
+            # whole numbers and dates (stage numbers, days): over numpy arrays
+            held = (flat.cast(pa.int32()) if dated else flat).cast(pa.int64())
+            known = np.asarray(pc.is_valid(held).to_numpy(zero_copy_only=False), bool)
+            values = np.asarray(pc.fill_null(held, 0).to_numpy(zero_copy_only=False), np.int64)
+            where = np.asarray(rows.to_numpy(zero_copy_only=False), np.int64)[known]
+            values = values[known]
+            start = np.iinfo(np.int64).min if self.kind == "max" else np.iinfo(np.int64).max
+            found = np.full(env.size, start, np.int64)
+            (np.maximum if self.kind == "max" else np.minimum).at(found, where, values)
+            present = np.zeros(env.size, bool)
+            present[where] = True
+            out = pa.array(np.where(present, found, 0), pa.int64(), mask=~present)
+            return (out.cast(pa.int32()) if dated else out).cast(flat.type)
         grouped = (
             pa.table({"row": rows, "value": flat}).group_by("row").aggregate([("value", self.kind)])
         )
@@ -2697,7 +2713,8 @@ def _clock_arrays(
 class _ResponseClock(_WorkingDays):
     """:func:`response_clock`: its parts are the stage's facts, the case's receipt and
     the two parameters; the record is computed by the timeliness judge's own function
-    (over a table, once per distinct set of parts)."""
+    (over a table, once per distinct set of parts), and over a table its ``day`` and
+    ``label`` alone, as :func:`_clock_arrays` decides them over arrays."""
 
     parts: tuple[Expr, ...]
 
