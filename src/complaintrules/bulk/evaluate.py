@@ -869,6 +869,7 @@ class BulkEvaluator:
         failed = [False] * n
         breaches = summary.breaches_by_month
         received: Any = None  # the receipt day of each case, read once if one fails
+        shared: dict[Any, Any] = {}  # the table's parts the rules have in common, made once
         for rule in rules:
             dated = _dated(rule)
             try:
@@ -880,6 +881,7 @@ class BulkEvaluator:
                     as_of=self.as_of,
                     facts=facts,
                     computed=_BREACH_DATES if dated else (),
+                    shared=shared,
                 )
             except Exception:
                 verdicts, dates = [_ERROR] * n, {}

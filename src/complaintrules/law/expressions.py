@@ -117,18 +117,65 @@ class _Columns:
     #: The rows of ``table`` read, in order (None: every row): a column is taken for
     #: them when first read, so a part of a wide table is never copied whole.
     index: Any = None
+    #: Parts read by every rule judged over ``table`` (see :func:`judge_table`'s
+    #: ``shared``), and the key of the rows read here among them (None: not shared).
+    shared: dict[Any, Any] | None = None
+    rows_key: Any = None
 
     def column(self, name: str) -> pa.Array:
         found = self.cache.get(name)
         if found is None:
             if self.parent is not None:  # a case's value, repeated for each of its items
                 found = self.parent.column(name).take(self.rows)
-            elif self.index is not None:
-                found = self.table.column(name).take(self.index).combine_chunks()
             else:
-                found = self.table.column(name).combine_chunks()
+                found = self.once(("\x00column", name), lambda: self._read(name))
             self.cache[name] = found
         return found
+
+    def _read(self, name: str) -> pa.Array:
+        if self.index is not None:
+            return self.table.column(name).take(self.index).combine_chunks()
+        return self.table.column(name).combine_chunks()
+
+    def once(self, key: Any, make: Callable[[], Any]) -> Any:
+        """``make()`` (an array, a value per row), made once for these rows of the table
+        however many rules read it, where the rules share their parts (else once here);
+        for some rows, taken from the value made for every row where there is one."""
+        shared = self.shared
+        if shared is None or self.rows_key is None or self.parent is not None:
+            return make()
+        found = shared.get((key, self.rows_key), _UNSET)
+        if found is _UNSET:
+            whole = shared.get((key, "all"), _UNSET) if self.index is not None else _UNSET
+            found = make() if whole is _UNSET else whole.take(self.index)
+            shared[(key, self.rows_key)] = found
+        return found
+
+    def subset(self, rows: Any) -> _Columns:
+        """These columns at ``rows`` (positions here, a numpy array in order), read as
+        columns of their own: what is read over them is read for those rows alone."""
+        import numpy as np
+        import pyarrow as pa
+
+        taken = pa.array(rows, pa.int64())
+        if self.parent is not None:  # items: their own values, and their cases' rows
+            item = None if self.item is None else self.item.take(taken)
+            return _Columns(
+                self.table,
+                self.params,
+                len(rows),
+                item,
+                parent=self.parent,
+                rows=self.rows.take(taken),
+            )
+        whole = np.asarray(rows, np.int64)
+        if self.index is not None:
+            whole = np.asarray(self.index.to_numpy(zero_copy_only=False), np.int64)[whole]
+        index = pa.array(whole, pa.int64())
+        if self.shared is None or self.rows_key is None:
+            return _Columns(self.table, self.params, len(rows), index=index)
+        sharing = _sharing(self.shared, whole, self.table.num_rows)
+        return _Columns(self.table, self.params, len(rows), index=index, **sharing)
 
     def items(self, lists: Any) -> tuple[_Columns, Any]:
         """The items of ``lists`` (a list per row) as rows of their own, each reading its
@@ -879,6 +926,23 @@ class _Not(Expr):
         yield from self.value._params()
 
 
+def _case_level(arrow: Callable[[Any, _Columns], Any]) -> Callable[[Any, _Columns], Any]:
+    """An Arrow backend that, read inside a list for a part reading no item (a case's own
+    list: the first of its stage numbers, say), is read over the cases and repeated for
+    each item, rather than over each item's copy of the case's list."""
+
+    def hoisted(self: Any, env: _Columns) -> Any:
+        parent = env.parent
+        if parent is not None and not _reads_item(self):
+            found = hoisted(self, parent)
+            if isinstance(found, _PyValues):  # values Arrow cannot hold
+                return _PyValues([found[r] for r in env.rows.to_pylist()])
+            return _array(found, parent.size).take(env.rows)
+        return arrow(self, env)
+
+    return hoisted
+
+
 @dataclass(frozen=True, slots=True)
 class _Aggregate(Expr):
     """any / all / count over a list, the predicate read per item (unknown counts as no)."""
@@ -903,6 +967,7 @@ class _Aggregate(Expr):
 
         return aggregate
 
+    @_case_level
     def _arrow(self, env: _Columns) -> Any:
         import numpy as np
         import pyarrow as pa
@@ -930,6 +995,24 @@ class _Aggregate(Expr):
             yield from self.predicate._params()
 
 
+def _once_per_table(arrow: Callable[[Any, _Columns], Any]) -> Callable[[Any, _Columns], Any]:
+    """An Arrow backend computed once per table read (per :class:`_Columns`): a part that
+    several conditions, values and the evidence read (a stage's clock, its deadline, the
+    last update by then) is counted once, not once per reader. Keyed by the part's
+    identity, kept beside the value so the key cannot be taken by another part."""
+
+    def once(self: Any, env: _Columns) -> Any:
+        key = ("\x00once", id(self))
+        found = env.cache.get(key)
+        if found is not None and found[0] is self:
+            return found[1]
+        value = arrow(self, env)
+        env.cache[key] = (self, value)
+        return value
+
+    return once
+
+
 def _total(
     found: Sequence[Any] | None, value: Fn, where: Fn | None, params: Mapping[str, Any]
 ) -> float | None:
@@ -947,9 +1030,10 @@ def _total(
 
 @dataclass(frozen=True, slots=True)
 class _Sum(Expr):
-    """A total over a list's items. The items' values are added as exact decimals, row by
-    row in Python in both backends (a list read back from Arrow as dicts), so the totals
-    agree to the last digit; per-item values may read only the item and parameters."""
+    """A total over a list's items. The items' values are added as exact decimals in
+    Python in both backends (over a table, the values of the items kept, read from the
+    items' arrays), so the totals agree to the last digit; per-item values may read only
+    the item and parameters."""
 
     items: Expr
     value: Expr
@@ -964,13 +1048,30 @@ class _Sum(Expr):
 
         return total
 
+    @_once_per_table
     def _arrow(self, env: _Columns) -> Any:
+        import numpy as np
         import pyarrow as pa
+        import pyarrow.compute as pc
 
-        value = self.value._compile()
-        where = self.where._compile() if self.where is not None else None
-        lists = _array(self.items._arrow(env), env.size).to_pylist()
-        return pa.array([_total(found, value, where, env.params) for found in lists], pa.float64())
+        # the items' values and conditions over the items' arrays; only the values kept
+        # are read into Python, to be added exactly
+        lists = _array(self.items._arrow(env), env.size)
+        inner, rows = env.items(lists)
+        if self.where is not None and inner.size:
+            held = pc.fill_null(_array(self.where._arrow(inner), inner.size), False)
+            kept = np.flatnonzero(np.asarray(held.to_numpy(zero_copy_only=False), bool))
+            inner, rows = inner.subset(kept), rows[kept]
+        totals = [Decimal(0)] * env.size
+        if inner.size:  # (a value is read only for an item that is there and kept)
+            values = _per_row(self.value._arrow(inner), inner.size)
+            for r, v in zip(rows.tolist(), values, strict=True):
+                if v is not None:
+                    totals[r] += Decimal(v)
+        missing = pc.is_null(lists).to_numpy(zero_copy_only=False).tolist()
+        return pa.array(
+            [None if m else float(t) for t, m in zip(totals, missing, strict=True)], pa.float64()
+        )
 
     def _params(self) -> Iterator[str]:
         yield from self.items._params()
@@ -1619,7 +1720,7 @@ class _Stages(Expr):
             return _array(self._arrow(env.parent), env.parent.size).take(env.rows)
         found = env.cache.get(" stages")
         if found is None:
-            found = env.cache[" stages"] = _stage_list(env)
+            found = env.cache[" stages"] = env.once(" stages", lambda: _stage_list(env))
         return found
 
 
@@ -1689,6 +1790,7 @@ class _Map(Expr):
 
         return mapped
 
+    @_case_level
     def _arrow(self, env: _Columns) -> Any:
         lists = _array(self.items._arrow(env), env.size)
         inner, _ = env.items(lists)
@@ -1821,6 +1923,7 @@ class _Bound(Expr):
 
         return bound
 
+    @_case_level
     def _arrow(self, env: _Columns) -> Any:
         import numpy as np
         import pyarrow as pa
@@ -1829,6 +1932,21 @@ class _Bound(Expr):
         lists = _array(self.items._arrow(env), env.size)
         flat = pc.list_flatten(lists)
         rows = pc.list_parent_indices(lists)
+        dated = flat.type == pa.date32()
+        if dated or pa.types.is_signed_integer(flat.type):
+            # whole numbers and dates (stage numbers, days): over numpy arrays
+            held = (flat.cast(pa.int32()) if dated else flat).cast(pa.int64())
+            known = np.asarray(pc.is_valid(held).to_numpy(zero_copy_only=False), bool)
+            values = np.asarray(pc.fill_null(held, 0).to_numpy(zero_copy_only=False), np.int64)
+            where = np.asarray(rows.to_numpy(zero_copy_only=False), np.int64)[known]
+            values = values[known]
+            start = np.iinfo(np.int64).min if self.kind == "max" else np.iinfo(np.int64).max
+            found = np.full(env.size, start, np.int64)
+            (np.maximum if self.kind == "max" else np.minimum).at(found, where, values)
+            present = np.zeros(env.size, bool)
+            present[where] = True
+            out = pa.array(np.where(present, found, 0), pa.int64(), mask=~present)
+            return (out.cast(pa.int32()) if dated else out).cast(flat.type)
         grouped = (
             pa.table({"row": rows, "value": flat}).group_by("row").aggregate([("value", self.kind)])
         )
@@ -2020,6 +2138,11 @@ class _Get(Expr):
     def _arrow(self, env: _Columns) -> Any:
         import pyarrow.compute as pc
 
+        if type(self.record) is _ResponseClock and self.name in _CLOCK_ARRAY_FIELDS:
+            # a clock's day or label: over arrays, without building every row's note
+            found = self.record._field(env, self.name)
+            if found is not None:
+                return found
         return pc.struct_field(_array(self.record._arrow(env), env.size), self.name)
 
     def _params(self) -> Iterator[str]:
@@ -2106,24 +2229,6 @@ def _pairs(left: Any, right: Any, fn: Callable[[Any, Any], Any], kind: pa.DataTy
             found = done[key] = fn(a, b)
         out.append(found)
     return pa.array(out, kind)
-
-
-def _once_per_table(arrow: Callable[[Any, _Columns], Any]) -> Callable[[Any, _Columns], Any]:
-    """An Arrow backend computed once per table read (per :class:`_Columns`): a part that
-    several conditions, values and the evidence read (a stage's clock, its deadline, the
-    last update by then) is counted once, not once per reader. Keyed by the part's
-    identity, kept beside the value so the key cannot be taken by another part."""
-
-    def once(self: Any, env: _Columns) -> Any:
-        key = ("\x00once", id(self))
-        found = env.cache.get(key)
-        if found is not None and found[0] is self:
-            return found[1]
-        value = arrow(self, env)
-        env.cache[key] = (self, value)
-        return value
-
-    return once
 
 
 class _WorkingDays(Expr):
@@ -2438,11 +2543,178 @@ def _response_clock(
     }
 
 
+#: The fields of a response clock's record read over arrays (see :func:`_clock_arrays`);
+#: its note is read from the record, computed row by row.
+_CLOCK_ARRAY_FIELDS = frozenset({"day", "label"})
+#: The labels of a response clock's day 0, numbered as :func:`_clock_arrays` gives them.
+_CLOCK_LABELS = (
+    "receipt",
+    "escalation request",
+    "acknowledgement deadline",
+    "acknowledgement",
+    "logging deadline",
+    "logging",
+)
+_CLOCK_STARTS = tuple(c.value for c in ClockStart)
+
+
+def _whole_numbers(value: Any, size: int) -> tuple[Any, Any] | None:
+    """(values, known) of a whole-number value over a table, as numpy arrays; None where
+    it is not held as whole numbers."""
+    import numpy as np
+    import pyarrow as pa
+
+    if value is None:
+        return np.zeros(size, np.int64), np.zeros(size, bool)
+    if isinstance(value, (pa.Array, pa.ChunkedArray)):
+        array = _array(value, size)
+        if pa.types.is_null(array.type):
+            return np.zeros(size, np.int64), np.zeros(size, bool)
+        return _counts(array, size) if pa.types.is_integer(array.type) else None
+    return _counts(value, size) if type(value) is int else None
+
+
+def _day_values(value: Any, size: int) -> tuple[Any, Any] | None:
+    """(ordinals, known) of a date value over a table; None where it is not dates."""
+    import numpy as np
+    import pyarrow as pa
+
+    if value is None:
+        return np.zeros(size, np.int64), np.zeros(size, bool)
+    if not isinstance(value, (pa.Array, pa.ChunkedArray)):
+        return None
+    array = _array(value, size)
+    if pa.types.is_null(array.type):
+        return np.zeros(size, np.int64), np.zeros(size, bool)
+    return _ordinals(array) if array.type == pa.date32() else None
+
+
+def _clock_start_codes(value: Any, size: int) -> Any:
+    """Per row, the clock start a value names as an index into ``_CLOCK_STARTS`` (-1:
+    missing); None where a value names none (the record refuses it)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if value is None:
+        return np.full(size, -1, np.int64)
+    if isinstance(value, str):  # a parameter: one value for every row
+        return (
+            np.full(size, _CLOCK_STARTS.index(value), np.int64) if value in _CLOCK_STARTS else None
+        )
+    if not isinstance(value, (pa.Array, pa.ChunkedArray)):
+        return None
+    array = _array(value, size)
+    if pa.types.is_null(array.type):
+        return np.full(size, -1, np.int64)
+    if not pa.types.is_string(array.type):
+        return None
+    found = pc.index_in(array, value_set=pa.array(_CLOCK_STARTS))
+    if found.null_count != array.null_count:
+        return None
+    return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), np.int64)
+
+
+def _clock_arrays(
+    calendar: WorkingCalendar, conventions: Conventions, values: Sequence[Any], size: int
+) -> tuple[Any, Any, Any] | None:
+    """Day 0 of a response clock over a table, from its parts' values over the table (in
+    :func:`response_clock`'s order): (day ordinals, where the record is present, an index
+    into ``_CLOCK_LABELS``) as numpy arrays, decided as
+    :func:`~complaintrules.law.timeliness.response_clock` decides one row (the stage start
+    placed by the conventions as ``effective_receipt`` places it, the acknowledgement or
+    logging clock moved by a late or missing date) and counted by the calendar's own array
+    methods. None where some row might not be decided exactly so (a date at or outside
+    the calendar's years, a clock start that is none, a count below one where it is
+    counted, a cut-off with a time zone): the record, row by row, then decides, and raises
+    where it raises."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ..model.conventions import LateAcknowledgement, NonWorkingDayReceipt
+
+    reached_v, number_v, requested_v, acked_v, logged_v, received_v, at_v, start_v, ack_v = values
+    if not isinstance(reached_v, (pa.Array, pa.ChunkedArray)):
+        return None
+    reached_a = _array(reached_v, size)
+    if reached_a.type != pa.bool_():
+        return None
+    reached = np.asarray(pc.fill_null(reached_a, False).to_numpy(zero_copy_only=False), bool)
+    number, ack_days = _whole_numbers(number_v, size), _whole_numbers(ack_v, size)
+    requested, acked = _day_values(requested_v, size), _day_values(acked_v, size)
+    logged, received = _day_values(logged_v, size), _day_values(received_v, size)
+    start = _clock_start_codes(start_v, size)
+    if (
+        number is None
+        or ack_days is None
+        or requested is None
+        or acked is None
+        or logged is None
+        or received is None
+        or start is None
+    ):
+        return None
+    at = pa.nulls(size, pa.time64("us")) if at_v is None else _array(at_v, size)
+    if pa.types.is_null(at.type):
+        at = pa.nulls(size, pa.time64("us"))
+    cutoff = conventions.cutoff
+    if at.type != pa.time64("us") or (cutoff is not None and cutoff.tzinfo is not None):
+        return None
+
+    valid = reached & number[1] & received[1] & (start >= 0) & ack_days[1]
+    first = valid & (number[0] <= 1)
+    valid &= first | requested[1]  # a later stage starts at its escalation request, if dated
+    # the stage start, placed by the conventions (Conventions.effective_receipt) over arrays
+    lowest = date(calendar.years[0], 1, 1).toordinal()
+    base = np.where(first, received[0], requested[0])
+    if (valid & (base <= lowest)).any():
+        return None  # the day before it, read below, is outside the calendar
+    base = np.where(valid, base, lowest + 1)
+    following = calendar.add_working_days_array(base, 1)
+    working = calendar.add_working_days_array(base - 1, 1) == base
+    if (valid & (following < 0)).any():
+        return None
+    day0 = base
+    if conventions.non_working_day_receipt is NonWorkingDayReceipt.NEXT_WORKING_DAY:
+        day0 = np.where(working, day0, following)
+    if cutoff is not None:
+        timed = np.asarray(pc.is_valid(at).to_numpy(zero_copy_only=False), bool)
+        micros = np.asarray(
+            pc.fill_null(at.cast(pa.int64()), 0).to_numpy(zero_copy_only=False), np.int64
+        )
+        limit = ((cutoff.hour * 60 + cutoff.minute) * 60 + cutoff.second) * 10**6
+        late = working & first & timed & (micros >= limit + cutoff.microsecond)
+        day0 = np.where(late, following, day0)
+    # from the acknowledgement or logging: no later than ack_days working days after day 0
+    by_ack = valid & (start == _CLOCK_STARTS.index(ClockStart.ACKNOWLEDGEMENT))
+    by_log = valid & (start == _CLOCK_STARTS.index(ClockStart.LOGGING))
+    counted = by_ack | by_log
+    if (counted & (ack_days[0] < 1)).any():
+        return None  # the record refuses the count
+    latest = calendar.add_working_days_array(day0, np.where(counted, ack_days[0], 1))
+    if (counted & (latest < 0)).any():
+        return None
+    ack_day, ack_known = acked
+    kept = by_ack & ack_known & (ack_day <= latest)
+    if conventions.late_acknowledgement is not LateAcknowledgement.CAPPED:
+        kept = by_ack & ack_known  # literal: a late acknowledgement starts the clock
+    log_day = np.where(logged[1], logged[0], ack_day)  # logging, else the acknowledgement
+    log_kept = by_log & (logged[1] | ack_known) & (log_day <= latest)
+    day = np.where(by_ack, np.where(kept, ack_day, latest), day0)
+    day = np.where(by_log, np.where(log_kept, log_day, latest), day)
+    label = np.where(first, 0, 1)  # receipt, escalation request
+    label = np.where(by_ack, np.where(kept, 3, 2), label)
+    label = np.where(by_log, np.where(log_kept, 5, 4), label)
+    return np.where(valid, day, 0), valid, np.where(valid, label, 0)
+
+
 @dataclass(frozen=True, slots=True)
 class _ResponseClock(_WorkingDays):
     """:func:`response_clock`: its parts are the stage's facts, the case's receipt and
     the two parameters; the record is computed by the timeliness judge's own function
-    (over a table, once per distinct set of parts)."""
+    (over a table, once per distinct set of parts), and over a table its ``day`` and
+    ``label`` alone, as :func:`_clock_arrays` decides them over arrays."""
 
     parts: tuple[Expr, ...]
 
@@ -2469,6 +2741,26 @@ class _ResponseClock(_WorkingDays):
                 found = done[row] = _response_clock(cal, conv, row)
             out.append(found)
         return pa.array(out, _clock_type())
+
+    def _field(self, env: _Columns, name: str) -> Any:
+        """The record's ``day`` or ``label`` over the table, from arrays (once per table
+        read); None where the arrays cannot decide every row exactly as the record does
+        (see :func:`_clock_arrays`), so the record itself is read, raising as it does."""
+        import pyarrow as pa
+
+        key = ("\x00clock", id(self))
+        found = env.cache.get(key)
+        if found is None or found[0] is not self:
+            values = [e._arrow(env) for e in self.parts]
+            cal, conv = env.params[_CALENDAR], env.params[_CONVENTIONS]
+            found = env.cache[key] = (self, _clock_arrays(cal, conv, values, env.size))
+        arrays = found[1]
+        if arrays is None:
+            return None
+        day, valid, label = arrays
+        if name == "day":
+            return _date_array(day, valid)
+        return pa.array(_CLOCK_LABELS).take(pa.array(label, pa.int64(), mask=~valid))
 
     def _params(self) -> Iterator[str]:
         for e in self.parts:
@@ -3379,19 +3671,7 @@ class CaseExpression:
 
     def _branches(self, env: _Columns) -> Any:
         """Per row, the index of the branch that decides it (a numpy array)."""
-        import numpy as np
-        import pyarrow.compute as pc
-
-        chosen = np.full(env.size, len(self.branches) - 1, dtype=np.int64)
-        open_rows = np.ones(env.size, dtype=bool)
-        for i, b in enumerate(self.branches[:-1]):
-            assert b.condition is not None
-            held = _array(b.condition._arrow(env), env.size)
-            mask = np.asarray(pc.fill_null(held, False).to_numpy(zero_copy_only=False), bool)
-            mask &= open_rows
-            chosen[mask] = i
-            open_rows &= ~mask
-        return chosen
+        return _chosen(self.branches, env)
 
     def _explain(self, env: _Columns, chosen: Sequence[int]) -> list[Outcome]:
         """The outcomes of the rows of ``env`` (only those asked for), their branches
@@ -3571,18 +3851,30 @@ def _together(verdict: Verdict, outcomes: Sequence[Outcome], sep: str) -> Outcom
 
 
 def _chosen(branches: Sequence[_Branch], env: _Columns) -> Any:
-    """Per row of ``env``, the index of the branch that decides it (a numpy array)."""
+    """Per row of ``env``, the index of the branch that decides it (a numpy array).
+
+    A branch's condition is judged only where no earlier branch decided the row, as the
+    one-case backend judges it: once fewer than half the rows read are still open, over
+    those rows alone (so a part counted row by row, a widest gap say, is counted only
+    for them), and not at all once every row is decided."""
     import numpy as np
     import pyarrow.compute as pc
 
     chosen = np.full(env.size, len(branches) - 1, dtype=np.int64)
-    open_rows = np.ones(env.size, dtype=bool)
+    where = np.arange(env.size)  # the row of ``env`` each row of ``now`` is
+    now, open_rows = env, np.ones(env.size, dtype=bool)
     for i, b in enumerate(branches[:-1]):
         assert b.condition is not None
-        held = _array(b.condition._arrow(env), env.size)
+        still = int(np.count_nonzero(open_rows))
+        if not still:
+            break
+        if 2 * still <= now.size:
+            keep = np.flatnonzero(open_rows)
+            now, where, open_rows = now.subset(keep), where[keep], np.ones(still, dtype=bool)
+        held = _array(b.condition._arrow(now), now.size)
         mask = np.asarray(pc.fill_null(held, False).to_numpy(zero_copy_only=False), bool)
         mask &= open_rows
-        chosen[mask] = i
+        chosen[where[mask]] = i
         open_rows &= ~mask
     return chosen
 
@@ -3959,6 +4251,7 @@ def judge_table(
     explain: Sequence[int] | str = (),
     facts: np.ndarray[Any, np.dtype[np.int64]] | None = None,
     computed: Sequence[str] = (),
+    shared: dict[Any, Any] | None = None,
 ) -> TableVerdicts:
     """Judge ``rule``'s case expression, or its timescale declaration, over every row of
     ``table`` (a case table, cases already as they stood on ``as_of``; see
@@ -3986,6 +4279,11 @@ def judge_table(
     cannot be computed is in error, as it would be were its finding built. Case expressions
     only: a timescale's deadlines come from
     :func:`~complaintrules.law.timescale_columns.timescale_arrays`.
+
+    ``shared``: a dict the caller gives every rule it judges over this one ``table`` (an
+    empty dict at first, a new one for another table), in which the parts the rules have
+    in common (each column read for a set of rows, the case's list of stages) are kept,
+    so each is made once per table, not once per rule.
     """
     import numpy as np
     import pyarrow as pa
@@ -4003,6 +4301,8 @@ def judge_table(
     found = expression_of(rule.case)
     if found is None:
         raise TypeError(f"rule {rule.id}: its case check is a function; judge it per case")
+    if shared is not None and shared.setdefault(_SHARED_TABLE, table) is not table:
+        raise ValueError("judge_table: shared= holds the parts of another table")
     expression, gate = found
     n = table.num_rows
     # Per row: its verdict (an index into _VERDICT_LIST), the group of receipt dates it
@@ -4046,7 +4346,17 @@ def judge_table(
     group_context: list[tuple[Context, dict[str, Any]]] = []
     day_group = np.full(len(days), -1, dtype=np.int64)
     failed_days: dict[int, Finding] = {}
+    periods = _parameter_periods(pack, names, days)
+    first_of: dict[tuple[int, ...], int] = {}
     for k, ordinal in enumerate(days.tolist()):
+        period = periods[k]
+        if period is not None:  # a later day reading the same dated values: its group
+            first = first_of.setdefault(period, k)
+            if first != k:
+                day_group[k] = day_group[first]
+                if first in failed_days:
+                    failed_days[k] = failed_days[first]
+                continue
         day = None if ordinal == _NO_DAY else _DAY_ZERO + timedelta(days=ordinal)
         ctx = _context(engine, pack, day, as_of)  # type: ignore[arg-type]
         try:
@@ -4076,7 +4386,7 @@ def judge_table(
         # every row, in order (the usual case: one set of parameter values): no copy
         whole = len(members) == n
         index = None if whole else pa.array(members, pa.int64())
-        env = _Columns(table, values, len(members), index=index)
+        env = _Columns(table, values, len(members), index=index, **_sharing(shared, members, n))
         try:
             chosen = expression._branches(env)
         except Exception as exc:
@@ -4093,7 +4403,8 @@ def judge_table(
         if not pick.any():
             continue
         wanted = members[pick]
-        sub = _Columns(table, values, len(wanted), index=pa.array(wanted, pa.int64()))
+        index = pa.array(wanted, pa.int64())
+        sub = _Columns(table, values, len(wanted), index=index, **_sharing(shared, wanted, n))
         try:
             explained = expression._explain(sub, chosen[pick].tolist())
         except Exception as exc:
@@ -4113,7 +4424,8 @@ def judge_table(
         failing = np.flatnonzero((row_group == g) & (code == fail_code))
         if not len(failing):
             continue
-        sub = _Columns(table, values, len(failing), index=pa.array(failing, pa.int64()))
+        index = pa.array(failing, pa.int64())
+        sub = _Columns(table, values, len(failing), index=index, **_sharing(shared, failing, n))
         try:
             read = expression._computed(sub, row_branch[failing], computed)
         except Exception as exc:
@@ -4180,6 +4492,39 @@ def judge_table(
     return TableVerdicts(rule.id, done, findings, columns)
 
 
+def _parameter_periods(pack: Pack, names: Sequence[str], days: Any) -> list[Any]:
+    """Per distinct receipt day of a table (day numbers, ``_NO_DAY`` for none, a numpy
+    array), which of each parameter's dated values is in force on it: days with the same
+    read the same values, so they are judged with one context. None for a day read alone
+    (no receipt date, or a parameter with no value in force or not in the pack: its error
+    names the day)."""
+    import numpy as np
+
+    parameters = pack.parameters
+    if any(name not in parameters for name in names):
+        return [None] * len(days)
+    read = days != _NO_DAY
+    positions = []
+    for name in names:
+        since = [v.since.toordinal() - _EPOCH for v in parameters[name].values]
+        found = np.searchsorted(np.asarray(since, np.int64), days, side="right") - 1
+        read &= found >= 0
+        positions.append(found.tolist())
+    periods = list(zip(*positions, strict=True)) if names else [()] * len(days)
+    return [period if ok else None for period, ok in zip(periods, read.tolist(), strict=True)]
+
+
+def _sharing(shared: dict[Any, Any] | None, rows: Any, size: int) -> dict[str, Any]:
+    """The fields of a :class:`_Columns` reading ``rows`` (a numpy array) of a table of
+    ``size`` rows whose parts are kept in ``shared``: the rows' key is the rows themselves
+    (every row: a short key)."""
+    if shared is None:
+        return {}
+    return {"shared": shared, "rows_key": "all" if len(rows) == size else rows.tobytes()}
+
+
+#: The table whose parts a ``shared`` dict holds (see :func:`judge_table`).
+_SHARED_TABLE = "\x00table"
 _VERDICT_LIST = list(Verdict)
 _VERDICT_CODE = {v: k for k, v in enumerate(_VERDICT_LIST)}
 #: A missing receipt date, among the day numbers of the receipt dates.
