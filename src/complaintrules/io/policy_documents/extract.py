@@ -829,24 +829,63 @@ def _extension_terms(reader: _Reader, n: int, ext: list[_Sentence]) -> None:
         if re.search(r"\b(tell|let you know|inform|write to|contact|notify|agree)\b", t, re.I):
             reader.add(f"{prefix}.resident_told_before_deadline", True, s)
         if re.search(r"ombudsman", t, re.I):
-            if re.search(
-                r"\bonly\s+(?:if|when|where|on)\b|\bif you(?:'re| are)? (?:unhappy|not happy|"
-                r"dissatisfied|object|disagree|ask)|\bon request\b",
-                t,
-                re.I,
-            ):
+            condition = _ombudsman_condition(t)
+            if condition == "narrowed":
                 reader.add(
                     f"{prefix}.ombudsman_details_given",
                     False,
                     s,
                     note="the Ombudsman's details are given only on a condition",
                 )
-            else:
+            elif condition == "none":
                 reader.add(f"{prefix}.ombudsman_details_given", True, s)
+            # any other condition: left unread, so the provision asks for evidence
         if re.search(r"\bagree", t, re.I) and re.search(
             r"further|beyond|longer|more than", t, re.I
         ):
             reader.add(f"{prefix}.agreed_with_resident_beyond_max", True, s)
+
+
+#: A condition that plainly narrows a promise of the Ombudsman's details to some
+#: extensions: only on request, or only where the resident objects or is unhappy, or where
+#: the longer time is not agreed.
+_NARROWING = re.compile(
+    r"\bonly\s+(?:if|when|where|on)\b|\bon request\b|\bif you(?:'re| are)? (?:unhappy|not "
+    r"happy|dissatisfied|object|disagree|do not agree|don't agree|ask)|\b(?:is|are|has been|was|"
+    r"cannot be|can't be|isn't|aren't)\s+(?:not\s+)?(?:agreed|accepted)\b",
+    re.I,
+)
+#: A threshold on which extensions the promise covers ("an extension beyond 20 working
+#: days"): whether it leaves some out depends on figures the sentence may not give.
+_THRESHOLD = re.compile(
+    rf"\bextensions?\s+(?:of\s+)?(?:beyond|over|exceeding|(?:more|longer) than)\s+"
+    rf"(?:a\s+(?:further|total of)\s+)?{_NUM}",
+    re.I,
+)
+_CONDITION = re.compile(r"\b(?:if|when|whenever|where|unless|provided)\b", re.I)
+_EXTENDING = re.compile(
+    r"\b(?:extend|extension|more time|longer|delay|late|deadline|unable|cannot|can't|not able)",
+    re.I,
+)
+
+
+def _ombudsman_condition(text: str) -> str:
+    """How a sentence about extending conditions the Ombudsman's details it promises:
+    "none" (only on extending itself: "if we need longer we will explain why and give the
+    Ombudsman's details"), "narrowed" (a condition that plainly leaves some extensions out:
+    "only if you ask", "if the longer period is not agreed") or "unclear" (a threshold, or
+    some other condition: read neither as given nor as withheld)."""
+    if _NARROWING.search(text):
+        return "narrowed"
+    at = re.search(r"ombudsman", text, re.I)
+    head = text[: at.start()] if at else text
+    if _THRESHOLD.search(head):
+        return "unclear"
+    for c in _CONDITION.finditer(head):
+        clause = re.split(r"[,;]", head[c.start() :], maxsplit=1)[0]
+        if not _EXTENDING.search(clause):
+            return "unclear"
+    return "none"
 
 
 _DISCUSSED = re.compile(
