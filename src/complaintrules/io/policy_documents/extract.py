@@ -506,8 +506,9 @@ def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, l
 
 
 _STATED_COUNT = re.compile(
-    r"\b(?P<n>two|three|four|2|3|4)[- ]stages?\b(?=\s+(?:\w+\s+)?(?:process|procedure|policy))|"
-    r"\b(?:has|have|in|through|of|are)\s+(?:the\s+)?(?P<m>two|three|four|2|3|4)\s+stages\b",
+    r"\b(?P<n>two|three|four|2|3|4)[- ]stages?\b(?=\s+(?:\w+\s+){0,2}(?:process|procedure|policy))|"
+    r"\b(?:has|have|in|through|of|are|during|across|over)\s+(?:the\s+|these\s+|our\s+)?"
+    r"(?:following\s+|next\s+)?(?P<m>two|three|four|2|3|4)\s+stages\b",
     re.I,
 )
 _NOT_OURS = re.compile(
