@@ -445,6 +445,12 @@ def _row_sentence(blocks: list[Block], i: int) -> str:
     )
 
 
+#: The resident asking for their complaint, or the answer to it, to be looked at again.
+_REVIEW_ASKED = re.compile(
+    r"\b(?:ask|request)\w*(?:\s+\w+){0,5}?\s+(?:review|reconsider|look at (?:it|this|your "
+    r"complaint) again)",
+    re.I,
+)
 _ABOUT_ESCALATING = re.compile(
     r"escalat|not (?:happy|satisfied)|unhappy|dissatisfied|next stage|move (?:on )?to", re.I
 )
@@ -457,10 +463,24 @@ def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, l
         # sentence that opens with a stage ("Stage 1: ...", a table row) or speaks of one
         # stage alone sets the stage the following sentences are about, until another does.
         running: int | None = None
+        names_two = any(k >= 2 for s in all_sentences for k in _stage_numbers(s.text)) or any(
+            _STATED_COUNT.search(s.text) for s in all_sentences
+        )
         for s in all_sentences:
             if _NEGATED_STAGE.search(s.text):
                 continue
             numbers = _stage_numbers(s.text)
+            if (
+                not numbers
+                and running == 1
+                and not names_two
+                and _REVIEW_ASKED.search(s.text)
+                and _ABOUT_ESCALATING.search(s.text)
+            ):
+                # "if you are not happy with our reply you can ask us to review it": where
+                # nothing names a second stage, the review the resident may ask for is it
+                reader.stage_names.setdefault(2, ("Review", s.block))
+                running = 2
             lead = re.match(r"\s*(stage\s+\w+)\s*[:|(\-–]", s.text, re.I)
             for n in numbers:
                 name = lead.group(1) if lead and len(numbers) >= 1 and n == numbers[0] else None
@@ -750,6 +770,13 @@ def _timescale(
         if hedged:
             value["aim_only"] = True
         reader.add(within, value, s, hedged=hedged, note="; ".join(notes))
+    if (
+        what == "respond"
+        and clock is None
+        and n >= 2
+        and re.match(r"\s*(?:of|from|after)\s+(?:your|the)\s+request\b", s.text[p.end :], re.I)
+    ):
+        clock = "escalation_request"  # at stage 2, the request is the request to escalate
     if what == "respond" and clock is not None:
         note = (
             "the response clock starts when the complaint is allocated to an officer, which "
