@@ -1482,8 +1482,12 @@ def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
             "respond_when_answer_known",
             r"as soon as (?:we (?:know|have) (?:the )?answer|an answer is (?:known|available))|"
             r"\bnot when (?:every |all |any )?(?:the )?(?:follow-up |outstanding )?"
-            r"(?:actions?|works?|repairs?) (?:is|are|have been) "
+            r"(?:actions?|works?|repairs?)\b[^.;]{0,60}?\b(?:is|are|have been|has been) "
             r"(?:completed|complete|done|finished)|"
+            # follow-on actions kept out of the response's time: the response does not wait
+            r"\b(?:actions?|commitments?|works?|repairs?)\b[^.;]{0,80}?\b(?:fall|falls|sit|sits|"
+            r"are|is|lie|lies)\s+outside\s+(?:of\s+)?(?:our\s+|the\s+)?(?:\w+\s+){0,2}"
+            r"(?:response|reply)\s+(?:times?|timescales?|deadlines?)|"
             r"\bactions?\b[^.]{0,30}\b(?:(?:still|are|remain)\s+)?outstanding\b[^.]{0,80}\b"
             r"(?:updates?|keep you (?:informed|updated))",
         ),
