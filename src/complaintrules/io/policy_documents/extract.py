@@ -1525,13 +1525,19 @@ _CONTENTS = (
     ),
     (
         "complaint_definition",
-        r"(?:definition|summary) of (?:the|your) complaint|what (?:the|your) "
+        r"(?:definition|summary) of (?:the|your) complaint|\bcomplaint (?:definition|summary)|"
+        r"what (?:the|your) "
         r"complaint is about|the complaint as we (?:understand|have defined)|how we (?:defined|"
         r"understood) (?:it|the complaint|your complaint)",
     ),
     ("decision", r"\bdecision|\boutcome|\buph(?:eld|old)|\bfindings?\b"),
     ("reasons", r"\breasons?\b|\bwhy we\b"),
-    ("remedy", r"\bremed|put (?:things|it|matters) right|compensation|apolog"),
+    (
+        "remedy",
+        r"\bremed|put (?:things|it|matters) right|compensation|apolog|"
+        r"\bsteps?\s+(?:(?:we|we'll|we\s+will|we\s+would)\s+)?(?:take|to take)\s+to\s+"
+        r"(?:resolve|put|fix|settle)",
+    ),
     (
         "outstanding_actions",
         r"outstanding|actions? (?:still )?to be (?:taken|completed)|"
@@ -1545,7 +1551,11 @@ _CONTENTS = (
 )
 _LETTER = re.compile(
     r"\b(?:response|reply|letter|decision)s?\s+(?:\w+\s+){0,2}(?:will|must|should|is to|shall)\s+"
-    r"(?:also\s+)?(?:include|set out|tell you|explain|contain|cover|confirm|state|give)",
+    r"(?:also\s+)?(?:include|set out|tell you|explain|contain|cover|confirm|state|give)|"
+    # "confirm the following in writing when stage one ends", "send you a letter to tell you"
+    r"\b(?:confirm|set out|tell you|state|explain)\s+(?:the following|these points)\b[^.:]{0,30}"
+    r"\bin writing|\b(?:send|give|write)\s+(?:you\s+)?(?:a|an|our|the)\s+(?:written\s+|full\s+)?"
+    r"(?:letter|response|reply)\s+(?:to\s+)?(?:tell|explain|set|telling|explaining|setting)",
     re.I,
 )
 
