@@ -357,6 +357,7 @@ class _Sentence:
     text: str
     block: int  # index of its block
     stage: int | None  # the stage whose section it sits in
+    lead_hedged: bool = False  # a list item under a hedged lead-in ("we aim to:")
 
 
 @dataclass(slots=True)
@@ -424,9 +425,22 @@ def _sentences(reader: _Reader) -> list[_Sentence]:
         if block.kind == "row":
             out.append(_Sentence(_row_sentence(reader.doc.blocks, i), i, stage))
             continue
+        lead_hedged = block.kind == "item" and _hedged_lead_in(reader.doc.blocks, i)
         for text in sentences(block.text):
-            out.append(_Sentence(text, i, stage))
+            out.append(_Sentence(text, i, stage, lead_hedged))
     return out
+
+
+def _hedged_lead_in(blocks: list[Block], i: int) -> bool:
+    """Whether the list item at ``i`` follows a lead-in that hedges every item ("So, we aim
+    to:"): the nearest block before the list, when it ends with a colon."""
+    k = i - 1
+    while k >= 0 and blocks[k].kind == "item" and not blocks[k].text.rstrip().endswith(":"):
+        k -= 1
+    if k < 0 or blocks[k].kind == "heading" or not blocks[k].text.rstrip().endswith(":"):
+        return False
+    lead = sentences(blocks[k].text)
+    return bool(lead) and bool(_HEDGE.search(lead[-1]))
 
 
 def _row_sentence(blocks: list[Block], i: int) -> str:
@@ -665,7 +679,7 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
         for p in found:
             before = text[max(0, p.start - 120) : p.start]
             after = text[p.end :]
-            hedged = hedged_at(text, p.start)
+            hedged = s.lead_hedged or hedged_at(text, p.start)
             if p.unit == "months":
                 continue  # a time limit, not a stage timescale
             if re.search(r"\bthe\s*$", before, re.I) and re.match(
@@ -807,7 +821,7 @@ def _extension_cap(reader: _Reader, n: int, s: _Sentence, found: list[Period]) -
         cap = _CAP.search(s.text[max(0, p.start - 40) : p.end])
         if cap is None and not re.match(r"[\s-]*extensions?\b", s.text[p.end :], re.I):
             continue
-        if hedged_at(s.text, p.start):
+        if s.lead_hedged or hedged_at(s.text, p.start):
             reader.add(
                 path,
                 p.working_days,
@@ -1012,6 +1026,9 @@ _LATER_STEP = re.compile(
 )
 
 
+_ANY_TIME = re.compile(r"\bat any (?:time|stage|point)\b", re.I)
+
+
 def _read_general_timescales(reader: _Reader, all_s: list[_Sentence]) -> None:
     """Timescales a page states as a list of promises, outside any stage's section and
     naming no stage, before it first speaks of escalating: stage 1's, when stage 1 states
@@ -1025,6 +1042,8 @@ def _read_general_timescales(reader: _Reader, all_s: list[_Sentence]) -> None:
     general: list[_Sentence] = []
     for s in all_s:
         numbers = _stage_numbers(s.text)
+        if _ANY_TIME.search(s.text) and not periods(s.text):
+            continue  # help open "at any time" (the Ombudsman's, say) is no later step
         if (
             (s.stage is not None and s.stage >= 2)
             or any(k >= 2 for k in numbers)
@@ -1098,7 +1117,8 @@ def _read_general_acknowledgement(reader: _Reader, all_s: list[_Sentence]) -> No
             continue
         for p in periods(s.text):
             if p.unit != "months" and _ACK.search(s.text[max(0, p.start - 80) : p.start]):
-                _timescale(reader, 1, "acknowledge", s, p, bool(_HEDGE.search(s.text)), None)
+                hedged = s.lead_hedged or bool(_HEDGE.search(s.text))
+                _timescale(reader, 1, "acknowledge", s, p, hedged, None)
                 return
 
 
