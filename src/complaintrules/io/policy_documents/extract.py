@@ -1629,8 +1629,14 @@ def _read_exclusions(reader: _Reader, all_s: list[_Sentence]) -> None:
             s = _Sentence(block.text, i, None)
             reader.add("exclusions.grounds", items, s)
             break
-    for s in _first(reader, all_s, r"own merits|individual circumstances|case by case"):
-        reader.add("exclusions.each_case_on_merits", True, s)
+    for s in _first(
+        reader,
+        all_s,
+        r"own merits?\b|individual circumstances|case[- ]by[- ]case|"
+        r"each (?:complaint|case) (?:individually|separately|on its own)",
+    ):
+        if not re.search(r"\b(?:not|never|no longer)\b|n't\b", s.text, re.I):
+            reader.add("exclusions.each_case_on_merits", True, s)
         break
     for s in _first(
         reader,
@@ -1665,10 +1671,14 @@ def _read_service_requests(reader: _Reader, all_s: list[_Sentence]) -> None:
     for s in _first(
         reader,
         all_s,
-        r"(?:open|outstanding|ongoing) service request|service request (?:is|was) "
-        r"(?:still )?(?:open|ongoing|outstanding)",
+        r"(?:open|outstanding|ongoing) service request|service request\b[^.]{0,40}?\b(?:is|was|"
+        r"remains?|stays?)\s+(?:still\s+)?(?:open|ongoing|outstanding|in progress|unresolved)",
     ):
-        if re.search(r"complain", s.text, re.I):
+        # "we will not log a complaint while the service request is open" says otherwise,
+        # and a negation may also be a double one: either way, not read as a yes
+        if re.search(r"complain", s.text, re.I) and not re.search(
+            r"\b(?:not|never|until|cannot)\b|n't\b", s.text, re.I
+        ):
             reader.add("service_requests.complaint_while_request_open", True, s)
         break
 
