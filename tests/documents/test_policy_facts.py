@@ -982,3 +982,78 @@ def test_a_hedge_after_the_period_still_hedges_it(tmp_path: Path) -> None:
         "unit": "working_days",
         "aim_only": True,
     }
+
+
+# -- readings added for held-out set C's misses --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the only condition is extending itself: a promise with every extension notice
+        (
+            "If we need more time we will explain why and give you the Housing Ombudsman's "
+            "contact details.",
+            True,
+        ),
+        (
+            "Where we are unable to reply in time we will extend the deadline, explain why "
+            "and give you the Housing Ombudsman's contact details.",
+            True,
+        ),
+        # a condition that leaves some extensions out
+        (
+            "If we need more time we will explain why; if you do not agree to the new date, "
+            "we will give you the Housing Ombudsman's contact details.",
+            False,
+        ),
+        (
+            "If we need more time we will explain why, and where the new date cannot be "
+            "agreed we will give you the Housing Ombudsman's details.",
+            False,
+        ),
+        # some other condition, or a threshold: neither given nor withheld
+        (
+            "If we need more time we will explain why, and when the case involves a "
+            "contractor we will give you the Housing Ombudsman's details.",
+            None,
+        ),
+    ],
+)
+def test_ombudsman_details_with_an_extension_on_a_condition(
+    tmp_path: Path, sentence: str, expected: bool | None
+) -> None:
+    e = read(
+        tmp_path,
+        [
+            ("h2", "Stage 1"),
+            ("p", "We reply within 10 working days of acknowledging your complaint."),
+            ("p", sentence),
+        ],
+    )
+    assert value(e, "stages[1].extension.ombudsman_details_given") is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("We log a complaint even if the service request is still open.", True),
+        ("We will not log a complaint while the service request remains open.", None),
+        ("We will log a complaint only once the service request is no longer open.", None),
+    ],
+)
+def test_complaint_while_a_service_request_is_open(
+    tmp_path: Path, sentence: str, expected: bool | None
+) -> None:
+    e = read(tmp_path, [("h2", "Service requests"), ("p", sentence)])
+    assert value(e, "service_requests.complaint_while_request_open") is expected
+
+
+def test_a_review_is_stage_two_only_where_no_second_stage_is_named(tmp_path: Path) -> None:
+    flat = [
+        ("p", "Our stage one reply comes within 10 working days of acknowledging it."),
+        ("p", "If you are unhappy with it, you can ask us to review your complaint."),
+    ]
+    assert value(read(tmp_path, flat), "stages[2].name") == "Review"
+    named = [*flat, ("p", "Stage 2 is handled by a director.")]
+    assert value(read(tmp_path, named), "stages[2].name") == "Stage 2"

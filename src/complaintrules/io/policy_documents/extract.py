@@ -357,6 +357,7 @@ class _Sentence:
     text: str
     block: int  # index of its block
     stage: int | None  # the stage whose section it sits in
+    lead_hedged: bool = False  # a list item under a hedged lead-in ("we aim to:")
 
 
 @dataclass(slots=True)
@@ -424,9 +425,22 @@ def _sentences(reader: _Reader) -> list[_Sentence]:
         if block.kind == "row":
             out.append(_Sentence(_row_sentence(reader.doc.blocks, i), i, stage))
             continue
+        lead_hedged = block.kind == "item" and _hedged_lead_in(reader.doc.blocks, i)
         for text in sentences(block.text):
-            out.append(_Sentence(text, i, stage))
+            out.append(_Sentence(text, i, stage, lead_hedged))
     return out
+
+
+def _hedged_lead_in(blocks: list[Block], i: int) -> bool:
+    """Whether the list item at ``i`` follows a lead-in that hedges every item ("So, we aim
+    to:"): the nearest block before the list, when it ends with a colon."""
+    k = i - 1
+    while k >= 0 and blocks[k].kind == "item" and not blocks[k].text.rstrip().endswith(":"):
+        k -= 1
+    if k < 0 or blocks[k].kind == "heading" or not blocks[k].text.rstrip().endswith(":"):
+        return False
+    lead = sentences(blocks[k].text)
+    return bool(lead) and bool(_HEDGE.search(lead[-1]))
 
 
 def _row_sentence(blocks: list[Block], i: int) -> str:
@@ -445,6 +459,12 @@ def _row_sentence(blocks: list[Block], i: int) -> str:
     )
 
 
+#: The resident asking for their complaint, or the answer to it, to be looked at again.
+_REVIEW_ASKED = re.compile(
+    r"\b(?:ask|request)\w*(?:\s+\w+){0,5}?\s+(?:review|reconsider|look at (?:it|this|your "
+    r"complaint) again)",
+    re.I,
+)
 _ABOUT_ESCALATING = re.compile(
     r"escalat|not (?:happy|satisfied)|unhappy|dissatisfied|next stage|move (?:on )?to", re.I
 )
@@ -457,10 +477,24 @@ def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, l
         # sentence that opens with a stage ("Stage 1: ...", a table row) or speaks of one
         # stage alone sets the stage the following sentences are about, until another does.
         running: int | None = None
+        names_two = any(k >= 2 for s in all_sentences for k in _stage_numbers(s.text)) or any(
+            _STATED_COUNT.search(s.text) for s in all_sentences
+        )
         for s in all_sentences:
             if _NEGATED_STAGE.search(s.text):
                 continue
             numbers = _stage_numbers(s.text)
+            if (
+                not numbers
+                and running == 1
+                and not names_two
+                and _REVIEW_ASKED.search(s.text)
+                and _ABOUT_ESCALATING.search(s.text)
+            ):
+                # "if you are not happy with our reply you can ask us to review it": where
+                # nothing names a second stage, the review the resident may ask for is it
+                reader.stage_names.setdefault(2, ("Review", s.block))
+                running = 2
             lead = re.match(r"\s*(stage\s+\w+)\s*[:|(\-–]", s.text, re.I)
             for n in numbers:
                 name = lead.group(1) if lead and len(numbers) >= 1 and n == numbers[0] else None
@@ -506,8 +540,9 @@ def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, l
 
 
 _STATED_COUNT = re.compile(
-    r"\b(?P<n>two|three|four|2|3|4)[- ]stages?\b(?=\s+(?:\w+\s+)?(?:process|procedure|policy))|"
-    r"\b(?:has|have|in|through|of|are)\s+(?:the\s+)?(?P<m>two|three|four|2|3|4)\s+stages\b",
+    r"\b(?P<n>two|three|four|2|3|4)[- ]stages?\b(?=\s+(?:\w+\s+){0,2}(?:process|procedure|policy))|"
+    r"\b(?:has|have|in|through|of|are|during|across|over)\s+(?:the\s+|these\s+|our\s+)?"
+    r"(?:following\s+|next\s+)?(?P<m>two|three|four|2|3|4)\s+stages\b",
     re.I,
 )
 _NOT_OURS = re.compile(
@@ -644,7 +679,7 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
         for p in found:
             before = text[max(0, p.start - 120) : p.start]
             after = text[p.end :]
-            hedged = hedged_at(text, p.start)
+            hedged = s.lead_hedged or hedged_at(text, p.start)
             if p.unit == "months":
                 continue  # a time limit, not a stage timescale
             if re.search(r"\bthe\s*$", before, re.I) and re.match(
@@ -749,6 +784,13 @@ def _timescale(
         if hedged:
             value["aim_only"] = True
         reader.add(within, value, s, hedged=hedged, note="; ".join(notes))
+    if (
+        what == "respond"
+        and clock is None
+        and n >= 2
+        and re.match(r"\s*(?:of|from|after)\s+(?:your|the)\s+request\b", s.text[p.end :], re.I)
+    ):
+        clock = "escalation_request"  # at stage 2, the request is the request to escalate
     if what == "respond" and clock is not None:
         note = (
             "the response clock starts when the complaint is allocated to an officer, which "
@@ -779,7 +821,7 @@ def _extension_cap(reader: _Reader, n: int, s: _Sentence, found: list[Period]) -
         cap = _CAP.search(s.text[max(0, p.start - 40) : p.end])
         if cap is None and not re.match(r"[\s-]*extensions?\b", s.text[p.end :], re.I):
             continue
-        if hedged_at(s.text, p.start):
+        if s.lead_hedged or hedged_at(s.text, p.start):
             reader.add(
                 path,
                 p.working_days,
@@ -829,24 +871,63 @@ def _extension_terms(reader: _Reader, n: int, ext: list[_Sentence]) -> None:
         if re.search(r"\b(tell|let you know|inform|write to|contact|notify|agree)\b", t, re.I):
             reader.add(f"{prefix}.resident_told_before_deadline", True, s)
         if re.search(r"ombudsman", t, re.I):
-            if re.search(
-                r"\bonly\s+(?:if|when|where|on)\b|\bif you(?:'re| are)? (?:unhappy|not happy|"
-                r"dissatisfied|object|disagree|ask)|\bon request\b",
-                t,
-                re.I,
-            ):
+            condition = _ombudsman_condition(t)
+            if condition == "narrowed":
                 reader.add(
                     f"{prefix}.ombudsman_details_given",
                     False,
                     s,
                     note="the Ombudsman's details are given only on a condition",
                 )
-            else:
+            elif condition == "none":
                 reader.add(f"{prefix}.ombudsman_details_given", True, s)
+            # any other condition: left unread, so the provision asks for evidence
         if re.search(r"\bagree", t, re.I) and re.search(
             r"further|beyond|longer|more than", t, re.I
         ):
             reader.add(f"{prefix}.agreed_with_resident_beyond_max", True, s)
+
+
+#: A condition that plainly narrows a promise of the Ombudsman's details to some
+#: extensions: only on request, or only where the resident objects or is unhappy, or where
+#: the longer time is not agreed.
+_NARROWING = re.compile(
+    r"\bonly\s+(?:if|when|where|on)\b|\bon request\b|\bif you(?:'re| are)? (?:unhappy|not "
+    r"happy|dissatisfied|object|disagree|do not agree|don't agree|ask)|\b(?:is|are|has been|was|"
+    r"cannot be|can't be|isn't|aren't)\s+(?:not\s+)?(?:agreed|accepted)\b",
+    re.I,
+)
+#: A threshold on which extensions the promise covers ("an extension beyond 20 working
+#: days"): whether it leaves some out depends on figures the sentence may not give.
+_THRESHOLD = re.compile(
+    rf"\bextensions?\s+(?:of\s+)?(?:beyond|over|exceeding|(?:more|longer) than)\s+"
+    rf"(?:a\s+(?:further|total of)\s+)?{_NUM}",
+    re.I,
+)
+_CONDITION = re.compile(r"\b(?:if|when|whenever|where|unless|provided)\b", re.I)
+_EXTENDING = re.compile(
+    r"\b(?:extend|extension|more time|longer|delay|late|deadline|unable|cannot|can't|not able)",
+    re.I,
+)
+
+
+def _ombudsman_condition(text: str) -> str:
+    """How a sentence about extending conditions the Ombudsman's details it promises:
+    "none" (only on extending itself: "if we need longer we will explain why and give the
+    Ombudsman's details"), "narrowed" (a condition that plainly leaves some extensions out:
+    "only if you ask", "if the longer period is not agreed") or "unclear" (a threshold, or
+    some other condition: read neither as given nor as withheld)."""
+    if _NARROWING.search(text):
+        return "narrowed"
+    at = re.search(r"ombudsman", text, re.I)
+    head = text[: at.start()] if at else text
+    if _THRESHOLD.search(head):
+        return "unclear"
+    for c in _CONDITION.finditer(head):
+        clause = re.split(r"[,;]", head[c.start() :], maxsplit=1)[0]
+        if not _EXTENDING.search(clause):
+            return "unclear"
+    return "none"
 
 
 _DISCUSSED = re.compile(
@@ -945,6 +1026,9 @@ _LATER_STEP = re.compile(
 )
 
 
+_ANY_TIME = re.compile(r"\bat any (?:time|stage|point)\b", re.I)
+
+
 def _read_general_timescales(reader: _Reader, all_s: list[_Sentence]) -> None:
     """Timescales a page states as a list of promises, outside any stage's section and
     naming no stage, before it first speaks of escalating: stage 1's, when stage 1 states
@@ -958,6 +1042,8 @@ def _read_general_timescales(reader: _Reader, all_s: list[_Sentence]) -> None:
     general: list[_Sentence] = []
     for s in all_s:
         numbers = _stage_numbers(s.text)
+        if _ANY_TIME.search(s.text) and not periods(s.text):
+            continue  # help open "at any time" (the Ombudsman's, say) is no later step
         if (
             (s.stage is not None and s.stage >= 2)
             or any(k >= 2 for k in numbers)
@@ -1031,7 +1117,8 @@ def _read_general_acknowledgement(reader: _Reader, all_s: list[_Sentence]) -> No
             continue
         for p in periods(s.text):
             if p.unit != "months" and _ACK.search(s.text[max(0, p.start - 80) : p.start]):
-                _timescale(reader, 1, "acknowledge", s, p, bool(_HEDGE.search(s.text)), None)
+                hedged = s.lead_hedged or bool(_HEDGE.search(s.text))
+                _timescale(reader, 1, "acknowledge", s, p, hedged, None)
                 return
 
 
@@ -1415,8 +1502,12 @@ def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
             "respond_when_answer_known",
             r"as soon as (?:we (?:know|have) (?:the )?answer|an answer is (?:known|available))|"
             r"\bnot when (?:every |all |any )?(?:the )?(?:follow-up |outstanding )?"
-            r"(?:actions?|works?|repairs?) (?:is|are|have been) "
+            r"(?:actions?|works?|repairs?)\b[^.;]{0,60}?\b(?:is|are|have been|has been) "
             r"(?:completed|complete|done|finished)|"
+            # follow-on actions kept out of the response's time: the response does not wait
+            r"\b(?:actions?|commitments?|works?|repairs?)\b[^.;]{0,80}?\b(?:fall|falls|sit|sits|"
+            r"are|is|lie|lies)\s+outside\s+(?:of\s+)?(?:our\s+|the\s+)?(?:\w+\s+){0,2}"
+            r"(?:response|reply)\s+(?:times?|timescales?|deadlines?)|"
             r"\bactions?\b[^.]{0,30}\b(?:(?:still|are|remain)\s+)?outstanding\b[^.]{0,80}\b"
             r"(?:updates?|keep you (?:informed|updated))",
         ),
@@ -1454,13 +1545,19 @@ _CONTENTS = (
     ),
     (
         "complaint_definition",
-        r"(?:definition|summary) of (?:the|your) complaint|what (?:the|your) "
+        r"(?:definition|summary) of (?:the|your) complaint|\bcomplaint (?:definition|summary)|"
+        r"what (?:the|your) "
         r"complaint is about|the complaint as we (?:understand|have defined)|how we (?:defined|"
         r"understood) (?:it|the complaint|your complaint)",
     ),
     ("decision", r"\bdecision|\boutcome|\buph(?:eld|old)|\bfindings?\b"),
     ("reasons", r"\breasons?\b|\bwhy we\b"),
-    ("remedy", r"\bremed|put (?:things|it|matters) right|compensation|apolog"),
+    (
+        "remedy",
+        r"\bremed|put (?:things|it|matters) right|compensation|apolog|"
+        r"\bsteps?\s+(?:(?:we|we'll|we\s+will|we\s+would)\s+)?(?:take|to take)\s+to\s+"
+        r"(?:resolve|put|fix|settle)",
+    ),
     (
         "outstanding_actions",
         r"outstanding|actions? (?:still )?to be (?:taken|completed)|"
@@ -1474,7 +1571,11 @@ _CONTENTS = (
 )
 _LETTER = re.compile(
     r"\b(?:response|reply|letter|decision)s?\s+(?:\w+\s+){0,2}(?:will|must|should|is to|shall)\s+"
-    r"(?:also\s+)?(?:include|set out|tell you|explain|contain|cover|confirm|state|give)",
+    r"(?:also\s+)?(?:include|set out|tell you|explain|contain|cover|confirm|state|give)|"
+    # "confirm the following in writing when stage one ends", "send you a letter to tell you"
+    r"\b(?:confirm|set out|tell you|state|explain)\s+(?:the following|these points)\b[^.:]{0,30}"
+    r"\bin writing|\b(?:send|give|write)\s+(?:you\s+)?(?:a|an|our|the)\s+(?:written\s+|full\s+)?"
+    r"(?:letter|response|reply)\s+(?:to\s+)?(?:tell|explain|set|telling|explaining|setting)",
     re.I,
 )
 
@@ -1528,8 +1629,14 @@ def _read_exclusions(reader: _Reader, all_s: list[_Sentence]) -> None:
             s = _Sentence(block.text, i, None)
             reader.add("exclusions.grounds", items, s)
             break
-    for s in _first(reader, all_s, r"own merits|individual circumstances|case by case"):
-        reader.add("exclusions.each_case_on_merits", True, s)
+    for s in _first(
+        reader,
+        all_s,
+        r"own merits?\b|individual circumstances|case[- ]by[- ]case|"
+        r"each (?:complaint|case) (?:individually|separately|on its own)",
+    ):
+        if not re.search(r"\b(?:not|never|no longer)\b|n't\b", s.text, re.I):
+            reader.add("exclusions.each_case_on_merits", True, s)
         break
     for s in _first(
         reader,
@@ -1564,10 +1671,14 @@ def _read_service_requests(reader: _Reader, all_s: list[_Sentence]) -> None:
     for s in _first(
         reader,
         all_s,
-        r"(?:open|outstanding|ongoing) service request|service request (?:is|was) "
-        r"(?:still )?(?:open|ongoing|outstanding)",
+        r"(?:open|outstanding|ongoing) service request|service request\b[^.]{0,40}?\b(?:is|was|"
+        r"remains?|stays?)\s+(?:still\s+)?(?:open|ongoing|outstanding|in progress|unresolved)",
     ):
-        if re.search(r"complain", s.text, re.I):
+        # "we will not log a complaint while the service request is open" says otherwise,
+        # and a negation may also be a double one: either way, not read as a yes
+        if re.search(r"complain", s.text, re.I) and not re.search(
+            r"\b(?:not|never|until|cannot)\b|n't\b", s.text, re.I
+        ):
             reader.add("service_requests.complaint_while_request_open", True, s)
         break
 
