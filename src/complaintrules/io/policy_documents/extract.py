@@ -1238,7 +1238,8 @@ def _read_different_handler_elsewhere(reader: _Reader, all_s: list[_Sentence]) -
 def _read_withheld_elsewhere(reader: _Reader, all_s: list[_Sentence]) -> None:
     """A landlord's discretion to withhold the second stage, said outside any stage's
     section (a page with no stage headings): "if we feel a review would serve no purpose,
-    we will instead refer you to the Ombudsman"."""
+    we will instead refer you to the Ombudsman"; or in an earlier stage's section, about
+    escalating."""
     later = sorted(k for k in reader.stage_names if k >= 2)
     if not later:
         return
@@ -1246,7 +1247,10 @@ def _read_withheld_elsewhere(reader: _Reader, all_s: list[_Sentence]) -> None:
         about = _ABOUT_ESCALATING.search(s.text) or re.search(
             r"ombudsman|further review|next stage", s.text, re.I
         )
-        if s.stage is None and about and _WITHHELD.search(s.text):
+        # an earlier stage's section may speak of moving on ("whether the request to
+        # escalate has been accepted"): a refusal there withholds the next stage
+        earlier = s.stage is not None and s.stage < later[0] and re.search(r"escalat", s.text, re.I)
+        if ((s.stage is None and about) or earlier) and _WITHHELD.search(s.text):
             reader.add(
                 f"stages[{later[0]}].discretionary",
                 True,
@@ -1269,7 +1273,12 @@ _WITHHELD = re.compile(
     r"escalated|"
     r"\bif\s+we\s+(?:feel|believe|think|consider|decide)\b[^.]{0,200}\bwe\s+will\s+instead\b|"
     r"\bwould\s+(?:not\s+be\s+of\s+(?:any\s+)?benefit|serve\s+no\s+(?:useful\s+)?purpose)\b"
-    r"[^.]{0,120}\b(?:instead|ombudsman)",
+    r"[^.]{0,120}\b(?:instead|ombudsman)|"
+    # a manager rules on the request itself: "whether or not the request to escalate has
+    # been accepted" (a request that can be turned down is a stage that can be refused)
+    r"\bwhether\s+(?:or\s+not\s+)?(?:the\s+|your\s+|an?\s+)?(?:request\s+(?:to|for)\s+"
+    r"(?:\w+\s+){0,2}?(?:escalat\w*|review|stage\s+(?:2|two))|escalation(?:\s+request)?)\b"
+    r"[^.]{0,40}?\b(?:accepted|approved|agreed|granted)",
     re.I,
 )
 
