@@ -1349,19 +1349,44 @@ _LOGGED_AS = re.compile(
 )
 
 
+#: The landlord says it takes the Ombudsman's definition as its own ("we adopt the Housing
+#: Ombudsman's definition of a complaint").
+_ADOPTS_DEFINITION = re.compile(
+    r"\b(?:adopt|use|follow|apply|applie|accept)\w*\s+(?:\w+\s+){0,3}?(?:housing\s+)?"
+    r"ombudsman(?:'s|\u2019s|s)?\s+(?:\w+\s+)?definition",
+    re.I,
+)
+
+
 def _read_definitions(reader: _Reader, all_s: list[_Sentence]) -> None:
-    for s in _first(
-        reader,
-        all_s,
+    rx = re.compile(
         r"\b(complaint (?:is|means)|define (?:a )?complaints? as|definition of a complaint|"
         r"complaint as\b)",
-    ):
+        re.I,
+    )
+    for i, s in enumerate(all_s):
         t = s.text
+        if not rx.search(t):
+            continue
         if re.search(r"service request", t[:60], re.I) or _LOGGED_AS.search(t):
             continue
-        reader.add("complaint_definition", t, s)
-        if re.search(r"expression of dissatisfaction", t, re.I) and re.search(
-            r"however made", t, re.I
+        # a line that only titles the subject ("Definition of a complaint") defines nothing
+        if len(t.split()) <= 5 and not t.rstrip().endswith((".", ":")):
+            continue
+        # a lead-in ("A complaint is defined as:") is read with the sentence that follows
+        if t.rstrip().endswith(":") and i + 1 < len(all_s):
+            t = f"{t} {all_s[i + 1].text}"
+        adopts = _ADOPTS_DEFINITION.search(t)
+        if adopts and re.search(
+            r"\b(?:not|never)\b|n't\b", t[max(0, adopts.start() - 20) : adopts.start()], re.I
+        ):
+            adopts = None
+        # a sentence that only adopts the Ombudsman's definition does not give its wording
+        if not adopts or re.search(r"dissatisf", t, re.I):
+            reader.add("complaint_definition", t, s)
+        if adopts or (
+            re.search(r"expression of dissatisfaction", t, re.I)
+            and re.search(r"however made", t, re.I)
         ):
             reader.add("uses_ombudsman_definition", True, s)
         else:
