@@ -504,6 +504,13 @@ def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, l
             if (lead and numbers) or (len(numbers) == 1 and not _ABOUT_ESCALATING.search(s.text)):
                 running = numbers[0]
             s.stage = running
+        if not reader.stage_names:
+            # A page that names no stage at all but times how a complaint is acknowledged
+            # or answered describes one complaint process: it is stage 1.
+            for s in all_sentences:
+                if _ONE_PROCESS.search(s.text) and periods(s.text):
+                    reader.stage_names[1] = ("Stage 1", s.block)
+                    break
     if reader.stage_names and 0 not in reader.stage_names:
         # An informal or frontline step the document describes before stage 1 is a stage,
         # numbered or not (the Code counts steps, not the labels a policy gives them).
@@ -539,6 +546,10 @@ def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, l
     return by_stage
 
 
+_ONE_PROCESS = re.compile(
+    r"\b(?:acknowledg\w*|respond\w*\s+to|reply\s+to|answer\w*)\s+(?:\w+\s+){0,2}?complaints?\b",
+    re.I,
+)
 _STATED_COUNT = re.compile(
     r"\b(?P<n>two|three|four|2|3|4)[- ]stages?\b(?=\s+(?:\w+\s+){0,2}(?:process|procedure|policy))|"
     r"\b(?:has|have|in|through|of|are|during|across|over)\s+(?:the\s+|these\s+|our\s+)?"
@@ -582,7 +593,11 @@ _EXT = re.compile(
     r"add(?:s|ed|ing)?\s+(?:up\s+to|a\s+further|another|an?\s+(?:extra|additional))|"
     r"if\s+we\s+(?:cannot|can\s?not|can't|are\s+unable\s+to)\s+(?:\w+\s+){0,4}?within|"
     r"if\s+this\s+(?:isn't|is\s+not)\s+possible\b[^.]{0,80}\b(?:expect|response|reply|answer)|"
-    r"reason\s+for\s+the\s+delay)\b",
+    r"reason\s+for\s+the\s+delay|"
+    # a late reply with word of when it will come: "if there is a delay ... we will tell
+    # you when you can expect a response" takes more time without naming an extension
+    r"(?:if|where|should|when)\s+(?:there\s+is\s+(?:a|any)\s+delay|(?:\w+\s+){1,3}?(?:is|be|are)"
+    r"\s+delayed)\b[^.]{0,120}?\bwhen)\b",
     re.I,
 )
 #: Getting in touch, a step that times whatever its purpose says: "contact you within 5
@@ -1020,7 +1035,11 @@ _REASONS_DEMANDED = re.compile(
 #: Words of a step after the first answer: where a flat page turns to them, what follows is
 #: not stage 1's.
 _LATER_STEP = re.compile(
-    r"escalat|\bnext stage|\breview|\bappeal|\bombudsman|\bfinal (?:stage|response|decision)|"
+    # following the Ombudsman's Code or definition ("in line with the Housing Ombudsman's
+    # complaint handling code") is no step after stage 1
+    r"escalat|\bnext stage|\breview|\bappeal|"
+    r"\bombudsman(?!(?:'s|\u2019s|s)?\s+(?:(?:complaints?\s+handling\s+)?code|definition)\b)|"
+    r"\bfinal (?:stage|response|decision)|"
     r"\btake (?:it|this|your complaint|the matter) further",
     re.I,
 )
