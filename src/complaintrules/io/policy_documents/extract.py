@@ -746,10 +746,15 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
 
 
 _ASKING = re.compile(
-    r"requests? (?:to escalate|for (?:an? )?(?:escalation|review))|escalation requests?", re.I
+    r"requests? (?:to escalate|for (?:an? )?(?:escalation|review))|escalation requests?|"
+    r"requests? (?:for|that) (?:your|the|a) (?:complaint|case) (?:to be|is|be) "
+    r"(?:escalated|reviewed)",
+    re.I,
 )
+#: The period runs from the landlord's own answer (its date or its receipt).
 _FROM_OUR_ANSWER = re.compile(
-    r"\s*(?:of|from|after|following)\s+(?:the date of\s+)?(?:our|the|your)\s+(?:stage\s+\w+\s+)?"
+    r"\s*(?:of|from|after|following)\s+(?:the date of\s+|(?:the\s+)?receipt of\s+)?"
+    r"(?:our|the|your)\s+(?:stage\s+\w+\s+)?"
     r"(?:reply|response|decision|outcome|answer)",
     re.I,
 )
@@ -764,6 +769,8 @@ def _escalation_window(text: str, before: str, after: str) -> bool:
         r"\bwill\s+be\s+(?:\w+\s+(?:and\s+)?)?acknowledged\s+(?:with)?in\s*$", before, re.I
     ):
         return False  # "your request to escalate will be acknowledged within": ours to meet
+    if re.search(r"\backnowledg\w*\s+(?:of\s+)?(?:your|the|that|this)\s+request", before, re.I):
+        return False  # "an acknowledgement of your request to escalate within": ours too
     return bool(
         (_RESIDENT_ASKS.search(before[-60:]) or _ASKING.search(before[-80:]))
         or _FROM_OUR_ANSWER.match(after)
