@@ -1321,7 +1321,9 @@ def _first(reader: _Reader, sentences_: Iterable[_Sentence], pattern: str) -> It
 
 def _read_time_limit(reader: _Reader, all_s: list[_Sentence]) -> None:
     for s in _first(
-        reader, all_s, r"\b(complain|complaint|raise|tell us|report|made|bring|contact)"
+        reader,
+        all_s,
+        r"\b(complain|complaint|raise|tell us|told us|report|made|bring|contact|happen|occur)",
     ):
         t = s.text
         for p in periods(t):
@@ -1331,11 +1333,16 @@ def _read_time_limit(reader: _Reader, all_s: list[_Sentence]) -> None:
                 r"\b(within|no later than|more than|over|after|older than)\s*$", before
             ):
                 continue
+            # what the period runs from, after it, or an event before it ("things that
+            # happened more than 6 months ago")
             if not re.search(
                 r"\b(issue|event|incident|matter|problem|happen|occur|took place|aware|"
                 r"cause|date)",
                 after,
                 re.I,
+            ) and not (
+                re.match(r"\s*ago\b", after)
+                and re.search(r"\b(?:happen|occur|took place|arose)\w*\b", before, re.I)
             ):
                 continue
             if p.unit == "months":
@@ -1666,7 +1673,8 @@ def _read_response_contents(reader: _Reader, n: int, stage_sentences: list[_Sent
 
 _EXCLUSION_HEADING = re.compile(
     r"\b(?:not|won't|cannot|can't|unable to)\s+(?:be\s+)?(?:accept|consider|deal|investigat|"
-    r"handle)|exclu|outside (?:of )?(?:this|the|our) (?:policy|procedure)|not covered",
+    r"handle)|exclu|outside (?:of )?(?:this|the|our) (?:policy|procedure)|not covered|"
+    r"\bis not for\b|\bnot (?:be )?(?:classed|classified|treated|regarded) as (?:a )?complaints?",
     re.I,
 )
 
@@ -1676,7 +1684,16 @@ def _read_exclusions(reader: _Reader, all_s: list[_Sentence]) -> None:
     follows a heading or a lead-in sentence about what is not accepted."""
     blocks = reader.doc.blocks
     for i, block in enumerate(blocks):
-        lead = block.kind == "heading" or block.text.rstrip().endswith(":")
+        # a lead-in ends with a colon, or announces "the following" list without one
+        lead = (
+            block.kind == "heading"
+            or block.text.rstrip().endswith(":")
+            or (
+                bool(re.search(r"\bthe following\b", block.text, re.I))
+                and i + 1 < len(blocks)
+                and blocks[i + 1].kind == "item"
+            )
+        )
         if not lead or not _EXCLUSION_HEADING.search(block.text):
             continue
         items: list[str] = []
