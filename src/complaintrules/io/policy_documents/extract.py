@@ -1034,7 +1034,10 @@ _REASONS_DEMANDED = re.compile(
     r"(?:why|reasons?|grounds)|\b(?:must|need to|required to)\b[^.]{0,120}\b"
     r"(?:explaining|stating|setting out)\s+(?:\w+\s+){0,3}(?:why|reasons?)|"
     r"\bplease (?:let us know|tell us|explain) (?:the )?(?:reasons?|why)|"
-    r"\bby\s+(?:\w+\s+){1,4}and\s+(?:explaining|saying|telling us)\s+why",
+    r"\bby\s+(?:\w+\s+){1,4}and\s+(?:explaining|saying|telling us)\s+why|"
+    # the way to ask is to get in touch to give reasons: "contact us to explain why"
+    r"\b(?:contact|write to|email|call|phone|get in touch with)\s+us\s+(?:\w+\s+){0,2}?"
+    r"(?:to|and)\s+(?:explain|tell us|say|set out)\s+(?:\w+\s+){0,2}?(?:why|reasons?)\b",
     re.I,
 )
 
