@@ -504,6 +504,13 @@ def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, l
             if (lead and numbers) or (len(numbers) == 1 and not _ABOUT_ESCALATING.search(s.text)):
                 running = numbers[0]
             s.stage = running
+        if not reader.stage_names:
+            # A page that names no stage at all but times how a complaint is acknowledged
+            # or answered describes one complaint process: it is stage 1.
+            for s in all_sentences:
+                if _ONE_PROCESS.search(s.text) and periods(s.text):
+                    reader.stage_names[1] = ("Stage 1", s.block)
+                    break
     if reader.stage_names and 0 not in reader.stage_names:
         # An informal or frontline step the document describes before stage 1 is a stage,
         # numbered or not (the Code counts steps, not the labels a policy gives them).
@@ -539,6 +546,10 @@ def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, l
     return by_stage
 
 
+_ONE_PROCESS = re.compile(
+    r"\b(?:acknowledg\w*|respond\w*\s+to|reply\s+to|answer\w*)\s+(?:\w+\s+){0,2}?complaints?\b",
+    re.I,
+)
 _STATED_COUNT = re.compile(
     r"\b(?P<n>two|three|four|2|3|4)[- ]stages?\b(?=\s+(?:\w+\s+){0,2}(?:process|procedure|policy))|"
     r"\b(?:has|have|in|through|of|are|during|across|over)\s+(?:the\s+|these\s+|our\s+)?"
@@ -582,7 +593,11 @@ _EXT = re.compile(
     r"add(?:s|ed|ing)?\s+(?:up\s+to|a\s+further|another|an?\s+(?:extra|additional))|"
     r"if\s+we\s+(?:cannot|can\s?not|can't|are\s+unable\s+to)\s+(?:\w+\s+){0,4}?within|"
     r"if\s+this\s+(?:isn't|is\s+not)\s+possible\b[^.]{0,80}\b(?:expect|response|reply|answer)|"
-    r"reason\s+for\s+the\s+delay)\b",
+    r"reason\s+for\s+the\s+delay|"
+    # a late reply with word of when it will come: "if there is a delay ... we will tell
+    # you when you can expect a response" takes more time without naming an extension
+    r"(?:if|where|should|when)\s+(?:there\s+is\s+(?:a|any)\s+delay|(?:\w+\s+){1,3}?(?:is|be|are)"
+    r"\s+delayed)\b[^.]{0,120}?\bwhen)\b",
     re.I,
 )
 #: Getting in touch, a step that times whatever its purpose says: "contact you within 5
@@ -731,10 +746,15 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
 
 
 _ASKING = re.compile(
-    r"requests? (?:to escalate|for (?:an? )?(?:escalation|review))|escalation requests?", re.I
+    r"requests? (?:to escalate|for (?:an? )?(?:escalation|review))|escalation requests?|"
+    r"requests? (?:for|that) (?:your|the|a) (?:complaint|case) (?:to be|is|be) "
+    r"(?:escalated|reviewed)",
+    re.I,
 )
+#: The period runs from the landlord's own answer (its date or its receipt).
 _FROM_OUR_ANSWER = re.compile(
-    r"\s*(?:of|from|after|following)\s+(?:the date of\s+)?(?:our|the|your)\s+(?:stage\s+\w+\s+)?"
+    r"\s*(?:of|from|after|following)\s+(?:the date of\s+|(?:the\s+)?receipt of\s+)?"
+    r"(?:our|the|your)\s+(?:stage\s+\w+\s+)?"
     r"(?:reply|response|decision|outcome|answer)",
     re.I,
 )
@@ -749,6 +769,8 @@ def _escalation_window(text: str, before: str, after: str) -> bool:
         r"\bwill\s+be\s+(?:\w+\s+(?:and\s+)?)?acknowledged\s+(?:with)?in\s*$", before, re.I
     ):
         return False  # "your request to escalate will be acknowledged within": ours to meet
+    if re.search(r"\backnowledg\w*\s+(?:of\s+)?(?:your|the|that|this)\s+request", before, re.I):
+        return False  # "an acknowledgement of your request to escalate within": ours too
     return bool(
         (_RESIDENT_ASKS.search(before[-60:]) or _ASKING.search(before[-80:]))
         or _FROM_OUR_ANSWER.match(after)
@@ -1012,7 +1034,10 @@ _REASONS_DEMANDED = re.compile(
     r"(?:why|reasons?|grounds)|\b(?:must|need to|required to)\b[^.]{0,120}\b"
     r"(?:explaining|stating|setting out)\s+(?:\w+\s+){0,3}(?:why|reasons?)|"
     r"\bplease (?:let us know|tell us|explain) (?:the )?(?:reasons?|why)|"
-    r"\bby\s+(?:\w+\s+){1,4}and\s+(?:explaining|saying|telling us)\s+why",
+    r"\bby\s+(?:\w+\s+){1,4}and\s+(?:explaining|saying|telling us)\s+why|"
+    # the way to ask is to get in touch to give reasons: "contact us to explain why"
+    r"\b(?:contact|write to|email|call|phone|get in touch with)\s+us\s+(?:\w+\s+){0,2}?"
+    r"(?:to|and)\s+(?:explain|tell us|say|set out)\s+(?:\w+\s+){0,2}?(?:why|reasons?)\b",
     re.I,
 )
 
@@ -1020,7 +1045,11 @@ _REASONS_DEMANDED = re.compile(
 #: Words of a step after the first answer: where a flat page turns to them, what follows is
 #: not stage 1's.
 _LATER_STEP = re.compile(
-    r"escalat|\bnext stage|\breview|\bappeal|\bombudsman|\bfinal (?:stage|response|decision)|"
+    # following the Ombudsman's Code or definition ("in line with the Housing Ombudsman's
+    # complaint handling code") is no step after stage 1
+    r"escalat|\bnext stage|\breview|\bappeal|"
+    r"\bombudsman(?!(?:'s|\u2019s|s)?\s+(?:(?:complaints?\s+handling\s+)?code|definition)\b)|"
+    r"\bfinal (?:stage|response|decision)|"
     r"\btake (?:it|this|your complaint|the matter) further",
     re.I,
 )
@@ -1238,7 +1267,8 @@ def _read_different_handler_elsewhere(reader: _Reader, all_s: list[_Sentence]) -
 def _read_withheld_elsewhere(reader: _Reader, all_s: list[_Sentence]) -> None:
     """A landlord's discretion to withhold the second stage, said outside any stage's
     section (a page with no stage headings): "if we feel a review would serve no purpose,
-    we will instead refer you to the Ombudsman"."""
+    we will instead refer you to the Ombudsman"; or in an earlier stage's section, about
+    escalating."""
     later = sorted(k for k in reader.stage_names if k >= 2)
     if not later:
         return
@@ -1246,7 +1276,10 @@ def _read_withheld_elsewhere(reader: _Reader, all_s: list[_Sentence]) -> None:
         about = _ABOUT_ESCALATING.search(s.text) or re.search(
             r"ombudsman|further review|next stage", s.text, re.I
         )
-        if s.stage is None and about and _WITHHELD.search(s.text):
+        # an earlier stage's section may speak of moving on ("whether the request to
+        # escalate has been accepted"): a refusal there withholds the next stage
+        earlier = s.stage is not None and s.stage < later[0] and re.search(r"escalat", s.text, re.I)
+        if ((s.stage is None and about) or earlier) and _WITHHELD.search(s.text):
             reader.add(
                 f"stages[{later[0]}].discretionary",
                 True,
@@ -1269,7 +1302,12 @@ _WITHHELD = re.compile(
     r"escalated|"
     r"\bif\s+we\s+(?:feel|believe|think|consider|decide)\b[^.]{0,200}\bwe\s+will\s+instead\b|"
     r"\bwould\s+(?:not\s+be\s+of\s+(?:any\s+)?benefit|serve\s+no\s+(?:useful\s+)?purpose)\b"
-    r"[^.]{0,120}\b(?:instead|ombudsman)",
+    r"[^.]{0,120}\b(?:instead|ombudsman)|"
+    # a manager rules on the request itself: "whether or not the request to escalate has
+    # been accepted" (a request that can be turned down is a stage that can be refused)
+    r"\bwhether\s+(?:or\s+not\s+)?(?:the\s+|your\s+|an?\s+)?(?:request\s+(?:to|for)\s+"
+    r"(?:\w+\s+){0,2}?(?:escalat\w*|review|stage\s+(?:2|two))|escalation(?:\s+request)?)\b"
+    r"[^.]{0,40}?\b(?:accepted|approved|agreed|granted)",
     re.I,
 )
 
@@ -1286,7 +1324,9 @@ def _first(reader: _Reader, sentences_: Iterable[_Sentence], pattern: str) -> It
 
 def _read_time_limit(reader: _Reader, all_s: list[_Sentence]) -> None:
     for s in _first(
-        reader, all_s, r"\b(complain|complaint|raise|tell us|report|made|bring|contact)"
+        reader,
+        all_s,
+        r"\b(complain|complaint|raise|tell us|told us|report|made|bring|contact|happen|occur)",
     ):
         t = s.text
         for p in periods(t):
@@ -1296,11 +1336,16 @@ def _read_time_limit(reader: _Reader, all_s: list[_Sentence]) -> None:
                 r"\b(within|no later than|more than|over|after|older than)\s*$", before
             ):
                 continue
+            # what the period runs from, after it, or an event before it ("things that
+            # happened more than 6 months ago")
             if not re.search(
                 r"\b(issue|event|incident|matter|problem|happen|occur|took place|aware|"
                 r"cause|date)",
                 after,
                 re.I,
+            ) and not (
+                re.match(r"\s*ago\b", after)
+                and re.search(r"\b(?:happen|occur|took place|arose)\w*\b", before, re.I)
             ):
                 continue
             if p.unit == "months":
@@ -1340,19 +1385,44 @@ _LOGGED_AS = re.compile(
 )
 
 
+#: The landlord says it takes the Ombudsman's definition as its own ("we adopt the Housing
+#: Ombudsman's definition of a complaint").
+_ADOPTS_DEFINITION = re.compile(
+    r"\b(?:adopt|use|follow|apply|applie|accept)\w*\s+(?:\w+\s+){0,3}?(?:housing\s+)?"
+    r"ombudsman(?:'s|\u2019s|s)?\s+(?:\w+\s+)?definition",
+    re.I,
+)
+
+
 def _read_definitions(reader: _Reader, all_s: list[_Sentence]) -> None:
-    for s in _first(
-        reader,
-        all_s,
+    rx = re.compile(
         r"\b(complaint (?:is|means)|define (?:a )?complaints? as|definition of a complaint|"
         r"complaint as\b)",
-    ):
+        re.I,
+    )
+    for i, s in enumerate(all_s):
         t = s.text
+        if not rx.search(t):
+            continue
         if re.search(r"service request", t[:60], re.I) or _LOGGED_AS.search(t):
             continue
-        reader.add("complaint_definition", t, s)
-        if re.search(r"expression of dissatisfaction", t, re.I) and re.search(
-            r"however made", t, re.I
+        # a line that only titles the subject ("Definition of a complaint") defines nothing
+        if len(t.split()) <= 5 and not t.rstrip().endswith((".", ":")):
+            continue
+        # a lead-in ("A complaint is defined as:") is read with the sentence that follows
+        if t.rstrip().endswith(":") and i + 1 < len(all_s):
+            t = f"{t} {all_s[i + 1].text}"
+        adopts = _ADOPTS_DEFINITION.search(t)
+        if adopts and re.search(
+            r"\b(?:not|never)\b|n't\b", t[max(0, adopts.start() - 20) : adopts.start()], re.I
+        ):
+            adopts = None
+        # a sentence that only adopts the Ombudsman's definition does not give its wording
+        if not adopts or re.search(r"dissatisf", t, re.I):
+            reader.add("complaint_definition", t, s)
+        if adopts or (
+            re.search(r"expression of dissatisfaction", t, re.I)
+            and re.search(r"however made", t, re.I)
         ):
             reader.add("uses_ombudsman_definition", True, s)
         else:
@@ -1606,7 +1676,8 @@ def _read_response_contents(reader: _Reader, n: int, stage_sentences: list[_Sent
 
 _EXCLUSION_HEADING = re.compile(
     r"\b(?:not|won't|cannot|can't|unable to)\s+(?:be\s+)?(?:accept|consider|deal|investigat|"
-    r"handle)|exclu|outside (?:of )?(?:this|the|our) (?:policy|procedure)|not covered",
+    r"handle)|exclu|outside (?:of )?(?:this|the|our) (?:policy|procedure)|not covered|"
+    r"\bis not for\b|\bnot (?:be )?(?:classed|classified|treated|regarded) as (?:a )?complaints?",
     re.I,
 )
 
@@ -1616,7 +1687,16 @@ def _read_exclusions(reader: _Reader, all_s: list[_Sentence]) -> None:
     follows a heading or a lead-in sentence about what is not accepted."""
     blocks = reader.doc.blocks
     for i, block in enumerate(blocks):
-        lead = block.kind == "heading" or block.text.rstrip().endswith(":")
+        # a lead-in ends with a colon, or announces "the following" list without one
+        lead = (
+            block.kind == "heading"
+            or block.text.rstrip().endswith(":")
+            or (
+                bool(re.search(r"\bthe following\b", block.text, re.I))
+                and i + 1 < len(blocks)
+                and blocks[i + 1].kind == "item"
+            )
+        )
         if not lead or not _EXCLUSION_HEADING.search(block.text):
             continue
         items: list[str] = []
