@@ -296,6 +296,7 @@ def _event(target: str) -> tuple[tuple[str | int, ...] | None, bool]:
 
 def _gone_with(event: tuple[str | int, ...], stage: int | None) -> list[str]:
     """The targets an event takes with it (those under the parts it makes go)."""
+    parts: list[tuple[str | int, ...]]
     if stage is None:
         parts = [(name,) for name in CASE_LATER[tuple(str(k) for k in event)]]
     elif len(event) == 2 and isinstance(event[1], int):  # an item of a list
