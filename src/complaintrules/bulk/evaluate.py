@@ -650,8 +650,9 @@ class BulkEvaluator:
         """Judge a batch checked as columns (``convert_batch(..., cases=False)``) for the
         counts alone (no per-case results), adding to ``summary``: no case is built for a
         row but where a rule must judge it alone (a rule written as a function, a row the
-        arrays leave unsettled or a rule in error), where the as-of date may change it
-        (a date after it), or where the TSM tally is not read off the arrays.
+        arrays leave unsettled or a rule in error), where the as-of date changes it in a
+        way the columns do not give (see :func:`complaintrules.io.flat.flat_as_of`), or
+        where the TSM tally is not read off the arrays.
 
         The same totals as :meth:`evaluate` on the batch's cases
         (``tests/crm/test_bulk_columnar.py``).
