@@ -276,6 +276,10 @@ class FlatSnapshot:
     handled: np.ndarray[Any, np.dtype[np.bool_]]
 
 
+#: A stage's escalation request: from stage WHOLE_STAGE_FROM, a later one drops the stage.
+_ASKED: tuple[str | int, ...] = ("requested_on",)
+
+
 def _event(target: str) -> tuple[tuple[str | int, ...] | None, bool]:
     """The parts an event column takes with it when later (None: not an event), and
     whether the snapshot keeps the column's date whatever its day."""
@@ -344,8 +348,15 @@ def flat_as_of(flat: pa.Table, as_of: date) -> FlatSnapshot:
     index = {name: i for i, name in enumerate(flat.column_names)}
     whole: dict[int, np.ndarray[Any, np.dtype[np.bool_]]] = {}
     for number in {stage for _, _, stage in events if stage is not None}:
-        requested = f"stage{number}.requested_on"
-        if number < WHOLE_STAGE_FROM or requested not in columns:
+        requested = next(
+            (
+                t
+                for t in columns
+                if t in TARGETS and TARGETS[t].keys == _ASKED and TARGETS[t].stage == number
+            ),
+            None,
+        )
+        if number < WHOLE_STAGE_FROM or requested is None:
             continue
         drop = later(requested)
         whole[number] = drop
