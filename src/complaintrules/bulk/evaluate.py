@@ -650,8 +650,9 @@ class BulkEvaluator:
         """Judge a batch checked as columns (``convert_batch(..., cases=False)``) for the
         counts alone (no per-case results), adding to ``summary``: no case is built for a
         row but where a rule must judge it alone (a rule written as a function, a row the
-        arrays leave unsettled or a rule in error), where the as-of date may change it
-        (a date after it), or where the TSM tally is not read off the arrays.
+        arrays leave unsettled or a rule in error), where the as-of date changes it in a
+        way the columns do not give (see :func:`complaintrules.io.flat.flat_as_of`), or
+        where the TSM tally is not read off the arrays.
 
         The same totals as :meth:`evaluate` on the batch's cases
         (``tests/crm/test_bulk_columnar.py``).
@@ -681,7 +682,11 @@ class BulkEvaluator:
             references[k] = case.reference
         changed: dict[int, Complaint] = dict(flat.built)  # by row of the table
         keep = np.ones(n, dtype=bool)
+        targets = table.select(table.column_names[1:])
+        snapped: set[int] = set()  # rows the as-of date changed, taken as of it over columns
         if self.as_of is not None:
+            from ..io.flat import flat_as_of
+
             when = self.as_of.toordinal()
             later = received > when
             for k in np.flatnonzero(later).tolist():
@@ -689,12 +694,23 @@ class BulkEvaluator:
                 if len(summary.not_yet_received) < summary.max_rejected:
                     summary.not_yet_received.append((rows[k], references[k]))
             keep &= ~later
-            # a row with any date after the as-of date is snapshot by the model itself
+            # a row with a date after the as-of date is taken as of it over the columns,
+            # from the model's own declarations of the snapshot; a row the model validated,
+            # or one with a later date they do not cover, by the model itself
             after = np.zeros(n, dtype=bool)
             for name, column in zip(table.column_names, table.columns, strict=True):
                 if name != "received_on" and pa.types.is_date32(column.type):
                     after |= _ordinals(column) > when
+            over_columns = flat_as_of(targets, self.as_of)
+            by_columns = keep & after & over_columns.handled
+            by_columns[list(validated)] = False
+            targets = over_columns.table
+            ignored = np.where(by_columns, over_columns.ignored, 0)
+            summary.events_ignored += int(ignored.sum())
+            summary.cases_with_events_ignored += int(np.count_nonzero(ignored))
+            snapped = set(np.flatnonzero(ignored).tolist())
             after[list(validated)] = True
+            after &= ~by_columns
             for k in np.flatnonzero(keep & after).tolist():
                 case = flat.case(k)
                 snapshot = case.as_of(self.as_of)
@@ -718,11 +734,11 @@ class BulkEvaluator:
                 summary.reject(None, [RowProblem(rows[k] or 0, "received_on", str(pack))])
                 continue
             by_pack.setdefault(pack.name, (pack, []))[1].append(k)
-        whole = _WholeTable(flat)
+        whole = _WholeTable(flat, targets)
         with self._watch.armed():
             for pack, positions in by_pack.values():
                 summary.packs.add(pack.name)
-                group = _Rows(flat, positions, rows, references, changed)
+                group = _Rows(flat, positions, rows, references, changed, snapped, self.as_of)
                 self._evaluate_pack(pack, group, summary, whole.maker(group))
 
     def _by_landlord(
@@ -1288,7 +1304,8 @@ def _ordinals(column: Any) -> Any:
 class _Rows(Sequence[tuple[int | None, Complaint]]):
     """The rows of a batch checked as columns that one pack judges (positions in the
     batch's flat table), each (row number, case) pair made only when asked for: the case
-    the as-of date or the model gave, else built from the row's typed values."""
+    the as-of date or the model gave, else built from the row's typed values (and taken
+    as of the date, for a row the snapshot over columns changed)."""
 
     def __init__(
         self,
@@ -1297,10 +1314,15 @@ class _Rows(Sequence[tuple[int | None, Complaint]]):
         rows: list[int | None],
         references: list[str],
         changed: Mapping[int, Complaint],
+        snapped: set[int] | None = None,
+        as_of: date | None = None,
     ) -> None:
         self.flat = flat
         self.positions = positions
         self.changed = changed
+        self.snapped = snapped or set()
+        self.as_of = as_of
+        self._made: dict[int, Complaint] = {}
         self.rows = [rows[k] for k in positions]
         self.references = [references[k] for k in positions]
 
@@ -1312,16 +1334,25 @@ class _Rows(Sequence[tuple[int | None, Complaint]]):
             raise TypeError("rows are read one at a time")
         k = self.positions[i]
         case = self.changed.get(k)
+        if case is None and k in self.snapped:
+            case = self._made.get(k)
+            if case is None:
+                assert self.as_of is not None
+                taken = self.flat.case(k).as_of(self.as_of).case
+                assert taken is not None  # received by then
+                case = self._made[k] = taken
         return self.rows[i], case if case is not None else self.flat.case(k)
 
 
 class _WholeTable:
     """The case table of a batch checked as columns, laid out once from its flat table
-    (:func:`~complaintrules.io.flat.from_targets`); a group's table takes its rows, with
-    the cases the model made or the as-of date changed laid out from those cases."""
+    (:func:`~complaintrules.io.flat.from_targets`, from ``targets``: its mapping-target
+    columns, as of the as-of date); a group's table takes its rows, with the cases the
+    model made or took as of the date laid out from those cases."""
 
-    def __init__(self, flat: FlatBatch) -> None:
+    def __init__(self, flat: FlatBatch, targets: pa.Table) -> None:
         self.flat = flat
+        self.targets = targets
         self._whole: pa.Table | None = None
 
     def maker(self, group: _Rows) -> Callable[[], pa.Table]:
@@ -1334,8 +1365,7 @@ class _WholeTable:
         from ..model.columns import case_table
 
         if self._whole is None:
-            flat = self.flat.table
-            self._whole = from_targets(flat.select(flat.column_names[1:]))
+            self._whole = from_targets(self.targets)
         positions = group.positions
         plain = [i for i, k in enumerate(positions) if k not in group.changed]
         if len(plain) == len(positions) == self._whole.num_rows:

@@ -10,16 +10,26 @@ makes from the same values.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..model.case import split_names
+from ..model.case import (
+    CASE_LATER,
+    SNAPSHOT_KEPT,
+    STAGE_ITEMS_LATER,
+    STAGE_LATER,
+    WHOLE_STAGE_FROM,
+    split_names,
+)
 from ..model.columns import CASE_SCHEMA, STAGE_TYPE
 from .tabular import TARGETS
 
-__all__ = ["from_targets"]
+__all__ = ["FlatSnapshot", "flat_as_of", "from_targets"]
 
 # The case table's types, read off its schema so the two cannot drift apart.
 _DATE = pa.date32()
@@ -248,3 +258,127 @@ def from_targets(flat: pa.Table) -> pa.Table:
 
 def _flat_targets() -> frozenset[str]:
     return frozenset(TARGETS)
+
+
+# -- the snapshot over columns ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FlatSnapshot:
+    """A flat table as of a date (:func:`flat_as_of`)."""
+
+    #: the flat table with what had not happened yet by the date left out
+    table: pa.Table
+    #: per row, how many events the snapshot left out (as ``CaseSnapshot.ignored`` counts)
+    ignored: np.ndarray[Any, np.dtype[np.int64]]
+    #: per row, whether this snapshot decides the row; where False, take the case's own
+    #: (:meth:`Complaint.as_of`): a row with a later date the declarations do not cover
+    handled: np.ndarray[Any, np.dtype[np.bool_]]
+
+
+#: A stage's escalation request: from stage WHOLE_STAGE_FROM, a later one drops the stage.
+_ASKED: tuple[str | int, ...] = ("requested_on",)
+
+
+def _event(target: str) -> tuple[tuple[str | int, ...] | None, bool]:
+    """The parts an event column takes with it when later (None: not an event), and
+    whether the snapshot keeps the column's date whatever its day."""
+    spec = TARGETS[target]
+    keys = spec.keys
+    if spec.stage is None:
+        path = tuple(str(k) for k in keys)
+        if path in CASE_LATER:
+            return keys, False
+        return None, path in SNAPSHOT_KEPT or target == "received_on"
+    named = tuple(str(k) for k in keys)
+    if named in STAGE_LATER:
+        return keys, False
+    if len(keys) == 3 and STAGE_ITEMS_LATER.get(str(keys[0])) == keys[2]:
+        return keys[:2], False  # the item, at its index
+    return None, ("stage", str(keys[0]), str(keys[-1])) in SNAPSHOT_KEPT
+
+
+def _gone_with(event: tuple[str | int, ...], stage: int | None) -> list[str]:
+    """The targets an event takes with it (those under the parts it makes go)."""
+    parts: list[tuple[str | int, ...]]
+    if stage is None:
+        parts = [(name,) for name in CASE_LATER[tuple(str(k) for k in event)]]
+    elif len(event) == 2 and isinstance(event[1], int):  # an item of a list
+        parts = [event]
+    else:
+        parts = [(name,) for name in STAGE_LATER[tuple(str(k) for k in event)]]
+    return [
+        t
+        for t, spec in TARGETS.items()
+        if spec.stage == stage and any(spec.keys[: len(p)] == p for p in parts)
+    ]
+
+
+def flat_as_of(flat: pa.Table, as_of: date) -> FlatSnapshot:
+    """``flat`` (typed mapping-target columns, as :func:`from_targets` takes) as each row's
+    case stood at the end of ``as_of``, read off the model's own declarations of the
+    snapshot (:data:`complaintrules.model.case.STAGE_LATER` and its neighbours), so the
+    case table laid out from it is the table of the cases' :meth:`Complaint.as_of`
+    (a property test holds the two together). Rows received after ``as_of`` are left as
+    they are (they are not judged)."""
+    n = flat.num_rows
+    when = pa.scalar(as_of, _DATE)
+    columns = {name: flat.column(name).combine_chunks() for name in flat.column_names}
+    ignored = np.zeros(n, dtype=np.int64)
+    handled = np.ones(n, dtype=bool)
+
+    def later(name: str) -> np.ndarray[Any, np.dtype[np.bool_]]:
+        found = pc.fill_null(pc.greater(columns[name], when), False)
+        return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+
+    def present(name: str) -> np.ndarray[Any, np.dtype[np.bool_]]:
+        found = pc.is_valid(columns[name]).to_numpy(zero_copy_only=False)
+        return np.asarray(found, dtype=bool)
+
+    events: list[tuple[str, tuple[str | int, ...], int | None]] = []
+    for name in flat.column_names:
+        if name not in TARGETS or TARGETS[name].kind != "date":
+            continue
+        event, kept = _event(name)
+        if event is not None:
+            events.append((name, event, TARGETS[name].stage))
+        elif not kept:
+            handled &= ~present(name)  # an event the declarations do not cover
+    gone = np.zeros((len(flat.column_names), n), dtype=bool)
+    index = {name: i for i, name in enumerate(flat.column_names)}
+    whole: dict[int, np.ndarray[Any, np.dtype[np.bool_]]] = {}
+    for number in {stage for _, _, stage in events if stage is not None}:
+        requested = next(
+            (
+                t
+                for t in columns
+                if t in TARGETS and TARGETS[t].keys == _ASKED and TARGETS[t].stage == number
+            ),
+            None,
+        )
+        if number < WHOLE_STAGE_FROM or requested is None:
+            continue
+        drop = later(requested)
+        whole[number] = drop
+        for name in flat.column_names:
+            if TARGETS.get(name) is not None and TARGETS[name].stage == number:
+                gone[index[name]] |= drop
+        for name, _, stage in events:
+            if stage == number:
+                ignored += drop & present(name)
+    for name, event, stage in events:
+        after = later(name)
+        if stage in whole:
+            after &= ~whole[stage]
+        ignored += after
+        for target in _gone_with(event, stage):
+            if target in index:
+                gone[index[target]] |= after
+    arrays = []
+    for name in flat.column_names:
+        column = columns[name]
+        drop = gone[index[name]]
+        if drop.any():
+            column = pc.if_else(pa.array(drop), pa.nulls(n, column.type), column)
+        arrays.append(column)
+    return FlatSnapshot(pa.Table.from_arrays(arrays, names=flat.column_names), ignored, handled)

@@ -27,6 +27,11 @@ from .base import Channel, Date, InputModel, uk_received_at
 from .consistency import consistent, inconsistencies, recorded_after_receipt
 
 __all__ = [
+    "CASE_LATER",
+    "SNAPSHOT_KEPT",
+    "STAGE_ITEMS_LATER",
+    "STAGE_LATER",
+    "WHOLE_STAGE_FROM",
     "Acknowledgement",
     "Action",
     "CaseEvent",
@@ -728,6 +733,49 @@ class CaseSnapshot:
         return self.case is not None
 
 
+# The snapshot's law, declared once: read by :func:`case_as_of` on one case and by
+# :func:`complaintrules.io.flat.flat_as_of` over the columns of a CRM export.
+
+#: A stage's events held in one field (the path of its date in the stage), each with the
+#: fields of the stage that did not exist yet when the event came after the as-of date.
+STAGE_LATER: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("requested_on",): ("requested_on",),
+    ("logged_on",): ("logged_on",),
+    # not yet assigned: who would handle the stage was not known yet
+    ("handler_assigned_on",): ("handler", "handler_organisation", "handler_assigned_on"),
+    ("acknowledged", "on"): ("acknowledged",),
+    ("response", "issued_on"): ("response",),
+}
+#: A stage's lists whose items each carry their own event: an item whose event came after
+#: the as-of date is left out (the list's name, the item's date field).
+STAGE_ITEMS_LATER: dict[str, str] = {"extensions": "notified_on"}
+#: From this stage number on, a stage whose escalation was requested after the as-of date
+#: is left out whole, with every event it records.
+WHOLE_STAGE_FROM = 2
+#: The case's own events held in one field, each with the fields it takes with it.
+CASE_LATER: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("withdrawn_on",): ("withdrawn_on",),
+    ("closed_on",): ("closed_on",),
+}
+#: Dates the snapshot keeps whatever their day: promises (due dates) and what happened
+#: before the complaint was received. Paths in the case (a stage's start with ``stage``).
+SNAPSHOT_KEPT: frozenset[tuple[str, ...]] = frozenset(
+    {
+        ("issue_occurred_on",),
+        ("became_aware_on",),
+        ("stage", "extensions", "new_due"),
+        ("stage", "actions", "due"),
+        ("stage", "remedies", "due"),
+        ("contact_restrictions", "review_due"),
+    }
+)
+
+
+def _gone(event: tuple[str, ...], law: dict[tuple[str, ...], tuple[str, ...]]) -> dict[str, None]:
+    """The fields ``event`` takes with it when it came after the as-of date."""
+    return dict.fromkeys(law[event])
+
+
 def _later(path: str, on: date, as_of: date, dropped: list[str]) -> bool:
     """Whether the event ``path`` on ``on`` happened after ``as_of`` (and so is dropped)."""
     if on > as_of:
@@ -803,17 +851,16 @@ def _case_events(case: Complaint) -> Iterator[tuple[str, date]]:
 def _stage_as_of(stage: Stage, where: str, as_of: date, dropped: list[str]) -> Stage:
     update: dict[str, Any] = {}
     if stage.requested_on and _later(f"{where}.requested_on", stage.requested_on, as_of, dropped):
-        update["requested_on"] = None
+        update.update(_gone(("requested_on",), STAGE_LATER))
     if stage.logged_on and _later(f"{where}.logged_on", stage.logged_on, as_of, dropped):
-        update["logged_on"] = None
+        update.update(_gone(("logged_on",), STAGE_LATER))
     assigned = stage.handler_assigned_on
     if assigned and _later(f"{where}.handler_assigned_on", assigned, as_of, dropped):
-        # not yet assigned: who would handle the stage was not known yet
-        update.update(handler=None, handler_organisation=None, handler_assigned_on=None)
+        update.update(_gone(("handler_assigned_on",), STAGE_LATER))
     ack = stage.acknowledged
     if ack is not None:
         if _later(f"{where}.acknowledged.on", ack.on, as_of, dropped):
-            update["acknowledged"] = None
+            update.update(_gone(("acknowledged", "on"), STAGE_LATER))
             definition = ack.definition
             if definition and definition.clarification_requested_on:
                 _later(
@@ -828,17 +875,19 @@ def _stage_as_of(stage: Stage, where: str, as_of: date, dropped: list[str]) -> S
             if _later(path, asked, as_of, dropped):
                 definition = ack.definition.model_copy(update={"clarification_requested_on": None})
                 update["acknowledged"] = ack.model_copy(update={"definition": definition})
-    update["extensions"] = [
-        e
-        for j, e in enumerate(stage.extensions)
-        if not _later(f"{where}.extensions[{j}].notified_on", e.notified_on, as_of, dropped)
-    ]
+    for name, on in STAGE_ITEMS_LATER.items():
+        items = getattr(stage, name)
+        update[name] = [
+            item
+            for j, item in enumerate(items)
+            if not _later(f"{where}.{name}[{j}].{on}", getattr(item, on), as_of, dropped)
+        ]
     response = stage.response
     unanswered = response is not None and _later(
         f"{where}.response.issued_on", response.issued_on, as_of, dropped
     )
     if unanswered:
-        update["response"] = None
+        update.update(_gone(("response", "issued_on"), STAGE_LATER))
     actions: list[Action] = []
     for j, action in enumerate(stage.actions):
         path = f"{where}.actions[{j}]"
@@ -902,7 +951,11 @@ def case_as_of(case: Complaint, as_of: date) -> CaseSnapshot:
     stages: list[Stage] = []
     for i, st in enumerate(case.stages):
         where = f"stages[{i}]"
-        if st.number >= 2 and st.requested_on is not None and st.requested_on > as_of:
+        if (
+            st.number >= WHOLE_STAGE_FROM
+            and st.requested_on is not None
+            and st.requested_on > as_of
+        ):
             # Escalation not yet asked for: the stage, and all that happened in it, is later.
             dropped += [f"{p} ({on.isoformat()})" for p, on in _stage_events(st, where)]
             continue
@@ -948,7 +1001,7 @@ def case_as_of(case: Complaint, as_of: date) -> CaseSnapshot:
         "resident": case.resident.model_copy(update={"reasonable_adjustments": adjustments}),
     }
     if case.withdrawn_on and _later("withdrawn_on", case.withdrawn_on, as_of, dropped):
-        update["withdrawn_on"] = None
+        update.update(_gone(("withdrawn_on",), CASE_LATER))
     if case.closed_on and _later("closed_on", case.closed_on, as_of, dropped):
-        update["closed_on"] = None
+        update.update(_gone(("closed_on",), CASE_LATER))
     return CaseSnapshot(case.reference, as_of, case.model_copy(update=update), tuple(dropped))
