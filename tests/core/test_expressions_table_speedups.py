@@ -1,8 +1,8 @@
-"""The table backend's faster paths (issue 13, bulk speed): a stage's response clock read
-over arrays, parts shared by every rule judged over one table, and branch conditions
-judged only over the rows still undecided. Each is held to the answer the slower path gives
-(the record row by row, a table judged rule by rule with nothing shared, every condition
-over every row), and to the same errors.
+"""The table backend's faster paths (issue 13, bulk speed): a stage's response clock over
+a table as the record gives it, parts shared by every rule judged over one table, and
+branch conditions judged only over the rows still undecided. Each is held to the answer the
+slower path gives (the record row by row, a table judged rule by rule with nothing shared,
+every condition over every row), and to the same errors.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def _over_table(expr: Any, cases: list[Complaint], conventions: Conventions, **p
     return _array(expr._arrow(env), env.size).to_pylist()
 
 
-# -- a response clock's day and label over arrays ----------------------------------------------
+# -- a response clock's day and label over a table ---------------------------------------------
 
 # around the Easter and May bank holidays of 2024, weekends included
 _DAYS = st.dates(min_value=date(2024, 3, 20), max_value=date(2024, 6, 10))
@@ -86,11 +86,11 @@ _CONVENTIONS = st.builds(
     start=st.sampled_from(STARTS),
     ack=st.sampled_from([1, 3, 5, None]),
 )
-def test_a_clocks_day_and_label_over_arrays_are_the_records(
+def test_a_clocks_day_and_label_over_a_table_are_the_records(
     cases: list[Complaint], conventions: Conventions, start: str, ack: int | None
 ) -> None:
     """Every clock start, both conventions for a late acknowledgement and for a receipt on
-    a non-working day, a cut-off or none: the day and label read over arrays are those of
+    a non-working day, a cut-off or none: the day and label read over a table are those of
     the record the timeliness judge's function gives, row by row, in both backends."""
     for of in (1, 2):
         clock = response_clock(of, respond_from=param("from"), ack_days=param("ack"))
@@ -119,37 +119,6 @@ def test_a_clocks_day_and_label_over_arrays_are_the_records(
     )
 
 
-def test_a_clocks_day_is_read_over_arrays_not_row_by_row(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Judging the day and label over a table builds no record row by row (so no note
-    either): the record's function is not called."""
-    cases = [
-        Complaint.model_validate(
-            {
-                "reference": f"A-{k}",
-                "received_on": str(date(2024, 5, 1) + timedelta(days=k)),
-                "stages": [{"number": 1, "acknowledged": {"on": "2024-05-20"}}],
-            }
-        )
-        for k in range(10)
-    ]
-    calls: list[Any] = []
-    real = expressions._response_clock
-
-    def counted(*args: Any) -> Any:
-        calls.append(args)
-        return real(*args)
-
-    monkeypatch.setattr(expressions, "_response_clock", counted)
-    clock = response_clock(1, respond_from=param("from"), ack_days=param("ack"))
-    conventions = ENGINE.conventions
-    days = _over_table(clock.get("day"), cases, conventions, ack=5, **{"from": "acknowledgement"})
-    assert calls == []
-    assert days == [date(2024, 5, 20)] * 10
-    # the note is the record's: read from it, row by row
-    _over_table(clock.get("note"), cases, conventions, ack=5, **{"from": "acknowledgement"})
-    assert len(calls) == 10
-
-
 @pytest.mark.parametrize(
     ("received", "start", "ack"),
     [
@@ -159,11 +128,11 @@ def test_a_clocks_day_is_read_over_arrays_not_row_by_row(monkeypatch: pytest.Mon
         ("2024-05-01", "midnight", 5),  # no clock start of the model's
     ],
 )
-def test_a_clock_the_arrays_cannot_decide_is_read_from_the_record(
+def test_a_clock_at_the_calendars_edges_reads_as_the_record_over_a_table(
     received: str, start: str, ack: int
 ) -> None:
-    """Where a row is one the arrays do not decide, the record decides every row, giving
-    its values or raising its own error."""
+    """At the calendar's edges, a count it refuses or a clock start the model does not
+    have, the table gives the record's values or raises the record's own error."""
     cases = [
         Complaint.model_validate(
             {"reference": "E-1", "received_on": received, "stages": [{"number": 1}]}

@@ -2138,11 +2138,6 @@ class _Get(Expr):
     def _arrow(self, env: _Columns) -> Any:
         import pyarrow.compute as pc
 
-        if type(self.record) is _ResponseClock and self.name in _CLOCK_ARRAY_FIELDS:
-            # a clock's day or label: over arrays, without building every row's note
-            found = self.record._field(env, self.name)
-            if found is not None:
-                return found
         return pc.struct_field(_array(self.record._arrow(env), env.size), self.name)
 
     def _params(self) -> Iterator[str]:
@@ -2543,178 +2538,12 @@ def _response_clock(
     }
 
 
-#: The fields of a response clock's record read over arrays (see :func:`_clock_arrays`);
-#: its note is read from the record, computed row by row.
-_CLOCK_ARRAY_FIELDS = frozenset({"day", "label"})
-#: The labels of a response clock's day 0, numbered as :func:`_clock_arrays` gives them.
-_CLOCK_LABELS = (
-    "receipt",
-    "escalation request",
-    "acknowledgement deadline",
-    "acknowledgement",
-    "logging deadline",
-    "logging",
-)
-_CLOCK_STARTS = tuple(c.value for c in ClockStart)
-
-
-def _whole_numbers(value: Any, size: int) -> tuple[Any, Any] | None:
-    """(values, known) of a whole-number value over a table, as numpy arrays; None where
-    it is not held as whole numbers."""
-    import numpy as np
-    import pyarrow as pa
-
-    if value is None:
-        return np.zeros(size, np.int64), np.zeros(size, bool)
-    if isinstance(value, (pa.Array, pa.ChunkedArray)):
-        array = _array(value, size)
-        if pa.types.is_null(array.type):
-            return np.zeros(size, np.int64), np.zeros(size, bool)
-        return _counts(array, size) if pa.types.is_integer(array.type) else None
-    return _counts(value, size) if type(value) is int else None
-
-
-def _day_values(value: Any, size: int) -> tuple[Any, Any] | None:
-    """(ordinals, known) of a date value over a table; None where it is not dates."""
-    import numpy as np
-    import pyarrow as pa
-
-    if value is None:
-        return np.zeros(size, np.int64), np.zeros(size, bool)
-    if not isinstance(value, (pa.Array, pa.ChunkedArray)):
-        return None
-    array = _array(value, size)
-    if pa.types.is_null(array.type):
-        return np.zeros(size, np.int64), np.zeros(size, bool)
-    return _ordinals(array) if array.type == pa.date32() else None
-
-
-def _clock_start_codes(value: Any, size: int) -> Any:
-    """Per row, the clock start a value names as an index into ``_CLOCK_STARTS`` (-1:
-    missing); None where a value names none (the record refuses it)."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if value is None:
-        return np.full(size, -1, np.int64)
-    if isinstance(value, str):  # a parameter: one value for every row
-        return (
-            np.full(size, _CLOCK_STARTS.index(value), np.int64) if value in _CLOCK_STARTS else None
-        )
-    if not isinstance(value, (pa.Array, pa.ChunkedArray)):
-        return None
-    array = _array(value, size)
-    if pa.types.is_null(array.type):
-        return np.full(size, -1, np.int64)
-    if not pa.types.is_string(array.type):
-        return None
-    found = pc.index_in(array, value_set=pa.array(_CLOCK_STARTS))
-    if found.null_count != array.null_count:
-        return None
-    return np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), np.int64)
-
-
-def _clock_arrays(
-    calendar: WorkingCalendar, conventions: Conventions, values: Sequence[Any], size: int
-) -> tuple[Any, Any, Any] | None:
-    """Day 0 of a response clock over a table, from its parts' values over the table (in
-    :func:`response_clock`'s order): (day ordinals, where the record is present, an index
-    into ``_CLOCK_LABELS``) as numpy arrays, decided as
-    :func:`~complaintrules.law.timeliness.response_clock` decides one row (the stage start
-    placed by the conventions as ``effective_receipt`` places it, the acknowledgement or
-    logging clock moved by a late or missing date) and counted by the calendar's own array
-    methods. None where some row might not be decided exactly so (a date at or outside
-    the calendar's years, a clock start that is none, a count below one where it is
-    counted, a cut-off with a time zone): the record, row by row, then decides, and raises
-    where it raises."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from ..model.conventions import LateAcknowledgement, NonWorkingDayReceipt
-
-    reached_v, number_v, requested_v, acked_v, logged_v, received_v, at_v, start_v, ack_v = values
-    if not isinstance(reached_v, (pa.Array, pa.ChunkedArray)):
-        return None
-    reached_a = _array(reached_v, size)
-    if reached_a.type != pa.bool_():
-        return None
-    reached = np.asarray(pc.fill_null(reached_a, False).to_numpy(zero_copy_only=False), bool)
-    number, ack_days = _whole_numbers(number_v, size), _whole_numbers(ack_v, size)
-    requested, acked = _day_values(requested_v, size), _day_values(acked_v, size)
-    logged, received = _day_values(logged_v, size), _day_values(received_v, size)
-    start = _clock_start_codes(start_v, size)
-    if (
-        number is None
-        or ack_days is None
-        or requested is None
-        or acked is None
-        or logged is None
-        or received is None
-        or start is None
-    ):
-        return None
-    at = pa.nulls(size, pa.time64("us")) if at_v is None else _array(at_v, size)
-    if pa.types.is_null(at.type):
-        at = pa.nulls(size, pa.time64("us"))
-    cutoff = conventions.cutoff
-    if at.type != pa.time64("us") or (cutoff is not None and cutoff.tzinfo is not None):
-        return None
-
-    valid = reached & number[1] & received[1] & (start >= 0) & ack_days[1]
-    first = valid & (number[0] <= 1)
-    valid &= first | requested[1]  # a later stage starts at its escalation request, if dated
-    # the stage start, placed by the conventions (Conventions.effective_receipt) over arrays
-    lowest = date(calendar.years[0], 1, 1).toordinal()
-    base = np.where(first, received[0], requested[0])
-    if (valid & (base <= lowest)).any():
-        return None  # the day before it, read below, is outside the calendar
-    base = np.where(valid, base, lowest + 1)
-    following = calendar.add_working_days_array(base, 1)
-    working = calendar.add_working_days_array(base - 1, 1) == base
-    if (valid & (following < 0)).any():
-        return None
-    day0 = base
-    if conventions.non_working_day_receipt is NonWorkingDayReceipt.NEXT_WORKING_DAY:
-        day0 = np.where(working, day0, following)
-    if cutoff is not None:
-        timed = np.asarray(pc.is_valid(at).to_numpy(zero_copy_only=False), bool)
-        micros = np.asarray(
-            pc.fill_null(at.cast(pa.int64()), 0).to_numpy(zero_copy_only=False), np.int64
-        )
-        limit = ((cutoff.hour * 60 + cutoff.minute) * 60 + cutoff.second) * 10**6
-        late = working & first & timed & (micros >= limit + cutoff.microsecond)
-        day0 = np.where(late, following, day0)
-    # from the acknowledgement or logging: no later than ack_days working days after day 0
-    by_ack = valid & (start == _CLOCK_STARTS.index(ClockStart.ACKNOWLEDGEMENT))
-    by_log = valid & (start == _CLOCK_STARTS.index(ClockStart.LOGGING))
-    counted = by_ack | by_log
-    if (counted & (ack_days[0] < 1)).any():
-        return None  # the record refuses the count
-    latest = calendar.add_working_days_array(day0, np.where(counted, ack_days[0], 1))
-    if (counted & (latest < 0)).any():
-        return None
-    ack_day, ack_known = acked
-    kept = by_ack & ack_known & (ack_day <= latest)
-    if conventions.late_acknowledgement is not LateAcknowledgement.CAPPED:
-        kept = by_ack & ack_known  # literal: a late acknowledgement starts the clock
-    log_day = np.where(logged[1], logged[0], ack_day)  # logging, else the acknowledgement
-    log_kept = by_log & (logged[1] | ack_known) & (log_day <= latest)
-    day = np.where(by_ack, np.where(kept, ack_day, latest), day0)
-    day = np.where(by_log, np.where(log_kept, log_day, latest), day)
-    label = np.where(first, 0, 1)  # receipt, escalation request
-    label = np.where(by_ack, np.where(kept, 3, 2), label)
-    label = np.where(by_log, np.where(log_kept, 5, 4), label)
-    return np.where(valid, day, 0), valid, np.where(valid, label, 0)
-
-
 @dataclass(frozen=True, slots=True)
 class _ResponseClock(_WorkingDays):
     """:func:`response_clock`: its parts are the stage's facts, the case's receipt and
     the two parameters; the record is computed by the timeliness judge's own function
-    (over a table, once per distinct set of parts), and over a table its ``day`` and
-    ``label`` alone, as :func:`_clock_arrays` decides them over arrays."""
+    (over a table, once per distinct set of parts: that function is the one place the
+    clock's start is decided, so it is not written again over arrays)."""
 
     parts: tuple[Expr, ...]
 
@@ -2741,26 +2570,6 @@ class _ResponseClock(_WorkingDays):
                 found = done[row] = _response_clock(cal, conv, row)
             out.append(found)
         return pa.array(out, _clock_type())
-
-    def _field(self, env: _Columns, name: str) -> Any:
-        """The record's ``day`` or ``label`` over the table, from arrays (once per table
-        read); None where the arrays cannot decide every row exactly as the record does
-        (see :func:`_clock_arrays`), so the record itself is read, raising as it does."""
-        import pyarrow as pa
-
-        key = ("\x00clock", id(self))
-        found = env.cache.get(key)
-        if found is None or found[0] is not self:
-            values = [e._arrow(env) for e in self.parts]
-            cal, conv = env.params[_CALENDAR], env.params[_CONVENTIONS]
-            found = env.cache[key] = (self, _clock_arrays(cal, conv, values, env.size))
-        arrays = found[1]
-        if arrays is None:
-            return None
-        day, valid, label = arrays
-        if name == "day":
-            return _date_array(day, valid)
-        return pa.array(_CLOCK_LABELS).take(pa.array(label, pa.int64(), mask=~valid))
 
     def _params(self) -> Iterator[str]:
         for e in self.parts:
