@@ -141,15 +141,15 @@ class _Timed:
     id, every case's verdict and the messages of the cases judged alone; per case whether
     one of them failed it (a must-level failure or an error), whether the arrays settle
     the rules declaring ``only_when_late`` (see :meth:`BulkEvaluator._on_time`), and
-    whether its TSM tally came from the arrays."""
+    whether its TSM tally came from the arrays (numpy bool arrays)."""
 
     __slots__ = ("failed", "rules", "settled", "tallied")
 
     def __init__(self, n: int) -> None:
         self.rules: list[tuple[str, list[Verdict], dict[int, str]]] = []
-        self.failed = [False] * n
-        self.settled = [False] * n
-        self.tallied = [False] * n
+        self.failed: Any = np.zeros(n, dtype=bool)
+        self.settled: Any = np.zeros(n, dtype=bool)
+        self.tallied: Any = np.zeros(n, dtype=bool)
 
 
 @dataclass(frozen=True, slots=True)
@@ -485,6 +485,30 @@ def _rule_order(rule_id: str) -> tuple[Any, ...]:
     prefix, _, provision = rule_id.partition("-")
     parts = tuple(int(p) if p.isdigit() else 0 for p in provision.split("."))
     return (prefix, parts)
+
+
+def _failure_months(
+    received: Any, failing: Any, dates: Mapping[str, Sequence[Any]]
+) -> Counter[str]:
+    """How many of the failures at rows ``failing`` (a numpy array) fall in each month, as
+    :func:`_breach_month` counts each one: the month of its deadline (``dates``: its
+    computed values, one per row), else that of its receipt (``received``: each row's day
+    as an ordinal, a numpy array)."""
+    out: Counter[str] = Counter()
+    columns = [dates[name] for name in _BREACH_DATES if name in dates]
+    if not columns:
+        return _months(received[failing])
+    undated = []
+    for r in failing.tolist():
+        when = None
+        for column in columns:
+            when = when or column[r]
+        if isinstance(when, str) and len(when) >= 7:
+            out[when[:7]] += 1
+        else:
+            undated.append(r)
+    out.update(_months(received[np.asarray(undated, dtype=np.int64)]))
+    return out
 
 
 def _month_of(ordinal: int) -> str:
@@ -856,7 +880,7 @@ class BulkEvaluator:
                     judged.get(r) or verdict_of(c) or _ERROR for r, c in enumerate(codes.tolist())
                 ]
                 timed.rules.append((rule.id, done, told))
-        timed.failed = failed.tolist()
+        timed.failed = failed
         declared = self._declared[pack.name]
         timed.settled = self._on_time(table, declared, arrays)
         timed.tallied = self._tally_arrays(table, declared, arrays, summary)
@@ -869,7 +893,7 @@ class BulkEvaluator:
         group: Sequence[tuple[int | None, Complaint]],
         table: pa.Table,
         summary: BulkSummary,
-    ) -> list[bool]:
+    ) -> np.ndarray[Any, np.dtype[np.bool_]]:
         """The rules written as expressions over the group's case table, counted into
         ``summary`` (verdicts only: no message or evidence is built; the computed dates
         of a failure where a branch may give its deadline, for the month of the breach,
@@ -877,15 +901,16 @@ class BulkEvaluator:
         the table judges in error is judged again alone, as the engine judges it, so an
         error is that case's own (a rule that raises over a group of cases is judged case
         by case)."""
-        from ..law.expressions import judge_table
+        from ..law.expressions import VERDICT_CODES, VERDICT_ORDER, judge_table
         from ..model.columns import case_facts_column
 
         facts = case_facts_column(table)  # read once for every gated rule
         n = len(group)
-        failed = [False] * n
+        failed = np.zeros(n, dtype=bool)
         breaches = summary.breaches_by_month
         received: Any = None  # the receipt day of each case, read once if one fails
         shared: dict[Any, Any] = {}  # the table's parts the rules have in common, made once
+        fail_code, error_code = VERDICT_CODES[_FAIL], VERDICT_CODES[_ERROR]
         for rule in rules:
             dated = _dated(rule)
             try:
@@ -900,32 +925,42 @@ class BulkEvaluator:
                     shared=shared,
                 )
             except Exception:
-                verdicts, dates = [_ERROR] * n, {}
+                codes: Any = np.full(n, error_code, dtype=np.int64)
+                dates: Mapping[str, list[Any]] = {}
             else:
-                verdicts, dates = judged.verdicts, judged.computed
+                codes, dates = judged.codes, judged.computed
             must = rule.level is Level.MUST
-            for r in [r for r, v in enumerate(verdicts) if v is _FAIL or v is _ERROR]:
-                computed: Mapping[str, Any] = {}
-                if verdicts[r] is _ERROR:
-                    case = group[r][1]  # judged alone: the one place a case is needed
-                    outcome = self._run(rule, case, self._context(pack, case))
-                    verdicts[r] = outcome.verdict
-                    computed = outcome.computed
-                elif dated:  # the failure's own dates, read as columns
-                    computed = {k: v[r] for k, v in dates.items()}
-                if verdicts[r] is _FAIL:
+            # the verdicts counted over the codes; an error is the case's own, judged alone
+            counts = np.bincount(codes, minlength=len(VERDICT_ORDER))
+            months: Counter[str] = Counter()
+            for r in np.flatnonzero(codes == error_code).tolist():
+                case = group[r][1]  # judged alone: the one place a case is needed
+                outcome = self._run(rule, case, self._context(pack, case))
+                counts[error_code] -= 1
+                counts[VERDICT_CODES[outcome.verdict]] += 1
+                if outcome.verdict is _FAIL:
                     if received is None:
-                        received = _ordinals(table.column("received_on")).tolist()
-                    month = _breach_month(received[r], computed)
-                    breaches[(month, rule.id)] += 1
+                        received = _ordinals(table.column("received_on"))
+                    months[_breach_month(int(received[r]), outcome.computed)] += 1
                     if must:
                         summary.failures += 1
                         failed[r] = True
-                elif verdicts[r] is _ERROR:
+                elif outcome.verdict is _ERROR:
                     summary.failures += 1
                     failed[r] = True
-            for verdict, k in Counter(verdicts).items():
-                summary.verdicts[(rule.id, verdict.value)] += k
+            failing = np.flatnonzero(codes == fail_code)
+            if len(failing):
+                if received is None:
+                    received = _ordinals(table.column("received_on"))
+                # each failure's month: its own dates, read as columns, else its receipt's
+                months.update(_failure_months(received, failing, dates if dated else {}))
+                if must:
+                    summary.failures += len(failing)
+                    failed[failing] = True
+            for month, k in months.items():
+                breaches[(month, rule.id)] += k
+            for code in np.flatnonzero(counts).tolist():
+                summary.verdicts[(rule.id, VERDICT_ORDER[code].value)] += int(counts[code])
         return failed
 
     def _on_time(
@@ -933,7 +968,7 @@ class BulkEvaluator:
         table: pa.Table,
         declared: Mapping[int, StageTimescales],
         arrays: Mapping[str, TimescaleArrays],
-    ) -> list[bool]:
+    ) -> np.ndarray[Any, np.dtype[np.bool_]]:
         """Per case, whether every stage it reached has a declared response timescale and
         ended within its original deadline (answered, else withdrawn, else reached the
         as-of date, by then; or, with no as-of date, has not ended): a rule declaring
@@ -948,7 +983,7 @@ class BulkEvaluator:
             rule_id = stage.rule_id(Obligation.RESPOND)
             if rule_id is not None:
                 if rule_id not in arrays:
-                    return [False] * n
+                    return np.zeros(n, dtype=bool)
                 responds[number] = arrays[rule_id]
         as_of = self.as_of.toordinal() if self.as_of is not None else 0
         for number in STAGE_NUMBERS:
@@ -968,7 +1003,7 @@ class BulkEvaluator:
             )
             original = found.original
             settled &= ~reached | ((original > 0) & ((end == 0) | (end <= original)))
-        return [bool(x) for x in settled.tolist()]
+        return settled
 
     def _tally_arrays(
         self,
@@ -976,7 +1011,7 @@ class BulkEvaluator:
         declared: Mapping[int, StageTimescales],
         arrays: Mapping[str, TimescaleArrays],
         summary: BulkSummary,
-    ) -> list[bool]:
+    ) -> np.ndarray[Any, np.dtype[np.bool_]]:
         """The TSM tallies (stages 1 and 2) of the cases whose deadlines the arrays give,
         as :func:`~complaintrules.reports.tsm.case_times` takes them from ``due()``'s
         obligations; per case, whether it was tallied (the others are tallied alone)."""
@@ -1005,7 +1040,7 @@ class BulkEvaluator:
                     continue
                 found = arrays.get(rule_id)
                 if found is None:
-                    return [False] * n
+                    return np.zeros(n, dtype=bool)
                 ok &= ~base | ((found.due > 0) & (found.original > 0))
                 if obligation is Obligation.ACKNOWLEDGE:
                     ack = found
@@ -1041,7 +1076,7 @@ class BulkEvaluator:
                 received.add(counts, "ack_late", number, base & acked & late)
                 overdue = base & ~acked & (ack.verdicts == FAIL)
                 received.add(counts, "ack_overdue", number, overdue)
-        return [bool(x) for x in ok.tolist()]
+        return ok
 
     def _evaluate_pack(
         self,
@@ -1061,7 +1096,7 @@ class BulkEvaluator:
             except Exception:  # a value Arrow cannot hold (text that is not Unicode)
                 table = None  # every rule judged case by case
         timed: _Timed | None = None
-        table_failed: list[bool] | None = None
+        table_failed: Any = None
         if table is not None:
             if timed_rules:
                 timed = self._judge_timed(pack, timed_rules, group, table, summary)
@@ -1092,12 +1127,15 @@ class BulkEvaluator:
         )
         watch = self._watch
         timed_ok = timed is not None
-        failed = timed.failed if timed is not None else [False] * len(group)
-        if table_failed is not None:
-            failed = [a or b for a, b in zip(failed, table_failed, strict=True)]
-        settled = timed.settled if timed is not None else [False] * len(group)
-        tallied = timed.tallied if timed is not None else [False] * len(group)
-        by_rule = timed.rules if timed is not None else []
+        if timed is None:
+            timed = _Timed(len(group))
+        # per case as Python bools, read once each in the loop below
+        failed: list[bool] = (
+            timed.failed if table_failed is None else timed.failed | table_failed
+        ).tolist()
+        settled: list[bool] = timed.settled.tolist()
+        tallied: list[bool] = timed.tallied.tolist()
+        by_rule = timed.rules
         # A batch checked as columns (counts only): a case is built only for a row whose
         # plan calls a check, whose tally the arrays did not give, or the first of a shape.
         lazy = isinstance(group, _Rows) and table is not None and not keep

@@ -4004,16 +4004,53 @@ def _unrecorded(where: Mapping[str, Expr], env: _Columns) -> list[set[str]]:
 # -- judging a table ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class TableVerdicts:
-    """One rule judged over a case table: every row's verdict, and the findings of the rows
-    asked for (by row number)."""
+    """One rule judged over a case table: every row's verdict, as a code, and the findings
+    of the rows asked for (by row number).
+
+    The verdicts are kept as an array of codes (indexes into :data:`VERDICT_ORDER`), so a
+    caller counting them or looking for the failing rows does so over the array
+    (:meth:`counts`, :meth:`rows`) and no Python object is made per row; :attr:`verdicts`
+    gives them as a list of :class:`Verdict` where one is wanted."""
 
     rule_id: str
-    verdicts: list[Verdict]
+    #: every row's verdict: its index in :data:`VERDICT_ORDER` (numpy int64, read-only)
+    codes: np.ndarray[Any, np.dtype[np.int64]]
     findings: dict[int, Finding]
     #: per computed value asked for, its value on each failing row (None elsewhere)
     computed: dict[str, list[Any]] = field(default_factory=dict)
+
+    @property
+    def verdicts(self) -> list[Verdict]:
+        """Every row's verdict as a list (made from :attr:`codes` on each call)."""
+        order = VERDICT_ORDER
+        return [order[c] for c in self.codes.tolist()]
+
+    def counts(self) -> dict[Verdict, int]:
+        """How many rows have each verdict (a verdict no row has is left out)."""
+        import numpy as np
+
+        found = np.bincount(self.codes, minlength=len(VERDICT_ORDER))
+        return {VERDICT_ORDER[k]: int(found[k]) for k in np.flatnonzero(found).tolist()}
+
+    def rows(self, verdict: Verdict) -> np.ndarray[Any, np.dtype[np.intp]]:
+        """The numbers of the rows with ``verdict``, in order."""
+        import numpy as np
+
+        return np.flatnonzero(self.codes == VERDICT_CODES[verdict])
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TableVerdicts):
+            return NotImplemented
+        import numpy as np
+
+        return (
+            self.rule_id == other.rule_id
+            and np.array_equal(self.codes, other.codes)
+            and self.findings == other.findings
+            and self.computed == other.computed
+        )
 
 
 def expression_of(
@@ -4248,10 +4285,10 @@ def judge_table(
             column = columns[name]
             for r, value in zip(failing.tolist(), per_row, strict=True):
                 column[r] = value
-    done = [_VERDICT_LIST[c] for c in code.tolist()]
+    code.flags.writeable = False
     findings: dict[int, Finding] = {}
     if not outcomes:
-        return TableVerdicts(rule.id, done, findings, columns)
+        return TableVerdicts(rule.id, code, findings, columns)
     listed = sorted(outcomes)
     references = dict(
         zip(
@@ -4262,7 +4299,7 @@ def judge_table(
     )
     for r in listed:
         got = outcomes[r]
-        verdict = done[r]
+        verdict = _VERDICT_LIST[code[r]]
         if not (asked[r] or (failures and verdict in (Verdict.FAIL, Verdict.ERROR))):
             continue
         if isinstance(got, Finding):
@@ -4298,7 +4335,7 @@ def judge_table(
             message=got.message,
             evidence=Evidence(facts=got.facts, parameters=parameters, computed=got.computed),
         )
-    return TableVerdicts(rule.id, done, findings, columns)
+    return TableVerdicts(rule.id, code, findings, columns)
 
 
 def _parameter_periods(pack: Pack, names: Sequence[str], days: Any) -> list[Any]:
@@ -4334,8 +4371,12 @@ def _sharing(shared: dict[Any, Any] | None, rows: Any, size: int) -> dict[str, A
 
 #: The table whose parts a ``shared`` dict holds (see :func:`judge_table`).
 _SHARED_TABLE = "\x00table"
-_VERDICT_LIST = list(Verdict)
-_VERDICT_CODE = {v: k for k, v in enumerate(_VERDICT_LIST)}
+#: The verdicts in the order of their codes in :attr:`TableVerdicts.codes`.
+VERDICT_ORDER: tuple[Verdict, ...] = tuple(Verdict)
+#: Each verdict's code in :attr:`TableVerdicts.codes`.
+VERDICT_CODES: Mapping[Verdict, int] = {v: k for k, v in enumerate(VERDICT_ORDER)}
+_VERDICT_LIST = list(VERDICT_ORDER)
+_VERDICT_CODE = dict(VERDICT_CODES)
 #: A missing receipt date, among the day numbers of the receipt dates.
 _NO_DAY = -(2**31)
 _DAY_ZERO = date(1970, 1, 1)

@@ -32,7 +32,14 @@ from ..model.columns import STAGE_NUMBERS, complaints, stage_column
 from ..model.conventions import LateAcknowledgement
 from ..model.policy import ClockStart
 from .context import Context
-from .expressions import CaseExpression, JudgingSettings, TableVerdicts, _Columns, _error
+from .expressions import (
+    VERDICT_CODES,
+    CaseExpression,
+    JudgingSettings,
+    TableVerdicts,
+    _Columns,
+    _error,
+)
 from .rules import Evidence, Finding, Rule, Subject, Verdict
 from .timescale import Obligation, Timescale
 
@@ -553,16 +560,26 @@ def judge_timescale_table(
     one_by_one = asked | (code == UNSETTLED)
     if failures:
         one_by_one |= code == FAIL
-    verdicts: list[Verdict] = [_VERDICTS.get(c, Verdict.ERROR) for c in code.tolist()]
+    # the arrays' codes as TableVerdicts' codes (UNSETTLED, judged alone below: ERROR)
+    codes = _TABLE_CODES[code - UNSETTLED]
     findings: dict[int, Finding] = {}
     picked = np.flatnonzero(one_by_one).tolist()
     whole = timescale.precondition is not None
     for r, case in zip(picked, _cases(table, picked, whole), strict=True):
         found = _judge_one(rule, case, engine, pack, as_of)
-        verdicts[r] = found.verdict
+        codes[r] = VERDICT_CODES[found.verdict]
         if asked[r] or (failures and found.verdict in (Verdict.FAIL, Verdict.ERROR)):
             findings[r] = found
-    return TableVerdicts(rule.id, verdicts, findings)
+    codes.flags.writeable = False
+    return TableVerdicts(rule.id, codes, findings)
+
+
+#: Per code of :attr:`TimescaleArrays.verdicts` less ``UNSETTLED``, its code in
+#: :attr:`~complaintrules.law.expressions.TableVerdicts.codes`.
+_TABLE_CODES = np.asarray(
+    [VERDICT_CODES[_VERDICTS.get(c, Verdict.ERROR)] for c in range(UNSETTLED, NEEDS + 1)],
+    dtype=np.int64,
+)
 
 
 #: What the shared judge reads of a case and of its stages (see
