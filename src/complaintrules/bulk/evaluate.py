@@ -66,7 +66,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from ..io.columnar import FlatBatch, RawBatch
-    from ..law.timescale_columns import TimescaleArrays
+    from ..law.timescale_columns import StageDates, TimescaleArrays
 
 __all__ = [
     "BulkEvaluator",
@@ -134,6 +134,25 @@ class _Months:
         counts = np.bincount(self.where[mask], minlength=len(self.labels))
         for k in np.flatnonzero(counts).tolist():
             into[(measure, stage, self.labels[k])] += int(counts[k])
+
+
+class _StageDates:
+    """The dates of each stage of a case table
+    (:func:`~complaintrules.law.timescale_columns.stage_dates`), read on first use."""
+
+    __slots__ = ("_found", "_table")
+
+    def __init__(self, table: pa.Table) -> None:
+        self._table = table
+        self._found: dict[int, StageDates] = {}
+
+    def __call__(self, number: int) -> StageDates:
+        found = self._found.get(number)
+        if found is None:
+            from ..law.timescale_columns import stage_dates
+
+            found = self._found[number] = stage_dates(self._table, number)
+        return found
 
 
 class _Timed:
@@ -292,9 +311,16 @@ class BulkSummary:
             return row if row is None else row + row_offset
 
         # The other's first sightings, then its repeats: each repeat is listed against the
-        # first row of all.
-        for reference, row in other.seen.items():
-            self.note(shift(row), reference)
+        # first row of all. References not seen here before (the usual case: a chunk's
+        # totals merged into the run's) are added at once, in the same order.
+        if other.seen.keys().isdisjoint(self.seen.keys()):
+            if row_offset:
+                self.seen.update((ref, shift(row)) for ref, row in other.seen.items())
+            else:
+                self.seen.update(other.seen)
+        else:
+            for reference, row in other.seen.items():
+                self.note(shift(row), reference)
         for reference, _, row in other.duplicates:
             self.note(shift(row), reference)
         self.rows_in += other.rows_in
@@ -882,8 +908,9 @@ class BulkEvaluator:
                 timed.rules.append((rule.id, done, told))
         timed.failed = failed
         declared = self._declared[pack.name]
-        timed.settled = self._on_time(table, declared, arrays)
-        timed.tallied = self._tally_arrays(table, declared, arrays, summary)
+        dates = _StageDates(table)  # each stage's dates, read once for both
+        timed.settled = self._on_time(table, declared, arrays, dates)
+        timed.tallied = self._tally_arrays(table, declared, arrays, summary, dates)
         return timed
 
     def _judge_expressions(
@@ -968,12 +995,12 @@ class BulkEvaluator:
         table: pa.Table,
         declared: Mapping[int, StageTimescales],
         arrays: Mapping[str, TimescaleArrays],
+        stage_dates: _StageDates,
     ) -> np.ndarray[Any, np.dtype[np.bool_]]:
         """Per case, whether every stage it reached has a declared response timescale and
         ended within its original deadline (answered, else withdrawn, else reached the
         as-of date, by then; or, with no as-of date, has not ended): a rule declaring
         ``only_when_late`` finds such a case not applicable."""
-        from ..law.timescale_columns import stage_dates
         from ..model.columns import STAGE_NUMBERS, stage_column
 
         n = table.num_rows
@@ -995,7 +1022,7 @@ class BulkEvaluator:
             if found is None:
                 settled &= ~reached
                 continue
-            dates = stage_dates(table, number)
+            dates = stage_dates(number)
             end = np.where(
                 dates.responded > 0,
                 dates.responded,
@@ -1011,18 +1038,19 @@ class BulkEvaluator:
         declared: Mapping[int, StageTimescales],
         arrays: Mapping[str, TimescaleArrays],
         summary: BulkSummary,
+        stage_dates: _StageDates,
     ) -> np.ndarray[Any, np.dtype[np.bool_]]:
         """The TSM tallies (stages 1 and 2) of the cases whose deadlines the arrays give,
         as :func:`~complaintrules.reports.tsm.case_times` takes them from ``due()``'s
         obligations; per case, whether it was tallied (the others are tallied alone)."""
-        from ..law.timescale_columns import FAIL, stage_dates
+        from ..law.timescale_columns import FAIL
 
         n = table.num_rows
         ok = np.ones(n, dtype=bool)
         # due() judges an obligation at the as-of date, else the day the case ended (else
         # it was received), and counts working days to it: a day outside the calendar is
         # its error, so such a case is tallied alone
-        dates1 = stage_dates(table, 1)
+        dates1 = stage_dates(1)
         if self.as_of is not None:
             when = np.full(n, self.as_of.toordinal(), dtype=np.int64)
         else:
@@ -1031,7 +1059,7 @@ class BulkEvaluator:
         ok &= (when >= self._first) & (when <= self._last)
         per_stage: list[tuple[int, Any, Any, Any, Any]] = []
         for number, stage in declared.items():
-            dates = dates1 if number == 1 else stage_dates(table, number)
+            dates = stage_dates(number)
             base = dates.reached & (dates.started > 0)
             ack = respond = None
             for obligation in (Obligation.ACKNOWLEDGE, Obligation.RESPOND):
