@@ -38,9 +38,11 @@ from .timescale import Obligation, Timescale
 
 if TYPE_CHECKING:
     from ..calendar.working_days import WorkingCalendar
+    from ..model.conventions import Conventions
     from .packs import Pack
 
 __all__ = [
+    "ClockArrays",
     "StageDates",
     "TimescaleArrays",
     "judge_timescale_table",
@@ -112,6 +114,80 @@ class _Calendar:
         )
         found = np.asarray(got, dtype=np.int64)
         return found, live & ((found < 0) | (n < 1))
+
+
+class ClockArrays:
+    """:class:`~complaintrules.law.timeliness.ClockOps` over a table's rows, for the
+    response clock's one law (:func:`~complaintrules.law.timeliness.response_clock_law`):
+    dates as ordinals (0 where missing), times of day as microseconds (-1 where missing),
+    a clock start as its index in :class:`ClockStart` (-1 where missing). Only the
+    ``live`` rows are counted; ``refused`` gathers those the calendar or the conventions
+    refuse (the law raises for them over one case)."""
+
+    no_time = -1
+
+    def __init__(self, calendar: WorkingCalendar, conventions: Conventions, live: Mask) -> None:
+        self.cal, self.conventions, self.live = _Calendar(calendar), conventions, live
+        self.capped = conventions.late_acknowledgement is LateAcknowledgement.CAPPED
+        self.refused = np.zeros(len(live), dtype=bool)
+
+    def missing(self, value: Ints) -> Any:
+        return value == 0
+
+    def present(self, value: Ints) -> Any:
+        return value != 0
+
+    def later(self, value: Ints, limit: Ints) -> Any:
+        return (value != 0) & (limit != 0) & (value > limit)
+
+    def pick(self, condition: Mask, chosen: Any, otherwise: Any) -> Any:
+        return np.where(condition, chosen, otherwise)
+
+    def or_else(self, value: Ints, other: Ints) -> Ints:
+        return np.where(value != 0, value, other)
+
+    def counts_from(self, respond_from: Ints, start: ClockStart) -> Any:
+        return respond_from == _STARTS.index(start)
+
+    def placed(self, day: Ints, at: Ints, where: Mask) -> Ints:
+        """Each day as the conventions place a receipt on it (at ``at``): the conventions'
+        own function, once per distinct day (and side of the cut-off, all a time of day
+        changes)."""
+        live = where & self.live
+        conventions = self.conventions
+        cutoff = conventions.cutoff
+        late = np.zeros(len(day), dtype=bool)
+        if cutoff is not None:
+            if cutoff.tzinfo is not None:  # a naive time against it: refused over one case
+                self.refused |= live & (at >= 0)
+            limit = ((cutoff.hour * 60 + cutoff.minute) * 60 + cutoff.second) * 10**6
+            late = at >= limit + cutoff.microsecond
+        keys = np.where(live, day * 2 + late, 0)
+        unique, where_k = np.unique(keys, return_inverse=True)
+        start = np.zeros(len(unique), dtype=np.int64)
+        refused = np.zeros(len(unique), dtype=bool)
+        for k, key in enumerate(unique.tolist()):
+            ordinal, moved = divmod(key, 2)
+            if ordinal <= 0:
+                refused[k] = key != 0
+                continue
+            try:
+                start[k] = conventions.effective_receipt(
+                    self.cal.calendar, date.fromordinal(ordinal), cutoff if moved else None
+                )[0].toordinal()
+            except Exception:
+                refused[k] = True
+        self.refused |= live & refused[where_k]
+        return np.where(live, start[where_k], 0)
+
+    def add_working_days(self, day: Ints, n: Ints, where: Mask) -> Ints:
+        live = where & self.live
+        found, refused = self.cal.add(day, n, live)
+        self.refused |= refused
+        return np.where(live, found, 0)
+
+
+_STARTS = list(ClockStart)
 
 
 def _deadline(
