@@ -46,6 +46,7 @@ from .timeliness import ClockRule
 from .timeliness import response_clock_law as _clock_law
 from .timeliness import response_clock_note as _clock_words
 from .timeliness import response_clock_one_case as _one_case
+from .timeliness import stage_start as _stage_start
 
 if TYPE_CHECKING:
     import numpy as np
@@ -2521,10 +2522,10 @@ def _response_clock(
     if ack_days is None:
         return None
     facts = (number, received, at, requested, acknowledged, logged)
-    day, rule = _one_case(calendar, conventions, *facts, ClockStart(start), ack_days)
+    day, rule, placed = _one_case(calendar, conventions, *facts, ClockStart(start), ack_days)
     if rule == ClockRule.NO_START:
         return None
-    note = _clock_words(calendar, conventions, rule, day, *facts, ack_days)
+    note = _clock_words(rule, day, placed, number, acknowledged, logged, ack_days)
     return {"day": day, "label": _CLOCK_LABELS[rule], "note": note}
 
 
@@ -2622,17 +2623,21 @@ def _clock_columns(
         # the words, once per distinct clock, only for a reader of the note
         picked = np.flatnonzero(valid)
         rows = pa.array(picked, pa.int64())
-        parts = [a.take(rows).to_pylist() for a in (number, received, at, requested)]
-        parts += [a.take(rows).to_pylist() for a in (acknowledged, logged, ack_days)]
+        start = [a.take(rows).to_pylist() for a in (number, received, at, requested)]
+        rest = [a.take(rows).to_pylist() for a in (acknowledged, logged, ack_days)]
         found: list[Any] = [None] * size
         done: dict[tuple[Any, ...], str] = {}
         days = _date_array(day, valid).take(rows).to_pylist()
         codes = rule[picked].tolist()
         for k, r in enumerate(picked.tolist()):
-            key = (codes[k], days[k], *(p[k] for p in parts))
+            facts = tuple(p[k] for p in start)
+            key = (codes[k], days[k], *facts, *(p[k] for p in rest))
             text = done.get(key)
             if text is None:
-                text = done[key] = _clock_words(calendar, conventions, *key)
+                placed = _stage_start(calendar, conventions, *facts)
+                text = done[key] = _clock_words(
+                    codes[k], days[k], placed, facts[0], *(p[k] for p in rest)
+                )
             found[r] = text
         return pa.array(found, pa.string())
 

@@ -300,11 +300,12 @@ def response_deadline(
         ack.on if ack else None,
         stage.logged_on,
     )
-    cal, conv = ctx.calendar, ctx.conventions
-    trigger, rule = response_clock_one_case(cal, conv, *facts, respond_from, ack_days)
+    trigger, rule, start = response_clock_one_case(
+        ctx.calendar, ctx.conventions, *facts, respond_from, ack_days
+    )
     if trigger is None:
         return None
-    note = response_clock_note(cal, conv, rule, trigger, *facts, ack_days)
+    note = response_clock_note(rule, trigger, start, facts[0], *facts[4:], ack_days)
     return deadline_after(ctx, trigger, respond_days, CLOCK_LABELS[rule], note)
 
 
@@ -323,7 +324,7 @@ def response_due(
     only when the deadline was missed.
     """
     ack = stage.acknowledged
-    trigger, _ = response_clock_one_case(
+    trigger, _, _ = response_clock_one_case(
         ctx.calendar,
         ctx.conventions,
         stage.number,

@@ -36,6 +36,7 @@ __all__ = [
     "response_clock_one_case",
     "response_clock_text",
     "review_extensions",
+    "stage_start",
 ]
 
 if TYPE_CHECKING:
@@ -305,7 +306,8 @@ class _Tracer:
         self.capped = capped
         #: each step: its source with ``{}`` for its operands, the operands, whether kept
         self.steps: list[tuple[str, tuple[Any, ...], bool]] = []
-        self.names: dict[str, Any] = {}
+        self.names: dict[str, Any] = {"_UNPLACED": (None, "")}
+        self.placement: Any = None
 
     def emit(self, template: str, *operands: Any, kept: bool = False) -> _Traced:
         self.steps.append((template, operands, kept))
@@ -332,20 +334,23 @@ class _Tracer:
         return self.emit("{} is {}", respond_from, start)
 
     def placed(self, day: Any, at: Any, where: Any) -> Any:
-        source = "conventions.effective_receipt(calendar, {}, {})[0] if {} else None"
-        return self.emit(source, day, at, where, kept=True)
+        # the conventions' placement (day and note) is returned too, for the words
+        source = "conventions.effective_receipt(calendar, {}, {}) if {} else _UNPLACED"
+        self.placement = self.emit(source, day, at, where, kept=True)
+        return self.emit("{}[0]", self.placement, kept=True)
 
     def add_working_days(self, day: Any, n: Any, where: Any) -> Any:
         return self.emit(
             "calendar.add_working_days({}, {}) if {} else None", day, n, where, kept=True
         )
 
-    def function(self) -> Callable[..., tuple[Any, Any]]:
+    def function(self) -> Callable[..., tuple[Any, Any, Any]]:
         """The generated function of (calendar, conventions, the law's arguments in
-        ``ARGS``' order)."""
+        ``ARGS``' order), giving the law's (day 0, rule) and the stage's start as the
+        conventions placed it ((day, note); (None, "") where the stage has no start)."""
         day, rule = response_clock_law(self, **{a: _Traced(self, a) for a in self.ARGS})
         reads = [0] * len(self.steps)
-        for value in (day, rule):
+        for value in (day, rule, self.placement):
             if isinstance(value, _Traced) and isinstance(value.step, int):
                 reads[value.step] += 2  # returned: kept
         for _, operands, _ in self.steps:
@@ -371,16 +376,18 @@ class _Tracer:
         for i, (template, operands, _) in enumerate(self.steps):
             if kept[i] and reads[i]:
                 lines.append(f"    t{i} = " + template.format(*(source(x) for x in operands)))
-        lines.append(f"    return {source(day)}, {source(rule)}")
+        returned = (source(day), source(rule), source(self.placement))
+        lines.append(f"    return {', '.join(returned)}")
         namespace = dict(self.names)
         exec(compile("\n".join(lines), "<response_clock_law, one case>", "exec"), namespace)
-        found: Callable[..., tuple[Any, Any]] = namespace["clock"]
+        found: Callable[..., tuple[Any, Any, Any]] = namespace["clock"]
         self.source = "\n".join(lines)
         return found
 
 
-#: The law's scalar backend for each value of ``capped``, generated on first use.
-_ONE_CASE: dict[bool, Callable[..., tuple[Any, Any]]] = {}
+#: The law's scalar backend for each convention on a late acknowledgement, generated on
+#: first use.
+_ONE_CASE: dict[LateAcknowledgement, Callable[..., tuple[Any, Any, Any]]] = {}
 
 
 def response_clock_one_case(
@@ -394,14 +401,16 @@ def response_clock_one_case(
     logged_on: date | None,
     respond_from: ClockStart,
     ack_days: int,
-) -> tuple[date, int]:
+) -> tuple[date, int, tuple[date, str]]:
     """:func:`response_clock_law` over one case, by the function generated from it: (day
-    0, :class:`ClockRule` code); day 0 is None where the code is ``NO_START``. The
-    arguments as :func:`response_clock` names them, in its order."""
-    capped = conventions.late_acknowledgement is LateAcknowledgement.CAPPED
-    law = _ONE_CASE.get(capped)
+    0, :class:`ClockRule` code, the stage's start as the conventions placed it: (day,
+    note), read by :func:`response_clock_text`). Day 0 is None, and the start (None,
+    ""), where the code is ``NO_START``. The arguments as :func:`response_clock` names
+    them, in its order."""
+    late = conventions.late_acknowledgement
+    law = _ONE_CASE.get(late)
     if law is None:
-        law = _ONE_CASE[capped] = _Tracer(capped).function()
+        law = _ONE_CASE[late] = _Tracer(late is LateAcknowledgement.CAPPED).function()
     return law(
         calendar,
         conventions,
@@ -416,32 +425,41 @@ def response_clock_one_case(
     )
 
 
-def response_clock_text(
+def stage_start(
     calendar: WorkingCalendar,
     conventions: Conventions,
-    rule: int,
-    day: date,
     number: int,
     received_on: date,
     received_at: Any,
     requested_on: date | None,
+) -> tuple[date, str]:
+    """A stage's start as the conventions place it, (day, note): receipt (stage 1, at the
+    time received) or the escalation request, as :func:`response_clock_law` places it."""
+    if number <= 1:
+        return conventions.effective_receipt(calendar, received_on, received_at)
+    assert requested_on is not None  # a clock without one has no start
+    return conventions.effective_receipt(calendar, requested_on)
+
+
+def response_clock_text(
+    rule: int,
+    day: date,
+    start: tuple[date, str],
+    number: int,
     acknowledged_on: date | None,
     logged_on: date | None,
     ack_days: int,
 ) -> tuple[str, str, str, str]:
     """The words for a clock :func:`response_clock_law` placed at ``day`` by ``rule`` (a
-    :class:`ClockRule` other than ``NO_START``): (its label, a note on how the clock
-    started, the stage start's label, the note on the stage start). Called only where a
-    finding's message or evidence is built, never to decide a verdict."""
-    if number <= 1:
-        start, start_note = conventions.effective_receipt(calendar, received_on, received_at)
-        start_label = "receipt"
-    else:
-        assert requested_on is not None  # a clock without one has no start to word
-        start, start_note = conventions.effective_receipt(calendar, requested_on)
+    :class:`ClockRule` other than ``NO_START``), the stage having started at ``start``
+    (:func:`stage_start`): (its label, a note on how the clock started, the stage start's
+    label, the note on the stage start). Called only where a finding's message or
+    evidence is built, never to decide a verdict."""
+    start_day, start_note = start
+    start_label = "receipt" if number <= 1 else "escalation request"
+    if number > 1:
         start_note = start_note.replace("received", "escalation requested")
-        start_label = "escalation request"
-    note = _clock_text(rule, day, start, start_label, acknowledged_on, logged_on, ack_days)
+    note = _clock_text(rule, day, start_day, start_label, acknowledged_on, logged_on, ack_days)
     return CLOCK_LABELS[rule], note, start_label, start_note
 
 
@@ -455,6 +473,8 @@ def _clock_text(
     ack_days: int,
 ) -> str:
     """The note on how a clock placed by ``rule`` started (see :class:`ClockRule`)."""
+    if rule <= _ESCALATION or rule == _ACK:
+        return ""
     if rule == _NO_ACK:
         return (
             "no acknowledgement recorded; the clock starts at the acknowledgement deadline "
@@ -483,34 +503,21 @@ def _clock_text(
 
 
 def response_clock_note(
-    calendar: WorkingCalendar,
-    conventions: Conventions,
     rule: int,
     day: date,
+    start: tuple[date, str],
     number: int,
-    received_on: date,
-    received_at: Any,
-    requested_on: date | None,
     acknowledged_on: date | None,
     logged_on: date | None,
     ack_days: int,
 ) -> str:
     """The note a deadline counted from the clock gives: :func:`deadline_note` of
     :func:`response_clock_text`'s words (the same arguments)."""
+    label = CLOCK_LABELS[rule]
+    if label in _UNANCHORED:  # the rules of these labels word neither start
+        return _clock_text(rule, day, day, label, acknowledged_on, logged_on, ack_days)
     return deadline_note(
-        *response_clock_text(
-            calendar,
-            conventions,
-            rule,
-            day,
-            number,
-            received_on,
-            received_at,
-            requested_on,
-            acknowledged_on,
-            logged_on,
-            ack_days,
-        )
+        *response_clock_text(rule, day, start, number, acknowledged_on, logged_on, ack_days)
     )
 
 
@@ -574,18 +581,27 @@ def response_clock(
     (in both its backends) run that law.
     """
     facts = (number, received_on, received_at, requested_on, acknowledged_on, logged_on)
-    day, rule = response_clock_one_case(calendar, conventions, *facts, respond_from, ack_days)
+    day, rule, start = response_clock_one_case(
+        calendar, conventions, *facts, respond_from, ack_days
+    )
     if rule == _NO_START:
         return None
-    return (day, *response_clock_text(calendar, conventions, rule, day, *facts, ack_days))
+    words = response_clock_text(rule, day, start, number, acknowledged_on, logged_on, ack_days)
+    return (day, *words)
+
+
+#: Labels of a clock counted from the acknowledgement or logging itself, whose deadline's
+#: note does not say how the stage started.
+_UNANCHORED = ("acknowledgement", "logging")
 
 
 def deadline_note(trigger_label: str, clock_note: str, label: str, note: str) -> str:
     """The note a response deadline's evidence gives: how the stage started (where the
     clock is anchored on the stage's start, directly or through the acknowledgement or
     logging deadline) and how the clock started, either left out where empty."""
-    start_note = "" if trigger_label in ("acknowledgement", "logging") else f"{label}: {note}"
-    return "; ".join(n for n in (start_note, clock_note) if n)
+    if trigger_label in _UNANCHORED:
+        return clock_note
+    return f"{label}: {note}; {clock_note}" if clock_note else f"{label}: {note}"
 
 
 @dataclass(frozen=True, slots=True)
