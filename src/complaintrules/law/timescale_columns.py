@@ -34,6 +34,7 @@ from ..model.policy import ClockStart
 from .context import Context
 from .expressions import CaseExpression, JudgingSettings, TableVerdicts, _Columns, _error
 from .rules import Evidence, Finding, Rule, Subject, Verdict
+from .timeliness import response_clock_law
 from .timescale import Obligation, Timescale
 
 if TYPE_CHECKING:
@@ -64,10 +65,6 @@ _VERDICTS = {
 }
 _CODES = {v: k for k, v in _VERDICTS.items()}
 _EPOCH = date(1970, 1, 1).toordinal()
-#: How a response clock starts, as codes: at the stage's start, or from the
-#: acknowledgement or logging deadline.
-_FROM_START, _FROM_ACK, _FROM_LOGGING = 0, 1, 2
-_CLOCK_CODES = {ClockStart.ACKNOWLEDGEMENT: _FROM_ACK, ClockStart.LOGGING: _FROM_LOGGING}
 
 
 def _mask(array: Any) -> Mask:
@@ -190,6 +187,13 @@ class ClockArrays:
 _STARTS = list(ClockStart)
 
 
+class _StartsPlaced(ClockArrays):
+    """:class:`ClockArrays` for stage starts already placed by the conventions."""
+
+    def placed(self, day: Ints, at: Ints, where: Mask) -> Ints:
+        return np.where(where & self.live, day, 0)
+
+
 def _deadline(
     cal: _Calendar,
     due: Ints,
@@ -287,7 +291,7 @@ class _Parameters:
                     start = ClockStart(ctx.param(named) if named else str(timescale.clock))
                     if timescale.needs_acknowledge_days(start):
                         continue  # the per-case judge says why
-                    clock[k] = _CLOCK_CODES.get(start, _FROM_START)
+                    clock[k] = _STARTS.index(start)
                     names = timescale.extension_cap
                     cap[k] = int(ctx.param(names)) if names else 0
             except Exception:
@@ -434,18 +438,20 @@ def _obligation(
         due = np.where(live, due, 0)
         return code, unsure | bad | (live & out), due, due, due
     # -- a response and its extensions
-    ack_on, has_ack = stage.acknowledged
-    from_ack = live & (params.clock == _FROM_ACK)
-    from_log = live & (params.clock == _FROM_LOGGING)
-    ack_due, bad = cal.add(day0, params.ack_days, from_ack | from_log)
-    capped = engine.conventions.late_acknowledgement is LateAcknowledgement.CAPPED
-    at_ack = np.where(
-        ~has_ack | ((ack_on > ack_due) & capped), ack_due, ack_on
-    )  # a late acknowledgement starts it only under the literal convention
-    logged_on, has_logged = stage.logged
-    logged = np.where(has_logged, logged_on, ack_on)
-    at_log = np.where(~(has_logged | has_ack) | (logged > ack_due), ack_due, logged)
-    trigger = np.where(from_ack, at_ack, np.where(from_log, at_log, day0))
+    # the clock by the response clock's one law, from the start placed above
+    clock = _StartsPlaced(engine.calendar, engine.conventions, live)
+    trigger, _ = response_clock_law(
+        clock,
+        number=number,
+        received_on=day0,
+        received_at=clock.no_time,
+        requested_on=day0,
+        acknowledged_on=stage.acknowledged[0],
+        logged_on=stage.logged[0],
+        respond_from=params.clock,
+        ack_days=params.ack_days,
+    )
+    bad = clock.refused
     original, refused_due = cal.add(trigger, params.days, live)
     bad |= refused_due
     capping = live & (params.cap > 0)
