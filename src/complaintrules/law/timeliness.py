@@ -304,13 +304,14 @@ class _Tracer:
 
     def __init__(self, capped: bool) -> None:
         self.capped = capped
-        #: each step: its source with ``{}`` for its operands, the operands, whether kept
+        #: each step: its source with ``{}`` for its operands, the operands, and whether
+        #: it asks the calendar or the conventions (so is always made, in the law's order)
         self.steps: list[tuple[str, tuple[Any, ...], bool]] = []
         self.names: dict[str, Any] = {"_UNPLACED": (None, "")}
         self.placement: Any = None
 
-    def emit(self, template: str, *operands: Any, kept: bool = False) -> _Traced:
-        self.steps.append((template, operands, kept))
+    def emit(self, template: str, *operands: Any, asks: bool = False) -> _Traced:
+        self.steps.append((template, operands, asks))
         return _Traced(self, len(self.steps) - 1)
 
     def missing(self, value: Any) -> Any:
@@ -336,12 +337,12 @@ class _Tracer:
     def placed(self, day: Any, at: Any, where: Any) -> Any:
         # the conventions' placement (day and note) is returned too, for the words
         source = "conventions.effective_receipt(calendar, {}, {}) if {} else _UNPLACED"
-        self.placement = self.emit(source, day, at, where, kept=True)
-        return self.emit("{}[0]", self.placement, kept=True)
+        self.placement = self.emit(source, day, at, where, asks=True)
+        return self.emit("{}[0]", self.placement, asks=True)
 
     def add_working_days(self, day: Any, n: Any, where: Any) -> Any:
         return self.emit(
-            "calendar.add_working_days({}, {}) if {} else None", day, n, where, kept=True
+            "calendar.add_working_days({}, {}) if {} else None", day, n, where, asks=True
         )
 
     def function(self) -> Callable[..., tuple[Any, Any, Any]]:
@@ -357,7 +358,7 @@ class _Tracer:
             for x in operands:
                 if isinstance(x, _Traced) and isinstance(x.step, int):
                     reads[x.step] += 1
-        kept = [k or reads[i] > 1 for i, (_, _, k) in enumerate(self.steps)]
+        kept = [asks or reads[i] > 1 for i, (_, _, asks) in enumerate(self.steps)]
 
         def source(value: Any) -> str:
             if not isinstance(value, _Traced):
@@ -374,14 +375,13 @@ class _Tracer:
 
         lines = [f"def clock(calendar, conventions, {', '.join(self.ARGS)}):"]
         for i, (template, operands, _) in enumerate(self.steps):
-            if kept[i] and reads[i]:
+            if kept[i]:
                 lines.append(f"    t{i} = " + template.format(*(source(x) for x in operands)))
         returned = (source(day), source(rule), source(self.placement))
         lines.append(f"    return {', '.join(returned)}")
         namespace = dict(self.names)
         exec(compile("\n".join(lines), "<response_clock_law, one case>", "exec"), namespace)
         found: Callable[..., tuple[Any, Any, Any]] = namespace["clock"]
-        self.source = "\n".join(lines)
         return found
 
 
