@@ -2623,14 +2623,14 @@ def _clock_columns(
         # the words, once per distinct clock, only for a reader of the note
         picked = np.flatnonzero(valid)
         rows = pa.array(picked, pa.int64())
-        start = [a.take(rows).to_pylist() for a in (number, received, at, requested)]
+        begun = [a.take(rows).to_pylist() for a in (number, received, at, requested)]
         rest = [a.take(rows).to_pylist() for a in (acknowledged, logged, ack_days)]
         found: list[Any] = [None] * size
         done: dict[tuple[Any, ...], str] = {}
         days = _date_array(day, valid).take(rows).to_pylist()
         codes = rule[picked].tolist()
         for k, r in enumerate(picked.tolist()):
-            facts = tuple(p[k] for p in start)
+            facts = tuple(p[k] for p in begun)
             key = (codes[k], days[k], *facts, *(p[k] for p in rest))
             text = done.get(key)
             if text is None:
