@@ -41,8 +41,12 @@ from ..model.facts import STAGE_NUMBERS
 from ..model.policy import ClockStart
 from .gates import GatedCheck
 from .rules import Evidence, Finding, Outcome, Rule, Subject, Verdict
-from .timeliness import deadline_note
-from .timeliness import response_clock as _stage_clock
+from .timeliness import CLOCK_LABELS as _CLOCK_LABELS
+from .timeliness import ClockRule
+from .timeliness import response_clock_law as _clock_law
+from .timeliness import response_clock_note as _clock_words
+from .timeliness import response_clock_one_case as _one_case
+from .timeliness import stage_start as _stage_start
 
 if TYPE_CHECKING:
     import numpy as np
@@ -2510,42 +2514,163 @@ def _clock_type() -> Any:
 def _response_clock(
     calendar: WorkingCalendar, conventions: Conventions, values: Sequence[Any]
 ) -> dict[str, Any] | None:
-    """The record :func:`response_clock` gives, from its parts' values (see there)."""
+    """The record :func:`response_clock` gives, from its parts' values (see there): the
+    timeliness judge's law over one case, worded by its text function."""
     reached, number, requested, acknowledged, logged, received, at, start, ack_days = values
     if reached is not True or number is None or received is None or start is None:
         return None
     if ack_days is None:
         return None
-    found = _stage_clock(
-        calendar,
-        conventions,
-        number=number,
-        received_on=received,
-        received_at=at,
-        requested_on=requested,
-        acknowledged_on=acknowledged,
-        logged_on=logged,
-        respond_from=ClockStart(start),
-        ack_days=ack_days,
-    )
-    if found is None:
+    facts = (number, received, at, requested, acknowledged, logged)
+    day, rule, placed = _one_case(calendar, conventions, *facts, ClockStart(start), ack_days)
+    if rule == ClockRule.NO_START:
         return None
-    day, label, clock_note, start_label, start_note = found
-    return {
-        "day": day,
-        "label": label,
-        "note": deadline_note(label, clock_note, start_label, start_note),
-    }
+    note = _clock_words(rule, day, placed, number, acknowledged, logged, ack_days)
+    return {"day": day, "label": _CLOCK_LABELS[rule], "note": note}
+
+
+def _mask(array: Any) -> Any:
+    import numpy as np
+
+    return np.asarray(array.to_numpy(zero_copy_only=False), bool)
+
+
+@dataclass(frozen=True, slots=True)
+class _ClockColumns:
+    """A response clock over a table: its record's fields as arrays, ``note`` worded
+    (row by row) only when first read."""
+
+    fields: dict[str, Any]
+    note: Callable[[], Any]
+
+    def field(self, name: str) -> Any:
+        found = self.fields.get(name)
+        if found is None:
+            found = self.fields[name] = self.note()
+        return found
+
+
+def _clock_columns(
+    calendar: WorkingCalendar, conventions: Conventions, values: Sequence[Any], size: int
+) -> _ClockColumns | None:
+    """The clock's day and law's rule over a table, by the timeliness judge's own law
+    (:func:`~complaintrules.law.timeliness.response_clock_law`) run over arrays; None
+    where a part is not of the type the table holds it in, or where some row would raise
+    (a day outside the calendar's years, a count below one, a clock start that is none):
+    the record, row by row, then decides and raises as it does."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from .timescale_columns import ClockArrays
+
+    arrays = [_array(v, size) for v in values]
+    reached, number, requested, acknowledged, logged, received, at, start, ack_days = arrays
+
+    def kind(array: Any, test: Callable[[Any], bool]) -> bool:
+        return bool(test(array.type) or pa.types.is_null(array.type))
+
+    if not (
+        kind(reached, pa.types.is_boolean)
+        and all(kind(a, pa.types.is_integer) for a in (number, ack_days))
+        and all(kind(a, lambda t: t == pa.date32()) for a in (requested, acknowledged))
+        and all(kind(a, lambda t: t == pa.date32()) for a in (logged, received))
+        and kind(at, pa.types.is_temporal)
+        and kind(start, pa.types.is_string)
+    ):
+        return None
+    if pa.types.is_null(at.type):
+        micros = np.full(size, -1, np.int64)
+    else:
+        if not pa.types.is_time(at.type):
+            return None
+        us = at.cast(pa.time64("us")).cast(pa.int64())
+        micros = np.asarray(pc.fill_null(us, -1).to_numpy(zero_copy_only=False), np.int64)
+    starts = pc.index_in(start.cast(pa.string()), value_set=pa.array([c.value for c in ClockStart]))
+
+    def counts(array: Any) -> tuple[Any, Any]:
+        if pa.types.is_null(array.type):
+            return np.zeros(size, np.int64), np.zeros(size, bool)
+        return _counts(array, size)
+
+    numbers, ack = counts(number), counts(ack_days)
+    received_on = _ordinals(received)
+    live = np.zeros(size, bool)
+    if pa.types.is_boolean(reached.type):
+        live = _mask(pc.fill_null(reached, False))
+    live &= numbers[1] & received_on[1] & ack[1] & _mask(start.is_valid())
+    if (live & ~_mask(starts.is_valid())).any():
+        return None  # a clock start that is none: the record raises
+    ops = ClockArrays(calendar, conventions, live)
+    day, rule = _clock_law(
+        ops,
+        number=numbers[0],
+        received_on=received_on[0],
+        received_at=micros,
+        requested_on=_ordinals(requested)[0],
+        acknowledged_on=_ordinals(acknowledged)[0],
+        logged_on=_ordinals(logged)[0],
+        respond_from=np.asarray(pc.fill_null(starts, -1).to_numpy(zero_copy_only=False)),
+        ack_days=ack[0],
+    )
+    if ops.refused.any():
+        return None
+    valid = live & (rule != ClockRule.NO_START)
+    rule = np.where(valid, rule, 0)
+    label = pa.array(_CLOCK_LABELS).take(pa.array(rule, pa.int64(), mask=~valid))
+
+    def note() -> Any:
+        # the words, once per distinct clock, only for a reader of the note
+        picked = np.flatnonzero(valid)
+        rows = pa.array(picked, pa.int64())
+        begun = [a.take(rows).to_pylist() for a in (number, received, at, requested)]
+        rest = [a.take(rows).to_pylist() for a in (acknowledged, logged, ack_days)]
+        found: list[Any] = [None] * size
+        done: dict[tuple[Any, ...], str] = {}
+        days = _date_array(day, valid).take(rows).to_pylist()
+        codes = rule[picked].tolist()
+        for k, r in enumerate(picked.tolist()):
+            facts = tuple(p[k] for p in begun)
+            key = (codes[k], days[k], *facts, *(p[k] for p in rest))
+            text = done.get(key)
+            if text is None:
+                placed = _stage_start(calendar, conventions, *facts)
+                text = done[key] = _clock_words(
+                    codes[k], days[k], placed, facts[0], *(p[k] for p in rest)
+                )
+            found[r] = text
+        return pa.array(found, pa.string())
+
+    return _ClockColumns({"day": _date_array(day, valid), "label": label}, note)
+
+
+@dataclass(frozen=True, slots=True)
+class _ClockField(_Get):
+    """A field of a response clock's record (:meth:`_ResponseClock.get`): over a table,
+    read from the clock's arrays alone, so no note is worded unless it is read."""
+
+    def _arrow(self, env: _Columns) -> Any:
+        assert isinstance(self.record, _ResponseClock)
+        return self.record._field(env, self.name)
 
 
 @dataclass(frozen=True, slots=True)
 class _ResponseClock(_WorkingDays):
     """:func:`response_clock`: its parts are the stage's facts, the case's receipt and
-    the two parameters; the record is computed by the timeliness judge's own function
-    (over a table, once per distinct set of parts: that function is the one place the
-    clock's start is decided, so it is not written again over arrays)."""
+    the two parameters; the record is decided by the timeliness judge's own law
+    (:func:`~complaintrules.law.timeliness.response_clock_law`), for one case and over a
+    table's arrays alike, its words by that judge's own text function."""
 
     parts: tuple[Expr, ...]
+
+    def get(self, name: str) -> Expr:
+        return _ClockField(self, name)
+
+    def is_null(self) -> Expr:
+        return self.get("day").is_null()  # a record is missing exactly where its day is
+
+    def not_null(self) -> Expr:
+        return self.get("day").not_null()
 
     def _build(self, c: _Compiler) -> Fn:
         parts = [c(e) for e in self.parts]
@@ -2556,20 +2681,51 @@ class _ResponseClock(_WorkingDays):
 
         return clock
 
+    def _columns(self, env: _Columns) -> _ClockColumns:
+        """The clock over the table, once per table read."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        key = ("\x00clock", id(self))
+        cached = env.cache.get(key)
+        if cached is not None and cached[0] is self:
+            found: _ClockColumns = cached[1]
+            return found
+        cal, conv = env.params[_CALENDAR], env.params[_CONVENTIONS]
+        values = [e._arrow(env) for e in self.parts]
+        found_or_none = _clock_columns(cal, conv, values, env.size)
+        if found_or_none is None:
+            # the record row by row, once per distinct set of parts (raising where it does)
+            done: dict[tuple[Any, ...], Any] = {}
+            out = []
+            for row in zip(*(_per_row(v, env.size) for v in values), strict=True):
+                record = done.get(row, _UNSET)
+                if record is _UNSET:
+                    record = done[row] = _response_clock(cal, conv, row)
+                out.append(record)
+            records = pa.array(out, _clock_type())
+            fields = {n: pc.struct_field(records, n) for n in ("day", "label", "note")}
+            found_or_none = _ClockColumns(fields, lambda: fields["note"])
+        env.cache[key] = (self, found_or_none)
+        return found_or_none
+
+    def _field(self, env: _Columns, name: str) -> Any:
+        import pyarrow.compute as pc
+
+        found = self._columns(env)
+        if name not in ("day", "label", "note"):
+            return pc.struct_field(self._arrow(env), name)  # refused, as a record refuses
+        return found.field(name)
+
     @_once_per_table
     def _arrow(self, env: _Columns) -> Any:
         import pyarrow as pa
+        import pyarrow.compute as pc
 
-        cal, conv = env.params[_CALENDAR], env.params[_CONVENTIONS]
-        columns = [_per_row(e._arrow(env), env.size) for e in self.parts]
-        done: dict[tuple[Any, ...], Any] = {}
-        out = []
-        for row in zip(*columns, strict=True):
-            found = done.get(row, _UNSET)
-            if found is _UNSET:
-                found = done[row] = _response_clock(cal, conv, row)
-            out.append(found)
-        return pa.array(out, _clock_type())
+        names = ("day", "label", "note")
+        fields = [self._columns(env).field(n) for n in names]
+        valid = pc.is_valid(fields[0])
+        return pa.StructArray.from_arrays(fields, fields=list(_clock_type()), mask=pc.invert(valid))
 
     def _params(self) -> Iterator[str]:
         for e in self.parts:

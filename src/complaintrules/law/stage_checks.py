@@ -41,13 +41,15 @@ from .expressions import param as param_value
 from .gates import GatedCheck, applies_at_stage
 from .rules import CaseCheck, Outcome, Verdict
 from .timeliness import (
+    CLOCK_LABELS,
     Deadline,
     ExtensionReview,
     deadline_after,
-    deadline_note,
     escalation_day0,
     judge_deadline,
     receipt_day0,
+    response_clock_note,
+    response_clock_one_case,
     review_extensions,
 )
 from .timeliness import response_clock as stage_response_clock
@@ -289,12 +291,22 @@ def response_deadline(
     ack_days: int,
 ) -> Deadline | None:
     """The original (unextended) deadline for a stage's response, or None if unknowable."""
-    clock = response_clock_start(ctx, case, stage, respond_from=respond_from, ack_days=ack_days)
-    if clock is None:
+    ack = stage.acknowledged
+    facts = (
+        stage.number,
+        case.received_on,
+        case.received_at,
+        stage.requested_on,
+        ack.on if ack else None,
+        stage.logged_on,
+    )
+    trigger, rule, start = response_clock_one_case(
+        ctx.calendar, ctx.conventions, *facts, respond_from, ack_days
+    )
+    if trigger is None:
         return None
-    trigger, trigger_label, clock_note, label, note = clock
-    notes = deadline_note(trigger_label, clock_note, label, note)
-    return deadline_after(ctx, trigger, respond_days, trigger_label, notes)
+    note = response_clock_note(rule, trigger, start, facts[0], *facts[4:], ack_days)
+    return deadline_after(ctx, trigger, respond_days, CLOCK_LABELS[rule], note)
 
 
 def response_due(
@@ -311,10 +323,20 @@ def response_due(
     The same calendar arithmetic, so the same errors; for checks that need the evidence
     only when the deadline was missed.
     """
-    clock = response_clock_start(ctx, case, stage, respond_from=respond_from, ack_days=ack_days)
-    if clock is None:
-        return None
-    return ctx.calendar.add_working_days(clock[0], respond_days)
+    ack = stage.acknowledged
+    trigger, _, _ = response_clock_one_case(
+        ctx.calendar,
+        ctx.conventions,
+        stage.number,
+        case.received_on,
+        case.received_at,
+        stage.requested_on,
+        ack.on if ack else None,
+        stage.logged_on,
+        respond_from,
+        ack_days,
+    )
+    return None if trigger is None else ctx.calendar.add_working_days(trigger, respond_days)
 
 
 def response_clock_start(

@@ -41,13 +41,16 @@ from .expressions import (
     _error,
 )
 from .rules import Evidence, Finding, Rule, Subject, Verdict
+from .timeliness import response_clock_law
 from .timescale import Obligation, Timescale
 
 if TYPE_CHECKING:
     from ..calendar.working_days import WorkingCalendar
+    from ..model.conventions import Conventions
     from .packs import Pack
 
 __all__ = [
+    "ClockArrays",
     "StageDates",
     "TimescaleArrays",
     "judge_timescale_table",
@@ -69,10 +72,6 @@ _VERDICTS = {
 }
 _CODES = {v: k for k, v in _VERDICTS.items()}
 _EPOCH = date(1970, 1, 1).toordinal()
-#: How a response clock starts, as codes: at the stage's start, or from the
-#: acknowledgement or logging deadline.
-_FROM_START, _FROM_ACK, _FROM_LOGGING = 0, 1, 2
-_CLOCK_CODES = {ClockStart.ACKNOWLEDGEMENT: _FROM_ACK, ClockStart.LOGGING: _FROM_LOGGING}
 
 
 def _mask(array: Any) -> Mask:
@@ -119,6 +118,87 @@ class _Calendar:
         )
         found = np.asarray(got, dtype=np.int64)
         return found, live & ((found < 0) | (n < 1))
+
+
+class ClockArrays:
+    """:class:`~complaintrules.law.timeliness.ClockOps` over a table's rows, for the
+    response clock's one law (:func:`~complaintrules.law.timeliness.response_clock_law`):
+    dates as ordinals (0 where missing), times of day as microseconds (-1 where missing),
+    a clock start as its index in :class:`ClockStart` (-1 where missing). Only the
+    ``live`` rows are counted; ``refused`` gathers those the calendar or the conventions
+    refuse (the law raises for them over one case)."""
+
+    no_time = -1
+
+    def __init__(self, calendar: WorkingCalendar, conventions: Conventions, live: Mask) -> None:
+        self.cal, self.conventions, self.live = _Calendar(calendar), conventions, live
+        self.capped = conventions.late_acknowledgement is LateAcknowledgement.CAPPED
+        self.refused = np.zeros(len(live), dtype=bool)
+
+    def missing(self, value: Ints) -> Any:
+        return value == 0
+
+    def present(self, value: Ints) -> Any:
+        return value != 0
+
+    def later(self, value: Ints, limit: Ints) -> Any:
+        return (value != 0) & (limit != 0) & (value > limit)
+
+    def pick(self, condition: Mask, chosen: Any, otherwise: Any) -> Any:
+        return np.where(condition, chosen, otherwise)
+
+    def or_else(self, value: Ints, other: Ints) -> Ints:
+        return np.where(value != 0, value, other)
+
+    def counts_from(self, respond_from: Ints, start: ClockStart) -> Any:
+        return respond_from == _STARTS.index(start)
+
+    def placed(self, day: Ints, at: Ints, where: Mask) -> Ints:
+        """Each day as the conventions place a receipt on it (at ``at``): the conventions'
+        own function, once per distinct day (and side of the cut-off, all a time of day
+        changes)."""
+        live = where & self.live
+        conventions = self.conventions
+        cutoff = conventions.cutoff
+        late = np.zeros(len(day), dtype=bool)
+        if cutoff is not None:
+            if cutoff.tzinfo is not None:  # a naive time against it: refused over one case
+                self.refused |= live & (at >= 0)
+            limit = ((cutoff.hour * 60 + cutoff.minute) * 60 + cutoff.second) * 10**6
+            late = at >= limit + cutoff.microsecond
+        keys = np.where(live, day * 2 + late, 0)
+        unique, where_k = np.unique(keys, return_inverse=True)
+        start = np.zeros(len(unique), dtype=np.int64)
+        refused = np.zeros(len(unique), dtype=bool)
+        for k, key in enumerate(unique.tolist()):
+            ordinal, moved = divmod(key, 2)
+            if ordinal <= 0:
+                refused[k] = key != 0
+                continue
+            try:
+                start[k] = conventions.effective_receipt(
+                    self.cal.calendar, date.fromordinal(ordinal), cutoff if moved else None
+                )[0].toordinal()
+            except Exception:
+                refused[k] = True
+        self.refused |= live & refused[where_k]
+        return np.where(live, start[where_k], 0)
+
+    def add_working_days(self, day: Ints, n: Ints, where: Mask) -> Ints:
+        live = where & self.live
+        found, refused = self.cal.add(day, n, live)
+        self.refused |= refused
+        return np.where(live, found, 0)
+
+
+_STARTS = list(ClockStart)
+
+
+class _StartsPlaced(ClockArrays):
+    """:class:`ClockArrays` for stage starts already placed by the conventions."""
+
+    def placed(self, day: Ints, at: Ints, where: Mask) -> Ints:
+        return np.where(where & self.live, day, 0)
 
 
 def _deadline(
@@ -218,7 +298,7 @@ class _Parameters:
                     start = ClockStart(ctx.param(named) if named else str(timescale.clock))
                     if timescale.needs_acknowledge_days(start):
                         continue  # the per-case judge says why
-                    clock[k] = _CLOCK_CODES.get(start, _FROM_START)
+                    clock[k] = _STARTS.index(start)
                     names = timescale.extension_cap
                     cap[k] = int(ctx.param(names)) if names else 0
             except Exception:
@@ -365,18 +445,20 @@ def _obligation(
         due = np.where(live, due, 0)
         return code, unsure | bad | (live & out), due, due, due
     # -- a response and its extensions
-    ack_on, has_ack = stage.acknowledged
-    from_ack = live & (params.clock == _FROM_ACK)
-    from_log = live & (params.clock == _FROM_LOGGING)
-    ack_due, bad = cal.add(day0, params.ack_days, from_ack | from_log)
-    capped = engine.conventions.late_acknowledgement is LateAcknowledgement.CAPPED
-    at_ack = np.where(
-        ~has_ack | ((ack_on > ack_due) & capped), ack_due, ack_on
-    )  # a late acknowledgement starts it only under the literal convention
-    logged_on, has_logged = stage.logged
-    logged = np.where(has_logged, logged_on, ack_on)
-    at_log = np.where(~(has_logged | has_ack) | (logged > ack_due), ack_due, logged)
-    trigger = np.where(from_ack, at_ack, np.where(from_log, at_log, day0))
+    # the clock by the response clock's one law, from the start placed above
+    clock = _StartsPlaced(engine.calendar, engine.conventions, live)
+    trigger, _ = response_clock_law(
+        clock,
+        number=number,
+        received_on=day0,
+        received_at=clock.no_time,
+        requested_on=day0,
+        acknowledged_on=stage.acknowledged[0],
+        logged_on=stage.logged[0],
+        respond_from=params.clock,
+        ack_days=params.ack_days,
+    )
+    bad = clock.refused
     original, refused_due = cal.add(trigger, params.days, live)
     bad |= refused_due
     capping = live & (params.cap > 0)
