@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -123,3 +124,52 @@ def test_facts_that_cannot_be_read_make_each_gated_rule_an_error_as_before(
             assert finding.message == "rule raised RuntimeError: facts unreadable"
         else:
             assert finding.to_dict() == before[finding.rule_id].to_dict()
+
+
+def test_a_pack_s_case_rules_are_worked_out_once_per_pack_not_once_per_case(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The registry's rules for a pack (and which are gated) are read on the first case
+    the engine judges against it; later cases reuse them, with the same findings."""
+    cases = [c for c in _landlord_cases() if c.received_on >= date(2024, 4, 1)][:5]
+    assert len(cases) == 5
+    expected = [_as_data(Engine().evaluate_case(c, as_of=AS_OF).findings) for c in cases]
+    engine = Engine()
+    calls = _counting(monkeypatch, engine.registry, "rules_for")
+    got = [_as_data(engine.evaluate_case(c, as_of=AS_OF).findings) for c in cases]
+    assert got == expected
+    assert len(calls) == 1
+
+
+def test_another_pack_object_of_the_same_name_gets_its_own_rules() -> None:
+    """A pack handed in by the caller is judged by its own rules, even after the engine
+    judged another pack of that name."""
+    engine = Engine()
+    case = _two_stage()
+    pack = engine.pack(on=case.received_on)
+    full = engine.case_findings(case, pack=pack, as_of=AS_OF)
+    fewer = replace(pack, rules=tuple(r for r in pack.rules if r.id != full[0].rule_id))
+    assert [f.rule_id for f in engine.case_findings(case, pack=fewer, as_of=AS_OF)] == [
+        f.rule_id for f in full[1:]
+    ]
+    assert _as_data(engine.case_findings(case, pack=pack, as_of=AS_OF)) == _as_data(full)
+
+
+class _NotAnOutcome:
+    """A third-party case check that returns something other than an Outcome."""
+
+    def __call__(self, case: Complaint, ctx: Context) -> Any:
+        return 42
+
+
+def test_a_check_that_returns_no_outcome_is_an_error_finding_with_its_traceback() -> None:
+    engine = Engine()
+    case = _two_stage()
+    pack = engine.pack(on=case.received_on)
+    odd = replace(pack.rules[0], case=_NotAnOutcome(), timescale=None)
+    changed = replace(pack, rules=(odd, *pack.rules[1:]))
+    (found,) = engine.case_findings(case, pack=changed, as_of=AS_OF, rules=[odd.id])
+    assert found.verdict is Verdict.ERROR
+    assert found.message == "rule raised TypeError: check returned int, not an Outcome"
+    assert "TypeError: check returned int" in found.evidence.computed["traceback"]
+    assert found.evidence.parameters == {"pack_version": pack.version}

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, NamedTuple, ParamSpec, TypeVar
 
 from ..calendar import clock as _clock
 from ..calendar.working_days import WorkingCalendar
@@ -196,7 +196,11 @@ class Engine:
         self.calendar = calendar if calendar is not None else WorkingCalendar()
         self.conventions = conventions if conventions is not None else Conventions()
         self.rule_time_budget = rule_time_budget or None
-        self._watch = RuleWatch(rule_time_budget, callers=(Engine._run.__code__,))
+        # _judge_case makes its case rules' calls itself (see there)
+        callers = (Engine._run.__code__, Engine._judge_case.__code__)
+        self._watch = RuleWatch(rule_time_budget, callers=callers)
+        #: per pack name, the pack and its case rules as called (see _case_plan)
+        self._plans: dict[str, tuple[Pack, tuple[_Step, ...]]] = {}
         self.today: Callable[[], date] = today if today is not None else _clock.uk_today
 
     # -- choosing a pack ------------------------------------------------------------------
@@ -241,30 +245,13 @@ class Engine:
             outcome = check(value, ctx)
             watch.running = 0
             if not isinstance(outcome, Outcome):
-                raise TypeError(f"check returned {type(outcome).__name__}, not an Outcome")
+                raise _not_an_outcome(outcome)
         except KeyboardInterrupt:
             watch.running = 0
             raise
         except BaseException as exc:  # a broken rule is reported, never fatal; nor is exit()
             watch.running = 0
-            if isinstance(exc, RuleOvertime):
-                message = f"rule {rule.id} {exc}; stopped"
-            else:
-                message = f"rule raised {type(exc).__name__}: {exc}"
-            return Finding(
-                rule_id=rule.id,
-                provision=rule.provision,
-                pack=rule.pack,
-                subject=subject,
-                subject_ref=subject_ref,
-                verdict=Verdict.ERROR,
-                level=rule.level,
-                message=message,
-                evidence=Evidence(
-                    parameters=ctx.parameters_evidence(),
-                    computed={"traceback": traceback.format_exc(limit=4)},
-                ),
-            )
+            return _failed(rule, subject, subject_ref, exc, ctx)
         # Positional: run once per rule per case, and keywords cost a third more here.
         return Finding(
             rule.id,
@@ -330,6 +317,26 @@ class Engine:
             case, self.pack(pack, on=case.received_on), as_of, organisation, rules
         )
 
+    def _case_plan(self, pack: Pack) -> tuple[_Step, ...]:
+        """The case rules of ``pack`` as the engine calls them, worked out once per pack:
+        each rule, the check to call, and for a gated rule the facts its gate requires, its
+        message otherwise and the gate itself (called where a case's facts cannot be read)."""
+        found = self._plans.get(pack.name)
+        if found is not None and found[0] is pack:
+            return found[1]
+        steps = []
+        for rule in self.registry.rules_for(pack):
+            check = rule.case
+            if check is None:
+                continue
+            if type(check) is GatedCheck:
+                steps.append(_Step(rule, check.check, check.requires, check.otherwise, check))
+            else:
+                steps.append(_Step(rule, check, 0, "", check))
+        plan = tuple(steps)
+        self._plans[pack.name] = (pack, plan)
+        return plan
+
     def _judge_case(
         self,
         case: Complaint,
@@ -343,43 +350,71 @@ class Engine:
         A gated rule is judged here as :class:`GatedCheck` judges it, with the case's facts
         read once for all of them rather than once per rule: a rule the case cannot meet is
         not applicable without a call, and any other calls the check behind the gate.
+        Each call is made as :meth:`_run` makes it (written out here: it runs once per
+        rule per case), and a check that raises or returns no outcome goes to
+        :meth:`_run`'s own handling.
         """
-        out = []
+        out: list[Finding] = []
+        plan = self._case_plan(chosen)
+        if rules is not None:
+            wanted = set(rules)
+            plan = tuple(step for step in plan if step.rule.id in wanted)
         facts: int | None = None
         received_on, reference = case.received_on, case.reference
         calendar, conventions, version = self.calendar, self.conventions, chosen.version
-        for rule in self._rules(chosen, rules):
-            check = rule.case
-            if check is None:
-                continue
-            if type(check) is GatedCheck:
+        watch = self._watch
+        subject = Subject.CASE
+        append = out.append
+        for rule, check, requires, otherwise, whole in plan:
+            if requires:
                 if facts is None:
                     facts = _facts(case)
-                if facts >= 0:
-                    if facts & check.requires != check.requires:
-                        # read no parameter, so no context is needed
-                        out.append(self._gated_out(rule, reference, check.otherwise, version))
-                        continue
-                    check = check.check
+                if facts < 0:
+                    check = whole  # the gate itself reports what went wrong
+                elif facts & requires != requires:
+                    # read no parameter, so no context is needed
+                    append(
+                        Finding(
+                            rule.id,
+                            rule.provision,
+                            rule.pack,
+                            subject,
+                            reference,
+                            Verdict.NOT_APPLICABLE,
+                            rule.level,
+                            otherwise,
+                            Evidence({}, {"pack_version": version}, {}),
+                        )
+                    )
+                    continue
             ctx = Context(chosen, calendar, conventions, received_on, as_of, organisation)
-            out.append(self._run(rule, Subject.CASE, reference, check, case, ctx))
+            try:
+                watch.running = watch.calls = watch.calls + 1
+                outcome = check(case, ctx)
+                watch.running = 0
+                if not isinstance(outcome, Outcome):
+                    raise _not_an_outcome(outcome)
+            except KeyboardInterrupt:
+                watch.running = 0
+                raise
+            except BaseException as exc:  # reported as _run reports it
+                watch.running = 0
+                append(_failed(rule, subject, reference, exc, ctx))
+                continue
+            append(
+                Finding(
+                    rule.id,
+                    rule.provision,
+                    rule.pack,
+                    subject,
+                    reference,
+                    outcome.verdict,
+                    rule.level,
+                    outcome.message,
+                    Evidence(outcome.facts, ctx.parameters_evidence(), outcome.computed),
+                )
+            )
         return out
-
-    @staticmethod
-    def _gated_out(rule: Rule, ref: str, message: str, version: str) -> Finding:
-        """The finding of a gated case rule on a case that lacks what its gate requires:
-        no parameter read, so the evidence names only the pack's version."""
-        return Finding(
-            rule.id,
-            rule.provision,
-            rule.pack,
-            Subject.CASE,
-            ref,
-            Verdict.NOT_APPLICABLE,
-            rule.level,
-            message,
-            Evidence({}, {"pack_version": version}, {}),
-        )
 
     def iter_case_findings(
         self,
@@ -623,6 +658,49 @@ class Engine:
             snapshot=snapshot or SnapshotAccount(),
             as_of_source=None if as_of is None else "given",
         )
+
+
+class _Step(NamedTuple):
+    """One case rule as the engine calls it (see :meth:`Engine._case_plan`)."""
+
+    rule: Rule
+    #: the check to call (behind its gate, for a gated rule)
+    check: Callable[[Complaint, Context], Outcome]
+    #: the CaseFact flags the gate requires (0: not gated)
+    requires: int
+    #: the message where the case lacks them
+    otherwise: str
+    #: the rule's case check as declared (the gate itself, for a gated rule)
+    whole: Callable[[Complaint, Context], Outcome]
+
+
+def _not_an_outcome(returned: object) -> TypeError:
+    return TypeError(f"check returned {type(returned).__name__}, not an Outcome")
+
+
+def _failed(
+    rule: Rule, subject: Subject, subject_ref: str, exc: BaseException, ctx: Context
+) -> Finding:
+    """The ``error`` finding of a check that raised ``exc`` (called while it is handled:
+    the evidence gives its traceback)."""
+    if isinstance(exc, RuleOvertime):
+        message = f"rule {rule.id} {exc}; stopped"
+    else:
+        message = f"rule raised {type(exc).__name__}: {exc}"
+    return Finding(
+        rule_id=rule.id,
+        provision=rule.provision,
+        pack=rule.pack,
+        subject=subject,
+        subject_ref=subject_ref,
+        verdict=Verdict.ERROR,
+        level=rule.level,
+        message=message,
+        evidence=Evidence(
+            parameters=ctx.parameters_evidence(),
+            computed={"traceback": traceback.format_exc(limit=4)},
+        ),
+    )
 
 
 def _facts(case: Complaint) -> int:
