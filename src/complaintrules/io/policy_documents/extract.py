@@ -600,6 +600,56 @@ _EXT = re.compile(
     r"\s+delayed)\b[^.]{0,120}?\bwhen)\b",
     re.I,
 )
+#: Not meeting the timescale, in any words: "if we are going to be late", "should we miss
+#: that date", "where the review is held up", "if we can't meet this deadline", "if a reply
+#: takes more than 10 working days", "if this is not possible".
+_LATE = re.compile(
+    r"\b(?:(?:running|going to be|are|is|be)\s+late|delay(?:s|ed)?|held\s+up|hold-?ups?|"
+    r"behind\s+schedule|overrun\w*|miss(?:es|ed)?\s+(?:\w+\s+){0,2}?(?:date|deadline|"
+    r"timescale|target)|(?:can(?:no|['\u2019])t|cannot|unable\s+to|not\s+(?:be\s+)?able\s+to|"
+    r"fail\s+to|won['\u2019]t\s+be\s+able\s+to)\s+(?:\w+\s+){0,2}?(?:meet|keep\s+to|achieve|"
+    r"make|reply|respond|answer)|takes?\s+(?:us\s+)?(?:more|longer)\s+than|exceed|"
+    r"not\s+(?:\w+\s+)?possible|not\s+(?:been\s+)?(?:resolved|answered|completed|finished)\s+"
+    r"(?:with)?in)",
+    re.I,
+)
+#: A new date for the reply, in any words: "a revised date", "a new target date", "a fresh
+#: timescale", "when to expect our answer", "when you'll hear from us", "the date you can
+#: expect it".
+_NEW_DATE = re.compile(
+    r"\b(?:new|revised|fresh|updated|later|amended|alternative|extended)\s+(?:target\s+|"
+    r"response\s+|reply\s+|completion\s+)?(?:date|timescale|time-?frame|deadline|timetable)|"
+    r"\bwhen\s+(?:to\s+expect|you\s+(?:can|will|should|may|might)\s+(?:expect|hear|receive|"
+    r"get)|you['\u2019]ll\s+(?:hear|receive|get)|(?:our|the|a|your)\s+(?:\w+\s+)?(?:answer|"
+    r"reply|response|decision|outcome)\s+(?:will|should|is\s+likely))|"
+    r"\bthe\s+date\s+(?:you\s+(?:can|will|should)|by\s+which|when|on\s+which)|"
+    r"\b(?:the|an?)\s+(?:expected|likely|estimated)\s+(?:\w+\s+)?date",
+    re.I,
+)
+#: The reply put later by a stated time, without the word "extension": "up to 10 working
+#: days later", "delayed by", "push the date back", "lengthen this to a total of".
+_PUT_LATER = re.compile(
+    r"\bdays?\s+later\b|\b(?:delayed|put\s+back|pushed\s+back|moved\s+back|deferred)\s+by\b|"
+    r"\b(?:push|put|move)\w*\s+(?:\w+\s+){0,3}?back\b|\blengthen|"
+    r"\b(?:increase|extend)\w*\s+(?:\w+\s+){0,3}?to\s+a\s+(?:total|maximum)\s+of\b|"
+    r"\b(?:may|might|can|could)\s+(?:\w+\s+){0,3}?(?:take|need)\b[^.]{0,40}\b(?:in\s+total|"
+    r"altogether|overall)\b",
+    re.I,
+)
+
+
+def _extension_at(text: str) -> int | None:
+    """Where a sentence starts to speak of taking longer than a timescale (None if it does
+    not): the word "extension" or its kin, a reply put later by a stated time, or a late
+    reply with word of a new date ("if we are going to be late, we will give you a revised
+    date"; "should we miss that date, we will update you with a fresh timescale")."""
+    found = [m.start() for m in (_EXT.search(text), _PUT_LATER.search(text)) if m is not None]
+    late = _LATE.search(text)
+    if late is not None and _NEW_DATE.search(text, late.end()):
+        found.append(late.start())
+    return min(found) if found else None
+
+
 #: Getting in touch, a step that times whatever its purpose says: "contact you within 5
 #: working days to confirm our understanding of your complaint" acknowledges it.
 _CONTACT = re.compile(
@@ -682,14 +732,14 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
         text = s.text
         allocated = _allocated_before(s, stage_sentences[i - 1] if i else None)
         found = periods(text)
-        if _EXT.search(text):
+        ext_at = _extension_at(text)
+        if ext_at is not None:
             ext_seen.append(s)
             if found:
                 cap_at = _extension_cap(reader, n, s, found)
                 # before the cap, the sentence may state the timescale it extends
                 if cap_at is None:  # "within 10 working days, or a reason for the delay"
-                    words = _EXT.search(text)
-                    cap_at = words.start() if words else None
+                    cap_at = ext_at
                 found = [p for p in found if cap_at is not None and p.end <= cap_at]
         for p in found:
             before = text[max(0, p.start - 120) : p.start]
@@ -834,9 +884,65 @@ _CAP = re.compile(
 )
 
 
+#: A period that is the whole time allowed once extended, not the extra time: "lengthen
+#: this to a total of 20 working days", "extended to no more than 20 working days",
+#: "20 working days in total".
+_TOTAL_BEFORE = re.compile(
+    r"(?<!\bup\s)(?<!\bby\s)\b(?:to|at)\s+(?:a\s+(?:total|maximum)\s+of\s+|(?:no|not)\s+(?:more|"
+    r"longer)\s+than\s+|most\s+)?$",
+    re.I,
+)
+_TOTAL_AFTER = re.compile(r"\s*(?:in\s+total|overall|altogether|in\s+all)\b", re.I)
+_TOTAL_VERB = re.compile(r"\b(?:lengthen|increas|extend|push|mov|change|mak)\w*\b", re.I)
+
+
+def _extension_total(reader: _Reader, n: int, s: _Sentence, found: list[Period]) -> int | None:
+    """Read a cap stated as the whole time allowed once extended ("we may extend this to
+    a total of 20 working days"): the cap is that total less the stage's own response time.
+    Where the stage states no firm response time in working days the cap cannot be known,
+    and a note says so (the extension is then neither capped nor uncapped: evidence)."""
+    for p in found:
+        if p.unit == "months":
+            continue
+        before = s.text[max(0, p.start - 60) : p.start]
+        verb = _TOTAL_VERB.search(before)
+        total = bool(_TOTAL_AFTER.match(s.text[p.end :])) or bool(
+            verb and _TOTAL_BEFORE.search(before) and not re.search(r"\bby\b", before[verb.end() :])
+        )
+        if not total:
+            continue
+        base = reader.fact(f"stages[{n}].respond_working_days")
+        if base is None or not isinstance(base.value, int):
+            reader.add(
+                f"notes.stage_{n}_extension_total",
+                p.written,
+                s,
+                note=f"the extension is stated as a total of {p.written}; the stage gives no "
+                "firm response time in working days to count the extra time from",
+            )
+            return p.start
+        hedged = s.lead_hedged or hedged_at(s.text, p.start)
+        extra = max(0, p.working_days - base.value)
+        note = f"a total of {p.written} after {base.value} working days: {extra} more"
+        reader.add(
+            f"stages[{n}].extension.max_working_days",
+            extra,
+            s,
+            hedged=hedged,
+            note=note + ("; only an aim" if hedged else ""),
+        )
+        if hedged:
+            reader.add(f"stages[{n}].extension.cap_aim_only", True, s, hedged=True)
+        return p.start
+    return None
+
+
 def _extension_cap(reader: _Reader, n: int, s: _Sentence, found: list[Period]) -> int | None:
     """Read the cap an extension sentence states; where its period starts, or None."""
     path = f"stages[{n}].extension.max_working_days"
+    total = _extension_total(reader, n, s, found)
+    if total is not None:
+        return total
     for p in found:
         if p.unit == "months":
             continue
@@ -863,11 +969,11 @@ def _extension_terms(reader: _Reader, n: int, ext: list[_Sentence]) -> None:
     if not ext:
         return
     prefix = f"stages[{n}].extension"
-    if f"{prefix}.max_working_days" not in reader.said:
+    if not reader.said & {f"{prefix}.max_working_days", f"notes.stage_{n}_extension_total"}:
         reader.add(
             f"{prefix}.uncapped",
             True,
-            next((s for s in ext if _EXT.search(s.text)), ext[0]),
+            next((s for s in ext if _extension_at(s.text) is not None), ext[0]),
             state=State.SAYS_OTHERWISE,
             note="extensions are described with no limit on their length",
         )
@@ -1025,9 +1131,39 @@ _NO_REASONS = re.compile(
     r"(?:give|explain|tell us|provide)|"
     r"\bif you (?:can|wish|are able|want to)\b,?\s+(?:please\s+)?(?:tell us|let us know|explain)"
     r"\s+(?:\w+\s+)?(?:why|reasons?)|"
-    r"\breasons?\b[^.]{0,80}\bnot (?:compulsory|required|necessary|essential|a requirement)",
+    r"\breasons?\b[^.]{0,80}\bnot (?:compulsory|required|necessary|essential|a requirement)|"
+    r"\bwithout\s+(?:having\s+to\s+)?(?:giving|providing|stating|explaining|give|provide|state|"
+    r"explain)\s+(?:us\s+)?(?:a\s+|any\s+|your\s+)?(?:reasons?|why)\b|"
+    r"\breasons?\b[^.]{0,60}\b(?:are|is)\s+(?:\w+\s+)?(?:optional|voluntary|up\s+to\s+you)\b",
     re.I,
 )
+#: Reasons asked of the resident in any words: an obligation ("must", "need to", "will be
+#: asked to", "please") to state ("set out", "include", "tell us") why, or what they are
+#: still unhappy about, or which part of the answer they dispute.
+_REASONS_ASKED = re.compile(
+    r"\b(?:must|needs?\s+to|should|will\s+need\s+to|ha(?:ve|s)\s+to|(?:are|is|will\s+be)\s+"
+    r"(?:asked|required|expected)\s+to|please)\s+(?:\w+\s+){0,3}?(?:explain|tell\s+us|give|set\s+"
+    r"out|state|include|provide|say|specify|let\s+us\s+know|identify|describe|outline|detail)\s+"
+    r"(?:\w+\s+){0,4}?(?:why|reasons?|grounds|what\s+(?:you\s+are|you['\u2019]re|is|remains?)\s+"
+    r"(?:still\s+)?(?:unhappy|dissatisfied|unresolved|wrong)|(?:which|what)\s+parts?\b|where\s+"
+    r"you\s+disagree|(?:what|which)\s+(?:\w+\s+){0,3}?(?:you\s+disagree|not\s+(?:been\s+)?"
+    r"(?:addressed|resolved)))",
+    re.I,
+)
+#: The landlord as the one who must explain ("we must give reasons for our decision").
+_OURS_TO_EXPLAIN = re.compile(
+    r"\b(?:we|our|the\s+(?:landlord|manager|officer|reviewer))\b[^,.;]{0,30}$", re.I
+)
+
+
+def _reasons_asked(text: str) -> bool:
+    """Whether the resident is asked for reasons (not the landlord's own reasons)."""
+    return any(
+        not _OURS_TO_EXPLAIN.search(text[max(0, m.start() - 40) : m.start()])
+        for m in _REASONS_ASKED.finditer(text)
+    )
+
+
 _REASONS_DEMANDED = re.compile(
     r"\b(?:must|need to|should|will need to|have to|required to)\s+(?:\w+\s+){0,3}"
     r"(?:explain|tell us|give|set out|state|provide)\s+(?:\w+\s+){0,3}"
@@ -1173,7 +1309,11 @@ def _read_escalation_reasons(reader: _Reader, all_s: list[_Sentence]) -> None:
         path = f"stages[{target}].escalation_reasons_required"
         if _NO_REASONS.search(s.text):
             reader.add(path, False, s, state=State.SAYS_SO)
-        elif _REASONS_DEMANDED.search(s.text) or _demands_in_list(reader, s):
+        elif (
+            _REASONS_DEMANDED.search(s.text)
+            or _reasons_asked(s.text)
+            or _demands_in_list(reader, s)
+        ):
             reader.add(path, True, s, state=State.SAYS_OTHERWISE)
 
 
@@ -1278,7 +1418,14 @@ def _read_withheld_elsewhere(reader: _Reader, all_s: list[_Sentence]) -> None:
         )
         # an earlier stage's section may speak of moving on ("whether the request to
         # escalate has been accepted"): a refusal there withholds the next stage
-        earlier = s.stage is not None and s.stage < later[0] and re.search(r"escalat", s.text, re.I)
+        earlier = (
+            s.stage is not None
+            and s.stage < later[0]
+            and (
+                re.search(r"escalat", s.text, re.I)
+                or any(k >= later[0] for k in _stage_numbers(s.text))
+            )
+        )
         if ((s.stage is None and about) or earlier) and _WITHHELD.search(s.text):
             reader.add(
                 f"stages[{later[0]}].discretionary",
@@ -1307,7 +1454,23 @@ _WITHHELD = re.compile(
     # been accepted" (a request that can be turned down is a stage that can be refused)
     r"\bwhether\s+(?:or\s+not\s+)?(?:the\s+|your\s+|an?\s+)?(?:request\s+(?:to|for)\s+"
     r"(?:\w+\s+){0,2}?(?:escalat\w*|review|stage\s+(?:2|two))|escalation(?:\s+request)?)\b"
-    r"[^.]{0,40}?\b(?:accepted|approved|agreed|granted)",
+    r"[^.]{0,40}?\b(?:accepted|approved|agreed|granted)|"
+    # the landlord weighs whether to let the complaint on: "decide whether to accept it",
+    # "consider whether your complaint should move to stage 2"
+    r"\b(?:decide|consider|assess|determine|judge)\w*\s+(?:\w+\s+){0,3}?whether\s+(?:or\s+not\s+)?"
+    r"(?:to\s+(?:accept|escalate|progress|proceed|allow|agree|take|move|review)\b|(?:\w+\s+){0,4}?"
+    r"(?:should|will|can|could|would|merits?|warrants?|needs?)\s+(?:\w+\s+){0,2}?(?:be\s+)?"
+    r"(?:escalat|mov|go\b|goes\b|progress|proceed|reviewed|accepted|taken))|"
+    r"\breserves?\s+the\s+right\s+to\s+(?:decline|refuse|reject|not)\b|"
+    r"\b(?:escalation|a\s+review|stage\s+(?:2|two)|a\s+stage\s+(?:2|two)\s+review)\s+(?:\w+\s+)?is\s+"
+    r"not\s+(?:an?\s+)?automatic|"
+    r"\bonly\s+(?:if|where|when)\s+(?:we|the\s+(?:\w+\s+)?(?:manager|officer|team|panel))\s+"
+    r"(?:\w+\s+)?(?:agrees?|decides?|considers?|thinks?|feels?|believes?|(?:are|is)\s+satisfied|"
+    r"judges?|accepts?)\b|"
+    r"\b(?:may|can|could|might)\s+(?:\w+\s+)?(?:decide|choose)\s+not\s+to\s+(?:take|pursue|"
+    r"progress|consider|investigate|proceed|move)\b|"
+    r"\b(?:may|can|could|might)\s+(?:\w+\s+)?(?:refuse|decline|reject|turn\s+down)\s+(?:\w+\s+)"
+    r"{0,3}?(?:request|escalation|review|appeal)s?\b",
     re.I,
 )
 
