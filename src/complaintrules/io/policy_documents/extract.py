@@ -258,6 +258,11 @@ def _unit(text: str) -> str:
     return "months"
 
 
+#: A bare number after "within" whose unit is the next period's ("acknowledge within 5 and
+#: reply within 10 working days", "within 5, and then 10, working days").
+_SHARED_UNIT = re.compile(rf"\bwithin\s+(?P<num>{_NUM})\b(?=[\s,]+(?:and|or|then)\b|,)", re.I)
+
+
 def periods(sentence: str) -> list[Period]:
     out = []
     for m in _PERIOD.finditer(sentence):
@@ -268,7 +273,18 @@ def periods(sentence: str) -> list[Period]:
         if amount is not None:
             spelt = "" if _PLAIN_UNIT.fullmatch(written) else written
             out.append(Period(amount, _unit(written), m.start(), m.end(), spelt))
-    return out
+    for m in _SHARED_UNIT.finditer(sentence):
+        amount = word_number(m.group("num"))
+        later = next((p for p in out if p.start >= m.end()), None)
+        if (
+            amount is None
+            or later is None
+            or later.start - m.end() > 80
+            or any(p.start <= m.start("num") < p.end for p in out)
+        ):
+            continue
+        out.append(Period(amount, later.unit, m.start("num"), m.end(), later.spelt))
+    return sorted(out, key=lambda p: p.start)
 
 
 _HEDGE = re.compile(
@@ -404,15 +420,62 @@ def _stage_of_heading(block: Block) -> tuple[int | None, bool]:
     return None, False
 
 
+#: A stage called by another name in a heading: "Step one: investigation", "Level 2 -
+#: review", "Tier 1", "Phase two".
+_STEP_REF = re.compile(rf"\b(?:step|level|tier|phase)\s+(?P<n>\d|{_WORD_NUMBER})\b", re.I)
+_FINAL_STAGE = re.compile(r"\b(?:final|last)\s+stage\b", re.I)
+_LATER_WORDS = re.compile(
+    r"review|appeal|escalat|unhappy|not (?:happy|satisfied)|dissatisfied|final|further|"
+    r"\b(?:your|the) request\b",
+    re.I,
+)
+
+
+def _step_headings(blocks: list[Block]) -> dict[int, int]:
+    """Headings that name the stages by another word (block index -> stage number), where
+    no heading names a stage: "Step 1"/"Step 2", "Level one"/"Level two", "Tier 1"/"Tier 2";
+    or "The first stage" then "The final stage". Read only where they are the procedure's
+    stages: two or three headings numbered on from 0 or 1, the last speaking (in its title
+    or its first paragraph) of a review, an appeal, escalating or an unhappy resident; steps
+    that number the resident's own actions ("Step 1: contact us") are not stages."""
+    headings = [(i, b) for i, b in enumerate(blocks) if b.kind == "heading"]
+    if any(_stage_numbers(b.text) and not _FINAL_STAGE.search(b.text) for _, b in headings):
+        first = [i for i, b in headings if _stage_numbers(b.text) == [1]]
+        final = [i for i, b in headings if _FINAL_STAGE.search(b.text)]
+        named = {k for _, b in headings for k in _stage_numbers(b.text)}
+        if first and len(final) == 1 and final[0] > first[0] and named == {1}:
+            return {final[0]: 2}  # "the first stage" ... "the final stage"
+        return {}
+    found: dict[int, int] = {}
+    for i, b in headings:
+        m = _STEP_REF.search(b.text)
+        n = word_number(m.group("n")) if m else None
+        if n is not None and n not in found.values():
+            found[i] = n
+    numbers = sorted(found.values())
+    if not 2 <= len(numbers) <= 3 or numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+        return {}
+    if numbers[0] not in (0, 1):
+        return {}
+    last = max(found, key=lambda i: found[i])
+    following = next((b.text for b in blocks[last + 1 :] if b.kind != "heading"), "")
+    if not _LATER_WORDS.search(blocks[last].text + " " + following):
+        return {}
+    return found
+
+
 def _sentences(reader: _Reader) -> list[_Sentence]:
     """Every sentence with the stage whose section holds it (headings open a stage's
     section; a heading of the same or a higher level that names no stage closes it)."""
     out: list[_Sentence] = []
     stage: int | None = None
     stage_level = 0
+    steps = _step_headings(reader.doc.blocks)
     for i, block in enumerate(reader.doc.blocks):
         if block.kind == "heading":
             n, informal = _stage_of_heading(block)
+            if n is None and i in steps:
+                n, informal = steps[i], bool(_INFORMAL.search(block.text))
             if n is not None:
                 stage, stage_level = n, block.level
                 if n not in reader.stage_names:
@@ -455,8 +518,23 @@ def _row_sentence(blocks: list[Block], i: int) -> str:
     if first == i or re.search(r"\d", blocks[first].text) or len(header) != len(cells):
         return f"{cells[0]}: {', '.join(cells[1:])}" if len(cells) > 1 else cells[0]
     return f"{cells[0]}: " + ", ".join(
-        f"{h} {c}" for h, c in zip(header[1:], cells[1:], strict=True)
+        _unit_from_heading(h, c) for h, c in zip(header[1:], cells[1:], strict=True)
     )
+
+
+_HEADING_UNIT = re.compile(
+    r"\(?\s*(?:in\s+)?(?P<unit>(?:working|business|calendar)\s+days|days|weeks|months)\s*\)?", re.I
+)
+
+
+def _unit_from_heading(heading: str, cell: str) -> str:
+    """A cell under a column heading: a bare number takes the unit the heading names
+    ("Respond (working days)" over "10" reads "Respond 10 working days")."""
+    unit = _HEADING_UNIT.search(heading)
+    if unit is None or not re.fullmatch(rf"{_NUM}", cell.strip(), re.I):
+        return f"{heading} {cell}"
+    rest = (heading[: unit.start()] + heading[unit.end() :]).strip(" -:")
+    return f"{rest} {cell} {unit.group('unit')}".strip()
 
 
 #: The resident asking for their complaint, or the answer to it, to be looked at again.
@@ -510,6 +588,7 @@ def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, l
             for s in all_sentences:
                 if _ONE_PROCESS.search(s.text) and periods(s.text):
                     reader.stage_names[1] = ("Stage 1", s.block)
+                    _review_after(reader, all_sentences, s)
                     break
     if reader.stage_names and 0 not in reader.stage_names:
         # An informal or frontline step the document describes before stage 1 is a stage,
@@ -544,6 +623,26 @@ def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, l
         if n in reader.informal:
             reader.add(f"stages[{n}].informal", True, s)
     return by_stage
+
+
+def _review_after(reader: _Reader, all_sentences: list[_Sentence], first: _Sentence) -> None:
+    """On a page that names no stage, a review the resident may ask for when unhappy with
+    the reply, after the timed process (stage 1), is stage 2: "What if I am still unhappy?
+    You can ask us to review your complaint". The sentence or its heading speaks of being
+    unhappy or escalating; what follows it is stage 2's, what comes before it from the
+    timed process on is stage 1's."""
+    start = all_sentences.index(first)
+    for j in range(start + 1, len(all_sentences)):
+        s = all_sentences[j]
+        above = reader.doc.headings_above(s.block)
+        heading = reader.doc.blocks[above[-1]].text if above else ""
+        if _REVIEW_ASKED.search(s.text) and (
+            _ABOUT_ESCALATING.search(s.text) or _ABOUT_ESCALATING.search(heading)
+        ):
+            reader.stage_names[2] = ("Review", s.block)
+            for k, t in enumerate(all_sentences[start:], start):
+                t.stage = 1 if k < j else 2
+            return
 
 
 _ONE_PROCESS = re.compile(

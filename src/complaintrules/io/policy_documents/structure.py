@@ -110,7 +110,11 @@ _SPACE = re.compile(r"\s+")
 # a date or a time ("12.30pm") and not a count ("10 working days").
 _NUMBER = re.compile(r"^(?P<n>(?:\d{1,2}\.){1,3}\d{0,2}|\d{1,2}\.?(?=\s+[A-Z]))\s+(?=\S)")
 _ITEM = re.compile(r"^(?:[-*•●▪◦]|\(?[a-z]\)|\(?[ivx]{1,4}\)|\d{1,2}\))\s+")
-_STAGE_HEAD = re.compile(r"^(stage\s+\w+|informal|front[- ]?line|early resolution)\b", re.I)
+_STAGE_HEAD = re.compile(
+    r"^(stage\s+\w+|(?:step|level|tier|phase)\s+(?:\d|one|two|three)|(?:the\s+)?(?:first|second|"
+    r"third|final|last)\s+stage|informal|front[- ]?line|early resolution)\b",
+    re.I,
+)
 
 
 def _clean(text: str) -> str:
