@@ -315,11 +315,19 @@ def hedged_at(text: str, pos: int) -> bool:
 _CLOCKS = (
     (
         "escalation_request",
-        r"escalat|\bappeal|request(?:ed|ing)? (?:a |for )?(?:a )?(?:review|stage)",
+        r"escalat|\bappeal|request(?:ed|ing)? (?:a |for )?(?:a )?(?:review|stage)|"
+        # the resident asking, in any words: "of you asking for a review"
+        r"\b(?:ask|request)(?:s|ed|ing)?\s+(?:us\s+)?(?:for\s+)?(?:a\s+|an\s+|the\s+|your\s+)?"
+        r"(?:\w+\s+)?(?:review|escalation|stage\s+(?:2|two))",
     ),
     ("acknowledgement", r"acknowledg"),
     ("logging", r"\blog(?:ged|ging)?\b|regist|recorded"),
-    ("allocation", r"allocat|assign|passed to|investigating officer"),
+    (
+        "allocation",
+        r"allocat|assign|appoint|(?:passed|handed|given|sent) (?:on )?to (?:an? |the |our )?"
+        r"(?:\w+ )?(?:officer|manager|investigator|caseworker|case worker|handler|reviewer)|"
+        r"passed to|picks? up|investigating (?:officer|manager)",
+    ),
     ("receipt", r"receiv|receipt|first (?:contact|made|raised)|you (?:make|raise|tell)"),
 )
 
@@ -652,7 +660,8 @@ _ONE_PROCESS = re.compile(
 _STATED_COUNT = re.compile(
     r"\b(?P<n>two|three|four|2|3|4)[- ]stages?\b(?=\s+(?:\w+\s+){0,2}(?:process|procedure|policy))|"
     r"\b(?:has|have|in|through|of|are|during|across|over)\s+(?:the\s+|these\s+|our\s+)?"
-    r"(?:following\s+|next\s+)?(?P<m>two|three|four|2|3|4)\s+stages\b",
+    r"(?:following\s+|next\s+)?(?P<m>two|three|four|2|3|4)\s+(?:formal\s+|internal\s+|separate\s+|"
+    r"distinct\s+|clear\s+)?stages\b",
     re.I,
 )
 _NOT_OURS = re.compile(
@@ -682,7 +691,12 @@ def _stated_stages(reader: _Reader, all_sentences: list[_Sentence]) -> None:
 
 _ACK = re.compile(
     r"acknowledg|let you know (?:that )?(?:we|they)(?: have|'ve) (?:received|got)|"
-    r"confirm(?:ation)? (?:that )?(?:we|they)(?: have|'ve) received|confirm receipt",
+    r"confirm(?:ation)? (?:that )?(?:we|they)(?: have|'ve) received|confirm receipt|"
+    # confirming that it has arrived, in any words: "confirming that your request has been
+    # received", "written confirmation that it has been logged", "receipt ... confirmed"
+    r"confirm\w*\s+(?:that\s+)?(?:\w+\s+){0,5}?(?:has|have)\s+been\s+(?:received|logged|recorded|"
+    r"registered)|confirm\w*\s+(?:that\s+)?we(?:\s+have|['\u2019]ve|\s+hold)\s+(?:got\s+)?(?:your|"
+    r"the)\b|\breceipt\b[^.]{0,40}\bconfirmed\b",
     re.I,
 )
 _EXT = re.compile(
@@ -779,7 +793,7 @@ def _contact_purpose(before: str, after: str, verbs: list[int]) -> str | None:
 
 _ACK_PURPOSE = re.compile(
     r"[^.]{0,80}?\b(?:to|and)\s+(?:[\w,']+\s+){0,14}?(?:acknowledg|confirm(?:ing)?\s+(?:receipt|"
-    r"(?:that\s+)?we(?:['’]ve|\s+have)\s+received|(?:our|the)\s+understanding|(?:your|the)\s+"
+    r"(?:that\s+)?we(?:['’]ve|\s+have)\s+(?:received|got|your)|(?:our|the)\s+understanding|(?:your|the)\s+"
     r"(?:complaint|concerns?|issues?|details)\b|what\s+(?:you|your))|log(?:s|ged|ging)?\b|"
     r"regist|record(?:s|ed|ing)?\s+(?:it|your|the)\b)",
     re.I,
@@ -825,6 +839,15 @@ def _allocated_before(s: _Sentence, previous: _Sentence | None) -> bool:
     )
 
 
+#: The main clause after a period that opens a sentence ("within 5 working days of
+#: receipt, we will ..."; "within five working days your case will be logged").
+_MAIN_CLAUSE = re.compile(
+    r"\b(?:we|you|they|it|this|(?:your|the)\s+\w+)\s+(?:will|['\u2019]ll|shall|should|must|can|"
+    r"are|is|get)\b",
+    re.I,
+)
+
+
 def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) -> None:
     ext_seen: list[_Sentence] = []
     for i, s in enumerate(stage_sentences):
@@ -864,6 +887,31 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
                     clock = clock_start(after) or ("allocation" if allocated else None)
                     _timescale(reader, n, "respond", s, p, hedged, clock)
                 continue  # a call to introduce or discuss: no timescale the Code sets
+            main = None if ack or respond else _MAIN_CLAUSE.search(after)
+            if main is not None:
+                # "Within 5 working days of receiving it, we will send written confirmation
+                # that it has been logged": the clause after the clock says what is timed
+                said_ack = _ACK.search(after, main.start())
+                said_reply = _RESPOND.search(after, main.start())
+                if said_ack and (
+                    not said_reply
+                    or said_ack.start() < said_reply.start()
+                    # "send you written confirmation that it has been logged" (what is sent),
+                    # "your case will be logged, reviewed and acknowledged" (one of the steps
+                    # is the acknowledgement; none is an answer)
+                    or (
+                        not re.match(
+                            r"respon|repl|decision|answer|outcome", said_reply.group(0), re.I
+                        )
+                        and said_ack.start() - said_reply.end() < 40
+                    )
+                ):
+                    _timescale(reader, n, "acknowledge", s, p, hedged, None)
+                    continue
+                if said_reply and said_reply.start() - main.start() < 80:
+                    clock = clock_start(after) or ("allocation" if allocated else None)
+                    _timescale(reader, n, "respond", s, p, hedged, clock)
+                    continue
             if ack and (not respond or ack[-1] > respond[-1]):
                 _timescale(reader, n, "acknowledge", s, p, hedged, None)
             elif respond:
@@ -1474,6 +1522,13 @@ def _read_stage_terms(reader: _Reader, n: int, stage_sentences: list[_Sentence])
         t = s.text
         if _DIFFERENT_HANDLER.search(t):
             reader.add(f"stages[{n}].different_handler", True, s)
+        elif _SAME_HANDLER.search(t) and not _HEDGE.search(t):
+            reader.add(
+                f"stages[{n}].different_handler",
+                False,
+                s,
+                note="the policy names the same person for this stage as for the one before",
+            )
         if _WITHHELD.search(t):
             reader.add(
                 f"stages[{n}].discretionary",
@@ -1485,12 +1540,26 @@ def _read_stage_terms(reader: _Reader, n: int, stage_sentences: list[_Sentence])
 
 
 _DIFFERENT_HANDLER = re.compile(
+    # no part in the first answer, in any words: "had no part in the first decision", "no
+    # previous involvement", "not part of the stage 1 response", "someone other than"
+    r"\bno\s+(?:previous\s+|prior\s+|earlier\s+)?(?:part|involvement|role)\b|"
+    r"\bnot\s+(?:been\s+)?(?:a\s+)?part\s+of\s+(?:the\s+|our\s+)?(?:stage\s+(?:1|one)|first|original|"
+    r"earlier|initial)|\b(?:someone|person|officer|manager|colleague)\s+other\s+than\b|"
     r"(?:not|n't) (?:been )?(?:previously )?involved|different (?:member of staff|officer|person|"
     r"manager)|someone (?:else|more senior|independent)|independent of|did not (?:deal|"
     r"handle)|not (?:be )?the same (?:person|officer|member of staff|manager)|"
     r"(?:has|have) not (?:previously )?(?:considered|dealt with|handled)|"
     r"not (?:be )?(?:led|handled|considered|reviewed|dealt with|investigated) by the same "
     r"(?:[\w-]+\s+){0,3}?(?:person|officer|member of staff|manager|employee|colleague)",
+    re.I,
+)
+
+
+#: The stage 1 handler named as stage 2's, not negated: "the same officer will look at
+#: your complaint again".
+_SAME_HANDLER = re.compile(
+    r"(?<!not )(?<!not be )\b(?:the\s+)?same\s+(?:person|officer|manager|member\s+of\s+staff|"
+    r"caseworker|case\s+worker|colleague|investigator)\s+(?:who\s+[^.]{0,80}?\s+)?will\b",
     re.I,
 )
 
