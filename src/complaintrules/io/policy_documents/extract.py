@@ -291,7 +291,8 @@ _HEDGE = re.compile(
     r"\b(aim(?:s|ing)? (?:to|for)|(?:our|the) aim is|will try|try to|endeavour|seek to|"
     r"normally|usually|typically|"
     r"generally|where(?:ver)? possible|if possible|as far as possible|target|expect to|"
-    r"should be able)\b",
+    r"should be able|in (?:most|the majority of) cases|do (?:our|its|their) best|ideally|"
+    r"hope to|intend to)\b",
     re.I,
 )
 #: Where a hedge stops: a clause after "but", "however" or a semicolon says something else
@@ -1169,7 +1170,19 @@ def _extension_terms(reader: _Reader, n: int, ext: list[_Sentence]) -> None:
 _NARROWING = re.compile(
     r"\bonly\s+(?:if|when|where|on)\b|\bon request\b|\bif you(?:'re| are)? (?:unhappy|not "
     r"happy|dissatisfied|object|disagree|do not agree|don't agree|ask)|\b(?:is|are|has been|was|"
-    r"cannot be|can't be|isn't|aren't)\s+(?:not\s+)?(?:agreed|accepted)\b",
+    r"cannot be|can't be|isn't|aren't)\s+(?:not\s+)?(?:agreed|accepted)\b|"
+    # the resident's reaction as the condition, in any conditional form: "should you
+    # disagree with the extension", "if you do not accept the new date", "in case you object"
+    r"\b(?:if|should|where|when|in\s+case|unless)\s+you(?:['\u2019]re|\s+are)?\s+(?:\w+\s+)?(?:"
+    r"unhappy|not\s+happy|dissatisfied|object|disagree|dispute|challenge|ask|request|"
+    r"(?:do\s+not|don['\u2019]t|cannot|can['\u2019]t|won['\u2019]t|will\s+not)\s+(?:agree|accept))",
+    re.I,
+)
+#: The landlord giving the Ombudsman's details (or saying how to reach them), not only the
+#: resident being free to go to the Ombudsman.
+_GIVES_DETAILS = re.compile(
+    r"\b(?:give|giv|provid|includ|send|tell|shar|explain|signpost|advis|inform|supply|set\s+out|"
+    r"details|contact\s+details|how\s+to\s+(?:contact|reach|complain|approach))\w*",
     re.I,
 )
 #: A threshold on which extensions the promise covers ("an extension beyond 20 working
@@ -1194,6 +1207,15 @@ def _ombudsman_condition(text: str) -> str:
     some other condition: read neither as given nor as withheld)."""
     if _NARROWING.search(text):
         return "narrowed"
+    # the landlord gives the details: a giving word next to the Ombudsman's name (not the
+    # reasons for the extension, "tell you why", said earlier in the sentence)
+    named = re.search(r"ombudsman", text, re.I)
+    near = text[max(0, named.start() - 45) : named.end() + 40] if named else text
+    near = re.sub(
+        r"\b(?:tell|explain)\w*\s+(?:you\s+)?(?:why|the\s+reasons?)", "", near, flags=re.I
+    )
+    if not _GIVES_DETAILS.search(near):
+        return "unclear"  # "you can contact the Ombudsman": free to go, details not promised
     at = re.search(r"ombudsman", text, re.I)
     head = text[: at.start()] if at else text
     if _THRESHOLD.search(head):
@@ -1370,13 +1392,21 @@ def _read_general_timescales(reader: _Reader, all_s: list[_Sentence]) -> None:
 _UNRESOLVED = re.compile(
     r"\b(?:can(?:no|['\u2019])t|cannot|(?:are|is)\s+unable\s+to|(?:is|are|has|have)\s+not\s+"
     r"(?:been\s+)?|not\s+(?:be\s+)?able\s+to)\s*(?:\w+\s+){0,2}?(?:resolv|sort|fix|put|settl)\w*|"
-    r"\b(?:try|trying|tried|attempt\w*)\s+(?:\w+\s+){0,2}?to\s+(?:resolv|sort|fix|put|settl)\w*",
+    r"\b(?:try|trying|tried|attempt\w*)\s+(?:\w+\s+){0,2}?to\s+(?:resolv|sort|fix|put|settl)\w*|"
+    # the first attempt failing, in any words: "if that hasn't worked", "where it remains
+    # unresolved", "still not sorted"
+    r"\b(?:has(?:n['\u2019]t|\s+not)|have(?:n['\u2019]t|\s+not)|does(?:n['\u2019]t|\s+not)|"
+    r"did(?:n['\u2019]t|\s+not))\s+(?:\w+\s+)?(?:work|succeed|help)\w*|"
+    r"\b(?:remains?|still|is|are)\s+(?:\w+\s+)?(?:unresolved|not\s+(?:been\s+)?(?:resolved|sorted|"
+    r"fixed))",
     re.I,
 )
 _LOGGED_AT_ONE = re.compile(
-    r"\b(?:record|log|register|open|rais|treat|escalat|mov|progress|take)\w*\b[^.]{0,60}?\b(?:as|at|to|"
+    r"\b(?:record|log|register|open|rais|treat|escalat|mov|progress|take|become|becom|turn|convert|"
+    r"handl|deal)\w*\b[^.]{0,60}?\b(?:as|at|to|"
     r"into)\s+(?:a\s+|the\s+)?(?:formal\s+)?(?:stage\s+(?:1|one)\b|first\s+stage\b|formal\s+"
-    r"complaint\b)",
+    r"complaint\b)|\b(?:becom|is\s+then|will\s+be)\w*\s+(?:a\s+)?(?:formal\s+)?(?:stage\s+(?:1|one)\s+)?"
+    r"(?:formal\s+)?complaint\b(?=[^.]{0,20}(?:\.|$)|\s+at\s+stage\s+(?:1|one))",
     re.I,
 )
 
