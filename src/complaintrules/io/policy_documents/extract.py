@@ -263,8 +263,20 @@ def _unit(text: str) -> str:
 _SHARED_UNIT = re.compile(rf"\bwithin\s+(?P<num>{_NUM})\b(?=[\s,]+(?:and|or|then)\b|,)", re.I)
 
 
+#: A period named with "a": "within a fortnight", "within a week", "within a month".
+_A_PERIOD = re.compile(
+    r"\b(?:within|in|inside|after|of|for)\s+(?P<a>a|one|a\s+single)\s+(?P<what>fortnight|week|month)\b",
+    re.I,
+)
+
+
 def periods(sentence: str) -> list[Period]:
     out = []
+    for m in _A_PERIOD.finditer(sentence):
+        what = m.group("what").lower()
+        amount, unit = (2, "weeks") if what == "fortnight" else (1, what + "s")
+        spelt = "a fortnight" if what == "fortnight" else ""
+        out.append(Period(amount, unit, m.start("a"), m.end(), spelt))
     for m in _PERIOD.finditer(sentence):
         amount = word_number(m.group("num"))
         if amount is None and m.group("alt"):
@@ -849,6 +861,23 @@ _MAIN_CLAUSE = re.compile(
 )
 
 
+def _month_timescale(text: str, p: Period, before: str) -> bool:
+    """Whether a period in months times a step of a stage ("we will reply within one month
+    of acknowledging your request"), not a time limit ("complaints about matters more than
+    12 months old"): a month or two, a reply or acknowledgement word the nearest verb
+    before it in its clause, and nothing about how old the matter is."""
+    if p.amount > 2:
+        return False
+    clause = re.split(r"[,;:]", before)[-1]
+    if not (_RESPOND.search(clause) or _ACK.search(clause)):
+        return False
+    return not re.search(
+        r"\b(?:old|ago|happened|occurred|complain|raise|tell\s+us|report|aware)\b",
+        clause + text[p.end : p.end + 60],
+        re.I,
+    )
+
+
 def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) -> None:
     ext_seen: list[_Sentence] = []
     for i, s in enumerate(stage_sentences):
@@ -868,7 +897,7 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
             before = text[max(0, p.start - 120) : p.start]
             after = text[p.end :]
             hedged = s.lead_hedged or hedged_at(text, p.start)
-            if p.unit == "months":
+            if p.unit == "months" and not _month_timescale(text, p, before):
                 continue  # a time limit, not a stage timescale
             if re.search(r"\bthe\s*$", before, re.I) and re.match(
                 r"\s*(?:starts?|begins?|runs?|is counted|are counted)\b", after, re.I
