@@ -274,9 +274,9 @@ def periods(sentence: str) -> list[Period]:
     out = []
     for m in _A_PERIOD.finditer(sentence):
         what = m.group("what").lower()
-        amount, unit = (2, "weeks") if what == "fortnight" else (1, what + "s")
+        count, unit = (2, "weeks") if what == "fortnight" else (1, what + "s")
         spelt = "a fortnight" if what == "fortnight" else ""
-        out.append(Period(amount, unit, m.start("a"), m.end(), spelt))
+        out.append(Period(count, unit, m.start("a"), m.end(), spelt))
     for m in _PERIOD.finditer(sentence):
         amount = word_number(m.group("num"))
         if amount is None and m.group("alt"):
@@ -285,17 +285,18 @@ def periods(sentence: str) -> list[Period]:
         if amount is not None:
             spelt = "" if _PLAIN_UNIT.fullmatch(written) else written
             out.append(Period(amount, _unit(written), m.start(), m.end(), spelt))
+    out.sort(key=lambda p: p.start)
     for m in _SHARED_UNIT.finditer(sentence):
-        amount = word_number(m.group("num"))
+        shared = word_number(m.group("num"))
         later = next((p for p in out if p.start >= m.end()), None)
         if (
-            amount is None
+            shared is None
             or later is None
             or later.start - m.end() > 80
             or any(p.start <= m.start("num") < p.end for p in out)
         ):
             continue
-        out.append(Period(amount, later.unit, m.start("num"), m.end(), later.spelt))
+        out.append(Period(shared, later.unit, m.start("num"), m.end(), later.spelt))
     return sorted(out, key=lambda p: p.start)
 
 
