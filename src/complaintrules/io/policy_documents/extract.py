@@ -265,7 +265,7 @@ _SHARED_UNIT = re.compile(rf"\bwithin\s+(?P<num>{_NUM})\b(?=[\s,]+(?:and|or|then
 
 #: A period named with "a": "within a fortnight", "within a week", "within a month".
 _A_PERIOD = re.compile(
-    r"\b(?:within|in|inside|after|of|for)\s+(?P<a>a|one|a\s+single)\s+(?P<what>fortnight|week|month)\b",
+    r"\b(?:within|in|inside|after|of)\s+(?P<a>a|one|a\s+single)\s+(?P<what>fortnight|week|month)\b",
     re.I,
 )
 
@@ -735,7 +735,7 @@ _LATE = re.compile(
     r"behind\s+schedule|overrun\w*|miss(?:es|ed)?\s+(?:\w+\s+){0,2}?(?:date|deadline|"
     r"timescale|target)|(?:can(?:no|['\u2019])t|cannot|unable\s+to|not\s+(?:be\s+)?able\s+to|"
     r"fail\s+to|won['\u2019]t\s+be\s+able\s+to)\s+(?:\w+\s+){0,2}?(?:meet|keep\s+to|achieve|"
-    r"make|reply|respond|answer)|takes?\s+(?:us\s+)?(?:more|longer)\s+than|exceed|"
+    r"reply|respond|answer|complete|finish)|takes?\s+(?:us\s+)?(?:more|longer)\s+than|exceed|"
     r"not\s+(?:\w+\s+)?possible|not\s+(?:been\s+)?(?:resolved|answered|completed|finished)\s+"
     r"(?:with)?in)",
     re.I,
@@ -756,8 +756,11 @@ _NEW_DATE = re.compile(
 #: The reply put later by a stated time, without the word "extension": "up to 10 working
 #: days later", "delayed by", "push the date back", "lengthen this to a total of".
 _PUT_LATER = re.compile(
-    r"\bdays?\s+later\b|\b(?:delayed|put\s+back|pushed\s+back|moved\s+back|deferred)\s+by\b|"
-    r"\b(?:push|put|move)\w*\s+(?:\w+\s+){0,3}?back\b|\blengthen|"
+    rf"\b(?:up\s+to|no\s+more\s+than|not\s+more\s+than|at\s+most|a\s+further|another)\s+{_NUM}\s+"
+    r"(?:\w+\s+)?days?\s+later\b|"
+    r"\b(?:delayed|put\s+back|pushed\s+back|moved\s+back|deferred)\s+by\b|"
+    r"\b(?:push|put|move)\w*\s+(?:the\s+|our\s+|this\s+|that\s+)?(?:\w+\s+)?(?:date|deadline|reply|"
+    r"response|timescale|target)\s+back\b|\blengthen|"
     r"\b(?:increase|extend)\w*\s+(?:\w+\s+){0,3}?to\s+a\s+(?:total|maximum)\s+of\b|"
     r"\b(?:may|might|can|could)\s+(?:\w+\s+){0,3}?(?:take|need)\b[^.]{0,40}\b(?:in\s+total|"
     r"altogether|overall)\b",
@@ -771,9 +774,12 @@ def _extension_at(text: str) -> int | None:
     reply with word of a new date ("if we are going to be late, we will give you a revised
     date"; "should we miss that date, we will update you with a fresh timescale")."""
     found = [m.start() for m in (_EXT.search(text), _PUT_LATER.search(text)) if m is not None]
-    late = _LATE.search(text)
-    if late is not None and _NEW_DATE.search(text, late.end()):
-        found.append(late.start())
+    for late in _LATE.finditer(text):
+        if re.search(r"\byou\b[^.,;]{0,20}$", text[: late.start()], re.I):
+            continue  # the resident late ("if you miss the appointment date"): not ours
+        if _NEW_DATE.search(text, late.end()):
+            found.append(late.start())
+            break
     return min(found) if found else None
 
 
@@ -873,7 +879,7 @@ def _month_timescale(text: str, p: Period, before: str) -> bool:
     if not (_RESPOND.search(clause) or _ACK.search(clause)):
         return False
     return not re.search(
-        r"\b(?:old|ago|happened|occurred|complain|raise|tell\s+us|report|aware)\b",
+        r"\b(?:old|ago|happened|occurred|complain|raised?|made|tell\s+us|report|aware)\b",
         clause + text[p.end : p.end + 60],
         re.I,
     )
@@ -1204,8 +1210,10 @@ _NARROWING = re.compile(
     # the resident's reaction as the condition, in any conditional form: "should you
     # disagree with the extension", "if you do not accept the new date", "in case you object"
     r"\b(?:if|should|where|when|in\s+case|unless)\s+you(?:['\u2019]re|\s+are)?\s+(?:\w+\s+)?(?:"
-    r"unhappy|not\s+happy|dissatisfied|object|disagree|dispute|challenge|ask|request|"
-    r"(?:do\s+not|don['\u2019]t|cannot|can['\u2019]t|won['\u2019]t|will\s+not)\s+(?:agree|accept))",
+    r"unhappy|not\s+happy|dissatisfied|object|disagree|dispute|challenge|"
+    r"(?:do\s+not|don['\u2019]t|cannot|can['\u2019]t|won['\u2019]t|will\s+not)\s+(?:agree|accept))"
+    r"\s+(?:with\s+|to\s+)?(?:the\s+|this\s+|our\s+|that\s+|any\s+)?(?:\w+\s+)?(?:extension|new\s+"
+    r"(?:date|timescale|deadline)|delay|extra\s+time|more\s+time|revised|proposed|longer)",
     re.I,
 )
 #: The landlord giving the Ombudsman's details (or saying how to reach them), not only the
@@ -1343,7 +1351,7 @@ _REASONS_ASKED = re.compile(
     r"\b(?:must|needs?\s+to|should|will\s+need\s+to|ha(?:ve|s)\s+to|(?:are|is|will\s+be)\s+"
     r"(?:asked|required|expected)\s+to|please)\s+(?:\w+\s+){0,3}?(?:explain|tell\s+us|give|set\s+"
     r"out|state|include|provide|say|specify|let\s+us\s+know|identify|describe|outline|detail)\s+"
-    r"(?:\w+\s+){0,4}?(?:why|reasons?|grounds|what\s+(?:you\s+are|you['\u2019]re|is|remains?)\s+"
+    r"(?:\w+\s+){0,4}?(?:why\b|reasons?\b|grounds\b|what\s+(?:you\s+are|you['\u2019]re|is|remains?)\s+"
     r"(?:still\s+)?(?:unhappy|dissatisfied|unresolved|wrong)|(?:which|what)\s+parts?\b|where\s+"
     r"you\s+disagree|(?:what|which)\s+(?:\w+\s+){0,3}?(?:you\s+disagree|not\s+(?:been\s+)?"
     r"(?:addressed|resolved)))",
@@ -1589,7 +1597,7 @@ def _read_stage_terms(reader: _Reader, n: int, stage_sentences: list[_Sentence])
                 s,
                 note="the policy names the same person for this stage as for the one before",
             )
-        if _WITHHELD.search(t):
+        if _WITHHELD.search(t) and _ABOUT_MOVING_ON.search(t):
             reader.add(
                 f"stages[{n}].discretionary",
                 True,
@@ -1602,9 +1610,12 @@ def _read_stage_terms(reader: _Reader, n: int, stage_sentences: list[_Sentence])
 _DIFFERENT_HANDLER = re.compile(
     # no part in the first answer, in any words: "had no part in the first decision", "no
     # previous involvement", "not part of the stage 1 response", "someone other than"
-    r"\bno\s+(?:previous\s+|prior\s+|earlier\s+)?(?:part|involvement|role)\b|"
+    r"\bno\s+(?:previous|prior|earlier)\s+(?:part|involvement|role)\b|\bno\s+(?:part|involvement|"
+    r"role)\s+in\s+(?:(?:the|your|this)\s+(?:\w+\s+)?(?:complaint|case)\b|(?:the\s+|our\s+)?(?:\w+\s+)"
+    r"{0,2}?(?:stage\s+(?:1|one)|first|original|earlier|initial)\b)|"
     r"\bnot\s+(?:been\s+)?(?:a\s+)?part\s+of\s+(?:the\s+|our\s+)?(?:stage\s+(?:1|one)|first|original|"
-    r"earlier|initial)|\b(?:someone|person|officer|manager|colleague)\s+other\s+than\b|"
+    r"earlier|initial)|\bother\s+than\s+(?:the\s+)?(?:person|officer|manager|member\s+of\s+staff|"
+    r"one|colleague|staff)\s+(?:who|that)\b|"
     r"(?:not|n't) (?:been )?(?:previously )?involved|different (?:member of staff|officer|person|"
     r"manager)|someone (?:else|more senior|independent)|independent of|did not (?:deal|"
     r"handle)|not (?:be )?the same (?:person|officer|member of staff|manager)|"
@@ -1654,7 +1665,11 @@ def _read_withheld_elsewhere(reader: _Reader, all_s: list[_Sentence]) -> None:
                 or any(k >= later[0] for k in _stage_numbers(s.text))
             )
         )
-        if ((s.stage is None and about) or earlier) and _WITHHELD.search(s.text):
+        if (
+            ((s.stage is None and about) or earlier)
+            and _WITHHELD.search(s.text)
+            and _ABOUT_MOVING_ON.search(s.text)
+        ):
             reader.add(
                 f"stages[{later[0]}].discretionary",
                 True,
@@ -1665,9 +1680,15 @@ def _read_withheld_elsewhere(reader: _Reader, all_s: list[_Sentence]) -> None:
             return
 
 
+#: A refusal that withholds a stage speaks of the complaint moving on ("compensation is at
+#: our discretion" is no refusal of stage 2).
+_ABOUT_MOVING_ON = re.compile(
+    r"escalat|review|request|stage|further|appeal|accept|progress|proceed|internal|ombudsman", re.I
+)
 _WITHHELD = re.compile(
     r"\b(?:we|the landlord)\s+(?:may|can|will)\s+(?:decide|refuse|decline|choose)\s+"
-    r"(?:not\s+)?to\s+(?:escalate|accept|progress|review)|at (?:our|the manager's) "
+    r"(?:not\s+)?to\s+(?:escalate|accept|progress|review)|(?<!at\s)(?<!in\s)(?<!for\s)(?:escalat\w*|"
+    r"stage\s+(?:2|two)|review|appeal)\s+(?:\w+\s+){0,3}?(?:is\s+|are\s+)?at (?:our|the manager's) "
     r"discretion|stage (?:2|two) is discretionary|escalations? (?:may|can|will) be "
     r"(?:refused|declined)|(?:may|can) (?:refuse|decline) (?:to escalate|an escalation)|"
     r"\bwe\s+(?:sometimes\s+)?decide\s+not\s+to\s+escalate|"
@@ -1686,9 +1707,11 @@ _WITHHELD = re.compile(
     # the landlord weighs whether to let the complaint on: "decide whether to accept it",
     # "consider whether your complaint should move to stage 2"
     r"\b(?:decide|consider|assess|determine|judge)\w*\s+(?:\w+\s+){0,3}?whether\s+(?:or\s+not\s+)?"
-    r"(?:to\s+(?:accept|escalate|progress|proceed|allow|agree|take|move|review)\b|(?:\w+\s+){0,4}?"
+    r"(?:to\s+(?:accept|escalate|progress|proceed|allow)\b|to\s+(?:take|move)\s+(?:it|this|your\s+"
+    r"complaint|the\s+(?:complaint|matter))\s+(?:further|forward|on|to\s+stage)|(?:\w+\s+){0,4}?"
     r"(?:should|will|can|could|would|merits?|warrants?|needs?)\s+(?:\w+\s+){0,2}?(?:be\s+)?"
-    r"(?:escalat|mov|go\b|goes\b|progress|proceed|reviewed|accepted|taken))|"
+    r"(?:escalat\w*|mov\w*\s+(?:on|to|forward)|go(?:es)?\s+(?:on|to|forward)|progress\w*|"
+    r"proceed\w*|reviewed|accepted))|"
     r"\breserves?\s+the\s+right\s+to\s+(?:decline|refuse|reject|not)\b|"
     r"\b(?:escalation|a\s+review|stage\s+(?:2|two)|a\s+stage\s+(?:2|two)\s+review)\s+(?:\w+\s+)?is\s+"
     r"not\s+(?:an?\s+)?automatic|"
@@ -1697,8 +1720,9 @@ _WITHHELD = re.compile(
     r"judges?|accepts?)\b|"
     r"\b(?:may|can|could|might)\s+(?:\w+\s+)?(?:decide|choose)\s+not\s+to\s+(?:take|pursue|"
     r"progress|consider|investigate|proceed|move)\b|"
-    r"\b(?:may|can|could|might)\s+(?:\w+\s+)?(?:refuse|decline|reject|turn\s+down)\s+(?:\w+\s+)"
-    r"{0,3}?(?:request|escalation|review|appeal)s?\b",
+    r"\b(?:may|can|could|might)\s+(?:\w+\s+)?(?:refuse|decline|reject|turn\s+down)\s+(?:(?:your|"
+    r"a|an|the|any|some)\s+)?(?:requests?\s+(?:to\s+escalate|for\s+(?:a\s+|an\s+)?(?:review|"
+    r"escalation|stage\s+(?:2|two)))|escalations?|reviews?|appeals?)\b",
     re.I,
 )
 
