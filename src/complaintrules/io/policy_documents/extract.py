@@ -1994,7 +1994,15 @@ def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
             r"are|is|lie|lies)\s+outside\s+(?:of\s+)?(?:our\s+|the\s+)?(?:\w+\s+){0,2}"
             r"(?:response|reply)\s+(?:times?|timescales?|deadlines?)|"
             r"\bactions?\b[^.]{0,30}\b(?:(?:still|are|remain)\s+)?outstanding\b[^.]{0,80}\b"
-            r"(?:updates?|keep you (?:informed|updated))",
+            r"(?:updates?|keep you (?:informed|updated))|"
+            # the reply not waiting for the work, in any words (6.6, 6.17): "we won't wait
+            # until all the work is finished before we reply", "we'll send our response once
+            # we have reached a decision, even if some actions are still to be completed"
+            r"\b(?:won['\u2019]t|will\s+not|do\s+not|don['\u2019]t|never)\s+wait\s+(?:until|for)\b"
+            r"[^.;]{0,60}\b(?:work|actions?|repairs?)\b[^.;]{0,60}\b(?:before|to)\s+(?:we\s+)?"
+            r"(?:reply|respond|send)|\b(?:respon\w*|repl\w*)\s+(?:\w+\s+){0,4}?(?:once|when|as\s+soon\s+"
+            r"as)\s+(?:we\s+(?:have\s+)?)?(?:reached|made|know|have)\s+(?:a|our|the)\s+(?:decision|answer)"
+            r"[^.]{0,40}\b(?:even\s+if|although|though|while)\b[^.]{0,60}\b(?:actions?|work|repairs?)",
         ),
     )
     for path, pattern in simple:
@@ -2026,7 +2034,8 @@ _CONTENTS = (
     (
         "stage",
         r"\bstage (?:the complaint|it|your complaint) (?:is|was) (?:at|considered)|"
-        r"which stage|the complaint stage|the stage (?:of|reached)",
+        r"which stage|the complaint stage|the stage (?:of|reached)|"
+        r"\bstage\s+(?:\w+\s+){0,3}?(?:has\s+)?reached",
     ),
     (
         "complaint_definition",
@@ -2035,8 +2044,11 @@ _CONTENTS = (
         r"complaint is about|the complaint as we (?:understand|have defined)|how we (?:defined|"
         r"understood) (?:it|the complaint|your complaint)",
     ),
-    ("decision", r"\bdecision|\boutcome|\buph(?:eld|old)|\bfindings?\b"),
-    ("reasons", r"\breasons?\b|\bwhy we\b"),
+    (
+        "decision",
+        r"\bdecision|\boutcome|\buph(?:eld|old)|\bfindings?\b|\bwhat\s+we\s+(?:have\s+)?decided\b",
+    ),
+    ("reasons", r"\breasons?\b|\bwhy we\b|\band\s+why\b"),
     (
         "remedy",
         r"\bremed|put (?:things|it|matters) right|compensation|apolog|"
@@ -2046,7 +2058,8 @@ _CONTENTS = (
     (
         "outstanding_actions",
         r"outstanding|actions? (?:still )?to be (?:taken|completed)|"
-        r"(?:remaining|further|follow[- ]on) actions?",
+        r"(?:remaining|further|follow[- ]on) actions?|"
+        r"\bactions?\s+(?:\w+\s+){0,3}?(?:still|yet)\s+(?:need|to|have)\b",
     ),
     (
         "escalation_route",
