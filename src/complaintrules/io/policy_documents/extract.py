@@ -458,7 +458,7 @@ def _step_headings(blocks: list[Block]) -> dict[int, int]:
     no heading names a stage: "Step 1"/"Step 2", "Level one"/"Level two", "Tier 1"/"Tier 2";
     or "The first stage" then "The final stage". Read only where they are the procedure's
     stages: two or three headings numbered on from 0 or 1, the last speaking (in its title
-    or its first paragraph) of a review, an appeal, escalating or an unhappy resident; steps
+    or the first sentence under it) of a review, an appeal, escalating or an unhappy resident; steps
     that number the resident's own actions ("Step 1: contact us") are not stages."""
     headings = [(i, b) for i, b in enumerate(blocks) if b.kind == "heading"]
     if any(_stage_numbers(b.text) and not _FINAL_STAGE.search(b.text) for _, b in headings):
@@ -481,7 +481,8 @@ def _step_headings(blocks: list[Block]) -> dict[int, int]:
         return {}
     last = max(found, key=lambda i: found[i])
     following = next((b.text for b in blocks[last + 1 :] if b.kind != "heading"), "")
-    if not _LATER_WORDS.search(blocks[last].text + " " + following):
+    first_sentence = (sentences(following) or [""])[0]
+    if not _LATER_WORDS.search(blocks[last].text + " " + first_sentence):
         return {}
     return found
 
@@ -658,6 +659,11 @@ def _review_after(reader: _Reader, all_sentences: list[_Sentence], first: _Sente
         s = all_sentences[j]
         above = reader.doc.headings_above(s.block)
         heading = reader.doc.blocks[above[-1]].text if above else ""
+        before = all_sentences[j - 1]
+        if before.block in (s.block, s.block - 1) and before.text.rstrip().endswith("?"):
+            # a question that leads the paragraph, or stands as a line of its own before it
+            # (plain text has no headings to mark it), reads as its heading
+            heading += " " + before.text
         if _REVIEW_ASKED.search(s.text) and (
             _ABOUT_ESCALATING.search(s.text) or _ABOUT_ESCALATING.search(heading)
         ):

@@ -118,7 +118,9 @@ _STAGE_HEAD = re.compile(
 
 
 def _clean(text: str) -> str:
-    return _SPACE.sub(" ", text.replace("\u00a0", " ")).strip()
+    # typographic apostrophes read as plain ones, so "don\u2019t" matches as "don't" does
+    text = text.replace("\u00a0", " ").replace("\u2019", "'").replace("\u2018", "'")
+    return _SPACE.sub(" ", text).strip()
 
 
 def _split_number(text: str) -> tuple[str | None, str]:
