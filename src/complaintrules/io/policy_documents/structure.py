@@ -117,6 +117,9 @@ _STAGE_HEAD = re.compile(
 )
 
 
+_STAGE_NAMED = re.compile(r"\bstage\s+(?:\d|one|two|three|zero)\b", re.I)
+
+
 def _clean(text: str) -> str:
     # typographic apostrophes read as plain ones, so "don\u2019t" matches as "don't" does
     text = text.replace("\u00a0", " ").replace("\u2019", "'").replace("\u2018", "'")
@@ -233,7 +236,13 @@ def _blocks_from_lines(lines: list[str]) -> list[Block]:
             and not line.endswith((".", ",", ";", ":"))
             and not following[:1].islower()  # a wrapped line the next one continues
         )
-        if is_short and (number is not None or _STAGE_HEAD.match(line) or line.isupper()):
+        if is_short and (
+            number is not None
+            or _STAGE_HEAD.match(line)
+            or line.isupper()
+            # a short line that names a stage anywhere in it: "Review stage - stage 2"
+            or (len(line) <= 40 and _STAGE_NAMED.search(line))
+        ):
             flush()
             level = number.count(".") + 2 if number else 1
             blocks.append(Block("heading", rest if number else line, number, level))
