@@ -591,6 +591,7 @@ def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, l
                 and not names_two
                 and _REVIEW_ASKED.search(s.text)
                 and _ABOUT_ESCALATING.search(s.text)
+                and not re.search(r"ombudsman|councillor|\bMP\b|designated person", s.text, re.I)
             ):
                 # "if you are not happy with our reply you can ask us to review it": where
                 # nothing names a second stage, the review the resident may ask for is it
@@ -664,8 +665,11 @@ def _review_after(reader: _Reader, all_sentences: list[_Sentence], first: _Sente
             # a question that leads the paragraph, or stands as a line of its own before it
             # (plain text has no headings to mark it), reads as its heading
             heading += " " + before.text
-        if _REVIEW_ASKED.search(s.text) and (
-            _ABOUT_ESCALATING.search(s.text) or _ABOUT_ESCALATING.search(heading)
+        if (
+            _REVIEW_ASKED.search(s.text)
+            and (_ABOUT_ESCALATING.search(s.text) or _ABOUT_ESCALATING.search(heading))
+            # a review by someone outside the landlord is no stage of its procedure
+            and not re.search(r"ombudsman|councillor|\bMP\b|designated person", s.text, re.I)
         ):
             reader.stage_names[2] = ("Review", s.block)
             for k, t in enumerate(all_sentences[start:], start):
