@@ -258,8 +258,25 @@ def _unit(text: str) -> str:
     return "months"
 
 
+#: A bare number after "within" whose unit is the next period's ("acknowledge within 5 and
+#: reply within 10 working days", "within 5, and then 10, working days").
+_SHARED_UNIT = re.compile(rf"\bwithin\s+(?P<num>{_NUM})\b(?=[\s,]+(?:and|or|then)\b|,)", re.I)
+
+
+#: A period named with "a": "within a fortnight", "within a week", "within a month".
+_A_PERIOD = re.compile(
+    r"\b(?:within|in|inside|after|of)\s+(?P<a>a|one|a\s+single)\s+(?P<what>fortnight|week|month)\b",
+    re.I,
+)
+
+
 def periods(sentence: str) -> list[Period]:
     out = []
+    for m in _A_PERIOD.finditer(sentence):
+        what = m.group("what").lower()
+        count, unit = (2, "weeks") if what == "fortnight" else (1, what + "s")
+        spelt = "a fortnight" if what == "fortnight" else ""
+        out.append(Period(count, unit, m.start("a"), m.end(), spelt))
     for m in _PERIOD.finditer(sentence):
         amount = word_number(m.group("num"))
         if amount is None and m.group("alt"):
@@ -268,14 +285,27 @@ def periods(sentence: str) -> list[Period]:
         if amount is not None:
             spelt = "" if _PLAIN_UNIT.fullmatch(written) else written
             out.append(Period(amount, _unit(written), m.start(), m.end(), spelt))
-    return out
+    out.sort(key=lambda p: p.start)
+    for m in _SHARED_UNIT.finditer(sentence):
+        shared = word_number(m.group("num"))
+        later = next((p for p in out if p.start >= m.end()), None)
+        if (
+            shared is None
+            or later is None
+            or later.start - m.end() > 80
+            or any(p.start <= m.start("num") < p.end for p in out)
+        ):
+            continue
+        out.append(Period(shared, later.unit, m.start("num"), m.end(), later.spelt))
+    return sorted(out, key=lambda p: p.start)
 
 
 _HEDGE = re.compile(
     r"\b(aim(?:s|ing)? (?:to|for)|(?:our|the) aim is|will try|try to|endeavour|seek to|"
     r"normally|usually|typically|"
     r"generally|where(?:ver)? possible|if possible|as far as possible|target|expect to|"
-    r"should be able)\b",
+    r"should be able|in (?:most|the majority of) cases|do (?:our|its|their) best|ideally|"
+    r"hope to|intend to)\b",
     re.I,
 )
 #: Where a hedge stops: a clause after "but", "however" or a semicolon says something else
@@ -299,11 +329,19 @@ def hedged_at(text: str, pos: int) -> bool:
 _CLOCKS = (
     (
         "escalation_request",
-        r"escalat|\bappeal|request(?:ed|ing)? (?:a |for )?(?:a )?(?:review|stage)",
+        r"escalat|\bappeal|request(?:ed|ing)? (?:a |for )?(?:a )?(?:review|stage)|"
+        # the resident asking, in any words: "of you asking for a review"
+        r"\b(?:ask|request)(?:s|ed|ing)?\s+(?:us\s+)?(?:for\s+)?(?:a\s+|an\s+|the\s+|your\s+)?"
+        r"(?:\w+\s+)?(?:review|escalation|stage\s+(?:2|two))",
     ),
     ("acknowledgement", r"acknowledg"),
     ("logging", r"\blog(?:ged|ging)?\b|regist|recorded"),
-    ("allocation", r"allocat|assign|passed to|investigating officer"),
+    (
+        "allocation",
+        r"allocat|assign|appoint|(?:passed|handed|given|sent) (?:on )?to (?:an? |the |our )?"
+        r"(?:\w+ )?(?:officer|manager|investigator|caseworker|case worker|handler|reviewer)|"
+        r"passed to|picks? up|investigating (?:officer|manager)",
+    ),
     ("receipt", r"receiv|receipt|first (?:contact|made|raised)|you (?:make|raise|tell)"),
 )
 
@@ -404,15 +442,63 @@ def _stage_of_heading(block: Block) -> tuple[int | None, bool]:
     return None, False
 
 
+#: A stage called by another name in a heading: "Step one: investigation", "Level 2 -
+#: review", "Tier 1", "Phase two".
+_STEP_REF = re.compile(rf"\b(?:step|level|tier|phase)\s+(?P<n>\d|{_WORD_NUMBER})\b", re.I)
+_FINAL_STAGE = re.compile(r"\b(?:final|last)\s+stage\b", re.I)
+_LATER_WORDS = re.compile(
+    r"review|appeal|escalat|unhappy|not (?:happy|satisfied)|dissatisfied|final|further|"
+    r"\b(?:your|the) request\b",
+    re.I,
+)
+
+
+def _step_headings(blocks: list[Block]) -> dict[int, int]:
+    """Headings that name the stages by another word (block index -> stage number), where
+    no heading names a stage: "Step 1"/"Step 2", "Level one"/"Level two", "Tier 1"/"Tier 2";
+    or "The first stage" then "The final stage". Read only where they are the procedure's
+    stages: two or three headings numbered on from 0 or 1, the last speaking (in its title
+    or the first sentence under it) of a review, an appeal, escalating or an unhappy resident; steps
+    that number the resident's own actions ("Step 1: contact us") are not stages."""
+    headings = [(i, b) for i, b in enumerate(blocks) if b.kind == "heading"]
+    if any(_stage_numbers(b.text) and not _FINAL_STAGE.search(b.text) for _, b in headings):
+        first = [i for i, b in headings if _stage_numbers(b.text) == [1]]
+        final = [i for i, b in headings if _FINAL_STAGE.search(b.text)]
+        named = {k for _, b in headings for k in _stage_numbers(b.text)}
+        if first and len(final) == 1 and final[0] > first[0] and named == {1}:
+            return {final[0]: 2}  # "the first stage" ... "the final stage"
+        return {}
+    found: dict[int, int] = {}
+    for i, b in headings:
+        m = _STEP_REF.search(b.text)
+        n = word_number(m.group("n")) if m else None
+        if n is not None and n not in found.values():
+            found[i] = n
+    numbers = sorted(found.values())
+    if not 2 <= len(numbers) <= 3 or numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+        return {}
+    if numbers[0] not in (0, 1):
+        return {}
+    last = max(found, key=lambda i: found[i])
+    following = next((b.text for b in blocks[last + 1 :] if b.kind != "heading"), "")
+    first_sentence = (sentences(following) or [""])[0]
+    if not _LATER_WORDS.search(blocks[last].text + " " + first_sentence):
+        return {}
+    return found
+
+
 def _sentences(reader: _Reader) -> list[_Sentence]:
     """Every sentence with the stage whose section holds it (headings open a stage's
     section; a heading of the same or a higher level that names no stage closes it)."""
     out: list[_Sentence] = []
     stage: int | None = None
     stage_level = 0
+    steps = _step_headings(reader.doc.blocks)
     for i, block in enumerate(reader.doc.blocks):
         if block.kind == "heading":
             n, informal = _stage_of_heading(block)
+            if n is None and i in steps:
+                n, informal = steps[i], bool(_INFORMAL.search(block.text))
             if n is not None:
                 stage, stage_level = n, block.level
                 if n not in reader.stage_names:
@@ -455,8 +541,23 @@ def _row_sentence(blocks: list[Block], i: int) -> str:
     if first == i or re.search(r"\d", blocks[first].text) or len(header) != len(cells):
         return f"{cells[0]}: {', '.join(cells[1:])}" if len(cells) > 1 else cells[0]
     return f"{cells[0]}: " + ", ".join(
-        f"{h} {c}" for h, c in zip(header[1:], cells[1:], strict=True)
+        _unit_from_heading(h, c) for h, c in zip(header[1:], cells[1:], strict=True)
     )
+
+
+_HEADING_UNIT = re.compile(
+    r"\(?\s*(?:in\s+)?(?P<unit>(?:working|business|calendar)\s+days|days|weeks|months)\s*\)?", re.I
+)
+
+
+def _unit_from_heading(heading: str, cell: str) -> str:
+    """A cell under a column heading: a bare number takes the unit the heading names
+    ("Respond (working days)" over "10" reads "Respond 10 working days")."""
+    unit = _HEADING_UNIT.search(heading)
+    if unit is None or not re.fullmatch(rf"{_NUM}", cell.strip(), re.I):
+        return f"{heading} {cell}"
+    rest = (heading[: unit.start()] + heading[unit.end() :]).strip(" -:")
+    return f"{rest} {cell} {unit.group('unit')}".strip()
 
 
 #: The resident asking for their complaint, or the answer to it, to be looked at again.
@@ -490,6 +591,7 @@ def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, l
                 and not names_two
                 and _REVIEW_ASKED.search(s.text)
                 and _ABOUT_ESCALATING.search(s.text)
+                and not re.search(r"ombudsman|councillor|\bMP\b|designated person", s.text, re.I)
             ):
                 # "if you are not happy with our reply you can ask us to review it": where
                 # nothing names a second stage, the review the resident may ask for is it
@@ -510,6 +612,7 @@ def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, l
             for s in all_sentences:
                 if _ONE_PROCESS.search(s.text) and periods(s.text):
                     reader.stage_names[1] = ("Stage 1", s.block)
+                    _review_after(reader, all_sentences, s)
                     break
     if reader.stage_names and 0 not in reader.stage_names:
         # An informal or frontline step the document describes before stage 1 is a stage,
@@ -546,6 +649,34 @@ def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, l
     return by_stage
 
 
+def _review_after(reader: _Reader, all_sentences: list[_Sentence], first: _Sentence) -> None:
+    """On a page that names no stage, a review the resident may ask for when unhappy with
+    the reply, after the timed process (stage 1), is stage 2: "What if I am still unhappy?
+    You can ask us to review your complaint". The sentence or its heading speaks of being
+    unhappy or escalating; what follows it is stage 2's, what comes before it from the
+    timed process on is stage 1's."""
+    start = all_sentences.index(first)
+    for j in range(start + 1, len(all_sentences)):
+        s = all_sentences[j]
+        above = reader.doc.headings_above(s.block)
+        heading = reader.doc.blocks[above[-1]].text if above else ""
+        before = all_sentences[j - 1]
+        if before.block in (s.block, s.block - 1) and before.text.rstrip().endswith("?"):
+            # a question that leads the paragraph, or stands as a line of its own before it
+            # (plain text has no headings to mark it), reads as its heading
+            heading += " " + before.text
+        if (
+            _REVIEW_ASKED.search(s.text)
+            and (_ABOUT_ESCALATING.search(s.text) or _ABOUT_ESCALATING.search(heading))
+            # a review by someone outside the landlord is no stage of its procedure
+            and not re.search(r"ombudsman|councillor|\bMP\b|designated person", s.text, re.I)
+        ):
+            reader.stage_names[2] = ("Review", s.block)
+            for k, t in enumerate(all_sentences[start:], start):
+                t.stage = 1 if k < j else 2
+            return
+
+
 _ONE_PROCESS = re.compile(
     r"\b(?:acknowledg\w*|respond\w*\s+to|reply\s+to|answer\w*)\s+(?:\w+\s+){0,2}?complaints?\b",
     re.I,
@@ -553,7 +684,8 @@ _ONE_PROCESS = re.compile(
 _STATED_COUNT = re.compile(
     r"\b(?P<n>two|three|four|2|3|4)[- ]stages?\b(?=\s+(?:\w+\s+){0,2}(?:process|procedure|policy))|"
     r"\b(?:has|have|in|through|of|are|during|across|over)\s+(?:the\s+|these\s+|our\s+)?"
-    r"(?:following\s+|next\s+)?(?P<m>two|three|four|2|3|4)\s+stages\b",
+    r"(?:following\s+|next\s+)?(?P<m>two|three|four|2|3|4)\s+(?:formal\s+|internal\s+|separate\s+|"
+    r"distinct\s+|clear\s+)?stages\b",
     re.I,
 )
 _NOT_OURS = re.compile(
@@ -583,7 +715,12 @@ def _stated_stages(reader: _Reader, all_sentences: list[_Sentence]) -> None:
 
 _ACK = re.compile(
     r"acknowledg|let you know (?:that )?(?:we|they)(?: have|'ve) (?:received|got)|"
-    r"confirm(?:ation)? (?:that )?(?:we|they)(?: have|'ve) received|confirm receipt",
+    r"confirm(?:ation)? (?:that )?(?:we|they)(?: have|'ve) received|confirm receipt|"
+    # confirming that it has arrived, in any words: "confirming that your request has been
+    # received", "written confirmation that it has been logged", "receipt ... confirmed"
+    r"confirm\w*\s+(?:that\s+)?(?:\w+\s+){0,5}?(?:has|have)\s+been\s+(?:received|logged|recorded|"
+    r"registered)|confirm\w*\s+(?:that\s+)?we(?:\s+have|['\u2019]ve|\s+hold)\s+(?:got\s+)?(?:your|"
+    r"the)\b|\breceipt\b[^.]{0,40}\bconfirmed\b",
     re.I,
 )
 _EXT = re.compile(
@@ -600,6 +737,62 @@ _EXT = re.compile(
     r"\s+delayed)\b[^.]{0,120}?\bwhen)\b",
     re.I,
 )
+#: Not meeting the timescale, in any words: "if we are going to be late", "should we miss
+#: that date", "where the review is held up", "if we can't meet this deadline", "if a reply
+#: takes more than 10 working days", "if this is not possible".
+_LATE = re.compile(
+    r"\b(?:(?:running|going to be|are|is|be)\s+late|delay(?:s|ed)?|held\s+up|hold-?ups?|"
+    r"behind\s+schedule|overrun\w*|miss(?:es|ed)?\s+(?:\w+\s+){0,2}?(?:date|deadline|"
+    r"timescale|target)|(?:can(?:no|['\u2019])t|cannot|unable\s+to|not\s+(?:be\s+)?able\s+to|"
+    r"fail\s+to|won['\u2019]t\s+be\s+able\s+to)\s+(?:\w+\s+){0,2}?(?:meet|keep\s+to|achieve|"
+    r"reply|respond|answer|complete|finish)|takes?\s+(?:us\s+)?(?:more|longer)\s+than|exceed|"
+    r"not\s+(?:\w+\s+)?possible|not\s+(?:been\s+)?(?:resolved|answered|completed|finished)\s+"
+    r"(?:with)?in)",
+    re.I,
+)
+#: A new date for the reply, in any words: "a revised date", "a new target date", "a fresh
+#: timescale", "when to expect our answer", "when you'll hear from us", "the date you can
+#: expect it".
+_NEW_DATE = re.compile(
+    r"\b(?:new|revised|fresh|updated|later|amended|alternative|extended)\s+(?:target\s+|"
+    r"response\s+|reply\s+|completion\s+)?(?:date|timescale|time-?frame|deadline|timetable)|"
+    r"\bwhen\s+(?:to\s+expect|you\s+(?:can|will|should|may|might)\s+(?:expect|hear|receive|"
+    r"get)|you['\u2019]ll\s+(?:hear|receive|get)|(?:our|the|a|your)\s+(?:\w+\s+)?(?:answer|"
+    r"reply|response|decision|outcome)\s+(?:will|should|is\s+likely))|"
+    r"\bthe\s+date\s+(?:you\s+(?:can|will|should)|by\s+which|when|on\s+which)|"
+    r"\b(?:the|an?)\s+(?:expected|likely|estimated)\s+(?:\w+\s+)?date",
+    re.I,
+)
+#: The reply put later by a stated time, without the word "extension": "up to 10 working
+#: days later", "delayed by", "push the date back", "lengthen this to a total of".
+_PUT_LATER = re.compile(
+    rf"\b(?:up\s+to|no\s+more\s+than|not\s+more\s+than|at\s+most|a\s+further|another)\s+{_NUM}\s+"
+    r"(?:\w+\s+)?days?\s+later\b|"
+    r"\b(?:delayed|put\s+back|pushed\s+back|moved\s+back|deferred)\s+by\b|"
+    r"\b(?:push|put|move)\w*\s+(?:the\s+|our\s+|this\s+|that\s+)?(?:\w+\s+)?(?:date|deadline|reply|"
+    r"response|timescale|target)\s+back\b|\blengthen|"
+    r"\b(?:increase|extend)\w*\s+(?:\w+\s+){0,3}?to\s+a\s+(?:total|maximum)\s+of\b|"
+    r"\b(?:may|might|can|could)\s+(?:\w+\s+){0,3}?(?:take|need)\b[^.]{0,40}\b(?:in\s+total|"
+    r"altogether|overall)\b",
+    re.I,
+)
+
+
+def _extension_at(text: str) -> int | None:
+    """Where a sentence starts to speak of taking longer than a timescale (None if it does
+    not): the word "extension" or its kin, a reply put later by a stated time, or a late
+    reply with word of a new date ("if we are going to be late, we will give you a revised
+    date"; "should we miss that date, we will update you with a fresh timescale")."""
+    found = [m.start() for m in (_EXT.search(text), _PUT_LATER.search(text)) if m is not None]
+    for late in _LATE.finditer(text):
+        if re.search(r"\byou\b[^.,;]{0,20}$", text[: late.start()], re.I):
+            continue  # the resident late ("if you miss the appointment date"): not ours
+        if _NEW_DATE.search(text, late.end()):
+            found.append(late.start())
+            break
+    return min(found) if found else None
+
+
 #: Getting in touch, a step that times whatever its purpose says: "contact you within 5
 #: working days to confirm our understanding of your complaint" acknowledges it.
 _CONTACT = re.compile(
@@ -630,7 +823,7 @@ def _contact_purpose(before: str, after: str, verbs: list[int]) -> str | None:
 
 _ACK_PURPOSE = re.compile(
     r"[^.]{0,80}?\b(?:to|and)\s+(?:[\w,']+\s+){0,14}?(?:acknowledg|confirm(?:ing)?\s+(?:receipt|"
-    r"(?:that\s+)?we(?:['’]ve|\s+have)\s+received|(?:our|the)\s+understanding|(?:your|the)\s+"
+    r"(?:that\s+)?we(?:['’]ve|\s+have)\s+(?:received|got|your)|(?:our|the)\s+understanding|(?:your|the)\s+"
     r"(?:complaint|concerns?|issues?|details)\b|what\s+(?:you|your))|log(?:s|ged|ging)?\b|"
     r"regist|record(?:s|ed|ing)?\s+(?:it|your|the)\b)",
     re.I,
@@ -676,26 +869,52 @@ def _allocated_before(s: _Sentence, previous: _Sentence | None) -> bool:
     )
 
 
+#: The main clause after a period that opens a sentence ("within 5 working days of
+#: receipt, we will ..."; "within five working days your case will be logged").
+_MAIN_CLAUSE = re.compile(
+    r"\b(?:we|you|they|it|this|(?:your|the)\s+\w+)\s+(?:will|['\u2019]ll|shall|should|must|can|"
+    r"are|is|get)\b",
+    re.I,
+)
+
+
+def _month_timescale(text: str, p: Period, before: str) -> bool:
+    """Whether a period in months times a step of a stage ("we will reply within one month
+    of acknowledging your request"), not a time limit ("complaints about matters more than
+    12 months old"): a month or two, a reply or acknowledgement word the nearest verb
+    before it in its clause, and nothing about how old the matter is."""
+    if p.amount > 2:
+        return False
+    clause = re.split(r"[,;:]", before)[-1]
+    if not (_RESPOND.search(clause) or _ACK.search(clause)):
+        return False
+    return not re.search(
+        r"\b(?:old|ago|happened|occurred|complain|raised?|made|tell\s+us|report|aware)\b",
+        clause + text[p.end : p.end + 60],
+        re.I,
+    )
+
+
 def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) -> None:
     ext_seen: list[_Sentence] = []
     for i, s in enumerate(stage_sentences):
         text = s.text
         allocated = _allocated_before(s, stage_sentences[i - 1] if i else None)
         found = periods(text)
-        if _EXT.search(text):
+        ext_at = _extension_at(text)
+        if ext_at is not None:
             ext_seen.append(s)
             if found:
                 cap_at = _extension_cap(reader, n, s, found)
                 # before the cap, the sentence may state the timescale it extends
                 if cap_at is None:  # "within 10 working days, or a reason for the delay"
-                    words = _EXT.search(text)
-                    cap_at = words.start() if words else None
+                    cap_at = ext_at
                 found = [p for p in found if cap_at is not None and p.end <= cap_at]
         for p in found:
             before = text[max(0, p.start - 120) : p.start]
             after = text[p.end :]
             hedged = s.lead_hedged or hedged_at(text, p.start)
-            if p.unit == "months":
+            if p.unit == "months" and not _month_timescale(text, p, before):
                 continue  # a time limit, not a stage timescale
             if re.search(r"\bthe\s*$", before, re.I) and re.match(
                 r"\s*(?:starts?|begins?|runs?|is counted|are counted)\b", after, re.I
@@ -715,6 +934,31 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
                     clock = clock_start(after) or ("allocation" if allocated else None)
                     _timescale(reader, n, "respond", s, p, hedged, clock)
                 continue  # a call to introduce or discuss: no timescale the Code sets
+            main = None if ack or respond else _MAIN_CLAUSE.search(after)
+            if main is not None:
+                # "Within 5 working days of receiving it, we will send written confirmation
+                # that it has been logged": the clause after the clock says what is timed
+                said_ack = _ACK.search(after, main.start())
+                said_reply = _RESPOND.search(after, main.start())
+                if said_ack and (
+                    not said_reply
+                    or said_ack.start() < said_reply.start()
+                    # "send you written confirmation that it has been logged" (what is sent),
+                    # "your case will be logged, reviewed and acknowledged" (one of the steps
+                    # is the acknowledgement; none is an answer)
+                    or (
+                        not re.match(
+                            r"respon|repl|decision|answer|outcome", said_reply.group(0), re.I
+                        )
+                        and said_ack.start() - said_reply.end() < 40
+                    )
+                ):
+                    _timescale(reader, n, "acknowledge", s, p, hedged, None)
+                    continue
+                if said_reply and said_reply.start() - main.start() < 80:
+                    clock = clock_start(after) or ("allocation" if allocated else None)
+                    _timescale(reader, n, "respond", s, p, hedged, clock)
+                    continue
             if ack and (not respond or ack[-1] > respond[-1]):
                 _timescale(reader, n, "acknowledge", s, p, hedged, None)
             elif respond:
@@ -834,9 +1078,65 @@ _CAP = re.compile(
 )
 
 
+#: A period that is the whole time allowed once extended, not the extra time: "lengthen
+#: this to a total of 20 working days", "extended to no more than 20 working days",
+#: "20 working days in total".
+_TOTAL_BEFORE = re.compile(
+    r"(?<!\bup\s)(?<!\bby\s)\b(?:to|at)\s+(?:a\s+(?:total|maximum)\s+of\s+|(?:no|not)\s+(?:more|"
+    r"longer)\s+than\s+|most\s+)?$",
+    re.I,
+)
+_TOTAL_AFTER = re.compile(r"\s*(?:in\s+total|overall|altogether|in\s+all)\b", re.I)
+_TOTAL_VERB = re.compile(r"\b(?:lengthen|increas|extend|push|mov|change|mak)\w*\b", re.I)
+
+
+def _extension_total(reader: _Reader, n: int, s: _Sentence, found: list[Period]) -> int | None:
+    """Read a cap stated as the whole time allowed once extended ("we may extend this to
+    a total of 20 working days"): the cap is that total less the stage's own response time.
+    Where the stage states no firm response time in working days the cap cannot be known,
+    and a note says so (the extension is then neither capped nor uncapped: evidence)."""
+    for p in found:
+        if p.unit == "months":
+            continue
+        before = s.text[max(0, p.start - 60) : p.start]
+        verb = _TOTAL_VERB.search(before)
+        total = bool(_TOTAL_AFTER.match(s.text[p.end :])) or bool(
+            verb and _TOTAL_BEFORE.search(before) and not re.search(r"\bby\b", before[verb.end() :])
+        )
+        if not total:
+            continue
+        base = reader.fact(f"stages[{n}].respond_working_days")
+        if base is None or not isinstance(base.value, int):
+            reader.add(
+                f"notes.stage_{n}_extension_total",
+                p.written,
+                s,
+                note=f"the extension is stated as a total of {p.written}; the stage gives no "
+                "firm response time in working days to count the extra time from",
+            )
+            return p.start
+        hedged = s.lead_hedged or hedged_at(s.text, p.start)
+        extra = max(0, p.working_days - base.value)
+        note = f"a total of {p.written} after {base.value} working days: {extra} more"
+        reader.add(
+            f"stages[{n}].extension.max_working_days",
+            extra,
+            s,
+            hedged=hedged,
+            note=note + ("; only an aim" if hedged else ""),
+        )
+        if hedged:
+            reader.add(f"stages[{n}].extension.cap_aim_only", True, s, hedged=True)
+        return p.start
+    return None
+
+
 def _extension_cap(reader: _Reader, n: int, s: _Sentence, found: list[Period]) -> int | None:
     """Read the cap an extension sentence states; where its period starts, or None."""
     path = f"stages[{n}].extension.max_working_days"
+    total = _extension_total(reader, n, s, found)
+    if total is not None:
+        return total
     for p in found:
         if p.unit == "months":
             continue
@@ -863,11 +1163,11 @@ def _extension_terms(reader: _Reader, n: int, ext: list[_Sentence]) -> None:
     if not ext:
         return
     prefix = f"stages[{n}].extension"
-    if f"{prefix}.max_working_days" not in reader.said:
+    if not reader.said & {f"{prefix}.max_working_days", f"notes.stage_{n}_extension_total"}:
         reader.add(
             f"{prefix}.uncapped",
             True,
-            next((s for s in ext if _EXT.search(s.text)), ext[0]),
+            next((s for s in ext if _extension_at(s.text) is not None), ext[0]),
             state=State.SAYS_OTHERWISE,
             note="extensions are described with no limit on their length",
         )
@@ -916,7 +1216,21 @@ def _extension_terms(reader: _Reader, n: int, ext: list[_Sentence]) -> None:
 _NARROWING = re.compile(
     r"\bonly\s+(?:if|when|where|on)\b|\bon request\b|\bif you(?:'re| are)? (?:unhappy|not "
     r"happy|dissatisfied|object|disagree|do not agree|don't agree|ask)|\b(?:is|are|has been|was|"
-    r"cannot be|can't be|isn't|aren't)\s+(?:not\s+)?(?:agreed|accepted)\b",
+    r"cannot be|can't be|isn't|aren't)\s+(?:not\s+)?(?:agreed|accepted)\b|"
+    # the resident's reaction as the condition, in any conditional form: "should you
+    # disagree with the extension", "if you do not accept the new date", "in case you object"
+    r"\b(?:if|should|where|when|in\s+case|unless)\s+you(?:['\u2019]re|\s+are)?\s+(?:\w+\s+)?(?:"
+    r"unhappy|not\s+happy|dissatisfied|object|disagree|dispute|challenge|"
+    r"(?:do\s+not|don['\u2019]t|cannot|can['\u2019]t|won['\u2019]t|will\s+not)\s+(?:agree|accept))"
+    r"\s+(?:with\s+|to\s+)?(?:the\s+|this\s+|our\s+|that\s+|any\s+)?(?:\w+\s+)?(?:extension|new\s+"
+    r"(?:date|timescale|deadline)|delay|extra\s+time|more\s+time|revised|proposed|longer)",
+    re.I,
+)
+#: The landlord giving the Ombudsman's details (or saying how to reach them), not only the
+#: resident being free to go to the Ombudsman.
+_GIVES_DETAILS = re.compile(
+    r"\b(?:give|giv|provid|includ|send|tell|shar|explain|signpost|advis|inform|supply|set\s+out|"
+    r"details|contact\s+details|how\s+to\s+(?:contact|reach|complain|approach))\w*",
     re.I,
 )
 #: A threshold on which extensions the promise covers ("an extension beyond 20 working
@@ -941,6 +1255,15 @@ def _ombudsman_condition(text: str) -> str:
     some other condition: read neither as given nor as withheld)."""
     if _NARROWING.search(text):
         return "narrowed"
+    # the landlord gives the details: a giving word next to the Ombudsman's name (not the
+    # reasons for the extension, "tell you why", said earlier in the sentence)
+    named = re.search(r"ombudsman", text, re.I)
+    near = text[max(0, named.start() - 45) : named.end() + 40] if named else text
+    near = re.sub(
+        r"\b(?:tell|explain)\w*\s+(?:you\s+)?(?:why|the\s+reasons?)", "", near, flags=re.I
+    )
+    if not _GIVES_DETAILS.search(near):
+        return "unclear"  # "you can contact the Ombudsman": free to go, details not promised
     at = re.search(r"ombudsman", text, re.I)
     head = text[: at.start()] if at else text
     if _THRESHOLD.search(head):
@@ -1025,9 +1348,39 @@ _NO_REASONS = re.compile(
     r"(?:give|explain|tell us|provide)|"
     r"\bif you (?:can|wish|are able|want to)\b,?\s+(?:please\s+)?(?:tell us|let us know|explain)"
     r"\s+(?:\w+\s+)?(?:why|reasons?)|"
-    r"\breasons?\b[^.]{0,80}\bnot (?:compulsory|required|necessary|essential|a requirement)",
+    r"\breasons?\b[^.]{0,80}\bnot (?:compulsory|required|necessary|essential|a requirement)|"
+    r"\bwithout\s+(?:having\s+to\s+)?(?:giving|providing|stating|explaining|give|provide|state|"
+    r"explain)\s+(?:us\s+)?(?:a\s+|any\s+|your\s+)?(?:reasons?|why)\b|"
+    r"\breasons?\b[^.]{0,60}\b(?:are|is)\s+(?:\w+\s+)?(?:optional|voluntary|up\s+to\s+you)\b",
     re.I,
 )
+#: Reasons asked of the resident in any words: an obligation ("must", "need to", "will be
+#: asked to", "please") to state ("set out", "include", "tell us") why, or what they are
+#: still unhappy about, or which part of the answer they dispute.
+_REASONS_ASKED = re.compile(
+    r"\b(?:must|needs?\s+to|should|will\s+need\s+to|ha(?:ve|s)\s+to|(?:are|is|will\s+be)\s+"
+    r"(?:asked|required|expected)\s+to|please)\s+(?:\w+\s+){0,3}?(?:explain|tell\s+us|give|set\s+"
+    r"out|state|include|provide|say|specify|let\s+us\s+know|identify|describe|outline|detail)\s+"
+    r"(?:\w+\s+){0,4}?(?:why\b|reasons?\b|grounds\b|what\s+(?:you\s+are|you['\u2019]re|is|remains?)\s+"
+    r"(?:still\s+)?(?:unhappy|dissatisfied|unresolved|wrong)|(?:which|what)\s+parts?\b|where\s+"
+    r"you\s+disagree|(?:what|which)\s+(?:\w+\s+){0,3}?(?:you\s+disagree|not\s+(?:been\s+)?"
+    r"(?:addressed|resolved)))",
+    re.I,
+)
+#: The landlord as the one who must explain ("we must give reasons for our decision").
+_OURS_TO_EXPLAIN = re.compile(
+    r"\b(?:we|our|the\s+(?:landlord|manager|officer|reviewer))\b[^,.;]{0,30}$", re.I
+)
+
+
+def _reasons_asked(text: str) -> bool:
+    """Whether the resident is asked for reasons (not the landlord's own reasons)."""
+    return any(
+        not _OURS_TO_EXPLAIN.search(text[max(0, m.start() - 40) : m.start()])
+        for m in _REASONS_ASKED.finditer(text)
+    )
+
+
 _REASONS_DEMANDED = re.compile(
     r"\b(?:must|need to|should|will need to|have to|required to)\s+(?:\w+\s+){0,3}"
     r"(?:explain|tell us|give|set out|state|provide)\s+(?:\w+\s+){0,3}"
@@ -1087,13 +1440,21 @@ def _read_general_timescales(reader: _Reader, all_s: list[_Sentence]) -> None:
 _UNRESOLVED = re.compile(
     r"\b(?:can(?:no|['\u2019])t|cannot|(?:are|is)\s+unable\s+to|(?:is|are|has|have)\s+not\s+"
     r"(?:been\s+)?|not\s+(?:be\s+)?able\s+to)\s*(?:\w+\s+){0,2}?(?:resolv|sort|fix|put|settl)\w*|"
-    r"\b(?:try|trying|tried|attempt\w*)\s+(?:\w+\s+){0,2}?to\s+(?:resolv|sort|fix|put|settl)\w*",
+    r"\b(?:try|trying|tried|attempt\w*)\s+(?:\w+\s+){0,2}?to\s+(?:resolv|sort|fix|put|settl)\w*|"
+    # the first attempt failing, in any words: "if that hasn't worked", "where it remains
+    # unresolved", "still not sorted"
+    r"\b(?:has(?:n['\u2019]t|\s+not)|have(?:n['\u2019]t|\s+not)|does(?:n['\u2019]t|\s+not)|"
+    r"did(?:n['\u2019]t|\s+not))\s+(?:\w+\s+)?(?:work|succeed|help)\w*|"
+    r"\b(?:remains?|still|is|are)\s+(?:\w+\s+)?(?:unresolved|not\s+(?:been\s+)?(?:resolved|sorted|"
+    r"fixed))",
     re.I,
 )
 _LOGGED_AT_ONE = re.compile(
-    r"\b(?:record|log|register|open|rais|treat|escalat|mov|progress|take)\w*\b[^.]{0,60}?\b(?:as|at|to|"
+    r"\b(?:record|log|register|open|rais|treat|escalat|mov|progress|take|become|becom|turn|convert|"
+    r"handl|deal)\w*\b[^.]{0,60}?\b(?:as|at|to|"
     r"into)\s+(?:a\s+|the\s+)?(?:formal\s+)?(?:stage\s+(?:1|one)\b|first\s+stage\b|formal\s+"
-    r"complaint\b)",
+    r"complaint\b)|\b(?:becom|is\s+then|will\s+be)\w*\s+(?:a\s+)?(?:formal\s+)?(?:stage\s+(?:1|one)\s+)?"
+    r"(?:formal\s+)?complaint\b(?=[^.]{0,20}(?:\.|$)|\s+at\s+stage\s+(?:1|one))",
     re.I,
 )
 
@@ -1173,7 +1534,11 @@ def _read_escalation_reasons(reader: _Reader, all_s: list[_Sentence]) -> None:
         path = f"stages[{target}].escalation_reasons_required"
         if _NO_REASONS.search(s.text):
             reader.add(path, False, s, state=State.SAYS_SO)
-        elif _REASONS_DEMANDED.search(s.text) or _demands_in_list(reader, s):
+        elif (
+            _REASONS_DEMANDED.search(s.text)
+            or _reasons_asked(s.text)
+            or _demands_in_list(reader, s)
+        ):
             reader.add(path, True, s, state=State.SAYS_OTHERWISE)
 
 
@@ -1235,7 +1600,14 @@ def _read_stage_terms(reader: _Reader, n: int, stage_sentences: list[_Sentence])
         t = s.text
         if _DIFFERENT_HANDLER.search(t):
             reader.add(f"stages[{n}].different_handler", True, s)
-        if _WITHHELD.search(t):
+        elif _SAME_HANDLER.search(t) and not _HEDGE.search(t):
+            reader.add(
+                f"stages[{n}].different_handler",
+                False,
+                s,
+                note="the policy names the same person for this stage as for the one before",
+            )
+        if _WITHHELD.search(t) and _ABOUT_MOVING_ON.search(t):
             reader.add(
                 f"stages[{n}].discretionary",
                 True,
@@ -1246,12 +1618,29 @@ def _read_stage_terms(reader: _Reader, n: int, stage_sentences: list[_Sentence])
 
 
 _DIFFERENT_HANDLER = re.compile(
+    # no part in the first answer, in any words: "had no part in the first decision", "no
+    # previous involvement", "not part of the stage 1 response", "someone other than"
+    r"\bno\s+(?:previous|prior|earlier)\s+(?:part|involvement|role)\b|\bno\s+(?:part|involvement|"
+    r"role)\s+in\s+(?:(?:the|your|this)\s+(?:\w+\s+)?(?:complaint|case)\b|(?:the\s+|our\s+)?(?:\w+\s+)"
+    r"{0,2}?(?:stage\s+(?:1|one)|first|original|earlier|initial)\b)|"
+    r"\bnot\s+(?:been\s+)?(?:a\s+)?part\s+of\s+(?:the\s+|our\s+)?(?:stage\s+(?:1|one)|first|original|"
+    r"earlier|initial)|\bother\s+than\s+(?:the\s+)?(?:person|officer|manager|member\s+of\s+staff|"
+    r"one|colleague|staff)\s+(?:who|that)\b|"
     r"(?:not|n't) (?:been )?(?:previously )?involved|different (?:member of staff|officer|person|"
     r"manager)|someone (?:else|more senior|independent)|independent of|did not (?:deal|"
     r"handle)|not (?:be )?the same (?:person|officer|member of staff|manager)|"
     r"(?:has|have) not (?:previously )?(?:considered|dealt with|handled)|"
     r"not (?:be )?(?:led|handled|considered|reviewed|dealt with|investigated) by the same "
     r"(?:[\w-]+\s+){0,3}?(?:person|officer|member of staff|manager|employee|colleague)",
+    re.I,
+)
+
+
+#: The stage 1 handler named as stage 2's, not negated: "the same officer will look at
+#: your complaint again".
+_SAME_HANDLER = re.compile(
+    r"(?<!not )(?<!not be )\b(?:the\s+)?same\s+(?:person|officer|manager|member\s+of\s+staff|"
+    r"caseworker|case\s+worker|colleague|investigator)\s+(?:who\s+[^.]{0,80}?\s+)?will\b",
     re.I,
 )
 
@@ -1278,8 +1667,19 @@ def _read_withheld_elsewhere(reader: _Reader, all_s: list[_Sentence]) -> None:
         )
         # an earlier stage's section may speak of moving on ("whether the request to
         # escalate has been accepted"): a refusal there withholds the next stage
-        earlier = s.stage is not None and s.stage < later[0] and re.search(r"escalat", s.text, re.I)
-        if ((s.stage is None and about) or earlier) and _WITHHELD.search(s.text):
+        earlier = (
+            s.stage is not None
+            and s.stage < later[0]
+            and (
+                re.search(r"escalat", s.text, re.I)
+                or any(k >= later[0] for k in _stage_numbers(s.text))
+            )
+        )
+        if (
+            ((s.stage is None and about) or earlier)
+            and _WITHHELD.search(s.text)
+            and _ABOUT_MOVING_ON.search(s.text)
+        ):
             reader.add(
                 f"stages[{later[0]}].discretionary",
                 True,
@@ -1290,9 +1690,15 @@ def _read_withheld_elsewhere(reader: _Reader, all_s: list[_Sentence]) -> None:
             return
 
 
+#: A refusal that withholds a stage speaks of the complaint moving on ("compensation is at
+#: our discretion" is no refusal of stage 2).
+_ABOUT_MOVING_ON = re.compile(
+    r"escalat|review|request|stage|further|appeal|accept|progress|proceed|internal|ombudsman", re.I
+)
 _WITHHELD = re.compile(
     r"\b(?:we|the landlord)\s+(?:may|can|will)\s+(?:decide|refuse|decline|choose)\s+"
-    r"(?:not\s+)?to\s+(?:escalate|accept|progress|review)|at (?:our|the manager's) "
+    r"(?:not\s+)?to\s+(?:escalate|accept|progress|review)|(?<!at\s)(?<!in\s)(?<!for\s)(?:escalat\w*|"
+    r"stage\s+(?:2|two)|review|appeal)\s+(?:\w+\s+){0,3}?(?:is\s+|are\s+)?at (?:our|the manager's) "
     r"discretion|stage (?:2|two) is discretionary|escalations? (?:may|can|will) be "
     r"(?:refused|declined)|(?:may|can) (?:refuse|decline) (?:to escalate|an escalation)|"
     r"\bwe\s+(?:sometimes\s+)?decide\s+not\s+to\s+escalate|"
@@ -1307,7 +1713,26 @@ _WITHHELD = re.compile(
     # been accepted" (a request that can be turned down is a stage that can be refused)
     r"\bwhether\s+(?:or\s+not\s+)?(?:the\s+|your\s+|an?\s+)?(?:request\s+(?:to|for)\s+"
     r"(?:\w+\s+){0,2}?(?:escalat\w*|review|stage\s+(?:2|two))|escalation(?:\s+request)?)\b"
-    r"[^.]{0,40}?\b(?:accepted|approved|agreed|granted)",
+    r"[^.]{0,40}?\b(?:accepted|approved|agreed|granted)|"
+    # the landlord weighs whether to let the complaint on: "decide whether to accept it",
+    # "consider whether your complaint should move to stage 2"
+    r"\b(?:decide|consider|assess|determine|judge)\w*\s+(?:\w+\s+){0,3}?whether\s+(?:or\s+not\s+)?"
+    r"(?:to\s+(?:accept|escalate|progress|proceed|allow)\b|to\s+(?:take|move)\s+(?:it|this|your\s+"
+    r"complaint|the\s+(?:complaint|matter))\s+(?:further|forward|on|to\s+stage)|(?:\w+\s+){0,4}?"
+    r"(?:should|will|can|could|would|merits?|warrants?|needs?)\s+(?:\w+\s+){0,2}?(?:be\s+)?"
+    r"(?:escalat\w*|mov\w*\s+(?:on|to|forward)|go(?:es)?\s+(?:on|to|forward)|progress\w*|"
+    r"proceed\w*|reviewed|accepted))|"
+    r"\breserves?\s+the\s+right\s+to\s+(?:decline|refuse|reject|not)\b|"
+    r"\b(?:escalation|a\s+review|stage\s+(?:2|two)|a\s+stage\s+(?:2|two)\s+review)\s+(?:\w+\s+)?is\s+"
+    r"not\s+(?:an?\s+)?automatic|"
+    r"\bonly\s+(?:if|where|when)\s+(?:we|the\s+(?:\w+\s+)?(?:manager|officer|team|panel))\s+"
+    r"(?:\w+\s+)?(?:agrees?|decides?|considers?|thinks?|feels?|believes?|(?:are|is)\s+satisfied|"
+    r"judges?|accepts?)\b|"
+    r"\b(?:may|can|could|might)\s+(?:\w+\s+)?(?:decide|choose)\s+not\s+to\s+(?:take|pursue|"
+    r"progress|consider|investigate|proceed|move)\b|"
+    r"\b(?:may|can|could|might)\s+(?:\w+\s+)?(?:refuse|decline|reject|turn\s+down)\s+(?:(?:your|"
+    r"a|an|the|any|some)\s+)?(?:requests?\s+(?:to\s+escalate|for\s+(?:a\s+|an\s+)?(?:review|"
+    r"escalation|stage\s+(?:2|two)))|escalations?|reviews?|appeals?)\b",
     re.I,
 )
 
@@ -1579,7 +2004,15 @@ def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
             r"are|is|lie|lies)\s+outside\s+(?:of\s+)?(?:our\s+|the\s+)?(?:\w+\s+){0,2}"
             r"(?:response|reply)\s+(?:times?|timescales?|deadlines?)|"
             r"\bactions?\b[^.]{0,30}\b(?:(?:still|are|remain)\s+)?outstanding\b[^.]{0,80}\b"
-            r"(?:updates?|keep you (?:informed|updated))",
+            r"(?:updates?|keep you (?:informed|updated))|"
+            # the reply not waiting for the work, in any words (6.6, 6.17): "we won't wait
+            # until all the work is finished before we reply", "we'll send our response once
+            # we have reached a decision, even if some actions are still to be completed"
+            r"\b(?:won['\u2019]t|will\s+not|do\s+not|don['\u2019]t|never)\s+wait\s+(?:until|for)\b"
+            r"[^.;]{0,60}\b(?:work|actions?|repairs?)\b[^.;]{0,60}\b(?:before|to)\s+(?:we\s+)?"
+            r"(?:reply|respond|send)|\b(?:respon\w*|repl\w*)\s+(?:\w+\s+){0,4}?(?:once|when|as\s+soon\s+"
+            r"as)\s+(?:we\s+(?:have\s+)?)?(?:reached|made|know|have)\s+(?:a|our|the)\s+(?:decision|answer)"
+            r"[^.]{0,40}\b(?:even\s+if|although|though|while)\b[^.]{0,60}\b(?:actions?|work|repairs?)",
         ),
     )
     for path, pattern in simple:
@@ -1611,7 +2044,8 @@ _CONTENTS = (
     (
         "stage",
         r"\bstage (?:the complaint|it|your complaint) (?:is|was) (?:at|considered)|"
-        r"which stage|the complaint stage|the stage (?:of|reached)",
+        r"which stage|the complaint stage|the stage (?:of|reached)|"
+        r"\bstage\s+(?:\w+\s+){0,3}?(?:has\s+)?reached",
     ),
     (
         "complaint_definition",
@@ -1620,8 +2054,11 @@ _CONTENTS = (
         r"complaint is about|the complaint as we (?:understand|have defined)|how we (?:defined|"
         r"understood) (?:it|the complaint|your complaint)",
     ),
-    ("decision", r"\bdecision|\boutcome|\buph(?:eld|old)|\bfindings?\b"),
-    ("reasons", r"\breasons?\b|\bwhy we\b"),
+    (
+        "decision",
+        r"\bdecision|\boutcome|\buph(?:eld|old)|\bfindings?\b|\bwhat\s+we\s+(?:have\s+)?decided\b",
+    ),
+    ("reasons", r"\breasons?\b|\bwhy we\b|\band\s+why\b"),
     (
         "remedy",
         r"\bremed|put (?:things|it|matters) right|compensation|apolog|"
@@ -1631,7 +2068,8 @@ _CONTENTS = (
     (
         "outstanding_actions",
         r"outstanding|actions? (?:still )?to be (?:taken|completed)|"
-        r"(?:remaining|further|follow[- ]on) actions?",
+        r"(?:remaining|further|follow[- ]on) actions?|"
+        r"\bactions?\s+(?:\w+\s+){0,3}?(?:still|yet)\s+(?:need|to|have)\b",
     ),
     (
         "escalation_route",

@@ -110,11 +110,20 @@ _SPACE = re.compile(r"\s+")
 # a date or a time ("12.30pm") and not a count ("10 working days").
 _NUMBER = re.compile(r"^(?P<n>(?:\d{1,2}\.){1,3}\d{0,2}|\d{1,2}\.?(?=\s+[A-Z]))\s+(?=\S)")
 _ITEM = re.compile(r"^(?:[-*•●▪◦]|\(?[a-z]\)|\(?[ivx]{1,4}\)|\d{1,2}\))\s+")
-_STAGE_HEAD = re.compile(r"^(stage\s+\w+|informal|front[- ]?line|early resolution)\b", re.I)
+_STAGE_HEAD = re.compile(
+    r"^(stage\s+\w+|(?:step|level|tier|phase)\s+(?:\d|one|two|three)|(?:the\s+)?(?:first|second|"
+    r"third|final|last)\s+stage|informal|front[- ]?line|early resolution)\b",
+    re.I,
+)
+
+
+_STAGE_NAMED = re.compile(r"\bstage\s+(?:\d|one|two|three|zero)\b", re.I)
 
 
 def _clean(text: str) -> str:
-    return _SPACE.sub(" ", text.replace("\u00a0", " ")).strip()
+    # typographic apostrophes read as plain ones, so "don\u2019t" matches as "don't" does
+    text = text.replace("\u00a0", " ").replace("\u2019", "'").replace("\u2018", "'")
+    return _SPACE.sub(" ", text).strip()
 
 
 def _split_number(text: str) -> tuple[str | None, str]:
@@ -227,7 +236,13 @@ def _blocks_from_lines(lines: list[str]) -> list[Block]:
             and not line.endswith((".", ",", ";", ":"))
             and not following[:1].islower()  # a wrapped line the next one continues
         )
-        if is_short and (number is not None or _STAGE_HEAD.match(line) or line.isupper()):
+        if is_short and (
+            number is not None
+            or _STAGE_HEAD.match(line)
+            or line.isupper()
+            # a short line that names a stage anywhere in it: "Review stage - stage 2"
+            or (len(line) <= 40 and _STAGE_NAMED.search(line))
+        ):
             flush()
             level = number.count(".") + 2 if number else 1
             blocks.append(Block("heading", rest if number else line, number, level))
