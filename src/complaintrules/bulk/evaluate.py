@@ -683,6 +683,7 @@ class BulkEvaluator:
         changed: dict[int, Complaint] = dict(flat.built)  # by row of the table
         keep = np.ones(n, dtype=bool)
         targets = table.select(table.column_names[1:])
+        changed_rows = None  # rows the snapshot over columns altered
         snapped: set[int] = set()  # rows the as-of date changed, taken as of it over columns
         if self.as_of is not None:
             from ..io.flat import flat_as_of
@@ -704,7 +705,7 @@ class BulkEvaluator:
             over_columns = flat_as_of(targets, self.as_of)
             by_columns = keep & after & over_columns.handled
             by_columns[list(validated)] = False
-            targets = over_columns.table
+            targets, changed_rows = over_columns.table, over_columns.changed
             ignored = np.where(by_columns, over_columns.ignored, 0)
             summary.events_ignored += int(ignored.sum())
             summary.cases_with_events_ignored += int(np.count_nonzero(ignored))
@@ -734,7 +735,7 @@ class BulkEvaluator:
                 summary.reject(None, [RowProblem(rows[k] or 0, "received_on", str(pack))])
                 continue
             by_pack.setdefault(pack.name, (pack, []))[1].append(k)
-        whole = _WholeTable(flat, targets)
+        whole = _WholeTable(flat, targets, changed_rows)
         with self._watch.armed():
             for pack, positions in by_pack.values():
                 summary.packs.add(pack.name)
@@ -1345,14 +1346,16 @@ class _Rows(Sequence[tuple[int | None, Complaint]]):
 
 
 class _WholeTable:
-    """The case table of a batch checked as columns, laid out once from its flat table
-    (:func:`~complaintrules.io.flat.from_targets`, from ``targets``: its mapping-target
-    columns, as of the as-of date); a group's table takes its rows, with the cases the
-    model made or took as of the date laid out from those cases."""
+    """The case table of a batch checked as columns: the one laid out while the batch was
+    checked (:meth:`~complaintrules.io.columnar.FlatBatch.case_table`), or where the as-of
+    date altered rows (``changed``), laid out from ``targets`` (its mapping-target columns
+    as of that date); a group's table takes its rows, with the cases the model made or
+    took as of the date laid out from those cases."""
 
-    def __init__(self, flat: FlatBatch, targets: pa.Table) -> None:
+    def __init__(self, flat: FlatBatch, targets: pa.Table, changed: Any = None) -> None:
         self.flat = flat
         self.targets = targets
+        self.changed = changed  # per row, whether ``targets`` differs from the batch's own
         self._whole: pa.Table | None = None
 
     def maker(self, group: _Rows) -> Callable[[], pa.Table]:
@@ -1361,11 +1364,10 @@ class _WholeTable:
     def of(self, group: _Rows) -> pa.Table:
         import pyarrow as pa
 
-        from ..io.flat import from_targets
         from ..model.columns import case_table
 
-        if self._whole is None:
-            self._whole = from_targets(self.targets)
+        if self._whole is None:  # the batch's own, laid out while it was checked
+            self._whole = self.flat.case_table(self.targets, self.changed)
         positions = group.positions
         plain = [i for i, k in enumerate(positions) if k not in group.changed]
         if len(plain) == len(positions) == self._whole.num_rows:
