@@ -30,7 +30,6 @@ change and the rows whose TSM tally the arrays do not give
 from __future__ import annotations
 
 import multiprocessing
-import os
 import sys
 import time as _time
 from collections import Counter, deque
@@ -61,6 +60,7 @@ from ..model.case import Complaint
 from ..model.conventions import Conventions
 from ..model.organisation import Organisation
 from ..reports.tsm import ReportingPeriod, TsmOptions, TsmReport, TsmTally, case_times
+from .jobs import default_jobs as default_jobs  # its home before bulk/jobs.py
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -1755,15 +1755,6 @@ def evaluate_file(
     if progress is not None:
         progress.update(summary.rows_in, summary.rejected_rows, final=True)
     return summary
-
-
-def default_jobs() -> int:
-    """Worker processes to use by default: the CPUs this process may run on, at most 8."""
-    try:
-        count = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        count = os.cpu_count() or 1
-    return max(1, min(count, 8))
 
 
 def validate_case(

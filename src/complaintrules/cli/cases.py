@@ -17,9 +17,9 @@ import sys
 from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import date
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from ..bulk.evaluate import BulkSummary, CaseResult, Progress, default_jobs, evaluate_file
+from ..bulk.jobs import default_jobs
 from ..engine.engine import Engine
 from ..io.loading import load_organisation
 from ..io.tabular import load_mapping
@@ -33,6 +33,9 @@ from ..reports.output import (
 )
 from ..reports.tsm import ReportingPeriod, StockField, TsmDenominator, TsmExtensions, TsmOptions
 from .common import judging_date
+
+if TYPE_CHECKING:  # the bulk path (numpy, pyarrow) is loaded only when a command runs it
+    from ..bulk.evaluate import BulkSummary, CaseResult
 
 __all__ = ["add_cases_command", "run_cases"]
 
@@ -190,6 +193,8 @@ def _check_formats(args: argparse.Namespace) -> None:
 
 
 def run_cases(args: argparse.Namespace, engine: Engine) -> int:
+    from ..bulk.evaluate import Progress, evaluate_file
+
     # Before anything is read: an output must not overwrite an input or fail after the run.
     check_destinations(
         [("--output", args.output), ("--summary", args.summary)],
