@@ -22,7 +22,6 @@ from typing import IO, TYPE_CHECKING, Any
 from ..bulk.jobs import default_jobs
 from ..engine.engine import Engine
 from ..io.loading import load_organisation
-from ..io.tabular import load_mapping
 from ..reports.escaping import spreadsheet_row, terminal_text
 from ..reports.output import (
     OutputError,
@@ -331,6 +330,8 @@ class _ParquetFindings:
 
 
 def _maps_landlord(mapping: str | None) -> bool:
+    from ..io.tabular import load_mapping
+
     return mapping is not None and load_mapping(mapping).spec("landlord") is not None
 
 
