@@ -28,7 +28,8 @@ _HERE = Path(__file__).parent
 
 def _load_equivalents(path: Path) -> tuple[str, dict[str, tuple[str, ...]]]:
     """(target pack, rule id here -> equivalent rule ids there) from ``equivalents.yaml``."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where built with it
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     if not isinstance(raw, Mapping) or not isinstance(raw.get("equivalents"), Mapping):
         raise ValueError(f"{path}: expected 'target_pack' and an 'equivalents' mapping")
     target = str(raw["target_pack"])

@@ -146,12 +146,12 @@ def test_a_missing_folder_is_refused_before_the_run(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import complaintrules.cli.cases as cli_cases
+    import complaintrules.bulk.evaluate as bulk  # (the command loads it when it runs)
 
     def must_not_run(*args: object, **kwargs: object) -> None:
         raise AssertionError("the run started before the destination was checked")
 
-    monkeypatch.setattr(cli_cases, "evaluate_file", must_not_run)
+    monkeypatch.setattr(bulk, "evaluate_file", must_not_run)
     target = tmp_path / "no-such-folder" / "out.json"
     code = main([*_cases_args(export), option, str(target)])
     err = capsys.readouterr().err

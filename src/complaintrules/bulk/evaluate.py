@@ -30,7 +30,6 @@ change and the rows whose TSM tally the arrays do not give
 from __future__ import annotations
 
 import multiprocessing
-import os
 import sys
 import time as _time
 from collections import Counter, deque
@@ -61,6 +60,7 @@ from ..model.case import Complaint
 from ..model.conventions import Conventions
 from ..model.organisation import Organisation
 from ..reports.tsm import ReportingPeriod, TsmOptions, TsmReport, TsmTally, case_times
+from .jobs import default_jobs as default_jobs  # its home before bulk/jobs.py
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -733,6 +733,7 @@ class BulkEvaluator:
         changed: dict[int, Complaint] = dict(flat.built)  # by row of the table
         keep = np.ones(n, dtype=bool)
         targets = table.select(table.column_names[1:])
+        changed_rows = None  # rows the snapshot over columns altered
         snapped: set[int] = set()  # rows the as-of date changed, taken as of it over columns
         if self.as_of is not None:
             from ..io.flat import flat_as_of
@@ -754,7 +755,7 @@ class BulkEvaluator:
             over_columns = flat_as_of(targets, self.as_of)
             by_columns = keep & after & over_columns.handled
             by_columns[list(validated)] = False
-            targets = over_columns.table
+            targets, changed_rows = over_columns.table, over_columns.changed
             ignored = np.where(by_columns, over_columns.ignored, 0)
             summary.events_ignored += int(ignored.sum())
             summary.cases_with_events_ignored += int(np.count_nonzero(ignored))
@@ -784,7 +785,7 @@ class BulkEvaluator:
                 summary.reject(None, [RowProblem(rows[k] or 0, "received_on", str(pack))])
                 continue
             by_pack.setdefault(pack.name, (pack, []))[1].append(k)
-        whole = _WholeTable(flat, targets)
+        whole = _WholeTable(flat, targets, changed_rows)
         with self._watch.armed():
             for pack, positions in by_pack.values():
                 summary.packs.add(pack.name)
@@ -1411,14 +1412,16 @@ class _Rows(Sequence[tuple[int | None, Complaint]]):
 
 
 class _WholeTable:
-    """The case table of a batch checked as columns, laid out once from its flat table
-    (:func:`~complaintrules.io.flat.from_targets`, from ``targets``: its mapping-target
-    columns, as of the as-of date); a group's table takes its rows, with the cases the
-    model made or took as of the date laid out from those cases."""
+    """The case table of a batch checked as columns: the one laid out while the batch was
+    checked (:meth:`~complaintrules.io.columnar.FlatBatch.case_table`), or where the as-of
+    date altered rows (``changed``), laid out from ``targets`` (its mapping-target columns
+    as of that date); a group's table takes its rows, with the cases the model made or
+    took as of the date laid out from those cases."""
 
-    def __init__(self, flat: FlatBatch, targets: pa.Table) -> None:
+    def __init__(self, flat: FlatBatch, targets: pa.Table, changed: Any = None) -> None:
         self.flat = flat
         self.targets = targets
+        self.changed = changed  # per row, whether ``targets`` differs from the batch's own
         self._whole: pa.Table | None = None
 
     def maker(self, group: _Rows) -> Callable[[], pa.Table]:
@@ -1427,11 +1430,10 @@ class _WholeTable:
     def of(self, group: _Rows) -> pa.Table:
         import pyarrow as pa
 
-        from ..io.flat import from_targets
         from ..model.columns import case_table
 
-        if self._whole is None:
-            self._whole = from_targets(self.targets)
+        if self._whole is None:  # the batch's own, laid out while it was checked
+            self._whole = self.flat.case_table(self.targets, self.changed)
         positions = group.positions
         plain = [i for i, k in enumerate(positions) if k not in group.changed]
         if len(plain) == len(positions) == self._whole.num_rows:
@@ -1819,15 +1821,6 @@ def evaluate_file(
     if progress is not None:
         progress.update(summary.rows_in, summary.rejected_rows, final=True)
     return summary
-
-
-def default_jobs() -> int:
-    """Worker processes to use by default: the CPUs this process may run on, at most 8."""
-    try:
-        count = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        count = os.cpu_count() or 1
-    return max(1, min(count, 8))
 
 
 def validate_case(

@@ -17,12 +17,11 @@ import sys
 from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import date
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from ..bulk.evaluate import BulkSummary, CaseResult, Progress, default_jobs, evaluate_file
+from ..bulk.jobs import default_jobs
 from ..engine.engine import Engine
 from ..io.loading import load_organisation
-from ..io.tabular import load_mapping
 from ..reports.escaping import spreadsheet_row, terminal_text
 from ..reports.output import (
     OutputError,
@@ -33,6 +32,9 @@ from ..reports.output import (
 )
 from ..reports.tsm import ReportingPeriod, StockField, TsmDenominator, TsmExtensions, TsmOptions
 from .common import judging_date
+
+if TYPE_CHECKING:  # the bulk path (numpy, pyarrow) is loaded only when a command runs it
+    from ..bulk.evaluate import BulkSummary, CaseResult
 
 __all__ = ["add_cases_command", "run_cases"]
 
@@ -190,6 +192,8 @@ def _check_formats(args: argparse.Namespace) -> None:
 
 
 def run_cases(args: argparse.Namespace, engine: Engine) -> int:
+    from ..bulk.evaluate import Progress, evaluate_file
+
     # Before anything is read: an output must not overwrite an input or fail after the run.
     check_destinations(
         [("--output", args.output), ("--summary", args.summary)],
@@ -326,6 +330,8 @@ class _ParquetFindings:
 
 
 def _maps_landlord(mapping: str | None) -> bool:
+    from ..io.tabular import load_mapping
+
     return mapping is not None and load_mapping(mapping).spec("landlord") is not None
 
 

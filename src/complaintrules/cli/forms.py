@@ -12,46 +12,20 @@ import dataclasses
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..io.loading import MAX_PROBLEMS, InputError, InputProblem, load_cases, load_organisation
-from ..io.tabular import read_cases
 from ..law.packs import Pack
 from ..law.rules import Finding
 from ..model.case import Complaint
-from ..reports.action_plan import ActionPlan, build_action_plan, load_actions
-from ..reports.annual import build_annual_report, parse_period
-from ..reports.annual_render import (
-    render_annual_docx,
-    render_annual_html,
-    render_annual_json,
-    render_annual_markdown,
-)
-from ..reports.docx import (
-    render_form_docx,
-    render_plan_docx,
-    require_docx,
-)
-from ..reports.forms import (
-    render_form_csv,
-    render_form_markdown,
-    render_plan_csv,
-    render_plan_markdown,
-)
-from ..reports.html import render_form_html, render_plan_html
 from ..reports.output import OutputError, check_destinations, format_for_output, write_atomic
 from ..reports.practice import PracticeBasis, PracticeSummary, practice_summary
-from ..reports.responses import load_responses
-from ..reports.self_assessment import SelfAssessmentForm, build_self_assessment
-from ..reports.submission import (
-    build_submission,
-    render_submission_csv,
-    render_submission_xlsx,
-    require_openpyxl,
-)
-from ..reports.templates import TEMPLATE_NAMES, render_with_template, require_jinja2
 from .common import command_engine, judging_date
 from .read_policy import POLICY_HELP, add_document_option, policy_source, print_disagreements
+
+if TYPE_CHECKING:  # each form's modules are loaded by its own command only
+    from ..reports.action_plan import ActionPlan
+    from ..reports.self_assessment import SelfAssessmentForm
 
 __all__ = [
     "FORM_COMMANDS",
@@ -150,6 +124,8 @@ def add_form_commands(
 
 
 def _period(text: str) -> Any:
+    from ..reports.annual import parse_period
+
     try:
         return parse_period(text)
     except ValueError as exc:
@@ -221,6 +197,13 @@ def add_submission_command(
 
 
 def _cmd_submission(args: argparse.Namespace) -> int:
+    from ..reports.submission import (
+        build_submission,
+        render_submission_csv,
+        render_submission_xlsx,
+        require_openpyxl,
+    )
+
     _check_output(args)
     fmt = format_for_output("--output", args.output, args.format, _SUBMISSION_SUFFIX, "csv")
     if fmt == "xlsx":
@@ -240,6 +223,8 @@ def _cmd_submission(args: argparse.Namespace) -> int:
 
 def _format(args: argparse.Namespace) -> str:
     """--format, else --output's suffix; a suffix that is not the format's is refused."""
+    from ..reports.docx import require_docx
+
     fmt = format_for_output("--output", args.output, args.format, _SUFFIX, "markdown")
     if fmt == "docx":
         require_docx()  # before the run: a missing extra is a usage error, found first
@@ -247,6 +232,10 @@ def _format(args: argparse.Namespace) -> str:
 
 
 def _form(args: argparse.Namespace) -> tuple[SelfAssessmentForm, ActionPlan | None]:
+    from ..reports.action_plan import build_action_plan, load_actions
+    from ..reports.responses import load_responses
+    from ..reports.self_assessment import build_self_assessment
+
     given = policy_source(args)
     print_disagreements(given, args, sys.stderr)
     policy = given.policy
@@ -311,6 +300,8 @@ def _check_output(args: argparse.Namespace) -> None:
 def _output_format(args: argparse.Namespace) -> str:
     """Everything about the output checked before the run: the destination (never an
     input, in a writable folder), the format, and a Word file's need of --output."""
+    from ..reports.templates import require_jinja2
+
     _check_output(args)
     fmt = _format(args)
     if fmt == "docx" and not args.output:
@@ -327,6 +318,11 @@ def _output_format(args: argparse.Namespace) -> str:
 
 
 def _cmd_self_assess(args: argparse.Namespace) -> int:
+    from ..reports.docx import render_form_docx
+    from ..reports.forms import render_form_csv, render_form_markdown
+    from ..reports.html import render_form_html
+    from ..reports.templates import TEMPLATE_NAMES, render_with_template
+
     fmt = _output_format(args)
     form, plan = _form(args)
     content: str | bytes
@@ -345,6 +341,11 @@ def _cmd_self_assess(args: argparse.Namespace) -> int:
 
 
 def _cmd_action_plan(args: argparse.Namespace) -> int:
+    from ..reports.docx import render_plan_docx
+    from ..reports.forms import render_plan_csv, render_plan_markdown
+    from ..reports.html import render_plan_html
+    from ..reports.templates import TEMPLATE_NAMES, render_with_template
+
     fmt = _output_format(args)
     form, plan = _form(args)
     assert plan is not None  # --actions is required
@@ -374,6 +375,8 @@ _EXPORTS = (".csv", ".jsonl", ".ndjson", ".parquet")
 def _cases(args: argparse.Namespace) -> list[Complaint]:
     """The cases file: a YAML/JSON list, or for annual-report a CRM export read with
     --mapping (a row that does not validate is an error naming its row and column)."""
+    from ..io.tabular import read_cases
+
     mapping = getattr(args, "mapping", None)
     if args.command != "annual-report" or (
         mapping is None and not args.cases.lower().endswith(_EXPORTS)
@@ -473,6 +476,16 @@ def add_annual_report_command(
 
 
 def _cmd_annual_report(args: argparse.Namespace) -> int:
+    from ..reports.annual import build_annual_report
+    from ..reports.annual_render import (
+        render_annual_docx,
+        render_annual_html,
+        render_annual_json,
+        render_annual_markdown,
+    )
+    from ..reports.docx import require_docx
+    from ..reports.templates import TEMPLATE_NAMES, render_with_template, require_jinja2
+
     _check_output(args)
     fmt = format_for_output("--output", args.output, args.format, _ANNUAL_SUFFIX, "markdown")
     if fmt == "docx":

@@ -32,7 +32,6 @@ from ..model.conventions import LateAcknowledgement, NonWorkingDayReceipt
 from ..model.organisation import Organisation
 from ..model.policy import LandlordPolicy
 from ..reports.ci_formats import render_json
-from ..reports.docx import MissingDependencyError
 from ..reports.formats import FORMATS, Sources, render_report
 from ..reports.output import OutputError, write_atomic
 from ..reports.responses import ResponsesFile
@@ -382,19 +381,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return EXIT_USAGE
         return code
-    except (
-        InputError,
-        NoPackError,
-        CalendarRangeError,
-        OutputError,
-        MissingDependencyError,
-    ) as exc:
-        print(f"complaintrules: {exc}", file=sys.stderr)
-        return EXIT_USAGE
     except BrokenPipeError:
         # The reader went away (`... | head`): stop quietly, as shell tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
+    except Exception as exc:
+        if not isinstance(exc, _usage_errors()):
+            raise
+        print(f"complaintrules: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """The errors a command reports as a usage or input error (exit 2)."""
+    found: tuple[type[Exception], ...] = (InputError, NoPackError, CalendarRangeError, OutputError)
+    # a missing optional extra (python-docx, openpyxl, jinja2) is raised only by the
+    # modules that need it, loaded only by the commands that write such files
+    docx = sys.modules.get("complaintrules.reports.docx")
+    if docx is not None:
+        found += (docx.MissingDependencyError,)
+    return found
 
 
 if __name__ == "__main__":  # pragma: no cover

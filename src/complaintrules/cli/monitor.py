@@ -26,25 +26,25 @@ import sys
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..engine.engine import Engine
 from ..io.loading import no_duplicate_keys
-from ..monitor.crm import CrmIngest, CrmInputError, FieldMapping, Ingested, read_changes
-from ..monitor.monitor import (
-    RULES_ENGINES,
-    Alert,
-    AlertKind,
-    Monitor,
-    MonitorInputError,
-    MonitorUnavailable,
-    iter_jsonl,
-)
+from ..monitor.engines import RULES_ENGINES
 from ..reports.output import check_destinations, write_atomic
 
 __all__ = ["add_monitor_command", "run_monitor"]
 
-_FAILURES = {AlertKind.BREACHED, AlertKind.EXTENSION_INVALID, AlertKind.SAME_HANDLER}
+if TYPE_CHECKING:  # the monitor is loaded only when the command runs
+    from ..monitor.crm import CrmIngest, Ingested
+    from ..monitor.monitor import Alert, Monitor
+
+
+def _failures() -> frozenset[Any]:
+    """The alert kinds that count as failures."""
+    from ..monitor.monitor import AlertKind
+
+    return frozenset({AlertKind.BREACHED, AlertKind.EXTENSION_INVALID, AlertKind.SAME_HANDLER})
 
 
 def add_monitor_command(
@@ -125,6 +125,9 @@ def _usage(problem: str) -> int:
 
 
 def run_monitor(args: argparse.Namespace, engine: Engine) -> int:
+    from ..monitor.crm import CrmIngest, CrmInputError, FieldMapping
+    from ..monitor.monitor import Monitor, MonitorInputError, MonitorUnavailable
+
     if args.state and (args.restore or args.export):
         return _usage("--state replaces --restore and --export: give one or the other")
     if args.events is None and args.tick is None:
@@ -240,9 +243,12 @@ def run_monitor(args: argparse.Namespace, engine: Engine) -> int:
 
 def _show(alerts: list[Alert], fmt: str) -> int:
     """Print alerts; the failures they raise minus those they retract."""
+    from ..monitor.monitor import AlertKind
+
+    failing = _failures()
     failures = 0
     for alert in alerts:
-        if alert.kind in _FAILURES:
+        if alert.kind in failing:
             failures += 1
         elif alert.kind is AlertKind.RETRACTED:
             failures -= 1
@@ -256,6 +262,8 @@ def _read(source: str) -> str:
 
 def _ingest(ingest: CrmIngest, text: str, fmt: str) -> tuple[int, int]:
     """Ingest a text of CRM change events: (changes rejected, failures standing)."""
+    from ..monitor.crm import read_changes
+
     items = []
     unread: list[tuple[str, str]] = []
     for where, value, problem in read_changes(text):
@@ -293,6 +301,9 @@ def _report(ingest: CrmIngest, result: Ingested) -> int:
 
 def _replay(monitor: Monitor, lines: TextIO, fmt: str) -> tuple[int, int, int]:
     """(lines rejected, failures standing at the end, duplicates ignored)."""
+    from ..monitor.monitor import AlertKind, MonitorInputError, iter_jsonl
+
+    failing = _failures()
     rejected = duplicates = 0
     # failures raised minus those retracted: a retraction always follows its own breach
     failures = 0
@@ -311,7 +322,7 @@ def _replay(monitor: Monitor, lines: TextIO, fmt: str) -> tuple[int, int, int]:
             duplicates += 1
             print(f"line {number}: duplicate: {posted.duplicate}", file=sys.stderr)
         for alert in posted.alerts:
-            if alert.kind in _FAILURES:
+            if alert.kind in failing:
                 failures += 1
             elif alert.kind is AlertKind.RETRACTED:
                 failures -= 1

@@ -129,6 +129,26 @@ class FlatBatch:
     built: dict[int, Complaint] = field(default_factory=dict)
     #: With ``cases=False``: builds the case of a row of ``table`` read from the columns.
     build: Callable[[int], Complaint] | None = None
+    #: The case table of ``table`` (see :meth:`case_table`), once laid out.
+    laid: pa.Table | None = None
+
+    def case_table(self, targets: pa.Table | None = None, changed: Any = None) -> pa.Table:
+        """The case table of ``table``'s rows: :func:`complaintrules.io.flat.from_targets`
+        of its mapping-target columns, laid out once (in summary mode, while the batch is
+        checked) and kept.
+
+        ``targets``: the same columns with the rows marked in ``changed`` (a numpy bool
+        array) altered, as :func:`complaintrules.io.flat.flat_as_of` alters them: where a
+        row was altered, the table of ``targets`` (laid out whole: cheaper than splicing
+        rows into a nested table). Raises ValueError as ``from_targets`` does.
+        """
+        from .flat import from_targets
+
+        if targets is not None and changed is not None and changed.any():
+            return from_targets(targets)
+        if self.laid is None:
+            self.laid = from_targets(self.table.select(self.table.column_names[1:]))
+        return self.laid
 
     def case(self, k: int) -> Complaint:
         """The case of row ``k`` of ``table``: the one kept or validated, else built now."""
@@ -505,39 +525,35 @@ def _parquet_batches(reader: CaseReader) -> Iterator[RawBatch]:
 
 _SAFE_DATE = re.compile(r"^(?:[^%]|%[dmY])*$")
 
+#: The characters ``str.strip()`` strips (those for which ``str.isspace()`` holds), so that
+#: ``pyarrow.compute.utf8_trim`` strips a whole column as the row-by-row reader strips each
+#: value (``tests/properties/test_column_conversion_properties.py`` holds them together).
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
 
 def _stripped(column: pa.Array) -> pa.Array:
-    """Text values stripped as ``str.strip`` strips them, empty ones null."""
-    edge = pc.match_substring_regex(column, r"^[^!-~]|[^!-~]$")
-    if pc.any(edge).as_py():
-        values = column.to_pylist()
-        marks = edge.to_pylist()
-        column = pa.array(
-            [v.strip() if m else v for v, m in zip(values, marks, strict=True)],
-            type=pa.string(),
-        )
-    empty = pc.equal(pc.utf8_length(column), 0)
-    return pc.if_else(empty, pa.scalar(None, pa.string()), column)
+    """Text values stripped as ``str.strip`` strips them, empty ones null (one compute call
+    over the column, not one a value)."""
+    column = pc.utf8_trim(column, characters=WHITESPACE)
+    return pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
 
 
-def _dates_by_format(texts: pa.Array, fmt: str) -> list[date | None]:
-    """Dates of ``texts`` read with ``fmt`` by ``pyarrow.compute.strptime``, kept only where
-    the date written back in ``fmt`` is the text itself (strptime alone rolls 31/09 over to
-    1 October); None where the value must be read one by one."""
+def _dates_by_format(texts: pa.Array, fmt: str) -> pa.Array:
+    """Dates of ``texts`` read with ``fmt`` by ``pyarrow.compute.strptime`` (date32), kept
+    only where the date written back in ``fmt`` is the text itself (strptime alone rolls
+    31/09 over to 1 October); null where the value must be read one by one."""
     if not _SAFE_DATE.match(fmt) or "%Y" not in fmt or len(texts) == 0:
-        return [None] * len(texts)
+        return pa.nulls(len(texts), pa.date32())
     parsed = pc.strptime(texts, format=fmt, unit="s", error_is_null=True)
     year = pc.year(parsed)
-    parsed = pc.if_else(
-        pc.and_(pc.greater_equal(year, 1), pc.less_equal(year, 9999)),
-        parsed,
-        pa.scalar(None, parsed.type),
-    )  # a year Python's dates cannot hold is read one by one (and refused there)
-    again = pc.strftime(parsed, format=fmt)
+    # a year Python's dates cannot hold is read one by one (and refused there)
+    fits = pc.and_(pc.greater_equal(year, 1), pc.less_equal(year, 9999))
+    again = pc.strftime(pc.if_else(fits, parsed, pa.scalar(None, parsed.type)), format=fmt)
     same = pc.fill_null(pc.equal(again, texts), False)
-    dates = pc.cast(parsed, pa.date32())
-    out: list[date | None] = pc.if_else(same, dates, pa.scalar(None, pa.date32())).to_pylist()
-    return out
+    return pc.if_else(same, pc.cast(parsed, pa.date32()), pa.scalar(None, pa.date32()))
 
 
 class _Column:
@@ -549,9 +565,11 @@ class _Column:
     gives) are kept once per distinct value: ``distinct`` ends in None, and ``indices``
     gives each row's position in it (the last position for a row without a value); a
     column read without a dictionary has ``distinct`` None and its values are ``flat``'s.
+    A column whose distinct values were all read over Arrow (dates in a plain format)
+    makes ``distinct`` from them only when it is asked for.
     """
 
-    __slots__ = ("_values", "distinct", "errors", "failed", "flat", "indices", "present")
+    __slots__ = ("_distinct", "_typed", "_values", "errors", "failed", "flat", "indices", "present")
 
     def __init__(
         self,
@@ -559,42 +577,54 @@ class _Column:
         distinct: list[Any] | None = None,
         indices: Any = None,
         errors: list[str | None] | None = None,
+        typed: pa.Array | None = None,
     ) -> None:
         self.flat = flat
-        self.distinct = distinct
+        self._distinct = distinct
+        self._typed = typed  # the distinct values as Arrow, when ``distinct`` is not given
         self.indices = indices
         self.errors = errors
         self._values: list[Any] | None = None
-        if distinct is None:
+        if indices is None:
             self.present = flat.is_valid().to_numpy(zero_copy_only=False)
+        elif typed is not None:
+            self.present = typed.is_valid().to_numpy(zero_copy_only=False)[indices]
         else:
             self.present = self.mask(lambda v: True)
         self.failed = None
         if errors is not None:
             self.failed = np.array([e is not None for e in errors], dtype=bool)[indices]
 
+    @property
+    def distinct(self) -> list[Any] | None:
+        if self._distinct is None and self._typed is not None:
+            self._distinct = self._typed.to_pylist()
+        return self._distinct
+
     def mask(self, test: Callable[[Any], bool]) -> Any:
         """Per row, whether it has a value and ``test`` holds for it (decided once per
         distinct value)."""
-        values = self.distinct if self.distinct is not None else self.values
+        distinct = self.distinct
+        values = distinct if distinct is not None else self.values
         marks = np.fromiter((v is not None and test(v) for v in values), bool, len(values))
-        return marks if self.distinct is None else marks[self.indices]
+        return marks if distinct is None else marks[self.indices]
 
     @property
     def values(self) -> list[Any]:
         """Every row's typed value (None where there is none)."""
         if self._values is None:
-            if self.distinct is None:
+            distinct = self.distinct
+            if distinct is None:
                 self._values = self.flat.to_pylist()
             else:
-                distinct = self.distinct
                 self._values = [distinct[k] for k in self.indices.tolist()]
         return self._values
 
     def value(self, i: int) -> Any:
-        if self.distinct is None:
+        distinct = self.distinct
+        if distinct is None:
             return self.values[i]
-        return self.distinct[self.indices[i]]
+        return distinct[self.indices[i]]
 
     def error(self, i: int) -> str | None:
         return None if self.errors is None else self.errors[self.indices[i]]
@@ -617,13 +647,84 @@ def _dictionary_column(
     )
 
 
+def _convert_columns(
+    converter: RowConverter, fields: Sequence[_Field], table: pa.Table
+) -> list[_Column]:
+    """Every mapped field of a batch converted (:func:`_convert_column`); the distinct
+    texts of every date column in the same format are read by one ``strptime`` call."""
+    columns: list[_Column | None] = []
+    pending: dict[str, list[tuple[int, pa.Array, pa.Array]]] = {}
+    for k, f in enumerate(fields):
+        column = table.column(f.target)
+        if isinstance(column, pa.ChunkedArray):
+            column = column.combine_chunks()
+        if (
+            f.kind == "date"
+            and not f.values
+            and (pa.types.is_string(column.type) or pa.types.is_large_string(column.type))
+        ):
+            encoded = pc.dictionary_encode(column.cast(pa.string()))
+            uniques = _stripped(encoded.dictionary)
+            pending.setdefault(f.read.fmt or "%Y-%m-%d", []).append((k, encoded.indices, uniques))
+            columns.append(None)
+            continue
+        columns.append(_convert_column(converter, f, column))
+    for fmt, group in pending.items():
+        texts = [uniques for _, _, uniques in group]
+        known = _dates_by_format(pa.concat_arrays(texts), fmt)
+        start = 0
+        for (k, indices, uniques), size in zip(group, map(len, texts), strict=True):
+            part = known.slice(start, size)
+            start += size
+            columns[k] = _date_column(converter, fields[k], uniques, part, indices)
+    return [c for c in columns if c is not None]
+
+
+def _date_column(
+    converter: RowConverter, f: _Field, uniques: pa.Array, known: pa.Array, indices: pa.Array
+) -> _Column:
+    """A date column from its distinct (stripped) texts, the dates read of them over Arrow,
+    and each row's position among them; a text not read there is read one by one, by the
+    row-by-row reader's own function (so its value or message is that reader's)."""
+    todo = np.flatnonzero(
+        pc.and_(pc.is_null(known), pc.is_valid(uniques)).to_numpy(zero_copy_only=False)
+    )
+    errors: list[str | None] | None = None
+    if len(todo):
+        values: list[Any] = known.to_pylist()
+        texts = uniques.to_pylist()
+        errors = [None] * len(values)
+        for j in todo.tolist():
+            try:
+                values[j] = converter._value(f, texts[j])
+            except (ValueError, TypeError) as exc:
+                errors[j] = str(exc)
+        known = pa.array(values, type=pa.date32())
+        if all(e is None for e in errors):
+            errors = None
+        else:
+            errors.append(None)
+    typed = pa.concat_arrays([known, pa.nulls(1, pa.date32())])
+    positions = pc.fill_null(indices, len(typed) - 1)
+    return _Column(
+        typed.take(positions),
+        None,
+        positions.to_numpy(zero_copy_only=False),
+        errors,
+        typed,
+    )
+
+
 def _convert_column(converter: RowConverter, f: _Field, column: Any) -> _Column:
     if isinstance(column, pa.ChunkedArray):
         column = column.combine_chunks()
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-        column = _stripped(column.cast(pa.string()))
+        column = column.cast(pa.string())
         if f.kind == "str" and not f.values:
-            return _Column(column)
+            return _Column(_stripped(column))
+        # few distinct texts: strip those, not every row's
+        encoded = pc.dictionary_encode(column)
+        uniques = _stripped(encoded.dictionary)
     elif pa.types.is_null(column.type):
         return _Column(pa.nulls(len(column), type=_ARROW_TYPES[f.kind]))
     elif not (
@@ -632,23 +733,15 @@ def _convert_column(converter: RowConverter, f: _Field, column: Any) -> _Column:
         or pa.types.is_binary(column.type)
     ):  # a nested or other complex Parquet type: each value on its own
         return _each_value(converter, f, column.to_pylist())
+    else:
+        encoded = pc.dictionary_encode(column)
+        uniques = encoded.dictionary
     # Each distinct value is read once, by the very function the row-by-row reader uses,
-    # so values and messages are the same; dates in a plain format are read in bulk first.
-    encoded = pc.dictionary_encode(column)
-    uniques = encoded.dictionary
-    distinct = uniques.to_pylist()
-    known: list[Any] = [None] * len(distinct)
-    if f.kind == "date" and pa.types.is_string(uniques.type) and not f.values:
-        fmt = f.read.fmt or "%Y-%m-%d"
-        known = _dates_by_format(uniques, fmt)
+    # so values and messages are the same.
     values: list[Any] = []
     errors: list[str | None] = []
     failed = False
-    for raw, done in zip(distinct, known, strict=True):
-        if done is not None:
-            values.append(done)
-            errors.append(None)
-            continue
+    for raw in uniques.to_pylist():
         if raw is None or (isinstance(raw, str) and not raw):
             values.append(None)
             errors.append(None)
@@ -709,7 +802,7 @@ def convert_batch(raw: RawBatch, converter: RowConverter, *, cases: bool = True)
     """
     n = len(raw.rows)
     fields = converter.fields
-    columns = [_convert_column(converter, f, raw.table.column(f.target)) for f in fields]
+    columns = _convert_columns(converter, fields, raw.table)
     targets = [f.target for f in fields]
     special = np.zeros(n, dtype=bool)
     special[list(raw.special)] = True
@@ -769,7 +862,7 @@ def convert_batch(raw: RawBatch, converter: RowConverter, *, cases: bool = True)
     # Summary mode: the rows certainly valid as columns are kept without a case; the rows
     # with a value that does not read are refused with the columns' own reasons; the model
     # validates the rest (records read one by one, rows not certainly valid).
-    direct = _certain(raw, fields, columns)
+    direct, laid_rows, laid = _certain(raw, fields, columns)
     refused = failed & ~special
     by_row: dict[int, Row] = {int(i): problems(int(i)) for i in np.flatnonzero(refused)}
     for i in np.flatnonzero(~direct & ~refused).tolist():
@@ -788,6 +881,10 @@ def convert_batch(raw: RawBatch, converter: RowConverter, *, cases: bool = True)
     for k in built:
         from_columns[k] = False
     rejected_rows = [by_row[i] for i in sorted(by_row)]
+    if laid is not None and not (
+        np.array_equal(laid_rows, kept_rows) and direct[kept_rows].all()
+    ):  # not the table of the kept rows as columns: laid out anew if it is asked for
+        laid = None
     by_target = dict(zip(targets, columns, strict=True))
 
     def build(k: int) -> Complaint:
@@ -797,16 +894,22 @@ def convert_batch(raw: RawBatch, converter: RowConverter, *, cases: bool = True)
         assert case is not None, "a row checked as columns is built directly"
         return case
 
-    return FlatBatch(table, [], rejected_rows, n, from_columns, built, build)
+    return FlatBatch(table, [], rejected_rows, n, from_columns, built, build, laid)
 
 
-def _certain(raw: RawBatch, fields: Sequence[_Field], columns: Sequence[_Column]) -> Any:
+def _certain(
+    raw: RawBatch, fields: Sequence[_Field], columns: Sequence[_Column]
+) -> tuple[Any, Any, pa.Table | None]:
     """Per row of a batch, whether its case is certainly valid, decided over the columns:
     what :func:`~complaintrules.io.tabular._construct` checks row by row (the required
     facts; no fact the model still reads itself, such as names in one text; no part of a
     stage without what it needs), then the date orderings of the model
     (:func:`~complaintrules.model.consistency.consistent_rows`) over the case table of
-    the rows that pass. A row that is not certain is validated by the model alone."""
+    the rows that pass. A row that is not certain is validated by the model alone.
+
+    Also gives the rows whose case table was laid out for that check (positions in the
+    batch) and that table (None when the layout refused a row), for
+    :meth:`FlatBatch.case_table` to keep."""
     from ..model.consistency import consistent_rows
     from .flat import from_targets
 
@@ -841,15 +944,16 @@ def _certain(raw: RawBatch, fields: Sequence[_Field], columns: Sequence[_Column]
         whole = present(p + "extension_notified_on") & present(p + "extension_new_due")
         ok &= ~(extension & ~whole)
     rows = np.flatnonzero(ok)
+    laid = None
     if len(rows):
         table = _flat_table(raw, fields, columns, rows, {})
         try:
-            cases = from_targets(table.select(table.column_names[1:]))
+            laid = from_targets(table.select(table.column_names[1:]))
         except ValueError:  # a shape the layout refuses: the model judges every row
             ok[rows] = False
         else:
-            ok[rows] = consistent_rows(cases)
-    return ok
+            ok[rows] = consistent_rows(laid)
+    return ok, rows, laid
 
 
 _EXTENSION_PARTS = ("reason", "ombudsman_details_given", "good_reason")

@@ -64,7 +64,7 @@ def _column(flat: pa.Table, name: str, kind: pa.DataType) -> pa.Array:
 def _names(flat: pa.Table, name: str, kind: pa.DataType) -> pa.Array:
     """Column ``name``, names separated by ';' in one text, as a list of names per row,
     split as the case model splits them."""
-    if name not in flat.column_names:
+    if name not in flat.column_names or flat.column(name).null_count == flat.num_rows:
         return pa.nulls(flat.num_rows, kind)
     texts = _column(flat, name, _STR).to_pylist()
     return pa.array([None if t is None else split_names(t) for t in texts], kind)
@@ -85,22 +85,33 @@ def _struct_of(fields: Mapping[str, pa.Array], kind: pa.StructType, valid: pa.Ar
     )
 
 
-def _empty_lists(n: int, kind: pa.DataType) -> pa.Array:
-    return pa.ListArray.from_arrays(pa.array(np.zeros(n + 1, dtype=np.int32)), pa.nulls(0, kind))
+def _empty_lists(n: int, kind: pa.DataType, absent: pa.Array | None = None) -> pa.Array:
+    """Per row an empty list (null where ``absent``)."""
+    offsets = pa.array(np.zeros(n + 1, dtype=np.int32))
+    return pa.ListArray.from_arrays(offsets, pa.nulls(0, kind), mask=absent)
 
 
-def _one_or_none(item: pa.Array, valid: pa.Array) -> pa.Array:
-    """Per row a list holding that row's ``item`` where ``valid``, else an empty list."""
+def _one_or_none(item: pa.Array, valid: pa.Array, absent: pa.Array | None = None) -> pa.Array:
+    """Per row a list holding that row's ``item`` where ``valid``, else an empty list
+    (null where ``absent``)."""
     keep = np.asarray(valid.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
     offsets = np.concatenate([[0], np.cumsum(keep)]).astype(np.int32)
-    return pa.ListArray.from_arrays(pa.array(offsets), item.filter(pa.array(keep)))
+    return pa.ListArray.from_arrays(pa.array(offsets), item.filter(pa.array(keep)), mask=absent)
 
 
-def _flat_stage(flat: pa.Table, number: int) -> tuple[pa.Array, pa.Array]:
-    """Stage ``number``'s struct column from the flat targets ``stage<n>.*``, and which rows
-    record anything at that stage."""
+def _flat_stage(flat: pa.Table, number: int, optional: bool = False) -> pa.Array:
+    """Stage ``number``'s struct column from the flat targets ``stage<n>.*``; with
+    ``optional``, null (and every value under it null) in the rows that record nothing
+    at that stage."""
     n = flat.num_rows
     p = f"stage{number}."
+    everything = pa.array(np.ones(n, dtype=bool))
+    if optional:
+        mine = [flat.column(c).combine_chunks() for c in flat.column_names if c.startswith(p)]
+        reached = _present(*mine).fill_null(False) if mine else pa.array(np.zeros(n, bool))
+    else:
+        reached = everything
+    absent = pc.invert(reached)
 
     def get(name: str, kind: pa.DataType) -> pa.Array:
         return _column(flat, p + name, kind)
@@ -148,7 +159,7 @@ def _flat_stage(flat: pa.Table, number: int) -> tuple[pa.Array, pa.Array]:
         if pc.any(unanswered).as_py():
             row = pc.index(unanswered, True).as_py()
             raise ValueError(f"row {row}: a stage {number} {what} but no response date")
-    contents = _struct_of({}, _CONTENTS, pa.array(np.ones(n, dtype=bool)))
+    contents = _struct_of({}, _CONTENTS, reached)
     response = _struct_of(
         {
             "issued_on": issued,
@@ -177,23 +188,24 @@ def _flat_stage(flat: pa.Table, number: int) -> tuple[pa.Array, pa.Array]:
             f"row {pc.index(half, True).as_py()}: a stage {number} extension needs both "
             f"{p}extension_notified_on and {p}extension_new_due"
         )
-    everything = pa.array(np.ones(n, dtype=bool))
     extension = _struct_of(ext_fields, _EXTENSION, everything)
     fields: dict[str, pa.Array] = {
-        "number": pa.array(np.full(n, number, dtype=np.int8)),
+        "number": pa.array(
+            np.full(n, number, dtype=np.int8),
+            mask=np.asarray(absent.to_numpy(zero_copy_only=False), dtype=bool),
+        ),
         "requested_on": get("requested_on", _DATE) if number > 1 else pa.nulls(n, _DATE),
         "logged_on": get("logged_on", _DATE),
         "acknowledged": acknowledged,
         "handler": get("handler", _STR),
         "handler_organisation": get("handler_organisation", _STR),
-        "extensions": _one_or_none(extension, extended),
+        "extensions": _one_or_none(extension, extended, absent if optional else None),
         "response": response,
     }
     for name in ("actions", "remedies", "issues_raised", "updates_sent"):
-        fields[name] = _empty_lists(n, STAGE_TYPE.field(name).type.value_type)
-    mine = [flat.column(c).combine_chunks() for c in flat.column_names if c.startswith(p)]
-    recorded_any = _present(*mine) if mine else pa.array(np.zeros(n, dtype=bool))
-    return _struct_of(fields, STAGE_TYPE, everything), recorded_any
+        kind = STAGE_TYPE.field(name).type.value_type
+        fields[name] = _empty_lists(n, kind, absent if optional else None)
+    return _struct_of(fields, STAGE_TYPE, reached)
 
 
 def from_targets(flat: pa.Table) -> pa.Table:
@@ -225,21 +237,18 @@ def from_targets(flat: pa.Table) -> pa.Table:
             columns[name] = _names(flat, name, kind)
             continue
         columns[name] = _column(flat, name, kind)
-    stage1, _ = _flat_stage(flat, 1)
-    stage2, reached = _flat_stage(flat, 2)
-    reached = reached.fill_null(False)
-    columns["stage1"] = stage1
-    # a null stage 2 where no stage 2 column holds a value: taken from one null row
-    # appended (a take is several times cheaper than if_else over this nested type)
-    picks = np.where(reached.to_numpy(zero_copy_only=False), np.arange(n), n)
-    with_null = pa.concat_arrays([stage2, pa.nulls(1, STAGE_TYPE)])
-    columns["stage2"] = with_null.take(pa.array(picks))
-    numbers = pc.if_else(
-        reached,
-        pa.scalar([1, 2], pa.list_(pa.int8())),
-        pa.scalar([1], pa.list_(pa.int8())),
+    columns["stage1"] = _flat_stage(flat, 1)
+    # a null stage 2 where no stage 2 column holds a value (built null, every value under
+    # it null too: neither a take nor an if_else over this nested type)
+    stage2 = columns["stage2"] = _flat_stage(flat, 2, optional=True)
+    reached = np.asarray(stage2.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    offsets = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(1 + reached, out=offsets[1:])
+    numbers = np.full(int(offsets[-1]), 1, dtype=np.int8)
+    numbers[offsets[1:][reached] - 1] = 2  # [1, 2] where stage 2 is reached, else [1]
+    columns["stage_numbers"] = pa.ListArray.from_arrays(
+        pa.array(offsets), pa.array(numbers), type=CASE_SCHEMA.field("stage_numbers").type
     )
-    columns["stage_numbers"] = numbers
     for name in ("refusals", "contact_restrictions"):
         columns[name] = _empty_lists(n, CASE_SCHEMA.field(name).type.value_type)
     resident = CASE_SCHEMA.field("resident").type
@@ -274,6 +283,9 @@ class FlatSnapshot:
     #: per row, whether this snapshot decides the row; where False, take the case's own
     #: (:meth:`Complaint.as_of`): a row with a later date the declarations do not cover
     handled: np.ndarray[Any, np.dtype[np.bool_]]
+    #: per row, whether the snapshot left any of its values out (its other rows are the
+    #: flat table's own)
+    changed: np.ndarray[Any, np.dtype[np.bool_]]
 
 
 #: A stage's escalation request: from stage WHOLE_STAGE_FROM, a later one drops the stage.
@@ -381,4 +393,5 @@ def flat_as_of(flat: pa.Table, as_of: date) -> FlatSnapshot:
         if drop.any():
             column = pc.if_else(pa.array(drop), pa.nulls(n, column.type), column)
         arrays.append(column)
-    return FlatSnapshot(pa.Table.from_arrays(arrays, names=flat.column_names), ignored, handled)
+    table = pa.Table.from_arrays(arrays, names=flat.column_names)
+    return FlatSnapshot(table, ignored, handled, np.asarray(gone.any(axis=0), dtype=bool))

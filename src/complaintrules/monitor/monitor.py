@@ -71,6 +71,7 @@ from ..model.case import (
     WithdrawnEvent,
 )
 from ..model.policy import ClockStart
+from .engines import RULES_ENGINES as RULES_ENGINES  # the command line reads it there
 from .evaluator import ABSENT, PythonRuleset, python_source
 from .evaluator import m as _m
 
@@ -367,7 +368,6 @@ def _load_durable() -> tuple[Any, Any]:
 #: The environment variable that chooses the monitor's rules engine when ``Monitor`` is
 #: not told (``auto``, ``durable`` or ``python``).
 RULES_ENGINE_ENV = "COMPLAINTRULES_MONITOR_ENGINE"
-RULES_ENGINES = ("auto", "durable", "python")
 
 
 def resolve_rules_engine(choice: str | None = None) -> Literal["durable", "python"]:
