@@ -333,8 +333,21 @@ def test_the_ombudsmans_definition_says_so(tmp_path: Path) -> None:
     assert state(e, "uses_ombudsman_definition") is State.SAYS_SO
 
 
-def test_a_narrower_definition_says_otherwise(tmp_path: Path) -> None:
+def test_a_narrower_definition_is_judged_on_its_words(tmp_path: Path) -> None:
+    # a definition in the policy's own words is cited as its wording, for the rules to
+    # compare by meaning; it is not read as a refusal of the Ombudsman's definition
     text = "1.1 A complaint is when a tenant formally tells us in writing that we got it wrong."
+    e = read(tmp_path, [("h2", "1 Definitions"), ("p", text)])
+    assert value(e, "complaint_definition") == text.removeprefix("1.1 ")
+    assert state(e, "uses_ombudsman_definition") is State.SILENT
+    report = Engine().evaluate_policy(e.policy(), on=date(2025, 1, 1))
+    finding = next(f for f in report.findings if f.rule_id == "CHC24-1.2")
+    assert finding.verdict.value == "fail"
+    assert "narrows it" in finding.message and "formally" in finding.message
+
+
+def test_a_plain_denial_of_the_ombudsmans_definition_says_otherwise(tmp_path: Path) -> None:
+    text = "1.1 We will not use the Housing Ombudsman's definition of a complaint."
     e = read(tmp_path, [("h2", "1 Definitions"), ("p", text)])
     assert value(e, "uses_ombudsman_definition") is False
     assert state(e, "uses_ombudsman_definition") is State.SAYS_OTHERWISE

@@ -1384,55 +1384,115 @@ _LOGGED_AS = re.compile(
     re.I,
 )
 
-
-#: The landlord says it takes the Ombudsman's definition as its own ("we adopt the Housing
-#: Ombudsman's definition of a complaint").
+#: Where the Ombudsman's definition is named: the Ombudsman, their Code, or "the Code".
+_OMBUDSMAN_OR_CODE = (
+    r"(?:(?:housing\s+)?ombudsman(?:['\u2019]s|s['\u2019]?)?|complaint\s+handling\s+code(?:['\u2019]s)?"
+    r"|\bthe\s+code(?:['\u2019]s)?)"
+)
+#: The landlord takes the Ombudsman's definition as its own, in either order: "we adopt
+#: the Housing Ombudsman's definition", "we use the definition of a complaint set out in
+#: the Complaint Handling Code", "a complaint is as defined by the Ombudsman", "our
+#: definition is the one in the Ombudsman's Code".
 _ADOPTS_DEFINITION = re.compile(
-    r"\b(?:adopt|use|follow|apply|applie|accept)\w*\s+(?:\w+\s+){0,3}?(?:housing\s+)?"
-    r"ombudsman(?:'s|\u2019s|s)?\s+(?:\w+\s+)?definition",
+    r"\b(?:adopt|use|follow|apply|applie|accept|share|align|take|keep|mirror)\w*\s+"
+    r"(?:with\s+)?(?:\w+\s+){0,3}?"
+    rf"(?:{_OMBUDSMAN_OR_CODE}\s+(?:\w+\s+){{0,3}}?definition|definition\b[^.;]{{0,80}}?"
+    rf"\b(?:in|of|from|by|under|within)\s+(?:the\s+|their\s+)?(?:\w+\s+){{0,2}}?{_OMBUDSMAN_OR_CODE})|"
+    rf"\b(?:as|is)\s+defined\s+(?:by|in|under)\s+(?:the\s+)?(?:\w+\s+){{0,2}}?{_OMBUDSMAN_OR_CODE}|"
+    rf"\bdefinition\b[^.;]{{0,60}}?\b(?:is|will be)\s+(?:the\s+(?:same\s+as\s+|one\s+)|that\s+)"
+    rf"[^.;]{{0,40}}?{_OMBUDSMAN_OR_CODE}",
     re.I,
 )
+#: Only a plain denial before the adoption refuses it ("we do not use the Ombudsman's
+#: definition"); a sentence that merely has a "not" in it ("we have not changed the
+#: Ombudsman's definition") does not.
+_REFUSES_DEFINITION = re.compile(
+    r"\b(?:do|does|will|shall|did)\s+not\s+(?:\w+\s+)?$|\b(?:don['\u2019]t|doesn['\u2019]t|"
+    r"won['\u2019]t|never)\s+(?:\w+\s+)?$",
+    re.I,
+)
+#: A sentence that defines a complaint: "A complaint is an expression ...", "'Complaint'
+#: means ...", "we define a complaint as ...", "our definition of a complaint is ...".
+#: "A complaint" must be what is defined: "when a complaint is made", "if the complaint is
+#: about", "a complaint is usually about" or "a complaint is not a service request" define
+#: nothing.
+_DEFINES = re.compile(
+    r"(?:^|[:;\u2013-]\s*|\b(?:a|an|any)\s+|['\"\u2018\u201c])complaints?['\"\u2019\u201d]?\s+"
+    r"(?:is|means|shall\s+mean|can\s+be\s+defined\s+as|may\s+be\s+defined\s+as)\s+"
+    r"(?!not\b|usually\b|often\b|normally\b|generally\b|typically\b|mostly\b|likely\b|"
+    r"about\b|made\b|received\b|raised\b|logged\b|made\b|handled\b|dealt\b|closed\b|"
+    r"resolved\b|escalated\b|upheld\b|considered\b|investigated\b|more\b|less\b|too\b|"
+    r"complex\b|urgent\b|still\b|then\b|also\b)|"
+    r"\bdefine[sd]?\s+(?:a\s+|the\s+term\s+)?['\"\u2018\u201c]?complaints?['\"\u2019\u201d]?\s+as\b|"
+    r"\bdefinition\s+of\s+(?:a\s+|the\s+term\s+)?['\"\u2018\u201c]?complaints?['\"\u2019\u201d]?"
+    r"\s*(?:is\b|:|as\b)|"
+    r"\b(?:consider|regard|see)\s+(?:a\s+)?complaints?\s+(?:to\s+be|as)\s+(?:a|an|any)\b",
+    re.I,
+)
+#: A sentence that carries a definition on: "This includes ...", "It may affect ...".
+_CARRIES_ON = re.compile(r"^(?:it|this|these|that|such|the complaint)\b", re.I)
+
+
+def _definition_text(all_s: list[_Sentence], blocks: list[Block], i: int) -> str:
+    """The definition that starts at sentence ``i``: a lead-in ending with a colon is read
+    with the list or the sentence after it, and a sentence of the same paragraph that
+    carries the definition on ("This affects a resident ...") is read with it."""
+    s = all_s[i]
+    t = s.text
+    if t.rstrip().endswith(":"):
+        items = []
+        for later in blocks[s.block + 1 :]:
+            if later.kind != "item":
+                break
+            items.append(later.text)
+        if items and i + 1 < len(all_s) and all_s[i + 1].block == s.block + 1:
+            return f"{t} {' '.join(items)}"
+        if i + 1 < len(all_s):
+            return f"{t} {all_s[i + 1].text}"
+        return t
+    k = i + 1
+    while k < len(all_s) and all_s[k].block == s.block and _CARRIES_ON.match(all_s[k].text):
+        t = f"{t} {all_s[k].text}"
+        k += 1
+    return t
 
 
 def _read_definitions(reader: _Reader, all_s: list[_Sentence]) -> None:
-    rx = re.compile(
-        r"\b(complaint (?:is|means)|define (?:a )?complaints? as|definition of a complaint|"
-        r"complaint as\b)",
-        re.I,
-    )
+    """The definition of a complaint: its wording where the policy gives it (the rules
+    compare it by meaning), and whether the policy says it adopts the Ombudsman's. A
+    definition in the policy's own words is not read as refusing the Ombudsman's: only a
+    plain denial ("we do not use the Ombudsman's definition") says otherwise."""
+    blocks = reader.doc.blocks
     for i, s in enumerate(all_s):
         t = s.text
-        if not rx.search(t):
+        adopts = _ADOPTS_DEFINITION.search(t)
+        defines = _DEFINES.search(t)
+        if not adopts and not defines:
             continue
-        if re.search(r"service request", t[:60], re.I) or _LOGGED_AS.search(t):
+        if not adopts and (re.search(r"service request", t[:60], re.I) or _LOGGED_AS.search(t)):
             continue
         # a line that only titles the subject ("Definition of a complaint") defines nothing
         if len(t.split()) <= 5 and not t.rstrip().endswith((".", ":")):
             continue
-        # a lead-in ("A complaint is defined as:") is read with the sentence that follows
-        if t.rstrip().endswith(":") and i + 1 < len(all_s):
-            t = f"{t} {all_s[i + 1].text}"
-        adopts = _ADOPTS_DEFINITION.search(t)
-        if adopts and re.search(
-            r"\b(?:not|never)\b|n't\b", t[max(0, adopts.start() - 20) : adopts.start()], re.I
-        ):
-            adopts = None
+        t = _definition_text(all_s, blocks, i)
+        if adopts and _REFUSES_DEFINITION.search(t[max(0, adopts.start() - 30) : adopts.start()]):
+            reader.add(
+                "uses_ombudsman_definition",
+                False,
+                s,
+                note="the policy says it does not use the Ombudsman's definition",
+            )
+            if re.search(r"dissatisf", t, re.I):
+                reader.add("complaint_definition", t, s)
+            break
         # a sentence that only adopts the Ombudsman's definition does not give its wording
         if not adopts or re.search(r"dissatisf", t, re.I):
             reader.add("complaint_definition", t, s)
         if adopts or (
             re.search(r"expression of dissatisfaction", t, re.I)
-            and re.search(r"however made", t, re.I)
+            and re.search(r"however (?:it is |it's |they are )?(?:made|expressed)", t, re.I)
         ):
             reader.add("uses_ombudsman_definition", True, s)
-        else:
-            reader.add(
-                "uses_ombudsman_definition",
-                False,
-                s,
-                note="the definition differs from the Ombudsman's (an expression of "
-                "dissatisfaction, however made, ...)",
-            )
         break
     for s in _first(
         reader,
