@@ -1322,41 +1322,114 @@ def _first(reader: _Reader, sentences_: Iterable[_Sentence], pattern: str) -> It
             yield s
 
 
+#: A time limit in years, which :func:`periods` does not read ("within a year", "more than
+#: two years ago").
+_YEARS = re.compile(rf"\b(?P<num>a|an|one|{_NUM})\s+(?:calendar\s+)?years?\b", re.I)
+#: What a time limit may run from besides the issue: the resident's awareness of it, in
+#: the words policies use ("became aware", "first noticed", "found out", "came to light").
+_AWARENESS = re.compile(
+    r"\baware|\bnotic(?:e|ed|ing)\b|\bf(?:ound|ind|inding) out\b|\bdiscover|\blearn(?:t|ed)?\b|"
+    r"\bknew\b|\bcame to (?:light|your (?:attention|notice))|\bbec(?:ame|ome|oming) known\b|"
+    r"\brealis(?:e|ed|ing)\b",
+    re.I,
+)
+#: What a period before the issue is counted from: the issue, in any of its names.
+_FROM_ISSUE = re.compile(
+    r"\b(issue|event|incident|matter|problem|happen|occur|took place|aware|cause|date|"
+    r"failure|concern|arose|aris|incident|thing|notic|found out|discover|became|first|"
+    r"last)",
+    re.I,
+)
+#: A period counted from the landlord's reply or stage, or the Ombudsman's window: not the
+#: time limit for making a complaint.
+_NOT_FROM_ISSUE = re.compile(
+    r"\b(?:response|reply|decision|letter|stage|acknowledg|escalat|review|outcome|receiv\w*\s+"
+    r"(?:our|the|a))",
+    re.I,
+)
+#: Discretion for an older complaint: "unless there is good reason", "we may still look at
+#: it", "we will use our discretion", "in exceptional circumstances".
+_DISCRETION = re.compile(
+    r"discretion|exceptional|exception\b|good reasons?|may (?:still |also )?(?:accept|consider|"
+    r"look|investigate|take)|can (?:still )?(?:accept|consider|look at)|"
+    r"\bunless\b[^.]{0,80}\b(?:reason|recurring|ongoing|continu|circumstances|fair)|"
+    # a refusal that is only the usual course leaves room for exceptions
+    r"\bnot\s+(?:normally|usually|generally|ordinarily|routinely)\b|"
+    r"\b(?:normally|usually|generally)\s+(?:will\s+)?(?:not|be\s+unable)\b",
+    re.I,
+)
+
+
+def _limit_periods(t: str) -> list[tuple[int, str, int, int]]:
+    """The periods of months a sentence names, weeks and years turned to months: (months,
+    note, start, end)."""
+    out: list[tuple[int, str, int, int]] = []
+    for p in periods(t):
+        if p.unit == "months":
+            out.append((p.amount, "", p.start, p.end))
+        elif p.unit == "weeks":
+            out.append((p.amount // 4, f"written as {p.written}", p.start, p.end))
+    for m in _YEARS.finditer(t):
+        n = m.group("num").lower()
+        years = 1 if n in ("a", "an") else word_number(n)
+        if years:
+            out.append((12 * years, f"written as {m.group(0)}", m.start(), m.end()))
+    return sorted(out, key=lambda x: x[2])
+
+
+def _counted_from_issue(after: str) -> bool:
+    """Whether the words after a period count it from the issue or the resident's
+    awareness of it ("of the incident", "from when you noticed it"), not from a reply, a
+    stage or a receipt."""
+    if not re.match(r"\s*(?:of|from|since|after)\b", after) or not _FROM_ISSUE.search(after):
+        return False
+    return not _NOT_FROM_ISSUE.search(after[:60]) or bool(_AWARENESS.search(after[:60]))
+
+
 def _read_time_limit(reader: _Reader, all_s: list[_Sentence]) -> None:
-    for s in _first(
-        reader,
-        all_s,
-        r"\b(complain|complaint|raise|tell us|told us|report|made|bring|contact|happen|occur)",
-    ):
+    """The time limit for making a complaint and what it runs from: a period of months
+    (or weeks, or years) before which the issue must have arisen ("within 12 months of the
+    issue", "things that happened more than 6 months ago", "issues over a year old"). A
+    period counted from a reply or a stage, or the Ombudsman's own window, is not it."""
+    blocks = reader.doc.blocks
+    for i, s in enumerate(all_s):
         t = s.text
-        for p in periods(t):
-            after = t[p.end : p.end + 160]
-            before = t[max(0, p.start - 80) : p.start]
+        if not re.search(
+            r"\b(complain|complaint|raise|tell us|told us|report|made|bring|contact|happen|occur"
+            r"|issue|matter|problem|incident)",
+            t,
+            re.I,
+        ) or re.search(r"ombudsman", t, re.I):
+            continue
+        for months, note, start, end in _limit_periods(t):
+            after = t[end : end + 160]
+            before = t[max(0, start - 80) : start]
             if not re.search(
-                r"\b(within|no later than|more than|over|after|older than)\s*$", before
+                r"\b(within|no later than|more than|over|after|older than|beyond|up to)\s*$",
+                before,
+                re.I,
             ):
                 continue
             # what the period runs from, after it, or an event before it ("things that
-            # happened more than 6 months ago")
-            if not re.search(
-                r"\b(issue|event|incident|matter|problem|happen|occur|took place|aware|"
-                r"cause|date)",
-                after,
-                re.I,
-            ) and not (
-                re.match(r"\s*ago\b", after)
-                and re.search(r"\b(?:happen|occur|took place|arose)\w*\b", before, re.I)
-            ):
-                continue
-            if p.unit == "months":
-                months, note = p.amount, None
-            elif p.unit == "weeks":
-                months, note = p.amount // 4, f"written as {p.written}"
-            else:
+            # happened more than 6 months ago", "issues over a year old")
+            ago_or_old = re.match(r"\s*(?:ago|old)\b", after)
+            if ago_or_old:
+                if not re.search(
+                    r"\b(?:happen|occur|took place|arose|issue|matter|problem|incident|event|"
+                    r"complaint)\w*\b",
+                    before + " " + t[:start],
+                    re.I,
+                ):
+                    continue
+            elif not _counted_from_issue(after):
                 continue
             hedged = bool(_HEDGE.search(t))
-            reader.add("exclusions.time_limit_months", months, s, hedged=hedged, note=note)
-            if re.search(r"aware", t, re.I):
+            reader.add("exclusions.time_limit_months", months, s, hedged=hedged, note=note or None)
+            # awareness may be named in the sentence, or in the next one of its paragraph
+            nearby = t
+            if i + 1 < len(all_s) and all_s[i + 1].block == s.block:
+                nearby += " " + all_s[i + 1].text
+            if _AWARENESS.search(nearby):
                 reader.add("exclusions.time_limit_from_awareness", True, s)
             else:
                 reader.add(
@@ -1366,12 +1439,10 @@ def _read_time_limit(reader: _Reader, all_s: list[_Sentence]) -> None:
                     note="the limit runs from the issue only, not from when the resident "
                     "became aware of it",
                 )
-            block = reader.doc.blocks[s.block].text
-            if re.search(
-                r"discretion|exceptional|good reason|may (?:still )?(?:accept|consider)",
-                block,
-                re.I,
-            ):
+            around = blocks[s.block].text
+            if s.block + 1 < len(blocks) and blocks[s.block + 1].kind != "heading":
+                around += " " + blocks[s.block + 1].text
+            if _DISCRETION.search(around):
                 reader.add("exclusions.discretion_beyond_time_limit", True, s)
             return
 
@@ -1734,30 +1805,76 @@ def _read_response_contents(reader: _Reader, n: int, stage_sentences: list[_Sent
         return
 
 
+#: A heading or lead-in about what the policy does not take as a complaint: a refusal to
+#: accept, consider, investigate, cover or treat as a complaint ("will not normally
+#: investigate", "does not apply to", "is not for", "a complaint is not:"), "exclusions",
+#: matters outside the policy or dealt with under separate arrangements, or when the
+#: landlord may refuse or decline one.
 _EXCLUSION_HEADING = re.compile(
-    r"\b(?:not|won't|cannot|can't|unable to)\s+(?:be\s+)?(?:accept|consider|deal|investigat|"
-    r"handle)|exclu|outside (?:of )?(?:this|the|our) (?:policy|procedure)|not covered|"
-    r"\bis not for\b|\bnot (?:be )?(?:classed|classified|treated|regarded) as (?:a )?complaints?",
+    r"\b(?:not|won['\u2019]t|cannot|can['\u2019]t|unable to|doesn['\u2019]t|don['\u2019]t|"
+    r"isn['\u2019]t)"
+    r"\s+(?:normally\s+|usually\s+|generally\s+|always\s+)?(?:be\s+)?(?:able\s+to\s+)?"
+    r"(?:accept|consider|deal|investigat|handle|treat|cover|apply|class|regard|includ|progress|"
+    r"log|look into|be (?:accepted|considered|investigated|dealt))|"
+    r"exclu|outside (?:of )?(?:the )?(?:scope|remit)|"
+    r"(?:outside|beyond) (?:of )?(?:this|the|our) (?:complaints? )?(?:policy|procedure|process)|"
+    r"not covered|\bis not for\b|\bcomplaints? (?:is|are) not\s*:|"
+    r"\bseparate (?:arrangements|policies|procedures|processes)\b|"
+    r"\b(?:refuse|decline|reject)\w*\s+(?:to\s+(?:accept|consider|investigate)\s+)?"
+    r"(?:a\s+|your\s+|the\s+)?complaints?|"
+    r"\bnot (?:be )?(?:classed|classified|treated|regarded|considered|accepted|dealt with) as "
+    r"(?:a )?complaints?",
+    re.I,
+)
+#: A lead-in must be about complaints or matters: "We will not:" before a list of
+#: promises is not a list of exclusions.
+_ABOUT_MATTERS = re.compile(
+    r"complain|matter|issue|polic|procedure|process|request|circumstance|exclu|the following|"
+    r"things|cases|concern|subject|scope|remit",
     re.I,
 )
 
 
+def _exclusion_lead(blocks: list[Block], i: int) -> bool:
+    """Whether block ``i`` introduces a list of exclusions: a heading (or a short untitled
+    line) or a lead-in ending with a colon, or announcing "the following", about what is
+    not taken as a complaint."""
+    block = blocks[i]
+    text = block.text.rstrip()
+    short_line = block.kind == "paragraph" and len(text.split()) <= 10 and not text.endswith(".")
+    lead = (
+        block.kind == "heading"
+        or short_line
+        or text.endswith(":")
+        or (
+            bool(
+                re.search(
+                    r"\b(?:the following|these include|include:?)\s*\W*$|\bthe following\b",
+                    text,
+                    re.I,
+                )
+            )
+            and i + 1 < len(blocks)
+            and blocks[i + 1].kind == "item"
+        )
+    )
+    if re.search(
+        r"\b(?:you|residents?|customers?|tenants?)\s+(?:\w+\s+)?(?:not|cannot|can['\u2019]t|"
+        r"won['\u2019]t|don['\u2019]t|doesn['\u2019]t|didn['\u2019]t)\b",
+        text,
+        re.I,
+    ):
+        return False  # "if you do not accept our decision": the resident's, not ours
+    return lead and bool(_EXCLUSION_HEADING.search(text)) and bool(_ABOUT_MATTERS.search(text))
+
+
 def _read_exclusions(reader: _Reader, all_s: list[_Sentence]) -> None:
     """The circumstances in which a complaint is not accepted: the items of a list that
-    follows a heading or a lead-in sentence about what is not accepted."""
+    follows a heading or a lead-in about what is not accepted (or, under such a heading
+    with no list, its paragraphs)."""
     blocks = reader.doc.blocks
     for i, block in enumerate(blocks):
-        # a lead-in ends with a colon, or announces "the following" list without one
-        lead = (
-            block.kind == "heading"
-            or block.text.rstrip().endswith(":")
-            or (
-                bool(re.search(r"\bthe following\b", block.text, re.I))
-                and i + 1 < len(blocks)
-                and blocks[i + 1].kind == "item"
-            )
-        )
-        if not lead or not _EXCLUSION_HEADING.search(block.text):
+        if not _exclusion_lead(blocks, i):
             continue
         items: list[str] = []
         for later in blocks[i + 1 :]:
@@ -1765,31 +1882,59 @@ def _read_exclusions(reader: _Reader, all_s: list[_Sentence]) -> None:
                 items.append(later.text)
             elif items or later.kind == "heading":
                 break
+            elif block.kind != "heading":
+                break  # a lead-in's list follows it at once
+        if (
+            not items
+            and block.kind == "heading"
+            and not re.match(r"\s*(?:if|when|what happens)\b", block.text, re.I)
+        ):
+            # a heading's section written as paragraphs, each a circumstance
+            for later in blocks[i + 1 :]:
+                if later.kind == "heading" or len(items) >= 12:
+                    break
+                items.append(later.text)
         if items:
             s = _Sentence(block.text, i, None)
             reader.add("exclusions.grounds", items, s)
             break
-    for s in _first(
-        reader,
-        all_s,
-        r"own merits?\b|individual circumstances|case[- ]by[- ]case|"
-        r"each (?:complaint|case) (?:individually|separately|on its own)",
-    ):
-        if not re.search(r"\b(?:not|never|no longer)\b|n't\b", s.text, re.I):
+    # each complaint weighed on its own: a negation counts only in the clause that says it
+    merits = re.compile(
+        r"\bon (?:its|their) (?:own )?merits?\b|own merits?\b|\beach (?:complaint|case|matter)\b"
+        r"[^.;]{0,40}?\bon (?:its )?(?:own )?merits?\b|individual(?:ly)? (?:basis|circumstances)|"
+        r"case[- ]by[- ]case|each (?:complaint|case|request) (?:individually|separately|on its own)"
+        r"|\b(?:consider|look at|assess|review|judge)\w*\s+each (?:complaint|case|request)\b",
+        re.I,
+    )
+    for s in all_s:
+        m = merits.search(s.text)
+        if not m:
+            continue
+        clause = re.split(r"[;,]|\bbut\b|\bhowever\b", s.text[: m.start()], flags=re.I)[-1]
+        if not re.search(r"\b(?:not|never|no longer)\b|n['\u2019]t\b", clause, re.I):
             reader.add("exclusions.each_case_on_merits", True, s)
         break
-    for s in _first(
-        reader,
-        all_s,
-        r"(?:decide|decline|refuse|unable)\s+(?:not\s+)?to\s+(?:accept|consider|investigate)"
-        r"|not (?:able to )?accept(?:ing)? (?:a|your|the) complaint",
-    ):
+    # a refusal explained, with the Ombudsman named for it, in its paragraph or the next
+    refusal = re.compile(
+        r"(?:decide|decline|refuse|unable|choose)\w*\s+(?:not\s+)?to\s+(?:accept|consider|"
+        r"investigate|take|log|progress)|(?:refus|declin|reject)\w*\s+(?:a|your|the|to accept "
+        r"(?:a|your|the))\s+complaint|not (?:able to )?(?:accept|consider|investigate)(?:ing)?\s+"
+        r"(?:a|your|the|this)\s+(?:complaint|matter)|(?:complaint|matter) (?:is|was|has been) not "
+        r"(?:accepted|considered|taken)|\bif we (?:do not|don['\u2019]t|cannot|can['\u2019]t|"
+        r"won['\u2019]t|will not) (?:accept|consider|investigate|take)",
+        re.I,
+    )
+    for s in all_s:
+        if not refusal.search(s.text):
+            continue
         around = blocks[s.block].text
-        if re.search(r"explain|reasons?|tell you why", around, re.I) and re.search(
+        if s.block + 1 < len(blocks) and blocks[s.block + 1].kind != "heading":
+            around += " " + blocks[s.block + 1].text
+        if re.search(r"explain|reasons?|\bwhy\b", around, re.I) and re.search(
             r"ombudsman", around, re.I
         ):
             reader.add("exclusions.refusal_explained_with_ombudsman_right", True, s)
-        break
+            break
 
 
 def _read_service_requests(reader: _Reader, all_s: list[_Sentence]) -> None:
