@@ -1051,7 +1051,9 @@ def test_ombudsman_details_with_an_extension_on_a_condition(
     ("sentence", "expected"),
     [
         ("We log a complaint even if the service request is still open.", True),
-        ("We will not log a complaint while the service request remains open.", None),
+        # a plain refusal says otherwise (1.5 fails on it); a double negation says so
+        ("We will not log a complaint while the service request remains open.", False),
+        ("We will not refuse a complaint while the service request remains open.", True),
         ("We will log a complaint only once the service request is no longer open.", None),
     ],
 )

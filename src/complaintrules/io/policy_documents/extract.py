@@ -1566,15 +1566,6 @@ def _read_definitions(reader: _Reader, all_s: list[_Sentence]) -> None:
             reader.add("uses_ombudsman_definition", True, s)
         break
     for s in _first(
-        reader,
-        all_s,
-        r"\bservice requests? (?:is|are|means)\b|\bdefine (?:a )?service requests?\b|"
-        r"service requests? (?:will|are) not (?:be )?(?:treated|handled|logged) as "
-        r"(?:a )?complaint",
-    ):
-        reader.add("service_requests.distinguished_from_complaints", True, s)
-        break
-    for s in _first(
         reader, all_s, r"(?:not|don't|do not) (?:need|have) to use the word .?complaint"
     ):
         reader.add("word_complaint_not_required", True, s)
@@ -1937,35 +1928,114 @@ def _read_exclusions(reader: _Reader, all_s: list[_Sentence]) -> None:
             break
 
 
+#: A service request, or a request for a service ("a first-time request for service",
+#: "a repair request"), named in a sentence.
+_SERVICE_REQUEST = r"(?:service|repair)\s+requests?|requests?\s+for\s+(?:a\s+)?(?:service|repair)s?"
+#: The policy tells a service request apart from a complaint: it defines one, says it is
+#: not a complaint, or names the difference.
+_DISTINGUISHED = re.compile(
+    r"\bservice requests?\s+(?:is|are|means|may\s+be\s+defined|can\s+be\s+defined|is\s+defined)\b"
+    r"|\bdefine[sd]?\s+(?:a\s+)?service\s+requests?\b|"
+    r"\b(?:difference|distinguish\w*|distinction|differ\w*)\b[^.]{0,80}\bservice\s+requests?\b|"
+    rf"\b(?:{_SERVICE_REQUEST})\b[^.]{{0,80}}\b(?:not|n['\u2019]t)\b[^.]{{0,40}}\bcomplaints?\b|"
+    r"\b(?:manage|treat|handle|deal with|log|record|raise)\w*\s+(?:this|it|them|these)\s+as\s+"
+    r"(?:a\s+)?service\s+requests?\b",
+    re.I,
+)
+_NOT_DISTINGUISHED = re.compile(
+    r"\b(?:do|does|will)\s+not\s+(?:distinguish|differentiate)|\bno\s+(?:difference|distinction)"
+    r"\s+between\b",
+    re.I,
+)
+#: What the Code asks of service requests, each in the words policies use for it.
+_SR_DUTIES = (
+    r"\brecord(?!\w*\s+(?:or\s+\w+\s+)?as\s+(?:a\s+)?complaint)|\blog(?:s|ged|ging)?\b"
+    r"(?!\s+(?:or\s+\w+\s+)?as\s+(?:a\s+)?complaint)",
+    r"\bmonitor|\btrack",
+    r"\breview",
+)
+#: A complaint may be made while the service request is still open: "even if the request is
+#: ongoing", "while a repair request is still in progress", "you don't have to wait for the
+#: repair to be finished", or dissatisfaction with the ongoing handling of a request.
+_WHILE_OPEN = re.compile(
+    r"\b(?:even|including)\s+(?:if|where|when|though|while|whilst)\b[^.]{0,100}?\b(?:ongoing|open|"
+    r"in progress|still|outstanding|unresolved|not\s+(?:yet\s+)?(?:been\s+)?(?:complete|"
+    r"completed|finished|closed|resolved))|"
+    r"\b(?:while|whilst)\s+(?:a|the|your|their)\s+(?:service\s+|repair\s+)?request\s+(?:is|remains)"
+    r"\s+(?:still\s+)?(?:open|ongoing|in progress|outstanding|being)|"
+    r"\b(?:do\s+not|don['\u2019]t|does\s+not|doesn['\u2019]t|will\s+not|won['\u2019]t|need\s+not|"
+    r"needn['\u2019]t)\s+(?:need\s+to\s+|have\s+to\s+)?wait\b[^.]{0,100}?\b(?:complet|finish|close|"
+    r"resolv|done|end)|"
+    r"\bdissatisf\w*\b[^.]{0,80}\b(?:ongoing\s+)?handling\s+of\s+(?:a|the|your|their)\s+"
+    r"(?:service|repair)\s+request",
+    re.I,
+)
+#: A complaint refused until the request is closed: says otherwise.
+_NOT_WHILE_OPEN = re.compile(
+    r"\b(?:will\s+not|won['\u2019]t|cannot|can['\u2019]t|do\s+not|don['\u2019]t)\s+(?:be\s+able\s+"
+    r"to\s+)?(?:accept|log|raise|consider|take|register|treat)\b[^.]{0,80}\bcomplaints?\b[^.]{0,80}"
+    r"\b(?:until|while|whilst|before)\b|\bmust\s+wait\s+(?:until|for)\b[^.]{0,80}\b(?:complet|"
+    r"finish|close|resolv)",
+    re.I,
+)
+
+
 def _read_service_requests(reader: _Reader, all_s: list[_Sentence]) -> None:
-    for s in _first(reader, all_s, r"service requests?"):
-        t = s.text
-        if not re.search(r"\brecord|\bmonitor|\breview", t, re.I):
+    """Service requests: told apart from complaints (1.4), recorded, monitored and
+    reviewed (1.4; a sentence that says only part of it says otherwise), and a complaint
+    possible while one is open (1.5; a negation is read only where it plainly refuses
+    that, as "we will not log a complaint until the repair is done")."""
+    for s in all_s:
+        if _NOT_DISTINGUISHED.search(s.text) and re.search(_SERVICE_REQUEST, s.text, re.I):
+            reader.add("service_requests.distinguished_from_complaints", False, s)
+            break
+        if _DISTINGUISHED.search(s.text):
+            reader.add("service_requests.distinguished_from_complaints", True, s)
+            break
+    partial: tuple[_Sentence, list[bool]] | None = None
+    for s in all_s:
+        if not re.search(_SERVICE_REQUEST, s.text, re.I):
             continue
-        if all(re.search(w, t, re.I) for w in (r"\brecord", r"\bmonitor", r"\breview")):
+        said = [bool(re.search(rx, s.text, re.I)) for rx in _SR_DUTIES]
+        if all(said):
             reader.add("service_requests.recorded_monitored_reviewed", True, s)
-        else:
-            reader.add(
-                "service_requests.recorded_monitored_reviewed",
-                False,
-                s,
-                note="service requests are not said to be recorded, monitored and reviewed "
-                "(only part of it)",
+            break
+        # only part of the duty, stated as one ("service requests are logged and
+        # tracked"), not a mention ("a repair that has not been logged")
+        if (
+            any(said)
+            and partial is None
+            and re.search(
+                r"\b(?:are|is|be|been|we|and|will)\s+(?:\w+\s+){0,2}?(?:record|log|monitor|track)",
+                s.text,
+                re.I,
             )
-        break
-    for s in _first(
-        reader,
-        all_s,
-        r"(?:open|outstanding|ongoing) service request|service request\b[^.]{0,40}?\b(?:is|was|"
-        r"remains?|stays?)\s+(?:still\s+)?(?:open|ongoing|outstanding|in progress|unresolved)",
-    ):
-        # "we will not log a complaint while the service request is open" says otherwise,
-        # and a negation may also be a double one: either way, not read as a yes
-        if re.search(r"complain", s.text, re.I) and not re.search(
-            r"\b(?:not|never|until|cannot)\b|n't\b", s.text, re.I
+            and not re.search(r"\b(?:not|never)\b|n['\u2019]t\b", s.text, re.I)
         ):
+            partial = (s, said)
+    if partial is not None:
+        s, said = partial
+        missing = [
+            w for w, ok in zip(("recorded", "monitored", "reviewed"), said, strict=True) if not ok
+        ]
+        reader.add(
+            "service_requests.recorded_monitored_reviewed",
+            False,
+            s,
+            note="service requests are not said to be " + " or ".join(missing) + " (only part "
+            "of it)",
+        )
+    for s in all_s:
+        if not re.search(_SERVICE_REQUEST, s.text, re.I) or not re.search(
+            r"complain", s.text, re.I
+        ):
+            continue
+        if _NOT_WHILE_OPEN.search(s.text):
+            reader.add("service_requests.complaint_while_request_open", False, s)
+            break
+        if _WHILE_OPEN.search(s.text):
             reader.add("service_requests.complaint_while_request_open", True, s)
-        break
+            break
 
 
 def _read_escalation_period(reader: _Reader, all_s: list[_Sentence]) -> None:
