@@ -1619,37 +1619,110 @@ def _read_ombudsman(reader: _Reader, all_s: list[_Sentence]) -> None:
 
 
 _CHANNELS = (
-    ("phone", r"\b(?:tele)?phone\b|\bcall us\b"),
-    ("email", r"\be-?mail\b"),
-    ("letter", r"\bletter\b|\bin writing\b|\bby post\b|\bwrite to us\b"),
-    ("web_form", r"\b(?:online|web(?:site)?)\s+form\b|\bour website\b"),
+    ("phone", r"\b(?:tele)?phon(?:e|ing)\b|\bcall(?:ing)? us\b|\bring(?:ing)? (?:us|our)\b"),
+    ("email", r"\be-?mail"),
+    (
+        "letter",
+        r"\bletter\b|\bin writing\b|\b(?:by|via) post\b|\bpost,|\bwrit(?:e|ing) to us\b",
+    ),
+    (
+        "web_form",
+        r"\b(?:online|web(?:site)?)\s+form\b|\b(?:our|the) website\b|\bonline\b(?:\s+\w+){0,3}?"
+        r"\s+(?:forms?|portals?|chat)\b|\b(?:web|live)\s*chat\b",
+    ),
     ("in_person", r"\bin person\b|\bface[- ]to[- ]face\b|\bvisit"),
     ("social_media", r"\bsocial media\b"),
     ("app", r"\bapp\b"),
 )
 
 
-def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
+#: A sentence about the resident making a complaint or getting in touch (not the
+#: landlord's own calls and visits: "we will try to resolve it over the phone or at a home
+#: visit" names no way to complain).
+_WAYS_TO_COMPLAIN = re.compile(
+    r"\byou\s+(?:can|may|could|are able to|might|are welcome to)\b|\b(?:ways?|how)\s+to\s+"
+    r"(?:make\s+a\s+|raise\s+a\s+)?(?:complain|contact|get in touch|reach)|\bcomplaints?\s+(?:can|"
+    r"may|will)\s+be\s+(?:made|raised|submitted|logged|received|accepted|taken)|\b(?:contact|call|"
+    r"email|write to|phone|ring|visit|tell)\s+us\b|\bget in touch\b|\bcomplain\s+(?:by|in|through|"
+    r"via|online|using)\b|\b(?:make|raise|submit|report)\w*\s+(?:a|your)\s+complaint\s+(?:by|in|"
+    r"through|via|online|using)\b|\bby\s+(?:phone|telephone|e-?mail|letter|post)\b[^.]{0,40}\bor\b",
+    re.I,
+)
+_LANDLORD_REACHES_OUT = re.compile(
+    r"\b(?:we|manager|officer|investigator|caseworker|team|they)\b[^.]{0,40}\b(?:will|may|can|"
+    r"might|would|to)\s+(?:try\s+to\s+|aim\s+to\s+|also\s+)?(?:resolve|call|phone|ring|contact|"
+    r"visit|discuss|speak|meet|write|reply|respond|send|update)\b",
+    re.I,
+)
+
+
+def _lead_in(blocks: list[Block], i: int) -> str:
+    """The lead-in of the list item at block ``i`` ("You can complain in these ways:"), or
+    an empty string."""
+    k = i - 1
+    while k >= 0 and blocks[k].kind == "item":
+        k -= 1
+    if k >= 0 and blocks[k].kind != "heading" and blocks[k].text.rstrip().endswith(":"):
+        return blocks[k].text
+    return ""
+
+
+def _read_channels(reader: _Reader, all_s: list[_Sentence]) -> None:
+    """The ways to complain: from sentences about how a resident complains or gets in
+    touch, and from the items of a list whose lead-in says so."""
+    blocks = reader.doc.blocks
     channels: list[str] = []
     cited: _Sentence | None = None
     for s in all_s:
-        if not re.search(r"\b(complain|complaint|contact us|get in touch)", s.text, re.I):
-            continue
         here = [name for name, rx in _CHANNELS if re.search(rx, s.text, re.I)]
-        if len(here) >= 2 or (here and channels):
+        if not here:
+            continue
+        lead = _lead_in(blocks, s.block) if blocks[s.block].kind == "item" else ""
+        about = f"{lead} {s.text}"
+        if not re.search(r"\b(complain|complaint|contact us|get in touch)", about, re.I):
+            continue
+        listed = bool(lead) and bool(
+            re.search(r"complain|dissatisf|contact|get in touch", lead, re.I)
+            and re.search(r"\b(?:ways?|how|can|may|following|methods?|routes?)\b", lead, re.I)
+        )
+        if not listed and not _WAYS_TO_COMPLAIN.search(about):
+            continue
+        if (
+            not lead
+            and _LANDLORD_REACHES_OUT.search(s.text)
+            and not re.search(r"\byou\s+(?:can|may)\b", s.text, re.I)
+        ):
+            continue  # the landlord's own calls and visits are no way to complain
+        if len(here) >= 2 or channels or lead:
             for name in here:
                 if name not in channels:
                     channels.append(name)
             cited = cited or s
     if channels and cited is not None:
         reader.add("channels", channels, cited)
+
+
+def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
+    _read_channels(reader, all_s)
     simple = (
-        ("reasonable_adjustments", r"reasonable adjustments?"),
+        (
+            "reasonable_adjustments",
+            r"reasonable adjustments?|\b(?:make|making|provide|providing|offer|offering|put in "
+            r"place|consider|considering|agree|agreeing)\s+(?:any\s+)?(?:\w+\s+)?adjustments\b|"
+            r"\badjust(?:ing)? (?:how|the way) we\b",
+        ),
         (
             "representatives_allowed",
-            r"on (?:your|their|a resident's) behalf|representative|advocate",
+            r"on (?:your|their|a resident's) behalf|representative|advocate|"
+            r"\b(?:friend|relative|family member|someone else|somebody else|another person|"
+            r"councillor|carer)s?\b[^.]{0,60}\b(?:complain|make|raise)\w*",
         ),
-        ("any_staff_can_take_complaints", r"any member of (?:our )?staff"),
+        (
+            "any_staff_can_take_complaints",
+            r"any member of (?:our )?staff|\bany (?:of our )?(?:staff|colleagues?|employees?|"
+            r"officers?|team members?)\b[^.]{0,60}\b(?:complain|take|accept|log|receive|pass)|"
+            r"\b(?:anyone|any person) (?:who works|working) (?:for|at|with) us",
+        ),
         (
             "no_detriment_for_complaining",
             r"(?:not|never) be treated (?:less favourably|differently|unfairly)|no detriment|"
@@ -1668,7 +1741,11 @@ def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
         ),
         ("unacceptable_behaviour.equality_act_regard", r"equality act"),
         ("unacceptable_behaviour.restrictions_reviewed", r"restrictions?[^.]{0,80}\breview"),
-        ("accompanied_at_meetings", r"\baccompan(?:y|ied)\b"),
+        (
+            "accompanied_at_meetings",
+            r"\baccompan(?:y|ied)\b|\bbring (?:someone|somebody|a friend|a relative|a "
+            r"supporter|an advocate)\b[^.]{0,40}\bwith you\b",
+        ),
         ("remedies_guidance_considered", r"remed(?:ies|y) guidance|guidance on remedies"),
         (
             "update_frequency_agreed_when_late",
