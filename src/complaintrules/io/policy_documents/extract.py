@@ -1566,7 +1566,14 @@ def _read_definitions(reader: _Reader, all_s: list[_Sentence]) -> None:
             reader.add("uses_ombudsman_definition", True, s)
         break
     for s in _first(
-        reader, all_s, r"(?:not|don't|do not) (?:need|have) to use the word .?complaint"
+        reader,
+        all_s,
+        # "you don't have to use the word complaint", "without using the word", "need not
+        # call it a complaint"
+        r"(?:not|n['\u2019]t|never)\s+(?:need|have|necessary|required|obliged)\s+(?:to\s+)?"
+        r"(?:use|say|mention|call it|describe it as)\b[^.]{0,30}\bcomplaint|"
+        r"\bwithout (?:using|saying|mentioning) the word\W{0,3}complaint|"
+        r"\b(?:need not|needn['\u2019]t) (?:use|say|mention|call it)\b[^.]{0,30}complaint",
     ):
         reader.add("word_complaint_not_required", True, s)
         break
@@ -1591,16 +1598,48 @@ _NEGATED_PROMISE = re.compile(
 )
 
 
+#: The Ombudsman as a body the resident may turn to, not their Code, guidance or reports
+#: ("as the Housing Ombudsman's Code asks" names no right).
+_THE_OMBUDSMAN = (
+    r"(?:the\s+|an?\s+)?(?:(?:appropriate|relevant|independent|designated)\s+)?"
+    r"(?:housing\s+)?ombudsman(?:\s+service)?(?!(?:['\u2019]s|s['\u2019]?)?\s+"
+    r"(?:complaint\s+handling\s+)?(?:code|guidance|remedies|spotlight|reports?|definition|"
+    r"self-assessment|requirements|expectations|standards))"
+)
+#: The resident's right to go to the Ombudsman: to refer, escalate, bring or take the
+#: complaint to them, to contact, approach or ask them, or the right named as such; or
+#: the Ombudsman said to help, investigate or look at it.
+_OMBUDSMAN_RIGHT = re.compile(
+    rf"\b(?:refer|escalat|bring|take|pass)\w*\s+(?:\w+\s+){{0,4}}?(?:to|with)\s+{_THE_OMBUDSMAN}|"
+    rf"\b(?:contact|approach|ask|email|phone|call|write to)\w*\s+{_THE_OMBUDSMAN}|"
+    rf"\b(?:go|complain|turn|apply)\w*\s+to\s+{_THE_OMBUDSMAN}|"
+    r"\b(?:your|their|the resident['\u2019]s|residents['\u2019]?)\s+right\b[^.]{0,80}ombudsman|"
+    r"\bright\s+to\s+(?:\w+\s+){0,6}?(?:the\s+)?(?:housing\s+)?ombudsman|"
+    r"\bombudsman\b[^.]{0,60}\b(?:can|will|may|could)\s+(?:also\s+)?(?:help|investigate|look|"
+    r"consider|review|advise)",
+    re.I,
+)
+
+
+def _ombudsman_right(t: str) -> bool:
+    """Whether ``t`` tells residents of their right to go to the Ombudsman; a promise
+    negated in its own clause ("you cannot go to the Ombudsman until ...") is not read."""
+    for m in _OMBUDSMAN_RIGHT.finditer(t):
+        clause = re.split(r"[,;:]|\bif\b|\bwhen\b|\bbut\b", t[: m.start()], flags=re.I)[-1]
+        if not re.search(
+            r"\b(?:not|never|cannot|unable)\b|n['\u2019]t\b", clause + " " + m.group(0), re.I
+        ):
+            return True
+    return False
+
+
 def _read_ombudsman(reader: _Reader, all_s: list[_Sentence]) -> None:
     contacts: list[tuple[str, _Sentence]] = []
     for s in _first(reader, all_s, r"ombudsman"):
         t = s.text
-        if re.search(
-            r"\b(refer|escalate|contact|approach|complain|ask|right|bring|go)\b[^.]{0,80}"
-            r"ombudsman|ombudsman[^.]{0,60}\b(can|will|may) (?:help|investigate|look)",
-            t,
-            re.I,
-        ) or (_OMBUDSMAN_EXPLAINED.search(t) and not _NEGATED_PROMISE.search(t)):
+        if _ombudsman_right(t) or (
+            _OMBUDSMAN_EXPLAINED.search(t) and not _NEGATED_PROMISE.search(t)
+        ):
             reader.add("ombudsman_right_explained", True, s)
         found = re.findall(
             r"\b0\d{3}\s?\d{3}\s?\d{4}\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"
@@ -1746,7 +1785,13 @@ def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
             r"\baccompan(?:y|ied)\b|\bbring (?:someone|somebody|a friend|a relative|a "
             r"supporter|an advocate)\b[^.]{0,40}\bwith you\b",
         ),
-        ("remedies_guidance_considered", r"remed(?:ies|y) guidance|guidance on remedies"),
+        (
+            "remedies_guidance_considered",
+            r"remed(?:ies|y) guidance|guidance on remed(?:ies|y)|"
+            r"\b(?:in line with|follow\w*|consider\w*|take account of|taking account of|"
+            r"have regard to|with regard to|refer\w* to)\s+(?:the\s+)?(?:housing\s+)?"
+            r"ombudsman['\u2019]s\s+(?:\w+\s+){0,2}guidance\b",
+        ),
         (
             "update_frequency_agreed_when_late",
             r"agree (?:with you )?how (?:often|frequently)|(?:agree|set) (?:a |the )?"
@@ -1764,7 +1809,9 @@ def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
         (
             "offers_choice_to_complain",
             r"(?:choice|option|ask (?:you|residents?) (?:whether|if) (?:you|they) (?:want|wish))"
-            r"[^.]{0,80}complain",
+            r"[^.]{0,80}complain|\b(?:offer|give)\w*\s+(?:you|them|residents?|customers?|"
+            r"tenants?)\s+the\s+(?:chance|opportunity|choice|option)\s+(?:to|of)\s+"
+            r"(?:make|making|raise|raising|log|logging)?\s*(?:a\s+)?(?:formal\s+)?complain",
         ),
         ("single_policy", r"\b(?:one|single) (?:complaints )?(?:policy|procedure)\b"),
         (
