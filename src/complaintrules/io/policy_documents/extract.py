@@ -1355,6 +1355,7 @@ _DISCRETION = re.compile(
     r"\bunless\b[^.]{0,80}\b(?:reason|recurring|ongoing|continu|circumstances|fair)|"
     # a refusal that is only the usual course leaves room for exceptions
     r"\bnot\s+(?:normally|usually|generally|ordinarily|routinely)\b|"
+    r"\bmay\s+not\s+(?:be\s+able\s+to\s+)?(?:accept|consider|investigate|look)|"
     r"\b(?:normally|usually|generally)\s+(?:will\s+)?(?:not|be\s+unable)\b",
     re.I,
 )
@@ -1497,7 +1498,14 @@ _DEFINES = re.compile(
     r"\bdefine[sd]?\s+(?:a\s+|the\s+term\s+)?['\"\u2018\u201c]?complaints?['\"\u2019\u201d]?\s+as\b|"
     r"\bdefinition\s+of\s+(?:a\s+|the\s+term\s+)?['\"\u2018\u201c]?complaints?['\"\u2019\u201d]?"
     r"\s*(?:is\b|:|as\b)|"
-    r"\b(?:consider|regard|see)\s+(?:a\s+)?complaints?\s+(?:to\s+be|as)\s+(?:a|an|any)\b",
+    r"\b(?:consider|regard|see)\s+(?:a\s+)?complaints?\s+(?:to\s+be|as)\s+(?:a|an|any)\b|"
+    # a glossary entry ("Complaint: an expression of dissatisfaction ...") and a definition
+    # in substance ("we treat any expression of dissatisfaction ... as a complaint")
+    # (a table row reads "Complaint: Meaning An expression ..." under its column's heading)
+    r"^\W*complaints?\W{0,3}\s*[:\u2013\u2014-]\s*(?:\w+\s+){0,2}?(?:an?\s+|any\s+)?"
+    r"(?:expression|dissatisf)|"
+    r"\b(?:treat|regard|consider|class|accept)\w*\s+(?:any|all|every)\s+expressions?\s+of\s+"
+    r"dissatisfaction\b[^.]{0,250}\bas\s+(?:a\s+)?complaints?\b",
     re.I,
 )
 #: A sentence that carries a definition on: "This includes ...", "It may affect ...".
@@ -1837,7 +1845,17 @@ def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
                 "social_media_complaints",
             ):
                 reader.add(path, False, s)
-            elif _NEGATED_BEFORE.search(before) and not path.startswith("no_detriment"):
+            elif (
+                _NEGATED_BEFORE.search(before)
+                and not path.startswith("no_detriment")
+                # "we will not refuse reasonable adjustments": a negated refusal says so
+                and not re.search(
+                    r"\b(?:refus|den(?:y|ie)|ignor|stop|withhold|prevent|turn\w* down)\w*\s+"
+                    r"(?:\w+\s+){0,2}$",
+                    before,
+                    re.I,
+                )
+            ):
                 reader.add(path, False, s)  # "you cannot be accompanied": says otherwise
             else:
                 reader.add(path, True, s)
@@ -1931,6 +1949,7 @@ _EXCLUSION_HEADING = re.compile(
     r"\s+(?:normally\s+|usually\s+|generally\s+|always\s+)?(?:be\s+)?(?:able\s+to\s+)?"
     r"(?:accept|consider|deal|investigat|handle|treat|cover|apply|class|regard|includ|progress|"
     r"log|look into|be (?:accepted|considered|investigated|dealt))|"
+    r"\bnot to (?:accept|consider|investigate|deal with|progress|take on)\b|"
     r"exclu|outside (?:of )?(?:the )?(?:scope|remit)|"
     r"(?:outside|beyond) (?:of )?(?:this|the|our) (?:complaints? )?(?:policy|procedure|process)|"
     r"not covered|\bis not for\b|\bcomplaints? (?:is|are) not\s*:|"
@@ -2063,7 +2082,9 @@ _DISTINGUISHED = re.compile(
     r"\b(?:difference|distinguish\w*|distinction|differ\w*)\b[^.]{0,80}\bservice\s+requests?\b|"
     rf"\b(?:{_SERVICE_REQUEST})\b[^.]{{0,80}}\b(?:not|n['\u2019]t)\b[^.]{{0,40}}\bcomplaints?\b|"
     r"\b(?:manage|treat|handle|deal with|log|record|raise)\w*\s+(?:this|it|them|these)\s+as\s+"
-    r"(?:a\s+)?service\s+requests?\b",
+    r"(?:a\s+)?service\s+requests?\b|"
+    r"^\W*service\s+requests?\W{0,3}\s*[:\u2013\u2014-]\s*(?:\w+\s+){0,2}?(?:an?\s+|any\s+)?"
+    r"request",
     re.I,
 )
 _NOT_DISTINGUISHED = re.compile(
