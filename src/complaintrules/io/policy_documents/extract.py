@@ -1412,15 +1412,40 @@ def _read_time_limit(reader: _Reader, all_s: list[_Sentence]) -> None:
             ):
                 continue
             # what the period runs from, after it, or an event before it ("things that
-            # happened more than 6 months ago", "issues over a year old")
-            ago_or_old = re.match(r"\s*(?:ago|old)\b", after)
-            if ago_or_old:
-                if not re.search(
-                    r"\b(?:happen|occur|took place|arose|issue|matter|problem|incident|event|"
-                    r"complaint)\w*\b",
-                    before + " " + t[:start],
-                    re.I,
-                ):
+            # happened more than 6 months ago", "issues over a year old", "issues older
+            # than 6 months"); or nothing, where the sentence is about making a complaint
+            # ("complaints must be made within six months"): a limit whose start is unsaid
+            event_before = re.search(
+                r"\b(?:happen|occur|took place|arose|issue|matter|problem|incident|event|"
+                r"complaint)\w*\b",
+                before + " " + t[:start],
+                re.I,
+            )
+            unanchored = False
+            if re.match(r"\s*(?:ago|old)\b", after) or (
+                re.search(r"\bolder than\s*$", before, re.I)
+                and not re.match(r"\s*(?:of|from)\b", after)
+            ):
+                if not event_before:
+                    continue
+            elif re.match(r"\s*(?:[.;)]|$|,\s*(?:and|but|unless|so|as|otherwise)\b)", after):
+                unanchored = bool(
+                    re.search(r"\bwithin\s*$", before, re.I)
+                    and re.search(
+                        r"\bcomplain\w*\b[^.]{0,60}\b(?:made|raised|brought|submitted|"
+                        r"received|reported|lodged|logged)\b|\b(?:make|raise|bring|submit|report|"
+                        r"lodge)\w*\s+(?:a\s+|your\s+)?complaints?\b|\bcomplain\b|\btell us\b",
+                        t[:start],
+                        re.I,
+                    )
+                    and not re.search(
+                        r"\b(?:respond|reply|answer|decision|acknowledg|escalat|review|stage|"
+                        r"extension|extend)",
+                        t,
+                        re.I,
+                    )
+                )
+                if not unanchored:
                     continue
             elif not _counted_from_issue(after):
                 continue
@@ -1432,6 +1457,8 @@ def _read_time_limit(reader: _Reader, all_s: list[_Sentence]) -> None:
                 nearby += " " + all_s[i + 1].text
             if _AWARENESS.search(nearby):
                 reader.add("exclusions.time_limit_from_awareness", True, s)
+            elif unanchored:
+                pass  # the start is not said: what the limit runs from is left for evidence
             else:
                 reader.add(
                     "exclusions.time_limit_from_awareness",
@@ -1545,6 +1572,13 @@ def _read_definitions(reader: _Reader, all_s: list[_Sentence]) -> None:
     for i, s in enumerate(all_s):
         t = s.text
         adopts = _ADOPTS_DEFINITION.search(t)
+        if adopts and re.search(
+            r"\b(?:different|differs?|narrower|wider|own|other than|instead of|unlike|rather "
+            r"than|amended|adapted|modified)\b",
+            adopts.group(0),
+            re.I,
+        ):
+            adopts = None  # "we use a different definition from the Ombudsman's"
         defines = _DEFINES.search(t)
         if not adopts and not defines:
             continue
@@ -2042,8 +2076,8 @@ def _read_exclusions(reader: _Reader, all_s: list[_Sentence]) -> None:
     )
     for s in all_s:
         m = merits.search(s.text)
-        if not m:
-            continue
+        if not m or re.search(r"compensat|payment|remed|award|goodwill|reimburs", s.text, re.I):
+            continue  # weighing a remedy on its merits is not weighing a complaint's
         clause = re.split(r"[;,]|\bbut\b|\bhowever\b", s.text[: m.start()], flags=re.I)[-1]
         if not re.search(r"\b(?:not|never|no longer)\b|n['\u2019]t\b", clause, re.I):
             reader.add("exclusions.each_case_on_merits", True, s)
@@ -2058,12 +2092,11 @@ def _read_exclusions(reader: _Reader, all_s: list[_Sentence]) -> None:
         r"won['\u2019]t|will not) (?:accept|consider|investigate|take)",
         re.I,
     )
-    for s in all_s:
+    for k, s in enumerate(all_s):
         if not refusal.search(s.text):
             continue
-        around = blocks[s.block].text
-        if s.block + 1 < len(blocks) and blocks[s.block + 1].kind != "heading":
-            around += " " + blocks[s.block + 1].text
+        # the refusal's sentence and the two after it (a long paragraph says more)
+        around = " ".join(x.text for x in all_s[k : k + 3])
         if re.search(r"explain|reasons?|\bwhy\b", around, re.I) and re.search(
             r"ombudsman", around, re.I
         ):
@@ -2142,6 +2175,15 @@ def _read_service_requests(reader: _Reader, all_s: list[_Sentence]) -> None:
         if not re.search(_SERVICE_REQUEST, s.text, re.I):
             continue
         said = [bool(re.search(rx, s.text, re.I)) for rx in _SR_DUTIES]
+        denied = re.search(
+            r"\b(?:not|never)\s+(?:\w+\s+){0,2}?(?:record|log|monitor|track|review)|"
+            r"n['\u2019]t\s+(?:\w+\s+){0,2}?(?:record|log|monitor|track|review)",
+            s.text,
+            re.I,
+        )
+        if all(said) and denied:
+            partial = partial or (s, [False, False, False])
+            break
         if all(said):
             reader.add("service_requests.recorded_monitored_reviewed", True, s)
             break
@@ -2175,7 +2217,14 @@ def _read_service_requests(reader: _Reader, all_s: list[_Sentence]) -> None:
             r"complain", s.text, re.I
         ):
             continue
-        if _NOT_WHILE_OPEN.search(s.text):
+        refused = re.search(
+            r"\b(?:cannot|can['\u2019]t|will\s+not|won['\u2019]t|do\s+not|don['\u2019]t|unable\s+to|"
+            r"not\s+able\s+to)\s+(?:\w+\s+){0,2}?(?:raise|log|accept|make|consider|take|register|"
+            r"treat|open)\b[^.]{0,40}\bcomplaints?\b",
+            s.text,
+            re.I,
+        )
+        if _NOT_WHILE_OPEN.search(s.text) or (refused and _WHILE_OPEN.search(s.text)):
             reader.add("service_requests.complaint_while_request_open", False, s)
             break
         if _WHILE_OPEN.search(s.text):
