@@ -1393,6 +1393,17 @@ def _read_time_limit(reader: _Reader, all_s: list[_Sentence]) -> None:
     issue", "things that happened more than 6 months ago", "issues over a year old"). A
     period counted from a reply or a stage, or the Ombudsman's own window, is not it."""
     blocks = reader.doc.blocks
+    # the items of an exclusions list, where "historic issues (over 6 months)" is a limit
+    listed: set[int] = set()
+    for b in range(len(blocks)):
+        if _exclusion_lead(blocks, b):
+            k = b + 1
+            while k < len(blocks) and blocks[k].kind != "heading":
+                if blocks[k].kind == "item":
+                    listed.add(k)
+                elif listed and k - 1 in listed:
+                    break
+                k += 1
     for i, s in enumerate(all_s):
         t = s.text
         if not re.search(
@@ -1422,9 +1433,17 @@ def _read_time_limit(reader: _Reader, all_s: list[_Sentence]) -> None:
                 re.I,
             )
             unanchored = False
-            if re.match(r"\s*(?:ago|old)\b", after) or (
-                re.search(r"\bolder than\s*$", before, re.I)
-                and not re.match(r"\s*(?:of|from)\b", after)
+            if (
+                re.match(r"\s*(?:ago|old)\b", after)
+                or (
+                    re.search(r"\bolder than\s*$", before, re.I)
+                    and not re.match(r"\s*(?:of|from)\b", after)
+                )
+                or (
+                    s.block in listed
+                    and re.search(r"\b(?:over|more than|older than)\s*$", before, re.I)
+                    and not re.match(r"\s*(?:of|from|after|since)\b", after)
+                )
             ):
                 if not event_before:
                     continue
