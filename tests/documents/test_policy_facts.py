@@ -333,8 +333,21 @@ def test_the_ombudsmans_definition_says_so(tmp_path: Path) -> None:
     assert state(e, "uses_ombudsman_definition") is State.SAYS_SO
 
 
-def test_a_narrower_definition_says_otherwise(tmp_path: Path) -> None:
+def test_a_narrower_definition_is_judged_on_its_words(tmp_path: Path) -> None:
+    # a definition in the policy's own words is cited as its wording, for the rules to
+    # compare by meaning; it is not read as a refusal of the Ombudsman's definition
     text = "1.1 A complaint is when a tenant formally tells us in writing that we got it wrong."
+    e = read(tmp_path, [("h2", "1 Definitions"), ("p", text)])
+    assert value(e, "complaint_definition") == text.removeprefix("1.1 ")
+    assert state(e, "uses_ombudsman_definition") is State.SILENT
+    report = Engine().evaluate_policy(e.policy(), on=date(2025, 1, 1))
+    finding = next(f for f in report.findings if f.rule_id == "CHC24-1.2")
+    assert finding.verdict.value == "fail"
+    assert "narrows it" in finding.message and "formally" in finding.message
+
+
+def test_a_plain_denial_of_the_ombudsmans_definition_says_otherwise(tmp_path: Path) -> None:
+    text = "1.1 We will not use the Housing Ombudsman's definition of a complaint."
     e = read(tmp_path, [("h2", "1 Definitions"), ("p", text)])
     assert value(e, "uses_ombudsman_definition") is False
     assert state(e, "uses_ombudsman_definition") is State.SAYS_OTHERWISE
@@ -1038,7 +1051,9 @@ def test_ombudsman_details_with_an_extension_on_a_condition(
     ("sentence", "expected"),
     [
         ("We log a complaint even if the service request is still open.", True),
-        ("We will not log a complaint while the service request remains open.", None),
+        # a plain refusal says otherwise (1.5 fails on it); a double negation says so
+        ("We will not log a complaint while the service request remains open.", False),
+        ("We will not refuse a complaint while the service request remains open.", True),
         ("We will log a complaint only once the service request is no longer open.", None),
     ],
 )

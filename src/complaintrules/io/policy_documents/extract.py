@@ -1747,42 +1747,162 @@ def _first(reader: _Reader, sentences_: Iterable[_Sentence], pattern: str) -> It
             yield s
 
 
+#: A time limit in years, which :func:`periods` does not read ("within a year", "more than
+#: two years ago").
+_YEARS = re.compile(rf"\b(?P<num>a|an|one|{_NUM})\s+(?:calendar\s+)?years?\b", re.I)
+#: What a time limit may run from besides the issue: the resident's awareness of it, in
+#: the words policies use ("became aware", "first noticed", "found out", "came to light").
+_AWARENESS = re.compile(
+    r"\baware|\bnotic(?:e|ed|ing)\b|\bf(?:ound|ind|inding) out\b|\bdiscover|\blearn(?:t|ed)?\b|"
+    r"\bknew\b|\bcame to (?:light|your (?:attention|notice))|\bbec(?:ame|ome|oming) known\b|"
+    r"\brealis(?:e|ed|ing)\b",
+    re.I,
+)
+#: What a period before the issue is counted from: the issue, in any of its names.
+_FROM_ISSUE = re.compile(
+    r"\b(issue|event|incident|matter|problem|happen|occur|took place|aware|cause|date|"
+    r"failure|concern|arose|aris|incident|thing|notic|found out|discover|became|first|"
+    r"last)",
+    re.I,
+)
+#: A period counted from the landlord's reply or stage, or the Ombudsman's window: not the
+#: time limit for making a complaint.
+_NOT_FROM_ISSUE = re.compile(
+    r"\b(?:response|reply|decision|letter|stage|acknowledg|escalat|review|outcome|receiv\w*\s+"
+    r"(?:our|the|a))",
+    re.I,
+)
+#: Discretion for an older complaint: "unless there is good reason", "we may still look at
+#: it", "we will use our discretion", "in exceptional circumstances".
+_DISCRETION = re.compile(
+    r"discretion|exceptional|exception\b|good reasons?|may (?:still |also )?(?:accept|consider|"
+    r"look|investigate|take)|can (?:still )?(?:accept|consider|look at)|"
+    r"\bunless\b[^.]{0,80}\b(?:reason|recurring|ongoing|continu|circumstances|fair)|"
+    # a refusal that is only the usual course leaves room for exceptions
+    r"\bnot\s+(?:normally|usually|generally|ordinarily|routinely)\b|"
+    r"\bmay\s+not\s+(?:be\s+able\s+to\s+)?(?:accept|consider|investigate|look)|"
+    r"\b(?:normally|usually|generally)\s+(?:will\s+)?(?:not|be\s+unable)\b",
+    re.I,
+)
+
+
+def _limit_periods(t: str) -> list[tuple[int, str, int, int]]:
+    """The periods of months a sentence names, weeks and years turned to months: (months,
+    note, start, end)."""
+    out: list[tuple[int, str, int, int]] = []
+    for p in periods(t):
+        if p.unit == "months":
+            out.append((p.amount, "", p.start, p.end))
+        elif p.unit == "weeks":
+            out.append((p.amount // 4, f"written as {p.written}", p.start, p.end))
+    for m in _YEARS.finditer(t):
+        n = m.group("num").lower()
+        years = 1 if n in ("a", "an") else word_number(n)
+        if years:
+            out.append((12 * years, f"written as {m.group(0)}", m.start(), m.end()))
+    return sorted(out, key=lambda x: x[2])
+
+
+def _counted_from_issue(after: str) -> bool:
+    """Whether the words after a period count it from the issue or the resident's
+    awareness of it ("of the incident", "from when you noticed it"), not from a reply, a
+    stage or a receipt."""
+    if not re.match(r"\s*(?:of|from|since|after)\b", after) or not _FROM_ISSUE.search(after):
+        return False
+    return not _NOT_FROM_ISSUE.search(after[:60]) or bool(_AWARENESS.search(after[:60]))
+
+
 def _read_time_limit(reader: _Reader, all_s: list[_Sentence]) -> None:
-    for s in _first(
-        reader,
-        all_s,
-        r"\b(complain|complaint|raise|tell us|told us|report|made|bring|contact|happen|occur)",
-    ):
+    """The time limit for making a complaint and what it runs from: a period of months
+    (or weeks, or years) before which the issue must have arisen ("within 12 months of the
+    issue", "things that happened more than 6 months ago", "issues over a year old"). A
+    period counted from a reply or a stage, or the Ombudsman's own window, is not it."""
+    blocks = reader.doc.blocks
+    # the items of an exclusions list, where "historic issues (over 6 months)" is a limit
+    listed: set[int] = set()
+    for b in range(len(blocks)):
+        if _exclusion_lead(blocks, b):
+            k = b + 1
+            while k < len(blocks) and blocks[k].kind != "heading":
+                if blocks[k].kind == "item":
+                    listed.add(k)
+                elif listed and k - 1 in listed:
+                    break
+                k += 1
+    for i, s in enumerate(all_s):
         t = s.text
-        for p in periods(t):
-            after = t[p.end : p.end + 160]
-            before = t[max(0, p.start - 80) : p.start]
+        if not re.search(
+            r"\b(complain|complaint|raise|tell us|told us|report|made|bring|contact|happen|occur"
+            r"|issue|matter|problem|incident)",
+            t,
+            re.I,
+        ) or re.search(r"ombudsman", t, re.I):
+            continue
+        for months, note, start, end in _limit_periods(t):
+            after = t[end : end + 160]
+            before = t[max(0, start - 80) : start]
             if not re.search(
-                r"\b(within|no later than|more than|over|after|older than)\s*$", before
+                r"\b(within|no later than|more than|over|after|older than|beyond|up to)\s*$",
+                before,
+                re.I,
             ):
                 continue
             # what the period runs from, after it, or an event before it ("things that
-            # happened more than 6 months ago")
-            if not re.search(
-                r"\b(issue|event|incident|matter|problem|happen|occur|took place|aware|"
-                r"cause|date)",
-                after,
+            # happened more than 6 months ago", "issues over a year old", "issues older
+            # than 6 months"); or nothing, where the sentence is about making a complaint
+            # ("complaints must be made within six months"): a limit whose start is unsaid
+            event_before = re.search(
+                r"\b(?:happen|occur|took place|arose|issue|matter|problem|incident|event|"
+                r"complaint)\w*\b",
+                before + " " + t[:start],
                 re.I,
-            ) and not (
-                re.match(r"\s*ago\b", after)
-                and re.search(r"\b(?:happen|occur|took place|arose)\w*\b", before, re.I)
+            )
+            unanchored = False
+            if (
+                re.match(r"\s*(?:ago|old)\b", after)
+                or (
+                    re.search(r"\bolder than\s*$", before, re.I)
+                    and not re.match(r"\s*(?:of|from)\b", after)
+                )
+                or (
+                    s.block in listed
+                    and re.search(r"\b(?:over|more than|older than)\s*$", before, re.I)
+                    and not re.match(r"\s*(?:of|from|after|since)\b", after)
+                )
             ):
-                continue
-            if p.unit == "months":
-                months, note = p.amount, None
-            elif p.unit == "weeks":
-                months, note = p.amount // 4, f"written as {p.written}"
-            else:
+                if not event_before:
+                    continue
+            elif re.match(r"\s*(?:[.;)]|$|,\s*(?:and|but|unless|so|as|otherwise)\b)", after):
+                unanchored = bool(
+                    re.search(r"\bwithin\s*$", before, re.I)
+                    and re.search(
+                        r"\bcomplain\w*\b[^.]{0,60}\b(?:made|raised|brought|submitted|"
+                        r"received|reported|lodged|logged)\b|\b(?:make|raise|bring|submit|report|"
+                        r"lodge)\w*\s+(?:a\s+|your\s+)?complaints?\b|\bcomplain\b|\btell us\b",
+                        t[:start],
+                        re.I,
+                    )
+                    and not re.search(
+                        r"\b(?:respond|reply|answer|decision|acknowledg|escalat|review|stage|"
+                        r"extension|extend)",
+                        t,
+                        re.I,
+                    )
+                )
+                if not unanchored:
+                    continue
+            elif not _counted_from_issue(after):
                 continue
             hedged = bool(_HEDGE.search(t))
-            reader.add("exclusions.time_limit_months", months, s, hedged=hedged, note=note)
-            if re.search(r"aware", t, re.I):
+            reader.add("exclusions.time_limit_months", months, s, hedged=hedged, note=note or None)
+            # awareness may be named in the sentence, or in the next one of its paragraph
+            nearby = t
+            if i + 1 < len(all_s) and all_s[i + 1].block == s.block:
+                nearby += " " + all_s[i + 1].text
+            if _AWARENESS.search(nearby):
                 reader.add("exclusions.time_limit_from_awareness", True, s)
+            elif unanchored:
+                pass  # the start is not said: what the limit runs from is left for evidence
             else:
                 reader.add(
                     "exclusions.time_limit_from_awareness",
@@ -1791,12 +1911,10 @@ def _read_time_limit(reader: _Reader, all_s: list[_Sentence]) -> None:
                     note="the limit runs from the issue only, not from when the resident "
                     "became aware of it",
                 )
-            block = reader.doc.blocks[s.block].text
-            if re.search(
-                r"discretion|exceptional|good reason|may (?:still )?(?:accept|consider)",
-                block,
-                re.I,
-            ):
+            around = blocks[s.block].text
+            if s.block + 1 < len(blocks) and blocks[s.block + 1].kind != "heading":
+                around += " " + blocks[s.block + 1].text
+            if _DISCRETION.search(around):
                 reader.add("exclusions.discretion_beyond_time_limit", True, s)
             return
 
@@ -1809,67 +1927,139 @@ _LOGGED_AS = re.compile(
     re.I,
 )
 
-
-#: The landlord says it takes the Ombudsman's definition as its own ("we adopt the Housing
-#: Ombudsman's definition of a complaint").
+#: Where the Ombudsman's definition is named: the Ombudsman, their Code, or "the Code".
+_OMBUDSMAN_OR_CODE = (
+    r"(?:(?:housing\s+)?ombudsman(?:['\u2019]s|s['\u2019]?)?|complaint\s+handling\s+code(?:['\u2019]s)?"
+    r"|\bthe\s+code(?:['\u2019]s)?)"
+)
+#: The landlord takes the Ombudsman's definition as its own, in either order: "we adopt
+#: the Housing Ombudsman's definition", "we use the definition of a complaint set out in
+#: the Complaint Handling Code", "a complaint is as defined by the Ombudsman", "our
+#: definition is the one in the Ombudsman's Code".
 _ADOPTS_DEFINITION = re.compile(
-    r"\b(?:adopt|use|follow|apply|applie|accept)\w*\s+(?:\w+\s+){0,3}?(?:housing\s+)?"
-    r"ombudsman(?:'s|\u2019s|s)?\s+(?:\w+\s+)?definition",
+    r"\b(?:adopt|use|follow|apply|applie|accept|share|align|take|keep|mirror)\w*\s+"
+    r"(?:with\s+)?(?:\w+\s+){0,3}?"
+    rf"(?:{_OMBUDSMAN_OR_CODE}\s+(?:\w+\s+){{0,3}}?definition|definition\b[^.;]{{0,80}}?"
+    rf"\b(?:in|of|from|by|under|within)\s+(?:the\s+|their\s+)?(?:\w+\s+){{0,2}}?{_OMBUDSMAN_OR_CODE})|"
+    rf"\b(?:as|is)\s+defined\s+(?:by|in|under)\s+(?:the\s+)?(?:\w+\s+){{0,2}}?{_OMBUDSMAN_OR_CODE}|"
+    rf"\bdefinition\b[^.;]{{0,60}}?\b(?:is|will be)\s+(?:the\s+(?:same\s+as\s+|one\s+)|that\s+)"
+    rf"[^.;]{{0,40}}?{_OMBUDSMAN_OR_CODE}",
     re.I,
 )
+#: Only a plain denial before the adoption refuses it ("we do not use the Ombudsman's
+#: definition"); a sentence that merely has a "not" in it ("we have not changed the
+#: Ombudsman's definition") does not.
+_REFUSES_DEFINITION = re.compile(
+    r"\b(?:do|does|will|shall|did)\s+not\s+(?:\w+\s+)?$|\b(?:don['\u2019]t|doesn['\u2019]t|"
+    r"won['\u2019]t|never)\s+(?:\w+\s+)?$",
+    re.I,
+)
+#: A sentence that defines a complaint: "A complaint is an expression ...", "'Complaint'
+#: means ...", "we define a complaint as ...", "our definition of a complaint is ...".
+#: "A complaint" must be what is defined: "when a complaint is made", "if the complaint is
+#: about", "a complaint is usually about" or "a complaint is not a service request" define
+#: nothing.
+_DEFINES = re.compile(
+    r"(?:^|[:;\u2013-]\s*|\b(?:a|an|any)\s+|['\"\u2018\u201c])complaints?['\"\u2019\u201d]?\s+"
+    r"(?:is|means|shall\s+mean|can\s+be\s+defined\s+as|may\s+be\s+defined\s+as)\s+"
+    r"(?!not\b|usually\b|often\b|normally\b|generally\b|typically\b|mostly\b|likely\b|"
+    r"about\b|made\b|received\b|raised\b|logged\b|made\b|handled\b|dealt\b|closed\b|"
+    r"resolved\b|escalated\b|upheld\b|considered\b|investigated\b|more\b|less\b|too\b|"
+    r"complex\b|urgent\b|still\b|then\b|also\b)|"
+    r"\bdefine[sd]?\s+(?:a\s+|the\s+term\s+)?['\"\u2018\u201c]?complaints?['\"\u2019\u201d]?\s+as\b|"
+    r"\bdefinition\s+of\s+(?:a\s+|the\s+term\s+)?['\"\u2018\u201c]?complaints?['\"\u2019\u201d]?"
+    r"\s*(?:is\b|:|as\b)|"
+    r"\b(?:consider|regard|see)\s+(?:a\s+)?complaints?\s+(?:to\s+be|as)\s+(?:a|an|any)\b|"
+    # a glossary entry ("Complaint: an expression of dissatisfaction ...") and a definition
+    # in substance ("we treat any expression of dissatisfaction ... as a complaint")
+    # (a table row reads "Complaint: Meaning An expression ..." under its column's heading)
+    r"^\W*complaints?\W{0,3}\s*[:\u2013\u2014-]\s*(?:\w+\s+){0,2}?(?:an?\s+|any\s+)?"
+    r"(?:expression|dissatisf)|"
+    r"\b(?:treat|regard|consider|class|accept)\w*\s+(?:any|all|every)\s+expressions?\s+of\s+"
+    r"dissatisfaction\b[^.]{0,250}\bas\s+(?:a\s+)?complaints?\b",
+    re.I,
+)
+#: A sentence that carries a definition on: "This includes ...", "It may affect ...".
+_CARRIES_ON = re.compile(r"^(?:it|this|these|that|such|the complaint)\b", re.I)
+
+
+def _definition_text(all_s: list[_Sentence], blocks: list[Block], i: int) -> str:
+    """The definition that starts at sentence ``i``: a lead-in ending with a colon is read
+    with the list or the sentence after it, and a sentence of the same paragraph that
+    carries the definition on ("This affects a resident ...") is read with it."""
+    s = all_s[i]
+    t = s.text
+    if t.rstrip().endswith(":"):
+        items = []
+        for later in blocks[s.block + 1 :]:
+            if later.kind != "item":
+                break
+            items.append(later.text)
+        if items and i + 1 < len(all_s) and all_s[i + 1].block == s.block + 1:
+            return f"{t} {' '.join(items)}"
+        if i + 1 < len(all_s):
+            return f"{t} {all_s[i + 1].text}"
+        return t
+    k = i + 1
+    while k < len(all_s) and all_s[k].block == s.block and _CARRIES_ON.match(all_s[k].text):
+        t = f"{t} {all_s[k].text}"
+        k += 1
+    return t
 
 
 def _read_definitions(reader: _Reader, all_s: list[_Sentence]) -> None:
-    rx = re.compile(
-        r"\b(complaint (?:is|means)|define (?:a )?complaints? as|definition of a complaint|"
-        r"complaint as\b)",
-        re.I,
-    )
+    """The definition of a complaint: its wording where the policy gives it (the rules
+    compare it by meaning), and whether the policy says it adopts the Ombudsman's. A
+    definition in the policy's own words is not read as refusing the Ombudsman's: only a
+    plain denial ("we do not use the Ombudsman's definition") says otherwise."""
+    blocks = reader.doc.blocks
     for i, s in enumerate(all_s):
         t = s.text
-        if not rx.search(t):
+        adopts = _ADOPTS_DEFINITION.search(t)
+        if adopts and re.search(
+            r"\b(?:different|differs?|narrower|wider|own|other than|instead of|unlike|rather "
+            r"than|amended|adapted|modified)\b",
+            adopts.group(0),
+            re.I,
+        ):
+            adopts = None  # "we use a different definition from the Ombudsman's"
+        defines = _DEFINES.search(t)
+        if not adopts and not defines:
             continue
-        if re.search(r"service request", t[:60], re.I) or _LOGGED_AS.search(t):
+        if not adopts and (re.search(r"service request", t[:60], re.I) or _LOGGED_AS.search(t)):
             continue
         # a line that only titles the subject ("Definition of a complaint") defines nothing
         if len(t.split()) <= 5 and not t.rstrip().endswith((".", ":")):
             continue
-        # a lead-in ("A complaint is defined as:") is read with the sentence that follows
-        if t.rstrip().endswith(":") and i + 1 < len(all_s):
-            t = f"{t} {all_s[i + 1].text}"
-        adopts = _ADOPTS_DEFINITION.search(t)
-        if adopts and re.search(
-            r"\b(?:not|never)\b|n't\b", t[max(0, adopts.start() - 20) : adopts.start()], re.I
-        ):
-            adopts = None
+        t = _definition_text(all_s, blocks, i)
+        if adopts and _REFUSES_DEFINITION.search(t[max(0, adopts.start() - 30) : adopts.start()]):
+            reader.add(
+                "uses_ombudsman_definition",
+                False,
+                s,
+                note="the policy says it does not use the Ombudsman's definition",
+            )
+            if re.search(r"dissatisf", t, re.I):
+                reader.add("complaint_definition", t, s)
+            break
         # a sentence that only adopts the Ombudsman's definition does not give its wording
         if not adopts or re.search(r"dissatisf", t, re.I):
             reader.add("complaint_definition", t, s)
         if adopts or (
             re.search(r"expression of dissatisfaction", t, re.I)
-            and re.search(r"however made", t, re.I)
+            and re.search(r"however (?:it is |it's |they are )?(?:made|expressed)", t, re.I)
         ):
             reader.add("uses_ombudsman_definition", True, s)
-        else:
-            reader.add(
-                "uses_ombudsman_definition",
-                False,
-                s,
-                note="the definition differs from the Ombudsman's (an expression of "
-                "dissatisfaction, however made, ...)",
-            )
         break
     for s in _first(
         reader,
         all_s,
-        r"\bservice requests? (?:is|are|means)\b|\bdefine (?:a )?service requests?\b|"
-        r"service requests? (?:will|are) not (?:be )?(?:treated|handled|logged) as "
-        r"(?:a )?complaint",
-    ):
-        reader.add("service_requests.distinguished_from_complaints", True, s)
-        break
-    for s in _first(
-        reader, all_s, r"(?:not|don't|do not) (?:need|have) to use the word .?complaint"
+        # "you don't have to use the word complaint", "without using the word", "need not
+        # call it a complaint"
+        r"(?:not|n['\u2019]t|never)\s+(?:need|have|necessary|required|obliged)\s+(?:to\s+)?"
+        r"(?:use|say|mention|call it|describe it as)\b[^.]{0,30}\bcomplaint|"
+        r"\bwithout (?:using|saying|mentioning) the word\W{0,3}complaint|"
+        r"\b(?:need not|needn['\u2019]t) (?:use|say|mention|call it)\b[^.]{0,30}complaint",
     ):
         reader.add("word_complaint_not_required", True, s)
         break
@@ -1894,16 +2084,48 @@ _NEGATED_PROMISE = re.compile(
 )
 
 
+#: The Ombudsman as a body the resident may turn to, not their Code, guidance or reports
+#: ("as the Housing Ombudsman's Code asks" names no right).
+_THE_OMBUDSMAN = (
+    r"(?:the\s+|an?\s+)?(?:(?:appropriate|relevant|independent|designated)\s+)?"
+    r"(?:housing\s+)?ombudsman(?:\s+service)?(?!(?:['\u2019]s|s['\u2019]?)?\s+"
+    r"(?:complaint\s+handling\s+)?(?:code|guidance|remedies|spotlight|reports?|definition|"
+    r"self-assessment|requirements|expectations|standards))"
+)
+#: The resident's right to go to the Ombudsman: to refer, escalate, bring or take the
+#: complaint to them, to contact, approach or ask them, or the right named as such; or
+#: the Ombudsman said to help, investigate or look at it.
+_OMBUDSMAN_RIGHT = re.compile(
+    rf"\b(?:refer|escalat|bring|take|pass)\w*\s+(?:\w+\s+){{0,4}}?(?:to|with)\s+{_THE_OMBUDSMAN}|"
+    rf"\b(?:contact|approach|ask|email|phone|call|write to)\w*\s+{_THE_OMBUDSMAN}|"
+    rf"\b(?:go|complain|turn|apply)\w*\s+to\s+{_THE_OMBUDSMAN}|"
+    r"\b(?:your|their|the resident['\u2019]s|residents['\u2019]?)\s+right\b[^.]{0,80}ombudsman|"
+    r"\bright\s+to\s+(?:\w+\s+){0,6}?(?:the\s+)?(?:housing\s+)?ombudsman|"
+    r"\bombudsman\b[^.]{0,60}\b(?:can|will|may|could)\s+(?:also\s+)?(?:help|investigate|look|"
+    r"consider|review|advise)",
+    re.I,
+)
+
+
+def _ombudsman_right(t: str) -> bool:
+    """Whether ``t`` tells residents of their right to go to the Ombudsman; a promise
+    negated in its own clause ("you cannot go to the Ombudsman until ...") is not read."""
+    for m in _OMBUDSMAN_RIGHT.finditer(t):
+        clause = re.split(r"[,;:]|\bif\b|\bwhen\b|\bbut\b", t[: m.start()], flags=re.I)[-1]
+        if not re.search(
+            r"\b(?:not|never|cannot|unable)\b|n['\u2019]t\b", clause + " " + m.group(0), re.I
+        ):
+            return True
+    return False
+
+
 def _read_ombudsman(reader: _Reader, all_s: list[_Sentence]) -> None:
     contacts: list[tuple[str, _Sentence]] = []
     for s in _first(reader, all_s, r"ombudsman"):
         t = s.text
-        if re.search(
-            r"\b(refer|escalate|contact|approach|complain|ask|right|bring|go)\b[^.]{0,80}"
-            r"ombudsman|ombudsman[^.]{0,60}\b(can|will|may) (?:help|investigate|look)",
-            t,
-            re.I,
-        ) or (_OMBUDSMAN_EXPLAINED.search(t) and not _NEGATED_PROMISE.search(t)):
+        if _ombudsman_right(t) or (
+            _OMBUDSMAN_EXPLAINED.search(t) and not _NEGATED_PROMISE.search(t)
+        ):
             reader.add("ombudsman_right_explained", True, s)
         found = re.findall(
             r"\b0\d{3}\s?\d{3}\s?\d{4}\b|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|"
@@ -1922,37 +2144,110 @@ def _read_ombudsman(reader: _Reader, all_s: list[_Sentence]) -> None:
 
 
 _CHANNELS = (
-    ("phone", r"\b(?:tele)?phone\b|\bcall us\b"),
-    ("email", r"\be-?mail\b"),
-    ("letter", r"\bletter\b|\bin writing\b|\bby post\b|\bwrite to us\b"),
-    ("web_form", r"\b(?:online|web(?:site)?)\s+form\b|\bour website\b"),
+    ("phone", r"\b(?:tele)?phon(?:e|ing)\b|\bcall(?:ing)? us\b|\bring(?:ing)? (?:us|our)\b"),
+    ("email", r"\be-?mail"),
+    (
+        "letter",
+        r"\bletter\b|\bin writing\b|\b(?:by|via) post\b|\bpost,|\bwrit(?:e|ing) to us\b",
+    ),
+    (
+        "web_form",
+        r"\b(?:online|web(?:site)?)\s+form\b|\b(?:our|the) website\b|\bonline\b(?:\s+\w+){0,3}?"
+        r"\s+(?:forms?|portals?|chat)\b|\b(?:web|live)\s*chat\b",
+    ),
     ("in_person", r"\bin person\b|\bface[- ]to[- ]face\b|\bvisit"),
     ("social_media", r"\bsocial media\b"),
     ("app", r"\bapp\b"),
 )
 
 
-def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
+#: A sentence about the resident making a complaint or getting in touch (not the
+#: landlord's own calls and visits: "we will try to resolve it over the phone or at a home
+#: visit" names no way to complain).
+_WAYS_TO_COMPLAIN = re.compile(
+    r"\byou\s+(?:can|may|could|are able to|might|are welcome to)\b|\b(?:ways?|how)\s+to\s+"
+    r"(?:make\s+a\s+|raise\s+a\s+)?(?:complain|contact|get in touch|reach)|\bcomplaints?\s+(?:can|"
+    r"may|will)\s+be\s+(?:made|raised|submitted|logged|received|accepted|taken)|\b(?:contact|call|"
+    r"email|write to|phone|ring|visit|tell)\s+us\b|\bget in touch\b|\bcomplain\s+(?:by|in|through|"
+    r"via|online|using)\b|\b(?:make|raise|submit|report)\w*\s+(?:a|your)\s+complaint\s+(?:by|in|"
+    r"through|via|online|using)\b|\bby\s+(?:phone|telephone|e-?mail|letter|post)\b[^.]{0,40}\bor\b",
+    re.I,
+)
+_LANDLORD_REACHES_OUT = re.compile(
+    r"\b(?:we|manager|officer|investigator|caseworker|team|they)\b[^.]{0,40}\b(?:will|may|can|"
+    r"might|would|to)\s+(?:try\s+to\s+|aim\s+to\s+|also\s+)?(?:resolve|call|phone|ring|contact|"
+    r"visit|discuss|speak|meet|write|reply|respond|send|update)\b",
+    re.I,
+)
+
+
+def _lead_in(blocks: list[Block], i: int) -> str:
+    """The lead-in of the list item at block ``i`` ("You can complain in these ways:"), or
+    an empty string."""
+    k = i - 1
+    while k >= 0 and blocks[k].kind == "item":
+        k -= 1
+    if k >= 0 and blocks[k].kind != "heading" and blocks[k].text.rstrip().endswith(":"):
+        return blocks[k].text
+    return ""
+
+
+def _read_channels(reader: _Reader, all_s: list[_Sentence]) -> None:
+    """The ways to complain: from sentences about how a resident complains or gets in
+    touch, and from the items of a list whose lead-in says so."""
+    blocks = reader.doc.blocks
     channels: list[str] = []
     cited: _Sentence | None = None
     for s in all_s:
-        if not re.search(r"\b(complain|complaint|contact us|get in touch)", s.text, re.I):
-            continue
         here = [name for name, rx in _CHANNELS if re.search(rx, s.text, re.I)]
-        if len(here) >= 2 or (here and channels):
+        if not here:
+            continue
+        lead = _lead_in(blocks, s.block) if blocks[s.block].kind == "item" else ""
+        about = f"{lead} {s.text}"
+        if not re.search(r"\b(complain|complaint|contact us|get in touch)", about, re.I):
+            continue
+        listed = bool(lead) and bool(
+            re.search(r"complain|dissatisf|contact|get in touch", lead, re.I)
+            and re.search(r"\b(?:ways?|how|can|may|following|methods?|routes?)\b", lead, re.I)
+        )
+        if not listed and not _WAYS_TO_COMPLAIN.search(about):
+            continue
+        if (
+            not lead
+            and _LANDLORD_REACHES_OUT.search(s.text)
+            and not re.search(r"\byou\s+(?:can|may)\b", s.text, re.I)
+        ):
+            continue  # the landlord's own calls and visits are no way to complain
+        if len(here) >= 2 or channels or lead:
             for name in here:
                 if name not in channels:
                     channels.append(name)
             cited = cited or s
     if channels and cited is not None:
         reader.add("channels", channels, cited)
+
+
+def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
+    _read_channels(reader, all_s)
     simple = (
-        ("reasonable_adjustments", r"reasonable adjustments?"),
+        (
+            "reasonable_adjustments",
+            r"reasonable adjustments?|\b(?:make|making|provide|providing|offer|offering|put in "
+            r"place|consider|considering|agree|agreeing)\s+(?:any\s+)?(?:\w+\s+)?adjustments\b|"
+            r"\badjust(?:ing)? (?:how|the way) we\b",
+        ),
         (
             "representatives_allowed",
-            r"on (?:your|their|a resident's) behalf|representative|advocate",
+            r"on (?:your|their|a resident's) behalf|representative|advocate|"
+            r"\b(?:friend|relative|family member|someone else|somebody else|another person|"
+            r"councillor|carer)s?\b[^.]{0,60}\b(?:complain|make|raise)\w*",
         ),
-        ("any_staff_can_take_complaints", r"any member of (?:our )?staff"),
+        (
+            "any_staff_can_take_complaints",
+            r"any member of (?:our )?staff|\bany (?:of our )?(?:staff|colleagues?|employees?|"
+            r"officers?|team members?)\b[^.]{0,60}\b(?:complain|take|accept|log|receive|pass)|"
+            r"\b(?:anyone|any person) (?:who works|working) (?:for|at|with) us",
+        ),
         (
             "no_detriment_for_complaining",
             r"(?:not|never) be treated (?:less favourably|differently|unfairly)|no detriment|"
@@ -1971,8 +2266,18 @@ def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
         ),
         ("unacceptable_behaviour.equality_act_regard", r"equality act"),
         ("unacceptable_behaviour.restrictions_reviewed", r"restrictions?[^.]{0,80}\breview"),
-        ("accompanied_at_meetings", r"\baccompan(?:y|ied)\b"),
-        ("remedies_guidance_considered", r"remed(?:ies|y) guidance|guidance on remedies"),
+        (
+            "accompanied_at_meetings",
+            r"\baccompan(?:y|ied)\b|\bbring (?:someone|somebody|a friend|a relative|a "
+            r"supporter|an advocate)\b[^.]{0,40}\bwith you\b",
+        ),
+        (
+            "remedies_guidance_considered",
+            r"remed(?:ies|y) guidance|guidance on remed(?:ies|y)|"
+            r"\b(?:in line with|follow\w*|consider\w*|take account of|taking account of|"
+            r"have regard to|with regard to|refer\w* to)\s+(?:the\s+)?(?:housing\s+)?"
+            r"ombudsman['\u2019]s\s+(?:\w+\s+){0,2}guidance\b",
+        ),
         (
             "update_frequency_agreed_when_late",
             r"agree (?:with you )?how (?:often|frequently)|(?:agree|set) (?:a |the )?"
@@ -1990,7 +2295,9 @@ def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
         (
             "offers_choice_to_complain",
             r"(?:choice|option|ask (?:you|residents?) (?:whether|if) (?:you|they) (?:want|wish))"
-            r"[^.]{0,80}complain",
+            r"[^.]{0,80}complain|\b(?:offer|give)\w*\s+(?:you|them|residents?|customers?|"
+            r"tenants?)\s+the\s+(?:chance|opportunity|choice|option)\s+(?:to|of)\s+"
+            r"(?:make|making|raise|raising|log|logging)?\s*(?:a\s+)?(?:formal\s+)?complain",
         ),
         ("single_policy", r"\b(?:one|single) (?:complaints )?(?:policy|procedure)\b"),
         (
@@ -2024,7 +2331,17 @@ def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
                 "social_media_complaints",
             ):
                 reader.add(path, False, s)
-            elif _NEGATED_BEFORE.search(before) and not path.startswith("no_detriment"):
+            elif (
+                _NEGATED_BEFORE.search(before)
+                and not path.startswith("no_detriment")
+                # "we will not refuse reasonable adjustments": a negated refusal says so
+                and not re.search(
+                    r"\b(?:refus|den(?:y|ie)|ignor|stop|withhold|prevent|turn\w* down)\w*\s+"
+                    r"(?:\w+\s+){0,2}$",
+                    before,
+                    re.I,
+                )
+            ):
                 reader.add(path, False, s)  # "you cannot be accompanied": says otherwise
             else:
                 reader.add(path, True, s)
@@ -2112,30 +2429,77 @@ def _read_response_contents(reader: _Reader, n: int, stage_sentences: list[_Sent
         return
 
 
+#: A heading or lead-in about what the policy does not take as a complaint: a refusal to
+#: accept, consider, investigate, cover or treat as a complaint ("will not normally
+#: investigate", "does not apply to", "is not for", "a complaint is not:"), "exclusions",
+#: matters outside the policy or dealt with under separate arrangements, or when the
+#: landlord may refuse or decline one.
 _EXCLUSION_HEADING = re.compile(
-    r"\b(?:not|won't|cannot|can't|unable to)\s+(?:be\s+)?(?:accept|consider|deal|investigat|"
-    r"handle)|exclu|outside (?:of )?(?:this|the|our) (?:policy|procedure)|not covered|"
-    r"\bis not for\b|\bnot (?:be )?(?:classed|classified|treated|regarded) as (?:a )?complaints?",
+    r"\b(?:not|won['\u2019]t|cannot|can['\u2019]t|unable to|doesn['\u2019]t|don['\u2019]t|"
+    r"isn['\u2019]t)"
+    r"\s+(?:normally\s+|usually\s+|generally\s+|always\s+)?(?:be\s+)?(?:able\s+to\s+)?"
+    r"(?:accept|consider|deal|investigat|handle|treat|cover|apply|class|regard|includ|progress|"
+    r"log|look into|be (?:accepted|considered|investigated|dealt))|"
+    r"\bnot to (?:accept|consider|investigate|deal with|progress|take on)\b|"
+    r"exclu|outside (?:of )?(?:the )?(?:scope|remit)|"
+    r"(?:outside|beyond) (?:of )?(?:this|the|our) (?:complaints? )?(?:policy|procedure|process)|"
+    r"not covered|\bis not for\b|\bcomplaints? (?:is|are) not\s*:|"
+    r"\bseparate (?:arrangements|policies|procedures|processes)\b|"
+    r"\b(?:refuse|decline|reject)\w*\s+(?:to\s+(?:accept|consider|investigate)\s+)?"
+    r"(?:a\s+|your\s+|the\s+)?complaints?|"
+    r"\bnot (?:be )?(?:classed|classified|treated|regarded|considered|accepted|dealt with) as "
+    r"(?:a )?complaints?",
+    re.I,
+)
+#: A lead-in must be about complaints or matters: "We will not:" before a list of
+#: promises is not a list of exclusions.
+_ABOUT_MATTERS = re.compile(
+    r"complain|matter|issue|polic|procedure|process|request|circumstance|exclu|the following|"
+    r"things|cases|concern|subject|scope|remit",
     re.I,
 )
 
 
+def _exclusion_lead(blocks: list[Block], i: int) -> bool:
+    """Whether block ``i`` introduces a list of exclusions: a heading (or a short untitled
+    line) or a lead-in ending with a colon, or announcing "the following", about what is
+    not taken as a complaint."""
+    block = blocks[i]
+    text = block.text.rstrip()
+    short_line = block.kind == "paragraph" and len(text.split()) <= 10 and not text.endswith(".")
+    lead = (
+        block.kind == "heading"
+        or short_line
+        or text.endswith(":")
+        or (
+            bool(
+                re.search(
+                    r"\b(?:the following|these include|include:?)\s*\W*$|\bthe following\b",
+                    text,
+                    re.I,
+                )
+            )
+            and i + 1 < len(blocks)
+            and blocks[i + 1].kind == "item"
+        )
+    )
+    if re.search(
+        r"\b(?:you|residents?|customers?|tenants?)\s+(?:\w+\s+)?(?:not|cannot|can['\u2019]t|"
+        r"won['\u2019]t|don['\u2019]t|doesn['\u2019]t|didn['\u2019]t)\b",
+        text,
+        re.I,
+    ):
+        return False  # "if you do not accept our decision": the resident's, not ours
+    return lead and bool(_EXCLUSION_HEADING.search(text)) and bool(_ABOUT_MATTERS.search(text))
+
+
 def _read_exclusions(reader: _Reader, all_s: list[_Sentence]) -> None:
     """The circumstances in which a complaint is not accepted: the items of a list that
-    follows a heading or a lead-in sentence about what is not accepted."""
+    follows a heading or a lead-in about what is not accepted (or, under such a heading
+    with no list, its paragraphs)."""
     blocks = reader.doc.blocks
     for i, block in enumerate(blocks):
-        # a lead-in ends with a colon, or announces "the following" list without one
-        lead = (
-            block.kind == "heading"
-            or block.text.rstrip().endswith(":")
-            or (
-                bool(re.search(r"\bthe following\b", block.text, re.I))
-                and i + 1 < len(blocks)
-                and blocks[i + 1].kind == "item"
-            )
-        )
-        if not lead or not _EXCLUSION_HEADING.search(block.text):
+        if not _exclusion_lead(blocks, i):
             continue
         items: list[str] = []
         for later in blocks[i + 1 :]:
@@ -2143,62 +2507,186 @@ def _read_exclusions(reader: _Reader, all_s: list[_Sentence]) -> None:
                 items.append(later.text)
             elif items or later.kind == "heading":
                 break
+            elif block.kind != "heading":
+                break  # a lead-in's list follows it at once
+        if (
+            not items
+            and block.kind == "heading"
+            and not re.match(r"\s*(?:if|when|what happens)\b", block.text, re.I)
+        ):
+            # a heading's section written as paragraphs, each a circumstance
+            for later in blocks[i + 1 :]:
+                if later.kind == "heading" or len(items) >= 12:
+                    break
+                items.append(later.text)
         if items:
             s = _Sentence(block.text, i, None)
             reader.add("exclusions.grounds", items, s)
             break
-    for s in _first(
-        reader,
-        all_s,
-        r"own merits?\b|individual circumstances|case[- ]by[- ]case|"
-        r"each (?:complaint|case) (?:individually|separately|on its own)",
-    ):
-        if not re.search(r"\b(?:not|never|no longer)\b|n't\b", s.text, re.I):
+    # each complaint weighed on its own: a negation counts only in the clause that says it
+    merits = re.compile(
+        r"\bon (?:its|their) (?:own )?merits?\b|own merits?\b|\beach (?:complaint|case|matter)\b"
+        r"[^.;]{0,40}?\bon (?:its )?(?:own )?merits?\b|individual(?:ly)? (?:basis|circumstances)|"
+        r"case[- ]by[- ]case|each (?:complaint|case|request) (?:individually|separately|on its own)"
+        r"|\b(?:consider|look at|assess|review|judge)\w*\s+each (?:complaint|case|request)\b",
+        re.I,
+    )
+    for s in all_s:
+        m = merits.search(s.text)
+        if not m or re.search(r"compensat|payment|remed|award|goodwill|reimburs", s.text, re.I):
+            continue  # weighing a remedy on its merits is not weighing a complaint's
+        clause = re.split(r"[;,]|\bbut\b|\bhowever\b", s.text[: m.start()], flags=re.I)[-1]
+        if not re.search(r"\b(?:not|never|no longer)\b|n['\u2019]t\b", clause, re.I):
             reader.add("exclusions.each_case_on_merits", True, s)
         break
-    for s in _first(
-        reader,
-        all_s,
-        r"(?:decide|decline|refuse|unable)\s+(?:not\s+)?to\s+(?:accept|consider|investigate)"
-        r"|not (?:able to )?accept(?:ing)? (?:a|your|the) complaint",
-    ):
-        around = blocks[s.block].text
-        if re.search(r"explain|reasons?|tell you why", around, re.I) and re.search(
+    # a refusal explained, with the Ombudsman named for it, in its paragraph or the next
+    refusal = re.compile(
+        r"(?:decide|decline|refuse|unable|choose)\w*\s+(?:not\s+)?to\s+(?:accept|consider|"
+        r"investigate|take|log|progress)|(?:refus|declin|reject)\w*\s+(?:a|your|the|to accept "
+        r"(?:a|your|the))\s+complaint|not (?:able to )?(?:accept|consider|investigate)(?:ing)?\s+"
+        r"(?:a|your|the|this)\s+(?:complaint|matter)|(?:complaint|matter) (?:is|was|has been) not "
+        r"(?:accepted|considered|taken)|\bif we (?:do not|don['\u2019]t|cannot|can['\u2019]t|"
+        r"won['\u2019]t|will not) (?:accept|consider|investigate|take)",
+        re.I,
+    )
+    for k, s in enumerate(all_s):
+        if not refusal.search(s.text):
+            continue
+        # the refusal's sentence and the two after it (a long paragraph says more)
+        around = " ".join(x.text for x in all_s[k : k + 3])
+        if re.search(r"explain|reasons?|\bwhy\b", around, re.I) and re.search(
             r"ombudsman", around, re.I
         ):
             reader.add("exclusions.refusal_explained_with_ombudsman_right", True, s)
-        break
+            break
+
+
+#: A service request, or a request for a service ("a first-time request for service",
+#: "a repair request"), named in a sentence.
+_SERVICE_REQUEST = r"(?:service|repair)\s+requests?|requests?\s+for\s+(?:a\s+)?(?:service|repair)s?"
+#: The policy tells a service request apart from a complaint: it defines one, says it is
+#: not a complaint, or names the difference.
+_DISTINGUISHED = re.compile(
+    r"\bservice requests?\s+(?:is|are|means|may\s+be\s+defined|can\s+be\s+defined|is\s+defined)\b"
+    r"|\bdefine[sd]?\s+(?:a\s+)?service\s+requests?\b|"
+    r"\b(?:difference|distinguish\w*|distinction|differ\w*)\b[^.]{0,80}\bservice\s+requests?\b|"
+    rf"\b(?:{_SERVICE_REQUEST})\b[^.]{{0,80}}\b(?:not|n['\u2019]t)\b[^.]{{0,40}}\bcomplaints?\b|"
+    r"\b(?:manage|treat|handle|deal with|log|record|raise)\w*\s+(?:this|it|them|these)\s+as\s+"
+    r"(?:a\s+)?service\s+requests?\b|"
+    r"^\W*service\s+requests?\W{0,3}\s*[:\u2013\u2014-]\s*(?:\w+\s+){0,2}?(?:an?\s+|any\s+)?"
+    r"request",
+    re.I,
+)
+_NOT_DISTINGUISHED = re.compile(
+    r"\b(?:do|does|will)\s+not\s+(?:distinguish|differentiate)|\bno\s+(?:difference|distinction)"
+    r"\s+between\b",
+    re.I,
+)
+#: What the Code asks of service requests, each in the words policies use for it.
+_SR_DUTIES = (
+    r"\brecord(?!\w*\s+(?:or\s+\w+\s+)?as\s+(?:a\s+)?complaint)|\blog(?:s|ged|ging)?\b"
+    r"(?!\s+(?:or\s+\w+\s+)?as\s+(?:a\s+)?complaint)",
+    r"\bmonitor|\btrack",
+    r"\breview",
+)
+#: A complaint may be made while the service request is still open: "even if the request is
+#: ongoing", "while a repair request is still in progress", "you don't have to wait for the
+#: repair to be finished", or dissatisfaction with the ongoing handling of a request.
+_WHILE_OPEN = re.compile(
+    r"\b(?:even|including)\s+(?:if|where|when|though|while|whilst)\b[^.]{0,100}?\b(?:ongoing|open|"
+    r"in progress|still|outstanding|unresolved|not\s+(?:yet\s+)?(?:been\s+)?(?:complete|"
+    r"completed|finished|closed|resolved))|"
+    r"\b(?:while|whilst)\s+(?:a|the|your|their)\s+(?:service\s+|repair\s+)?request\s+(?:is|remains)"
+    r"\s+(?:still\s+)?(?:open|ongoing|in progress|outstanding|being)|"
+    r"\b(?:do\s+not|don['\u2019]t|does\s+not|doesn['\u2019]t|will\s+not|won['\u2019]t|need\s+not|"
+    r"needn['\u2019]t)\s+(?:need\s+to\s+|have\s+to\s+)?wait\b[^.]{0,100}?\b(?:complet|finish|close|"
+    r"resolv|done|end)|"
+    r"\bdissatisf\w*\b[^.]{0,80}\b(?:ongoing\s+)?handling\s+of\s+(?:a|the|your|their)\s+"
+    r"(?:service|repair)\s+request",
+    re.I,
+)
+#: A complaint refused until the request is closed: says otherwise.
+_NOT_WHILE_OPEN = re.compile(
+    r"\b(?:will\s+not|won['\u2019]t|cannot|can['\u2019]t|do\s+not|don['\u2019]t)\s+(?:be\s+able\s+"
+    r"to\s+)?(?:accept|log|raise|consider|take|register|treat)\b[^.]{0,80}\bcomplaints?\b[^.]{0,80}"
+    r"\b(?:until|while|whilst|before)\b|\bmust\s+wait\s+(?:until|for)\b[^.]{0,80}\b(?:complet|"
+    r"finish|close|resolv)",
+    re.I,
+)
 
 
 def _read_service_requests(reader: _Reader, all_s: list[_Sentence]) -> None:
-    for s in _first(reader, all_s, r"service requests?"):
-        t = s.text
-        if not re.search(r"\brecord|\bmonitor|\breview", t, re.I):
+    """Service requests: told apart from complaints (1.4), recorded, monitored and
+    reviewed (1.4; a sentence that says only part of it says otherwise), and a complaint
+    possible while one is open (1.5; a negation is read only where it plainly refuses
+    that, as "we will not log a complaint until the repair is done")."""
+    for s in all_s:
+        if _NOT_DISTINGUISHED.search(s.text) and re.search(_SERVICE_REQUEST, s.text, re.I):
+            reader.add("service_requests.distinguished_from_complaints", False, s)
+            break
+        if _DISTINGUISHED.search(s.text):
+            reader.add("service_requests.distinguished_from_complaints", True, s)
+            break
+    partial: tuple[_Sentence, list[bool]] | None = None
+    for s in all_s:
+        if not re.search(_SERVICE_REQUEST, s.text, re.I):
             continue
-        if all(re.search(w, t, re.I) for w in (r"\brecord", r"\bmonitor", r"\breview")):
+        said = [bool(re.search(rx, s.text, re.I)) for rx in _SR_DUTIES]
+        denied = re.search(
+            r"\b(?:not|never)\s+(?:\w+\s+){0,2}?(?:record|log|monitor|track|review)|"
+            r"n['\u2019]t\s+(?:\w+\s+){0,2}?(?:record|log|monitor|track|review)",
+            s.text,
+            re.I,
+        )
+        if all(said) and denied:
+            partial = partial or (s, [False, False, False])
+            break
+        if all(said):
             reader.add("service_requests.recorded_monitored_reviewed", True, s)
-        else:
-            reader.add(
-                "service_requests.recorded_monitored_reviewed",
-                False,
-                s,
-                note="service requests are not said to be recorded, monitored and reviewed "
-                "(only part of it)",
+            break
+        # only part of the duty, stated as one ("service requests are logged and
+        # tracked"), not a mention ("a repair that has not been logged")
+        if (
+            any(said)
+            and partial is None
+            and re.search(
+                r"\b(?:are|is|be|been|we|and|will)\s+(?:\w+\s+){0,2}?(?:record|log|monitor|track)",
+                s.text,
+                re.I,
             )
-        break
-    for s in _first(
-        reader,
-        all_s,
-        r"(?:open|outstanding|ongoing) service request|service request\b[^.]{0,40}?\b(?:is|was|"
-        r"remains?|stays?)\s+(?:still\s+)?(?:open|ongoing|outstanding|in progress|unresolved)",
-    ):
-        # "we will not log a complaint while the service request is open" says otherwise,
-        # and a negation may also be a double one: either way, not read as a yes
-        if re.search(r"complain", s.text, re.I) and not re.search(
-            r"\b(?:not|never|until|cannot)\b|n't\b", s.text, re.I
+            and not re.search(r"\b(?:not|never)\b|n['\u2019]t\b", s.text, re.I)
         ):
+            partial = (s, said)
+    if partial is not None:
+        s, said = partial
+        missing = [
+            w for w, ok in zip(("recorded", "monitored", "reviewed"), said, strict=True) if not ok
+        ]
+        reader.add(
+            "service_requests.recorded_monitored_reviewed",
+            False,
+            s,
+            note="service requests are not said to be " + " or ".join(missing) + " (only part "
+            "of it)",
+        )
+    for s in all_s:
+        if not re.search(_SERVICE_REQUEST, s.text, re.I) or not re.search(
+            r"complain", s.text, re.I
+        ):
+            continue
+        refused = re.search(
+            r"\b(?:cannot|can['\u2019]t|will\s+not|won['\u2019]t|do\s+not|don['\u2019]t|unable\s+to|"
+            r"not\s+able\s+to)\s+(?:\w+\s+){0,2}?(?:raise|log|accept|make|consider|take|register|"
+            r"treat|open)\b[^.]{0,40}\bcomplaints?\b",
+            s.text,
+            re.I,
+        )
+        if _NOT_WHILE_OPEN.search(s.text) or (refused and _WHILE_OPEN.search(s.text)):
+            reader.add("service_requests.complaint_while_request_open", False, s)
+            break
+        if _WHILE_OPEN.search(s.text):
             reader.add("service_requests.complaint_while_request_open", True, s)
-        break
+            break
 
 
 def _read_escalation_period(reader: _Reader, all_s: list[_Sentence]) -> None:
