@@ -27,23 +27,23 @@ CORPUS = Path(__file__).parent / "corpus"
 
 CASES = {
     # the definition: mentioned but not given; adopted by reference; narrower, own words
-    "72-complaint-mentioned-not-defined-text": {"CHC20-1.2": "needs_evidence"},
-    "73-definition-taken-from-the-code-word": {"CHC20-1.2": "pass"},
-    "79-narrow-own-words-text": {"CHC20-1.2": "fail"},
-    "100-glossary-table-word": {"CHC20-1.2": "pass", "CHC20-1.4": "pass"},
+    "112-complaint-mentioned-not-defined-text": {"CHC20-1.2": "needs_evidence"},
+    "113-definition-taken-from-the-code-word": {"CHC20-1.2": "pass"},
+    "119-narrow-own-words-text": {"CHC20-1.2": "fail"},
+    "140-glossary-table-word": {"CHC20-1.2": "pass", "CHC20-1.4": "pass"},
     # service requests told apart in other words
-    "90-request-for-service-not-a-complaint-html": {"CHC20-1.4": "pass"},
+    "130-request-for-service-not-a-complaint-html": {"CHC20-1.4": "pass"},
     # exclusions under a heading, and a 6-month limit (fair under the 2020 Code)
-    "80-does-not-cover-heading-markdown": {"CHC20-1.8": "pass"},
-    "103-time-limit-with-no-start-text": {"CHC20-1.8": "pass"},
+    "120-does-not-cover-heading-markdown": {"CHC20-1.8": "pass"},
+    "143-time-limit-with-no-start-text": {"CHC20-1.8": "pass"},
     # each case on its merits; a refusal explained with the Ombudsman
-    "87-refusal-explained-text": {"CHC20-1.7": "pass", "CHC20-1.9": "pass"},
+    "127-refusal-explained-text": {"CHC20-1.7": "pass", "CHC20-1.9": "pass"},
     # ways to complain and adjustments
-    "95-post-webchat-and-any-colleague-html": {"CHC20-2.1": "pass"},
-    "102-never-refuse-adjustments-markdown": {"CHC20-2.5": "pass"},
+    "135-post-webchat-and-any-colleague-html": {"CHC20-2.1": "pass"},
+    "142-never-refuse-adjustments-markdown": {"CHC20-2.5": "pass"},
     # the Ombudsman: a right explained, and a sentence naming only their Code
-    "98-take-it-to-the-ombudsman-pdf": {"CHC20-2.8": "pass"},
-    "97-ombudsman-code-named-no-right-markdown": {"CHC20-2.8": "needs_evidence"},
+    "138-take-it-to-the-ombudsman-pdf": {"CHC20-2.8": "pass"},
+    "137-ombudsman-code-named-no-right-markdown": {"CHC20-2.8": "needs_evidence"},
 }
 
 
