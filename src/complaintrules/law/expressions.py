@@ -121,6 +121,11 @@ class _Columns:
     #: ``shared``), and the key of the rows read here among them (None: not shared).
     shared: dict[Any, Any] | None = None
     rows_key: Any = None
+    #: Made by :meth:`subset`: the columns these rows were taken from, and where (a
+    #: pyarrow int64 array of positions there), so a part already computed there is
+    #: taken for these rows rather than computed again (see :func:`_once_per_table`).
+    origin: _Columns | None = None
+    at: Any = None
 
     def column(self, name: str) -> pa.Array:
         found = self.cache.get(name)
@@ -133,9 +138,11 @@ class _Columns:
         return found
 
     def _read(self, name: str) -> pa.Array:
+        column = self.table.column(name)
         if self.index is not None:
-            return self.table.column(name).take(self.index).combine_chunks()
-        return self.table.column(name).combine_chunks()
+            column = column.take(self.index)
+        # one chunk (the usual case) is read as it is: combining would copy it
+        return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
     def once(self, key: Any, make: Callable[[], Any]) -> Any:
         """``make()`` (an array, a value per row), made once for these rows of the table
@@ -167,15 +174,21 @@ class _Columns:
                 item,
                 parent=self.parent,
                 rows=self.rows.take(taken),
+                origin=self,
+                at=taken,
             )
         whole = np.asarray(rows, np.int64)
         if self.index is not None:
             whole = np.asarray(self.index.to_numpy(zero_copy_only=False), np.int64)[whole]
         index = pa.array(whole, pa.int64())
         if self.shared is None or self.rows_key is None:
-            return _Columns(self.table, self.params, len(rows), index=index)
+            return _Columns(
+                self.table, self.params, len(rows), index=index, origin=self, at=taken
+            )
         sharing = _sharing(self.shared, whole, self.table.num_rows)
-        return _Columns(self.table, self.params, len(rows), index=index, **sharing)
+        return _Columns(
+            self.table, self.params, len(rows), index=index, origin=self, at=taken, **sharing
+        )
 
     def items(self, lists: Any) -> tuple[_Columns, Any]:
         """The items of ``lists`` (a list per row) as rows of their own, each reading its
@@ -932,15 +945,52 @@ def _case_level(arrow: Callable[[Any, _Columns], Any]) -> Callable[[Any, _Column
     each item, rather than over each item's copy of the case's list."""
 
     def hoisted(self: Any, env: _Columns) -> Any:
+        found = _made(self, env)
+        if found is not _UNSET:
+            return found
         parent = env.parent
         if parent is not None and not _reads_item(self):
-            found = hoisted(self, parent)
-            if isinstance(found, _PyValues):  # values Arrow cannot hold
-                return _PyValues([found[r] for r in env.rows.to_pylist()])
-            return _array(found, parent.size).take(env.rows)
-        return arrow(self, env)
+            value = _taken_at(hoisted(self, parent), parent.size, env.rows)
+        else:
+            value = arrow(self, env)
+        env.cache[("\x00once", id(self))] = (self, value)
+        return value
 
     return hoisted
+
+
+def _made(part: Expr, env: _Columns) -> Any:
+    """``part``'s value over ``env`` where it is already known (``_UNSET`` where not):
+    made over ``env`` itself; else made over the columns ``env``'s rows were taken from
+    (:meth:`_Columns.subset`: the rows a later branch still judges), or, for a part
+    reading no item, over the cases of ``env``'s items, and taken for ``env``'s rows. A
+    part here is a function of its row alone, so its value taken for some rows is the
+    value it has over those rows. Parts are known by identity, kept beside the value so
+    the key cannot be taken by another part."""
+    key = ("\x00once", id(part))
+    found = env.cache.get(key)
+    if found is not None and found[0] is part:
+        return found[1]
+    value = _UNSET
+    if env.origin is not None:
+        value = _made(part, env.origin)
+        if value is not _UNSET:
+            value = _taken_at(value, env.origin.size, env.at)
+    if value is _UNSET and env.parent is not None and not _reads_item(part):
+        value = _made(part, env.parent)
+        if value is not _UNSET:
+            value = _taken_at(value, env.parent.size, env.rows)
+    if value is not _UNSET:
+        env.cache[key] = (part, value)
+    return value
+
+
+def _taken_at(value: Any, size: int, at: Any) -> Any:
+    """``value`` (a part's value over ``size`` rows) at positions ``at`` (an integer
+    pyarrow array)."""
+    if isinstance(value, _PyValues):  # values Arrow cannot hold
+        return _PyValues([value[r] for r in at.to_pylist()])
+    return _array(value, size).take(at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -998,16 +1048,16 @@ class _Aggregate(Expr):
 def _once_per_table(arrow: Callable[[Any, _Columns], Any]) -> Callable[[Any, _Columns], Any]:
     """An Arrow backend computed once per table read (per :class:`_Columns`): a part that
     several conditions, values and the evidence read (a stage's clock, its deadline, the
-    last update by then) is counted once, not once per reader. Keyed by the part's
-    identity, kept beside the value so the key cannot be taken by another part."""
+    last update by then) is counted once, not once per reader, nor again for the rows a
+    later branch judges, nor per item where it reads no item and its cases have it
+    (see :func:`_made`)."""
 
     def once(self: Any, env: _Columns) -> Any:
-        key = ("\x00once", id(self))
-        found = env.cache.get(key)
-        if found is not None and found[0] is self:
-            return found[1]
+        found = _made(self, env)
+        if found is not _UNSET:
+            return found
         value = arrow(self, env)
-        env.cache[key] = (self, value)
+        env.cache[("\x00once", id(self))] = (self, value)
         return value
 
     return once
@@ -1738,11 +1788,18 @@ def _stage_list(env: _Columns) -> pa.Array:
     reached = np.stack(
         [np.asarray(pc.is_valid(c).to_numpy(zero_copy_only=False), bool) for c in columns]
     ).reshape(len(columns), n)
-    rows, numbers = np.nonzero(reached.T)  # by case, then stage number
-    values = pa.concat_arrays(columns).take(pa.array(numbers * n + rows, pa.int64()))
     offsets = np.concatenate([[0], np.cumsum(reached.sum(axis=0))]).astype(np.int32)
-    if not len(values):
+    # only the stages some case reached are copied (most tables reach two or three)
+    held = np.flatnonzero(reached.any(axis=1))
+    if not len(held):
         values = pa.array([], STAGE_TYPE)
+    elif len(held) == 1 and reached[held[0]].all():  # every case, one stage: as it is
+        values = columns[held[0]]
+    else:
+        rows, numbers = np.nonzero(reached[held].T)  # by case, then stage number
+        values = pa.concat_arrays([columns[k] for k in held]).take(
+            pa.array(numbers * n + rows, pa.int64())
+        )
     return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), values)
 
 
