@@ -137,6 +137,26 @@ class _Columns:
             self.cache[name] = found
         return found
 
+    def field(self, name: str, path: tuple[str, ...]) -> pa.Array:
+        """The field at ``path`` of column ``name`` (a struct): read once per rows here,
+        however many conditions and rules read it."""
+        if not path:
+            return self.column(name)
+        key = ("\x00field", name, path)
+        found = self.cache.get(key)
+        if found is None:
+            found = self.once(key, lambda: _struct_path(self.column(name), path))
+            self.cache[key] = found
+        return found
+
+    def item_field(self, path: tuple[str, ...]) -> pa.Array:
+        """The field at ``path`` of the current items, read once here."""
+        key = ("\x00item", path)
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = _struct_path(self.item, path)
+        return found
+
     def _read(self, name: str) -> pa.Array:
         column = self.table.column(name)
         if self.index is not None:
@@ -182,9 +202,7 @@ class _Columns:
             whole = np.asarray(self.index.to_numpy(zero_copy_only=False), np.int64)[whole]
         index = pa.array(whole, pa.int64())
         if self.shared is None or self.rows_key is None:
-            return _Columns(
-                self.table, self.params, len(rows), index=index, origin=self, at=taken
-            )
+            return _Columns(self.table, self.params, len(rows), index=index, origin=self, at=taken)
         sharing = _sharing(self.shared, whole, self.table.num_rows)
         return _Columns(
             self.table, self.params, len(rows), index=index, origin=self, at=taken, **sharing
@@ -716,7 +734,7 @@ class _CaseField(Expr):
         return lambda case, params, item: read(case.case)
 
     def _arrow(self, env: _Columns) -> Any:
-        return _struct_path(env.column(self.path[0]), self.path[1:])
+        return env.field(self.path[0], self.path[1:])
 
 
 @dataclass(frozen=True, slots=True)
@@ -756,7 +774,7 @@ class _StageField(Expr):
     def _arrow(self, env: _Columns) -> Any:
         from ..model.columns import stage_column
 
-        return _struct_path(env.column(stage_column(self.number)), self.path)
+        return env.field(stage_column(self.number), self.path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -795,7 +813,7 @@ class _ItemField(Expr):
     def _arrow(self, env: _Columns) -> Any:
         if env.item is None:
             raise ValueError("item(...) is only meaningful inside any(), all() or count()")
-        return _struct_path(env.item, self.path)
+        return env.item_field(self.path)
 
 
 _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
@@ -976,10 +994,10 @@ def _made(part: Expr, env: _Columns) -> Any:
         value = _made(part, env.origin)
         if value is not _UNSET:
             value = _taken_at(value, env.origin.size, env.at)
-    if value is _UNSET and env.parent is not None and not _reads_item(part):
-        value = _made(part, env.parent)
-        if value is not _UNSET:
-            value = _taken_at(value, env.parent.size, env.rows)
+    if value is _UNSET and env.parent is not None:
+        found = _made(part, env.parent)
+        if found is not _UNSET and not _reads_item(part):  # (the tree walked only then)
+            value = _taken_at(found, env.parent.size, env.rows)
     if value is not _UNSET:
         env.cache[key] = (part, value)
     return value
@@ -1494,19 +1512,23 @@ class _FieldsThat(Expr):
         names = _constant_names(self.names, env)
         if not names:
             return pa.repeat(pa.scalar("", pa.string()), env.size)
+        import numpy as np
+
         record = _array(self.record._arrow(env), env.size)
-        empty, sep = pa.scalar("", pa.string()), pa.scalar(self.sep, pa.string())
-        text = pa.repeat(empty, env.size)
+        met = []
         for name in names:
             value = pc.struct_field(record, name)
-            met = (
+            found = (
                 pc.fill_null(pc.invert(value), False) if self.test == "false" else pc.is_null(value)
             )
-            # the separator only between names: where this one is met and text precedes it
-            gap = pc.if_else(pc.and_(met, pc.greater(pc.utf8_length(text), 0)), sep, empty)
-            piece = pc.if_else(met, pa.scalar(name, pa.string()), empty)
-            text = pc.binary_join_element_wise(text, gap, piece, empty)
-        return text
+            met.append(np.asarray(found.to_numpy(zero_copy_only=False), bool))
+        # the text is made only for the rows where some field is met (usually few)
+        rows = np.flatnonzero(np.logical_or.reduce(met))
+        text = np.full(env.size, "", dtype=object)
+        sep = self.sep
+        for r, held in zip(rows.tolist(), zip(*(m[rows] for m in met), strict=True), strict=True):
+            text[r] = sep.join([n for n, ok in zip(names, held, strict=True) if ok])
+        return pa.array(text, pa.string())
 
     def _params(self) -> Iterator[str]:
         yield from self.record._params()
@@ -1583,7 +1605,17 @@ class _AsOf(Expr):
 
 def _reads_as_of(exprs: Iterable[Expr]) -> bool:
     """Whether any of ``exprs`` reads the as-of date."""
-    return any(isinstance(e, _AsOf) or _reads_as_of(_children(e)) for e in exprs)
+    # each part looked at once: a check's parts share their own parts many times over
+    seen: set[int] = set()
+    todo = list(exprs)
+    while todo:
+        e = todo.pop()
+        if id(e) not in seen:
+            if isinstance(e, _AsOf):
+                return True
+            seen.add(id(e))
+            todo.extend(_children(e))
+    return False
 
 
 def as_of() -> Expr:
