@@ -182,3 +182,37 @@ def test_a_cases_deadline_read_by_each_stage_is_counted_once(
     alone = [rule.case(c, context_of(ENGINE, PACK, c)).verdict for c in cases]
     assert table.verdicts == alone
     assert table.verdicts[:2] == [Verdict.FAIL, Verdict.PASS]
+
+
+@pytest.mark.parametrize("width", [3, 70])
+@pytest.mark.parametrize("test", ["false", "null"])
+def test_fields_that_over_a_table_names_each_rows_own_fields(width: int, test: str) -> None:
+    """``fields_that`` over a table (its text made once per distinct set of fields met,
+    however many fields are named) names, on each row, the fields of that row's record
+    that are false (or missing), in the order named; nothing where the record has none."""
+    import random
+
+    import pyarrow as pa
+
+    from complaintrules.law.expressions import _array, _Columns
+
+    names = [f"f{k}" for k in range(width)]
+    draw = random.Random(width)
+    records: list[dict[str, Any] | None] = [
+        None if draw.random() < 0.1 else {n: draw.choice([True, False, None]) for n in names}
+        for _ in range(200)
+    ]
+    records += [{n: True for n in names}] * 3
+    kind = pa.struct([(n, pa.bool_()) for n in names])
+    table = pa.table({"rec": pa.array(records, kind)})
+    expr = case_field("rec").fields_that(lit(names), test)
+    got = _array(expr._arrow(_Columns(table, {}, table.num_rows)), table.num_rows).to_pylist()
+    wanted = False if test == "false" else None
+    want = [
+        ", ".join(n for n in names if (r or {}).get(n) is wanted)
+        if r is not None or test == "null"
+        else ""
+        for r in records
+    ]
+    assert got == want
+    assert got[-1] == ""

@@ -1506,14 +1506,13 @@ class _FieldsThat(Expr):
         return (_FieldValues(self.record, self.names),)
 
     def _arrow(self, env: _Columns) -> Any:
+        import numpy as np
         import pyarrow as pa
         import pyarrow.compute as pc
 
         names = _constant_names(self.names, env)
         if not names:
             return pa.repeat(pa.scalar("", pa.string()), env.size)
-        import numpy as np
-
         record = _array(self.record._arrow(env), env.size)
         met = []
         for name in names:
@@ -1522,13 +1521,20 @@ class _FieldsThat(Expr):
                 pc.fill_null(pc.invert(value), False) if self.test == "false" else pc.is_null(value)
             )
             met.append(np.asarray(found.to_numpy(zero_copy_only=False), bool))
-        # the text is made only for the rows where some field is met (usually few)
-        rows = np.flatnonzero(np.logical_or.reduce(met))
-        text = np.full(env.size, "", dtype=object)
-        sep = self.sep
-        for r, held in zip(rows.tolist(), zip(*(m[rows] for m in met), strict=True), strict=True):
-            text[r] = sep.join([n for n, ok in zip(names, held, strict=True) if ok])
-        return pa.array(text, pa.string())
+        # one text per distinct set of fields met (a handful), spread over the rows: each
+        # set as a number, a bit per field (as rows of flags where there are too many)
+        if len(names) < 63:
+            sets = np.zeros(env.size, np.int64)
+            for bit, m in enumerate(met):
+                sets |= m.astype(np.int64) << bit
+            found, where = np.unique(sets, return_inverse=True)
+            patterns = [[bool(k >> bit & 1) for bit in range(len(names))] for k in found.tolist()]
+        else:
+            flags = np.stack(met, axis=1)
+            rows, where = np.unique(flags, axis=0, return_inverse=True)
+            patterns = rows.tolist()
+        texts = [self.sep.join([n for n, ok in zip(names, p, strict=True) if ok]) for p in patterns]
+        return pa.array(texts, pa.string()).take(pa.array(where.reshape(-1), pa.int64()))
 
     def _params(self) -> Iterator[str]:
         yield from self.record._params()
