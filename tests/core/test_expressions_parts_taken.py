@@ -108,6 +108,13 @@ def test_a_part_taken_for_later_rows_and_items_is_each_rows_own(
         assert judged.finding.message == judged.single.message, judged.case.reference
         assert judged.finding.evidence.computed == judged.single.computed
         assert judged.finding.evidence.facts == judged.single.facts
+    # the failures' computed values read as columns, no finding built: each row's own
+    table = judge_table(rule, case_table(cases), engine=ENGINE, pack=PACK, computed=("due",))
+    assert rule.case is not None
+    for r, case in enumerate(cases):
+        single = rule.case(case, context_of(ENGINE, PACK, case))
+        if single.verdict is Verdict.FAIL:
+            assert table.computed["due"][r] == single.computed.get("due"), case.reference
 
 
 def _counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:

@@ -145,7 +145,14 @@ class _Columns:
         key = ("\x00field", name, path)
         found = self.cache.get(key)
         if found is None:
-            found = self.once(key, lambda: _struct_path(self.column(name), path))
+            if self.parent is not None:  # the cases' field, repeated for their items
+                found = self.parent.field(name, path).take(self.rows)
+            elif self.index is None or name in self.cache:
+                found = self.once(key, lambda: _struct_path(self.column(name), path))
+            else:  # some rows of the table: this field taken for them, not the whole record
+                index = self.index
+                whole = self.table.column(name)
+                found = self.once(key, lambda: _struct_path(_one(whole), path).take(index))
             self.cache[key] = found
         return found
 
@@ -159,10 +166,7 @@ class _Columns:
 
     def _read(self, name: str) -> pa.Array:
         column = self.table.column(name)
-        if self.index is not None:
-            column = column.take(self.index)
-        # one chunk (the usual case) is read as it is: combining would copy it
-        return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+        return _one(column if self.index is None else column.take(self.index))
 
     def once(self, key: Any, make: Callable[[], Any]) -> Any:
         """``make()`` (an array, a value per row), made once for these rows of the table
@@ -218,6 +222,12 @@ class _Columns:
         parents = pc.list_parent_indices(lists)
         inner = _Columns(self.table, self.params, len(flat), flat, parent=self, rows=parents)
         return inner, parents.to_numpy(zero_copy_only=False)
+
+
+def _one(column: pa.ChunkedArray) -> pa.Array:
+    """A table's column as one array: its one chunk (the usual case) as it is, since
+    combining would copy it."""
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
 def _plain(value: Any) -> Any:
@@ -4285,12 +4295,14 @@ def judge_table(
         day_of[live_rows] = where
         for r in np.flatnonzero(live & (groups < 0) & (asked | failures)).tolist():
             outcomes[r] = failed_days[int(day_of[r])]
+    judged: dict[int, tuple[_Columns, Any]] = {}  # per group: its columns and rows
     for g, (ctx, values) in enumerate(group_context):
         members = np.flatnonzero(groups == g)
         # every row, in order (the usual case: one set of parameter values): no copy
         whole = len(members) == n
         index = None if whole else pa.array(members, pa.int64())
         env = _Columns(table, values, len(members), index=index, **_sharing(shared, members, n))
+        judged[g] = (env, members)  # its parts, for the rows explained or read after
         try:
             chosen = expression._branches(env)
         except Exception as exc:
@@ -4307,8 +4319,7 @@ def judge_table(
         if not pick.any():
             continue
         wanted = members[pick]
-        index = pa.array(wanted, pa.int64())
-        sub = _Columns(table, values, len(wanted), index=index, **_sharing(shared, wanted, n))
+        sub = env.subset(np.flatnonzero(pick))
         try:
             explained = expression._explain(sub, chosen[pick].tolist())
         except Exception as exc:
@@ -4323,13 +4334,13 @@ def judge_table(
             for r, left_out in zip(wanted.tolist(), expression._unrecorded(sub), strict=True):
                 unrecorded[r] = left_out
     columns: dict[str, list[Any]] = {name: [None] * n for name in computed}
-    for g, (ctx, values) in enumerate(group_context if computed else []):
+    for g, (ctx, _) in enumerate(group_context if computed else []):
         # the failing rows of the group, their values read as their findings would be
         failing = np.flatnonzero((row_group == g) & (code == fail_code))
         if not len(failing):
             continue
-        index = pa.array(failing, pa.int64())
-        sub = _Columns(table, values, len(failing), index=index, **_sharing(shared, failing, n))
+        env, members = judged[g]
+        sub = env.subset(np.searchsorted(members, failing))
         try:
             read = expression._computed(sub, row_branch[failing], computed)
         except Exception as exc:
