@@ -125,6 +125,11 @@ class _Columns:
     #: ``shared``), and the key of the rows read here among them (None: not shared).
     shared: dict[Any, Any] | None = None
     rows_key: Any = None
+    #: Made by :meth:`subset`: the columns these rows were taken from, and where (a
+    #: pyarrow int64 array of positions there), so a part already computed there is
+    #: taken for these rows rather than computed again (see :func:`_once_per_table`).
+    origin: _Columns | None = None
+    at: Any = None
 
     def column(self, name: str) -> pa.Array:
         found = self.cache.get(name)
@@ -136,10 +141,36 @@ class _Columns:
             self.cache[name] = found
         return found
 
+    def field(self, name: str, path: tuple[str, ...]) -> pa.Array:
+        """The field at ``path`` of column ``name`` (a struct): read once per rows here,
+        however many conditions and rules read it."""
+        if not path:
+            return self.column(name)
+        key = ("\x00field", name, path)
+        found = self.cache.get(key)
+        if found is None:
+            if self.parent is not None:  # the cases' field, repeated for their items
+                found = self.parent.field(name, path).take(self.rows)
+            elif self.index is None or name in self.cache:
+                found = self.once(key, lambda: _struct_path(self.column(name), path))
+            else:  # some rows of the table: this field taken for them, not the whole record
+                index = self.index
+                whole = self.table.column(name)
+                found = self.once(key, lambda: _struct_path(_one(whole), path).take(index))
+            self.cache[key] = found
+        return found
+
+    def item_field(self, path: tuple[str, ...]) -> pa.Array:
+        """The field at ``path`` of the current items, read once here."""
+        key = ("\x00item", path)
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = _struct_path(self.item, path)
+        return found
+
     def _read(self, name: str) -> pa.Array:
-        if self.index is not None:
-            return self.table.column(name).take(self.index).combine_chunks()
-        return self.table.column(name).combine_chunks()
+        column = self.table.column(name)
+        return _one(column if self.index is None else column.take(self.index))
 
     def once(self, key: Any, make: Callable[[], Any]) -> Any:
         """``make()`` (an array, a value per row), made once for these rows of the table
@@ -171,15 +202,19 @@ class _Columns:
                 item,
                 parent=self.parent,
                 rows=self.rows.take(taken),
+                origin=self,
+                at=taken,
             )
         whole = np.asarray(rows, np.int64)
         if self.index is not None:
             whole = np.asarray(self.index.to_numpy(zero_copy_only=False), np.int64)[whole]
         index = pa.array(whole, pa.int64())
         if self.shared is None or self.rows_key is None:
-            return _Columns(self.table, self.params, len(rows), index=index)
+            return _Columns(self.table, self.params, len(rows), index=index, origin=self, at=taken)
         sharing = _sharing(self.shared, whole, self.table.num_rows)
-        return _Columns(self.table, self.params, len(rows), index=index, **sharing)
+        return _Columns(
+            self.table, self.params, len(rows), index=index, origin=self, at=taken, **sharing
+        )
 
     def items(self, lists: Any) -> tuple[_Columns, Any]:
         """The items of ``lists`` (a list per row) as rows of their own, each reading its
@@ -191,6 +226,12 @@ class _Columns:
         parents = pc.list_parent_indices(lists)
         inner = _Columns(self.table, self.params, len(flat), flat, parent=self, rows=parents)
         return inner, parents.to_numpy(zero_copy_only=False)
+
+
+def _one(column: pa.ChunkedArray) -> pa.Array:
+    """A table's column as one array: its one chunk (the usual case) as it is, since
+    combining would copy it."""
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
 def _plain(value: Any) -> Any:
@@ -707,7 +748,7 @@ class _CaseField(Expr):
         return lambda case, params, item: read(case.case)
 
     def _arrow(self, env: _Columns) -> Any:
-        return _struct_path(env.column(self.path[0]), self.path[1:])
+        return env.field(self.path[0], self.path[1:])
 
 
 @dataclass(frozen=True, slots=True)
@@ -747,7 +788,7 @@ class _StageField(Expr):
     def _arrow(self, env: _Columns) -> Any:
         from ..model.columns import stage_column
 
-        return _struct_path(env.column(stage_column(self.number)), self.path)
+        return env.field(stage_column(self.number), self.path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -786,7 +827,7 @@ class _ItemField(Expr):
     def _arrow(self, env: _Columns) -> Any:
         if env.item is None:
             raise ValueError("item(...) is only meaningful inside any(), all() or count()")
-        return _struct_path(env.item, self.path)
+        return env.item_field(self.path)
 
 
 _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
@@ -936,15 +977,52 @@ def _case_level(arrow: Callable[[Any, _Columns], Any]) -> Callable[[Any, _Column
     each item, rather than over each item's copy of the case's list."""
 
     def hoisted(self: Any, env: _Columns) -> Any:
+        found = _made(self, env)
+        if found is not _UNSET:
+            return found
         parent = env.parent
         if parent is not None and not _reads_item(self):
-            found = hoisted(self, parent)
-            if isinstance(found, _PyValues):  # values Arrow cannot hold
-                return _PyValues([found[r] for r in env.rows.to_pylist()])
-            return _array(found, parent.size).take(env.rows)
-        return arrow(self, env)
+            value = _taken_at(hoisted(self, parent), parent.size, env.rows)
+        else:
+            value = arrow(self, env)
+        env.cache[("\x00once", id(self))] = (self, value)
+        return value
 
     return hoisted
+
+
+def _made(part: Expr, env: _Columns) -> Any:
+    """``part``'s value over ``env`` where it is already known (``_UNSET`` where not):
+    made over ``env`` itself; else made over the columns ``env``'s rows were taken from
+    (:meth:`_Columns.subset`: the rows a later branch still judges), or, for a part
+    reading no item, over the cases of ``env``'s items, and taken for ``env``'s rows. A
+    part here is a function of its row alone, so its value taken for some rows is the
+    value it has over those rows. Parts are known by identity, kept beside the value so
+    the key cannot be taken by another part."""
+    key = ("\x00once", id(part))
+    found = env.cache.get(key)
+    if found is not None and found[0] is part:
+        return found[1]
+    value = _UNSET
+    if env.origin is not None:
+        value = _made(part, env.origin)
+        if value is not _UNSET:
+            value = _taken_at(value, env.origin.size, env.at)
+    if value is _UNSET and env.parent is not None:
+        found = _made(part, env.parent)
+        if found is not _UNSET and not _reads_item(part):  # (the tree walked only then)
+            value = _taken_at(found, env.parent.size, env.rows)
+    if value is not _UNSET:
+        env.cache[key] = (part, value)
+    return value
+
+
+def _taken_at(value: Any, size: int, at: Any) -> Any:
+    """``value`` (a part's value over ``size`` rows) at positions ``at`` (an integer
+    pyarrow array)."""
+    if isinstance(value, _PyValues):  # values Arrow cannot hold
+        return _PyValues([value[r] for r in at.to_pylist()])
+    return _array(value, size).take(at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1002,16 +1080,16 @@ class _Aggregate(Expr):
 def _once_per_table(arrow: Callable[[Any, _Columns], Any]) -> Callable[[Any, _Columns], Any]:
     """An Arrow backend computed once per table read (per :class:`_Columns`): a part that
     several conditions, values and the evidence read (a stage's clock, its deadline, the
-    last update by then) is counted once, not once per reader. Keyed by the part's
-    identity, kept beside the value so the key cannot be taken by another part."""
+    last update by then) is counted once, not once per reader, nor again for the rows a
+    later branch judges, nor per item where it reads no item and its cases have it
+    (see :func:`_made`)."""
 
     def once(self: Any, env: _Columns) -> Any:
-        key = ("\x00once", id(self))
-        found = env.cache.get(key)
-        if found is not None and found[0] is self:
-            return found[1]
+        found = _made(self, env)
+        if found is not _UNSET:
+            return found
         value = arrow(self, env)
-        env.cache[key] = (self, value)
+        env.cache[("\x00once", id(self))] = (self, value)
         return value
 
     return once
@@ -1442,6 +1520,7 @@ class _FieldsThat(Expr):
         return (_FieldValues(self.record, self.names),)
 
     def _arrow(self, env: _Columns) -> Any:
+        import numpy as np
         import pyarrow as pa
         import pyarrow.compute as pc
 
@@ -1449,18 +1528,27 @@ class _FieldsThat(Expr):
         if not names:
             return pa.repeat(pa.scalar("", pa.string()), env.size)
         record = _array(self.record._arrow(env), env.size)
-        empty, sep = pa.scalar("", pa.string()), pa.scalar(self.sep, pa.string())
-        text = pa.repeat(empty, env.size)
+        met = []
         for name in names:
             value = pc.struct_field(record, name)
-            met = (
+            found = (
                 pc.fill_null(pc.invert(value), False) if self.test == "false" else pc.is_null(value)
             )
-            # the separator only between names: where this one is met and text precedes it
-            gap = pc.if_else(pc.and_(met, pc.greater(pc.utf8_length(text), 0)), sep, empty)
-            piece = pc.if_else(met, pa.scalar(name, pa.string()), empty)
-            text = pc.binary_join_element_wise(text, gap, piece, empty)
-        return text
+            met.append(np.asarray(found.to_numpy(zero_copy_only=False), bool))
+        # one text per distinct set of fields met (a handful), spread over the rows: each
+        # set as a number, a bit per field (as rows of flags where there are too many)
+        if len(names) < 63:
+            sets = np.zeros(env.size, np.int64)
+            for bit, m in enumerate(met):
+                sets |= m.astype(np.int64) << bit
+            found, where = np.unique(sets, return_inverse=True)
+            patterns = [[bool(k >> bit & 1) for bit in range(len(names))] for k in found.tolist()]
+        else:
+            flags = np.stack(met, axis=1)
+            rows, where = np.unique(flags, axis=0, return_inverse=True)
+            patterns = rows.tolist()
+        texts = [self.sep.join([n for n, ok in zip(names, p, strict=True) if ok]) for p in patterns]
+        return pa.array(texts, pa.string()).take(pa.array(where.reshape(-1), pa.int64()))
 
     def _params(self) -> Iterator[str]:
         yield from self.record._params()
@@ -1537,7 +1625,17 @@ class _AsOf(Expr):
 
 def _reads_as_of(exprs: Iterable[Expr]) -> bool:
     """Whether any of ``exprs`` reads the as-of date."""
-    return any(isinstance(e, _AsOf) or _reads_as_of(_children(e)) for e in exprs)
+    # each part looked at once: a check's parts share their own parts many times over
+    seen: set[int] = set()
+    todo = list(exprs)
+    while todo:
+        e = todo.pop()
+        if id(e) not in seen:
+            if isinstance(e, _AsOf):
+                return True
+            seen.add(id(e))
+            todo.extend(_children(e))
+    return False
 
 
 def as_of() -> Expr:
@@ -1742,11 +1840,18 @@ def _stage_list(env: _Columns) -> pa.Array:
     reached = np.stack(
         [np.asarray(pc.is_valid(c).to_numpy(zero_copy_only=False), bool) for c in columns]
     ).reshape(len(columns), n)
-    rows, numbers = np.nonzero(reached.T)  # by case, then stage number
-    values = pa.concat_arrays(columns).take(pa.array(numbers * n + rows, pa.int64()))
     offsets = np.concatenate([[0], np.cumsum(reached.sum(axis=0))]).astype(np.int32)
-    if not len(values):
+    # only the stages some case reached are copied (most tables reach two or three)
+    held = np.flatnonzero(reached.any(axis=1))
+    if not len(held):
         values = pa.array([], STAGE_TYPE)
+    elif len(held) == 1 and reached[held[0]].all():  # every case, one stage: as it is
+        values = columns[held[0]]
+    else:
+        rows, numbers = np.nonzero(reached[held].T)  # by case, then stage number
+        values = pa.concat_arrays([columns[k] for k in held]).take(
+            pa.array(numbers * n + rows, pa.int64())
+        )
     return pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), values)
 
 
@@ -4383,12 +4488,14 @@ def judge_table(
         day_of[live_rows] = where
         for r in np.flatnonzero(live & (groups < 0) & (asked | failures)).tolist():
             outcomes[r] = failed_days[int(day_of[r])]
+    judged: dict[int, tuple[_Columns, Any]] = {}  # per group: its columns and rows
     for g, (ctx, values) in enumerate(group_context):
         members = np.flatnonzero(groups == g)
         # every row, in order (the usual case: one set of parameter values): no copy
         whole = len(members) == n
         index = None if whole else pa.array(members, pa.int64())
         env = _Columns(table, values, len(members), index=index, **_sharing(shared, members, n))
+        judged[g] = (env, members)  # its parts, for the rows explained or read after
         try:
             chosen = expression._branches(env)
         except Exception as exc:
@@ -4405,8 +4512,7 @@ def judge_table(
         if not pick.any():
             continue
         wanted = members[pick]
-        index = pa.array(wanted, pa.int64())
-        sub = _Columns(table, values, len(wanted), index=index, **_sharing(shared, wanted, n))
+        sub = env.subset(np.flatnonzero(pick))
         try:
             explained = expression._explain(sub, chosen[pick].tolist())
         except Exception as exc:
@@ -4421,13 +4527,13 @@ def judge_table(
             for r, left_out in zip(wanted.tolist(), expression._unrecorded(sub), strict=True):
                 unrecorded[r] = left_out
     columns: dict[str, list[Any]] = {name: [None] * n for name in computed}
-    for g, (ctx, values) in enumerate(group_context if computed else []):
+    for g, (ctx, _) in enumerate(group_context if computed else []):
         # the failing rows of the group, their values read as their findings would be
         failing = np.flatnonzero((row_group == g) & (code == fail_code))
         if not len(failing):
             continue
-        index = pa.array(failing, pa.int64())
-        sub = _Columns(table, values, len(failing), index=index, **_sharing(shared, failing, n))
+        env, members = judged[g]
+        sub = env.subset(np.searchsorted(members, failing))
         try:
             read = expression._computed(sub, row_branch[failing], computed)
         except Exception as exc:
