@@ -350,9 +350,8 @@ class Engine:
         A gated rule is judged here as :class:`GatedCheck` judges it, with the case's facts
         read once for all of them rather than once per rule: a rule the case cannot meet is
         not applicable without a call, and any other calls the check behind the gate.
-        Each call is made as :meth:`_run` makes it (written out here: it runs once per
-        rule per case), and a check that raises or returns no outcome goes to
-        :meth:`_run`'s own handling.
+        Each call goes through :meth:`_run`, the one place a broken rule is isolated and
+        reported.
         """
         out: list[Finding] = []
         plan = self._case_plan(chosen)
@@ -362,7 +361,6 @@ class Engine:
         facts: int | None = None
         received_on, reference = case.received_on, case.reference
         calendar, conventions, version = self.calendar, self.conventions, chosen.version
-        watch = self._watch
         subject = Subject.CASE
         append = out.append
         for rule, check, requires, otherwise, whole in plan:
@@ -388,32 +386,7 @@ class Engine:
                     )
                     continue
             ctx = Context(chosen, calendar, conventions, received_on, as_of, organisation)
-            try:
-                watch.running = watch.calls = watch.calls + 1
-                outcome = check(case, ctx)
-                watch.running = 0
-                if not isinstance(outcome, Outcome):
-                    raise _not_an_outcome(outcome)
-            except KeyboardInterrupt:
-                watch.running = 0
-                raise
-            except BaseException as exc:  # reported as _run reports it
-                watch.running = 0
-                append(_failed(rule, subject, reference, exc, ctx))
-                continue
-            append(
-                Finding(
-                    rule.id,
-                    rule.provision,
-                    rule.pack,
-                    subject,
-                    reference,
-                    outcome.verdict,
-                    rule.level,
-                    outcome.message,
-                    Evidence(outcome.facts, ctx.parameters_evidence(), outcome.computed),
-                )
-            )
+            append(self._run(rule, subject, reference, check, case, ctx))
         return out
 
     def iter_case_findings(
