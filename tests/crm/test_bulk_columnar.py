@@ -382,3 +382,27 @@ def test_an_expression_rule_in_error_is_each_case_own_error_and_the_run_goes_on(
         if r == "ACME-BROKEN"
     ]
     assert set(table.column("verdict").to_pylist()) >= {"pass", "error"}
+
+
+def test_a_summary_run_with_the_inhouse_pack_builds_no_case_per_row(
+    tmp_path: Path, inhouse: EngineSpec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The in-house pack's ACME-ACK3 is a timescale over its own parameter, so a summary
+    run judges it over the batch's columns: a case is built only for the few rows a rule
+    must judge alone, never for every row (as a rule written as a function needs)."""
+    from complaintrules.io.columnar import FlatBatch
+
+    built: list[int] = []
+    case = FlatBatch.case
+
+    def counted(self: FlatBatch, k: int) -> Complaint:
+        built.append(k)
+        return case(self, k)
+
+    monkeypatch.setattr(FlatBatch, "case", counted)
+    engine = inhouse.fresh()
+    export = _export(tmp_path, "code_2024")
+    summary = evaluate_file(export, MAPPING, engine=engine, chunk_size=256)
+    assert summary.verdicts[("ACME-ACK3", "pass")] > 0
+    assert summary.verdicts[("ACME-ACK3", "fail")] > 0
+    assert len(built) < ROWS // 10, f"{len(built)} cases built for {ROWS} rows"

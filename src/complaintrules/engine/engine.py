@@ -208,7 +208,7 @@ class Engine:
     def pack(self, pack: str | Pack | None = None, *, on: date | None = None) -> Pack:
         """A pack by name; else the pack in force on ``on``; else the newest Code's pack."""
         if isinstance(pack, Pack):
-            return pack
+            return self.registry.extended(pack)  # with the parameters plugins bring for it
         if pack is not None:
             return self.registry.get(pack)
         if on is not None:

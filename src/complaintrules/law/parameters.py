@@ -93,6 +93,19 @@ class ParameterSet(Mapping[str, _Parameter]):
         self._found: dict[tuple[str, date], ParameterValue] = {}
 
     @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], origin: str = "<memory>") -> ParameterSet:
+        """Parameters given as the ``parameters:`` mapping of a parameter file (each name
+        with its description, unit and dated values with their sources), checked the same
+        way; a plugin's extra rules bring their own numbers so
+        (``complaintrules_extra_parameters``).
+        """
+        try:
+            parsed = _ParameterFile.model_validate({"parameters": data})
+        except ValidationError as exc:
+            raise ValueError(f"{origin}: invalid parameters: {exc}") from exc
+        return cls(parsed.parameters, origin=origin)
+
+    @classmethod
     def from_yaml(cls, path: Path) -> ParameterSet:
         try:
             raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
@@ -129,6 +142,10 @@ class ParameterSet(Mapping[str, _Parameter]):
         if len(self._found) < 500_000:
             self._found[(name, on)] = found
         return found
+
+    def with_parameters(self, extra: ParameterSet) -> ParameterSet:
+        """These parameters and ``extra``'s together (a name in both keeps this set's)."""
+        return ParameterSet({**extra._params, **self._params}, origin=self.origin)
 
     def describe(self) -> dict[str, Any]:
         return {

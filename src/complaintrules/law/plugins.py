@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -15,6 +16,7 @@ import pluggy
 
 from . import hookspecs as _hookspecs
 from .packs import Pack
+from .parameters import ParameterSet
 from .rules import Rule
 
 __all__ = [
@@ -161,6 +163,8 @@ def _plugin_name(plugin: object) -> str:
 #: are held to a pattern with no path separators and no leading dot.
 PACK_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
 RULE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+#: A plugin's parameter name: a namespace, a dot, then the name (dotted further if wished).
+PARAMETER_NAME = re.compile(r"([a-z][a-z0-9_]{0,31})(\.[A-Za-z0-9_]+){1,7}")
 
 
 def unsafe_pack_name(name: object) -> str | None:
@@ -215,6 +219,10 @@ class PackRegistry:
         self._pack_owner: dict[str, str] = {}
         self._rule_owner: dict[str, str] = {}
         self._extra: dict[str, tuple[Rule, ...]] = {}
+        # pack (by identity) -> the same pack with the parameters plugins bring for it
+        self._extended: dict[int, tuple[Pack, Pack]] = {}
+        # (pack name, parameter namespace) -> the distribution that brought it
+        self._namespace_owner: dict[tuple[str, str], str] = {}
         impls = sorted(
             manager.hook.complaintrules_packs.get_hookimpls(),
             key=lambda impl: self.owner(impl.plugin_name) != BUILTIN_DISTRIBUTION,
@@ -284,14 +292,16 @@ class PackRegistry:
     @property
     def packs(self) -> list[Pack]:
         """Installed packs, oldest Code first."""
-        return sorted(self._packs.values(), key=lambda p: (p.in_force_from, p.name))
+        ordered = sorted(self._packs.values(), key=lambda p: (p.in_force_from, p.name))
+        return [self.extended(p) for p in ordered]
 
     def get(self, name: str) -> Pack:
         try:
-            return self._packs[name]
+            pack = self._packs[name]
         except KeyError:
             known = ", ".join(sorted(self._packs)) or "none"
             raise NoPackError(f"no pack named {name!r} (installed: {known})") from None
+        return self.extended(pack)
 
     def in_force_on(self, day: date) -> Pack:
         """The pack in force on ``day``; with several, the most recently started one."""
@@ -352,9 +362,98 @@ class PackRegistry:
             return PluginProblem(
                 plugin, f"extra rule {rule.id!r} refused: pack {pack.name!r} already has that id"
             )
-        problem = pack.timescale_problem(rule)
+        problem = self.extended(pack).timescale_problem(rule)
         if problem is not None:
             return PluginProblem(plugin, f"extra rule refused: {problem} (pack {pack.name!r})")
+        return None
+
+    def extended(self, pack: Pack) -> Pack:
+        """``pack`` with the dated parameters plugins bring for their extra rules
+        (``complaintrules_extra_parameters``); ``pack`` itself when they bring none.
+
+        A plugin's parameter whose name is not namespaced (``<namespace>.<name>``) is
+        refused; one named like a parameter of the pack, or in a namespace the pack's own
+        parameters or another distribution use, is refused and reported as a clash. The
+        pack's own parameters are never replaced.
+        """
+        found = self._extended.get(id(pack))
+        if found is not None and found[0] is pack:
+            return found[1]
+        own = pack.parameters
+        taken_spaces = {name.split(".", 1)[0] for name in own}
+        holder = self._pack_owner.get(pack.name, f"the provider of pack {pack.name!r}")
+        added: dict[str, ParameterSet] = {}
+        for impl in self.manager.hook.complaintrules_extra_parameters.get_hookimpls():
+            dist = self.owner(impl.plugin_name)
+            try:
+                returned = impl.function(pack=pack)
+                given = (
+                    returned
+                    if isinstance(returned, ParameterSet)
+                    else ParameterSet.from_mapping(
+                        cast(Mapping[str, object], returned),
+                        origin=f"parameters of plugin {impl.plugin_name!r}",
+                    )
+                )
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # SystemExit included: plugin code cannot end the run
+                self.problems.append(PluginProblem(impl.plugin_name, f"raised: {exc!r}"))
+                continue
+            for name in given:
+                problem = self._parameter_problem(
+                    impl.plugin_name, dist, pack, name, taken_spaces, holder, added
+                )
+                if problem is not None:
+                    self.problems.append(problem)
+                    continue
+                self._namespace_owner.setdefault((pack.name, name.split(".", 1)[0]), dist)
+                added[name] = given
+        if not added:
+            result = pack
+        else:
+            # only the accepted names: the dated values of each, from the set that gave it
+            extra = ParameterSet(
+                {name: source[name] for name, source in added.items()},
+                origin=f"{own.origin} and plugin parameters",
+            )
+            result = dataclasses.replace(pack, parameters=own.with_parameters(extra))
+        self._extended[id(pack)] = (pack, result)
+        self._extended[id(result)] = (result, result)
+        return result
+
+    def _parameter_problem(
+        self,
+        plugin: str,
+        dist: str,
+        pack: Pack,
+        name: str,
+        taken_spaces: set[str],
+        holder: str,
+        added: Mapping[str, object],
+    ) -> PluginProblem | None:
+        if name in pack.parameters:
+            return self._clash(plugin, dist, f"parameter {name!r} of pack {pack.name!r}", holder)
+        match = PARAMETER_NAME.fullmatch(name)
+        if match is None:
+            return PluginProblem(
+                plugin,
+                f"parameter {name!r} refused: not a namespaced name "
+                "(a lower-case namespace, a dot, then the name: 'acme.stage1.ack_days')",
+            )
+        space = match.group(1)
+        if space in taken_spaces:
+            return self._clash(
+                plugin,
+                dist,
+                f"parameter namespace {space!r} ({name!r}) of pack {pack.name!r}",
+                holder,
+            )
+        owner = self._namespace_owner.get((pack.name, space), dist)
+        if owner != dist:
+            return self._clash(plugin, dist, f"parameter namespace {space!r} ({name!r})", owner)
+        if name in added:
+            return PluginProblem(plugin, f"parameter {name!r} already given; refused")
         return None
 
     def all_rules(self) -> list[Rule]:
