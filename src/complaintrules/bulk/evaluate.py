@@ -635,7 +635,8 @@ class BulkEvaluator:
                 {r.id: r.level for r in rules},
             )
             self._rules[pack.name] = found
-            self._declared[pack.name] = declared_stages(rules)
+            # the pack's own deadlines: an extra rule's declaration does not change them
+            self._declared[pack.name] = declared_stages(pack.rules)
         return found
 
     # -- evaluation ----------------------------------------------------------------------
