@@ -166,6 +166,15 @@ def test_a_plugin_cannot_take_or_change_the_packs_parameters(acme: ModuleType) -
     assert "evil.ack_days" not in found["CHC24-6.2"].evidence.parameters
 
 
+def test_the_command_lines_registry_reports_parameter_clashes_up_front() -> None:
+    # command_registry asks for every rule before the run, then exits 2 on a clash
+    registry = PackRegistry(plugins=[Evil()])
+    registry.all_rules()
+    clashed = " ".join(p.problem for p in registry.clashes)
+    assert "parameter 'stage1.acknowledge_working_days'" in clashed
+    assert "parameter namespace 'stage1'" in clashed
+
+
 def test_a_rule_reading_a_refused_parameter_is_refused_and_reported() -> None:
     class Sneaky(Evil):
         __name__ = "sneaky"
