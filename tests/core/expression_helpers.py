@@ -14,25 +14,28 @@ from complaintrules.authoring import lit, when
 from complaintrules.law.context import Context
 from complaintrules.law.expressions import _array, _Columns, _Row, judge_table
 from complaintrules.law.packs import Pack
-from complaintrules.law.rules import Rule
+from complaintrules.law.rules import Level, Rule
 from complaintrules.model.columns import case_table
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
 
-def rule_of(check: Any, rule_id: str = "TEST-1.1") -> Rule:
-    """A rule of code_2024 whose case check is ``check`` (its provision the number in
+def rule_of(
+    check: Any, rule_id: str = "TEST-1.1", *, pack: str = "code_2024", level: Level = Level.MUST
+) -> Rule:
+    """A rule of ``pack`` whose case check is ``check`` (its provision the number in
     ``rule_id``), for judging the check over a table."""
     return Rule(
         id=rule_id,
-        pack="code_2024",
+        pack=pack,
         provision=rule_id.split("-", 1)[1],
         section="test",
         title="t",
         summary="s",
         explanation="e",
         source="test",
+        level=level,
         case=check,
     )
 

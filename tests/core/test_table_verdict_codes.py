@@ -22,7 +22,6 @@ from complaintrules import (
     Pack,
     PackRegistry,
     ParameterSet,
-    Rule,
     Verdict,
     hookimpl,
 )
@@ -34,26 +33,12 @@ from complaintrules.law.parameters import _Parameter
 from complaintrules.law.rules import Level
 from complaintrules.model.columns import case_table
 from complaintrules.model.synthetic import HEADER, synthetic_rows
+from core.expression_helpers import rule_of
 from properties.strategies import MAPPING
 
 #: The day the test pack's parameter comes into force: a case received before it is an
 #: error for the rule reading it (no value in force), over the table and alone.
 IN_FORCE = date(2024, 6, 3)
-
-
-def _rule(rule_id: str, check: Any, level: Level) -> Rule:
-    return Rule(
-        id=rule_id,
-        pack="codes",
-        provision=rule_id.split("-", 1)[1],
-        section="test",
-        title="t",
-        summary="s",
-        explanation="e",
-        source="test",
-        level=level,
-        case=check,
-    )
 
 
 def _pack() -> Pack:
@@ -87,8 +72,8 @@ def _pack() -> Pack:
         in_force_from=date(2000, 1, 1),
         in_force_until=None,
         rules=(
-            _rule("CODES-1.1", dated, Level.MUST),
-            _rule("CODES-1.2", undated, Level.SHOULD),
+            rule_of(dated, "CODES-1.1", pack="codes"),
+            rule_of(undated, "CODES-1.2", pack="codes", level=Level.SHOULD),
         ),
         parameters=ParameterSet({"codes.days": days}),
     )
