@@ -55,8 +55,10 @@ CHC20_1_2 = rule(
         lack of action; those acting on the landlord's behalf; the residents affected), each
         under any of its accepted phrasings (residents, tenants, customers or leaseholders
         for the parties), and no qualifier narrowing it ('formal', 'made in writing', 'on our
-        form', a first report excluded), named with the words found. Either fact settles
-        it; neither needs evidence.
+        form', a first report excluded), named with the words found. Where the policy also
+        says the wording is the Ombudsman's definition (uses_ombudsman_definition: true),
+        a part left out of that restatement is named but does not fail; a narrowing
+        qualifier still does. Either fact settles it; neither needs evidence.
     """,
     policy=policy_definition_means(),
     examples=[
@@ -81,6 +83,12 @@ CHC20_1_2 = rule(
             Verdict.PASS,
             "the same definition written for tenants",
             complaint_definition=_POLICY_DEFINITION.replace("residents", "tenants"),
+        ),
+        policy_example(
+            Verdict.PASS,
+            "the Ombudsman's definition adopted and restated in short",
+            uses_ombudsman_definition=True,
+            complaint_definition="An expression of dissatisfaction with our service.",
         ),
     ],
 )

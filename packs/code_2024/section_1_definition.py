@@ -66,8 +66,10 @@ CHC24_1_2 = rule(
         affected), each found under any of its accepted phrasings (the parties may be
         residents, tenants, customers or leaseholders), and nothing narrowing it: a
         qualifier such as 'formal', 'made in writing', 'on our form' or a first report
-        excluded fails, named with the words that narrow it. With neither field set the
-        rule needs evidence.
+        excluded fails, named with the words that narrow it. Where the policy also says
+        the wording is the Ombudsman's definition (uses_ombudsman_definition: true), a
+        part left out of that restatement is named but does not fail; a narrowing
+        qualifier still does. With neither field set the rule needs evidence.
     """,
     policy=policy_definition_means(),
     examples=[
@@ -90,6 +92,20 @@ CHC24_1_2 = rule(
             Verdict.PASS,
             "a definition with every key part",
             complaint_definition=_GOOD_DEFINITION,
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.PASS,
+            "the Ombudsman's definition adopted and restated in short",
+            uses_ombudsman_definition=True,
+            complaint_definition="An expression of dissatisfaction with our service.",
+        ),
+        example(
+            Subject.POLICY,
+            Verdict.FAIL,
+            "the Ombudsman's definition adopted, but restated for formal complaints only",
+            uses_ombudsman_definition=True,
+            complaint_definition="A formal expression of dissatisfaction with our service.",
         ),
         example(
             Subject.POLICY,

@@ -785,7 +785,10 @@ def policy_definition_means(
     narrow the definition ("formal", "in writing", "on our form" ...); each one found is
     named in the message with the words that matched. A missing part or a narrowing
     qualifier fails. ``uses_ombudsman_definition`` false fails; with only that flag set
-    true the check passes; with neither, it needs evidence.
+    true the check passes; with neither, it needs evidence. With the flag true and a
+    wording given, the policy says the wording is the Ombudsman's definition: a part it
+    leaves out is read as an abridged restatement (named, not failed), but a narrowing
+    qualifier still fails, since it says the policy applies less than it claims.
     """
     parts = [(what, [_phrase_pattern(p) for p in phrasings]) for what, phrasings in elements]
     limits = [(re.compile(pattern), why) for pattern, why in narrowing]
@@ -811,7 +814,7 @@ def policy_definition_means(
             found = [(pattern.search(folded), why) for pattern, why in limits]
             narrowed = [f"'{m.group(0)}' ({why})" for m, why in found if m]
             problems = []
-            if missing:
+            if missing and not flag:
                 problems.append("leaves out " + ", ".join(missing))
             if narrowed:
                 problems.append("narrows it: " + ", ".join(narrowed))
@@ -820,6 +823,16 @@ def policy_definition_means(
                     "the policy's definition does not mean what the Ombudsman's does: "
                     + "; ".join(problems)
                     + f" (looked for {shown})",
+                    facts=facts,
+                )
+            if missing:
+                # the policy names the Ombudsman's definition as its own: a shorter
+                # restatement beside that claim is read as the Ombudsman's, not as a
+                # narrower definition of the landlord's
+                return passed(
+                    "the policy says it uses the Ombudsman's definition; its restatement "
+                    "leaves out " + ", ".join(missing) + " but nothing in it narrows the "
+                    f"definition (looked for {shown})",
                     facts=facts,
                 )
             return passed(

@@ -323,14 +323,34 @@ def test_no_ombudsman_is_silent(tmp_path: Path) -> None:
 # -- the definition of a complaint ------------------------------------------------------
 
 
-def test_the_ombudsmans_definition_says_so(tmp_path: Path) -> None:
+def test_words_like_the_ombudsmans_are_no_claim_to_use_its_definition(tmp_path: Path) -> None:
+    # the flag is the policy's own claim; a short wording that echoes the Ombudsman's is
+    # the landlord's definition, compared part by part
     text = (
         "1.1 A complaint is an expression of dissatisfaction, however made, about our "
         "service, affecting a resident."
     )
     e = read(tmp_path, [("h2", "1 Definitions"), ("p", text)])
     assert value(e, "complaint_definition") == text.removeprefix("1.1 ")
+    assert state(e, "uses_ombudsman_definition") is State.SILENT
+    report = Engine().evaluate_policy(e.policy(), on=date(2025, 1, 1))
+    finding = next(f for f in report.findings if f.rule_id == "CHC24-1.2")
+    assert finding.verdict.value == "fail"
+    assert "leaves out" in finding.message and "lack of action" in finding.message
+
+
+def test_the_ombudsmans_definition_adopted_and_restated_says_so(tmp_path: Path) -> None:
+    text = (
+        "1.1 We use the Housing Ombudsman's definition of a complaint: an expression of "
+        "dissatisfaction about our service."
+    )
+    e = read(tmp_path, [("h2", "1 Definitions"), ("p", text)])
     assert state(e, "uses_ombudsman_definition") is State.SAYS_SO
+    assert value(e, "complaint_definition") == text.removeprefix("1.1 ")
+    report = Engine().evaluate_policy(e.policy(), on=date(2025, 1, 1))
+    finding = next(f for f in report.findings if f.rule_id == "CHC24-1.2")
+    assert finding.verdict.value == "pass"
+    assert "restatement leaves out" in finding.message
 
 
 def test_a_narrower_definition_is_judged_on_its_words(tmp_path: Path) -> None:

@@ -1781,7 +1781,18 @@ _DISCRETION = re.compile(
     # a refusal that is only the usual course leaves room for exceptions
     r"\bnot\s+(?:normally|usually|generally|ordinarily|routinely)\b|"
     r"\bmay\s+not\s+(?:be\s+able\s+to\s+)?(?:accept|consider|investigate|look)|"
-    r"\b(?:normally|usually|generally)\s+(?:will\s+)?(?:not|be\s+unable)\b",
+    r"\b(?:normally|usually|generally)\s+(?:will\s+)?(?:not|be\s+unable)\b|"
+    # in other words: "we may still decide to look into it", "older complaints can still be
+    # considered", "we are still able to investigate", "each is assessed case by case"
+    r"\b(?:may|might|can|could|will)\s+(?:still|also)\s+(?:\w+\s+){0,3}?(?:accept|consider|"
+    r"look|investigat|review|take)|"
+    r"\b(?:can|may|could|might)\s+still\s+be\s+(?:accepted|considered|investigated|looked\s+"
+    r"(?:at|into)|reviewed)|"
+    r"\b(?:older|earlier|historic(?:al)?|late)\s+(?:complaints?|issues?|matters?|cases?)\b"
+    r"[^.]{0,60}\b(?:can|may|could|might|will)\s+(?:still\s+|also\s+|sometimes\s+)?(?:be\s+)?"
+    r"(?:accept|consider|investigat|look|review)|"
+    r"\bstill\s+(?:be\s+)?able\s+to\s+(?:accept|consider|investigate|look)|"
+    r"\bcase[- ]by[- ]case\b",
     re.I,
 )
 
@@ -1842,11 +1853,42 @@ def _read_time_limit(reader: _Reader, all_s: list[_Sentence]) -> None:
             after = t[end : end + 160]
             before = t[max(0, start - 80) : start]
             if not re.search(
-                r"\b(within|no later than|more than|over|after|older than|beyond|up to)\s*$",
+                r"\b(within|no later than|more than|over|after|older than|beyond|up to)"
+                r"(?:\s+the\s+(?:last|past|previous|preceding))?\s*$|"
+                r"\bin\s+the\s+(?:last|past|previous|preceding)\s*$|"
+                # "the time limit for making a complaint is 12 months", "a 12 month time limit"
+                r"\btime[- ]?limit\b[^.]{0,50}\b(?:is|of)\s*$",
                 before,
                 re.I,
-            ):
+            ) and not re.match(r"[\s-]*(?:time[- ]?limit|limit)\b", after, re.I):
                 continue
+            # "a 12 month time limit for complaints from when the problem arose": read what
+            # follows the limit's name as what it runs from
+            named = re.match(
+                r"[\s-]*(?:time[- ]?limit|limit)\b[^.]{0,40}?(?=\b(?:of|from|since|after)\b)",
+                after,
+                re.I,
+            )
+            if named:
+                after = after[named.end() - 1 :]
+            unsaid = not named and bool(re.match(r"[\s-]*(?:time[- ]?limit|limit)\b", after, re.I))
+            if unsaid:
+                after = "."  # a limit whose start is unsaid
+            # "the issue must have happened within the last 12 months", "things that happened
+            # in the past year": counted back from the complaint to the issue, so from the
+            # issue (awareness only if named)
+            recent = bool(
+                re.search(
+                    r"\b(?:within|in)\s+the\s+(?:last|past|previous|preceding)\s*$", before, re.I
+                )
+            )
+            if recent and not re.search(
+                r"\b(?:happen|occur|took\s+place|taken\s+place|arose|arisen|aris|events?|issues?|"
+                r"matters?|incidents?|problems?|things)\w*\b[^.]{0,40}$",
+                t[:start],
+                re.I,
+            ):
+                continue  # "we received 400 complaints within the last 12 months": a count
             # what the period runs from, after it, or an event before it ("things that
             # happened more than 6 months ago", "issues over a year old", "issues older
             # than 6 months"); or nothing, where the sentence is about making a complaint
@@ -1858,7 +1900,9 @@ def _read_time_limit(reader: _Reader, all_s: list[_Sentence]) -> None:
                 re.I,
             )
             unanchored = False
-            if (
+            if recent:
+                pass
+            elif (
                 re.match(r"\s*(?:ago|old)\b", after)
                 or (
                     re.search(r"\bolder than\s*$", before, re.I)
@@ -1873,7 +1917,7 @@ def _read_time_limit(reader: _Reader, all_s: list[_Sentence]) -> None:
                 if not event_before:
                     continue
             elif re.match(r"\s*(?:[.;)]|$|,\s*(?:and|but|unless|so|as|otherwise)\b)", after):
-                unanchored = bool(
+                unanchored = unsaid or bool(
                     re.search(r"\bwithin\s*$", before, re.I)
                     and re.search(
                         r"\bcomplain\w*\b[^.]{0,60}\b(?:made|raised|brought|submitted|"
@@ -1891,7 +1935,11 @@ def _read_time_limit(reader: _Reader, all_s: list[_Sentence]) -> None:
                 )
                 if not unanchored:
                     continue
-            elif not _counted_from_issue(after):
+            elif not _counted_from_issue(after) and not (
+                # "issues which arose more than 12 months before the complaint is made"
+                re.match(r"\s*(?:before|prior\s+to)\b", after, re.I)
+                and re.search(r"\b(?:happen|occur|took place|arose|arisen)\w*\b", before, re.I)
+            ):
                 continue
             hedged = bool(_HEDGE.search(t))
             reader.add("exclusions.time_limit_months", months, s, hedged=hedged, note=note or None)
@@ -1946,6 +1994,33 @@ _ADOPTS_DEFINITION = re.compile(
     rf"[^.;]{{0,40}}?{_OMBUDSMAN_OR_CODE}",
     re.I,
 )
+#: The policy gives its wording as the Ombudsman's (or the Code's) definition: "the Housing
+#: Ombudsman defines a complaint as ...", "in line with the Code, a complaint is an
+#: expression of dissatisfaction ...", "we use the same definition as the Ombudsman", "this
+#: is the definition used by the Ombudsman". A timescale "in line with the Code" is none.
+_CLAIMS_DEFINITION = re.compile(
+    rf"\b{_OMBUDSMAN_OR_CODE}\s+(?:\w+\s+){{0,3}}?defines?\s+(?:a\s+)?['\"\u2018\u201c]?"
+    r"complaints?['\"\u2019\u201d]?\s+as\b|"
+    r"\b(?:in\s+line\s+with|in\s+accordance\s+with|as\s+set\s+out\s+in|as\s+per|consistent\s+"
+    rf"with)\s+(?:the\s+)?(?:\w+\s+){{0,3}}?{_OMBUDSMAN_OR_CODE}[^.;]{{0,60}}?\bcomplaints?\s+"
+    r"(?:is|means)\s+(?:defined\s+as\s+)?(?:an?\s+|any\s+)?(?:expression|dissatisf)|"
+    r"\bdefine[sd]?\s+(?:a\s+)?complaints?\s*,?\s*(?:in\s+line\s+with|in\s+accordance\s+with|"
+    rf"as\s+(?:does|do)|like)\s+(?:the\s+)?(?:\w+\s+){{0,3}}?{_OMBUDSMAN_OR_CODE}|"
+    r"\bsame\s+definition\b[^.;]{0,40}?\bas\s+(?:that\s+(?:of|used\s+by)\s+)?(?:the\s+)?"
+    rf"(?:\w+\s+){{0,2}}?{_OMBUDSMAN_OR_CODE}|"
+    r"\b(?:this|that|which)\s+is\s+(?:also\s+)?(?:the\s+)?(?:definition\s+(?:used|set\s+out|given|"
+    rf"adopted)\s+(?:by|in)\s+(?:the\s+)?(?:\w+\s+){{0,2}}?{_OMBUDSMAN_OR_CODE}|"
+    rf"{_OMBUDSMAN_OR_CODE}\s+(?:\w+\s+){{0,2}}?definition)",
+    re.I,
+)
+#: A paragraph that is the definition itself, under a heading or lead-in that asks or
+#: titles it ("What is a complaint?" then "An expression of dissatisfaction ...").
+_BARE_DEFINITION = re.compile(r"^\W*(?:an?|any)\s+expression\s+of\s+dissatisfaction\b", re.I)
+_ASKS_DEFINITION = re.compile(
+    r"\bwhat\s+(?:is|counts\s+as|we\s+mean\s+by)\s+a\s+complaint|\bdefin\w*\b[^.]{0,30}"
+    r"\bcomplaint|\bcomplaint\b[^.]{0,20}\bdefin\w*|\bmeaning\s+of\b[^.]{0,20}\bcomplaint",
+    re.I,
+)
 #: Only a plain denial before the adoption refuses it ("we do not use the Ombudsman's
 #: definition"); a sentence that merely has a "not" in it ("we have not changed the
 #: Ombudsman's definition") does not.
@@ -1965,7 +2040,9 @@ _DEFINES = re.compile(
     r"(?!not\b|usually\b|often\b|normally\b|generally\b|typically\b|mostly\b|likely\b|"
     r"about\b|made\b|received\b|raised\b|logged\b|made\b|handled\b|dealt\b|closed\b|"
     r"resolved\b|escalated\b|upheld\b|considered\b|investigated\b|more\b|less\b|too\b|"
-    r"complex\b|urgent\b|still\b|then\b|also\b)|"
+    r"complex\b|urgent\b|still\b|then\b|also\b|acknowledged\b|responded\b|recorded\b|"
+    r"registered\b|passed\b|sent\b|referred\b|allocated\b|assigned\b|reviewed\b|accepted\b|"
+    r"treated\b|managed\b|processed\b|withdrawn\b|rejected\b|refused\b|answered\b)|"
     r"\bdefine[sd]?\s+(?:a\s+|the\s+term\s+)?['\"\u2018\u201c]?complaints?['\"\u2019\u201d]?\s+as\b|"
     r"\bdefinition\s+of\s+(?:a\s+|the\s+term\s+)?['\"\u2018\u201c]?complaints?['\"\u2019\u201d]?"
     r"\s*(?:is\b|:|as\b)|"
@@ -1977,6 +2054,14 @@ _DEFINES = re.compile(
     r"(?:expression|dissatisf)|"
     r"\b(?:treat|regard|consider|class|accept)\w*\s+(?:any|all|every)\s+expressions?\s+of\s+"
     r"dissatisfaction\b[^.]{0,250}\bas\s+(?:a\s+)?complaints?\b",
+    re.I,
+)
+#: What complaints are worth to the landlord, not what one is: "we see complaints as a
+#: valuable way to learn", "a complaint is a chance for us to improve", "we consider
+#: complaints to be an important source of feedback".
+_WORTH = re.compile(
+    r"^\s*(?:(?:a|an|any)\s+)?(?:\w+\s+)?(?:valuable|useful|positive|important|vital|key|"
+    r"essential|helpful|welcome|chance|opportunit\w*|source|gift|tool|insight)\b",
     re.I,
 )
 #: A sentence that carries a definition on: "This includes ...", "It may affect ...".
@@ -2015,15 +2100,26 @@ def _read_definitions(reader: _Reader, all_s: list[_Sentence]) -> None:
     blocks = reader.doc.blocks
     for i, s in enumerate(all_s):
         t = s.text
-        adopts = _ADOPTS_DEFINITION.search(t)
+        adopts = _ADOPTS_DEFINITION.search(t) or _CLAIMS_DEFINITION.search(t)
         if adopts and re.search(
             r"\b(?:different|differs?|narrower|wider|own|other than|instead of|unlike|rather "
-            r"than|amended|adapted|modified)\b",
+            r"than|amended|adapted|modified|based|similar|derived|drawn|inspired|informed)\b",
             adopts.group(0),
             re.I,
         ):
             adopts = None  # "we use a different definition from the Ombudsman's"
         defines = _DEFINES.search(t)
+        if defines and _WORTH.match(t[defines.end() :]):
+            defines = None  # what complaints are worth: read on for the definition
+        if not defines and _BARE_DEFINITION.match(t):
+            # what comes before: the block above, or a question run into the same block
+            # (a PDF may lose the line break after a heading)
+            if i > 0 and all_s[i - 1].block == s.block:
+                above = all_s[i - 1].text if all_s[i - 1].text.rstrip().endswith(("?", ":")) else ""
+            else:
+                above = blocks[s.block - 1].text if s.block > 0 else ""
+            if _ASKS_DEFINITION.search(above):
+                defines = _BARE_DEFINITION.match(t)
         if not adopts and not defines:
             continue
         if not adopts and (re.search(r"service request", t[:60], re.I) or _LOGGED_AS.search(t)):
@@ -2032,6 +2128,9 @@ def _read_definitions(reader: _Reader, all_s: list[_Sentence]) -> None:
         if len(t.split()) <= 5 and not t.rstrip().endswith((".", ":")):
             continue
         t = _definition_text(all_s, blocks, i)
+        # the wording claimed as the Ombudsman's in the sentence that carries it on ("This
+        # is the definition used by the Housing Ombudsman")
+        adopts = adopts or _CLAIMS_DEFINITION.search(t)
         if adopts and _REFUSES_DEFINITION.search(t[max(0, adopts.start() - 30) : adopts.start()]):
             reader.add(
                 "uses_ombudsman_definition",
@@ -2045,10 +2144,10 @@ def _read_definitions(reader: _Reader, all_s: list[_Sentence]) -> None:
         # a sentence that only adopts the Ombudsman's definition does not give its wording
         if not adopts or re.search(r"dissatisf", t, re.I):
             reader.add("complaint_definition", t, s)
-        if adopts or (
-            re.search(r"expression of dissatisfaction", t, re.I)
-            and re.search(r"however (?:it is |it's |they are )?(?:made|expressed)", t, re.I)
-        ):
+        if adopts:
+            # only the policy's own claim: the rules read a wording given with it as the
+            # Ombudsman's definition restated, so a wording that merely looks like it is
+            # left to be compared part by part
             reader.add("uses_ombudsman_definition", True, s)
         break
     for s in _first(
@@ -2102,7 +2201,21 @@ _OMBUDSMAN_RIGHT = re.compile(
     r"\b(?:your|their|the resident['\u2019]s|residents['\u2019]?)\s+right\b[^.]{0,80}ombudsman|"
     r"\bright\s+to\s+(?:\w+\s+){0,6}?(?:the\s+)?(?:housing\s+)?ombudsman|"
     r"\bombudsman\b[^.]{0,60}\b(?:can|will|may|could)\s+(?:also\s+)?(?:help|investigate|look|"
-    r"consider|review|advise)",
+    r"consider|review|advise)|"
+    # in other words: "raise your complaint with the Ombudsman", "get in touch with the
+    # Ombudsman", "seek advice from the Ombudsman", "contact your MP or the Ombudsman",
+    # "the Ombudsman can be contacted at any stage", "the Ombudsman may be able to help"
+    rf"\b(?:raise|lodge|register|take\s+up)\w*\s+(?:\w+\s+){{0,3}}?with\s+{_THE_OMBUDSMAN}|"
+    rf"\b(?:get\s+in\s+touch|speak|talk|be\s+in\s+contact)\s+(?:directly\s+)?with\s+"
+    rf"{_THE_OMBUDSMAN}|"
+    rf"\b(?:seek|get|ask\s+for|obtain)\w*\s+(?:\w+\s+){{0,3}}?(?:advice|help|support|"
+    rf"guidance)\s+from\s+{_THE_OMBUDSMAN}|"
+    rf"\bcontact\w*\s+(?:\w+\s+){{0,2}}?(?:mp|councillor|designated\s+person|us)\b[^.]{{0,60}}?"
+    rf"\bor\s+{_THE_OMBUDSMAN}|"
+    r"\bombudsman(?:\s+service)?\s+(?:can|may|could)\s+(?:also\s+)?be\s+(?:contacted|"
+    r"approached|reached)|"
+    r"\bombudsman\b[^.]{0,60}\b(?:can|will|may|could|might)\s+(?:also\s+)?be\s+able\s+to\s+"
+    r"(?:help|investigate|look|assist|consider|advise)",
     re.I,
 )
 
@@ -2297,7 +2410,19 @@ def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
             r"(?:choice|option|ask (?:you|residents?) (?:whether|if) (?:you|they) (?:want|wish))"
             r"[^.]{0,80}complain|\b(?:offer|give)\w*\s+(?:you|them|residents?|customers?|"
             r"tenants?)\s+the\s+(?:chance|opportunity|choice|option)\s+(?:to|of)\s+"
-            r"(?:make|making|raise|raising|log|logging)?\s*(?:a\s+)?(?:formal\s+)?complain",
+            r"(?:make|making|raise|raising|log|logging)?\s*(?:a\s+)?(?:formal\s+)?complain|"
+            # the offer in other words (1.3): "we'll offer to log it as a complaint", "we
+            # will ask them whether they would like it handled as a complaint", "we will
+            # check with you whether you want us to register a complaint", "we will explain
+            # that you can make a complaint"
+            r"\boffer\w*\s+to\s+(?:log|record|register|raise|treat|take|handle|deal\s+with|open)"
+            r"\b[^.]{0,40}\bcomplaint|"
+            r"\b(?:ask|check)\w*\s+(?:with\s+)?(?:you|them|him|her|the\s+(?:resident|tenant|"
+            r"customer|person)|residents?|tenants?|customers?)\s+(?:whether|if)\s+(?:you|they|"
+            r"he|she)\s+(?:would\s+(?:like|prefer)|wants?|wish(?:es)?)\b[^.]{0,60}\bcomplain|"
+            r"\b(?:explain|tell|let)\w*\s+(?:you|them|residents?|customers?|tenants?)\s+"
+            r"(?:know\s+)?(?:that\s+)?(?:you|they)\s+(?:can|may|could|have\s+the\s+right\s+to)\s+"
+            r"(?:make|raise|log)\s+a\s+(?:formal\s+)?complaint",
         ),
         ("single_policy", r"\b(?:one|single) (?:complaints )?(?:policy|procedure)\b"),
         (
