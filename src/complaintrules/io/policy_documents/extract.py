@@ -2696,6 +2696,14 @@ _DISTINGUISHED = re.compile(
     r"|\bdefine[sd]?\s+(?:a\s+)?service\s+requests?\b|"
     r"\b(?:difference|distinguish\w*|distinction|differ\w*)\b[^.]{0,80}\bservice\s+requests?\b|"
     rf"\b(?:{_SERVICE_REQUEST})\b[^.]{{0,80}}\b(?:not|n['\u2019]t)\b[^.]{{0,40}}\bcomplaints?\b|"
+    # "a service request rather than a complaint", "a request for us to fix something is
+    # not a complaint", "reporting a repair for the first time is not a complaint"
+    rf"\b(?:{_SERVICE_REQUEST})\b[^.]{{0,40}}\b(?:rather\s+than|instead\s+of|as\s+opposed\s+to)\s+"
+    r"(?:as\s+)?(?:a\s+)?(?:formal\s+)?complaints?\b|"
+    r"\b(?:requests?|reports?|reporting)\s+(?:for|to|that|asking|of|an?)\b(?![^.]{0,80}\b(?:review|"
+    r"escalat|stage|compensation|information)\b)(?=[^.]{0,80}\b(?:do|fix|repair|provide|carry\s+"
+    r"out|sort|action|something|mend|deliver)\b)[^.]{0,80}\b(?:is|are)\s+not\s+(?:treated\s+as\s+)?"
+    r"(?:a\s+)?(?:formal\s+)?complaints?\b|"
     r"\b(?:manage|treat|handle|deal with|log|record|raise)\w*\s+(?:this|it|them|these)\s+as\s+"
     r"(?:a\s+)?service\s+requests?\b|"
     r"^\W*service\s+requests?\W{0,3}\s*[:\u2013\u2014-]\s*(?:\w+\s+){0,2}?(?:an?\s+|any\s+)?"
@@ -2711,8 +2719,8 @@ _NOT_DISTINGUISHED = re.compile(
 _SR_DUTIES = (
     r"\brecord(?!\w*\s+(?:or\s+\w+\s+)?as\s+(?:a\s+)?complaint)|\blog(?:s|ged|ging)?\b"
     r"(?!\s+(?:or\s+\w+\s+)?as\s+(?:a\s+)?complaint)",
-    r"\bmonitor|\btrack",
-    r"\breview",
+    r"\bmonitor|\btrack|\boversee|\bkeep\s+an\s+eye\b",
+    r"\breview|\banaly[sz]|\bscrutin|\bexamin|\bassess",
 )
 #: A complaint may be made while the service request is still open: "even if the request is
 #: ongoing", "while a repair request is still in progress", "you don't have to wait for the
