@@ -2359,30 +2359,52 @@ def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
             "any_staff_can_take_complaints",
             r"any member of (?:our )?staff|\bany (?:of our )?(?:staff|colleagues?|employees?|"
             r"officers?|team members?)\b[^.]{0,60}\b(?:complain|take|accept|log|receive|pass)|"
-            r"\b(?:anyone|any person) (?:who works|working) (?:for|at|with) us",
+            r"\b(?:anyone|any person) (?:who works|working) (?:for|at|with) us|"
+            # "you can complain to any member of our team", "tell any colleague"
+            r"\b(?:complain\w*|made|raise\w*|tell|speak)\s+(?:\w+\s+){0,2}?to\s+any\s+(?:member\s+"
+            r"of\s+(?:our|the)\s+(?:team|workforce|staff)|(?:of\s+our\s+)?(?:colleagues?|employees?|"
+            r"staff|officers?|team\s+members?))\b",
         ),
         (
             "no_detriment_for_complaining",
             r"(?:not|never) be treated (?:less favourably|differently|unfairly)|no detriment|"
-            r"will not affect (?:the|your|how)",
+            r"will not affect (?:the|your|how)|"
+            # "nobody will be treated less favourably", "you will not be disadvantaged"
+            r"\b(?:no\s+one|nobody|no\s+(?:resident|customer|tenant|person))\s+will\s+be\s+treated\s+"
+            r"(?:less\s+favourably|differently|unfairly)|\b(?:will|should)\s+not\s+(?:be\s+)?"
+            r"(?:disadvantaged|penalised|suffer)\b[^.]{0,60}\bcomplain",
         ),
         (
             "remedies_at_any_stage",
             r"at any (?:point|stage)[^.]{0,80}(?:put|remed|right)|"
-            r"(?:put|remed)[^.]{0,80}at any (?:point|stage)",
+            r"(?:put|remed)[^.]{0,80}at any (?:point|stage)|"
+            # "we may offer compensation at any stage", "whatever stage the complaint has
+            # reached, we will put things right"
+            r"(?:compensat|redress|apolog)[^.]{0,80}\b(?:at any|at every|whatever) (?:point|stage)|"
+            r"\b(?:at every|whatever) (?:point|stage)[^.]{0,80}(?:put|remed|right|compensat)|"
+            r"(?:put|remed)[^.]{0,80}\b(?:at every|whatever) (?:point|stage)",
         ),
         ("social_media_complaints", r"social media"),
         (
             "unacceptable_behaviour.exists",
             r"unacceptable behaviour|unreasonable behaviour|"
-            r"persistent (?:and|or) unreasonable",
+            r"persistent (?:and|or) unreasonable|unacceptable (?:or|and) unreasonable|"
+            r"unreasonable (?:conduct|actions)|unacceptable conduct|"
+            # "we may restrict contact where behaviour is abusive or persistent"
+            r"\b(?:restrict|limit)\w*\s+(?:\w+\s+){0,2}?contact\b[^.]{0,80}\bbehaviour|"
+            r"\bbehaviour\b[^.]{0,80}\b(?:restrict|limit)\w*\s+(?:\w+\s+){0,2}?contact\b",
         ),
         ("unacceptable_behaviour.equality_act_regard", r"equality act"),
         ("unacceptable_behaviour.restrictions_reviewed", r"restrictions?[^.]{0,80}\breview"),
         (
             "accompanied_at_meetings",
             r"\baccompan(?:y|ied)\b|\bbring (?:someone|somebody|a friend|a relative|a "
-            r"supporter|an advocate)\b[^.]{0,40}\bwith you\b",
+            r"supporter|an advocate)\b[^.]{0,40}\bwith you\b|"
+            # "bring a friend or advocate to any meeting", "have someone with you at meetings"
+            r"\bbring (?:someone|somebody|a friend|a relative|a family member|a supporter|an "
+            r"advocate|a representative)\b[^.]{0,60}\b(?:to|at|along to) (?:any |the |a |our )?"
+            r"meetings?\b|\bhave (?:someone|somebody|a friend|a relative|a supporter|an advocate|a "
+            r"representative)\s+(?:with you|present|there)\b[^.]{0,30}\bmeetings?\b",
         ),
         (
             "remedies_guidance_considered",
@@ -2618,6 +2640,49 @@ def _exclusion_lead(blocks: list[Block], i: int) -> bool:
     return lead and bool(_EXCLUSION_HEADING.search(text)) and bool(_ABOUT_MATTERS.search(text))
 
 
+#: A sentence that refuses complaints on conditions it names: "we will not accept a
+#: complaint if legal proceedings have started, or if ...", "we may decline to investigate
+#: complaints about matters that ...". The Ombudsman's own rules and the order of the
+#: stages ("not ... until") are not the landlord's grounds.
+_REFUSED_WHEN = re.compile(
+    r"\b(?:(?:will|may|might|would|can|could|do|does)\s+not|cannot|can['\u2019]t|won['\u2019]t|"
+    r"unable\s+to)\s+(?:normally\s+|usually\s+|generally\s+|always\s+)?(?:be\s+able\s+to\s+)?"
+    r"(?:accept|consider|investigate|deal\s+with|progress|look\s+into|take\s+on)\s+(?:a\s+|your\s+|"
+    r"the\s+|any\s+)?complaints?\b|"
+    r"\b(?:decline|refuse|reject)\w*\s+(?:to\s+(?:accept|consider|investigate)\s+)?(?:a\s+|your\s+|"
+    r"the\s+|any\s+)?complaints?\b",
+    re.I,
+)
+_CONDITION_START = re.compile(
+    r"^[\s,]*(?:(?:if|where|when|that|which|about|relating\s+to|concerning|in\s+relation\s+to|"
+    r"in\s+cases?\s+where|made|raised|submitted|brought)\b)",
+    re.I,
+)
+
+
+def _read_grounds_in_a_sentence(reader: _Reader, all_s: list[_Sentence]) -> None:
+    """Grounds for refusing a complaint written as a sentence, not a list: each
+    condition the sentence names after the refusal ("if ..., if ... or if ...")."""
+    for s in all_s:
+        m = _REFUSED_WHEN.search(s.text)
+        if not m or re.search(r"ombudsman|\buntil\b", s.text, re.I):
+            continue
+        clause = re.split(r"[,;:]|\bbut\b|\bhowever\b", s.text[: m.start()], flags=re.I)[-1]
+        if re.search(r"\b(?:you|residents?|customers?|tenants?)\b", clause, re.I):
+            continue  # "if you do not accept the complaint's outcome": the resident's
+        # the conditions, without the reason given for them ("..., because we cannot reply")
+        rest = re.split(
+            r",?\s+(?:because|as|since|so that)\s+(?:we|it|they|this)\b", s.text[m.end() :]
+        )[0]
+        if not _CONDITION_START.match(rest):
+            continue
+        parts = re.split(r";|,\s*(?:or\s+|and\s+)?(?=(?:if|where|when)\b)|\bor\s+(?=if\b)", rest)
+        grounds = [p.strip(" ,.") for p in parts if len(p.strip(" ,.").split()) >= 2]
+        if grounds:
+            reader.add("exclusions.grounds", grounds, s)
+            return
+
+
 def _read_exclusions(reader: _Reader, all_s: list[_Sentence]) -> None:
     """The circumstances in which a complaint is not accepted: the items of a list that
     follows a heading or a lead-in about what is not accepted (or, under such a heading
@@ -2648,6 +2713,8 @@ def _read_exclusions(reader: _Reader, all_s: list[_Sentence]) -> None:
             s = _Sentence(block.text, i, None)
             reader.add("exclusions.grounds", items, s)
             break
+    if "exclusions.grounds" not in reader.said:
+        _read_grounds_in_a_sentence(reader, all_s)
     # each complaint weighed on its own: a negation counts only in the clause that says it
     merits = re.compile(
         r"\bon (?:its|their) (?:own )?merits?\b|own merits?\b|\beach (?:complaint|case|matter)\b"
