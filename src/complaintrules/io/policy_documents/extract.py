@@ -2949,6 +2949,84 @@ def _read_governance(reader: _Reader, all_s: list[_Sentence]) -> None:
         )
 
 
+#: The policy said to be on the landlord's website ("this policy is published on our
+#: website at ...", "you can read our complaints policy online").
+_ON_THE_WEBSITE = re.compile(
+    r"\b(?:publish\w*|available|find|found|view|viewed|download\w*|read)\b[^.]{0,80}\b(?:website|"
+    r"online|web\s*site|web\s*page)\b",
+    re.I,
+)
+_THIS_POLICY = re.compile(
+    r"\b(?:this|our|the)\s+(?:complaints?\s+)?(?:policy|procedure)\b|\bthis\s+document\b", re.I
+)
+#: The policy offered in accessible forms: other formats, large print, braille, easy read,
+#: other languages.
+_ACCESSIBLE_FORMAT = re.compile(
+    r"\b(?:other|alternative|different|accessible)\s+formats?\b|\blarge\s+print\b|\bbraille\b|"
+    r"\beasy[- ]read\b|\b(?:other|different)\s+languages?\b|\baudio\s+(?:version|format)",
+    re.I,
+)
+#: How the landlord makes the policy known: it publicises or promotes it.
+_PUBLICISED = re.compile(
+    r"\b(?:publicis|publiciz|promot|advertis|raise\s+awareness|make\s+(?:\w+\s+)?aware)\w*",
+    re.I,
+)
+#: The landlord publicises the Ombudsman and the Code with it: a verb of publicising with
+#: "we" before it and the Ombudsman after it, the Code named in the same sentence.
+_PUBLICISES_OMBUDSMAN = re.compile(
+    r"\bwe\b[^.]{0,40}\b(?:publish|publicis|publiciz|promot|display|provide|include|share|"
+    r"advertis)\w*\b[^.]{0,120}\bombudsman",
+    re.I,
+)
+
+
+def _read_publication(reader: _Reader, all_s: list[_Sentence]) -> None:
+    """Where the policy is published, in what forms, how it is publicised and whether the
+    Ombudsman and the Code are publicised with it (3.4, 3.5). A sentence about the
+    Ombudsman publishing its Code, or about the landlord's self-assessment or annual
+    report, is not the landlord publicising them."""
+    for s in all_s:
+        if _ON_THE_WEBSITE.search(s.text) and _THIS_POLICY.search(s.text):
+            link = re.search(r"https?://[^\s)>\]]+|\bwww\.[^\s)>\]]+", s.text, re.I)
+            if link and not re.search(r"ombudsman", link.group(0), re.I):
+                url = link.group(0).rstrip(".,;")
+                reader.add("publication.url", url if "://" in url else f"https://{url}", s)
+                break
+    for s in all_s:
+        if (
+            _ACCESSIBLE_FORMAT.search(s.text)
+            and re.search(
+                r"polic|procedure|document|information|leaflet|cop(?:y|ies)|\bit\b", s.text, re.I
+            )
+            and not re.search(r"\b(?:not|never|cannot)\b|n['\u2019]t\b", s.text, re.I)
+        ):
+            reader.add("publication.accessible_format", True, s)
+            break
+    for s in all_s:
+        if (
+            _PUBLICISED.search(s.text)
+            and re.search(
+                r"polic|procedure|complaints?\s+(?:process|service)|how\s+to\s+(?:make\s+a\s+)?complain",
+                s.text,
+                re.I,
+            )
+            and not re.search(r"\b(?:not|never)\b|n['\u2019]t\b", s.text, re.I)
+        ):
+            reader.add("publication.how_publicised", s.text, s, hedged=bool(_HEDGE.search(s.text)))
+            break
+    for s in all_s:
+        m = _PUBLICISES_OMBUDSMAN.search(s.text)
+        if (
+            m
+            and re.search(r"\bcode\b", s.text[m.start() :], re.I)
+            and not re.search(
+                r"self[- ]assessment|annual\s+report|\b(?:not|never)\b|n['\u2019]t\b", s.text, re.I
+            )
+        ):
+            reader.add("publication.publicises_ombudsman_and_code", True, s)
+            break
+
+
 #: The facts the reader looks for; those it does not find are reported as silent.
 LOOKED_FOR = (
     "complaint_definition",
@@ -2996,6 +3074,7 @@ def extract_policy(document: PolicyText) -> Extraction:
     _read_service_requests(reader, all_s)
     _read_escalation_period(reader, all_s)
     _read_governance(reader, all_s)
+    _read_publication(reader, all_s)
     silent = [p for p in LOOKED_FOR if p not in reader.said]
     if not by_stage:
         silent.append("stages")
