@@ -2044,6 +2044,11 @@ _DEFINES = re.compile(
     r"registered\b|passed\b|sent\b|referred\b|allocated\b|assigned\b|reviewed\b|accepted\b|"
     r"treated\b|managed\b|processed\b|withdrawn\b|rejected\b|refused\b|answered\b)|"
     r"\bdefine[sd]?\s+(?:a\s+|the\s+term\s+)?['\"\u2018\u201c]?complaints?['\"\u2019\u201d]?\s+as\b|"
+    # "complaints are expressions of dissatisfaction ...", "by a complaint we mean ...",
+    # "the definition of a complaint we use is ..."
+    r"\bcomplaints\s+are\s+(?:defined\s+as\s+)?(?:an?\s+|any\s+)?(?:expressions?|dissatisf)|"
+    r"\b(?:by|when\s+we\s+say)\s+(?:a\s+)?['\"\u2018\u201c]?complaints?['\"\u2019\u201d]?,?\s+we\s+mean\b|"
+    r"\bdefinition\s+of\s+(?:a\s+)?complaints?\s+(?:that\s+)?we\s+(?:use|apply|follow)\s+is\b|"
     r"\bdefinition\s+of\s+(?:a\s+|the\s+term\s+)?['\"\u2018\u201c]?complaints?['\"\u2019\u201d]?"
     r"\s*(?:is\b|:|as\b)|"
     r"\b(?:consider|regard|see)\s+(?:a\s+)?complaints?\s+(?:to\s+be|as)\s+(?:a|an|any)\b|"
