@@ -1792,7 +1792,8 @@ _DISCRETION = re.compile(
     r"[^.]{0,60}\b(?:can|may|could|might|will)\s+(?:still\s+|also\s+|sometimes\s+)?(?:be\s+)?"
     r"(?:accept|consider|investigat|look|review)|"
     r"\bstill\s+(?:be\s+)?able\s+to\s+(?:accept|consider|investigate|look)|"
-    r"\bcase[- ]by[- ]case\b",
+    r"\bcase[- ]by[- ]case\b|\b(?:decide|consider|judge)\s+whether\s+(?:it\s+is\s+(?:fair|reasonable|"
+    r"right)\s+)?to\s+(?:accept|investigate|consider|look)",
     re.I,
 )
 
@@ -2163,7 +2164,11 @@ def _read_definitions(reader: _Reader, all_s: list[_Sentence]) -> None:
         r"(?:not|n['\u2019]t|never)\s+(?:need|have|necessary|required|obliged)\s+(?:to\s+)?"
         r"(?:use|say|mention|call it|describe it as)\b[^.]{0,30}\bcomplaint|"
         r"\bwithout (?:using|saying|mentioning) the word\W{0,3}complaint|"
-        r"\b(?:need not|needn['\u2019]t) (?:use|say|mention|call it)\b[^.]{0,30}complaint",
+        r"\b(?:need not|needn['\u2019]t) (?:use|say|mention|call it)\b[^.]{0,30}complaint|"
+        # "there is no need to use the word", "even if you do not use that word"
+        r"\bno\s+need\s+(?:for\s+(?:you|them|residents?)\s+)?to\s+(?:use|say|mention)\b[^.]{0,30}"
+        r"complaint|\bcomplaint\b[^.]{0,60}\beven\s+if\s+(?:you|they|the\s+resident)\s+(?:do\s+not|"
+        r"don['\u2019]t|does\s+not|doesn['\u2019]t)\s+(?:use|say|mention)\s+(?:that|the|this)\s+word",
     ):
         reader.add("word_complaint_not_required", True, s)
         break
@@ -2358,7 +2363,13 @@ def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
             "representatives_allowed",
             r"on (?:your|their|a resident's) behalf|representative|advocate|"
             r"\b(?:friend|relative|family member|someone else|somebody else|another person|"
-            r"councillor|carer)s?\b[^.]{0,60}\b(?:complain|make|raise)\w*",
+            r"councillor|carer)s?\b[^.]{0,60}\b(?:complain|make|raise)\w*|"
+            # "ask someone to complain for you", "a third party may complain for a resident",
+            # "people acting for a resident"
+            r"\b(?:someone|somebody|a\s+third\s+party|third\s+parties|an?\s+(?:mp|support\s+worker)|"
+            r"people|anyone)\b[^.]{0,60}\b(?:complain\w*|complaint)\b[^.]{0,40}\b(?:for\s+(?:you|them|"
+            r"a\s+resident|the\s+resident|residents|a\s+tenant|a\s+customer)\b)|\bacting\s+(?:for|on\s+"
+            r"behalf\s+of)\s+(?:a\s+|the\s+)?(?:resident|tenant|customer)s?\b",
         ),
         (
             "any_staff_can_take_complaints",
@@ -2444,8 +2455,8 @@ def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
             # that you can make a complaint"
             r"\boffer\w*\s+to\s+(?:log|record|register|raise|treat|take|handle|deal\s+with|open)"
             r"\b[^.]{0,40}\bcomplaint|"
-            r"\b(?:ask|check)\w*\s+(?:with\s+)?(?:you|them|him|her|the\s+(?:resident|tenant|"
-            r"customer|person)|residents?|tenants?|customers?)\s+(?:whether|if)\s+(?:you|they|"
+            r"\b(?:ask|check)\w*\s+(?:with\s+)?(?:(?:you|them|him|her|the\s+(?:resident|tenant|"
+            r"customer|person)|residents?|tenants?|customers?)\s+)?(?:whether|if)\s+(?:you|they|"
             r"he|she)\s+(?:would\s+(?:like|prefer)|wants?|wish(?:es)?)\b[^.]{0,60}\bcomplain|"
             r"\b(?:explain|tell|let)\w*\s+(?:you|them|residents?|customers?|tenants?)\s+"
             r"(?:know\s+)?(?:that\s+)?(?:you|they)\s+(?:can|may|could|have\s+the\s+right\s+to)\s+"
