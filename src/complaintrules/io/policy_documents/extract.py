@@ -1792,8 +1792,9 @@ _DISCRETION = re.compile(
     r"[^.]{0,60}\b(?:can|may|could|might|will)\s+(?:still\s+|also\s+|sometimes\s+)?(?:be\s+)?"
     r"(?:accept|consider|investigat|look|review)|"
     r"\bstill\s+(?:be\s+)?able\s+to\s+(?:accept|consider|investigate|look)|"
-    r"\bcase[- ]by[- ]case\b|\b(?:decide|consider|judge)\s+whether\s+(?:it\s+is\s+(?:fair|reasonable|"
-    r"right)\s+)?to\s+(?:accept|investigate|consider|look)",
+    r"\bcase[- ]by[- ]case\b|"
+    r"\b(?:decide|consider|judge)\s+whether\s+(?:it\s+is\s+(?:fair|reasonable|right)\s+)?to\s+"
+    r"(?:accept|investigate|consider|look)",
     re.I,
 )
 
