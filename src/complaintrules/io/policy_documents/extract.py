@@ -2428,7 +2428,14 @@ def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
             r"remed(?:ies|y) guidance|guidance on remed(?:ies|y)|"
             r"\b(?:in line with|follow\w*|consider\w*|take account of|taking account of|"
             r"have regard to|with regard to|refer\w* to)\s+(?:the\s+)?(?:housing\s+)?"
-            r"ombudsman['\u2019]s\s+(?:\w+\s+){0,2}guidance\b",
+            r"ombudsman['\u2019]s\s+(?:\w+\s+){0,2}guidance\b|"
+            # the Ombudsman's guidance named for remedies in other words: "when deciding
+            # remedies we refer to guidance published by the Ombudsman", "we use the
+            # Ombudsman's guidance when we decide how to put things right"
+            r"(?:remed|compensat|put\w*\s+things\s+right|redress)[^.]{0,100}\bguidance\b[^.]{0,40}"
+            r"\b(?:published|issued|produced)\s+by\s+(?:the\s+)?(?:housing\s+)?ombudsman|"
+            r"\b(?:use|apply|follow|refer\s+to)\w*\s+(?:the\s+)?(?:housing\s+)?ombudsman['\u2019]s\s+"
+            r"guidance\b[^.]{0,80}(?:remed|compensat|put\w*\s+things\s+right|redress)",
         ),
         (
             "update_frequency_agreed_when_late",
@@ -2935,7 +2942,7 @@ def _read_governance(reader: _Reader, all_s: list[_Sentence]) -> None:
             )
             break
     linked = (
-        ("compensation", r"compensation (?:policy|procedure|guidance)"),
+        ("compensation", r"compensation (?:and \w+ )?(?:payments? )?(?:policy|procedure|guidance)"),
         (
             "unacceptable_behaviour",
             r"(?:unacceptable|unreasonable) (?:behaviour|conduct) (?:policy|procedure)",
