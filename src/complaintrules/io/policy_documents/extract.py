@@ -2931,8 +2931,18 @@ def _read_governance(reader: _Reader, all_s: list[_Sentence]) -> None:
     """Roles the policy names (kept as notes for the reviewer: they are the organisation
     file's facts) and the documents it links to for part of its subject, by title and link."""
     found = (
-        ("member_responsible_for_complaints", r"member responsible for complaints|\bMRC\b"),
-        ("complaints_officer", r"complaints? (?:officer|lead|manager|resolution manager)"),
+        (
+            "member_responsible_for_complaints",
+            r"member responsible for complaints|\bMRC\b|member (?:with (?:lead )?"
+            r"responsibility|responsible) for (?:the )?complaints|lead (?:board )?member for "
+            r"complaints|board member (?:with responsibility )?for complaints",
+        ),
+        (
+            "complaints_officer",
+            r"complaints? (?:officer|lead|manager|resolution manager|co-?ordinator|team leader)|"
+            r"head of complaints|"
+            r"complaints and (?:customer )?(?:feedback|resolution) (?:manager|lead)",
+        ),
         ("annual_report", r"annual (?:complaints )?(?:performance )?report|self-assessment"),
     )
     for name, pattern in found:
