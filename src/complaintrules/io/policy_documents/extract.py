@@ -2744,7 +2744,13 @@ def _read_exclusions(reader: _Reader, all_s: list[_Sentence]) -> None:
         r"\bon (?:its|their) (?:own )?merits?\b|own merits?\b|\beach (?:complaint|case|matter)\b"
         r"[^.;]{0,40}?\bon (?:its )?(?:own )?merits?\b|individual(?:ly)? (?:basis|circumstances)|"
         r"case[- ]by[- ]case|each (?:complaint|case|request) (?:individually|separately|on its own)"
-        r"|\b(?:consider|look at|assess|review|judge)\w*\s+each (?:complaint|case|request)\b",
+        r"|\b(?:consider|look at|assess|review|judge)\w*\s+each (?:complaint|case|request)\b|"
+        # "we look at every complaint individually", "the circumstances of each complaint",
+        # "each complaint is looked at on its own facts"
+        r"\b(?:each|every) (?:complaint|case|request)\b[^.;]{0,40}?\b(?:individually|separately|on "
+        r"its own (?:facts|circumstances))\b|\b(?:look\w* at|consider\w*|assess\w*|review\w*|judg"
+        r"\w*)\s+every (?:complaint|case|request) (?:individually|separately|on its own)|"
+        r"\bcircumstances of (?:each|every|the individual) (?:complaint|case|request)\b",
         re.I,
     )
     for s in all_s:
