@@ -2148,6 +2148,30 @@ def _read_definitions(reader: _Reader, all_s: list[_Sentence]) -> None:
             if re.search(r"dissatisf", t, re.I):
                 reader.add("complaint_definition", t, s)
             break
+        # the Ombudsman's definition quoted, then one of the landlord's own set against it
+        # ("For this policy, however, we define a complaint as ..."): the landlord's is
+        # the one it applies, compared part by part
+        own = next(
+            (
+                later
+                for later in all_s[i + 1 : i + 4]
+                if adopts
+                and _DEFINES.search(later.text)
+                and re.search(r"\b(?:we|our|us)\b", later.text, re.I)
+                and re.search(
+                    r"\b(?:however|but|instead|for\s+(?:the\s+purposes\s+of\s+)?this\s+policy|"
+                    r"for\s+us|our\s+own)\b",
+                    later.text,
+                    re.I,
+                )
+                and not _CLAIMS_DEFINITION.search(later.text)
+                and not _ADOPTS_DEFINITION.search(later.text)
+            ),
+            None,
+        )
+        if own is not None:
+            reader.add("complaint_definition", own.text, own)
+            break
         # a sentence that only adopts the Ombudsman's definition does not give its wording
         if not adopts or re.search(r"dissatisf", t, re.I):
             reader.add("complaint_definition", t, s)
