@@ -3136,6 +3136,7 @@ class _Gen:
             "_UNSET": _UNSET,
             "_NO_ITEM": _NO_ITEM,
             "Outcome": Outcome,
+            "_later": Outcome.later,
             "_response_clock": _response_clock,
         }
         self.count = 0
@@ -3548,6 +3549,21 @@ class Verdicts:
         )
 
 
+def _worded_later(verdict: str, words: Sequence[str], g: _Gen) -> list[str]:
+    """The statements returning an outcome with ``verdict`` (a generated name) whose
+    wording, the statements ``words`` returning its message, facts and computed values, is
+    run only when first read (see :meth:`Outcome.later`): the verdict is decided, and what
+    can go wrong in deciding it has gone wrong, before the check returns. The parts shared
+    with the conditions are the judging function's own variables, so a part read there is
+    not read again, and one read first here is kept for the rest of the wording."""
+    shared = ", ".join(f"_v{i}" for i in range(len(g.shared)))
+    lines = ["def _words():"]
+    if shared:
+        lines.append(f"    nonlocal {shared}")
+    lines += [f"    {line}" for line in words]
+    return [*lines, f"return _later({verdict}, _words)"]
+
+
 def _reported(found: Mapping[str, Any], chosen: bool | tuple[str, ...]) -> list[tuple[str, Any]]:
     """The entries of ``found`` a branch reports: all, none, or those it names, in order."""
     if chosen is True:
@@ -3712,11 +3728,13 @@ class CaseExpression:
             ]
             message = f"{message}.format({', '.join(args)})"
         if not b.evidence:
-            return [f"return Outcome({verdict}, {message})"]
+            if message == g.name(b.message, "m"):  # a plain message: nothing to word
+                return [f"return Outcome({verdict}, {message})"]
+            return _worded_later(verdict, [f"return {message}, {{}}, {{}}"], g)
         facts = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in _reported(self.facts, b.facts))
         computed = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in _reported(self.computed, b.computed))
         if not self.each_facts:
-            return [f"return Outcome({verdict}, {message}, {{{facts}}}, {{{computed}}})"]
+            return _worded_later(verdict, [f"return {message}, {{{facts}}}, {{{computed}}}"], g)
         lines = [f"_m = {message}", f"_found = {{{facts}}}"]
         for group in self.each_facts:
             if isinstance(group, FieldFacts):
@@ -3731,8 +3749,8 @@ class CaseExpression:
                 kept = f"_items_kept({test}, {g.expr(group.items)}, case, ctx, params)"
                 spec = g.name(group._generated(), "e")
                 lines.append(f"_found.update(_each_entries({kept}, {spec}, case, ctx, params))")
-        lines.append(f"return Outcome({verdict}, _m, _found, {{{computed}}})")
-        return lines
+        lines.append(f"return _m, _found, {{{computed}}}")
+        return _worded_later(verdict, lines, g)
 
     # -- the Arrow backend --------------------------------------------------------------------
 
