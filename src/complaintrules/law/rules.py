@@ -139,7 +139,9 @@ class Outcome(_Worded):
         before it. Should ``words`` raise all the same, the verdict stands and the message
         says the wording failed, with the traceback as a computed value.
         """
-        made = object.__new__(cls)
+        # Our own class, made without its __init__ (which would word it): the fields are
+        # set here as __init__ sets them, but for those worded later.
+        made = cls.__new__(cls)
         _set(made, "verdict", verdict)
         _set(made, "_words", words)
         return made
@@ -321,7 +323,7 @@ class Finding(_Worded):
         Should ``words`` raise, the verdict stands and the message says the wording failed,
         with the traceback as computed evidence (see :meth:`Outcome.later`).
         """
-        made = object.__new__(cls)
+        made = cls.__new__(cls)  # as in Outcome.later
         _set(made, "rule_id", rule_id)
         _set(made, "provision", provision)
         _set(made, "pack", pack)
