@@ -298,3 +298,35 @@ def test_a_plugin_check_whose_wording_fails_keeps_its_verdict_in_every_report() 
     assert "could not be worded: KeyError" in finding.message
     data = report.to_dict()  # every finding serialised, none raising
     assert {f["rule_id"] for f in data["findings"]} >= {"WORDS-1"}
+
+
+def test_a_deadline_works_out_its_days_skipped_and_note_only_when_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ctx = _context()
+    calls: list[int] = []
+    skipped = WorkingCalendar.days_skipped
+
+    def counted(self: WorkingCalendar, start: date, end: date) -> Any:
+        calls.append(1)
+        return skipped(self, start, end)
+
+    monkeypatch.setattr(WorkingCalendar, "days_skipped", counted)
+    deadline = timeliness.deadline_after(ctx, date(2024, 12, 20), 5, "receipt", "a note")
+    assert (deadline.due, deadline.working_days) == (date(2024, 12, 31), 5)
+    assert calls == []
+    eager = timeliness.Deadline(
+        date(2024, 12, 20),
+        "receipt",
+        5,
+        date(2024, 12, 31),
+        (
+            (date(2024, 12, 25), "bank holiday: Christmas Day"),
+            (date(2024, 12, 26), "bank holiday: Boxing Day"),
+        ),
+        "a note",
+    )
+    assert deadline.evidence() == eager.evidence()
+    assert calls == [1]
+    assert deadline == eager and hash(deadline) == hash(eager)
+    assert pickle.loads(pickle.dumps(deadline)) == eager

@@ -311,7 +311,8 @@ def response_deadline(
     )
     if trigger is None:
         return None
-    note = response_clock_note(rule, trigger, start, facts[0], *facts[4:], ack_days)
+    # the note is for the evidence alone: worded when the deadline's evidence is read
+    note = partial(response_clock_note, rule, trigger, start, facts[0], *facts[4:], ack_days)
     return deadline_after(ctx, trigger, respond_days, CLOCK_LABELS[rule], note)
 
 

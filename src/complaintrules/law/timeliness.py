@@ -17,7 +17,7 @@ from ..model.case import Complaint, Stage
 from ..model.conventions import LateAcknowledgement
 from ..model.policy import ClockStart
 from .context import Context
-from .rules import Outcome, Verdict
+from .rules import Outcome, Verdict, _set, _Worded, _words_of
 
 __all__ = [
     "CLOCK_LABELS",
@@ -46,8 +46,12 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
-class Deadline:
-    """``due`` is the ``working_days``th working day after ``trigger``."""
+class Deadline(_Worded):
+    """``due`` is the ``working_days``th working day after ``trigger``.
+
+    The days skipped and the note are for the evidence alone: :func:`deadline_after` and the
+    response deadline work them out when first read (see :meth:`later`).
+    """
 
     trigger: date
     trigger_label: str
@@ -55,6 +59,39 @@ class Deadline:
     due: date
     skipped: tuple[tuple[date, str], ...]
     note: str = ""
+
+    @classmethod
+    def later(
+        cls,
+        trigger: date,
+        trigger_label: str,
+        working_days: int,
+        due: date,
+        words: Callable[[], tuple[tuple[tuple[date, str], ...], str]],
+    ) -> Deadline:
+        """A deadline whose days skipped and note are ``words()``, called when either is
+        first read, then kept; ``words`` only describes dates already counted."""
+        made = cls.__new__(cls)  # our own class: the fields set as __init__ sets them
+        _set(made, "trigger", trigger)
+        _set(made, "trigger_label", trigger_label)
+        _set(made, "working_days", working_days)
+        _set(made, "due", due)
+        _set(made, "_words", words)
+        return made
+
+    if not TYPE_CHECKING:  # mypy would take any attribute name for one of these
+
+        def __getattr__(self, name: str) -> Any:
+            """A deferred deadline's days skipped and note, worked out now."""
+            if name not in ("skipped", "note"):
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            words = _words_of(self)
+            if words is not None:
+                skipped, note = words()
+                _set(self, "skipped", skipped)
+                _set(self, "note", note)
+                _set(self, "_words", None)
+            return object.__getattribute__(self, name)
 
     def evidence(self) -> dict[str, Any]:
         trigger = self.trigger.isoformat()
@@ -72,10 +109,23 @@ class Deadline:
         return out
 
 
-def deadline_after(ctx: Context, trigger: date, days: int, label: str, note: str = "") -> Deadline:
+def deadline_after(
+    ctx: Context, trigger: date, days: int, label: str, note: str | Callable[[], str] = ""
+) -> Deadline:
+    """The deadline ``days`` working days after ``trigger``: its date now, the days it
+    skipped and its note (given, or a function giving it) when first read."""
     due = ctx.calendar.add_working_days(trigger, days)
-    skipped = tuple(ctx.calendar.days_skipped(trigger, due))
-    return Deadline(trigger, label, days, due, skipped, note)
+    return Deadline.later(
+        trigger, label, days, due, partial(_skipped_and_note, ctx.calendar, trigger, due, note)
+    )
+
+
+def _skipped_and_note(
+    calendar: WorkingCalendar, trigger: date, due: date, note: str | Callable[[], str]
+) -> tuple[tuple[tuple[date, str], ...], str]:
+    # the range is the calendar's: add_working_days has counted across it
+    skipped = tuple(calendar.days_skipped(trigger, due))
+    return skipped, note if isinstance(note, str) else note()
 
 
 def receipt_day0(ctx: Context, case: Complaint) -> tuple[date, str]:
