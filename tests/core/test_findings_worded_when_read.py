@@ -330,3 +330,11 @@ def test_a_deadline_works_out_its_days_skipped_and_note_only_when_read(
     assert calls == [1]
     assert deadline == eager and hash(deadline) == hash(eager)
     assert pickle.loads(pickle.dumps(deadline)) == eager
+
+
+@pytest.mark.parametrize("evidence", [True, False])
+def test_a_message_with_escaped_braces_and_no_value_is_still_formatted(evidence: bool) -> None:
+    check = when(
+        lit(True), Verdict.PASS, "write {{reference}} for it", evidence=evidence
+    ).otherwise(Verdict.FAIL, "never")
+    assert check(_CASE, _context()).message == "write {reference} for it"

@@ -3771,8 +3771,9 @@ class CaseExpression:
         its wording could fail on some case (see :func:`_wording_may_fail`)."""
         message = g.name(b.message, "m")
         verdict = g.name(b.verdict, "verdict")
-        named = _named(b.message) if "{" in b.message or "}" in b.message else []
-        if named:
+        formatted = "{" in b.message or "}" in b.message  # "{{" too, formatted to "{"
+        named = _named(b.message) if formatted else []
+        if formatted:
             args = [
                 f"{k}={g.expr(self.values[k])}"
                 if k.isidentifier() and not iskeyword(k)
@@ -3782,7 +3783,7 @@ class CaseExpression:
             message = f"{message}.format({', '.join(args)})"
         wording = [self.values[k] for k in named]
         if not b.evidence:
-            if not named:  # a plain message: nothing to word
+            if not formatted:  # a plain message: nothing to word
                 return [f"return Outcome({verdict}, {message})"]
             return _worded(verdict, [], f"{message}, {{}}, {{}}", g, wording, b.message)
         facts_of, computed_of = _reported(self.facts, b.facts), _reported(self.computed, b.computed)
