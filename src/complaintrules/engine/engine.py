@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 from typing import Any, Concatenate, NamedTuple, ParamSpec, TypeVar
 
 from ..calendar import clock as _clock
@@ -252,8 +253,9 @@ class Engine:
         except BaseException as exc:  # a broken rule is reported, never fatal; nor is exit()
             watch.running = 0
             return _failed(rule, subject, subject_ref, exc, ctx)
-        # Positional: run once per rule per case, and keywords cost a third more here.
-        return Finding(
+        # Worded when first read: a caller after verdicts alone never words it. Positional:
+        # run once per rule per case, and keywords cost a third more here.
+        return Finding.later(
             rule.id,
             rule.provision,
             rule.pack,
@@ -261,8 +263,7 @@ class Engine:
             subject_ref,
             outcome.verdict,
             rule.level,
-            outcome.message,
-            Evidence(outcome.facts, ctx.parameters_evidence(), outcome.computed),
+            partial(_worded, outcome, ctx),
         )
 
     def _without_organisation(self, rule: Rule, ref: str, ctx: Context) -> Finding:
@@ -372,7 +373,7 @@ class Engine:
                 elif facts & requires != requires:
                     # read no parameter, so no context is needed
                     append(
-                        Finding(
+                        Finding.later(
                             rule.id,
                             rule.provision,
                             rule.pack,
@@ -380,8 +381,7 @@ class Engine:
                             reference,
                             Verdict.NOT_APPLICABLE,
                             rule.level,
-                            otherwise,
-                            Evidence({}, {"pack_version": version}, {}),
+                            partial(_not_met, otherwise, version),
                         )
                     )
                     continue
@@ -649,6 +649,18 @@ class _Step(NamedTuple):
 
 def _not_an_outcome(returned: object) -> TypeError:
     return TypeError(f"check returned {type(returned).__name__}, not an Outcome")
+
+
+def _worded(outcome: Outcome, ctx: Context) -> tuple[str, Evidence]:
+    """The message and evidence of a finding from its check's ``outcome`` and context."""
+    # the outcome first: its wording reads no parameter, but the evidence lists them all
+    message, facts, computed = outcome.message, outcome.facts, outcome.computed
+    return message, Evidence(facts, ctx.parameters_evidence(), computed)
+
+
+def _not_met(otherwise: str, version: str) -> tuple[str, Evidence]:
+    """The message and evidence of a gated rule the case cannot meet (no parameter read)."""
+    return otherwise, Evidence({}, {"pack_version": version}, {})
 
 
 def _failed(

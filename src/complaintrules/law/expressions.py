@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from decimal import Decimal
 from enum import Enum
+from functools import partial
 from keyword import iskeyword
 from string import Formatter
 from typing import TYPE_CHECKING, Any, Protocol
@@ -3136,6 +3137,7 @@ class _Gen:
             "_UNSET": _UNSET,
             "_NO_ITEM": _NO_ITEM,
             "Outcome": Outcome,
+            "_later": Outcome.later,
             "_response_clock": _response_clock,
         }
         self.count = 0
@@ -3548,6 +3550,71 @@ class Verdicts:
         )
 
 
+#: The parts whose value can fail on some cases' data, even in a well-made declaration:
+#: working days (a date outside the calendar's years), months after a date (past the last
+#: year) and a value formatted by a spec or a template (a spec the value does not take).
+_MAY_FAIL = (_WorkingDays, _MonthsAfter, _Formatted, _Template)
+
+
+def _wording_may_fail(
+    exprs: Sequence[Expr], template: str, per_item: Sequence[Expr] = (), of_item: bool = False
+) -> bool:
+    """Whether wording from ``exprs`` (a branch's message values and evidence, read once
+    per case unless ``of_item``), ``per_item`` (read for each item of a list) and the
+    message ``template`` could raise on some case: a part in :data:`_MAY_FAIL`, a format
+    spec or conversion in the template, or a read of a list item outside a function of
+    one item, which is refused."""
+    if any(spec or conversion for _, n, spec, conversion in Formatter().parse(template) if n):
+        return True
+    if not of_item and any(_reads_outer_item(e) for e in exprs):
+        return True
+    return any(_fails_somewhere(e) for e in [*exprs, *per_item])
+
+
+def _reads_outer_item(e: Expr) -> bool:
+    """Whether ``e`` reads a list item it is not itself going through (as a list's
+    predicate, values or total read their own list's items)."""
+    if isinstance(e, _ItemField):
+        return True
+    if isinstance(e, _Aggregate | _Each | _Map | _Sum | _Filter):
+        return _reads_outer_item(e.items)
+    return any(_reads_outer_item(child) for child in _children(e))
+
+
+def _fails_somewhere(e: Expr) -> bool:
+    return isinstance(e, _MAY_FAIL) or any(_fails_somewhere(child) for child in _children(e))
+
+
+def _worded(
+    verdict: str,
+    lines: Sequence[str],
+    result: str,
+    g: _Gen,
+    wording: Sequence[Expr],
+    template: str,
+    per_item: Sequence[Expr] = (),
+    of_item: bool = False,
+) -> list[str]:
+    """The statements returning an outcome with ``verdict`` (a generated name) worded by
+    ``lines`` then ``result`` (its message, facts and computed values).
+
+    Worded when first read (see :meth:`Outcome.later`) where the wording cannot fail:
+    the verdict is decided, and whatever could go wrong in deciding it has gone wrong (an
+    error finding), before the check returns. Where the wording could fail on some case's
+    data (:func:`_wording_may_fail`), it is worded now, as before, so such a failure is
+    still the rule's error. The parts shared with the conditions are the judging
+    function's own variables, so a part read there is not read again.
+    """
+    if _wording_may_fail(wording, template, per_item, of_item):
+        return [*lines, f"return Outcome({verdict}, {result})"]
+    shared = ", ".join(f"_v{i}" for i in range(len(g.shared)))
+    words = ["def _words():"]
+    if shared:
+        words.append(f"    nonlocal {shared}")
+    words += [f"    {line}" for line in [*lines, f"return {result}"]]
+    return [*words, f"return _later({verdict}, _words)"]
+
+
 def _reported(found: Mapping[str, Any], chosen: bool | tuple[str, ...]) -> list[tuple[str, Any]]:
     """The entries of ``found`` a branch reports: all, none, or those it names, in order."""
     if chosen is True:
@@ -3700,25 +3767,40 @@ class CaseExpression:
         return _recording_where(call, self.parameters_where)
 
     def _outcome_source(self, b: _Branch, g: _Gen) -> list[str]:
-        """The statements returning branch ``b``'s outcome."""
+        """The statements returning branch ``b``'s outcome: worded when first read, unless
+        its wording could fail on some case (see :func:`_wording_may_fail`)."""
         message = g.name(b.message, "m")
         verdict = g.name(b.verdict, "verdict")
-        if "{" in b.message or "}" in b.message:
+        formatted = "{" in b.message or "}" in b.message  # "{{" too, formatted to "{"
+        named = _named(b.message) if formatted else []
+        if formatted:
             args = [
                 f"{k}={g.expr(self.values[k])}"
                 if k.isidentifier() and not iskeyword(k)
                 else f"**{{{k!r}: {g.expr(self.values[k])}}}"
-                for k in _named(b.message)
+                for k in named
             ]
             message = f"{message}.format({', '.join(args)})"
+        wording = [self.values[k] for k in named]
         if not b.evidence:
-            return [f"return Outcome({verdict}, {message})"]
-        facts = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in _reported(self.facts, b.facts))
-        computed = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in _reported(self.computed, b.computed))
+            if not formatted:  # a plain message: nothing to word
+                return [f"return Outcome({verdict}, {message})"]
+            return _worded(verdict, [], f"{message}, {{}}, {{}}", g, wording, b.message)
+        facts_of, computed_of = _reported(self.facts, b.facts), _reported(self.computed, b.computed)
+        wording += [e for _, e in facts_of] + [e for _, e in computed_of]
+        facts = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in facts_of)
+        computed = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in computed_of)
         if not self.each_facts:
-            return [f"return Outcome({verdict}, {message}, {{{facts}}}, {{{computed}}})"]
+            result = f"{message}, {{{facts}}}, {{{computed}}}"
+            return _worded(verdict, [], result, g, wording, b.message)
         lines = [f"_m = {message}", f"_found = {{{facts}}}"]
+        per_item: list[Expr] = []  # read in a function of one item
         for group in self.each_facts:
+            if isinstance(group, EachFact):
+                wording.append(group.items)
+                per_item += group._exprs()
+            else:
+                wording += group._exprs()
             if isinstance(group, FieldFacts):
                 before, after = group.key.replace("{{", "{").replace("}}", "}").split("{name}")
                 entries = g.name(_field_entries(before, after), "fe")
@@ -3731,8 +3813,8 @@ class CaseExpression:
                 kept = f"_items_kept({test}, {g.expr(group.items)}, case, ctx, params)"
                 spec = g.name(group._generated(), "e")
                 lines.append(f"_found.update(_each_entries({kept}, {spec}, case, ctx, params))")
-        lines.append(f"return Outcome({verdict}, _m, _found, {{{computed}}})")
-        return lines
+        result = f"_m, _found, {{{computed}}}"
+        return _worded(verdict, lines, result, g, wording, b.message, per_item=per_item)
 
     # -- the Arrow backend --------------------------------------------------------------------
 
@@ -3827,7 +3909,7 @@ class ItemTable:
         item); None where the branch taken is not applicable: nothing to report (unless
         ``keep``: see :func:`item_outcomes`)."""
         g = _Gen(_shared_parts(self._exprs(), per_item=True), item="item")
-        g.names["_Frame"], g.names["_item_outcome"] = _Frame, _item_outcome
+        g.names["_Frame"], g.names["_item_words"] = _Frame, _item_words
         key_names = [n for k in self.facts for n in _named(k)]
         facts = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in self.facts.items())
         omit = g.name(self.omit_empty, "omit")
@@ -3843,14 +3925,20 @@ class ItemTable:
                 values = ", ".join(f"{k!r}: {g.expr(self.values[k])}" for k in named)
                 reported = _reported(self.computed, b.computed) if b.evidence else []
                 computed = ", ".join(f"{k!r}: {g.expr(e)}" for k, e in reported)
-                body = (
-                    f"return _item_outcome({g.name(b)}, index, {{{values}}}, {{{facts}}}, "
-                    f"{{{computed}}}, {omit}, {keep})"
+                words = (
+                    f"*_item_words({g.name(b)}, index, {{{values}}}, {{{facts}}}, "
+                    f"{{{computed}}}, {omit}),"  # a tuple: returned, or given to Outcome
                 )
+                wording = [self.values[k] for k in named] + [e for _, e in reported]
+                wording += self.facts.values()  # read on every branch, as ever
+                template = b.message + "".join(self.facts)
+                verdict = g.name(b.verdict, "verdict")
+                body = "\n".join(_worded(verdict, [], words, g, wording, template, of_item=True))
             if b.condition is None:
-                lines.append(f"    {body}")
+                lines += [f"    {line}" for line in body.split("\n")]
             else:
-                lines += [f"    if {g.expr(b.condition)} is True:", f"        {body}"]
+                lines.append(f"    if {g.expr(b.condition)} is True:")
+                lines += [f"        {line}" for line in body.split("\n")]
         source = "\n".join(lines) + "\n"
         namespace = dict(g.names, __source__=source)
         exec(compile(source, "<item table>", "exec"), namespace)
@@ -3873,14 +3961,25 @@ def _item_outcome(
 ) -> Outcome | None:
     if b.verdict is Verdict.NOT_APPLICABLE and not keep:
         return None
+    return Outcome(b.verdict, *_item_words(b, index, values, facts, computed, omit_empty))
+
+
+def _item_words(
+    b: _Branch,
+    index: int,
+    values: Mapping[str, Any],
+    facts: Mapping[str, Any],
+    computed: Mapping[str, Any] | None = None,
+    omit_empty: Sequence[str] = (),
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """The message, facts and computed values of one item's outcome, branch ``b``."""
     if not b.evidence:
-        return Outcome(b.verdict, b.message.format(index=index, **values))
+        return b.message.format(index=index, **values), {}, {}
     found = {} if not computed else dict(computed)
     for k in omit_empty:
         if k in found and found[k] in (None, ""):
             del found[k]
-    return Outcome(
-        b.verdict,
+    return (
         b.message.format(index=index, **values),
         {k.format(index=index, **values): v for k, v in facts.items()},
         found,
@@ -3912,12 +4011,19 @@ def _combined(
 
 
 def _together(verdict: Verdict, outcomes: Sequence[Outcome], sep: str) -> Outcome:
+    """``outcomes`` as one with ``verdict``, worded when first read (as they are)."""
+    return Outcome.later(verdict, partial(_together_words, outcomes, sep))
+
+
+def _together_words(
+    outcomes: Sequence[Outcome], sep: str
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
     facts: dict[str, Any] = {}
     computed: dict[str, Any] = {}
     for o in outcomes:
         facts.update(o.facts)
         computed.update(o.computed)
-    return Outcome(verdict, sep.join(o.message for o in outcomes), facts, computed)
+    return sep.join(o.message for o in outcomes), facts, computed
 
 
 def _chosen(branches: Sequence[_Branch], env: _Columns) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -82,9 +83,30 @@ _NEW: Any = _Fresh("{}")
 _NEW_EVIDENCE: Any = _Fresh("Evidence()")
 
 
+class _Worded:
+    """The slot a result keeps its wording in until first read (see :meth:`Outcome.later`
+    and :meth:`Finding.later`): None once worded; unset for a result given its words."""
+
+    __slots__ = ("_words",)
+
+
+def _wording_failed(exc: BaseException) -> tuple[str, dict[str, Any]]:
+    """The message and computed evidence of a result whose deferred wording raised ``exc``
+    (called while it is handled: the evidence gives its traceback)."""
+    return (
+        f"the verdict stands, but its message could not be worded: "
+        f"{type(exc).__name__}: {_text(exc)}",
+        {"wording_error": traceback.format_exc(limit=4)},
+    )
+
+
 @dataclass(frozen=True, slots=True, init=False)
-class Outcome:
-    """What a check returns; the engine turns it into a :class:`Finding`."""
+class Outcome(_Worded):
+    """What a check returns; the engine turns it into a :class:`Finding`.
+
+    A check may decide its verdict and leave the wording for later: :meth:`later` makes an
+    outcome whose message and evidence are produced when first read.
+    """
 
     verdict: Verdict
     message: str
@@ -102,6 +124,61 @@ class Outcome:
         _set(self, "message", message)
         _set(self, "facts", {} if facts is _NEW else facts)
         _set(self, "computed", {} if computed is _NEW else computed)
+
+    @classmethod
+    def later(
+        cls,
+        verdict: Verdict,
+        words: Callable[[], tuple[str, Mapping[str, Any], Mapping[str, Any]]],
+    ) -> Outcome:
+        """An outcome with ``verdict`` whose message, facts and computed values are
+        ``words()``, called when any of them is first read (and only then), kept after.
+
+        ``words`` should only put into words what the check has already worked out: a
+        verdict is decided when the check returns, so anything that can go wrong belongs
+        before it. Should ``words`` raise all the same, the verdict stands and the message
+        says the wording failed, with the traceback as a computed value.
+        """
+        # Our own class, made without its __init__ (which would word it): the fields are
+        # set here as __init__ sets them, but for those worded later.
+        made = cls.__new__(cls)
+        _set(made, "verdict", verdict)
+        _set(made, "_words", words)
+        return made
+
+    if not TYPE_CHECKING:  # mypy would take any attribute name for one of these
+
+        def __getattr__(self, name: str) -> Any:
+            """A deferred outcome's message, facts and computed values, worded now."""
+            if name not in _OUTCOME_WORDED:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            words = _words_of(self)
+            if words is not None:
+                try:
+                    message, facts, computed = words()
+                except KeyboardInterrupt:
+                    raise
+                except BaseException as exc:  # as the engine treats a check that raises
+                    message, computed = _wording_failed(exc)
+                    facts = {}
+                _set(self, "message", message)
+                _set(self, "facts", facts)
+                _set(self, "computed", computed)
+                _set(self, "_words", None)
+            return object.__getattribute__(self, name)
+
+
+_OUTCOME_WORDED = frozenset({"message", "facts", "computed"})
+_WORDS = _Worded.__dict__["_words"]  # the slot itself, read without the fallback
+
+
+def _words_of(result: _Worded) -> Any:
+    """How ``result`` is to be worded: None when it has its words (or was never deferred:
+    the constructors leave the slot unset, one write fewer per result)."""
+    try:
+        return _WORDS.__get__(result, None)
+    except AttributeError:
+        return None
 
 
 _JSON_SCALARS = (str, int, float, bool, type(None))
@@ -187,8 +264,14 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True, init=False)
-class Finding:
-    """One rule's verdict on one subject."""
+class Finding(_Worded):
+    """One rule's verdict on one subject.
+
+    The engine words a finding only when its message or evidence is first read (see
+    :meth:`later`): a caller that reads verdicts alone (counts, failures, an exit code)
+    never pays for the text. Equality, ``repr``, pickling, copying and :meth:`to_dict`
+    read the message and evidence, so they behave as for a finding given its words.
+    """
 
     rule_id: str
     provision: str
@@ -222,6 +305,55 @@ class Finding:
         _set(self, "message", message)
         _set(self, "evidence", Evidence() if evidence is _NEW_EVIDENCE else evidence)
 
+    @classmethod
+    def later(
+        cls,
+        rule_id: str,
+        provision: str,
+        pack: str,
+        subject: Subject,
+        subject_ref: str,
+        verdict: Verdict,
+        level: Level,
+        words: Callable[[], tuple[str, Evidence]],
+    ) -> Finding:
+        """A finding whose message and evidence are ``words()``, called when either is
+        first read (and only then), kept after; otherwise as the constructor makes it.
+
+        Should ``words`` raise, the verdict stands and the message says the wording failed,
+        with the traceback as computed evidence (see :meth:`Outcome.later`).
+        """
+        made = cls.__new__(cls)  # as in Outcome.later
+        _set(made, "rule_id", rule_id)
+        _set(made, "provision", provision)
+        _set(made, "pack", pack)
+        _set(made, "subject", subject)
+        _set(made, "subject_ref", subject_ref)
+        _set(made, "verdict", verdict)
+        _set(made, "level", level)
+        _set(made, "_words", words)
+        return made
+
+    if not TYPE_CHECKING:  # mypy would take any attribute name for one of these
+
+        def __getattr__(self, name: str) -> Any:
+            """A deferred finding's message and evidence, worded now."""
+            if name not in _FINDING_WORDED:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            words = _words_of(self)
+            if words is not None:
+                try:
+                    message, evidence = words()
+                except KeyboardInterrupt:
+                    raise
+                except BaseException as exc:  # as the engine treats a check that raises
+                    message, computed = _wording_failed(exc)
+                    evidence = Evidence(computed=computed)
+                _set(self, "message", message)
+                _set(self, "evidence", evidence)
+                _set(self, "_words", None)
+            return object.__getattribute__(self, name)
+
     @property
     def is_failure(self) -> bool:
         """A must-level fail (or a rule error): what makes a run fail."""
@@ -246,6 +378,9 @@ class Finding:
             "message": self.message,
             "evidence": self.evidence.to_dict(),
         }
+
+
+_FINDING_WORDED = frozenset({"message", "evidence"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from ..model.case import Complaint, RefusalGround, Stage
+from ..model.case import Complaint, ComplaintDefinition, RefusalGround, Stage
 from ..model.policy import ClockStart
 from .context import Context
 from .expressions import (
@@ -260,25 +260,31 @@ def check_acknowledged_in_time(
         return outcome
     definition = ack.definition if ack else None
     if definition is None or not definition.is_complete:
-        missing = (
-            "no complaint definition"
-            if definition is None
-            else "a definition without "
-            + " and ".join(
-                n
-                for n, v in (
-                    ("our understanding", definition.understanding),
-                    ("the outcome sought", definition.outcomes_sought),
-                )
-                if not v
-            )
-        )
-        return Outcome(
-            Verdict.FAIL,
-            f"stage {stage_number} was acknowledged in time but recorded {missing}",
-            computed=outcome.computed,
-        )
+        words = partial(_definition_words, stage_number, definition, outcome)
+        return Outcome.later(Verdict.FAIL, words)
     return outcome
+
+
+def _definition_words(
+    number: int, definition: ComplaintDefinition | None, timing: Outcome
+) -> tuple[str, dict[str, Any], Mapping[str, Any]]:
+    """The message and evidence of an acknowledgement in time whose complaint definition
+    is missing or incomplete (the evidence of its ``timing``)."""
+    missing = (
+        "no complaint definition"
+        if definition is None
+        else "a definition without "
+        + " and ".join(
+            n
+            for n, v in (
+                ("our understanding", definition.understanding),
+                ("the outcome sought", definition.outcomes_sought),
+            )
+            if not v
+        )
+    )
+    message = f"stage {number} was acknowledged in time but recorded {missing}"
+    return message, {}, timing.computed
 
 
 def response_deadline(
@@ -305,7 +311,8 @@ def response_deadline(
     )
     if trigger is None:
         return None
-    note = response_clock_note(rule, trigger, start, facts[0], *facts[4:], ack_days)
+    # the note is for the evidence alone: worded when the deadline's evidence is read
+    note = partial(response_clock_note, rule, trigger, start, facts[0], *facts[4:], ack_days)
     return deadline_after(ctx, trigger, respond_days, CLOCK_LABELS[rule], note)
 
 
@@ -458,22 +465,27 @@ def check_extensions_within_cap(
     if isinstance(reviewed, Outcome):
         return reviewed
     deadline, review = reviewed
+    unexplained = [i for i, ext in enumerate(stage.extensions) if not ext.reason]
+    verdict = Verdict.FAIL if review.problems or unexplained else Verdict.PASS
+    words = partial(_extension_words, deadline, review, unexplained, len(stage.extensions))
+    return Outcome.later(verdict, words)
+
+
+def _extension_words(
+    deadline: Deadline, review: ExtensionReview, unexplained: list[int], extensions: int
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """The message, facts and computed values of :func:`check_extensions_within_cap`."""
     problems = list(review.problems)
-    problems += [
-        f"extensions[{i}] gives the resident no reason"
-        for i, ext in enumerate(stage.extensions)
-        if not ext.reason
-    ]
+    problems += [f"extensions[{i}] gives the resident no reason" for i in unexplained]
     computed = {**deadline.evidence(), **review.evidence()}
     if problems:
-        return Outcome(Verdict.FAIL, "; ".join(problems), computed=computed)
-    return Outcome(
-        Verdict.PASS,
-        f"{len(stage.extensions)} extension(s) notified in time with reasons; the deadline "
+        return "; ".join(problems), {}, computed
+    message = (
+        f"{extensions} extension(s) notified in time with reasons; the deadline "
         f"moved from {review.original_due.isoformat()} to {review.effective_due.isoformat()} "
-        f"(cap without good reason: {review.cap_due.isoformat()})",
-        computed=computed,
+        f"(cap without good reason: {review.cap_due.isoformat()})"
     )
+    return message, {}, computed
 
 
 def timescale_arguments(timescale: Timescale, ctx: Context) -> dict[str, Any]:
@@ -514,12 +526,16 @@ def first_not_passing(outcomes: Sequence[Outcome]) -> Outcome:
 def _joined(verdict: Verdict, outcomes: Sequence[Outcome]) -> Outcome:
     if len(outcomes) == 1:
         return outcomes[0]
+    return Outcome.later(verdict, partial(_joined_words, outcomes))
+
+
+def _joined_words(outcomes: Sequence[Outcome]) -> tuple[str, dict[str, Any], dict[str, Any]]:
     facts: dict[str, Any] = {}
     computed: dict[str, Any] = {}
     for o in outcomes:
         facts.update(o.facts)
         computed.update(o.computed)
-    return Outcome(verdict, "; ".join(o.message for o in outcomes), facts, computed)
+    return "; ".join(o.message for o in outcomes), facts, computed
 
 
 def _logged_in_time(
@@ -532,14 +548,22 @@ def _logged_in_time(
         return outcome
     deadline = acknowledgement_deadline(ctx, case, stage, ack_days)
     if deadline is not None and stage.logged_on > deadline.due:
-        return Outcome(
-            Verdict.FAIL,
-            f"acknowledged in time but logged at stage {stage_number} only on "
-            f"{stage.logged_on.isoformat()}, after {deadline.due.isoformat()}",
-            {f"stage{stage_number}.logged_on": stage.logged_on.isoformat()},
-            deadline.evidence(),
+        return Outcome.later(
+            Verdict.FAIL, partial(_logged_late_words, stage_number, stage, deadline)
         )
     return outcome
+
+
+def _logged_late_words(
+    stage_number: int, stage: Stage, deadline: Deadline
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    assert stage.logged_on is not None
+    return (
+        f"acknowledged in time but logged at stage {stage_number} only on "
+        f"{stage.logged_on.isoformat()}, after {deadline.due.isoformat()}",
+        {f"stage{stage_number}.logged_on": stage.logged_on.isoformat()},
+        deadline.evidence(),
+    )
 
 
 def judge_timescale(timescale: Timescale, case: Complaint, ctx: Context) -> Outcome:

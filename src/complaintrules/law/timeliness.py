@@ -10,13 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
+from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..model.case import Complaint, Stage
 from ..model.conventions import LateAcknowledgement
 from ..model.policy import ClockStart
 from .context import Context
-from .rules import Outcome, Verdict
+from .rules import Outcome, Verdict, _set, _Worded, _words_of
 
 __all__ = [
     "CLOCK_LABELS",
@@ -45,8 +46,12 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
-class Deadline:
-    """``due`` is the ``working_days``th working day after ``trigger``."""
+class Deadline(_Worded):
+    """``due`` is the ``working_days``th working day after ``trigger``.
+
+    The days skipped and the note are for the evidence alone: :func:`deadline_after` and the
+    response deadline work them out when first read (see :meth:`later`).
+    """
 
     trigger: date
     trigger_label: str
@@ -54,6 +59,39 @@ class Deadline:
     due: date
     skipped: tuple[tuple[date, str], ...]
     note: str = ""
+
+    @classmethod
+    def later(
+        cls,
+        trigger: date,
+        trigger_label: str,
+        working_days: int,
+        due: date,
+        words: Callable[[], tuple[tuple[tuple[date, str], ...], str]],
+    ) -> Deadline:
+        """A deadline whose days skipped and note are ``words()``, called when either is
+        first read, then kept; ``words`` only describes dates already counted."""
+        made = cls.__new__(cls)  # our own class: the fields set as __init__ sets them
+        _set(made, "trigger", trigger)
+        _set(made, "trigger_label", trigger_label)
+        _set(made, "working_days", working_days)
+        _set(made, "due", due)
+        _set(made, "_words", words)
+        return made
+
+    if not TYPE_CHECKING:  # mypy would take any attribute name for one of these
+
+        def __getattr__(self, name: str) -> Any:
+            """A deferred deadline's days skipped and note, worked out now."""
+            if name not in ("skipped", "note"):
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            words = _words_of(self)
+            if words is not None:
+                skipped, note = words()
+                _set(self, "skipped", skipped)
+                _set(self, "note", note)
+                _set(self, "_words", None)
+            return object.__getattribute__(self, name)
 
     def evidence(self) -> dict[str, Any]:
         trigger = self.trigger.isoformat()
@@ -71,10 +109,23 @@ class Deadline:
         return out
 
 
-def deadline_after(ctx: Context, trigger: date, days: int, label: str, note: str = "") -> Deadline:
+def deadline_after(
+    ctx: Context, trigger: date, days: int, label: str, note: str | Callable[[], str] = ""
+) -> Deadline:
+    """The deadline ``days`` working days after ``trigger``: its date now, the days it
+    skipped and its note (given, or a function giving it) when first read."""
     due = ctx.calendar.add_working_days(trigger, days)
-    skipped = tuple(ctx.calendar.days_skipped(trigger, due))
-    return Deadline(trigger, label, days, due, skipped, note)
+    return Deadline.later(
+        trigger, label, days, due, partial(_skipped_and_note, ctx.calendar, trigger, due, note)
+    )
+
+
+def _skipped_and_note(
+    calendar: WorkingCalendar, trigger: date, due: date, note: str | Callable[[], str]
+) -> tuple[tuple[tuple[date, str], ...], str]:
+    # the range is the calendar's: add_working_days has counted across it
+    skipped = tuple(calendar.days_skipped(trigger, due))
+    return skipped, note if isinstance(note, str) else note()
 
 
 def receipt_day0(ctx: Context, case: Complaint) -> tuple[date, str]:
@@ -684,69 +735,96 @@ def judge_deadline(
     ended, and an open case is not judged.
     """
     due = review.effective_due if review else deadline.due
+    cal = ctx.calendar
+    # The verdict and every count of working days (which can fail, for a day outside the
+    # calendar) now; the message and evidence put into words when first read.
+    words = partial(_deadline_words, what, deadline, review, due)
+    if done_on is not None:
+        elapsed = cal.working_days_between(deadline.trigger, done_on)
+        if done_on <= due:
+            return Outcome.later(Verdict.PASS, partial(words, _DONE, done_on, elapsed))
+        late = cal.working_days_between(due, done_on)
+        return Outcome.later(Verdict.FAIL, partial(words, _DONE_LATE, done_on, elapsed, late))
+    if stopped_on is not None and stopped_on <= due:
+        return Outcome.later(Verdict.NOT_APPLICABLE, partial(words, _STOPPED, stopped_on))
+    judged_at = ctx.as_of if ctx.as_of is not None else ended_on
+    if judged_at is None:
+        return Outcome.later(Verdict.NOT_APPLICABLE, partial(words, _NO_DATE, None))
+    ended = ctx.as_of is None
+    if judged_at > due:
+        late = cal.working_days_between(due, judged_at)
+        return Outcome.later(Verdict.FAIL, partial(words, _OVERDUE, judged_at, ended, late))
+    left = cal.working_days_between(judged_at, due)
+    return Outcome.later(Verdict.NOT_APPLICABLE, partial(words, _NOT_YET, judged_at, ended, left))
+
+
+# What :func:`judge_deadline` found, for :func:`_deadline_words`.
+_DONE, _DONE_LATE, _STOPPED, _NO_DATE, _OVERDUE, _NOT_YET = range(6)
+
+
+def _deadline_words(
+    what: str,
+    deadline: Deadline,
+    review: ExtensionReview | None,
+    due: date,
+    found: int,
+    on: date | None,
+    *counts: Any,
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """The message, facts and computed values of :func:`judge_deadline`'s outcome: what it
+    ``found``, the day that decided it (``on``), and the working days it counted."""
     computed: dict[str, Any] = deadline.evidence()
     if review is not None:
         computed.update(review.evidence())
     # Each date written once: the messages below reuse the evidence's text of it.
     due_text = computed["due_by"] = due.isoformat()
-    cal = ctx.calendar
-    if done_on is not None:
-        elapsed = cal.working_days_between(deadline.trigger, done_on)
-        done_text = computed["done_on"] = done_on.isoformat()
+    if found in (_DONE, _DONE_LATE):
+        assert on is not None
+        elapsed = counts[0]
+        done_text = computed["done_on"] = on.isoformat()
         computed["working_days_elapsed"] = elapsed
         trigger = deadline.trigger.isoformat()
-        if done_on <= due:
+        if found == _DONE:
             timing = (
                 f"{elapsed} working day(s) after"
                 if elapsed >= 0
                 else f"{-elapsed} working day(s) before"
             )
-            return Outcome(
-                Verdict.PASS,
+            message = (
                 f"{what} on {done_text}, {timing} "
-                f"{deadline.trigger_label} on {trigger}; due by {due_text}",
-                {},
-                computed,
+                f"{deadline.trigger_label} on {trigger}; due by {due_text}"
             )
-        late = cal.working_days_between(due, done_on)
-        computed["working_days_late"] = late
-        return Outcome(
-            Verdict.FAIL,
+            return message, {}, computed
+        late = computed["working_days_late"] = counts[1]
+        message = (
             f"{what} on {done_text}, {late} working day(s) after the deadline "
             f"{due_text} ({elapsed} after {deadline.trigger_label} on "
-            f"{trigger}, {deadline.working_days} allowed)",
-            {},
-            computed,
+            f"{trigger}, {deadline.working_days} allowed)"
         )
-    if stopped_on is not None and stopped_on <= due:
-        return Outcome(
-            Verdict.NOT_APPLICABLE,
-            f"case ended on {stopped_on.isoformat()}, before {what} was due ({due.isoformat()})",
-            computed=computed,
-        )
-    judged_at = ctx.as_of if ctx.as_of is not None else ended_on
-    if judged_at is None:
-        return Outcome(
-            Verdict.NOT_APPLICABLE,
+        return message, {}, computed
+    if found == _STOPPED:
+        assert on is not None
+        message = f"case ended on {on.isoformat()}, before {what} was due ({due.isoformat()})"
+        return message, {}, computed
+    if found == _NO_DATE:
+        message = (
             f"no {what} recorded; due by {due.isoformat()}. Give an as-of date to judge "
-            "whether it is overdue",
-            computed=computed,
+            "whether it is overdue"
         )
-    computed["as_of"] = judged_at.isoformat()
-    when = "" if ctx.as_of is not None else " (the day the case ended)"
-    if judged_at > due:
-        late = cal.working_days_between(due, judged_at)
-        computed["working_days_overdue"] = late
-        return Outcome(
-            Verdict.FAIL,
-            f"no {what} by {judged_at.isoformat()}{when}; it was due by {due.isoformat()} "
-            f"({late} working day(s) overdue)",
-            computed=computed,
+        return message, {}, computed
+    assert on is not None
+    computed["as_of"] = on.isoformat()
+    ended, days = counts
+    when = " (the day the case ended)" if ended else ""
+    if found == _OVERDUE:
+        computed["working_days_overdue"] = days
+        message = (
+            f"no {what} by {on.isoformat()}{when}; it was due by {due.isoformat()} "
+            f"({days} working day(s) overdue)"
         )
-    left = cal.working_days_between(judged_at, due)
-    return Outcome(
-        Verdict.NOT_APPLICABLE,
-        f"not yet due on {judged_at.isoformat()}{when}: {what} is due by {due.isoformat()} "
-        f"({left} working day(s) left)",
-        computed=computed,
+        return message, {}, computed
+    message = (
+        f"not yet due on {on.isoformat()}{when}: {what} is due by {due.isoformat()} "
+        f"({days} working day(s) left)"
     )
+    return message, {}, computed
