@@ -42,7 +42,6 @@ import pyarrow.csv as pacsv
 
 from ..model.case import Complaint
 from .loading import DuplicateKeyError, InputError, InputProblem, no_duplicate_keys
-from .parquet import parquet_file
 from .tabular import (
     _UTF8,
     _VALIDATED,
@@ -505,6 +504,8 @@ def _jsonl_batches(reader: CaseReader) -> Iterator[RawBatch]:
 def _parquet_batches(reader: CaseReader) -> Iterator[RawBatch]:
     """A Parquet file, its row groups read a bounded batch at a time, only the mapped
     columns; typed columns keep their type (a date column needs no parsing)."""
+    from .parquet import parquet_file  # pyarrow.parquet: loaded for a Parquet file only
+
     fields = _fields(reader)
     source = parquet_file(reader.path)
     names = source.schema_arrow.names
