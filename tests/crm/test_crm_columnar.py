@@ -305,3 +305,26 @@ def test_json_lines_in_columns_read_as_row_by_row(tmp_path: Path) -> None:
     assert sum(1 for r in expected if r[1] is None) >= 20
     summary = evaluate_file(path, mapping, chunk_size=64)
     assert summary.rows_in == len(expected) == summary.evaluated + summary.rejected_rows
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_lines_of_whitespace_only_are_skipped_in_columns_as_row_by_row(
+    tmp_path: Path, delimiter: str
+) -> None:
+    # A line of whitespace only is no record: the columnar reader reads the blocks that
+    # hold one as the row-by-row reader does, with the same row numbers after it.
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        MAPPING.read_text(encoding="utf-8") + f"delimiter: {json.dumps(delimiter)}\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "export.csv"
+    rows = list(synthetic_rows(300, seed=9))
+    lines = [delimiter.join(HEADER)] + [delimiter.join(row) for row in rows]
+    lines.insert(40, "\t" * (len(HEADER) - 1))
+    lines.insert(120, " \t ")
+    lines.insert(200, "\u00a0\u2003")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    expected = _row_by_row(path, mapping)
+    assert len(expected) == 300 and expected[-1][0] == 304
+    assert _columnar_rows(path, mapping) == expected

@@ -430,6 +430,11 @@ class _PlainBlocks:
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         )
+        # A line of whitespace only, which the row-by-row reader skips, has one cell and
+        # so is an invalid row to pyarrow.csv; only a file one cell wide, or with a
+        # whitespace delimiter (a line of tabs), would have it read as a row: only
+        # then is each block searched for such lines.
+        self.find_blank = width < 2 or converter.delimiter.isspace()
         self.invalid = 0
 
     def _invalid(self, row: Any) -> str:
@@ -443,7 +448,7 @@ class _PlainBlocks:
             text = block.decode("utf-8") if not block.isascii() else block.decode("ascii")
         except UnicodeDecodeError:
             return None
-        if self._BLANK.search(text):
+        if self.find_blank and self._BLANK.search(text):
             return None
         if '"' in text:
             closed = self.closed
