@@ -354,13 +354,14 @@ def consistent_rows(table: pa.Table) -> np.ndarray[Any, np.dtype[np.bool_]]:
 
     n = table.num_rows
     ok = np.ones(n, dtype=bool)
-    missing = np.iinfo(np.int64).min
+    # no date32 day number (days from 1970, years 1 to 9999) comes near it
+    missing = np.iinfo(np.int32).min
+    null_day = pa.scalar(missing, pa.int32())
 
     def days(array: Any) -> Any:
-        """Day numbers of a date column, ``missing`` where null."""
-        values = pc.cast(array, pa.int32()).to_numpy(zero_copy_only=False)
-        valid = np.asarray(pc.is_valid(array).to_numpy(zero_copy_only=False), dtype=bool)
-        return np.where(valid, np.nan_to_num(values, nan=0).astype(np.int64), missing)
+        """Day numbers of a date column, ``missing`` where null (two compute calls, and
+        a numpy view of the result)."""
+        return pc.fill_null(pc.cast(array, pa.int32()), null_day).to_numpy()
 
     def field(array: Any, names: Sequence[str]) -> Any:
         for name in names:
