@@ -41,6 +41,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..model.case import Complaint
+from ..model.columns import one_array
 from .loading import DuplicateKeyError, InputError, InputProblem, no_duplicate_keys
 from .tabular import (
     _UTF8,
@@ -627,9 +628,10 @@ class _Column:
         return self._values
 
     def value(self, i: int) -> Any:
+        """Row ``i``'s typed value (one value read, not the whole column)."""
         distinct = self.distinct
         if distinct is None:
-            return self.values[i]
+            return self.flat[i].as_py() if self._values is None else self._values[i]
         return distinct[self.indices[i]]
 
     def error(self, i: int) -> str | None:
@@ -661,9 +663,7 @@ def _convert_columns(
     columns: list[_Column | None] = []
     pending: dict[str, list[tuple[int, pa.Array, pa.Array]]] = {}
     for k, f in enumerate(fields):
-        column = table.column(f.target)
-        if isinstance(column, pa.ChunkedArray):
-            column = column.combine_chunks()
+        column = one_array(table.column(f.target))
         if (
             f.kind == "date"
             and not f.values
@@ -722,8 +722,7 @@ def _date_column(
 
 
 def _convert_column(converter: RowConverter, f: _Field, column: Any) -> _Column:
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
+    column = one_array(column)
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
         column = column.cast(pa.string())
         if f.kind == "str" and not f.values:
@@ -992,7 +991,7 @@ def _flat_table(
         times = [checked[at[k]].received_at for k in order.tolist()]
         index = table.schema.get_field_index("received_at")
         received = pc.replace_with_mask(
-            table.column(index).combine_chunks(),
+            one_array(table.column(index)),
             pa.array(mask),
             pa.array(times, type=pa.time64("us")),
         )

@@ -26,7 +26,7 @@ from ..model.case import (
     WHOLE_STAGE_FROM,
     split_names,
 )
-from ..model.columns import CASE_SCHEMA, STAGE_TYPE
+from ..model.columns import CASE_SCHEMA, STAGE_TYPE, one_array
 from .tabular import TARGETS
 
 __all__ = ["FlatSnapshot", "flat_as_of", "from_targets"]
@@ -52,7 +52,7 @@ def _column(flat: pa.Table, name: str, kind: pa.DataType) -> pa.Array:
     index = flat.schema.get_field_index(name)
     if index < 0:
         return pa.nulls(flat.num_rows, kind)
-    column = flat.column(index).combine_chunks()
+    column = one_array(flat.column(index))
     if not column.type.equals(kind):
         try:
             column = column.cast(kind)
@@ -123,7 +123,7 @@ def _flat_stage(
     zeros = _zeros(n) if zeros is None else zeros
     if optional:
         names = flat.column_names
-        mine = [flat.column(k).combine_chunks() for k, c in enumerate(names) if c.startswith(p)]
+        mine = [one_array(flat.column(k)) for k, c in enumerate(names) if c.startswith(p)]
         reached = _present(*mine).fill_null(False) if mine else pa.array(np.zeros(n, bool))
     else:
         reached = everything
@@ -353,7 +353,7 @@ def flat_as_of(flat: pa.Table, as_of: date) -> FlatSnapshot:
     they are (they are not judged)."""
     n = flat.num_rows
     when = pa.scalar(as_of, _DATE)
-    columns = {name: flat.column(name).combine_chunks() for name in flat.column_names}
+    columns = {name: one_array(flat.column(name)) for name in flat.column_names}
     ignored = np.zeros(n, dtype=np.int64)
     handled = np.ones(n, dtype=bool)
 

@@ -350,7 +350,7 @@ def consistent_rows(table: pa.Table) -> np.ndarray[Any, np.dtype[np.bool_]]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from .columns import STAGE_NUMBERS, stage_column
+    from .columns import STAGE_NUMBERS, one_array, stage_column
 
     n = table.num_rows
     ok = np.ones(n, dtype=bool)
@@ -369,10 +369,10 @@ def consistent_rows(table: pa.Table) -> np.ndarray[Any, np.dtype[np.bool_]]:
         return array
 
     def case_days(names: Sequence[str]) -> Any:
-        return days(field(table.column(names[0]).combine_chunks(), names[1:]))
+        return days(field(one_array(table.column(names[0])), names[1:]))
 
     received = case_days(("received_on",))
-    stage1 = table.column(stage_column(1)).combine_chunks()
+    stage1 = one_array(table.column(stage_column(1)))
 
     def resolve(
         root: str, names: tuple[str, ...], stage: Any, start: Any, element: Any, parents: Any
@@ -419,7 +419,7 @@ def consistent_rows(table: pa.Table) -> np.ndarray[Any, np.dtype[np.bool_]]:
 
     ok &= ~breaks(_BY_SCOPE["case"], None, None, None)
     for number in STAGE_NUMBERS:
-        stage = table.column(stage_column(number)).combine_chunks()
+        stage = one_array(table.column(stage_column(number)))
         reached = np.asarray(pc.is_valid(stage).to_numpy(zero_copy_only=False), dtype=bool)
         if not reached.any():
             continue
@@ -431,6 +431,6 @@ def consistent_rows(table: pa.Table) -> np.ndarray[Any, np.dtype[np.bool_]]:
         ok &= ~(reached & breaks(_BY_SCOPE["stage"], number, stage, start))
         extensions = pc.struct_field(stage, "extensions")
         ok &= ~(reached & element_breaks(_BY_SCOPE["extension"], extensions, number, stage, start))
-    refusals = table.column("refusals").combine_chunks()
+    refusals = one_array(table.column("refusals"))
     ok &= ~element_breaks(_BY_SCOPE["refusal"], refusals, None, None, None)
     return ok
