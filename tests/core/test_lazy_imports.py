@@ -64,3 +64,35 @@ def test_every_public_name_is_there_on_first_use() -> None:
     assert Engine is complaintrules.engine.engine.Engine
     assert Monitor.__module__ == "complaintrules.monitor.monitor"
     assert evaluate_batch.__module__ == "complaintrules.bulk.batch"
+
+
+def _loaded_by(code: str, modules: tuple[str, ...]) -> list[str]:
+    script = f"import sys\n{code}\nprint([m for m in {modules!r} if m in sys.modules])\n"
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    return eval(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_a_bulk_summary_of_a_csv_loads_neither_the_policy_reader_nor_parquet() -> None:
+    # `cases` reads no policy document and no Parquet file: the policy reader (which
+    # compiles its many patterns on import) and pyarrow.parquet are not loaded for it
+    crm = ROOT / "examples" / "crm"
+    run = (
+        "import contextlib, io\n"
+        "from complaintrules.cli.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main(['cases', {str(crm / 'export.csv')!r}, '--mapping', "
+        f"{str(crm / 'mapping.yaml')!r}, '--format', 'summary', '--jobs', '1', "
+        "'--as-of', '2025-03-31', '--no-fail'])\n"
+        "assert 'complaintrules.io.columnar' in sys.modules  # the columnar path ran\n"
+    )
+    assert _loaded_by(run, ("complaintrules.io.policy_documents", "pyarrow.parquet")) == []
+
+
+def test_every_command_taking_a_policy_names_every_document_suffix_in_its_help() -> None:
+    from complaintrules.cli.read_policy import POLICY_HELP
+    from complaintrules.io.policy_documents import DOCUMENT_SUFFIXES
+
+    listed = POLICY_HELP[POLICY_HELP.index("(") + 1 : POLICY_HELP.rindex(")")].split(", ")
+    assert listed == list(DOCUMENT_SUFFIXES)

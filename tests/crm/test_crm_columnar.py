@@ -305,3 +305,61 @@ def test_json_lines_in_columns_read_as_row_by_row(tmp_path: Path) -> None:
     assert sum(1 for r in expected if r[1] is None) >= 20
     summary = evaluate_file(path, mapping, chunk_size=64)
     assert summary.rows_in == len(expected) == summary.evaluated + summary.rejected_rows
+
+
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_lines_of_whitespace_only_are_skipped_in_columns_as_row_by_row(
+    tmp_path: Path, delimiter: str
+) -> None:
+    # A line of whitespace only is no record: the columnar reader reads the blocks that
+    # hold one as the row-by-row reader does, with the same row numbers after it.
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        MAPPING.read_text(encoding="utf-8") + f"delimiter: {json.dumps(delimiter)}\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "export.csv"
+    rows = list(synthetic_rows(300, seed=9))
+    lines = [delimiter.join(HEADER)] + [delimiter.join(row) for row in rows]
+    lines.insert(40, "\t" * (len(HEADER) - 1))
+    lines.insert(120, " \t ")
+    lines.insert(200, "\u00a0\u2003")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    expected = _row_by_row(path, mapping)
+    assert len(expected) == 300 and expected[-1][0] == 304
+    assert _columnar_rows(path, mapping) == expected
+
+
+@pytest.mark.parametrize("cases", [True, False], ids=["cases", "summary"])
+def test_the_flat_table_of_kept_rows_holds_the_uk_time_the_model_gave(
+    tmp_path: Path, cases: bool
+) -> None:
+    # A time with an offset is read by the model (as UK time on the day received); the
+    # flat table of the rows kept (a rejected row among them) holds the model's time.
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        MAPPING.read_text(encoding="utf-8").replace(
+            'received_at: {column: Time Logged, format: "%H:%M"}', "received_at: Time Logged"
+        ),
+        encoding="utf-8",
+    )
+    rows = list(synthetic_rows(8, seed=3))
+    at, on = HEADER.index("Time Logged"), HEADER.index("Date Logged")
+    rows[1][at], rows[1][on] = "09:30+00:00", "08/07/2024"  # British Summer Time
+    rows[3][at], rows[3][on] = "10:15+00:00", "16/01/2024"  # Greenwich Mean Time
+    rows[5][on] = "31/09/2024"  # rejected
+    path = tmp_path / "export.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+    reader = CaseReader(path, mapping)
+    (raw,) = list(raw_batches(reader))
+    flat = convert_batch(raw, reader.converter, cases=cases)
+    assert flat.table.schema == FLAT_SCHEMA
+    assert flat.table.column("row").to_pylist() == [2, 3, 4, 5, 6, 8, 9]
+    assert [r.row for r in flat.rejected] == [7]
+    times = flat.table.column("received_at").to_pylist()
+    assert times[1] == time(10, 30) and times[3] == time(10, 15)
+    expected = [row.case.received_at for row in read_cases(path, mapping) if row.case]
+    assert times == expected

@@ -88,6 +88,14 @@ def test_the_model_and_the_case_table_read_the_one_ordering_list_alike(case: Com
     assert bool(consistent_rows(case_table([case]))[0]) is verdict
 
 
+@bounded(60)
+@given(st.lists(messy_case(ordered=True), min_size=2, max_size=12))
+def test_a_case_table_of_many_rows_is_judged_row_by_row_alike(cases: list[Complaint]) -> None:
+    # rows with and without each date side by side: each row's verdict is its own case's
+    verdicts = consistent_rows(case_table(cases))
+    assert [bool(v) for v in verdicts] == [consistent(case) for case in cases]
+
+
 @bounded(50)
 @given(messy_case(ordered=False))
 def test_stages_out_of_order_or_repeated_are_never_consistent(case: Complaint) -> None:

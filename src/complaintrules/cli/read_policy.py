@@ -8,21 +8,14 @@ import argparse
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..io.loading import InputError, InputProblem
-from ..io.policy_documents import (
-    DOCUMENT_SUFFIXES,
-    Disagreement,
-    State,
-    disagreements,
-    is_policy_document,
-    load_policy_source,
-    read_policy_document,
-    render_policy_yaml,
-)
 from ..model.policy import LandlordPolicy
 from ..reports.output import check_destinations, write_atomic
+
+if TYPE_CHECKING:
+    from ..io.policy_documents import Disagreement
 
 __all__ = [
     "POLICY_HELP",
@@ -34,8 +27,13 @@ __all__ = [
 ]
 
 EXIT_OK = 0
+#: The suffixes of a policy document, for the help of every command taking a POLICY:
+#: those of ``io.policy_documents.DOCUMENT_SUFFIXES`` (a test holds the two the same),
+#: written here because that package compiles its many patterns when it is imported,
+#: which every command would pay for (``cases`` reads no policy) just to build its help.
+_DOCUMENT_SUFFIXES = (".docx", ".pdf", ".html", ".htm", ".md", ".markdown", ".txt")
 POLICY_HELP = (
-    f"the policy: YAML or JSON, or the policy document itself ({', '.join(DOCUMENT_SUFFIXES)})"
+    f"the policy: YAML or JSON, or the policy document itself ({', '.join(_DOCUMENT_SUFFIXES)})"
 )
 
 
@@ -60,6 +58,14 @@ def add_document_option(parser: argparse.ArgumentParser) -> None:
 
 def policy_source(args: argparse.Namespace) -> PolicySource:
     """POLICY (and --document) as the command's options give them."""
+    from ..io.policy_documents import (
+        DOCUMENT_SUFFIXES,
+        disagreements,
+        is_policy_document,
+        load_policy_source,
+        read_policy_document,
+    )
+
     policy, extraction = load_policy_source(args.policy)
     document = getattr(args, "document", None)
     if document is None:
@@ -120,6 +126,14 @@ def add_read_policy_command(sub: Any) -> None:
 
 
 def run_read_policy(args: argparse.Namespace) -> int:
+    from ..io.policy_documents import (
+        DOCUMENT_SUFFIXES,
+        State,
+        is_policy_document,
+        read_policy_document,
+        render_policy_yaml,
+    )
+
     check_destinations([("--output", args.output)], [("DOC", args.document)])
     if not is_policy_document(args.document):
         raise InputError(

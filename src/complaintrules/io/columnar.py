@@ -41,8 +41,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..model.case import Complaint
+from ..model.columns import one_array
 from .loading import DuplicateKeyError, InputError, InputProblem, no_duplicate_keys
-from .parquet import parquet_file
 from .tabular import (
     _UTF8,
     _VALIDATED,
@@ -431,6 +431,11 @@ class _PlainBlocks:
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         )
+        # A line of whitespace only, which the row-by-row reader skips, has one cell and
+        # so is an invalid row to pyarrow.csv; only a file one cell wide, or with a
+        # whitespace delimiter (a line of tabs), would have it read as a row: only
+        # then is each block searched for such lines.
+        self.find_blank = width < 2 or converter.delimiter.isspace()
         self.invalid = 0
 
     def _invalid(self, row: Any) -> str:
@@ -444,7 +449,7 @@ class _PlainBlocks:
             text = block.decode("utf-8") if not block.isascii() else block.decode("ascii")
         except UnicodeDecodeError:
             return None
-        if self._BLANK.search(text):
+        if self.find_blank and self._BLANK.search(text):
             return None
         if '"' in text:
             closed = self.closed
@@ -505,6 +510,8 @@ def _jsonl_batches(reader: CaseReader) -> Iterator[RawBatch]:
 def _parquet_batches(reader: CaseReader) -> Iterator[RawBatch]:
     """A Parquet file, its row groups read a bounded batch at a time, only the mapped
     columns; typed columns keep their type (a date column needs no parsing)."""
+    from .parquet import parquet_file  # pyarrow.parquet: loaded for a Parquet file only
+
     fields = _fields(reader)
     source = parquet_file(reader.path)
     names = source.schema_arrow.names
@@ -621,9 +628,10 @@ class _Column:
         return self._values
 
     def value(self, i: int) -> Any:
+        """Row ``i``'s typed value (one value read, not the whole column)."""
         distinct = self.distinct
         if distinct is None:
-            return self.values[i]
+            return self.flat[i].as_py() if self._values is None else self._values[i]
         return distinct[self.indices[i]]
 
     def error(self, i: int) -> str | None:
@@ -655,9 +663,7 @@ def _convert_columns(
     columns: list[_Column | None] = []
     pending: dict[str, list[tuple[int, pa.Array, pa.Array]]] = {}
     for k, f in enumerate(fields):
-        column = table.column(f.target)
-        if isinstance(column, pa.ChunkedArray):
-            column = column.combine_chunks()
+        column = one_array(table.column(f.target))
         if (
             f.kind == "date"
             and not f.values
@@ -716,8 +722,7 @@ def _date_column(
 
 
 def _convert_column(converter: RowConverter, f: _Field, column: Any) -> _Column:
-    if isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
+    column = one_array(column)
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
         column = column.cast(pa.string())
         if f.kind == "str" and not f.values:
@@ -862,7 +867,8 @@ def convert_batch(raw: RawBatch, converter: RowConverter, *, cases: bool = True)
     # Summary mode: the rows certainly valid as columns are kept without a case; the rows
     # with a value that does not read are refused with the columns' own reasons; the model
     # validates the rest (records read one by one, rows not certainly valid).
-    direct, laid_rows, laid = _certain(raw, fields, columns)
+    whole = _whole_table(raw, fields, columns)
+    direct, laid_rows, laid = _certain(raw, fields, columns, whole)
     refused = failed & ~special
     by_row: dict[int, Row] = {int(i): problems(int(i)) for i in np.flatnonzero(refused)}
     for i in np.flatnonzero(~direct & ~refused).tolist():
@@ -874,7 +880,7 @@ def convert_batch(raw: RawBatch, converter: RowConverter, *, cases: bool = True)
     kept_rows = np.flatnonzero(direct)
     if checked:
         kept_rows = np.union1d(kept_rows, np.fromiter(checked, np.int64, len(checked)))
-    table = _flat_table(raw, fields, columns, kept_rows, checked)
+    table = _flat_table(raw, fields, columns, kept_rows, checked, whole)
     kept_list: list[int] = kept_rows.tolist()
     built = {k: checked[i] for k, i in enumerate(kept_list) if i in checked}
     from_columns = [True] * len(kept_list)
@@ -898,7 +904,7 @@ def convert_batch(raw: RawBatch, converter: RowConverter, *, cases: bool = True)
 
 
 def _certain(
-    raw: RawBatch, fields: Sequence[_Field], columns: Sequence[_Column]
+    raw: RawBatch, fields: Sequence[_Field], columns: Sequence[_Column], every: pa.Table
 ) -> tuple[Any, Any, pa.Table | None]:
     """Per row of a batch, whether its case is certainly valid, decided over the columns:
     what :func:`~complaintrules.io.tabular._construct` checks row by row (the required
@@ -906,6 +912,7 @@ def _certain(
     stage without what it needs), then the date orderings of the model
     (:func:`~complaintrules.model.consistency.consistent_rows`) over the case table of
     the rows that pass. A row that is not certain is validated by the model alone.
+    ``every``: the batch's flat table of every row (:func:`_whole_table`).
 
     Also gives the rows whose case table was laid out for that check (positions in the
     batch) and that table (None when the layout refused a row), for
@@ -946,7 +953,7 @@ def _certain(
     rows = np.flatnonzero(ok)
     laid = None
     if len(rows):
-        table = _flat_table(raw, fields, columns, rows, {})
+        table = _flat_table(raw, fields, columns, rows, {}, every)
         try:
             laid = from_targets(table.select(table.column_names[1:]))
         except ValueError:  # a shape the layout refuses: the model judges every row
@@ -965,31 +972,42 @@ def _flat_table(
     columns: Sequence[_Column],
     kept: Any,
     checked: dict[int, Complaint],
+    whole: pa.Table | None = None,
 ) -> pa.Table:
     """The flat typed table of the rows ``kept`` (positions in the batch, ascending), each
     column taken from the converted columns; a row the model validated (in ``checked``)
-    has its case's own time received, in UK time."""
-    picked = pa.array(kept, type=pa.int64())
-    arrays: dict[str, pa.Array] = {"row": pa.array(raw.rows, type=pa.int64()).take(picked)}
-    by_target = {f.target: c for f, c in zip(fields, columns, strict=True)}
-    for name, target in TARGETS.items():
-        found = by_target.get(name)
-        if found is None:
-            arrays[name] = pa.nulls(len(kept), type=_ARROW_TYPES[target.kind])
-            continue
-        arrays[name] = found.flat.take(picked)
-    received = by_target.get("received_at")
-    if received is not None and checked:
+    has its case's own time received, in UK time. ``whole``: the table of every row of
+    the batch (:func:`_whole_table`), when it is already laid out."""
+    if whole is None:
+        whole = _whole_table(raw, fields, columns)
+    # every row kept (the common case): the whole table, with no take at all
+    table = whole if len(kept) == len(raw.rows) else whole.take(pa.array(kept, pa.int64()))
+    if checked and "received_at" in {f.target for f in fields}:
         at = list(checked)
         positions = np.searchsorted(kept, at)
         mask = np.zeros(len(kept), dtype=bool)
         mask[positions] = True
         order = np.argsort(positions)
         times = [checked[at[k]].received_at for k in order.tolist()]
-        arrays["received_at"] = pc.replace_with_mask(
-            arrays["received_at"], pa.array(mask), pa.array(times, type=pa.time64("us"))
+        index = table.schema.get_field_index("received_at")
+        received = pc.replace_with_mask(
+            one_array(table.column(index)),
+            pa.array(mask),
+            pa.array(times, type=pa.time64("us")),
         )
-    return pa.table(arrays, schema=FLAT_SCHEMA)
+        table = table.set_column(index, FLAT_SCHEMA.field(index), received)
+    return table
+
+
+def _whole_table(raw: RawBatch, fields: Sequence[_Field], columns: Sequence[_Column]) -> pa.Table:
+    """The flat typed table of every row of the batch (:data:`FLAT_SCHEMA`)."""
+    n = len(raw.rows)
+    by_target = {f.target: c for f, c in zip(fields, columns, strict=True)}
+    arrays: list[pa.Array] = [pa.array(raw.rows, type=pa.int64())]
+    for name, target in TARGETS.items():
+        found = by_target.get(name)
+        arrays.append(pa.nulls(n, type=_ARROW_TYPES[target.kind]) if found is None else found.flat)
+    return pa.Table.from_arrays(arrays, schema=FLAT_SCHEMA)
 
 
 def concat_batches(batches: Sequence[RawBatch]) -> RawBatch:

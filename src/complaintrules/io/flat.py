@@ -26,7 +26,7 @@ from ..model.case import (
     WHOLE_STAGE_FROM,
     split_names,
 )
-from ..model.columns import CASE_SCHEMA, STAGE_TYPE
+from ..model.columns import CASE_SCHEMA, STAGE_TYPE, one_array
 from .tabular import TARGETS
 
 __all__ = ["FlatSnapshot", "flat_as_of", "from_targets"]
@@ -44,13 +44,15 @@ _EXTENSION = STAGE_TYPE.field("extensions").type.value_type
 
 
 _RECORDED_TEXT = "(recorded in the CRM)"
+_TARGET_NAMES = frozenset(TARGETS)
 
 
 def _column(flat: pa.Table, name: str, kind: pa.DataType) -> pa.Array:
     """Column ``name`` of ``flat`` as ``kind`` (all null when the table lacks it)."""
-    if name not in flat.column_names:
+    index = flat.schema.get_field_index(name)
+    if index < 0:
         return pa.nulls(flat.num_rows, kind)
-    column = flat.column(name).combine_chunks()
+    column = one_array(flat.column(index))
     if not column.type.equals(kind):
         try:
             column = column.cast(kind)
@@ -64,7 +66,8 @@ def _column(flat: pa.Table, name: str, kind: pa.DataType) -> pa.Array:
 def _names(flat: pa.Table, name: str, kind: pa.DataType) -> pa.Array:
     """Column ``name``, names separated by ';' in one text, as a list of names per row,
     split as the case model splits them."""
-    if name not in flat.column_names or flat.column(name).null_count == flat.num_rows:
+    index = flat.schema.get_field_index(name)
+    if index < 0 or flat.column(index).null_count == flat.num_rows:
         return pa.nulls(flat.num_rows, kind)
     texts = _column(flat, name, _STR).to_pylist()
     return pa.array([None if t is None else split_names(t) for t in texts], kind)
@@ -79,16 +82,25 @@ def _present(*arrays: pa.Array) -> pa.Array:
 
 
 def _struct_of(fields: Mapping[str, pa.Array], kind: pa.StructType, valid: pa.Array) -> pa.Array:
-    arrays = [fields.get(f.name, pa.nulls(len(valid), f.type)) for f in kind]
+    arrays = [fields[f.name] if f.name in fields else pa.nulls(len(valid), f.type) for f in kind]
     return pa.StructArray.from_arrays(
         arrays, fields=list(kind), mask=pc.invert(valid.fill_null(False))
     )
 
 
-def _empty_lists(n: int, kind: pa.DataType, absent: pa.Array | None = None) -> pa.Array:
-    """Per row an empty list (null where ``absent``)."""
-    offsets = pa.array(np.zeros(n + 1, dtype=np.int32))
+def _empty_lists(
+    n: int, kind: pa.DataType, absent: pa.Array | None = None, offsets: pa.Array | None = None
+) -> pa.Array:
+    """Per row an empty list (null where ``absent``); ``offsets``: n + 1 zeros (int32),
+    when the caller holds them already."""
+    if offsets is None:
+        offsets = _zeros(n)
     return pa.ListArray.from_arrays(offsets, pa.nulls(0, kind), mask=absent)
+
+
+def _zeros(n: int) -> pa.Array:
+    """The offsets of ``n`` empty lists (one array serves every list column of a table)."""
+    return pa.array(np.zeros(n + 1, dtype=np.int32))
 
 
 def _one_or_none(item: pa.Array, valid: pa.Array, absent: pa.Array | None = None) -> pa.Array:
@@ -99,15 +111,19 @@ def _one_or_none(item: pa.Array, valid: pa.Array, absent: pa.Array | None = None
     return pa.ListArray.from_arrays(pa.array(offsets), item.filter(pa.array(keep)), mask=absent)
 
 
-def _flat_stage(flat: pa.Table, number: int, optional: bool = False) -> pa.Array:
+def _flat_stage(
+    flat: pa.Table, number: int, optional: bool = False, zeros: pa.Array | None = None
+) -> pa.Array:
     """Stage ``number``'s struct column from the flat targets ``stage<n>.*``; with
     ``optional``, null (and every value under it null) in the rows that record nothing
-    at that stage."""
+    at that stage. ``zeros``: the offsets of the table's empty lists (:func:`_zeros`)."""
     n = flat.num_rows
     p = f"stage{number}."
     everything = pa.array(np.ones(n, dtype=bool))
+    zeros = _zeros(n) if zeros is None else zeros
     if optional:
-        mine = [flat.column(c).combine_chunks() for c in flat.column_names if c.startswith(p)]
+        names = flat.column_names
+        mine = [one_array(flat.column(k)) for k, c in enumerate(names) if c.startswith(p)]
         reached = _present(*mine).fill_null(False) if mine else pa.array(np.zeros(n, bool))
     else:
         reached = everything
@@ -204,7 +220,7 @@ def _flat_stage(flat: pa.Table, number: int, optional: bool = False) -> pa.Array
     }
     for name in ("actions", "remedies", "issues_raised", "updates_sent"):
         kind = STAGE_TYPE.field(name).type.value_type
-        fields[name] = _empty_lists(n, kind, absent if optional else None)
+        fields[name] = _empty_lists(n, kind, absent if optional else None, zeros)
     return _struct_of(fields, STAGE_TYPE, reached)
 
 
@@ -220,27 +236,33 @@ def from_targets(flat: pa.Table) -> pa.Table:
     yes holds the reader's placeholder text; response contents unknown; no refusals,
     contact restrictions or resident facts. A row the row reader would refuse for its
     shape (a definition without an acknowledgement date, an outcome without a response
-    date, half an extension) raises ValueError naming the row (counted from 0).
+    date, half an extension) raises ValueError naming the row (counted from 0); so does
+    a column that is no mapping target, or one named twice.
     """
-    unknown = [c for c in flat.column_names if c not in _flat_targets()]
+    names = flat.column_names
+    unknown = [c for c in names if c not in _TARGET_NAMES]
     if unknown:
         raise ValueError(
             f"columns {unknown} are not mapping targets; expected names such as "
             "'received_on' or 'stage1.acknowledged_on'"
         )
+    if len(set(names)) < len(names):
+        repeated = sorted({c for c in names if names.count(c) > 1})
+        raise ValueError(f"columns {repeated} appear more than once; expected each once")
     n = flat.num_rows
+    zeros = _zeros(n)
     columns: dict[str, pa.Array] = {}
     for name, kind in _TOP:
-        if name in ("reference", "received_on") and name not in flat.column_names:
+        if name in ("reference", "received_on") and name not in names:
             raise ValueError(f"the table has no {name!r} column, which every case needs")
         if name in ("staff_complained_about", "earlier_complaints"):
             columns[name] = _names(flat, name, kind)
             continue
         columns[name] = _column(flat, name, kind)
-    columns["stage1"] = _flat_stage(flat, 1)
+    columns["stage1"] = _flat_stage(flat, 1, zeros=zeros)
     # a null stage 2 where no stage 2 column holds a value (built null, every value under
     # it null too: neither a take nor an if_else over this nested type)
-    stage2 = columns["stage2"] = _flat_stage(flat, 2, optional=True)
+    stage2 = columns["stage2"] = _flat_stage(flat, 2, optional=True, zeros=zeros)
     reached = np.asarray(stage2.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
     offsets = np.zeros(n + 1, dtype=np.int32)
     np.cumsum(1 + reached, out=offsets[1:])
@@ -250,23 +272,19 @@ def from_targets(flat: pa.Table) -> pa.Table:
         pa.array(offsets), pa.array(numbers), type=CASE_SCHEMA.field("stage_numbers").type
     )
     for name in ("refusals", "contact_restrictions"):
-        columns[name] = _empty_lists(n, CASE_SCHEMA.field(name).type.value_type)
+        columns[name] = _empty_lists(n, CASE_SCHEMA.field(name).type.value_type, None, zeros)
     resident = CASE_SCHEMA.field("resident").type
     columns["resident"] = _struct_of(
         {
-            "vulnerabilities": _empty_lists(n, _STR),
+            "vulnerabilities": _empty_lists(n, _STR, None, zeros),
             "reasonable_adjustments": _empty_lists(
-                n, resident.field("reasonable_adjustments").type.value_type
+                n, resident.field("reasonable_adjustments").type.value_type, None, zeros
             ),
         },
         resident,
         pa.array(np.ones(n, dtype=bool)),
     )
     return pa.Table.from_arrays([columns[f.name] for f in CASE_SCHEMA], schema=CASE_SCHEMA)
-
-
-def _flat_targets() -> frozenset[str]:
-    return frozenset(TARGETS)
 
 
 # -- the snapshot over columns ---------------------------------------------------------------
@@ -335,7 +353,7 @@ def flat_as_of(flat: pa.Table, as_of: date) -> FlatSnapshot:
     they are (they are not judged)."""
     n = flat.num_rows
     when = pa.scalar(as_of, _DATE)
-    columns = {name: flat.column(name).combine_chunks() for name in flat.column_names}
+    columns = {name: one_array(flat.column(name)) for name in flat.column_names}
     ignored = np.zeros(n, dtype=np.int64)
     handled = np.ones(n, dtype=bool)
 

@@ -48,6 +48,7 @@ __all__ = [
     "case_facts_column",
     "case_table",
     "complaints",
+    "one_array",
     "stage_column",
 ]
 
@@ -161,6 +162,14 @@ _RESIDENT = _struct(
 )
 
 
+def one_array(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """A table's column as one array: its only chunk as it is, several chunks joined
+    (``combine_chunks`` copies the data even of a column of one chunk)."""
+    if isinstance(column, pa.ChunkedArray):
+        return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+    return column
+
+
 def stage_column(number: int) -> str:
     """The name of stage ``number``'s column."""
     return f"stage{number}"
@@ -270,7 +279,7 @@ def complaints(
     out = picked.select(names).to_pylist()
     stages: list[list[Any]] = []
     for number in STAGE_NUMBERS:
-        record = picked.column(stage_column(number)).combine_chunks()
+        record = one_array(picked.column(stage_column(number)))
         if stage_fields is None:
             stages.append(record.to_pylist())
             continue
@@ -313,7 +322,7 @@ def case_facts_column(table: pa.Table) -> np.ndarray[Any, np.dtype[np.int64]]:
     n = table.num_rows
     found = np.zeros(n, dtype=np.int64)
     for number in STAGE_NUMBERS:
-        stage = table.column(stage_column(number)).combine_chunks()
+        stage = one_array(table.column(stage_column(number)))
         reached = pc.is_valid(stage)
         if not pc.any(reached).as_py():
             continue
@@ -332,7 +341,7 @@ def case_facts_column(table: pa.Table) -> np.ndarray[Any, np.dtype[np.int64]]:
             ):
                 counted = _lengths(pc.struct_field(stage, name)) > 0
                 found |= _flags(counted, CaseFact.at_stage(what, number))
-    refusals = table.column("refusals").combine_chunks()
+    refusals = one_array(table.column("refusals"))
     if len(pc.list_flatten(refusals)):
         stages = pc.struct_field(pc.list_flatten(refusals), "stage").to_numpy(zero_copy_only=False)
         parents = pc.list_parent_indices(refusals).to_numpy(zero_copy_only=False)
@@ -340,6 +349,6 @@ def case_facts_column(table: pa.Table) -> np.ndarray[Any, np.dtype[np.int64]]:
             rows = parents[stages == number]
             found[rows] |= int(flag)
     found |= _flags(pc.is_valid(table.column("service_request")), CaseFact.SERVICE_REQUEST)
-    restrictions = _lengths(table.column("contact_restrictions").combine_chunks())
+    restrictions = _lengths(one_array(table.column("contact_restrictions")))
     found |= _flags(restrictions > 0, CaseFact.CONTACT_RESTRICTION)
     return found

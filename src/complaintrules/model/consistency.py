@@ -350,17 +350,18 @@ def consistent_rows(table: pa.Table) -> np.ndarray[Any, np.dtype[np.bool_]]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from .columns import STAGE_NUMBERS, stage_column
+    from .columns import STAGE_NUMBERS, one_array, stage_column
 
     n = table.num_rows
     ok = np.ones(n, dtype=bool)
-    missing = np.iinfo(np.int64).min
+    # no date32 day number (days from 1970, years 1 to 9999) comes near it
+    missing = np.iinfo(np.int32).min
+    null_day = pa.scalar(missing, pa.int32())
 
     def days(array: Any) -> Any:
-        """Day numbers of a date column, ``missing`` where null."""
-        values = pc.cast(array, pa.int32()).to_numpy(zero_copy_only=False)
-        valid = np.asarray(pc.is_valid(array).to_numpy(zero_copy_only=False), dtype=bool)
-        return np.where(valid, np.nan_to_num(values, nan=0).astype(np.int64), missing)
+        """Day numbers of a date column, ``missing`` where null (two compute calls, and
+        a numpy view of the result)."""
+        return pc.fill_null(pc.cast(array, pa.int32()), null_day).to_numpy()
 
     def field(array: Any, names: Sequence[str]) -> Any:
         for name in names:
@@ -368,10 +369,10 @@ def consistent_rows(table: pa.Table) -> np.ndarray[Any, np.dtype[np.bool_]]:
         return array
 
     def case_days(names: Sequence[str]) -> Any:
-        return days(field(table.column(names[0]).combine_chunks(), names[1:]))
+        return days(field(one_array(table.column(names[0])), names[1:]))
 
     received = case_days(("received_on",))
-    stage1 = table.column(stage_column(1)).combine_chunks()
+    stage1 = one_array(table.column(stage_column(1)))
 
     def resolve(
         root: str, names: tuple[str, ...], stage: Any, start: Any, element: Any, parents: Any
@@ -418,7 +419,7 @@ def consistent_rows(table: pa.Table) -> np.ndarray[Any, np.dtype[np.bool_]]:
 
     ok &= ~breaks(_BY_SCOPE["case"], None, None, None)
     for number in STAGE_NUMBERS:
-        stage = table.column(stage_column(number)).combine_chunks()
+        stage = one_array(table.column(stage_column(number)))
         reached = np.asarray(pc.is_valid(stage).to_numpy(zero_copy_only=False), dtype=bool)
         if not reached.any():
             continue
@@ -430,6 +431,6 @@ def consistent_rows(table: pa.Table) -> np.ndarray[Any, np.dtype[np.bool_]]:
         ok &= ~(reached & breaks(_BY_SCOPE["stage"], number, stage, start))
         extensions = pc.struct_field(stage, "extensions")
         ok &= ~(reached & element_breaks(_BY_SCOPE["extension"], extensions, number, stage, start))
-    refusals = table.column("refusals").combine_chunks()
+    refusals = one_array(table.column("refusals"))
     ok &= ~element_breaks(_BY_SCOPE["refusal"], refusals, None, None, None)
     return ok
