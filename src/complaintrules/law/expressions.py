@@ -3590,6 +3590,39 @@ def _first_call(check: CaseExpression | ItemOutcomes) -> Callable[[Complaint, Co
 
 
 @dataclass(frozen=True, slots=True)
+class _TableFacts:
+    """What :func:`judge_table` reads of a check, the same for every table: computed
+    from the check's parts on first use and kept on it (as :func:`_first_call` keeps its
+    Python backend), not walked again for each batch."""
+
+    parameters: tuple[str, ...]
+    reads_as_of: bool
+    branches: tuple[_Branch, ...]
+    #: each branch's verdict code, and whether it names no parameter
+    codes: np.ndarray[Any, np.dtype[np.int64]]
+    unnamed: tuple[bool, ...]
+
+
+def _table_facts(check: CaseExpression | ItemOutcomes) -> _TableFacts:
+    found = check._facts
+    if found is None:
+        import numpy as np
+
+        branches = check.branches
+        codes = np.asarray([_VERDICT_CODE[b.verdict] for b in branches], dtype=np.int64)
+        codes.flags.writeable = False
+        found = _TableFacts(
+            check.parameters,
+            check.reads_as_of,
+            branches,
+            codes,
+            tuple(not b.parameters for b in branches),
+        )
+        object.__setattr__(check, "_facts", found)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
 class CaseExpression:
     """A case check written as a verdict table; call it on one case like any case check,
     or judge a table of cases with :func:`judge_table`."""
@@ -3606,6 +3639,8 @@ class CaseExpression:
     _call: Callable[[Complaint, Context], Outcome] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    #: what judging a table reads of the check itself (see :func:`_table_facts`)
+    _facts: _TableFacts | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for b in self.branches:
@@ -3991,6 +4026,8 @@ class ItemOutcomes:
     _call: Callable[[Complaint, Context], Outcome] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    #: what judging a table reads of the check itself (see :func:`_table_facts`)
+    _facts: _TableFacts | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def _kinds(self) -> tuple[Verdict, ...]:
@@ -4426,11 +4463,9 @@ def judge_table(
     elif not isinstance(explain, str):
         asked[np.asarray(list(explain), dtype=np.int64)] = True
     failures = explain == "failures"
-    dated = expression.reads_as_of
-    names = expression.parameters  # computed properties: read once, not per row or day
-    branches = expression.branches
-    branch_codes = np.asarray([_VERDICT_CODE[b.verdict] for b in branches], dtype=np.int64)
-    branch_unnamed = [not b.parameters for b in branches]
+    facts_of = _table_facts(expression)  # the check's own facts: read once, not per table
+    dated, names = facts_of.reads_as_of, facts_of.parameters
+    branch_codes, branch_unnamed = facts_of.codes, facts_of.unnamed
     fail_code = _VERDICT_CODE[Verdict.FAIL]
     live = np.ones(n, dtype=bool)
     if gate is not None:
@@ -4445,9 +4480,7 @@ def judge_table(
         live = applies
     # Rows whose receipt dates share the parameters' values are judged together: the
     # parameters are read once per distinct receipt date.
-    received = table.column("received_on").combine_chunks()
-    raw = pc.fill_null(received.cast(pa.int32()), _NO_DAY).to_numpy(zero_copy_only=False)
-    days, where = np.unique(np.asarray(raw, dtype=np.int64)[live], return_inverse=True)
+    days, where = _receipt_days(table, live, shared)
     live_rows = np.flatnonzero(live)
     keys: dict[tuple[Any, ...], int] = {}
     group_context: list[tuple[Context, dict[str, Any]]] = []
@@ -4622,6 +4655,57 @@ def _parameter_periods(pack: Pack, names: Sequence[str], days: Any) -> list[Any]
     return [period if ok else None for period, ok in zip(periods, read.tolist(), strict=True)]
 
 
+def _receipt_days(table: pa.Table, live: Any, shared: dict[Any, Any] | None) -> tuple[Any, Any]:
+    """The distinct receipt days (day numbers, ``_NO_DAY`` for none) of ``table``'s
+    ``live`` rows (a numpy mask), and each live row's place among them: what
+    ``np.unique(..., return_inverse=True)`` gives. The whole table's are read once per
+    ``shared`` (every rule judged over the table), then narrowed to a rule's live rows
+    by counting, not sorting again."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    found = shared.get(_RECEIPT_DAYS) if shared is not None else None
+    if found is None:
+        received = table.column("received_on").combine_chunks()
+        raw = pc.fill_null(received.cast(pa.int32()), _NO_DAY).to_numpy(zero_copy_only=False)
+        found = _distinct(np.asarray(raw, dtype=np.int64), _NO_DAY)
+        for array in found:
+            array.flags.writeable = False  # read by every rule: never changed in place
+        if shared is not None:
+            shared[_RECEIPT_DAYS] = found
+    days, where = found
+    if live.all():
+        return days, where
+    picked = where[live]
+    present = np.bincount(picked, minlength=len(days)) > 0
+    return days[present], (np.cumsum(present) - 1)[picked]
+
+
+def _distinct(values: Any, missing: int) -> tuple[Any, Any]:
+    """``np.unique(values, return_inverse=True)`` of an int64 numpy array whose values,
+    but for ``missing`` (a value below every other), are day numbers: counted over their
+    range where it is narrow (the receipt days of a batch), not sorted; sorted otherwise."""
+    import numpy as np
+
+    absent = values == missing
+    rest = values[~absent] if absent.any() else values
+    if not len(rest):
+        return np.unique(values, return_inverse=True)
+    low, high = int(rest.min()), int(rest.max())
+    span = high - low + 2  # (slot 0: ``missing``)
+    if low <= missing or span > 4 * len(values) + 4096:
+        return np.unique(values, return_inverse=True)
+    slot = np.where(absent, 0, values - (low - 1))
+    present = np.zeros(span, dtype=bool)
+    present[slot] = True
+    rank = np.cumsum(present) - 1
+    found = np.flatnonzero(present) + (low - 1)
+    if present[0]:
+        found[0] = missing
+    return found.astype(np.int64), rank[slot].astype(np.intp)
+
+
 def _sharing(shared: dict[Any, Any] | None, rows: Any, size: int) -> dict[str, Any]:
     """The fields of a :class:`_Columns` reading ``rows`` (a numpy array) of a table of
     ``size`` rows whose parts are kept in ``shared``: the rows' key is the rows themselves
@@ -4633,6 +4717,8 @@ def _sharing(shared: dict[Any, Any] | None, rows: Any, size: int) -> dict[str, A
 
 #: The table whose parts a ``shared`` dict holds (see :func:`judge_table`).
 _SHARED_TABLE = "\x00table"
+#: The receipt days of that table (see :func:`_receipt_days`).
+_RECEIPT_DAYS = "\x00receipt days"
 #: The verdicts in the order of their codes in :attr:`TableVerdicts.codes`.
 VERDICT_ORDER: tuple[Verdict, ...] = tuple(Verdict)
 #: Each verdict's code in :attr:`TableVerdicts.codes`.
