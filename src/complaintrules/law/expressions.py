@@ -1144,16 +1144,18 @@ class _Sum(Expr):
             held = pc.fill_null(_array(self.where._arrow(inner), inner.size), False)
             kept = np.flatnonzero(np.asarray(held.to_numpy(zero_copy_only=False), bool))
             inner, rows = inner.subset(kept), rows[kept]
-        totals = [Decimal(0)] * env.size
+        # (a row with no value kept totals 0: only the rows with one are added in Python)
+        out = np.zeros(env.size, dtype=np.float64)
         if inner.size:  # (a value is read only for an item that is there and kept)
             values = _per_row(self.value._arrow(inner), inner.size)
+            totals: dict[int, Decimal] = {}
             for r, v in zip(rows.tolist(), values, strict=True):
                 if v is not None:
-                    totals[r] += Decimal(v)
-        missing = pc.is_null(lists).to_numpy(zero_copy_only=False).tolist()
-        return pa.array(
-            [None if m else float(t) for t, m in zip(totals, missing, strict=True)], pa.float64()
-        )
+                    totals[r] = totals.get(r, Decimal(0)) + Decimal(v)
+            if totals:
+                out[list(totals)] = [float(t) for t in totals.values()]
+        missing = np.asarray(pc.is_null(lists).to_numpy(zero_copy_only=False), dtype=bool)
+        return pa.array(out, pa.float64(), mask=missing)
 
     def _params(self) -> Iterator[str]:
         yield from self.items._params()
@@ -1880,9 +1882,9 @@ def _rebuild(lists: Any, values: Any) -> pa.Array:
         pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False), np.int64
     )
     offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32), pa.int32())
-    mask = pc.is_null(lists)
-    built = pa.ListArray.from_arrays(offsets, values)
-    return pc.if_else(mask, pa.nulls(len(lists), built.type), built) if lists.null_count else built
+    if not lists.null_count:
+        return pa.ListArray.from_arrays(offsets, values)
+    return pa.ListArray.from_arrays(offsets, values, mask=pc.is_null(lists))
 
 
 @dataclass(frozen=True, slots=True)
@@ -1973,10 +1975,10 @@ class _Flat(Expr):
         )
         counts = np.bincount(outer_rows[held], minlength=env.size)
         offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
-        built = pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), records)
-        if lists.null_count:
-            return pc.if_else(pc.is_null(lists), pa.nulls(env.size, built.type), built)
-        return built
+        offsets_array = pa.array(offsets, pa.int32())
+        if lists.null_count:  # (null where the list is, by its validity: nothing copied)
+            return pa.ListArray.from_arrays(offsets_array, records, mask=pc.is_null(lists))
+        return pa.ListArray.from_arrays(offsets_array, records)
 
     def _params(self) -> Iterator[str]:
         yield from self.items._params()
@@ -2126,13 +2128,14 @@ class _Filter(Expr):
         inner, parents = env.items(lists)
         held = _array(self.predicate._arrow(inner), inner.size)
         mask = np.asarray(pc.fill_null(held, False).to_numpy(zero_copy_only=False), bool)
-        values = pc.list_flatten(lists).filter(pa.array(mask))
+        values = pc.list_flatten(lists)
+        if not mask.all():  # (every item kept, the usual case: the items as they are)
+            values = values.filter(pa.array(mask))
         counts = np.bincount(parents[mask], minlength=env.size)
         offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))
-        built = pa.ListArray.from_arrays(offsets, values)
         if not lists.null_count:
-            return built
-        return pc.if_else(pc.is_null(lists), pa.nulls(env.size, built.type), built)
+            return pa.ListArray.from_arrays(offsets, values)
+        return pa.ListArray.from_arrays(offsets, values, mask=pc.is_null(lists))
 
     def _params(self) -> Iterator[str]:
         yield from self.items._params()
@@ -2172,10 +2175,9 @@ class _Distinct(Expr):
         counts = np.bincount(pairs.column("row").to_numpy().astype(np.int64), minlength=env.size)
         offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))
         values = pairs.column("value").combine_chunks().cast(flat.type)
-        built = pa.ListArray.from_arrays(offsets, values)
         if not lists.null_count:
-            return built
-        return pc.if_else(pc.is_null(lists), pa.nulls(env.size, built.type), built)
+            return pa.ListArray.from_arrays(offsets, values)
+        return pa.ListArray.from_arrays(offsets, values, mask=pc.is_null(lists))
 
     def _params(self) -> Iterator[str]:
         yield from self.items._params()
@@ -4431,7 +4433,6 @@ def judge_table(
     """
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if rule.timescale is not None:
         from .timescale_columns import judge_timescale_table

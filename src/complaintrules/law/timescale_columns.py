@@ -33,13 +33,13 @@ from ..model.conventions import LateAcknowledgement
 from ..model.policy import ClockStart
 from .context import Context
 from .expressions import (
+    _SHARED_TABLE,
     VERDICT_CODES,
     CaseExpression,
     JudgingSettings,
     TableVerdicts,
     _Columns,
     _distinct,
-    _SHARED_TABLE,
     _error,
     _parameter_periods,
 )
