@@ -4522,21 +4522,34 @@ def judge_table(
         day_of[live_rows] = where
         for r in np.flatnonzero(live & (groups < 0) & (asked | failures)).tolist():
             outcomes[r] = failed_days[int(day_of[r])]
-    judged: dict[int, tuple[_Columns, Any]] = {}  # per group: its columns and rows
+    # per group: its columns, its rows, and where they are among the columns' rows
+    judged: dict[int, tuple[_Columns, Any, Any]] = {}
     for g, (ctx, values) in enumerate(group_context):
         members = np.flatnonzero(groups == g)
-        # every row, in order (the usual case: one set of parameter values): no copy
-        whole = len(members) == n
-        index = None if whole else pa.array(members, pa.int64())
-        env = _Columns(table, values, len(members), index=index, **_sharing(shared, members, n))
-        judged[g] = (env, members)  # its parts, for the rows explained or read after
-        try:
-            chosen = expression._branches(env)
-        except Exception as exc:
-            error = _error(rule, "", exc, ctx)
-            for r in members[asked[members] | failures].tolist():
-                outcomes[r] = error
-            continue
+        chosen = None
+        if len(group_context) == 1 and n > len(members) and 2 * len(members) >= n:
+            # Most rows but not all (a gate leaves a few out): judged over every row and
+            # read for its own, so the table's columns and the parts the rules share are
+            # read as they are rather than copied for these rows (each row's verdict is
+            # its own values' alone). Should that raise, the group is judged over its own
+            # rows as below, so an error is theirs.
+            env = _Columns(table, values, n, **_sharing(shared, None, n))
+            with suppress(Exception):
+                chosen = expression._branches(env)[members]
+                judged[g] = (env, members, members)
+        if chosen is None:
+            # every row, in order (the usual case: one set of parameter values): no copy
+            whole = len(members) == n
+            index = None if whole else pa.array(members, pa.int64())
+            env = _Columns(table, values, len(members), index=index, **_sharing(shared, members, n))
+            judged[g] = (env, members, None)  # its parts, for the rows explained or read after
+            try:
+                chosen = expression._branches(env)
+            except Exception as exc:
+                error = _error(rule, "", exc, ctx)
+                for r in members[asked[members] | failures].tolist():
+                    outcomes[r] = error
+                continue
         code[members] = branch_codes[chosen]
         row_group[members] = g
         row_branch[members] = chosen
@@ -4546,7 +4559,8 @@ def judge_table(
         if not pick.any():
             continue
         wanted = members[pick]
-        sub = env.subset(np.flatnonzero(pick))
+        at = judged[g][2]
+        sub = env.subset(np.flatnonzero(pick) if at is None else at[pick])
         try:
             explained = expression._explain(sub, chosen[pick].tolist())
         except Exception as exc:
@@ -4566,8 +4580,8 @@ def judge_table(
         failing = np.flatnonzero((row_group == g) & (code == fail_code))
         if not len(failing):
             continue
-        env, members = judged[g]
-        sub = env.subset(np.searchsorted(members, failing))
+        env, members, at = judged[g]
+        sub = env.subset(np.searchsorted(members, failing) if at is None else failing)
         try:
             read = expression._computed(sub, row_branch[failing], computed)
         except Exception as exc:
@@ -4708,12 +4722,13 @@ def _distinct(values: Any, missing: int) -> tuple[Any, Any]:
 
 
 def _sharing(shared: dict[Any, Any] | None, rows: Any, size: int) -> dict[str, Any]:
-    """The fields of a :class:`_Columns` reading ``rows`` (a numpy array) of a table of
-    ``size`` rows whose parts are kept in ``shared``: the rows' key is the rows themselves
-    (every row: a short key)."""
+    """The fields of a :class:`_Columns` reading ``rows`` (a numpy array; None: every
+    row) of a table of ``size`` rows whose parts are kept in ``shared``: the rows' key is
+    the rows themselves (every row: a short key)."""
     if shared is None:
         return {}
-    return {"shared": shared, "rows_key": "all" if len(rows) == size else rows.tobytes()}
+    every = rows is None or len(rows) == size
+    return {"shared": shared, "rows_key": "all" if every else rows.tobytes()}
 
 
 #: The table whose parts a ``shared`` dict holds (see :func:`judge_table`).
