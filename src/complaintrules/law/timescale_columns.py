@@ -432,7 +432,7 @@ def _per_table(shared: dict[Any, Any] | None, key: Any, make: Any) -> Any:
     found = shared.get(key)
     if found is None:
         found = shared[key] = make()
-        for value in found.__dict__.values() if isinstance(found, _Stage) else found:
+        for value in found if isinstance(found, tuple) else vars(found).values():
             for array in value if isinstance(value, tuple) else (value,):
                 if isinstance(array, np.ndarray):
                     array.flags.writeable = False
