@@ -175,7 +175,7 @@ class ClockArrays:
             limit = ((cutoff.hour * 60 + cutoff.minute) * 60 + cutoff.second) * 10**6
             late = at >= limit + cutoff.microsecond
         keys = np.where(live, day * 2 + late, 0)
-        unique, where_k = np.unique(keys, return_inverse=True)
+        unique, where_k = _distinct(keys, 0)  # (0: a row not counted)
         start = np.zeros(len(unique), dtype=np.int64)
         refused = np.zeros(len(unique), dtype=bool)
         for k, key in enumerate(unique.tolist()):
@@ -359,7 +359,7 @@ def _receipts(
         missing = stage.reached & ~present
         clock_time = None
     keys = day * 2 + late
-    unique, where = np.unique(keys, return_inverse=True)
+    unique, where = _distinct(keys, 0)  # (0: no day)
     start = np.zeros(len(unique), dtype=np.int64)
     refused = np.zeros(len(unique), dtype=bool)
     for k, key in enumerate(unique.tolist()):
