@@ -4487,17 +4487,10 @@ def judge_table(
     group_context: list[tuple[Context, dict[str, Any]]] = []
     day_group = np.full(len(days), -1, dtype=np.int64)
     failed_days: dict[int, Finding] = {}
-    periods = _parameter_periods(pack, names, days)
-    first_of: dict[tuple[int, ...], int] = {}
-    for k, ordinal in enumerate(days.tolist()):
-        period = periods[k]
-        if period is not None:  # a later day reading the same dated values: its group
-            first = first_of.setdefault(period, k)
-            if first != k:
-                day_group[k] = day_group[first]
-                if first in failed_days:
-                    failed_days[k] = failed_days[first]
-                continue
+    firsts = _period_firsts(pack, names, days)
+    alone = firsts == np.arange(len(days))
+    for k in np.flatnonzero(alone).tolist():
+        ordinal = int(days[k])
         day = None if ordinal == _NO_DAY else _DAY_ZERO + timedelta(days=ordinal)
         ctx = _context(engine, pack, day, as_of)  # type: ignore[arg-type]
         try:
@@ -4515,6 +4508,12 @@ def judge_table(
             g = keys[key] = len(group_context)
             group_context.append((ctx, values))
         day_group[k] = g
+    later = np.flatnonzero(~alone)  # a later day reading the same dated values: its group
+    day_group[later] = day_group[firsts[later]]
+    for k in later.tolist() if failed_days else []:
+        failed = failed_days.get(int(firsts[k]))
+        if failed is not None:
+            failed_days[k] = failed
     groups = np.full(n, -1, dtype=np.int64)
     groups[live_rows] = day_group[where]
     if failed_days:
@@ -4648,26 +4647,36 @@ def judge_table(
     return TableVerdicts(rule.id, code, findings, columns)
 
 
-def _parameter_periods(pack: Pack, names: Sequence[str], days: Any) -> list[Any]:
-    """Per distinct receipt day of a table (day numbers, ``_NO_DAY`` for none, a numpy
-    array), which of each parameter's dated values is in force on it: days with the same
-    read the same values, so they are judged with one context. None for a day read alone
-    (no receipt date, or a parameter with no value in force or not in the pack: its error
-    names the day)."""
+def _period_firsts(pack: Pack, names: Sequence[str], days: Any) -> Any:
+    """Per distinct receipt day of a table (day numbers in ascending order, ``_NO_DAY``
+    for none, a numpy array), the first of the days reading the same dated value of each
+    parameter ``names``: days with the same read the same values, so they are judged with
+    one context. A day read alone is its own first (no receipt date, or a parameter with
+    no value in force or not in the pack: its error names the day)."""
     import numpy as np
 
+    own = np.arange(len(days))
     parameters = pack.parameters
-    if any(name not in parameters for name in names):
-        return [None] * len(days)
+    if not len(days) or any(name not in parameters for name in names):
+        return own
     read = days != _NO_DAY
     positions = []
     for name in names:
         since = [v.since.toordinal() - _EPOCH for v in parameters[name].values]
         found = np.searchsorted(np.asarray(since, np.int64), days, side="right") - 1
         read &= found >= 0
-        positions.append(found.tolist())
-    periods = list(zip(*positions, strict=True)) if names else [()] * len(days)
-    return [period if ok else None for period, ok in zip(periods, read.tolist(), strict=True)]
+        positions.append(found)
+    rows = np.flatnonzero(read)
+    if not len(rows):
+        return own
+    if not names:  # every day reads the same (no value at all)
+        own[rows] = rows[0]
+        return own
+    # the first day of each distinct combination of values in force (days ascending)
+    periods = np.stack(positions, axis=1)[rows]
+    _, first, inverse = np.unique(periods, axis=0, return_index=True, return_inverse=True)
+    own[rows] = rows[first[np.ravel(inverse)]]
+    return own
 
 
 def _receipt_days(table: pa.Table, live: Any, shared: dict[Any, Any] | None) -> tuple[Any, Any]:

@@ -41,7 +41,7 @@ from .expressions import (
     _Columns,
     _distinct,
     _error,
-    _parameter_periods,
+    _period_firsts,
 )
 from .rules import Evidence, Finding, Rule, Subject, Verdict
 from .timeliness import response_clock_law
@@ -295,15 +295,9 @@ class _Parameters:
         usable = np.zeros(size, dtype=bool)
         # Days reading the same dated values of the parameters read them once: each
         # later day of such a period takes the first day's (see ``source``).
-        periods = _parameter_periods(pack, timescale.parameters, days - _EPOCH)
-        first_of: dict[tuple[int, ...], int] = {}
-        source = np.arange(size)
-        for k, ordinal in enumerate(days.tolist()):
-            period = periods[k]
-            if period is not None:
-                source[k] = first_of.setdefault(period, k)
-                if source[k] != k:
-                    continue
+        source = _period_firsts(pack, timescale.parameters, days - _EPOCH)
+        for k in np.flatnonzero(source == np.arange(size)).tolist():
+            ordinal = int(days[k])
             ctx = Context(pack, engine.calendar, engine.conventions, date.fromordinal(ordinal))
             try:
                 if timescale.obligation is Obligation.ACKNOWLEDGE:
