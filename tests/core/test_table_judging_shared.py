@@ -264,3 +264,51 @@ def test_a_checks_own_facts_are_read_once_for_every_batch(monkeypatch: pytest.Mo
     for cases in BATCHES:
         judge_table(rule, case_table(cases), engine=ENGINE, pack=PACK)
     assert len(walked) == 1
+
+
+def test_a_clocks_receipt_days_are_placed_once_per_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rules reading a response clock, judged over one batch with a shared dict, ask
+    the conventions to place each receipt day once (judged alone, each rule asks again);
+    the verdicts, failures' findings and computed dates are each rule's alone."""
+    from complaintrules import Conventions
+
+    pack = ENGINE.pack("code_2020")
+    asked: list[tuple[Any, ...]] = []
+    placing: list[bool] = []  # (inside a clock's placing of its days over the table)
+    real = Conventions.effective_receipt
+    real_placed = timescale_columns.ClockArrays.placed
+
+    def effective(self: Conventions, calendar: Any, day: date, at: Any = None) -> Any:
+        if placing:
+            asked.append((day, at))
+        return real(self, calendar, day, at)
+
+    def placed(self: Any, *args: Any) -> Any:
+        placing.append(True)
+        try:
+            return real_placed(self, *args)
+        finally:
+            placing.pop()
+
+    monkeypatch.setattr(Conventions, "effective_receipt", effective)
+    monkeypatch.setattr(timescale_columns.ClockArrays, "placed", placed)
+    rules = [r for r in ENGINE.registry.rules_for(pack) if expression_of(r.case) is not None]
+    for start in (date(2021, 10, 1), date(2022, 6, 1)):
+        table = case_table(_generated(120, seed=7, start=start))
+        kwargs: dict[str, Any] = {
+            "engine": ENGINE,
+            "pack": pack,
+            "explain": "failures",
+            "computed": ("deadline", "due_by"),
+        }
+        asked.clear()
+        alone = [judge_table(rule, table, **kwargs) for rule in rules]
+        assert len(asked) > len(set(asked))  # (more than one rule reads a clock)
+        asked.clear()
+        shared: dict[Any, Any] = {}
+        together = [judge_table(rule, table, shared=shared, **kwargs) for rule in rules]
+        assert asked and len(asked) == len(set(asked))
+        for rule, got, want in zip(rules, together, alone, strict=True):
+            assert got.verdicts == want.verdicts, rule.id
+            assert got.findings == want.findings, rule.id
+            assert got.computed == want.computed, rule.id

@@ -2657,14 +2657,37 @@ class _ClockColumns:
         return found
 
 
+def _placed(env: _Columns, calendar: WorkingCalendar, conventions: Conventions) -> Any:
+    """The days the conventions have placed as a clock's day 0 over ``env``'s table (see
+    :class:`~complaintrules.law.timescale_columns.ClockArrays`), kept beside the parts the
+    rules judged over the table share, for this calendar and these conventions: each
+    distinct receipt day is placed once per table, however many clocks read it. None
+    where nothing is shared."""
+    root = env
+    while root.parent is not None:  # a list's items: their cases' table
+        root = root.parent
+    if root.shared is None:
+        return None
+    key = ("\x00placed", id(calendar), id(conventions))
+    found = root.shared.get(key)
+    if found is None or found[0] is not calendar or found[1] is not conventions:
+        found = root.shared[key] = (calendar, conventions, {})
+    return found[2]
+
+
 def _clock_columns(
-    calendar: WorkingCalendar, conventions: Conventions, values: Sequence[Any], size: int
+    calendar: WorkingCalendar,
+    conventions: Conventions,
+    values: Sequence[Any],
+    size: int,
+    placed: dict[int, int] | None = None,
 ) -> _ClockColumns | None:
     """The clock's day and law's rule over a table, by the timeliness judge's own law
     (:func:`~complaintrules.law.timeliness.response_clock_law`) run over arrays; None
     where a part is not of the type the table holds it in, or where some row would raise
     (a day outside the calendar's years, a count below one, a clock start that is none):
-    the record, row by row, then decides and raises as it does."""
+    the record, row by row, then decides and raises as it does. ``placed``: the days the
+    conventions have placed already for this table (see :class:`ClockArrays`)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -2708,7 +2731,7 @@ def _clock_columns(
     live &= numbers[1] & received_on[1] & ack[1] & _mask(start.is_valid())
     if (live & ~_mask(starts.is_valid())).any():
         return None  # a clock start that is none: the record raises
-    ops = ClockArrays(calendar, conventions, live)
+    ops = ClockArrays(calendar, conventions, live, placed)
     day, rule = _clock_law(
         ops,
         number=numbers[0],
@@ -2800,7 +2823,7 @@ class _ResponseClock(_WorkingDays):
             return found
         cal, conv = env.params[_CALENDAR], env.params[_CONVENTIONS]
         values = [e._arrow(env) for e in self.parts]
-        found_or_none = _clock_columns(cal, conv, values, env.size)
+        found_or_none = _clock_columns(cal, conv, values, env.size, _placed(env, cal, conv))
         if found_or_none is None:
             # the record row by row, once per distinct set of parts (raising where it does)
             done: dict[tuple[Any, ...], Any] = {}

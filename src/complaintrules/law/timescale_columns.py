@@ -138,10 +138,19 @@ class ClockArrays:
 
     no_time = -1
 
-    def __init__(self, calendar: WorkingCalendar, conventions: Conventions, live: Mask) -> None:
+    def __init__(
+        self,
+        calendar: WorkingCalendar,
+        conventions: Conventions,
+        live: Mask,
+        placed: dict[int, int] | None = None,
+    ) -> None:
         self.cal, self.conventions, self.live = _Calendar(calendar), conventions, live
         self.capped = conventions.late_acknowledgement is LateAcknowledgement.CAPPED
         self.refused = np.zeros(len(live), dtype=bool)
+        #: each day (and side of the cut-off) placed already, as :meth:`placed` keys it:
+        #: its day 0, -1 where the conventions refused it (kept for a whole table, given)
+        self.known: dict[int, int] = {} if placed is None else placed
 
     def missing(self, value: Ints) -> Any:
         return value == 0
@@ -178,17 +187,25 @@ class ClockArrays:
         unique, where_k = _distinct(keys, 0)  # (0: a row not counted)
         start = np.zeros(len(unique), dtype=np.int64)
         refused = np.zeros(len(unique), dtype=bool)
+        known = self.known
         for k, key in enumerate(unique.tolist()):
             ordinal, moved = divmod(key, 2)
             if ordinal <= 0:
                 refused[k] = key != 0
                 continue
-            try:
-                start[k] = conventions.effective_receipt(
-                    self.cal.calendar, date.fromordinal(ordinal), cutoff if moved else None
-                )[0].toordinal()
-            except Exception:
+            found = known.get(key)
+            if found is None:
+                try:
+                    found = conventions.effective_receipt(
+                        self.cal.calendar, date.fromordinal(ordinal), cutoff if moved else None
+                    )[0].toordinal()
+                except Exception:
+                    found = -1
+                known[key] = found
+            if found < 0:
                 refused[k] = True
+            else:
+                start[k] = found
         self.refused |= live & refused[where_k]
         return np.where(live, start[where_k], 0)
 
