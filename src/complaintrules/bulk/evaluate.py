@@ -861,12 +861,13 @@ class BulkEvaluator:
         arrays: dict[str, TimescaleArrays] = {}
         breaches = summary.breaches_by_month
         tally = summary.verdicts
+        shared: dict[Any, Any] = {}  # the table's facts the declarations share, made once
         for rule in rules:
             timescale = rule.timescale
             assert timescale is not None
             try:
                 found = timescale_arrays(
-                    timescale, table, engine=self.engine, pack=pack, as_of=self.as_of
+                    timescale, table, engine=self.engine, pack=pack, as_of=self.as_of, shared=shared
                 )
             except Exception:  # every row judged alone: the rule reports its own error
                 codes = np.full(n, UNSETTLED, dtype=np.int64)

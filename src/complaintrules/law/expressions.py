@@ -1145,16 +1145,18 @@ class _Sum(Expr):
             held = pc.fill_null(_array(self.where._arrow(inner), inner.size), False)
             kept = np.flatnonzero(np.asarray(held.to_numpy(zero_copy_only=False), bool))
             inner, rows = inner.subset(kept), rows[kept]
-        totals = [Decimal(0)] * env.size
+        # (a row with no value kept totals 0: only the rows with one are added in Python)
+        out = np.zeros(env.size, dtype=np.float64)
         if inner.size:  # (a value is read only for an item that is there and kept)
             values = _per_row(self.value._arrow(inner), inner.size)
+            totals: dict[int, Decimal] = {}
             for r, v in zip(rows.tolist(), values, strict=True):
                 if v is not None:
-                    totals[r] += Decimal(v)
-        missing = pc.is_null(lists).to_numpy(zero_copy_only=False).tolist()
-        return pa.array(
-            [None if m else float(t) for t, m in zip(totals, missing, strict=True)], pa.float64()
-        )
+                    totals[r] = totals.get(r, Decimal(0)) + Decimal(v)
+            if totals:
+                out[list(totals)] = [float(t) for t in totals.values()]
+        missing = np.asarray(pc.is_null(lists).to_numpy(zero_copy_only=False), dtype=bool)
+        return pa.array(out, pa.float64(), mask=missing)
 
     def _params(self) -> Iterator[str]:
         yield from self.items._params()
@@ -1881,9 +1883,9 @@ def _rebuild(lists: Any, values: Any) -> pa.Array:
         pc.fill_null(pc.list_value_length(lists), 0).to_numpy(zero_copy_only=False), np.int64
     )
     offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32), pa.int32())
-    mask = pc.is_null(lists)
-    built = pa.ListArray.from_arrays(offsets, values)
-    return pc.if_else(mask, pa.nulls(len(lists), built.type), built) if lists.null_count else built
+    if not lists.null_count:
+        return pa.ListArray.from_arrays(offsets, values)
+    return pa.ListArray.from_arrays(offsets, values, mask=pc.is_null(lists))
 
 
 @dataclass(frozen=True, slots=True)
@@ -1974,10 +1976,10 @@ class _Flat(Expr):
         )
         counts = np.bincount(outer_rows[held], minlength=env.size)
         offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
-        built = pa.ListArray.from_arrays(pa.array(offsets, pa.int32()), records)
-        if lists.null_count:
-            return pc.if_else(pc.is_null(lists), pa.nulls(env.size, built.type), built)
-        return built
+        offsets_array = pa.array(offsets, pa.int32())
+        if lists.null_count:  # (null where the list is, by its validity: nothing copied)
+            return pa.ListArray.from_arrays(offsets_array, records, mask=pc.is_null(lists))
+        return pa.ListArray.from_arrays(offsets_array, records)
 
     def _params(self) -> Iterator[str]:
         yield from self.items._params()
@@ -2127,13 +2129,14 @@ class _Filter(Expr):
         inner, parents = env.items(lists)
         held = _array(self.predicate._arrow(inner), inner.size)
         mask = np.asarray(pc.fill_null(held, False).to_numpy(zero_copy_only=False), bool)
-        values = pc.list_flatten(lists).filter(pa.array(mask))
+        values = pc.list_flatten(lists)
+        if not mask.all():  # (every item kept, the usual case: the items as they are)
+            values = values.filter(pa.array(mask))
         counts = np.bincount(parents[mask], minlength=env.size)
         offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))
-        built = pa.ListArray.from_arrays(offsets, values)
         if not lists.null_count:
-            return built
-        return pc.if_else(pc.is_null(lists), pa.nulls(env.size, built.type), built)
+            return pa.ListArray.from_arrays(offsets, values)
+        return pa.ListArray.from_arrays(offsets, values, mask=pc.is_null(lists))
 
     def _params(self) -> Iterator[str]:
         yield from self.items._params()
@@ -2173,10 +2176,9 @@ class _Distinct(Expr):
         counts = np.bincount(pairs.column("row").to_numpy().astype(np.int64), minlength=env.size)
         offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))
         values = pairs.column("value").combine_chunks().cast(flat.type)
-        built = pa.ListArray.from_arrays(offsets, values)
         if not lists.null_count:
-            return built
-        return pc.if_else(pc.is_null(lists), pa.nulls(env.size, built.type), built)
+            return pa.ListArray.from_arrays(offsets, values)
+        return pa.ListArray.from_arrays(offsets, values, mask=pc.is_null(lists))
 
     def _params(self) -> Iterator[str]:
         yield from self.items._params()
@@ -2656,14 +2658,37 @@ class _ClockColumns:
         return found
 
 
+def _placed(env: _Columns, calendar: WorkingCalendar, conventions: Conventions) -> Any:
+    """The days the conventions have placed as a clock's day 0 over ``env``'s table (see
+    :class:`~complaintrules.law.timescale_columns.ClockArrays`), kept beside the parts the
+    rules judged over the table share, for this calendar and these conventions: each
+    distinct receipt day is placed once per table, however many clocks read it. None
+    where nothing is shared."""
+    root = env
+    while root.parent is not None:  # a list's items: their cases' table
+        root = root.parent
+    if root.shared is None:
+        return None
+    key = ("\x00placed", id(calendar), id(conventions))
+    found = root.shared.get(key)
+    if found is None or found[0] is not calendar or found[1] is not conventions:
+        found = root.shared[key] = (calendar, conventions, {})
+    return found[2]
+
+
 def _clock_columns(
-    calendar: WorkingCalendar, conventions: Conventions, values: Sequence[Any], size: int
+    calendar: WorkingCalendar,
+    conventions: Conventions,
+    values: Sequence[Any],
+    size: int,
+    placed: dict[int, int] | None = None,
 ) -> _ClockColumns | None:
     """The clock's day and law's rule over a table, by the timeliness judge's own law
     (:func:`~complaintrules.law.timeliness.response_clock_law`) run over arrays; None
     where a part is not of the type the table holds it in, or where some row would raise
     (a day outside the calendar's years, a count below one, a clock start that is none):
-    the record, row by row, then decides and raises as it does."""
+    the record, row by row, then decides and raises as it does. ``placed``: the days the
+    conventions have placed already for this table (see :class:`ClockArrays`)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -2707,7 +2732,7 @@ def _clock_columns(
     live &= numbers[1] & received_on[1] & ack[1] & _mask(start.is_valid())
     if (live & ~_mask(starts.is_valid())).any():
         return None  # a clock start that is none: the record raises
-    ops = ClockArrays(calendar, conventions, live)
+    ops = ClockArrays(calendar, conventions, live, placed)
     day, rule = _clock_law(
         ops,
         number=numbers[0],
@@ -2799,7 +2824,7 @@ class _ResponseClock(_WorkingDays):
             return found
         cal, conv = env.params[_CALENDAR], env.params[_CONVENTIONS]
         values = [e._arrow(env) for e in self.parts]
-        found_or_none = _clock_columns(cal, conv, values, env.size)
+        found_or_none = _clock_columns(cal, conv, values, env.size, _placed(env, cal, conv))
         if found_or_none is None:
             # the record row by row, once per distinct set of parts (raising where it does)
             done: dict[tuple[Any, ...], Any] = {}
@@ -3657,6 +3682,39 @@ def _first_call(check: CaseExpression | ItemOutcomes) -> Callable[[Complaint, Co
 
 
 @dataclass(frozen=True, slots=True)
+class _TableFacts:
+    """What :func:`judge_table` reads of a check, the same for every table: computed
+    from the check's parts on first use and kept on it (as :func:`_first_call` keeps its
+    Python backend), not walked again for each batch."""
+
+    parameters: tuple[str, ...]
+    reads_as_of: bool
+    branches: tuple[_Branch, ...]
+    #: each branch's verdict code, and whether it names no parameter
+    codes: np.ndarray[Any, np.dtype[np.int64]]
+    unnamed: tuple[bool, ...]
+
+
+def _table_facts(check: CaseExpression | ItemOutcomes) -> _TableFacts:
+    found = check._facts
+    if found is None:
+        import numpy as np
+
+        branches = check.branches
+        codes = np.asarray([_VERDICT_CODE[b.verdict] for b in branches], dtype=np.int64)
+        codes.flags.writeable = False
+        found = _TableFacts(
+            check.parameters,
+            check.reads_as_of,
+            branches,
+            codes,
+            tuple(not b.parameters for b in branches),
+        )
+        object.__setattr__(check, "_facts", found)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
 class CaseExpression:
     """A case check written as a verdict table; call it on one case like any case check,
     or judge a table of cases with :func:`judge_table`."""
@@ -3673,6 +3731,8 @@ class CaseExpression:
     _call: Callable[[Complaint, Context], Outcome] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    #: what judging a table reads of the check itself (see :func:`_table_facts`)
+    _facts: _TableFacts | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for b in self.branches:
@@ -4097,6 +4157,8 @@ class ItemOutcomes:
     _call: Callable[[Complaint, Context], Outcome] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    #: what judging a table reads of the check itself (see :func:`_table_facts`)
+    _facts: _TableFacts | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def _kinds(self) -> tuple[Verdict, ...]:
@@ -4500,7 +4562,6 @@ def judge_table(
     """
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if rule.timescale is not None:
         from .timescale_columns import judge_timescale_table
@@ -4532,11 +4593,9 @@ def judge_table(
     elif not isinstance(explain, str):
         asked[np.asarray(list(explain), dtype=np.int64)] = True
     failures = explain == "failures"
-    dated = expression.reads_as_of
-    names = expression.parameters  # computed properties: read once, not per row or day
-    branches = expression.branches
-    branch_codes = np.asarray([_VERDICT_CODE[b.verdict] for b in branches], dtype=np.int64)
-    branch_unnamed = [not b.parameters for b in branches]
+    facts_of = _table_facts(expression)  # the check's own facts: read once, not per table
+    dated, names = facts_of.reads_as_of, facts_of.parameters
+    branch_codes, branch_unnamed = facts_of.codes, facts_of.unnamed
     fail_code = _VERDICT_CODE[Verdict.FAIL]
     live = np.ones(n, dtype=bool)
     if gate is not None:
@@ -4551,25 +4610,16 @@ def judge_table(
         live = applies
     # Rows whose receipt dates share the parameters' values are judged together: the
     # parameters are read once per distinct receipt date.
-    received = table.column("received_on").combine_chunks()
-    raw = pc.fill_null(received.cast(pa.int32()), _NO_DAY).to_numpy(zero_copy_only=False)
-    days, where = np.unique(np.asarray(raw, dtype=np.int64)[live], return_inverse=True)
+    days, where = _receipt_days(table, live, shared)
     live_rows = np.flatnonzero(live)
     keys: dict[tuple[Any, ...], int] = {}
     group_context: list[tuple[Context, dict[str, Any]]] = []
     day_group = np.full(len(days), -1, dtype=np.int64)
     failed_days: dict[int, Finding] = {}
-    periods = _parameter_periods(pack, names, days)
-    first_of: dict[tuple[int, ...], int] = {}
-    for k, ordinal in enumerate(days.tolist()):
-        period = periods[k]
-        if period is not None:  # a later day reading the same dated values: its group
-            first = first_of.setdefault(period, k)
-            if first != k:
-                day_group[k] = day_group[first]
-                if first in failed_days:
-                    failed_days[k] = failed_days[first]
-                continue
+    firsts = _period_firsts(pack, names, days)
+    alone = firsts == np.arange(len(days))
+    for k in np.flatnonzero(alone).tolist():
+        ordinal = int(days[k])
         day = None if ordinal == _NO_DAY else _DAY_ZERO + timedelta(days=ordinal)
         ctx = _context(engine, pack, day, as_of)  # type: ignore[arg-type]
         try:
@@ -4587,6 +4637,12 @@ def judge_table(
             g = keys[key] = len(group_context)
             group_context.append((ctx, values))
         day_group[k] = g
+    later = np.flatnonzero(~alone)  # a later day reading the same dated values: its group
+    day_group[later] = day_group[firsts[later]]
+    for k in later.tolist() if failed_days else []:
+        failed = failed_days.get(int(firsts[k]))
+        if failed is not None:
+            failed_days[k] = failed
     groups = np.full(n, -1, dtype=np.int64)
     groups[live_rows] = day_group[where]
     if failed_days:
@@ -4594,21 +4650,34 @@ def judge_table(
         day_of[live_rows] = where
         for r in np.flatnonzero(live & (groups < 0) & (asked | failures)).tolist():
             outcomes[r] = failed_days[int(day_of[r])]
-    judged: dict[int, tuple[_Columns, Any]] = {}  # per group: its columns and rows
+    # per group: its columns, its rows, and where they are among the columns' rows
+    judged: dict[int, tuple[_Columns, Any, Any]] = {}
     for g, (ctx, values) in enumerate(group_context):
         members = np.flatnonzero(groups == g)
-        # every row, in order (the usual case: one set of parameter values): no copy
-        whole = len(members) == n
-        index = None if whole else pa.array(members, pa.int64())
-        env = _Columns(table, values, len(members), index=index, **_sharing(shared, members, n))
-        judged[g] = (env, members)  # its parts, for the rows explained or read after
-        try:
-            chosen = expression._branches(env)
-        except Exception as exc:
-            error = _error(rule, "", exc, ctx)
-            for r in members[asked[members] | failures].tolist():
-                outcomes[r] = error
-            continue
+        chosen = None
+        if len(group_context) == 1 and n > len(members) and 2 * len(members) >= n:
+            # Most rows but not all (a gate leaves a few out): judged over every row and
+            # read for its own, so the table's columns and the parts the rules share are
+            # read as they are rather than copied for these rows (each row's verdict is
+            # its own values' alone). Should that raise, the group is judged over its own
+            # rows as below, so an error is theirs.
+            env = _Columns(table, values, n, **_sharing(shared, None, n))
+            with suppress(Exception):
+                chosen = expression._branches(env)[members]
+                judged[g] = (env, members, members)
+        if chosen is None:
+            # every row, in order (the usual case: one set of parameter values): no copy
+            whole = len(members) == n
+            index = None if whole else pa.array(members, pa.int64())
+            env = _Columns(table, values, len(members), index=index, **_sharing(shared, members, n))
+            judged[g] = (env, members, None)  # its parts, for the rows explained or read after
+            try:
+                chosen = expression._branches(env)
+            except Exception as exc:
+                error = _error(rule, "", exc, ctx)
+                for r in members[asked[members] | failures].tolist():
+                    outcomes[r] = error
+                continue
         code[members] = branch_codes[chosen]
         row_group[members] = g
         row_branch[members] = chosen
@@ -4618,7 +4687,8 @@ def judge_table(
         if not pick.any():
             continue
         wanted = members[pick]
-        sub = env.subset(np.flatnonzero(pick))
+        at = judged[g][2]
+        sub = env.subset(np.flatnonzero(pick) if at is None else at[pick])
         try:
             explained = expression._explain(sub, chosen[pick].tolist())
         except Exception as exc:
@@ -4638,8 +4708,8 @@ def judge_table(
         failing = np.flatnonzero((row_group == g) & (code == fail_code))
         if not len(failing):
             continue
-        env, members = judged[g]
-        sub = env.subset(np.searchsorted(members, failing))
+        env, members, at = judged[g]
+        sub = env.subset(np.searchsorted(members, failing) if at is None else failing)
         try:
             read = expression._computed(sub, row_branch[failing], computed)
         except Exception as exc:
@@ -4706,39 +4776,103 @@ def judge_table(
     return TableVerdicts(rule.id, code, findings, columns)
 
 
-def _parameter_periods(pack: Pack, names: Sequence[str], days: Any) -> list[Any]:
-    """Per distinct receipt day of a table (day numbers, ``_NO_DAY`` for none, a numpy
-    array), which of each parameter's dated values is in force on it: days with the same
-    read the same values, so they are judged with one context. None for a day read alone
-    (no receipt date, or a parameter with no value in force or not in the pack: its error
-    names the day)."""
+def _period_firsts(pack: Pack, names: Sequence[str], days: Any) -> Any:
+    """Per distinct receipt day of a table (day numbers in ascending order, ``_NO_DAY``
+    for none, a numpy array), the first of the days reading the same dated value of each
+    parameter ``names``: days with the same read the same values, so they are judged with
+    one context. A day read alone is its own first (no receipt date, or a parameter with
+    no value in force or not in the pack: its error names the day)."""
     import numpy as np
 
+    own = np.arange(len(days))
     parameters = pack.parameters
-    if any(name not in parameters for name in names):
-        return [None] * len(days)
+    if not len(days) or any(name not in parameters for name in names):
+        return own
     read = days != _NO_DAY
     positions = []
     for name in names:
         since = [v.since.toordinal() - _EPOCH for v in parameters[name].values]
         found = np.searchsorted(np.asarray(since, np.int64), days, side="right") - 1
         read &= found >= 0
-        positions.append(found.tolist())
-    periods = list(zip(*positions, strict=True)) if names else [()] * len(days)
-    return [period if ok else None for period, ok in zip(periods, read.tolist(), strict=True)]
+        positions.append(found)
+    rows = np.flatnonzero(read)
+    if not len(rows):
+        return own
+    if not names:  # every day reads the same (no value at all)
+        own[rows] = rows[0]
+        return own
+    # the first day of each distinct combination of values in force (days ascending)
+    periods = np.stack(positions, axis=1)[rows]
+    _, first, inverse = np.unique(periods, axis=0, return_index=True, return_inverse=True)
+    own[rows] = rows[first[np.ravel(inverse)]]
+    return own
+
+
+def _receipt_days(table: pa.Table, live: Any, shared: dict[Any, Any] | None) -> tuple[Any, Any]:
+    """The distinct receipt days (day numbers, ``_NO_DAY`` for none) of ``table``'s
+    ``live`` rows (a numpy mask), and each live row's place among them: what
+    ``np.unique(..., return_inverse=True)`` gives. The whole table's are read once per
+    ``shared`` (every rule judged over the table), then narrowed to a rule's live rows
+    by counting, not sorting again."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    found = shared.get(_RECEIPT_DAYS) if shared is not None else None
+    if found is None:
+        received = table.column("received_on").combine_chunks()
+        raw = pc.fill_null(received.cast(pa.int32()), _NO_DAY).to_numpy(zero_copy_only=False)
+        found = _distinct(np.asarray(raw, dtype=np.int64), _NO_DAY)
+        for array in found:
+            array.flags.writeable = False  # read by every rule: never changed in place
+        if shared is not None:
+            shared[_RECEIPT_DAYS] = found
+    days, where = found
+    if live.all():
+        return days, where
+    picked = where[live]
+    present = np.bincount(picked, minlength=len(days)) > 0
+    return days[present], (np.cumsum(present) - 1)[picked]
+
+
+def _distinct(values: Any, missing: int) -> tuple[Any, Any]:
+    """``np.unique(values, return_inverse=True)`` of an int64 numpy array whose values,
+    but for ``missing`` (a value below every other), are day numbers: counted over their
+    range where it is narrow (the receipt days of a batch), not sorted; sorted otherwise."""
+    import numpy as np
+
+    absent = values == missing
+    rest = values[~absent] if absent.any() else values
+    if not len(rest):
+        return np.unique(values, return_inverse=True)
+    low, high = int(rest.min()), int(rest.max())
+    span = high - low + 2  # (slot 0: ``missing``)
+    if low <= missing or span > 4 * len(values) + 4096:
+        return np.unique(values, return_inverse=True)
+    slot = np.where(absent, 0, values - (low - 1))
+    present = np.zeros(span, dtype=bool)
+    present[slot] = True
+    rank = np.cumsum(present) - 1
+    found = np.flatnonzero(present) + (low - 1)
+    if present[0]:
+        found[0] = missing
+    return found.astype(np.int64), rank[slot].astype(np.intp)
 
 
 def _sharing(shared: dict[Any, Any] | None, rows: Any, size: int) -> dict[str, Any]:
-    """The fields of a :class:`_Columns` reading ``rows`` (a numpy array) of a table of
-    ``size`` rows whose parts are kept in ``shared``: the rows' key is the rows themselves
-    (every row: a short key)."""
+    """The fields of a :class:`_Columns` reading ``rows`` (a numpy array; None: every
+    row) of a table of ``size`` rows whose parts are kept in ``shared``: the rows' key is
+    the rows themselves (every row: a short key)."""
     if shared is None:
         return {}
-    return {"shared": shared, "rows_key": "all" if len(rows) == size else rows.tobytes()}
+    every = rows is None or len(rows) == size
+    return {"shared": shared, "rows_key": "all" if every else rows.tobytes()}
 
 
 #: The table whose parts a ``shared`` dict holds (see :func:`judge_table`).
 _SHARED_TABLE = "\x00table"
+#: The receipt days of that table (see :func:`_receipt_days`).
+_RECEIPT_DAYS = "\x00receipt days"
 #: The verdicts in the order of their codes in :attr:`TableVerdicts.codes`.
 VERDICT_ORDER: tuple[Verdict, ...] = tuple(Verdict)
 #: Each verdict's code in :attr:`TableVerdicts.codes`.

@@ -33,12 +33,15 @@ from ..model.conventions import LateAcknowledgement
 from ..model.policy import ClockStart
 from .context import Context
 from .expressions import (
+    _SHARED_TABLE,
     VERDICT_CODES,
     CaseExpression,
     JudgingSettings,
     TableVerdicts,
     _Columns,
+    _distinct,
     _error,
+    _period_firsts,
 )
 from .rules import Evidence, Finding, Rule, Subject, Verdict
 from .timeliness import response_clock_law
@@ -79,9 +82,14 @@ def _mask(array: Any) -> Mask:
     return np.asarray(found, dtype=bool)
 
 
+def _valid(array: Any) -> Mask:
+    """Where ``array`` holds a value (its validity has no nulls to fill)."""
+    return np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+
+
 def _days(array: Any, within: Mask) -> tuple[Ints, Mask]:
     """A date column as ordinals (0 where missing), and where it is present."""
-    valid = _mask(array.is_valid()) & within
+    valid = _valid(array) & within
     raw = pc.fill_null(array.cast(pa.int32()), 0).to_numpy(zero_copy_only=False)
     return np.where(valid, raw.astype(np.int64) + _EPOCH, 0), valid
 
@@ -130,10 +138,19 @@ class ClockArrays:
 
     no_time = -1
 
-    def __init__(self, calendar: WorkingCalendar, conventions: Conventions, live: Mask) -> None:
+    def __init__(
+        self,
+        calendar: WorkingCalendar,
+        conventions: Conventions,
+        live: Mask,
+        placed: dict[int, int] | None = None,
+    ) -> None:
         self.cal, self.conventions, self.live = _Calendar(calendar), conventions, live
         self.capped = conventions.late_acknowledgement is LateAcknowledgement.CAPPED
         self.refused = np.zeros(len(live), dtype=bool)
+        #: each day (and side of the cut-off) placed already, as :meth:`placed` keys it:
+        #: its day 0, -1 where the conventions refused it (kept for a whole table, given)
+        self.known: dict[int, int] = {} if placed is None else placed
 
     def missing(self, value: Ints) -> Any:
         return value == 0
@@ -167,20 +184,28 @@ class ClockArrays:
             limit = ((cutoff.hour * 60 + cutoff.minute) * 60 + cutoff.second) * 10**6
             late = at >= limit + cutoff.microsecond
         keys = np.where(live, day * 2 + late, 0)
-        unique, where_k = np.unique(keys, return_inverse=True)
+        unique, where_k = _distinct(keys, 0)  # (0: a row not counted)
         start = np.zeros(len(unique), dtype=np.int64)
         refused = np.zeros(len(unique), dtype=bool)
+        known = self.known
         for k, key in enumerate(unique.tolist()):
             ordinal, moved = divmod(key, 2)
             if ordinal <= 0:
                 refused[k] = key != 0
                 continue
-            try:
-                start[k] = conventions.effective_receipt(
-                    self.cal.calendar, date.fromordinal(ordinal), cutoff if moved else None
-                )[0].toordinal()
-            except Exception:
+            found = known.get(key)
+            if found is None:
+                try:
+                    found = conventions.effective_receipt(
+                        self.cal.calendar, date.fromordinal(ordinal), cutoff if moved else None
+                    )[0].toordinal()
+                except Exception:
+                    found = -1
+                known[key] = found
+            if found < 0:
                 refused[k] = True
+            else:
+                start[k] = found
         self.refused |= live & refused[where_k]
         return np.where(live, start[where_k], 0)
 
@@ -235,20 +260,20 @@ class _Stage:
         n = table.num_rows
         everywhere = np.ones(n, dtype=bool)
         record = table.column(stage_column(number)).combine_chunks()
-        self.reached = _mask(record.is_valid())
+        self.reached = _valid(record)
         reached = self.reached
         self.requested = _days(_field(record, "requested_on"), reached)
         self.logged = _days(_field(record, "logged_on"), reached)
         acknowledged = _field(record, "acknowledged")
-        has_ack = _mask(acknowledged.is_valid()) & reached
+        has_ack = _valid(acknowledged) & reached
         self.acknowledged = _days(_field(acknowledged, "on"), has_ack)
         definition = _field(acknowledged, "definition")
-        has_def = _mask(definition.is_valid()) & has_ack
+        has_def = _valid(definition) & has_ack
         self.defined = _text(_field(definition, "understanding"), has_def) & _text(
             _field(definition, "outcomes_sought"), has_def
         )
         response = _field(record, "response")
-        self.responded = _mask(response.is_valid()) & reached
+        self.responded = _valid(response) & reached
         self.issued = _days(_field(response, "issued_on"), self.responded)
         self.extensions = _field(record, "extensions")
         counts = pc.fill_null(pc.list_value_length(self.extensions), 0)
@@ -256,7 +281,7 @@ class _Stage:
         later = np.zeros(n, dtype=bool)
         for other in STAGE_NUMBERS:
             if other > number:
-                later |= _mask(table.column(stage_column(other)).is_valid())
+                later |= _valid(table.column(stage_column(other)))
         self.later = later
         self.withdrawn = _days(table.column("withdrawn_on").combine_chunks(), everywhere)
         self.closed = _days(table.column("closed_on").combine_chunks(), everywhere)
@@ -278,14 +303,18 @@ class _Parameters:
         engine: JudgingSettings,
         pack: Pack,
     ) -> None:
-        days, where = np.unique(received, return_inverse=True)
+        days, where = _distinct(received, 0)
         size = len(days)
         ack = np.zeros(size, dtype=np.int64)
         allowed = np.zeros(size, dtype=np.int64)
         clock = np.zeros(size, dtype=np.int64)
         cap = np.zeros(size, dtype=np.int64)
         usable = np.zeros(size, dtype=bool)
-        for k, ordinal in enumerate(days.tolist()):
+        # Days reading the same dated values of the parameters read them once: each
+        # later day of such a period takes the first day's (see ``source``).
+        source = _period_firsts(pack, timescale.parameters, days - _EPOCH)
+        for k in np.flatnonzero(source == np.arange(size)).tolist():
+            ordinal = int(days[k])
             ctx = Context(pack, engine.calendar, engine.conventions, date.fromordinal(ordinal))
             try:
                 if timescale.obligation is Obligation.ACKNOWLEDGE:
@@ -304,6 +333,7 @@ class _Parameters:
             except Exception:
                 continue  # reported per case, as the engine reports it
             usable[k] = True
+        where = source[where]
         self.ack_days, self.days, self.clock, self.cap = (
             ack[where],
             allowed[where],
@@ -340,7 +370,7 @@ def _receipts(
         missing = stage.reached & ~present
         clock_time = None
     keys = day * 2 + late
-    unique, where = np.unique(keys, return_inverse=True)
+    unique, where = _distinct(keys, 0)  # (0: no day)
     start = np.zeros(len(unique), dtype=np.int64)
     refused = np.zeros(len(unique), dtype=bool)
     for k, key in enumerate(unique.tolist()):
@@ -404,6 +434,22 @@ def _extensions(
     return due, problem, no_reason, unsure
 
 
+def _per_table(shared: dict[Any, Any] | None, key: Any, make: Any) -> Any:
+    """``make()``, made once per ``shared`` (the one table every declaration is judged
+    over, see :func:`timescale_arrays`): its arrays are then read by several declarations,
+    so they are made read-only (a change in place would reach the others)."""
+    if shared is None:
+        return make()
+    found = shared.get(key)
+    if found is None:
+        found = shared[key] = make()
+        for value in found if isinstance(found, tuple) else vars(found).values():
+            for array in value if isinstance(value, tuple) else (value,):
+                if isinstance(array, np.ndarray):
+                    array.flags.writeable = False
+    return found
+
+
 def _obligation(
     timescale: Timescale,
     table: pa.Table,
@@ -411,20 +457,28 @@ def _obligation(
     engine: JudgingSettings,
     pack: Pack,
     as_of: date | None,
+    shared: dict[Any, Any] | None = None,
 ) -> tuple[Ints, Mask, Ints, Ints, Ints]:
     """The verdict codes of the ``rows`` the declaration's obligation decides (from the
     parameters on), the rows to judge one case at a time, and per row the deadline judged
     against, the original (unextended) one and the one a failure breached (0 where there
-    is none; see :class:`TimescaleArrays`)."""
+    is none; see :class:`TimescaleArrays`). The stage's facts, the receipt days and the
+    stage's clock starts are made once per ``shared``."""
     n = table.num_rows
     number = timescale.stage
-    stage = _Stage(table, number)
+    stage = _per_table(shared, ("\x00stage", number), lambda: _Stage(table, number))
     cal = _Calendar(engine.calendar)
-    received, _ = _days(table.column("received_on").combine_chunks(), np.ones(n, dtype=bool))
+    received, _ = _per_table(
+        shared,
+        "\x00received",
+        lambda: _days(table.column("received_on").combine_chunks(), np.ones(n, dtype=bool)),
+    )
     params = _Parameters(timescale, received, engine, pack)
     unsure = rows & ~params.usable
     rows = rows & params.usable
-    day0, no_start, refused = _receipts(table, stage, number, engine)
+    day0, no_start, refused = _per_table(
+        shared, ("\x00receipts", number), lambda: _receipts(table, stage, number, engine)
+    )
     code = np.full(n, NA, dtype=np.int64)
     live = rows & stage.reached & ~no_start
     unsure |= live & refused
@@ -554,20 +608,28 @@ def timescale_arrays(
     engine: JudgingSettings,
     pack: Pack,
     as_of: date | None = None,
+    shared: dict[Any, Any] | None = None,
 ) -> TimescaleArrays:
     """``timescale`` over every row of ``table`` (cases as they stood on ``as_of``),
-    decided in the per-case judge's order (see :class:`TimescaleArrays`)."""
+    decided in the per-case judge's order (see :class:`TimescaleArrays`).
+
+    ``shared``: a dict the caller gives every declaration it judges over this one
+    ``table`` (empty at first, a new one for another table): the facts the declarations
+    have in common (a stage's dates, the receipt days, a stage's clock starts) are kept
+    in it, made once per table, not once per declaration."""
+    if shared is not None and shared.setdefault(_SHARED_TABLE, table) is not table:
+        raise ValueError("timescale_arrays: shared= holds the facts of another table")
     n = table.num_rows
     code = np.full(n, UNSETTLED, dtype=np.int64)
     rows = np.ones(n, dtype=bool)
     if timescale.only_if_reached:
-        reached = _mask(table.column(stage_column(timescale.stage)).is_valid())
+        reached = _valid(table.column(stage_column(timescale.stage)))
         code[~reached] = NA
         rows &= reached
     found, decided, unsure = _precondition(timescale, table, rows)
     code[decided] = found[decided]
     rows &= ~decided & ~unsure
-    found, unsure, *dates = _obligation(timescale, table, rows, engine, pack, as_of)
+    found, unsure, *dates = _obligation(timescale, table, rows, engine, pack, as_of, shared)
     code[rows] = found[rows]
     code[unsure] = UNSETTLED
     settled = rows & ~unsure
