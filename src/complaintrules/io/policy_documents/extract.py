@@ -2749,6 +2749,40 @@ def _read_governance(reader: _Reader, all_s: list[_Sentence]) -> None:
         )
 
 
+def _read_unread_stages(
+    reader: _Reader, all_s: list[_Sentence], by_stage: dict[int, list[_Sentence]]
+) -> None:
+    """Sentences that time how complaints are acknowledged or answered but belong to no
+    stage the reader found, where a stage is missing: no stage 1 (or none at all), or no
+    stage 2 where the sentence speaks of a review or escalating. They go to
+    ``stages_unread``, so that the stage provisions report stages that could not be read
+    (needs evidence, citing them) rather than a policy silent on its stages."""
+    missing_first = 1 not in reader.stage_names
+    if not missing_first and 2 in reader.stage_names:
+        return
+    attributed = {id(s) for group in by_stage.values() for s in group}
+    found: list[_Sentence] = []
+    for s in all_s:
+        if id(s) in attributed or not periods(s.text):
+            continue
+        if not (_ACK.search(s.text) or _RESPOND.search(s.text)):
+            continue
+        if not missing_first and not _LATER_STEP.search(s.text):
+            continue
+        scratch = _Reader(reader.doc)
+        _read_timescales(scratch, 1, [s])
+        if any(re.search(r"\.(?:acknowledge|respond)_", f.path) for f in scratch.facts):
+            found.append(s)
+    if found:
+        reader.add(
+            "stages_unread",
+            [f"{reader.doc.place(s.block)}: '{s.text}'" for s in found],
+            found[0],
+            note="the document times complaints, but which stage each timescale belongs to "
+            "could not be read",
+        )
+
+
 #: The facts the reader looks for; those it does not find are reported as silent.
 LOOKED_FOR = (
     "complaint_definition",
@@ -2783,6 +2817,7 @@ def extract_policy(document: PolicyText) -> Extraction:
         _read_stage_terms(reader, n, by_stage[n])
         _read_response_contents(reader, n, by_stage[n])
     _read_general_timescales(reader, all_s)
+    _read_unread_stages(reader, all_s, by_stage)
     _read_logged_after(reader, all_s)
     _read_withheld_elsewhere(reader, all_s)
     _read_different_handler_elsewhere(reader, all_s)
