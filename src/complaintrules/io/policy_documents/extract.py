@@ -39,7 +39,7 @@ from ...model.policy import (
     most_working_days,
     most_working_days_in_months,
 )
-from .structure import Block, PolicyText, sentences
+from .structure import STAGE_ONE_BY_WORK, STAGE_TWO_BY_WORK, Block, PolicyText, sentences
 
 __all__ = [
     "Citation",
@@ -487,13 +487,41 @@ def _step_headings(blocks: list[Block]) -> dict[int, int]:
     return found
 
 
+def _work_headings(blocks: list[Block]) -> dict[int, int]:
+    """Headings that name the two stages by what each does, with no number, where no
+    heading numbers a stage: "Investigation stage" then "Review stage", "Resolve" then
+    "Review", "First step" then "Review", "Initial response" then "Review" (block index ->
+    stage number). Their order is the document's: the stage 2 heading is the first review
+    heading after a stage 1 heading of the same level, and the stage 1 headings are those
+    of that level before it (the acknowledgement's own heading among them). A review by
+    the Ombudsman is no stage of the landlord's."""
+    headings = [(i, b) for i, b in enumerate(blocks) if b.kind == "heading" and len(b.text) < 60]
+    if any(_stage_numbers(b.text) for _, b in headings):
+        return {}
+    for k, (i, b) in enumerate(headings):
+        if not STAGE_ONE_BY_WORK.search(b.text) or _INFORMAL.search(b.text):
+            continue
+        firsts = [i]
+        for j, later in headings[k + 1 :]:
+            if later.level < b.level or re.search(r"ombudsman", later.text, re.I):
+                break
+            if later.level > b.level:
+                continue
+            if STAGE_TWO_BY_WORK.search(later.text):
+                return {**{f: 1 for f in firsts}, j: 2}
+            if STAGE_ONE_BY_WORK.search(later.text) and not _INFORMAL.search(later.text):
+                firsts.append(j)
+        return {}
+    return {}
+
+
 def _sentences(reader: _Reader) -> list[_Sentence]:
     """Every sentence with the stage whose section holds it (headings open a stage's
     section; a heading of the same or a higher level that names no stage closes it)."""
     out: list[_Sentence] = []
     stage: int | None = None
     stage_level = 0
-    steps = _step_headings(reader.doc.blocks)
+    steps = _step_headings(reader.doc.blocks) or _work_headings(reader.doc.blocks)
     for i, block in enumerate(reader.doc.blocks):
         if block.kind == "heading":
             n, informal = _stage_of_heading(block)
@@ -997,7 +1025,8 @@ _ASKING = re.compile(
 )
 #: The period runs from the landlord's own answer (its date or its receipt).
 _FROM_OUR_ANSWER = re.compile(
-    r"\s*(?:of|from|after|following)\s+(?:the date of\s+|(?:the\s+)?receipt of\s+)?"
+    r"\s*(?:of|from|after|following)\s+(?:the date of\s+|(?:the\s+)?receipt of\s+|"
+    r"(?:you\s+)?(?:receiv|get)\w*\s+)?"
     r"(?:our|the|your)\s+(?:stage\s+\w+\s+)?"
     r"(?:reply|response|decision|outcome|answer)",
     re.I,
@@ -1007,7 +1036,11 @@ _FROM_OUR_ANSWER = re.compile(
 def _escalation_window(text: str, before: str, after: str) -> bool:
     """A period the resident has to ask for the next stage, not one the landlord has to
     answer in: the resident asks, or the period runs from the landlord's own answer."""
-    if not re.search(r"escalat|review|ask|next stage|stage (?:2|two)", text, re.I):
+    if not re.search(
+        rf"escalat|review|ask|request|next stage|stage (?:2|two)|\byou have\s+{_NUM}\b",
+        text,
+        re.I,
+    ):
         return False
     if re.search(
         r"\bwill\s+be\s+(?:\w+\s+(?:and\s+)?)?acknowledged\s+(?:with)?in\s*$", before, re.I
