@@ -330,6 +330,8 @@ _CLOCKS = (
     (
         "escalation_request",
         r"escalat|\bappeal|request(?:ed|ing)? (?:a |for )?(?:a )?(?:review|stage)|"
+        # the request named by the stage it asks for: "from the date of stage 2 request"
+        r"\b(?:stage\s+(?:2|two)|review|escalation)\s+request|"
         # the resident asking, in any words: "of you asking for a review"
         r"\b(?:ask|request)(?:s|ed|ing)?\s+(?:us\s+)?(?:for\s+)?(?:a\s+|an\s+|the\s+|your\s+)?"
         r"(?:\w+\s+)?(?:review|escalation|stage\s+(?:2|two))",
@@ -634,6 +636,7 @@ def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, l
             if (lead and numbers) or (len(numbers) == 1 and not _ABOUT_ESCALATING.search(s.text)):
                 running = numbers[0]
             s.stage = running
+        _list_before_stage_two(reader, all_sentences)
         if not reader.stage_names:
             # A page that names no stage at all but times how a complaint is acknowledged
             # or answered describes one complaint process: it is stage 1.
@@ -675,6 +678,36 @@ def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, l
         if n in reader.informal:
             reader.add(f"stages[{n}].informal", True, s)
     return by_stage
+
+
+def _list_before_stage_two(reader: _Reader, all_sentences: list[_Sentence]) -> None:
+    """A list of service standards that names stage 2 in its later items but no stage in
+    its first ones: where nothing names stage 1, the first items, before the one that
+    first names stage 2, are stage 1's when they time an acknowledgement or an answer
+    ("acknowledge within 5 working days; reply within 10 working days; acknowledge any
+    stage 2 request within 5 working days ...")."""
+    if 1 in reader.stage_names or 2 not in reader.stage_names:
+        return
+    blocks = reader.doc.blocks
+    first_two = next((s for s in all_sentences if 2 in _stage_numbers(s.text)), None)
+    if first_two is None or blocks[first_two.block].kind != "item":
+        return
+    start = first_two.block
+    while start > 0 and blocks[start - 1].kind == "item":
+        start -= 1
+    earlier = [
+        s
+        for s in all_sentences
+        if start <= s.block < first_two.block and not _stage_numbers(s.text)
+    ]
+    timed = [
+        s for s in earlier if periods(s.text) and (_ACK.search(s.text) or _RESPOND.search(s.text))
+    ]
+    if not timed:
+        return
+    reader.stage_names[1] = ("Stage 1", timed[0].block)
+    for s in earlier:
+        s.stage = 1
 
 
 def _review_after(reader: _Reader, all_sentences: list[_Sentence], first: _Sentence) -> None:
@@ -759,6 +792,8 @@ _EXT = re.compile(
     r"if\s+we\s+(?:cannot|can\s?not|can't|are\s+unable\s+to)\s+(?:\w+\s+){0,4}?within|"
     r"if\s+this\s+(?:isn't|is\s+not)\s+possible\b[^.]{0,80}\b(?:expect|response|reply|answer)|"
     r"reason\s+for\s+the\s+delay|"
+    # a letter holding the reply back says it will come later than the timescale
+    r"holding\s+(?:letter|response|reply|email)|"
     # a late reply with word of when it will come: "if there is a delay ... we will tell
     # you when you can expect a response" takes more time without naming an extension
     r"(?:if|where|should|when)\s+(?:there\s+is\s+(?:a|any)\s+delay|(?:\w+\s+){1,3}?(?:is|be|are)"
@@ -950,6 +985,8 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
                 continue  # "the 20 working days start on ...": restates a period's start
             if _escalation_window(text, before, after):
                 continue  # how long a resident has to ask: the escalation period
+            if _REFUSAL_REPLY.search(before):
+                continue  # the answer to a request turned down: no stage's timescale
             # the verb nearest before the period says what it times
             ack = [m.end() for m in _ACK.finditer(before)]
             respond = [m.end() for m in _RESPOND.finditer(before)]
@@ -1017,6 +1054,14 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
     _extension_inferred(reader, n, own, ext_seen)
 
 
+#: A reply to a request the landlord turns down ("respond to any stage 2 request that we
+#: reject within 5 working days"): a refusal notice, not the stage's answer.
+_REFUSAL_REPLY = re.compile(
+    r"\b(?:that|which|if|where|when)\s+(?:we|they)\s+(?:\w+\s+)?(?:reject|refuse|decline|"
+    r"turn\s+down|do\s+not\s+accept|don't\s+accept|cannot\s+accept|can't\s+accept)\w*\b|"
+    r"\b(?:reject|refus|declin)\w*\s+(?:your|the|a|any|this|that)\s+(?:\w+\s+){0,2}?requests?\b",
+    re.I,
+)
 _ASKING = re.compile(
     r"requests? (?:to escalate|for (?:an? )?(?:escalation|review))|escalation requests?|"
     r"requests? (?:for|that) (?:your|the|a) (?:complaint|case) (?:to be|is|be) "
@@ -2816,6 +2861,34 @@ def _read_unread_stages(
         )
 
 
+#: An extension said of every timescale, not one stage's: "if we cannot meet the above
+#: timescales", "any of our deadlines", "at either stage".
+_EVERY_TIMESCALE = re.compile(
+    r"\b(?:the\s+above|all\s+(?:of\s+)?(?:our|the|these)|any\s+of\s+(?:our|the|these))\s+"
+    r"(?:\w+\s+)?(?:timescales|deadlines|time\s*limits|targets|time-?frames)\b|"
+    r"\b(?:at\s+)?(?:any|either|each|every|both)\s+(?:of\s+the\s+)?stages?\b",
+    re.I,
+)
+
+
+def _read_shared_extensions(reader: _Reader, by_stage: dict[int, list[_Sentence]]) -> None:
+    """An extension a stage's section or list item says of every timescale ("a holding
+    letter if we cannot meet the above timescales") is each stage's that says nothing of
+    extensions itself."""
+    for n in sorted(by_stage):
+        for s in by_stage[n]:
+            if periods(s.text) or _extension_at(s.text) is None:
+                continue
+            if not _EVERY_TIMESCALE.search(s.text):
+                continue
+            for m in sorted(by_stage):
+                if m < 1 or m == n:
+                    continue
+                if any(p.startswith(f"stages[{m}].extension.") for p in reader.said):
+                    continue
+                _read_timescales(reader, m, [s])
+
+
 #: The facts the reader looks for; those it does not find are reported as silent.
 LOOKED_FOR = (
     "complaint_definition",
@@ -2850,6 +2923,7 @@ def extract_policy(document: PolicyText) -> Extraction:
         _read_stage_terms(reader, n, by_stage[n])
         _read_response_contents(reader, n, by_stage[n])
     _read_general_timescales(reader, all_s)
+    _read_shared_extensions(reader, by_stage)
     _read_unread_stages(reader, all_s, by_stage)
     _read_logged_after(reader, all_s)
     _read_withheld_elsewhere(reader, all_s)

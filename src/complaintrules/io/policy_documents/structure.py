@@ -254,6 +254,9 @@ def _blocks_from_lines(lines: list[str]) -> list[Block]:
             len(line) <= 70
             and not line.endswith((".", ",", ";", ":"))
             and not following[:1].islower()  # a wrapped line the next one continues
+            # the wrapped end of a paragraph or list item ("... from the date of" then
+            # "stage 2 request"): a heading does not start in lower case
+            and not (current and line[:1].islower())
         )
         if is_short and (
             number is not None
