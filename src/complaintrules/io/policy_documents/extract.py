@@ -804,7 +804,8 @@ _EXT = re.compile(
 #: that date", "where the review is held up", "if we can't meet this deadline", "if a reply
 #: takes more than 10 working days", "if this is not possible".
 _LATE = re.compile(
-    r"\b(?:(?:running|going to be|are|is|be)\s+late|delay(?:s|ed)?|held\s+up|hold-?ups?|"
+    r"\b(?:(?:running|runs?|going to be|are|is|be)\s+(?:late|over)|delay(?:s|ed)?|held\s+up|"
+    r"hold-?ups?|"
     r"behind\s+schedule|overrun\w*|miss(?:es|ed)?\s+(?:\w+\s+){0,2}?(?:date|deadline|"
     r"timescale|target)|(?:can(?:no|['\u2019])t|cannot|unable\s+to|not\s+(?:be\s+)?able\s+to|"
     r"fail\s+to|won['\u2019]t\s+be\s+able\s+to)\s+(?:\w+\s+){0,2}?(?:meet|keep\s+to|achieve|"
@@ -2871,12 +2872,15 @@ _EVERY_TIMESCALE = re.compile(
 )
 
 
-def _read_shared_extensions(reader: _Reader, by_stage: dict[int, list[_Sentence]]) -> None:
-    """An extension a stage's section or list item says of every timescale ("a holding
-    letter if we cannot meet the above timescales") is each stage's that says nothing of
-    extensions itself."""
-    for n in sorted(by_stage):
-        for s in by_stage[n]:
+def _read_shared_extensions(
+    reader: _Reader, all_s: list[_Sentence], by_stage: dict[int, list[_Sentence]]
+) -> None:
+    """An extension said of every timescale ("a holding letter if we cannot meet the above
+    timescales"), in a stage's section or list item or outside any stage, is each stage's
+    that says nothing of extensions itself."""
+    stageless = [s for s in all_s if s.stage is None and not _stage_numbers(s.text)]
+    for n, group in [*sorted(by_stage.items()), (None, stageless)]:
+        for s in group:
             if periods(s.text) or _extension_at(s.text) is None:
                 continue
             if not _EVERY_TIMESCALE.search(s.text):
@@ -2923,7 +2927,7 @@ def extract_policy(document: PolicyText) -> Extraction:
         _read_stage_terms(reader, n, by_stage[n])
         _read_response_contents(reader, n, by_stage[n])
     _read_general_timescales(reader, all_s)
-    _read_shared_extensions(reader, by_stage)
+    _read_shared_extensions(reader, all_s, by_stage)
     _read_unread_stages(reader, all_s, by_stage)
     _read_logged_after(reader, all_s)
     _read_withheld_elsewhere(reader, all_s)
