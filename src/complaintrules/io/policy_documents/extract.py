@@ -792,6 +792,9 @@ _EXT = re.compile(
     r"if\s+we\s+(?:cannot|can\s?not|can't|are\s+unable\s+to)\s+(?:\w+\s+){0,4}?within|"
     r"if\s+this\s+(?:isn't|is\s+not)\s+possible\b[^.]{0,80}\b(?:expect|response|reply|answer)|"
     r"reason\s+for\s+the\s+delay|"
+    # more days named as more: "we may need up to 10 more working days"
+    rf"(?:up\s+to\s+)?{_NUM}\s+(?:more|extra|additional|further)\s+(?:working\s+|business\s+|"
+    r"calendar\s+)?days\b|"
     # a letter holding the reply back says it will come later than the timescale
     r"holding\s+(?:letter|response|reply|email)|"
     # a late reply with word of when it will come: "if there is a delay ... we will tell
