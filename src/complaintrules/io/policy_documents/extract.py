@@ -1804,7 +1804,13 @@ _WITHHELD = re.compile(
     r"(?:should|will|can|could|would|merits?|warrants?|needs?)\s+(?:\w+\s+){0,2}?(?:be\s+)?"
     r"(?:escalat\w*|mov\w*\s+(?:on|to|forward)|go(?:es)?\s+(?:on|to|forward)|progress\w*|"
     r"proceed\w*|reviewed|accepted))|"
-    r"\breserves?\s+the\s+right\s+to\s+(?:decline|refuse|reject|not)\b|"
+    r"\breserves?\s+the\s+right\s+(?:to\s+(?:decline|refuse|reject|not)|not\s+to)\b|"
+    # the next stage only with something new: "a review will only go ahead if you give us
+    # new evidence", "unless you can tell us something we did not know" (no section 2
+    # ground: the Code takes the complaint on when the resident asks)
+    r"\b(?:only|unless)\b[^.]{0,80}?\b(?:new|fresh|further|additional)\s+(?:\w+\s+)?"
+    r"(?:information|evidence)\b|\bunless\b[^.]{0,60}\b(?:something|anything)\s+(?:new|"
+    r"(?:that\s+)?we\s+did(?:\s+not|n't)\s+know)|"
     r"\b(?:escalation|a\s+review|stage\s+(?:2|two)|a\s+stage\s+(?:2|two)\s+review)\s+(?:\w+\s+)?is\s+"
     r"not\s+(?:an?\s+)?automatic|"
     r"\bonly\s+(?:if|where|when)\s+(?:we|the\s+(?:\w+\s+)?(?:manager|officer|team|panel))\s+"
