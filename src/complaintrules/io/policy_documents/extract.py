@@ -1274,7 +1274,13 @@ def _extension_terms(reader: _Reader, n: int, ext: list[_Sentence]) -> None:
             reader.add(f"{prefix}.reasons_given", True, s)
         if re.search(r"\b(tell|let you know|inform|write to|contact|notify|agree)\b", t, re.I):
             reader.add(f"{prefix}.resident_told_before_deadline", True, s)
-        if re.search(r"ombudsman", t, re.I):
+        # the Ombudsman's Code or guidance named is no promise of the Ombudsman's details
+        if re.search(
+            r"ombudsman(?!(?:'s|\u2019s|s)?\s+(?:(?:complaints?\s+handling\s+)?code|definition|"
+            r"guidance)\b)",
+            t,
+            re.I,
+        ):
             condition = _ombudsman_condition(t)
             if condition == "narrowed":
                 reader.add(
