@@ -510,6 +510,13 @@ def _work_headings(blocks: list[Block]) -> dict[int, int]:
             if later.level > b.level:
                 continue
             if STAGE_TWO_BY_WORK.search(later.text):
+                # the review of a complaint, not of the policy ("Review: this policy is
+                # reviewed every three years")
+                under = next((x.text for x in blocks[j + 1 :] if x.kind != "heading"), "")
+                if re.search(r"\b(?:this|the|our)\s+policy\b", under, re.I) or not re.search(
+                    r"\b(?:you|your|complain\w*)\b", under, re.I
+                ):
+                    return {}
                 return {**{f: 1 for f in firsts}, j: 2}
             if STAGE_ONE_BY_WORK.search(later.text) and not _INFORMAL.search(later.text):
                 firsts.append(j)
