@@ -1702,7 +1702,7 @@ def _read_stage_terms(reader: _Reader, n: int, stage_sentences: list[_Sentence])
                 s,
                 note="the policy names the same person for this stage as for the one before",
             )
-        if _WITHHELD.search(t) and _ABOUT_MOVING_ON.search(t):
+        if _withheld(t):
             reader.add(
                 f"stages[{n}].discretionary",
                 True,
@@ -1770,11 +1770,7 @@ def _read_withheld_elsewhere(reader: _Reader, all_s: list[_Sentence]) -> None:
                 or any(k >= later[0] for k in _stage_numbers(s.text))
             )
         )
-        if (
-            ((s.stage is None and about) or earlier)
-            and _WITHHELD.search(s.text)
-            and _ABOUT_MOVING_ON.search(s.text)
-        ):
+        if ((s.stage is None and about) or earlier) and _withheld(s.text):
             reader.add(
                 f"stages[{later[0]}].discretionary",
                 True,
@@ -1790,6 +1786,28 @@ def _read_withheld_elsewhere(reader: _Reader, all_s: list[_Sentence]) -> None:
 _ABOUT_MOVING_ON = re.compile(
     r"escalat|review|request|stage|further|appeal|accept|progress|proceed|internal|ombudsman", re.I
 )
+#: The next stage only with something new: "a review will only go ahead if you give us new
+#: evidence", "unless you can tell us something we did not know", "decline this request if
+#: there is no new information" (no section 2 ground: the Code takes the complaint on when
+#: the resident asks). Reopening a closed complaint on new information is another matter.
+_NEW_INFO_ONLY = re.compile(
+    r"\b(?:only|unless)\b[^.]{0,80}?\b(?:new|fresh|further|additional)\s+(?:\w+\s+)?"
+    r"(?:information|evidence)\b|\bunless\b[^.]{0,60}\b(?:something|anything)\s+(?:new|"
+    r"(?:that\s+)?we\s+did(?:\s+not|n't)\s+know)",
+    re.I,
+)
+_REOPEN = re.compile(r"\bre-?open", re.I)
+
+
+def _withheld(text: str) -> bool:
+    """Whether ``text`` lets the landlord refuse or withhold the next stage."""
+    if not _ABOUT_MOVING_ON.search(text):
+        return False
+    return bool(_WITHHELD.search(text)) or (
+        bool(_NEW_INFO_ONLY.search(text)) and not _REOPEN.search(text)
+    )
+
+
 _WITHHELD = re.compile(
     r"\b(?:we|the landlord)\s+(?:may|can|will)\s+(?:decide|refuse|decline|choose)\s+"
     r"(?:not\s+)?to\s+(?:escalate|accept|progress|review)|(?<!at\s)(?<!in\s)(?<!for\s)(?:escalat\w*|"
@@ -1818,12 +1836,6 @@ _WITHHELD = re.compile(
     r"(?:escalat\w*|mov\w*\s+(?:on|to|forward)|go(?:es)?\s+(?:on|to|forward)|progress\w*|"
     r"proceed\w*|reviewed|accepted))|"
     r"\breserves?\s+the\s+right\s+(?:to\s+(?:decline|refuse|reject|not)|not\s+to)\b|"
-    # the next stage only with something new: "a review will only go ahead if you give us
-    # new evidence", "unless you can tell us something we did not know" (no section 2
-    # ground: the Code takes the complaint on when the resident asks)
-    r"\b(?:only|unless)\b[^.]{0,80}?\b(?:new|fresh|further|additional)\s+(?:\w+\s+)?"
-    r"(?:information|evidence)\b|\bunless\b[^.]{0,60}\b(?:something|anything)\s+(?:new|"
-    r"(?:that\s+)?we\s+did(?:\s+not|n't)\s+know)|"
     r"\b(?:escalation|a\s+review|stage\s+(?:2|two)|a\s+stage\s+(?:2|two)\s+review)\s+(?:\w+\s+)?is\s+"
     r"not\s+(?:an?\s+)?automatic|"
     r"\bonly\s+(?:if|where|when)\s+(?:we|the\s+(?:\w+\s+)?(?:manager|officer|team|panel))\s+"
