@@ -489,6 +489,28 @@ def _step_headings(blocks: list[Block]) -> dict[int, int]:
     return found
 
 
+#: A third stage named by its work after the review: "Final review", "Appeal", "Third
+#: step", "Review panel".
+_THIRD_BY_WORK = re.compile(
+    r"^\W*(?:the\s+|our\s+)?(?:third\s+(?:step|stage)|final\s+(?:review|appeal|stage|step)|"
+    r"appeals?(?:\s+(?:stage|panel))?|(?:review|appeal|complaints?)\s+panel)\W*$",
+    re.I,
+)
+
+
+def _third_by_work(headings: list[tuple[int, Block]], second: int, level: int) -> int | None:
+    """A heading of the stage 2 heading's level after it that names a further stage by its
+    work (so that a three-stage procedure is not read as two), or None."""
+    for j, later in headings:
+        if j <= second or later.level > level:
+            continue
+        if later.level < level or re.search(r"ombudsman", later.text, re.I):
+            return None
+        if _THIRD_BY_WORK.search(later.text):
+            return j
+    return None
+
+
 def _work_headings(blocks: list[Block]) -> dict[int, int]:
     """Headings that name the two stages by what each does, with no number, where no
     heading numbers a stage: "Investigation stage" then "Review stage", "Resolve" then
@@ -496,7 +518,8 @@ def _work_headings(blocks: list[Block]) -> dict[int, int]:
     stage number). Their order is the document's: the stage 2 heading is the first review
     heading after a stage 1 heading of the same level, and the stage 1 headings are those
     of that level before it (the acknowledgement's own heading among them). A review by
-    the Ombudsman is no stage of the landlord's."""
+    the Ombudsman, or of the policy itself, is no stage of the landlord's; a later heading
+    naming a further stage ("Final review", "Appeal") is stage 3."""
     headings = [(i, b) for i, b in enumerate(blocks) if b.kind == "heading" and len(b.text) < 60]
     if any(_stage_numbers(b.text) for _, b in headings):
         return {}
@@ -513,11 +536,13 @@ def _work_headings(blocks: list[Block]) -> dict[int, int]:
                 # the review of a complaint, not of the policy ("Review: this policy is
                 # reviewed every three years")
                 under = next((x.text for x in blocks[j + 1 :] if x.kind != "heading"), "")
-                if re.search(r"\b(?:this|the|our)\s+policy\b", under, re.I) or not re.search(
-                    r"\b(?:you|your|complain\w*)\b", under, re.I
-                ):
+                if re.search(r"\b(?:this|the|our)\s+(?:policy|procedure|document)\b", under, re.I):
                     return {}
-                return {**{f: 1 for f in firsts}, j: 2}
+                found = {**{f: 1 for f in firsts}, j: 2}
+                third = _third_by_work(headings, j, b.level)
+                if third is not None:
+                    found[third] = 3
+                return found
             if STAGE_ONE_BY_WORK.search(later.text) and not _INFORMAL.search(later.text):
                 firsts.append(j)
         return {}
