@@ -48,6 +48,7 @@ from complaintrules.authoring import (
     policy_response_items,
     policy_stage_days,
     policy_stage_says,
+    policy_stages_unread,
     policy_states,
     response_contents_at,
     response_due_expressions,
@@ -923,9 +924,11 @@ _progressed = (
 
 
 def _policy_has_stage2(policy: LandlordPolicy, ctx: Context) -> Outcome:
+    stage2 = policy.stage(2)
+    if stage2 is None and (unread := policy_stages_unread(policy)) is not None:
+        return unread
     if policy.stages is None:
         return needs_evidence("the policy does not describe its stages; set stages")
-    stage2 = policy.stage(2)
     if stage2 is None:
         return failed("the policy has no stage 2 to escalate to")
     if stage2.discretionary:

@@ -42,6 +42,7 @@ from complaintrules.authoring import (
     param,
     passed,
     policy_escalation_grounds,
+    policy_stages_unread,
     policy_states,
     response_due_expressions,
     restrictions_regarded,
@@ -345,7 +346,8 @@ CHC24_5_2 = rule(
 def _stage_count_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:
     count: int = ctx.param("stages.count")
     if policy.stages is None:
-        return needs_evidence("the policy does not describe its stages; set stages")
+        unread = policy_stages_unread(policy)
+        return unread or needs_evidence("the policy does not describe its stages; set stages")
     numbers = [s.number for s in policy.stages]
     facts = {"policy.stages": numbers}
     computed = {"stages_required": count}
@@ -364,6 +366,8 @@ def _stage_count_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:
             facts=facts,
             **computed,
         )
+    if len(numbers) < count and (unread := policy_stages_unread(policy)) is not None:
+        return unread
     if len(numbers) < count:
         return failed(
             f"the policy has {len(numbers)} stage(s) (numbered {numbers}); the Code's process "

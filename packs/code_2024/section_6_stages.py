@@ -44,6 +44,7 @@ from complaintrules.authoring import (
     policy_says,
     policy_stage_days,
     policy_stage_says,
+    policy_stages_unread,
     response_contents_at,
     stage,
     stage_check,
@@ -689,9 +690,11 @@ _progressed = (
 
 
 def _two_stage_policy(policy: LandlordPolicy, ctx: Context) -> Outcome:
+    stage2 = policy.stage(2)
+    if stage2 is None and (unread := policy_stages_unread(policy)) is not None:
+        return unread
     if policy.stages is None:
         return needs_evidence("the policy does not describe its stages; set stages")
-    stage2 = policy.stage(2)
     if stage2 is None:
         return failed("the policy has no stage 2 to escalate to")
     if stage2.discretionary:

@@ -204,6 +204,7 @@ __all__ = [
     "policy_says",
     "policy_stage_days",
     "policy_stage_says",
+    "policy_stages_unread",
     "policy_states",
     "receipt_day0",
     "refusals_explained",
@@ -457,6 +458,21 @@ def _logged_after(
     )
 
 
+def policy_stages_unread(policy: LandlordPolicy) -> Outcome | None:
+    """Where a policy read from its document times how complaints are acknowledged or
+    answered but a stage could not be told apart (``stages_unread``), a provision that
+    would fail for want of that stage asks for evidence instead: the document is not
+    silent, its stages were not read. ``None`` where nothing went unread."""
+    if not policy.stages_unread:
+        return None
+    return needs_evidence(
+        "the document times how complaints are acknowledged or answered, but its stages "
+        "could not be read from it (set stages from the cited words): "
+        + "; ".join(policy.stages_unread[:3]),
+        facts={"stages_unread": policy.stages_unread},
+    )
+
+
 def policy_stage_days(
     number: int,
     field: str,
@@ -501,6 +517,8 @@ def policy_stage_days(
         else:
             assert period is not None
             facts = {f"stages[{number}].{kind}_within": period.written}
+        if stage is None and (unread := policy_stages_unread(policy)) is not None:
+            return unread
         if policy.stages is None and not unlisted_stages_fail:
             return needs_evidence("the policy does not describe its stages; set stages")
         if stage is None:

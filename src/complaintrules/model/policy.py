@@ -417,6 +417,15 @@ class LandlordPolicy(InputModel):
     single_policy: bool | None = None
     no_detriment_for_complaining: bool | None = None
     stages: list[PolicyStage] | None = None
+    stages_unread: list[str] | None = Field(
+        default=None,
+        description=(
+            "Set by the document reader: sentences that time how complaints are "
+            "acknowledged or answered where it could not tell which stage they belong to "
+            "(a stage is missing). The stage provisions then ask for evidence: the "
+            "document is not silent, its stages were not read."
+        ),
+    )
     third_parties: ThirdPartyPolicy | None = None
     records_complaint_definition: bool | None = None
     update_frequency_agreed_when_late: bool | None = None

@@ -39,7 +39,7 @@ from ...model.policy import (
     most_working_days,
     most_working_days_in_months,
 )
-from .structure import Block, PolicyText, sentences
+from .structure import STAGE_ONE_BY_WORK, STAGE_TWO_BY_WORK, Block, PolicyText, sentences
 
 __all__ = [
     "Citation",
@@ -330,6 +330,8 @@ _CLOCKS = (
     (
         "escalation_request",
         r"escalat|\bappeal|request(?:ed|ing)? (?:a |for )?(?:a )?(?:review|stage)|"
+        # the request named by the stage it asks for: "from the date of stage 2 request"
+        r"\b(?:stage\s+(?:2|two)|review|escalation)\s+request|"
         # the resident asking, in any words: "of you asking for a review"
         r"\b(?:ask|request)(?:s|ed|ing)?\s+(?:us\s+)?(?:for\s+)?(?:a\s+|an\s+|the\s+|your\s+)?"
         r"(?:\w+\s+)?(?:review|escalation|stage\s+(?:2|two))",
@@ -487,13 +489,73 @@ def _step_headings(blocks: list[Block]) -> dict[int, int]:
     return found
 
 
+#: A third stage named by its work after the review: "Final review", "Appeal", "Third
+#: step", "Review panel".
+_THIRD_BY_WORK = re.compile(
+    r"^\W*(?:the\s+|our\s+)?(?:third\s+(?:step|stage)|final\s+(?:review|appeal|stage|step)|"
+    r"appeals?(?:\s+(?:stage|panel))?|(?:review|appeal|complaints?)\s+panel)\W*$",
+    re.I,
+)
+
+
+def _third_by_work(headings: list[tuple[int, Block]], second: int, level: int) -> int | None:
+    """A heading of the stage 2 heading's level after it that names a further stage by its
+    work (so that a three-stage procedure is not read as two), or None."""
+    for j, later in headings:
+        if j <= second or later.level > level:
+            continue
+        if later.level < level or re.search(r"ombudsman", later.text, re.I):
+            return None
+        if _THIRD_BY_WORK.search(later.text):
+            return j
+    return None
+
+
+def _work_headings(blocks: list[Block]) -> dict[int, int]:
+    """Headings that name the two stages by what each does, with no number, where no
+    heading numbers a stage: "Investigation stage" then "Review stage", "Resolve" then
+    "Review", "First step" then "Review", "Initial response" then "Review" (block index ->
+    stage number). Their order is the document's: the stage 2 heading is the first review
+    heading after a stage 1 heading of the same level, and the stage 1 headings are those
+    of that level before it (the acknowledgement's own heading among them). A review by
+    the Ombudsman, or of the policy itself, is no stage of the landlord's; a later heading
+    naming a further stage ("Final review", "Appeal") is stage 3."""
+    headings = [(i, b) for i, b in enumerate(blocks) if b.kind == "heading" and len(b.text) < 60]
+    if any(_stage_numbers(b.text) for _, b in headings):
+        return {}
+    for k, (i, b) in enumerate(headings):
+        if not STAGE_ONE_BY_WORK.search(b.text) or _INFORMAL.search(b.text):
+            continue
+        firsts = [i]
+        for j, later in headings[k + 1 :]:
+            if later.level < b.level or re.search(r"ombudsman", later.text, re.I):
+                break
+            if later.level > b.level:
+                continue
+            if STAGE_TWO_BY_WORK.search(later.text):
+                # the review of a complaint, not of the policy ("Review: this policy is
+                # reviewed every three years")
+                under = next((x.text for x in blocks[j + 1 :] if x.kind != "heading"), "")
+                if re.search(r"\b(?:this|the|our)\s+(?:policy|procedure|document)\b", under, re.I):
+                    return {}
+                found = {**{f: 1 for f in firsts}, j: 2}
+                third = _third_by_work(headings, j, b.level)
+                if third is not None:
+                    found[third] = 3
+                return found
+            if STAGE_ONE_BY_WORK.search(later.text) and not _INFORMAL.search(later.text):
+                firsts.append(j)
+        return {}
+    return {}
+
+
 def _sentences(reader: _Reader) -> list[_Sentence]:
     """Every sentence with the stage whose section holds it (headings open a stage's
     section; a heading of the same or a higher level that names no stage closes it)."""
     out: list[_Sentence] = []
     stage: int | None = None
     stage_level = 0
-    steps = _step_headings(reader.doc.blocks)
+    steps = _step_headings(reader.doc.blocks) or _work_headings(reader.doc.blocks)
     for i, block in enumerate(reader.doc.blocks):
         if block.kind == "heading":
             n, informal = _stage_of_heading(block)
@@ -606,6 +668,7 @@ def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, l
             if (lead and numbers) or (len(numbers) == 1 and not _ABOUT_ESCALATING.search(s.text)):
                 running = numbers[0]
             s.stage = running
+        _list_before_stage_two(reader, all_sentences)
         if not reader.stage_names:
             # A page that names no stage at all but times how a complaint is acknowledged
             # or answered describes one complaint process: it is stage 1.
@@ -647,6 +710,36 @@ def _read_stages(reader: _Reader, all_sentences: list[_Sentence]) -> dict[int, l
         if n in reader.informal:
             reader.add(f"stages[{n}].informal", True, s)
     return by_stage
+
+
+def _list_before_stage_two(reader: _Reader, all_sentences: list[_Sentence]) -> None:
+    """A list of service standards that names stage 2 in its later items but no stage in
+    its first ones: where nothing names stage 1, the first items, before the one that
+    first names stage 2, are stage 1's when they time an acknowledgement or an answer
+    ("acknowledge within 5 working days; reply within 10 working days; acknowledge any
+    stage 2 request within 5 working days ...")."""
+    if 1 in reader.stage_names or 2 not in reader.stage_names:
+        return
+    blocks = reader.doc.blocks
+    first_two = next((s for s in all_sentences if 2 in _stage_numbers(s.text)), None)
+    if first_two is None or blocks[first_two.block].kind != "item":
+        return
+    start = first_two.block
+    while start > 0 and blocks[start - 1].kind == "item":
+        start -= 1
+    earlier = [
+        s
+        for s in all_sentences
+        if start <= s.block < first_two.block and not _stage_numbers(s.text)
+    ]
+    timed = [
+        s for s in earlier if periods(s.text) and (_ACK.search(s.text) or _RESPOND.search(s.text))
+    ]
+    if not timed:
+        return
+    reader.stage_names[1] = ("Stage 1", timed[0].block)
+    for s in earlier:
+        s.stage = 1
 
 
 def _review_after(reader: _Reader, all_sentences: list[_Sentence], first: _Sentence) -> None:
@@ -731,6 +824,11 @@ _EXT = re.compile(
     r"if\s+we\s+(?:cannot|can\s?not|can't|are\s+unable\s+to)\s+(?:\w+\s+){0,4}?within|"
     r"if\s+this\s+(?:isn't|is\s+not)\s+possible\b[^.]{0,80}\b(?:expect|response|reply|answer)|"
     r"reason\s+for\s+the\s+delay|"
+    # more days named as more: "we may need up to 10 more working days"
+    rf"(?:up\s+to\s+)?{_NUM}\s+(?:more|extra|additional|further)\s+(?:working\s+|business\s+|"
+    r"calendar\s+)?days\b|"
+    # a letter holding the reply back says it will come later than the timescale
+    r"holding\s+(?:letter|response|reply|email)|"
     # a late reply with word of when it will come: "if there is a delay ... we will tell
     # you when you can expect a response" takes more time without naming an extension
     r"(?:if|where|should|when)\s+(?:there\s+is\s+(?:a|any)\s+delay|(?:\w+\s+){1,3}?(?:is|be|are)"
@@ -741,7 +839,8 @@ _EXT = re.compile(
 #: that date", "where the review is held up", "if we can't meet this deadline", "if a reply
 #: takes more than 10 working days", "if this is not possible".
 _LATE = re.compile(
-    r"\b(?:(?:running|going to be|are|is|be)\s+late|delay(?:s|ed)?|held\s+up|hold-?ups?|"
+    r"\b(?:(?:running|runs?|going to be|are|is|be)\s+(?:late|over)|delay(?:s|ed)?|held\s+up|"
+    r"hold-?ups?|"
     r"behind\s+schedule|overrun\w*|miss(?:es|ed)?\s+(?:\w+\s+){0,2}?(?:date|deadline|"
     r"timescale|target)|(?:can(?:no|['\u2019])t|cannot|unable\s+to|not\s+(?:be\s+)?able\s+to|"
     r"fail\s+to|won['\u2019]t\s+be\s+able\s+to)\s+(?:\w+\s+){0,2}?(?:meet|keep\s+to|achieve|"
@@ -922,6 +1021,8 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
                 continue  # "the 20 working days start on ...": restates a period's start
             if _escalation_window(text, before, after):
                 continue  # how long a resident has to ask: the escalation period
+            if _REFUSAL_REPLY.search(before):
+                continue  # the answer to a request turned down: no stage's timescale
             # the verb nearest before the period says what it times
             ack = [m.end() for m in _ACK.finditer(before)]
             respond = [m.end() for m in _RESPOND.finditer(before)]
@@ -989,6 +1090,14 @@ def _read_timescales(reader: _Reader, n: int, stage_sentences: list[_Sentence]) 
     _extension_inferred(reader, n, own, ext_seen)
 
 
+#: A reply to a request the landlord turns down ("respond to any stage 2 request that we
+#: reject within 5 working days"): a refusal notice, not the stage's answer.
+_REFUSAL_REPLY = re.compile(
+    r"\b(?:that|which|if|where|when)\s+(?:we|they)\s+(?:\w+\s+)?(?:reject|refuse|decline|"
+    r"turn\s+down|do\s+not\s+accept|don't\s+accept|cannot\s+accept|can't\s+accept)\w*\b|"
+    r"\b(?:reject|refus|declin)\w*\s+(?:your|the|a|any|this|that)\s+(?:\w+\s+){0,2}?requests?\b",
+    re.I,
+)
 _ASKING = re.compile(
     r"requests? (?:to escalate|for (?:an? )?(?:escalation|review))|escalation requests?|"
     r"requests? (?:for|that) (?:your|the|a) (?:complaint|case) (?:to be|is|be) "
@@ -997,7 +1106,8 @@ _ASKING = re.compile(
 )
 #: The period runs from the landlord's own answer (its date or its receipt).
 _FROM_OUR_ANSWER = re.compile(
-    r"\s*(?:of|from|after|following)\s+(?:the date of\s+|(?:the\s+)?receipt of\s+)?"
+    r"\s*(?:of|from|after|following)\s+(?:the date of\s+|(?:the\s+)?receipt of\s+|"
+    r"(?:you\s+)?(?:receiv|get)\w*\s+)?"
     r"(?:our|the|your)\s+(?:stage\s+\w+\s+)?"
     r"(?:reply|response|decision|outcome|answer)",
     re.I,
@@ -1007,7 +1117,11 @@ _FROM_OUR_ANSWER = re.compile(
 def _escalation_window(text: str, before: str, after: str) -> bool:
     """A period the resident has to ask for the next stage, not one the landlord has to
     answer in: the resident asks, or the period runs from the landlord's own answer."""
-    if not re.search(r"escalat|review|ask|next stage|stage (?:2|two)", text, re.I):
+    if not re.search(
+        rf"escalat|review|ask|request|next stage|stage (?:2|two)|\byou have\s+{_NUM}\b",
+        text,
+        re.I,
+    ):
         return False
     if re.search(
         r"\bwill\s+be\s+(?:\w+\s+(?:and\s+)?)?acknowledged\s+(?:with)?in\s*$", before, re.I
@@ -1192,7 +1306,13 @@ def _extension_terms(reader: _Reader, n: int, ext: list[_Sentence]) -> None:
             reader.add(f"{prefix}.reasons_given", True, s)
         if re.search(r"\b(tell|let you know|inform|write to|contact|notify|agree)\b", t, re.I):
             reader.add(f"{prefix}.resident_told_before_deadline", True, s)
-        if re.search(r"ombudsman", t, re.I):
+        # the Ombudsman's Code or guidance named is no promise of the Ombudsman's details
+        if re.search(
+            r"ombudsman(?!(?:'s|\u2019s|s)?\s+(?:(?:complaints?\s+handling\s+)?code|definition|"
+            r"guidance)\b)",
+            t,
+            re.I,
+        ):
             condition = _ombudsman_condition(t)
             if condition == "narrowed":
                 reader.add(
@@ -1607,7 +1727,7 @@ def _read_stage_terms(reader: _Reader, n: int, stage_sentences: list[_Sentence])
                 s,
                 note="the policy names the same person for this stage as for the one before",
             )
-        if _WITHHELD.search(t) and _ABOUT_MOVING_ON.search(t):
+        if _withheld(t):
             reader.add(
                 f"stages[{n}].discretionary",
                 True,
@@ -1675,11 +1795,7 @@ def _read_withheld_elsewhere(reader: _Reader, all_s: list[_Sentence]) -> None:
                 or any(k >= later[0] for k in _stage_numbers(s.text))
             )
         )
-        if (
-            ((s.stage is None and about) or earlier)
-            and _WITHHELD.search(s.text)
-            and _ABOUT_MOVING_ON.search(s.text)
-        ):
+        if ((s.stage is None and about) or earlier) and _withheld(s.text):
             reader.add(
                 f"stages[{later[0]}].discretionary",
                 True,
@@ -1695,6 +1811,28 @@ def _read_withheld_elsewhere(reader: _Reader, all_s: list[_Sentence]) -> None:
 _ABOUT_MOVING_ON = re.compile(
     r"escalat|review|request|stage|further|appeal|accept|progress|proceed|internal|ombudsman", re.I
 )
+#: The next stage only with something new: "a review will only go ahead if you give us new
+#: evidence", "unless you can tell us something we did not know", "decline this request if
+#: there is no new information" (no section 2 ground: the Code takes the complaint on when
+#: the resident asks). Reopening a closed complaint on new information is another matter.
+_NEW_INFO_ONLY = re.compile(
+    r"\b(?:only|unless)\b[^.]{0,80}?\b(?:new|fresh|further|additional)\s+(?:\w+\s+)?"
+    r"(?:information|evidence)\b|\bunless\b[^.]{0,60}\b(?:something|anything)\s+(?:new|"
+    r"(?:that\s+)?we\s+did(?:\s+not|n't)\s+know)",
+    re.I,
+)
+_REOPEN = re.compile(r"\bre-?open", re.I)
+
+
+def _withheld(text: str) -> bool:
+    """Whether ``text`` lets the landlord refuse or withhold the next stage."""
+    if not _ABOUT_MOVING_ON.search(text):
+        return False
+    return bool(_WITHHELD.search(text)) or (
+        bool(_NEW_INFO_ONLY.search(text)) and not _REOPEN.search(text)
+    )
+
+
 _WITHHELD = re.compile(
     r"\b(?:we|the landlord)\s+(?:may|can|will)\s+(?:decide|refuse|decline|choose)\s+"
     r"(?:not\s+)?to\s+(?:escalate|accept|progress|review)|(?<!at\s)(?<!in\s)(?<!for\s)(?:escalat\w*|"
@@ -1722,7 +1860,7 @@ _WITHHELD = re.compile(
     r"(?:should|will|can|could|would|merits?|warrants?|needs?)\s+(?:\w+\s+){0,2}?(?:be\s+)?"
     r"(?:escalat\w*|mov\w*\s+(?:on|to|forward)|go(?:es)?\s+(?:on|to|forward)|progress\w*|"
     r"proceed\w*|reviewed|accepted))|"
-    r"\breserves?\s+the\s+right\s+to\s+(?:decline|refuse|reject|not)\b|"
+    r"\breserves?\s+the\s+right\s+(?:to\s+(?:decline|refuse|reject|not)|not\s+to)\b|"
     r"\b(?:escalation|a\s+review|stage\s+(?:2|two)|a\s+stage\s+(?:2|two)\s+review)\s+(?:\w+\s+)?is\s+"
     r"not\s+(?:an?\s+)?automatic|"
     r"\bonly\s+(?:if|where|when)\s+(?:we|the\s+(?:\w+\s+)?(?:manager|officer|team|panel))\s+"
@@ -3044,6 +3182,50 @@ _PUBLICISES_OMBUDSMAN = re.compile(
 )
 
 
+def _read_unread_stages(
+    reader: _Reader, all_s: list[_Sentence], by_stage: dict[int, list[_Sentence]]
+) -> None:
+    """Sentences that time how complaints are acknowledged or answered but belong to no
+    stage the reader found, where a stage is missing: no stage 1 (or none at all), or no
+    stage 2 where the sentence speaks of a review or escalating. They go to
+    ``stages_unread``, so that the stage provisions report stages that could not be read
+    (needs evidence, citing them) rather than a policy silent on its stages."""
+    missing_first = 1 not in reader.stage_names
+    if not missing_first and 2 in reader.stage_names:
+        return
+    attributed = {id(s) for group in by_stage.values() for s in group}
+    found: list[_Sentence] = []
+    for s in all_s:
+        if id(s) in attributed or not periods(s.text):
+            continue
+        if not (_ACK.search(s.text) or _RESPOND.search(s.text)):
+            continue
+        if not missing_first and not _LATER_STEP.search(s.text):
+            continue
+        scratch = _Reader(reader.doc)
+        _read_timescales(scratch, 1, [s])
+        if any(re.search(r"\.(?:acknowledge|respond)_", f.path) for f in scratch.facts):
+            found.append(s)
+    if found:
+        reader.add(
+            "stages_unread",
+            [f"{reader.doc.place(s.block)}: '{s.text}'" for s in found],
+            found[0],
+            note="the document times complaints, but which stage each timescale belongs to "
+            "could not be read",
+        )
+
+
+#: An extension said of every timescale, not one stage's: "if we cannot meet the above
+#: timescales", "any of our deadlines", "at either stage".
+_EVERY_TIMESCALE = re.compile(
+    r"\b(?:the\s+above|all\s+(?:of\s+)?(?:our|the|these)|any\s+of\s+(?:our|the|these))\s+"
+    r"(?:\w+\s+)?(?:timescales|deadlines|time\s*limits|targets|time-?frames)\b|"
+    r"\b(?:at\s+)?(?:any|either|each|every|both)\s+(?:of\s+the\s+)?stages?\b",
+    re.I,
+)
+
+
 def _read_publication(reader: _Reader, all_s: list[_Sentence]) -> None:
     """Where the policy is published, in what forms, how it is publicised and whether the
     Ombudsman and the Code are publicised with it (3.4, 3.5). A sentence about the
@@ -3091,6 +3273,27 @@ def _read_publication(reader: _Reader, all_s: list[_Sentence]) -> None:
             break
 
 
+def _read_shared_extensions(
+    reader: _Reader, all_s: list[_Sentence], by_stage: dict[int, list[_Sentence]]
+) -> None:
+    """An extension said of every timescale ("a holding letter if we cannot meet the above
+    timescales"), in a stage's section or list item or outside any stage, is each stage's
+    that says nothing of extensions itself."""
+    stageless = [s for s in all_s if s.stage is None and not _stage_numbers(s.text)]
+    for n, group in [*sorted(by_stage.items()), (None, stageless)]:
+        for s in group:
+            if periods(s.text) or _extension_at(s.text) is None:
+                continue
+            if not _EVERY_TIMESCALE.search(s.text):
+                continue
+            for m in sorted(by_stage):
+                if m < 1 or m == n:
+                    continue
+                if any(p.startswith(f"stages[{m}].extension.") for p in reader.said):
+                    continue
+                _read_timescales(reader, m, [s])
+
+
 #: The facts the reader looks for; those it does not find are reported as silent.
 LOOKED_FOR = (
     "complaint_definition",
@@ -3125,6 +3328,8 @@ def extract_policy(document: PolicyText) -> Extraction:
         _read_stage_terms(reader, n, by_stage[n])
         _read_response_contents(reader, n, by_stage[n])
     _read_general_timescales(reader, all_s)
+    _read_shared_extensions(reader, all_s, by_stage)
+    _read_unread_stages(reader, all_s, by_stage)
     _read_logged_after(reader, all_s)
     _read_withheld_elsewhere(reader, all_s)
     _read_different_handler_elsewhere(reader, all_s)

@@ -117,6 +117,25 @@ _STAGE_HEAD = re.compile(
 )
 
 
+#: A heading naming stage 1 by what it does: "Investigation stage", "Resolve", "First
+#: step", "Initial response", "Acknowledging your complaint".
+STAGE_ONE_BY_WORK = re.compile(
+    r"^\W*(?:the\s+|our\s+)?(?:(?:formal\s+|full\s+)?investigat\w*|resol(?:ve|ution)|"
+    r"first\s+(?:step|response|look)|initial\s+(?:response|investigation|reply|stage|step)|"
+    r"acknowledg\w*)(?:\s+(?:stage|step))?\b",
+    re.I,
+)
+#: A heading naming stage 2 by what it does: "Review stage", "Review", "Asking for a
+#: review", "Second step", "Appeal".
+STAGE_TWO_BY_WORK = re.compile(
+    r"^\W*(?:the\s+|our\s+)?(?:(?:complaint|final|internal|stage)\s+)?(?:review|appeal)"
+    r"(?:\s+(?:stage|step|of\s+(?:your|the)\s+complaint))?\W*$|"
+    r"^\W*(?:asking|requesting|how\s+to\s+ask|how\s+to\s+request)\s+(?:us\s+)?(?:for\s+)?"
+    r"an?\s+(?:review|appeal)\b|^\W*second\s+(?:step|response|look)\b",
+    re.I,
+)
+
+
 _STAGE_NAMED = re.compile(r"\bstage\s+(?:\d|one|two|three|zero)\b", re.I)
 
 
@@ -235,6 +254,9 @@ def _blocks_from_lines(lines: list[str]) -> list[Block]:
             len(line) <= 70
             and not line.endswith((".", ",", ";", ":"))
             and not following[:1].islower()  # a wrapped line the next one continues
+            # the wrapped end of a paragraph or list item ("... from the date of" then
+            # "stage 2 request"): a heading does not start in lower case
+            and not (current and line[:1].islower())
         )
         if is_short and (
             number is not None
@@ -242,6 +264,11 @@ def _blocks_from_lines(lines: list[str]) -> list[Block]:
             or line.isupper()
             # a short line that names a stage anywhere in it: "Review stage - stage 2"
             or (len(line) <= 40 and _STAGE_NAMED.search(line))
+            # or by what it does: "Investigation", "First step", "Review"
+            or (
+                len(line) <= 40
+                and (STAGE_ONE_BY_WORK.search(line) or STAGE_TWO_BY_WORK.search(line))
+            )
         ):
             flush()
             level = number.count(".") + 2 if number else 1
