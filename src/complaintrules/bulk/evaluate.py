@@ -117,18 +117,47 @@ def _months(ordinals: Any) -> Counter[str]:
     """How many of the date ordinals fall in each month ("YYYY-MM")."""
     out: Counter[str] = Counter()
     if len(ordinals):
-        days, counts = np.unique(ordinals, return_counts=True)
-        for day, k in zip(days.tolist(), counts.tolist(), strict=True):
-            out[_month_of(day)] += k
+        labels, where = _month_places(np.asarray(ordinals, dtype=np.int64))
+        counts = np.bincount(where, minlength=len(labels))
+        for k in np.flatnonzero(counts).tolist():
+            out[labels[k]] += int(counts[k])
     return out
 
 
+def _month_places(ordinals: Any) -> tuple[list[str], Any]:
+    """The months ("YYYY-MM") of date ordinals (each >= 1, a numpy int64 array) as a
+    list of labels and each ordinal's place in it, worked out over the array (numpy's
+    calendar months) rather than day by day."""
+    if ordinals.min() < 1:  # no date: the error date.fromordinal gives
+        _month_of(int(ordinals.min()))
+    # months since the year 0 (year * 12 + month - 1)
+    days = (ordinals - _EPOCH).astype("datetime64[D]")
+    months = days.astype("datetime64[M]").astype(np.int64) + 1970 * 12
+    low, high = int(months.min()), int(months.max())
+    if high - low < 4 * len(months) + 1200:  # a dense range of months: counted directly
+        return [_month_label(m) for m in range(low, high + 1)], months - low
+    found, where = np.unique(months, return_inverse=True)
+    return [_month_label(m) for m in found.tolist()], np.asarray(where).reshape(-1)
+
+
+def _month_label(months: int) -> str:
+    """ "YYYY-MM" of a count of months since the year 0 (year * 12 + month - 1)."""
+    return f"{months // 12:04d}-{months % 12 + 1:02d}"
+
+
 class _Months:
-    """The month of each of a column of date ordinals, worked out once per distinct day."""
+    """The month of each of a column of date ordinals, worked out over the array."""
 
     def __init__(self, ordinals: Any, within: Any) -> None:
-        days, self.where = np.unique(np.where(within, ordinals, 0), return_inverse=True)
-        self.labels = [_month_of(d) if d > 0 else "" for d in days.tolist()]
+        # the rows outside ``within`` (and any with no date) at place 0, labelled ""
+        ordinals = np.asarray(ordinals, dtype=np.int64)
+        dated = np.asarray(within, dtype=bool) & (ordinals > 0)
+        self.where = np.zeros(len(ordinals), dtype=np.int64)
+        self.labels = [""]
+        if dated.any():
+            labels, where = _month_places(ordinals[dated])
+            self.where[dated] = where + 1
+            self.labels += labels
 
     def add(self, into: Counter[Any], measure: str, stage: int, mask: Any) -> None:
         counts = np.bincount(self.where[mask], minlength=len(self.labels))
@@ -1609,12 +1638,18 @@ class _Alone:
 
 def _distinct_pairs(first: Any, second: Any) -> tuple[list[tuple[int, bool]], Any]:
     """The distinct (first, second) pairs of two columns (int64, bool) as Python values,
-    and each row's place among them (a numpy array)."""
+    in ascending order, and each row's place among them (a numpy array)."""
+    first = np.asarray(first, dtype=np.int64)
+    second = np.asarray(second, dtype=bool)
+    if not len(first) or (first.min() >= 0 and first.max() < 1 << 62):
+        # one int64 key a pair (sorted as the pairs are): far quicker to sort
+        found, where = np.unique(first * 2 + second, return_inverse=True)
+        keys = [(k >> 1, bool(k & 1)) for k in found.tolist()]
+        return keys, np.asarray(where, dtype=np.int64).reshape(-1)
     pairs = np.empty(len(first), dtype=[("a", np.int64), ("b", np.bool_)])
     pairs["a"], pairs["b"] = first, second
-    found, where = np.unique(pairs, return_inverse=True)
-    keys = [(int(a), bool(b)) for a, b in found.tolist()]
-    return keys, np.asarray(where, dtype=np.int64).reshape(-1)
+    both, where = np.unique(pairs, return_inverse=True)
+    return [(int(a), bool(b)) for a, b in both.tolist()], np.asarray(where, np.int64).reshape(-1)
 
 
 class _Planned:
