@@ -1144,16 +1144,21 @@ class _Sum(Expr):
             held = pc.fill_null(_array(self.where._arrow(inner), inner.size), False)
             kept = np.flatnonzero(np.asarray(held.to_numpy(zero_copy_only=False), bool))
             inner, rows = inner.subset(kept), rows[kept]
-        totals = [Decimal(0)] * env.size
+        totals: Any = np.zeros(env.size)
         if inner.size:  # (a value is read only for an item that is there and kept)
-            values = _per_row(self.value._arrow(inner), inner.size)
-            for r, v in zip(rows.tolist(), values, strict=True):
-                if v is not None:
-                    totals[r] += Decimal(v)
-        missing = pc.is_null(lists).to_numpy(zero_copy_only=False).tolist()
-        return pa.array(
-            [None if m else float(t) for t, m in zip(totals, missing, strict=True)], pa.float64()
-        )
+            from .decimal_sums import decimal_text_totals
+
+            found = self.value._arrow(inner)
+            # plain decimal text added exactly over arrays; anything else item by item
+            totals = decimal_text_totals(found, rows, env.size)
+            if totals is None:
+                exact = [Decimal(0)] * env.size
+                for r, v in zip(rows.tolist(), _per_row(found, inner.size), strict=True):
+                    if v is not None:
+                        exact[r] += Decimal(v)
+                totals = np.array([float(t) for t in exact], dtype=np.float64)
+        missing = pc.is_null(lists).to_numpy(zero_copy_only=False)
+        return pa.array(totals, pa.float64(), mask=np.asarray(missing, dtype=bool))
 
     def _params(self) -> Iterator[str]:
         yield from self.items._params()
