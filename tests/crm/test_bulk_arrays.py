@@ -30,6 +30,7 @@ from complaintrules.bulk.evaluate import (
     _months,
     evaluate_file,
 )
+from complaintrules.io.tabular import Row, RowProblem
 from complaintrules.model.synthetic import HEADER, synthetic_rows
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,6 +116,21 @@ def test_references_noted_at_once_as_one_by_one(before: list[str], refs: list[st
     assert list(got.seen.items()) == list(want.seen.items())
     assert got.duplicates == want.duplicates
     assert got.duplicate_rows == want.duplicate_rows
+
+
+@pytest.mark.parametrize("room", [0, 1, 3, 100])
+@pytest.mark.parametrize("n", [0, 1, 5])
+def test_rows_rejected_at_once_as_one_by_one(room: int, n: int) -> None:
+    rows = [
+        Row(k, None, tuple(RowProblem(k, f"c{j}", "bad") for j in range(k % 3))) for k in range(n)
+    ]
+    got, want = BulkSummary(max_rejected=room), BulkSummary(max_rejected=room)
+    for summary in (got, want):  # one rejected before
+        summary.reject(None, [RowProblem(99, "x", "bad")])
+    got.reject_all(rows)
+    for row in rows:
+        want.reject(row, row.problems)
+    assert (got.rejected_rows, got.rejected) == (want.rejected_rows, want.rejected)
 
 
 class _Plan:

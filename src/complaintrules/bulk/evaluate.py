@@ -36,6 +36,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -314,6 +315,14 @@ class BulkSummary:
         room = self.max_rejected - len(self.rejected)
         if room > 0:
             self.rejected.extend(problems[:room])
+
+    def reject_all(self, rows: Sequence[Row]) -> None:
+        """:meth:`reject` for each of ``rows`` (with its own problems), at once."""
+        self.rejected_rows += len(rows)
+        room = self.max_rejected - len(self.rejected)
+        if room > 0:
+            problems = chain.from_iterable(row.problems for row in rows)
+            self.rejected.extend(islice(problems, room))
 
     def note(self, row: int | None, reference: str) -> None:
         """Record that the case ``reference`` (at ``row``) was evaluated."""
@@ -833,6 +842,7 @@ class BulkEvaluator:
         met. A row no pack judges is rejected into ``summary``, in row order."""
         days, where = np.unique(received[kept], return_inverse=True)
         packs: list[Pack] = []
+        by_name: dict[str, int] = {}  # each pack's place in ``packs``, by name
         problems: dict[int, NoPackError] = {}  # by distinct day
         chosen = np.empty(len(days), dtype=np.int64)  # per day: its pack's place, -1 none
         for d, day in enumerate(days.tolist()):
@@ -842,9 +852,9 @@ class BulkEvaluator:
                 problems[d] = exc
                 chosen[d] = -1
                 continue
-            found = next((j for j, p in enumerate(packs) if p.name == pack.name), None)
+            found = by_name.get(pack.name)
             if found is None:
-                found = len(packs)
+                found = by_name[pack.name] = len(packs)
                 packs.append(pack)
             chosen[d] = found
         codes = chosen[where]
@@ -1810,8 +1820,11 @@ def _process(
             keys.update(
                 {chunk.rows[i]: _raw_landlord(converter, r) for i, r in chunk.special.items()}
             )
-        for row in flat.rejected:
-            _reject(summary, row, keys.get(row.row))
+        if keys:
+            for row in flat.rejected:
+                _reject(summary, row, keys.get(row.row))
+        else:  # no landlord column: every rejected row is this summary's
+            summary.reject_all(flat.rejected)
         if columns_only:
             evaluator.evaluate_columns(flat, summary)
             return summary, []
