@@ -42,20 +42,27 @@ def _month(ordinal: int) -> str:
     return f"{d.year:04d}-{d.month:02d}"
 
 
-def _ordinals(rng: random.Random, n: int, wide: bool) -> np.ndarray[Any, Any]:
-    low = date(1, 1, 1).toordinal() if wide else date(2019, 12, 20).toordinal()
-    high = date(9999, 12, 31).toordinal() if wide else date(2025, 3, 5).toordinal()
+#: Ranges of days: a short one (fewer days than rows), some years, any year.
+RANGES = {
+    "short": (date(2024, 1, 25), date(2024, 4, 2)),
+    "years": (date(2019, 12, 20), date(2025, 3, 5)),
+    "any-year": (date(1, 1, 1), date(9999, 12, 31)),
+}
+
+
+def _ordinals(rng: random.Random, n: int, span: str) -> np.ndarray[Any, Any]:
+    low, high = (d.toordinal() for d in RANGES[span])
     return np.array([rng.randint(low, high) for _ in range(n)], dtype=np.int64)
 
 
 SIZES = [0, 1, 2, 31, 500]
 
 
-@pytest.mark.parametrize("wide", [False, True], ids=["recent", "any-year"])
+@pytest.mark.parametrize("span", list(RANGES))
 @pytest.mark.parametrize("n", SIZES)
-def test_months_over_arrays_count_as_each_day_counted_alone(n: int, wide: bool) -> None:
-    rng = random.Random(n * 2 + wide)
-    days = _ordinals(rng, n, wide)
+def test_months_over_arrays_count_as_each_day_counted_alone(n: int, span: str) -> None:
+    rng = random.Random(f"{n}-{span}")
+    days = _ordinals(rng, n, span)
     assert _months(days) == Counter(_month(d) for d in days.tolist())
     within = np.array([rng.random() < 0.7 for _ in range(n)], dtype=bool)
     if n:

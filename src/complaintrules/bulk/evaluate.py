@@ -131,14 +131,25 @@ def _month_places(ordinals: Any) -> tuple[list[str], Any]:
     calendar months) rather than day by day."""
     if ordinals.min() < 1:  # no date: the error date.fromordinal gives
         _month_of(int(ordinals.min()))
-    # months since the year 0 (year * 12 + month - 1)
-    days = (ordinals - _EPOCH).astype("datetime64[D]")
-    months = days.astype("datetime64[M]").astype(np.int64) + 1970 * 12
+    # months since the year 0 (year * 12 + month - 1), worked out once per day of the
+    # range the ordinals span where that is the shorter (as a column's days usually are)
+    first, last = int(ordinals.min()), int(ordinals.max())
+    if last - first < len(ordinals):
+        span = np.arange(first, last + 1, dtype=np.int64)
+        months = _month_numbers(span)[ordinals - first]
+    else:
+        months = _month_numbers(ordinals)
     low, high = int(months.min()), int(months.max())
     if high - low < 4 * len(months) + 1200:  # a dense range of months: counted directly
         return [_month_label(m) for m in range(low, high + 1)], months - low
     found, where = np.unique(months, return_inverse=True)
     return [_month_label(m) for m in found.tolist()], np.asarray(where).reshape(-1)
+
+
+def _month_numbers(ordinals: Any) -> Any:
+    """Each date ordinal's month as months since the year 0 (numpy's calendar months)."""
+    days = (ordinals - _EPOCH).astype("datetime64[D]")
+    return days.astype("datetime64[M]").astype(np.int64) + 1970 * 12
 
 
 def _month_label(months: int) -> str:
