@@ -153,7 +153,7 @@ def _month_numbers(ordinals: Any) -> Any:
 
 
 def _month_label(months: int) -> str:
-    """ "YYYY-MM" of a count of months since the year 0 (year * 12 + month - 1)."""
+    """The label (YYYY-MM) of a count of months since the year 0 (year * 12 + month - 1)."""
     return f"{months // 12:04d}-{months % 12 + 1:02d}"
 
 
@@ -1350,7 +1350,7 @@ class BulkEvaluator:
             summary.cases_failed += int(np.count_nonzero(failed_at & skipped)) + alone_failed
             # each case whose tally the arrays did not give, in row order
             for i in np.flatnonzero(~timed.tallied).tolist():
-                case = visited.get(i) or group[i][1]
+                case = visited[i] if i in visited else group[i][1]
                 tally_case(self.engine, pack, case, self.as_of, summary)
             references = group.references
             if renamed:
