@@ -36,6 +36,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -117,18 +118,58 @@ def _months(ordinals: Any) -> Counter[str]:
     """How many of the date ordinals fall in each month ("YYYY-MM")."""
     out: Counter[str] = Counter()
     if len(ordinals):
-        days, counts = np.unique(ordinals, return_counts=True)
-        for day, k in zip(days.tolist(), counts.tolist(), strict=True):
-            out[_month_of(day)] += k
+        labels, where = _month_places(np.asarray(ordinals, dtype=np.int64))
+        counts = np.bincount(where, minlength=len(labels))
+        for k in np.flatnonzero(counts).tolist():
+            out[labels[k]] += int(counts[k])
     return out
 
 
+def _month_places(ordinals: Any) -> tuple[list[str], Any]:
+    """The months ("YYYY-MM") of date ordinals (each >= 1, a numpy int64 array) as a
+    list of labels and each ordinal's place in it, worked out over the array (numpy's
+    calendar months) rather than day by day."""
+    if ordinals.min() < 1:  # no date: the error date.fromordinal gives
+        _month_of(int(ordinals.min()))
+    # months since the year 0 (year * 12 + month - 1), worked out once per day of the
+    # range the ordinals span where that is the shorter (as a column's days usually are)
+    first, last = int(ordinals.min()), int(ordinals.max())
+    if last - first < len(ordinals):
+        span = np.arange(first, last + 1, dtype=np.int64)
+        months = _month_numbers(span)[ordinals - first]
+    else:
+        months = _month_numbers(ordinals)
+    low, high = int(months.min()), int(months.max())
+    if high - low < 4 * len(months) + 1200:  # a dense range of months: counted directly
+        return [_month_label(m) for m in range(low, high + 1)], months - low
+    found, where = np.unique(months, return_inverse=True)
+    return [_month_label(m) for m in found.tolist()], np.asarray(where).reshape(-1)
+
+
+def _month_numbers(ordinals: Any) -> Any:
+    """Each date ordinal's month as months since the year 0 (numpy's calendar months)."""
+    days = (ordinals - _EPOCH).astype("datetime64[D]")
+    return days.astype("datetime64[M]").astype(np.int64) + 1970 * 12
+
+
+def _month_label(months: int) -> str:
+    """The label (YYYY-MM) of a count of months since the year 0 (year * 12 + month - 1)."""
+    return f"{months // 12:04d}-{months % 12 + 1:02d}"
+
+
 class _Months:
-    """The month of each of a column of date ordinals, worked out once per distinct day."""
+    """The month of each of a column of date ordinals, worked out over the array."""
 
     def __init__(self, ordinals: Any, within: Any) -> None:
-        days, self.where = np.unique(np.where(within, ordinals, 0), return_inverse=True)
-        self.labels = [_month_of(d) if d > 0 else "" for d in days.tolist()]
+        # the rows outside ``within`` (and any with no date) at place 0, labelled ""
+        ordinals = np.asarray(ordinals, dtype=np.int64)
+        dated = np.asarray(within, dtype=bool) & (ordinals > 0)
+        self.where = np.zeros(len(ordinals), dtype=np.int64)
+        self.labels = [""]
+        if dated.any():
+            labels, where = _month_places(ordinals[dated])
+            self.where[dated] = where + 1
+            self.labels += labels
 
     def add(self, into: Counter[Any], measure: str, stage: int, mask: Any) -> None:
         counts = np.bincount(self.where[mask], minlength=len(self.labels))
@@ -286,6 +327,14 @@ class BulkSummary:
         if room > 0:
             self.rejected.extend(problems[:room])
 
+    def reject_all(self, rows: Sequence[Row]) -> None:
+        """:meth:`reject` for each of ``rows`` (with its own problems), at once."""
+        self.rejected_rows += len(rows)
+        room = self.max_rejected - len(self.rejected)
+        if room > 0:
+            problems = chain.from_iterable(row.problems for row in rows)
+            self.rejected.extend(islice(problems, room))
+
     def note(self, row: int | None, reference: str) -> None:
         """Record that the case ``reference`` (at ``row``) was evaluated."""
         seen = self.seen
@@ -295,6 +344,17 @@ class BulkSummary:
         self.duplicate_rows += 1
         if len(self.duplicates) < self.max_rejected:
             self.duplicates.append((reference, seen[reference], row))
+
+    def note_all(self, rows: Sequence[int | None], references: Sequence[str]) -> None:
+        """:meth:`note` for each (row, reference) pair, in order: at once where none of
+        the references was seen before (here or among themselves)."""
+        fresh = dict(zip(references, rows, strict=True))
+        seen = self.seen
+        if len(fresh) == len(references) and seen.keys().isdisjoint(fresh):
+            seen.update(fresh)
+            return
+        for row, reference in zip(rows, references, strict=True):
+            self.note(row, reference)
 
     def merge(self, other: BulkSummary, *, row_offset: int = 0) -> None:
         """Add ``other``'s totals: each landlord's to that landlord's (see :meth:`part`).
@@ -714,7 +774,10 @@ class BulkEvaluator:
         n = table.num_rows
         if not n:
             return
-        landlords = {v for v in table.column("landlord").to_pylist() if v is not None}
+        import pyarrow.compute as pc
+
+        # the landlord keys met, read once each (nulls aside)
+        landlords = set(pc.unique(table.column("landlord")).drop_null().to_pylist())
         # a row the model validated may be read one by one, its flat row incomplete: its
         # own facts come from its case
         landlords |= {c.landlord for c in flat.built.values() if c.landlord is not None}
@@ -741,10 +804,11 @@ class BulkEvaluator:
 
             when = self.as_of.toordinal()
             later = received > when
-            for k in np.flatnonzero(later).tolist():
-                summary.not_yet_received_rows += 1
-                if len(summary.not_yet_received) < summary.max_rejected:
-                    summary.not_yet_received.append((rows[k], references[k]))
+            summary.not_yet_received_rows += int(np.count_nonzero(later))
+            room = max(summary.max_rejected - len(summary.not_yet_received), 0)
+            summary.not_yet_received.extend(
+                (rows[k], references[k]) for k in np.flatnonzero(later)[:room].tolist()
+            )
             keep &= ~later
             # a row with a date after the as-of date is taken as of it over the columns,
             # from the model's own declarations of the snapshot; a row the model validated,
@@ -772,26 +836,50 @@ class BulkEvaluator:
                     summary.cases_with_events_ignored += 1
                 if snapshot.case is not case or k in validated:
                     changed[k] = snapshot.case
-        by_pack: dict[str, tuple[Pack, list[int]]] = {}
-        days: dict[int, Pack | NoPackError] = {}
-        for k in np.flatnonzero(keep).tolist():
-            day = int(received[k])
-            pack = days.get(day)
-            if pack is None:
-                try:
-                    pack = days[day] = self._pack_on(date.fromordinal(day))
-                except NoPackError as exc:
-                    pack = days[day] = exc
-            if isinstance(pack, NoPackError):
-                summary.reject(None, [RowProblem(rows[k] or 0, "received_on", str(pack))])
-                continue
-            by_pack.setdefault(pack.name, (pack, []))[1].append(k)
         whole = _WholeTable(flat, targets, changed_rows)
+        by_pack = self._packs_of(np.flatnonzero(keep), received, rows, summary)
         with self._watch.armed():
-            for pack, positions in by_pack.values():
+            for pack, positions in by_pack:
                 summary.packs.add(pack.name)
                 group = _Rows(flat, positions, rows, references, changed, snapped, self.as_of)
                 self._evaluate_pack(pack, group, summary, whole.maker(group))
+
+    def _packs_of(
+        self, kept: Any, received: Any, rows: Sequence[int | None], summary: BulkSummary
+    ) -> list[tuple[Pack, Any]]:
+        """The rows at positions ``kept`` (a numpy array, ascending) grouped by the pack
+        judging each, found once per distinct day of receipt (``received``: each row's
+        day as an ordinal): (pack, its rows' positions) in the order each pack is first
+        met. A row no pack judges is rejected into ``summary``, in row order."""
+        days, where = np.unique(received[kept], return_inverse=True)
+        packs: list[Pack] = []
+        by_name: dict[str, int] = {}  # each pack's place in ``packs``, by name
+        problems: dict[int, NoPackError] = {}  # by distinct day
+        chosen = np.empty(len(days), dtype=np.int64)  # per day: its pack's place, -1 none
+        for d, day in enumerate(days.tolist()):
+            try:
+                pack = self._pack_on(date.fromordinal(day))
+            except NoPackError as exc:
+                problems[d] = exc
+                chosen[d] = -1
+                continue
+            found = by_name.get(pack.name)
+            if found is None:
+                found = by_name[pack.name] = len(packs)
+                packs.append(pack)
+            chosen[d] = found
+        codes = chosen[where]
+        if problems:
+            for k, d in zip(kept[codes < 0].tolist(), where[codes < 0].tolist(), strict=True):
+                summary.reject(None, [RowProblem(rows[k] or 0, "received_on", str(problems[d]))])
+        if len(packs) == 1 and not problems:
+            return [(packs[0], kept)]
+        judged = codes >= 0
+        placed, first = np.unique(codes[judged], return_index=True)
+        return [
+            (packs[int(j)], kept[codes == j])
+            for _, j in sorted(zip(first.tolist(), placed.tolist(), strict=True))
+        ]
 
     def _by_landlord(
         self, listed: list[tuple[int | None, Complaint]], summary: BulkSummary
@@ -923,6 +1011,7 @@ class BulkEvaluator:
         group: Sequence[tuple[int | None, Complaint]],
         table: pa.Table,
         summary: BulkSummary,
+        facts: Any = None,
     ) -> np.ndarray[Any, np.dtype[np.bool_]]:
         """The rules written as expressions over the group's case table, counted into
         ``summary`` (verdicts only: no message or evidence is built; the computed dates
@@ -934,7 +1023,8 @@ class BulkEvaluator:
         from ..law.expressions import VERDICT_CODES, VERDICT_ORDER, judge_table
         from ..model.columns import case_facts_column
 
-        facts = case_facts_column(table)  # read once for every gated rule
+        if facts is None:  # read once for every gated rule
+            facts = case_facts_column(table)
         n = len(group)
         failed = np.zeros(n, dtype=bool)
         breaches = summary.breaches_by_month
@@ -1128,11 +1218,21 @@ class BulkEvaluator:
                 table = None  # every rule judged case by case
         timed: _Timed | None = None
         table_failed: Any = None
+        # A batch checked as columns (counts only): a case is built only for a row whose
+        # plan calls a check, whose tally the arrays did not give, or the first of a shape.
+        lazy = isinstance(group, _Rows) and table is not None and not self.results
+        facts_of: Any = None  # each case's facts, read off the table once for all uses
         if table is not None:
+            if tabled or lazy:
+                from ..model.columns import case_facts_column
+
+                facts_of = case_facts_column(table)
             if timed_rules:
                 timed = self._judge_timed(pack, timed_rules, group, table, summary)
             if tabled:
-                table_failed = self._judge_expressions(pack, tabled, group, table, summary)
+                table_failed = self._judge_expressions(
+                    pack, tabled, group, table, summary, facts_of
+                )
         results: list[CaseResult] = []
         other_checks = [(r.id, r.case) for r in other_rules if r.case is not None]
         every_check = [
@@ -1160,34 +1260,22 @@ class BulkEvaluator:
         timed_ok = timed is not None
         if timed is None:
             timed = _Timed(len(group))
+        failed_at: Any = timed.failed if table_failed is None else timed.failed | table_failed
         # per case as Python bools, read once each in the loop below
-        failed: list[bool] = (
-            timed.failed if table_failed is None else timed.failed | table_failed
-        ).tolist()
+        failed: list[bool] = failed_at.tolist()
         settled: list[bool] = timed.settled.tolist()
         tallied: list[bool] = timed.tallied.tolist()
         by_rule = timed.rules
-        # A batch checked as columns (counts only): a case is built only for a row whose
-        # plan calls a check, whose tally the arrays did not give, or the first of a shape.
-        lazy = isinstance(group, _Rows) and table is not None and not keep
-        facts_of: list[int] = []
+        visit: Iterable[int] = range(len(group))
+        alone: _Alone | None = None
         if lazy:
-            from ..model.columns import case_facts_column
-
-            assert table is not None
-            facts_of = case_facts_column(table).tolist()
-        for i in range(len(group)):
-            if lazy:
-                assert isinstance(group, _Rows)
-                known = plans.get((facts_of[i], timed_ok, everything if settled[i] else 0))
-                if known is not None and not known.plan.run:
-                    known.cases += 1
-                    if not tallied[i]:
-                        tally_case(self.engine, pack, group[i][1], self.as_of, summary)
-                    summary.evaluated += 1
-                    summary.note(group.rows[i], group.references[i])
-                    summary.cases_failed += failed[i]
-                    continue
+            # only the rows whose shape has no plan free of calls yet are visited; the
+            # rest are counted as arrays below
+            alone = visit = _Alone(facts_of, timed.settled, timed_ok, everything, plans)
+        alone_failed = 0  # lazy: the visited cases that failed
+        renamed: dict[int, str] = {}  # lazy: a visited case whose reference differs
+        visited: dict[int, Complaint] = {}  # lazy: a visited case whose tally is not given
+        for i in visit:
             row, case = group[i]
             ctx = Context(pack, calendar, conventions, case.received_on, as_of, organisation)
             verdicts: list[tuple[str, Verdict, str | None]] = []
@@ -1233,6 +1321,13 @@ class BulkEvaluator:
                 if keep:
                     verdicts.append((rule_id, verdict, outcome.message))
             watch.calls = serial
+            if alone is not None:  # tallied, counted and noted as arrays below
+                alone_failed += case_failed
+                if not tallied[i]:
+                    visited[i] = case
+                if isinstance(group, _Rows) and case.reference != group.references[i]:
+                    renamed[i] = case.reference
+                continue
             if not tallied[i]:
                 tally_case(self.engine, pack, case, self.as_of, summary)
             summary.evaluated += 1
@@ -1246,6 +1341,24 @@ class BulkEvaluator:
                         row, case.reference, pack.name, tuple(verdicts), case_failed, landlord
                     )
                 )
+        if alone is not None:
+            assert isinstance(group, _Rows)
+            # The rows not visited took a plan that calls nothing: counted per plan
+            skipped = ~alone.visited
+            for shape, k in alone.counts(skipped):
+                plans[shape].cases += k
+            summary.evaluated += len(group)
+            summary.cases_failed += int(np.count_nonzero(failed_at & skipped)) + alone_failed
+            # each case whose tally the arrays did not give, in row order
+            for i in np.flatnonzero(~timed.tallied).tolist():
+                case = visited[i] if i in visited else group[i][1]
+                tally_case(self.engine, pack, case, self.as_of, summary)
+            references = group.references
+            if renamed:
+                references = list(references)
+                for i, reference in renamed.items():
+                    references[i] = reference
+            summary.note_all(group.rows, references)
         tally = summary.verdicts
         for planned in plans.values():
             for rule_id, _, _ in planned.plan.skipped:
@@ -1379,7 +1492,7 @@ class _Rows(Sequence[tuple[int | None, Complaint]]):
     def __init__(
         self,
         flat: FlatBatch,
-        positions: list[int],
+        positions: Any,
         rows: list[int | None],
         references: list[str],
         changed: Mapping[int, Complaint],
@@ -1387,13 +1500,18 @@ class _Rows(Sequence[tuple[int | None, Complaint]]):
         as_of: date | None = None,
     ) -> None:
         self.flat = flat
-        self.positions = positions
+        #: the positions as a numpy array (ascending) and as a list
+        self.at: Any = np.asarray(positions, dtype=np.int64)
+        self.positions: list[int] = self.at.tolist()
         self.changed = changed
         self.snapped = snapped or set()
         self.as_of = as_of
         self._made: dict[int, Complaint] = {}
-        self.rows = [rows[k] for k in positions]
-        self.references = [references[k] for k in positions]
+        if len(self.positions) == len(rows):  # every row of the batch (so in order)
+            self.rows, self.references = rows, references
+        else:
+            self.rows = [rows[k] for k in self.positions]
+            self.references = [references[k] for k in self.positions]
 
     def __len__(self) -> int:
         return len(self.positions)
@@ -1436,15 +1554,20 @@ class _WholeTable:
 
         if self._whole is None:  # the batch's own, laid out while it was checked
             self._whole = self.flat.case_table(self.targets, self.changed)
-        positions = group.positions
-        plain = [i for i, k in enumerate(positions) if k not in group.changed]
+        positions = group.at
+        if group.changed:  # which rows the model made or took as of the date
+            made_rows = np.fromiter(group.changed, dtype=np.int64, count=len(group.changed))
+            is_made = np.isin(positions, made_rows)
+        else:
+            is_made = np.zeros(len(positions), dtype=bool)
+        plain = np.flatnonzero(~is_made)
         if len(plain) == len(positions) == self._whole.num_rows:
             return self._whole
-        picked = self._whole.take(pa.array([positions[i] for i in plain], pa.int64()))
+        picked = self._whole.take(pa.array(positions[plain], pa.int64()))
         if len(plain) == len(positions):
             return picked
-        others = [i for i, k in enumerate(positions) if k in group.changed]
-        made = case_table([group.changed[positions[i]] for i in others])
+        others = np.flatnonzero(is_made)
+        made = case_table([group.changed[k] for k in positions[others].tolist()])
         joined = pa.concat_tables([picked, made])
         order = np.empty(len(positions), dtype=np.int64)
         order[plain] = np.arange(len(plain))
@@ -1480,6 +1603,75 @@ def _plan(checks: Sequence[tuple[str, CaseCheck]], facts: int, settled: Mapping[
         else:
             run.append((rule_id, check))
     return _Plan(tuple(run), tuple(skipped))
+
+
+class _Alone:
+    """The rows of a group judged as columns (counts only) that must be visited one by
+    one, in order, as :meth:`BulkEvaluator._evaluate_pack` meets them (iterate over it):
+    a row is passed over once its shape (its case facts and whether the arrays settled
+    it) has a plan that calls no check, since such a row is then only counted. Plans are
+    made while visiting rows (``plans``, keyed as that method keys them), so the rows
+    left to visit are found again, as arrays, whenever a new plan calls nothing.
+    """
+
+    def __init__(
+        self, facts: Any, settled: Any, timed_ok: bool, everything: int, plans: Mapping[Any, Any]
+    ) -> None:
+        self.plans = plans
+        n = len(facts)
+        # per row, its shape's place among the distinct shapes (whether a row is settled
+        # is part of its shape only where there is something to settle)
+        settles = np.asarray(settled, dtype=bool) & bool(everything)
+        self.keys, self.where = _distinct_pairs(np.asarray(facts, dtype=np.int64), settles)
+        self.shapes = [(int(f), timed_ok, everything if s else 0) for f, s in self.keys]
+        self.place = {shape: j for j, shape in enumerate(self.shapes)}
+        #: per distinct shape, whether it has a plan that calls nothing
+        self.free = np.zeros(len(self.shapes), dtype=bool)
+        #: per row, whether it was visited
+        self.visited = np.zeros(n, dtype=bool)
+
+    def __iter__(self) -> Iterator[int]:
+        plans, place, free, where = self.plans, self.place, self.free, self.where
+        todo: list[int] = list(range(len(where)))
+        known = len(plans)
+        at = 0
+        while at < len(todo):
+            i = todo[at]
+            at += 1
+            self.visited[i] = True
+            yield i
+            if len(plans) == known:
+                continue
+            known = len(plans)
+            grew = False
+            for shape, planned in plans.items():
+                j = place.get(shape)
+                if j is not None and not free[j] and not planned.plan.run:
+                    free[j] = grew = True
+            if grew:  # the rows after this one whose shape still has no such plan
+                todo = (i + 1 + np.flatnonzero(~free[where[i + 1 :]])).tolist()
+                at = 0
+
+    def counts(self, mask: Any) -> list[tuple[Any, int]]:
+        """(shape, how many rows of it) for the rows where ``mask`` holds."""
+        counted = np.bincount(self.where[mask], minlength=len(self.shapes))
+        return [(self.shapes[j], int(counted[j])) for j in np.flatnonzero(counted).tolist()]
+
+
+def _distinct_pairs(first: Any, second: Any) -> tuple[list[tuple[int, bool]], Any]:
+    """The distinct (first, second) pairs of two columns (int64, bool) as Python values,
+    in ascending order, and each row's place among them (a numpy array)."""
+    first = np.asarray(first, dtype=np.int64)
+    second = np.asarray(second, dtype=bool)
+    if not len(first) or (first.min() >= 0 and first.max() < 1 << 62):
+        # one int64 key a pair (sorted as the pairs are): far quicker to sort
+        found, where = np.unique(first * 2 + second, return_inverse=True)
+        keys = [(k >> 1, bool(k & 1)) for k in found.tolist()]
+        return keys, np.asarray(where, dtype=np.int64).reshape(-1)
+    pairs = np.empty(len(first), dtype=[("a", np.int64), ("b", np.bool_)])
+    pairs["a"], pairs["b"] = first, second
+    both, where = np.unique(pairs, return_inverse=True)
+    return [(int(a), bool(b)) for a, b in both.tolist()], np.asarray(where, np.int64).reshape(-1)
 
 
 class _Planned:
@@ -1640,8 +1832,11 @@ def _process(
             keys.update(
                 {chunk.rows[i]: _raw_landlord(converter, r) for i, r in chunk.special.items()}
             )
-        for row in flat.rejected:
-            _reject(summary, row, keys.get(row.row))
+        if keys:
+            for row in flat.rejected:
+                _reject(summary, row, keys.get(row.row))
+        else:  # no landlord column: every rejected row is this summary's
+            summary.reject_all(flat.rejected)
         if columns_only:
             evaluator.evaluate_columns(flat, summary)
             return summary, []

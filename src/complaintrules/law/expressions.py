@@ -1145,16 +1145,24 @@ class _Sum(Expr):
             held = pc.fill_null(_array(self.where._arrow(inner), inner.size), False)
             kept = np.flatnonzero(np.asarray(held.to_numpy(zero_copy_only=False), bool))
             inner, rows = inner.subset(kept), rows[kept]
-        # (a row with no value kept totals 0: only the rows with one are added in Python)
-        out = np.zeros(env.size, dtype=np.float64)
+        # (a row with no value kept totals 0)
+        out: Any = np.zeros(env.size, dtype=np.float64)
         if inner.size:  # (a value is read only for an item that is there and kept)
-            values = _per_row(self.value._arrow(inner), inner.size)
-            totals: dict[int, Decimal] = {}
-            for r, v in zip(rows.tolist(), values, strict=True):
-                if v is not None:
-                    totals[r] = totals.get(r, Decimal(0)) + Decimal(v)
-            if totals:
-                out[list(totals)] = [float(t) for t in totals.values()]
+            from .decimal_sums import decimal_text_totals
+
+            found = self.value._arrow(inner)
+            # plain decimal text added exactly over arrays; anything else item by item, in
+            # Python, only for the rows with a value
+            summed = decimal_text_totals(found, rows, env.size)
+            if summed is not None:
+                out = summed
+            else:
+                totals: dict[int, Decimal] = {}
+                for r, v in zip(rows.tolist(), _per_row(found, inner.size), strict=True):
+                    if v is not None:
+                        totals[r] = totals.get(r, Decimal(0)) + Decimal(v)
+                if totals:
+                    out[list(totals)] = [float(t) for t in totals.values()]
         missing = np.asarray(pc.is_null(lists).to_numpy(zero_copy_only=False), dtype=bool)
         return pa.array(out, pa.float64(), mask=missing)
 
