@@ -297,7 +297,11 @@ def _split(path: Path) -> dict[str, float]:
             evaluator.evaluate(good, summary)
             spent["rules"] += clock() - started
     else:
-        batches = rechunk(raw_batches(reader), 5000)
+        # as `cases --format summary` runs: batches of the columnar chunk size, converted
+        # without a case object per row, every rule judged over the columns
+        from complaintrules.bulk.evaluate import COLUMNAR_CHUNK_SIZE
+
+        batches = rechunk(raw_batches(reader), COLUMNAR_CHUNK_SIZE)
         while True:
             started = clock()
             raw = next(batches, None)
@@ -305,11 +309,10 @@ def _split(path: Path) -> dict[str, float]:
             if raw is None:
                 break
             started = clock()
-            flat = convert_batch(raw, converter)
-            good = list(zip(flat.table.column("row").to_pylist(), flat.cases, strict=True))
+            flat = convert_batch(raw, converter, cases=False)
             spent["convert"] += clock() - started
             started = clock()
-            evaluator.evaluate(good, summary)
+            evaluator.evaluate_columns(flat, summary)
             spent["rules"] += clock() - started
     return {k: round(v, 2) for k, v in spent.items()}
 
