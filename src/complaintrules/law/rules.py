@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import Enum, StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .timescale import Timescale
 
@@ -85,9 +85,33 @@ _NEW_EVIDENCE: Any = _Fresh("Evidence()")
 
 class _Worded:
     """The slot a result keeps its wording in until first read (see :meth:`Outcome.later`
-    and :meth:`Finding.later`): None once worded; unset for a result given its words."""
+    and :meth:`Finding.later`): None once worded; unset for a result given its words.
+
+    A subclass names the fields it words later (``_WORDED``) and says how its words become
+    their values (``_wording``); reading one of them the first time sets them all.
+    """
 
     __slots__ = ("_words",)
+
+    _WORDED: ClassVar[frozenset[str]] = frozenset()
+
+    def _wording(self, words: Any) -> dict[str, Any]:
+        """The values of the fields worded later, from the function ``words``."""
+        raise NotImplementedError
+
+    if not TYPE_CHECKING:  # mypy would take any attribute name for one of these
+
+        def __getattr__(self, name: str) -> Any:
+            """A deferred result's worded fields, worked out now (only called for a field
+            not yet set)."""
+            if name not in self._WORDED:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            words = _words_of(self)
+            if words is not None:
+                for worded, value in self._wording(words).items():
+                    _set(self, worded, value)
+                _set(self, "_words", None)
+            return object.__getattribute__(self, name)
 
 
 def _wording_failed(exc: BaseException) -> tuple[str, dict[str, Any]]:
@@ -146,29 +170,19 @@ class Outcome(_Worded):
         _set(made, "_words", words)
         return made
 
-    if not TYPE_CHECKING:  # mypy would take any attribute name for one of these
+    _WORDED: ClassVar[frozenset[str]] = frozenset({"message", "facts", "computed"})
 
-        def __getattr__(self, name: str) -> Any:
-            """A deferred outcome's message, facts and computed values, worded now."""
-            if name not in _OUTCOME_WORDED:
-                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            words = _words_of(self)
-            if words is not None:
-                try:
-                    message, facts, computed = words()
-                except KeyboardInterrupt:
-                    raise
-                except BaseException as exc:  # as the engine treats a check that raises
-                    message, computed = _wording_failed(exc)
-                    facts = {}
-                _set(self, "message", message)
-                _set(self, "facts", facts)
-                _set(self, "computed", computed)
-                _set(self, "_words", None)
-            return object.__getattribute__(self, name)
+    def _wording(self, words: Any) -> dict[str, Any]:
+        try:
+            message, facts, computed = words()
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # as the engine treats a check that raises
+            message, computed = _wording_failed(exc)
+            facts = {}
+        return {"message": message, "facts": facts, "computed": computed}
 
 
-_OUTCOME_WORDED = frozenset({"message", "facts", "computed"})
 _WORDS = _Worded.__dict__["_words"]  # the slot itself, read without the fallback
 
 
@@ -334,25 +348,17 @@ class Finding(_Worded):
         _set(made, "_words", words)
         return made
 
-    if not TYPE_CHECKING:  # mypy would take any attribute name for one of these
+    _WORDED: ClassVar[frozenset[str]] = frozenset({"message", "evidence"})
 
-        def __getattr__(self, name: str) -> Any:
-            """A deferred finding's message and evidence, worded now."""
-            if name not in _FINDING_WORDED:
-                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            words = _words_of(self)
-            if words is not None:
-                try:
-                    message, evidence = words()
-                except KeyboardInterrupt:
-                    raise
-                except BaseException as exc:  # as the engine treats a check that raises
-                    message, computed = _wording_failed(exc)
-                    evidence = Evidence(computed=computed)
-                _set(self, "message", message)
-                _set(self, "evidence", evidence)
-                _set(self, "_words", None)
-            return object.__getattribute__(self, name)
+    def _wording(self, words: Any) -> dict[str, Any]:
+        try:
+            message, evidence = words()
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # as the engine treats a check that raises
+            message, computed = _wording_failed(exc)
+            evidence = Evidence(computed=computed)
+        return {"message": message, "evidence": evidence}
 
     @property
     def is_failure(self) -> bool:
@@ -378,9 +384,6 @@ class Finding(_Worded):
             "message": self.message,
             "evidence": self.evidence.to_dict(),
         }
-
-
-_FINDING_WORDED = frozenset({"message", "evidence"})
 
 
 @dataclass(frozen=True, slots=True)

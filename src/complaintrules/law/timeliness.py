@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum
 from functools import partial
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from ..model.case import Complaint, Stage
 from ..model.conventions import LateAcknowledgement
 from ..model.policy import ClockStart
 from .context import Context
-from .rules import Outcome, Verdict, _set, _Worded, _words_of
+from .rules import Outcome, Verdict, _set, _Worded
 
 __all__ = [
     "CLOCK_LABELS",
@@ -79,19 +79,11 @@ class Deadline(_Worded):
         _set(made, "_words", words)
         return made
 
-    if not TYPE_CHECKING:  # mypy would take any attribute name for one of these
+    _WORDED: ClassVar[frozenset[str]] = frozenset({"skipped", "note"})
 
-        def __getattr__(self, name: str) -> Any:
-            """A deferred deadline's days skipped and note, worked out now."""
-            if name not in ("skipped", "note"):
-                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            words = _words_of(self)
-            if words is not None:
-                skipped, note = words()
-                _set(self, "skipped", skipped)
-                _set(self, "note", note)
-                _set(self, "_words", None)
-            return object.__getattribute__(self, name)
+    def _wording(self, words: Any) -> dict[str, Any]:
+        skipped, note = words()
+        return {"skipped": skipped, "note": note}
 
     def evidence(self) -> dict[str, Any]:
         trigger = self.trigger.isoformat()
