@@ -284,7 +284,10 @@ class Finding(_Worded):
     The engine words a finding only when its message or evidence is first read (see
     :meth:`later`): a caller that reads verdicts alone (counts, failures, an exit code)
     never pays for the text. Equality, ``repr``, pickling, copying and :meth:`to_dict`
-    read the message and evidence, so they behave as for a finding given its words.
+    read the message and evidence, so they behave as for a finding given its words. The
+    words are read from the case when first asked for: a :class:`Complaint` is frozen, but
+    its lists are plain lists, so changing one after judging the case changes the words
+    (never the verdict); read the findings first, or judge a copy.
     """
 
     rule_id: str
