@@ -1557,6 +1557,60 @@ def _read_general_timescales(reader: _Reader, all_s: list[_Sentence]) -> None:
     _read_timescales(reader, 1, general)
 
 
+def _read_timescales_per_named_stage(reader: _Reader, all_s: list[_Sentence]) -> None:
+    """A sentence outside any stage's section that times several stages, each named before
+    its own period: "we will respond to complaints at Stage 1 within 10 working days and
+    those at Stage 2 within 20 working days". Each stage owns the periods between its name
+    and the next stage's name; the words before the first name (the verb) are shared. A
+    later part with no verb of its own ("and stage 2 complaints within 20 working days")
+    times what the first part timed. Every part must hold a period, or the sentence is
+    about something else ("move from stage 1 to stage 2 within 20 working days")."""
+    for s in all_s:
+        if s.stage is not None:
+            continue
+        refs = [
+            (
+                m.start(),
+                _ORDINALS[m.group("o").lower()] if m.group("o") else word_number(m.group("n")),
+            )
+            for m in _STAGE_REF.finditer(s.text)
+        ]
+        numbers = [n for _, n in refs if n is not None and n in reader.stage_names]
+        if len(refs) < 2 or len(numbers) != len(refs) or len(set(numbers)) != len(numbers):
+            continue
+        bounds = [at for at, _ in refs] + [len(s.text)]
+        lead = s.text[: bounds[0]]
+        parts = [s.text[bounds[i] : bounds[i + 1]] for i in range(len(refs))]
+        if not all(periods(part) for part in parts):
+            continue
+        timed: list[str] = []  # what the first part timed: "acknowledge", "respond"
+        for i, (n, part) in enumerate(zip(numbers, parts, strict=True)):
+            scratch = _Reader(reader.doc)
+            piece = _Sentence(lead + part, s.block, n, s.lead_hedged)
+            _read_timescales(scratch, n, [piece])
+            if not scratch.facts and i and len(timed) == 1:
+                text = piece.text
+                for p in periods(text):
+                    if p.unit == "months" or _escalation_window(
+                        text, text[max(0, p.start - 120) : p.start], text[p.end :]
+                    ):
+                        continue
+                    hedged = s.lead_hedged or hedged_at(s.text, bounds[i] + p.start - len(lead))
+                    clock = clock_start(text[p.end :]) if timed[0] == "respond" else None
+                    _timescale(scratch, n, timed[0], piece, p, hedged, clock)
+            if i == 0:
+                timed = sorted(
+                    {
+                        w
+                        for f in scratch.facts
+                        for w in ("acknowledge", "respond")
+                        if f".{w}_" in f.path
+                    }
+                )
+            for f in scratch.facts:
+                reader.add(f.path, f.value, s, state=f.state, hedged=f.hedged, note=f.note)
+
+
 _UNRESOLVED = re.compile(
     r"\b(?:can(?:no|['\u2019])t|cannot|(?:are|is)\s+unable\s+to|(?:is|are|has|have)\s+not\s+"
     r"(?:been\s+)?|not\s+(?:be\s+)?able\s+to)\s*(?:\w+\s+){0,2}?(?:resolv|sort|fix|put|settl)\w*|"
@@ -3337,6 +3391,7 @@ def extract_policy(document: PolicyText) -> Extraction:
         _read_timescales(reader, n, by_stage[n])
         _read_stage_terms(reader, n, by_stage[n])
         _read_response_contents(reader, n, by_stage[n])
+    _read_timescales_per_named_stage(reader, all_s)
     _read_general_timescales(reader, all_s)
     _read_shared_extensions(reader, all_s, by_stage)
     _read_unread_stages(reader, all_s, by_stage)
