@@ -2770,7 +2770,8 @@ _CONTENTS = (
     ),
     (
         "decision",
-        r"\bdecision|\boutcome|\buph(?:eld|old)|\bfindings?\b|\bwhat\s+we\s+(?:have\s+)?decided\b",
+        r"\bdecision|\boutcome|\buph(?:eld|old)|\bfindings?\b|"
+        r"\bwhat\s+we\s+(?:have\s+)?(?:decided|found)\b",
     ),
     ("reasons", r"\breasons?\b|\bwhy we\b|\band\s+why\b"),
     (
@@ -2797,7 +2798,10 @@ _LETTER = re.compile(
     # "confirm the following in writing when stage one ends", "send you a letter to tell you"
     r"\b(?:confirm|set out|tell you|state|explain)\s+(?:the following|these points)\b[^.:]{0,30}"
     r"\bin writing|\b(?:send|give|write)\s+(?:you\s+)?(?:a|an|our|the)\s+(?:written\s+|full\s+)?"
-    r"(?:letter|response|reply)\s+(?:to\s+)?(?:tell|explain|set|telling|explaining|setting)",
+    r"(?:letter|response|reply)\s+(?:to\s+)?(?:tell|explain|set|telling|explaining|setting)|"
+    # what the reply says, named by when it comes: "when we respond, we'll tell you:"
+    r"\b(?:when|once)\s+we\s+(?:respond|reply|answer|write\s+to\s+you)\b[,\s]*(?:we['\u2019]ll|"
+    r"we\s+will)\s+(?:also\s+)?(?:tell\s+you|explain|set\s+out|include|confirm|let\s+you\s+know)",
     re.I,
 )
 
