@@ -2577,8 +2577,51 @@ def _read_channels(reader: _Reader, all_s: list[_Sentence]) -> None:
         reader.add("channels", channels, cited)
 
 
+#: A body acting for the landlord: its contractors, agents or partners.
+_ACTING_FOR_US = (
+    r"(?:(?:sub-?)?contractors?|(?:managing\s+)?agents?|third[- ]part(?:y|ies)|partners?)"
+)
+#: The resident sent to such a body's own process before the landlord's: "only after the
+#: contractor's complaints procedure has been exhausted", "you should first complain to
+#: the agent".
+_THIRD_PARTY_FIRST = re.compile(
+    rf"\b{_ACTING_FOR_US}['\u2019]?s?['\u2019]?\s+(?:own\s+)?complaints?\s+(?:procedure|process|"
+    r"policy)\b|"
+    rf"\b(?:first|initially)\s+(?:complain|contact|write|go|speak|raise\s+(?:it|this|the\s+matter|"
+    rf"your\s+complaint))\w*\s+(?:to|with)?\s*(?:the|your|our)\s+{_ACTING_FOR_US}\b",
+    re.I,
+)
+_BEFORE_US = re.compile(
+    r"\b(?:first|before|only\s+(?:after|once|when)|until|exhausted|completed|run\s+its\s+course|"
+    r"if\s+you\s+(?:remain|are\s+still)\s+(?:unhappy|dissatisfied|not\s+satisfied))\b",
+    re.I,
+)
+_NOT_REQUIRED = re.compile(
+    r"\b(?:do(?:es)?\s+not|don['\u2019]t|doesn['\u2019]t|need\s+not|never)\s+(?:\w+\s+){0,2}?"
+    r"(?:have|need|required?|must|use)\b|\bnot\s+(?:be\s+)?(?:required|necessary|asked)\b",
+    re.I,
+)
+
+
+def _read_third_party_first(reader: _Reader, all_s: list[_Sentence]) -> None:
+    """A policy that sends residents through a contractor's or agent's own complaints
+    process before its own stages (5.4's second process): says otherwise."""
+    for s in all_s:
+        m = _THIRD_PARTY_FIRST.search(s.text)
+        if m is None or not _BEFORE_US.search(s.text) or _NOT_REQUIRED.search(s.text):
+            continue
+        reader.add(
+            "third_parties.handled_within_same_stages",
+            False,
+            s,
+            note="residents go through a third party's own complaints process first",
+        )
+        return
+
+
 def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
     _read_channels(reader, all_s)
+    _read_third_party_first(reader, all_s)
     simple = (
         (
             "reasonable_adjustments",
