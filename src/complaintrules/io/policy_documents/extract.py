@@ -1557,6 +1557,60 @@ def _read_general_timescales(reader: _Reader, all_s: list[_Sentence]) -> None:
     _read_timescales(reader, 1, general)
 
 
+def _read_timescales_per_named_stage(reader: _Reader, all_s: list[_Sentence]) -> None:
+    """A sentence outside any stage's section that times several stages, each named before
+    its own period: "we will respond to complaints at Stage 1 within 10 working days and
+    those at Stage 2 within 20 working days". Each stage owns the periods between its name
+    and the next stage's name; the words before the first name (the verb) are shared. A
+    later part with no verb of its own ("and stage 2 complaints within 20 working days")
+    times what the first part timed. Every part must hold a period, or the sentence is
+    about something else ("move from stage 1 to stage 2 within 20 working days")."""
+    for s in all_s:
+        if s.stage is not None:
+            continue
+        refs = [
+            (
+                m.start(),
+                _ORDINALS[m.group("o").lower()] if m.group("o") else word_number(m.group("n")),
+            )
+            for m in _STAGE_REF.finditer(s.text)
+        ]
+        numbers = [n for _, n in refs if n is not None and n in reader.stage_names]
+        if len(refs) < 2 or len(numbers) != len(refs) or len(set(numbers)) != len(numbers):
+            continue
+        bounds = [at for at, _ in refs] + [len(s.text)]
+        lead = s.text[: bounds[0]]
+        parts = [s.text[bounds[i] : bounds[i + 1]] for i in range(len(refs))]
+        if not all(periods(part) for part in parts):
+            continue
+        timed: list[str] = []  # what the first part timed: "acknowledge", "respond"
+        for i, (n, part) in enumerate(zip(numbers, parts, strict=True)):
+            scratch = _Reader(reader.doc)
+            piece = _Sentence(lead + part, s.block, n, s.lead_hedged)
+            _read_timescales(scratch, n, [piece])
+            if not scratch.facts and i and len(timed) == 1:
+                text = piece.text
+                for p in periods(text):
+                    if p.unit == "months" or _escalation_window(
+                        text, text[max(0, p.start - 120) : p.start], text[p.end :]
+                    ):
+                        continue
+                    hedged = s.lead_hedged or hedged_at(s.text, bounds[i] + p.start - len(lead))
+                    clock = clock_start(text[p.end :]) if timed[0] == "respond" else None
+                    _timescale(scratch, n, timed[0], piece, p, hedged, clock)
+            if i == 0:
+                timed = sorted(
+                    {
+                        w
+                        for f in scratch.facts
+                        for w in ("acknowledge", "respond")
+                        if f".{w}_" in f.path
+                    }
+                )
+            for f in scratch.facts:
+                reader.add(f.path, f.value, s, state=f.state, hedged=f.hedged, note=f.note)
+
+
 _UNRESOLVED = re.compile(
     r"\b(?:can(?:no|['\u2019])t|cannot|(?:are|is)\s+unable\s+to|(?:is|are|has|have)\s+not\s+"
     r"(?:been\s+)?|not\s+(?:be\s+)?able\s+to)\s*(?:\w+\s+){0,2}?(?:resolv|sort|fix|put|settl)\w*|"
@@ -1854,12 +1908,22 @@ _WITHHELD = re.compile(
     r"[^.]{0,40}?\b(?:accepted|approved|agreed|granted)|"
     # the landlord weighs whether to let the complaint on: "decide whether to accept it",
     # "consider whether your complaint should move to stage 2"
-    r"\b(?:decide|consider|assess|determine|judge)\w*\s+(?:\w+\s+){0,3}?whether\s+(?:or\s+not\s+)?"
-    r"(?:to\s+(?:accept|escalate|progress|proceed|allow)\b|to\s+(?:take|move)\s+(?:it|this|your\s+"
+    r"\b(?:decid|consider|assess|determin|judg)\w*\s+(?:\w+\s+){0,3}?whether\s+(?:or\s+not\s+)?"
+    r"(?:to\s+(?:accept|admit|escalate|progress|proceed|allow|approve|grant)\b|to\s+(?:take|move)\s+(?:it|this|your\s+"
     r"complaint|the\s+(?:complaint|matter))\s+(?:further|forward|on|to\s+stage)|(?:\w+\s+){0,4}?"
     r"(?:should|will|can|could|would|merits?|warrants?|needs?)\s+(?:\w+\s+){0,2}?(?:be\s+)?"
     r"(?:escalat\w*|mov\w*\s+(?:on|to|forward)|go(?:es)?\s+(?:on|to|forward)|progress\w*|"
     r"proceed\w*|reviewed|accepted))|"
+    # a request admitted only on conditions the landlord weighs first: "the criteria we
+    # apply when accepting a request for stage two", "accepted only once a manager has
+    # considered whether ...", "before we admit a review we will assess ..."
+    r"\b(?:criteria|criterion|considerations?|tests?|factors?)\s+(?:\w+\s+){0,4}?(?:for|when|in|"
+    r"before)\s+(?:deciding\s+whether\s+to\s+)?(?:accept|admit|approv|allow|agree)\w*|"
+    r"\b(?:accepted|admitted|approved|allowed|agreed)\s+(?:\w+\s+){0,3}?only\s+(?:after|once|"
+    r"when)\s+(?:\w+\s+){0,5}?(?:consider|weigh|assess|look\w*\s+at|review|check)\w*|"
+    r"\bbefore\s+(?:we\s+)?(?:accept|admit|approv|agree)\w*\s+(?:to\s+)?(?:\w+\s+){0,3}?"
+    r"(?:requests?|escalations?|reviews?|stage\s+(?:2|two))\b[^.]{0,60}?\b(?:consider|weigh|"
+    r"assess|look\w*\s+at|check)\w*\s+(?:\w+\s+){0,3}?(?:whether|if)\b|"
     r"\breserves?\s+the\s+right\s+(?:to\s+(?:decline|refuse|reject|not)|not\s+to)\b|"
     r"\b(?:escalation|a\s+review|stage\s+(?:2|two)|a\s+stage\s+(?:2|two)\s+review)\s+(?:\w+\s+)?is\s+"
     r"not\s+(?:an?\s+)?automatic|"
@@ -2513,8 +2577,51 @@ def _read_channels(reader: _Reader, all_s: list[_Sentence]) -> None:
         reader.add("channels", channels, cited)
 
 
+#: A body acting for the landlord: its contractors, agents or partners.
+_ACTING_FOR_US = (
+    r"(?:(?:sub-?)?contractors?|(?:managing\s+)?agents?|third[- ]part(?:y|ies)|partners?)"
+)
+#: The resident sent to such a body's own process before the landlord's: "only after the
+#: contractor's complaints procedure has been exhausted", "you should first complain to
+#: the agent".
+_THIRD_PARTY_FIRST = re.compile(
+    rf"\b{_ACTING_FOR_US}['\u2019]?s?['\u2019]?\s+(?:own\s+)?complaints?\s+(?:procedure|process|"
+    r"policy)\b|"
+    rf"\b(?:first|initially)\s+(?:complain|contact|write|go|speak|raise\s+(?:it|this|the\s+matter|"
+    rf"your\s+complaint))\w*\s+(?:to|with)?\s*(?:the|your|our)\s+{_ACTING_FOR_US}\b",
+    re.I,
+)
+_BEFORE_US = re.compile(
+    r"\b(?:first|before|only\s+(?:after|once|when)|until|exhausted|completed|run\s+its\s+course|"
+    r"if\s+you\s+(?:remain|are\s+still)\s+(?:unhappy|dissatisfied|not\s+satisfied))\b",
+    re.I,
+)
+_NOT_REQUIRED = re.compile(
+    r"\b(?:do(?:es)?\s+not|don['\u2019]t|doesn['\u2019]t|need\s+not|never)\s+(?:\w+\s+){0,2}?"
+    r"(?:have|need|required?|must|use)\b|\bnot\s+(?:be\s+)?(?:required|necessary|asked)\b",
+    re.I,
+)
+
+
+def _read_third_party_first(reader: _Reader, all_s: list[_Sentence]) -> None:
+    """A policy that sends residents through a contractor's or agent's own complaints
+    process before its own stages (5.4's second process): says otherwise."""
+    for s in all_s:
+        m = _THIRD_PARTY_FIRST.search(s.text)
+        if m is None or not _BEFORE_US.search(s.text) or _NOT_REQUIRED.search(s.text):
+            continue
+        reader.add(
+            "third_parties.handled_within_same_stages",
+            False,
+            s,
+            note="residents go through a third party's own complaints process first",
+        )
+        return
+
+
 def _read_access(reader: _Reader, all_s: list[_Sentence]) -> None:
     _read_channels(reader, all_s)
+    _read_third_party_first(reader, all_s)
     simple = (
         (
             "reasonable_adjustments",
@@ -2706,7 +2813,8 @@ _CONTENTS = (
     ),
     (
         "decision",
-        r"\bdecision|\boutcome|\buph(?:eld|old)|\bfindings?\b|\bwhat\s+we\s+(?:have\s+)?decided\b",
+        r"\bdecision|\boutcome|\buph(?:eld|old)|\bfindings?\b|"
+        r"\bwhat\s+we\s+(?:have\s+)?(?:decided|found)\b",
     ),
     ("reasons", r"\breasons?\b|\bwhy we\b|\band\s+why\b"),
     (
@@ -2733,7 +2841,10 @@ _LETTER = re.compile(
     # "confirm the following in writing when stage one ends", "send you a letter to tell you"
     r"\b(?:confirm|set out|tell you|state|explain)\s+(?:the following|these points)\b[^.:]{0,30}"
     r"\bin writing|\b(?:send|give|write)\s+(?:you\s+)?(?:a|an|our|the)\s+(?:written\s+|full\s+)?"
-    r"(?:letter|response|reply)\s+(?:to\s+)?(?:tell|explain|set|telling|explaining|setting)",
+    r"(?:letter|response|reply)\s+(?:to\s+)?(?:tell|explain|set|telling|explaining|setting)|"
+    # what the reply says, named by when it comes: "when we respond, we'll tell you:"
+    r"\b(?:when|once)\s+we\s+(?:respond|reply|answer|write\s+to\s+you)\b[,\s]*(?:we['\u2019]ll|"
+    r"we\s+will)\s+(?:also\s+)?(?:tell\s+you|explain|set\s+out|include|confirm|let\s+you\s+know)",
     re.I,
 )
 
@@ -3327,6 +3438,7 @@ def extract_policy(document: PolicyText) -> Extraction:
         _read_timescales(reader, n, by_stage[n])
         _read_stage_terms(reader, n, by_stage[n])
         _read_response_contents(reader, n, by_stage[n])
+    _read_timescales_per_named_stage(reader, all_s)
     _read_general_timescales(reader, all_s)
     _read_shared_extensions(reader, all_s, by_stage)
     _read_unread_stages(reader, all_s, by_stage)
