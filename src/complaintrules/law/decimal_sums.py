@@ -37,8 +37,10 @@ def decimal_text_totals(values: Any, rows: Any, size: int) -> np.ndarray[Any, An
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from ..model.columns import one_array
+
     if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
+        values = one_array(values)
     if not isinstance(values, pa.Array) or not pa.types.is_string(values.type):
         return None
     rows = np.asarray(rows, dtype=np.int64)

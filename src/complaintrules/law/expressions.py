@@ -155,9 +155,11 @@ class _Columns:
             elif self.index is None or name in self.cache:
                 found = self.once(key, lambda: _struct_path(self.column(name), path))
             else:  # some rows of the table: this field taken for them, not the whole record
+                from ..model.columns import one_array
+
                 index = self.index
                 whole = self.table.column(name)
-                found = self.once(key, lambda: _struct_path(_one(whole), path).take(index))
+                found = self.once(key, lambda: _struct_path(one_array(whole), path).take(index))
             self.cache[key] = found
         return found
 
@@ -170,8 +172,10 @@ class _Columns:
         return found
 
     def _read(self, name: str) -> pa.Array:
+        from ..model.columns import one_array  # (pyarrow is loaded only where tables are)
+
         column = self.table.column(name)
-        return _one(column if self.index is None else column.take(self.index))
+        return one_array(column if self.index is None else column.take(self.index))
 
     def once(self, key: Any, make: Callable[[], Any]) -> Any:
         """``make()`` (an array, a value per row), made once for these rows of the table
@@ -227,12 +231,6 @@ class _Columns:
         parents = pc.list_parent_indices(lists)
         inner = _Columns(self.table, self.params, len(flat), flat, parent=self, rows=parents)
         return inner, parents.to_numpy(zero_copy_only=False)
-
-
-def _one(column: pa.ChunkedArray) -> pa.Array:
-    """A table's column as one array: its one chunk (the usual case) as it is, since
-    combining would copy it."""
-    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
 def _plain(value: Any) -> Any:

@@ -28,7 +28,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..model.columns import STAGE_NUMBERS, complaints, stage_column
+from ..model.columns import STAGE_NUMBERS, complaints, one_array, stage_column
 from ..model.conventions import LateAcknowledgement
 from ..model.policy import ClockStart
 from .context import Context
@@ -471,7 +471,7 @@ def _obligation(
     received, _ = _per_table(
         shared,
         "\x00received",
-        lambda: _days(table.column("received_on").combine_chunks(), np.ones(n, dtype=bool)),
+        lambda: _days(one_array(table.column("received_on")), np.ones(n, dtype=bool)),
     )
     params = _Parameters(timescale, received, engine, pack)
     unsure = rows & ~params.usable
