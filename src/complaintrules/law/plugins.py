@@ -439,7 +439,8 @@ class PackRegistry:
             return PluginProblem(
                 plugin,
                 f"parameter {name!r} refused: not a namespaced name "
-                "(a lower-case namespace, a dot, then the name: 'acme.stage1.ack_days')",
+                "(a lower-case namespace of the plugin's own, a dot, then the name: "
+                "'namespace.name')",
             )
         space = match.group(1)
         if space in taken_spaces:
