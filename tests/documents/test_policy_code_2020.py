@@ -1,6 +1,8 @@
 """The same readings judged against the 2020 Code: the facts the reader takes from a
 document (the definition, service requests, exclusions and time limit, ways to complain,
-adjustments, the Ombudsman) feed the 2020 Code's counterparts as they feed the 2024 Code's.
+adjustments, the Ombudsman) and the stage readings (stages named by their work, a list of
+service standards, extensions in other words, a stage 2 that needs something new) feed the
+2020 Code's counterparts as they feed the 2024 Code's.
 
 Each case names a policy of the corpus (tests/documents/corpus) and the 2020 Code's
 verdicts its text decides.
@@ -44,6 +46,30 @@ CASES = {
     # the Ombudsman: a right explained, and a sentence naming only their Code
     "138-take-it-to-the-ombudsman-pdf": {"CHC20-2.8": "pass"},
     "137-ombudsman-code-named-no-right-markdown": {"CHC20-2.8": "needs_evidence"},
+    # timescales read but no stage: the stage provisions ask for evidence, citing them
+    "149-promises-with-no-stages-text": {"CHC20-5.9": "needs_evidence"},
+    # stages named by their work: a stage 2 to escalate to
+    "151-investigation-then-review-stage-html": {"CHC20-5.9": "pass"},
+    "153-first-step-second-step-text": {"CHC20-5.9": "pass"},
+    "154-initial-response-then-asking-for-a-review-markdown": {
+        "CHC20-5.9": "pass",
+        "CHC20-5.13": "pass",
+    },
+    # a list of service standards: stage 1's timescales from its first items
+    "155-service-standards-list-markdown": {"CHC20-4.1": "pass", "CHC20-5.1": "pass"},
+    "157-standards-numbered-in-text-html": {"CHC20-5.1": "pass"},
+    # an extension with no limit (a holding reply or letter)
+    "158-holding-reply-html": {"CHC20-5.1": "fail"},
+    "159-holding-letter-for-every-timescale-text": {"CHC20-5.1": "fail"},
+    # "up to 10 extra working days; longer only exceptionally" is capped
+    "163-extra-days-longer-only-exceptionally-text": {"CHC20-5.1": "pass"},
+    # stage 2 only with something new: refusable
+    "164-review-only-with-new-evidence-markdown": {"CHC20-4.14": "fail", "CHC20-5.9": "fail"},
+    "165-right-not-to-escalate-html": {"CHC20-4.14": "fail", "CHC20-5.9": "fail"},
+    "166-not-escalated-unless-something-new-word": {"CHC20-4.14": "fail", "CHC20-5.9": "fail"},
+    "167-new-information-welcome-not-required-text": {"CHC20-5.9": "pass"},
+    # the Ombudsman's Code named beside an extension gives no details
+    "168-ombudsman-code-named-beside-extension-markdown": {"CHC20-5.3": "needs_evidence"},
 }
 
 
